@@ -1,0 +1,64 @@
+# Wijkverband: `make run` serves the demo, `make test` runs every test. Both set up what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMPS := .stamps
+CHROMIUM ?= /usr/bin/chromium
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test setup lint format migrations-check check messages bench browser clean
+
+run: setup
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
+
+test: setup browser lint migrations-check
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(STAMPS)/python $(STAMPS)/frontend
+
+$(STAMPS)/python: requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+# Front-end packages from npm; only the few files the pages use are copied into static/vendor.
+$(STAMPS)/frontend: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p frontend/static/vendor/utrecht frontend/static/vendor/voorbeeld
+	cp frontend/node_modules/@utrecht/component-library-css/dist/index.css frontend/static/vendor/utrecht/index.css
+	cp frontend/node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css frontend/static/vendor/voorbeeld/theme.css
+	@mkdir -p $(STAMPS) && touch $@
+
+# Browser tests drive Debian's Chromium; no test tool downloads a browser of its own.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's 'chromium' package or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: setup
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint migrations-check
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+
+# Refresh the translation catalogues (needs GNU gettext), then fill in the new nl strings.
+messages: setup
+	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --locale en --ignore=.venv --ignore=node_modules --ignore=vendor --no-obsolete
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/static/vendor test-db.sqlite3

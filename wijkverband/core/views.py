@@ -1,0 +1,66 @@
+import asyncio
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from wijkverband.tenancy.selectors import user_memberships, user_region_roles
+
+
+@login_required
+def home(request):
+    """The start page: every team and region the person belongs to."""
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": list(user_memberships(user=request.user)),
+            "region_roles": list(user_region_roles(user=request.user)),
+        },
+    )
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        return f"error: {error.__class__.__name__}"
+    return "ok"
+
+
+def _channel_layer_state() -> str:
+    """A real round trip through the channel layer (Redis in production)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return "error: not configured"
+
+    async def round_trip():
+        channel = await layer.new_channel("healthz.")
+        marker = uuid.uuid4().hex
+        await layer.send(channel, {"type": "healthz.ping", "marker": marker})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+        return message.get("marker") == marker
+
+    try:
+        ok = async_to_sync(round_trip)()
+    except Exception as error:  # noqa: BLE001
+        return f"error: {error.__class__.__name__}"
+    return "ok" if ok else "error: wrong message"
+
+
+@never_cache
+def healthz(request):
+    state = {"database": _database_state(), "channel_layer": _channel_layer_state()}
+    healthy = all(value == "ok" for value in state.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

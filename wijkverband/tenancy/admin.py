@@ -1,0 +1,120 @@
+from django.contrib import admin
+
+from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
+
+from wijkverband.tenancy.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Region,
+    RegionRole,
+    Team,
+    TeamOrganisation,
+)
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    fields = ["name", "slug", "municipality"]
+    extra = 0
+    show_change_link = True
+
+
+class RegionRoleInline(admin.TabularInline):
+    model = RegionRole
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TeamInline, RegionRoleInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        region_permissions_rebuild(form.instance)
+
+
+class TeamOrganisationInline(admin.TabularInline):
+    model = TeamOrganisation
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["user", "organisation"]
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Edits here keep the guardian role groups in line, as the services do."""
+
+    list_display = ["name", "region", "municipality", "slug"]
+    list_filter = ["region"]
+    search_fields = ["name", "slug", "municipality", "postcode_areas"]
+    inlines = [TeamOrganisationInline, MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        team_permissions_rebuild(form.instance)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "organisation", "role", "created_at"]
+    list_filter = ["role", "team__region", "organisation__kind"]
+    search_fields = ["user__email", "user__name", "team__name", "organisation__name"]
+    autocomplete_fields = ["user", "team", "organisation"]
+    list_select_related = ["user", "team", "organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        team_permissions_rebuild(obj.team)
+
+    def delete_model(self, request, obj):
+        team = obj.team
+        super().delete_model(request, obj)
+        team_permissions_rebuild(team)
+
+    def delete_queryset(self, request, queryset):
+        teams = {m.team for m in queryset.select_related("team")}
+        super().delete_queryset(request, queryset)
+        for team in teams:
+            team_permissions_rebuild(team)
+
+
+@admin.register(RegionRole)
+class RegionRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "role"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__email", "user__name"]
+    autocomplete_fields = ["user", "region"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        region_permissions_rebuild(obj.region)
+
+    def delete_model(self, request, obj):
+        region = obj.region
+        super().delete_model(request, obj)
+        region_permissions_rebuild(region)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "team", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "team__region"]
+    search_fields = ["email", "team__name"]
+    readonly_fields = ["token_hash", "accepted_by", "accepted_at", "invited_by"]

@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind, Team, validate_postcode_areas
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— choose an organisation —"),
+        help_text=_("Members and coordinators act on behalf of an organisation."),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Or add a new organisation: name"), max_length=200, required=False
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"),
+        choices=[("", _("— choose a kind —")), *OrganisationKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(team_links__team=team).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        new_name = (data.get("new_organisation_name") or "").strip()
+        if new_name and not data.get("new_organisation_kind"):
+            self.add_error("new_organisation_kind", _("Choose the kind of the new organisation."))
+        if new_name and data.get("organisation"):
+            self.add_error("new_organisation_name", _("Choose an existing organisation or add a new one, not both."))
+        if (
+            data.get("role")
+            and data.get("role") != Membership.Role.CLIENT_REPRESENTATIVE
+            and not data.get("organisation")
+            and not new_name
+        ):
+            self.add_error("organisation", _("Members and coordinators act on behalf of an organisation: choose one."))
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name in web addresses"),
+        max_length=60,
+        help_text=_("Lower-case letters, digits and hyphens, such as utrecht-oost."),
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=120)
+    postcode_areas = forms.CharField(
+        label=_("Postcode areas"),
+        max_length=400,
+        required=False,
+        validators=[validate_postcode_areas],
+        help_text=_("Four-digit postcode areas, separated by commas, such as 3511, 3512."),
+    )
+
+
+class NewAccountForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits and not a commonly used password."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            from wijkverband.accounts.models import User
+
+            try:
+                password_validation.validate_password(p1, User(email=self.email, name=data.get("name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,0 +1,176 @@
+"""Demo data: two regions, four teams, an account for every role. Safe to run again.
+
+Every demo account has the password DEMO_PASSWORD and, where a second factor applies, a TOTP
+authenticator with the secret printed below (and listed in the README), so the real sign-in flow
+can be used with any authenticator app or `python -c "import pyotp; print(pyotp.TOTP(S).now())"`.
+"""
+
+import base64
+import hashlib
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    RegionRole,
+    Team,
+    TeamOrganisation,
+)
+
+DEMO_PASSWORD = "wijkverband-demo"
+DEMO_DOMAIN = "demo.wijkverband.nl"
+
+REGIONS = [
+    ("utrecht", "ROSE Utrecht Stad"),
+    ("amersfoort", "ROSE Eemland"),
+]
+
+TEAMS = [
+    # slug, region, name, municipality, postcode areas
+    ("utrecht-oost", "utrecht", "Wijkverband Utrecht Oost", "Utrecht", "3581, 3582, 3584"),
+    ("utrecht-zuid", "utrecht", "Wijkverband Utrecht Zuid", "Utrecht", "3521, 3522, 3523"),
+    ("overvecht", "utrecht", "Wijkverband Overvecht", "Utrecht", "3561, 3562, 3563"),
+    ("vathorst", "amersfoort", "Wijkverband Vathorst", "Amersfoort", "3825"),
+]
+
+ORGANISATIONS = [
+    # name, kind, team slugs it serves
+    ("Huisartsenpraktijk Oosterspoor", OrganisationKind.GP, ["utrecht-oost"]),
+    ("Apotheek De Linde", OrganisationKind.PHARMACY, ["utrecht-oost", "utrecht-zuid"]),
+    ("Buurtzorg Utrecht Oost", OrganisationKind.DISTRICT_NURSING, ["utrecht-oost"]),
+    ("Welzijn Oost", OrganisationKind.SOCIAL_DOMAIN, ["utrecht-oost"]),
+    ("Fysiotherapie Wittevrouwen", OrganisationKind.OTHER, ["utrecht-oost"]),
+    ("Huisartsen Hoograven", OrganisationKind.GP, ["utrecht-zuid"]),
+    ("Wijkverpleging Zuid", OrganisationKind.DISTRICT_NURSING, ["utrecht-zuid"]),
+    ("Buurtteam Zuid", OrganisationKind.SOCIAL_DOMAIN, ["utrecht-zuid"]),
+    # Overvecht misses a social-domain professional on purpose.
+    ("Gezondheidscentrum Overvecht", OrganisationKind.GP, ["overvecht"]),
+    ("Apotheek Overvecht", OrganisationKind.PHARMACY, ["overvecht"]),
+    ("Wijkzorg Overvecht", OrganisationKind.DISTRICT_NURSING, ["overvecht"]),
+    ("Huisartsenpraktijk Vathorst", OrganisationKind.GP, ["vathorst"]),
+    ("Apotheek Vathorst", OrganisationKind.PHARMACY, ["vathorst"]),
+    ("Thuiszorg Eemland", OrganisationKind.DISTRICT_NURSING, ["vathorst"]),
+    ("Welzijn Eemland", OrganisationKind.SOCIAL_DOMAIN, ["vathorst"]),
+]
+
+# local part, name, team memberships [(team, role, organisation)], region roles [(region, role)]
+ACCOUNTS = [
+    ("coordinator", "Carla de Wit", [("utrecht-oost", "coordinator", "Huisartsenpraktijk Oosterspoor")], []),
+    ("member", "Maarten Jansen", [("utrecht-oost", "member", "Buurtzorg Utrecht Oost")], []),
+    ("social", "Sanne Bakker", [("utrecht-oost", "member", "Welzijn Oost")], []),
+    ("physio", "Fatima El Amrani", [("utrecht-oost", "member", "Fysiotherapie Wittevrouwen")], []),
+    (
+        "pharmacist",
+        "Pieter Visser",
+        [("utrecht-oost", "member", "Apotheek De Linde"), ("utrecht-zuid", "member", "Apotheek De Linde")],
+        [],
+    ),
+    ("coordinator-zuid", "Zoë de Graaf", [("utrecht-zuid", "coordinator", "Huisartsen Hoograven")], []),
+    ("member-zuid", "Bram Mulder", [("utrecht-zuid", "member", "Wijkverpleging Zuid")], []),
+    ("social-zuid", "Lotte Smit", [("utrecht-zuid", "member", "Buurtteam Zuid")], []),
+    ("coordinator-overvecht", "Yusuf Kaya", [("overvecht", "coordinator", "Gezondheidscentrum Overvecht")], []),
+    ("member-overvecht", "Iris Bos", [("overvecht", "member", "Wijkzorg Overvecht")], []),
+    ("pharmacist-overvecht", "Daan Peters", [("overvecht", "member", "Apotheek Overvecht")], []),
+    ("coordinator-vathorst", "Eva Hendriks", [("vathorst", "coordinator", "Huisartsenpraktijk Vathorst")], []),
+    ("member-vathorst", "Noah Dekker", [("vathorst", "member", "Thuiszorg Eemland")], []),
+    ("representative", "Rosa Vermeulen", [("utrecht-oost", "client_representative", None)], []),
+    ("overseer", "Olga van Dijk", [], [("utrecht", "overseer")]),
+    ("region-admin", "Ada Willems", [], [("utrecht", "admin")]),
+    ("region-representative", "Rik de Boer", [], [("utrecht", "client_representative")]),
+    ("overseer-eemland", "Otto Brouwer", [], [("amersfoort", "overseer")]),
+]
+
+# Client representatives may use a second factor but need not; the demo ones have none.
+ACCOUNTS_WITHOUT_SECOND_FACTOR = {"representative", "region-representative"}
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def demo_totp_secret(local: str) -> str:
+    """Deterministic, so the README can list it; demo accounts only."""
+    return base64.b32encode(hashlib.sha256(f"wijkverband-demo:{local}".encode()).digest()[:20]).decode()
+
+
+class Command(BaseCommand):
+    help = "Load demo regions, teams, organisations and one account for every role (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        User = get_user_model()
+        regions = {}
+        for slug, name in REGIONS:
+            region = Region.objects.filter(slug=slug).first() or services.region_create(name=name, slug=slug)
+            regions[slug] = region
+        teams = {}
+        for slug, region_slug, name, municipality, areas in TEAMS:
+            team = Team.objects.filter(slug=slug).first() or services.team_create(
+                actor=None,
+                region=regions[region_slug],
+                name=name,
+                slug=slug,
+                municipality=municipality,
+                postcode_areas=areas,
+            )
+            teams[slug] = team
+        organisations = {}
+        for name, kind, team_slugs in ORGANISATIONS:
+            for team_slug in team_slugs:
+                organisations[name] = services.organisation_add(
+                    actor=None, team=teams[team_slug], name=name, kind=kind
+                )
+
+        rows = []
+        for local, name, memberships, region_roles in ACCOUNTS:
+            email = demo_email(local)
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name)
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            for team_slug, role, organisation_name in memberships:
+                team = teams[team_slug]
+                if not Membership.objects.for_team(team).filter(user=user).exists():
+                    services.membership_create(
+                        actor=None,
+                        team=team,
+                        user=user,
+                        role=role,
+                        organisation=organisations.get(organisation_name) if organisation_name else None,
+                    )
+            for region_slug, role in region_roles:
+                if not RegionRole.objects.filter(region=regions[region_slug], user=user).exists():
+                    services.region_role_assign(actor=None, region=regions[region_slug], user=user, role=role)
+            secret = ""
+            if local not in ACCOUNTS_WITHOUT_SECOND_FACTOR:
+                secret = demo_totp_secret(local)
+                if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                    TOTP.activate(user, secret)
+            rows.append((email, secret))
+
+        # The privacy officer: reads the audit log in the admin, nothing else.
+        email = demo_email("privacy")
+        officer = User.objects.filter(email=email).first()
+        if officer is None:
+            officer = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, name="Priya Privacyfunctionaris", is_staff=True
+            )
+        EmailAddress.objects.get_or_create(user=officer, email=email, defaults={"verified": True, "primary": True})
+        officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+        if not Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(officer, demo_totp_secret("privacy"))
+        rows.append((email, demo_totp_secret("privacy")))
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Password for every account: {DEMO_PASSWORD}"))
+        for email, secret in rows:
+            self.stdout.write(f"  {email:45} TOTP secret: {secret or '(no second factor)'}")

@@ -1,0 +1,264 @@
+"""Regions, teams (the tenant), organisations, memberships, region roles and invitations.
+
+Membership and RegionRole rows are the record of who holds which role. The guardian groups and
+object permissions below mirror them (kept in sync by wijkverband.tenancy.services) so the
+policy module can answer "may this user do X to this object" with guardian.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from wijkverband.tenancy.scoping import TeamScopedQuerySet
+
+POSTCODE_AREA_RE = re.compile(r"^[1-9][0-9]{3}$")
+
+
+def validate_postcode_areas(value: str) -> None:
+    for area in split_postcode_areas(value):
+        if not POSTCODE_AREA_RE.match(area):
+            raise ValidationError(
+                _("“%(area)s” is not a postcode area: use four digits, such as 3511."),
+                params={"area": area},
+                code="invalid_postcode_area",
+            )
+
+
+def split_postcode_areas(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,\s]+", value or "") if part.strip()]
+
+
+class Region(models.Model):
+    """A regional primary-care collaboration (ROSE) that supports and oversees several teams."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+        permissions = [
+            ("view_region_teams", _("Read every team of the region")),
+            ("oversee_region", _("Oversee the region's teams and answer escalations")),
+            ("administer_region", _("Create teams and appoint coordinators")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A hecht wijkverband: the tenant. One per wijk."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="teams", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
+    municipality = models.CharField(_("municipality"), max_length=120)
+    postcode_areas = models.CharField(
+        _("postcode areas"),
+        max_length=400,
+        blank=True,
+        validators=[validate_postcode_areas],
+        help_text=_("Four-digit postcode areas, separated by commas, such as 3511, 3512."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="team_name_unique_in_region")]
+        permissions = [
+            ("contribute_team", _("Propose agreements, report bottlenecks and post in threads")),
+            ("manage_team_members", _("Invite members, change roles and remove members")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def postcode_area_list(self) -> list[str]:
+        return split_postcode_areas(self.postcode_areas)
+
+
+class OrganisationKind(models.TextChoices):
+    GP = "huisarts", _("GP practice")
+    PHARMACY = "apotheek", _("Pharmacy")
+    DISTRICT_NURSING = "wijkverpleging", _("District nursing")
+    SOCIAL_DOMAIN = "sociaal_domein", _("Social domain")
+    OTHER = "other", _("Other care or support provider")
+
+
+#: The four core players a hecht wijkverband needs, in the order the interface lists them.
+CORE_KINDS = (
+    OrganisationKind.GP,
+    OrganisationKind.PHARMACY,
+    OrganisationKind.DISTRICT_NURSING,
+    OrganisationKind.SOCIAL_DOMAIN,
+)
+
+
+class Organisation(models.Model):
+    """A care or support provider. One organisation (say, a pharmacy) can serve several teams."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "kind"], name="organisation_unique_name_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamOrganisation(models.Model):
+    """An organisation taking part in a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_organisations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="team_links")
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation in a team")
+        verbose_name_plural = _("organisations in teams")
+        constraints = [models.UniqueConstraint(fields=["team", "organisation"], name="team_organisation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.team}"
+
+
+class Membership(models.Model):
+    """A person in a team, on behalf of an organisation, with a role."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        COORDINATOR = "coordinator", _("Coordinator")
+        CLIENT_REPRESENTATIVE = "client_representative", _("Client representative")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team"),
+            # Professionals act on behalf of an organisation; only representatives may lack one.
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(role="client_representative"),
+                name="membership_professional_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team} ({self.get_role_display()})"
+
+
+class RegionRole(models.Model):
+    """A person's role in a region (ROSE)."""
+
+    class Role(models.TextChoices):
+        OVERSEER = "overseer", _("Overseer")
+        ADMIN = "admin", _("Region administrator")
+        CLIENT_REPRESENTATIVE = "client_representative", _("Client representative")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="roles", verbose_name=_("region"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("region role")
+        verbose_name_plural = _("region roles")
+        constraints = [models.UniqueConstraint(fields=["region", "user"], name="region_role_one_per_region")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region} ({self.get_role_display()})"
+
+
+def hash_invitation_token(token: str) -> str:
+    """Only a hash is stored: a copy of the database does not hold working invitation links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("team"))
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# --- guardian: direct-foreign-key object permission models ---------------------------------------
+
+
+class TeamUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+
+class TeamGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+
+class RegionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+
+class RegionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)

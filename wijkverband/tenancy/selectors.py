@@ -1,0 +1,146 @@
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from wijkverband.tenancy.models import (
+    CORE_KINDS,
+    Invitation,
+    Membership,
+    OrganisationKind,
+    Region,
+    RegionRole,
+    Team,
+    TeamOrganisation,
+    hash_invitation_token,
+)
+
+PROFESSIONAL_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
+
+
+def user_memberships(*, user) -> QuerySet[Membership]:
+    """The teams a person belongs to, for the team switcher."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("team", "organisation").order_by("team__name")
+
+
+def user_region_roles(*, user) -> QuerySet[RegionRole]:
+    if not user.is_authenticated:
+        return RegionRole.objects.none()
+    return RegionRole.objects.filter(user=user).select_related("region").order_by("region__name")
+
+
+def team_members(*, team: Team) -> list[Membership]:
+    return list(
+        Membership.objects.for_team(team)
+        .select_related("user", "organisation")
+        .order_by("organisation__kind", "organisation__name", "user__name")
+    )
+
+
+def team_organisations(*, team: Team) -> list[TeamOrganisation]:
+    return list(
+        TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name")
+    )
+
+
+def team_pending_invitations(*, team: Team) -> list[Invitation]:
+    return list(
+        Invitation.objects.for_team(team)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class CorePlayers:
+    present: list[str]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [OrganisationKind(kind).label for kind in self.missing]
+
+
+def core_players_from_members(members: list[Membership]) -> CorePlayers:
+    """A core player counts as present when a professional of that kind is a member."""
+    kinds = {m.organisation.kind for m in members if m.organisation_id and m.role in PROFESSIONAL_ROLES}
+    return CorePlayers(
+        present=[k for k in CORE_KINDS if k in kinds],
+        missing=[k for k in CORE_KINDS if k not in kinds],
+    )
+
+
+def members_by_organisation(members: list[Membership]) -> list[tuple[object, list[Membership]]]:
+    """Members grouped by organisation (None last: representatives without one)."""
+    groups: dict = {}
+    for member in members:
+        groups.setdefault(member.organisation, []).append(member)
+    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0].kind if item[0] else "", str(item[0])))
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    team: Team
+    member_count: int
+    representative_count: int
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [OrganisationKind(kind).label for kind in self.missing]
+
+
+def region_team_overview(*, region: Region) -> list[TeamOverview]:
+    """Every team of the region with member counts and core-player completeness, in one query."""
+    professional = Q(memberships__role__in=PROFESSIONAL_ROLES)
+    annotations = {
+        f"has_{kind.value}": Count("memberships", filter=professional & Q(memberships__organisation__kind=kind))
+        for kind in CORE_KINDS
+    }
+    teams = (
+        Team.objects.filter(region=region)
+        .annotate(
+            member_count=Count("memberships", filter=professional),
+            representative_count=Count(
+                "memberships", filter=Q(memberships__role=Membership.Role.CLIENT_REPRESENTATIVE)
+            ),
+            **annotations,
+        )
+        .order_by("name")
+    )
+    return [
+        TeamOverview(
+            team=team,
+            member_count=team.member_count,
+            representative_count=team.representative_count,
+            missing=[k for k in CORE_KINDS if not getattr(team, f"has_{k.value}")],
+        )
+        for team in teams
+    ]
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    if not token or len(token) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("team", "organisation", "invited_by")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+
+
+def account_exists(*, email: str) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email).exists()

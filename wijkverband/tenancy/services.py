@@ -1,0 +1,302 @@
+"""Writes for teams, regions, memberships and invitations.
+
+Each service is one transaction with one audit row; it keeps the guardian role groups in sync
+with the rows, and refuses bad requests with ActionRefused (changing nothing).
+"""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from wijkverband.accounts.models import normalise_email
+from wijkverband.audit.services import audit_record
+from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy import permissions
+from wijkverband.tenancy.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    RegionRole,
+    Team,
+    TeamOrganisation,
+    hash_invitation_token,
+    validate_postcode_areas,
+)
+from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
+
+User = get_user_model()
+
+
+def _require_member_management(actor, team: Team) -> None:
+    if not team_rights(actor, team).can_manage_members:
+        raise PermissionDenied
+
+
+# --- regions and teams ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def region_create(*, name: str, slug: str) -> Region:
+    region = Region.objects.create(name=name, slug=slug)
+    permissions.region_groups_ensure(region)
+    audit_record(actor=None, action="region.created", target=region, data={"name": name})
+    return region
+
+
+@transaction.atomic
+def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
+    region_role, _created = RegionRole.objects.update_or_create(region=region, user=user, defaults={"role": role})
+    permissions.region_role_grant(region_role)
+    policy_forget(user)
+    audit_record(actor=actor, action="region_role.assigned", target=region_role, data={"role": role})
+    return region_role
+
+
+@transaction.atomic
+def team_create(
+    *, actor, region: Region, name: str, slug: str, municipality: str, postcode_areas: str = ""
+) -> Team:
+    if actor is not None and not region_rights(actor, region).can_administer:
+        raise PermissionDenied
+    try:
+        validate_postcode_areas(postcode_areas)
+    except ValidationError as error:
+        raise ActionRefused(error.messages[0]) from error
+    if Team.objects.filter(slug=slug).exists():
+        raise ActionRefused(_("The web address “%(slug)s” is already taken: choose another.") % {"slug": slug})
+    if Team.objects.filter(region=region, name__iexact=name).exists():
+        raise ActionRefused(_("This region already has a team called “%(name)s”.") % {"name": name})
+    team = Team.objects.create(
+        region=region, name=name, slug=slug, municipality=municipality, postcode_areas=postcode_areas
+    )
+    permissions.team_groups_ensure(team)
+    audit_record(actor=actor, action="team.created", team=team, target=team, data={"name": name})
+    return team
+
+
+@transaction.atomic
+def organisation_add(*, actor, team: Team, name: str, kind: str) -> Organisation:
+    """Link an organisation (found by name and kind, or created) to the team."""
+    if actor is not None:
+        _require_member_management(actor, team)
+    name = name.strip()
+    if not name:
+        raise ActionRefused(_("Give the organisation a name."))
+    if kind not in OrganisationKind.values:
+        raise ActionRefused(_("Choose the kind of organisation."))
+    organisation, _created = Organisation.objects.get_or_create(name=name, kind=kind)
+    _link, linked = TeamOrganisation.objects.get_or_create(team=team, organisation=organisation)
+    if linked:
+        audit_record(actor=actor, action="team.organisation_added", team=team, target=organisation)
+    return organisation
+
+
+# --- memberships ---------------------------------------------------------------------------------
+
+
+def _validate_role_and_organisation(*, team: Team, role: str, organisation: Organisation | None) -> None:
+    if role not in Membership.Role.values:
+        raise ActionRefused(_("Choose a role."))
+    if organisation is None and role != Membership.Role.CLIENT_REPRESENTATIVE:
+        raise ActionRefused(_("Members and coordinators act on behalf of an organisation: choose one."))
+    if organisation is not None and not TeamOrganisation.objects.filter(team=team, organisation=organisation).exists():
+        raise ActionRefused(_("That organisation does not take part in this team."))
+
+
+@transaction.atomic
+def membership_create(*, actor, team: Team, user, role: str, organisation: Organisation | None) -> Membership:
+    _validate_role_and_organisation(team=team, role=role, organisation=organisation)
+    if Membership.objects.for_team(team).filter(user=user).exists():
+        raise ActionRefused(_("%(name)s is already a member of this team.") % {"name": user})
+    membership = Membership.objects.create(team=team, user=user, role=role, organisation=organisation)
+    permissions.team_role_grant(membership)
+    policy_forget(user)
+    audit_record(
+        actor=actor, action="membership.created", team=team, target=membership, data={"user": user.pk, "role": role}
+    )
+    return membership
+
+
+def _is_last_coordinator(membership: Membership) -> bool:
+    return (
+        membership.role == Membership.Role.COORDINATOR
+        and not Membership.objects.for_team(membership.team)
+        .filter(role=Membership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+    _require_member_management(actor, membership.team)
+    membership = Membership.objects.select_for_update().select_related("team", "user", "organisation").get(
+        pk=membership.pk
+    )
+    if role == membership.role:
+        return membership
+    _validate_role_and_organisation(team=membership.team, role=role, organisation=membership.organisation)
+    if _is_last_coordinator(membership):
+        raise ActionRefused(_("A team needs a coordinator: appoint another one before changing this role."))
+    old_role = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    permissions.team_role_grant(membership)
+    policy_forget(membership.user)
+    audit_record(
+        actor=actor,
+        action="membership.role_changed",
+        team=membership.team,
+        target=membership,
+        data={"user": membership.user_id, "from": old_role, "to": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """Takes effect at once: every page checks the role groups on every request."""
+    _require_member_management(actor, membership.team)
+    membership = Membership.objects.select_for_update().select_related("team", "user").get(pk=membership.pk)
+    if _is_last_coordinator(membership):
+        raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
+    team, user = membership.team, membership.user
+    audit_record(
+        actor=actor,
+        action="membership.removed",
+        team=team,
+        target=membership,
+        data={"user": user.pk, "role": membership.role},
+    )
+    membership.delete()
+    permissions.team_role_revoke(team=team, user=user)
+    policy_forget(user)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str) -> None:
+    accept_url = site_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "team": invitation.team,
+        "accept_url": accept_url,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    # Invitees have not chosen a language yet: the product's first language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
+        body = render_to_string("tenancy/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str
+) -> tuple[Invitation, str]:
+    """Create an invitation and send its link. Returns the invitation and the raw token."""
+    _require_member_management(actor, team)
+    email = normalise_email(email)
+    _validate_role_and_organisation(team=team, role=role, organisation=organisation)
+    if Membership.objects.for_team(team).filter(user__email__iexact=email).exists():
+        raise ActionRefused(_("%(email)s is already a member of this team.") % {"email": email})
+    now = timezone.now()
+    # A new invitation replaces any earlier open one for the same address.
+    Invitation.objects.for_team(team).filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        team=team,
+        email=email,
+        role=role,
+        organisation=organisation,
+        token_hash=hash_invitation_token(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit_record(
+        actor=actor, action="invitation.created", team=team, target=invitation, data={"email": email, "role": role}
+    )
+    transaction.on_commit(lambda: _invitation_email_send(invitation=invitation, token=token, site_url=site_url))
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> None:
+    _require_member_management(actor, invitation.team)
+    if not invitation.is_pending:
+        raise ActionRefused(_("This invitation is no longer open."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="invitation.revoked", team=invitation.team, target=invitation)
+
+
+def invitation_problem(invitation: Invitation | None, *, user=None) -> str | None:
+    """Why this invitation cannot be accepted (by this user), or None when it can."""
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied the whole link.")
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn. Ask the team's coordinator for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Sign in to reach the team.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the team's coordinator to send a new one.")
+    if user is not None and user.is_authenticated and normalise_email(user.email) != invitation.email:
+        return _(
+            "This invitation is for %(email)s, but you are signed in as %(current)s. "
+            "Sign out and open the link again."
+        ) % {"email": invitation.email, "current": user.email}
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    invitation = Invitation.objects.select_for_update().select_related("team", "organisation").get(pk=invitation.pk)
+    problem = invitation_problem(invitation, user=user)
+    if problem:
+        raise ActionRefused(problem)
+    try:
+        membership = membership_create(
+            actor=user,
+            team=invitation.team,
+            user=user,
+            role=invitation.role,
+            organisation=invitation.organisation,
+        )
+    except IntegrityError as error:  # a concurrent accept of another invitation for this team
+        raise ActionRefused(_("You are already a member of this team.")) from error
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(actor=user, action="invitation.accepted", team=invitation.team, target=invitation)
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(*, invitation: Invitation, name: str, password: str) -> tuple:
+    """First-time invitee: create the account for the invited address and join the team."""
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ActionRefused(problem)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ActionRefused(_("An account for this address already exists: sign in to accept the invitation."))
+    user = User.objects.create_user(email=invitation.email, password=password, name=name.strip())
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    audit_record(actor=user, action="account.created", team=invitation.team, target=user)
+    membership = invitation_accept(invitation=invitation, user=user)
+    return user, membership

@@ -1,0 +1,193 @@
+"""Team, region, member-management and invitation pages. Thin: parse input, call services."""
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy import selectors, services
+from wijkverband.tenancy.access import (
+    access_invitation,
+    access_membership,
+    access_region,
+    access_team,
+    access_team_for_member_management,
+)
+from wijkverband.tenancy.forms import InvitationForm, NewAccountForm, RoleForm, TeamForm
+from wijkverband.tenancy.models import Membership
+
+
+@login_required
+def team_home(request, team_slug):
+    team, rights = access_team(request.user, team_slug)
+    members = selectors.team_members(team=team)
+    context = {
+        "team": team,
+        "rights": rights,
+        "groups": selectors.members_by_organisation(members),
+        "member_count": len(members),
+        "core": selectors.core_players_from_members(members),
+        "roles": Membership.Role.choices,
+        "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
+    }
+    return render(request, "tenancy/team_home.html", context)
+
+
+@login_required
+def member_invite(request, team_slug):
+    team, rights = access_team_for_member_management(request.user, team_slug)
+    form = InvitationForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = data["organisation"]
+            if data["new_organisation_name"].strip():
+                organisation = services.organisation_add(
+                    actor=request.user,
+                    team=team,
+                    name=data["new_organisation_name"],
+                    kind=data["new_organisation_kind"],
+                )
+            invitation, _token = services.invitation_create(
+                actor=request.user,
+                team=team,
+                email=data["email"],
+                role=data["role"],
+                organisation=organisation,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("team_home", team_slug=team.slug)
+    return render(
+        request,
+        "tenancy/member_invite.html",
+        {"team": team, "rights": rights, "form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+    )
+
+
+@login_required
+@require_POST
+def member_change_role(request, team_slug, membership_id):
+    team, _rights = access_team_for_member_management(request.user, team_slug)
+    membership = access_membership(team, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("team_home", team_slug=team.slug)
+    try:
+        services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
+    return redirect("team_home", team_slug=team.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, team_slug, membership_id):
+    team, _rights = access_team_for_member_management(request.user, team_slug)
+    membership = access_membership(team, membership_id)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("%(name)s has been removed from the team.") % {"name": membership.user})
+    return redirect("team_home", team_slug=team.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, team_slug, invitation_id):
+    team, _rights = access_team_for_member_management(request.user, team_slug)
+    invitation = access_invitation(team, invitation_id)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The invitation for %(email)s has been withdrawn.") % {"email": invitation.email})
+    return redirect("team_home", team_slug=team.slug)
+
+
+@login_required
+def region_home(request, region_slug):
+    region, rights = access_region(request.user, region_slug)
+    overview = selectors.region_team_overview(region=region)
+    return render(
+        request,
+        "tenancy/region_home.html",
+        {"region": region, "rights": rights, "overview": overview,
+         "incomplete_count": sum(1 for item in overview if not item.complete)},
+    )
+
+
+@login_required
+def team_create(request, region_slug):
+    region, rights = access_region(request.user, region_slug)
+    if not rights.can_administer:
+        raise PermissionDenied
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, region=region, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("Team %(name)s has been created. Now invite its coordinator.") % {"name": team.name}
+            )
+            return redirect("member_invite", team_slug=team.slug)
+    return render(request, "tenancy/team_create.html", {"region": region, "rights": rights, "form": form})
+
+
+def invitation_accept(request, token):
+    """Open to anyone holding the link: the token is the credential, checked on every step."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    invitation = selectors.invitation_by_token(token=token)
+    problem = services.invitation_problem(invitation, user=request.user)
+    if problem:
+        status = 404 if invitation is None else (403 if request.user.is_authenticated else 410)
+        return render(request, "tenancy/invitation_problem.html", {"problem": problem}, status=status)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = services.invitation_accept(invitation=invitation, user=request.user)
+            except ActionRefused as refused:
+                return render(request, "tenancy/invitation_problem.html", {"problem": refused.message}, status=409)
+            messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
+            return redirect("team_home", team_slug=membership.team.slug)
+        return render(request, "tenancy/invitation_accept.html", {"invitation": invitation})
+
+    if selectors.account_exists(email=invitation.email):
+        return render(request, "tenancy/invitation_sign_in.html", {"invitation": invitation})
+
+    form = NewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, membership = services.invitation_accept_with_new_account(
+                invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            record_authentication(request, user, method="password", email=user.email)
+            messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
+            return perform_login(
+                request, user, email_verification="none", redirect_url=reverse("team_home", kwargs={"team_slug": membership.team.slug})
+            )
+    return render(request, "tenancy/invitation_new_account.html", {"invitation": invitation, "form": form})
