@@ -24,12 +24,13 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Production needs a long random SECRET_KEY "
-            "(for local development set DEBUG=true)."
+            "SECRET_KEY is not set. Production needs a long random SECRET_KEY (for local development set DEBUG=true)."
         )
     SECRET_KEY = _INSECURE_DEV_KEY
-elif not DEBUG and not TESTING and (
-    len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or SECRET_KEY == _INSECURE_DEV_KEY
+elif (
+    not DEBUG
+    and not TESTING
+    and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or SECRET_KEY == _INSECURE_DEV_KEY)
 ):
     raise ImproperlyConfigured("SECRET_KEY is insecure: use at least 50 random characters.")
 

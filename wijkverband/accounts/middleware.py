@@ -5,8 +5,15 @@ from wijkverband.accounts.second_factor import has_second_factor, second_factor_
 
 # Paths a person without a second factor may still reach: setting one up, signing out, and the
 # pages that hold no team data.
-_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/",
-                     "/static/", "/healthz", "/i18n/", "/invitations/")
+_ALLOWED_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/invitations/",
+)
 
 
 class SecondFactorRequiredMiddleware:

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
-
 from wijkverband.tenancy.models import (
     Invitation,
     Membership,
@@ -11,6 +9,7 @@ from wijkverband.tenancy.models import (
     Team,
     TeamOrganisation,
 )
+from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
 
 
 class TeamInline(admin.TabularInline):

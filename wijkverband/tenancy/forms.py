@@ -15,9 +15,7 @@ class InvitationForm(forms.Form):
         empty_label=_("— choose an organisation —"),
         help_text=_("Members and coordinators act on behalf of an organisation."),
     )
-    new_organisation_name = forms.CharField(
-        label=_("Or add a new organisation: name"), max_length=200, required=False
-    )
+    new_organisation_name = forms.CharField(label=_("Or add a new organisation: name"), max_length=200, required=False)
     new_organisation_kind = forms.ChoiceField(
         label=_("Kind of the new organisation"),
         choices=[("", _("— choose a kind —")), *OrganisationKind.choices],

@@ -40,9 +40,7 @@ def team_members(*, team: Team) -> list[Membership]:
 
 
 def team_organisations(*, team: Team) -> list[TeamOrganisation]:
-    return list(
-        TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name")
-    )
+    return list(TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name"))
 
 
 def team_pending_invitations(*, team: Team) -> list[Invitation]:

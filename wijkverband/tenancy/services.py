@@ -65,9 +65,7 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
 
 
 @transaction.atomic
-def team_create(
-    *, actor, region: Region, name: str, slug: str, municipality: str, postcode_areas: str = ""
-) -> Team:
+def team_create(*, actor, region: Region, name: str, slug: str, municipality: str, postcode_areas: str = "") -> Team:
     if actor is not None and not region_rights(actor, region).can_administer:
         raise PermissionDenied
     try:
@@ -142,8 +140,8 @@ def _is_last_coordinator(membership: Membership) -> bool:
 @transaction.atomic
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
     _require_member_management(actor, membership.team)
-    membership = Membership.objects.select_for_update().select_related("team", "user", "organisation").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update().select_related("team", "user", "organisation").get(pk=membership.pk)
     )
     if role == membership.role:
         return membership
@@ -258,8 +256,7 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
         return _("This invitation has expired. Ask the team's coordinator to send a new one.")
     if user is not None and user.is_authenticated and normalise_email(user.email) != invitation.email:
         return _(
-            "This invitation is for %(email)s, but you are signed in as %(current)s. "
-            "Sign out and open the link again."
+            "This invitation is for %(email)s, but you are signed in as %(current)s. Sign out and open the link again."
         ) % {"email": invitation.email, "current": user.email}
     return None
 

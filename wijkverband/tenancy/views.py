@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.registry import render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import (
     access_invitation,
@@ -37,6 +38,7 @@ def team_home(request, team_slug):
         "core": selectors.core_players_from_members(members),
         "roles": Membership.Role.choices,
         "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
+        "panels": render_team_panels(request=request, team=team, rights=rights),
     }
     return render(request, "tenancy/team_home.html", context)
 
@@ -129,8 +131,13 @@ def region_home(request, region_slug):
     return render(
         request,
         "tenancy/region_home.html",
-        {"region": region, "rights": rights, "overview": overview,
-         "incomplete_count": sum(1 for item in overview if not item.complete)},
+        {
+            "region": region,
+            "rights": rights,
+            "overview": overview,
+            "incomplete_count": sum(1 for item in overview if not item.complete),
+            "panels": render_region_panels(request=request, region=region, rights=rights),
+        },
     )
 
 
@@ -188,6 +195,9 @@ def invitation_accept(request, token):
             record_authentication(request, user, method="password", email=user.email)
             messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
             return perform_login(
-                request, user, email_verification="none", redirect_url=reverse("team_home", kwargs={"team_slug": membership.team.slug})
+                request,
+                user,
+                email_verification="none",
+                redirect_url=reverse("team_home", kwargs={"team_slug": membership.team.slug}),
             )
     return render(request, "tenancy/invitation_new_account.html", {"invitation": invitation, "form": form})

@@ -19,12 +19,10 @@ from django.db import transaction
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import (
     Membership,
-    Organisation,
     OrganisationKind,
     Region,
     RegionRole,
     Team,
-    TeamOrganisation,
 )
 
 DEMO_PASSWORD = "wijkverband-demo"
@@ -127,9 +125,7 @@ class Command(BaseCommand):
         organisations = {}
         for name, kind, team_slugs in ORGANISATIONS:
             for team_slug in team_slugs:
-                organisations[name] = services.organisation_add(
-                    actor=None, team=teams[team_slug], name=name, kind=kind
-                )
+                organisations[name] = services.organisation_add(actor=None, team=teams[team_slug], name=name, kind=kind)
 
         rows = []
         for local, name, memberships, region_roles in ACCOUNTS:

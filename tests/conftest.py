@@ -1,0 +1,59 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+
+from tests.personas import World, build_world
+
+
+def pytest_sessionstart(session):
+    """In CI the suite must run on the real PostgreSQL and Redis, and fail when they are missing."""
+    if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
+        return
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        pytest.exit(f"CI=true but the database engine is {engine}, not PostgreSQL", returncode=1)
+    if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
+        pytest.exit("CI=true but the channel layer is not Redis", returncode=1)
+    import psycopg
+    import redis
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", connect_timeout=5
+        ).close()
+    except Exception as error:  # noqa: BLE001
+        pytest.exit(f"CI=true but PostgreSQL is not reachable: {error}", returncode=1)
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.exit(f"CI=true but Redis is not reachable: {error}", returncode=1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and used TOTP codes live in the cache: every test starts with none.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("carla") is a signed-in browser session of that persona ("anonymous": none)."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        user = world.persona(name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

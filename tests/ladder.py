@@ -1,0 +1,58 @@
+"""The permission ladder: every URL, climbed by every persona, each step with its expected answer.
+
+Each test module that serves URLs defines `LADDER = [Rung(...), ...]` and parametrises a test
+with `ladder_params(LADDER)` calling `climb(...)`. tests/test_ladder_coverage.py fails when a
+URL pattern of ours has no rung, or a rung skips one of REQUIRED_PERSONAS.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client, TestCase
+
+from tests.personas import World
+
+# anonymous, an outsider (other team), a client representative, a member, a coordinator, an overseer
+REQUIRED_PERSONAS = {"anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga"}
+
+
+@dataclass
+class Rung:
+    name: str
+    path: Callable[[World], str]
+    expect: dict[str, int]
+    method: str = "GET"
+    data: Callable[[World], dict] = field(default=lambda world: {})
+    # Optional check of the state after a successful write, given (world, persona).
+    after: Callable[[World, str, int], None] | None = None
+
+
+def ladder_params(ladder: list[Rung]):
+    return [
+        pytest.param(rung, persona, id=f"{rung.name}-{rung.method}-{persona}")
+        for rung in ladder
+        for persona in rung.expect
+    ]
+
+
+def climb(rung: Rung, persona: str, world: World) -> None:
+    client = Client()
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    url = rung.path(world)
+    # Run on-commit work (e-mails, pushes) as a real commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        if rung.method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, rung.data(world))
+    expected = rung.expect[persona]
+    assert response.status_code == expected, (
+        f"{persona} {rung.method} {url}: expected {expected}, got {response.status_code}"
+    )
+    if persona == "anonymous" and expected == 302:
+        assert response["Location"].startswith("/accounts/login/"), response["Location"]
+    if rung.after is not None:
+        rung.after(world, persona, response.status_code)

@@ -1,0 +1,75 @@
+"""Where feature apps plug into the team and region pages without those pages knowing them.
+
+An app registers, in its AppConfig.ready():
+- a team navigation item (a tab on every team page),
+- a panel on the team home or on the region home: a template plus a function that builds its
+  context. Panel functions must use a constant number of queries (list pages assert it).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # a lazy translation
+    url_name: str  # reversed with team_slug
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: Callable[..., dict]  # called with request=, team= / region=, rights=
+    order: int = 100
+
+
+_team_nav: dict[str, NavItem] = {}
+_team_panels: dict[str, Panel] = {}
+_region_panels: dict[str, Panel] = {}
+
+
+def register_team_nav(item: NavItem) -> None:
+    _team_nav[item.key] = item
+
+
+def register_team_panel(panel: Panel) -> None:
+    _team_panels[panel.key] = panel
+
+
+def register_region_panel(panel: Panel) -> None:
+    _region_panels[panel.key] = panel
+
+
+def team_nav() -> list[NavItem]:
+    return sorted(_team_nav.values(), key=lambda item: item.order)
+
+
+def team_panels() -> list[Panel]:
+    return sorted(_team_panels.values(), key=lambda panel: panel.order)
+
+
+def region_panels() -> list[Panel]:
+    return sorted(_region_panels.values(), key=lambda panel: panel.order)
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    template: str
+    context: dict
+
+
+def render_team_panels(*, request, team, rights) -> list[RenderedPanel]:
+    return [
+        RenderedPanel(panel.template, panel.context(request=request, team=team, rights=rights))
+        for panel in team_panels()
+    ]
+
+
+def render_region_panels(*, request, region, rights) -> list[RenderedPanel]:
+    return [
+        RenderedPanel(panel.template, panel.context(request=request, region=region, rights=rights))
+        for panel in region_panels()
+    ]

@@ -1,0 +1,17 @@
+from django import template
+from django.urls import reverse
+
+from wijkverband.core.registry import team_nav
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/team_nav.html", takes_context=True)
+def team_navigation(context, team, current: str = "home"):
+    """The tabs of a team's pages: home first, then what the feature apps registered."""
+    items = [{"key": "home", "label": None, "url": reverse("team_home", kwargs={"team_slug": team.slug})}]
+    items += [
+        {"key": item.key, "label": item.label, "url": reverse(item.url_name, kwargs={"team_slug": team.slug})}
+        for item in team_nav()
+    ]
+    return {"items": items, "current": current, "team": team}
