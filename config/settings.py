@@ -4,6 +4,7 @@ Without DATABASE_URL the app uses SQLite; without REDIS_URL the in-memory channe
 local-memory cache. Production sets both (see README "Configuration").
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -107,7 +108,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that the live ASGI server of the browser tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Per process, so parallel test runs never share one file.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 REDIS_URL = env_str("REDIS_URL")

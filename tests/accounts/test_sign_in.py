@@ -1,0 +1,129 @@
+from datetime import timedelta
+
+import pyotp
+import time_machine
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from tests.personas import PASSWORD, TOTP_SECRET, make_user
+
+
+def _password_step(client, email, password=PASSWORD):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def test_a_professional_signs_in_with_password_then_totp(world):
+    client = Client()
+    response = _password_step(client, world.carla.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    # The password alone does not open anything.
+    assert client.get("/t/oost/").status_code == 302
+    response = client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert response.status_code == 302
+    assert client.get("/t/oost/").status_code == 200
+
+
+def test_a_wrong_totp_code_does_not_sign_in(world):
+    client = Client()
+    _password_step(client, world.carla.email)
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert client.get("/t/oost/").status_code == 302
+
+
+def test_a_wrong_password_is_refused(world):
+    client = Client()
+    response = _password_step(client, world.carla.email, "not-the-password")
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_failed_logins_are_rate_limited_tighter_than_allauths_default(world):
+    client = Client()
+    for _ in range(3):
+        _password_step(client, world.maarten.email, "wrong-password")
+    # Even the right password is refused now, with a clear message.
+    response = _password_step(client, world.maarten.email)
+    assert response.status_code in (200, 429)
+    assert "/accounts/2fa/authenticate/" not in response.get("Location", "")
+    assert b"Te veel" in response.content or b"Too many" in response.content
+
+
+def test_a_professional_without_a_second_factor_must_set_one_up_before_any_team_page(world):
+    newcomer = make_user("nieuw", "Nieuwe Collega", second_factor=False)
+    from wijkverband.tenancy import services
+
+    services.membership_create(actor=None, team=world.team_a, user=newcomer, role="member", organisation=world.gp_a)
+    client = Client()
+    assert _password_step(client, newcomer.email).status_code == 302
+    for path in ["/", "/t/oost/", "/r/utrecht/"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # The setup page itself is reachable.
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    Authenticator.objects.filter(user=newcomer).delete()
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(newcomer, TOTP_SECRET)
+    assert client.get("/t/oost/").status_code == 200
+
+
+def test_an_overseer_without_a_second_factor_is_sent_to_set_one_up(world):
+    Authenticator.objects.filter(user=world.olga).delete()
+    client = Client()
+    client.force_login(world.olga)
+    response = client.get("/r/utrecht/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_client_representative_may_work_without_a_second_factor(world):
+    assert not Authenticator.objects.filter(user=world.rosa).exists()
+    client = Client()
+    response = _password_step(client, world.rosa.email)
+    assert response.status_code == 302
+    assert client.get("/t/oost/").status_code == 200
+
+
+def test_the_session_expires_after_inactivity(world, settings):
+    client = Client()
+    client.force_login(world.maarten)
+    assert client.get("/t/oost/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)):
+        assert client.get("/t/oost/").status_code == 200  # activity renews the session
+    later = timezone.now() + timedelta(seconds=2 * settings.SESSION_COOKIE_AGE + 60)
+    with time_machine.travel(later):
+        response = client.get("/t/oost/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_sign_out_ends_the_session(world):
+    client = Client()
+    client.force_login(world.maarten)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/t/oost/").status_code == 302
+
+
+def test_there_is_no_open_sign_up(db):
+    client = Client()
+    client.get("/accounts/signup/")
+    client.post(
+        "/accounts/signup/",
+        {"email": "stranger@example.nl", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+    )
+    assert not get_user_model().objects.filter(email="stranger@example.nl").exists()
+
+
+def test_password_reset_sends_a_link_by_email(world):
+    client = Client()
+    response = client.post("/accounts/password/reset/", {"email": world.maarten.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert world.maarten.email in mail.outbox[0].to
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body

@@ -1,0 +1,168 @@
+from datetime import timedelta
+
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Invitation, Membership
+
+
+def _invite(world, email="sanne@example.nl", role="member", organisation=None, actor=None):
+    invitation, token = services.invitation_create(
+        actor=actor or world.carla,
+        team=world.team_a,
+        email=email,
+        role=role,
+        organisation=organisation if organisation is not None else world.social_a,
+        site_url="http://testserver/",
+    )
+    return invitation, f"/invitations/{token}/"
+
+
+def _new_account(client, url, name="Sanne Welzijn", password="een-lang-wachtwoord-42"):
+    return client.post(url, {"name": name, "password1": password, "password2": password})
+
+
+def test_the_invitation_email_carries_a_working_link(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation, url = _invite(world)
+    assert len(mail.outbox) == 1
+    assert "Utrecht Oost" in mail.outbox[0].subject
+    assert f"http://testserver{url}" in mail.outbox[0].body
+
+
+def test_a_new_person_accepts_creates_one_account_and_joins(world):
+    _invitation, url = _invite(world)
+    client = Client()
+    assert b"name=\"password1\"" in client.get(url).content
+    response = _new_account(client, url)
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="sanne@example.nl")
+    membership = Membership.objects.get(team=world.team_a, user=user)
+    assert membership.role == "member" and membership.organisation == world.social_a
+    # Signed in; as a professional the next step is setting up a second factor.
+    assert client.get("/t/oost/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_an_existing_account_joining_a_second_team_keeps_one_identity(world):
+    _invitation, url = _invite(world, email=world.bram.email, organisation=world.nursing_a)
+    users_before = get_user_model().objects.count()
+    anonymous = Client()
+    assert b"/accounts/login/" in anonymous.get(url).content  # asked to sign in, not to sign up
+    client = Client()
+    client.force_login(world.bram)
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert get_user_model().objects.count() == users_before
+    assert set(Membership.objects.filter(user=world.bram).values_list("team__slug", flat=True)) == {"oost", "zuid"}
+    assert client.get("/t/oost/").status_code == 200
+
+
+def test_an_expired_invitation_is_refused_and_changes_nothing(world):
+    _invitation, url = _invite(world)
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        client = Client()
+        response = client.get(url)
+        assert response.status_code == 410
+        assert "verlopen" in response.content.decode()
+        response = _new_account(client, url)
+        assert response.status_code == 410
+    assert not get_user_model().objects.filter(email="sanne@example.nl").exists()
+
+
+def test_a_used_invitation_cannot_be_used_again(world):
+    _invitation, url = _invite(world)
+    _new_account(Client(), url)
+    client = Client()
+    response = _new_account(client, url, name="Iemand Anders")
+    assert response.status_code == 410
+    assert "al gebruikt" in response.content.decode()
+    assert get_user_model().objects.get(email="sanne@example.nl").name == "Sanne Welzijn"
+
+
+def test_an_invitation_opened_by_another_signed_in_account_changes_nothing(world):
+    _invitation, url = _invite(world)
+    client = Client()
+    client.force_login(world.maarten)
+    response = client.post(url)
+    assert response.status_code == 403
+    assert "sanne@example.nl" in response.content.decode()
+    assert not Membership.objects.filter(team=world.team_a, user__email="sanne@example.nl").exists()
+    assert Invitation.objects.get(email="sanne@example.nl").accepted_at is None
+
+
+def test_a_withdrawn_invitation_is_refused(world):
+    invitation, url = _invite(world)
+    services.invitation_revoke(actor=world.carla, invitation=invitation)
+    response = Client().get(url)
+    assert response.status_code == 410
+    assert "ingetrokken" in response.content.decode()
+
+
+def test_an_unknown_token_gets_404(world):
+    assert Client().get("/invitations/not-a-real-token/").status_code == 404
+
+
+def test_a_weak_or_mismatched_password_is_refused_with_a_message(world):
+    _invitation, url = _invite(world)
+    client = Client()
+    response = client.post(url, {"name": "Sanne", "password1": "kort", "password2": "kort"})
+    assert response.status_code == 200
+    assert not get_user_model().objects.filter(email="sanne@example.nl").exists()
+    response = client.post(url, {"name": "Sanne", "password1": "een-lang-wachtwoord-1", "password2": "anders-42"})
+    assert response.status_code == 200
+    assert not get_user_model().objects.filter(email="sanne@example.nl").exists()
+
+
+def test_inviting_an_existing_member_is_refused(world):
+    client = Client()
+    client.force_login(world.carla)
+    response = client.post(
+        "/t/oost/members/invite/", {"email": world.maarten.email, "role": "member", "organisation": world.gp_a.pk}
+    )
+    assert response.status_code == 200
+    assert "al lid" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_a_professional_invitation_needs_an_organisation(world):
+    client = Client()
+    client.force_login(world.carla)
+    response = client.post("/t/oost/members/invite/", {"email": "x@example.nl", "role": "member"})
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
+    # A client representative needs none.
+    response = client.post("/t/oost/members/invite/", {"email": "x@example.nl", "role": "client_representative"})
+    assert response.status_code == 302
+    assert Invitation.objects.get().organisation is None
+
+
+def test_inviting_with_a_new_organisation_adds_it_to_the_team(world):
+    client = Client()
+    client.force_login(world.carla)
+    response = client.post(
+        "/t/oost/members/invite/",
+        {
+            "email": "dietist@example.nl",
+            "role": "member",
+            "new_organisation_name": "Diëtistenpraktijk Oost",
+            "new_organisation_kind": "other",
+        },
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.organisation.name == "Diëtistenpraktijk Oost"
+    assert world.team_a.team_organisations.filter(organisation=invitation.organisation).exists()
+
+
+def test_an_organisation_of_another_team_cannot_be_used(world):
+    client = Client()
+    client.force_login(world.carla)
+    response = client.post(
+        "/t/oost/members/invite/", {"email": "x@example.nl", "role": "member", "organisation": world.nursing_b.pk}
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
