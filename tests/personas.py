@@ -6,7 +6,7 @@ Region "Utrecht" has teams A (Oost) and B (Zuid); region "Eemland" has team C.
 - olga: overseer of Utrecht             - ada: region administrator of Utrecht
 - otto: overseer of Eemland only        - rosa: client representative of A
 - rik: client representative of region Utrecht
-- chris: coordinator of C (another region)
+- chris: coordinator of C (another region)  - sofie: social-domain member of A
 Professionals and overseers have a TOTP authenticator (secret TOTP_SECRET).
 """
 
@@ -45,6 +45,7 @@ class World:
     rosa: object
     rik: object
     chris: object
+    sofie: object
 
     def persona(self, name: str):
         return None if name == "anonymous" else getattr(self, name)
@@ -94,11 +95,13 @@ def build_world() -> World:
     rosa = make_user("rosa", "Rosa Vertegenwoordiger", second_factor=False)
     rik = make_user("rik", "Rik Regiovertegenwoordiger", second_factor=False)
     chris = make_user("chris", "Chris Vathorst")
+    sofie = make_user("sofie", "Sofie Welzijn")
 
     role = Membership.Role
     services.membership_create(actor=None, team=team_a, user=carla, role=role.COORDINATOR, organisation=gp_a)
     services.membership_create(actor=None, team=team_a, user=maarten, role=role.MEMBER, organisation=nursing_a)
     services.membership_create(actor=None, team=team_a, user=pieter, role=role.MEMBER, organisation=pharmacy)
+    services.membership_create(actor=None, team=team_a, user=sofie, role=role.MEMBER, organisation=social_a)
     services.membership_create(actor=None, team=team_a, user=rosa, role=role.CLIENT_REPRESENTATIVE, organisation=None)
     services.membership_create(actor=None, team=team_b, user=bram, role=role.MEMBER, organisation=nursing_b)
     services.membership_create(actor=None, team=team_b, user=pieter, role=role.MEMBER, organisation=pharmacy)
@@ -129,4 +132,5 @@ def build_world() -> World:
         rosa=rosa,
         rik=rik,
         chris=chris,
+        sofie=sofie,
     )

@@ -1,0 +1,67 @@
+import pytest
+from django.db import connection
+from django.test import Client
+
+from wijkverband.audit.models import AuditEvent
+from wijkverband.audit.selectors import audit_chain_verify
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Membership
+
+
+def test_services_leave_an_intact_chain_of_audit_events(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+    services.membership_change_role(actor=world.carla, membership=membership, role="coordinator")
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event.action == "membership.role_changed"
+    assert event.actor == world.carla and event.actor_label == world.carla.email
+    assert event.team_id == world.team_a.pk
+    assert event.data == {"user": world.maarten.pk, "from": "member", "to": "coordinator"}
+    assert audit_chain_verify() is None
+
+
+def test_changing_a_row_behind_the_models_back_is_detected(world):
+    victim = AuditEvent.objects.order_by("id")[3]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["nothing.happened", victim.pk])
+    assert audit_chain_verify().pk == victim.pk
+
+
+def test_removing_a_row_is_detected(world):
+    victim = AuditEvent.objects.order_by("id")[3]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
+    broken = audit_chain_verify()
+    assert broken is not None and broken.pk > victim.pk
+
+
+def test_the_log_refuses_updates_and_deletes_through_the_orm(world):
+    event = AuditEvent.objects.first()
+    event.action = "rewritten"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(action="x")
+
+
+def test_only_the_privacy_officer_reads_the_log_in_the_admin(world):
+    from django.contrib.auth.models import Permission
+
+    from tests.personas import make_user
+
+    officer = make_user("privacy", "Privacy Officer")
+    officer.is_staff = True
+    officer.save()
+    officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client = Client()
+    client.force_login(officer)
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    other_staff = make_user("staff", "Other Staff")
+    other_staff.is_staff = True
+    other_staff.save()
+    client = Client()
+    client.force_login(other_staff)
+    assert client.get("/admin/audit/auditevent/").status_code == 403

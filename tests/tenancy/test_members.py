@@ -1,0 +1,201 @@
+import re
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+
+from tests.personas import make_user
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Membership, OrganisationKind
+from wijkverband.tenancy.permissions import team_group_name
+from wijkverband.tenancy.policy import team_rights
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _groups(user):
+    return set(user.groups.values_list("name", flat=True))
+
+
+def test_team_home_shows_members_by_organisation_and_complete_core_players(world):
+    content = _client(world.maarten).get("/t/oost/").content.decode()
+    for name in ["Carla Coördinator", "Maarten Lid", "Pieter Apotheker", "Rosa Vertegenwoordiger", "Buurtzorg Oost"]:
+        assert name in content
+    assert "Alle vier kernpartijen doen mee" in content
+
+
+def test_team_home_names_the_missing_core_players(world):
+    content = _client(world.bram).get("/t/zuid/").content.decode()
+    assert "Ontbreekt:" in content
+    assert "Huisartsenpraktijk" in content and "Sociaal domein" in content
+
+
+def test_an_organisation_without_professional_members_does_not_count_as_present(world):
+    # Team A lists Welzijn Oost as an organisation but no social-domain professional is a member.
+    Membership.objects.filter(team=world.team_a, organisation__kind=OrganisationKind.SOCIAL_DOMAIN).delete()
+    content = _client(world.maarten).get("/t/oost/").content.decode()
+    assert "Ontbreekt:" in content and "Sociaal domein" in content
+
+
+def test_representatives_and_members_see_no_member_management(world):
+    for user in [world.rosa, world.maarten, world.olga]:
+        content = _client(user).get("/t/oost/").content.decode()
+        assert "/members/invite/" not in content
+        assert "/remove/" not in content
+
+
+def test_coordinators_and_region_admins_see_member_management(world):
+    for user in [world.carla, world.ada]:
+        content = _client(user).get("/t/oost/").content.decode()
+        assert "/members/invite/" in content
+
+
+def test_an_outsider_gets_the_same_404_as_for_a_team_that_does_not_exist(world):
+    client = _client(world.bram)
+    not_mine = client.get("/t/vathorst/")
+    missing = client.get("/t/bestaat-niet/")
+    assert not_mine.status_code == missing.status_code == 404
+
+    def without_csrf(response):
+        # The page echoes its own path (language switch "next") and a fresh CSRF token; the rest
+        # must not differ by a byte.
+        content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+        return content.replace(b"/t/vathorst/", b"PATH").replace(b"/t/bestaat-niet/", b"PATH")
+
+    assert without_csrf(not_mine) == without_csrf(missing)
+
+
+def test_the_team_switcher_lists_every_team_of_a_person_in_two_teams(world):
+    content = _client(world.pieter).get("/").content.decode()
+    assert "/t/oost/" in content and "/t/zuid/" in content
+    assert "/t/vathorst/" not in content
+
+
+def test_changing_a_role_moves_the_guardian_group_and_the_rights(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+    services.membership_change_role(actor=world.carla, membership=membership, role="coordinator")
+    assert team_group_name(world.team_a.pk, "coordinator") in _groups(world.maarten)
+    assert team_group_name(world.team_a.pk, "member") not in _groups(world.maarten)
+    assert team_rights(type(world.maarten).objects.get(pk=world.maarten.pk), world.team_a).can_manage_members
+
+
+def test_removal_takes_effect_at_once_on_every_page(world):
+    client = _client(world.maarten)
+    assert client.get("/t/oost/").status_code == 200
+    response = _client(world.carla).post(
+        f"/t/oost/members/{Membership.objects.get(team=world.team_a, user=world.maarten).pk}/remove/"
+    )
+    assert response.status_code == 302
+    assert client.get("/t/oost/").status_code == 404
+    assert not any(name.startswith(f"team:{world.team_a.pk}:") for name in _groups(world.maarten))
+
+
+def test_the_last_coordinator_can_neither_be_removed_nor_demoted(world):
+    carla_membership = Membership.objects.get(team=world.team_a, user=world.carla)
+    client = _client(world.ada)
+    response = client.post(f"/t/oost/members/{carla_membership.pk}/remove/", follow=True)
+    assert "heeft een coördinator nodig" in response.content.decode()
+    response = client.post(f"/t/oost/members/{carla_membership.pk}/role/", {"role": "member"}, follow=True)
+    assert "heeft een coördinator nodig" in response.content.decode()
+    carla_membership.refresh_from_db()
+    assert carla_membership.role == "coordinator"
+
+
+def test_a_coordinator_cannot_manage_members_of_another_team_by_id(world):
+    bram_in_b = Membership.objects.get(team=world.team_b, user=world.bram)
+    client = _client(world.carla)
+    # Through her own team's URL the id of another team's membership does not resolve.
+    assert client.post(f"/t/oost/members/{bram_in_b.pk}/remove/").status_code == 404
+    assert client.post(f"/t/zuid/members/{bram_in_b.pk}/remove/").status_code == 404
+    assert Membership.objects.filter(pk=bram_in_b.pk).exists()
+
+
+def test_an_invalid_role_is_refused_and_changes_nothing(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+    _client(world.carla).post(f"/t/oost/members/{membership.pk}/role/", {"role": "superuser"})
+    membership.refresh_from_db()
+    assert membership.role == "member"
+
+
+def test_sync_permissions_repairs_drift(world):
+    Group.objects.get(name=team_group_name(world.team_a.pk, "member")).user_set.clear()
+    assert _client(world.maarten).get("/t/oost/").status_code == 404
+    call_command("sync_permissions", verbosity=0)
+    assert _client(world.maarten).get("/t/oost/").status_code == 200
+
+
+def test_team_home_uses_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = _client(world.carla)
+        client.get("/t/oost/")  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/t/oost/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(25):
+        user = make_user(f"extra{i}", f"Extra {i}")
+        services.membership_create(actor=None, team=world.team_a, user=user, role="member", organisation=world.gp_a)
+    assert count() == before
+
+
+def test_region_home_shows_completeness_and_counts_in_a_constant_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(world.olga)
+    content = client.get("/r/utrecht/").content.decode()
+    assert "Utrecht Oost" in content and "Utrecht Zuid" in content and "Vathorst" not in content
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/r/utrecht/")
+    before = len(ctx.captured_queries)
+    for i in range(10):
+        services.team_create(
+            actor=None, region=world.region, name=f"Extra {i}", slug=f"extra-{i}", municipality="Utrecht"
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/r/utrecht/").status_code == 200
+    assert len(ctx.captured_queries) == before
+
+
+def test_region_admin_creates_a_team_with_valid_input_only(world):
+    client = _client(world.ada)
+    response = client.post(
+        "/r/utrecht/teams/new/", {"name": "West", "slug": "west", "municipality": "Utrecht", "postcode_areas": "35x1"}
+    )
+    assert response.status_code == 200 and "geen postcodegebied" in response.content.decode()
+    response = client.post(
+        "/r/utrecht/teams/new/", {"name": "Dubbel", "slug": "oost", "municipality": "Utrecht", "postcode_areas": ""}
+    )
+    assert response.status_code == 200 and "al in gebruik" in response.content.decode()
+    response = client.post(
+        "/r/utrecht/teams/new/", {"name": "West", "slug": "west", "municipality": "Utrecht", "postcode_areas": "3531"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/t/west/members/invite/"
+    # The region admin can now appoint the new team's coordinator.
+    assert client.get("/t/west/members/invite/").status_code == 200
+
+
+def test_a_team_invitation_can_appoint_a_coordinator_for_a_new_team(world):
+    team = services.team_create(actor=world.ada, region=world.region, name="Noord", slug="noord", municipality="U")
+    organisation = services.organisation_add(actor=world.ada, team=team, name="HA Noord", kind=OrganisationKind.GP)
+    invitation, _token = services.invitation_create(
+        actor=world.ada,
+        team=team,
+        email="nina@example.nl",
+        role="coordinator",
+        organisation=organisation,
+        site_url="http://testserver/",
+    )
+    nina = make_user("nina", "Nina Noord")
+    nina.email = "nina@example.nl"
+    nina.save()
+    services.invitation_accept(invitation=invitation, user=nina)
+    assert team_rights(nina, team).can_manage_members
