@@ -37,7 +37,7 @@ def test_the_invitation_email_carries_a_working_link(world, django_capture_on_co
 def test_a_new_person_accepts_creates_one_account_and_joins(world):
     _invitation, url = _invite(world)
     client = Client()
-    assert b"name=\"password1\"" in client.get(url).content
+    assert b'name="password1"' in client.get(url).content
     response = _new_account(client, url)
     assert response.status_code == 302
     user = get_user_model().objects.get(email="sanne@example.nl")
