@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "wijkverband.accounts",
     "wijkverband.audit",
     "wijkverband.tenancy",
+    "wijkverband.threads",
+    "wijkverband.realtime",
 ]
 
 MIDDLEWARE = [

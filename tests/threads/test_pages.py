@@ -1,0 +1,165 @@
+import re
+import uuid
+
+import pytest
+from django.test import TestCase
+
+from tests.threads.helpers import post, topic
+from wijkverband.core.markdown import render_markdown
+from wijkverband.threads import services
+from wijkverband.threads.models import Message
+
+pytestmark = pytest.mark.django_db
+
+XSS_CORPUS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    "[klik](javascript:alert(1))",
+    "[klik](JaVaScRiPt:alert(1))",
+    "[klik](&#106;avascript:alert(1))",
+    "[klik](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<iframe src='https://evil.example'></iframe>",
+    "<div style='background:url(javascript:alert(1))'>x</div>",
+    "<body onload=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '![x](x" onerror="alert(1))',
+    '<a href="http://ok.example" onclick="alert(1)">ok</a>',
+    "`<script>alert(1)</script>`",
+    "<object data='javascript:alert(1)'></object>",
+    "<form action='javascript:alert(1)'><button>x</button></form>",
+    "<<script>script>alert(1)<</script>/script>",
+]
+DANGEROUS = re.compile(
+    r"<script|<iframe|<object|<embed|<svg|<style|<form|<input|\bon\w+\s*=|javascript:|data:text", re.I
+)
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_xss_payloads_render_inert(payload):
+    html = str(render_markdown(payload))
+    assert not DANGEROUS.search(html), html
+
+
+def _messages_section(html: str) -> str:
+    start = html.index("data-thread-log")
+    return html[start : html.index('</div>\n<p class="utrecht-paragraph wv-typing"', start)]
+
+
+def test_xss_payloads_posted_in_a_thread_are_inert_on_the_page(world, client_for):
+    thread = topic(world)
+    for payload in XSS_CORPUS:
+        post(thread, world.carla, payload)
+    html = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    section = _messages_section(html)
+    assert section.count('class="wv-message"') == len(XSS_CORPUS)
+    assert not DANGEROUS.search(section)
+
+
+def test_reading_and_posting_work_without_javascript(world, client_for):
+    thread = topic(world)
+    client = client_for("maarten")
+    page = client.get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', page).group(1)
+    data = {"body": "Zonder **JavaScript**", "client_id": client_id}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = client.post(f"/t/oost/threads/{thread.pk}/post/", data)
+        # The same form sent twice (double click, reload): still one message.
+        second = client.post(f"/t/oost/threads/{thread.pk}/post/", data)
+    message = Message.objects.get(thread=thread)
+    assert first["Location"] == second["Location"] == f"/t/oost/threads/{thread.pk}/#message-{message.pk}"
+    page = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "<strong>JavaScript</strong>" in page
+
+
+def test_a_too_long_message_gets_a_clear_error_and_changes_nothing(world, client_for):
+    thread = topic(world)
+    response = client_for("maarten").post(
+        f"/t/oost/threads/{thread.pk}/post/", {"body": "x" * 10_001, "client_id": str(uuid.uuid4())}
+    )
+    assert response.status_code == 413
+    assert "10 kB" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_representatives_see_an_opened_thread_read_only(world, client_for):
+    thread = topic(world, open_to_representatives=True)
+    post(thread, world.carla, "Voor iedereen")
+    html = client_for("rosa").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "Voor iedereen" in html
+    assert "data-post-form" not in html
+
+
+def test_a_deleted_message_shows_as_a_tombstone_everywhere(world, client_for):
+    thread = topic(world)
+    message = post(thread, world.maarten, "Vergissing").message
+    services.message_edit(actor=world.maarten, message=message, body="Nog een vergissing")
+    services.message_delete(actor=world.maarten, message=message)
+    client = client_for("carla")
+    page = client.get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    history = client.get(f"/t/oost/threads/{thread.pk}/messages/{message.pk}/history/").content.decode()
+    events = client.get(f"/t/oost/threads/{thread.pk}/events/?after=0").content.decode()
+    for text in (page, history, events):
+        assert "ergissing" not in text
+    assert 'id="message-' + str(message.pk) in page
+
+
+def test_the_edit_history_shows_earlier_texts(world, client_for):
+    thread = topic(world)
+    message = post(thread, world.maarten, "Eerst dit").message
+    services.message_edit(actor=world.maarten, message=message, body="Toen dat")
+    history = client_for("olga").get(f"/t/oost/threads/{thread.pk}/messages/{message.pk}/history/")
+    assert "Eerst dit" in history.content.decode() and "Toen dat" in history.content.decode()
+
+
+def test_the_events_endpoint_replays_after_a_seq_and_refuses_bad_input(world, client_for):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    post(thread, world.carla, "twee")
+    client = client_for("maarten")
+    body = client.get(f"/t/oost/threads/{thread.pk}/events/?after=1").json()
+    assert body["seq"] == 2 and [e["seq"] for e in body["events"]] == [2]
+    assert client.get(f"/t/oost/threads/{thread.pk}/events/?after=-1").status_code == 400
+    assert client.get(f"/t/oost/threads/{thread.pk}/events/?after=abc").status_code == 400
+
+
+def test_opening_the_thread_marks_it_read_and_the_list_shows_unread(world, client_for):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    post(thread, world.carla, "twee")
+    client = client_for("maarten")
+    listing = client.get("/t/oost/threads/").content.decode()
+    assert '<strong class="wv-unread">2</strong>' in listing
+    page = client.get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "New since your last visit" in page or "Nieuw sinds je vorige bezoek" in page
+    assert '<strong class="wv-unread">' not in client.get("/t/oost/threads/").content.decode()
+
+
+def test_the_team_home_shows_the_threads_panel(world, client_for):
+    thread = topic(world, title="Algemeen overleg")
+    post(thread, world.carla, "een")
+    html = client_for("maarten").get("/t/oost/").content.decode()
+    assert "Algemeen overleg" in html
+
+
+def test_thread_pages_use_a_constant_number_of_queries(world, client_for, django_assert_max_num_queries):
+    thread = topic(world)
+    client = client_for("maarten")
+    post(thread, world.carla, "a", asks_ack=True)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small_detail:
+        client.get(f"/t/oost/threads/{thread.pk}/")
+    with CaptureQueriesContext(connection) as small_list:
+        client.get("/t/oost/threads/")
+    for i in range(8):
+        post(thread, world.pieter if i % 2 else world.carla, f"m{i}", asks_ack=i % 2 == 0)
+        post(topic(world, title=f"Onderwerp {i}"), world.carla, "x")
+    with django_assert_max_num_queries(len(small_detail.captured_queries)):
+        client.get(f"/t/oost/threads/{thread.pk}/")
+    with django_assert_max_num_queries(len(small_list.captured_queries)):
+        client.get("/t/oost/threads/")

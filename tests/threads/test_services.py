@@ -1,0 +1,300 @@
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test import TestCase
+
+from tests.threads.helpers import post, topic
+from wijkverband.audit.models import AuditEvent
+from wijkverband.core.errors import ActionRefused
+from wijkverband.realtime import presence
+from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.policy import team_rights
+from wijkverband.threads import selectors, services
+from wijkverband.threads.models import (
+    Acknowledgement,
+    Event,
+    Message,
+    MessageRevision,
+    Notification,
+    SubjectKind,
+    Thread,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_change_takes_the_next_sequence_number_without_gaps(world):
+    thread = topic(world)
+    first = post(thread, world.carla, "een").message
+    second = post(thread, world.maarten, "twee").message
+    services.message_edit(actor=world.carla, message=first, body="een!")
+    services.message_delete(actor=world.maarten, message=second)
+    thread.refresh_from_db()
+    seqs = list(Event.objects.filter(thread=thread).order_by("seq").values_list("seq", flat=True))
+    assert seqs == [1, 2, 3, 4]
+    assert thread.seq == 4
+    assert (first.seq, second.seq) == (1, 2)
+
+
+def test_a_refused_change_takes_no_sequence_number(world):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    with pytest.raises(ActionRefused):
+        post(thread, world.carla, "   ")
+    with pytest.raises(PermissionDenied):
+        post(thread, world.rosa, "mag niet")
+    assert post(thread, world.carla, "twee").message.seq == 2
+
+
+def test_posting_the_same_client_id_again_returns_the_same_ack_and_creates_nothing(world):
+    thread = topic(world)
+    client_id = str(uuid.uuid4())
+    first = post(thread, world.carla, "Hallo", client_id=client_id)
+    again = post(thread, world.carla, "Hallo (retry)", client_id=client_id)
+    assert first.created and not again.created
+    assert first.ack == again.ack
+    assert Message.objects.filter(thread=thread).count() == 1
+    assert Event.objects.filter(thread=thread).count() == 1
+
+
+def test_another_person_may_use_the_same_client_id(world):
+    thread = topic(world)
+    client_id = str(uuid.uuid4())
+    post(thread, world.carla, "a", client_id=client_id)
+    post(thread, world.maarten, "b", client_id=client_id)
+    assert Message.objects.filter(thread=thread).count() == 2
+
+
+def test_a_client_id_used_in_another_thread_is_refused(world):
+    client_id = str(uuid.uuid4())
+    post(topic(world, title="Een"), world.carla, "a", client_id=client_id)
+    with pytest.raises(ActionRefused) as refused:
+        post(topic(world, title="Twee"), world.carla, "b", client_id=client_id)
+    assert refused.value.code == "invalid"
+
+
+@pytest.mark.parametrize("client_id", ["", "not-a-uuid", None, 12, "x" * 100])
+def test_a_bad_client_id_is_refused(world, client_id):
+    thread = topic(world)
+    with pytest.raises(ActionRefused) as refused:
+        services.message_post(actor=world.carla, thread=thread, body="Hallo", client_id=client_id)
+    assert refused.value.code == "invalid"
+    assert not Message.objects.exists()
+
+
+def test_a_message_over_10_kb_is_too_large_and_changes_nothing(world):
+    thread = topic(world)
+    with pytest.raises(ActionRefused) as refused:
+        post(thread, world.carla, "x" * 10_001)
+    assert refused.value.code == "too_large"
+    assert post(thread, world.carla, "é" * 5000).message.seq == 1  # 10,000 bytes is allowed
+
+
+def test_posting_too_fast_is_rate_limited(world, settings):
+    thread = topic(world)
+    for i in range(services.POSTS_PER_MINUTE):
+        post(thread, world.carla, f"bericht {i}")
+    with pytest.raises(ActionRefused) as refused:
+        post(thread, world.carla, "te veel")
+    assert refused.value.code == "rate_limited"
+    assert Message.objects.filter(thread=thread).count() == services.POSTS_PER_MINUTE
+    post(thread, world.maarten, "iemand anders mag nog")
+
+
+def test_representatives_read_only_opened_threads_and_never_post(world):
+    closed = topic(world, title="Team")
+    opened = topic(world, title="Open", open_to_representatives=True)
+    rosa_rights = team_rights(world.rosa, world.team_a)
+    visible = {t.pk for t in selectors.team_threads(user=world.rosa, team=world.team_a, rights=rosa_rights)}
+    assert visible == {opened.pk}
+    with pytest.raises(PermissionDenied):
+        post(opened, world.rosa, "mag ik?")
+    with pytest.raises(PermissionDenied):
+        post(closed, world.rik, "en ik?")
+
+
+def test_overseers_read_every_thread_and_post_only_when_escalated(world):
+    thread = services.thread_for_subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, subject_id=7, title="Knelpunt")
+    with pytest.raises(PermissionDenied):
+        post(thread, world.olga, "Vanuit de regio")
+    services.thread_set_escalated(actor=world.carla, thread=thread, escalated=True)
+    assert post(thread, world.olga, "Vanuit de regio").created
+    with pytest.raises(PermissionDenied):
+        post(thread, world.otto, "andere regio")
+
+
+def test_there_is_exactly_one_thread_per_subject(world):
+    first = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Afspraak")
+    again = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Anders")
+    other_team = services.thread_for_subject(team=world.team_b, kind=SubjectKind.AGREEMENT, subject_id=3, title="B")
+    assert first.pk == again.pk != other_team.pk
+    assert Thread.objects.filter(subject_kind="agreement", subject_id=3).count() == 2
+    with pytest.raises(ValueError):
+        services.thread_for_subject(team=world.team_a, kind="topic", subject_id=3, title="x")
+
+
+def test_an_edit_keeps_the_earlier_text_and_marks_the_message_edited(world):
+    thread = topic(world)
+    message = post(thread, world.maarten, "Eerste versie").message
+    services.message_edit(actor=world.maarten, message=message, body="Tweede versie")
+    message.refresh_from_db()
+    assert message.edited_at is not None and "Tweede" in message.body_html
+    assert list(MessageRevision.objects.filter(message=message).values_list("body", flat=True)) == ["Eerste versie"]
+    with pytest.raises(PermissionDenied):
+        services.message_edit(actor=world.carla, message=message, body="coordinator edits someone else")
+
+
+def test_delete_leaves_a_tombstone_by_author_or_coordinator_only(world):
+    thread = topic(world)
+    message = post(thread, world.maarten, "Geheim").message
+    with pytest.raises(PermissionDenied):
+        services.message_delete(actor=world.pieter, message=message)
+    services.message_delete(actor=world.carla, message=message)
+    replay = selectors.thread_events_after(thread=thread, after=0)
+    assert [e["data"]["deleted"] for e in replay.events] == [True, True]
+    assert all("Geheim" not in e["data"]["html"] for e in replay.events)
+    with pytest.raises(ActionRefused):
+        services.message_delete(actor=world.maarten, message=message)
+    assert AuditEvent.objects.filter(action="message.deleted").count() == 1
+
+
+def test_acknowledgements_once_per_person_and_the_author_sees_who_has_not(world):
+    thread = topic(world)
+    message = post(thread, world.carla, "Graag bevestigen", asks_ack=True).message
+    services.message_acknowledge(actor=world.maarten, message=message)
+    services.message_acknowledge(actor=world.maarten, message=message)
+    with pytest.raises(ActionRefused):
+        services.message_acknowledge(actor=world.carla, message=message)
+    with pytest.raises(PermissionDenied):
+        services.message_acknowledge(actor=world.rosa, message=message)
+    assert Acknowledgement.objects.filter(message=message).count() == 1
+    page = selectors.thread_page(thread=thread, user=world.carla)
+    view = page.messages[0]
+    assert [u.pk for u in view.acknowledged_by] == [world.maarten.pk]
+    professionals = set(
+        Membership.objects.filter(team=world.team_a, role__in=["member", "coordinator"]).values_list("user", flat=True)
+    )
+    assert {u.pk for u in view.not_acknowledged_by} == professionals - {world.carla.pk, world.maarten.pk}
+    assert world.pieter.pk in professionals
+
+
+def test_unread_counts_follow_read_markers(world):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    post(thread, world.carla, "twee")
+    post(thread, world.maarten, "drie (eigen bericht telt niet)")
+    rights = team_rights(world.maarten, world.team_a)
+    assert selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)[0].unread == 2
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=1)
+    assert selectors.team_unread_total(user=world.maarten, team=world.team_a, rights=rights) == 1
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=0)  # never moves back
+    assert selectors.team_unread_total(user=world.maarten, team=world.team_a, rights=rights) == 1
+    assert services.read_marker_set(actor=world.maarten, thread=thread, seq=999) == 3  # clamped to the head
+    page = selectors.thread_page(thread=thread, user=world.carla)
+    assert [u.pk for u in page.messages[0].read_by] == [world.maarten.pk]
+
+
+def test_replay_after_a_seq_equals_a_fresh_load(world):
+    thread = topic(world)
+    a = post(thread, world.carla, "a").message
+    post(thread, world.maarten, "b")
+    services.message_edit(actor=world.carla, message=a, body="a2")
+    seen = {e["data"]["id"]: e["data"] for e in selectors.thread_events_after(thread=thread, after=0).events}
+    fresh = {m.pk: m for m in Message.objects.filter(thread=thread)}
+    assert set(seen) == set(fresh)
+    assert seen[a.pk]["html"] == fresh[a.pk].body_html and seen[a.pk]["edited_at"]
+    assert [e["seq"] for e in selectors.thread_events_after(thread=thread, after=1).events] == [2, 3]
+
+
+def test_replay_past_the_bound_answers_reset(world):
+    thread = topic(world)
+    for i in range(4):
+        post(thread, world.carla, f"m{i}")
+    assert selectors.thread_events_after(thread=thread, after=0, limit=3).reset
+    assert not selectors.thread_events_after(thread=thread, after=1, limit=3).reset
+
+
+def test_mentions_notify_people_roles_and_kinds(world):
+    thread = topic(world)
+    post(thread, world.carla, "Vraag voor @maarten en @apotheek, cc @coördinator")
+    notified = set(Notification.objects.filter(kind="mention").values_list("user__email", flat=True))
+    # Carla is the coordinator but wrote it herself; Rosa cannot read this thread.
+    assert notified == {"maarten@example.nl", "pieter@example.nl"}
+
+
+def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world):
+    thread = topic(world, title="Mevrouw Jansen, medicatie")
+    presence.users_mark_online([world.pieter.pk])
+    post(thread, world.carla, "@maarten @pieter: geheime clientinformatie", site_url="https://wv.example/")
+    assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
+    text = mail.outbox[0].subject + mail.outbox[0].body
+    assert "geheime" not in text and "Jansen" not in text
+    assert "https://wv.example/t/oost/threads/" in text
+
+
+def test_no_mention_email_for_people_who_turned_it_off(world):
+    services.notification_preferences_set(actor=world.maarten, email_mentions=False)
+    post(topic(world), world.carla, "@maarten")
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
+
+
+def test_asking_for_confirmation_notifies_the_professionals(world):
+    post(topic(world), world.maarten, "Bevestig dit", asks_ack=True)
+    professionals = set(
+        Membership.objects.filter(team=world.team_a, role__in=["member", "coordinator"]).values_list("user", flat=True)
+    )
+    assert set(Notification.objects.filter(kind="ack_request").values_list("user", flat=True)) == professionals - {
+        world.maarten.pk
+    }
+    assert not Notification.objects.filter(user=world.rosa).exists()
+
+
+def test_the_thread_owner_hears_of_new_activity_once_until_read(world):
+    thread = topic(world, actor=world.maarten)
+    post(thread, world.carla, "een")
+    post(thread, world.pieter, "twee")
+    assert Notification.objects.filter(user=world.maarten, kind="activity").count() == 1
+
+
+def test_posts_publish_one_serialised_event_on_commit(world, monkeypatch):
+    from wijkverband.realtime import publish
+
+    sent = []
+    monkeypatch.setattr(publish, "_send", lambda group, message: sent.append((group, message)))
+    thread = topic(world)
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        services.message_post(actor=world.carla, thread=thread, body="Hallo", client_id=str(uuid.uuid4()))
+    assert sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    (group, message), *_ = sent
+    assert group == f"wv.thread.{thread.pk}" and message["seq"] == 1
+    assert '"kind":"message.created"' in message["frame"]
+
+
+def test_thread_list_uses_a_constant_number_of_queries(world, django_assert_num_queries):
+    for i in range(3):
+        post(topic(world, title=f"T{i}"), world.carla, "x")
+    rights = team_rights(world.maarten, world.team_a)
+    with django_assert_num_queries(1):
+        selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)
+    for i in range(5):
+        post(topic(world, title=f"U{i}"), world.carla, "x")
+    with django_assert_num_queries(1):
+        assert len(selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)) == 8
+
+
+def test_thread_page_uses_a_constant_number_of_queries(world, django_assert_num_queries):
+    thread = topic(world)
+    post(thread, world.carla, "a", asks_ack=True)
+    connection.queries_log.clear()
+    with django_assert_num_queries(4) as few:
+        selectors.thread_page(thread=thread, user=world.maarten)
+    for i in range(6):
+        post(thread, world.maarten if i % 2 else world.carla, f"m{i}", asks_ack=bool(i % 3))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(selectors.thread_page(thread=thread, user=world.maarten).messages) == 7

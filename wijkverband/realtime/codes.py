@@ -1,0 +1,13 @@
+"""WebSocket close codes (4000–4999 are ours) and what the browser client does with them."""
+
+# Reconnect at once and re-subscribe with `after`: nothing is lost, the server asks for a catch-up.
+RECONNECT = 4000
+# The socket fell too far behind (its outgoing queue is full): reconnect and catch up.
+TOO_SLOW = 4008
+# Rights changed (a membership ended or changed): reconnect; threads no longer visible answer not_found.
+RIGHTS_CHANGED = 4003
+# Signed out or session ended: do not reconnect, the page must sign in again.
+SIGNED_OUT = 4001
+
+# Protocol error codes and the HTTP status the same refusal gets on the plain-form pages.
+ERROR_STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "too_large": 413, "rate_limited": 429}

@@ -1,0 +1,53 @@
+"""Ringing the doorbell: services call these after commit to tell the ASGI workers what changed.
+
+The channel layer may drop messages (and Redis may be down): that is fine, the database is the
+record and clients catch up by sequence number. So a failure here is logged, never raised into
+the service that already committed.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+def thread_group(thread_id: int) -> str:
+    return f"wv.thread.{thread_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"wv.user.{user_id}"
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # noqa: BLE001 - the doorbell failing must not undo or fail a committed write
+        logger.warning("realtime: could not publish to %s", group, exc_info=True)
+
+
+def thread_event(*, thread_id: int, seq: int, frame: str) -> None:
+    """One sequenced event, serialised once; every worker forwards the same text to its sockets."""
+    _send(thread_group(thread_id), {"type": "wv.event", "thread": thread_id, "seq": seq, "frame": frame})
+
+
+def thread_ephemeral(*, thread_id: int, frame: str, exclude_user: int | None = None) -> None:
+    """Typing and other unsequenced signals: lost ones are simply lost."""
+    _send(
+        thread_group(thread_id),
+        {"type": "wv.ephemeral", "thread": thread_id, "frame": frame, "exclude_user": exclude_user},
+    )
+
+
+def user_push(*, user_id: int, frame: str) -> None:
+    _send(user_group(user_id), {"type": "wv.push", "frame": frame})
+
+
+def user_sockets_close(*, user_id: int, code: int, session_key: str | None = None) -> None:
+    """Close the user's sockets on every worker (all of them, or those of one session)."""
+    _send(user_group(user_id), {"type": "wv.close", "code": code, "session_key": session_key})

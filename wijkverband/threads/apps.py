@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ThreadsConfig(AppConfig):
+    name = "wijkverband.threads"
+    label = "threads"
+    verbose_name = _("Threads")
+
+    def ready(self):
+        from wijkverband.core.registry import NavItem, Panel, register_team_nav, register_team_panel
+        from wijkverband.threads.panels import team_threads_panel
+
+        register_team_nav(NavItem(key="threads", label=_("Threads"), url_name="thread_list", order=40))
+        register_team_panel(Panel(key="threads", template="threads/_team_panel.html", context=team_threads_panel))

@@ -1,0 +1,37 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.threads.services import MAX_BODY_BYTES, MAX_TITLE_LENGTH
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=MAX_TITLE_LENGTH, help_text=_("For example Algemeen or Medicatieoverdracht.")
+    )
+    open_to_representatives = forms.BooleanField(label=_("Client representatives may read this thread"), required=False)
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        help_text=_("Markdown: **bold**, *italic*, lists. Mention people with @name, @apotheek or @coördinator."),
+        strip=False,
+    )
+    asks_ack = forms.BooleanField(label=_("Ask the team to confirm they have read this"), required=False)
+    # Made when the form is shown: sending the same form twice (a double click, a reload) posts once.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["data-max-bytes"] = str(MAX_BODY_BYTES)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        strip=False,
+    )

@@ -1,0 +1,43 @@
+"""Who may do what in a thread, built on the team's rights (wijkverband.tenancy.policy).
+
+- members and coordinators (may contribute): read and post everywhere in their team;
+- the region's overseers: read every thread of the team, post only in escalated threads;
+- client representatives (of the team or the region): read threads opened to them, never post;
+- coordinators also delete other people's messages and open or close a thread to representatives.
+A thread someone may not read does not exist for them (same 404 / not_found as a missing one).
+"""
+
+from dataclasses import dataclass
+
+from wijkverband.tenancy.policy import TeamRights, region_rights
+
+
+@dataclass(frozen=True)
+class ThreadRights:
+    can_read: bool = False
+    can_post: bool = False
+    can_moderate: bool = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.can_read and not self.can_post
+
+
+NO_THREAD_RIGHTS = ThreadRights()
+
+
+def thread_rights(user, thread, team_rights: TeamRights) -> ThreadRights:
+    if not team_rights.can_view:
+        return NO_THREAD_RIGHTS
+    if team_rights.can_contribute:
+        return ThreadRights(can_read=True, can_post=True, can_moderate=team_rights.can_manage_members)
+    if region_rights(user, thread.team.region).can_oversee:
+        return ThreadRights(can_read=True, can_post=thread.escalated)
+    if thread.open_to_representatives:
+        return ThreadRights(can_read=True)
+    return NO_THREAD_RIGHTS
+
+
+def team_sees_closed_threads(user, team, team_rights: TeamRights) -> bool:
+    """Whether this person reads threads that are not opened to representatives."""
+    return team_rights.can_contribute or region_rights(user, team.region).can_oversee

@@ -1,0 +1,168 @@
+"""Reads for threads: lists with unread counts, a thread's messages with acknowledgements and
+read-by, the replay log. Every list uses a constant number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from config.env import env_int
+from wijkverband.tenancy.models import Membership, Team
+from wijkverband.tenancy.policy import TeamRights
+from wijkverband.threads.models import Acknowledgement, Event, Message, Notification, ReadMarker, SubjectKind, Thread
+from wijkverband.threads.policy import team_sees_closed_threads
+from wijkverband.threads.serialise import event_dict
+
+#: How many events a subscribe or an HTTP catch-up replays; past this the client reloads (reset).
+REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
+#: How many messages the thread page shows (the newest).
+PAGE_MESSAGES = 200
+
+
+def _visible_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
+    threads = Thread.objects.for_team(team)
+    if not team_sees_closed_threads(user, team, rights):
+        threads = threads.filter(open_to_representatives=True)
+    return threads
+
+
+def _with_unread(threads: QuerySet[Thread], user) -> QuerySet[Thread]:
+    marker = ReadMarker.objects.filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
+    unread = (
+        Message.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True, seq__gt=OuterRef("read_seq"))
+        .exclude(author=user)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return threads.annotate(
+        read_seq=Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
+        unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+        message_count=Count("messages", filter=Q(messages__deleted_at__isnull=True)),
+    )
+
+
+def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
+    """The threads this person may read in the team, newest activity first, with unread counts."""
+    return list(
+        _with_unread(_visible_threads(user=user, team=team, rights=rights), user).order_by("-last_activity_at", "-id")
+    )
+
+
+def team_unread_total(*, user, team: Team, rights: TeamRights) -> int:
+    return sum(thread.unread for thread in team_threads(user=user, team=team, rights=rights))
+
+
+@dataclass
+class MessageView:
+    message: Message
+    read_by: list = field(default_factory=list)
+    acknowledged_by: list = field(default_factory=list)
+    not_acknowledged_by: list = field(default_factory=list)
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    messages: list[MessageView]
+    read_seq: int
+    first_unread_seq: int | None
+    truncated: bool
+
+
+def thread_page(*, thread: Thread, user) -> ThreadPage:
+    """The newest messages of a thread with read-by and acknowledgements, in a fixed number of queries."""
+    newest = list(
+        Message.objects.for_team(thread.team)
+        .filter(thread=thread)
+        .select_related("author", "deleted_by")
+        .order_by("-seq")[: PAGE_MESSAGES + 1]
+    )
+    truncated = len(newest) > PAGE_MESSAGES
+    messages = list(reversed(newest[:PAGE_MESSAGES]))
+    markers = list(ReadMarker.objects.for_team(thread.team).filter(thread=thread).select_related("user"))
+    read_seq = next((m.seq for m in markers if m.user_id == user.pk), 0)
+    ack_ids = [m.pk for m in messages if m.asks_ack and not m.is_deleted]
+    acks: dict[int, list] = {}
+    professionals: list = []
+    if ack_ids:
+        for ack in Acknowledgement.objects.for_team(thread.team).filter(message_id__in=ack_ids).select_related("user"):
+            acks.setdefault(ack.message_id, []).append(ack.user)
+        professionals = [
+            m.user
+            for m in Membership.objects.for_team(thread.team)
+            .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+            .select_related("user")
+            .order_by("user__name")
+        ]
+    views = []
+    for message in messages:
+        view = MessageView(message=message)
+        view.read_by = sorted(
+            (mk.user for mk in markers if mk.seq >= message.seq and mk.user_id != message.author_id),
+            key=lambda u: u.name,
+        )
+        if message.pk in acks or message.pk in ack_ids:
+            done = acks.get(message.pk, [])
+            done_ids = {u.pk for u in done}
+            view.acknowledged_by = sorted(done, key=lambda u: u.name)
+            view.not_acknowledged_by = [u for u in professionals if u.pk not in done_ids and u.pk != message.author_id]
+        views.append(view)
+    first_unread = next(
+        (v.message.seq for v in views if v.message.seq > read_seq and v.message.author_id != user.pk), None
+    )
+    return ThreadPage(
+        thread=thread, messages=views, read_seq=read_seq, first_unread_seq=first_unread, truncated=truncated
+    )
+
+
+@dataclass(frozen=True)
+class Replay:
+    events: list[dict]
+    head: int
+    reset: bool
+
+
+def thread_events_after(*, thread: Thread, after: int | None, limit: int = REPLAY_LIMIT) -> Replay:
+    """Every event with seq > after, in order; past the bound, reset (the client reloads)."""
+    after = after or 0
+    head = Thread.objects.filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
+    if head - after > limit:
+        return Replay(events=[], head=head, reset=True)
+    events = list(
+        Event.objects.for_team(thread.team)
+        .filter(thread=thread, seq__gt=after, seq__lte=head)
+        .select_related("message__author")
+        .order_by("seq")
+    )
+    return Replay(events=[event_dict(e) for e in events], head=head, reset=False)
+
+
+def message_revisions(*, message: Message) -> list:
+    return list(message.revisions.select_related("replaced_by").order_by("replaced_at", "id"))
+
+
+def user_notifications(*, user, limit: int = 100) -> list[Notification]:
+    return list(
+        Notification.objects.filter(user=user)
+        .select_related("team", "thread", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def user_unread_notification_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def subject_kind_label(kind: str) -> str:
+    return SubjectKind(kind).label
+
+
+def user_email_mentions(*, user) -> bool:
+    from wijkverband.threads.models import NotificationPreference
+
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return True if preference is None else preference.email_mentions

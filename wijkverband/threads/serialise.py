@@ -1,0 +1,36 @@
+"""The JSON shapes of messages and events, shared by the HTTP catch-up view and the WebSocket."""
+
+import json
+
+from wijkverband.threads.models import Event, Message
+
+
+def message_data(message: Message) -> dict:
+    deleted = message.deleted_at is not None
+    return {
+        "id": message.pk,
+        "seq": message.seq,
+        "author": {"id": message.author_id, "name": message.author.name or message.author.email},
+        # A deleted message stays in the flow as a tombstone: its text is gone for everyone.
+        "html": "" if deleted else message.body_html,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": deleted,
+        "asks_ack": message.asks_ack,
+        "client_id": str(message.client_id),
+    }
+
+
+def event_data(event: Event) -> dict:
+    """Message events carry the message as it is now; other events carry what was stored."""
+    if event.kind.startswith("message."):
+        return message_data(event.message)
+    return event.data
+
+
+def event_dict(event: Event) -> dict:
+    return {"type": "event", "thread": event.thread_id, "seq": event.seq, "kind": event.kind, "data": event_data(event)}
+
+
+def dumps(value: dict) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,527 @@
+"""Writes for threads: one transaction each, an audit row, and a doorbell for live clients on commit.
+
+Sequenced changes (post, edit, delete, acknowledge) lock the thread row (select_for_update),
+take thread.seq + 1 and append the Event in the same transaction, so the per-thread sequence is
+gap-free and in commit order. ActionRefused.code is one of the protocol's error codes
+(invalid, too_large, rate_limited); PermissionDenied means "forbidden".
+"""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.env import env_int
+from wijkverband.audit.services import audit_record
+from wijkverband.core.errors import ActionRefused
+from wijkverband.core.markdown import render_markdown
+from wijkverband.realtime import presence, publish
+from wijkverband.tenancy.models import Membership, Team
+from wijkverband.tenancy.policy import team_rights
+from wijkverband.threads.mentions import mentioned_users
+from wijkverband.threads.models import (
+    Acknowledgement,
+    Event,
+    Message,
+    MessageRevision,
+    Notification,
+    NotificationPreference,
+    ReadMarker,
+    SubjectKind,
+    Thread,
+)
+from wijkverband.threads.policy import ThreadRights, thread_rights
+from wijkverband.threads.serialise import dumps, event_dict
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
+POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
+MAX_TITLE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class PostResult:
+    message: Message
+    created: bool
+
+    @property
+    def ack(self) -> dict:
+        return {
+            "type": "ack",
+            "client_id": str(self.message.client_id),
+            "message": self.message.pk,
+            "seq": self.message.seq,
+        }
+
+
+def _rights(actor, thread: Thread) -> ThreadRights:
+    return thread_rights(actor, thread, team_rights(actor, thread.team))
+
+
+def _require_post(actor, thread: Thread) -> ThreadRights:
+    rights = _rights(actor, thread)
+    if not rights.can_post:
+        raise PermissionDenied
+    return rights
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ActionRefused(_("A message must be text."), code="invalid")
+    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
+        raise ActionRefused(
+            _("This message is too long: at most %(kb)d kB.") % {"kb": MAX_BODY_BYTES // 1000}, code="too_large"
+        )
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise ActionRefused(_("Write a message first."), code="invalid")
+    return body
+
+
+def _parse_client_id(client_id) -> uuid.UUID:
+    if isinstance(client_id, uuid.UUID):
+        return client_id
+    if isinstance(client_id, str) and len(client_id) <= 40:
+        try:
+            return uuid.UUID(client_id)
+        except ValueError:
+            pass
+    raise ActionRefused(_("The message has no valid client id."), code="invalid")
+
+
+def _post_rate_limit(actor) -> None:
+    """Posts per minute per person, shared by every worker through the cache (fails open)."""
+    window = int(time.time() // 60)
+    key = f"threads:posts:{actor.pk}:{window}"
+    try:
+        cache.add(key, 0, timeout=120)
+        count = cache.incr(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not stop people from posting
+        logger.warning("threads: post rate limit unavailable", exc_info=True)
+        return
+    if count > POSTS_PER_MINUTE:
+        raise ActionRefused(
+            _("You are posting very fast: wait a moment and try again (at most %(n)d messages a minute).")
+            % {"n": POSTS_PER_MINUTE},
+            code="rate_limited",
+        )
+
+
+def _lock(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update().get(pk=thread.pk)
+
+
+def _append_event(*, locked: Thread, kind: str, message: Message, data: dict | None = None) -> Event:
+    """Take the next sequence number of the (locked) thread and log the event; publish on commit."""
+    seq = locked.seq + 1
+    now = timezone.now()
+    Thread.objects.filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
+    locked.seq = seq
+    event = Event.objects.create(
+        team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
+    )
+    frame = dumps(event_dict(event))
+    transaction.on_commit(partial(publish.thread_event, thread_id=locked.pk, seq=seq, frame=frame))
+    return event
+
+
+def _existing_post(actor, client_id: uuid.UUID, thread: Thread) -> Message | None:
+    message = Message.objects.select_related("author").filter(author=actor, client_id=client_id).first()
+    if message is not None and message.thread_id != thread.pk:
+        raise ActionRefused(_("This client id was already used for another message."), code="invalid")
+    return message
+
+
+# --- threads -------------------------------------------------------------------------------------
+
+
+def _clean_title(title) -> str:
+    title = (title or "").strip() if isinstance(title, str) else ""
+    if not title:
+        raise ActionRefused(_("Give the thread a title."))
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ActionRefused(_("A title has at most %(n)d characters.") % {"n": MAX_TITLE_LENGTH})
+    return title
+
+
+@transaction.atomic
+def thread_create(*, actor, team: Team, title: str, open_to_representatives: bool = False) -> Thread:
+    """A team topic such as "Algemeen" or "Medicatieoverdracht"."""
+    if not team_rights(actor, team).can_contribute:
+        raise PermissionDenied
+    title = _clean_title(title)
+    thread = Thread.objects.create(
+        team=team, title=title, open_to_representatives=bool(open_to_representatives), created_by=actor
+    )
+    audit_record(actor=actor, action="thread.created", team=team, target=thread, data={"title": title})
+    return thread
+
+
+def thread_for_subject(
+    *, team: Team, kind: str, subject_id: int, title: str, actor=None, open_to_representatives: bool = False
+) -> Thread:
+    """The one thread of an agreement or bottleneck: found, or created on first use.
+
+    For the apps that own those subjects; they decide who may see the subject, this only keys
+    the thread by (team, kind, subject id) so there is exactly one.
+    """
+    if kind not in (SubjectKind.AGREEMENT, SubjectKind.BOTTLENECK):
+        raise ValueError(f"Unknown thread subject kind: {kind!r}")
+    if not isinstance(subject_id, int) or subject_id <= 0:
+        raise ValueError("subject_id must be a positive integer")
+    existing = Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id).first()
+    if existing is not None:
+        return existing
+    title = _clean_title(title)
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                team=team,
+                title=title,
+                subject_kind=kind,
+                subject_id=subject_id,
+                open_to_representatives=open_to_representatives,
+                created_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="thread.created",
+                team=team,
+                target=thread,
+                data={"kind": kind, "subject": subject_id},
+            )
+            return thread
+    except IntegrityError:  # created concurrently by someone else: there is still exactly one
+        return Thread.objects.for_team(team).get(subject_kind=kind, subject_id=subject_id)
+
+
+@transaction.atomic
+def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_representatives: bool) -> Thread:
+    rights = _rights(actor, thread)
+    if not (rights.can_moderate or (rights.can_post and thread.created_by_id == actor.pk)):
+        raise PermissionDenied
+    locked = _lock(thread)
+    locked.open_to_representatives = bool(open_to_representatives)
+    locked.save(update_fields=["open_to_representatives"])
+    audit_record(
+        actor=actor,
+        action="thread.representatives_opened" if open_to_representatives else "thread.representatives_closed",
+        team=thread.team,
+        target=locked,
+    )
+    thread.open_to_representatives = locked.open_to_representatives
+    return thread
+
+
+@transaction.atomic
+def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
+    """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post."""
+    if actor is not None and not team_rights(actor, thread.team).can_contribute:
+        raise PermissionDenied
+    locked = _lock(thread)
+    locked.escalated = bool(escalated)
+    locked.save(update_fields=["escalated"])
+    audit_record(
+        actor=actor, action="thread.escalated" if escalated else "thread.deescalated", team=thread.team, target=locked
+    )
+    thread.escalated = locked.escalated
+    return thread
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = False, site_url: str = "") -> PostResult:
+    """Post a message. Posting the same client_id again returns the same result and creates nothing."""
+    client_uuid = _parse_client_id(client_id)
+    existing = _existing_post(actor, client_uuid, thread)
+    if existing is not None:
+        return PostResult(existing, created=False)
+    _require_post(actor, thread)
+    body = _clean_body(body)
+    _post_rate_limit(actor)
+    try:
+        return _message_post_locked(
+            actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack), site_url=site_url
+        )
+    except IntegrityError:
+        # The same client id committed concurrently (two sockets, one double click): same answer.
+        existing = _existing_post(actor, client_uuid, thread)
+        if existing is None:
+            raise
+        return PostResult(existing, created=False)
+
+
+@transaction.atomic
+def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) -> PostResult:
+    locked = _lock(thread)
+    existing = _existing_post(actor, client_id, thread)
+    if existing is not None:
+        return PostResult(existing, created=False)
+    now = timezone.now()
+    message = Message.objects.create(
+        team_id=locked.team_id,
+        thread=locked,
+        author=actor,
+        client_id=client_id,
+        body=body,
+        body_html=str(render_markdown(body)),
+        seq=locked.seq + 1,
+        asks_ack=asks_ack,
+        created_at=now,
+    )
+    message.author = actor
+    _append_event(locked=locked, kind=Event.Kind.MESSAGE_CREATED, message=message)
+    audit_record(
+        actor=actor,
+        action="message.posted",
+        team=locked.team_id,
+        target=message,
+        data={"thread": locked.pk, "seq": message.seq},
+    )
+    _notify_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
+    return PostResult(message, created=True)
+
+
+def _require_author_or_moderator(actor, message: Message, *, moderator_allowed: bool) -> None:
+    rights = _rights(actor, message.thread)
+    if message.author_id == actor.pk and rights.can_post:
+        return
+    if moderator_allowed and rights.can_moderate:
+        return
+    raise PermissionDenied
+
+
+@transaction.atomic
+def message_edit(*, actor, message: Message, body) -> Message:
+    """Replace the text; the earlier text is kept as a revision and the message shows as edited."""
+    _require_author_or_moderator(actor, message, moderator_allowed=False)
+    body = _clean_body(body)
+    locked = _lock(message.thread)
+    current = Message.objects.select_for_update().get(pk=message.pk)
+    if current.deleted_at is not None:
+        raise ActionRefused(_("This message has been deleted and can no longer be edited."))
+    if current.body == body:
+        return current
+    MessageRevision.objects.create(
+        team_id=current.team_id, message=current, body=current.body, body_html=current.body_html, replaced_by=actor
+    )
+    current.body = body
+    current.body_html = str(render_markdown(body))
+    current.edited_at = timezone.now()
+    current.save(update_fields=["body", "body_html", "edited_at"])
+    current.author = message.author
+    _append_event(locked=locked, kind=Event.Kind.MESSAGE_EDITED, message=current)
+    audit_record(actor=actor, action="message.edited", team=current.team_id, target=current)
+    return current
+
+
+@transaction.atomic
+def message_delete(*, actor, message: Message) -> Message:
+    """Delete by the author or a coordinator: a tombstone stays in the flow, the text is no longer shown."""
+    _require_author_or_moderator(actor, message, moderator_allowed=True)
+    locked = _lock(message.thread)
+    current = Message.objects.select_for_update().get(pk=message.pk)
+    if current.deleted_at is not None:
+        raise ActionRefused(_("This message has already been deleted."))
+    current.deleted_at = timezone.now()
+    current.deleted_by = actor
+    current.save(update_fields=["deleted_at", "deleted_by"])
+    current.author = message.author
+    _append_event(locked=locked, kind=Event.Kind.MESSAGE_DELETED, message=current)
+    audit_record(
+        actor=actor,
+        action="message.deleted",
+        team=current.team_id,
+        target=current,
+        data={"by_author": actor.pk == current.author_id},
+    )
+    return current
+
+
+@transaction.atomic
+def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
+    """Confirm a message that asks for it. Confirming twice is harmless and changes nothing."""
+    rights = _rights(actor, message.thread)
+    if not rights.can_post:
+        raise PermissionDenied
+    if not message.asks_ack or message.deleted_at is not None:
+        raise ActionRefused(_("This message does not ask for confirmation."))
+    if message.author_id == actor.pk:
+        raise ActionRefused(_("You cannot confirm your own message."))
+    locked = _lock(message.thread)
+    existing = Acknowledgement.objects.filter(message=message, user=actor).first()
+    if existing is not None:
+        return existing
+    ack = Acknowledgement.objects.create(team_id=message.team_id, message=message, user=actor)
+    _append_event(
+        locked=locked,
+        kind=Event.Kind.ACK_ADDED,
+        message=message,
+        data={"message": message.pk, "user": {"id": actor.pk, "name": actor.name or actor.email}},
+    )
+    audit_record(actor=actor, action="message.acknowledged", team=message.team_id, target=message)
+    Notification.objects.filter(user=actor, message=message, kind=Notification.Kind.ACK_REQUEST).update(
+        read_at=timezone.now()
+    )
+    return ack
+
+
+def read_marker_set(*, actor, thread: Thread, seq) -> int:
+    """Move the person's read marker forward (never back). Returns the marker.
+
+    Not audited: it changes nothing anyone else wrote, and happens on every glance at a thread.
+    """
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise ActionRefused(_("A read marker is a sequence number."), code="invalid")
+    if not _rights(actor, thread).can_read:
+        raise PermissionDenied
+    head = Thread.objects.filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
+    seq = min(seq, head)
+    marker, created = ReadMarker.objects.get_or_create(
+        thread=thread, user=actor, defaults={"team_id": thread.team_id, "seq": seq}
+    )
+    if not created and seq > marker.seq:
+        ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq, updated_at=timezone.now())
+        marker.seq = seq
+    return marker.seq
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) -> None:
+    memberships = list(
+        Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
+    )
+    if not thread.open_to_representatives:
+        memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
+    readers = {m.user_id for m in memberships} - {actor.pk}
+    mentioned = mentioned_users(message.body, memberships) & readers
+    professionals = {m.user_id for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE} - {actor.pk}
+    rows: list[Notification] = []
+    kinds: dict[int, str] = {}
+    for user_id in mentioned:
+        rows.append(Notification(user_id=user_id, kind=Notification.Kind.MENTION))
+        kinds[user_id] = Notification.Kind.MENTION
+    if message.asks_ack:
+        for user_id in professionals - mentioned:
+            rows.append(Notification(user_id=user_id, kind=Notification.Kind.ACK_REQUEST))
+            kinds[user_id] = Notification.Kind.ACK_REQUEST
+    owner = thread.created_by_id
+    if (
+        owner
+        and owner in readers
+        and owner not in kinds
+        and not Notification.objects.filter(
+            user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True
+        ).exists()
+    ):
+        rows.append(Notification(user_id=owner, kind=Notification.Kind.ACTIVITY))
+        kinds[owner] = Notification.Kind.ACTIVITY
+    if not rows:
+        return
+    for row in rows:
+        row.team_id = thread.team_id
+        row.thread = thread
+        row.message = message
+        row.actor = actor
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    team_name = thread.team.name
+    frames = {
+        user_id: dumps(
+            {
+                "type": "notification",
+                "kind": kind,
+                "thread": thread.pk,
+                "message": message.pk,
+                "actor": actor.name or actor.email,
+                "team": team_name,
+                "url": reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk}),
+            }
+        )
+        for user_id, kind in kinds.items()
+    }
+    transaction.on_commit(
+        partial(
+            _notifications_deliver, frames=frames, mentioned=mentioned, actor=actor, thread=thread, site_url=site_url
+        )
+    )
+
+
+def _notifications_deliver(
+    *, frames: dict[int, str], mentioned: set[int], actor, thread: Thread, site_url: str
+) -> None:
+    for user_id, frame in frames.items():
+        publish.user_push(user_id=user_id, frame=frame)
+    if not mentioned:
+        return
+    offline = [uid for uid in mentioned if not presence.user_online(uid)]
+    if not offline:
+        return
+    muted = set(
+        NotificationPreference.objects.filter(user_id__in=offline, email_mentions=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    recipients = list(
+        Membership.objects.for_team(thread.team)
+        .filter(user_id__in=set(offline) - muted, user__is_active=True)
+        .select_related("user")
+    )
+    path = reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk})
+    link = (site_url.rstrip("/") + path) if site_url else path
+    for membership in recipients:
+        _mention_email_send(user=membership.user, actor=actor, team=thread.team, link=link)
+        Notification.objects.filter(user=membership.user, thread=thread, kind=Notification.Kind.MENTION).filter(
+            emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+
+
+def _mention_email_send(*, user, actor, team: Team, link: str) -> None:
+    # Never the message text or the thread title: an e-mail must not carry client details.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(actor)s mentioned you in %(team)s") % {"actor": actor.name or actor.email, "team": team.name}
+        body = "\n\n".join(
+            [
+                _("%(actor)s mentioned you in a thread of %(team)s on Wijkverband.")
+                % {"actor": actor.name or actor.email, "team": team.name},
+                _("Read it here (you will be asked to sign in): %(link)s") % {"link": link},
+                _(
+                    "You get this e-mail because you were not online. "
+                    "You can turn these e-mails off on your notifications page."
+                ),
+            ]
+        )
+    try:
+        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    except Exception:  # noqa: BLE001 - the in-app notification is already there
+        logger.warning("threads: mention e-mail to user %s failed", user.pk, exc_info=True)
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
+    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor, email_mentions: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=actor, defaults={"email_mentions": bool(email_mentions)}
+    )
+    audit_record(actor=actor, action="notification_preferences.changed", data={"email_mentions": bool(email_mentions)})
+    return preference

@@ -1,0 +1,260 @@
+"""Thread pages. They work without JavaScript (plain forms); with it, threads.js makes them live."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wijkverband.core.errors import ActionRefused
+from wijkverband.realtime.codes import ERROR_STATUS
+from wijkverband.tenancy.access import access_team
+from wijkverband.threads import selectors, services
+from wijkverband.threads.access import access_message, access_thread
+from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
+
+
+def _thread_url(thread, message=None) -> str:
+    url = reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk})
+    return f"{url}#message-{message.pk}" if message is not None else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_list(request, team_slug):
+    team, rights = access_team(request.user, team_slug)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST":
+        if not rights.can_contribute:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                thread = services.thread_create(actor=request.user, team=team, **form.cleaned_data)
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                flash.success(request, _("Thread “%(title)s” has been opened.") % {"title": thread.title})
+                return redirect(_thread_url(thread))
+    threads = selectors.team_threads(user=request.user, team=team, rights=rights)
+    return render(
+        request,
+        "threads/thread_list.html",
+        {
+            "team": team,
+            "rights": rights,
+            "threads": threads,
+            "unread_total": sum(t.unread for t in threads),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
+    page = selectors.thread_page(thread=thread, user=request.user)
+    return {
+        "team": team,
+        "rights": rights,
+        "thread": thread,
+        "trights": trights,
+        "page": page,
+        "form": form or PostForm(),
+        "live": {
+            "thread": thread.pk,
+            "seq": thread.seq,
+            "user": request.user.pk,
+            "events_url": reverse("thread_events", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
+            "can_post": trights.can_post,
+        },
+    }
+
+
+@login_required
+@require_GET
+def thread_detail(request, team_slug, thread_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, trights = access_thread(request.user, team, rights, thread_id)
+    context = _detail_context(request, team, rights, thread, trights)
+    # Seeing the page is reading it: the marker moves to the newest event shown.
+    services.read_marker_set(actor=request.user, thread=thread, seq=thread.seq)
+    return render(request, "threads/thread_detail.html", context)
+
+
+@login_required
+@require_POST
+def thread_post(request, team_slug, thread_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, trights = access_thread(request.user, team, rights, thread_id)
+    if not trights.can_post:
+        raise PermissionDenied
+    form = PostForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            result = services.message_post(
+                actor=request.user,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data["client_id"],
+                asks_ack=form.cleaned_data["asks_ack"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ActionRefused as refused:
+            form.add_error("body", refused.message)
+            status = ERROR_STATUS.get(refused.code, 400)
+        else:
+            if request.headers.get("Accept", "").startswith("application/json"):
+                return JsonResponse(result.ack)
+            return redirect(_thread_url(thread, result.message))
+    context = _detail_context(request, team, rights, thread, trights, form=form)
+    return render(request, "threads/thread_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def thread_events(request, team_slug, thread_id):
+    """HTTP catch-up, the same events a subscribe replays: ?after=<seq>."""
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    after = request.GET.get("after", "0")
+    if not after.isdigit() or len(after) > 18:
+        return JsonResponse(
+            {"type": "error", "code": "invalid", "detail": _("after must be a sequence number.")}, status=400
+        )
+    replay = selectors.thread_events_after(thread=thread, after=int(after))
+    if replay.reset:
+        return JsonResponse({"type": "reset", "thread": thread.pk, "seq": replay.head})
+    return JsonResponse({"thread": thread.pk, "seq": replay.head, "events": replay.events})
+
+
+@login_required
+@require_POST
+def thread_read(request, team_slug, thread_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    seq = request.POST.get("seq", "")
+    if not seq.isdigit() or len(seq) > 18:
+        return JsonResponse(
+            {"type": "error", "code": "invalid", "detail": _("seq must be a sequence number.")}, status=400
+        )
+    marker = services.read_marker_set(actor=request.user, thread=thread, seq=int(seq))
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"thread": thread.pk, "seq": marker})
+    return redirect(_thread_url(thread))
+
+
+@login_required
+@require_POST
+def thread_settings(request, team_slug, thread_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    opened = request.POST.get("open_to_representatives") == "on"
+    services.thread_set_open_to_representatives(actor=request.user, thread=thread, open_to_representatives=opened)
+    flash.success(
+        request,
+        _("Client representatives may now read this thread.") if opened else _("This thread is now for the team only."),
+    )
+    return redirect(_thread_url(thread))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_edit(request, team_slug, thread_id, message_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, trights = access_thread(request.user, team, rights, thread_id)
+    message = access_message(thread, message_id)
+    if not (trights.can_post and message.author_id == request.user.pk) or message.is_deleted:
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"body": message.body})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
+            except ActionRefused as refused:
+                form.add_error("body", refused.message)
+                status = ERROR_STATUS.get(refused.code, 400)
+            else:
+                flash.success(request, _("Your message has been changed."))
+                return redirect(_thread_url(thread, message))
+    return render(
+        request,
+        "threads/message_edit.html",
+        {"team": team, "rights": rights, "thread": thread, "message": message, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def message_delete(request, team_slug, thread_id, message_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    message = access_message(thread, message_id)
+    try:
+        services.message_delete(actor=request.user, message=message)
+    except ActionRefused as refused:
+        flash.error(request, refused.message)
+    else:
+        flash.success(request, _("The message has been deleted."))
+    return redirect(_thread_url(thread, message))
+
+
+@login_required
+@require_POST
+def message_ack(request, team_slug, thread_id, message_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    message = access_message(thread, message_id)
+    try:
+        services.message_acknowledge(actor=request.user, message=message)
+    except ActionRefused as refused:
+        flash.error(request, refused.message)
+    else:
+        flash.success(request, _("Confirmed."))
+    return redirect(_thread_url(thread, message))
+
+
+@login_required
+@require_GET
+def message_history(request, team_slug, thread_id, message_id):
+    team, rights = access_team(request.user, team_slug)
+    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    message = access_message(thread, message_id)
+    revisions = [] if message.is_deleted else selectors.message_revisions(message=message)
+    return render(
+        request,
+        "threads/message_history.html",
+        {"team": team, "rights": rights, "thread": thread, "message": message, "revisions": revisions},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        flash.success(request, _("All notifications are marked as read."))
+        return redirect("notification_list")
+    return render(
+        request,
+        "threads/notification_list.html",
+        {
+            "notifications": selectors.user_notifications(user=request.user),
+            "unread_count": selectors.user_unread_notification_count(user=request.user),
+            "email_mentions": selectors.user_email_mentions(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_preferences(request):
+    email = request.POST.get("email_mentions") == "on"
+    services.notification_preferences_set(actor=request.user, email_mentions=email)
+    flash.success(request, _("Your notification settings have been saved."))
+    return redirect("notification_list")
