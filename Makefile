@@ -60,5 +60,9 @@ messages: setup
 	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --locale en --ignore=.venv --ignore=node_modules --ignore=vendor --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Benchmarks print their figures; they are not timed tests. Each bench/*.py stands alone.
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
+
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/static/vendor test-db.sqlite3

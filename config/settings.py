@@ -217,7 +217,11 @@ else:
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [Path(env_str("LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [
+    Path(env_str("LOCALE_DIR", str(BASE_DIR / "locale"))),
+    # Dutch for third-party strings (allauth) that their own catalogues leave untranslated.
+    BASE_DIR / "locale_overrides",
+]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

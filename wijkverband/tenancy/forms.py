@@ -25,6 +25,8 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(team_links__team=team).order_by("name")
+        # Required for members and coordinators (checked in clean): not marked "optional".
+        self.fields["organisation"].conditionally_required = True
 
     def clean(self):
         data = super().clean()

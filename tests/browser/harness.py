@@ -1,0 +1,93 @@
+"""Browser tests: real Chromium (Debian's) driven by Playwright against a live ASGI server.
+
+No test tool downloads a browser: CHROMIUM (default /usr/bin/chromium) is launched directly.
+Every page a test visits can be checked with assert_accessible() (axe-core, WCAG 2.1 A/AA).
+"""
+
+import os
+from pathlib import Path
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from channels.testing import ChannelsLiveServerTestCase
+from playwright.sync_api import expect, sync_playwright
+
+from tests.personas import PASSWORD, TOTP_SECRET, build_world
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.mark.browser
+class BrowserTestCase(ChannelsLiveServerTestCase):
+    serve_static = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not Path(CHROMIUM).exists():
+            raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+        cls._playwright = sync_playwright().start()
+        cls.browser = cls._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls._playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.world = build_world()
+        self.context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.console_errors = []
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.failed_resources = []
+        self.page.on(
+            "response",
+            lambda r: r.status >= 400 and r.request.resource_type != "document" and self.failed_resources.append(r.url),
+        )
+
+    def tearDown(self):
+        self.context.close()
+        super().tearDown()
+
+    def url(self, path: str) -> str:
+        return self.live_server_url + path
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.__class__.__name__}-{name}.png"), full_page=True)
+
+    def sign_in(self, user, *, second_factor: bool = True) -> None:
+        page = self.page
+        page.goto(self.url("/accounts/login/"))
+        page.get_by_label("E-mail").fill(user.email)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        if second_factor:
+            expect(page).to_have_url(self.url("/accounts/2fa/authenticate/"))
+            page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+            page.get_by_role("button", name="Aanmelden").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
+
+    def assert_accessible(self, name: str = "") -> None:
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            self.screenshot(f"axe-{name}")
+        assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
+        assert not self.failed_resources, self.failed_resources
+        assert not [e for e in self.console_errors if "Failed to load resource" not in e], self.console_errors

@@ -1,0 +1,119 @@
+import re
+
+import pyotp
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Invitation, Membership
+
+
+class CoordinatorJourney(BrowserTestCase):
+    def test_coordinator_signs_in_with_totp_switches_team_and_invites_a_member(self):
+        world = self.world
+        # Carla also serves team B, so she has two teams to switch between.
+        services.membership_create(
+            actor=None, team=world.team_b, user=world.carla, role="member", organisation=world.nursing_b
+        )
+        page = self.page
+        page.goto(self.url("/"))
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        self.assert_accessible("login")
+        self.sign_in(world.carla)
+        self.assert_accessible("home")
+
+        page.get_by_role("link", name="Utrecht Oost").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht Oost")
+        expect(page.get_by_text("Alle vier kernpartijen doen mee")).to_be_visible()
+        self.assert_accessible("team-home")
+
+        # Switch team with the switcher in the header.
+        page.get_by_text("Wijkverband: Utrecht Oost").click()
+        page.get_by_role("navigation", name="Uw wijkverbanden en regio’s").get_by_role(
+            "link", name=re.compile("Utrecht Zuid")
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht Zuid")
+        expect(page.get_by_text("Ontbreekt:")).to_be_visible()
+        self.assert_accessible("team-b-home")
+
+        # Back to team A and invite a member.
+        page.get_by_text("Wijkverband: Utrecht Zuid").click()
+        page.get_by_role("navigation", name="Uw wijkverbanden en regio’s").get_by_role(
+            "link", name=re.compile("Utrecht Oost")
+        ).click()
+        page.get_by_role("link", name="Lid uitnodigen").click()
+        self.assert_accessible("invite")
+        page.get_by_role("button", name="Uitnodiging versturen").click()
+        expect(page.get_by_role("alert")).to_be_visible()  # empty form: a clear error, nothing sent
+        self.assert_accessible("invite-errors")
+        assert not Invitation.objects.exists()
+        page.get_by_label("E-mailadres").fill("nieuwe.collega@example.nl")
+        page.get_by_label("Rol", exact=True).select_option("member")
+        page.get_by_label("Organisatie", exact=True).select_option(label="Welzijn Oost")
+        page.get_by_role("button", name="Uitnodiging versturen").click()
+        expect(page.get_by_role("status")).to_contain_text("Uitnodiging verstuurd naar nieuwe.collega@example.nl")
+        expect(page.get_by_role("heading", name="Openstaande uitnodigingen")).to_be_visible()
+        self.screenshot("team-home-after-invite")
+        invitation = Invitation.objects.get()
+        assert invitation.team == world.team_a and invitation.organisation == world.social_a
+
+
+class InviteeJourney(BrowserTestCase):
+    def test_invitee_creates_an_account_sets_up_totp_and_reaches_the_team(self):
+        world = self.world
+        _invitation, token = services.invitation_create(
+            actor=world.carla,
+            team=world.team_a,
+            email="nina@example.nl",
+            role="member",
+            organisation=world.social_a,
+            site_url=self.live_server_url,
+        )
+        page = self.page
+        page.goto(self.url(f"/invitations/{token}/"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Utrecht Oost")
+        self.assert_accessible("invitation")
+        page.get_by_label("Uw naam").fill("Nina Nieuw")
+        page.get_by_label("Kies een wachtwoord").fill("een-sterk-wachtwoord-7")
+        page.get_by_label("Herhaal het wachtwoord").fill("een-sterk-wachtwoord-7")
+        page.get_by_role("button", name="Account aanmaken en lid worden").click()
+
+        # A professional must set up a second factor before reaching any team page.
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+        self.assert_accessible("totp-activate")
+        secret = page.locator("#authenticator_secret").input_value()
+        page.get_by_label("Code uit de authenticator-app").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Activeer").click()
+        page.goto(self.url("/t/oost/"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht Oost")
+        expect(page.get_by_role("cell", name="Nina Nieuw")).to_be_visible()
+        assert Membership.objects.filter(team=world.team_a, user__email="nina@example.nl").exists()
+
+
+class OverseerJourney(BrowserTestCase):
+    def test_overseer_sees_every_team_of_the_region_with_completeness(self):
+        self.sign_in(self.world.olga)
+        page = self.page
+        page.get_by_role("link", name="ROSE Utrecht").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("ROSE Utrecht")
+        table = page.get_by_role("table")
+        expect(table.get_by_role("link", name="Utrecht Oost")).to_be_visible()
+        expect(table.get_by_role("link", name="Utrecht Zuid")).to_be_visible()
+        expect(table).to_contain_text("ontbreekt:")
+        self.assert_accessible("region-home")
+        # Read-only on a team page: no member management.
+        table.get_by_role("link", name="Utrecht Oost").click()
+        expect(page.get_by_text("Alleen lezen")).to_be_visible()
+        expect(page.get_by_role("link", name="Lid uitnodigen")).to_have_count(0)
+        self.assert_accessible("team-home-read-only")
+
+    def test_switching_to_english_and_back(self):
+        self.sign_in(self.world.olga)
+        page = self.page
+        page.get_by_label("Taal").select_option("en")
+        page.get_by_role("button", name="Wissel").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+        self.assert_accessible("english")
+        page.get_by_label("Language").select_option("nl")
+        page.get_by_role("button", name="Switch").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")

@@ -1,0 +1,30 @@
+"""docker-compose.yml cannot be run here (no Docker engine), so its topology is checked as data."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_runs_postgres_redis_two_app_replicas_and_a_load_balancer():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["lb"]["image"].startswith("nginx:")
+    assert services["app"]["deploy"]["replicas"] == 2
+    env = services["app"]["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://") and env["REDIS_URL"].startswith("redis://")
+    assert "SECRET_KEY" in env
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    for name, service in services.items():
+        for dependency in service.get("depends_on", {}):
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+
+
+def test_the_load_balancer_passes_websockets_to_every_replica():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server app:8000" in conf
+    assert "proxy_set_header Upgrade $http_upgrade" in conf
+    assert "proxy_set_header Connection $connection_upgrade" in conf

@@ -1,0 +1,75 @@
+"""The interface is Dutch first: every string in the code and templates has a Dutch translation,
+and the compiled catalogues match their sources."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _extract_msgids(tmp_path: Path) -> list[tuple[str | None, str, str | None]]:
+    """Run makemessages over a copy of the sources, so no catalogue in the tree is touched."""
+    work = tmp_path / "src"
+    ignore = shutil.ignore_patterns("locale", "__pycache__", "node_modules", "vendor", "*.mo", "*.po")
+    for part in ["config", "wijkverband", "frontend/templates"]:
+        shutil.copytree(ROOT / part, work / part, ignore=ignore)
+    (work / "locale").mkdir()
+    shutil.copy(ROOT / "manage.py", work / "manage.py")
+    env = {**os.environ, "DEBUG": "true", "LOCALE_DIR": str(work / "locale"), "PYTHONPATH": str(work)}
+    env.pop("CI", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", "nl", "--no-location", "--no-wrap"],
+        cwd=work,
+        env={k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        check=True,
+        capture_output=True,
+    )
+    po = (work / "locale" / "nl" / "LC_MESSAGES" / "django.po").read_text()
+    entries = []
+    for block in po.split("\n\n")[1:]:
+        ctx = re.search(r'^msgctxt "(.*)"$', block, re.M)
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        plural = re.search(r'^msgid_plural "(.*)"$', block, re.M)
+        if msgid:
+            unescape = lambda s: s.encode().decode("unicode_escape").encode("latin-1").decode()  # noqa: E731
+            entries.append(
+                (
+                    unescape(ctx.group(1)) if ctx else None,
+                    unescape(msgid.group(1)),
+                    unescape(plural.group(1)) if plural else None,
+                )
+            )
+    return entries
+
+
+def test_every_interface_string_has_a_dutch_translation(tmp_path):
+    assert shutil.which("xgettext"), "GNU gettext is needed (apt-get install gettext; .ci/run installs it)"
+    entries = _extract_msgids(tmp_path)
+    assert len(entries) > 150
+    with translation.override("nl"):
+        catalog = translation.trans_real.translation("nl")._catalog
+        missing = []
+        for context, msgid, plural in entries:
+            key = f"{context}\x04{msgid}" if context else msgid
+            if plural:
+                if not catalog.get((key, 0)):
+                    missing.append(msgid)
+            elif not catalog.get(key):
+                missing.append(msgid)
+    assert not missing, f"{len(missing)} strings lack a Dutch translation: {missing[:20]}"
+
+
+def test_compiled_catalogues_match_their_sources(tmp_path):
+    assert shutil.which("msgfmt"), "GNU gettext is needed (apt-get install gettext; .ci/run installs it)"
+    for po in ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"):
+        if ".venv" in po.parts or "node_modules" in po.parts:
+            continue
+        fresh = tmp_path / "fresh.mo"
+        subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(po)], check=True, capture_output=True)
+        assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), f"{po}: run msgfmt (make messages)"
