@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wijkverband.accounts",
     "wijkverband.audit",
     "wijkverband.tenancy",
+    "wijkverband.bottlenecks",
     "wijkverband.threads",
     "wijkverband.realtime",
 ]

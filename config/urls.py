@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),
+    path("", include("wijkverband.bottlenecks.urls")),
     path("", include("wijkverband.threads.urls")),
 ]
 

@@ -1,0 +1,96 @@
+"""The client-data guard refuses BSNs (eleven-test) and dates of birth with names, and only those."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from wijkverband.bottlenecks.guard import client_data_problem, find_client_data, passes_eleven_test
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.mark.parametrize("number", ["111222333", "123456782", "999999990", "010000008"])
+def test_valid_bsns_pass_the_eleven_test(number):
+    assert passes_eleven_test(number)
+
+
+@pytest.mark.parametrize("number", ["123456789", "111222334", "000000000", "12345678", "1234567890", "12345678a"])
+def test_invalid_bsns_fail_the_eleven_test(number):
+    assert not passes_eleven_test(number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BSN 111222333 wacht al weken",
+        "bsn: 123456782.",
+        "nummer 1234.56.782 in het dossier",
+        "nummer 123 456 782 in het dossier",
+        "nummer 123-456-782",
+        "(999999990)",
+    ],
+)
+def test_text_with_a_valid_bsn_is_refused_and_the_number_is_masked(text):
+    problem = client_data_problem(text)
+    assert problem is not None
+    assert "BSN" in problem
+    digits = "".join(ch for ch in text if ch.isdigit())
+    assert digits not in problem  # the message never repeats the whole number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het telefoonnummer 030 123 4567 is vaak in gesprek",
+        "Wachttijd 123456789 minuten",  # fails the eleven-test
+        "Factuurnummer 1234567890 is te lang voor een BSN",
+        "AGB-code 12345678",
+        "KvK 111222333444",
+        "Er zijn 4 apotheken en 12 huisartsen",
+    ],
+)
+def test_numbers_that_are_not_bsns_pass(text):
+    assert [f for f in find_client_data(text) if f.kind == "bsn"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mevrouw Jansen (12-03-1945) kreeg haar medicatie niet",
+        "dhr. De Vries, 3 mei 1940, wacht op thuiszorg",
+        "J. de Vries 1945-03-12 werd niet opgehaald",
+        "Jan Jansen, 01/02/1950, viel tussen wal en schip",
+        "patiënt Bakker geboren 4 april 1938",
+        "geb. 12-03-1990",  # labelled as a date of birth
+        "Geboortedatum: 1 januari 1960",
+        "client Yilmaz 12-3-45",
+    ],
+)
+def test_a_date_of_birth_with_a_name_is_refused(text):
+    problem = client_data_problem(text)
+    assert problem is not None
+    assert "date of birth" in problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Overleg op 12-03-2026 met de huisartsen",
+        "Sinds 1 januari 2015 geldt de Wet Langdurige Zorg",  # 11 years ago, not a birth date
+        "Vanaf 01-01-2027 verandert de bekostiging",  # in the future
+        "Op 3 mei 1940 begon de oorlog",  # old, but no name near
+        "Apotheek Linde is dicht op 27-04-2026",
+        "Versie 1.2.3 van het ICT-systeem",
+        "",
+    ],
+)
+def test_dates_without_a_person_pass(text):
+    assert client_data_problem(text) is None

@@ -1,0 +1,49 @@
+from datetime import date
+
+from wijkverband.bottlenecks.workdays import (
+    add_working_days,
+    dutch_public_holidays,
+    easter_sunday,
+    is_working_day,
+    working_days_between,
+)
+
+
+def test_easter_is_computed_for_known_years():
+    assert easter_sunday(2024) == date(2024, 3, 31)
+    assert easter_sunday(2025) == date(2025, 4, 20)
+    assert easter_sunday(2026) == date(2026, 4, 5)
+
+
+def test_dutch_holidays_of_2026():
+    holidays = dutch_public_holidays(2026)
+    assert {
+        date(2026, 1, 1),
+        date(2026, 4, 3),  # Good Friday
+        date(2026, 4, 6),  # Easter Monday
+        date(2026, 4, 27),  # King's Day
+        date(2026, 5, 14),  # Ascension Day
+        date(2026, 5, 25),  # Whit Monday
+        date(2026, 12, 25),
+        date(2026, 12, 26),
+    } == holidays
+
+
+def test_kings_day_on_a_sunday_moves_to_saturday_and_liberation_day_counts_in_lustrum_years():
+    assert date(2025, 4, 26) in dutch_public_holidays(2025)  # 27 April 2025 is a Sunday
+    assert date(2025, 5, 5) in dutch_public_holidays(2025)
+    assert date(2026, 5, 5) not in dutch_public_holidays(2026)
+
+
+def test_weekends_and_holidays_are_not_working_days():
+    assert is_working_day(date(2026, 3, 2))  # Monday
+    assert not is_working_day(date(2026, 3, 7))  # Saturday
+    assert not is_working_day(date(2026, 4, 6))  # Easter Monday
+
+
+def test_adding_working_days_skips_weekends_and_easter():
+    assert add_working_days(date(2026, 3, 2), 0) == date(2026, 3, 2)
+    assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)  # Friday + 1 = Monday
+    assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)  # over Good Friday to Easter Monday
+    assert add_working_days(date(2026, 3, 2), 10) == date(2026, 3, 16)
+    assert working_days_between(date(2026, 3, 2), date(2026, 3, 16)) == 10

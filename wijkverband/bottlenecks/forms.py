@@ -1,0 +1,209 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.bottlenecks.models import Impact, Status
+from wijkverband.bottlenecks.selectors import SORTS, ListFilters
+from wijkverband.tenancy.models import OrganisationKind
+
+TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
+TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
+SELECT = {"class": "utrecht-select utrecht-select--html-select"}
+CLIENT_DATA_HELP = _(
+    "About how care works, never about a client: no names, dates of birth, BSNs or other details "
+    "that identify a person. Text with such details is refused."
+)
+
+
+class BottleneckForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
+        help_text=CLIENT_DATA_HELP,
+    )
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, widget=forms.Select(attrs=SELECT))
+    impact = forms.TypedChoiceField(
+        label=_("Impact"), coerce=int, choices=Impact.choices, initial=Impact.MEDIUM, widget=forms.Select(attrs=SELECT)
+    )
+    affected_kinds = forms.MultipleChoiceField(
+        label=_("Core players it affects"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("— choose a category —"))] + [(c.pk, c.label) for c in categories]
+
+
+class ReportForm(BottleneckForm):
+    internal = forms.BooleanField(
+        label=_("Internal: not visible to client representatives"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
+    )
+    internal_reason = forms.CharField(
+        label=_("Why internal"), max_length=1000, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("internal") and not (data.get("internal_reason") or "").strip():
+            self.add_error("internal_reason", _("Say why it is internal."))
+        return data
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _text_field(label, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        max_length=5000,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("This field is required.")},
+    )
+
+
+class AskOwnerForm(ActionForm):
+    candidate = forms.TypedChoiceField(label=_("Who should own it?"), coerce=int, widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args, professionals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = [("", _("— choose a member —"))] + [
+            (m.user_id, f"{m.user.name} ({m.organisation.name})" if m.organisation else m.user.name)
+            for m in professionals
+        ]
+
+
+class DeclineForm(ActionForm):
+    reason = _text_field(_("Why do you decline?"))
+
+
+class ResolveForm(ActionForm):
+    summary = _text_field(
+        _("Resolution summary"), help_text=_("What was decided or changed? This stays prominent on the item.")
+    )
+
+
+class CloseForm(ActionForm):
+    reason = _text_field(_("Why close it without a resolution?"))
+
+
+class ReopenForm(ActionForm):
+    reason = _text_field(_("Why is it back?"))
+
+
+class EscalateForm(ActionForm):
+    reason = _text_field(_("Why should the region take this up?"))
+
+
+class InternalForm(ActionForm):
+    reason = _text_field(_("Why internal?"), required=False)
+
+
+class ItemRefForm(forms.Form):
+    other = forms.CharField(
+        label=_("Number of the other bottleneck"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
+    )
+
+
+class LinkForm(ItemRefForm):
+    pass
+
+
+class DuplicateForm(ActionForm, ItemRefForm):
+    pass
+
+
+class RespondForm(ActionForm):
+    note = _text_field(_("Response of the region"))
+
+
+class TakeUpForm(ActionForm):
+    note = _text_field(_("Note (optional)"), required=False)
+
+
+class HandBackForm(ActionForm):
+    advice = _text_field(_("Advice to the team"))
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Open")), ("done", _("Resolved or closed")), ("all", _("All"))] + list(Status.choices),
+        widget=forms.Select(attrs=SELECT),
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, widget=forms.Select(attrs=SELECT)
+    )
+    impact = forms.TypedChoiceField(
+        label=_("Impact"),
+        required=False,
+        coerce=int,
+        choices=[("", _("Any"))] + list(Impact.choices),
+        widget=forms.Select(attrs=SELECT),
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=forms.Select(attrs=SELECT))
+    affected = forms.ChoiceField(
+        label=_("Affects"),
+        required=False,
+        choices=[("", _("Anyone"))] + list(OrganisationKind.choices),
+        widget=forms.Select(attrs=SELECT),
+    )
+    overdue = forms.BooleanField(
+        label=_("Only overdue"), required=False, widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"})
+    )
+    mine = forms.BooleanField(
+        label=_("Only mine"), required=False, widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"})
+    )
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={**TEXT, "type": "search"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("impact", _("Highest impact first")),
+            ("signals", _("Most widely felt first")),
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, categories, professionals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Any"))] + [(c.pk, c.label) for c in categories]
+        self.fields["owner"].choices = [("", _("Anyone")), ("none", _("Unowned"))] + [
+            (str(m.user_id), m.user.name) for m in professionals
+        ]
+
+    def filters(self) -> ListFilters:
+        """The filters to apply; invalid values are dropped (the form shows the errors)."""
+        if not self.is_bound:
+            return ListFilters()
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        status = data.get("status") or "open"
+        return ListFilters(
+            status="" if status == "all" else status,
+            category=data.get("category") or None,
+            impact=data.get("impact") or None,
+            owner=data.get("owner") or "",
+            affected=data.get("affected") or "",
+            overdue=bool(data.get("overdue")),
+            mine=bool(data.get("mine")),
+            q=(data.get("q") or "").strip(),
+            sort=data.get("sort") if data.get("sort") in SORTS else "oldest",
+        )

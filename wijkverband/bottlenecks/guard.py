@@ -1,0 +1,159 @@
+"""The client-data guard: the bottleneck log is about how care works, never about a client.
+
+Free text is refused when it contains
+- a number that passes the BSN eleven-test (9 digits, with or without separators), or
+- a date of birth: a date labelled as one ("geb. 12-03-1945", "born 3 May 1940"), or a date long
+  enough ago to be a birth date (16 years or more) with a person's name close by ("mevrouw
+  Jansen", "J. de Vries", "Jan Jansen").
+
+It is a heuristic that errs on the side of refusing: a person can always rephrase, but client
+data that got in cannot be taken back from everyone who read it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# Nine digits, optionally separated by single spaces, dots or hyphens, and not part of a longer number.
+_BSN_RE = re.compile(r"(?<![\d])(?<!\d[ .-])\d(?:[ .-]?\d){8}(?![ .-]?\d)")
+
+_MONTHS = {
+    "jan": 1, "januari": 1, "january": 1,
+    "feb": 2, "februari": 2, "february": 2,
+    "mrt": 3, "maart": 3, "mar": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "mei": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "augustus": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_DATE_RES = (
+    # 12-03-1945, 12/3/45, 12.03.1945
+    (re.compile(r"(?<![\d])(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?![\d])"), "dmy"),
+    # 1945-03-12
+    (re.compile(r"(?<![\d])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
+    # 12 maart 1945, 3 May 1940
+    (re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_NAMES})\.?\s+(\d{{4}})(?![\d])", re.IGNORECASE), "d_month_y"),
+)
+
+_BIRTH_LABEL_RE = re.compile(
+    r"(geboren|geb\.|geb\b|geboortedatum|geb\.?\s?datum|geboortedag|\bdob\b|d\.o\.b\.?|born|"
+    r"date of birth|birth\s?date)",
+    re.IGNORECASE,
+)
+
+_NAME_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|op|het|in 't|van der|van den|van de)\s+)*"
+_NAME_RES = (
+    # mevrouw Jansen, dhr. De Vries, client Bakker
+    re.compile(
+        r"\b(?i:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|dhr\.?|de heer|mr\.?|mrs\.?|ms\.?|miss|"
+        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + r")[A-Z][\w'’-]+"
+    ),
+    # J. Jansen, A.B. de Vries
+    re.compile(r"\b(?:[A-Z]\.\s?){1,4}\s*" + _NAME_PARTICLES + r"[A-Z][a-zà-ÿ'’-]+"),
+    # Jan Jansen, Fatima el Amrani, Piet van der Berg
+    re.compile(r"\b[A-Z][a-zà-ÿ'’-]+\s+(?:(?:van|de|der|den|ter|ten|el|al|bin)\s+)*[A-Z][a-zà-ÿ'’-]+"),
+)
+
+#: Characters either side of a date in which a name makes it look like someone's date of birth.
+NAME_WINDOW = 60
+#: A date at least this many years ago may be a date of birth.
+BIRTH_YEARS_AGO = 16
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "bsn" or "birth_date"
+    shown: str  # what the person is shown (a BSN is masked)
+
+
+def passes_eleven_test(digits: str) -> bool:
+    """The BSN eleven-test: 9×d1 + 8×d2 + … + 2×d8 − 1×d9 is a multiple of 11 (and not all zeros)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "0" * 9:
+        return False
+    total = sum(int(d) * weight for d, weight in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def _find_bsns(text: str) -> list[Finding]:
+    findings = []
+    for match in _BSN_RE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if passes_eleven_test(digits):
+            findings.append(Finding("bsn", "•" * 6 + digits[-3:]))
+    return findings
+
+
+def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
+    try:
+        if kind == "dmy":
+            day, month, year = int(groups[0]), int(groups[1]), int(groups[2])
+        elif kind == "ymd":
+            year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+        else:
+            day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
+        if year < 100:  # 12-03-45: a two-digit year of a birth date lies in the past
+            this_year = timezone.localdate().year
+            year += 2000 if 2000 + year <= this_year else 1900
+        return date(year, month, day)
+    except (ValueError, KeyError):
+        return None
+
+
+def _years_ago(day: date, today: date) -> int:
+    return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+
+
+def _has_name(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _NAME_RES)
+
+
+def _find_birth_dates(text: str) -> list[Finding]:
+    today = timezone.localdate()
+    findings = []
+    for pattern, kind in _DATE_RES:
+        for match in pattern.finditer(text):
+            day = _parse_date(kind, match.groups())
+            if day is None or day > today or day.year < 1900:
+                continue
+            before = text[max(0, match.start() - 25) : match.start()]
+            if _BIRTH_LABEL_RE.search(before):
+                findings.append(Finding("birth_date", match.group(0)))
+                continue
+            if _years_ago(day, today) >= BIRTH_YEARS_AGO:
+                around = text[max(0, match.start() - NAME_WINDOW) : match.start()] + " … "
+                around += text[match.end() : match.end() + NAME_WINDOW]
+                if _has_name(around):
+                    findings.append(Finding("birth_date", match.group(0)))
+    return findings
+
+
+def find_client_data(text: str) -> list[Finding]:
+    if not text:
+        return []
+    return _find_bsns(text) + _find_birth_dates(text)
+
+
+def client_data_problem(text: str) -> str | None:
+    """A user-facing explanation when `text` seems to hold client data, else None."""
+    findings = find_client_data(text)
+    if not findings:
+        return None
+    first = findings[0]
+    if first.kind == "bsn":
+        what = _("a number that passes the BSN eleven-test (%(shown)s)") % {"shown": first.shown}
+    else:
+        what = _("what looks like a date of birth with a name (%(shown)s)") % {"shown": first.shown}
+    return _(
+        "This text seems to contain client data: %(what)s. The bottleneck log is about how care works, "
+        "never about a client. Remove it and describe the situation without anything that identifies a person."
+    ) % {"what": what}

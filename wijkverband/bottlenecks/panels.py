@@ -1,0 +1,56 @@
+"""The log's places on other pages: a team tab, a team-home panel and two region-home panels."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.core.registry import NavItem, Panel, register_region_panel, register_team_nav, register_team_panel
+
+QUEUE_PANEL_ROWS = 10
+
+
+def team_panel_context(*, request, team, rights):
+    from wijkverband.bottlenecks.policy import log_rights
+    from wijkverband.bottlenecks.selectors import team_summary
+
+    log = log_rights(request.user, team, rights)
+    return {"team": team, "rights": log, "summary": team_summary(team=team, rights=log)}
+
+
+def region_queue_context(*, request, region, rights):
+    from wijkverband.bottlenecks.selectors import region_escalations
+
+    if not rights.can_oversee:
+        return {"region": region, "show": False}
+    queue = region_escalations(region=region)
+    rows = list(queue[: QUEUE_PANEL_ROWS + 1])
+    count = len(rows) if len(rows) <= QUEUE_PANEL_ROWS else queue.count()
+    return {"region": region, "show": True, "rows": rows[:QUEUE_PANEL_ROWS], "count": count}
+
+
+def region_patterns_context(*, request, region, rights):
+    from wijkverband.bottlenecks.selectors import region_patterns
+
+    patterns = region_patterns(region=region, can_see_internal=rights.can_oversee)
+    return {"region": region, "patterns": patterns, "multi": [p for p in patterns if p.multi_team]}
+
+
+def register() -> None:
+    register_team_nav(NavItem(key="bottlenecks", label=_("Bottlenecks"), url_name="bottleneck_list", order=20))
+    register_team_panel(
+        Panel(key="bottlenecks", template="bottlenecks/panel_team.html", context=team_panel_context, order=20)
+    )
+    register_region_panel(
+        Panel(
+            key="bottleneck_escalations",
+            template="bottlenecks/panel_region_escalations.html",
+            context=region_queue_context,
+            order=20,
+        )
+    )
+    register_region_panel(
+        Panel(
+            key="bottleneck_patterns",
+            template="bottlenecks/panel_region_patterns.html",
+            context=region_patterns_context,
+            order=30,
+        )
+    )

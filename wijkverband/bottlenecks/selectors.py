@@ -1,0 +1,244 @@
+"""Reads of the bottleneck log. Every list and panel here uses a constant number of queries and
+aggregates in SQL (tests assert the counts)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from wijkverband.bottlenecks.models import (
+    OPEN_STATUSES,
+    Bottleneck,
+    BottleneckEvent,
+    BottleneckLink,
+    Category,
+    EventKind,
+    Impact,
+    Signal,
+    Status,
+)
+from wijkverband.bottlenecks.policy import LogRights
+from wijkverband.tenancy.models import Membership, Region, Team
+
+SORTS = {
+    "oldest": ("created_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "impact": ("-impact", "created_at", "pk"),
+    "signals": ("-signal_count", "created_at", "pk"),
+}
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    status: str = "open"  # "", "open", "done" or one Status value
+    category: int | None = None
+    impact: int | None = None
+    owner: str = ""  # "", "none" (unowned) or a user id
+    affected: str = ""  # an OrganisationKind value
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+    sort: str = "oldest"
+
+
+def overdue_q(today: date) -> Q:
+    """Open, and either unowned past the acceptance target or past the resolution target."""
+    return Q(status__in=OPEN_STATUSES) & (Q(owner__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today))
+
+
+def visible_bottlenecks(*, team: Team, rights: LogRights) -> QuerySet[Bottleneck]:
+    queryset = Bottleneck.objects.for_team(team)
+    if not rights.can_see_internal:
+        queryset = queryset.filter(internal=False)
+    return queryset
+
+
+def bottleneck_list(*, team: Team, rights: LogRights, user, filters: ListFilters) -> QuerySet[Bottleneck]:
+    queryset = visible_bottlenecks(team=team, rights=rights)
+    if filters.status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "done":
+        queryset = queryset.filter(status__in=[Status.RESOLVED, Status.CLOSED])
+    elif filters.status in Status.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.category is not None:
+        queryset = queryset.filter(category_id=filters.category)
+    if filters.impact is not None:
+        queryset = queryset.filter(impact=filters.impact)
+    if filters.owner == "none":
+        queryset = queryset.filter(owner__isnull=True)
+    elif filters.owner.isdigit():
+        queryset = queryset.filter(owner_id=int(filters.owner))
+    if filters.affected:
+        queryset = queryset.filter(affected_kinds__contains=f",{filters.affected},")
+    if filters.overdue:
+        queryset = queryset.filter(overdue_q(timezone.localdate()))
+    if filters.mine:
+        queryset = queryset.filter(Q(owner=user) | Q(owner_candidate=user) | Q(reporter=user))
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return queryset.select_related("category", "owner", "owner_candidate", "reporter_organisation").order_by(
+        *SORTS.get(filters.sort, SORTS["oldest"])
+    )
+
+
+def team_categories(*, team: Team) -> list[Category]:
+    return list(Category.objects.for_team(team))
+
+
+def team_professionals(*, team: Team) -> list[Membership]:
+    return list(
+        Membership.objects.for_team(team)
+        .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .select_related("user", "organisation")
+        .order_by("user__name")
+    )
+
+
+# --- one item -------------------------------------------------------------------------------------
+
+
+def bottleneck_timeline(*, bottleneck: Bottleneck) -> list[BottleneckEvent]:
+    return list(BottleneckEvent.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).order_by("at", "pk"))
+
+
+def bottleneck_signals(*, bottleneck: Bottleneck) -> list[Signal]:
+    return list(Signal.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).select_related("organisation"))
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    relation: str  # "duplicate_of", "duplicates", "related"
+    other: Bottleneck
+
+
+def bottleneck_links(*, bottleneck: Bottleneck, rights: LogRights) -> list[LinkedItem]:
+    """Links in both directions, leaving out items this person may not see."""
+    links = (
+        BottleneckLink.objects.for_team(bottleneck.team)
+        .filter(Q(source=bottleneck) | Q(target=bottleneck))
+        .select_related("source", "target")
+        .order_by("created_at", "pk")
+    )
+    items = []
+    for link in links:
+        outgoing = link.source_id == bottleneck.pk
+        other = link.target if outgoing else link.source
+        if other.internal and not rights.can_see_internal:
+            continue
+        if link.kind == "duplicate":
+            relation = "duplicate_of" if outgoing else "duplicates"
+        else:
+            relation = "related"
+        items.append(LinkedItem(relation, other))
+    return items
+
+
+# --- team home panel ------------------------------------------------------------------------------
+
+
+@dataclass
+class TeamSummary:
+    open_count: int = 0
+    status_counts: list[tuple[str, str, int]] = field(default_factory=list)  # (status, label, n)
+    category_counts: list[tuple[Category, int]] = field(default_factory=list)  # open items per category
+    oldest: list[Bottleneck] = field(default_factory=list)
+    overdue: list[Bottleneck] = field(default_factory=list)
+    overdue_count: int = 0
+
+
+PANEL_ROWS = 5
+OVERDUE_ROWS = 10
+
+
+def team_summary(*, team: Team, rights: LogRights) -> TeamSummary:
+    visible = visible_bottlenecks(team=team, rights=rights)
+    today = timezone.localdate()
+    by_status = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
+    by_category = dict(
+        visible.filter(status__in=OPEN_STATUSES).order_by().values_list("category_id").annotate(n=Count("pk"))
+    )
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=list(by_category))}
+    related = ("category", "owner")
+    overdue = list(
+        visible.filter(overdue_q(today)).select_related(*related).order_by("created_at", "pk")[: OVERDUE_ROWS + 1]
+    )
+    summary = TeamSummary(
+        open_count=sum(by_status.get(s, 0) for s in OPEN_STATUSES),
+        status_counts=[(s.value, s.label, by_status.get(s.value, 0)) for s in Status],
+        category_counts=sorted(
+            ((categories[pk], n) for pk, n in by_category.items() if pk in categories),
+            key=lambda item: (-item[1], str(item[0].label)),
+        ),
+        oldest=list(
+            visible.filter(status__in=OPEN_STATUSES).select_related(*related).order_by("created_at", "pk")[:PANEL_ROWS]
+        ),
+        overdue=overdue[:OVERDUE_ROWS],
+    )
+    summary.overdue_count = len(overdue) if len(overdue) <= OVERDUE_ROWS else visible.filter(overdue_q(today)).count()
+    return summary
+
+
+# --- region ---------------------------------------------------------------------------------------
+
+
+def region_escalations(*, region: Region) -> QuerySet[Bottleneck]:
+    """Escalated items of the region's teams, the longest waiting first; `answered` when the region
+    has responded since the escalation."""
+    answered = BottleneckEvent.objects.filter(
+        bottleneck=OuterRef("pk"),
+        kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
+        at__gte=OuterRef("escalated_at"),
+    )
+    return (
+        Bottleneck.objects.filter(team__region=region, status=Status.ESCALATED)
+        .annotate(answered=Exists(answered))
+        .select_related("team", "category", "owner")
+        .order_by("escalated_at", "pk")
+    )
+
+
+@dataclass
+class PatternTeam:
+    team: Team
+    count: int
+
+
+@dataclass
+class Pattern:
+    category: Category
+    total: int
+    teams: list[PatternTeam]
+
+    @property
+    def multi_team(self) -> bool:
+        return len(self.teams) > 1
+
+
+def region_patterns(*, region: Region, can_see_internal: bool) -> list[Pattern]:
+    """Open items by category across the region's teams, in three queries whatever the numbers.
+    A category open in several teams at once comes first."""
+    queryset = Bottleneck.objects.filter(team__region=region, status__in=OPEN_STATUSES)
+    if not can_see_internal:
+        queryset = queryset.filter(internal=False)
+    rows = list(queryset.order_by().values_list("category_id", "team_id").annotate(n=Count("pk")))
+    teams = {team.pk: team for team in Team.objects.filter(region=region)}
+    categories = {c.pk: c for c in Category.objects.filter(pk__in={row[0] for row in rows})}
+    by_category: dict[int, list[PatternTeam]] = {}
+    for category_id, team_id, n in rows:
+        if team_id in teams and category_id in categories:
+            by_category.setdefault(category_id, []).append(PatternTeam(teams[team_id], n))
+    patterns = [
+        Pattern(
+            categories[pk],
+            sum(t.count for t in team_rows),
+            sorted(team_rows, key=lambda t: (-t.count, t.team.name)),
+        )
+        for pk, team_rows in by_category.items()
+    ]
+    return sorted(patterns, key=lambda p: (-len(p.teams), -p.total, str(p.category.label)))
+
+
+IMPACT_LABELS = dict(Impact.choices)

@@ -1,0 +1,642 @@
+"""Writes to the bottleneck log. Each service is one transaction with a timeline event and an
+audit row; it locks the item (select_for_update), refuses a stale version, checks the policy on the
+locked state and refuses bad input with ActionRefused, changing nothing."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkverband.audit.services import audit_record
+from wijkverband.bottlenecks import policy
+from wijkverband.bottlenecks.guard import client_data_problem
+from wijkverband.bottlenecks.models import (
+    BUILTIN_CATEGORIES,
+    DEFAULT_TARGETS,
+    OPEN_STATUSES,
+    Bottleneck,
+    BottleneckEvent,
+    BottleneckLink,
+    Category,
+    EventKind,
+    Impact,
+    LinkKind,
+    ResponseTarget,
+    Signal,
+    Status,
+    encode_kinds,
+)
+from wijkverband.bottlenecks.workdays import add_working_days
+from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy.models import Membership, OrganisationKind, Team
+
+MAX_TITLE = 200
+MAX_TEXT = 5000
+MAX_TARGET_DAYS = 250
+
+
+def stale_message() -> str:
+    return _(
+        "Someone else changed this bottleneck while you were working on it, so nothing was saved. "
+        "Check the current state; what you typed is still in the form."
+    )
+
+
+def _forbidden(message=None):
+    return ActionRefused(message or _("Your role does not allow this action on this bottleneck."), code="forbidden")
+
+
+def _text(value: str | None, *, required: str | None = None, max_length: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ActionRefused(required, code="required")
+    if len(text) > max_length:
+        raise ActionRefused(
+            _("Keep it under %(max)d characters (now %(length)d).") % {"max": max_length, "length": len(text)}
+        )
+    problem = client_data_problem(text)
+    if problem:
+        raise ActionRefused(problem, code="client_data")
+    return text
+
+
+def _rights(actor, team: Team) -> policy.LogRights:
+    rights = policy.log_rights(actor, team)
+    if not rights.can_view:
+        raise PermissionDenied
+    return rights
+
+
+def _lock(bottleneck: Bottleneck, version: int | None) -> Bottleneck:
+    locked = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    if version is not None and locked.version != version:
+        raise ActionRefused(stale_message(), code="stale")
+    return locked
+
+
+def _save(b: Bottleneck, *fields: str) -> None:
+    b.version += 1
+    b.updated_at = timezone.now()
+    b.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(b: Bottleneck, actor, kind: str, *, from_status: str = "", note: str = "", data=None) -> None:
+    BottleneckEvent.objects.create(
+        team_id=b.team_id,
+        bottleneck=b,
+        actor=actor,
+        actor_label=getattr(actor, "name", "") or getattr(actor, "email", ""),
+        kind=kind,
+        from_status=from_status,
+        to_status=b.status if from_status and from_status != b.status else "",
+        note=note,
+        data=data or {},
+    )
+    audit_record(actor=actor, action=f"bottleneck.{kind}", team=b.team_id, target=b, data={"status": b.status})
+
+
+# --- targets and due dates ---------------------------------------------------------------------
+
+
+def team_targets(*, team: Team) -> dict[int, tuple[int, int]]:
+    targets = dict(DEFAULT_TARGETS)
+    for row in ResponseTarget.objects.for_team(team):
+        targets[row.impact] = (row.accept_days, row.resolve_days)
+    return targets
+
+
+def due_dates(*, targets: dict[int, tuple[int, int]], impact: int, reported: datetime, clock: datetime):
+    accept_days, resolve_days = targets[impact]
+    return (
+        add_working_days(timezone.localdate(reported), accept_days),
+        add_working_days(timezone.localdate(clock), resolve_days),
+    )
+
+
+def _set_due_dates(b: Bottleneck, targets=None) -> None:
+    targets = targets or team_targets(team=b.team)
+    b.accept_due, b.resolve_due = due_dates(
+        targets=targets, impact=b.impact, reported=b.created_at, clock=b.clock_started_at
+    )
+
+
+@transaction.atomic
+def team_targets_set(*, actor, team: Team, targets: dict[int, tuple[int, int]]) -> None:
+    if not _rights(actor, team).can_coordinate:
+        raise _forbidden(_("Only a coordinator sets the response targets."))
+    for impact in Impact.values:
+        if impact not in targets:
+            raise ActionRefused(_("Give targets for every impact level."))
+        accept_days, resolve_days = targets[impact]
+        label = Impact(impact).label
+        if not (0 <= accept_days <= MAX_TARGET_DAYS and 1 <= resolve_days <= MAX_TARGET_DAYS):
+            raise ActionRefused(
+                _("%(impact)s: use 0 to %(max)d working days to acceptance and 1 to %(max)d to resolution.")
+                % {"impact": label, "max": MAX_TARGET_DAYS}
+            )
+        if accept_days > resolve_days:
+            raise ActionRefused(_("%(impact)s: acceptance cannot take longer than resolution.") % {"impact": label})
+    for impact in Impact.values:
+        ResponseTarget.objects.update_or_create(
+            team=team,
+            impact=impact,
+            defaults={"accept_days": targets[impact][0], "resolve_days": targets[impact][1]},
+        )
+    # Open items follow the new targets; closed ones keep the dates they were measured against.
+    open_items = list(
+        Bottleneck.objects.for_team(team)
+        .filter(status__in=OPEN_STATUSES)
+        .select_for_update()
+        .only("pk", "team", "impact", "created_at", "clock_started_at", "accept_due", "resolve_due")
+    )
+    for b in open_items:
+        _set_due_dates(b, targets)
+    Bottleneck.objects.bulk_update(open_items, ["accept_due", "resolve_due"], batch_size=1000)
+    audit_record(
+        actor=actor,
+        action="bottleneck.targets_set",
+        team=team,
+        target=team,
+        data={str(k): list(v) for k, v in targets.items()},
+    )
+
+
+@transaction.atomic
+def category_add(*, actor, team: Team, name: str) -> Category:
+    if not _rights(actor, team).can_coordinate:
+        raise _forbidden(_("Only a coordinator adds categories."))
+    name = _text(name, required=_("Give the category a name."), max_length=80)
+    taken = {str(label).casefold() for label in BUILTIN_CATEGORIES.values()}
+    taken |= {n.casefold() for n in Category.objects.filter(team=team).values_list("name", flat=True)}
+    if name.casefold() in taken:
+        raise ActionRefused(_("There already is a category “%(name)s”.") % {"name": name})
+    category = Category.objects.create(team=team, name=name)
+    audit_record(actor=actor, action="bottleneck.category_added", team=team, target=category, data={"name": name})
+    return category
+
+
+# --- reporting and editing --------------------------------------------------------------------
+
+
+def _clean_fields(*, team, title, description, category, impact, affected_kinds):
+    title = _text(title, required=_("Give the bottleneck a title."), max_length=MAX_TITLE)
+    description = _text(description)
+    if category is None or not Category.objects.for_team(team).filter(pk=category.pk).exists():
+        raise ActionRefused(_("Choose a category of this team."))
+    if impact not in Impact.values:
+        raise ActionRefused(_("Choose the impact."))
+    unknown = set(affected_kinds) - set(OrganisationKind.values)
+    if unknown:
+        raise ActionRefused(_("Choose the affected core players from the list."))
+    return title, description
+
+
+@transaction.atomic
+def bottleneck_report(
+    *,
+    actor,
+    team: Team,
+    title: str,
+    description: str,
+    category: Category,
+    impact: int,
+    affected_kinds: list[str],
+    internal: bool = False,
+    internal_reason: str = "",
+) -> Bottleneck:
+    rights = _rights(actor, team)
+    if not rights.can_contribute:
+        raise _forbidden(_("Only members of the team report bottlenecks."))
+    title, description = _clean_fields(
+        team=team,
+        title=title,
+        description=description,
+        category=category,
+        impact=impact,
+        affected_kinds=affected_kinds,
+    )
+    internal_reason = _text(internal_reason, required=_("Say why it is internal.") if internal else None)
+    now = timezone.now()
+    b = Bottleneck(
+        team=team,
+        title=title,
+        description=description,
+        category=category,
+        impact=impact,
+        affected_kinds=encode_kinds(affected_kinds),
+        reporter=actor,
+        reporter_organisation=rights.membership.organisation if rights.membership else None,
+        created_at=now,
+        updated_at=now,
+        clock_started_at=now,
+        internal=internal,
+        internal_reason=internal_reason if internal else "",
+    )
+    _set_due_dates(b)
+    b.save()
+    _event(b, actor, EventKind.REPORTED, note=internal_reason if internal else "")
+    return b
+
+
+@transaction.atomic
+def bottleneck_edit(
+    *,
+    actor,
+    bottleneck: Bottleneck,
+    version: int,
+    title: str,
+    description: str,
+    category: Category,
+    impact: int,
+    affected_kinds: list[str],
+) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_edit(actor, rights, b):
+        raise _forbidden(_("Only the reporter, the owner or a coordinator edits a bottleneck."))
+    title, description = _clean_fields(
+        team=b.team,
+        title=title,
+        description=description,
+        category=category,
+        impact=impact,
+        affected_kinds=affected_kinds,
+    )
+    changed = [
+        name
+        for name, new in [
+            ("title", title),
+            ("description", description),
+            ("category_id", category.pk),
+            ("impact", impact),
+            ("affected_kinds", encode_kinds(affected_kinds)),
+        ]
+        if getattr(b, name) != new
+    ]
+    if not changed:
+        return b
+    b.title, b.description, b.category = title, description, category
+    b.affected_kinds = encode_kinds(affected_kinds)
+    fields = ["title", "description", "category", "affected_kinds"]
+    if b.impact != impact:
+        b.impact = impact
+        if b.is_open:
+            _set_due_dates(b)
+        fields += ["impact", "accept_due", "resolve_due"]
+    _save(b, *fields)
+    _event(b, actor, EventKind.EDITED, data={"fields": [name.removesuffix("_id") for name in changed]})
+    return b
+
+
+@transaction.atomic
+def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, internal: bool, reason: str) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_mark_internal(actor, rights, b):
+        raise _forbidden(_("Only the reporter or a coordinator marks a bottleneck internal."))
+    if internal == b.internal:
+        raise ActionRefused(
+            _("This bottleneck is already internal.") if internal else _("This bottleneck is already visible.")
+        )
+    reason = _text(reason, required=_("Say why it is internal.") if internal else None)
+    b.internal = internal
+    b.internal_reason = reason if internal else ""
+    _save(b, "internal", "internal_reason")
+    _event(b, actor, EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC, note=reason)
+    return b
+
+
+# --- ownership ------------------------------------------------------------------------------------
+
+
+def _professional(team: Team, user) -> Membership | None:
+    return (
+        Membership.objects.for_team(team)
+        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .first()
+    )
+
+
+def _take_ownership(b: Bottleneck, user, now) -> None:
+    b.owner = user
+    b.owner_since = now
+    b.owner_candidate = None
+    b.owner_requested_by = None
+    b.owner_requested_at = None
+    if b.first_accepted_at is None:
+        b.first_accepted_at = now
+    if b.status == Status.REPORTED:
+        b.status = Status.PICKED_UP
+
+
+_OWNER_FIELDS = (
+    "owner",
+    "owner_since",
+    "owner_candidate",
+    "owner_requested_by",
+    "owner_requested_at",
+    "first_accepted_at",
+    "status",
+)
+
+
+@transaction.atomic
+def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candidate) -> Bottleneck:
+    """Ask someone to own the item; asking yourself while it is unowned takes it at once."""
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_ask_owner(actor, rights, b):
+        if b.status not in OPEN_STATUSES:
+            raise ActionRefused(_("This bottleneck is no longer open: reopen it first."))
+        raise _forbidden(_("Only the owner or a coordinator hands over an owned bottleneck."))
+    if candidate is None or _professional(b.team, candidate) is None:
+        raise ActionRefused(_("Only a member of this team can own a bottleneck: choose one from the list."))
+    if candidate.pk == b.owner_id:
+        raise ActionRefused(_("%(name)s already owns this bottleneck.") % {"name": candidate})
+    now = timezone.now()
+    before = b.status
+    if candidate.pk == actor.pk:
+        _take_ownership(b, actor, now)
+        _save(b, *_OWNER_FIELDS)
+        _event(b, actor, EventKind.OWNER_ACCEPTED, from_status=before)
+        return b
+    b.owner_candidate = candidate
+    b.owner_requested_by = actor
+    b.owner_requested_at = now
+    _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
+    _event(b, actor, EventKind.OWNER_REQUESTED, data={"candidate": str(candidate)})
+    return b
+
+
+@transaction.atomic
+def bottleneck_accept(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not rights.can_contribute or _professional(b.team, actor) is None:
+        raise _forbidden(_("Only a member of this team can own a bottleneck."))
+    if b.owner_candidate_id != actor.pk:
+        raise ActionRefused(_("You have not been asked to own this bottleneck (or the request was withdrawn)."))
+    if b.status not in OPEN_STATUSES:
+        raise ActionRefused(_("This bottleneck is no longer open."))
+    before = b.status
+    previous_owner = str(b.owner) if b.owner_id else ""
+    _take_ownership(b, actor, timezone.now())
+    _save(b, *_OWNER_FIELDS)
+    _event(b, actor, EventKind.OWNER_ACCEPTED, from_status=before, data={"previous_owner": previous_owner})
+    return b
+
+
+@transaction.atomic
+def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
+    _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if b.owner_candidate_id != actor.pk:
+        raise ActionRefused(_("You have not been asked to own this bottleneck (or the request was withdrawn)."))
+    reason = _text(reason, required=_("Say why you decline, so someone else can be asked."))
+    b.owner_candidate = None
+    b.owner_requested_by = None
+    b.owner_requested_at = None
+    _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
+    _event(b, actor, EventKind.OWNER_DECLINED, note=reason)
+    return b
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_manage(actor, rights, b):
+        raise _forbidden(_("Only the owner or a coordinator changes the status."))
+    if b.status != Status.PICKED_UP:
+        raise ActionRefused(_("Work can only start on a bottleneck that has been picked up."))
+    b.status = Status.IN_PROGRESS
+    _save(b, "status")
+    _event(b, actor, EventKind.STARTED, from_status=Status.PICKED_UP)
+    return b
+
+
+@transaction.atomic
+def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: str) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_manage(actor, rights, b):
+        raise _forbidden(_("Only the owner or a coordinator resolves a bottleneck."))
+    if b.status not in OPEN_STATUSES:
+        raise ActionRefused(_("This bottleneck is not open."))
+    summary = _text(summary, required=_("Write a resolution summary: what was decided or changed?"))
+    before = b.status
+    b.status = Status.RESOLVED
+    b.resolution_summary = summary
+    b.resolved_at = timezone.now()
+    b.taken_up_regionally = False
+    _save(b, "status", "resolution_summary", "resolved_at", "taken_up_regionally")
+    _event(b, actor, EventKind.RESOLVED, from_status=before, note=summary)
+    return b
+
+
+@transaction.atomic
+def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_manage(actor, rights, b):
+        raise _forbidden(_("Only the owner or a coordinator closes a bottleneck."))
+    if b.status not in OPEN_STATUSES:
+        raise ActionRefused(_("This bottleneck is not open."))
+    reason = _text(reason, required=_("Say why it is closed without a resolution."))
+    before = b.status
+    b.status = Status.CLOSED
+    b.close_reason = reason
+    b.closed_at = timezone.now()
+    b.taken_up_regionally = False
+    _save(b, "status", "close_reason", "closed_at", "taken_up_regionally")
+    _event(b, actor, EventKind.CLOSED, from_status=before, note=reason)
+    return b
+
+
+@transaction.atomic
+def bottleneck_reopen(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not rights.can_contribute:
+        raise _forbidden(_("Only members of the team reopen a bottleneck."))
+    if b.status not in (Status.RESOLVED, Status.CLOSED):
+        raise ActionRefused(_("Only a resolved or closed bottleneck can be reopened."))
+    reason = _text(reason, required=_("Say why it is back."))
+    before = b.status
+    b.status = Status.IN_PROGRESS if b.owner_id else Status.REPORTED
+    b.duplicate_of = None
+    # The earlier resolution summary stays on the item (and in the timeline) as history.
+    b.clock_started_at = timezone.now()
+    _set_due_dates(b)
+    _save(b, "status", "duplicate_of", "clock_started_at", "accept_due", "resolve_due")
+    _event(b, actor, EventKind.REOPENED, from_status=before, note=reason)
+    return b
+
+
+@transaction.atomic
+def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not rights.can_contribute:
+        raise _forbidden(_("Only members of the team escalate a bottleneck."))
+    if b.status == Status.ESCALATED:
+        raise ActionRefused(_("This bottleneck is already escalated to the region."))
+    if b.status not in OPEN_STATUSES:
+        raise ActionRefused(_("Only an open bottleneck can be escalated."))
+    reason = _text(reason, required=_("Say why the region should take this up."))
+    before = b.status
+    b.status_before_escalation = before
+    b.status = Status.ESCALATED
+    b.escalated_at = timezone.now()
+    b.escalation_reason = reason
+    b.taken_up_regionally = False
+    _save(b, "status", "status_before_escalation", "escalated_at", "escalation_reason", "taken_up_regionally")
+    _event(b, actor, EventKind.ESCALATED, from_status=before, note=reason)
+    return b
+
+
+# --- the region answers --------------------------------------------------------------------------
+
+
+def _escalated_for_overseer(actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
+    rights = _rights(actor, bottleneck.team)
+    if not rights.can_oversee:
+        raise _forbidden(_("Only an overseer of the region answers escalations."))
+    b = _lock(bottleneck, version)
+    if b.status != Status.ESCALATED:
+        raise ActionRefused(_("This bottleneck is not escalated (any more)."))
+    return b
+
+
+@transaction.atomic
+def bottleneck_region_respond(*, actor, bottleneck: Bottleneck, version: int, note: str) -> Bottleneck:
+    b = _escalated_for_overseer(actor, bottleneck, version)
+    note = _text(note, required=_("Write your response."))
+    _save(b)
+    _event(b, actor, EventKind.REGION_RESPONDED, note=note)
+    return b
+
+
+@transaction.atomic
+def bottleneck_region_take_up(*, actor, bottleneck: Bottleneck, version: int, note: str) -> Bottleneck:
+    b = _escalated_for_overseer(actor, bottleneck, version)
+    if b.taken_up_regionally:
+        raise ActionRefused(_("The region has already taken this up."))
+    note = _text(note)
+    b.taken_up_regionally = True
+    _save(b, "taken_up_regionally")
+    _event(b, actor, EventKind.REGION_TOOK_UP, note=note)
+    return b
+
+
+@transaction.atomic
+def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, advice: str) -> Bottleneck:
+    b = _escalated_for_overseer(actor, bottleneck, version)
+    advice = _text(advice, required=_("Give the team your advice when handing it back."))
+    before = b.status
+    b.status = b.status_before_escalation or (Status.IN_PROGRESS if b.owner_id else Status.REPORTED)
+    if b.status == Status.REPORTED and b.owner_id:
+        b.status = Status.PICKED_UP
+    b.taken_up_regionally = False
+    _save(b, "status", "taken_up_regionally")
+    _event(b, actor, EventKind.REGION_HANDED_BACK, from_status=before, note=advice)
+    return b
+
+
+# --- signals and links ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bottleneck_signal(*, actor, bottleneck: Bottleneck) -> Signal:
+    """ "This affects us too", once per organisation. No version: it conflicts with nothing."""
+    rights = _rights(actor, bottleneck.team)
+    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    membership = rights.membership
+    if not rights.can_contribute or membership is None or membership.organisation_id is None:
+        raise _forbidden(_("Only members on behalf of an organisation add “this affects us too”."))
+    if b.status not in OPEN_STATUSES:
+        raise ActionRefused(_("This bottleneck is no longer open."))
+    if membership.organisation_id == b.reporter_organisation_id:
+        raise ActionRefused(_("Your organisation reported this bottleneck: it already counts."))
+    if Signal.objects.filter(bottleneck=b, organisation_id=membership.organisation_id).exists():
+        raise ActionRefused(
+            _("%(organisation)s has already said this affects them too.") % {"organisation": membership.organisation}
+        )
+    signal = Signal.objects.create(team_id=b.team_id, bottleneck=b, organisation=membership.organisation, user=actor)
+    Bottleneck.objects.filter(pk=b.pk).update(signal_count=F("signal_count") + 1)
+    _event(b, actor, EventKind.SIGNALLED, data={"organisation": str(membership.organisation)})
+    return signal
+
+
+def _link_exists(a: Bottleneck, b: Bottleneck) -> bool:
+    return BottleneckLink.objects.filter(source__in=[a, b], target__in=[a, b]).exists()
+
+
+@transaction.atomic
+def bottleneck_link(*, actor, bottleneck: Bottleneck, other: Bottleneck) -> BottleneckLink:
+    rights = _rights(actor, bottleneck.team)
+    if not rights.can_contribute:
+        raise _forbidden(_("Only members of the team link bottlenecks."))
+    if other.team_id != bottleneck.team_id or other.pk == bottleneck.pk:
+        raise ActionRefused(_("Choose another bottleneck of this team."))
+    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    if _link_exists(b, other):
+        raise ActionRefused(_("These bottlenecks are already linked."))
+    link = BottleneckLink.objects.create(
+        team_id=b.team_id, source=b, target=other, kind=LinkKind.RELATED, created_by=actor
+    )
+    _event(b, actor, EventKind.LINKED, data={"target": other.pk, "title": other.title})
+    return link
+
+
+@transaction.atomic
+def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, original: Bottleneck) -> Bottleneck:
+    """Close this item into its original: it keeps its own history, its signals count there."""
+    rights = _rights(actor, bottleneck.team)
+    b = _lock(bottleneck, version)
+    if not policy.may_mark_duplicate(actor, rights, b):
+        if b.status not in OPEN_STATUSES:
+            raise ActionRefused(_("This bottleneck is not open."))
+        raise _forbidden(_("Only the reporter, the owner or a coordinator marks a duplicate."))
+    if original.team_id != b.team_id or original.pk == b.pk:
+        raise ActionRefused(_("Choose another bottleneck of this team as the original."))
+    root = Bottleneck.objects.select_for_update().get(pk=original.pk)
+    seen = {b.pk}
+    while root.duplicate_of_id is not None:
+        if root.pk in seen or len(seen) > 50:
+            break
+        seen.add(root.pk)
+        root = Bottleneck.objects.select_for_update().get(pk=root.duplicate_of_id)
+    if root.pk in seen:
+        raise ActionRefused(_("That bottleneck is itself a duplicate of this one."))
+    before = b.status
+    b.status = Status.CLOSED
+    b.duplicate_of = root
+    b.closed_at = timezone.now()
+    b.close_reason = _("Duplicate of #%(number)d %(title)s") % {"number": root.pk, "title": root.title}
+    b.taken_up_regionally = False
+    _save(b, "status", "duplicate_of", "closed_at", "close_reason", "taken_up_regionally")
+    if not _link_exists(b, root):
+        BottleneckLink.objects.create(
+            team_id=b.team_id, source=b, target=root, kind=LinkKind.DUPLICATE, created_by=actor
+        )
+    # Whoever felt the duplicate feels the original: carry the organisations over, once each.
+    organisations = set(Signal.objects.filter(bottleneck=b).values_list("organisation_id", flat=True))
+    if b.reporter_organisation_id:
+        organisations.add(b.reporter_organisation_id)
+    organisations.discard(root.reporter_organisation_id)
+    organisations -= set(Signal.objects.filter(bottleneck=root).values_list("organisation_id", flat=True))
+    Signal.objects.bulk_create(
+        [Signal(team_id=b.team_id, bottleneck=root, organisation_id=org, user=actor) for org in sorted(organisations)]
+    )
+    if organisations:
+        Bottleneck.objects.filter(pk=root.pk).update(signal_count=F("signal_count") + len(organisations))
+    _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
+    _event(root, actor, EventKind.LINKED, data={"duplicate": b.pk, "title": b.title})
+    return b

@@ -1,0 +1,517 @@
+"""Bottleneck log pages. Thin: resolve access, parse the form, call a service or selector."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wijkverband.bottlenecks import forms, selectors, services
+from wijkverband.bottlenecks.access import (
+    access_bottleneck,
+    access_category,
+    access_log,
+    access_log_for_contributing,
+    access_log_for_coordinating,
+    access_region_bottleneck,
+    access_region_for_overseeing,
+)
+from wijkverband.bottlenecks.models import Impact, Status
+from wijkverband.bottlenecks.policy import available_actions, log_rights
+from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy.access import access_region
+from wijkverband.tenancy.models import OrganisationKind
+
+PAGE_SIZE = 50
+STATUS_FOR_CODE = {"stale": 409, "forbidden": 403}
+
+
+def _status_of(refused: ActionRefused) -> int:
+    return STATUS_FOR_CODE.get(refused.code, 400)
+
+
+# --- list and export ------------------------------------------------------------------------------
+
+
+def _filter_form(request, team):
+    return forms.FilterForm(
+        request.GET or None,
+        categories=selectors.team_categories(team=team),
+        professionals=selectors.team_professionals(team=team),
+    )
+
+
+@login_required
+def bottleneck_list(request, team_slug):
+    team, rights = access_log(request.user, team_slug)
+    form = _filter_form(request, team)
+    filters = form.filters()
+    queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bottlenecks/list.html",
+        {
+            "team": team,
+            "rights": rights,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(query),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet programs run cells that start with = + - @ as formulas: defuse them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def bottleneck_export(request, team_slug):
+    team, rights = access_log(request.user, team_slug)
+    filters = _filter_form(request, team).filters()
+    queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
+    kind_labels = dict(OrganisationKind.choices)
+    header = [
+        _("Number"),
+        _("Title"),
+        _("Status"),
+        _("Category"),
+        _("Impact"),
+        _("Affects"),
+        _("Reported for"),
+        _("Reported on"),
+        _("Age in days"),
+        _("Owner"),
+        _("Overdue"),
+        _("Also affected"),
+        _("Resolution"),
+        _("Internal"),
+    ]
+    statuses = dict(Status.choices)
+    impacts = dict(Impact.choices)
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)  # BOM: Excel then reads UTF-8
+        for b in queryset.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    _csv_cell(value)
+                    for value in [
+                        b.pk,
+                        b.title,
+                        statuses.get(b.status, b.status),
+                        b.category.label,
+                        impacts.get(b.impact, b.impact),
+                        ", ".join(str(kind_labels.get(k, k)) for k in b.affected_kind_list),
+                        b.reporter_organisation.name if b.reporter_organisation else "",
+                        timezone.localdate(b.created_at).isoformat(),
+                        b.age_days,
+                        b.owner.name if b.owner else "",
+                        _("yes") if b.is_overdue else _("no"),
+                        b.signal_count,
+                        b.resolution_summary if b.status == Status.RESOLVED else "",
+                        _("yes") if b.internal else _("no"),
+                    ]
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="knelpunten-{team.slug}-{stamp}.csv"'
+    return response
+
+
+# --- report and edit ------------------------------------------------------------------------------
+
+
+def _form_fields(team, cleaned):
+    category = access_category(team, cleaned["category"])
+    return {
+        "title": cleaned["title"],
+        "description": cleaned["description"],
+        "category": category,
+        "impact": cleaned["impact"],
+        "affected_kinds": cleaned["affected_kinds"],
+    }
+
+
+@login_required
+def bottleneck_create(request, team_slug):
+    team, rights = access_log_for_contributing(request.user, team_slug)
+    form = forms.ReportForm(request.POST or None, categories=selectors.team_categories(team=team))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                b = services.bottleneck_report(
+                    actor=request.user,
+                    team=team,
+                    internal=form.cleaned_data["internal"],
+                    internal_reason=form.cleaned_data["internal_reason"],
+                    **_form_fields(team, form.cleaned_data),
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Bottleneck #%(number)d has been reported.") % {"number": b.pk})
+                return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
+        status = 400
+    return render(request, "bottlenecks/form.html", {"team": team, "rights": rights, "form": form}, status=status)
+
+
+@login_required
+def bottleneck_edit(request, team_slug, bottleneck_id):
+    team, rights = access_log(request.user, team_slug)
+    b = access_bottleneck(team, rights, bottleneck_id)
+    if "edit" not in available_actions(request.user, rights, b):
+        raise PermissionDenied
+    categories = selectors.team_categories(team=team)
+    initial = {
+        "title": b.title,
+        "description": b.description,
+        "category": b.category_id,
+        "impact": b.impact,
+        "affected_kinds": b.affected_kind_list,
+        "version": b.version,
+    }
+    form = forms.BottleneckForm(request.POST or None, initial=initial, categories=categories)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.bottleneck_edit(
+                    actor=request.user,
+                    bottleneck=b,
+                    version=form.cleaned_data["version"] or 0,
+                    **_form_fields(team, form.cleaned_data),
+                )
+            except ActionRefused as refused:
+                status = _status_of(refused)
+                if refused.code == "stale":
+                    b = access_bottleneck(team, rights, b.pk)
+                    data = request.POST.copy()
+                    data["version"] = str(b.version)
+                    form = forms.BottleneckForm(data, initial=initial, categories=categories)
+                    form.is_valid()
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
+    return render(
+        request,
+        "bottlenecks/form.html",
+        {"team": team, "rights": rights, "form": form, "bottleneck": b, "stale": status == 409},
+        status=status,
+    )
+
+
+# --- one item ------------------------------------------------------------------------------------
+
+
+def _action_forms(rights, b, professionals, bound_action=None, data=None):
+    version = {"version": b.version}
+    makers = {
+        "ask-owner": lambda d: forms.AskOwnerForm(d, prefix="ask-owner", initial=version, professionals=professionals),
+        "accept": lambda d: forms.ActionForm(d, prefix="accept", initial=version),
+        "decline": lambda d: forms.DeclineForm(d, prefix="decline", initial=version),
+        "start": lambda d: forms.ActionForm(d, prefix="start", initial=version),
+        "resolve": lambda d: forms.ResolveForm(d, prefix="resolve", initial=version),
+        "close": lambda d: forms.CloseForm(d, prefix="close", initial=version),
+        "reopen": lambda d: forms.ReopenForm(d, prefix="reopen", initial=version),
+        "escalate": lambda d: forms.EscalateForm(d, prefix="escalate", initial=version),
+        "internal": lambda d: forms.InternalForm(d, prefix="internal", initial=version),
+        "link": lambda d: forms.LinkForm(d, prefix="link"),
+        "duplicate": lambda d: forms.DuplicateForm(d, prefix="duplicate", initial=version),
+        "respond": lambda d: forms.RespondForm(d, prefix="respond", initial=version),
+        "take-up": lambda d: forms.TakeUpForm(d, prefix="take-up", initial=version),
+        "hand-back": lambda d: forms.HandBackForm(d, prefix="hand-back", initial=version),
+    }
+    return {name.replace("-", "_"): make(data if name == bound_action else None) for name, make in makers.items()}
+
+
+def _render_detail(request, team, rights, b, *, action=None, data=None, error=None, status=200):
+    professionals = selectors.team_professionals(team=team) if rights.can_contribute else []
+    action_forms = _action_forms(rights, b, professionals, action, data)
+    return render(
+        request,
+        "bottlenecks/detail.html",
+        {
+            "team": team,
+            "rights": rights,
+            "bottleneck": b,
+            "actions": available_actions(request.user, rights, b),
+            "action_forms": action_forms,
+            "failed_action": action,
+            "action_error": error,
+            "timeline": selectors.bottleneck_timeline(bottleneck=b),
+            "signals": selectors.bottleneck_signals(bottleneck=b),
+            "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
+            "statuses": Status,
+        },
+        status=status,
+    )
+
+
+def _refused(request, team, rights, b, action, refused: ActionRefused):
+    """Show the item as it is now, with the person's input kept in the form of the failed action.
+    The form carries the current version, so sending it again is a deliberate choice."""
+    b = access_bottleneck(team, rights, b.pk)
+    data = request.POST.copy()
+    data[f"{action}-version"] = str(b.version)
+    return _render_detail(
+        request, team, rights, b, action=action, data=data, error=refused.message, status=_status_of(refused)
+    )
+
+
+@login_required
+def bottleneck_detail(request, team_slug, bottleneck_id):
+    team, rights = access_log(request.user, team_slug)
+    b = access_bottleneck(team, rights, bottleneck_id)
+    return _render_detail(request, team, rights, b)
+
+
+def _version(form) -> int:
+    return form.cleaned_data.get("version") or 0
+
+
+def _other(team, rights, form):
+    try:
+        return access_bottleneck(team, rights, form.cleaned_data["other"])
+    except Http404:
+        raise ActionRefused(_("There is no bottleneck with that number in this team.")) from None
+
+
+def _run(action, request, team, rights, b):
+    """Validate the action's form and call its service; ActionRefused on any problem."""
+    actor = request.user
+    if action == "signal":
+        services.bottleneck_signal(actor=actor, bottleneck=b)
+        return _("Noted: this affects your organisation too.")
+    professionals = selectors.team_professionals(team=team) if action == "ask-owner" else []
+    form = _action_forms(rights, b, professionals, action, request.POST)[action.replace("-", "_")]
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        raise ActionRefused(first)
+    data = form.cleaned_data
+    if action == "ask-owner":
+        candidate = get_user_model().objects.filter(pk=data["candidate"]).first()
+        services.bottleneck_ask_owner(actor=actor, bottleneck=b, version=_version(form), candidate=candidate)
+        return _("Ownership has been arranged.") if candidate == actor else _("The request has been sent.")
+    if action == "accept":
+        services.bottleneck_accept(actor=actor, bottleneck=b, version=_version(form))
+        return _("You now own this bottleneck.")
+    if action == "decline":
+        services.bottleneck_decline(actor=actor, bottleneck=b, version=_version(form), reason=data["reason"])
+        return _("You have declined.")
+    if action == "start":
+        services.bottleneck_start(actor=actor, bottleneck=b, version=_version(form))
+        return _("Work is in progress.")
+    if action == "resolve":
+        services.bottleneck_resolve(actor=actor, bottleneck=b, version=_version(form), summary=data["summary"])
+        return _("The bottleneck is resolved.")
+    if action == "close":
+        services.bottleneck_close(actor=actor, bottleneck=b, version=_version(form), reason=data["reason"])
+        return _("The bottleneck is closed.")
+    if action == "reopen":
+        services.bottleneck_reopen(actor=actor, bottleneck=b, version=_version(form), reason=data["reason"])
+        return _("The bottleneck is open again.")
+    if action == "escalate":
+        services.bottleneck_escalate(actor=actor, bottleneck=b, version=_version(form), reason=data["reason"])
+        return _("The bottleneck has been escalated to the region.")
+    if action == "internal":
+        services.bottleneck_set_internal(
+            actor=actor, bottleneck=b, version=_version(form), internal=not b.internal, reason=data["reason"]
+        )
+        return _("The bottleneck is now internal.") if not b.internal else _("Representatives can read it again.")
+    if action == "link":
+        services.bottleneck_link(actor=actor, bottleneck=b, other=_other(team, rights, form))
+        return _("The bottlenecks are linked.")
+    if action == "duplicate":
+        original = _other(team, rights, form)
+        services.bottleneck_mark_duplicate(actor=actor, bottleneck=b, version=_version(form), original=original)
+        return _("Closed as a duplicate of #%(number)d.") % {"number": original.pk}
+    raise Http404
+
+
+TEAM_ACTIONS = {
+    "ask-owner",
+    "accept",
+    "decline",
+    "start",
+    "resolve",
+    "close",
+    "reopen",
+    "escalate",
+    "internal",
+    "signal",
+    "link",
+    "duplicate",
+}
+
+
+@login_required
+@require_POST
+def bottleneck_action(request, team_slug, bottleneck_id, action):
+    if action not in TEAM_ACTIONS:
+        raise Http404
+    team, rights = access_log(request.user, team_slug)
+    b = access_bottleneck(team, rights, bottleneck_id)
+    if not rights.can_contribute:
+        raise PermissionDenied
+    try:
+        message = _run(action, request, team, rights, b)
+    except ActionRefused as refused:
+        return _refused(request, team, rights, b, action, refused)
+    messages.success(request, message)
+    return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+@login_required
+def bottleneck_settings(request, team_slug):
+    team, rights = access_log_for_coordinating(request.user, team_slug)
+    targets = services.team_targets(team=team)
+    errors = []
+    status = 200
+    if request.method == "POST":
+        parsed = {}
+        for impact in Impact.values:
+            try:
+                parsed[impact] = (
+                    int(request.POST.get(f"accept-{impact}", "")),
+                    int(request.POST.get(f"resolve-{impact}", "")),
+                )
+            except ValueError:
+                errors.append(_("%(impact)s: give whole numbers of working days.") % {"impact": Impact(impact).label})
+        if not errors:
+            try:
+                services.team_targets_set(actor=request.user, team=team, targets=parsed)
+            except ActionRefused as refused:
+                errors.append(refused.message)
+            else:
+                messages.success(request, _("The response targets have been saved."))
+                return redirect("bottleneck_settings", team_slug=team.slug)
+        status = 400
+        targets = {
+            impact: (request.POST.get(f"accept-{impact}", ""), request.POST.get(f"resolve-{impact}", ""))
+            for impact in Impact.values
+        }
+    rows = [(Impact(impact), targets[impact][0], targets[impact][1]) for impact in sorted(Impact.values, reverse=True)]
+    return render(
+        request,
+        "bottlenecks/settings.html",
+        {
+            "team": team,
+            "rights": rights,
+            "rows": rows,
+            "errors": errors,
+            "categories": selectors.team_categories(team=team),
+            "category_error": None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def bottleneck_category_add(request, team_slug):
+    team, rights = access_log_for_coordinating(request.user, team_slug)
+    try:
+        category = services.category_add(actor=request.user, team=team, name=request.POST.get("name", ""))
+    except ActionRefused as refused:
+        targets = services.team_targets(team=team)
+        rows = [(Impact(i), targets[i][0], targets[i][1]) for i in sorted(Impact.values, reverse=True)]
+        return render(
+            request,
+            "bottlenecks/settings.html",
+            {
+                "team": team,
+                "rights": rights,
+                "rows": rows,
+                "errors": [],
+                "categories": selectors.team_categories(team=team),
+                "category_error": refused.message,
+                "category_name": request.POST.get("name", ""),
+            },
+            status=_status_of(refused),
+        )
+    messages.success(request, _("Category “%(name)s” has been added.") % {"name": category.name})
+    return redirect("bottleneck_settings", team_slug=team.slug)
+
+
+# --- region -------------------------------------------------------------------------------------
+
+
+@login_required
+def region_escalations(request, region_slug):
+    region = access_region_for_overseeing(request.user, region_slug)
+    page = Paginator(selectors.region_escalations(region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bottlenecks/region_escalations.html", {"region": region, "page": page})
+
+
+@login_required
+def region_patterns(request, region_slug):
+    region, rights = access_region(request.user, region_slug)
+    patterns = selectors.region_patterns(region=region, can_see_internal=rights.can_oversee)
+    return render(request, "bottlenecks/region_patterns.html", {"region": region, "patterns": patterns})
+
+
+REGION_ACTIONS = {"respond", "take-up", "hand-back"}
+
+
+@login_required
+@require_POST
+def region_bottleneck_action(request, region_slug, bottleneck_id, action):
+    if action not in REGION_ACTIONS:
+        raise Http404
+    region = access_region_for_overseeing(request.user, region_slug)
+    b = access_region_bottleneck(region, bottleneck_id)
+    team = b.team
+    rights = log_rights(request.user, team)
+    b = access_bottleneck(team, rights, b.pk)
+    form = _action_forms(rights, b, [], action, request.POST)[action.replace("-", "_")]
+    try:
+        if not form.is_valid():
+            raise ActionRefused(next(iter(form.errors.values()))[0])
+        version = _version(form)
+        if action == "respond":
+            services.bottleneck_region_respond(
+                actor=request.user, bottleneck=b, version=version, note=form.cleaned_data["note"]
+            )
+            message = _("Your response has been recorded.")
+        elif action == "take-up":
+            services.bottleneck_region_take_up(
+                actor=request.user, bottleneck=b, version=version, note=form.cleaned_data["note"]
+            )
+            message = _("The region has taken this up.")
+        else:
+            services.bottleneck_region_hand_back(
+                actor=request.user, bottleneck=b, version=version, advice=form.cleaned_data["advice"]
+            )
+            message = _("Handed back to the team with your advice.")
+    except ActionRefused as refused:
+        return _refused(request, team, rights, b, action, refused)
+    messages.success(request, message)
+    return redirect(reverse("bottleneck_detail", kwargs={"team_slug": team.slug, "bottleneck_id": b.pk}))

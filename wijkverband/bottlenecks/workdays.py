@@ -1,0 +1,72 @@
+"""Working days for response targets: Monday to Friday, minus the Dutch national holidays.
+
+Targets are counted in working days because a team cannot be "late" over Easter weekend.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+
+def easter_sunday(year: int) -> date:
+    """Gregorian Easter (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+@lru_cache(maxsize=64)
+def dutch_public_holidays(year: int) -> frozenset[date]:
+    """The national holidays most care organisations observe (Liberation Day only in lustrum years)."""
+    easter = easter_sunday(year)
+    kings_day = date(year, 4, 27)
+    if kings_day.weekday() == 6:  # on a Sunday it moves to Saturday the 26th
+        kings_day = date(year, 4, 26)
+    days = {
+        date(year, 1, 1),
+        easter - timedelta(days=2),  # Good Friday
+        easter + timedelta(days=1),  # Easter Monday
+        kings_day,
+        easter + timedelta(days=39),  # Ascension Day
+        easter + timedelta(days=50),  # Whit Monday
+        date(year, 12, 25),
+        date(year, 12, 26),
+    }
+    if year % 5 == 0:
+        days.add(date(year, 5, 5))
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in dutch_public_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (start itself does not count)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
