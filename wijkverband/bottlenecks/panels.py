@@ -21,9 +21,8 @@ def region_queue_context(*, request, region, rights):
     if not rights.can_oversee:
         return {"region": region, "show": False}
     queue = region_escalations(region=region)
-    rows = list(queue[: QUEUE_PANEL_ROWS + 1])
-    count = len(rows) if len(rows) <= QUEUE_PANEL_ROWS else queue.count()
-    return {"region": region, "show": True, "rows": rows[:QUEUE_PANEL_ROWS], "count": count}
+    # Always two queries (a page of rows and a count), however long the queue.
+    return {"region": region, "show": True, "rows": list(queue[:QUEUE_PANEL_ROWS]), "count": queue.count()}
 
 
 def region_patterns_context(*, request, region, rights):

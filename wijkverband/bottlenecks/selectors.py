@@ -163,7 +163,7 @@ def team_summary(*, team: Team, rights: LogRights) -> TeamSummary:
     categories = {c.pk: c for c in Category.objects.filter(pk__in=list(by_category))}
     related = ("category", "owner")
     overdue = list(
-        visible.filter(overdue_q(today)).select_related(*related).order_by("created_at", "pk")[: OVERDUE_ROWS + 1]
+        visible.filter(overdue_q(today)).select_related(*related).order_by("created_at", "pk")[:OVERDUE_ROWS]
     )
     summary = TeamSummary(
         open_count=sum(by_status.get(s, 0) for s in OPEN_STATUSES),
@@ -175,9 +175,9 @@ def team_summary(*, team: Team, rights: LogRights) -> TeamSummary:
         oldest=list(
             visible.filter(status__in=OPEN_STATUSES).select_related(*related).order_by("created_at", "pk")[:PANEL_ROWS]
         ),
-        overdue=overdue[:OVERDUE_ROWS],
+        overdue=overdue,
     )
-    summary.overdue_count = len(overdue) if len(overdue) <= OVERDUE_ROWS else visible.filter(overdue_q(today)).count()
+    summary.overdue_count = visible.filter(overdue_q(today)).count()
     return summary
 
 

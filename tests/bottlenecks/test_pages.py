@@ -1,0 +1,304 @@
+"""What people see on the pages: visibility per role, overdue marks, CSV export, regional patterns,
+refusals that keep the input, and query counts that do not grow with the number of rows."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.bottlenecks.helpers import category, fresh, report
+from wijkverband.bottlenecks import services
+from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def text(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+@pytest.fixture
+def client_for(client_for):
+    """These tests read the English interface (the Dutch one is checked in test_translations)."""
+
+    def make(name):
+        client = client_for(name)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
+def test_representatives_read_the_log_but_never_internal_items(world, client_for):
+    report(world, title="Zichtbaar knelpunt")
+    internal = report(world, title="Geheime onderhandeling", internal=True, internal_reason="Contract")
+    for persona in ("rosa", "rik"):
+        page = text(client_for(persona).get("/t/oost/bottlenecks/"))
+        assert "Zichtbaar knelpunt" in page
+        assert "Geheime onderhandeling" not in page
+        export = text(client_for(persona).get("/t/oost/bottlenecks/export.csv"))
+        assert "Geheime onderhandeling" not in export
+        home = text(client_for(persona).get("/t/oost/"))
+        assert "Geheime onderhandeling" not in home
+        assert client_for(persona).get(f"/t/oost/bottlenecks/{internal.pk}/").status_code == 404
+    # Members and the overseer see it, marked internal with its reason.
+    for persona in ("maarten", "carla", "olga"):
+        page = text(client_for(persona).get(f"/t/oost/bottlenecks/{internal.pk}/"))
+        assert "Geheime onderhandeling" in page and "Contract" in page
+
+
+def test_representatives_get_no_forms_and_overseers_only_escalation_answers(world, client_for):
+    b = report(world)
+    page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert "do/" not in page and "Report a bottleneck" not in page
+    services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    page = text(client_for("olga").get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert f"/r/utrecht/bottlenecks/{b.pk}/do/respond/" in page
+    assert "/do/resolve/" not in page
+
+
+def test_overseers_read_all_teams_of_their_region_only(world, client_for):
+    report(world, title="In Oost")
+    report(world, actor=world.bram, team=world.team_b, title="In Zuid")
+    olga = client_for("olga")
+    assert "In Oost" in text(olga.get("/t/oost/bottlenecks/"))
+    assert "In Zuid" in text(olga.get("/t/zuid/bottlenecks/"))
+    assert client_for("otto").get("/t/oost/bottlenecks/").status_code == 404
+
+
+def test_overdue_items_are_marked_in_list_detail_and_team_home(world, client_for, clock):
+    b = report(world, title="Traag knelpunt")  # high: accept within 2 working days
+    clock.shift(timedelta(days=3))  # Thursday: past Wednesday's acceptance target
+    assert fresh(b).acceptance_overdue
+    client = client_for("carla")
+    assert "overdue: not accepted in time" in text(client.get("/t/oost/bottlenecks/"))
+    assert "overdue" in text(client.get(f"/t/oost/bottlenecks/{b.pk}/"))
+    home = text(client.get("/t/oost/"))
+    assert "1 overdue" in home and "Traag knelpunt" in home
+    only_overdue = text(client.get("/t/oost/bottlenecks/?overdue=on"))
+    assert "Traag knelpunt" in only_overdue
+    # Accepting meets the acceptance target; the resolution target is still weeks away.
+    services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=fresh(b).version, candidate=world.carla)
+    assert not fresh(b).is_overdue
+    assert "Traag knelpunt" not in text(client.get("/t/oost/bottlenecks/?overdue=on"))
+
+
+def test_filters_search_mine_and_sorting(world, client_for):
+    low = report(world, title="Laag ICT", impact=Impact.LOW, category_key="ict", affected_kinds=["huisarts"])
+    report(world, actor=world.pieter, title="Hoog medicatie", impact=Impact.CRITICAL, affected_kinds=["apotheek"])
+    client = client_for("maarten")
+
+    def titles(query):
+        page = text(client.get("/t/oost/bottlenecks/?" + query))
+        return [t for t in ("Laag ICT", "Hoog medicatie") if t in page]
+
+    assert titles(f"category={category('ict').pk}") == ["Laag ICT"]
+    assert titles("impact=4") == ["Hoog medicatie"]
+    assert titles("affected=apotheek") == ["Hoog medicatie"]
+    assert titles("q=hoog") == ["Hoog medicatie"]
+    assert titles("mine=on") == ["Laag ICT"]
+    assert titles("owner=none") == ["Laag ICT", "Hoog medicatie"]
+    page = text(client.get("/t/oost/bottlenecks/?sort=impact"))
+    assert page.index("Hoog medicatie") < page.index("Laag ICT")
+    services.bottleneck_close(actor=world.carla, bottleneck=low, version=low.version, reason="Opgelost elders")
+    assert titles("") == ["Hoog medicatie"]
+    assert titles("status=closed") == ["Laag ICT"]
+    # Nonsense in the query string is ignored, not a crash.
+    assert client.get("/t/oost/bottlenecks/?impact=banana&category=x&owner=%00&sort=evil").status_code == 200
+
+
+def test_csv_export_holds_the_filtered_rows_and_defuses_formulas(world, client_for):
+    b = report(world, title='=HYPERLINK("http://evil")')
+    services.bottleneck_resolve(actor=world.carla, bottleneck=b, version=b.version, summary="Nieuwe werkafspraak")
+    report(world, title="Nog open", impact=Impact.LOW)
+    response = client_for("olga").get("/t/oost/bottlenecks/export.csv?status=all&sort=oldest")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Number", "Title", "Status"]
+    assert [r[1] for r in rows[1:]] == ['\'=HYPERLINK("http://evil")', "Nog open"]
+    assert rows[1][2] == "Resolved" and rows[1][12] == "Nieuwe werkafspraak"
+    assert rows[1][5] == "Pharmacy, GP practice" or rows[1][5] == "GP practice, Pharmacy"
+    open_only = client_for("olga").get("/t/oost/bottlenecks/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(open_only.streaming_content).decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["Nog open"]
+
+
+def test_reporting_through_the_form_refuses_client_data_and_keeps_the_text(world, client_for):
+    medication = category()
+    response = client_for("maarten").post(
+        "/t/oost/bottlenecks/new/",
+        {
+            "title": "Overdracht stokt",
+            "description": "Mevrouw Jansen (12-03-1945) kreeg geen medicatie",
+            "category": medication.pk,
+            "impact": 3,
+        },
+    )
+    assert response.status_code == 400
+    assert "date of birth" in text(response)
+    assert "Overdracht stokt" in text(response)  # what they typed is still there
+    assert not Bottleneck.objects.exists()
+
+
+def test_a_stale_edit_is_refused_and_keeps_what_was_typed(world, client_for):
+    b = report(world)
+    form = {"title": "Mijn versie", "description": "", "category": b.category_id, "impact": 2, "version": b.version}
+    services.bottleneck_edit(
+        actor=world.carla,
+        bottleneck=b,
+        version=b.version,
+        title="Carla's versie",
+        description="",
+        category=b.category,
+        impact=b.impact,
+        affected_kinds=[],
+    )
+    response = client_for("maarten").post(f"/t/oost/bottlenecks/{b.pk}/edit/", form)
+    assert response.status_code == 409
+    page = text(response)
+    assert "Someone else changed this bottleneck" in page
+    assert 'value="Mijn versie"' in page and "Carla&#x27;s versie" in page
+    assert fresh(b).title == "Carla's versie"
+    # Sending it again on purpose (the form now carries the current version) succeeds.
+    assert f'name="version" value="{fresh(b).version}"' in page
+    form["version"] = fresh(b).version
+    assert client_for("maarten").post(f"/t/oost/bottlenecks/{b.pk}/edit/", form).status_code == 302
+    assert fresh(b).title == "Mijn versie"
+
+
+def test_a_refused_action_shows_why_and_keeps_the_input(world, client_for):
+    b = report(world)
+    services.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.maarten)
+    response = client_for("maarten").post(
+        f"/t/oost/bottlenecks/{b.pk}/do/resolve/", {"resolve-version": 1, "resolve-summary": "Opgelost met de apotheek"}
+    )
+    assert response.status_code == 409
+    assert "Opgelost met de apotheek" in text(response)
+    assert fresh(b).status == Status.PICKED_UP
+    response = client_for("maarten").post(
+        f"/t/oost/bottlenecks/{b.pk}/do/resolve/", {"resolve-version": fresh(b).version, "resolve-summary": ""}
+    )
+    assert response.status_code == 400
+    assert fresh(b).status == Status.PICKED_UP
+
+
+def test_the_whole_path_through_the_pages(world, client_for):
+    maarten, pieter, olga = client_for("maarten"), client_for("pieter"), client_for("olga")
+    response = maarten.post(
+        "/t/oost/bottlenecks/new/",
+        {"title": "Geen avondbereikbaarheid", "category": category("bereikbaarheid").pk, "impact": 3},
+    )
+    b = Bottleneck.objects.get()
+    assert response["Location"] == f"/t/oost/bottlenecks/{b.pk}/"
+
+    def act(client, action, **fields):
+        data = {f"{action}-{k}": v for k, v in fields.items()}
+        data[f"{action}-version"] = fresh(b).version
+        return client.post(f"/t/oost/bottlenecks/{b.pk}/do/{action}/", data)
+
+    assert act(maarten, "ask-owner", candidate=world.pieter.pk).status_code == 302
+    assert "You have been asked to own this bottleneck" in text(pieter.get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert act(pieter, "accept").status_code == 302
+    assert act(pieter, "escalate", reason="Alle wijken hebben dit").status_code == 302
+    assert fresh(b).status == Status.ESCALATED
+    queue = text(olga.get("/r/utrecht/bottlenecks/escalations/"))
+    assert "Geen avondbereikbaarheid" in queue and "awaiting an answer" in queue
+    region_home = text(olga.get("/r/utrecht/"))
+    assert "Escalation queue" in region_home and "Geen avondbereikbaarheid" in region_home
+    response = olga.post(
+        f"/r/utrecht/bottlenecks/{b.pk}/do/respond/",
+        {"respond-version": fresh(b).version, "respond-note": "Bespreken we in het ROSE-overleg"},
+    )
+    assert response.status_code == 302
+    assert "answered" in text(olga.get("/r/utrecht/bottlenecks/escalations/"))
+    timeline = text(maarten.get(f"/t/oost/bottlenecks/{b.pk}/"))
+    for step in ("reported", "accepted ownership", "escalated to the region", "Bespreken we in het ROSE-overleg"):
+        assert step in timeline
+
+
+def test_regional_patterns_highlight_a_category_open_in_several_teams(world, client_for):
+    report(world, title="Oost medicatie", category_key="medicatie")
+    report(world, actor=world.bram, team=world.team_b, title="Zuid medicatie", category_key="medicatie")
+    report(world, title="Oost ICT", category_key="ict")
+    report(world, title="Oost intern", category_key="capaciteit", internal=True, internal_reason="x")
+    report(world, actor=world.chris, team=world.team_c, title="Vathorst ICT", category_key="ict")
+    from wijkverband.bottlenecks.selectors import region_patterns
+
+    patterns = region_patterns(region=world.region, can_see_internal=True)
+    assert [(str(p.category.label), p.total, len(p.teams), p.multi_team) for p in patterns] == [
+        ("Medication", 2, 2, True),
+        ("Capacity and waiting times", 1, 1, False),
+        ("ICT", 1, 1, False),
+    ]
+    # The region's client representative does not count internal items.
+    assert "Capacity" not in str(
+        [p.category.label for p in region_patterns(region=world.region, can_see_internal=False)]
+    )
+    page = text(client_for("olga").get("/r/utrecht/bottlenecks/patterns/"))
+    assert "in several teams" in page
+    medication = category("medicatie").pk
+    assert f"/t/oost/bottlenecks/?status=open&amp;category={medication}" in page
+    assert f"/t/zuid/bottlenecks/?status=open&amp;category={medication}" in page
+    assert "Vathorst" not in page
+
+
+def _bulk(team, reporter, n, **extra):
+    from django.utils import timezone
+
+    now = timezone.now()
+    cats = [category(k) for k in ("medicatie", "ict", "capaciteit")]
+    Bottleneck.objects.bulk_create(
+        [
+            Bottleneck(
+                team=team,
+                title=f"Knelpunt {i}",
+                category=cats[i % 3],
+                impact=1 + i % 4,
+                reporter=reporter,
+                status=[Status.REPORTED, Status.ESCALATED, Status.IN_PROGRESS, Status.RESOLVED][i % 4],
+                owner=reporter if i % 2 else None,
+                escalated_at=now,
+                created_at=now - timedelta(days=i),
+                accept_due=(now - timedelta(days=i)).date(),
+                resolve_due=(now + timedelta(days=10 - i)).date(),
+                **extra,
+            )
+            for i in range(n)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "persona"),
+    [
+        ("/t/oost/bottlenecks/", "carla"),
+        ("/t/oost/bottlenecks/?status=all&sort=impact&overdue=on&q=Knelpunt", "rosa"),
+        ("/t/oost/", "maarten"),
+        ("/r/utrecht/", "olga"),
+        ("/r/utrecht/", "rik"),
+        ("/r/utrecht/bottlenecks/escalations/", "olga"),
+        ("/r/utrecht/bottlenecks/patterns/", "olga"),
+    ],
+)
+def test_list_pages_use_a_constant_number_of_queries(world, client_for, path, persona, django_assert_num_queries):
+    client = client_for(persona)
+    client.get(path)  # warm up sessions and caches
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    _bulk(world.team_a, world.maarten, 3)
+    _bulk(world.team_b, world.bram, 3)
+    few = count()
+    _bulk(world.team_a, world.maarten, 60)
+    _bulk(world.team_b, world.bram, 60)
+    with django_assert_num_queries(few):
+        assert client.get(path).status_code == 200
