@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Per process, so parallel test runs never share one file.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # Named explicitly: the live server of the browser tests derives its database from this.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}")}
 
 REDIS_URL = env_str("REDIS_URL")
 if CI and not REDIS_URL:
@@ -129,7 +132,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_PREFIX", "wijkverband"),
+            # Test runs get their own prefix, so parallel runs never clear each other's keys.
+            "KEY_PREFIX": env_str("CACHE_PREFIX", "wijkverband") + (f"-test{os.getpid()}" if TESTING else ""),
         }
     }
 else:

@@ -33,10 +33,23 @@ def pytest_sessionstart(session):
         pytest.exit(f"CI=true but Redis is not reachable: {error}", returncode=1)
 
 
+def _clear_cache() -> None:
+    """Rate limits and used TOTP codes live in the cache: every test starts with none.
+
+    On Redis only this run's keys go (cache.clear() would flush the whole database, including
+    the channel layer and other runs' keys)."""
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and used TOTP codes live in the cache: every test starts with none.
-    cache.clear()
+    _clear_cache()
     yield
 
 

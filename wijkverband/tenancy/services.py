@@ -167,7 +167,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 def membership_remove(*, actor, membership: Membership) -> None:
     """Takes effect at once: every page checks the role groups on every request."""
     _require_member_management(actor, membership.team)
-    membership = Membership.objects.select_for_update().select_related("team", "user").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("team", "user").get(pk=membership.pk)
     if _is_last_coordinator(membership):
         raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
     team, user = membership.team, membership.user
@@ -263,7 +263,9 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    invitation = Invitation.objects.select_for_update().select_related("team", "organisation").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("team", "organisation").get(pk=invitation.pk)
+    )
     problem = invitation_problem(invitation, user=user)
     if problem:
         raise ActionRefused(problem)
