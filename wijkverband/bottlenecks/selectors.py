@@ -79,9 +79,7 @@ def bottleneck_list(*, team: Team, rights: LogRights, user, filters: ListFilters
     if filters.q:
         for word in filters.q.split()[:5]:
             queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    # Related rows are fetched for the page only (prefetch), not joined: joined, PostgreSQL
-    # misestimates the filtered row count and loops over the joins for every row before sorting.
-    return queryset.prefetch_related("category", "owner", "owner_candidate", "reporter_organisation").order_by(
+    return queryset.select_related("category", "owner", "owner_candidate", "reporter_organisation").order_by(
         *SORTS.get(filters.sort, SORTS["oldest"])
     )
 
