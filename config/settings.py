@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wijkverband.bottlenecks",
     "wijkverband.threads",
     "wijkverband.realtime",
+    "wijkverband.agreements",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("wijkverband.tenancy.urls")),
     path("", include("wijkverband.bottlenecks.urls")),
     path("", include("wijkverband.threads.urls")),
+    path("", include("wijkverband.agreements.urls")),
 ]
 
 handler404 = "wijkverband.core.views.not_found"

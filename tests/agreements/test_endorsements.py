@@ -1,0 +1,173 @@
+"""Endorsement rights per organisation, external consent, outdated versions."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.agreements.conftest import add_external, version_data
+from wijkverband.agreements import services
+from wijkverband.agreements.models import Agreement, Endorsement, PartyKind, Status
+from wijkverband.core.errors import ActionRefused
+
+
+def test_a_member_endorses_for_their_own_organisation(world, proposed):
+    endorsement = services.endorsement_record(
+        actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed"
+    )
+    assert endorsement.party.organisation == world.nursing_a
+    assert endorsement.version.number == 1
+    assert endorsement.recorded_by == world.maarten
+
+
+def test_a_member_whose_organisation_is_no_party_cannot_endorse(world):
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+    services.agreement_propose(actor=world.carla, agreement=agreement)
+    with pytest.raises(ActionRefused, match="not a party") as refused:
+        services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed")
+    assert refused.value.code == "forbidden"
+    assert not Endorsement.objects.exists()
+
+
+def test_pieter_endorses_for_the_pharmacy_in_team_a_only(world, proposed):
+    # pieter's pharmacy is in both teams; the endorsement is for this agreement of team A only
+    services.endorsement_record(actor=world.pieter, agreement=proposed, version_number=1, decision="endorsed")
+    assert Endorsement.objects.get().party.name == "Apotheek Linde"
+    assert Endorsement.objects.get().team == world.team_a
+
+
+def test_declining_needs_a_reason(world, proposed):
+    with pytest.raises(ActionRefused, match="why"):
+        services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="declined")
+    assert not Endorsement.objects.exists()
+
+
+def test_an_unknown_decision_is_refused(world, proposed):
+    with pytest.raises(ActionRefused):
+        services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="maybe")
+    assert not Endorsement.objects.exists()
+
+
+def test_endorsing_twice_is_refused(world, proposed):
+    services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    with pytest.raises(ActionRefused, match="already endorsed"):
+        services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    with pytest.raises(ActionRefused, match="already endorsed"):
+        services.endorsement_record(
+            actor=world.maarten, agreement=proposed, version_number=1, decision="declined", reason="toch niet"
+        )
+    assert Endorsement.objects.get().decision == "endorsed"
+
+
+def test_a_concept_cannot_be_endorsed(world, concept):
+    with pytest.raises(ActionRefused, match="concept"):
+        services.endorsement_record(actor=world.carla, agreement=concept, version_number=1, decision="endorsed")
+    assert not Endorsement.objects.exists()
+
+
+def test_endorsing_an_outdated_version_is_refused_with_a_clear_message(world, proposed):
+    services.agreement_edit(
+        actor=world.carla, agreement=proposed, base_version=1, data=version_data(world, body="Aangepast")
+    )
+    with pytest.raises(ActionRefused, match="version 2 is current") as refused:
+        services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    assert refused.value.code == "outdated"
+    assert not Endorsement.objects.exists()
+
+
+def test_endorsements_of_an_old_version_do_not_count_for_the_new_one(world, proposed):
+    services.endorsement_record(actor=world.carla, agreement=proposed, version_number=1, decision="endorsed")
+    services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    services.agreement_edit(
+        actor=world.carla, agreement=proposed, base_version=1, data=version_data(world, body="Aangepast")
+    )
+    services.endorsement_record(actor=world.pieter, agreement=proposed, version_number=2, decision="endorsed")
+    assert Agreement.objects.get(pk=proposed.pk).status == Status.PROPOSED
+
+
+def test_a_coordinator_records_the_consent_of_an_external_party(world, proposed):
+    insurer = add_external(world, proposed)
+    today = timezone.localdate()
+    endorsement = services.consent_record(
+        actor=world.carla,
+        agreement=proposed,
+        party=insurer,
+        version_number=1,
+        given_on=today,
+        where_given="Brief van 3 maart",
+    )
+    assert endorsement.decision == "endorsed"
+    assert endorsement.given_on == today
+    assert endorsement.where_given == "Brief van 3 maart"
+
+
+def test_a_member_cannot_record_external_consent(world, proposed):
+    insurer = add_external(world, proposed)
+    with pytest.raises(ActionRefused, match="Only a coordinator") as refused:
+        services.consent_record(
+            actor=world.maarten,
+            agreement=proposed,
+            party=insurer,
+            version_number=1,
+            given_on=timezone.localdate(),
+            where_given="Mail",
+        )
+    assert refused.value.code == "forbidden"
+    assert not Endorsement.objects.exists()
+
+
+def test_external_consent_needs_a_date_not_in_the_future_and_where_it_was_given(world, proposed):
+    insurer = add_external(world, proposed)
+    kwargs = {"actor": world.carla, "agreement": proposed, "party": insurer, "version_number": 1}
+    with pytest.raises(ActionRefused, match="future"):
+        services.consent_record(**kwargs, given_on=timezone.localdate() + timedelta(days=1), where_given="Mail")
+    with pytest.raises(ActionRefused, match="where"):
+        services.consent_record(**kwargs, given_on=timezone.localdate(), where_given=" ")
+    with pytest.raises(ActionRefused, match="date"):
+        services.consent_record(**kwargs, given_on=None, where_given="Mail")
+    assert not Endorsement.objects.exists()
+
+
+def test_consent_is_for_external_parties_only(world, proposed):
+    gp_party = proposed.parties.get(organisation=world.gp_a)
+    with pytest.raises(ActionRefused, match="external parties only"):
+        services.consent_record(
+            actor=world.carla,
+            agreement=proposed,
+            party=gp_party,
+            version_number=1,
+            given_on=timezone.localdate(),
+            where_given="Mail",
+        )
+    assert not Endorsement.objects.exists()
+
+
+def test_consent_for_an_outdated_version_is_refused(world, proposed):
+    insurer = add_external(world, proposed, kind=PartyKind.CLIENT_REPRESENTATION, name="Cliëntenraad Oost")
+    services.agreement_edit(actor=world.carla, agreement=proposed, base_version=1, data=version_data(world, body="x"))
+    with pytest.raises(ActionRefused, match="version 2 is current"):
+        services.consent_record(
+            actor=world.carla,
+            agreement=proposed,
+            party=insurer,
+            version_number=1,
+            given_on=timezone.localdate(),
+            where_given="Mail",
+        )
+
+
+def test_external_consent_can_complete_adoption(world, proposed):
+    insurer = add_external(world, proposed)
+    for person in (world.carla, world.maarten, world.pieter):
+        services.endorsement_record(actor=person, agreement=proposed, version_number=1, decision="endorsed")
+    assert Agreement.objects.get(pk=proposed.pk).status == Status.PROPOSED
+    services.consent_record(
+        actor=world.carla,
+        agreement=proposed,
+        party=insurer,
+        version_number=1,
+        given_on=timezone.localdate(),
+        where_given="Stuurgroep 12 mei",
+    )
+    assert Agreement.objects.get(pk=proposed.pk).status == Status.ADOPTED

@@ -1,0 +1,188 @@
+"""Forms parse input only; the rules live in services.py."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
+from wijkverband.tenancy.models import Membership, TeamOrganisation
+
+TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
+TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 6}
+SELECT = {"class": "utrecht-select utrecht-select--html-select"}
+DATE = {"class": "utrecht-textbox utrecht-textbox--html-input", "type": "date"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs or DATE, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
+    need = forms.CharField(
+        label=_("The need it answers"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("The analysis of the need in the neighbourhood: who, how many, what goes wrong now."),
+    )
+    sources = forms.CharField(
+        label=_("Sources of the analysis"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
+        help_text=_("Figures, reports or consultations the analysis rests on."),
+    )
+    body = forms.CharField(
+        label=_("The agreement"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12}),
+        help_text=_("Who does what for whom. Markdown: **bold**, lists with -, links [text](https://…)."),
+    )
+    gain_quality = forms.CharField(
+        label=_("What clients gain in quality"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3})
+    )
+    gain_accessibility = forms.CharField(
+        label=_("What clients gain in accessibility"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
+    )
+    gain_affordability = forms.CharField(
+        label=_("What clients gain in affordability"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=get_user_model().objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
+    change_note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        help_text=_("A short note for the history, such as “target raised after the evaluation”."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.for_team(team).filter(
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
+        )
+        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__in=members).order_by("name")
+        self.fields["owner"].label_from_instance = lambda user: user.name or user.email
+
+    def clean(self):
+        data = super().clean()
+        start, review = data.get("start_date"), data.get("review_date")
+        if start and review and review < start:
+            self.add_error("review_date", _("The review date cannot be before the start date."))
+        return data
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the agreement end?"), widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3})
+    )
+
+
+class EndorseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(choices=Decision.choices)
+    reason = forms.CharField(
+        label=_("Reason (needed when you decline)"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
+    )
+
+
+class ConsentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    given_on = forms.DateField(label=_("Date the consent was given"), widget=DateInput())
+    where_given = forms.CharField(
+        label=_("Where it was given"),
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        help_text=_("For example: letter of 3 March, e-mail from the contract manager, meeting of the steering group."),
+    )
+
+
+class OrganisationPartyForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation of the team"), queryset=None, widget=forms.Select(attrs=SELECT)
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wijkverband.tenancy.models import Organisation
+
+        linked = TeamOrganisation.objects.for_team(team).values("organisation_id")
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=linked).order_by("name")
+
+
+class ExternalPartyForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k.value, k.label) for k in PartyKind if k in EXTERNAL_KINDS],
+        widget=forms.Select(attrs=SELECT),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
+    dimension = forms.ChoiceField(label=_("Dimension"), choices=Dimension.choices, widget=forms.Select(attrs=SELECT))
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=40,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        help_text=_("For example: %, days, clients, euro."),
+    )
+    baseline = forms.DecimalField(
+        label=_("Baseline"), required=False, max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
+    )
+    target = forms.DecimalField(
+        label=_("Target"), max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often it is measured"), choices=Frequency.choices, widget=forms.Select(attrs=SELECT)
+    )
+
+
+class MeasurementForm(forms.Form):
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
+    )
+    measured_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs=TEXTBOX))
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search titles and text"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={**TEXTBOX, "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    party = forms.ChoiceField(label=_("Party"), required=False, widget=forms.Select(attrs=SELECT))
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=forms.Select(attrs=SELECT))
+    review_due = forms.BooleanField(label=_("Only those due for review"), required=False)
+
+    def __init__(self, *args, party_choices, owner_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [("", _("Any party")), *party_choices]
+        self.fields["owner"].choices = [("", _("Anyone")), *[(str(pk), name) for pk, name in owner_choices]]
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(label=_("From version"), min_value=1, widget=forms.NumberInput(attrs=TEXTBOX))
+    b = forms.IntegerField(label=_("To version"), min_value=1, widget=forms.NumberInput(attrs=TEXTBOX))

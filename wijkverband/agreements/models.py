@@ -1,0 +1,299 @@
+"""Shared agreements (samenwerkingsafspraken): versions, parties, endorsements, indicators.
+
+The text of an agreement lives in immutable AgreementVersion rows: every save makes a new
+version, and an endorsement is always for one version. The Agreement row points at the newest
+version (`current_version`) and at the one in force (`adopted_version`); they differ while a
+change of an adopted agreement awaits fresh endorsements. See docs/agreements.md.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.tenancy.models import Organisation, Team
+from wijkverband.tenancy.scoping import TeamScopedQuerySet
+
+
+class Dimension(models.TextChoices):
+    QUALITY = "quality", _("Quality")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    AFFORDABILITY = "affordability", _("Affordability")
+
+
+class Status(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    ENDED = "ended", _("Ended")
+
+
+class Agreement(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("team"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    # The number of the newest version: the optimistic lock of the edit form (compare-and-swap).
+    version_count = models.PositiveIntegerField(_("number of versions"), default=0)
+    current_version = models.ForeignKey(
+        "AgreementVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adopted_version = models.ForeignKey(
+        "AgreementVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_reason = models.TextField(_("reason for ending"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["team", "status"]), models.Index(fields=["team", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.current_version.title if self.current_version_id else f"#{self.pk}"
+
+    @property
+    def has_pending_version(self) -> bool:
+        """An adopted agreement whose newest version still awaits endorsements."""
+        return (
+            self.status == Status.ADOPTED
+            and self.adopted_version_id is not None
+            and self.adopted_version_id != self.current_version_id
+        )
+
+    @property
+    def awaits_endorsement(self) -> bool:
+        return self.status == Status.PROPOSED or self.has_pending_version
+
+
+class AgreementVersion(models.Model):
+    """One immutable state of an agreement's text and fields."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    need = models.TextField(_("need analysis"), blank=True)
+    sources = models.TextField(_("sources of the analysis"), blank=True)
+    body = models.TextField(_("the agreement"), blank=True)
+    gain_quality = models.TextField(_("what clients gain in quality"), blank=True)
+    gain_accessibility = models.TextField(_("what clients gain in accessibility"), blank=True)
+    gain_affordability = models.TextField(_("what clients gain in affordability"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saved by")
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["agreement", "-number"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    def gain(self, dimension: str) -> str:
+        return getattr(self, f"gain_{dimension}")
+
+    @property
+    def claimed_dimensions(self) -> list[str]:
+        return [d for d in Dimension.values if self.gain(d).strip()]
+
+
+class PartyKind(models.TextChoices):
+    PROVIDER = "provider", _("Care or support provider")
+    INSURER = "insurer", _("Health insurer")
+    MUNICIPALITY = "municipality", _("Municipality")
+    CLIENT_REPRESENTATION = "client_representation", _("Client representation")
+
+
+#: The "zorgdriehoek": every agreement needs at least one party of each of these kinds.
+TRIANGLE_KINDS = (PartyKind.PROVIDER, PartyKind.INSURER, PartyKind.CLIENT_REPRESENTATION)
+EXTERNAL_KINDS = (PartyKind.INSURER, PartyKind.MUNICIPALITY, PartyKind.CLIENT_REPRESENTATION)
+
+
+class Party(models.Model):
+    """A party to an agreement: one of the team's organisations, or an external party by kind and name."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("kind"), max_length=30, choices=PartyKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="provider") & models.Q(organisation__isnull=False))
+                | (~models.Q(kind="provider") & models.Q(organisation__isnull=True)),
+                name="party_provider_is_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="party_organisation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "name"],
+                condition=models.Q(organisation__isnull=True),
+                name="party_external_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_external(self) -> bool:
+        return self.organisation_id is None
+
+
+class Decision(models.TextChoices):
+    ENDORSED = "endorsed", _("Endorsed")
+    DECLINED = "declined", _("Declined")
+
+
+class Endorsement(models.Model):
+    """A party's decision on one version. For external parties a coordinator records the consent."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="endorsements")
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="endorsements")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="endorsements")
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    given_on = models.DateField(_("given on"), null=True, blank=True)
+    where_given = models.CharField(_("where it was given"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [models.UniqueConstraint(fields=["version", "party"], name="endorsement_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.decision} v{self.version.number}"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Every six months")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Indicator(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=200)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    unit = models.CharField(_("unit"), max_length=40, help_text=_("For example: %, days, clients, euro."))
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    frequency = models.CharField(_("measured"), max_length=20, choices=Frequency.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["dimension", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    measured_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["measured_on", "id"]
+        indexes = [models.Index(fields=["indicator", "measured_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.measured_on})"
+
+
+class Action(models.TextChoices):
+    CREATED = "created", _("created the agreement")
+    EDITED = "edited", _("saved a new version")
+    PROPOSED = "proposed", _("proposed the agreement")
+    ADOPTED = "adopted", _("completed the endorsements: the agreement is adopted")
+    ENDED = "ended", _("ended the agreement")
+    PARTY_ADDED = "party_added", _("added a party")
+    PARTY_REMOVED = "party_removed", _("removed a party")
+    ENDORSED = "endorsed", _("endorsed")
+    DECLINED = "declined", _("declined")
+    CONSENT_RECORDED = "consent_recorded", _("recorded the consent of an external party")
+    INDICATOR_ADDED = "indicator_added", _("added an indicator")
+    MEASUREMENT_RECORDED = "measurement_recorded", _("recorded a measurement")
+
+
+class AgreementEvent(models.Model):
+    """The history the team reads ("who did what when"); the audit log is for the privacy officer."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["agreement", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

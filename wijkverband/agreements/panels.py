@@ -1,0 +1,28 @@
+"""The agreements tab on team pages and the panel on the team home."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.core.registry import NavItem, Panel, register_team_nav, register_team_panel
+
+
+def team_home_panel(*, request, team, rights) -> dict:
+    """Agreements awaiting the reader's endorsement, and those due for review (three queries)."""
+    from wijkverband.agreements import selectors
+    from wijkverband.agreements.policy import agreement_rights
+
+    mine = agreement_rights(request.user, team, rights)
+    return {
+        "team": team,
+        "awaiting": selectors.agreements_awaiting_my_endorsement(team=team, organisation_id=mine.organisation_id)
+        if mine.can_contribute
+        else [],
+        "can_endorse": mine.can_contribute,
+        "due": selectors.agreements_due_for_review(team=team),
+    }
+
+
+def register() -> None:
+    register_team_nav(NavItem(key="agreements", label=_("Agreements"), url_name="agreement_list", order=20))
+    register_team_panel(
+        Panel(key="agreements", template="agreements/panel_team_home.html", context=team_home_panel, order=20)
+    )

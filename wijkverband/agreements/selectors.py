@@ -1,0 +1,353 @@
+"""Reads for agreements. Every function uses a constant number of queries, whatever the row count."""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wijkverband.agreements.models import (
+    TRIANGLE_KINDS,
+    Agreement,
+    AgreementEvent,
+    AgreementVersion,
+    Decision,
+    Dimension,
+    Endorsement,
+    Indicator,
+    Measurement,
+    Party,
+    PartyKind,
+    Status,
+)
+from wijkverband.tenancy.models import Membership, TeamOrganisation
+
+#: An agreement is "due for review" from this many days before its review date.
+REVIEW_NOTICE_DAYS = 30
+#: The detail page and the chart show this many of an indicator's latest measurements.
+CHART_MEASUREMENTS = 24
+PAGE_SIZE = 25
+
+
+def review_due_cutoff():
+    return timezone.localdate() + timedelta(days=REVIEW_NOTICE_DAYS)
+
+
+def is_review_due(agreement: Agreement) -> bool:
+    version = agreement.current_version
+    return (
+        agreement.status in (Status.PROPOSED, Status.ADOPTED)
+        and version is not None
+        and version.review_date is not None
+        and version.review_date <= review_due_cutoff()
+    )
+
+
+def _review_due_q() -> Q:
+    return Q(status__in=[Status.PROPOSED, Status.ADOPTED], current_version__review_date__lte=review_due_cutoff())
+
+
+def _count_subquery(queryset, outer: str) -> Coalesce:
+    counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@dataclass
+class ListFilters:
+    status: str = ""
+    party: str = ""  # "org:<id>" or "kind:<external kind>"
+    owner: str = ""  # user id
+    review_due: bool = False
+    q: str = ""
+
+
+def agreement_list(*, team, filters: ListFilters) -> QuerySet[Agreement]:
+    """Agreements of the team with what the list shows, filtered; one query per page."""
+    queryset = (
+        Agreement.objects.for_team(team)
+        .select_related("current_version", "current_version__owner")
+        .annotate(
+            party_count=_count_subquery(Party.objects.all(), "agreement"),
+            endorsed_count=_count_subquery(
+                Endorsement.objects.filter(version=OuterRef("current_version"), decision=Decision.ENDORSED),
+                "agreement",
+            ),
+        )
+        .order_by("-updated_at", "-id")
+    )
+    if filters.status in Status.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.party.startswith("org:") and filters.party[4:].isdigit():
+        queryset = queryset.filter(parties__organisation_id=int(filters.party[4:]))
+    elif filters.party.startswith("kind:") and filters.party[5:] in PartyKind.values:
+        queryset = queryset.filter(parties__kind=filters.party[5:])
+    if filters.owner.isdigit():
+        queryset = queryset.filter(current_version__owner_id=int(filters.owner))
+    if filters.review_due:
+        queryset = queryset.filter(_review_due_q())
+    text = filters.q.strip()[:200]
+    if text:
+        queryset = queryset.filter(
+            Q(current_version__title__icontains=text)
+            | Q(current_version__body__icontains=text)
+            | Q(current_version__need__icontains=text)
+        )
+    if filters.party:
+        queryset = queryset.distinct()
+    return queryset
+
+
+def party_filter_choices(*, team) -> list[tuple[str, str]]:
+    organisations = (
+        TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name")
+    )
+    choices = [(f"org:{link.organisation_id}", link.organisation.name) for link in organisations]
+    choices += [(f"kind:{kind.value}", kind.label) for kind in PartyKind if kind != PartyKind.PROVIDER]
+    return choices
+
+
+def owner_choices(*, team) -> list[tuple[int, str]]:
+    members = (
+        Membership.objects.for_team(team)
+        .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .select_related("user")
+        .order_by("user__name")
+    )
+    return [(m.user_id, m.user.name or m.user.email) for m in members]
+
+
+# --- the team home panel -------------------------------------------------------------------------
+
+
+def agreements_awaiting_my_endorsement(*, team, organisation_id: int | None, limit: int = 10) -> list[Agreement]:
+    """Agreements whose current version awaits an endorsement from this person's organisation."""
+    if organisation_id is None:
+        return []
+    mine = Party.objects.filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    endorsed = Endorsement.objects.filter(
+        version=OuterRef("current_version"), party__organisation_id=organisation_id, decision=Decision.ENDORSED
+    )
+    awaiting = Q(status=Status.PROPOSED) | (Q(status=Status.ADOPTED) & ~Q(adopted_version=F("current_version")))
+    return list(
+        Agreement.objects.for_team(team)
+        .filter(awaiting)
+        .filter(Exists(mine))
+        .exclude(Exists(endorsed))
+        .select_related("current_version")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def agreements_due_for_review(*, team, limit: int = 10) -> list[Agreement]:
+    return list(
+        Agreement.objects.for_team(team)
+        .filter(_review_due_q())
+        .select_related("current_version")
+        .order_by("current_version__review_date", "id")[:limit]
+    )
+
+
+# --- the detail page ------------------------------------------------------------------------------
+
+
+@dataclass
+class PartyRow:
+    party: Party
+    endorsement: Endorsement | None
+
+    @property
+    def endorsed(self) -> bool:
+        return self.endorsement is not None and self.endorsement.decision == Decision.ENDORSED
+
+
+def party_rows(*, agreement: Agreement) -> list[PartyRow]:
+    """Each party with its decision on the current version (two queries)."""
+    parties = list(Party.objects.for_team(agreement.team).filter(agreement=agreement).select_related("organisation"))
+    endorsements = {
+        e.party_id: e
+        for e in Endorsement.objects.for_team(agreement.team)
+        .filter(version_id=agreement.current_version_id)
+        .select_related("recorded_by")
+    }
+    return [PartyRow(party, endorsements.get(party.pk)) for party in parties]
+
+
+def indicators_with_measurements(*, agreement: Agreement, limit: int | None = CHART_MEASUREMENTS) -> list[Indicator]:
+    """Indicators, each with `.recent` = its latest measurements in date order (two queries)."""
+    measurements = Measurement.objects.order_by("-measured_on", "-id").select_related("recorded_by")
+    if limit is not None:
+        measurements = measurements[:limit]
+    indicators = list(
+        Indicator.objects.for_team(agreement.team)
+        .filter(agreement=agreement)
+        .annotate(measurement_count=Count("measurements"))
+        .prefetch_related(Prefetch("measurements", queryset=measurements, to_attr="latest"))
+    )
+    for indicator in indicators:
+        indicator.recent = list(reversed(indicator.latest))
+    return indicators
+
+
+def indicator_measurements(*, indicator: Indicator, limit: int = CHART_MEASUREMENTS) -> list[Measurement]:
+    latest = Measurement.objects.for_team(indicator.team).filter(indicator=indicator).order_by("-measured_on", "-id")
+    return list(reversed(latest[:limit]))
+
+
+def recent_events(*, agreement: Agreement, limit: int = 10) -> list[AgreementEvent]:
+    return list(AgreementEvent.objects.for_team(agreement.team).filter(agreement=agreement)[:limit])
+
+
+def agreement_events(*, agreement: Agreement) -> QuerySet[AgreementEvent]:
+    return AgreementEvent.objects.for_team(agreement.team).filter(agreement=agreement)
+
+
+def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
+    return (
+        AgreementVersion.objects.for_team(agreement.team)
+        .filter(agreement=agreement)
+        .select_related("created_by")
+        .annotate(
+            endorsed_count=Count("endorsements", filter=Q(endorsements__decision=Decision.ENDORSED)),
+        )
+        .order_by("-number")
+    )
+
+
+def version_endorsements(*, version: AgreementVersion) -> list[Endorsement]:
+    return list(
+        Endorsement.objects.for_team(version.team)
+        .filter(version=version)
+        .select_related("party", "recorded_by")
+        .order_by("party__kind", "party__name")
+    )
+
+
+# --- the accountability check ----------------------------------------------------------------------
+
+
+@dataclass
+class Rule:
+    key: str
+    label: str
+    ok: bool
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Accountability:
+    rules: list[Rule]
+
+    @property
+    def ok(self) -> bool:
+        return all(rule.ok for rule in self.rules)
+
+    @property
+    def failing(self) -> list[Rule]:
+        return [rule for rule in self.rules if not rule.ok]
+
+
+RULE_LABELS = {
+    "need": gettext_lazy("The need is analysed, with sources"),
+    "triangle": gettext_lazy("All parties of the zorgdriehoek take part: providers, insurer, client representation"),
+    "indicators": gettext_lazy("Every dimension the agreement claims has a measurable indicator"),
+    "review_date": gettext_lazy("A review date is set"),
+    "endorsed": gettext_lazy("Every party endorsed the current version"),
+}
+
+
+def accountability_check(
+    *, version: AgreementVersion, parties: list[PartyRow], indicators: list[Indicator]
+) -> Accountability:
+    """Computed from the data, never ticked by hand; each failing rule says what is missing."""
+    need_missing = []
+    if not version.need.strip():
+        need_missing.append(_("a description of the need"))
+    if not version.sources.strip():
+        need_missing.append(_("the sources of the analysis"))
+    kinds = {row.party.kind for row in parties}
+    triangle_missing = [str(PartyKind(kind).label) for kind in TRIANGLE_KINDS if kind not in kinds]
+    measured = {i.dimension for i in indicators if i.target is not None and i.unit.strip()}
+    indicator_missing = [
+        _("an indicator for %(dimension)s") % {"dimension": str(Dimension(d).label).lower()}
+        for d in version.claimed_dimensions
+        if d not in measured
+    ]
+    if not version.claimed_dimensions:
+        indicator_missing.append(_("what clients gain in quality, accessibility or affordability"))
+    endorsed_missing = [row.party.name for row in parties if not row.endorsed]
+    if not parties:
+        endorsed_missing.append(_("parties"))
+    rules = [
+        Rule("need", RULE_LABELS["need"], not need_missing, need_missing),
+        Rule("triangle", RULE_LABELS["triangle"], not triangle_missing, triangle_missing),
+        Rule("indicators", RULE_LABELS["indicators"], not indicator_missing, indicator_missing),
+        Rule(
+            "review_date",
+            RULE_LABELS["review_date"],
+            version.review_date is not None,
+            [] if version.review_date else [_("a review date")],
+        ),
+        Rule("endorsed", RULE_LABELS["endorsed"], not endorsed_missing, endorsed_missing),
+    ]
+    return Accountability(rules)
+
+
+# --- comparing versions ------------------------------------------------------------------------------
+
+
+@dataclass
+class DiffLine:
+    kind: str  # "same", "added", "removed"
+    text: str
+
+
+@dataclass
+class FieldComparison:
+    name: str
+    label: str
+    before: str
+    after: str
+    lines: list[DiffLine]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _display(version: AgreementVersion, name: str) -> str:
+    value = getattr(version, name)
+    if value is None:
+        return ""
+    if name == "owner":
+        return value.name or value.email
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def text_diff(before: str, after: str) -> list[DiffLine]:
+    lines = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "  ":
+            lines.append(DiffLine("same", text))
+        elif code == "- ":
+            lines.append(DiffLine("removed", text))
+        elif code == "+ ":
+            lines.append(DiffLine("added", text))
+    return lines
+
+
+def versions_compare(*, before: AgreementVersion, after: AgreementVersion) -> list[FieldComparison]:
+    from wijkverband.agreements.services import VERSION_FIELDS
+
+    comparisons = []
+    for name in VERSION_FIELDS:
+        a, b = _display(before, name), _display(after, name)
+        label = str(AgreementVersion._meta.get_field(name).verbose_name)
+        comparisons.append(FieldComparison(name, label[:1].upper() + label[1:], a, b, text_diff(a, b)))
+    return comparisons

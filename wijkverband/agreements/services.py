@@ -1,0 +1,534 @@
+"""Writes for agreements. Each service is one transaction with one audit row and one history row.
+
+Refusals raise ActionRefused (a user-facing message; nothing changed). Every service that
+depends on the agreement's state first locks the agreement row and re-reads it, so two people
+acting at once are serialised: the second one sees the first one's result.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkverband.agreements.models import (
+    EXTERNAL_KINDS,
+    Action,
+    Agreement,
+    AgreementEvent,
+    AgreementVersion,
+    Decision,
+    Dimension,
+    Endorsement,
+    Frequency,
+    Indicator,
+    Measurement,
+    Party,
+    PartyKind,
+    Status,
+)
+from wijkverband.agreements.policy import PROFESSIONAL_ROLES, agreement_rights
+from wijkverband.audit.services import audit_record
+from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy.models import Membership, Organisation, TeamOrganisation
+
+#: The fields of a version, in the order forms and comparisons show them.
+VERSION_FIELDS = (
+    "title",
+    "need",
+    "sources",
+    "body",
+    "gain_quality",
+    "gain_accessibility",
+    "gain_affordability",
+    "owner",
+    "start_date",
+    "review_date",
+)
+TEXT_LIMIT = 100_000
+
+
+def _require_contributor(actor, team):
+    rights = agreement_rights(actor, team)
+    if not rights.can_contribute:
+        raise PermissionDenied
+    return rights
+
+
+def _lock(agreement: Agreement) -> Agreement:
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("team", "current_version", "adopted_version")
+        .get(pk=agreement.pk)
+    )
+
+
+def _history(*, actor, agreement: Agreement, action: str, version_number=None, detail: str = "") -> None:
+    AgreementEvent.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        actor=actor,
+        actor_label=(getattr(actor, "name", "") or getattr(actor, "email", "")) if actor is not None else "",
+        action=action,
+        version_number=version_number,
+        detail=detail[:500],
+    )
+    audit_record(
+        actor=actor,
+        action=f"agreement.{action}",
+        team=agreement.team,
+        target=agreement,
+        data={"version": version_number, "detail": detail[:200]},
+    )
+
+
+def _touch(agreement: Agreement, *fields: str) -> None:
+    agreement.updated_at = timezone.now()
+    agreement.save(update_fields=["updated_at", *fields])
+
+
+def _require_open(agreement: Agreement) -> None:
+    if agreement.status == Status.ENDED:
+        raise ActionRefused(_("This agreement has ended: it can no longer be changed."), code="ended")
+
+
+def _clean_version_data(*, team, data: dict) -> dict:
+    cleaned = {}
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise ActionRefused(_("Give the agreement a title."))
+    if len(title) > 200:
+        raise ActionRefused(_("Keep the title under 200 characters."))
+    cleaned["title"] = title
+    for name in ("need", "sources", "body", "gain_quality", "gain_accessibility", "gain_affordability"):
+        value = (data.get(name) or "").strip()
+        if len(value) > TEXT_LIMIT:
+            raise ActionRefused(_("A text field is too long (at most 100,000 characters)."))
+        cleaned[name] = value
+    owner = data.get("owner")
+    if owner is None or not Membership.objects.for_team(team).filter(user=owner, role__in=PROFESSIONAL_ROLES).exists():
+        raise ActionRefused(_("The owner must be a member or coordinator of this team."))
+    cleaned["owner"] = owner
+    start, review = data.get("start_date"), data.get("review_date")
+    for value in (start, review):
+        if value is not None and not isinstance(value, date):
+            raise ActionRefused(_("Enter dates as day-month-year."))
+    if start and review and review < start:
+        raise ActionRefused(_("The review date cannot be before the start date."))
+    cleaned["start_date"], cleaned["review_date"] = start, review
+    cleaned["change_note"] = (data.get("change_note") or "").strip()[:300]
+    return cleaned
+
+
+def _version_values(version: AgreementVersion) -> dict:
+    return {name: getattr(version, name) for name in VERSION_FIELDS}
+
+
+# --- the agreement and its versions -------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(*, actor, team, data: dict) -> Agreement:
+    _require_contributor(actor, team)
+    cleaned = _clean_version_data(team=team, data=data)
+    agreement = Agreement.objects.create(team=team, created_by=actor, version_count=1)
+    version = AgreementVersion.objects.create(team=team, agreement=agreement, number=1, created_by=actor, **cleaned)
+    agreement.current_version = version
+    agreement.save(update_fields=["current_version"])
+    _history(actor=actor, agreement=agreement, action=Action.CREATED, version_number=1, detail=cleaned["title"])
+    return agreement
+
+
+@transaction.atomic
+def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict) -> AgreementVersion:
+    """Save the form as a new version, if nobody saved another version since `base_version`.
+
+    The compare-and-swap on version_count is the optimistic lock: of two people who opened the
+    same version, the first save wins and the second is refused with code "conflict".
+    """
+    _require_contributor(actor, agreement.team)
+    cleaned = _clean_version_data(team=agreement.team, data=data)
+    agreement = _lock(agreement)
+    _require_open(agreement)
+    if base_version != agreement.version_count:
+        raise ActionRefused(
+            _(
+                "Someone else saved version %(number)s of this agreement while you were editing. "
+                "Your text is below, not saved: compare it with theirs, then save again."
+            )
+            % {"number": agreement.version_count},
+            code="conflict",
+        )
+    current = agreement.current_version
+    change_note = cleaned.pop("change_note")
+    if cleaned == _version_values(current):
+        raise ActionRefused(_("Nothing changed, so no new version was saved."), code="unchanged")
+    swapped = Agreement.objects.filter(pk=agreement.pk, version_count=base_version).update(
+        version_count=F("version_count") + 1
+    )
+    if swapped != 1:  # only reachable without row locks; kept so the rule never depends on them
+        raise ActionRefused(_("Someone else saved this agreement at the same moment: save again."), code="conflict")
+    number = base_version + 1
+    version = AgreementVersion.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        number=number,
+        created_by=actor,
+        change_note=change_note,
+        **cleaned,
+    )
+    agreement.version_count = number
+    agreement.current_version = version
+    _touch(agreement, "current_version")
+    detail = change_note
+    if agreement.status != Status.CONCEPT:
+        detail = (change_note + " · " if change_note else "") + _("needs fresh endorsements")
+    _history(actor=actor, agreement=agreement, action=Action.EDITED, version_number=number, detail=detail)
+    return version
+
+
+@transaction.atomic
+def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
+    _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    if agreement.status != Status.CONCEPT:
+        raise ActionRefused(
+            _("Only a concept can be proposed; this agreement is %(status)s.")
+            % {"status": agreement.get_status_display().lower()},
+            code="invalid_transition",
+        )
+    if not agreement.parties.exists():
+        raise ActionRefused(_("Add the parties before proposing: they are the ones who endorse."))
+    agreement.status = Status.PROPOSED
+    _touch(agreement, "status")
+    _history(actor=actor, agreement=agreement, action=Action.PROPOSED, version_number=agreement.version_count)
+    return agreement
+
+
+def _missing_endorsements(agreement: Agreement) -> list[Party]:
+    endorsed = set(
+        Endorsement.objects.filter(version_id=agreement.current_version_id, decision=Decision.ENDORSED).values_list(
+            "party_id", flat=True
+        )
+    )
+    return [party for party in agreement.parties.all() if party.pk not in endorsed]
+
+
+def _adopt_if_complete(*, actor, agreement: Agreement) -> bool:
+    """Adoption is never a choice: it happens when the last party endorses the current version."""
+    if not agreement.awaits_endorsement or not agreement.parties.exists() or _missing_endorsements(agreement):
+        return False
+    agreement.status = Status.ADOPTED
+    agreement.adopted_version = agreement.current_version
+    agreement.adopted_at = timezone.now()
+    _touch(agreement, "status", "adopted_version", "adopted_at")
+    _history(actor=actor, agreement=agreement, action=Action.ADOPTED, version_number=agreement.version_count)
+    return True
+
+
+@transaction.atomic
+def agreement_adopt(*, actor, agreement: Agreement) -> Agreement:
+    """Adopt when every party endorsed the current version; refuse, naming who is missing, otherwise."""
+    _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    if not agreement.awaits_endorsement:
+        if agreement.status == Status.CONCEPT:
+            message = _("A concept cannot be adopted: propose it first, then every party endorses it.")
+        elif agreement.status == Status.ENDED:
+            message = _("This agreement has ended: it can no longer be adopted.")
+        else:
+            message = _("This version is already adopted.")
+        raise ActionRefused(message, code="invalid_transition")
+    if not agreement.parties.exists():
+        raise ActionRefused(_("An agreement without parties cannot be adopted."), code="invalid_transition")
+    missing = _missing_endorsements(agreement)
+    if missing:
+        raise ActionRefused(
+            _("Adoption needs the endorsement of every party. Still missing: %(parties)s.")
+            % {"parties": ", ".join(party.name for party in missing)},
+            code="invalid_transition",
+        )
+    _adopt_if_complete(actor=actor, agreement=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
+    rights = _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    _require_open(agreement)
+    if not rights.is_coordinator and agreement.current_version.owner_id != actor.pk:
+        raise ActionRefused(_("Only the owner or a coordinator can end an agreement."), code="forbidden")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Say why the agreement ends."))
+    agreement.status = Status.ENDED
+    agreement.ended_at = timezone.now()
+    agreement.ended_reason = reason[:TEXT_LIMIT]
+    _touch(agreement, "status", "ended_at", "ended_reason")
+    _history(
+        actor=actor, agreement=agreement, action=Action.ENDED, version_number=agreement.version_count, detail=reason
+    )
+    return agreement
+
+
+# --- parties ------------------------------------------------------------------------------------
+
+
+def _require_parties_changeable(agreement: Agreement) -> None:
+    _require_open(agreement)
+    if agreement.status == Status.ADOPTED and not agreement.has_pending_version:
+        raise ActionRefused(
+            _(
+                "The parties of an adopted agreement change with a new version: edit the agreement first, "
+                "then every party endorses the new version."
+            ),
+            code="invalid_transition",
+        )
+
+
+@transaction.atomic
+def party_add_organisation(*, actor, agreement: Agreement, organisation: Organisation) -> Party:
+    _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    _require_parties_changeable(agreement)
+    if not TeamOrganisation.objects.for_team(agreement.team).filter(organisation=organisation).exists():
+        raise ActionRefused(_("That organisation does not take part in this team."))
+    if agreement.parties.filter(organisation=organisation).exists():
+        raise ActionRefused(_("%(name)s is already a party.") % {"name": organisation.name})
+    party = Party.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        kind=PartyKind.PROVIDER,
+        organisation=organisation,
+        name=organisation.name,
+        added_by=actor,
+    )
+    _touch(agreement)
+    _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=party.name)
+    return party
+
+
+@transaction.atomic
+def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> Party:
+    _require_contributor(actor, agreement.team)
+    name = (name or "").strip()
+    if kind not in EXTERNAL_KINDS:
+        raise ActionRefused(_("Choose the kind of external party: insurer, municipality or client representation."))
+    if not name or len(name) > 200:
+        raise ActionRefused(_("Give the external party's name (at most 200 characters)."))
+    agreement = _lock(agreement)
+    _require_parties_changeable(agreement)
+    if agreement.parties.filter(kind=kind, name__iexact=name).exists():
+        raise ActionRefused(_("%(name)s is already a party.") % {"name": name})
+    try:
+        with transaction.atomic():
+            party = Party.objects.create(team=agreement.team, agreement=agreement, kind=kind, name=name, added_by=actor)
+    except IntegrityError as error:
+        raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
+    _touch(agreement)
+    _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=f"{party.get_kind_display()}: {name}")
+    return party
+
+
+@transaction.atomic
+def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
+    _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    _require_parties_changeable(agreement)
+    if agreement.status == Status.PROPOSED and agreement.parties.count() == 1:
+        raise ActionRefused(_("A proposed agreement needs at least one party."))
+    name = party.name
+    Party.objects.filter(pk=party.pk, agreement=agreement).delete()
+    _touch(agreement)
+    _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
+    # The remaining parties may all have endorsed already.
+    _adopt_if_complete(actor=actor, agreement=agreement)
+
+
+# --- endorsements -------------------------------------------------------------------------------
+
+
+def _require_endorsable_version(agreement: Agreement, version_number) -> None:
+    _require_open(agreement)
+    if agreement.status == Status.CONCEPT:
+        raise ActionRefused(_("This agreement is still a concept: it can be endorsed once it is proposed."))
+    if not agreement.awaits_endorsement:
+        raise ActionRefused(_("This version is already adopted: there is nothing to endorse."), code="adopted")
+    if version_number != agreement.version_count:
+        raise ActionRefused(
+            _(
+                "You were looking at version %(yours)s, but the agreement has changed: version %(current)s "
+                "is current. Read it, then endorse that version."
+            )
+            % {"yours": version_number, "current": agreement.version_count},
+            code="outdated",
+        )
+
+
+@transaction.atomic
+def endorsement_record(
+    *, actor, agreement: Agreement, version_number: int, decision: str, reason: str = ""
+) -> Endorsement:
+    """A member endorses or declines the current version on behalf of their own organisation."""
+    rights = _require_contributor(actor, agreement.team)
+    agreement = _lock(agreement)
+    _require_endorsable_version(agreement, version_number)
+    if decision not in Decision.values:
+        raise ActionRefused(_("Choose to endorse or to decline."))
+    reason = (reason or "").strip()
+    if decision == Decision.DECLINED and not reason:
+        raise ActionRefused(_("Say why your organisation declines, so the others can respond."))
+    party = agreement.parties.filter(organisation_id=rights.organisation_id).first()
+    if party is None:
+        raise ActionRefused(
+            _("Your organisation is not a party to this agreement, so you cannot endorse it."), code="forbidden"
+        )
+    existing = Endorsement.objects.filter(version=agreement.current_version, party=party).first()
+    if existing is not None and existing.decision == Decision.ENDORSED:
+        raise ActionRefused(_("%(party)s has already endorsed this version.") % {"party": party.name})
+    if existing is not None and existing.decision == decision:
+        raise ActionRefused(_("%(party)s has already declined this version.") % {"party": party.name})
+    if existing is not None:
+        existing.delete()
+    endorsement = Endorsement.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        version=agreement.current_version,
+        party=party,
+        decision=decision,
+        reason=reason[:TEXT_LIMIT],
+        recorded_by=actor,
+    )
+    action = Action.ENDORSED if decision == Decision.ENDORSED else Action.DECLINED
+    detail = _("on behalf of %(party)s") % {"party": party.name}
+    if reason:
+        detail += ": " + reason
+    _history(actor=actor, agreement=agreement, action=action, version_number=version_number, detail=detail)
+    _adopt_if_complete(actor=actor, agreement=agreement)
+    return endorsement
+
+
+@transaction.atomic
+def consent_record(
+    *, actor, agreement: Agreement, party: Party, version_number: int, given_on, where_given: str
+) -> Endorsement:
+    """A coordinator records that an external party consented to the current version."""
+    rights = _require_contributor(actor, agreement.team)
+    if not rights.is_coordinator:
+        raise ActionRefused(_("Only a coordinator records the consent of an external party."), code="forbidden")
+    agreement = _lock(agreement)
+    _require_endorsable_version(agreement, version_number)
+    party = agreement.parties.filter(pk=party.pk).first()
+    if party is None or not party.is_external:
+        raise ActionRefused(
+            _("Consent is recorded for external parties only; members endorse for their own organisation.")
+        )
+    if not isinstance(given_on, date):
+        raise ActionRefused(_("Give the date the consent was given."))
+    if given_on > timezone.localdate():
+        raise ActionRefused(_("The consent date cannot be in the future."))
+    where_given = (where_given or "").strip()
+    if not where_given:
+        raise ActionRefused(_("Note where the consent was given (a letter, an e-mail, a meeting)."))
+    if Endorsement.objects.filter(version=agreement.current_version, party=party).exists():
+        raise ActionRefused(_("%(party)s has already endorsed this version.") % {"party": party.name})
+    endorsement = Endorsement.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        version=agreement.current_version,
+        party=party,
+        decision=Decision.ENDORSED,
+        given_on=given_on,
+        where_given=where_given[:300],
+        recorded_by=actor,
+    )
+    _history(
+        actor=actor,
+        agreement=agreement,
+        action=Action.CONSENT_RECORDED,
+        version_number=version_number,
+        detail=f"{party.name} ({given_on:%d-%m-%Y}, {where_given})",
+    )
+    _adopt_if_complete(actor=actor, agreement=agreement)
+    return endorsement
+
+
+# --- indicators and measurements ----------------------------------------------------------------
+
+
+def _decimal(value, label: str, *, required: bool) -> Decimal | None:
+    if value is None or value == "":
+        if required:
+            raise ActionRefused(_("Give the %(field)s as a number.") % {"field": label})
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= Decimal("1e12"):
+        raise ActionRefused(_("The %(field)s must be a number below a trillion.") % {"field": label})
+    return value
+
+
+@transaction.atomic
+def indicator_create(
+    *, actor, agreement: Agreement, name: str, dimension: str, unit: str, baseline, target, frequency: str
+) -> Indicator:
+    _require_contributor(actor, agreement.team)
+    name, unit = (name or "").strip(), (unit or "").strip()
+    if not name or len(name) > 200:
+        raise ActionRefused(_("Give the indicator a name (at most 200 characters)."))
+    if dimension not in Dimension.values:
+        raise ActionRefused(_("Choose the dimension: quality, accessibility or affordability."))
+    if not unit or len(unit) > 40:
+        raise ActionRefused(_("Give the unit, such as %, days or clients (at most 40 characters)."))
+    if frequency not in Frequency.values:
+        raise ActionRefused(_("Choose how often the indicator is measured."))
+    baseline = _decimal(baseline, _("baseline"), required=False)
+    target = _decimal(target, _("target"), required=True)
+    agreement = _lock(agreement)
+    _require_open(agreement)
+    indicator = Indicator.objects.create(
+        team=agreement.team,
+        agreement=agreement,
+        name=name,
+        dimension=dimension,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        frequency=frequency,
+        created_by=actor,
+    )
+    _touch(agreement)
+    _history(actor=actor, agreement=agreement, action=Action.INDICATOR_ADDED, detail=name)
+    return indicator
+
+
+@transaction.atomic
+def measurement_record(*, actor, indicator: Indicator, value, measured_on, note: str = "") -> Measurement:
+    _require_contributor(actor, indicator.team)
+    value = _decimal(value, _("value"), required=True)
+    if not isinstance(measured_on, date):
+        raise ActionRefused(_("Give the date of the measurement."))
+    if measured_on > timezone.localdate():
+        raise ActionRefused(_("A measurement cannot be dated in the future."))
+    agreement = _lock(indicator.agreement)
+    _require_open(agreement)
+    measurement = Measurement.objects.create(
+        team=indicator.team,
+        indicator=indicator,
+        value=value,
+        measured_on=measured_on,
+        note=(note or "").strip()[:300],
+        recorded_by=actor,
+    )
+    _touch(agreement)
+    _history(
+        actor=actor,
+        agreement=agreement,
+        action=Action.MEASUREMENT_RECORDED,
+        detail=f"{indicator.name}: {value} {indicator.unit} ({measured_on:%d-%m-%Y})",
+    )
+    return measurement

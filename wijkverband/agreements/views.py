@@ -1,0 +1,490 @@
+"""Agreement pages. Thin: parse input, resolve ids with access helpers, call services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wijkverband.agreements import selectors, services
+from wijkverband.agreements.access import (
+    access_agreement,
+    access_agreements,
+    access_indicator,
+    access_party,
+    access_version,
+)
+from wijkverband.agreements.charts import indicator_chart_svg
+from wijkverband.agreements.forms import (
+    AgreementForm,
+    CompareForm,
+    ConsentForm,
+    EndForm,
+    EndorseForm,
+    ExternalPartyForm,
+    IndicatorForm,
+    ListFilterForm,
+    MeasurementForm,
+    OrganisationPartyForm,
+)
+from wijkverband.agreements.models import Status
+from wijkverband.core.errors import ActionRefused
+from wijkverband.core.markdown import render_markdown
+
+NAV_KEY = "agreements"
+
+
+def _to_detail(agreement):
+    return redirect("agreement_detail", team_slug=agreement.team.slug, agreement_id=agreement.pk)
+
+
+def _page(request, queryset, per_page=selectors.PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def agreement_list(request, team_slug):
+    team, rights = access_agreements(request.user, team_slug)
+    form = ListFilterForm(
+        request.GET or None,
+        party_choices=selectors.party_filter_choices(team=team),
+        owner_choices=selectors.owner_choices(team=team),
+    )
+    filters = selectors.ListFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ListFilters(
+            status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
+        )
+    page = _page(request, selectors.agreement_list(team=team, filters=filters))
+    for agreement in page.object_list:
+        agreement.review_due = selectors.is_review_due(agreement)
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "team": team,
+            "rights": rights,
+            "form": form,
+            "page": page,
+            "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q]),
+            "querystring": _querystring_without_page(request),
+            "nav_key": NAV_KEY,
+        },
+    )
+
+
+def _version_form_data(form) -> dict:
+    return {key: value for key, value in form.cleaned_data.items() if key != "base_version"}
+
+
+@login_required
+def agreement_create(request, team_slug):
+    team, rights = access_agreements(request.user, team_slug, contribute=True)
+    form = AgreementForm(request.POST or None, team=team, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(actor=request.user, team=team, data=_version_form_data(form))
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The agreement has been saved as a concept."))
+            return _to_detail(agreement)
+    return render(
+        request,
+        "agreements/form.html",
+        {"team": team, "rights": rights, "form": form, "agreement": None, "nav_key": NAV_KEY},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _detail_context(agreement, rights) -> dict:
+    version = agreement.current_version
+    parties = selectors.party_rows(agreement=agreement)
+    indicators = selectors.indicators_with_measurements(agreement=agreement)
+    my_party = next((row for row in parties if row.party.organisation_id == rights.organisation_id), None)
+    return {
+        "team": agreement.team,
+        "rights": rights,
+        "agreement": agreement,
+        "version": version,
+        "body_html": render_markdown(version.body),
+        "need_html": render_markdown(version.need),
+        "sources_html": render_markdown(version.sources),
+        "parties": parties,
+        "my_party": my_party,
+        "indicators": indicators,
+        "check": selectors.accountability_check(version=version, parties=parties, indicators=indicators),
+        "review_due": selectors.is_review_due(agreement),
+        "nav_key": NAV_KEY,
+    }
+
+
+@login_required
+@require_GET
+def agreement_detail(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    context = _detail_context(agreement, rights)
+    context["events"] = selectors.recent_events(agreement=agreement)
+    context["end_form"] = EndForm()
+    context["endorse_form"] = EndorseForm(initial={"version": agreement.version_count})
+    return render(request, "agreements/detail.html", context)
+
+
+@login_required
+def agreement_edit(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    version = agreement.current_version
+    if agreement.status == Status.ENDED:
+        messages.error(request, _("This agreement has ended: it can no longer be changed."))
+        return _to_detail(agreement)
+    initial = {name: getattr(version, name) for name in services.VERSION_FIELDS}
+    initial["owner"] = version.owner_id
+    initial["base_version"] = agreement.version_count
+    form = AgreementForm(request.POST or None, team=team, initial=initial)
+    theirs = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            base = form.cleaned_data.get("base_version")
+            try:
+                if base is None:
+                    raise ActionRefused(_("The form is incomplete: open the agreement and edit it again."))
+                services.agreement_edit(
+                    actor=request.user, agreement=agreement, base_version=base, data=_version_form_data(form)
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                if refused.code == "conflict":
+                    # Show their version next to the person's own (unsaved) text; a second save
+                    # on purpose goes on top of theirs.
+                    status = 409
+                    agreement = access_agreement(team, agreement.pk)
+                    theirs = agreement.current_version
+                    data = request.POST.copy()
+                    data["base_version"] = str(agreement.version_count)
+                    form.data = data
+            else:
+                messages.success(request, _("Saved as a new version."))
+                return _to_detail(agreement)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "team": team,
+            "rights": rights,
+            "form": form,
+            "agreement": agreement,
+            "theirs": theirs,
+            "theirs_body_html": render_markdown(theirs.body) if theirs else "",
+            "nav_key": NAV_KEY,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def agreement_transition(request, team_slug, agreement_id):
+    team, _rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "propose":
+            services.agreement_propose(actor=request.user, agreement=agreement)
+            messages.success(request, _("The agreement is proposed: every party can now endorse it."))
+        elif action == "adopt":
+            services.agreement_adopt(actor=request.user, agreement=agreement)
+            messages.success(request, _("The agreement is adopted."))
+        elif action == "end":
+            form = EndForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.agreement_end(actor=request.user, agreement=agreement, reason=reason)
+            messages.success(request, _("The agreement has ended."))
+        else:
+            raise ActionRefused(_("Unknown action."))
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return _to_detail(agreement)
+
+
+@login_required
+@require_POST
+def agreement_endorse(request, team_slug, agreement_id):
+    team, _rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    form = EndorseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to endorse or to decline, for the version on the page."))
+        return _to_detail(agreement)
+    data = form.cleaned_data
+    try:
+        endorsement = services.endorsement_record(
+            actor=request.user,
+            agreement=agreement,
+            version_number=data["version"],
+            decision=data["decision"],
+            reason=data["reason"],
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if endorsement.decision == "endorsed":
+            messages.success(request, _("Endorsed on behalf of %(party)s.") % {"party": endorsement.party.name})
+        else:
+            messages.success(request, _("Declined on behalf of %(party)s.") % {"party": endorsement.party.name})
+    return _to_detail(agreement)
+
+
+@login_required
+def agreement_parties(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug, contribute=request.method == "POST")
+    agreement = access_agreement(team, agreement_id)
+    which = request.POST.get("form") if request.method == "POST" else None
+    organisation_form = OrganisationPartyForm(request.POST if which == "organisation" else None, team=team)
+    external_form = ExternalPartyForm(request.POST if which == "external" else None)
+    status = 200
+    if which in ("organisation", "external"):
+        form = organisation_form if which == "organisation" else external_form
+        status = 400
+        if form.is_valid():
+            try:
+                if which == "organisation":
+                    party = services.party_add_organisation(
+                        actor=request.user, agreement=agreement, organisation=form.cleaned_data["organisation"]
+                    )
+                else:
+                    party = services.party_add_external(
+                        actor=request.user,
+                        agreement=agreement,
+                        kind=form.cleaned_data["kind"],
+                        name=form.cleaned_data["name"],
+                    )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("%(name)s is now a party.") % {"name": party.name})
+                return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Unknown action."))
+        return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
+    return render(
+        request,
+        "agreements/parties.html",
+        {
+            "team": team,
+            "rights": rights,
+            "agreement": agreement,
+            "parties": selectors.party_rows(agreement=agreement),
+            "organisation_form": organisation_form,
+            "external_form": external_form,
+            "nav_key": NAV_KEY,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def party_remove(request, team_slug, agreement_id, party_id):
+    team, _rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    party = access_party(agreement, party_id)
+    try:
+        services.party_remove(actor=request.user, agreement=agreement, party=party)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("%(name)s is no longer a party.") % {"name": party.name})
+    return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
+
+
+@login_required
+def party_consent(request, team_slug, agreement_id, party_id):
+    team, rights = access_agreements(request.user, team_slug, contribute=True)
+    if not rights.is_coordinator:
+        raise PermissionDenied  # members endorse for their own organisation instead
+    agreement = access_agreement(team, agreement_id)
+    party = access_party(agreement, party_id)
+    form = ConsentForm(request.POST or None, initial={"version": agreement.version_count})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.consent_record(
+                    actor=request.user,
+                    agreement=agreement,
+                    party=party,
+                    version_number=data["version"],
+                    given_on=data["given_on"],
+                    where_given=data["where_given"],
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                status = 403 if refused.code == "forbidden" else 409
+            else:
+                messages.success(request, _("The consent of %(name)s is recorded.") % {"name": party.name})
+                return _to_detail(agreement)
+    return render(
+        request,
+        "agreements/consent.html",
+        {"team": team, "rights": rights, "agreement": agreement, "party": party, "form": form, "nav_key": NAV_KEY},
+        status=status,
+    )
+
+
+@login_required
+def indicator_create(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_create(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The indicator has been added."))
+            return _to_detail(agreement)
+    return render(
+        request,
+        "agreements/indicator_form.html",
+        {"team": team, "rights": rights, "agreement": agreement, "form": form, "nav_key": NAV_KEY},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def measurement_create(request, team_slug, agreement_id, indicator_id):
+    team, rights = access_agreements(request.user, team_slug, contribute=True)
+    agreement = access_agreement(team, agreement_id)
+    indicator = access_indicator(agreement, indicator_id)
+    form = MeasurementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_record(actor=request.user, indicator=indicator, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The measurement has been recorded."))
+            return _to_detail(agreement)
+    return render(
+        request,
+        "agreements/measurement_form.html",
+        {
+            "team": team,
+            "rights": rights,
+            "agreement": agreement,
+            "indicator": indicator,
+            "form": form,
+            "nav_key": NAV_KEY,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def indicator_chart(request, team_slug, agreement_id, indicator_id):
+    team, _rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    indicator = access_indicator(agreement, indicator_id)
+    svg = indicator_chart_svg(indicator=indicator, measurements=selectors.indicator_measurements(indicator=indicator))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def agreement_versions(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    page = _page(request, selectors.agreement_versions(agreement=agreement))
+    form = CompareForm(initial={"a": max(1, agreement.version_count - 1), "b": agreement.version_count})
+    return render(
+        request,
+        "agreements/versions.html",
+        {"team": team, "rights": rights, "agreement": agreement, "page": page, "form": form, "nav_key": NAV_KEY},
+    )
+
+
+@login_required
+@require_GET
+def agreement_compare(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    form = CompareForm(request.GET)
+    comparisons, before, after = None, None, None
+    status = 200
+    if form.is_valid():
+        before = access_version(agreement, form.cleaned_data["a"])
+        after = access_version(agreement, form.cleaned_data["b"])
+        if before is None or after is None:
+            form.add_error(
+                None,
+                _("This agreement has versions 1 to %(count)s: choose two of those.")
+                % {"count": agreement.version_count},
+            )
+        else:
+            comparisons = selectors.versions_compare(before=before, after=after)
+    if comparisons is None:
+        status = 400
+    return render(
+        request,
+        "agreements/compare.html",
+        {
+            "team": team,
+            "rights": rights,
+            "agreement": agreement,
+            "form": form,
+            "before": before,
+            "after": after,
+            "comparisons": comparisons,
+            "nav_key": NAV_KEY,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def agreement_history(request, team_slug, agreement_id):
+    team, rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    page = _page(request, selectors.agreement_events(agreement=agreement), per_page=50)
+    return render(
+        request,
+        "agreements/history.html",
+        {"team": team, "rights": rights, "agreement": agreement, "page": page, "nav_key": NAV_KEY},
+    )
+
+
+@login_required
+@require_GET
+def agreement_print(request, team_slug, agreement_id):
+    """The accountability page: current version, endorsements, indicators with all measurements, history."""
+    team, rights = access_agreements(request.user, team_slug)
+    agreement = access_agreement(team, agreement_id)
+    context = _detail_context(agreement, rights)
+    context["indicators"] = selectors.indicators_with_measurements(agreement=agreement, limit=None)
+    context["events"] = list(selectors.agreement_events(agreement=agreement)[:500])
+    context["adopted_endorsements"] = (
+        selectors.version_endorsements(version=agreement.adopted_version) if agreement.has_pending_version else []
+    )
+    return render(request, "agreements/print.html", context)
