@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 # Monday 2 March 2026, 10:00 in the Netherlands: every bottleneck test runs on this fixed clock.
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -12,3 +13,10 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings; test_translations checks the Dutch."""
+    with translation.override("en"):
+        yield
