@@ -178,8 +178,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/15m/key",
     "reset_password_from_key": "10/m/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs https; plain http is accepted only for local development and the browser tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING)
 MFA_TOTP_ISSUER = "Wijkverband"
+MFA_FORMS = {"add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm"}
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Guardian finds the direct-foreign-key permission models in wijkverband.tenancy.models itself.
