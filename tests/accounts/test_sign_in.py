@@ -127,3 +127,19 @@ def test_password_reset_sends_a_link_by_email(world):
     assert len(mail.outbox) == 1
     assert world.maarten.email in mail.outbox[0].to
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_a_recovery_code_signs_in_once_instead_of_a_totp_code(world):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    codes = RecoveryCodes.activate(world.carla).generate_codes()
+    client = Client()
+    _password_step(client, world.carla.email)
+    assert client.post("/accounts/2fa/authenticate/", {"code": codes[0]}).status_code == 302
+    assert client.get("/t/oost/").status_code == 200
+    client.post("/accounts/logout/")
+    # The same code does not work twice.
+    client = Client()
+    _password_step(client, world.carla.email)
+    client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert client.get("/t/oost/").status_code == 302
