@@ -302,3 +302,10 @@ def test_list_pages_use_a_constant_number_of_queries(world, client_for, path, pe
     _bulk(world.team_b, world.bram, 60)
     with django_assert_num_queries(few):
         assert client.get(path).status_code == 200
+
+
+def test_descriptions_are_rendered_as_sanitised_markdown(world, client_for):
+    b = report(world, description='**Vaak** in het weekend <script>alert("x")</script> [link](javascript:alert(1))')
+    page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert "<strong>Vaak</strong>" in page
+    assert "<script>alert" not in page and "javascript:" not in page

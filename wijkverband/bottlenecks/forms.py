@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.bottlenecks.models import Impact, Status
+from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
 from wijkverband.tenancy.models import OrganisationKind
 
@@ -119,6 +119,15 @@ class ItemRefForm(forms.Form):
 
 class LinkForm(ItemRefForm):
     pass
+
+
+class AgreementLinkForm(forms.Form):
+    agreement = forms.CharField(
+        label=_("Number of the agreement"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
+    )
+    kind = forms.ChoiceField(label=_("Relation"), choices=AgreementLink.Kind.choices, widget=forms.Select(attrs=SELECT))
 
 
 class DuplicateForm(ActionForm, ItemRefForm):

@@ -256,6 +256,7 @@ class EventKind(models.TextChoices):
     REGION_HANDED_BACK = "region_handed_back", _("handed it back with advice")
     SIGNALLED = "signalled", _("added “this affects us too”")
     LINKED = "linked", _("linked a bottleneck")
+    AGREEMENT_LINKED = "agreement_linked", _("linked an agreement")
     DUPLICATE = "duplicate", _("marked as duplicate")
     MARKED_INTERNAL = "marked_internal", _("marked internal")
     MARKED_PUBLIC = "marked_public", _("made visible to representatives")
@@ -329,3 +330,28 @@ class BottleneckLink(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.source_id} {self.kind} #{self.target_id}"
+
+
+class AgreementLink(models.Model):
+    """A bottleneck tied to a collaboration agreement of the same team."""
+
+    class Kind(models.TextChoices):
+        RESOLVED_BY = "resolved_by", _("resolved by")
+        RELATED = "related", _("related to")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    bottleneck = models.ForeignKey(Bottleneck, on_delete=models.CASCADE, related_name="agreement_links")
+    agreement = models.ForeignKey("agreements.Agreement", on_delete=models.CASCADE, related_name="bottleneck_links")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bottleneck", "agreement"], name="bottleneck_agreement_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.bottleneck_id} {self.kind} agreement #{self.agreement_id}"

@@ -135,6 +135,7 @@ def available_actions(user, rights: LogRights, b: Bottleneck) -> set[str]:
         "signal": may_signal,
         "internal": may_mark_internal,
         "link": may_link,
+        "link-agreement": may_link,
         "duplicate": may_mark_duplicate,
         "respond": may_answer_escalation,
         "take-up": lambda u, r, b: may_answer_escalation(u, r, b) and not b.taken_up_regionally,

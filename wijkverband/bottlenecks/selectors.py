@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from wijkverband.bottlenecks.models import (
     OPEN_STATUSES,
+    AgreementLink,
     Bottleneck,
     BottleneckEvent,
     BottleneckLink,
@@ -134,6 +135,15 @@ def bottleneck_links(*, bottleneck: Bottleneck, rights: LogRights) -> list[Linke
             relation = "related"
         items.append(LinkedItem(relation, other))
     return items
+
+
+def bottleneck_agreements(*, bottleneck: Bottleneck) -> list[AgreementLink]:
+    return list(
+        AgreementLink.objects.for_team(bottleneck.team)
+        .filter(bottleneck=bottleneck)
+        .select_related("agreement__current_version")
+        .order_by("created_at", "pk")
+    )
 
 
 # --- team home panel ------------------------------------------------------------------------------

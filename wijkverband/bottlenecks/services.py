@@ -17,6 +17,7 @@ from wijkverband.bottlenecks.models import (
     BUILTIN_CATEGORIES,
     DEFAULT_TARGETS,
     OPEN_STATUSES,
+    AgreementLink,
     Bottleneck,
     BottleneckEvent,
     BottleneckLink,
@@ -640,3 +641,23 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
     _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
     _event(root, actor, EventKind.LINKED, data={"duplicate": b.pk, "title": b.title})
     return b
+
+
+@transaction.atomic
+def bottleneck_link_agreement(*, actor, bottleneck: Bottleneck, agreement, kind: str) -> AgreementLink:
+    """Tie a bottleneck to an agreement of its team: "resolved by" or "related to"."""
+    rights = _rights(actor, bottleneck.team)
+    if not rights.can_contribute:
+        raise _forbidden(_("Only members of the team link agreements."))
+    if kind not in AgreementLink.Kind.values:
+        raise ActionRefused(_("Choose how the agreement relates to the bottleneck."))
+    if agreement is None or agreement.team_id != bottleneck.team_id:
+        raise ActionRefused(_("Choose an agreement of this team."))
+    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    if AgreementLink.objects.filter(bottleneck=b, agreement=agreement).exists():
+        raise ActionRefused(_("This agreement is already linked."))
+    link = AgreementLink.objects.create(
+        team_id=b.team_id, bottleneck=b, agreement=agreement, kind=kind, created_by=actor
+    )
+    _event(b, actor, EventKind.AGREEMENT_LINKED, data={"agreement": agreement.pk, "kind": kind})
+    return link

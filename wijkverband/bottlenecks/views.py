@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkverband.agreements.access import access_agreement
 from wijkverband.bottlenecks import forms, selectors, services
 from wijkverband.bottlenecks.access import (
     access_bottleneck,
@@ -241,6 +242,7 @@ def _action_forms(rights, b, professionals, bound_action=None, data=None):
         "escalate": lambda d: forms.EscalateForm(d, prefix="escalate", initial=version),
         "internal": lambda d: forms.InternalForm(d, prefix="internal", initial=version),
         "link": lambda d: forms.LinkForm(d, prefix="link"),
+        "link-agreement": lambda d: forms.AgreementLinkForm(d, prefix="link-agreement"),
         "duplicate": lambda d: forms.DuplicateForm(d, prefix="duplicate", initial=version),
         "respond": lambda d: forms.RespondForm(d, prefix="respond", initial=version),
         "take-up": lambda d: forms.TakeUpForm(d, prefix="take-up", initial=version),
@@ -266,6 +268,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "timeline": selectors.bottleneck_timeline(bottleneck=b),
             "signals": selectors.bottleneck_signals(bottleneck=b),
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
+            "agreement_links": selectors.bottleneck_agreements(bottleneck=b),
             "statuses": Status,
         },
         status=status,
@@ -346,6 +349,13 @@ def _run(action, request, team, rights, b):
     if action == "link":
         services.bottleneck_link(actor=actor, bottleneck=b, other=_other(team, rights, form))
         return _("The bottlenecks are linked.")
+    if action == "link-agreement":
+        try:
+            agreement = access_agreement(team, data["agreement"])
+        except Http404:
+            raise ActionRefused(_("There is no agreement with that number in this team.")) from None
+        services.bottleneck_link_agreement(actor=actor, bottleneck=b, agreement=agreement, kind=data["kind"])
+        return _("The agreement is linked.")
     if action == "duplicate":
         original = _other(team, rights, form)
         services.bottleneck_mark_duplicate(actor=actor, bottleneck=b, version=_version(form), original=original)
@@ -365,6 +375,7 @@ TEAM_ACTIONS = {
     "internal",
     "signal",
     "link",
+    "link-agreement",
     "duplicate",
 }
 
