@@ -1,0 +1,82 @@
+"""A member reports a bottleneck, another accepts and escalates it, the overseer answers from the
+queue; every page on the way passes axe (WCAG 2.1 A/AA)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.bottlenecks.models import Bottleneck, Status
+
+
+class BottleneckJourney(BrowserTestCase):
+    def as_person(self, user):
+        """A fresh browser context (own cookies) signed in as `user`."""
+        self.context.close()
+        self.context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.sign_in(user)
+        return self.page
+
+    def test_report_accept_escalate_and_the_overseer_responds(self):
+        world = self.world
+        page = self.as_person(world.maarten)
+        page.goto(self.url("/t/oost/"))
+        page.get_by_role("navigation", name=re.compile("Pagina")).get_by_role("link", name="Knelpunten").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Knelpunten")
+        self.assert_accessible("list-empty")
+
+        page.get_by_role("link", name="Knelpunt melden").click()
+        self.assert_accessible("report-form")
+        page.get_by_label("Titel").fill("Geen bereikbaarheid huisarts na 17 uur")
+        page.get_by_label("Beschrijving").fill("Mevrouw Jansen (12-03-1945) kon niemand bereiken.")
+        page.get_by_label("Categorie").select_option(label="Bereikbaarheid")
+        page.get_by_label("Impact").select_option(label="Hoog")
+        page.get_by_role("button", name="Melden", exact=True).click()
+        expect(page.get_by_role("alert")).to_contain_text("geboortedatum")  # the client-data guard
+        assert not Bottleneck.objects.exists()
+        self.assert_accessible("report-refused")
+        page.get_by_label("Beschrijving").fill("Na 17 uur krijgt de wijkverpleging de praktijk niet te pakken.")
+        page.get_by_role("button", name="Melden", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text("is gemeld")
+        bottleneck = Bottleneck.objects.get()
+        self.assert_accessible("detail-reported")
+
+        page.get_by_text("Iemand vragen eigenaar te worden").click()
+        page.get_by_label("Wie moet eigenaar worden?").select_option(label="Pieter Apotheker (Apotheek Linde)")
+        page.get_by_role("button", name="Verzoek versturen").click()
+        expect(page.get_by_role("status")).to_contain_text("verstuurd")
+
+        page = self.as_person(world.pieter)
+        page.goto(self.url(f"/t/oost/bottlenecks/{bottleneck.pk}/"))
+        expect(page.get_by_text("Je bent gevraagd eigenaar van dit knelpunt te worden.")).to_be_visible()
+        self.assert_accessible("detail-asked")
+        page.get_by_role("button", name="Eigenaarschap accepteren").click()
+        expect(page.get_by_role("status")).to_contain_text("eigenaar")
+        page.get_by_text("Opschalen naar de regio").click()
+        page.get_by_label("Waarom moet de regio dit oppakken?").fill("Speelt in alle wijken van de regio.")
+        page.get_by_role("button", name="Opschalen", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text("opgeschaald")
+        bottleneck.refresh_from_db()
+        assert bottleneck.status == Status.ESCALATED and bottleneck.owner == world.pieter
+        self.assert_accessible("detail-escalated")
+
+        page = self.as_person(world.olga)
+        page.goto(self.url("/r/utrecht/"))
+        expect(page.get_by_role("heading", name="Opschalingen")).to_be_visible()
+        self.assert_accessible("region-home")
+        page.get_by_role("link", name="Naar de opschalingen").click()
+        expect(page.get_by_text("wacht op antwoord")).to_be_visible()
+        self.assert_accessible("queue")
+        page.get_by_role("link", name=re.compile("Geen bereikbaarheid huisarts")).click()
+        page.get_by_text("Reageren", exact=True).click()
+        page.get_by_label("Reactie van de regio").fill("We bespreken dit in het ROSE-overleg van juni.")
+        page.get_by_role("button", name="Reactie versturen").click()
+        expect(page.get_by_role("status")).to_contain_text("vastgelegd")
+        expect(page.get_by_text("We bespreken dit in het ROSE-overleg van juni.")).to_be_visible()
+        self.assert_accessible("detail-answered")
+        page.goto(self.url("/r/utrecht/bottlenecks/escalations/"))
+        expect(page.get_by_text("beantwoord", exact=True)).to_be_visible()
+        page.goto(self.url("/r/utrecht/bottlenecks/patterns/"))
+        self.assert_accessible("patterns")
