@@ -56,7 +56,11 @@ def bottleneck_list(request, team_slug):
     form = _filter_form(request, team)
     filters = form.filters()
     queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page over the ids alone, then fetch that page's rows with their related rows: with the
+    # joins in the filtered, sorted query PostgreSQL may misjudge the row count and join every
+    # matching row before sorting (3x slower with 10,000 items).
+    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.bottlenecks_in_order(ids=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
