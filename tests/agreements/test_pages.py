@@ -1,0 +1,412 @@
+"""The pages as people use them: forms without JavaScript, conflicts, refusals, lists, charts."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.agreements.conftest import version_data
+from wijkverband.agreements import services
+from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def _form_post(world, **overrides):
+    data = {
+        "title": "Valpreventie",
+        "need": "Veel valincidenten",
+        "sources": "GGD-monitor",
+        "body": "De fysiotherapeut doet de valrisicotest.",
+        "gain_quality": "Minder vallen",
+        "gain_accessibility": "",
+        "gain_affordability": "",
+        "owner": world.carla.pk,
+        "start_date": "",
+        "review_date": "",
+        "change_note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_member_creates_an_agreement_with_the_form(world, client_for):
+    client = client_for("maarten")
+    response = client.post("/t/oost/agreements/new/", _form_post(world))
+    agreement = Agreement.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/oost/agreements/{agreement.pk}/"
+    assert agreement.current_version.title == "Valpreventie"
+    assert agreement.created_by == world.maarten
+
+
+def test_an_invalid_form_says_what_is_wrong_and_saves_nothing(world, client_for):
+    client = client_for("maarten")
+    response = client.post(
+        "/t/oost/agreements/new/",
+        _form_post(world, title="", start_date="2026-05-01", review_date="2026-04-01", owner=world.rosa.pk),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) >= {"title", "owner", "review_date"}
+    assert not Agreement.objects.exists()
+
+
+def test_the_second_of_two_editors_gets_a_conflict_and_keeps_their_text(world, concept, client_for):
+    carla, maarten = client_for("carla"), client_for("maarten")
+    url = f"/t/oost/agreements/{concept.pk}/edit/"
+    # Both open the form on version 1.
+    assert 'name="base_version" value="1"' in _page(carla.get(url))
+    assert 'name="base_version" value="1"' in _page(maarten.get(url))
+    first = carla.post(url, _form_post(world, body="Carla's versie", base_version=1))
+    assert first.status_code == 302
+    second = maarten.post(url, _form_post(world, body="Maartens eigen tekst", base_version=1))
+    assert second.status_code == 409
+    html = _page(second)
+    assert "Iemand anders heeft versie 2" in html
+    assert "Maartens eigen tekst" in html  # nothing lost: the text is back in the form
+    assert "Carla&#x27;s versie" in html or "Carla's versie" in html  # and theirs is shown beside it
+    assert 'name="base_version" value="2"' in html
+    agreement = Agreement.objects.get(pk=concept.pk)
+    assert agreement.version_count == 2
+    assert agreement.current_version.body == "Carla's versie"
+    # Saving again, now knowingly on top of version 2, works.
+    third = maarten.post(url, _form_post(world, body="Maartens eigen tekst", base_version=2))
+    assert third.status_code == 302
+    assert Agreement.objects.get(pk=concept.pk).current_version.body == "Maartens eigen tekst"
+
+
+def test_a_form_without_base_version_is_refused(world, concept, client_for):
+    response = client_for("carla").post(f"/t/oost/agreements/{concept.pk}/edit/", _form_post(world, body="x"))
+    assert response.status_code == 400
+    assert AgreementVersion.objects.filter(agreement=concept).count() == 1
+
+
+def test_endorsing_through_the_page_and_adoption(world, proposed, client_for):
+    url = f"/t/oost/agreements/{proposed.pk}/endorse/"
+    for persona in ("carla", "maarten", "pieter"):
+        response = client_for(persona).post(url, {"version": 1, "decision": "endorsed"}, follow=True)
+        assert "Ingestemd namens" in _page(response)
+    page = _page(client_for("rosa").get(f"/t/oost/agreements/{proposed.pk}/"))
+    assert "Vastgesteld" in page
+    assert Agreement.objects.get(pk=proposed.pk).status == Status.ADOPTED
+
+
+def test_endorsing_an_outdated_version_through_the_page_explains_and_changes_nothing(world, proposed, client_for):
+    services.agreement_edit(actor=world.carla, agreement=proposed, base_version=1, data=version_data(world, body="x"))
+    response = client_for("maarten").post(
+        f"/t/oost/agreements/{proposed.pk}/endorse/", {"version": 1, "decision": "endorsed"}, follow=True
+    )
+    assert "versie 2 is de huidige" in _page(response)
+    assert not Endorsement.objects.exists()
+
+
+def test_forcing_adoption_through_the_page_is_refused(world, proposed, client_for):
+    response = client_for("carla").post(
+        f"/t/oost/agreements/{proposed.pk}/transition/", {"action": "adopt"}, follow=True
+    )
+    assert "Ontbreekt nog" in _page(response)
+    assert Agreement.objects.get(pk=proposed.pk).status == Status.PROPOSED
+
+
+def test_an_unknown_transition_is_refused(world, concept, client_for):
+    response = client_for("carla").post(
+        f"/t/oost/agreements/{concept.pk}/transition/", {"action": "force"}, follow=True
+    )
+    assert "Onbekende actie" in _page(response)
+    assert Agreement.objects.get(pk=concept.pk).status == Status.CONCEPT
+
+
+def test_ending_through_the_page_needs_a_reason(world, adopted, client_for):
+    url = f"/t/oost/agreements/{adopted.pk}/transition/"
+    response = client_for("carla").post(url, {"action": "end", "reason": ""}, follow=True)
+    assert "waarom de afspraak eindigt" in _page(response)
+    assert Agreement.objects.get(pk=adopted.pk).status == Status.ADOPTED
+    client_for("carla").post(url, {"action": "end", "reason": "Vervangen"})
+    assert Agreement.objects.get(pk=adopted.pk).status == Status.ENDED
+
+
+def test_readers_see_no_forms_to_change_anything(world, proposed, client_for):
+    for persona in ("rosa", "olga"):
+        html = _page(client_for(persona).get(f"/t/oost/agreements/{proposed.pk}/"))
+        assert "/endorse/" not in html
+        assert "/edit/" not in html
+        assert "/transition/" not in html
+
+
+def test_the_endorse_form_is_offered_only_to_members_of_a_party(world, client_for):
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+    services.agreement_propose(actor=world.carla, agreement=agreement)
+    assert "/endorse/" in _page(client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/"))
+    assert "/endorse/" not in _page(client_for("maarten").get(f"/t/oost/agreements/{agreement.pk}/"))
+
+
+def test_an_adopted_agreement_with_a_pending_version_says_which_is_in_force(world, adopted, client_for):
+    services.agreement_edit(
+        actor=world.carla, agreement=adopted, base_version=1, data=version_data(world, body="Nieuwe regel")
+    )
+    html = _page(client_for("maarten").get(f"/t/oost/agreements/{adopted.pk}/"))
+    assert "Versie 1 is van kracht" in html
+    assert "?a=1&amp;b=2" in html
+
+
+def test_markdown_is_rendered_and_sanitised_on_the_page(world, client_for):
+    body = (
+        "**vet** [link](https://example.nl)\n\n<script>alert(1)</script>\n\n"
+        '<img src=x onerror="alert(2)">\n\n[klik](javascript:alert(3))\n\n<a href="#" onclick="alert(4)">x</a>'
+    )
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, body=body, need="<iframe src=//evil>")
+    )
+    html = _page(client_for("rosa").get(f"/t/oost/agreements/{agreement.pk}/"))
+    assert "<strong>vet</strong>" in html
+    assert 'href="https://example.nl"' in html
+    lowered = html.lower()
+    assert "alert(1)" not in lowered
+    assert "onerror" not in lowered and "onclick" not in lowered
+    assert "javascript:" not in lowered
+    assert "<iframe" not in lowered
+
+
+def test_the_chart_is_an_svg_with_the_numbers_in_a_table_beside_it(world, concept, client_for):
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=concept,
+        name="Wachttijd <script>",
+        dimension="accessibility",
+        unit="dagen",
+        baseline=Decimal("14"),
+        target=Decimal("5"),
+        frequency="monthly",
+    )
+    today = timezone.localdate()
+    for months, value in ((3, "12"), (2, "9.5"), (1, "7")):
+        services.measurement_record(
+            actor=world.maarten,
+            indicator=indicator,
+            value=Decimal(value),
+            measured_on=today - timedelta(days=30 * months),
+        )
+    client = client_for("olga")
+    chart = client.get(f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/chart.svg")
+    assert chart["Content-Type"].startswith("image/svg+xml")
+    svg = chart.content.decode()
+    assert svg.count("<rect") == 4  # background + three bars
+    assert "<script" not in svg and "style=" not in svg
+    assert "Wachttijd &lt;script&gt;" in svg
+    html = _page(client.get(f"/t/oost/agreements/{concept.pk}/"))
+    assert f'src="/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/chart.svg"' in html
+    table = html[html.index("wv-measurements") :]
+    assert [cell for cell in re.findall(r"numeric\">([0-9.,]+)</td>", table)][:6] == ["12", "5", "9,50", "5", "7", "5"]
+
+
+def test_measurements_in_the_future_or_not_numbers_are_refused(world, concept, client_for):
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=concept,
+        name="Bezoeken",
+        dimension="quality",
+        unit="aantal",
+        baseline=None,
+        target=Decimal("10"),
+        frequency="monthly",
+    )
+    url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    client = client_for("maarten")
+    assert client.post(url, {"value": "3", "measured_on": tomorrow}).status_code == 400
+    assert client.post(url, {"value": "veel", "measured_on": timezone.localdate().isoformat()}).status_code == 400
+    assert client.post(url, {"value": "NaN", "measured_on": timezone.localdate().isoformat()}).status_code == 400
+    assert not indicator.measurements.exists()
+
+
+def test_compare_shows_a_readable_diff(world, concept, client_for):
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=concept,
+        base_version=1,
+        data=version_data(world, title="Medicatiebeoordeling thuis en in de wijk"),
+    )
+    response = client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/?a=1&b=2")
+    html = _page(response)
+    assert response.status_code == 200
+    assert "Medicatiebeoordeling thuis en in de wijk</ins>" in html
+    assert "Medicatiebeoordeling thuis</del>" in html
+    bad = client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/?a=1&b=9")
+    assert bad.status_code == 400
+    assert "versies 1 tot en met 2" in _page(bad)
+
+
+def test_the_print_page_holds_version_endorsements_indicators_and_history(world, adopted, client_for):
+    html = _page(client_for("olga").get(f"/t/oost/agreements/{adopted.pk}/print/"))
+    assert "agreements-print.css" in html and 'media="print"' in html
+    assert "Verantwoordingscheck" in html
+    for name in ("Huisarts Oost", "Buurtzorg Oost", "Apotheek Linde"):
+        assert name in html
+    assert "rondde de instemming af" in html  # history
+    assert "Medicatiebeoordeling thuis" in html
+
+
+def test_the_team_home_shows_what_awaits_my_endorsement_and_what_is_due(world, proposed, client_for):
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=proposed,
+        base_version=1,
+        data=version_data(world, review_date=timezone.localdate() + timedelta(days=7)),
+    )
+    html = _page(client_for("maarten").get("/t/oost/"))
+    panel = html[html.index("agreements-panel-heading") :]
+    awaiting = panel[: panel.index("Toe aan evaluatie")]
+    assert "Medicatiebeoordeling thuis" in awaiting
+    assert "Medicatiebeoordeling thuis" in panel[panel.index("Toe aan evaluatie") :]
+    services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=2, decision="endorsed")
+    html = _page(client_for("maarten").get("/t/oost/"))
+    panel = html[html.index("agreements-panel-heading") :]
+    assert "Niets wacht op uw instemming" in panel
+    # Client representatives see what is due, and no endorsement list.
+    rosa = _page(client_for("rosa").get("/t/oost/"))
+    assert "Wacht op uw instemming" not in rosa and "Toe aan evaluatie" in rosa
+
+
+def _many(world, count, start=0):
+    for index in range(start, start + count):
+        agreement = services.agreement_create(
+            actor=world.carla, team=world.team_a, data=version_data(world, title=f"Afspraak {index:03d}")
+        )
+        services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+
+
+def test_the_list_filters_by_status_party_owner_review_and_text(world, adopted, client_for):
+    _many(world, 2)
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=adopted,
+        base_version=1,
+        data=version_data(world, owner=world.maarten, body="Met een valrisicotest"),
+    )
+    client = client_for("rosa")
+
+    def titles(query):
+        response = client.get("/t/oost/agreements/?" + query)
+        assert response.status_code == 200
+        return [a.current_version.title for a in response.context["page"].object_list]
+
+    assert titles("status=adopted") == ["Medicatiebeoordeling thuis"]
+    assert titles(f"party=org:{world.pharmacy.pk}") == ["Medicatiebeoordeling thuis"]
+    assert sorted(titles(f"party=org:{world.gp_a.pk}")) == [
+        "Afspraak 000",
+        "Afspraak 001",
+        "Medicatiebeoordeling thuis",
+    ]
+    assert titles(f"owner={world.maarten.pk}") == ["Medicatiebeoordeling thuis"]
+    assert titles("q=afspraak 001") == ["Afspraak 001"]
+    assert titles("q=valrisicotest") == ["Medicatiebeoordeling thuis"]  # body text
+    assert titles("review_due=on") == []
+    assert client.get("/t/oost/agreements/?status=nonsense&page=abc").status_code == 200
+
+
+def test_another_teams_agreements_never_show_in_the_list(world, client_for):
+    services.agreement_create(
+        actor=world.bram, team=world.team_b, data=version_data(world, title="Zuid geheim", owner=world.bram)
+    )
+    assert "Zuid geheim" not in _page(client_for("carla").get("/t/oost/agreements/?q=Zuid"))
+
+
+@pytest.mark.parametrize("persona", ["carla", "rosa"])
+def test_the_list_uses_a_constant_number_of_queries_and_is_paginated(
+    world, client_for, django_assert_num_queries, persona
+):
+    _many(world, 3)
+    client = client_for(persona)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/t/oost/agreements/")
+    _many(world, 30, start=3)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/t/oost/agreements/")
+    assert len(response.context["page"].object_list) == 25
+    assert response.context["page"].paginator.num_pages == 2
+    assert len(client.get("/t/oost/agreements/?page=2").context["page"].object_list) == 8
+
+
+def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, django_assert_num_queries):
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=agreement,
+        name="A",
+        dimension="quality",
+        unit="%",
+        baseline=None,
+        target=Decimal("1"),
+        frequency="monthly",
+    )
+    services.measurement_record(
+        actor=world.carla, indicator=indicator, value=Decimal("1"), measured_on=timezone.localdate()
+    )
+    client = client_for("carla")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/t/oost/agreements/{agreement.pk}/")
+    for number in range(2, 8):
+        services.agreement_edit(
+            actor=world.carla, agreement=agreement, base_version=number - 1, data=version_data(world, body=f"v{number}")
+        )
+    for organisation in (world.nursing_a, world.pharmacy, world.social_a):
+        services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    for name in ("B", "C"):
+        extra = services.indicator_create(
+            actor=world.carla,
+            agreement=agreement,
+            name=name,
+            dimension="affordability",
+            unit="euro",
+            baseline=None,
+            target=Decimal("5"),
+            frequency="yearly",
+        )
+        for days in range(30):
+            services.measurement_record(
+                actor=world.carla,
+                indicator=extra,
+                value=Decimal(days),
+                measured_on=timezone.localdate() - timedelta(days=days),
+            )
+    services.agreement_propose(actor=world.carla, agreement=agreement)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(f"/t/oost/agreements/{agreement.pk}/")
+    # The chart and table show the latest 24 measurements; the print page shows them all.
+    assert "de laatste 24 van 30 metingen" in _page(response)
+
+
+def test_history_and_versions_are_paginated(world, concept, client_for):
+    for number in range(2, 30):
+        services.agreement_edit(
+            actor=world.carla, agreement=concept, base_version=number - 1, data=version_data(world, body=f"v{number}")
+        )
+    client = client_for("rosa")
+    versions = client.get(f"/t/oost/agreements/{concept.pk}/versions/")
+    assert versions.context["page"].paginator.num_pages == 2
+    history = client.get(f"/t/oost/agreements/{concept.pk}/history/")
+    assert history.context["page"].paginator.count == 32  # created, three parties, 28 edits
+    assert len(history.context["page"].object_list) == 32
+
+
+def test_agreement_pages_have_no_inline_script_or_style(world, adopted, client_for):
+    client = client_for("carla")
+    for suffix in ("", "edit/", "parties/", "versions/", "history/", "print/", "indicators/new/"):
+        html = _page(client.get(f"/t/oost/agreements/{adopted.pk}/{suffix}"))
+        for match in re.finditer(r"<script\b([^>]*)>", html):
+            assert "src=" in match.group(1) or 'type="application/json"' in match.group(1)
+        assert not re.search(r"\sstyle\s*=", html), suffix
+        assert not re.search(r"\son[a-z]+\s*=", html), suffix
