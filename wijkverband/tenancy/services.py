@@ -141,7 +141,10 @@ def _is_last_coordinator(membership: Membership) -> bool:
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
     _require_member_management(actor, membership.team)
     membership = (
-        Membership.objects.select_for_update().select_related("team", "user", "organisation").get(pk=membership.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side (organisation) of the join.
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("team", "user", "organisation")
+        .get(pk=membership.pk)
     )
     if role == membership.role:
         return membership
