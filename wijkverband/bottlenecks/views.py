@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -321,7 +320,8 @@ def _run(action, request, team, rights, b):
         raise ActionRefused(first)
     data = form.cleaned_data
     if action == "ask-owner":
-        candidate = get_user_model().objects.filter(pk=data["candidate"]).first()
+        # The form only accepts ids of the team's professionals, so the person is in that list.
+        candidate = next((m.user for m in professionals if m.user_id == data["candidate"]), None)
         services.bottleneck_ask_owner(actor=actor, bottleneck=b, version=_version(form), candidate=candidate)
         return _("Ownership has been arranged.") if candidate == actor else _("The request has been sent.")
     if action == "accept":
