@@ -137,8 +137,9 @@ def agreement_detail(request, team_slug, agreement_id):
     agreement = access_agreement(team, agreement_id)
     context = _detail_context(agreement, rights)
     context["events"] = selectors.recent_events(agreement=agreement)
-    context["end_form"] = EndForm()
-    context["endorse_form"] = EndorseForm(initial={"version": agreement.version_count})
+    # Two forms with a "reason" field on one page: distinct ids, same field names.
+    context["end_form"] = EndForm(auto_id="end_%s")
+    context["endorse_form"] = EndorseForm(auto_id="endorse_%s", initial={"version": agreement.version_count})
     return render(request, "agreements/detail.html", context)
 
 

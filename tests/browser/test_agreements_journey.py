@@ -1,0 +1,78 @@
+"""An agreement from concept to adoption in a real browser, each party's member endorsing in turn."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.agreements.models import Agreement, Status
+
+
+class AgreementJourney(BrowserTestCase):
+    def sign_out(self):
+        self.page.get_by_role("button", name="Afmelden").click()
+        expect(self.page).to_have_url(re.compile(r"/accounts/login/"))
+
+    def test_propose_an_agreement_endorse_as_each_party_and_see_it_adopted(self):
+        world = self.world
+        page = self.page
+        self.sign_in(world.carla)
+        page.goto(self.url("/t/oost/"))
+        page.get_by_role("navigation", name="Pagina’s van Utrecht Oost").get_by_role("link", name="Afspraken").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Samenwerkingsafspraken")
+        self.assert_accessible("agreement-list-empty")
+
+        page.get_by_role("link", name="Nieuwe afspraak").click()
+        page.get_by_role("button", name="Opslaan als concept").click()
+        expect(page.get_by_role("alert")).to_be_visible()  # no title: a clear error, nothing saved
+        self.assert_accessible("agreement-form-errors")
+        assert not Agreement.objects.exists()
+        page.get_by_label("Titel").fill("Medicatiebeoordeling thuis")
+        page.get_by_label("De behoefte waarop ze antwoordt").fill("400 ouderen met vijf of meer medicijnen.")
+        page.get_by_label("Bronnen van de analyse").fill("CBS wijkcijfers 2025")
+        page.get_by_label(re.compile(r"^De afspraak")).fill("De apotheek **beoordeelt**, de wijkverpleging signaleert.")
+        page.get_by_label("Wat cliënten winnen aan kwaliteit").fill("Minder medicatiefouten")
+        page.get_by_label("Evaluatiedatum").fill("2027-06-01")
+        page.get_by_role("button", name="Opslaan als concept").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Medicatiebeoordeling thuis")
+        expect(page.get_by_text("Concept", exact=True)).to_be_visible()
+        self.assert_accessible("agreement-concept")
+
+        page.get_by_role("link", name="Partijen", exact=True).click()
+        for organisation in ("Huisarts Oost", "Buurtzorg Oost", "Apotheek Linde"):
+            page.get_by_label("Organisatie van het wijkverband", exact=True).select_option(label=organisation)
+            page.get_by_role("button", name="Organisatie toevoegen").click()
+            expect(page.get_by_role("status")).to_contain_text(f"{organisation} is nu partij")
+        self.assert_accessible("agreement-parties")
+        page.get_by_role("link", name="Terug naar de afspraak").click()
+
+        page.get_by_role("button", name="Voorleggen aan de partijen").click()
+        expect(page.get_by_role("status")).to_contain_text("De afspraak is voorgelegd")
+        page.get_by_role("button", name="Instemmen met versie 1").click()
+        expect(page.get_by_role("status")).to_contain_text("Ingestemd namens Huisarts Oost")
+        self.assert_accessible("agreement-proposed")
+        agreement = Agreement.objects.get()
+        detail = self.url(f"/t/oost/agreements/{agreement.pk}/")
+
+        for person, organisation in ((world.maarten, "Buurtzorg Oost"), (world.pieter, "Apotheek Linde")):
+            self.sign_out()
+            self.sign_in(person)
+            page.goto(self.url("/t/oost/"))
+            page.get_by_role("link", name="Medicatiebeoordeling thuis").first.click()
+            expect(page.get_by_role("heading", name=f"Uw besluit namens {organisation}")).to_be_visible()
+            page.get_by_role("button", name="Instemmen met versie 1").click()
+            expect(page.get_by_role("status")).to_contain_text(f"Ingestemd namens {organisation}")
+
+        expect(page.get_by_text("Vastgesteld", exact=True)).to_be_visible()
+        assert Agreement.objects.get().status == Status.ADOPTED
+        self.assert_accessible("agreement-adopted")
+        self.screenshot("agreement-adopted")
+
+        # A client representative reads it all, including the printable accountability page.
+        self.sign_out()
+        self.sign_in(world.rosa, second_factor=False)
+        page.goto(detail)
+        expect(page.get_by_role("button", name=re.compile("Instemmen"))).to_have_count(0)
+        page.get_by_role("link", name="Verantwoordingspagina (af te drukken)").click()
+        expect(page.get_by_role("heading", name="Verantwoordingscheck")).to_be_visible()
+        self.assert_accessible("agreement-print")
