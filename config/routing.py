@@ -1,3 +1,7 @@
 """WebSocket routes. The live-threads consumer (/ws/) is added by the realtime app."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from wijkverband.realtime.consumers import live_socket
+
+websocket_urlpatterns: list = [path("ws/", live_socket)]

@@ -45,9 +45,9 @@ def thread_ephemeral(*, thread_id: int, frame: str, exclude_user: int | None = N
 
 
 def user_push(*, user_id: int, frame: str) -> None:
-    _send(user_group(user_id), {"type": "wv.push", "frame": frame})
+    _send(user_group(user_id), {"type": "wv.push", "user": user_id, "frame": frame})
 
 
 def user_sockets_close(*, user_id: int, code: int, session_key: str | None = None) -> None:
     """Close the user's sockets on every worker (all of them, or those of one session)."""
-    _send(user_group(user_id), {"type": "wv.close", "code": code, "session_key": session_key})
+    _send(user_group(user_id), {"type": "wv.close", "user": user_id, "code": code, "session_key": session_key})

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.realtime.codes import RIGHTS_CHANGED
+from wijkverband.realtime.publish import user_sockets_close
 from wijkverband.tenancy import permissions
 from wijkverband.tenancy.models import (
     Invitation,
@@ -184,6 +186,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership.delete()
     permissions.team_role_revoke(team=team, user=user)
     policy_forget(user)
+    transaction.on_commit(lambda: user_sockets_close(user_id=user.pk, code=RIGHTS_CHANGED))
 
 
 # --- invitations ---------------------------------------------------------------------------------

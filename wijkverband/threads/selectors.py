@@ -166,3 +166,22 @@ def user_email_mentions(*, user) -> bool:
 
     preference = NotificationPreference.objects.filter(user=user).first()
     return True if preference is None else preference.email_mentions
+
+
+# --- for the realtime fan-out (access was checked when the socket subscribed) ---------------------
+
+
+def thread_heads(*, thread_ids) -> dict[int, int]:
+    """The current sequence number of each thread, in one query."""
+    return dict(Thread.objects.filter(pk__in=list(thread_ids)).values_list("pk", "seq"))
+
+
+def thread_event_frames(*, thread_id: int, after: int, upto: int | None = None) -> list[tuple[int, str]]:
+    """Serialised event frames with after < seq <= upto, in order, each serialised once."""
+    from wijkverband.threads.serialise import dumps
+
+    events = Event.objects.filter(thread_id=thread_id, seq__gt=after)
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
+    events = events.select_related("message__author").order_by("seq")[:REPLAY_LIMIT]
+    return [(event.seq, dumps(event_dict(event))) for event in events]

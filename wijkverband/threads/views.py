@@ -69,6 +69,18 @@ def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
             "events_url": reverse("thread_events", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
             "can_post": trights.can_post,
         },
+        "strings": {
+            "sending": _("Sending…"),
+            "failed": _("Not sent:"),
+            "reconnecting": _("Connection lost: reconnecting…"),
+            "live": _("Live: new messages appear by themselves."),
+            "signed_out": _("You have been signed out. Reload the page to sign in again."),
+            "typing": _("%(name)s is typing…"),
+            "edited": _("edited"),
+            "deleted": _("This message was deleted."),
+            "asks_ack": _("Asks for confirmation."),
+            "notification": _("New notification from %(actor)s."),
+        },
     }
 
 

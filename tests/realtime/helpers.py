@@ -1,0 +1,77 @@
+"""Driving the live socket in tests: WebsocketCommunicator on our ASGI app, from sync tests."""
+
+import json
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from wijkverband.realtime.consumers import live_socket
+
+
+class Session:
+    def __init__(self, communicator):
+        self.c = communicator
+        self.seen: list[dict] = []
+
+    async def send(self, frame) -> None:
+        await self.c.send_to(text_data=frame if isinstance(frame, str) else json.dumps(frame))
+
+    async def recv(self, timeout: float = 2.0) -> dict:
+        message = await self.c.receive_output(timeout)
+        if message["type"] == "websocket.close":
+            frame = {"type": "__closed__", "code": message.get("code")}
+        else:
+            frame = json.loads(message["text"])
+        self.seen.append(frame)
+        return frame
+
+    async def until(self, kind: str, timeout: float = 2.0, **match) -> dict:
+        while True:
+            frame = await self.recv(timeout)
+            if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async def collect(self, kind: str | None = None, timeout: float = 0.3) -> list[dict]:
+        """Everything that arrives until the socket is quiet for `timeout` seconds."""
+        frames = []
+        # Not receive_output(timeout): on a timeout that cancels the application.
+        while not await self.c.receive_nothing(timeout):
+            frames.append(await self.recv())
+        return [f for f in frames if kind is None or f["type"] == kind]
+
+    async def quiet(self, timeout: float = 0.2) -> bool:
+        return await self.c.receive_nothing(timeout)
+
+    async def subscribe(self, thread, after=None) -> list[dict]:
+        await self.send({"type": "subscribe", "thread": thread, "after": after})
+        frames = []
+        while True:
+            frame = await self.recv()
+            frames.append(frame)
+            if frame["type"] in {"subscribed", "reset", "error"}:
+                return frames
+
+    async def post(self, thread, body="Hallo", client_id=None, **extra) -> dict:
+        client_id = client_id or str(uuid.uuid4())
+        await self.send({"type": "post", "thread": thread, "client_id": client_id, "body": body, **extra})
+        while True:
+            frame = await self.recv()
+            if frame["type"] in {"ack", "error"} and (frame.get("client_id") or frame.get("ref")) == client_id:
+                return frame
+
+    async def close(self) -> None:
+        await self.c.disconnect()
+
+
+async def connect(user, *, session_key: str | None = None, app=live_socket) -> Session:
+    communicator = WebsocketCommunicator(app, "/ws/", headers=[(b"origin", b"http://testserver")])
+    communicator.scope["user"] = user
+    communicator.scope["session"] = type("S", (), {"session_key": session_key})()
+    connected, _code = await communicator.connect(timeout=3)
+    assert connected
+    return Session(communicator)
+
+
+def sync(fn, *args, **kwargs):
+    return database_sync_to_async(fn)(*args, **kwargs)

@@ -1,0 +1,56 @@
+"""The socket as the browser reaches it: config.asgi with the session cookie and the Origin check."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from config.asgi import application
+from tests.threads.helpers import topic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie(world, persona) -> bytes:
+    client = Client()
+    client.force_login(world.persona(persona))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+
+async def _connect(headers):
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, code = await communicator.connect(timeout=3)
+    return communicator, connected, code
+
+
+def test_a_signed_in_browser_on_our_origin_connects_and_subscribes(world):
+    thread = topic(world)
+    cookie = _cookie(world, "maarten")
+
+    async def scenario():
+        communicator, connected, _code = await _connect([(b"origin", b"http://localhost"), (b"cookie", cookie)])
+        assert connected
+        await communicator.send_json_to({"type": "subscribe", "thread": thread.pk, "after": None})
+        assert await communicator.receive_json_from() == {"type": "subscribed", "thread": thread.pk, "seq": 0}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_another_origin_is_refused(world):
+    cookie = _cookie(world, "maarten")
+
+    async def scenario():
+        _c, connected, _code = await _connect([(b"origin", b"https://evil.example"), (b"cookie", cookie)])
+        assert not connected
+
+    async_to_sync(scenario)()
+
+
+def test_without_a_session_the_socket_is_refused(world):
+    async def scenario():
+        _c, connected, code = await _connect([(b"origin", b"http://localhost")])
+        assert not connected and code == 4401
+
+    async_to_sync(scenario)()

@@ -1,0 +1,379 @@
+"""The live socket at /ws/ (protocol: docs/realtime.md, DESIGN.md section 5).
+
+A plain ASGI application rather than a Channels consumer class: it needs no channel of its own
+(the worker's hub receives for every socket), and it owns a bounded outgoing queue written by
+one writer task, so a slow client never holds up the fan-out or anyone else.
+"""
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from config.env import env_int
+from wijkverband.core.errors import ActionRefused
+from wijkverband.realtime import codes, presence, publish
+from wijkverband.realtime.fanout import get_hub
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
+FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
+FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
+QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
+MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
+TYPING_INTERVAL_SECONDS = 3.0
+CLOSE_GRACE_SECONDS = 1.0
+
+dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class _Subscription:
+    __slots__ = ("seq", "buffer", "can_post", "last_typing")
+
+    def __init__(self, can_post: bool):
+        self.seq = 0
+        # While replaying, live events wait here; None once the subscription is live.
+        self.buffer: list | None = []
+        self.can_post = can_post
+        self.last_typing = 0.0
+
+
+class LiveSocket:
+    def __init__(self, scope, receive, send):
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        user = scope.get("user")
+        self.user = user
+        self.user_id = getattr(user, "pk", None)
+        session = scope.get("session")
+        self.session_key = getattr(session, "session_key", None) if session is not None else None
+        self.subs: dict[int, _Subscription] = {}
+        self.queue: collections.deque = collections.deque()
+        self.wakeup = asyncio.Event()
+        self.closing: int | None = None
+        self.tokens = float(FRAME_BURST)
+        self.refilled = time.monotonic()
+        self.hub = None
+        self.writer: asyncio.Task | None = None
+        self.site_url = _site_url(scope)
+
+    # --- outgoing ----------------------------------------------------------------------------------
+
+    def follows(self, thread_id: int) -> bool:
+        sub = self.subs.get(thread_id)
+        return sub is not None and sub.buffer is None
+
+    def enqueue(self, text: str) -> None:
+        if self.closing is not None:
+            return
+        if len(self.queue) >= QUEUE_LIMIT:
+            # Too far behind: close with a code that makes the client reconnect and catch up.
+            self.close_soon(codes.TOO_SLOW)
+            return
+        self.queue.append(text)
+        self.wakeup.set()
+
+    def deliver(self, thread_id: int, seq: int, frame: str) -> None:
+        sub = self.subs.get(thread_id)
+        if sub is None:
+            return
+        if sub.buffer is not None:
+            sub.buffer.append((seq, frame))
+        elif seq == sub.seq + 1:
+            sub.seq = seq
+            self.enqueue(frame)
+        elif seq > sub.seq + 1:
+            # Should not happen (the hub keeps each stream whole); if it does, catch up from the database.
+            asyncio.get_running_loop().create_task(self._catch_up(thread_id, sub))
+        # seq <= sub.seq: already sent
+
+    def send_json(self, value: dict) -> None:
+        self.enqueue(dumps(value))
+
+    def error(self, code: str, detail: str, ref=None) -> None:
+        self.send_json({"type": "error", "code": code, "detail": detail, "ref": ref})
+
+    def close_soon(self, code: int) -> None:
+        if self.closing is None:
+            self.closing = code
+            self.queue.clear()
+            self.wakeup.set()
+            # A writer stuck on a client that does not read would never send the close: give up on it.
+            asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self._abort_if_stuck)
+
+    def _abort_if_stuck(self) -> None:
+        if self.writer is not None and not self.writer.done():
+            self.writer.cancel()
+
+    async def _writer(self) -> None:
+        queue, send, wakeup = self.queue, self.send, self.wakeup
+        while True:
+            if not queue:
+                if self.closing is not None:
+                    break
+                wakeup.clear()
+                await wakeup.wait()
+                continue
+            await send({"type": "websocket.send", "text": queue.popleft()})
+        await send({"type": "websocket.close", "code": self.closing})
+
+    # --- the connection --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        message = await self.receive()
+        if message["type"] != "websocket.connect":
+            return
+        if self.user is None or not self.user.is_authenticated or not self.user.is_active:
+            await self.send({"type": "websocket.close", "code": 4401})
+            return
+        await self.send({"type": "websocket.accept"})
+        self.hub = get_hub()
+        writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
+        try:
+            await self.hub.join_user(self.user_id, self)
+            await database_sync_to_async(presence.users_mark_online)([self.user_id])
+            while True:
+                receiving = asyncio.ensure_future(self.receive())
+                done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
+                if writer in done:
+                    receiving.cancel()
+                    break
+                message = receiving.result()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if message["type"] == "websocket.receive":
+                    await self.handle(message.get("text"), message.get("bytes"))
+        finally:
+            if not writer.done():
+                writer.cancel()
+            elif writer.cancelled() and self.closing is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self.send({"type": "websocket.close", "code": self.closing}), 1.0)
+            for thread_id in list(self.subs):
+                self.hub.leave_thread(thread_id, self)
+            self.hub.leave_user(self.user_id, self)
+
+    # --- incoming --------------------------------------------------------------------------------
+
+    def _allow_frame(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(float(FRAME_BURST), self.tokens + (now - self.refilled) * FRAMES_PER_SECOND)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def handle(self, text, data) -> None:
+        if not self._allow_frame():
+            self.error("rate_limited", "Too many frames: slow down.")
+            return
+        if text is None:
+            self.error("invalid", "Frames are JSON text.")
+            return
+        if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8")) > MAX_FRAME_BYTES:
+            self.error("too_large", f"A frame has at most {MAX_FRAME_BYTES} bytes.")
+            return
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            self.error("invalid", "Not JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            self.error("invalid", "A frame is an object with a type.")
+            return
+        handler = HANDLERS.get(frame["type"])
+        if handler is None:
+            self.error("invalid", f"Unknown type {frame['type'][:40]!r}.", ref=frame.get("ref"))
+            return
+        thread_id = frame.get("thread")
+        if isinstance(thread_id, bool) or not isinstance(thread_id, int) or thread_id <= 0:
+            self.error("invalid", "thread must be a thread id (a positive whole number).", ref=_ref(frame))
+            return
+        await handler(self, frame, thread_id)
+
+    async def on_subscribe(self, frame, thread_id) -> None:
+        after = frame.get("after")
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+            self.error("invalid", "after must be a sequence number or null.", ref=thread_id)
+            return
+        if thread_id not in self.subs and len(self.subs) >= MAX_SUBSCRIPTIONS:
+            self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
+            return
+        try:
+            rights = await database_sync_to_async(_thread_rights)(self.user, thread_id)
+        except Http404:
+            self.error("not_found", "No such thread.", ref=thread_id)
+            return
+        old = self.subs.pop(thread_id, None)
+        if old is not None:
+            self.hub.leave_thread(thread_id, self)
+        sub = _Subscription(can_post=rights.can_post)
+        sub.seq = after or 0
+        self.subs[thread_id] = sub
+        # Join first, then replay: nothing committed in between can slip through.
+        await self.hub.join_thread(thread_id, self)
+        await self._replay(thread_id, sub, announce=True)
+
+    async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
+        replay = await database_sync_to_async(_replay)(thread_id, sub.seq)
+        if self.subs.get(thread_id) is not sub:
+            return  # unsubscribed meanwhile
+        if replay is None:
+            self.send_json({"type": "reset", "thread": thread_id})
+            self.subs.pop(thread_id, None)
+            self.hub.leave_thread(thread_id, self)
+            return
+        events, head = replay
+        for seq, text in events:
+            if seq > sub.seq:
+                self.enqueue(text)
+                sub.seq = seq
+        buffered, sub.buffer = sub.buffer or [], None
+        if announce:
+            self.send_json({"type": "subscribed", "thread": thread_id, "seq": max(head, sub.seq)})
+        for seq, text in sorted(buffered):
+            self.deliver(thread_id, seq, text)
+
+    async def _catch_up(self, thread_id: int, sub: _Subscription) -> None:
+        if sub.buffer is not None:
+            return
+        sub.buffer = []
+        await self._replay(thread_id, sub, announce=False)
+
+    async def on_unsubscribe(self, frame, thread_id) -> None:
+        if self.subs.pop(thread_id, None) is not None:
+            self.hub.leave_thread(thread_id, self)
+        self.send_json({"type": "unsubscribed", "thread": thread_id})
+
+    async def on_post(self, frame, thread_id) -> None:
+        client_id = frame.get("client_id")
+        body = frame.get("body")
+        asks_ack = frame.get("asks_ack", False)
+        if not isinstance(client_id, str) or not isinstance(body, str) or not isinstance(asks_ack, bool):
+            self.error("invalid", "post needs client_id (a UUID) and body (text).", ref=client_id)
+            return
+        try:
+            result = await database_sync_to_async(_post)(self.user, thread_id, body, client_id, asks_ack, self.site_url)
+        except Http404:
+            self.error("not_found", "No such thread.", ref=client_id)
+        except PermissionDenied:
+            self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
+        except ActionRefused as refused:
+            self.error(refused.code, str(refused.message), ref=client_id)
+        else:
+            self.send_json(result)
+
+    async def on_read(self, frame, thread_id) -> None:
+        seq = frame.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            self.error("invalid", "seq must be a sequence number.", ref=thread_id)
+            return
+        try:
+            marker = await database_sync_to_async(_read)(self.user, thread_id, seq)
+        except Http404:
+            self.error("not_found", "No such thread.", ref=thread_id)
+            return
+        self.send_json({"type": "read", "thread": thread_id, "seq": marker})
+
+    async def on_typing(self, frame, thread_id) -> None:
+        sub = self.subs.get(thread_id)
+        if sub is None:
+            # Typing is only for threads this socket follows; say why without revealing anything.
+            try:
+                rights = await database_sync_to_async(_thread_rights)(self.user, thread_id)
+            except Http404:
+                self.error("not_found", "No such thread.", ref=thread_id)
+                return
+            if not rights.can_post:
+                self.error("forbidden", "You may read this thread but not post in it.", ref=thread_id)
+                return
+            self.error("invalid", "Subscribe to the thread first.", ref=thread_id)
+            return
+        if not sub.can_post:
+            self.error("forbidden", "You may read this thread but not post in it.", ref=thread_id)
+            return
+        now = time.monotonic()
+        if now - sub.last_typing < TYPING_INTERVAL_SECONDS:
+            return  # typing is shown for a few seconds anyway: extra signals are dropped quietly
+        sub.last_typing = now
+        name = getattr(self.user, "name", "") or getattr(self.user, "email", "")
+        frame = dumps({"type": "typing", "thread": thread_id, "user": {"id": self.user_id, "name": name}})
+        try:
+            await self.hub.layer.group_send(
+                publish.thread_group(thread_id),
+                {"type": "wv.ephemeral", "thread": thread_id, "frame": frame, "exclude_user": self.user_id},
+            )
+        except Exception:  # noqa: BLE001 - typing is ephemeral; Redis being down only loses this
+            logger.info("realtime: typing not sent", exc_info=True)
+
+
+HANDLERS = {
+    "subscribe": LiveSocket.on_subscribe,
+    "unsubscribe": LiveSocket.on_unsubscribe,
+    "post": LiveSocket.on_post,
+    "read": LiveSocket.on_read,
+    "typing": LiveSocket.on_typing,
+}
+
+
+def _ref(frame: dict):
+    return frame.get("client_id") if isinstance(frame.get("client_id"), str) else frame.get("thread")
+
+
+def _site_url(scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"origin":
+            return value.decode("latin-1")
+    return ""
+
+
+# --- the synchronous side: access helpers, services, selectors -------------------------------------
+
+
+def _thread_rights(user, thread_id):
+    from wijkverband.threads.access import access_thread_by_id
+
+    return access_thread_by_id(user, thread_id)[1]
+
+
+def _replay(thread_id: int, after: int):
+    from wijkverband.threads.selectors import REPLAY_LIMIT, thread_event_frames, thread_heads
+
+    head = thread_heads(thread_ids=[thread_id]).get(thread_id, 0)
+    if head - after > REPLAY_LIMIT:
+        return None
+    return thread_event_frames(thread_id=thread_id, after=after, upto=head), head
+
+
+def _post(user, thread_id, body, client_id, asks_ack, site_url):
+    from wijkverband.threads import services
+    from wijkverband.threads.access import access_thread_by_id
+
+    thread, rights = access_thread_by_id(user, thread_id)
+    if not rights.can_post:
+        raise PermissionDenied
+    return services.message_post(
+        actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
+    ).ack
+
+
+def _read(user, thread_id, seq):
+    from wijkverband.threads import services
+    from wijkverband.threads.access import access_thread_by_id
+
+    thread, _rights = access_thread_by_id(user, thread_id)
+    return services.read_marker_set(actor=user, thread=thread, seq=seq)
+
+
+async def live_socket(scope, receive, send):
+    """The ASGI application for /ws/."""
+    await LiveSocket(scope, receive, send).run()

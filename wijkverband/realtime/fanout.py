@@ -1,0 +1,278 @@
+"""The per-worker fan-out: each worker joins a thread's channel-layer group once, however many of
+its sockets follow that thread, and writes every event (serialised once, by the publisher) to
+those sockets' own bounded queues.
+
+So a post costs one channel-layer message per worker, not one per socket (what a stock Channels
+consumer does), and a slow socket only ever fills its own queue.
+
+The hub also keeps each thread's stream in order and without gaps: the channel layer may drop a
+message or deliver two out of order (they are published from different transactions), so events
+ahead of the next expected number wait briefly, and missing ones are read from the database.
+"""
+
+import asyncio
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from wijkverband.realtime import codes, presence
+from wijkverband.realtime.publish import thread_group, user_group
+
+logger = logging.getLogger(__name__)
+
+#: How long an event that arrived ahead of a missing one waits before the hub reads the gap from the database.
+REORDER_WAIT_SECONDS = 0.05
+#: Every so often the hub compares the database's sequence numbers with what it forwarded (dropped doorbells).
+HEADS_CHECK_SECONDS = 5.0
+SWEEP_SECONDS = 60.0
+
+
+class Hub:
+    def __init__(self):
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.threads: dict[int, set] = {}
+        self.users: dict[int, set] = {}
+        # Next sequence number expected per thread, and events that came early.
+        self.expected: dict[int, int] = {}
+        self.early: dict[int, dict[int, str]] = {}
+        self.filling: set[int] = set()
+        self._groups: set[str] = set()
+        self._group_lock = asyncio.Lock()
+        self._start_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+        self.degraded = False
+
+    # --- life cycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.channel is not None:
+            return
+        async with self._start_lock:
+            if self.channel is not None:
+                return
+            self.channel = await self.layer.new_channel(prefix="wv-hub.")
+            loop = asyncio.get_running_loop()
+            self._tasks = [
+                loop.create_task(self._read()),
+                loop.create_task(self._housekeeping()),
+            ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+
+    # --- membership --------------------------------------------------------------------------------
+
+    async def _group_add(self, group: str) -> None:
+        if group in self._groups:
+            return
+        async with self._group_lock:
+            if group not in self._groups:
+                await self.layer.group_add(group, self.channel)
+                self._groups.add(group)
+
+    async def join_thread(self, thread_id: int, socket) -> None:
+        """Join the thread's group (once per worker) before the socket's replay starts."""
+        await self.start()
+        sockets = self.threads.setdefault(thread_id, set())
+        sockets.add(socket)
+        await self._group_add(thread_group(thread_id))
+        if thread_id not in self.expected:
+            heads = await database_sync_to_async(_thread_heads)([thread_id])
+            # Joined first, then read the head: every later event reaches this worker.
+            self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
+
+    def leave_thread(self, thread_id: int, socket) -> None:
+        sockets = self.threads.get(thread_id)
+        if sockets is not None:
+            sockets.discard(socket)
+
+    async def join_user(self, user_id: int, socket) -> None:
+        await self.start()
+        self.users.setdefault(user_id, set()).add(socket)
+        await self._group_add(user_group(user_id))
+
+    def leave_user(self, user_id: int, socket) -> None:
+        sockets = self.users.get(user_id)
+        if sockets is not None:
+            sockets.discard(socket)
+
+    # --- receiving from the channel layer --------------------------------------------------------
+
+    async def _read(self) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - Redis down: keep trying, catch up from the database after
+                if not self.degraded:
+                    logger.warning(
+                        "realtime: channel layer unavailable; sockets catch up when it returns", exc_info=True
+                    )
+                self.degraded = True
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            backoff = 0.2
+            try:
+                self.dispatch(message)
+            except Exception:  # noqa: BLE001 - one bad message must not stop the worker's fan-out
+                logger.exception("realtime: could not dispatch %r", message.get("type"))
+
+    def dispatch(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "wv.event":
+            self._event(message["thread"], message["seq"], message["frame"])
+        elif kind == "wv.ephemeral":
+            exclude = message.get("exclude_user")
+            for socket in tuple(self.threads.get(message["thread"], ())):
+                if socket.user_id != exclude and socket.follows(message["thread"]):
+                    socket.enqueue(message["frame"])
+        elif kind == "wv.push":
+            for socket in tuple(self.users.get(message["user"], ()) if "user" in message else ()):
+                socket.enqueue(message["frame"])
+        elif kind == "wv.close":
+            user_id = message.get("user")
+            for socket in tuple(self.users.get(user_id, ())):
+                if not message.get("session_key") or message["session_key"] == socket.session_key:
+                    socket.close_soon(message.get("code", codes.RECONNECT))
+
+    def _event(self, thread_id: int, seq: int, frame: str) -> None:
+        expected = self.expected.get(thread_id)
+        if expected is None:
+            return  # nobody here follows this thread (any more)
+        if seq < expected:
+            # Already forwarded, or older than this worker's join: sockets drop what they have.
+            self._forward(thread_id, seq, frame)
+            return
+        if seq > expected:
+            self.early.setdefault(thread_id, {})[seq] = frame
+            if thread_id not in self.filling:
+                self.filling.add(thread_id)
+                asyncio.get_running_loop().create_task(self._fill_later(thread_id))
+            return
+        self._forward(thread_id, seq, frame)
+        self.expected[thread_id] = seq + 1
+        self._flush_early(thread_id)
+
+    def _flush_early(self, thread_id: int) -> None:
+        early = self.early.get(thread_id)
+        while early:
+            nxt = self.expected[thread_id]
+            frame = early.pop(nxt, None)
+            if frame is None:
+                for seq in [s for s in early if s < nxt]:
+                    early.pop(seq)
+                break
+            self._forward(thread_id, nxt, frame)
+            self.expected[thread_id] = nxt + 1
+
+    def _forward(self, thread_id: int, seq: int, frame: str) -> None:
+        for socket in tuple(self.threads.get(thread_id, ())):
+            socket.deliver(thread_id, seq, frame)
+
+    async def _fill_later(self, thread_id: int) -> None:
+        try:
+            await asyncio.sleep(REORDER_WAIT_SECONDS)
+            if self.early.get(thread_id):
+                await self.fill(thread_id)
+        finally:
+            self.filling.discard(thread_id)
+
+    async def fill(self, thread_id: int, upto: int | None = None) -> None:
+        """Read what this worker missed of a thread from the database and forward it in order."""
+        expected = self.expected.get(thread_id)
+        if expected is None:
+            return
+        frames = await database_sync_to_async(_event_frames)(thread_id, expected - 1, upto)
+        for seq, frame in frames:
+            if seq == self.expected.get(thread_id):
+                self._forward(thread_id, seq, frame)
+                self.expected[thread_id] = seq + 1
+        self._flush_early(thread_id)
+
+    # --- housekeeping ------------------------------------------------------------------------------
+
+    async def _housekeeping(self) -> None:
+        ticks = 0
+        while True:
+            await asyncio.sleep(HEADS_CHECK_SECONDS)
+            ticks += 1
+            try:
+                if self.degraded:
+                    await self._recover()
+                await self._check_heads()
+                if ticks % max(1, int(presence.REFRESH_SECONDS // HEADS_CHECK_SECONDS)) == 0:
+                    online = [uid for uid, sockets in self.users.items() if sockets]
+                    await database_sync_to_async(presence.users_mark_online)(online)
+                if ticks % max(1, int(SWEEP_SECONDS // HEADS_CHECK_SECONDS)) == 0:
+                    await self._sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - try again next round
+                logger.warning("realtime: housekeeping failed", exc_info=True)
+
+    async def _recover(self) -> None:
+        """The channel layer is back (maybe empty after a restart): join every group again."""
+        async with self._group_lock:
+            for group in list(self._groups):
+                await self.layer.group_add(group, self.channel)
+        self.degraded = False
+        logger.info("realtime: channel layer is back; catching up from the database")
+
+    async def _check_heads(self) -> None:
+        followed = [tid for tid, sockets in self.threads.items() if sockets]
+        if not followed:
+            return
+        heads = await database_sync_to_async(_thread_heads)(followed)
+        for thread_id, head in heads.items():
+            if head >= self.expected.get(thread_id, head + 1) and thread_id not in self.filling:
+                await self.fill(thread_id, upto=head)
+
+    async def _sweep(self) -> None:
+        """Leave the groups of threads and users nobody on this worker follows any more."""
+        idle = [tid for tid, sockets in self.threads.items() if not sockets]
+        idle_users = [uid for uid, sockets in self.users.items() if not sockets]
+        async with self._group_lock:
+            for thread_id in idle:
+                if not self.threads.get(thread_id):
+                    self.threads.pop(thread_id, None)
+                    self.expected.pop(thread_id, None)
+                    self.early.pop(thread_id, None)
+                    self._groups.discard(thread_group(thread_id))
+                    await self.layer.group_discard(thread_group(thread_id), self.channel)
+            for user_id in idle_users:
+                if not self.users.get(user_id):
+                    self.users.pop(user_id, None)
+                    self._groups.discard(user_group(user_id))
+                    await self.layer.group_discard(user_group(user_id), self.channel)
+
+
+def _thread_heads(thread_ids):
+    from wijkverband.threads.selectors import thread_heads
+
+    return thread_heads(thread_ids=thread_ids)
+
+
+def _event_frames(thread_id, after, upto):
+    from wijkverband.threads.selectors import thread_event_frames
+
+    return thread_event_frames(thread_id=thread_id, after=after, upto=upto)
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    """The hub of this worker (one per event loop)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub()
+    return hub
