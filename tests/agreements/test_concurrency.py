@@ -1,0 +1,84 @@
+"""Two people saving or endorsing at the same moment, in separate threads and database connections."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from tests.agreements.conftest import version_data
+from tests.personas import build_world
+from wijkverband.agreements import services
+from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
+from wijkverband.core.errors import ActionRefused
+
+
+def _race(*calls):
+    """Run the calls at the same moment; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the result is what we assert on
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_of_two_simultaneous_saves_on_the_same_version_exactly_one_wins():
+    world = build_world()
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    results = _race(
+        lambda: services.agreement_edit(
+            actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Carla")
+        ),
+        lambda: services.agreement_edit(
+            actor=world.maarten, agreement=agreement, base_version=1, data=version_data(world, body="Maarten")
+        ),
+    )
+    refused = [r for r in results if isinstance(r, ActionRefused)]
+    saved = [r for r in results if isinstance(r, AgreementVersion)]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert refused[0].code == "conflict"
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.version_count == 2
+    assert agreement.current_version.body == saved[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_endorsement_racing_an_edit_never_counts_for_the_new_version():
+    world = build_world()
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    services.agreement_propose(actor=world.carla, agreement=agreement)
+    results = _race(
+        lambda: services.agreement_edit(
+            actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Anders")
+        ),
+        lambda: services.endorsement_record(
+            actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed"
+        ),
+    )
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ActionRefused)], results
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.version_count == 2
+    # Either the endorsement came first (for version 1, which is then outdated) or it was refused.
+    assert not Endorsement.objects.filter(version=agreement.current_version).exists()
+    if isinstance(results[1], Endorsement):  # it came first: version 1 was adopted, version 2 awaits
+        assert agreement.status == Status.ADOPTED and agreement.adopted_version.number == 1
+        assert agreement.has_pending_version
+    else:
+        assert results[1].code == "outdated"
+        assert agreement.status == Status.PROPOSED
