@@ -309,3 +309,10 @@ def test_descriptions_are_rendered_as_sanitised_markdown(world, client_for):
     page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{b.pk}/"))
     assert "<strong>Vaak</strong>" in page
     assert "<script>alert" not in page and "javascript:" not in page
+
+
+def test_representatives_never_read_why_an_item_was_internal(world, client_for):
+    b = report(world, title="Tijdelijk intern", internal=True, internal_reason="Loopt een aanbesteding")
+    services.bottleneck_set_internal(actor=world.carla, bottleneck=b, version=b.version, internal=False, reason="")
+    assert "Loopt een aanbesteding" not in text(client_for("rosa").get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert "Loopt een aanbesteding" in text(client_for("maarten").get(f"/t/oost/bottlenecks/{b.pk}/"))

@@ -110,8 +110,18 @@ def team_professionals(*, team: Team) -> list[Membership]:
 # --- one item -------------------------------------------------------------------------------------
 
 
-def bottleneck_timeline(*, bottleneck: Bottleneck) -> list[BottleneckEvent]:
-    return list(BottleneckEvent.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).order_by("at", "pk"))
+#: Events whose note is the reason an item was (or was) internal.
+INTERNAL_NOTE_KINDS = {EventKind.REPORTED, EventKind.MARKED_INTERNAL, EventKind.MARKED_PUBLIC}
+
+
+def bottleneck_timeline(*, bottleneck: Bottleneck, rights: LogRights) -> list[BottleneckEvent]:
+    events = list(BottleneckEvent.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).order_by("at", "pk"))
+    if not rights.can_see_internal:
+        # An item made visible again must not show representatives why it was internal.
+        for event in events:
+            if event.kind in INTERNAL_NOTE_KINDS:
+                event.note = ""
+    return events
 
 
 def bottleneck_signals(*, bottleneck: Bottleneck) -> list[Signal]:

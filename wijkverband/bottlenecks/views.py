@@ -268,7 +268,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "action_forms": action_forms,
             "failed_action": action,
             "action_error": error,
-            "timeline": selectors.bottleneck_timeline(bottleneck=b),
+            "timeline": selectors.bottleneck_timeline(bottleneck=b, rights=rights),
             "signals": selectors.bottleneck_signals(bottleneck=b),
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
             "agreement_links": selectors.bottleneck_agreements(bottleneck=b),
