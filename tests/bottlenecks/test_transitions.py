@@ -410,3 +410,18 @@ def test_representatives_never_edit(world):
         lambda: services.bottleneck_ask_owner(actor=world.rosa, bottleneck=b, version=b.version, candidate=world.rosa),
     ):
         refused(action, b, code="forbidden")
+
+
+def test_escalation_lets_the_overseers_post_in_the_bottleneck_thread_until_it_is_handed_back(world):
+    from wijkverband.tenancy.policy import team_rights
+    from wijkverband.threads.models import SubjectKind, Thread
+    from wijkverband.threads.policy import thread_rights
+
+    b = report(world)
+    b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+    assert thread.escalated
+    assert thread_rights(world.olga, thread, team_rights(world.olga, world.team_a)).can_post
+    b = services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Eerst lokaal")
+    thread.refresh_from_db()
+    assert not thread.escalated

@@ -438,6 +438,8 @@ def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: 
     b.taken_up_regionally = False
     _save(b, "status", "resolution_summary", "resolved_at", "taken_up_regionally")
     _event(b, actor, EventKind.RESOLVED, from_status=before, note=summary)
+    if before == Status.ESCALATED:
+        _thread_escalation(b, False)
     return b
 
 
@@ -457,6 +459,8 @@ def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str
     b.taken_up_regionally = False
     _save(b, "status", "close_reason", "closed_at", "taken_up_regionally")
     _event(b, actor, EventKind.CLOSED, from_status=before, note=reason)
+    if before == Status.ESCALATED:
+        _thread_escalation(b, False)
     return b
 
 
@@ -499,7 +503,24 @@ def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: 
     b.taken_up_regionally = False
     _save(b, "status", "status_before_escalation", "escalated_at", "escalation_reason", "taken_up_regionally")
     _event(b, actor, EventKind.ESCALATED, from_status=before, note=reason)
+    _thread_escalation(b, True)
     return b
+
+
+def _thread_escalation(b: Bottleneck, escalated: bool) -> None:
+    """The bottleneck's discussion thread (threads app) lets the region's overseers post while
+    the bottleneck is escalated. Escalating opens the thread if there is none yet."""
+    from wijkverband.threads import services as thread_services
+    from wijkverband.threads.models import SubjectKind, Thread
+
+    if escalated:
+        thread = thread_services.thread_for_subject(
+            team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=b.title[:200]
+        )
+    else:
+        thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
+    if thread is not None and thread.escalated != escalated:
+        thread_services.thread_set_escalated(actor=None, thread=thread, escalated=escalated)
 
 
 # --- the region answers --------------------------------------------------------------------------
@@ -547,6 +568,7 @@ def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, 
     b.taken_up_regionally = False
     _save(b, "status", "taken_up_regionally")
     _event(b, actor, EventKind.REGION_HANDED_BACK, from_status=before, note=advice)
+    _thread_escalation(b, False)
     return b
 
 
@@ -639,6 +661,8 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
     if organisations:
         Bottleneck.objects.filter(pk=root.pk).update(signal_count=F("signal_count") + len(organisations))
     _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
+    if before == Status.ESCALATED:
+        _thread_escalation(b, False)
     _event(root, actor, EventKind.LINKED, data={"duplicate": b.pk, "title": b.title})
     return b
 
