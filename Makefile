@@ -66,3 +66,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/static/vendor test-db.sqlite3
+
+# Realtime benchmark against a bare websockets server and a stock Channels app (needs PostgreSQL
+# and Redis; BENCH_DATABASE_URL / BENCH_REDIS_URL / BENCH_CLIENTS ...): see bench/realtime/README.md.
+.PHONY: bench-realtime
+bench-realtime: setup
+	$(BIN)/python bench/realtime/run.py

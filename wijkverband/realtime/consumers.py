@@ -30,6 +30,8 @@ QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
 MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 TYPING_INTERVAL_SECONDS = 3.0
 CLOSE_GRACE_SECONDS = 1.0
+# Rights used for posts are re-read from the database at least this often (and on every subscribe).
+RIGHTS_TTL_SECONDS = 5.0
 
 dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -63,6 +65,7 @@ class LiveSocket:
         self.refilled = time.monotonic()
         self.hub = None
         self.writer: asyncio.Task | None = None
+        self.rights_read_at = 0.0
         self.site_url = _site_url(scope)
 
     # --- outgoing ----------------------------------------------------------------------------------
@@ -213,6 +216,7 @@ class LiveSocket:
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
+        self.rights_read_at = time.monotonic()
         old = self.subs.pop(thread_id, None)
         if old is not None:
             self.hub.leave_thread(thread_id, self)
@@ -261,8 +265,15 @@ class LiveSocket:
         if not isinstance(client_id, str) or not isinstance(body, str) or not isinstance(asks_ack, bool):
             self.error("invalid", "post needs client_id (a UUID) and body (text).", ref=client_id)
             return
+        now = time.monotonic()
+        fresh = now - self.rights_read_at > RIGHTS_TTL_SECONDS
+        if fresh:
+            self.rights_read_at = now
         try:
-            result = await database_sync_to_async(_post)(self.user, thread_id, body, client_id, asks_ack, self.site_url)
+            # Not thread-sensitive: posts do not queue behind other sockets' database work.
+            result = await database_sync_to_async(_post, thread_sensitive=False)(
+                self.user, thread_id, body, client_id, asks_ack, self.site_url, fresh
+            )
         except Http404:
             self.error("not_found", "No such thread.", ref=client_id)
         except PermissionDenied:
@@ -354,11 +365,11 @@ def _replay(thread_id: int, after: int):
     return thread_event_frames(thread_id=thread_id, after=after, upto=head), head
 
 
-def _post(user, thread_id, body, client_id, asks_ack, site_url):
+def _post(user, thread_id, body, client_id, asks_ack, site_url, fresh):
     from wijkverband.threads import services
     from wijkverband.threads.access import access_thread_by_id
 
-    thread, rights = access_thread_by_id(user, thread_id)
+    thread, rights = access_thread_by_id(user, thread_id, fresh=fresh)
     if not rights.can_post:
         raise PermissionDenied
     return services.message_post(

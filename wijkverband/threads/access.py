@@ -33,13 +33,18 @@ def access_thread(user, team: Team, rights: TeamRights, thread_id) -> tuple[Thre
     return thread, trights
 
 
-def access_thread_by_id(user, thread_id) -> tuple[Thread, ThreadRights]:
-    """For the WebSocket consumer, which gets a bare thread id: rights are read afresh each time."""
+def access_thread_by_id(user, thread_id, *, fresh: bool = True) -> tuple[Thread, ThreadRights]:
+    """For the WebSocket consumer, which gets a bare thread id.
+
+    With fresh=True the rights are read from the database; otherwise the answers cached on this
+    user object may be reused (the consumer refreshes them every few seconds).
+    """
     pk = _as_id(thread_id)
     thread = Thread.objects.select_related("team__region").filter(pk=pk).first() if pk else None
     if thread is None:
         raise Http404
-    policy_forget(user)
+    if fresh:
+        policy_forget(user)
     trights = thread_rights(user, thread, team_rights(user, thread.team))
     if not trights.can_read:
         raise Http404

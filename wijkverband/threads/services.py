@@ -245,12 +245,8 @@ def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
 def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = False, site_url: str = "") -> PostResult:
     """Post a message. Posting the same client_id again returns the same result and creates nothing."""
     client_uuid = _parse_client_id(client_id)
-    existing = _existing_post(actor, client_uuid, thread)
-    if existing is not None:
-        return PostResult(existing, created=False)
     _require_post(actor, thread)
     body = _clean_body(body)
-    _post_rate_limit(actor)
     try:
         return _message_post_locked(
             actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack), site_url=site_url
@@ -266,9 +262,11 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
 @transaction.atomic
 def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) -> PostResult:
     locked = _lock(thread)
+    # Under the thread lock: a repeat (retry, reconnect, double click) finds the first one.
     existing = _existing_post(actor, client_id, thread)
     if existing is not None:
         return PostResult(existing, created=False)
+    _post_rate_limit(actor)  # only new messages count; a refusal rolls back the lock, nothing changed
     now = timezone.now()
     message = Message.objects.create(
         team_id=locked.team_id,
@@ -402,6 +400,10 @@ def read_marker_set(*, actor, thread: Thread, seq) -> int:
 
 
 def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) -> None:
+    owner = thread.created_by_id
+    needs_owner_check = bool(owner) and owner != actor.pk
+    if "@" not in message.body and not message.asks_ack and not needs_owner_check:
+        return  # nobody to notify: spare the queries on the hot path
     memberships = list(
         Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
     )
@@ -419,9 +421,8 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
         for user_id in professionals - mentioned:
             rows.append(Notification(user_id=user_id, kind=Notification.Kind.ACK_REQUEST))
             kinds[user_id] = Notification.Kind.ACK_REQUEST
-    owner = thread.created_by_id
     if (
-        owner
+        needs_owner_check
         and owner in readers
         and owner not in kinds
         and not Notification.objects.filter(

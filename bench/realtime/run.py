@@ -1,0 +1,426 @@
+"""Realtime benchmark: N authenticated clients on one thread, a sender posting at a fixed rate.
+
+Runs, in one go, the same workload against
+  1. a bare `websockets` broadcast server (the floor),
+  2. a stock Channels group-broadcast app (two uvicorn workers, Redis),
+  3. Wijkverband (two uvicorn workers, PostgreSQL + Redis, every message persisted, sequenced
+     and permission-checked),
+and prints delivered/offered, lost, duplicated, out-of-order, p50/p95/p99 latency, server CPU
+per delivery and the ratios to the floor. Then a stalled client, and memory per idle socket.
+
+    make bench-realtime            # defaults: 1000 and 3000 clients, 20 posts/s, 20 s
+    BENCH_CLIENTS=500 BENCH_SECONDS=10 make bench-realtime
+"""
+
+import asyncio
+import gc
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.realtime.loadclient import Stats, connect  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wijkverband_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1000,3000").split(",")]
+RATE = float(os.environ.get("BENCH_RATE", "20"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+IDLE_SOCKETS = int(os.environ.get("BENCH_IDLE_SOCKETS", "5000"))
+TARGETS = os.environ.get("BENCH_TARGETS", "bare,stock,app").split(",")
+USERS = 50
+PORTS = {"bare": 8701, "stock": 8702, "app": 8703}
+
+APP_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "CHANNEL_PREFIX": "bench-app",
+    "CACHE_PREFIX": "bench-app",
+    "SECRET_KEY": "bench-" + uuid.uuid4().hex + uuid.uuid4().hex,
+    "DEBUG": "false",
+    "LOG_LEVEL": "WARNING",
+    # Keep database connections between calls (each socket frame would otherwise open one).
+    "CONN_MAX_AGE": "60",
+    # The sender posts far faster than a person may: lift the per-person limits for the bench.
+    "THREADS_POSTS_PER_MINUTE": "1000000",
+    "REALTIME_FRAMES_PER_SECOND": "10000",
+    "REALTIME_FRAME_BURST": "10000",
+    "REALTIME_QUEUE_LIMIT": os.environ.get("BENCH_QUEUE_LIMIT", "200"),
+}
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+# --- processes and their CPU / memory ---------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    for child in _children(pid):
+        pids += _tree(child)
+    return pids
+
+
+def cpu_seconds(pids) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def rss_bytes(pids) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+class Server:
+    def __init__(self, name: str, args: list[str], env: dict):
+        self.name = name
+        self.process = subprocess.Popen(  # noqa: S603 - our own commands
+            args, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    def pids(self) -> list[int]:
+        return _tree(self.process.pid)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start(name: str) -> Server:
+    port = PORTS[name]
+    if name == "bare":
+        server = Server(name, [PYTHON, "bench/realtime/bare_server.py", "--port", str(port)], {})
+    elif name == "stock":
+        server = Server(
+            name,
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "bench.realtime.stock_app:application",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--ws-max-queue",
+                "100000",
+            ],
+            {"REDIS_URL": REDIS_URL},
+        )
+    else:
+        server = Server(
+            name,
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--lifespan",
+                "off",
+            ],
+            APP_ENV,
+        )
+    return server
+
+
+async def wait_ready(port: int, cookie: str = "") -> None:
+    for _ in range(150):
+        try:
+            client = await connect(port, cookie=cookie)
+            client.transport.close()
+            return
+        except (TimeoutError, OSError, ConnectionError):
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+# --- the data of the app run ---------------------------------------------------------------------
+
+
+def prepare_app() -> dict:
+    """Migrate the bench database, make a team, a thread and signed-in sessions."""
+    env = {**os.environ, **APP_ENV}
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    os.environ.update(APP_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
+    from wijkverband.threads import services as threads
+
+    User = get_user_model()
+    region = Region.objects.filter(slug="bench").first() or tenancy.region_create(name="Bench", slug="bench")
+    team = Team.objects.filter(slug="bench").first() or tenancy.team_create(
+        actor=None, region=region, name="Bench", slug="bench", municipality="Bench"
+    )
+    organisation = tenancy.organisation_add(actor=None, team=team, name="Bench GP", kind=OrganisationKind.GP)
+    users = []
+    for i in range(USERS + 1):
+        email = f"bench{i}@example.nl"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, name=f"Bench {i}")
+        if not Membership.objects.filter(team=team, user=user).exists():
+            tenancy.membership_create(
+                actor=None, team=team, user=user, role="coordinator" if i == 0 else "member", organisation=organisation
+            )
+        users.append(user)
+    cookies = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.set_expiry(3600)
+        session.save()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    thread = threads.thread_create(actor=users[0], team=team, title=f"Bench {time.strftime('%H:%M:%S')}")
+    return {"thread": thread.pk, "sender": cookies[0], "readers": cookies[1:]}
+
+
+def new_thread(data: dict) -> int:
+    from wijkverband.threads import services as threads
+    from wijkverband.threads.models import Thread
+
+    old = Thread.objects.get(pk=data["thread"])
+    return threads.thread_create(actor=old.created_by, team=old.team, title=f"Bench {uuid.uuid4().hex[:6]}").pk
+
+
+# --- one measured run ------------------------------------------------------------------------------
+
+
+async def open_readers(name, count, stats, data, thread_id):
+    port = PORTS[name]
+    clients = []
+    batch = 100
+    for start_at in range(0, count, batch):
+        group = []
+        for i in range(start_at, min(count, start_at + batch)):
+            cookie = data["readers"][i % len(data["readers"])] if name == "app" else ""
+            group.append(connect(port, cookie=cookie, stats=stats))
+        opened = await asyncio.gather(*group)
+        if name == "app":
+            waits = []
+            for client in opened:
+                subscribed = asyncio.get_running_loop().create_future()
+                client.on_text = lambda text, f=subscribed: (
+                    f.set_result(True) if not f.done() and b'"subscribed"' in text else None
+                )
+                client.send_text(json.dumps({"type": "subscribe", "thread": thread_id, "after": None}))
+                waits.append(subscribed)
+            await asyncio.wait_for(asyncio.gather(*waits), 120)
+            for client in opened:
+                client.on_text = None
+        clients += opened
+    return clients
+
+
+async def measure(name: str, count: int, data: dict | None, *, stalled: bool = False) -> dict:
+    # With a stalled client the posts are padded, so its buffers fill within the run.
+    pad = "x" * 6000 if stalled else ""
+    total = int(RATE * SECONDS)
+    stats = Stats(total)
+    server = start(name)
+    port = PORTS[name]
+    try:
+        await wait_ready(port, data["sender"] if name == "app" else "")
+        await asyncio.sleep(1.0)
+        thread_id = await asyncio.to_thread(new_thread, data) if name == "app" else 0
+        readers = await open_readers(name, count, stats, data, thread_id)
+        stuck = None
+        if stalled:
+            stuck = await connect(port, cookie=data["readers"][0], rcvbuf=4096)
+            stuck.send_text(json.dumps({"type": "subscribe", "thread": thread_id, "after": None}))
+            await asyncio.sleep(0.5)
+            stuck.transport.pause_reading()
+        sender = await connect(port, cookie=data["sender"] if name == "app" else "")
+        if name == "app":
+            # Warm up the post path (database connections, imports) with messages that are not counted.
+            for _ in range(5):
+                sender.send_text(
+                    json.dumps({"type": "post", "thread": thread_id, "client_id": str(uuid.uuid4()), "body": "warm-up"})
+                )
+                await asyncio.sleep(0.1)
+        else:
+            sender.send_text("warm-up")
+        await asyncio.sleep(1.0)
+        gc.collect()
+        gc.disable()
+        pids = server.pids()
+        cpu_before = cpu_seconds(pids)
+        began = time.perf_counter()
+        for n in range(1, total + 1):
+            due = began + (n - 1) / RATE
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            body = f"@@{n:08d}{pad}"
+            stats.sent_at[n] = time.perf_counter()
+            if name == "app":
+                sender.send_text(
+                    json.dumps({"type": "post", "thread": thread_id, "client_id": str(uuid.uuid4()), "body": body})
+                )
+            else:
+                sender.send_text(body)
+        offered = total * count
+        deadline = time.perf_counter() + 10
+        while stats.delivered < offered and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+        cpu_after = cpu_seconds(pids)
+        gc.enable()
+        result = summarise(name, count, stats, offered, cpu_after - cpu_before)
+        if stuck is not None:
+            stuck.transport.resume_reading()
+            try:
+                code = await asyncio.wait_for(asyncio.shield(stuck.closed), 15)
+            except TimeoutError:
+                code = None
+            result["stalled_close_code"] = code
+        for client in readers + [sender]:
+            client.transport.close()
+        await asyncio.sleep(0.5)
+        return result
+    finally:
+        server.stop()
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p / 100))]
+
+
+def summarise(name, count, stats, offered, cpu) -> dict:
+    lat = stats.latencies
+    return {
+        "target": name,
+        "clients": count,
+        "offered": offered,
+        "delivered": stats.delivered,
+        "lost": offered - stats.delivered,
+        "duplicated": stats.duplicates,
+        "out_of_order": stats.out_of_order,
+        "p50_ms": percentile(lat, 50) * 1000,
+        "p95_ms": percentile(lat, 95) * 1000,
+        "p99_ms": percentile(lat, 99) * 1000,
+        "cpu_us_per_delivery": cpu / max(1, stats.delivered) * 1e6,
+    }
+
+
+def show(result):
+    log(
+        f"  {result['target']:<6} {result['clients']:>5} clients: delivered {result['delivered']}/{result['offered']}"
+        f"  lost {result['lost']}  dup {result['duplicated']}  ooo {result['out_of_order']}"
+        f"  p50 {result['p50_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms"
+        f"  CPU {result['cpu_us_per_delivery']:.1f} µs/delivery"
+        + (f"  stalled client closed with {result['stalled_close_code']}" if "stalled_close_code" in result else "")
+    )
+
+
+async def idle_memory(data: dict) -> None:
+    server = start("app")
+    port = PORTS["app"]
+    try:
+        await wait_ready(port, data["sender"])
+        await asyncio.sleep(2.0)
+        thread_id = await asyncio.to_thread(new_thread, data)
+        before = rss_bytes(server.pids())
+        readers = await open_readers("app", IDLE_SOCKETS, None, data, thread_id)
+        await asyncio.sleep(2.0)
+        after = rss_bytes(server.pids())
+        log(
+            f"  memory: {IDLE_SOCKETS} idle subscribed sockets on 2 workers: "
+            f"{(after - before) / IDLE_SOCKETS / 1024:.1f} KiB per socket "
+            f"(RSS {before / 2**20:.0f} → {after / 2**20:.0f} MiB)"
+        )
+        for client in readers:
+            client.transport.close()
+    finally:
+        server.stop()
+
+
+async def main() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    log(f"Realtime benchmark: {RATE:g} posts/s for {SECONDS:g} s, clients {CLIENT_COUNTS}, {os.cpu_count()} CPUs")
+    data = await asyncio.to_thread(prepare_app) if "app" in TARGETS else None
+    results = []
+    for count in CLIENT_COUNTS:
+        log(f"\n{count} clients")
+        row = {}
+        for name in TARGETS:
+            result = await measure(name, count, data)
+            show(result)
+            row[name] = result
+            results.append(result)
+        if "bare" in row:
+            floor = row["bare"]
+            for name in [n for n in row if n != "bare"]:
+                r = row[name]
+                log(
+                    f"  {name} / bare: p99 {r['p99_ms'] / floor['p99_ms']:.2f}×, "
+                    f"CPU per delivery {r['cpu_us_per_delivery'] / floor['cpu_us_per_delivery']:.2f}×"
+                )
+    if "app" in TARGETS:
+        log("\nOne deliberately stalled client among the others (app)")
+        show(await measure("app", CLIENT_COUNTS[0], data, stalled=True))
+        log("\nIdle sockets")
+        await idle_memory(data)
+    out = Path(os.environ.get("BENCH_OUT", tempfile.gettempdir() + "/wijkverband-bench-realtime.json"))
+    out.write_text(json.dumps(results, indent=2))
+    log(f"\nRaw numbers: {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
