@@ -78,6 +78,17 @@ def member_invite(request, team_slug):
     )
 
 
+def _act_and_return(request, team, action, *, success: str):
+    """Run a member-management service; report its refusal or the success, back on team home."""
+    try:
+        action()
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, success)
+    return redirect("team_home", team_slug=team.slug)
+
+
 @login_required
 @require_POST
 def member_change_role(request, team_slug, membership_id):
@@ -87,13 +98,14 @@ def member_change_role(request, team_slug, membership_id):
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("team_home", team_slug=team.slug)
-    try:
-        services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
-    return redirect("team_home", team_slug=team.slug)
+    return _act_and_return(
+        request,
+        team,
+        lambda: services.membership_change_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        success=_("The role of %(name)s has been changed.") % {"name": membership.user},
+    )
 
 
 @login_required
@@ -101,13 +113,12 @@ def member_change_role(request, team_slug, membership_id):
 def member_remove(request, team_slug, membership_id):
     team, _rights = access_team_for_member_management(request.user, team_slug)
     membership = access_membership(team, membership_id)
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("%(name)s has been removed from the team.") % {"name": membership.user})
-    return redirect("team_home", team_slug=team.slug)
+    return _act_and_return(
+        request,
+        team,
+        lambda: services.membership_remove(actor=request.user, membership=membership),
+        success=_("%(name)s has been removed from the team.") % {"name": membership.user},
+    )
 
 
 @login_required
@@ -115,13 +126,12 @@ def member_remove(request, team_slug, membership_id):
 def invitation_revoke(request, team_slug, invitation_id):
     team, _rights = access_team_for_member_management(request.user, team_slug)
     invitation = access_invitation(team, invitation_id)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The invitation for %(email)s has been withdrawn.") % {"email": invitation.email})
-    return redirect("team_home", team_slug=team.slug)
+    return _act_and_return(
+        request,
+        team,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        success=_("The invitation for %(email)s has been withdrawn.") % {"email": invitation.email},
+    )
 
 
 @login_required
