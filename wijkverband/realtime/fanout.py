@@ -201,22 +201,28 @@ class Hub:
 
     async def _housekeeping(self) -> None:
         ticks = 0
+        presence_every = max(1, int(presence.REFRESH_SECONDS // HEADS_CHECK_SECONDS))
+        sweep_every = max(1, int(SWEEP_SECONDS // HEADS_CHECK_SECONDS))
         while True:
             await asyncio.sleep(HEADS_CHECK_SECONDS)
             ticks += 1
-            try:
-                if self.degraded:
-                    await self._recover()
-                await self._check_heads()
-                if ticks % max(1, int(presence.REFRESH_SECONDS // HEADS_CHECK_SECONDS)) == 0:
-                    online = [uid for uid, sockets in self.users.items() if sockets]
-                    await database_sync_to_async(presence.users_mark_online)(online)
-                if ticks % max(1, int(SWEEP_SECONDS // HEADS_CHECK_SECONDS)) == 0:
-                    await self._sweep()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - try again next round
-                logger.warning("realtime: housekeeping failed", exc_info=True)
+            # Each step on its own: with Redis down, the database check must still deliver.
+            await self._step(self._check_heads)
+            if self.degraded:
+                await self._step(self._recover)
+            if ticks % presence_every == 0:
+                online = [uid for uid, sockets in self.users.items() if sockets]
+                await self._step(database_sync_to_async(presence.users_mark_online), online)
+            if ticks % sweep_every == 0:
+                await self._step(self._sweep)
+
+    async def _step(self, step, *args) -> None:
+        try:
+            await step(*args)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - try again next round
+            logger.warning("realtime: housekeeping step %s failed", getattr(step, "__name__", step), exc_info=True)
 
     async def _recover(self) -> None:
         """The channel layer is back (maybe empty after a restart): join every group again."""

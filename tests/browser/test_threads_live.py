@@ -1,0 +1,65 @@
+"""Two people in two browsers: a post by one appears live for the other, a mention notifies,
+and a lost connection catches up by itself. axe checks the thread pages."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.threads import services
+from wijkverband.threads.models import Message, Notification
+
+
+class LiveThreadJourney(BrowserTestCase):
+    def _second_browser(self, user):
+        first_page = self.page
+        context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        self.page = context.new_page()
+        self.sign_in(user)
+        second_page, self.page = self.page, first_page
+        return context, second_page
+
+    def test_a_post_appears_live_for_the_other_person_and_a_mention_notifies(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+
+        self.sign_in(world.carla)
+        maarten_context, maarten = self._second_browser(world.maarten)
+        try:
+            maarten.goto(thread_url)
+            expect(maarten.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+
+            page = self.page
+            page.goto(thread_url)
+            expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+            self.assert_accessible("thread")
+            page.get_by_role("textbox", name="Bericht").fill("Wie neemt de overdracht van mevrouw op zich, @maarten?")
+            page.get_by_role("button", name="Versturen").click()
+
+            log = maarten.get_by_role("log", name="Berichten")
+            expect(log.get_by_text("Wie neemt de overdracht")).to_be_visible()
+            expect(maarten.get_by_text("Nieuwe melding van Carla Coördinator.")).to_be_visible()
+            expect(page.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
+            assert Message.objects.filter(thread=thread).count() == 1
+            assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
+
+            # Maarten loses his connection; Carla posts meanwhile; he catches up by himself.
+            maarten_context.set_offline(True)
+            maarten.evaluate("window.wijkverbandThread.socket.close()")
+            page.get_by_role("textbox", name="Bericht").fill("Ik doe het zelf wel.")
+            page.get_by_role("button", name="Versturen").click()
+            expect(page.get_by_role("log", name="Berichten").get_by_text("Ik doe het zelf wel.")).to_be_visible()
+            maarten_context.set_offline(False)
+            expect(log.get_by_text("Ik doe het zelf wel.")).to_be_visible(timeout=20_000)
+            assert maarten.locator("article.wv-message").count() == 2
+
+            maarten.goto(self.url("/notifications/"))
+            expect(maarten.get_by_role("link", name="Utrecht Oost")).to_have_attribute(
+                "href", re.compile(rf"/t/oost/threads/{thread.pk}/")
+            )
+            self.page = maarten
+            self.assert_accessible("notifications")
+        finally:
+            maarten_context.close()
