@@ -76,3 +76,61 @@ class AgreementJourney(BrowserTestCase):
         page.get_by_role("link", name="Verantwoordingspagina (af te drukken)").click()
         expect(page.get_by_role("heading", name="Verantwoordingscheck")).to_be_visible()
         self.assert_accessible("agreement-print")
+
+
+class AgreementVersionsJourney(BrowserTestCase):
+    def test_change_an_adopted_agreement_compare_versions_and_record_a_measurement(self):
+        from datetime import date
+
+        from tests.agreements.conftest import endorse_all, version_data
+        from wijkverband.agreements import services
+
+        world = self.world
+        agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+        for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
+            services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+        services.agreement_propose(actor=world.carla, agreement=agreement)
+        endorse_all(world, agreement)
+        page = self.page
+        self.sign_in(world.maarten)
+        page.goto(self.url(f"/t/oost/agreements/{agreement.pk}/"))
+        page.get_by_role("link", name=re.compile("^(Bewerken|Veranderen)$")).click()
+        expect(page.get_by_text("Deze afspraak is vastgesteld")).to_be_visible()
+        self.assert_accessible("agreement-edit-adopted")
+        page.get_by_label(re.compile(r"^De afspraak")).fill("De apotheek beoordeelt binnen een week.")
+        page.get_by_label(re.compile(r"^Wat er veranderde")).fill("Termijn toegevoegd")
+        page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+        expect(page.get_by_text("Versie 1 is van kracht")).to_be_visible()
+        self.assert_accessible("agreement-pending-version")
+
+        page.get_by_role("link", name="Bekijk wat er veranderde").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Versie 1 vergeleken met versie 2")
+        expect(page.locator("ins").filter(has_text="binnen een week")).to_be_visible()
+        self.assert_accessible("agreement-compare")
+        page.goto(self.url(f"/t/oost/agreements/{agreement.pk}/versions/"))
+        expect(page.get_by_text("van kracht", exact=True)).to_be_visible()
+        self.assert_accessible("agreement-versions")
+        page.goto(self.url(f"/t/oost/agreements/{agreement.pk}/history/"))
+        self.assert_accessible("agreement-history")
+
+        page.goto(self.url(f"/t/oost/agreements/{agreement.pk}/"))
+        page.get_by_role("link", name="Indicator toevoegen").click()
+        page.get_by_label("Naam", exact=True).fill("Medicatiebeoordelingen")
+        page.get_by_label("Dimensie").select_option("quality")
+        page.get_by_label("Eenheid").fill("cliënten")
+        page.get_by_label("Streefwaarde").fill("40")
+        page.get_by_label("Hoe vaak wordt gemeten").select_option("quarterly")
+        self.assert_accessible("indicator-form")
+        page.get_by_role("button", name="Indicator toevoegen").click()
+        page.get_by_role("link", name=re.compile("^Meting vastleggen")).click()
+        page.get_by_label("Waarde").fill("12")
+        page.get_by_label("Datum").fill(date.today().isoformat())
+        page.get_by_role("button", name="Meting vastleggen").click()
+        expect(page.get_by_role("img", name=re.compile("Staafdiagram van Medicatiebeoordelingen"))).to_be_visible()
+        expect(page.get_by_role("table", name=re.compile("Metingen van Medicatiebeoordelingen"))).to_contain_text("12")
+        self.assert_accessible("agreement-with-chart")
+        self.screenshot("agreement-with-chart")
+
+        page.goto(self.url("/t/oost/agreements/?status=adopted"))
+        expect(page.get_by_role("link", name="Medicatiebeoordeling thuis")).to_be_visible()
+        self.assert_accessible("agreement-list-filtered")
