@@ -36,6 +36,23 @@ RIGHTS_TTL_SECONDS = 5.0
 dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+def _server_protocol(send):
+    """uvicorn's WebSocket protocol behind `send` (through Channels' session wrapper), or None.
+
+    With it, an event frame that was framed once by the hub can be written straight to this
+    socket's transport when nothing is queued for it: no writer-task wake-up and no per-socket
+    framing. Anything else (daphne, the test communicator) uses the ASGI send path only.
+    """
+    for _ in range(4):
+        owner = getattr(send, "__self__", None)
+        if owner is None:
+            return None
+        if all(hasattr(owner, name) for name in ("transport", "writable", "conn", "close_sent", "handshake_complete")):
+            return owner
+        send = getattr(owner, "real_send", None)
+    return None
+
+
 class _Subscription:
     __slots__ = ("seq", "buffer", "can_post", "last_typing")
 
@@ -65,6 +82,8 @@ class LiveSocket:
         self.refilled = time.monotonic()
         self.hub = None
         self.writer: asyncio.Task | None = None
+        self.sending = False
+        self.direct = _server_protocol(send)
         self.rights_read_at = 0.0
         self.site_url = _site_url(scope)
 
@@ -84,7 +103,7 @@ class LiveSocket:
         self.queue.append(text)
         self.wakeup.set()
 
-    def deliver(self, thread_id: int, seq: int, frame: str) -> None:
+    def deliver(self, thread_id: int, seq: int, frame: str, framed: bytes | None = None) -> None:
         sub = self.subs.get(thread_id)
         if sub is None:
             return
@@ -92,6 +111,21 @@ class LiveSocket:
             sub.buffer.append((seq, frame))
         elif seq == sub.seq + 1:
             sub.seq = seq
+            direct = self.direct
+            if (
+                framed is not None
+                and direct is not None
+                and not self.queue
+                and not self.sending
+                and self.closing is None
+                and direct.writable.is_set()
+                and direct.handshake_complete
+                and not direct.close_sent
+                and not direct.transport.is_closing()
+            ):
+                # Nothing queued before it and the transport takes data: write the shared frame.
+                direct.transport.write(framed)
+                return
             self.enqueue(frame)
         elif seq > sub.seq + 1:
             # Should not happen (the hub keeps each stream whole); if it does, catch up from the database.
@@ -125,7 +159,11 @@ class LiveSocket:
                 wakeup.clear()
                 await wakeup.wait()
                 continue
-            await send({"type": "websocket.send", "text": queue.popleft()})
+            self.sending = True
+            try:
+                await send({"type": "websocket.send", "text": queue.popleft()})
+            finally:
+                self.sending = False
         await send({"type": "websocket.close", "code": self.closing})
 
     # --- the connection --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from wijkverband.realtime import codes, presence
+from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.publish import thread_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -174,8 +175,12 @@ class Hub:
             self.expected[thread_id] = nxt + 1
 
     def _forward(self, thread_id: int, seq: int, frame: str) -> None:
-        for socket in tuple(self.threads.get(thread_id, ())):
-            socket.deliver(thread_id, seq, frame)
+        sockets = self.threads.get(thread_id)
+        if not sockets:
+            return
+        framed = ws_frame(frame.encode())  # framed once for every socket of this worker
+        for socket in tuple(sockets):
+            socket.deliver(thread_id, seq, frame, framed)
 
     async def _fill_later(self, thread_id: int) -> None:
         try:
