@@ -1,6 +1,7 @@
 """The lifecycle: concept → proposed → adopted → ended, every transition and every refusal."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -207,3 +208,57 @@ def test_the_last_party_of_a_proposed_agreement_cannot_be_removed(world):
     with pytest.raises(ActionRefused, match="at least one party"):
         services.party_remove(actor=world.carla, agreement=agreement, party=party)
     assert agreement.parties.count() == 1
+
+
+def _indicator_kwargs(**overrides):
+    kwargs = {
+        "name": "Wachttijd",
+        "dimension": "accessibility",
+        "unit": "dagen",
+        "baseline": None,
+        "target": Decimal("5"),
+        "frequency": "monthly",
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": " "}, "name"),
+        ({"dimension": "speed"}, "dimension"),
+        ({"unit": ""}, "unit"),
+        ({"frequency": "daily"}, "how often"),
+        ({"target": None}, "target"),
+        ({"target": Decimal("NaN")}, "target"),
+        ({"baseline": Decimal("1e13")}, "baseline"),
+    ],
+)
+def test_an_invalid_indicator_is_refused_and_nothing_is_saved(world, concept, overrides, message):
+    with pytest.raises(ActionRefused, match=message):
+        services.indicator_create(actor=world.carla, agreement=concept, **_indicator_kwargs(**overrides))
+    assert not concept.indicators.exists()
+
+
+def test_an_ended_agreement_takes_no_indicators_or_measurements(world, concept):
+    indicator = services.indicator_create(actor=world.carla, agreement=concept, **_indicator_kwargs())
+    services.agreement_end(actor=world.carla, agreement=concept, reason="Gestopt")
+    with pytest.raises(ActionRefused, match="ended"):
+        services.indicator_create(actor=world.carla, agreement=concept, **_indicator_kwargs(name="Ander"))
+    with pytest.raises(ActionRefused, match="ended"):
+        services.measurement_record(
+            actor=world.maarten, indicator=indicator, value=Decimal("3"), measured_on=timezone.localdate()
+        )
+    assert concept.indicators.count() == 1
+    assert not indicator.measurements.exists()
+
+
+def test_readers_cannot_record_measurements(world, concept):
+    indicator = services.indicator_create(actor=world.carla, agreement=concept, **_indicator_kwargs())
+    for persona in ("rosa", "olga"):
+        with pytest.raises(PermissionDenied):
+            services.measurement_record(
+                actor=getattr(world, persona), indicator=indicator, value=Decimal("3"), measured_on=timezone.localdate()
+            )
+    assert not indicator.measurements.exists()

@@ -6,6 +6,7 @@ from django.http import Http404
 from wijkverband.agreements.models import Agreement, AgreementVersion, Indicator, Party
 from wijkverband.agreements.policy import AgreementRights, agreement_rights
 from wijkverband.tenancy.access import access_team
+from wijkverband.tenancy.models import Team
 
 
 def _id(value) -> int | None:
@@ -13,7 +14,7 @@ def _id(value) -> int | None:
     return int(text) if text.isdigit() and len(text) < 18 else None
 
 
-def access_agreements(user, team_slug: str, *, contribute: bool = False):
+def access_agreements(user, team_slug: str, *, contribute: bool = False) -> tuple[Team, AgreementRights]:
     """The team and the person's agreement rights; 403 for readers when a change is asked."""
     team, rights = access_team(user, team_slug)
     agreement_rights_ = agreement_rights(user, team, rights)
@@ -71,6 +72,3 @@ def access_version(agreement: Agreement, number) -> AgreementVersion | None:
         .filter(agreement=agreement, number=value)
         .first()
     )
-
-
-__all__ = ["AgreementRights", "access_agreement", "access_agreements", "access_indicator", "access_party"]
