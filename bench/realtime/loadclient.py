@@ -11,18 +11,23 @@ import time
 MARK = b"@@"
 
 
-def mask_frame(text: str) -> bytes:
-    payload = text.encode()
+def mask_frame(data, opcode: int = 0x1) -> bytes:
+    payload = data.encode() if isinstance(data, str) else data
     key = os.urandom(4)
     length = len(payload)
+    first = 0x80 | opcode
     if length < 126:
-        header = struct.pack("!BB", 0x81, 0x80 | length)
+        header = struct.pack("!BB", first, 0x80 | length)
     elif length < 65536:
-        header = struct.pack("!BBH", 0x81, 0x80 | 126, length)
+        header = struct.pack("!BBH", first, 0x80 | 126, length)
     else:
-        header = struct.pack("!BBQ", 0x81, 0x80 | 127, length)
-    masked = (int.from_bytes(payload, "big") ^ int.from_bytes((key * (length // 4 + 1))[:length], "big")).to_bytes(
-        length, "big"
+        header = struct.pack("!BBQ", first, 0x80 | 127, length)
+    masked = (
+        (int.from_bytes(payload, "big") ^ int.from_bytes((key * (length // 4 + 1))[:length], "big")).to_bytes(
+            length, "big"
+        )
+        if length
+        else b""
     )
     return header + key + masked
 
@@ -91,6 +96,9 @@ class Client(asyncio.Protocol):
             opcode = b0 & 0x0F
             if opcode == 0x1:
                 self.text(buffer, start, end, now)
+            elif opcode == 0x9:
+                # Answer pings, or the server's keepalive closes the socket (uvicorn: 1011).
+                self.transport.write(mask_frame(bytes(buffer[start:end]), opcode=0xA))
             elif opcode == 0x8:
                 self.close_code = int.from_bytes(buffer[start : start + 2], "big") if length >= 2 else 1005
                 if not self.closed.done():

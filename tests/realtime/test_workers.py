@@ -1,6 +1,7 @@
 """Two real ASGI workers sharing a database and a Redis of their own: a worker stopped mid-stream,
 and Redis stopped, lose and double nothing."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,7 +105,8 @@ class Worker:
 def cluster(world):
     redis = Redis()
     workers = [Worker(redis.port), Worker(redis.port)]
-    yield redis, workers
+    with contextlib.ExitStack() as sockets:
+        yield redis, workers, sockets
     for worker in workers:
         worker.stop()
     redis.stop()
@@ -116,12 +118,14 @@ def _cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def _socket(worker, cookie):
-    return ws_connect(
-        f"ws://127.0.0.1:{worker.port}/ws/",
-        origin=f"http://127.0.0.1:{worker.port}",
-        additional_headers={"Cookie": cookie},
-        open_timeout=10,
+def _socket(sockets, worker, cookie):
+    return sockets.enter_context(
+        ws_connect(
+            f"ws://127.0.0.1:{worker.port}/ws/",
+            origin=f"http://127.0.0.1:{worker.port}",
+            additional_headers={"Cookie": cookie},
+            open_timeout=10,
+        )
     )
 
 
@@ -149,10 +153,10 @@ def _event_seqs(frames):
 
 
 def test_a_stopped_worker_s_clients_catch_up_on_the_other_without_loss_or_doubles(world, cluster):
-    _redis, (first, second) = cluster
+    _redis, (first, second), sockets = cluster
     thread = topic(world)
-    carla = _socket(second, _cookie(world.carla))
-    maarten = _socket(first, _cookie(world.maarten))
+    carla = _socket(sockets, second, _cookie(world.carla))
+    maarten = _socket(sockets, first, _cookie(world.maarten))
     maarten.send(json.dumps({"type": "subscribe", "thread": thread.pk, "after": None}))
     assert _frames(maarten, lambda fs: any(f["type"] == "subscribed" for f in fs))[-1]["type"] == "subscribed"
     for i in range(1, 6):
@@ -163,23 +167,21 @@ def test_a_stopped_worker_s_clients_catch_up_on_the_other_without_loss_or_double
     first.stop()  # mid-stream: its clients lose their socket
     for i in range(6, 11):
         _post(carla, thread.pk, f"bericht {i}")
-    maarten = _socket(second, _cookie(world.maarten))
+    maarten = _socket(sockets, second, _cookie(world.maarten))
     maarten.send(json.dumps({"type": "subscribe", "thread": thread.pk, "after": seen[-1]}))
     frames = _frames(maarten, lambda fs: any(f["type"] == "subscribed" for f in fs))
     _post(carla, thread.pk, "bericht 11")
     frames += _frames(maarten, lambda fs: 11 in _event_seqs(fs))
     seen += _event_seqs(frames)
     assert seen == list(range(1, 12))
-    carla.close()
-    maarten.close()
 
 
 def test_with_redis_stopped_posts_persist_http_works_and_clients_catch_up(world, cluster):
-    redis, (first, second) = cluster
+    redis, (first, second), sockets = cluster
     thread = topic(world)
     carla_cookie = _cookie(world.carla)
-    carla = _socket(second, carla_cookie)
-    maarten = _socket(first, _cookie(world.maarten))
+    carla = _socket(sockets, second, carla_cookie)
+    maarten = _socket(sockets, first, _cookie(world.maarten))
     maarten.send(json.dumps({"type": "subscribe", "thread": thread.pk, "after": None}))
     _frames(maarten, lambda fs: any(f["type"] == "subscribed" for f in fs))
     _post(carla, thread.pk, "voor de storing")
@@ -202,5 +204,3 @@ def test_with_redis_stopped_posts_persist_http_works_and_clients_catch_up(world,
     _post(carla, thread.pk, "na de storing")
     later = _event_seqs(_frames(maarten, lambda fs: 5 in _event_seqs(fs), timeout=15))
     assert later == [5]
-    carla.close()
-    maarten.close()
