@@ -126,7 +126,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", "wijkverband")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                # Test runs get their own prefix, so parallel runs on one Redis never hear each other.
+                "prefix": env_str("CHANNEL_PREFIX", "wijkverband") + (f"-test{os.getpid()}" if TESTING else ""),
+            },
         }
     }
     CACHES = {

@@ -93,6 +93,15 @@ def test_a_message_over_10_kb_is_too_large_and_changes_nothing(world):
     assert post(thread, world.carla, "é" * 5000).message.seq == 1  # 10,000 bytes is allowed
 
 
+def test_a_message_with_a_nul_character_is_refused_and_changes_nothing(world):
+    # Found by the property test on PostgreSQL, which cannot store NUL in text.
+    thread = topic(world)
+    with pytest.raises(ActionRefused) as refused:
+        post(thread, world.carla, "voor\x00na")
+    assert refused.value.code == "invalid"
+    assert not Message.objects.exists()
+
+
 def test_posting_too_fast_is_rate_limited(world, settings):
     thread = topic(world)
     for i in range(services.POSTS_PER_MINUTE):

@@ -83,6 +83,9 @@ def _clean_body(body) -> str:
         raise ActionRefused(
             _("This message is too long: at most %(kb)d kB.") % {"kb": MAX_BODY_BYTES // 1000}, code="too_large"
         )
+    if "\x00" in body:
+        # PostgreSQL cannot store it, and no keyboard types it: refuse rather than fail.
+        raise ActionRefused(_("A message cannot contain a NUL character."), code="invalid")
     body = body.replace("\r\n", "\n").strip()
     if not body:
         raise ActionRefused(_("Write a message first."), code="invalid")
