@@ -1,12 +1,12 @@
 """The socket as the browser reaches it: config.asgi with the session cookie and the Origin check."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
+from tests.realtime.loop import run
 from tests.threads.helpers import topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def test_a_signed_in_browser_on_our_origin_connects_and_subscribes(world):
         assert await communicator.receive_json_from() == {"type": "subscribed", "thread": thread.pk, "seq": 0}
         await communicator.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_another_origin_is_refused(world):
@@ -45,7 +45,7 @@ def test_another_origin_is_refused(world):
         _c, connected, _code = await _connect([(b"origin", b"https://evil.example"), (b"cookie", cookie)])
         assert not connected
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_without_a_session_the_socket_is_refused(world):
@@ -53,4 +53,4 @@ def test_without_a_session_the_socket_is_refused(world):
         _c, connected, code = await _connect([(b"origin", b"http://localhost")])
         assert not connected and code == 4401
 
-    async_to_sync(scenario)()
+    run(scenario)

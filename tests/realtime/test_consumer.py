@@ -5,10 +5,10 @@ import json
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from tests.realtime.helpers import connect, sync
+from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
 from wijkverband.realtime import codes, consumers
 from wijkverband.tenancy import services as tenancy_services
@@ -17,10 +17,6 @@ from wijkverband.threads import services
 from wijkverband.threads.models import Event, Message, ReadMarker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run(scenario):
-    async_to_sync(scenario)()
 
 
 def test_anonymous_sockets_are_refused(world):

@@ -2,11 +2,11 @@
 a client following the protocol ends with exactly the database's view of the thread."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.realtime.helpers import connect, sync
+from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
 from wijkverband.threads import services
 from wijkverband.threads.models import Acknowledgement, Message
@@ -126,7 +126,7 @@ def test_the_client_view_equals_the_database(world, ops, monkeypatch):
         await socket.close()
         await carla.close()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
     rows = list(Message.objects.filter(thread=thread).select_related("author"))
     assert set(view.messages) == {m.pk for m in rows}

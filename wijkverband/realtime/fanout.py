@@ -62,9 +62,14 @@ class Hub:
             ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        self._tasks = []
+        if tasks:
+            # Let the cancellations finish while the loop still runs: a task left to the loop's
+            # shutdown can wait forever on a channel-layer receive.
+            await asyncio.wait(tasks, timeout=2)
+        self.channel = None
 
     # --- membership --------------------------------------------------------------------------------
 
