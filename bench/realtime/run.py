@@ -192,9 +192,23 @@ async def wait_ready(port: int, cookie: str = "") -> None:
 # --- the data of the app run ---------------------------------------------------------------------
 
 
+def _database_create(url: str) -> None:
+    """Create the bench database when it does not exist yet (connecting to the server's own db)."""
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare_app() -> dict:
     """Migrate the bench database, make a team, a thread and signed-in sessions."""
     env = {**os.environ, **APP_ENV}
+    _database_create(DATABASE_URL)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     os.environ.update(APP_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
