@@ -85,6 +85,8 @@ class LiveSocket:
         self.sending = False
         self.direct = _server_protocol(send)
         self.rights_read_at = 0.0
+        # Threads this socket posted to, as read with the rights of rights_read_at (same lifetime).
+        self.post_threads: dict = {}
         self.site_url = _site_url(scope)
 
     # --- outgoing ----------------------------------------------------------------------------------
@@ -307,10 +309,11 @@ class LiveSocket:
         fresh = now - self.rights_read_at > RIGHTS_TTL_SECONDS
         if fresh:
             self.rights_read_at = now
+            self.post_threads.clear()
         try:
             # Not thread-sensitive: posts do not queue behind other sockets' database work.
-            result = await database_sync_to_async(_post, thread_sensitive=False)(
-                self.user, thread_id, body, client_id, asks_ack, self.site_url, fresh
+            result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
+                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, self.site_url, fresh
             )
         except Http404:
             self.error("not_found", "No such thread.", ref=client_id)
@@ -319,6 +322,9 @@ class LiveSocket:
         except ActionRefused as refused:
             self.error(refused.code, str(refused.message), ref=client_id)
         else:
+            if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
+                self.post_threads.clear()
+            self.post_threads[thread_id] = thread
             self.send_json(result)
 
     async def on_read(self, frame, thread_id) -> None:
@@ -403,16 +409,20 @@ def _replay(thread_id: int, after: int):
     return thread_event_frames(thread_id=thread_id, after=after, upto=head), head
 
 
-def _post(user, thread_id, body, client_id, asks_ack, site_url, fresh):
+def _post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh):
+    """Post; `thread` is the one this socket read for its last post (within the rights' lifetime), or None."""
     from wijkverband.threads import services
     from wijkverband.threads.access import access_thread_by_id
 
-    thread, rights = access_thread_by_id(user, thread_id, fresh=fresh)
-    if not rights.can_post:
-        raise PermissionDenied
-    return services.message_post(
+    if thread is None or fresh:
+        thread, rights = access_thread_by_id(user, thread_id, fresh=fresh)
+        if not rights.can_post:
+            raise PermissionDenied
+    # message_post checks the rights again (from the answers cached on this user object).
+    result = services.message_post(
         actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
-    ).ack
+    )
+    return result.ack, thread
 
 
 def _read(user, thread_id, seq):

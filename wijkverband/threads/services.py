@@ -14,9 +14,10 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from wijkverband.core.markdown import render_markdown
 from wijkverband.realtime import presence, publish
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
-from wijkverband.threads.mentions import mentioned_users
+from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
@@ -108,8 +109,7 @@ def _post_rate_limit(actor) -> None:
     window = int(time.time() // 60)
     key = f"threads:posts:{actor.pk}:{window}"
     try:
-        cache.add(key, 0, timeout=120)
-        count = cache.incr(key)
+        count = _window_count(key, timeout=120)
     except Exception:  # noqa: BLE001 - a cache outage must not stop people from posting
         logger.warning("threads: post rate limit unavailable", exc_info=True)
         return
@@ -121,15 +121,54 @@ def _post_rate_limit(actor) -> None:
         )
 
 
+def _window_count(key: str, *, timeout: int) -> int:
+    """Add one to a counter that lives `timeout` seconds; one round trip on Redis (three with add + incr)."""
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incr(full_key)
+        return pipe.execute()[1]
+    cache.add(key, 0, timeout=timeout)
+    return cache.incr(key)
+
+
 def _lock(thread: Thread) -> Thread:
     return Thread.objects.select_for_update().get(pk=thread.pk)
 
 
-def _append_event(*, locked: Thread, kind: str, message: Message, data: dict | None = None) -> Event:
-    """Take the next sequence number of the (locked) thread and log the event; publish on commit."""
-    seq = locked.seq + 1
+def _take_seq(thread: Thread) -> tuple[int, "timezone.datetime"]:
+    """Lock the thread row and take its next sequence number in one statement.
+
+    UPDATE ... RETURNING holds the row lock until the transaction ends, like select_for_update,
+    so concurrent writers of one thread queue here and numbers are gap-free in commit order (a
+    rollback gives the number back).
+    """
     now = timezone.now()
-    Thread.objects.filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Thread._meta.db_table)} SET {quote('seq')} = {quote('seq')} + 1, "  # noqa: S608 - names only
+            f"{quote('last_activity_at')} = %s WHERE {quote('id')} = %s RETURNING {quote('seq')}",
+            [now, thread.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Thread.DoesNotExist
+    return row[0], now
+
+
+def _append_event(
+    *, locked: Thread, kind: str, message: Message, data: dict | None = None, taken: tuple | None = None
+) -> Event:
+    """Take the next sequence number of the (locked) thread and log the event; publish on commit.
+
+    `taken` is a (seq, time) pair already taken with _take_seq."""
+    if taken is None:
+        seq, now = locked.seq + 1, timezone.now()
+        Thread.objects.filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
+    else:
+        seq, now = taken
     locked.seq = seq
     event = Event.objects.create(
         team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
@@ -264,32 +303,33 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
 
 @transaction.atomic
 def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) -> PostResult:
-    locked = _lock(thread)
-    # Under the thread lock: a repeat (retry, reconnect, double click) finds the first one.
-    existing = _existing_post(actor, client_id, thread)
-    if existing is not None:
-        return PostResult(existing, created=False)
-    _post_rate_limit(actor)  # only new messages count; a refusal rolls back the lock, nothing changed
-    now = timezone.now()
+    # The hot path of the live threads (docs/realtime.md, "Cost of a post"): lock and number in
+    # one statement, and no look-up for a repeated client id first. A repeat (retry, reconnect,
+    # double click) hits the unique (author, client_id) constraint instead: the transaction rolls
+    # back, giving the number back, and message_post answers with the first message.
+    seq, now = taken = _take_seq(thread)
+    html = str(render_markdown(body))
     message = Message.objects.create(
-        team_id=locked.team_id,
-        thread=locked,
+        team_id=thread.team_id,
+        thread_id=thread.pk,
         author=actor,
         client_id=client_id,
         body=body,
-        body_html=str(render_markdown(body)),
-        seq=locked.seq + 1,
+        body_html=html,
+        seq=seq,
         asks_ack=asks_ack,
         created_at=now,
     )
     message.author = actor
-    _append_event(locked=locked, kind=Event.Kind.MESSAGE_CREATED, message=message)
+    message.thread = thread
+    _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
+    _append_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, taken=taken)
     audit_record(
         actor=actor,
         action="message.posted",
-        team=locked.team_id,
+        team=thread.team_id,
         target=message,
-        data={"thread": locked.pk, "seq": message.seq},
+        data={"thread": thread.pk, "seq": seq},
     )
     _notify_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
     return PostResult(message, created=True)
@@ -405,8 +445,12 @@ def read_marker_set(*, actor, thread: Thread, seq) -> int:
 def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) -> None:
     owner = thread.created_by_id
     needs_owner_check = bool(owner) and owner != actor.pk
-    if "@" not in message.body and not message.asks_ack and not needs_owner_check:
-        return  # nobody to notify: spare the queries on the hot path
+    if not message.asks_ack and not mention_words(message.body):
+        # The hot path (no mention, no confirmation asked): at most the thread owner's activity
+        # notification, which exists already while they have not looked (one query).
+        if needs_owner_check and not _activity_pending(owner, thread):
+            _notify_owner(actor=actor, thread=thread, message=message, owner=owner)
+        return
     memberships = list(
         Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
     )
@@ -424,18 +468,38 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
         for user_id in professionals - mentioned:
             rows.append(Notification(user_id=user_id, kind=Notification.Kind.ACK_REQUEST))
             kinds[user_id] = Notification.Kind.ACK_REQUEST
-    if (
-        needs_owner_check
-        and owner in readers
-        and owner not in kinds
-        and not Notification.objects.filter(
-            user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True
-        ).exists()
-    ):
+    if needs_owner_check and owner in readers and owner not in kinds and not _activity_pending(owner, thread):
         rows.append(Notification(user_id=owner, kind=Notification.Kind.ACTIVITY))
         kinds[owner] = Notification.Kind.ACTIVITY
+    _notifications_create(actor=actor, thread=thread, message=message, rows=rows, kinds=kinds, site_url=site_url)
+
+
+def _activity_pending(owner: int, thread: Thread) -> bool:
+    """Whether the thread's owner still has an unread 'new activity' notification for it."""
+    return Notification.objects.filter(
+        user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True
+    ).exists()
+
+
+def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> None:
+    """New activity on a thread someone opened: notify them if they still read it."""
+    membership = Membership.objects.for_team(thread.team).filter(user_id=owner, user__is_active=True).first()
+    if membership is None:
+        return
+    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.open_to_representatives:
+        return
+    rows = [Notification(user_id=owner, kind=Notification.Kind.ACTIVITY)]
+    _notifications_create(
+        actor=actor, thread=thread, message=message, rows=rows, kinds={owner: Notification.Kind.ACTIVITY}, site_url=""
+    )
+
+
+def _notifications_create(
+    *, actor, thread: Thread, message: Message, rows: list, kinds: dict[int, str], site_url: str
+) -> None:
     if not rows:
         return
+    mentioned = {user_id for user_id, kind in kinds.items() if kind == Notification.Kind.MENTION}
     for row in rows:
         row.team_id = thread.team_id
         row.thread = thread

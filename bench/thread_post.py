@@ -1,0 +1,141 @@
+"""Benchmark of one message post's own cost: the part of the realtime workload that does not depend
+on how many sockets follow the thread (permission check, thread lock, sequence number, message,
+event, audit row, doorbell).
+
+Calls the same path as the socket's `post` frame (`realtime.consumers._post`) in-process and
+prints, per post, the queries, the process CPU time and the wall time (p50/p95), for a plain
+message and for one that mentions someone.
+
+    DEBUG=true .venv/bin/python bench/thread_post.py [--posts 300]
+
+Without DATABASE_URL it uses a throwaway SQLite file; with DATABASE_URL pointing at PostgreSQL it
+uses that database (created when missing). REDIS_URL, when set, is used for the channel layer and
+the cache, as in production.
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("THREADS_POSTS_PER_MINUTE", "1000000")
+# As recommended for socket workers (README): keep database connections between calls.
+os.environ.setdefault("CONN_MAX_AGE", "60")
+
+SQLITE_FILE = Path(tempfile.gettempdir()) / "wijkverband-bench-thread-post.sqlite3"
+
+
+def ensure_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        SQLITE_FILE.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
+        return
+    if url.startswith("postgres"):
+        from bench.realtime.run import _database_create
+
+        _database_create(url)
+
+
+def prepare():
+    from django.contrib.auth import get_user_model
+
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
+    from wijkverband.threads import services as threads
+
+    User = get_user_model()
+    region = Region.objects.filter(slug="bench-post").first() or tenancy.region_create(
+        name="Bench post", slug="bench-post"
+    )
+    team = Team.objects.filter(slug="bench-post").first() or tenancy.team_create(
+        actor=None, region=region, name="Bench post", slug="bench-post", municipality="Bench"
+    )
+    organisation = tenancy.organisation_add(actor=None, team=team, name="Bench GP", kind=OrganisationKind.GP)
+    users = []
+    for i in range(30):
+        email = f"bench-post{i}@example.nl"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, name=f"Poster {i}")
+        if not Membership.objects.filter(team=team, user=user).exists():
+            tenancy.membership_create(
+                actor=None, team=team, user=user, role="coordinator" if i == 0 else "member", organisation=organisation
+            )
+        users.append(user)
+    thread = threads.thread_create(actor=users[1], team=team, title=f"Bench {uuid.uuid4().hex[:6]}")
+    return users[0], thread
+
+
+def measure(label, sender, thread, posts, body_of):
+    from channels.db import database_sync_to_async
+    from django.db import connection, reset_queries
+
+    from wijkverband.realtime.consumers import _post
+
+    cpu, wall, queries = [], [], []
+
+    known = {}
+
+    def one(n):
+        reset_queries()
+        # As a socket does: rights and thread re-read every 5 s (here every 10th post, a sender
+        # posting twice a second), otherwise the thread read for the previous post.
+        fresh = n % 10 == 0
+        _ack, known["thread"] = _post(
+            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, "http://localhost", fresh
+        )
+        return len(connection.queries)
+
+    async def run():
+        # As in an ASGI worker: the post runs in a worker thread, the doorbell on the event loop.
+        for n in range(posts):
+            c0, w0 = time.process_time(), time.perf_counter()
+            queries.append(await database_sync_to_async(one, thread_sensitive=False)(n))
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - w0)
+
+    asyncio.run(run())
+    cpu, wall = sorted(cpu), sorted(wall)
+
+    def p(values, q):
+        return values[min(len(values) - 1, int(len(values) * q))] * 1000
+
+    print(
+        f"{label:<22} queries {statistics.median(queries):>4.0f}"
+        f"   CPU p50 {p(cpu, 0.5):5.2f} ms  p95 {p(cpu, 0.95):5.2f} ms"
+        f"   wall p50 {p(wall, 0.5):5.2f} ms  p95 {p(wall, 0.95):5.2f} ms"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=300)
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    settings.DEBUG = True  # count queries
+    sender, thread = prepare()
+    from django.contrib.auth import get_user_model
+
+    sender = get_user_model().objects.get(pk=sender.pk)
+    print(f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.posts} posts each")
+    measure("warm-up", sender, thread, 20, lambda n: "warm-up")
+    measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
+    measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
+    measure("mentions @Poster", sender, thread, args.posts, lambda n: f"@Poster 3 kun je kijken? ({n})")
+
+
+if __name__ == "__main__":
+    main()
