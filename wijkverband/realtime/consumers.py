@@ -177,11 +177,13 @@ class LiveSocket:
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
             await self.send({"type": "websocket.close", "code": 4401})
             return
-        await self.send({"type": "websocket.accept"})
         self.hub = get_hub()
+        # Join the user's group before accepting: once the client sees the socket open, a sign-out
+        # or a lost membership anywhere reaches this socket.
+        await self.hub.join_user(self.user_id, self)
+        await self.send({"type": "websocket.accept"})
         writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
         try:
-            await self.hub.join_user(self.user_id, self)
             await database_sync_to_async(presence.users_mark_online)([self.user_id])
             while True:
                 receiving = asyncio.ensure_future(self.receive())

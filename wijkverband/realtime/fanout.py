@@ -78,8 +78,12 @@ class Hub:
             return
         async with self._group_lock:
             if group not in self._groups:
-                await self.layer.group_add(group, self.channel)
-                self._groups.add(group)
+                try:
+                    await self.layer.group_add(group, self.channel)
+                except Exception:  # noqa: BLE001 - Redis down: the socket still works (database catch-up)
+                    logger.warning("realtime: could not join %s; joining again when Redis is back", group)
+                    self.degraded = True
+                self._groups.add(group)  # _recover joins every known group again
 
     async def join_thread(self, thread_id: int, socket) -> None:
         """Join the thread's group (once per worker) before the socket's replay starts."""
