@@ -18,7 +18,7 @@ from django.http import Http404
 
 from config.env import env_int
 from wijkverband.core.errors import ActionRefused
-from wijkverband.realtime import codes, presence, publish
+from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ class LiveSocket:
         try:
             await self.hub.join_user(self.user_id, self)
             await database_sync_to_async(presence.users_mark_online)([self.user_id])
+            lifecycle.session_watch(self)
             while True:
                 receiving = asyncio.ensure_future(self.receive())
                 done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
@@ -195,6 +196,7 @@ class LiveSocket:
                 if message["type"] == "websocket.receive":
                     await self.handle(message.get("text"), message.get("bytes"))
         finally:
+            lifecycle.session_unwatch(self)
             if not writer.done():
                 writer.cancel()
             elif writer.cancelled() and self.closing is not None:
