@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy.models import (
     Invitation,
     Membership,
@@ -9,7 +10,6 @@ from wijkverband.tenancy.models import (
     Team,
     TeamOrganisation,
 )
-from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
 
 
