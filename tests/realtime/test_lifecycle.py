@@ -224,11 +224,11 @@ def test_events_that_arrive_while_the_rights_are_re_read_are_held_then_delivered
     thread = topic(world, open_to_representatives=True)
     real = lifecycle._rights_per_user
 
-    def slow(thread_id, users):
+    def slow(wanted):
         import time
 
         time.sleep(0.6)
-        return real(thread_id, users)
+        return real(wanted)
 
     monkeypatch.setattr(lifecycle, "_rights_per_user", slow)
 
@@ -513,3 +513,62 @@ def test_the_browser_client_reconnects_after_every_close_code_but_signed_out(tmp
 
     answer = json.loads(result.stdout)
     assert answer == {**{str(code): 1 for code in reconnecting}, str(codes.SIGNED_OUT): 0}
+
+
+# --- a lost doorbell ----------------------------------------------------------------------------------
+
+
+@override_settings(SESSION_COOKIE_AGE=1)
+def test_a_lost_doorbell_is_caught_up_at_the_next_session_check(world):
+    """The channel layer delivers at most once: each session check also re-reads the rights."""
+    thread = topic(world, open_to_representatives=True)
+
+    async def scenario():
+        key = await sync(signed_in_session, world.rosa)
+        rosa = await connect(world.rosa, session_key=key)
+        assert (await rosa.subscribe(thread.pk))[-1]["type"] == "subscribed"
+
+        def close_quietly():
+            # Renewed by a request elsewhere, and the thread closed without any doorbell.
+            Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+            Thread.objects.filter(pk=thread.pk).update(open_to_representatives=False)
+
+        await sync(close_quietly)
+        lost = await rosa.until("error", timeout=3)  # at the first expiry (1 s + margin)
+        assert (lost["code"], lost["ref"]) == ("not_found", thread.pk)
+        await rosa.close()
+
+    run(scenario)
+
+
+def test_changing_rights_in_the_admin_reconnects_the_sockets_of_those_people(world, monkeypatch):
+    """Admin edits bypass the services: they close the sockets of the people whose rows changed."""
+    from django.contrib import admin as django_admin
+
+    from wijkverband.realtime import publish
+
+    closed = []
+    monkeypatch.setattr(publish, "user_sockets_close", lambda **kw: closed.append((kw["user_id"], kw["code"])))
+    request = type("R", (), {"user": world.ada})()
+    memberships = django_admin.site._registry[Membership]
+    region_roles = django_admin.site._registry[RegionRole]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        memberships.delete_queryset(request, Membership.objects.filter(user__in=[world.maarten, world.sofie]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        region_roles.delete_model(request, RegionRole.objects.get(user=world.olga))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        region_roles.delete_queryset(request, RegionRole.objects.filter(user=world.rik))
+    users = django_admin.site._registry[type(world.carla)]
+    for changed, user in ((["is_superuser"], world.pieter), (["name"], world.bram)):
+        form = type("F", (), {"changed_data": changed, "instance": user, "save_m2m": lambda self: None})()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            users.save_related(request, form, [], change=True)
+    assert sorted(closed) == sorted(
+        (user.pk, codes.RIGHTS_CHANGED) for user in (world.maarten, world.sofie, world.olga, world.rik, world.pieter)
+    )
+    from wijkverband.tenancy.policy import region_rights, team_rights
+
+    fresh = type(world.olga).objects.get
+    assert not team_rights(fresh(pk=world.maarten.pk), world.team_a).can_view
+    assert not region_rights(fresh(pk=world.olga.pk), world.region).can_view
+    assert not region_rights(fresh(pk=world.rik.pk), world.region).can_view  # bulk delete kept the group before

@@ -74,35 +74,35 @@ MESSAGE_TYPES = frozenset({"wv.revoke"})
 def dispatch(hub, message: dict) -> None:
     """Called by the worker's hub for the message types above."""
     thread_id = message["thread"]
-    held = []
-    for socket in tuple(hub.threads.get(thread_id, ())):
-        sub = socket.subs.get(thread_id)
-        if sub is None:
-            continue
-        # Hold live events from now on: nothing more reaches the socket until its rights are read.
-        mine = sub.buffer is None
-        if mine:
-            sub.buffer = []
-        held.append((socket, sub, mine))
+    held = [h for h in (_hold(socket, thread_id) for socket in tuple(hub.threads.get(thread_id, ()))) if h]
     if held:
-        _spawn(_recheck(thread_id, held))
+        _spawn(_recheck(held))
 
 
-async def _recheck(thread_id: int, held: list) -> None:
-    users = {}
-    for socket, _sub, _mine in held:
-        users.setdefault(socket.user_id, socket.user)
+def _hold(socket, thread_id: int):
+    """Hold the subscription's live events from now on, until its rights have been read again."""
+    sub = socket.subs.get(thread_id)
+    if sub is None:
+        return None
+    mine = sub.buffer is None  # else a replay is running: it delivers what waits when it ends
+    if mine:
+        sub.buffer = []
+    return thread_id, socket, sub, mine
+
+
+async def _recheck(held: list) -> None:
+    wanted = {(thread_id, socket.user_id): socket.user for thread_id, socket, _sub, _mine in held}
     try:
-        rights = await database_sync_to_async(_rights_per_user)(thread_id, list(users.values()))
+        rights = await database_sync_to_async(_rights_per_user)(wanted)
     except Exception:  # noqa: BLE001 - cannot tell: safer to make the sockets reconnect and ask again
-        logger.warning("realtime: could not re-check thread %s; closing its sockets", thread_id, exc_info=True)
-        for socket, _sub, _mine in held:
+        logger.warning("realtime: could not re-check subscriptions; closing those sockets", exc_info=True)
+        for _thread_id, socket, _sub, _mine in held:
             socket.close_soon(codes.RIGHTS_CHANGED)
         return
-    for socket, sub, mine in held:
+    for thread_id, socket, sub, mine in held:
         if socket.subs.get(thread_id) is not sub:
             continue  # unsubscribed or subscribed again (with a fresh check) meanwhile
-        allowed = rights.get(socket.user_id)
+        allowed = rights.get((thread_id, socket.user_id))
         if allowed is None:
             socket.subs.pop(thread_id, None)
             socket.hub.leave_thread(thread_id, socket)
@@ -116,17 +116,21 @@ async def _recheck(thread_id: int, held: list) -> None:
                 socket.deliver(thread_id, seq, text)
 
 
-def _rights_per_user(thread_id: int, users: list) -> dict:
+def _rights_per_user(wanted: dict) -> dict:
+    """{(thread id, user id): user} -> {(thread id, user id): ThreadRights, or None when not readable}."""
     from django.http import Http404
 
+    from wijkverband.tenancy.policy import policy_forget
     from wijkverband.threads.access import access_thread_by_id
 
     answers = {}
-    for user in users:
+    for user in {id(u): u for u in wanted.values()}.values():
+        policy_forget(user)  # once per person: their rights as they are now
+    for (thread_id, user_id), user in wanted.items():
         try:
-            answers[user.pk] = access_thread_by_id(user, thread_id, fresh=True)[1]
+            answers[thread_id, user_id] = access_thread_by_id(user, thread_id, fresh=False)[1]
         except Http404:
-            answers[user.pk] = None
+            answers[thread_id, user_id] = None
     return answers
 
 
@@ -147,7 +151,7 @@ def session_watch(socket) -> None:
     if not socket.session_key:
         return
     socket.session_timer = None
-    _spawn(_session_check(socket))
+    _spawn(_session_check(socket, checked_before=False))
 
 
 def session_unwatch(socket) -> None:
@@ -163,7 +167,7 @@ def _session_due(socket) -> None:
         _spawn(_session_check(socket))
 
 
-async def _session_check(socket) -> None:
+async def _session_check(socket, checked_before: bool = True) -> None:
     try:
         expiry = await database_sync_to_async(session_expiry)(socket.session_key, socket.user_id)
     except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
@@ -177,6 +181,12 @@ async def _session_check(socket) -> None:
         delay = max(0.0, (expiry - timezone.now()).total_seconds()) + EXPIRY_MARGIN_SECONDS
     if socket.session_timer is _STOPPED or socket.closing is not None:
         return
+    if checked_before and socket.subs:
+        # A backstop for a lost doorbell (the channel layer delivers at most once): the rights
+        # behind this socket's subscriptions are read again at least once per session age.
+        held = [h for h in (_hold(socket, thread_id) for thread_id in tuple(socket.subs)) if h]
+        if held:
+            _spawn(_recheck(held))
     socket.session_timer = asyncio.get_running_loop().call_later(delay, _session_due, socket)
 
 
