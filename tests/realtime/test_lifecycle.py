@@ -572,3 +572,20 @@ def test_changing_rights_in_the_admin_reconnects_the_sockets_of_those_people(wor
     assert not team_rights(fresh(pk=world.maarten.pk), world.team_a).can_view
     assert not region_rights(fresh(pk=world.olga.pk), world.region).can_view
     assert not region_rights(fresh(pk=world.rik.pk), world.region).can_view  # bulk delete kept the group before
+
+
+def test_a_session_store_that_cannot_be_read_signs_nobody_out(world, monkeypatch):
+    def broken(session_key, user_id):
+        raise ConnectionError("database away")
+
+    monkeypatch.setattr(lifecycle, "session_expiry", broken)
+
+    async def scenario():
+        maarten = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))
+        assert await maarten.quiet(0.3)
+        (socket,) = fanout.get_hub().users[world.maarten.pk]
+        remaining = socket.session_timer.when() - asyncio.get_running_loop().time()
+        assert lifecycle.RETRY_SECONDS - 1 < remaining <= lifecycle.RETRY_SECONDS
+        await maarten.close()
+
+    run(scenario)

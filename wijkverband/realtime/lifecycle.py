@@ -172,7 +172,7 @@ async def _session_check(socket, checked_before: bool = True) -> None:
         expiry = await database_sync_to_async(session_expiry)(socket.session_key, socket.user_id)
     except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
         logger.warning("realtime: could not read a session; trying again later", exc_info=True)
-        delay = RETRY_SECONDS
+        delay, checked_before = RETRY_SECONDS, False  # (and no rights re-check on a failing database)
     else:
         if expiry is None:
             if socket.session_timer is not _STOPPED:
