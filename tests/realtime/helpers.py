@@ -73,5 +73,24 @@ async def connect(user, *, session_key: str | None = None, app=live_socket) -> S
     return Session(communicator)
 
 
+def signed_in_session(user) -> str:
+    """A real session in the store that signs `user` in, as a browser gets it; returns its key.
+
+    Sockets watch their session (wijkverband/realtime/lifecycle.py): a made-up key is closed as
+    signed out at once.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def sync(fn, *args, **kwargs):
     return database_sync_to_async(fn)(*args, **kwargs)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from channels.layers import get_channel_layer
 
-from tests.realtime.helpers import connect, sync
+from tests.realtime.helpers import connect, signed_in_session, sync
 from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
 from wijkverband.realtime import codes, consumers
@@ -331,9 +331,10 @@ def test_signing_out_closes_the_sockets_of_that_session(world):
     from django.contrib.auth.signals import user_logged_out
 
     async def scenario():
-        this_tab = await connect(world.carla, session_key="abc")
-        other_device = await connect(world.carla, session_key="xyz")
-        request = type("R", (), {"session": type("S", (), {"session_key": "abc"})()})()
+        abc, xyz = await sync(signed_in_session, world.carla), await sync(signed_in_session, world.carla)
+        this_tab = await connect(world.carla, session_key=abc)
+        other_device = await connect(world.carla, session_key=xyz)
+        request = type("R", (), {"session": type("S", (), {"session_key": abc})()})()
         await sync(user_logged_out.send, sender=type(world.carla), request=request, user=world.carla)
         assert (await this_tab.until("__closed__"))["code"] == codes.SIGNED_OUT
         assert await other_device.quiet()

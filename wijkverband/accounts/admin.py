@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts.models import User
+from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
+
+# Changing these in the admin changes what the person may see: their open sockets reconnect.
+RIGHTS_FIELDS = {"is_staff", "is_superuser", "groups"}
 
 
 @admin.register(User)
@@ -18,3 +22,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("date_joined", "last_login")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # (Deactivation and a new password sign the sockets out: wijkverband/realtime/signals.py.)
+        if change and RIGHTS_FIELDS & set(form.changed_data):
+            user_rights_changed_on_commit(form.instance.pk)

@@ -307,7 +307,21 @@ def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, inte
     b.internal_reason = reason if internal else ""
     _save(b, "internal", "internal_reason")
     _event(b, actor, EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC, note=reason)
+    if internal:
+        _thread_close_to_representatives(b)
     return b
+
+
+def _thread_close_to_representatives(b: Bottleneck) -> None:
+    """Representatives do not see internal bottlenecks, so neither their discussion thread (threads
+    app): closing it also ends the subscriptions of representatives following it. Marking the
+    bottleneck visible again does not reopen the thread; a coordinator may."""
+    from wijkverband.threads import services as thread_services
+    from wijkverband.threads.models import SubjectKind, Thread
+
+    thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
+    if thread is not None and thread.open_to_representatives:
+        thread_services.thread_set_open_to_representatives(actor=None, thread=thread, open_to_representatives=False)
 
 
 # --- ownership ------------------------------------------------------------------------------------

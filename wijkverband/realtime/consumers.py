@@ -18,7 +18,7 @@ from django.http import Http404
 
 from config.env import env_int
 from wijkverband.core.errors import ActionRefused
-from wijkverband.realtime import codes, presence, publish
+from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 
 logger = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class LiveSocket:
         writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
         try:
             await database_sync_to_async(presence.users_mark_online)([self.user_id])
+            lifecycle.session_watch(self)
             while True:
                 receiving = asyncio.ensure_future(self.receive())
                 done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
@@ -197,6 +198,7 @@ class LiveSocket:
                 if message["type"] == "websocket.receive":
                     await self.handle(message.get("text"), message.get("bytes"))
         finally:
+            lifecycle.session_unwatch(self)
             if not writer.done():
                 writer.cancel()
             elif writer.cancelled() and self.closing is not None:

@@ -17,7 +17,7 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from wijkverband.realtime import codes, presence
+from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.publish import thread_group, user_group
 
@@ -152,6 +152,8 @@ class Hub:
             for socket in tuple(self.users.get(user_id, ())):
                 if not message.get("session_key") or message["session_key"] == socket.session_key:
                     socket.close_soon(message.get("code", codes.RECONNECT))
+        elif kind in lifecycle.MESSAGE_TYPES:
+            lifecycle.dispatch(self, message)
 
     def _event(self, thread_id: int, seq: int, frame: str) -> None:
         expected = self.expected.get(thread_id)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy.models import (
     Invitation,
     Membership,
@@ -10,6 +11,26 @@ from wijkverband.tenancy.models import (
     TeamOrganisation,
 )
 from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
+
+
+def _close_sockets_of_touched(formsets, model) -> None:
+    """People whose role row was changed or deleted in an inline lose open sockets (they reconnect)."""
+    users = set()
+    for formset in formsets:
+        if formset.model is not model:
+            continue
+        users.update(obj.user_id for obj in formset.deleted_objects)
+        for obj, _fields in formset.changed_objects:
+            users.add(obj.user_id)
+        for form in formset.forms:
+            if "user" in form.changed_data and form.initial.get("user"):
+                users.add(form.initial["user"])
+    user_rights_changed_on_commit(*users)
+
+
+def _close_sockets_of_changed(obj, form, change) -> None:
+    if change:
+        user_rights_changed_on_commit(obj.user_id, form.initial.get("user"))
 
 
 class TeamInline(admin.TabularInline):
@@ -35,6 +56,7 @@ class RegionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         region_permissions_rebuild(form.instance)
+        _close_sockets_of_touched(formsets, RegionRole)
 
 
 class TeamOrganisationInline(admin.TabularInline):
@@ -61,6 +83,7 @@ class TeamAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         team_permissions_rebuild(form.instance)
+        _close_sockets_of_touched(formsets, Membership)
 
 
 @admin.register(Organisation)
@@ -81,17 +104,20 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         team_permissions_rebuild(obj.team)
+        _close_sockets_of_changed(obj, form, change)
 
     def delete_model(self, request, obj):
         team = obj.team
         super().delete_model(request, obj)
         team_permissions_rebuild(team)
+        user_rights_changed_on_commit(obj.user_id)
 
     def delete_queryset(self, request, queryset):
-        teams = {m.team for m in queryset.select_related("team")}
+        rows = list(queryset.select_related("team"))
         super().delete_queryset(request, queryset)
-        for team in teams:
+        for team in {m.team for m in rows}:
             team_permissions_rebuild(team)
+        user_rights_changed_on_commit(*[m.user_id for m in rows])
 
 
 @admin.register(RegionRole)
@@ -104,11 +130,20 @@ class RegionRoleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         region_permissions_rebuild(obj.region)
+        _close_sockets_of_changed(obj, form, change)
 
     def delete_model(self, request, obj):
         region = obj.region
         super().delete_model(request, obj)
         region_permissions_rebuild(region)
+        user_rights_changed_on_commit(obj.user_id)
+
+    def delete_queryset(self, request, queryset):
+        rows = list(queryset.select_related("region"))
+        super().delete_queryset(request, queryset)
+        for region in {r.region for r in rows}:
+            region_permissions_rebuild(region)
+        user_rights_changed_on_commit(*[r.user_id for r in rows])
 
 
 @admin.register(Invitation)

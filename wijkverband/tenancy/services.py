@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
-from wijkverband.realtime.codes import RIGHTS_CHANGED
-from wijkverband.realtime.publish import user_sockets_close
+from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions
 from wijkverband.tenancy.models import (
     Invitation,
@@ -59,11 +58,29 @@ def region_create(*, name: str, slug: str) -> Region:
 
 @transaction.atomic
 def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
+    before = RegionRole.objects.filter(region=region, user=user).values_list("role", flat=True).first()
     region_role, _created = RegionRole.objects.update_or_create(region=region, user=user, defaults={"role": role})
     permissions.region_role_grant(region_role)
     policy_forget(user)
     audit_record(actor=actor, action="region_role.assigned", target=region_role, data={"role": role})
+    if before is not None and before != role:
+        # A new role only adds rights; a changed one may take some away from open sockets.
+        user_rights_changed_on_commit(user.pk)
     return region_role
+
+
+@transaction.atomic
+def region_role_remove(*, actor, region_role: RegionRole) -> None:
+    """Takes effect at once, also for the person's open sockets (closed; they reconnect)."""
+    region_role = RegionRole.objects.select_for_update().select_related("region", "user").get(pk=region_role.pk)
+    region, user = region_role.region, region_role.user
+    if actor is not None and not region_rights(actor, region).can_administer:
+        raise PermissionDenied
+    audit_record(actor=actor, action="region_role.removed", target=region_role, data={"user": user.pk})
+    region_role.delete()
+    permissions.region_role_revoke(region=region, user=user)
+    policy_forget(user)
+    user_rights_changed_on_commit(user.pk)
 
 
 @transaction.atomic
@@ -165,6 +182,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
         target=membership,
         data={"user": membership.user_id, "from": old_role, "to": role},
     )
+    user_rights_changed_on_commit(membership.user_id)
     return membership
 
 
@@ -186,7 +204,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership.delete()
     permissions.team_role_revoke(team=team, user=user)
     policy_forget(user)
-    transaction.on_commit(lambda: user_sockets_close(user_id=user.pk, code=RIGHTS_CHANGED))
+    user_rights_changed_on_commit(user.pk)
 
 
 # --- invitations ---------------------------------------------------------------------------------

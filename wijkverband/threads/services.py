@@ -26,7 +26,7 @@ from config.env import env_int
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
-from wijkverband.realtime import presence, publish
+from wijkverband.realtime import lifecycle, presence, publish
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads.mentions import mention_words, mentioned_users
@@ -250,10 +250,14 @@ def thread_for_subject(
 
 @transaction.atomic
 def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_representatives: bool) -> Thread:
-    rights = _rights(actor, thread)
-    if not (rights.can_moderate or (rights.can_post and thread.created_by_id == actor.pk)):
-        raise PermissionDenied
+    """actor=None: on behalf of another service (a bottleneck marked internal closes its thread)."""
+    if actor is not None:
+        rights = _rights(actor, thread)
+        if not (rights.can_moderate or (rights.can_post and thread.created_by_id == actor.pk)):
+            raise PermissionDenied
     locked = _lock(thread)
+    if locked.open_to_representatives and not open_to_representatives:
+        lifecycle.thread_access_changed_on_commit(locked.pk)  # representatives following it lose it now
     locked.open_to_representatives = bool(open_to_representatives)
     locked.save(update_fields=["open_to_representatives"])
     audit_record(
@@ -272,6 +276,8 @@ def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
     if actor is not None and not team_rights(actor, thread.team).can_contribute:
         raise PermissionDenied
     locked = _lock(thread)
+    if locked.escalated and not escalated:
+        lifecycle.thread_access_changed_on_commit(locked.pk)  # overseers' sockets lose the right to post
     locked.escalated = bool(escalated)
     locked.save(update_fields=["escalated"])
     audit_record(

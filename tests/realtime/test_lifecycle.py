@@ -1,0 +1,591 @@
+"""Sockets follow rights and sessions at once (wijkverband/realtime/lifecycle.py, docs/realtime.md
+"When sockets close"): a changed role, a removed membership or region role, a thread closed to
+representatives, an escalation that ended, a bottleneck marked internal, a deactivated account, a
+new password and an expired session each reach the open sockets without waiting for the rights
+cache or the next post. People of other teams are left alone."""
+
+import asyncio
+import logging
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from django.contrib.sessions.models import Session
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from tests.bottlenecks.helpers import report
+from tests.realtime.helpers import connect, signed_in_session, sync
+from tests.realtime.loop import run
+from tests.threads.helpers import post, topic
+from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.realtime import codes, fanout, lifecycle
+from wijkverband.tenancy import services as tenancy_services
+from wijkverband.tenancy.models import Membership, RegionRole
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.models import SubjectKind, Thread
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _membership(world, user, team=None):
+    return Membership.objects.get(team=team or world.team_a, user=user)
+
+
+async def _bystander(world):
+    """Bram (team B only) follows a thread of his own team: nothing here may touch him."""
+    thread = await sync(topic, world, team=world.team_b, actor=world.bram, title="Zuid")
+    bram = await connect(world.bram)
+    assert (await bram.subscribe(thread.pk))[-1]["type"] == "subscribed"
+    return bram, thread
+
+
+async def _bystander_unaffected(bram, thread, world):
+    await sync(post, thread, world.bram, "nog steeds hier")
+    event = await bram.until("event")
+    assert event["thread"] == thread.pk
+    assert await bram.quiet()
+    await bram.close()
+
+
+# --- a person's rights change: their sockets close with 4003 and come back under the new rights ----
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["role_to_representative", "membership_removed"],
+)
+def test_a_changed_or_removed_membership_closes_that_persons_sockets_and_the_thread_is_gone(world, change):
+    thread = topic(world)  # not open to representatives
+
+    async def scenario():
+        bram, bram_thread = await _bystander(world)
+        tabs = [await connect(world.maarten), await connect(world.maarten)]
+        for tab in tabs:
+            await tab.subscribe(thread.pk)
+        membership = await sync(_membership, world, world.maarten)
+        if change == "role_to_representative":
+            await sync(
+                tenancy_services.membership_change_role,
+                actor=world.carla,
+                membership=membership,
+                role=Membership.Role.CLIENT_REPRESENTATIVE,
+            )
+        else:
+            await sync(tenancy_services.membership_remove, actor=world.carla, membership=membership)
+        for tab in tabs:
+            assert (await tab.until("__closed__"))["code"] == codes.RIGHTS_CHANGED
+        # The client reconnects and subscribes again: the thread answers like one that does not exist.
+        again = await connect(world.maarten)
+        assert (await again.subscribe(thread.pk))[-1] == {
+            "type": "error",
+            "code": "not_found",
+            "detail": "No such thread.",
+            "ref": thread.pk,
+        }
+        await again.close()
+        await _bystander_unaffected(bram, bram_thread, world)
+
+    run(scenario)
+
+
+def test_a_role_change_that_only_adds_rights_also_reconnects_and_keeps_the_stream(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        membership = await sync(_membership, world, world.maarten)
+        await sync(
+            tenancy_services.membership_change_role,
+            actor=world.carla,
+            membership=membership,
+            role=Membership.Role.COORDINATOR,
+        )
+        assert (await maarten.until("__closed__"))["code"] == codes.RIGHTS_CHANGED
+        maarten = await connect(world.maarten)
+        assert (await maarten.subscribe(thread.pk, after=0))[-1]["type"] == "subscribed"
+        await maarten.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("change", ["removed", "overseer_to_representative"])
+def test_a_removed_or_changed_region_role_closes_the_overseers_sockets(world, change):
+    thread = topic(world)
+
+    async def scenario():
+        otto_thread = await sync(topic, world, team=world.team_c, actor=world.chris, title="Vathorst")
+        otto = await connect(world.otto)  # overseer of the other region
+        assert (await otto.subscribe(otto_thread.pk))[-1]["type"] == "subscribed"
+        olga = await connect(world.olga)
+        assert (await olga.subscribe(thread.pk))[-1]["type"] == "subscribed"
+        region_role = await sync(RegionRole.objects.get, region=world.region, user=world.olga)
+        if change == "removed":
+            await sync(tenancy_services.region_role_remove, actor=world.ada, region_role=region_role)
+        else:
+            await sync(
+                tenancy_services.region_role_assign,
+                actor=world.ada,
+                region=world.region,
+                user=world.olga,
+                role=RegionRole.Role.CLIENT_REPRESENTATIVE,
+            )
+        assert (await olga.until("__closed__"))["code"] == codes.RIGHTS_CHANGED
+        olga = await connect(world.olga)
+        assert (await olga.subscribe(thread.pk))[-1]["code"] == "not_found"
+        await olga.close()
+        await sync(post, otto_thread, world.chris, "Eemland gaat door")
+        assert (await otto.until("event"))["thread"] == otto_thread.pk
+        assert await otto.quiet()
+        await otto.close()
+
+    run(scenario)
+
+
+def test_a_new_region_role_closes_nothing(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await sync(
+            tenancy_services.region_role_assign,
+            actor=world.ada,
+            region=world.region,
+            user=world.maarten,
+            role=RegionRole.Role.OVERSEER,
+        )
+        await sync(post, thread, world.carla, "gewoon verder")
+        assert (await maarten.until("event"))["seq"] == 1
+        assert await maarten.quiet()
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_only_an_administrator_of_the_region_removes_a_region_role(world):
+    from django.core.exceptions import PermissionDenied
+
+    region_role = RegionRole.objects.get(region=world.region, user=world.olga)
+    for outsider in (world.otto, world.carla, world.olga):
+        with pytest.raises(PermissionDenied):
+            tenancy_services.region_role_remove(actor=outsider, region_role=region_role)
+    tenancy_services.region_role_remove(actor=world.ada, region_role=region_role)
+    assert not RegionRole.objects.filter(pk=region_role.pk).exists()
+    from wijkverband.tenancy.policy import region_rights
+
+    assert not region_rights(type(world.olga).objects.get(pk=world.olga.pk), world.region).can_view
+
+
+# --- a thread's readers change: each socket following it re-checks, the socket stays open ----------
+
+
+def test_closing_a_thread_to_representatives_ends_their_subscriptions_and_nobody_elses(world):
+    thread = topic(world, open_to_representatives=True)
+    other = topic(world, title="Voor iedereen", open_to_representatives=True)
+
+    async def scenario():
+        bram, bram_thread = await _bystander(world)
+        rosa, rik, maarten = await connect(world.rosa), await connect(world.rik), await connect(world.maarten)
+        for socket in (rosa, rik, maarten):
+            assert (await socket.subscribe(thread.pk))[-1]["type"] == "subscribed"
+        assert (await rosa.subscribe(other.pk))[-1]["type"] == "subscribed"
+        await sync(
+            thread_services.thread_set_open_to_representatives,
+            actor=world.carla,
+            thread=thread,
+            open_to_representatives=False,
+        )
+        for rep in (rosa, rik):
+            lost = await rep.until("error")
+            assert (lost["code"], lost["ref"]) == ("not_found", thread.pk)
+        await sync(post, thread, world.carla, "alleen voor het team")
+        assert (await maarten.until("event"))["seq"] == 1
+        for rep in (rosa, rik):
+            assert await rep.quiet()  # nothing more of that thread, and the socket stays open
+        # Rosa still follows the thread that stayed open.
+        await sync(post, other, world.carla, "voor iedereen")
+        assert (await rosa.until("event"))["thread"] == other.pk
+        # Subscribing again is refused like a thread that does not exist.
+        assert (await rik.subscribe(thread.pk))[-1]["code"] == "not_found"
+        for socket in (rosa, rik, maarten):
+            await socket.close()
+        await _bystander_unaffected(bram, bram_thread, world)
+
+    run(scenario)
+
+
+def test_events_that_arrive_while_the_rights_are_re_read_are_held_then_delivered_in_order(world, monkeypatch):
+    thread = topic(world, open_to_representatives=True)
+    real = lifecycle._rights_per_user
+
+    def slow(wanted):
+        import time
+
+        time.sleep(0.6)
+        return real(wanted)
+
+    monkeypatch.setattr(lifecycle, "_rights_per_user", slow)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await sync(lambda: lifecycle.thread_revoke(thread_id=thread.pk))
+        # Not on the shared database thread, which is busy re-reading his rights.
+        posting = database_sync_to_async(post, thread_sensitive=False)
+        await posting(thread, world.carla, "een")
+        await posting(thread, world.carla, "twee")
+        assert await maarten.quiet(0.15)  # held while his rights are read again
+        events = await maarten.collect("event", timeout=0.8)
+        assert [e["seq"] for e in events] == [1, 2]
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_ending_an_escalation_takes_the_overseers_right_to_post_and_type_at_once(world):
+    b = report(world)
+    b = bottleneck_services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Vast")
+    thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+
+    async def scenario():
+        olga = await connect(world.olga)
+        await olga.subscribe(thread.pk)
+        await olga.send({"type": "typing", "thread": thread.pk})
+        assert (await olga.post(thread.pk, "De regio kijkt mee"))["type"] == "ack"  # rights now cached
+        await sync(
+            bottleneck_services.bottleneck_region_hand_back,
+            actor=world.olga,
+            bottleneck=b,
+            version=(await sync(lambda: type(b).objects.get(pk=b.pk))).version,
+            advice="Neem contact op met de apotheek.",
+        )
+        # She still reads the thread (overseers read every thread of the region's teams) ...
+        await sync(post, thread, world.maarten, "Dank je")
+        assert (await olga.until("event", seq=2))["kind"] == "message.created"
+        # ... but no longer types or posts in it, without waiting for the rights cache.
+        await olga.send({"type": "typing", "thread": thread.pk})
+        assert (await olga.until("error"))["code"] == "forbidden"
+        assert (await olga.post(thread.pk, "Nog iets"))["code"] == "forbidden"
+        await olga.close()
+
+    run(scenario)
+
+
+def test_marking_a_bottleneck_internal_closes_its_thread_to_representatives_at_once(world):
+    b = report(world)
+    b = bottleneck_services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Vast")
+    thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+    thread_services.thread_set_open_to_representatives(actor=world.carla, thread=thread, open_to_representatives=True)
+
+    async def scenario():
+        rosa, maarten = await connect(world.rosa), await connect(world.maarten)
+        for socket in (rosa, maarten):
+            assert (await socket.subscribe(thread.pk))[-1]["type"] == "subscribed"
+        fresh = await sync(lambda: type(b).objects.get(pk=b.pk))
+        await sync(
+            bottleneck_services.bottleneck_set_internal,
+            actor=world.carla,
+            bottleneck=fresh,
+            version=fresh.version,
+            internal=True,
+            reason="Gaat over één cliënt",
+        )
+        lost = await rosa.until("error")
+        assert (lost["code"], lost["ref"]) == ("not_found", thread.pk)
+        await sync(post, thread, world.maarten, "intern")
+        assert (await maarten.until("event"))["data"]["html"].count("intern") == 1
+        assert await rosa.quiet()
+        for socket in (rosa, maarten):
+            await socket.close()
+
+    run(scenario)
+    assert not Thread.objects.get(pk=thread.pk).open_to_representatives
+
+
+# --- the account and the session -------------------------------------------------------------------
+
+
+def test_deactivating_an_account_signs_its_sockets_out(world):
+    thread = topic(world)
+
+    async def scenario():
+        bram, bram_thread = await _bystander(world)
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+
+        def deactivate():
+            user = type(world.maarten).objects.get(pk=world.maarten.pk)
+            user.is_active = False
+            user.save()
+
+        await sync(deactivate)
+        assert (await maarten.until("__closed__"))["code"] == codes.SIGNED_OUT
+        await _bystander_unaffected(bram, bram_thread, world)
+
+    run(scenario)
+
+
+def test_a_new_password_signs_out_every_socket_of_the_account(world):
+    thread = topic(world)
+
+    async def scenario():
+        bram, bram_thread = await _bystander(world)
+        tabs = []
+        for _ in range(2):
+            tab = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))
+            await tab.subscribe(thread.pk)
+            tabs.append(tab)
+
+        def change_password():
+            user = type(world.maarten).objects.get(pk=world.maarten.pk)
+            user.set_password("een-heel-ander-wachtwoord")
+            user.save()
+
+        await sync(change_password)
+        for tab in tabs:
+            assert (await tab.until("__closed__"))["code"] == codes.SIGNED_OUT
+        await _bystander_unaffected(bram, bram_thread, world)
+
+    run(scenario)
+
+
+def test_signing_in_again_does_not_close_sockets(world):
+    """Saving last_login, or upgrading a password hash, is not a password change."""
+
+    async def scenario():
+        maarten = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))
+
+        def login_bookkeeping():
+            user = type(world.maarten).objects.get(pk=world.maarten.pk)
+            user.last_login = timezone.now()
+            user.save(update_fields=["last_login"])
+            user.save()
+
+        await sync(login_bookkeeping)
+        assert await maarten.quiet(0.3)
+        await maarten.close()
+
+    run(scenario)
+
+
+@override_settings(SESSION_COOKIE_AGE=1)
+def test_a_socket_closes_as_signed_out_when_its_session_expires(world):
+    thread = topic(world)
+
+    async def scenario():
+        bram, bram_thread = await _bystander(world)
+        maarten = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))
+        await maarten.subscribe(thread.pk)
+        started = asyncio.get_running_loop().time()
+        assert (await maarten.until("__closed__", timeout=4))["code"] == codes.SIGNED_OUT
+        assert asyncio.get_running_loop().time() - started < 3
+        await _bystander_unaffected(bram, bram_thread, world)
+
+    run(scenario)
+
+
+@override_settings(SESSION_COOKIE_AGE=1)
+def test_a_session_kept_alive_by_another_tab_keeps_its_socket_open(world):
+    async def scenario():
+        key = await sync(signed_in_session, world.maarten)
+        maarten = await connect(world.maarten, session_key=key)
+        # A request in another tab renews the session before it expires (SESSION_SAVE_EVERY_REQUEST).
+        await asyncio.sleep(0.5)
+        await sync(
+            lambda: Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=2))
+        )
+        assert await maarten.quiet(1.5)  # past the first expiry: re-read, still valid, a new timer
+        assert (await maarten.until("__closed__", timeout=3))["code"] == codes.SIGNED_OUT
+
+    run(scenario)
+
+
+def test_a_socket_of_an_unknown_session_is_closed_at_once(world):
+    async def scenario():
+        maarten = await connect(world.maarten, session_key="not-a-session")
+        assert (await maarten.until("__closed__"))["code"] == codes.SIGNED_OUT
+
+    run(scenario)
+
+
+def test_the_session_watch_is_one_timer_and_stops_with_the_socket(world):
+    async def scenario():
+        key = await sync(signed_in_session, world.maarten)
+        maarten = await connect(world.maarten, session_key=key)
+        await asyncio.sleep(0.2)
+        (socket,) = fanout.get_hub().users[world.maarten.pk]
+        assert isinstance(socket.session_timer, asyncio.TimerHandle)
+        remaining = socket.session_timer.when() - asyncio.get_running_loop().time()
+        assert 25 * 60 < remaining <= 30 * 60 + 1
+        await maarten.close()
+        await asyncio.sleep(0.05)
+        assert socket.session_timer is lifecycle._STOPPED
+
+    run(scenario)
+
+
+# --- Redis down: the committed change stands, the doorbell only logs --------------------------------
+
+
+@override_settings(
+    CHANNEL_LAYERS={
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
+    }
+)
+def test_with_redis_unavailable_rights_changes_still_commit_and_only_log(world, caplog):
+    channel_layers.backends.clear()
+    thread = topic(world, open_to_representatives=True)
+    b = report(world)
+    b = bottleneck_services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Vast")
+    caplog.set_level(logging.WARNING, logger="wijkverband.realtime.publish")
+    membership = _membership(world, world.maarten)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy_services.membership_change_role(
+            actor=world.carla, membership=membership, role=Membership.Role.COORDINATOR
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        thread_services.thread_set_open_to_representatives(
+            actor=world.carla, thread=thread, open_to_representatives=False
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        bottleneck_services.bottleneck_region_hand_back(
+            actor=world.olga, bottleneck=b, version=b.version, advice="Bel de apotheek."
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy_services.region_role_remove(
+            actor=world.ada, region_role=RegionRole.objects.get(region=world.region, user=world.rik)
+        )
+    user = type(world.sofie).objects.get(pk=world.sofie.pk)
+    user.is_active = False
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        user.save()
+    assert _membership(world, world.maarten).role == Membership.Role.COORDINATOR
+    assert not Thread.objects.get(pk=thread.pk).open_to_representatives
+    assert not RegionRole.objects.filter(region=world.region, user=world.rik).exists()
+    assert not type(world.sofie).objects.get(pk=world.sofie.pk).is_active
+    assert sum("could not publish" in r.getMessage() for r in caplog.records) >= 5
+    channel_layers.backends.clear()
+
+
+# --- the browser client ------------------------------------------------------------------------------
+
+CLIENT_CHECK = """
+globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
+globalThis.location = { protocol: "http:", host: "testserver" };
+const timers = [];
+globalThis.setTimeout = (fn, ms) => { timers.push(fn); return timers.length; };
+const { ThreadClient } = await import(process.argv[2]);
+const client = new ThreadClient({ live: { thread: 1, seq: 0 }, strings: {}, root: { querySelector: () => null } });
+let connects = 0;
+client.connect = () => { connects += 1; };
+const result = {};
+for (const code of process.argv.slice(3).map(Number)) {
+  timers.length = 0; connects = 0;
+  client.closed({ code });
+  timers.forEach((fn) => fn());
+  result[code] = connects;
+}
+console.log(JSON.stringify(result));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_reconnects_after_every_close_code_but_signed_out(tmp_path):
+    script = tmp_path / "check.mjs"
+    script.write_text(CLIENT_CHECK)
+    client = tmp_path / "threads.mjs"  # an ES module, whatever package.json says
+    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    reconnecting = [codes.RECONNECT, codes.TOO_SLOW, codes.RIGHTS_CHANGED]
+    result = subprocess.run(
+        ["node", str(script), str(client), *map(str, [*reconnecting, codes.SIGNED_OUT])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    import json
+
+    answer = json.loads(result.stdout)
+    assert answer == {**{str(code): 1 for code in reconnecting}, str(codes.SIGNED_OUT): 0}
+
+
+# --- a lost doorbell ----------------------------------------------------------------------------------
+
+
+@override_settings(SESSION_COOKIE_AGE=1)
+def test_a_lost_doorbell_is_caught_up_at_the_next_session_check(world):
+    """The channel layer delivers at most once: each session check also re-reads the rights."""
+    thread = topic(world, open_to_representatives=True)
+
+    async def scenario():
+        key = await sync(signed_in_session, world.rosa)
+        rosa = await connect(world.rosa, session_key=key)
+        assert (await rosa.subscribe(thread.pk))[-1]["type"] == "subscribed"
+
+        def close_quietly():
+            # Renewed by a request elsewhere, and the thread closed without any doorbell.
+            Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+            Thread.objects.filter(pk=thread.pk).update(open_to_representatives=False)
+
+        await sync(close_quietly)
+        lost = await rosa.until("error", timeout=3)  # at the first expiry (1 s + margin)
+        assert (lost["code"], lost["ref"]) == ("not_found", thread.pk)
+        await rosa.close()
+
+    run(scenario)
+
+
+def test_changing_rights_in_the_admin_reconnects_the_sockets_of_those_people(world, monkeypatch):
+    """Admin edits bypass the services: they close the sockets of the people whose rows changed."""
+    from django.contrib import admin as django_admin
+
+    from wijkverband.realtime import publish
+
+    closed = []
+    monkeypatch.setattr(publish, "user_sockets_close", lambda **kw: closed.append((kw["user_id"], kw["code"])))
+    request = type("R", (), {"user": world.ada})()
+    memberships = django_admin.site._registry[Membership]
+    region_roles = django_admin.site._registry[RegionRole]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        memberships.delete_queryset(request, Membership.objects.filter(user__in=[world.maarten, world.sofie]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        region_roles.delete_model(request, RegionRole.objects.get(user=world.olga))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        region_roles.delete_queryset(request, RegionRole.objects.filter(user=world.rik))
+    users = django_admin.site._registry[type(world.carla)]
+    for changed, user in ((["is_superuser"], world.pieter), (["name"], world.bram)):
+        form = type("F", (), {"changed_data": changed, "instance": user, "save_m2m": lambda self: None})()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            users.save_related(request, form, [], change=True)
+    assert sorted(closed) == sorted(
+        (user.pk, codes.RIGHTS_CHANGED) for user in (world.maarten, world.sofie, world.olga, world.rik, world.pieter)
+    )
+    from wijkverband.tenancy.policy import region_rights, team_rights
+
+    fresh = type(world.olga).objects.get
+    assert not team_rights(fresh(pk=world.maarten.pk), world.team_a).can_view
+    assert not region_rights(fresh(pk=world.olga.pk), world.region).can_view
+    assert not region_rights(fresh(pk=world.rik.pk), world.region).can_view  # bulk delete kept the group before
+
+
+def test_a_session_store_that_cannot_be_read_signs_nobody_out(world, monkeypatch):
+    def broken(session_key, user_id):
+        raise ConnectionError("database away")
+
+    monkeypatch.setattr(lifecycle, "session_expiry", broken)
+
+    async def scenario():
+        maarten = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))
+        assert await maarten.quiet(0.3)
+        (socket,) = fanout.get_hub().users[world.maarten.pk]
+        remaining = socket.session_timer.when() - asyncio.get_running_loop().time()
+        assert lifecycle.RETRY_SECONDS - 1 < remaining <= lifecycle.RETRY_SECONDS
+        await maarten.close()
+
+    run(scenario)

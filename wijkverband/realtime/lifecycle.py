@@ -1,0 +1,225 @@
+"""When a live socket must stop: rights that changed, and the session behind it ending.
+
+Two halves:
+
+- Services call the `*_on_commit` helpers inside their transaction. After commit they ring the
+  doorbell (never raising: the committed change stands even when Redis is down).
+  - A person's rights changed (membership role or removal, region role, account deactivated):
+    that person's sockets are closed on every worker; the client reconnects and re-subscribes
+    under the new rights, and threads it lost answer `not_found`.
+  - A thread's readers changed (closed to representatives, escalation ended): one `wv.revoke`
+    to the thread's group. Each worker holds that thread's live events for its sockets, re-reads
+    the rights of each person following it (once per person) and then either drops the
+    subscription with `not_found` or goes on (with the new posting right), losing nothing.
+- Each socket watches its session with one timer set at the session's expiry. When it fires the
+  session is read again from the store: extended by a request in another tab means a new timer;
+  expired, deleted or no longer matching the account (password changed) closes the socket with
+  4001, like signing out.
+"""
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from importlib import import_module
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from wijkverband.realtime import codes, publish
+
+logger = logging.getLogger(__name__)
+
+#: Checked this long after the stored expiry, so the session is really past it.
+EXPIRY_MARGIN_SECONDS = 0.5
+#: When the session store cannot be read (database down), try again after this long.
+RETRY_SECONDS = 30.0
+
+
+# --- publishing (services, inside their transaction) ---------------------------------------------
+
+
+def user_rights_changed_on_commit(*user_ids: int) -> None:
+    """After commit, close these people's sockets so they reconnect under their new rights."""
+    ids = sorted({uid for uid in user_ids if uid is not None})
+
+    def ring():
+        for user_id in ids:
+            publish.user_sockets_close(user_id=user_id, code=codes.RIGHTS_CHANGED)
+
+    if ids:
+        transaction.on_commit(ring)
+
+
+def user_signed_out_on_commit(user_id: int) -> None:
+    """After commit, close every socket of this person for good (account deactivated, password changed)."""
+    transaction.on_commit(lambda: publish.user_sockets_close(user_id=user_id, code=codes.SIGNED_OUT))
+
+
+def thread_access_changed_on_commit(thread_id: int) -> None:
+    """After commit, make every socket following this thread re-check that it may still read it."""
+    transaction.on_commit(lambda: thread_revoke(thread_id=thread_id))
+
+
+def thread_revoke(*, thread_id: int) -> None:
+    publish._send(publish.thread_group(thread_id), {"type": "wv.revoke", "thread": thread_id})
+
+
+# --- the hub side: re-checking a thread's subscriptions ------------------------------------------
+
+MESSAGE_TYPES = frozenset({"wv.revoke"})
+
+
+def dispatch(hub, message: dict) -> None:
+    """Called by the worker's hub for the message types above."""
+    thread_id = message["thread"]
+    held = [h for h in (_hold(socket, thread_id) for socket in tuple(hub.threads.get(thread_id, ()))) if h]
+    if held:
+        _spawn(_recheck(held))
+
+
+def _hold(socket, thread_id: int):
+    """Hold the subscription's live events from now on, until its rights have been read again."""
+    sub = socket.subs.get(thread_id)
+    if sub is None:
+        return None
+    mine = sub.buffer is None  # else a replay is running: it delivers what waits when it ends
+    if mine:
+        sub.buffer = []
+    return thread_id, socket, sub, mine
+
+
+async def _recheck(held: list) -> None:
+    wanted = {(thread_id, socket.user_id): socket.user for thread_id, socket, _sub, _mine in held}
+    try:
+        rights = await database_sync_to_async(_rights_per_user)(wanted)
+    except Exception:  # noqa: BLE001 - cannot tell: safer to make the sockets reconnect and ask again
+        logger.warning("realtime: could not re-check subscriptions; closing those sockets", exc_info=True)
+        for _thread_id, socket, _sub, _mine in held:
+            socket.close_soon(codes.RIGHTS_CHANGED)
+        return
+    for thread_id, socket, sub, mine in held:
+        if socket.subs.get(thread_id) is not sub:
+            continue  # unsubscribed or subscribed again (with a fresh check) meanwhile
+        allowed = rights.get((thread_id, socket.user_id))
+        if allowed is None:
+            socket.subs.pop(thread_id, None)
+            socket.hub.leave_thread(thread_id, socket)
+            socket.error("not_found", "No such thread.", ref=thread_id)
+            continue
+        sub.can_post = allowed.can_post
+        socket.rights_read_at = 0.0  # the next post reads its rights from the database
+        if mine:
+            buffered, sub.buffer = sub.buffer or [], None
+            for seq, text in sorted(buffered):
+                socket.deliver(thread_id, seq, text)
+
+
+def _rights_per_user(wanted: dict) -> dict:
+    """{(thread id, user id): user} -> {(thread id, user id): ThreadRights, or None when not readable}."""
+    from django.http import Http404
+
+    from wijkverband.tenancy.policy import policy_forget
+    from wijkverband.threads.access import access_thread_by_id
+
+    answers = {}
+    for user in {id(u): u for u in wanted.values()}.values():
+        policy_forget(user)  # once per person: their rights as they are now
+    for (thread_id, user_id), user in wanted.items():
+        try:
+            answers[thread_id, user_id] = access_thread_by_id(user, thread_id, fresh=False)[1]
+        except Http404:
+            answers[thread_id, user_id] = None
+    return answers
+
+
+# --- the session watch: one timer per socket -----------------------------------------------------
+
+_STOPPED = object()
+_tasks: set = set()
+
+
+def _spawn(coro) -> None:
+    task = asyncio.get_running_loop().create_task(coro)
+    _tasks.add(task)  # keep a reference until it is done
+    task.add_done_callback(_tasks.discard)
+
+
+def session_watch(socket) -> None:
+    """Start watching the socket's session (a first check right away learns its expiry)."""
+    if not socket.session_key:
+        return
+    socket.session_timer = None
+    _spawn(_session_check(socket, checked_before=False))
+
+
+def session_unwatch(socket) -> None:
+    timer = getattr(socket, "session_timer", None)
+    if timer is not None and timer is not _STOPPED:
+        timer.cancel()
+    socket.session_timer = _STOPPED
+
+
+def _session_due(socket) -> None:
+    if socket.session_timer is not _STOPPED:
+        socket.session_timer = None
+        _spawn(_session_check(socket))
+
+
+async def _session_check(socket, checked_before: bool = True) -> None:
+    try:
+        expiry = await database_sync_to_async(session_expiry)(socket.session_key, socket.user_id)
+    except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
+        logger.warning("realtime: could not read a session; trying again later", exc_info=True)
+        delay, checked_before = RETRY_SECONDS, False  # (and no rights re-check on a failing database)
+    else:
+        if expiry is None:
+            if socket.session_timer is not _STOPPED:
+                socket.close_soon(codes.SIGNED_OUT)
+            return
+        delay = max(0.0, (expiry - timezone.now()).total_seconds()) + EXPIRY_MARGIN_SECONDS
+    if socket.session_timer is _STOPPED or socket.closing is not None:
+        return
+    if checked_before and socket.subs:
+        # A backstop for a lost doorbell (the channel layer delivers at most once): the rights
+        # behind this socket's subscriptions are read again at least once per session age.
+        held = [h for h in (_hold(socket, thread_id) for thread_id in tuple(socket.subs)) if h]
+        if held:
+            _spawn(_recheck(held))
+    socket.session_timer = asyncio.get_running_loop().call_later(delay, _session_due, socket)
+
+
+def session_expiry(session_key: str, user_id: int) -> datetime | None:
+    """When this session expires, or None if it has ended or no longer signs this person in.
+
+    With a database-backed store the stored expiry is exact; with other stores the session is
+    re-read after at most its idle age.
+    """
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.utils.crypto import constant_time_compare
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    model = getattr(store, "model", None)
+    now = timezone.now()
+    if model is not None:
+        row = model.objects.filter(session_key=session_key, expire_date__gt=now).first()
+        if row is None:
+            return None
+        data, expiry = store.decode(row.session_data), row.expire_date
+    else:
+        data = store.load()
+        expiry = now + timedelta(seconds=store.get_expiry_age())
+    if not data or data.get(SESSION_KEY) != str(user_id):
+        return None
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    stored_hash = data.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash()]
+    fallback = getattr(user, "get_session_auth_fallback_hash", None)
+    if fallback is not None:
+        hashes.extend(fallback())
+    if not any(constant_time_compare(stored_hash, h) for h in hashes):
+        return None
+    return expiry
