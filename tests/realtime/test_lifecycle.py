@@ -589,3 +589,26 @@ def test_a_session_store_that_cannot_be_read_signs_nobody_out(world, monkeypatch
         await maarten.close()
 
     run(scenario)
+
+
+@override_settings(SESSION_COOKIE_AGE=2)
+def test_posting_on_the_socket_is_activity_that_keeps_the_session_alive(world):
+    """Someone in the middle of a discussion on one page is not signed out after the idle age."""
+    thread = topic(world)
+
+    async def scenario():
+        key = await sync(signed_in_session, world.carla)
+        first_expiry = await sync(lambda: Session.objects.get(session_key=key).expire_date)
+        carla = await connect(world.carla, session_key=key)
+        await carla.subscribe(thread.pk)
+        await asyncio.sleep(1.2)
+        assert (await carla.post(thread.pk, "nog even dit"))["type"] == "ack"
+        await asyncio.sleep(0.3)  # the session is saved in the background
+        assert await sync(lambda: Session.objects.get(session_key=key).expire_date) > first_expiry
+        # Past the first expiry the socket is still open.
+        frames = await carla.collect(timeout=0.8)
+        assert all(f["type"] != "__closed__" for f in frames)
+        # Without more activity it ends like any idle session.
+        assert (await carla.until("__closed__", timeout=4))["code"] == codes.SIGNED_OUT
+
+    run(scenario)

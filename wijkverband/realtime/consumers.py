@@ -178,12 +178,13 @@ class LiveSocket:
             await self.send({"type": "websocket.close", "code": 4401})
             return
         self.hub = get_hub()
-        # Join the user's group before accepting: once the client sees the socket open, a sign-out
-        # or a lost membership anywhere reaches this socket.
-        await self.hub.join_user(self.user_id, self)
-        await self.send({"type": "websocket.accept"})
-        writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
+        writer = None
         try:
+            # Join the user's group before accepting: once the client sees the socket open, a
+            # sign-out or a lost membership anywhere reaches this socket.
+            await self.hub.join_user(self.user_id, self)
+            await self.send({"type": "websocket.accept"})
+            writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
             await database_sync_to_async(presence.users_mark_online)([self.user_id])
             lifecycle.session_watch(self)
             while True:
@@ -199,7 +200,9 @@ class LiveSocket:
                     await self.handle(message.get("text"), message.get("bytes"))
         finally:
             lifecycle.session_unwatch(self)
-            if not writer.done():
+            if writer is None:
+                pass
+            elif not writer.done():
                 writer.cancel()
             elif writer.cancelled() and self.closing is not None:
                 with contextlib.suppress(Exception):
@@ -330,6 +333,7 @@ class LiveSocket:
                 self.post_threads.clear()
             self.post_threads[thread_id] = thread
             self.send_json(result)
+            lifecycle.session_touch(self)
 
     async def on_read(self, frame, thread_id) -> None:
         seq = frame.get("seq")
@@ -364,6 +368,7 @@ class LiveSocket:
         if now - sub.last_typing < TYPING_INTERVAL_SECONDS:
             return  # typing is shown for a few seconds anyway: extra signals are dropped quietly
         sub.last_typing = now
+        lifecycle.session_touch(self)
         name = getattr(self.user, "name", "") or getattr(self.user, "email", "")
         frame = dumps({"type": "typing", "thread": thread_id, "user": {"id": self.user_id, "name": name}})
         try:

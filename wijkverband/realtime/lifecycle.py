@@ -161,6 +161,43 @@ def session_unwatch(socket) -> None:
     socket.session_timer = _STOPPED
 
 
+#: Posting or typing on a socket is activity, like a page request: it extends the session's idle
+#: expiry, at most this often (two queries), so nobody is signed out in the middle of a discussion.
+TOUCH_EVERY_SECONDS = 300.0
+
+
+def session_touch(socket) -> None:
+    """The person is active on this socket: extend the session (throttled, in the background)."""
+    now = asyncio.get_running_loop().time()
+    if (
+        not socket.session_key
+        or now - getattr(socket, "session_touched_at", -TOUCH_EVERY_SECONDS) < TOUCH_EVERY_SECONDS
+    ):
+        return
+    socket.session_touched_at = now
+    _spawn(_session_touch(socket))
+
+
+async def _session_touch(socket) -> None:
+    try:
+        await database_sync_to_async(session_extend)(socket.session_key, socket.user_id)
+    except Exception:  # noqa: BLE001 - the session watch reads the store again anyway
+        logger.warning("realtime: could not extend a session", exc_info=True)
+
+
+def session_extend(session_key: str, user_id: int) -> bool:
+    """Save the session again (a new idle expiry), if it still signs this person in."""
+    from django.contrib.auth import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    data = store.load()  # an ended session loads as {} with no key: then nothing is saved
+    if store.session_key is None or data.get(SESSION_KEY) != str(user_id):
+        return False
+    store.modified = True
+    store.save()
+    return True
+
+
 def _session_due(socket) -> None:
     if socket.session_timer is not _STOPPED:
         socket.session_timer = None
