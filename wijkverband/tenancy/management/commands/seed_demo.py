@@ -16,7 +16,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from wijkverband.tenancy import services
+from wijkverband.tenancy import demo_content, services
 from wijkverband.tenancy.models import (
     Membership,
     OrganisationKind,
@@ -153,6 +153,11 @@ class Command(BaseCommand):
                 if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                     TOTP.activate(user, secret)
             rows.append((email, secret))
+
+        # Agreements, bottlenecks and discussions in Utrecht Oost, as after a few weeks of use.
+        people = {local: User.objects.get(email=demo_email(local)) for local, *_rest in ACCOUNTS}
+        if demo_content.load(team=teams["utrecht-oost"], people=people):
+            self.stdout.write("Demo content loaded for Utrecht Oost (agreements, bottlenecks, threads).")
 
         # The privacy officer: reads the audit log in the admin, nothing else.
         email = demo_email("privacy")

@@ -1,0 +1,47 @@
+"""`manage.py seed_demo` (what `make run` loads): accounts for every role and a team in use."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from wijkverband.agreements.models import Agreement
+from wijkverband.bottlenecks.models import Bottleneck
+from wijkverband.tenancy.management.commands.seed_demo import demo_email
+from wijkverband.tenancy.models import Team
+from wijkverband.threads.models import Message, Thread
+
+
+def _client(local: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=demo_email(local)))
+    return client
+
+
+def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(db):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
+    oost = Team.objects.get(slug="utrecht-oost")
+    assert sorted(Agreement.objects.for_team(oost).values_list("status", flat=True)) == ["adopted", "concept"]
+    assert sorted(Bottleneck.objects.for_team(oost).values_list("status", flat=True)) == [
+        "escalated",
+        "in_progress",
+        "reported",
+    ]
+    topics = Thread.objects.for_team(oost).filter(subject_kind="topic")
+    assert sorted(topics.values_list("title", flat=True)) == ["Algemeen", "Medicatieoverdracht"]
+    assert Message.objects.for_team(oost).count() == 4
+    # Other teams stay empty: the demo shows a team in use next to new ones.
+    assert not Thread.objects.for_team(Team.objects.get(slug="vathorst")).exists()
+
+
+def test_the_demo_content_shows_on_the_pages_per_role(db):
+    call_command("seed_demo", verbosity=0)
+    coordinator = _client("coordinator")
+    page = coordinator.get("/t/utrecht-oost/threads/").content.decode()
+    assert "Algemeen" in page and "Medicatieoverdracht" in page
+    assert "Medicatieoverdracht na ontslag" in coordinator.get("/t/utrecht-oost/agreements/").content.decode()
+    # The representative reads the thread opened to representatives only.
+    page = _client("representative").get("/t/utrecht-oost/threads/").content.decode()
+    assert "Algemeen" in page and "Medicatieoverdracht" not in page
+    # Another team's coordinator does not reach any of it.
+    assert _client("coordinator-vathorst").get("/t/utrecht-oost/threads/").status_code == 404
