@@ -1,8 +1,10 @@
+import threading
 import uuid
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import TestCase
 
@@ -238,6 +240,7 @@ def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world):
     thread = topic(world, title="Mevrouw Jansen, medicatie")
     presence.users_mark_online([world.pieter.pk])
     post(thread, world.carla, "@maarten @pieter: geheime clientinformatie", site_url="https://wv.example/")
+    services.mention_emails_wait()
     assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
     text = mail.outbox[0].subject + mail.outbox[0].body
     assert "geheime" not in text and "Jansen" not in text
@@ -247,8 +250,33 @@ def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world):
 def test_no_mention_email_for_people_who_turned_it_off(world):
     services.notification_preferences_set(actor=world.maarten, email_mentions=False)
     post(topic(world), world.carla, "@maarten")
+    services.mention_emails_wait()
     assert mail.outbox == []
     assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
+
+
+class GatedBackend(locmem.EmailBackend):
+    """A mail server that answers only when the test opens the gate."""
+
+    gate = threading.Event()
+
+    def send_messages(self, messages):
+        assert self.gate.wait(10)
+        return super().send_messages(messages)
+
+
+def test_posting_does_not_wait_for_the_mail_server(world, settings):
+    settings.EMAIL_BACKEND = "tests.threads.test_services.GatedBackend"
+    GatedBackend.gate.clear()
+    try:
+        result = post(topic(world), world.carla, "@maarten kun je kijken?")
+        # The post is done (and the in-app notification there) while the mail server still hangs.
+        assert result.created and mail.outbox == []
+        assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
+    finally:
+        GatedBackend.gate.set()
+    services.mention_emails_wait()
+    assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
 
 
 def test_asking_for_confirmation_notifies_the_professionals(world):

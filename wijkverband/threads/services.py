@@ -9,6 +9,7 @@ gap-free and in commit order. ActionRefused.code is one of the protocol's error 
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -554,13 +555,28 @@ def _notifications_deliver(
         .filter(user_id__in=set(offline) - muted, user__is_active=True)
         .select_related("user")
     )
+    if not recipients:
+        return
     path = reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk})
     link = (site_url.rstrip("/") + path) if site_url else path
+    Notification.objects.filter(
+        user_id__in=[m.user_id for m in recipients],
+        thread=thread,
+        kind=Notification.Kind.MENTION,
+        emailed_at__isnull=True,
+    ).update(emailed_at=timezone.now())
+    # The mail server is not waited for here: this runs before the poster gets their answer.
+    # One background sender per process keeps the order and never blocks a post (or a socket).
     for membership in recipients:
-        _mention_email_send(user=membership.user, actor=actor, team=thread.team, link=link)
-        Notification.objects.filter(user=membership.user, thread=thread, kind=Notification.Kind.MENTION).filter(
-            emailed_at__isnull=True
-        ).update(emailed_at=timezone.now())
+        _mail_sender.submit(_mention_email_send, user=membership.user, actor=actor, team=thread.team, link=link)
+
+
+_mail_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wv-mention-mail")
+
+
+def mention_emails_wait(timeout: float = 10.0) -> None:
+    """Wait until every mention e-mail queued so far was handed to the mail backend (tests, shutdown)."""
+    _mail_sender.submit(lambda: None).result(timeout=timeout)
 
 
 def _mention_email_send(*, user, actor, team: Team, link: str) -> None:
