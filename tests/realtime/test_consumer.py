@@ -362,6 +362,7 @@ def test_a_slow_socket_is_closed_with_reconnect_code_and_delays_nobody(world, mo
         await slow.subscribe(thread.pk)
         await fast.subscribe(thread.pk)
         carla = await connect(world.carla)
+        await asyncio.sleep(0.2)  # the worker's channel-layer reader runs (as in any worker after its first socket)
         for i in range(12):
             await carla.post(thread.pk, f"m{i}")
         events = await fast.collect("event", timeout=0.5)

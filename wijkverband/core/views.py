@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -45,7 +46,16 @@ def _channel_layer_state() -> str:
         channel = await layer.new_channel("healthz.")
         marker = uuid.uuid4().hex
         await layer.send(channel, {"type": "healthz.ping", "marker": marker})
-        message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+        try:
+            message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+        finally:
+            # Let go of the channel: the pub/sub layer unsubscribes when a receive is cancelled
+            # (it has no other way to close a channel); for the list-based layer this is a no-op.
+            pending = asyncio.ensure_future(layer.receive(channel))
+            await asyncio.sleep(0)
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
         return message.get("marker") == marker
 
     try:
