@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.bottlenecks.helpers import category, fresh, report
 from tests.threads.helpers import post
+from wijkverband.bottlenecks import services
+from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.models import SubjectKind, Thread
 from wijkverband.threads.panels import DISCUSSION_MESSAGES
-from wijkverband.bottlenecks import services
-from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
 
 pytestmark = pytest.mark.usefixtures("clock")
 

@@ -100,7 +100,9 @@ def test_a_refused_create_leaves_no_thread(world):
 
 def test_renaming_the_subject_renames_its_thread(world):
     a = agreement(world, title="Oud")
-    agreement_services.agreement_edit(actor=world.carla, agreement=a, base_version=1, data=version_data(world, title="Nieuw"))
+    agreement_services.agreement_edit(
+        actor=world.carla, agreement=a, base_version=1, data=version_data(world, title="Nieuw")
+    )
     assert thread_of(a).title == "Nieuw"
     b = report(world, title="Eerst")
     bottleneck_services.bottleneck_edit(
@@ -199,7 +201,8 @@ def test_representatives_read_an_opened_discussion_and_cannot_post(world, client
     assert section is not None and "Voor iedereen leesbaar" in section
     assert "data-post-form" not in section
     response = client_for(persona).post(
-        f"/t/oost/threads/{thread_of(a).pk}/post/", {"body": "Mag ik?", "client_id": "8f1c1a0e-8a8e-4a55-9b7c-2f7f8a1b9c01"}
+        f"/t/oost/threads/{thread_of(a).pk}/post/",
+        {"body": "Mag ik?", "client_id": "8f1c1a0e-8a8e-4a55-9b7c-2f7f8a1b9c01"},
     )
     assert response.status_code == 403
     assert not Message.objects.filter(body="Mag ik?").exists()
@@ -207,7 +210,13 @@ def test_representatives_read_an_opened_discussion_and_cannot_post(world, client
 
 @pytest.mark.parametrize(
     ("persona", "shown", "form"),
-    [("carla", True, True), ("maarten", True, True), ("olga", True, False), ("rosa", False, False), ("rik", False, False)],
+    [
+        ("carla", True, True),
+        ("maarten", True, True),
+        ("olga", True, False),
+        ("rosa", False, False),
+        ("rik", False, False),
+    ],
 )
 def test_the_bottleneck_page_shows_the_discussion_to_those_who_may_read_it(world, client_for, persona, shown, form):
     b = report(world)
@@ -418,9 +427,17 @@ def test_the_backfill_gives_every_existing_subject_exactly_one_thread(world):
 
     assert Thread.objects.filter(subject_kind=SubjectKind.AGREEMENT).count() == 2
     assert Thread.objects.filter(subject_kind=SubjectKind.BOTTLENECK).count() == 3
-    assert (thread_of(a).title, thread_of(a).team, thread_of(a).created_by) == ("Nieuwe titel", world.team_a, world.carla)
+    assert (thread_of(a).title, thread_of(a).team, thread_of(a).created_by) == (
+        "Nieuwe titel",
+        world.team_a,
+        world.carla,
+    )
     assert (thread_of(other).team, thread_of(other).title) == (world.team_b, "Zuid")
-    assert (thread_of(b).title, thread_of(b).internal, thread_of(b).created_by) == ("Oud knelpunt", False, world.maarten)
+    assert (thread_of(b).title, thread_of(b).internal, thread_of(b).created_by) == (
+        "Oud knelpunt",
+        False,
+        world.maarten,
+    )
     assert thread_of(hidden).internal and not thread_of(hidden).escalated
     assert thread_of(escalated).pk == kept.pk
     assert thread_of(escalated).internal and thread_of(escalated).escalated and thread_of(escalated).seq == 1
