@@ -442,3 +442,18 @@ def test_the_backfill_gives_every_existing_subject_exactly_one_thread(world):
     assert thread_of(escalated).pk == kept.pk
     assert thread_of(escalated).internal and thread_of(escalated).escalated and thread_of(escalated).seq == 1
     assert thread_of(b).seq == 0 and thread_of(b).last_activity_at == fresh(b).created_at
+
+
+def test_the_pages_with_a_discussion_have_no_inline_script_style_or_event_handlers(world, client_for):
+    a = agreement(world)
+    b = report(world)
+    post(thread_of(a), world.maarten, "**Vet** <script>alert(1)</script>", asks_ack=True)
+    post(thread_of(b), world.maarten, '<a href="#" onclick="x()">link</a>')
+    for url in (agreement_url(a), bottleneck_url(b)):
+        html = page(client_for("carla").get(url))
+        assert discussion(html) is not None
+        for match in re.finditer(r"<script\b([^>]*)>", html):
+            attributes = match.group(1)
+            assert "src=" in attributes or 'type="application/json"' in attributes, match.group(0)
+        assert not re.search(r"\sstyle\s*=", html)
+        assert not re.search(r"\son[a-z]+\s*=", html)
