@@ -525,7 +525,9 @@ def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> Non
     membership = Membership.objects.for_team(thread.team).filter(user_id=owner, user__is_active=True).first()
     if membership is None:
         return
-    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.open_to_representatives:
+    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and (
+        not thread.open_to_representatives or thread.internal
+    ):
         return
     rows = [Notification(user_id=owner, kind=Notification.Kind.ACTIVITY)]
     _notifications_create(
