@@ -10,8 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.agreements.conftest import version_data
+from tests.threads.helpers import post
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.models import SubjectKind, Thread
+from wijkverband.threads.panels import DISCUSSION_MESSAGES
 
 
 def _page(response) -> str:
@@ -355,9 +359,16 @@ def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, dj
     services.measurement_record(
         actor=world.carla, indicator=indicator, value=Decimal("1"), measured_on=timezone.localdate()
     )
+    # The discussion: one message that asks for confirmation, so every query it can need is counted.
+    thread = Thread.objects.get(subject_kind=SubjectKind.AGREEMENT, subject_id=agreement.pk)
+    post(thread, world.maarten, "Graag bevestigen", asks_ack=True)
     client = client_for("carla")
     with CaptureQueriesContext(connection) as few:
         client.get(f"/t/oost/agreements/{agreement.pk}/")
+    authors = (world.maarten, world.pieter, world.sofie)
+    for n in range(40):
+        post(thread, authors[n % 3], f"Bericht {n}", asks_ack=n % 5 == 0)
+        thread_services.read_marker_set(actor=authors[(n + 1) % 3], thread=thread, seq=n + 1)
     for number in range(2, 8):
         services.agreement_edit(
             actor=world.carla, agreement=agreement, base_version=number - 1, data=version_data(world, body=f"v{number}")
@@ -387,6 +398,7 @@ def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, dj
         response = client.get(f"/t/oost/agreements/{agreement.pk}/")
     # The chart and table show the latest 24 measurements; the print page shows them all.
     assert "de laatste 24 van 30 metingen" in _page(response)
+    assert _page(response).count('class="wv-message"') == DISCUSSION_MESSAGES
 
 
 def test_history_and_versions_are_paginated(world, concept, client_for):

@@ -10,8 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.bottlenecks.helpers import category, fresh, report
+from tests.threads.helpers import post
 from wijkverband.bottlenecks import services
 from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.models import SubjectKind, Thread
+from wijkverband.threads.panels import DISCUSSION_MESSAGES
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -316,3 +320,23 @@ def test_representatives_never_read_why_an_item_was_internal(world, client_for):
     services.bottleneck_set_internal(actor=world.carla, bottleneck=b, version=b.version, internal=False, reason="")
     assert "Loopt een aanbesteding" not in text(client_for("rosa").get(f"/t/oost/bottlenecks/{b.pk}/"))
     assert "Loopt een aanbesteding" in text(client_for("maarten").get(f"/t/oost/bottlenecks/{b.pk}/"))
+
+
+@pytest.mark.parametrize("persona", ["carla", "maarten", "olga"])
+def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, persona, django_assert_num_queries):
+    b = report(world)
+    services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regio nodig")
+    thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+    # One message that asks for confirmation, so every query the discussion can need is counted.
+    post(thread, world.carla, "Graag bevestigen", asks_ack=True)
+    client = client_for(persona)
+    client.get(f"/t/oost/bottlenecks/{b.pk}/")  # warm up sessions and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/t/oost/bottlenecks/{b.pk}/").status_code == 200
+    authors = (world.maarten, world.pieter, world.sofie, world.olga)
+    for n in range(40):
+        post(thread, authors[n % 4], f"Bericht {n}", asks_ack=n % 5 == 0)
+        thread_services.read_marker_set(actor=authors[(n + 1) % 4], thread=thread, seq=n + 1)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(f"/t/oost/bottlenecks/{b.pk}/")
+    assert text(response).count('class="wv-message"') == DISCUSSION_MESSAGES

@@ -34,6 +34,8 @@ from wijkverband.agreements.policy import PROFESSIONAL_ROLES, agreement_rights
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy.models import Membership, Organisation, TeamOrganisation
+from wijkverband.threads.models import SubjectKind
+from wijkverband.threads.services import thread_for_subject, thread_subject_update
 
 #: The fields of a version, in the order forms and comparisons show them.
 VERSION_FIELDS = (
@@ -139,6 +141,10 @@ def agreement_create(*, actor, team, data: dict) -> Agreement:
     agreement.current_version = version
     agreement.save(update_fields=["current_version"])
     _history(actor=actor, agreement=agreement, action=Action.CREATED, version_number=1, detail=cleaned["title"])
+    # Its discussion exists from the start, so showing the agreement's page never writes.
+    thread_for_subject(
+        team=team, kind=SubjectKind.AGREEMENT, subject_id=agreement.pk, title=cleaned["title"], actor=actor
+    )
     return agreement
 
 
@@ -180,9 +186,14 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
         change_note=change_note,
         **cleaned,
     )
+    renamed = version.title != current.title
     agreement.version_count = number
     agreement.current_version = version
     _touch(agreement, "current_version")
+    if renamed:
+        thread_subject_update(
+            team=agreement.team, kind=SubjectKind.AGREEMENT, subject_id=agreement.pk, title=version.title
+        )
     detail = change_note
     if agreement.status != Status.CONCEPT:
         detail = (change_note + " · " if change_note else "") + _("needs fresh endorsements")

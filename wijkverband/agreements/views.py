@@ -33,6 +33,9 @@ from wijkverband.agreements.forms import (
 from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
+from wijkverband.tenancy.policy import team_rights
+from wijkverband.threads.models import SubjectKind
+from wijkverband.threads.panels import subject_thread_panel
 
 NAV_KEY = "agreements"
 
@@ -140,6 +143,13 @@ def agreement_detail(request, team_slug, agreement_id):
     # Two forms with a "reason" field on one page: distinct ids, same field names.
     context["end_form"] = EndForm(auto_id="end_%s")
     context["endorse_form"] = EndorseForm(auto_id="endorse_%s", initial={"version": agreement.version_count})
+    context["thread_panel"] = subject_thread_panel(
+        request=request,
+        team=team,
+        rights=team_rights(request.user, team),
+        kind=SubjectKind.AGREEMENT,
+        subject_id=agreement.pk,
+    )
     return render(request, "agreements/detail.html", context)
 
 

@@ -33,6 +33,8 @@ from wijkverband.bottlenecks.models import (
 from wijkverband.bottlenecks.workdays import add_working_days
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy.models import Membership, OrganisationKind, Team
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.models import SubjectKind, Thread
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -239,6 +241,10 @@ def bottleneck_report(
     _set_due_dates(b)
     b.save()
     _event(b, actor, EventKind.REPORTED, note=internal_reason if internal else "")
+    # Its discussion exists from the start, so showing the bottleneck's page never writes.
+    thread_services.thread_for_subject(
+        team=team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=title, actor=actor, internal=internal
+    )
     return b
 
 
@@ -289,6 +295,8 @@ def bottleneck_edit(
         fields += ["impact", "accept_due", "resolve_due"]
     _save(b, *fields)
     _event(b, actor, EventKind.EDITED, data={"fields": [name.removesuffix("_id") for name in changed]})
+    if "title" in changed:
+        thread_services.thread_subject_update(team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=title)
     return b
 
 
@@ -307,6 +315,9 @@ def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, inte
     b.internal_reason = reason if internal else ""
     _save(b, "internal", "internal_reason")
     _event(b, actor, EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC, note=reason)
+    # Representatives never read an internal item's discussion (Thread.internal), whatever the
+    # thread's own setting; closing it as well ends their live subscriptions at once.
+    thread_services.thread_subject_update(team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, internal=internal)
     if internal:
         _thread_close_to_representatives(b)
     return b
@@ -316,9 +327,6 @@ def _thread_close_to_representatives(b: Bottleneck) -> None:
     """Representatives do not see internal bottlenecks, so neither their discussion thread (threads
     app): closing it also ends the subscriptions of representatives following it. Marking the
     bottleneck visible again does not reopen the thread; a coordinator may."""
-    from wijkverband.threads import services as thread_services
-    from wijkverband.threads.models import SubjectKind, Thread
-
     thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
     if thread is not None and thread.open_to_representatives:
         thread_services.thread_set_open_to_representatives(actor=None, thread=thread, open_to_representatives=False)
@@ -523,13 +531,11 @@ def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: 
 
 def _thread_escalation(b: Bottleneck, escalated: bool) -> None:
     """The bottleneck's discussion thread (threads app) lets the region's overseers post while
-    the bottleneck is escalated. Escalating opens the thread if there is none yet."""
-    from wijkverband.threads import services as thread_services
-    from wijkverband.threads.models import SubjectKind, Thread
-
+    the bottleneck is escalated. The thread was made with the bottleneck; thread_for_subject
+    finds it (and would still make it for an item from before that)."""
     if escalated:
         thread = thread_services.thread_for_subject(
-            team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=b.title[:200]
+            team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=b.title[:200], internal=b.internal
         )
     else:
         thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()

@@ -29,6 +29,9 @@ from wijkverband.bottlenecks.policy import available_actions, log_rights
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy.access import access_region
 from wijkverband.tenancy.models import OrganisationKind
+from wijkverband.tenancy.policy import team_rights
+from wijkverband.threads.models import SubjectKind
+from wijkverband.threads.panels import subject_thread_panel
 
 PAGE_SIZE = 50
 STATUS_FOR_CODE = {"stale": 409, "forbidden": 403}
@@ -273,6 +276,15 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
             "agreement_links": selectors.bottleneck_agreements(bottleneck=b),
             "statuses": Status,
+            # access_bottleneck already hid an internal item from those who may not see it; the
+            # thread policy adds the thread's own rules (opened to representatives, escalated).
+            "thread_panel": subject_thread_panel(
+                request=request,
+                team=team,
+                rights=team_rights(request.user, team),
+                kind=SubjectKind.BOTTLENECK,
+                subject_id=b.pk,
+            ),
         },
         status=status,
     )

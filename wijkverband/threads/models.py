@@ -30,6 +30,9 @@ class Thread(models.Model):
     subject_kind = models.CharField(_("about"), max_length=20, choices=SubjectKind.choices, default=SubjectKind.TOPIC)
     subject_id = models.BigIntegerField(_("subject"), null=True, blank=True)
     open_to_representatives = models.BooleanField(_("open to client representatives"), default=False)
+    # Set by the subject's app (an internal bottleneck): client representatives never read the
+    # thread, whatever open_to_representatives says.
+    internal = models.BooleanField(_("internal"), default=False)
     # Escalated (bottleneck) threads: the region's overseers may post, not only read.
     escalated = models.BooleanField(_("escalated"), default=False)
     seq = models.BigIntegerField(_("last sequence number"), default=0)

@@ -1,6 +1,15 @@
-"""The threads panel on the team home: the latest threads with unread counts (constant queries)."""
+"""Thread panels on other apps' pages: the threads of the team home, and the discussion of one
+agreement or bottleneck on its own page. Both read only, in a constant number of queries."""
+
+from django.urls import reverse
 
 from wijkverband.threads import selectors
+from wijkverband.threads.forms import PostForm
+from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings
+from wijkverband.threads.policy import thread_rights
+
+#: How many of the newest messages a subject's page shows; the thread page has them all.
+DISCUSSION_MESSAGES = 15
 
 
 def team_threads_panel(*, request, team, rights) -> dict:
@@ -13,30 +22,31 @@ def team_threads_panel(*, request, team, rights) -> dict:
     }
 
 
-def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int, title: str) -> dict | None:
+def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -> dict | None:
     """Context for threads/_thread_panel.html on an agreement's or bottleneck's page.
 
-    The thread is created on first use (there is exactly one per subject). Returns None when
-    this person may not read it (say, a representative and the thread is not opened to them).
+    `rights` are the person's team rights (wijkverband.tenancy.policy.TeamRights). Returns None
+    when this person may not read the thread (say, a representative and the thread is not opened
+    to them, or the bottleneck is internal). Reads only: the subject's service created the thread
+    with the subject, and showing it here does not move the read marker (the live client does,
+    over the socket, once the page is visible). At most five queries, whatever the thread holds.
     """
-    import uuid
-
-    from django.urls import reverse
-
-    from wijkverband.threads.policy import thread_rights
-    from wijkverband.threads.services import thread_for_subject
-
-    thread = thread_for_subject(team=team, kind=kind, subject_id=subject_id, title=title)
+    thread = selectors.subject_thread(user=request.user, team=team, kind=kind, subject_id=subject_id)
+    if thread is None:
+        return None
     trights = thread_rights(request.user, thread, rights)
     if not trights.can_read:
         return None
-    annotated = next(
-        (t for t in selectors.team_threads(user=request.user, team=team, rights=rights) if t.pk == thread.pk), None
-    )
+    page = selectors.thread_page(thread=thread, user=request.user, size=DISCUSSION_MESSAGES)
     return {
         "team": team,
-        "thread": annotated,
-        "can_post": trights.can_post,
-        "client_id": uuid.uuid4(),
+        "thread": thread,
+        "trights": trights,
+        "page": page,
+        "form": PostForm(auto_id="discussion_%s") if trights.can_post else None,
+        "anchor": DISCUSSION_ANCHOR,
+        "thread_url": reverse("thread_detail", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
         "post_url": reverse("thread_post", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
+        "live": live_config(request, team=team, thread=thread, trights=trights),
+        "strings": live_strings(),
     }

@@ -2,7 +2,8 @@
 
 - members and coordinators (may contribute): read and post everywhere in their team;
 - the region's overseers: read every thread of the team, post only in escalated threads;
-- client representatives (of the team or the region): read threads opened to them, never post;
+- client representatives (of the team or the region): read threads opened to them, never post,
+  and never the thread of an internal item (Thread.internal, kept by the bottlenecks app);
 - coordinators also delete other people's messages and open or close a thread to representatives.
 A thread someone may not read does not exist for them (same 404 / not_found as a missing one).
 """
@@ -33,7 +34,7 @@ def thread_rights(user, thread, team_rights: TeamRights) -> ThreadRights:
         return ThreadRights(can_read=True, can_post=True, can_moderate=team_rights.can_manage_members)
     if region_rights(user, thread.team.region).can_oversee:
         return ThreadRights(can_read=True, can_post=thread.escalated)
-    if thread.open_to_representatives:
+    if thread.open_to_representatives and not thread.internal:
         return ThreadRights(can_read=True)
     return NO_THREAD_RIGHTS
 

@@ -22,7 +22,7 @@ PAGE_MESSAGES = 200
 def _visible_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
     threads = Thread.objects.for_team(team)
     if not team_sees_closed_threads(user, team, rights):
-        threads = threads.filter(open_to_representatives=True)
+        threads = threads.filter(open_to_representatives=True, internal=False)
     return threads
 
 
@@ -44,10 +44,30 @@ def _with_unread(threads: QuerySet[Thread], user) -> QuerySet[Thread]:
 
 
 def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
-    """The threads this person may read in the team, newest activity first, with unread counts."""
-    return list(
-        _with_unread(_visible_threads(user=user, team=team, rights=rights), user).order_by("-last_activity_at", "-id")
+    """The threads this person may read in the team, newest activity first, with unread counts.
+
+    Every agreement and bottleneck has its thread from the start; one nobody has written in yet
+    stays on its subject's page and out of this list.
+    """
+    threads = _visible_threads(user=user, team=team, rights=rights).filter(
+        Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0)
     )
+    return list(_with_unread(threads, user).order_by("-last_activity_at", "-id"))
+
+
+def subject_thread(*, user, team: Team, kind: str, subject_id: int) -> Thread | None:
+    """The thread of one agreement or bottleneck with this person's unread count (one query).
+
+    Not filtered by who may read it: the caller asks the policy (threads.policy.thread_rights).
+    """
+    thread = (
+        _with_unread(Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id), user)
+        .order_by()
+        .first()
+    )
+    if thread is not None:
+        thread.team = team
+    return thread
 
 
 def team_unread_total(*, user, team: Team, rights: TeamRights) -> int:
@@ -71,16 +91,16 @@ class ThreadPage:
     truncated: bool
 
 
-def thread_page(*, thread: Thread, user) -> ThreadPage:
-    """The newest messages of a thread with read-by and acknowledgements, in a fixed number of queries."""
+def thread_page(*, thread: Thread, user, size: int = PAGE_MESSAGES) -> ThreadPage:
+    """The newest `size` messages of a thread with read-by and acknowledgements, in a fixed number of queries."""
     newest = list(
         Message.objects.for_team(thread.team)
         .filter(thread=thread)
         .select_related("author", "deleted_by")
-        .order_by("-seq")[: PAGE_MESSAGES + 1]
+        .order_by("-seq")[: size + 1]
     )
-    truncated = len(newest) > PAGE_MESSAGES
-    messages = list(reversed(newest[:PAGE_MESSAGES]))
+    truncated = len(newest) > size
+    messages = list(reversed(newest[:size]))
     markers = list(ReadMarker.objects.for_team(thread.team).filter(thread=thread).select_related("user"))
     read_seq = next((m.seq for m in markers if m.user_id == user.pk), 0)
     ack_ids = [m.pk for m in messages if m.asks_ack and not m.is_deleted]

@@ -211,18 +211,31 @@ def thread_create(*, actor, team: Team, title: str, open_to_representatives: boo
     return thread
 
 
-def thread_for_subject(
-    *, team: Team, kind: str, subject_id: int, title: str, actor=None, open_to_representatives: bool = False
-) -> Thread:
-    """The one thread of an agreement or bottleneck: found, or created on first use.
-
-    For the apps that own those subjects; they decide who may see the subject, this only keys
-    the thread by (team, kind, subject id) so there is exactly one.
-    """
+def _check_subject(kind: str, subject_id) -> None:
     if kind not in (SubjectKind.AGREEMENT, SubjectKind.BOTTLENECK):
         raise ValueError(f"Unknown thread subject kind: {kind!r}")
     if not isinstance(subject_id, int) or subject_id <= 0:
         raise ValueError("subject_id must be a positive integer")
+
+
+def thread_for_subject(
+    *,
+    team: Team,
+    kind: str,
+    subject_id: int,
+    title: str,
+    actor=None,
+    open_to_representatives: bool = False,
+    internal: bool = False,
+) -> Thread:
+    """The one thread of an agreement or bottleneck: found, or created if it is missing.
+
+    For the apps that own those subjects: they call it in the transaction that creates the
+    subject (so reading a subject's page never writes) and decide who may see the subject; this
+    keys the thread by (team, kind, subject id) so there is exactly one. `internal` (an internal
+    bottleneck) keeps client representatives out whatever open_to_representatives says.
+    """
+    _check_subject(kind, subject_id)
     existing = Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id).first()
     if existing is not None:
         return existing
@@ -235,6 +248,7 @@ def thread_for_subject(
                 subject_kind=kind,
                 subject_id=subject_id,
                 open_to_representatives=open_to_representatives,
+                internal=bool(internal),
                 created_by=actor,
             )
             audit_record(
@@ -249,6 +263,23 @@ def thread_for_subject(
         return Thread.objects.for_team(team).get(subject_kind=kind, subject_id=subject_id)
 
 
+def thread_subject_update(*, team: Team, kind: str, subject_id: int, title=None, internal=None) -> int:
+    """Keep a subject's thread in step with its subject: its title (renamed) and whether it is internal.
+
+    For the subjects' apps, inside their own transaction; one UPDATE, no audit row (the subject's
+    own service records the change). Returns the number of threads changed (0 or 1).
+    """
+    _check_subject(kind, subject_id)
+    changes = {}
+    if title is not None:
+        changes["title"] = _clean_title(title)
+    if internal is not None:
+        changes["internal"] = bool(internal)
+    if not changes:
+        return 0
+    return Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id).update(**changes)
+
+
 @transaction.atomic
 def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_representatives: bool) -> Thread:
     """actor=None: on behalf of another service (a bottleneck marked internal closes its thread)."""
@@ -257,6 +288,8 @@ def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_represe
         if not (rights.can_moderate or (rights.can_post and thread.created_by_id == actor.pk)):
             raise PermissionDenied
     locked = _lock(thread)
+    if open_to_representatives and locked.internal:
+        raise ActionRefused(_("This discussion is about an internal item: client representatives never read it."))
     if locked.open_to_representatives and not open_to_representatives:
         lifecycle.thread_access_changed_on_commit(locked.pk)  # representatives following it lose it now
     locked.open_to_representatives = bool(open_to_representatives)
@@ -461,7 +494,7 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
     memberships = list(
         Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
     )
-    if not thread.open_to_representatives:
+    if not thread.open_to_representatives or thread.internal:
         memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) & readers
@@ -493,7 +526,9 @@ def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> Non
     membership = Membership.objects.for_team(thread.team).filter(user_id=owner, user__is_active=True).first()
     if membership is None:
         return
-    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.open_to_representatives:
+    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and (
+        not thread.open_to_representatives or thread.internal
+    ):
         return
     rows = [Notification(user_id=owner, kind=Notification.Kind.ACTIVITY)]
     _notifications_create(

@@ -15,6 +15,7 @@ from wijkverband.tenancy.access import access_team
 from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
+from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 
 
 def _thread_url(thread, message=None) -> str:
@@ -62,25 +63,8 @@ def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
         "trights": trights,
         "page": page,
         "form": form or PostForm(),
-        "live": {
-            "thread": thread.pk,
-            "seq": thread.seq,
-            "user": request.user.pk,
-            "events_url": reverse("thread_events", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
-            "can_post": trights.can_post,
-        },
-        "strings": {
-            "sending": _("Sending…"),
-            "failed": _("Not sent:"),
-            "reconnecting": _("Connection lost: reconnecting…"),
-            "live": _("Live: new messages appear by themselves."),
-            "signed_out": _("You have been signed out. Reload the page to sign in again."),
-            "typing": _("%(name)s is typing…"),
-            "edited": _("edited"),
-            "deleted": _("This message was deleted."),
-            "asks_ack": _("Asks for confirmation."),
-            "notification": _("New notification from %(actor)s."),
-        },
+        "live": live_config(request, team=team, thread=thread, trights=trights),
+        "strings": live_strings(),
     }
 
 
@@ -120,6 +104,9 @@ def thread_post(request, team_slug, thread_id):
         else:
             if request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse(result.ack)
+            if request.POST.get("return_to") == "subject" and thread.subject_id is not None:
+                # Posted from the agreement's or bottleneck's own page: back there, at the discussion.
+                return redirect(subject_url(thread) + "#" + DISCUSSION_ANCHOR)
             return redirect(_thread_url(thread, result.message))
     context = _detail_context(request, team, rights, thread, trights, form=form)
     return render(request, "threads/thread_detail.html", context, status=status)
@@ -164,11 +151,17 @@ def thread_settings(request, team_slug, thread_id):
     team, rights = access_team(request.user, team_slug)
     thread, _trights = access_thread(request.user, team, rights, thread_id)
     opened = request.POST.get("open_to_representatives") == "on"
-    services.thread_set_open_to_representatives(actor=request.user, thread=thread, open_to_representatives=opened)
-    flash.success(
-        request,
-        _("Client representatives may now read this thread.") if opened else _("This thread is now for the team only."),
-    )
+    try:
+        services.thread_set_open_to_representatives(actor=request.user, thread=thread, open_to_representatives=opened)
+    except ActionRefused as refused:
+        flash.error(request, refused.message)
+    else:
+        flash.success(
+            request,
+            _("Client representatives may now read this thread.")
+            if opened
+            else _("This thread is now for the team only."),
+        )
     return redirect(_thread_url(thread))
 
 
