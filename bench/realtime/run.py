@@ -456,7 +456,7 @@ async def main() -> None:
     if "app" in TARGETS and not only_memory:
         log("\nOne deliberately stalled client among the others (app)")
         show(await measure("app", CLIENT_COUNTS[0], data, stalled=True))
-    if "app" in TARGETS:
+    if "app" in TARGETS and IDLE_SOCKETS > 0:
         log("\nIdle sockets")
         await idle_memory(data)
     out = Path(os.environ.get("BENCH_OUT", tempfile.gettempdir() + "/wijkverband-bench-realtime.json"))
