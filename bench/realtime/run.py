@@ -36,6 +36,10 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1000,3000").split(",")]
 RATE = float(os.environ.get("BENCH_RATE", "20"))
+# The stalled-client run: fewer clients, more and bigger posts (the same deliveries per second), so
+# that the kernel's buffers of the stalled socket fill within the run and its queue overflows.
+STALL_CLIENTS = int(os.environ.get("BENCH_STALL_CLIENTS", "100"))
+STALL_RATE = float(os.environ.get("BENCH_STALL_RATE", "50"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 IDLE_SOCKETS = int(os.environ.get("BENCH_IDLE_SOCKETS", "5000"))
 TARGETS = os.environ.get("BENCH_TARGETS", "bare,stock,app").split(",")
@@ -295,10 +299,12 @@ async def open_readers(name, count, stats, data, thread_id):
     return clients
 
 
-async def measure(name: str, count: int, data: dict | None, *, stalled: bool = False) -> dict:
-    # With a stalled client the posts are padded, so its buffers fill within the run.
-    pad = "x" * 6000 if stalled else ""
-    total = int(RATE * SECONDS)
+async def measure(name: str, count: int, data: dict | None, *, stalled: bool = False, heavy: bool = False) -> dict:
+    # For the stalled client the posts are padded (just under the 10 kB limit), so its buffers
+    # fill; the same heavy workload without it is the reference for "nobody else is delayed".
+    pad = "x" * 9000 if heavy else ""
+    rate = STALL_RATE if heavy else RATE
+    total = int(rate * SECONDS)
     stats = Stats(total)
     server = start(name)
     port = PORTS[name]
@@ -333,7 +339,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         cpu_before = cpu_seconds(pids)
         began = time.perf_counter()
         for n in range(1, total + 1):
-            due = began + (n - 1) / RATE
+            due = began + (n - 1) / rate
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -454,8 +460,9 @@ async def main() -> None:
                     f"CPU per delivery {r['cpu_us_per_delivery'] / floor['cpu_us_per_delivery']:.2f}×"
                 )
     if "app" in TARGETS and not only_memory:
-        log("\nOne deliberately stalled client among the others (app)")
-        show(await measure("app", CLIENT_COUNTS[0], data, stalled=True))
+        log(f"\nOne deliberately stalled client among {STALL_CLIENTS} others (app, {STALL_RATE:g} posts/s of 9 kB)")
+        show(await measure("app", STALL_CLIENTS, data, heavy=True))
+        show(await measure("app", STALL_CLIENTS, data, heavy=True, stalled=True))
     if "app" in TARGETS and IDLE_SOCKETS > 0:
         log("\nIdle sockets")
         await idle_memory(data)

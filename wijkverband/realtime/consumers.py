@@ -148,6 +148,25 @@ class LiveSocket:
             # A writer stuck on a client that does not read would never send the close: give up on it.
             asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self._abort_if_stuck)
 
+    def _close_behind_buffer(self) -> bool:
+        """Queue the close frame on uvicorn's transport behind what is buffered, without waiting.
+
+        The ASGI send waits until the client reads (flow control), which a stalled client never
+        does: the close code would be lost and the client would see an abnormal 1006. Written
+        this way, the client gets its 4008 ("reconnect and catch up") when it reads again.
+        """
+        direct = self.direct
+        if direct is None or direct.close_sent or not direct.handshake_complete or direct.transport.is_closing():
+            return False
+        try:
+            direct.conn.send_close(self.closing, "")
+            direct.transport.write(b"".join(direct.conn.data_to_send()))
+        except Exception:  # noqa: BLE001 - fall back to the ASGI close
+            return False
+        direct.close_sent = True
+        direct.close_timer = asyncio.get_running_loop().call_later(direct.close_timeout, direct.transport.close)
+        return True
+
     def _abort_if_stuck(self) -> None:
         if self.writer is not None and not self.writer.done():
             self.writer.cancel()
@@ -204,7 +223,7 @@ class LiveSocket:
                 pass
             elif not writer.done():
                 writer.cancel()
-            elif writer.cancelled() and self.closing is not None:
+            elif writer.cancelled() and self.closing is not None and not self._close_behind_buffer():
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.send({"type": "websocket.close", "code": self.closing}), 1.0)
             for thread_id in list(self.subs):
