@@ -355,7 +355,7 @@ class LiveSocket:
             return
         self.send_json({"type": "read", "thread": thread_id, "seq": marker})
         sub = self.subs.get(thread_id)
-        if sub is None or marker > sub.read_seq:
+        if marker > 0 and (sub is None or marker > sub.read_seq):
             if sub is not None:
                 sub.read_seq = marker
             self.hub.signals.read(thread_id, self.user, marker)  # gathered: one frame a second per thread

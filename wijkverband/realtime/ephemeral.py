@@ -95,7 +95,8 @@ class ThreadSignals:
             return
         self.ringing.add(thread_id)
         loop = asyncio.get_running_loop()
-        wait = max(0.0, self.last_ring.get(thread_id, -PRESENCE_INTERVAL_SECONDS) + PRESENCE_INTERVAL_SECONDS - loop.time())
+        last = self.last_ring.get(thread_id)
+        wait = 0.0 if last is None else max(0.0, last + PRESENCE_INTERVAL_SECONDS - loop.time())
         self._spawn(self._ring(thread_id, wait))
 
     async def _ring(self, thread_id: int, wait: float) -> None:
