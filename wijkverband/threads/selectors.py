@@ -123,11 +123,12 @@ class ThreadPage:
         return before if before <= self.thread.seq else None
 
 
-def thread_page(*, thread: Thread, user, before: int | None = None, size: int = PAGE_MESSAGES) -> ThreadPage:
+def thread_page(*, thread: Thread, user, before: int | None = None, size: int | None = None) -> ThreadPage:
     """A page of a thread's messages with read-by and acknowledgements, in a fixed number of queries.
 
     Without `before`: the newest `size` messages; with it: the `size` messages before that seq.
     """
+    size = size or PAGE_MESSAGES
     messages_qs = Message.objects.for_team(thread.team).filter(thread=thread)
     if before is not None:
         messages_qs = messages_qs.filter(seq__lt=before)

@@ -77,7 +77,7 @@ def _detail_context(request, team, rights, thread, trights, form=None, before=No
 def thread_detail(request, team_slug, thread_id):
     team, rights = access_team(request.user, team_slug)
     thread, trights = access_thread(request.user, team, rights, thread_id)
-    before = request.GET.get("before")
+    before = request.GET.get("before") or None
     if before is not None and (not before.isdigit() or len(before) > 18):
         return HttpResponseBadRequest(_("before must be a sequence number."))
     context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
