@@ -33,6 +33,7 @@ def test_a_subscriber_is_answered_with_who_is_there_and_the_others_see_them_join
             "type": "presence",
             "thread": thread.pk,
             "users": [{"id": world.maarten.pk, "name": world.maarten.name, "read_only": False}],
+            "more": 0,
         }
         carla = await connect(world.carla)
         await carla.subscribe(thread.pk)
@@ -85,9 +86,16 @@ def test_a_flapping_client_does_not_flood_the_others(world):
             await carla.send({"type": "unsubscribe", "thread": thread.pk})
             await carla.until("unsubscribed")
         frames = await maarten.collect("presence", timeout=1.5)
-        # The last state wins (she left); a handful of frames at most, not one per flap.
-        assert _names(frames[-1]) == [world.maarten.name]
+        # The last state wins (she left; nothing at all if no ring caught her there); a handful
+        # of frames at most, not one per flap.
+        assert not frames or _names(frames[-1]) == [world.maarten.name]
         assert len(frames) <= 4, frames
+        for _ in range(5):
+            await carla.send({"type": "unsubscribe", "thread": thread.pk})
+            await carla.subscribe(thread.pk)
+        frames = await maarten.collect("presence", timeout=1.5)
+        assert 1 <= len(frames) <= 3, frames
+        assert sorted(_names(frames[-1])) == sorted([world.carla.name, world.maarten.name])
         await carla.close()
         await maarten.close()
 
@@ -244,19 +252,31 @@ def test_viewers_of_a_worker_that_stopped_refreshing_expire(world, monkeypatch):
     # Thread ids no test database reaches: the cache outlives a test.
     seven, eight = 10**12 + 7, 10**12 + 8
     presence.thread_viewers_write({seven: [[1, "Ann", False]], eight: [[2, "Bob", True]]}, worker="w1")
-    presence.thread_viewers_write({seven: [[1, "Ann", True], [3, "Cas", True]]}, worker="w2")
+    presence.thread_viewers_write({seven: [[3, "Cas", True], [1, "Ann", True]]}, worker="w2")
     assert presence.thread_viewers([seven, eight]) == {
-        seven: [
-            {"id": 1, "name": "Ann", "read_only": False},  # may post through one of her sockets
-            {"id": 3, "name": "Cas", "read_only": True},
-        ],
-        eight: [{"id": 2, "name": "Bob", "read_only": True}],
+        seven: {
+            "users": [
+                {"id": 1, "name": "Ann", "read_only": False},  # may post through one of her sockets
+                {"id": 3, "name": "Cas", "read_only": True},
+            ],
+            "more": 0,
+        },
+        eight: {"users": [{"id": 2, "name": "Bob", "read_only": True}], "more": 0},
     }
     presence.thread_viewers_write({seven: []}, worker="w1")
-    assert [u["id"] for u in presence.thread_viewers([seven])[seven]] == [1, 3]
+    assert [u["id"] for u in presence.thread_viewers([seven])[seven]["users"]] == [1, 3]
     import time
 
     later = time.time() + presence.VIEWERS_TTL_SECONDS + 1
     monkeypatch.setattr(presence.time, "time", lambda: later)
-    assert presence.thread_viewers([seven, eight]) == {seven: [], eight: []}
-    assert ephemeral.PRESENCE_INTERVAL_SECONDS <= 1.0
+    assert presence.thread_viewers([seven, eight]) == {seven: ephemeral.NOBODY, eight: ephemeral.NOBODY}
+
+
+def test_thousands_of_viewers_are_counted_not_all_named(world, monkeypatch):
+    monkeypatch.setattr(presence, "VIEWERS_NAMED", 3)
+    thread_id = 10**12 + 9
+    presence.thread_viewers_write({thread_id: [[i, f"Naam {i:04}", False] for i in range(1000)]}, worker="w1")
+    presence.thread_viewers_write({thread_id: [[i, f"Naam {i:04}", False] for i in range(1000, 1010)]}, worker="w2")
+    viewers = presence.thread_viewers([thread_id])[thread_id]
+    assert [u["id"] for u in viewers["users"]] == [0, 1, 2]
+    assert viewers["more"] == 1007

@@ -31,14 +31,15 @@ PRESENCE_INTERVAL_SECONDS = 1.0
 #: Rings from several workers that arrive together are answered with one read.
 PRESENCE_GATHER_SECONDS = 0.05
 READ_BY_SECONDS = 1.0
+NOBODY = {"users": [], "more": 0}
 
 
 def display_name(user) -> str:
     return getattr(user, "name", "") or getattr(user, "email", "")
 
 
-def presence_frame(thread_id: int, users: list[dict]) -> str:
-    return dumps({"type": "presence", "thread": thread_id, "users": users})
+def presence_frame(thread_id: int, viewers: dict) -> str:
+    return dumps({"type": "presence", "thread": thread_id, "users": viewers["users"], "more": viewers["more"]})
 
 
 def read_by_frame(thread_id: int, readers: list[dict]) -> str:
@@ -74,13 +75,28 @@ class ThreadSignals:
     # --- presence ----------------------------------------------------------------------------------
 
     async def joined(self, thread_id: int, socket, *, read_only: bool) -> None:
-        """A socket now views the thread: write at once, answer it with the list, ring the others."""
-        self.viewers.setdefault(thread_id, {})[socket] = [socket.user_id, display_name(socket.user), read_only]
-        await self._write([thread_id])
-        viewers = (await self._read([thread_id])).get(thread_id, [])
-        if socket.follows(thread_id) and not self._forward(thread_id, viewers):
-            socket.enqueue(self.sent[thread_id])  # unchanged for the others, but this socket needs it
+        """A socket now views the thread: answer it with who is there (itself included), ring the others.
+
+        The answer is what the store holds plus this person; this worker's entry is written by the
+        ring (at most once a second), so a thousand joins cost a thousand small reads, not writes.
+        """
+        me = [socket.user_id, display_name(socket.user), read_only]
+        self.viewers.setdefault(thread_id, {})[socket] = me
         self.changed(thread_id)
+        viewers = (await self._read([thread_id])).get(thread_id, NOBODY)
+        users = viewers["users"]
+        more = viewers["more"]
+        if not any(u["id"] == socket.user_id for u in users):
+            users = [*users, {"id": me[0], "name": me[1], "read_only": read_only}]
+            users.sort(key=lambda u: (u["name"].casefold(), u["id"]))
+            if len(users) > presence.VIEWERS_NAMED:
+                users, more = users[: presence.VIEWERS_NAMED], more + 1
+        local = self.viewers.get(thread_id, {})
+        if socket.follows(thread_id) and socket in local:
+            frame = presence_frame(thread_id, {"users": users, "more": more})
+            socket.enqueue(frame)
+            if len(local) == 1:
+                self.sent[thread_id] = frame  # what every viewer here has: the ring's reread sends no copy
 
     def left(self, thread_id: int, socket) -> None:
         sockets = self.viewers.get(thread_id)
@@ -141,9 +157,9 @@ class ThreadSignals:
         if thread_id in self.reread:
             self.rung(thread_id)
 
-    def _forward(self, thread_id: int, users: list[dict]) -> bool:
+    def _forward(self, thread_id: int, viewers: dict) -> bool:
         """Send the list to this worker's viewers of the thread if it changed; True if sent."""
-        frame = presence_frame(thread_id, users)
+        frame = presence_frame(thread_id, viewers)
         if self.sent.get(thread_id) == frame:
             return False
         self.sent[thread_id] = frame
@@ -159,14 +175,14 @@ class ThreadSignals:
             for user_id, name, read_only in self.viewers.get(thread_id, {}).values():
                 seen = users.get(user_id)
                 users[user_id] = [user_id, name, read_only and (seen is None or seen[2])]
-            entries[thread_id] = sorted(users.values())
+            entries[thread_id] = list(users.values())
         return entries
 
     async def _write(self, thread_ids) -> None:
         entries = self._local(thread_ids)
         await sync_to_async(presence.thread_viewers_write, thread_sensitive=False)(entries, worker=self.hub.channel)
 
-    async def _read(self, thread_ids) -> dict[int, list[dict]]:
+    async def _read(self, thread_ids) -> dict[int, dict]:
         return await sync_to_async(presence.thread_viewers, thread_sensitive=False)(thread_ids)
 
     async def refresh(self) -> None:

@@ -53,6 +53,9 @@ def user_online(user_id: int) -> bool:
 # default: one process) the entries live in one value.
 
 VIEWERS_TTL_SECONDS = 60
+#: At most this many people are named (per worker entry, and in a frame); the rest are counted.
+#: Keeps every write, read and frame small when thousands of sockets view one thread.
+VIEWERS_NAMED = 50
 
 
 def _viewers_key(thread_id: int) -> str:
@@ -68,39 +71,52 @@ def _redis():
     return backend if isinstance(backend, RedisCache) else None
 
 
+def _sort_key(user) -> tuple:
+    return (user[1].casefold(), user[0])
+
+
 def thread_viewers_write(entries: dict[int, list], *, worker: str) -> None:
-    """Record this worker's viewers per thread: {thread: [[user_id, name, read_only], ...]} (empty: none)."""
+    """Record this worker's viewers per thread: {thread: [[user_id, name, read_only], ...]} (empty: none).
+
+    Each entry keeps the first VIEWERS_NAMED people by name and the number of people.
+    """
     if not entries:
         return
     now = time.time()
+    slots = {}
+    for thread_id, users in entries.items():
+        named = sorted(users, key=_sort_key)[:VIEWERS_NAMED]
+        slots[thread_id] = {"exp": now + VIEWERS_TTL_SECONDS, "users": named, "n": len(users)} if users else None
     try:
         backend = _redis()
         if backend is not None:
             keys = {tid: backend.make_and_validate_key(_viewers_key(tid)) for tid in entries}
             client = backend._cache.get_client(next(iter(keys.values())), write=True)
             pipe = client.pipeline(transaction=False)
-            for thread_id, users in entries.items():
-                if users:
-                    pipe.hset(keys[thread_id], worker, json.dumps({"exp": now + VIEWERS_TTL_SECONDS, "users": users}))
+            for thread_id, slot in slots.items():
+                if slot:
+                    pipe.hset(keys[thread_id], worker, json.dumps(slot))
                     pipe.expire(keys[thread_id], VIEWERS_TTL_SECONDS)
                 else:
                     pipe.hdel(keys[thread_id], worker)
             pipe.execute()
             return
-        for thread_id, users in entries.items():
+        for thread_id, slot in slots.items():
             key = _viewers_key(thread_id)
-            slots = {w: s for w, s in (cache.get(key) or {}).items() if s["exp"] > now and w != worker}
-            if users:
-                slots[worker] = {"exp": now + VIEWERS_TTL_SECONDS, "users": users}
-            cache.set(key, slots, timeout=VIEWERS_TTL_SECONDS)
+            stored = {w: s for w, s in (cache.get(key) or {}).items() if s["exp"] > now and w != worker}
+            if slot:
+                stored[worker] = slot
+            cache.set(key, stored, timeout=VIEWERS_TTL_SECONDS)
     except Exception:  # noqa: BLE001 - presence is a hint, not a record
         logger.warning("realtime: could not record thread viewers", exc_info=True)
 
 
-def thread_viewers(thread_ids) -> dict[int, list[dict]]:
-    """Who views each thread on any worker: {thread: [{"id", "name", "read_only"}, ...]} sorted by name.
+def thread_viewers(thread_ids) -> dict[int, dict]:
+    """Who views each thread on any worker: {thread: {"users": [{"id", "name", "read_only"}, ...], "more": n}}.
 
-    Someone with several tabs counts once; read_only only if none of their sockets may post.
+    Users sorted by name, at most VIEWERS_NAMED; `more` counts the others (someone unnamed on two
+    workers counts twice: it is "about"). Someone with several tabs is named once; read_only only
+    if none of their sockets may post.
     """
     thread_ids = list(thread_ids)
     if not thread_ids:
@@ -127,14 +143,17 @@ def thread_viewers(thread_ids) -> dict[int, list[dict]]:
     result = {}
     for thread_id, slots in slots_per_thread.items():
         merged: dict[int, dict] = {}
+        unnamed = 0
         for slot in slots:
             if slot["exp"] <= now:
                 continue  # a worker that stopped refreshing (crashed): its viewers are gone
+            unnamed += slot.get("n", len(slot["users"])) - len(slot["users"])
             for user_id, name, read_only in slot["users"]:
                 seen = merged.get(user_id)
                 if seen is None:
                     merged[user_id] = {"id": user_id, "name": name, "read_only": bool(read_only)}
                 else:
                     seen["read_only"] = seen["read_only"] and bool(read_only)
-        result[thread_id] = sorted(merged.values(), key=lambda u: (u["name"].casefold(), u["id"]))
+        users = sorted(merged.values(), key=lambda u: (u["name"].casefold(), u["id"]))
+        result[thread_id] = {"users": users[:VIEWERS_NAMED], "more": unnamed + max(0, len(users) - VIEWERS_NAMED)}
     return result

@@ -71,6 +71,7 @@ def live_strings() -> dict:
         "message": _("message"),
         "presence_others": _("Also reading this thread now: %(names)s."),
         "presence_alone": _("Nobody else is reading this thread right now."),
+        "presence_more": _("%(count)s more"),
         "reads_along": _("%(name)s (read only)"),
         "notification": _("New notification from %(actor)s."),
     }

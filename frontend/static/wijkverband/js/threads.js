@@ -112,7 +112,7 @@ export class ThreadClient {
         this.showTyping(frame.user.name);
         break;
       case "presence":
-        if (frame.thread === this.thread) this.showPresence(frame.users);
+        if (frame.thread === this.thread) this.showPresence(frame.users, frame.more || 0);
         break;
       case "read_by":
         if (frame.thread === this.thread) this.readBy(frame.readers);
@@ -351,10 +351,11 @@ export class ThreadClient {
 
   // --- who is here -------------------------------------------------------------------------------
 
-  showPresence(users) {
+  showPresence(users, more) {
     if (!this.presenceBox) return;
     const others = users.filter((u) => u.id !== this.live.user);
     const names = others.map((u) => (u.read_only ? this.strings.reads_along.replace("%(name)s", u.name) : u.name));
+    if (more > 0) names.push(this.strings.presence_more.replace("%(count)s", String(more)));
     this.presenceLine.textContent = names.length
       ? this.strings.presence_others.replace("%(names)s", names.join(", "))
       : this.strings.presence_alone;
