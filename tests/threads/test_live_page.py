@@ -110,6 +110,7 @@ def test_the_page_tells_the_client_what_it_needs_to_build_live_messages(world, c
     assert {"id": world.pieter.pk, "name": world.pieter.name, "seq": 1} in live["markers"]
     rosa = _live(client_for("rosa").get(f"/t/oost/threads/{thread.pk}/").content.decode())
     assert not rosa["can_post"] and not rosa["can_moderate"] and rosa["professionals"] == []
+    assert set(rosa["urls"]) == {"history"}  # no edit, delete or confirm patterns for readers
 
 
 def test_the_read_by_and_acknowledgement_lines_mark_each_person_for_the_client(world, client_for):

@@ -18,21 +18,29 @@ _SUBJECT_PAGES = {
 }
 
 
-MESSAGE_ACTIONS = ("edit", "delete", "ack", "history")
-
-
 def _message_url(name: str, team, thread) -> str:
     """A message URL with MESSAGE_ID where the id goes: the client fills it in for live messages."""
     return reverse(name, kwargs={"team_slug": team.slug, "thread_id": thread.pk, "message_id": "MESSAGE_ID"})
 
 
-def live_config(request, *, team, thread: Thread, trights, markers=()) -> dict:
+def live_config(request, *, team, thread: Thread, trights, page=None) -> dict:
     """Also what threads.js needs to build a live message like _message.html does.
 
-    markers: everyone's read marker ([{"id", "name", "seq"}], ThreadPage.markers), for "Read by".
+    page: the ThreadPage shown (selectors.thread_page), for everyone's read marker ("Read by")
+    and, when it loaded them already, the people asked to confirm.
     """
     from wijkverband.threads.selectors import team_professionals
 
+    urls = {"history": _message_url("message_history", team, thread)}
+    if trights.can_post:
+        urls.update(edit=_message_url("message_edit", team, thread), ack=_message_url("message_ack", team, thread))
+    if trights.can_post or trights.can_moderate:
+        urls["delete"] = _message_url("message_delete", team, thread)
+    professionals = []
+    if trights.can_post:  # the author of a message asking for confirmation sees who has not yet
+        professionals = page.professionals if page is not None and page.professionals is not None else None
+        if professionals is None:
+            professionals = team_professionals(team=team)
     return {
         "thread": thread.pk,
         "seq": thread.seq,
@@ -41,10 +49,9 @@ def live_config(request, *, team, thread: Thread, trights, markers=()) -> dict:
         "can_post": trights.can_post,
         "can_moderate": trights.can_moderate,
         "csrf_token": get_token(request),
-        "urls": {name: _message_url(f"message_{name}", team, thread) for name in MESSAGE_ACTIONS},
-        # Who is asked to confirm (the author sees who has not yet); only for people who may post.
-        "professionals": team_professionals(team=team) if trights.can_post else [],
-        "markers": list(markers),
+        "urls": urls,
+        "professionals": professionals,
+        "markers": page.markers if page is not None else [],
     }
 
 

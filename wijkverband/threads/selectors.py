@@ -107,6 +107,7 @@ class ThreadPage:
     truncated: bool  # there are older messages than these
     before: int | None = None  # an older page: the messages before this seq (None: the newest)
     markers: list = field(default_factory=list)  # [{"id", "name", "seq"}]: everyone's read marker
+    professionals: list | None = None  # [{"id", "name"}] asked to confirm, if loaded (a message asks)
     newer: bool = False  # an older page: there are newer messages than these
 
     @property
@@ -170,6 +171,7 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
         before=before,
         newer=newer,
         markers=[{"id": mk.user_id, "name": mk.user.name, "seq": mk.seq} for mk in markers],
+        professionals=[{"id": u.pk, "name": u.name} for u in professionals] if ack_ids else None,
     )
 
 

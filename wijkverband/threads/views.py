@@ -67,7 +67,7 @@ def _detail_context(request, team, rights, thread, trights, form=None, before=No
         "trights": trights,
         "page": page,
         "form": form or PostForm(),
-        "live": live_config(request, team=team, thread=thread, trights=trights, markers=page.markers),
+        "live": live_config(request, team=team, thread=thread, trights=trights, page=page),
         "strings": live_strings(),
     }
 
