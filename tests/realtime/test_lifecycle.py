@@ -235,6 +235,7 @@ def test_events_that_arrive_while_the_rights_are_re_read_are_held_then_delivered
     async def scenario():
         maarten = await connect(world.maarten)
         await maarten.subscribe(thread.pk)
+        await maarten.until("presence")  # who is here (himself): the answer to his subscribe
         await sync(lambda: lifecycle.thread_revoke(thread_id=thread.pk))
         # Not on the shared database thread, which is busy re-reading his rights.
         posting = database_sync_to_async(post, thread_sensitive=False)

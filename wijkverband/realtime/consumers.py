@@ -54,7 +54,7 @@ def _server_protocol(send):
 
 
 class _Subscription:
-    __slots__ = ("seq", "buffer", "can_post", "last_typing")
+    __slots__ = ("seq", "buffer", "can_post", "last_typing", "read_seq")
 
     def __init__(self, can_post: bool):
         self.seq = 0
@@ -62,6 +62,7 @@ class _Subscription:
         self.buffer: list | None = []
         self.can_post = can_post
         self.last_typing = 0.0
+        self.read_seq = -1  # the read marker last announced from this socket
 
 
 class LiveSocket:
@@ -274,6 +275,10 @@ class LiveSocket:
         if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
             self.error("invalid", "after must be a sequence number or null.", ref=thread_id)
             return
+        present = frame.get("presence", True)
+        if not isinstance(present, bool):
+            self.error("invalid", "presence must be true or false.", ref=thread_id)
+            return
         if thread_id not in self.subs and len(self.subs) >= MAX_SUBSCRIPTIONS:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
@@ -292,6 +297,9 @@ class LiveSocket:
         # Join first, then replay: nothing committed in between can slip through.
         await self.hub.join_thread(thread_id, self)
         await self._replay(thread_id, sub, announce=True)
+        if present and self.subs.get(thread_id) is sub:
+            # A viewer of the thread page (a thread list watching for unread counts is not).
+            await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
         replay = await database_sync_to_async(_replay)(thread_id, sub.seq)
@@ -365,6 +373,11 @@ class LiveSocket:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
         self.send_json({"type": "read", "thread": thread_id, "seq": marker})
+        sub = self.subs.get(thread_id)
+        if marker > 0 and (sub is None or marker > sub.read_seq):
+            if sub is not None:
+                sub.read_seq = marker
+            self.hub.signals.read(thread_id, self.user, marker)  # gathered: one frame a second per thread
 
     async def on_typing(self, frame, thread_id) -> None:
         sub = self.subs.get(thread_id)
@@ -458,7 +471,7 @@ def _read(user, thread_id, seq):
     from wijkverband.threads.access import access_thread_by_id
 
     thread, _rights = access_thread_by_id(user, thread_id)
-    return services.read_marker_set(actor=user, thread=thread, seq=seq)
+    return services.read_marker_set(actor=user, thread=thread, seq=seq, announce=False)
 
 
 async def live_socket(scope, receive, send):

@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from wijkverband.realtime import codes, lifecycle, presence
+from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.publish import thread_group, user_group
 
@@ -45,6 +46,8 @@ class Hub:
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
         self.degraded = False
+        # Presence and read-by (wijkverband.realtime.ephemeral): off the event path.
+        self.signals = ThreadSignals(self)
 
     # --- life cycle ------------------------------------------------------------------------------
 
@@ -62,7 +65,7 @@ class Hub:
             ]
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
+        tasks, self._tasks = self._tasks + self.signals.take_tasks(), []
         for task in tasks:
             task.cancel()
         if tasks:
@@ -100,6 +103,7 @@ class Hub:
         sockets = self.threads.get(thread_id)
         if sockets is not None:
             sockets.discard(socket)
+        self.signals.left(thread_id, socket)
 
     async def join_user(self, user_id: int, socket) -> None:
         await self.start()
@@ -144,6 +148,8 @@ class Hub:
             for socket in tuple(self.threads.get(message["thread"], ())):
                 if socket.user_id != exclude and socket.follows(message["thread"]):
                     socket.enqueue(message["frame"])
+        elif kind == "wv.presence":
+            self.signals.rung(message["thread"])
         elif kind == "wv.push":
             for socket in tuple(self.users.get(message["user"], ()) if "user" in message else ()):
                 socket.enqueue(message["frame"])
@@ -229,6 +235,7 @@ class Hub:
             if ticks % presence_every == 0:
                 online = [uid for uid, sockets in self.users.items() if sockets]
                 await self._step(database_sync_to_async(presence.users_mark_online), online)
+                await self._step(self.signals.refresh)
             if ticks % sweep_every == 0:
                 await self._step(self._sweep)
 

@@ -1,10 +1,13 @@
-"""Who has a live socket open, shared by every worker through the cache (Redis in production).
+"""Who has a live socket open, and who views which thread, shared by every worker through the
+cache (Redis in production).
 
 Each worker refreshes a short-lived key per connected user; a crashed worker's keys expire by
-themselves. Used to decide whether a mention also needs an e-mail.
+themselves. Used to decide whether a mention also needs an e-mail. Thread viewers: see below.
 """
 
+import json
 import logging
+import time
 
 from django.core.cache import cache
 
@@ -39,3 +42,118 @@ def user_online(user_id: int) -> bool:
         return bool(cache.get(_key(user_id)))
     except Exception:  # noqa: BLE001 - unknown counts as offline: better an e-mail too many
         return False
+
+
+# --- who is viewing a thread now (the thread page's presence line) ---------------------------------
+#
+# One entry per (thread, worker): the worker's hub writes the people whose sockets on that worker
+# view the thread, with an expiry time; readers merge the entries of every worker and skip expired
+# ones, so a crashed worker's viewers disappear by themselves. With Redis each entry is one field
+# of a hash (HSET is atomic: workers never overwrite each other); with another cache (the embedded
+# default: one process) the entries live in one value.
+
+VIEWERS_TTL_SECONDS = 60
+#: At most this many people are named (per worker entry, and in a frame); the rest are counted.
+#: Keeps every write, read and frame small when thousands of sockets view one thread.
+VIEWERS_NAMED = 50
+
+
+def _viewers_key(thread_id: int) -> str:
+    return f"wv:viewers:{thread_id}"
+
+
+def _redis():
+    """Django's Redis cache backend, or None for any other cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
+
+
+def _sort_key(user) -> tuple:
+    return (user[1].casefold(), user[0])
+
+
+def thread_viewers_write(entries: dict[int, list], *, worker: str) -> None:
+    """Record this worker's viewers per thread: {thread: [[user_id, name, read_only], ...]} (empty: none).
+
+    Each entry keeps the first VIEWERS_NAMED people by name and the number of people.
+    """
+    if not entries:
+        return
+    now = time.time()
+    slots = {}
+    for thread_id, users in entries.items():
+        named = sorted(users, key=_sort_key)[:VIEWERS_NAMED]
+        slots[thread_id] = {"exp": now + VIEWERS_TTL_SECONDS, "users": named, "n": len(users)} if users else None
+    try:
+        backend = _redis()
+        if backend is not None:
+            keys = {tid: backend.make_and_validate_key(_viewers_key(tid)) for tid in entries}
+            client = backend._cache.get_client(next(iter(keys.values())), write=True)
+            pipe = client.pipeline(transaction=False)
+            for thread_id, slot in slots.items():
+                if slot:
+                    pipe.hset(keys[thread_id], worker, json.dumps(slot))
+                    pipe.expire(keys[thread_id], VIEWERS_TTL_SECONDS)
+                else:
+                    pipe.hdel(keys[thread_id], worker)
+            pipe.execute()
+            return
+        for thread_id, slot in slots.items():
+            key = _viewers_key(thread_id)
+            stored = {w: s for w, s in (cache.get(key) or {}).items() if s["exp"] > now and w != worker}
+            if slot:
+                stored[worker] = slot
+            cache.set(key, stored, timeout=VIEWERS_TTL_SECONDS)
+    except Exception:  # noqa: BLE001 - presence is a hint, not a record
+        logger.warning("realtime: could not record thread viewers", exc_info=True)
+
+
+def thread_viewers(thread_ids) -> dict[int, dict]:
+    """Who views each thread on any worker: {thread: {"users": [{"id", "name", "read_only"}, ...], "more": n}}.
+
+    Users sorted by name, at most VIEWERS_NAMED; `more` counts the others (someone unnamed on two
+    workers counts twice: it is "about"). Someone with several tabs is named once; read_only only
+    if none of their sockets may post.
+    """
+    thread_ids = list(thread_ids)
+    if not thread_ids:
+        return {}
+    now = time.time()
+    slots_per_thread: dict[int, list] = {}
+    try:
+        backend = _redis()
+        if backend is not None:
+            keys = [backend.make_and_validate_key(_viewers_key(tid)) for tid in thread_ids]
+            client = backend._cache.get_client(keys[0])
+            pipe = client.pipeline(transaction=False)
+            for key in keys:
+                pipe.hgetall(key)
+            for thread_id, raw in zip(thread_ids, pipe.execute(), strict=True):
+                slots_per_thread[thread_id] = [json.loads(value) for value in raw.values()]
+        else:
+            stored = cache.get_many([_viewers_key(tid) for tid in thread_ids])
+            for thread_id in thread_ids:
+                slots_per_thread[thread_id] = list((stored.get(_viewers_key(thread_id)) or {}).values())
+    except Exception:  # noqa: BLE001 - unknown: show nobody rather than fail the socket
+        logger.warning("realtime: could not read thread viewers", exc_info=True)
+        return {}
+    result = {}
+    for thread_id, slots in slots_per_thread.items():
+        merged: dict[int, dict] = {}
+        unnamed = 0
+        for slot in slots:
+            if slot["exp"] <= now:
+                continue  # a worker that stopped refreshing (crashed): its viewers are gone
+            unnamed += slot.get("n", len(slot["users"])) - len(slot["users"])
+            for user_id, name, read_only in slot["users"]:
+                seen = merged.get(user_id)
+                if seen is None:
+                    merged[user_id] = {"id": user_id, "name": name, "read_only": bool(read_only)}
+                else:
+                    seen["read_only"] = seen["read_only"] and bool(read_only)
+        users = sorted(merged.values(), key=lambda u: (u["name"].casefold(), u["id"]))
+        result[thread_id] = {"users": users[:VIEWERS_NAMED], "more": unnamed + max(0, len(users) - VIEWERS_NAMED)}
+    return result

@@ -2,8 +2,10 @@
 on an agreement's or bottleneck's page use the same blob (json_script "thread-live") and the same
 strings (json_script "thread-strings"), so both behave alike."""
 
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkverband.threads.models import SubjectKind, Thread
 
@@ -16,13 +18,40 @@ _SUBJECT_PAGES = {
 }
 
 
-def live_config(request, *, team, thread: Thread, trights) -> dict:
+def _message_url(name: str, team, thread) -> str:
+    """A message URL with MESSAGE_ID where the id goes: the client fills it in for live messages."""
+    return reverse(name, kwargs={"team_slug": team.slug, "thread_id": thread.pk, "message_id": "MESSAGE_ID"})
+
+
+def live_config(request, *, team, thread: Thread, trights, page=None) -> dict:
+    """Also what threads.js needs to build a live message like _message.html does.
+
+    page: the ThreadPage shown (selectors.thread_page), for everyone's read marker ("Read by")
+    and, when it loaded them already, the people asked to confirm.
+    """
+    from wijkverband.threads.selectors import team_professionals
+
+    urls = {"history": _message_url("message_history", team, thread)}
+    if trights.can_post:
+        urls.update(edit=_message_url("message_edit", team, thread), ack=_message_url("message_ack", team, thread))
+    if trights.can_post or trights.can_moderate:
+        urls["delete"] = _message_url("message_delete", team, thread)
+    professionals = []
+    if trights.can_post:  # the author of a message asking for confirmation sees who has not yet
+        professionals = page.professionals if page is not None and page.professionals is not None else None
+        if professionals is None:
+            professionals = team_professionals(team=team)
     return {
         "thread": thread.pk,
         "seq": thread.seq,
         "user": request.user.pk,
         "events_url": reverse("thread_events", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
         "can_post": trights.can_post,
+        "can_moderate": trights.can_moderate,
+        "csrf_token": get_token(request),
+        "urls": urls,
+        "professionals": professionals,
+        "markers": page.markers if page is not None else [],
     }
 
 
@@ -36,7 +65,21 @@ def live_strings() -> dict:
         "typing": _("%(name)s is typing…"),
         "edited": _("edited"),
         "deleted": _("This message was deleted."),
+        "deleted_by_author": _("This message was deleted by its author."),
+        "deleted_by_coordinator": _("This message was deleted by a coordinator."),
         "asks_ack": _("Asks for confirmation."),
+        "confirmed_one": ngettext("%(counter)s confirmed", "%(counter)s confirmed", 1),
+        "confirmed_other": ngettext("%(counter)s confirmed", "%(counter)s confirmed", 2),
+        "not_yet": _("Not yet:"),
+        "read_by": _("Read by"),
+        "confirm": _("Confirm"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "message": _("message"),
+        "presence_others": _("Also reading this thread now: %(names)s."),
+        "presence_alone": _("Nobody else is reading this thread right now."),
+        "presence_more": _("%(count)s more"),
+        "reads_along": _("%(name)s (read only)"),
         "notification": _("New notification from %(actor)s."),
     }
 

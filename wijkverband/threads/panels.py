@@ -47,6 +47,6 @@ def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -
         "anchor": DISCUSSION_ANCHOR,
         "thread_url": reverse("thread_detail", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
         "post_url": reverse("thread_post", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
-        "live": live_config(request, team=team, thread=thread, trights=trights),
+        "live": live_config(request, team=team, thread=thread, trights=trights, page=page),
         "strings": live_strings(),
     }

@@ -74,6 +74,22 @@ def team_unread_total(*, user, team: Team, rights: TeamRights) -> int:
     return sum(thread.unread for thread in team_threads(user=user, team=team, rights=rights))
 
 
+def _professionals(team: Team) -> list:
+    """The people asked to confirm a message: the team's members and coordinators, by name."""
+    return [
+        m.user
+        for m in Membership.objects.for_team(team)
+        .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .select_related("user")
+        .order_by("user__name")
+    ]
+
+
+def team_professionals(*, team: Team) -> list[dict]:
+    """The same people as {"id", "name"}, for the live page (one query)."""
+    return [{"id": u.pk, "name": u.name} for u in _professionals(team)]
+
+
 @dataclass
 class MessageView:
     message: Message
@@ -88,19 +104,39 @@ class ThreadPage:
     messages: list[MessageView]
     read_seq: int
     first_unread_seq: int | None
-    truncated: bool
+    truncated: bool  # there are older messages than these
+    before: int | None = None  # an older page: the messages before this seq (None: the newest)
+    markers: list = field(default_factory=list)  # [{"id", "name", "seq"}]: everyone's read marker
+    professionals: list | None = None  # [{"id", "name"}] asked to confirm, if loaded (a message asks)
+    newer: bool = False  # an older page: there are newer messages than these
+
+    @property
+    def older_before(self) -> int | None:
+        """The `before` of the next older page, or None when this page starts at the beginning."""
+        return self.messages[0].message.seq if self.truncated and self.messages else None
+
+    @property
+    def newer_before(self) -> int | None:
+        """The `before` of the next newer page (it starts right after this one); None: the newest page."""
+        if not self.newer or not self.messages:
+            return None
+        before = self.messages[-1].message.seq + len(self.messages) + 1
+        return before if before <= self.thread.seq else None
 
 
-def thread_page(*, thread: Thread, user, size: int = PAGE_MESSAGES) -> ThreadPage:
-    """The newest `size` messages of a thread with read-by and acknowledgements, in a fixed number of queries."""
-    newest = list(
-        Message.objects.for_team(thread.team)
-        .filter(thread=thread)
-        .select_related("author", "deleted_by")
-        .order_by("-seq")[: size + 1]
-    )
+def thread_page(*, thread: Thread, user, before: int | None = None, size: int | None = None) -> ThreadPage:
+    """A page of a thread's messages with read-by and acknowledgements, in a fixed number of queries.
+
+    Without `before`: the newest `size` messages; with it: the `size` messages before that seq.
+    """
+    size = size or PAGE_MESSAGES
+    messages_qs = Message.objects.for_team(thread.team).filter(thread=thread)
+    if before is not None:
+        messages_qs = messages_qs.filter(seq__lt=before)
+    newest = list(messages_qs.select_related("author", "deleted_by").order_by("-seq")[: size + 1])
     truncated = len(newest) > size
     messages = list(reversed(newest[:size]))
+    newer = before is not None and (not messages or thread.seq > messages[-1].seq)
     markers = list(ReadMarker.objects.for_team(thread.team).filter(thread=thread).select_related("user"))
     read_seq = next((m.seq for m in markers if m.user_id == user.pk), 0)
     ack_ids = [m.pk for m in messages if m.asks_ack and not m.is_deleted]
@@ -109,13 +145,7 @@ def thread_page(*, thread: Thread, user, size: int = PAGE_MESSAGES) -> ThreadPag
     if ack_ids:
         for ack in Acknowledgement.objects.for_team(thread.team).filter(message_id__in=ack_ids).select_related("user"):
             acks.setdefault(ack.message_id, []).append(ack.user)
-        professionals = [
-            m.user
-            for m in Membership.objects.for_team(thread.team)
-            .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
-            .select_related("user")
-            .order_by("user__name")
-        ]
+        professionals = _professionals(thread.team)
     views = []
     for message in messages:
         view = MessageView(message=message)
@@ -133,7 +163,15 @@ def thread_page(*, thread: Thread, user, size: int = PAGE_MESSAGES) -> ThreadPag
         (v.message.seq for v in views if v.message.seq > read_seq and v.message.author_id != user.pk), None
     )
     return ThreadPage(
-        thread=thread, messages=views, read_seq=read_seq, first_unread_seq=first_unread, truncated=truncated
+        thread=thread,
+        messages=views,
+        read_seq=read_seq,
+        first_unread_seq=first_unread,
+        truncated=truncated,
+        before=before,
+        newer=newer,
+        markers=[{"id": mk.user_id, "name": mk.user.name, "seq": mk.seq} for mk in markers],
+        professionals=[{"id": u.pk, "name": u.name} for u in professionals] if ack_ids else None,
     )
 
 

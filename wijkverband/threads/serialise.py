@@ -16,6 +16,7 @@ def message_data(message: Message) -> dict:
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
+        "deleted_by_author": deleted and message.deleted_by_id == message.author_id,
         "asks_ack": message.asks_ack,
         "client_id": str(message.client_id),
     }

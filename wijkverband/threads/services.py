@@ -28,6 +28,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
 from wijkverband.realtime import lifecycle, presence, publish
+from wijkverband.realtime.ephemeral import read_by_frame
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads.mentions import mention_words, mentioned_users
@@ -459,10 +460,12 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
     return ack
 
 
-def read_marker_set(*, actor, thread: Thread, seq) -> int:
+def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int:
     """Move the person's read marker forward (never back). Returns the marker.
 
     Not audited: it changes nothing anyone else wrote, and happens on every glance at a thread.
+    When it moved, the thread's viewers get a `read_by` frame (announce=False: the socket
+    gathers its own, see wijkverband.realtime.ephemeral).
     """
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise ActionRefused(_("A read marker is a sequence number."), code="invalid")
@@ -473,9 +476,13 @@ def read_marker_set(*, actor, thread: Thread, seq) -> int:
     marker, created = ReadMarker.objects.get_or_create(
         thread=thread, user=actor, defaults={"team_id": thread.team_id, "seq": seq}
     )
+    moved = created and seq > 0
     if not created and seq > marker.seq:
-        ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq, updated_at=timezone.now())
+        moved = bool(ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq, updated_at=timezone.now()))
         marker.seq = seq
+    if moved and announce:
+        frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": actor.name or actor.email, "seq": marker.seq}])
+        transaction.on_commit(partial(publish.thread_ephemeral, thread_id=thread.pk, frame=frame))
     return marker.seq
 
 

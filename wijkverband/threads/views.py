@@ -3,7 +3,7 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,10 @@ from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
+
+# The list page follows at most this many threads (the most recently active) live; below the
+# socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
+LIST_FOLLOW_LIMIT = 40
 
 
 def _thread_url(thread, message=None) -> str:
@@ -40,22 +44,22 @@ def thread_list(request, team_slug):
                 flash.success(request, _("Thread “%(title)s” has been opened.") % {"title": thread.title})
                 return redirect(_thread_url(thread))
     threads = selectors.team_threads(user=request.user, team=team, rights=rights)
-    return render(
-        request,
-        "threads/thread_list.html",
-        {
-            "team": team,
-            "rights": rights,
-            "threads": threads,
-            "unread_total": sum(t.unread for t in threads),
-            "form": form,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"team": team, "rights": rights, "threads": threads, "unread_total": sum(t.unread for t in threads)}
+    if request.method == "GET" and request.GET.get("part") == "table":
+        # thread_list.js asks for this when a thread it follows changed (unread counts, live).
+        return render(request, "threads/_thread_table.html", context)
+    context["form"] = form
+    # The list follows its threads over the socket (without presence): an event or the person's
+    # own read marker moving makes it fetch the table again. Nothing is sent per member.
+    context["list_live"] = {
+        "user": request.user.pk,
+        "threads": [{"id": t.pk, "seq": t.seq} for t in threads[:LIST_FOLLOW_LIMIT]],
+    }
+    return render(request, "threads/thread_list.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
-    page = selectors.thread_page(thread=thread, user=request.user)
+def _detail_context(request, team, rights, thread, trights, form=None, before=None) -> dict:
+    page = selectors.thread_page(thread=thread, user=request.user, before=before)
     return {
         "team": team,
         "rights": rights,
@@ -63,7 +67,7 @@ def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
         "trights": trights,
         "page": page,
         "form": form or PostForm(),
-        "live": live_config(request, team=team, thread=thread, trights=trights),
+        "live": live_config(request, team=team, thread=thread, trights=trights, page=page),
         "strings": live_strings(),
     }
 
@@ -73,9 +77,17 @@ def _detail_context(request, team, rights, thread, trights, form=None) -> dict:
 def thread_detail(request, team_slug, thread_id):
     team, rights = access_team(request.user, team_slug)
     thread, trights = access_thread(request.user, team, rights, thread_id)
-    context = _detail_context(request, team, rights, thread, trights)
+    before = request.GET.get("before") or None
+    if before is not None and (not before.isdigit() or len(before) > 18):
+        return HttpResponseBadRequest(_("before must be a sequence number."))
+    context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
     # Seeing the page is reading it: the marker moves to the newest event shown.
-    services.read_marker_set(actor=request.user, thread=thread, seq=thread.seq)
+    page = context["page"]
+    if page.before is None:
+        seen = thread.seq
+    else:
+        seen = page.messages[-1].message.seq if page.messages else 0
+    services.read_marker_set(actor=request.user, thread=thread, seq=seen)
     return render(request, "threads/thread_detail.html", context)
 
 

@@ -10,6 +10,12 @@ function readJson(id) {
   return element ? JSON.parse(element.textContent) : null;
 }
 
+// The order Python's sorted() gives names (code points), so live lines read like the server's.
+function compareNames(a, b) {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 export class ThreadClient {
   constructor({ live, strings, root = document }) {
     this.live = live;
@@ -22,6 +28,11 @@ export class ThreadClient {
     this.form = root.querySelector("[data-post-form]");
     this.outboxList = root.querySelector("[data-outbox]");
     this.outbox = new Map(); // client_id -> {body, asks_ack, element}
+    this.presenceBox = root.querySelector("[data-presence]");
+    this.presenceLine = root.querySelector("[data-presence-line]");
+    // Everyone's read marker (user id -> {name, seq}): "Read by" is derived from these, as on the server.
+    this.markers = new Map((live.markers || []).map((m) => [m.id, { name: m.name, seq: m.seq }]));
+    this.professionals = live.professionals || [];
     this.attempt = 0;
     this.socket = null;
     this.subscribed = false;
@@ -32,13 +43,13 @@ export class ThreadClient {
     document.addEventListener("visibilitychange", () => this.markRead());
   }
 
-  url() {
+  socketUrl() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     return `${scheme}//${location.host}/ws/`;
   }
 
   connect() {
-    const socket = new WebSocket(this.url());
+    const socket = new WebSocket(this.socketUrl());
     this.socket = socket;
     socket.addEventListener("open", () => {
       this.attempt = 0;
@@ -63,6 +74,7 @@ export class ThreadClient {
 
   closed(event) {
     this.subscribed = false;
+    if (this.presenceBox) this.presenceBox.hidden = true; // unknown until subscribed again
     if (event.code === SIGNED_OUT) {
       this.setStatus(this.strings.signed_out);
       return;
@@ -99,6 +111,12 @@ export class ThreadClient {
       case "typing":
         this.showTyping(frame.user.name);
         break;
+      case "presence":
+        if (frame.thread === this.thread) this.showPresence(frame.users, frame.more || 0);
+        break;
+      case "read_by":
+        if (frame.thread === this.thread) this.readBy(frame.readers);
+        break;
       case "notification":
         this.setStatus(this.strings.notification.replace("%(actor)s", frame.actor));
         break;
@@ -120,9 +138,12 @@ export class ThreadClient {
     this.scheduleRead();
   }
 
+  // --- messages: built like frontend/templates/threads/_message.html ------------------------
+
   upsertMessage(data) {
     let article = document.getElementById(`message-${data.id}`);
     const isNew = !article;
+    const acked = isNew ? new Map() : this.ackedOf(article);
     if (isNew) {
       article = document.createElement("article");
       article.id = `message-${data.id}`;
@@ -130,8 +151,24 @@ export class ThreadClient {
       this.log.querySelector("[data-empty]")?.remove();
     }
     article.dataset.seq = String(data.seq);
+    article.dataset.author = String(data.author.id);
     article.className = data.deleted ? "wv-message wv-message--deleted" : "wv-message";
-    article.replaceChildren(this.header(data), this.body(data));
+    const parts = [this.header(data)];
+    if (data.deleted) {
+      const body = this.element("p", "utrecht-paragraph wv-muted wv-message__body");
+      body.textContent = data.deleted_by_author ? this.strings.deleted_by_author : this.strings.deleted_by_coordinator;
+      parts.push(body);
+    } else {
+      const body = this.element("div", "wv-message__body");
+      // Rendered and sanitised on the server (markdown + an allow-list); CSP blocks inline script anyway.
+      body.innerHTML = data.html;
+      parts.push(body);
+      if (data.asks_ack) parts.push(this.ackBlock(data.id, data.seq, data.author.id, acked));
+      const mine = data.author.id === this.live.user;
+      if ((this.live.can_post && mine) || this.live.can_moderate) parts.push(this.actions(data, mine));
+    }
+    article.replaceChildren(...parts);
+    if (!data.deleted) this.updateReadBy(article);
     if (isNew) {
       this.log.append(article);
       const pending = this.outbox.get(data.client_id);
@@ -139,12 +176,39 @@ export class ThreadClient {
     }
   }
 
+  element(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  url(name, messageId) {
+    return this.live.urls[name].replace("MESSAGE_ID", String(messageId));
+  }
+
+  hiddenLabel(seq) {
+    return this.element("span", "wv-visually-hidden", ` ${this.strings.message} ${seq}`);
+  }
+
+  postForm(action, className, label, seq) {
+    const form = this.element("form", "wv-inline-form");
+    form.method = "post";
+    form.action = action;
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrfmiddlewaretoken";
+    token.value = this.live.csrf_token;
+    const button = this.element("button", `utrecht-button ${className}`, label);
+    button.type = "submit";
+    button.append(this.hiddenLabel(seq));
+    form.append(token, button);
+    return form;
+  }
+
   header(data) {
-    const header = document.createElement("header");
-    header.className = "wv-message__meta";
-    const author = document.createElement("strong");
-    author.className = "wv-message__author";
-    author.textContent = data.author.name;
+    const header = this.element("header", "wv-message__meta");
+    const author = this.element("strong", "wv-message__author", data.author.name);
     const time = document.createElement("time");
     time.dateTime = data.created_at;
     time.textContent = new Date(data.created_at).toLocaleString(document.documentElement.lang || "nl", {
@@ -155,37 +219,147 @@ export class ThreadClient {
     });
     header.append(author, " ", time);
     if (data.edited_at && !data.deleted) {
-      const edited = document.createElement("span");
-      edited.className = "wv-muted wv-message__edited";
-      edited.textContent = ` ${this.strings.edited}`;
-      header.append(edited);
+      const edited = this.element("a", "utrecht-link wv-muted wv-message__edited", this.strings.edited);
+      edited.href = this.url("history", data.id);
+      header.append(" ", edited);
     }
     return header;
   }
 
-  body(data) {
-    const body = document.createElement("div");
-    body.className = "wv-message__body";
-    if (data.deleted) {
-      body.classList.add("wv-muted");
-      body.textContent = this.strings.deleted;
-    } else {
-      // Rendered and sanitised on the server (markdown + an allow-list); CSP blocks inline script anyway.
-      body.innerHTML = data.html;
+  actions(data, mine) {
+    const actions = this.element("div", "wv-message__actions");
+    if (this.live.can_post && mine) {
+      const edit = this.element("a", "utrecht-link", this.strings.edit);
+      edit.href = this.url("edit", data.id);
+      edit.append(this.hiddenLabel(data.seq));
+      actions.append(edit);
     }
-    if (data.asks_ack && !data.deleted) {
-      const ack = document.createElement("p");
-      ack.className = "utrecht-paragraph wv-message__ack";
-      ack.dataset.acks = "";
-      ack.textContent = this.strings.asks_ack;
-      body.append(ack);
+    actions.append(this.postForm(this.url("delete", data.id), "utrecht-button--subtle", this.strings.delete, data.seq));
+    return actions;
+  }
+
+  // --- acknowledgements ------------------------------------------------------------------------
+
+  ackedOf(article) {
+    const acked = new Map();
+    for (const span of article.querySelectorAll("[data-acked] [data-user]")) {
+      acked.set(Number(span.dataset.user), span.textContent);
     }
-    return body;
+    return acked;
+  }
+
+  ackBlock(messageId, seq, authorId, acked) {
+    const block = this.element("div", "wv-message__ack");
+    block.dataset.ack = "";
+    block.append(this.ackLine(authorId, acked));
+    const me = this.live.user;
+    if (this.live.can_post && authorId !== me && !acked.has(me)) {
+      const form = this.postForm(this.url("ack", messageId), "utrecht-button--secondary-action", this.strings.confirm, seq);
+      form.dataset.confirm = "";
+      block.append(form);
+    }
+    return block;
+  }
+
+  names(users) {
+    // "<span data-user>A</span>, <span data-user>B</span>", as the template writes them.
+    const nodes = [];
+    users.forEach(([id, name], index) => {
+      if (index) nodes.push(", ");
+      const span = this.element("span", "", name);
+      span.dataset.user = String(id);
+      nodes.push(span);
+    });
+    return nodes;
+  }
+
+  ackLine(authorId, acked) {
+    const line = this.element("p", "utrecht-paragraph");
+    line.dataset.ackLine = "";
+    const count = acked.size;
+    const countText = (count === 1 ? this.strings.confirmed_one : this.strings.confirmed_other).replace(
+      "%(counter)s",
+      String(count),
+    );
+    const countSpan = this.element("span", "", countText);
+    countSpan.dataset.ackCount = "";
+    line.append(this.element("strong", "", this.strings.asks_ack), " ", countSpan);
+    const sorted = [...acked.entries()].sort((a, b) => compareNames(a[1], b[1]));
+    if (sorted.length) {
+      const names = document.createElement("span");
+      names.dataset.acked = "";
+      names.append(": ", ...this.names(sorted));
+      line.append(names);
+    }
+    line.append(".");
+    if (authorId === this.live.user) {
+      const notYet = this.professionals.filter((p) => p.id !== authorId && !acked.has(p.id)).map((p) => [p.id, p.name]);
+      if (notYet.length) {
+        const span = document.createElement("span");
+        span.dataset.notYet = "";
+        span.append(` ${this.strings.not_yet} `, ...this.names(notYet), ".");
+        line.append(span);
+      }
+    }
+    return line;
   }
 
   addAck(data) {
-    const line = document.querySelector(`#message-${data.message} .wv-message__ack`);
-    if (line) line.append(` ✓ ${data.user.name}`);
+    const article = document.getElementById(`message-${data.message}`);
+    const block = article?.querySelector("[data-ack]");
+    if (!block) return;
+    const acked = this.ackedOf(article);
+    acked.set(data.user.id, data.user.name);
+    block.querySelector("[data-ack-line]").replaceWith(this.ackLine(Number(article.dataset.author), acked));
+    if (data.user.id === this.live.user) block.querySelector("[data-confirm]")?.remove();
+  }
+
+  // --- read by ---------------------------------------------------------------------------------
+
+  readBy(readers) {
+    let lowest = Infinity;
+    for (const reader of readers) {
+      const known = this.markers.get(reader.id);
+      if (known && known.seq >= reader.seq) continue;
+      lowest = Math.min(lowest, known ? known.seq : 0);
+      this.markers.set(reader.id, { name: reader.name, seq: reader.seq });
+    }
+    if (lowest === Infinity) return;
+    for (const article of this.log.querySelectorAll("article.wv-message:not(.wv-message--deleted)")) {
+      if (Number(article.dataset.seq) > lowest) this.updateReadBy(article);
+    }
+  }
+
+  updateReadBy(article) {
+    const seq = Number(article.dataset.seq);
+    const author = Number(article.dataset.author);
+    const readers = [...this.markers.entries()]
+      .filter(([id, marker]) => marker.seq >= seq && id !== author)
+      .map(([id, marker]) => [id, marker.name])
+      .sort((a, b) => compareNames(a[1], b[1]));
+    const old = article.querySelector("[data-read-by]");
+    if (!readers.length) {
+      old?.remove();
+      return;
+    }
+    const line = this.element("p", "utrecht-paragraph wv-muted wv-message__read");
+    line.dataset.readBy = "";
+    line.append(`${this.strings.read_by} `, ...this.names(readers));
+    if (old) old.replaceWith(line);
+    else article.insertBefore(line, article.querySelector(".wv-message__actions"));
+  }
+
+  // --- who is here -------------------------------------------------------------------------------
+
+  showPresence(users, more) {
+    if (!this.presenceBox) return;
+    const others = users.filter((u) => u.id !== this.live.user);
+    const names = others.map((u) => (u.read_only ? this.strings.reads_along.replace("%(name)s", u.name) : u.name));
+    if (more > 0) names.push(this.strings.presence_more.replace("%(count)s", String(more)));
+    this.presenceLine.textContent = names.length
+      ? this.strings.presence_others.replace("%(names)s", names.join(", "))
+      : this.strings.presence_alone;
+    this.presenceBox.hidden = false;
   }
 
   // --- posting with an outbox ----------------------------------------------------------------

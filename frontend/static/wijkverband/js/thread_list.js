@@ -1,0 +1,98 @@
+// Thread list: unread counts stay current. The page follows its threads over the socket without
+// presence (docs/realtime.md); when one changes, or the person's own read marker moves (read in
+// another tab), it fetches the table again (?part=table), at most once every few seconds.
+// Without this file the list is as fresh as its last load.
+
+const SIGNED_OUT = 4001;
+const MAX_BACKOFF_MS = 30000;
+const REFRESH_GAP_MS = 2000;
+
+class ThreadListClient {
+  constructor(live) {
+    this.user = live.user;
+    this.seqs = new Map(live.threads.map((t) => [t.id, t.seq]));
+    this.attempt = 0;
+    this.refreshTimer = null;
+    this.lastRefresh = 0;
+    this.dropped = new Set(); // answered with reset: follow again once the table tells the seq
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      this.attempt = 0;
+      for (const id of this.seqs.keys()) this.subscribe(id);
+    });
+    socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
+    socket.addEventListener("close", (event) => {
+      if (event.code === SIGNED_OUT) return;
+      const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+      this.attempt += 1;
+      setTimeout(() => this.connect(), ceiling / 2 + Math.random() * (ceiling / 2));
+    });
+  }
+
+  subscribe(id) {
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: "subscribe", thread: id, after: this.seqs.get(id), presence: false }));
+    }
+  }
+
+  receive(frame) {
+    if (!this.seqs.has(frame.thread)) return;
+    if (frame.type === "event" && frame.seq > this.seqs.get(frame.thread)) {
+      this.seqs.set(frame.thread, frame.seq);
+      this.scheduleRefresh();
+    } else if (frame.type === "read_by" && frame.readers.some((r) => r.id === this.user)) {
+      this.scheduleRefresh();
+    } else if (frame.type === "reset") {
+      this.dropped.add(frame.thread);
+      this.scheduleRefresh(); // the refreshed table carries the current seqs; follow again from there
+    }
+  }
+
+  scheduleRefresh() {
+    if (this.refreshTimer) return;
+    const wait = Math.max(300, this.lastRefresh + REFRESH_GAP_MS - Date.now());
+    this.refreshTimer = setTimeout(() => this.refresh(), wait);
+  }
+
+  async refresh() {
+    this.lastRefresh = Date.now();
+    try {
+      const url = new URL(location.href);
+      url.searchParams.set("part", "table");
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const template = document.createElement("template");
+      template.innerHTML = await response.text();
+      const fresh = template.content.querySelector("[data-thread-table]");
+      const current = document.querySelector("[data-thread-table]");
+      if (!fresh || !current) return;
+      current.replaceWith(fresh);
+      for (const row of fresh.querySelectorAll("[data-thread]")) {
+        const id = Number(row.dataset.thread);
+        const seq = Number(row.dataset.seq);
+        const known = this.seqs.get(id);
+        if (known === undefined && this.seqs.size >= 40) continue;
+        if (known === undefined || seq > known || this.dropped.has(id)) {
+          // A thread opened since the page loaded, or one to follow again after a reset.
+          const follow = known === undefined || this.dropped.delete(id);
+          this.seqs.set(id, Math.max(seq, known || 0));
+          if (follow) this.subscribe(id);
+        }
+      }
+    } finally {
+      this.refreshTimer = null;
+    }
+  }
+}
+
+const element = document.getElementById("thread-list-live");
+if (element && "WebSocket" in window) {
+  const client = new ThreadListClient(JSON.parse(element.textContent));
+  client.connect();
+  window.wijkverbandThreadList = client; // for the browser tests
+}

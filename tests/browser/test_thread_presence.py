@@ -1,0 +1,87 @@
+"""Two people on one thread: each sees the other in "who is here", a live message gets the same
+actions as a server-rendered one, "read by" and confirmations update live and read exactly as
+after a reload, and the thread list's unread count follows by itself."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.threads import services
+
+
+class ThreadPresenceJourney(BrowserTestCase):
+    def _second_browser(self, user):
+        first_page = self.page
+        context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        self.page = context.new_page()
+        self.sign_in(user)
+        second_page, self.page = self.page, first_page
+        return context, second_page
+
+    def test_two_people_see_each_other_and_read_by_and_confirmations_follow_live(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+        carla_name, maarten_name = world.carla.name, world.maarten.name
+
+        self.sign_in(world.carla)
+        maarten_context, maarten = self._second_browser(world.maarten)
+        try:
+            page = self.page
+            page.goto(thread_url)
+            presence = page.locator("[data-presence-line]")
+            expect(presence).to_have_text("Er is nu niemand anders in dit gesprek.")
+            maarten.goto(thread_url)
+            expect(maarten.locator("[data-presence-line]")).to_have_text(f"Nu ook in dit gesprek: {carla_name}.")
+            expect(presence).to_have_text(f"Nu ook in dit gesprek: {maarten_name}.")
+
+            # Carla asks for confirmation; the message arrives live on both pages.
+            page.get_by_role("textbox", name="Bericht").fill("Wil iedereen het nieuwe protocol lezen?")
+            page.get_by_label("Vraag het team te bevestigen").check()
+            page.get_by_role("button", name="Versturen").click()
+            mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
+            expect(mine.get_by_role("button", name="Verwijderen bericht 1")).to_be_visible()
+            expect(mine.get_by_role("link", name=re.compile(r" bericht 1$"))).to_be_visible()  # edit
+            expect(mine.get_by_role("button", name="Bevestigen bericht 1")).to_have_count(0)  # not for the author
+            theirs = maarten.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
+            expect(theirs.get_by_role("button", name="Bevestigen bericht 1")).to_be_visible()
+            expect(theirs.get_by_role("button", name="Verwijderen bericht 1")).to_have_count(0)
+
+            # Maarten's page has read it: Carla sees "Gelezen door" appear without reloading.
+            expect(mine.locator("[data-read-by]")).to_contain_text(maarten_name, timeout=15_000)
+            expect(mine.locator("[data-ack-line]")).to_contain_text("0 bevestigd.")
+            expect(mine.locator("[data-not-yet]")).to_contain_text(maarten_name)
+            self.assert_accessible("thread-live")
+
+            # Maarten confirms (a plain form post: his page reloads); Carla's line follows live.
+            theirs.get_by_role("button", name="Bevestigen bericht 1").click()
+            expect(maarten.get_by_text("Bevestigd.")).to_be_visible()
+            expect(mine.locator("[data-ack-line]")).to_contain_text(f"1 bevestigd: {maarten_name}.")
+            expect(mine.locator("[data-not-yet]")).not_to_contain_text(maarten_name)
+            # After his reload he is there again.
+            expect(presence).to_have_text(f"Nu ook in dit gesprek: {maarten_name}.")
+
+            # What the live page shows is what the server renders.
+            live_ack = mine.locator("[data-ack-line]").inner_text()
+            live_read = mine.locator("[data-read-by]").inner_text()
+            page.reload()
+            mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
+            assert mine.locator("[data-ack-line]").inner_text() == live_ack
+            assert mine.locator("[data-read-by]").inner_text() == live_read
+
+            # Maarten leaves: Carla is alone again.
+            maarten.goto(self.url("/t/oost/threads/"))
+            expect(presence).to_have_text("Er is nu niemand anders in dit gesprek.")
+
+            # On the thread list, Maarten's unread count follows a new post by itself.
+            unread = maarten.locator(f'tr[data-thread="{thread.pk}"] td').nth(3)
+            expect(unread).to_have_text("0")
+            page.get_by_role("textbox", name="Bericht").fill("Nog een vraag.")
+            page.get_by_role("button", name="Versturen").click()
+            expect(unread).to_have_text("1", timeout=15_000)
+            self.page = maarten
+            self.assert_accessible("thread-list")
+        finally:
+            maarten_context.close()

@@ -1,0 +1,282 @@
+"""Who is in the thread now (`presence` frames) and live read-by (`read_by` frames)."""
+
+import pytest
+
+from tests.realtime.helpers import connect, sync
+from tests.realtime.loop import run
+from tests.threads.helpers import post, topic
+from wijkverband.realtime import ephemeral, presence
+from wijkverband.threads import services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _names(frame) -> list[str]:
+    return [u["name"] for u in frame["users"]]
+
+
+async def _until_presence(socket, names, timeout=3.0) -> dict:
+    while True:
+        frame = await socket.until("presence", timeout=timeout)
+        if _names(frame) == names:
+            return frame
+
+
+def test_a_subscriber_is_answered_with_who_is_there_and_the_others_see_them_join_and_leave(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        first = await maarten.until("presence")
+        assert first == {
+            "type": "presence",
+            "thread": thread.pk,
+            "users": [{"id": world.maarten.pk, "name": world.maarten.name, "read_only": False}],
+            "more": 0,
+        }
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        both = sorted([world.carla.name, world.maarten.name])
+        await _until_presence(carla, both)  # the answer to her subscribe
+        await _until_presence(maarten, both)  # she joined
+        await carla.send({"type": "unsubscribe", "thread": thread.pk})
+        await _until_presence(maarten, [world.maarten.name])
+        await carla.subscribe(thread.pk)
+        await _until_presence(maarten, both)
+        await carla.close()  # a disconnect is leaving too
+        await _until_presence(maarten, [world.maarten.name])
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_two_tabs_of_one_person_count_once_and_closing_one_keeps_them_present(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        tabs = [await connect(world.carla) for _ in range(2)]
+        for tab in tabs:
+            await tab.subscribe(thread.pk)
+            frame = await tab.until("presence")
+            assert sorted(_names(frame)) == sorted([world.carla.name, world.maarten.name])
+        await tabs[0].close()
+        frames = await maarten.collect("presence", timeout=1.5)
+        assert all(sorted(_names(f)) == sorted([world.carla.name, world.maarten.name]) for f in frames)
+        await tabs[1].close()
+        await _until_presence(maarten, [world.maarten.name])
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_a_flapping_client_does_not_flood_the_others(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        carla = await connect(world.carla)
+        for _ in range(10):
+            await carla.subscribe(thread.pk)
+            await carla.send({"type": "unsubscribe", "thread": thread.pk})
+            await carla.until("unsubscribed")
+        frames = await maarten.collect("presence", timeout=1.5)
+        # The last state wins (she left; nothing at all if no ring caught her there); a handful
+        # of frames at most, not one per flap.
+        assert not frames or _names(frames[-1]) == [world.maarten.name]
+        assert len(frames) <= 4, frames
+        for _ in range(5):
+            await carla.send({"type": "unsubscribe", "thread": thread.pk})
+            await carla.subscribe(thread.pk)
+        frames = await maarten.collect("presence", timeout=1.5)
+        assert 1 <= len(frames) <= 3, frames
+        assert sorted(_names(frames[-1])) == sorted([world.carla.name, world.maarten.name])
+        await carla.close()
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_a_thread_list_watching_for_unread_counts_is_not_shown_as_present(world):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        carla = await connect(world.carla)
+        await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": False})
+        await carla.until("subscribed")
+        assert await carla.collect("presence", timeout=1.2) == []
+        assert await maarten.collect("presence", timeout=1.2) == []
+        await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": "ja"})
+        assert (await carla.until("error"))["code"] == "invalid"
+        await carla.close()
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_representatives_see_who_is_there_and_are_shown_as_reading_along(world):
+    # Decision: a representative reading an opened thread sees who is there, and is shown to the
+    # others too (marked read only): people should know who reads along before they write.
+    thread = topic(world, open_to_representatives=True)
+
+    async def scenario():
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        await carla.until("presence")
+        rosa = await connect(world.rosa)
+        await rosa.subscribe(thread.pk)
+        expected = sorted(
+            [
+                {"id": world.carla.pk, "name": world.carla.name, "read_only": False},
+                {"id": world.rosa.pk, "name": world.rosa.name, "read_only": True},
+            ],
+            key=lambda u: u["name"].casefold(),
+        )
+        assert (await _until_presence(rosa, [u["name"] for u in expected]))["users"] == expected
+        assert (await _until_presence(carla, [u["name"] for u in expected]))["users"] == expected
+        await rosa.close()
+        await carla.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("persona", ["bram", "otto", "rosa"])
+def test_people_who_may_not_read_the_thread_get_not_found_and_never_any_signal(world, persona):
+    thread = topic(world)  # closed to representatives
+    own = topic(world, team=world.team_b, actor=world.bram, title="Zuid") if persona == "bram" else None
+
+    async def scenario():
+        outsider = await connect(world.persona(persona))
+        answer = await outsider.subscribe(thread.pk)
+        assert answer[-1]["code"] == "not_found"
+        if own is not None:
+            await outsider.subscribe(own.pk)
+            await outsider.until("presence")
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        await sync(post, thread, world.maarten, "Alleen voor het team")
+        await carla.until("event")
+        await carla.send({"type": "read", "thread": thread.pk, "seq": 1})
+        await carla.send({"type": "typing", "thread": thread.pk})
+        await carla.until("read_by", timeout=3)
+        frames = await outsider.collect(timeout=1.5)
+        assert [f for f in frames if f.get("thread") == thread.pk] == []
+        ids = {u["id"] for f in frames if f["type"] == "presence" for u in f["users"]}
+        assert world.carla.pk not in ids
+        # The outsider is not among the viewers either.
+        seen = {u["id"] for f in carla.seen if f["type"] == "presence" for u in f["users"]}
+        assert world.persona(persona).pk not in seen
+        await carla.close()
+        await outsider.close()
+
+    run(scenario)
+
+
+def test_a_read_marker_moved_over_the_socket_reaches_the_others_as_read_by(world):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    post(thread, world.carla, "twee")
+
+    async def scenario():
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.send({"type": "read", "thread": thread.pk, "seq": 1})
+        await maarten.send({"type": "read", "thread": thread.pk, "seq": 2})
+        frame = await carla.until("read_by", timeout=3)
+        # Gathered: one frame with the furthest marker.
+        assert frame == {
+            "type": "read_by",
+            "thread": thread.pk,
+            "readers": [{"id": world.maarten.pk, "name": world.maarten.name, "seq": 2}],
+        }
+        await maarten.send({"type": "read", "thread": thread.pk, "seq": 2})  # did not move: nothing new
+        assert await carla.collect("read_by", timeout=1.5) == []
+        await carla.close()
+        await maarten.close()
+
+    run(scenario)
+
+
+def test_a_read_marker_moved_over_http_reaches_the_viewers(world):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+
+    async def scenario():
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        await sync(services.read_marker_set, actor=world.pieter, thread=thread, seq=1)
+        frame = await carla.until("read_by")
+        assert frame["readers"] == [{"id": world.pieter.pk, "name": world.pieter.name, "seq": 1}]
+        # Again with the same seq: the marker did not move, nothing is sent.
+        await sync(services.read_marker_set, actor=world.pieter, thread=thread, seq=1)
+        assert await carla.collect("read_by", timeout=0.5) == []
+        await carla.close()
+
+    run(scenario)
+
+
+def test_an_acknowledgement_reaches_the_viewers_as_an_event(world):
+    thread = topic(world)
+    message = post(thread, world.carla, "Graag bevestigen", asks_ack=True).message
+
+    async def scenario():
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk, after=message.seq)
+        await sync(_acknowledge, world.maarten, message)
+        event = await carla.until("event")
+        assert event["kind"] == "ack.added"
+        assert event["data"] == {"message": message.pk, "user": {"id": world.maarten.pk, "name": world.maarten.name}}
+        await carla.close()
+
+    run(scenario)
+
+
+def _acknowledge(user, message):
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.message_acknowledge(actor=user, message=message)
+
+
+def test_viewers_of_a_worker_that_stopped_refreshing_expire(world, monkeypatch):
+    # Thread ids no test database reaches: the cache outlives a test.
+    seven, eight = 10**12 + 7, 10**12 + 8
+    presence.thread_viewers_write({seven: [[1, "Ann", False]], eight: [[2, "Bob", True]]}, worker="w1")
+    presence.thread_viewers_write({seven: [[3, "Cas", True], [1, "Ann", True]]}, worker="w2")
+    assert presence.thread_viewers([seven, eight]) == {
+        seven: {
+            "users": [
+                {"id": 1, "name": "Ann", "read_only": False},  # may post through one of her sockets
+                {"id": 3, "name": "Cas", "read_only": True},
+            ],
+            "more": 0,
+        },
+        eight: {"users": [{"id": 2, "name": "Bob", "read_only": True}], "more": 0},
+    }
+    presence.thread_viewers_write({seven: []}, worker="w1")
+    assert [u["id"] for u in presence.thread_viewers([seven])[seven]["users"]] == [1, 3]
+    import time
+
+    later = time.time() + presence.VIEWERS_TTL_SECONDS + 1
+    monkeypatch.setattr(presence.time, "time", lambda: later)
+    assert presence.thread_viewers([seven, eight]) == {seven: ephemeral.NOBODY, eight: ephemeral.NOBODY}
+
+
+def test_thousands_of_viewers_are_counted_not_all_named(world, monkeypatch):
+    monkeypatch.setattr(presence, "VIEWERS_NAMED", 3)
+    thread_id = 10**12 + 9
+    presence.thread_viewers_write({thread_id: [[i, f"Naam {i:04}", False] for i in range(1000)]}, worker="w1")
+    presence.thread_viewers_write({thread_id: [[i, f"Naam {i:04}", False] for i in range(1000, 1010)]}, worker="w2")
+    viewers = presence.thread_viewers([thread_id])[thread_id]
+    assert [u["id"] for u in viewers["users"]] == [0, 1, 2]
+    assert viewers["more"] == 1007

@@ -1,0 +1,145 @@
+"""The thread page's paging (?before=) and what it tells threads.js; the thread list's live table."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.threads.helpers import post, topic
+from wijkverband.threads import selectors, services
+from wijkverband.threads.models import Message, ReadMarker
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE_ID = re.compile(r'id="message-(\d+)"')
+
+
+def _links(html: str, rel: str) -> list[str]:
+    return re.findall(rf'href="([^"]*)" rel="{rel}"', html)
+
+
+def _thread_with_messages(world, n: int):
+    """n messages, with acknowledgements and edits in between (sequence numbers that are not messages)."""
+    thread = topic(world)
+    for i in range(n):
+        result = post(thread, world.carla if i % 3 else world.maarten, f"bericht {i}", asks_ack=i % 4 == 0)
+        if i % 4 == 0 and i % 3:
+            services.message_acknowledge(actor=world.maarten, message=result.message)
+        if i % 5 == 0:
+            services.message_edit(actor=result.message.author, message=result.message, body=f"bericht {i} (bijgewerkt)")
+    services.message_delete(actor=world.carla, message=Message.objects.filter(thread=thread).order_by("seq")[3])
+    return thread
+
+
+def test_older_messages_pages_reach_every_message_and_newer_links_lead_back(world, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_MESSAGES", 5)
+    thread = _thread_with_messages(world, 23)
+    client = client_for("maarten")
+    url = f"/t/oost/threads/{thread.pk}/"
+    html = client.get(url).content.decode()
+    assert "Only the newest messages are shown." in html or "Alleen de nieuwste berichten" in html
+    seen, pages = [], 0
+    while True:
+        pages += 1
+        ids = [int(i) for i in MESSAGE_ID.findall(html)]
+        assert ids, "an empty page"
+        seen = ids + seen
+        older = _links(html, "prev")
+        if not older:
+            break
+        html = client.get(url + older[0].replace("&amp;", "&")).content.decode()
+        assert 'id="thread-live"' not in html  # an earlier page is not live
+    assert pages == 5
+    assert sorted(set(seen)) == sorted(Message.objects.filter(thread=thread).values_list("pk", flat=True))
+    # From the oldest page, "Newer messages" walks forward again without skipping anything.
+    forward = [int(i) for i in MESSAGE_ID.findall(html)]
+    while newer := _links(html, "next"):
+        html = client.get(url + newer[0]).content.decode()
+        forward += [int(i) for i in MESSAGE_ID.findall(html)]
+    newest = [int(i) for i in MESSAGE_ID.findall(client.get(url).content.decode())]
+    assert set(forward) | set(newest) == set(seen)
+
+
+def test_an_earlier_page_moves_the_read_marker_only_to_what_it_shows(world, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_MESSAGES", 3)
+    thread = topic(world)
+    messages = [post(thread, world.carla, f"m{i}").message for i in range(7)]
+    client = client_for("maarten")
+    response = client.get(f"/t/oost/threads/{thread.pk}/?before={messages[3].seq}")
+    assert [int(i) for i in MESSAGE_ID.findall(response.content.decode())] == [m.pk for m in messages[:3]]
+    assert ReadMarker.objects.get(thread=thread, user=world.maarten).seq == messages[2].seq
+
+
+@pytest.mark.parametrize("before", ["abc", "-1", "1" * 19, ""])
+def test_a_bad_before_is_refused(world, client_for, before):
+    thread = topic(world)
+    status = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/?before={before}").status_code
+    assert status == (200 if before == "" else 400)
+
+
+def test_earlier_pages_use_a_constant_number_of_queries(world, client_for, monkeypatch):
+    small_thread = _thread_with_messages(world, 6)
+    large_thread = _thread_with_messages(world, 30)
+    client = client_for("carla")
+    monkeypatch.setattr(selectors, "PAGE_MESSAGES", 4)
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"/t/oost/threads/{small_thread.pk}/?before=6")
+    monkeypatch.setattr(selectors, "PAGE_MESSAGES", 40)
+    with CaptureQueriesContext(connection) as large:
+        client.get(f"/t/oost/threads/{large_thread.pk}/?before=1000")
+    assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def _live(html: str) -> dict:
+    found = re.search(r'<script id="thread-live" type="application/json">(.*?)</script>', html)
+    return json.loads(found.group(1))
+
+
+def test_the_page_tells_the_client_what_it_needs_to_build_live_messages(world, client_for):
+    thread = topic(world, open_to_representatives=True)
+    post(thread, world.carla, "een")
+    services.read_marker_set(actor=world.pieter, thread=thread, seq=1)
+    live = _live(client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode())
+    assert live["user"] == world.carla.pk and live["can_post"] and live["can_moderate"]
+    assert live["csrf_token"]
+    assert live["urls"]["delete"] == f"/t/oost/threads/{thread.pk}/messages/MESSAGE_ID/delete/"
+    assert {p["id"] for p in live["professionals"]} >= {world.maarten.pk, world.carla.pk}
+    assert world.rosa.pk not in {p["id"] for p in live["professionals"]}
+    assert {"id": world.pieter.pk, "name": world.pieter.name, "seq": 1} in live["markers"]
+    rosa = _live(client_for("rosa").get(f"/t/oost/threads/{thread.pk}/").content.decode())
+    assert not rosa["can_post"] and not rosa["can_moderate"] and rosa["professionals"] == []
+    assert set(rosa["urls"]) == {"history"}  # no edit, delete or confirm patterns for readers
+
+
+def test_the_read_by_and_acknowledgement_lines_mark_each_person_for_the_client(world, client_for):
+    thread = topic(world)
+    message = post(thread, world.carla, "Graag bevestigen", asks_ack=True).message
+    services.message_acknowledge(actor=world.maarten, message=message)
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=thread.seq + 5)
+    html = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    article = html[html.index(f'id="message-{message.pk}"') :]
+    article = article[: article.index("</article>")]
+    assert f'data-author="{world.carla.pk}"' in html
+    assert f'<span data-acked>: <span data-user="{world.maarten.pk}">{world.maarten.name}</span></span>.' in article
+    assert f'<span data-user="{world.sofie.pk}">{world.sofie.name}</span>' in article  # not yet (author's view)
+    assert re.search(rf'data-read-by>(Gelezen door|Read by) <span data-user="{world.maarten.pk}">', article)
+
+
+def test_the_thread_list_gives_its_table_as_a_fragment_and_the_threads_to_follow(world, client_for):
+    thread = topic(world)
+    post(thread, world.carla, "een")
+    client = client_for("maarten")
+    page = client.get("/t/oost/threads/").content.decode()
+    live = json.loads(re.search(r'id="thread-list-live" type="application/json">(.*?)</script>', page).group(1))
+    assert live == {"user": world.maarten.pk, "threads": [{"id": thread.pk, "seq": 1}]}
+    fragment = client.get("/t/oost/threads/?part=table").content.decode()
+    assert fragment.lstrip().startswith("<div data-thread-table>")
+    assert '<strong class="wv-unread">1</strong>' in fragment and "<html" not in fragment
+    # Representatives only follow the threads they may read.
+    rosa = client_for("rosa").get("/t/oost/threads/").content.decode()
+    assert (
+        json.loads(re.search(r'id="thread-list-live" type="application/json">(.*?)</script>', rosa).group(1))["threads"]
+        == []
+    )
