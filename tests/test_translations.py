@@ -73,3 +73,40 @@ def test_compiled_catalogues_match_their_sources(tmp_path):
         fresh = tmp_path / "fresh.mo"
         subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(po)], check=True, capture_output=True)
         assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), f"{po}: run msgfmt (make messages)"
+
+
+# Our catalogues share English msgids; the first catalogue that has one wins (LOCALE_PATHS, then
+# INSTALLED_APPS in order, third-party apps included). These differences are accepted wordings.
+ACCEPTED_OTHER_WORDING = {
+    "Filter",
+    "Note",
+    'Remove<span class="wv-visually-hidden"> %(name)s</span>',
+    "What you can do",
+    "Team",
+    "team",
+    "optional",
+    "client id",
+}
+
+
+def test_no_catalogue_silently_overrides_our_dutch():
+    """A string like "Edit" must not show another app's wording ("Veranderen" from django-guardian)."""
+    import gettext as gnu
+    from pathlib import Path
+
+    from django.utils import translation
+
+    root = Path(__file__).resolve().parents[1]
+    catalogues = [root / "locale/nl/LC_MESSAGES/django.mo", *root.glob("wijkverband/*/locale/nl/LC_MESSAGES/django.mo")]
+    surprises = []
+    with translation.override("nl"):
+        for path in catalogues:
+            with path.open("rb") as handle:
+                catalogue = gnu.GNUTranslations(handle)._catalog
+            for msgid, ours in catalogue.items():
+                if not isinstance(msgid, str) or not msgid or "\x04" in msgid or msgid in ACCEPTED_OTHER_WORDING:
+                    continue
+                shown = translation.gettext(msgid)
+                if shown != ours:
+                    surprises.append(f"{path}: {msgid!r} shows {shown!r}, not {ours!r}")
+    assert not surprises, "\n".join(surprises)

@@ -613,3 +613,31 @@ def test_posting_on_the_socket_is_activity_that_keeps_the_session_alive(world):
         assert (await carla.until("__closed__", timeout=4))["code"] == codes.SIGNED_OUT
 
     run(scenario)
+
+
+NOT_FOUND_CHECK = """
+globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
+globalThis.location = { protocol: "http:", host: "testserver" };
+const { ThreadClient } = await import(process.argv[2]);
+const status = { hidden: true, textContent: "" };
+const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
+const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings: { no_access: "NO ACCESS" }, root });
+client.subscribed = true;
+client.receive({ type: "error", code: "not_found", detail: "No such thread.", ref: 8 });
+const other = status.textContent;
+client.receive({ type: "error", code: "not_found", detail: "No such thread.", ref: 7 });
+console.log(JSON.stringify({ other, own: status.textContent, shown: !status.hidden, subscribed: client.subscribed }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
+    """After a re-check or a reconnect the server answers not_found for the page's own thread."""
+    import json
+
+    script = tmp_path / "check.mjs"
+    script.write_text(NOT_FOUND_CHECK)
+    client = tmp_path / "threads.mjs"
+    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
+    assert json.loads(result.stdout) == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}

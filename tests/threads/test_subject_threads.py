@@ -462,3 +462,18 @@ def test_the_pages_with_a_discussion_have_no_inline_script_style_or_event_handle
             assert "src=" in attributes or 'type="application/json"' in attributes, match.group(0)
         assert not re.search(r"\sstyle\s*=", html)
         assert not re.search(r"\son[a-z]+\s*=", html)
+
+
+@pytest.mark.parametrize("subject", ["agreement", "bottleneck"])
+def test_a_subject_threads_page_links_back_to_its_subject(world, client_for, subject):
+    item = agreement(world) if subject == "agreement" else report(world)
+    url = agreement_url(item) if subject == "agreement" else bottleneck_url(item)
+    text = client_for("maarten").get(f"/t/oost/threads/{thread_of(item).pk}/").content.decode()
+    assert re.search(rf'<a class="utrecht-link" href="{re.escape(url)}" data-subject-link>', text)
+
+
+def test_a_team_topic_has_no_subject_link(world, client_for):
+    from tests.threads.helpers import topic
+
+    text = client_for("maarten").get(f"/t/oost/threads/{topic(world).pk}/").content.decode()
+    assert "data-subject-link" not in text

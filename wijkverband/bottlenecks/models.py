@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
 from wijkverband.tenancy.scoping import TeamScopedQuerySet
@@ -242,7 +243,7 @@ def encode_kinds(kinds) -> str:
 
 class EventKind(models.TextChoices):
     REPORTED = "reported", _("reported")
-    EDITED = "edited", _("edited")
+    EDITED = "edited", pgettext_lazy("bottleneck event", "edited")
     OWNER_REQUESTED = "owner_requested", _("asked an owner")
     OWNER_ACCEPTED = "owner_accepted", _("accepted ownership")
     OWNER_DECLINED = "owner_declined", _("declined ownership")

@@ -5,7 +5,7 @@ strings (json_script "thread-strings"), so both behave alike."""
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from wijkverband.threads.models import SubjectKind, Thread
 
@@ -62,8 +62,9 @@ def live_strings() -> dict:
         "reconnecting": _("Connection lost: reconnecting…"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again."),
+        "no_access": _("You can no longer read this thread. Reload the page."),
         "typing": _("%(name)s is typing…"),
-        "edited": _("edited"),
+        "edited": pgettext("message", "edited"),
         "deleted": _("This message was deleted."),
         "deleted_by_author": _("This message was deleted by its author."),
         "deleted_by_coordinator": _("This message was deleted by a coordinator."),

@@ -16,6 +16,7 @@ from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
+from wijkverband.threads.models import SubjectKind
 
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
@@ -69,6 +70,8 @@ def _detail_context(request, team, rights, thread, trights, form=None, before=No
         "form": form or PostForm(),
         "live": live_config(request, team=team, thread=thread, trights=trights, page=page),
         "strings": live_strings(),
+        # The agreement or bottleneck this discussion is about (its page checks access itself).
+        "subject_url": subject_url(thread) if thread.subject_kind != SubjectKind.TOPIC else None,
     }
 
 

@@ -416,6 +416,13 @@ export class ThreadClient {
   }
 
   refused(frame) {
+    if (frame.code === "not_found" && frame.ref === this.thread) {
+      // Access to this thread ended (a role or the thread's readers changed): say so and stop;
+      // a reload shows the page as it is now for this person.
+      this.subscribed = false;
+      this.setStatus(this.strings.no_access);
+      return;
+    }
     const post = this.outbox.get(frame.ref);
     if (!post) return;
     if (frame.code === "rate_limited") {
