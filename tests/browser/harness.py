@@ -84,6 +84,21 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
             page.get_by_role("button", name="Aanmelden").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 
+    def second_browser(self, user, **options):
+        """A second person in their own browser context, signed in; self.page stays the first person's.
+
+        Returns (context, page); close the context when done. `options` go to new_context (for
+        example java_script_enabled=False)."""
+        first_page = self.page
+        context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, **options)
+        context.set_default_timeout(10_000)
+        self.page = context.new_page()
+        try:
+            self.sign_in(user)
+            return context, self.page
+        finally:
+            self.page = first_page
+
     def assert_accessible(self, name: str = "") -> None:
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         if results.violations_count:

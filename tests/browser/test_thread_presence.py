@@ -11,15 +11,6 @@ from wijkverband.threads import services
 
 
 class ThreadPresenceJourney(BrowserTestCase):
-    def _second_browser(self, user):
-        first_page = self.page
-        context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        self.page = context.new_page()
-        self.sign_in(user)
-        second_page, self.page = self.page, first_page
-        return context, second_page
-
     def test_two_people_see_each_other_and_read_by_and_confirmations_follow_live(self):
         world = self.world
         thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
@@ -27,7 +18,7 @@ class ThreadPresenceJourney(BrowserTestCase):
         carla_name, maarten_name = world.carla.name, world.maarten.name
 
         self.sign_in(world.carla)
-        maarten_context, maarten = self._second_browser(world.maarten)
+        maarten_context, maarten = self.second_browser(world.maarten)
         try:
             page = self.page
             page.goto(thread_url)

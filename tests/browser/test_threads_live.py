@@ -11,22 +11,13 @@ from wijkverband.threads.models import Message, Notification
 
 
 class LiveThreadJourney(BrowserTestCase):
-    def _second_browser(self, user):
-        first_page = self.page
-        context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        self.page = context.new_page()
-        self.sign_in(user)
-        second_page, self.page = self.page, first_page
-        return context, second_page
-
     def test_a_post_appears_live_for_the_other_person_and_a_mention_notifies(self):
         world = self.world
         thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
         thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
 
         self.sign_in(world.carla)
-        maarten_context, maarten = self._second_browser(world.maarten)
+        maarten_context, maarten = self.second_browser(world.maarten)
         try:
             maarten.goto(thread_url)
             expect(maarten.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
