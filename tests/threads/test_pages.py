@@ -163,3 +163,15 @@ def test_thread_pages_use_a_constant_number_of_queries(world, client_for, django
         client.get(f"/t/oost/threads/{thread.pk}/")
     with django_assert_max_num_queries(len(small_list.captured_queries)):
         client.get("/t/oost/threads/")
+
+
+@pytest.mark.parametrize("path", ["/", "/t/oost/", "/t/oost/agreements/"])
+def test_every_page_links_to_your_notifications(world, client, path):
+    """The in-app list is one click away from anywhere (no count: no query on every page)."""
+    client.force_login(world.maarten)
+    post(topic(world), world.carla, "@maarten kun je even kijken?")
+    text = client.get(path).content.decode()
+    assert re.search(r'<a class="utrecht-link" href="/notifications/">Meldingen</a>', text)
+    listing = client.get("/notifications/").content.decode()
+    assert 'href="/notifications/" aria-current="page"' in listing
+    assert "Carla" in listing
