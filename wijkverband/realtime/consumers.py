@@ -19,6 +19,7 @@ from django.http import Http404
 from config.env import env_int
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
+from wijkverband.realtime.ephemeral import display_name
 from wijkverband.realtime.fanout import get_hub
 
 logger = logging.getLogger(__name__)
@@ -220,11 +221,14 @@ class LiveSocket:
                     await self.handle(message.get("text"), message.get("bytes"))
         finally:
             lifecycle.session_unwatch(self)
-            if writer is None:
-                pass
-            elif not writer.done():
+            if writer is not None and not writer.done():
                 writer.cancel()
-            elif writer.cancelled() and self.closing is not None and not self._close_behind_buffer():
+            elif (
+                writer is not None
+                and writer.cancelled()
+                and self.closing is not None
+                and not self._close_behind_buffer()
+            ):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.send({"type": "websocket.close", "code": self.closing}), 1.0)
             for thread_id in list(self.subs):
@@ -401,8 +405,8 @@ class LiveSocket:
             return  # typing is shown for a few seconds anyway: extra signals are dropped quietly
         sub.last_typing = now
         lifecycle.session_touch(self)
-        name = getattr(self.user, "name", "") or getattr(self.user, "email", "")
-        frame = dumps({"type": "typing", "thread": thread_id, "user": {"id": self.user_id, "name": name}})
+        user = {"id": self.user_id, "name": display_name(self.user)}
+        frame = dumps({"type": "typing", "thread": thread_id, "user": user})
         try:
             await self.hub.layer.group_send(
                 publish.thread_group(thread_id),

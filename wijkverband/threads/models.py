@@ -64,6 +64,11 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def representatives_read(self) -> bool:
+        """Whether client representatives read this thread (opened to them, and not internal)."""
+        return self.open_to_representatives and not self.internal
+
 
 class Message(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))

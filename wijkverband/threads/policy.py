@@ -34,7 +34,7 @@ def thread_rights(user, thread, team_rights: TeamRights) -> ThreadRights:
         return ThreadRights(can_read=True, can_post=True, can_moderate=team_rights.can_manage_members)
     if region_rights(user, thread.team.region).can_oversee:
         return ThreadRights(can_read=True, can_post=thread.escalated)
-    if thread.open_to_representatives and not thread.internal:
+    if thread.representatives_read:
         return ThreadRights(can_read=True)
     return NO_THREAD_RIGHTS
 

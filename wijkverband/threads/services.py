@@ -28,7 +28,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
 from wijkverband.realtime import lifecycle, presence, publish
-from wijkverband.realtime.ephemeral import read_by_frame
+from wijkverband.realtime.ephemeral import display_name, read_by_frame
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads.mentions import mention_words, mentioned_users
@@ -481,7 +481,7 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
         moved = bool(ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq, updated_at=timezone.now()))
         marker.seq = seq
     if moved and announce:
-        frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": actor.name or actor.email, "seq": marker.seq}])
+        frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": display_name(actor), "seq": marker.seq}])
         transaction.on_commit(partial(publish.thread_ephemeral, thread_id=thread.pk, frame=frame))
     return marker.seq
 
@@ -501,7 +501,7 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
     memberships = list(
         Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
     )
-    if not thread.open_to_representatives or thread.internal:
+    if not thread.representatives_read:
         memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) & readers
@@ -533,9 +533,7 @@ def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> Non
     membership = Membership.objects.for_team(thread.team).filter(user_id=owner, user__is_active=True).first()
     if membership is None:
         return
-    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and (
-        not thread.open_to_representatives or thread.internal
-    ):
+    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.representatives_read:
         return
     rows = [Notification(user_id=owner, kind=Notification.Kind.ACTIVITY)]
     _notifications_create(
