@@ -37,6 +37,8 @@ class Stats:
         self.total = total_messages
         self.sent_at: list[float] = [0.0] * (total_messages + 1)
         self.latencies: list[float] = []
+        # The slowest delivery of each message: shows whether a high p99 is spread or one stall.
+        self.worst: list[float] = [0.0] * (total_messages + 1)
         self.duplicates = 0
         self.out_of_order = 0
         self.delivered = 0
@@ -125,7 +127,10 @@ class Client(asyncio.Protocol):
             stats.out_of_order += 1
         self.last = number
         stats.delivered += 1
-        stats.latencies.append(now - stats.sent_at[number])
+        latency = now - stats.sent_at[number]
+        stats.latencies.append(latency)
+        if latency > stats.worst[number]:
+            stats.worst[number] = latency
 
     def connection_lost(self, exc):
         if not self.closed.done():

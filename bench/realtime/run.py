@@ -113,12 +113,15 @@ def rss_bytes(pids) -> int:
 class Server:
     def __init__(self, name: str, args: list[str], env: dict):
         self.name = name
+        # BENCH_SERVER_LOG: a file for the servers' output (warnings, tracebacks); discarded otherwise.
+        log_file = os.environ.get("BENCH_SERVER_LOG")
+        output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(  # noqa: S603 - our own commands
             args,
             cwd=ROOT,
             env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
             start_new_session=True,  # its own process group: stopping it stops its workers too
         )
 
@@ -338,6 +341,8 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             Path(os.environ["BENCH_MARK_FILE"]).write_text(" ".join(map(str, pids)))
         cpu_before = cpu_seconds(pids)
         began = time.perf_counter()
+        if os.environ.get("BENCH_SERVER_LOG"):
+            log(f"    posting starts at {time.time():.2f}")
         for n in range(1, total + 1):
             due = began + (n - 1) / rate
             delay = due - time.perf_counter()
@@ -400,6 +405,12 @@ def summarise(name, count, stats, offered, cpu) -> dict:
         "p95_ms": percentile(lat, 95) * 1000,
         "p99_ms": percentile(lat, 99) * 1000,
         "cpu_us_per_delivery": cpu / max(1, stats.delivered) * 1e6,
+        # The messages whose slowest delivery took longest, with when they were sent (s into the run).
+        "slowest": [
+            {"message": n, "sent_s": round(stats.sent_at[n] - stats.sent_at[1], 2), "worst_ms": round(w * 1000, 1)}
+            for n, w in sorted(enumerate(stats.worst), key=lambda item: -item[1])[:5]
+            if w > 0
+        ],
     }
 
 
@@ -412,6 +423,11 @@ def show(result):
         + (f"  stalled client closed with {result['stalled_close_code']}" if "stalled_close_code" in result else "")
         + (f"  sockets closed by the server: {result['closed_by_server']}" if "closed_by_server" in result else "")
     )
+    if result.get("slowest"):
+        log(
+            "         slowest messages (sent at, slowest delivery): "
+            + ", ".join(f"{s['sent_s']:.2f} s {s['worst_ms']:.0f} ms" for s in result["slowest"])
+        )
 
 
 async def idle_memory(data: dict) -> None:
@@ -459,7 +475,7 @@ async def main() -> None:
                     f"  {name} / bare: p99 {r['p99_ms'] / floor['p99_ms']:.2f}×, "
                     f"CPU per delivery {r['cpu_us_per_delivery'] / floor['cpu_us_per_delivery']:.2f}×"
                 )
-    if "app" in TARGETS and not only_memory:
+    if "app" in TARGETS and not only_memory and STALL_CLIENTS > 0:
         log(f"\nOne deliberately stalled client among {STALL_CLIENTS} others (app, {STALL_RATE:g} posts/s of 9 kB)")
         show(await measure("app", STALL_CLIENTS, data, heavy=True))
         show(await measure("app", STALL_CLIENTS, data, heavy=True, stalled=True))
