@@ -365,6 +365,8 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) 
     message.thread = thread
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
     _append_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, taken=taken)
+    _notify_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
+    # Last: the audit chain is locked for every team from here until the commit.
     audit_record(
         actor=actor,
         action="message.posted",
@@ -372,7 +374,6 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) 
         target=message,
         data={"thread": thread.pk, "seq": seq},
     )
-    _notify_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
     return PostResult(message, created=True)
 
 
