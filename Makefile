@@ -57,7 +57,7 @@ check: lint migrations-check
 
 # Refresh the translation catalogues (needs GNU gettext), then fill in the new nl strings.
 messages: setup
-	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --locale en --ignore=.venv --ignore=node_modules --ignore=vendor --no-obsolete
+	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --ignore=.venv --ignore=node_modules --ignore=vendor --no-obsolete --no-wrap
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Benchmarks print their figures; they are not timed tests. Each bench/*.py stands alone.

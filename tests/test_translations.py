@@ -110,3 +110,46 @@ def test_no_catalogue_silently_overrides_our_dutch():
                 if shown != ours:
                     surprises.append(f"{path}: {msgid!r} shows {shown!r}, not {ours!r}")
     assert not surprises, "\n".join(surprises)
+
+
+def _msgids(po: Path) -> set[tuple[str | None, str]]:
+    ids = set()
+    for block in po.read_text().split("\n\n")[1:]:
+        if block.lstrip().startswith("#~"):
+            continue  # obsolete
+        ctx = re.search(r'^msgctxt "(.*)"$', block, re.M)
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        if msgid:
+            ids.add((ctx.group(1) if ctx else None, msgid.group(1)))
+    return ids
+
+
+def test_make_messages_keeps_each_apps_strings_in_its_own_catalogue(tmp_path):
+    """`make messages` (our makemessages) on a copy of the tree: every catalogue keeps exactly its
+    strings, and an app's templates under frontend/templates/<app>/ feed the app's catalogue."""
+    assert shutil.which("xgettext"), "GNU gettext is needed (apt-get install gettext; .ci/run installs it)"
+    work = tmp_path / "src"
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules", "vendor", "*.mo")
+    for part in ["config", "wijkverband", "frontend/templates", "locale"]:
+        shutil.copytree(ROOT / part, work / part, ignore=ignore)
+    shutil.copy(ROOT / "manage.py", work / "manage.py")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CI", "LOCALE_DIR"}}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", "nl", "--no-obsolete", "--no-wrap"],
+        cwd=work,
+        env={**env, "DEBUG": "true", "PYTHONPATH": str(work)},
+        check=True,
+        capture_output=True,
+    )
+    catalogues = sorted(p.relative_to(ROOT) for p in ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"))
+    catalogues = [p for p in catalogues if p.parts[0] in {"locale", "wijkverband"}]
+    assert len(catalogues) >= 4
+    for po in catalogues:
+        before, after = _msgids(ROOT / po), _msgids(work / po)
+        added, dropped = sorted(after - before, key=str), sorted(before - after, key=str)
+        assert after == before, f"{po}: make messages would add {added[:10]} and drop {dropped[:10]}"
+    threads = _msgids(work / "wijkverband/threads/locale/nl/LC_MESSAGES/django.po")
+    root = _msgids(work / "locale/nl/LC_MESSAGES/django.po")
+    assert (None, "Your notifications") in threads  # frontend/templates/threads/_thread_table.html
+    assert (None, "Your notifications") not in root
+    assert (None, "Skip to content") in root  # frontend/templates/base.html
