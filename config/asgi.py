@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (see docs/realtime.md)."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -19,3 +20,20 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+def _settle_heap() -> None:
+    """Load the URLconf (and so every view module) now, then move everything loaded so far out
+    of the garbage collector's way: it lives as long as the worker, and otherwise every full
+    collection walks it again. Full collections come often while many sockets connect at once
+    (a restart, a network blip); with 3,000 sockets connecting to two workers this cut their total
+    time from 2.1 s to 1.2 s and the longest pause from 308 to 188 ms (docs/realtime.md).
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the views
+    gc.collect()
+    gc.freeze()
+
+
+_settle_heap()
