@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wijkverband.core.context_processors.navigation",
+                "wijkverband.threads.context_processors.notifications",
             ],
         },
     },

@@ -54,3 +54,33 @@ class LiveThreadJourney(BrowserTestCase):
             self.assert_accessible("notifications")
         finally:
             maarten_context.close()
+
+    def test_the_header_counts_a_mention_live_and_reading_the_thread_clears_it(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Wondzorg")
+
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(self.url("/t/oost/threads/"))
+        badge = page.get_by_role("link", name=re.compile("^Meldingen"))
+        expect(badge).to_have_accessible_name("Meldingen")
+        page.wait_for_function("window.wijkverbandThreadList?.socket?.readyState === WebSocket.OPEN")
+        page.wait_for_timeout(300)  # the socket has joined its person's group
+
+        carla_context, carla = self.second_browser(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            carla.get_by_role("textbox", name="Bericht").fill("@maarten, kijk jij naar de wond van meneer?")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
+        finally:
+            carla_context.close()
+
+        # Without reloading, the header now says there is one new notification.
+        expect(badge).to_have_accessible_name("Meldingen 1 nieuw")
+        self.assert_accessible("thread list with a new notification")
+
+        page.get_by_role("link", name="Wondzorg").click()
+        expect(page.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
+        assert Notification.objects.get(user=world.maarten, thread=thread).read_at is not None

@@ -432,3 +432,27 @@ def test_notifications_are_pushed_live_to_the_mentioned_person(world):
         await carla.close()
 
     run(scenario)
+
+
+def test_reading_a_mention_over_the_socket_updates_the_header_count_on_every_open_page(world):
+    thread = topic(world)
+    post(thread, world.carla, "Kun jij dit oppakken @maarten?")
+    other = services.thread_create(actor=world.carla, team=world.team_a, title="Ander gesprek")
+    post(other, world.carla, "En dit, @maarten?")
+
+    async def scenario():
+        reading = await connect(world.maarten)
+        elsewhere = await connect(world.maarten)  # another tab: the team home, say
+        someone_else = await connect(world.carla)
+        await reading.send({"type": "read", "thread": thread.pk, "seq": 1})
+        assert (await elsewhere.until("notifications")) == {"type": "notifications", "unread": 1}
+        assert (await reading.until("notifications"))["unread"] == 1
+        assert await someone_else.quiet()
+        # Reading again changes nothing, so nobody is told anything.
+        await reading.send({"type": "read", "thread": thread.pk, "seq": 1})
+        await reading.until("read")
+        assert await elsewhere.quiet()
+        for socket in (reading, elsewhere, someone_else):
+            await socket.close()
+
+    run(scenario)

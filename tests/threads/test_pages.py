@@ -166,12 +166,16 @@ def test_thread_pages_use_a_constant_number_of_queries(world, client_for, django
 
 
 @pytest.mark.parametrize("path", ["/", "/t/oost/", "/t/oost/agreements/"])
-def test_every_page_links_to_your_notifications(world, client, path):
-    """The in-app list is one click away from anywhere (no count: no query on every page)."""
+def test_every_page_links_to_your_notifications_with_the_unread_count(world, client, path):
+    """The in-app list is one click away from anywhere, with how many are new (one indexed count)."""
     client.force_login(world.maarten)
     post(topic(world), world.carla, "@maarten kun je even kijken?")
     text = client.get(path).content.decode()
-    assert re.search(r'<a class="utrecht-link" href="/notifications/">Meldingen</a>', text)
+    assert re.search(
+        r'<a class="utrecht-link" href="/notifications/">Meldingen <span class="wv-count" data-unread-notifications>'
+        r"<span data-count>1</span> nieuw</span></a>",
+        text,
+    )
     listing = client.get("/notifications/").content.decode()
     assert 'href="/notifications/" aria-current="page"' in listing
     assert "Carla" in listing

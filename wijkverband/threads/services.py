@@ -455,9 +455,10 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
         data={"message": message.pk, "user": {"id": actor.pk, "name": actor.name or actor.email}},
     )
     audit_record(actor=actor, action="message.acknowledged", team=message.team_id, target=message)
-    Notification.objects.filter(user=actor, message=message, kind=Notification.Kind.ACK_REQUEST).update(
-        read_at=timezone.now()
-    )
+    if Notification.objects.filter(
+        user=actor, message=message, kind=Notification.Kind.ACK_REQUEST, read_at__isnull=True
+    ).update(read_at=timezone.now()):
+        transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
     return ack
 
 
@@ -466,7 +467,9 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
 
     Not audited: it changes nothing anyone else wrote, and happens on every glance at a thread.
     When it moved, the thread's viewers get a `read_by` frame (announce=False: the socket
-    gathers its own, see wijkverband.realtime.ephemeral).
+    gathers its own, see wijkverband.realtime.ephemeral), and the person's mentions and
+    new-activity notifications of the messages now read are read too (a confirmation request
+    stays until it is confirmed).
     """
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise ActionRefused(_("A read marker is a sequence number."), code="invalid")
@@ -484,6 +487,17 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
     if moved and announce:
         frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": display_name(actor), "seq": marker.seq}])
         transaction.on_commit(partial(publish.thread_ephemeral, thread_id=thread.pk, frame=frame))
+    if moved:
+        # Usually matches nothing: a probe of the person's few unread rows (index user, read_at).
+        seen = Notification.objects.filter(
+            user=actor,
+            read_at__isnull=True,
+            thread=thread,
+            kind__in=[Notification.Kind.MENTION, Notification.Kind.ACTIVITY],
+            message__seq__lte=marker.seq,
+        ).update(read_at=timezone.now())
+        if seen:
+            transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
     return marker.seq
 
 
@@ -646,7 +660,16 @@ def notifications_mark_read(*, actor, notification_ids: list[int] | None = None)
     rows = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
+    return marked
+
+
+def _unread_count_push(*, user_id: int) -> None:
+    """Tell the person's open pages their number of unread notifications (the header's count)."""
+    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+    publish.user_push(user_id=user_id, frame=dumps({"type": "notifications", "unread": unread}))
 
 
 @transaction.atomic

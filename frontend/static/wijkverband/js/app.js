@@ -8,3 +8,16 @@ document.addEventListener("keydown", (event) => {
     details.querySelector("summary")?.focus();
   }
 });
+
+// The header's count of unread notifications. Pages with a live socket (threads.js,
+// thread_list.js) pass on what the server pushes: a new notification adds one, and a
+// "notifications" frame (after reading or marking read) gives the exact number.
+document.addEventListener("wv:notifications", (event) => {
+  const badge = document.querySelector("[data-unread-notifications]");
+  const count = badge?.querySelector("[data-count]");
+  if (!badge || !count) return;
+  const now = Number(count.textContent) || 0;
+  const unread = typeof event.detail.unread === "number" ? event.detail.unread : now + (event.detail.added || 0);
+  count.textContent = String(Math.max(0, unread));
+  badge.hidden = unread <= 0;
+});

@@ -41,6 +41,12 @@ class ThreadListClient {
   }
 
   receive(frame) {
+    if (frame.type === "notification" || frame.type === "notifications") {
+      // For the header's count (app.js): a new one adds one; "notifications" is the exact number.
+      const detail = frame.type === "notification" ? { added: 1 } : { unread: frame.unread };
+      document.dispatchEvent(new CustomEvent("wv:notifications", { detail }));
+      return;
+    }
     if (!this.seqs.has(frame.thread)) return;
     if (frame.type === "event" && frame.seq > this.seqs.get(frame.thread)) {
       this.seqs.set(frame.thread, frame.seq);

@@ -119,6 +119,10 @@ export class ThreadClient {
         break;
       case "notification":
         this.setStatus(this.strings.notification.replace("%(actor)s", frame.actor));
+        document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
+        break;
+      case "notifications":
+        document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { unread: frame.unread } }));
         break;
       default:
         break;

@@ -1,0 +1,57 @@
+"""The header counts a person's unread notifications; reading the thread reads its mentions."""
+
+import re
+
+from tests.threads.helpers import post, topic
+from wijkverband.threads import services
+from wijkverband.threads.models import Notification
+
+COUNT = re.compile(r"data-unread-notifications(?P<hidden> hidden)?><span data-count>(?P<n>\d+)</span>")
+
+
+def header_count(client) -> int:
+    page = client.get("/").content.decode()
+    found = COUNT.search(page)
+    assert found, "the header has no notification count"
+    return 0 if found["hidden"] else int(found["n"])
+
+
+def test_the_header_shows_my_unread_notifications_and_reading_the_thread_reads_its_mentions(world, client_for):
+    thread = topic(world)
+    post(thread, world.carla, "Kun jij dit oppakken @maarten?")
+    other = services.thread_create(actor=world.carla, team=world.team_a, title="Ander gesprek")
+    post(other, world.carla, "En dit, @maarten?")
+    maarten = client_for("maarten")
+    assert header_count(maarten) == 2
+    assert "2</span> nieuw" in maarten.get("/").content.decode()
+
+    maarten.get(f"/t/oost/threads/{thread.pk}/")  # seeing the thread is reading it
+    assert header_count(maarten) == 1
+    assert Notification.objects.get(user=world.maarten, thread=other).read_at is None
+
+    maarten.post("/notifications/")  # mark all as read
+    assert header_count(maarten) == 0
+
+
+def test_a_confirmation_request_stays_unread_until_confirmed(world, client_for):
+    thread = topic(world)
+    result = post(thread, world.carla, "Graag bevestigen", asks_ack=True)
+    maarten = client_for("maarten")
+    assert header_count(maarten) == 1
+    maarten.get(f"/t/oost/threads/{thread.pk}/")
+    assert header_count(maarten) == 1, "reading is not confirming"
+    services.message_acknowledge(actor=world.maarten, message=result.message)
+    assert header_count(maarten) == 0
+
+
+def test_the_count_is_my_own(world, client_for):
+    thread = topic(world)
+    post(thread, world.carla, "Kun jij dit oppakken @maarten?")
+    assert header_count(client_for("maarten")) == 1
+    assert header_count(client_for("carla")) == 0
+    # Someone of another team sees none of it.
+    assert header_count(client_for("bram")) == 0
+
+
+def test_signed_out_pages_have_no_count(client):
+    assert "data-unread-notifications" not in client.get("/accounts/login/").content.decode()
