@@ -64,8 +64,11 @@ class LiveThreadJourney(BrowserTestCase):
         page.goto(self.url("/t/oost/threads/"))
         badge = page.get_by_role("link", name=re.compile("^Meldingen"))
         expect(badge).to_have_accessible_name("Meldingen")
-        page.wait_for_function("window.wijkverbandThreadList?.socket?.readyState === WebSocket.OPEN")
-        page.wait_for_timeout(300)  # the socket has joined its person's group
+        for _ in range(100):  # the list's socket is open (wait_for_function would need eval: CSP)
+            if page.evaluate("window.wijkverbandThreadList?.socket?.readyState") == 1:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(300)  # and has joined its person's group
 
         carla_context, carla = self.second_browser(world.carla)
         try:
