@@ -31,13 +31,20 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.mark.browser
 class BrowserTestCase(ChannelsLiveServerTestCase):
+    """One live server process per class. Prefer one journey per class: the database is flushed
+    and rebuilt between tests, under that process's in-memory caches (Django caches content types
+    per process; their ids change with the rebuild), and a second journey on team pages got 404s
+    in the same class while it passed in a class of its own."""
+
     serve_static = True
 
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
+        # Checked before the live server starts: raising after it left its process running and
+        # the run hung instead of failing.
         if not Path(CHROMIUM).exists():
-            raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+            raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (make browser)")
+        super().setUpClass()
         cls._playwright = sync_playwright().start()
         cls.browser = cls._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 

@@ -55,6 +55,8 @@ class LiveThreadJourney(BrowserTestCase):
         finally:
             maarten_context.close()
 
+
+class NotificationCountJourney(BrowserTestCase):
     def test_the_header_counts_a_mention_live_and_reading_the_thread_clears_it(self):
         world = self.world
         thread = services.thread_create(actor=world.carla, team=world.team_a, title="Wondzorg")
