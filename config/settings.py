@@ -267,6 +267,9 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "wijkverband.core.logging.EverySoOften", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # While Redis is down its pub/sub receiver logs a traceback every second: keep one a minute.
+    "loggers": {"channels_redis.pubsub": {"filters": ["once_a_minute"]}},
 }

@@ -43,6 +43,8 @@ STALL_RATE = float(os.environ.get("BENCH_STALL_RATE", "50"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 IDLE_SOCKETS = int(os.environ.get("BENCH_IDLE_SOCKETS", "5000"))
 TARGETS = os.environ.get("BENCH_TARGETS", "bare,stock,app").split(",")
+# Readers subscribe as thread pages do (they show who is here); 0: as the thread list does.
+PRESENCE = os.environ.get("BENCH_PRESENCE", "1") != "0"
 USERS = 50
 PORTS = {"bare": 8701, "stock": 8702, "app": 8703}
 
@@ -293,7 +295,9 @@ async def open_readers(name, count, stats, data, thread_id):
                 client.on_text = lambda text, f=subscribed: (
                     f.set_result(True) if not f.done() and b'"subscribed"' in text else None
                 )
-                client.send_text(json.dumps({"type": "subscribe", "thread": thread_id, "after": None}))
+                client.send_text(
+                    json.dumps({"type": "subscribe", "thread": thread_id, "after": None, "presence": PRESENCE})
+                )
                 waits.append(subscribed)
             await asyncio.wait_for(asyncio.gather(*waits), 120)
             for client in opened:
