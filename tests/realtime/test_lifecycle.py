@@ -641,3 +641,47 @@ def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
     client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
     result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
     assert json.loads(result.stdout) == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}
+
+
+NOTIFICATION_CHECK = """
+const events = [];
+globalThis.document = {
+  getElementById: () => null, addEventListener() {}, visibilityState: "visible",
+  dispatchEvent: (event) => events.push({ type: event.type, detail: event.detail }),
+};
+globalThis.CustomEvent ??= class { constructor(type, init) { this.type = type; this.detail = init.detail; } };
+globalThis.location = { protocol: "http:", host: "testserver" };
+const { ThreadClient } = await import(process.argv[2]);
+const status = { hidden: true, textContent: "" };
+const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
+const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings: { notification: "FROM %(actor)s" }, root });
+const seen = [];
+client.receive({ type: "notification", kind: "activity", thread: 7, actor: "Carla" });
+seen.push(status.textContent);
+client.receive({ type: "notification", kind: "activity", thread: 8, actor: "Bram" });
+seen.push(status.textContent);
+client.receive({ type: "notification", kind: "mention", thread: 7, actor: "Sofie" });
+seen.push(status.textContent);
+client.receive({ type: "notifications", unread: 0 });
+console.log(JSON.stringify({ seen, events }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_counts_notifications_and_announces_those_not_on_screen(tmp_path):
+    import json
+
+    script = tmp_path / "check.mjs"
+    script.write_text(NOTIFICATION_CHECK)
+    client = tmp_path / "threads.mjs"
+    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
+    out = json.loads(result.stdout)
+    # Activity in the thread on screen is not announced (the message shows); elsewhere, and mentions, are.
+    assert out["seen"] == ["", "FROM Bram", "FROM Sofie"]
+    assert out["events"] == [
+        {"type": "wv:notifications", "detail": {"added": 1}},
+        {"type": "wv:notifications", "detail": {"added": 1}},
+        {"type": "wv:notifications", "detail": {"added": 1}},
+        {"type": "wv:notifications", "detail": {"unread": 0}},
+    ]

@@ -118,7 +118,10 @@ export class ThreadClient {
         if (frame.thread === this.thread) this.readBy(frame.readers);
         break;
       case "notification":
-        this.setStatus(this.strings.notification.replace("%(actor)s", frame.actor));
+        // New activity in the thread on screen shows itself; mentions and requests are announced.
+        if (!(frame.kind === "activity" && frame.thread === this.thread)) {
+          this.setStatus(this.strings.notification.replace("%(actor)s", frame.actor));
+        }
         document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
         break;
       case "notifications":
