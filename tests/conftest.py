@@ -47,6 +47,22 @@ def _clear_cache() -> None:
         cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_other_connections_before_teardown(django_db_setup, django_db_blocker):
+    """Worker threads (sync_to_async, the mention sender) keep their own database connections;
+    on PostgreSQL those would stop the test database from being dropped at the end."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     _clear_cache()
