@@ -144,6 +144,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Test runs get their own prefix, so parallel runs never clear each other's keys.
             "KEY_PREFIX": env_str("CACHE_PREFIX", "wijkverband") + (f"-test{os.getpid()}" if TESTING else ""),
+            # One pool per process, not one per request or open socket (wijkverband/core/redis.py).
+            "OPTIONS": {"pool_class": "wijkverband.core.redis.SharedConnectionPool"},
         }
     }
 else:

@@ -456,3 +456,41 @@ def test_reading_a_mention_over_the_socket_updates_the_header_count_on_every_ope
             await socket.close()
 
     run(scenario)
+
+
+def test_open_sockets_share_the_workers_redis_connections(world):
+    """Each socket used to keep a Redis connection of its own (Django's cache per context)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the embedded cache has no connections (CI runs this on Redis)")
+    thread = topic(world)
+    client = caches["default"]._cache.get_client(write=True)
+
+    def connected() -> int:
+        return len(client.client_list())
+
+    counts = {}
+
+    async def scenario():
+        counts["before"] = await sync(connected)
+        sockets = [await connect(user) for user in (world.maarten, world.carla, world.sofie) for _ in range(8)]
+        for socket in sockets:
+            await socket.subscribe(thread.pk)
+        await sockets[1].post(thread.pk, "voor iedereen")
+        counts["during"] = await sync(connected)
+        for socket in sockets:
+            await socket.close()
+
+    run(scenario)
+    opened = counts["during"] - counts["before"]
+    assert opened < 6, f"24 sockets opened {opened} Redis connections"
+
+
+def test_the_cache_pool_is_one_per_process_and_address():
+    from wijkverband.core.redis import SharedConnectionPool
+
+    first = SharedConnectionPool.from_url("redis://127.0.0.1:6379/5", parser_class=None)
+    assert SharedConnectionPool.from_url("redis://127.0.0.1:6379/5", parser_class=None) is first
+    assert SharedConnectionPool.from_url("redis://127.0.0.1:6379/6", parser_class=None) is not first
