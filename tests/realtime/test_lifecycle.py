@@ -630,17 +630,23 @@ console.log(JSON.stringify({ other, own: status.textContent, shown: !status.hidd
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
-    """After a re-check or a reconnect the server answers not_found for the page's own thread."""
+def _run_client_check(tmp_path, check: str) -> dict:
+    """Run a node script against threads.js (copied as an ES module); it prints one JSON value."""
     import json
 
     script = tmp_path / "check.mjs"
-    script.write_text(NOT_FOUND_CHECK)
+    script.write_text(check)
     client = tmp_path / "threads.mjs"
     client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
     result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
-    assert json.loads(result.stdout) == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}
+    return json.loads(result.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
+    """After a re-check or a reconnect the server answers not_found for the page's own thread."""
+    out = _run_client_check(tmp_path, NOT_FOUND_CHECK)
+    assert out == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}
 
 
 NOTIFICATION_CHECK = """
@@ -669,14 +675,7 @@ console.log(JSON.stringify({ seen, events }));
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_browser_client_counts_notifications_and_announces_those_not_on_screen(tmp_path):
-    import json
-
-    script = tmp_path / "check.mjs"
-    script.write_text(NOTIFICATION_CHECK)
-    client = tmp_path / "threads.mjs"
-    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
-    result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
-    out = json.loads(result.stdout)
+    out = _run_client_check(tmp_path, NOTIFICATION_CHECK)
     # Activity in the thread on screen is not announced (the message shows); elsewhere, and mentions, are.
     assert out["seen"] == ["", "FROM Bram", "FROM Sofie"]
     assert out["events"] == [
