@@ -3,7 +3,8 @@
 An app registers, in its AppConfig.ready():
 - a team navigation item (a tab on every team page),
 - a panel on the team home or on the region home: a template plus a function that builds its
-  context. Panel functions must use a constant number of queries (list pages assert it).
+  context. Panel functions must use a constant number of queries (list pages assert it);
+- a line on the person's start page card of each of their teams (say, "3 unread messages").
 """
 
 from collections.abc import Callable
@@ -29,6 +30,8 @@ class Panel:
 _team_nav: dict[str, NavItem] = {}
 _team_panels: dict[str, Panel] = {}
 _region_panels: dict[str, Panel] = {}
+# key -> function(user=, teams=) returning {team id: a short line of text} for the start page.
+_team_card_lines: dict[str, Callable[..., dict[int, str]]] = {}
 
 
 def register_team_nav(item: NavItem) -> None:
@@ -41,6 +44,19 @@ def register_team_panel(panel: Panel) -> None:
 
 def register_region_panel(panel: Panel) -> None:
     _region_panels[panel.key] = panel
+
+
+def register_team_card_line(key: str, lines: Callable[..., dict[int, str]]) -> None:
+    _team_card_lines[key] = lines
+
+
+def team_card_lines(*, user, teams) -> dict[int, list[str]]:
+    """Each plugged-in app's line for each of these teams' start-page cards (teams without one: [])."""
+    found: dict[int, list[str]] = {team.pk: [] for team in teams}
+    for key in sorted(_team_card_lines):
+        for team_id, line in _team_card_lines[key](user=user, teams=teams).items():
+            found.setdefault(team_id, []).append(line)
+    return found
 
 
 def team_nav() -> list[NavItem]:

@@ -10,19 +10,21 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from wijkverband.core import registry
 from wijkverband.tenancy.selectors import user_memberships, user_region_roles
 
 
 @login_required
 def home(request):
-    """The start page: every team and region the person belongs to."""
+    """The start page: every team and region the person belongs to, with what is new in each team."""
+    memberships = list(user_memberships(user=request.user).select_related("team__region"))
+    lines = registry.team_card_lines(user=request.user, teams=[m.team for m in memberships])
+    for membership in memberships:
+        membership.card_lines = lines.get(membership.team_id, [])
     return render(
         request,
         "core/home.html",
-        {
-            "memberships": list(user_memberships(user=request.user)),
-            "region_roles": list(user_region_roles(user=request.user)),
-        },
+        {"memberships": memberships, "region_roles": list(user_region_roles(user=request.user))},
     )
 
 

@@ -8,8 +8,15 @@ class ThreadsConfig(AppConfig):
     verbose_name = _("Threads")
 
     def ready(self):
-        from wijkverband.core.registry import NavItem, Panel, register_team_nav, register_team_panel
-        from wijkverband.threads.panels import team_threads_panel
+        from wijkverband.core.registry import (
+            NavItem,
+            Panel,
+            register_team_card_line,
+            register_team_nav,
+            register_team_panel,
+        )
+        from wijkverband.threads.panels import team_card_unread, team_threads_panel
 
         register_team_nav(NavItem(key="threads", label=_("Threads"), url_name="thread_list", order=40))
         register_team_panel(Panel(key="threads", template="threads/_team_panel.html", context=team_threads_panel))
+        register_team_card_line("threads", team_card_unread)

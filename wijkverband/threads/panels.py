@@ -2,7 +2,9 @@
 agreement or bottleneck on its own page. Both read only, in a constant number of queries."""
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
+from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads import selectors
 from wijkverband.threads.forms import PostForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings
@@ -20,6 +22,18 @@ def team_threads_panel(*, request, team, rights) -> dict:
         "thread_count": len(threads),
         "unread_total": sum(t.unread for t in threads),
     }
+
+
+def team_card_unread(*, user, teams) -> dict[int, str]:
+    """The start page: how many messages the person has not read yet in each team (one query a team)."""
+    lines = {}
+    for team in teams:
+        unread = selectors.team_unread_total(user=user, team=team, rights=team_rights(user, team))
+        if unread:
+            lines[team.pk] = ngettext("%(counter)s unread message", "%(counter)s unread messages", unread) % {
+                "counter": unread
+            }
+    return lines
 
 
 def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -> dict | None:
