@@ -4,13 +4,17 @@ No test tool downloads a browser: CHROMIUM (default /usr/bin/chromium) is launch
 Every page a test visits can be checked with assert_accessible() (axe-core, WCAG 2.1 A/AA).
 """
 
+import multiprocessing
 import os
+from functools import partial
 from pathlib import Path
 
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from channels.testing import ChannelsLiveServerTestCase
+from channels.testing.live import make_application, set_database_connection
+from daphne.testing import DaphneProcess
 from playwright.sync_api import expect, sync_playwright
 
 from tests.personas import PASSWORD, TOTP_SECRET, build_world
@@ -29,6 +33,40 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+class _ServerKeeper(multiprocessing.Process):
+    """Starts and stops live server processes on request, for tests that restart the server."""
+
+    def __init__(self, host: str, port: int, static_wrapper):
+        super().__init__()
+        self.host, self.port, self.static_wrapper = host, port, static_wrapper
+        self.here, self.there = multiprocessing.Pipe()
+
+    def ask(self, command: str, timeout: float = 60):
+        self.here.send(command)
+        return self.here.recv() if self.here.poll(timeout) else None
+
+    def run(self):
+        server = None
+        while True:
+            command = self.there.recv()
+            if command == "start":
+                server = DaphneProcess(
+                    self.host,
+                    partial(make_application, static_wrapper=self.static_wrapper),
+                    setup=set_database_connection,
+                    port=self.port,
+                )
+                server.start()
+                self.there.send(server.ready.wait(timeout=30))
+            elif command in {"stop", "exit"}:
+                if server is not None and server.is_alive():
+                    server.terminate()
+                    server.join()
+                self.there.send(True)
+                if command == "exit":
+                    return
+
+
 @pytest.mark.browser
 class BrowserTestCase(ChannelsLiveServerTestCase):
     """One live server process per class. Prefer one journey per class: the database is flushed
@@ -37,6 +75,8 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
     in the same class while it passed in a class of its own."""
 
     serve_static = True
+    #: True: the test may stop_server() and start_server() (a helper process starts the new one).
+    restartable = False
 
     @classmethod
     def setUpClass(cls):
@@ -45,6 +85,11 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         if not Path(CHROMIUM).exists():
             raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (make browser)")
         super().setUpClass()
+        if cls.restartable:
+            # Forked now, before Playwright runs in this process: a server forked later from here
+            # would inherit Playwright's event loop and pipes, and the test hung.
+            cls._keeper = _ServerKeeper(cls.host, cls._port, cls.static_wrapper if cls.serve_static else None)
+            cls._keeper.start()
         cls._playwright = sync_playwright().start()
         cls.browser = cls._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
@@ -52,6 +97,9 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
     def tearDownClass(cls):
         cls.browser.close()
         cls._playwright.stop()
+        if cls.restartable:
+            cls._keeper.ask("exit")
+            cls._keeper.join(timeout=10)
         super().tearDownClass()
 
     def setUp(self):
@@ -74,6 +122,21 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
 
     def url(self, path: str) -> str:
         return self.live_server_url + path
+
+    def stop_server(self) -> None:
+        """Stop the live server (a crash, a deploy): every socket drops, nothing answers.
+        Needs `restartable = True` on the class."""
+        cls = type(self)
+        if cls._server_process.is_alive():
+            cls._server_process.terminate()
+            cls._server_process.join()
+        else:
+            cls._keeper.ask("stop")
+
+    def start_server(self) -> None:
+        """Start a new live server process on the same address, after stop_server()."""
+        if not type(self)._keeper.ask("start"):
+            raise RuntimeError("the live server did not start again")
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)

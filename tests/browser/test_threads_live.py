@@ -2,6 +2,7 @@
 and a lost connection catches up by itself. axe checks the thread pages."""
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 
@@ -89,3 +90,43 @@ class NotificationCountJourney(BrowserTestCase):
         expect(page.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
         assert Notification.objects.get(user=world.maarten, thread=thread).read_at is not None
+
+
+class ServerRestartJourney(BrowserTestCase):
+    restartable = True
+
+    def test_after_the_server_restarts_the_page_catches_up_by_itself(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Nachtdienst")
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+        live = "Live: nieuwe berichten verschijnen vanzelf."
+
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(thread_url)
+        expect(page.get_by_text(live)).to_be_visible()
+
+        self.stop_server()  # a crash or a deploy: the socket drops, nothing answers
+        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
+        # Meanwhile a message is written (say, through another worker): the database is the record.
+        services.message_post(
+            actor=world.carla, thread=thread, body="Geplaatst tijdens de herstart.", client_id=str(uuid.uuid4())
+        )
+        self.start_server()
+
+        log = page.get_by_role("log", name="Berichten")
+        expect(log.get_by_text("Geplaatst tijdens de herstart.")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(live)).to_be_visible()
+
+        # And it is live again: a post through the new server process arrives without a reload.
+        carla_context, carla = self.second_browser(world.carla)
+        try:
+            carla.goto(thread_url)
+            carla.get_by_role("textbox", name="Bericht").fill("En nu weer gewoon live.")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(log.get_by_text("En nu weer gewoon live.")).to_be_visible()
+        finally:
+            carla_context.close()
+        assert page.locator("article.wv-message").count() == 2
+        assert Message.objects.filter(thread=thread).count() == 2
+        self.assert_accessible("thread after a server restart")
