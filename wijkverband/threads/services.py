@@ -31,6 +31,7 @@ from wijkverband.realtime import lifecycle, presence, publish
 from wijkverband.realtime.ephemeral import display_name, read_by_frame
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
+from wijkverband.threads import selectors
 from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import (
     Acknowledgement,
@@ -458,7 +459,7 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
     if Notification.objects.filter(
         user=actor, message=message, kind=Notification.Kind.ACK_REQUEST, read_at__isnull=True
     ).update(read_at=timezone.now()):
-        transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
+        transaction.on_commit(partial(_unread_count_push, user=actor))
     return ack
 
 
@@ -497,7 +498,7 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
             message__seq__lte=marker.seq,
         ).update(read_at=timezone.now())
         if seen:
-            transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
+            transaction.on_commit(partial(_unread_count_push, user=actor))
     return marker.seq
 
 
@@ -662,14 +663,14 @@ def notifications_mark_read(*, actor, notification_ids: list[int] | None = None)
         rows = rows.filter(pk__in=notification_ids)
     marked = rows.update(read_at=timezone.now())
     if marked:
-        transaction.on_commit(partial(_unread_count_push, user_id=actor.pk))
+        transaction.on_commit(partial(_unread_count_push, user=actor))
     return marked
 
 
-def _unread_count_push(*, user_id: int) -> None:
+def _unread_count_push(*, user) -> None:
     """Tell the person's open pages their number of unread notifications (the header's count)."""
-    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
-    publish.user_push(user_id=user_id, frame=dumps({"type": "notifications", "unread": unread}))
+    unread = selectors.user_unread_notification_count(user=user)
+    publish.user_push(user_id=user.pk, frame=dumps({"type": "notifications", "unread": unread}))
 
 
 @transaction.atomic
