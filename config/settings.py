@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First: every request runs in a team scope (no team until TeamMiddleware, last, resolves one).
+    "wijkverband.tenancy.entry.NoTeamScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wijkverband.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wijkverband.accounts.middleware.SecondFactorRequiredMiddleware",
+    # Last: resolves the team or region of the URL and runs the view inside its scope.
+    "wijkverband.tenancy.entry.TeamMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

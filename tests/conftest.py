@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django_scopes import scopes_disabled
 
 from tests.personas import World, build_world
 
@@ -61,6 +62,15 @@ def _close_other_connections_before_teardown(django_db_setup, django_db_blocker)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _scopes_off_in_test_code():
+    """Test code reads any team's rows to check what happened; the scoped managers would refuse that
+    outside a team scope. Requests and sockets enter their own scope (TeamMiddleware, the socket
+    app), so the code under test runs scoped exactly as in production."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

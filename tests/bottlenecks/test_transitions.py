@@ -421,7 +421,7 @@ def test_escalation_lets_the_overseers_post_in_the_bottleneck_thread_until_it_is
     b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
     thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
     assert thread.escalated
-    assert thread_rights(world.olga, thread, team_rights(world.olga, world.team_a)).can_post
+    assert thread_rights(rights=team_rights(user=world.olga, team=world.team_a), thread=thread).can_post
     b = services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Eerst lokaal")
     thread.refresh_from_db()
     assert not thread.escalated

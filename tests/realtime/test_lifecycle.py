@@ -179,7 +179,7 @@ def test_only_an_administrator_of_the_region_removes_a_region_role(world):
     assert not RegionRole.objects.filter(pk=region_role.pk).exists()
     from wijkverband.tenancy.policy import region_rights
 
-    assert not region_rights(type(world.olga).objects.get(pk=world.olga.pk), world.region).can_view
+    assert not region_rights(user=type(world.olga).objects.get(pk=world.olga.pk), region=world.region).can_view
 
 
 # --- a thread's readers change: each socket following it re-checks, the socket stays open ----------
@@ -570,9 +570,11 @@ def test_changing_rights_in_the_admin_reconnects_the_sockets_of_those_people(wor
     from wijkverband.tenancy.policy import region_rights, team_rights
 
     fresh = type(world.olga).objects.get
-    assert not team_rights(fresh(pk=world.maarten.pk), world.team_a).can_view
-    assert not region_rights(fresh(pk=world.olga.pk), world.region).can_view
-    assert not region_rights(fresh(pk=world.rik.pk), world.region).can_view  # bulk delete kept the group before
+    assert not team_rights(user=fresh(pk=world.maarten.pk), team=world.team_a).can_view
+    assert not region_rights(user=fresh(pk=world.olga.pk), region=world.region).can_view
+    assert not region_rights(
+        user=fresh(pk=world.rik.pk), region=world.region
+    ).can_view  # bulk delete kept the group before
 
 
 def test_a_session_store_that_cannot_be_read_signs_nobody_out(world, monkeypatch):

@@ -80,7 +80,7 @@ def test_changing_a_role_moves_the_guardian_group_and_the_rights(world):
     services.membership_change_role(actor=world.carla, membership=membership, role="coordinator")
     assert team_group_name(world.team_a.pk, "coordinator") in _groups(world.maarten)
     assert team_group_name(world.team_a.pk, "member") not in _groups(world.maarten)
-    assert team_rights(type(world.maarten).objects.get(pk=world.maarten.pk), world.team_a).can_manage_members
+    assert team_rights(user=type(world.maarten).objects.get(pk=world.maarten.pk), team=world.team_a).can_manage_members
 
 
 def test_removal_takes_effect_at_once_on_every_page(world):
@@ -198,4 +198,4 @@ def test_a_team_invitation_can_appoint_a_coordinator_for_a_new_team(world):
     nina.email = "nina@example.nl"
     nina.save()
     services.invitation_accept(invitation=invitation, user=nina)
-    assert team_rights(nina, team).can_manage_members
+    assert team_rights(user=nina, team=team).can_manage_members

@@ -118,7 +118,7 @@ def test_posting_too_fast_is_rate_limited(world, settings):
 def test_representatives_read_only_opened_threads_and_never_post(world):
     closed = topic(world, title="Team")
     opened = topic(world, title="Open", open_to_representatives=True)
-    rosa_rights = team_rights(world.rosa, world.team_a)
+    rosa_rights = team_rights(user=world.rosa, team=world.team_a)
     visible = {t.pk for t in selectors.team_threads(user=world.rosa, team=world.team_a, rights=rosa_rights)}
     assert visible == {opened.pk}
     with pytest.raises(PermissionDenied):
@@ -197,7 +197,7 @@ def test_unread_counts_follow_read_markers(world):
     post(thread, world.carla, "een")
     post(thread, world.carla, "twee")
     post(thread, world.maarten, "drie (eigen bericht telt niet)")
-    rights = team_rights(world.maarten, world.team_a)
+    rights = team_rights(user=world.maarten, team=world.team_a)
     assert selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)[0].unread == 2
     services.read_marker_set(actor=world.maarten, thread=thread, seq=1)
     assert selectors.team_unread_total(user=world.maarten, team=world.team_a, rights=rights) == 1
@@ -316,7 +316,7 @@ def test_posts_publish_one_serialised_event_on_commit(world, monkeypatch):
 def test_thread_list_uses_a_constant_number_of_queries(world, django_assert_num_queries):
     for i in range(3):
         post(topic(world, title=f"T{i}"), world.carla, "x")
-    rights = team_rights(world.maarten, world.team_a)
+    rights = team_rights(user=world.maarten, team=world.team_a)
     with django_assert_num_queries(1):
         selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)
     for i in range(5):

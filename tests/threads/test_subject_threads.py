@@ -260,7 +260,7 @@ def test_an_internal_bottlenecks_discussion_never_reaches_representatives(world,
         assert client.get(f"/t/oost/threads/{thread.pk}/").status_code == 404
         assert client.get(f"/t/oost/threads/{thread.pk}/events/?after=0").status_code == 404
         user = world.persona(persona)
-        listed = selectors.team_threads(user=user, team=world.team_a, rights=team_rights(user, world.team_a))
+        listed = selectors.team_threads(user=user, team=world.team_a, rights=team_rights(user=user, team=world.team_a))
         assert thread.pk not in {t.pk for t in listed}
     # Still there for the team and the region.
     assert "Vertrouwelijk overleg" in discussion(page(client_for("maarten").get(bottleneck_url(b))))
@@ -364,7 +364,7 @@ def test_the_page_shows_only_the_newest_messages_with_a_link_to_all(world, clien
 def test_empty_subject_threads_stay_out_of_the_thread_list(world, client_for):
     a = agreement(world)
     report(world)
-    rights = team_rights(world.carla, world.team_a)
+    rights = team_rights(user=world.carla, team=world.team_a)
     assert selectors.team_threads(user=world.carla, team=world.team_a, rights=rights) == []
     post(thread_of(a), world.maarten, "Nu wel")
     listed = selectors.team_threads(user=world.carla, team=world.team_a, rights=rights)
@@ -381,7 +381,7 @@ def test_the_discussion_panel_takes_a_constant_number_of_queries(world, rf, djan
     post(thread, world.maarten, "Gewoon een bericht")
     request = rf.get("/")
     request.user = world.carla
-    rights = team_rights(world.carla, world.team_a)
+    rights = team_rights(user=world.carla, team=world.team_a)
 
     def panel():
         return subject_thread_panel(

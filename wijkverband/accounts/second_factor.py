@@ -20,7 +20,8 @@ def second_factor_required(user) -> bool:
     if user.is_staff:
         return True
     return (
-        Membership.objects.filter(user=user, role__in=PROFESSIONAL_TEAM_ROLES).exists()
+        # The person's own rows in all their teams.
+        Membership.objects.across_teams().filter(user=user, role__in=PROFESSIONAL_TEAM_ROLES).exists()
         or RegionRole.objects.filter(user=user, role__in=PROFESSIONAL_REGION_ROLES).exists()
     )
 

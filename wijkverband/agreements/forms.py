@@ -1,11 +1,9 @@
 """Forms parse input only; the rules live in services.py."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
-from wijkverband.tenancy.models import Membership, TeamOrganisation
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 6}
@@ -53,9 +51,7 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
-    owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=get_user_model().objects.none(), widget=forms.Select(attrs=SELECT)
-    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, widget=forms.Select(attrs=SELECT))
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
     change_note = forms.CharField(
@@ -67,12 +63,10 @@ class AgreementForm(forms.Form):
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, owners, **kwargs):
+        """owners: the team's professionals (tenancy.selectors.team_professional_users)."""
         super().__init__(*args, **kwargs)
-        members = Membership.objects.for_team(team).filter(
-            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
-        )
-        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__in=members).order_by("name")
+        self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda user: user.name or user.email
 
     def clean(self):
@@ -115,12 +109,10 @@ class OrganisationPartyForm(forms.Form):
         label=_("Organisation of the team"), queryset=None, widget=forms.Select(attrs=SELECT)
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
+        """organisations: the team's (tenancy.selectors.team_organisation_choices)."""
         super().__init__(*args, **kwargs)
-        from wijkverband.tenancy.models import Organisation
-
-        linked = TeamOrganisation.objects.for_team(team).values("organisation_id")
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=linked).order_by("name")
+        self.fields["organisation"].queryset = organisations
 
 
 class ExternalPartyForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.tenancy.models import Organisation, Team
-from wijkverband.tenancy.scoping import TeamScopedQuerySet
+from wijkverband.tenancy.scoping import TeamScopedManager
 
 
 class Dimension(models.TextChoices):
@@ -48,7 +48,7 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last change"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("agreement")
@@ -97,7 +97,7 @@ class AgreementVersion(models.Model):
     )
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("agreement version")
@@ -141,7 +141,7 @@ class Party(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(_("added"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("party")
@@ -194,7 +194,7 @@ class Endorsement(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("endorsement")
@@ -224,7 +224,7 @@ class Indicator(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("indicator")
@@ -246,7 +246,7 @@ class Measurement(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("measurement")
@@ -287,7 +287,7 @@ class AgreementEvent(models.Model):
     version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
     detail = models.CharField(_("details"), max_length=500, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("agreement event")

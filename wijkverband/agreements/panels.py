@@ -7,16 +7,15 @@ from wijkverband.core.registry import NavItem, Panel, register_team_nav, registe
 
 def team_home_panel(*, request, team, rights) -> dict:
     """Agreements awaiting the reader's endorsement, and those due for review (three queries)."""
-    from wijkverband.agreements import selectors
-    from wijkverband.agreements.policy import agreement_rights
+    from wijkverband.agreements import policy, selectors
 
-    mine = agreement_rights(request.user, team, rights)
+    can_endorse = policy.may_endorse(rights)
     return {
         "team": team,
-        "awaiting": selectors.agreements_awaiting_my_endorsement(team=team, organisation_id=mine.organisation_id)
-        if mine.can_contribute
+        "awaiting": selectors.agreements_awaiting_my_endorsement(team=team, organisation_id=rights.organisation_id)
+        if can_endorse
         else [],
-        "can_endorse": mine.can_contribute,
+        "can_endorse": can_endorse,
         "due": selectors.agreements_due_for_review(team=team),
     }
 

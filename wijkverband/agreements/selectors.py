@@ -71,9 +71,11 @@ def agreement_list(*, team, filters: ListFilters) -> QuerySet[Agreement]:
         Agreement.objects.for_team(team)
         .select_related("current_version", "current_version__owner")
         .annotate(
-            party_count=_count_subquery(Party.objects.all(), "agreement"),
+            party_count=_count_subquery(Party.objects.for_team(team), "agreement"),
             endorsed_count=_count_subquery(
-                Endorsement.objects.filter(version=OuterRef("current_version"), decision=Decision.ENDORSED),
+                Endorsement.objects.for_team(team).filter(
+                    version=OuterRef("current_version"), decision=Decision.ENDORSED
+                ),
                 "agreement",
             ),
         )
@@ -127,8 +129,8 @@ def agreements_awaiting_my_endorsement(*, team, organisation_id: int | None, lim
     """Agreements whose current version awaits an endorsement from this person's organisation."""
     if organisation_id is None:
         return []
-    mine = Party.objects.filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
-    endorsed = Endorsement.objects.filter(
+    mine = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    endorsed = Endorsement.objects.for_team(team).filter(
         version=OuterRef("current_version"), party__organisation_id=organisation_id, decision=Decision.ENDORSED
     )
     awaiting = Q(status=Status.PROPOSED) | (Q(status=Status.ADOPTED) & ~Q(adopted_version=F("current_version")))
@@ -166,10 +168,10 @@ class PartyRow:
 
 def party_rows(*, agreement: Agreement) -> list[PartyRow]:
     """Each party with its decision on the current version (two queries)."""
-    parties = list(Party.objects.for_team(agreement.team).filter(agreement=agreement).select_related("organisation"))
+    parties = list(Party.objects.for_team(agreement.team_id).filter(agreement=agreement).select_related("organisation"))
     endorsements = {
         e.party_id: e
-        for e in Endorsement.objects.for_team(agreement.team)
+        for e in Endorsement.objects.for_team(agreement.team_id)
         .filter(version_id=agreement.current_version_id)
         .select_related("recorded_by")
     }
@@ -178,11 +180,13 @@ def party_rows(*, agreement: Agreement) -> list[PartyRow]:
 
 def indicators_with_measurements(*, agreement: Agreement, limit: int | None = CHART_MEASUREMENTS) -> list[Indicator]:
     """Indicators, each with `.recent` = its latest measurements in date order (two queries)."""
-    measurements = Measurement.objects.order_by("-measured_on", "-id").select_related("recorded_by")
+    measurements = (
+        Measurement.objects.for_team(agreement.team_id).order_by("-measured_on", "-id").select_related("recorded_by")
+    )
     if limit is not None:
         measurements = measurements[:limit]
     indicators = list(
-        Indicator.objects.for_team(agreement.team)
+        Indicator.objects.for_team(agreement.team_id)
         .filter(agreement=agreement)
         .annotate(measurement_count=Count("measurements"))
         .prefetch_related(Prefetch("measurements", queryset=measurements, to_attr="latest"))
@@ -193,21 +197,21 @@ def indicators_with_measurements(*, agreement: Agreement, limit: int | None = CH
 
 
 def indicator_measurements(*, indicator: Indicator, limit: int = CHART_MEASUREMENTS) -> list[Measurement]:
-    latest = Measurement.objects.for_team(indicator.team).filter(indicator=indicator).order_by("-measured_on", "-id")
+    latest = Measurement.objects.for_team(indicator.team_id).filter(indicator=indicator).order_by("-measured_on", "-id")
     return list(reversed(latest[:limit]))
 
 
 def recent_events(*, agreement: Agreement, limit: int = 10) -> list[AgreementEvent]:
-    return list(AgreementEvent.objects.for_team(agreement.team).filter(agreement=agreement)[:limit])
+    return list(AgreementEvent.objects.for_team(agreement.team_id).filter(agreement=agreement)[:limit])
 
 
 def agreement_events(*, agreement: Agreement) -> QuerySet[AgreementEvent]:
-    return AgreementEvent.objects.for_team(agreement.team).filter(agreement=agreement)
+    return AgreementEvent.objects.for_team(agreement.team_id).filter(agreement=agreement)
 
 
 def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
     return (
-        AgreementVersion.objects.for_team(agreement.team)
+        AgreementVersion.objects.for_team(agreement.team_id)
         .filter(agreement=agreement)
         .select_related("created_by")
         .annotate(
@@ -217,9 +221,19 @@ def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
     )
 
 
+def agreement_version(*, agreement: Agreement, number: int) -> AgreementVersion | None:
+    """A version by its number, or None (the compare form turns that into an error)."""
+    return (
+        AgreementVersion.objects.for_team(agreement.team_id)
+        .select_related("owner")
+        .filter(agreement=agreement, number=number)
+        .first()
+    )
+
+
 def version_endorsements(*, version: AgreementVersion) -> list[Endorsement]:
     return list(
-        Endorsement.objects.for_team(version.team)
+        Endorsement.objects.for_team(version.team_id)
         .filter(version=version)
         .select_related("party", "recorded_by")
         .order_by("party__kind", "party__name")

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wijkverband.agreements import policy
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
     Action,
@@ -30,10 +31,11 @@ from wijkverband.agreements.models import (
     PartyKind,
     Status,
 )
-from wijkverband.agreements.policy import PROFESSIONAL_ROLES, agreement_rights
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
-from wijkverband.tenancy.models import Membership, Organisation, TeamOrganisation
+from wijkverband.tenancy.models import Organisation, TeamOrganisation
+from wijkverband.tenancy.policy import TeamRights, team_rights
+from wijkverband.tenancy.selectors import is_professional
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.services import thread_for_subject, thread_subject_update
 
@@ -53,16 +55,21 @@ VERSION_FIELDS = (
 TEXT_LIMIT = 100_000
 
 
-def _require_contributor(actor, team):
-    rights = agreement_rights(actor, team)
-    if not rights.can_contribute:
+def _require_contributor(actor, team) -> TeamRights:
+    rights = team_rights(user=actor, team=team)
+    if not policy.may_change(rights):
         raise PermissionDenied
     return rights
 
 
+def _parties(agreement: Agreement):
+    return Party.objects.for_team(agreement.team_id).filter(agreement=agreement)
+
+
 def _lock(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update(of=("self",))
+        Agreement.objects.for_team(agreement.team_id)
+        .select_for_update(of=("self",))
         .select_related("team", "current_version", "adopted_version")
         .get(pk=agreement.pk)
     )
@@ -111,7 +118,7 @@ def _clean_version_data(*, team, data: dict) -> dict:
             raise ActionRefused(_("A text field is too long (at most 100,000 characters)."))
         cleaned[name] = value
     owner = data.get("owner")
-    if owner is None or not Membership.objects.for_team(team).filter(user=owner, role__in=PROFESSIONAL_ROLES).exists():
+    if owner is None or not is_professional(user=owner, team=team):
         raise ActionRefused(_("The owner must be a member or coordinator of this team."))
     cleaned["owner"] = owner
     start, review = data.get("start_date"), data.get("review_date")
@@ -172,8 +179,10 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
     change_note = cleaned.pop("change_note")
     if cleaned == _version_values(current):
         raise ActionRefused(_("Nothing changed, so no new version was saved."), code="unchanged")
-    swapped = Agreement.objects.filter(pk=agreement.pk, version_count=base_version).update(
-        version_count=F("version_count") + 1
+    swapped = (
+        Agreement.objects.for_team(agreement.team_id)
+        .filter(pk=agreement.pk, version_count=base_version)
+        .update(version_count=F("version_count") + 1)
     )
     if swapped != 1:  # only reachable without row locks; kept so the rule never depends on them
         raise ActionRefused(_("Someone else saved this agreement at the same moment: save again."), code="conflict")
@@ -211,7 +220,7 @@ def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
             % {"status": agreement.get_status_display().lower()},
             code="invalid_transition",
         )
-    if not agreement.parties.exists():
+    if not _parties(agreement).exists():
         raise ActionRefused(_("Add the parties before proposing: they are the ones who endorse."))
     agreement.status = Status.PROPOSED
     _touch(agreement, "status")
@@ -221,16 +230,16 @@ def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
 
 def _missing_endorsements(agreement: Agreement) -> list[Party]:
     endorsed = set(
-        Endorsement.objects.filter(version_id=agreement.current_version_id, decision=Decision.ENDORSED).values_list(
-            "party_id", flat=True
-        )
+        Endorsement.objects.for_team(agreement.team_id)
+        .filter(version_id=agreement.current_version_id, decision=Decision.ENDORSED)
+        .values_list("party_id", flat=True)
     )
-    return [party for party in agreement.parties.all() if party.pk not in endorsed]
+    return [party for party in _parties(agreement) if party.pk not in endorsed]
 
 
 def _adopt_if_complete(*, actor, agreement: Agreement) -> bool:
     """Adoption is never a choice: it happens when the last party endorses the current version."""
-    if not agreement.awaits_endorsement or not agreement.parties.exists() or _missing_endorsements(agreement):
+    if not agreement.awaits_endorsement or not _parties(agreement).exists() or _missing_endorsements(agreement):
         return False
     agreement.status = Status.ADOPTED
     agreement.adopted_version = agreement.current_version
@@ -253,7 +262,7 @@ def agreement_adopt(*, actor, agreement: Agreement) -> Agreement:
         else:
             message = _("This version is already adopted.")
         raise ActionRefused(message, code="invalid_transition")
-    if not agreement.parties.exists():
+    if not _parties(agreement).exists():
         raise ActionRefused(_("An agreement without parties cannot be adopted."), code="invalid_transition")
     missing = _missing_endorsements(agreement)
     if missing:
@@ -271,7 +280,7 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
     rights = _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_open(agreement)
-    if not rights.is_coordinator and agreement.current_version.owner_id != actor.pk:
+    if not policy.may_end(rights, agreement):
         raise ActionRefused(_("Only the owner or a coordinator can end an agreement."), code="forbidden")
     reason = (reason or "").strip()
     if not reason:
@@ -306,9 +315,9 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
     _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
-    if not TeamOrganisation.objects.for_team(agreement.team).filter(organisation=organisation).exists():
+    if not TeamOrganisation.objects.for_team(agreement.team_id).filter(organisation=organisation).exists():
         raise ActionRefused(_("That organisation does not take part in this team."))
-    if agreement.parties.filter(organisation=organisation).exists():
+    if _parties(agreement).filter(organisation=organisation).exists():
         raise ActionRefused(_("%(name)s is already a party.") % {"name": organisation.name})
     party = Party.objects.create(
         team=agreement.team,
@@ -333,7 +342,7 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
         raise ActionRefused(_("Give the external party's name (at most 200 characters)."))
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
-    if agreement.parties.filter(kind=kind, name__iexact=name).exists():
+    if _parties(agreement).filter(kind=kind, name__iexact=name).exists():
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name})
     try:
         with transaction.atomic():
@@ -350,10 +359,10 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
     _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
-    if agreement.status == Status.PROPOSED and agreement.parties.count() == 1:
+    if agreement.status == Status.PROPOSED and _parties(agreement).count() == 1:
         raise ActionRefused(_("A proposed agreement needs at least one party."))
     name = party.name
-    Party.objects.filter(pk=party.pk, agreement=agreement).delete()
+    _parties(agreement).filter(pk=party.pk).delete()
     _touch(agreement)
     _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
     # The remaining parties may all have endorsed already.
@@ -393,12 +402,18 @@ def endorsement_record(
     reason = (reason or "").strip()
     if decision == Decision.DECLINED and not reason:
         raise ActionRefused(_("Say why your organisation declines, so the others can respond."))
-    party = agreement.parties.filter(organisation_id=rights.organisation_id).first()
+    party = (
+        _parties(agreement).filter(organisation_id=rights.organisation_id).first()
+        if policy.may_endorse(rights)
+        else None
+    )
     if party is None:
         raise ActionRefused(
             _("Your organisation is not a party to this agreement, so you cannot endorse it."), code="forbidden"
         )
-    existing = Endorsement.objects.filter(version=agreement.current_version, party=party).first()
+    existing = (
+        Endorsement.objects.for_team(agreement.team_id).filter(version=agreement.current_version, party=party).first()
+    )
     if existing is not None and existing.decision == Decision.ENDORSED:
         raise ActionRefused(_("%(party)s has already endorsed this version.") % {"party": party.name})
     if existing is not None and existing.decision == decision:
@@ -429,11 +444,11 @@ def consent_record(
 ) -> Endorsement:
     """A coordinator records that an external party consented to the current version."""
     rights = _require_contributor(actor, agreement.team)
-    if not rights.is_coordinator:
+    if not policy.may_record_consent(rights):
         raise ActionRefused(_("Only a coordinator records the consent of an external party."), code="forbidden")
     agreement = _lock(agreement)
     _require_endorsable_version(agreement, version_number)
-    party = agreement.parties.filter(pk=party.pk).first()
+    party = _parties(agreement).filter(pk=party.pk).first()
     if party is None or not party.is_external:
         raise ActionRefused(
             _("Consent is recorded for external parties only; members endorse for their own organisation.")
@@ -445,7 +460,7 @@ def consent_record(
     where_given = (where_given or "").strip()
     if not where_given:
         raise ActionRefused(_("Note where the consent was given (a letter, an e-mail, a meeting)."))
-    if Endorsement.objects.filter(version=agreement.current_version, party=party).exists():
+    if Endorsement.objects.for_team(agreement.team_id).filter(version=agreement.current_version, party=party).exists():
         raise ActionRefused(_("%(party)s has already endorsed this version.") % {"party": party.name})
     endorsement = Endorsement.objects.create(
         team=agreement.team,

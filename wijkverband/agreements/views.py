@@ -1,7 +1,6 @@
 """Agreement pages. Thin: parse input, resolve ids with access helpers, call services and selectors."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -9,14 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wijkverband.agreements import selectors, services
-from wijkverband.agreements.access import (
-    access_agreement,
-    access_agreements,
-    access_indicator,
-    access_party,
-    access_version,
-)
+from wijkverband.agreements import policy, selectors, services
+from wijkverband.agreements.access import access_agreement, access_indicator, access_party
 from wijkverband.agreements.charts import indicator_chart_svg
 from wijkverband.agreements.forms import (
     AgreementForm,
@@ -33,7 +26,8 @@ from wijkverband.agreements.forms import (
 from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
-from wijkverband.tenancy.policy import team_rights
+from wijkverband.tenancy.entry import team_view
+from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.panels import subject_thread_panel
 
@@ -54,10 +48,10 @@ def _querystring_without_page(request) -> str:
     return params.urlencode()
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_list(request, team_slug):
-    team, rights = access_agreements(request.user, team_slug)
+def agreement_list(request):
+    team, rights = request.team, request.rights
     form = ListFilterForm(
         request.GET or None,
         party_choices=selectors.party_filter_choices(team=team),
@@ -91,10 +85,12 @@ def _version_form_data(form) -> dict:
     return {key: value for key, value in form.cleaned_data.items() if key != "base_version"}
 
 
-@login_required
-def agreement_create(request, team_slug):
-    team, rights = access_agreements(request.user, team_slug, contribute=True)
-    form = AgreementForm(request.POST or None, team=team, initial={"owner": request.user.pk})
+@team_view(needs="can_contribute")
+def agreement_create(request):
+    team, rights = request.team, request.rights
+    form = AgreementForm(
+        request.POST or None, owners=team_professional_users(team=team), initial={"owner": request.user.pk}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_create(actor=request.user, team=team, data=_version_form_data(form))
@@ -133,11 +129,11 @@ def _detail_context(agreement, rights) -> dict:
     }
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_detail(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
+def agreement_detail(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     context = _detail_context(agreement, rights)
     context["events"] = selectors.recent_events(agreement=agreement)
     # Two forms with a "reason" field on one page: distinct ids, same field names.
@@ -146,17 +142,17 @@ def agreement_detail(request, team_slug, agreement_id):
     context["thread_panel"] = subject_thread_panel(
         request=request,
         team=team,
-        rights=team_rights(request.user, team),
+        rights=request.rights,
         kind=SubjectKind.AGREEMENT,
         subject_id=agreement.pk,
     )
     return render(request, "agreements/detail.html", context)
 
 
-@login_required
-def agreement_edit(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
+@team_view(needs="can_contribute")
+def agreement_edit(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     version = agreement.current_version
     if agreement.status == Status.ENDED:
         messages.error(request, _("This agreement has ended: it can no longer be changed."))
@@ -164,7 +160,7 @@ def agreement_edit(request, team_slug, agreement_id):
     initial = {name: getattr(version, name) for name in services.VERSION_FIELDS}
     initial["owner"] = version.owner_id
     initial["base_version"] = agreement.version_count
-    form = AgreementForm(request.POST or None, team=team, initial=initial)
+    form = AgreementForm(request.POST or None, owners=team_professional_users(team=team), initial=initial)
     theirs = None
     status = 200
     if request.method == "POST":
@@ -183,7 +179,7 @@ def agreement_edit(request, team_slug, agreement_id):
                     # Show their version next to the person's own (unsaved) text; a second save
                     # on purpose goes on top of theirs.
                     status = 409
-                    agreement = access_agreement(team, agreement.pk)
+                    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement.pk)
                     theirs = agreement.current_version
                     data = request.POST.copy()
                     data["base_version"] = str(agreement.version_count)
@@ -207,11 +203,11 @@ def agreement_edit(request, team_slug, agreement_id):
     )
 
 
-@login_required
+@team_view(needs="can_contribute")
 @require_POST
-def agreement_transition(request, team_slug, agreement_id):
-    team, _rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
+def agreement_transition(request, agreement_id):
+    team = request.team
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     action = request.POST.get("action", "")
     try:
         if action == "propose":
@@ -232,11 +228,11 @@ def agreement_transition(request, team_slug, agreement_id):
     return _to_detail(agreement)
 
 
-@login_required
+@team_view(needs="can_contribute")
 @require_POST
-def agreement_endorse(request, team_slug, agreement_id):
-    team, _rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
+def agreement_endorse(request, agreement_id):
+    team = request.team
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     form = EndorseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to endorse or to decline, for the version on the page."))
@@ -260,12 +256,16 @@ def agreement_endorse(request, team_slug, agreement_id):
     return _to_detail(agreement)
 
 
-@login_required
-def agreement_parties(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug, contribute=request.method == "POST")
-    agreement = access_agreement(team, agreement_id)
+@team_view
+def agreement_parties(request, agreement_id):
+    team, rights = request.team, request.rights
+    if request.method == "POST" and not policy.may_change(rights):
+        raise PermissionDenied
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     which = request.POST.get("form") if request.method == "POST" else None
-    organisation_form = OrganisationPartyForm(request.POST if which == "organisation" else None, team=team)
+    organisation_form = OrganisationPartyForm(
+        request.POST if which == "organisation" else None, organisations=team_organisation_choices(team=team)
+    )
     external_form = ExternalPartyForm(request.POST if which == "external" else None)
     status = 200
     if which in ("organisation", "external"):
@@ -308,12 +308,12 @@ def agreement_parties(request, team_slug, agreement_id):
     )
 
 
-@login_required
+@team_view(needs="can_contribute")
 @require_POST
-def party_remove(request, team_slug, agreement_id, party_id):
-    team, _rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
-    party = access_party(agreement, party_id)
+def party_remove(request, agreement_id, party_id):
+    team = request.team
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    party = access_party(user=request.user, team=team, agreement=agreement, party_id=party_id)
     try:
         services.party_remove(actor=request.user, agreement=agreement, party=party)
     except ActionRefused as refused:
@@ -323,13 +323,13 @@ def party_remove(request, team_slug, agreement_id, party_id):
     return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
 
 
-@login_required
-def party_consent(request, team_slug, agreement_id, party_id):
-    team, rights = access_agreements(request.user, team_slug, contribute=True)
-    if not rights.is_coordinator:
+@team_view(needs="can_contribute")
+def party_consent(request, agreement_id, party_id):
+    team, rights = request.team, request.rights
+    if not policy.may_record_consent(rights):
         raise PermissionDenied  # members endorse for their own organisation instead
-    agreement = access_agreement(team, agreement_id)
-    party = access_party(agreement, party_id)
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    party = access_party(user=request.user, team=team, agreement=agreement, party_id=party_id)
     form = ConsentForm(request.POST or None, initial={"version": agreement.version_count})
     status = 200
     if request.method == "POST":
@@ -359,10 +359,10 @@ def party_consent(request, team_slug, agreement_id, party_id):
     )
 
 
-@login_required
-def indicator_create(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
+@team_view(needs="can_contribute")
+def indicator_create(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -380,11 +380,11 @@ def indicator_create(request, team_slug, agreement_id):
     )
 
 
-@login_required
-def measurement_create(request, team_slug, agreement_id, indicator_id):
-    team, rights = access_agreements(request.user, team_slug, contribute=True)
-    agreement = access_agreement(team, agreement_id)
-    indicator = access_indicator(agreement, indicator_id)
+@team_view(needs="can_contribute")
+def measurement_create(request, agreement_id, indicator_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    indicator = access_indicator(user=request.user, team=team, agreement=agreement, indicator_id=indicator_id)
     form = MeasurementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -409,23 +409,23 @@ def measurement_create(request, team_slug, agreement_id, indicator_id):
     )
 
 
-@login_required
+@team_view
 @require_GET
-def indicator_chart(request, team_slug, agreement_id, indicator_id):
-    team, _rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
-    indicator = access_indicator(agreement, indicator_id)
+def indicator_chart(request, agreement_id, indicator_id):
+    team = request.team
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    indicator = access_indicator(user=request.user, team=team, agreement=agreement, indicator_id=indicator_id)
     svg = indicator_chart_svg(indicator=indicator, measurements=selectors.indicator_measurements(indicator=indicator))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_versions(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
+def agreement_versions(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     page = _page(request, selectors.agreement_versions(agreement=agreement))
     form = CompareForm(initial={"a": max(1, agreement.version_count - 1), "b": agreement.version_count})
     return render(
@@ -435,17 +435,17 @@ def agreement_versions(request, team_slug, agreement_id):
     )
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_compare(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
+def agreement_compare(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     form = CompareForm(request.GET)
     comparisons, before, after = None, None, None
     status = 200
     if form.is_valid():
-        before = access_version(agreement, form.cleaned_data["a"])
-        after = access_version(agreement, form.cleaned_data["b"])
+        before = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["a"])
+        after = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["b"])
         if before is None or after is None:
             form.add_error(
                 None,
@@ -473,11 +473,11 @@ def agreement_compare(request, team_slug, agreement_id):
     )
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_history(request, team_slug, agreement_id):
-    team, rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
+def agreement_history(request, agreement_id):
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     page = _page(request, selectors.agreement_events(agreement=agreement), per_page=50)
     return render(
         request,
@@ -486,12 +486,12 @@ def agreement_history(request, team_slug, agreement_id):
     )
 
 
-@login_required
+@team_view
 @require_GET
-def agreement_print(request, team_slug, agreement_id):
+def agreement_print(request, agreement_id):
     """The accountability page: current version, endorsements, indicators with all measurements, history."""
-    team, rights = access_agreements(request.user, team_slug)
-    agreement = access_agreement(team, agreement_id)
+    team, rights = request.team, request.rights
+    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     context = _detail_context(agreement, rights)
     context["indicators"] = selectors.indicators_with_measurements(agreement=agreement, limit=None)
     context["events"] = list(selectors.agreement_events(agreement=agreement)[:500])

@@ -1,69 +1,47 @@
-"""Resolving bottleneck ids from input, in the style of wijkverband.tenancy.access: the same Http404
-for "does not exist", "another team's" and "internal, and you may not see internal items"."""
+"""Resolving bottleneck ids from input: the same Http404 for "does not exist", "another team's"
+and "internal, and you may not see internal items".
 
-from django.core.exceptions import PermissionDenied
+Shape: access_<noun>(*, user, team, <noun>_id), see wijkverband.tenancy.access; on the region's
+pages the region takes the team's place.
+"""
+
 from django.http import Http404
 
 from wijkverband.bottlenecks.models import Bottleneck, Category
-from wijkverband.bottlenecks.policy import LogRights, log_rights
-from wijkverband.tenancy.access import access_region, access_team
+from wijkverband.core.ids import parse_id
 from wijkverband.tenancy.models import Region, Team
+from wijkverband.tenancy.policy import region_rights, team_rights
 
 
-def access_log(user, team_slug: str) -> tuple[Team, LogRights]:
-    team, rights = access_team(user, team_slug)
-    return team, log_rights(user, team, rights)
-
-
-def access_log_for_contributing(user, team_slug: str) -> tuple[Team, LogRights]:
-    team, rights = access_log(user, team_slug)
-    if not rights.can_contribute:
-        raise PermissionDenied
-    return team, rights
-
-
-def access_log_for_coordinating(user, team_slug: str) -> tuple[Team, LogRights]:
-    team, rights = access_log(user, team_slug)
-    if not rights.can_coordinate:
-        raise PermissionDenied
-    return team, rights
-
-
-def _id(value) -> int | None:
-    text = str(value).strip().lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 18 else None
-
-
-def access_bottleneck(team: Team, rights: LogRights, bottleneck_id) -> Bottleneck:
-    pk = _id(bottleneck_id)
+def access_bottleneck(*, user, team: Team, bottleneck_id) -> Bottleneck:
+    pk = parse_id(bottleneck_id)
+    rights = team_rights(user=user, team=team)
     queryset = Bottleneck.objects.for_team(team).select_related(
         "team__region", "category", "reporter", "reporter_organisation", "owner", "owner_candidate", "duplicate_of"
     )
     if not rights.can_see_internal:
         queryset = queryset.filter(internal=False)
-    bottleneck = queryset.filter(pk=pk).first() if pk is not None else None
+    bottleneck = queryset.filter(pk=pk).first() if pk and rights.can_view else None
     if bottleneck is None:
         raise Http404
     return bottleneck
 
 
-def access_category(team: Team, category_id) -> Category | None:
-    pk = _id(category_id)
-    return Category.objects.for_team(team).filter(pk=pk).first() if pk is not None else None
+def access_category(*, user, team: Team, category_id) -> Category:
+    """A built-in category or one of the team's own."""
+    pk = parse_id(category_id)
+    category = Category.objects.for_team(team).filter(pk=pk).first() if pk else None
+    if category is None or not team_rights(user=user, team=team).can_view:
+        raise Http404
+    return category
 
 
-def access_region_for_overseeing(user, region_slug: str) -> Region:
-    region, rights = access_region(user, region_slug)
-    if not rights.can_oversee:
-        raise PermissionDenied
-    return region
-
-
-def access_region_bottleneck(region: Region, bottleneck_id) -> Bottleneck:
-    pk = _id(bottleneck_id)
+def access_region_bottleneck(*, user, region: Region, bottleneck_id) -> Bottleneck:
+    """An item of one of the region's teams, for the region's overseers (who see internal items)."""
+    pk = parse_id(bottleneck_id)
     bottleneck = (
-        Bottleneck.objects.filter(team__region=region, pk=pk).select_related("team__region").first()
-        if pk is not None
+        Bottleneck.objects.across_teams().filter(team__region=region, pk=pk).select_related("team__region").first()
+        if pk and region_rights(user=user, region=region).can_oversee
         else None
     )
     if bottleneck is None:

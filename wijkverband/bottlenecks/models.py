@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
-from wijkverband.tenancy.scoping import TeamScopedQuerySet
+from wijkverband.tenancy.scoping import TeamScopedManager
 
 
 class Impact(models.IntegerChoices):
@@ -52,12 +52,10 @@ BUILTIN_CATEGORIES: dict[str, str] = {
 }
 
 
-class CategoryQuerySet(models.QuerySet):
-    def for_team(self, team):
-        """The built-in categories plus the team's own."""
-        if team is None or getattr(team, "pk", None) is None:
-            raise ValueError("A team is required to read team-owned data.")
-        return self.filter(Q(team__isnull=True) | Q(team=team))
+class CategoryManager(TeamScopedManager):
+    """The built-in categories (no team) belong to every team's scope, beside the team's own."""
+
+    shared_rows = True
 
 
 class Category(models.Model):
@@ -76,7 +74,7 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    objects = CategoryQuerySet.as_manager()
+    objects = CategoryManager()
 
     class Meta:
         verbose_name = _("bottleneck category")
@@ -115,7 +113,7 @@ class ResponseTarget(models.Model):
     accept_days = models.PositiveSmallIntegerField(_("working days to acceptance"))
     resolve_days = models.PositiveSmallIntegerField(_("working days to resolution"))
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("response target")
@@ -190,7 +188,7 @@ class Bottleneck(models.Model):
     # older version is refused instead of overwriting someone else's change.
     version = models.PositiveIntegerField(default=1)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("bottleneck")
@@ -277,7 +275,7 @@ class BottleneckEvent(models.Model):
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -296,7 +294,7 @@ class Signal(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -321,7 +319,7 @@ class BottleneckLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         constraints = [
@@ -347,7 +345,7 @@ class AgreementLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         constraints = [

@@ -4,124 +4,86 @@
 - Coordinators also close, resolve or hand over any item, set targets and add categories.
 - Overseers of the team's region read everything and answer escalations.
 - Client representatives read, except internal items; they never write.
+Everything is read from the person's TeamRights (wijkverband.tenancy.policy).
 """
 
-from dataclasses import dataclass
-
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES, Bottleneck, Status
-from wijkverband.tenancy.models import Membership, Team
-from wijkverband.tenancy.policy import TeamRights, region_rights, team_rights
+from wijkverband.tenancy.policy import TeamRights
+
+# Actions on one item. Each says whether the person may: the view offers only allowed actions,
+# the services check again and refuse with a message.
 
 
-@dataclass(frozen=True)
-class LogRights:
-    can_view: bool = False
-    can_see_internal: bool = False
-    can_contribute: bool = False
-    can_coordinate: bool = False
-    can_oversee: bool = False
-    membership: Membership | None = None
-
-    @property
-    def read_only(self) -> bool:
-        return self.can_view and not self.can_contribute and not self.can_oversee
+def _is(rights: TeamRights, user_id) -> bool:
+    return user_id is not None and rights.user_id == user_id
 
 
-def log_rights(user, team: Team, rights: TeamRights | None = None) -> LogRights:
-    rights = rights or team_rights(user, team)
-    if not rights.can_view:
-        return LogRights()
-    oversee = region_rights(user, team.region).can_oversee
-    membership = None
-    if rights.can_contribute:
-        membership = Membership.objects.for_team(team).filter(user=user).select_related("organisation").first()
-    coordinate = membership is not None and membership.role == Membership.Role.COORDINATOR
-    return LogRights(
-        can_view=True,
-        can_see_internal=rights.can_contribute or oversee,
-        can_contribute=rights.can_contribute,
-        can_coordinate=coordinate,
-        can_oversee=oversee,
-        membership=membership,
-    )
+def may_edit(rights: TeamRights, b: Bottleneck) -> bool:
+    return rights.can_contribute and (rights.can_coordinate or _is(rights, b.reporter_id) or _is(rights, b.owner_id))
 
 
-# Actions on one item. Each answers with None (allowed) or nothing to show: the view offers only
-# allowed actions, the services check again and refuse with a message.
-
-
-def _is(user, user_id) -> bool:
-    return user_id is not None and user.pk == user_id
-
-
-def may_edit(user, rights: LogRights, b: Bottleneck) -> bool:
-    return rights.can_contribute and (rights.can_coordinate or _is(user, b.reporter_id) or _is(user, b.owner_id))
-
-
-def may_ask_owner(user, rights: LogRights, b: Bottleneck) -> bool:
+def may_ask_owner(rights: TeamRights, b: Bottleneck) -> bool:
     if not rights.can_contribute or b.status not in OPEN_STATUSES:
         return False
     # Anyone may ask for an owner while there is none; once owned, the owner hands over.
-    return b.owner_id is None or _is(user, b.owner_id) or rights.can_coordinate
+    return b.owner_id is None or _is(rights, b.owner_id) or rights.can_coordinate
 
 
-def may_answer_request(user, rights: LogRights, b: Bottleneck) -> bool:
-    return rights.can_contribute and _is(user, b.owner_candidate_id) and b.status in OPEN_STATUSES
+def may_answer_request(rights: TeamRights, b: Bottleneck) -> bool:
+    return rights.can_contribute and _is(rights, b.owner_candidate_id) and b.status in OPEN_STATUSES
 
 
-def may_manage(user, rights: LogRights, b: Bottleneck) -> bool:
+def may_manage(rights: TeamRights, b: Bottleneck) -> bool:
     """Start, resolve and close: the owner or a coordinator."""
-    return rights.can_contribute and (rights.can_coordinate or _is(user, b.owner_id))
+    return rights.can_contribute and (rights.can_coordinate or _is(rights, b.owner_id))
 
 
-def may_start(user, rights, b) -> bool:
-    return may_manage(user, rights, b) and b.status == Status.PICKED_UP
+def may_start(rights: TeamRights, b: Bottleneck) -> bool:
+    return may_manage(rights, b) and b.status == Status.PICKED_UP
 
 
-def may_finish(user, rights, b) -> bool:
-    return may_manage(user, rights, b) and b.status in OPEN_STATUSES
+def may_finish(rights: TeamRights, b: Bottleneck) -> bool:
+    return may_manage(rights, b) and b.status in OPEN_STATUSES
 
 
-def may_reopen(user, rights, b) -> bool:
+def may_reopen(rights: TeamRights, b: Bottleneck) -> bool:
     return rights.can_contribute and b.status in DONE_STATUSES
 
 
-def may_escalate(user, rights, b) -> bool:
+def may_escalate(rights: TeamRights, b: Bottleneck) -> bool:
     return rights.can_contribute and b.status in OPEN_STATUSES and b.status != Status.ESCALATED
 
 
-def may_signal(user, rights, b) -> bool:
-    membership = rights.membership
+def may_signal(rights: TeamRights, b: Bottleneck) -> bool:
     return (
         rights.can_contribute
         and b.status in OPEN_STATUSES
-        and membership is not None
-        and membership.organisation_id is not None
-        and membership.organisation_id != b.reporter_organisation_id
+        and rights.organisation_id is not None
+        and rights.organisation_id != b.reporter_organisation_id
     )
 
 
-def may_mark_internal(user, rights, b) -> bool:
-    return rights.can_contribute and (rights.can_coordinate or _is(user, b.reporter_id))
+def may_mark_internal(rights: TeamRights, b: Bottleneck) -> bool:
+    return rights.can_contribute and (rights.can_coordinate or _is(rights, b.reporter_id))
 
 
-def may_link(user, rights, b) -> bool:
+def may_link(rights: TeamRights, b: Bottleneck) -> bool:
     return rights.can_contribute
 
 
-def may_mark_duplicate(user, rights, b) -> bool:
+def may_mark_duplicate(rights: TeamRights, b: Bottleneck) -> bool:
     return (
         rights.can_contribute
         and b.status in OPEN_STATUSES
-        and (rights.can_coordinate or _is(user, b.owner_id) or _is(user, b.reporter_id))
+        and (rights.can_coordinate or _is(rights, b.owner_id) or _is(rights, b.reporter_id))
     )
 
 
-def may_answer_escalation(user, rights, b) -> bool:
+def may_answer_escalation(rights: TeamRights, b: Bottleneck) -> bool:
     return rights.can_oversee and b.status == Status.ESCALATED
 
 
-def available_actions(user, rights: LogRights, b: Bottleneck) -> set[str]:
+def available_actions(rights: TeamRights, b: Bottleneck) -> set[str]:
     checks = {
         "edit": may_edit,
         "ask-owner": may_ask_owner,
@@ -138,7 +100,7 @@ def available_actions(user, rights: LogRights, b: Bottleneck) -> set[str]:
         "link-agreement": may_link,
         "duplicate": may_mark_duplicate,
         "respond": may_answer_escalation,
-        "take-up": lambda u, r, b: may_answer_escalation(u, r, b) and not b.taken_up_regionally,
+        "take-up": lambda r, b: may_answer_escalation(r, b) and not b.taken_up_regionally,
         "hand-back": may_answer_escalation,
     }
-    return {name for name, check in checks.items() if check(user, rights, b)}
+    return {name for name, check in checks.items() if check(rights, b)}

@@ -19,8 +19,8 @@ from wijkverband.bottlenecks.models import (
     Signal,
     Status,
 )
-from wijkverband.bottlenecks.policy import LogRights
 from wijkverband.tenancy.models import Membership, Region, Team
+from wijkverband.tenancy.policy import TeamRights
 
 SORTS = {
     "oldest": ("created_at", "pk"),
@@ -48,14 +48,14 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=OPEN_STATUSES) & (Q(owner__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today))
 
 
-def visible_bottlenecks(*, team: Team, rights: LogRights) -> QuerySet[Bottleneck]:
+def visible_bottlenecks(*, team: Team, rights: TeamRights) -> QuerySet[Bottleneck]:
     queryset = Bottleneck.objects.for_team(team)
     if not rights.can_see_internal:
         queryset = queryset.filter(internal=False)
     return queryset
 
 
-def bottleneck_list(*, team: Team, rights: LogRights, user, filters: ListFilters) -> QuerySet[Bottleneck]:
+def bottleneck_list(*, team: Team, rights: TeamRights, user, filters: ListFilters) -> QuerySet[Bottleneck]:
     queryset = visible_bottlenecks(team=team, rights=rights)
     if filters.status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
@@ -85,10 +85,12 @@ def bottleneck_list(*, team: Team, rights: LogRights, user, filters: ListFilters
     )
 
 
-def bottlenecks_in_order(*, ids: list[int]) -> list[Bottleneck]:
-    """The bottlenecks with these ids (already access-checked), in the order given, one query."""
-    rows = Bottleneck.objects.filter(pk__in=ids).select_related(
-        "category", "owner", "owner_candidate", "reporter_organisation"
+def bottlenecks_in_order(*, team: Team, ids: list[int]) -> list[Bottleneck]:
+    """The team's bottlenecks with these ids (already access-checked), in the order given, one query."""
+    rows = (
+        Bottleneck.objects.for_team(team)
+        .filter(pk__in=ids)
+        .select_related("category", "owner", "owner_candidate", "reporter_organisation")
     )
     by_id = {b.pk: b for b in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -114,8 +116,10 @@ def team_professionals(*, team: Team) -> list[Membership]:
 INTERNAL_NOTE_KINDS = {EventKind.REPORTED, EventKind.MARKED_INTERNAL, EventKind.MARKED_PUBLIC}
 
 
-def bottleneck_timeline(*, bottleneck: Bottleneck, rights: LogRights) -> list[BottleneckEvent]:
-    events = list(BottleneckEvent.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).order_by("at", "pk"))
+def bottleneck_timeline(*, bottleneck: Bottleneck, rights: TeamRights) -> list[BottleneckEvent]:
+    events = list(
+        BottleneckEvent.objects.for_team(bottleneck.team_id).filter(bottleneck=bottleneck).order_by("at", "pk")
+    )
     if not rights.can_see_internal:
         # An item made visible again must not show representatives why it was internal.
         for event in events:
@@ -125,7 +129,9 @@ def bottleneck_timeline(*, bottleneck: Bottleneck, rights: LogRights) -> list[Bo
 
 
 def bottleneck_signals(*, bottleneck: Bottleneck) -> list[Signal]:
-    return list(Signal.objects.for_team(bottleneck.team).filter(bottleneck=bottleneck).select_related("organisation"))
+    return list(
+        Signal.objects.for_team(bottleneck.team_id).filter(bottleneck=bottleneck).select_related("organisation")
+    )
 
 
 @dataclass(frozen=True)
@@ -134,10 +140,10 @@ class LinkedItem:
     other: Bottleneck
 
 
-def bottleneck_links(*, bottleneck: Bottleneck, rights: LogRights) -> list[LinkedItem]:
+def bottleneck_links(*, bottleneck: Bottleneck, rights: TeamRights) -> list[LinkedItem]:
     """Links in both directions, leaving out items this person may not see."""
     links = (
-        BottleneckLink.objects.for_team(bottleneck.team)
+        BottleneckLink.objects.for_team(bottleneck.team_id)
         .filter(Q(source=bottleneck) | Q(target=bottleneck))
         .select_related("source", "target")
         .order_by("created_at", "pk")
@@ -158,7 +164,7 @@ def bottleneck_links(*, bottleneck: Bottleneck, rights: LogRights) -> list[Linke
 
 def bottleneck_agreements(*, bottleneck: Bottleneck) -> list[AgreementLink]:
     return list(
-        AgreementLink.objects.for_team(bottleneck.team)
+        AgreementLink.objects.for_team(bottleneck.team_id)
         .filter(bottleneck=bottleneck)
         .select_related("agreement__current_version")
         .order_by("created_at", "pk")
@@ -182,14 +188,14 @@ PANEL_ROWS = 5
 OVERDUE_ROWS = 10
 
 
-def team_summary(*, team: Team, rights: LogRights) -> TeamSummary:
+def team_summary(*, team: Team, rights: TeamRights) -> TeamSummary:
     visible = visible_bottlenecks(team=team, rights=rights)
     today = timezone.localdate()
     by_status = dict(visible.order_by().values_list("status").annotate(n=Count("*")))
     by_category = dict(
         visible.filter(status__in=OPEN_STATUSES).order_by().values_list("category_id").annotate(n=Count("*"))
     )
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=list(by_category))}
+    categories = {c.pk: c for c in Category.objects.for_team(team).filter(pk__in=list(by_category))}
     related = ("category", "owner")
     overdue = list(
         visible.filter(overdue_q(today)).select_related(*related).order_by("created_at", "pk")[:OVERDUE_ROWS]
@@ -216,13 +222,15 @@ def team_summary(*, team: Team, rights: LogRights) -> TeamSummary:
 def region_escalations(*, region: Region) -> QuerySet[Bottleneck]:
     """Escalated items of the region's teams, the longest waiting first; `answered` when the region
     has responded since the escalation."""
-    answered = BottleneckEvent.objects.filter(
+    # Read by region: the region's teams, whichever scope is active.
+    answered = BottleneckEvent.objects.across_teams().filter(
         bottleneck=OuterRef("pk"),
         kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
         at__gte=OuterRef("escalated_at"),
     )
     return (
-        Bottleneck.objects.filter(team__region=region, status=Status.ESCALATED)
+        Bottleneck.objects.across_teams()
+        .filter(team__region=region, status=Status.ESCALATED)
         .annotate(answered=Exists(answered))
         .select_related("team", "category", "owner")
         .order_by("escalated_at", "pk")
@@ -252,11 +260,11 @@ def region_patterns(*, region: Region, can_see_internal: bool) -> list[Pattern]:
     teams = {team.pk: team for team in Team.objects.filter(region=region)}
     # Team ids rather than a join on the region, and COUNT(*): PostgreSQL then answers from the
     # (status, team, category) index alone, twice as fast on 100,000 rows.
-    queryset = Bottleneck.objects.filter(team_id__in=list(teams), status__in=OPEN_STATUSES)
+    queryset = Bottleneck.objects.for_teams(teams).filter(status__in=OPEN_STATUSES)
     if not can_see_internal:
         queryset = queryset.filter(internal=False)
     rows = list(queryset.order_by().values_list("category_id", "team_id").annotate(n=Count("*")))
-    categories = {c.pk: c for c in Category.objects.filter(pk__in={row[0] for row in rows})}
+    categories = {c.pk: c for c in Category.objects.for_teams(teams).filter(pk__in={row[0] for row in rows})}
     by_category: dict[int, list[PatternTeam]] = {}
     for category_id, team_id, n in rows:
         if team_id in teams and category_id in categories:

@@ -32,7 +32,9 @@ from wijkverband.bottlenecks.models import (
 )
 from wijkverband.bottlenecks.workdays import add_working_days
 from wijkverband.core.errors import ActionRefused
-from wijkverband.tenancy.models import Membership, OrganisationKind, Team
+from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
+from wijkverband.tenancy.policy import TeamRights, team_rights
+from wijkverband.tenancy.selectors import is_professional
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.models import SubjectKind, Thread
 
@@ -66,15 +68,15 @@ def _text(value: str | None, *, required: str | None = None, max_length: int = M
     return text
 
 
-def _rights(actor, team: Team) -> policy.LogRights:
-    rights = policy.log_rights(actor, team)
+def _rights(actor, team: Team) -> TeamRights:
+    rights = team_rights(user=actor, team=team)
     if not rights.can_view:
         raise PermissionDenied
     return rights
 
 
 def _lock(bottleneck: Bottleneck, version: int | None) -> Bottleneck:
-    locked = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    locked = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
     if version is not None and locked.version != version:
         raise ActionRefused(stale_message(), code="stale")
     return locked
@@ -143,7 +145,7 @@ def team_targets_set(*, actor, team: Team, targets: dict[int, tuple[int, int]]) 
         if accept_days > resolve_days:
             raise ActionRefused(_("%(impact)s: acceptance cannot take longer than resolution.") % {"impact": label})
     for impact in Impact.values:
-        ResponseTarget.objects.update_or_create(
+        ResponseTarget.objects.for_team(team).update_or_create(
             team=team,
             impact=impact,
             defaults={"accept_days": targets[impact][0], "resolve_days": targets[impact][1]},
@@ -157,7 +159,7 @@ def team_targets_set(*, actor, team: Team, targets: dict[int, tuple[int, int]]) 
     )
     for b in open_items:
         _set_due_dates(b, targets)
-    Bottleneck.objects.bulk_update(open_items, ["accept_due", "resolve_due"], batch_size=1000)
+    Bottleneck.objects.for_team(team).bulk_update(open_items, ["accept_due", "resolve_due"], batch_size=1000)
     audit_record(
         actor=actor,
         action="bottleneck.targets_set",
@@ -167,13 +169,31 @@ def team_targets_set(*, actor, team: Team, targets: dict[int, tuple[int, int]]) 
     )
 
 
+def builtin_categories_ensure(*, using: str = "default") -> None:
+    """Create the built-in categories that are missing (after every migrate and flush)."""
+    from django.db import connections
+
+    if Category._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before this app's tables
+    # The built-in categories belong to no team: read across teams, of them only.
+    existing = set(Category.objects.across_teams().using(using).filter(team__isnull=True).values_list("key", flat=True))
+    Category.objects.across_teams().using(using).bulk_create(
+        [
+            # "Other" goes last, after a team's own categories (position 100).
+            Category(team=None, key=key, position=999 if key == "overig" else position * 10)
+            for position, key in enumerate(BUILTIN_CATEGORIES, start=1)
+            if key not in existing
+        ]
+    )
+
+
 @transaction.atomic
 def category_add(*, actor, team: Team, name: str) -> Category:
     if not _rights(actor, team).can_coordinate:
         raise _forbidden(_("Only a coordinator adds categories."))
     name = _text(name, required=_("Give the category a name."), max_length=80)
     taken = {str(label).casefold() for label in BUILTIN_CATEGORIES.values()}
-    taken |= {n.casefold() for n in Category.objects.filter(team=team).values_list("name", flat=True)}
+    taken |= {n.casefold() for n in Category.objects.for_team(team).filter(team=team).values_list("name", flat=True)}
     if name.casefold() in taken:
         raise ActionRefused(_("There already is a category “%(name)s”.") % {"name": name})
     category = Category.objects.create(team=team, name=name)
@@ -231,7 +251,7 @@ def bottleneck_report(
         impact=impact,
         affected_kinds=encode_kinds(affected_kinds),
         reporter=actor,
-        reporter_organisation=rights.membership.organisation if rights.membership else None,
+        reporter_organisation_id=rights.organisation_id,
         created_at=now,
         updated_at=now,
         clock_started_at=now,
@@ -262,7 +282,7 @@ def bottleneck_edit(
 ) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_edit(actor, rights, b):
+    if not policy.may_edit(rights, b):
         raise _forbidden(_("Only the reporter, the owner or a coordinator edits a bottleneck."))
     title, description = _clean_fields(
         team=b.team,
@@ -304,7 +324,7 @@ def bottleneck_edit(
 def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, internal: bool, reason: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_mark_internal(actor, rights, b):
+    if not policy.may_mark_internal(rights, b):
         raise _forbidden(_("Only the reporter or a coordinator marks a bottleneck internal."))
     if internal == b.internal:
         raise ActionRefused(
@@ -327,20 +347,12 @@ def _thread_close_to_representatives(b: Bottleneck) -> None:
     """Representatives do not see internal bottlenecks, so neither their discussion thread (threads
     app): closing it also ends the subscriptions of representatives following it. Marking the
     bottleneck visible again does not reopen the thread; a coordinator may."""
-    thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
+    thread = Thread.objects.for_team(b.team_id).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
     if thread is not None and thread.open_to_representatives:
         thread_services.thread_set_open_to_representatives(actor=None, thread=thread, open_to_representatives=False)
 
 
 # --- ownership ------------------------------------------------------------------------------------
-
-
-def _professional(team: Team, user) -> Membership | None:
-    return (
-        Membership.objects.for_team(team)
-        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
-        .first()
-    )
 
 
 def _take_ownership(b: Bottleneck, user, now) -> None:
@@ -371,11 +383,11 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
     """Ask someone to own the item; asking yourself while it is unowned takes it at once."""
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_ask_owner(actor, rights, b):
+    if not policy.may_ask_owner(rights, b):
         if b.status not in OPEN_STATUSES:
             raise ActionRefused(_("This bottleneck is no longer open: reopen it first."))
         raise _forbidden(_("Only the owner or a coordinator hands over an owned bottleneck."))
-    if candidate is None or _professional(b.team, candidate) is None:
+    if candidate is None or not is_professional(user=candidate, team=b.team_id):
         raise ActionRefused(_("Only a member of this team can own a bottleneck: choose one from the list."))
     if candidate.pk == b.owner_id:
         raise ActionRefused(_("%(name)s already owns this bottleneck.") % {"name": candidate})
@@ -398,7 +410,7 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
 def bottleneck_accept(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not rights.can_contribute or _professional(b.team, actor) is None:
+    if not rights.can_contribute or not is_professional(user=actor, team=b.team_id):
         raise _forbidden(_("Only a member of this team can own a bottleneck."))
     if b.owner_candidate_id != actor.pk:
         raise ActionRefused(_("You have not been asked to own this bottleneck (or the request was withdrawn)."))
@@ -434,7 +446,7 @@ def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: s
 def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_manage(actor, rights, b):
+    if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator changes the status."))
     if b.status != Status.PICKED_UP:
         raise ActionRefused(_("Work can only start on a bottleneck that has been picked up."))
@@ -448,7 +460,7 @@ def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottlene
 def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_manage(actor, rights, b):
+    if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator resolves a bottleneck."))
     if b.status not in OPEN_STATUSES:
         raise ActionRefused(_("This bottleneck is not open."))
@@ -469,7 +481,7 @@ def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: 
 def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_manage(actor, rights, b):
+    if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator closes a bottleneck."))
     if b.status not in OPEN_STATUSES:
         raise ActionRefused(_("This bottleneck is not open."))
@@ -538,7 +550,7 @@ def _thread_escalation(b: Bottleneck, escalated: bool) -> None:
             team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=b.title[:200], internal=b.internal
         )
     else:
-        thread = Thread.objects.for_team(b.team).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
+        thread = Thread.objects.for_team(b.team_id).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
     if thread is not None and thread.escalated != escalated:
         thread_services.thread_set_escalated(actor=None, thread=thread, escalated=escalated)
 
@@ -599,26 +611,26 @@ def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, 
 def bottleneck_signal(*, actor, bottleneck: Bottleneck) -> Signal:
     """ "This affects us too", once per organisation. No version: it conflicts with nothing."""
     rights = _rights(actor, bottleneck.team)
-    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
-    membership = rights.membership
-    if not rights.can_contribute or membership is None or membership.organisation_id is None:
+    b = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
+    if not rights.can_contribute or rights.organisation_id is None:
         raise _forbidden(_("Only members on behalf of an organisation add “this affects us too”."))
     if b.status not in OPEN_STATUSES:
         raise ActionRefused(_("This bottleneck is no longer open."))
-    if membership.organisation_id == b.reporter_organisation_id:
+    if rights.organisation_id == b.reporter_organisation_id:
         raise ActionRefused(_("Your organisation reported this bottleneck: it already counts."))
-    if Signal.objects.filter(bottleneck=b, organisation_id=membership.organisation_id).exists():
+    organisation = Organisation.objects.get(pk=rights.organisation_id)
+    if Signal.objects.for_team(b.team_id).filter(bottleneck=b, organisation=organisation).exists():
         raise ActionRefused(
-            _("%(organisation)s has already said this affects them too.") % {"organisation": membership.organisation}
+            _("%(organisation)s has already said this affects them too.") % {"organisation": organisation}
         )
-    signal = Signal.objects.create(team_id=b.team_id, bottleneck=b, organisation=membership.organisation, user=actor)
-    Bottleneck.objects.filter(pk=b.pk).update(signal_count=F("signal_count") + 1)
-    _event(b, actor, EventKind.SIGNALLED, data={"organisation": str(membership.organisation)})
+    signal = Signal.objects.create(team_id=b.team_id, bottleneck=b, organisation=organisation, user=actor)
+    Bottleneck.objects.for_team(b.team_id).filter(pk=b.pk).update(signal_count=F("signal_count") + 1)
+    _event(b, actor, EventKind.SIGNALLED, data={"organisation": str(organisation)})
     return signal
 
 
 def _link_exists(a: Bottleneck, b: Bottleneck) -> bool:
-    return BottleneckLink.objects.filter(source__in=[a, b], target__in=[a, b]).exists()
+    return BottleneckLink.objects.for_team(a.team_id).filter(source__in=[a, b], target__in=[a, b]).exists()
 
 
 @transaction.atomic
@@ -628,7 +640,7 @@ def bottleneck_link(*, actor, bottleneck: Bottleneck, other: Bottleneck) -> Bott
         raise _forbidden(_("Only members of the team link bottlenecks."))
     if other.team_id != bottleneck.team_id or other.pk == bottleneck.pk:
         raise ActionRefused(_("Choose another bottleneck of this team."))
-    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
+    b = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
     if _link_exists(b, other):
         raise ActionRefused(_("These bottlenecks are already linked."))
     link = BottleneckLink.objects.create(
@@ -643,19 +655,19 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
     """Close this item into its original: it keeps its own history, its signals count there."""
     rights = _rights(actor, bottleneck.team)
     b = _lock(bottleneck, version)
-    if not policy.may_mark_duplicate(actor, rights, b):
+    if not policy.may_mark_duplicate(rights, b):
         if b.status not in OPEN_STATUSES:
             raise ActionRefused(_("This bottleneck is not open."))
         raise _forbidden(_("Only the reporter, the owner or a coordinator marks a duplicate."))
     if original.team_id != b.team_id or original.pk == b.pk:
         raise ActionRefused(_("Choose another bottleneck of this team as the original."))
-    root = Bottleneck.objects.select_for_update().get(pk=original.pk)
+    root = Bottleneck.objects.for_team(b.team_id).select_for_update().get(pk=original.pk)
     seen = {b.pk}
     while root.duplicate_of_id is not None:
         if root.pk in seen or len(seen) > 50:
             break
         seen.add(root.pk)
-        root = Bottleneck.objects.select_for_update().get(pk=root.duplicate_of_id)
+        root = Bottleneck.objects.for_team(b.team_id).select_for_update().get(pk=root.duplicate_of_id)
     if root.pk in seen:
         raise ActionRefused(_("That bottleneck is itself a duplicate of this one."))
     before = b.status
@@ -670,16 +682,22 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
             team_id=b.team_id, source=b, target=root, kind=LinkKind.DUPLICATE, created_by=actor
         )
     # Whoever felt the duplicate feels the original: carry the organisations over, once each.
-    organisations = set(Signal.objects.filter(bottleneck=b).values_list("organisation_id", flat=True))
+    organisations = set(
+        Signal.objects.for_team(b.team_id).filter(bottleneck=b).values_list("organisation_id", flat=True)
+    )
     if b.reporter_organisation_id:
         organisations.add(b.reporter_organisation_id)
     organisations.discard(root.reporter_organisation_id)
-    organisations -= set(Signal.objects.filter(bottleneck=root).values_list("organisation_id", flat=True))
+    organisations -= set(
+        Signal.objects.for_team(b.team_id).filter(bottleneck=root).values_list("organisation_id", flat=True)
+    )
     Signal.objects.bulk_create(
         [Signal(team_id=b.team_id, bottleneck=root, organisation_id=org, user=actor) for org in sorted(organisations)]
     )
     if organisations:
-        Bottleneck.objects.filter(pk=root.pk).update(signal_count=F("signal_count") + len(organisations))
+        Bottleneck.objects.for_team(b.team_id).filter(pk=root.pk).update(
+            signal_count=F("signal_count") + len(organisations)
+        )
     _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
     if before == Status.ESCALATED:
         _thread_escalation(b, False)
@@ -697,8 +715,8 @@ def bottleneck_link_agreement(*, actor, bottleneck: Bottleneck, agreement, kind:
         raise ActionRefused(_("Choose how the agreement relates to the bottleneck."))
     if agreement is None or agreement.team_id != bottleneck.team_id:
         raise ActionRefused(_("Choose an agreement of this team."))
-    b = Bottleneck.objects.select_for_update().get(pk=bottleneck.pk)
-    if AgreementLink.objects.filter(bottleneck=b, agreement=agreement).exists():
+    b = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
+    if AgreementLink.objects.for_team(b.team_id).filter(bottleneck=b, agreement=agreement).exists():
         raise ActionRefused(_("This agreement is already linked."))
     link = AgreementLink.objects.create(
         team_id=b.team_id, bottleneck=b, agreement=agreement, kind=kind, created_by=actor

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -15,19 +14,11 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.agreements.access import access_agreement
 from wijkverband.bottlenecks import forms, selectors, services
-from wijkverband.bottlenecks.access import (
-    access_bottleneck,
-    access_category,
-    access_log,
-    access_log_for_contributing,
-    access_log_for_coordinating,
-    access_region_bottleneck,
-    access_region_for_overseeing,
-)
+from wijkverband.bottlenecks.access import access_bottleneck, access_category, access_region_bottleneck
 from wijkverband.bottlenecks.models import Impact, Status
-from wijkverband.bottlenecks.policy import available_actions, log_rights
+from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused
-from wijkverband.tenancy.access import access_region
+from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
 from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads.models import SubjectKind
@@ -52,9 +43,9 @@ def _filter_form(request, team):
     )
 
 
-@login_required
-def bottleneck_list(request, team_slug):
-    team, rights = access_log(request.user, team_slug)
+@team_view
+def bottleneck_list(request):
+    team, rights = request.team, request.rights
     form = _filter_form(request, team)
     filters = form.filters()
     queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
@@ -62,7 +53,7 @@ def bottleneck_list(request, team_slug):
     # joins in the filtered, sorted query PostgreSQL may misjudge the row count and join every
     # matching row before sorting (3x slower with 10,000 items).
     page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.bottlenecks_in_order(ids=list(page.object_list))
+    page.object_list = selectors.bottlenecks_in_order(team=team, ids=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -90,9 +81,9 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@login_required
-def bottleneck_export(request, team_slug):
-    team, rights = access_log(request.user, team_slug)
+@team_view
+def bottleneck_export(request):
+    team, rights = request.team, request.rights
     filters = _filter_form(request, team).filters()
     queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
     kind_labels = dict(OrganisationKind.choices)
@@ -150,8 +141,8 @@ def bottleneck_export(request, team_slug):
 # --- report and edit ------------------------------------------------------------------------------
 
 
-def _form_fields(team, cleaned):
-    category = access_category(team, cleaned["category"])
+def _form_fields(request, cleaned):
+    category = access_category(user=request.user, team=request.team, category_id=cleaned["category"])
     return {
         "title": cleaned["title"],
         "description": cleaned["description"],
@@ -161,9 +152,9 @@ def _form_fields(team, cleaned):
     }
 
 
-@login_required
-def bottleneck_create(request, team_slug):
-    team, rights = access_log_for_contributing(request.user, team_slug)
+@team_view(needs="can_contribute")
+def bottleneck_create(request):
+    team, rights = request.team, request.rights
     form = forms.ReportForm(request.POST or None, categories=selectors.team_categories(team=team))
     status = 200
     if request.method == "POST":
@@ -174,7 +165,7 @@ def bottleneck_create(request, team_slug):
                     team=team,
                     internal=form.cleaned_data["internal"],
                     internal_reason=form.cleaned_data["internal_reason"],
-                    **_form_fields(team, form.cleaned_data),
+                    **_form_fields(request, form.cleaned_data),
                 )
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
@@ -185,11 +176,11 @@ def bottleneck_create(request, team_slug):
     return render(request, "bottlenecks/form.html", {"team": team, "rights": rights, "form": form}, status=status)
 
 
-@login_required
-def bottleneck_edit(request, team_slug, bottleneck_id):
-    team, rights = access_log(request.user, team_slug)
-    b = access_bottleneck(team, rights, bottleneck_id)
-    if "edit" not in available_actions(request.user, rights, b):
+@team_view
+def bottleneck_edit(request, bottleneck_id):
+    team, rights = request.team, request.rights
+    b = access_bottleneck(user=request.user, team=team, bottleneck_id=bottleneck_id)
+    if "edit" not in available_actions(rights, b):
         raise PermissionDenied
     categories = selectors.team_categories(team=team)
     initial = {
@@ -210,12 +201,12 @@ def bottleneck_edit(request, team_slug, bottleneck_id):
                     actor=request.user,
                     bottleneck=b,
                     version=form.cleaned_data["version"] or 0,
-                    **_form_fields(team, form.cleaned_data),
+                    **_form_fields(request, form.cleaned_data),
                 )
             except ActionRefused as refused:
                 status = _status_of(refused)
                 if refused.code == "stale":
-                    b = access_bottleneck(team, rights, b.pk)
+                    b = access_bottleneck(user=request.user, team=team, bottleneck_id=b.pk)
                     data = request.POST.copy()
                     data["version"] = str(b.version)
                     form = forms.BottleneckForm(data, initial=initial, categories=categories)
@@ -267,7 +258,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "team": team,
             "rights": rights,
             "bottleneck": b,
-            "actions": available_actions(request.user, rights, b),
+            "actions": available_actions(rights, b),
             "action_forms": action_forms,
             "failed_action": action,
             "action_error": error,
@@ -281,7 +272,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "thread_panel": subject_thread_panel(
                 request=request,
                 team=team,
-                rights=team_rights(request.user, team),
+                rights=rights,
                 kind=SubjectKind.BOTTLENECK,
                 subject_id=b.pk,
             ),
@@ -293,7 +284,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
 def _refused(request, team, rights, b, action, refused: ActionRefused):
     """Show the item as it is now, with the person's input kept in the form of the failed action.
     The form carries the current version, so sending it again is a deliberate choice."""
-    b = access_bottleneck(team, rights, b.pk)
+    b = access_bottleneck(user=request.user, team=team, bottleneck_id=b.pk)
     data = request.POST.copy()
     data[f"{action}-version"] = str(b.version)
     return _render_detail(
@@ -301,10 +292,10 @@ def _refused(request, team, rights, b, action, refused: ActionRefused):
     )
 
 
-@login_required
-def bottleneck_detail(request, team_slug, bottleneck_id):
-    team, rights = access_log(request.user, team_slug)
-    b = access_bottleneck(team, rights, bottleneck_id)
+@team_view
+def bottleneck_detail(request, bottleneck_id):
+    team, rights = request.team, request.rights
+    b = access_bottleneck(user=request.user, team=team, bottleneck_id=bottleneck_id)
     return _render_detail(request, team, rights, b)
 
 
@@ -312,9 +303,9 @@ def _version(form) -> int:
     return form.cleaned_data.get("version") or 0
 
 
-def _other(team, rights, form):
+def _other(request, team, form):
     try:
-        return access_bottleneck(team, rights, form.cleaned_data["other"])
+        return access_bottleneck(user=request.user, team=team, bottleneck_id=form.cleaned_data["other"])
     except Http404:
         raise ActionRefused(_("There is no bottleneck with that number in this team.")) from None
 
@@ -363,17 +354,17 @@ def _run(action, request, team, rights, b):
         )
         return _("The bottleneck is now internal.") if not b.internal else _("Representatives can read it again.")
     if action == "link":
-        services.bottleneck_link(actor=actor, bottleneck=b, other=_other(team, rights, form))
+        services.bottleneck_link(actor=actor, bottleneck=b, other=_other(request, team, form))
         return _("The bottlenecks are linked.")
     if action == "link-agreement":
         try:
-            agreement = access_agreement(team, data["agreement"])
+            agreement = access_agreement(user=actor, team=team, agreement_id=data["agreement"])
         except Http404:
             raise ActionRefused(_("There is no agreement with that number in this team.")) from None
         services.bottleneck_link_agreement(actor=actor, bottleneck=b, agreement=agreement, kind=data["kind"])
         return _("The agreement is linked.")
     if action == "duplicate":
-        original = _other(team, rights, form)
+        original = _other(request, team, form)
         services.bottleneck_mark_duplicate(actor=actor, bottleneck=b, version=_version(form), original=original)
         return _("Closed as a duplicate of #%(number)d.") % {"number": original.pk}
     raise Http404
@@ -396,13 +387,13 @@ TEAM_ACTIONS = {
 }
 
 
-@login_required
+@team_view
 @require_POST
-def bottleneck_action(request, team_slug, bottleneck_id, action):
+def bottleneck_action(request, bottleneck_id, action):
     if action not in TEAM_ACTIONS:
         raise Http404
-    team, rights = access_log(request.user, team_slug)
-    b = access_bottleneck(team, rights, bottleneck_id)
+    team, rights = request.team, request.rights
+    b = access_bottleneck(user=request.user, team=team, bottleneck_id=bottleneck_id)
     if not rights.can_contribute:
         raise PermissionDenied
     try:
@@ -416,9 +407,9 @@ def bottleneck_action(request, team_slug, bottleneck_id, action):
 # --- settings ----------------------------------------------------------------------------------------
 
 
-@login_required
-def bottleneck_settings(request, team_slug):
-    team, rights = access_log_for_coordinating(request.user, team_slug)
+@team_view(needs="can_coordinate")
+def bottleneck_settings(request):
+    team, rights = request.team, request.rights
     targets = services.team_targets(team=team)
     errors = []
     status = 200
@@ -461,10 +452,10 @@ def bottleneck_settings(request, team_slug):
     )
 
 
-@login_required
+@team_view(needs="can_coordinate")
 @require_POST
-def bottleneck_category_add(request, team_slug):
-    team, rights = access_log_for_coordinating(request.user, team_slug)
+def bottleneck_category_add(request):
+    team, rights = request.team, request.rights
     try:
         category = services.category_add(actor=request.user, team=team, name=request.POST.get("name", ""))
     except ActionRefused as refused:
@@ -491,16 +482,16 @@ def bottleneck_category_add(request, team_slug):
 # --- region -------------------------------------------------------------------------------------
 
 
-@login_required
-def region_escalations(request, region_slug):
-    region = access_region_for_overseeing(request.user, region_slug)
+@region_view(needs="can_oversee")
+def region_escalations(request):
+    region = request.region
     page = Paginator(selectors.region_escalations(region=region), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "bottlenecks/region_escalations.html", {"region": region, "page": page})
 
 
-@login_required
-def region_patterns(request, region_slug):
-    region, rights = access_region(request.user, region_slug)
+@region_view
+def region_patterns(request):
+    region, rights = request.region, request.rights
     patterns = selectors.region_patterns(region=region, can_see_internal=rights.can_oversee)
     return render(request, "bottlenecks/region_patterns.html", {"region": region, "patterns": patterns})
 
@@ -508,16 +499,15 @@ def region_patterns(request, region_slug):
 REGION_ACTIONS = {"respond", "take-up", "hand-back"}
 
 
-@login_required
+@region_view(needs="can_oversee")
 @require_POST
-def region_bottleneck_action(request, region_slug, bottleneck_id, action):
+def region_bottleneck_action(request, bottleneck_id, action):
     if action not in REGION_ACTIONS:
         raise Http404
-    region = access_region_for_overseeing(request.user, region_slug)
-    b = access_region_bottleneck(region, bottleneck_id)
+    b = access_region_bottleneck(user=request.user, region=request.region, bottleneck_id=bottleneck_id)
     team = b.team
-    rights = log_rights(request.user, team)
-    b = access_bottleneck(team, rights, b.pk)
+    rights = team_rights(user=request.user, team=team)
+    b = access_bottleneck(user=request.user, team=team, bottleneck_id=b.pk)
     form = _action_forms(rights, b, [], action, request.POST)[action.replace("-", "_")]
     try:
         if not form.is_valid():

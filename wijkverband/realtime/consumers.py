@@ -15,6 +15,7 @@ import time
 from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_scopes import scope as data_scope
 
 from config.env import env_int
 from wijkverband.core.errors import ActionRefused
@@ -440,9 +441,9 @@ def _site_url(scope) -> str:
 
 
 def _thread_rights(user, thread_id):
-    from wijkverband.threads.access import access_thread_by_id
+    from wijkverband.threads.access import access_stream_thread
 
-    return access_thread_by_id(user, thread_id)[1]
+    return access_stream_thread(user=user, thread_id=thread_id)[2]
 
 
 def _replay(thread_id: int, after: int):
@@ -456,28 +457,35 @@ def _replay(thread_id: int, after: int):
 
 def _post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh):
     """Post; `thread` is the one this socket read for its last post (within the rights' lifetime), or None."""
+    from wijkverband.tenancy.scoping import team_scope
     from wijkverband.threads import services
-    from wijkverband.threads.access import access_thread_by_id
+    from wijkverband.threads.access import access_stream_thread
 
     if thread is None or fresh:
-        thread, rights = access_thread_by_id(user, thread_id, fresh=fresh)
-        if not rights.can_post:
+        thread, _rights, trights = access_stream_thread(user=user, thread_id=thread_id, fresh=fresh)
+        if not trights.can_post:
             raise PermissionDenied
     # message_post checks the rights again (from the answers cached on this user object).
-    result = services.message_post(
-        actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
-    )
+    with team_scope(thread.team_id):
+        result = services.message_post(
+            actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
+        )
     return result.ack, thread
 
 
 def _read(user, thread_id, seq):
+    from wijkverband.tenancy.scoping import team_scope
     from wijkverband.threads import services
-    from wijkverband.threads.access import access_thread_by_id
+    from wijkverband.threads.access import access_stream_thread
 
-    thread, _rights = access_thread_by_id(user, thread_id)
-    return services.read_marker_set(actor=user, thread=thread, seq=seq, announce=False)
+    thread, _rights, _trights = access_stream_thread(user=user, thread_id=thread_id)
+    with team_scope(thread.team_id):
+        return services.read_marker_set(actor=user, thread=thread, seq=seq, announce=False)
 
 
 async def live_socket(scope, receive, send):
     """The ASGI application for /ws/."""
-    await LiveSocket(scope, receive, send).run()
+    # No ambient team scope: every read of team data on a socket names its team (django-scopes;
+    # wijkverband/tenancy/scoping.py), as on a page outside a team.
+    with data_scope():
+        await LiveSocket(scope, receive, send).run()

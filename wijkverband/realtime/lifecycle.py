@@ -121,14 +121,14 @@ def _rights_per_user(wanted: dict) -> dict:
     from django.http import Http404
 
     from wijkverband.tenancy.policy import policy_forget
-    from wijkverband.threads.access import access_thread_by_id
+    from wijkverband.threads.access import access_stream_thread
 
     answers = {}
     for user in {id(u): u for u in wanted.values()}.values():
         policy_forget(user)  # once per person: their rights as they are now
     for (thread_id, user_id), user in wanted.items():
         try:
-            answers[thread_id, user_id] = access_thread_by_id(user, thread_id, fresh=False)[1]
+            answers[thread_id, user_id] = access_stream_thread(user=user, thread_id=thread_id, fresh=False)[2]
         except Http404:
             answers[thread_id, user_id] = None
     return answers

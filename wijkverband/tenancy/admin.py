@@ -10,7 +10,7 @@ from wijkverband.tenancy.models import (
     Team,
     TeamOrganisation,
 )
-from wijkverband.tenancy.permissions import region_permissions_rebuild, team_permissions_rebuild
+from wijkverband.tenancy.services import region_permissions_rebuild, team_permissions_rebuild
 
 
 def _close_sockets_of_touched(formsets, model) -> None:

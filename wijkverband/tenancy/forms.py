@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind, Team, validate_postcode_areas
+from wijkverband.tenancy.models import Membership, OrganisationKind, validate_postcode_areas
 
 
 class InvitationForm(forms.Form):
@@ -10,7 +10,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.none(),
+        queryset=None,  # the team's organisations, given by the view
         required=False,
         empty_label=_("— choose an organisation —"),
         help_text=_("Members and coordinators act on behalf of an organisation."),
@@ -22,9 +22,10 @@ class InvitationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, team: Team, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
+        """organisations: the team's (tenancy.selectors.team_organisation_choices)."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(team_links__team=team).order_by("name")
+        self.fields["organisation"].queryset = organisations
         # Required for members and coordinators (checked in clean): not marked "optional".
         self.fields["organisation"].conditionally_required = True
 

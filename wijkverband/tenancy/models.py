@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from wijkverband.tenancy.scoping import TeamScopedQuerySet
+from wijkverband.tenancy.scoping import TeamScopedManager
 
 POSTCODE_AREA_RE = re.compile(r"^[1-9][0-9]{3}$")
 
@@ -130,7 +130,7 @@ class TeamOrganisation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="team_links")
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("organisation in a team")
@@ -164,7 +164,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("membership")
@@ -230,7 +230,7 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("invitation")

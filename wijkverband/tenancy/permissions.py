@@ -74,27 +74,3 @@ def region_role_grant(region_role: RegionRole) -> None:
 def region_role_revoke(*, region: Region, user) -> None:
     names = [region_group_name(region.pk, role) for role in REGION_ROLE_PERMISSIONS]
     user.groups.remove(*Group.objects.filter(name__in=names))
-
-
-def permissions_rebuild() -> None:
-    """Bring every role group in line with the rows (repair tool; services keep them in sync)."""
-    for region in Region.objects.all():
-        region_permissions_rebuild(region)
-    for team in Team.objects.all():
-        team_permissions_rebuild(team)
-
-
-def team_permissions_rebuild(team: Team) -> None:
-    groups = team_groups_ensure(team)
-    for group in groups.values():
-        group.user_set.clear()
-    for membership in Membership.objects.for_team(team).select_related("user"):
-        groups[membership.role].user_set.add(membership.user)
-
-
-def region_permissions_rebuild(region: Region) -> None:
-    groups = region_groups_ensure(region)
-    for group in groups.values():
-        group.user_set.clear()
-    for region_role in RegionRole.objects.filter(region=region).select_related("user"):
-        groups[region_role.role].user_set.add(region_role.user)

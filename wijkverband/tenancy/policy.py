@@ -1,41 +1,74 @@
-"""One place that answers "may this user do X to this object" for teams and regions.
+"""One place that answers "what may this person do in this team or region".
 
-Permissions come from guardian (team-role and region-role groups, see permissions.py). A checker
-is cached on the user object, which Django builds anew for every request and every socket.
+Roles come from guardian alone (the team-role and region-role groups of permissions.py, kept in
+line with the Membership and RegionRole rows by the services). `TeamRights` carries every right a
+person has in one team; the feature policies (agreements, bottlenecks, threads) read only it and
+never the rows. The one thing a role does not say, the organisation a professional acts for, comes
+from their membership row in the same read.
+
+Answers are cached on the user object, which Django builds anew for every request; a socket keeps
+its user object and calls `policy_forget` when it must read the rights again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from guardian.core import ObjectPermissionChecker
 
 from wijkverband.tenancy.models import Region, Team
+from wijkverband.tenancy.selectors import membership_organisation_id
+
+_CHECKER = "_wijkverband_perm_checker"
+_TEAM_RIGHTS = "_wijkverband_team_rights"
 
 
 def _checker(user) -> ObjectPermissionChecker:
-    checker = getattr(user, "_wijkverband_perm_checker", None)
+    checker = getattr(user, _CHECKER, None)
     if checker is None:
         checker = ObjectPermissionChecker(user)
-        user._wijkverband_perm_checker = checker
+        setattr(user, _CHECKER, checker)
     return checker
 
 
 def policy_forget(user) -> None:
     """Drop cached answers, e.g. after a service changed this user's roles."""
-    if hasattr(user, "_wijkverband_perm_checker"):
-        del user._wijkverband_perm_checker
+    for name in (_CHECKER, _TEAM_RIGHTS):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 @dataclass(frozen=True)
 class TeamRights:
+    """Everything one person may do in one team."""
+
+    user_id: int | None = None
+    #: members, coordinators and client representatives of the team; the region's overseers,
+    #: administrators and client representatives
     can_view: bool = False
+    #: members and coordinators: propose agreements, report bottlenecks, post in threads
     can_contribute: bool = False
+    #: coordinators of the team: close or hand over any bottleneck, record an external party's
+    #: consent, set targets, moderate threads
+    can_coordinate: bool = False
+    #: coordinators and the region's administrators: invite, change roles, remove members
     can_manage_members: bool = False
-    # May invite or appoint coordinators (coordinators and region administrators).
-    can_appoint_coordinators: bool = False
+    #: the region's overseers (and administrators): read everything, answer escalations
+    can_oversee: bool = False
+    #: the organisation a professional acts for in this team (endorsements, signals, reports)
+    organisation_id: int | None = None
+
+    @property
+    def can_see_internal(self) -> bool:
+        """Internal items are for the team's professionals and the region's overseers."""
+        return self.can_contribute or self.can_oversee
 
     @property
     def read_only(self) -> bool:
-        return self.can_view and not self.can_contribute
+        """May see the team and do nothing in it (client representatives)."""
+        return self.can_view and not (self.can_contribute or self.can_oversee or self.can_manage_members)
+
+
+#: The names a view may ask for (tenancy.entry.team_view(needs=...)).
+TEAM_RIGHT_NAMES = frozenset([f.name for f in fields(TeamRights) if f.name.startswith("can_")] + ["can_see_internal"])
 
 
 @dataclass(frozen=True)
@@ -46,11 +79,13 @@ class RegionRights:
     can_administer: bool = False
 
 
+REGION_RIGHT_NAMES = frozenset(f.name for f in fields(RegionRights))
+
 NO_TEAM_RIGHTS = TeamRights()
 NO_REGION_RIGHTS = RegionRights()
 
 
-def region_rights(user, region: Region) -> RegionRights:
+def region_rights(*, user, region: Region) -> RegionRights:
     if not user.is_authenticated or not user.is_active:
         return NO_REGION_RIGHTS
     perms = set(_checker(user).get_perms(region))
@@ -62,15 +97,29 @@ def region_rights(user, region: Region) -> RegionRights:
     )
 
 
-def team_rights(user, team: Team) -> TeamRights:
+def team_rights(*, user, team: Team) -> TeamRights:
     if not user.is_authenticated or not user.is_active:
         return NO_TEAM_RIGHTS
+    cached = getattr(user, _TEAM_RIGHTS, None)
+    if cached is None:
+        cached = {}
+        setattr(user, _TEAM_RIGHTS, cached)
+    rights = cached.get(team.pk)
+    if rights is None:
+        rights = cached[team.pk] = _team_rights(user, team)
+    return rights
+
+
+def _team_rights(user, team: Team) -> TeamRights:
     perms = set(_checker(user).get_perms(team))
-    region = region_rights(user, team.region)
-    manage = "manage_team_members" in perms or region.can_administer
+    region = region_rights(user=user, region=team.region)
+    contribute = "contribute_team" in perms
     return TeamRights(
+        user_id=user.pk,
         can_view="view_team" in perms or region.can_view_teams,
-        can_contribute="contribute_team" in perms,
-        can_manage_members=manage,
-        can_appoint_coordinators=manage,
+        can_contribute=contribute,
+        can_coordinate="manage_team_members" in perms,
+        can_manage_members="manage_team_members" in perms or region.can_administer,
+        can_oversee=region.can_oversee,
+        organisation_id=membership_organisation_id(user=user, team=team) if contribute else None,
     )

@@ -7,6 +7,7 @@ from wijkverband.tenancy.models import (
     CORE_KINDS,
     Invitation,
     Membership,
+    Organisation,
     OrganisationKind,
     Region,
     RegionRole,
@@ -22,13 +23,34 @@ def user_memberships(*, user) -> QuerySet[Membership]:
     """The teams a person belongs to, for the team switcher."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("team", "organisation").order_by("team__name")
+    # A person's own rows in all their teams: scoped by the person, not by one team.
+    return (
+        Membership.objects.across_teams()
+        .filter(user=user)
+        .select_related("team", "organisation")
+        .order_by("team__name")
+    )
 
 
 def user_region_roles(*, user) -> QuerySet[RegionRole]:
     if not user.is_authenticated:
         return RegionRole.objects.none()
     return RegionRole.objects.filter(user=user).select_related("region").order_by("region__name")
+
+
+def membership_organisation_id(*, user, team: Team) -> int | None:
+    """The organisation this person acts for in the team (None: no professional membership)."""
+    return (
+        Membership.objects.for_team(team)
+        .filter(user=user, role__in=PROFESSIONAL_ROLES)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+def is_professional(*, user, team: Team) -> bool:
+    """Whether this person is a member or coordinator of the team (not a representative)."""
+    return Membership.objects.for_team(team).filter(user=user, role__in=PROFESSIONAL_ROLES).exists()
 
 
 def team_members(*, team: Team) -> list[Membership]:
@@ -41,6 +63,19 @@ def team_members(*, team: Team) -> list[Membership]:
 
 def team_organisations(*, team: Team) -> list[TeamOrganisation]:
     return list(TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name"))
+
+
+def team_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
+    """The organisations taking part in the team, by name (for a form's choice field)."""
+    return Organisation.objects.filter(team_links__team=team).order_by("name")
+
+
+def team_professional_users(*, team: Team) -> QuerySet:
+    """The team's members and coordinators as accounts, by name (for a form's choice field)."""
+    from django.contrib.auth import get_user_model
+
+    professionals = Membership.objects.for_team(team).filter(role__in=PROFESSIONAL_ROLES)
+    return get_user_model().objects.filter(memberships__in=professionals).order_by("name")
 
 
 def team_pending_invitations(*, team: Team) -> list[Invitation]:
@@ -99,6 +134,10 @@ class TeamOverview:
         return [OrganisationKind(kind).label for kind in self.missing]
 
 
+def region_team_ids(*, region: Region) -> list[int]:
+    return list(Team.objects.filter(region=region).values_list("pk", flat=True))
+
+
 def region_team_overview(*, region: Region) -> list[TeamOverview]:
     """Every team of the region with member counts and core-player completeness, in one query."""
     professional = Q(memberships__role__in=PROFESSIONAL_ROLES)
@@ -131,8 +170,10 @@ def region_team_overview(*, region: Region) -> list[TeamOverview]:
 def invitation_by_token(*, token: str) -> Invitation | None:
     if not token or len(token) > 200:
         return None
+    # The token is the credential: found in whichever team it was sent for.
     return (
-        Invitation.objects.select_related("team", "organisation", "invited_by")
+        Invitation.objects.across_teams()
+        .select_related("team", "organisation", "invited_by")
         .filter(token_hash=hash_invitation_token(token))
         .first()
     )

@@ -41,7 +41,7 @@ User = get_user_model()
 
 
 def _require_member_management(actor, team: Team) -> None:
-    if not team_rights(actor, team).can_manage_members:
+    if not team_rights(user=actor, team=team).can_manage_members:
         raise PermissionDenied
 
 
@@ -74,7 +74,7 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
     """Takes effect at once, also for the person's open sockets (closed; they reconnect)."""
     region_role = RegionRole.objects.select_for_update().select_related("region", "user").get(pk=region_role.pk)
     region, user = region_role.region, region_role.user
-    if actor is not None and not region_rights(actor, region).can_administer:
+    if actor is not None and not region_rights(user=actor, region=region).can_administer:
         raise PermissionDenied
     audit_record(actor=actor, action="region_role.removed", target=region_role, data={"user": user.pk})
     region_role.delete()
@@ -85,7 +85,7 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
 
 @transaction.atomic
 def team_create(*, actor, region: Region, name: str, slug: str, municipality: str, postcode_areas: str = "") -> Team:
-    if actor is not None and not region_rights(actor, region).can_administer:
+    if actor is not None and not region_rights(user=actor, region=region).can_administer:
         raise PermissionDenied
     try:
         validate_postcode_areas(postcode_areas)
@@ -114,7 +114,7 @@ def organisation_add(*, actor, team: Team, name: str, kind: str) -> Organisation
     if kind not in OrganisationKind.values:
         raise ActionRefused(_("Choose the kind of organisation."))
     organisation, _created = Organisation.objects.get_or_create(name=name, kind=kind)
-    _link, linked = TeamOrganisation.objects.get_or_create(team=team, organisation=organisation)
+    _link, linked = TeamOrganisation.objects.for_team(team).get_or_create(team=team, organisation=organisation)
     if linked:
         audit_record(actor=actor, action="team.organisation_added", team=team, target=organisation)
     return organisation
@@ -128,7 +128,10 @@ def _validate_role_and_organisation(*, team: Team, role: str, organisation: Orga
         raise ActionRefused(_("Choose a role."))
     if organisation is None and role != Membership.Role.CLIENT_REPRESENTATIVE:
         raise ActionRefused(_("Members and coordinators act on behalf of an organisation: choose one."))
-    if organisation is not None and not TeamOrganisation.objects.filter(team=team, organisation=organisation).exists():
+    if (
+        organisation is not None
+        and not TeamOrganisation.objects.for_team(team).filter(organisation=organisation).exists()
+    ):
         raise ActionRefused(_("That organisation does not take part in this team."))
 
 
@@ -149,7 +152,7 @@ def membership_create(*, actor, team: Team, user, role: str, organisation: Organ
 def _is_last_coordinator(membership: Membership) -> bool:
     return (
         membership.role == Membership.Role.COORDINATOR
-        and not Membership.objects.for_team(membership.team)
+        and not Membership.objects.for_team(membership.team_id)
         .filter(role=Membership.Role.COORDINATOR)
         .exclude(pk=membership.pk)
         .exists()
@@ -161,7 +164,8 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     _require_member_management(actor, membership.team)
     membership = (
         # of=("self",): PostgreSQL cannot lock the nullable side (organisation) of the join.
-        Membership.objects.select_for_update(of=("self",))
+        Membership.objects.for_team(membership.team_id)
+        .select_for_update(of=("self",))
         .select_related("team", "user", "organisation")
         .get(pk=membership.pk)
     )
@@ -190,7 +194,12 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 def membership_remove(*, actor, membership: Membership) -> None:
     """Takes effect at once: every page checks the role groups on every request."""
     _require_member_management(actor, membership.team)
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("team", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.for_team(membership.team_id)
+        .select_for_update(of=("self",))
+        .select_related("team", "user")
+        .get(pk=membership.pk)
+    )
     if _is_last_coordinator(membership):
         raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
     team, user = membership.team, membership.user
@@ -288,7 +297,10 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation = (
-        Invitation.objects.select_for_update(of=("self",)).select_related("team", "organisation").get(pk=invitation.pk)
+        Invitation.objects.for_team(invitation.team_id)
+        .select_for_update(of=("self",))
+        .select_related("team", "organisation")
+        .get(pk=invitation.pk)
     )
     problem = invitation_problem(invitation, user=user)
     if problem:
@@ -323,3 +335,30 @@ def invitation_accept_with_new_account(*, invitation: Invitation, name: str, pas
     audit_record(actor=user, action="account.created", team=invitation.team, target=user)
     membership = invitation_accept(invitation=invitation, user=user)
     return user, membership
+
+
+# --- the guardian role groups, rebuilt from the rows (admin edits, manage.py sync_permissions) ----
+
+
+def permissions_rebuild() -> None:
+    """Bring every role group in line with the rows (repair tool; the services keep them in sync)."""
+    for region in Region.objects.all():
+        region_permissions_rebuild(region)
+    for team in Team.objects.all():
+        team_permissions_rebuild(team)
+
+
+def team_permissions_rebuild(team: Team) -> None:
+    groups = permissions.team_groups_ensure(team)
+    for group in groups.values():
+        group.user_set.clear()
+    for membership in Membership.objects.for_team(team).select_related("user"):
+        groups[membership.role].user_set.add(membership.user)
+
+
+def region_permissions_rebuild(region: Region) -> None:
+    groups = permissions.region_groups_ensure(region)
+    for group in groups.values():
+        group.user_set.clear()
+    for region_role in RegionRole.objects.filter(region=region).select_related("user"):
+        groups[region_role.role].user_set.add(region_role.user)

@@ -4,8 +4,6 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,20 +13,15 @@ from django.views.decorators.http import require_POST
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.registry import render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
-from wijkverband.tenancy.access import (
-    access_invitation,
-    access_membership,
-    access_region,
-    access_team,
-    access_team_for_member_management,
-)
+from wijkverband.tenancy.access import access_invitation, access_membership
+from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.forms import InvitationForm, NewAccountForm, RoleForm, TeamForm
 from wijkverband.tenancy.models import Membership
 
 
-@login_required
-def team_home(request, team_slug):
-    team, rights = access_team(request.user, team_slug)
+@team_view
+def team_home(request):
+    team, rights = request.team, request.rights
     members = selectors.team_members(team=team)
     context = {
         "team": team,
@@ -43,10 +36,10 @@ def team_home(request, team_slug):
     return render(request, "tenancy/team_home.html", context)
 
 
-@login_required
-def member_invite(request, team_slug):
-    team, rights = access_team_for_member_management(request.user, team_slug)
-    form = InvitationForm(request.POST or None, team=team)
+@team_view(needs="can_manage_members")
+def member_invite(request):
+    team, rights = request.team, request.rights
+    form = InvitationForm(request.POST or None, organisations=selectors.team_organisation_choices(team=team))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -89,11 +82,11 @@ def _act_and_return(request, team, action, *, success: str):
     return redirect("team_home", team_slug=team.slug)
 
 
-@login_required
+@team_view(needs="can_manage_members")
 @require_POST
-def member_change_role(request, team_slug, membership_id):
-    team, _rights = access_team_for_member_management(request.user, team_slug)
-    membership = access_membership(team, membership_id)
+def member_change_role(request, membership_id):
+    team = request.team
+    membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
@@ -108,11 +101,11 @@ def member_change_role(request, team_slug, membership_id):
     )
 
 
-@login_required
+@team_view(needs="can_manage_members")
 @require_POST
-def member_remove(request, team_slug, membership_id):
-    team, _rights = access_team_for_member_management(request.user, team_slug)
-    membership = access_membership(team, membership_id)
+def member_remove(request, membership_id):
+    team = request.team
+    membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     return _act_and_return(
         request,
         team,
@@ -121,11 +114,11 @@ def member_remove(request, team_slug, membership_id):
     )
 
 
-@login_required
+@team_view(needs="can_manage_members")
 @require_POST
-def invitation_revoke(request, team_slug, invitation_id):
-    team, _rights = access_team_for_member_management(request.user, team_slug)
-    invitation = access_invitation(team, invitation_id)
+def invitation_revoke(request, invitation_id):
+    team = request.team
+    invitation = access_invitation(user=request.user, team=team, invitation_id=invitation_id)
     return _act_and_return(
         request,
         team,
@@ -134,9 +127,9 @@ def invitation_revoke(request, team_slug, invitation_id):
     )
 
 
-@login_required
-def region_home(request, region_slug):
-    region, rights = access_region(request.user, region_slug)
+@region_view
+def region_home(request):
+    region, rights = request.region, request.rights
     overview = selectors.region_team_overview(region=region)
     return render(
         request,
@@ -151,11 +144,9 @@ def region_home(request, region_slug):
     )
 
 
-@login_required
-def team_create(request, region_slug):
-    region, rights = access_region(request.user, region_slug)
-    if not rights.can_administer:
-        raise PermissionDenied
+@region_view(needs="can_administer")
+def team_create(request):
+    region, rights = request.region, request.rights
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

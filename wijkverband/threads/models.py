@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.scoping import TeamScopedQuerySet
+from wijkverband.tenancy.scoping import TeamScopedManager
 
 
 class SubjectKind(models.TextChoices):
@@ -42,7 +42,7 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("thread")
@@ -89,7 +89,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         verbose_name = _("message")
@@ -119,7 +119,7 @@ class MessageRevision(models.Model):
     replaced_at = models.DateTimeField(default=timezone.now)
     replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         ordering = ["replaced_at", "id"]
@@ -134,7 +134,7 @@ class Acknowledgement(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="acknowledgement_once")]
@@ -152,7 +152,7 @@ class ReadMarker(models.Model):
     seq = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="read_marker_once")]
@@ -178,7 +178,7 @@ class Event(models.Model):
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         ordering = ["thread", "seq"]
@@ -204,7 +204,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

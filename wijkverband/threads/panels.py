@@ -28,7 +28,7 @@ def team_card_unread(*, user, teams) -> dict[int, str]:
     """The start page: how many messages the person has not read yet in each team (one query a team)."""
     lines = {}
     for team in teams:
-        unread = selectors.team_unread_total(user=user, team=team, rights=team_rights(user, team))
+        unread = selectors.team_unread_total(user=user, team=team, rights=team_rights(user=user, team=team))
         if unread:
             lines[team.pk] = ngettext("%(counter)s unread message", "%(counter)s unread messages", unread) % {
                 "counter": unread
@@ -48,7 +48,7 @@ def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -
     thread = selectors.subject_thread(user=request.user, team=team, kind=kind, subject_id=subject_id)
     if thread is None:
         return None
-    trights = thread_rights(request.user, thread, rights)
+    trights = thread_rights(rights=rights, thread=thread)
     if not trights.can_read:
         return None
     page = selectors.thread_page(thread=thread, user=request.user, size=DISCUSSION_MESSAGES)

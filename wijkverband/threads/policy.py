@@ -1,4 +1,4 @@
-"""Who may do what in a thread, built on the team's rights (wijkverband.tenancy.policy).
+"""Who may do what in a thread, read from the person's TeamRights (wijkverband.tenancy.policy).
 
 - members and coordinators (may contribute): read and post everywhere in their team;
 - the region's overseers: read every thread of the team, post only in escalated threads;
@@ -10,7 +10,7 @@ A thread someone may not read does not exist for them (same 404 / not_found as a
 
 from dataclasses import dataclass
 
-from wijkverband.tenancy.policy import TeamRights, region_rights
+from wijkverband.tenancy.policy import TeamRights
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,18 @@ class ThreadRights:
 NO_THREAD_RIGHTS = ThreadRights()
 
 
-def thread_rights(user, thread, team_rights: TeamRights) -> ThreadRights:
-    if not team_rights.can_view:
+def thread_rights(*, rights: TeamRights, thread) -> ThreadRights:
+    if not rights.can_view:
         return NO_THREAD_RIGHTS
-    if team_rights.can_contribute:
-        return ThreadRights(can_read=True, can_post=True, can_moderate=team_rights.can_manage_members)
-    if region_rights(user, thread.team.region).can_oversee:
+    if rights.can_contribute:
+        return ThreadRights(can_read=True, can_post=True, can_moderate=rights.can_coordinate)
+    if rights.can_oversee:
         return ThreadRights(can_read=True, can_post=thread.escalated)
     if thread.representatives_read:
         return ThreadRights(can_read=True)
     return NO_THREAD_RIGHTS
 
 
-def team_sees_closed_threads(user, team, team_rights: TeamRights) -> bool:
+def sees_closed_threads(rights: TeamRights) -> bool:
     """Whether this person reads threads that are not opened to representatives."""
-    return team_rights.can_contribute or region_rights(user, team.region).can_oversee
+    return rights.can_contribute or rights.can_oversee

@@ -9,8 +9,17 @@ from django.db.models.functions import Coalesce
 from config.env import env_int
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import TeamRights
-from wijkverband.threads.models import Acknowledgement, Event, Message, Notification, ReadMarker, SubjectKind, Thread
-from wijkverband.threads.policy import team_sees_closed_threads
+from wijkverband.threads.models import (
+    Acknowledgement,
+    Event,
+    Message,
+    MessageRevision,
+    Notification,
+    ReadMarker,
+    SubjectKind,
+    Thread,
+)
+from wijkverband.threads.policy import sees_closed_threads
 from wijkverband.threads.serialise import event_dict
 
 #: How many events a subscribe or an HTTP catch-up replays; past this the client reloads (reset).
@@ -19,17 +28,18 @@ REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
 PAGE_MESSAGES = 200
 
 
-def _visible_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
+def _visible_threads(*, team: Team, rights: TeamRights) -> QuerySet[Thread]:
     threads = Thread.objects.for_team(team)
-    if not team_sees_closed_threads(user, team, rights):
+    if not sees_closed_threads(rights):
         threads = threads.filter(open_to_representatives=True, internal=False)
     return threads
 
 
-def _with_unread(threads: QuerySet[Thread], user) -> QuerySet[Thread]:
-    marker = ReadMarker.objects.filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
+def _with_unread(threads: QuerySet[Thread], *, team: Team, user) -> QuerySet[Thread]:
+    marker = ReadMarker.objects.for_team(team).filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
     unread = (
-        Message.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True, seq__gt=OuterRef("read_seq"))
+        Message.objects.for_team(team)
+        .filter(thread=OuterRef("pk"), deleted_at__isnull=True, seq__gt=OuterRef("read_seq"))
         .exclude(author=user)
         .order_by()
         .values("thread")
@@ -49,10 +59,8 @@ def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
     Every agreement and bottleneck has its thread from the start; one nobody has written in yet
     stays on its subject's page and out of this list.
     """
-    threads = _visible_threads(user=user, team=team, rights=rights).filter(
-        Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0)
-    )
-    return list(_with_unread(threads, user).order_by("-last_activity_at", "-id"))
+    threads = _visible_threads(team=team, rights=rights).filter(Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0))
+    return list(_with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id"))
 
 
 def subject_thread(*, user, team: Team, kind: str, subject_id: int) -> Thread | None:
@@ -61,7 +69,9 @@ def subject_thread(*, user, team: Team, kind: str, subject_id: int) -> Thread | 
     Not filtered by who may read it: the caller asks the policy (threads.policy.thread_rights).
     """
     thread = (
-        _with_unread(Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id), user)
+        _with_unread(
+            Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id), team=team, user=user
+        )
         .order_by()
         .first()
     )
@@ -130,20 +140,22 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
     Without `before`: the newest `size` messages; with it: the `size` messages before that seq.
     """
     size = size or PAGE_MESSAGES
-    messages_qs = Message.objects.for_team(thread.team).filter(thread=thread)
+    messages_qs = Message.objects.for_team(thread.team_id).filter(thread=thread)
     if before is not None:
         messages_qs = messages_qs.filter(seq__lt=before)
     newest = list(messages_qs.select_related("author", "deleted_by").order_by("-seq")[: size + 1])
     truncated = len(newest) > size
     messages = list(reversed(newest[:size]))
     newer = before is not None and (not messages or thread.seq > messages[-1].seq)
-    markers = list(ReadMarker.objects.for_team(thread.team).filter(thread=thread).select_related("user"))
+    markers = list(ReadMarker.objects.for_team(thread.team_id).filter(thread=thread).select_related("user"))
     read_seq = next((m.seq for m in markers if m.user_id == user.pk), 0)
     ack_ids = [m.pk for m in messages if m.asks_ack and not m.is_deleted]
     acks: dict[int, list] = {}
     professionals: list = []
     if ack_ids:
-        for ack in Acknowledgement.objects.for_team(thread.team).filter(message_id__in=ack_ids).select_related("user"):
+        for ack in (
+            Acknowledgement.objects.for_team(thread.team_id).filter(message_id__in=ack_ids).select_related("user")
+        ):
             acks.setdefault(ack.message_id, []).append(ack.user)
         professionals = _professionals(thread.team)
     views = []
@@ -185,11 +197,11 @@ class Replay:
 def thread_events_after(*, thread: Thread, after: int | None, limit: int = REPLAY_LIMIT) -> Replay:
     """Every event with seq > after, in order; past the bound, reset (the client reloads)."""
     after = after or 0
-    head = Thread.objects.filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
+    head = Thread.objects.for_team(thread.team_id).filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
     if head - after > limit:
         return Replay(events=[], head=head, reset=True)
     events = list(
-        Event.objects.for_team(thread.team)
+        Event.objects.for_team(thread.team_id)
         .filter(thread=thread, seq__gt=after, seq__lte=head)
         .select_related("message__author")
         .order_by("seq")
@@ -198,12 +210,19 @@ def thread_events_after(*, thread: Thread, after: int | None, limit: int = REPLA
 
 
 def message_revisions(*, message: Message) -> list:
-    return list(message.revisions.select_related("replaced_by").order_by("replaced_at", "id"))
+    return list(
+        MessageRevision.objects.for_team(message.team_id)
+        .filter(message=message)
+        .select_related("replaced_by")
+        .order_by("replaced_at", "id")
+    )
 
 
 def user_notifications(*, user, limit: int = 100) -> list[Notification]:
     return list(
-        Notification.objects.filter(user=user)
+        # A person's own notifications, in all their teams.
+        Notification.objects.across_teams()
+        .filter(user=user)
         .select_related("team", "thread", "actor")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -212,7 +231,7 @@ def user_notifications(*, user, limit: int = 100) -> list[Notification]:
 def user_unread_notification_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.across_teams().filter(user=user, read_at__isnull=True).count()
 
 
 def subject_kind_label(kind: str) -> str:
@@ -231,14 +250,15 @@ def user_email_mentions(*, user) -> bool:
 
 def thread_heads(*, thread_ids) -> dict[int, int]:
     """The current sequence number of each thread, in one query."""
-    return dict(Thread.objects.filter(pk__in=list(thread_ids)).values_list("pk", "seq"))
+    # For the socket, which asks about threads it has checked access to (any team).
+    return dict(Thread.objects.across_teams().filter(pk__in=list(thread_ids)).values_list("pk", "seq"))
 
 
 def thread_event_frames(*, thread_id: int, after: int, upto: int | None = None) -> list[tuple[int, str]]:
     """Serialised event frames with after < seq <= upto, in order, each serialised once."""
     from wijkverband.threads.serialise import dumps
 
-    events = Event.objects.filter(thread_id=thread_id, seq__gt=after)
+    events = Event.objects.across_teams().filter(thread_id=thread_id, seq__gt=after)
     if upto is not None:
         events = events.filter(seq__lte=upto)
     events = events.select_related("message__author").order_by("seq")[:REPLAY_LIMIT]

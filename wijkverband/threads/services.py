@@ -70,7 +70,7 @@ class PostResult:
 
 
 def _rights(actor, thread: Thread) -> ThreadRights:
-    return thread_rights(actor, thread, team_rights(actor, thread.team))
+    return thread_rights(rights=team_rights(user=actor, team=thread.team), thread=thread)
 
 
 def _require_post(actor, thread: Thread) -> ThreadRights:
@@ -137,7 +137,7 @@ def _window_count(key: str, *, timeout: int) -> int:
 
 
 def _lock(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update().get(pk=thread.pk)
+    return Thread.objects.for_team(thread.team_id).select_for_update().get(pk=thread.pk)
 
 
 def _take_seq(thread: Thread) -> tuple[int, "timezone.datetime"]:
@@ -169,7 +169,7 @@ def _append_event(
     `taken` is a (seq, time) pair already taken with _take_seq."""
     if taken is None:
         seq, now = locked.seq + 1, timezone.now()
-        Thread.objects.filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
+        Thread.objects.for_team(locked.team_id).filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
     else:
         seq, now = taken
     locked.seq = seq
@@ -182,7 +182,8 @@ def _append_event(
 
 
 def _existing_post(actor, client_id: uuid.UUID, thread: Thread) -> Message | None:
-    message = Message.objects.select_related("author").filter(author=actor, client_id=client_id).first()
+    # The client id is the author's own: whichever team it was used in (another thread is refused).
+    message = Message.objects.across_teams().select_related("author").filter(author=actor, client_id=client_id).first()
     if message is not None and message.thread_id != thread.pk:
         raise ActionRefused(_("This client id was already used for another message."), code="invalid")
     return message
@@ -203,7 +204,7 @@ def _clean_title(title) -> str:
 @transaction.atomic
 def thread_create(*, actor, team: Team, title: str, open_to_representatives: bool = False) -> Thread:
     """A team topic such as "Algemeen" or "Medicatieoverdracht"."""
-    if not team_rights(actor, team).can_contribute:
+    if not team_rights(user=actor, team=team).can_contribute:
         raise PermissionDenied
     title = _clean_title(title)
     thread = Thread.objects.create(
@@ -309,7 +310,7 @@ def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_represe
 @transaction.atomic
 def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
     """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post."""
-    if actor is not None and not team_rights(actor, thread.team).can_contribute:
+    if actor is not None and not team_rights(user=actor, team=thread.team).can_contribute:
         raise PermissionDenied
     locked = _lock(thread)
     if locked.escalated and not escalated:
@@ -393,7 +394,7 @@ def message_edit(*, actor, message: Message, body) -> Message:
     _require_author_or_moderator(actor, message, moderator_allowed=False)
     body = _clean_body(body)
     locked = _lock(message.thread)
-    current = Message.objects.select_for_update().get(pk=message.pk)
+    current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise ActionRefused(_("This message has been deleted and can no longer be edited."))
     if current.body == body:
@@ -416,7 +417,7 @@ def message_delete(*, actor, message: Message) -> Message:
     """Delete by the author or a coordinator: a tombstone stays in the flow, the text is no longer shown."""
     _require_author_or_moderator(actor, message, moderator_allowed=True)
     locked = _lock(message.thread)
-    current = Message.objects.select_for_update().get(pk=message.pk)
+    current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise ActionRefused(_("This message has already been deleted."))
     current.deleted_at = timezone.now()
@@ -445,7 +446,7 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
     if message.author_id == actor.pk:
         raise ActionRefused(_("You cannot confirm your own message."))
     locked = _lock(message.thread)
-    existing = Acknowledgement.objects.filter(message=message, user=actor).first()
+    existing = Acknowledgement.objects.for_team(message.team_id).filter(message=message, user=actor).first()
     if existing is not None:
         return existing
     ack = Acknowledgement.objects.create(team_id=message.team_id, message=message, user=actor)
@@ -456,9 +457,11 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
         data={"message": message.pk, "user": {"id": actor.pk, "name": actor.name or actor.email}},
     )
     audit_record(actor=actor, action="message.acknowledged", team=message.team_id, target=message)
-    if Notification.objects.filter(
-        user=actor, message=message, kind=Notification.Kind.ACK_REQUEST, read_at__isnull=True
-    ).update(read_at=timezone.now()):
+    if (
+        Notification.objects.for_team(message.team_id)
+        .filter(user=actor, message=message, kind=Notification.Kind.ACK_REQUEST, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    ):
         transaction.on_commit(partial(_unread_count_push, user=actor))
     return ack
 
@@ -476,27 +479,35 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
         raise ActionRefused(_("A read marker is a sequence number."), code="invalid")
     if not _rights(actor, thread).can_read:
         raise PermissionDenied
-    head = Thread.objects.filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
+    head = Thread.objects.for_team(thread.team_id).filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
     seq = min(seq, head)
-    marker, created = ReadMarker.objects.get_or_create(
+    marker, created = ReadMarker.objects.for_team(thread.team_id).get_or_create(
         thread=thread, user=actor, defaults={"team_id": thread.team_id, "seq": seq}
     )
     moved = created and seq > 0
     if not created and seq > marker.seq:
-        moved = bool(ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq, updated_at=timezone.now()))
+        moved = bool(
+            ReadMarker.objects.for_team(thread.team_id)
+            .filter(pk=marker.pk, seq__lt=seq)
+            .update(seq=seq, updated_at=timezone.now())
+        )
         marker.seq = seq
     if moved and announce:
         frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": display_name(actor), "seq": marker.seq}])
         transaction.on_commit(partial(publish.thread_ephemeral, thread_id=thread.pk, frame=frame))
     if moved:
         # Usually matches nothing: a probe of the person's few unread rows (index user, read_at).
-        seen = Notification.objects.filter(
-            user=actor,
-            read_at__isnull=True,
-            thread=thread,
-            kind__in=[Notification.Kind.MENTION, Notification.Kind.ACTIVITY],
-            message__seq__lte=marker.seq,
-        ).update(read_at=timezone.now())
+        seen = (
+            Notification.objects.for_team(thread.team_id)
+            .filter(
+                user=actor,
+                read_at__isnull=True,
+                thread=thread,
+                kind__in=[Notification.Kind.MENTION, Notification.Kind.ACTIVITY],
+                message__seq__lte=marker.seq,
+            )
+            .update(read_at=timezone.now())
+        )
         if seen:
             transaction.on_commit(partial(_unread_count_push, user=actor))
     return marker.seq
@@ -515,7 +526,7 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
             _notify_owner(actor=actor, thread=thread, message=message, owner=owner)
         return
     memberships = list(
-        Membership.objects.for_team(thread.team).select_related("user", "organisation").filter(user__is_active=True)
+        Membership.objects.for_team(thread.team_id).select_related("user", "organisation").filter(user__is_active=True)
     )
     if not thread.representatives_read:
         memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
@@ -539,14 +550,16 @@ def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) 
 
 def _activity_pending(owner: int, thread: Thread) -> bool:
     """Whether the thread's owner still has an unread 'new activity' notification for it."""
-    return Notification.objects.filter(
-        user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True
-    ).exists()
+    return (
+        Notification.objects.for_team(thread.team_id)
+        .filter(user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True)
+        .exists()
+    )
 
 
 def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> None:
     """New activity on a thread someone opened: notify them if they still read it."""
-    membership = Membership.objects.for_team(thread.team).filter(user_id=owner, user__is_active=True).first()
+    membership = Membership.objects.for_team(thread.team_id).filter(user_id=owner, user__is_active=True).first()
     if membership is None:
         return
     if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.representatives_read:
@@ -607,7 +620,7 @@ def _notifications_deliver(
         )
     )
     recipients = list(
-        Membership.objects.for_team(thread.team)
+        Membership.objects.for_team(thread.team_id)
         .filter(user_id__in=set(offline) - muted, user__is_active=True)
         .select_related("user")
     )
@@ -615,7 +628,7 @@ def _notifications_deliver(
         return
     path = reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk})
     link = (site_url.rstrip("/") + path) if site_url else path
-    Notification.objects.filter(
+    Notification.objects.for_team(thread.team_id).filter(
         user_id__in=[m.user_id for m in recipients],
         thread=thread,
         kind=Notification.Kind.MENTION,
@@ -658,7 +671,8 @@ def _mention_email_send(*, user, actor, team: Team, link: str) -> None:
 
 @transaction.atomic
 def notifications_mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
-    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    # The person's own notifications, in all their teams.
+    rows = Notification.objects.across_teams().filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     marked = rows.update(read_at=timezone.now())

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.codes import ERROR_STATUS
-from wijkverband.tenancy.access import access_team
+from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 from wijkverband.threads.models import SubjectKind
+from wijkverband.threads.policy import thread_rights
 
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
@@ -28,10 +29,10 @@ def _thread_url(thread, message=None) -> str:
     return f"{url}#message-{message.pk}" if message is not None else url
 
 
-@login_required
+@team_view
 @require_http_methods(["GET", "POST"])
-def thread_list(request, team_slug):
-    team, rights = access_team(request.user, team_slug)
+def thread_list(request):
+    team, rights = request.team, request.rights
     form = ThreadForm(request.POST or None)
     if request.method == "POST":
         if not rights.can_contribute:
@@ -75,11 +76,12 @@ def _detail_context(request, team, rights, thread, trights, form=None, before=No
     }
 
 
-@login_required
+@team_view
 @require_GET
-def thread_detail(request, team_slug, thread_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, trights = access_thread(request.user, team, rights, thread_id)
+def thread_detail(request, thread_id):
+    team, rights = request.team, request.rights
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    trights = thread_rights(rights=rights, thread=thread)
     before = request.GET.get("before") or None
     if before is not None and (not before.isdigit() or len(before) > 18):
         return HttpResponseBadRequest(_("before must be a sequence number."))
@@ -94,11 +96,12 @@ def thread_detail(request, team_slug, thread_id):
     return render(request, "threads/thread_detail.html", context)
 
 
-@login_required
+@team_view
 @require_POST
-def thread_post(request, team_slug, thread_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, trights = access_thread(request.user, team, rights, thread_id)
+def thread_post(request, thread_id):
+    team, rights = request.team, request.rights
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    trights = thread_rights(rights=rights, thread=thread)
     if not trights.can_post:
         raise PermissionDenied
     form = PostForm(request.POST)
@@ -127,12 +130,12 @@ def thread_post(request, team_slug, thread_id):
     return render(request, "threads/thread_detail.html", context, status=status)
 
 
-@login_required
+@team_view
 @require_GET
-def thread_events(request, team_slug, thread_id):
+def thread_events(request, thread_id):
     """HTTP catch-up, the same events a subscribe replays: ?after=<seq>."""
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
+    team = request.team
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
     after = request.GET.get("after", "0")
     if not after.isdigit() or len(after) > 18:
         return JsonResponse(
@@ -144,11 +147,11 @@ def thread_events(request, team_slug, thread_id):
     return JsonResponse({"thread": thread.pk, "seq": replay.head, "events": replay.events})
 
 
-@login_required
+@team_view
 @require_POST
-def thread_read(request, team_slug, thread_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
+def thread_read(request, thread_id):
+    team = request.team
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
     seq = request.POST.get("seq", "")
     if not seq.isdigit() or len(seq) > 18:
         return JsonResponse(
@@ -160,11 +163,11 @@ def thread_read(request, team_slug, thread_id):
     return redirect(_thread_url(thread))
 
 
-@login_required
+@team_view
 @require_POST
-def thread_settings(request, team_slug, thread_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
+def thread_settings(request, thread_id):
+    team = request.team
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
     opened = request.POST.get("open_to_representatives") == "on"
     try:
         services.thread_set_open_to_representatives(actor=request.user, thread=thread, open_to_representatives=opened)
@@ -180,12 +183,13 @@ def thread_settings(request, team_slug, thread_id):
     return redirect(_thread_url(thread))
 
 
-@login_required
+@team_view
 @require_http_methods(["GET", "POST"])
-def message_edit(request, team_slug, thread_id, message_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, trights = access_thread(request.user, team, rights, thread_id)
-    message = access_message(thread, message_id)
+def message_edit(request, thread_id, message_id):
+    team, rights = request.team, request.rights
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    trights = thread_rights(rights=rights, thread=thread)
+    message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     if not (trights.can_post and message.author_id == request.user.pk) or message.is_deleted:
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": message.body})
@@ -209,12 +213,12 @@ def message_edit(request, team_slug, thread_id, message_id):
     )
 
 
-@login_required
+@team_view
 @require_POST
-def message_delete(request, team_slug, thread_id, message_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
-    message = access_message(thread, message_id)
+def message_delete(request, thread_id, message_id):
+    team = request.team
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     try:
         services.message_delete(actor=request.user, message=message)
     except ActionRefused as refused:
@@ -224,12 +228,12 @@ def message_delete(request, team_slug, thread_id, message_id):
     return redirect(_thread_url(thread, message))
 
 
-@login_required
+@team_view
 @require_POST
-def message_ack(request, team_slug, thread_id, message_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
-    message = access_message(thread, message_id)
+def message_ack(request, thread_id, message_id):
+    team = request.team
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     try:
         services.message_acknowledge(actor=request.user, message=message)
     except ActionRefused as refused:
@@ -239,12 +243,12 @@ def message_ack(request, team_slug, thread_id, message_id):
     return redirect(_thread_url(thread, message))
 
 
-@login_required
+@team_view
 @require_GET
-def message_history(request, team_slug, thread_id, message_id):
-    team, rights = access_team(request.user, team_slug)
-    thread, _trights = access_thread(request.user, team, rights, thread_id)
-    message = access_message(thread, message_id)
+def message_history(request, thread_id, message_id):
+    team, rights = request.team, request.rights
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     revisions = [] if message.is_deleted else selectors.message_revisions(message=message)
     return render(
         request,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from wijkverband.tenancy.permissions import permissions_rebuild
+from wijkverband.tenancy.services import permissions_rebuild
 
 
 class Command(BaseCommand):
