@@ -63,8 +63,8 @@ class TeamRights:
 
     @property
     def read_only(self) -> bool:
-        """May see the team and do nothing in it (client representatives)."""
-        return self.can_view and not (self.can_contribute or self.can_oversee or self.can_manage_members)
+        """Reads along without contributing (client representatives, the region's overseers)."""
+        return self.can_view and not self.can_contribute
 
 
 #: The names a view may ask for (tenancy.entry.team_view(needs=...)).

@@ -1,0 +1,188 @@
+"""The client-data detector: finds what identifies a client in free text a person writes.
+
+There is no shared client record, and nothing a team writes outside a case may identify a client.
+This finds
+- a number that passes the BSN eleven-test, in any common writing: plain, spaced, dotted or
+  hyphenated in groups ("111 222 333", "1112.22.333"), with a leading zero, and next to other
+  numbers or letters ("kamer 1 111222333", "BSN 111222333 2 keer", "nr111222333");
+- a date of birth: a date labelled as one ("geb. 12-03-1945", "born 3 May 1940"), or a date long
+  enough ago to be a birth date (16 years or more) with a person's name close by ("mevrouw
+  Jansen", "J. de Vries", "Jan Jansen").
+
+It errs on the side of refusing (a person can always rephrase, but client data that got in cannot
+be taken back from everyone who read it) while letting through what care work is full of: phone
+numbers (also international: "+31 30 123 4567"), postcodes, dates without a person, amounts, AGB
+and KvK numbers, and nine-digit numbers that fail the eleven-test.
+
+wijkverband.core.guard applies it to every free-text field of every model.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+# --- BSNs ------------------------------------------------------------------------------------------
+
+#: Between the groups of one written number: a space (also a no-break or thin one), a dot or a
+#: hyphen (also an en dash), once.
+_SEPARATOR = "[ \u00a0\u2009\u202f.\\-\u2013]"
+#: A run of digit groups joined by single separators: "111 222 333 4", "1112.22.333", "111222333".
+_NUMBER_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*")
+
+
+def passes_eleven_test(digits: str) -> bool:
+    """The BSN eleven-test: 9×d1 + 8×d2 + … + 2×d8 − 1×d9 is a multiple of 11 (and not all zeros)."""
+    if len(digits) != 9 or not digits.isascii() or not digits.isdigit() or digits == "0" * 9:
+        return False
+    total = sum(int(d) * weight for d, weight in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def _bsn_candidates(run: str):
+    """Nine-digit numbers written inside one run of digit groups.
+
+    A group of exactly nine digits is one. So are neighbouring groups that together hold nine
+    digits, each group of at least two (how people split a BSN: 3-3-3, 4-2-3): "111 222 333" in
+    "BSN 111 222 333 4 dagen". A longer group (a phone, KvK or IBAN number) never holds one, and a
+    single digit next to a group ("+31 6 12345678") does not make one.
+    """
+    groups = re.split(_SEPARATOR, run)
+    for start in range(len(groups)):
+        digits = ""
+        for end in range(start, len(groups)):
+            if end > start and (len(groups[start]) < 2 or len(groups[end]) < 2):
+                break
+            digits += groups[end]
+            if len(digits) >= 9:
+                if len(digits) == 9:
+                    yield digits
+                break
+
+
+def _mask(digits: str) -> str:
+    return "•" * 6 + digits[-3:]
+
+
+# --- dates of birth ----------------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "januari": 1, "january": 1,
+    "feb": 2, "februari": 2, "february": 2,
+    "mrt": 3, "maart": 3, "mar": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "mei": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "augustus": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_DATE_RES = (
+    # 12-03-1945, 12/3/45, 12.03.1945
+    (re.compile(r"(?<![\d])(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?![\d])"), "dmy"),
+    # 1945-03-12
+    (re.compile(r"(?<![\d])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
+    # 12 maart 1945, 3 May 1940
+    (re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_NAMES})\.?\s+(\d{{4}})(?![\d])", re.IGNORECASE), "d_month_y"),
+)
+
+_BIRTH_LABEL_RE = re.compile(
+    r"(geboren|geb\.|geb\b|geboortedatum|geb\.?\s?datum|geboortedag|\bdob\b|d\.o\.b\.?|born|"
+    r"date of birth|birth\s?date)",
+    re.IGNORECASE,
+)
+
+_NAME_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|op|het|in 't|van der|van den|van de)\s+)*"
+_NAME_RES = (
+    # mevrouw Jansen, dhr. De Vries, client Bakker
+    re.compile(
+        r"\b(?i:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|dhr\.?|de heer|mr\.?|mrs\.?|ms\.?|miss|"
+        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + r")[A-Z][\w'’-]+"
+    ),
+    # J. Jansen, A.B. de Vries
+    re.compile(r"\b(?:[A-Z]\.\s?){1,4}\s*" + _NAME_PARTICLES + r"[A-Z][a-zà-ÿ'’-]+"),
+    # Jan Jansen, Fatima el Amrani, Piet van der Berg
+    re.compile(r"\b[A-Z][a-zà-ÿ'’-]+\s+(?:(?:van|de|der|den|ter|ten|el|al|bin)\s+)*[A-Z][a-zà-ÿ'’-]+"),
+)
+
+#: Characters either side of a date in which a name makes it look like someone's date of birth.
+NAME_WINDOW = 60
+#: A date at least this many years ago may be a date of birth.
+BIRTH_YEARS_AGO = 16
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "bsn" or "birth_date"
+    shown: str  # what the person may be shown (a BSN is masked)
+
+
+def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
+    try:
+        if kind == "dmy":
+            day, month, year = int(groups[0]), int(groups[1]), int(groups[2])
+        elif kind == "ymd":
+            year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+        else:
+            day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
+        if year < 100:  # 12-03-45: a two-digit year of a birth date lies in the past
+            this_year = timezone.localdate().year
+            year += 2000 if 2000 + year <= this_year else 1900
+        return date(year, month, day)
+    except (ValueError, KeyError):
+        return None
+
+
+def _years_ago(day: date, today: date) -> int:
+    return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+
+
+def _has_name(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _NAME_RES)
+
+
+def _find_birth_dates(text: str) -> list[Finding]:
+    today = timezone.localdate()
+    findings = []
+    for pattern, kind in _DATE_RES:
+        for match in pattern.finditer(text):
+            day = _parse_date(kind, match.groups())
+            if day is None or day > today or day.year < 1900:
+                continue
+            before = text[max(0, match.start() - 25) : match.start()]
+            if _BIRTH_LABEL_RE.search(before):
+                findings.append(Finding("birth_date", match.group(0)))
+                continue
+            if _years_ago(day, today) >= BIRTH_YEARS_AGO:
+                around = text[max(0, match.start() - NAME_WINDOW) : match.start()] + " … "
+                around += text[match.end() : match.end() + NAME_WINDOW]
+                if _has_name(around):
+                    findings.append(Finding("birth_date", match.group(0)))
+    return findings
+
+
+def _find_bsns(text: str) -> list[Finding]:
+    findings = []
+    for match in _NUMBER_RUN.finditer(text):
+        if match.start() > 0 and text[match.start() - 1] == "+":
+            continue  # an international phone number: +31 30 123 4567
+        for digits in _bsn_candidates(match.group(0)):
+            if passes_eleven_test(digits):
+                findings.append(Finding("bsn", _mask(digits)))
+    return findings
+
+
+def find_client_data(text: str) -> list[Finding]:
+    """What in this text identifies a client: BSNs first, then dates of birth."""
+    if not text:
+        return []
+    # Full-width and other compatibility digits count as the digits they look like.
+    text = unicodedata.normalize("NFKC", text)
+    return _find_bsns(text) + _find_birth_dates(text)
