@@ -40,6 +40,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django_scopes import scopes_disabled
 
 from tests.ladder import REQUIRED_PERSONAS
 from tests.personas import World
@@ -164,8 +165,16 @@ class LadderLoop:
         return done.result(timeout)
 
     async def db(self, fn, *args):
-        """fn(*args) in the ladder's database thread (what services publish on commit reaches this loop)."""
-        return await sync_to_async(fn, thread_sensitive=False, executor=self._db)(*args)
+        """fn(*args) in the ladder's database thread (what services publish on commit reaches this loop).
+
+        Unscoped, like all test code: the ladder's own checks read any team's rows; the sockets
+        under test enforce their scope themselves."""
+
+        def unscoped():
+            with scopes_disabled():
+                return fn(*args)
+
+        return await sync_to_async(unscoped, thread_sensitive=False, executor=self._db)()
 
     def close(self) -> None:
         from django.db import connections

@@ -20,6 +20,7 @@ import pytest
 from channels.layers import channel_layers
 from django.core.management import call_command
 from django.db import connection
+from django_scopes import scopes_disabled
 
 from tests.bottlenecks.helpers import report
 from tests.personas import build_world, make_user
@@ -221,7 +222,8 @@ def socket_world(django_db_setup, django_db_blocker):
         assert not connection.in_atomic_block, "the socket ladder commits its world: no test transaction may be open"
         loop = None
         try:
-            sw = _build(loop := LadderLoop())
+            with scopes_disabled():  # test code builds the world unscoped (tests/conftest.py)
+                sw = _build(loop := LadderLoop())
             yield sw
             sw.loop.run(sw.sockets.close_all)
         finally:
