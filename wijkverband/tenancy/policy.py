@@ -53,6 +53,8 @@ class TeamRights:
     can_manage_members: bool = False
     #: the region's overseers (and administrators): read everything, answer escalations
     can_oversee: bool = False
+    #: may open the page of the team's region (people with a role in the region)
+    can_view_region: bool = False
     #: the organisation a professional acts for in this team (endorsements, signals, reports)
     organisation_id: int | None = None
 
@@ -121,5 +123,6 @@ def _team_rights(user, team: Team) -> TeamRights:
         can_coordinate="manage_team_members" in perms,
         can_manage_members="manage_team_members" in perms or region.can_administer,
         can_oversee=region.can_oversee,
+        can_view_region=region.can_view,
         organisation_id=membership_organisation_id(user=user, team=team) if contribute else None,
     )
