@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # First: every request runs in a team scope (no team until TeamMiddleware, last, resolves one).
     "wijkverband.tenancy.entry.NoTeamScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files keep their caching): no page of ours is ever cached.
+    "wijkverband.core.middleware.PrivateDataCacheMiddleware",
     "wijkverband.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wijkverband.core.middleware.LanguageMiddleware",

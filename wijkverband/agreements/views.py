@@ -417,7 +417,6 @@ def indicator_chart(request, agreement_id, indicator_id):
     indicator = access_indicator(user=request.user, team=team, agreement=agreement, indicator_id=indicator_id)
     svg = indicator_chart_svg(indicator=indicator, measurements=selectors.indicator_measurements(indicator=indicator))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Cache-Control"] = "private, no-cache"
     return response
 
 

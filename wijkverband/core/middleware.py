@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -53,4 +53,23 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivateDataCacheMiddleware:
+    """Nothing we serve is kept by a browser's cache or a proxy: `Cache-Control: private, no-store`.
+
+    Pages, exports and fragments carry team or person data (an invitation page names the invitee
+    even before they sign in), so every response gets it, whatever a view set; a shared
+    computer's back button or a caching proxy would otherwise keep them. Static files never reach
+    this middleware: WhiteNoise, above it, answers them with their own long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.pop("Cache-Control", None)
+        patch_cache_control(response, private=True, no_store=True)
         return response
