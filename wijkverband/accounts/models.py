@@ -33,6 +33,12 @@ def normalise_email(email: str) -> str:
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. One identity across every team and region they serve."""
 
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {
+        "password": "a hash, written by Django",
+        "email": "the address the person signs in with, not free text",
+    }
+
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)

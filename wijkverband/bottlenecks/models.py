@@ -130,6 +130,9 @@ class ResponseTarget(models.Model):
 
 
 class Bottleneck(models.Model):
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {"affected_kinds": "organisation kinds encoded by code, not typed"}
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="bottlenecks", verbose_name=_("team"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CoreConfig(AppConfig):
     name = "wijkverband.core"
     label = "core"
     verbose_name = "Wijkverband"
+
+    def ready(self):
+        from wijkverband.core.guard import guard_on_save
+
+        # Every save of every model of ours passes the client-data guard (wijkverband/core/guard.py).
+        pre_save.connect(guard_on_save, dispatch_uid="wijkverband.core.guard")

@@ -1,7 +1,18 @@
 class ActionRefused(Exception):
-    """A service refused a change; `message` is shown to the person and nothing was changed."""
+    """A service refused a change; `message` is shown to the person and nothing was changed.
 
-    def __init__(self, message, code: str = "invalid"):
+    `field`: the name of the input the refusal is about (pages show the message at that field),
+    or None for the change as a whole.
+    """
+
+    def __init__(self, message, code: str = "invalid", *, field: str | None = None):
         super().__init__(str(message))
         self.message = message
         self.code = code
+        self.field = field
+
+
+def add_refusal(form, refused: ActionRefused) -> None:
+    """Show a service's refusal on the form: at its field when the form has it, else above the form."""
+    field = refused.field if refused.field in form.fields else None
+    form.add_error(field, refused.message)

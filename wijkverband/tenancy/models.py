@@ -212,6 +212,12 @@ def hash_invitation_token(token: str) -> str:
 
 
 class Invitation(models.Model):
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {
+        "email": "the invitee's address, not free text",
+        "token_hash": "a hash, written by code",
+    }
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("team"))
     email = models.EmailField(_("e-mail address"))
     organisation = models.ForeignKey(

@@ -71,6 +71,9 @@ class Thread(models.Model):
 
 
 class Message(models.Model):
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {"body_html": "rendered from body, which is checked"}
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread"))
     author = models.ForeignKey(
@@ -110,6 +113,13 @@ class Message(models.Model):
 
 class MessageRevision(models.Model):
     """An earlier text of an edited message: edits never lose what was said before."""
+
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {
+        # Checked when it was written; text from before the guard goes by redaction.
+        "body": "a copy of what the message said before an edit",
+        "body_html": "rendered from body",
+    }
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")

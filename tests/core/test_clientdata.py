@@ -1,14 +1,26 @@
-"""The client-data guard refuses BSNs (eleven-test) and dates of birth with names, and only those."""
+"""The client-data detector finds BSNs (eleven-test) and dates of birth with names, and only those."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
-from wijkverband.bottlenecks.guard import client_data_problem, find_client_data, passes_eleven_test
+from wijkverband.core.clientdata import find_client_data, passes_eleven_test
+from wijkverband.core.guard import ClientDataRefused, check_text
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def client_data_problem(text):
+    """The message the guard refuses this text with, or None."""
+    try:
+        with translation.override("en"):
+            check_text(text, field="description", label="description")
+    except ClientDataRefused as refused:
+        return str(refused.message)
+    return None
 
 
 @pytest.fixture(autouse=True)

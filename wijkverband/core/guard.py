@@ -1,0 +1,82 @@
+"""The one client-data guard: no free text a person writes is stored with a BSN or a date of birth.
+
+It runs when a model of ours is saved (a `pre_save` receiver connected in CoreConfig.ready), so
+every way in (a page's form, a socket frame, a service called by a task or a command) passes it,
+and a new text field is guarded the day it is added. It checks every CharField and TextField of
+the model except
+- fields with choices (their values are ours, not typed), and
+- the fields a model names in `CLIENT_DATA_EXEMPT = {"field": "why"}`: what code writes (hashes,
+  the audit log) or copies of text that was guarded when it was written (a message's rendered
+  HTML, an earlier version of an edited message).
+tests/core/test_guard.py fails when a model has a text field that is neither.
+
+A save with client data raises `ClientDataRefused` (an ActionRefused, code "invalid"): nothing is
+stored, the service's transaction rolls back, the page shows the message at the field (`.field`)
+with the person's input kept, and the socket answers `invalid` with the same text. The message
+names the field and masks a BSN: it never repeats the number.
+
+Bulk writes (`QuerySet.update`, `bulk_create`) skip model signals: services use them only for
+values that are not free text or that were guarded where they were first written.
+"""
+
+from functools import cache
+
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from wijkverband.core.clientdata import find_client_data
+from wijkverband.core.errors import ActionRefused
+
+#: Our models live in modules under this package; others (Django's, allauth's) are not guarded.
+GUARDED_PACKAGE = "wijkverband."
+
+
+class ClientDataRefused(ActionRefused):
+    def __init__(self, message, *, field: str):
+        super().__init__(message, code="invalid", field=field)
+
+
+def refusal_message(label, finding) -> str:
+    if finding.kind == "bsn":
+        what = _("a number that passes the BSN eleven-test (%(shown)s)") % {"shown": finding.shown}
+    else:
+        what = _("what looks like a date of birth with a name (%(shown)s)") % {"shown": finding.shown}
+    return _(
+        "%(field)s seems to contain client data: %(what)s. Wijkverband is about how care works, never "
+        "about a client: remove it and describe the situation without anything that identifies a person."
+    ) % {"field": capfirst(label), "what": what}
+
+
+def check_text(value, *, field: str, label) -> None:
+    """Refuse `value` if it holds client data (for text that is not stored in a model field)."""
+    if isinstance(value, str) and value:
+        findings = find_client_data(value)
+        if findings:
+            raise ClientDataRefused(refusal_message(label, findings[0]), field=field)
+
+
+def is_free_text(field) -> bool:
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
+@cache
+def guarded_fields(model) -> tuple:
+    """The model's free-text fields the guard checks (all but the declared exemptions)."""
+    if not model.__module__.startswith(GUARDED_PACKAGE):
+        return ()
+    exempt = getattr(model, "CLIENT_DATA_EXEMPT", {})
+    return tuple(f for f in model._meta.concrete_fields if is_free_text(f) and f.name not in exempt)
+
+
+def guard_instance(instance, update_fields=None) -> None:
+    for field in guarded_fields(type(instance)):
+        if update_fields is not None and field.name not in update_fields:
+            continue
+        check_text(getattr(instance, field.attname), field=field.name, label=field.verbose_name)
+
+
+def guard_on_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save receiver: fixtures (raw) are loaded as they are."""
+    if not raw:
+        guard_instance(instance, update_fields)
