@@ -264,7 +264,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 # --- Product settings ----------------------------------------------------------------------------
+# Apps read these through django.conf.settings, never the environment themselves.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Threads: the longest message, posts per person per minute (every worker together), and how many
+# events a subscribe or an HTTP catch-up replays before the client is told to reload.
+THREADS_MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
+THREADS_POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
+THREADS_REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
+# The live socket (wijkverband/realtime/consumers.py): the largest frame, incoming frames per second
+# (with a burst), the outgoing queue before a too-slow client is closed, threads per socket.
+REALTIME_MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
+REALTIME_FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
+REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
+REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
+REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
 LOGGING = {
     "version": 1,

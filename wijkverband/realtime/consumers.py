@@ -13,10 +13,10 @@ import logging
 import time
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from config.env import env_int
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.ephemeral import display_name
@@ -24,11 +24,12 @@ from wijkverband.realtime.fanout import get_hub
 
 logger = logging.getLogger(__name__)
 
-MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
-FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
-FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
-QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
-MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
+# Read once at import; tests change the module attributes.
+MAX_FRAME_BYTES = settings.REALTIME_MAX_FRAME_BYTES
+FRAMES_PER_SECOND = settings.REALTIME_FRAMES_PER_SECOND
+FRAME_BURST = settings.REALTIME_FRAME_BURST
+QUEUE_LIMIT = settings.REALTIME_QUEUE_LIMIT
+MAX_SUBSCRIPTIONS = settings.REALTIME_MAX_SUBSCRIPTIONS
 TYPING_INTERVAL_SECONDS = 3.0
 CLOSE_GRACE_SECONDS = 1.0
 # Rights used for posts are re-read from the database at least this often (and on every subscribe).

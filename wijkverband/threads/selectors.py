@@ -3,10 +3,10 @@ read-by, the replay log. Every list uses a constant number of queries."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from config.env import env_int
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import TeamRights
 from wijkverband.threads.models import Acknowledgement, Event, Message, Notification, ReadMarker, SubjectKind, Thread
@@ -14,7 +14,7 @@ from wijkverband.threads.policy import team_sees_closed_threads
 from wijkverband.threads.serialise import event_dict
 
 #: How many events a subscribe or an HTTP catch-up replays; past this the client reloads (reset).
-REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
+REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
 #: How many messages the thread page shows (the newest).
 PAGE_MESSAGES = 200
 

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.env import env_int
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
@@ -49,8 +48,9 @@ from wijkverband.threads.serialise import dumps, event_dict
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
-POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
+# Read once at import; tests change the module attributes.
+MAX_BODY_BYTES = settings.THREADS_MAX_BODY_BYTES
+POSTS_PER_MINUTE = settings.THREADS_POSTS_PER_MINUTE
 MAX_TITLE_LENGTH = 200
 
 
