@@ -27,7 +27,6 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
 from wijkverband.realtime import lifecycle, presence, publish
-from wijkverband.realtime.ephemeral import display_name, read_by_frame
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import team_rights
 from wijkverband.threads import selectors
@@ -44,7 +43,7 @@ from wijkverband.threads.models import (
     Thread,
 )
 from wijkverband.threads.policy import ThreadRights, thread_rights
-from wijkverband.threads.serialise import dumps, event_dict
+from wijkverband.threads.serialise import display_name, dumps, event_dict, read_by_frame
 
 logger = logging.getLogger(__name__)
 
