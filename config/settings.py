@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "wijkverband.threads",
     "wijkverband.realtime",
     "wijkverband.agreements",
+    # Last among ours: demo data loads every feature, and nothing loads it.
+    "wijkverband.demo",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "wijkverband.core.context_processors.navigation",
+                "wijkverband.tenancy.context_processors.navigation",
                 "wijkverband.threads.context_processors.notifications",
             ],
         },
