@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wijkverband.accounts.middleware.SecondFactorRequiredMiddleware",
+    "wijkverband.tenancy.second_factor.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
