@@ -41,9 +41,11 @@ browser:
 	  else echo "Chromium is missing: install Debian's 'chromium' package or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
 	fi
 
+# ruff, and the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: setup
 	$(BIN)/ruff check --fix .
