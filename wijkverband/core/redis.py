@@ -27,3 +27,13 @@ class SharedConnectionPool(redis.ConnectionPool):
             if pool is None:
                 pool = cls._pools[key] = super().from_url(url, **kwargs)
             return pool
+
+
+def shared_client(url: str) -> redis.Redis:
+    """A Redis client on the same shared pool as Django's cache for this address (no extra connections).
+
+    Built with the options Django's Redis cache passes to its pool (its default parser), so both
+    find the same pool.
+    """
+    pool = SharedConnectionPool.from_url(url, parser_class=redis.connection.DefaultParser)
+    return redis.Redis(connection_pool=pool)
