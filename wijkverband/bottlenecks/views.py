@@ -419,7 +419,7 @@ def bottleneck_action(request, team_slug, bottleneck_id, action):
 @login_required
 def bottleneck_settings(request, team_slug):
     team, rights = access_log_for_coordinating(request.user, team_slug)
-    targets = services.team_targets(team=team)
+    targets = selectors.team_targets(team=team)
     errors = []
     status = 200
     if request.method == "POST":
@@ -468,7 +468,7 @@ def bottleneck_category_add(request, team_slug):
     try:
         category = services.category_add(actor=request.user, team=team, name=request.POST.get("name", ""))
     except ActionRefused as refused:
-        targets = services.team_targets(team=team)
+        targets = selectors.team_targets(team=team)
         rows = [(Impact(i), targets[i][0], targets[i][1]) for i in sorted(Impact.values, reverse=True)]
         return render(
             request,
