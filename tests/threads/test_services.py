@@ -138,6 +138,20 @@ def test_overseers_read_every_thread_and_post_only_when_escalated(world):
         post(thread, world.otto, "andere regio")
 
 
+def test_a_member_escalates_a_thread_and_the_overseer_may_end_the_escalation_but_not_start_it(world):
+    thread = services.thread_for_subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, subject_id=7, title="Knelpunt")
+    for outsider in (world.olga, world.bram, world.rosa):
+        with pytest.raises(PermissionDenied):
+            services.thread_set_escalated(actor=outsider, thread=thread, escalated=True)
+    services.thread_set_escalated(actor=world.maarten, thread=thread, escalated=True)
+    for outsider in (world.otto, world.bram, world.rosa):
+        with pytest.raises(PermissionDenied):
+            services.thread_set_escalated(actor=outsider, thread=thread, escalated=False)
+    services.thread_set_escalated(actor=world.olga, thread=thread, escalated=False)
+    thread.refresh_from_db()
+    assert not thread.escalated
+
+
 def test_there_is_exactly_one_thread_per_subject(world):
     first = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Afspraak")
     again = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Anders")

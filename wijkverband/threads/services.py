@@ -24,7 +24,7 @@ from wijkverband.core.markdown import render_markdown
 from wijkverband.core.ratelimit import rate_limit_hit
 from wijkverband.realtime import lifecycle, publish
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.policy import team_rights
+from wijkverband.tenancy.policy import region_rights, team_rights
 from wijkverband.threads import notifications
 from wijkverband.threads.models import (
     Acknowledgement,
@@ -279,8 +279,16 @@ def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_represe
 
 @transaction.atomic
 def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
-    """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post."""
-    if actor is not None and not team_rights(actor, thread.team).can_contribute:
+    """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post.
+
+    actor: who escalated or ended the escalation, recorded in the audit row. A member of the team
+    escalates; the escalation also ends when the region's overseer answering it hands it back.
+    (None: on behalf of another service that checked its own rights.)
+    """
+    if actor is not None and not (
+        team_rights(actor, thread.team).can_contribute
+        or (not escalated and region_rights(actor, thread.team.region).can_oversee)
+    ):
         raise PermissionDenied
     locked = _lock(thread)
     if locked.escalated and not escalated:
