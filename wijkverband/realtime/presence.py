@@ -30,13 +30,6 @@ def users_mark_online(user_ids) -> None:
         logger.warning("realtime: could not record presence", exc_info=True)
 
 
-def user_mark_offline(user_id: int) -> None:
-    try:
-        cache.delete(_key(user_id))
-    except Exception:  # noqa: BLE001
-        logger.warning("realtime: could not clear presence", exc_info=True)
-
-
 def user_online(user_id: int) -> bool:
     try:
         return bool(cache.get(_key(user_id)))

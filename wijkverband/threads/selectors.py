@@ -215,10 +215,6 @@ def user_unread_notification_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def subject_kind_label(kind: str) -> str:
-    return SubjectKind(kind).label
-
-
 def user_email_mentions(*, user) -> bool:
     from wijkverband.threads.models import NotificationPreference
 
