@@ -9,13 +9,10 @@ outage must not stop people from working, and the limit is a brake, not a record
 
 import logging
 import time
-from functools import lru_cache
 
-from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 
-from wijkverband.core.redis import shared_client
+from wijkverband.core.redis import cache_client
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +33,12 @@ def rate_limit_hit(key: str, *, limit: int, window_seconds: int = 60) -> bool:
 
 def _count(key: str, *, timeout: int) -> int:
     cache = caches["default"]
-    if isinstance(cache, RedisCache):
+    client = cache_client()
+    if client is not None:
         full_key = cache.make_key(key)  # the cache's prefix: cleared and isolated with the cache
-        pipe = _redis().pipeline(transaction=False)
+        pipe = client.pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
         pipe.incr(full_key)
         return pipe.execute()[1]
     cache.add(key, 0, timeout=timeout)
     return cache.incr(key)
-
-
-def _redis():
-    location = settings.CACHES["default"]["LOCATION"]
-    # The first server is the one Django's Redis cache writes to.
-    url = location[0] if isinstance(location, list | tuple) else location.split(",")[0]
-    return _client(url)
-
-
-@lru_cache(maxsize=4)
-def _client(url: str):
-    return shared_client(url)
