@@ -8,7 +8,7 @@ STAMPS := .stamps
 CHROMIUM ?= /usr/bin/chromium
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup lint format migrations-check check messages bench browser clean
+.PHONY: run test setup lint format migrations-check check messages bench browser clean upgrade-check
 
 run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -41,9 +41,11 @@ browser:
 	  else echo "Chromium is missing: install Debian's 'chromium' package or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
 	fi
 
+# ruff, and the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -63,6 +65,13 @@ messages: setup
 # Benchmarks print their figures; they are not timed tests. Each bench/*.py stands alone.
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
+
+# Pinned packages (requirements*.txt) that have a newer release; changes nothing: update the pins by hand.
+upgrade-check: setup
+	@pinned=$$(sed -nE 's/^([A-Za-z0-9_.-]+)(\[[^]]*\])?==.*/\1/p' requirements.txt requirements-dev.txt); \
+	$(BIN)/pip list --outdated --disable-pip-version-check 2>/dev/null | awk -v pinned="$$pinned" \
+	  'BEGIN { n = split(tolower(pinned), names, "\n"); for (i = 1; i <= n; i++) { gsub(/_/, "-", names[i]); want[names[i]] = 1 } } \
+	   { name = tolower($$1); gsub(/_/, "-", name) } NR <= 2 || name in want'
 
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/static/vendor test-db.sqlite3

@@ -53,7 +53,7 @@ def fill() -> None:
     from django.utils import timezone
 
     from wijkverband.bottlenecks.models import Bottleneck, Category, Impact, Status
-    from wijkverband.bottlenecks.services import due_dates, team_targets
+    from wijkverband.bottlenecks.selectors import due_dates, team_targets
     from wijkverband.tenancy import services
     from wijkverband.tenancy.models import Membership, OrganisationKind, RegionRole
 

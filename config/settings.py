@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "wijkverband.threads",
     "wijkverband.realtime",
     "wijkverband.agreements",
+    # Last among ours: demo data loads every feature, and nothing loads it.
+    "wijkverband.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wijkverband.accounts.middleware.SecondFactorRequiredMiddleware",
+    "wijkverband.tenancy.second_factor.SecondFactorRequiredMiddleware",
     # Last: resolves the team or region of the URL and runs the view inside its scope.
     "wijkverband.tenancy.entry.TeamMiddleware",
 ]
@@ -99,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "wijkverband.core.context_processors.navigation",
+                "wijkverband.tenancy.context_processors.navigation",
                 "wijkverband.threads.context_processors.notifications",
             ],
         },
@@ -270,7 +272,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 # --- Product settings ----------------------------------------------------------------------------
+# Apps read these through django.conf.settings, never the environment themselves.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Threads: the longest message, posts per person per minute (every worker together), and how many
+# events a subscribe or an HTTP catch-up replays before the client is told to reload.
+THREADS_MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
+THREADS_POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
+THREADS_REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
+# The live socket (wijkverband/realtime/consumers.py): the largest frame, incoming frames per second
+# (with a burst), the outgoing queue before a too-slow client is closed, threads per socket.
+REALTIME_MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
+REALTIME_FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
+REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
+REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
+REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
 LOGGING = {
     "version": 1,

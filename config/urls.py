@@ -3,9 +3,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from wijkverband.core import views as core_views
+from wijkverband.tenancy.home import home
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -425,3 +425,25 @@ def test_escalation_lets_the_overseers_post_in_the_bottleneck_thread_until_it_is
     b = services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Eerst lokaal")
     thread.refresh_from_db()
     assert not thread.escalated
+
+
+def test_the_thread_audit_rows_name_who_escalated_and_the_overseer_who_handed_it_back(world):
+    from wijkverband.threads.models import SubjectKind, Thread
+
+    b = report(world)
+    b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Eerst lokaal")
+    thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+    rows = AuditEvent.objects.filter(object_id=str(thread.pk), action__in=["thread.escalated", "thread.deescalated"])
+    assert [(row.action, row.actor) for row in rows.order_by("id")] == [
+        ("thread.escalated", world.maarten),
+        ("thread.deescalated", world.olga),
+    ]
+
+
+def test_the_bottleneck_audit_row_is_the_last_write_of_its_service(world):
+    """The chain lock is held from the audit row to the commit (docs/audit.md): the thread's rows come first."""
+    b = report(world)
+    b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions[-4:] == ["thread.created", "bottleneck.reported", "thread.escalated", "bottleneck.escalated"]

@@ -14,7 +14,8 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import presence
 from wijkverband.tenancy.models import Membership
 from wijkverband.tenancy.policy import team_rights
-from wijkverband.threads import selectors, services
+from wijkverband.threads import mail as mention_mail
+from wijkverband.threads import notifications, selectors, services
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
@@ -137,6 +138,20 @@ def test_overseers_read_every_thread_and_post_only_when_escalated(world):
         post(thread, world.otto, "andere regio")
 
 
+def test_a_member_escalates_a_thread_and_the_overseer_may_end_the_escalation_but_not_start_it(world):
+    thread = services.thread_for_subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, subject_id=7, title="Knelpunt")
+    for outsider in (world.olga, world.bram, world.rosa):
+        with pytest.raises(PermissionDenied):
+            services.thread_set_escalated(actor=outsider, thread=thread, escalated=True)
+    services.thread_set_escalated(actor=world.maarten, thread=thread, escalated=True)
+    for outsider in (world.otto, world.bram, world.rosa):
+        with pytest.raises(PermissionDenied):
+            services.thread_set_escalated(actor=outsider, thread=thread, escalated=False)
+    services.thread_set_escalated(actor=world.olga, thread=thread, escalated=False)
+    thread.refresh_from_db()
+    assert not thread.escalated
+
+
 def test_there_is_exactly_one_thread_per_subject(world):
     first = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Afspraak")
     again = services.thread_for_subject(team=world.team_a, kind=SubjectKind.AGREEMENT, subject_id=3, title="Anders")
@@ -240,7 +255,7 @@ def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world):
     thread = topic(world, title="Mevrouw Jansen, medicatie")
     presence.users_mark_online([world.pieter.pk])
     post(thread, world.carla, "@maarten @pieter: geheime clientinformatie", site_url="https://wv.example/")
-    services.mention_emails_wait()
+    mention_mail.mention_emails_wait()
     assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
     text = mail.outbox[0].subject + mail.outbox[0].body
     assert "geheime" not in text and "Jansen" not in text
@@ -248,9 +263,9 @@ def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world):
 
 
 def test_no_mention_email_for_people_who_turned_it_off(world):
-    services.notification_preferences_set(actor=world.maarten, email_mentions=False)
+    notifications.notification_preferences_set(actor=world.maarten, email_mentions=False)
     post(topic(world), world.carla, "@maarten")
-    services.mention_emails_wait()
+    mention_mail.mention_emails_wait()
     assert mail.outbox == []
     assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
 
@@ -275,7 +290,7 @@ def test_posting_does_not_wait_for_the_mail_server(world, settings):
         assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
     finally:
         GatedBackend.gate.set()
-    services.mention_emails_wait()
+    mention_mail.mention_emails_wait()
     assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
 
 

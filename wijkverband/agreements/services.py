@@ -75,8 +75,9 @@ def _lock(agreement: Agreement) -> Agreement:
     )
 
 
-def _history(*, actor, agreement: Agreement, action: str, version_number=None, detail: str = "") -> None:
-    AgreementEvent.objects.create(
+def _history(*, actor, agreement: Agreement, action: str, version_number=None, detail: str = "") -> AgreementEvent:
+    """The history row; the service passes it to _audit as its last write."""
+    return AgreementEvent.objects.create(
         team=agreement.team,
         agreement=agreement,
         actor=actor,
@@ -85,13 +86,20 @@ def _history(*, actor, agreement: Agreement, action: str, version_number=None, d
         version_number=version_number,
         detail=detail[:500],
     )
-    audit_record(
-        actor=actor,
-        action=f"agreement.{action}",
-        team=agreement.team,
-        target=agreement,
-        data={"version": version_number, "detail": detail[:200]},
-    )
+
+
+def _audit(*events: AgreementEvent | None) -> None:
+    """Last in every service: the audit chain stays locked for every team from here until the commit
+    (docs/audit.md), so everything else, an adoption or the discussion thread too, is written before."""
+    for event in events:
+        if event is not None:
+            audit_record(
+                actor=event.actor,
+                action=f"agreement.{event.action}",
+                team=event.team,
+                target=event.agreement,
+                data={"version": event.version_number, "detail": event.detail[:200]},
+            )
 
 
 def _touch(agreement: Agreement, *fields: str) -> None:
@@ -147,11 +155,12 @@ def agreement_create(*, actor, team, data: dict) -> Agreement:
     version = AgreementVersion.objects.create(team=team, agreement=agreement, number=1, created_by=actor, **cleaned)
     agreement.current_version = version
     agreement.save(update_fields=["current_version"])
-    _history(actor=actor, agreement=agreement, action=Action.CREATED, version_number=1, detail=cleaned["title"])
+    event = _history(actor=actor, agreement=agreement, action=Action.CREATED, version_number=1, detail=cleaned["title"])
     # Its discussion exists from the start, so showing the agreement's page never writes.
     thread_for_subject(
         team=team, kind=SubjectKind.AGREEMENT, subject_id=agreement.pk, title=cleaned["title"], actor=actor
     )
+    _audit(event)
     return agreement
 
 
@@ -206,7 +215,7 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
     detail = change_note
     if agreement.status != Status.CONCEPT:
         detail = (change_note + " · " if change_note else "") + _("needs fresh endorsements")
-    _history(actor=actor, agreement=agreement, action=Action.EDITED, version_number=number, detail=detail)
+    _audit(_history(actor=actor, agreement=agreement, action=Action.EDITED, version_number=number, detail=detail))
     return version
 
 
@@ -224,7 +233,7 @@ def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
         raise ActionRefused(_("Add the parties before proposing: they are the ones who endorse."))
     agreement.status = Status.PROPOSED
     _touch(agreement, "status")
-    _history(actor=actor, agreement=agreement, action=Action.PROPOSED, version_number=agreement.version_count)
+    _audit(_history(actor=actor, agreement=agreement, action=Action.PROPOSED, version_number=agreement.version_count))
     return agreement
 
 
@@ -237,16 +246,17 @@ def _missing_endorsements(agreement: Agreement) -> list[Party]:
     return [party for party in _parties(agreement) if party.pk not in endorsed]
 
 
-def _adopt_if_complete(*, actor, agreement: Agreement) -> bool:
-    """Adoption is never a choice: it happens when the last party endorses the current version."""
+def _adopt_if_complete(*, actor, agreement: Agreement) -> AgreementEvent | None:
+    """Adoption is never a choice: it happens when the last party endorses the current version.
+
+    Returns the adoption's history row (for _audit), or None when it is not adopted yet."""
     if not agreement.awaits_endorsement or not _parties(agreement).exists() or _missing_endorsements(agreement):
-        return False
+        return None
     agreement.status = Status.ADOPTED
     agreement.adopted_version = agreement.current_version
     agreement.adopted_at = timezone.now()
     _touch(agreement, "status", "adopted_version", "adopted_at")
-    _history(actor=actor, agreement=agreement, action=Action.ADOPTED, version_number=agreement.version_count)
-    return True
+    return _history(actor=actor, agreement=agreement, action=Action.ADOPTED, version_number=agreement.version_count)
 
 
 @transaction.atomic
@@ -271,7 +281,7 @@ def agreement_adopt(*, actor, agreement: Agreement) -> Agreement:
             % {"parties": ", ".join(party.name for party in missing)},
             code="invalid_transition",
         )
-    _adopt_if_complete(actor=actor, agreement=agreement)
+    _audit(_adopt_if_complete(actor=actor, agreement=agreement))
     return agreement
 
 
@@ -289,8 +299,10 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
     agreement.ended_at = timezone.now()
     agreement.ended_reason = reason[:TEXT_LIMIT]
     _touch(agreement, "status", "ended_at", "ended_reason")
-    _history(
-        actor=actor, agreement=agreement, action=Action.ENDED, version_number=agreement.version_count, detail=reason
+    _audit(
+        _history(
+            actor=actor, agreement=agreement, action=Action.ENDED, version_number=agreement.version_count, detail=reason
+        )
     )
     return agreement
 
@@ -328,7 +340,7 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
         added_by=actor,
     )
     _touch(agreement)
-    _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=party.name)
+    _audit(_history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=party.name))
     return party
 
 
@@ -350,7 +362,8 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
-    _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=f"{party.get_kind_display()}: {name}")
+    detail = f"{party.get_kind_display()}: {name}"
+    _audit(_history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=detail))
     return party
 
 
@@ -364,9 +377,9 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
     name = party.name
     _parties(agreement).filter(pk=party.pk).delete()
     _touch(agreement)
-    _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
+    removed = _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
     # The remaining parties may all have endorsed already.
-    _adopt_if_complete(actor=actor, agreement=agreement)
+    _audit(removed, _adopt_if_complete(actor=actor, agreement=agreement))
 
 
 # --- endorsements -------------------------------------------------------------------------------
@@ -433,8 +446,8 @@ def endorsement_record(
     detail = _("on behalf of %(party)s") % {"party": party.name}
     if reason:
         detail += ": " + reason
-    _history(actor=actor, agreement=agreement, action=action, version_number=version_number, detail=detail)
-    _adopt_if_complete(actor=actor, agreement=agreement)
+    event = _history(actor=actor, agreement=agreement, action=action, version_number=version_number, detail=detail)
+    _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
 
 
@@ -472,14 +485,14 @@ def consent_record(
         where_given=where_given[:300],
         recorded_by=actor,
     )
-    _history(
+    event = _history(
         actor=actor,
         agreement=agreement,
         action=Action.CONSENT_RECORDED,
         version_number=version_number,
         detail=f"{party.name} ({given_on:%d-%m-%Y}, {where_given})",
     )
-    _adopt_if_complete(actor=actor, agreement=agreement)
+    _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
 
 
@@ -528,7 +541,7 @@ def indicator_create(
         created_by=actor,
     )
     _touch(agreement)
-    _history(actor=actor, agreement=agreement, action=Action.INDICATOR_ADDED, detail=name)
+    _audit(_history(actor=actor, agreement=agreement, action=Action.INDICATOR_ADDED, detail=name))
     return indicator
 
 
@@ -551,10 +564,11 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
         recorded_by=actor,
     )
     _touch(agreement)
-    _history(
+    event = _history(
         actor=actor,
         agreement=agreement,
         action=Action.MEASUREMENT_RECORDED,
         detail=f"{indicator.name}: {value} {indicator.unit} ({measured_on:%d-%m-%Y})",
     )
+    _audit(event)
     return measurement

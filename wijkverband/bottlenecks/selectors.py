@@ -2,12 +2,13 @@
 aggregates in SQL (tests assert the counts)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from wijkverband.bottlenecks.models import (
+    DEFAULT_TARGETS,
     OPEN_STATUSES,
     AgreementLink,
     Bottleneck,
@@ -16,11 +17,31 @@ from wijkverband.bottlenecks.models import (
     Category,
     EventKind,
     Impact,
+    ResponseTarget,
     Signal,
     Status,
 )
+from wijkverband.bottlenecks.workdays import add_working_days
 from wijkverband.tenancy.models import Membership, Region, Team
 from wijkverband.tenancy.policy import TeamRights
+
+
+def team_targets(*, team: Team) -> dict[int, tuple[int, int]]:
+    """{impact: (working days to acceptance, to resolution)}: the team's own, else the defaults (one query)."""
+    targets = dict(DEFAULT_TARGETS)
+    for row in ResponseTarget.objects.for_team(team):
+        targets[row.impact] = (row.accept_days, row.resolve_days)
+    return targets
+
+
+def due_dates(*, targets: dict[int, tuple[int, int]], impact: int, reported: datetime, clock: datetime):
+    """(accept by, resolve by): acceptance counts from the report, resolution from when the clock (re)started."""
+    accept_days, resolve_days = targets[impact]
+    return (
+        add_working_days(timezone.localdate(reported), accept_days),
+        add_working_days(timezone.localdate(clock), resolve_days),
+    )
+
 
 SORTS = {
     "oldest": ("created_at", "pk"),

@@ -1,8 +1,7 @@
 """Writes to the bottleneck log. Each service is one transaction with a timeline event and an
-audit row; it locks the item (select_for_update), refuses a stale version, checks the policy on the
-locked state and refuses bad input with ActionRefused, changing nothing."""
-
-from datetime import datetime
+audit row, written last (docs/audit.md: the chain lock is held from it to the commit); it locks
+the item (select_for_update), refuses a stale version, checks the policy on the locked state and
+refuses bad input with ActionRefused, changing nothing."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
-from wijkverband.bottlenecks import policy
+from wijkverband.bottlenecks import policy, selectors
 from wijkverband.bottlenecks.models import (
     BUILTIN_CATEGORIES,
-    DEFAULT_TARGETS,
     OPEN_STATUSES,
     AgreementLink,
     Bottleneck,
@@ -29,7 +27,6 @@ from wijkverband.bottlenecks.models import (
     Status,
     encode_kinds,
 )
-from wijkverband.bottlenecks.workdays import add_working_days
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
 from wijkverband.tenancy.policy import TeamRights, team_rights
@@ -86,6 +83,7 @@ def _save(b: Bottleneck, *fields: str) -> None:
 
 
 def _event(b: Bottleneck, actor, kind: str, *, from_status: str = "", note: str = "", data=None) -> None:
+    """The timeline row; the service records the audit row (_audit) as its last write."""
     BottleneckEvent.objects.create(
         team_id=b.team_id,
         bottleneck=b,
@@ -97,30 +95,20 @@ def _event(b: Bottleneck, actor, kind: str, *, from_status: str = "", note: str 
         note=note,
         data=data or {},
     )
+
+
+def _audit(b: Bottleneck, actor, kind: str) -> None:
+    """Last in every service: the audit chain stays locked for every team from here until the commit
+    (docs/audit.md), so everything else, the discussion thread's changes too, is written before."""
     audit_record(actor=actor, action=f"bottleneck.{kind}", team=b.team_id, target=b, data={"status": b.status})
 
 
-# --- targets and due dates ---------------------------------------------------------------------
-
-
-def team_targets(*, team: Team) -> dict[int, tuple[int, int]]:
-    targets = dict(DEFAULT_TARGETS)
-    for row in ResponseTarget.objects.for_team(team):
-        targets[row.impact] = (row.accept_days, row.resolve_days)
-    return targets
-
-
-def due_dates(*, targets: dict[int, tuple[int, int]], impact: int, reported: datetime, clock: datetime):
-    accept_days, resolve_days = targets[impact]
-    return (
-        add_working_days(timezone.localdate(reported), accept_days),
-        add_working_days(timezone.localdate(clock), resolve_days),
-    )
+# --- targets ---------------------------------------------------------------------------------------
 
 
 def _set_due_dates(b: Bottleneck, targets=None) -> None:
-    targets = targets or team_targets(team=b.team)
-    b.accept_due, b.resolve_due = due_dates(
+    targets = targets or selectors.team_targets(team=b.team)
+    b.accept_due, b.resolve_due = selectors.due_dates(
         targets=targets, impact=b.impact, reported=b.created_at, clock=b.clock_started_at
     )
 
@@ -262,6 +250,7 @@ def bottleneck_report(
     thread_services.thread_for_subject(
         team=team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=title, actor=actor, internal=internal
     )
+    _audit(b, actor, EventKind.REPORTED)
     return b
 
 
@@ -314,6 +303,7 @@ def bottleneck_edit(
     _event(b, actor, EventKind.EDITED, data={"fields": [name.removesuffix("_id") for name in changed]})
     if "title" in changed:
         thread_services.thread_subject_update(team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=title)
+    _audit(b, actor, EventKind.EDITED)
     return b
 
 
@@ -331,12 +321,14 @@ def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, inte
     b.internal = internal
     b.internal_reason = reason if internal else ""
     _save(b, "internal", "internal_reason")
-    _event(b, actor, EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC, note=reason)
+    kind = EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC
+    _event(b, actor, kind, note=reason)
     # Representatives never read an internal item's discussion (Thread.internal), whatever the
     # thread's own setting; closing it as well ends their live subscriptions at once.
     thread_services.thread_subject_update(team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, internal=internal)
     if internal:
         _thread_close_to_representatives(b)
+    _audit(b, actor, kind)
     return b
 
 
@@ -394,12 +386,14 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
         _take_ownership(b, actor, now)
         _save(b, *_OWNER_FIELDS)
         _event(b, actor, EventKind.OWNER_ACCEPTED, from_status=before)
+        _audit(b, actor, EventKind.OWNER_ACCEPTED)
         return b
     b.owner_candidate = candidate
     b.owner_requested_by = actor
     b.owner_requested_at = now
     _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
     _event(b, actor, EventKind.OWNER_REQUESTED, data={"candidate": str(candidate)})
+    _audit(b, actor, EventKind.OWNER_REQUESTED)
     return b
 
 
@@ -418,6 +412,7 @@ def bottleneck_accept(*, actor, bottleneck: Bottleneck, version: int) -> Bottlen
     _take_ownership(b, actor, timezone.now())
     _save(b, *_OWNER_FIELDS)
     _event(b, actor, EventKind.OWNER_ACCEPTED, from_status=before, data={"previous_owner": previous_owner})
+    _audit(b, actor, EventKind.OWNER_ACCEPTED)
     return b
 
 
@@ -433,6 +428,7 @@ def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: s
     b.owner_requested_at = None
     _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
     _event(b, actor, EventKind.OWNER_DECLINED, note=reason)
+    _audit(b, actor, EventKind.OWNER_DECLINED)
     return b
 
 
@@ -450,6 +446,7 @@ def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottlene
     b.status = Status.IN_PROGRESS
     _save(b, "status")
     _event(b, actor, EventKind.STARTED, from_status=Status.PICKED_UP)
+    _audit(b, actor, EventKind.STARTED)
     return b
 
 
@@ -470,7 +467,8 @@ def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: 
     _save(b, "status", "resolution_summary", "resolved_at", "taken_up_regionally")
     _event(b, actor, EventKind.RESOLVED, from_status=before, note=summary)
     if before == Status.ESCALATED:
-        _thread_escalation(b, False)
+        _thread_escalation(b, False, actor)
+    _audit(b, actor, EventKind.RESOLVED)
     return b
 
 
@@ -491,7 +489,8 @@ def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str
     _save(b, "status", "close_reason", "closed_at", "taken_up_regionally")
     _event(b, actor, EventKind.CLOSED, from_status=before, note=reason)
     if before == Status.ESCALATED:
-        _thread_escalation(b, False)
+        _thread_escalation(b, False, actor)
+    _audit(b, actor, EventKind.CLOSED)
     return b
 
 
@@ -512,6 +511,7 @@ def bottleneck_reopen(*, actor, bottleneck: Bottleneck, version: int, reason: st
     _set_due_dates(b)
     _save(b, "status", "duplicate_of", "clock_started_at", "accept_due", "resolve_due")
     _event(b, actor, EventKind.REOPENED, from_status=before, note=reason)
+    _audit(b, actor, EventKind.REOPENED)
     return b
 
 
@@ -534,14 +534,16 @@ def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: 
     b.taken_up_regionally = False
     _save(b, "status", "status_before_escalation", "escalated_at", "escalation_reason", "taken_up_regionally")
     _event(b, actor, EventKind.ESCALATED, from_status=before, note=reason)
-    _thread_escalation(b, True)
+    _thread_escalation(b, True, actor)
+    _audit(b, actor, EventKind.ESCALATED)
     return b
 
 
-def _thread_escalation(b: Bottleneck, escalated: bool) -> None:
+def _thread_escalation(b: Bottleneck, escalated: bool, actor) -> None:
     """The bottleneck's discussion thread (threads app) lets the region's overseers post while
     the bottleneck is escalated. The thread was made with the bottleneck; thread_for_subject
-    finds it (and would still make it for an item from before that)."""
+    finds it (and would still make it for an item from before that). The thread's audit row names
+    the person who escalated, resolved or (an overseer) handed the bottleneck back."""
     if escalated:
         thread = thread_services.thread_for_subject(
             team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, title=b.title[:200], internal=b.internal
@@ -549,7 +551,7 @@ def _thread_escalation(b: Bottleneck, escalated: bool) -> None:
     else:
         thread = Thread.objects.for_team(b.team_id).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
     if thread is not None and thread.escalated != escalated:
-        thread_services.thread_set_escalated(actor=None, thread=thread, escalated=escalated)
+        thread_services.thread_set_escalated(actor=actor, thread=thread, escalated=escalated)
 
 
 # --- the region answers --------------------------------------------------------------------------
@@ -571,6 +573,7 @@ def bottleneck_region_respond(*, actor, bottleneck: Bottleneck, version: int, no
     note = _text(note, required=_("Write your response."))
     _save(b)
     _event(b, actor, EventKind.REGION_RESPONDED, note=note)
+    _audit(b, actor, EventKind.REGION_RESPONDED)
     return b
 
 
@@ -583,6 +586,7 @@ def bottleneck_region_take_up(*, actor, bottleneck: Bottleneck, version: int, no
     b.taken_up_regionally = True
     _save(b, "taken_up_regionally")
     _event(b, actor, EventKind.REGION_TOOK_UP, note=note)
+    _audit(b, actor, EventKind.REGION_TOOK_UP)
     return b
 
 
@@ -597,7 +601,8 @@ def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, 
     b.taken_up_regionally = False
     _save(b, "status", "taken_up_regionally")
     _event(b, actor, EventKind.REGION_HANDED_BACK, from_status=before, note=advice)
-    _thread_escalation(b, False)
+    _thread_escalation(b, False, actor)
+    _audit(b, actor, EventKind.REGION_HANDED_BACK)
     return b
 
 
@@ -623,6 +628,7 @@ def bottleneck_signal(*, actor, bottleneck: Bottleneck) -> Signal:
     signal = Signal.objects.create(team_id=b.team_id, bottleneck=b, organisation=organisation, user=actor)
     Bottleneck.objects.for_team(b.team_id).filter(pk=b.pk).update(signal_count=F("signal_count") + 1)
     _event(b, actor, EventKind.SIGNALLED, data={"organisation": str(organisation)})
+    _audit(b, actor, EventKind.SIGNALLED)
     return signal
 
 
@@ -644,6 +650,7 @@ def bottleneck_link(*, actor, bottleneck: Bottleneck, other: Bottleneck) -> Bott
         team_id=b.team_id, source=b, target=other, kind=LinkKind.RELATED, created_by=actor
     )
     _event(b, actor, EventKind.LINKED, data={"target": other.pk, "title": other.title})
+    _audit(b, actor, EventKind.LINKED)
     return link
 
 
@@ -696,9 +703,11 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
             signal_count=F("signal_count") + len(organisations)
         )
     _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
-    if before == Status.ESCALATED:
-        _thread_escalation(b, False)
     _event(root, actor, EventKind.LINKED, data={"duplicate": b.pk, "title": b.title})
+    if before == Status.ESCALATED:
+        _thread_escalation(b, False, actor)
+    _audit(b, actor, EventKind.DUPLICATE)
+    _audit(root, actor, EventKind.LINKED)
     return b
 
 
@@ -719,4 +728,5 @@ def bottleneck_link_agreement(*, actor, bottleneck: Bottleneck, agreement, kind:
         team_id=b.team_id, bottleneck=b, agreement=agreement, kind=kind, created_by=actor
     )
     _event(b, actor, EventKind.AGREEMENT_LINKED, data={"agreement": agreement.pk, "kind": kind})
+    _audit(b, actor, EventKind.AGREEMENT_LINKED)
     return link

@@ -410,7 +410,7 @@ def bottleneck_action(request, bottleneck_id, action):
 @team_view(needs="can_coordinate")
 def bottleneck_settings(request):
     team, rights = request.team, request.rights
-    targets = services.team_targets(team=team)
+    targets = selectors.team_targets(team=team)
     errors = []
     status = 200
     if request.method == "POST":
@@ -459,7 +459,7 @@ def bottleneck_category_add(request):
     try:
         category = services.category_add(actor=request.user, team=team, name=request.POST.get("name", ""))
     except ActionRefused as refused:
-        targets = services.team_targets(team=team)
+        targets = selectors.team_targets(team=team)
         rows = [(Impact(i), targets[i][0], targets[i][1]) for i in sorted(Impact.values, reverse=True)]
         return render(
             request,

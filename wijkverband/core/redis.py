@@ -7,9 +7,10 @@ Redis connection: 1,000 sockets, 1,013 connections to Redis (bench/realtime/READ
 Redis refusing clients past its `maxclients` (10,000 by default) long before the app's sockets
 run out. With this pool class every cache object of the process shares one pool, which holds as
 many connections as are in use at the same moment. redis-py's pools are thread-safe and notice
-a fork.
+a fork. cache_client() gives redis-py's own client on that pool, for the rate limits and presence.
 """
 
+import functools
 import threading
 
 import redis
@@ -27,3 +28,27 @@ class SharedConnectionPool(redis.ConnectionPool):
             if pool is None:
                 pool = cls._pools[key] = super().from_url(url, **kwargs)
             return pool
+
+
+def cache_client() -> redis.Redis | None:
+    """redis-py's client on the default cache's Redis, through the same shared pool; None for another cache.
+
+    For what Django's cache API cannot do in one round trip (pipelines, hashes), without reaching
+    into the backend's private client. Keys still go through the cache's make_key, so they carry
+    its prefix (cleared and isolated with the cache).
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    location = settings.CACHES["default"]["LOCATION"]
+    # The first server is the one Django's Redis cache writes to.
+    return _client(location[0] if isinstance(location, list | tuple) else location.split(",")[0])
+
+
+@functools.lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    # The options Django's Redis cache gives its pool (its default parser): both find the same pool.
+    return redis.Redis(connection_pool=SharedConnectionPool.from_url(url, parser_class=redis.connection.DefaultParser))

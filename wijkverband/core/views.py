@@ -4,28 +4,10 @@ import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from wijkverband.core import registry
-from wijkverband.tenancy.selectors import user_memberships, user_region_roles
-
-
-@login_required
-def home(request):
-    """The start page: every team and region the person belongs to, with what is new in each team."""
-    memberships = list(user_memberships(user=request.user).select_related("team__region"))
-    lines = registry.team_card_lines(user=request.user, teams=[m.team for m in memberships])
-    for membership in memberships:
-        membership.card_lines = lines.get(membership.team_id, [])
-    return render(
-        request,
-        "core/home.html",
-        {"memberships": memberships, "region_roles": list(user_region_roles(user=request.user))},
-    )
 
 
 def _database_state() -> str:

@@ -13,23 +13,24 @@ import logging
 import time
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope as data_scope
 
-from config.env import env_int
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
-from wijkverband.realtime.ephemeral import display_name
 from wijkverband.realtime.fanout import get_hub
+from wijkverband.realtime.hooks import stream_hooks
 
 logger = logging.getLogger(__name__)
 
-MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
-FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
-FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
-QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
-MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
+# Read once at import; tests change the module attributes.
+MAX_FRAME_BYTES = settings.REALTIME_MAX_FRAME_BYTES
+FRAMES_PER_SECOND = settings.REALTIME_FRAMES_PER_SECOND
+FRAME_BURST = settings.REALTIME_FRAME_BURST
+QUEUE_LIMIT = settings.REALTIME_QUEUE_LIMIT
+MAX_SUBSCRIPTIONS = settings.REALTIME_MAX_SUBSCRIPTIONS
 TYPING_INTERVAL_SECONDS = 3.0
 CLOSE_GRACE_SECONDS = 1.0
 # Rights used for posts are re-read from the database at least this often (and on every subscribe).
@@ -406,7 +407,7 @@ class LiveSocket:
             return  # typing is shown for a few seconds anyway: extra signals are dropped quietly
         sub.last_typing = now
         lifecycle.session_touch(self)
-        user = {"id": self.user_id, "name": display_name(self.user)}
+        user = {"id": self.user_id, "name": stream_hooks().user_name(self.user)}
         frame = dumps({"type": "typing", "thread": thread_id, "user": user})
         try:
             await self.hub.layer.group_send(
@@ -437,50 +438,24 @@ def _site_url(scope) -> str:
     return ""
 
 
-# --- the synchronous side: access helpers, services, selectors -------------------------------------
+# --- the synchronous side: what the app owning the streams answers (wijkverband.realtime.hooks) -----
 
 
 def _thread_rights(user, thread_id):
-    from wijkverband.threads.access import access_stream_thread
-
-    return access_stream_thread(user=user, thread_id=thread_id)[2]
+    return stream_hooks().access(user, thread_id)
 
 
 def _replay(thread_id: int, after: int):
-    from wijkverband.threads.selectors import REPLAY_LIMIT, thread_event_frames, thread_heads
-
-    head = thread_heads(thread_ids=[thread_id]).get(thread_id, 0)
-    if head - after > REPLAY_LIMIT:
-        return None
-    return thread_event_frames(thread_id=thread_id, after=after, upto=head), head
+    return stream_hooks().replay(thread_id, after)
 
 
 def _post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh):
-    """Post; `thread` is the one this socket read for its last post (within the rights' lifetime), or None."""
-    from wijkverband.tenancy.scoping import team_scope
-    from wijkverband.threads import services
-    from wijkverband.threads.access import access_stream_thread
-
-    if thread is None or fresh:
-        thread, _rights, trights = access_stream_thread(user=user, thread_id=thread_id, fresh=fresh)
-        if not trights.can_post:
-            raise PermissionDenied
-    # message_post checks the rights again (from the answers cached on this user object).
-    with team_scope(thread.team_id):
-        result = services.message_post(
-            actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
-        )
-    return result.ack, thread
+    """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None."""
+    return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh)
 
 
 def _read(user, thread_id, seq):
-    from wijkverband.tenancy.scoping import team_scope
-    from wijkverband.threads import services
-    from wijkverband.threads.access import access_stream_thread
-
-    thread, _rights, _trights = access_stream_thread(user=user, thread_id=thread_id)
-    with team_scope(thread.team_id):
-        return services.read_marker_set(actor=user, thread=thread, seq=seq, announce=False)
+    return stream_hooks().read(user, thread_id, seq)
 
 
 async def live_socket(scope, receive, send):

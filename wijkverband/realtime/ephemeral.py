@@ -11,7 +11,8 @@ Neither is on the post path, and neither costs a channel-layer message per membe
   PRESENCE_INTERVAL_SECONDS per thread, so a flapping client cannot flood anyone; housekeeping
   rewrites the entries and re-reads the lists (crashed workers' viewers expire).
 - Read-by. Read markers moved over the socket are gathered per thread and sent as one
-  `read_by` frame per READ_BY_SECONDS through the thread group's `wv.ephemeral` message.
+  `read_by` frame per READ_BY_SECONDS through the thread group's `wv.ephemeral` message (the
+  frame and people's names come from the stream hooks: wijkverband.realtime.hooks).
 """
 
 import asyncio
@@ -22,6 +23,7 @@ import logging
 from asgiref.sync import sync_to_async
 
 from wijkverband.realtime import presence
+from wijkverband.realtime.hooks import stream_hooks
 from wijkverband.realtime.publish import thread_group
 
 logger = logging.getLogger(__name__)
@@ -34,17 +36,8 @@ READ_BY_SECONDS = 1.0
 NOBODY = {"users": [], "more": 0}
 
 
-def display_name(user) -> str:
-    return getattr(user, "name", "") or getattr(user, "email", "")
-
-
 def presence_frame(thread_id: int, viewers: dict) -> str:
     return dumps({"type": "presence", "thread": thread_id, "users": viewers["users"], "more": viewers["more"]})
-
-
-def read_by_frame(thread_id: int, readers: list[dict]) -> str:
-    """readers: [{"id", "name", "seq"}]: these people have read the thread up to seq."""
-    return dumps({"type": "read_by", "thread": thread_id, "readers": readers})
 
 
 class ThreadSignals:
@@ -80,7 +73,7 @@ class ThreadSignals:
         The answer is what the store holds plus this person; this worker's entry is written by the
         ring (at most once a second), so a thousand joins cost a thousand small reads, not writes.
         """
-        me = [socket.user_id, display_name(socket.user), read_only]
+        me = [socket.user_id, stream_hooks().user_name(socket.user), read_only]
         self.viewers.setdefault(thread_id, {})[socket] = me
         self.changed(thread_id)
         viewers = (await self._read([thread_id])).get(thread_id, NOBODY)
@@ -206,7 +199,7 @@ class ThreadSignals:
         pending = self.reads.setdefault(thread_id, {})
         seen = pending.get(user.pk)
         if seen is None or seq > seen["seq"]:
-            pending[user.pk] = {"id": user.pk, "name": display_name(user), "seq": seq}
+            pending[user.pk] = {"id": user.pk, "name": stream_hooks().user_name(user), "seq": seq}
         if seen is None and len(pending) == 1:
             self._spawn(self._send_reads(thread_id))
 
@@ -215,8 +208,8 @@ class ThreadSignals:
         readers = list(self.reads.pop(thread_id, {}).values())
         if not readers:
             return
+        frame = stream_hooks().read_by_frame(thread_id, readers)
         with contextlib.suppress(Exception):  # ephemeral: a lost one only delays a "read by" line
             await self.hub.layer.group_send(
-                thread_group(thread_id),
-                {"type": "wv.ephemeral", "thread": thread_id, "frame": read_by_frame(thread_id, readers)},
+                thread_group(thread_id), {"type": "wv.ephemeral", "thread": thread_id, "frame": frame}
             )

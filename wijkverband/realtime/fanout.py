@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
+from wijkverband.realtime.hooks import stream_hooks
 from wijkverband.realtime.publish import thread_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -284,15 +285,11 @@ class Hub:
 
 
 def _thread_heads(thread_ids):
-    from wijkverband.threads.selectors import thread_heads
-
-    return thread_heads(thread_ids=thread_ids)
+    return stream_hooks().heads(list(thread_ids))
 
 
 def _event_frames(thread_id, after, upto):
-    from wijkverband.threads.selectors import thread_event_frames
-
-    return thread_event_frames(thread_id=thread_id, after=after, upto=upto)
+    return stream_hooks().frames_after(thread_id, after, upto)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wijkverband.realtime import codes, publish
+from wijkverband.realtime.hooks import stream_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -117,21 +118,8 @@ async def _recheck(held: list) -> None:
 
 
 def _rights_per_user(wanted: dict) -> dict:
-    """{(thread id, user id): user} -> {(thread id, user id): ThreadRights, or None when not readable}."""
-    from django.http import Http404
-
-    from wijkverband.tenancy.policy import policy_forget
-    from wijkverband.threads.access import access_stream_thread
-
-    answers = {}
-    for user in {id(u): u for u in wanted.values()}.values():
-        policy_forget(user)  # once per person: their rights as they are now
-    for (thread_id, user_id), user in wanted.items():
-        try:
-            answers[thread_id, user_id] = access_stream_thread(user=user, thread_id=thread_id, fresh=False)[2]
-        except Http404:
-            answers[thread_id, user_id] = None
-    return answers
+    """{(thread id, user id): user} -> {(thread id, user id): StreamAccess, or None when not readable}."""
+    return stream_hooks().recheck(wanted)
 
 
 # --- the session watch: one timer per socket -----------------------------------------------------

@@ -11,6 +11,8 @@ import time
 
 from django.core.cache import cache
 
+from wijkverband.core.redis import cache_client
+
 logger = logging.getLogger(__name__)
 
 ONLINE_TTL_SECONDS = 60
@@ -28,13 +30,6 @@ def users_mark_online(user_ids) -> None:
         cache.set_many({_key(uid): 1 for uid in user_ids}, timeout=ONLINE_TTL_SECONDS)
     except Exception:  # noqa: BLE001 - presence is a hint, not a record
         logger.warning("realtime: could not record presence", exc_info=True)
-
-
-def user_mark_offline(user_id: int) -> None:
-    try:
-        cache.delete(_key(user_id))
-    except Exception:  # noqa: BLE001
-        logger.warning("realtime: could not clear presence", exc_info=True)
 
 
 def user_online(user_id: int) -> bool:
@@ -62,15 +57,6 @@ def _viewers_key(thread_id: int) -> str:
     return f"wv:viewers:{thread_id}"
 
 
-def _redis():
-    """Django's Redis cache backend, or None for any other cache."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    return backend if isinstance(backend, RedisCache) else None
-
-
 def _sort_key(user) -> tuple:
     return (user[1].casefold(), user[0])
 
@@ -88,10 +74,9 @@ def thread_viewers_write(entries: dict[int, list], *, worker: str) -> None:
         named = sorted(users, key=_sort_key)[:VIEWERS_NAMED]
         slots[thread_id] = {"exp": now + VIEWERS_TTL_SECONDS, "users": named, "n": len(users)} if users else None
     try:
-        backend = _redis()
-        if backend is not None:
-            keys = {tid: backend.make_and_validate_key(_viewers_key(tid)) for tid in entries}
-            client = backend._cache.get_client(next(iter(keys.values())), write=True)
+        client = cache_client()
+        if client is not None:
+            keys = {tid: cache.make_key(_viewers_key(tid)) for tid in entries}
             pipe = client.pipeline(transaction=False)
             for thread_id, slot in slots.items():
                 if slot:
@@ -124,10 +109,9 @@ def thread_viewers(thread_ids) -> dict[int, dict]:
     now = time.time()
     slots_per_thread: dict[int, list] = {}
     try:
-        backend = _redis()
-        if backend is not None:
-            keys = [backend.make_and_validate_key(_viewers_key(tid)) for tid in thread_ids]
-            client = backend._cache.get_client(keys[0])
+        client = cache_client()
+        if client is not None:
+            keys = [cache.make_key(_viewers_key(tid)) for tid in thread_ids]
             pipe = client.pipeline(transaction=False)
             for key in keys:
                 pipe.hgetall(key)

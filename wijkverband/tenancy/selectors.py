@@ -32,6 +32,15 @@ def user_memberships(*, user) -> QuerySet[Membership]:
     )
 
 
+def holds_role(*, user, team_roles, region_roles) -> bool:
+    """Whether the person holds one of these roles in any team or region."""
+    # The person's own rows in all their teams.
+    return (
+        Membership.objects.across_teams().filter(user=user, role__in=team_roles).exists()
+        or RegionRole.objects.filter(user=user, role__in=region_roles).exists()
+    )
+
+
 def user_region_roles(*, user) -> QuerySet[RegionRole]:
     if not user.is_authenticated:
         return RegionRole.objects.none()

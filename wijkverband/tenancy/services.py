@@ -76,11 +76,12 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
     region, user = region_role.region, region_role.user
     if actor is not None and not region_rights(user=actor, region=region).can_administer:
         raise PermissionDenied
-    audit_record(actor=actor, action="region_role.removed", target=region_role, data={"user": user.pk})
-    region_role.delete()
+    # Deleted through the queryset, so the instance keeps its id for the audit row, written last.
+    RegionRole.objects.filter(pk=region_role.pk).delete()
     permissions.region_role_revoke(region=region, user=user)
     policy_forget(user)
     user_rights_changed_on_commit(user.pk)
+    audit_record(actor=actor, action="region_role.removed", target=region_role, data={"user": user.pk})
 
 
 @transaction.atomic
@@ -203,6 +204,11 @@ def membership_remove(*, actor, membership: Membership) -> None:
     if _is_last_coordinator(membership):
         raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
     team, user = membership.team, membership.user
+    # Deleted through the queryset, so the instance keeps its id for the audit row, written last.
+    Membership.objects.filter(pk=membership.pk).delete()
+    permissions.team_role_revoke(team=team, user=user)
+    policy_forget(user)
+    user_rights_changed_on_commit(user.pk)
     audit_record(
         actor=actor,
         action="membership.removed",
@@ -210,10 +216,6 @@ def membership_remove(*, actor, membership: Membership) -> None:
         target=membership,
         data={"user": user.pk, "role": membership.role},
     )
-    membership.delete()
-    permissions.team_role_revoke(team=team, user=user)
-    policy_forget(user)
-    user_rights_changed_on_commit(user.pk)
 
 
 # --- invitations ---------------------------------------------------------------------------------
@@ -305,6 +307,11 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     problem = invitation_problem(invitation, user=user)
     if problem:
         raise ActionRefused(problem)
+    # Marked first: membership_create ends with its audit row, and audit rows come last (docs/audit.md).
+    # A refusal below rolls this back with everything else.
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     try:
         membership = membership_create(
             actor=user,
@@ -315,9 +322,6 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         )
     except IntegrityError as error:  # a concurrent accept of another invitation for this team
         raise ActionRefused(_("You are already a member of this team.")) from error
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(actor=user, action="invitation.accepted", team=invitation.team, target=invitation)
     return membership
 
@@ -332,8 +336,8 @@ def invitation_accept_with_new_account(*, invitation: Invitation, name: str, pas
         raise ActionRefused(_("An account for this address already exists: sign in to accept the invitation."))
     user = User.objects.create_user(email=invitation.email, password=password, name=name.strip())
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    audit_record(actor=user, action="account.created", team=invitation.team, target=user)
     membership = invitation_accept(invitation=invitation, user=user)
+    audit_record(actor=user, action="account.created", team=invitation.team, target=user)
     return user, membership
 
 

@@ -15,8 +15,12 @@ class ThreadsConfig(AppConfig):
             register_team_nav,
             register_team_panel,
         )
+        from wijkverband.realtime.hooks import register_stream_hooks
         from wijkverband.threads.panels import team_card_unread, team_threads_panel
+        from wijkverband.threads.streams import ThreadStreams
 
         register_team_nav(NavItem(key="threads", label=_("Threads"), url_name="thread_list", order=40))
         register_team_panel(Panel(key="threads", template="threads/_team_panel.html", context=team_threads_panel))
         register_team_card_line("threads", team_card_unread)
+        # The live socket's transport asks this app about threads (it imports no feature itself).
+        register_stream_hooks(ThreadStreams())

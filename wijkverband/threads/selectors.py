@@ -3,10 +3,10 @@ read-by, the replay log. Every list uses a constant number of queries."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from config.env import env_int
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import TeamRights
 from wijkverband.threads.models import (
@@ -23,7 +23,7 @@ from wijkverband.threads.policy import sees_closed_threads
 from wijkverband.threads.serialise import event_dict
 
 #: How many events a subscribe or an HTTP catch-up replays; past this the client reloads (reset).
-REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
+REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
 #: How many messages the thread page shows (the newest).
 PAGE_MESSAGES = 200
 
@@ -232,10 +232,6 @@ def user_unread_notification_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.across_teams().filter(user=user, read_at__isnull=True).count()
-
-
-def subject_kind_label(kind: str) -> str:
-    return SubjectKind(kind).label
 
 
 def user_email_mentions(*, user) -> bool:

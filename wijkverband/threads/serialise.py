@@ -35,3 +35,13 @@ def event_dict(event: Event) -> dict:
 
 def dumps(value: dict) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def display_name(user) -> str:
+    """How a person is named to others in live frames (presence, typing, read by)."""
+    return getattr(user, "name", "") or getattr(user, "email", "")
+
+
+def read_by_frame(thread_id: int, readers: list[dict]) -> str:
+    """readers: [{"id", "name", "seq"}]: these people have read the thread up to seq."""
+    return dumps({"type": "read_by", "thread": thread_id, "readers": readers})

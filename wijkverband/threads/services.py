@@ -1,4 +1,6 @@
-"""Writes for threads: one transaction each, an audit row, and a doorbell for live clients on commit.
+"""Writes for threads and messages: one transaction each, an audit row, and a doorbell for live
+clients on commit. Notifications a post creates: wijkverband.threads.notifications; mention
+e-mails: wijkverband.threads.mail.
 
 Sequenced changes (post, edit, delete, acknowledge) lock the thread row (select_for_update),
 take thread.seq + 1 and append the Event in the same transaction, so the per-thread sequence is
@@ -6,51 +8,39 @@ gap-free and in commit order. ActionRefused.code is one of the protocol's error 
 (invalid, too_large, rate_limited); PermissionDenied means "forbidden".
 """
 
-import logging
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.env import env_int
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.markdown import render_markdown
-from wijkverband.realtime import lifecycle, presence, publish
-from wijkverband.realtime.ephemeral import display_name, read_by_frame
-from wijkverband.tenancy.models import Membership, Team
+from wijkverband.core.ratelimit import rate_limit_hit
+from wijkverband.realtime import lifecycle, publish
+from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import team_rights
-from wijkverband.threads import selectors
-from wijkverband.threads.mentions import mention_words, mentioned_users
+from wijkverband.threads import notifications
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
     Message,
     MessageRevision,
-    Notification,
-    NotificationPreference,
     ReadMarker,
     SubjectKind,
     Thread,
 )
 from wijkverband.threads.policy import ThreadRights, thread_rights
-from wijkverband.threads.serialise import dumps, event_dict
+from wijkverband.threads.serialise import display_name, dumps, event_dict, read_by_frame
 
-logger = logging.getLogger(__name__)
-
-MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
-POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
+# Read once at import; tests change the module attributes.
+MAX_BODY_BYTES = settings.THREADS_MAX_BODY_BYTES
+POSTS_PER_MINUTE = settings.THREADS_POSTS_PER_MINUTE
 MAX_TITLE_LENGTH = 200
 
 
@@ -108,32 +98,13 @@ def _parse_client_id(client_id) -> uuid.UUID:
 
 
 def _post_rate_limit(actor) -> None:
-    """Posts per minute per person, shared by every worker through the cache (fails open)."""
-    window = int(time.time() // 60)
-    key = f"threads:posts:{actor.pk}:{window}"
-    try:
-        count = _window_count(key, timeout=120)
-    except Exception:  # noqa: BLE001 - a cache outage must not stop people from posting
-        logger.warning("threads: post rate limit unavailable", exc_info=True)
-        return
-    if count > POSTS_PER_MINUTE:
+    """Posts per minute per person, every worker together (fails open: wijkverband.core.ratelimit)."""
+    if not rate_limit_hit(f"threads.posts:{actor.pk}", limit=POSTS_PER_MINUTE, window_seconds=60):
         raise ActionRefused(
             _("You are posting very fast: wait a moment and try again (at most %(n)d messages a minute).")
             % {"n": POSTS_PER_MINUTE},
             code="rate_limited",
         )
-
-
-def _window_count(key: str, *, timeout: int) -> int:
-    """Add one to a counter that lives `timeout` seconds; one round trip on Redis (three with add + incr)."""
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
-        pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key)
-        return pipe.execute()[1]
-    cache.add(key, 0, timeout=timeout)
-    return cache.incr(key)
 
 
 def _lock(thread: Thread) -> Thread:
@@ -309,8 +280,14 @@ def thread_set_open_to_representatives(*, actor, thread: Thread, open_to_represe
 
 @transaction.atomic
 def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
-    """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post."""
-    if actor is not None and not team_rights(user=actor, team=thread.team).can_contribute:
+    """For the bottlenecks app: an escalated bottleneck's thread lets the region's overseers post.
+
+    actor: who escalated or ended the escalation, recorded in the audit row. A member of the team
+    escalates; the escalation also ends when the region's overseer answering it hands it back.
+    (None: on behalf of another service that checked its own rights.)
+    """
+    rights = team_rights(user=actor, team=thread.team) if actor is not None else None
+    if rights is not None and not (rights.can_contribute or (not escalated and rights.can_oversee)):
         raise PermissionDenied
     locked = _lock(thread)
     if locked.escalated and not escalated:
@@ -367,7 +344,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) 
     message.thread = thread
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
     _append_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, taken=taken)
-    _notify_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
+    notifications.notifications_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
     # Last: the audit chain is locked for every team from here until the commit.
     audit_record(
         actor=actor,
@@ -457,12 +434,7 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
         data={"message": message.pk, "user": {"id": actor.pk, "name": actor.name or actor.email}},
     )
     audit_record(actor=actor, action="message.acknowledged", team=message.team_id, target=message)
-    if (
-        Notification.objects.for_team(message.team_id)
-        .filter(user=actor, message=message, kind=Notification.Kind.ACK_REQUEST, read_at__isnull=True)
-        .update(read_at=timezone.now())
-    ):
-        transaction.on_commit(partial(_unread_count_push, user=actor))
+    notifications.ack_request_read(actor=actor, message=message)
     return ack
 
 
@@ -496,201 +468,5 @@ def read_marker_set(*, actor, thread: Thread, seq, announce: bool = True) -> int
         frame = read_by_frame(thread.pk, [{"id": actor.pk, "name": display_name(actor), "seq": marker.seq}])
         transaction.on_commit(partial(publish.thread_ephemeral, thread_id=thread.pk, frame=frame))
     if moved:
-        # Usually matches nothing: a probe of the person's few unread rows (index user, read_at).
-        seen = (
-            Notification.objects.for_team(thread.team_id)
-            .filter(
-                user=actor,
-                read_at__isnull=True,
-                thread=thread,
-                kind__in=[Notification.Kind.MENTION, Notification.Kind.ACTIVITY],
-                message__seq__lte=marker.seq,
-            )
-            .update(read_at=timezone.now())
-        )
-        if seen:
-            transaction.on_commit(partial(_unread_count_push, user=actor))
+        notifications.thread_notifications_read(actor=actor, thread=thread, upto_seq=marker.seq)
     return marker.seq
-
-
-# --- notifications -------------------------------------------------------------------------------
-
-
-def _notify_for_post(*, actor, thread: Thread, message: Message, site_url: str) -> None:
-    owner = thread.created_by_id
-    needs_owner_check = bool(owner) and owner != actor.pk
-    if not message.asks_ack and not mention_words(message.body):
-        # The hot path (no mention, no confirmation asked): at most the thread owner's activity
-        # notification, which exists already while they have not looked (one query).
-        if needs_owner_check and not _activity_pending(owner, thread):
-            _notify_owner(actor=actor, thread=thread, message=message, owner=owner)
-        return
-    memberships = list(
-        Membership.objects.for_team(thread.team_id).select_related("user", "organisation").filter(user__is_active=True)
-    )
-    if not thread.representatives_read:
-        memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
-    readers = {m.user_id for m in memberships} - {actor.pk}
-    mentioned = mentioned_users(message.body, memberships) & readers
-    professionals = {m.user_id for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE} - {actor.pk}
-    rows: list[Notification] = []
-    kinds: dict[int, str] = {}
-    for user_id in mentioned:
-        rows.append(Notification(user_id=user_id, kind=Notification.Kind.MENTION))
-        kinds[user_id] = Notification.Kind.MENTION
-    if message.asks_ack:
-        for user_id in professionals - mentioned:
-            rows.append(Notification(user_id=user_id, kind=Notification.Kind.ACK_REQUEST))
-            kinds[user_id] = Notification.Kind.ACK_REQUEST
-    if needs_owner_check and owner in readers and owner not in kinds and not _activity_pending(owner, thread):
-        rows.append(Notification(user_id=owner, kind=Notification.Kind.ACTIVITY))
-        kinds[owner] = Notification.Kind.ACTIVITY
-    _notifications_create(actor=actor, thread=thread, message=message, rows=rows, kinds=kinds, site_url=site_url)
-
-
-def _activity_pending(owner: int, thread: Thread) -> bool:
-    """Whether the thread's owner still has an unread 'new activity' notification for it."""
-    return (
-        Notification.objects.for_team(thread.team_id)
-        .filter(user_id=owner, thread=thread, kind=Notification.Kind.ACTIVITY, read_at__isnull=True)
-        .exists()
-    )
-
-
-def _notify_owner(*, actor, thread: Thread, message: Message, owner: int) -> None:
-    """New activity on a thread someone opened: notify them if they still read it."""
-    membership = Membership.objects.for_team(thread.team_id).filter(user_id=owner, user__is_active=True).first()
-    if membership is None:
-        return
-    if membership.role == Membership.Role.CLIENT_REPRESENTATIVE and not thread.representatives_read:
-        return
-    rows = [Notification(user_id=owner, kind=Notification.Kind.ACTIVITY)]
-    _notifications_create(
-        actor=actor, thread=thread, message=message, rows=rows, kinds={owner: Notification.Kind.ACTIVITY}, site_url=""
-    )
-
-
-def _notifications_create(
-    *, actor, thread: Thread, message: Message, rows: list, kinds: dict[int, str], site_url: str
-) -> None:
-    if not rows:
-        return
-    mentioned = {user_id for user_id, kind in kinds.items() if kind == Notification.Kind.MENTION}
-    for row in rows:
-        row.team_id = thread.team_id
-        row.thread = thread
-        row.message = message
-        row.actor = actor
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    team_name = thread.team.name
-    frames = {
-        user_id: dumps(
-            {
-                "type": "notification",
-                "kind": kind,
-                "thread": thread.pk,
-                "message": message.pk,
-                "actor": actor.name or actor.email,
-                "team": team_name,
-                "url": reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk}),
-            }
-        )
-        for user_id, kind in kinds.items()
-    }
-    transaction.on_commit(
-        partial(
-            _notifications_deliver, frames=frames, mentioned=mentioned, actor=actor, thread=thread, site_url=site_url
-        )
-    )
-
-
-def _notifications_deliver(
-    *, frames: dict[int, str], mentioned: set[int], actor, thread: Thread, site_url: str
-) -> None:
-    for user_id, frame in frames.items():
-        publish.user_push(user_id=user_id, frame=frame)
-    if not mentioned:
-        return
-    offline = [uid for uid in mentioned if not presence.user_online(uid)]
-    if not offline:
-        return
-    muted = set(
-        NotificationPreference.objects.filter(user_id__in=offline, email_mentions=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    recipients = list(
-        Membership.objects.for_team(thread.team_id)
-        .filter(user_id__in=set(offline) - muted, user__is_active=True)
-        .select_related("user")
-    )
-    if not recipients:
-        return
-    path = reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk})
-    link = (site_url.rstrip("/") + path) if site_url else path
-    Notification.objects.for_team(thread.team_id).filter(
-        user_id__in=[m.user_id for m in recipients],
-        thread=thread,
-        kind=Notification.Kind.MENTION,
-        emailed_at__isnull=True,
-    ).update(emailed_at=timezone.now())
-    # The mail server is not waited for here: this runs before the poster gets their answer.
-    # One background sender per process keeps the order and never blocks a post (or a socket).
-    for membership in recipients:
-        _mail_sender.submit(_mention_email_send, user=membership.user, actor=actor, team=thread.team, link=link)
-
-
-_mail_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wv-mention-mail")
-
-
-def mention_emails_wait(timeout: float = 10.0) -> None:
-    """Wait until every mention e-mail queued so far was handed to the mail backend (tests, shutdown)."""
-    _mail_sender.submit(lambda: None).result(timeout=timeout)
-
-
-def _mention_email_send(*, user, actor, team: Team, link: str) -> None:
-    # Never the message text or the thread title: an e-mail must not carry client details.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(actor)s mentioned you in %(team)s") % {"actor": actor.name or actor.email, "team": team.name}
-        body = "\n\n".join(
-            [
-                _("%(actor)s mentioned you in a thread of %(team)s on Wijkverband.")
-                % {"actor": actor.name or actor.email, "team": team.name},
-                _("Read it here (you will be asked to sign in): %(link)s") % {"link": link},
-                _(
-                    "You get this e-mail because you were not online. "
-                    "You can turn these e-mails off on your notifications page."
-                ),
-            ]
-        )
-    try:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
-    except Exception:  # noqa: BLE001 - the in-app notification is already there
-        logger.warning("threads: mention e-mail to user %s failed", user.pk, exc_info=True)
-
-
-@transaction.atomic
-def notifications_mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
-    # The person's own notifications, in all their teams.
-    rows = Notification.objects.across_teams().filter(user=actor, read_at__isnull=True)
-    if notification_ids is not None:
-        rows = rows.filter(pk__in=notification_ids)
-    marked = rows.update(read_at=timezone.now())
-    if marked:
-        transaction.on_commit(partial(_unread_count_push, user=actor))
-    return marked
-
-
-def _unread_count_push(*, user) -> None:
-    """Tell the person's open pages their number of unread notifications (the header's count)."""
-    unread = selectors.user_unread_notification_count(user=user)
-    publish.user_push(user_id=user.pk, frame=dumps({"type": "notifications", "unread": unread}))
-
-
-@transaction.atomic
-def notification_preferences_set(*, actor, email_mentions: bool) -> NotificationPreference:
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=actor, defaults={"email_mentions": bool(email_mentions)}
-    )
-    audit_record(actor=actor, action="notification_preferences.changed", data={"email_mentions": bool(email_mentions)})
-    return preference

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
-from wijkverband.threads import selectors, services
+from wijkverband.threads import notifications, selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
@@ -261,7 +261,7 @@ def message_history(request, thread_id, message_id):
 @require_http_methods(["GET", "POST"])
 def notification_list(request):
     if request.method == "POST":
-        services.notifications_mark_read(actor=request.user)
+        notifications.notifications_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
         return redirect("notification_list")
     return render(
@@ -279,6 +279,6 @@ def notification_list(request):
 @require_POST
 def notification_preferences(request):
     email = request.POST.get("email_mentions") == "on"
-    services.notification_preferences_set(actor=request.user, email_mentions=email)
+    notifications.notification_preferences_set(actor=request.user, email_mentions=email)
     flash.success(request, _("Your notification settings have been saved."))
     return redirect("notification_list")

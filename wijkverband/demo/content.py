@@ -7,17 +7,22 @@ through the services, so versions, sequence numbers, events, notifications and t
 what real use would produce. Loaded once per team (skipped when the team already has threads).
 """
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
 
+from wijkverband.agreements import services as agreement_services
+from wijkverband.agreements.models import Decision
+from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.bottlenecks.models import Category, Impact
 from wijkverband.tenancy.models import Membership, OrganisationKind, Team
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.models import Thread
 
 
 def load(*, team: Team, people: dict) -> bool:
     """people: demo local part -> user (see seed_demo.ACCOUNTS). Returns False when already loaded."""
-    from wijkverband.threads.models import Thread
-
     if Thread.objects.for_team(team).filter(subject_kind="topic").exists():
         return False
     agreements = _agreements(team, people)
@@ -31,12 +36,9 @@ def _organisation_of(team: Team, user):
 
 
 def _agreements(team: Team, people: dict) -> list:
-    from wijkverband.agreements import services
-    from wijkverband.agreements.models import Decision
-
     today = timezone.localdate()
     carla, pieter, maarten = people["coordinator"], people["pharmacist"], people["member"]
-    transfer = services.agreement_create(
+    transfer = agreement_services.agreement_create(
         actor=pieter,
         team=team,
         data={
@@ -56,14 +58,14 @@ def _agreements(team: Team, people: dict) -> list:
     )
     parties = [_organisation_of(team, user) for user in (carla, pieter, maarten)]
     for organisation in parties:
-        services.party_add_organisation(actor=pieter, agreement=transfer, organisation=organisation)
-    services.agreement_propose(actor=pieter, agreement=transfer)
+        agreement_services.party_add_organisation(actor=pieter, agreement=transfer, organisation=organisation)
+    agreement_services.agreement_propose(actor=pieter, agreement=transfer)
     for user in (carla, pieter, maarten):
         transfer.refresh_from_db()
-        services.endorsement_record(
+        agreement_services.endorsement_record(
             actor=user, agreement=transfer, version_number=transfer.version_count, decision=Decision.ENDORSED
         )
-    reachability = services.agreement_create(
+    reachability = agreement_services.agreement_create(
         actor=carla,
         team=team,
         data={
@@ -77,12 +79,9 @@ def _agreements(team: Team, people: dict) -> list:
 
 
 def _bottlenecks(team: Team, people: dict, agreements: list) -> None:
-    from wijkverband.bottlenecks import services
-    from wijkverband.bottlenecks.models import Category, Impact
-
     category = {c.key: c for c in Category.objects.for_team(team)}
     carla, pieter, maarten, sanne = people["coordinator"], people["pharmacist"], people["member"], people["social"]
-    late = services.bottleneck_report(
+    late = bottleneck_services.bottleneck_report(
         actor=maarten,
         team=team,
         title="Medicatierol komt na ontslag te laat bij de wijkverpleging",
@@ -91,11 +90,15 @@ def _bottlenecks(team: Team, people: dict, agreements: list) -> None:
         impact=Impact.HIGH,
         affected_kinds=[OrganisationKind.PHARMACY, OrganisationKind.DISTRICT_NURSING],
     )
-    late = services.bottleneck_ask_owner(actor=maarten, bottleneck=late, version=late.version, candidate=pieter)
-    late = services.bottleneck_accept(actor=pieter, bottleneck=late, version=late.version)
-    late = services.bottleneck_start(actor=pieter, bottleneck=late, version=late.version)
-    services.bottleneck_link_agreement(actor=pieter, bottleneck=late, agreement=agreements[0], kind="resolved_by")
-    no_gp = services.bottleneck_report(
+    late = bottleneck_services.bottleneck_ask_owner(
+        actor=maarten, bottleneck=late, version=late.version, candidate=pieter
+    )
+    late = bottleneck_services.bottleneck_accept(actor=pieter, bottleneck=late, version=late.version)
+    late = bottleneck_services.bottleneck_start(actor=pieter, bottleneck=late, version=late.version)
+    bottleneck_services.bottleneck_link_agreement(
+        actor=pieter, bottleneck=late, agreement=agreements[0], kind="resolved_by"
+    )
+    no_gp = bottleneck_services.bottleneck_report(
         actor=sanne,
         team=team,
         title="Nieuwe inwoners vinden geen huisarts",
@@ -104,13 +107,13 @@ def _bottlenecks(team: Team, people: dict, agreements: list) -> None:
         impact=Impact.CRITICAL,
         affected_kinds=[OrganisationKind.GP, OrganisationKind.SOCIAL_DOMAIN],
     )
-    services.bottleneck_escalate(
+    bottleneck_services.bottleneck_escalate(
         actor=carla,
         bottleneck=no_gp,
         version=no_gp.version,
         reason="Dit lossen we als wijk niet op: het vraagt afspraken over de hele stad.",
     )
-    services.bottleneck_report(
+    bottleneck_services.bottleneck_report(
         actor=carla,
         team=team,
         title="Overleg over een kwetsbare cliënt loopt via losse telefoontjes",
@@ -124,16 +127,12 @@ def _bottlenecks(team: Team, people: dict, agreements: list) -> None:
 
 
 def _threads(team: Team, people: dict) -> None:
-    import uuid
-
-    from wijkverband.threads import services
-
     carla, pieter, maarten, sanne = people["coordinator"], people["pharmacist"], people["member"], people["social"]
-    general = services.thread_create(actor=carla, team=team, title="Algemeen", open_to_representatives=True)
-    medication = services.thread_create(actor=pieter, team=team, title="Medicatieoverdracht")
+    general = thread_services.thread_create(actor=carla, team=team, title="Algemeen", open_to_representatives=True)
+    medication = thread_services.thread_create(actor=pieter, team=team, title="Medicatieoverdracht")
 
     def post(thread, actor, body, asks_ack=False):
-        return services.message_post(
+        return thread_services.message_post(
             actor=actor, thread=thread, body=body, client_id=uuid.uuid4(), asks_ack=asks_ack
         ).message
 
@@ -146,5 +145,5 @@ def _threads(team: Team, people: dict) -> None:
         "dat jullie het ontvangen?",
         asks_ack=True,
     )
-    services.message_acknowledge(actor=carla, message=ask)
+    thread_services.message_acknowledge(actor=carla, message=ask)
     post(medication, maarten, "@apotheek bij mevrouw op de Oosterstraat ontbrak gisteren de rol; ik bel jullie even.")

@@ -16,7 +16,8 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from wijkverband.tenancy import demo_content, services
+from wijkverband.demo import content as demo_content
+from wijkverband.tenancy import services
 from wijkverband.tenancy.models import (
     Membership,
     OrganisationKind,

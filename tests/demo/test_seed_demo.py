@@ -6,7 +6,7 @@ from django.test import Client
 
 from wijkverband.agreements.models import Agreement
 from wijkverband.bottlenecks.models import Bottleneck
-from wijkverband.tenancy.management.commands.seed_demo import demo_email
+from wijkverband.demo.management.commands.seed_demo import demo_email
 from wijkverband.tenancy.models import Team
 from wijkverband.threads.models import Message, Thread
 

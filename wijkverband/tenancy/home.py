@@ -1,0 +1,24 @@
+"""The start page: every team and region the person belongs to, with what is new in each team.
+
+In tenancy, not core: it lists memberships, and core imports no other app of ours. Feature apps
+add their line to each team's card through wijkverband.core.registry.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from wijkverband.core import registry
+from wijkverband.tenancy.selectors import user_memberships, user_region_roles
+
+
+@login_required
+def home(request):
+    memberships = list(user_memberships(user=request.user).select_related("team__region"))
+    lines = registry.team_card_lines(user=request.user, teams=[m.team for m in memberships])
+    for membership in memberships:
+        membership.card_lines = lines.get(membership.team_id, [])
+    return render(
+        request,
+        "tenancy/home.html",
+        {"memberships": memberships, "region_roles": list(user_region_roles(user=request.user))},
+    )

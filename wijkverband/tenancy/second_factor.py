@@ -1,0 +1,58 @@
+"""Who must sign in with a second factor, and the middleware that holds them to it.
+
+In tenancy, not accounts: the rule depends on team and region roles, and accounts (the User and
+its authenticators) sits below tenancy in the layers (docs/architecture.md). Whether a person has
+a second factor is an accounts question (wijkverband.accounts.second_factor).
+
+allauth has no switch for "required": SecondFactorRequiredMiddleware sends such a user to set up
+an authenticator app before anything else.
+"""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from wijkverband.accounts.second_factor import has_second_factor
+from wijkverband.tenancy.models import Membership, RegionRole
+from wijkverband.tenancy.selectors import holds_role
+
+# Roles whose holders see professional information. Client representatives are not in here:
+# for them a second factor is optional.
+PROFESSIONAL_TEAM_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
+PROFESSIONAL_REGION_ROLES = (RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN)
+
+# Paths a person without a second factor may still reach: setting one up, signing out, and the
+# pages that hold no team data.
+_ALLOWED_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/invitations/",
+)
+
+
+def second_factor_required(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return holds_role(user=user, team_roles=PROFESSIONAL_TEAM_ROLES, region_roles=PROFESSIONAL_REGION_ROLES)
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and second_factor_required(user)
+            and not has_second_factor(user)
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
