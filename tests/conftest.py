@@ -83,7 +83,7 @@ def _fresh_cache():
 def _mention_emails_sent():
     """Mention e-mails go out on a background sender: none may land in the next test's outbox."""
     yield
-    from wijkverband.threads.mail import mention_emails_wait
+    from wijkverband.threads.services.mail import mention_emails_wait
 
     mention_emails_wait()
 

@@ -14,8 +14,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import presence
 from wijkverband.tenancy.models import Membership
 from wijkverband.tenancy.policy import team_rights
-from wijkverband.threads import mail as mention_mail
-from wijkverband.threads import notifications, selectors, services
+from wijkverband.threads import selectors, services
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
@@ -25,6 +24,8 @@ from wijkverband.threads.models import (
     SubjectKind,
     Thread,
 )
+from wijkverband.threads.services import mail as mention_mail
+from wijkverband.threads.services import notifications
 
 pytestmark = pytest.mark.django_db
 

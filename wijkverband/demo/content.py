@@ -14,16 +14,18 @@ from django.utils import timezone
 
 from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.models import Decision
+from wijkverband.bottlenecks import selectors as bottleneck_selectors
 from wijkverband.bottlenecks import services as bottleneck_services
-from wijkverband.bottlenecks.models import Category, Impact
-from wijkverband.tenancy.models import Membership, OrganisationKind, Team
+from wijkverband.bottlenecks.models import Impact
+from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
+from wijkverband.tenancy.selectors import membership_organisation_id
+from wijkverband.threads import selectors as thread_selectors
 from wijkverband.threads import services as thread_services
-from wijkverband.threads.models import Thread
 
 
 def load(*, team: Team, people: dict) -> bool:
     """people: demo local part -> user (see seed_demo.ACCOUNTS). Returns False when already loaded."""
-    if Thread.objects.for_team(team).filter(subject_kind="topic").exists():
+    if thread_selectors.team_has_topics(team=team):
         return False
     agreements = _agreements(team, people)
     _bottlenecks(team, people, agreements)
@@ -32,7 +34,7 @@ def load(*, team: Team, people: dict) -> bool:
 
 
 def _organisation_of(team: Team, user):
-    return Membership.objects.for_team(team).get(user=user).organisation
+    return Organisation.objects.get(pk=membership_organisation_id(user=user, team=team))
 
 
 def _agreements(team: Team, people: dict) -> list:
@@ -79,7 +81,7 @@ def _agreements(team: Team, people: dict) -> list:
 
 
 def _bottlenecks(team: Team, people: dict, agreements: list) -> None:
-    category = {c.key: c for c in Category.objects.for_team(team)}
+    category = {c.key: c for c in bottleneck_selectors.team_categories(team=team)}
     carla, pieter, maarten, sanne = people["coordinator"], people["pharmacist"], people["member"], people["social"]
     late = bottleneck_services.bottleneck_report(
         actor=maarten,

@@ -63,6 +63,10 @@ def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
     return list(_with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id"))
 
 
+def team_has_topics(*, team: Team) -> bool:
+    return Thread.objects.for_team(team).filter(subject_kind=SubjectKind.TOPIC).exists()
+
+
 def subject_thread(*, user, team: Team, kind: str, subject_id: int) -> Thread | None:
     """The thread of one agreement or bottleneck with this person's unread count (one query).
 

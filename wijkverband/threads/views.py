@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
-from wijkverband.threads import notifications, selectors, services
+from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
 from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.policy import thread_rights
+from wijkverband.threads.services import notifications
 
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).

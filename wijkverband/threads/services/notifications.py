@@ -1,6 +1,6 @@
 """Notifications: created with a post (mentions, confirmation requests, new activity for the
 thread's owner), pushed to the person's open pages after commit, read when the thread is read, and
-the person's preferences. Mention e-mails for people who are not online: wijkverband.threads.mail.
+the person's preferences. Mention e-mails for people who are not online: wijkverband.threads.services.mail.
 
 Never client data: a notification names the actor, the team and the thread, not the text.
 """
@@ -14,10 +14,11 @@ from django.utils import timezone
 from wijkverband.audit.services import audit_record
 from wijkverband.realtime import presence, publish
 from wijkverband.tenancy.models import Membership
-from wijkverband.threads import mail, selectors
+from wijkverband.threads import selectors
 from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Message, Notification, NotificationPreference, Thread
 from wijkverband.threads.serialise import dumps
+from wijkverband.threads.services import mail
 
 
 def notifications_for_post(*, actor, thread: Thread, message: Message, site_url: str) -> None:

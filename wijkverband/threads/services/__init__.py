@@ -1,6 +1,6 @@
 """Writes for threads and messages: one transaction each, an audit row, and a doorbell for live
-clients on commit. Notifications a post creates: wijkverband.threads.notifications; mention
-e-mails: wijkverband.threads.mail.
+clients on commit. Notifications a post creates: wijkverband.threads.services.notifications; mention
+e-mails: wijkverband.threads.services.mail.
 
 Sequenced changes (post, edit, delete, acknowledge) lock the thread row (select_for_update),
 take thread.seq + 1 and append the Event in the same transaction, so the per-thread sequence is
@@ -25,7 +25,6 @@ from wijkverband.core.ratelimit import rate_limit_hit
 from wijkverband.realtime import lifecycle, publish
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import team_rights
-from wijkverband.threads import notifications
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
@@ -37,6 +36,7 @@ from wijkverband.threads.models import (
 )
 from wijkverband.threads.policy import ThreadRights, thread_rights
 from wijkverband.threads.serialise import display_name, dumps, event_dict, read_by_frame
+from wijkverband.threads.services import notifications
 
 # Read once at import; tests change the module attributes.
 MAX_BODY_BYTES = settings.THREADS_MAX_BODY_BYTES
