@@ -24,7 +24,7 @@ from wijkverband.agreements.forms import (
     OrganisationPartyForm,
 )
 from wijkverband.agreements.models import Status
-from wijkverband.core.errors import ActionRefused
+from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.markdown import render_markdown
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
@@ -95,7 +95,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(actor=request.user, team=team, data=_version_form_data(form))
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("The agreement has been saved as a concept."))
             return _to_detail(agreement)
@@ -174,7 +174,7 @@ def agreement_edit(request, agreement_id):
                     actor=request.user, agreement=agreement, base_version=base, data=_version_form_data(form)
                 )
             except ActionRefused as refused:
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
                 if refused.code == "conflict":
                     # Show their version next to the person's own (unsaved) text; a second save
                     # on purpose goes on top of theirs.
@@ -285,7 +285,7 @@ def agreement_parties(request, agreement_id):
                         name=form.cleaned_data["name"],
                     )
             except ActionRefused as refused:
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("%(name)s is now a party.") % {"name": party.name})
                 return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
@@ -346,7 +346,7 @@ def party_consent(request, agreement_id, party_id):
                     where_given=data["where_given"],
                 )
             except ActionRefused as refused:
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
                 status = 403 if refused.code == "forbidden" else 409
             else:
                 messages.success(request, _("The consent of %(name)s is recorded.") % {"name": party.name})
@@ -368,7 +368,7 @@ def indicator_create(request, agreement_id):
         try:
             services.indicator_create(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("The indicator has been added."))
             return _to_detail(agreement)
@@ -390,7 +390,7 @@ def measurement_create(request, agreement_id, indicator_id):
         try:
             services.measurement_record(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("The measurement has been recorded."))
             return _to_detail(agreement)

@@ -17,7 +17,7 @@ from wijkverband.bottlenecks import forms, selectors, services
 from wijkverband.bottlenecks.access import access_bottleneck, access_category, access_region_bottleneck
 from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
-from wijkverband.core.errors import ActionRefused
+from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
 from wijkverband.tenancy.policy import team_rights
@@ -168,7 +168,7 @@ def bottleneck_create(request):
                     **_form_fields(request, form.cleaned_data),
                 )
             except ActionRefused as refused:
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("Bottleneck #%(number)d has been reported.") % {"number": b.pk})
                 return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
@@ -211,7 +211,7 @@ def bottleneck_edit(request, bottleneck_id):
                     data["version"] = str(b.version)
                     form = forms.BottleneckForm(data, initial=initial, categories=categories)
                     form.is_valid()
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)

@@ -12,7 +12,8 @@ class ActionRefused(Exception):
         self.field = field
 
 
-def add_refusal(form, refused: ActionRefused) -> None:
-    """Show a service's refusal on the form: at its field when the form has it, else above the form."""
-    field = refused.field if refused.field in form.fields else None
+def add_refusal(form, refused: ActionRefused, *, default: str | None = None) -> None:
+    """Show a service's refusal on the form: at its field when the form has it, else at `default`
+    (None: above the form). The person's input stays in the form."""
+    field = refused.field if refused.field in form.fields else default
     form.add_error(field, refused.message)

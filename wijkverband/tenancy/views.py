@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wijkverband.core.errors import ActionRefused
+from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.registry import render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import access_invitation, access_membership
@@ -60,7 +60,9 @@ def member_invite(request):
                 site_url=request.build_absolute_uri("/"),
             )
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            if refused.field == "name":  # the new organisation's name
+                refused.field = "new_organisation_name"
+            add_refusal(form, refused)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("team_home", team_slug=team.slug)
@@ -68,6 +70,7 @@ def member_invite(request):
         request,
         "tenancy/member_invite.html",
         {"team": team, "rights": rights, "form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -152,13 +155,18 @@ def team_create(request):
         try:
             team = services.team_create(actor=request.user, region=region, **form.cleaned_data)
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            add_refusal(form, refused)
         else:
             messages.success(
                 request, _("Team %(name)s has been created. Now invite its coordinator.") % {"name": team.name}
             )
             return redirect("member_invite", team_slug=team.slug)
-    return render(request, "tenancy/team_create.html", {"region": region, "rights": rights, "form": form})
+    return render(
+        request,
+        "tenancy/team_create.html",
+        {"region": region, "rights": rights, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def invitation_accept(request, token):
@@ -191,7 +199,7 @@ def invitation_accept(request, token):
                 invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
             )
         except ActionRefused as refused:
-            form.add_error(None, refused.message)
+            add_refusal(form, refused)
         else:
             record_authentication(request, user, method="password", email=user.email)
             messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
@@ -201,4 +209,9 @@ def invitation_accept(request, token):
                 email_verification="none",
                 redirect_url=reverse("team_home", kwargs={"team_slug": membership.team.slug}),
             )
-    return render(request, "tenancy/invitation_new_account.html", {"invitation": invitation, "form": form})
+    return render(
+        request,
+        "tenancy/invitation_new_account.html",
+        {"invitation": invitation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

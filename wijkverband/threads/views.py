@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wijkverband.core.errors import ActionRefused
+from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import selectors, services
@@ -42,7 +42,7 @@ def thread_list(request):
             try:
                 thread = services.thread_create(actor=request.user, team=team, **form.cleaned_data)
             except ActionRefused as refused:
-                form.add_error(None, refused.message)
+                add_refusal(form, refused)
             else:
                 flash.success(request, _("Thread “%(title)s” has been opened.") % {"title": thread.title})
                 return redirect(_thread_url(thread))
@@ -118,7 +118,7 @@ def thread_post(request, thread_id):
                 site_url=request.build_absolute_uri("/"),
             )
         except ActionRefused as refused:
-            form.add_error("body", refused.message)
+            add_refusal(form, refused, default="body")
             status = ERROR_STATUS.get(refused.code, 400)
         else:
             if request.headers.get("Accept", "").startswith("application/json"):
@@ -201,7 +201,7 @@ def message_edit(request, thread_id, message_id):
             try:
                 services.message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
             except ActionRefused as refused:
-                form.add_error("body", refused.message)
+                add_refusal(form, refused, default="body")
                 status = ERROR_STATUS.get(refused.code, 400)
             else:
                 flash.success(request, _("Your message has been changed."))
