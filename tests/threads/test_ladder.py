@@ -71,6 +71,11 @@ def _edited(world, persona, status):
     )
 
 
+def _redacted(world, persona, status):
+    message = Message.objects.get(pk=world.maarten_message.pk)
+    assert (message.body == "Zonder gegevens" and message.redacted_at is not None) == _ok(persona, status)
+
+
 def _deleted(world, persona, status):
     assert (Message.objects.get(pk=world.maarten_message.pk).deleted_at is not None) == _ok(persona, status)
 
@@ -155,6 +160,19 @@ LADDER = [
         method="POST",
         data=lambda w: {"body": "Aangepast"},
         after=_edited,
+    ),
+    Rung(
+        "message_redact",
+        lambda w: _message_url(w, _maarten_message(w), "redact"),
+        {"anonymous": 302, **OUTSIDERS, "rosa": 404, "olga": 403, "pieter": 403, "maarten": 200, "carla": 200},
+    ),
+    Rung(
+        "message_redact",
+        lambda w: _message_url(w, _maarten_message(w), "redact"),
+        {"anonymous": 302, **OUTSIDERS, "rosa": 404, "olga": 403, "pieter": 403, "maarten": 302, "carla": 302},
+        method="POST",
+        data=lambda w: {"body": "Zonder gegevens", "reason": "Er stond een BSN in"},
+        after=_redacted,
     ),
     Rung(
         "message_delete",

@@ -1,3 +1,7 @@
+from dataclasses import dataclass
+
+from django.apps import apps
+
 from wijkverband.audit.models import AuditEvent
 from wijkverband.audit.services import GENESIS_HASH
 
@@ -10,3 +14,39 @@ def audit_chain_verify() -> AuditEvent | None:
             return event
         expected_prev = event.hash
     return None
+
+
+@dataclass(frozen=True)
+class ClientDataPlace:
+    """Where client data was found: never what."""
+
+    model: str  # "threads.Message"
+    pk: object
+    field: str
+    kind: str  # "bsn" or "birth_date"
+
+
+def client_data_places():
+    """Every stored text of ours that holds client data (the guard's fields, plus the texts it does
+    not check on save but that people wrote: CLIENT_DATA_SCAN), one place at a time.
+
+    For the privacy officer's scan (manage.py client_data_scan). Reads every team's rows, in
+    chunks, without holding them in memory.
+    """
+    from wijkverband.core.clientdata import find_client_data
+    from wijkverband.core.guard import GUARDED_PACKAGE, guarded_fields
+
+    for model in apps.get_models():
+        if not model.__module__.startswith(GUARDED_PACKAGE):
+            continue
+        names = [f.attname for f in guarded_fields(model)]
+        names += [model._meta.get_field(name).attname for name in getattr(model, "CLIENT_DATA_SCAN", ())]
+        if not names:
+            continue
+        # Every team's rows: the privacy officer's scan is the one read of them all.
+        rows = model._base_manager.order_by("pk").values_list("pk", *names)
+        for pk, *values in rows.iterator(chunk_size=2000):
+            for name, value in zip(names, values, strict=True):
+                if isinstance(value, str) and value:
+                    for finding in find_client_data(value)[:1]:
+                        yield ClientDataPlace(model._meta.label, pk, name.removesuffix("_id"), finding.kind)

@@ -186,3 +186,22 @@ def find_client_data(text: str) -> list[Finding]:
     # Full-width and other compatibility digits count as the digits they look like.
     text = unicodedata.normalize("NFKC", text)
     return _find_bsns(text) + _find_birth_dates(text)
+
+
+def mask_client_data(text: str) -> str:
+    """The text with what identifies a client blotted out: a BSN's digits become dots, a date of
+    birth becomes "…". For a person removing client data: they start from their own text."""
+    text = unicodedata.normalize("NFKC", text or "")
+
+    def bsn(match: re.Match) -> str:
+        run = match.group(0)
+        if match.start() > 0 and text[match.start() - 1] == "+":
+            return run
+        if any(passes_eleven_test(digits) for digits in _bsn_candidates(run)):
+            return re.sub("[0-9]", "•", run)
+        return run
+
+    text = _NUMBER_RUN.sub(bsn, text)
+    for finding in _find_birth_dates(text):
+        text = text.replace(finding.shown, "…")
+    return text

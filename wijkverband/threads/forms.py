@@ -35,3 +35,18 @@ class EditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
         strip=False,
     )
+
+
+class RedactForm(forms.Form):
+    body = forms.CharField(
+        label=_("The message without client data"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        strip=False,
+        help_text=_("This text replaces the message. Numbers that look like a BSN are already blotted out."),
+    )
+    reason = forms.CharField(
+        label=_("Why the text is removed"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+        help_text=_("For the audit log, such as “it held a BSN”. Do not repeat the client data."),
+    )

@@ -36,6 +36,7 @@ def live_config(request, *, team, thread: Thread, trights, page=None) -> dict:
         urls.update(edit=_message_url("message_edit", team, thread), ack=_message_url("message_ack", team, thread))
     if trights.can_post or trights.can_moderate:
         urls["delete"] = _message_url("message_delete", team, thread)
+        urls["redact"] = _message_url("message_redact", team, thread)
     professionals = []
     if trights.can_post:  # the author of a message asking for confirmation sees who has not yet
         professionals = page.professionals if page is not None and page.professionals is not None else None
@@ -76,6 +77,8 @@ def live_strings() -> dict:
         "confirm": _("Confirm"),
         "edit": _("Edit"),
         "delete": _("Delete"),
+        "redact": _("Remove client data"),
+        "from_message": _("from message"),
         "message": _("message"),
         "presence_others": _("Also reading this thread now: %(names)s."),
         "presence_alone": _("Nobody else is reading this thread right now."),

@@ -91,6 +91,8 @@ class Message(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Client data was removed from this message and from every earlier version of it.
+    redacted_at = models.DateTimeField(_("client data removed"), null=True, blank=True)
 
     objects = TeamScopedManager()
 
@@ -120,6 +122,8 @@ class MessageRevision(models.Model):
         "body": "a copy of what the message said before an edit",
         "body_html": "rendered from body",
     }
+    #: Not checked on save, but scanned for client data (manage.py client_data_scan).
+    CLIENT_DATA_SCAN = ("body",)
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
@@ -128,6 +132,8 @@ class MessageRevision(models.Model):
     # When this text was replaced, and by whom.
     replaced_at = models.DateTimeField(default=timezone.now)
     replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The text was removed because it held client data (message redaction); body is then empty.
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     objects = TeamScopedManager()
 

@@ -17,6 +17,7 @@ def message_data(message: Message) -> dict:
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
         "deleted_by_author": deleted and message.deleted_by_id == message.author_id,
+        "redacted": message.redacted_at is not None,
         "asks_ack": message.asks_ack,
         "client_id": str(message.client_id),
     }

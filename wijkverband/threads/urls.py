@@ -14,6 +14,7 @@ urlpatterns = [
     path(_thread + "settings/", views.thread_settings, name="thread_settings"),
     path(_message + "edit/", views.message_edit, name="message_edit"),
     path(_message + "delete/", views.message_delete, name="message_delete"),
+    path(_message + "redact/", views.message_redact, name="message_redact"),
     path(_message + "ack/", views.message_ack, name="message_ack"),
     path(_message + "history/", views.message_history, name="message_history"),
     path("notifications/", views.notification_list, name="notification_list"),

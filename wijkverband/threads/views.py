@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wijkverband.core.clientdata import mask_client_data
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import selectors, services
 from wijkverband.threads.access import access_message, access_thread
-from wijkverband.threads.forms import EditForm, PostForm, ThreadForm
+from wijkverband.threads.forms import EditForm, PostForm, RedactForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.policy import thread_rights
@@ -209,6 +210,43 @@ def message_edit(request, thread_id, message_id):
     return render(
         request,
         "threads/message_edit.html",
+        {"team": team, "rights": rights, "thread": thread, "message": message, "form": form},
+        status=status,
+    )
+
+
+@team_view
+@require_http_methods(["GET", "POST"])
+def message_redact(request, thread_id, message_id):
+    """Take client data out of a message and every earlier version of it (author or coordinator)."""
+    team, rights = request.team, request.rights
+    thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
+    if message.is_deleted or not services.may_redact(
+        thread_rights(rights=rights, thread=thread), message, request.user
+    ):
+        raise PermissionDenied
+    form = RedactForm(request.POST or None, initial={"body": mask_client_data(message.body)})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.message_redact(
+                    actor=request.user,
+                    message=message,
+                    body=form.cleaned_data["body"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ActionRefused as refused:
+                add_refusal(form, refused, default="body")
+                status = ERROR_STATUS.get(refused.code, 400)
+            else:
+                flash.success(request, _("The client data has been removed from the message and its history."))
+                return redirect(_thread_url(thread, message))
+    return render(
+        request,
+        "threads/message_redact.html",
         {"team": team, "rights": rights, "thread": thread, "message": message, "form": form},
         status=status,
     )

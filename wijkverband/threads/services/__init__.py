@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.guard import check_text
 from wijkverband.core.markdown import render_markdown
 from wijkverband.core.ratelimit import rate_limit_hit
 from wijkverband.realtime import lifecycle, publish
@@ -386,6 +387,43 @@ def message_edit(*, actor, message: Message, body) -> Message:
     current.author = message.author
     _append_event(locked=locked, kind=Event.Kind.MESSAGE_EDITED, message=current)
     audit_record(actor=actor, action="message.edited", team=current.team_id, target=current)
+    return current
+
+
+def may_redact(rights: ThreadRights, message: Message, actor) -> bool:
+    """The author (while they may post) and the thread's moderators (coordinators)."""
+    return (rights.can_post and message.author_id == actor.pk) or rights.can_moderate
+
+
+@transaction.atomic
+def message_redact(*, actor, message: Message, body, reason) -> Message:
+    """Take client data out of a message that got in: its text becomes `body`, and the text of every
+    earlier version of it is removed. Readers see the new text live. The audit row says who, when
+    and why (`reason`), never what was there."""
+    if not may_redact(_rights(actor, message.thread), message, actor):
+        raise PermissionDenied
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ActionRefused(_("Say why the text is removed, such as “it held a BSN”."), field="reason")
+    if len(reason) > 300:
+        raise ActionRefused(_("Keep the reason under 300 characters."), field="reason")
+    check_text(reason, field="reason", label=_("reason"))
+    body = _clean_body(body)
+    locked = _lock(message.thread)
+    current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
+    if current.deleted_at is not None:
+        raise ActionRefused(_("This message has been deleted: its text is no longer shown to anyone."))
+    now = timezone.now()
+    MessageRevision.objects.for_team(current.team_id).filter(message=current).update(
+        body="", body_html="", redacted_at=now
+    )
+    current.body = body  # checked by the guard when saved: client data left in is refused
+    current.body_html = str(render_markdown(body))
+    current.edited_at = current.redacted_at = now
+    current.save(update_fields=["body", "body_html", "edited_at", "redacted_at"])
+    current.author = message.author
+    _append_event(locked=locked, kind=Event.Kind.MESSAGE_EDITED, message=current)
+    audit_record(actor=actor, action="message.redacted", team=current.team_id, target=current, data={"reason": reason})
     return current
 
 

@@ -241,6 +241,10 @@ export class ThreadClient {
       edit.append(this.hiddenLabel(data.seq));
       actions.append(edit);
     }
+    const redact = this.element("a", "utrecht-link", this.strings.redact);
+    redact.href = this.url("redact", data.id);
+    redact.append(this.element("span", "wv-visually-hidden", ` ${this.strings.from_message} ${data.seq}`));
+    actions.append(redact);
     actions.append(this.postForm(this.url("delete", data.id), "utrecht-button--subtle", this.strings.delete, data.seq));
     return actions;
   }
