@@ -8,7 +8,7 @@ rung skips one of REQUIRED_PERSONAS.
 A rung is one client frame sent to one thread (a function of the world: a team-A topic, a thread
 of team B, a thread id that does not exist ...). Each persona's expected answer is one of:
 
-- `refused`: the handshake is refused (close 4401; anonymous only, before any frame);
+- `refused`: the socket is closed at once with 4001, sign in again (anonymous only, before any frame);
 - `subscribed` (and may post: shown to the others as a writer) or `subscribed:read_only`;
 - `ack`, `read`, `unsubscribed`: the frame's answer;
 - `typing:seen`: the typing signal reached another subscriber (the typist gets no answer);
@@ -45,6 +45,7 @@ from django_scopes import scopes_disabled
 from tests.ladder import REQUIRED_PERSONAS
 from tests.personas import World
 from tests.realtime.helpers import Session
+from wijkverband.realtime.codes import SIGNED_OUT
 
 SUBSCRIBED = "subscribed"
 SUBSCRIBED_READ_ONLY = "subscribed:read_only"
@@ -403,11 +404,16 @@ class _Climb:
     # --- the rungs ---
 
     async def anonymous(self) -> None:
-        """No session: the handshake is refused before any frame could be sent."""
+        """No session: accepted and closed at once with 4001 ("sign in again"), before any frame."""
         socket = await self.sw.sockets.connect(None)
         if socket.refused is None:
+            first = await socket.c.receive_output(3)
+            socket.refused = first.get("code") if first["type"] == "websocket.close" else first
+        if socket.refused != SIGNED_OUT:
             await _close(socket)
-        self.check(REFUSED if socket.refused == 4401 else f"not refused with 4401 ({socket.refused})", socket.refused)
+        self.check(
+            REFUSED if socket.refused == SIGNED_OUT else f"not closed with 4001 ({socket.refused})", socket.refused
+        )
 
     async def subscribe(self) -> None:
         watcher = await self.watcher()

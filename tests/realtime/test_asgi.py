@@ -48,9 +48,13 @@ def test_another_origin_is_refused(world):
     run(scenario)
 
 
-def test_without_a_session_the_socket_is_refused(world):
+def test_without_a_session_the_socket_says_sign_in_again(world):
+    """Accepted, then closed with 4001: a refused handshake (HTTP 403) would not tell the page why."""
+
     async def scenario():
-        _c, connected, code = await _connect([(b"origin", b"http://localhost")])
-        assert not connected and code == 4401
+        for cookie in ([], [(b"cookie", f"{settings.SESSION_COOKIE_NAME}=made-up".encode())]):
+            communicator, connected, _code = await _connect([(b"origin", b"http://localhost"), *cookie])
+            assert connected
+            assert await communicator.receive_output(3) == {"type": "websocket.close", "code": 4001}
 
     run(scenario)

@@ -497,14 +497,14 @@ console.log(JSON.stringify(result));
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_the_browser_client_reconnects_after_every_close_code_but_signed_out(tmp_path):
+def test_the_browser_client_reconnects_after_every_close_code_but_signed_out_and_sign_in_incomplete(tmp_path):
     script = tmp_path / "check.mjs"
     script.write_text(CLIENT_CHECK)
     client = tmp_path / "threads.mjs"  # an ES module, whatever package.json says
     client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
     reconnecting = [codes.RECONNECT, codes.TOO_SLOW, codes.RIGHTS_CHANGED]
     result = subprocess.run(
-        ["node", str(script), str(client), *map(str, [*reconnecting, codes.SIGNED_OUT])],
+        ["node", str(script), str(client), *map(str, [*reconnecting, codes.SIGNED_OUT, codes.SIGN_IN_INCOMPLETE])],
         capture_output=True,
         text=True,
         timeout=30,
@@ -513,7 +513,11 @@ def test_the_browser_client_reconnects_after_every_close_code_but_signed_out(tmp
     import json
 
     answer = json.loads(result.stdout)
-    assert answer == {**{str(code): 1 for code in reconnecting}, str(codes.SIGNED_OUT): 0}
+    assert answer == {
+        **{str(code): 1 for code in reconnecting},
+        str(codes.SIGNED_OUT): 0,
+        str(codes.SIGN_IN_INCOMPLETE): 0,
+    }
 
 
 # --- a lost doorbell ----------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ RECONNECT = 4000
 TOO_SLOW = 4008
 # Rights changed (a membership ended or changed): reconnect; threads no longer visible answer not_found.
 RIGHTS_CHANGED = 4003
-# Signed out or session ended: do not reconnect, the page must sign in again.
+# Signed out, session ended, or no session at all: do not reconnect, the page must sign in again.
 SIGNED_OUT = 4001
+# Signed in, but not finished: the pages send this person to set up a second factor first. Do not
+# reconnect; the page shows where to finish signing in.
+SIGN_IN_INCOMPLETE = 4002
 
 # Protocol error codes and the HTTP status the same refusal gets on the plain-form pages.
 ERROR_STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "too_large": 413, "rate_limited": 429}

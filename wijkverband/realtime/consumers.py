@@ -21,7 +21,7 @@ from django_scopes import scope as data_scope
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
-from wijkverband.realtime.hooks import stream_hooks
+from wijkverband.realtime.hooks import connect_refusal, stream_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +198,13 @@ class LiveSocket:
         if message["type"] != "websocket.connect":
             return
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
-            await self.send({"type": "websocket.close", "code": 4401})
+            # Accepted, then closed: a close before the accept reaches the browser as a failed
+            # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
+            await self._refuse(codes.SIGNED_OUT)
+            return
+        refusal = await database_sync_to_async(connect_refusal)(self.user)
+        if refusal is not None:
+            await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
         self.hub = get_hub()
         writer = None
@@ -236,6 +242,10 @@ class LiveSocket:
             for thread_id in list(self.subs):
                 self.hub.leave_thread(thread_id, self)
             self.hub.leave_user(self.user_id, self)
+
+    async def _refuse(self, code: int) -> None:
+        await self.send({"type": "websocket.accept"})
+        await self.send({"type": "websocket.close", "code": code})
 
     # --- incoming --------------------------------------------------------------------------------
 

@@ -79,3 +79,25 @@ def stream_hooks() -> StreamHooks:
     if _hooks is None:
         raise ImproperlyConfigured("No app registered the realtime stream hooks (wijkverband.realtime.hooks).")
     return _hooks
+
+
+# --- who may open a socket at all -----------------------------------------------------------------
+
+_connect_checks: list = []
+
+
+def register_connect_check(check) -> None:
+    """check(user) -> a close code (wijkverband.realtime.codes) or None: for the app that knows what
+    a person must have done before the pages serve them (tenancy: the second factor). In its
+    AppConfig.ready(); synchronous, may read the database."""
+    if check not in _connect_checks:
+        _connect_checks.append(check)
+
+
+def connect_refusal(user) -> int | None:
+    """The close code for a signed-in person the pages would not serve yet, or None."""
+    for check in _connect_checks:
+        code = check(user)
+        if code is not None:
+            return code
+    return None

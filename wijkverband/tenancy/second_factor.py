@@ -56,3 +56,13 @@ class SecondFactorRequiredMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def socket_refusal(user) -> int | None:
+    """For the live socket (wijkverband.realtime.hooks): the pages would send this person to set
+    up a second factor first, so the socket closes with "finish signing in"."""
+    from wijkverband.realtime.codes import SIGN_IN_INCOMPLETE
+
+    if second_factor_required(user) and not has_second_factor(user):
+        return SIGN_IN_INCOMPLETE
+    return None

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wijkverband.accounts.models import normalise_email
+from wijkverband.accounts.second_factor import has_second_factor
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
@@ -36,6 +37,7 @@ from wijkverband.tenancy.models import (
     validate_postcode_areas,
 )
 from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
+from wijkverband.tenancy.second_factor import second_factor_required
 
 User = get_user_model()
 
@@ -43,6 +45,14 @@ User = get_user_model()
 def _require_member_management(actor, team: Team) -> None:
     if not team_rights(user=actor, team=team).can_manage_members:
         raise PermissionDenied
+
+
+def _close_sockets_lacking_second_factor(user) -> None:
+    """A new role may demand a second factor the person has not set up: their open sockets close
+    (as for any change of rights) and the socket refuses them until they finish signing in, as
+    every page does (tenancy/second_factor.py)."""
+    if second_factor_required(user) and not has_second_factor(user):
+        user_rights_changed_on_commit(user.pk)
 
 
 # --- regions and teams ---------------------------------------------------------------------------
@@ -66,6 +76,8 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
     if before is not None and before != role:
         # A new role only adds rights; a changed one may take some away from open sockets.
         user_rights_changed_on_commit(user.pk)
+    else:
+        _close_sockets_lacking_second_factor(user)
     return region_role
 
 
@@ -144,6 +156,7 @@ def membership_create(*, actor, team: Team, user, role: str, organisation: Organ
     membership = Membership.objects.create(team=team, user=user, role=role, organisation=organisation)
     permissions.team_role_grant(membership)
     policy_forget(user)
+    _close_sockets_lacking_second_factor(user)
     audit_record(
         actor=actor, action="membership.created", team=team, target=membership, data={"user": user.pk, "role": role}
     )

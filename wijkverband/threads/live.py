@@ -63,6 +63,7 @@ def live_strings() -> dict:
         "reconnecting": _("Connection lost: reconnecting…"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again."),
+        "sign_in_incomplete": _("Finish signing in first: set up tweestapsverificatie, then reload the page."),
         "no_access": _("You can no longer read this thread. Reload the page."),
         "typing": _("%(name)s is typing…"),
         "edited": pgettext("message", "edited"),

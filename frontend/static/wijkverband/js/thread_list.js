@@ -4,6 +4,7 @@
 // Without this file the list is as fresh as its last load.
 
 const SIGNED_OUT = 4001;
+const SIGN_IN_INCOMPLETE = 4002; // set up the second factor first: the next page load says so
 const MAX_BACKOFF_MS = 30000;
 const REFRESH_GAP_MS = 2000;
 
@@ -27,7 +28,7 @@ class ThreadListClient {
     });
     socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
-      if (event.code === SIGNED_OUT) return;
+      if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
       const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
       this.attempt += 1;
       setTimeout(() => this.connect(), ceiling / 2 + Math.random() * (ceiling / 2));

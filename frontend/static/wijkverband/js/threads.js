@@ -3,6 +3,8 @@
 // catches up by itself after a lost connection or a server restart.
 
 const SIGNED_OUT = 4001;
+// Signed in, but the second factor is not set up yet: the pages send the person to set it up.
+const SIGN_IN_INCOMPLETE = 4002;
 const MAX_BACKOFF_MS = 30000;
 
 function readJson(id) {
@@ -77,6 +79,10 @@ export class ThreadClient {
     if (this.presenceBox) this.presenceBox.hidden = true; // unknown until subscribed again
     if (event.code === SIGNED_OUT) {
       this.setStatus(this.strings.signed_out);
+      return;
+    }
+    if (event.code === SIGN_IN_INCOMPLETE) {
+      this.setStatus(this.strings.sign_in_incomplete);
       return;
     }
     // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
