@@ -170,11 +170,11 @@ def test_region_admin_creates_a_team_with_valid_input_only(world):
     response = client.post(
         "/r/utrecht/teams/new/", {"name": "West", "slug": "west", "municipality": "Utrecht", "postcode_areas": "35x1"}
     )
-    assert response.status_code == 200 and "geen postcodegebied" in response.content.decode()
+    assert response.status_code == 400 and "geen postcodegebied" in response.content.decode()
     response = client.post(
         "/r/utrecht/teams/new/", {"name": "Dubbel", "slug": "oost", "municipality": "Utrecht", "postcode_areas": ""}
     )
-    assert response.status_code == 200 and "al in gebruik" in response.content.decode()
+    assert response.status_code == 400 and "al in gebruik" in response.content.decode()
     response = client.post(
         "/r/utrecht/teams/new/", {"name": "West", "slug": "west", "municipality": "Utrecht", "postcode_areas": "3531"}
     )
