@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_q",
     "wijkverband.core",
     "wijkverband.accounts",
     "wijkverband.audit",
     "wijkverband.tenancy",
+    "wijkverband.work",
     "wijkverband.bottlenecks",
     "wijkverband.threads",
     "wijkverband.realtime",
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wijkverband.tenancy.context_processors.navigation",
-                "wijkverband.threads.context_processors.notifications",
+                "wijkverband.work.context_processors.notifications",
             ],
         },
     },
@@ -270,6 +272,28 @@ STORAGES = {
 }
 # Serve straight from the source folders unless the deployment ran collectstatic.
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
+
+# --- Background work (django-q2, database broker: docs/work.md) ----------------------------------
+Q_CLUSTER = {
+    "name": "wijkverband",
+    "orm": "default",  # jobs are rows in our database: durable, no other server to run
+    "workers": env_int("TASK_WORKERS", 2),
+    "timeout": env_int("TASK_TIMEOUT_SECONDS", 120),
+    # A job a worker took and did not finish (it died) is handed out again after this long.
+    "retry": env_int("TASK_RETRY_SECONDS", 300),
+    "max_attempts": 5,
+    "catch_up": False,  # a periodic job missed while no worker ran runs once, not once per miss
+    "save_limit": 500,
+    "poll": 1,
+    "ack_failures": True,
+    # Tests run jobs at once, in the test's own process.
+    "sync": TESTING,
+}
+
+# Absolute links in e-mails (they are written in the worker, where there is no request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The domain of the Message-ID of our e-mails.
+MAIL_ID_DOMAIN = env_str("MAIL_ID_DOMAIN", "wijkverband.localhost")
 
 # --- Product settings ----------------------------------------------------------------------------
 # Apps read these through django.conf.settings, never the environment themselves.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("wijkverband.tenancy.urls")),
     path("", include("wijkverband.bottlenecks.urls")),
     path("", include("wijkverband.threads.urls")),
+    path("", include("wijkverband.work.urls")),
     path("", include("wijkverband.agreements.urls")),
 ]
 

@@ -79,15 +79,6 @@ def _fresh_cache():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _mention_emails_sent():
-    """Mention e-mails go out on a background sender: none may land in the next test's outbox."""
-    yield
-    from wijkverband.threads.services.mail import mention_emails_wait
-
-    mention_emails_wait()
-
-
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from tests.browser.harness import BrowserTestCase
 from wijkverband.threads import services
-from wijkverband.threads.models import Message, Notification
+from wijkverband.threads.models import Message
+from wijkverband.work.models import Notice
 
 
 class LiveThreadJourney(BrowserTestCase):
@@ -35,7 +36,7 @@ class LiveThreadJourney(BrowserTestCase):
             expect(maarten.get_by_text("Nieuwe melding van Carla Coördinator.")).to_be_visible()
             expect(page.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
             assert Message.objects.filter(thread=thread).count() == 1
-            assert Notification.objects.filter(user=world.maarten, kind="mention").exists()
+            assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
 
             # Maarten loses his connection; Carla posts meanwhile; he catches up by himself.
             maarten_context.set_offline(True)
@@ -89,7 +90,7 @@ class NotificationCountJourney(BrowserTestCase):
         page.get_by_role("link", name="Wondzorg").click()
         expect(page.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
-        assert Notification.objects.get(user=world.maarten, thread=thread).read_at is not None
+        assert Notice.objects.get(user=world.maarten, subject_kind="thread", subject_id=thread.pk).read_at is not None
 
 
 class ServerRestartJourney(BrowserTestCase):

@@ -9,7 +9,8 @@ from wijkverband.bottlenecks.models import Bottleneck, Category, Impact
 from wijkverband.tenancy.models import Membership
 from wijkverband.tenancy.scoping import team_scope
 from wijkverband.threads import services as thread_services
-from wijkverband.threads.models import Notification, Thread
+from wijkverband.threads.models import Thread
+from wijkverband.work.models import Notice
 
 
 def _report(world, team, actor, title):
@@ -115,7 +116,7 @@ def test_the_header_counts_notifications_of_every_team_on_any_teams_page(world):
     for team, author in ((world.team_a, world.carla), (world.team_b, world.bram)):
         thread = thread_services.thread_create(actor=author, team=team, title="Overleg")
         thread_services.message_post(actor=author, thread=thread, body="@Pieter kijk even", client_id=_uuid())
-    assert Notification.objects.filter(user=world.pieter, read_at__isnull=True).count() == 2
+    assert Notice.objects.filter(user=world.pieter, read_at__isnull=True).count() == 2
     client = Client()
     client.force_login(world.pieter)
     page = client.get("/t/oost/").content.decode()

@@ -4,7 +4,8 @@ import pytest
 
 from tests.ladder import Rung, climb, ladder_params
 from tests.threads.helpers import post, topic
-from wijkverband.threads.models import Acknowledgement, Message, NotificationPreference, ReadMarker, Thread
+from wijkverband.threads.models import Acknowledgement, Message, ReadMarker, Thread
+from wijkverband.work.models import NoticePreference
 
 OUTSIDERS = {"bram": 404, "otto": 404, "chris": 404}
 # A thread closed to representatives: for them it does not exist.
@@ -89,7 +90,7 @@ def _acked(world, persona, status):
 
 def _preferences(world, persona, status):
     user = world.persona(persona)
-    saved = user is not None and NotificationPreference.objects.filter(user=user, email_mentions=False).exists()
+    saved = user is not None and NoticePreference.objects.filter(user=user, email_mentions=False).exists()
     assert saved == _ok(persona, status)
 
 
@@ -201,7 +202,7 @@ LADDER = [
         lambda w: "/notifications/preferences/",
         {"anonymous": 302, **{p: 302 for p in EVERYONE_SIGNED_IN}},
         method="POST",
-        data=lambda w: {},
+        data=lambda w: {"digest": "daily"},
         after=_preferences,
     ),
 ]

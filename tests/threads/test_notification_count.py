@@ -4,7 +4,7 @@ import re
 
 from tests.threads.helpers import post, topic
 from wijkverband.threads import services
-from wijkverband.threads.models import Notification
+from wijkverband.work.models import Notice
 
 COUNT = re.compile(r"data-unread-notifications(?P<hidden> hidden)?><span data-count>(?P<n>\d+)</span>")
 
@@ -27,7 +27,7 @@ def test_the_header_shows_my_unread_notifications_and_reading_the_thread_reads_i
 
     maarten.get(f"/t/oost/threads/{thread.pk}/")  # seeing the thread is reading it
     assert header_count(maarten) == 1
-    assert Notification.objects.get(user=world.maarten, thread=other).read_at is None
+    assert Notice.objects.get(user=world.maarten, subject_kind="thread", subject_id=other.pk).read_at is None
 
     maarten.post("/notifications/")  # mark all as read
     assert header_count(maarten) == 0

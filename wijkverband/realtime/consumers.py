@@ -91,7 +91,6 @@ class LiveSocket:
         self.rights_read_at = 0.0
         # Threads this socket posted to, as read with the rights of rights_read_at (same lifetime).
         self.post_threads: dict = {}
-        self.site_url = _site_url(scope)
 
     # --- outgoing ----------------------------------------------------------------------------------
 
@@ -363,7 +362,7 @@ class LiveSocket:
         try:
             # Not thread-sensitive: posts do not queue behind other sockets' database work.
             result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
-                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, self.site_url, fresh
+                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh
             )
         except Http404:
             self.error("not_found", "No such thread.", ref=client_id)
@@ -441,13 +440,6 @@ def _ref(frame: dict):
     return frame.get("client_id") if isinstance(frame.get("client_id"), str) else frame.get("thread")
 
 
-def _site_url(scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"origin":
-            return value.decode("latin-1")
-    return ""
-
-
 # --- the synchronous side: what the app owning the streams answers (wijkverband.realtime.hooks) -----
 
 
@@ -459,9 +451,9 @@ def _replay(thread_id: int, after: int):
     return stream_hooks().replay(thread_id, after)
 
 
-def _post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh):
+def _post(user, thread_id, thread, body, client_id, asks_ack, fresh):
     """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None."""
-    return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, site_url, fresh)
+    return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
 def _read(user, thread_id, seq):

@@ -41,7 +41,7 @@ class StreamHooks(Protocol):
         """(seq, frame) with after < seq <= upto, in order: what a worker missed (a dropped doorbell)."""
 
     def post(
-        self, user, stream_id: int, token, body: str, client_id: str, asks_ack: bool, site_url: str, fresh: bool
+        self, user, stream_id: int, token, body: str, client_id: str, asks_ack: bool, fresh: bool
     ) -> tuple[dict, object]:
         """Post a message; returns the `ack` frame and a token the socket passes to its next post in this stream.
 

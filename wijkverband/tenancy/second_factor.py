@@ -30,6 +30,7 @@ _ALLOWED_PREFIXES = (
     "/healthz",
     "/i18n/",
     "/invitations/",
+    "/unsubscribe/",
 )
 
 

@@ -62,6 +62,18 @@ def is_professional(*, user, team: Team) -> bool:
     return Membership.objects.for_team(team).filter(user=user, role__in=PROFESSIONAL_ROLES).exists()
 
 
+def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
+    """Everyone (active) who may read the team's items, in two queries: its members and the people
+    with a role in its region. internal: only those who may read internal items (no client
+    representatives), as TeamRights.can_see_internal says."""
+    members = Membership.objects.for_team(team).filter(user__is_active=True)
+    region_roles = RegionRole.objects.filter(region_id=team.region_id, user__is_active=True)
+    if internal:
+        members = members.exclude(role=Membership.Role.CLIENT_REPRESENTATIVE)
+        region_roles = region_roles.exclude(role=RegionRole.Role.CLIENT_REPRESENTATIVE)
+    return set(members.values_list("user_id", flat=True)) | set(region_roles.values_list("user_id", flat=True))
+
+
 def team_members(*, team: Team) -> list[Membership]:
     return list(
         Membership.objects.for_team(team)

@@ -14,7 +14,6 @@ from wijkverband.threads.models import (
     Event,
     Message,
     MessageRevision,
-    Notification,
     ReadMarker,
     SubjectKind,
     Thread,
@@ -220,29 +219,6 @@ def message_revisions(*, message: Message) -> list:
         .select_related("replaced_by")
         .order_by("replaced_at", "id")
     )
-
-
-def user_notifications(*, user, limit: int = 100) -> list[Notification]:
-    return list(
-        # A person's own notifications, in all their teams.
-        Notification.objects.across_teams()
-        .filter(user=user)
-        .select_related("team", "thread", "actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def user_unread_notification_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.across_teams().filter(user=user, read_at__isnull=True).count()
-
-
-def user_email_mentions(*, user) -> bool:
-    from wijkverband.threads.models import NotificationPreference
-
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return True if preference is None else preference.email_mentions
 
 
 # --- for the realtime fan-out (access was checked when the socket subscribed) ---------------------

@@ -40,7 +40,7 @@ class ThreadStreams:
     def frames_after(self, stream_id: int, after: int, upto: int | None):
         return selectors.thread_event_frames(thread_id=stream_id, after=after, upto=upto)
 
-    def post(self, user, stream_id, token, body, client_id, asks_ack, site_url, fresh):
+    def post(self, user, stream_id, token, body, client_id, asks_ack, fresh):
         # token: the Thread this socket read for its last post here, within the rights' lifetime.
         thread = token
         if thread is None or fresh:
@@ -49,9 +49,7 @@ class ThreadStreams:
                 raise PermissionDenied
         # message_post checks the rights again (from the answers cached on this user object).
         with team_scope(thread.team_id):
-            result = services.message_post(
-                actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack, site_url=site_url
-            )
+            result = services.message_post(actor=user, thread=thread, body=body, client_id=client_id, asks_ack=asks_ack)
         return result.ack, thread
 
     def read(self, user, stream_id: int, seq: int) -> int:

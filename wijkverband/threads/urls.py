@@ -17,6 +17,4 @@ urlpatterns = [
     path(_message + "redact/", views.message_redact, name="message_redact"),
     path(_message + "ack/", views.message_ack, name="message_ack"),
     path(_message + "history/", views.message_history, name="message_history"),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
 ]

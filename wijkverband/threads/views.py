@@ -1,7 +1,6 @@
 """Thread pages. They work without JavaScript (plain forms); with it, threads.js makes them live."""
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from wijkverband.threads.forms import EditForm, PostForm, RedactForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.policy import thread_rights
-from wijkverband.threads.services import notifications
 
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
@@ -116,7 +114,6 @@ def thread_post(request, thread_id):
                 body=form.cleaned_data["body"],
                 client_id=form.cleaned_data["client_id"],
                 asks_ack=form.cleaned_data["asks_ack"],
-                site_url=request.build_absolute_uri("/"),
             )
         except ActionRefused as refused:
             add_refusal(form, refused, default="body")
@@ -294,30 +291,3 @@ def message_history(request, thread_id, message_id):
         "threads/message_history.html",
         {"team": team, "rights": rights, "thread": thread, "message": message, "revisions": revisions},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_list(request):
-    if request.method == "POST":
-        notifications.notifications_mark_read(actor=request.user)
-        flash.success(request, _("All notifications are marked as read."))
-        return redirect("notification_list")
-    return render(
-        request,
-        "threads/notification_list.html",
-        {
-            "notifications": selectors.user_notifications(user=request.user),
-            "unread_count": selectors.user_unread_notification_count(user=request.user),
-            "email_mentions": selectors.user_email_mentions(user=request.user),
-        },
-    )
-
-
-@login_required
-@require_POST
-def notification_preferences(request):
-    email = request.POST.get("email_mentions") == "on"
-    notifications.notification_preferences_set(actor=request.user, email_mentions=email)
-    flash.success(request, _("Your notification settings have been saved."))
-    return redirect("notification_list")

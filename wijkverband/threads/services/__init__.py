@@ -1,6 +1,6 @@
 """Writes for threads and messages: one transaction each, an audit row, and a doorbell for live
-clients on commit. Notifications a post creates: wijkverband.threads.services.notifications; mention
-e-mails: wijkverband.threads.services.mail.
+clients on commit. The notices a post makes (mentions, confirmation requests, new activity):
+wijkverband.threads.services.notifications, on wijkverband.work.
 
 Sequenced changes (post, edit, delete, acknowledge) lock the thread row (select_for_update),
 take thread.seq + 1 and append the Event in the same transaction, so the per-thread sequence is
@@ -305,14 +305,14 @@ def thread_set_escalated(*, actor, thread: Thread, escalated: bool) -> Thread:
 # --- messages ------------------------------------------------------------------------------------
 
 
-def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = False, site_url: str = "") -> PostResult:
+def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = False) -> PostResult:
     """Post a message. Posting the same client_id again returns the same result and creates nothing."""
     client_uuid = _parse_client_id(client_id)
     _require_post(actor, thread)
     body = _clean_body(body)
     try:
         return _message_post_locked(
-            actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack), site_url=site_url
+            actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack)
         )
     except IntegrityError:
         # The same client id committed concurrently (two sockets, one double click): same answer.
@@ -323,7 +323,7 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
 
 
 @transaction.atomic
-def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) -> PostResult:
+def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostResult:
     # The hot path of the live threads (docs/realtime.md, "Cost of a post"): lock and number in
     # one statement, and no look-up for a repeated client id first. A repeat (retry, reconnect,
     # double click) hits the unique (author, client_id) constraint instead: the transaction rolls
@@ -345,7 +345,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, site_url) 
     message.thread = thread
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
     _append_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, taken=taken)
-    notifications.notifications_for_post(actor=actor, thread=thread, message=message, site_url=site_url)
+    notifications.notifications_for_post(actor=actor, thread=thread, message=message)
     # Last: the audit chain is locked for every team from here until the commit.
     audit_record(
         actor=actor,

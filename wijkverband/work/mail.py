@@ -1,0 +1,228 @@
+"""E-mail about notices, through a durable outbox (the `Mail` table) sent by the task worker.
+
+- Sent at once (in the worker, a moment after the commit): a mention while the person is not
+  online, being asked to own a bottleneck, an escalation to one's region. Each can be turned off
+  on its own (NoticePreference), also with the one-click link in such a mail.
+- Everything else goes into the person's digest (wijkverband.work.digests).
+
+A mail is written to the outbox before it is sent. `key` is unique (the mail of one notice, one
+digest of one period), so a notice is never mailed twice; a failing mail server puts the mail back
+with a later `send_after`, so mail is delayed, never lost (`mails_send_due` runs every minute).
+Links are absolute (settings.SITE_URL). A mail names who did what, in which team, on which item:
+never message text or other free text (docs/work.md).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from wijkverband.realtime import presence
+from wijkverband.work import tasks
+from wijkverband.work.models import Mail, Notice, NoticeKind
+from wijkverband.work.selectors import notice_preference
+
+logger = logging.getLogger(__name__)
+
+#: Notices mailed at once, and the preference that turns each off (the rest go into the digest).
+IMMEDIATE = {
+    NoticeKind.MENTION: "email_mentions",
+    NoticeKind.OWNERSHIP_ASKED: "email_ownership",
+    NoticeKind.ESCALATED: "email_escalations",
+}
+#: What a one-click unsubscribe link turns off: an immediate kind's preference, or the digest.
+UNSUBSCRIBE_CATEGORIES = {*IMMEDIATE.values(), "digest"}
+_UNSUBSCRIBE_SALT = "wijkverband.work.unsubscribe"
+
+#: How long a sender may hold a mail before another may take it (a sender that died lets go).
+LEASE = timedelta(minutes=5)
+#: Waits after the 1st, 2nd, … failed attempt; the last one repeats: mail is never given up.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- unsubscribe links ---------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, user_id: int, category: str) -> str:
+    if category not in UNSUBSCRIBE_CATEGORIES:
+        raise ValueError(f"Unknown e-mail category {category!r}")
+    return signing.dumps({"u": user_id, "c": category}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[int, str] | None:
+    """(user id, category) of a link we signed, or None for anything else (tampered, made up)."""
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") not in UNSUBSCRIBE_CATEGORIES or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], data["c"]
+
+
+def unsubscribe_url(*, user_id: int, category: str) -> str:
+    return absolute(
+        reverse("notice_unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, category=category)})
+    )
+
+
+# --- the mails of notices ---------------------------------------------------------------------------
+
+
+def notices_committed(*, key: str, kind: str, user_ids: list[int]) -> None:
+    """After a change committed: mail the urgent notices, in the worker (nothing waits here)."""
+    if kind in IMMEDIATE:
+        tasks.enqueue("wijkverband.work.mail.notices_mail", key, user_ids)
+
+
+def _actor_name(notice: Notice) -> str:
+    if notice.actor is None:
+        return _("Wijkverband")
+    return notice.actor.name or notice.actor.email
+
+
+def notice_line(notice: Notice) -> str:
+    """One line saying what happened, on which item, in which team, and by whom: no free text."""
+    return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {
+        "actor": _actor_name(notice),
+        "what": NoticeKind(notice.kind).label,
+        "title": notice.title,
+        "team": notice.team.name,
+    }
+
+
+_REASONS = {
+    "email_mentions": lambda: _("You get this e-mail because you were mentioned while you were not online."),
+    "email_ownership": lambda: _("You get this e-mail because you were asked to own a bottleneck."),
+    "email_escalations": lambda: _("You get this e-mail because a bottleneck was escalated to your region."),
+}
+
+
+def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(what)s: “%(title)s” (%(team)s)") % {
+            "what": NoticeKind(notice.kind).label,
+            "title": notice.title,
+            "team": notice.team.name,
+        }
+        body = "\n\n".join(
+            [
+                notice_line(notice),
+                _("Open it here (you will be asked to sign in): %(link)s") % {"link": absolute(notice.path)},
+                _REASONS[category](),
+                _("Stop these e-mails with one click: %(link)s")
+                % {"link": unsubscribe_url(user_id=notice.user_id, category=category)},
+            ]
+        )
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body
+
+
+def notices_mail(key: str, user_ids: list[int]) -> int:
+    """The task: write the mails of one event's notices that are mailed at once, then send them.
+
+    A mention goes out only while the person is not online (else they see it in the app, and the
+    digest names it if it stays unread). Returns the number of mails written now.
+    """
+    notices = list(
+        Notice.objects.across_teams()
+        .filter(key=key, user_id__in=user_ids, kind__in=list(IMMEDIATE), emailed_at__isnull=True, user__is_active=True)
+        .select_related("user", "team", "actor")
+    )
+    written = []
+    for notice in notices:
+        category = IMMEDIATE[notice.kind]
+        if not getattr(notice_preference(user=notice.user), category):
+            continue
+        if notice.kind == NoticeKind.MENTION and presence.user_online(notice.user_id):
+            continue
+        subject, body = _notice_mail(notice, category)
+        with transaction.atomic():
+            mail, created = Mail.objects.get_or_create(
+                key=f"notice:{notice.pk}",
+                defaults={"user_id": notice.user_id, "to": notice.user.email, "subject": subject, "body": body},
+            )
+            Notice.objects.for_team(notice.team_id).filter(pk=notice.pk).update(emailed_at=timezone.now())
+        if created:
+            written.append(mail.pk)
+    for mail_id in written:
+        mail_send(mail_id)
+    return len(written)
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+
+def _claim(mail_id: int) -> Mail | None:
+    now = timezone.now()
+    claimed = (
+        Mail.objects.filter(pk=mail_id, sent_at__isnull=True, send_after__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + LEASE)
+    )
+    return Mail.objects.filter(pk=mail_id).first() if claimed else None
+
+
+def _message(mail: Mail) -> EmailMessage:
+    headers = {
+        # The same id on every attempt: a receiving server that got it already can drop the copy.
+        "Message-ID": f"<mail-{mail.pk}.{mail.key.replace(':', '-')}@{settings.MAIL_ID_DOMAIN}>",
+    }
+    category = _category_of(mail)
+    if category is not None:
+        url = unsubscribe_url(user_id=mail.user_id, category=category)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return EmailMessage(mail.subject, mail.body, None, [mail.to], headers=headers)
+
+
+def _category_of(mail: Mail) -> str | None:
+    if mail.key.startswith("digest:"):
+        return "digest"
+    if mail.key.startswith("notice:"):
+        kind = Notice.objects.across_teams().filter(pk=mail.key.split(":", 1)[1]).values_list("kind", flat=True).first()
+        return IMMEDIATE.get(kind)
+    return None
+
+
+def mail_send(mail_id: int) -> bool:
+    """Send one mail from the outbox if it is due and nobody else holds it. True when it went out."""
+    mail = _claim(mail_id)
+    if mail is None:
+        return False
+    try:
+        _message(mail).send()
+    except Exception as error:  # noqa: BLE001 - any failure: try again later, never lose the mail
+        delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS) - 1)]
+        Mail.objects.filter(pk=mail.pk).update(
+            attempts=mail.attempts + 1,
+            last_error=type(error).__name__[:200],
+            send_after=timezone.now() + delay,
+            claimed_until=None,
+        )
+        logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
+        return False
+    Mail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1)
+    return True
+
+
+def mails_send_due(limit: int = 500) -> int:
+    """The periodic sweep: send what is due (retries, and mails whose task was lost). Returns how many went out."""
+    now = timezone.now()
+    due = list(
+        Mail.objects.filter(sent_at__isnull=True, send_after__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(mail_send(mail_id) for mail_id in due)

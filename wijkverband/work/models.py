@@ -1,0 +1,159 @@
+"""Notices (meldingen): something that asks a person to act, or tells them their work moved.
+
+A notice names what happened, in which team, on which item (its title), who did it, and links
+there. It never carries message text or other free text that could be client data. Feature apps
+create notices through wijkverband.work.services.notices_create, which keeps out everyone who may
+not read the item (docs/work.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from wijkverband.tenancy.models import Team
+from wijkverband.tenancy.scoping import TeamScopedManager
+
+
+class SubjectKind(models.TextChoices):
+    AGREEMENT = "agreement", _("agreement")
+    BOTTLENECK = "bottleneck", _("bottleneck")
+    THREAD = "thread", _("thread")
+
+
+class NoticeKind(models.TextChoices):
+    # Discussions
+    MENTION = "mention", _("Mentioned you")
+    ACK_REQUEST = "ack_request", _("Asks for your confirmation")
+    ACTIVITY = "activity", _("New activity on your thread")
+    # Agreements
+    ENDORSEMENT_REQUESTED = "endorsement_requested", _("Asks your organisation to endorse")
+    AGREEMENT_ENDORSED = "agreement_endorsed", pgettext_lazy("notice", "Endorsed")
+    AGREEMENT_DECLINED = "agreement_declined", pgettext_lazy("notice", "Declined")
+    AGREEMENT_ADOPTED = "agreement_adopted", pgettext_lazy("notice", "Adopted")
+    REVIEW_SOON = "review_soon", _("Review date within 30 days")
+    REVIEW_PASSED = "review_passed", _("Review date passed")
+    AGREEMENT_ENDED = "agreement_ended", pgettext_lazy("notice", "Ended")
+    # Bottlenecks
+    OWNERSHIP_ASKED = "ownership_asked", _("Asks you to own it")
+    OWNERSHIP_ACCEPTED = "ownership_accepted", _("Accepted ownership")
+    OWNERSHIP_DECLINED = "ownership_declined", _("Declined ownership")
+    ESCALATED = "escalated", _("Escalated to the region")
+    REGION_RESPONDED = "region_responded", _("The region responded")
+    REGION_HANDED_BACK = "region_handed_back", _("The region handed it back")
+    OVERDUE = "overdue", _("Past its target")
+    RESOLVED = "resolved", pgettext_lazy("notice", "Resolved")
+    # Reminders (wijkverband.work.reminders)
+    REMINDER = "reminder", _("Reminder: still waiting on you")
+    STILL_WAITING = "still_waiting", _("Still waiting after two reminders")
+
+
+class Notice(models.Model):
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {
+        "path": "a link of ours, with ids, written by code",
+        "key": "an id of the event, written by code",
+    }
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("what happened"), max_length=40, choices=NoticeKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    subject_id = models.PositiveBigIntegerField()
+    # The item's title when the notice was made (checked by the client-data guard where it was written).
+    title = models.CharField(_("title"), max_length=200)
+    # Where the notice links: a path of ours (e-mails make it absolute).
+    path = models.CharField(max_length=400)
+    # Discussions: the message's sequence number, so reading the thread that far reads the notice.
+    seq = models.BigIntegerField(null=True, blank=True)
+    # One notice per person per event: posting, retrying or a reminder run twice creates one.
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # E-mail: sent at once (emailed_at) or gathered into the person's digest (digested_at).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamScopedManager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_person")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notice_user_unread"),
+            models.Index(fields=["subject_kind", "subject_id"], name="notice_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("Daily (around 07:30)")
+    WEEKLY = "weekly", _("Weekly (Monday around 07:30)")
+    OFF = "off", _("Off")
+
+
+class NoticePreference(models.Model):
+    """How a person wants to hear of notices by e-mail (in the app they always see them)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference")
+    digest = models.CharField(_("digest"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    # E-mails sent at once (mentions while offline, ownership asked, escalations): each can be
+    # turned off on its own, also by the one-click link in such a mail.
+    email_mentions = models.BooleanField(_("e-mail me when I am mentioned and not online"), default=True)
+    email_ownership = models.BooleanField(_("e-mail me when I am asked to own a bottleneck"), default=True)
+    email_escalations = models.BooleanField(_("e-mail me when a bottleneck is escalated to my region"), default=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+
+    def __str__(self) -> str:
+        return f"notice preferences of {self.user_id}"
+
+
+class Mail(models.Model):
+    """One e-mail to one person, stored before it is sent: the outbox.
+
+    A sender claims a mail for a short lease, sends it and marks it sent; a failure puts it back
+    with a later `send_after`, so a mail server that is down delays mail but loses none. `key` is
+    unique: the mail of one notice, or one person's digest for one period, exists once, so it is
+    never sent twice. A mail names who did what, in which team, on which item, with a link: never
+    message text or other free text.
+    """
+
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {
+        "key": "an id of the notice or digest, written by code",
+        "to": "the person's address",
+        "subject": "made by code from a notice: who did what, in which team, on which item",
+        "body": "made by code from notices: who did what, in which team, on which item, with links",
+        "last_error": "the class name of the last failure, written by code",
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now)
+    # A sender's lease: others leave the mail alone until then (a sender that died lets go).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [models.Index(fields=["sent_at", "send_after"], name="mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.user_id}"

@@ -1,0 +1,147 @@
+"""Writes for notices: creating them for the right people, reading them, and the preferences.
+
+Feature apps (agreements, bottlenecks, threads) call `notices_create` inside the transaction of
+the change a notice is about. It keeps out the actor and everyone who may not read the item (a
+client representative never hears of an internal item), makes at most one notice per person per
+event (`key`), and after the commit pushes each person's open pages the new notice and hands the
+ones that are e-mailed at once to the mail outbox (wijkverband.work.mail).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkverband.audit.services import audit_record
+from wijkverband.core.errors import ActionRefused
+from wijkverband.realtime import publish
+from wijkverband.tenancy.models import Team
+from wijkverband.tenancy.selectors import team_reader_ids
+from wijkverband.work import mail, selectors
+from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
+from wijkverband.work.serialise import dumps, notice_frame
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The item a notice is about, as its app describes it."""
+
+    team: Team
+    kind: str  # SubjectKind
+    id: int
+    title: str
+    path: str  # where the notice links (a path of ours)
+    #: Only the team's professionals and the region's overseers may read it (an internal
+    #: bottleneck, a thread not opened to client representatives).
+    internal: bool = False
+
+
+def notices_create(
+    *, kind: str, subject: Subject, recipients: Iterable[int], actor=None, key: str, seq: int | None = None
+) -> int:
+    """One notice per recipient who may read the subject, except the actor; none twice for one key.
+
+    Returns how many people it was meant for (a person who has this key's notice already keeps it).
+    """
+    if kind not in NoticeKind.values or subject.kind not in SubjectKind.values:
+        raise ValueError(f"Unknown notice {kind!r} about {subject.kind!r}")
+    wanted = {uid for uid in recipients if uid} - {getattr(actor, "pk", None)}
+    if not wanted:
+        return 0
+    ids = sorted(wanted & team_reader_ids(team=subject.team, internal=subject.internal))
+    if not ids:
+        return 0
+    key = key[:120]
+    now = timezone.now()
+    # ignore_conflicts: the same event twice (a retry, two workers) still makes one notice a person.
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                team=subject.team,
+                user_id=user_id,
+                kind=kind,
+                actor=actor,
+                subject_kind=subject.kind,
+                subject_id=subject.id,
+                title=subject.title[:200],
+                path=subject.path,
+                seq=seq,
+                key=key,
+                created_at=now,
+            )
+            for user_id in ids
+        ],
+        ignore_conflicts=True,
+    )
+    frame = notice_frame(kind=kind, subject=subject, actor=actor)
+    transaction.on_commit(partial(_deliver, key=key, kind=kind, user_ids=ids, frame=frame))
+    return len(ids)
+
+
+def _deliver(*, key: str, kind: str, user_ids: list[int], frame: str) -> None:
+    """After the commit: each person's open pages hear of their new notice; e-mail what is urgent
+    (in the worker: nothing here waits for a mail server)."""
+    for user_id in user_ids:
+        publish.user_push(user_id=user_id, frame=frame)
+    mail.notices_committed(key=key, kind=kind, user_ids=user_ids)
+
+
+def notices_settle(
+    *, user, subject_kind: str, subject_id: int, kinds: Iterable[str], seq: int | None = None, key: str | None = None
+) -> int:
+    """The person dealt with these notices (read the thread this far, endorsed, answered): read.
+
+    seq: for discussions, only notices of messages up to this sequence number; key: only that one.
+    """
+    rows = Notice.objects.across_teams().filter(
+        user=user, read_at__isnull=True, subject_kind=subject_kind, subject_id=subject_id, kind__in=list(kinds)
+    )
+    if seq is not None:
+        rows = rows.filter(seq__lte=seq)
+    if key is not None:
+        rows = rows.filter(key=key)
+    # Usually matches nothing: a probe of the person's few unread rows (index user, read_at).
+    settled = rows.update(read_at=timezone.now())
+    if settled:
+        transaction.on_commit(partial(unread_count_push, user=user))
+    return settled
+
+
+@transaction.atomic
+def notices_mark_read(*, actor, notice_ids: list[int] | None = None) -> int:
+    # The person's own notices, in all their teams.
+    rows = Notice.objects.across_teams().filter(user=actor, read_at__isnull=True)
+    if notice_ids is not None:
+        rows = rows.filter(pk__in=notice_ids)
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        transaction.on_commit(partial(unread_count_push, user=actor))
+    return marked
+
+
+def unread_count_push(*, user) -> None:
+    """Tell the person's open pages their number of unread notices (the header's count)."""
+    unread = selectors.unread_notice_count(user=user)
+    publish.user_push(user_id=user.pk, frame=dumps({"type": "notifications", "unread": unread}))
+
+
+PREFERENCE_FIELDS = ("digest", "email_mentions", "email_ownership", "email_escalations")
+
+
+@transaction.atomic
+def notice_preferences_set(*, actor, **values) -> NoticePreference:
+    """Change some of the person's e-mail preferences (the others stay as they are)."""
+    unknown = set(values) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown preferences: {sorted(unknown)}")
+    if "digest" in values and values["digest"] not in Frequency.values:
+        raise ActionRefused(_("Choose daily, weekly or off."), field="digest")
+    preference, _created = NoticePreference.objects.get_or_create(user=actor)
+    for name, value in values.items():
+        setattr(preference, name, value if name == "digest" else bool(value))
+    preference.save()
+    audit_record(actor=actor, action="notice_preferences.changed", data={k: v for k, v in values.items()})
+    return preference

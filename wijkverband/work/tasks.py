@@ -1,0 +1,26 @@
+"""Background work: django-q2 with its database broker (docs/work.md).
+
+Jobs are rows in the database until a worker has run them, so a worker that restarts loses none
+(a job it held is handed out again after Q_CLUSTER["retry"] seconds), and every job is safe to run
+twice: mail goes through the outbox, whose unique keys send nothing twice. Periodic jobs are
+django-q schedules; a schedule row is locked while it is handed out, so with several workers each
+run happens once (wijkverband.work.schedules).
+"""
+
+import logging
+
+from django_q.tasks import async_task
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(func: str, *args) -> None:
+    """Run func(*args) in the task worker (at once in tests, where Q_CLUSTER["sync"] is set).
+
+    Called after a commit: a failure here is logged and never undoes the change; the periodic
+    jobs pick up what was left (mail in the outbox, reminders, digests).
+    """
+    try:
+        async_task(func, *args)
+    except Exception:  # noqa: BLE001
+        logger.warning("work: could not queue %s", func, exc_info=True)

@@ -1,0 +1,75 @@
+"""Notices (meldingen): the list, marking read, e-mail preferences and one-click unsubscribe."""
+
+from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wijkverband.work import mail, selectors, services
+from wijkverband.work.forms import PreferencesForm
+from wijkverband.work.services import PREFERENCE_FIELDS
+
+
+def _preferences_form(user, data=None) -> PreferencesForm:
+    preference = selectors.notice_preference(user=user)
+    return PreferencesForm(data, initial={name: getattr(preference, name) for name in PREFERENCE_FIELDS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    if request.method == "POST":
+        services.notices_mark_read(actor=request.user)
+        flash.success(request, _("All notifications are marked as read."))
+        return redirect("notification_list")
+    return render(
+        request,
+        "work/notification_list.html",
+        {
+            "notices": selectors.user_notices(user=request.user),
+            "unread_count": selectors.unread_notice_count(user=request.user),
+            "preferences_form": _preferences_form(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_preferences(request):
+    form = _preferences_form(request.user, request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "work/notification_list.html",
+            {
+                "notices": selectors.user_notices(user=request.user),
+                "unread_count": selectors.unread_notice_count(user=request.user),
+                "preferences_form": form,
+            },
+            status=400,
+        )
+    services.notice_preferences_set(actor=request.user, **form.cleaned_data)
+    flash.success(request, _("Your notification settings have been saved."))
+    return redirect("notification_list")
+
+
+# Mail clients post the one-click unsubscribe without a session or a CSRF token (RFC 8058): the
+# signed token in the link is the credential, and all it can do is turn e-mails off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def notice_unsubscribe(request, token):
+    """GET shows what the link turns off and a button; POST (the button, or the mail client's
+    one-click) turns it off. A link that was not signed by us, or was changed, does nothing."""
+    found = mail.unsubscribe_read(token)
+    user = get_user_model().objects.filter(pk=found[0], is_active=True).first() if found else None
+    if user is None:
+        return render(request, "work/unsubscribe.html", {"invalid": True}, status=404)
+    category = found[1]
+    done = False
+    if request.method == "POST":
+        services.notice_preferences_set(actor=user, **{category: "off" if category == "digest" else False})
+        done = True
+    return render(request, "work/unsubscribe.html", {"category": category, "done": done, "token": token})
