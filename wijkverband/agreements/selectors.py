@@ -153,6 +153,25 @@ def agreements_due_for_review(*, team, limit: int = 10) -> list[Agreement]:
     )
 
 
+def party_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """The organisations of the team that are parties (external parties have none)."""
+    return set(
+        Party.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, organisation__isnull=False)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def unendorsed_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """The party organisations that have not endorsed the current version."""
+    endorsed = set(
+        Endorsement.objects.for_team(agreement.team_id)
+        .filter(version_id=agreement.current_version_id, decision=Decision.ENDORSED)
+        .values_list("party__organisation_id", flat=True)
+    )
+    return party_organisation_ids(agreement=agreement) - endorsed
+
+
 # --- the detail page ------------------------------------------------------------------------------
 
 

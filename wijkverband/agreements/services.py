@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wijkverband.agreements import policy
+from wijkverband.agreements import notices, policy
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
     Action,
@@ -215,6 +215,7 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
     detail = change_note
     if agreement.status != Status.CONCEPT:
         detail = (change_note + " · " if change_note else "") + _("needs fresh endorsements")
+        notices.endorsement_requested(agreement, actor=actor)
     _audit(_history(actor=actor, agreement=agreement, action=Action.EDITED, version_number=number, detail=detail))
     return version
 
@@ -233,6 +234,7 @@ def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
         raise ActionRefused(_("Add the parties before proposing: they are the ones who endorse."))
     agreement.status = Status.PROPOSED
     _touch(agreement, "status")
+    notices.endorsement_requested(agreement, actor=actor)
     _audit(_history(actor=actor, agreement=agreement, action=Action.PROPOSED, version_number=agreement.version_count))
     return agreement
 
@@ -256,6 +258,7 @@ def _adopt_if_complete(*, actor, agreement: Agreement) -> AgreementEvent | None:
     agreement.adopted_version = agreement.current_version
     agreement.adopted_at = timezone.now()
     _touch(agreement, "status", "adopted_version", "adopted_at")
+    notices.adopted(agreement, actor=actor)
     return _history(actor=actor, agreement=agreement, action=Action.ADOPTED, version_number=agreement.version_count)
 
 
@@ -299,6 +302,7 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
     agreement.ended_at = timezone.now()
     agreement.ended_reason = reason[:TEXT_LIMIT]
     _touch(agreement, "status", "ended_at", "ended_reason")
+    notices.ended(agreement, actor=actor)
     _audit(
         _history(
             actor=actor, agreement=agreement, action=Action.ENDED, version_number=agreement.version_count, detail=reason
@@ -340,6 +344,8 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
         added_by=actor,
     )
     _touch(agreement)
+    if agreement.awaits_endorsement:
+        notices.endorsement_requested(agreement, actor=actor)  # the new party is asked too
     _audit(_history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=party.name))
     return party
 
@@ -447,6 +453,7 @@ def endorsement_record(
     if reason:
         detail += ": " + reason
     event = _history(actor=actor, agreement=agreement, action=action, version_number=version_number, detail=detail)
+    notices.decided(agreement, endorsement, actor=actor)
     _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
 

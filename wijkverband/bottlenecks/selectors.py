@@ -117,6 +117,17 @@ def bottlenecks_in_order(*, team: Team, ids: list[int]) -> list[Bottleneck]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def signalling_professional_ids(*, bottleneck: Bottleneck) -> set[int]:
+    """The team's professionals of every organisation that said "this affects us too"."""
+    organisations = Signal.objects.for_team(bottleneck.team_id).filter(bottleneck=bottleneck).values("organisation_id")
+    return set(
+        Membership.objects.for_team(bottleneck.team_id)
+        .filter(organisation_id__in=organisations, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .filter(user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
 def team_categories(*, team: Team) -> list[Category]:
     return list(Category.objects.for_team(team))
 

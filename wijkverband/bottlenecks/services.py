@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
-from wijkverband.bottlenecks import policy, selectors
+from wijkverband.bottlenecks import notices, policy, selectors
 from wijkverband.bottlenecks.models import (
     BUILTIN_CATEGORIES,
     OPEN_STATUSES,
@@ -33,6 +33,7 @@ from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.models import SubjectKind, Thread
+from wijkverband.work.models import NoticeKind
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -393,6 +394,7 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
     b.owner_requested_at = now
     _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
     _event(b, actor, EventKind.OWNER_REQUESTED, data={"candidate": str(candidate)})
+    notices.ownership_asked(b, actor=actor)
     _audit(b, actor, EventKind.OWNER_REQUESTED)
     return b
 
@@ -409,9 +411,11 @@ def bottleneck_accept(*, actor, bottleneck: Bottleneck, version: int) -> Bottlen
         raise ActionRefused(_("This bottleneck is no longer open."))
     before = b.status
     previous_owner = str(b.owner) if b.owner_id else ""
+    requested_by = b.owner_requested_by_id
     _take_ownership(b, actor, timezone.now())
     _save(b, *_OWNER_FIELDS)
     _event(b, actor, EventKind.OWNER_ACCEPTED, from_status=before, data={"previous_owner": previous_owner})
+    notices.ownership_answered(b, actor=actor, accepted=True, requested_by=requested_by)
     _audit(b, actor, EventKind.OWNER_ACCEPTED)
     return b
 
@@ -423,11 +427,13 @@ def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: s
     if b.owner_candidate_id != actor.pk:
         raise ActionRefused(_("You have not been asked to own this bottleneck (or the request was withdrawn)."))
     reason = _text(reason, required=_("Say why you decline, so someone else can be asked."))
+    requested_by = b.owner_requested_by_id
     b.owner_candidate = None
     b.owner_requested_by = None
     b.owner_requested_at = None
     _save(b, "owner_candidate", "owner_requested_by", "owner_requested_at")
     _event(b, actor, EventKind.OWNER_DECLINED, note=reason)
+    notices.ownership_answered(b, actor=actor, accepted=False, requested_by=requested_by)
     _audit(b, actor, EventKind.OWNER_DECLINED)
     return b
 
@@ -468,6 +474,7 @@ def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: 
     _event(b, actor, EventKind.RESOLVED, from_status=before, note=summary)
     if before == Status.ESCALATED:
         _thread_escalation(b, False, actor)
+    notices.resolved(b, actor=actor)
     _audit(b, actor, EventKind.RESOLVED)
     return b
 
@@ -535,6 +542,7 @@ def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: 
     _save(b, "status", "status_before_escalation", "escalated_at", "escalation_reason", "taken_up_regionally")
     _event(b, actor, EventKind.ESCALATED, from_status=before, note=reason)
     _thread_escalation(b, True, actor)
+    notices.escalated(b, actor=actor)
     _audit(b, actor, EventKind.ESCALATED)
     return b
 
@@ -573,6 +581,7 @@ def bottleneck_region_respond(*, actor, bottleneck: Bottleneck, version: int, no
     note = _text(note, required=_("Write your response."))
     _save(b)
     _event(b, actor, EventKind.REGION_RESPONDED, note=note)
+    notices.region_answered(b, actor=actor, kind=NoticeKind.REGION_RESPONDED)
     _audit(b, actor, EventKind.REGION_RESPONDED)
     return b
 
@@ -586,6 +595,7 @@ def bottleneck_region_take_up(*, actor, bottleneck: Bottleneck, version: int, no
     b.taken_up_regionally = True
     _save(b, "taken_up_regionally")
     _event(b, actor, EventKind.REGION_TOOK_UP, note=note)
+    notices.region_answered(b, actor=actor, kind=NoticeKind.REGION_RESPONDED)
     _audit(b, actor, EventKind.REGION_TOOK_UP)
     return b
 
@@ -602,6 +612,7 @@ def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, 
     _save(b, "status", "taken_up_regionally")
     _event(b, actor, EventKind.REGION_HANDED_BACK, from_status=before, note=advice)
     _thread_escalation(b, False, actor)
+    notices.region_answered(b, actor=actor, kind=NoticeKind.REGION_HANDED_BACK)
     _audit(b, actor, EventKind.REGION_HANDED_BACK)
     return b
 

@@ -74,6 +74,32 @@ def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
     return set(members.values_list("user_id", flat=True)) | set(region_roles.values_list("user_id", flat=True))
 
 
+def region_overseer_ids(*, region_id: int) -> set[int]:
+    """The people who answer the region's escalations (overseers and administrators)."""
+    return set(
+        RegionRole.objects.filter(
+            region_id=region_id, role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN], user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def team_coordinator_ids(*, team) -> set[int]:
+    return set(
+        Membership.objects.for_team(team)
+        .filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+def organisation_member_ids(*, team, organisation_ids) -> set[int]:
+    """The team's professionals who act for these organisations."""
+    return set(
+        Membership.objects.for_team(team)
+        .filter(organisation_id__in=list(organisation_ids), role__in=PROFESSIONAL_ROLES, user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
 def team_members(*, team: Team) -> list[Membership]:
     return list(
         Membership.objects.for_team(team)

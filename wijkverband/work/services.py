@@ -110,6 +110,34 @@ def notices_settle(
     return settled
 
 
+def notices_done(
+    *, team, subject_kind: str, subject_id: int, kinds: Iterable[str], user_ids=None, keep_key: str | None = None
+) -> int:
+    """What these notices asked for is done (endorsed, answered, taken up): they are read for
+    everyone who got them (or only for user_ids; all but those with keep_key), and their open
+    pages get the new count."""
+    rows = Notice.objects.for_team(team).filter(
+        read_at__isnull=True, subject_kind=subject_kind, subject_id=subject_id, kind__in=list(kinds)
+    )
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    if keep_key is not None:
+        rows = rows.exclude(key=keep_key)
+    users = list(rows.values_list("user_id", flat=True).distinct())
+    if not users:
+        return 0
+    done = rows.update(read_at=timezone.now())
+    transaction.on_commit(partial(_counts_push, user_ids=users))
+    return done
+
+
+def _counts_push(*, user_ids: list[int]) -> None:
+    from django.contrib.auth import get_user_model
+
+    for user in get_user_model().objects.filter(pk__in=user_ids):
+        unread_count_push(user=user)
+
+
 @transaction.atomic
 def notices_mark_read(*, actor, notice_ids: list[int] | None = None) -> int:
     # The person's own notices, in all their teams.

@@ -1,0 +1,206 @@
+"""Every event that asks something of a person or tells them their work moved makes a notice for
+the right people, and only them: never the actor, never another team, never a client
+representative for an internal item (issue: "Mijn werk")."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import TestCase
+from django.utils import timezone
+
+from tests.bottlenecks.helpers import report
+from wijkverband.agreements import services as agreements
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.bottlenecks.models import Bottleneck
+from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+from wijkverband.work.services import Subject, notices_create
+
+EVERYONE = ["carla", "maarten", "pieter", "sofie", "bram", "rosa", "rik", "olga", "ada", "otto", "chris"]
+
+
+def got(world, kind, subject) -> set[str]:
+    """The personas who have a notice of this kind about this item."""
+    users = set(Notice.objects.filter(kind=kind, subject_id=subject.pk).values_list("user_id", flat=True))
+    return {name for name in EVERYONE if world.persona(name).pk in users}
+
+
+def unread(world, name, kind, subject) -> bool:
+    return Notice.objects.filter(
+        user=world.persona(name), kind=kind, subject_id=subject.pk, read_at__isnull=True
+    ).exists()
+
+
+def committed(fn, **kwargs):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return fn(**kwargs)
+
+
+# --- agreements -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def concept(world):
+    today = timezone.localdate()
+    agreement = agreements.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data={
+            "title": "Medicatieoverdracht",
+            "body": "Tekst",
+            "owner": world.carla,
+            "review_date": today + timedelta(90),
+        },
+    )
+    for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
+        agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    return agreement
+
+
+def test_proposing_asks_the_members_of_each_party_organisation_to_endorse(world, concept):
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    # carla proposed it (her GP practice is a party): not to herself; sofie's organisation is no party.
+    assert got(world, NoticeKind.ENDORSEMENT_REQUESTED, concept) == {"maarten", "pieter"}
+
+
+def test_an_endorsement_tells_the_owner_and_parties_and_ends_that_organisations_request(world, concept):
+    agreements.agreement_propose(actor=world.carla, agreement=concept)
+    concept.refresh_from_db()
+    committed(
+        agreements.endorsement_record,
+        actor=world.pieter,
+        agreement=concept,
+        version_number=concept.version_count,
+        decision="endorsed",
+    )
+    assert got(world, NoticeKind.AGREEMENT_ENDORSED, concept) == {"carla", "maarten"}
+    assert not unread(world, "pieter", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    assert unread(world, "maarten", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+
+
+def test_a_declined_endorsement_tells_the_owner_and_parties(world, concept):
+    agreements.agreement_propose(actor=world.carla, agreement=concept)
+    concept.refresh_from_db()
+    agreements.endorsement_record(
+        actor=world.maarten,
+        agreement=concept,
+        version_number=concept.version_count,
+        decision="declined",
+        reason="Nog niet",
+    )
+    assert got(world, NoticeKind.AGREEMENT_DECLINED, concept) == {"carla", "pieter"}
+
+
+def test_adoption_tells_everyone_involved_and_ends_every_request(world, concept):
+    agreements.agreement_propose(actor=world.carla, agreement=concept)
+    for person in (world.carla, world.maarten, world.pieter):
+        concept.refresh_from_db()
+        agreements.endorsement_record(
+            actor=person, agreement=concept, version_number=concept.version_count, decision="endorsed"
+        )
+    # pieter's endorsement adopted it: not to himself.
+    assert got(world, NoticeKind.AGREEMENT_ADOPTED, concept) == {"carla", "maarten"}
+    assert not Notice.objects.filter(kind=NoticeKind.ENDORSEMENT_REQUESTED, read_at__isnull=True).exists()
+
+
+def test_a_new_version_asks_again_and_ends_the_old_requests(world, concept):
+    agreements.agreement_propose(actor=world.carla, agreement=concept)
+    concept.refresh_from_db()
+    data = {"title": "Medicatieoverdracht", "body": "Nieuwe tekst", "owner": world.carla}
+    agreements.agreement_edit(actor=world.carla, agreement=concept, base_version=concept.version_count, data=data)
+    requests = Notice.objects.filter(user=world.maarten, kind=NoticeKind.ENDORSEMENT_REQUESTED)
+    assert requests.count() == 2 and requests.filter(read_at__isnull=True).get().key.endswith(":v2")
+
+
+def test_ending_tells_the_owner_and_parties(world, concept):
+    agreements.agreement_propose(actor=world.carla, agreement=concept)
+    concept.refresh_from_db()
+    agreements.agreement_end(actor=world.carla, agreement=concept, reason="Vervangen")
+    assert got(world, NoticeKind.AGREEMENT_ENDED, concept) == {"maarten", "pieter"}
+    assert not Notice.objects.filter(kind=NoticeKind.ENDORSEMENT_REQUESTED, read_at__isnull=True).exists()
+
+
+# --- bottlenecks ------------------------------------------------------------------------------------
+
+
+def _ask(world, b, candidate, actor=None):
+    b = Bottleneck.objects.get(pk=b.pk)
+    return committed(
+        bottlenecks.bottleneck_ask_owner,
+        actor=actor or world.carla,
+        bottleneck=b,
+        version=b.version,
+        candidate=candidate,
+    )
+
+
+def test_asking_someone_to_own_it_tells_only_them(world):
+    b = report(world)
+    _ask(world, b, world.pieter)
+    assert got(world, NoticeKind.OWNERSHIP_ASKED, b) == {"pieter"}
+
+
+def test_accepting_tells_the_reporter_and_who_asked_and_ends_the_request(world):
+    b = report(world)  # reported by maarten
+    b = _ask(world, b, world.pieter)
+    committed(bottlenecks.bottleneck_accept, actor=world.pieter, bottleneck=b, version=b.version)
+    assert got(world, NoticeKind.OWNERSHIP_ACCEPTED, b) == {"maarten", "carla"}
+    assert not unread(world, "pieter", NoticeKind.OWNERSHIP_ASKED, b)
+
+
+def test_declining_tells_the_reporter_and_who_asked(world):
+    b = _ask(world, report(world), world.pieter)
+    bottlenecks.bottleneck_decline(actor=world.pieter, bottleneck=b, version=b.version, reason="Geen tijd")
+    assert got(world, NoticeKind.OWNERSHIP_DECLINED, b) == {"maarten", "carla"}
+
+
+def test_an_escalation_reaches_the_overseers_of_the_teams_region_only(world):
+    b = report(world)
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Vast")
+    assert got(world, NoticeKind.ESCALATED, b) == {"olga", "ada"}  # not otto (another region), not rik
+
+
+def test_the_regions_answer_reaches_the_owner_and_reporter_and_ends_the_escalation_notices(world):
+    b = _ask(world, report(world), world.pieter)
+    b = bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+    b = bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Vast")
+    b = bottlenecks.bottleneck_region_respond(actor=world.olga, bottleneck=b, version=b.version, note="We bellen")
+    assert got(world, NoticeKind.REGION_RESPONDED, b) == {"pieter", "maarten"}
+    assert not unread(world, "ada", NoticeKind.ESCALATED, b)  # olga answered for the region
+    bottlenecks.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Zelf oppakken")
+    assert got(world, NoticeKind.REGION_HANDED_BACK, b) == {"pieter", "maarten"}
+
+
+def test_resolving_tells_the_reporter_and_the_organisations_it_affects_too(world):
+    b = report(world)  # maarten, district nursing
+    b = bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.carla)
+    bottlenecks.bottleneck_signal(actor=world.pieter, bottleneck=b)  # the pharmacy: this affects us too
+    b = Bottleneck.objects.get(pk=b.pk)
+    bottlenecks.bottleneck_resolve(actor=world.carla, bottleneck=b, version=b.version, summary="Afspraak gemaakt")
+    assert got(world, NoticeKind.RESOLVED, b) == {"maarten", "pieter"}
+
+
+def test_nobody_hears_of_their_own_doing(world):
+    b = report(world, actor=world.carla)
+    b = bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.carla)
+    bottlenecks.bottleneck_resolve(actor=world.carla, bottleneck=b, version=b.version, summary="Klaar")
+    assert got(world, NoticeKind.RESOLVED, b) == set()
+
+
+# --- the rule in one place --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_a_client_representative_never_hears_of_an_internal_item(world, internal):
+    subject = Subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, id=999, title="Iets", path="/", internal=internal)
+    recipients = [world.persona(name).pk for name in EVERYONE]
+    notices_create(kind=NoticeKind.RESOLVED, subject=subject, recipients=recipients, actor=world.carla, key="k")
+    heard = {name for name in EVERYONE if Notice.objects.filter(user=world.persona(name), subject_id=999).exists()}
+    readers = {"maarten", "pieter", "sofie", "olga", "ada"}  # team A's professionals, the region's overseers
+    assert heard == (readers if internal else readers | {"rosa", "rik"})  # never carla (the actor), bram, otto, chris
+
+
+def test_the_same_event_twice_makes_one_notice(world):
+    subject = Subject(team=world.team_a, kind=SubjectKind.AGREEMENT, id=5, title="A", path="/")
+    for _ in range(2):
+        notices_create(kind=NoticeKind.AGREEMENT_ENDED, subject=subject, recipients=[world.maarten.pk], key="same")
+    assert Notice.objects.filter(user=world.maarten, key="same").count() == 1

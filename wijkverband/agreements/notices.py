@@ -1,0 +1,92 @@
+"""The notices agreements make (wijkverband.work): who hears that an endorsement is asked, given,
+declined, that an agreement was adopted or ended.
+
+Called by the services inside their transaction, before the audit row (docs/audit.md). Every
+notice goes through work.services.notices_create, which leaves out the actor and anyone who may
+not read the team's agreements. Time-based notices (review date near or passed, reminders) are
+made by the periodic job (docs/work.md).
+"""
+
+from django.urls import reverse
+
+from wijkverband.agreements.models import Agreement, Endorsement
+from wijkverband.agreements.selectors import party_organisation_ids, unendorsed_organisation_ids
+from wijkverband.tenancy.selectors import organisation_member_ids
+from wijkverband.work.models import NoticeKind, SubjectKind
+from wijkverband.work.services import Subject, notices_create, notices_done
+
+
+def subject(agreement: Agreement) -> Subject:
+    return Subject(
+        team=agreement.team,
+        kind=SubjectKind.AGREEMENT,
+        id=agreement.pk,
+        title=agreement.current_version.title,
+        path=reverse("agreement_detail", kwargs={"team_slug": agreement.team.slug, "agreement_id": agreement.pk}),
+    )
+
+
+def _owner_and_parties(agreement: Agreement) -> set[int]:
+    members = organisation_member_ids(
+        team=agreement.team_id, organisation_ids=party_organisation_ids(agreement=agreement)
+    )
+    return {agreement.current_version.owner_id, *members}
+
+
+def _notify(kind: str, agreement: Agreement, *, actor, recipients, key: str) -> None:
+    notices_create(
+        kind=kind,
+        subject=subject(agreement),
+        recipients=recipients,
+        actor=actor,
+        key=f"{kind}:agreement:{agreement.pk}:v{agreement.version_count}{key}",
+    )
+
+
+def endorsement_requested(agreement: Agreement, *, actor) -> None:
+    """The current version awaits endorsement: to the members of each party organisation that has not
+    endorsed it. A new version asks again; what an earlier version asked is done."""
+    _requests_done(agreement, keep_current=True)
+    members = organisation_member_ids(
+        team=agreement.team_id, organisation_ids=unendorsed_organisation_ids(agreement=agreement)
+    )
+    _notify(NoticeKind.ENDORSEMENT_REQUESTED, agreement, actor=actor, recipients=members, key="")
+
+
+def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
+    """A party endorsed or declined: to the owner and the parties; that party's request is done."""
+    endorsed = endorsement.decision == "endorsed"
+    kind = NoticeKind.AGREEMENT_ENDORSED if endorsed else NoticeKind.AGREEMENT_DECLINED
+    _notify(kind, agreement, actor=actor, recipients=_owner_and_parties(agreement), key=f":party{endorsement.party_id}")
+    if endorsement.party.organisation_id is not None:
+        notices_done(
+            team=agreement.team_id,
+            subject_kind=SubjectKind.AGREEMENT,
+            subject_id=agreement.pk,
+            kinds=[NoticeKind.ENDORSEMENT_REQUESTED],
+            user_ids=organisation_member_ids(
+                team=agreement.team_id, organisation_ids=[endorsement.party.organisation_id]
+            ),
+        )
+
+
+def adopted(agreement: Agreement, *, actor) -> None:
+    _notify(NoticeKind.AGREEMENT_ADOPTED, agreement, actor=actor, recipients=_owner_and_parties(agreement), key="")
+    _requests_done(agreement)
+
+
+def ended(agreement: Agreement, *, actor) -> None:
+    _notify(NoticeKind.AGREEMENT_ENDED, agreement, actor=actor, recipients=_owner_and_parties(agreement), key="")
+    _requests_done(agreement)
+
+
+def _requests_done(agreement: Agreement, *, keep_current: bool = False) -> None:
+    """Endorsement requests that no longer ask anything (adopted, ended, or of an older version)."""
+    keep = f"{NoticeKind.ENDORSEMENT_REQUESTED}:agreement:{agreement.pk}:v{agreement.version_count}"
+    notices_done(
+        team=agreement.team_id,
+        subject_kind=SubjectKind.AGREEMENT,
+        subject_id=agreement.pk,
+        kinds=[NoticeKind.ENDORSEMENT_REQUESTED],
+        keep_key=keep if keep_current else None,
+    )
