@@ -3,8 +3,8 @@
 import pytest
 
 from tests.ladder import Rung, climb, ladder_params
-from wijkverband.work.mail import unsubscribe_token
 from wijkverband.work.models import NoticePreference
+from wijkverband.work.services.mail import unsubscribe_token
 
 EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga"]
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wijkverband.work import mail, selectors, services
+from wijkverband.work import selectors, services
 from wijkverband.work.forms import PreferencesForm
-from wijkverband.work.services import PREFERENCE_FIELDS
+from wijkverband.work.services import PREFERENCE_FIELDS, mail
 
 
 def _preferences_form(user, data=None) -> PreferencesForm:

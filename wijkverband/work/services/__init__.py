@@ -4,7 +4,7 @@ Feature apps (agreements, bottlenecks, threads) call `notices_create` inside the
 the change a notice is about. It keeps out the actor and everyone who may not read the item (a
 client representative never hears of an internal item), makes at most one notice per person per
 event (`key`), and after the commit pushes each person's open pages the new notice and hands the
-ones that are e-mailed at once to the mail outbox (wijkverband.work.mail).
+ones that are e-mailed at once to the mail outbox (wijkverband.work.services.mail).
 """
 
 from collections.abc import Iterable
@@ -20,9 +20,10 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import publish
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.selectors import team_reader_ids
-from wijkverband.work import mail, selectors
+from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
 from wijkverband.work.serialise import dumps, notice_frame
+from wijkverband.work.services import mail
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def unsubscribe_url(*, user_id: int, category: str) -> str:
 def notices_committed(*, key: str, kind: str, user_ids: list[int]) -> None:
     """After a change committed: mail the urgent notices, in the worker (nothing waits here)."""
     if kind in IMMEDIATE:
-        tasks.enqueue("wijkverband.work.mail.notices_mail", key, user_ids)
+        tasks.enqueue("wijkverband.work.services.mail.notices_mail", key, user_ids)
 
 
 def _actor_name(notice: Notice) -> str:
