@@ -34,7 +34,8 @@ class BottleneckJourney(BrowserTestCase):
         page.get_by_label("Categorie").select_option(label="Bereikbaarheid")
         page.get_by_label("Impact").select_option(label="Hoog")
         page.get_by_role("button", name="Melden", exact=True).click()
-        expect(page.get_by_role("alert")).to_contain_text("geboortedatum")  # the client-data guard
+        # The client-data guard: the refusal stands at the field it found the date of birth in.
+        expect(page.locator("#id_description_error")).to_contain_text("geboortedatum")
         assert not Bottleneck.objects.exists()
         self.assert_accessible("report-refused")
         page.get_by_label("Beschrijving").fill("Na 17 uur krijgt de wijkverpleging de praktijk niet te pakken.")

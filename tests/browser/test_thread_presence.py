@@ -34,7 +34,7 @@ class ThreadPresenceJourney(BrowserTestCase):
             page.get_by_role("button", name="Versturen").click()
             mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
             expect(mine.get_by_role("button", name="Verwijderen bericht 1")).to_be_visible()
-            expect(mine.get_by_role("link", name=re.compile(r" bericht 1$"))).to_be_visible()  # edit
+            expect(mine.get_by_role("link", name=re.compile(r"^Bewerken bericht 1$"))).to_be_visible()
             expect(mine.get_by_role("button", name="Bevestigen bericht 1")).to_have_count(0)  # not for the author
             theirs = maarten.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
             expect(theirs.get_by_role("button", name="Bevestigen bericht 1")).to_be_visible()
