@@ -21,7 +21,7 @@ from wijkverband.bottlenecks.models import (
     Signal,
     Status,
 )
-from wijkverband.bottlenecks.workdays import add_working_days
+from wijkverband.core.workdays import add_working_days
 from wijkverband.tenancy.models import Membership, Region, Team
 from wijkverband.tenancy.policy import TeamRights
 

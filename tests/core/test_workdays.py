@@ -1,16 +1,12 @@
-from datetime import date, timedelta
+from datetime import date
 
-from wijkverband.bottlenecks.workdays import (
+from wijkverband.core.workdays import (
     add_working_days,
     dutch_public_holidays,
     easter_sunday,
     is_working_day,
+    working_days_between,
 )
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end`, counted one by one (the app only adds)."""
-    return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
 
 
 def test_easter_is_computed_for_known_years():
@@ -51,3 +47,15 @@ def test_adding_working_days_skips_weekends_and_easter():
     assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)  # over Good Friday to Easter Monday
     assert add_working_days(date(2026, 3, 2), 10) == date(2026, 3, 16)
     assert working_days_between(date(2026, 3, 2), date(2026, 3, 16)) == 10
+
+
+def test_working_days_between_counts_only_working_days_after_the_start():
+    friday = date(2026, 11, 27)
+    assert working_days_between(friday, friday) == 0
+    assert working_days_between(friday, date(2026, 11, 29)) == 0  # the weekend
+    assert working_days_between(friday, date(2026, 11, 30)) == 1  # Monday
+    assert working_days_between(date(2026, 11, 30), friday) == 0  # end before start
+    # Christmas Day and Boxing Day 2026 fall on Friday and Saturday.
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 28)) == 1
+    for days in range(0, 30):
+        assert working_days_between(friday, add_working_days(friday, days)) == days

@@ -59,3 +59,19 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start).
+
+    How long something has waited against a target in working days: asked on Friday, by Monday
+    evening it has waited one working day."""
+    if end <= start:
+        return 0
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
