@@ -10,6 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,13 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The region's promise to its teams: an escalation is answered within this many working days.
+    # The escalation queue and "Mijn werk" show the wait against it; reminders follow it.
+    escalation_response_days = models.PositiveSmallIntegerField(
+        _("working days to answer an escalation"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
 
     class Meta:
         verbose_name = _("region")
