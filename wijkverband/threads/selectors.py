@@ -250,22 +250,26 @@ def confirmations_asked_of(*, user) -> QuerySet[Message]:
     """Messages that asked the person to confirm (their notice says so: a confirmation request, or a
     mention in a message that asks for confirmation) and that they have not confirmed, in every team
     where they may still post. One query, whatever the number of teams."""
+    # The teams where they may still post: the notice (of the message's team) must be in one.
+    teams = (
+        Membership.objects.across_teams()
+        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .values("team_id")
+    )
     asked = Notice.objects.across_teams().filter(
         user=user,
+        team_id__in=teams,
         subject_kind=NoticeSubject.THREAD,
         subject_id=OuterRef("thread_id"),
         seq=OuterRef("seq"),
         kind__in=[NoticeKind.ACK_REQUEST, NoticeKind.MENTION],
     )
     confirmed = Acknowledgement.objects.across_teams().filter(message=OuterRef("pk"), user=user)
-    professional = Membership.objects.across_teams().filter(
-        team=OuterRef("team"), user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
-    )
     return (
         Message.objects.across_teams()
         .filter(asks_ack=True, deleted_at__isnull=True)
         .exclude(author=user)
-        .filter(Exists(asked), Exists(professional))
+        .filter(Exists(asked))
         .exclude(Exists(confirmed))
         .select_related("team", "thread", "author")
     )
