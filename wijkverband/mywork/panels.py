@@ -16,11 +16,11 @@ def team_panel_context(*, request, team, rights):
 def start_panel_context(*, request):
     from wijkverband.mywork.selectors import my_work, region_queues
 
-    work = my_work(user=request.user)
+    work = my_work(user=request.user, asked_only=True)
     queues = region_queues(user=request.user, rows=QUEUE_ROWS)
-    if not work.total and not queues:
+    if not work.asked and not queues:
         return {}
-    return {"asked": work.asked[:START_ROWS], "asked_count": len(work.asked), "work": work, "queues": queues}
+    return {"asked": work.asked[:START_ROWS], "asked_count": len(work.asked) + work.more, "queues": queues}
 
 
 def register() -> None:

@@ -21,12 +21,14 @@ the team filter's choices, one for the teams' response targets); the header's co
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements import selectors as agreements
 from wijkverband.bottlenecks import selectors as bottlenecks
@@ -41,6 +43,18 @@ ENDORSEMENT_TARGET_DAYS = 5
 KIND_LIMIT = 25
 
 ASKED, MINE, WAITING = "asked", "mine", "waiting"
+
+KIND_LABELS = {
+    "endorse": _("Endorse"),
+    "own": _("Asked to own"),
+    "confirm": _("Confirm"),
+    "respond": _("Answer for the region"),
+    "owned": _("You own it"),
+    "review": _("Review"),
+    "endorsements": _("Awaiting endorsements"),
+    "ownership": _("Awaiting an owner"),
+    "escalation": _("Awaiting the region"),
+}
 
 
 @dataclass
@@ -66,15 +80,20 @@ class WorkItem:
         return f"{self.kind}-{self.team.pk}-{self.object_id}"
 
     @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    # Cached: templates and the sort read them several times per item.
+    @cached_property
     def overdue(self) -> bool:
         return self.due is not None and self.today > self.due
 
-    @property
+    @cached_property
     def waited_days(self) -> int | None:
         """Working days it has waited (since the ask), None when it is not a wait (a review date)."""
         return working_days_between(self.since, self.today) if self.since is not None else None
 
-    @property
+    @cached_property
     def target_days(self) -> int | None:
         if self.due is None or self.since is None:
             return None
@@ -128,8 +147,10 @@ def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
     return rows[:KIND_LIMIT], max(0, len(rows) - KIND_LIMIT)
 
 
-def my_work(*, user, team=None) -> MyWork:
-    """Everything that waits on the person (or only in one team), overdue first in each section."""
+def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
+    """Everything that waits on the person (or only in one team), overdue first in each section.
+
+    asked_only: only what is asked of them (the start page), without the other sections' queries."""
     today = timezone.localdate()
     work = MyWork()
     more = 0
@@ -209,6 +230,11 @@ def my_work(*, user, team=None) -> MyWork:
                 object_id=b.pk,
             )
         )
+
+    if asked_only:
+        work.asked.sort(key=lambda i: i.sort_key)
+        work.more = more
+        return work
 
     # Mine --------------------------------------------------------------------------------------
     rows, extra = _limited(_for_team(bottlenecks.owned_by(user=user), team), "resolve_due", "pk")
