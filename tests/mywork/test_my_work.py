@@ -261,5 +261,6 @@ def test_my_work_and_the_count_cost_the_same_queries_for_one_or_many_teams(world
     _spread_work(world, teams=5, per_team=3)
     assert my_work(user=world.pieter).total > 20
     assert _queries(lambda: client.get("/my-work/")) == small_page
+    assert _queries(lambda: client.get("/my-work/?team=team-2")) == small_page  # filtered in SQL
     assert _queries(lambda: asked_count(user=world.pieter)) == small_count == 1
     assert _queries(lambda: my_work(user=world.olga)) == small_olga

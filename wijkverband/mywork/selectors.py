@@ -34,7 +34,7 @@ from wijkverband.agreements import selectors as agreements
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.tenancy.models import RegionRole
-from wijkverband.tenancy.selectors import user_memberships, user_region_roles
+from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
 
 #: Working days an organisation has to endorse or decline (the reminders use the same number).
@@ -324,12 +324,12 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
     return work
 
 
-def filter_teams(*, user, work: MyWork) -> list[tuple[str, str]]:
-    """The teams to filter on: the person's teams, and those of their regions that have work (one query)."""
-    teams = {m.team.slug: m.team.name for m in user_memberships(user=user)}
-    for entry in work.asked + work.mine + work.waiting:
-        teams.setdefault(entry.team.slug, entry.team.name)
-    return sorted(teams.items(), key=lambda pair: pair[1])
+def filter_teams(*, user) -> list:
+    """The teams to filter on: the person's teams and those of the regions they oversee (two queries)."""
+    teams = {m.team.slug: m.team for m in user_memberships(user=user)}
+    for team in overseen_teams(user=user):
+        teams.setdefault(team.slug, team)
+    return sorted(teams.values(), key=lambda team: team.name)
 
 
 class _Count(Func):

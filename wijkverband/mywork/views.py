@@ -26,22 +26,19 @@ from wijkverband.threads import services as thread_services
 from wijkverband.threads.access import access_message, access_thread
 
 
-def _team_filter(request, teams):
-    slug = request.GET.get("team", "")
-    return slug if slug in {s for s, _name in teams} else ""
-
-
 @login_required
 @require_GET
 def my_work(request):
-    work = selectors.my_work(user=request.user)
-    teams = selectors.filter_teams(user=request.user, work=work)
-    chosen = _team_filter(request, teams)
-    if chosen:
-        # Filtered in Python: the same queries as unfiltered, the choices stay complete.
-        for name in ("asked", "mine", "waiting"):
-            setattr(work, name, [item for item in getattr(work, name) if item.team.slug == chosen])
-    context = {"work": work, "teams": teams, "chosen": chosen, "next": request.get_full_path()}
+    teams = selectors.filter_teams(user=request.user)
+    # Only one of the person's own teams filters; anything else shows everything (and leaks nothing).
+    chosen = next((team for team in teams if team.slug == request.GET.get("team", "")), None)
+    work = selectors.my_work(user=request.user, team=chosen)
+    context = {
+        "work": work,
+        "teams": [(team.slug, team.name) for team in teams],
+        "chosen": chosen.slug if chosen else "",
+        "next": request.get_full_path(),
+    }
     if request.GET.get("part") == "list":
         return render(request, "mywork/_list.html", context)
     return render(request, "mywork/page.html", context)
