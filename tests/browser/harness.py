@@ -17,7 +17,8 @@ from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
 from playwright.sync_api import expect, sync_playwright
 
-from tests.personas import PASSWORD, TOTP_SECRET, build_world
+from tests import snapshot
+from tests.personas import PASSWORD, TOTP_SECRET
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,7 +105,7 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
 
     def setUp(self):
         super().setUp()
-        self.world = build_world()
+        self.world = snapshot.world_copy()
         self.context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
