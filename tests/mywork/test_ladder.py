@@ -185,6 +185,23 @@ LADDER = [
         after=_declined_only_by_pieter,
     ),
     Rung(
+        "my_work_ownership",
+        lambda w: f"/t/oost/my-work/own/{_asked_bottleneck(w).pk}/maybe/",
+        {
+            "anonymous": 302,
+            "bram": 404,
+            "otto": 404,
+            "rosa": 403,
+            "olga": 403,
+            "maarten": 404,
+            "carla": 404,
+            "pieter": 404,
+        },
+        method="POST",
+        data=_version,
+        after=_unchanged,
+    ),
+    Rung(
         "my_work_endorse",
         _endorse_path,
         # maarten's organisation (district nursing) is no party: forbidden

@@ -8,7 +8,7 @@ feature's own service, which checks the person's rights; ids go through the feat
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,7 +93,7 @@ def my_work_endorse(request, agreement_id):
 @require_POST
 def my_work_ownership(request, bottleneck_id, answer):
     if answer not in ("accept", "decline"):
-        return HttpResponse(status=404)
+        raise Http404
     b = access_bottleneck(user=request.user, team=request.team, bottleneck_id=bottleneck_id)
     try:
         if answer == "accept":
