@@ -68,6 +68,8 @@ messages: setup
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Benchmarks print their figures; they are not timed tests. Each bench/*.py stands alone.
+# bench/my_work.py ("Mijn werk" for a person in 20 teams) uses BENCH_DATABASE_URL (PostgreSQL;
+# default postgres://postgres@127.0.0.1:5432/wv_mywork_bench, created when missing).
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "wijkverband.threads",
     "wijkverband.realtime",
     "wijkverband.agreements",
+    # Above the features: gathers what waits on a person from all of them.
+    "wijkverband.mywork",
     # Last among ours: demo data loads every feature, and nothing loads it.
     "wijkverband.demo",
 ]
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wijkverband.tenancy.context_processors.navigation",
                 "wijkverband.work.context_processors.notifications",
+                "wijkverband.mywork.context_processors.my_work",
             ],
         },
     },

@@ -3,9 +3,10 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django_scopes import scopes_disabled
 
+from tests import snapshot
 from tests.personas import World, build_world
 
 
@@ -48,6 +49,29 @@ def _clear_cache() -> None:
         cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the world built and committed once for the whole run.
+
+    Every test starts from this state (tests/snapshot.py, docs/testing.md): a test in a transaction
+    is rolled back to it, and a test that commits (transactional, live server) has it put back
+    afterwards, where Django's flush would leave empty tables."""
+    with django_db_blocker.unblock(), scopes_disabled():
+        snapshot.build(build_world)
+    original = TransactionTestCase._fixture_teardown
+
+    def put_the_world_back(self):
+        if self.available_apps is not None or self.serialized_rollback:
+            return original(self)
+        snapshot.restore_world()
+
+    TransactionTestCase._fixture_teardown = put_the_world_back
+    try:
+        yield
+    finally:
+        TransactionTestCase._fixture_teardown = original
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_other_connections_before_teardown(django_db_setup, django_db_blocker):
     """Worker threads (sync_to_async, the mention sender) keep their own database connections;
@@ -81,7 +105,16 @@ def _fresh_cache():
 
 @pytest.fixture
 def world(db) -> World:
-    return build_world()
+    """The personas' world (tests/personas.py). It is in the database before every test; this
+    hands out a copy of its objects."""
+    return snapshot.world_copy()
+
+
+@pytest.fixture
+def no_world(db) -> None:
+    """For the few tests that need the database as the migrations left it (seed_demo builds its own
+    teams and people): the world is removed inside the test's transaction."""
+    snapshot.remove_world()
 
 
 @pytest.fixture

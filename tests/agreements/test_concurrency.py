@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 
 from tests.agreements.conftest import version_data
-from tests.personas import build_world
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
 from wijkverband.core.errors import ActionRefused
@@ -36,8 +35,7 @@ def _race(*calls):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
-def test_of_two_simultaneous_saves_on_the_same_version_exactly_one_wins():
-    world = build_world()
+def test_of_two_simultaneous_saves_on_the_same_version_exactly_one_wins(world):
     agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
     results = _race(
         lambda: services.agreement_edit(
@@ -58,8 +56,7 @@ def test_of_two_simultaneous_saves_on_the_same_version_exactly_one_wins():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
-def test_an_endorsement_racing_an_edit_never_counts_for_the_new_version():
-    world = build_world()
+def test_an_endorsement_racing_an_edit_never_counts_for_the_new_version(world):
     agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     services.agreement_propose(actor=world.carla, agreement=agreement)

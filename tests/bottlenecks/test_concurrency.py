@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 
 from tests.bottlenecks.helpers import fresh, report
-from tests.personas import build_world
 from wijkverband.bottlenecks import services
 from wijkverband.bottlenecks.models import BottleneckEvent, Status
 from wijkverband.core.errors import ActionRefused
@@ -41,8 +40,7 @@ def race(*calls):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_writes_with_the_same_version_one_wins_one_is_refused():
-    world = build_world()
+def test_two_simultaneous_writes_with_the_same_version_one_wins_one_is_refused(world):
     b = report(world)
     version = b.version
     results = race(
@@ -59,8 +57,7 @@ def test_two_simultaneous_writes_with_the_same_version_one_wins_one_is_refused()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_signals_of_one_organisation_count_once():
-    world = build_world()
+def test_simultaneous_signals_of_one_organisation_count_once(world):
     b = report(world)
     results = race(
         lambda: services.bottleneck_signal(actor=world.pieter, bottleneck=b),

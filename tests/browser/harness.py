@@ -6,6 +6,9 @@ Every page a test visits can be checked with assert_accessible() (axe-core, WCAG
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+import time
 from functools import partial
 from pathlib import Path
 
@@ -15,9 +18,12 @@ from axe_playwright_python.sync_playwright import Axe
 from channels.testing import ChannelsLiveServerTestCase
 from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
+from django.conf import settings
+from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
 
-from tests.personas import PASSWORD, TOTP_SECRET, build_world
+from tests import snapshot
+from tests.personas import PASSWORD, TOTP_SECRET
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,12 +73,25 @@ class _ServerKeeper(multiprocessing.Process):
                     return
 
 
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current TOTP code (the personas' by default), from a period with time left to type and
+    send it (allauth accepts only the current period): near a period's end it waits for the next."""
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < 3:
+        time.sleep(left + 0.05)
+    return totp.now()
+
+
 @pytest.mark.browser
 class BrowserTestCase(ChannelsLiveServerTestCase):
-    """One live server process per class. Prefer one journey per class: the database is flushed
-    and rebuilt between tests, under that process's in-memory caches (Django caches content types
-    per process; their ids change with the rebuild), and a second journey on team pages got 404s
-    in the same class while it passed in a class of its own."""
+    """One live server process (and one Chromium) per class; a class holds several journeys.
+
+    Between tests the database is put back to the world with the same ids (tests/snapshot.py), so
+    what the server process keeps in memory (content types, the world's rows) stays true. The
+    cache is shared with the server and emptied before each test (tests/conftest.py): Redis in CI;
+    without Redis a directory instead of the per-process local memory, which the test process
+    could not empty (allauth's used TOTP codes would refuse the next test's sign-in)."""
 
     serve_static = True
     #: True: the test may stop_server() and start_server() (a helper process starts the new one).
@@ -84,6 +103,18 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         # the run hung instead of failing.
         if not Path(CHROMIUM).exists():
             raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (make browser)")
+        cls._cache_dir = None
+        if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+            cls._cache_dir = tempfile.mkdtemp(prefix="wv-browser-cache-")
+            cls._shared_cache = override_settings(
+                CACHES={
+                    "default": {
+                        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                        "LOCATION": cls._cache_dir,
+                    }
+                }
+            )
+            cls._shared_cache.enable()
         super().setUpClass()
         if cls.restartable:
             # Forked now, before Playwright runs in this process: a server forked later from here
@@ -101,10 +132,13 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
             cls._keeper.ask("exit")
             cls._keeper.join(timeout=10)
         super().tearDownClass()
+        if cls._cache_dir is not None:
+            cls._shared_cache.disable()
+            shutil.rmtree(cls._cache_dir, ignore_errors=True)
 
     def setUp(self):
         super().setUp()
-        self.world = build_world()
+        self.world = snapshot.world_copy()
         self.context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
@@ -150,7 +184,7 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         page.get_by_role("button", name="Aanmelden").click()
         if second_factor:
             expect(page).to_have_url(self.url("/accounts/2fa/authenticate/"))
-            page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+            page.get_by_label("Code").fill(totp_code())
             page.get_by_role("button", name="Aanmelden").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 

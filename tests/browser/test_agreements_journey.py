@@ -8,7 +8,7 @@ from tests.browser.harness import BrowserTestCase
 from wijkverband.agreements.models import Agreement, Status
 
 
-class AgreementJourney(BrowserTestCase):
+class AgreementJourneys(BrowserTestCase):
     def sign_out(self):
         self.page.get_by_role("button", name="Afmelden").click()
         expect(self.page).to_have_url(re.compile(r"/accounts/login/"))
@@ -77,8 +77,6 @@ class AgreementJourney(BrowserTestCase):
         expect(page.get_by_role("heading", name="Verantwoordingscheck")).to_be_visible()
         self.assert_accessible("agreement-print")
 
-
-class AgreementVersionsJourney(BrowserTestCase):
     def test_change_an_adopted_agreement_compare_versions_and_record_a_measurement(self):
         from datetime import date
 

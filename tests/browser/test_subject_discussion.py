@@ -13,7 +13,7 @@ from wijkverband.threads.models import Message, SubjectKind, Thread
 LIVE = "Live: nieuwe berichten verschijnen vanzelf."
 
 
-class SubjectDiscussionJourney(BrowserTestCase):
+class SubjectDiscussionJourneys(BrowserTestCase):
     def test_a_message_on_an_agreement_page_appears_live_on_another_open_page(self):
         world = self.world
         agreement = agreement_services.agreement_create(
@@ -51,10 +51,6 @@ class SubjectDiscussionJourney(BrowserTestCase):
         finally:
             maarten_context.close()
 
-
-# Its own class, so its own live server: as a second test against the same server it got a 404
-# for its team's new bottleneck (something kept across the flush; not looked into yet).
-class SubjectDiscussionWithoutJavaScript(BrowserTestCase):
     def test_without_javascript_a_post_from_a_bottleneck_page_returns_to_the_discussion(self):
         world = self.world
         b = report(world, title="Medicatieoverdracht na ontslag")

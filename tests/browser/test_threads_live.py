@@ -12,7 +12,7 @@ from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
 
 
-class LiveThreadJourney(BrowserTestCase):
+class LiveThreadJourneys(BrowserTestCase):
     def test_a_post_appears_live_for_the_other_person_and_a_mention_notifies(self):
         world = self.world
         thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
@@ -57,8 +57,6 @@ class LiveThreadJourney(BrowserTestCase):
         finally:
             maarten_context.close()
 
-
-class NotificationCountJourney(BrowserTestCase):
     def test_the_header_counts_a_mention_live_and_reading_the_thread_clears_it(self):
         world = self.world
         thread = services.thread_create(actor=world.carla, team=world.team_a, title="Wondzorg")

@@ -59,3 +59,21 @@ def test_working_days_between_counts_only_working_days_after_the_start():
     assert working_days_between(date(2026, 12, 24), date(2026, 12, 28)) == 1
     for days in range(0, 30):
         assert working_days_between(friday, add_working_days(friday, days)) == days
+
+
+def test_working_days_between_by_whole_weeks_agrees_with_counting_day_by_day():
+    from datetime import timedelta
+    from random import Random
+
+    def day_by_day(start, end):
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            count += is_working_day(current)
+        return count
+
+    rng = Random(12)
+    for _ in range(3000):
+        start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 1500))
+        end = start + timedelta(days=rng.randint(-5, 800))
+        assert working_days_between(start, end) == day_by_day(start, end), (start, end)

@@ -17,7 +17,7 @@ def _client(local: str) -> Client:
     return client
 
 
-def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(db):
+def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(no_world):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
     oost = Team.objects.get(slug="utrecht-oost")
@@ -34,7 +34,7 @@ def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(db):
     assert not Thread.objects.for_team(Team.objects.get(slug="vathorst")).exists()
 
 
-def test_the_demo_content_shows_on_the_pages_per_role(db):
+def test_the_demo_content_shows_on_the_pages_per_role(no_world):
     call_command("seed_demo", verbosity=0)
     coordinator = _client("coordinator")
     page = coordinator.get("/t/utrecht-oost/threads/").content.decode()

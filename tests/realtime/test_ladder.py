@@ -8,8 +8,8 @@ Who may do what in a thread (DESIGN.md section 2, wijkverband/threads/policy.py)
 - everyone else (another team, another region's overseer) gets `not_found`, exactly like a thread
   that does not exist; without a session the handshake itself is refused.
 
-The world is built once for this module (committed, as the sockets' database threads must see it)
-and the database is emptied after it, as after any transactional test. A climb only adds rows
+The ladder's threads are added to the committed world once for this module (the sockets' database
+threads must see them) and the database is put back after it, as after any transactional test. A climb only adds rows
 (messages, events, read markers, notifications, audit rows) and checks the state it is about
 relative to what was there before, so the climbs run in any order or alone (pytest -k).
 The bystanders (sofie in team A, wim in team B) watch the threads and write into them; they are
@@ -18,12 +18,12 @@ no persona of the ladder.
 
 import pytest
 from channels.layers import channel_layers
-from django.core.management import call_command
 from django.db import connection
 from django_scopes import scopes_disabled
 
+from tests import snapshot
 from tests.bottlenecks.helpers import report
-from tests.personas import build_world, make_user
+from tests.personas import make_user
 from tests.socket_ladder import (
     ACK,
     FORBIDDEN,
@@ -167,7 +167,7 @@ SOCKET_LADDER = [
 
 
 def _build(loop: LadderLoop) -> SocketWorld:
-    world = build_world()
+    world = snapshot.world_copy()
     bystander_b = make_user("wim", "Wim Zuid")
     tenancy_services.membership_create(
         actor=None, team=world.team_b, user=bystander_b, role=Membership.Role.MEMBER, organisation=world.nursing_b
@@ -215,9 +215,9 @@ def _subject_thread(bottleneck) -> Thread:
 
 @pytest.fixture(scope="module")
 def socket_world(django_db_setup, django_db_blocker):
-    """The world, built and committed once for the module (the sockets' database threads must see
-    it), with one event loop whose sockets stay open from test to test; afterwards the database
-    is emptied as after any transactional test."""
+    """The world plus the ladder's threads, committed once for the module (the sockets' database
+    threads must see them), with one event loop whose sockets stay open from test to test;
+    afterwards the database is put back as after any transactional test."""
     with django_db_blocker.unblock():
         assert not connection.in_atomic_block, "the socket ladder commits its world: no test transaction may be open"
         loop = None
@@ -230,8 +230,8 @@ def socket_world(django_db_setup, django_db_blocker):
             if loop is not None:
                 loop.close()
             channel_layers.backends.clear()
-            # As after a transactional test: empty tables, then what post_migrate puts back.
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=False)
+            # As after any transactional test: the world and nothing else (tests/snapshot.py).
+            snapshot.restore_world()
 
 
 @pytest.fixture

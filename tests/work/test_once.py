@@ -13,7 +13,7 @@ from django_q.brokers import get_broker
 from django_q.models import OrmQ, Schedule
 from django_q.scheduler import scheduler
 
-from tests.personas import build_world
+from tests import snapshot
 from tests.work.conftest import amsterdam
 from tests.work.helpers import queued_tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind, SubjectKind
@@ -29,7 +29,8 @@ PEOPLE = ["carla", "maarten", "pieter", "sofie", "bram", "olga", "ada", "otto", 
 
 @pytest.fixture
 def world(transactional_db):
-    return build_world()
+    """The personas' world, committed (the threads here see it); put back after the test."""
+    return snapshot.world_copy()
 
 
 def at_once(job, runs: int = 2) -> list:

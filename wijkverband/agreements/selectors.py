@@ -462,3 +462,75 @@ def versions_compare(*, before: AgreementVersion, after: AgreementVersion) -> li
         label = str(AgreementVersion._meta.get_field(name).verbose_name)
         comparisons.append(FieldComparison(name, label[:1].upper() + label[1:], a, b, text_diff(a, b)))
     return comparisons
+
+
+# --- "Mijn werk" (wijkverband.mywork): one person's agreements across all their teams ---------------
+# Each returns one queryset (one query, whatever the number of teams); the person's own memberships
+# scope it, so these read across teams like the header's notice count.
+
+_AWAITING = Q(status=Status.PROPOSED) | (Q(status=Status.ADOPTED) & ~Q(adopted_version=F("current_version")))
+
+
+def _asked_at() -> Coalesce:
+    """When the current version began to ask for endorsements: proposed, or saved as a new version."""
+    latest = (
+        AgreementEvent.objects.across_teams()
+        .filter(agreement=OuterRef("pk"), action__in=["proposed", "edited"])
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return Coalesce(Subquery(latest), F("current_version__created_at"))
+
+
+def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
+    """Agreements in any of the person's teams whose current version awaits a decision of the
+    organisation they act for there (their colleagues have not endorsed or declined it)."""
+    my_organisation = (
+        Membership.objects.across_teams()
+        .filter(team=OuterRef("team"), user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .values("organisation_id")[:1]
+    )
+    party = Party.objects.across_teams().filter(agreement=OuterRef("pk"), organisation_id=OuterRef("my_organisation"))
+    decided = Endorsement.objects.across_teams().filter(
+        version=OuterRef("current_version"), party__organisation_id=OuterRef("my_organisation")
+    )
+    return (
+        Agreement.objects.across_teams()
+        .filter(_AWAITING)
+        .annotate(my_organisation=Subquery(my_organisation))
+        .filter(Exists(party))
+        .exclude(Exists(decided))
+        .annotate(asked_at=_asked_at())
+        .select_related("team", "current_version")
+    )
+
+
+def endorsements_awaited_by(*, user) -> QuerySet[Agreement]:
+    """Agreements the person owns that still wait for endorsements, with how many parties have not endorsed."""
+    parties = Party.objects.across_teams().filter(agreement=OuterRef("pk")).order_by().values("agreement")
+    endorsed = (
+        Endorsement.objects.across_teams()
+        .filter(agreement=OuterRef("pk"), version=OuterRef("current_version"), decision=Decision.ENDORSED)
+        .order_by()
+        .values("agreement")
+    )
+    count = Count("pk")
+    return (
+        Agreement.objects.across_teams()
+        .filter(_AWAITING, current_version__owner=user)
+        .annotate(
+            party_count=Coalesce(Subquery(parties.annotate(n=count).values("n")), Value(0)),
+            endorsed_count=Coalesce(Subquery(endorsed.annotate(n=count).values("n")), Value(0)),
+            asked_at=_asked_at(),
+        )
+        .select_related("team", "current_version")
+    )
+
+
+def reviews_due_for(*, user) -> QuerySet[Agreement]:
+    """Agreements the person owns whose review date is near (REVIEW_NOTICE_DAYS) or passed."""
+    return (
+        Agreement.objects.across_teams()
+        .filter(_review_due_q(), current_version__owner=user)
+        .select_related("team", "current_version")
+    )

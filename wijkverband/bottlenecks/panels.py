@@ -14,13 +14,14 @@ def team_panel_context(*, request, team, rights):
 
 
 def region_queue_context(*, request, region, rights):
-    from wijkverband.bottlenecks.selectors import region_escalations
+    from wijkverband.bottlenecks.selectors import escalation_waits, region_escalations
 
     if not rights.can_oversee:
         return {"region": region, "show": False}
     queue = region_escalations(region=region)
     # Always two queries (a page of rows and a count), however long the queue.
-    return {"region": region, "show": True, "rows": list(queue[:QUEUE_PANEL_ROWS]), "count": queue.count()}
+    rows = escalation_waits(queue[:QUEUE_PANEL_ROWS], region=region)
+    return {"region": region, "show": True, "rows": rows, "count": queue.count()}
 
 
 def region_patterns_context(*, request, region, rights):

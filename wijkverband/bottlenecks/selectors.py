@@ -2,9 +2,9 @@
 aggregates in SQL (tests assert the counts)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from wijkverband.bottlenecks.models import (
@@ -21,8 +21,8 @@ from wijkverband.bottlenecks.models import (
     Signal,
     Status,
 )
-from wijkverband.core.workdays import add_working_days
-from wijkverband.tenancy.models import Membership, Region, Team
+from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
 from wijkverband.tenancy.policy import TeamRights
 
 
@@ -283,21 +283,36 @@ def teams_targets(*, team_ids) -> dict[int, dict[int, tuple[int, int]]]:
 
 
 def region_escalations(*, region: Region) -> QuerySet[Bottleneck]:
-    """Escalated items of the region's teams, the longest waiting first; `answered` when the region
-    has responded since the escalation."""
+    """Escalated items of the region's teams: those past the region's answer target first (marked
+    `overdue`), then the longest waiting; `answered` when the region has responded since the
+    escalation. Rows go through `escalation_waits` for how long each has waited."""
     # Read by region: the region's teams, whichever scope is active.
-    answered = BottleneckEvent.objects.across_teams().filter(
-        bottleneck=OuterRef("pk"),
-        kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
-        at__gte=OuterRef("escalated_at"),
+    answered = _answered_since_escalation()
+    waiting = Q(answered=False, taken_up_regionally=False)
+    overdue = Case(
+        When(waiting & Q(escalated_at__lt=escalation_overdue_before(region=region)), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
     return (
         Bottleneck.objects.across_teams()
         .filter(team__region=region, status=Status.ESCALATED)
-        .annotate(answered=Exists(answered))
+        .annotate(answered=answered)
+        .annotate(escalation_overdue=overdue)
         .select_related("team", "category", "owner")
-        .order_by("escalated_at", "pk")
+        .order_by("-escalation_overdue", "escalated_at", "pk")
     )
+
+
+def escalation_waits(rows, *, region: Region) -> list[Bottleneck]:
+    """Sets `waited_days` (working days since the escalation) and `target_days` (the region's
+    promise) on each row of region_escalations."""
+    today = timezone.localdate()
+    rows = list(rows)
+    for b in rows:
+        b.waited_days = working_days_between(timezone.localdate(b.escalated_at), today) if b.escalated_at else 0
+        b.target_days = region.escalation_response_days
+    return rows
 
 
 @dataclass
@@ -344,3 +359,91 @@ def region_patterns(*, region: Region, can_see_internal: bool) -> list[Pattern]:
 
 
 IMPACT_LABELS = dict(Impact.choices)
+
+
+# --- "Mijn werk" (wijkverband.mywork): one person's bottlenecks across all their teams and regions --
+# Each returns one queryset (one query, whatever the number of teams): the person's own rows and
+# roles scope it, so these read across teams like the header's notice count.
+
+_MY_WORK_RELATED = ("team__region", "category")
+
+
+def _answered_since_escalation() -> Exists:
+    return Exists(
+        BottleneckEvent.objects.across_teams().filter(
+            bottleneck=OuterRef("pk"),
+            kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
+            at__gte=OuterRef("escalated_at"),
+        )
+    )
+
+
+def ownership_asked_of(*, user) -> QuerySet[Bottleneck]:
+    """Open items the person has been asked to own (and has not answered)."""
+    return (
+        Bottleneck.objects.across_teams()
+        .filter(status__in=OPEN_STATUSES, owner_candidate=user, owner_requested_at__isnull=False)
+        .select_related(*_MY_WORK_RELATED, "owner_requested_by")
+    )
+
+
+def ownership_awaited_by(*, user) -> QuerySet[Bottleneck]:
+    """Open items whose owner the person asked for and who has not answered yet."""
+    return (
+        Bottleneck.objects.across_teams()
+        .filter(status__in=OPEN_STATUSES, owner_requested_by=user, owner_candidate__isnull=False)
+        .select_related(*_MY_WORK_RELATED, "owner_candidate")
+    )
+
+
+def owned_by(*, user) -> QuerySet[Bottleneck]:
+    """Open items the person owns, with their due dates."""
+    return (
+        Bottleneck.objects.across_teams().filter(status__in=OPEN_STATUSES, owner=user).select_related(*_MY_WORK_RELATED)
+    )
+
+
+def escalations_to_answer(*, user) -> QuerySet[Bottleneck]:
+    """Escalated items of the teams of every region the person oversees that the region has not
+    answered yet (the overseers' and administrators' queue)."""
+    regions = RegionRole.objects.filter(user=user, role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN]).values(
+        "region_id"
+    )
+    return (
+        Bottleneck.objects.across_teams()
+        .filter(status=Status.ESCALATED, team__region__in=regions, taken_up_regionally=False)
+        .exclude(_answered_since_escalation())
+        .select_related(*_MY_WORK_RELATED)
+    )
+
+
+def escalations_awaited_by(*, user) -> QuerySet[Bottleneck]:
+    """Items the person escalated that the region has not answered yet."""
+    mine = BottleneckEvent.objects.across_teams().filter(
+        bottleneck=OuterRef("pk"), kind=EventKind.ESCALATED, actor=user, at__gte=OuterRef("escalated_at")
+    )
+    return (
+        Bottleneck.objects.across_teams()
+        .filter(status=Status.ESCALATED, taken_up_regionally=False)
+        .filter(Exists(mine))
+        .exclude(_answered_since_escalation())
+        .select_related(*_MY_WORK_RELATED)
+    )
+
+
+def targets_of_teams(*, team_ids) -> dict[int, dict[int, tuple[int, int]]]:
+    """team_targets for several teams at once (one query): {team id: {impact: (accept, resolve)}}."""
+    found = {team_id: dict(DEFAULT_TARGETS) for team_id in team_ids}
+    for row in ResponseTarget.objects.for_teams(list(team_ids)):
+        found.setdefault(row.team_id, dict(DEFAULT_TARGETS))[row.impact] = (row.accept_days, row.resolve_days)
+    return found
+
+
+def escalation_overdue_before(*, region: Region, today: date | None = None) -> datetime:
+    """Escalations made before this moment are past the region's answer target (in working days)."""
+    today = today or timezone.localdate()
+    day = today
+    # The latest day whose target date lies before today: walk back until it does.
+    while add_working_days(day, region.escalation_response_days) >= today:
+        day -= timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

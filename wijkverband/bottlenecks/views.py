@@ -486,6 +486,7 @@ def bottleneck_category_add(request):
 def region_escalations(request):
     region = request.region
     page = Paginator(selectors.region_escalations(region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.escalation_waits(page.object_list, region=region)
     return render(request, "bottlenecks/region_escalations.html", {"region": region, "page": page})
 
 

@@ -4,7 +4,8 @@ An app registers, in its AppConfig.ready():
 - a team navigation item (a tab on every team page),
 - a panel on the team home or on the region home: a template plus a function that builds its
   context. Panel functions must use a constant number of queries (list pages assert it);
-- a line on the person's start page card of each of their teams (say, "3 unread messages").
+- a line on the person's start page card of each of their teams (say, "3 unread messages");
+- a section on the person's start page (say, what waits on them), before their teams.
 """
 
 from collections.abc import Callable
@@ -32,6 +33,8 @@ _team_panels: dict[str, Panel] = {}
 _region_panels: dict[str, Panel] = {}
 # key -> function(user=, teams=) returning {team id: a short line of text} for the start page.
 _team_card_lines: dict[str, Callable[..., dict[int, str]]] = {}
+# Sections on the start page: Panel whose context is called with request= (and returns {} to hide).
+_start_panels: dict[str, Panel] = {}
 
 
 def register_team_nav(item: NavItem) -> None:
@@ -44,6 +47,10 @@ def register_team_panel(panel: Panel) -> None:
 
 def register_region_panel(panel: Panel) -> None:
     _region_panels[panel.key] = panel
+
+
+def register_start_panel(panel: Panel) -> None:
+    _start_panels[panel.key] = panel
 
 
 def register_team_card_line(key: str, lines: Callable[..., dict[int, str]]) -> None:
@@ -75,11 +82,17 @@ def region_panels() -> list[Panel]:
 class RenderedPanel:
     template: str
     context: dict
+    order: int = 100
+
+    @property
+    def leads(self) -> bool:
+        """Panels ordered below 10 open the page (the team home starts with what waits on you)."""
+        return self.order < 10
 
 
 def render_team_panels(*, request, team, rights) -> list[RenderedPanel]:
     return [
-        RenderedPanel(panel.template, panel.context(request=request, team=team, rights=rights))
+        RenderedPanel(panel.template, panel.context(request=request, team=team, rights=rights), panel.order)
         for panel in team_panels()
     ]
 
@@ -89,3 +102,13 @@ def render_region_panels(*, request, region, rights) -> list[RenderedPanel]:
         RenderedPanel(panel.template, panel.context(request=request, region=region, rights=rights))
         for panel in region_panels()
     ]
+
+
+def render_start_panels(*, request) -> list[RenderedPanel]:
+    """The start page's sections that have something to show (a context function returns {} to hide)."""
+    rendered = []
+    for panel in sorted(_start_panels.values(), key=lambda p: p.order):
+        context = panel.context(request=request)
+        if context:
+            rendered.append(RenderedPanel(panel.template, context))
+    return rendered

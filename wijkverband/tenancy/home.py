@@ -20,5 +20,10 @@ def home(request):
     return render(
         request,
         "tenancy/home.html",
-        {"memberships": memberships, "region_roles": list(user_region_roles(user=request.user))},
+        {
+            "memberships": memberships,
+            "region_roles": list(user_region_roles(user=request.user)),
+            # What waits on the person (an overseer: their regions' escalation queues), from the apps above.
+            "start_panels": registry.render_start_panels(request=request),
+        },
     )

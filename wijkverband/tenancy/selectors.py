@@ -32,6 +32,14 @@ def user_memberships(*, user) -> QuerySet[Membership]:
     )
 
 
+def overseen_teams(*, user) -> QuerySet[Team]:
+    """The teams of every region the person oversees (overseer or administrator)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    roles = RegionRole.objects.filter(user=user, role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN])
+    return Team.objects.filter(region__in=roles.values("region_id")).order_by("name")
+
+
 def holds_role(*, user, team_roles, region_roles) -> bool:
     """Whether the person holds one of these roles in any team or region."""
     # The person's own rows in all their teams.

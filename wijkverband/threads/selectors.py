@@ -4,7 +4,7 @@ read-by, the replay log. Every list uses a constant number of queries."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from wijkverband.tenancy.models import Membership, Team
@@ -20,6 +20,8 @@ from wijkverband.threads.models import (
 )
 from wijkverband.threads.policy import sees_closed_threads
 from wijkverband.threads.serialise import event_dict
+from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.models import SubjectKind as NoticeSubject
 
 #: How many events a subscribe or an HTTP catch-up replays; past this the client reloads (reset).
 REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
@@ -239,3 +241,35 @@ def thread_event_frames(*, thread_id: int, after: int, upto: int | None = None) 
         events = events.filter(seq__lte=upto)
     events = events.select_related("message__author").order_by("seq")[:REPLAY_LIMIT]
     return [(event.seq, dumps(event_dict(event))) for event in events]
+
+
+# --- "Mijn werk" (wijkverband.mywork) -------------------------------------------------------------
+
+
+def confirmations_asked_of(*, user) -> QuerySet[Message]:
+    """Messages that asked the person to confirm (their notice says so: a confirmation request, or a
+    mention in a message that asks for confirmation) and that they have not confirmed, in every team
+    where they may still post. One query, whatever the number of teams."""
+    # The teams where they may still post: the notice (of the message's team) must be in one.
+    teams = (
+        Membership.objects.across_teams()
+        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .values("team_id")
+    )
+    asked = Notice.objects.across_teams().filter(
+        user=user,
+        team_id__in=teams,
+        subject_kind=NoticeSubject.THREAD,
+        subject_id=OuterRef("thread_id"),
+        seq=OuterRef("seq"),
+        kind__in=[NoticeKind.ACK_REQUEST, NoticeKind.MENTION],
+    )
+    confirmed = Acknowledgement.objects.across_teams().filter(message=OuterRef("pk"), user=user)
+    return (
+        Message.objects.across_teams()
+        .filter(asks_ack=True, deleted_at__isnull=True)
+        .exclude(author=user)
+        .filter(Exists(asked))
+        .exclude(Exists(confirmed))
+        .select_related("team", "thread", "author")
+    )

@@ -21,3 +21,86 @@ document.addEventListener("wv:notifications", (event) => {
   count.textContent = String(Math.max(0, unread));
   badge.hidden = unread <= 0;
 });
+
+// "Mijn werk": the header's count of what is asked of you, and the Mijn werk page's list, follow
+// your notices. Any notice frame (a new one, or the exact unread number after something was
+// done) makes the page ask the server again: the count from /my-work/count/ (one query), and
+// the list through htmx (the "wv-work" event on <body>, see mywork/page.html). At most one
+// fetch per burst. Without JavaScript both are as fresh as the page.
+const WORK_REFRESH_MS = 250;
+let workTimer = null;
+
+async function refreshWork() {
+  workTimer = null;
+  document.body.dispatchEvent(new CustomEvent("wv-work"));
+  const badge = document.querySelector("[data-my-work-count]");
+  const link = document.querySelector("[data-my-work-link]");
+  if (!badge || !link) return;
+  try {
+    const response = await fetch(`${link.getAttribute("href")}count/`, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) return;
+    const { count } = await response.json();
+    badge.querySelector("[data-count]").textContent = String(count);
+    badge.hidden = count <= 0;
+  } catch {
+    // offline: the next notice or page load brings the number
+  }
+}
+
+function scheduleWorkRefresh() {
+  if (!workTimer) workTimer = setTimeout(refreshWork, WORK_REFRESH_MS);
+}
+
+document.addEventListener("wv:notifications", scheduleWorkRefresh);
+// An action done in place (htmx answers with this trigger).
+document.addEventListener("wv-work-changed", scheduleWorkRefresh);
+
+// Pages without a live client of their own (the thread pages have one, and pass notices on as
+// "wv:notifications") open the tab's one socket here, only to hear the person's own pushes.
+const SIGNED_OUT = 4001;
+const SIGN_IN_INCOMPLETE = 4002;
+const MAX_BACKOFF_MS = 30000;
+
+function hasOwnLiveClient() {
+  return Boolean(document.getElementById("thread-live") || document.getElementById("thread-list-live"));
+}
+
+function connectUserSocket(attempt = 0) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
+  window.wijkverbandUserSocket = socket; // for the browser tests
+  let opened = false;
+  socket.addEventListener("open", () => {
+    opened = true;
+  });
+  socket.addEventListener("message", (event) => {
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (frame.type === "notification") {
+      document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
+    } else if (frame.type === "notifications") {
+      document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { unread: frame.unread } }));
+    }
+  });
+  socket.addEventListener("close", (event) => {
+    if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
+    const next = opened ? 0 : attempt + 1;
+    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
+    setTimeout(() => {
+      connectUserSocket(next);
+      // Whatever was pushed while the socket was down: ask once on the way back.
+      scheduleWorkRefresh();
+    }, ceiling / 2 + Math.random() * (ceiling / 2));
+  });
+}
+
+if (document.querySelector("[data-my-work-link]") && "WebSocket" in window && !hasOwnLiveClient()) {
+  connectUserSocket();
+}

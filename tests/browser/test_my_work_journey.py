@@ -1,0 +1,121 @@
+"""Mijn werk, live: the coordinator asks the pharmacist to own a bottleneck; his header count rises
+and his Mijn werk page lists it without a reload; he accepts in place and it leaves the list; the
+reporter hears of it. On a desktop and on a 390×844 phone, every page passing axe (WCAG 2.1 A/AA).
+
+Self-contained: its own classes on the shared harness, one journey per class.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.bottlenecks import services
+from wijkverband.bottlenecks.models import Bottleneck, Category, Impact
+
+TITLE = "Medicatieoverzicht komt te laat na ontslag"
+
+
+class MyWorkJourney(BrowserTestCase):
+    viewport = {"width": 1280, "height": 900}
+
+    def person(self, user):
+        """`user` in a browser context of their own (own cookies), at this class's viewport."""
+        context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        first = self.page
+        self.page = page
+        try:
+            self.sign_in(user)
+        finally:
+            self.page = first
+        return context, page
+
+    def check(self, page, name: str) -> None:
+        first = self.page
+        self.page = page
+        try:
+            self.assert_accessible(name)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
+        finally:
+            self.page = first
+
+    def wait_for_socket(self, page) -> None:
+        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
+
+    def test_asked_to_own_counted_listed_and_accepted_in_place(self):
+        world = self.world
+        b = services.bottleneck_report(
+            actor=world.maarten,
+            team=world.team_a,
+            title=TITLE,
+            description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
+            category=Category.objects.get(team=None, key="medicatie"),
+            impact=Impact.HIGH,
+            affected_kinds=["apotheek"],
+        )
+
+        # The pharmacist has Mijn werk open: nothing asked of him yet.
+        pieter_context, pieter = self.person(world.pieter)
+        pieter.goto(self.url("/my-work/"))
+        expect(pieter.get_by_role("heading", level=1)).to_have_text("Mijn werk")
+        count = pieter.locator("[data-my-work-count]")
+        expect(count).to_be_hidden()
+        expect(pieter.get_by_text("Er wordt nu niets van je gevraagd.")).to_be_visible()
+        self.check(pieter, "empty")
+        self.wait_for_socket(pieter)
+        pieter.evaluate("window.notReloaded = true")
+
+        # The reporter follows the item.
+        maarten_context, maarten = self.person(world.maarten)
+        maarten.goto(self.url("/"))
+        self.wait_for_socket(maarten)
+
+        # The coordinator makes the pharmacist the proposed owner.
+        carla_context, carla = self.person(world.carla)
+        carla.goto(self.url(f"/t/oost/bottlenecks/{b.pk}/"))
+        carla.get_by_text("Iemand vragen eigenaar te worden").click()
+        carla.get_by_label("Wie moet eigenaar worden?").select_option(label="Pieter Apotheker (Apotheek Linde)")
+        carla.get_by_role("button", name="Verzoek versturen").click()
+        expect(carla.get_by_role("status")).to_contain_text("verstuurd")
+
+        # His header count rises and his list shows the item, without a reload.
+        expect(count).to_be_visible()
+        expect(count.locator("[data-count]")).to_have_text("1")
+        item = pieter.locator("[data-work-item='own']")
+        expect(item).to_have_count(1)
+        expect(item.get_by_role("link", name=TITLE)).to_be_visible()
+        expect(item).to_contain_text("doel: 2")  # high impact: two working days to accept
+        assert pieter.evaluate("window.notReloaded") is True
+        self.check(pieter, "asked")
+
+        # He accepts in place: the item leaves the list, the count goes back, no page load.
+        item.get_by_role("button", name=re.compile("Accepteren")).click()
+        expect(pieter.get_by_text(f"Je bent nu eigenaar van “{TITLE}”.")).to_be_visible()
+        expect(pieter.locator("[data-work-item='own']")).to_have_count(0)
+        expect(count).to_be_hidden()
+        assert pieter.evaluate("window.notReloaded") is True
+        b.refresh_from_db()
+        assert b.owner == world.pieter
+        # It is his now: under "Van jou" once the list refreshes.
+        expect(pieter.locator("[data-work-item='owned']").get_by_role("link", name=TITLE)).to_be_visible()
+        self.check(pieter, "accepted")
+
+        # The reporter sees the acceptance: a notice arrives live, and the notice names it.
+        notices = maarten.locator("[data-unread-notifications]")
+        expect(notices).to_be_visible()
+        maarten.get_by_role("link", name=re.compile("Meldingen")).click()
+        expect(maarten.get_by_text("Is eigenaar geworden").first).to_be_visible()
+        expect(maarten.get_by_role("link", name=TITLE).first).to_be_visible()
+        self.check(maarten, "reporter")
+
+        for context in (pieter_context, maarten_context, carla_context):
+            context.close()
+        assert Bottleneck.objects.get(pk=b.pk).owner_candidate is None
+
+
+class MyWorkJourneyOnAPhone(MyWorkJourney):
+    viewport = {"width": 390, "height": 844}

@@ -1,0 +1,266 @@
+"""Mijn werk: what is asked of a person, what is theirs, what they wait for, across teams and regions."""
+
+from datetime import timedelta
+
+import time_machine
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.mywork.conftest import ask_confirmation, ask_owner, escalate, proposed_agreement, report
+from wijkverband.agreements.models import Endorsement
+from wijkverband.bottlenecks.models import Bottleneck
+from wijkverband.mywork.selectors import asked_count, my_work
+from wijkverband.threads.models import Acknowledgement
+
+
+def kinds(items):
+    return [(item.kind, item.title) for item in items]
+
+
+def test_ownership_asked_shows_for_the_candidate_and_as_waiting_for_who_asked(world):
+    b = ask_owner(world, report(world))
+    pieter = my_work(user=world.pieter)
+    assert kinds(pieter.asked) == [("own", b.title)]
+    assert pieter.asked[0].who == world.carla.name
+    assert kinds(my_work(user=world.carla).waiting) == [("ownership", b.title)]
+    assert asked_count(user=world.pieter) == 1
+    assert not my_work(user=world.bram).total  # another team
+    assert not my_work(user=world.maarten).asked  # the reporter is not asked
+
+
+def test_endorsement_asked_of_every_professional_of_a_party_organisation(world):
+    agreement = proposed_agreement(world)
+    title = agreement.current_version.title
+    assert kinds(my_work(user=world.pieter).asked) == [("endorse", title)]
+    assert not my_work(user=world.maarten).asked  # nursing is no party
+    assert not my_work(user=world.rosa).asked
+    assert kinds(my_work(user=world.carla).waiting) == [("endorsements", title)]
+    assert my_work(user=world.carla).waiting[0].pending == 2
+    # carla's own organisation (the GP) is a party too: she is asked as well
+    assert kinds(my_work(user=world.carla).asked) == [("endorse", title)]
+
+
+def test_confirmation_asked_until_confirmed(world):
+    thread, message = ask_confirmation(world)
+    assert kinds(my_work(user=world.maarten).asked) == [("confirm", thread.title)]
+    assert not my_work(user=world.carla).asked  # the author
+    assert not my_work(user=world.rosa).asked
+    assert not my_work(user=world.bram).asked
+
+
+def test_escalation_waits_on_the_regions_overseers_and_on_who_escalated(world):
+    b = escalate(world, report(world))
+    assert kinds(my_work(user=world.olga).asked) == [("respond", b.title)]
+    assert kinds(my_work(user=world.ada).asked) == [("respond", b.title)]
+    assert not my_work(user=world.otto).asked  # another region
+    assert not my_work(user=world.rik).asked  # a representative answers nothing
+    assert kinds(my_work(user=world.maarten).waiting) == [("escalation", b.title)]
+    assert kinds(my_work(user=world.maarten).mine) == [("owned", b.title)]
+
+
+def test_owned_bottlenecks_and_reviews_due_are_mine_overdue_first(world):
+    today = timezone.localdate()
+    late = report(world, title="Te laat")
+    soon = report(world, title="Op tijd")
+    for b in (late, soon):
+        ask_owner(world, b, actor=world.maarten, candidate=world.maarten)
+    Bottleneck.objects.filter(pk=late.pk).update(resolve_due=today - timedelta(days=3))
+    Bottleneck.objects.filter(pk=soon.pk).update(resolve_due=today - timedelta(days=1) + timedelta(days=5))
+    agreement = proposed_agreement(world, owner=world.maarten, organisations=[world.nursing_a])
+    agreement.current_version.review_date = today + timedelta(days=10)
+    agreement.current_version.save()
+    work = my_work(user=world.maarten)
+    assert [(i.kind, i.title, i.overdue) for i in work.mine] == [
+        ("owned", "Te laat", True),
+        ("owned", "Op tijd", False),
+        ("review", agreement.current_version.title, False),
+    ]
+
+
+def test_waiting_time_counts_working_days_against_the_target(world):
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 2, 10, 0)), tick=False):  # Monday
+        b = ask_owner(world, report(world))  # impact high: two working days to accept
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 9, 10, 0)), tick=False):  # Monday after
+        item = my_work(user=world.pieter).asked[0]
+        assert (item.waited_days, item.target_days, item.overdue) == (5, 2, True)
+        response_text = item.title
+    assert response_text == b.title
+
+
+def test_the_page_lists_the_sections_and_filters_by_team_without_javascript(world, client_for):
+    a = ask_owner(world, report(world, title="In Oost"))
+    z = ask_owner(world, report(world, team=world.team_b, actor=world.bram, title="In Zuid"), actor=world.bram)
+    client = client_for("pieter")
+    page = client.get("/my-work/").content.decode()
+    assert a.title in page and z.title in page
+    assert 'name="team"' in page
+    filtered = client.get("/my-work/?team=zuid").content.decode()
+    assert z.title in filtered and a.title not in filtered
+    part = client.get("/my-work/?part=list").content.decode()
+    assert "<html" not in part and a.title in part
+    # A team the person is not in filters nothing (and leaks nothing)
+    assert a.title in client.get("/my-work/?team=vathorst").content.decode()
+
+
+def test_the_header_counts_what_is_asked_of_me(world, client_for):
+    ask_owner(world, report(world))
+    page = client_for("pieter").get("/").content.decode()
+    assert "data-my-work-count" in page and "data-my-work-count hidden" not in page
+    assert client_for("pieter").get("/my-work/count/").json() == {"count": 1}
+    assert client_for("bram").get("/my-work/count/").json() == {"count": 0}
+
+
+def test_accept_in_place_without_javascript(world, client_for):
+    b = ask_owner(world, report(world))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for("pieter").post(
+            f"/t/oost/my-work/own/{b.pk}/accept/", {"version": b.version + 1 - 1, "next": "/my-work/"}
+        )
+    assert response.status_code == 302 and response["Location"] == "/my-work/"
+    b.refresh_from_db()
+    assert b.owner == world.pieter
+    assert not my_work(user=world.pieter).asked
+    assert not my_work(user=world.carla).waiting
+
+
+def test_accept_with_htmx_answers_the_item_in_place(world, client_for):
+    b = ask_owner(world, report(world))
+    b.refresh_from_db()
+    response = client_for("pieter").post(
+        f"/t/oost/my-work/own/{b.pk}/accept/", {"version": b.version}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "data-work-answer" in response.content.decode()
+    assert response["HX-Trigger"] == "wv-work-changed"
+
+
+def test_decline_needs_a_reason_and_changes_nothing_without_one(world, client_for):
+    b = ask_owner(world, report(world))
+    b.refresh_from_db()
+    response = client_for("pieter").post(f"/t/oost/my-work/own/{b.pk}/decline/", {"version": b.version, "reason": ""})
+    assert response.status_code == 302
+    assert Bottleneck.objects.get(pk=b.pk).owner_candidate == world.pieter
+    client_for("pieter").post(f"/t/oost/my-work/own/{b.pk}/decline/", {"version": b.version, "reason": "Geen tijd"})
+    assert Bottleneck.objects.get(pk=b.pk).owner_candidate is None
+
+
+def test_endorse_in_place(world, client_for):
+    agreement = proposed_agreement(world)
+    response = client_for("pieter").post(
+        f"/t/oost/my-work/endorse/{agreement.pk}/", {"version": agreement.version_count}
+    )
+    assert response.status_code == 302
+    assert Endorsement.objects.filter(agreement=agreement, party__organisation=world.pharmacy).exists()
+    assert not my_work(user=world.pieter).asked
+
+
+def test_endorse_an_older_version_is_refused_and_changes_nothing(world, client_for):
+    agreement = proposed_agreement(world)
+    response = client_for("pieter").post(f"/t/oost/my-work/endorse/{agreement.pk}/", {"version": 99})
+    assert response.status_code == 302
+    assert not Endorsement.objects.filter(agreement=agreement).exists()
+
+
+def test_confirm_in_place(world, client_for):
+    thread, message = ask_confirmation(world)
+    response = client_for("maarten").post(f"/t/oost/my-work/confirm/{thread.pk}/{message.pk}/")
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(message=message, user=world.maarten).exists()
+    assert not my_work(user=world.maarten).asked
+
+
+def test_the_team_home_starts_with_for_you(world, client_for):
+    b = ask_owner(world, report(world))
+    page = client_for("pieter").get("/t/oost/").content.decode()
+    assert page.index("for-you-heading") < page.index("core-heading")
+    assert b.title in page
+    assert b.title not in client_for("bram").get("/t/zuid/").content.decode()
+
+
+def test_an_overseers_start_page_shows_the_regions_queue(world, client_for):
+    b = escalate(world, report(world))
+    page = client_for("olga").get("/").content.decode()
+    assert "U bent nog geen lid" not in page and "teams-heading" not in page
+    assert "Opschalingen van ROSE Utrecht" in page  # pages are Dutch
+    assert b.title in page
+    assert b.title not in client_for("otto").get("/").content.decode()
+
+
+def test_the_escalation_queue_puts_overdue_first_and_shows_the_wait(world, client_for):
+    old = escalate(world, report(world, title="Oude escalatie"))
+    new = escalate(world, report(world, title="Nieuwe escalatie"))
+    Bottleneck.objects.filter(pk=old.pk).update(escalated_at=timezone.now() - timedelta(days=30))
+    Bottleneck.objects.filter(pk=new.pk).update(escalated_at=timezone.now() - timedelta(days=60))
+    # both overdue: the longest waiting first; then one answered-in-time one stays below
+    fresh = escalate(world, report(world, title="Verse escalatie"))
+    page = client_for("olga").get("/r/utrecht/bottlenecks/escalations/").content.decode()
+    assert page.index(new.title) < page.index(old.title) < page.index(fresh.title)
+    assert "data-overdue" in page
+    assert "van 5 werkdagen" in page
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+
+def _spread_work(world, teams: int, per_team: int):
+    """pieter in `teams` teams, each with items of every kind waiting on him."""
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import Membership, OrganisationKind
+
+    made = [(world.team_a, [world.gp_a, world.pharmacy])]
+    for n in range(teams - 1):
+        team = tenancy_services.team_create(
+            actor=None, region=world.region, name=f"Team {n}", slug=f"team-{n}", municipality="Utrecht"
+        )
+        pharmacy = tenancy_services.organisation_add(
+            actor=None, team=team, name="Apotheek Linde", kind=OrganisationKind.PHARMACY
+        )
+        gp = tenancy_services.organisation_add(actor=None, team=team, name=f"Huisarts {n}", kind=OrganisationKind.GP)
+        role = Membership.Role
+        tenancy_services.membership_create(
+            actor=None, team=team, user=world.pieter, role=role.MEMBER, organisation=pharmacy
+        )
+        tenancy_services.membership_create(
+            actor=None, team=team, user=world.carla, role=role.COORDINATOR, organisation=gp
+        )
+        made.append((team, [gp, pharmacy]))
+    for team, organisations in made:
+        for i in range(per_team):
+            proposed_agreement(world, team=team, title=f"Afspraak {team.slug} {i}", organisations=organisations)
+            proposed_agreement(
+                world,
+                team=team,
+                title=f"Eigen afspraak {team.slug} {i}",
+                owner=world.pieter,
+                organisations=organisations,
+            )
+            b = report(world, actor=world.carla, team=team, title=f"Knelpunt {team.slug} {i}")
+            ask_owner(world, b, actor=world.carla)
+            mine = report(world, actor=world.carla, team=team, title=f"Eigen {team.slug} {i}")
+            ask_owner(world, mine, actor=world.pieter, candidate=world.pieter)
+            escalate(world, mine, actor=world.pieter)
+            ask_confirmation(world, team=team, title=f"Gesprek {team.slug} {i}")
+    return made
+
+
+def _queries(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def test_my_work_and_the_count_cost_the_same_queries_for_one_or_many_teams(world, client_for):
+    _spread_work(world, teams=1, per_team=1)
+    client = client_for("pieter")
+    client.get("/my-work/")  # warm the session and the rights
+    small_page = _queries(lambda: client.get("/my-work/"))
+    small_count = _queries(lambda: asked_count(user=world.pieter))
+    small_olga = _queries(lambda: my_work(user=world.olga))
+    _spread_work(world, teams=5, per_team=3)
+    assert my_work(user=world.pieter).total > 20
+    assert _queries(lambda: client.get("/my-work/")) == small_page
+    assert _queries(lambda: client.get("/my-work/?team=team-2")) == small_page  # filtered in SQL
+    assert _queries(lambda: asked_count(user=world.pieter)) == small_count == 1
+    assert _queries(lambda: my_work(user=world.olga)) == small_olga

@@ -1,0 +1,28 @@
+"""Where "Mijn werk" shows besides its own page: "Voor jou" at the top of each team home, and a
+section on the start page (what is asked of you; an overseer's regions' escalation queues)."""
+
+from wijkverband.core.registry import Panel, register_start_panel, register_team_panel
+
+START_ROWS = 5
+QUEUE_ROWS = 5
+
+
+def team_panel_context(*, request, team, rights):
+    from wijkverband.mywork.selectors import my_work
+
+    return {"team": team, "work": my_work(user=request.user, team=team)}
+
+
+def start_panel_context(*, request):
+    from wijkverband.mywork.selectors import my_work, region_queues
+
+    work = my_work(user=request.user, asked_only=True)
+    queues = region_queues(user=request.user, rows=QUEUE_ROWS)
+    if not work.asked and not queues:
+        return {}
+    return {"asked": work.asked[:START_ROWS], "asked_count": len(work.asked) + work.more, "queues": queues}
+
+
+def register() -> None:
+    register_team_panel(Panel(key="my_work", template="mywork/panel_team.html", context=team_panel_context, order=0))
+    register_start_panel(Panel(key="my_work", template="mywork/panel_start.html", context=start_panel_context))

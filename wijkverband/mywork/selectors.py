@@ -1,0 +1,380 @@
+"""Reads for "Mijn werk": everything that waits on one person, across all their teams and regions.
+
+This app sits above the feature apps (docs/architecture.md) because it gathers their work; each
+feature answers its own part in its selectors (one queryset each, scoped by the person's own rows):
+
+| section | kind | from |
+|---|---|---|
+| asked of me | endorse | agreements.selectors.endorsements_asked_of |
+| | own | bottlenecks.selectors.ownership_asked_of |
+| | confirm | threads.selectors.confirmations_asked_of |
+| | respond (overseers) | bottlenecks.selectors.escalations_to_answer |
+| mine | owned | bottlenecks.selectors.owned_by |
+| | review | agreements.selectors.reviews_due_for |
+| waiting on others | endorsements | agreements.selectors.endorsements_awaited_by |
+| | ownership | bottlenecks.selectors.ownership_awaited_by |
+| | escalation | bottlenecks.selectors.escalations_awaited_by |
+
+The page costs the same number of queries whatever the number of teams and items (one per kind,
+the team filter's choices, one for the teams' response targets); the header's count is one query.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.agreements import selectors as agreements
+from wijkverband.bottlenecks import selectors as bottlenecks
+from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.tenancy.models import RegionRole
+from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
+from wijkverband.threads import selectors as threads
+
+#: Working days an organisation has to endorse or decline (the reminders use the same number).
+ENDORSEMENT_TARGET_DAYS = 5
+#: At most this many items of one kind are shown (the oldest first); the page says how many more.
+KIND_LIMIT = 25
+
+ASKED, MINE, WAITING = "asked", "mine", "waiting"
+
+KIND_LABELS = {
+    "endorse": _("Endorse"),
+    "own": _("Asked to own"),
+    "confirm": _("Confirm"),
+    "respond": _("Answer for the region"),
+    "owned": _("You own it"),
+    "review": _("Review"),
+    "endorsements": _("Awaiting endorsements"),
+    "ownership": _("Awaiting an owner"),
+    "escalation": _("Awaiting the region"),
+}
+
+
+@dataclass
+class WorkItem:
+    section: str  # ASKED, MINE or WAITING
+    kind: str  # endorse, own, confirm, respond, owned, review, endorsements, ownership, escalation
+    team: object
+    title: str
+    url: str
+    since: date | None = None  # when the wait began
+    due: date | None = None  # the target date, when the kind has one
+    today: date | None = None
+    who: str = ""  # who asked, or whom it waits on (a name; never free text)
+    # For the actions in place: the item's id and the version the form was built from.
+    object_id: int | None = None
+    version: int | None = None
+    thread_id: int | None = None
+    pending: int | None = None  # endorsements: parties that have not endorsed yet
+    parties: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.team.pk}-{self.object_id}"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    # Cached: templates and the sort read them several times per item.
+    @cached_property
+    def overdue(self) -> bool:
+        return self.due is not None and self.today > self.due
+
+    @cached_property
+    def waited_days(self) -> int | None:
+        """Working days it has waited (since the ask), None when it is not a wait (a review date)."""
+        return working_days_between(self.since, self.today) if self.since is not None else None
+
+    @cached_property
+    def target_days(self) -> int | None:
+        if self.due is None or self.since is None:
+            return None
+        return working_days_between(self.since, self.due)
+
+    @property
+    def sort_key(self):
+        return (not self.overdue, self.due or date.max, self.since or date.max, self.title)
+
+
+@dataclass
+class MyWork:
+    asked: list[WorkItem] = field(default_factory=list)
+    mine: list[WorkItem] = field(default_factory=list)
+    waiting: list[WorkItem] = field(default_factory=list)
+    #: (slug, name) of the teams the person can filter on
+    teams: list[tuple[str, str]] = field(default_factory=list)
+    more: int = 0  # items left out past KIND_LIMIT
+
+    @property
+    def total(self) -> int:
+        return len(self.asked) + len(self.mine) + len(self.waiting)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(item.overdue for item in self.asked + self.mine + self.waiting)
+
+
+def _local(moment) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _name(user) -> str:
+    return (user.name or user.email) if user is not None else ""
+
+
+def _for_team(queryset: QuerySet, team) -> QuerySet:
+    return queryset if team is None else queryset.filter(team=team)
+
+
+def _agreement_url(a) -> str:
+    return reverse("agreement_detail", kwargs={"team_slug": a.team.slug, "agreement_id": a.pk})
+
+
+def _bottleneck_url(b) -> str:
+    return reverse("bottleneck_detail", kwargs={"team_slug": b.team.slug, "bottleneck_id": b.pk})
+
+
+def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
+    rows = list(queryset.order_by(*order)[: KIND_LIMIT + 1])
+    return rows[:KIND_LIMIT], max(0, len(rows) - KIND_LIMIT)
+
+
+def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
+    """Everything that waits on the person (or only in one team), overdue first in each section.
+
+    asked_only: only what is asked of them (the start page), without the other sections' queries."""
+    today = timezone.localdate()
+    work = MyWork()
+    more = 0
+
+    def item(section, kind, obj_team, title, url, **values) -> WorkItem:
+        return WorkItem(section=section, kind=kind, team=obj_team, title=title, url=url, today=today, **values)
+
+    # Asked of me -------------------------------------------------------------------------------
+    rows, extra = _limited(_for_team(agreements.endorsements_asked_of(user=user), team), "asked_at", "pk")
+    more += extra
+    for a in rows:
+        since = _local(a.asked_at)
+        work.asked.append(
+            item(
+                ASKED,
+                "endorse",
+                a.team,
+                a.current_version.title,
+                _agreement_url(a),
+                since=since,
+                due=add_working_days(since, ENDORSEMENT_TARGET_DAYS),
+                object_id=a.pk,
+                version=a.version_count,
+            )
+        )
+    owns, extra = _limited(_for_team(bottlenecks.ownership_asked_of(user=user), team), "owner_requested_at", "pk")
+    more += extra
+    waits, extra = _limited(_for_team(bottlenecks.ownership_awaited_by(user=user), team), "owner_requested_at", "pk")
+    more += extra
+    targets = bottlenecks.targets_of_teams(team_ids={b.team_id for b in owns + waits}) if owns or waits else {}
+    for b in owns:
+        since = _local(b.owner_requested_at)
+        work.asked.append(
+            item(
+                ASKED,
+                "own",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=since,
+                due=add_working_days(since, targets[b.team_id][b.impact][0]),
+                who=_name(b.owner_requested_by),
+                object_id=b.pk,
+                version=b.version,
+            )
+        )
+    rows, extra = _limited(_for_team(threads.confirmations_asked_of(user=user), team), "created_at", "pk")
+    more += extra
+    for m in rows:
+        url = reverse("thread_detail", kwargs={"team_slug": m.team.slug, "thread_id": m.thread_id})
+        work.asked.append(
+            item(
+                ASKED,
+                "confirm",
+                m.team,
+                m.thread.title,
+                f"{url}#message-{m.pk}",
+                since=_local(m.created_at),
+                who=_name(m.author),
+                object_id=m.pk,
+                thread_id=m.thread_id,
+            )
+        )
+    rows, extra = _limited(_for_team(bottlenecks.escalations_to_answer(user=user), team), "escalated_at", "pk")
+    more += extra
+    for b in rows:
+        since = _local(b.escalated_at)
+        work.asked.append(
+            item(
+                ASKED,
+                "respond",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=since,
+                due=add_working_days(since, b.team.region.escalation_response_days),
+                object_id=b.pk,
+            )
+        )
+
+    if asked_only:
+        work.asked.sort(key=lambda i: i.sort_key)
+        work.more = more
+        return work
+
+    # Mine --------------------------------------------------------------------------------------
+    rows, extra = _limited(_for_team(bottlenecks.owned_by(user=user), team), "resolve_due", "pk")
+    more += extra
+    for b in rows:
+        work.mine.append(
+            item(
+                MINE,
+                "owned",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=_local(b.clock_started_at),
+                due=b.resolve_due,
+                object_id=b.pk,
+            )
+        )
+    rows, extra = _limited(_for_team(agreements.reviews_due_for(user=user), team), "current_version__review_date")
+    more += extra
+    for a in rows:
+        work.mine.append(
+            item(
+                MINE,
+                "review",
+                a.team,
+                a.current_version.title,
+                _agreement_url(a),
+                due=a.current_version.review_date,
+                object_id=a.pk,
+            )
+        )
+
+    # Waiting on others -------------------------------------------------------------------------
+    rows, extra = _limited(_for_team(agreements.endorsements_awaited_by(user=user), team), "asked_at", "pk")
+    more += extra
+    for a in rows:
+        since = _local(a.asked_at)
+        work.waiting.append(
+            item(
+                WAITING,
+                "endorsements",
+                a.team,
+                a.current_version.title,
+                _agreement_url(a),
+                since=since,
+                due=add_working_days(since, ENDORSEMENT_TARGET_DAYS),
+                object_id=a.pk,
+                pending=a.party_count - a.endorsed_count,
+                parties=a.party_count,
+            )
+        )
+    for b in waits:
+        since = _local(b.owner_requested_at)
+        work.waiting.append(
+            item(
+                WAITING,
+                "ownership",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=since,
+                due=add_working_days(since, targets[b.team_id][b.impact][0]),
+                who=_name(b.owner_candidate),
+                object_id=b.pk,
+            )
+        )
+    rows, extra = _limited(_for_team(bottlenecks.escalations_awaited_by(user=user), team), "escalated_at", "pk")
+    more += extra
+    for b in rows:
+        since = _local(b.escalated_at)
+        work.waiting.append(
+            item(
+                WAITING,
+                "escalation",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=since,
+                due=add_working_days(since, b.team.region.escalation_response_days),
+                object_id=b.pk,
+            )
+        )
+
+    for section in (work.asked, work.mine, work.waiting):
+        section.sort(key=lambda i: i.sort_key)
+    work.more = more
+    return work
+
+
+def filter_teams(*, user) -> list:
+    """The teams to filter on: the person's teams and those of the regions they oversee (two queries)."""
+    teams = {m.team.slug: m.team for m in user_memberships(user=user)}
+    for team in overseen_teams(user=user):
+        teams.setdefault(team.slug, team)
+    return sorted(teams.values(), key=lambda team: team.name)
+
+
+class _Count(Func):
+    """COUNT(*) as a plain function: a scalar subquery that counts without a GROUP BY."""
+
+    function = "COUNT"
+    template = "%(function)s(*)"
+    output_field = IntegerField()
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), Value(0))
+
+
+def asked_count(*, user) -> int:
+    """How many things are asked of the person (the header's "Mijn werk" count): one query."""
+    if not user.is_authenticated:
+        return 0
+    counts = {
+        "endorse": _count(agreements.endorsements_asked_of(user=user)),
+        "own": _count(bottlenecks.ownership_asked_of(user=user)),
+        "confirm": _count(threads.confirmations_asked_of(user=user)),
+        "respond": _count(bottlenecks.escalations_to_answer(user=user)),
+    }
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
+    return sum(row.values()) if row else 0
+
+
+@dataclass
+class RegionQueue:
+    region: object
+    rows: list
+    count: int
+
+
+def region_queues(*, user, rows: int) -> list[RegionQueue]:
+    """The escalation queue of each region the person oversees (its first rows, overdue first).
+
+    Two queries a region: overseers hold one or a few regions."""
+    queues = []
+    for role in user_region_roles(user=user):
+        if role.role not in (RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN):
+            continue
+        queue = bottlenecks.region_escalations(region=role.region)
+        queues.append(
+            RegionQueue(role.region, bottlenecks.escalation_waits(queue[:rows], region=role.region), queue.count())
+        )
+    return queues

@@ -1,0 +1,121 @@
+"""The "Mijn werk" page, its count, and the safe actions it offers in place.
+
+The actions are plain POST forms (they work without JavaScript and come back to the page they were
+sent from); with htmx the item is replaced by the answer and leaves the list. Each calls the
+feature's own service, which checks the person's rights; ids go through the features' access helpers.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wijkverband.agreements import services as agreement_services
+from wijkverband.agreements.access import access_agreement
+from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.bottlenecks.access import access_bottleneck
+from wijkverband.core.errors import ActionRefused
+from wijkverband.mywork import selectors
+from wijkverband.tenancy.entry import team_view
+from wijkverband.threads import services as thread_services
+from wijkverband.threads.access import access_message, access_thread
+
+
+@login_required
+@require_GET
+def my_work(request):
+    teams = selectors.filter_teams(user=request.user)
+    # Only one of the person's own teams filters; anything else shows everything (and leaks nothing).
+    chosen = next((team for team in teams if team.slug == request.GET.get("team", "")), None)
+    work = selectors.my_work(user=request.user, team=chosen)
+    context = {
+        "work": work,
+        "teams": [(team.slug, team.name) for team in teams],
+        "chosen": chosen.slug if chosen else "",
+        "next": request.get_full_path(),
+    }
+    if request.GET.get("part") == "list":
+        return render(request, "mywork/_list.html", context)
+    return render(request, "mywork/page.html", context)
+
+
+@login_required
+@require_GET
+def my_work_count(request):
+    return JsonResponse({"count": selectors.asked_count(user=request.user)})
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("my_work")
+
+
+def _answer(request, *, done: str | None = None, refused: ActionRefused | None = None):
+    """htmx: the item's place in the list gets the answer (a short status line), so the item leaves
+    it; without JavaScript: back to the page, with the answer as a message."""
+    if refused is not None and refused.code == "forbidden":
+        raise PermissionDenied
+    message = str(refused.message) if refused is not None else done
+    if request.htmx:
+        response = render(request, "mywork/_answer.html", {"message": message, "refused": refused is not None})
+        response["HX-Trigger"] = "wv-work-changed"
+        return response
+    (messages.error if refused is not None else messages.success)(request, message)
+    return redirect(_back(request))
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@team_view(needs="can_contribute")
+@require_POST
+def my_work_endorse(request, agreement_id):
+    agreement = access_agreement(user=request.user, team=request.team, agreement_id=agreement_id)
+    try:
+        endorsement = agreement_services.endorsement_record(
+            actor=request.user, agreement=agreement, version_number=_version(request), decision="endorsed"
+        )
+    except ActionRefused as refused:
+        return _answer(request, refused=refused)
+    return _answer(request, done=_("Endorsed on behalf of %(party)s.") % {"party": endorsement.party.name})
+
+
+@team_view(needs="can_contribute")
+@require_POST
+def my_work_ownership(request, bottleneck_id, answer):
+    if answer not in ("accept", "decline"):
+        return HttpResponse(status=404)
+    b = access_bottleneck(user=request.user, team=request.team, bottleneck_id=bottleneck_id)
+    try:
+        if answer == "accept":
+            bottleneck_services.bottleneck_accept(actor=request.user, bottleneck=b, version=_version(request))
+            done = _("You own “%(title)s” now.") % {"title": b.title}
+        else:
+            bottleneck_services.bottleneck_decline(
+                actor=request.user, bottleneck=b, version=_version(request), reason=request.POST.get("reason", "")
+            )
+            done = _("You declined to own “%(title)s”.") % {"title": b.title}
+    except ActionRefused as refused:
+        return _answer(request, refused=refused)
+    return _answer(request, done=done)
+
+
+@team_view(needs="can_contribute")
+@require_POST
+def my_work_confirm(request, thread_id, message_id):
+    thread = access_thread(user=request.user, team=request.team, thread_id=thread_id)
+    message = access_message(user=request.user, team=request.team, thread=thread, message_id=message_id)
+    try:
+        thread_services.message_acknowledge(actor=request.user, message=message)
+    except ActionRefused as refused:
+        return _answer(request, refused=refused)
+    return _answer(request, done=_("Confirmed: %(title)s") % {"title": thread.title})
