@@ -164,3 +164,13 @@ def test_the_digests_unsubscribe_link_is_signed_and_turns_the_digest_off(world, 
 )
 def test_the_period_starts_at_half_past_seven_amsterdam_time(now, frequency, start):
     assert period_start(now, frequency) == start
+
+
+def test_a_kind_mailed_at_once_but_turned_off_comes_in_the_digest(world, clock):
+    notice_preferences_set(actor=world.maarten, email_ownership=False)
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, kind=NoticeKind.OWNERSHIP_ASKED, title="Wie pakt dit op", n=1)
+    assert mail.outbox == []
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 1
+    assert "Wie pakt dit op" in digests_to("maarten@example.nl")[0].body

@@ -254,3 +254,7 @@ def test_one_apps_failing_check_does_not_stop_the_others(world, clock, monkeypat
     monkeypatch.setitem(reminders._checks, "aaa-broken", broken)
     run(clock, day(5))
     assert count(NoticeKind.REMINDER, proposed) == 2
+
+
+def test_the_apps_above_register_their_time_checks_with_the_hourly_job():
+    assert {"agreements", "bottlenecks"} <= set(reminders._checks)
