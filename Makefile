@@ -10,10 +10,15 @@ export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup lint format migrations-check check messages bench browser clean upgrade-check
 
+# The task worker (django-q2, its queue in the same database: docs/work.md) runs beside the web
+# server; Ctrl-C stops both.
 run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
+	@export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
 
 test: setup browser lint migrations-check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)

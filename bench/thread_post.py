@@ -4,7 +4,10 @@ event, audit row, doorbell).
 
 Calls the same path as the socket's `post` frame (`realtime.consumers._post`) in-process and
 prints, per post, the queries, the process CPU time and the wall time (p50/p95), for a plain
-message and for one that mentions someone.
+message and for one whose mention reaches 30 people who are not online. The mention's notices,
+pushes and e-mails are one job for the task worker, queued in the post's transaction
+(docs/work.md): the post costs what a plain post costs. The last line times those jobs as the
+worker runs them (30 notices, 30 e-mails written and sent each), outside any request.
 
     DEBUG=true .venv/bin/python bench/thread_post.py [--posts 300]
 
@@ -46,12 +49,19 @@ def ensure_database() -> None:
 
 def prepare():
     from django.contrib.auth import get_user_model
+    from django_scopes import scopes_disabled
 
     from wijkverband.tenancy import services as tenancy
     from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
     from wijkverband.threads import services as threads
 
     User = get_user_model()
+    # Setting up is not the measured path: it reads teams' rows outside any team's scope.
+    with scopes_disabled():
+        return _prepare(User, tenancy, Membership, OrganisationKind, Region, Team, threads)
+
+
+def _prepare(User, tenancy, Membership, OrganisationKind, Region, Team, threads):
     region = Region.objects.filter(slug="bench-post").first() or tenancy.region_create(
         name="Bench post", slug="bench-post"
     )
@@ -60,7 +70,7 @@ def prepare():
     )
     organisation = tenancy.organisation_add(actor=None, team=team, name="Bench GP", kind=OrganisationKind.GP)
     users = []
-    for i in range(30):
+    for i in range(31):  # the sender and 30 others, all "Poster …": "@Poster" reaches 30
         email = f"bench-post{i}@example.nl"
         user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, name=f"Poster {i}")
         if not Membership.objects.filter(team=team, user=user).exists():
@@ -88,7 +98,7 @@ def measure(label, sender, thread, posts, body_of):
         # posting twice a second), otherwise the thread read for the previous post.
         fresh = n % 10 == 0
         _ack, known["thread"] = _post(
-            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, "http://localhost", fresh
+            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, fresh
         )
         return len(connection.queries)
 
@@ -107,10 +117,36 @@ def measure(label, sender, thread, posts, body_of):
         return values[min(len(values) - 1, int(len(values) * q))] * 1000
 
     print(
-        f"{label:<22} queries {statistics.median(queries):>4.0f}"
+        f"{label:<26} queries {statistics.median(queries):>4.0f}"
         f"   CPU p50 {p(cpu, 0.5):5.2f} ms  p95 {p(cpu, 0.95):5.2f} ms"
         f"   wall p50 {p(wall, 0.5):5.2f} ms  p95 {p(wall, 0.95):5.2f} ms"
     )
+    return p(cpu, 0.5)
+
+
+def run_jobs(limit: int):
+    """Run queued jobs as the worker does (each mention post's job: 30 notices, 30 e-mails)."""
+    from importlib import import_module
+
+    from django_q.brokers import get_broker
+    from django_q.signing import SignedPackage
+
+    broker = get_broker()
+    cpu = []
+    while len(cpu) < limit:
+        taken = broker.dequeue()
+        if not taken:
+            break
+        for task_id, payload in taken:
+            task = SignedPackage.loads(payload)
+            module, name = task["func"].rsplit(".", 1)
+            c0 = time.process_time()
+            getattr(import_module(module), name)(*task["args"])
+            cpu.append(time.process_time() - c0)
+            broker.acknowledge(task_id)
+    cpu.sort()
+    if cpu:
+        print(f"{'worker: one mention job':<26} (not in any request)  CPU p50 {cpu[len(cpu) // 2] * 1000:6.2f} ms")
 
 
 def main():
@@ -126,15 +162,27 @@ def main():
 
     call_command("migrate", verbosity=0)
     settings.DEBUG = True  # count queries
+    # The worker's e-mails go nowhere (the console backend would print 30 per job).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    import logging
+
+    logging.getLogger("django-q").setLevel(logging.WARNING)  # no line per queued job
     sender, thread = prepare()
     from django.contrib.auth import get_user_model
 
     sender = get_user_model().objects.get(pk=sender.pk)
     print(f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.posts} posts each")
     measure("warm-up", sender, thread, 20, lambda n: "warm-up")
-    measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
+    plain = measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
     measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
-    measure("mentions @Poster", sender, thread, args.posts, lambda n: f"@Poster 3 kun je kijken? ({n})")
+    from django_q.models import OrmQ
+
+    OrmQ.objects.all().delete()  # only the mention posts' jobs from here
+    mention = measure(
+        "mention: 30 not online", sender, thread, args.posts, lambda n: f"@Poster kunnen jullie kijken? ({n})"
+    )
+    print(f"post CPU p50: plain {plain:.2f} ms, mention reaching 30 people not online {mention:.2f} ms")
+    run_jobs(min(args.posts, 50))
 
 
 if __name__ == "__main__":

@@ -28,3 +28,18 @@ def test_the_load_balancer_passes_websockets_to_every_replica():
     assert "server app:8000" in conf
     assert "proxy_set_header Upgrade $http_upgrade" in conf
     assert "proxy_set_header Connection $connection_upgrade" in conf
+
+
+def test_compose_runs_the_task_worker_as_its_own_service():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker = services["worker"]
+    assert worker["command"] == ["python", "manage.py", "qcluster"]
+    env = worker["environment"]
+    assert env["DATABASE_URL"] == services["app"]["environment"]["DATABASE_URL"]  # the queue is in PostgreSQL
+    assert env["REDIS_URL"].startswith("redis://") and "SITE_URL" in env
+    assert "migrate" in worker["depends_on"]
+
+
+def test_make_run_starts_the_worker_beside_the_web_server():
+    recipe = (ROOT / "Makefile").read_text().split("\nrun: ", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py qcluster &" in recipe and "uvicorn" in recipe and "trap" in recipe

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import TestCase
+from django.utils import timezone
 
 from tests.threads.helpers import post, topic
 from tests.work.helpers import queued_tasks, run_queued_tasks
@@ -24,6 +25,7 @@ from wijkverband.threads.models import (
     SubjectKind,
     Thread,
 )
+from wijkverband.threads.services import notifications
 from wijkverband.work.models import Mail, Notice
 from wijkverband.work.services import notice_preferences_set
 
@@ -283,17 +285,38 @@ class GatedBackend(locmem.EmailBackend):
 
 
 def test_posting_does_not_wait_for_the_mail_server(world, settings):
-    """The mail is written and sent by the task worker: the post only queues one job."""
+    """A mention's notices and mails are made by the task worker: the post only queues one job, in
+    its own transaction (docs/work.md, "The cost of a post")."""
     settings.EMAIL_BACKEND = "tests.threads.test_services.GatedBackend"
     GatedBackend.gate.clear()
     with queued_tasks():
         result = post(topic(world), world.carla, "@maarten kun je kijken?")
-    # The post is done (and the in-app notice there) while the mail server would still hang.
+    # The post is done while the mail server would still hang; the job waits in the queue.
     assert result.created and mail.outbox == [] and not Mail.objects.exists()
-    assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
+    assert not Notice.objects.filter(user=world.maarten, kind="mention").exists()
     GatedBackend.gate.set()
-    assert run_queued_tasks() == 1
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker's own commit
+        assert run_queued_tasks() == 1
+    assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
     assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
+
+
+def test_a_mention_job_run_twice_makes_one_notice_and_one_mail(world):
+    with queued_tasks():
+        result = post(topic(world), world.carla, "@maarten kun je kijken?")
+    for _run in range(2):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            notifications.post_notices(result.message.pk)
+    assert Notice.objects.filter(user=world.maarten, kind="mention").count() == 1
+    assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
+
+
+def test_a_message_deleted_before_its_job_ran_tells_nobody(world):
+    with queued_tasks():
+        result = post(topic(world), world.carla, "@maarten kun je kijken?")
+    Message.objects.filter(pk=result.message.pk).update(deleted_at=timezone.now())
+    assert run_queued_tasks() == 1
+    assert not Notice.objects.filter(kind="mention").exists() and mail.outbox == []
 
 
 def test_asking_for_confirmation_notifies_the_professionals(world):

@@ -8,6 +8,10 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
+        from wijkverband.agreements import notices
         from wijkverband.agreements.panels import register
+        from wijkverband.work.services.reminders import register_time_check
 
         register()
+        # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
+        register_time_check("agreements", notices.time_check)

@@ -4,16 +4,25 @@ declined, that an agreement was adopted or ended.
 Called by the services inside their transaction, before the audit row (docs/audit.md). Every
 notice goes through work.services.notices_create, which leaves out the actor and anyone who may
 not read the team's agreements. Time-based notices (review date near or passed, reminders) are
-made by the periodic job (docs/work.md).
+made by the periodic job: `time_check` below, registered in AgreementsConfig.ready() (docs/work.md).
 """
 
+from datetime import date
+
 from django.urls import reverse
+from django.utils import timezone
 
 from wijkverband.agreements.models import Agreement, Endorsement
-from wijkverband.agreements.selectors import party_organisation_ids, unendorsed_organisation_ids
-from wijkverband.tenancy.selectors import organisation_member_ids
+from wijkverband.agreements.selectors import (
+    agreements_review_due_everywhere,
+    endorsements_waiting,
+    party_organisation_ids,
+    unendorsed_organisation_ids,
+)
+from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
+from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
 def subject(agreement: Agreement) -> Subject:
@@ -63,7 +72,7 @@ def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
             team=agreement.team_id,
             subject_kind=SubjectKind.AGREEMENT,
             subject_id=agreement.pk,
-            kinds=[NoticeKind.ENDORSEMENT_REQUESTED],
+            kinds=[NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER],  # the request and its reminders
             user_ids=organisation_member_ids(
                 team=agreement.team_id, organisation_ids=[endorsement.party.organisation_id]
             ),
@@ -90,3 +99,58 @@ def _requests_done(agreement: Agreement, *, keep_current: bool = False) -> None:
         kinds=[NoticeKind.ENDORSEMENT_REQUESTED],
         keep_key=keep if keep_current else None,
     )
+
+
+# --- time checks: the hourly job (work.services.reminders) ----------------------------------------
+
+#: An unanswered endorsement request is recalled every so many working days.
+ENDORSEMENT_REMINDER_DAYS = 5
+
+
+def time_check(today: date) -> int:
+    """Reminders of endorsements that wait; the review date near (30 days) or passed, to the owner
+    and the coordinators. What is done (endorsed, adopted, ended, rescheduled) is settled."""
+    coordinators = _Coordinators()
+    live: set[str] = set()
+    made = 0
+    for wait in endorsements_waiting():
+        agreement = wait.agreement
+        base = f"agreement:{agreement.pk}:v{agreement.version_count}:org{wait.organisation_id}"
+        live.add(base)
+        made += reminders_send(
+            Waiting(
+                subject=subject(agreement),
+                base=base,
+                since=timezone.localdate(wait.since),
+                interval=ENDORSEMENT_REMINDER_DAYS,
+                waiting_on=wait.member_ids,
+                coordinators=coordinators.of(agreement.team_id),
+            ),
+            today=today,
+        )
+    for agreement in agreements_review_due_everywhere():
+        review = agreement.current_version.review_date
+        passed = review < today
+        kind = NoticeKind.REVIEW_PASSED if passed else NoticeKind.REVIEW_SOON
+        base = f"agreement:{agreement.pk}:{kind}:{review.isoformat()}"
+        live.add(base)
+        made += time_notice(
+            kind=kind,
+            subject=subject(agreement),
+            recipients={agreement.current_version.owner_id, *coordinators.of(agreement.team_id)},
+            base=base,
+        )
+    time_notices_settle(subject_kind=SubjectKind.AGREEMENT, live=live)
+    return made
+
+
+class _Coordinators:
+    """The coordinators of each team, read once per team per run."""
+
+    def __init__(self):
+        self._known: dict[int, set[int]] = {}
+
+    def of(self, team_id: int) -> set[int]:
+        if team_id not in self._known:
+            self._known[team_id] = team_coordinator_ids(team=team_id)
+        return self._known[team_id]

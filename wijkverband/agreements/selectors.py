@@ -2,7 +2,7 @@
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from wijkverband.agreements.models import (
     TRIANGLE_KINDS,
+    Action,
     Agreement,
     AgreementEvent,
     AgreementVersion,
@@ -170,6 +171,83 @@ def unendorsed_organisation_ids(*, agreement: Agreement) -> set[int]:
         .values_list("party__organisation_id", flat=True)
     )
     return party_organisation_ids(agreement=agreement) - endorsed
+
+
+# --- time checks: endorsements that wait, review dates (wijkverband.agreements.notices) ------------
+
+
+@dataclass
+class EndorsementWait:
+    """One party organisation's endorsement of an agreement's current version, asked and not given."""
+
+    agreement: Agreement
+    organisation_id: int
+    #: when it was asked: the version's proposal or creation, or the party's joining, the latest
+    since: datetime
+    member_ids: set[int]  # the organisation's professionals in the team: the request waits on them
+
+
+def endorsements_waiting() -> list[EndorsementWait]:
+    """Every team's endorsements that wait (the hourly job), in three queries whatever the numbers."""
+    proposed_at = (
+        AgreementEvent.objects.across_teams()
+        .filter(agreement=OuterRef("pk"), action=Action.PROPOSED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    awaiting = Q(status=Status.PROPOSED) | (Q(status=Status.ADOPTED) & ~Q(adopted_version=F("current_version")))
+    agreements = {
+        a.pk: a
+        for a in Agreement.objects.across_teams()  # the job reads every team's agreements
+        .filter(awaiting, current_version__isnull=False)
+        .annotate(proposed_at=Subquery(proposed_at))
+        .select_related("current_version", "team")
+    }
+    if not agreements:
+        return []
+    endorsed = Endorsement.objects.across_teams().filter(
+        version=OuterRef("agreement__current_version"), party=OuterRef("pk"), decision=Decision.ENDORSED
+    )
+    parties = list(
+        Party.objects.across_teams()
+        .filter(agreement_id__in=list(agreements), organisation__isnull=False)
+        .exclude(Exists(endorsed))
+        .values_list("agreement_id", "organisation_id", "added_at")
+    )
+    members: dict[tuple[int, int], set[int]] = {}
+    for team_id, organisation_id, user_id in (
+        Membership.objects.across_teams()
+        .filter(
+            team_id__in={a.team_id for a in agreements.values()},
+            organisation_id__in={row[1] for row in parties},
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
+            user__is_active=True,
+        )
+        .values_list("team_id", "organisation_id", "user_id")
+    ):
+        members.setdefault((team_id, organisation_id), set()).add(user_id)
+    waits = []
+    for agreement_id, organisation_id, added_at in parties:
+        agreement = agreements[agreement_id]
+        asked = [agreement.current_version.created_at, added_at]
+        if agreement.status == Status.PROPOSED and agreement.proposed_at is not None:
+            asked.append(agreement.proposed_at)
+        waits.append(
+            EndorsementWait(
+                agreement, organisation_id, max(asked), members.get((agreement.team_id, organisation_id), set())
+            )
+        )
+    return waits
+
+
+def agreements_review_due_everywhere() -> list[Agreement]:
+    """Every team's open agreements whose review date is within REVIEW_NOTICE_DAYS or passed."""
+    return list(
+        Agreement.objects.across_teams()  # the job reads every team's agreements
+        .filter(_review_due_q())
+        .select_related("current_version", "team")
+        .order_by("pk")
+    )
 
 
 # --- the detail page ------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ class BottlenecksConfig(AppConfig):
     verbose_name = _("Bottlenecks")
 
     def ready(self):
-        from wijkverband.bottlenecks import panels
+        from wijkverband.bottlenecks import notices, panels
+        from wijkverband.work.services.reminders import register_time_check
 
         panels.register()
+        # The hourly job asks this app what waits: ownership, targets, escalations (docs/work.md).
+        register_time_check("bottlenecks", notices.time_check)
         post_migrate.connect(builtin_categories_ensure, sender=self)

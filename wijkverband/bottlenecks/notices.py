@@ -3,16 +3,21 @@
 Called by the services inside their transaction, before the audit row (docs/audit.md). Notices go
 through work.services.notices_create, which leaves out the actor and anyone who may not read the
 item: an internal item never reaches a client representative. Time-based notices (past its
-target, reminders) are made by the periodic job (docs/work.md).
+target, reminders) are made by the periodic job: `time_check` below, registered in
+BottlenecksConfig.ready() (docs/work.md).
 """
 
-from django.urls import reverse
+from datetime import date
 
-from wijkverband.bottlenecks.models import Bottleneck
-from wijkverband.bottlenecks.selectors import signalling_professional_ids
-from wijkverband.tenancy.selectors import region_overseer_ids
+from django.urls import reverse
+from django.utils import timezone
+
+from wijkverband.bottlenecks.models import Bottleneck, Status
+from wijkverband.bottlenecks.selectors import bottlenecks_waiting, signalling_professional_ids, teams_targets
+from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
+from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
 def subject(b: Bottleneck) -> Subject:
@@ -45,7 +50,7 @@ def ownership_answered(b: Bottleneck, *, actor, accepted: bool, requested_by: in
         team=b.team_id,
         subject_kind=SubjectKind.BOTTLENECK,
         subject_id=b.pk,
-        kinds=[NoticeKind.OWNERSHIP_ASKED],
+        kinds=[NoticeKind.OWNERSHIP_ASKED, NoticeKind.REMINDER],  # the request and its reminders
         user_ids=[actor.pk],
     )
 
@@ -67,3 +72,80 @@ def resolved(b: Bottleneck, *, actor) -> None:
     """To the reporter and the members of every organisation that said "this affects us too"."""
     recipients = [b.reporter_id, *signalling_professional_ids(bottleneck=b)]
     _notify(NoticeKind.RESOLVED, b, actor=actor, recipients=recipients, key=f"v{b.version}")
+
+
+# --- time checks: the hourly job (work.services.reminders) ----------------------------------------
+
+#: Past its resolution target, the owner is reminded every so many working days.
+OVERDUE_REMINDER_DAYS = 5
+
+
+def time_check(today: date) -> int:
+    """Reminders of what waits: being asked to own (every accept_days of the team's target), an
+    escalation the region has not answered (every escalation_response_days of the region), and past
+    the resolution target (to the owner, every OVERDUE_REMINDER_DAYS); after the second reminder
+    the team's coordinators are told. Unowned past the acceptance target: to the coordinators.
+    What is done (accepted, declined, answered, resolved, closed) is settled."""
+    items = bottlenecks_waiting(today=today)
+    targets = teams_targets(team_ids={b.team_id for b in items})
+    coordinators: dict[int, set[int]] = {}
+    overseers: dict[int, set[int]] = {}
+    live: set[str] = set()
+    made = 0
+    for b in items:
+        if b.team_id not in coordinators:
+            coordinators[b.team_id] = team_coordinator_ids(team=b.team_id)
+        team_coordinators = coordinators[b.team_id]
+        about = subject(b)
+        if b.owner_candidate_id and b.owner_requested_at:
+            base = f"bottleneck:{b.pk}:ownership:{int(b.owner_requested_at.timestamp())}"
+            live.add(base)
+            made += reminders_send(
+                Waiting(
+                    subject=about,
+                    base=base,
+                    since=timezone.localdate(b.owner_requested_at),
+                    interval=targets[b.team_id][b.impact][0],
+                    waiting_on=[b.owner_candidate_id],
+                    coordinators=team_coordinators,
+                ),
+                today=today,
+            )
+        if b.status == Status.ESCALATED and b.escalated_at and not b.answered:
+            region_id = b.team.region_id
+            if region_id not in overseers:
+                overseers[region_id] = region_overseer_ids(region_id=region_id)
+            base = f"bottleneck:{b.pk}:escalation:{int(b.escalated_at.timestamp())}"
+            live.add(base)
+            made += reminders_send(
+                Waiting(
+                    subject=about,
+                    base=base,
+                    since=timezone.localdate(b.escalated_at),
+                    interval=b.team.region.escalation_response_days,
+                    waiting_on=overseers[region_id],
+                    coordinators=team_coordinators,
+                ),
+                today=today,
+            )
+        if b.owner_id and b.resolve_due < today:
+            base = f"bottleneck:{b.pk}:resolve:{b.resolve_due.isoformat()}"
+            live.add(base)
+            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=[b.owner_id], base=base)
+            made += reminders_send(
+                Waiting(
+                    subject=about,
+                    base=base,
+                    since=b.resolve_due,
+                    interval=OVERDUE_REMINDER_DAYS,
+                    waiting_on=[b.owner_id],
+                    coordinators=team_coordinators,
+                ),
+                today=today,
+            )
+        elif not b.owner_id and b.accept_due < today:
+            base = f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}"
+            live.add(base)
+            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)
+    time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live)
+    return made

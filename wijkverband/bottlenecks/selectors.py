@@ -248,6 +248,37 @@ def team_summary(*, team: Team, rights: TeamRights) -> TeamSummary:
     return summary
 
 
+# --- time checks: what waits, past its target (wijkverband.bottlenecks.notices) -------------------
+
+
+def bottlenecks_waiting(*, today: date) -> list[Bottleneck]:
+    """Every team's open items that wait on someone or are past a target (the hourly job): asked to
+    own, escalated, or overdue. `answered`: the region responded since the escalation. One query."""
+    answered = BottleneckEvent.objects.across_teams().filter(
+        bottleneck=OuterRef("pk"),
+        kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
+        at__gte=OuterRef("escalated_at"),
+    )
+    return list(
+        Bottleneck.objects.across_teams()  # the job reads every team's items
+        .filter(
+            Q(status__in=OPEN_STATUSES)
+            & (Q(owner_candidate__isnull=False) | Q(status=Status.ESCALATED) | overdue_q(today))
+        )
+        .annotate(answered=Exists(answered))
+        .select_related("team", "team__region")
+        .order_by("pk")
+    )
+
+
+def teams_targets(*, team_ids) -> dict[int, dict[int, tuple[int, int]]]:
+    """team_targets for several teams in one query: {team id: {impact: (accept days, resolve days)}}."""
+    targets = {team_id: dict(DEFAULT_TARGETS) for team_id in team_ids}
+    for row in ResponseTarget.objects.for_teams(list(targets)):
+        targets[row.team_id][row.impact] = (row.accept_days, row.resolve_days)
+    return targets
+
+
 # --- region ---------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class WorkConfig(AppConfig):
     name = "wijkverband.work"
     label = "work"
     verbose_name = _("My work and notices")
+
+    def ready(self):
+        from wijkverband.work.schedules import on_post_migrate
+
+        # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")

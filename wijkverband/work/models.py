@@ -44,7 +44,7 @@ class NoticeKind(models.TextChoices):
     REGION_HANDED_BACK = "region_handed_back", _("The region handed it back")
     OVERDUE = "overdue", _("Past its target")
     RESOLVED = "resolved", pgettext_lazy("notice", "Resolved")
-    # Reminders (wijkverband.work.reminders)
+    # Reminders (wijkverband.work.services.reminders)
     REMINDER = "reminder", _("Reminder: still waiting on you")
     STILL_WAITING = "still_waiting", _("Still waiting after two reminders")
 

@@ -24,3 +24,12 @@ def enqueue(func: str, *args) -> None:
         async_task(func, *args)
     except Exception:  # noqa: BLE001
         logger.warning("work: could not queue %s", func, exc_info=True)
+
+
+def enqueue_in_transaction(func: str, *args) -> None:
+    """Queue func(*args) as part of the caller's transaction (the ORM broker writes a row in it): the
+    job exists exactly when the change committed, so a crash between the commit and the queueing
+    cannot lose it. A failure to queue fails the change, which the caller may retry.
+
+    In tests (Q_CLUSTER["sync"]) the job runs at once, inside the transaction."""
+    async_task(func, *args)

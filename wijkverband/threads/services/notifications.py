@@ -9,6 +9,7 @@ from django.urls import reverse
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Message, Thread
+from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_settle
 
@@ -39,14 +40,40 @@ def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -
 
 
 def notifications_for_post(*, actor, thread: Thread, message: Message) -> None:
+    """Inside the post's transaction. A plain post: at most the thread owner's activity notice (one
+    query). A mention or a confirmation request can reach the whole team: that work (members, names,
+    one notice each, their pushes and mails) is one job for the task worker, queued in this
+    transaction, so the post costs what a plain post costs and the job exists exactly when the
+    post does (docs/work.md)."""
+    if message.asks_ack or mention_words(message.body):
+        tasks.enqueue_in_transaction(POST_NOTICES_JOB, message.pk)
+        return
+    # The hot path (no mention, no confirmation asked): at most the thread owner's activity
+    # notice, which exists already while they have not looked (one query).
+    owner = thread.created_by_id
+    if owner and owner != actor.pk and not _activity_pending(owner, thread):
+        _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
+
+
+POST_NOTICES_JOB = "wijkverband.threads.services.notifications.post_notices"
+
+
+def post_notices(message_id: int) -> None:
+    """The job: the notices of a post that mentions people or asks for confirmation.
+
+    Safe to run twice (a worker that died, a retry): every notice has its key per message and
+    person. A message deleted before the job ran tells nobody."""
+    message = (
+        Message.objects.across_teams()  # the job knows only the message's id; its thread names the team
+        .select_related("thread", "thread__team", "author")
+        .filter(pk=message_id, deleted_at__isnull=True)
+        .first()
+    )
+    if message is None:
+        return
+    thread, actor = message.thread, message.author
     owner = thread.created_by_id
     needs_owner_check = bool(owner) and owner != actor.pk
-    if not message.asks_ack and not mention_words(message.body):
-        # The hot path (no mention, no confirmation asked): at most the thread owner's activity
-        # notice, which exists already while they have not looked (one query).
-        if needs_owner_check and not _activity_pending(owner, thread):
-            _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
-        return
     memberships = list(
         Membership.objects.for_team(thread.team_id).select_related("user", "organisation").filter(user__is_active=True)
     )

@@ -3,7 +3,7 @@
 - Sent at once (in the worker, a moment after the commit): a mention while the person is not
   online, being asked to own a bottleneck, an escalation to one's region. Each can be turned off
   on its own (NoticePreference), also with the one-click link in such a mail.
-- Everything else goes into the person's digest (wijkverband.work.digests).
+- Everything else goes into the person's digest (wijkverband.work.services.digests).
 
 A mail is written to the outbox before it is sent. `key` is unique (the mail of one notice, one
 digest of one period), so a notice is never mailed twice; a failing mail server puts the mail back

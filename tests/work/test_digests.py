@@ -1,0 +1,176 @@
+"""The digest: built and sent at a controlled time (time-machine), only when something is new, once
+per period, as each person chose, and never with message text."""
+
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+
+from tests.work.conftest import amsterdam
+from wijkverband.threads import services as threads
+from wijkverband.work.models import Mail, Notice, NoticeKind, NoticePreference, SubjectKind
+from wijkverband.work.services import Subject, notice_preferences_set, notices_create
+from wijkverband.work.services.digests import digests_send_due, period_start
+from wijkverband.work.services.mail import unsubscribe_read
+
+
+def notice(world, user, *, kind=NoticeKind.AGREEMENT_ENDORSED, title="Medicatieoverdracht", n=1, actor=None):
+    subject = Subject(team=world.team_a, kind=SubjectKind.AGREEMENT, id=n, title=title, path=f"/t/oost/agreements/{n}/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notices_create(kind=kind, subject=subject, recipients=[user.pk], actor=actor or world.pieter, key=f"test:{n}")
+
+
+def digests_to(email: str) -> list:
+    return [m for m in mail.outbox if m.to == [email]]
+
+
+def test_the_daily_digest_goes_out_at_half_past_seven_with_what_is_new(world, clock):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))  # Tuesday afternoon
+    notice(world, world.maarten, title="Medicatieoverdracht", n=1)
+    notice(world, world.maarten, title="Huisbezoeken", n=2)
+    clock.to(amsterdam(2027, 9, 8, 7, 15))
+    assert digests_send_due() == 0
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 1
+    [digest] = digests_to("maarten@example.nl")
+    assert "2" in digest.subject
+    assert "Medicatieoverdracht" in digest.body and "Huisbezoeken" in digest.body
+    assert "Utrecht Oost" in digest.body and "Pieter" in digest.body
+    assert "http://127.0.0.1:8000/t/oost/agreements/1/" in digest.body  # absolute links
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Every notice in it is marked: none comes twice.
+    assert not Notice.objects.filter(user=world.maarten, digested_at__isnull=True).exists()
+
+
+def test_one_digest_per_period_however_often_the_job_runs(world, clock):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, n=1)
+    for minute in (30, 45):
+        clock.to(amsterdam(2027, 9, 8, 7, minute))
+        digests_send_due()
+    # Something new after this morning's digest waits for tomorrow's.
+    clock.to(amsterdam(2027, 9, 8, 10, 0))
+    notice(world, world.maarten, title="Nieuwe afspraak", n=2)
+    assert digests_send_due() == 0
+    assert len(digests_to("maarten@example.nl")) == 1
+    clock.to(amsterdam(2027, 9, 9, 7, 30))
+    assert digests_send_due() == 1
+    first, second = digests_to("maarten@example.nl")
+    assert "Nieuwe afspraak" in second.body and "Medicatieoverdracht" not in second.body
+    assert Mail.objects.filter(key__startswith=f"digest:{world.maarten.pk}:").count() == 2
+
+
+def test_no_digest_when_nothing_is_new(world, clock):
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 0
+    assert mail.outbox == []
+
+
+def test_what_was_read_or_mailed_at_once_is_not_in_the_digest(world, clock):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, title="Gelezen", n=1)
+    Notice.objects.filter(user=world.maarten).update(read_at=amsterdam(2027, 9, 7, 16, 0))
+    notice(world, world.maarten, kind=NoticeKind.OWNERSHIP_ASKED, title="Al gemaild", n=2)  # mailed at once
+    mail.outbox.clear()
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 0
+
+
+def test_the_weekly_digest_goes_out_on_monday(world, clock):
+    notice_preferences_set(actor=world.maarten, digest="weekly")
+    clock.to(amsterdam(2027, 9, 7, 15, 0))  # Tuesday
+    notice(world, world.maarten, n=1)
+    clock.to(amsterdam(2027, 9, 8, 7, 30))  # Wednesday: not a daily digest
+    assert digests_send_due() == 0
+    clock.to(amsterdam(2027, 9, 13, 7, 15))
+    assert digests_send_due() == 0
+    clock.to(amsterdam(2027, 9, 13, 7, 30))  # Monday
+    assert digests_send_due() == 1
+    assert len(digests_to("maarten@example.nl")) == 1
+
+
+def test_a_digest_turned_off_sends_nothing(world, clock):
+    notice_preferences_set(actor=world.maarten, digest="off")
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, n=1)
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 0
+
+
+def test_each_person_gets_their_own_digest_and_only_their_notices(world, clock):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, title="Voor Maarten", n=1)
+    notice(world, world.sofie, title="Voor Sofie", n=2)
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 2
+    [maarten] = digests_to("maarten@example.nl")
+    [sofie] = digests_to("sofie@example.nl")
+    assert "Voor Sofie" not in maarten.body and "Voor Maarten" not in sofie.body
+
+
+def test_the_digest_never_carries_message_text(world, clock):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    thread = threads.thread_create(actor=world.carla, team=world.team_a, title="Overleg")
+    # maarten is online (no mail at once): the mention waits for the digest.
+    from wijkverband.realtime import presence
+
+    presence_online = presence.user_online
+    presence.user_online = lambda user_id: True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            threads.message_post(
+                actor=world.carla,
+                thread=thread,
+                body="@maarten geheime inhoud zeer specifiek",
+                client_id=str(uuid.uuid4()),
+            )
+    finally:
+        presence.user_online = presence_online
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 1
+    [digest] = digests_to("maarten@example.nl")
+    assert "Overleg" in digest.body and "Carla" in digest.body
+    assert "geheime" not in digest.body and "specifiek" not in digest.body
+
+
+def test_the_digests_unsubscribe_link_is_signed_and_turns_the_digest_off(world, clock, client):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, n=1)
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    digests_send_due()
+    [digest] = digests_to("maarten@example.nl")
+    link = re.search(r"http://127\.0\.0\.1:8000(/unsubscribe/[^/\s]+/)", digest.body).group(1)
+    token = link.split("/")[2]
+    assert unsubscribe_read(token) == (world.maarten.pk, "digest")
+    tampered = link.replace(token, token[:-3] + ("abc" if token[-3:] != "abc" else "xyz"))
+    assert client.post(tampered).status_code == 404
+    assert NoticePreference.objects.get(user=world.maarten).digest == "daily"
+    assert client.post(link).status_code == 200
+    assert NoticePreference.objects.get(user=world.maarten).digest == "off"
+
+
+@pytest.mark.parametrize(
+    ("now", "frequency", "start"),
+    [
+        (amsterdam(2027, 9, 8, 7, 29), "daily", amsterdam(2027, 9, 7, 7, 30)),
+        (amsterdam(2027, 9, 8, 7, 30), "daily", amsterdam(2027, 9, 8, 7, 30)),
+        (amsterdam(2027, 9, 13, 7, 0), "weekly", amsterdam(2027, 9, 6, 7, 30)),
+        (amsterdam(2027, 9, 15, 22, 0), "weekly", amsterdam(2027, 9, 13, 7, 30)),
+        # Summer time ends on 31 October 2027: still 07:30 on the clock in Amsterdam.
+        (amsterdam(2027, 11, 1, 8, 0), "daily", amsterdam(2027, 11, 1, 7, 30)),
+    ],
+)
+def test_the_period_starts_at_half_past_seven_amsterdam_time(now, frequency, start):
+    assert period_start(now, frequency) == start
+
+
+def test_a_kind_mailed_at_once_but_turned_off_comes_in_the_digest(world, clock):
+    notice_preferences_set(actor=world.maarten, email_ownership=False)
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    notice(world, world.maarten, kind=NoticeKind.OWNERSHIP_ASKED, title="Wie pakt dit op", n=1)
+    assert mail.outbox == []
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 1
+    assert "Wie pakt dit op" in digests_to("maarten@example.nl")[0].body

@@ -1,0 +1,122 @@
+"""Mail is never lost and never sent twice: a mail server that fails is tried again later (with
+growing waits, never given up), a worker or sender that dies mid-job leaves its work to the next,
+and a job run twice writes one mail per notice."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.test import TestCase
+from django_q.brokers import get_broker
+from django_q.conf import Conf
+
+from tests.work.conftest import FailingBackend, amsterdam
+from tests.work.helpers import queued_tasks, run_queued_tasks
+from wijkverband.work.models import Mail, NoticeKind, SubjectKind
+from wijkverband.work.services import Subject, notices_create
+from wijkverband.work.services import mail as outbox
+from wijkverband.work.services.mail import LEASE, RETRY_DELAYS, mail_send, mails_send_due, notices_mail
+
+START = amsterdam(2027, 9, 7, 10, 0)
+
+
+def ask(world, *, n=1):
+    """Carla asks Pieter to own an item: mailed at once (in the worker)."""
+    subject = Subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, id=n, title="Knelpunt", path=f"/t/oost/b/{n}/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notices_create(
+            kind=NoticeKind.OWNERSHIP_ASKED,
+            subject=subject,
+            recipients=[world.pieter.pk],
+            actor=world.carla,
+            key=f"k{n}",
+        )
+
+
+def to_pieter() -> int:
+    return sum(1 for m in mail.outbox if m.to == ["pieter@example.nl"])
+
+
+def test_a_failing_mail_server_is_tried_again_later_and_the_mail_goes_out_once(world, clock, failing_mail):
+    clock.to(START)
+    failing_mail(2)
+    ask(world)
+    stored = Mail.objects.get()
+    assert stored.sent_at is None and stored.attempts == 1 and stored.last_error == "SMTPServerDisconnected"
+    assert stored.send_after == START + RETRY_DELAYS[0]
+    # Not due yet: the sweep leaves it.
+    assert mails_send_due() == 0
+    clock.to(START + RETRY_DELAYS[0] + timedelta(seconds=1))
+    assert mails_send_due() == 0  # fails again: the wait grows
+    stored.refresh_from_db()
+    assert stored.attempts == 2 and stored.send_after > START + RETRY_DELAYS[0] + RETRY_DELAYS[1]
+    clock.to(START + timedelta(hours=1))
+    assert mails_send_due() == 1
+    assert to_pieter() == 1
+    # Every later sweep, and the job run again, sends nothing more.
+    clock.to(START + timedelta(hours=2))
+    assert mails_send_due() == 0
+    notices_mail(f"k{1}", [world.pieter.pk])
+    assert mail_send(stored.pk) is False
+    assert to_pieter() == 1 and Mail.objects.count() == 1
+    assert FailingBackend.attempts == 3
+
+
+def test_mail_is_never_given_up(world, clock, failing_mail):
+    clock.to(START)
+    failing_mail(12)
+    ask(world)
+    for hour in range(1, 12):  # the first attempt and eleven sweeps, an hour apart
+        clock.to(START + timedelta(hours=hour))
+        mails_send_due()
+    stored = Mail.objects.get()
+    assert stored.sent_at is None and stored.attempts == 12  # still waiting, still there
+    clock.to(START + timedelta(hours=14))
+    assert mails_send_due() == 1 and to_pieter() == 1
+
+
+def test_a_sender_that_dies_while_holding_a_mail_lets_go_after_its_lease(world, clock, monkeypatch):
+    clock.to(START)
+
+    def claim_and_die(mail_id):
+        assert outbox._claim(mail_id) is not None  # holds the mail ...
+        raise SystemExit  # ... and the process is gone before the mail server answered
+
+    monkeypatch.setattr(outbox, "mail_send", claim_and_die)
+    try:
+        ask(world)
+    except SystemExit:
+        pass
+    monkeypatch.undo()
+    assert Mail.objects.get().claimed_until is not None and to_pieter() == 0
+    assert mails_send_due() == 0  # another sender leaves a held mail alone
+    clock.to(START + LEASE + timedelta(seconds=1))
+    assert mails_send_due() == 1 and to_pieter() == 1
+    assert mails_send_due() == 0 and to_pieter() == 1
+
+
+def test_a_worker_that_dies_mid_job_loses_nothing_and_doubles_nothing(world, clock):
+    clock.to(START)
+    with queued_tasks():
+        ask(world)
+        assert Mail.objects.count() == 0  # the post only queued the job
+        clock.to(START + timedelta(seconds=1))
+        broker = get_broker()
+        assert len(broker.dequeue()) == 1  # a worker takes it, and dies before acknowledging
+        # The job is held for the worker while it might still be running ...
+        clock.to(START + timedelta(seconds=Conf.RETRY - 5))
+        assert broker.queue_size() == 0
+        # ... and handed out again once it cannot be.
+        clock.to(START + timedelta(seconds=Conf.RETRY + 5))
+        assert run_queued_tasks() == 1
+    assert to_pieter() == 1 and Mail.objects.get().sent_at is not None
+    # Had the dead worker done part of it (or the job run twice), the outbox key keeps one mail.
+    notices_mail("k1", [world.pieter.pk])
+    assert Mail.objects.count() == 1 and to_pieter() == 1
+
+
+def test_two_notices_make_two_mails_with_their_own_message_ids(world, clock):
+    clock.to(START)
+    ask(world, n=1)
+    ask(world, n=2)
+    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert to_pieter() == 2 and len(ids) == 2

@@ -1,0 +1,260 @@
+"""Reminders until done: at most one per interval, the coordinators told after the second, and none
+once the thing is done. The clock is moved (time-machine); the hourly job is `time_checks_run`.
+
+Monday 6 September 2027 is day 0 below; the weeks after it have no public holiday.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import TestCase
+
+from tests.bottlenecks.helpers import report
+from tests.work.conftest import amsterdam
+from wijkverband.agreements import services as agreements
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.bottlenecks.models import Bottleneck, Impact
+from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.services import reminders
+from wijkverband.work.services.reminders import time_checks_run
+
+EVERYONE = ["carla", "maarten", "pieter", "sofie", "bram", "rosa", "rik", "olga", "ada", "otto", "chris"]
+
+
+def day(n: int, hour: int = 9):
+    """Working day n after Monday 6 September 2027 (0: that Monday), at 09:00 Amsterdam time."""
+    monday = amsterdam(2027, 9, 6, hour)
+    weeks, rest = divmod(n, 5)
+    return monday + timedelta(days=7 * weeks + rest)
+
+
+def who(world, kind, subject, *, unread_only=False) -> set[str]:
+    rows = Notice.objects.filter(kind=kind, subject_id=subject.pk)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    users = set(rows.values_list("user_id", flat=True))
+    return {name for name in EVERYONE if world.persona(name).pk in users}
+
+
+def count(kind, subject) -> int:
+    return Notice.objects.filter(kind=kind, subject_id=subject.pk).count()
+
+
+def run(clock, when) -> int:
+    clock.to(when)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return time_checks_run()
+
+
+# --- agreements: endorsements -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def proposed(world, clock):
+    clock.to(day(0))
+    agreement = agreements.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data={"title": "Medicatieoverdracht", "body": "Tekst", "owner": world.carla, "review_date": day(60).date()},
+    )
+    for organisation in (world.nursing_a, world.pharmacy):
+        agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.agreement_propose(actor=world.carla, agreement=agreement)
+    agreement.refresh_from_db()
+    return agreement
+
+
+def test_an_unanswered_endorsement_request_is_recalled_every_five_working_days(world, clock, proposed):
+    assert run(clock, day(4)) == 0
+    assert count(NoticeKind.REMINDER, proposed) == 0
+    run(clock, day(5))
+    # To the members of each party organisation that has not endorsed: nobody else.
+    assert who(world, NoticeKind.REMINDER, proposed) == {"maarten", "pieter"}
+    # The job runs every hour, and twice at once: still one reminder per person per interval.
+    run(clock, day(5, hour=10))
+    run(clock, day(9))
+    assert count(NoticeKind.REMINDER, proposed) == 2
+    assert count(NoticeKind.STILL_WAITING, proposed) == 0
+
+
+def test_after_the_second_reminder_the_coordinator_is_told_once(world, clock, proposed):
+    run(clock, day(5))
+    run(clock, day(10))
+    assert count(NoticeKind.REMINDER, proposed) == 4  # two each
+    # Once per request: one for each organisation that has not answered.
+    assert who(world, NoticeKind.STILL_WAITING, proposed) == {"carla"}
+    assert count(NoticeKind.STILL_WAITING, proposed) == 2
+    run(clock, day(15))
+    assert count(NoticeKind.REMINDER, proposed) == 6
+    assert count(NoticeKind.STILL_WAITING, proposed) == 2
+
+
+def test_reminders_stop_for_an_organisation_once_it_endorsed(world, clock, proposed):
+    run(clock, day(5))
+    clock.to(day(6))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.endorsement_record(
+            actor=world.pieter, agreement=proposed, version_number=proposed.version_count, decision="endorsed"
+        )
+    # His reminder is read at once; maarten's is not (his organisation has not endorsed).
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"maarten"}
+    run(clock, day(10))
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"maarten"}
+    assert Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.pieter).count() == 1
+    # The coordinator hears that the nursing organisation still has not answered; not the pharmacy.
+    keys = set(Notice.objects.filter(kind=NoticeKind.STILL_WAITING).values_list("key", flat=True))
+    assert keys == {f"still_waiting:agreement:{proposed.pk}:v1:org{world.nursing_a.pk}"}
+
+
+def test_an_ended_agreement_stops_its_reminders_and_they_are_read(world, clock, proposed):
+    run(clock, day(10))
+    clock.to(day(11))
+    agreements.agreement_end(actor=world.carla, agreement=proposed, reason="Niet meer nodig")
+    run(clock, day(11, hour=10))
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == set()
+    assert who(world, NoticeKind.STILL_WAITING, proposed, unread_only=True) == set()
+    run(clock, day(20))
+    assert count(NoticeKind.REMINDER, proposed) == 2  # the one of the interval it ran in, each
+
+
+# --- agreements: review date ------------------------------------------------------------------------
+
+
+def test_the_review_date_near_and_passed_reaches_the_owner_and_coordinators(world, clock):
+    clock.to(day(0))
+    agreement = agreements.agreement_create(
+        actor=world.maarten,
+        team=world.team_a,
+        data={"title": "Overdracht", "body": "Tekst", "owner": world.maarten, "review_date": day(30).date()},
+    )
+    agreements.party_add_organisation(actor=world.maarten, agreement=agreement, organisation=world.nursing_a)
+    agreements.agreement_propose(actor=world.maarten, agreement=agreement)
+    run(clock, day(0))  # 42 days ahead: not yet
+    assert count(NoticeKind.REVIEW_SOON, agreement) == 0
+    run(clock, day(10))  # 28 days ahead
+    assert who(world, NoticeKind.REVIEW_SOON, agreement) == {"maarten", "carla"}
+    run(clock, day(11))
+    assert count(NoticeKind.REVIEW_SOON, agreement) == 2
+    run(clock, day(31))
+    assert who(world, NoticeKind.REVIEW_PASSED, agreement) == {"maarten", "carla"}
+    # "Within 30 days" no longer holds: read.
+    assert who(world, NoticeKind.REVIEW_SOON, agreement, unread_only=True) == set()
+    run(clock, day(32))
+    assert count(NoticeKind.REVIEW_PASSED, agreement) == 2
+
+
+# --- bottlenecks ------------------------------------------------------------------------------------
+
+
+def _fresh(b):
+    return Bottleneck.objects.get(pk=b.pk)
+
+
+def test_ownership_not_accepted_within_the_teams_target_is_recalled(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.MEDIUM)  # accept within 5 working days
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.pieter)
+    run(clock, day(4))
+    assert count(NoticeKind.REMINDER, b) == 0
+    run(clock, day(5))
+    run(clock, day(6))
+    assert who(world, NoticeKind.REMINDER, b) == {"pieter"}
+    assert count(NoticeKind.REMINDER, b) == 1
+    run(clock, day(10))
+    assert count(NoticeKind.REMINDER, b) == 2
+    assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    # He accepts: his reminders are read at once, and none come after.
+    clock.to(day(11))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=_fresh(b).version)
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == set()
+    run(clock, day(11, hour=10))
+    assert who(world, NoticeKind.STILL_WAITING, b, unread_only=True) == set()
+    run(clock, day(15))
+    assert count(NoticeKind.REMINDER, b) == 2
+
+
+def test_the_ownership_interval_follows_the_impact(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # accept within 1 working day
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.pieter)
+    run(clock, day(1))
+    assert count(NoticeKind.REMINDER, b) == 1
+    run(clock, day(2))
+    assert count(NoticeKind.REMINDER, b) == 2
+
+
+def test_an_unanswered_escalation_reminds_the_regions_overseers(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.LOW)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.carla)
+    bottlenecks.bottleneck_escalate(actor=world.carla, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    run(clock, day(4))
+    assert count(NoticeKind.REMINDER, b) == 0
+    run(clock, day(5))  # the region promised an answer within 5 working days
+    assert who(world, NoticeKind.REMINDER, b) == {"olga", "ada"}  # not otto (another region), not rik
+    run(clock, day(10))
+    assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    clock.to(day(11))
+    bottlenecks.bottleneck_region_respond(
+        actor=world.olga, bottleneck=b, version=_fresh(b).version, note="We pakken het op"
+    )
+    run(clock, day(11, hour=10))
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == set()
+    run(clock, day(20))
+    assert count(NoticeKind.REMINDER, b) == 4
+
+
+def test_past_its_target_the_owner_hears_then_the_coordinator(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # resolve within 10 working days
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.carla)
+    b = _fresh(b)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten)
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    run(clock, day(10))
+    assert count(NoticeKind.OVERDUE, b) == 0
+    run(clock, day(11))
+    assert who(world, NoticeKind.OVERDUE, b) == {"maarten"}
+    run(clock, day(16))
+    assert who(world, NoticeKind.REMINDER, b) == {"maarten"}
+    assert count(NoticeKind.STILL_WAITING, b) == 0
+    run(clock, day(21))
+    assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    clock.to(day(22))
+    bottlenecks.bottleneck_resolve(actor=world.maarten, bottleneck=b, version=_fresh(b).version, summary="Opgelost")
+    run(clock, day(22, hour=10))
+    assert Notice.objects.filter(subject_id=b.pk, read_at__isnull=True, kind__in=reminders.TIME_KINDS).count() == 0
+    run(clock, day(40))
+    assert count(NoticeKind.REMINDER, b) == 2
+
+
+def test_unowned_past_the_acceptance_target_the_coordinators_hear(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)
+    run(clock, day(2))
+    assert who(world, NoticeKind.OVERDUE, b) == {"carla"}
+
+
+def test_a_client_representative_never_hears_of_an_internal_item(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL, internal=True, internal_reason="Contractzaak")
+    run(clock, day(2))
+    # rosa (representative of team A) is no coordinator; a representative made coordinator would
+    # still be filtered by notices_create. The item stays among the professionals.
+    for kind in reminders.TIME_KINDS:
+        assert "rosa" not in who(world, kind, b) and "rik" not in who(world, kind, b)
+
+
+def test_one_apps_failing_check_does_not_stop_the_others(world, clock, monkeypatch, proposed):
+    def broken(today):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(reminders._checks, "aaa-broken", broken)
+    run(clock, day(5))
+    assert count(NoticeKind.REMINDER, proposed) == 2
+
+
+def test_the_apps_above_register_their_time_checks_with_the_hourly_job():
+    assert {"agreements", "bottlenecks"} <= set(reminders._checks)

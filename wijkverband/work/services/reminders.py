@@ -1,0 +1,135 @@
+"""Reminders and time-based notices: the hourly job (docs/work.md, "Reminders").
+
+The apps above work know what waits on whom (agreements: endorsements and review dates;
+bottlenecks: ownership, targets, escalations). Each registers a time check in its
+AppConfig.ready(); the periodic job `time_checks_run` calls every check with today's date
+(Amsterdam time). A check describes what waits (`Waiting`) and calls `reminders_send`, and says
+which requests are still open (`time_notices_settle`), so the notices of what is done are read.
+
+A reminder's key names its request and its interval (`reminder:<request>:<n>`), so a check that
+runs every hour, twice at once or again after a restart makes at most one reminder per interval
+(Notice has a unique (user, key)). After the second reminder the team's coordinators are told
+once (`still_waiting:<request>`). A request that is done is no longer found by its app's check: no
+new reminder, and its open time notices are read for everyone who got them.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from wijkverband.core.workdays import working_days_between
+from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.services import Subject, _counts_push, notices_create
+
+logger = logging.getLogger(__name__)
+
+#: name -> check(today) -> the number of notices it made
+_checks: dict[str, Callable[[date], int]] = {}
+
+#: The kinds made by time checks; their keys start with the kind and name the request (`base`).
+TIME_KINDS = (
+    NoticeKind.REMINDER,
+    NoticeKind.STILL_WAITING,
+    NoticeKind.OVERDUE,
+    NoticeKind.REVIEW_SOON,
+    NoticeKind.REVIEW_PASSED,
+)
+
+
+def register_time_check(name: str, check: Callable[[date], int]) -> None:
+    """An app's time check, called by the hourly job (register in AppConfig.ready())."""
+    _checks[name] = check
+
+
+def time_checks_run() -> int:
+    """The periodic job: every app's time check for today. Returns the number of notices made."""
+    today = timezone.localdate()
+    made = 0
+    for name in sorted(_checks):
+        try:
+            made += _checks[name](today)
+        except Exception:  # one app's failure must not stop the others' reminders
+            logger.exception("work: the time check %s failed", name)
+    return made
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request that waits on people since a day: a reminder every `interval` working days."""
+
+    subject: Subject
+    #: names the request, e.g. "bottleneck:7:ownership:1764540000" (a new request is a new name)
+    base: str
+    since: date
+    interval: int
+    #: who the request waits on: they get the reminders
+    waiting_on: Iterable[int]
+    #: told once, after the second reminder
+    coordinators: Iterable[int] = ()
+
+
+def _new(*, kind: str, subject: Subject, recipients: Iterable[int], key: str) -> int:
+    """A notice for those who do not have this key's notice yet (so nobody is pushed it twice)."""
+    wanted = {uid for uid in recipients if uid}
+    if not wanted:
+        return 0
+    have = set(
+        Notice.objects.for_team(subject.team).filter(key=key, user_id__in=wanted).values_list("user_id", flat=True)
+    )
+    if not wanted - have:
+        return 0
+    return notices_create(kind=kind, subject=subject, recipients=wanted - have, key=key)
+
+
+def time_notice(*, kind: str, subject: Subject, recipients: Iterable[int], base: str) -> int:
+    """A time-based notice (past its target, review date near or passed): once per request."""
+    return _new(kind=kind, subject=subject, recipients=recipients, key=f"{kind}:{base}")
+
+
+def reminders_send(waiting: Waiting, *, today: date) -> int:
+    """The reminder of the interval we are in (none before the first interval has passed), and after
+    the second reminder, once, the coordinators. A job that missed intervals sends only the current one."""
+    interval = max(1, waiting.interval)
+    number = working_days_between(waiting.since, today) // interval
+    if number < 1:
+        return 0
+    made = _new(
+        kind=NoticeKind.REMINDER,
+        subject=waiting.subject,
+        recipients=waiting.waiting_on,
+        key=f"{NoticeKind.REMINDER}:{waiting.base}:{number}",
+    )
+    if number >= 2:
+        made += time_notice(
+            kind=NoticeKind.STILL_WAITING, subject=waiting.subject, recipients=waiting.coordinators, base=waiting.base
+        )
+    return made
+
+
+def key_base(key: str) -> str:
+    """The request a time notice's key names: `reminder:<base>:<n>`, `<kind>:<base>`."""
+    kind, _, rest = key.partition(":")
+    if kind == NoticeKind.REMINDER:
+        rest = rest.rpartition(":")[0]
+    return rest
+
+
+def time_notices_settle(*, subject_kind: str, live: set[str]) -> int:
+    """Time notices about this kind of item whose request is no longer open (endorsed, accepted,
+    answered, resolved, closed, rescheduled) are read for everyone who got them."""
+    rows = list(
+        Notice.objects.across_teams()  # every team's time notices: the job runs for all of them
+        .filter(read_at__isnull=True, subject_kind=subject_kind, kind__in=list(TIME_KINDS))
+        .values_list("pk", "key", "user_id")
+    )
+    done = [(pk, user_id) for pk, key, user_id in rows if key_base(key) not in live]
+    if not done:
+        return 0
+    Notice.objects.across_teams().filter(pk__in=[pk for pk, _ in done]).update(read_at=timezone.now())
+    transaction.on_commit(partial(_counts_push, user_ids=sorted({user_id for _, user_id in done})))
+    return len(done)
