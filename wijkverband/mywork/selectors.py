@@ -31,14 +31,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements import selectors as agreements
+from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
 
-#: Working days an organisation has to endorse or decline (the reminders use the same number).
-ENDORSEMENT_TARGET_DAYS = 5
+#: Working days an organisation has to endorse or decline: the reminders' interval, one number.
+ENDORSEMENT_TARGET_DAYS = ENDORSEMENT_REMINDER_DAYS
 #: At most this many items of one kind are shown (the oldest first); the page says how many more.
 KIND_LIMIT = 25
 
