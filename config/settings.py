@@ -292,6 +292,11 @@ Q_CLUSTER = {
     # Tests run jobs at once, in the test's own process.
     "sync": TESTING,
 }
+# Without Redis (make run: one web process, the in-memory channel layer and a process-local cache)
+# a worker in another process can neither see who is online nor reach an open page. The jobs that
+# push to pages (a post's mentions) then run after the commit in the web process; mail, digests and
+# reminders still go to the worker. With Redis, as in production, every job goes to the worker.
+TASKS_PUSH_IN_PROCESS = not REDIS_URL and not TESTING
 
 # Absolute links in e-mails (they are written in the worker, where there is no request).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -311,6 +311,29 @@ def test_a_mention_job_run_twice_makes_one_notice_and_one_mail(world):
     assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
 
 
+def test_without_redis_a_mentions_job_runs_after_the_commit_in_the_web_process(world, settings):
+    """make run has one web process, an in-memory channel layer and a process-local cache: a
+    worker elsewhere could not see who is online or reach the open page, so the job runs here."""
+    from django_q.models import OrmQ
+
+    settings.TASKS_PUSH_IN_PROCESS = True
+    with queued_tasks():
+        with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+            services.message_post(
+                actor=world.carla, thread=topic(world), body="@maarten kun je kijken?", client_id=str(uuid.uuid4())
+            )
+        assert not Notice.objects.filter(user=world.maarten, kind="mention").exists()  # not before the commit
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            for callback in callbacks:
+                callback()
+    assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
+    # Only the mail waits for the worker (the mention's job ran here), and it is sent from there.
+    assert OrmQ.objects.count() == 1 and mail.outbox == []
+    with queued_tasks(), TestCase.captureOnCommitCallbacks(execute=True):
+        assert run_queued_tasks() == 1
+    assert [m.to for m in mail.outbox] == [["maarten@example.nl"]]
+
+
 def test_a_message_deleted_before_its_job_ran_tells_nobody(world):
     with queued_tasks():
         result = post(topic(world), world.carla, "@maarten kun je kijken?")

@@ -9,6 +9,9 @@ run happens once (wijkverband.work.schedules).
 
 import logging
 
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
 from django_q.tasks import async_task
 
 logger = logging.getLogger(__name__)
@@ -31,5 +34,18 @@ def enqueue_in_transaction(func: str, *args) -> None:
     job exists exactly when the change committed, so a crash between the commit and the queueing
     cannot lose it. A failure to queue fails the change, which the caller may retry.
 
-    In tests (Q_CLUSTER["sync"]) the job runs at once, inside the transaction."""
+    In tests (Q_CLUSTER["sync"]) the job runs at once, inside the transaction. Without Redis
+    (settings.TASKS_PUSH_IN_PROCESS: make run's one process) it runs after the commit in this
+    process, the only one that can reach the open pages."""
+    if settings.TASKS_PUSH_IN_PROCESS:
+        job = import_string(func)
+        transaction.on_commit(lambda: _run_here(func, job, args))
+        return
     async_task(func, *args)
+
+
+def _run_here(name: str, job, args: tuple) -> None:
+    try:
+        job(*args)
+    except Exception:  # noqa: BLE001 - the post is stored; a failed notice must not fail the request
+        logger.exception("work: %s failed in process", name)
