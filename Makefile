@@ -15,8 +15,10 @@ run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
 
+# pytest in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file per worker at a time.
+TEST_WORKERS ?= 2
 test: setup browser lint migrations-check
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(STAMPS)/python $(STAMPS)/frontend
 
