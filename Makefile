@@ -20,8 +20,10 @@ run: setup
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
 
+# pytest in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file per worker at a time.
+TEST_WORKERS ?= 2
 test: setup browser lint migrations-check
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(STAMPS)/python $(STAMPS)/frontend
 

@@ -7,7 +7,7 @@ from django.test import Client, TransactionTestCase
 from django_scopes import scopes_disabled
 
 from tests import snapshot
-from tests.personas import World, build_world
+from tests.personas import World, create_world
 
 
 def pytest_sessionstart(session):
@@ -35,6 +35,13 @@ def pytest_sessionstart(session):
         pytest.exit(f"CI=true but Redis is not reachable: {error}", returncode=1)
 
 
+def pytest_collection_modifyitems(items):
+    """The browser journeys first (after pytest-django's own ordering, which runs before this):
+    they are the longest files, and with two workers (make test) a long file handed out last
+    keeps one worker busy while the other has nothing left."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
 def _clear_cache() -> None:
     """Rate limits and used TOTP codes live in the cache: every test starts with none.
 
@@ -57,7 +64,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     is rolled back to it, and a test that commits (transactional, live server) has it put back
     afterwards, where Django's flush would leave empty tables."""
     with django_db_blocker.unblock(), scopes_disabled():
-        snapshot.build(build_world)
+        snapshot.build(create_world)
     original = TransactionTestCase._fixture_teardown
 
     def put_the_world_back(self):

@@ -60,6 +60,17 @@ def make_user(local: str, name: str, *, second_factor: bool = True):
 
 
 def build_world() -> World:
+    """The world's objects. In a test run the world is already in the database, built once
+    (tests/snapshot.py): this hands out a copy of it, like the `world` fixture."""
+    from tests import snapshot
+
+    if snapshot.has_world():
+        return snapshot.world_copy()
+    return create_world()
+
+
+def create_world() -> World:
+    """Write the world into the (empty) database."""
     region = services.region_create(name="ROSE Utrecht", slug="utrecht")
     other_region = services.region_create(name="ROSE Eemland", slug="eemland")
     team_a = services.team_create(

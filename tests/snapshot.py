@@ -72,12 +72,16 @@ _migrated: Snapshot | None = None
 _snapshot: Snapshot | None = None
 
 
-def build(build_world) -> None:
+def build(create_world) -> None:
     """Build the world (committed) and take the snapshots; tests/conftest.py does this once per run."""
     global _world, _migrated, _snapshot
     _migrated = take("migrated")
-    _world = build_world()
+    _world = create_world()
     _snapshot = take("world")
+
+
+def has_world() -> bool:
+    return _world is not None
 
 
 def world_copy():

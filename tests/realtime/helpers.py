@@ -92,5 +92,23 @@ def signed_in_session(user) -> str:
     return store.session_key
 
 
+async def wait_until(condition, timeout: float = 3.0, what: str = "the condition") -> None:
+    """Wait until condition() (a plain or an async callable) is true, instead of sleeping a fixed
+    time for it; fail with `what` after `timeout` seconds."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        await asyncio.sleep(0.01)
+
+
 def sync(fn, *args, **kwargs):
     return database_sync_to_async(fn)(*args, **kwargs)

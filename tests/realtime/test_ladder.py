@@ -9,9 +9,10 @@ Who may do what in a thread (DESIGN.md section 2, wijkverband/threads/policy.py)
   that does not exist; without a session the handshake itself is refused.
 
 The ladder's threads are added to the committed world once for this module (the sockets' database
-threads must see them) and the database is put back after it, as after any transactional test. A climb only adds rows
-(messages, events, read markers, notifications, audit rows) and checks the state it is about
-relative to what was there before, so the climbs run in any order or alone (pytest -k).
+threads must see them) and the database is put back after it, as after any transactional test.
+A climb only adds rows (messages, events, read markers, notifications, audit rows) and checks the
+state it is about relative to what was there before, so the climbs run in any order or alone
+(pytest -k).
 The bystanders (sofie in team A, wim in team B) watch the threads and write into them; they are
 no persona of the ladder.
 """

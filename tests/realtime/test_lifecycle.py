@@ -19,7 +19,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from tests.bottlenecks.helpers import report
-from tests.realtime.helpers import connect, signed_in_session, sync
+from tests.realtime.helpers import connect, signed_in_session, sync, wait_until
 from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
 from wijkverband.bottlenecks import services as bottleneck_services
@@ -419,14 +419,18 @@ def test_the_session_watch_is_one_timer_and_stops_with_the_socket(world):
     async def scenario():
         key = await sync(signed_in_session, world.maarten)
         maarten = await connect(world.maarten, session_key=key)
-        await asyncio.sleep(0.2)
+
+        def watched():
+            sockets = fanout.get_hub().users.get(world.maarten.pk)
+            return sockets and getattr(next(iter(sockets)), "session_timer", None) is not None
+
+        await wait_until(watched, what="the session watch")
         (socket,) = fanout.get_hub().users[world.maarten.pk]
         assert isinstance(socket.session_timer, asyncio.TimerHandle)
         remaining = socket.session_timer.when() - asyncio.get_running_loop().time()
         assert 25 * 60 < remaining <= 30 * 60 + 1
         await maarten.close()
-        await asyncio.sleep(0.05)
-        assert socket.session_timer is lifecycle._STOPPED
+        await wait_until(lambda: socket.session_timer is lifecycle._STOPPED, what="the watch to stop")
 
     run(scenario)
 
@@ -610,8 +614,11 @@ def test_posting_on_the_socket_is_activity_that_keeps_the_session_alive(world):
         await carla.subscribe(thread.pk)
         await asyncio.sleep(1.2)
         assert (await carla.post(thread.pk, "nog even dit"))["type"] == "ack"
-        await asyncio.sleep(0.3)  # the session is saved in the background
-        assert await sync(lambda: Session.objects.get(session_key=key).expire_date) > first_expiry
+        # The session is saved in the background.
+        await wait_until(
+            lambda: sync(lambda: Session.objects.get(session_key=key).expire_date > first_expiry),
+            what="the session to be renewed",
+        )
         # Past the first expiry the socket is still open.
         frames = await carla.collect(timeout=0.8)
         assert all(f["type"] != "__closed__" for f in frames)
