@@ -128,7 +128,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that the live ASGI server of the browser tests sees the test data.
     # Per process, so parallel test runs never share one file.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # make run writes from two processes (uvicorn and the task worker): transactions take the write
+    # lock when they begin (a reader that later writes cannot deadlock another into "database is
+    # locked"), a writer waits for the lock, and readers do not block the writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 else:
     # Named explicitly: the live server of the browser tests derives its database from this.
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}")}
