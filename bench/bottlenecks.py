@@ -4,7 +4,7 @@ Fills 10,000 bottlenecks in one team and 100,000 across a region of 50 teams (bu
 requests each page repeatedly through Django's test client and prints p50/p95 server time.
 Target: p95 under 150 ms on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wijkverband_bench DEBUG=true \
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wijkverband_bench DEBUG=true \
         .venv/bin/python bench/bottlenecks.py [--repeat 30]
 
 The database is created when missing and migrated; the data is kept between runs (drop the
@@ -21,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# As bench/my_work.py: BENCH_DATABASE_URL, else DATABASE_URL, else the local PostgreSQL (make bench).
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wijkverband_bench"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 TEAMS = 50
 BIG_TEAM_ROWS = 10_000
@@ -35,7 +38,7 @@ def ensure_database() -> None:
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (the target is measured on PostgreSQL).")
+        sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database (the target is measured on PostgreSQL).")
     config = dj_database_url.parse(url)
     with psycopg.connect(
         host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
