@@ -204,3 +204,21 @@ def test_the_same_event_twice_makes_one_notice(world):
     for _ in range(2):
         notices_create(kind=NoticeKind.AGREEMENT_ENDED, subject=subject, recipients=[world.maarten.pk], key="same")
     assert Notice.objects.filter(user=world.maarten, key="same").count() == 1
+
+
+def test_the_same_event_twice_pushes_once_and_only_to_those_new_to_it(world, monkeypatch):
+    """A retried job or an hourly check that finds the same request: whoever has the notice
+    already is not pushed it again (their page would count it twice)."""
+    from wijkverband.realtime import publish
+
+    pushed = []
+    monkeypatch.setattr(publish, "user_push", lambda *, user_id, frame: pushed.append(user_id))
+    subject = Subject(team=world.team_a, kind=SubjectKind.AGREEMENT, id=5, title="A", path="/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert notices_create(kind=NoticeKind.AGREEMENT_ENDED, subject=subject, recipients=[world.maarten.pk], key="k")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        made = notices_create(
+            kind=NoticeKind.AGREEMENT_ENDED, subject=subject, recipients=[world.maarten.pk, world.sofie.pk], key="k"
+        )
+    assert made == 1 and pushed == [world.maarten.pk, world.sofie.pk]
+    assert Notice.objects.filter(key="k").count() == 2

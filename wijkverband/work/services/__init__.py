@@ -45,8 +45,8 @@ def notices_create(
 ) -> int:
     """One notice per recipient who may read the subject, except the actor; none twice for one key.
 
-    Returns how many people it was meant for (a person who has this key's notice already keeps it).
-    """
+    Returns how many people got it now: a person who has this key's notice already keeps it and is
+    not pushed or mailed again (a retried job, a reminder check that runs every hour)."""
     if kind not in NoticeKind.values or subject.kind not in SubjectKind.values:
         raise ValueError(f"Unknown notice {kind!r} about {subject.kind!r}")
     wanted = {uid for uid in recipients if uid} - {getattr(actor, "pk", None)}
@@ -56,8 +56,12 @@ def notices_create(
     if not ids:
         return 0
     key = key[:120]
+    have = set(Notice.objects.for_team(subject.team).filter(key=key, user_id__in=ids).values_list("user_id", flat=True))
+    ids = [user_id for user_id in ids if user_id not in have]
+    if not ids:
+        return 0
     now = timezone.now()
-    # ignore_conflicts: the same event twice (a retry, two workers) still makes one notice a person.
+    # ignore_conflicts: the same event at the same moment (two workers) still makes one notice a person.
     Notice.objects.bulk_create(
         [
             Notice(

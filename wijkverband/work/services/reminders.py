@@ -73,22 +73,9 @@ class Waiting:
     coordinators: Iterable[int] = ()
 
 
-def _new(*, kind: str, subject: Subject, recipients: Iterable[int], key: str) -> int:
-    """A notice for those who do not have this key's notice yet (so nobody is pushed it twice)."""
-    wanted = {uid for uid in recipients if uid}
-    if not wanted:
-        return 0
-    have = set(
-        Notice.objects.for_team(subject.team).filter(key=key, user_id__in=wanted).values_list("user_id", flat=True)
-    )
-    if not wanted - have:
-        return 0
-    return notices_create(kind=kind, subject=subject, recipients=wanted - have, key=key)
-
-
 def time_notice(*, kind: str, subject: Subject, recipients: Iterable[int], base: str) -> int:
     """A time-based notice (past its target, review date near or passed): once per request."""
-    return _new(kind=kind, subject=subject, recipients=recipients, key=f"{kind}:{base}")
+    return notices_create(kind=kind, subject=subject, recipients=recipients, key=f"{kind}:{base}")
 
 
 def reminders_send(waiting: Waiting, *, today: date) -> int:
@@ -98,7 +85,7 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
     number = working_days_between(waiting.since, today) // interval
     if number < 1:
         return 0
-    made = _new(
+    made = notices_create(
         kind=NoticeKind.REMINDER,
         subject=waiting.subject,
         recipients=waiting.waiting_on,
