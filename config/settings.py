@@ -62,8 +62,15 @@ INSTALLED_APPS = [
     "wijkverband.threads",
     "wijkverband.realtime",
     "wijkverband.agreements",
+    # Who to call in the wijk, and the sociale basis around it.
+    "wijkverband.wijkcard",
+    "wijkverband.socialmap",
+    # Welzijn op Recept figures; feeds agreements' indicators.
+    "wijkverband.referrals",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
+    # The public postcode lookup: shows what the features mark public.
+    "wijkverband.lookup",
     # Last among ours: demo data loads every feature, and nothing loads it.
     "wijkverband.demo",
 ]

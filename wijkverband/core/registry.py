@@ -5,7 +5,9 @@ An app registers, in its AppConfig.ready():
 - a panel on the team home or on the region home: a template plus a function that builds its
   context. Panel functions must use a constant number of queries (list pages assert it);
 - a line on the person's start page card of each of their teams (say, "3 unread messages");
-- a section on the person's start page (say, what waits on them), before their teams.
+- a section on the person's start page (say, what waits on them), before their teams;
+- a column in the region's table of teams (say, how fresh each team's wijk card is);
+- a section of the public postcode lookup (say, the public part of a team's wijk card).
 """
 
 from collections.abc import Callable
@@ -35,6 +37,54 @@ _region_panels: dict[str, Panel] = {}
 _team_card_lines: dict[str, Callable[..., dict[int, str]]] = {}
 # Sections on the start page: Panel whose context is called with request= (and returns {} to hide).
 _start_panels: dict[str, Panel] = {}
+
+
+@dataclass(frozen=True)
+class RegionColumn:
+    """A column in the region home's table of teams.
+
+    values(teams=) returns {team id: Cell} for the given teams in a constant number of queries.
+    """
+
+    key: str
+    label: str  # a lazy translation
+    values: Callable[..., dict]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    #: "ok", "warning" or "" (how the cell is marked; the text must say it too)
+    tone: str = ""
+
+
+_region_columns: dict[str, RegionColumn] = {}
+# Sections of the public postcode lookup: Panel whose context is called with teams= (the teams
+# serving the postcode, no user) and returns {team id: context} for the teams it has something for.
+_public_sections: dict[str, Panel] = {}
+
+
+def register_region_column(column: RegionColumn) -> None:
+    _region_columns[column.key] = column
+
+
+def region_columns() -> list[RegionColumn]:
+    return sorted(_region_columns.values(), key=lambda column: column.order)
+
+
+def region_column_cells(*, teams) -> list[tuple[RegionColumn, dict]]:
+    """Each plugged-in column with its cells for these teams ({team id: Cell})."""
+    return [(column, column.values(teams=teams)) for column in region_columns()]
+
+
+def register_public_section(panel: Panel) -> None:
+    """Everything a public section shows is public: no person, nothing a team did not mark public."""
+    _public_sections[panel.key] = panel
+
+
+def public_sections() -> list[Panel]:
+    return sorted(_public_sections.values(), key=lambda panel: panel.order)
 
 
 def register_team_nav(item: NavItem) -> None:

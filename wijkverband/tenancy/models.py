@@ -78,6 +78,12 @@ class Team(models.Model):
         help_text=_("Four-digit postcode areas, separated by commas, such as 3511, 3512."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # How often the wijk card and the sociale kaart entries are confirmed again (core/freshness.py).
+    reconfirm_months = models.PositiveSmallIntegerField(
+        _("confirm contact details every (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
 
     class Meta:
         verbose_name = _("team")

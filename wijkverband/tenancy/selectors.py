@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -146,6 +146,8 @@ def team_pending_invitations(*, team: Team) -> list[Invitation]:
 class CorePlayers:
     present: list[str]
     missing: list[str]
+    #: cells of the columns other apps add (core.registry.register_region_column), in their order
+    extra_cells: list = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -179,6 +181,8 @@ class TeamOverview:
     member_count: int
     representative_count: int
     missing: list[str]
+    #: cells of the columns other apps add (core.registry.register_region_column), in their order
+    extra_cells: list = field(default_factory=list)
 
     @property
     def complete(self) -> bool:

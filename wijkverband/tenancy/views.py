@@ -1,5 +1,7 @@
 """Team, region, member-management and invitation pages. Thin: parse input, call services."""
 
+from dataclasses import replace
+
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkverband.core.errors import ActionRefused, add_refusal
-from wijkverband.core.registry import render_region_panels, render_team_panels
+from wijkverband.core.registry import region_column_cells, render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import access_invitation, access_membership
 from wijkverband.tenancy.entry import region_view, team_view
@@ -134,6 +136,8 @@ def invitation_revoke(request, invitation_id):
 def region_home(request):
     region, rights = request.region, request.rights
     overview = selectors.region_team_overview(region=region)
+    columns = region_column_cells(teams=[item.team for item in overview])
+    overview = [replace(item, extra_cells=[cells.get(item.team.pk) for _column, cells in columns]) for item in overview]
     return render(
         request,
         "tenancy/region_home.html",
@@ -141,6 +145,7 @@ def region_home(request):
             "region": region,
             "rights": rights,
             "overview": overview,
+            "extra_columns": [column for column, _cells in columns],
             "incomplete_count": sum(1 for item in overview if not item.complete),
             "panels": render_region_panels(request=request, region=region, rights=rights),
         },

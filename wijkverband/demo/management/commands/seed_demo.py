@@ -17,6 +17,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from wijkverband.demo import content as demo_content
+from wijkverband.demo import referrals as demo_referrals
+from wijkverband.demo import socialmap as demo_socialmap
+from wijkverband.demo import wijkcard as demo_wijkcard
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import (
     Membership,
@@ -159,6 +162,10 @@ class Command(BaseCommand):
         people = {local: User.objects.get(email=demo_email(local)) for local, *_rest in ACCOUNTS}
         if demo_content.load(team=teams["utrecht-oost"], people=people):
             self.stdout.write("Demo content loaded for Utrecht Oost (agreements, bottlenecks, threads).")
+        # The wijk cards, the sociale kaart and the Welzijn op Recept figures (each loads once).
+        for part in (demo_wijkcard, demo_socialmap, demo_referrals):
+            if part.load(teams=teams, regions=regions, people=people):
+                self.stdout.write(f"Demo content loaded: {part.DESCRIPTION}")
 
         # The privacy officer: reads the audit log in the admin, nothing else.
         email = demo_email("privacy")

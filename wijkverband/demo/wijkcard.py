@@ -1,0 +1,8 @@
+"""Demo content of the wijkcard app (filled in by the work on issue 13)."""
+
+DESCRIPTION = "wijkcard"
+
+
+def load(*, teams: dict, regions: dict, people: dict) -> bool:
+    """teams / regions: slug -> object; people: demo local part -> user. False when already loaded."""
+    return False
