@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wijkverband.core.admin_forms import GuardedModelForm
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy.models import (
     Invitation,
@@ -34,6 +35,7 @@ def _close_sockets_of_changed(obj, form, change) -> None:
 
 
 class TeamInline(admin.TabularInline):
+    form = GuardedModelForm
     model = Team
     fields = ["name", "slug", "municipality"]
     extra = 0
@@ -41,6 +43,7 @@ class TeamInline(admin.TabularInline):
 
 
 class RegionRoleInline(admin.TabularInline):
+    form = GuardedModelForm
     model = RegionRole
     autocomplete_fields = ["user"]
     extra = 0
@@ -48,6 +51,7 @@ class RegionRoleInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -60,12 +64,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 class TeamOrganisationInline(admin.TabularInline):
+    form = GuardedModelForm
     model = TeamOrganisation
     autocomplete_fields = ["organisation"]
     extra = 0
 
 
 class MembershipInline(admin.TabularInline):
+    form = GuardedModelForm
     model = Membership
     autocomplete_fields = ["user", "organisation"]
     extra = 0
@@ -73,6 +79,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     """Edits here keep the guardian role groups in line, as the services do."""
 
     list_display = ["name", "region", "municipality", "slug"]
@@ -88,6 +95,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -95,6 +103,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     list_display = ["user", "team", "organisation", "role", "created_at"]
     list_filter = ["role", "team__region", "organisation__kind"]
     search_fields = ["user__email", "user__name", "team__name", "organisation__name"]
@@ -122,6 +131,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(RegionRole)
 class RegionRoleAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     list_display = ["user", "region", "role"]
     list_filter = ["role", "region"]
     search_fields = ["user__email", "user__name"]
@@ -148,6 +158,7 @@ class RegionRoleAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    form = GuardedModelForm
     list_display = ["email", "team", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "team__region"]
     search_fields = ["email", "team__name"]
