@@ -166,3 +166,21 @@ def test_an_organisation_of_another_team_cannot_be_used(world):
     )
     assert response.status_code == 400
     assert not Invitation.objects.exists()
+
+
+def test_the_invite_page_mails_a_link_on_the_site_address_not_the_requests_host(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://wijkverband.example.nl"
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client(HTTP_HOST="attacker.example")
+    client.force_login(world.carla)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/t/oost/members/invite/",
+            {"email": "nieuw@example.nl", "role": "member", "organisation": world.social_a.pk},
+        )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert "https://wijkverband.example.nl/invitations/" in message.body
+    assert "attacker.example" not in message.body

@@ -251,9 +251,13 @@ def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str)
 
 @transaction.atomic
 def invitation_create(
-    *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str
+    *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str | None = None
 ) -> tuple[Invitation, str]:
-    """Create an invitation and send its link. Returns the invitation and the raw token."""
+    """Create an invitation and send its link. Returns the invitation and the raw token.
+
+    The link starts with settings.SITE_URL like every other mail's (site_url: for tests only), never
+    with the Host of the request that asked for it."""
+    site_url = site_url or settings.SITE_URL
     _require_member_management(actor, team)
     email = normalise_email(email)
     _validate_role_and_organisation(team=team, role=role, organisation=organisation)

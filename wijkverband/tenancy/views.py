@@ -59,7 +59,6 @@ def member_invite(request):
                 email=data["email"],
                 role=data["role"],
                 organisation=organisation,
-                site_url=request.build_absolute_uri("/"),
             )
         except ActionRefused as refused:
             if refused.field == "name":  # the new organisation's name
