@@ -37,6 +37,8 @@ elif (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form gets our own page, in the interface's words (Django's speaks to developers).
+CSRF_FAILURE_VIEW = "wijkverband.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "daphne",

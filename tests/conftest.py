@@ -80,9 +80,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_other_connections_before_teardown(django_db_setup, django_db_blocker):
+def _close_other_connections_before_teardown(request, django_db_blocker):
     """Worker threads (sync_to_async, the mention sender) keep their own database connections;
-    on PostgreSQL those would stop the test database from being dropped at the end."""
+    on PostgreSQL those would stop the test database from being dropped at the end.
+
+    Only when some test uses the database: pytest-django sets up only the databases the collected
+    tests use, so a run of database-free tests alone has none to build the world in."""
+    if not any("django_db_setup" in item.fixturenames for item in request.session.items):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     yield
     from django.db import connection
 

@@ -61,3 +61,19 @@ def test_security_headers(world):
     response = client.get("/accounts/login/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_form_without_a_valid_csrf_token_gets_our_dutch_page_and_changes_nothing(world):
+    from django.test import Client
+
+    from wijkverband.bottlenecks.models import Bottleneck
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.maarten)
+    before = Bottleneck.objects.count()
+    response = client.post("/t/oost/bottlenecks/new/", {"title": "Zonder token"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Het formulier kon niet worden verstuurd" in text
+    assert "CSRF" not in text
+    assert Bottleneck.objects.count() == before

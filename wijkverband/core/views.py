@@ -58,3 +58,10 @@ def healthz(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form came back without a valid CSRF token: almost always a page left open for a long time
+    (the session ended) or a browser that blocks cookies. Say so in the interface's own words;
+    Django's page speaks to developers."""
+    return render(request, "403_csrf.html", status=403)

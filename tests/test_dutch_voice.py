@@ -1,0 +1,140 @@
+"""One Dutch voice: colleagues in a team tool say "je", and one word names one concept.
+
+Checked over what a person can read: every string of our catalogues and the strings of the
+third-party parts whose pages and messages people see (allauth's account and second-factor
+pages, Django's form and password messages), each as the interface shows it in Dutch (with our
+overrides in locale_overrides/). Django's admin (a staff tool) and its DEBUG-only pages are not
+part of the interface.
+"""
+
+import re
+from pathlib import Path
+
+import allauth
+import django
+import pytest
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: "u", "uw", "uzelf", "alstublieft" and "a.u.b." address a person formally.
+FORMAL = re.compile(r"(?<![\w.-])(u|uw|uzelf|alstublieft)(?![\w-])|\ba\.u\.b\.", re.IGNORECASE)
+
+#: A word we do not use -> the word we do (one word per concept; compound words written as one).
+BANNED = {
+    r"\bkernpartners?\b": "kernpartijen",
+    r"\btwee-?factor|\btweefactor|\btwo-factor": "tweestapsverificatie",
+    r"\bQR code": "QR-code",
+    r"\bauthenticator app": "authenticator-app",
+    r"\bverificatie code": "verificatiecode",
+    r"\bauthenticatiecode": "verificatiecode",
+}
+
+OUR_CATALOGUES = [
+    ROOT / "locale/nl/LC_MESSAGES/django.po",
+    ROOT / "locale_overrides/nl/LC_MESSAGES/django.po",
+    *sorted((ROOT / "wijkverband").glob("*/locale/nl/LC_MESSAGES/django.po")),
+]
+ALLAUTH = Path(allauth.__file__).parent / "locale/nl/LC_MESSAGES/django.po"
+DJANGO = Path(django.__file__).parent
+#: Third-party catalogues, with the source paths (as their .po files name them) people meet.
+THIRD_PARTY = [
+    (ALLAUTH, re.compile(r"^(account|mfa|core|templates/(account|mfa|allauth))/")),
+    # Django's catalogues name no sources: all of them, but for what people never see here.
+    (DJANGO / "conf/locale/nl/LC_MESSAGES/django.po", None),
+    (DJANGO / "contrib/auth/locale/nl/LC_MESSAGES/django.po", None),
+]
+#: Django strings that are not part of the interface, by msgid, and why.
+NOT_SHOWN = re.compile(
+    r"DEBUG|default_urlconf|Referer|CSRF|disable cookies|"  # DEBUG pages; the CSRF failure page is ours (core/views.py)
+    r"^Designates whether|^Specific permissions|^The groups this user"  # the admin's help texts
+)
+
+
+def _unquote(lines: list[str]) -> str:
+    return "".join(
+        line[line.index('"') + 1 : line.rindex('"')].encode().decode("unicode_escape").encode("latin-1").decode()
+        for line in lines
+    )
+
+
+def _entries(path: Path):
+    """(context, msgid, msgid_plural, source references) of each live entry of a .po file."""
+    for block in path.read_text().split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        refs = " ".join(line[3:] for line in lines if line.startswith("#:")).split()
+        fields: dict[str, list[str]] = {}
+        key = None
+        for line in lines:
+            match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) ", line)
+            if match:
+                key = match.group(1)
+                fields[key] = [line]
+            elif line.startswith('"') and key:
+                fields[key].append(line)
+        if "msgid" not in fields:
+            continue
+        msgid = _unquote(fields["msgid"])
+        if msgid:
+            context = _unquote(fields["msgctxt"]) if "msgctxt" in fields else None
+            plural = _unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None
+            yield context, msgid, plural, refs
+
+
+def _shown_in_dutch():
+    """(where, msgid, the Dutch text people see) for every string we check."""
+    sources = [(path, None, False) for path in OUR_CATALOGUES] + [(path, used, True) for path, used in THIRD_PARTY]
+    with translation.override("nl"):
+        for path, used, third_party in sources:
+            for context, msgid, plural, refs in _entries(path):
+                if used is not None and not any(used.match(ref) for ref in refs):
+                    continue
+                if third_party and NOT_SHOWN.search(msgid):
+                    continue
+                if plural:
+                    texts = [
+                        translation.npgettext(context, msgid, plural, n)
+                        if context
+                        else translation.ngettext(msgid, plural, n)
+                        for n in (1, 2)
+                    ]
+                else:
+                    texts = [translation.pgettext(context, msgid) if context else translation.gettext(msgid)]
+                for text in texts:
+                    yield path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, msgid, text
+
+
+def test_the_checks_see_the_third_party_strings_people_meet():
+    msgids = {msgid for _where, msgid, _text in _shown_in_dutch()}
+    assert "Please contact us if you have any trouble resetting your password." in msgids  # allauth
+    assert "This password is too common." in msgids  # Django's password validation
+    assert "This field is required." in msgids  # Django's forms
+    assert len(msgids) > 600
+
+
+def test_people_are_addressed_with_je_everywhere():
+    formal = [(str(where), msgid, text) for where, msgid, text in _shown_in_dutch() if FORMAL.search(text)]
+    assert not formal, (
+        "Dutch strings that say u/uw/alstublieft (use je/jouw; override third-party ones in locale_overrides):\n"
+        + "\n".join(f"{where}: {msgid!r} -> {text!r}" for where, msgid, text in formal)
+    )
+
+
+@pytest.mark.parametrize("banned,preferred", BANNED.items())
+def test_one_word_per_concept(banned, preferred):
+    pattern = re.compile(banned, re.IGNORECASE)
+    found = [(str(where), msgid, text) for where, msgid, text in _shown_in_dutch() if pattern.search(text)]
+    assert not found, f"Use “{preferred}”:\n" + "\n".join(f"{w}: {m!r} -> {t!r}" for w, m, t in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Weet u het zeker?", "Uw account", "Voer alstublieft de code in", "Neem a.u.b. contact op", "Meld u aan"],
+)
+def test_the_formal_check_catches_formal_address(text):
+    assert FORMAL.search(text)
+
+
+@pytest.mark.parametrize("text", ["Je account", "Kun je dat doen?", "Wijk-u-pas", "Utrecht", "Uw-sluis"])
+def test_the_formal_check_leaves_informal_text_alone(text):
+    assert not FORMAL.search(text)
