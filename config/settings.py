@@ -270,6 +270,7 @@ LOCALE_PATHS = [
     BASE_DIR / "locale_overrides",
 ]
 TIME_ZONE = "Europe/Amsterdam"
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

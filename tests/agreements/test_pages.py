@@ -277,10 +277,10 @@ def test_the_team_home_shows_what_awaits_my_endorsement_and_what_is_due(world, p
     services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=2, decision="endorsed")
     html = _page(client_for("maarten").get("/t/oost/"))
     panel = html[html.index("agreements-panel-heading") :]
-    assert "Niets wacht op uw instemming" in panel
+    assert "Niets wacht op jouw instemming" in panel
     # Client representatives see what is due, and no endorsement list.
     rosa = _page(client_for("rosa").get("/t/oost/"))
-    assert "Wacht op uw instemming" not in rosa and "Toe aan evaluatie" in rosa
+    assert "Wacht op jouw instemming" not in rosa and "Toe aan evaluatie" in rosa
 
 
 def _many(world, count, start=0):

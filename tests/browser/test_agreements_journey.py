@@ -59,7 +59,7 @@ class AgreementJourneys(BrowserTestCase):
             self.sign_in(person)
             page.goto(self.url("/t/oost/"))
             page.get_by_role("link", name="Medicatiebeoordeling thuis").first.click()
-            expect(page.get_by_role("heading", name=f"Uw besluit namens {organisation}")).to_be_visible()
+            expect(page.get_by_role("heading", name=f"Je besluit namens {organisation}")).to_be_visible()
             page.get_by_role("button", name="Instemmen met versie 1").click()
             expect(page.get_by_role("status")).to_contain_text(f"Ingestemd namens {organisation}")
 

@@ -28,7 +28,7 @@ class FoundationJourneys(BrowserTestCase):
 
         # Switch team with the switcher in the header.
         page.get_by_text("Wijkverband: Utrecht Oost").click()
-        page.get_by_role("navigation", name="Uw wijkverbanden en regio’s").get_by_role(
+        page.get_by_role("navigation", name="Je wijkverbanden en regio’s").get_by_role(
             "link", name=re.compile("Utrecht Zuid")
         ).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht Zuid")
@@ -37,7 +37,7 @@ class FoundationJourneys(BrowserTestCase):
 
         # Back to team A and invite a member.
         page.get_by_text("Wijkverband: Utrecht Zuid").click()
-        page.get_by_role("navigation", name="Uw wijkverbanden en regio’s").get_by_role(
+        page.get_by_role("navigation", name="Je wijkverbanden en regio’s").get_by_role(
             "link", name=re.compile("Utrecht Oost")
         ).click()
         page.get_by_role("link", name="Lid uitnodigen").click()
@@ -70,7 +70,7 @@ class FoundationJourneys(BrowserTestCase):
         page.goto(self.url(f"/invitations/{token}/"))
         expect(page.get_by_role("heading", level=1)).to_contain_text("Utrecht Oost")
         self.assert_accessible("invitation")
-        page.get_by_label("Uw naam").fill("Nina Nieuw")
+        page.get_by_label("Je naam").fill("Nina Nieuw")
         page.get_by_label("Kies een wachtwoord").fill("een-sterk-wachtwoord-7")
         page.get_by_label("Herhaal het wachtwoord").fill("een-sterk-wachtwoord-7")
         page.get_by_role("button", name="Account aanmaken en lid worden").click()

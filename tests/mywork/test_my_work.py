@@ -182,7 +182,7 @@ def test_the_team_home_starts_with_for_you(world, client_for):
 def test_an_overseers_start_page_shows_the_regions_queue(world, client_for):
     b = escalate(world, report(world))
     page = client_for("olga").get("/").content.decode()
-    assert "U bent nog geen lid" not in page and "teams-heading" not in page
+    assert "Je bent nog geen lid" not in page and "teams-heading" not in page
     assert "Opschalingen van ROSE Utrecht" in page  # pages are Dutch
     assert b.title in page
     assert b.title not in client_for("otto").get("/").content.decode()

@@ -8,7 +8,7 @@ table with the same numbers beside it: that table is the text alternative.
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 320
@@ -58,7 +58,7 @@ def indicator_chart_svg(*, indicator, measurements) -> str:
             x = LEFT + index * slot + (slot - bar_w) / 2
             top_y = min(y(measurement.value), zero)
             height = max(1.0, abs(y(measurement.value) - zero))
-            label = f"{measurement.measured_on:%d-%m-%Y}: {_fmt(measurement.value)} {indicator.unit}"
+            label = f"{date_format(measurement.measured_on)}: {_fmt(measurement.value)} {indicator.unit}"
             parts.append(
                 f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar_w:.1f}" height="{height:.1f}" fill="{BAR}">'
                 f"<title>{escape(label)}</title></rect>"
@@ -66,7 +66,7 @@ def indicator_chart_svg(*, indicator, measurements) -> str:
             if len(values) <= 12 or index % max(1, len(values) // 8) == 0:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" fill="#1a1a1a">'
-                    f"{measurement.measured_on:%m-%Y}</text>"
+                    f"{escape(date_format(measurement.measured_on, 'M Y'))}</text>"
                 )
     else:
         empty = _("No measurements yet")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -436,7 +437,7 @@ def _display(version: AgreementVersion, name: str) -> str:
     if name == "owner":
         return value.name or value.email
     if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
+        return date_format(value)
     return str(value)
 
 
