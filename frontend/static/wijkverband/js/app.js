@@ -104,3 +104,8 @@ function connectUserSocket(attempt = 0) {
 if (document.querySelector("[data-my-work-link]") && "WebSocket" in window && !hasOwnLiveClient()) {
   connectUserSocket();
 }
+
+// A form came back with errors: move focus to its error summary, so a screen reader reads the
+// problems first and a keyboard user can follow their links to the fields.
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) errorSummary.focus();

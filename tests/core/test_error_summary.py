@@ -1,0 +1,59 @@
+"""Forms point at the problem: an error summary at the top with links to the fields, the message at
+the field (aria-invalid, aria-describedby), each message once in each place."""
+
+import re
+
+from bs4 import BeautifulSoup
+
+from tests.bottlenecks.helpers import category
+from wijkverband.bottlenecks.models import Bottleneck
+
+
+def _soup(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def test_a_missing_field_is_summarised_once_linked_to_its_field_and_marked_at_the_field(world, client_for):
+    response = client_for("maarten").post(
+        "/t/oost/bottlenecks/new/", {"title": "", "description": "", "category": category().pk, "impact": 3}
+    )
+    assert response.status_code == 400
+    page = _soup(response)
+    summary = page.select_one("[data-error-summary]")
+    assert summary is not None and summary.get("tabindex") == "-1"
+    links = summary.select("a")
+    assert [a["href"] for a in links] == ["#id_title"]
+    assert "Dit veld is verplicht." in links[0].get_text()
+    field = page.select_one("#id_title")
+    assert field["aria-invalid"] == "true"
+    assert "id_title_error" in field["aria-describedby"].split()
+    assert page.select_one("#id_title_error").get_text(strip=True) == "Dit veld is verplicht."
+    # Once in the summary and once at the field: not three times.
+    assert len(re.findall("Dit veld is verplicht", response.content.decode())) == 2
+    assert not Bottleneck.objects.filter(title="").exists()
+
+
+def test_a_bsn_is_refused_at_the_field_it_was_found_in(world, client_for):
+    response = client_for("maarten").post(
+        "/t/oost/bottlenecks/new/",
+        {
+            "title": "Overdracht stokt",
+            "description": "Gaat over cliënt 111222333, graag bellen",
+            "category": category().pk,
+            "impact": 3,
+        },
+    )
+    assert response.status_code == 400
+    page = _soup(response)
+    assert [a["href"] for a in page.select("[data-error-summary] a")] == ["#id_description"]
+    assert page.select_one("#id_description")["aria-invalid"] == "true"
+    assert "BSN" in page.select_one("#id_description_error").get_text()
+    assert page.select_one("#id_title").get("aria-invalid") is None
+    assert not Bottleneck.objects.filter(title="Overdracht stokt").exists()
+
+
+def test_help_text_is_tied_to_its_field(world, client_for):
+    page = _soup(client_for("carla").get("/t/oost/members/invite/"))
+    for described in page.select("[aria-describedby]"):
+        for ref in described["aria-describedby"].split():
+            assert page.find(id=ref) is not None, f"{described.get('id')} points at missing #{ref}"
