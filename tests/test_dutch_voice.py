@@ -138,3 +138,23 @@ def test_the_formal_check_catches_formal_address(text):
 @pytest.mark.parametrize("text", ["Je account", "Kun je dat doen?", "Wijk-u-pas", "Utrecht", "Uw-sluis"])
 def test_the_formal_check_leaves_informal_text_alone(text):
     assert not FORMAL.search(text)
+
+
+#: Django modules whose messages people read on our forms (sign-in, new account, every field).
+DJANGO_MESSAGE_MODULES = ["contrib/auth/password_validation.py", "forms/fields.py", "core/validators.py"]
+
+
+@pytest.mark.parametrize("module", DJANGO_MESSAGE_MODULES)
+def test_djangos_messages_on_our_forms_are_dutch(module):
+    """A new Django release can change a message (5.2 did, for the too-short password), and its
+    Dutch catalogue can lag behind: then the English text shows inside a Dutch page."""
+    source = (DJANGO / module).read_text()
+    msgids = {
+        "".join(re.findall(r'"([^"]*)"', raw))
+        for raw in re.findall(r'\b(?:gettext|gettext_lazy|ngettext|ngettext_lazy|_)\(\s*((?:"[^"]*"\s*)+)', source)
+    }
+    assert msgids
+    with translation.override("nl"):
+        # (Names that read the same in both languages, such as "IPv4", need no translation.)
+        untranslated = sorted(m for m in msgids if " " in m and translation.gettext(m) == m)
+    assert not untranslated, f"Add a Dutch translation in locale_overrides/: {untranslated}"

@@ -32,6 +32,24 @@ def test_the_invitation_email_carries_a_working_link(world, django_capture_on_co
     assert len(mail.outbox) == 1
     assert "Utrecht Oost" in mail.outbox[0].subject
     assert f"http://testserver{url}" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert "namens Welzijn Oost" in body  # the organisation the invitee will act for
+    assert "authenticator-app" in body  # what they will need to sign in
+
+
+def test_a_client_representative_invitation_does_not_ask_for_an_authenticator_app(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            actor=world.carla,
+            team=world.team_a,
+            email="vera@example.nl",
+            role="client_representative",
+            organisation=None,
+        )
+    (message,) = mail.outbox
+    assert "authenticator-app" not in message.body and "namens" not in message.body
 
 
 def test_a_new_person_accepts_creates_one_account_and_joins(world):
@@ -184,3 +202,40 @@ def test_the_invite_page_mails_a_link_on_the_site_address_not_the_requests_host(
     (message,) = mail.outbox
     assert "https://wijkverband.example.nl/invitations/" in message.body
     assert "attacker.example" not in message.body
+
+
+def test_a_new_member_sets_up_the_second_factor_without_a_second_password_and_lands_in_the_team(world):
+    import pyotp
+
+    _invitation, url = _invite(world)
+    client = Client()
+    response = _new_account(client, url)
+    assert response["Location"] == "/t/oost/"
+    assert client.get("/t/oost/")["Location"] == "/accounts/2fa/totp/activate/"
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200  # not sent to type the password again
+    secret = page.context["form"].secret
+    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    codes = client.get(response["Location"])
+    assert codes.status_code == 200, codes.get("Location")  # the recovery codes, without reauthentication
+    assert "/accounts/reauthenticate/" not in codes.get("Location", "")
+    assert 'href="/t/oost/"' in codes.content.decode()  # the way on, into the team
+    assert client.get("/t/oost/").status_code == 200
+    assert "wv_after_second_factor" not in client.session
+
+
+def test_changing_an_existing_second_factor_later_still_asks_for_the_password(world):
+    client = Client()
+    client.force_login(world.maarten)  # his authenticator existed before this sign-in
+    response = client.get("/accounts/2fa/recovery-codes/generate/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+
+
+def test_password_rules_speak_dutch_on_the_new_account_form(world):
+    _invitation, url = _invite(world)
+    response = _new_account(Client(), url, password="kort12345")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dit wachtwoord is te kort: het moet minstens 10 tekens lang zijn." in page
+    assert "too short" not in page

@@ -11,3 +11,13 @@ def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+def first_second_factor_set_up_at(user):
+    """When the person's oldest second factor was set up (None: they have none)."""
+    return (
+        Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )

@@ -42,20 +42,24 @@ def second_factor_required(user) -> bool:
     return holds_role(user=user, team_roles=PROFESSIONAL_TEAM_ROLES, region_roles=PROFESSIONAL_REGION_ROLES)
 
 
+#: Where a person was going when they were sent to set up their second factor: the recovery
+#: codes page (frontend/templates/mfa/recovery_codes/index.html) offers to continue there.
+AFTER_SECOND_FACTOR = "wv_after_second_factor"
+
+
 class SecondFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and second_factor_required(user)
-            and not has_second_factor(user)
-        ):
-            return redirect(reverse("mfa_activate_totp"))
+        if user is not None and user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES):
+            if second_factor_required(user) and not has_second_factor(user):
+                if request.method == "GET":
+                    request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
+                return redirect(reverse("mfa_activate_totp"))
+            if request.session.get(AFTER_SECOND_FACTOR) == request.get_full_path():
+                del request.session[AFTER_SECOND_FACTOR]  # arrived
         return self.get_response(request)
 
 
