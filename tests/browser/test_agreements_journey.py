@@ -24,7 +24,7 @@ class AgreementJourneys(BrowserTestCase):
 
         page.get_by_role("link", name="Nieuwe afspraak").click()
         page.get_by_role("button", name="Opslaan als concept").click()
-        expect(page.get_by_role("alert")).to_be_visible()  # no title: a clear error, nothing saved
+        expect(page.locator("[data-error-summary]")).to_be_focused()  # no title: a clear error, nothing saved
         self.assert_accessible("agreement-form-errors")
         assert not Agreement.objects.exists()
         page.get_by_label("Titel").fill("Medicatiebeoordeling thuis")

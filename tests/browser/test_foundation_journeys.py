@@ -27,7 +27,10 @@ class FoundationJourneys(BrowserTestCase):
         self.assert_accessible("team-home")
 
         # Switch team with the switcher in the header.
-        page.get_by_text("Wijkverband: Utrecht Oost").click()
+        # The switcher names the team once ("Utrecht Oost", not "Wijkverband: Utrecht Oost").
+        switcher = page.locator(".wv-switcher summary")
+        expect(switcher).to_have_text("Wisselen, nu in: Utrecht Oost")
+        switcher.click()
         page.get_by_role("navigation", name="Je wijkverbanden en regio’s").get_by_role(
             "link", name=re.compile("Utrecht Zuid")
         ).click()
@@ -36,14 +39,21 @@ class FoundationJourneys(BrowserTestCase):
         self.assert_accessible("team-b-home")
 
         # Back to team A and invite a member.
-        page.get_by_text("Wijkverband: Utrecht Zuid").click()
+        page.locator(".wv-switcher summary").click()
         page.get_by_role("navigation", name="Je wijkverbanden en regio’s").get_by_role(
             "link", name=re.compile("Utrecht Oost")
         ).click()
+        page.get_by_role("link", name="Leden", exact=True).click()
+        self.assert_accessible("members")
         page.get_by_role("link", name="Lid uitnodigen").click()
         self.assert_accessible("invite")
         page.get_by_role("button", name="Uitnodiging versturen").click()
-        expect(page.get_by_role("alert")).to_be_visible()  # empty form: a clear error, nothing sent
+        # Empty form: nothing sent, and focus on the error summary, whose links lead to the fields.
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Er zijn problemen met dit formulier")
+        summary.get_by_role("link", name=re.compile("E-mailadres")).click()
+        expect(page.get_by_label("E-mailadres")).to_be_focused()
         self.assert_accessible("invite-errors")
         assert not Invitation.objects.exists()
         page.get_by_label("E-mailadres").fill("nieuwe.collega@example.nl")
@@ -81,9 +91,13 @@ class FoundationJourneys(BrowserTestCase):
         secret = page.locator("#authenticator_secret").input_value()
         page.get_by_label("Code uit de authenticator-app").fill(totp_code(secret))
         page.get_by_role("button", name="Activeer").click()
-        page.goto(self.url("/t/oost/"))
+        # No second password: the recovery codes, and the way on into the team.
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+        self.assert_accessible("recovery-codes")
+        page.get_by_role("link", name="Ga verder").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht Oost")
-        expect(page.get_by_role("cell", name="Nina Nieuw")).to_be_visible()
+        page.get_by_role("link", name="Leden", exact=True).click()
+        expect(page.locator("#main").get_by_text("Nina Nieuw")).to_be_visible()
         assert Membership.objects.filter(team=world.team_a, user__email="nina@example.nl").exists()
 
     def test_overseer_sees_every_team_of_the_region_with_completeness(self):

@@ -58,6 +58,7 @@ LADDER = [
         {"anonymous": 302, **{p: 200 for p in ["bram", "otto", "rosa", "maarten", "carla", "olga"]}},
     ),
     Rung("team_home", lambda w: "/t/oost/", {"anonymous": 302, **OUTSIDERS, **READERS}),
+    Rung("team_members", lambda w: "/t/oost/members/", {"anonymous": 302, **OUTSIDERS, **READERS}),
     Rung(
         "member_invite",
         lambda w: "/t/oost/members/invite/",

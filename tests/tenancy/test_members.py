@@ -22,10 +22,21 @@ def _groups(user):
 
 
 def test_team_home_shows_members_by_organisation_and_complete_core_players(world):
-    content = _client(world.maarten).get("/t/oost/").content.decode()
+    content = _client(world.maarten).get("/t/oost/members/").content.decode()
     for name in ["Carla Coördinator", "Maarten Lid", "Pieter Apotheker", "Rosa Vertegenwoordiger", "Buurtzorg Oost"]:
         assert name in content
-    assert "Alle vier kernpartijen doen mee" in content
+    home = _client(world.maarten).get("/t/oost/").content.decode()
+    assert "Alle vier kernpartijen doen mee" in home
+    # The banner names who takes part for each core player, not just that all four do.
+    for kind, organisation in [
+        ("Huisartsenpraktijk", "Huisarts Oost"),
+        ("Apotheek", "Apotheek Linde"),
+        ("Wijkverpleging", "Buurtzorg Oost"),
+        ("Sociaal domein", "Welzijn Oost"),
+    ]:
+        assert f"<strong>{kind}</strong>: {organisation}" in home
+    # Member management lives on its own tab, not on the team home.
+    assert "Carla Coördinator" not in home and 'href="/t/oost/members/"' in home
 
 
 def test_team_home_names_the_missing_core_players(world):
@@ -43,15 +54,15 @@ def test_an_organisation_without_professional_members_does_not_count_as_present(
 
 def test_representatives_and_members_see_no_member_management(world):
     for user in [world.rosa, world.maarten, world.olga]:
-        content = _client(user).get("/t/oost/").content.decode()
+        content = _client(user).get("/t/oost/members/").content.decode()
         assert "/members/invite/" not in content
         assert "/remove/" not in content
 
 
 def test_coordinators_and_region_admins_see_member_management(world):
     for user in [world.carla, world.ada]:
-        content = _client(user).get("/t/oost/").content.decode()
-        assert "/members/invite/" in content
+        content = _client(user).get("/t/oost/members/").content.decode()
+        assert "/members/invite/" in content and "/remove/" in content
 
 
 def test_an_outsider_gets_the_same_404_as_for_a_team_that_does_not_exist(world):

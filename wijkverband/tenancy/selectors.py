@@ -146,8 +146,8 @@ def team_pending_invitations(*, team: Team) -> list[Invitation]:
 class CorePlayers:
     present: list[str]
     missing: list[str]
-    #: cells of the columns other apps add (core.registry.register_region_column), in their order
-    extra_cells: list = field(default_factory=list)
+    #: the organisations taking part for each present core kind, by name: [(kind label, [names])]
+    organisations: list = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -160,10 +160,14 @@ class CorePlayers:
 
 def core_players_from_members(members: list[Membership]) -> CorePlayers:
     """A core player counts as present when a professional of that kind is a member."""
-    kinds = {m.organisation.kind for m in members if m.organisation_id and m.role in PROFESSIONAL_ROLES}
+    names: dict[str, set[str]] = {}
+    for m in members:
+        if m.organisation_id and m.role in PROFESSIONAL_ROLES:
+            names.setdefault(m.organisation.kind, set()).add(m.organisation.name)
     return CorePlayers(
-        present=[k for k in CORE_KINDS if k in kinds],
-        missing=[k for k in CORE_KINDS if k not in kinds],
+        present=[k for k in CORE_KINDS if k in names],
+        missing=[k for k in CORE_KINDS if k not in names],
+        organisations=[(OrganisationKind(k).label, sorted(names[k])) for k in CORE_KINDS if k in names],
     )
 
 

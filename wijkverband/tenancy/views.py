@@ -28,14 +28,27 @@ def team_home(request):
     context = {
         "team": team,
         "rights": rights,
-        "groups": selectors.members_by_organisation(members),
         "member_count": len(members),
         "core": selectors.core_players_from_members(members),
-        "roles": Membership.Role.choices,
-        "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
         "panels": render_team_panels(request=request, team=team, rights=rights),
     }
     return render(request, "tenancy/team_home.html", context)
+
+
+@team_view
+def team_members(request):
+    """The "Leden" tab: who takes part for which organisation, and (for who may) managing them."""
+    team, rights = request.team, request.rights
+    members = selectors.team_members(team=team)
+    context = {
+        "team": team,
+        "rights": rights,
+        "groups": selectors.members_by_organisation(members),
+        "member_count": len(members),
+        "roles": Membership.Role.choices,
+        "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
+    }
+    return render(request, "tenancy/team_members.html", context)
 
 
 @team_view(needs="can_manage_members")
@@ -66,7 +79,7 @@ def member_invite(request):
             add_refusal(form, refused)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-            return redirect("team_home", team_slug=team.slug)
+            return redirect("team_members", team_slug=team.slug)
     return render(
         request,
         "tenancy/member_invite.html",
@@ -76,14 +89,14 @@ def member_invite(request):
 
 
 def _act_and_return(request, team, action, *, success: str):
-    """Run a member-management service; report its refusal or the success, back on team home."""
+    """Run a member-management service; report its refusal or the success, back on the members tab."""
     try:
         action()
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, success)
-    return redirect("team_home", team_slug=team.slug)
+    return redirect("team_members", team_slug=team.slug)
 
 
 @team_view(needs="can_manage_members")
@@ -94,7 +107,7 @@ def member_change_role(request, membership_id):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
-        return redirect("team_home", team_slug=team.slug)
+        return redirect("team_members", team_slug=team.slug)
     return _act_and_return(
         request,
         team,
