@@ -262,6 +262,21 @@ def test_the_print_page_holds_version_endorsements_indicators_and_history(world,
     assert "Medicatiebeoordeling thuis" in html
 
 
+def test_the_print_page_prints_the_version_in_force_and_marks_a_pending_one(world, adopted, client_for):
+    services.agreement_edit(
+        actor=world.maarten, agreement=adopted, base_version=1, data=version_data(world, body="Strengere afspraak")
+    )
+    html = _page(client_for("olga").get(f"/t/oost/agreements/{adopted.pk}/print/"))
+    assert "Versie 2 wacht op instemming en is nog niet van kracht" in html
+    body = html[html.index('id="body-heading"') :]
+    body = body[: body.index("</section>")]
+    assert "Strengere afspraak" not in body  # the pending text is not printed as the agreement
+    # The endorsements shown are those of version 1, which all three gave.
+    parties = html[html.index('id="parties-heading"') :]
+    parties = parties[: parties.index("</section>")]
+    assert parties.count("Ingestemd") >= 3 or parties.count("ingestemd") >= 3, parties
+
+
 def test_the_team_home_shows_what_awaits_my_endorsement_and_what_is_due(world, proposed, client_for):
     services.agreement_edit(
         actor=world.carla,
@@ -422,3 +437,43 @@ def test_agreement_pages_have_no_inline_script_or_style(world, adopted, client_f
             assert "src=" in match.group(1) or 'type="application/json"' in match.group(1)
         assert not re.search(r"\sstyle\s*=", html), suffix
         assert not re.search(r"\son[a-z]+\s*=", html), suffix
+
+
+def test_the_party_choice_offers_only_organisations_not_yet_a_party(world, concept, client_for):
+    from tests.agreements.conftest import add_external
+
+    add_external(world, concept)  # an external party has no organisation: it must not hide the rest
+    html = _page(client_for("carla").get(f"/t/oost/agreements/{concept.pk}/parties/"))
+    select = html[html.index('name="organisation"') :]
+    select = select[: select.index("</select>")]
+    party_names = {p.organisation.name for p in concept.parties.all() if p.organisation_id}
+    assert party_names, "the fixture has organisation parties"
+    for name in party_names:
+        assert name not in select
+    assert "Welzijn Oost" in select  # in the team, not yet a party
+
+
+def test_the_agreement_text_is_required_once_proposed_and_optional_in_a_concept(world, concept, client_for):
+    concept_form = _page(client_for("carla").get(f"/t/oost/agreements/{concept.pk}/edit/"))
+    label = concept_form[concept_form.index('for="id_body"') :]
+    assert "(niet verplicht)" in label[: label.index("</label>")]
+    proposed = services.agreement_propose(actor=world.carla, agreement=concept)
+    form = _page(client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/edit/"))
+    label = form[form.index('for="id_body"') :]
+    assert "(niet verplicht)" not in label[: label.index("</label>")]
+    data = {**version_data(world, body=""), "owner": world.carla.pk, "base_version": 1}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = client_for("carla").post(f"/t/oost/agreements/{proposed.pk}/edit/", data)
+    assert response.status_code == 400
+    assert AgreementVersion.objects.filter(agreement=proposed).count() == 1
+
+
+def test_an_empty_concept_cannot_be_proposed(world, client_for):
+    from wijkverband.core.errors import ActionRefused
+
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world, body=""))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+    with pytest.raises(ActionRefused, match="parties endorse that text"):
+        services.agreement_propose(actor=world.carla, agreement=agreement)
+    agreement.refresh_from_db()
+    assert agreement.status == Status.CONCEPT

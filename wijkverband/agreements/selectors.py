@@ -27,6 +27,7 @@ from wijkverband.agreements.models import (
     Status,
 )
 from wijkverband.tenancy.models import Membership, TeamOrganisation
+from wijkverband.tenancy.selectors import team_organisation_choices
 
 #: An agreement is "due for review" from this many days before its review date.
 REVIEW_NOTICE_DAYS = 30
@@ -264,13 +265,19 @@ class PartyRow:
         return self.endorsement is not None and self.endorsement.decision == Decision.ENDORSED
 
 
-def party_rows(*, agreement: Agreement) -> list[PartyRow]:
-    """Each party with its decision on the current version (two queries)."""
+def party_organisation_choices(*, agreement: Agreement) -> QuerySet:
+    """The team's organisations that are not a party to the agreement yet (for the party form)."""
+    parties = Party.objects.for_team(agreement.team_id).filter(agreement=agreement, organisation__isnull=False)
+    return team_organisation_choices(team=agreement.team).exclude(pk__in=parties.values("organisation_id"))
+
+
+def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None) -> list[PartyRow]:
+    """Each party with its decision on the current version, or on `version` (two queries)."""
     parties = list(Party.objects.for_team(agreement.team_id).filter(agreement=agreement).select_related("organisation"))
     endorsements = {
         e.party_id: e
         for e in Endorsement.objects.for_team(agreement.team_id)
-        .filter(version_id=agreement.current_version_id)
+        .filter(version_id=version.pk if version is not None else agreement.current_version_id)
         .select_related("recorded_by")
     }
     return [PartyRow(party, endorsements.get(party.pk)) for party in parties]

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wijkverband.agreements import notices, policy
 from wijkverband.agreements.models import (
@@ -164,6 +165,10 @@ def agreement_create(*, actor, team, data: dict) -> Agreement:
     return agreement
 
 
+#: Parties endorse the text of the agreement: once proposed, it cannot be empty.
+BODY_REQUIRED = gettext_lazy("Write the agreement itself (who does what for whom): the parties endorse that text.")
+
+
 @transaction.atomic
 def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict) -> AgreementVersion:
     """Save the form as a new version, if nobody saved another version since `base_version`.
@@ -185,6 +190,8 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
             code="conflict",
         )
     current = agreement.current_version
+    if agreement.status != Status.CONCEPT and not cleaned["body"].strip():
+        raise ActionRefused(BODY_REQUIRED, field="body")
     change_note = cleaned.pop("change_note")
     if cleaned == _version_values(current):
         raise ActionRefused(_("Nothing changed, so no new version was saved."), code="unchanged")
@@ -232,6 +239,8 @@ def agreement_propose(*, actor, agreement: Agreement) -> Agreement:
         )
     if not _parties(agreement).exists():
         raise ActionRefused(_("Add the parties before proposing: they are the ones who endorse."))
+    if not agreement.current_version.body.strip():
+        raise ActionRefused(BODY_REQUIRED, field="body")
     agreement.status = Status.PROPOSED
     _touch(agreement, "status")
     notices.endorsement_requested(agreement, actor=actor)

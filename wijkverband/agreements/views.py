@@ -27,7 +27,7 @@ from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.markdown import render_markdown
 from wijkverband.tenancy.entry import team_view
-from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
+from wijkverband.tenancy.selectors import team_professional_users
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.panels import subject_thread_panel
 
@@ -161,6 +161,8 @@ def agreement_edit(request, agreement_id):
     initial["owner"] = version.owner_id
     initial["base_version"] = agreement.version_count
     form = AgreementForm(request.POST or None, owners=team_professional_users(team=team), initial=initial)
+    # A concept may be sketched without its text; once proposed, the parties endorse the text.
+    form.fields["body"].required = agreement.status != Status.CONCEPT
     theirs = None
     status = 200
     if request.method == "POST":
@@ -264,7 +266,8 @@ def agreement_parties(request, agreement_id):
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     which = request.POST.get("form") if request.method == "POST" else None
     organisation_form = OrganisationPartyForm(
-        request.POST if which == "organisation" else None, organisations=team_organisation_choices(team=team)
+        request.POST if which == "organisation" else None,
+        organisations=selectors.party_organisation_choices(agreement=agreement),
     )
     external_form = ExternalPartyForm(request.POST if which == "external" else None)
     status = 200
@@ -488,13 +491,23 @@ def agreement_history(request, agreement_id):
 @team_view
 @require_GET
 def agreement_print(request, agreement_id):
-    """The accountability page: current version, endorsements, indicators with all measurements, history."""
+    """The accountability page: the version in force (a newer one awaiting endorsements is only
+    named as pending), its endorsements, indicators with all measurements, history."""
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     context = _detail_context(agreement, rights)
+    if agreement.has_pending_version:
+        in_force = agreement.adopted_version
+        parties = selectors.party_rows(agreement=agreement, version=in_force)
+        context.update(
+            version=in_force,
+            pending=agreement.current_version,
+            body_html=render_markdown(in_force.body),
+            need_html=render_markdown(in_force.need),
+            sources_html=render_markdown(in_force.sources),
+            parties=parties,
+            check=selectors.accountability_check(version=in_force, parties=parties, indicators=context["indicators"]),
+        )
     context["indicators"] = selectors.indicators_with_measurements(agreement=agreement, limit=None)
     context["events"] = list(selectors.agreement_events(agreement=agreement)[:500])
-    context["adopted_endorsements"] = (
-        selectors.version_endorsements(version=agreement.adopted_version) if agreement.has_pending_version else []
-    )
     return render(request, "agreements/print.html", context)
