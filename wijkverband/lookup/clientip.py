@@ -31,6 +31,8 @@ def rate_limit_key(request) -> str:
         return f"other:{ip[:64]}"
     if address is None:
         return "unknown"
-    if address.version == 6 and address.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address.ipv4_mapped or address)
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:  # "::ffff:192.0.2.1" is that IPv4 client
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
