@@ -94,8 +94,6 @@ class PostcodeArea(models.Model):
     """A postcode area a team serves, kept by the region: four digits ("3581") or, where a wijk
     border splits a four-digit area, a full postcode ("3581AB"; the lookup prefers it)."""
 
-    CLIENT_DATA_EXEMPT = {"code": "a postcode or postcode area in its checked compact form (tenancy/postcodes.py)"}
-
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="postcode_areas", verbose_name=_("team"))
     # db_index: on PostgreSQL also a pattern index, for the lookup's code__startswith.
     code = models.CharField(postcodes.lazy(postcodes.AREA_CODE), max_length=6, db_index=True)
