@@ -98,6 +98,14 @@ def test_a_full_postcode_prefers_the_team_that_holds_it(world):
     assert teams_shown(response) == ["oost", "zuid"]
     page = response.content.decode()
     assert "Wijkverbanden voor een deel van 3581" in page and "bedient 3581 AB" in page
+    assert "Wijkzorg Zuid" not in page  # a team serving part of the area is only named
+
+
+def test_a_team_serving_many_postcodes_of_an_area_is_named_with_a_few(world):
+    many = ", ".join(f"3590 A{letter}" for letter in "BCEFGHJK")
+    services.team_postcode_areas_set(actor=None, team=world.team_b, postcode_areas="3521, " + many)
+    page = lookup(Client(), "3590").content.decode()
+    assert "bedient 3590 AB, 3590 AC, 3590 AE, 3590 AF, 3590 AG, 3590 AH en nog 2 postcodes" in page
 
 
 def test_only_full_postcodes_of_an_area_ask_for_the_full_postcode(world):
@@ -309,3 +317,13 @@ def test_the_migration_reads_the_old_comma_separated_areas():
     migration = importlib.import_module("wijkverband.tenancy.migrations.0004_postcode_areas_as_rows")
     assert migration._codes("3581, 3582 3584,,3581") == ["3581", "3582", "3584"]
     assert migration._codes("") == []
+
+
+def test_the_load_balancer_passes_on_the_address_it_saw_not_one_the_client_sent():
+    """uvicorn trusts the proxy's X-Forwarded-For (its leftmost address becomes REMOTE_ADDR): if
+    nginx appended to what the client sent, a client could pick its own address per request."""
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
+    assert "$proxy_add_x_forwarded_for" not in conf

@@ -20,15 +20,28 @@ class PublicSection:
     context: dict
 
 
+#: Postcodes shown for a team serving part of an area (the rest is counted).
+PARTIAL_CODES_SHOWN = 6
+
+
 @dataclass
 class ServedTeam:
     team: Team
-    #: the area or postcode the team holds that matched ("3581" or "3581 AB")
-    matched: str
-    #: True: the team serves only part of the four-digit area asked for (a full postcode inside it)
+    #: the areas or postcodes of the team that match, as people write them ("3581", "3581 AB")
+    matched: list[str]
+    #: True: the team serves only part of the four-digit area asked for (full postcodes inside it);
+    #: shown briefly, with the advice to enter the full postcode
     partial: bool = False
     organisations: list[Organisation] = field(default_factory=list)
     sections: list[PublicSection] = field(default_factory=list)
+
+    @property
+    def matched_shown(self) -> list[str]:
+        return self.matched[:PARTIAL_CODES_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.matched) - PARTIAL_CODES_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -53,58 +66,63 @@ class PostcodeAnswer:
         return [item for item in self.teams if item.partial]
 
 
-def _matching_areas(code: str) -> list[PostcodeArea]:
-    """The areas that answer `code` (one query): for a full postcode the postcode itself, else its
-    four-digit area; for a four-digit area the area and every full postcode inside it."""
-    # The lookup is public and about every team: it reads across teams, and shows only what
-    # this module and the public sections choose.
-    areas = PostcodeArea.objects.across_teams().select_related("team")
+def _matching_areas(code: str) -> list[tuple[str, int]]:
+    """(code, team id) of the areas that answer `code`, in one query: for a full postcode the
+    postcode itself and its four-digit area; for a four-digit area the area and every full postcode
+    inside it."""
+    # The lookup is public and about every team: it reads across teams, and shows only what this
+    # module and the public sections choose.
+    areas = PostcodeArea.objects.across_teams()
     if postcodes.is_full_postcode(code):
-        return list(areas.filter(code__in=[code, postcodes.area_of(code)]))
-    return list(areas.filter(code__startswith=code))
+        areas = areas.filter(code__in=[code, postcodes.area_of(code)])
+    else:
+        areas = areas.filter(code__startswith=code)
+    return list(areas.values_list("code", "team_id"))
 
 
-def _served(code: str, rows: list[PostcodeArea]) -> list[ServedTeam]:
+def _served(code: str, rows: list[tuple[str, int]]) -> dict[int, tuple[list[str], bool]]:
+    """{team id: (its matching codes, partial)}."""
     if postcodes.is_full_postcode(code):
-        exact = [row for row in rows if row.code == code]
         # The exact postcode wins over its four-digit area (a wijk border splitting the area).
-        chosen = exact or [row for row in rows if row.code == postcodes.area_of(code)]
-        served = {row.team_id: ServedTeam(team=row.team, matched=postcodes.display_code(row.code)) for row in chosen}
-        return sorted(served.values(), key=lambda item: item.team.name)
-    whole = {row.team_id: row for row in rows if row.code == code}
-    served = {
-        team_id: ServedTeam(team=row.team, matched=postcodes.display_code(row.code)) for team_id, row in whole.items()
-    }
-    parts: dict[int, list[str]] = {}
-    teams: dict[int, Team] = {}
-    for row in rows:
-        if row.team_id not in whole and postcodes.is_full_postcode(row.code):
-            parts.setdefault(row.team_id, []).append(row.code)
-            teams[row.team_id] = row.team
-    for team_id, codes in parts.items():
-        served[team_id] = ServedTeam(
-            team=teams[team_id], matched=", ".join(postcodes.display_code(c) for c in sorted(codes)), partial=True
-        )
-    return sorted(served.values(), key=lambda item: (item.partial, item.team.name))
+        wanted = code if any(found == code for found, _team in rows) else postcodes.area_of(code)
+        return {team_id: ([found], False) for found, team_id in rows if found == wanted}
+    served: dict[int, tuple[list[str], bool]] = {team_id: ([found], False) for found, team_id in rows if found == code}
+    for found, team_id in rows:
+        if team_id not in served or served[team_id][1]:
+            served.setdefault(team_id, ([], True))[0].append(found)
+    return served
 
 
 def postcode_answer(*, code: str) -> PostcodeAnswer:
-    """The teams serving a (normalised) postcode with their public part, in 2 queries plus those
-    of the public sections (each a fixed number)."""
+    """The teams serving a (normalised) postcode with their public part, in 3 queries plus those
+    of the public sections (each a fixed number). Teams serving only part of an area asked for are
+    named briefly, without their organisations and sections: the full postcode tells which it is."""
     served = _served(code, _matching_areas(code))
     if not served:
         return PostcodeAnswer(code=code, teams=[])
-    by_team = {item.team.pk: item for item in served}
-    links = TeamOrganisation.objects.for_teams(list(by_team)).select_related("organisation")
-    for link in links:
-        by_team[link.team_id].organisations.append(link.organisation)
-    for item in served:
-        # The core players first, in the usual order (GP, pharmacy, district nursing, social domain).
-        item.organisations.sort(key=lambda o: (_KIND_ORDER.get(o.kind, len(_KIND_ORDER)), o.name.casefold()))
-    teams = [item.team for item in served]
-    for panel in public_sections():
-        contexts = panel.context(teams=teams) or {}
-        for team_id, context in contexts.items():
-            if team_id in by_team and context:
-                by_team[team_id].sections.append(PublicSection(template=panel.template, context=context))
-    return PostcodeAnswer(code=code, teams=served)
+    teams = {team.pk: team for team in Team.objects.filter(pk__in=list(served))}
+    items = [
+        ServedTeam(
+            team=teams[team_id],
+            matched=[postcodes.display_code(c) for c in sorted(codes, key=postcodes.sort_key)],
+            partial=partial,
+        )
+        for team_id, (codes, partial) in served.items()
+        if team_id in teams
+    ]
+    items.sort(key=lambda item: (item.partial, item.team.name))
+    whole = {item.team.pk: item for item in items if not item.partial}
+    if whole:
+        links = TeamOrganisation.objects.for_teams(list(whole)).select_related("organisation")
+        for link in links:
+            whole[link.team_id].organisations.append(link.organisation)
+        for item in whole.values():
+            # The core players first, in the usual order (GP, pharmacy, district nursing, social domain).
+            item.organisations.sort(key=lambda o: (_KIND_ORDER.get(o.kind, len(_KIND_ORDER)), o.name.casefold()))
+        whole_teams = [item.team for item in whole.values()]
+        for panel in public_sections():
+            contexts = panel.context(teams=whole_teams) or {}
+            for team_id, context in contexts.items():
+                if team_id in whole and context:
+                    whole[team_id].sections.append(PublicSection(template=panel.template, context=context))
+    return PostcodeAnswer(code=code, teams=items)
