@@ -193,3 +193,25 @@ def test_the_sharing_switch_reports_a_refusal(world, client_for):
 def test_the_team_home_keeps_showing_the_areas(world, client_for):
     set_areas(world, world.team_a, "3581, 3584 AB")
     assert "3581, 3584 AB" in client_for("maarten").get("/t/oost/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/r/utrecht/postcode-areas/", "/r/utrecht/"])
+def test_the_region_pages_take_the_same_queries_for_more_teams_and_areas(world, client_for, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("ada")
+    client.get(path)  # warm: the session, the person's rights
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    before = count()
+    for n in range(4):
+        services.team_create(
+            actor=None, region=world.region, name=f"Wijk {n}", slug=f"wijk-{n}", municipality="Utrecht",
+            postcode_areas=", ".join(f"{3700 + 10 * n + k}" for k in range(5)) + f", 3800 A{'BCEF'[n]}",
+        )  # fmt: skip
+    assert count() == before

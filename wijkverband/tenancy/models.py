@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -82,10 +83,10 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def postcode_area_list(self) -> list[str]:
-        """The areas the team serves as people write them ("3581", "3584 AB"); one query unless
-        prefetched (prefetch_related("postcode_areas"))."""
+        """The areas the team serves as people write them ("3581", "3584 AB"); one query (per
+        object) unless prefetched (prefetch_related("postcode_areas"))."""
         codes = [area.code for area in self.postcode_areas.all()]
         return [postcodes.display_code(code) for code in sorted(codes, key=postcodes.sort_key)]
 
