@@ -166,23 +166,29 @@ def main() -> None:
         ask(own_area(7))
     print(f"/postcode/?postcode={own_area(7)} runs {len(queries)} queries")
 
-    print(f"{'question':<40} {'p50 ms':>8} {'p95 ms':>8}   (n={args.repeat})")
+    # Wall time is the target; CPU time of this process (the view, without PostgreSQL's part) shows
+    # what a request costs when the machine is busy with other work too.
+    load = os.getloadavg()[0]
+    print(f"{'question':<40} {'p50 ms':>8} {'p95 ms':>8} {'CPU p95':>8}   (n={args.repeat}; load {load:.1f})")
     everything = []
     for label, make in questions(rng).items():
         for _ in range(3):  # warm up
             ask(make())
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.repeat):
             postcode = make()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = ask(postcode)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, (postcode, response.status_code)
         everything += timings
         timings.sort()
+        cpu.sort()
         p50, p95 = statistics.median(timings), timings[max(0, round(0.95 * len(timings)) - 1)]
+        cpu95 = cpu[max(0, round(0.95 * len(cpu)) - 1)]
         flag = "" if p95 < TARGET_MS else f"  <-- over the {TARGET_MS} ms target"
-        print(f"{label:<40} {p50:>8.1f} {p95:>8.1f}{flag}")
+        print(f"{label:<40} {p50:>8.1f} {p95:>8.1f} {cpu95:>8.1f}{flag}")
     everything.sort()
     p95 = everything[max(0, round(0.95 * len(everything)) - 1)]
     print(f"{'all questions':<40} {statistics.median(everything):>8.1f} {p95:>8.1f}")
