@@ -6,3 +6,8 @@ class LookupConfig(AppConfig):
     name = "wijkverband.lookup"
     label = "lookup"
     verbose_name = _("Public postcode lookup")
+
+    def ready(self):
+        from wijkverband.lookup import panels
+
+        panels.register()

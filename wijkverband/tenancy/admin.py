@@ -84,7 +84,7 @@ class TeamAdmin(admin.ModelAdmin):
 
     list_display = ["name", "region", "municipality", "slug"]
     list_filter = ["region"]
-    search_fields = ["name", "slug", "municipality", "postcode_areas"]
+    search_fields = ["name", "slug", "municipality", "postcode_areas__code"]
     inlines = [TeamOrganisationInline, MembershipInline]
 
     def save_related(self, request, form, formsets, change):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import Membership, OrganisationKind, validate_postcode_areas
 
 
@@ -60,10 +61,10 @@ class TeamForm(forms.Form):
     municipality = forms.CharField(label=_("Municipality"), max_length=120)
     postcode_areas = forms.CharField(
         label=_("Postcode areas"),
-        max_length=400,
+        max_length=5000,
         required=False,
         validators=[validate_postcode_areas],
-        help_text=_("Four-digit postcode areas, separated by commas, such as 3511, 3512."),
+        help_text=postcodes.area_help(),
     )
 
 

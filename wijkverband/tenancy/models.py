@@ -6,33 +6,22 @@ policy module can answer "may this user do X to this object" with guardian.
 """
 
 import hashlib
-import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.scoping import TeamScopedManager
-
-POSTCODE_AREA_RE = re.compile(r"^[1-9][0-9]{3}$")
 
 
 def validate_postcode_areas(value: str) -> None:
-    for area in split_postcode_areas(value):
-        if not POSTCODE_AREA_RE.match(area):
-            raise ValidationError(
-                _("“%(area)s” is not a postcode area: use four digits, such as 3511."),
-                params={"area": area},
-                code="invalid_postcode_area",
-            )
-
-
-def split_postcode_areas(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,\s]+", value or "") if part.strip()]
+    """A form's list of areas ("3581, 3582, 3584 AB"): ValidationError naming the first bad one."""
+    postcodes.parse_area_list(value)
 
 
 class Region(models.Model):
@@ -48,6 +37,9 @@ class Region(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # Whether two teams of the region may serve the same postcode area (the lookup then shows
+    # both). Teams of different regions never may (tenancy.services, docs/lookup.md).
+    allow_overlapping_areas = models.BooleanField(postcodes.lazy(postcodes.ALLOW_OVERLAP), default=False)
 
     class Meta:
         verbose_name = _("region")
@@ -70,13 +62,6 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
     municipality = models.CharField(_("municipality"), max_length=120)
-    postcode_areas = models.CharField(
-        _("postcode areas"),
-        max_length=400,
-        blank=True,
-        validators=[validate_postcode_areas],
-        help_text=_("Four-digit postcode areas, separated by commas, such as 3511, 3512."),
-    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # How often the wijk card and the sociale kaart entries are confirmed again (core/freshness.py).
     reconfirm_months = models.PositiveSmallIntegerField(
@@ -98,9 +83,37 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def postcode_area_list(self) -> list[str]:
-        return split_postcode_areas(self.postcode_areas)
+        """The areas the team serves as people write them ("3581", "3584 AB"); one query (per
+        object) unless prefetched (prefetch_related("postcode_areas"))."""
+        codes = [area.code for area in self.postcode_areas.all()]
+        return [postcodes.display_code(code) for code in sorted(codes, key=postcodes.sort_key)]
+
+
+class PostcodeArea(models.Model):
+    """A postcode area a team serves, kept by the region: four digits ("3581") or, where a wijk
+    border splits a four-digit area, a full postcode ("3581AB"; the lookup prefers it)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="postcode_areas", verbose_name=_("team"))
+    # db_index: on PostgreSQL also a pattern index, for the lookup's code__startswith.
+    code = models.CharField(postcodes.lazy(postcodes.AREA_CODE), max_length=6, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = TeamScopedManager()
+
+    class Meta:
+        verbose_name = postcodes.lazy(postcodes.POSTCODE_AREA)
+        verbose_name_plural = postcodes.lazy(postcodes.POSTCODE_AREAS)
+        constraints = [
+            models.UniqueConstraint(fields=["team", "code"], name="postcode_area_once_per_team"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[1-9][0-9]{3}([A-Z]{2})?$"), name="postcode_area_compact_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return postcodes.display_code(self.code)
 
 
 class OrganisationKind(models.TextChoices):

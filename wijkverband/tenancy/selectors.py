@@ -3,12 +3,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import (
     CORE_KINDS,
     Invitation,
     Membership,
     Organisation,
     OrganisationKind,
+    PostcodeArea,
     Region,
     RegionRole,
     Team,
@@ -246,3 +248,99 @@ def account_exists(*, email: str) -> bool:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+# --- postcode areas (kept by the region: docs/lookup.md) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaConflict:
+    """An area asked for (`code`) that another team's area (`held`) stands in the way of."""
+
+    code: str
+    held: str
+    team: Team
+    other_region: bool
+
+
+def postcode_area_conflicts(*, region: Region, codes, team_id: int | None = None) -> list[AreaConflict]:
+    """What stops a team of `region` (`team_id`; None for a new team) from serving `codes`, in one query.
+
+    - The same code held by another team of the region, unless the region lets teams share areas.
+    - Across regions, never: the same code, a full postcode inside a four-digit area the other
+      region holds, or a four-digit area with full postcodes of the other region inside it.
+    Within a region a full postcode inside another team's four-digit area is no overlap: it carves
+    that postcode out of the area, and the lookup prefers it.
+    """
+    codes = set(codes)
+    if not codes:
+        return []
+    prefixes = sorted({postcodes.area_of(code) for code in codes})
+    near = Q()
+    for prefix in prefixes:
+        near |= Q(code__startswith=prefix)
+    # Areas of every team and region: the rule is about the others' areas.
+    rows = PostcodeArea.objects.across_teams().filter(near).select_related("team__region")
+    if team_id is not None:
+        rows = rows.exclude(team_id=team_id)
+    four_digit = {code for code in codes if not postcodes.is_full_postcode(code)}
+    full_by_area: dict[str, list[str]] = {}
+    for code in codes:
+        if postcodes.is_full_postcode(code):
+            full_by_area.setdefault(postcodes.area_of(code), []).append(code)
+    found = []
+    for row in rows:
+        other_region = row.team.region_id != region.pk
+        if row.code in codes:
+            if other_region or not region.allow_overlapping_areas:
+                found.append(AreaConflict(code=row.code, held=row.code, team=row.team, other_region=other_region))
+        elif other_region and postcodes.is_full_postcode(row.code) and postcodes.area_of(row.code) in four_digit:
+            found.append(
+                AreaConflict(code=postcodes.area_of(row.code), held=row.code, team=row.team, other_region=True)
+            )
+        elif other_region and not postcodes.is_full_postcode(row.code):
+            for code in full_by_area.get(row.code, []):
+                found.append(AreaConflict(code=code, held=row.code, team=row.team, other_region=True))
+    return sorted(found, key=lambda c: (postcodes.sort_key(c.code), c.team.name))
+
+
+@dataclass(frozen=True)
+class TeamAreas:
+    team: Team
+    codes: list[str]
+
+    @property
+    def shown(self) -> list[str]:
+        return [postcodes.display_code(code) for code in self.codes]
+
+
+def region_postcode_areas(*, region: Region) -> list[TeamAreas]:
+    """Every team of the region with the areas it serves, in postcode order (two queries)."""
+    teams = list(Team.objects.filter(region=region).order_by("name"))
+    by_team: dict[int, list[str]] = {team.pk: [] for team in teams}
+    for team_id, code in PostcodeArea.objects.for_teams(by_team).values_list("team_id", "code"):
+        by_team[team_id].append(code)
+    return [TeamAreas(team=team, codes=sorted(by_team[team.pk], key=postcodes.sort_key)) for team in teams]
+
+
+def team_postcode_codes(*, team: Team) -> list[str]:
+    codes = PostcodeArea.objects.for_team(team).values_list("code", flat=True)
+    return sorted(codes, key=postcodes.sort_key)
+
+
+def region_area_overlaps(*, region: Region, areas: list[TeamAreas] | None = None) -> list[tuple[str, list[Team]]]:
+    """Codes of the region that more than one of its teams serves: [(code, teams)], in postcode order."""
+    holders: dict[str, list[Team]] = {}
+    for item in areas if areas is not None else region_postcode_areas(region=region):
+        for code in item.codes:
+            holders.setdefault(code, []).append(item.team)
+    shared = [(code, teams) for code, teams in holders.items() if len(teams) > 1]
+    return sorted(shared, key=lambda pair: postcodes.sort_key(pair[0]))
+
+
+def postcode_codes_by_team(*, teams) -> dict[int, list[str]]:
+    """{team id: its area codes} for these teams, in one query."""
+    found: dict[int, list[str]] = {}
+    for team_id, code in PostcodeArea.objects.for_teams(teams).values_list("team_id", "code"):
+        found.setdefault(team_id, []).append(code)
+    return found

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,21 +23,22 @@ from wijkverband.accounts.second_factor import has_second_factor
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
-from wijkverband.tenancy import permissions
+from wijkverband.tenancy import permissions, postcodes
 from wijkverband.tenancy.models import (
     Invitation,
     Membership,
     Organisation,
     OrganisationKind,
+    PostcodeArea,
     Region,
     RegionRole,
     Team,
     TeamOrganisation,
     hash_invitation_token,
-    validate_postcode_areas,
 )
 from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
 from wijkverband.tenancy.second_factor import second_factor_required
+from wijkverband.tenancy.selectors import postcode_area_conflicts, region_area_overlaps
 
 User = get_user_model()
 
@@ -98,22 +99,113 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
 
 @transaction.atomic
 def team_create(*, actor, region: Region, name: str, slug: str, municipality: str, postcode_areas: str = "") -> Team:
+    """postcode_areas: as typed ("3581, 3582, 3584 AB"), under the region's rule (team_postcode_areas_set)."""
     if actor is not None and not region_rights(user=actor, region=region).can_administer:
         raise PermissionDenied
-    try:
-        validate_postcode_areas(postcode_areas)
-    except ValidationError as error:
-        raise ActionRefused(error.messages[0]) from error
+    codes = _parse_areas(postcode_areas)
     if Team.objects.filter(slug=slug).exists():
         raise ActionRefused(_("The web address “%(slug)s” is already taken: choose another.") % {"slug": slug})
     if Team.objects.filter(region=region, name__iexact=name).exists():
         raise ActionRefused(_("This region already has a team called “%(name)s”.") % {"name": name})
-    team = Team.objects.create(
-        region=region, name=name, slug=slug, municipality=municipality, postcode_areas=postcode_areas
-    )
+    if codes:
+        _lock_postcode_areas()
+        _refuse_area_conflicts(region=Region.objects.get(pk=region.pk), codes=codes, team_id=None)
+    team = Team.objects.create(region=region, name=name, slug=slug, municipality=municipality)
+    PostcodeArea.objects.bulk_create([PostcodeArea(team=team, code=code) for code in codes])
     permissions.team_groups_ensure(team)
-    audit_record(actor=actor, action="team.created", team=team, target=team, data={"name": name})
+    audit_record(
+        actor=actor, action="team.created", team=team, target=team, data={"name": name, "postcode_areas": codes}
+    )
     return team
+
+
+# --- postcode areas: kept by the region (docs/lookup.md) ------------------------------------------
+
+#: pg_advisory_xact_lock key of area edits (any fixed number; "wv-area" in ASCII).
+_AREA_LOCK_KEY = 0x77762D61726561
+
+
+def _lock_postcode_areas() -> None:
+    """Area edits, in every region, one at a time until their transaction ends: the rule reads
+    other teams' areas, and two edits checking at once could each let the other's area through.
+    Edits are rare, so one lock for all of them costs nothing. (SQLite has one writer anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AREA_LOCK_KEY])
+
+
+def _parse_areas(text: str) -> list[str]:
+    try:
+        return postcodes.parse_area_list(text)
+    except ValidationError as error:
+        raise ActionRefused(error.messages[0], field="postcode_areas") from error
+
+
+def _refuse_area_conflicts(*, region: Region, codes: list[str], team_id: int | None) -> None:
+    conflicts = postcode_area_conflicts(region=region, codes=codes, team_id=team_id)
+    if not conflicts:
+        return
+    first = conflicts[0]
+    params = {"area": postcodes.display_code(first.code), "team": first.team.name}
+    if first.other_region:
+        params["region"] = first.team.region.name
+        message = postcodes.translated(postcodes.TAKEN_IN_OTHER_REGION) % params
+    else:
+        message = postcodes.translated(postcodes.TAKEN_IN_REGION) % params
+    raise ActionRefused(message, field="postcode_areas")
+
+
+@transaction.atomic
+def team_postcode_areas_set(*, actor, team: Team, postcode_areas: str) -> list[str]:
+    """Replace the areas a team serves (a region administrator's edit). Refused, changing nothing,
+    when an area is no postcode (area) or another team stands in the way (selectors.postcode_area_conflicts).
+    Returns the team's areas (compact codes)."""
+    if actor is not None and not region_rights(user=actor, region=team.region).can_administer:
+        raise PermissionDenied
+    codes = _parse_areas(postcode_areas)
+    _lock_postcode_areas()
+    # Read after the lock: the region's rule as it is now.
+    region = Region.objects.get(pk=team.region_id)
+    _refuse_area_conflicts(region=region, codes=codes, team_id=team.pk)
+    current = set(PostcodeArea.objects.for_team(team).values_list("code", flat=True))
+    added, removed = sorted(set(codes) - current), sorted(current - set(codes))
+    if not added and not removed:
+        return codes
+    PostcodeArea.objects.for_team(team).filter(code__in=removed).delete()
+    PostcodeArea.objects.bulk_create([PostcodeArea(team=team, code=code) for code in added])
+    audit_record(
+        actor=actor,
+        action="team.postcode_areas_changed",
+        team=team,
+        target=team,
+        data={"added": added, "removed": removed},
+    )
+    return codes
+
+
+@transaction.atomic
+def region_area_sharing_set(*, actor, region: Region, allow: bool) -> Region:
+    """Let the region's teams share postcode areas, or not. Stopping it is refused while two of its
+    teams still serve the same area (the message names them)."""
+    if actor is not None and not region_rights(user=actor, region=region).can_administer:
+        raise PermissionDenied
+    _lock_postcode_areas()
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    if region.allow_overlapping_areas == allow:
+        return region
+    if not allow:
+        overlaps = region_area_overlaps(region=region)
+        if overlaps:
+            code, teams = overlaps[0]
+            raise ActionRefused(
+                postcodes.translated(postcodes.OVERLAPS_LEFT)
+                % {"area": postcodes.display_code(code), "teams": ", ".join(team.name for team in teams)},
+                field="allow_overlapping_areas",
+            )
+    region.allow_overlapping_areas = allow
+    region.save(update_fields=["allow_overlapping_areas"])
+    audit_record(actor=actor, action="region.area_sharing_changed", target=region, data={"allow": allow})
+    return region
 
 
 @transaction.atomic
