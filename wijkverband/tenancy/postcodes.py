@@ -5,17 +5,16 @@ splits a four-digit area, a full postcode ("3581AB"). People may type either wit
 case ("3581 ab", "3581AB"); `normalise_postcode` turns what they type into the compact form and
 `display_code` back into the usual written form ("3581 AB").
 
-The messages below are English msgids translated at run time. Their Dutch lives in the lookup
-app's catalogue (wijkverband/lookup/tenancy_messages.py marks them for makemessages), because
-new strings of tenancy would otherwise go to the root catalogue, which that work did not touch;
-tests/lookup/test_postcodes.py checks that every one of them has its Dutch.
+The messages below are marked for translation (gettext_noop) and translated when shown, with
+`lazy` (labels, help texts) or `translated`; their Dutch is in the root catalogue, like the rest
+of tenancy's.
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # Four digits, the first not 0; then two letters (PostNL never uses SA, SD and SS).
 _POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})([A-Z]{2})?$")
@@ -25,25 +24,25 @@ MAX_INPUT_LENGTH = 20
 #: Areas one team may hold: a wijk has a handful of four-digit areas, or some dozens of postcodes.
 MAX_AREAS_PER_TEAM = 500
 
-# --- messages (Dutch in wijkverband/lookup/locale: see the module doc) -----------------------------
-POSTCODE_AREA = "postcode area"
-POSTCODE_AREAS = "postcode areas"
-AREA_CODE = "postcode or postcode area"
-ALLOW_OVERLAP = "teams may share postcode areas"
-FULL_POSTCODE_TOO = "Or a full postcode, such as 3511 AB."
-TOO_MANY_AREAS = "A team can have at most %(count)s postcode areas."
-TAKEN_IN_REGION = (
+# --- messages (see the module doc) -------------------------------------------------------------------
+POSTCODE_AREA = gettext_noop("postcode area")
+POSTCODE_AREAS = gettext_noop("postcode areas")
+AREA_CODE = gettext_noop("postcode or postcode area")
+ALLOW_OVERLAP = gettext_noop("teams may share postcode areas")
+FULL_POSTCODE_TOO = gettext_noop("Or a full postcode, such as 3511 AB.")
+TOO_MANY_AREAS = gettext_noop("A team can have at most %(count)s postcode areas.")
+TAKEN_IN_REGION = gettext_noop(
     "%(area)s is already served by %(team)s. This region does not let teams share postcode areas: "
     "remove it there first, or allow shared areas for the region."
 )
-TAKEN_IN_OTHER_REGION = (
+TAKEN_IN_OTHER_REGION = gettext_noop(
     "%(area)s is already served by %(team)s of %(region)s. Teams of different regions never share "
     "postcode areas: agree with that region who serves it."
 )
-OVERLAPS_LEFT = (
+OVERLAPS_LEFT = gettext_noop(
     "%(area)s is served by %(teams)s. Give each postcode area one team before you stop teams from sharing areas."
 )
-FULL_POSTCODE_HELP = "A full postcode (3513 AB) serves the part of an area a wijk border cuts off."
+FULL_POSTCODE_HELP = gettext_noop("A full postcode (3513 AB) serves the part of an area a wijk border cuts off.")
 
 #: Every message above, for the test that checks each has its Dutch.
 MESSAGES = (
