@@ -143,3 +143,18 @@ def test_a_recovery_code_signs_in_once_instead_of_a_totp_code(world):
     _password_step(client, world.carla.email)
     client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
     assert client.get("/t/oost/").status_code == 302
+
+
+def test_the_sign_in_page_does_not_invite_people_to_sign_up(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "registreer" not in page.lower() and "/accounts/signup/" not in page
+    assert "Je krijgt er een via een uitnodiging van de coördinator van je wijkverband." in page
+    assert 'href="/postcode/"' in page  # the public lookup needs no account
+
+
+def test_the_language_switch_is_in_the_footer_not_the_header(client):
+    page = client.get("/accounts/login/").content.decode()
+    header = page[page.index("<header") : page.index("</header>")]
+    footer = page[page.index("<footer") : page.index("</footer>")]
+    assert "set_language" not in header and "/i18n/setlang/" not in header
+    assert "/i18n/setlang/" in footer
