@@ -88,6 +88,7 @@ def _targets():
 LADDER = [
     Rung("bottleneck_list", lambda w: "/t/oost/bottlenecks/", {"anonymous": 302, **OUTSIDERS, **READERS}),
     Rung("bottleneck_export", lambda w: "/t/oost/bottlenecks/export.csv", {"anonymous": 302, **OUTSIDERS, **READERS}),
+    Rung("bottleneck_export", lambda w: "/t/oost/bottlenecks/export.xlsx", {"anonymous": 302, **OUTSIDERS, **READERS}),
     Rung(
         "bottleneck_create",
         lambda w: "/t/oost/bottlenecks/new/",

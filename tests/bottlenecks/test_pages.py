@@ -123,14 +123,40 @@ def test_csv_export_holds_the_filtered_rows_and_defuses_formulas(world, client_f
     response = client_for("olga").get("/t/oost/bottlenecks/export.csv?status=all&sort=oldest")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # the BOM: Excel reads UTF-8
+    # ";" separated: Dutch Excel opens it in columns.
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Number", "Title", "Status"]
+    assert rows[0][10:14] == [
+        "To be accepted by",
+        "To be resolved by",
+        "Working days to acceptance",
+        "Working days to resolution",
+    ]
     assert [r[1] for r in rows[1:]] == ['\'=HYPERLINK("http://evil")', "Nog open"]
-    assert rows[1][2] == "Resolved" and rows[1][12] == "Nieuwe werkafspraak"
+    assert rows[1][2] == "Resolved" and rows[1][16] == "Nieuwe werkafspraak"
     assert rows[1][5] == "Pharmacy, GP practice" or rows[1][5] == "GP practice, Pharmacy"
+    assert rows[1][11] == b.resolve_due.strftime("%d-%m-%Y")
     open_only = client_for("olga").get("/t/oost/bottlenecks/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(open_only.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(open_only.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["Nog open"]
+
+
+def test_xlsx_export_keeps_dates_as_dates_and_never_makes_a_formula(world, client_for):
+    import openpyxl
+
+    b = report(world, title='=HYPERLINK("http://evil")')
+    report(world, title="Geheime onderhandeling", internal=True, internal_reason="Contract")
+    response = client_for("rosa").get("/t/oost/bottlenecks/export.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    titles = [row[1] for row in rows[1:]]
+    assert titles == ['\'=HYPERLINK("http://evil")']  # defused text; the internal item is not there
+    assert sheet.cell(row=2, column=2).data_type == "s"
+    assert rows[1][11].date() == b.resolve_due  # a real date cell
+    assert client_for("rosa").get("/t/oost/bottlenecks/export.pdf").status_code == 404
 
 
 def test_reporting_through_the_form_refuses_client_data_and_keeps_the_text(world, client_for):

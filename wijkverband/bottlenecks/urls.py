@@ -4,7 +4,7 @@ from wijkverband.bottlenecks import views
 
 urlpatterns = [
     path("t/<slug:team_slug>/bottlenecks/", views.bottleneck_list, name="bottleneck_list"),
-    path("t/<slug:team_slug>/bottlenecks/export.csv", views.bottleneck_export, name="bottleneck_export"),
+    path("t/<slug:team_slug>/bottlenecks/export.<str:fmt>", views.bottleneck_export, name="bottleneck_export"),
     path("t/<slug:team_slug>/bottlenecks/new/", views.bottleneck_create, name="bottleneck_create"),
     path("t/<slug:team_slug>/bottlenecks/settings/", views.bottleneck_settings, name="bottleneck_settings"),
     path(

@@ -1,11 +1,9 @@
 """Bottleneck log pages. Thin: resolve access, parse the form, call a service or selector."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from wijkverband.bottlenecks.access import access_bottleneck, access_category, a
 from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
 from wijkverband.tenancy.policy import team_rights
@@ -70,23 +69,16 @@ def bottleneck_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas: defuse them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @team_view
-def bottleneck_export(request):
+def bottleneck_export(request, fmt):
+    """The list as it is filtered, for a spreadsheet: CSV (Dutch Excel) or XLSX (core/exports.py)."""
     team, rights = request.team, request.rights
+    if fmt not in FORMATS:
+        raise Http404
     filters = _filter_form(request, team).filters()
     queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
     kind_labels = dict(OrganisationKind.choices)
+    targets = selectors.team_targets(team=team)
     header = [
         _("Number"),
         _("Title"),
@@ -98,6 +90,10 @@ def bottleneck_export(request):
         _("Reported on"),
         _("Age in days"),
         _("Owner"),
+        _("To be accepted by"),
+        _("To be resolved by"),
+        _("Working days to acceptance"),
+        _("Working days to resolution"),
         _("Overdue"),
         _("Also affected"),
         _("Resolution"),
@@ -107,35 +103,34 @@ def bottleneck_export(request):
     impacts = dict(Impact.choices)
 
     def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(header)  # BOM: Excel then reads UTF-8
         for b in queryset.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    _csv_cell(value)
-                    for value in [
-                        b.pk,
-                        b.title,
-                        statuses.get(b.status, b.status),
-                        b.category.label,
-                        impacts.get(b.impact, b.impact),
-                        ", ".join(str(kind_labels.get(k, k)) for k in b.affected_kind_list),
-                        b.reporter_organisation.name if b.reporter_organisation else "",
-                        timezone.localdate(b.created_at).isoformat(),
-                        b.age_days,
-                        b.owner.name if b.owner else "",
-                        _("yes") if b.is_overdue else _("no"),
-                        b.signal_count,
-                        b.resolution_summary if b.status == Status.RESOLVED else "",
-                        _("yes") if b.internal else _("no"),
-                    ]
-                ]
-            )
+            yield [
+                b.pk,
+                b.title,
+                statuses.get(b.status, b.status),
+                b.category.label,
+                impacts.get(b.impact, b.impact),
+                ", ".join(str(kind_labels.get(k, k)) for k in b.affected_kind_list),
+                b.reporter_organisation.name if b.reporter_organisation else "",
+                timezone.localdate(b.created_at),
+                b.age_days,
+                b.owner.name if b.owner else "",
+                b.accept_due,
+                b.resolve_due,
+                *targets.get(b.impact, (None, None)),
+                _("yes") if b.is_overdue else _("no"),
+                b.signal_count,
+                b.resolution_summary if b.status == Status.RESOLVED else "",
+                _("yes") if b.internal else _("no"),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="knelpunten-{team.slug}-{stamp}.csv"'
-    return response
+    return table_response(
+        fmt,
+        filename=f"knelpunten-{team.slug}-{timezone.localdate().isoformat()}",
+        header=header,
+        rows=rows(),
+        sheet_title=str(_("Bottlenecks")),
+    )
 
 
 # --- report and edit ------------------------------------------------------------------------------
