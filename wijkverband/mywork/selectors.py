@@ -59,9 +59,7 @@ KIND_LABELS = {
     "endorsements": _("Awaiting endorsements"),
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),
-    "correction": _("Suggested correction"),
-    "reconfirm": _("Confirm again"),
-    "suggestion": _("Your suggested correction"),
+    **wijkcard.WORK_KIND_LABELS,
 }
 
 

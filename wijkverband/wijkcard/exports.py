@@ -63,14 +63,17 @@ def vcard(entry) -> str:
             note.append(f"{label}: {' · '.join(part for part in (display_phone(phone), hours) if part)}")
     if entry.direct_phone:
         item += 1
+        label = _("Direct line for professionals")
         lines.append(f"item{item}.TEL;TYPE=WORK,VOICE:{dial_phone(entry.direct_phone)}")
-        lines.append(f"item{item}.X-ABLabel:{_escape(_('Direct line'))}")
-        note.append(f"{_('Direct line for professionals')}: {display_phone(entry.direct_phone)}")
+        lines.append(f"item{item}.X-ABLabel:{_escape(label)}")
+        note.append(f"{label}: {display_phone(entry.direct_phone)}")
     if entry.secure_mail:
+        label = _("Secure mail")
         lines.append(f"EMAIL;TYPE=INTERNET,WORK:{entry.secure_mail}")
-        note.append(f"{_('Secure mail')}: {entry.secure_mail}")
+        note.append(f"{label}: {entry.secure_mail}")
     if entry.takes_lead and entry.lead_arrangement:
-        note.append(f"{_('Takes the lead between two chairs')}: {entry.lead_arrangement}")
+        label = _("Takes the lead when a client falls between two chairs:")
+        note.append(f"{label} {entry.lead_arrangement}")
     if entry.notes:
         note.append(entry.notes)
     note.append(_("Last confirmed on %(date)s") % {"date": date_format(entry.confirmed_on, "j F Y")})
@@ -100,7 +103,7 @@ def csv_text(entries) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [_("Organisation"), _("Kind"), _("Contact point")]
     for _key, label in SLOTS:
-        header += [f"{label}: {_('phone')}", f"{label}: {_('hours')}"]
+        header += [_("%(time)s: phone") % {"time": label}, _("%(time)s: hours") % {"time": label}]
     header += [
         _("Direct line for professionals"),
         _("Secure-mail address"),

@@ -35,16 +35,8 @@ SLOT_KEYS = tuple(key for key, _label in SLOTS)
 
 
 class ContactEntry(Confirmable):
-    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
-    CLIENT_DATA_EXEMPT = {
-        "day_phone": "a Dutch phone number, validated and stored as digits by the service",
-        "evening_phone": "a Dutch phone number, validated and stored as digits by the service",
-        "night_phone": "a Dutch phone number, validated and stored as digits by the service",
-        "weekend_phone": "a Dutch phone number, validated and stored as digits by the service",
-        "direct_phone": "a Dutch phone number, validated and stored as digits by the service",
-        "secure_mail": "an e-mail address, validated as one",
-    }
-
+    # Every text field passes the client-data guard, the phone numbers too: stored as the digits
+    # of one Dutch number (8 to 11 digits, or 14 + area code), they never hold a nine-digit BSN.
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
 from wijkverband.core.workdays import dutch_public_holidays
@@ -227,6 +228,13 @@ def public_entries(*, teams) -> dict[int, list[PublicEntry]]:
 
 
 # --- "Mijn werk" and the reconfirmation check ------------------------------------------------------
+
+#: The wijk card's kinds in "Mijn werk" (wijkverband.mywork.selectors) and their labels.
+WORK_KIND_LABELS = {
+    "correction": _("Suggested correction"),  # asked of the responsible member
+    "reconfirm": _("Confirm again"),  # theirs: an entry due to be confirmed again
+    "suggestion": _("Your suggested correction"),  # a representative's, waiting for an answer
+}
 
 
 def _maybe_due(queryset: QuerySet, today: date) -> QuerySet:
