@@ -127,3 +127,31 @@ class WijkCardJourney(BrowserTestCase):
 
 class WijkCardJourneyOnAPhone(WijkCardJourney):
     viewport = {"width": 390, "height": 844}
+
+
+class WijkCardOnPaper(BrowserTestCase):
+    def test_a_full_card_prints_on_one_a4_page(self):
+        from tests.wijkcard.conftest import add_entry
+
+        world = self.world
+        organisations = [world.gp_a, world.pharmacy, world.nursing_a, world.social_a]
+        for n in range(12):
+            add_entry(
+                world,
+                organisation=organisations[n % 4],
+                contact_point=f"Aanspreekpunt met een wat langere naam {n}",
+                day_hours="ma–vr 08:00–17:00, za 10:00–13:00",
+                evening_hours="17:00–23:00 (huisartsenpost Utrecht Stad)",
+                night_phone="088 123 4599",
+                night_hours="23:00–08:00 (nachtdienst regio)",
+                weekend_phone="0900 450 1450",
+                weekend_hours="vr 17:00 – ma 08:00 en feestdagen",
+                direct_phone="030 271 4419",
+                secure_mail=f"aanspreekpunt{n}@zorgmail.nl",
+            )
+        self.sign_in(world.carla)
+        self.page.goto(self.url("/t/oost/wijkkaart/print/"))
+        self.page.emulate_media(media="print")
+        pdf = self.page.pdf(format="A4", print_background=False)
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+        assert pages == 1, f"the printed card takes {pages} A4 pages"

@@ -43,7 +43,7 @@ def wijkcard(request):
     card = selectors.card(
         team=team, user=request.user, can_edit=policy.can_edit(rights), can_suggest=policy.can_suggest(rights)
     )
-    return render(request, "wijkcard/card.html", _context(request, card=card))
+    return render(request, "wijkcard/card.html", _context(request, card=card, now_slot=selectors.slot_at()))
 
 
 @team_view
