@@ -276,3 +276,17 @@ def test_representatives_suggest_and_never_change_the_card(world):
         with pytest.raises(ActionRefused) as refused:
             services.suggestion_create(actor=person, entry=entry, text="Zelf aanpassen")
         assert refused.value.code == "forbidden"
+
+
+def test_the_notices_page_shows_a_reconfirm_request_and_a_handled_suggestion(world, client_for):
+    """Time notices have no actor: the page names Wijkverband instead (it failed on them before)."""
+    entry = add_entry(world, confirmed_on=add_months(timezone.localdate(), -7))
+    notices.time_check(timezone.localdate())
+    suggestion = services.suggestion_create(actor=world.rosa, entry=entry, text="Klopt het nummer nog?")
+    services.suggestion_decline(actor=world.maarten, suggestion=suggestion, answer="Ja, nagebeld.")
+    response = client_for("maarten").get("/notifications/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Wijkverband · " in page and "/t/oost/wijkkaart/#entry-" in page
+    page = client_for("rosa").get("/notifications/").content.decode()
+    assert "Maarten Lid · " in page and "Huisarts Oost – Triagelijn praktijk" in page
