@@ -290,3 +290,26 @@ def test_the_notices_page_shows_a_reconfirm_request_and_a_handled_suggestion(wor
     assert "Wijkverband · " in page and "/t/oost/wijkkaart/#entry-" in page
     page = client_for("rosa").get("/notifications/").content.decode()
     assert "Maarten Lid · " in page and "Huisarts Oost – Triagelijn praktijk" in page
+
+
+def test_a_member_who_left_is_not_asked_and_the_coordinators_are(world):
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import Membership
+
+    entry = add_entry(world, confirmed_on=add_months(timezone.localdate(), -7))
+    services.suggestion_create(actor=world.rosa, entry=entry, text="Klopt het nummer nog?")
+    tenancy_services.membership_remove(
+        actor=world.carla, membership=Membership.objects.get(team=world.team_a, user=world.maarten)
+    )
+    notices.time_check(timezone.localdate())
+    assert list(_reconfirm_notices(entry).values_list("user_id", flat=True)) == [world.carla.pk]
+    assert not selectors.reconfirm_due_for(user=world.maarten)
+    assert not selectors.corrections_asked_of(user=world.maarten).exists()
+
+
+def test_removing_an_entry_settles_what_waited_on_it(world):
+    entry = add_entry(world, confirmed_on=add_months(timezone.localdate(), -7))
+    notices.time_check(timezone.localdate())
+    services.suggestion_create(actor=world.rosa, entry=entry, text="Bestaat deze lijn nog?")
+    services.entry_delete(actor=world.maarten, entry=entry)
+    assert not Notice.objects.filter(subject_id=entry.pk, read_at__isnull=True).exists()

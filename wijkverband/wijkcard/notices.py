@@ -13,7 +13,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from wijkverband.tenancy.selectors import team_coordinator_ids
+from wijkverband.tenancy.selectors import team_coordinator_ids, team_professional_users
 from wijkverband.wijkcard.models import ContactEntry, Suggestion
 from wijkverband.wijkcard.selectors import entries_due
 from wijkverband.work.models import NoticeKind, SubjectKind
@@ -31,16 +31,21 @@ def subject(entry: ContactEntry) -> Subject:
     )
 
 
-def _keepers(entry: ContactEntry) -> list[int]:
-    """Who answers for the entry: its responsible member, else the team's coordinators."""
-    return [entry.maintainer_id] if entry.maintainer_id else sorted(team_coordinator_ids(team=entry.team))
+def _keepers(entry: ContactEntry, professionals: set[int] | None = None) -> list[int]:
+    """Who answers for the entry: its responsible member while they are a member of the team,
+    else the team's coordinators (a member who left is not asked, and the entry is not forgotten)."""
+    if professionals is None:
+        professionals = set(team_professional_users(team=entry.team).values_list("pk", flat=True))
+    if entry.maintainer_id and entry.maintainer_id in professionals:
+        return [entry.maintainer_id]
+    return sorted(team_coordinator_ids(team=entry.team))
 
 
-def reconfirm_asked(entry: ContactEntry, *, due_on: date) -> int:
+def reconfirm_asked(entry: ContactEntry, *, due_on: date, professionals: set[int] | None = None) -> int:
     return notices_create(
         kind=NoticeKind.RECONFIRM_DUE,
         subject=subject(entry),
-        recipients=_keepers(entry),
+        recipients=_keepers(entry, professionals),
         key=f"{NoticeKind.RECONFIRM_DUE}:wijkcard:{entry.pk}:{due_on.isoformat()}",
     )
 
@@ -52,6 +57,16 @@ def confirmed(entry: ContactEntry) -> None:
         subject_kind=SubjectKind.WIJKCARD_ENTRY,
         subject_id=entry.pk,
         kinds=[NoticeKind.RECONFIRM_DUE],
+    )
+
+
+def removed(entry: ContactEntry) -> None:
+    """Removed from the card: nothing about it waits on anyone any more."""
+    notices_done(
+        team=entry.team_id,
+        subject_kind=SubjectKind.WIJKCARD_ENTRY,
+        subject_id=entry.pk,
+        kinds=[NoticeKind.RECONFIRM_DUE, NoticeKind.CORRECTION_SUGGESTED],
     )
 
 
@@ -87,6 +102,10 @@ def time_check(today: date) -> int:
     """Entries whose confirmation is due: their keepers are asked once per due date (the key names
     the date, so the hourly run and a retry make one notice; a new due date is a new request)."""
     made = 0
+    professionals: dict[int, set[int]] = {}
     for entry in entries_due(today=today):
-        made += reconfirm_asked(entry, due_on=entry.due_on)
+        if entry.team_id not in professionals:
+            users = team_professional_users(team=entry.team)
+            professionals[entry.team_id] = set(users.values_list("pk", flat=True))
+        made += reconfirm_asked(entry, due_on=entry.due_on, professionals=professionals[entry.team_id])
     return made

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
 from wijkverband.core.workdays import dutch_public_holidays
-from wijkverband.tenancy.models import CORE_KINDS, Team
+from wijkverband.tenancy.models import CORE_KINDS, Membership, Team
 from wijkverband.wijkcard.models import SLOTS, ContactEntry, Suggestion, SuggestionStatus
 from wijkverband.wijkcard.phones import dial_phone, display_phone
 
 #: Core players first (GP, pharmacy, district nursing, social domain), then the partners.
+PROFESSIONAL_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
 KIND_ORDER = {kind.value: n for n, kind in enumerate(CORE_KINDS)}
 
 # The times of day: by day is 08:00 to 17:00 on working days, the evening until 23:00, the night
@@ -258,14 +259,12 @@ def reconfirm_due_for(*, user, team=None, today: date | None = None) -> list[Con
     """The entries this person keeps whose confirmation is due, in all their teams (one query).
 
     Only in teams where they still contribute: a member who left is not asked."""
-    from wijkverband.tenancy.models import Membership
-
     today = today or timezone.localdate()
     rows = _maybe_due(
         ContactEntry.objects.across_teams().filter(  # the person's own entries, in every team
             maintainer=user,
             team__memberships__user=user,
-            team__memberships__role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
+            team__memberships__role__in=PROFESSIONAL_ROLES,
         ),
         today,
     ).select_related("team", "organisation")
@@ -275,11 +274,14 @@ def reconfirm_due_for(*, user, team=None, today: date | None = None) -> list[Con
 
 
 def corrections_asked_of(*, user) -> QuerySet[Suggestion]:
-    """Open suggestions on the entries this person keeps, in all their teams."""
+    """Open suggestions on the entries this person keeps, in the teams where they contribute."""
     return (
-        Suggestion.objects.across_teams()
-        .filter(  # the person's own entries, in every team
-            status=SuggestionStatus.OPEN, entry__maintainer=user
+        Suggestion.objects.across_teams()  # the person's own entries, in every team
+        .filter(
+            status=SuggestionStatus.OPEN,
+            entry__maintainer=user,
+            team__memberships__user=user,
+            team__memberships__role__in=PROFESSIONAL_ROLES,
         )
         .select_related("team", "entry__organisation", "author")
     )

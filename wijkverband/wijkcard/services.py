@@ -248,7 +248,7 @@ def entry_confirm(*, actor, entry: ContactEntry) -> ContactEntry:
 def entry_delete(*, actor, entry: ContactEntry) -> None:
     _may_edit(actor, entry.team)
     entry = _lock(entry, None)
-    notices.confirmed(entry)  # nothing left to confirm
+    notices.removed(entry)
     pk, team_id = entry.pk, entry.team_id
     entry.delete()
     audit_record(
