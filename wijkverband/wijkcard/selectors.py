@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
 from wijkverband.core.workdays import dutch_public_holidays
-from wijkverband.tenancy.models import CORE_KINDS, Membership, Team
+from wijkverband.tenancy.models import CORE_KINDS, Team
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES
 from wijkverband.wijkcard.models import SLOTS, ContactEntry, Suggestion, SuggestionStatus
 from wijkverband.wijkcard.phones import dial_phone, display_phone
 
 #: Core players first (GP, pharmacy, district nursing, social domain), then the partners.
-PROFESSIONAL_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
 KIND_ORDER = {kind.value: n for n, kind in enumerate(CORE_KINDS)}
 
 # The times of day: by day is 08:00 to 17:00 on working days, the evening until 23:00, the night
