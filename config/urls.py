@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("wijkverband.threads.urls")),
     path("", include("wijkverband.work.urls")),
     path("", include("wijkverband.agreements.urls")),
+    path("", include("wijkverband.wijkcard.urls")),
     path("", include("wijkverband.mywork.urls")),
     path("", include("wijkverband.lookup.urls")),
 ]

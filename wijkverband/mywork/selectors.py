@@ -9,11 +9,14 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | own | bottlenecks.selectors.ownership_asked_of |
 | | confirm | threads.selectors.confirmations_asked_of |
 | | respond (overseers) | bottlenecks.selectors.escalations_to_answer |
+| | correction | wijkcard.selectors.corrections_asked_of |
 | mine | owned | bottlenecks.selectors.owned_by |
 | | review | agreements.selectors.reviews_due_for |
+| | reconfirm | wijkcard.selectors.reconfirm_due_for |
 | waiting on others | endorsements | agreements.selectors.endorsements_awaited_by |
 | | ownership | bottlenecks.selectors.ownership_awaited_by |
 | | escalation | bottlenecks.selectors.escalations_awaited_by |
+| | suggestion | wijkcard.selectors.suggestions_awaited_by |
 
 The page costs the same number of queries whatever the number of teams and items (one per kind,
 the team filter's choices, one for the teams' response targets); the header's count is one query.
@@ -37,6 +40,7 @@ from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
+from wijkverband.wijkcard import selectors as wijkcard
 
 #: Working days an organisation has to endorse or decline: the reminders' interval, one number.
 ENDORSEMENT_TARGET_DAYS = ENDORSEMENT_REMINDER_DAYS
@@ -55,13 +59,16 @@ KIND_LABELS = {
     "endorsements": _("Awaiting endorsements"),
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),
+    **wijkcard.WORK_KIND_LABELS,
 }
 
 
 @dataclass
 class WorkItem:
     section: str  # ASKED, MINE or WAITING
-    kind: str  # endorse, own, confirm, respond, owned, review, endorsements, ownership, escalation
+    # endorse, own, confirm, respond, correction, owned, review, reconfirm, endorsements, ownership,
+    # escalation, suggestion
+    kind: str
     team: object
     title: str
     url: str
@@ -141,6 +148,15 @@ def _agreement_url(a) -> str:
 
 def _bottleneck_url(b) -> str:
     return reverse("bottleneck_detail", kwargs={"team_slug": b.team.slug, "bottleneck_id": b.pk})
+
+
+def _entry_url(entry, team=None) -> str:
+    url = reverse("wijkcard", kwargs={"team_slug": (team or entry.team).slug})
+    return f"{url}#entry-{entry.pk}"
+
+
+def _suggestion_url(s) -> str:
+    return reverse("wijkcard_suggestion", kwargs={"team_slug": s.team.slug, "suggestion_id": s.pk})
 
 
 def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
@@ -232,6 +248,22 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
+    rows, extra = _limited(_for_team(wijkcard.corrections_asked_of(user=user), team), "created_at", "pk")
+    more += extra
+    for s in rows:
+        work.asked.append(
+            item(
+                ASKED,
+                "correction",
+                s.team,
+                s.entry.title,
+                _suggestion_url(s),
+                since=_local(s.created_at),
+                who=_name(s.author),
+                object_id=s.pk,
+            )
+        )
+
     if asked_only:
         work.asked.sort(key=lambda i: i.sort_key)
         work.more = more
@@ -266,6 +298,13 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
                 due=a.current_version.review_date,
                 object_id=a.pk,
             )
+        )
+
+    entries = wijkcard.reconfirm_due_for(user=user, team=team, today=today)
+    more += max(0, len(entries) - KIND_LIMIT)
+    for entry in entries[:KIND_LIMIT]:
+        work.mine.append(
+            item(MINE, "reconfirm", entry.team, entry.title, _entry_url(entry), due=entry.due_on, object_id=entry.pk)
         )
 
     # Waiting on others -------------------------------------------------------------------------
@@ -319,6 +358,22 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
+    rows, extra = _limited(_for_team(wijkcard.suggestions_awaited_by(user=user), team), "created_at", "pk")
+    more += extra
+    for s in rows:
+        work.waiting.append(
+            item(
+                WAITING,
+                "suggestion",
+                s.team,
+                s.entry.title,
+                _entry_url(s.entry, team=s.team),
+                since=_local(s.created_at),
+                who=_name(s.entry.maintainer),
+                object_id=s.pk,
+            )
+        )
+
     for section in (work.asked, work.mine, work.waiting):
         section.sort(key=lambda i: i.sort_key)
     work.more = more
@@ -354,6 +409,7 @@ def asked_count(*, user) -> int:
         "own": _count(bottlenecks.ownership_asked_of(user=user)),
         "confirm": _count(threads.confirmations_asked_of(user=user)),
         "respond": _count(bottlenecks.escalations_to_answer(user=user)),
+        "correction": _count(wijkcard.corrections_asked_of(user=user)),
     }
     row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
     return sum(row.values()) if row else 0

@@ -6,3 +6,11 @@ class WijkCardConfig(AppConfig):
     name = "wijkverband.wijkcard"
     label = "wijkcard"
     verbose_name = _("Wijk card")
+
+    def ready(self):
+        from wijkverband.wijkcard import notices, panels
+        from wijkverband.work.services.reminders import register_time_check
+
+        panels.register()
+        # The hourly job asks which entries are due to be confirmed again (docs/wijkcard.md).
+        register_time_check("wijkcard", notices.time_check)

@@ -20,6 +20,7 @@ class SubjectKind(models.TextChoices):
     AGREEMENT = "agreement", _("agreement")
     BOTTLENECK = "bottleneck", _("bottleneck")
     THREAD = "thread", _("thread")
+    WIJKCARD_ENTRY = "wijkcard_entry", _("Wijk card")
 
 
 class NoticeKind(models.TextChoices):

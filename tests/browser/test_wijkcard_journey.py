@@ -1,0 +1,157 @@
+"""The wijk card in a browser: a member fills in the card (the phone check refuses a private-looking
+06 number at its field), a client representative suggests a correction, the responsible member sees
+it in Mijn werk, applies it (which confirms the entry) and the representative sees it handled. On a
+desktop and on a 390×844 phone, every page passing axe (WCAG 2.1 A/AA) without sideways scrolling.
+
+Self-contained: its own classes on the shared harness, one journey per class.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.wijkcard.models import ContactEntry, Suggestion, SuggestionStatus
+
+
+class WijkCardJourney(BrowserTestCase):
+    viewport = {"width": 1280, "height": 900}
+
+    def person(self, user, *, second_factor=True):
+        """`user` in a browser context of their own (own cookies), at this class's viewport."""
+        context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        first = self.page
+        self.page = page
+        try:
+            self.sign_in(user, second_factor=second_factor)
+        finally:
+            self.page = first
+        return context, page
+
+    def check(self, page, name: str) -> None:
+        first = self.page
+        self.page = page
+        try:
+            self.assert_accessible(name)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
+        finally:
+            self.page = first
+
+    def test_fill_in_suggest_a_correction_apply_and_confirm(self):
+        world = self.world
+
+        # 1. A member fills in the card.
+        maarten_context, maarten = self.person(world.maarten)
+        maarten.goto(self.url("/t/oost/"))
+        expect(maarten.get_by_role("heading", name="Wijkkaart", level=2)).to_be_visible()
+        maarten.get_by_role("navigation", name=re.compile("Pagina")).get_by_role("link", name="Wijkkaart").click()
+        expect(maarten.get_by_role("heading", level=1)).to_have_text("Wijkkaart")
+        self.check(maarten, "card-empty")
+        maarten.get_by_role("link", name="Regel toevoegen").click()
+        maarten.get_by_label("Organisatie", exact=True).select_option(str(world.nursing_a.pk))
+        maarten.get_by_label("Aanspreekpunt", exact=True).fill("Wijkverpleging, team Oost-2")
+        day = maarten.get_by_role("group", name="Overdag")
+        day.get_by_label("Telefoon").fill("06 1234 5601")
+        day.get_by_label("Tijden").fill("dagelijks 08:00–17:00")
+        evening = maarten.get_by_role("group", name="’s Avonds")
+        evening.get_by_label("Telefoon").fill("088 123 4500")
+        evening.get_by_label("Tijden").fill("17:00–23:00")
+        maarten.get_by_label("Dit is het wijkverpleegkundig team van de wijk").check()
+        maarten.get_by_role("button", name="Toevoegen aan de wijkkaart").click()
+        # A mobile number needs the team's word that it is a service phone: refused at its field.
+        expect(maarten.locator("#id_day_phone_error")).to_contain_text("mobiel nummer")
+        assert not ContactEntry.objects.exists()
+        self.check(maarten, "form-refused")
+        maarten.get_by_label(re.compile("De mobiele \\(06-\\)nummers")).check()
+        maarten.get_by_role("button", name="Toevoegen aan de wijkkaart").click()
+        expect(maarten.get_by_role("status")).to_contain_text("staat op de wijkkaart")
+        entry = ContactEntry.objects.get()
+        assert entry.day_phone == "0612345601" and entry.maintainer == world.maarten
+        expect(maarten.get_by_role("link", name="06 1234 5601")).to_have_attribute("href", "tel:+31612345601")
+        self.check(maarten, "card-filled")
+
+        # 2. A client representative suggests a correction.
+        rosa_context, rosa = self.person(world.rosa, second_factor=False)
+        rosa.goto(self.url("/t/oost/wijkkaart/"))
+        expect(rosa.get_by_role("link", name="Regel toevoegen")).to_have_count(0)
+        rosa.get_by_role("link", name=re.compile("Correctie voorstellen")).click()
+        self.check(rosa, "suggest")
+        rosa.get_by_label("Wat moet er verbeterd worden?").fill("Het avondnummer is sinds deze maand 088 123 4511.")
+        rosa.get_by_role("button", name="Voorstel versturen").click()
+        expect(rosa.get_by_role("status")).to_contain_text("Dank je")
+        expect(rosa.get_by_text("Wacht op antwoord")).to_be_visible()
+        self.check(rosa, "card-suggested")
+
+        # 3. The responsible member sees it in Mijn werk and applies it, which confirms the entry.
+        maarten.goto(self.url("/my-work/"))
+        item = maarten.locator("[data-work-item='correction']")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text("Rosa Vertegenwoordiger")
+        self.check(maarten, "my-work")
+        item.get_by_role("link", name=re.compile("Verwerken of afwijzen")).click()
+        expect(maarten.get_by_text("Het avondnummer is sinds deze maand 088 123 4511.")).to_be_visible()
+        self.check(maarten, "suggestion")
+        maarten.get_by_role("group", name="’s Avonds").get_by_label("Telefoon").fill("088 123 4511")
+        maarten.get_by_label("Een bericht voor de vertegenwoordiger").fill("Dank je, aangepast.")
+        maarten.get_by_role("button", name="Verwerken, opslaan en bevestigen").click()
+        expect(maarten.get_by_role("status")).to_contain_text("verwerkt")
+        entry.refresh_from_db()
+        assert entry.evening_phone == "0881234511" and entry.confirmed_by == world.maarten
+        assert Suggestion.objects.get().status == SuggestionStatus.APPLIED
+        expect(maarten.get_by_text(re.compile("Laatst bevestigd op .* door Maarten Lid"))).to_be_visible()
+        maarten.get_by_role("button", name=re.compile("Bevestigen: klopt nog")).click()
+        expect(maarten.get_by_role("status")).to_contain_text("klopt nog")
+        self.check(maarten, "card-confirmed")
+
+        # The representative sees it handled, with the answer.
+        rosa.goto(self.url("/t/oost/wijkkaart/"))
+        expect(rosa.get_by_text("Verwerkt")).to_be_visible()
+        expect(rosa.get_by_text("Dank je, aangepast.", exact=False)).to_be_visible()
+        self.check(rosa, "card-handled")
+
+        # The print page and the team home's panel.
+        maarten.goto(self.url("/t/oost/wijkkaart/print/"))
+        expect(maarten.get_by_role("table")).to_contain_text("088 123 4511")
+        self.check(maarten, "print")
+        maarten.goto(self.url("/t/oost/"))
+        expect(maarten.get_by_text(re.compile("Wie je nu belt"))).to_be_visible()
+        self.check(maarten, "team-home")
+
+        for context in (maarten_context, rosa_context):
+            context.close()
+
+
+class WijkCardJourneyOnAPhone(WijkCardJourney):
+    viewport = {"width": 390, "height": 844}
+
+
+class WijkCardOnPaper(BrowserTestCase):
+    def test_a_full_card_prints_on_one_a4_page(self):
+        from tests.wijkcard.conftest import add_entry
+
+        world = self.world
+        organisations = [world.gp_a, world.pharmacy, world.nursing_a, world.social_a]
+        for n in range(12):
+            add_entry(
+                world,
+                organisation=organisations[n % 4],
+                contact_point=f"Aanspreekpunt met een wat langere naam {n}",
+                day_hours="ma–vr 08:00–17:00, za 10:00–13:00",
+                evening_hours="17:00–23:00 (huisartsenpost Utrecht Stad)",
+                night_phone="088 123 4599",
+                night_hours="23:00–08:00 (nachtdienst regio)",
+                weekend_phone="0900 450 1450",
+                weekend_hours="vr 17:00 – ma 08:00 en feestdagen",
+                direct_phone="030 271 4419",
+                secure_mail=f"aanspreekpunt{n}@zorgmail.nl",
+            )
+        self.sign_in(world.carla)
+        self.page.goto(self.url("/t/oost/wijkkaart/print/"))
+        self.page.emulate_media(media="print")
+        pdf = self.page.pdf(format="A4", print_background=False)
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+        assert pages == 1, f"the printed card takes {pages} A4 pages"

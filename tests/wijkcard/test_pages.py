@@ -1,0 +1,313 @@
+"""The wijk card's pages and its places elsewhere: the card, the exports, the team-home panel, the
+region column, the public section and "Mijn werk". Pages are read in Dutch, as people see them."""
+
+import csv
+import io
+import re
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.wijkcard.conftest import add_entry, entry_post
+from wijkverband.core.freshness import add_months
+from wijkverband.core.registry import public_sections, region_column_cells
+from wijkverband.mywork.selectors import asked_count, my_work
+from wijkverband.wijkcard import selectors, services
+from wijkverband.wijkcard.models import ContactEntry
+
+BSN = "111222333"
+
+
+def _queries(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def _fill(world, n: int, *, start: int = 0):
+    organisations = [world.gp_a, world.pharmacy, world.nursing_a, world.social_a]
+    for i in range(start, start + n):
+        entry = add_entry(
+            world,
+            organisation=organisations[i % 4],
+            contact_point=f"Lijn {i}",
+            confirmed_on=add_months(timezone.localdate(), -8 if i % 2 else -1),
+        )
+        services.suggestion_create(actor=world.rosa, entry=entry, text=f"Klopt lijn {i} nog?")
+
+
+# --- the card -------------------------------------------------------------------------------------------
+
+
+def test_the_card_costs_the_same_queries_for_few_or_many_entries(world, client_for):
+    _fill(world, 2)
+    for persona in ("maarten", "rosa"):
+        client = client_for(persona)
+        client.get("/t/oost/wijkkaart/")  # warm the session and the rights
+    few = {p: _queries(lambda p=p: client_for(p).get("/t/oost/wijkkaart/")) for p in ("maarten", "rosa")}
+    _fill(world, 12, start=2)
+    assert len(selectors.team_entries(team=world.team_a)) == 14
+    for persona in ("maarten", "rosa"):
+        assert _queries(lambda p=persona: client_for(p).get("/t/oost/wijkkaart/")) == few[persona]
+
+
+def test_the_card_shows_every_time_of_day_and_marks_stale_entries_in_words(world, client_for):
+    add_entry(world, contact_point="Actueel", night_phone="0900 1515", weekend_phone="088 000 1111")
+    add_entry(world, contact_point="Verouderd", confirmed_on=add_months(timezone.localdate(), -7))
+    page = client_for("maarten").get("/t/oost/wijkkaart/").content.decode()
+    for text in ("Overdag", "’s Avonds", "’s Nachts", "In het weekend", "0900 1515", "088 000 1111"):
+        assert text in page
+    assert 'href="tel:+31301234567"' in page
+    assert "1 regel is verouderd" in page
+    stale_card = page[page.index("Verouderd") : page.index("Verouderd") + 3000]
+    assert "verouderd: had uiterlijk" in stale_card
+    assert "Laatst bevestigd op" in page and "Maarten Lid" in page
+
+
+def test_read_only_roles_see_no_buttons_and_representatives_may_suggest(world, client_for):
+    add_entry(world)
+    member = client_for("maarten").get("/t/oost/wijkkaart/").content.decode()
+    assert "Regel toevoegen" in member and "Bevestigen: klopt nog" in member and "Correctie voorstellen" not in member
+    for persona in ("rosa", "rik"):
+        page = client_for(persona).get("/t/oost/wijkkaart/").content.decode()
+        assert "Regel toevoegen" not in page and "Bevestigen: klopt nog" not in page and "/remove/" not in page
+        assert "Correctie voorstellen" in page
+    overseer = client_for("olga").get("/t/oost/wijkkaart/").content.decode()
+    assert "Correctie voorstellen" not in overseer and "Regel toevoegen" not in overseer
+    assert "/wijkkaart/settings/" in client_for("carla").get("/t/oost/wijkkaart/").content.decode()
+    assert "/wijkkaart/settings/" not in member
+
+
+def test_client_data_is_refused_at_the_field_with_the_input_kept(world, client_for):
+    response = client_for("maarten").post("/t/oost/wijkkaart/new/", entry_post(world, notes=f"Mw. BSN {BSN}"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = re.search(r'id="id_notes_error">(.*?)</div>', page, re.S).group(1)
+    assert "cliëntgegevens" in error and BSN not in error
+    assert "Triagelijn praktijk" in page  # the rest of the input is kept
+    assert not ContactEntry.objects.exists()
+
+
+def test_a_wrong_phone_number_is_named_at_its_field(world, client_for):
+    response = client_for("maarten").post("/t/oost/wijkkaart/new/", entry_post(world, weekend_phone="06 1234 5678"))
+    assert response.status_code == 400
+    error = re.search(r'id="id_weekend_phone_error">(.*?)</div>', response.content.decode(), re.S).group(1)
+    assert "mobiel nummer" in error
+
+
+def test_a_suggestion_with_client_data_is_refused_at_the_field(world, client_for):
+    entry = add_entry(world)
+    response = client_for("rosa").post(f"/t/oost/wijkkaart/{entry.pk}/suggest/", {"text": f"BSN {BSN} belde"})
+    assert response.status_code == 400
+    assert 'id="id_text_error"' in response.content.decode()
+    assert not entry.suggestions.exists()
+
+
+def test_the_representative_sees_the_status_of_their_suggestion(world, client_for):
+    entry = add_entry(world)
+    suggestion = services.suggestion_create(actor=world.rosa, entry=entry, text="Weekendnummer klopt niet")
+    page = client_for("rosa").get("/t/oost/wijkkaart/").content.decode()
+    assert "Weekendnummer klopt niet" in page and "Wacht op antwoord" in page
+    assert "Weekendnummer klopt niet" not in client_for("rik").get("/t/oost/wijkkaart/").content.decode()
+    member = client_for("maarten").get("/t/oost/wijkkaart/").content.decode()
+    assert f"/t/oost/wijkkaart/suggestions/{suggestion.pk}/" in member
+    services.suggestion_decline(actor=world.maarten, suggestion=suggestion, answer="Net nagebeld: klopt wel.")
+    page = client_for("rosa").get("/t/oost/wijkkaart/").content.decode()
+    assert "Afgewezen" in page and "Net nagebeld: klopt wel." in page
+
+
+def test_the_print_page_is_one_table_for_one_a4_page(world, client_for):
+    add_entry(world, takes_lead=True, lead_arrangement="De huisarts belt het buurtteam.")
+    page = client_for("carla").get("/t/oost/wijkkaart/print/").content.decode()
+    assert "wijkcard-print.css" in page and 'media="print"' in page
+    assert page.count("<table") == 1 and "De huisarts belt het buurtteam." in page
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+
+def _vcards(text: str) -> list[dict[str, list[str]]]:
+    """A small vCard reader: unfold lines (RFC 2425), split cards, map property name -> values."""
+    assert "\r\n" in text
+    lines = text.replace("\r\n ", "").split("\r\n")
+    cards, current = [], None
+    for line in filter(None, lines):
+        name, _sep, value = line.partition(":")
+        if line == "BEGIN:VCARD":
+            current = {}
+        elif line == "END:VCARD":
+            cards.append(current)
+            current = None
+        else:
+            current.setdefault(name.split(".")[-1], []).append(value)
+    assert current is None
+    return cards
+
+
+def test_the_vcard_export_has_one_card_per_entry(world, client_for):
+    add_entry(
+        world, secure_mail="oost@zorgmail.nl", notes="Vraag naar de triagist; ook voor spoed", night_phone="0900 1515"
+    )
+    add_entry(
+        world, organisation=world.pharmacy, contact_point="Dienstapotheek", day_phone="0301112233", evening_phone=""
+    )
+    response = client_for("maarten").get("/t/oost/wijkkaart/export.vcf")
+    assert response["Content-Type"].startswith("text/vcard")
+    assert "attachment" in response["Content-Disposition"] and ".vcf" in response["Content-Disposition"]
+    cards = _vcards(response.content.decode())
+    assert len(cards) == 2
+    gp = next(c for c in cards if c["ORG"] == ["Huisarts Oost;Triagelijn praktijk"])
+    assert "TEL;TYPE=WORK,VOICE,PREF" in gp and gp["TEL;TYPE=WORK,VOICE,PREF"] == ["+31301234567"]
+    assert sorted(gp["TEL;TYPE=WORK,VOICE"]) == ["+319001234", "+319001515"]
+    assert gp["EMAIL;TYPE=INTERNET,WORK"] == ["oost@zorgmail.nl"]
+    assert "Vraag naar de triagist\\; ook voor spoed" in gp["NOTE"][0]  # escaped
+    assert all(c["VERSION"] == ["3.0"] and c["FN"] for c in cards)
+
+
+def test_the_csv_export_is_for_dutch_excel(world, client_for):
+    add_entry(world, notes="=1+1")
+    add_entry(world, organisation=world.pharmacy, contact_point="Dienstapotheek; avond")
+    response = client_for("rosa").get("/t/oost/wijkkaart/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    assert len(rows) == 3 and rows[0][:3] == ["Organisatie", "Soort", "Aanspreekpunt"]
+    assert {r[2] for r in rows[1:]} == {"Triagelijn praktijk", "Dienstapotheek; avond"}
+    assert all(len(r) == len(rows[0]) for r in rows)
+    assert ";'=1+1;" in body  # a formula is defused
+
+
+# --- the team home -------------------------------------------------------------------------------------
+
+
+def test_the_team_home_starts_with_whom_to_call_now_and_the_stale_warning(world, client_for):
+    add_entry(world, contact_point="Oud", confirmed_on=add_months(timezone.localdate(), -9))
+    page = client_for("pieter").get("/t/oost/").content.decode()
+    assert page.index("wijkcard-heading") < page.index("for-you-heading") < page.index("core-heading")
+    assert "Wie je nu belt" in page and "1 regel is verouderd" in page
+    assert "Wijkkaart" in page[page.index("wv-team-nav") :]
+
+
+def test_whom_to_call_follows_the_time_of_day(world):
+    add_entry(world, night_phone="0900 1515", weekend_phone="088 000 1111")
+    tz = timezone.get_current_timezone()
+    wednesday = datetime(2026, 12, 2, 10, 0, tzinfo=tz)
+    cases = {
+        wednesday: ("day", "030 123 4567"),
+        wednesday.replace(hour=19): ("evening", "0900 1234"),
+        wednesday.replace(hour=3): ("night", "0900 1515"),
+        wednesday + timedelta(days=3): ("weekend", "088 000 1111"),  # Saturday
+        datetime(2026, 12, 25, 10, 0, tzinfo=tz): ("weekend", "088 000 1111"),  # Christmas
+    }
+    for moment, (slot, phone) in cases.items():
+        summary = selectors.summary(team=world.team_a, moment=moment)
+        assert summary.slot == slot and [call.phone for call in summary.calls] == [phone]
+
+
+def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):
+    _fill(world, 1)
+    client = client_for("maarten")
+    client.get("/t/oost/")
+    few = _queries(lambda: client.get("/t/oost/"))
+    _fill(world, 10, start=1)
+    assert _queries(lambda: client.get("/t/oost/")) == few
+
+
+# --- the region -------------------------------------------------------------------------------------------
+
+
+def test_the_region_column_shows_each_teams_freshness_in_one_query(world, client_for):
+    add_entry(world)
+    add_entry(world, contact_point="Oud", confirmed_on=add_months(timezone.localdate(), -7))
+    teams = [world.team_a, world.team_b]
+    with CaptureQueriesContext(connection) as captured:
+        cells = dict((column.key, values) for column, values in region_column_cells(teams=teams))["wijkcard"]
+    assert len([q for q in captured if "wijkcard" in q["sql"]]) == 1
+    assert cells[world.team_a.pk].text == "1 of 2 current" and cells[world.team_a.pk].tone == "warning"
+    assert cells[world.team_b.pk].text == "no entries yet"
+    page = client_for("olga").get("/r/utrecht/").content.decode()
+    assert "Wijkkaart" in page and "1 van 2 actueel" in page
+
+
+# --- the public lookup -----------------------------------------------------------------------------------
+
+
+def test_the_public_section_shows_only_public_entries_and_no_person(world):
+    add_entry(
+        world,
+        contact_point="Algemeen nummer",
+        public=True,
+        direct_phone="030 777 8888",
+        secure_mail="oost@zorgmail.nl",
+        notes="Intern: vraag naar Henk",
+    )
+    add_entry(world, contact_point="Geheime terugbellijn", day_phone="030 555 6666", public=False)
+    add_entry(
+        world,
+        team=world.team_b,
+        actor=world.bram,
+        organisation=world.nursing_b,
+        contact_point="Zuid",
+        public=True,
+        maintainer=world.bram,
+    )
+    section = next(s for s in public_sections() if s.key == "wijkcard")
+    contexts = section.context(teams=[world.team_a, world.team_c])
+    assert set(contexts) == {world.team_a.pk}  # a team without public entries has no section
+    html = render_to_string(section.template, {"panel": contexts[world.team_a.pk]})
+    assert "Algemeen nummer" in html and "030 123 4567" in html and "Huisarts Oost" in html
+    for never in (
+        "Geheime terugbellijn",
+        "030 555 6666",  # a non-public entry
+        "030 777 8888",  # the direct line
+        "oost@zorgmail.nl",  # secure mail
+        "Henk",  # notes
+        "Maarten",
+        "Carla",  # the responsible member, who confirmed it
+        "Zuid",  # another team's entry
+    ):
+        assert never not in html, never
+    fields = (
+        {f for e in contexts[world.team_a.pk]["entries"] for f in vars(e)}
+        if hasattr(contexts[world.team_a.pk]["entries"][0], "__dict__")
+        else set()
+    )
+    assert not fields & {"maintainer", "confirmed_by", "notes", "direct_phone", "secure_mail"}
+
+
+# --- Mijn werk --------------------------------------------------------------------------------------------
+
+
+def test_my_work_lists_entries_to_confirm_again_and_suggestions(world, client_for):
+    due = add_entry(world, contact_point="Te bevestigen", confirmed_on=add_months(timezone.localdate(), -7))
+    add_entry(world, contact_point="Nog vers")
+    suggestion = services.suggestion_create(actor=world.rosa, entry=due, text="Nummer veranderd?")
+    work = my_work(user=world.maarten)
+    assert [(i.kind, i.title) for i in work.mine if i.kind == "reconfirm"] == [
+        ("reconfirm", "Huisarts Oost – Te bevestigen")
+    ]
+    assert [(i.kind, i.object_id) for i in work.asked if i.kind == "correction"] == [("correction", suggestion.pk)]
+    assert asked_count(user=world.maarten) == 1
+    rosa = my_work(user=world.rosa)
+    assert [(i.kind, i.who) for i in rosa.waiting] == [("suggestion", "Maarten Lid")]
+    page = client_for("maarten").get("/my-work/").content.decode()
+    assert "Opnieuw bevestigen" in page and f"/t/oost/wijkkaart/{due.pk}/confirm/" in page
+    assert f"/t/oost/wijkkaart/suggestions/{suggestion.pk}/" in page
+    # Confirmed: it leaves the list.
+    client_for("maarten").post(f"/t/oost/wijkkaart/{due.pk}/confirm/")
+    assert not [i for i in my_work(user=world.maarten).mine if i.kind == "reconfirm"]
+
+
+def test_my_work_costs_the_same_queries_with_many_entries_and_suggestions(world, client_for):
+    _fill(world, 2)
+    for persona in ("maarten", "rosa"):
+        client_for(persona).get("/my-work/")
+    few = {p: _queries(lambda p=p: client_for(p).get("/my-work/")) for p in ("maarten", "rosa")}
+    _fill(world, 10, start=2)
+    assert len([i for i in my_work(user=world.maarten).mine if i.kind == "reconfirm"]) == 6
+    for persona in ("maarten", "rosa"):
+        assert _queries(lambda p=persona: client_for(p).get("/my-work/")) == few[persona]

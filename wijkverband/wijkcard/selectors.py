@@ -1,0 +1,304 @@
+"""Reads of the wijk card. Every function costs a fixed number of queries, whatever the number of
+entries, teams or suggestions (the card page, the team-home panel, the region column, the public
+lookup and "Mijn werk" assert it)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
+from wijkverband.core.workdays import dutch_public_holidays
+from wijkverband.tenancy.models import CORE_KINDS, Team
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES
+from wijkverband.wijkcard.models import SLOTS, ContactEntry, Suggestion, SuggestionStatus
+from wijkverband.wijkcard.phones import dial_phone, display_phone
+
+#: Core players first (GP, pharmacy, district nursing, social domain), then the partners.
+KIND_ORDER = {kind.value: n for n, kind in enumerate(CORE_KINDS)}
+
+# The times of day: by day is 08:00 to 17:00 on working days, the evening until 23:00, the night
+# until 08:00; Saturday, Sunday and the national holidays are the weekend.
+DAY_STARTS, EVENING_STARTS, NIGHT_STARTS = 8, 17, 23
+
+
+def slot_at(moment: datetime | None = None) -> str:
+    """Which time of day it is in the Netherlands: "day", "evening", "night" or "weekend"."""
+    moment = timezone.localtime(moment)
+    day = moment.date()
+    if day.weekday() >= 5 or day in dutch_public_holidays(day.year):
+        return "weekend"
+    if DAY_STARTS <= moment.hour < EVENING_STARTS:
+        return "day"
+    if EVENING_STARTS <= moment.hour < NIGHT_STARTS:
+        return "evening"
+    return "night"
+
+
+def slot_label(key: str):
+    return dict(SLOTS)[key]
+
+
+def _sort_key(entry: ContactEntry):
+    return (
+        KIND_ORDER.get(entry.organisation.kind, len(KIND_ORDER)),
+        entry.organisation.name.casefold(),
+        entry.contact_point.casefold(),
+        entry.pk,
+    )
+
+
+def _mark(entries: list[ContactEntry], *, months: int, today: date) -> list[ContactEntry]:
+    """Each entry learns whether it is stale and when it is due to be confirmed again."""
+    for entry in entries:
+        entry.stale = is_stale(entry.confirmed_on, months, today)
+        entry.due_on = confirm_due_on(entry.confirmed_on, months)
+    return sorted(entries, key=_sort_key)
+
+
+def team_entries(*, team: Team, today: date | None = None) -> list[ContactEntry]:
+    """The card's entries, core players first, each marked stale or not (one query)."""
+    today = today or timezone.localdate()
+    entries = list(ContactEntry.objects.for_team(team).select_related("organisation", "maintainer", "confirmed_by"))
+    return _mark(entries, months=team.reconfirm_months, today=today)
+
+
+@dataclass
+class OrganisationGroup:
+    organisation: object
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class Card:
+    team: Team
+    entries: list
+    today: date
+    #: suggestions shown with their entry: all open ones for the team's members, the person's own
+    #: (with their answer) for a client representative
+    suggestions: dict[int, list] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> list[OrganisationGroup]:
+        groups: dict[int, OrganisationGroup] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.organisation_id, OrganisationGroup(entry.organisation)).entries.append(entry)
+        return list(groups.values())
+
+    @property
+    def stale(self) -> list:
+        return [entry for entry in self.entries if entry.stale]
+
+    @property
+    def current_count(self) -> int:
+        return len(self.entries) - len(self.stale)
+
+    @property
+    def nursing(self) -> list:
+        return [entry for entry in self.entries if entry.serves_wijk]
+
+    @property
+    def lead(self):
+        return next((entry for entry in self.entries if entry.takes_lead), None)
+
+    @property
+    def open_suggestion_count(self) -> int:
+        return sum(1 for items in self.suggestions.values() for s in items if s.is_open)
+
+
+def card(*, team: Team, user, can_edit: bool, can_suggest: bool, today: date | None = None) -> Card:
+    """The card page: the entries (one query) and the suggestions the person sees (one query)."""
+    today = today or timezone.localdate()
+    entries = team_entries(team=team, today=today)
+    suggestions: dict[int, list] = {}
+    if can_edit or can_suggest:
+        rows = Suggestion.objects.for_team(team).select_related("author", "answered_by").order_by("created_at", "pk")
+        rows = rows.filter(status=SuggestionStatus.OPEN) if can_edit else rows.filter(author=user)
+        for suggestion in rows:
+            suggestions.setdefault(suggestion.entry_id, []).append(suggestion)
+    return Card(team=team, entries=entries, today=today, suggestions=suggestions)
+
+
+@dataclass
+class CallNow:
+    """One line of "whom to call now": an entry and its number for this time of day."""
+
+    entry: ContactEntry
+    phone: str  # for reading
+    hours: str
+    dial: str  # for a tel: link
+
+
+@dataclass
+class Summary:
+    team: Team
+    slot: str
+    calls: list[CallNow]
+    stale: list
+    total: int
+
+    @property
+    def slot_label(self):
+        return slot_label(self.slot)
+
+
+def summary(*, team: Team, moment: datetime | None = None) -> Summary:
+    """The team home's panel: whom to call now (core players first), and what is stale (one query)."""
+    moment = moment or timezone.now()
+    entries = team_entries(team=team, today=timezone.localdate(moment))
+    slot = slot_at(moment)
+    calls = []
+    for entry in entries:
+        phone, hours = entry.slot(slot)
+        if phone:
+            calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone"))))
+    return Summary(team=team, slot=slot, calls=calls, stale=[e for e in entries if e.stale], total=len(entries))
+
+
+# --- the region's column ---------------------------------------------------------------------------
+
+
+def teams_freshness(*, teams) -> dict[int, tuple[int, int]]:
+    """{team id: (entries confirmed in time, entries)} for these teams, in one query."""
+    teams = list(teams)
+    today = timezone.localdate()
+    months = {team.pk: team.reconfirm_months for team in teams}
+    # One row per team and day of confirmation, with how many entries were confirmed that day.
+    rows = (
+        ContactEntry.objects.for_teams(teams).order_by().values_list("team_id", "confirmed_on").annotate(n=Count("pk"))
+    )
+    current: Counter = Counter()
+    total: Counter = Counter()
+    for team_id, confirmed_on, n in rows:
+        total[team_id] += n
+        if not is_stale(confirmed_on, months[team_id], today):
+            current[team_id] += n
+    return {team.pk: (current[team.pk], total[team.pk]) for team in teams}
+
+
+# --- the public lookup ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """What the public may see of an entry: no person, no notes, no direct line, no secure mail."""
+
+    organisation: str
+    kind: str  # the organisation's kind, as its label
+    contact_point: str
+    serves_wijk: bool
+    slots: tuple  # ((label, phone for display, dial, hours), ...) only the times of day with a number or hours
+
+
+def public_entries(*, teams) -> dict[int, list[PublicEntry]]:
+    """{team id: [PublicEntry]} of the entries these teams marked public (one query)."""
+    rows = (
+        ContactEntry.objects.for_teams(list(teams))
+        .filter(public=True)
+        .select_related("organisation")
+        .only(
+            "team_id",
+            "organisation__name",
+            "organisation__kind",
+            "contact_point",
+            "serves_wijk",
+            *[f"{key}_{part}" for key, _label in SLOTS for part in ("phone", "hours")],
+        )
+    )
+    found: dict[int, list] = {}
+    for entry in sorted(rows, key=_sort_key):
+        slots = tuple(
+            (label, display_phone(getattr(entry, f"{key}_phone")), dial_phone(getattr(entry, f"{key}_phone")),
+             getattr(entry, f"{key}_hours"))
+            for key, label in SLOTS
+            if getattr(entry, f"{key}_phone") or getattr(entry, f"{key}_hours")
+        )  # fmt: skip
+        found.setdefault(entry.team_id, []).append(
+            PublicEntry(
+                organisation=entry.organisation.name,
+                kind=str(entry.organisation.get_kind_display()),
+                contact_point=entry.contact_point,
+                serves_wijk=entry.serves_wijk,
+                slots=slots,
+            )
+        )
+    return found
+
+
+# --- "Mijn werk" and the reconfirmation check ------------------------------------------------------
+
+#: The wijk card's kinds in "Mijn werk" (wijkverband.mywork.selectors) and their labels.
+WORK_KIND_LABELS = {
+    "correction": _("Suggested correction"),  # asked of the responsible member
+    "reconfirm": _("Confirm again"),  # theirs: an entry due to be confirmed again
+    "suggestion": _("Your suggested correction"),  # a representative's, waiting for an answer
+}
+
+
+def _maybe_due(queryset: QuerySet, today: date) -> QuerySet:
+    """A first cut in SQL: confirming again is due at least a month after the last confirmation
+    (Team.reconfirm_months is 1 or more); the exact date per team's interval is checked in Python."""
+    return queryset.filter(confirmed_on__lte=add_months(today, -1))
+
+
+def due_for(entries, *, today: date) -> list[ContactEntry]:
+    """Those of these entries (with their team loaded) whose confirmation is due (today or before)."""
+    due = []
+    for entry in entries:
+        entry.due_on = confirm_due_on(entry.confirmed_on, entry.team.reconfirm_months)
+        entry.stale = is_stale(entry.confirmed_on, entry.team.reconfirm_months, today)
+        if entry.due_on <= today:
+            due.append(entry)
+    return due
+
+
+def reconfirm_due_for(*, user, team=None, today: date | None = None) -> list[ContactEntry]:
+    """The entries this person keeps whose confirmation is due, in all their teams (one query).
+
+    Only in teams where they still contribute: a member who left is not asked."""
+    today = today or timezone.localdate()
+    rows = _maybe_due(
+        ContactEntry.objects.across_teams().filter(  # the person's own entries, in every team
+            maintainer=user,
+            team__memberships__user=user,
+            team__memberships__role__in=PROFESSIONAL_ROLES,
+        ),
+        today,
+    ).select_related("team", "organisation")
+    if team is not None:
+        rows = rows.filter(team=team)
+    return due_for(rows.order_by("confirmed_on", "pk"), today=today)
+
+
+def corrections_asked_of(*, user) -> QuerySet[Suggestion]:
+    """Open suggestions on the entries this person keeps, in the teams where they contribute."""
+    return (
+        Suggestion.objects.across_teams()  # the person's own entries, in every team
+        .filter(
+            status=SuggestionStatus.OPEN,
+            entry__maintainer=user,
+            team__memberships__user=user,
+            team__memberships__role__in=PROFESSIONAL_ROLES,
+        )
+        .select_related("team", "entry__organisation", "author")
+    )
+
+
+def suggestions_awaited_by(*, user) -> QuerySet[Suggestion]:
+    """The person's own suggestions that wait for an answer."""
+    return (
+        Suggestion.objects.across_teams()
+        .filter(  # the person's own suggestions, in every team
+            status=SuggestionStatus.OPEN, author=user
+        )
+        .select_related("team", "entry__organisation", "entry__maintainer")
+    )
+
+
+def entries_due(*, today: date) -> list[ContactEntry]:
+    """Every team's entries whose confirmation is due: the reconfirmation check (one query)."""
+    rows = _maybe_due(ContactEntry.objects.across_teams(), today).select_related("team", "organisation")
+    return due_for(rows.order_by("team_id", "pk"), today=today)
