@@ -25,7 +25,7 @@ def register() -> None:
     register_indicator_source(
         IndicatorSource(
             key="referrals.feedback_rate",
-            label=_("Welzijn op Recept: feedback to the referrer (% of referrals)"),
+            label=_("Welzijn op Recept: share of referrals with feedback to the referrer"),
             unit="%",
             values=_values(lambda figures: figures.feedback_rate),
         )
@@ -33,7 +33,7 @@ def register() -> None:
     register_indicator_source(
         IndicatorSource(
             key="referrals.intake_rate",
-            label=_("Welzijn op Recept: intakes held (% of referrals)"),
+            label=_("Welzijn op Recept: share of referrals with an intake"),
             unit="%",
             values=_values(lambda figures: figures.intake_rate),
         )
