@@ -161,7 +161,13 @@ def test_another_teams_figures_are_404_under_this_teams_slug(world, client_for):
     from wijkverband.referrals import services
 
     other_counts = services.counts_set(
-        actor=world.bram, team=world.team_b, month=last_month(), referrer=world.pharmacy, referrals=3, intakes=1, feedback=1
+        actor=world.bram,
+        team=world.team_b,
+        month=last_month(),
+        referrer=world.pharmacy,
+        referrals=3,
+        intakes=1,
+        feedback=1,
     )
     other_record = services.referral_record(
         actor=world.bram, team=world.team_b, referred_on=months_ago(2).replace(day=3), referrer=world.pharmacy

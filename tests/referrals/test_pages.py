@@ -72,8 +72,8 @@ def test_the_period_is_a_get_form_that_works_without_javascript(world, figures, 
     assert [line.month for line in response.context["total"].lines] == [start, end]
     assert response.context["total"].total.referrals == 14
     page = response.content.decode()
-    assert f'chart.svg?start={start:%Y-%m}&amp;end={end:%Y-%m}' in page
-    assert '<option value="%s" selected>' % f"{start:%Y-%m}" in page
+    assert f"chart.svg?start={start:%Y-%m}&amp;end={end:%Y-%m}" in page
+    assert f'<option value="{start:%Y-%m}" selected>' in page
     # An end before the start: an error at the field, and the default period instead.
     response = client.get(W, {"start": f"{end:%Y-%m}", "end": f"{start:%Y-%m}"})
     assert "kan niet vóór het begin liggen" in response.content.decode()
@@ -97,7 +97,9 @@ def test_the_chart_is_an_svg_with_a_dutch_title_and_the_same_numbers(world, figu
 
 
 def test_the_figures_export_is_semicolon_separated_utf8_with_a_bom(world, figures, client_for):
-    response = client_for("rosa").get(W + "export.csv", {"start": f"{months_ago(3):%Y-%m}", "end": f"{last_month():%Y-%m}"})
+    response = client_for("rosa").get(
+        W + "export.csv", {"start": f"{months_ago(3):%Y-%m}", "end": f"{last_month():%Y-%m}"}
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode("utf-8")
@@ -127,7 +129,7 @@ def test_the_records_export_is_for_professionals_and_holds_no_client(world, figu
 
 
 def test_a_formula_in_an_offer_is_defused_in_the_export(world, client_for):
-    record(world, offer="=HYPERLINK(\"x\")")
+    record(world, offer='=HYPERLINK("x")')
     body = b"".join(client_for("carla").get(W + "records/export.csv").streaming_content).decode()
     assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body
 
@@ -216,7 +218,12 @@ def test_a_conflicting_save_shows_the_others_figures_and_saves_on_the_second_try
 def test_saving_and_adding_another_returns_to_an_empty_form(world, client_for):
     response = client_for("sofie").post(
         W + "records/new/",
-        {"referred_on": last_month().replace(day=3).isoformat(), "referrer": world.gp_a.pk, "status": "referred", "another": "1"},
+        {
+            "referred_on": last_month().replace(day=3).isoformat(),
+            "referrer": world.gp_a.pk,
+            "status": "referred",
+            "another": "1",
+        },
     )
     assert response.status_code == 302 and response["Location"] == W + "records/new/"
 

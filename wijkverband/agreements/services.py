@@ -669,7 +669,10 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
         return None
     _touch(agreement)
     return _history(
-        actor=actor, agreement=agreement, action=Action.MEASUREMENT_FED, detail=f"{indicator.name}: {'; '.join(changes)}"
+        actor=actor,
+        agreement=agreement,
+        action=Action.MEASUREMENT_FED,
+        detail=f"{indicator.name}: {'; '.join(changes)}",
     )
 
 

@@ -28,4 +28,3 @@ def access_counts(*, user, team: Team, counts_id) -> ReferralMonth:
     if row is None or not team_rights(user=user, team=team).can_view:
         raise Http404
     return row
-

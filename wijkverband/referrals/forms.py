@@ -49,7 +49,10 @@ class PeriodForm(forms.Form):
 
 class RecordFilterForm(PeriodForm):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices], widget=forms.Select(attrs=SELECT)
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        widget=forms.Select(attrs=SELECT),
     )
 
 

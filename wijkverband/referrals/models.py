@@ -45,7 +45,11 @@ class ReferralMonth(models.Model):
     # Optimistic locking of the counts form: a save from an older form is refused, not lost.
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("last change by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("last change by"),
     )
     updated_at = models.DateTimeField(_("last change"), default=timezone.now)
 
@@ -57,7 +61,9 @@ class ReferralMonth(models.Model):
         ordering = ["month", "referrer__name"]
         constraints = [
             models.UniqueConstraint(fields=["team", "month", "referrer"], name="referral_month_once"),
-            models.CheckConstraint(condition=Q(intakes__lte=F("referrals")), name="referral_month_intakes_le_referrals"),
+            models.CheckConstraint(
+                condition=Q(intakes__lte=F("referrals")), name="referral_month_intakes_le_referrals"
+            ),
             models.CheckConstraint(
                 condition=Q(feedback__lte=F("referrals")), name="referral_month_feedback_le_referrals"
             ),
@@ -96,7 +102,11 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("entered"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("last change by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("last change by"),
     )
     updated_at = models.DateTimeField(_("last change"), default=timezone.now)
 

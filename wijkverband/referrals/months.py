@@ -23,7 +23,7 @@ def add_months(month: date, months: int) -> date:
 
 
 def parse_month(value) -> date | None:
-    """"2026-03" (or a date) -> date(2026, 3, 1); None for anything else."""
+    """ "2026-03" (or a date) -> date(2026, 3, 1); None for anything else."""
     if isinstance(value, date):
         return month_of(value)
     try:
@@ -38,7 +38,7 @@ def month_key(month: date) -> str:
 
 
 def month_label(month: date) -> str:
-    """"maart 2026" (the interface's one way of writing a month)."""
+    """ "maart 2026" (the interface's one way of writing a month)."""
     return date_format(month, "F Y")
 
 

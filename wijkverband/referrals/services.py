@@ -51,17 +51,14 @@ def _check_month(month) -> date:
     if month > this_month():
         raise ActionRefused(_("A month in the future has no referrals yet."), field="month")
     if month < EARLIEST:
-        raise ActionRefused(_("Figures go back to %(month)s at most.") % {"month": month_label(EARLIEST)}, field="month")
+        raise ActionRefused(
+            _("Figures go back to %(month)s at most.") % {"month": month_label(EARLIEST)}, field="month"
+        )
     return month
 
 
 def _lock_month(team: Team, month: date, referrer: Organisation) -> ReferralMonth | None:
-    return (
-        ReferralMonth.objects.for_team(team)
-        .select_for_update()
-        .filter(month=month, referrer=referrer)
-        .first()
-    )
+    return ReferralMonth.objects.for_team(team).select_for_update().filter(month=month, referrer=referrer).first()
 
 
 def _new_month(team: Team, month: date, referrer: Organisation, kind: str, actor) -> tuple[ReferralMonth, bool]:
@@ -102,13 +99,19 @@ def _check_counts(referrals, intakes, feedback) -> tuple[int, int, int]:
             )
     if intakes > referrals:
         raise ActionRefused(
-            _("There cannot be more intakes (%(intakes)s) than referrals (%(referrals)s) in a month: count the intakes of that month's referrals.")
+            _(
+                "There cannot be more intakes (%(intakes)s) than referrals (%(referrals)s) in a month: "
+                "count the intakes of that month's referrals."
+            )
             % {"intakes": intakes, "referrals": referrals},
             field="intakes",
         )
     if feedback > referrals:
         raise ActionRefused(
-            _("Feedback can be returned at most once per referral: %(feedback)s is more than the %(referrals)s referrals.")
+            _(
+                "Feedback can be returned at most once per referral: "
+                "%(feedback)s is more than the %(referrals)s referrals."
+            )
             % {"feedback": feedback, "referrals": referrals},
             field="feedback",
         )
@@ -116,9 +119,7 @@ def _check_counts(referrals, intakes, feedback) -> tuple[int, int, int]:
 
 
 @transaction.atomic
-def counts_set(
-    *, actor, team: Team, month, referrer, referrals, intakes, feedback, version: int = 0
-) -> ReferralMonth:
+def counts_set(*, actor, team: Team, month, referrer, referrals, intakes, feedback, version: int = 0) -> ReferralMonth:
     """Set the counts of one month from one referring organisation (create or change them).
 
     version: the version of the counts the form showed (0: the form showed none). A save over
@@ -205,7 +206,8 @@ def _check_record(*, team, referred_on, referrer, offer, status, feedback_on):
     offer = " ".join((offer or "").split())
     if len(offer) > MAX_OFFER:
         raise ActionRefused(
-            _("Name the offer in at most %(max)s characters, such as “wandelgroep” or “taalcafé”.") % {"max": MAX_OFFER},
+            _("Name the offer in at most %(max)s characters, such as “wandelgroep” or “taalcafé”.")
+            % {"max": MAX_OFFER},
             field="offer",
         )
     if status not in Status.values:
@@ -318,7 +320,10 @@ def referral_edit(
         raise ActionRefused(_("Someone else deleted this referral meanwhile."), code="gone")
     if current.version != version:
         raise ActionRefused(
-            _("Someone else changed this referral while you were editing: your changes are below, not saved. Check them and save again."),
+            _(
+                "Someone else changed this referral while you were editing: your changes are below, not saved. "
+                "Check them and save again."
+            ),
             code="conflict",
         )
     if month_of(current.referred_on) != old_key[0] or current.referrer_id != old_key[1]:

@@ -272,13 +272,19 @@ def _record_page(request, *, record=None):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in ("referred_on", "referrer", "offer", "status", "feedback_on")}
+            fields = {
+                name: form.cleaned_data[name] for name in ("referred_on", "referrer", "offer", "status", "feedback_on")
+            }
             try:
                 if record is None:
                     saved = services.referral_record(actor=request.user, team=team, **fields)
                 else:
                     saved = services.referral_edit(
-                        actor=request.user, team=team, record=record, version=form.cleaned_data.get("version") or 0, **fields
+                        actor=request.user,
+                        team=team,
+                        record=record,
+                        version=form.cleaned_data.get("version") or 0,
+                        **fields,
                     )
             except ActionRefused as refused:
                 add_refusal(form, refused)
