@@ -50,7 +50,7 @@ def figures_chart_svg(*, team_name: str, lines) -> str:
     entered = [line for line in lines if line.figures.entered]
     desc = _(
         "%(months)s months, %(entered)s with figures; in total %(referrals)s referrals, %(intakes)s intakes, "
-        "%(feedback)s with feedback to the referrer. The table beside the chart has the numbers."
+        "%(feedback)s with feedback to the referrer. The table below the chart has the numbers."
     ) % {
         "months": len(lines),
         "entered": len(entered),
@@ -60,7 +60,7 @@ def figures_chart_svg(*, team_name: str, lines) -> str:
     }
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        f'role="img" aria-labelledby="t d" font-family="sans-serif" font-size="12">',
+        f'role="img" aria-labelledby="t d" font-family="sans-serif" font-size="13">',
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>',
         PATTERNS,
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
