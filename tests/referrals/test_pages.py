@@ -208,7 +208,7 @@ def test_a_conflicting_save_shows_the_others_figures_and_saves_on_the_second_try
     data = {"month": f"{last_month():%Y-%m}", "referrer": world.gp_a.pk, "referrals": 11, "intakes": 8, "feedback": 6}
     response = client.post(W + "counts/", {**data, "version": 0})
     assert response.status_code == 400
-    assert "Iemand anders voerde aantallen in" in response.content.decode()
+    assert "zijn al ingevoerd" in response.content.decode()
     assert 'name="version" value="1"' in response.content.decode()
     assert ReferralMonth.objects.get().referrals == 10
     assert client.post(W + "counts/", {**data, "version": 1}).status_code == 302
@@ -244,3 +244,26 @@ def test_the_overview_and_the_record_list_use_a_constant_number_of_queries(world
         record(world, day=months_ago(back).replace(day=9), referrer=world.pharmacy)
     assert (queries(W), queries(W + "records/")) == small
     assert small[0] <= 20, small
+
+
+def test_changing_counts_keeps_their_month_and_referrer(world, client_for):
+    row = counts(world, referrals=10, intakes=8, feedback=6)
+    client = client_for("carla")
+    page = client.get(f"{W}counts/{row.pk}/").content.decode()
+    assert re.search(r'<select name="month"[^>]*disabled', page)
+    response = client.post(
+        f"{W}counts/{row.pk}/",
+        {
+            "month": f"{months_ago(3):%Y-%m}",
+            "referrer": world.social_a.pk,
+            "referrals": 9,
+            "intakes": 8,
+            "feedback": 6,
+            "version": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert ReferralMonth.objects.get().referrals == 9
+    assert (
+        ReferralMonth.objects.get().month == last_month() and ReferralMonth.objects.get().referrer_id == world.gp_a.pk
+    )

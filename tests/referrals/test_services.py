@@ -86,7 +86,7 @@ def test_changing_counts_needs_the_version_the_form_showed(world):
 
 def test_counts_without_a_version_over_existing_counts_are_refused_not_silently_merged(world):
     counts(world)
-    with pytest.raises(ActionRefused) as refused:
+    with pytest.raises(ActionRefused, match="were entered already") as refused:
         counts(world, referrals=1, intakes=0, feedback=0, version=0)
     assert refused.value.code == "conflict"
     assert month_row(world).referrals == 10

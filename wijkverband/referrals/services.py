@@ -141,7 +141,23 @@ def counts_set(*, actor, team: Team, month, referrer, referrals, intakes, feedba
             field="month",
             code="records",
         )
-    if not created and (version or 0) != row.version:
+    if not created and not version:
+        raise ActionRefused(
+            _(
+                "Counts for %(month)s from %(referrer)s were entered already: %(referrals)s referrals, "
+                "%(intakes)s intakes, %(feedback)s with feedback. Your numbers are below, not saved: "
+                "save again to replace those with yours."
+            )
+            % {
+                "month": month_label(month),
+                "referrer": referrer.name,
+                "referrals": row.referrals,
+                "intakes": row.intakes,
+                "feedback": row.feedback,
+            },
+            code="conflict",
+        )
+    if not created and version != row.version:
         raise ActionRefused(
             _(
                 "Someone else entered counts for %(month)s from %(referrer)s while you were typing: "

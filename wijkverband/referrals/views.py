@@ -165,6 +165,9 @@ def _counts_page(request, *, row=None):
         initial = {"month": month_key(add_months(this_month(), -1)), "version": 0}
     data = request.POST if request.method == "POST" else None
     form = CountsForm(data, initial=initial, referrers=referrers, months=months)
+    if row is not None:
+        # Changing counts changes these numbers; another month or referrer is entered on its own.
+        form.fields["month"].disabled = form.fields["referrer"].disabled = True
     status = 200
     if request.method == "POST":
         status = 400
