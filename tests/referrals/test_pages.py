@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.referrals.conftest import counts, last_month, months_ago, record
+from wijkverband.referrals import services as record_services
 from wijkverband.referrals.models import Referral, ReferralMonth
 from wijkverband.referrals.months import add_months, this_month
 
@@ -267,3 +268,32 @@ def test_changing_counts_keeps_their_month_and_referrer(world, client_for):
     assert (
         ReferralMonth.objects.get().month == last_month() and ReferralMonth.objects.get().referrer_id == world.gp_a.pk
     )
+
+
+def test_a_record_changed_meanwhile_shows_the_refusal_and_saves_on_the_second_try(world, client_for):
+    first = record(world)
+    data = {
+        "referred_on": first.referred_on.isoformat(),
+        "referrer": world.gp_a.pk,
+        "offer": "Taalcafé",
+        "status": "intake_held",
+        "version": 1,
+    }
+    record_services.referral_edit(
+        actor=world.carla,
+        team=world.team_a,
+        record=first,
+        version=1,
+        referred_on=first.referred_on,
+        referrer=world.gp_a,
+        offer="Wandelgroep",
+        status="not_started",
+        feedback_on=None,
+    )
+    client = client_for("sofie")
+    response = client.post(f"{W}records/{first.pk}/", data)
+    assert response.status_code == 400
+    assert 'name="version" value="2"' in response.content.decode()
+    assert Referral.objects.get().status == "not_started"
+    assert client.post(f"{W}records/{first.pk}/", {**data, "version": 2}).status_code == 302
+    assert Referral.objects.get().status == "intake_held"

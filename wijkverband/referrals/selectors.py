@@ -143,3 +143,8 @@ def referral_list(*, team: Team, start: date, end: date, status: str = "") -> Qu
 
 def month_row(*, team: Team, month: date, referrer) -> ReferralMonth | None:
     return ReferralMonth.objects.for_team(team).filter(month=month, referrer=referrer).first()
+
+
+def referral_version(*, team: Team, record: Referral) -> int:
+    """The record's version now (0 when it is gone), for a form that must be saved again."""
+    return Referral.objects.for_team(team).filter(pk=record.pk).values_list("version", flat=True).first() or 0

@@ -291,6 +291,11 @@ def _record_page(request, *, record=None):
                     )
             except ActionRefused as refused:
                 add_refusal(form, refused)
+                if refused.code == "conflict" and record is not None:
+                    # Saving again means: "my changes, over the version I have now seen".
+                    current = selectors.referral_version(team=team, record=record)
+                    form.data = form.data.copy()
+                    form.data["version"] = current
             else:
                 messages.success(
                     request,
