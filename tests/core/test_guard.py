@@ -148,6 +148,7 @@ EXPECTED_EXEMPT = {
     "tenancy.Invitation.email",
     "tenancy.Invitation.token_hash",
     "bottlenecks.Bottleneck.affected_kinds",
+    "agreements.Indicator.source",
     "threads.Message.body_html",
     "threads.MessageRevision.body",
     "threads.MessageRevision.body_html",

@@ -21,7 +21,12 @@ def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(no_world):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
     oost = Team.objects.get(slug="utrecht-oost")
-    assert sorted(Agreement.objects.for_team(oost).values_list("status", flat=True)) == ["adopted", "concept"]
+    # Two from demo/content.py, and the Welzijn op Recept agreement of demo/referrals.py (adopted).
+    assert sorted(Agreement.objects.for_team(oost).values_list("status", flat=True)) == [
+        "adopted",
+        "adopted",
+        "concept",
+    ]
     assert sorted(Bottleneck.objects.for_team(oost).values_list("status", flat=True)) == [
         "escalated",
         "in_progress",

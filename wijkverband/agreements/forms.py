@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
+from wijkverband.core.registry import indicator_sources
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 6}
@@ -142,6 +143,19 @@ class IndicatorForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often it is measured"), choices=Frequency.choices, widget=forms.Select(attrs=SELECT)
     )
+    source = forms.ChoiceField(
+        label=_("Where the measurements come from"),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_(
+            "Entered by hand, or fed automatically every month from figures the team keeps in Wijkverband "
+            "(then it is measured monthly)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", _("Entered by hand")), *[(s.key, s.label) for s in indicator_sources()]]
 
 
 class MeasurementForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, Team
 from wijkverband.tenancy.scoping import TeamScopedManager
 
@@ -213,6 +214,9 @@ class Frequency(models.TextChoices):
 
 
 class Indicator(models.Model):
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {"source": "the key of a registered indicator source, chosen from a list"}
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
@@ -221,6 +225,9 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     frequency = models.CharField(_("measured"), max_length=20, choices=Frequency.choices)
+    # The key of a registered indicator source (core/registry.py), or "" for one measured by hand.
+    # A sourced indicator's measurements are written by services.sourced_measurements_refresh only.
+    source = models.CharField(_("fed from"), max_length=60, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -233,6 +240,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def source_label(self) -> str:
+        """The name of the source that feeds it ("" when measured by hand)."""
+        source = indicator_source(self.source) if self.source else None
+        return str(source.label) if source is not None else ""
 
 
 class Measurement(models.Model):
@@ -271,6 +284,7 @@ class Action(models.TextChoices):
     CONSENT_RECORDED = "consent_recorded", _("recorded the consent of an external party")
     INDICATOR_ADDED = "indicator_added", _("added an indicator")
     MEASUREMENT_RECORDED = "measurement_recorded", _("recorded a measurement")
+    MEASUREMENT_FED = "measurement_fed", _("updated measurements from their source")
 
 
 class AgreementEvent(models.Model):

@@ -5,6 +5,7 @@ depends on the agreement's state first locks the agreement row and re-reads it, 
 acting at once are serialised: the second one sees the first one's result.
 """
 
+import calendar
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ from wijkverband.agreements.models import (
 )
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional
@@ -529,8 +531,19 @@ def _decimal(value, label: str, *, required: bool) -> Decimal | None:
 
 @transaction.atomic
 def indicator_create(
-    *, actor, agreement: Agreement, name: str, dimension: str, unit: str, baseline, target, frequency: str
+    *,
+    actor,
+    agreement: Agreement,
+    name: str,
+    dimension: str,
+    unit: str,
+    baseline,
+    target,
+    frequency: str,
+    source: str = "",
 ) -> Indicator:
+    """source: the key of a registered indicator source (core/registry.py), or "" for an indicator
+    measured by hand. A sourced indicator gets its measurements from the source at once."""
     _require_contributor(actor, agreement.team)
     name, unit = (name or "").strip(), (unit or "").strip()
     if not name or len(name) > 200:
@@ -541,6 +554,13 @@ def indicator_create(
         raise ActionRefused(_("Give the unit, such as %, days or clients (at most 40 characters)."))
     if frequency not in Frequency.values:
         raise ActionRefused(_("Choose how often the indicator is measured."))
+    source = source or ""
+    if source and indicator_source(source) is None:
+        raise ActionRefused(_("Choose where the measurements come from, from the list."), field="source")
+    if source and frequency != Frequency.MONTHLY:
+        raise ActionRefused(
+            _("An indicator fed from its source is measured every month: choose “Monthly”."), field="frequency"
+        )
     baseline = _decimal(baseline, _("baseline"), required=False)
     target = _decimal(target, _("target"), required=True)
     agreement = _lock(agreement)
@@ -554,16 +574,28 @@ def indicator_create(
         baseline=baseline,
         target=target,
         frequency=frequency,
+        source=source,
         created_by=actor,
     )
     _touch(agreement)
-    _audit(_history(actor=actor, agreement=agreement, action=Action.INDICATOR_ADDED, detail=name))
+    added = _history(actor=actor, agreement=agreement, action=Action.INDICATOR_ADDED, detail=name)
+    fed = _feed(actor=actor, agreement=agreement, indicator=indicator, months=None) if source else None
+    _audit(added, fed)
     return indicator
 
 
 @transaction.atomic
 def measurement_record(*, actor, indicator: Indicator, value, measured_on, note: str = "") -> Measurement:
     _require_contributor(actor, indicator.team)
+    if indicator.source:
+        raise ActionRefused(
+            _(
+                "This indicator is fed automatically from %(source)s: its measurements cannot be entered by hand. "
+                "Change the figures there and the measurements follow."
+            )
+            % {"source": indicator.source_label or indicator.source},
+            code="sourced",
+        )
     value = _decimal(value, _("value"), required=True)
     if not isinstance(measured_on, date):
         raise ActionRefused(_("Give the date of the measurement."))
@@ -588,3 +620,91 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
     )
     _audit(event)
     return measurement
+
+
+# --- measurements fed from a source ---------------------------------------------------------------
+
+
+def _month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> AgreementEvent | None:
+    """Bring one sourced indicator's measurements in line with its source: one per month, dated the
+    month's last day; written when new, changed when the value changed, removed when the source
+    has no value for the month any more. months None: every month (then measurements of months
+    the source no longer has go too). Returns the history row, or None when nothing changed."""
+    source = indicator_source(indicator.source)
+    if source is None:  # the app that registered it is gone: keep what was measured
+        return None
+    values = source.values(team=agreement.team, months=months)
+    wanted = {_month_end(month): value for month, value in values.items()}
+    if months is not None:
+        wanted.update({_month_end(month): None for month in months if _month_end(month) not in wanted})
+    existing = Measurement.objects.for_team(agreement.team_id).filter(indicator=indicator)
+    if months is not None:
+        existing = existing.filter(measured_on__in=list(wanted))
+    existing = {m.measured_on: m for m in existing}
+    if months is None:
+        wanted.update({day: None for day in existing if day not in wanted})
+    changes = []
+    for day in sorted(wanted):
+        value, measurement = wanted[day], existing.get(day)
+        if value is not None:
+            value = _decimal(Decimal(value).quantize(Decimal("0.01")), _("value"), required=True)
+        if value is None:
+            if measurement is not None:
+                measurement.delete()
+                changes.append(f"{day:%d-%m-%Y}: –")
+            continue
+        if measurement is not None and measurement.value == value:
+            continue
+        if measurement is None:
+            Measurement.objects.create(
+                team=agreement.team,
+                indicator=indicator,
+                value=value,
+                measured_on=day,
+                note=str(source.label)[:300],
+                recorded_by=actor,
+            )
+        else:
+            measurement.value = value
+            measurement.recorded_by = actor
+            measurement.recorded_at = timezone.now()
+            measurement.save(update_fields=["value", "recorded_by", "recorded_at"])
+        changes.append(f"{day:%d-%m-%Y}: {value.normalize():f} {indicator.unit}")
+    if not changes:
+        return None
+    _touch(agreement)
+    return _history(
+        actor=actor,
+        agreement=agreement,
+        action=Action.MEASUREMENT_FED,
+        detail=f"{indicator.name}: {'; '.join(changes)}",
+    )
+
+
+@transaction.atomic
+def sourced_measurements_refresh(*, actor, team, sources, months=None) -> int:
+    """The figures behind these sources changed (for these months, first days; None: any month):
+    bring the measurements of the team's indicators fed from them up to date. Called by the app
+    that keeps the figures, inside its own transaction, so figures and measurements change
+    together. Indicators of ended agreements keep their measurements as they were. Returns the
+    number of indicators whose measurements changed."""
+    indicators = list(
+        Indicator.objects.for_team(team)
+        .filter(source__in=list(sources))
+        .exclude(agreement__status=Status.ENDED)
+        .order_by("agreement_id", "id")
+    )
+    events = []
+    for agreement_id in sorted({indicator.agreement_id for indicator in indicators}):
+        agreement = _lock(Agreement(pk=agreement_id, team_id=team.pk if hasattr(team, "pk") else team))
+        if agreement.status == Status.ENDED:
+            continue
+        for indicator in indicators:
+            if indicator.agreement_id == agreement_id:
+                events.append(_feed(actor=actor, agreement=agreement, indicator=indicator, months=months))
+    _audit(*events)
+    return sum(event is not None for event in events)

@@ -162,3 +162,36 @@ def render_start_panels(*, request) -> list[RenderedPanel]:
         if context:
             rendered.append(RenderedPanel(panel.template, context))
     return rendered
+
+
+# --- indicator sources ----------------------------------------------------------------------------
+# An agreement's indicator can be fed from figures another app keeps (say, the Welzijn op Recept
+# feedback rate), without agreements knowing that app: the app registers a source, the indicator
+# stores its key, and the agreements app asks the source for its monthly values.
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """values(team=, months=None) -> {first day of a month: Decimal or None} for that team: every
+    month with figures when months is None, else just those months (None: no value for the month,
+    such as a rate without referrals). A constant number of queries."""
+
+    key: str  # stored on the indicator: "<app>.<name>"
+    label: str  # a lazy translation, shown in the indicator form
+    unit: str  # a lazy translation: the unit the values are in
+    values: Callable[..., dict]
+
+
+_indicator_sources: dict[str, IndicatorSource] = {}
+
+
+def register_indicator_source(source: IndicatorSource) -> None:
+    _indicator_sources[source.key] = source
+
+
+def indicator_sources() -> list[IndicatorSource]:
+    return sorted(_indicator_sources.values(), key=lambda source: source.key)
+
+
+def indicator_source(key: str) -> IndicatorSource | None:
+    return _indicator_sources.get(key)
