@@ -366,3 +366,11 @@ def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, pe
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(f"/t/oost/bottlenecks/{b.pk}/")
     assert text(response).count('class="wv-message"') == DISCUSSION_MESSAGES
+
+
+def test_the_filters_beyond_search_fold_away_until_used(world, client_for):
+    closed = text(client_for("maarten").get("/t/oost/bottlenecks/"))
+    assert '<details class="wv-more-filters">' in closed and "More filters" in closed
+    opened = text(client_for("maarten").get("/t/oost/bottlenecks/?impact=3&overdue=on"))
+    assert '<details class="wv-more-filters" open>' in opened
+    assert "More filters (2 set)" in opened

@@ -34,6 +34,10 @@ def _status_of(refused: ActionRefused) -> int:
 # --- list and export ------------------------------------------------------------------------------
 
 
+#: The list's filters that sit behind "More filters" (the search box stays in view).
+MORE_FILTERS = ("status", "category", "impact", "owner", "affected", "sort", "overdue", "mine")
+
+
 def _filter_form(request, team):
     return forms.FilterForm(
         request.GET or None,
@@ -65,6 +69,9 @@ def bottleneck_list(request):
             "page": page,
             "query": query.urlencode(),
             "filtered": bool(query),
+            # The filters beyond the search box fold away until used (on a phone they would push
+            # the list down a screen and a half): how many of them are set now.
+            "more_filters_set": sum(1 for name in MORE_FILTERS if request.GET.get(name)),
         },
     )
 
