@@ -28,6 +28,7 @@ BANNED = {
     r"\bauthenticator app": "authenticator-app",
     r"\bverificatie code": "verificatiecode",
     r"\bauthenticatiecode": "verificatiecode",
+    r"postcodezoeker|openbare zoekfunctie": "zoeken op postcode",
 }
 
 OUR_CATALOGUES = [

@@ -1,5 +1,6 @@
 """The wijk card in a browser: a member fills in the card (the phone check refuses a private-looking
-06 number at its field), a client representative suggests a correction, the responsible member sees
+06 number at its field), a visitor finds its public part by postcode without signing in, a client
+representative suggests a correction, the responsible member sees
 it in Mijn werk, applies it (which confirms the entry) and the representative sees it handled. On a
 desktop and on a 390×844 phone, every page passing axe (WCAG 2.1 A/AA) without sideways scrolling.
 
@@ -61,6 +62,7 @@ class WijkCardJourney(BrowserTestCase):
         evening.get_by_label("Telefoon").fill("088 123 4500")
         evening.get_by_label("Tijden").fill("17:00–23:00")
         maarten.get_by_label("Dit is het wijkverpleegkundig team van de wijk").check()
+        maarten.get_by_label(re.compile("Tonen bij zoeken op postcode")).check()
         maarten.get_by_role("button", name="Toevoegen aan de wijkkaart").click()
         # A mobile number needs the team's word that it is a service phone: refused at its field.
         expect(maarten.locator("#id_day_phone_error")).to_contain_text("mobiel nummer")
@@ -74,7 +76,19 @@ class WijkCardJourney(BrowserTestCase):
         expect(maarten.get_by_role("link", name="06 1234 5601")).to_have_attribute("href", "tel:+31612345601")
         self.check(maarten, "card-filled")
 
-        # 2. A client representative suggests a correction.
+        # 2. A visitor, not signed in, finds it by postcode: the public part only, never a person.
+        visitor_context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
+        visitor = visitor_context.new_page()
+        visitor.goto(self.url("/postcode/"))
+        visitor.get_by_label("Postcode", exact=True).fill("3581ab")
+        visitor.get_by_role("button", name="Zoeken", exact=True).click()
+        team = visitor.get_by_role("article", name="Utrecht Oost")
+        expect(team).to_contain_text("Wijkverpleging, team Oost-2")
+        expect(team).to_contain_text("088 123 4500")
+        expect(visitor.get_by_text("Maarten Lid")).to_have_count(0)  # no responsible member, no person
+        self.check(visitor, "public-lookup")
+
+        # 3. A client representative suggests a correction.
         rosa_context, rosa = self.person(world.rosa, second_factor=False)
         rosa.goto(self.url("/t/oost/wijkkaart/"))
         expect(rosa.get_by_role("link", name="Regel toevoegen")).to_have_count(0)
@@ -86,7 +100,7 @@ class WijkCardJourney(BrowserTestCase):
         expect(rosa.get_by_text("Wacht op antwoord")).to_be_visible()
         self.check(rosa, "card-suggested")
 
-        # 3. The responsible member sees it in Mijn werk and applies it, which confirms the entry.
+        # 4. The responsible member sees it in Mijn werk and applies it, which confirms the entry.
         maarten.goto(self.url("/my-work/"))
         item = maarten.locator("[data-work-item='correction']")
         expect(item).to_have_count(1)
@@ -121,7 +135,7 @@ class WijkCardJourney(BrowserTestCase):
         expect(maarten.get_by_text(re.compile("Wie je nu belt"))).to_be_visible()
         self.check(maarten, "team-home")
 
-        for context in (maarten_context, rosa_context):
+        for context in (maarten_context, rosa_context, visitor_context):
             context.close()
 
 
