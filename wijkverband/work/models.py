@@ -20,6 +20,7 @@ class SubjectKind(models.TextChoices):
     AGREEMENT = "agreement", _("agreement")
     BOTTLENECK = "bottleneck", _("bottleneck")
     THREAD = "thread", _("thread")
+    SOCIAL_MAP_ENTRY = "social_map_entry", _("sociale kaart entry")
 
 
 class NoticeKind(models.TextChoices):
