@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("wijkverband.work.urls")),
     path("", include("wijkverband.agreements.urls")),
     path("", include("wijkverband.mywork.urls")),
+    path("", include("wijkverband.socialmap.urls")),
 ]
 
 handler404 = "wijkverband.core.views.not_found"
