@@ -106,7 +106,7 @@ def _handled(attr):
 
 
 def _csv(world):
-    body = "Soort;Naam;Plaats\nActiviteit;Via de import;Utrecht\n".encode()
+    body = b"Soort;Naam;Plaats\nActiviteit;Via de import;Utrecht\n"
     return {"file": SimpleUploadedFile("kaart.csv", body, content_type="text/csv")}
 
 
@@ -129,7 +129,11 @@ R = "/r/utrecht/sociale-kaart/"
 LADDER = [
     # A team's kaart --------------------------------------------------------------------------------
     Rung("socialmap_list", lambda w: T, {**ANON, **OUTSIDERS, **READERS}),
-    Rung("socialmap_list", lambda w: T + "?q=linde&kind=meeting_place&dementia_friendly=on", {**ANON, **OUTSIDERS, **READERS}),
+    Rung(
+        "socialmap_list",
+        lambda w: T + "?q=linde&kind=meeting_place&dementia_friendly=on",
+        {**ANON, **OUTSIDERS, **READERS},
+    ),
     Rung("socialmap_export", lambda w: T + "export.csv", {**ANON, **OUTSIDERS, **READERS}),
     Rung("socialmap_create", lambda w: T + "new/", {**ANON, **OUTSIDERS, **NO_WRITE, **_writers(200)}),
     Rung(
@@ -179,7 +183,9 @@ LADDER = [
         lambda w: f"{T}{_other_team_entry(w).pk}/edit/",
         {**ANON, **OUTSIDERS, **{p: 403 for p in NO_WRITE}, **_writers(404)},
     ),
-    Rung("socialmap_remove", lambda w: f"{T}{_entry(w).pk}/remove/", {**ANON, **OUTSIDERS, **NO_WRITE, **_writers(200)}),
+    Rung(
+        "socialmap_remove", lambda w: f"{T}{_entry(w).pk}/remove/", {**ANON, **OUTSIDERS, **NO_WRITE, **_writers(200)}
+    ),
     Rung(
         "socialmap_remove",
         lambda w: f"{T}{_entry(w).pk}/remove/",
@@ -194,7 +200,9 @@ LADDER = [
         method="POST",
         after=_confirmed("entry"),
     ),
-    Rung("socialmap_confirm", lambda w: f"{T}{_entry(w).pk}/confirm/", {**ANON, **OUTSIDERS, **NO_WRITE, **_writers(405)}),
+    Rung(
+        "socialmap_confirm", lambda w: f"{T}{_entry(w).pk}/confirm/", {**ANON, **OUTSIDERS, **NO_WRITE, **_writers(405)}
+    ),
     Rung(
         "socialmap_suggest",
         lambda w: f"{T}{_entry(w).pk}/suggest/",
@@ -242,7 +250,9 @@ LADDER = [
         data=_csv,
         after=_imported,
     ),
-    Rung("socialmap_region_detail", lambda w: f"{R}{_region_entry(w).pk}/", {**ANON, **NOT_IN_REGION, **REGION_READERS}),
+    Rung(
+        "socialmap_region_detail", lambda w: f"{R}{_region_entry(w).pk}/", {**ANON, **NOT_IN_REGION, **REGION_READERS}
+    ),
     Rung("socialmap_region_detail", lambda w: f"{R}{_entry(w).pk}/", {**ANON, **NOT_IN_REGION, **REGION_READERS}),
     Rung(
         "socialmap_region_edit",
@@ -258,7 +268,11 @@ LADDER = [
         after=_edited("region_entry"),
     ),
     # A team's entry is kept by the team, not on the region's pages.
-    Rung("socialmap_region_edit", lambda w: f"{R}{_entry(w).pk}/edit/", {**ANON, **NOT_IN_REGION, **REGION_NO_WRITE, "ada": 403}),
+    Rung(
+        "socialmap_region_edit",
+        lambda w: f"{R}{_entry(w).pk}/edit/",
+        {**ANON, **NOT_IN_REGION, **REGION_NO_WRITE, "ada": 403},
+    ),
     Rung(
         "socialmap_region_remove",
         lambda w: f"{R}{_region_entry(w).pk}/remove/",

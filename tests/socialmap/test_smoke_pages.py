@@ -18,6 +18,11 @@ def test_pages_render(world, client_for):
         r = client.get(url)
         assert r.status_code == 200, url
     client = client_for("ada")
-    for url in ["/r/utrecht/sociale-kaart/", f"/r/utrecht/sociale-kaart/{region_entry.pk}/", "/r/utrecht/", "/r/utrecht/sociale-kaart/new/"]:
+    for url in [
+        "/r/utrecht/sociale-kaart/",
+        f"/r/utrecht/sociale-kaart/{region_entry.pk}/",
+        "/r/utrecht/",
+        "/r/utrecht/sociale-kaart/new/",
+    ]:
         r = client.get(url)
         assert r.status_code == 200, url

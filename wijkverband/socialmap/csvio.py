@@ -273,7 +273,9 @@ def parse(raw: bytes) -> Parsed:
         problems: list[str] = []
         kind = kinds.get(fold_header(values.get("kind", "")))
         if kind is None:
-            problems.append(_("kind ‘%(value)s’ is not a kind of the sociale kaart") % {"value": values.get("kind", "")})
+            problems.append(
+                _("kind ‘%(value)s’ is not a kind of the sociale kaart") % {"value": values.get("kind", "")}
+            )
         cost_text = values.get("cost", "")
         cost = costs.get(fold_header(cost_text)) if cost_text else (Cost.PRICE if values.get("price") else Cost.FREE)
         if cost is None:

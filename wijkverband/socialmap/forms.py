@@ -26,11 +26,15 @@ def _text(label, max_length, help_text="", **attrs):
 
 
 def _flag(label, help_text=""):
-    return forms.BooleanField(label=label, required=False, help_text=help_text, widget=forms.CheckboxInput(attrs=CHECKBOX))
+    return forms.BooleanField(
+        label=label, required=False, help_text=help_text, widget=forms.CheckboxInput(attrs=CHECKBOX)
+    )
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("— choose —"))] + list(Kind.choices), widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("— choose —"))] + list(Kind.choices), widget=forms.Select(attrs=SELECT)
+    )
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     description = forms.CharField(
         label=_("Description"),
@@ -45,7 +49,9 @@ class EntryForm(forms.Form):
     opening_hours = _text(_("Opening hours"), 500, _("Such as: Monday to Friday 9.00–17.00, Thursday evening."))
     dementia_friendly = _flag(_("Dementia-friendly"))
     wheelchair_accessible = _flag(_("Wheelchair-accessible"))
-    cost = forms.ChoiceField(label=_("Cost"), choices=Cost.choices, initial=Cost.FREE, widget=forms.Select(attrs=SELECT))
+    cost = forms.ChoiceField(
+        label=_("Cost"), choices=Cost.choices, initial=Cost.FREE, widget=forms.Select(attrs=SELECT)
+    )
     price = _text(_("Price or contribution"), 200, _("Such as: € 2,50 per time, coffee included."))
     phone = _text(
         _("Phone (organisation)"),
@@ -60,7 +66,9 @@ class EntryForm(forms.Form):
         _("Public: the postcode lookup may show it"),
         _("For places and activities anyone may know of. The responsible member and who confirmed it are never shown."),
     )
-    maintainer = forms.TypedChoiceField(label=_("Responsible member"), coerce=int, required=False, widget=forms.Select(attrs=SELECT))
+    maintainer = forms.TypedChoiceField(
+        label=_("Responsible member"), coerce=int, required=False, widget=forms.Select(attrs=SELECT)
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, maintainers, **kwargs):
@@ -75,7 +83,9 @@ class EntryForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        cleaned, errors = entry_clean({name: data.get(name) for name in self.fields if name not in ("maintainer", "version")})
+        cleaned, errors = entry_clean(
+            {name: data.get(name) for name in self.fields if name not in ("maintainer", "version")}
+        )
         for name, message in errors.items():
             self.add_error(name, message)
         data.update(cleaned)
@@ -84,8 +94,15 @@ class EntryForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={**TEXT, "type": "search"}))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(Kind.choices), widget=forms.Select(attrs=SELECT))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={**TEXT, "type": "search"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds"))] + list(Kind.choices),
+        widget=forms.Select(attrs=SELECT),
+    )
     scope = forms.ChoiceField(label=_("Wijk"), required=False, widget=forms.Select(attrs=SELECT))
     dementia_friendly = _flag(_("Dementia-friendly"))
     wheelchair_accessible = _flag(_("Wheelchair-accessible"))
@@ -96,7 +113,11 @@ class FilterForm(forms.Form):
     def __init__(self, *args, team=None, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         if team is not None:
-            choices = [("", _("This wijk and the region")), ("team", _("Only this wijk")), ("region", _("Only region-wide"))]
+            choices = [
+                ("", _("This wijk and the region")),
+                ("team", _("Only this wijk")),
+                ("region", _("Only region-wide")),
+            ]
         else:
             choices = [("", _("All wijken and the region")), ("region", _("Only region-wide"))] + [
                 (str(t.pk), t.name) for t in teams
@@ -131,7 +152,9 @@ class SuggestionForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("applied", _("Applied")), ("declined", _("Declined"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("applied", _("Applied")), ("declined", _("Declined"))], widget=forms.HiddenInput
+    )
     answer = forms.CharField(
         label=_("Answer to the representative"),
         max_length=2000,

@@ -179,7 +179,7 @@ class Entry(Confirmable):
 
     @property
     def address(self) -> str:
-        """"Dorpsstraat 1, 3581 AB Utrecht" (the parts that are there)."""
+        """ "Dorpsstraat 1, 3581 AB Utrecht" (the parts that are there)."""
         town = " ".join(part for part in (self.postcode, self.place) if part)
         return ", ".join(part for part in (self.street, town) if part)
 

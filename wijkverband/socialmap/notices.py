@@ -125,7 +125,9 @@ def time_check(today: date) -> int:
             recipients = coordinators[entry.team_id]
         else:
             if entry.region_id not in admins:
-                admins[entry.region_id] = list(region_admin_users(region_id=entry.region_id).values_list("pk", flat=True))
+                admins[entry.region_id] = list(
+                    region_admin_users(region_id=entry.region_id).values_list("pk", flat=True)
+                )
             recipients = admins[entry.region_id]
         notice_team = entry.team or first_teams[entry.region_id]
         about = Subject(

@@ -2,8 +2,7 @@
 column in the region's table of teams, and a section of the public postcode lookup."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from wijkverband.core.registry import (
     Cell,

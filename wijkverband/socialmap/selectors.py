@@ -216,8 +216,22 @@ def public_entries(*, teams) -> dict[int, list[Entry]]:
         .filter(public=True)
         .filter(Q(team_id__in=[t.pk for t in teams]) | Q(team__isnull=True, region_id__in={t.region_id for t in teams}))
         .only(
-            "pk", "team_id", "region_id", "kind", "name", "description", "street", "postcode", "place",
-            "opening_hours", "dementia_friendly", "wheelchair_accessible", "cost", "price", "phone", "email",
+            "pk",
+            "team_id",
+            "region_id",
+            "kind",
+            "name",
+            "description",
+            "street",
+            "postcode",
+            "place",
+            "opening_hours",
+            "dementia_friendly",
+            "wheelchair_accessible",
+            "cost",
+            "price",
+            "phone",
+            "email",
             "website",
         )  # fmt: skip
         .order_by("kind", "name", "pk")

@@ -124,9 +124,11 @@ def entry_edit(*, actor, entry: Entry, data: dict, version: int | None) -> Entry
     changed = [name for name in ENTRY_FIELDS if getattr(locked, name) != cleaned[name]]
     for name in ENTRY_FIELDS:
         setattr(locked, name, cleaned[name])
-    maintainer = _maintainer(
-        actor=actor, chosen=data.get("maintainer"), team=locked.team, region=locked.region
-    ) if data.get("maintainer") is not None else locked.maintainer
+    maintainer = (
+        _maintainer(actor=actor, chosen=data.get("maintainer"), team=locked.team, region=locked.region)
+        if data.get("maintainer") is not None
+        else locked.maintainer
+    )
     if maintainer != locked.maintainer:
         changed.append("maintainer")
     locked.maintainer = maintainer
@@ -141,7 +143,7 @@ def entry_edit(*, actor, entry: Entry, data: dict, version: int | None) -> Entry
 
 @transaction.atomic
 def entry_confirm(*, actor, entry: Entry) -> Entry:
-    """"Still right": confirmed today by the actor."""
+    """ "Still right": confirmed today by the actor."""
     if not may_edit(user=actor, entry=entry):
         raise _forbidden()
     locked = _lock(entry, None)
@@ -254,9 +256,14 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
                 errors.append((number, _("number %(id)s is not an entry of this kaart") % {"id": entry_id}))
                 continue
             if entry.team_id != (team.pk if team is not None else None):
-                skipped.append((number, _("“%(name)s” is kept by the region: left as it is") % {"name": entry.name}
-                                if entry.team_id is None else
-                                _("“%(name)s” belongs to another team: left as it is") % {"name": entry.name}))
+                skipped.append(
+                    (
+                        number,
+                        _("“%(name)s” is kept by the region: left as it is") % {"name": entry.name}
+                        if entry.team_id is None
+                        else _("“%(name)s” belongs to another team: left as it is") % {"name": entry.name},
+                    )
+                )
                 continue
             for name in ENTRY_FIELDS:
                 setattr(entry, name, data[name])

@@ -32,7 +32,7 @@ _SERVICE_NUMBER = re.compile(r"^0(800|900|906|909)[0-9]{4,7}$")
 
 
 def postcode_normal(value: str) -> str | None:
-    """"3581ab" → "3581 AB"; None when it is not a Dutch postcode."""
+    """ "3581ab" → "3581 AB"; None when it is not a Dutch postcode."""
     match = _POSTCODE.match(re.sub(r"\s+", " ", (value or "").strip().upper()))
     if not match or match.group(2) in {"SA", "SD", "SS"}:
         return None
@@ -84,8 +84,10 @@ def entry_clean(raw: dict) -> tuple[dict, dict[str, str]]:
     data = dict(raw)
     errors: dict[str, str] = {}
     for name in (*TEXT_FIELDS, "postcode", "phone", "email", "website"):
-        data[name] = re.sub(r"[ \t]+", " ", str(data.get(name) or "")).strip() if name != "description" else (
-            str(data.get(name) or "").strip()
+        data[name] = (
+            re.sub(r"[ \t]+", " ", str(data.get(name) or "")).strip()
+            if name != "description"
+            else (str(data.get(name) or "").strip())
         )
     for name, limit in MAX_LENGTHS.items():
         if len(data[name]) > limit:

@@ -327,7 +327,9 @@ def _import(request, page: Page):
             }
             if parsed.ok:
                 try:
-                    done = services.entries_import(actor=request.user, team=page.team, region=page.region, rows=parsed.rows)
+                    done = services.entries_import(
+                        actor=request.user, team=page.team, region=page.region, rows=parsed.rows
+                    )
                 except services.ImportRefused as refused:
                     report["errors"] = refused.errors[: csvio.MAX_REPORTED]
                     report["more"] = max(0, len(refused.errors) - csvio.MAX_REPORTED)
