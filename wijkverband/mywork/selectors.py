@@ -54,7 +54,7 @@ KIND_LABELS = {
     "respond": _("Answer for the region"),
     "owned": _("You own it"),
     "review": _("Review"),
-    "reconfirm": _("Confirm again"),
+    "reconfirm": socialmap.RECONFIRM_LABEL,
     "endorsements": _("Awaiting endorsements"),
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),

@@ -17,8 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from wijkverband.socialmap.models import Cost, Kind, search_fold
-from wijkverband.socialmap.validation import entry_clean
+from wijkverband.core.errors import ActionRefused
+from wijkverband.socialmap.models import Cost, Entry, Kind, search_fold
+from wijkverband.socialmap.validation import TEXT_FIELDS, entry_clean, guard_entry
 
 #: Larger files are refused with a clear message (a kaart of 50,000 entries is about 15 MB).
 MAX_BYTES = 10 * 1024 * 1024
@@ -301,6 +302,11 @@ def parse(raw: bytes) -> Parsed:
             raw_values[flag] = _flag(values.get(flag, ""), label, problems)
         cleaned, errors = entry_clean(raw_values)
         problems += [message for name, message in errors.items() if not (name == "kind" and kind is None)]
+        # The client-data guard, here already, so one report holds every problem (saving checks again).
+        try:
+            guard_entry(Entry(**{name: cleaned[name] for name in TEXT_FIELDS}))
+        except ActionRefused as refused:
+            problems.append(str(refused.message))
         entry_id = None
         if values.get("id"):
             if values["id"].isdigit():

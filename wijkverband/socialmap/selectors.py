@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import stale_before
 from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion, search_fold
@@ -20,6 +21,8 @@ MONTHS = range(1, 25)
 SEARCH_WORDS = 5
 
 RELATED = ("team", "region", "maintainer", "confirmed_by")
+#: How "Mijn werk" names an entry of the person's that is due to be confirmed again.
+RECONFIRM_LABEL = _("Confirm again")
 
 
 def _freshness_q(today: date, *, lookup: str) -> Q:

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
-from wijkverband.core.guard import guard_instance
 from wijkverband.socialmap import notices
 from wijkverband.socialmap.models import Entry, Suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit, rights_on_page
 from wijkverband.socialmap.selectors import maintainer_choices
-from wijkverband.socialmap.validation import entry_clean
+from wijkverband.socialmap.validation import entry_clean, guard_entry
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.policy import region_rights, team_rights
 
@@ -242,7 +241,9 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
     today = timezone.localdate()
     now = timezone.now()
     wanted = {entry_id for _row, _data, entry_id in rows if entry_id}
-    scope = Entry.objects.for_region(region).select_for_update()
+    # Only entries on this page's kaart: a number of another team's entry is "not an entry of
+    # this kaart", and its name is never shown.
+    scope = (Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region)).select_for_update()
     existing = {e.pk: e for e in scope.filter(pk__in=wanted)} if wanted else {}
     maintainer = _maintainer(actor=actor, chosen=None, team=team, region=region)
     errors: list[tuple[int, str]] = []
@@ -283,7 +284,7 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
             )
         entry.search_text = Entry.search_text_of(entry)
         try:
-            guard_instance(entry)
+            guard_entry(entry)
         except ActionRefused as refused:
             errors.append((number, str(refused.message)))
             continue

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
-from wijkverband.socialmap.models import Cost, Kind
+from wijkverband.core.clientdata import find_client_data
+from wijkverband.core.guard import check_text, guarded_fields
+from wijkverband.socialmap.models import Cost, Entry, Kind
 
 MAX_LENGTHS = {
     "name": 200,
@@ -146,3 +148,18 @@ def _field_label(name: str) -> str:
     from wijkverband.socialmap.models import Entry
 
     return str(Entry._meta.get_field(name).verbose_name)
+
+
+#: Between the texts of one entry when they are checked at once: no number or date runs across it.
+_JOIN = "\n•\n"
+
+
+def guard_entry(entry: Entry) -> None:
+    """The client-data guard (core/guard.py) for an entry written in bulk, which skips the save
+    signal: the entry's texts are checked in one pass, and only when that finds something field by
+    field, so the refusal names the field (and a match across two fields is no refusal). An import
+    of 20,000 rows checks 20,000 texts instead of 120,000."""
+    fields = guarded_fields(Entry)
+    if find_client_data(_JOIN.join(getattr(entry, f.attname) or "" for f in fields)):
+        for f in fields:
+            check_text(getattr(entry, f.attname), field=f.name, label=f.verbose_name)

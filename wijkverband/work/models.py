@@ -20,7 +20,8 @@ class SubjectKind(models.TextChoices):
     AGREEMENT = "agreement", _("agreement")
     BOTTLENECK = "bottleneck", _("bottleneck")
     THREAD = "thread", _("thread")
-    SOCIAL_MAP_ENTRY = "social_map_entry", _("sociale kaart entry")
+    # Not marked for translation: the domain's own word, and a string in socialmap's catalogue.
+    SOCIAL_MAP_ENTRY = "social_map_entry", "sociale kaart"
 
 
 class NoticeKind(models.TextChoices):

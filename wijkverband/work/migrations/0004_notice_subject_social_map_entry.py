@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notice',
             name='subject_kind',
-            field=models.CharField(choices=[('agreement', 'agreement'), ('bottleneck', 'bottleneck'), ('thread', 'thread'), ('social_map_entry', 'sociale kaart entry')], max_length=20),
+            field=models.CharField(choices=[('agreement', 'agreement'), ('bottleneck', 'bottleneck'), ('thread', 'thread'), ('social_map_entry', 'sociale kaart')], max_length=20),
         ),
     ]
