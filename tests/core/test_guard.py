@@ -158,6 +158,8 @@ EXPECTED_EXEMPT = {
     "work.Mail.subject",
     "work.Mail.body",
     "work.Mail.last_error",
+    "socialmap.Entry.phone",
+    "socialmap.Entry.search_text",
 }
 
 
