@@ -128,3 +128,11 @@ def test_the_public_section_holds_only_public_entries_and_no_person(world):
 def test_the_public_section_for_a_team_of_another_region_has_no_utrecht_entries(world):
     add(world, team=None, name="Openbaar regionaal", public=True)
     assert _section().context(teams=[world.team_c]) == {}
+
+
+def test_the_notices_page_shows_a_reconfirm_request(world, client_for):
+    _age(add(world, name="Oud buurthuis", maintainer=world.sofie), 200)
+    notices.time_check(timezone.localdate())
+    page = client_for("sofie").get("/notifications/")
+    assert page.status_code == 200
+    assert "Oud buurthuis" in page.content.decode()
