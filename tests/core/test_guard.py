@@ -159,6 +159,8 @@ EXPECTED_EXEMPT = {
     "work.Mail.subject",
     "work.Mail.body",
     "work.Mail.last_error",
+    "socialmap.Entry.phone",
+    "socialmap.Entry.search_text",
 }
 
 

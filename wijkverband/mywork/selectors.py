@@ -13,6 +13,7 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | mine | owned | bottlenecks.selectors.owned_by |
 | | review | agreements.selectors.reviews_due_for |
 | | reconfirm | wijkcard.selectors.reconfirm_due_for |
+| | map_reconfirm | socialmap.selectors.reconfirm_due_for |
 | waiting on others | endorsements | agreements.selectors.endorsements_awaited_by |
 | | ownership | bottlenecks.selectors.ownership_awaited_by |
 | | escalation | bottlenecks.selectors.escalations_awaited_by |
@@ -37,6 +38,7 @@ from wijkverband.agreements import selectors as agreements
 from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
@@ -56,6 +58,7 @@ KIND_LABELS = {
     "respond": _("Answer for the region"),
     "owned": _("You own it"),
     "review": _("Review"),
+    "map_reconfirm": socialmap.RECONFIRM_LABEL,
     "endorsements": _("Awaiting endorsements"),
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),
@@ -66,8 +69,8 @@ KIND_LABELS = {
 @dataclass
 class WorkItem:
     section: str  # ASKED, MINE or WAITING
-    # endorse, own, confirm, respond, correction, owned, review, reconfirm, endorsements, ownership,
-    # escalation, suggestion
+    # endorse, own, confirm, respond, correction, owned, review, reconfirm (wijk card),
+    # map_reconfirm (sociale kaart), endorsements, ownership, escalation, suggestion
     kind: str
     team: object
     title: str
@@ -306,6 +309,18 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
         work.mine.append(
             item(MINE, "reconfirm", entry.team, entry.title, _entry_url(entry), due=entry.due_on, object_id=entry.pk)
         )
+    # Sociale kaart entries the person keeps whose confirmation is due (region-wide ones show
+    # under their region; a team filter leaves them out).
+    rows, extra = _limited(_for_team(socialmap.reconfirm_due_for(user=user), team), "confirmed_on", "pk")
+    more += extra
+    for e in rows:
+        home = e.team if e.team_id is not None else e.region
+        url = (
+            reverse("socialmap_detail", kwargs={"team_slug": e.team.slug, "entry_id": e.pk})
+            if e.team_id is not None
+            else reverse("socialmap_region_detail", kwargs={"region_slug": e.region.slug, "entry_id": e.pk})
+        )
+        work.mine.append(item(MINE, "map_reconfirm", home, e.name, url, due=e.due_on, object_id=e.pk))
 
     # Waiting on others -------------------------------------------------------------------------
     rows, extra = _limited(_for_team(agreements.endorsements_awaited_by(user=user), team), "asked_at", "pk")

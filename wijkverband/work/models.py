@@ -21,6 +21,7 @@ class SubjectKind(models.TextChoices):
     BOTTLENECK = "bottleneck", _("bottleneck")
     THREAD = "thread", _("thread")
     WIJKCARD_ENTRY = "wijkcard_entry", _("Wijk card")
+    SOCIAL_MAP_ENTRY = "social_map_entry", _("Social map")
 
 
 class NoticeKind(models.TextChoices):

@@ -1,0 +1,86 @@
+"""The sociale kaart's list with its search and filters (a plain GET form), and an entry's page:
+axe-clean (WCAG 2.1 A/AA) on a desktop and on a 390×844 phone, and no sideways scrolling."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+from wijkverband.socialmap import services
+
+pytestmark = pytest.mark.browser
+
+
+def _entry(**values) -> dict:
+    data = {
+        "kind": "meeting_place",
+        "name": "Buurthuis De Leeuw",
+        "description": "Koffie, de krant en elkaar.",
+        "street": "Leeuwstraat 12",
+        "postcode": "3581 XH",
+        "place": "Utrecht",
+        "opening_hours": "maandag tot en met vrijdag 9.30–16.00",
+        "dementia_friendly": True,
+        "wheelchair_accessible": False,
+        "cost": "free",
+        "price": "",
+        "phone": "030 200 1122",
+        "email": "info@buurthuisdeleeuw.example.nl",
+        "website": "https://buurthuisdeleeuw.example.nl/een/heel/lang/adres/dat/niet/mag/uitsteken",
+        "public": True,
+    }
+    data.update(values)
+    return data
+
+
+class SocialMapList(BrowserTestCase):
+    viewport = {"width": 1280, "height": 900}
+
+    def setUp(self):
+        super().setUp()
+        self.page.set_viewport_size(self.viewport)
+
+    def check(self, name: str) -> None:
+        self.assert_accessible(name)
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
+
+    def test_search_and_filter_the_kaart_then_open_an_entry(self):
+        world = self.world
+        services.entry_create(actor=world.maarten, team=world.team_a, data=_entry())
+        services.entry_create(
+            actor=world.maarten,
+            team=world.team_a,
+            data=_entry(kind="activity", name="Wandelgroep Oost", dementia_friendly=False, wheelchair_accessible=True),
+        )
+        services.entry_create(
+            actor=world.ada, region=world.region, data=_entry(name="Alzheimer Café Utrecht", street="Neude 11")
+        )
+        self.sign_in(world.rosa, second_factor=False)
+        page = self.page
+        page.goto(self.url("/t/oost/sociale-kaart/"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sociale kaart")
+        self.check("list")
+
+        page.get_by_role("searchbox").fill("leeuw")
+        page.get_by_role("button", name="Zoeken", exact=True).click()
+        expect(page.get_by_role("heading", name="1 vermelding")).to_be_visible()
+        expect(page.get_by_role("link", name="Buurthuis De Leeuw", exact=True)).to_be_visible()
+
+        page.get_by_role("link", name="Filters wissen").click()
+        page.get_by_label("Soort").select_option("meeting_place")
+        page.get_by_label("Dementievriendelijk").check()
+        page.get_by_role("button", name="Zoeken", exact=True).click()
+        expect(page.get_by_role("heading", name="2 vermeldingen")).to_be_visible()
+        expect(page.get_by_role("link", name="Wandelgroep Oost", exact=True)).to_have_count(0)
+        self.check("filtered")
+
+        page.get_by_role("link", name="Buurthuis De Leeuw", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Buurthuis De Leeuw")
+        osm = page.get_by_role("link", name="op OpenStreetMap")
+        assert osm.get_attribute("href").startswith("https://www.openstreetmap.org/search?query=Leeuwstraat%2012")
+        expect(page.get_by_role("heading", name="Correctie voorstellen")).to_be_visible()
+        self.check("entry")
+
+
+class SocialMapListOnAPhone(SocialMapList):
+    viewport = {"width": 390, "height": 844}

@@ -1,0 +1,138 @@
+"""Freshness (the daily check, "Mijn werk"), the region's column and the public lookup section."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.socialmap.helpers import add, fresh
+from wijkverband.core.registry import public_sections, region_column_cells
+from wijkverband.mywork.selectors import my_work
+from wijkverband.socialmap import notices, services
+from wijkverband.work.models import Notice, NoticeKind
+
+
+def _age(entry, days: int):
+    entry.confirmed_on = timezone.localdate() - timedelta(days=days)
+    entry.save(update_fields=["confirmed_on"])
+    return entry
+
+
+def test_the_daily_check_asks_the_responsible_member_once_per_due_date(world):
+    due = _age(add(world, name="Oud", maintainer=world.sofie), 190)
+    _age(add(world, name="Recent"), 20)
+    regional = _age(add(world, team=None, name="Regionaal oud"), 400)
+    today = timezone.localdate()
+    assert notices.time_check(today) == 2
+    assert notices.time_check(today) == 0  # the job runs hourly: nothing twice
+    asked = Notice.objects.get(kind=NoticeKind.RECONFIRM_DUE, subject_id=due.pk)
+    assert asked.user == world.sofie and asked.path == f"/t/oost/sociale-kaart/{due.pk}/"
+    to_region = Notice.objects.get(kind=NoticeKind.RECONFIRM_DUE, subject_id=regional.pk)
+    assert to_region.user == world.ada and to_region.path == f"/r/utrecht/sociale-kaart/{regional.pk}/"
+    # Confirmed: the request is done; the next due date is a new request.
+    services.entry_confirm(actor=world.sofie, entry=fresh(due))
+    asked.refresh_from_db()
+    assert asked.read_at is not None
+    assert notices.time_check(today) == 0
+
+
+def test_without_a_responsible_member_the_coordinators_are_asked(world):
+    entry = _age(add(world), 190)
+    entry.maintainer = None
+    entry.save(update_fields=["maintainer"])
+    notices.time_check(timezone.localdate())
+    assert list(Notice.objects.filter(kind=NoticeKind.RECONFIRM_DUE).values_list("user", flat=True)) == [world.carla.pk]
+
+
+def test_mijn_werk_lists_the_persons_entries_that_are_due(world):
+    due = _age(add(world, name="Oud buurthuis", maintainer=world.sofie), 200)
+    _age(add(world, name="Van een ander", maintainer=world.maarten), 200)
+    add(world, name="Vers", maintainer=world.sofie)
+    work = my_work(user=world.sofie)
+    items = [item for item in work.mine if item.kind == "map_reconfirm"]
+    assert [item.title for item in items] == ["Oud buurthuis"]
+    assert items[0].url == f"/t/oost/sociale-kaart/{due.pk}/" and items[0].overdue
+    assert [i.title for i in my_work(user=world.sofie, team=world.team_b).mine] == []
+    regional = _age(add(world, team=None, name="Regionaal"), 400)
+    items = [item for item in my_work(user=world.ada).mine if item.kind == "map_reconfirm"]
+    assert [(i.title, i.team) for i in items] == [("Regionaal", world.region)]
+    assert items[0].url == f"/r/utrecht/sociale-kaart/{regional.pk}/"
+
+
+def test_the_my_work_page_shows_the_kind(world, client_for):
+    _age(add(world, name="Oud buurthuis", maintainer=world.sofie), 200)
+    page = client_for("sofie").get("/my-work/").content.decode()
+    assert "Oud buurthuis" in page and "Opnieuw bevestigen" in page
+
+
+# --- the region's table of teams ------------------------------------------------------------------
+
+
+def test_the_region_column_shows_each_teams_coverage_in_two_queries(world, client_for):
+    add(world, name="Buurthuis")
+    _age(add(world, name="Oud", kind="activity"), 300)
+    add(world, team=None, name="Alzheimer Café")
+    teams = [world.team_a, world.team_b]
+    with CaptureQueriesContext(connection) as few:
+        cells = {column.key: values for column, values in region_column_cells(teams=teams)}["socialmap"]
+    assert cells[world.team_a.pk].text == "3 entries · 2 meeting places · 1 stale"
+    assert cells[world.team_a.pk].tone == "warning"
+    assert cells[world.team_b.pk].text == "1 entry · 1 meeting place · all current"
+    assert cells[world.team_b.pk].tone == "ok"
+    for n in range(10):
+        add(world, team="b", name=f"Zuid {n}", postcode="3521 AA")
+    with CaptureQueriesContext(connection) as many:
+        region_column_cells(teams=teams)
+    socialmap_queries = [q for q in many.captured_queries if "socialmap_entry" in q["sql"]]
+    assert len(socialmap_queries) == 2
+    assert len(many) == len(few)
+    page = client_for("olga").get("/r/utrecht/").content.decode()
+    assert "Sociale kaart" in page and "1 verouderd" in page
+
+
+# --- the public postcode lookup ---------------------------------------------------------------------
+
+
+def _section():
+    return next(panel for panel in public_sections() if panel.key == "socialmap")
+
+
+def test_the_public_section_holds_only_public_entries_and_no_person(world):
+    add(world, name="Openbaar buurthuis", public=True, maintainer=world.sofie)
+    add(world, name="Intern aanbod", public=False, kind="welzijn_op_recept")
+    add(world, team=None, name="Openbaar regionaal", public=True)
+    add(world, team=None, name="Intern regionaal", public=False)
+    add(world, team="b", name="Openbaar Zuid", public=True, postcode="3521 AA")
+    section = _section()
+    with CaptureQueriesContext(connection) as queries:
+        context = section.context(teams=[world.team_a, world.team_c])
+    assert len(queries) == 1
+    assert set(context) == {world.team_a.pk}  # team C has nothing public: no section
+    assert [e.name for e in context[world.team_a.pk]["entries"]] == ["Openbaar buurthuis", "Openbaar regionaal"]
+    html = render_to_string(section.template, {"panel": context[world.team_a.pk], "team": world.team_a})
+    assert "Openbaar buurthuis" in html and "Openbaar regionaal" in html
+    assert "openstreetmap.org/search?query=" in html
+    for hidden in ("Intern aanbod", "Intern regionaal", "Openbaar Zuid"):
+        assert hidden not in html
+    for person in (world.sofie, world.maarten, world.ada, world.carla):
+        assert person.name not in html and person.email not in html
+    assert "bevestigd" not in html.lower() and "confirmed" not in html.lower()
+    # The entries are read without any person: touching one would be another query.
+    with CaptureQueriesContext(connection) as reads:
+        render_to_string(section.template, {"panel": context[world.team_a.pk], "team": world.team_a})
+    assert len(reads) == 0
+
+
+def test_the_public_section_for_a_team_of_another_region_has_no_utrecht_entries(world):
+    add(world, team=None, name="Openbaar regionaal", public=True)
+    assert _section().context(teams=[world.team_c]) == {}
+
+
+def test_the_notices_page_shows_a_reconfirm_request(world, client_for):
+    _age(add(world, name="Oud buurthuis", maintainer=world.sofie), 200)
+    notices.time_check(timezone.localdate())
+    page = client_for("sofie").get("/notifications/")
+    assert page.status_code == 200
+    assert "Oud buurthuis" in page.content.decode()

@@ -1,0 +1,172 @@
+"""The kaart's pages: search and filters without JavaScript, query counts, links, freshness."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.socialmap.helpers import add, fresh
+from wijkverband.socialmap import services
+
+
+def _names(response) -> list[str]:
+    return [entry.name for entry in response.context["results"].object_list]
+
+
+def _queries(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def _kaart(world):
+    add(world, name="Buurthuis De Linde", dementia_friendly=True, wheelchair_accessible=False)
+    add(world, name="Café Oost", kind="activity", street="", postcode="", place="", cost="price", price="€ 2",
+        dementia_friendly=False)  # fmt: skip
+    add(world, name="Wandelgroep", kind="activity", description="Rustig wandelen in het park",
+        wheelchair_accessible=True, dementia_friendly=False)  # fmt: skip
+    add(world, team=None, name="Alzheimer Café Utrecht", dementia_friendly=True, public=False)
+    add(world, team="b", name="Buurthuis Zuid", postcode="3521 AA")
+
+
+def test_search_and_filters_work_as_a_plain_get_form(world, client_for):
+    _kaart(world)
+    client = client_for("rosa")
+    base = "/t/oost/sociale-kaart/"
+    assert _names(client.get(base)) == ["Alzheimer Café Utrecht", "Buurthuis De Linde", "Café Oost", "Wandelgroep"]
+    # Search over name, description and place; accents do not matter, every word must match.
+    assert _names(client.get(base + "?q=cafe")) == ["Alzheimer Café Utrecht", "Café Oost"]
+    assert _names(client.get(base + "?q=park")) == ["Wandelgroep"]
+    assert _names(client.get(base + "?q=cafe+oost")) == ["Café Oost"]
+    assert _names(client.get(base + "?kind=activity")) == ["Café Oost", "Wandelgroep"]
+    assert _names(client.get(base + "?dementia_friendly=on")) == ["Alzheimer Café Utrecht", "Buurthuis De Linde"]
+    assert _names(client.get(base + "?wheelchair_accessible=on")) == ["Wandelgroep"]
+    assert _names(client.get(base + "?free=on&kind=activity")) == ["Wandelgroep"]
+    assert _names(client.get(base + "?public=on")) == ["Buurthuis De Linde", "Café Oost", "Wandelgroep"]
+    assert _names(client.get(base + "?scope=region")) == ["Alzheimer Café Utrecht"]
+    assert "Alzheimer Café Utrecht" not in _names(client.get(base + "?scope=team"))
+    # Nonsense in the query is ignored, never an error page.
+    assert client.get(base + "?kind=bogus&scope=999&page=x").status_code == 200
+
+
+def test_the_regions_list_filters_by_wijk(world, client_for):
+    _kaart(world)
+    client = client_for("olga")
+    base = "/r/utrecht/sociale-kaart/"
+    assert len(_names(client.get(base))) == 5
+    assert _names(client.get(base + f"?scope={world.team_b.pk}")) == ["Buurthuis Zuid"]
+    assert _names(client.get(base + "?scope=region")) == ["Alzheimer Café Utrecht"]
+    page = client.get(base).content.decode()
+    assert "Utrecht Zuid" in page  # each entry says its wijk
+    # Another region's team is no choice and filters nothing in.
+    assert str(world.team_c.pk) not in [c for c, _l in client.get(base).context["form"].fields["scope"].choices]
+
+
+def test_stale_entries_are_marked_in_words_and_filtered(world, client_for):
+    old = add(world, name="Oud buurthuis")
+    add(world, name="Nieuw buurthuis")
+    old.confirmed_on = timezone.localdate() - timedelta(days=200)
+    old.save(update_fields=["confirmed_on"])
+    client = client_for("maarten")
+    response = client.get("/t/oost/sociale-kaart/?stale=on")
+    assert _names(response) == ["Oud buurthuis"]
+    assert "verouderd: opnieuw te bevestigen" in response.content.decode()
+    detail = client.get(f"/t/oost/sociale-kaart/{old.pk}/").content.decode()
+    assert "Verouderd:" in detail
+    client.post(f"/t/oost/sociale-kaart/{old.pk}/confirm/")
+    assert not fresh(old).stale
+    assert _names(client.get("/t/oost/sociale-kaart/?stale=on")) == []
+
+
+def test_the_team_setting_decides_when_an_entry_is_stale(world):
+    entry = add(world)
+    entry.confirmed_on = timezone.localdate() - timedelta(days=100)
+    entry.save(update_fields=["confirmed_on"])
+    assert not fresh(entry).stale  # six months by default
+    world.team_a.reconfirm_months = 3
+    world.team_a.save(update_fields=["reconfirm_months"])
+    assert fresh(entry).stale
+    from wijkverband.socialmap.selectors import ListFilters, team_entries
+
+    assert list(team_entries(team=world.team_a, filters=ListFilters(stale=True))) == [entry]
+
+
+def test_the_list_costs_the_same_queries_for_few_or_many_entries(world, client_for):
+    add(world)
+    add(world, team=None, name="Regionaal")
+    client = client_for("maarten")
+    client.get("/t/oost/sociale-kaart/")  # warm the session and the rights
+    few = _queries(lambda: client.get("/t/oost/sociale-kaart/?q=buurt&dementia_friendly=on"))
+    region_client = client_for("olga")
+    region_client.get("/r/utrecht/sociale-kaart/")
+    region_few = _queries(lambda: region_client.get("/r/utrecht/sociale-kaart/"))
+    for n in range(60):
+        add(world, name=f"Buurthuis {n}", maintainer=[world.maarten, world.sofie, world.carla][n % 3])
+        add(world, team=None, name=f"Buurtactiviteit {n}")
+        add(world, team="b", name=f"Buurthuis Zuid {n}", postcode="3521 AA")
+    assert _queries(lambda: client.get("/t/oost/sociale-kaart/?q=buurt&dementia_friendly=on")) == few
+    assert _queries(lambda: region_client.get("/r/utrecht/sociale-kaart/")) == region_few
+    assert _queries(lambda: client.get("/t/oost/sociale-kaart/?page=2")) == few
+
+
+def test_the_detail_links_the_address_to_openstreetmap_and_says_who_confirmed(world, client_for):
+    entry = add(world, street="Lindelaan 12", postcode="3581 AB", place="Utrecht")
+    page = client_for("rosa").get(f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+    assert 'href="https://www.openstreetmap.org/search?query=Lindelaan%2012%2C%203581%20AB%20Utrecht"' in page
+    assert "door Maarten Lid" in page
+    assert "Correctie voorstellen" in page  # rosa may suggest
+    assert f"/t/oost/sociale-kaart/{entry.pk}/edit/" not in page  # and changes nothing
+    page = client_for("maarten").get(f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+    assert f"/t/oost/sociale-kaart/{entry.pk}/edit/" in page and "Correctie voorstellen" not in page
+
+
+def test_a_suggestion_shows_to_its_author_and_to_the_keepers_with_its_answer(world, client_for):
+    entry = add(world)
+    rosa = client_for("rosa")
+    response = rosa.post(f"/t/oost/sociale-kaart/{entry.pk}/suggest/", {"body": "Op vrijdag gesloten."})
+    assert response.status_code == 302
+    page = client_for("maarten").get(f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+    assert "Op vrijdag gesloten." in page and "Wacht op antwoord" in page and "Verwerkt" in page
+    suggestion = entry.suggestions.get()
+    client_for("maarten").post(
+        f"/t/oost/sociale-kaart/{entry.pk}/suggestions/{suggestion.pk}/",
+        {"decision": "declined", "answer": "Klopt nog."},
+    )
+    page = rosa.get(f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+    assert "Afgewezen" in page and "Klopt nog." in page
+
+
+def test_a_suggestion_with_client_data_is_refused_at_the_field_and_kept(world, client_for):
+    entry = add(world)
+    response = client_for("rosa").post(f"/t/oost/sociale-kaart/{entry.pk}/suggest/", {"body": "Cliënt 111222333"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_body_error"' in page and "111222333" not in page.split("<textarea")[0]
+    assert not entry.suggestions.exists()
+
+
+def test_the_form_shows_refusals_at_their_field_and_keeps_the_input(world, client_for):
+    from tests.socialmap.helpers import form_data
+
+    response = client_for("maarten").post("/t/oost/sociale-kaart/new/", form_data(postcode="12345", name="Mijn plek"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "postcode ‘12345’ is geen Nederlandse postcode" in page and 'value="Mijn plek"' in page
+
+
+def test_an_edit_from_an_older_form_is_refused_with_409(world, client_for):
+    from tests.socialmap.helpers import form_data
+
+    entry = add(world)
+    services.entry_confirm(actor=world.carla, entry=entry)  # version 2 now
+    response = client_for("maarten").post(
+        f"/t/oost/sociale-kaart/{entry.pk}/edit/", form_data(name="Oud formulier", version=1)
+    )
+    assert response.status_code == 409
+    assert fresh(entry).name == "Buurthuis De Linde"
+
+
+def test_the_team_tab_and_the_region_panel_lead_to_the_kaart(world, client_for):
+    assert "/t/oost/sociale-kaart/" in client_for("maarten").get("/t/oost/").content.decode()
+    assert "/r/utrecht/sociale-kaart/" in client_for("olga").get("/r/utrecht/").content.decode()

@@ -1,0 +1,251 @@
+"""Reads of the sociale kaart. Every read names its team or region (EntryManager.for_team /
+for_region); the few that span teams (the daily check, a person's own entries) say why."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.core.freshness import stale_before
+from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion, search_fold
+from wijkverband.tenancy.models import Region, RegionRole, Team
+from wijkverband.tenancy.selectors import team_professional_users
+
+#: Team.reconfirm_months lies between these (its validators).
+MONTHS = range(1, 25)
+#: At most this many words of a search are used (each must match).
+SEARCH_WORDS = 5
+
+RELATED = ("team", "region", "maintainer", "confirmed_by")
+#: How "Mijn werk" names an entry of the person's that is due to be confirmed again.
+RECONFIRM_LABEL = _("Confirm again")
+
+
+def _freshness_q(today: date, *, lookup: str) -> Q:
+    """Entries whose confirmation is `lookup` ("lt": stale, "lte": due) their team's interval ago.
+
+    One condition per possible interval (1 to 24 months) and one for region-wide entries: the
+    interval is a column of the team, and month arithmetic is not portable SQL."""
+    condition = Q(team__isnull=True, **{f"confirmed_on__{lookup}": stale_before(REGION_RECONFIRM_MONTHS, today)})
+    for months in MONTHS:
+        condition |= Q(team__reconfirm_months=months, **{f"confirmed_on__{lookup}": stale_before(months, today)})
+    return condition
+
+
+def stale_q(today: date | None = None) -> Q:
+    """Past the date they should have been confirmed again."""
+    return _freshness_q(today or timezone.localdate(), lookup="lt")
+
+
+def due_q(today: date | None = None) -> Q:
+    """Due to be confirmed again: the due date is today or has passed."""
+    return _freshness_q(today or timezone.localdate(), lookup="lte")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    q: str = ""
+    kind: str = ""
+    #: "": everything; "team": the team's own; "region": region-wide; or a team id (region lists)
+    scope: str = ""
+    dementia_friendly: bool = False
+    wheelchair_accessible: bool = False
+    free: bool = False
+    public: bool = False
+    stale: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self != ListFilters()
+
+
+def _filtered(queryset: QuerySet, filters: ListFilters, *, team: Team | None = None) -> QuerySet:
+    for word in search_fold(filters.q).split()[:SEARCH_WORDS]:
+        queryset = queryset.filter(search_text__contains=word)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.scope == "region":
+        queryset = queryset.filter(team__isnull=True)
+    elif filters.scope == "team" and team is not None:
+        queryset = queryset.filter(team_id=team.pk)
+    elif filters.scope.isdigit():
+        queryset = queryset.filter(team_id=int(filters.scope))
+    if filters.dementia_friendly:
+        queryset = queryset.filter(dementia_friendly=True)
+    if filters.wheelchair_accessible:
+        queryset = queryset.filter(wheelchair_accessible=True)
+    if filters.free:
+        queryset = queryset.filter(cost="free")
+    if filters.public:
+        queryset = queryset.filter(public=True)
+    if filters.stale:
+        queryset = queryset.filter(stale_q())
+    return queryset
+
+
+def team_entries(*, team: Team, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:
+    """The team's kaart: its own entries and its region's region-wide ones, by name."""
+    return _filtered(Entry.objects.for_team(team), filters, team=team).order_by("name", "pk")
+
+
+def region_entries(*, region: Region, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:
+    """The region's kaart: region-wide entries and those of every team of the region, by name."""
+    return _filtered(Entry.objects.for_region(region), filters).order_by("name", "pk")
+
+
+def entries_in_order(*, queryset: QuerySet[Entry], ids: list[int]) -> list[Entry]:
+    """One page's entries with what the list shows of them, in the page's order."""
+    rows = {entry.pk: entry for entry in queryset.filter(pk__in=ids).select_related(*RELATED)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def region_teams(*, region: Region) -> list[Team]:
+    return list(Team.objects.filter(region=region).order_by("name"))
+
+
+def region_admin_users(*, region_id: int) -> QuerySet:
+    """The region's administrators (they keep the region-wide entries), by name."""
+    admins = RegionRole.objects.filter(region_id=region_id, role=RegionRole.Role.ADMIN, user__is_active=True)
+    return get_user_model().objects.filter(pk__in=admins.values("user_id")).order_by("name")
+
+
+def maintainer_choices(*, team: Team | None, region: Region) -> QuerySet:
+    """Who may be responsible for an entry: the team's professionals, or the region's administrators."""
+    if team is not None:
+        return team_professional_users(team=team).filter(is_active=True)
+    return region_admin_users(region_id=region.pk)
+
+
+def first_team(*, region_id: int) -> Team | None:
+    """The team a region-wide entry's notices are filed under (a notice belongs to a team)."""
+    return Team.objects.filter(region_id=region_id).order_by("pk").first()
+
+
+def team_coordinator_users(*, team: Team) -> list[int]:
+    from wijkverband.tenancy.selectors import team_coordinator_ids
+
+    return sorted(team_coordinator_ids(team=team))
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+def entry_suggestions(*, entry: Entry, user, can_handle: bool) -> list[Suggestion]:
+    """On the entry's page: all its suggestions for those who keep it, else the person's own."""
+    rows = Suggestion.objects.for_region(entry.region_id).filter(entry=entry).select_related("author", "handled_by")
+    if not can_handle:
+        rows = rows.filter(author=user)
+    return list(rows.order_by("-created_at", "-pk")[:50])
+
+
+def open_suggestion_count(*, entry: Entry) -> int:
+    return Suggestion.objects.for_region(entry.region_id).filter(entry=entry, status="open").count()
+
+
+# --- freshness: the daily check and "Mijn werk" ---------------------------------------------------
+
+
+def entries_due(*, today: date) -> list[Entry]:
+    """Every entry due to be confirmed again, in all teams and regions: the daily check runs for all."""
+    return list(Entry.objects.across_teams().filter(due_q(today)).select_related("team", "region").order_by("pk"))
+
+
+def reconfirm_due_for(*, user) -> QuerySet[Entry]:
+    """The person's own entries (they are responsible) that are due: scoped by the person."""
+    return Entry.objects.across_teams().filter(due_q(), maintainer=user).select_related("team", "region")
+
+
+# --- the region's table of teams ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    entries: int = 0
+    meeting_places: int = 0
+    stale: int = 0
+
+
+def team_coverage(*, teams) -> dict[int, Coverage]:
+    """Per team: the entries on its kaart (its own and its region's region-wide ones), how many are
+    meeting places and how many are stale. Two queries, whatever the number of teams."""
+    teams = list(teams)
+    if not teams:
+        return {}
+    counts = {
+        "n": Count("pk"),
+        "meeting": Count("pk", filter=Q(kind=Kind.MEETING_PLACE)),
+        "stale": Count("pk", filter=stale_q()),
+    }
+    own = {
+        row["team_id"]: row
+        for row in Entry.objects.for_teams([t.pk for t in teams])
+        .filter(team__isnull=False)
+        .values("team_id")
+        .annotate(**counts)
+        .order_by()
+    }
+    regional = {
+        row["region_id"]: row
+        for row in Entry.objects.across_teams()  # the region-wide rows of these teams' regions
+        .filter(team__isnull=True, region_id__in={t.region_id for t in teams})
+        .values("region_id")
+        .annotate(**counts)
+        .order_by()
+    }
+    empty = {"n": 0, "meeting": 0, "stale": 0}
+    found = {}
+    for team in teams:
+        a, b = own.get(team.pk, empty), regional.get(team.region_id, empty)
+        found[team.pk] = Coverage(a["n"] + b["n"], a["meeting"] + b["meeting"], a["stale"] + b["stale"])
+    return found
+
+
+# --- the public postcode lookup -------------------------------------------------------------------
+
+
+def public_entries(*, teams) -> dict[int, list[Entry]]:
+    """Per team: the public entries of the team and the public region-wide ones of its region.
+
+    One query. Nothing about people is read (no maintainer, no confirmed_by)."""
+    teams = list(teams)
+    if not teams:
+        return {}
+    rows = list(
+        Entry.objects.across_teams()  # public rows of exactly these teams and their regions
+        .filter(public=True)
+        .filter(Q(team_id__in=[t.pk for t in teams]) | Q(team__isnull=True, region_id__in={t.region_id for t in teams}))
+        .only(
+            "pk",
+            "team_id",
+            "region_id",
+            "kind",
+            "name",
+            "description",
+            "street",
+            "postcode",
+            "place",
+            "opening_hours",
+            "dementia_friendly",
+            "wheelchair_accessible",
+            "cost",
+            "price",
+            "phone",
+            "email",
+            "website",
+        )  # fmt: skip
+        .order_by("kind", "name", "pk")
+    )
+    by_team: dict[int, list[Entry]] = defaultdict(list)
+    for team in teams:
+        for entry in rows:
+            if entry.team_id == team.pk or (entry.team_id is None and entry.region_id == team.region_id):
+                by_team[team.pk].append(entry)
+    return dict(by_team)
+
+
+def region_wide_count(*, region: Region) -> int:
+    return Entry.objects.region_wide(region).count()

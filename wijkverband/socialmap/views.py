@@ -1,0 +1,452 @@
+"""Sociale kaart pages, for a team (/t/<team>/sociale-kaart/) and for the region
+(/r/<region>/sociale-kaart/). Thin: resolve access, parse the form, call a service or selector.
+
+Both kinds of page share one implementation: `Page` says whose kaart it is (a team's: its own
+entries and the region-wide ones; the region's: all of them) and names its URLs.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.socialmap import csvio, forms, selectors, services
+from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
+from wijkverband.socialmap.policy import is_representative, may_add, may_edit
+from wijkverband.tenancy.entry import region_view, team_view
+
+PAGE_SIZE = 50
+STATUS_FOR_CODE = {"stale": 409, "forbidden": 403}
+
+
+@dataclass
+class Page:
+    """Whose kaart a page shows: a team's (team set) or the region's (team None)."""
+
+    team: object
+    region: object
+    rights: object
+
+    @property
+    def is_team(self) -> bool:
+        return self.team is not None
+
+    def url(self, name: str, **kwargs) -> str:
+        if self.is_team:
+            return reverse(f"socialmap_{name}", kwargs={"team_slug": self.team.slug, **kwargs})
+        return reverse(f"socialmap_region_{name}", kwargs={"region_slug": self.region.slug, **kwargs})
+
+    @property
+    def list_url(self) -> str:
+        return self.url("list")
+
+    @property
+    def create_url(self) -> str:
+        return self.url("create")
+
+    @property
+    def import_url(self) -> str:
+        return self.url("import")
+
+    @property
+    def export_url(self) -> str:
+        return self.url("export")
+
+    @property
+    def may_add(self) -> bool:
+        return may_add(self.rights)
+
+    @property
+    def representative(self) -> bool:
+        return is_representative(self.rights)
+
+    def entry(self, request, entry_id):
+        if self.is_team:
+            return access_entry(user=request.user, team=self.team, entry_id=entry_id)
+        return access_region_entry(user=request.user, region=self.region, entry_id=entry_id)
+
+    def keeps(self, entry) -> bool:
+        """Whether this page is where the entry is kept: its own team's, or the region's for a
+        region-wide one (edits happen there)."""
+        return entry.team_id == self.team.pk if self.is_team else entry.team_id is None
+
+
+def _team_page(request) -> Page:
+    return Page(team=request.team, region=request.team.region, rights=request.rights)
+
+
+def _region_page(request) -> Page:
+    return Page(team=None, region=request.region, rights=request.rights)
+
+
+def _home(entry) -> Page:
+    """The page the entry is kept on (for the links to edit it)."""
+    return Page(team=entry.team, region=entry.region, rights=None)
+
+
+def _status_of(refused: ActionRefused) -> int:
+    return STATUS_FOR_CODE.get(refused.code, 400)
+
+
+def _context(page: Page, **values) -> dict:
+    return {"page": page, "team": page.team, "region": page.region, "rights": page.rights, **values}
+
+
+# --- list and export ------------------------------------------------------------------------------
+
+
+def _filter_form(request, page: Page) -> forms.FilterForm:
+    teams = [] if page.is_team else selectors.region_teams(region=page.region)
+    return forms.FilterForm(request.GET or None, team=page.team, teams=teams)
+
+
+def _queryset(page: Page, filters):
+    if page.is_team:
+        return selectors.team_entries(team=page.team, filters=filters)
+    return selectors.region_entries(region=page.region, filters=filters)
+
+
+def _list(request, page: Page):
+    form = _filter_form(request, page)
+    queryset = _queryset(page, form.filters())
+    # Page over the ids alone, then fetch that page's rows with their related rows.
+    paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
+    page_of = paginator.get_page(request.GET.get("page"))
+    entries = selectors.entries_in_order(queryset=queryset, ids=list(page_of.object_list))
+    today = timezone.localdate()
+    for entry in entries:
+        entry.page_url = page.url("detail", entry_id=entry.pk)
+        entry.is_stale_now = entry.is_stale(entry.reconfirm_months, today)
+    page_of.object_list = entries
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "socialmap/list.html",
+        _context(page, form=form, results=page_of, query=query.urlencode(), filtered=bool(query)),
+    )
+
+
+def _export(request, page: Page):
+    filters = _filter_form(request, page).filters()
+    queryset = _queryset(page, filters).select_related("team")
+    today = timezone.localdate()
+    response = StreamingHttpResponse(
+        csvio.export_rows(queryset.iterator(chunk_size=2000), today=today), content_type="text/csv; charset=utf-8"
+    )
+    owner = page.team.slug if page.is_team else page.region.slug
+    response["Content-Disposition"] = f'attachment; filename="sociale-kaart-{owner}-{today.isoformat()}.csv"'
+    return response
+
+
+# --- one entry ------------------------------------------------------------------------------------
+
+
+def _detail(request, page: Page, entry_id):
+    entry = page.entry(request, entry_id)
+    can_edit = may_edit(user=request.user, entry=entry)
+    home = _home(entry)
+    suggestions = selectors.entry_suggestions(entry=entry, user=request.user, can_handle=can_edit)
+    for suggestion in suggestions:
+        if can_edit and suggestion.status == "open":
+            suggestion.handle_url = home.url("handle", entry_id=entry.pk, suggestion_id=suggestion.pk)
+    return render(
+        request,
+        "socialmap/detail.html",
+        _context(
+            page,
+            entry=entry,
+            stale=entry.stale,
+            can_edit=can_edit,
+            edit_url=home.url("edit", entry_id=entry.pk),
+            remove_url=home.url("remove", entry_id=entry.pk),
+            confirm_url=home.url("confirm", entry_id=entry.pk),
+            suggest_url=page.url("suggest", entry_id=entry.pk),
+            can_suggest=page.representative and not can_edit,
+            suggestion_form=forms.SuggestionForm(),
+            suggestions=suggestions,
+        ),
+    )
+
+
+def _maintainers(page: Page):
+    return list(selectors.maintainer_choices(team=page.team, region=page.region))
+
+
+def _entry_data(cleaned: dict) -> dict:
+    return {name: cleaned[name] for name in (*services.ENTRY_FIELDS, "maintainer")}
+
+
+def _create(request, page: Page):
+    if not page.may_add:
+        raise PermissionDenied
+    form = forms.EntryForm(request.POST or None, maintainers=_maintainers(page))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                entry = services.entry_create(
+                    actor=request.user, team=page.team, region=page.region, data=_entry_data(form.cleaned_data)
+                )
+            except ActionRefused as refused:
+                if refused.code == "forbidden":
+                    raise PermissionDenied from refused
+                add_refusal(form, refused)
+            else:
+                messages.success(request, _("“%(name)s” is on the sociale kaart.") % {"name": entry.name})
+                return redirect(page.url("detail", entry_id=entry.pk))
+    return render(request, "socialmap/form.html", _context(page, form=form), status=status)
+
+
+def _editable(request, page: Page, entry_id):
+    entry = page.entry(request, entry_id)
+    if not page.keeps(entry) or not may_edit(user=request.user, entry=entry):
+        raise PermissionDenied
+    return entry
+
+
+def _edit(request, page: Page, entry_id):
+    entry = _editable(request, page, entry_id)
+    initial = {name: getattr(entry, name) for name in services.ENTRY_FIELDS}
+    initial.update(maintainer=entry.maintainer_id, version=entry.version)
+    form = forms.EntryForm(request.POST or None, initial=initial, maintainers=_maintainers(page))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.entry_edit(
+                    actor=request.user,
+                    entry=entry,
+                    data=_entry_data(form.cleaned_data),
+                    version=form.cleaned_data.get("version"),
+                )
+            except ActionRefused as refused:
+                if refused.code == "forbidden":
+                    raise PermissionDenied from refused
+                status = _status_of(refused)
+                add_refusal(form, refused)
+            else:
+                messages.success(request, _("Saved and confirmed: “%(name)s”.") % {"name": entry.name})
+                return redirect(page.url("detail", entry_id=entry.pk))
+    return render(request, "socialmap/form.html", _context(page, form=form, entry=entry), status=status)
+
+
+def _remove(request, page: Page, entry_id):
+    entry = _editable(request, page, entry_id)
+    if request.method == "POST":
+        services.entry_remove(actor=request.user, entry=entry)
+        messages.success(request, _("“%(name)s” has been removed from the sociale kaart.") % {"name": entry.name})
+        return redirect(page.list_url)
+    return render(request, "socialmap/remove.html", _context(page, entry=entry))
+
+
+def _confirm(request, page: Page, entry_id):
+    entry = _editable(request, page, entry_id)
+    services.entry_confirm(actor=request.user, entry=entry)
+    messages.success(request, _("Confirmed: “%(name)s” is still right.") % {"name": entry.name})
+    return redirect(page.url("detail", entry_id=entry.pk))
+
+
+def _suggest(request, page: Page, entry_id):
+    entry = page.entry(request, entry_id)
+    if not page.representative:
+        raise PermissionDenied
+    form = forms.SuggestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggestion_create(actor=request.user, entry=entry, team=page.team, body=form.cleaned_data["body"])
+        except ActionRefused as refused:
+            if refused.code == "forbidden":
+                raise PermissionDenied from refused
+            add_refusal(form, refused, default="body")
+        else:
+            messages.success(request, _("Thank you: your suggestion has been sent to whoever keeps this entry."))
+            return redirect(page.url("detail", entry_id=entry.pk))
+    return render(
+        request,
+        "socialmap/suggest.html",
+        _context(page, entry=entry, suggestion_form=form, suggest_url=page.url("suggest", entry_id=entry.pk)),
+        status=400,
+    )
+
+
+def _handle(request, page: Page, entry_id, suggestion_id):
+    entry = _editable(request, page, entry_id)
+    suggestion = access_suggestion(user=request.user, entry=entry, suggestion_id=suggestion_id)
+    form = forms.HandleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggestion_handle(
+                actor=request.user,
+                suggestion=suggestion,
+                applied=form.cleaned_data["decision"] == "applied",
+                answer=form.cleaned_data["answer"],
+            )
+        except ActionRefused as refused:
+            if refused.code == "forbidden":
+                raise PermissionDenied from refused
+            messages.error(request, refused.message)
+            return redirect(page.url("detail", entry_id=entry.pk))
+        messages.success(request, _("The representative hears of your answer."))
+    else:
+        messages.error(request, _("Choose applied or declined."))
+    return redirect(page.url("detail", entry_id=entry.pk))
+
+
+def _import(request, page: Page):
+    if not page.may_add:
+        raise PermissionDenied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            started = time.perf_counter()
+            raw = upload.read(csvio.MAX_BYTES + 1)
+            parsed = csvio.parse(raw)
+            report = {
+                "encoding": _(csvio.ENCODING_LABELS[parsed.encoding]) if parsed.encoding else "",
+                "delimiter": _(csvio.DELIMITER_LABELS[parsed.delimiter]) if parsed.delimiter else "",
+                "ignored": parsed.ignored_columns,
+                "errors": parsed.errors[: csvio.MAX_REPORTED],
+                "more": max(0, len(parsed.errors) - csvio.MAX_REPORTED),
+                "rows": len(parsed.rows),
+            }
+            if parsed.ok:
+                try:
+                    done = services.entries_import(
+                        actor=request.user, team=page.team, region=page.region, rows=parsed.rows
+                    )
+                except services.ImportRefused as refused:
+                    report["errors"] = refused.errors[: csvio.MAX_REPORTED]
+                    report["more"] = max(0, len(refused.errors) - csvio.MAX_REPORTED)
+                else:
+                    status = 200
+                    report.update(done, seconds=round(time.perf_counter() - started, 1))
+                    form = forms.ImportForm()
+    return render(request, "socialmap/import.html", _context(page, form=form, report=report), status=status)
+
+
+# --- the URLs: a team's kaart ---------------------------------------------------------------------
+
+
+@team_view
+def team_list(request):
+    return _list(request, _team_page(request))
+
+
+@team_view
+def team_export(request):
+    return _export(request, _team_page(request))
+
+
+@team_view
+def team_detail(request, entry_id):
+    return _detail(request, _team_page(request), entry_id)
+
+
+@team_view(needs="can_contribute")
+def team_create(request):
+    return _create(request, _team_page(request))
+
+
+@team_view(needs="can_contribute")
+def team_import(request):
+    return _import(request, _team_page(request))
+
+
+@team_view(needs="can_contribute")
+def team_edit(request, entry_id):
+    return _edit(request, _team_page(request), entry_id)
+
+
+@team_view(needs="can_contribute")
+def team_remove(request, entry_id):
+    return _remove(request, _team_page(request), entry_id)
+
+
+@team_view(needs="can_contribute")
+@require_POST
+def team_confirm(request, entry_id):
+    return _confirm(request, _team_page(request), entry_id)
+
+
+@team_view
+@require_POST
+def team_suggest(request, entry_id):
+    return _suggest(request, _team_page(request), entry_id)
+
+
+@team_view(needs="can_contribute")
+@require_POST
+def team_handle(request, entry_id, suggestion_id):
+    return _handle(request, _team_page(request), entry_id, suggestion_id)
+
+
+# --- the URLs: the region's kaart -----------------------------------------------------------------
+
+
+@region_view
+def region_list(request):
+    return _list(request, _region_page(request))
+
+
+@region_view
+def region_export(request):
+    return _export(request, _region_page(request))
+
+
+@region_view
+def region_detail(request, entry_id):
+    return _detail(request, _region_page(request), entry_id)
+
+
+@region_view(needs="can_administer")
+def region_create(request):
+    return _create(request, _region_page(request))
+
+
+@region_view(needs="can_administer")
+def region_import(request):
+    return _import(request, _region_page(request))
+
+
+@region_view(needs="can_administer")
+def region_edit(request, entry_id):
+    return _edit(request, _region_page(request), entry_id)
+
+
+@region_view(needs="can_administer")
+def region_remove(request, entry_id):
+    return _remove(request, _region_page(request), entry_id)
+
+
+@region_view(needs="can_administer")
+@require_POST
+def region_confirm(request, entry_id):
+    return _confirm(request, _region_page(request), entry_id)
+
+
+@region_view
+@require_POST
+def region_suggest(request, entry_id):
+    return _suggest(request, _region_page(request), entry_id)
+
+
+@region_view(needs="can_administer")
+@require_POST
+def region_handle(request, entry_id, suggestion_id):
+    return _handle(request, _region_page(request), entry_id, suggestion_id)
