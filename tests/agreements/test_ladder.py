@@ -188,6 +188,8 @@ LADDER = [
     Rung("agreement_compare", lambda w: _url(w, "compare/?a=1&b=1"), READ),
     Rung("agreement_history", lambda w: _url(w, "history/"), READ),
     Rung("agreement_print", lambda w: _url(w, "print/"), READ),
+    Rung("agreement_export", lambda w: "/t/oost/agreements/export.csv", READ),
+    Rung("agreement_export", lambda w: "/t/oost/agreements/export.xlsx", READ),
 ]
 
 

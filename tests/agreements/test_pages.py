@@ -477,3 +477,34 @@ def test_an_empty_concept_cannot_be_proposed(world, client_for):
         services.agreement_propose(actor=world.carla, agreement=agreement)
     agreement.refresh_from_db()
     assert agreement.status == Status.CONCEPT
+
+
+def test_the_list_exports_to_xlsx_and_csv_with_review_dates_and_targets(world, adopted, client_for):
+    import csv
+    import io
+
+    import openpyxl
+
+    services.indicator_create(
+        actor=world.carla,
+        agreement=adopted,
+        name="Medicatiefouten",
+        dimension="quality",
+        unit="%",
+        baseline=None,
+        target=Decimal("5"),
+        frequency="monthly",
+    )
+    review = adopted.current_version.review_date
+    response = client_for("rosa").get("/t/oost/agreements/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert header[7] == "Evaluatiedatum" or header[7] == "Review date"
+    assert row[1] == "Medicatiebeoordeling thuis"
+    assert row[7].date() == review  # a date cell, not text
+    assert "Medicatiefouten: 5 %" in row[10]
+    response = client_for("rosa").get("/t/oost/agreements/export.csv?status=adopted")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][7] == review.strftime("%d-%m-%Y") and "Medicatiefouten: 5 %" in rows[1][10]
+    none = client_for("rosa").get("/t/oost/agreements/export.csv?status=ended")
+    assert len(list(csv.reader(io.StringIO(b"".join(none.streaming_content).decode("utf-8-sig"))))) == 1

@@ -8,6 +8,7 @@ ONE = A + "<str:agreement_id>/"
 urlpatterns = [
     path(A, views.agreement_list, name="agreement_list"),
     path(A + "new/", views.agreement_create, name="agreement_create"),
+    path(A + "export.<str:fmt>", views.agreement_export, name="agreement_export"),
     path(ONE, views.agreement_detail, name="agreement_detail"),
     path(ONE + "edit/", views.agreement_edit, name="agreement_edit"),
     path(ONE + "transition/", views.agreement_transition, name="agreement_transition"),

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ from wijkverband.agreements.forms import (
 )
 from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.markdown import render_markdown
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_professional_users
@@ -127,6 +129,46 @@ def _detail_context(agreement, rights) -> dict:
         "review_due": selectors.is_review_due(agreement),
         "nav_key": NAV_KEY,
     }
+
+
+@team_view
+@require_GET
+def agreement_export(request, fmt):
+    """The list as filtered, for a spreadsheet (core/exports.py): review dates and targets included."""
+    team = request.team
+    if fmt not in FORMATS:
+        raise Http404
+    form = ListFilterForm(
+        request.GET or None,
+        party_choices=selectors.party_filter_choices(team=team),
+        owner_choices=selectors.owner_choices(team=team),
+    )
+    filters = selectors.ListFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ListFilters(
+            status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
+        )
+    header = [
+        _("Number"),
+        _("Title"),
+        _("Status"),
+        _("Owner"),
+        _("Version"),
+        _("Version in force"),
+        _("Start date"),
+        _("Review date"),
+        _("Parties"),
+        _("Endorsed"),
+        _("Indicators and targets"),
+    ]
+    return table_response(
+        fmt,
+        filename=f"afspraken-{team.slug}-{timezone.localdate().isoformat()}",
+        header=header,
+        rows=selectors.agreement_export_rows(team=team, filters=filters),
+        sheet_title=str(_("Agreements")),
+    )
 
 
 @team_view
