@@ -210,3 +210,9 @@ def test_a_team_invitation_can_appoint_a_coordinator_for_a_new_team(world):
     nina.save()
     services.invitation_accept(invitation=invitation, user=nina)
     assert team_rights(user=nina, team=team).can_manage_members
+
+
+def test_an_overseers_start_page_shows_their_regions_not_a_missing_team(world):
+    page = _client(world.olga).get("/").content.decode()
+    assert "nog geen lid" not in page
+    assert 'href="/r/utrecht/"' in page and "ROSE Utrecht" in page
