@@ -22,7 +22,7 @@ FORMAL = re.compile(r"(?<![\w.-])(u|uw|uzelf|alstublieft)(?![\w-])|\ba\.u\.b\.",
 
 #: A word we do not use -> the word we do (one word per concept; compound words written as one).
 BANNED = {
-    r"\bkernpartners?\b": "kernpartijen",
+    r"\bkernpartners?\b|\bkernspelers?\b": "kernpartijen",
     r"\btwee-?factor|\btweefactor|\btwo-factor": "tweestapsverificatie",
     r"\bQR code": "QR-code",
     r"\bauthenticator app": "authenticator-app",

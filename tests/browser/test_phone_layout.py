@@ -1,0 +1,51 @@
+"""The main pages on a 390×844 phone (and, for the screenshots, a desktop): no sideways scrolling,
+the header no taller than a fifth of the screen, the page's heading and first controls within the
+first screen, and axe clean. Screenshots at both sizes go to test-artifacts/PhoneLayout/ so a
+reviewer can look without running anything."""
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import ARTIFACTS, BrowserTestCase
+
+PAGES = [
+    ("start", "/"),
+    ("team-home", "/t/oost/"),
+    ("members", "/t/oost/members/"),
+    ("bottlenecks", "/t/oost/bottlenecks/"),
+    ("agreements", "/t/oost/agreements/"),
+    ("threads", "/t/oost/threads/"),
+    ("my-work", "/my-work/"),
+    ("wijkkaart", "/t/oost/wijkkaart/"),
+    ("sociale-kaart", "/t/oost/sociale-kaart/"),
+    ("welzijn-op-recept", "/t/oost/welzijn-op-recept/"),
+]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class PhoneLayout(BrowserTestCase):
+    def shoot(self, name: str) -> None:
+        folder = ARTIFACTS / "PhoneLayout"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    def test_the_main_pages_fit_a_phone(self):
+        self.sign_in(self.world.carla)
+        page = self.page
+        for viewport in (PHONE, DESKTOP):
+            page.set_viewport_size(viewport)
+            size = "phone" if viewport is PHONE else "desktop"
+            for name, path in PAGES:
+                page.goto(self.url(path))
+                expect(page.get_by_role("heading", level=1)).to_be_visible()
+                self.shoot(f"{name}-{size}")
+                if viewport is not PHONE:
+                    continue
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= PHONE["width"], f"{path}: the page scrolls sideways ({width}px)"
+                header = page.locator("header.wv-header").bounding_box()
+                assert header["height"] <= PHONE["height"] / 5, f"{path}: the header is {header['height']:.0f}px tall"
+                heading = page.get_by_role("heading", level=1).bounding_box()
+                assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
+                self.assert_accessible(f"phone-{name}")
