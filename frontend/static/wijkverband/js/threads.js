@@ -928,7 +928,7 @@ export class MentionCombobox {
   }
 }
 
-const live = readJson("thread-live");
+const live = typeof document === "undefined" ? null : readJson("thread-live");
 if (live && "WebSocket" in window) {
   const client = new ThreadClient({ live, strings: readJson("thread-strings") });
   client.connect();
