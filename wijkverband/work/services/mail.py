@@ -116,7 +116,7 @@ def notice_line(notice: Notice) -> str:
     """One line saying what happened, on which item, in which team, and by whom: no free text."""
     sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
     if sentence is not None:
-        return _("%(sentence)s (%(team)s)") % {"sentence": sentence, "team": notice.team.name}
+        return f"{sentence} ({notice.team.name})"
     return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {
         "actor": _actor_name(notice),
         "what": NoticeKind(notice.kind).label,
@@ -136,7 +136,7 @@ def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
         if sentence is not None:
-            subject = _("%(sentence)s (%(team)s)") % {"sentence": sentence, "team": notice.team.name}
+            subject = f"{sentence} ({notice.team.name})"
         else:
             subject = _("%(what)s: “%(title)s” (%(team)s)") % {
                 "what": NoticeKind(notice.kind).label,
