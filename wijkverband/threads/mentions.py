@@ -1,4 +1,5 @@
-"""Mentions in message text: @person (first name or e-mail name), @role and @kind of organisation.
+"""Mentions in message text: @person (first name, e-mail name, or the whole name as @Maarten.Lid),
+@role and @kind of organisation.
 
 @apotheek, @huisarts, @wijkverpleging, @sociaal_domein reach the members of that kind of
 organisation in the team; @coördinator (or @coordinator) the team's coordinators; @iedereen everyone.
@@ -32,6 +33,11 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).rstrip(".-")
 
 
+def _full_name_word(user) -> str:
+    """The whole name as one word, "@Maarten.Lid": reaches one person where first names are shared."""
+    return _fold(".".join(user.name.split())) if user.name and " " in user.name.strip() else ""
+
+
 def mention_words(text: str) -> set[str]:
     return {_fold(match) for match in MENTION_RE.findall(text or "")}
 
@@ -48,12 +54,14 @@ def mentioned_users(text: str, memberships: list[Membership]) -> set[int]:
     for membership in memberships:
         user = membership.user
         first = _fold(user.name.split(" ")[0]) if user.name else ""
+        full = _full_name_word(user)
         local = _fold(user.email.split("@")[0])
         if (
             everyone
             or (coordinators and membership.role == Membership.Role.COORDINATOR)
             or (membership.organisation_id and membership.organisation.kind in kinds)
             or first in words
+            or (full and full in words)
             or local in words
         ):
             found.add(user.pk)
@@ -72,12 +80,15 @@ KIND_TOKENS = {
 
 
 def _person_token(membership: Membership, memberships: list[Membership]) -> str | None:
-    """The word that mentions this person and nobody else: the first name, else the e-mail name."""
+    """The word that mentions this person and nobody else: the first name, else the e-mail name,
+    else the whole name ("Maarten.Lid")."""
     user = membership.user
     options = []
     if user.name:
         options.append(user.name.split(" ")[0])
     options.append(user.email.split("@")[0])
+    if _full_name_word(user):
+        options.append(".".join(user.name.split()))
     for word in options:
         if MENTION_RE.fullmatch("@" + word) and mentioned_users("@" + word, memberships) == {user.pk}:
             return word
