@@ -143,7 +143,9 @@ class DiscussionDailyUse(BrowserTestCase):
             carla.reload()
             self.wait_live(carla)
             expect(carla.locator(f"#{message_id} time")).to_have_text(live_time)
-            mine = carla.locator("article.wv-message").filter(has_text="Kun jij dit oppakken")
+            mine = carla.locator(
+                "#" + carla.locator("article.wv-message").filter(has_text="Kun jij dit oppakken").get_attribute("id")
+            )
 
             # Editing in place: no other page, focus in the box, back on "Bewerken" after saving.
             mine.get_by_role("link", name=re.compile("^Bewerken")).click()

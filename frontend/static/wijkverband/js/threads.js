@@ -555,8 +555,7 @@ export class ThreadClient {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       save.disabled = true;
-      const body = new FormData();
-      body.append("body", textarea.value);
+      const body = new URLSearchParams({ body: textarea.value });
       const answer = await this.request(url, { method: "POST", body });
       save.disabled = false;
       if (answer.ok) {
@@ -631,8 +630,8 @@ export class ThreadClient {
     error.hidden = true;
     yes.onclick = async () => {
       yes.disabled = true;
-      const body = new FormData();
-      const answer = await this.request(url, { method: "POST", body });
+      // An empty form body (an empty multipart one is refused with 400).
+      const answer = await this.request(url, { method: "POST", body: new URLSearchParams() });
       yes.disabled = false;
       if (!answer.ok) {
         error.textContent = `${this.strings.delete_failed} ${answer.json.detail || answer.status}`;
