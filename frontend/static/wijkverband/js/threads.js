@@ -79,7 +79,7 @@ export class ThreadClient {
     if (this.form) this.enhanceForm();
     this.log?.addEventListener("click", (event) => this.logClick(event));
     // "vandaag" becomes "gisteren" at midnight, also on a page left open.
-    setInterval(() => this.relabelTimes(), 60000);
+    if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
     document.addEventListener("visibilitychange", () => {
       this.relabelTimes();
       this.markRead();
@@ -749,7 +749,9 @@ export class ThreadClient {
   }
 
   noticeText(frame) {
-    const template = this.strings[`notification_${frame.kind}`] || this.strings.notification_other;
+    // "Carla noemde je in “Medicatieoverdracht”.": who, what and which thread; never the message.
+    const template =
+      this.strings[`notification_${frame.kind}`] || this.strings.notification_other || this.strings.notification;
     return template.replace("%(actor)s", frame.actor).replace("%(title)s", frame.title || "");
   }
 
