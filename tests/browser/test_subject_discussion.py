@@ -34,7 +34,7 @@ class SubjectDiscussionJourneys(BrowserTestCase):
             maarten.goto(url)
             expect(maarten.get_by_text(LIVE)).to_be_visible()
             discussion = maarten.locator("#discussion")
-            discussion.get_by_role("textbox", name="Bericht").fill("Ik neem de **medicatielijst** mee.")
+            discussion.get_by_label("Bericht", exact=True).fill("Ik neem de **medicatielijst** mee.")
             discussion.get_by_role("button", name="Versturen").click()
 
             log = page.get_by_role("log", name="Berichten in het gesprek")
@@ -61,7 +61,7 @@ class SubjectDiscussionJourneys(BrowserTestCase):
             page.goto(url)
             discussion = page.locator("#discussion")
             expect(discussion.get_by_text("Nog geen berichten.")).to_be_visible()
-            discussion.get_by_role("textbox", name="Bericht").fill("Ik bel het ziekenhuis.")
+            discussion.get_by_label("Bericht", exact=True).fill("Ik bel het ziekenhuis.")
             discussion.get_by_role("button", name="Versturen").click()
             expect(page).to_have_url(url + "#discussion")
             expect(

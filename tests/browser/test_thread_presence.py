@@ -29,16 +29,16 @@ class ThreadPresenceJourney(BrowserTestCase):
             expect(presence).to_have_text(f"Nu ook in dit gesprek: {maarten_name}.")
 
             # Carla asks for confirmation; the message arrives live on both pages.
-            page.get_by_role("textbox", name="Bericht").fill("Wil iedereen het nieuwe protocol lezen?")
+            page.get_by_label("Bericht", exact=True).fill("Wil iedereen het nieuwe protocol lezen?")
             page.get_by_label("Vraag het team te bevestigen").check()
             page.get_by_role("button", name="Versturen").click()
             mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
-            expect(mine.get_by_role("button", name="Verwijderen bericht 1")).to_be_visible()
+            expect(mine.get_by_role("link", name="Verwijderen bericht 1")).to_be_visible()
             expect(mine.get_by_role("link", name=re.compile(r"^Bewerken bericht 1$"))).to_be_visible()
             expect(mine.get_by_role("button", name="Bevestigen bericht 1")).to_have_count(0)  # not for the author
             theirs = maarten.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
             expect(theirs.get_by_role("button", name="Bevestigen bericht 1")).to_be_visible()
-            expect(theirs.get_by_role("button", name="Verwijderen bericht 1")).to_have_count(0)
+            expect(theirs.get_by_role("link", name="Verwijderen bericht 1")).to_have_count(0)
 
             # Maarten's page has read it: Carla sees "Gelezen door" appear without reloading.
             expect(mine.locator("[data-read-by]")).to_contain_text(maarten_name, timeout=15_000)
@@ -69,7 +69,7 @@ class ThreadPresenceJourney(BrowserTestCase):
             # On the thread list, Maarten's unread count follows a new post by itself.
             unread = maarten.locator(f'tr[data-thread="{thread.pk}"] td').nth(3)
             expect(unread).to_have_text("0")
-            page.get_by_role("textbox", name="Bericht").fill("Nog een vraag.")
+            page.get_by_label("Bericht", exact=True).fill("Nog een vraag.")
             page.get_by_role("button", name="Versturen").click()
             expect(unread).to_have_text("1", timeout=15_000)
             self.page = maarten

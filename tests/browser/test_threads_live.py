@@ -28,12 +28,12 @@ class LiveThreadJourneys(BrowserTestCase):
             page.goto(thread_url)
             expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
             self.assert_accessible("thread")
-            page.get_by_role("textbox", name="Bericht").fill("Wie neemt de overdracht van mevrouw op zich, @maarten?")
+            page.get_by_label("Bericht", exact=True).fill("Wie neemt de overdracht van mevrouw op zich, @maarten?")
             page.get_by_role("button", name="Versturen").click()
 
             log = maarten.get_by_role("log", name="Berichten")
             expect(log.get_by_text("Wie neemt de overdracht")).to_be_visible()
-            expect(maarten.get_by_text("Nieuwe melding van Carla Coördinator.")).to_be_visible()
+            expect(maarten.get_by_text("Carla Coördinator noemde je in “Medicatieoverdracht”.")).to_be_visible()
             expect(page.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
             assert Message.objects.filter(thread=thread).count() == 1
             assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
@@ -41,7 +41,7 @@ class LiveThreadJourneys(BrowserTestCase):
             # Maarten loses his connection; Carla posts meanwhile; he catches up by himself.
             maarten_context.set_offline(True)
             maarten.evaluate("window.wijkverbandThread.socket.close()")
-            page.get_by_role("textbox", name="Bericht").fill("Ik doe het zelf wel.")
+            page.get_by_label("Bericht", exact=True).fill("Ik doe het zelf wel.")
             page.get_by_role("button", name="Versturen").click()
             expect(page.get_by_role("log", name="Berichten").get_by_text("Ik doe het zelf wel.")).to_be_visible()
             maarten_context.set_offline(False)
@@ -49,9 +49,9 @@ class LiveThreadJourneys(BrowserTestCase):
             assert maarten.locator("article.wv-message").count() == 2
 
             maarten.goto(self.url("/notifications/"))
-            expect(maarten.get_by_role("link", name="Medicatieoverdracht")).to_have_attribute(
-                "href", re.compile(rf"/t/oost/threads/{thread.pk}/")
-            )
+            expect(
+                maarten.get_by_role("link", name="Carla Coördinator noemde je in “Medicatieoverdracht”")
+            ).to_have_attribute("href", re.compile(rf"/t/oost/threads/{thread.pk}/"))
             self.page = maarten
             self.assert_accessible("notifications")
         finally:
@@ -75,7 +75,7 @@ class LiveThreadJourneys(BrowserTestCase):
         carla_context, carla = self.second_browser(world.carla)
         try:
             carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
-            carla.get_by_role("textbox", name="Bericht").fill("@maarten, kijk jij naar de wond van meneer?")
+            carla.get_by_label("Bericht", exact=True).fill("@maarten, kijk jij naar de wond van meneer?")
             carla.get_by_role("button", name="Versturen").click()
             expect(carla.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
         finally:
@@ -124,7 +124,7 @@ class ServerRestartJourney(BrowserTestCase):
         carla_context, carla = self.second_browser(world.carla)
         try:
             carla.goto(thread_url)
-            carla.get_by_role("textbox", name="Bericht").fill("En nu weer gewoon live.")
+            carla.get_by_label("Bericht", exact=True).fill("En nu weer gewoon live.")
             carla.get_by_role("button", name="Versturen").click()
             expect(log.get_by_text("En nu weer gewoon live.")).to_be_visible()
         finally:

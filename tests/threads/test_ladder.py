@@ -77,6 +77,10 @@ def _redacted(world, persona, status):
     assert (message.body == "Zonder gegevens" and message.redacted_at is not None) == _ok(persona, status)
 
 
+def _not_deleted(world, persona, status):
+    assert Message.objects.get(pk=world.maarten_message.pk).deleted_at is None
+
+
 def _deleted(world, persona, status):
     assert (Message.objects.get(pk=world.maarten_message.pk).deleted_at is not None) == _ok(persona, status)
 
@@ -174,6 +178,12 @@ LADDER = [
         method="POST",
         data=lambda w: {"body": "Zonder gegevens", "reason": "Er stond een BSN in"},
         after=_redacted,
+    ),
+    Rung(  # the question first: showing it never deletes
+        "message_delete",
+        lambda w: _message_url(w, _maarten_message(w), "delete"),
+        {"anonymous": 302, **OUTSIDERS, "rosa": 404, "olga": 403, "pieter": 403, "maarten": 200, "carla": 200},
+        after=_not_deleted,
     ),
     Rung(
         "message_delete",

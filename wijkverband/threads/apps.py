@@ -17,10 +17,15 @@ class ThreadsConfig(AppConfig):
         )
         from wijkverband.realtime.hooks import register_stream_hooks
         from wijkverband.threads.panels import team_card_unread, team_threads_panel
+        from wijkverband.threads.services.notifications import NOTICE_SENTENCES
         from wijkverband.threads.streams import ThreadStreams
+        from wijkverband.work.serialise import register_notice_sentence
 
         register_team_nav(NavItem(key="threads", label=_("Threads"), url_name="thread_list", order=40))
         register_team_panel(Panel(key="threads", template="threads/_team_panel.html", context=team_threads_panel))
         register_team_card_line("threads", team_card_unread)
         # The live socket's transport asks this app about threads (it imports no feature itself).
         register_stream_hooks(ThreadStreams())
+        # Its notices name the thread in one sentence (live, in the list, in mails).
+        for kind, sentence in NOTICE_SENTENCES.items():
+            register_notice_sentence(kind, sentence)

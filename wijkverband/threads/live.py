@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from wijkverband.threads.models import SubjectKind, Thread
+from wijkverband.threads.times import month_names
 
 #: The id of the discussion section on a subject's page; a post from there returns to it.
 DISCUSSION_ANCHOR = "discussion"
@@ -29,7 +30,7 @@ def live_config(request, *, team, thread: Thread, trights, page=None) -> dict:
     page: the ThreadPage shown (selectors.thread_page), for everyone's read marker ("Read by")
     and, when it loaded them already, the people asked to confirm.
     """
-    from wijkverband.threads.selectors import team_professionals
+    from wijkverband.threads.selectors import mention_suggestions, team_professionals
 
     urls = {"history": _message_url("message_history", team, thread)}
     if trights.can_post:
@@ -53,6 +54,8 @@ def live_config(request, *, team, thread: Thread, trights, page=None) -> dict:
         "urls": urls,
         "professionals": professionals,
         "markers": page.markers if page is not None else [],
+        # The composer's "@" suggestions: people who read this thread, kinds of organisation, roles.
+        "mentions": mention_suggestions(thread=thread, user=request.user) if trights.can_post else [],
     }
 
 
@@ -86,6 +89,34 @@ def live_strings() -> dict:
         "presence_more": _("%(count)s more"),
         "reads_along": _("%(name)s (read only)"),
         "notification": _("New notification from %(actor)s."),
+        "notification_mention": _("%(actor)s mentioned you in “%(title)s”."),
+        "notification_ack_request": _("%(actor)s asks you to confirm a message in “%(title)s”."),
+        "notification_activity": _("%(actor)s wrote in your thread “%(title)s”."),
+        "notification_other": _("New notification from %(actor)s about “%(title)s”."),
+        "typing_many": _("%(names)s are typing…"),
+        "empty": _("Write a message first."),
+        "today": _("today %(time)s"),
+        "yesterday": _("yesterday %(time)s"),
+        "months": month_names(),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "edit_label": _("Edit your message"),
+        "edit_failed": _("Not saved:"),
+        "delete_question": _("Delete this message?"),
+        "delete_own": _(
+            "Everyone in the thread then sees that you deleted a message, not what it said. This cannot be undone."
+        ),
+        "delete_other": _(
+            "Everyone in the thread then sees that a coordinator deleted a message, not what it said. "
+            "This cannot be undone."
+        ),
+        "delete_yes": _("Yes, delete the message"),
+        "delete_no": _("No, keep it"),
+        "delete_failed": _("The message was not deleted:"),
+        "suggestions": _("Suggestions to mention"),
+        "suggestions_count": _("%(count)s suggestions: choose with the up and down arrows and Enter."),
+        "suggestions_one": _("1 suggestion: choose it with Enter."),
+        "suggestions_none": _("No one to mention matches."),
     }
 
 

@@ -43,7 +43,8 @@ def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -
     when this person may not read the thread (say, a representative and the thread is not opened
     to them, or the bottleneck is internal). Reads only: the subject's service created the thread
     with the subject, and showing it here does not move the read marker (the live client does,
-    over the socket, once the page is visible). At most five queries, whatever the thread holds.
+    over the socket, once the page is visible). At most six queries, whatever the thread holds
+    (the sixth: whom the composer suggests after "@").
     """
     thread = selectors.subject_thread(user=request.user, team=team, kind=kind, subject_id=subject_id)
     if thread is None:

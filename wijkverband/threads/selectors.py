@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import TeamRights
+from wijkverband.threads.mentions import mention_candidates
 from wijkverband.threads.models import (
     Acknowledgement,
     Event,
@@ -273,3 +275,28 @@ def confirmations_asked_of(*, user) -> QuerySet[Message]:
         .exclude(Exists(confirmed))
         .select_related("team", "thread", "author")
     )
+
+
+# --- mentions ----------------------------------------------------------------------------------------
+
+
+def mention_memberships(*, thread: Thread) -> list[Membership]:
+    """The team's memberships a mention in this thread can reach: its active members and
+    coordinators, and its client representatives only when they read the thread (one query).
+    The same people the post's notices go to (services.notifications.post_notices)."""
+    memberships = Membership.objects.for_team(thread.team_id).select_related("user", "organisation")
+    memberships = memberships.filter(user__is_active=True)
+    if not thread.representatives_read:
+        memberships = memberships.exclude(role=Membership.Role.CLIENT_REPRESENTATIVE)
+    return list(memberships)
+
+
+def mention_suggestions(*, thread: Thread, user) -> list[dict]:
+    """What the composer suggests after "@" (threads.mentions.mention_candidates), for `user` writing."""
+    memberships = [m for m in mention_memberships(thread=thread) if m.user_id != user.pk]
+    labels = {
+        "coordinators": _("the team's coordinators"),
+        "everyone": _("everyone in the team who reads this thread"),
+        "everyone_at": _("everyone at %(names)s"),
+    }
+    return mention_candidates(memberships, labels=labels)

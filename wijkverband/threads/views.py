@@ -18,6 +18,7 @@ from wijkverband.threads.forms import EditForm, PostForm, RedactForm, ThreadForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings, subject_url
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.policy import thread_rights
+from wijkverband.threads.serialise import message_data
 
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
@@ -182,9 +183,20 @@ def thread_settings(request, thread_id):
     return redirect(_thread_url(thread))
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _form_errors_json(form, status: int) -> JsonResponse:
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    return JsonResponse({"type": "error", "errors": errors}, status=status)
+
+
 @team_view
 @require_http_methods(["GET", "POST"])
 def message_edit(request, thread_id, message_id):
+    """The edit page (without JavaScript); threads.js edits in place through the same URL with
+    Accept: application/json (GET: the text to edit; POST: the message as it is now)."""
     team, rights = request.team, request.rights
     thread = access_thread(user=request.user, team=team, thread_id=thread_id)
     trights = thread_rights(rights=rights, thread=thread)
@@ -193,17 +205,23 @@ def message_edit(request, thread_id, message_id):
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": message.body})
     status = 200
+    if request.method == "GET" and _wants_json(request):
+        return JsonResponse({"message": message.pk, "body": message.body})
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                services.message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
+                message = services.message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
             except ActionRefused as refused:
                 add_refusal(form, refused, default="body")
                 status = ERROR_STATUS.get(refused.code, 400)
             else:
+                if _wants_json(request):
+                    return JsonResponse({"message": message_data(message)})
                 flash.success(request, _("Your message has been changed."))
                 return redirect(_thread_url(thread, message))
+        if _wants_json(request):
+            return _form_errors_json(form, status)
     return render(
         request,
         "threads/message_edit.html",
@@ -250,16 +268,34 @@ def message_redact(request, thread_id, message_id):
 
 
 @team_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def message_delete(request, thread_id, message_id):
-    team = request.team
+    """GET asks first (the page without JavaScript; threads.js asks in a dialog); POST deletes.
+
+    A message is never deleted by one click: the Delete link only opens the question."""
+    team, rights = request.team, request.rights
     thread = access_thread(user=request.user, team=team, thread_id=thread_id)
+    trights = thread_rights(rights=rights, thread=thread)
     message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
+    if request.method == "GET":
+        if message.is_deleted:
+            return redirect(_thread_url(thread, message))
+        if not ((trights.can_post and message.author_id == request.user.pk) or trights.can_moderate):
+            raise PermissionDenied
+        return render(
+            request,
+            "threads/message_delete.html",
+            {"team": team, "rights": rights, "thread": thread, "trights": trights, "message": message},
+        )
     try:
-        services.message_delete(actor=request.user, message=message)
+        message = services.message_delete(actor=request.user, message=message)
     except ActionRefused as refused:
+        if _wants_json(request):
+            return JsonResponse({"type": "error", "code": refused.code, "detail": str(refused.message)}, status=400)
         flash.error(request, refused.message)
     else:
+        if _wants_json(request):
+            return JsonResponse({"message": message_data(message)})
         flash.success(request, _("The message has been deleted."))
     return redirect(_thread_url(thread, message))
 

@@ -9,6 +9,7 @@ class WorkConfig(AppConfig):
     verbose_name = _("My work and notices")
 
     def ready(self):
+        from wijkverband.work import checks  # noqa: F401 - registers the SITE_URL check
         from wijkverband.work.schedules import on_post_migrate
 
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).

@@ -97,6 +97,14 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
 
+    @property
+    def sentence(self) -> str | None:
+        """A discussion's notice in one sentence naming the thread ("Carla noemde je in “…”"), else None."""
+        from wijkverband.work.serialise import notice_sentence
+
+        actor = (self.actor.name or self.actor.email) if self.actor_id else _("Wijkverband")
+        return notice_sentence(kind=self.kind, actor_name=actor, title=self.title)
+
 
 class Frequency(models.TextChoices):
     DAILY = "daily", _("Daily (around 07:30)")

@@ -5,6 +5,7 @@ Never client data: a notice names the actor, the team and the thread, not the te
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
@@ -12,6 +13,14 @@ from wijkverband.threads.models import Message, Thread
 from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_settle
+
+#: What a discussion's notice says (wijkverband.work.serialise.register_notice_sentence): it names
+#: the thread, never the message.
+NOTICE_SENTENCES = {
+    NoticeKind.MENTION: lambda: _("%(actor)s mentioned you in “%(title)s”"),
+    NoticeKind.ACK_REQUEST: lambda: _("%(actor)s asks you to confirm a message in “%(title)s”"),
+    NoticeKind.ACTIVITY: lambda: _("%(actor)s wrote in your thread “%(title)s”"),
+}
 
 
 def thread_subject(thread: Thread) -> Subject:

@@ -14,9 +14,11 @@ never message text or other free text (docs/work.md).
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +30,7 @@ from wijkverband.realtime import presence
 from wijkverband.work import tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind
 from wijkverband.work.selectors import notice_preference
+from wijkverband.work.serialise import notice_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +50,25 @@ LEASE = timedelta(minutes=5)
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 
 
+def site_url() -> str:
+    """settings.SITE_URL without its trailing slash; refused unless it is an absolute http(s) address.
+
+    An empty SITE_URL (a `SITE_URL=` line in an environment file reads as "", not as the default)
+    or one without a scheme made every link in a mail relative, which no mail program can open:
+    the system check `work.E001` stops the server, the worker and seed_demo before that happens.
+    """
+    url = (settings.SITE_URL or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) address, not {settings.SITE_URL!r}")
+    return url
+
+
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """A link of ours for a mail: always with scheme and host."""
+    if not path.startswith("/"):
+        raise ValueError(f"Not a path of ours: {path!r}")
+    return site_url() + path
 
 
 # --- unsubscribe links ---------------------------------------------------------------------------
@@ -94,6 +114,9 @@ def _actor_name(notice: Notice) -> str:
 
 def notice_line(notice: Notice) -> str:
     """One line saying what happened, on which item, in which team, and by whom: no free text."""
+    sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
+    if sentence is not None:
+        return f"{sentence} ({notice.team.name})"
     return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {
         "actor": _actor_name(notice),
         "what": NoticeKind(notice.kind).label,
@@ -111,11 +134,15 @@ _REASONS = {
 
 def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(what)s: “%(title)s” (%(team)s)") % {
-            "what": NoticeKind(notice.kind).label,
-            "title": notice.title,
-            "team": notice.team.name,
-        }
+        sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
+        if sentence is not None:
+            subject = f"{sentence} ({notice.team.name})"
+        else:
+            subject = _("%(what)s: “%(title)s” (%(team)s)") % {
+                "what": NoticeKind(notice.kind).label,
+                "title": notice.title,
+                "team": notice.team.name,
+            }
         body = "\n\n".join(
             [
                 notice_line(notice),

@@ -12,6 +12,41 @@ function readJson(id) {
   return element ? JSON.parse(element.textContent) : null;
 }
 
+// Message times as the server writes them (wijkverband/threads/times.py): "vandaag 17:44",
+// "gisteren 09:05", "30 november 17:44", "30 november 2025 17:44", always in Amsterdam time and
+// with the server's words (strings.today, strings.yesterday, strings.months).
+const AMSTERDAM = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Amsterdam",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+function amsterdamParts(date) {
+  const parts = {};
+  for (const { type, value } of AMSTERDAM.formatToParts(date)) parts[type] = value;
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), time: `${parts.hour}:${parts.minute}` };
+}
+
+export function timeLabel(iso, strings, now = new Date()) {
+  const at = amsterdamParts(new Date(iso));
+  const today = amsterdamParts(now);
+  const dayNumber = (p) => Date.UTC(p.year, p.month - 1, p.day) / 86400000;
+  const daysAgo = dayNumber(today) - dayNumber(at);
+  if (daysAgo === 0) return strings.today.replace("%(time)s", at.time);
+  if (daysAgo === 1) return strings.yesterday.replace("%(time)s", at.time);
+  const month = strings.months[at.month - 1];
+  return at.year === today.year ? `${at.day} ${month} ${at.time}` : `${at.day} ${month} ${at.year} ${at.time}`;
+}
+
+// Letters without accents, lower case: "Zoë" is found by "zoe" (as threads/mentions.py folds).
+export function fold(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
 // The order Python's sorted() gives names (code points), so live lines read like the server's.
 function compareNames(a, b) {
   if (a < b) return -1;
@@ -38,11 +73,17 @@ export class ThreadClient {
     this.attempt = 0;
     this.socket = null;
     this.subscribed = false;
-    this.typingTimer = null;
+    this.typers = new Map(); // user id -> {name, timer}: who is typing now
     this.readTimer = null;
     this.lastTypingSent = 0;
     if (this.form) this.enhanceForm();
-    document.addEventListener("visibilitychange", () => this.markRead());
+    this.log?.addEventListener("click", (event) => this.logClick(event));
+    // "vandaag" becomes "gisteren" at midnight, also on a page left open.
+    if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
+    document.addEventListener("visibilitychange", () => {
+      this.relabelTimes();
+      this.markRead();
+    });
   }
 
   socketUrl() {
@@ -115,7 +156,7 @@ export class ThreadClient {
         this.refused(frame);
         break;
       case "typing":
-        this.showTyping(frame.user.name);
+        if (frame.thread === undefined || frame.thread === this.thread) this.showTyping(frame.user);
         break;
       case "presence":
         if (frame.thread === this.thread) this.showPresence(frame.users, frame.more || 0);
@@ -125,9 +166,7 @@ export class ThreadClient {
         break;
       case "notification":
         // New activity in the thread on screen shows itself; mentions and requests are announced.
-        if (!(frame.kind === "activity" && frame.thread === this.thread)) {
-          this.setStatus(this.strings.notification.replace("%(actor)s", frame.actor));
-        }
+        if (!(frame.kind === "activity" && frame.thread === this.thread)) this.setStatus(this.noticeText(frame));
         document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
         break;
       case "notifications":
@@ -146,7 +185,11 @@ export class ThreadClient {
       return;
     }
     this.seq = frame.seq;
-    if (frame.kind.startsWith("message.")) this.upsertMessage(frame.data);
+    if (frame.kind.startsWith("message.")) {
+      this.upsertMessage(frame.data);
+      // Their message arrived: they are no longer typing it.
+      if (frame.kind === "message.created") this.stopTyping(frame.data.author.id);
+    }
     else if (frame.kind === "ack.added") this.addAck(frame.data);
     this.scheduleRead();
   }
@@ -180,7 +223,9 @@ export class ThreadClient {
       const mine = data.author.id === this.live.user;
       if ((this.live.can_post && mine) || this.live.can_moderate) parts.push(this.actions(data, mine));
     }
+    const editor = article.querySelector("[data-editor]");
     article.replaceChildren(...parts);
+    if (editor && !data.deleted) this.keepEditor(article, editor);
     if (!data.deleted) this.updateReadBy(article);
     if (isNew) {
       this.log.append(article);
@@ -224,12 +269,8 @@ export class ThreadClient {
     const author = this.element("strong", "wv-message__author", data.author.name);
     const time = document.createElement("time");
     time.dateTime = data.created_at;
-    time.textContent = new Date(data.created_at).toLocaleString(document.documentElement.lang || "nl", {
-      day: "numeric",
-      month: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
+    time.dataset.time = "";
+    time.textContent = timeLabel(data.created_at, this.strings);
     header.append(author, " ", time);
     if (data.edited_at && !data.deleted) {
       const edited = this.element("a", "utrecht-link wv-muted wv-message__edited", this.strings.edited);
@@ -244,6 +285,7 @@ export class ThreadClient {
     if (this.live.can_post && mine) {
       const edit = this.element("a", "utrecht-link", this.strings.edit);
       edit.href = this.url("edit", data.id);
+      edit.dataset.edit = "";
       edit.append(this.hiddenLabel(data.seq));
       actions.append(edit);
     }
@@ -251,7 +293,11 @@ export class ThreadClient {
     redact.href = this.url("redact", data.id);
     redact.append(this.element("span", "wv-visually-hidden", ` ${this.strings.from_message} ${data.seq}`));
     actions.append(redact);
-    actions.append(this.postForm(this.url("delete", data.id), "utrecht-button--subtle", this.strings.delete, data.seq));
+    const remove = this.element("a", "utrecht-link", this.strings.delete);
+    remove.href = this.url("delete", data.id);
+    remove.dataset.delete = "";
+    remove.append(this.hiddenLabel(data.seq));
+    actions.append(remove);
     return actions;
   }
 
@@ -383,10 +429,17 @@ export class ThreadClient {
 
   enhanceForm() {
     const textarea = this.form.querySelector("textarea[name=body]");
+    this.textarea = textarea;
+    // The box is marked invalid only after a send attempt without text (never before typing).
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const body = textarea.value;
-      if (!body.trim()) return;
+      if (!body.trim()) {
+        this.composerError(this.strings.empty);
+        textarea.focus();
+        return;
+      }
+      this.composerError("");
       const idField = this.form.querySelector("input[name=client_id]");
       const clientId = idField.value;
       const asksAck = this.form.querySelector("input[name=asks_ack]")?.checked || false;
@@ -397,12 +450,209 @@ export class ThreadClient {
       if (box) box.checked = false;
     });
     textarea.addEventListener("input", () => {
+      if (textarea.value.trim()) this.composerError("");
       const now = Date.now();
       if (now - this.lastTypingSent > 3000 && this.subscribed) {
         this.lastTypingSent = now;
         this.send({ type: "typing", thread: this.thread });
       }
     });
+    if (this.live.mentions?.length) this.mentions = new MentionCombobox(textarea, this.live.mentions, this.strings);
+  }
+
+  composerError(text) {
+    const textarea = this.textarea;
+    const id = `${textarea.id}_live_error`;
+    let message = document.getElementById(id);
+    const described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter((v) => v && v !== id);
+    if (!text) {
+      message?.remove();
+      if (textarea.getAttribute("aria-invalid") === "true" && !textarea.closest(".utrecht-form-field--invalid")) {
+        textarea.removeAttribute("aria-invalid");
+      }
+      if (described.length) textarea.setAttribute("aria-describedby", described.join(" "));
+      else textarea.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!message) {
+      message = this.element("p", "utrecht-form-field-error-message wv-composer-error");
+      message.id = id;
+      textarea.before(message);
+    }
+    message.textContent = text;
+    textarea.setAttribute("aria-invalid", "true");
+    textarea.setAttribute("aria-describedby", [...described, id].join(" "));
+  }
+
+  // --- editing and deleting in place ------------------------------------------------------------
+
+  logClick(event) {
+    const edit = event.target.closest("a[data-edit]");
+    if (edit && this.log.contains(edit)) {
+      event.preventDefault();
+      this.openEditor(edit.closest("article"), edit.href);
+      return;
+    }
+    const remove = event.target.closest("a[data-delete]");
+    if (remove && this.log.contains(remove)) {
+      event.preventDefault();
+      this.askDelete(remove.closest("article"), remove.href);
+    }
+  }
+
+  async request(url, options = {}) {
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      ...options,
+      headers: { Accept: "application/json", "X-CSRFToken": this.live.csrf_token, ...(options.headers || {}) },
+    });
+    let json = {};
+    try {
+      json = await response.json();
+    } catch {
+      json = {};
+    }
+    return { ok: response.ok, status: response.status, json };
+  }
+
+  async openEditor(article, url) {
+    if (!article || article.querySelector("[data-editor]")) return;
+    const { ok, json } = await this.request(url);
+    if (!ok) {
+      location.href = url; // the edit page says what is wrong
+      return;
+    }
+    const id = `edit-${article.dataset.message}`;
+    const form = this.element("form", "wv-form wv-editor");
+    form.dataset.editor = "";
+    form.method = "post";
+    form.action = url;
+    const label = this.element("label", "utrecht-form-label", this.strings.edit_label);
+    label.htmlFor = id;
+    const textarea = this.element("textarea", "utrecht-textarea utrecht-textarea--html-textarea");
+    textarea.id = id;
+    textarea.name = "body";
+    textarea.rows = 4;
+    textarea.value = json.body;
+    const error = this.element("p", "utrecht-form-field-error-message");
+    error.id = `${id}-error`;
+    error.hidden = true;
+    const buttons = this.element("div", "wv-actions");
+    const save = this.element("button", "utrecht-button utrecht-button--primary-action", this.strings.save);
+    save.type = "submit";
+    const cancel = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.cancel);
+    cancel.type = "button";
+    buttons.append(save, cancel);
+    form.append(label, error, textarea, buttons);
+    const close = () => this.closeEditor(article);
+    cancel.addEventListener("click", close);
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const body = new URLSearchParams({ body: textarea.value });
+      const answer = await this.request(url, { method: "POST", body });
+      save.disabled = false;
+      if (answer.ok) {
+        form.remove();
+        this.upsertMessage(answer.json.message);
+        this.closeEditor(article);
+        return;
+      }
+      const errors = answer.json.errors || {};
+      const detail = (errors.body || errors.__all__ || [answer.json.detail || String(answer.status)]).join(" ");
+      error.textContent = `${this.strings.edit_failed} ${detail}`;
+      error.hidden = false;
+      textarea.setAttribute("aria-invalid", "true");
+      textarea.setAttribute("aria-describedby", error.id);
+      textarea.focus();
+    });
+    this.keepEditor(article, form);
+    textarea.focus();
+  }
+
+  keepEditor(article, editor) {
+    const body = article.querySelector(".wv-message__body");
+    const actions = article.querySelector(".wv-message__actions");
+    if (body) {
+      body.hidden = true;
+      body.after(editor);
+    } else {
+      article.append(editor);
+    }
+    if (actions) actions.hidden = true;
+  }
+
+  closeEditor(article) {
+    article.querySelector("[data-editor]")?.remove();
+    const body = article.querySelector(".wv-message__body");
+    if (body) body.hidden = false;
+    const actions = article.querySelector(".wv-message__actions");
+    if (actions) actions.hidden = false;
+    article.querySelector("a[data-edit]")?.focus();
+  }
+
+  deleteDialog() {
+    if (this.dialog) return this.dialog;
+    const dialog = this.element("dialog", "wv-dialog");
+    dialog.setAttribute("aria-labelledby", "delete-dialog-heading");
+    dialog.setAttribute("aria-describedby", "delete-dialog-text");
+    const heading = this.element("h2", "utrecht-heading-2", this.strings.delete_question);
+    heading.id = "delete-dialog-heading";
+    const text = this.element("p", "utrecht-paragraph");
+    text.id = "delete-dialog-text";
+    const error = this.element("p", "utrecht-form-field-error-message");
+    error.hidden = true;
+    const buttons = this.element("div", "wv-actions");
+    const yes = this.element("button", "utrecht-button utrecht-button--primary-action", this.strings.delete_yes);
+    yes.type = "button";
+    const no = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.delete_no);
+    no.type = "button";
+    no.autofocus = true; // the safe choice has the focus: Enter or a second click keeps the message
+    buttons.append(yes, no);
+    dialog.append(heading, text, error, buttons);
+    no.addEventListener("click", () => dialog.close());
+    document.body.append(dialog);
+    this.dialog = { dialog, text, error, yes, no };
+    return this.dialog;
+  }
+
+  askDelete(article, url) {
+    if (!article) return;
+    const { dialog, text, error, yes, no } = this.deleteDialog();
+    const own = Number(article.dataset.author) === this.live.user;
+    text.textContent = own ? this.strings.delete_own : this.strings.delete_other;
+    error.hidden = true;
+    yes.onclick = async () => {
+      yes.disabled = true;
+      // An empty form body (an empty multipart one is refused with 400).
+      const answer = await this.request(url, { method: "POST", body: new URLSearchParams() });
+      yes.disabled = false;
+      if (!answer.ok) {
+        error.textContent = `${this.strings.delete_failed} ${answer.json.detail || answer.status}`;
+        error.hidden = false;
+        return;
+      }
+      dialog.close();
+      this.upsertMessage(answer.json.message);
+    };
+    dialog.onclose = () => {
+      // Back to the message (its Delete link, or the message itself once it is gone).
+      const link = article.querySelector("a[data-delete]");
+      if (link) {
+        link.focus();
+      } else {
+        article.tabIndex = -1;
+        article.focus();
+      }
+    };
+    dialog.showModal();
+    no.focus();
   }
 
   queuePost(clientId, body, asksAck) {
@@ -467,13 +717,42 @@ export class ThreadClient {
     }
   }
 
-  showTyping(name) {
-    if (!this.typingLine) return;
-    this.typingLine.textContent = this.strings.typing.replace("%(name)s", name);
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => {
-      this.typingLine.textContent = "";
-    }, 4000);
+  showTyping(user) {
+    if (!this.typingLine || !user) return;
+    const known = this.typers.get(user.id);
+    if (known) clearTimeout(known.timer);
+    const timer = setTimeout(() => this.stopTyping(user.id), 4000);
+    this.typers.set(user.id, { name: user.name, timer });
+    this.renderTyping();
+  }
+
+  stopTyping(userId) {
+    const known = this.typers.get(userId);
+    if (!known) return;
+    clearTimeout(known.timer);
+    this.typers.delete(userId);
+    this.renderTyping();
+  }
+
+  renderTyping() {
+    const names = [...this.typers.values()].map((t) => t.name);
+    if (!names.length) this.typingLine.textContent = "";
+    else if (names.length === 1) this.typingLine.textContent = this.strings.typing.replace("%(name)s", names[0]);
+    else this.typingLine.textContent = this.strings.typing_many.replace("%(names)s", names.join(", "));
+  }
+
+  relabelTimes() {
+    for (const time of this.log?.querySelectorAll("time[data-time]") || []) {
+      const label = timeLabel(time.dateTime, this.strings);
+      if (time.textContent !== label) time.textContent = label;
+    }
+  }
+
+  noticeText(frame) {
+    // "Carla noemde je in “Medicatieoverdracht”.": who, what and which thread; never the message.
+    const template =
+      this.strings[`notification_${frame.kind}`] || this.strings.notification_other || this.strings.notification;
+    return template.replace("%(actor)s", frame.actor).replace("%(title)s", frame.title || "");
   }
 
   setStatus(text) {
@@ -483,7 +762,174 @@ export class ThreadClient {
   }
 }
 
-const live = readJson("thread-live");
+// --- mentions: an ARIA 1.2 combobox on the composer's text box --------------------------------
+// Typing "@" and letters offers the people, kinds of organisation and roles of the thread's team
+// that the page was given (live.mentions: only people who may read the thread). Arrow keys move
+// through the list, Enter or Tab inserts the choice, Escape closes it. Without this the text box
+// is a plain text box and "@name" still works.
+
+const MENTION_QUERY = /(?:^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_.\-]*)$/u;
+const MAX_SUGGESTIONS = 8;
+
+export class MentionCombobox {
+  constructor(textarea, candidates, strings) {
+    this.textarea = textarea;
+    this.candidates = candidates;
+    this.strings = strings;
+    this.matches = [];
+    this.active = -1;
+    this.dismissed = null; // the "@" position whose list Escape closed
+    const id = `${textarea.id}-mentions`;
+    this.listbox = document.createElement("ul");
+    this.listbox.id = id;
+    this.listbox.className = "wv-mentions";
+    this.listbox.setAttribute("role", "listbox");
+    this.listbox.setAttribute("aria-label", strings.suggestions);
+    this.listbox.hidden = true;
+    this.status = document.createElement("p");
+    this.status.className = "wv-visually-hidden";
+    this.status.setAttribute("role", "status");
+    textarea.parentElement.classList.add("wv-mention-anchor");
+    textarea.after(this.listbox, this.status);
+    textarea.setAttribute("role", "combobox");
+    textarea.setAttribute("aria-autocomplete", "list");
+    textarea.setAttribute("aria-expanded", "false");
+    textarea.setAttribute("aria-controls", id);
+    textarea.addEventListener("input", () => this.update());
+    textarea.addEventListener("keydown", (event) => this.key(event));
+    textarea.addEventListener("click", () => this.update());
+    textarea.addEventListener("blur", () => this.close());
+    // A click chooses without taking the focus from the text box.
+    this.listbox.addEventListener("mousedown", (event) => event.preventDefault());
+    this.listbox.addEventListener("click", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (option) this.choose(Number(option.dataset.index));
+    });
+  }
+
+  get isOpen() {
+    return !this.listbox.hidden;
+  }
+
+  query() {
+    const { value, selectionStart, selectionEnd } = this.textarea;
+    if (selectionStart !== selectionEnd) return null;
+    const match = value.slice(0, selectionStart).match(MENTION_QUERY);
+    if (!match) return null;
+    return { text: match[1], start: selectionStart - match[1].length - 1, end: selectionStart };
+  }
+
+  update() {
+    const query = this.query();
+    if (!query || query.start === this.dismissed) {
+      if (!query) this.dismissed = null;
+      this.close();
+      return;
+    }
+    const needle = fold(query.text);
+    this.matches = this.candidates
+      .filter((c) => !needle || c.search.some((word) => word.startsWith(needle)) || fold(c.label).includes(needle))
+      .slice(0, MAX_SUGGESTIONS);
+    if (!this.matches.length) {
+      this.close();
+      this.status.textContent = this.strings.suggestions_none;
+      return;
+    }
+    this.render();
+    this.open();
+    this.move(0);
+    this.status.textContent =
+      this.matches.length === 1
+        ? this.strings.suggestions_one
+        : this.strings.suggestions_count.replace("%(count)s", String(this.matches.length));
+  }
+
+  render() {
+    const options = this.matches.map((candidate, index) => {
+      const option = document.createElement("li");
+      option.id = `${this.listbox.id}-${index}`;
+      option.className = "wv-mentions__option";
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.dataset.index = String(index);
+      const label = document.createElement("span");
+      label.className = "wv-mentions__label";
+      label.textContent = candidate.kind === "person" ? `${candidate.label} (@${candidate.token})` : candidate.label;
+      const detail = document.createElement("span");
+      detail.className = "wv-mentions__detail";
+      detail.textContent = candidate.detail;
+      option.append(label, " ", detail);
+      return option;
+    });
+    this.listbox.replaceChildren(...options);
+  }
+
+  open() {
+    this.listbox.hidden = false;
+    this.textarea.setAttribute("aria-expanded", "true");
+  }
+
+  close() {
+    this.listbox.hidden = true;
+    this.active = -1;
+    this.textarea.setAttribute("aria-expanded", "false");
+    this.textarea.removeAttribute("aria-activedescendant");
+  }
+
+  move(index) {
+    const options = this.listbox.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    this.active = (index + options.length) % options.length;
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === this.active)));
+    const current = options[this.active];
+    this.textarea.setAttribute("aria-activedescendant", current.id);
+    current.scrollIntoView({ block: "nearest" });
+  }
+
+  key(event) {
+    if (!this.isOpen) {
+      if (event.key === "ArrowDown" && event.altKey) this.update();
+      return;
+    }
+    switch (event.key) {
+      case "ArrowDown":
+        this.move(this.active + 1);
+        break;
+      case "ArrowUp":
+        this.move(this.active - 1);
+        break;
+      case "Enter":
+      case "Tab":
+        if (this.active < 0) return;
+        this.choose(this.active);
+        break;
+      case "Escape":
+        this.dismissed = this.query()?.start ?? null;
+        this.close();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  choose(index) {
+    const candidate = this.matches[index];
+    const query = this.query();
+    if (!candidate || !query) return;
+    const { value } = this.textarea;
+    const insert = `@${candidate.token} `;
+    this.textarea.value = value.slice(0, query.start) + insert + value.slice(query.end);
+    const caret = query.start + insert.length;
+    this.textarea.setSelectionRange(caret, caret);
+    this.close();
+    this.status.textContent = "";
+    this.textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+}
+
+const live = typeof document === "undefined" ? null : readJson("thread-live");
 if (live && "WebSocket" in window) {
   const client = new ThreadClient({ live, strings: readJson("thread-strings") });
   client.connect();

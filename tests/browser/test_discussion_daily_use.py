@@ -1,0 +1,219 @@
+"""A discussion used as a chat app, on a desktop and on a 390×844 phone (issue 14, "Discussions"):
+@-mention suggestions chosen from the keyboard, typing that stops when the message arrives, live
+message times that read exactly as after a reload, editing in place, deleting only after a
+question (also without JavaScript), and a composer that is not red before anyone typed and that
+stays within reach on a phone. axe (WCAG 2.1 A/AA) on every state; screenshots of each step at
+both viewports in test-artifacts/<test name>/.
+"""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import ARTIFACTS, BrowserTestCase
+from tests.threads.helpers import post
+from wijkverband.threads import services
+from wijkverband.threads.models import Message
+
+
+class DiscussionDailyUse(BrowserTestCase):
+    viewport = {"width": 1280, "height": 900}
+    label = "desktop"
+
+    def person(self, user, **options):
+        context = self.browser.new_context(locale="nl-NL", viewport=self.viewport, **options)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        first = self.page
+        self.page = page
+        try:
+            self.sign_in(user)
+        finally:
+            self.page = first
+        return context, page
+
+    def shot(self, page, step: str) -> None:
+        folder = ARTIFACTS / self._testMethodName
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{self.label}-{step}.png"), full_page=False)
+
+    def check(self, page, name: str) -> None:
+        first = self.page
+        self.page = page
+        try:
+            self.assert_accessible(f"{self.label}-{name}")
+        finally:
+            self.page = first
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
+
+    def composer_in_sight(self, page) -> None:
+        box = page.get_by_label("Bericht", exact=True).bounding_box()
+        send = page.get_by_role("button", name="Versturen").bounding_box()
+        height = self.viewport["height"]
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, box
+        assert send and send["y"] + send["height"] <= height, send
+
+    def wait_live(self, page) -> None:
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+
+    def test_mention_typing_times_edit_delete_and_the_composer(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        # A long thread, as after a few weeks: yesterday's messages above today's.
+        authors = (world.maarten, world.pieter, world.sofie)
+        for n in range(18):
+            post(thread, authors[n % 3], f"Bericht {n}: " + "de overdracht na ontslag loopt via de apotheek. " * 4)
+        Message.objects.filter(thread=thread).update(created_at=Message.objects.first().created_at - timedelta(days=1))
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+
+        carla_context, carla = self.person(world.carla)
+        maarten_context, maarten = self.person(world.maarten)
+        try:
+            carla.goto(thread_url)
+            self.wait_live(carla)
+            maarten.goto(thread_url)
+            self.wait_live(maarten)
+
+            # Yesterday's messages say so, in Amsterdam time.
+            first_time = carla.locator("article.wv-message time").first
+            expect(first_time).to_have_text(re.compile(r"^gisteren \d\d:\d\d$"))
+
+            # The composer: within the first screen although the thread is long, and not red.
+            assert carla.evaluate("document.documentElement.scrollHeight") > self.viewport["height"] * 1.5
+            self.composer_in_sight(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            expect(box).not_to_have_attribute("aria-invalid", "true")
+            calm = box.evaluate("e => getComputedStyle(e).borderTopColor")
+            self.check(carla, "thread")
+            self.shot(carla, "1-thread")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(box).to_have_attribute("aria-invalid", "true")
+            expect(carla.get_by_text("Schrijf eerst een bericht.")).to_be_visible()
+            assert box.evaluate("e => getComputedStyle(e).borderTopColor") != calm
+            self.check(carla, "empty-send")
+
+            # Mentions from the keyboard: "@Pie" offers Pieter; arrows move, Enter chooses.
+            box.focus()
+            carla.keyboard.type("Kun jij dit oppakken, @Pie")
+            expect(box).not_to_have_attribute("aria-invalid", "true")
+            listbox = carla.get_by_role("listbox", name="Suggesties om te noemen")
+            expect(listbox).to_be_visible()
+            expect(carla.get_by_role("combobox", name="Bericht")).to_have_attribute("aria-expanded", "true")
+            option = listbox.get_by_role("option", name=re.compile("^Pieter Apotheker"))
+            expect(option).to_have_attribute("aria-selected", "true")
+            expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+            self.check(carla, "suggestions")
+            self.shot(carla, "2-suggestions")
+            carla.keyboard.type("@")  # a second mention: all readers, organisation kinds and roles
+            carla.keyboard.press("Backspace")
+            carla.keyboard.press("ArrowDown")
+            carla.keyboard.press("ArrowUp")
+            expect(option).to_have_attribute("aria-selected", "true")
+            carla.keyboard.press("Enter")
+            expect(listbox).to_be_hidden()
+            expect(box).to_have_value("Kun jij dit oppakken, @Pieter ")
+            carla.keyboard.type("en @apo")
+            expect(listbox.get_by_role("option", name=re.compile("^@apotheek"))).to_be_visible()
+            carla.keyboard.press("Escape")
+            expect(listbox).to_be_hidden()
+            expect(box).to_have_attribute("aria-expanded", "false")
+            carla.keyboard.type("theek?")
+            expect(listbox).to_be_hidden()  # closed with Escape, stays closed for this word
+            carla.get_by_role("button", name="Versturen").click()
+            mine = carla.locator("article.wv-message").filter(has_text="Kun jij dit oppakken")
+            expect(mine).to_be_visible()
+            assert Message.objects.filter(body="Kun jij dit oppakken, @Pieter en @apotheek?").exists()
+
+            # Maarten types: Carla sees it; his message arriving ends it at once (not after 4 s).
+            typing = carla.locator("[data-typing]")
+            maarten.get_by_label("Bericht", exact=True).press_sequentially("Ik kijk ernaar")
+            expect(typing).to_have_text("Maarten Lid is aan het typen…")
+            maarten.get_by_role("button", name="Versturen").click()
+            theirs = carla.locator("article.wv-message").filter(has_text="Ik kijk ernaar")
+            expect(theirs).to_be_visible()
+            expect(typing).to_have_text("", timeout=1500)
+
+            # The live message's time reads as the server writes it after a reload.
+            live_time = theirs.locator("time").inner_text()
+            assert re.fullmatch(r"vandaag \d\d:\d\d", live_time), live_time
+            message_id = theirs.get_attribute("id")
+            carla.reload()
+            self.wait_live(carla)
+            expect(carla.locator(f"#{message_id} time")).to_have_text(live_time)
+            mine = carla.locator(
+                "#" + carla.locator("article.wv-message").filter(has_text="Kun jij dit oppakken").get_attribute("id")
+            )
+
+            # Editing in place: no other page, focus in the box, back on "Bewerken" after saving.
+            mine.get_by_role("link", name=re.compile("^Bewerken")).click()
+            editor = mine.get_by_label("Je bericht bewerken")
+            expect(editor).to_be_focused()
+            expect(carla).to_have_url(thread_url)
+            self.check(carla, "editing")
+            self.shot(carla, "3-editing")
+            editor.fill("Kun jij dit vandaag oppakken, @Pieter?")
+            mine.get_by_role("button", name="Opslaan").click()
+            expect(mine.locator(".wv-message__body")).to_have_text("Kun jij dit vandaag oppakken, @Pieter?")
+            expect(mine.get_by_role("link", name=re.compile("^Bewerken"))).to_be_focused()
+            expect(mine.get_by_role("link", name="bewerkt")).to_be_visible()
+            expect(maarten.get_by_text("Kun jij dit vandaag oppakken")).to_be_visible()  # live for him too
+
+            # Deleting asks first; the safe answer has the focus.
+            mine.get_by_role("link", name=re.compile("^Verwijderen")).click()
+            dialog = carla.get_by_role("dialog", name="Dit bericht verwijderen?")
+            expect(dialog).to_be_visible()
+            expect(dialog.get_by_role("button", name="Nee, bewaren")).to_be_focused()
+            self.check(carla, "delete-question")
+            self.shot(carla, "4-delete-question")
+            carla.keyboard.press("Enter")  # Enter on the focused "keep it": nothing is deleted
+            expect(dialog).to_be_hidden()
+            expect(mine.locator(".wv-message__body")).to_have_text("Kun jij dit vandaag oppakken, @Pieter?")
+            mine.get_by_role("link", name=re.compile("^Verwijderen")).click()
+            dialog.get_by_role("button", name="Ja, verwijder het bericht").click()
+            expect(mine.get_by_text("Dit bericht is verwijderd door de schrijver.")).to_be_visible()
+            expect(maarten.get_by_text("Dit bericht is verwijderd door de schrijver.")).to_be_visible()
+            assert Message.objects.get(body__startswith="Kun jij dit vandaag").deleted_at is not None
+
+            # The phone keeps the composer in reach further down the thread too.
+            carla.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+            self.composer_in_sight(carla)
+            self.shot(carla, "5-scrolled")
+
+            # The page that asks before deleting (what "Verwijderen" opens without JavaScript).
+            other = Message.objects.filter(thread=thread, author=world.sofie).order_by("seq").first()
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/messages/{other.pk}/delete/"))
+            expect(carla.get_by_role("heading", level=1)).to_have_text("Dit bericht verwijderen?")
+            self.check(carla, "delete-page")
+            self.shot(carla, "6-delete-page")
+            carla.get_by_role("link", name="Nee, bewaren").click()
+            expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/#message-{other.pk}$"))
+            assert Message.objects.get(pk=other.pk).deleted_at is None
+        finally:
+            carla_context.close()
+            maarten_context.close()
+
+        # Without JavaScript, "Verwijderen" opens a page that asks; only its button deletes.
+        # (Pieter: a person who has not signed in yet in this test, so a fresh TOTP code works.)
+        plain_context, plain = self.person(world.pieter, java_script_enabled=False)
+        try:
+            plain.goto(thread_url)
+            own = Message.objects.filter(thread=thread, author=world.pieter).order_by("seq").last()
+            message = plain.locator(f"#message-{own.pk}")
+            message.get_by_role("link", name=re.compile("^Verwijderen")).click()
+            expect(plain.get_by_role("heading", level=1)).to_have_text("Dit bericht verwijderen?")
+            assert Message.objects.get(pk=own.pk).deleted_at is None
+            # (axe needs JavaScript in the page: it checked this page above, with it on.)
+            plain.get_by_role("button", name="Ja, verwijder het bericht").click()
+            expect(plain).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/"))
+            expect(plain.locator(f"#message-{own.pk}")).to_contain_text("Dit bericht is verwijderd door de schrijver.")
+            assert Message.objects.get(pk=own.pk).deleted_at is not None
+        finally:
+            plain_context.close()
+
+
+class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
+    viewport = {"width": 390, "height": 844}
+    label = "phone"
