@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -299,10 +299,10 @@ def _record_page(request, *, record=None):
             else:
                 messages.success(
                     request,
-                    _("The referral of %(date)s has been saved.") % {"date": saved.referred_on.strftime("%d-%m-%Y")}
+                    _("The referral of %(date)s has been saved.") % {"date": date_format(saved.referred_on)}
                     if record is None
                     else _("The referral of %(date)s has been changed.")
-                    % {"date": saved.referred_on.strftime("%d-%m-%Y")},
+                    % {"date": date_format(saved.referred_on)},
                 )
                 if "another" in request.POST and record is None:
                     return redirect("referral_record_new", team_slug=team.slug)
