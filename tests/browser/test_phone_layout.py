@@ -31,6 +31,16 @@ class PhoneLayout(BrowserTestCase):
         self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
     def test_the_main_pages_fit_a_phone(self):
+        import uuid
+
+        from wijkverband.threads import services as threads
+
+        # A discussion with an unread message, so the team home's panel lists it ("Algemeen (1
+        # ongelezen)") and axe checks that link among text too.
+        thread = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title="Algemeen")
+        threads.message_post(
+            actor=self.world.maarten, thread=thread, body="Goedemorgen allemaal", client_id=uuid.uuid4()
+        )
         self.sign_in(self.world.carla)
         page = self.page
         for viewport in (PHONE, DESKTOP):

@@ -301,8 +301,7 @@ def _record_page(request, *, record=None):
                     request,
                     _("The referral of %(date)s has been saved.") % {"date": date_format(saved.referred_on)}
                     if record is None
-                    else _("The referral of %(date)s has been changed.")
-                    % {"date": date_format(saved.referred_on)},
+                    else _("The referral of %(date)s has been changed.") % {"date": date_format(saved.referred_on)},
                 )
                 if "another" in request.POST and record is None:
                     return redirect("referral_record_new", team_slug=team.slug)
