@@ -42,14 +42,14 @@ class AgreementJourneys(BrowserTestCase):
         for organisation in ("Huisarts Oost", "Buurtzorg Oost", "Apotheek Linde"):
             page.get_by_label("Organisatie van het wijkverband", exact=True).select_option(label=organisation)
             page.get_by_role("button", name="Organisatie toevoegen").click()
-            expect(page.get_by_role("status")).to_contain_text(f"{organisation} is nu partij")
+            expect(page.locator(".wv-messages")).to_contain_text(f"{organisation} is nu partij")
         self.assert_accessible("agreement-parties")
         page.get_by_role("link", name="Terug naar de afspraak").click()
 
         page.get_by_role("button", name="Voorleggen aan de partijen").click()
-        expect(page.get_by_role("status")).to_contain_text("De afspraak is voorgelegd")
+        expect(page.locator(".wv-messages")).to_contain_text("De afspraak is voorgelegd")
         page.get_by_role("button", name="Instemmen met versie 1").click()
-        expect(page.get_by_role("status")).to_contain_text("Ingestemd namens Huisarts Oost")
+        expect(page.locator(".wv-messages")).to_contain_text("Ingestemd namens Huisarts Oost")
         self.assert_accessible("agreement-proposed")
         agreement = Agreement.objects.get()
         detail = self.url(f"/t/oost/agreements/{agreement.pk}/")
@@ -61,7 +61,7 @@ class AgreementJourneys(BrowserTestCase):
             page.get_by_role("link", name="Medicatiebeoordeling thuis").first.click()
             expect(page.get_by_role("heading", name=f"Je besluit namens {organisation}")).to_be_visible()
             page.get_by_role("button", name="Instemmen met versie 1").click()
-            expect(page.get_by_role("status")).to_contain_text(f"Ingestemd namens {organisation}")
+            expect(page.locator(".wv-messages")).to_contain_text(f"Ingestemd namens {organisation}")
 
         expect(page.get_by_text("Vastgesteld", exact=True)).to_be_visible()
         assert Agreement.objects.get().status == Status.ADOPTED

@@ -80,7 +80,7 @@ class MyWorkJourney(BrowserTestCase):
         carla.get_by_text("Iemand vragen eigenaar te worden").click()
         carla.get_by_label("Wie moet eigenaar worden?").select_option(label="Pieter Apotheker (Apotheek Linde)")
         carla.get_by_role("button", name="Verzoek versturen").click()
-        expect(carla.get_by_role("status")).to_contain_text("verstuurd")
+        expect(carla.locator(".wv-messages")).to_contain_text("verstuurd")
 
         # His header count rises and his list shows the item, without a reload.
         expect(count).to_be_visible()

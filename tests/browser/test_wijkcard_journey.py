@@ -70,7 +70,7 @@ class WijkCardJourney(BrowserTestCase):
         self.check(maarten, "form-refused")
         maarten.get_by_label(re.compile("De mobiele \\(06-\\)nummers")).check()
         maarten.get_by_role("button", name="Toevoegen aan de wijkkaart").click()
-        expect(maarten.get_by_role("status")).to_contain_text("staat op de wijkkaart")
+        expect(maarten.locator(".wv-messages")).to_contain_text("staat op de wijkkaart")
         entry = ContactEntry.objects.get()
         assert entry.day_phone == "0612345601" and entry.maintainer == world.maarten
         expect(maarten.get_by_role("link", name="06 1234 5601")).to_have_attribute("href", "tel:+31612345601")
@@ -96,7 +96,7 @@ class WijkCardJourney(BrowserTestCase):
         self.check(rosa, "suggest")
         rosa.get_by_label("Wat moet er verbeterd worden?").fill("Het avondnummer is sinds deze maand 088 123 4511.")
         rosa.get_by_role("button", name="Voorstel versturen").click()
-        expect(rosa.get_by_role("status")).to_contain_text("Dank je")
+        expect(rosa.locator(".wv-messages")).to_contain_text("Dank je")
         expect(rosa.get_by_text("Wacht op antwoord")).to_be_visible()
         self.check(rosa, "card-suggested")
 
@@ -112,13 +112,13 @@ class WijkCardJourney(BrowserTestCase):
         maarten.get_by_role("group", name="’s Avonds").get_by_label("Telefoon").fill("088 123 4511")
         maarten.get_by_label("Een bericht voor de vertegenwoordiger").fill("Dank je, aangepast.")
         maarten.get_by_role("button", name="Verwerken, opslaan en bevestigen").click()
-        expect(maarten.get_by_role("status")).to_contain_text("verwerkt")
+        expect(maarten.locator(".wv-messages")).to_contain_text("verwerkt")
         entry.refresh_from_db()
         assert entry.evening_phone == "0881234511" and entry.confirmed_by == world.maarten
         assert Suggestion.objects.get().status == SuggestionStatus.APPLIED
         expect(maarten.get_by_text(re.compile("Laatst bevestigd op .* door Maarten Lid"))).to_be_visible()
         maarten.get_by_role("button", name=re.compile("Bevestigen: klopt nog")).click()
-        expect(maarten.get_by_role("status")).to_contain_text("klopt nog")
+        expect(maarten.locator(".wv-messages")).to_contain_text("klopt nog")
         self.check(maarten, "card-confirmed")
 
         # The representative sees it handled, with the answer.
