@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from tests.agreements.conftest import add_external, version_data
 from wijkverband.agreements import services
@@ -100,6 +100,9 @@ def test_a_coordinator_records_the_consent_of_an_external_party(world, proposed)
     assert endorsement.decision == "endorsed"
     assert endorsement.given_on == today
     assert endorsement.where_given == "Brief van 3 maart"
+    # The history line dates the consent in the one date format ("3 maart 2026"), not "03-03-2026".
+    event = proposed.events.filter(action="consent_recorded").get()
+    assert formats.date_format(today) in event.detail and today.strftime("%d-%m-%Y") not in event.detail
 
 
 def test_a_member_cannot_record_external_consent(world, proposed):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -508,7 +509,7 @@ def consent_record(
         agreement=agreement,
         action=Action.CONSENT_RECORDED,
         version_number=version_number,
-        detail=f"{party.name} ({given_on:%d-%m-%Y}, {where_given})",
+        detail=f"{party.name} ({date_format(given_on)}, {where_given})",
     )
     _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
@@ -616,7 +617,7 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
         actor=actor,
         agreement=agreement,
         action=Action.MEASUREMENT_RECORDED,
-        detail=f"{indicator.name}: {value} {indicator.unit} ({measured_on:%d-%m-%Y})",
+        detail=f"{indicator.name}: {value} {indicator.unit} ({date_format(measured_on)})",
     )
     _audit(event)
     return measurement
@@ -655,7 +656,7 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
         if value is None:
             if measurement is not None:
                 measurement.delete()
-                changes.append(f"{day:%d-%m-%Y}: –")
+                changes.append(f"{date_format(day)}: –")
             continue
         if measurement is not None and measurement.value == value:
             continue
@@ -673,7 +674,7 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
             measurement.recorded_by = actor
             measurement.recorded_at = timezone.now()
             measurement.save(update_fields=["value", "recorded_by", "recorded_at"])
-        changes.append(f"{day:%d-%m-%Y}: {value.normalize():f} {indicator.unit}")
+        changes.append(f"{date_format(day)}: {value.normalize():f} {indicator.unit}")
     if not changes:
         return None
     _touch(agreement)
