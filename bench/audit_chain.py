@@ -99,7 +99,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    for label, teams in ((f"{args.writers} writers in {args.writers} teams", args.writers), (f"{args.writers} writers in one team", 1)):
+    for label, teams in (
+        (f"{args.writers} writers in {args.writers} teams", args.writers),
+        (f"{args.writers} writers in one team", 1),
+    ):
         total, durations = run(writers=args.writers, teams=teams, seconds=args.seconds)
         durations.sort()
         p95 = durations[int(len(durations) * 0.95)] * 1000
