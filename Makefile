@@ -93,3 +93,10 @@ clean:
 .PHONY: bench-realtime
 bench-realtime: setup
 	$(BIN)/python bench/realtime/run.py
+
+# Backup and restore drill on PostgreSQL (docs/operations.md): seed a fresh database, pg_dump it,
+# restore into another, check rows and audit chains, sign in on the restored app; drops both.
+# DRILL_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wv_drill) names the source.
+.PHONY: backup-drill
+backup-drill: setup
+	$(BIN)/python deploy/backup_drill.py
