@@ -2,6 +2,7 @@ from django.db import connection, transaction
 
 from wijkverband.audit.chains import GLOBAL, SPLIT_ACTION, chain_genesis, region_chain, team_chain
 from wijkverband.audit.models import AuditEvent
+from wijkverband.core.metrics import CHAIN_LOCK_WAIT, timed
 
 
 def _chain_head(chain: str) -> str | None:
@@ -11,11 +12,12 @@ def _chain_head(chain: str) -> str | None:
     writers of one chain, so two of its events never share a parent, while writers of other
     chains go on. SQLite serialises every writer by itself.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT wv_audit_chain_head(%s::varchar)", [chain])
-            return cursor.fetchone()[0]
-    return AuditEvent.objects.filter(chain=chain).order_by("-id").values_list("hash", flat=True).first()
+    with timed(CHAIN_LOCK_WAIT, kind=chain.split(":", 1)[0]):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT wv_audit_chain_head(%s::varchar)", [chain])
+                return cursor.fetchone()[0]
+        return AuditEvent.objects.filter(chain=chain).order_by("-id").values_list("hash", flat=True).first()
 
 
 def audit_anchor() -> str | None:

@@ -1,11 +1,14 @@
 import asyncio
 import contextlib
+import hmac
+import ipaddress
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -65,3 +68,52 @@ def csrf_failure(request, reason=""):
     (the session ended) or a browser that blocks cookies. Say so in the interface's own words;
     Django's page speaks to developers."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _operator(request) -> bool:
+    """A request from the operators' networks, or with the metrics token."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
+        return True
+    from wijkverband.core.clientip import client_ip
+
+    try:
+        address = ipaddress.ip_address(client_ip(request) or "")
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for network in settings.METRICS_ALLOWED_NETWORKS:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics (wijkverband.core.metrics) for the operators only: anyone else gets the
+    ordinary 404 page, so the endpoint is not even advertised."""
+    if not _operator(request):
+        raise Http404
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+
+    from wijkverband.core.metrics import scrape_collectors
+
+    if settings.PROMETHEUS_MULTIPROC_DIR:
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    output = generate_latest(registry)
+    if scrape_collectors():
+        extra = CollectorRegistry(auto_describe=False)
+        for collector in scrape_collectors():
+            extra.register(collector)
+        output += generate_latest(extra)
+    return HttpResponse(output, content_type=CONTENT_TYPE_LATEST)
