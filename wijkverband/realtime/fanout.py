@@ -11,6 +11,7 @@ ahead of the next expected number wait briefly, and missing ones are read from t
 """
 
 import asyncio
+import contextvars
 import logging
 import weakref
 
@@ -18,6 +19,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from wijkverband.core import metrics
+from wijkverband.core.logging import REQUEST_ID
 from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
@@ -61,9 +63,13 @@ class Hub:
                 return
             self.channel = await self.layer.new_channel(prefix="wv-hub.")
             loop = asyncio.get_running_loop()
+            # Started by some socket, but working for all: its log lines say "hub", not that
+            # socket's request id.
+            context = contextvars.copy_context()
+            context.run(REQUEST_ID.set, "hub")
             self._tasks = [
-                loop.create_task(self._read()),
-                loop.create_task(self._housekeeping()),
+                loop.create_task(self._read(), context=context),
+                loop.create_task(self._housekeeping(), context=context),
             ]
 
     async def stop(self) -> None:
