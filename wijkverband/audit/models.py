@@ -34,7 +34,7 @@ class AuditEvent(models.Model):
         "object_type": "the audit log is written by code, and records client references by design",
         "object_id": "the audit log is written by code, and records client references by design",
         "client_reference": "the audit log is written by code, and records client references by design",
-        "chain": "the audit log is written by code, and records client references by design",
+        "chain": "the name of the row's chain (team:<id>, region:<id>, global), written by code",
         "prev_hash": "the audit log is written by code, and records client references by design",
         "hash": "the audit log is written by code, and records client references by design",
     }
