@@ -7,6 +7,7 @@ import datetime
 import logging
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from channels.layers import get_channel_layer
@@ -214,6 +215,43 @@ def test_a_failed_send_is_counted(world, settings):
     failures = value("wijkverband_mail_send_failures_total")
     assert mail_send(mail.pk) is False
     assert value("wijkverband_mail_send_failures_total") == failures + 1
+
+
+def test_a_collector_that_fails_costs_its_own_series_not_the_scrape(db, monkeypatch):
+    from wijkverband.core import metrics
+
+    class Broken:
+        def collect(self):
+            raise RuntimeError("the database is down")
+
+    monkeypatch.setattr(metrics, "_scrape_collectors", [*metrics.scrape_collectors(), Broken()])
+    response = Client().get("/metrics")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'wijkverband_scrape_collector_up{collector="Broken"} 0.0' in text
+    assert 'wijkverband_scrape_collector_up{collector="WorkCollector"} 1.0' in text
+    assert "wijkverband_sockets_open" in text
+
+
+def test_with_a_multiprocess_directory_the_scrape_adds_up_every_process(tmp_path):
+    """PROMETHEUS_MULTIPROC_DIR (several uvicorn processes in one replica): two processes count,
+    the second one's /metrics shows the sum."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"CI", "DATABASE_URL", "REDIS_URL"}}
+    env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings", DEBUG="true",
+               ALLOWED_HOSTS="testserver")  # fmt: skip
+    count = "import django; django.setup(); from wijkverband.core import metrics; metrics.SOCKETS_OPEN.inc(); "
+    count += "metrics.DELIVERIES.inc(5); "
+    scrape = "from django.test import Client; print(Client().get('/metrics').content.decode())"
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", count], cwd=root, env=env, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", count + scrape], cwd=root, env=env, check=True, capture_output=True)
+    lines = out.stdout.decode().splitlines()
+    assert "wijkverband_sockets_open 2.0" in lines
+    assert "wijkverband_realtime_deliveries_total 10.0" in lines
 
 
 # --- request ids -------------------------------------------------------------------------------------

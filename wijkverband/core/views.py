@@ -2,6 +2,7 @@ import asyncio
 import contextlib
 import hmac
 import ipaddress
+import logging
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -11,6 +12,8 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 
 def _database_state() -> str:
@@ -111,9 +114,35 @@ def metrics(request):
     else:
         registry = REGISTRY
     output = generate_latest(registry)
-    if scrape_collectors():
-        extra = CollectorRegistry(auto_describe=False)
-        for collector in scrape_collectors():
-            extra.register(collector)
-        output += generate_latest(extra)
+    extra = CollectorRegistry(auto_describe=False)
+    extra.register(_Guarded(scrape_collectors()))
+    output += generate_latest(extra)
     return HttpResponse(output, content_type=CONTENT_TYPE_LATEST)
+
+
+class _Guarded:
+    """The apps' scrape-time collectors, each on its own: one that fails (the database is down)
+    costs its own series, not the whole scrape, and says so in wijkverband_scrape_collector_up."""
+
+    def __init__(self, collectors):
+        self.collectors = collectors
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        up = GaugeMetricFamily(
+            "wijkverband_scrape_collector_up",
+            "1 when a scrape-time collector could read its data.",
+            labels=["collector"],
+        )
+        for collector in self.collectors:
+            try:
+                families = list(collector.collect())
+            except Exception:  # noqa: BLE001 - reported as a series, and logged
+                logger.warning("metrics: %s failed", type(collector).__name__, exc_info=True)
+                families = []
+                up.add_metric([type(collector).__name__], 0)
+            else:
+                up.add_metric([type(collector).__name__], 1)
+            yield from families
+        yield up
