@@ -74,6 +74,7 @@ messages: setup
 # default postgres://postgres@127.0.0.1:5432/wv_mywork_bench, created when missing).
 # bench/lookup.py (public postcode lookup, 5,000 teams × 20 areas) likewise; default db wv_lookup_bench.
 # bench/socialmap.py (sociale kaart search, 50,000 entries) likewise; default db wv_socialmap_bench.
+# bench/audit_chain.py (audited writes/s, 8 writers in 8 teams and in one team) likewise; default db wv_audit_bench.
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 
@@ -92,3 +93,10 @@ clean:
 .PHONY: bench-realtime
 bench-realtime: setup
 	$(BIN)/python bench/realtime/run.py
+
+# Backup and restore drill on PostgreSQL (docs/operations.md): seed a fresh database, pg_dump it,
+# restore into another, check rows and audit chains, sign in on the restored app; drops both.
+# DRILL_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wv_drill) names the source.
+.PHONY: backup-drill
+backup-drill: setup
+	$(BIN)/python deploy/backup_drill.py

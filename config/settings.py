@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A request id for the log lines of this request (X-Request-ID), and the HTTP metrics.
+    "wijkverband.core.middleware.RequestIdMiddleware",
     # First: every request runs in a team scope (no team until TeamMiddleware, last, resolves one).
     "wijkverband.tenancy.entry.NoTeamScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -334,11 +336,32 @@ REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
 REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
 REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
+# --- Operations: metrics and logs (docs/operations.md) -------------------------------------------
+# /metrics answers requests from these networks (the client address as the rate limits see it,
+# wijkverband/core/clientip.py) or with "Authorization: Bearer <METRICS_TOKEN>"; anyone else gets 404.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32 and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("METRICS_TOKEN is too short: use at least 32 random characters.")
+# Several processes per replica: prometheus-client keeps values in files here (its own variable).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+# "json": one JSON object per log line, with the request id (X-Request-ID) of the request or socket.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT is text or json.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"once_a_minute": {"()": "wijkverband.core.logging.EverySoOften", "seconds": 60}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "once_a_minute": {"()": "wijkverband.core.logging.EverySoOften", "seconds": 60},
+        "request_id": {"()": "wijkverband.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "wijkverband.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # While Redis is down its pub/sub receiver logs a traceback every second: keep one a minute.
     "loggers": {"channels_redis.pubsub": {"filters": ["once_a_minute"]}},

@@ -8,6 +8,8 @@ from wijkverband.tenancy.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Operators only (address or token); everyone else gets 404 (docs/operations.md).
+    path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

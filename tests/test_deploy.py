@@ -43,3 +43,10 @@ def test_compose_runs_the_task_worker_as_its_own_service():
 def test_make_run_starts_the_worker_beside_the_web_server():
     recipe = (ROOT / "Makefile").read_text().split("\nrun: ", 1)[1].split("\n\n", 1)[0]
     assert "manage.py qcluster &" in recipe and "uvicorn" in recipe and "trap" in recipe
+
+
+def test_the_load_balancer_keeps_metrics_from_the_public_and_passes_a_request_id():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    block = conf.split("location = /metrics {", 1)[1].split("}", 1)[0]
+    assert block.strip() == "return 404;"
+    assert conf.count("proxy_set_header X-Request-ID $request_id;") == conf.count("proxy_pass http://wijkverband;")

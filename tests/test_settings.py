@@ -35,3 +35,12 @@ def test_production_starts_with_a_long_random_secret_key():
 def test_ci_refuses_to_fall_back_to_sqlite():
     result = _import_settings(CI="true", DEBUG="true", DATABASE_URL="", REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+def test_production_refuses_a_short_metrics_token_and_an_unknown_log_format():
+    key = "k" * 20 + "random-enough-0123456789-abcdefghijklmnop"
+    result = _import_settings(SECRET_KEY=key, METRICS_TOKEN="short")
+    assert result.returncode != 0 and "METRICS_TOKEN is too short" in result.stderr
+    assert _import_settings(SECRET_KEY=key, METRICS_TOKEN="t" * 32).returncode == 0
+    result = _import_settings(SECRET_KEY=key, LOG_FORMAT="xml")
+    assert result.returncode != 0 and "LOG_FORMAT" in result.stderr

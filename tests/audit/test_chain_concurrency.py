@@ -4,8 +4,9 @@ share a parent, none is lost. Runs on PostgreSQL (CI), where writers really run 
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
+from wijkverband.audit.chains import team_chain
 from wijkverband.audit.models import AuditEvent
 from wijkverband.audit.selectors import audit_chain_verify
 from wijkverband.audit.services import audit_record
@@ -54,4 +55,86 @@ def test_an_event_rolled_back_with_its_change_leaves_no_gap():
         raise RuntimeError("the change fails")
     audit_record(actor=None, action="test.kept")
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert audit_chain_verify() is None
+
+
+def _run_writers(target, count):
+    errors = []
+
+    def run(n):
+        from django.db import connection as thread_connection
+
+        try:
+            target(n)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_in_several_teams_keep_every_chain_unforked():
+    """Four teams with three writers each, all at once: every team's chain is whole and unforked."""
+    teams, per_team = 4, 3
+    team_ids = [9_100_000 + t for t in range(teams)]
+    barrier = threading.Barrier(teams * per_team)
+
+    def write(n):
+        barrier.wait()
+        for i in range(EVENTS_EACH):
+            with transaction.atomic():
+                audit_record(actor=None, action="test.parallel_teams", team=team_ids[n % teams], data={"n": n, "i": i})
+
+    assert _run_writers(write, teams * per_team) == []
+    for team_id in team_ids:
+        rows = AuditEvent.objects.filter(chain=team_chain(team_id))
+        assert rows.count() == per_team * EVENTS_EACH
+        parents = list(rows.values_list("prev_hash", flat=True))
+        assert len(parents) == len(set(parents)), f"team {team_id}: two events share a parent"
+    assert audit_chain_verify() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_never_waits_for_another_teams_open_change():
+    """Team A's change holds its chain until it commits. A writer in team B goes on meanwhile; a
+    second writer in team A waits (here: gives up after its lock timeout)."""
+    a, b = 9_200_001, 9_200_002
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def hold_team_a(_n):
+        with transaction.atomic():
+            audit_record(actor=None, action="test.holding", team=a)
+            holding.set()
+            release.wait(timeout=30)
+
+    def other_writer(team_id):
+        from django.db import connection as thread_connection
+
+        holding.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                with thread_connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                audit_record(actor=None, action="test.other", team=team_id)
+            outcome[team_id] = "written"
+        except OperationalError:
+            outcome[team_id] = "waited"
+
+    holder = threading.Thread(target=_run_writers, args=(hold_team_a, 1))
+    holder.start()
+    try:
+        assert _run_writers(lambda _n: other_writer(b), 1) == []
+        assert _run_writers(lambda _n: other_writer(a), 1) == []
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert outcome == {b: "written", a: "waited"}
     assert audit_chain_verify() is None

@@ -143,6 +143,7 @@ EXPECTED_EXEMPT = {
     "audit.AuditEvent.object_type",
     "audit.AuditEvent.object_id",
     "audit.AuditEvent.client_reference",
+    "audit.AuditEvent.chain",
     "audit.AuditEvent.prev_hash",
     "audit.AuditEvent.hash",
     "tenancy.Invitation.email",

@@ -1,7 +1,8 @@
 """Append-only, tamper-evident log (NEN 7513 style).
 
-Every row carries the hash of the row before it, so changing or removing a row breaks the chain
-from that point on (see wijkverband.audit.selectors.audit_chain_verify). The model refuses
+Every row belongs to one chain (a team's, a region's or the global one: wijkverband.audit.chains)
+and carries the hash of the row before it in that chain, so changing or removing a row breaks its
+chain from that point on (see wijkverband.audit.selectors.audit_chains_verify). The model refuses
 updates and deletes; only the privacy officer (permission audit.view_auditevent) reads it.
 """
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wijkverband.audit.chains import GLOBAL
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -31,6 +34,7 @@ class AuditEvent(models.Model):
         "object_type": "the audit log is written by code, and records client references by design",
         "object_id": "the audit log is written by code, and records client references by design",
         "client_reference": "the audit log is written by code, and records client references by design",
+        "chain": "the name of the row's chain (team:<id>, region:<id>, global), written by code",
         "prev_hash": "the audit log is written by code, and records client references by design",
         "hash": "the audit log is written by code, and records client references by design",
     }
@@ -53,6 +57,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object"), max_length=64, blank=True)
     client_reference = models.CharField(_("client reference"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # team:<id>, region:<id> or global (wijkverband.audit.chains): whose chain this row extends.
+    chain = models.CharField(_("chain"), max_length=40, default=GLOBAL, db_default=GLOBAL, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False, unique=True)
 
@@ -62,6 +68,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
+        # The head of one chain (audit_record) and one chain in order (verification).
+        indexes = [models.Index(fields=["chain", "id"], name="audit_chain_id")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
@@ -75,22 +83,22 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
     def compute_hash(self) -> str:
-        payload = json.dumps(
-            {
-                "prev": self.prev_hash,
-                "at": self.at.isoformat(),
-                "actor": self.actor_id,
-                "actor_label": self.actor_label,
-                "on_behalf_of": self.on_behalf_of,
-                "action": self.action,
-                "team": self.team_id,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "client_reference": self.client_reference,
-                "data": self.data,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
+        content = {
+            "prev": self.prev_hash,
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "on_behalf_of": self.on_behalf_of,
+            "action": self.action,
+            "team": self.team_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_reference": self.client_reference,
+            "data": self.data,
+        }
+        # The global chain's rows hash as they did before there were chains (so the rows written
+        # then still verify); every other row hashes its chain's name too.
+        if self.chain != GLOBAL:
+            content["chain"] = self.chain
+        payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -2,18 +2,43 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from wijkverband.audit.chains import chain_genesis
 from wijkverband.audit.models import AuditEvent
-from wijkverband.audit.services import GENESIS_HASH
+from wijkverband.audit.services import audit_anchor
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    chain: str
+    events: int  # events read in this chain (up to and including the broken one)
+    broken: AuditEvent | None  # the first event whose content or link does not match
+
+
+def audit_chains_verify() -> list[ChainCheck]:
+    """Every chain, each checked on its own: ordered by name, the broken ones with their first bad
+    event. One pass over the log in id order, in chunks; memory grows with the number of chains,
+    not of events."""
+    anchor = audit_anchor()
+    expected: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    broken: dict[str, AuditEvent] = {}
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        chain = event.chain
+        if chain in broken:
+            continue
+        counts[chain] = counts.get(chain, 0) + 1
+        prev = expected.get(chain) or chain_genesis(chain, anchor)
+        if event.prev_hash != prev or event.compute_hash() != event.hash:
+            broken[chain] = event
+            continue
+        expected[chain] = event.hash
+    return [ChainCheck(chain, counts[chain], broken.get(chain)) for chain in sorted(counts)]
 
 
 def audit_chain_verify() -> AuditEvent | None:
-    """The first event whose content or link does not match the chain, or None when intact."""
-    expected_prev = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != expected_prev or event.compute_hash() != event.hash:
-            return event
-        expected_prev = event.hash
-    return None
+    """The first broken event of any chain (lowest id), or None when every chain is intact."""
+    broken = [check.broken for check in audit_chains_verify() if check.broken is not None]
+    return min(broken, key=lambda event: event.pk, default=None)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,33 @@
 from django.db import connection, transaction
 
+from wijkverband.audit.chains import GLOBAL, SPLIT_ACTION, chain_genesis, region_chain, team_chain
 from wijkverband.audit.models import AuditEvent
-
-GENESIS_HASH = "0" * 64
-# Any constant: serialises writers of the chain on PostgreSQL so two rows never share a parent.
-_CHAIN_LOCK_KEY = 751_375_130
+from wijkverband.core.metrics import CHAIN_LOCK_WAIT, timed
 
 
-def _chain_head() -> str | None:
-    """The hash of the last event, with the chain locked until this transaction ends.
+def _chain_head(chain: str) -> str | None:
+    """The hash of the chain's last event, with that chain locked until this transaction ends.
 
-    On PostgreSQL one statement (migration audit 0002): the advisory lock serialises writers, so
-    two events never share a parent. SQLite serialises writers by itself.
+    On PostgreSQL one statement (migration audit 0003): a per-chain advisory lock serialises the
+    writers of one chain, so two of its events never share a parent, while writers of other
+    chains go on. SQLite serialises every writer by itself.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT wv_audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
-            return cursor.fetchone()[0]
-    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    with timed(CHAIN_LOCK_WAIT, kind=chain.split(":", 1)[0]):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT wv_audit_chain_head(%s::varchar)", [chain])
+                return cursor.fetchone()[0]
+        return AuditEvent.objects.filter(chain=chain).order_by("-id").values_list("hash", flat=True).first()
+
+
+def audit_anchor() -> str | None:
+    """The hash every chain but the global one starts from (wijkverband.audit.chains)."""
+    return (
+        AuditEvent.objects.filter(chain=GLOBAL, action=SPLIT_ACTION)
+        .order_by("id")
+        .values_list("hash", flat=True)
+        .first()
+    )
 
 
 def audit_record(
@@ -25,31 +35,43 @@ def audit_record(
     actor,
     action: str,
     team=None,
+    region=None,
     target=None,
     data: dict | None = None,
     on_behalf_of: str = "",
     client_reference: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction of the change it records.
+    """Append one event to its chain. Call inside the transaction of the change it records.
 
-    The chain stays locked from here until that transaction ends, for every team: call it as the
-    last write of the change, so the lock is held as briefly as possible.
+    The chain is the team's when a team (or its id) is given, else the region's when a region is,
+    else the global one. That chain stays locked from here until the transaction ends: call this
+    as the last write of the change, so the lock is held as briefly as possible. Writers in other
+    teams and regions never wait for it.
     """
+    team_id = getattr(team, "pk", team)
+    region_id = getattr(region, "pk", region)
+    if team_id is not None:
+        chain = team_chain(team_id)
+    elif region_id is not None:
+        chain = region_chain(region_id)
+    else:
+        chain = GLOBAL
     # No savepoint of its own: it runs inside the change's transaction, and a failure here fails
     # that change anyway (two queries fewer on every audited write).
     with transaction.atomic(savepoint=False):
-        last = _chain_head()
+        last = _chain_head(chain)
         event = AuditEvent(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             actor_label=getattr(actor, "email", "") or "",
             on_behalf_of=on_behalf_of,
             action=action,
-            team_id=getattr(team, "pk", team),
+            team_id=team_id,
+            chain=chain,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             client_reference=client_reference,
             data=data or {},
-            prev_hash=last or GENESIS_HASH,
+            prev_hash=last or chain_genesis(chain, audit_anchor()),
         )
         event.hash = event.compute_hash()
         event.save()

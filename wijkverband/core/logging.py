@@ -1,7 +1,12 @@
 """Logging helpers referenced from settings.LOGGING."""
 
+import contextvars
+import datetime
+import json
 import logging
+import re
 import time
+import uuid
 
 
 class EverySoOften(logging.Filter):
@@ -29,3 +34,42 @@ class EverySoOften(logging.Filter):
         if held:
             record.msg = f"{record.msg} (the same {held} more times in the last {self.seconds:g} s)"
         return True
+
+
+# --- request ids and JSON lines (LOG_FORMAT=json, docs/operations.md) -----------------------------
+
+#: The id of the request or socket this code runs for ("-" outside both). A contextvar, so it
+#: follows a socket's frames through its tasks and database threads (asgiref copies the context).
+REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def request_id_from(header: str | None) -> str:
+    """The id the proxy sent (nginx's $request_id) when it looks like one, else a new one."""
+    if header and _SAFE_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Give every record the current request id (text and JSON formats both show it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id (and the traceback)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", REQUEST_ID.get()),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -72,4 +74,27 @@ class PrivateDataCacheMiddleware:
         response = self.get_response(request)
         response.headers.pop("Cache-Control", None)
         patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class RequestIdMiddleware:
+    """Every request gets an id (nginx's X-Request-ID, else a new one) for its log lines and the
+    answer's X-Request-ID header, and is counted in the HTTP metrics (wijkverband.core.metrics)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wijkverband.core import metrics
+        from wijkverband.core.logging import REQUEST_ID, request_id_from
+
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        # Not reset on the way out: Django logs a 4xx answer after every middleware is done, and
+        # under ASGI each request runs in a context of its own anyway.
+        REQUEST_ID.set(request_id)
+        start = time.perf_counter()
+        response = self.get_response(request)
+        metrics.HTTP_SECONDS.observe(time.perf_counter() - start)
+        metrics.HTTP_REQUESTS.labels(status=f"{response.status_code // 100}xx").inc()
+        response.headers.setdefault("X-Request-ID", request_id)
         return response

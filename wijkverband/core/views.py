@@ -1,13 +1,19 @@
 import asyncio
 import contextlib
+import hmac
+import ipaddress
+import logging
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 
 def _database_state() -> str:
@@ -65,3 +71,78 @@ def csrf_failure(request, reason=""):
     (the session ended) or a browser that blocks cookies. Say so in the interface's own words;
     Django's page speaks to developers."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _operator(request) -> bool:
+    """A request from the operators' networks, or with the metrics token."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
+        return True
+    from wijkverband.core.clientip import client_ip
+
+    try:
+        address = ipaddress.ip_address(client_ip(request) or "")
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for network in settings.METRICS_ALLOWED_NETWORKS:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics (wijkverband.core.metrics) for the operators only: anyone else gets the
+    ordinary 404 page, so the endpoint is not even advertised."""
+    if not _operator(request):
+        raise Http404
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+
+    from wijkverband.core.metrics import scrape_collectors
+
+    if settings.PROMETHEUS_MULTIPROC_DIR:
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    output = generate_latest(registry)
+    extra = CollectorRegistry(auto_describe=False)
+    extra.register(_Guarded(scrape_collectors()))
+    output += generate_latest(extra)
+    return HttpResponse(output, content_type=CONTENT_TYPE_LATEST)
+
+
+class _Guarded:
+    """The apps' scrape-time collectors, each on its own: one that fails (the database is down)
+    costs its own series, not the whole scrape, and says so in wijkverband_scrape_collector_up."""
+
+    def __init__(self, collectors):
+        self.collectors = collectors
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        up = GaugeMetricFamily(
+            "wijkverband_scrape_collector_up",
+            "1 when a scrape-time collector could read its data.",
+            labels=["collector"],
+        )
+        for collector in self.collectors:
+            try:
+                families = list(collector.collect())
+            except Exception:  # noqa: BLE001 - reported as a series, and logged
+                logger.warning("metrics: %s failed", type(collector).__name__, exc_info=True)
+                families = []
+                up.add_metric([type(collector).__name__], 0)
+            else:
+                up.add_metric([type(collector).__name__], 1)
+            yield from families
+        yield up

@@ -1,25 +1,14 @@
-"""Who is asking, for a per-IP rate limit: the client's address as the sign-in limits see it.
-
-The app runs behind a proxy (deploy/nginx.conf) under uvicorn with --proxy-headers, which puts the
-client address from X-Forwarded-For into REMOTE_ADDR; nginx sets that header to the address it
-saw, so a client cannot choose its own. allauth's sign-in rate limits read the same address
-(through the account adapter, which also honours ALLAUTH_TRUSTED_PROXY_COUNT when a deployment
-sets it), so the two limits agree on who a client is.
+"""Who is asking, for a per-IP rate limit: the client's address as the sign-in limits see it
+(wijkverband.core.clientip says how it is found behind the proxy).
 
 IPv6: one household or phone holds a whole /64, so the limit counts per /64, not per address.
 """
 
 import ipaddress
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
+from wijkverband.core.clientip import client_ip
 
-
-def client_ip(request) -> str | None:
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:  # no address at all
-        return None
+__all__ = ["client_ip", "rate_limit_key"]
 
 
 def rate_limit_key(request) -> str:

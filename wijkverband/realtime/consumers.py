@@ -18,7 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope as data_scope
 
+from wijkverband.core import metrics
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.logging import REQUEST_ID, request_id_from
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
@@ -146,6 +148,8 @@ class LiveSocket:
     def close_soon(self, code: int) -> None:
         if self.closing is None:
             self.closing = code
+            metrics.CLOSES.labels(code=str(code)).inc()
+            logger.info("realtime: closing the socket of user %s with code %s", self.user_id, code)
             self.queue.clear()
             self.wakeup.set()
             # A writer stuck on a client that does not read would never send the close: give up on it.
@@ -243,6 +247,7 @@ class LiveSocket:
             self.hub.leave_user(self.user_id, self)
 
     async def _refuse(self, code: int) -> None:
+        metrics.CLOSES.labels(code=str(code)).inc()
         await self.send({"type": "websocket.accept"})
         await self.send({"type": "websocket.close", "code": code})
 
@@ -321,11 +326,13 @@ class LiveSocket:
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
+            metrics.REPLAY_RESETS.inc()
             self.send_json({"type": "reset", "thread": thread_id})
             self.subs.pop(thread_id, None)
             self.hub.leave_thread(thread_id, self)
             return
         events, head = replay
+        metrics.REPLAY_EVENTS.observe(len(events))
         for seq, text in events:
             if seq > sub.seq:
                 self.enqueue(text)
@@ -462,6 +469,9 @@ def _read(user, thread_id, seq):
 
 async def live_socket(scope, receive, send):
     """The ASGI application for /ws/."""
+    # The socket's log lines carry one request id (nginx's X-Request-ID of the upgrade, or new).
+    headers = dict(scope.get("headers") or ())
+    REQUEST_ID.set(request_id_from(headers.get(b"x-request-id", b"").decode("latin-1")))
     # No ambient team scope: every read of team data on a socket names its team (django-scopes;
     # wijkverband/tenancy/scoping.py), as on a page outside a team.
     with data_scope():

@@ -11,12 +11,15 @@ ahead of the next expected number wait briefly, and missing ones are read from t
 """
 
 import asyncio
+import contextvars
 import logging
 import weakref
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from wijkverband.core import metrics
+from wijkverband.core.logging import REQUEST_ID
 from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
@@ -60,9 +63,13 @@ class Hub:
                 return
             self.channel = await self.layer.new_channel(prefix="wv-hub.")
             loop = asyncio.get_running_loop()
+            # Started by some socket, but working for all: its log lines say "hub", not that
+            # socket's request id.
+            context = contextvars.copy_context()
+            context.run(REQUEST_ID.set, "hub")
             self._tasks = [
-                loop.create_task(self._read()),
-                loop.create_task(self._housekeeping()),
+                loop.create_task(self._read(), context=context),
+                loop.create_task(self._housekeeping(), context=context),
             ]
 
     async def stop(self) -> None:
@@ -93,7 +100,9 @@ class Hub:
         """Join the thread's group (once per worker) before the socket's replay starts."""
         await self.start()
         sockets = self.threads.setdefault(thread_id, set())
-        sockets.add(socket)
+        if socket not in sockets:
+            sockets.add(socket)
+            metrics.SUBSCRIPTIONS.inc()
         await self._group_add(thread_group(thread_id))
         if thread_id not in self.expected:
             heads = await database_sync_to_async(_thread_heads)([thread_id])
@@ -102,19 +111,24 @@ class Hub:
 
     def leave_thread(self, thread_id: int, socket) -> None:
         sockets = self.threads.get(thread_id)
-        if sockets is not None:
+        if sockets is not None and socket in sockets:
             sockets.discard(socket)
+            metrics.SUBSCRIPTIONS.dec()
         self.signals.left(thread_id, socket)
 
     async def join_user(self, user_id: int, socket) -> None:
         await self.start()
-        self.users.setdefault(user_id, set()).add(socket)
+        sockets = self.users.setdefault(user_id, set())
+        if socket not in sockets:
+            sockets.add(socket)
+            metrics.SOCKETS_OPEN.inc()
         await self._group_add(user_group(user_id))
 
     def leave_user(self, user_id: int, socket) -> None:
         sockets = self.users.get(user_id)
-        if sockets is not None:
+        if sockets is not None and socket in sockets:
             sockets.discard(socket)
+            metrics.SOCKETS_OPEN.dec()
 
     # --- receiving from the channel layer --------------------------------------------------------
 
@@ -197,6 +211,7 @@ class Hub:
         if not sockets:
             return
         framed = ws_frame(frame.encode())  # framed once for every socket of this worker
+        metrics.DELIVERIES.inc(len(sockets))
         for socket in tuple(sockets):
             socket.deliver(thread_id, seq, frame, framed)
 
@@ -214,6 +229,9 @@ class Hub:
         if expected is None:
             return
         frames = await database_sync_to_async(_event_frames)(thread_id, expected - 1, upto)
+        if frames:
+            metrics.GAP_FILLS.inc()
+            metrics.GAP_FILLED_EVENTS.inc(len(frames))
         for seq, frame in frames:
             if seq == self.expected.get(thread_id):
                 self._forward(thread_id, seq, frame)

@@ -73,6 +73,7 @@ def _audit(actor, action: str, entry: Entry, **data) -> None:
         actor=actor,
         action=f"socialmap.{action}",
         team=entry.team_id,
+        region=entry.region_id,
         target=entry,
         data={"region": entry.region_id, "name": entry.name, **data},
     )
@@ -302,6 +303,7 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
         actor=actor,
         action="socialmap.imported",
         team=team.pk if team is not None else None,
+        region=region,
         data={"region": region.pk, "created": len(new), "updated": len(changed), "skipped": len(skipped)},
     )
     return {"created": len(new), "updated": len(changed), "skipped": skipped}

@@ -63,7 +63,7 @@ def _close_sockets_lacking_second_factor(user) -> None:
 def region_create(*, name: str, slug: str) -> Region:
     region = Region.objects.create(name=name, slug=slug)
     permissions.region_groups_ensure(region)
-    audit_record(actor=None, action="region.created", target=region, data={"name": name})
+    audit_record(actor=None, action="region.created", region=region, target=region, data={"name": name})
     return region
 
 
@@ -73,7 +73,7 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
     region_role, _created = RegionRole.objects.update_or_create(region=region, user=user, defaults={"role": role})
     permissions.region_role_grant(region_role)
     policy_forget(user)
-    audit_record(actor=actor, action="region_role.assigned", target=region_role, data={"role": role})
+    audit_record(actor=actor, action="region_role.assigned", region=region, target=region_role, data={"role": role})
     if before is not None and before != role:
         # A new role only adds rights; a changed one may take some away from open sockets.
         user_rights_changed_on_commit(user.pk)
@@ -94,7 +94,7 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
     permissions.region_role_revoke(region=region, user=user)
     policy_forget(user)
     user_rights_changed_on_commit(user.pk)
-    audit_record(actor=actor, action="region_role.removed", target=region_role, data={"user": user.pk})
+    audit_record(actor=actor, action="region_role.removed", region=region, target=region_role, data={"user": user.pk})
 
 
 @transaction.atomic
@@ -204,7 +204,7 @@ def region_area_sharing_set(*, actor, region: Region, allow: bool) -> Region:
             )
     region.allow_overlapping_areas = allow
     region.save(update_fields=["allow_overlapping_areas"])
-    audit_record(actor=actor, action="region.area_sharing_changed", target=region, data={"allow": allow})
+    audit_record(actor=actor, action="region.area_sharing_changed", region=region, target=region, data={"allow": allow})
     return region
 
 

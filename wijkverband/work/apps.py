@@ -9,8 +9,12 @@ class WorkConfig(AppConfig):
     verbose_name = _("My work and notices")
 
     def ready(self):
+        from wijkverband.core.metrics import register_scrape_collector
         from wijkverband.work import checks  # noqa: F401 - registers the SITE_URL check
+        from wijkverband.work.metrics import WorkCollector
         from wijkverband.work.schedules import on_post_migrate
 
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")
+        # The outbox and the failed jobs, read from the database on every /metrics scrape.
+        register_scrape_collector(WorkCollector())

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from wijkverband.core import metrics
 from wijkverband.realtime import presence
 from wijkverband.work import tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind
@@ -237,6 +238,7 @@ def mail_send(mail_id: int) -> bool:
             send_after=timezone.now() + delay,
             claimed_until=None,
         )
+        metrics.MAIL_FAILURES.inc()
         logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
         return False
     Mail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1)
