@@ -573,3 +573,156 @@ def reviews_due_for(*, user) -> QuerySet[Agreement]:
         .filter(_review_due_q(), current_version__owner=user)
         .select_related("team", "current_version")
     )
+
+
+# --- the region dashboard (wijkverband.dashboard): figures per team --------------------------------
+# The accountability rules of accountability_check, written as SQL so a region's teams are counted
+# in one GROUP BY query whatever the number of agreements (bench/region_dashboard.py).
+
+
+def _filled(field_name: str) -> Q:
+    """The text field holds more than white space."""
+    return ~Q(**{f"{field_name}__regex": r"^\s*$"})
+
+
+def _rule_conditions() -> dict[str, Q]:
+    """{rule key: condition that the rule is met}, for an Agreement queryset (its current version)."""
+    # The outer row is an Agreement: its parties, indicators and endorsements of its current version.
+    parties = Party.objects.across_teams().filter(agreement=OuterRef("pk"))
+    has_kind = {kind: Exists(parties.filter(kind=kind)) for kind in TRIANGLE_KINDS}
+    endorsed = Endorsement.objects.across_teams().filter(
+        party=OuterRef("pk"), version=OuterRef(OuterRef("current_version_id")), decision=Decision.ENDORSED
+    )
+    measured = {
+        d: Exists(Indicator.objects.across_teams().filter(agreement=OuterRef("pk"), dimension=d, unit__regex=r"\S"))
+        for d in Dimension.values
+    }
+    claimed = {d: _filled(f"current_version__gain_{d}") for d in Dimension.values}
+    indicators_ok = Q(claimed[Dimension.QUALITY]) | Q(claimed[Dimension.ACCESSIBILITY]) | Q(
+        claimed[Dimension.AFFORDABILITY]
+    )
+    for d in Dimension.values:
+        indicators_ok &= ~claimed[d] | Q(measured[d])
+    triangle_ok = Q()
+    for condition in has_kind.values():
+        triangle_ok &= Q(condition)
+    return {
+        "need": _filled("current_version__need") & _filled("current_version__sources"),
+        "triangle": triangle_ok,
+        "indicators": indicators_ok,
+        "review_date": Q(current_version__review_date__isnull=False),
+        "endorsed": Q(Exists(parties)) & ~Q(Exists(parties.exclude(Exists(endorsed)))),
+    }
+
+
+@dataclass
+class TeamAgreementFigures:
+    adopted: int = 0
+    proposed: int = 0
+    review_due: int = 0
+    #: adopted agreements that fail at least one accountability rule
+    failing: int = 0
+    #: {rule key: adopted agreements failing that rule}
+    failing_rules: dict = field(default_factory=dict)
+    #: adopted in the period
+    adopted_in_period: int = 0
+
+
+def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -> dict[int, TeamAgreementFigures]:
+    """{team id: figures}: adopted, proposed, due for review, adopted ones failing an accountability
+    rule (and which), adopted in [start, end). One query."""
+    rules = _rule_conditions()
+    adopted = Q(status=Status.ADOPTED)
+    failing_any = Q()
+    for condition in rules.values():
+        failing_any |= ~condition
+    annotations = {f"n_fail_{key}": Count("pk", filter=adopted & ~condition) for key, condition in rules.items()}
+    rows = (
+        Agreement.objects.for_teams(list(team_ids))
+        .order_by()
+        .values("team_id")
+        .annotate(
+            n_adopted=Count("pk", filter=adopted),
+            n_proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
+            n_review_due=Count("pk", filter=_review_due_q()),
+            n_failing=Count("pk", filter=adopted & failing_any),
+            n_adopted_in_period=Count("pk", filter=adopted & Q(adopted_at__gte=start, adopted_at__lt=end)),
+            **annotations,
+        )
+    )
+    found = {team_id: TeamAgreementFigures(failing_rules=dict.fromkeys(RULE_LABELS, 0)) for team_id in team_ids}
+    for row in rows:
+        found[row["team_id"]] = TeamAgreementFigures(
+            adopted=row["n_adopted"],
+            proposed=row["n_proposed"],
+            review_due=row["n_review_due"],
+            failing=row["n_failing"],
+            failing_rules={key: row[f"n_fail_{key}"] for key in rules},
+            adopted_in_period=row["n_adopted_in_period"],
+        )
+    return found
+
+
+@dataclass
+class TeamIndicatorFigures:
+    #: indicators of adopted agreements
+    indicators: int = 0
+    #: of those, measured in the period
+    measured: int = 0
+    #: whose latest measurement up to the end of the period reaches the target
+    at_target: int = 0
+    #: the same at the end of the period before
+    at_target_before: int = 0
+
+
+def _latest_value_before(day) -> Subquery:
+    return Subquery(
+        Measurement.objects.across_teams()
+        .filter(indicator=OuterRef("pk"), measured_on__lt=day)
+        .order_by("-measured_on", "-id")
+        .values("value")[:1]
+    )
+
+
+def _reaches_target(value: str) -> Q:
+    """An indicator reaches its target when its value is on the target's side of the baseline: at
+    or above the target when the target lies above the baseline (or there is no baseline), at or
+    below it when the target lies below the baseline (fewer days waiting, say)."""
+    higher_is_better = Q(baseline__isnull=True) | Q(target__gte=F("baseline"))
+    return (higher_is_better & Q(**{f"{value}__gte": F("target")})) | (
+        ~higher_is_better & Q(**{f"{value}__lte": F("target")})
+    )
+
+
+def region_team_indicator_figures(*, team_ids, start_day, end_day) -> dict[int, TeamIndicatorFigures]:
+    """{team id: figures} of the indicators of adopted agreements: how many, how many measured in
+    [start_day, end_day), how many reached the target by end_day and by start_day (the trend). One query."""
+    in_period = Measurement.objects.across_teams().filter(
+        indicator=OuterRef("pk"), measured_on__gte=start_day, measured_on__lt=end_day
+    )
+    rows = (
+        Indicator.objects.for_teams(list(team_ids))
+        .filter(agreement__status=Status.ADOPTED)
+        .alias(
+            latest_now=_latest_value_before(end_day),
+            latest_before=_latest_value_before(start_day),
+            measured_now=Exists(in_period),
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(
+            n_indicators=Count("pk"),
+            n_measured=Count("pk", filter=Q(measured_now=True)),
+            n_at_target=Count("pk", filter=_reaches_target("latest_now")),
+            n_at_target_before=Count("pk", filter=_reaches_target("latest_before")),
+        )
+    )
+    found = {team_id: TeamIndicatorFigures() for team_id in team_ids}
+    for row in rows:
+        found[row["team_id"]] = TeamIndicatorFigures(
+            indicators=row["n_indicators"],
+            measured=row["n_measured"],
+            at_target=row["n_at_target"],
+            at_target_before=row["n_at_target_before"],
+        )
+    return found
