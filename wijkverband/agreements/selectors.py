@@ -598,8 +598,8 @@ def _rule_conditions() -> dict[str, Q]:
         for d in Dimension.values
     }
     claimed = {d: _filled(f"current_version__gain_{d}") for d in Dimension.values}
-    indicators_ok = Q(claimed[Dimension.QUALITY]) | Q(claimed[Dimension.ACCESSIBILITY]) | Q(
-        claimed[Dimension.AFFORDABILITY]
+    indicators_ok = (
+        Q(claimed[Dimension.QUALITY]) | Q(claimed[Dimension.ACCESSIBILITY]) | Q(claimed[Dimension.AFFORDABILITY])
     )
     for d in Dimension.values:
         indicators_ok &= ~claimed[d] | Q(measured[d])

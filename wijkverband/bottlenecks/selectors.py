@@ -160,6 +160,18 @@ def bottleneck_timeline(*, bottleneck: Bottleneck, rights: TeamRights) -> list[B
     return events
 
 
+REGION_ANSWER_KINDS = (EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP, EventKind.REGION_HANDED_BACK)
+
+
+def region_answers(*, bottleneck: Bottleneck, timeline: list[BottleneckEvent]) -> list[BottleneckEvent]:
+    """The region's answers to the latest escalation (responses, taking it up, handing it back),
+    newest first, from the item's timeline (no query): shown on top of the team's item."""
+    if bottleneck.escalated_at is None:
+        return []
+    answers = [e for e in timeline if e.kind in REGION_ANSWER_KINDS and e.at >= bottleneck.escalated_at]
+    return answers[::-1]
+
+
 def bottleneck_signals(*, bottleneck: Bottleneck) -> list[Signal]:
     return list(
         Signal.objects.for_team(bottleneck.team_id).filter(bottleneck=bottleneck).select_related("organisation")
@@ -552,7 +564,9 @@ def region_category_figures(*, team_ids, include_internal: bool, today: date | N
             n_old=Count("pk", filter=old),
         )
     )
-    categories = {c.pk: c for c in Category.objects.for_teams(list(team_ids)).filter(pk__in={r["category_id"] for r in rows})}
+    categories = {
+        c.pk: c for c in Category.objects.for_teams(list(team_ids)).filter(pk__in={r["category_id"] for r in rows})
+    }
     found = [
         CategoryFigures(
             category=categories[row["category_id"]],
@@ -625,11 +639,7 @@ def region_team_escalation_figures(
 def region_escalations_waiting(*, region: Region, include_internal: bool, limit: int | None = 10) -> list[Bottleneck]:
     """The escalations that wait for the region's answer, past the target first, then the longest
     waiting, with `waited_days`, `target_days` and `escalation_overdue` set (one query)."""
-    rows = (
-        region_escalations(region=region)
-        .filter(answered=False, taken_up_regionally=False)
-        .select_related("team")
-    )
+    rows = region_escalations(region=region).filter(answered=False, taken_up_regionally=False).select_related("team")
     if not include_internal:
         rows = rows.filter(internal=False)
     return escalation_waits(rows[:limit] if limit else rows, region=region)

@@ -133,9 +133,7 @@ def region_dashboard(*, region: Region, period: Period, include_internal: bool, 
                 agreements=agreements[team_id],
                 indicators=indicators[team_id],
                 extra_cells=[cells.get(team_id) for _column, cells in columns],
-                longest_wait=(
-                    working_days_between(timezone.localdate(waits.oldest), today) if waits.oldest else None
-                ),
+                longest_wait=(working_days_between(timezone.localdate(waits.oldest), today) if waits.oldest else None),
             )
         )
     return RegionDashboard(

@@ -75,7 +75,9 @@ class Table:
     def chart_url(self) -> str:
         if self.chart is None or not self.rows:
             return ""
-        series = [(self.columns[i].label, [int(row.values[i - 1] or 0) for row in self.rows]) for i in self.chart.series]
+        series = [
+            (self.columns[i].label, [int(row.values[i - 1] or 0) for row in self.rows]) for i in self.chart.series
+        ]
         svg = charts.bar_chart_svg(
             title=self.chart.title, labels=[row.label for row in self.rows], series=series, stacked=self.chart.stacked
         )
@@ -111,7 +113,9 @@ def teams_table(d: RegionDashboard) -> Table:
         core = (
             Cell(_("complete"), "ok")
             if row.overview.complete
-            else Cell(_("missing: %(kinds)s") % {"kinds": ", ".join(str(k) for k in row.overview.missing_labels)}, "warning")
+            else Cell(
+                _("missing: %(kinds)s") % {"kinds": ", ".join(str(k) for k in row.overview.missing_labels)}, "warning"
+            )
         )
         rows.append(
             Row(
@@ -153,7 +157,13 @@ def age_table(d: RegionDashboard) -> Table:
     rows = [
         Row(
             row.team.name,
-            [row.bottlenecks.young, row.bottlenecks.middle, row.bottlenecks.old, row.bottlenecks.open, row.bottlenecks.overdue],
+            [
+                row.bottlenecks.young,
+                row.bottlenecks.middle,
+                row.bottlenecks.old,
+                row.bottlenecks.open,
+                row.bottlenecks.overdue,
+            ],
             url=reverse("bottleneck_list", kwargs={"team_slug": row.team.slug}),
             warning=bool(row.bottlenecks.overdue),
         )
@@ -174,7 +184,7 @@ def categories_table(d: RegionDashboard) -> Table:
         Column(_("Category"), False),
         Column(_("Open bottlenecks")),
         Column(_("Overdue")),
-        Column(_("Teams")),
+        Column(_("Teams where it is open")),
         Column(_("Under 30 days")),
         Column(_("30 to 90 days")),
         Column(_("Over 90 days")),
@@ -344,7 +354,7 @@ def indicators_table(d: RegionDashboard) -> Table:
         Column(_("Team"), False),
         Column(_("At target at the end of %(period)s") % {"period": previous}),
         Column(_("At target at the end of %(period)s") % {"period": d.period.label}),
-        Column(_("Change")),
+        Column(_("Difference")),
         Column(_("Indicators")),
         Column(_("Measured in %(period)s") % {"period": d.period.label}),
     ]
