@@ -44,7 +44,9 @@ def test_the_owner_is_told_and_the_notice_leads_to_the_item(world, clock):
 
 def test_handing_back_shows_the_advice_and_a_new_escalation_starts_without_old_answers(world, client_for, clock):
     b = _owned_and_escalated(world)
-    b = services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Pak het zelf op")
+    b = services.bottleneck_region_hand_back(
+        actor=world.olga, bottleneck=b, version=b.version, advice="Pak het zelf op"
+    )
     assert "Pak het zelf op" in _answer_box(client_for("pieter").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode())
     clock.shift(3600)
     b = fresh(b)
