@@ -499,19 +499,37 @@ def _dashboard_items(team_ids, *, include_internal: bool) -> QuerySet[Bottleneck
     return queryset if include_internal else queryset.filter(internal=False)
 
 
-def region_team_bottleneck_figures(
+@dataclass
+class CategoryFigures:
+    category: Category
+    open: int = 0
+    overdue: int = 0
+    #: in how many teams the category has open items
+    teams: int = 0
+    young: int = 0
+    middle: int = 0
+    old: int = 0
+
+
+def region_bottleneck_figures(
     *, team_ids, include_internal: bool, start: datetime, end: datetime, today: date | None = None
-) -> dict[int, TeamBottleneckFigures]:
-    """{team id: figures}: open, overdue and open by age now; reported and resolved in [start, end).
-    Internal items count only when include_internal (never for client representatives). One query."""
+) -> tuple[dict[int, TeamBottleneckFigures], list[CategoryFigures]]:
+    """Per team ({team id: figures}) and per category (most open first): open, overdue and open by
+    age now; per team also reported and resolved in [start, end). Internal items count only when
+    include_internal (never for client representatives).
+
+    One scan of the teams' items, grouped by (team, category), then two queries' worth of work in
+    one: the few hundred groups are added up per team and per category here (rows of counts, not
+    items). Two queries (the second reads the categories' names)."""
     today = today or timezone.localdate()
     young, middle, old = _age_filters(today)
-    rows = (
+    is_open = Q(status__in=OPEN_STATUSES)
+    groups = list(
         _dashboard_items(team_ids, include_internal=include_internal)
         .order_by()
-        .values("team_id")
+        .values("team_id", "category_id")
         .annotate(
-            n_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            n_open=Count("pk", filter=is_open),
             n_overdue=Count("pk", filter=overdue_q(today)),
             n_young=Count("pk", filter=young),
             n_middle=Count("pk", filter=middle),
@@ -520,67 +538,30 @@ def region_team_bottleneck_figures(
             n_resolved=Count("pk", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
         )
     )
-    found = {team_id: TeamBottleneckFigures() for team_id in team_ids}
-    for row in rows:
-        found[row["team_id"]] = TeamBottleneckFigures(
-            open=row["n_open"],
-            overdue=row["n_overdue"],
-            young=row["n_young"],
-            middle=row["n_middle"],
-            old=row["n_old"],
-            reported=row["n_reported"],
-            resolved=row["n_resolved"],
-        )
-    return found
-
-
-@dataclass
-class CategoryFigures:
-    category: Category
-    open: int
-    overdue: int
-    teams: int
-    young: int
-    middle: int
-    old: int
-
-
-def region_category_figures(*, team_ids, include_internal: bool, today: date | None = None) -> list[CategoryFigures]:
-    """Open items per category across these teams (most open first), with overdue, age bands and in
-    how many teams the category is open. Two queries."""
-    today = today or timezone.localdate()
-    young, middle, old = _age_filters(today)
-    rows = list(
-        _dashboard_items(team_ids, include_internal=include_internal)
-        .filter(status__in=OPEN_STATUSES)
-        .order_by()
-        .values("category_id")
-        .annotate(
-            n_open=Count("pk"),
-            n_overdue=Count("pk", filter=overdue_q(today)),
-            n_teams=Count("team_id", distinct=True),
-            n_young=Count("pk", filter=young),
-            n_middle=Count("pk", filter=middle),
-            n_old=Count("pk", filter=old),
-        )
-    )
+    teams = {team_id: TeamBottleneckFigures() for team_id in team_ids}
+    open_categories = {g["category_id"] for g in groups if g["n_open"]}
     categories = {
-        c.pk: c for c in Category.objects.for_teams(list(team_ids)).filter(pk__in={r["category_id"] for r in rows})
+        c.pk: CategoryFigures(category=c)
+        for c in Category.objects.for_teams(list(team_ids)).filter(pk__in=open_categories)
     }
-    found = [
-        CategoryFigures(
-            category=categories[row["category_id"]],
-            open=row["n_open"],
-            overdue=row["n_overdue"],
-            teams=row["n_teams"],
-            young=row["n_young"],
-            middle=row["n_middle"],
-            old=row["n_old"],
-        )
-        for row in rows
-        if row["category_id"] in categories
-    ]
-    return sorted(found, key=lambda f: (-f.open, str(f.category.label)))
+    for g in groups:
+        figures = teams[g["team_id"]]
+        figures.open += g["n_open"]
+        figures.overdue += g["n_overdue"]
+        figures.young += g["n_young"]
+        figures.middle += g["n_middle"]
+        figures.old += g["n_old"]
+        figures.reported += g["n_reported"]
+        figures.resolved += g["n_resolved"]
+        category = categories.get(g["category_id"])
+        if category is not None and g["n_open"]:
+            category.open += g["n_open"]
+            category.overdue += g["n_overdue"]
+            category.teams += 1
+            category.young += g["n_young"]
+            category.middle += g["n_middle"]
+            category.old += g["n_old"]
+    return teams, sorted(categories.values(), key=lambda f: (-f.open, str(f.category.label)))
 
 
 @dataclass

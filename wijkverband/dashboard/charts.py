@@ -80,7 +80,7 @@ def bar_chart_svg(*, title: str, labels: list[str], series: list[tuple[str, list
         lx += 26 + 7 * len(name)
     # grid and scale
     bottom = plot_top + max(1, len(labels)) * row_h
-    for tick in (0, top // 2, top):
+    for tick in (0, top // 2, top) if top % 2 == 0 else (0, top):
         parts.append(
             f'<line x1="{x(tick):.1f}" y1="{plot_top}" x2="{x(tick):.1f}" y2="{bottom}" stroke="{GRID}"/>'
             f'<text x="{x(tick):.1f}" y="{bottom + 16}" text-anchor="middle" fill="{INK}">{tick}</text>'

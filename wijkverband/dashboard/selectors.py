@@ -21,9 +21,8 @@ from wijkverband.bottlenecks.selectors import (
     CategoryFigures,
     TeamBottleneckFigures,
     TeamEscalationFigures,
-    region_category_figures,
+    region_bottleneck_figures,
     region_escalations_waiting,
-    region_team_bottleneck_figures,
     region_team_escalation_figures,
 )
 from wijkverband.core.registry import region_column_cells
@@ -111,7 +110,7 @@ def region_dashboard(*, region: Region, period: Period, include_internal: bool, 
     overview = region_team_overview(region=region)
     team_ids = [item.team.pk for item in overview]
     start, end = period.start_at, period.end_at
-    bottlenecks = region_team_bottleneck_figures(
+    bottlenecks, categories = region_bottleneck_figures(
         team_ids=team_ids, include_internal=include_internal, start=start, end=end
     )
     escalations = region_team_escalation_figures(
@@ -140,7 +139,7 @@ def region_dashboard(*, region: Region, period: Period, include_internal: bool, 
         region=region,
         period=period,
         teams=rows,
-        categories=region_category_figures(team_ids=team_ids, include_internal=include_internal),
+        categories=categories,
         escalations=region_escalations_waiting(region=region, include_internal=include_internal, limit=escalation_rows),
         extra_columns=[column for column, _cells in columns],
     )
