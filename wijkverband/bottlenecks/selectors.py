@@ -619,8 +619,11 @@ def region_team_escalation_figures(
 
 def region_escalations_waiting(*, region: Region, include_internal: bool, limit: int | None = 10) -> list[Bottleneck]:
     """The escalations that wait for the region's answer, past the target first, then the longest
-    waiting, with `waited_days`, `target_days` and `escalation_overdue` set (one query)."""
+    waiting, with `waited_days`, `target_days` and `escalation_overdue` set (one query; none for
+    limit 0; limit None: all of them)."""
     rows = region_escalations(region=region).filter(answered=False, taken_up_regionally=False).select_related("team")
     if not include_internal:
         rows = rows.filter(internal=False)
-    return escalation_waits(rows[:limit] if limit else rows, region=region)
+    if limit == 0:
+        return []
+    return escalation_waits(rows if limit is None else rows[:limit], region=region)

@@ -318,11 +318,18 @@ def waiting_table(d: RegionDashboard) -> Table:
         )
         for b in d.escalations
     ]
+    shown, total = len(rows), d.escalations_waiting
     return Table(
         "waiting",
         _("Escalations waiting for an answer: past the target first, then the longest waiting"),
         columns,
         rows,
+        note=(
+            _("The first %(shown)s of %(total)s; the escalation queue and the file have them all.")
+            % {"shown": shown, "total": total}
+            if shown < total
+            else ""
+        ),
         empty=_("No team is waiting for the region."),
     )
 

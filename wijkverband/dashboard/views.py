@@ -11,8 +11,14 @@ from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.dashboard import periods, selectors, tables
 from wijkverband.tenancy.entry import region_view
 
+#: The report for the board lists this many of the escalations that wait (past the target first);
+#: the summary gives the total and the per-team table the rest.
+REPORT_ESCALATIONS = 25
+#: The page lists this many; the queue and the file have them all.
+PAGE_ESCALATIONS = 10
 
-def _dashboard(request, *, escalation_rows: int | None = 10):
+
+def _dashboard(request, *, escalation_rows: int | None = PAGE_ESCALATIONS):
     region, rights = request.region, request.rights
     period = periods.parse(request.GET.get("period"))
     # Overseers and administrators see every item; the views need can_oversee, and the figures
@@ -42,7 +48,7 @@ def region_dashboard(request):
 @region_view(needs="can_oversee")
 def region_report(request):
     """The report for the region's board: the same tables and charts, laid out for paper."""
-    d = _dashboard(request, escalation_rows=None)
+    d = _dashboard(request, escalation_rows=REPORT_ESCALATIONS)
     return render(
         request,
         "dashboard/report.html",
@@ -54,7 +60,8 @@ def region_report(request):
 def region_dashboard_export(request, table, fmt):
     if table not in tables.TABLES or fmt not in FORMATS:
         raise Http404
-    d = _dashboard(request, escalation_rows=None)
+    # The waiting list in full for its own file; the other tables do not need it.
+    d = _dashboard(request, escalation_rows=None if table == "waiting" else 0)
     found = tables.TABLES[table](d)
     return table_response(
         fmt,
