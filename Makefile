@@ -75,6 +75,8 @@ messages: setup
 # bench/lookup.py (public postcode lookup, 5,000 teams × 20 areas) likewise; default db wv_lookup_bench.
 # bench/socialmap.py (sociale kaart search, 50,000 entries) likewise; default db wv_socialmap_bench.
 # bench/audit_chain.py (audited writes/s, 8 writers in 8 teams and in one team) likewise; default db wv_audit_bench.
+# bench/region_dashboard.py (50 teams × 2,000 bottlenecks × 200 agreements) likewise; default db
+# wv_dashboard_bench, dropped after the run (--keep keeps it).
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 

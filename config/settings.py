@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "wijkverband.referrals",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
+    # The region's steering view: figures of every feature per team (docs/dashboard.md).
+    "wijkverband.dashboard",
     # The public postcode lookup: shows what the features mark public.
     "wijkverband.lookup",
     # Last among ours: demo data loads every feature, and nothing loads it.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("wijkverband.agreements.urls")),
     path("", include("wijkverband.wijkcard.urls")),
     path("", include("wijkverband.mywork.urls")),
+    path("", include("wijkverband.dashboard.urls")),
     path("", include("wijkverband.socialmap.urls")),
     path("", include("wijkverband.referrals.urls")),
     path("", include("wijkverband.lookup.urls")),

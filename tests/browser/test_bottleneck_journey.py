@@ -75,7 +75,9 @@ class BottleneckJourney(BrowserTestCase):
         page.get_by_label("Reactie van de regio").fill("We bespreken dit in het ROSE-overleg van juni.")
         page.get_by_role("button", name="Reactie versturen").click()
         expect(page.locator(".wv-messages")).to_contain_text("vastgelegd")
-        expect(page.get_by_text("We bespreken dit in het ROSE-overleg van juni.")).to_be_visible()
+        # The answer stands on top of the item (and in its timeline).
+        answer = page.get_by_role("region", name="Het antwoord van de regio")
+        expect(answer.get_by_text("We bespreken dit in het ROSE-overleg van juni.")).to_be_visible()
         self.assert_accessible("detail-answered")
         page.goto(self.url("/r/utrecht/bottlenecks/escalations/"))
         expect(page.get_by_text("beantwoord", exact=True)).to_be_visible()

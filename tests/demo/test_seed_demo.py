@@ -50,3 +50,28 @@ def test_the_demo_content_shows_on_the_pages_per_role(no_world):
     assert "Algemeen" in page and "Medicatieoverdracht" not in page
     # Another team's coordinator does not reach any of it.
     assert _client("coordinator-vathorst").get("/t/utrecht-oost/threads/").status_code == 404
+
+
+def test_the_demo_region_has_a_dashboard_worth_steering_on(no_world):
+    from wijkverband.dashboard import periods
+    from wijkverband.dashboard.selectors import region_dashboard
+    from wijkverband.tenancy.models import Region
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    d = region_dashboard(region=Region.objects.get(slug="utrecht"), period=periods.parse(None), include_internal=True)
+    rows = {row.team.slug: row for row in d.teams}
+    assert set(rows) == {"utrecht-oost", "utrecht-zuid", "overvecht"}
+    # Escalations waiting in every team, two past the region's answer target (Zuid and Overvecht).
+    assert [rows[slug].escalations.waiting for slug in ("utrecht-oost", "utrecht-zuid", "overvecht")] == [1, 1, 2]
+    assert d.escalations_overdue == 2
+    assert d.escalations[0].escalation_overdue and d.escalations[1].escalation_overdue
+    # Varied: an incomplete team, overdue and old items, an agreement due for review, one failing.
+    assert not rows["overvecht"].overview.complete
+    assert rows["utrecht-zuid"].bottlenecks.overdue and rows["overvecht"].bottlenecks.old
+    assert rows["utrecht-zuid"].agreements.review_due == 1
+    assert rows["overvecht"].agreements.failing == 1
+    assert rows["overvecht"].indicators.at_target == 1
+    response = _client("overseer").get("/r/utrecht/dashboard/")
+    assert response.status_code == 200
+    assert "Medicatiebeoordeling stokt bij gebrek aan tijd" in response.content.decode()

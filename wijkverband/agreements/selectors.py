@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -573,3 +574,213 @@ def reviews_due_for(*, user) -> QuerySet[Agreement]:
         .filter(_review_due_q(), current_version__owner=user)
         .select_related("team", "current_version")
     )
+
+
+# --- the region dashboard (wijkverband.dashboard): figures per team --------------------------------
+# The accountability rules of accountability_check, written as SQL so a region's teams are counted
+# in one query whatever the number of agreements (bench/region_dashboard.py). Written out rather
+# than through the ORM: each rule is read once per agreement from three grouped tables (parties,
+# indicators, endorsements of the current version) that are joined in, where the ORM would repeat a
+# correlated subquery per rule and per count (seconds instead of milliseconds on 10,000 agreements).
+# tests/dashboard/test_figures.py checks that both give the same answer.
+
+
+@dataclass
+class TeamAgreementFigures:
+    adopted: int = 0
+    proposed: int = 0
+    review_due: int = 0
+    #: adopted agreements that fail at least one accountability rule
+    failing: int = 0
+    #: {rule key: adopted agreements failing that rule}
+    failing_rules: dict = field(default_factory=dict)
+    #: adopted in the period
+    adopted_in_period: int = 0
+
+
+def _filled_sql(column: str, white: list[str]) -> str:
+    """SQL that is true when the text column holds more than white space (as str.strip() sees it
+    for spaces, tabs and line breaks), on PostgreSQL and SQLite alike. white: the placeholders of
+    a line feed, a carriage return and a tab."""
+    lf, cr, tab = white
+    return f"TRIM(REPLACE(REPLACE(REPLACE(COALESCE({column}, ''), {lf}, ''), {cr}, ''), {tab}, '')) <> ''"
+
+
+def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -> dict[int, TeamAgreementFigures]:
+    """{team id: figures}: adopted, proposed, due for review, adopted ones failing an accountability
+    rule (and which), adopted in [start, end). One query."""
+    team_ids = list(team_ids)
+    found = {team_id: TeamAgreementFigures(failing_rules=dict.fromkeys(RULE_LABELS, 0)) for team_id in team_ids}
+    if not team_ids:
+        return found
+    ops = connection.ops
+    agreement, version = Agreement._meta.db_table, AgreementVersion._meta.db_table
+    party, indicator, endorsement = Party._meta.db_table, Indicator._meta.db_table, Endorsement._meta.db_table
+    # Named placeholders (PostgreSQL and SQLite both take them), so the pieces can be written in
+    # any order.
+    params: dict = {}
+
+    def value(*values) -> str:
+        names = []
+        for item in values:
+            name = f"p{len(params)}"
+            params[name] = item
+            names.append(f"%({name})s")
+        return ", ".join(names)
+
+    white = value("\n", "\r", "\t").split(", ")
+
+    def filled(column: str) -> str:
+        return _filled_sql(column, white)
+
+    claimed = {d: filled(f"v.gain_{d}") for d in Dimension.values}
+    need_ok = f"{filled('v.need')} AND {filled('v.sources')}"
+    indicators_ok = " AND ".join(
+        [f"({' OR '.join(claimed.values())})"]
+        + [f"(NOT ({claimed[d]}) OR COALESCE(i.n_{d}, 0) > 0)" for d in Dimension.values]
+    )
+    triangle_ok = " AND ".join(f"COALESCE(p.n_{kind}, 0) > 0" for kind in TRIANGLE_KINDS)
+    party_counts = ", ".join(
+        f"SUM(CASE WHEN kind = {value(kind)} THEN 1 ELSE 0 END) AS n_{kind}" for kind in TRIANGLE_KINDS
+    )
+    party_teams = value(*team_ids)
+    indicator_counts = ", ".join(
+        f"SUM(CASE WHEN dimension = {value(d)} THEN 1 ELSE 0 END) AS n_{d}" for d in Dimension.values
+    )
+    indicator_unit = filled("unit")
+    indicator_teams = value(*team_ids)
+    endorsed = value(Decision.ENDORSED)
+    endorsement_teams = value(*team_ids)
+    agreement_teams = value(*team_ids)
+    counted = value(Status.PROPOSED, Status.ADOPTED)  # concepts and ended agreements count nowhere
+    # Only table names, column names of ours and placeholders are put into the text: no input.
+    flags = f"""
+        SELECT a.team_id AS team_id, a.status AS status, a.adopted_at AS adopted_at, v.review_date AS review_date,
+            CASE WHEN {need_ok} THEN 1 ELSE 0 END AS ok_need,
+            CASE WHEN {triangle_ok} THEN 1 ELSE 0 END AS ok_triangle,
+            CASE WHEN {indicators_ok} THEN 1 ELSE 0 END AS ok_indicators,
+            CASE WHEN v.review_date IS NOT NULL THEN 1 ELSE 0 END AS ok_review_date,
+            CASE WHEN COALESCE(p.n_parties, 0) > 0 AND COALESCE(e.n_endorsed, 0) >= p.n_parties
+                THEN 1 ELSE 0 END AS ok_endorsed
+        FROM {agreement} a
+        JOIN {version} v ON v.id = a.current_version_id
+        LEFT JOIN (
+            SELECT agreement_id, COUNT(*) AS n_parties, {party_counts}
+            FROM {party} WHERE team_id IN ({party_teams}) GROUP BY agreement_id
+        ) p ON p.agreement_id = a.id
+        LEFT JOIN (
+            SELECT agreement_id, {indicator_counts}
+            FROM {indicator} WHERE {indicator_unit} AND team_id IN ({indicator_teams}) GROUP BY agreement_id
+        ) i ON i.agreement_id = a.id
+        LEFT JOIN (
+            SELECT e.agreement_id AS agreement_id, COUNT(*) AS n_endorsed
+            FROM {endorsement} e JOIN {agreement} ea ON ea.id = e.agreement_id AND ea.current_version_id = e.version_id
+            WHERE e.decision = {endorsed} AND e.team_id IN ({endorsement_teams}) GROUP BY e.agreement_id
+        ) e ON e.agreement_id = a.id
+        WHERE a.team_id IN ({agreement_teams}) AND a.status IN ({counted})
+    """  # noqa: S608
+    rule_keys = list(RULE_LABELS)
+    adopted = value(Status.ADOPTED)
+    per_rule = []
+    for key in rule_keys:
+        per_rule.append(f"SUM(CASE WHEN f.status = {value(Status.ADOPTED)} AND f.ok_{key} = 0 THEN 1 ELSE 0 END)")
+    any_failing = " OR ".join(f"f.ok_{key} = 0" for key in rule_keys)
+    failing = value(Status.ADOPTED)
+    proposed = value(Status.PROPOSED)
+    review_statuses = value(Status.PROPOSED, Status.ADOPTED)
+    cutoff = value(ops.adapt_datefield_value(review_due_cutoff()))
+    in_period_status = value(Status.ADOPTED)
+    period_start = value(ops.adapt_datetimefield_value(start))
+    period_end = value(ops.adapt_datetimefield_value(end))
+    sql = f"""
+        SELECT f.team_id,
+            SUM(CASE WHEN f.status = {adopted} THEN 1 ELSE 0 END),
+            {", ".join(per_rule)},
+            SUM(CASE WHEN f.status = {failing} AND ({any_failing}) THEN 1 ELSE 0 END),
+            SUM(CASE WHEN f.status = {proposed} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN f.status IN ({review_statuses}) AND f.review_date <= {cutoff} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN f.status = {in_period_status} AND f.adopted_at >= {period_start}
+                AND f.adopted_at < {period_end} THEN 1 ELSE 0 END)
+        FROM ({flags}) f
+        GROUP BY f.team_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in rows:
+        team_id, n_adopted, *rest = row
+        n_rules, (n_failing, n_proposed, n_review_due, n_in_period) = rest[: len(rule_keys)], rest[len(rule_keys) :]
+        found[team_id] = TeamAgreementFigures(
+            adopted=n_adopted or 0,
+            proposed=n_proposed or 0,
+            review_due=n_review_due or 0,
+            failing=n_failing or 0,
+            failing_rules={key: n or 0 for key, n in zip(rule_keys, n_rules, strict=True)},
+            adopted_in_period=n_in_period or 0,
+        )
+    return found
+
+
+@dataclass
+class TeamIndicatorFigures:
+    #: indicators of adopted agreements
+    indicators: int = 0
+    #: of those, measured in the period
+    measured: int = 0
+    #: whose latest measurement up to the end of the period reaches the target
+    at_target: int = 0
+    #: the same at the end of the period before
+    at_target_before: int = 0
+
+
+def _latest_value_before(day) -> Subquery:
+    return Subquery(
+        Measurement.objects.across_teams()
+        .filter(indicator=OuterRef("pk"), measured_on__lt=day)
+        .order_by("-measured_on", "-id")
+        .values("value")[:1]
+    )
+
+
+def _reaches_target(value: str) -> Q:
+    """An indicator reaches its target when its value is on the target's side of the baseline: at
+    or above the target when the target lies above the baseline (or there is no baseline), at or
+    below it when the target lies below the baseline (fewer days waiting, say)."""
+    higher_is_better = Q(baseline__isnull=True) | Q(target__gte=F("baseline"))
+    return (higher_is_better & Q(**{f"{value}__gte": F("target")})) | (
+        ~higher_is_better & Q(**{f"{value}__lte": F("target")})
+    )
+
+
+def region_team_indicator_figures(*, team_ids, start_day, end_day) -> dict[int, TeamIndicatorFigures]:
+    """{team id: figures} of the indicators of adopted agreements: how many, how many measured in
+    [start_day, end_day), how many reached the target by end_day and by start_day (the trend). One query."""
+    in_period = Measurement.objects.across_teams().filter(
+        indicator=OuterRef("pk"), measured_on__gte=start_day, measured_on__lt=end_day
+    )
+    rows = (
+        Indicator.objects.for_teams(list(team_ids))
+        .filter(agreement__status=Status.ADOPTED)
+        .alias(
+            latest_now=_latest_value_before(end_day),
+            latest_before=_latest_value_before(start_day),
+            measured_now=Exists(in_period),
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(
+            n_indicators=Count("pk"),
+            n_measured=Count("pk", filter=Q(measured_now=True)),
+            n_at_target=Count("pk", filter=_reaches_target("latest_now")),
+            n_at_target_before=Count("pk", filter=_reaches_target("latest_before")),
+        )
+    )
+    found = {team_id: TeamIndicatorFigures() for team_id in team_ids}
+    for row in rows:
+        found[row["team_id"]] = TeamIndicatorFigures(
+            indicators=row["n_indicators"],
+            measured=row["n_measured"],
+            at_target=row["n_at_target"],
+            at_target_before=row["n_at_target_before"],
+        )
+    return found

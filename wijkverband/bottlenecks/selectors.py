@@ -4,7 +4,7 @@ aggregates in SQL (tests assert the counts)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from wijkverband.bottlenecks.models import (
@@ -158,6 +158,18 @@ def bottleneck_timeline(*, bottleneck: Bottleneck, rights: TeamRights) -> list[B
             if event.kind in INTERNAL_NOTE_KINDS:
                 event.note = ""
     return events
+
+
+REGION_ANSWER_KINDS = (EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP, EventKind.REGION_HANDED_BACK)
+
+
+def region_answers(*, bottleneck: Bottleneck, timeline: list[BottleneckEvent]) -> list[BottleneckEvent]:
+    """The region's answers to the latest escalation (responses, taking it up, handing it back),
+    newest first, from the item's timeline (no query): shown on top of the team's item."""
+    if bottleneck.escalated_at is None:
+        return []
+    answers = [e for e in timeline if e.kind in REGION_ANSWER_KINDS and e.at >= bottleneck.escalated_at]
+    return answers[::-1]
 
 
 def bottleneck_signals(*, bottleneck: Bottleneck) -> list[Signal]:
@@ -447,3 +459,171 @@ def escalation_overdue_before(*, region: Region, today: date | None = None) -> d
     while add_working_days(day, region.escalation_response_days) >= today:
         day -= timedelta(days=1)
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+# --- the region dashboard (wijkverband.dashboard): figures per team and per category --------------
+# Each is one aggregate query over the region's teams (GROUP BY team or category), whatever the
+# number of teams or items: tests assert the query count, bench/region_dashboard.py the time.
+
+#: Age bands of open items, in days since reporting: under 30, 30 to 90, over 90.
+AGE_BANDS = (30, 90)
+
+
+@dataclass
+class TeamBottleneckFigures:
+    open: int = 0
+    overdue: int = 0
+    #: open items by age band (AGE_BANDS): young, middle, old
+    young: int = 0
+    middle: int = 0
+    old: int = 0
+    #: in the period
+    reported: int = 0
+    resolved: int = 0
+
+
+def _age_filters(today: date) -> tuple[Q, Q, Q]:
+    """Open items reported less than 30 days ago, 30 to 90 days ago, more than 90 days ago."""
+    young_from = timezone.make_aware(datetime.combine(today - timedelta(days=AGE_BANDS[0]), time.min))
+    old_before = timezone.make_aware(datetime.combine(today - timedelta(days=AGE_BANDS[1]), time.min))
+    is_open = Q(status__in=OPEN_STATUSES)
+    return (
+        is_open & Q(created_at__gte=young_from),
+        is_open & Q(created_at__lt=young_from, created_at__gte=old_before),
+        is_open & Q(created_at__lt=old_before),
+    )
+
+
+def _dashboard_items(team_ids, *, include_internal: bool) -> QuerySet[Bottleneck]:
+    queryset = Bottleneck.objects.for_teams(list(team_ids))
+    return queryset if include_internal else queryset.filter(internal=False)
+
+
+@dataclass
+class CategoryFigures:
+    category: Category
+    open: int = 0
+    overdue: int = 0
+    #: in how many teams the category has open items
+    teams: int = 0
+    young: int = 0
+    middle: int = 0
+    old: int = 0
+
+
+def region_bottleneck_figures(
+    *, team_ids, include_internal: bool, start: datetime, end: datetime, today: date | None = None
+) -> tuple[dict[int, TeamBottleneckFigures], list[CategoryFigures]]:
+    """Per team ({team id: figures}) and per category (most open first): open, overdue and open by
+    age now; per team also reported and resolved in [start, end). Internal items count only when
+    include_internal (never for client representatives).
+
+    One scan of the teams' items, grouped by (team, category), then two queries' worth of work in
+    one: the few hundred groups are added up per team and per category here (rows of counts, not
+    items). Two queries (the second reads the categories' names)."""
+    today = today or timezone.localdate()
+    young, middle, old = _age_filters(today)
+    is_open = Q(status__in=OPEN_STATUSES)
+    groups = list(
+        _dashboard_items(team_ids, include_internal=include_internal)
+        .order_by()
+        .values("team_id", "category_id")
+        .annotate(
+            n_open=Count("pk", filter=is_open),
+            n_overdue=Count("pk", filter=overdue_q(today)),
+            n_young=Count("pk", filter=young),
+            n_middle=Count("pk", filter=middle),
+            n_old=Count("pk", filter=old),
+            n_reported=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+            n_resolved=Count("pk", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
+        )
+    )
+    teams = {team_id: TeamBottleneckFigures() for team_id in team_ids}
+    open_categories = {g["category_id"] for g in groups if g["n_open"]}
+    categories = {
+        c.pk: CategoryFigures(category=c)
+        for c in Category.objects.for_teams(list(team_ids)).filter(pk__in=open_categories)
+    }
+    for g in groups:
+        figures = teams[g["team_id"]]
+        figures.open += g["n_open"]
+        figures.overdue += g["n_overdue"]
+        figures.young += g["n_young"]
+        figures.middle += g["n_middle"]
+        figures.old += g["n_old"]
+        figures.reported += g["n_reported"]
+        figures.resolved += g["n_resolved"]
+        category = categories.get(g["category_id"])
+        if category is not None and g["n_open"]:
+            category.open += g["n_open"]
+            category.overdue += g["n_overdue"]
+            category.teams += 1
+            category.young += g["n_young"]
+            category.middle += g["n_middle"]
+            category.old += g["n_old"]
+    return teams, sorted(categories.values(), key=lambda f: (-f.open, str(f.category.label)))
+
+
+@dataclass
+class TeamEscalationFigures:
+    #: escalated, not answered or taken up yet
+    waiting: int = 0
+    #: of those, past the region's answer target
+    overdue: int = 0
+    #: when the longest waiting one was escalated (None: none waits)
+    oldest: datetime | None = None
+    #: in the period: escalations made, and the region's answers (responded, took up, handed back)
+    escalated: int = 0
+    answered: int = 0
+
+
+def region_team_escalation_figures(
+    *, region: Region, team_ids, include_internal: bool, start: datetime, end: datetime
+) -> dict[int, TeamEscalationFigures]:
+    """{team id: figures} of escalations: what waits for the region now (against its answer target)
+    and, in [start, end), how many were escalated and answered. Two queries."""
+    found = {team_id: TeamEscalationFigures() for team_id in team_ids}
+    waiting = (
+        _dashboard_items(team_ids, include_internal=include_internal)
+        .filter(status=Status.ESCALATED, taken_up_regionally=False)
+        .exclude(_answered_since_escalation())
+        .order_by()
+        .values("team_id")
+        .annotate(
+            n_waiting=Count("pk"),
+            n_overdue=Count("pk", filter=Q(escalated_at__lt=escalation_overdue_before(region=region))),
+            oldest=Min("escalated_at"),
+        )
+    )
+    for row in waiting:
+        figures = found[row["team_id"]]
+        figures.waiting, figures.overdue, figures.oldest = row["n_waiting"], row["n_overdue"], row["oldest"]
+    answers = [EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP, EventKind.REGION_HANDED_BACK]
+    events = BottleneckEvent.objects.for_teams(list(team_ids)).filter(
+        at__gte=start, at__lt=end, kind__in=[EventKind.ESCALATED, *answers]
+    )
+    if not include_internal:
+        events = events.filter(bottleneck__internal=False)
+    for row in (
+        events.order_by()
+        .values("team_id")
+        .annotate(
+            n_escalated=Count("pk", filter=Q(kind=EventKind.ESCALATED)),
+            n_answered=Count("pk", filter=Q(kind__in=answers)),
+        )
+    ):
+        figures = found[row["team_id"]]
+        figures.escalated, figures.answered = row["n_escalated"], row["n_answered"]
+    return found
+
+
+def region_escalations_waiting(*, region: Region, include_internal: bool, limit: int | None = 10) -> list[Bottleneck]:
+    """The escalations that wait for the region's answer, past the target first, then the longest
+    waiting, with `waited_days`, `target_days` and `escalation_overdue` set (one query; none for
+    limit 0; limit None: all of them)."""
+    rows = region_escalations(region=region).filter(answered=False, taken_up_regionally=False).select_related("team")
+    if not include_internal:
+        rows = rows.filter(internal=False)
+    if limit == 0:
+        return []
+    return escalation_waits(rows if limit is None else rows[:limit], region=region)

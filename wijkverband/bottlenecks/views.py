@@ -253,6 +253,7 @@ def _action_forms(rights, b, professionals, bound_action=None, data=None):
 def _render_detail(request, team, rights, b, *, action=None, data=None, error=None, status=200):
     professionals = selectors.team_professionals(team=team) if rights.can_contribute else []
     action_forms = _action_forms(rights, b, professionals, action, data)
+    timeline = selectors.bottleneck_timeline(bottleneck=b, rights=rights)
     return render(
         request,
         "bottlenecks/detail.html",
@@ -264,7 +265,8 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "action_forms": action_forms,
             "failed_action": action,
             "action_error": error,
-            "timeline": selectors.bottleneck_timeline(bottleneck=b, rights=rights),
+            "timeline": timeline,
+            "region_answers": selectors.region_answers(bottleneck=b, timeline=timeline),
             "signals": selectors.bottleneck_signals(bottleneck=b),
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
             "agreement_links": selectors.bottleneck_agreements(bottleneck=b),

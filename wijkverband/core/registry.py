@@ -149,7 +149,7 @@ def render_team_panels(*, request, team, rights) -> list[RenderedPanel]:
 
 def render_region_panels(*, request, region, rights) -> list[RenderedPanel]:
     return [
-        RenderedPanel(panel.template, panel.context(request=request, region=region, rights=rights))
+        RenderedPanel(panel.template, panel.context(request=request, region=region, rights=rights), panel.order)
         for panel in region_panels()
     ]
 

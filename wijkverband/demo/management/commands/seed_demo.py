@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from wijkverband.demo import content as demo_content
+from wijkverband.demo import dashboard as demo_dashboard
 from wijkverband.demo import referrals as demo_referrals
 from wijkverband.demo import socialmap as demo_socialmap
 from wijkverband.demo import wijkcard as demo_wijkcard
@@ -105,6 +106,38 @@ def demo_totp_secret(local: str) -> str:
     return base64.b32encode(hashlib.sha256(f"wijkverband-demo:{local}".encode()).digest()[:20]).decode()
 
 
+def _move_back(*, teams, ages) -> None:
+    """Date the demo's bottlenecks back as if reported (and escalated) weeks ago, with their due
+    dates and timeline, so the dashboard shows ages, overdue items and escalations past the region's
+    answer target. Demo data only: real items get their dates from the services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent, EventKind
+    from wijkverband.bottlenecks.selectors import due_dates, teams_targets
+
+    now = timezone.now()
+    targets = teams_targets(team_ids=[team.pk for team in teams])
+    for title, reported_days, escalated_days in ages:
+        b = Bottleneck.objects.for_teams(teams).get(title=title)
+        reported = now - timedelta(days=reported_days)
+        accept_due, resolve_due = due_dates(
+            targets=targets[b.team_id], impact=b.impact, reported=reported, clock=reported
+        )
+        changes = {"created_at": reported, "clock_started_at": reported, "accept_due": accept_due}
+        changes["resolve_due"] = resolve_due
+        if escalated_days is not None:
+            changes["escalated_at"] = now - timedelta(days=escalated_days)
+        Bottleneck.objects.for_teams(teams).filter(pk=b.pk).update(**changes)
+        events = BottleneckEvent.objects.for_teams(teams).filter(bottleneck_id=b.pk)
+        events.exclude(kind=EventKind.ESCALATED).update(at=reported)
+        if escalated_days is not None:
+            events.filter(kind=EventKind.ESCALATED).update(at=changes["escalated_at"])
+        if b.owner_since:
+            Bottleneck.objects.for_teams(teams).filter(pk=b.pk).update(owner_since=reported, first_accepted_at=reported)
+
+
 class Command(BaseCommand):
     help = "Load demo regions, teams, organisations and one account for every role (idempotent)."
 
@@ -166,6 +199,11 @@ class Command(BaseCommand):
         for part in (demo_wijkcard, demo_socialmap, demo_referrals):
             if part.load(teams=teams, regions=regions, people=people):
                 self.stdout.write(f"Demo content loaded: {part.DESCRIPTION}")
+
+        # Bottlenecks, escalations and agreements in the region's other teams, for its dashboard.
+        if demo_dashboard.load(teams=teams, regions=regions, people=people):
+            _move_back(teams=[teams["utrecht-zuid"], teams["overvecht"]], ages=demo_dashboard.AGES)
+            self.stdout.write(f"Demo content loaded: {demo_dashboard.DESCRIPTION}")
 
         # The privacy officer: reads the audit log in the admin, nothing else.
         email = demo_email("privacy")

@@ -1,0 +1,55 @@
+"""The overseer's answer to an escalation returns to the team's item and its owner."""
+
+from tests.bottlenecks.helpers import fresh, report
+from wijkverband.bottlenecks import services
+from wijkverband.work.models import Notice, NoticeKind
+
+
+def _owned_and_escalated(world):
+    b = report(world)
+    b = services.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.pieter)
+    b = services.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+    return services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Speelt overal")
+
+
+def _answer_box(html: str) -> str:
+    start = html.index('id="region-answer-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_overseers_response_shows_on_top_of_the_teams_item(world, client_for, clock):
+    b = _owned_and_escalated(world)
+    page = client_for("pieter").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    assert 'id="region-answer-heading"' not in page  # no answer yet
+
+    response = client_for("olga").post(
+        f"/r/utrecht/bottlenecks/{b.pk}/do/respond/",
+        {"respond-version": b.version, "respond-note": "Staat op de agenda van het regio-overleg"},
+    )
+    assert response.status_code == 302
+    for persona in ("pieter", "maarten", "carla", "rosa", "olga"):
+        box = _answer_box(client_for(persona).get(f"/t/oost/bottlenecks/{b.pk}/").content.decode())
+        assert "Staat op de agenda van het regio-overleg" in box
+        assert "Olga" in box
+
+
+def test_the_owner_is_told_and_the_notice_leads_to_the_item(world, clock):
+    b = _owned_and_escalated(world)
+    services.bottleneck_region_respond(actor=world.olga, bottleneck=b, version=b.version, note="We bellen je")
+    notice = Notice.objects.get(user=world.pieter, kind=NoticeKind.REGION_RESPONDED)
+    assert notice.path == f"/t/oost/bottlenecks/{b.pk}/"
+    # The notice names the item, never the answer's text.
+    assert "We bellen" not in notice.title
+
+
+def test_handing_back_shows_the_advice_and_a_new_escalation_starts_without_old_answers(world, client_for, clock):
+    b = _owned_and_escalated(world)
+    b = services.bottleneck_region_hand_back(
+        actor=world.olga, bottleneck=b, version=b.version, advice="Pak het zelf op"
+    )
+    assert "Pak het zelf op" in _answer_box(client_for("pieter").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode())
+    clock.shift(3600)
+    b = fresh(b)
+    services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Toch weer")
+    page = client_for("pieter").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    assert 'id="region-answer-heading"' not in page

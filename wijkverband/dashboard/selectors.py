@@ -1,0 +1,145 @@
+"""The region dashboard's figures, gathered from the feature apps' selectors.
+
+Every part is one or two aggregate queries over all the region's teams (GROUP BY team or
+category), so the page costs the same number of queries for 2 teams or 50 (tests assert it;
+bench/region_dashboard.py measures it). Nothing here loops over bottlenecks or agreements.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from wijkverband.agreements.selectors import (
+    RULE_LABELS,
+    TeamAgreementFigures,
+    TeamIndicatorFigures,
+    region_team_agreement_figures,
+    region_team_indicator_figures,
+)
+from wijkverband.bottlenecks.selectors import (
+    CategoryFigures,
+    TeamBottleneckFigures,
+    TeamEscalationFigures,
+    region_bottleneck_figures,
+    region_escalations_waiting,
+    region_team_escalation_figures,
+)
+from wijkverband.core.registry import region_column_cells
+from wijkverband.core.workdays import working_days_between
+from wijkverband.dashboard.periods import Period
+from wijkverband.tenancy.models import Region
+from wijkverband.tenancy.selectors import TeamOverview, region_team_overview
+
+
+@dataclass
+class TeamRow:
+    overview: TeamOverview
+    bottlenecks: TeamBottleneckFigures
+    escalations: TeamEscalationFigures
+    agreements: TeamAgreementFigures
+    indicators: TeamIndicatorFigures
+    #: the cells of the region home's plugged-in columns (the wijk card's freshness...), in order
+    extra_cells: list = field(default_factory=list)
+    #: working days the longest waiting escalation has waited (None: none waits)
+    longest_wait: int | None = None
+
+    @property
+    def team(self):
+        return self.overview.team
+
+    @property
+    def indicator_trend(self) -> int:
+        return self.indicators.at_target - self.indicators.at_target_before
+
+
+@dataclass
+class RegionDashboard:
+    region: Region
+    period: Period
+    teams: list[TeamRow]
+    categories: list[CategoryFigures]
+    escalations: list  # the ones waiting, past the target first (bottlenecks.selectors.region_escalations_waiting)
+    extra_columns: list
+    rule_labels: dict = field(default_factory=lambda: dict(RULE_LABELS))
+    generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def target_days(self) -> int:
+        return self.region.escalation_response_days
+
+    def total(self, part: str, name: str) -> int:
+        return sum(getattr(getattr(row, part), name) for row in self.teams)
+
+    @property
+    def incomplete(self) -> int:
+        return sum(1 for row in self.teams if not row.overview.complete)
+
+    @property
+    def escalations_overdue(self) -> int:
+        return self.total("escalations", "overdue")
+
+    @property
+    def escalations_waiting(self) -> int:
+        return self.total("escalations", "waiting")
+
+    @property
+    def open(self) -> int:
+        return self.total("bottlenecks", "open")
+
+    @property
+    def overdue(self) -> int:
+        return self.total("bottlenecks", "overdue")
+
+    @property
+    def adopted(self) -> int:
+        return self.total("agreements", "adopted")
+
+    @property
+    def failing(self) -> int:
+        return self.total("agreements", "failing")
+
+    @property
+    def review_due(self) -> int:
+        return self.total("agreements", "review_due")
+
+
+def region_dashboard(*, region: Region, period: Period, include_internal: bool, escalation_rows: int | None = 10):
+    """Everything the dashboard, its report and its exports show. include_internal: count internal
+    bottlenecks (overseers and administrators); without it they are left out of every figure."""
+    overview = region_team_overview(region=region)
+    team_ids = [item.team.pk for item in overview]
+    start, end = period.start_at, period.end_at
+    bottlenecks, categories = region_bottleneck_figures(
+        team_ids=team_ids, include_internal=include_internal, start=start, end=end
+    )
+    escalations = region_team_escalation_figures(
+        region=region, team_ids=team_ids, include_internal=include_internal, start=start, end=end
+    )
+    agreements = region_team_agreement_figures(team_ids=team_ids, start=start, end=end)
+    indicators = region_team_indicator_figures(team_ids=team_ids, start_day=period.start, end_day=period.end)
+    columns = region_column_cells(teams=[item.team for item in overview])
+    today = timezone.localdate()
+    rows = []
+    for item in overview:
+        team_id = item.team.pk
+        waits = escalations[team_id]
+        rows.append(
+            TeamRow(
+                overview=item,
+                bottlenecks=bottlenecks[team_id],
+                escalations=waits,
+                agreements=agreements[team_id],
+                indicators=indicators[team_id],
+                extra_cells=[cells.get(team_id) for _column, cells in columns],
+                longest_wait=(working_days_between(timezone.localdate(waits.oldest), today) if waits.oldest else None),
+            )
+        )
+    return RegionDashboard(
+        region=region,
+        period=period,
+        teams=rows,
+        categories=categories,
+        escalations=region_escalations_waiting(region=region, include_internal=include_internal, limit=escalation_rows),
+        extra_columns=[column for column, _cells in columns],
+    )

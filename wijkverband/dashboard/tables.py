@@ -1,0 +1,430 @@
+"""The dashboard's tables: one definition each, shown on the page and in the report, drawn as a
+chart and exported to CSV and XLSX from the same rows, so chart, table and file never disagree."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from wijkverband.core.registry import Cell
+from wijkverband.dashboard import charts
+from wijkverband.dashboard.selectors import RegionDashboard
+
+
+@dataclass
+class Column:
+    label: str
+    numeric: bool = True
+
+
+@dataclass
+class Row:
+    label: str
+    values: list
+    url: str = ""
+    #: marked as needing attention (the text of a cell says why, too)
+    warning: bool = False
+
+
+@dataclass
+class Chart:
+    title: str
+    #: indexes of the columns drawn as series
+    series: list[int]
+    stacked: bool
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[Column]  # the first is the row header's
+    rows: list[Row]
+    chart: Chart | None = None
+    note: str = ""
+    empty: str = ""
+    filename_part: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [column.label for column in self.columns]
+
+    def display_rows(self):
+        """(row, its data cells as HTML) for the HTML table. The cells are built here, escaped by
+        format_html, rather than by template tags per cell: fifty teams times eight tables made
+        the template the slower half of the page."""
+        for row in self.rows:
+            yield (
+                row,
+                format_html_join(
+                    "",
+                    "{}",
+                    ((_cell_html(column, value),) for column, value in zip(self.columns[1:], row.values, strict=True)),
+                ),
+            )
+
+    def export_rows(self):
+        for row in self.rows:
+            yield [row.label, *(cell_text(value) for value in row.values)]
+
+    @property
+    def chart_alt(self) -> str:
+        return _("%(title)s. The table below the chart has the same numbers.") % {"title": self.chart.title}
+
+    @property
+    def chart_url(self) -> str:
+        if self.chart is None or not self.rows:
+            return ""
+        series = [
+            (self.columns[i].label, [int(row.values[i - 1] or 0) for row in self.rows]) for i in self.chart.series
+        ]
+        svg = charts.bar_chart_svg(
+            title=self.chart.title, labels=[row.label for row in self.rows], series=series, stacked=self.chart.stacked
+        )
+        return charts.data_url(svg)
+
+
+def _cell_html(column: Column, value) -> str:
+    if isinstance(value, Cell):
+        text = format_html('<span class="wv-{}">{}</span>', value.tone, value.text) if value.tone else value.text
+        return format_html('<td class="utrecht-table__cell">{}</td>', text)
+    if column.numeric:
+        return format_html(
+            '<td class="utrecht-table__cell utrecht-table__cell--numeric">{}</td>', "—" if value is None else value
+        )
+    return format_html('<td class="utrecht-table__cell">{}</td>', "—" if value is None else value)
+
+
+def cell_text(value):
+    if isinstance(value, Cell):
+        return value.text
+    if value is None:
+        return ""
+    return value
+
+
+def _team_url(row) -> str:
+    return reverse("team_home", kwargs={"team_slug": row.team.slug})
+
+
+def teams_table(d: RegionDashboard) -> Table:
+    columns = [Column(_("Team"), False), Column(_("Municipality"), False), Column(_("Core players"), False)]
+    columns += [Column(str(column.label), False) for column in d.extra_columns]
+    columns += [
+        Column(_("Open bottlenecks")),
+        Column(_("Overdue")),
+        Column(_("Escalations waiting")),
+        Column(_("Past the region's target")),
+        Column(_("Agreements adopted")),
+        Column(_("Due for review")),
+        Column(_("Failing an accountability rule")),
+    ]
+    rows = []
+    for row in d.teams:
+        core = (
+            Cell(_("complete"), "ok")
+            if row.overview.complete
+            else Cell(
+                _("missing: %(kinds)s") % {"kinds": ", ".join(str(k) for k in row.overview.missing_labels)}, "warning"
+            )
+        )
+        rows.append(
+            Row(
+                row.team.name,
+                [
+                    row.team.municipality,
+                    core,
+                    *row.extra_cells,
+                    row.bottlenecks.open,
+                    row.bottlenecks.overdue,
+                    row.escalations.waiting,
+                    row.escalations.overdue,
+                    row.agreements.adopted,
+                    row.agreements.review_due,
+                    row.agreements.failing,
+                ],
+                url=_team_url(row),
+                warning=bool(not row.overview.complete or row.escalations.overdue or row.bottlenecks.overdue),
+            )
+        )
+    return Table(
+        "teams",
+        _("The teams at a glance (now)"),
+        columns,
+        rows,
+        empty=_("This region has no teams yet."),
+    )
+
+
+def age_table(d: RegionDashboard) -> Table:
+    columns = [
+        Column(_("Team"), False),
+        Column(_("Under 30 days")),
+        Column(_("30 to 90 days")),
+        Column(_("Over 90 days")),
+        Column(_("Open bottlenecks")),
+        Column(_("Overdue")),
+    ]
+    rows = [
+        Row(
+            row.team.name,
+            [
+                row.bottlenecks.young,
+                row.bottlenecks.middle,
+                row.bottlenecks.old,
+                row.bottlenecks.open,
+                row.bottlenecks.overdue,
+            ],
+            url=reverse("bottleneck_list", kwargs={"team_slug": row.team.slug}),
+            warning=bool(row.bottlenecks.overdue),
+        )
+        for row in d.teams
+    ]
+    return Table(
+        "age",
+        _("Open bottlenecks per team by age (now)"),
+        columns,
+        rows,
+        chart=Chart(_("Open bottlenecks per team by age"), [1, 2, 3], stacked=True),
+        empty=_("This region has no teams yet."),
+    )
+
+
+def categories_table(d: RegionDashboard) -> Table:
+    columns = [
+        Column(_("Category"), False),
+        Column(_("Open bottlenecks")),
+        Column(_("Overdue")),
+        Column(_("Teams where it is open")),
+        Column(_("Under 30 days")),
+        Column(_("30 to 90 days")),
+        Column(_("Over 90 days")),
+    ]
+    rows = [
+        Row(str(f.category.label), [f.open, f.overdue, f.teams, f.young, f.middle, f.old], warning=f.teams > 1)
+        for f in d.categories
+    ]
+    return Table(
+        "categories",
+        _("Open bottlenecks by category across the region (now)"),
+        columns,
+        rows,
+        chart=Chart(_("Open bottlenecks by category and age"), [4, 5, 6], stacked=True),
+        empty=_("No open bottlenecks."),
+    )
+
+
+def flow_table(d: RegionDashboard) -> Table:
+    columns = [
+        Column(_("Team"), False),
+        Column(_("Reported")),
+        Column(_("Resolved")),
+        Column(_("Escalated")),
+        Column(_("Answered by the region")),
+        Column(_("Agreements adopted")),
+    ]
+    rows = [
+        Row(
+            row.team.name,
+            [
+                row.bottlenecks.reported,
+                row.bottlenecks.resolved,
+                row.escalations.escalated,
+                row.escalations.answered,
+                row.agreements.adopted_in_period,
+            ],
+            url=_team_url(row),
+        )
+        for row in d.teams
+    ]
+    return Table(
+        "period",
+        _("In %(period)s per team") % {"period": d.period.label},
+        columns,
+        rows,
+        chart=Chart(_("Bottlenecks reported and resolved in %(period)s") % {"period": d.period.label}, [1, 2], False),
+        empty=_("This region has no teams yet."),
+    )
+
+
+def escalations_table(d: RegionDashboard) -> Table:
+    target = d.target_days
+    columns = [
+        Column(_("Team"), False),
+        Column(_("Within the target")),
+        Column(_("Past the target")),
+        Column(_("Longest wait (working days)")),
+        Column(_("Escalated in the period")),
+        Column(_("Answered in the period")),
+    ]
+    rows = [
+        Row(
+            row.team.name,
+            [
+                row.escalations.waiting - row.escalations.overdue,
+                row.escalations.overdue,
+                row.longest_wait,
+                row.escalations.escalated,
+                row.escalations.answered,
+            ],
+            url=_team_url(row),
+            warning=bool(row.escalations.overdue),
+        )
+        for row in d.teams
+    ]
+    return Table(
+        "escalations",
+        _("Escalations waiting for the region per team (now)"),
+        columns,
+        rows,
+        chart=Chart(_("Escalations waiting per team, within and past the region's target"), [1, 2], stacked=True),
+        note=ngettext(
+            "The region's target: an answer within %(days)s working day.",
+            "The region's target: an answer within %(days)s working days.",
+            target,
+        )
+        % {"days": target},
+        empty=_("This region has no teams yet."),
+    )
+
+
+def waiting_table(d: RegionDashboard) -> Table:
+    columns = [
+        Column(_("Bottleneck"), False),
+        Column(_("Team"), False),
+        Column(_("Impact"), False),
+        Column(_("Escalated"), False),
+        Column(_("Waiting (working days)")),
+        Column(_("Target (working days)")),
+        Column(_("Past the target"), False),
+    ]
+    rows = [
+        Row(
+            f"#{b.pk} {b.title}",
+            [
+                b.team.name,
+                b.get_impact_display(),
+                date_format(b.escalated_at) if b.escalated_at else "",
+                b.waited_days,
+                b.target_days,
+                Cell(_("overdue"), "warning") if b.escalation_overdue else _("no"),
+            ],
+            url=reverse("bottleneck_detail", kwargs={"team_slug": b.team.slug, "bottleneck_id": b.pk}),
+            warning=bool(b.escalation_overdue),
+        )
+        for b in d.escalations
+    ]
+    shown, total = len(rows), d.escalations_waiting
+    return Table(
+        "waiting",
+        _("Escalations waiting for an answer: past the target first, then the longest waiting"),
+        columns,
+        rows,
+        note=(
+            _("The first %(shown)s of %(total)s; the escalation queue and the file have them all.")
+            % {"shown": shown, "total": total}
+            if shown < total
+            else ""
+        ),
+        empty=_("No team is waiting for the region."),
+    )
+
+
+def agreements_table(d: RegionDashboard) -> Table:
+    rule_keys = list(d.rule_labels)
+    columns = [
+        Column(_("Team"), False),
+        Column(_("Adopted")),
+        Column(_("Due for review")),
+        Column(_("Failing an accountability rule")),
+        Column(_("Proposed")),
+        *(Column(_("Not met: %(rule)s") % {"rule": d.rule_labels[key]}) for key in rule_keys),
+    ]
+    rows = [
+        Row(
+            row.team.name,
+            [
+                row.agreements.adopted,
+                row.agreements.review_due,
+                row.agreements.failing,
+                row.agreements.proposed,
+                *(row.agreements.failing_rules.get(key, 0) for key in rule_keys),
+            ],
+            url=reverse("agreement_list", kwargs={"team_slug": row.team.slug}),
+            warning=bool(row.agreements.failing or row.agreements.review_due),
+        )
+        for row in d.teams
+    ]
+    return Table(
+        "agreements",
+        _("Agreements per team (now)"),
+        columns,
+        rows,
+        chart=Chart(_("Agreements per team: adopted, due for review, failing a rule"), [1, 2, 3], stacked=False),
+        note=_("Failing a rule: adopted agreements whose current version does not meet every accountability rule."),
+        empty=_("This region has no teams yet."),
+    )
+
+
+def indicators_table(d: RegionDashboard) -> Table:
+    previous = d.period.previous.label
+    columns = [
+        Column(_("Team"), False),
+        Column(_("At target at the end of %(period)s") % {"period": previous}),
+        Column(_("At target at the end of %(period)s") % {"period": d.period.label}),
+        Column(_("Difference")),
+        Column(_("Indicators")),
+        Column(_("Measured in %(period)s") % {"period": d.period.label}),
+    ]
+    rows = [
+        Row(
+            row.team.name,
+            [
+                row.indicators.at_target_before,
+                row.indicators.at_target,
+                row.indicator_trend,
+                row.indicators.indicators,
+                row.indicators.measured,
+            ],
+            url=reverse("agreement_list", kwargs={"team_slug": row.team.slug}),
+            warning=row.indicator_trend < 0,
+        )
+        for row in d.teams
+    ]
+    return Table(
+        "indicators",
+        _("Indicators of adopted agreements per team: the trend"),
+        columns,
+        rows,
+        chart=Chart(
+            _("Indicators at target per team, %(previous)s against %(period)s")
+            % {"previous": previous, "period": d.period.label},
+            [1, 2],
+            stacked=False,
+        ),
+        note=_(
+            "At target: the latest measurement up to the end of the period reaches the target (at or above it, or "
+            "at or below it when the target lies below the baseline)."
+        ),
+        empty=_("This region has no teams yet."),
+    )
+
+
+TABLES = {
+    "teams": teams_table,
+    "waiting": waiting_table,
+    "escalations": escalations_table,
+    "age": age_table,
+    "categories": categories_table,
+    "period": flow_table,
+    "agreements": agreements_table,
+    "indicators": indicators_table,
+}
+
+
+def all_tables(d: RegionDashboard) -> list[Table]:
+    return [build(d) for build in TABLES.values()]
