@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.models import EXTERNAL_KINDS, Agreement, Dimension, Frequency, PartyKind
 from wijkverband.audit.services import audit_record
-from wijkverband.bottlenecks.models import OPEN_STATUSES, Bottleneck, Category
+from wijkverband.bottlenecks.models import OPEN_STATUSES, Category
 from wijkverband.core.errors import ActionRefused
 from wijkverband.regional import notices, policy
 from wijkverband.regional.models import (
