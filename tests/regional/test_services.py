@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 
 from tests.bottlenecks.helpers import report
 from tests.regional.helpers import medication_pattern, offer, take_up
+from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.agreements.models import Agreement, Party, PartyKind
 from wijkverband.agreements.models import Status as AgreementStatus
-from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.audit.models import AuditEvent
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import ClientDataRefused
