@@ -202,3 +202,23 @@ def test_a_stale_edit_is_refused_with_409(world, client_for):
         {"title": "Nieuw", "owner": world.olga.pk, "version": item.version},
     )
     assert response.status_code == 409
+
+
+def test_the_owner_finds_an_open_regional_item_in_my_work_until_it_is_resolved(world, client_for):
+    item = take_up(world, *medication_pattern(world), owner=world.ada)
+    page = text(client_for("ada").get("/my-work/"))
+    assert "Medicatieoverdracht na ontslag" in page and f"/r/utrecht/regional/items/{item.pk}/" in page
+    assert "You own this regional item" in page
+    assert f"/r/utrecht/regional/items/{item.pk}/" not in text(client_for("olga").get("/my-work/"))
+    services.regional_update_post(
+        actor=world.ada, item=item, version=item.version, body="Protocol vastgesteld.", status="resolved"
+    )
+    assert f"/r/utrecht/regional/items/{item.pk}/" not in text(client_for("ada").get("/my-work/"))
+
+
+def test_my_works_team_filter_keeps_the_regional_items_of_that_team(world, client_for):
+    a, _b = medication_pattern(world)
+    item = take_up(world, a)
+    path = f"/r/utrecht/regional/items/{item.pk}/"
+    assert path in text(client_for("olga").get("/my-work/?team=oost"))
+    assert path not in text(client_for("olga").get("/my-work/?team=zuid"))

@@ -5,6 +5,7 @@ here: not listed, not counted."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.bottlenecks.models import OPEN_STATUSES, Bottleneck, Category
 from wijkverband.bottlenecks.selectors import Pattern, region_patterns
@@ -21,6 +22,8 @@ from wijkverband.tenancy.models import Region, RegionRole, Team
 
 #: The most bottlenecks one form offers to link (the oldest first); more: link in a second round.
 CANDIDATE_LIMIT = 100
+#: Mijn werk's label of a regional item the person owns (wijkverband.mywork).
+WORK_KIND_LABELS = {"regional": _("You own this regional item")}
 #: Progress updates shown on a team's linked bottleneck (the newest first).
 TEAM_PANEL_UPDATES = 5
 
@@ -233,10 +236,14 @@ def region_summary(*, region: Region) -> RegionSummary:
     return RegionSummary(open_items=open_items, offers=offers)
 
 
-def owned_items(*, user) -> QuerySet[RegionalItem]:
-    """Open regional items this person owns, in every region where they still oversee (for Mijn werk)."""
+def owned_items(*, user, team: Team | None = None) -> QuerySet[RegionalItem]:
+    """Open regional items this person owns, in every region where they still oversee (for Mijn
+    werk); with a team, only those linking that team's bottlenecks. One query."""
+    queryset = RegionalItem.objects.all()
+    if team is not None:
+        queryset = queryset.filter(pk__in=RegionalLink.objects.filter(team=team).values("item_id"))
     return (
-        RegionalItem.objects.filter(
+        queryset.filter(
             owner=user,
             status__in=OPEN_ITEM_STATUSES,
             region__roles__user=user,
