@@ -222,3 +222,13 @@ def test_my_works_team_filter_keeps_the_regional_items_of_that_team(world, clien
     path = f"/r/utrecht/regional/items/{item.pk}/"
     assert path in text(client_for("olga").get("/my-work/?team=oost"))
     assert path not in text(client_for("olga").get("/my-work/?team=zuid"))
+
+
+def test_the_overview_pages_through_many_regional_items(world, client_for):
+    a, _b = medication_pattern(world)
+    for i in range(27):
+        services.regional_item_create(actor=world.olga, region=world.region, title=f"Item {i:02d}", owner=world.olga)
+    first = text(client_for("olga").get("/r/utrecht/regional/"))
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = text(client_for("olga").get("/r/utrecht/regional/?page=2"))
+    assert "Page 2 of 2" in second and second.count("/r/utrecht/regional/items/") - second.count("/items/new/") == 2

@@ -6,6 +6,7 @@ administrators act (region_view(needs="can_oversee"), services check again). Tea
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,9 @@ from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.selectors import team_organisation_choices
 
 STATUS_FOR_CODE = {"stale": 409, "forbidden": 403}
+#: Regional items per page of the overview (open first), and the offers it shows (offered first).
+PAGE_SIZE = 25
+OFFERS_SHOWN = 25
 
 
 def _status_of(refused: ActionRefused) -> int:
@@ -50,8 +54,10 @@ def regional_overview(request):
             "rights": rights,
             "may_manage": policy.may_manage(rights),
             "patterns": selectors.pattern_rows(region=region, sees_internal=sees_internal),
-            "items": list(selectors.regional_items(region=region, sees_internal=sees_internal)),
-            "offers": list(selectors.regional_agreements(region=region)),
+            "items": Paginator(
+                selectors.regional_items(region=region, sees_internal=sees_internal), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
+            "offers": list(selectors.regional_agreements(region=region)[:OFFERS_SHOWN]),
         },
     )
 
