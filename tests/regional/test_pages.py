@@ -232,3 +232,16 @@ def test_the_overview_pages_through_many_regional_items(world, client_for):
     assert "Page 1 of 2" in first and "?page=2" in first
     second = text(client_for("olga").get("/r/utrecht/regional/?page=2"))
     assert "Page 2 of 2" in second and second.count("/r/utrecht/regional/items/") - second.count("/items/new/") == 2
+
+
+def test_a_representative_on_a_linked_bottleneck_counts_no_team_by_an_internal_item(world, client_for):
+    public = report(world, title="Oost: medicatie")
+    internal = report(
+        world, actor=world.bram, team=world.team_b, title="Zuid intern", internal=True, internal_reason="Contract"
+    )
+    take_up(world, public, internal)
+    assert "Linked to the bottlenecks of 2 teams." in text(
+        client_for("maarten").get(f"/t/oost/bottlenecks/{public.pk}/")
+    )
+    page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{public.pk}/"))
+    assert "Taken up by the region" in page and "Linked to the bottlenecks of 1 team." in page

@@ -20,7 +20,7 @@ def bottleneck_panel_context(*, request, team, rights, item):
     """Only what is meant for teams: title, status, owner, how many teams, the progress updates."""
     from wijkverband.regional.selectors import team_view_of
 
-    view = team_view_of(bottleneck=item)
+    view = team_view_of(bottleneck=item, sees_internal=rights.can_see_internal)
     return {"team": team, "view": view} if view is not None else {}
 
 

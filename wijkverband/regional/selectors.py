@@ -155,12 +155,18 @@ class TeamView:
     updates: list[RegionalUpdate]
 
 
-def team_view_of(*, bottleneck: Bottleneck) -> TeamView | None:
-    """The regional item holding this bottleneck, its number of teams and latest updates (two queries)."""
+def team_view_of(*, bottleneck: Bottleneck, sees_internal: bool) -> TeamView | None:
+    """The regional item holding this bottleneck, its number of teams and latest updates (two queries).
+    For a client representative the teams are counted by their items that are not internal."""
+    team_count = (
+        Count("item__links__team", distinct=True)
+        if sees_internal
+        else Count("item__links__team", filter=Q(item__links__bottleneck__internal=False), distinct=True)
+    )
     link = (
         RegionalLink.objects.filter(team_id=bottleneck.team_id, bottleneck=bottleneck)
         .select_related("item__owner")
-        .annotate(team_count=Count("item__links__team", distinct=True))
+        .annotate(team_count=team_count)
         .first()
     )
     if link is None:
