@@ -79,6 +79,9 @@ class RegionalJourney(BrowserTestCase):
         expect(olga.locator(".wv-messages")).to_contain_text("voortgangsbericht is geplaatst")
         expect(olga.get_by_text("In behandeling bij de regio").first).to_be_visible()
         self.check(olga, "item")
+        olga.get_by_role("link", name="Bewerken").click()
+        expect(olga.get_by_label("Eigenaar bij de regio")).to_have_value(str(world.ada.pk))
+        self.check(olga, "item-edit")
         olga_context.close()
 
         maarten_context, maarten = self.person(world.maarten)
@@ -144,6 +147,9 @@ class RegionalJourney(BrowserTestCase):
         carla.get_by_role("button", name="Instemmen met versie 1").click()
         expect(carla.get_by_text("Cliëntenraad Oost").first).to_be_visible()
         self.check(carla, "adopted-agreement")
+        carla.goto(self.url("/t/oost/regional-offers/"))
+        expect(carla.get_by_role("link", name="overgenomen door je team")).to_be_visible()
+        self.check(carla, "team-offers")
         carla_context.close()
 
 
