@@ -178,6 +178,8 @@ def test_adopting_leads_to_the_teams_own_agreement_in_the_normal_flow(world, cli
     assert response.status_code == 302
     page = text(client_for("carla").get(response["Location"]))
     assert "Medicatieoverdracht Oost" in page and "Zorgverzekeraar Midden" in page and "Apotheek Linde" in page
+    # The team's agreement links back to the region's offer it came from.
+    assert "from the region's offer:" in page and f"/t/oost/regional-offers/{o.pk}/" in page
     # The region sees which teams adopted it.
     assert "Utrecht Oost" in text(client_for("olga").get(f"/r/utrecht/regional/agreements/{o.pk}/"))
 

@@ -24,6 +24,14 @@ def bottleneck_panel_context(*, request, team, rights, item):
     return {"team": team, "view": view} if view is not None else {}
 
 
+def agreement_panel_context(*, request, team, rights, item):
+    """The region's offer an agreement was adopted from, on the team's agreement page."""
+    from wijkverband.regional.selectors import adoption_of
+
+    adoption = adoption_of(agreement=item)
+    return {"team": team, "adoption": adoption} if adoption is not None else {}
+
+
 def register() -> None:
     register_region_panel(
         Panel(key="regional", template="regional/panel_region.html", context=region_panel_context, order=25)
@@ -34,4 +42,8 @@ def register() -> None:
     register_item_panel(
         "bottleneck",
         Panel(key="regional_item", template="regional/panel_bottleneck.html", context=bottleneck_panel_context),
+    )
+    register_item_panel(
+        "agreement",
+        Panel(key="regional_offer", template="regional/panel_agreement.html", context=agreement_panel_context),
     )

@@ -205,6 +205,11 @@ def offer_detail(*, offer: RegionalAgreement):
     )
 
 
+def adoption_of(*, agreement) -> Adoption | None:
+    """The adoption a team's agreement came from, with its offer (one query)."""
+    return Adoption.objects.filter(team_id=agreement.team_id, agreement=agreement).select_related("offer").first()
+
+
 def team_adoption(*, team: Team, offer: RegionalAgreement) -> Adoption | None:
     return Adoption.objects.filter(team=team, offer=offer).select_related("agreement").first()
 
