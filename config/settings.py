@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "wijkverband.socialmap",
     # Welzijn op Recept figures; feeds agreements' indicators.
     "wijkverband.referrals",
+    # Regional work: patterns taken up by the region, agreements it offers its teams.
+    "wijkverband.regional",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
     # The region's steering view: figures of every feature per team (docs/dashboard.md).

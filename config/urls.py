@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("wijkverband.dashboard.urls")),
     path("", include("wijkverband.socialmap.urls")),
     path("", include("wijkverband.referrals.urls")),
+    path("", include("wijkverband.regional.urls")),
     path("", include("wijkverband.lookup.urls")),
 ]
 

@@ -75,3 +75,24 @@ def test_the_demo_region_has_a_dashboard_worth_steering_on(no_world):
     response = _client("overseer").get("/r/utrecht/dashboard/")
     assert response.status_code == 200
     assert "Medicatiebeoordeling stokt bij gebrek aan tijd" in response.content.decode()
+
+
+def test_the_demo_shows_regional_work(no_world):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
+    overseer = _client("overseer")
+    page = overseer.get("/r/utrecht/regional/").content.decode()
+    assert page.count("Medicatieoverdracht na ontslag, in de hele stad") == 2  # the pattern's row and the list
+    assert "Regionaal protocol medicatieoverdracht" in page
+    # The capacity pattern waits to be taken up.
+    assert "/r/utrecht/regional/items/new/?category=" in page
+    # A team member reads the region's progress on their own bottleneck.
+    zuid = Team.objects.get(slug="utrecht-zuid")
+    mine = Bottleneck.objects.for_team(zuid).get(title="Medicatieoverzicht ontbreekt na ontslag uit het ziekenhuis")
+    page = _client("member-zuid").get(f"/t/utrecht-zuid/bottlenecks/{mine.pk}/").content.decode()
+    assert "ziekenhuisapotheek schuiven aan" in page
+    # Zuid adopted the offer as its own agreement; Oost's coordinator still sees it on offer.
+    assert Agreement.objects.for_team(zuid).filter(current_version__title="Medicatieoverdracht Utrecht Zuid").exists()
+    assert "Regionaal protocol medicatieoverdracht" in _client("coordinator").get("/t/utrecht-oost/").content.decode()
+    # Eemland's overseer sees none of it.
+    assert _client("overseer-eemland").get("/r/utrecht/regional/").status_code == 404

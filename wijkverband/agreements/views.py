@@ -28,6 +28,7 @@ from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.markdown import render_markdown
+from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_professional_users
 from wijkverband.threads.models import SubjectKind
@@ -178,6 +179,10 @@ def agreement_detail(request, agreement_id):
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     context = _detail_context(agreement, rights)
     context["events"] = selectors.recent_events(agreement=agreement)
+    # Apps above this one show what they hold of the agreement (the region's offer it came from).
+    context["item_panels"] = render_item_panels(
+        subject="agreement", request=request, team=team, rights=rights, item=agreement
+    )
     # Two forms with a "reason" field on one page: distinct ids, same field names.
     context["end_form"] = EndForm(auto_id="end_%s")
     context["endorse_form"] = EndorseForm(auto_id="endorse_%s", initial={"version": agreement.version_count})

@@ -17,6 +17,7 @@ from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
+from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
 from wijkverband.tenancy.policy import team_rights
@@ -271,6 +272,8 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
             "agreement_links": selectors.bottleneck_agreements(bottleneck=b),
             "statuses": Status,
+            # Apps above this one show what they hold of the item (the regional item it belongs to).
+            "item_panels": render_item_panels(subject="bottleneck", request=request, team=team, rights=rights, item=b),
             # access_bottleneck already hid an internal item from those who may not see it; the
             # thread policy adds the thread's own rules (opened to representatives, escalated).
             "thread_panel": subject_thread_panel(

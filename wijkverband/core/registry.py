@@ -154,6 +154,26 @@ def render_region_panels(*, request, region, rights) -> list[RenderedPanel]:
     ]
 
 
+# Panels on one item's own page (say, the regional item a bottleneck belongs to, on the bottleneck's
+# page): subject -> {key: Panel}; the context function is called with request=, team=, rights=,
+# item= and returns {} to show nothing.
+_item_panels: dict[str, dict[str, Panel]] = {}
+
+
+def register_item_panel(subject: str, panel: Panel) -> None:
+    _item_panels.setdefault(subject, {})[panel.key] = panel
+
+
+def render_item_panels(*, subject: str, request, team, rights, item) -> list[RenderedPanel]:
+    """The plugged-in panels of this item's page that have something to show."""
+    rendered = []
+    for panel in sorted(_item_panels.get(subject, {}).values(), key=lambda p: p.order):
+        context = panel.context(request=request, team=team, rights=rights, item=item)
+        if context:
+            rendered.append(RenderedPanel(panel.template, context, panel.order))
+    return rendered
+
+
 def render_start_panels(*, request) -> list[RenderedPanel]:
     """The start page's sections that have something to show (a context function returns {} to hide)."""
     rendered = []

@@ -14,6 +14,7 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | review | agreements.selectors.reviews_due_for |
 | | reconfirm | wijkcard.selectors.reconfirm_due_for |
 | | map_reconfirm | socialmap.selectors.reconfirm_due_for |
+| | regional | regional.selectors.owned_items |
 | waiting on others | endorsements | agreements.selectors.endorsements_awaited_by |
 | | ownership | bottlenecks.selectors.ownership_awaited_by |
 | | escalation | bottlenecks.selectors.escalations_awaited_by |
@@ -38,6 +39,7 @@ from wijkverband.agreements import selectors as agreements
 from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.regional import selectors as regional
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
@@ -63,6 +65,7 @@ KIND_LABELS = {
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),
     **wijkcard.WORK_KIND_LABELS,
+    **regional.WORK_KIND_LABELS,
 }
 
 
@@ -70,7 +73,7 @@ KIND_LABELS = {
 class WorkItem:
     section: str  # ASKED, MINE or WAITING
     # endorse, own, confirm, respond, correction, owned, review, reconfirm (wijk card),
-    # map_reconfirm (sociale kaart), endorsements, ownership, escalation, suggestion
+    # map_reconfirm (sociale kaart), regional (a regional item you own), endorsements, ownership, escalation, suggestion
     kind: str
     team: object
     title: str
@@ -321,6 +324,13 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             else reverse("socialmap_region_detail", kwargs={"region_slug": e.region.slug, "entry_id": e.pk})
         )
         work.mine.append(item(MINE, "map_reconfirm", home, e.name, url, due=e.due_on, object_id=e.pk))
+    # Regional items the person owns, under their region (with a team filter: those linking that
+    # team's bottlenecks).
+    rows, extra = _limited(regional.owned_items(user=user, team=team), "updated_at", "pk")
+    more += extra
+    for r in rows:
+        url = reverse("regional_item_detail", kwargs={"region_slug": r.region.slug, "item_id": r.pk})
+        work.mine.append(item(MINE, "regional", r.region, r.title, url, since=_local(r.created_at), object_id=r.pk))
 
     # Waiting on others -------------------------------------------------------------------------
     rows, extra = _limited(_for_team(agreements.endorsements_awaited_by(user=user), team), "asked_at", "pk")

@@ -46,6 +46,9 @@ class NoticeKind(models.TextChoices):
     REGION_HANDED_BACK = "region_handed_back", _("The region handed it back")
     OVERDUE = "overdue", _("Past its target")
     RESOLVED = "resolved", pgettext_lazy("notice", "Resolved")
+    # Regional work (wijkverband.regional): about the team's own linked bottleneck
+    REGIONAL_LINKED = "regional_linked", _("Taken up by the region with other teams")
+    REGIONAL_PROGRESS = "regional_progress", _("Progress at the region")
     # The wijk card and the sociale kaart (contact details kept current)
     RECONFIRM_DUE = "reconfirm_due", _("Contact details to confirm again")
     CORRECTION_SUGGESTED = "correction_suggested", _("Suggests a correction")

@@ -19,6 +19,7 @@ from django.db import transaction
 from wijkverband.demo import content as demo_content
 from wijkverband.demo import dashboard as demo_dashboard
 from wijkverband.demo import referrals as demo_referrals
+from wijkverband.demo import regional as demo_regional
 from wijkverband.demo import socialmap as demo_socialmap
 from wijkverband.demo import wijkcard as demo_wijkcard
 from wijkverband.tenancy import services
@@ -196,7 +197,7 @@ class Command(BaseCommand):
         if demo_content.load(team=teams["utrecht-oost"], people=people):
             self.stdout.write("Demo content loaded for Utrecht Oost (agreements, bottlenecks, threads).")
         # The wijk cards, the sociale kaart and the Welzijn op Recept figures (each loads once).
-        for part in (demo_wijkcard, demo_socialmap, demo_referrals):
+        for part in (demo_wijkcard, demo_socialmap, demo_referrals, demo_regional):
             if part.load(teams=teams, regions=regions, people=people):
                 self.stdout.write(f"Demo content loaded: {part.DESCRIPTION}")
 

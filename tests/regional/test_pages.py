@@ -1,0 +1,249 @@
+"""What each person sees of regional work, and what the pages cost."""
+
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.bottlenecks.helpers import report
+from tests.regional.helpers import medication_pattern, offer, take_up
+from wijkverband.regional import services
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _grow(world, n: int) -> None:
+    """n more of everything the regional pages list: patterns' bottlenecks, items with links and
+    updates, offers with adoptions."""
+    for i in range(n):
+        a = report(world, title=f"Oost {i}", category_key="capaciteit")
+        b = report(world, actor=world.bram, team=world.team_b, title=f"Zuid {i}", category_key="capaciteit")
+        item = services.regional_item_create(
+            actor=world.olga, region=world.region, title=f"Regionaal {i}", owner=world.ada, bottlenecks=[a, b]
+        )
+        services.regional_update_post(actor=world.olga, item=item, version=item.version, body=f"Stap {i}")
+        o = offer(world)
+        if i % 2 == 0:
+            services.regional_agreement_adopt(
+                actor=world.carla,
+                team=world.team_a,
+                offer=o,
+                title=f"Oost {i}",
+                organisations=[world.gp_a],
+                externals=[],
+            )
+
+
+@pytest.mark.parametrize(
+    ("path", "persona"),
+    [
+        ("/r/utrecht/regional/", "olga"),
+        ("/r/utrecht/regional/", "rik"),
+        ("/r/utrecht/regional/items/new/?category={category}", "olga"),
+        ("/r/utrecht/", "olga"),
+        ("/t/oost/regional-offers/", "carla"),
+        ("/t/oost/", "maarten"),
+    ],
+)
+def test_list_pages_use_a_constant_number_of_queries(world, client_for, path, persona, django_assert_num_queries):
+    a, b = medication_pattern(world)
+    take_up(world, a, b)
+    path = path.format(category=a.category_id)
+    client = client_for(persona)
+    client.get(path)  # warm up sessions and caches
+    _grow(world, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    _grow(world, 12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "persona"), [("item", "olga"), ("item", "rik"), ("bottleneck", "maarten")])
+def test_an_item_and_a_linked_bottleneck_use_a_constant_number_of_queries(
+    world, client_for, path, persona, django_assert_num_queries
+):
+    a, b = medication_pattern(world)
+    item = take_up(world, a, b)
+    url = f"/r/utrecht/regional/items/{item.pk}/" if path == "item" else f"/t/oost/bottlenecks/{a.pk}/"
+    client = client_for(persona)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(15):
+        extra = report(world, actor=world.bram, team=world.team_b, title=f"Ook hier {i}")
+        services.regional_item_link(actor=world.olga, item=item, bottlenecks=[extra])
+        item.refresh_from_db()
+        services.regional_update_post(actor=world.olga, item=item, version=item.version, body=f"Stap {i}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_the_overseer_sees_the_pattern_and_may_take_it_up(world, client_for):
+    a, b = medication_pattern(world)
+    page = text(client_for("olga").get("/r/utrecht/regional/"))
+    assert "Medication" in page and "Utrecht Oost (1), Utrecht Zuid (1)" in page
+    assert f"/r/utrecht/regional/items/new/?category={a.category_id}" in page
+    form = text(client_for("olga").get(f"/r/utrecht/regional/items/new/?category={a.category_id}"))
+    # Both teams' open items in that category are offered, ticked.
+    assert f'value="{a.pk}" class="utrecht-checkbox utrecht-checkbox--html-input" id="id_bottlenecks_0" checked' in form
+    assert a.title in form and b.title in form
+
+
+def test_the_regions_representative_reads_without_acting(world, client_for):
+    a, b = medication_pattern(world)
+    item = take_up(world, a, b)
+    page = text(client_for("rik").get("/r/utrecht/regional/"))
+    assert "Medicatieoverdracht na ontslag" in page
+    assert "/regional/items/new/" not in page and "/regional/agreements/new/" not in page
+    detail = text(client_for("rik").get(f"/r/utrecht/regional/items/{item.pk}/"))
+    assert "Post progress" not in detail and "Unlink" not in detail
+
+
+def test_a_representative_sees_no_internal_item_in_any_count_or_list(world, client_for):
+    internal = report(world, title="Intern: contract apotheek", internal=True, internal_reason="Onderhandeling")
+    public = report(world, actor=world.bram, team=world.team_b, title="Zuid: medicatie")
+    item = take_up(world, internal, public)
+    # The overseer sees a pattern over two teams, and both links.
+    assert "Utrecht Oost (1), Utrecht Zuid (1)" in text(client_for("olga").get("/r/utrecht/regional/"))
+    assert "2 bottlenecks, 2 teams" in text(client_for("olga").get("/r/utrecht/regional/"))
+    overview = text(client_for("rik").get("/r/utrecht/regional/"))
+    assert "Utrecht Oost (1)" not in overview
+    assert "1 bottleneck, 1 team" in overview
+    detail = text(client_for("rik").get(f"/r/utrecht/regional/items/{item.pk}/"))
+    assert "Intern: contract apotheek" not in detail and f"#{internal.pk}" not in detail
+    assert "Zuid: medicatie" in detail
+
+
+def test_a_team_member_sees_the_progress_on_their_own_bottleneck_and_only_what_is_for_teams(world, client_for):
+    a, b = medication_pattern(world)
+    item = take_up(world, a, b, owner=world.ada)
+    services.regional_update_post(
+        actor=world.ada, item=item, version=item.version, body="Afspraak met het ziekenhuis op 10 maart."
+    )
+    page = text(client_for("maarten").get(f"/t/oost/bottlenecks/{a.pk}/"))
+    assert "Taken up by the region" in page
+    assert "Medicatieoverdracht na ontslag" in page and "Ada Regiobeheer" in page
+    assert "Afspraak met het ziekenhuis op 10 maart." in page
+    assert "Linked to the bottlenecks of 2 teams." in page
+    # Not the region's working note, not the other team's item, no link into the region's pages.
+    assert "Werknotitie van de regio" not in page
+    assert b.title not in page
+    assert "/r/utrecht/" not in page
+
+
+def test_a_bottleneck_without_a_regional_item_shows_no_panel(world, client_for):
+    a = report(world)
+    assert "Taken up by the region" not in text(client_for("maarten").get(f"/t/oost/bottlenecks/{a.pk}/"))
+
+
+def test_the_team_home_shows_the_regions_open_offers_until_adopted(world, client_for):
+    o = offer(world)
+    assert "Protocol medicatieoverdracht" in text(client_for("maarten").get("/t/oost/"))
+    services.regional_agreement_adopt(
+        actor=world.carla, team=world.team_a, offer=o, title="", organisations=[world.gp_a], externals=[]
+    )
+    assert "Protocol medicatieoverdracht" not in text(client_for("maarten").get("/t/oost/"))
+    # Team B has not adopted it: its home still offers it.
+    assert "Protocol medicatieoverdracht" in text(client_for("bram").get("/t/zuid/"))
+
+
+def test_the_adoption_form_starts_from_the_regions_suggested_parties(world, client_for):
+    o = offer(world)
+    form = text(client_for("carla").get(f"/t/oost/regional-offers/{o.pk}/adopt/"))
+    # Pharmacy and GP were suggested: the team's own organisations of those kinds are ticked.
+    assert (
+        f'value="{world.pharmacy.pk}" class="utrecht-checkbox utrecht-checkbox--html-input" id="id_organisations_'
+        in form
+    )
+    assert 'value="Zorgverzekeraar Midden"' in form and 'value="Cliëntenraad Utrecht"' in form
+
+
+def test_adopting_leads_to_the_teams_own_agreement_in_the_normal_flow(world, client_for):
+    o = offer(world)
+    response = client_for("carla").post(
+        f"/t/oost/regional-offers/{o.pk}/adopt/",
+        {
+            "title": "Medicatieoverdracht Oost",
+            "organisations": [world.pharmacy.pk, world.gp_a.pk],
+            "external_kind_0": "insurer",
+            "external_name_0": "Zorgverzekeraar Midden",
+        },
+    )
+    assert response.status_code == 302
+    page = text(client_for("carla").get(response["Location"]))
+    assert "Medicatieoverdracht Oost" in page and "Zorgverzekeraar Midden" in page and "Apotheek Linde" in page
+    # The team's agreement links back to the region's offer it came from.
+    assert "from the region's offer:" in page and f"/t/oost/regional-offers/{o.pk}/" in page
+    # The region sees which teams adopted it.
+    assert "Utrecht Oost" in text(client_for("olga").get(f"/r/utrecht/regional/agreements/{o.pk}/"))
+
+
+def test_client_data_in_a_progress_update_is_refused_at_the_field_with_the_text_kept(world, client_for):
+    item = take_up(world, *medication_pattern(world))
+    response = client_for("olga").post(
+        f"/r/utrecht/regional/items/{item.pk}/update/",
+        {"update-body": "Mevr. Jansen BSN 111222333 wacht", "update-version": item.version},
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "seems to contain client data" in page and "Mevr. Jansen" in page
+    assert not item.updates.exists()
+
+
+def test_a_stale_edit_is_refused_with_409(world, client_for):
+    item = take_up(world, *medication_pattern(world))
+    services.regional_update_post(actor=world.ada, item=item, version=item.version, body="Tussendoor.")
+    response = client_for("olga").post(
+        f"/r/utrecht/regional/items/{item.pk}/edit/",
+        {"title": "Nieuw", "owner": world.olga.pk, "version": item.version},
+    )
+    assert response.status_code == 409
+
+
+def test_the_owner_finds_an_open_regional_item_in_my_work_until_it_is_resolved(world, client_for):
+    item = take_up(world, *medication_pattern(world), owner=world.ada)
+    page = text(client_for("ada").get("/my-work/"))
+    assert "Medicatieoverdracht na ontslag" in page and f"/r/utrecht/regional/items/{item.pk}/" in page
+    assert "You own this regional item" in page
+    assert f"/r/utrecht/regional/items/{item.pk}/" not in text(client_for("olga").get("/my-work/"))
+    services.regional_update_post(
+        actor=world.ada, item=item, version=item.version, body="Protocol vastgesteld.", status="resolved"
+    )
+    assert f"/r/utrecht/regional/items/{item.pk}/" not in text(client_for("ada").get("/my-work/"))
+
+
+def test_my_works_team_filter_keeps_the_regional_items_of_that_team(world, client_for):
+    a, _b = medication_pattern(world)
+    item = take_up(world, a)
+    path = f"/r/utrecht/regional/items/{item.pk}/"
+    assert path in text(client_for("olga").get("/my-work/?team=oost"))
+    assert path not in text(client_for("olga").get("/my-work/?team=zuid"))
+
+
+def test_the_overview_pages_through_many_regional_items(world, client_for):
+    a, _b = medication_pattern(world)
+    for i in range(27):
+        services.regional_item_create(actor=world.olga, region=world.region, title=f"Item {i:02d}", owner=world.olga)
+    first = text(client_for("olga").get("/r/utrecht/regional/"))
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = text(client_for("olga").get("/r/utrecht/regional/?page=2"))
+    assert "Page 2 of 2" in second and second.count("/r/utrecht/regional/items/") - second.count("/items/new/") == 2
+
+
+def test_a_representative_on_a_linked_bottleneck_counts_no_team_by_an_internal_item(world, client_for):
+    public = report(world, title="Oost: medicatie")
+    internal = report(
+        world, actor=world.bram, team=world.team_b, title="Zuid intern", internal=True, internal_reason="Contract"
+    )
+    take_up(world, public, internal)
+    assert "Linked to the bottlenecks of 2 teams." in text(
+        client_for("maarten").get(f"/t/oost/bottlenecks/{public.pk}/")
+    )
+    page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{public.pk}/"))
+    assert "Taken up by the region" in page and "Linked to the bottlenecks of 1 team." in page
