@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "wijkverband.socialmap",
     # Welzijn op Recept figures; feeds agreements' indicators.
     "wijkverband.referrals",
+    # Client representatives' signals: triaged into the bottleneck log or an agreement's review.
+    "wijkverband.signals",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
     # The public postcode lookup: shows what the features mark public.

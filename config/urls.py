@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("wijkverband.mywork.urls")),
     path("", include("wijkverband.socialmap.urls")),
     path("", include("wijkverband.referrals.urls")),
+    path("", include("wijkverband.signals.urls")),
     path("", include("wijkverband.lookup.urls")),
 ]
 

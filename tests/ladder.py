@@ -13,8 +13,9 @@ from django.test import Client, TestCase
 
 from tests.personas import World
 
-# anonymous, an outsider (other team), a client representative, a member, a coordinator, an overseer
-REQUIRED_PERSONAS = {"anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga"}
+# anonymous, an outsider (other team), a client representative, a member, a coordinator, an
+# overseer, an external party (ines, the insurer's account in team A)
+REQUIRED_PERSONAS = {"anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "ines"}
 
 
 @dataclass
@@ -26,6 +27,13 @@ class Rung:
     data: Callable[[World], dict] = field(default=lambda world: {})
     # Optional check of the state after a successful write, given (world, persona).
     after: Callable[[World, str, int], None] | None = None
+
+    def __post_init__(self):
+        # An external party sees nothing of team A but its own agreements, and nothing of any other
+        # team or region: where a rung does not say otherwise, it gets what otto (who has no role in
+        # region Utrecht) gets. Rungs on otto's own region (Eemland) and on the agreements say it.
+        if "ines" not in self.expect and "otto" in self.expect:
+            self.expect = {**self.expect, "ines": self.expect["otto"]}
 
 
 def ladder_params(ladder: list[Rung]):

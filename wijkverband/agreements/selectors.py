@@ -68,10 +68,29 @@ class ListFilters:
     q: str = ""
 
 
-def agreement_list(*, team, filters: ListFilters) -> QuerySet[Agreement]:
-    """Agreements of the team with what the list shows, filtered; one query per page."""
+def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
+    """What an external party's account sees of the team: the agreements its organisation is party
+    to, once proposed (a concept is the team's draft)."""
+    parties = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    return Agreement.objects.for_team(team).filter(Exists(parties)).exclude(status=Status.CONCEPT)
+
+
+def external_party_organisation_ids(*, team) -> set[int]:
+    """The organisations of the external parties to the team's agreements (an invitation with the
+    role "external party" names one of them; registered in AgreementsConfig.ready())."""
+    return set(Party.objects.for_team(team).exclude(kind=PartyKind.PROVIDER).values_list("organisation_id", flat=True))
+
+
+def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = None) -> QuerySet[Agreement]:
+    """Agreements of the team with what the list shows, filtered; one query per page.
+
+    organisation_id: only those this (external party's) organisation is party to."""
     queryset = (
-        Agreement.objects.for_team(team)
+        (
+            external_party_agreements(team=team, organisation_id=organisation_id)
+            if organisation_id is not None
+            else Agreement.objects.for_team(team)
+        )
         .select_related("current_version", "current_version__owner")
         .annotate(
             party_count=_count_subquery(Party.objects.for_team(team), "agreement"),
@@ -157,10 +176,10 @@ def agreements_due_for_review(*, team, limit: int = 10) -> list[Agreement]:
 
 
 def party_organisation_ids(*, agreement: Agreement) -> set[int]:
-    """The organisations of the team that are parties (external parties have none)."""
+    """The organisations of the team that are parties (not the external parties' organisations)."""
     return set(
         Party.objects.for_team(agreement.team_id)
-        .filter(agreement=agreement, organisation__isnull=False)
+        .filter(agreement=agreement, kind=PartyKind.PROVIDER)
         .values_list("organisation_id", flat=True)
     )
 
@@ -212,7 +231,7 @@ def endorsements_waiting() -> list[EndorsementWait]:
     )
     parties = list(
         Party.objects.across_teams()
-        .filter(agreement_id__in=list(agreements), organisation__isnull=False)
+        .filter(agreement_id__in=list(agreements), kind=PartyKind.PROVIDER)
         .exclude(Exists(endorsed))
         .values_list("agreement_id", "organisation_id", "added_at")
     )
@@ -526,7 +545,12 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     organisation they act for there (their colleagues have not endorsed or declined it)."""
     my_organisation = (
         Membership.objects.across_teams()
-        .filter(team=OuterRef("team"), user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .filter(
+            team=OuterRef("team"),
+            user=user,
+            # An external party's account decides for its organisation too.
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY],
+        )
         .values("organisation_id")[:1]
     )
     party = Party.objects.across_teams().filter(agreement=OuterRef("pk"), organisation_id=OuterRef("my_organisation"))
