@@ -129,7 +129,7 @@ def create_world() -> World:
     services.region_role_assign(actor=None, region=other_region, user=otto, role=RegionRole.Role.OVERSEER)
     # The insurer's account: written like an import, because the service asks for the insurer to
     # be party to one of A's agreements, and the world has none (tests add them).
-    insurer = Organisation.objects.create(name="Zorgverzekeraar Midden", kind=OrganisationKind.INSURER)
+    insurer = Organisation.objects.create(name="Zorgverzekeraar Domstad", kind=OrganisationKind.INSURER)
     permissions.team_role_grant(
         Membership.objects.create(team=team_a, user=ines, role=role.EXTERNAL_PARTY, organisation=insurer)
     )

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from wijkverband.demo import content as demo_content
 from wijkverband.demo import referrals as demo_referrals
+from wijkverband.demo import signals as demo_signals
 from wijkverband.demo import socialmap as demo_socialmap
 from wijkverband.demo import wijkcard as demo_wijkcard
 from wijkverband.tenancy import services
@@ -166,6 +167,19 @@ class Command(BaseCommand):
         for part in (demo_wijkcard, demo_socialmap, demo_referrals):
             if part.load(teams=teams, regions=regions, people=people):
                 self.stdout.write(f"Demo content loaded: {part.DESCRIPTION}")
+
+        # Signals of the representatives, and the insurer's own account (an external party).
+        if demo_signals.load(
+            teams=teams,
+            regions=regions,
+            people=people,
+            email=demo_email,
+            password=DEMO_PASSWORD,
+            totp_secret=demo_totp_secret,
+        ):
+            self.stdout.write(f"Demo content loaded: {demo_signals.DESCRIPTION}")
+        local = demo_signals.INSURER_ACCOUNT[0]
+        rows.append((demo_email(local), demo_totp_secret(local)))
 
         # The privacy officer: reads the audit log in the admin, nothing else.
         email = demo_email("privacy")
