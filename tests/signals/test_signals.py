@@ -132,7 +132,9 @@ def test_into_a_review_needs_a_proposed_or_adopted_agreement_of_the_team(world):
 
     signal = file_signal(world)
     concept = agreement_services.agreement_create(
-        actor=world.carla, team=world.team_a, data={"title": "Avondzorg", "body": "Wie belt wie na 17 uur.", "owner": world.carla}
+        actor=world.carla,
+        team=world.team_a,
+        data={"title": "Avondzorg", "body": "Wie belt wie na 17 uur.", "owner": world.carla},
     )
     with pytest.raises(ActionRefused):
         services.signal_to_review(actor=world.carla, signal=signal, agreement=concept, answer="Mee in de evaluatie.")
