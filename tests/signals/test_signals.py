@@ -75,6 +75,11 @@ def test_the_coordinator_makes_it_a_bottleneck_and_the_representatives_follow_it
         assert "We pakken dit op als knelpunt." in page
         assert f"/t/oost/bottlenecks/{bottleneck.pk}/" in page
         assert "Reported" in page or "Gemeld" in page
+    # The bottleneck keeps the way back to the signal it came from.
+    assert (
+        f"/t/oost/signals/{signal.pk}/"
+        in _client(world.carla).get(f"/t/oost/bottlenecks/{bottleneck.pk}/").content.decode()
+    )
 
 
 def test_a_bottleneck_made_internal_later_is_named_but_not_shown_to_representatives(world):
