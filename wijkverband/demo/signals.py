@@ -16,14 +16,16 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.agreements import services as agreement_services
-from wijkverband.agreements.models import Agreement, Decision, PartyKind, Status
+from wijkverband.agreements.models import Decision, PartyKind, Status
 from wijkverband.bottlenecks import selectors as bottleneck_selectors
 from wijkverband.bottlenecks.models import Impact
+from wijkverband.signals import selectors as signal_selectors
 from wijkverband.signals import services as signal_services
-from wijkverband.signals.models import Signal
 from wijkverband.tenancy import services as tenancy_services
 from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind
+from wijkverband.tenancy.selectors import membership_organisation_id, user_memberships
 
 DESCRIPTION = "signals (four in Utrecht Oost, one in Zuid) and the insurer's own account"
 INSURER = "Zorgverzekeraar Utrecht Midden"
@@ -34,7 +36,7 @@ INSURER_ACCOUNT = ("insurer", "Ingrid Verhoeven")
 
 def load(*, teams, regions, people, email, password, totp_secret) -> bool:
     oost, zuid = teams["utrecht-oost"], teams["utrecht-zuid"]
-    if Signal.objects.for_team(oost).exists():
+    if signal_selectors.team_signals(team=oost).exists():
         return False
     _insurer_agreement(oost, people, email=email, password=password, totp_secret=totp_secret)
     _signals(oost, zuid, people)
@@ -62,7 +64,7 @@ def _insurer_agreement(team, people, *, email, password, totp_secret) -> None:
         },
     )
     for user in (carla, maarten):
-        organisation = Organisation.objects.get(pk=Membership.objects.for_team(team).get(user=user).organisation_id)
+        organisation = Organisation.objects.get(pk=membership_organisation_id(user=user, team=team))
         agreement_services.party_add_organisation(actor=carla, agreement=agreement, organisation=organisation)
     agreement_services.party_add_external(actor=carla, agreement=agreement, kind=PartyKind.INSURER, name=INSURER)
     council = agreement_services.party_add_external(
@@ -90,7 +92,7 @@ def _insurer_agreement(team, people, *, email, password, totp_secret) -> None:
         email=email(local), password=password, name=name
     )
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    if not Membership.objects.for_team(team).filter(user=user).exists():
+    if not user_memberships(user=user).filter(team=team).exists():
         tenancy_services.membership_create(
             actor=None,
             team=team,
@@ -135,11 +137,9 @@ def _signals(oost, zuid, people) -> None:
         title="Medicijnen na ontslag niet op tijd thuis",
         text="Mensen die uit het ziekenhuis komen, wachten soms een dag op hun medicijnen.",
     )
-    adopted = (
-        Agreement.objects.for_team(oost)
-        .filter(status=Status.ADOPTED, current_version__title__startswith="Medicatieoverdracht")
-        .first()
-    )
+    adopted = agreement_selectors.agreement_list(
+        team=oost, filters=agreement_selectors.ListFilters(status=Status.ADOPTED, q="Medicatieoverdracht")
+    ).first()
     if adopted is not None:
         signal_services.signal_to_review(
             actor=carla,
