@@ -75,6 +75,10 @@ def test_a_coordinator_records_consent_only_for_a_party_without_an_account(world
             where_given="brief",
         )
     assert "endorses for itself" in refused.value.message
+    # Its page offers no recording of consent for the insurer, and says why.
+    page = _client(world.carla).get(f"/t/oost/agreements/{with_insurer.pk}/").content.decode()
+    assert f"/parties/{insurer_party.pk}/consent/" not in page
+    assert "eigen account" in page
     council = add_external(world, with_insurer, kind="client_representation", name="Cliëntenraad Oost")
     with_insurer.refresh_from_db()
     recorded = services.consent_record(

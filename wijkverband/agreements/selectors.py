@@ -278,6 +278,9 @@ def agreements_review_due_everywhere() -> list[Agreement]:
 class PartyRow:
     party: Party
     endorsement: Endorsement | None
+    #: an external party whose organisation has its own account in the team: it decides itself,
+    #: nobody records its consent
+    has_account: bool = False
 
     @property
     def endorsed(self) -> bool:
@@ -322,7 +325,8 @@ def party_organisation_choices(*, agreement: Agreement) -> QuerySet:
 
 
 def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None) -> list[PartyRow]:
-    """Each party with its decision on the current version, or on `version` (two queries)."""
+    """Each party with its decision on the current version, or on `version`, and whether an external
+    party has its own account (two queries, three with external parties)."""
     parties = list(Party.objects.for_team(agreement.team_id).filter(agreement=agreement).select_related("organisation"))
     endorsements = {
         e.party_id: e
@@ -330,7 +334,20 @@ def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None)
         .filter(version_id=version.pk if version is not None else agreement.current_version_id)
         .select_related("recorded_by")
     }
-    return [PartyRow(party, endorsements.get(party.pk)) for party in parties]
+    external = {party.organisation_id for party in parties if party.is_external}
+    accounts = (
+        set(
+            Membership.objects.for_team(agreement.team_id)
+            .filter(role=Membership.Role.EXTERNAL_PARTY, organisation_id__in=external, user__is_active=True)
+            .values_list("organisation_id", flat=True)
+        )
+        if external
+        else set()
+    )
+    return [
+        PartyRow(party, endorsements.get(party.pk), party.is_external and party.organisation_id in accounts)
+        for party in parties
+    ]
 
 
 def indicators_with_measurements(*, agreement: Agreement, limit: int | None = CHART_MEASUREMENTS) -> list[Indicator]:
