@@ -3,6 +3,7 @@ the coordinator for an organisation that is party to the team's agreements, sign
 factor, sees those agreements and nothing else of the team, and endorses them itself. Consent
 recorded by a coordinator stays for parties without an account, marked with who recorded it."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -180,3 +181,16 @@ def test_the_coordinator_invites_the_insurer_for_an_organisation_party_to_an_agr
     # The form offers the insurer beside the team's own organisations.
     page = _client(world.carla).get("/t/oost/members/invite/").content.decode()
     assert INSURER in page and "Andere Verzekeraar" not in page
+
+
+def test_the_insurer_start_page_counts_none_of_the_teams_messages(world, with_insurer):
+    from wijkverband.threads import services as thread_services
+
+    thread = thread_services.thread_create(
+        actor=world.carla, team=world.team_a, title="Open overleg", open_to_representatives=True
+    )
+    thread_services.message_post(actor=world.carla, thread=thread, body="Welkom allemaal.", client_id=uuid.uuid4())
+    assert "ongelezen" in _client(world.rosa).get("/").content.decode()  # a representative's card counts it
+    page = _client(world.ines).get("/").content.decode()
+    assert "ongelezen" not in page
+    assert 'href="/t/oost/agreements/"' in page  # its card leads to its agreements
