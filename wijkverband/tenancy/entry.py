@@ -110,7 +110,6 @@ def team_view(view=None, *, needs: str | None = None):
             return func(request, *args, **kwargs)
 
         wrapper.team_view = True
-        wrapper.team_view_floor = floor
         return wrapper
 
     return decorate(view) if view is not None else decorate
