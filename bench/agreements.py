@@ -75,7 +75,7 @@ def fill():
         Status,
     )
     from wijkverband.tenancy import services
-    from wijkverband.tenancy.models import Membership, OrganisationKind, Region
+    from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind, Region
 
     started = time.perf_counter()
     User = get_user_model()
@@ -143,6 +143,9 @@ def fill():
             if agreement.status == Status.ADOPTED:
                 agreement.adopted_version = adopted[agreement.pk]
         Agreement.objects.bulk_update(agreements, ["current_version", "adopted_version"], batch_size=2000)
+        insurer, _made = Organisation.objects.get_or_create(
+            name="Zorgverzekeraar Midden", kind=OrganisationKind.INSURER
+        )
         parties = Party.objects.bulk_create(
             [
                 Party(team=team, agreement=agreement, kind=PartyKind.PROVIDER, organisation=org, name=org.name)
@@ -150,7 +153,8 @@ def fill():
                 for _user, org in people
             ]
             + [
-                Party(team=team, agreement=agreement, kind=PartyKind.INSURER, name="Zorgverzekeraar Midden")
+                # An external party names its organisation too (agreements.models.Party).
+                Party(team=team, agreement=agreement, kind=PartyKind.INSURER, organisation=insurer, name=insurer.name)
                 for agreement in agreements
             ],
             batch_size=2000,
@@ -165,8 +169,8 @@ def fill():
                     party=party,
                     decision=Decision.ENDORSED,
                     recorded_by=user_of.get(party.organisation_id, people[0][0]),
-                    given_on=today if party.organisation_id is None else None,
-                    where_given="Brief" if party.organisation_id is None else "",
+                    given_on=today if party.kind != PartyKind.PROVIDER else None,
+                    where_given="Brief" if party.kind != PartyKind.PROVIDER else "",
                 )
                 for index, party in enumerate(parties)
                 if index % 3

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "wijkverband.referrals",
     # Regional work: patterns taken up by the region, agreements it offers its teams.
     "wijkverband.regional",
+    # Client representatives' signals: triaged into the bottleneck log or an agreement's review.
+    "wijkverband.signals",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
     # The region's steering view: figures of every feature per team (docs/dashboard.md).

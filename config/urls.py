@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("wijkverband.socialmap.urls")),
     path("", include("wijkverband.referrals.urls")),
     path("", include("wijkverband.regional.urls")),
+    path("", include("wijkverband.signals.urls")),
     path("", include("wijkverband.lookup.urls")),
 ]
 

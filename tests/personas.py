@@ -7,6 +7,9 @@ Region "Utrecht" has teams A (Oost) and B (Zuid); region "Eemland" has team C.
 - otto: overseer of Eemland only        - rosa: client representative of A
 - rik: client representative of region Utrecht
 - chris: coordinator of C (another region)  - sofie: social-domain member of A
+- ines: an external party in A: her account acts for the insurer (organisation `insurer`), sees
+  only the agreements the insurer is party to and endorses them itself (tests add the insurer as
+  a party where they need one; the world has no agreements)
 Professionals and overseers have a TOTP authenticator (secret TOTP_SECRET).
 """
 
@@ -16,8 +19,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
-from wijkverband.tenancy import services
-from wijkverband.tenancy.models import Membership, OrganisationKind, RegionRole
+from wijkverband.tenancy import permissions, services
+from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind, RegionRole
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -46,6 +49,8 @@ class World:
     rik: object
     chris: object
     sofie: object
+    insurer: object
+    ines: object
 
     def persona(self, name: str):
         return None if name == "anonymous" else getattr(self, name)
@@ -107,6 +112,7 @@ def create_world() -> World:
     rik = make_user("rik", "Rik Regiovertegenwoordiger", second_factor=False)
     chris = make_user("chris", "Chris Vathorst")
     sofie = make_user("sofie", "Sofie Welzijn")
+    ines = make_user("ines", "Ines Verzekeraar")
 
     role = Membership.Role
     services.membership_create(actor=None, team=team_a, user=carla, role=role.COORDINATOR, organisation=gp_a)
@@ -121,6 +127,12 @@ def create_world() -> World:
     services.region_role_assign(actor=None, region=region, user=ada, role=RegionRole.Role.ADMIN)
     services.region_role_assign(actor=None, region=region, user=rik, role=RegionRole.Role.CLIENT_REPRESENTATIVE)
     services.region_role_assign(actor=None, region=other_region, user=otto, role=RegionRole.Role.OVERSEER)
+    # The insurer's account: written like an import, because the service asks for the insurer to
+    # be party to one of A's agreements, and the world has none (tests add them).
+    insurer = Organisation.objects.create(name="Zorgverzekeraar Domstad", kind=OrganisationKind.INSURER)
+    permissions.team_role_grant(
+        Membership.objects.create(team=team_a, user=ines, role=role.EXTERNAL_PARTY, organisation=insurer)
+    )
 
     return World(
         region=region,
@@ -144,4 +156,6 @@ def create_world() -> World:
         rik=rik,
         chris=chris,
         sofie=sofie,
+        insurer=insurer,
+        ines=ines,
     )

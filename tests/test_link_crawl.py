@@ -97,6 +97,10 @@ def lived_in(world):
         },
     )
     agreement_services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.pharmacy)
+    # ines's insurer is a party too: her account crawls its agreement and must meet no refusal.
+    agreement_services.party_add_external(
+        actor=world.carla, agreement=agreement, kind="insurer", name=world.insurer.name
+    )
     agreement_services.agreement_propose(actor=world.carla, agreement=agreement)
     category = Category.objects.for_team(world.team_a).filter(team__isnull=True).first()
     for title, internal in (("Wachttijd wijkverpleging", False), ("Personeelstekort", True)):
@@ -126,7 +130,7 @@ def lived_in(world):
     return world
 
 
-PERSONAS = ["carla", "maarten", "sofie", "pieter", "bram", "rosa", "olga", "ada", "otto", "rik", "chris"]
+PERSONAS = ["carla", "maarten", "sofie", "pieter", "bram", "rosa", "olga", "ada", "otto", "rik", "chris", "ines"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -38,7 +38,7 @@ def complete(world, concept):
     _indicator(world, concept)
     services.agreement_propose(actor=world.carla, agreement=concept)
     endorse_all(world, concept)
-    for party in concept.parties.filter(organisation__isnull=True):
+    for party in concept.parties.exclude(kind=PartyKind.PROVIDER):
         services.consent_record(
             actor=world.carla,
             agreement=concept,

@@ -18,7 +18,7 @@ def write(ok: int) -> dict:
     return {"anonymous": 302, **OUTSIDERS, **READERS_REFUSED, "maarten": ok, "pieter": ok, "carla": ok}
 
 
-def _agreement(world, *, propose=False, external=False):
+def _agreement(world, *, propose=False, external=False, insurer=False):
     if not hasattr(world, "agreement"):
         agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
         for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
@@ -28,6 +28,10 @@ def _agreement(world, *, propose=False, external=False):
             if external
             else None
         )
+        if insurer:  # ines's organisation: her account reads and endorses this agreement
+            services.party_add_external(
+                actor=world.carla, agreement=agreement, kind=PartyKind.INSURER, name=world.insurer.name
+            )
         if propose:
             services.agreement_propose(actor=world.carla, agreement=agreement)
         world.indicator = services.indicator_create(
@@ -89,6 +93,23 @@ def _measured(world, persona, status):
     assert Measurement.objects.filter(indicator=world.indicator).exists() == _ok(persona, status)
 
 
+def _insurer_endorsed(world, persona, status):
+    mine = Endorsement.objects.filter(agreement=world.agreement, party__organisation=world.insurer)
+    assert mine.exists() == (persona == "ines" and status == 302)
+    if persona == "ines":
+        assert mine.get().recorded_by == world.ines
+
+
+# The insurer's account (ines) on an agreement its organisation is party to (proposed): it reads the
+# agreement, its versions and charts, and endorses; the team's history, print, parties page and
+# every change stay out of reach (404, like every other team page).
+INSURED = {**READ, "ines": 200}
+
+
+def _insured(world, suffix=""):
+    return _url(world, suffix, propose=True, insurer=True)
+
+
 def _removable_party_url(world):
     url = _url(world)
     world.removed_party = world.agreement.parties.get(organisation=world.pharmacy).pk
@@ -96,7 +117,7 @@ def _removable_party_url(world):
 
 
 LADDER = [
-    Rung("agreement_list", lambda w: "/t/oost/agreements/", READ),
+    Rung("agreement_list", lambda w: "/t/oost/agreements/", {**READ, "ines": 200}),
     Rung("agreement_create", lambda w: "/t/oost/agreements/new/", write(200)),
     Rung(
         "agreement_create",
@@ -190,6 +211,27 @@ LADDER = [
     Rung("agreement_print", lambda w: _url(w, "print/"), READ),
     Rung("agreement_export", lambda w: "/t/oost/agreements/export.csv", READ),
     Rung("agreement_export", lambda w: "/t/oost/agreements/export.xlsx", READ),
+    Rung("agreement_detail", lambda w: _insured(w), INSURED),
+    Rung(
+        "agreement_endorse",
+        lambda w: _insured(w, "endorse/"),
+        {**write(302), "ines": 302},
+        method="POST",
+        data=lambda w: {"version": 1, "decision": "endorsed"},
+        after=_insurer_endorsed,
+    ),
+    Rung("indicator_chart", lambda w: _insured(w) and _insured(w, f"indicators/{w.indicator.pk}/chart.svg"), INSURED),
+    Rung("agreement_versions", lambda w: _insured(w, "versions/"), INSURED),
+    Rung("agreement_compare", lambda w: _insured(w, "compare/?a=1&b=1"), INSURED),
+    Rung("agreement_history", lambda w: _insured(w, "history/"), {**READ, "ines": 404}),
+    Rung("agreement_print", lambda w: _insured(w, "print/"), {**READ, "ines": 404}),
+    Rung("agreement_parties", lambda w: _insured(w, "parties/"), {**READ, "ines": 404}),
+    Rung("agreement_edit", lambda w: _insured(w, "edit/"), {**write(200), "ines": 404}),
+    Rung(
+        "party_consent",
+        lambda w: _insured(w, "parties/") + f"{w.agreement.parties.get(organisation=w.insurer).pk}/consent/",
+        {**write(403), "carla": 200, "ines": 404},
+    ),
 ]
 
 

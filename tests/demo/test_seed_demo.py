@@ -7,6 +7,7 @@ from django.test import Client
 from wijkverband.agreements.models import Agreement
 from wijkverband.bottlenecks.models import Bottleneck
 from wijkverband.demo.management.commands.seed_demo import demo_email
+from wijkverband.signals.models import Signal
 from wijkverband.tenancy.models import Team
 from wijkverband.threads.models import Message, Thread
 
@@ -21,16 +22,26 @@ def test_seed_demo_loads_a_team_in_use_and_is_safe_to_run_again(no_world):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
     oost = Team.objects.get(slug="utrecht-oost")
-    # Two from demo/content.py, and the Welzijn op Recept agreement of demo/referrals.py (adopted).
+    # Two from demo/content.py, the Welzijn op Recept agreement of demo/referrals.py (adopted), and
+    # the one proposed to the insurer of demo/signals.py.
     assert sorted(Agreement.objects.for_team(oost).values_list("status", flat=True)) == [
         "adopted",
         "adopted",
         "concept",
+        "proposed",
     ]
+    # Three from demo/content.py, one a representative's signal became (demo/signals.py).
     assert sorted(Bottleneck.objects.for_team(oost).values_list("status", flat=True)) == [
         "escalated",
         "in_progress",
         "reported",
+        "reported",
+    ]
+    assert sorted(Signal.objects.for_team(oost).values_list("status", flat=True)) == [
+        "answered",
+        "bottleneck",
+        "new",
+        "review",
     ]
     topics = Thread.objects.for_team(oost).filter(subject_kind="topic")
     assert sorted(topics.values_list("title", flat=True)) == ["Algemeen", "Medicatieoverdracht"]
@@ -96,3 +107,16 @@ def test_the_demo_shows_regional_work(no_world):
     assert "Regionaal protocol medicatieoverdracht" in _client("coordinator").get("/t/utrecht-oost/").content.decode()
     # Eemland's overseer sees none of it.
     assert _client("overseer-eemland").get("/r/utrecht/regional/").status_code == 404
+
+
+def test_the_demo_shows_signals_and_the_insurer_endorsing_for_itself(no_world):
+    call_command("seed_demo", verbosity=0)
+    page = _client("representative").get("/t/utrecht-oost/signals/").content.decode()
+    assert "Avonds weet niemand wie je moet bellen" in page
+    assert "Intern" not in page
+    assert "Utrecht Oost" in _client("region-representative").get("/r/utrecht/signals/").content.decode()
+    insurer = _client("insurer")
+    page = insurer.get("/t/utrecht-oost/agreements/").content.decode()
+    assert "Wijkverpleging &#x27;s avonds bereikbaar" in page or "Wijkverpleging 's avonds bereikbaar" in page
+    assert "Medicatieoverdracht" not in page  # not a party to it
+    assert insurer.get("/t/utrecht-oost/bottlenecks/").status_code == 404

@@ -99,6 +99,7 @@ def on_team_a(*, team: str, olga: str, reps: str) -> dict[str, str]:
         "bram": NOT_FOUND,  # team B only
         "otto": NOT_FOUND,  # overseer of another region
         "chris": NOT_FOUND,  # coordinator in another region
+        "ines": NOT_FOUND,  # the insurer's account in A: its agreements, never a discussion
     }
 
 
@@ -114,10 +115,11 @@ def on_team_b(*, team: str, olga: str, rik: str) -> dict[str, str]:
         "maarten": NOT_FOUND,
         "otto": NOT_FOUND,
         "chris": NOT_FOUND,
+        "ines": NOT_FOUND,
     }
 
 
-PERSONAS = ("anonymous", "carla", "maarten", "pieter", "olga", "rosa", "rik", "bram", "otto", "chris")
+PERSONAS = ("anonymous", "carla", "maarten", "pieter", "olga", "rosa", "rik", "bram", "otto", "chris", "ines")
 
 
 def everyone(answer: str) -> dict[str, str]:

@@ -13,5 +13,11 @@ class AgreementsConfig(AppConfig):
         from wijkverband.work.services.reminders import register_time_check
 
         register()
+        # An invitation with the role "external party" names an organisation party to the team's
+        # agreements (tenancy asks through the registry: it sits below agreements).
+        from wijkverband.agreements.selectors import external_party_organisation_ids
+        from wijkverband.core.registry import register_external_party_organisations
+
+        register_external_party_organisations(external_party_organisation_ids)
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)

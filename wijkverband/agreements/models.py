@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.registry import indicator_source
-from wijkverband.tenancy.models import Organisation, Team
+from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
 from wijkverband.tenancy.scoping import TeamScopedManager
 
 
@@ -127,6 +127,12 @@ class PartyKind(models.TextChoices):
 #: The "zorgdriehoek": every agreement needs at least one party of each of these kinds.
 TRIANGLE_KINDS = (PartyKind.PROVIDER, PartyKind.INSURER, PartyKind.CLIENT_REPRESENTATION)
 EXTERNAL_KINDS = (PartyKind.INSURER, PartyKind.MUNICIPALITY, PartyKind.CLIENT_REPRESENTATION)
+#: The organisation kind of each external party kind (tenancy.models.OrganisationKind).
+ORGANISATION_KIND_OF = {
+    PartyKind.INSURER: OrganisationKind.INSURER,
+    PartyKind.MUNICIPALITY: OrganisationKind.MUNICIPALITY,
+    PartyKind.CLIENT_REPRESENTATION: OrganisationKind.CLIENT_COUNCIL,
+}
 
 
 class Party(models.Model):
@@ -149,20 +155,14 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         ordering = ["kind", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(kind="provider") & models.Q(organisation__isnull=False))
-                | (~models.Q(kind="provider") & models.Q(organisation__isnull=True)),
-                name="party_provider_is_organisation",
-            ),
+            # A provider is one of the team's organisations; an external party names its
+            # organisation too (an insurer, a municipality, a client council), so an account of
+            # that organisation (tenancy's role "external party") can endorse for itself.
+            models.CheckConstraint(condition=models.Q(organisation__isnull=False), name="party_has_organisation"),
             models.UniqueConstraint(
                 fields=["agreement", "organisation"],
                 condition=models.Q(organisation__isnull=False),
                 name="party_organisation_once",
-            ),
-            models.UniqueConstraint(
-                fields=["agreement", "kind", "name"],
-                condition=models.Q(organisation__isnull=True),
-                name="party_external_once",
             ),
         ]
 
@@ -171,7 +171,7 @@ class Party(models.Model):
 
     @property
     def is_external(self) -> bool:
-        return self.organisation_id is None
+        return self.kind != PartyKind.PROVIDER
 
 
 class Decision(models.TextChoices):
@@ -180,7 +180,10 @@ class Decision(models.TextChoices):
 
 
 class Endorsement(models.Model):
-    """A party's decision on one version. For external parties a coordinator records the consent."""
+    """A party's decision on one version: given by a member for their organisation, by an external
+    party's own account, or (for an external party without one) recorded by a coordinator, who
+    notes when and where the consent was given (`given_on`, `where_given`; `recorded_by` is who
+    recorded it)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="endorsements")
@@ -204,6 +207,11 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} {self.decision} v{self.version.number}"
+
+    @property
+    def is_recorded_consent(self) -> bool:
+        """Recorded by a coordinator on the party's behalf, not given through an account."""
+        return self.given_on is not None
 
 
 class Frequency(models.TextChoices):

@@ -21,7 +21,11 @@ def team_home_panel(*, request, team, rights) -> dict:
 
 
 def register() -> None:
-    register_team_nav(NavItem(key="agreements", label=_("Agreements"), url_name="agreement_list", order=20))
+    register_team_nav(
+        NavItem(
+            key="agreements", label=_("Agreements"), url_name="agreement_list", order=20, needs="can_view_agreements"
+        )
+    )
     register_team_panel(
         Panel(key="agreements", template="agreements/panel_team_home.html", context=team_home_panel, order=20)
     )

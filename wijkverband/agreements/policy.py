@@ -2,7 +2,9 @@
 
 - Everyone who may see the team reads every agreement (client representatives and region
   overseers included); only contributors (members and coordinators) change them.
-- A member endorses or declines on behalf of their own organisation only.
+- A member endorses or declines on behalf of their own organisation only; so does an external
+  party's own account (an insurer, a municipality, a client council), which reads nothing of the
+  team but the agreements its organisation is party to (agreements.access.access_agreement).
 - Only a coordinator records the consent of an external party (insurer, municipality, client
   representation), and only the owner or a coordinator ends an agreement.
 """
@@ -15,7 +17,7 @@ def may_change(rights: TeamRights) -> bool:
 
 
 def may_endorse(rights: TeamRights) -> bool:
-    return rights.can_contribute and rights.organisation_id is not None
+    return rights.can_endorse
 
 
 def may_record_consent(rights: TeamRights) -> bool:

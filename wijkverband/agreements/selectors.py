@@ -69,10 +69,29 @@ class ListFilters:
     q: str = ""
 
 
-def agreement_list(*, team, filters: ListFilters) -> QuerySet[Agreement]:
-    """Agreements of the team with what the list shows, filtered; one query per page."""
+def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
+    """What an external party's account sees of the team: the agreements its organisation is party
+    to, once proposed (a concept is the team's draft)."""
+    parties = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    return Agreement.objects.for_team(team).filter(Exists(parties)).exclude(status=Status.CONCEPT)
+
+
+def external_party_organisation_ids(*, team) -> set[int]:
+    """The organisations of the external parties to the team's agreements (an invitation with the
+    role "external party" names one of them; registered in AgreementsConfig.ready())."""
+    return set(Party.objects.for_team(team).exclude(kind=PartyKind.PROVIDER).values_list("organisation_id", flat=True))
+
+
+def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = None) -> QuerySet[Agreement]:
+    """Agreements of the team with what the list shows, filtered; one query per page.
+
+    organisation_id: only those this (external party's) organisation is party to."""
     queryset = (
-        Agreement.objects.for_team(team)
+        (
+            external_party_agreements(team=team, organisation_id=organisation_id)
+            if organisation_id is not None
+            else Agreement.objects.for_team(team)
+        )
         .select_related("current_version", "current_version__owner")
         .annotate(
             party_count=_count_subquery(Party.objects.for_team(team), "agreement"),
@@ -158,10 +177,10 @@ def agreements_due_for_review(*, team, limit: int = 10) -> list[Agreement]:
 
 
 def party_organisation_ids(*, agreement: Agreement) -> set[int]:
-    """The organisations of the team that are parties (external parties have none)."""
+    """The organisations of the team that are parties (not the external parties' organisations)."""
     return set(
         Party.objects.for_team(agreement.team_id)
-        .filter(agreement=agreement, organisation__isnull=False)
+        .filter(agreement=agreement, kind=PartyKind.PROVIDER)
         .values_list("organisation_id", flat=True)
     )
 
@@ -213,7 +232,7 @@ def endorsements_waiting() -> list[EndorsementWait]:
     )
     parties = list(
         Party.objects.across_teams()
-        .filter(agreement_id__in=list(agreements), organisation__isnull=False)
+        .filter(agreement_id__in=list(agreements), kind=PartyKind.PROVIDER)
         .exclude(Exists(endorsed))
         .values_list("agreement_id", "organisation_id", "added_at")
     )
@@ -260,6 +279,9 @@ def agreements_review_due_everywhere() -> list[Agreement]:
 class PartyRow:
     party: Party
     endorsement: Endorsement | None
+    #: an external party whose organisation has its own account in the team: it decides itself,
+    #: nobody records its consent
+    has_account: bool = False
 
     @property
     def endorsed(self) -> bool:
@@ -304,7 +326,8 @@ def party_organisation_choices(*, agreement: Agreement) -> QuerySet:
 
 
 def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None) -> list[PartyRow]:
-    """Each party with its decision on the current version, or on `version` (two queries)."""
+    """Each party with its decision on the current version, or on `version`, and whether an external
+    party has its own account (two queries, three with external parties)."""
     parties = list(Party.objects.for_team(agreement.team_id).filter(agreement=agreement).select_related("organisation"))
     endorsements = {
         e.party_id: e
@@ -312,7 +335,20 @@ def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None)
         .filter(version_id=version.pk if version is not None else agreement.current_version_id)
         .select_related("recorded_by")
     }
-    return [PartyRow(party, endorsements.get(party.pk)) for party in parties]
+    external = {party.organisation_id for party in parties if party.is_external}
+    accounts = (
+        set(
+            Membership.objects.for_team(agreement.team_id)
+            .filter(role=Membership.Role.EXTERNAL_PARTY, organisation_id__in=external, user__is_active=True)
+            .values_list("organisation_id", flat=True)
+        )
+        if external
+        else set()
+    )
+    return [
+        PartyRow(party, endorsements.get(party.pk), party.is_external and party.organisation_id in accounts)
+        for party in parties
+    ]
 
 
 def indicators_with_measurements(*, agreement: Agreement, limit: int | None = CHART_MEASUREMENTS) -> list[Indicator]:
@@ -527,7 +563,12 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     organisation they act for there (their colleagues have not endorsed or declined it)."""
     my_organisation = (
         Membership.objects.across_teams()
-        .filter(team=OuterRef("team"), user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .filter(
+            team=OuterRef("team"),
+            user=user,
+            # An external party's account decides for its organisation too.
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY],
+        )
         .values("organisation_id")[:1]
     )
     party = Party.objects.across_teams().filter(agreement=OuterRef("pk"), organisation_id=OuterRef("my_organisation"))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from wijkverband.agreements import notices, policy
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
+    ORGANISATION_KIND_OF,
     Action,
     Agreement,
     AgreementEvent,
@@ -39,7 +40,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
-from wijkverband.tenancy.selectors import is_professional
+from wijkverband.tenancy.selectors import is_professional, organisation_member_ids
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.services import thread_for_subject, thread_subject_update
 
@@ -374,9 +375,21 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
     _require_parties_changeable(agreement)
     if _parties(agreement).filter(kind=kind, name__iexact=name).exists():
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name})
+    # The party names an organisation (found by name and kind, or created): an account of it
+    # (tenancy's role "external party") then endorses for itself.
+    organisation = Organisation.objects.filter(kind=ORGANISATION_KIND_OF[kind], name__iexact=name).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(kind=ORGANISATION_KIND_OF[kind], name=name)
     try:
         with transaction.atomic():
-            party = Party.objects.create(team=agreement.team, agreement=agreement, kind=kind, name=name, added_by=actor)
+            party = Party.objects.create(
+                team=agreement.team,
+                agreement=agreement,
+                kind=kind,
+                organisation=organisation,
+                name=organisation.name,
+                added_by=actor,
+            )
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
@@ -424,8 +437,11 @@ def _require_endorsable_version(agreement: Agreement, version_number) -> None:
 def endorsement_record(
     *, actor, agreement: Agreement, version_number: int, decision: str, reason: str = ""
 ) -> Endorsement:
-    """A member endorses or declines the current version on behalf of their own organisation."""
-    rights = _require_contributor(actor, agreement.team)
+    """A member endorses or declines the current version on behalf of their own organisation; an
+    external party's account does the same for its organisation."""
+    rights = team_rights(user=actor, team=agreement.team)
+    if not policy.may_endorse(rights):
+        raise PermissionDenied
     agreement = _lock(agreement)
     _require_endorsable_version(agreement, version_number)
     if decision not in Decision.values:
@@ -484,6 +500,12 @@ def consent_record(
     if party is None or not party.is_external:
         raise ActionRefused(
             _("Consent is recorded for external parties only; members endorse for their own organisation.")
+        )
+    if organisation_member_ids(team=agreement.team, organisation_ids=[party.organisation_id], external=True):
+        raise ActionRefused(
+            _("%(party)s has an account here and endorses for itself: its decision is not recorded for it.")
+            % {"party": party.name},
+            code="forbidden",
         )
     if not isinstance(given_on, date):
         raise ActionRefused(_("Give the date the consent was given."))

@@ -51,7 +51,7 @@ def _querystring_without_page(request) -> str:
     return params.urlencode()
 
 
-@team_view
+@team_view(needs="can_view_agreements")
 @require_GET
 def agreement_list(request):
     team, rights = request.team, request.rights
@@ -66,7 +66,9 @@ def agreement_list(request):
         filters = selectors.ListFilters(
             status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
         )
-    page = _page(request, selectors.agreement_list(team=team, filters=filters))
+    # An external party sees only the agreements its organisation is party to.
+    external = None if rights.can_view else rights.organisation_id
+    page = _page(request, selectors.agreement_list(team=team, filters=filters, organisation_id=external))
     for agreement in page.object_list:
         agreement.review_due = selectors.is_review_due(agreement)
     return render(
@@ -172,7 +174,7 @@ def agreement_export(request, fmt):
     )
 
 
-@team_view
+@team_view(needs="can_view_agreements")
 @require_GET
 def agreement_detail(request, agreement_id):
     team, rights = request.team, request.rights
@@ -186,12 +188,17 @@ def agreement_detail(request, agreement_id):
     # Two forms with a "reason" field on one page: distinct ids, same field names.
     context["end_form"] = EndForm(auto_id="end_%s")
     context["endorse_form"] = EndorseForm(auto_id="endorse_%s", initial={"version": agreement.version_count})
-    context["thread_panel"] = subject_thread_panel(
-        request=request,
-        team=team,
-        rights=request.rights,
-        kind=SubjectKind.AGREEMENT,
-        subject_id=agreement.pk,
+    # An external party reads the agreement, not the team's discussion of it.
+    context["thread_panel"] = (
+        subject_thread_panel(
+            request=request,
+            team=team,
+            rights=request.rights,
+            kind=SubjectKind.AGREEMENT,
+            subject_id=agreement.pk,
+        )
+        if rights.can_view
+        else None
     )
     return render(request, "agreements/detail.html", context)
 
@@ -277,7 +284,7 @@ def agreement_transition(request, agreement_id):
     return _to_detail(agreement)
 
 
-@team_view(needs="can_contribute")
+@team_view(needs="can_endorse")
 @require_POST
 def agreement_endorse(request, agreement_id):
     team = request.team
@@ -459,7 +466,7 @@ def measurement_create(request, agreement_id, indicator_id):
     )
 
 
-@team_view
+@team_view(needs="can_view_agreements")
 @require_GET
 def indicator_chart(request, agreement_id, indicator_id):
     team = request.team
@@ -470,7 +477,7 @@ def indicator_chart(request, agreement_id, indicator_id):
     return response
 
 
-@team_view
+@team_view(needs="can_view_agreements")
 @require_GET
 def agreement_versions(request, agreement_id):
     team, rights = request.team, request.rights
@@ -484,7 +491,7 @@ def agreement_versions(request, agreement_id):
     )
 
 
-@team_view
+@team_view(needs="can_view_agreements")
 @require_GET
 def agreement_compare(request, agreement_id):
     team, rights = request.team, request.rights

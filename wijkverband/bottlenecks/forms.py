@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
-from wijkverband.tenancy.models import OrganisationKind
+from wijkverband.tenancy.models import EXTERNAL_KINDS, OrganisationKind
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
 TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -29,7 +29,8 @@ class BottleneckForm(forms.Form):
     )
     affected_kinds = forms.MultipleChoiceField(
         label=_("Core players it affects"),
-        choices=OrganisationKind.choices,
+        # The providers' kinds: an insurer, a municipality or a client council is an external party.
+        choices=[(value, label) for value, label in OrganisationKind.choices if value not in EXTERNAL_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )

@@ -20,6 +20,8 @@ class NavItem:
     label: str  # a lazy translation
     url_name: str  # reversed with team_slug
     order: int = 100
+    #: the TeamRights attribute a person needs to see the tab (the right its page asks for)
+    needs: str = "can_view"
 
 
 @dataclass(frozen=True)
@@ -215,3 +217,22 @@ def indicator_sources() -> list[IndicatorSource]:
 
 def indicator_source(key: str) -> IndicatorSource | None:
     return _indicator_sources.get(key)
+
+
+# --- external parties -----------------------------------------------------------------------------
+# An external party's account (tenancy's role "external party") is tied to an organisation that is
+# party to the team's agreements. Tenancy sits below agreements, so agreements registers the answer.
+
+_external_party_organisations: list[Callable[..., set[int]]] = []
+
+
+def register_external_party_organisations(organisation_ids: Callable[..., set[int]]) -> None:
+    """organisation_ids(team=) -> the ids of the external organisations party to the team's agreements."""
+    _external_party_organisations.append(organisation_ids)
+
+
+def external_party_organisation_ids(*, team) -> set[int]:
+    found: set[int] = set()
+    for organisation_ids in _external_party_organisations:
+        found |= organisation_ids(team=team)
+    return found

@@ -10,15 +10,18 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | confirm | threads.selectors.confirmations_asked_of |
 | | respond (overseers) | bottlenecks.selectors.escalations_to_answer |
 | | correction | wijkcard.selectors.corrections_asked_of |
+| | signal (coordinators) | signals.selectors.to_triage_for |
 | mine | owned | bottlenecks.selectors.owned_by |
 | | review | agreements.selectors.reviews_due_for |
 | | reconfirm | wijkcard.selectors.reconfirm_due_for |
 | | map_reconfirm | socialmap.selectors.reconfirm_due_for |
 | | regional | regional.selectors.owned_items |
+| | signal_answer (representatives) | signals.selectors.answers_unread_by |
 | waiting on others | endorsements | agreements.selectors.endorsements_awaited_by |
 | | ownership | bottlenecks.selectors.ownership_awaited_by |
 | | escalation | bottlenecks.selectors.escalations_awaited_by |
 | | suggestion | wijkcard.selectors.suggestions_awaited_by |
+| | signal_waiting (representatives) | signals.selectors.awaited_by |
 
 The page costs the same number of queries whatever the number of teams and items (one per kind,
 the team filter's choices, one for the teams' response targets); the header's count is one query.
@@ -40,6 +43,7 @@ from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.regional import selectors as regional
+from wijkverband.signals import selectors as signals
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
@@ -66,6 +70,9 @@ KIND_LABELS = {
     "escalation": _("Awaiting the region"),
     **wijkcard.WORK_KIND_LABELS,
     **regional.WORK_KIND_LABELS,
+    "signal": _("Signal to answer"),
+    "signal_answer": _("Your signal was answered"),
+    "signal_waiting": _("Your signal"),
 }
 
 
@@ -159,6 +166,10 @@ def _bottleneck_url(b) -> str:
 def _entry_url(entry, team=None) -> str:
     url = reverse("wijkcard", kwargs={"team_slug": (team or entry.team).slug})
     return f"{url}#entry-{entry.pk}"
+
+
+def _signal_url(s) -> str:
+    return reverse("signal_detail", kwargs={"team_slug": s.team.slug, "signal_id": s.pk})
 
 
 def _suggestion_url(s) -> str:
@@ -270,6 +281,22 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
+    rows, extra = _limited(_for_team(signals.to_triage_for(user=user), team), "created_at", "pk")
+    more += extra
+    for s in rows:
+        work.asked.append(
+            item(
+                ASKED,
+                "signal",
+                s.team,
+                s.title,
+                _signal_url(s),
+                since=_local(s.created_at),
+                who=_name(s.author),
+                object_id=s.pk,
+            )
+        )
+
     if asked_only:
         work.asked.sort(key=lambda i: i.sort_key)
         work.more = more
@@ -331,6 +358,14 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
     for r in rows:
         url = reverse("regional_item_detail", kwargs={"region_slug": r.region.slug, "item_id": r.pk})
         work.mine.append(item(MINE, "regional", r.region, r.title, url, since=_local(r.created_at), object_id=r.pk))
+
+    # A representative's signals that were answered since they last looked.
+    rows, extra = _limited(_for_team(signals.answers_unread_by(user=user), team), "triaged_at", "pk")
+    more += extra
+    for s in rows:
+        work.mine.append(
+            item(MINE, "signal_answer", s.team, s.title, _signal_url(s), who=_name(s.triaged_by), object_id=s.pk)
+        )
 
     # Waiting on others -------------------------------------------------------------------------
     rows, extra = _limited(_for_team(agreements.endorsements_awaited_by(user=user), team), "asked_at", "pk")
@@ -399,6 +434,13 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
+    rows, extra = _limited(_for_team(signals.awaited_by(user=user), team), "created_at", "pk")
+    more += extra
+    for s in rows:
+        work.waiting.append(
+            item(WAITING, "signal_waiting", s.team, s.title, _signal_url(s), since=_local(s.created_at), object_id=s.pk)
+        )
+
     for section in (work.asked, work.mine, work.waiting):
         section.sort(key=lambda i: i.sort_key)
     work.more = more
@@ -435,6 +477,7 @@ def asked_count(*, user) -> int:
         "confirm": _count(threads.confirmations_asked_of(user=user)),
         "respond": _count(bottlenecks.escalations_to_answer(user=user)),
         "correction": _count(wijkcard.corrections_asked_of(user=user)),
+        "signal": _count(signals.to_triage_for(user=user)),
     }
     row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
     return sum(row.values()) if row else 0

@@ -76,7 +76,7 @@ def _version(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@team_view(needs="can_contribute")
+@team_view(needs="can_endorse")  # a member for their organisation, or an external party's account
 @require_POST
 def my_work_endorse(request, agreement_id):
     agreement = access_agreement(user=request.user, team=request.team, agreement_id=agreement_id)

@@ -18,7 +18,9 @@ def access_team(*, user, team_slug: str) -> tuple[Team, TeamRights]:
     if team is None:
         raise Http404
     rights = team_rights(user=user, team=team)
-    if not rights.can_view:
+    # can_view_agreements: everyone who sees the team, and an external party, whom team_view
+    # keeps to the pages that ask for a right it can hold (its agreements).
+    if not rights.can_view_agreements:
         raise Http404
     return team, rights
 

@@ -25,10 +25,11 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from wijkverband.tenancy.access import access_region, access_team
-from wijkverband.tenancy.policy import REGION_RIGHT_NAMES, TEAM_RIGHT_NAMES
+from wijkverband.tenancy.policy import EXTERNAL_PARTY_RIGHT_NAMES, REGION_RIGHT_NAMES, TEAM_RIGHT_NAMES
 from wijkverband.tenancy.scoping import scope, scopes_disabled, team_scope
 from wijkverband.tenancy.selectors import region_team_ids
 
@@ -89,14 +90,21 @@ def team_view(view=None, *, needs: str | None = None):
 
     needs: a TeamRights attribute the person must have (else 403: they see the team, so 404
     would be a lie; they just may not do this).
+
+    The floor is seeing the team (can_view). Only a page that asks for a right an external party
+    can hold (EXTERNAL_PARTY_RIGHT_NAMES: its agreements) lets in someone below it; to an
+    external party every other team page is a 404, as to an outsider.
     """
     _check_needs(needs, TEAM_RIGHT_NAMES)
+    floor = "can_view_agreements" if needs in EXTERNAL_PARTY_RIGHT_NAMES else "can_view"
 
     def decorate(func):
         @wraps(func)
         def wrapper(request, *args, team_slug, **kwargs):
             if getattr(request, "team", None) is None or request.team.slug != team_slug:
                 raise ImproperlyConfigured("TeamMiddleware must run before team views.")
+            if not getattr(request.rights, floor):
+                raise Http404
             if needs is not None and not getattr(request.rights, needs):
                 raise PermissionDenied
             return func(request, *args, **kwargs)

@@ -14,7 +14,10 @@ class InvitationForm(forms.Form):
         queryset=None,  # the team's organisations, given by the view
         required=False,
         empty_label=_("— choose an organisation —"),
-        help_text=_("Members and coordinators act on behalf of an organisation."),
+        help_text=_(
+            "Members and coordinators act on behalf of an organisation; an external party for the "
+            "insurer, municipality or client council that is party to the team's agreements."
+        ),
     )
     new_organisation_name = forms.CharField(label=_("Or add a new organisation: name"), max_length=200, required=False)
     new_organisation_kind = forms.ChoiceField(

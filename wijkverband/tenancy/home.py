@@ -8,13 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from wijkverband.core import registry
+from wijkverband.tenancy.models import Membership
 from wijkverband.tenancy.selectors import user_memberships, user_region_roles
 
 
 @login_required
 def home(request):
     memberships = list(user_memberships(user=request.user).select_related("team__region"))
-    lines = registry.team_card_lines(user=request.user, teams=[m.team for m in memberships])
+    # The lines count the team's items (unread messages): none for an external party, who reads
+    # only its agreements.
+    readers = [m.team for m in memberships if m.role != Membership.Role.EXTERNAL_PARTY]
+    lines = registry.team_card_lines(user=request.user, teams=readers)
     for membership in memberships:
         membership.card_lines = lines.get(membership.team_id, [])
     return render(

@@ -78,6 +78,8 @@ class Team(models.Model):
         permissions = [
             ("contribute_team", _("Propose agreements, report bottlenecks and post in threads")),
             ("manage_team_members", _("Invite members, change roles and remove members")),
+            # The external party's one right: nothing of the team but its own agreements.
+            ("endorse_team_agreements", _("Read and endorse the agreements its organisation is party to")),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +124,10 @@ class OrganisationKind(models.TextChoices):
     DISTRICT_NURSING = "wijkverpleging", _("District nursing")
     SOCIAL_DOMAIN = "sociaal_domein", _("Social domain")
     OTHER = "other", _("Other care or support provider")
+    # External parties to agreements (an account of theirs has the role "external party").
+    INSURER = "zorgverzekeraar", _("Health insurer")
+    MUNICIPALITY = "gemeente", _("Municipality")
+    CLIENT_COUNCIL = "clientenraad", _("Client representation")
 
 
 #: The four core players a hecht wijkverband needs, in the order the interface lists them.
@@ -131,6 +137,11 @@ CORE_KINDS = (
     OrganisationKind.DISTRICT_NURSING,
     OrganisationKind.SOCIAL_DOMAIN,
 )
+
+
+#: The kinds of an external party: an insurer, a municipality, a client council. They take part in
+#: agreements, not in the team: their accounts see only the agreements their organisation is party to.
+EXTERNAL_KINDS = (OrganisationKind.INSURER, OrganisationKind.MUNICIPALITY, OrganisationKind.CLIENT_COUNCIL)
 
 
 class Organisation(models.Model):
@@ -175,6 +186,9 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         COORDINATOR = "coordinator", _("Coordinator")
         CLIENT_REPRESENTATIVE = "client_representative", _("Client representative")
+        # An insurer, municipality or client council that endorses agreements itself: sees only
+        # the agreements its organisation is party to (docs/tenancy.md).
+        EXTERNAL_PARTY = "external_party", _("External party")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
     user = models.ForeignKey(
@@ -207,6 +221,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.team} ({self.get_role_display()})"
+
+    @property
+    def home_url_name(self) -> str:
+        """Where the team switcher and the start page take this person: an external party sees
+        only the team's agreements (its organisation's), everyone else the team home."""
+        return "agreement_list" if self.role == self.Role.EXTERNAL_PARTY else "team_home"
 
 
 class RegionRole(models.Model):

@@ -14,6 +14,8 @@ TEAM_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Membership.Role.MEMBER: ("view_team", "contribute_team"),
     Membership.Role.COORDINATOR: ("view_team", "contribute_team", "manage_team_members"),
     Membership.Role.CLIENT_REPRESENTATIVE: ("view_team",),
+    # Not view_team: an external party sees the team's agreements its organisation is party to, no more.
+    Membership.Role.EXTERNAL_PARTY: ("endorse_team_agreements",),
 }
 
 REGION_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {

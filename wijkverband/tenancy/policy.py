@@ -55,8 +55,24 @@ class TeamRights:
     can_oversee: bool = False
     #: may open the page of the team's region (people with a role in the region)
     can_view_region: bool = False
-    #: the organisation a professional acts for in this team (endorsements, signals, reports)
+    #: client representatives of the team or of its region: file signals (wijkverband.signals)
+    can_signal: bool = False
+    #: an external party (insurer, municipality, client council) with an account: reads and
+    #: endorses the agreements its organisation is party to, and nothing else of the team
+    can_endorse_as_party: bool = False
+    #: the organisation a professional or an external party acts for in this team (endorsements, reports)
     organisation_id: int | None = None
+
+    @property
+    def can_view_agreements(self) -> bool:
+        """The lowest rung: the agreements pages. Everyone who sees the team, and an external
+        party (whose agreements the agreements app narrows to those its organisation is party to)."""
+        return self.can_view or self.can_endorse_as_party
+
+    @property
+    def can_endorse(self) -> bool:
+        """Endorse or decline for one's own organisation: its professionals, or the external party itself."""
+        return (self.can_contribute or self.can_endorse_as_party) and self.organisation_id is not None
 
     @property
     def can_see_internal(self) -> bool:
@@ -70,7 +86,13 @@ class TeamRights:
 
 
 #: The names a view may ask for (tenancy.entry.team_view(needs=...)).
-TEAM_RIGHT_NAMES = frozenset([f.name for f in fields(TeamRights) if f.name.startswith("can_")] + ["can_see_internal"])
+TEAM_RIGHT_NAMES = frozenset(
+    [f.name for f in fields(TeamRights) if f.name.startswith("can_")]
+    + ["can_see_internal", "can_view_agreements", "can_endorse"]
+)
+#: The rights an external party can hold: a team page that asks for none of them (or for nothing)
+#: is out of its reach, 404 like for an outsider (tenancy.entry.team_view).
+EXTERNAL_PARTY_RIGHT_NAMES = frozenset(["can_view_agreements", "can_endorse"])
 
 
 @dataclass(frozen=True)
@@ -116,13 +138,18 @@ def _team_rights(user, team: Team) -> TeamRights:
     perms = set(_checker(user).get_perms(team))
     region = region_rights(user=user, region=team.region)
     contribute = "contribute_team" in perms
+    external = "endorse_team_agreements" in perms
     return TeamRights(
         user_id=user.pk,
         can_view="view_team" in perms or region.can_view_teams,
         can_contribute=contribute,
+        # The team's representatives (view without contribute) and the region's (who read the
+        # region's teams without overseeing them).
+        can_signal=("view_team" in perms and not contribute) or (region.can_view_teams and not region.can_oversee),
+        can_endorse_as_party=external,
         can_coordinate="manage_team_members" in perms,
         can_manage_members="manage_team_members" in perms or region.can_administer,
         can_oversee=region.can_oversee,
         can_view_region=region.can_view,
-        organisation_id=membership_organisation_id(user=user, team=team) if contribute else None,
+        organisation_id=membership_organisation_id(user=user, team=team) if contribute or external else None,
     )

@@ -15,9 +15,9 @@ from wijkverband.accounts.second_factor import has_second_factor
 from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import holds_role
 
-# Roles whose holders see professional information. Client representatives are not in here:
-# for them a second factor is optional.
-PROFESSIONAL_TEAM_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
+# Roles whose holders see professional information or act for an organisation (an external party
+# endorses agreements). Client representatives are not in here: for them a second factor is optional.
+PROFESSIONAL_TEAM_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY)
 PROFESSIONAL_REGION_ROLES = (RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN)
 
 # Paths a person without a second factor may still reach: setting one up, signing out, and the

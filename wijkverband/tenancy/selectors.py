@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from wijkverband.core.registry import external_party_organisation_ids
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import (
     CORE_KINDS,
@@ -58,10 +59,10 @@ def user_region_roles(*, user) -> QuerySet[RegionRole]:
 
 
 def membership_organisation_id(*, user, team: Team) -> int | None:
-    """The organisation this person acts for in the team (None: no professional membership)."""
+    """The organisation this person acts for in the team (None: neither a professional nor an external party)."""
     return (
         Membership.objects.for_team(team)
-        .filter(user=user, role__in=PROFESSIONAL_ROLES)
+        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
         .values_list("organisation_id", flat=True)
         .first()
     )
@@ -76,7 +77,10 @@ def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
     """Everyone (active) who may read the team's items, in two queries: its members and the people
     with a role in its region. internal: only those who may read internal items (no client
     representatives), as TeamRights.can_see_internal says."""
-    members = Membership.objects.for_team(team).filter(user__is_active=True)
+    # An external party reads only its agreements, never the team's other items.
+    members = (
+        Membership.objects.for_team(team).filter(user__is_active=True).exclude(role=Membership.Role.EXTERNAL_PARTY)
+    )
     region_roles = RegionRole.objects.filter(region_id=team.region_id, user__is_active=True)
     if internal:
         members = members.exclude(role=Membership.Role.CLIENT_REPRESENTATIVE)
@@ -101,11 +105,12 @@ def team_coordinator_ids(*, team) -> set[int]:
     )
 
 
-def organisation_member_ids(*, team, organisation_ids) -> set[int]:
-    """The team's professionals who act for these organisations."""
+def organisation_member_ids(*, team, organisation_ids, external: bool = False) -> set[int]:
+    """The team's professionals who act for these organisations (external: its external-party accounts)."""
+    roles = (Membership.Role.EXTERNAL_PARTY,) if external else PROFESSIONAL_ROLES
     return set(
         Membership.objects.for_team(team)
-        .filter(organisation_id__in=list(organisation_ids), role__in=PROFESSIONAL_ROLES, user__is_active=True)
+        .filter(organisation_id__in=list(organisation_ids), role__in=roles, user__is_active=True)
         .values_list("user_id", flat=True)
     )
 
@@ -125,6 +130,13 @@ def team_organisations(*, team: Team) -> list[TeamOrganisation]:
 def team_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
     """The organisations taking part in the team, by name (for a form's choice field)."""
     return Organisation.objects.filter(team_links__team=team).order_by("name")
+
+
+def invitation_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
+    """What an invitation may name: the team's organisations, and the external organisations (an
+    insurer, a municipality, a client council) party to its agreements, for an external party."""
+    external = external_party_organisation_ids(team=team)
+    return Organisation.objects.filter(Q(team_links__team=team) | Q(pk__in=external)).distinct().order_by("name")
 
 
 def team_professional_users(*, team: Team) -> QuerySet:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from wijkverband.accounts.models import normalise_email
 from wijkverband.accounts.second_factor import has_second_factor
 from wijkverband.audit.services import audit_record
+from wijkverband.core import registry
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions, postcodes
@@ -231,6 +232,18 @@ def organisation_add(*, actor, team: Team, name: str, kind: str) -> Organisation
 def _validate_role_and_organisation(*, team: Team, role: str, organisation: Organisation | None) -> None:
     if role not in Membership.Role.values:
         raise ActionRefused(_("Choose a role."))
+    if role == Membership.Role.EXTERNAL_PARTY:
+        # Tied to an organisation that is party to the team's agreements (an insurer, a
+        # municipality, a client council): its account sees those agreements and nothing else.
+        if organisation is None or organisation.pk not in registry.external_party_organisation_ids(team=team):
+            raise ActionRefused(
+                _(
+                    "An external party acts for an organisation that is party to one of the team's "
+                    "agreements: choose one."
+                ),
+                field="organisation",
+            )
+        return
     if organisation is None and role != Membership.Role.CLIENT_REPRESENTATIVE:
         raise ActionRefused(_("Members and coordinators act on behalf of an organisation: choose one."))
     if (

@@ -54,7 +54,7 @@ def team_members(request):
 @team_view(needs="can_manage_members")
 def member_invite(request):
     team, rights = request.team, request.rights
-    form = InvitationForm(request.POST or None, organisations=selectors.team_organisation_choices(team=team))
+    form = InvitationForm(request.POST or None, organisations=selectors.invitation_organisation_choices(team=team))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -285,7 +285,8 @@ def mention_memberships(*, thread: Thread) -> list[Membership]:
     coordinators, and its client representatives only when they read the thread (one query).
     The same people the post's notices go to (services.notifications.post_notices)."""
     memberships = Membership.objects.for_team(thread.team_id).select_related("user", "organisation")
-    memberships = memberships.filter(user__is_active=True)
+    # An external party reads no discussion: it cannot be mentioned.
+    memberships = memberships.filter(user__is_active=True).exclude(role=Membership.Role.EXTERNAL_PARTY)
     if not thread.representatives_read:
         memberships = memberships.exclude(role=Membership.Role.CLIENT_REPRESENTATIVE)
     return list(memberships)

@@ -22,6 +22,7 @@ class SubjectKind(models.TextChoices):
     THREAD = "thread", _("thread")
     WIJKCARD_ENTRY = "wijkcard_entry", _("Wijk card")
     SOCIAL_MAP_ENTRY = "social_map_entry", _("Social map")
+    SIGNAL = "signal", _("signal")
 
 
 class NoticeKind(models.TextChoices):
@@ -53,6 +54,9 @@ class NoticeKind(models.TextChoices):
     RECONFIRM_DUE = "reconfirm_due", _("Contact details to confirm again")
     CORRECTION_SUGGESTED = "correction_suggested", _("Suggests a correction")
     CORRECTION_HANDLED = "correction_handled", _("Handled your suggested correction")
+    # Signals of client representatives (wijkverband.signals)
+    SIGNAL_FILED = "signal_filed", _("Filed a signal")
+    SIGNAL_ANSWERED = "signal_answered", _("Answered your signal")
     # Reminders (wijkverband.work.services.reminders)
     REMINDER = "reminder", _("Reminder: still waiting on you")
     STILL_WAITING = "still_waiting", _("Still waiting after two reminders")

@@ -9,9 +9,19 @@ register = template.Library()
 @register.inclusion_tag("includes/team_nav.html", takes_context=True)
 def team_navigation(context, team, current: str = "home"):
     """The tabs of a team's pages: home first, then what the feature apps registered."""
-    items = [{"key": "home", "label": None, "url": reverse("team_home", kwargs={"team_slug": team.slug})}]
+    # Only the tabs the person may open (an external party sees its agreements, nothing else).
+    request = context.get("request")
+    rights = getattr(request, "rights", None)
+
+    def may(needs: str) -> bool:
+        return rights is None or bool(getattr(rights, needs, False))
+
+    items = []
+    if may("can_view"):
+        items.append({"key": "home", "label": None, "url": reverse("team_home", kwargs={"team_slug": team.slug})})
     items += [
         {"key": item.key, "label": item.label, "url": reverse(item.url_name, kwargs={"team_slug": team.slug})}
         for item in team_nav()
+        if may(item.needs)
     ]
     return {"items": items, "current": current, "team": team}

@@ -84,7 +84,10 @@ def post_notices(message_id: int) -> None:
     owner = thread.created_by_id
     needs_owner_check = bool(owner) and owner != actor.pk
     memberships = list(
-        Membership.objects.for_team(thread.team_id).select_related("user", "organisation").filter(user__is_active=True)
+        Membership.objects.for_team(thread.team_id)
+        .select_related("user", "organisation")
+        .filter(user__is_active=True)
+        .exclude(role=Membership.Role.EXTERNAL_PARTY)  # reads no discussion
     )
     if not thread.representatives_read:
         memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]

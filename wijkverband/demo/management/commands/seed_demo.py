@@ -20,6 +20,7 @@ from wijkverband.demo import content as demo_content
 from wijkverband.demo import dashboard as demo_dashboard
 from wijkverband.demo import referrals as demo_referrals
 from wijkverband.demo import regional as demo_regional
+from wijkverband.demo import signals as demo_signals
 from wijkverband.demo import socialmap as demo_socialmap
 from wijkverband.demo import wijkcard as demo_wijkcard
 from wijkverband.tenancy import services
@@ -205,6 +206,18 @@ class Command(BaseCommand):
         if demo_dashboard.load(teams=teams, regions=regions, people=people):
             _move_back(teams=[teams["utrecht-zuid"], teams["overvecht"]], ages=demo_dashboard.AGES)
             self.stdout.write(f"Demo content loaded: {demo_dashboard.DESCRIPTION}")
+        # Signals of the representatives, and the insurer's own account (an external party).
+        if demo_signals.load(
+            teams=teams,
+            regions=regions,
+            people=people,
+            email=demo_email,
+            password=DEMO_PASSWORD,
+            totp_secret=demo_totp_secret,
+        ):
+            self.stdout.write(f"Demo content loaded: {demo_signals.DESCRIPTION}")
+        local = demo_signals.INSURER_ACCOUNT[0]
+        rows.append((demo_email(local), demo_totp_secret(local)))
 
         # The privacy officer: reads the audit log in the admin, nothing else.
         email = demo_email("privacy")

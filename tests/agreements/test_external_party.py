@@ -1,0 +1,196 @@
+"""An external party's own account (ines, for the insurer "Zorgverzekeraar Domstad"): invited by
+the coordinator for an organisation that is party to the team's agreements, signs in with a second
+factor, sees those agreements and nothing else of the team, and endorses them itself. Consent
+recorded by a coordinator stays for parties without an account, marked with who recorded it."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from tests.agreements.conftest import add_external, endorse_all, version_data
+from wijkverband.agreements import services
+from wijkverband.agreements.models import Endorsement, Status
+from wijkverband.core.errors import ActionRefused
+from wijkverband.mywork.selectors import asked_count, my_work
+from wijkverband.tenancy import services as tenancy_services
+from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind
+
+INSURER = "Zorgverzekeraar Domstad"
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def with_insurer(world, proposed):
+    """A proposed agreement of A whose parties include ines's insurer."""
+    party = add_external(world, proposed, name=INSURER)
+    assert party.organisation == world.insurer
+    proposed.refresh_from_db()
+    return proposed
+
+
+def test_the_insurer_endorses_for_itself_and_completes_the_adoption(world, with_insurer):
+    agreement = endorse_all(world, with_insurer)
+    assert agreement.status == Status.PROPOSED  # the insurer has not decided yet
+    services.endorsement_record(
+        actor=world.ines, agreement=agreement, version_number=agreement.version_count, decision="endorsed"
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == Status.ADOPTED
+    endorsement = Endorsement.objects.get(party__organisation=world.insurer)
+    assert endorsement.recorded_by == world.ines and not endorsement.is_recorded_consent
+
+
+def test_the_insurer_declines_with_a_reason(world, with_insurer):
+    with pytest.raises(ActionRefused):
+        services.endorsement_record(
+            actor=world.ines, agreement=with_insurer, version_number=with_insurer.version_count, decision="declined"
+        )
+    services.endorsement_record(
+        actor=world.ines,
+        agreement=with_insurer,
+        version_number=with_insurer.version_count,
+        decision="declined",
+        reason="De indicator voor bereikbaarheid ontbreekt.",
+    )
+    assert Endorsement.objects.get(party__organisation=world.insurer).decision == "declined"
+
+
+def test_a_coordinator_records_consent_only_for_a_party_without_an_account(world, with_insurer):
+    insurer_party = with_insurer.parties.get(organisation=world.insurer)
+    with pytest.raises(ActionRefused) as refused:
+        services.consent_record(
+            actor=world.carla,
+            agreement=with_insurer,
+            party=insurer_party,
+            version_number=with_insurer.version_count,
+            given_on=timezone.localdate(),
+            where_given="brief",
+        )
+    assert "endorses for itself" in refused.value.message
+    # Its page offers no recording of consent for the insurer, and says why.
+    page = _client(world.carla).get(f"/t/oost/agreements/{with_insurer.pk}/").content.decode()
+    assert f"/parties/{insurer_party.pk}/consent/" not in page
+    assert "eigen account" in page
+    council = add_external(world, with_insurer, kind="client_representation", name="Cliëntenraad Oost")
+    with_insurer.refresh_from_db()
+    recorded = services.consent_record(
+        actor=world.carla,
+        agreement=with_insurer,
+        party=council,
+        version_number=with_insurer.version_count,
+        given_on=timezone.localdate() - timedelta(days=2),
+        where_given="vergadering cliëntenraad",
+    )
+    assert recorded.is_recorded_consent and recorded.recorded_by == world.carla
+    page = _client(world.ines).get(f"/t/oost/agreements/{with_insurer.pk}/").content.decode()
+    assert "Carla Coördinator" in page  # "recorded by" whom, shown to every party
+
+
+def test_the_insurer_sees_only_its_agreements_and_no_concept(world, with_insurer):
+    other = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, title="Zonder de verzekeraar")
+    )
+    draft = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world, title="Concept"))
+    add_external(world, draft, name=INSURER)
+    page = _client(world.ines).get("/t/oost/agreements/").content.decode()
+    assert "Medicatiebeoordeling thuis" in page
+    assert "Zonder de verzekeraar" not in page and "Concept</a>" not in page
+    assert "/t/oost/bottlenecks/" not in page and 'href="/t/oost/"' not in page  # no tab it cannot open
+    for agreement in (other, draft):
+        assert _client(world.ines).get(f"/t/oost/agreements/{agreement.pk}/").status_code == 404
+    detail = _client(world.ines).get(f"/t/oost/agreements/{with_insurer.pk}/")
+    assert detail.status_code == 200
+    content = detail.content.decode()
+    assert "Zorgverzekeraar Domstad" in content and 'name="decision"' in content
+    assert "data-thread" not in content and "/history/" not in content  # no discussion, no history
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/t/oost/",
+        "/t/oost/members/",
+        "/t/oost/bottlenecks/",
+        "/t/oost/threads/",
+        "/t/oost/wijkkaart/",
+        "/t/oost/signals/",
+        "/t/oost/agreements/export.csv",
+        "/t/zuid/agreements/",
+        "/r/utrecht/",
+    ],
+)
+def test_every_other_page_is_a_404_to_the_insurer(world, with_insurer, path):
+    assert _client(world.ines).get(path).status_code == 404
+
+
+def test_my_work_asks_the_insurer_to_endorse_and_nothing_else(world, with_insurer):
+    work = my_work(user=world.ines)
+    assert [(i.kind, i.object_id) for i in work.asked] == [("endorse", with_insurer.pk)]
+    assert work.mine == [] and work.waiting == []
+    assert asked_count(user=world.ines) == 1
+    response = _client(world.ines).post(
+        f"/t/oost/my-work/endorse/{with_insurer.pk}/", {"version": with_insurer.version_count, "next": "/my-work/"}
+    )
+    assert response.status_code == 302
+    assert Endorsement.objects.get(party__organisation=world.insurer).recorded_by == world.ines
+
+
+def test_the_insurer_must_set_up_a_second_factor(world, with_insurer):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=world.ines).delete()
+    response = _client(world.ines).get(f"/t/oost/agreements/{with_insurer.pk}/")
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+
+
+def test_the_coordinator_invites_the_insurer_for_an_organisation_party_to_an_agreement(
+    world, with_insurer, django_capture_on_commit_callbacks
+):
+    # An insurer that is party to none of the team's agreements cannot be chosen.
+    stranger = Organisation.objects.create(name="Andere Verzekeraar", kind=OrganisationKind.INSURER)
+    with pytest.raises(ActionRefused):
+        tenancy_services.invitation_create(
+            actor=world.carla, team=world.team_a, email="x@example.nl", role="external_party", organisation=stranger
+        )
+    with pytest.raises(ActionRefused):
+        tenancy_services.invitation_create(
+            actor=world.carla, team=world.team_a, email="x@example.nl", role="external_party", organisation=None
+        )
+    Membership.objects.filter(user=world.ines).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        tenancy_services.invitation_create(
+            actor=world.carla,
+            team=world.team_a,
+            email="iris@example.nl",
+            role="external_party",
+            organisation=world.insurer,
+            site_url="http://testserver/",
+        )
+    (message,) = mail.outbox
+    assert INSURER in message.body  # the mail names the organisation
+    assert "authenticator" in message.body  # and the second factor it will ask for
+    # The form offers the insurer beside the team's own organisations.
+    page = _client(world.carla).get("/t/oost/members/invite/").content.decode()
+    assert INSURER in page and "Andere Verzekeraar" not in page
+
+
+def test_the_insurer_start_page_counts_none_of_the_teams_messages(world, with_insurer):
+    from wijkverband.threads import services as thread_services
+
+    thread = thread_services.thread_create(
+        actor=world.carla, team=world.team_a, title="Open overleg", open_to_representatives=True
+    )
+    thread_services.message_post(actor=world.carla, thread=thread, body="Welkom allemaal.", client_id=uuid.uuid4())
+    assert "ongelezen" in _client(world.rosa).get("/").content.decode()  # a representative's card counts it
+    page = _client(world.ines).get("/").content.decode()
+    assert "ongelezen" not in page
+    assert 'href="/t/oost/agreements/"' in page  # its card leads to its agreements
