@@ -88,7 +88,7 @@ def fill() -> None:
     from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent, Category, EventKind, Impact, Status
     from wijkverband.bottlenecks.selectors import due_dates, team_targets
     from wijkverband.tenancy import services
-    from wijkverband.tenancy.models import Membership, OrganisationKind, RegionRole
+    from wijkverband.tenancy.models import Membership, Organisation, OrganisationKind, RegionRole
 
     User = get_user_model()
     started = time.perf_counter()
@@ -208,18 +208,25 @@ def fill() -> None:
                 if agreement.status == AgreementStatus.ADOPTED:
                     agreement.adopted_version = version
             Agreement.objects.bulk_update(agreements, ["current_version", "adopted_version"])
+            # External parties name an organisation of their own (an insurer, a client council).
+            insurer, _ = Organisation.objects.get_or_create(
+                kind=OrganisationKind.INSURER, name="Zorgverzekeraar Midden"
+            )
+            council, _ = Organisation.objects.get_or_create(kind=OrganisationKind.CLIENT_COUNCIL, name="Cliëntenraad")
             parties = [
                 Party(team=team, agreement=agreement, kind=PartyKind.PROVIDER, organisation=org, name=org.name)
                 for agreement in agreements
                 for _user, org in people
             ]
             parties += [
-                Party(team=team, agreement=a, kind=PartyKind.INSURER, name="Zorgverzekeraar Midden")
+                Party(team=team, agreement=a, kind=PartyKind.INSURER, organisation=insurer, name=insurer.name)
                 for n, a in enumerate(agreements)
                 if n % 2
             ]
             parties += [
-                Party(team=team, agreement=a, kind=PartyKind.CLIENT_REPRESENTATION, name="Cliëntenraad")
+                Party(
+                    team=team, agreement=a, kind=PartyKind.CLIENT_REPRESENTATION, organisation=council, name=council.name
+                )
                 for n, a in enumerate(agreements)
                 if n % 4
             ]

@@ -171,7 +171,7 @@ def _new(world, **overrides):
 def _adopt(world, agreement):
     agreement_services.agreement_propose(actor=world.carla, agreement=agreement)
     endorse_all(world, agreement)
-    for party in agreement.parties.filter(organisation__isnull=True):
+    for party in agreement.parties.exclude(kind=PartyKind.PROVIDER):
         agreement_services.consent_record(
             actor=world.carla,
             agreement=agreement,

@@ -5,7 +5,7 @@ a social-domain professional): one escalation past the target and one within it,
 with an indicator that reached its target this quarter, one that fails the accountability check.
 
 Everything goes through the services; seed_demo then moves the items' dates back (`AGES`), as if
-they were reported and escalated weeks ago. Loaded once (skipped when Zuid has bottlenecks).
+they were reported and escalated weeks ago. Loaded once (skipped when Zuid has its first item).
 """
 
 from datetime import date, timedelta
@@ -94,7 +94,7 @@ def _endorse(agreement, endorsers, owner, consent_on):
         agreement_services.endorsement_record(
             actor=user, agreement=agreement, version_number=agreement.version_count, decision=Decision.ENDORSED
         )
-    for party in agreement.parties.filter(organisation__isnull=True):
+    for party in agreement.parties.exclude(kind=PartyKind.PROVIDER):
         agreement_services.consent_record(
             actor=owner,
             agreement=agreement,
@@ -107,7 +107,9 @@ def _endorse(agreement, endorsers, owner, consent_on):
 
 def load(*, teams: dict, regions: dict, people: dict) -> bool:
     zuid, overvecht = teams["utrecht-zuid"], teams["overvecht"]
-    if bottleneck_selectors.visible_bottlenecks(team=zuid, rights=TeamRights(can_oversee=True)).exists():
+    # Other demo parts (regional work) also put bottlenecks in Zuid: look for this part's own first item.
+    loaded = bottleneck_selectors.visible_bottlenecks(team=zuid, rights=TeamRights(can_oversee=True))
+    if loaded.filter(title=AGES[0][0]).exists():
         return False
     today = timezone.localdate()
     _zuid(zuid, people, today)
