@@ -225,7 +225,11 @@ def fill() -> None:
             ]
             parties += [
                 Party(
-                    team=team, agreement=a, kind=PartyKind.CLIENT_REPRESENTATION, organisation=council, name=council.name
+                    team=team,
+                    agreement=a,
+                    kind=PartyKind.CLIENT_REPRESENTATION,
+                    organisation=council,
+                    name=council.name,
                 )
                 for n, a in enumerate(agreements)
                 if n % 4
