@@ -359,10 +359,11 @@ class LiveSocket:
         if fresh:
             self.rights_read_at = now
             self.post_threads.clear()
+        held: list = []
         try:
             # Not thread-sensitive: posts do not queue behind other sockets' database work.
             result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
-                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh
+                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
             )
         except Http404:
             self.error("not_found", "No such thread.", ref=client_id)
@@ -374,8 +375,13 @@ class LiveSocket:
             if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
                 self.post_threads.clear()
             self.post_threads[thread_id] = thread
+            # The event first (to this worker's sockets at once, the sender's own included), then the ack.
+            await publish.send_held(held, self.hub)
             self.send_json(result)
             lifecycle.session_touch(self)
+            return
+        if held:
+            await publish.send_held(held, self.hub)  # whatever committed before the refusal
 
     async def on_read(self, frame, thread_id) -> None:
         seq = frame.get("seq")
@@ -451,9 +457,13 @@ def _replay(thread_id: int, after: int):
     return stream_hooks().replay(thread_id, after)
 
 
-def _post(user, thread_id, thread, body, client_id, asks_ack, fresh):
-    """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None."""
-    return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list):
+    """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None.
+
+    What the post publishes after its commit is collected in `held` and sent by the socket from the
+    event loop (publish.held): no hop back to the loop while this thread waits."""
+    with publish.held(held):
+        return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
 def _read(user, thread_id, seq):

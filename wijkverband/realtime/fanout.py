@@ -41,6 +41,8 @@ class Hub:
         # Next sequence number expected per thread, and events that came early.
         self.expected: dict[int, int] = {}
         self.early: dict[int, dict[int, str]] = {}
+        # Per thread, the highest seq a socket of this worker posted (forwarded before the layer's copy).
+        self.local: dict[int, int] = {}
         self.filling: set[int] = set()
         self._groups: set[str] = set()
         self._group_lock = asyncio.Lock()
@@ -162,11 +164,24 @@ class Hub:
         elif kind in lifecycle.MESSAGE_TYPES:
             lifecycle.dispatch(self, message)
 
+    def dispatch_local(self, message: dict) -> None:
+        """An event a socket of this worker just committed: to this worker's sockets now.
+
+        The layer's copy of it comes back later and finds it forwarded; the order and gap rules
+        are those of every event (an early one waits for the missing one).
+        """
+        thread_id, seq = message["thread"], message["seq"]
+        if thread_id in self.expected:
+            self.local[thread_id] = max(seq, self.local.get(thread_id, 0))
+        self._event(thread_id, seq, message["frame"])
+
     def _event(self, thread_id: int, seq: int, frame: str) -> None:
         expected = self.expected.get(thread_id)
         if expected is None:
             return  # nobody here follows this thread (any more)
         if seq < expected:
+            if seq <= self.local.get(thread_id, 0):
+                return  # the layer's copy of an event forwarded when it was posted here
             # Already forwarded, or older than this worker's join: sockets drop what they have.
             self._forward(thread_id, seq, frame)
             return
@@ -275,6 +290,7 @@ class Hub:
                     self.threads.pop(thread_id, None)
                     self.expected.pop(thread_id, None)
                     self.early.pop(thread_id, None)
+                    self.local.pop(thread_id, None)
                     self._groups.discard(thread_group(thread_id))
                     await self.layer.group_discard(thread_group(thread_id), self.channel)
             for user_id in idle_users:
