@@ -201,7 +201,11 @@ class LiveSocket:
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
             await self._refuse(codes.SIGNED_OUT)
             return
-        refusal = await database_sync_to_async(connect_refusal)(self.user)
+        # One trip to a worker thread (not the one shared thread-sensitive one: a thousand sockets
+        # reconnecting after a restart do not queue behind each other's database reads).
+        refusal, expiry = await database_sync_to_async(_connect_checks, thread_sensitive=False)(
+            self.user, self.session_key
+        )
         if refusal is not None:
             await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
@@ -213,8 +217,7 @@ class LiveSocket:
             await self.hub.join_user(self.user_id, self)
             await self.send({"type": "websocket.accept"})
             writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
-            await database_sync_to_async(presence.users_mark_online)([self.user_id])
-            lifecycle.session_watch(self)
+            lifecycle.session_watch(self, expiry)
             while True:
                 receiving = asyncio.ensure_future(self.receive())
                 done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
@@ -298,7 +301,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await database_sync_to_async(_thread_rights)(self.user, thread_id)
+            rights = await database_sync_to_async(_thread_rights, thread_sensitive=False)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -317,7 +320,7 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await database_sync_to_async(_replay)(thread_id, sub.seq)
+        replay = await database_sync_to_async(_replay, thread_sensitive=False)(thread_id, sub.seq)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
@@ -447,6 +450,29 @@ def _ref(frame: dict):
 
 
 # --- the synchronous side: what the app owning the streams answers (wijkverband.realtime.hooks) -----
+
+
+def _connect_checks(user, session_key):
+    """(refusal close code or None, the session's expiry) for a new socket, in one database trip.
+
+    The expiry is lifecycle.UNKNOWN when the store could not be read (the session watch tries
+    again later); a session that has already ended is refused with SIGNED_OUT.
+    """
+    refusal = connect_refusal(user)
+    if refusal is not None:
+        return refusal, None
+    expiry = None
+    if session_key:
+        try:
+            expiry = lifecycle.session_expiry(session_key, user.pk)
+        except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
+            logger.warning("realtime: could not read a session; trying again later", exc_info=True)
+            expiry = lifecycle.UNKNOWN
+        else:
+            if expiry is None:
+                return codes.SIGNED_OUT, None
+    presence.users_mark_online([user.pk])
+    return None, expiry
 
 
 def _thread_rights(user, thread_id):

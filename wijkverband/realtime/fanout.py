@@ -98,7 +98,7 @@ class Hub:
         sockets.add(socket)
         await self._group_add(thread_group(thread_id))
         if thread_id not in self.expected:
-            heads = await database_sync_to_async(_thread_heads)([thread_id])
+            heads = await database_sync_to_async(_thread_heads, thread_sensitive=False)([thread_id])
             # Joined first, then read the head: every later event reaches this worker.
             self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
 
