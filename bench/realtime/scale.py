@@ -159,14 +159,18 @@ def layout(teams: list[dict], total: int, seed: int = 17) -> list[tuple[int, int
 class Tracked:
     """One socket of the load: what it received, by post number and (app) by the thread's seq."""
 
-    def __init__(self, port: int, thread: int, cookie: str, app: bool, sent_at: dict):
+    def __init__(self, port: int, thread: int, cookie: str, app: bool, sent_at: dict, head: int | None = None):
         self.port, self.thread, self.cookie, self.app, self.sent_at = port, thread, cookie, app, sent_at
         self.client = None
         self.numbers: set[int] = set()
         self.seqs: set[int] = set()
-        self.last = 0  # highest seq (app) or number (bare) received
-        self.first_seq = None  # the head when first subscribed
+        # Highest seq (app) or number (bare) received. The app's sockets start at the thread's head,
+        # as a page does (it renders the messages and subscribes with its head seq).
+        self.last = head or 0
+        self.first_seq = head
         self.duplicates = 0
+        self.doubled = 0  # (app) the same post under a second seq: a message created twice
+        self.dup_log: list = []
         self.out_of_order = 0
         self.latencies: list[float] = []
         self.subscribed: asyncio.Future | None = None
@@ -174,6 +178,7 @@ class Tracked:
         self.acks: dict[str, float] = {}
         self.attempt = 0
         self.reconnects = 0
+        self.close_codes: list[int] = []
         self.want_open = True
 
     def on_text(self, raw: bytes) -> None:
@@ -190,6 +195,7 @@ class Tracked:
             seq = frame["seq"]
             if seq in self.seqs:
                 self.duplicates += 1
+                self.dup_log.append(("seq", seq, self.reconnects, time.perf_counter()))
                 return
             if seq < self.last:
                 self.out_of_order += 1
@@ -213,7 +219,11 @@ class Tracked:
 
     def _number(self, n: int, now: float, seq_checked: bool = False) -> None:
         if n in self.numbers:
-            self.duplicates += 1  # (app: the same post again under another seq, a doubled message)
+            if seq_checked:
+                self.doubled += 1
+                self.dup_log.append(("post", n, self.reconnects, time.perf_counter()))
+            else:
+                self.duplicates += 1
             return
         if not seq_checked:
             if n < self.last:
@@ -256,6 +266,7 @@ class Tracked:
                 if not self.want_open:
                     return
                 self.reconnects += 1
+                self.close_codes.append(self.client.closed.result())
                 await self._back_off()
                 continue
             try:
@@ -267,6 +278,7 @@ class Tracked:
             if not self.want_open:
                 return
             self.reconnects += 1
+            self.close_codes.append(self.client.closed.result())
             await self._back_off()
 
     async def _back_off(self) -> None:
@@ -316,7 +328,11 @@ async def many(name: str, teams: list[dict]) -> dict:
             await rt.wait_ready(port, teams[0]["cookies"][0] if app else "")
         await asyncio.sleep(1.0)
         plan = layout(teams, SOCKETS)
-        sockets = [Tracked(ports[i % len(ports)], tid, cookie, app, sent_at) for i, (_ti, tid, cookie) in enumerate(plan)]
+        heads = await asyncio.to_thread(thread_heads, {tid for _ti, tid, _c in plan}) if app else {}
+        sockets = [
+            Tracked(ports[i % len(ports)], tid, cookie, app, sent_at, heads.get(tid))
+            for i, (_ti, tid, cookie) in enumerate(plan)
+        ]
         by_thread: dict[int, list[Tracked]] = {}
         for s in sockets:
             by_thread.setdefault(s.thread, []).append(s)
@@ -433,7 +449,10 @@ async def storm(teams: list[dict]) -> dict:
             await rt.wait_ready(port, teams[0]["cookies"][0])
         await asyncio.sleep(1.0)
         plan = layout(teams, STORM_SOCKETS, seed=23)
-        sockets = [Tracked(ports[i % len(ports)], tid, cookie, True, sent_at) for i, (_ti, tid, cookie) in enumerate(plan)]
+        heads = await asyncio.to_thread(thread_heads, {tid for _ti, tid, _c in plan})
+        sockets = [
+            Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid]) for i, (_ti, tid, cookie) in enumerate(plan)
+        ]
         await open_all(sockets)
         tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
         for s in sockets:
@@ -487,9 +506,14 @@ async def storm(teams: list[dict]) -> dict:
 
         chats = [asyncio.ensure_future(chat(p)) for p in posters]
         browser = asyncio.ensure_future(browse())
+        await asyncio.sleep(1.0)
+        xact_quiet, quiet_at = await asyncio.to_thread(database_transactions), time.perf_counter()
         await asyncio.sleep(STORM_CHAT_BEFORE)
         xact_before = await asyncio.to_thread(database_transactions)
         kill_at[0] = time.perf_counter()
+        # What the chat and the page fetches cost the database without a storm, per second.
+        xact_rate = (xact_before - xact_quiet) / (kill_at[0] - quiet_at)
+        quiet_pages = [lat for at, lat, st in pages if quiet_at <= at and st == 200]
         for each in server.servers:
             os.killpg(os.getpgid(each.process.pid), signal.SIGTERM)
         for each in server.servers:
@@ -511,8 +535,8 @@ async def storm(teams: list[dict]) -> dict:
         caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
         everyone = all(s.subscribed_at > stopped_at for s in sockets)
         reconnects = sum(s.reconnects for s in sockets)
-        acks_in_storm = sum(1 for p in posters for t in p.acks.values() if t > kill_at[0])
         xact_after = await asyncio.to_thread(database_transactions)
+        storm_xact = xact_after - xact_before - xact_rate * (time.perf_counter() - kill_at[0])
         storm_pages = [(at, lat, st) for at, lat, st in pages if kill_at[0] <= at <= kill_at[0] + caught_up]
         await asyncio.sleep(3.0)  # a little more chat after the storm, then stop and check everything
         stop.set()
@@ -526,6 +550,10 @@ async def storm(teams: list[dict]) -> dict:
             lost += missing
             missing_sockets += bool(missing)
         duplicated = sum(s.duplicates for s in sockets)
+        doubled = sum(s.doubled for s in sockets)
+        for s in sockets:
+            if s.dup_log and os.environ.get("BENCH_SERVER_LOG"):
+                log(f"    duplicates on a socket of thread {s.thread}: {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}")
         ok_pages = [lat for _at, lat, st in storm_pages if st == 200]
         close_all(sockets)
         for task in tasks:
@@ -539,7 +567,10 @@ async def storm(teams: list[dict]) -> dict:
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
             "reconnects": reconnects,
-            "transactions_per_reconnect": (xact_after - xact_before - acks_in_storm) / max(1, reconnects),
+            "transactions_per_reconnect": storm_xact / max(1, reconnects),
+            "close_codes": {str(c): sum(s.close_codes.count(c) for s in sockets) for c in {c for s in sockets for c in s.close_codes}},
+            "quiet_page_p50_ms": percentile(quiet_pages, 50),
+            "quiet_page_p99_ms": percentile(quiet_pages, 99),
             "pages": len(storm_pages),
             "pages_failed": sum(1 for _a, _l, st in storm_pages if st != 200),
             "page_p50_ms": percentile(ok_pages, 50),
@@ -547,6 +578,7 @@ async def storm(teams: list[dict]) -> dict:
             "lost": lost,
             "sockets_missing": missing_sockets,
             "duplicated": duplicated,
+            "doubled": doubled,
             "out_of_order": sum(s.out_of_order for s in sockets),
         }
     finally:
@@ -560,10 +592,11 @@ def show_storm(r: dict) -> None:
         f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
         f" ({len(back)}/{r['posters']});"
-        f" {r['reconnects']} reconnects, {r['transactions_per_reconnect']:.1f} database transactions per reconnect;"
-        f" page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms ({r['pages']} pages, {r['pages_failed']} failed"
-        f" while down); lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
-        f" duplicated {r['duplicated']}, out of order {r['out_of_order']}"
+        f" {r['reconnects']} reconnects (close codes {r['close_codes']}), {r['transactions_per_reconnect']:.1f} database"
+        f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
+        f" ({r['pages']} pages, {r['pages_failed']} failed while down; before the restart p50"
+        f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms); lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
+        f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']}, out of order {r['out_of_order']}"
     )
 
 
