@@ -272,10 +272,10 @@ def _setup_django() -> None:
 
 
 def _prepare_app() -> dict:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
     from wijkverband.tenancy import services as tenancy
@@ -504,7 +504,6 @@ def show(result):
 
 async def idle_memory(data: dict) -> None:
     server = start("app")
-    port = PORTS["app"]
     try:
         for each in app_ports():
             await wait_ready(each, data["sender"])

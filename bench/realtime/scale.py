@@ -103,7 +103,11 @@ def _prepare() -> list[dict]:
                 user = User.objects.create_user(email=f"scale{t}-{u}@example.nl", name=f"Scale {t}.{u}")
                 TOTP.activate(user, "JBSWY3DPEHPK3PXP")
                 tenancy.membership_create(
-                    actor=None, team=team, user=user, role="coordinator" if u == 0 else "member", organisation=organisation
+                    actor=None,
+                    team=team,
+                    user=user,
+                    role="coordinator" if u == 0 else "member",
+                    organisation=organisation,
                 )
         users = list(
             User.objects.filter(memberships__team=team, email__startswith=f"scale{t}-").order_by("pk")[:USERS_PER_TEAM]
@@ -271,7 +275,7 @@ class Tracked:
                 continue
             try:
                 await self.open()
-            except (OSError, ConnectionError, TimeoutError, asyncio.TimeoutError):
+            except (OSError, ConnectionError, TimeoutError):
                 await self._back_off()
                 continue
             await asyncio.shield(self.client.closed)
@@ -451,7 +455,8 @@ async def storm(teams: list[dict]) -> dict:
         plan = layout(teams, STORM_SOCKETS, seed=23)
         heads = await asyncio.to_thread(thread_heads, {tid for _ti, tid, _c in plan})
         sockets = [
-            Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid]) for i, (_ti, tid, cookie) in enumerate(plan)
+            Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid])
+            for i, (_ti, tid, cookie) in enumerate(plan)
         ]
         await open_all(sockets)
         tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
@@ -498,7 +503,7 @@ async def storm(teams: list[dict]) -> dict:
                 at = time.perf_counter()
                 try:
                     latency, status = await http_get(ports[i % 2], f"/t/{team['slug']}/threads/", team["cookies"][0])
-                except (OSError, TimeoutError, asyncio.TimeoutError, IndexError, ValueError):
+                except (OSError, TimeoutError, IndexError, ValueError):
                     latency, status = time.perf_counter() - at, 0
                 pages.append((at, latency, status))
                 i += 1
@@ -553,7 +558,9 @@ async def storm(teams: list[dict]) -> dict:
         doubled = sum(s.doubled for s in sockets)
         for s in sockets:
             if s.dup_log and os.environ.get("BENCH_SERVER_LOG"):
-                log(f"    duplicates on a socket of thread {s.thread}: {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}")
+                log(
+                    f"    duplicates on a socket of thread {s.thread}: {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}"
+                )
         ok_pages = [lat for _at, lat, st in storm_pages if st == 200]
         close_all(sockets)
         for task in tasks:
@@ -568,7 +575,10 @@ async def storm(teams: list[dict]) -> dict:
             "poster_back_s": sorted(back_at.values()),
             "reconnects": reconnects,
             "transactions_per_reconnect": storm_xact / max(1, reconnects),
-            "close_codes": {str(c): sum(s.close_codes.count(c) for s in sockets) for c in {c for s in sockets for c in s.close_codes}},
+            "close_codes": {
+                str(c): sum(s.close_codes.count(c) for s in sockets)
+                for c in {c for s in sockets for c in s.close_codes}
+            },
             "quiet_page_p50_ms": percentile(quiet_pages, 50),
             "quiet_page_p99_ms": percentile(quiet_pages, 99),
             "pages": len(storm_pages),
