@@ -70,7 +70,11 @@ class Client(asyncio.Protocol):
             head = bytes(buffer[:end])
             del buffer[: end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
-                self.handshaken.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                if not self.handshaken.done():
+                    self.handshaken.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                self.transport.close()
+                return
+            if self.handshaken.done():  # the client gave up waiting (connect's timeout)
                 self.transport.close()
                 return
             self.upgraded = True
@@ -142,7 +146,9 @@ class Client(asyncio.Protocol):
         self.transport.write(mask_frame(text))
 
 
-async def connect(port: int, *, cookie: str = "", stats: Stats | None = None, on_text=None, rcvbuf: int = 0):
+async def connect(
+    port: int, *, cookie: str = "", stats: Stats | None = None, on_text=None, rcvbuf: int = 0, timeout: float = 30
+):
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if rcvbuf:
@@ -158,5 +164,9 @@ async def connect(port: int, *, cookie: str = "", stats: Stats | None = None, on
         + "\r\n"
     )
     client.transport.write(request.encode())
-    await asyncio.wait_for(client.handshaken, 30)
+    try:
+        await asyncio.wait_for(client.handshaken, timeout)
+    except BaseException:
+        client.transport.close()
+        raise
     return client

@@ -291,12 +291,20 @@ class Tracked:
         await asyncio.sleep((ceiling / 2 + random.random() * ceiling / 2) / 1000)  # noqa: S311 - jitter
 
 
-async def open_all(sockets: list[Tracked], batch: int = 250) -> float:
+async def open_all(sockets: list[Tracked], batch: int = 100) -> float:
+    """Open and subscribe every socket, `batch` at a time (as pages load, not all in one instant)."""
     began = time.perf_counter()
     for i in range(0, len(sockets), batch):
         group = sockets[i : i + batch]
-        await asyncio.gather(*(s.open() for s in group))
-        await asyncio.wait_for(asyncio.gather(*(s.subscribed for s in group)), 120)
+        for _attempt in range(5):
+            results = await asyncio.gather(*(s.open() for s in group), return_exceptions=True)
+            group = [s for s, r in zip(group, results, strict=True) if isinstance(r, BaseException)]
+            if not group:
+                break
+            await asyncio.sleep(1.0)
+        else:
+            raise RuntimeError(f"{len(group)} sockets could not connect")
+        await asyncio.wait_for(asyncio.gather(*(s.subscribed for s in sockets[i : i + batch])), 120)
     return time.perf_counter() - began
 
 
