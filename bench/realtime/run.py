@@ -118,6 +118,25 @@ def rss_bytes(pids) -> int:
     return total
 
 
+def database_backends() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to the bench database (by pid)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return {pid: cpu_seconds([pid]) for (pid,) in rows}
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU the bench database's backends used since `before` (backends started since count whole)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_backends().items())
+
+
 class Server:
     def __init__(self, name: str, args: list[str], env: dict):
         self.name = name
@@ -400,6 +419,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             Path(os.environ["BENCH_MARK_FILE"]).write_text(" ".join(map(str, pids)))
         cpu_before = cpu_seconds(pids)
         worker_before = [cpu_seconds(w) for w in workers]
+        db_before = database_backends() if name == "app" else {}
         began = time.perf_counter()
         if os.environ.get("BENCH_SERVER_LOG"):
             log(f"    posting starts at {time.time():.2f}")
@@ -423,10 +443,14 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         while stats.delivered < offered and time.perf_counter() < deadline:
             await asyncio.sleep(0.1)
         cpu_after = cpu_seconds(pids)
+        db_cpu = database_cpu_since(db_before) if name == "app" else 0.0
         worker_cpu = [cpu_seconds(w) - b for w, b in zip(workers, worker_before, strict=True)]
         elapsed = time.perf_counter() - began
         gc.enable()
         result = summarise(name, count, stats, offered, cpu_after - cpu_before)
+        if name == "app":
+            # PostgreSQL's own CPU per post (the backends of the bench database; not the WAL writer).
+            result["db_cpu_ms_per_post"] = db_cpu / total * 1000
         if name == "app" and LAYOUT == "pinned":
             # Each worker's share of a core over the run, and what a post costs the sender's worker
             # beyond what the other worker (same readers, no posts) spends delivering.
@@ -490,6 +514,8 @@ def show(result):
         + (f"  stalled client closed with {result['stalled_close_code']}" if "stalled_close_code" in result else "")
         + (f"  sockets closed by the server: {result['closed_by_server']}" if "closed_by_server" in result else "")
     )
+    if "db_cpu_ms_per_post" in result:
+        log(f"         PostgreSQL backends: {result['db_cpu_ms_per_post']:.2f} ms of CPU per post")
     if "post_cpu_ms" in result:
         log(
             f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"

@@ -361,6 +361,9 @@ async def many(name: str, teams: list[dict]) -> dict:
         posted: list[tuple[int, int]] = []
         pids = server.pids()
         cpu_before = rt.cpu_seconds(pids)
+        waits: dict = {}
+        sampling = asyncio.Event()
+        sampler = asyncio.ensure_future(sample_waits(waits, sampling)) if app else None
         began = time.perf_counter()
         for n in range(1, total + 1):
             due = began + (n - 1) / RATE
@@ -377,6 +380,13 @@ async def many(name: str, teams: list[dict]) -> dict:
         while time.perf_counter() < deadline and sum(len(s.numbers) for s in sockets) < offered:
             await asyncio.sleep(0.2)
         cpu = rt.cpu_seconds(pids) - cpu_before
+        if sampler is not None:
+            sampling.set()
+            await sampler
+            samples = waits.pop(("samples", "", ""), 1)
+            log(f"    PostgreSQL during the posting ({samples} samples; busy backends on average, by what they wait for):")
+            for (kind, event, query), count in sorted(waits.items(), key=lambda item: -item[1])[:6]:
+                log(f"      {count / samples:5.2f}  {kind}/{event}  {query}")
         delivered = sum(len(s.numbers) for s in sockets)
         latencies = [x for s in sockets for x in s.latencies]
         closed = sum(1 for s in sockets if s.client.closed.done())
@@ -428,6 +438,25 @@ def database_transactions() -> int:
             "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [name]
         ).fetchone()
     return int(row[0])
+
+
+def database_waits() -> list[tuple]:
+    """What the bench database's busy backends are doing now (wait event, statement)."""
+    import psycopg
+
+    with psycopg.connect(rt.DATABASE_URL, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''), left(regexp_replace(query, '\\s+', ' ', 'g'), 50)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()"
+        ).fetchall()
+
+
+async def sample_waits(into: dict, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        for row in await asyncio.to_thread(database_waits):
+            into[row] = into.get(row, 0) + 1
+        into[("samples", "", "")] = into.get(("samples", "", ""), 0) + 1
+        await asyncio.sleep(0.5)
 
 
 def thread_heads(ids) -> dict[int, int]:
