@@ -264,6 +264,13 @@ class Tracked:
 
     async def keep_open(self) -> None:
         """Reconnect as threads.js does: backoff with jitter, then subscribe with the last seq."""
+        try:
+            await self._keep_open()
+        except Exception as error:  # noqa: BLE001 - a bench bug must show, not end the socket quietly
+            log(f"    a socket of thread {self.thread} stopped reconnecting: {error!r}")
+            raise
+
+    async def _keep_open(self) -> None:
         while self.want_open:
             if self.client is not None and not self.client.closed.done():
                 await asyncio.shield(self.client.closed)  # opened by open_all
@@ -569,10 +576,17 @@ async def storm(teams: list[dict]) -> dict:
             await rt.wait_ready(port, teams[0]["cookies"][0])
         up_at = time.perf_counter()
         # Wait until every socket has subscribed again (caught up) and every poster had an ack.
+        shown = 0.0
         while time.perf_counter() - kill_at[0] < STORM_LIMIT:
             behind = [s for s in sockets if s.subscribed_at <= stopped_at]
             if not behind and len(back_at) == len(posters):
                 break
+            if time.perf_counter() - shown > 5:
+                shown = time.perf_counter()
+                log(
+                    f"    {shown - kill_at[0]:.0f} s: {len(sockets) - len(behind)} caught up,"
+                    f" {len(back_at)}/{len(posters)} posters back, {sum(1 for s in sockets if s.client is not None and not s.client.closed.done())} open"
+                )
             await asyncio.sleep(0.2)
         caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
         everyone = all(s.subscribed_at > stopped_at for s in sockets)
