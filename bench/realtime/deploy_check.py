@@ -49,6 +49,7 @@ FAIL_TIMEOUT = 10  # nginx's default fail_timeout (s): how long a worker that re
 ROUNDS = int(os.environ.get("DEPLOY_ROUNDS", "1"))
 POST_EVERY = 0.3
 MAX_BACKOFF_MS = 30000  # as threads.js
+RESTART_BACKOFF_MS = 4000  # as threads.js after a close that says the server restarts (1012, 1001)
 
 log = rt.log
 
@@ -114,6 +115,7 @@ class Person:
         self.attempt = 0
         self.opened = 0  # successful (re)connections
         self.closes: list[tuple[float, int]] = []
+        self.restarting = False
         self.stop = False
 
     def on_text(self, raw: bytes) -> None:
@@ -150,6 +152,7 @@ class Person:
                 await self._back_off()
                 continue
             self.attempt = 0
+            self.restarting = False
             self.opened += 1
             self.client.send_text(json.dumps({"type": "subscribe", "thread": self.thread, "after": self.last}))
             code = await asyncio.shield(self.client.closed)
@@ -157,10 +160,11 @@ class Person:
             if self.stop:
                 return
             self.closes.append((time.perf_counter(), code))
+            self.restarting = code in (1012, 1001)
             await self._back_off()
 
     async def _back_off(self) -> None:
-        ceiling = min(MAX_BACKOFF_MS, 500 * 2**self.attempt)
+        ceiling = min(RESTART_BACKOFF_MS if self.restarting else MAX_BACKOFF_MS, 500 * 2**self.attempt)
         self.attempt += 1
         await asyncio.sleep((ceiling / 2 + random.random() * ceiling / 2) / 1000)  # noqa: S311 - jitter
 

@@ -54,6 +54,7 @@ class Client(asyncio.Protocol):
         self.closed = asyncio.get_running_loop().create_future()
         self.close_code: int | None = None
         self.seen = bytearray(stats.total + 1) if stats else None
+        self.answer_close = True
         self.last = 0
         self.transport = None
 
@@ -109,6 +110,12 @@ class Client(asyncio.Protocol):
                 self.close_code = int.from_bytes(buffer[start : start + 2], "big") if length >= 2 else 1005
                 if not self.closed.done():
                     self.closed.set_result(self.close_code)
+                if self.answer_close:
+                    # As a browser does: answer the close and hang up, so the server is not left
+                    # waiting for the closing handshake (a worker's graceful shutdown waits for it).
+                    self.transport.write(mask_frame(bytes(buffer[start : start + min(length, 2)]), opcode=0x8))
+                    self.transport.close()
+                    return
             pos = end
         if pos:
             del buffer[:pos]

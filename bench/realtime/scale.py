@@ -55,6 +55,10 @@ STORM_POSTERS = int(os.environ.get("BENCH_STORM_POSTERS", "20"))
 STORM_CHAT_BEFORE = 5.0  # seconds of chat before the restart
 STORM_LIMIT = float(os.environ.get("BENCH_STORM_LIMIT", "120"))  # give up waiting after this
 MAX_BACKOFF_MS = 30000  # as threads.js
+RESTART_BACKOFF_MS = 4000  # as threads.js after a close that says the server restarts (1012, 1001)
+RESTART_CODES = (1012, 1001)
+# BENCH_CLIENT_BACKOFF=doubling: the backoff threads.js had before (doubling to 30 s whatever the close).
+RESTART_AWARE = os.environ.get("BENCH_CLIENT_BACKOFF", "restart") == "restart"
 
 log = rt.log
 
@@ -183,6 +187,7 @@ class Tracked:
         self.attempt = 0
         self.reconnects = 0
         self.close_codes: list[int] = []
+        self.restarting = False
         self.want_open = True
 
     def on_text(self, raw: bytes) -> None:
@@ -242,6 +247,7 @@ class Tracked:
         self.subscribed = asyncio.get_running_loop().create_future()
         self.client = await connect(self.port, cookie=self.cookie if self.app else "", on_text=self.on_text)
         self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
+        self.restarting = False
         if self.app:
             after = self.last if self.first_seq is not None else None
             self.client.send_text(json.dumps({"type": "subscribe", "thread": self.thread, "after": after}))
@@ -278,6 +284,7 @@ class Tracked:
                     return
                 self.reconnects += 1
                 self.close_codes.append(self.client.closed.result())
+                self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
                 await self._back_off()
                 continue
             try:
@@ -290,10 +297,12 @@ class Tracked:
                 return
             self.reconnects += 1
             self.close_codes.append(self.client.closed.result())
+            self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
             await self._back_off()
 
     async def _back_off(self) -> None:
-        ceiling = min(MAX_BACKOFF_MS, 500 * 2**self.attempt)
+        cap = RESTART_BACKOFF_MS if self.restarting and RESTART_AWARE else MAX_BACKOFF_MS
+        ceiling = min(cap, 500 * 2**self.attempt)
         self.attempt += 1
         await asyncio.sleep((ceiling / 2 + random.random() * ceiling / 2) / 1000)  # noqa: S311 - jitter
 
