@@ -188,10 +188,13 @@ class Tracked:
         self.reconnects = 0
         self.close_codes: list[int] = []
         self.restarting = False
+        self.frames: list[bytes] = []  # the first frames before a subscription answered (diagnostics)
         self.want_open = True
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
+        if self.subscribed is not None and not self.subscribed.done() and len(self.frames) < 5:
+            self.frames.append(raw[:120])
         if not self.app:
             if raw.startswith(b"joined"):
                 if self.subscribed is not None and not self.subscribed.done():
@@ -320,7 +323,14 @@ async def open_all(sockets: list[Tracked], batch: int = 100) -> float:
             await asyncio.sleep(1.0)
         else:
             raise RuntimeError(f"{len(group)} sockets could not connect")
-        await asyncio.wait_for(asyncio.gather(*(s.subscribed for s in sockets[i : i + batch])), 120)
+        waiting = [s.subscribed for s in sockets[i : i + batch]]
+        _done, pending = await asyncio.wait(waiting, timeout=120)
+        if pending:
+            stuck = [s for s in sockets[i : i + batch] if not s.subscribed.done()]
+            raise RuntimeError(
+                f"{len(stuck)} sockets got no answer to their subscribe in 120 s; the first got"
+                f" {stuck[0].frames[:5]} (closed: {stuck[0].client.closed.done()})"
+            )
     return time.perf_counter() - began
 
 
@@ -511,7 +521,8 @@ async def storm(teams: list[dict]) -> dict:
             Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid])
             for i, (_ti, tid, cookie) in enumerate(plan)
         ]
-        await open_all(sockets)
+        opened_in = await open_all(sockets)
+        log(f"    {len(sockets)} sockets opened and subscribed in {opened_in:.0f} s")
         tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
         for s in sockets:
             s.attempt = 0
@@ -568,6 +579,7 @@ async def storm(teams: list[dict]) -> dict:
         xact_quiet, quiet_at = await asyncio.to_thread(database_transactions), time.perf_counter()
         await asyncio.sleep(STORM_CHAT_BEFORE)
         xact_before = await asyncio.to_thread(database_transactions)
+        log("    restarting both workers")
         kill_at[0] = time.perf_counter()
         # What the chat and the page fetches cost the database without a storm, per second.
         xact_rate = (xact_before - xact_quiet) / (kill_at[0] - quiet_at)
@@ -580,6 +592,7 @@ async def storm(teams: list[dict]) -> dict:
             except Exception:  # noqa: BLE001
                 each.stop()
         stopped_at = time.perf_counter()
+        log(f"    both stopped after {stopped_at - kill_at[0]:.1f} s")
         server = start_app()
         for port in ports:
             await rt.wait_ready(port, teams[0]["cookies"][0])

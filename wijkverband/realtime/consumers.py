@@ -22,6 +22,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
+from wijkverband.realtime.pools import on_connect_pool
 
 logger = logging.getLogger(__name__)
 
@@ -201,11 +202,9 @@ class LiveSocket:
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
             await self._refuse(codes.SIGNED_OUT)
             return
-        # One trip to a worker thread (not the one shared thread-sensitive one: a thousand sockets
-        # reconnecting after a restart do not queue behind each other's database reads).
-        refusal, expiry = await database_sync_to_async(_connect_checks, thread_sensitive=False)(
-            self.user, self.session_key
-        )
+        # One trip to the connect pool (wijkverband/realtime/pools.py): a thousand sockets
+        # reconnecting after a restart do not read one at a time, nor hold up anyone's posts.
+        refusal, expiry = await on_connect_pool(_connect_checks)(self.user, self.session_key)
         if refusal is not None:
             await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
@@ -301,7 +300,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await database_sync_to_async(_thread_rights, thread_sensitive=False)(self.user, thread_id)
+            rights = await on_connect_pool(_thread_rights)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -320,7 +319,7 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await database_sync_to_async(_replay, thread_sensitive=False)(thread_id, sub.seq)
+        replay = await on_connect_pool(_replay)(thread_id, sub.seq)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
