@@ -410,7 +410,10 @@ async def many(name: str, teams: list[dict]) -> dict:
             sampling.set()
             await sampler
             samples = waits.pop(("samples", "", ""), 1)
-            log(f"    PostgreSQL during the posting ({samples} samples; busy backends on average, by what they wait for):")
+            log(
+                f"    PostgreSQL during the posting ({samples} samples;"
+                " busy backends on average, by what they wait for):"
+            )
             for (kind, event, query), count in sorted(waits.items(), key=lambda item: -item[1])[:6]:
                 log(f"      {count / samples:5.2f}  {kind}/{event}  {query}")
         delivered = sum(len(s.numbers) for s in sockets)
@@ -472,7 +475,8 @@ def database_waits() -> list[tuple]:
 
     with psycopg.connect(rt.DATABASE_URL, autocommit=True) as conn:
         return conn.execute(
-            "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''), left(regexp_replace(query, '\\s+', ' ', 'g'), 50)"
+            "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''),"
+            " left(regexp_replace(query, '\\s+', ' ', 'g'), 50)"
             " FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()"
         ).fetchall()
 
@@ -607,7 +611,8 @@ async def storm(teams: list[dict]) -> dict:
                 shown = time.perf_counter()
                 log(
                     f"    {shown - kill_at[0]:.0f} s: {len(sockets) - len(behind)} caught up,"
-                    f" {len(back_at)}/{len(posters)} posters back, {sum(1 for s in sockets if s.client is not None and not s.client.closed.done())} open"
+                    f" {len(back_at)}/{len(posters)} posters back,"
+                    f" {sum(1 for s in sockets if s.client is not None and not s.client.closed.done())} open"
                 )
             await asyncio.sleep(0.2)
         caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
@@ -632,7 +637,8 @@ async def storm(teams: list[dict]) -> dict:
         for s in sockets:
             if s.dup_log and os.environ.get("BENCH_SERVER_LOG"):
                 log(
-                    f"    duplicates on a socket of thread {s.thread}: {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}"
+                    f"    duplicates on a socket of thread {s.thread}:"
+                    f" {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}"
                 )
         ok_pages = [lat for _at, lat, st in storm_pages if st == 200]
         close_all(sockets)
@@ -675,18 +681,21 @@ def show_storm(r: dict) -> None:
         f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
         f" ({len(back)}/{r['posters']});"
-        f" {r['reconnects']} reconnects (close codes {r['close_codes']}), {r['transactions_per_reconnect']:.1f} database"
+        f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
+        f" {r['transactions_per_reconnect']:.1f} database"
         f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
         f" ({r['pages']} pages, {r['pages_failed']} failed while down; before the restart p50"
-        f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms); lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
-        f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']}, out of order {r['out_of_order']}"
+        f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms);"
+        f" lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
+        f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']},"
+        f" out of order {r['out_of_order']}"
     )
 
 
 async def main() -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if hard < 2 * SOCKETS + 1000:
+    if hard < max(SOCKETS, STORM_SOCKETS) + 1000:
         log(f"  warning: ulimit -n hard limit {hard} is low for {SOCKETS} sockets")
     log(f"Realtime at scale: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     teams = await asyncio.to_thread(prepare)
