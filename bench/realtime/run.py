@@ -137,15 +137,20 @@ def database_cpu_since(before: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_backends().items())
 
 
+# BENCH_APP_DIR: run the app servers from another checkout (say, the code before a change) while the
+# bench itself stays this one.
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(ROOT)))
+
+
 class Server:
-    def __init__(self, name: str, args: list[str], env: dict):
+    def __init__(self, name: str, args: list[str], env: dict, cwd: Path = ROOT):
         self.name = name
         # BENCH_SERVER_LOG: a file for the servers' output (warnings, tracebacks); discarded otherwise.
         log_file = os.environ.get("BENCH_SERVER_LOG")
         output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(  # noqa: S603 - our own commands
             args,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **env},
             stdout=output,
             stderr=output,
@@ -209,6 +214,7 @@ def start_app_worker(port: int, workers: int = 1, env: dict | None = None) -> Se
             "off",
         ],
         {**APP_ENV, **(env or {})},
+        cwd=APP_DIR,
     )
 
 

@@ -598,8 +598,15 @@ async def storm(teams: list[dict]) -> dict:
         stopped_at = time.perf_counter()
         log(f"    both stopped after {stopped_at - kill_at[0]:.1f} s")
         server = start_app()
-        for port in ports:
-            await rt.wait_ready(port, teams[0]["cookies"][0])
+        for port in ports:  # listening again (a socket handshake would queue behind the storm's)
+            while True:
+                try:
+                    _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                    continue
+                writer.close()
+                break
         up_at = time.perf_counter()
         # Wait until every socket has subscribed again (caught up) and every poster had an ack.
         shown = 0.0
