@@ -363,27 +363,30 @@ class LiveSocket:
             self.post_threads.clear()
         held: list = []
         try:
-            # Not thread-sensitive: posts do not queue behind other sockets' database work.
-            result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
-                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
-            )
-        except Http404:
-            self.error("not_found", "No such thread.", ref=client_id)
-        except PermissionDenied:
-            self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
-        except ActionRefused as refused:
-            self.error(refused.code, str(refused.message), ref=client_id)
-        else:
-            if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
-                self.post_threads.clear()
-            self.post_threads[thread_id] = thread
-            # The event first (to this worker's sockets at once, the sender's own included), then the ack.
-            await publish.send_held(held, self.hub)
-            self.send_json(result)
-            lifecycle.session_touch(self)
-            return
-        if held:
-            await publish.send_held(held, self.hub)  # whatever committed before the refusal
+            try:
+                # Not thread-sensitive: posts do not queue behind other sockets' database work.
+                result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
+                    self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
+                )
+            except Http404:
+                self.error("not_found", "No such thread.", ref=client_id)
+            except PermissionDenied:
+                self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
+            except ActionRefused as refused:
+                self.error(refused.code, str(refused.message), ref=client_id)
+            else:
+                if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
+                    self.post_threads.clear()
+                self.post_threads[thread_id] = thread
+                # The event first (to this worker's sockets at once, the sender's own included), then the ack.
+                sending, held = held, []
+                await publish.send_held(sending, self.hub)
+                self.send_json(result)
+                lifecycle.session_touch(self)
+        finally:
+            if held:
+                # Whatever committed before a refusal or an error still rings the doorbell.
+                await publish.send_held(held, self.hub)
 
     async def on_read(self, frame, thread_id) -> None:
         seq = frame.get("seq")
