@@ -22,7 +22,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
-from wijkverband.realtime.pools import on_connect_pool
+from wijkverband.realtime.pools import on_connect_pool, on_subscribe_pool
 
 logger = logging.getLogger(__name__)
 
@@ -300,7 +300,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await on_connect_pool(_thread_rights)(self.user, thread_id)
+            rights = await on_subscribe_pool(_thread_rights)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -319,7 +319,7 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await on_connect_pool(_replay)(thread_id, sub.seq)
+        replay = await on_subscribe_pool(_replay)(thread_id, sub.seq)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:

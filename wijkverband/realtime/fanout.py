@@ -21,7 +21,7 @@ from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import stream_hooks
-from wijkverband.realtime.pools import on_connect_pool
+from wijkverband.realtime.pools import on_subscribe_pool
 from wijkverband.realtime.publish import thread_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class Hub:
         sockets.add(socket)
         await self._group_add(thread_group(thread_id))
         if thread_id not in self.expected:
-            heads = await on_connect_pool(_thread_heads)([thread_id])
+            heads = await on_subscribe_pool(_thread_heads)([thread_id])
             # Joined first, then read the head: every later event reaches this worker.
             self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
 
