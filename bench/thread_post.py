@@ -87,6 +87,7 @@ def measure(label, sender, thread, posts, body_of):
     from django.db import connection, reset_queries
 
     from wijkverband.realtime.consumers import _post
+    from wijkverband.realtime.publish import send_held
 
     cpu, wall, queries = [], [], []
 
@@ -97,16 +98,19 @@ def measure(label, sender, thread, posts, body_of):
         # As a socket does: rights and thread re-read every 5 s (here every 10th post, a sender
         # posting twice a second), otherwise the thread read for the previous post.
         fresh = n % 10 == 0
+        held = []
         _ack, known["thread"] = _post(
-            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, fresh
+            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, fresh, held
         )
-        return len(connection.queries)
+        return len(connection.queries), held
 
     async def run():
         # As in an ASGI worker: the post runs in a worker thread, the doorbell on the event loop.
         for n in range(posts):
             c0, w0 = time.process_time(), time.perf_counter()
-            queries.append(await database_sync_to_async(one, thread_sensitive=False)(n))
+            count, held = await database_sync_to_async(one, thread_sensitive=False)(n)
+            await send_held(held)
+            queries.append(count)
             cpu.append(time.process_time() - c0)
             wall.append(time.perf_counter() - w0)
 

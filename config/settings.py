@@ -340,6 +340,8 @@ REALTIME_MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
 REALTIME_FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
 REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
 REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
+# Threads per worker for sockets' handshakes, and as many for their subscribes (wijkverband/realtime/pools.py).
+REALTIME_CONNECT_THREADS = env_int("REALTIME_CONNECT_THREADS", 4)
 REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
 # --- Operations: metrics and logs (docs/operations.md) -------------------------------------------

@@ -54,6 +54,7 @@ class Client(asyncio.Protocol):
         self.closed = asyncio.get_running_loop().create_future()
         self.close_code: int | None = None
         self.seen = bytearray(stats.total + 1) if stats else None
+        self.answer_close = True
         self.last = 0
         self.transport = None
 
@@ -70,7 +71,11 @@ class Client(asyncio.Protocol):
             head = bytes(buffer[:end])
             del buffer[: end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
-                self.handshaken.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                if not self.handshaken.done():
+                    self.handshaken.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                self.transport.close()
+                return
+            if self.handshaken.done():  # the client gave up waiting (connect's timeout)
                 self.transport.close()
                 return
             self.upgraded = True
@@ -105,6 +110,12 @@ class Client(asyncio.Protocol):
                 self.close_code = int.from_bytes(buffer[start : start + 2], "big") if length >= 2 else 1005
                 if not self.closed.done():
                     self.closed.set_result(self.close_code)
+                if self.answer_close:
+                    # As a browser does: answer the close and hang up, so the server is not left
+                    # waiting for the closing handshake (a worker's graceful shutdown waits for it).
+                    self.transport.write(mask_frame(bytes(buffer[start : start + min(length, 2)]), opcode=0x8))
+                    self.transport.close()
+                    return
             pos = end
         if pos:
             del buffer[:pos]
@@ -142,7 +153,9 @@ class Client(asyncio.Protocol):
         self.transport.write(mask_frame(text))
 
 
-async def connect(port: int, *, cookie: str = "", stats: Stats | None = None, on_text=None, rcvbuf: int = 0):
+async def connect(
+    port: int, *, cookie: str = "", stats: Stats | None = None, on_text=None, rcvbuf: int = 0, timeout: float = 30
+):
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if rcvbuf:
@@ -158,5 +171,9 @@ async def connect(port: int, *, cookie: str = "", stats: Stats | None = None, on
         + "\r\n"
     )
     client.transport.write(request.encode())
-    await asyncio.wait_for(client.handshaken, 30)
+    try:
+        await asyncio.wait_for(client.handshaken, timeout)
+    except BaseException:
+        client.transport.close()
+        raise
     return client

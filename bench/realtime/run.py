@@ -46,7 +46,13 @@ TARGETS = os.environ.get("BENCH_TARGETS", "bare,stock,app").split(",")
 # Readers subscribe as thread pages do (they show who is here); 0: as the thread list does.
 PRESENCE = os.environ.get("BENCH_PRESENCE", "1") != "0"
 USERS = 50
-PORTS = {"bare": 8701, "stock": 8702, "app": 8703}
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8701"))
+PORTS = {"bare": PORT_BASE, "stock": PORT_BASE + 1, "app": PORT_BASE + 2}
+# BENCH_LAYOUT=pinned: the app as two single-worker uvicorn processes on their own ports (app and
+# app + 1), the readers spread over both and the sender on the first. The load balancer's pick of
+# worker hides what a post costs its worker; here the sender's worker pays it alone, and the run
+# reports each worker's CPU and the post's cost (sender's worker minus the other, per post).
+LAYOUT = os.environ.get("BENCH_LAYOUT", "balanced")
 
 APP_ENV = {
     "DATABASE_URL": DATABASE_URL,
@@ -112,15 +118,39 @@ def rss_bytes(pids) -> int:
     return total
 
 
+def database_backends() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to the bench database (by pid)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return {pid: cpu_seconds([pid]) for (pid,) in rows}
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU the bench database's backends used since `before` (backends started since count whole)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_backends().items())
+
+
+# BENCH_APP_DIR: run the app servers from another checkout (say, the code before a change) while the
+# bench itself stays this one.
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(ROOT)))
+
+
 class Server:
-    def __init__(self, name: str, args: list[str], env: dict):
+    def __init__(self, name: str, args: list[str], env: dict, cwd: Path = ROOT):
         self.name = name
         # BENCH_SERVER_LOG: a file for the servers' output (warnings, tracebacks); discarded otherwise.
         log_file = os.environ.get("BENCH_SERVER_LOG")
         output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(  # noqa: S603 - our own commands
             args,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **env},
             stdout=output,
             stderr=output,
@@ -129,6 +159,9 @@ class Server:
 
     def pids(self) -> list[int]:
         return _tree(self.process.pid)
+
+    def workers(self) -> list[list[int]]:
+        return [self.pids()]
 
     def stop(self) -> None:
         group = os.getpgid(self.process.pid)
@@ -142,8 +175,53 @@ class Server:
         self.process.wait()
 
 
-def start(name: str) -> Server:
+class Servers:
+    """Several single-worker processes (the pinned layout): each one a worker of its own."""
+
+    def __init__(self, servers: list[Server]):
+        self.servers = servers
+
+    def pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.pids()]
+
+    def workers(self) -> list[list[int]]:
+        return [server.pids() for server in self.servers]
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+
+def app_ports() -> list[int]:
+    return [PORTS["app"], PORTS["app"] + 1] if LAYOUT == "pinned" else [PORTS["app"]]
+
+
+def start_app_worker(port: int, workers: int = 1, env: dict | None = None) -> Server:
+    return Server(
+        "app",
+        [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--workers",
+            str(workers),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "off",
+        ],
+        {**APP_ENV, **(env or {})},
+        cwd=APP_DIR,
+    )
+
+
+def start(name: str):
     port = PORTS[name]
+    if name == "app" and LAYOUT == "pinned":
+        return Servers([start_app_worker(p) for p in app_ports()])
     if name == "bare":
         server = Server(name, [PYTHON, "bench/realtime/bare_server.py", "--port", str(port)], {})
     elif name == "stock":
@@ -166,24 +244,7 @@ def start(name: str) -> Server:
             {"REDIS_URL": REDIS_URL},
         )
     else:
-        server = Server(
-            name,
-            [
-                PYTHON,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--workers",
-                "2",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--lifespan",
-                "off",
-            ],
-            APP_ENV,
-        )
+        server = start_app_worker(port, workers=2)
     return server
 
 
@@ -217,6 +278,14 @@ def _database_create(url: str) -> None:
 
 def prepare_app() -> dict:
     """Migrate the bench database, make a team, a thread and signed-in sessions."""
+    _setup_django()
+    from wijkverband.tenancy.scoping import scopes_disabled
+
+    with scopes_disabled():  # the bench's own data: every query names its team
+        return _prepare_app()
+
+
+def _setup_django() -> None:
     env = {**os.environ, **APP_ENV}
     _database_create(DATABASE_URL)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
@@ -225,6 +294,11 @@ def prepare_app() -> dict:
     import django
 
     django.setup()
+
+
+def _prepare_app() -> dict:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
@@ -243,6 +317,8 @@ def prepare_app() -> dict:
     for i in range(USERS + 1):
         email = f"bench{i}@example.nl"
         user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, name=f"Bench {i}")
+        if not Authenticator.objects.filter(user=user).exists():
+            TOTP.activate(user, "JBSWY3DPEHPK3PXP")  # professionals sign in with a second factor
         if not Membership.objects.filter(team=team, user=user).exists():
             tenancy.membership_create(
                 actor=None, team=team, user=user, role="coordinator" if i == 0 else "member", organisation=organisation
@@ -262,25 +338,27 @@ def prepare_app() -> dict:
 
 
 def new_thread(data: dict) -> int:
+    from wijkverband.tenancy.scoping import scopes_disabled
     from wijkverband.threads import services as threads
     from wijkverband.threads.models import Thread
 
-    old = Thread.objects.get(pk=data["thread"])
-    return threads.thread_create(actor=old.created_by, team=old.team, title=f"Bench {uuid.uuid4().hex[:6]}").pk
+    with scopes_disabled():
+        old = Thread.objects.across_teams().select_related("team", "created_by").get(pk=data["thread"])
+        return threads.thread_create(actor=old.created_by, team=old.team, title=f"Bench {uuid.uuid4().hex[:6]}").pk
 
 
 # --- one measured run ------------------------------------------------------------------------------
 
 
 async def open_readers(name, count, stats, data, thread_id):
-    port = PORTS[name]
+    ports = app_ports() if name == "app" else [PORTS[name]]
     clients = []
     batch = 100
     for start_at in range(0, count, batch):
         group = []
         for i in range(start_at, min(count, start_at + batch)):
             cookie = data["readers"][i % len(data["readers"])] if name == "app" else ""
-            group.append(connect(port, cookie=cookie, stats=stats))
+            group.append(connect(ports[i % len(ports)], cookie=cookie, stats=stats))
         results = await asyncio.gather(*group, return_exceptions=True)
         opened = [r for r in results if not isinstance(r, BaseException)]
         failed = len(results) - len(opened)
@@ -316,7 +394,8 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
     server = start(name)
     port = PORTS[name]
     try:
-        await wait_ready(port, data["sender"] if name == "app" else "")
+        for each in app_ports() if name == "app" else [port]:
+            await wait_ready(each, data["sender"] if name == "app" else "")
         await asyncio.sleep(1.0)
         thread_id = await asyncio.to_thread(new_thread, data) if name == "app" else 0
         readers = await open_readers(name, count, stats, data, thread_id)
@@ -340,10 +419,13 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         gc.collect()
         gc.disable()
         pids = server.pids()
+        workers = server.workers()
         if os.environ.get("BENCH_MARK_FILE"):
             # For profiling (py-spy on the workers): the file appears when the measured posting starts.
             Path(os.environ["BENCH_MARK_FILE"]).write_text(" ".join(map(str, pids)))
         cpu_before = cpu_seconds(pids)
+        worker_before = [cpu_seconds(w) for w in workers]
+        db_before = database_backends() if name == "app" else {}
         began = time.perf_counter()
         if os.environ.get("BENCH_SERVER_LOG"):
             log(f"    posting starts at {time.time():.2f}")
@@ -367,8 +449,19 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         while stats.delivered < offered and time.perf_counter() < deadline:
             await asyncio.sleep(0.1)
         cpu_after = cpu_seconds(pids)
+        db_cpu = database_cpu_since(db_before) if name == "app" else 0.0
+        worker_cpu = [cpu_seconds(w) - b for w, b in zip(workers, worker_before, strict=True)]
+        elapsed = time.perf_counter() - began
         gc.enable()
         result = summarise(name, count, stats, offered, cpu_after - cpu_before)
+        if name == "app":
+            # PostgreSQL's own CPU per post (the backends of the bench database; not the WAL writer).
+            result["db_cpu_ms_per_post"] = db_cpu / total * 1000
+        if name == "app" and LAYOUT == "pinned":
+            # Each worker's share of a core over the run, and what a post costs the sender's worker
+            # beyond what the other worker (same readers, no posts) spends delivering.
+            result["worker_cpu_pct"] = [round(c / elapsed * 100, 1) for c in worker_cpu]
+            result["post_cpu_ms"] = (worker_cpu[0] - worker_cpu[1]) / total * 1000
         closed = [c.closed.result() for c in readers if c.closed.done()]
         if closed:
             # Sockets the server closed during the run (4008: too slow, reconnect and catch up).
@@ -427,6 +520,13 @@ def show(result):
         + (f"  stalled client closed with {result['stalled_close_code']}" if "stalled_close_code" in result else "")
         + (f"  sockets closed by the server: {result['closed_by_server']}" if "closed_by_server" in result else "")
     )
+    if "db_cpu_ms_per_post" in result:
+        log(f"         PostgreSQL backends: {result['db_cpu_ms_per_post']:.2f} ms of CPU per post")
+    if "post_cpu_ms" in result:
+        log(
+            f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"
+            f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU per post"
+        )
     if result.get("slowest"):
         log(
             "         slowest messages (sent at, slowest delivery): "
@@ -436,9 +536,9 @@ def show(result):
 
 async def idle_memory(data: dict) -> None:
     server = start("app")
-    port = PORTS["app"]
     try:
-        await wait_ready(port, data["sender"])
+        for each in app_ports():
+            await wait_ready(each, data["sender"])
         await asyncio.sleep(2.0)
         thread_id = await asyncio.to_thread(new_thread, data)
         before = rss_bytes(server.pids())
@@ -476,7 +576,8 @@ async def main() -> None:
             for name in [n for n in row if n != "bare"]:
                 r = row[name]
                 log(
-                    f"  {name} / bare: p99 {r['p99_ms'] / floor['p99_ms']:.2f}×, "
+                    f"  {name} / bare: p50 +{r['p50_ms'] - floor['p50_ms']:.1f} ms, "
+                    f"p99 {r['p99_ms'] / floor['p99_ms']:.2f}×, "
                     f"CPU per delivery {r['cpu_us_per_delivery'] / floor['cpu_us_per_delivery']:.2f}×"
                 )
     if "app" in TARGETS and not only_memory and STALL_CLIENTS > 0:

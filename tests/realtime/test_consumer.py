@@ -495,3 +495,37 @@ def test_the_cache_pool_is_one_per_process_and_address():
     first = SharedConnectionPool.from_url("redis://127.0.0.1:6379/5", parser_class=None)
     assert SharedConnectionPool.from_url("redis://127.0.0.1:6379/5", parser_class=None) is first
     assert SharedConnectionPool.from_url("redis://127.0.0.1:6379/6", parser_class=None) is not first
+
+
+def test_a_post_reaches_the_sockets_of_its_own_worker_at_once_even_when_the_channel_layer_fails(world, monkeypatch):
+    """The socket's post hands its event to its own worker's hub before the channel layer
+    (docs/realtime.md, "Cost of a post"): with the layer failing, the readers on that worker get it
+    at once, and once; the layer's copy, when it works, is not sent twice (the test above)."""
+    thread = topic(world)
+    layer = get_channel_layer()
+    real_group_send = layer.group_send
+    refused = []
+
+    async def group_send(group, message):
+        if message.get("type") == "wv.event":
+            refused.append(message["seq"])
+            raise ConnectionError("Redis is down")
+        await real_group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", group_send)
+
+    async def scenario():
+        watcher = await connect(world.maarten)
+        await watcher.subscribe(thread.pk)
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        ack = await carla.post(thread.pk, "Zonder Redis")
+        assert ack["type"] == "ack" and ack["seq"] == 1
+        assert [e["seq"] for e in await watcher.collect("event", timeout=0.3)] == [1]
+        await carla.collect(timeout=0.1)
+        assert [f["seq"] for f in carla.seen if f["type"] == "event"] == [1]  # her own, before its ack
+        await carla.close()
+        await watcher.close()
+
+    run(scenario)
+    assert refused == [1]  # the doorbell was tried (the other workers catch up from the database)

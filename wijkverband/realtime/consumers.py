@@ -24,6 +24,7 @@ from wijkverband.core.logging import REQUEST_ID, request_id_from
 from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
+from wijkverband.realtime.pools import on_connect_pool, on_subscribe_pool
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +206,9 @@ class LiveSocket:
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
             await self._refuse(codes.SIGNED_OUT)
             return
-        refusal = await database_sync_to_async(connect_refusal)(self.user)
+        # One trip to the connect pool (wijkverband/realtime/pools.py): a thousand sockets
+        # reconnecting after a restart do not read one at a time, nor hold up anyone's posts.
+        refusal, expiry = await on_connect_pool(_connect_checks)(self.user, self.session_key)
         if refusal is not None:
             await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
@@ -217,8 +220,7 @@ class LiveSocket:
             await self.hub.join_user(self.user_id, self)
             await self.send({"type": "websocket.accept"})
             writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
-            await database_sync_to_async(presence.users_mark_online)([self.user_id])
-            lifecycle.session_watch(self)
+            lifecycle.session_watch(self, expiry)
             while True:
                 receiving = asyncio.ensure_future(self.receive())
                 done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
@@ -303,7 +305,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await database_sync_to_async(_thread_rights)(self.user, thread_id)
+            rights = await on_subscribe_pool(_thread_rights)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -322,7 +324,7 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await database_sync_to_async(_replay)(thread_id, sub.seq)
+        replay = await on_subscribe_pool(_replay)(thread_id, sub.seq)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
@@ -366,23 +368,32 @@ class LiveSocket:
         if fresh:
             self.rights_read_at = now
             self.post_threads.clear()
+        held: list = []
         try:
-            # Not thread-sensitive: posts do not queue behind other sockets' database work.
-            result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
-                self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh
-            )
-        except Http404:
-            self.error("not_found", "No such thread.", ref=client_id)
-        except PermissionDenied:
-            self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
-        except ActionRefused as refused:
-            self.error(refused.code, str(refused.message), ref=client_id)
-        else:
-            if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
-                self.post_threads.clear()
-            self.post_threads[thread_id] = thread
-            self.send_json(result)
-            lifecycle.session_touch(self)
+            try:
+                # Not thread-sensitive: posts do not queue behind other sockets' database work.
+                result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
+                    self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
+                )
+            except Http404:
+                self.error("not_found", "No such thread.", ref=client_id)
+            except PermissionDenied:
+                self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
+            except ActionRefused as refused:
+                self.error(refused.code, str(refused.message), ref=client_id)
+            else:
+                if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
+                    self.post_threads.clear()
+                self.post_threads[thread_id] = thread
+                # The event first (to this worker's sockets at once, the sender's own included), then the ack.
+                sending, held = held, []
+                await publish.send_held(sending, self.hub)
+                self.send_json(result)
+                lifecycle.session_touch(self)
+        finally:
+            if held:
+                # Whatever committed before a refusal or an error still rings the doorbell.
+                await publish.send_held(held, self.hub)
 
     async def on_read(self, frame, thread_id) -> None:
         seq = frame.get("seq")
@@ -450,6 +461,29 @@ def _ref(frame: dict):
 # --- the synchronous side: what the app owning the streams answers (wijkverband.realtime.hooks) -----
 
 
+def _connect_checks(user, session_key):
+    """(refusal close code or None, the session's expiry) for a new socket, in one database trip.
+
+    The expiry is lifecycle.UNKNOWN when the store could not be read (the session watch tries
+    again later); a session that has already ended is refused with SIGNED_OUT.
+    """
+    refusal = connect_refusal(user)
+    if refusal is not None:
+        return refusal, None
+    expiry = None
+    if session_key:
+        try:
+            expiry = lifecycle.session_expiry(session_key, user.pk)
+        except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
+            logger.warning("realtime: could not read a session; trying again later", exc_info=True)
+            expiry = lifecycle.UNKNOWN
+        else:
+            if expiry is None:
+                return codes.SIGNED_OUT, None
+    presence.users_mark_online([user.pk])
+    return None, expiry
+
+
 def _thread_rights(user, thread_id):
     return stream_hooks().access(user, thread_id)
 
@@ -458,9 +492,13 @@ def _replay(thread_id: int, after: int):
     return stream_hooks().replay(thread_id, after)
 
 
-def _post(user, thread_id, thread, body, client_id, asks_ack, fresh):
-    """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None."""
-    return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list):
+    """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None.
+
+    What the post publishes after its commit is collected in `held` and sent by the socket from the
+    event loop (publish.held): no hop back to the loop while this thread waits."""
+    with publish.held(held):
+        return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
 def _read(user, thread_id, seq):

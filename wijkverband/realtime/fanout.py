@@ -24,6 +24,7 @@ from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import stream_hooks
+from wijkverband.realtime.pools import on_subscribe_pool
 from wijkverband.realtime.publish import thread_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Hub:
         # Next sequence number expected per thread, and events that came early.
         self.expected: dict[int, int] = {}
         self.early: dict[int, dict[int, str]] = {}
+        # Per thread, the highest seq a socket of this worker posted (forwarded before the layer's copy).
+        self.local: dict[int, int] = {}
         self.filling: set[int] = set()
         self._groups: set[str] = set()
         self._group_lock = asyncio.Lock()
@@ -105,7 +108,7 @@ class Hub:
             metrics.SUBSCRIPTIONS.inc()
         await self._group_add(thread_group(thread_id))
         if thread_id not in self.expected:
-            heads = await database_sync_to_async(_thread_heads)([thread_id])
+            heads = await on_subscribe_pool(_thread_heads)([thread_id])
             # Joined first, then read the head: every later event reaches this worker.
             self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
 
@@ -176,11 +179,24 @@ class Hub:
         elif kind in lifecycle.MESSAGE_TYPES:
             lifecycle.dispatch(self, message)
 
+    def dispatch_local(self, message: dict) -> None:
+        """An event a socket of this worker just committed: to this worker's sockets now.
+
+        The layer's copy of it comes back later and finds it forwarded; the order and gap rules
+        are those of every event (an early one waits for the missing one).
+        """
+        thread_id, seq = message["thread"], message["seq"]
+        if thread_id in self.expected:
+            self.local[thread_id] = max(seq, self.local.get(thread_id, 0))
+        self._event(thread_id, seq, message["frame"])
+
     def _event(self, thread_id: int, seq: int, frame: str) -> None:
         expected = self.expected.get(thread_id)
         if expected is None:
             return  # nobody here follows this thread (any more)
         if seq < expected:
+            if seq <= self.local.get(thread_id, 0):
+                return  # the layer's copy of an event forwarded when it was posted here
             # Already forwarded, or older than this worker's join: sockets drop what they have.
             self._forward(thread_id, seq, frame)
             return
@@ -293,6 +309,7 @@ class Hub:
                     self.threads.pop(thread_id, None)
                     self.expected.pop(thread_id, None)
                     self.early.pop(thread_id, None)
+                    self.local.pop(thread_id, None)
                     self._groups.discard(thread_group(thread_id))
                     await self.layer.group_discard(thread_group(thread_id), self.channel)
             for user_id in idle_users:

@@ -134,12 +134,21 @@ def _spawn(coro) -> None:
     task.add_done_callback(_tasks.discard)
 
 
-def session_watch(socket) -> None:
-    """Start watching the socket's session (a first check right away learns its expiry)."""
+#: An expiry that could not be read (the session store did not answer).
+UNKNOWN = object()
+
+
+def session_watch(socket, expiry=UNKNOWN) -> None:
+    """Start watching the socket's session: a timer at `expiry` (read at connect), or, when it is
+    not known, a first check right away learns it."""
     if not socket.session_key:
         return
     socket.session_timer = None
-    _spawn(_session_check(socket, checked_before=False))
+    if expiry is UNKNOWN or expiry is None:
+        _spawn(_session_check(socket, checked_before=False))
+        return
+    delay = max(0.0, (expiry - timezone.now()).total_seconds()) + EXPIRY_MARGIN_SECONDS
+    socket.session_timer = asyncio.get_running_loop().call_later(delay, _session_due, socket)
 
 
 def session_unwatch(socket) -> None:

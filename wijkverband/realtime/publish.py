@@ -5,12 +5,47 @@ record and clients catch up by sequence number. So a failure here is logged, nev
 the service that already committed.
 """
 
+import contextlib
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def held(into: list):
+    """Collect this thread's publishes in `into` instead of sending them (the socket's post path).
+
+    A service called from a socket frame runs in a worker thread; sending from there means a hop
+    back to the event loop (async_to_sync) while the thread waits. The socket sends what was
+    collected itself once the call returns (`send_held`), and hands the events to its own worker's
+    hub at once. Nothing is lost if the call raises: whatever committed was collected and is sent.
+    """
+    previous = getattr(_held, "into", None)
+    _held.into = into
+    try:
+        yield into
+    finally:
+        _held.into = previous
+
+
+async def send_held(messages: list, hub=None) -> None:
+    """Send what `held` collected, in order; thread events reach `hub`'s own sockets first."""
+    layer = get_channel_layer()
+    for group, message in messages:
+        if hub is not None and message.get("type") == "wv.event":
+            hub.dispatch_local(message)
+        if layer is None:
+            continue
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # noqa: BLE001 - as _send: a committed write is never undone by the doorbell
+            logger.warning("realtime: could not publish to %s", group, exc_info=True)
 
 
 def thread_group(thread_id: int) -> str:
@@ -22,6 +57,10 @@ def user_group(user_id: int) -> str:
 
 
 def _send(group: str, message: dict) -> None:
+    into = getattr(_held, "into", None)
+    if into is not None:
+        into.append((group, message))
+        return
     layer = get_channel_layer()
     if layer is None:
         return

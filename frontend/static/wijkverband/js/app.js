@@ -63,12 +63,15 @@ document.addEventListener("wv-work-changed", scheduleWorkRefresh);
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002;
 const MAX_BACKOFF_MS = 30000;
+// A server that says it is restarting (1012, 1001) is back within seconds: see threads.js.
+const RESTART_CODES = [1012, 1001];
+const RESTART_BACKOFF_MS = 4000;
 
 function hasOwnLiveClient() {
   return Boolean(document.getElementById("thread-live") || document.getElementById("thread-list-live"));
 }
 
-function connectUserSocket(attempt = 0) {
+function connectUserSocket(attempt = 0, restarting = false) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
   window.wijkverbandUserSocket = socket; // for the browser tests
@@ -92,9 +95,10 @@ function connectUserSocket(attempt = 0) {
   socket.addEventListener("close", (event) => {
     if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
     const next = opened ? 0 : attempt + 1;
-    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
+    const restart = RESTART_CODES.includes(event.code) || (restarting && !opened);
+    const ceiling = Math.min(restart ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** next);
     setTimeout(() => {
-      connectUserSocket(next);
+      connectUserSocket(next, restart);
       // Whatever was pushed while the socket was down: ask once on the way back.
       scheduleWorkRefresh();
     }, ceiling / 2 + Math.random() * (ceiling / 2));

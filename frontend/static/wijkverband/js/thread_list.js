@@ -6,6 +6,9 @@
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002; // set up the second factor first: the next page load says so
 const MAX_BACKOFF_MS = 30000;
+// A server that says it is restarting (1012, 1001) is back within seconds: see threads.js.
+const RESTART_CODES = [1012, 1001];
+const RESTART_BACKOFF_MS = 4000;
 const REFRESH_GAP_MS = 2000;
 
 class ThreadListClient {
@@ -24,12 +27,14 @@ class ThreadListClient {
     this.socket = socket;
     socket.addEventListener("open", () => {
       this.attempt = 0;
+      this.restarting = false;
       for (const id of this.seqs.keys()) this.subscribe(id);
     });
     socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
       if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
-      const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+      if (RESTART_CODES.includes(event.code)) this.restarting = true;
+      const ceiling = Math.min(this.restarting ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
       this.attempt += 1;
       setTimeout(() => this.connect(), ceiling / 2 + Math.random() * (ceiling / 2));
     });

@@ -6,6 +6,11 @@ const SIGNED_OUT = 4001;
 // Signed in, but the second factor is not set up yet: the pages send the person to set it up.
 const SIGN_IN_INCOMPLETE = 4002;
 const MAX_BACKOFF_MS = 30000;
+// The server said it is restarting (1012, uvicorn on SIGTERM; 1001 going away): it is back within
+// seconds, so the backoff stops doubling at a few seconds until a socket opens again (docs/deploy.md).
+const SERVICE_RESTART = 1012;
+const GOING_AWAY = 1001;
+const RESTART_BACKOFF_MS = 4000;
 
 function readJson(id) {
   const element = document.getElementById(id);
@@ -96,6 +101,7 @@ export class ThreadClient {
     this.socket = socket;
     socket.addEventListener("open", () => {
       this.attempt = 0;
+      this.restarting = false;
       this.subscribe();
     });
     socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
@@ -127,7 +133,8 @@ export class ThreadClient {
       return;
     }
     // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
-    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+    if (event.code === SERVICE_RESTART || event.code === GOING_AWAY) this.restarting = true;
+    const ceiling = Math.min(this.restarting ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.attempt += 1;
     this.setStatus(this.strings.reconnecting);

@@ -1,0 +1,735 @@
+"""Realtime at the scale of a country's teams (issue 17): many threads, and a reconnect storm.
+
+    make bench-realtime-scale
+    BENCH_SCALE=many .venv/bin/python bench/realtime/scale.py     # one of the two
+
+many   10,000 sockets on 2,000 threads in 200 teams (1-20 sockets per thread, skewed: most
+       threads have a few readers, a few have many), posts from many senders totalling 100 per
+       second, against the app (two single-worker processes on their own ports, the sockets
+       spread over both) and, in the same run, a bare `websockets` server doing the same fan-out
+       (one room per thread, the sender included). Reports delivered/offered, lost, duplicated,
+       out-of-order, p50/p99 latency, server CPU per delivery and memory per socket, and the ratios.
+storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people chatting (each posts
+       once a second, with an outbox like threads.js: a post waits for the socket and is sent
+       again with the same client_id after a reconnect). Then both workers are restarted at once
+       (SIGTERM, started again on the same ports). Every socket reconnects with threads.js's backoff
+       and jitter (0.25-0.5 s, then doubling up to 30 s; reset once open) and subscribes with the
+       last seq it has. Reports the time until every socket had caught up (its `subscribed` after
+       the replay), until each poster had an ack again, the database transactions per reconnect,
+       the p99 of an HTTP page (the team's thread list) fetched five times a second during the storm,
+       and lost and duplicated messages (every socket must end with every seq of its thread once).
+
+Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (10), BENCH_USERS_PER_TEAM
+(10), BENCH_SOCKETS (10000), BENCH_SCALE_RATE (100), BENCH_SCALE_SECONDS (30), BENCH_STORM_SOCKETS
+(5000), BENCH_STORM_POSTERS (20), and those of run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import resource
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.realtime import run as rt  # noqa: E402
+from bench.realtime.loadclient import connect  # noqa: E402
+
+SCENARIOS = os.environ.get("BENCH_SCALE", "many,storm").split(",")
+TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
+THREADS_PER_TEAM = int(os.environ.get("BENCH_THREADS_PER_TEAM", "10"))
+USERS_PER_TEAM = int(os.environ.get("BENCH_USERS_PER_TEAM", "10"))
+SOCKETS = int(os.environ.get("BENCH_SOCKETS", "10000"))
+RATE = float(os.environ.get("BENCH_SCALE_RATE", "100"))
+SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "30"))
+STORM_SOCKETS = int(os.environ.get("BENCH_STORM_SOCKETS", "5000"))
+STORM_POSTERS = int(os.environ.get("BENCH_STORM_POSTERS", "20"))
+STORM_CHAT_BEFORE = 5.0  # seconds of chat before the restart
+STORM_LIMIT = float(os.environ.get("BENCH_STORM_LIMIT", "120"))  # give up waiting after this
+MAX_BACKOFF_MS = 30000  # as threads.js
+RESTART_BACKOFF_MS = 4000  # as threads.js after a close that says the server restarts (1012, 1001)
+RESTART_CODES = (1012, 1001)
+# BENCH_CLIENT_BACKOFF=doubling: the backoff threads.js had before (doubling to 30 s whatever the close).
+RESTART_AWARE = os.environ.get("BENCH_CLIENT_BACKOFF", "restart") == "restart"
+
+log = rt.log
+
+
+def percentile(values, p):
+    return rt.percentile(values, p) * 1000 if values else float("nan")
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def prepare() -> list[dict]:
+    """Teams, members (with a second factor), threads and fresh sessions; made once, reused after."""
+    rt._setup_django()
+    from wijkverband.tenancy.scoping import scopes_disabled
+
+    with scopes_disabled():
+        return _prepare()
+
+
+def _prepare() -> list[dict]:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
+    from wijkverband.threads import services as threads
+    from wijkverband.threads.models import Thread
+
+    User = get_user_model()
+    region = Region.objects.filter(slug="bench").first() or tenancy.region_create(name="Bench", slug="bench")
+    teams = []
+    started = time.perf_counter()
+    for t in range(TEAMS):
+        slug = f"scale-{t}"
+        team = Team.objects.filter(slug=slug).first()
+        if team is None:
+            team = tenancy.team_create(actor=None, region=region, name=f"Scale {t}", slug=slug, municipality="Bench")
+            organisation = tenancy.organisation_add(
+                actor=None, team=team, name=f"Scale GP {t}", kind=OrganisationKind.GP
+            )
+            for u in range(USERS_PER_TEAM):
+                user = User.objects.create_user(email=f"scale{t}-{u}@example.nl", name=f"Scale {t}.{u}")
+                TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+                tenancy.membership_create(
+                    actor=None,
+                    team=team,
+                    user=user,
+                    role="coordinator" if u == 0 else "member",
+                    organisation=organisation,
+                )
+        users = list(
+            User.objects.filter(memberships__team=team, email__startswith=f"scale{t}-").order_by("pk")[:USERS_PER_TEAM]
+        )
+        assert all(Authenticator.objects.filter(user=user).exists() for user in users[:1])
+        ids = list(
+            Thread.objects.for_team(team).filter(title__startswith="Scale ").order_by("pk").values_list("pk", flat=True)
+        )
+        for k in range(len(ids), THREADS_PER_TEAM):
+            ids.append(threads.thread_create(actor=users[0], team=team, title=f"Scale {t}.{k}").pk)
+        cookies = []
+        for user in users:
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.set_expiry(3600)
+            session.save()
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        teams.append({"slug": slug, "threads": ids[:THREADS_PER_TEAM], "cookies": cookies})
+        assert Membership.objects.filter(team=team).count() >= USERS_PER_TEAM
+    log(f"  data: {TEAMS} teams, {TEAMS * THREADS_PER_TEAM} threads, ready in {time.perf_counter() - started:.0f} s")
+    return teams
+
+
+def layout(teams: list[dict], total: int, seed: int = 17) -> list[tuple[int, int, str]]:
+    """(team index, thread id, cookie) per socket: 1-20 sockets per thread, skewed (most threads a
+    few, some many, as team sizes are), `total` in all, spread over every team's threads."""
+    rng = random.Random(seed)
+    threads = [(ti, tid) for ti, team in enumerate(teams) for tid in team["threads"]]
+    # Enough threads for the total at about 5 sockets each (10,000 -> all 2,000; 5,000 -> 1,000).
+    threads = threads[:: max(1, len(threads) // max(1, total // 5))][: max(1, total // 5)]
+    counts = [1 + int(19 * rng.random() ** 3.5) for _ in threads]
+    while sum(counts) > total:
+        i = rng.randrange(len(counts))
+        if counts[i] > 1:
+            counts[i] -= 1
+    while sum(counts) < total:
+        i = rng.randrange(len(counts))
+        if counts[i] < 20:
+            counts[i] += 1
+    sockets = []
+    for (ti, tid), count in zip(threads, counts, strict=True):
+        cookies = teams[ti]["cookies"]
+        for k in range(count):
+            sockets.append((ti, tid, cookies[k % len(cookies)]))  # past 10 readers: a person's second tab
+    return sockets
+
+
+# --- a tracked socket ------------------------------------------------------------------------------
+
+
+class Tracked:
+    """One socket of the load: what it received, by post number and (app) by the thread's seq."""
+
+    def __init__(self, port: int, thread: int, cookie: str, app: bool, sent_at: dict, head: int | None = None):
+        self.port, self.thread, self.cookie, self.app, self.sent_at = port, thread, cookie, app, sent_at
+        self.client = None
+        self.numbers: set[int] = set()
+        self.seqs: set[int] = set()
+        # Highest seq (app) or number (bare) received. The app's sockets start at the thread's head,
+        # as a page does (it renders the messages and subscribes with its head seq).
+        self.last = head or 0
+        self.first_seq = head
+        self.duplicates = 0
+        self.doubled = 0  # (app) the same post under a second seq: a message created twice
+        self.dup_log: list = []
+        self.out_of_order = 0
+        self.latencies: list[float] = []
+        self.subscribed: asyncio.Future | None = None
+        self.subscribed_at = 0.0
+        self.acks: dict[str, float] = {}
+        self.attempt = 0
+        self.reconnects = 0
+        self.close_codes: list[int] = []
+        self.restarting = False
+        self.frames: list[bytes] = []  # the first frames before a subscription answered (diagnostics)
+        self.want_open = True
+
+    def on_text(self, raw: bytes) -> None:
+        now = time.perf_counter()
+        if self.subscribed is not None and not self.subscribed.done() and len(self.frames) < 5:
+            self.frames.append(raw[:120])
+        if not self.app:
+            if raw.startswith(b"joined"):
+                if self.subscribed is not None and not self.subscribed.done():
+                    self.subscribed.set_result(True)
+                return
+            self._number(int(raw[2:10]), now)
+            return
+        if raw.startswith(b'{"type":"event"'):
+            frame = json.loads(raw)
+            seq = frame["seq"]
+            if seq in self.seqs:
+                self.duplicates += 1
+                self.dup_log.append(("seq", seq, self.reconnects, time.perf_counter()))
+                return
+            if seq < self.last:
+                self.out_of_order += 1
+            self.seqs.add(seq)
+            self.last = max(self.last, seq)
+            html = frame["data"].get("html", "")
+            at = html.find("@@")
+            if at >= 0:
+                self._number(int(html[at + 2 : at + 10]), now, seq_checked=True)
+        elif raw.startswith(b'{"type":"subscribed"'):
+            frame = json.loads(raw)
+            if self.first_seq is None:
+                self.first_seq = frame["seq"]
+                self.last = max(self.last, frame["seq"])
+            self.subscribed_at = now
+            if self.subscribed is not None and not self.subscribed.done():
+                self.subscribed.set_result(True)
+        elif raw.startswith(b'{"type":"ack"'):
+            frame = json.loads(raw)
+            self.acks.setdefault(frame["client_id"], now)
+
+    def _number(self, n: int, now: float, seq_checked: bool = False) -> None:
+        if n in self.numbers:
+            if seq_checked:
+                self.doubled += 1
+                self.dup_log.append(("post", n, self.reconnects, time.perf_counter()))
+            else:
+                self.duplicates += 1
+            return
+        if not seq_checked:
+            if n < self.last:
+                self.out_of_order += 1
+            self.last = max(self.last, n)
+        self.numbers.add(n)
+        sent = self.sent_at.get(n)
+        if sent is not None:
+            self.latencies.append(now - sent)
+
+    async def open(self) -> None:
+        self.subscribed = asyncio.get_running_loop().create_future()
+        self.client = await connect(self.port, cookie=self.cookie if self.app else "", on_text=self.on_text)
+        self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
+        self.restarting = False
+        if self.app:
+            after = self.last if self.first_seq is not None else None
+            self.client.send_text(json.dumps({"type": "subscribe", "thread": self.thread, "after": after}))
+        else:
+            self.client.send_text(f"join {self.thread}")
+
+    def send(self, text: str) -> bool:
+        client = self.client
+        if client is None or client.closed.done() or self.subscribed is None or not self.subscribed.done():
+            return False
+        client.send_text(text)
+        return True
+
+    def post(self, n: int, client_id: str) -> bool:
+        if self.app:
+            return self.send(
+                json.dumps({"type": "post", "thread": self.thread, "client_id": client_id, "body": f"@@{n:08d}"})
+            )
+        return self.send(f"{self.thread} @@{n:08d}")
+
+    async def keep_open(self) -> None:
+        """Reconnect as threads.js does: backoff with jitter, then subscribe with the last seq."""
+        try:
+            await self._keep_open()
+        except Exception as error:  # noqa: BLE001 - a bench bug must show, not end the socket quietly
+            log(f"    a socket of thread {self.thread} stopped reconnecting: {error!r}")
+            raise
+
+    async def _keep_open(self) -> None:
+        while self.want_open:
+            if self.client is not None and not self.client.closed.done():
+                await asyncio.shield(self.client.closed)  # opened by open_all
+                if not self.want_open:
+                    return
+                self.reconnects += 1
+                self.close_codes.append(self.client.closed.result())
+                self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
+                await self._back_off()
+                continue
+            try:
+                await self.open()
+            except (OSError, ConnectionError, TimeoutError):
+                await self._back_off()
+                continue
+            await asyncio.shield(self.client.closed)
+            if not self.want_open:
+                return
+            self.reconnects += 1
+            self.close_codes.append(self.client.closed.result())
+            self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
+            await self._back_off()
+
+    async def _back_off(self) -> None:
+        cap = RESTART_BACKOFF_MS if self.restarting and RESTART_AWARE else MAX_BACKOFF_MS
+        ceiling = min(cap, 500 * 2**self.attempt)
+        self.attempt += 1
+        await asyncio.sleep((ceiling / 2 + random.random() * ceiling / 2) / 1000)  # noqa: S311 - jitter
+
+
+async def open_all(sockets: list[Tracked], batch: int = 100) -> float:
+    """Open and subscribe every socket, `batch` at a time (as pages load, not all in one instant)."""
+    began = time.perf_counter()
+    for i in range(0, len(sockets), batch):
+        group = sockets[i : i + batch]
+        for _attempt in range(5):
+            results = await asyncio.gather(*(s.open() for s in group), return_exceptions=True)
+            group = [s for s, r in zip(group, results, strict=True) if isinstance(r, BaseException)]
+            if not group:
+                break
+            await asyncio.sleep(1.0)
+        else:
+            raise RuntimeError(f"{len(group)} sockets could not connect")
+        waiting = [s.subscribed for s in sockets[i : i + batch]]
+        _done, pending = await asyncio.wait(waiting, timeout=120)
+        if pending:
+            stuck = [s for s in sockets[i : i + batch] if not s.subscribed.done()]
+            raise RuntimeError(
+                f"{len(stuck)} sockets got no answer to their subscribe in 120 s; the first got"
+                f" {stuck[0].frames[:5]} (closed: {stuck[0].client.closed.done()})"
+            )
+    return time.perf_counter() - began
+
+
+def close_all(sockets: list[Tracked]) -> None:
+    for s in sockets:
+        s.want_open = False
+        if s.client is not None:
+            s.client.transport.close()
+
+
+# --- many threads ------------------------------------------------------------------------------------
+
+
+def start_bare():
+    return rt.Server("bare", [rt.PYTHON, "bench/realtime/bare_server.py", "--port", str(rt.PORTS["bare"])], {})
+
+
+def start_app():
+    return rt.Servers([rt.start_app_worker(p) for p in app_ports()])
+
+
+def app_ports() -> list[int]:
+    return [rt.PORTS["app"], rt.PORTS["app"] + 1]
+
+
+async def many(name: str, teams: list[dict]) -> dict:
+    app = name == "app"
+    server = start_app() if app else start_bare()
+    ports = app_ports() if app else [rt.PORTS["bare"]]
+    sent_at: dict[int, float] = {}
+    try:
+        for port in ports:
+            await rt.wait_ready(port, teams[0]["cookies"][0] if app else "")
+        await asyncio.sleep(1.0)
+        plan = layout(teams, SOCKETS)
+        heads = await asyncio.to_thread(thread_heads, {tid for _ti, tid, _c in plan}) if app else {}
+        sockets = [
+            Tracked(ports[i % len(ports)], tid, cookie, app, sent_at, heads.get(tid))
+            for i, (_ti, tid, cookie) in enumerate(plan)
+        ]
+        by_thread: dict[int, list[Tracked]] = {}
+        for s in sockets:
+            by_thread.setdefault(s.thread, []).append(s)
+        rss_before = rt.rss_bytes(server.pids())
+        opened_in = await open_all(sockets)
+        await asyncio.sleep(2.0)
+        rss_after = rt.rss_bytes(server.pids())
+        # Posts go to threads in proportion to their readers (busy teams talk more), from a random reader.
+        threads = list(by_thread)
+        weights = [len(by_thread[t]) for t in threads]
+        rng = random.Random(5)
+        total = int(RATE * SECONDS)
+        offered = 0
+        posted: list[tuple[int, int]] = []
+        pids = server.pids()
+        cpu_before = rt.cpu_seconds(pids)
+        waits: dict = {}
+        sampling = asyncio.Event()
+        sampler = asyncio.ensure_future(sample_waits(waits, sampling)) if app else None
+        began = time.perf_counter()
+        for n in range(1, total + 1):
+            due = began + (n - 1) / RATE
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            thread = rng.choices(threads, weights)[0]
+            sender = rng.choice(by_thread[thread])
+            sent_at[n] = time.perf_counter()
+            if sender.post(n, str(uuid.uuid4())):
+                offered += len(by_thread[thread])
+                posted.append((n, thread))
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline and sum(len(s.numbers) for s in sockets) < offered:
+            await asyncio.sleep(0.2)
+        cpu = rt.cpu_seconds(pids) - cpu_before
+        if sampler is not None:
+            sampling.set()
+            await sampler
+            samples = waits.pop(("samples", "", ""), 1)
+            log(
+                f"    PostgreSQL during the posting ({samples} samples;"
+                " busy backends on average, by what they wait for):"
+            )
+            for (kind, event, query), count in sorted(waits.items(), key=lambda item: -item[1])[:6]:
+                log(f"      {count / samples:5.2f}  {kind}/{event}  {query}")
+        delivered = sum(len(s.numbers) for s in sockets)
+        latencies = [x for s in sockets for x in s.latencies]
+        closed = sum(1 for s in sockets if s.client.closed.done())
+        result = {
+            "target": name,
+            "sockets": len(sockets),
+            "threads": len(threads),
+            "posts": len(posted),
+            "offered": offered,
+            "delivered": delivered,
+            "lost": offered - delivered,
+            "duplicated": sum(s.duplicates for s in sockets),
+            "out_of_order": sum(s.out_of_order for s in sockets),
+            "p50_ms": percentile(latencies, 50),
+            "p99_ms": percentile(latencies, 99),
+            "cpu_us_per_delivery": cpu / max(1, delivered) * 1e6,
+            "cpu_pct": cpu / (time.perf_counter() - began) * 100,
+            "kib_per_socket": (rss_after - rss_before) / len(sockets) / 1024,
+            "opened_in_s": opened_in,
+            "closed_by_server": closed,
+        }
+        close_all(sockets)
+        await asyncio.sleep(1.0)
+        return result
+    finally:
+        server.stop()
+
+
+def show_many(r: dict) -> None:
+    log(
+        f"  {r['target']:<5} {r['sockets']} sockets on {r['threads']} threads, {r['posts']} posts:"
+        f" delivered {r['delivered']}/{r['offered']}  lost {r['lost']}  dup {r['duplicated']}  ooo {r['out_of_order']}"
+        f"  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  CPU {r['cpu_us_per_delivery']:.0f} µs/delivery"
+        f" ({r['cpu_pct']:.0f} % of a core)  memory {r['kib_per_socket']:.1f} KiB/socket"
+        f"  opened and subscribed in {r['opened_in_s']:.1f} s"
+        + (f"  closed by the server: {r['closed_by_server']}" if r["closed_by_server"] else "")
+    )
+
+
+# --- reconnect storm -----------------------------------------------------------------------------
+
+
+def database_transactions() -> int:
+    import psycopg
+
+    with psycopg.connect(rt.DATABASE_URL, autocommit=True) as conn:
+        name = conn.info.dbname
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [name]
+        ).fetchone()
+    return int(row[0])
+
+
+def database_waits() -> list[tuple]:
+    """What the bench database's busy backends are doing now (wait event, statement)."""
+    import psycopg
+
+    with psycopg.connect(rt.DATABASE_URL, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''),"
+            " left(regexp_replace(query, '\\s+', ' ', 'g'), 50)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()"
+        ).fetchall()
+
+
+async def sample_waits(into: dict, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        for row in await asyncio.to_thread(database_waits):
+            into[row] = into.get(row, 0) + 1
+        into[("samples", "", "")] = into.get(("samples", "", ""), 0) + 1
+        await asyncio.sleep(0.5)
+
+
+def thread_heads(ids) -> dict[int, int]:
+    import psycopg
+
+    with psycopg.connect(rt.DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute("SELECT id, seq FROM threads_thread WHERE id = ANY(%s)", [list(ids)]).fetchall()
+    return dict(rows)
+
+
+async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
+    began = time.perf_counter()
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+    try:
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n".encode()
+        )
+        head = await asyncio.wait_for(reader.readline(), 30)
+        await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+    return time.perf_counter() - began, int(head.split()[1])
+
+
+async def storm(teams: list[dict]) -> dict:
+    server = start_app()
+    ports = app_ports()
+    sent_at: dict[int, float] = {}
+    try:
+        for port in ports:
+            await rt.wait_ready(port, teams[0]["cookies"][0])
+        await asyncio.sleep(1.0)
+        plan = layout(teams, STORM_SOCKETS, seed=23)
+        heads = await asyncio.to_thread(thread_heads, {tid for _ti, tid, _c in plan})
+        sockets = [
+            Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid])
+            for i, (_ti, tid, cookie) in enumerate(plan)
+        ]
+        opened_in = await open_all(sockets)
+        log(f"    {len(sockets)} sockets opened and subscribed in {opened_in:.0f} s")
+        tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
+        for s in sockets:
+            s.attempt = 0
+        # The posters: the first socket of STORM_POSTERS different threads; each posts once a second
+        # with an outbox (a post waits for the socket, and goes again with its client_id after a reconnect).
+        posters, seen = [], set()
+        for s in sockets:
+            if s.thread not in seen:
+                seen.add(s.thread)
+                posters.append(s)
+            if len(posters) == STORM_POSTERS:
+                break
+        counter = iter(range(1, 10**9))
+        outbox: dict[int, list] = {id(p): [] for p in posters}  # [n, client_id, sent on socket object]
+        stop = asyncio.Event()
+        kill_at = [0.0]
+        back_at: dict[int, float] = {}
+
+        async def chat(poster: Tracked) -> None:
+            box = outbox[id(poster)]
+            await asyncio.sleep(random.random())  # noqa: S311
+            while not stop.is_set():
+                n = next(counter)
+                sent_at[n] = time.perf_counter()
+                box.append([n, str(uuid.uuid4()), None])
+                for item in box:
+                    if item[2] is not poster.client and poster.post(item[0], item[1]):
+                        item[2] = poster.client
+                box[:] = [item for item in box if item[1] not in poster.acks]
+                if kill_at[0] and id(poster) not in back_at:
+                    acked_after = [t for t in poster.acks.values() if t > kill_at[0] + 0.5]
+                    if acked_after:
+                        back_at[id(poster)] = min(acked_after) - kill_at[0]
+                await asyncio.sleep(1.0)
+
+        pages: list[tuple[float, float, int]] = []  # (sent at, latency, status); status 0 = failed
+
+        async def browse() -> None:
+            i = 0
+            while not stop.is_set():
+                team = teams[i % len(teams)]
+                at = time.perf_counter()
+                try:
+                    latency, status = await http_get(ports[i % 2], f"/t/{team['slug']}/threads/", team["cookies"][0])
+                except (OSError, TimeoutError, IndexError, ValueError):
+                    latency, status = time.perf_counter() - at, 0
+                pages.append((at, latency, status))
+                i += 1
+                await asyncio.sleep(max(0.0, 0.2 - (time.perf_counter() - at)))
+
+        chats = [asyncio.ensure_future(chat(p)) for p in posters]
+        browser = asyncio.ensure_future(browse())
+        await asyncio.sleep(1.0)
+        xact_quiet, quiet_at = await asyncio.to_thread(database_transactions), time.perf_counter()
+        await asyncio.sleep(STORM_CHAT_BEFORE)
+        xact_before = await asyncio.to_thread(database_transactions)
+        log("    restarting both workers")
+        kill_at[0] = time.perf_counter()
+        # What the chat and the page fetches cost the database without a storm, per second.
+        xact_rate = (xact_before - xact_quiet) / (kill_at[0] - quiet_at)
+        quiet_pages = [lat for at, lat, st in pages if quiet_at <= at and st == 200]
+        for each in server.servers:
+            os.killpg(os.getpgid(each.process.pid), signal.SIGTERM)
+        for each in server.servers:
+            try:
+                await asyncio.to_thread(each.process.wait, 30)
+            except Exception:  # noqa: BLE001
+                each.stop()
+        stopped_at = time.perf_counter()
+        log(f"    both stopped after {stopped_at - kill_at[0]:.1f} s")
+        server = start_app()
+        for port in ports:  # listening again (a socket handshake would queue behind the storm's)
+            while True:
+                try:
+                    _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                    continue
+                writer.close()
+                break
+        up_at = time.perf_counter()
+        # Wait until every socket has subscribed again (caught up) and every poster had an ack.
+        shown = 0.0
+        while time.perf_counter() - kill_at[0] < STORM_LIMIT:
+            behind = [s for s in sockets if s.subscribed_at <= stopped_at]
+            if not behind and len(back_at) == len(posters):
+                break
+            if time.perf_counter() - shown > 5:
+                shown = time.perf_counter()
+                log(
+                    f"    {shown - kill_at[0]:.0f} s: {len(sockets) - len(behind)} caught up,"
+                    f" {len(back_at)}/{len(posters)} posters back,"
+                    f" {sum(1 for s in sockets if s.client is not None and not s.client.closed.done())} open"
+                )
+            await asyncio.sleep(0.2)
+        caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
+        everyone = all(s.subscribed_at > stopped_at for s in sockets)
+        reconnects = sum(s.reconnects for s in sockets)
+        xact_after = await asyncio.to_thread(database_transactions)
+        storm_xact = xact_after - xact_before - xact_rate * (time.perf_counter() - kill_at[0])
+        storm_pages = [(at, lat, st) for at, lat, st in pages if kill_at[0] <= at <= kill_at[0] + caught_up]
+        await asyncio.sleep(3.0)  # a little more chat after the storm, then stop and check everything
+        stop.set()
+        await asyncio.gather(*chats, browser, return_exceptions=True)
+        await asyncio.sleep(3.0)
+        heads = await asyncio.to_thread(thread_heads, {s.thread for s in sockets})
+        lost = missing_sockets = 0
+        for s in sockets:
+            want = set(range((s.first_seq or 0) + 1, heads[s.thread] + 1))
+            missing = len(want - s.seqs)
+            lost += missing
+            missing_sockets += bool(missing)
+        duplicated = sum(s.duplicates for s in sockets)
+        doubled = sum(s.doubled for s in sockets)
+        for s in sockets:
+            if s.dup_log and os.environ.get("BENCH_SERVER_LOG"):
+                log(
+                    f"    duplicates on a socket of thread {s.thread}:"
+                    f" {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}"
+                )
+        ok_pages = [lat for _at, lat, st in storm_pages if st == 200]
+        close_all(sockets)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return {
+            "sockets": len(sockets),
+            "posters": len(posters),
+            "down_s": up_at - kill_at[0],
+            "caught_up_s": caught_up,
+            "everyone": everyone,
+            "poster_back_s": sorted(back_at.values()),
+            "reconnects": reconnects,
+            "transactions_per_reconnect": storm_xact / max(1, reconnects),
+            "close_codes": {
+                str(c): sum(s.close_codes.count(c) for s in sockets)
+                for c in {c for s in sockets for c in s.close_codes}
+            },
+            "quiet_page_p50_ms": percentile(quiet_pages, 50),
+            "quiet_page_p99_ms": percentile(quiet_pages, 99),
+            "pages": len(storm_pages),
+            "pages_failed": sum(1 for _a, _l, st in storm_pages if st != 200),
+            "page_p50_ms": percentile(ok_pages, 50),
+            "page_p99_ms": percentile(ok_pages, 99),
+            "lost": lost,
+            "sockets_missing": missing_sockets,
+            "duplicated": duplicated,
+            "doubled": doubled,
+            "out_of_order": sum(s.out_of_order for s in sockets),
+        }
+    finally:
+        server.stop()
+
+
+def show_storm(r: dict) -> None:
+    back = r["poster_back_s"]
+    log(
+        f"  storm: {r['sockets']} sockets, both workers restarted (down and starting {r['down_s']:.1f} s):"
+        f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
+        f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
+        f" ({len(back)}/{r['posters']});"
+        f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
+        f" {r['transactions_per_reconnect']:.1f} database"
+        f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
+        f" ({r['pages']} pages, {r['pages_failed']} failed while down; before the restart p50"
+        f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms);"
+        f" lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
+        f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']},"
+        f" out of order {r['out_of_order']}"
+    )
+
+
+async def main() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < max(SOCKETS, STORM_SOCKETS) + 1000:
+        log(f"  warning: ulimit -n hard limit {hard} is low for {SOCKETS} sockets")
+    log(f"Realtime at scale: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    teams = await asyncio.to_thread(prepare)
+    results = {}
+    if "many" in SCENARIOS:
+        log(f"\nMany threads: {SOCKETS} sockets, {RATE:g} posts/s for {SECONDS:g} s")
+        row = {}
+        for name in ("bare", "app"):
+            row[name] = await many(name, teams)
+            show_many(row[name])
+        floor, app = row["bare"], row["app"]
+        log(
+            f"  app / bare: p50 +{app['p50_ms'] - floor['p50_ms']:.1f} ms, p99 {app['p99_ms'] / floor['p99_ms']:.2f}×,"
+            f" CPU per delivery {app['cpu_us_per_delivery'] / floor['cpu_us_per_delivery']:.2f}×,"
+            f" memory per socket {app['kib_per_socket'] / max(0.1, floor['kib_per_socket']):.1f}×"
+        )
+        results["many"] = row
+    if "storm" in SCENARIOS:
+        log(f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted")
+        results["storm"] = await storm(teams)
+        show_storm(results["storm"])
+    log(f"  load after: {os.getloadavg()[0]:.1f}")
+    out = Path(os.environ.get("BENCH_OUT", tempfile.gettempdir() + "/wijkverband-bench-realtime-scale.json"))
+    out.write_text(json.dumps(results, indent=2))
+    log(f"\nRaw numbers: {out}")
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
