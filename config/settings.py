@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wijkverband.referrals",
     # Above the features: gathers what waits on a person from all of them.
     "wijkverband.mywork",
+    "wijkverband.search",
     # The public postcode lookup: shows what the features mark public.
     "wijkverband.lookup",
     # Last among ours: demo data loads every feature, and nothing loads it.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("wijkverband.socialmap.urls")),
     path("", include("wijkverband.referrals.urls")),
     path("", include("wijkverband.lookup.urls")),
+    path("", include("wijkverband.search.urls")),
 ]
 
 handler404 = "wijkverband.core.views.not_found"

@@ -69,11 +69,22 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=OPEN_STATUSES) & (Q(owner__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today))
 
 
+def _visible_q(rights: TeamRights) -> Q:
+    """Internal items only for those who see internal items (the team's professionals, overseers)."""
+    return Q() if rights.can_see_internal else Q(internal=False)
+
+
 def visible_bottlenecks(*, team: Team, rights: TeamRights) -> QuerySet[Bottleneck]:
-    queryset = Bottleneck.objects.for_team(team)
-    if not rights.can_see_internal:
-        queryset = queryset.filter(internal=False)
-    return queryset
+    return Bottleneck.objects.for_team(team).filter(_visible_q(rights))
+
+
+def visible_bottlenecks_in(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Bottleneck]:
+    """The same rule over several teams (team id → the person's TeamRights there): the search."""
+    visible = Q(pk__in=[])
+    for team_id, rights in rights_by_team.items():
+        if rights.can_view:
+            visible |= Q(team_id=team_id) & _visible_q(rights)
+    return Bottleneck.objects.for_teams(list(rights_by_team)).filter(visible)
 
 
 def bottleneck_list(*, team: Team, rights: TeamRights, user, filters: ListFilters) -> QuerySet[Bottleneck]:

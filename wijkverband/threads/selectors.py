@@ -31,11 +31,27 @@ REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
 PAGE_MESSAGES = 200
 
 
+def _readable_q(rights: TeamRights, prefix: str = "") -> Q:
+    """The threads of one team this person reads (threads.policy): all of them, or only those
+    opened to representatives and not internal. `prefix` reaches the thread from a message."""
+    if sees_closed_threads(rights):
+        return Q()
+    return Q(**{f"{prefix}open_to_representatives": True, f"{prefix}internal": False})
+
+
 def _visible_threads(*, team: Team, rights: TeamRights) -> QuerySet[Thread]:
-    threads = Thread.objects.for_team(team)
-    if not sees_closed_threads(rights):
-        threads = threads.filter(open_to_representatives=True, internal=False)
-    return threads
+    return Thread.objects.for_team(team).filter(_readable_q(rights))
+
+
+def readable_messages(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Message]:
+    """The messages this person reads in these teams (team id → their TeamRights), as they stand:
+    not deleted, the current text only (earlier texts stay behind the message's history page).
+    One condition per team, from the same rule as the thread pages (the search)."""
+    visible = Q(pk__in=[])
+    for team_id, rights in rights_by_team.items():
+        if rights.can_view:
+            visible |= Q(team_id=team_id) & _readable_q(rights, prefix="thread__")
+    return Message.objects.for_teams(list(rights_by_team)).filter(visible, deleted_at__isnull=True)
 
 
 def _with_unread(threads: QuerySet[Thread], *, team: Team, user) -> QuerySet[Thread]:

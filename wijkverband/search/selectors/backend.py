@@ -1,0 +1,79 @@
+"""The one module that knows how text is matched: PostgreSQL full-text search with trigrams, or a
+plain "contains" on SQLite (the embedded default of `make run`). Everything else of the search
+(who may read what, filters, grouping, highlighting) is above it and backend-free.
+
+A move to a search cluster (OpenSearch) replaces `matching`: it would ask the cluster for the ids
+that match, ranked, and return the queryset filtered to those ids (docs/search.md says when that
+pays and what the cluster's documents must carry for the visibility filters).
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+
+from wijkverband.search.documents import DOCUMENTS, TS_CONFIG, folded_sql, tsvector_sql
+from wijkverband.search.query import Query, Term
+
+#: Below this length a word is not matched by trigram similarity (too many near neighbours).
+TRIGRAM_MIN = 4
+
+
+def full_text() -> bool:
+    """PostgreSQL: stemming, accents, typos. Otherwise: a plain case-insensitive "contains"."""
+    return connection.vendor == "postgresql"
+
+
+def _tsquery(term: Term) -> str:
+    # Only [0-9a-z] reach here (query.parse), so the text cannot carry tsquery syntax.
+    alternatives = [term.word]
+    if term.prefix:
+        alternatives.append(f"{term.prefix}:*")
+    if term.parts:
+        alternatives.append("(" + " & ".join(f"{part}:*" for part in term.parts) + ")")
+    return " | ".join(alternatives)
+
+
+def _postgres(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
+    tsvector, folded = tsvector_sql(kind), folded_sql(kind)
+    for term in query.terms:
+        sql = f"{tsvector} @@ to_tsquery('{TS_CONFIG}'::regconfig, %s)"
+        params = [_tsquery(term)]
+        if len(term.word) >= TRIGRAM_MIN:
+            # word_similarity(word, document) above pg_trgm.word_similarity_threshold (0.6).
+            sql = f"({sql} OR {folded} %%> %s)"
+            params.append(term.word)
+        queryset = queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+    everything = " | ".join(f"({_tsquery(term)})" for term in query.terms)
+    rank = RawSQL(  # noqa: S611
+        f"ts_rank_cd({tsvector}, to_tsquery('{TS_CONFIG}'::regconfig, %s))", [everything], output_field=FloatField()
+    )
+    return queryset.annotate(search_rank=rank)
+
+
+def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
+    columns = DOCUMENTS[kind][1]
+    if len(columns) == 1:
+        document = F(columns[0])
+    else:
+        pieces = []
+        for column in columns:
+            pieces += [F(column), Value(" ")]
+        document = Concat(*pieces[:-1])
+    queryset = queryset.annotate(search_document=document, search_rank=Value(0.0, output_field=FloatField()))
+    for term in query.terms:
+        condition = Q(search_document__icontains=term.prefix or term.word)
+        if term.parts:
+            parts = Q()
+            for part in term.parts:
+                parts &= Q(search_document__icontains=part)
+            condition |= parts
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def matching(queryset: QuerySet, *, kind: str, query: Query) -> QuerySet:
+    """The rows of `queryset` whose document matches every term, annotated with `search_rank`."""
+    if full_text():
+        return _postgres(queryset, kind, query)
+    return _contains(queryset, kind, query)
