@@ -8,7 +8,7 @@ pays and what the cluster's documents must carry for the visibility filters).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -59,7 +59,7 @@ def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
         pieces = []
         for column in columns:
             pieces += [F(column), Value(" ")]
-        document = Concat(*pieces[:-1])
+        document = Concat(*pieces[:-1], output_field=TextField())
     queryset = queryset.annotate(search_document=document, search_rank=Value(0.0, output_field=FloatField()))
     for term in query.terms:
         condition = Q(search_document__icontains=term.prefix or term.word)
