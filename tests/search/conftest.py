@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone, translation
 
 from wijkverband.agreements import services as agreement_services
@@ -21,6 +23,14 @@ def _english():
     """Assertions read the English source strings; tests/test_translations.py checks the Dutch."""
     with translation.override("en"):
         yield
+
+
+def signed_in(user) -> Client:
+    """A browser session of this person, in English (the assertions read the source strings)."""
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def agreement(world, *, team=None, actor=None, title="Afspraak over de overdracht", body="", **fields):

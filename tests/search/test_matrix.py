@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import make_user
-from tests.search.conftest import PERSONAS, plant_secrets
+from tests.search.conftest import PERSONAS, plant_secrets, signed_in
 
 
 def _typo(word: str) -> str:
@@ -42,8 +42,7 @@ def _pages(client, secret, word=None):
 def test_a_persona_finds_what_they_may_read_and_nothing_else(world, persona):
     secrets = plant_secrets(world)
     user = make_user("nobody", "Nobody Nergens") if persona == "nobody" else world.persona(persona)
-    client = Client()
-    client.force_login(user)
+    client = signed_in(user)
     for name, secret in secrets.items():
         overview, one_kind, one_team, _later = _pages(client, secret)
         if persona in secret.readers:

@@ -12,7 +12,9 @@ class SearchForm(forms.Form):
     team = forms.ChoiceField(label=_("Team"), required=False)
     author = forms.TypedChoiceField(label=_("Written by"), coerce=int, empty_value=None, required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     page = forms.IntegerField(min_value=1, max_value=1000, required=False, widget=forms.HiddenInput)
 

@@ -7,7 +7,7 @@ in a set of teams, from that feature's policy (the same rule as its pages):
 |---|---|---|
 | agreement | agreements.selectors.readable_versions | everyone who sees the team, every version |
 | bottleneck | bottlenecks.selectors.visible_bottlenecks_in | internal items only for professionals and overseers |
-| message | threads.selectors.readable_messages | threads.policy: closed and internal threads not for representatives; never deleted messages or earlier texts |
+| message | threads.selectors.readable_messages | threads.policy (closed, internal threads); not deleted, current text |
 | wijkcard | wijkcard.selectors.readable_entries | everyone who sees the team |
 | socialmap | socialmap.selectors.entries_available_to | the team's own and its region's region-wide entries |
 

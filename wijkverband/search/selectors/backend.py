@@ -8,11 +8,10 @@ pays and what the cluster's documents must carry for the visibility filters).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
 
-from wijkverband.search.documents import DOCUMENTS, TS_CONFIG, folded_sql, tsvector_sql
+from wijkverband.search.documents import TS_CONFIG, document_sql, folded_sql, tsvector_sql
 from wijkverband.search.query import Query, Term
 
 #: Below this length a word is not matched by trigram similarity (too many near neighbours).
@@ -52,14 +51,8 @@ def _postgres(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
 
 
 def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
-    columns = DOCUMENTS[kind][1]
-    if len(columns) == 1:
-        document = F(columns[0])
-    else:
-        pieces = []
-        for column in columns:
-            pieces += [F(column), Value(" ")]
-        document = Concat(*pieces[:-1], output_field=TextField())
+    # The same document as PostgreSQL's, joined with || (SQLite has it too; the columns are NOT NULL).
+    document = RawSQL(document_sql(kind), [], output_field=TextField())  # noqa: S611
     queryset = queryset.annotate(search_document=document, search_rank=Value(0.0, output_field=FloatField()))
     for term in query.terms:
         condition = Q(search_document__icontains=term.prefix or term.word)
