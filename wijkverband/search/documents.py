@@ -1,10 +1,10 @@
 """What is searched of each kind: its table's text columns, joined into one document.
 
-PostgreSQL indexes exactly this expression (migration 0001: a GIN index on its `tsvector` with the
-`wv_dutch` configuration, and a trigram GIN index on its folded text), so the query must build the
-same text: `document_sql` is the one place that writes it. The indexes are expression indexes, so
-PostgreSQL keeps them current in the writing transaction itself; no column, trigger or job.
-A change here needs a migration that rebuilds the two indexes of that kind.
+On PostgreSQL (migration 0001) a trigger keeps each table's `search_vector` column, the tsvector of
+this document with the `wv_dutch` configuration, current in the writing transaction, with a GIN
+index on it; and a trigram GIN index holds the folded document, so the query must build the same
+text for it: `document_sql` is the one place that writes it. A change here needs a migration that
+rebuilds the trigger, the column's contents and the trigram index of that kind.
 """
 
 #: kind → (table, text columns). Every column is NOT NULL (Django's CharField/TextField).
@@ -30,8 +30,9 @@ def document_sql(kind: str, *, qualified: bool = True) -> str:
     return names[0] if len(names) == 1 else "(" + " || ' ' || ".join(names) + ")"
 
 
-def tsvector_sql(kind: str, *, qualified: bool = True) -> str:
-    return f"to_tsvector('{TS_CONFIG}'::regconfig, {document_sql(kind, qualified=qualified)})"
+def tsvector_sql(kind: str) -> str:
+    """The stored tsvector column (kept by the migration's trigger)."""
+    return f'"{DOCUMENTS[kind][0]}"."search_vector"'
 
 
 def folded_sql(kind: str, *, qualified: bool = True) -> str:

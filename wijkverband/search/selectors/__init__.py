@@ -30,7 +30,7 @@ from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES
 from wijkverband.search.highlight import snippet
 from wijkverband.search.query import Query, parse
-from wijkverband.search.selectors.backend import full_text, matching
+from wijkverband.search.selectors.backend import full_text, fuzzy_possible, matching
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import team_rights
@@ -293,12 +293,16 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
         queryset = _filtered(_readable(kind, rights_by_team), kind, filters)
         if queryset is None:
             continue
+        column = "agreement_id" if kind == "agreement" else "pk"
         matches = matching(queryset, kind=kind, query=query)
+        count = _capped_count(matches, column)
+        if not count and fuzzy_possible(query):
+            # Nothing as written: perhaps a typo (trigram similarity, PostgreSQL).
+            matches = matching(queryset, kind=kind, query=query, fuzzy=True)
+            count = _capped_count(matches, column)
         if kind == "agreement":
-            count = _capped_count(matches, "agreement_id")
             hits = _agreement_hits(matches, query, offset, rows) if count else []
         else:
-            count = _capped_count(matches)
             found = matches.order_by("-search_rank", f"-{_DATE[kind]}", "-pk")[offset : offset + rows] if count else []
             hits = [_hit(kind, row, query, teams_by_region) for row in found]
         for hit in hits:

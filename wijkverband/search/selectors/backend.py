@@ -33,12 +33,12 @@ def _tsquery(term: Term) -> str:
     return " | ".join(alternatives)
 
 
-def _postgres(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
+def _postgres(queryset: QuerySet, kind: str, query: Query, fuzzy: bool) -> QuerySet:
     tsvector, folded = tsvector_sql(kind), folded_sql(kind)
     for term in query.terms:
         sql = f"{tsvector} @@ to_tsquery('{TS_CONFIG}'::regconfig, %s)"
         params = [_tsquery(term)]
-        if len(term.word) >= TRIGRAM_MIN:
+        if fuzzy and len(term.word) >= TRIGRAM_MIN:
             # word_similarity(word, document) above pg_trgm.word_similarity_threshold (0.6).
             sql = f"({sql} OR {folded} %%> %s)"
             params.append(term.word)
@@ -65,8 +65,15 @@ def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
     return queryset
 
 
-def matching(queryset: QuerySet, *, kind: str, query: Query) -> QuerySet:
-    """The rows of `queryset` whose document matches every term, annotated with `search_rank`."""
+def matching(queryset: QuerySet, *, kind: str, query: Query, fuzzy: bool = False) -> QuerySet:
+    """The rows of `queryset` whose document matches every term, annotated with `search_rank`.
+
+    fuzzy: also by trigram similarity (a typo). Asked only when the exact search found nothing:
+    the stored tsvector makes an exact search cheap, while similarity reads every row's text."""
     if full_text():
-        return _postgres(queryset, kind, query)
+        return _postgres(queryset, kind, query, fuzzy)
     return _contains(queryset, kind, query)
+
+
+def fuzzy_possible(query: Query) -> bool:
+    return full_text() and any(len(term.word) >= TRIGRAM_MIN for term in query.terms)
