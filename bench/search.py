@@ -286,19 +286,22 @@ def _p95(values: list[float]) -> float:
     return values[max(0, round(0.95 * len(values)) - 1)]
 
 
-def measure_page(client, params: dict, repeat: int) -> tuple[float, float, str]:
+def measure_page(client, params: dict, repeat: int) -> tuple[float, float, float, str]:
+    """p50 and p95 wall time of the page, p95 of this process's CPU time for it (the Python side,
+    which a loaded machine does not inflate the way it inflates waiting), and the counts shown."""
     for _ in range(3):
         response = client.get("/search/", params)
         assert response.status_code == 200, response.status_code
-    timings = []
+    timings, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get("/search/", params)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     import re
 
     counts = re.findall(r'<span class="wv-muted">\(([0-9+]+)\)</span>', response.content.decode())
-    return statistics.median(timings), _p95(timings), "/".join(counts) or "0"
+    return statistics.median(timings), _p95(timings), _p95(cpu), "/".join(counts) or "0"
 
 
 def measure_selector(person, params: dict, repeat: int) -> float:
@@ -388,11 +391,11 @@ def main() -> None:
         worst = 0.0
         with scopes_disabled():
             for label, params in searches:
-                p50, p95, counts = measure_page(client, params, args.repeat)
+                p50, p95, cpu, counts = measure_page(client, params, args.repeat)
                 selector = measure_selector(person, params, args.repeat)
                 worst = max(worst, p95)
                 flag = "" if p95 < TARGET_MS else f"  <-- over the {TARGET_MS} ms target"
-                print(f"{label:<34} {counts:>22} {p50:>8.1f} {p95:>8.1f} {selector:>13.1f}{flag}")
+                print(f"{label:<34} {counts:>16} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f} {selector:>13.1f}{flag}")
             print(f"worst page p95: {worst:.1f} ms (target under {TARGET_MS} ms)")
 
             with_p50, with_p95 = measure_posts(person, args.posts)

@@ -20,17 +20,34 @@ def test_the_migration_indexes_the_documents_the_queries_build():
     assert MIGRATION.DOCUMENTS == documents.DOCUMENTS, "documents.py changed: add a migration that rebuilds its indexes"
 
 
-@postgres_only
-@pytest.mark.django_db
-def test_a_search_of_messages_uses_the_full_text_and_trigram_indexes(world):
-    post(thread(world), actor=world.carla, body="De medicatie-overdracht bij ontslag")
+def _plan(queryset) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        queryset = matching(Message.objects.across_teams(), kind="message", query=parse("medicatieoverdracht"))
         sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "search_message_fts" in plan and "search_message_trgm" in plan, plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_search_of_messages_uses_the_full_text_index_and_a_typo_the_trigram_index(world):
+    post(thread(world), actor=world.carla, body="De medicatie-overdracht bij ontslag")
+    messages = Message.objects.across_teams()
+    exact = _plan(matching(messages, kind="message", query=parse("medicatieoverdracht")))
+    assert "search_message_fts" in exact and "search_message_trgm" not in exact, exact
+    fuzzy = _plan(matching(messages, kind="message", query=parse("medicatieoverdrcht"), fuzzy=True))
+    assert "search_message_trgm" in fuzzy, fuzzy
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_trigger_keeps_the_vector_current_on_every_write(world):
+    message = post(thread(world), actor=world.carla, body="Eerste versie")
+    Message.objects.filter(pk=message.pk).update(body="Tweede tekst over de huisartsenpost")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM threads_message WHERE id = %s", [message.pk])
+        vector = cursor.fetchone()[0]
+    assert "huisartsenpost" in vector and "eerst" not in vector
 
 
 @postgres_only

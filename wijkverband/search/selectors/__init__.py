@@ -33,7 +33,7 @@ from wijkverband.search.query import Query, parse
 from wijkverband.search.selectors.backend import full_text, fuzzy_possible, matching
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.policy import team_rights
+from wijkverband.tenancy.policy import rights_prefetch, team_rights
 from wijkverband.tenancy.selectors import team_professional_users
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
@@ -127,12 +127,13 @@ def readable_teams(*, user) -> list[Team]:
     the regions they hold a role in, as far as the policy lets them see the team."""
     if not user.is_authenticated:
         return []
-    candidates = (
+    candidates = list(
         Team.objects.filter(Q(memberships__user=user) | Q(region__roles__user=user))
         .select_related("region")
         .distinct()
         .order_by("name")
     )
+    rights_prefetch(user=user, teams=candidates)
     return [team for team in candidates if team_rights(user=user, team=team).can_view]
 
 
