@@ -386,7 +386,8 @@ def main() -> None:
             ("messages only, page 3", {"q": "rooster", "kind": "message", "page": 3}),
         ]
         print(
-            f"{'search':<34} {'found per kind':>22} {'p50 ms':>8} {'p95 ms':>8} {'selector p95':>13}  (n={args.repeat})"
+            f"{'search':<34} {'found per kind':>16} {'p50 ms':>8} {'p95 ms':>8} {'CPU p95':>8} {'selector p95':>13}"
+            f"  (n={args.repeat})"
         )
         worst = 0.0
         with scopes_disabled():
