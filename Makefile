@@ -74,6 +74,8 @@ messages: setup
 # default postgres://postgres@127.0.0.1:5432/wv_mywork_bench, created when missing).
 # bench/lookup.py (public postcode lookup, 5,000 teams × 20 areas) likewise; default db wv_lookup_bench.
 # bench/socialmap.py (sociale kaart search, 50,000 entries) likewise; default db wv_socialmap_bench.
+# bench/search.py (the search: 1,000,000 messages over 500 teams, and a post's index cost) uses
+# BENCH_SEARCH_DATABASE_URL (default db wv_search_bench), builds it (5-8 minutes) and drops it afterwards.
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 
