@@ -149,6 +149,15 @@ def author_choices(*, teams: list[Team]) -> list[tuple[int, str]]:
 # --- the search --------------------------------------------------------------------------------
 
 
+_RELATED = {
+    "agreement": ("team", "agreement", "created_by"),
+    "bottleneck": ("team", "reporter"),
+    "message": ("team", "thread", "author"),
+    "wijkcard": ("team", "organisation"),
+    "socialmap": ("team", "region"),
+}
+
+
 def _readable(kind: str, rights_by_team: dict) -> QuerySet:
     if kind == "agreement":
         return agreements.readable_versions(rights_by_team=rights_by_team).select_related(
@@ -271,6 +280,22 @@ def _hit(kind: str, row, query: Query, teams_by_region: dict) -> Hit:
     )  # fmt: skip
 
 
+def _page_rows(matches: QuerySet, kind: str, offset: int, rows: int) -> list:
+    """The page's rows: first their ids, ranked, without the joins (so only the rows shown are
+    joined to their team, thread and author, not every match), then the rows (two queries)."""
+    ids = list(
+        matches.order_by("-search_rank", f"-{_DATE[kind]}", "-pk")
+        .select_related(None)
+        .values_list("pk", flat=True)[offset : offset + rows]
+    )
+    if not ids:
+        return []
+    # The ids come from the person's readable rows above; these are those rows with their relations.
+    shown = matches.model.objects.across_teams().filter(pk__in=ids).select_related(*_RELATED[kind])
+    by_id = {row.pk: row for row in shown}
+    return [by_id[pk] for pk in ids]
+
+
 def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Results:
     """What the person may read that matches, grouped by kind (all kinds, or one kind a page at a time).
 
@@ -304,7 +329,7 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
         if kind == "agreement":
             hits = _agreement_hits(matches, query, offset, rows) if count else []
         else:
-            found = matches.order_by("-search_rank", f"-{_DATE[kind]}", "-pk")[offset : offset + rows] if count else []
+            found = _page_rows(matches, kind, offset, rows) if count else []
             hits = [_hit(kind, row, query, teams_by_region) for row in found]
         for hit in hits:
             hit.title_html = snippet(hit.title, query.marks)
