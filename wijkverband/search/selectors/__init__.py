@@ -296,6 +296,20 @@ def _page_rows(matches: QuerySet, kind: str, offset: int, rows: int) -> list:
     return [by_id[pk] for pk in ids]
 
 
+def _found(kinds, rights_by_team, filters: Filters, query: Query, *, fuzzy: bool) -> list[tuple]:
+    """(kind, its matching rows, their count capped) for each kind with a match."""
+    found = []
+    for kind in kinds:
+        queryset = _filtered(_readable(kind, rights_by_team), kind, filters)
+        if queryset is None:
+            continue
+        matches = matching(queryset, kind=kind, query=query, fuzzy=fuzzy)
+        count = _capped_count(matches, "agreement_id" if kind == "agreement" else "pk")
+        if count:
+            found.append((kind, matches, count))
+    return found
+
+
 def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Results:
     """What the person may read that matches, grouped by kind (all kinds, or one kind a page at a time).
 
@@ -315,26 +329,20 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
     one_kind = filters.kind in KINDS
     rows = PAGE_ROWS if one_kind else OVERVIEW_ROWS
     offset = (max(filters.page, 1) - 1) * rows if one_kind else 0
-    for kind in [filters.kind] if one_kind else KINDS:
-        queryset = _filtered(_readable(kind, rights_by_team), kind, filters)
-        if queryset is None:
-            continue
-        column = "agreement_id" if kind == "agreement" else "pk"
-        matches = matching(queryset, kind=kind, query=query)
-        count = _capped_count(matches, column)
-        if not count and fuzzy_possible(query):
-            # Nothing as written: perhaps a typo (trigram similarity, PostgreSQL).
-            matches = matching(queryset, kind=kind, query=query, fuzzy=True)
-            count = _capped_count(matches, column)
+    kinds = [filters.kind] if one_kind else list(KINDS)
+    found = _found(kinds, rights_by_team, filters, query, fuzzy=False)
+    if not found and fuzzy_possible(query):
+        # Nothing as written anywhere: perhaps a typo (trigram similarity, PostgreSQL). Only then,
+        # as it reads the text of every row of the person's teams.
+        found = _found(kinds, rights_by_team, filters, query, fuzzy=True)
+    for kind, matches, count in found:
         if kind == "agreement":
-            hits = _agreement_hits(matches, query, offset, rows) if count else []
+            hits = _agreement_hits(matches, query, offset, rows)
         else:
-            found = _page_rows(matches, kind, offset, rows) if count else []
-            hits = [_hit(kind, row, query, teams_by_region) for row in found]
+            hits = [_hit(kind, row, query, teams_by_region) for row in _page_rows(matches, kind, offset, rows)]
         for hit in hits:
             hit.title_html = snippet(hit.title, query.marks)
-        if count:
-            results.groups.append(Group(kind=kind, hits=hits, count=count))
+        results.groups.append(Group(kind=kind, hits=hits, count=count))
         if one_kind:
             results.has_next = count > offset + rows
     return results
