@@ -77,6 +77,8 @@ messages: setup
 # bench/audit_chain.py (audited writes/s, 8 writers in 8 teams and in one team) likewise; default db wv_audit_bench.
 # bench/region_dashboard.py (50 teams × 2,000 bottlenecks × 200 agreements) likewise; default db
 # wv_dashboard_bench, dropped after the run (--keep keeps it).
+# bench/search.py (the search: 1,000,000 messages over 500 teams, and a post's index cost) uses
+# BENCH_SEARCH_DATABASE_URL (default db wv_search_bench), builds it (5-8 minutes) and drops it afterwards.
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "wijkverband.mywork",
     # The region's steering view: figures of every feature per team (docs/dashboard.md).
     "wijkverband.dashboard",
+    "wijkverband.search",
     # The public postcode lookup: shows what the features mark public.
     "wijkverband.lookup",
     # Last among ours: demo data loads every feature, and nothing loads it.

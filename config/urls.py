@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("wijkverband.regional.urls")),
     path("", include("wijkverband.signals.urls")),
     path("", include("wijkverband.lookup.urls")),
+    path("", include("wijkverband.search.urls")),
 ]
 
 handler404 = "wijkverband.core.views.not_found"

@@ -394,6 +394,14 @@ def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
     )
 
 
+def readable_versions(*, rights_by_team: dict) -> QuerySet[AgreementVersion]:
+    """Every version of every agreement in the teams (team id → TeamRights) where the person sees
+    the team: everyone who sees a team reads all its agreements and their versions (policy.py).
+    For the search."""
+    team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
+    return AgreementVersion.objects.for_teams(team_ids)
+
+
 def agreement_version(*, agreement: Agreement, number: int) -> AgreementVersion | None:
     """A version by its number, or None (the compare form turns that into an error)."""
     return (

@@ -69,11 +69,31 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=OPEN_STATUSES) & (Q(owner__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today))
 
 
+#: Not internal: what those who may not see internal items see (bottlenecks.policy, TeamRights.can_see_internal).
+_NOT_INTERNAL = Q(internal=False)
+
+
+def _visible_q(rights: TeamRights) -> Q:
+    """Internal items only for those who see internal items (the team's professionals, overseers)."""
+    return Q() if rights.can_see_internal else _NOT_INTERNAL
+
+
 def visible_bottlenecks(*, team: Team, rights: TeamRights) -> QuerySet[Bottleneck]:
-    queryset = Bottleneck.objects.for_team(team)
-    if not rights.can_see_internal:
-        queryset = queryset.filter(internal=False)
-    return queryset
+    return Bottleneck.objects.for_team(team).filter(_visible_q(rights))
+
+
+def visible_bottlenecks_in(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Bottleneck]:
+    """The same rule over several teams (team id → the person's TeamRights there): the search."""
+    everything = [team_id for team_id, rights in rights_by_team.items() if rights.can_view and rights.can_see_internal]
+    not_internal = [
+        team_id for team_id, rights in rights_by_team.items() if rights.can_view and team_id not in everything
+    ]
+    visible = Q(pk__in=[])
+    if everything:
+        visible |= Q(team_id__in=everything)
+    if not_internal:
+        visible |= Q(team_id__in=not_internal) & _NOT_INTERNAL
+    return Bottleneck.objects.for_teams(everything + not_internal).filter(visible)
 
 
 def bottleneck_list(*, team: Team, rights: TeamRights, user, filters: ListFilters) -> QuerySet[Bottleneck]:

@@ -97,6 +97,13 @@ def region_entries(*, region: Region, filters: ListFilters = ListFilters()) -> Q
     return _filtered(Entry.objects.for_region(region), filters).order_by("name", "pk")
 
 
+def entries_available_to(*, rights_by_team: dict) -> QuerySet[Entry]:
+    """The entries on the kaart of each team (team id → TeamRights) the person sees: the team's own
+    and its region's region-wide ones (EntryManager, the same rule as the team's kaart). For the search."""
+    team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
+    return Entry.objects.for_teams(team_ids)
+
+
 def entries_in_order(*, queryset: QuerySet[Entry], ids: list[int]) -> list[Entry]:
     """One page's entries with what the list shows of them, in the page's order."""
     rows = {entry.pk: entry for entry in queryset.filter(pk__in=ids).select_related(*RELATED)}

@@ -109,6 +109,16 @@ NO_TEAM_RIGHTS = TeamRights()
 NO_REGION_RIGHTS = RegionRights()
 
 
+def rights_prefetch(*, user, teams) -> None:
+    """Read the person's permissions on these teams and their regions in a few queries (guardian's
+    prefetch), so team_rights on each of them asks no more (a page over many teams: the search)."""
+    if not user.is_authenticated or not user.is_active or not teams:
+        return
+    checker = _checker(user)
+    checker.prefetch_perms(list(teams))
+    checker.prefetch_perms(list({team.region_id: team.region for team in teams}.values()))
+
+
 def region_rights(*, user, region: Region) -> RegionRights:
     if not user.is_authenticated or not user.is_active:
         return NO_REGION_RIGHTS

@@ -31,11 +31,36 @@ REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
 PAGE_MESSAGES = 200
 
 
+def _opened_q(prefix: str = "") -> Q:
+    """Threads opened to representatives and not internal. `prefix` reaches the thread from a message."""
+    return Q(**{f"{prefix}open_to_representatives": True, f"{prefix}internal": False})
+
+
+def _readable_q(rights: TeamRights, prefix: str = "") -> Q:
+    """The threads of one team this person reads (threads.policy): all of them, or only opened ones."""
+    return Q() if sees_closed_threads(rights) else _opened_q(prefix)
+
+
 def _visible_threads(*, team: Team, rights: TeamRights) -> QuerySet[Thread]:
-    threads = Thread.objects.for_team(team)
-    if not sees_closed_threads(rights):
-        threads = threads.filter(open_to_representatives=True, internal=False)
-    return threads
+    return Thread.objects.for_team(team).filter(_readable_q(rights))
+
+
+def readable_messages(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Message]:
+    """The messages this person reads in these teams (team id → their TeamRights), as they stand:
+    not deleted, the current text only (earlier texts stay behind the message's history page).
+    The teams grouped by the same rule as the thread pages (sees_closed_threads): the search."""
+    all_threads = [
+        team_id for team_id, rights in rights_by_team.items() if rights.can_view and sees_closed_threads(rights)
+    ]
+    opened_only = [
+        team_id for team_id, rights in rights_by_team.items() if rights.can_view and team_id not in all_threads
+    ]
+    visible = Q(pk__in=[])
+    if all_threads:
+        visible |= Q(team_id__in=all_threads)
+    if opened_only:
+        visible |= Q(team_id__in=opened_only) & _opened_q(prefix="thread__")
+    return Message.objects.for_teams(all_threads + opened_only).filter(visible, deleted_at__isnull=True)
 
 
 def _with_unread(threads: QuerySet[Thread], *, team: Team, user) -> QuerySet[Thread]:

@@ -23,6 +23,8 @@ from wijkverband.threads.serialise import message_data
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
 LIST_FOLLOW_LIMIT = 40
+#: A thread opened at a message (?at=<seq>) shows this many messages after it.
+AT_CONTEXT = 10
 
 
 def _thread_url(thread, message=None) -> str:
@@ -86,6 +88,14 @@ def thread_detail(request, thread_id):
     before = request.GET.get("before") or None
     if before is not None and (not before.isdigit() or len(before) > 18):
         return HttpResponseBadRequest(_("before must be a sequence number."))
+    at = request.GET.get("at") or None
+    if before is None and at is not None:
+        # Open around one message (a search result, a link): the page that ends a few messages
+        # after it, so it is there however far back; the anchor (#message-<id>) lands on it.
+        if not at.isdigit() or len(at) > 18:
+            return HttpResponseBadRequest(_("at must be a sequence number."))
+        if int(at) + AT_CONTEXT < thread.seq:
+            before = str(int(at) + AT_CONTEXT + 1)
     context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
     # Seeing the page is reading it: the marker moves to the newest event shown.
     page = context["page"]

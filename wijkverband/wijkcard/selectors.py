@@ -302,3 +302,10 @@ def entries_due(*, today: date) -> list[ContactEntry]:
     """Every team's entries whose confirmation is due: the reconfirmation check (one query)."""
     rows = _maybe_due(ContactEntry.objects.across_teams(), today).select_related("team", "organisation")
     return due_for(rows.order_by("team_id", "pk"), today=today)
+
+
+def readable_entries(*, rights_by_team: dict) -> QuerySet[ContactEntry]:
+    """The card entries of the teams (team id → TeamRights) where the person sees the team:
+    everyone who sees a team reads its whole card (policy.py). For the search."""
+    team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
+    return ContactEntry.objects.for_teams(team_ids)

@@ -1,0 +1,189 @@
+"""What a search finds and how it shows it: the kinds, the version in force first, filters,
+highlighting, Dutch words, the link to a message far back in its thread."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.search.conftest import agreement, agreement_edit, bottleneck, card_entry, map_entry, post, signed_in, thread
+from wijkverband.agreements import services as agreement_services
+from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.search.query import parse
+from wijkverband.threads.models import Message
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="stemming, accents and typos need PostgreSQL's full-text search"
+)
+
+
+def _search(user, **params):
+    client = signed_in(user)
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _titles(page: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", t) for t in re.findall(r'class="utrecht-link wv-search-hit__title"[^>]*>(.*?)</a>', page)
+    ]
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'class="utrecht-link wv-search-hit__title" href="([^"]+)"', page)
+
+
+@pytest.mark.django_db
+def test_one_search_finds_every_kind_and_marks_the_words(world):
+    agreement(world, title="Medicatie bij ontslag", body="De apotheek krijgt de ontslagmedicatie.")
+    bottleneck(world, title="Apotheek mist het overzicht", description="Het overzicht komt niet bij de apotheek.")
+    post(thread(world, title="Weekend"), actor=world.carla, body="Bel de apotheek op zaterdag.")
+    card_entry(world, organisation=world.pharmacy, notes="Dienstapotheek na 17 uur: apotheek Linde")
+    map_entry(
+        world,
+        actor=world.maarten,
+        team=world.team_a,
+        name="Apotheekcafé",
+        description="Praten over apotheek en medicijnen",
+    )
+    page = _search(world.maarten, q="apotheek")
+    for label in ("Agreements", "Bottlenecks", "Messages", "Wijk card", "Sociale kaart"):
+        assert f">{label} <span" in page
+    assert "<mark>apotheek</mark>" in page
+    assert "Bel de <mark>apotheek</mark> op zaterdag." in page
+
+
+@pytest.mark.django_db
+def test_the_version_in_force_comes_first_and_an_earlier_text_says_so(world):
+    adopted = agreement(world, title="Overdracht bij ontslag", body="Kwartaaloverleg met de apotheek.")
+    agreement_services.party_add_organisation(actor=world.carla, agreement=adopted, organisation=world.gp_a)
+    agreement_services.agreement_propose(actor=world.carla, agreement=adopted)
+    adopted.refresh_from_db()
+    agreement_services.endorsement_record(
+        actor=world.carla, agreement=adopted, version_number=adopted.version_count, decision="endorsed"
+    )
+    adopted.refresh_from_db()
+    assert adopted.adopted_version_id == adopted.current_version_id
+    older = agreement(world, title="Oude afspraak", body="Kwartaaloverleg in het wijkcentrum.")
+    agreement_edit(older, actor=world.carla, body="Maandelijks overleg in het wijkcentrum.")
+    page = _search(world.maarten, q="kwartaaloverleg")
+    assert _titles(page) == ["Overdracht bij ontslag", "Oude afspraak"]
+    assert "In force" in page
+    assert "An earlier text (version 1)" in page
+    assert f"/t/oost/agreements/{older.pk}/versions/" in _links(page)[1]
+
+
+@pytest.mark.django_db
+def test_a_compound_finds_its_parts_written_apart_or_with_a_hyphen(world):
+    bottleneck(world, title="Medicatie-overdracht loopt vast")
+    bottleneck(world, title="Wie gaat de medicatie bij ontslag overdragen?")
+    bottleneck(world, title="Medicatie is op")
+    page = _search(world.maarten, q="medicatieoverdracht")
+    assert sorted(_titles(page)) == ["Medicatie-overdracht loopt vast", "Wie gaat de medicatie bij ontslag overdragen?"]
+    assert "<mark>Medicatie</mark>-<mark>overdracht</mark>" in page
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_dutch_stemming_accents_and_typos_on_postgresql(world):
+    bottleneck(world, title="De cliëntenraad wil meepraten")
+    bottleneck(world, title="Huisartsen overleggen te weinig")
+    assert _titles(_search(world.maarten, q="clientenraad")) == ["De cliëntenraad wil meepraten"]
+    assert _titles(_search(world.maarten, q="huisarts")) == ["Huisartsen overleggen te weinig"]
+    assert _titles(_search(world.maarten, q="overleg")) == ["Huisartsen overleggen te weinig"]
+    assert _titles(_search(world.maarten, q="clientenrad")) == ["De cliëntenraad wil meepraten"]  # a typo
+
+
+@pytest.mark.django_db
+def test_filters_kind_team_author_dates_and_status(world):
+    mine = bottleneck(world, actor=world.pieter, title="Baxterrol te laat")
+    bottleneck(world, actor=world.maarten, title="Baxterrol kwijt")
+    bottleneck(world, team=world.team_b, actor=world.pieter, title="Baxterrol in Zuid")
+    post(thread(world), actor=world.pieter, body="Baxterrol besproken")
+    assert len(_titles(_search(world.pieter, q="baxterrol"))) == 4
+    assert len(_titles(_search(world.pieter, q="baxterrol", kind="bottleneck"))) == 3
+    assert len(_titles(_search(world.pieter, q="baxterrol", team="oost"))) == 3
+    assert sorted(_titles(_search(world.pieter, q="baxterrol", team="oost", author=world.pieter.pk))) == [
+        "Baxterrol te laat",
+        "Overleg",
+    ]
+    mine.refresh_from_db()
+    bottleneck_services.bottleneck_close(actor=world.carla, bottleneck=mine, version=mine.version, reason="Opgelost")
+    assert _titles(_search(world.pieter, q="baxterrol", status="done")) == ["Baxterrol te laat"]
+    assert len(_titles(_search(world.pieter, q="baxterrol", status="open"))) == 2  # messages have no status
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert _titles(_search(world.pieter, q="baxterrol", since=tomorrow)) == []
+    assert len(_titles(_search(world.pieter, q="baxterrol", until=tomorrow))) == 4
+
+
+@pytest.mark.django_db
+def test_the_header_searches_the_current_team_and_the_page_offers_all_teams(world):
+    client = signed_in(world.pieter)
+    home = client.get("/t/oost/").content.decode()
+    assert '<input type="hidden" name="team" value="oost">' in home
+    assert 'action="/search/"' in home
+    page = _search(world.pieter, q="iets", team="oost")
+    assert '<option value="" >All my teams</option>' in page or ">All my teams</option>" in page
+    assert '<option value="zuid">Utrecht Zuid</option>' in page
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_for_few_or_many_results(world):
+    def queries():
+        client = signed_in(world.maarten)
+        client.get("/search/", {"q": "rolstoel"})
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "rolstoel"}).status_code == 200
+        return len(captured)
+
+    bottleneck(world, title="Rolstoel 1")
+    post(thread(world), actor=world.carla, body="Rolstoel nodig")
+    few = queries()
+    for n in range(8):
+        bottleneck(world, title=f"Rolstoel {n + 2}")
+        post(thread(world, title=f"Overleg {n}"), actor=world.carla, body="Rolstoel nodig")
+    assert queries() == few
+
+
+@pytest.mark.django_db
+def test_a_message_far_back_opens_its_thread_around_it(world):
+    talk = thread(world, title="Lang overleg")
+    target = post(talk, actor=world.carla, body="Het rooster van de dienstapotheek staat hier")
+    # 300 later messages (written directly: the post service limits posts per minute).
+    now = timezone.now()
+    Message.objects.bulk_create(
+        Message(team=world.team_a, thread=talk, author=world.maarten, body=f"later {n}", body_html=f"<p>later {n}</p>",
+                seq=target.seq + 1 + n, created_at=now)
+        for n in range(300)
+    )  # fmt: skip
+    type(talk).objects.filter(pk=talk.pk).update(seq=target.seq + 300)
+    page = _search(world.maarten, q="dienstapotheek rooster")
+    link = _links(page)[0]
+    assert link == f"/t/oost/threads/{talk.pk}/?at={target.seq}#message-{target.pk}"
+    client = signed_in(world.maarten)
+    newest = client.get(f"/t/oost/threads/{talk.pk}/").content.decode()
+    assert f'id="message-{target.pk}"' not in newest
+    around = client.get(link.split("#")[0]).content.decode()
+    assert f'id="message-{target.pk}"' in around
+    assert "later 9<" in around and "later 10<" not in around
+    assert client.get(f"/t/oost/threads/{talk.pk}/?at=x").status_code == 400
+
+
+@pytest.mark.django_db
+def test_someone_without_a_team_finds_nothing_and_is_told_why(world):
+    from tests.personas import make_user
+
+    bottleneck(world, title="Rolstoel")
+    page = _search(make_user("nobody", "Niemand"), q="rolstoel")
+    assert "Nothing found" in page and "You are not in a team yet" in page
+
+
+def test_the_query_is_folded_split_and_stripped_of_syntax():
+    query = parse("Cliënt & medicatieoverdracht | 'de' !!")
+    assert [t.word for t in query.terms] == ["client", "medicatieoverdracht"]
+    assert query.terms[1].parts == ("medica", "overdra")
+    assert not parse("de het een")

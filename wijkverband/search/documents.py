@@ -1,0 +1,39 @@
+"""What is searched of each kind: its table's text columns, joined into one document.
+
+On PostgreSQL (migration 0001) a trigger keeps each table's `search_vector` column, the tsvector of
+this document with the `wv_dutch` configuration, current in the writing transaction, with a GIN
+index on it; and a trigram GIN index holds the folded document, so the query must build the same
+text for it: `document_sql` is the one place that writes it. A change here needs a migration that
+rebuilds the trigger, the column's contents and the trigram index of that kind.
+"""
+
+#: kind → (table, text columns). Every column is NOT NULL (Django's CharField/TextField).
+DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "agreement": (
+        "agreements_agreementversion",
+        ("title", "need", "sources", "body", "gain_quality", "gain_accessibility", "gain_affordability", "change_note"),
+    ),
+    "bottleneck": ("bottlenecks_bottleneck", ("title", "description", "resolution_summary")),
+    "message": ("threads_message", ("body",)),
+    "wijkcard": ("wijkcard_contactentry", ("contact_point", "notes", "lead_arrangement")),
+    "socialmap": ("socialmap_entry", ("name", "description", "place")),
+}
+
+#: The text search configuration: Dutch stemming after unaccent (created by migration 0001).
+TS_CONFIG = "wv_dutch"
+
+
+def document_sql(kind: str, *, qualified: bool = True) -> str:
+    """The document's SQL: the columns joined by spaces (qualified by the table in queries)."""
+    table, columns = DOCUMENTS[kind]
+    names = [f'"{table}"."{c}"' if qualified else f'"{c}"' for c in columns]
+    return names[0] if len(names) == 1 else "(" + " || ' ' || ".join(names) + ")"
+
+
+def tsvector_sql(kind: str) -> str:
+    """The stored tsvector column (kept by the migration's trigger)."""
+    return f'"{DOCUMENTS[kind][0]}"."search_vector"'
+
+
+def folded_sql(kind: str, *, qualified: bool = True) -> str:
+    return f"wv_fold({document_sql(kind, qualified=qualified)})"

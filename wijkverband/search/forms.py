@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
+
+
+class SearchForm(forms.Form):
+    """The search page's fields. A field that does not parse is left out of the search (and says so)."""
+
+    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    author = forms.TypedChoiceField(label=_("Written by"), coerce=int, empty_value=None, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    page = forms.IntegerField(min_value=1, max_value=1000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, teams, authors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *[(k, KIND_LABELS[k]) for k in KINDS]]
+        self.fields["team"].choices = [("", _("All my teams")), *[(t.slug, t.name) for t in teams]]
+        self.fields["author"].choices = [("", _("Anyone")), *authors]
+        self.fields["status"].choices = [("", _("Any status")), *STATUS_CHOICES]
+        for name, field in self.fields.items():
+            if name == "q":
+                field.widget.attrs.update({"class": "utrecht-textbox utrecht-textbox--html-input", "type": "search"})
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
+            elif isinstance(field.widget, forms.DateInput):
+                field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"

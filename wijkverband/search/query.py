@@ -1,0 +1,97 @@
+"""What a search box's text means, the same for every backend (selectors/backend.py renders it).
+
+A query is a list of terms; an item matches when every term matches (AND). A term matches when
+one of its alternatives does (OR):
+
+- the word itself (stemmed by the full-text search on PostgreSQL: "overdragen" finds "overdraagt");
+- for a word of 7 letters or more, its first letters as a prefix (the word less its last three,
+  at least five): "overdracht" → "overdra…" also finds "overdragen", "medicatie" → "medica…";
+- for a compound of two known words (words.py), both parts as prefixes, in any order or place:
+  "medicatieoverdracht" finds "medicatie-overdracht" and "de medicatie bij ontslag overdragen";
+- on PostgreSQL also the word's trigram similarity (pg_trgm), so a typo still finds it.
+
+Words are folded (lower case, no accents) and stop words dropped; a hyphenated word counts as its
+parts. Only letters and digits reach a backend, so a query can never carry syntax of its own.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from wijkverband.search.words import COMPOUND_PARTS, STOP_WORDS
+
+#: At most this many terms are searched (the rest of a pasted paragraph is ignored).
+MAX_TERMS = 6
+MIN_LENGTH = 2
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Cliënt" → "client")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def prefix_of(word: str) -> str:
+    """The prefix a long word is also searched by: the word less its last three letters, at least five."""
+    return word[: max(5, len(word) - 3)] if len(word) >= 7 else word
+
+
+def _part_prefix(word: str) -> str:
+    return word[: max(5, len(word) - 3)] if len(word) >= 8 else word
+
+
+def _is_part(word: str) -> bool:
+    return word in COMPOUND_PARTS
+
+
+def split_compound(word: str) -> tuple[str, str] | None:
+    """Two known words glued together (with a linking s or e allowed), or None."""
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        if not _is_part(tail) and not any(tail.startswith(w) and len(tail) - len(w) <= 3 for w in COMPOUND_PARTS):
+            continue
+        if _is_part(head) or (head[-1:] in ("s", "e") and _is_part(head[:-1])):
+            return (head if _is_part(head) else head[:-1]), tail
+    return None
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str  # folded, letters and digits only
+    prefix: str | None = None  # also matched as a prefix (long words)
+    parts: tuple[str, ...] = ()  # a compound's parts, each matched as a prefix
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """Word beginnings to highlight in a result."""
+        starts = {self.word[: max(4, len(self.word) - 3)] if len(self.word) >= 7 else self.word}
+        starts.update(self.parts)
+        return tuple(sorted(starts, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...] = field(default_factory=tuple)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        return tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True))
+
+
+def parse(text: str) -> Query:
+    words = []
+    for word in _WORD.findall(fold(text)):
+        if len(word) >= MIN_LENGTH and word not in STOP_WORDS and word not in words:
+            words.append(word)
+    terms = []
+    for word in words[:MAX_TERMS]:
+        prefix = prefix_of(word)
+        compound = split_compound(word) if len(word) >= 8 else None
+        parts = tuple(_part_prefix(p) for p in compound) if compound else ()
+        terms.append(Term(word=word, prefix=prefix if prefix != word else None, parts=parts))
+    return Query(text=text.strip()[:200], terms=tuple(terms))
