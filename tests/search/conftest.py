@@ -134,7 +134,21 @@ A_PROFESSIONALS = {"carla", "maarten", "sofie", "pieter", "olga", "ada"}  # and 
 B_VIEWERS = {"bram", "pieter", "olga", "ada", "rik"}
 B_PROFESSIONALS = {"bram", "pieter", "olga", "ada"}
 C_VIEWERS = {"chris", "otto"}
-PERSONAS = ["carla", "maarten", "sofie", "pieter", "bram", "olga", "ada", "otto", "rosa", "rik", "chris", "ines", "nobody"]
+PERSONAS = [
+    "carla",
+    "maarten",
+    "sofie",
+    "pieter",
+    "bram",
+    "olga",
+    "ada",
+    "otto",
+    "rosa",
+    "rik",
+    "chris",
+    "ines",
+    "nobody",
+]
 
 
 @dataclass
