@@ -5,6 +5,7 @@ record and clients catch up by sequence number. So a failure here is logged, nev
 the service that already committed.
 """
 
+import asyncio
 import contextlib
 import logging
 import threading
@@ -65,8 +66,31 @@ def _send(group: str, message: dict) -> None:
     if layer is None:
         return
     try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        # Called in the event loop's own thread (sync code run inside async code): this thread
+        # cannot wait for the send (async_to_sync refuses), so the send is queued on the loop, in
+        # call order, and still never raises into the caller.
+        task = loop.create_task(_send_async(layer, group, message))
+        _scheduled.add(task)
+        task.add_done_callback(_scheduled.discard)
+        return
+    try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # noqa: BLE001 - the doorbell failing must not undo or fail a committed write
+        logger.warning("realtime: could not publish to %s", group, exc_info=True)
+
+
+#: Sends queued on a running loop by `_send`, kept until done (a bare task may be collected early).
+_scheduled: set = set()
+
+
+async def _send_async(layer, group: str, message: dict) -> None:
+    try:
+        await layer.group_send(group, message)
+    except Exception:  # noqa: BLE001 - as in _send
         logger.warning("realtime: could not publish to %s", group, exc_info=True)
 
 
