@@ -166,7 +166,8 @@ def cached_region_dashboard(
     # The language too: the plugged-in columns' cells carry translated text.
     key = f"dashboard:{region.pk}:{period.key}:{int(include_internal)}:{escalation_rows}:{get_language()}"
     found = cache.get(key)
-    if found is None:
+    # The age is checked here too, not only by the cache's own expiry: the clock decides.
+    if found is None or (timezone.now() - found.generated_at).total_seconds() >= seconds:
         found = region_dashboard(
             region=region, period=period, include_internal=include_internal, escalation_rows=escalation_rows
         )
