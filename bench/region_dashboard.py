@@ -324,7 +324,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from wijkverband.tenancy.models import Region, RegionRole
 
@@ -355,6 +355,11 @@ def main() -> None:
             p50, p95, queries = measure(client, path, args.repeat)
             flag = "" if p95 < 150 else "  <-- over the 150 ms target"
             print(f"{label:<32} {p50:>8.1f} {p95:>8.1f} {queries:>8}{flag}")
+        # The figures are kept for a minute (docs/dashboard.md): the first request of each minute
+        # reads them all. Measured here without keeping them (not under the target; shown for it).
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            p50, p95, queries = measure(client, f"{base}/", max(5, args.repeat // 3))
+        print(f"{'dashboard, figures not kept':<32} {p50:>8.1f} {p95:>8.1f} {queries:>8}   (the first of a minute)")
     finally:
         if not args.keep:
             drop_database()

@@ -331,9 +331,10 @@ def _count_queries(client, url):
 @pytest.mark.parametrize(
     "url", ["/r/utrecht/dashboard/", "/r/utrecht/dashboard/report/", "/r/utrecht/dashboard/teams.xlsx"]
 )
-def test_the_number_of_queries_does_not_grow_with_teams_or_rows(world, varied, client_for, url):
+def test_the_number_of_queries_does_not_grow_with_teams_or_rows(world, varied, client_for, url, settings):
     from wijkverband.tenancy import services as tenancy_services
 
+    settings.DASHBOARD_CACHE_SECONDS = 0  # count the figures' queries, not a kept copy
     client = client_for("olga")
     client.get(url)
     few = _count_queries(client, url)
@@ -350,3 +351,27 @@ def test_the_number_of_queries_does_not_grow_with_teams_or_rows(world, varied, c
     _indicator(world, agreement)
     _adopt(world, agreement)
     assert _count_queries(client, url) == few
+
+
+def test_figures_are_kept_for_a_minute_and_the_page_says_of_when(world, varied, client_for, clock):
+    client = client_for("olga")
+    url = "/r/utrecht/dashboard/?period=2026-Q1"
+    first = client.get(url).content.decode()
+    assert "Cijfers van 10:00 (een minuut bewaard)." in first
+    uncached = _count_queries(client, "/r/utrecht/dashboard/?period=2025")
+    clock.shift(timedelta(seconds=30))
+    report(world, title="Net binnen")
+    # Within the minute: the kept figures, without their queries, and still of 10:00.
+    again = client.get(url).content.decode()
+    assert _table(again, "age") == _table(first, "age")
+    assert "Cijfers van 10:00" in again
+    assert _count_queries(client, url) < uncached - 5
+    clock.shift(timedelta(seconds=31))
+    later = client.get(url).content.decode()
+    assert "Cijfers van 10:01 (een minuut bewaard)." in later
+    assert _table(later, "age") != _table(first, "age")
+
+
+def test_the_report_says_of_when_its_figures_are(world, varied, client_for, clock):
+    html = client_for("olga").get("/r/utrecht/dashboard/report/?period=2026-Q1").content.decode()
+    assert "Cijfers van" in html

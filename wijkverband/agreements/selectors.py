@@ -569,23 +569,23 @@ def _asked_at() -> Coalesce:
 def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     """Agreements in any of the person's teams whose current version awaits a decision of the
     organisation they act for there (their colleagues have not endorsed or declined it)."""
+    # An external party's account decides for its organisation too.
+    deciding = [Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY]
     my_organisation = (
         Membership.objects.across_teams()
-        .filter(
-            team=OuterRef("team"),
-            user=user,
-            # An external party's account decides for its organisation too.
-            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY],
-        )
+        .filter(team=OuterRef("team"), user=user, role__in=deciding)
         .values("organisation_id")[:1]
     )
+    # Only the person's own teams can ask anything of them: said first, so that the header's count
+    # for an overseer without teams of their own does not walk the region's agreements (docs/dashboard.md).
+    my_teams = Membership.objects.across_teams().filter(user=user, role__in=deciding).values("team_id")
     party = Party.objects.across_teams().filter(agreement=OuterRef("pk"), organisation_id=OuterRef("my_organisation"))
     decided = Endorsement.objects.across_teams().filter(
         version=OuterRef("current_version"), party__organisation_id=OuterRef("my_organisation")
     )
     return (
         Agreement.objects.across_teams()
-        .filter(_AWAITING)
+        .filter(_AWAITING, team_id__in=my_teams)
         .annotate(my_organisation=Subquery(my_organisation))
         .filter(Exists(party))
         .exclude(Exists(decided))

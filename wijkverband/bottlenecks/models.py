@@ -282,7 +282,12 @@ class BottleneckEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["bottleneck", "at"], name="bottleneck_event_item")]
+        indexes = [
+            models.Index(fields=["bottleneck", "at"], name="bottleneck_event_item"),
+            # The region's answers by kind (has this escalation been answered since?): an index-only
+            # scan for the header's "Mijn werk" count and the dashboard, not a walk of every event.
+            models.Index(fields=["kind", "bottleneck", "at"], name="bottleneck_event_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.bottleneck_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

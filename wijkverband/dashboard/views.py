@@ -23,7 +23,7 @@ def _dashboard(request, *, escalation_rows: int | None = PAGE_ESCALATIONS):
     period = periods.parse(request.GET.get("period"))
     # Overseers and administrators see every item; the views need can_oversee, and the figures
     # still follow the right, so a reader without it would never count an internal bottleneck.
-    return selectors.region_dashboard(
+    return selectors.cached_region_dashboard(
         region=region, period=period, include_internal=rights.can_oversee, escalation_rows=escalation_rows
     )
 
