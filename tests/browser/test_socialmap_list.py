@@ -62,14 +62,14 @@ class SocialMapList(BrowserTestCase):
         self.check("list")
 
         page.get_by_role("searchbox", name="Zoeken (niet verplicht)").fill("leeuw")
-        page.get_by_role("button", name="Zoeken", exact=True).click()
+        page.get_by_role("form", name="Zoeken en filteren").get_by_role("button", name="Zoeken", exact=True).click()
         expect(page.get_by_role("heading", name="1 vermelding")).to_be_visible()
         expect(page.get_by_role("link", name="Buurthuis De Leeuw", exact=True)).to_be_visible()
 
         page.get_by_role("link", name="Filters wissen").click()
         page.get_by_label("Soort").select_option("meeting_place")
         page.get_by_label("Dementievriendelijk").check()
-        page.get_by_role("button", name="Zoeken", exact=True).click()
+        page.get_by_role("form", name="Zoeken en filteren").get_by_role("button", name="Zoeken", exact=True).click()
         expect(page.get_by_role("heading", name="2 vermeldingen")).to_be_visible()
         expect(page.get_by_role("link", name="Wandelgroep Oost", exact=True)).to_have_count(0)
         self.check("filtered")

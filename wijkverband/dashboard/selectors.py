@@ -10,9 +10,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from wijkverband.agreements.models import AgreementEvent
 from wijkverband.agreements.selectors import (
     RULE_LABELS,
     TeamAgreementFigures,
@@ -20,6 +22,7 @@ from wijkverband.agreements.selectors import (
     region_team_agreement_figures,
     region_team_indicator_figures,
 )
+from wijkverband.bottlenecks.models import BottleneckEvent
 from wijkverband.bottlenecks.selectors import (
     CategoryFigures,
     TeamBottleneckFigures,
@@ -164,7 +167,17 @@ def cached_region_dashboard(
             region=region, period=period, include_internal=include_internal, escalation_rows=escalation_rows
         )
     # The language too: the plugged-in columns' cells carry translated text.
-    key = f"dashboard:{region.pk}:{period.key}:{int(include_internal)}:{escalation_rows}:{get_language()}"
+    # And the newest event of the region's bottlenecks and agreements: an answered escalation or an
+    # adopted agreement shows at once, only unchanged figures are kept (two index lookups).
+    teams = region.teams.all()
+    changed = (
+        BottleneckEvent.objects.for_teams(teams).aggregate(last=Max("pk"))["last"],
+        AgreementEvent.objects.for_teams(teams).aggregate(last=Max("pk"))["last"],
+    )
+    key = (
+        f"dashboard:{region.pk}:{period.key}:{int(include_internal)}:{escalation_rows}:{get_language()}"
+        f":{changed[0]}:{changed[1]}"
+    )
     found = cache.get(key)
     # The age is checked here too, not only by the cache's own expiry: the clock decides.
     if found is None or (timezone.now() - found.generated_at).total_seconds() >= seconds:
