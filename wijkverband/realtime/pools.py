@@ -10,12 +10,18 @@ thread-sensitive thread, where sockets would read one at a time (docs/realtime.m
 "Reconnect storm").
 """
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 _pools: dict[str, ThreadPoolExecutor] = {}
+
+# A forked process (a server started by forking one that already used a pool: gunicorn's preload,
+# the test suite's live servers) inherits the pool objects but not their threads: work handed to
+# them would wait forever, and every socket's handshake with it. The child starts with none.
+os.register_at_fork(after_in_child=_pools.clear)
 
 
 def _pool(name: str) -> ThreadPoolExecutor:
