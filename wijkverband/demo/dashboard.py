@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.models import Decision, Frequency, PartyKind
 from wijkverband.bottlenecks import selectors as bottleneck_selectors
@@ -94,7 +95,8 @@ def _endorse(agreement, endorsers, owner, consent_on):
         agreement_services.endorsement_record(
             actor=user, agreement=agreement, version_number=agreement.version_count, decision=Decision.ENDORSED
         )
-    for party in agreement.parties.exclude(kind=PartyKind.PROVIDER):
+    external = [row.party for row in agreement_selectors.party_rows(agreement=agreement) if row.party.is_external]
+    for party in external:
         agreement_services.consent_record(
             actor=owner,
             agreement=agreement,
