@@ -9,15 +9,19 @@ from django.db import connection
 from tests.search.conftest import bottleneck, post, thread
 from wijkverband.search import documents
 from wijkverband.search.query import parse
-from wijkverband.search.selectors.backend import matching
+from wijkverband.search.selectors.backend import corrected, matching
 from wijkverband.threads.models import Message
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
-MIGRATION = importlib.import_module("wijkverband.search.migrations.0001_postgres_full_text_search")
+MIGRATIONS = [
+    importlib.import_module(f"wijkverband.search.migrations.{name}")
+    for name in ("0001_postgres_full_text_search", "0002_word_list")
+]
 
 
-def test_the_migration_indexes_the_documents_the_queries_build():
-    assert MIGRATION.DOCUMENTS == documents.DOCUMENTS, "documents.py changed: add a migration that rebuilds its indexes"
+def test_the_migrations_index_the_documents_the_queries_build():
+    for migration in MIGRATIONS:
+        assert migration.DOCUMENTS == documents.DOCUMENTS, "documents.py changed: add a migration for its indexes"
 
 
 def _plan(queryset) -> str:
@@ -30,13 +34,69 @@ def _plan(queryset) -> str:
 
 @postgres_only
 @pytest.mark.django_db
-def test_a_search_of_messages_uses_the_full_text_index_and_a_typo_the_trigram_index(world):
+def test_a_search_of_messages_uses_the_full_text_index_also_for_a_corrected_typo(world):
     post(thread(world), actor=world.carla, body="De medicatie-overdracht bij ontslag")
     messages = Message.objects.across_teams()
     exact = _plan(matching(messages, kind="message", query=parse("medicatieoverdracht")))
-    assert "search_message_fts" in exact and "search_message_trgm" not in exact, exact
-    fuzzy = _plan(matching(messages, kind="message", query=parse("medicatieoverdrcht"), fuzzy=True))
-    assert "search_message_trgm" in fuzzy, fuzzy
+    assert "search_message_fts" in exact, exact
+    typo = corrected(parse("medicatieoverdrcht"))
+    # The hyphenated word joined is in the list; the correction is searched with its parts.
+    assert typo.terms[0].similar[0] == "medicatieoverdracht"
+    assert "search_message_fts" in _plan(matching(messages, kind="message", query=typo))
+    assert matching(messages, kind="message", query=typo).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_typo_is_looked_up_in_the_word_list_by_its_trigram_index():
+    with connection.cursor() as cursor:
+        # A list of a real text's size (20,000 words), its statistics current.
+        cursor.execute(
+            "INSERT INTO search_word SELECT md5(g::text) FROM generate_series(1, 20000) g ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("ANALYZE search_word")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test-sized table is read whole otherwise
+        cursor.execute(
+            "EXPLAIN SELECT word FROM search_word WHERE word %% %s AND similarity(word, %s) >= 0.45",
+            ["dementei", "dementei"],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_word_trgm" in plan, plan
+
+
+def _words(*candidates) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM search_word WHERE word = ANY(%s)", [list(candidates)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_every_write_adds_its_words_to_the_list_in_its_own_transaction(world):
+    post(thread(world), actor=world.carla, body="De Zwaluwstaartvlinder en de **Ijsvogeltjes** op het plein")
+    bottleneck(world, title="Kapotte rolstoelhelling", description="Bij de Cliëntenraadzaal")
+    # Folded (no accents, lower case), letters and digits, at least four long ("het", "de" are not).
+    assert _words("zwaluwstaartvlinder", "ijsvogeltjes", "plein", "kapotte", "rolstoelhelling", "clientenraadzaal") == {
+        "zwaluwstaartvlinder", "ijsvogeltjes", "plein", "kapotte", "rolstoelhelling", "clientenraadzaal",
+    }  # fmt: skip
+    assert _words("het", "op") == set()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_prune_drops_the_words_of_deleted_texts_and_keeps_the_others(world):
+    from wijkverband.search.services import search_words_prune
+    from wijkverband.threads import services as thread_services
+
+    t = thread(world)
+    gone = post(t, actor=world.carla, body="Eenmaligwoord staat hier en overleg ook")
+    post(t, actor=world.carla, body="Ander overleg")
+    thread_services.message_delete(actor=world.carla, message=gone)
+    assert _words("eenmaligwoord", "overleg") == {"eenmaligwoord", "overleg"}
+    assert search_words_prune() >= 1
+    assert _words("eenmaligwoord", "overleg") == {"overleg"}
+    # A typo of the deleted word is no longer "corrected" to it.
+    assert corrected(parse("eenmaligwoort")) is None
 
 
 @postgres_only
@@ -52,11 +112,12 @@ def test_the_trigger_keeps_the_vector_current_on_every_write(world):
 
 @postgres_only
 @pytest.mark.django_db
-def test_every_kind_has_its_two_indexes():
+def test_every_kind_has_its_full_text_index_and_no_trigram_index_left():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%%'")
         names = {row[0] for row in cursor.fetchall()}
-    assert names >= {f"search_{kind}_{index}" for kind in documents.DOCUMENTS for index in ("fts", "trgm")}
+    assert names >= {f"search_{kind}_fts" for kind in documents.DOCUMENTS} | {"search_word_trgm"}
+    assert not {f"search_{kind}_trgm" for kind in documents.DOCUMENTS} & names  # 0002 dropped them
 
 
 @pytest.mark.django_db(transaction=False)

@@ -13,6 +13,7 @@ from tests.search.conftest import agreement, agreement_edit, bottleneck, card_en
 from wijkverband.agreements import services as agreement_services
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.search.query import parse
+from wijkverband.search.selectors.backend import corrected
 from wijkverband.threads.models import Message
 
 postgres_only = pytest.mark.skipif(
@@ -95,7 +96,21 @@ def test_dutch_stemming_accents_and_typos_on_postgresql(world):
     assert _titles(_search(world.maarten, q="clientenraad")) == ["De cliëntenraad wil meepraten"]
     assert _titles(_search(world.maarten, q="huisarts")) == ["Huisartsen overleggen te weinig"]
     assert _titles(_search(world.maarten, q="overleg")) == ["Huisartsen overleggen te weinig"]
-    assert _titles(_search(world.maarten, q="clientenrad")) == ["De cliëntenraad wil meepraten"]  # a typo
+    typo = _search(world.maarten, q="clientenrad")
+    assert _titles(typo) == ["De cliëntenraad wil meepraten"]  # a typo
+    assert "<mark>cliëntenraad</mark>" in typo  # marked as the word it found
+
+
+@pytest.mark.django_db
+def test_a_typo_is_corrected_only_to_a_word_some_text_holds(world):
+    bottleneck(world, title="Dementievriendelijke wijk")
+    if connection.vendor != "postgresql":
+        assert corrected(parse("dementievriendelijk")) is None  # SQLite: no word list, no correction
+        return
+    assert corrected(parse("dementievriendelijke wijk")) is None  # every word is known
+    assert corrected(parse("dementievriendleijke")).terms[0].similar == ("dementievriendelijke",)
+    assert corrected(parse("xylofoon")) is None  # nothing like it anywhere
+    assert "Nothing found" in _search(world.maarten, q="xylofoon")
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ one of its alternatives does (OR):
   at least five): "overdracht" → "overdra…" also finds "overdragen", "medicatie" → "medica…";
 - for a compound of two known words (words.py), both parts as prefixes, in any order or place:
   "medicatieoverdracht" finds "medicatie-overdracht" and "de medicatie bij ontslag overdragen";
-- on PostgreSQL also the word's trigram similarity (pg_trgm), so a typo still finds it.
+- on PostgreSQL, when nothing matches as written, the most similar words of the word list
+  (pg_trgm similarity, selectors/backend.py `corrected`), so a typo still finds it.
 
 Words are folded (lower case, no accents) and stop words dropped; a hyphenated word counts as its
 parts. Only letters and digits reach a backend, so a query can never carry syntax of its own.
@@ -61,11 +62,12 @@ class Term:
     word: str  # folded, letters and digits only
     prefix: str | None = None  # also matched as a prefix (long words)
     parts: tuple[str, ...] = ()  # a compound's parts, each matched as a prefix
+    similar: tuple[str, ...] = ()  # corrections of a typo (PostgreSQL's word list), each a word
 
     @property
     def marks(self) -> tuple[str, ...]:
         """Word beginnings to highlight in a result."""
-        starts = {self.word[: max(4, len(self.word) - 3)] if len(self.word) >= 7 else self.word}
+        starts = {w[: max(4, len(w) - 3)] if len(w) >= 7 else w for w in (self.word, *self.similar)}
         starts.update(self.parts)
         return tuple(sorted(starts, key=len, reverse=True))
 
@@ -83,15 +85,17 @@ class Query:
         return tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True))
 
 
+def term_of(word: str) -> Term:
+    """The term of one folded word: the word, its prefix, a compound's parts."""
+    prefix = prefix_of(word)
+    compound = split_compound(word) if len(word) >= 8 else None
+    parts = tuple(_part_prefix(p) for p in compound) if compound else ()
+    return Term(word=word, prefix=prefix if prefix != word else None, parts=parts)
+
+
 def parse(text: str) -> Query:
     words = []
     for word in _WORD.findall(fold(text)):
         if len(word) >= MIN_LENGTH and word not in STOP_WORDS and word not in words:
             words.append(word)
-    terms = []
-    for word in words[:MAX_TERMS]:
-        prefix = prefix_of(word)
-        compound = split_compound(word) if len(word) >= 8 else None
-        parts = tuple(_part_prefix(p) for p in compound) if compound else ()
-        terms.append(Term(word=word, prefix=prefix if prefix != word else None, parts=parts))
-    return Query(text=text.strip()[:200], terms=tuple(terms))
+    return Query(text=text.strip()[:200], terms=tuple(term_of(word) for word in words[:MAX_TERMS]))

@@ -36,6 +36,8 @@ JOBS = (
     Job("digests", "wijkverband.work.services.digests.digests_send_due", 15),
     # Reminders and time-based notices (review dates, targets passed, unanswered requests).
     Job("reminders", "wijkverband.work.services.reminders.time_checks_run", 60),
+    # The search's typo word list loses the words no text holds any more (deleted messages).
+    Job("search-words", "wijkverband.search.services.search_words_prune", 7 * 24 * 60),
 )
 
 

@@ -30,7 +30,7 @@ from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES
 from wijkverband.search.highlight import snippet
 from wijkverband.search.query import Query, parse
-from wijkverband.search.selectors.backend import full_text, fuzzy_possible, matching
+from wijkverband.search.selectors.backend import corrected, full_text, matching
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import rights_prefetch, team_rights
@@ -296,14 +296,14 @@ def _page_rows(matches: QuerySet, kind: str, offset: int, rows: int) -> list:
     return [by_id[pk] for pk in ids]
 
 
-def _found(kinds, rights_by_team, filters: Filters, query: Query, *, fuzzy: bool) -> list[tuple]:
+def _found(kinds, rights_by_team, filters: Filters, query: Query) -> list[tuple]:
     """(kind, its matching rows, their count capped) for each kind with a match."""
     found = []
     for kind in kinds:
         queryset = _filtered(_readable(kind, rights_by_team), kind, filters)
         if queryset is None:
             continue
-        matches = matching(queryset, kind=kind, query=query, fuzzy=fuzzy)
+        matches = matching(queryset, kind=kind, query=query)
         count = _capped_count(matches, "agreement_id" if kind == "agreement" else "pk")
         if count:
             found.append((kind, matches, count))
@@ -330,11 +330,12 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
     rows = PAGE_ROWS if one_kind else OVERVIEW_ROWS
     offset = (max(filters.page, 1) - 1) * rows if one_kind else 0
     kinds = [filters.kind] if one_kind else list(KINDS)
-    found = _found(kinds, rights_by_team, filters, query, fuzzy=False)
-    if not found and fuzzy_possible(query):
-        # Nothing as written anywhere: perhaps a typo (trigram similarity, PostgreSQL). Only then,
-        # as it reads the text of every row of the person's teams.
-        found = _found(kinds, rights_by_team, filters, query, fuzzy=True)
+    found = _found(kinds, rights_by_team, filters, query)
+    if not found and (typo := corrected(query)):
+        # Nothing as written anywhere: perhaps a typo. Again with the most similar known words
+        # (PostgreSQL's word list), marked in the results as the words found.
+        query = typo
+        found = _found(kinds, rights_by_team, filters, query)
     for kind, matches, count in found:
         if kind == "agreement":
             hits = _agreement_hits(matches, query, offset, rows)

@@ -7,15 +7,23 @@ that match, ranked, and return the queryset filtered to those ids (docs/search.m
 pays and what the cluster's documents must carry for the visibility filters).
 """
 
+import dataclasses
+
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
-from wijkverband.search.documents import TS_CONFIG, document_sql, folded_sql, tsvector_sql
-from wijkverband.search.query import Query, Term
+from wijkverband.search.documents import TS_CONFIG, document_sql, tsvector_sql
+from wijkverband.search.query import Query, Term, term_of
 
-#: Below this length a word is not matched by trigram similarity (too many near neighbours).
+#: Below this length a word is not corrected (too many near neighbours); the word list holds
+#: words of 4–40 letters (migration 0002).
 TRIGRAM_MIN = 4
+#: A word of the list counts as what a typo meant from this trigram similarity on ("dementei" →
+#: "dementie" is 0.5, "clientenrad" → "clientenraad" 0.79, "apotheek" → "apotheker" 0.46).
+SIMILARITY = 0.45
+#: At most this many corrections per word, the most similar first.
+CORRECTIONS = 3
 
 
 def full_text() -> bool:
@@ -24,25 +32,23 @@ def full_text() -> bool:
 
 
 def _tsquery(term: Term) -> str:
-    # Only [0-9a-z] reach here (query.parse), so the text cannot carry tsquery syntax.
+    # Only [0-9a-z] reach here (query.parse; the word list holds only such words), so the text
+    # cannot carry tsquery syntax.
     alternatives = [term.word]
     if term.prefix:
         alternatives.append(f"{term.prefix}:*")
     if term.parts:
         alternatives.append("(" + " & ".join(f"{part}:*" for part in term.parts) + ")")
+    # A typo's corrections, each with its own prefix and parts ("medicatieoverdracht" as both).
+    alternatives.extend(_tsquery(term_of(word)) for word in term.similar)
     return " | ".join(alternatives)
 
 
-def _postgres(queryset: QuerySet, kind: str, query: Query, fuzzy: bool) -> QuerySet:
-    tsvector, folded = tsvector_sql(kind), folded_sql(kind)
+def _postgres(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
+    tsvector = tsvector_sql(kind)
     for term in query.terms:
         sql = f"{tsvector} @@ to_tsquery('{TS_CONFIG}'::regconfig, %s)"
-        params = [_tsquery(term)]
-        if fuzzy and len(term.word) >= TRIGRAM_MIN:
-            # word_similarity(word, document) above pg_trgm.word_similarity_threshold (0.6).
-            sql = f"({sql} OR {folded} %%> %s)"
-            params.append(term.word)
-        queryset = queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        queryset = queryset.filter(RawSQL(sql, [_tsquery(term)], output_field=BooleanField()))  # noqa: S611
     everything = " | ".join(f"({_tsquery(term)})" for term in query.terms)
     rank = RawSQL(  # noqa: S611
         f"ts_rank_cd({tsvector}, to_tsquery('{TS_CONFIG}'::regconfig, %s))", [everything], output_field=FloatField()
@@ -65,15 +71,37 @@ def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
     return queryset
 
 
-def matching(queryset: QuerySet, *, kind: str, query: Query, fuzzy: bool = False) -> QuerySet:
-    """The rows of `queryset` whose document matches every term, annotated with `search_rank`.
-
-    fuzzy: also by trigram similarity (a typo). Asked only when the exact search found nothing:
-    the stored tsvector makes an exact search cheap, while similarity reads every row's text."""
+def matching(queryset: QuerySet, *, kind: str, query: Query) -> QuerySet:
+    """The rows of `queryset` whose document matches every term, annotated with `search_rank`."""
     if full_text():
-        return _postgres(queryset, kind, query, fuzzy)
+        return _postgres(queryset, kind, query)
     return _contains(queryset, kind, query)
 
 
-def fuzzy_possible(query: Query) -> bool:
-    return full_text() and any(len(term.word) >= TRIGRAM_MIN for term in query.terms)
+def corrected(query: Query) -> Query | None:
+    """The query with, for each word that no searchable text holds, the most similar words that
+    some text does hold (pg_trgm similarity on the word list `search_word`, migration 0002) as
+    alternatives; None when there is nothing to correct (SQLite, or every word is known).
+
+    One query on the small word list instead of trigrams over every row of the person's teams.
+    The list spans every team, but a correction only widens the person's own query: what it finds
+    still passes every read rule, and the corrections themselves are never shown."""
+    words = [term.word for term in query.terms if len(term.word) >= TRIGRAM_MIN]
+    if not full_text() or not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.word, c.word FROM unnest(%s::text[]) AS t(word) "
+            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s "
+            "WHERE s.word %% t.word AND similarity(s.word, t.word) >= %s "
+            "ORDER BY similarity(s.word, t.word) DESC, s.word LIMIT %s) AS c "
+            "WHERE NOT EXISTS (SELECT 1 FROM search_word AS known WHERE known.word = t.word)",
+            [words, SIMILARITY, CORRECTIONS],
+        )
+        similar: dict[str, list[str]] = {}
+        for word, correction in cursor.fetchall():
+            similar.setdefault(word, []).append(correction)
+    if not similar:
+        return None
+    terms = tuple(dataclasses.replace(term, similar=tuple(similar.get(term.word, ()))) for term in query.terms)
+    return dataclasses.replace(query, terms=terms)
