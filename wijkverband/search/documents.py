@@ -1,10 +1,10 @@
 """What is searched of each kind: its table's text columns, joined into one document.
 
-On PostgreSQL (migration 0001) a trigger keeps each table's `search_vector` column, the tsvector of
-this document with the `wv_dutch` configuration, current in the writing transaction, with a GIN
-index on it; and a trigram GIN index holds the folded document, so the query must build the same
-text for it: `document_sql` is the one place that writes it. A change here needs a migration that
-rebuilds the trigger, the column's contents and the trigram index of that kind.
+On PostgreSQL (migrations 0001, 0002) a trigger keeps each table's `search_vector` column, the
+tsvector of this document with the `wv_dutch` configuration, current in the writing transaction,
+with a GIN index on it, and adds the document's words to the typo word list (`search_word`).
+`document_sql` is the one place that writes the document for queries (the word list's prune reads
+it too). A change here needs a migration that rebuilds the trigger and the column's contents.
 """
 
 #: kind → (table, text columns). Every column is NOT NULL (Django's CharField/TextField).
