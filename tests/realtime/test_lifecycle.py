@@ -699,3 +699,123 @@ def test_the_browser_client_counts_notifications_and_announces_those_not_on_scre
         {"type": "wv:notifications", "detail": {"added": 1}},
         {"type": "wv:notifications", "detail": {"unread": 0}},
     ]
+
+
+FALLBACK_CHECK = """
+globalThis.document = {
+  getElementById: () => null, addEventListener() {}, visibilityState: "visible",
+  createElement: () => ({ remove() {}, classList: { add() {} } }),
+};
+globalThis.location = { protocol: "http:", host: "testserver" };
+const timers = [];
+globalThis.setTimeout = (fn, ms) => { timers.push([fn, ms]); return timers.length; };
+const runTimers = async () => {
+  const due = timers.splice(0);
+  for (const [fn] of due) await fn();
+  await new Promise((resolve) => setImmediate(resolve));
+};
+const calls = [];
+let answer = 200;
+globalThis.fetch = async (url, options = {}) => {
+  const body = options.body ? Object.fromEntries(options.body) : null;
+  calls.push({ url, method: options.method || "GET", body, csrf: options.headers["X-CSRFToken"] });
+  if (url.endsWith("/post/")) {
+    if (answer === 0) throw new TypeError("network");
+    return { ok: answer === 200, status: answer, json: async () => ({ type: "ack", client_id: body.client_id, seq: 8 }) };
+  }
+  return { ok: true, status: 200, json: async () => ({ thread: 1, seq: 8, events: [{ kind: "message.created", seq: 8 }] }) };
+};
+const { ThreadClient } = await import(process.argv[2]);
+const live = { thread: 1, seq: 7, events_url: "/t/oost/threads/1/events/", csrf_token: "tok" };
+const client = new ThreadClient({ live, strings: {}, root: { querySelector: () => null } });
+client.form = { action: "/t/oost/threads/1/post/" };
+client.connect = () => {};
+const shown = [];
+client.event = (frame) => shown.push(frame.seq);
+const steps = {};
+
+// 1. Live: a post goes over the socket only.
+client.subscribed = true;
+client.send = () => true;
+client.queuePost("a", "Over de socket", false);
+await runTimers();
+steps.live = { fetches: calls.length, waiting: client.outbox.size };
+
+// 2. The server restarts: the post waits 2 s, then goes over HTTP with its client_id; the thread
+//    catches up over HTTP; the outbox is empty, so the socket's resend has nothing to send.
+client.outbox.clear();
+client.subscribed = false;
+client.closed({ code: 1012 });
+client.queuePost("b", "Tijdens de herstart", true);
+const delays = timers.map(([, ms]) => ms);
+await runTimers();
+steps.restart = { delays, calls: calls.splice(0), waiting: client.outbox.size, shown: shown.splice(0) };
+
+// 3. A refusal over HTTP (400) is left to the socket: the post stays, and is not tried over HTTP again.
+answer = 400;
+client.queuePost("c", "Geweigerd", false);
+await runTimers();
+client.closed({ code: 1012 });
+await runTimers();
+steps.refused = { posts: calls.filter((c) => c.method === "POST").length, waiting: [...client.outbox.keys()] };
+calls.length = 0;
+client.outbox.clear();
+
+// 4. The server unreachable over HTTP too: tried again after a while.
+answer = 0;
+client.queuePost("d", "Nog niemand thuis", false);
+await runTimers();
+await runTimers();
+steps.unreachable = { posts: calls.filter((c) => c.method === "POST").length, waiting: client.outbox.size };
+console.log(JSON.stringify(steps));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_posts_over_http_while_its_socket_reconnects(tmp_path):
+    """After a restart every page reconnects at once; a post waiting in the outbox goes over HTTP
+    after 2 s (same client_id, so the socket's later resend is answered with the same ack)."""
+    script = tmp_path / "check.mjs"
+    script.write_text(FALLBACK_CHECK)
+    client = tmp_path / "threads.mjs"
+    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
+    import json
+
+    steps = json.loads(result.stdout)
+    assert steps["live"] == {"fetches": 0, "waiting": 1}  # sent over the socket, its ack to come
+    restart = steps["restart"]
+    assert 2000 in restart["delays"]
+    post, events = restart["calls"]
+    assert (post["url"], post["method"], post["csrf"]) == ("/t/oost/threads/1/post/", "POST", "tok")
+    assert post["body"] == {"body": "Tijdens de herstart", "client_id": "b", "asks_ack": "on"}
+    assert (events["url"], events["method"]) == ("/t/oost/threads/1/events/?after=7", "GET")
+    assert restart["waiting"] == 0 and restart["shown"] == [8]
+    assert steps["refused"] == {"posts": 1, "waiting": ["c"]}
+    assert steps["unreachable"]["posts"] == 2 and steps["unreachable"]["waiting"] == 1
+
+
+def test_a_post_over_http_and_its_resend_over_the_socket_are_one_message(world, client_for):
+    """The fallback's premise: the form endpoint (JSON) and the socket answer a client_id with one ack."""
+    import uuid
+
+    from wijkverband.threads.models import Message
+
+    thread = topic(world)
+    client_id = str(uuid.uuid4())
+    response = client_for("carla").post(
+        f"/t/{world.team_a.slug}/threads/{thread.pk}/post/",
+        {"body": "Tijdens de herstart", "client_id": client_id},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 200
+    over_http = response.json()
+
+    async def scenario():
+        carla = await connect(world.carla)
+        again = await carla.post(thread.pk, "Tijdens de herstart", client_id=client_id)
+        await carla.close()
+        assert again == over_http
+
+    run(scenario)
+    assert Message.objects.filter(thread=thread).count() == 1

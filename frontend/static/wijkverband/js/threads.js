@@ -11,6 +11,10 @@ const MAX_BACKOFF_MS = 30000;
 const SERVICE_RESTART = 1012;
 const GOING_AWAY = 1001;
 const RESTART_BACKOFF_MS = 4000;
+// A post that waits this long in the outbox while the socket is away goes over HTTP instead (the
+// same form endpoint and client_id): after a restart every page reconnects at once, and a person
+// who is writing should not wait for their page's turn (docs/realtime.md, "Reconnect storm").
+const HTTP_FALLBACK_MS = 2000;
 
 function readJson(id) {
   const element = document.getElementById(id);
@@ -139,6 +143,7 @@ export class ThreadClient {
     this.attempt += 1;
     this.setStatus(this.strings.reconnecting);
     setTimeout(() => this.connect(), delay);
+    if (this.outbox.size) this.fallbackSoon();
   }
 
   receive(frame) {
@@ -669,6 +674,66 @@ export class ThreadClient {
     this.outboxList?.append(item);
     this.outbox.set(clientId, { body, asksAck, element: item });
     if (this.subscribed) this.sendPost(clientId);
+    else this.fallbackSoon();
+  }
+
+  // --- while the socket is away: posts over HTTP --------------------------------------------
+
+  fallbackSoon() {
+    if (this.fallbackTimer || !this.form) return;
+    this.fallbackTimer = setTimeout(() => {
+      this.fallbackTimer = null;
+      this.postOverHttp();
+    }, HTTP_FALLBACK_MS);
+  }
+
+  // The form's own endpoint answers JSON with the same ack the socket would send. The client_id
+  // stays the post's: when the socket is back, its resend from the outbox gets that same ack and
+  // nothing is posted twice. A refusal (the text, the rights) is left to the socket, which says
+  // why at the post; an unreachable server is tried again after a while.
+  async postOverHttp() {
+    if (this.subscribed) return;
+    let unreachable = false;
+    let posted = false;
+    for (const [clientId, post] of [...this.outbox]) {
+      if (post.overHttp || post.refusedOverHttp) continue;
+      post.overHttp = true;
+      const data = new FormData();
+      data.set("body", post.body);
+      data.set("client_id", clientId);
+      if (post.asksAck) data.set("asks_ack", "on");
+      let result = { ok: false, status: 0 };
+      try {
+        result = await this.request(this.form.action, { method: "POST", body: data });
+      } catch {
+        unreachable = true;
+      }
+      post.overHttp = false;
+      if (result.ok) {
+        this.acknowledged(clientId);
+        posted = true;
+      } else if (result.status >= 400 && result.status < 500) {
+        post.refusedOverHttp = true;
+      } else {
+        unreachable = true;
+      }
+    }
+    if (posted && !this.subscribed) await this.catchUpOverHttp();
+    if (unreachable && !this.subscribed && this.outbox.size) this.fallbackSoon();
+  }
+
+  // The events since this page's seq (the socket's replay, over HTTP), so a post sent over HTTP
+  // shows in the thread before the socket is back.
+  async catchUpOverHttp() {
+    if (!this.live.events_url) return;
+    try {
+      const { ok, json } = await this.request(`${this.live.events_url}?after=${this.seq}`);
+      if (!ok || this.subscribed) return;
+      if (json.type === "reset") return; // too far behind: the socket's subscribe resets the page
+      for (const frame of json.events || []) this.event({ ...frame, thread: this.thread });
+    } catch {
+      // The socket's replay brings them when it is back.
+    }
   }
 
   sendPost(clientId) {
