@@ -721,9 +721,11 @@ globalThis.fetch = async (url, options = {}) => {
   calls.push({ url, method: options.method || "GET", body, csrf: options.headers["X-CSRFToken"] });
   if (url.endsWith("/post/")) {
     if (answer === 0) throw new TypeError("network");
-    return { ok: answer === 200, status: answer, json: async () => ({ type: "ack", client_id: body.client_id, seq: 8 }) };
+    const ack = { type: "ack", client_id: body.client_id, seq: 8 };
+    return { ok: answer === 200, status: answer, json: async () => ack };
   }
-  return { ok: true, status: 200, json: async () => ({ thread: 1, seq: 8, events: [{ kind: "message.created", seq: 8 }] }) };
+  const replay = { thread: 1, seq: 8, events: [{ kind: "message.created", seq: 8 }] };
+  return { ok: true, status: 200, json: async () => replay };
 };
 const { ThreadClient } = await import(process.argv[2]);
 const live = { thread: 1, seq: 7, events_url: "/t/oost/threads/1/events/", csrf_token: "tok" };
