@@ -11,17 +11,22 @@ many   10,000 sockets on 2,000 threads in 200 teams (1-20 sockets per thread, sk
        out-of-order, p50/p99 latency, server CPU per delivery and memory per socket, and the ratios.
 storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people chatting (each posts
        once a second, with an outbox like threads.js: a post waits for the socket and is sent
-       again with the same client_id after a reconnect). Then both workers are restarted at once
-       (SIGTERM, started again on the same ports). Every socket reconnects with threads.js's backoff
-       and jitter (0.25-0.5 s, then doubling up to 30 s; reset once open) and subscribes with the
-       last seq it has. Reports the time until every socket had caught up (its `subscribed` after
-       the replay), until each poster had an ack again, the database transactions per reconnect,
-       the p99 of an HTTP page (the team's thread list) fetched five times a second during the storm,
-       and lost and duplicated messages (every socket must end with every seq of its thread once).
+       again with the same client_id after a reconnect; one that has waited 2 s while the socket
+       is away goes over HTTP, the form endpoint with the same client_id, as threads.js does).
+       Then both workers are restarted at once (SIGTERM, started again on the same ports). Every
+       socket reconnects with threads.js's backoff and jitter (0.25-0.5 s, then doubling up to 4 s
+       after a restart close; reset once open) and subscribes with the last seq it has. Reports
+       the time until every socket had caught up (its `subscribed` after the replay), until each
+       poster had an ack again (over the socket or HTTP), the database transactions per reconnect,
+       the p99 of an HTTP page (the team's thread list) fetched five times a second during the
+       storm, and lost and duplicated messages (every socket must end with every seq of its
+       thread once).
 
 Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (10), BENCH_USERS_PER_TEAM
 (10), BENCH_SOCKETS (10000), BENCH_SCALE_RATE (100), BENCH_SCALE_SECONDS (30), BENCH_STORM_SOCKETS
-(5000), BENCH_STORM_POSTERS (20), and those of run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
+(5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
+close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), and those of run.py
+(BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
 """
 
 import asyncio
@@ -59,6 +64,10 @@ RESTART_BACKOFF_MS = 4000  # as threads.js after a close that says the server re
 RESTART_CODES = (1012, 1001)
 # BENCH_CLIENT_BACKOFF=doubling: the backoff threads.js had before (doubling to 30 s whatever the close).
 RESTART_AWARE = os.environ.get("BENCH_CLIENT_BACKOFF", "restart") == "restart"
+HTTP_FALLBACK_S = 2.0  # as threads.js: a post waiting this long while the socket is away goes over HTTP
+# BENCH_CLIENT_FALLBACK=socket: posts wait for the socket, as threads.js did before.
+HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
+CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the header must agree
 
 log = rt.log
 
@@ -511,6 +520,32 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     return time.perf_counter() - began, int(head.split()[1])
 
 
+async def http_post(port: int, path: str, cookie: str, form: dict) -> tuple[int, dict]:
+    """A form post as threads.js sends it while its socket is away (Accept: JSON, CSRF header)."""
+    from urllib.parse import urlencode
+
+    body = urlencode(form).encode()
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+    try:
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}; csrftoken={CSRF}\r\n"
+            f"X-CSRFToken: {CSRF}\r\nAccept: application/json\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        head = await asyncio.wait_for(reader.readline(), 30)
+        rest = await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+    status = int(head.split()[1])
+    payload = rest.split(b"\r\n\r\n", 1)[-1]
+    try:
+        return status, json.loads(payload) if status == 200 else {}
+    except ValueError:
+        return status, {}
+
+
 async def storm(teams: list[dict]) -> dict:
     server = start_app()
     ports = app_ports()
@@ -540,7 +575,27 @@ async def storm(teams: list[dict]) -> dict:
             if len(posters) == STORM_POSTERS:
                 break
         counter = iter(range(1, 10**9))
-        outbox: dict[int, list] = {id(p): [] for p in posters}  # [n, client_id, sent on socket object]
+        # [n, client_id, sent on socket object, queued at, over HTTP now]
+        outbox: dict[int, list] = {id(p): [] for p in posters}
+        slugs = {tid: teams[ti]["slug"] for ti, tid, _c in plan}
+        over_http: list[float] = []  # when an ack came over HTTP
+
+        async def post_over_http(poster: Tracked, item: list) -> None:
+            item[4] = True
+            try:
+                status, ack = await http_post(
+                    poster.port,
+                    f"/t/{slugs[poster.thread]}/threads/{poster.thread}/post/",
+                    poster.cookie,
+                    {"body": f"@@{item[0]:08d}", "client_id": item[1]},
+                )
+            except (OSError, TimeoutError, IndexError, ValueError):
+                status, ack = 0, {}
+            item[4] = False
+            if status == 200 and ack.get("client_id") == item[1]:
+                now = time.perf_counter()
+                poster.acks.setdefault(item[1], now)
+                over_http.append(now)
         stop = asyncio.Event()
         kill_at = [0.0]
         back_at: dict[int, float] = {}
@@ -550,11 +605,14 @@ async def storm(teams: list[dict]) -> dict:
             await asyncio.sleep(random.random())  # noqa: S311
             while not stop.is_set():
                 n = next(counter)
-                sent_at[n] = time.perf_counter()
-                box.append([n, str(uuid.uuid4()), None])
+                now = sent_at[n] = time.perf_counter()
+                box.append([n, str(uuid.uuid4()), None, now, False])
+                away = poster.subscribed is None or not poster.subscribed.done() or poster.client.closed.done()
                 for item in box:
                     if item[2] is not poster.client and poster.post(item[0], item[1]):
                         item[2] = poster.client
+                    elif HTTP_FALLBACK and away and not item[4] and now - item[3] >= HTTP_FALLBACK_S:
+                        asyncio.ensure_future(post_over_http(poster, item))
                 box[:] = [item for item in box if item[1] not in poster.acks]
                 if kill_at[0] and id(poster) not in back_at:
                     acked_after = [t for t in poster.acks.values() if t > kill_at[0] + 0.5]
@@ -659,6 +717,7 @@ async def storm(teams: list[dict]) -> dict:
             "caught_up_s": caught_up,
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
+            "acks_over_http": len(over_http),
             "reconnects": reconnects,
             "transactions_per_reconnect": storm_xact / max(1, reconnects),
             "close_codes": {
@@ -687,7 +746,7 @@ def show_storm(r: dict) -> None:
         f"  storm: {r['sockets']} sockets, both workers restarted (down and starting {r['down_s']:.1f} s):"
         f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
-        f" ({len(back)}/{r['posters']});"
+        f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP);"
         f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
         f" {r['transactions_per_reconnect']:.1f} database"
         f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
