@@ -596,6 +596,7 @@ async def storm(teams: list[dict]) -> dict:
                 now = time.perf_counter()
                 poster.acks.setdefault(item[1], now)
                 over_http.append(now)
+
         stop = asyncio.Event()
         kill_at = [0.0]
         back_at: dict[int, float] = {}
