@@ -172,6 +172,7 @@ def plant_secrets(world) -> dict[str, Secret]:
     """One unique word in each kind of item, each readable by a known set of personas."""
     names = [
         "agreement_a", "agreement_a_earlier", "agreement_b", "agreement_c",
+        "agreement_insurer", "agreement_insurer_concept",
         "bottleneck_a", "bottleneck_internal", "bottleneck_b", "bottleneck_c",
         "message_open", "message_closed", "message_internal_thread", "message_deleted", "message_before_edit",
         "message_after_edit", "message_b", "message_c",
@@ -187,6 +188,16 @@ def plant_secrets(world) -> dict[str, Secret]:
     agreement_edit(a, actor=world.carla, body=f"De apotheek krijgt het overzicht {word['agreement_a']}.")
     secret("agreement_a", "agreement", "oost", A_VIEWERS)
     secret("agreement_a_earlier", "agreement", "oost", A_VIEWERS)  # every version, for everyone who reads it
+    # The insurer is party: its account (ines) reads it once proposed, never the concept.
+    proposed = agreement(world, title="Met de verzekeraar", body=f"Vergoeding {word['agreement_insurer']}")
+    agreement_services.party_add_external(
+        actor=world.carla, agreement=proposed, kind="insurer", name=world.insurer.name
+    )
+    agreement_services.agreement_propose(actor=world.carla, agreement=proposed)
+    secret("agreement_insurer", "agreement", "oost", A_VIEWERS | {"ines"})
+    concept = agreement(world, title="Nog een concept", body=f"Ontwerp {word['agreement_insurer_concept']}")
+    agreement_services.party_add_external(actor=world.carla, agreement=concept, kind="insurer", name=world.insurer.name)
+    secret("agreement_insurer_concept", "agreement", "oost", A_VIEWERS)
     agreement(world, team=world.team_b, actor=world.bram, body=word["agreement_b"])
     secret("agreement_b", "agreement", "zuid", B_VIEWERS)
     agreement(world, team=world.team_c, actor=world.chris, body=word["agreement_c"])

@@ -396,10 +396,20 @@ def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
 
 def readable_versions(*, rights_by_team: dict) -> QuerySet[AgreementVersion]:
     """Every version of every agreement in the teams (team id → TeamRights) where the person sees
-    the team: everyone who sees a team reads all its agreements and their versions (policy.py).
-    For the search."""
+    the team: everyone who sees a team reads all its agreements and their versions (policy.py);
+    an external party's account, every version of the agreements its organisation is party to,
+    once proposed (external_party_agreements, the rule of its agreements list). For the search."""
     team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
-    return AgreementVersion.objects.for_teams(team_ids)
+    as_party = {
+        team_id: rights.organisation_id
+        for team_id, rights in rights_by_team.items()
+        if not rights.can_view and rights.can_endorse_as_party and rights.organisation_id is not None
+    }
+    visible = Q(team_id__in=team_ids)
+    for team_id, organisation_id in as_party.items():
+        agreements = external_party_agreements(team=team_id, organisation_id=organisation_id).values("pk")
+        visible |= Q(team_id=team_id, agreement_id__in=agreements)
+    return AgreementVersion.objects.for_teams([*team_ids, *as_party]).filter(visible)
 
 
 def agreement_version(*, agreement: Agreement, number: int) -> AgreementVersion | None:

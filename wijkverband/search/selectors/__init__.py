@@ -123,8 +123,9 @@ class Results:
 
 
 def readable_teams(*, user) -> list[Team]:
-    """The teams the person sees (tenancy.policy.team_rights), by name: their own teams and those of
-    the regions they hold a role in, as far as the policy lets them see the team."""
+    """The teams the person reads something of (tenancy.policy.team_rights), by name: their own
+    teams and those of the regions they hold a role in, as far as the policy lets them see the
+    team; for an external party's account, the teams whose agreements it reads (only those)."""
     if not user.is_authenticated:
         return []
     candidates = list(
@@ -134,13 +135,16 @@ def readable_teams(*, user) -> list[Team]:
         .order_by("name")
     )
     rights_prefetch(user=user, teams=candidates)
-    return [team for team in candidates if team_rights(user=user, team=team).can_view]
+    return [team for team in candidates if team_rights(user=user, team=team).can_view_agreements]
 
 
-def author_choices(*, teams: list[Team]) -> list[tuple[int, str]]:
-    """The professionals of these teams (the people who write), by name."""
+def author_choices(*, user, teams: list[Team]) -> list[tuple[int, str]]:
+    """The professionals of these teams (the people who write), by name; only of the teams the
+    person sees (an external party reads a team's agreements, not who works in it)."""
     people = {}
     for team in teams:
+        if not team_rights(user=user, team=team).can_view:
+            continue
         for person in team_professional_users(team=team):
             people[person.pk] = person.name or person.email
     return sorted(people.items(), key=lambda item: item[1])
