@@ -324,7 +324,15 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await on_subscribe_pool(_replay)(thread_id, sub.seq)
+        # On a subscribe the socket has just joined the hub's stream: what the hub forwarded so far is
+        # the head (read after the join, like the replay's own read), and everything after it reaches
+        # this socket through the hub. A client that has it already (a reconnect with nothing missed)
+        # costs no database read at all; one a few events behind, only the events.
+        head = self.hub.known_head(thread_id) if announce else None
+        if head is not None and head <= sub.seq:
+            replay = ([], head)
+        else:
+            replay = await on_subscribe_pool(_replay)(thread_id, sub.seq, head)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
@@ -488,8 +496,8 @@ def _thread_rights(user, thread_id):
     return stream_hooks().access(user, thread_id)
 
 
-def _replay(thread_id: int, after: int):
-    return stream_hooks().replay(thread_id, after)
+def _replay(thread_id: int, after: int, head: int | None = None):
+    return stream_hooks().replay(thread_id, after, head)
 
 
 def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list):

@@ -28,8 +28,9 @@ class ThreadStreams:
     def access(self, user, stream_id: int) -> StreamAccess:
         return _access(access_stream_thread(user=user, thread_id=stream_id)[2])
 
-    def replay(self, stream_id: int, after: int):
-        head = selectors.thread_heads(thread_ids=[stream_id]).get(stream_id, 0)
+    def replay(self, stream_id: int, after: int, head: int | None = None):
+        if head is None:
+            head = selectors.thread_heads(thread_ids=[stream_id]).get(stream_id, 0)
         if head - after > selectors.REPLAY_LIMIT:
             return None
         return selectors.thread_event_frames(thread_id=stream_id, after=after, upto=head), head
