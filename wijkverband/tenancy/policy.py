@@ -12,10 +12,21 @@ its user object and calls `policy_forget` when it must read the rights again.
 
 from dataclasses import dataclass, fields
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast
 from guardian.core import ObjectPermissionChecker
 
-from wijkverband.tenancy.models import Region, Team
-from wijkverband.tenancy.selectors import membership_organisation_id
+from wijkverband.tenancy.models import (
+    Membership,
+    Region,
+    RegionGroupObjectPermission,
+    RegionUserObjectPermission,
+    Team,
+    TeamGroupObjectPermission,
+    TeamUserObjectPermission,
+)
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, membership_organisation_id
 
 _CHECKER = "_wijkverband_perm_checker"
 _TEAM_RIGHTS = "_wijkverband_team_rights"
@@ -122,7 +133,10 @@ def rights_prefetch(*, user, teams) -> None:
 def region_rights(*, user, region: Region) -> RegionRights:
     if not user.is_authenticated or not user.is_active:
         return NO_REGION_RIGHTS
-    perms = set(_checker(user).get_perms(region))
+    return _region_rights_from(set(_checker(user).get_perms(region)))
+
+
+def _region_rights_from(perms: set[str]) -> RegionRights:
     return RegionRights(
         can_view="view_region" in perms,
         can_view_teams="view_region_teams" in perms,
@@ -144,9 +158,72 @@ def team_rights(*, user, team: Team) -> TeamRights:
     return rights
 
 
+def team_rights_fresh(*, user, team: Team) -> TeamRights:
+    """team_rights read from the database now, in one query, whatever this user object cached.
+
+    For the live socket, which reads a person's rights on every subscribe (and before a post, every
+    few seconds): guardian's checker asks four queries (the person's and their groups' permissions
+    on the team and on its region) and the membership a fifth; here they are one UNION ALL of the
+    same rows. The answer is the same TeamRights (tests/tenancy/test_policy.py compares the two for
+    every persona), and it replaces what was cached, so later team_rights calls on this user object
+    (the post's own check) reuse it.
+    """
+    policy_forget(user)
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return team_rights(user=user, team=team)  # (a superuser holds every permission: guardian's answer)
+    rights = _team_rights_from(user, team, *_perms_and_organisation(user, team))
+    setattr(user, _TEAM_RIGHTS, {team.pk: rights})
+    return rights
+
+
+def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int | None]:
+    """(codenames on the team, codenames on its region, the membership's organisation) in one query:
+    the rows guardian's ObjectPermissionChecker.get_perms reads for a user that is not a superuser
+    (direct and group permissions of the object's content type), and membership_organisation_id's."""
+    team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
+    region_type = ContentType.objects.get_for_model(Region).pk
+    text = CharField()
+
+    def perms(model, kind: str, content_type: int, object_id: int, **who):
+        return (
+            model.objects.filter(content_object_id=object_id, permission__content_type_id=content_type, **who)
+            .order_by()
+            .annotate(kind=Value(kind, output_field=text), value=F("permission__codename"))
+            .values_list("kind", "value")
+        )
+
+    organisation = (
+        Membership.objects.for_team(team)
+        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
+        .order_by()
+        .annotate(kind=Value("organisation", output_field=text), value=Cast("organisation_id", text))
+        .values_list("kind", "value")
+    )
+    rows = perms(TeamUserObjectPermission, "team", team_type, team.pk, user=user).union(
+        perms(TeamGroupObjectPermission, "team", team_type, team.pk, group__user=user),
+        perms(RegionUserObjectPermission, "region", region_type, team.region_id, user=user),
+        perms(RegionGroupObjectPermission, "region", region_type, team.region_id, group__user=user),
+        organisation,
+        all=True,
+    )
+    found: dict[str, set[str]] = {"team": set(), "region": set(), "organisation": set()}
+    for kind, value in rows:
+        found[kind].add(value)
+    organisation_id = min((int(v) for v in found["organisation"] if v is not None), default=None)
+    return found["team"], found["region"], organisation_id
+
+
 def _team_rights(user, team: Team) -> TeamRights:
     perms = set(_checker(user).get_perms(team))
-    region = region_rights(user=user, region=team.region)
+    region = set(_checker(user).get_perms(team.region))
+    contribute = "contribute_team" in perms
+    external = "endorse_team_agreements" in perms
+    organisation_id = membership_organisation_id(user=user, team=team) if contribute or external else None
+    return _team_rights_from(user, team, perms, region, organisation_id)
+
+
+def _team_rights_from(user, team: Team, perms: set[str], region_perms: set[str], organisation_id) -> TeamRights:
+    region = _region_rights_from(region_perms)
     contribute = "contribute_team" in perms
     external = "endorse_team_agreements" in perms
     return TeamRights(
@@ -161,5 +238,5 @@ def _team_rights(user, team: Team) -> TeamRights:
         can_manage_members="manage_team_members" in perms or region.can_administer,
         can_oversee=region.can_oversee,
         can_view_region=region.can_view,
-        organisation_id=membership_organisation_id(user=user, team=team) if contribute or external else None,
+        organisation_id=organisation_id if contribute or external else None,
     )

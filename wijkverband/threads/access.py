@@ -10,7 +10,7 @@ from django.http import Http404
 
 from wijkverband.core.ids import parse_id
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.policy import TeamRights, policy_forget, team_rights
+from wijkverband.tenancy.policy import TeamRights, team_rights, team_rights_fresh
 from wijkverband.threads.models import Message, Thread
 from wijkverband.threads.policy import ThreadRights, thread_rights
 
@@ -48,9 +48,8 @@ def access_stream_thread(*, user, thread_id, fresh: bool = True) -> tuple[Thread
     thread = Thread.objects.across_teams().select_related("team__region").filter(pk=pk).first() if pk else None
     if thread is None:
         raise Http404
-    if fresh:
-        policy_forget(user)
-    rights = team_rights(user=user, team=thread.team)
+    # Fresh: one query (team_rights_fresh), and what it read is what team_rights answers after it.
+    rights = team_rights_fresh(user=user, team=thread.team) if fresh else team_rights(user=user, team=thread.team)
     trights = thread_rights(rights=rights, thread=thread)
     if not trights.can_read:
         raise Http404
