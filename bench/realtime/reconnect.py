@@ -26,7 +26,9 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +51,9 @@ ROUNDS = int(os.environ.get("BENCH_RECONNECT_ROUNDS", "3"))
 BEHIND = int(os.environ.get("BENCH_RECONNECT_BEHIND", "0"))
 IN_FLIGHT = int(os.environ.get("BENCH_RECONNECT_IN_FLIGHT", "200"))
 BEFORE_DIR = os.environ.get("BENCH_BEFORE_DIR")
+# BENCH_PYSPY=<py-spy binary>: sample the worker during the measured reconnects (folded stacks in
+# the temporary directory, one file per code and round; e.g. flamegraph.pl, or sort by count).
+PYSPY = os.environ.get("BENCH_PYSPY")
 PORT = rt.PORTS["app"]
 
 log = rt.log
@@ -128,11 +133,37 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
         xact0, at0 = await asyncio.to_thread(scale.database_transactions), time.perf_counter()
         idle_rate = (xact0 - quiet_xact) / (at0 - quiet_at)
         db0 = await asyncio.to_thread(rt.database_backends)
+        spy = None
+        if PYSPY:
+            folded = f"{tempfile.gettempdir()}/wijkverband-reconnect-{name}-{time.strftime('%H%M%S')}.txt"
+            spy = subprocess.Popen(  # noqa: S603 - the bench's own tool
+                [
+                    PYSPY,
+                    "record",
+                    "-p",
+                    str(server.process.pid),
+                    "-f",
+                    "raw",
+                    "-o",
+                    folded,
+                    "-r",
+                    "250",
+                    "--nonblocking",
+                    "--gil",  # only the thread holding the GIL: Python's CPU, not threads waiting on the database
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            await asyncio.sleep(1.0)
         cpu0 = rt.cpu_seconds(pids)
         elapsed = await connect_all(sockets, IN_FLIGHT)
         cpu = rt.cpu_seconds(pids) - cpu0
         xact = await asyncio.to_thread(scale.database_transactions) - xact0 - idle_rate * (time.perf_counter() - at0)
         db_cpu = await asyncio.to_thread(rt.database_cpu_since, db0)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            await asyncio.to_thread(spy.wait, 30)
+            log(f"    profile: {folded}")
         replayed = sum(len(s.seqs) for s in sockets)
         await close_all(sockets)
         return {

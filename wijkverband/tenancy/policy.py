@@ -10,11 +10,13 @@ Answers are cached on the user object, which Django builds anew for every reques
 its user object and calls `policy_forget` when it must read the rights again.
 """
 
+import functools
 from dataclasses import dataclass, fields
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast
+from django.db import connection
 from guardian.core import ObjectPermissionChecker
 
 from wijkverband.tenancy.models import (
@@ -179,38 +181,60 @@ def team_rights_fresh(*, user, team: Team) -> TeamRights:
 def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int | None]:
     """(codenames on the team, codenames on its region, the membership's organisation) in one query:
     the rows guardian's ObjectPermissionChecker.get_perms reads for a user that is not a superuser
-    (direct and group permissions of the object's content type), and membership_organisation_id's."""
+    (direct and group permissions of the object's content type), and membership_organisation_id's.
+
+    Written out once per process (_rights_sql): building it with the ORM on every call cost more
+    of the worker's CPU than running it (docs/realtime.md, "Reconnect storm").
+    """
     team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
     region_type = ContentType.objects.get_for_model(Region).pk
-    text = CharField()
+    sql, roles = _rights_sql()
+    params = [team.pk, user.pk, team_type] * 2 + [team.region_id, user.pk, region_type] * 2 + [team.pk, user.pk, *roles]
+    found: dict[str, set[str]] = {"t": set(), "r": set(), "o": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, value in cursor.fetchall():
+            found[kind].add(value)
+    organisation_id = min((int(v) for v in found["o"] if v is not None), default=None)
+    return found["t"], found["r"], organisation_id
 
-    def perms(model, kind: str, content_type: int, object_id: int, **who):
-        return (
-            model.objects.filter(content_object_id=object_id, permission__content_type_id=content_type, **who)
-            .order_by()
-            .annotate(kind=Value(kind, output_field=text), value=F("permission__codename"))
-            .values_list("kind", "value")
-        )
 
-    organisation = (
-        Membership.objects.for_team(team)
-        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
-        .order_by()
-        .annotate(kind=Value("organisation", output_field=text), value=Cast("organisation_id", text))
-        .values_list("kind", "value")
+@functools.cache
+def _rights_sql() -> tuple[str, tuple[str, ...]]:
+    """The query of _perms_and_organisation (table and column names from the models), and its roles."""
+    groups = get_user_model().groups.field
+    member_of = groups.remote_field.through._meta.db_table
+    member_user, member_group = groups.m2m_column_name(), groups.m2m_reverse_name()
+    permission = Permission._meta.db_table
+
+    roles = (*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY)
+    parts = []
+    # Only names from the models' metadata go into the text; every value is a parameter.
+    for kind, user_model, group_model in (
+        ("t", TeamUserObjectPermission, TeamGroupObjectPermission),
+        ("r", RegionUserObjectPermission, RegionGroupObjectPermission),
+    ):
+        for model, via_group in ((user_model, False), (group_model, True)):
+            meta = model._meta
+            column = {name: meta.get_field(name).column for name in ("content_object", "permission")}
+            if via_group:
+                join = f" JOIN {member_of} g ON g.{member_group} = x.{meta.get_field('group').column}"
+                person = f"g.{member_user}"
+            else:
+                join, person = "", f"x.{meta.get_field('user').column}"
+            parts.append(
+                f"SELECT '{kind}', p.codename FROM {meta.db_table} x"  # noqa: S608 - names from the models only
+                f" JOIN {permission} p ON p.id = x.{column['permission']}{join}"
+                f" WHERE x.{column['content_object']} = %s AND {person} = %s AND p.content_type_id = %s"
+            )
+    membership = Membership._meta
+    column = {name: membership.get_field(name).column for name in ("organisation", "team", "user", "role")}
+    parts.append(
+        f"SELECT 'o', CAST(m.{column['organisation']} AS TEXT) FROM {membership.db_table} m"  # noqa: S608 - as above
+        f" WHERE m.{column['team']} = %s AND m.{column['user']} = %s"
+        f" AND m.{column['role']} IN ({', '.join(['%s'] * len(roles))})"
     )
-    rows = perms(TeamUserObjectPermission, "team", team_type, team.pk, user=user).union(
-        perms(TeamGroupObjectPermission, "team", team_type, team.pk, group__user=user),
-        perms(RegionUserObjectPermission, "region", region_type, team.region_id, user=user),
-        perms(RegionGroupObjectPermission, "region", region_type, team.region_id, group__user=user),
-        organisation,
-        all=True,
-    )
-    found: dict[str, set[str]] = {"team": set(), "region": set(), "organisation": set()}
-    for kind, value in rows:
-        found[kind].add(value)
-    organisation_id = min((int(v) for v in found["organisation"] if v is not None), default=None)
-    return found["team"], found["region"], organisation_id
+    return " UNION ALL ".join(parts), tuple(str(role) for role in roles)
 
 
 def _team_rights(user, team: Team) -> TeamRights:

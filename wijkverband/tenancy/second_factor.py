@@ -8,12 +8,13 @@ allauth has no switch for "required": SecondFactorRequiredMiddleware sends such 
 an authenticator app before anything else.
 """
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+import functools
+
+from django.db import connection
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from wijkverband.accounts.second_factor import has_second_factor, second_factor_exists
+from wijkverband.accounts.second_factor import has_second_factor, second_factor_exists_sql
 from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import holds_role
 
@@ -73,19 +74,32 @@ def socket_refusal(user) -> int | None:
     if not user.is_authenticated:
         return None
     # second_factor_required(user) and not has_second_factor(user), in one query (every socket's
-    # handshake asks it; those two are up to three).
-    person = OuterRef("pk")
-    row = (
-        get_user_model()
-        ._default_manager.filter(pk=user.pk)
-        .values_list(
-            Exists(Membership.objects.across_teams().filter(user=person, role__in=PROFESSIONAL_TEAM_ROLES)),
-            Exists(RegionRole.objects.filter(user=person, role__in=PROFESSIONAL_REGION_ROLES)),
-            second_factor_exists(person),
+    # handshake asks it; those two are up to three), written out once per process.
+    sql, params = _socket_refusal_sql()
+    with connection.cursor() as cursor:
+        team_roles, region_roles = (
+            [str(r) for r in PROFESSIONAL_TEAM_ROLES],
+            [str(r) for r in PROFESSIONAL_REGION_ROLES],
         )
-        .first()
-    )
-    professional, overseer, has_factor = row or (False, False, False)
+        cursor.execute(sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params])
+        professional, overseer, has_factor = (bool(v) for v in cursor.fetchone())
     if (user.is_staff or professional or overseer) and not has_factor:
         return SIGN_IN_INCOMPLETE
     return None
+
+
+@functools.cache
+def _socket_refusal_sql() -> tuple[str, tuple[str, ...]]:
+    """SELECT (a professional team role, a professional region role, a second factor), and the
+    second-factor part's parameters."""
+    factor, params = second_factor_exists_sql()
+
+    def role_exists(model, roles) -> str:
+        meta = model._meta
+        user, role = meta.get_field("user").column, meta.get_field("role").column
+        listed = ", ".join(["%s"] * len(roles))
+        return f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = %s AND {role} IN ({listed}))"  # noqa: S608 - names only
+
+    team = role_exists(Membership, PROFESSIONAL_TEAM_ROLES)
+    region = role_exists(RegionRole, PROFESSIONAL_REGION_ROLES)
+    return f"SELECT {team}, {region}, {factor}", params
