@@ -278,7 +278,7 @@ def _session_read(session_key: str) -> tuple[dict | None, datetime | None]:
     model = getattr(store, "model", None)
     now = timezone.now()
     if model is not None:
-        row = model.objects.filter(session_key=session_key, expire_date__gt=now).first()
+        row = next(iter(model.objects.filter(session_key=session_key, expire_date__gt=now)[:1]), None)
         if row is None:
             return None, None
         return store.decode(row.session_data), row.expire_date

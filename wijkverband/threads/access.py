@@ -45,7 +45,10 @@ def access_stream_thread(*, user, thread_id, fresh: bool = True) -> tuple[Thread
     """
     pk = parse_id(thread_id)
     # Any team's thread by id; the rights below decide, with the same 404 as a missing one.
-    thread = Thread.objects.across_teams().select_related("team__region").filter(pk=pk).first() if pk else None
+    # ([:1], not first(): no ORDER BY to build for a primary key; the socket asks this on every subscribe)
+    thread = (
+        next(iter(Thread.objects.across_teams().select_related("team__region").filter(pk=pk)[:1]), None) if pk else None
+    )
     if thread is None:
         raise Http404
     # Fresh: one query (team_rights_fresh), and what it read is what team_rights answers after it.
