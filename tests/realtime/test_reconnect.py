@@ -213,3 +213,22 @@ def test_the_second_factor_rule_in_one_query_answers_as_the_pages_do(world):
         assert socket_refusal(user) == expected, user
     assert socket_refusal(world.olga) == codes.SIGN_IN_INCOMPLETE
     assert socket_refusal(world.rosa) is None
+
+
+def test_a_persons_tabs_reconnecting_together_mark_them_online_once(world, monkeypatch):
+    from wijkverband.realtime import presence
+
+    marked = []
+    monkeypatch.setattr(presence, "users_mark_online", lambda ids: marked.append(list(ids)))
+    cookie, _key = _signed_in(world.maarten)
+
+    async def scenario():
+        tabs = [await Browser(cookie).open() for _ in range(3)]
+        for tab in tabs:
+            await tab.c.disconnect()
+
+    run(scenario)
+    assert marked == [[world.maarten.pk]]
+    presence._marked_at[world.maarten.pk] -= presence.REFRESH_SECONDS  # later: marked again
+    run(scenario)
+    assert marked == [[world.maarten.pk]] * 2

@@ -504,7 +504,7 @@ def _connect_checks(user, session_key, expiry=_UNREAD):
         expiry = _session_expiry(user, session_key)
         if expiry is None and session_key:
             return codes.SIGNED_OUT, None
-    presence.users_mark_online([user.pk])
+    presence.user_connected(user.pk)
     return None, expiry
 
 
