@@ -13,7 +13,7 @@ from wijkverband.realtime.hooks import StreamAccess
 from wijkverband.tenancy.policy import policy_forget
 from wijkverband.tenancy.scoping import team_scope
 from wijkverband.threads import selectors, services
-from wijkverband.threads.access import access_stream_thread
+from wijkverband.threads.access import access_stream_rights, access_stream_thread
 from wijkverband.threads.serialise import display_name, read_by_frame
 
 POSTER = StreamAccess(can_post=True)
@@ -26,7 +26,7 @@ def _access(rights) -> StreamAccess:
 
 class ThreadStreams:
     def access(self, user, stream_id: int) -> StreamAccess:
-        return _access(access_stream_thread(user=user, thread_id=stream_id)[2])
+        return _access(access_stream_rights(user=user, thread_id=stream_id))
 
     def replay(self, stream_id: int, after: int, head: int | None = None):
         if head is None:
