@@ -12,12 +12,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
-from wijkverband.realtime.auth import ParallelAuthMiddlewareStack  # noqa: E402
+from wijkverband.realtime.auth import SessionCookieMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(ParallelAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(SessionCookieMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
 

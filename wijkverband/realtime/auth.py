@@ -1,22 +1,29 @@
-"""Who opens a socket: Channels' auth middleware, without queueing every handshake in one thread.
+"""Who opens a socket: the session cookie, read by the socket's own connect work.
 
-Channels' `get_user` reads the session and the user in the one thread-sensitive worker thread of
-the process, so when thousands of sockets connect at once (every page reconnecting after a
-restart) their handshakes wait for each other's database reads one by one. It touches nothing
-another thread uses (the scope's own session and a fresh user object), so here it runs in the
-connect pool with the socket's other connect work (wijkverband/realtime/pools.py).
+Channels' stack (CookieMiddleware, SessionMiddleware, AuthMiddleware) reads the session and then
+the user, and the socket then read both again for the session's expiry and the password-hash check
+(lifecycle.session_expiry): four queries and two decodes of the session per handshake, a good part
+of a worker's CPU when every page reconnects at once after a restart (docs/realtime.md, "Reconnect
+storm"). Here the middleware only takes the session key from the cookie; the socket reads the
+session and the user once, in its connect pool trip with the refusal checks
+(consumers._connect_from_cookie, lifecycle.session_user), with the rules of Django's get_user.
 """
 
-from channels.auth import AuthMiddleware, get_user
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from django.conf import settings
+from django.http.cookie import parse_cookie
 
-from wijkverband.realtime.pools import on_connect_pool
-
-
-class ParallelAuthMiddleware(AuthMiddleware):
-    async def resolve_scope(self, scope):
-        scope["user"]._wrapped = await on_connect_pool(get_user.func)(scope)
+#: The scope key with the session cookie's value (None without one); the socket resolves it.
+SESSION_COOKIE = "wv.session_cookie"
 
 
-def ParallelAuthMiddlewareStack(inner):  # noqa: N802 - named like Channels' AuthMiddlewareStack
-    return CookieMiddleware(SessionMiddleware(ParallelAuthMiddleware(inner)))
+class SessionCookieMiddleware:
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        cookies: dict[str, str] = {}
+        for name, value in scope.get("headers") or ():
+            if name == b"cookie":
+                cookies.update(parse_cookie(value.decode("latin1")))
+        key = cookies.get(settings.SESSION_COOKIE_NAME) or None
+        return await self.inner({**scope, SESSION_COOKIE: key}, receive, send)

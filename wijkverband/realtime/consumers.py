@@ -22,6 +22,7 @@ from wijkverband.core import metrics
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.logging import REQUEST_ID, request_id_from
 from wijkverband.realtime import codes, lifecycle, presence, publish
+from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
 from wijkverband.realtime.pools import on_connect_pool, on_subscribe_pool
@@ -201,15 +202,22 @@ class LiveSocket:
         message = await self.receive()
         if message["type"] != "websocket.connect":
             return
-        if self.user is None or not self.user.is_authenticated or not self.user.is_active:
+        cookie = self.scope.get(SESSION_COOKIE)
+        if self.user is None and cookie:
+            # Through config.asgi: the session and user are read here (wijkverband/realtime/auth.py),
+            # with the checks below, in one trip to the connect pool (wijkverband/realtime/pools.py):
+            # a thousand sockets reconnecting after a restart do not read one at a time, nor hold
+            # up anyone's posts.
+            user, refusal, expiry = await on_connect_pool(_connect_from_cookie)(cookie)
+            if user is not None:
+                self.user, self.user_id, self.session_key = user, user.pk, cookie
+        elif self.user is None or not self.user.is_authenticated or not self.user.is_active:
+            refusal = codes.SIGNED_OUT
+        else:
+            refusal, expiry = await on_connect_pool(_connect_checks)(self.user, self.session_key)
+        if refusal is not None:
             # Accepted, then closed: a close before the accept reaches the browser as a failed
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
-            await self._refuse(codes.SIGNED_OUT)
-            return
-        # One trip to the connect pool (wijkverband/realtime/pools.py): a thousand sockets
-        # reconnecting after a restart do not read one at a time, nor hold up anyone's posts.
-        refusal, expiry = await on_connect_pool(_connect_checks)(self.user, self.session_key)
-        if refusal is not None:
             await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
         self.hub = get_hub()
@@ -324,7 +332,15 @@ class LiveSocket:
             await self.hub.signals.joined(thread_id, self, read_only=not rights.can_post)
 
     async def _replay(self, thread_id: int, sub: _Subscription, *, announce: bool) -> None:
-        replay = await on_subscribe_pool(_replay)(thread_id, sub.seq)
+        # On a subscribe the socket has just joined the hub's stream: what the hub forwarded so far is
+        # the head (read after the join, like the replay's own read), and everything after it reaches
+        # this socket through the hub. A client that has it already (a reconnect with nothing missed)
+        # costs no database read at all; one a few events behind, only the events.
+        head = self.hub.known_head(thread_id) if announce else None
+        if head is not None and head <= sub.seq:
+            replay = ([], head)
+        else:
+            replay = await on_subscribe_pool(_replay)(thread_id, sub.seq, head)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
@@ -461,15 +477,39 @@ def _ref(frame: dict):
 # --- the synchronous side: what the app owning the streams answers (wijkverband.realtime.hooks) -----
 
 
-def _connect_checks(user, session_key):
+def _connect_from_cookie(session_key):
+    """(user or None, refusal close code or None, the session's expiry) for a socket with this
+    session cookie: the session and the user read once (lifecycle.session_user), then the checks."""
+    user, expiry = lifecycle.session_user(session_key)
+    if user is None:
+        return None, codes.SIGNED_OUT, None  # no such session, ended, made up, or an inactive account
+    refusal, expiry = _connect_checks(user, session_key, expiry)
+    return user, refusal, expiry
+
+
+_UNREAD = object()
+
+
+def _connect_checks(user, session_key, expiry=_UNREAD):
     """(refusal close code or None, the session's expiry) for a new socket, in one database trip.
 
     The expiry is lifecycle.UNKNOWN when the store could not be read (the session watch tries
-    again later); a session that has already ended is refused with SIGNED_OUT.
+    again later); a session that has already ended is refused with SIGNED_OUT. `expiry`: what the
+    handshake read with the session (lifecycle.session_user), so it is not read again.
     """
     refusal = connect_refusal(user)
     if refusal is not None:
         return refusal, None
+    if expiry is _UNREAD:
+        expiry = _session_expiry(user, session_key)
+        if expiry is None and session_key:
+            return codes.SIGNED_OUT, None
+    presence.user_connected(user.pk)
+    return None, expiry
+
+
+def _session_expiry(user, session_key):
+    """The session's expiry (None: it ended; lifecycle.UNKNOWN: the store did not answer), or None without one."""
     expiry = None
     if session_key:
         try:
@@ -477,19 +517,15 @@ def _connect_checks(user, session_key):
         except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
             logger.warning("realtime: could not read a session; trying again later", exc_info=True)
             expiry = lifecycle.UNKNOWN
-        else:
-            if expiry is None:
-                return codes.SIGNED_OUT, None
-    presence.users_mark_online([user.pk])
-    return None, expiry
+    return expiry
 
 
 def _thread_rights(user, thread_id):
     return stream_hooks().access(user, thread_id)
 
 
-def _replay(thread_id: int, after: int):
-    return stream_hooks().replay(thread_id, after)
+def _replay(thread_id: int, after: int, head: int | None = None):
+    return stream_hooks().replay(thread_id, after, head)
 
 
 def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list):

@@ -112,6 +112,20 @@ class Hub:
             # Joined first, then read the head: every later event reaches this worker.
             self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
 
+    def known_head(self, thread_id: int) -> int | None:
+        """The last seq this worker forwarded of a thread it follows, or None when it cannot vouch for it.
+
+        A socket that joined the thread here (join_thread) receives every event after it from this
+        hub, live or filled in from the database (a dropped doorbell, within HEADS_CHECK_SECONDS),
+        exactly like the worker's other sockets of that thread; so a subscribe whose client has
+        this seq already needs no replay and no database read. None while the channel layer is
+        down or a gap is being filled: then the subscribe reads the database as before.
+        """
+        expected = self.expected.get(thread_id)
+        if expected is None or self.degraded or thread_id in self.filling or self.early.get(thread_id):
+            return None
+        return expected - 1
+
     def leave_thread(self, thread_id: int, socket) -> None:
         sockets = self.threads.get(thread_id)
         if sockets is not None and socket in sockets:

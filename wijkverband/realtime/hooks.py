@@ -30,9 +30,10 @@ class StreamHooks(Protocol):
     def access(self, user, stream_id: int) -> StreamAccess:
         """The person's rights on the stream, read from the database now (a subscribe). Http404: not_found."""
 
-    def replay(self, stream_id: int, after: int) -> tuple[list[tuple[int, str]], int] | None:
+    def replay(self, stream_id: int, after: int, head: int | None = None) -> tuple[list[tuple[int, str]], int] | None:
         """Every (seq, frame) with seq > after up to the head, and the head; None when it is too far behind
-        (the client is sent `reset` and reloads)."""
+        (the client is sent `reset` and reloads). `head`: the stream's head as this worker knows it
+        (read after joining), so it need not be read again; None: read it."""
 
     def heads(self, stream_ids: list[int]) -> dict[int, int]:
         """The current sequence number of each stream (streams that do not exist are left out)."""

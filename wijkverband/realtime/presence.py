@@ -32,6 +32,24 @@ def users_mark_online(user_ids) -> None:
         logger.warning("realtime: could not record presence", exc_info=True)
 
 
+#: user id -> when (time.monotonic) this process last marked them online on a socket's connect.
+_marked_at: dict[int, float] = {}
+
+
+def user_connected(user_id: int) -> None:
+    """A socket of this person opened: mark them online, unless this process did so less than
+    REFRESH_SECONDS ago (their key then lives for at least ONLINE_TTL_SECONDS - REFRESH_SECONDS more,
+    and the hub refreshes it every REFRESH_SECONDS while they have a socket here). A person's tabs
+    reconnecting together after a restart write it once, not once per tab."""
+    now = time.monotonic()
+    if now - _marked_at.get(user_id, -REFRESH_SECONDS) < REFRESH_SECONDS:
+        return
+    if len(_marked_at) > 100_000:
+        _marked_at.clear()  # bounded: at worst some people are marked again
+    _marked_at[user_id] = now
+    users_mark_online([user_id])
+
+
 def user_online(user_id: int) -> bool:
     try:
         return bool(cache.get(_key(user_id)))

@@ -10,12 +10,25 @@ Answers are cached on the user object, which Django builds anew for every reques
 its user object and calls `policy_forget` when it must read the rights again.
 """
 
+import functools
 from dataclasses import dataclass, fields
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from guardian.core import ObjectPermissionChecker
 
-from wijkverband.tenancy.models import Region, Team
-from wijkverband.tenancy.selectors import membership_organisation_id
+from wijkverband.tenancy.models import (
+    Membership,
+    Region,
+    RegionGroupObjectPermission,
+    RegionUserObjectPermission,
+    Team,
+    TeamGroupObjectPermission,
+    TeamUserObjectPermission,
+)
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, membership_organisation_id
 
 _CHECKER = "_wijkverband_perm_checker"
 _TEAM_RIGHTS = "_wijkverband_team_rights"
@@ -122,7 +135,10 @@ def rights_prefetch(*, user, teams) -> None:
 def region_rights(*, user, region: Region) -> RegionRights:
     if not user.is_authenticated or not user.is_active:
         return NO_REGION_RIGHTS
-    perms = set(_checker(user).get_perms(region))
+    return _region_rights_from(set(_checker(user).get_perms(region)))
+
+
+def _region_rights_from(perms: set[str]) -> RegionRights:
     return RegionRights(
         can_view="view_region" in perms,
         can_view_teams="view_region_teams" in perms,
@@ -144,9 +160,94 @@ def team_rights(*, user, team: Team) -> TeamRights:
     return rights
 
 
+def team_rights_fresh(*, user, team: Team) -> TeamRights:
+    """team_rights read from the database now, in one query, whatever this user object cached.
+
+    For the live socket, which reads a person's rights on every subscribe (and before a post, every
+    few seconds): guardian's checker asks four queries (the person's and their groups' permissions
+    on the team and on its region) and the membership a fifth; here they are one UNION ALL of the
+    same rows. The answer is the same TeamRights (tests/tenancy/test_policy.py compares the two for
+    every persona), and it replaces what was cached, so later team_rights calls on this user object
+    (the post's own check) reuse it.
+    """
+    policy_forget(user)
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return team_rights(user=user, team=team)  # (a superuser holds every permission: guardian's answer)
+    rights = _team_rights_from(user, team, *_perms_and_organisation(user, team))
+    setattr(user, _TEAM_RIGHTS, {team.pk: rights})
+    return rights
+
+
+def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int | None]:
+    """(codenames on the team, codenames on its region, the membership's organisation) in one query:
+    the rows guardian's ObjectPermissionChecker.get_perms reads for a user that is not a superuser
+    (direct and group permissions of the object's content type), and membership_organisation_id's.
+
+    Written out once per process (_rights_sql): building it with the ORM on every call cost more
+    of the worker's CPU than running it (docs/realtime.md, "Reconnect storm").
+    """
+    team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
+    region_type = ContentType.objects.get_for_model(Region).pk
+    sql, roles = _rights_sql()
+    params = [team.pk, user.pk, team_type] * 2 + [team.region_id, user.pk, region_type] * 2 + [team.pk, user.pk, *roles]
+    found: dict[str, set[str]] = {"t": set(), "r": set(), "o": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, value in cursor.fetchall():
+            found[kind].add(value)
+    organisation_id = min((int(v) for v in found["o"] if v is not None), default=None)
+    return found["t"], found["r"], organisation_id
+
+
+@functools.cache
+def _rights_sql() -> tuple[str, tuple[str, ...]]:
+    """The query of _perms_and_organisation (table and column names from the models), and its roles."""
+    groups = get_user_model().groups.field
+    member_of = groups.remote_field.through._meta.db_table
+    member_user, member_group = groups.m2m_column_name(), groups.m2m_reverse_name()
+    permission = Permission._meta.db_table
+
+    roles = (*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY)
+    parts = []
+    # Only names from the models' metadata go into the text; every value is a parameter.
+    for kind, user_model, group_model in (
+        ("t", TeamUserObjectPermission, TeamGroupObjectPermission),
+        ("r", RegionUserObjectPermission, RegionGroupObjectPermission),
+    ):
+        for model, via_group in ((user_model, False), (group_model, True)):
+            meta = model._meta
+            column = {name: meta.get_field(name).column for name in ("content_object", "permission")}
+            if via_group:
+                join = f" JOIN {member_of} g ON g.{member_group} = x.{meta.get_field('group').column}"
+                person = f"g.{member_user}"
+            else:
+                join, person = "", f"x.{meta.get_field('user').column}"
+            parts.append(
+                f"SELECT '{kind}', p.codename FROM {meta.db_table} x"  # noqa: S608 - names from the models only
+                f" JOIN {permission} p ON p.id = x.{column['permission']}{join}"
+                f" WHERE x.{column['content_object']} = %s AND {person} = %s AND p.content_type_id = %s"
+            )
+    membership = Membership._meta
+    column = {name: membership.get_field(name).column for name in ("organisation", "team", "user", "role")}
+    parts.append(
+        f"SELECT 'o', CAST(m.{column['organisation']} AS TEXT) FROM {membership.db_table} m"  # noqa: S608 - as above
+        f" WHERE m.{column['team']} = %s AND m.{column['user']} = %s"
+        f" AND m.{column['role']} IN ({', '.join(['%s'] * len(roles))})"
+    )
+    return " UNION ALL ".join(parts), tuple(str(role) for role in roles)
+
+
 def _team_rights(user, team: Team) -> TeamRights:
     perms = set(_checker(user).get_perms(team))
-    region = region_rights(user=user, region=team.region)
+    region = set(_checker(user).get_perms(team.region))
+    contribute = "contribute_team" in perms
+    external = "endorse_team_agreements" in perms
+    organisation_id = membership_organisation_id(user=user, team=team) if contribute or external else None
+    return _team_rights_from(user, team, perms, region, organisation_id)
+
+
+def _team_rights_from(user, team: Team, perms: set[str], region_perms: set[str], organisation_id) -> TeamRights:
+    region = _region_rights_from(region_perms)
     contribute = "contribute_team" in perms
     external = "endorse_team_agreements" in perms
     return TeamRights(
@@ -161,5 +262,5 @@ def _team_rights(user, team: Team) -> TeamRights:
         can_manage_members="manage_team_members" in perms or region.can_administer,
         can_oversee=region.can_oversee,
         can_view_region=region.can_view,
-        organisation_id=membership_organisation_id(user=user, team=team) if contribute or external else None,
+        organisation_id=organisation_id if contribute or external else None,
     )

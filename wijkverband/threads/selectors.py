@@ -256,7 +256,7 @@ def message_revisions(*, message: Message) -> list:
 def thread_heads(*, thread_ids) -> dict[int, int]:
     """The current sequence number of each thread, in one query."""
     # For the socket, which asks about threads it has checked access to (any team).
-    return dict(Thread.objects.across_teams().filter(pk__in=list(thread_ids)).values_list("pk", "seq"))
+    return dict(Thread.objects.across_teams().filter(pk__in=list(thread_ids)).order_by().values_list("pk", "seq"))
 
 
 def thread_event_frames(*, thread_id: int, after: int, upto: int | None = None) -> list[tuple[int, str]]:

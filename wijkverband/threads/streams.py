@@ -13,7 +13,7 @@ from wijkverband.realtime.hooks import StreamAccess
 from wijkverband.tenancy.policy import policy_forget
 from wijkverband.tenancy.scoping import team_scope
 from wijkverband.threads import selectors, services
-from wijkverband.threads.access import access_stream_thread
+from wijkverband.threads.access import access_stream_rights, access_stream_thread
 from wijkverband.threads.serialise import display_name, read_by_frame
 
 POSTER = StreamAccess(can_post=True)
@@ -26,10 +26,11 @@ def _access(rights) -> StreamAccess:
 
 class ThreadStreams:
     def access(self, user, stream_id: int) -> StreamAccess:
-        return _access(access_stream_thread(user=user, thread_id=stream_id)[2])
+        return _access(access_stream_rights(user=user, thread_id=stream_id))
 
-    def replay(self, stream_id: int, after: int):
-        head = selectors.thread_heads(thread_ids=[stream_id]).get(stream_id, 0)
+    def replay(self, stream_id: int, after: int, head: int | None = None):
+        if head is None:
+            head = selectors.thread_heads(thread_ids=[stream_id]).get(stream_id, 0)
         if head - after > selectors.REPLAY_LIMIT:
             return None
         return selectors.thread_event_frames(thread_id=stream_id, after=after, upto=head), head

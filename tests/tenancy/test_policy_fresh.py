@@ -1,0 +1,57 @@
+"""team_rights_fresh (one query, the live socket's read) answers exactly what guardian's checker does."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from guardian.shortcuts import assign_perm
+
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.policy import _TEAM_RIGHTS, policy_forget, team_rights, team_rights_fresh
+
+PEOPLE = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa", "rik", "chris", "sofie", "ines"]
+
+
+def _guardian(user, team):
+    policy_forget(user)
+    return team_rights(user=user, team=team)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PEOPLE)
+def test_the_same_rights_as_guardian_for_every_persona_and_team(world, name):
+    user = world.persona(name)
+    for team in (world.team_a, world.team_b, world.team_c):
+        with CaptureQueriesContext(connection) as read:
+            fresh = team_rights_fresh(user=user, team=team)
+        assert len(read.captured_queries) == 1
+        assert fresh == _guardian(user, team), (name, team.slug)
+
+
+@pytest.mark.django_db
+def test_permissions_given_to_the_person_directly_and_superusers(world):
+    user = world.bram
+    assign_perm("tenancy.view_team", user, world.team_a)  # not through a group
+    assign_perm("tenancy.oversee_region", user, world.other_region)
+    for team in (world.team_a, world.team_c):
+        assert team_rights_fresh(user=user, team=team) == _guardian(user, team)
+    assert team_rights_fresh(user=user, team=world.team_a).can_view
+    boss = get_user_model().objects.create_superuser(email="boss@example.nl", password="x" * 20)
+    assert team_rights_fresh(user=boss, team=world.team_a) == _guardian(boss, world.team_a)
+    assert team_rights_fresh(user=boss, team=world.team_a).can_coordinate
+
+
+@pytest.mark.django_db
+def test_it_reads_again_and_later_checks_reuse_it(world):
+    user = world.maarten
+    assert team_rights_fresh(user=user, team=world.team_a).can_contribute
+    services.membership_remove(
+        actor=world.carla, membership=Membership.objects.for_team(world.team_a).get(user=world.maarten)
+    )
+    assert team_rights(user=user, team=world.team_a).can_contribute  # the cached answer, until read again
+    assert not team_rights_fresh(user=user, team=world.team_a).can_view
+    with CaptureQueriesContext(connection) as read:
+        assert not team_rights(user=user, team=world.team_a).can_view
+    assert not read.captured_queries
+    assert set(getattr(user, _TEAM_RIGHTS)) == {world.team_a.pk}
