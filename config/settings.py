@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a person's own write, the header's "Mijn werk" count is counted again (docs/my-work.md).
+    "wijkverband.mywork.middleware.AskedCountMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,6 +157,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Named explicitly: the live server of the browser tests derives its database from this.
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}")}
+    # DATABASE_POOL_SIZE: a psycopg connection pool of at most this many connections per process
+    # (0: none, a connection per request). Under ASGI every HTTP request and every socket's database
+    # work runs in a thread of its own; without a pool each opens its own connection, and when every
+    # page reconnects at once (a restart) they exhaust PostgreSQL's max_connections. With a pool a
+    # process never holds more than this many, the rest wait for one (docs/scaling.md). Replaces
+    # CONN_MAX_AGE, which Django does not combine with a pool.
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+    if DATABASE_POOL_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_SIZE),
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 
 REDIS_URL = env_str("REDIS_URL")
 if CI and not REDIS_URL:
@@ -337,6 +353,9 @@ THREADS_POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
 THREADS_REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
 # The live socket (wijkverband/realtime/consumers.py): the largest frame, incoming frames per second
 # (with a burst), the outgoing queue before a too-slow client is closed, threads per socket.
+# The header's "Mijn werk" count is kept this long per person (0: counted on every page); counted
+# again at once when something new is asked of them or after their own writes (docs/my-work.md).
+MY_WORK_COUNT_SECONDS = env_int("MY_WORK_COUNT_SECONDS", 30)
 REALTIME_MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 64_000)
 REALTIME_FRAMES_PER_SECOND = env_int("REALTIME_FRAMES_PER_SECOND", 20)
 REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)

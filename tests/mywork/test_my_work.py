@@ -260,7 +260,63 @@ def test_my_work_and_the_count_cost_the_same_queries_for_one_or_many_teams(world
     small_olga = _queries(lambda: my_work(user=world.olga))
     _spread_work(world, teams=5, per_team=3)
     assert my_work(user=world.pieter).total > 20
+    client.get("/my-work/")  # the header counts the new asks once (new notices), then keeps the count
     assert _queries(lambda: client.get("/my-work/")) == small_page
     assert _queries(lambda: client.get("/my-work/?team=team-2")) == small_page  # filtered in SQL
     assert _queries(lambda: asked_count(user=world.pieter)) == small_count == 1
     assert _queries(lambda: my_work(user=world.olga)) == small_olga
+
+
+def _header_count(client) -> str:
+    import re
+
+    page = client.get("/my-work/").content.decode()
+    return re.search(r"data-my-work-count[^>]*><span data-count>(\d+)</span>", page).group(1)
+
+
+def test_the_header_count_is_kept_and_counted_again_when_something_new_is_asked(world, client_for):
+    pieter = client_for("pieter")
+    assert _header_count(pieter) == "0"
+    # Kept: the next page does not count again (only the newest-notice lookup).
+    with CaptureQueriesContext(connection) as kept:
+        pieter.get("/my-work/count/")  # (counts afresh: the live refresh)
+    with CaptureQueriesContext(connection) as page:
+        _header_count(pieter)
+    assert not any(
+        "COALESCE((SELECT COUNT(*)" in q["sql"] and "accounts_user" in q["sql"] for q in page.captured_queries
+    )
+    assert any("COALESCE((SELECT COUNT(*)" in q["sql"] for q in kept.captured_queries)
+    # Something new is asked of him (it comes with a notice): the very next page counts it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        b = ask_owner(world, report(world))
+    assert _header_count(pieter) == "1"
+    # His own write (he takes it on) drops the kept count: the page he lands on shows it done.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pieter.post(f"/t/oost/my-work/own/{b.pk}/accept/", {"version": b.version, "next": "/my-work/"})
+    assert _header_count(pieter) == "0"
+
+
+def test_a_change_without_a_notice_shows_within_the_keeping_time_or_at_once_without_keeping(
+    world, client_for, settings, monkeypatch
+):
+    from wijkverband.mywork import selectors
+
+    monkeypatch.setattr(selectors, "newest_notice_id", lambda user: 0)  # as if no notice came with it
+    pieter = client_for("pieter")
+    assert _header_count(pieter) == "0"
+    ask_owner(world, report(world))
+    assert _header_count(pieter) == "0"  # kept (for MY_WORK_COUNT_SECONDS)
+    settings.MY_WORK_COUNT_SECONDS = 0
+    assert _header_count(pieter) == "1"
+
+
+def test_a_cache_that_cannot_be_read_only_costs_the_count(world, client_for, monkeypatch):
+    from django.core.cache import cache
+
+    def away(*args, **kwargs):
+        raise ConnectionError("redis away")
+
+    monkeypatch.setattr(cache, "get", away)
+    monkeypatch.setattr(cache, "set", away)
+    ask_owner(world, report(world))
+    assert _header_count(client_for("pieter")) == "1"

@@ -27,11 +27,14 @@ The page costs the same number of queries whatever the number of teams and items
 the team filter's choices, one for the teams' response targets); the header's count is one query.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -49,6 +52,9 @@ from wijkverband.tenancy.models import RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
+from wijkverband.work.selectors import newest_notice_id
+
+logger = logging.getLogger(__name__)
 
 #: Working days an organisation has to endorse or decline: the reminders' interval, one number.
 ENDORSEMENT_TARGET_DAYS = ENDORSEMENT_REMINDER_DAYS
@@ -481,6 +487,48 @@ def asked_count(*, user) -> int:
     }
     row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
     return sum(row.values()) if row else 0
+
+
+#: The kept count of a person: (their newest notice's id when counted, the count).
+_COUNT_KEY = "mywork:asked:{}"
+
+
+def asked_count_kept(*, user, fresh: bool = False) -> int:
+    """asked_count, kept in the cache for MY_WORK_COUNT_SECONDS (0: counted on every page).
+
+    The count is six subqueries over the person's teams: on every page, in the header, it was a
+    good part of a page's time (docs/my-work.md). Kept with the id of the person's newest notice, so
+    it is counted again at once when something new is asked of them (every ask comes with a
+    notice), and dropped after each of their own writes (AskedCountMiddleware), so what they just
+    did shows at once. What others settle for them (another coordinator triaged the signal) shows
+    within MY_WORK_COUNT_SECONDS, or at once where a page hears of a notice (the live refresh asks
+    with fresh=True). A cache that cannot be read only costs the count."""
+    seconds = settings.MY_WORK_COUNT_SECONDS
+    if seconds <= 0 or not user.is_authenticated:
+        return asked_count(user=user)
+    stamp = newest_notice_id(user=user)
+    key = _COUNT_KEY.format(user.pk)
+    try:
+        kept = None if fresh else cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache (Redis) is away: count as if nothing was kept
+        logger.warning("mywork: could not read the kept count", exc_info=True)
+        return asked_count(user=user)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+        return kept[1]
+    count = asked_count(user=user)
+    try:
+        cache.set(key, (stamp, count), seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("mywork: could not keep the count", exc_info=True)
+    return count
+
+
+def asked_count_forget(*, user_id: int) -> None:
+    """Count again on the person's next page (after a write of theirs)."""
+    try:
+        cache.delete(_COUNT_KEY.format(user_id))
+    except Exception:  # noqa: BLE001
+        logger.warning("mywork: could not drop the kept count", exc_info=True)
 
 
 @dataclass

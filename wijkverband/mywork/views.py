@@ -47,7 +47,9 @@ def my_work(request):
 @login_required
 @require_GET
 def my_work_count(request):
-    return JsonResponse({"count": selectors.asked_count(user=request.user)})
+    # Asked after a notice frame (something changed for this person): counted now, and kept for
+    # the header of the next pages.
+    return JsonResponse({"count": selectors.asked_count_kept(user=request.user, fresh=True)})
 
 
 def _back(request) -> str:

@@ -25,7 +25,9 @@ def _link(params: QueryDict, **changes) -> str:
 def search_page(request):
     teams = selectors.readable_teams(user=request.user)
     chosen = [t for t in teams if t.slug == request.GET.get("team", "")] or teams
-    form = SearchForm(request.GET or None, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen))
+    form = SearchForm(
+        request.GET or None, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen)
+    )
     results = None
     if form.is_bound:
         form.is_valid()

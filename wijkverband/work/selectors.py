@@ -10,6 +10,15 @@ def unread_notice_count(*, user) -> int:
     return Notice.objects.across_teams().filter(user=user, read_at__isnull=True).count()
 
 
+def newest_notice_id(*, user) -> int:
+    """The id of the person's newest notice (0: none): what changes whenever something new is
+    asked of them (every ask comes with a notice). One index lookup."""
+    if not user.is_authenticated:
+        return 0
+    newest = Notice.objects.across_teams().filter(user=user).order_by("-id").values_list("id", flat=True).first()
+    return newest or 0
+
+
 def user_notices(*, user, limit: int = 100) -> list[Notice]:
     return list(
         Notice.objects.across_teams()
