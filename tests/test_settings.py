@@ -44,3 +44,48 @@ def test_production_refuses_a_short_metrics_token_and_an_unknown_log_format():
     assert _import_settings(SECRET_KEY=key, METRICS_TOKEN="t" * 32).returncode == 0
     result = _import_settings(SECRET_KEY=key, LOG_FORMAT="xml")
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+POOL_CHECK = """
+import threading
+import django
+django.setup()
+from django.conf import settings
+from django.db import connection, connections
+pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
+assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0, "a pool replaces persistent connections"
+print("max", pool["max_size"])
+backends = set()
+def work():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backends.add(cursor.fetchone()[0])
+    connections.close_all()  # back to the pool, as after every request and socket action
+threads = [threading.Thread(target=work) for _ in range(12)]
+for t in threads:
+    t.start()
+    t.join()
+print("backends", len(backends))
+"""
+
+
+def test_a_connection_pool_bounds_the_connections_a_process_opens():
+    """DATABASE_POOL_SIZE: threads (requests, socket actions) take a pooled connection and give it back."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        import pytest
+
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs on PostgreSQL")
+        pytest.skip("a PostgreSQL pool")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    # The server's own "postgres" database: the run's database may not exist outside its test copy.
+    server = url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
+    env.update(DATABASE_URL=server, DATABASE_POOL_SIZE="2", DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_CHECK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split() for line in result.stdout.splitlines())
+    # Twelve threads one after another, each with "its own" connection: at most the pool's two backends.
+    assert lines["max"] == "2" and 1 <= int(lines["backends"]) <= 2, result.stdout

@@ -62,7 +62,9 @@ APP_ENV = {
     "SECRET_KEY": "bench-" + uuid.uuid4().hex + uuid.uuid4().hex,
     "DEBUG": "false",
     "LOG_LEVEL": "WARNING",
-    # Keep database connections between calls (each socket frame would otherwise open one).
+    # A connection pool per process, as docs/deploy.md runs it (each socket frame and each request would
+    # otherwise open a connection); CONN_MAX_AGE for code from before the pool (BENCH_APP_DIR).
+    "DATABASE_POOL_SIZE": os.environ.get("BENCH_POOL_SIZE", "16"),
     "CONN_MAX_AGE": "60",
     # The sender posts far faster than a person may: lift the per-person limits for the bench.
     "THREADS_POSTS_PER_MINUTE": "1000000",
