@@ -49,7 +49,11 @@ class Hub:
         self.local: dict[int, int] = {}
         self.filling: set[int] = set()
         self._groups: set[str] = set()
+        # Held by the housekeeping that leaves or rejoins groups; joins run concurrently beside each
+        # other (after a restart a worker joins a group per thread, each a Redis round trip: one at
+        # a time, a thousand threads' subscribes waited for each other) but never beside it.
         self._group_lock = asyncio.Lock()
+        self._joining: dict[str, asyncio.Future] = {}
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
         self.degraded = False
@@ -90,14 +94,32 @@ class Hub:
     async def _group_add(self, group: str) -> None:
         if group in self._groups:
             return
-        async with self._group_lock:
-            if group not in self._groups:
-                try:
-                    await self.layer.group_add(group, self.channel)
-                except Exception:  # noqa: BLE001 - Redis down: the socket still works (database catch-up)
-                    logger.warning("realtime: could not join %s; joining again when Redis is back", group)
-                    self.degraded = True
-                self._groups.add(group)  # _recover joins every known group again
+        if group not in self._joining and self._group_lock.locked():
+            async with self._group_lock:  # a sweep or a recovery first
+                pass
+            if group in self._groups:
+                return
+        joining = self._joining.get(group)
+        if joining is None:
+            # Registered before any await: a sweep that starts now waits for it (_joins_settled).
+            joining = self._joining[group] = asyncio.ensure_future(self._join(group))
+        await asyncio.shield(joining)
+
+    async def _join(self, group: str) -> None:
+        try:
+            try:
+                await self.layer.group_add(group, self.channel)
+            except Exception:  # noqa: BLE001 - Redis down: the socket still works (database catch-up)
+                logger.warning("realtime: could not join %s; joining again when Redis is back", group)
+                self.degraded = True
+            self._groups.add(group)  # _recover joins every known group again
+        finally:
+            self._joining.pop(group, None)
+
+    async def _joins_settled(self) -> None:
+        """Wait for the joins in flight (under _group_lock: no new one starts meanwhile)."""
+        if self._joining:
+            await asyncio.gather(*list(self._joining.values()), return_exceptions=True)
 
     async def join_thread(self, thread_id: int, socket) -> None:
         """Join the thread's group (once per worker) before the socket's replay starts."""
@@ -299,6 +321,7 @@ class Hub:
     async def _recover(self) -> None:
         """The channel layer is back (maybe empty after a restart): join every group again."""
         async with self._group_lock:
+            await self._joins_settled()
             for group in list(self._groups):
                 await self.layer.group_add(group, self.channel)
         self.degraded = False
@@ -318,6 +341,7 @@ class Hub:
         idle = [tid for tid, sockets in self.threads.items() if not sockets]
         idle_users = [uid for uid, sockets in self.users.items() if not sockets]
         async with self._group_lock:
+            await self._joins_settled()
             for thread_id in idle:
                 if not self.threads.get(thread_id):
                     self.threads.pop(thread_id, None)
