@@ -10,7 +10,7 @@ import contextlib
 import logging
 import threading
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,14 @@ def _send(group: str, message: dict) -> None:
         # Called in the event loop's own thread (sync code run inside async code): this thread
         # cannot wait for the send (async_to_sync refuses), so the send is queued on the loop, in
         # call order, and still never raises into the caller.
-        task = loop.create_task(_send_async(layer, group, message))
-        _scheduled.add(task)
-        task.add_done_callback(_scheduled.discard)
+        _schedule(layer, group, message)
+        return
+    main_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if main_loop is not None and main_loop.is_running():
+        # A request's thread under ASGI (a post over HTTP): the server's loop sends it; the request
+        # does not wait for that loop, which may be busy with thousands of reconnecting sockets.
+        # Sends from one thread are queued in call order.
+        main_loop.call_soon_threadsafe(_schedule, layer, group, message)
         return
     try:
         async_to_sync(layer.group_send)(group, message)
@@ -85,6 +90,13 @@ def _send(group: str, message: dict) -> None:
 
 #: Sends queued on a running loop by `_send`, kept until done (a bare task may be collected early).
 _scheduled: set = set()
+
+
+def _schedule(layer, group: str, message: dict) -> None:
+    """In the loop's own thread: the send as a task of this loop."""
+    task = asyncio.get_running_loop().create_task(_send_async(layer, group, message))
+    _scheduled.add(task)
+    task.add_done_callback(_scheduled.discard)
 
 
 async def _send_async(layer, group: str, message: dict) -> None:
