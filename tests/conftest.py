@@ -103,6 +103,14 @@ def _close_other_connections_before_teardown(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _count_my_work_on_every_page(settings):
+    """The header's Mijn werk count is counted on every page, as before it was kept, so a page's
+    query count does not depend on what an earlier request left in the cache; tests/mywork turns
+    the keeping on where it tests it (MY_WORK_COUNT_SECONDS)."""
+    settings.MY_WORK_COUNT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _scopes_off_in_test_code():
     """Test code reads any team's rows to check what happened; the scoped managers would refuse that
     outside a team scope. Requests and sockets enter their own scope (TeamMiddleware, the socket
