@@ -33,7 +33,3 @@ def document_sql(kind: str, *, qualified: bool = True) -> str:
 def tsvector_sql(kind: str) -> str:
     """The stored tsvector column (kept by the migration's trigger)."""
     return f'"{DOCUMENTS[kind][0]}"."search_vector"'
-
-
-def folded_sql(kind: str, *, qualified: bool = True) -> str:
-    return f"wv_fold({document_sql(kind, qualified=qualified)})"
