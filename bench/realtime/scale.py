@@ -748,6 +748,8 @@ async def storm(teams: list[dict]) -> dict:
             "pages_failed": sum(1 for _a, _l, st in storm_pages if st != 200),
             "page_p50_ms": percentile(ok_pages, 50),
             "page_p99_ms": percentile(ok_pages, 99),
+            # Each page of the storm: sent at (s after the kill), its time (ms), its status (0: failed).
+            "storm_pages": [(round(at - kill_at[0], 3), round(lat * 1000, 1), st) for at, lat, st in storm_pages],
             "lost": lost,
             "sockets_missing": missing_sockets,
             "duplicated": duplicated,
