@@ -20,12 +20,15 @@ storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people ch
        poster had an ack again (over the socket or HTTP), the database transactions per reconnect,
        the p99 of an HTTP page (the team's thread list) fetched five times a second during the
        storm, and lost and duplicated messages (every socket must end with every seq of its
-       thread once).
+       thread once); and the CPU the workers, this load client and PostgreSQL used from the
+       moment the workers listened again until every socket had caught up.
 
 Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (10), BENCH_USERS_PER_TEAM
 (10), BENCH_SOCKETS (10000), BENCH_SCALE_RATE (100), BENCH_SCALE_SECONDS (30), BENCH_STORM_SOCKETS
 (5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
-close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), and those of run.py
+close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_STORM_PAGES (shared;
+separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
+two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
 """
 
@@ -67,6 +70,9 @@ RESTART_AWARE = os.environ.get("BENCH_CLIENT_BACKOFF", "restart") == "restart"
 HTTP_FALLBACK_S = 2.0  # as threads.js: a post waiting this long while the socket is away goes over HTTP
 # BENCH_CLIENT_FALLBACK=socket: posts wait for the socket, as threads.js did before.
 HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
+# BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
+# to the other two, as the load balancer splits them in docs/scaling.md; shared: every worker both.
+SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
 CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the header must agree
 
 log = rt.log
@@ -357,8 +363,15 @@ def start_bare():
     return rt.Server("bare", [rt.PYTHON, "bench/realtime/bare_server.py", "--port", str(rt.PORTS["bare"])], {})
 
 
-def start_app():
-    return rt.Servers([rt.start_app_worker(p) for p in app_ports()])
+def start_app(pages: bool = False):
+    """The app's two socket workers; with `pages`, a third worker that serves the pages (the
+    split layout of docs/scaling.md, BENCH_STORM_PAGES=separate)."""
+    ports = app_ports() + ([page_port()] if pages else [])
+    return rt.Servers([rt.start_app_worker(p) for p in ports])
+
+
+def page_port() -> int:
+    return rt.PORTS["app"] + 2
 
 
 def app_ports() -> list[int]:
@@ -547,11 +560,16 @@ async def http_post(port: int, path: str, cookie: str, form: dict) -> tuple[int,
 
 
 async def storm(teams: list[dict]) -> dict:
-    server = start_app()
+    server = start_app(pages=SEPARATE_PAGES)
     ports = app_ports()
+    listening = ports + ([page_port()] if SEPARATE_PAGES else [])
     sent_at: dict[int, float] = {}
+
+    def http_port(socket_port: int) -> int:
+        return page_port() if SEPARATE_PAGES else socket_port
+
     try:
-        for port in ports:
+        for port in listening:
             await rt.wait_ready(port, teams[0]["cookies"][0])
         await asyncio.sleep(1.0)
         plan = layout(teams, STORM_SOCKETS, seed=23)
@@ -584,7 +602,7 @@ async def storm(teams: list[dict]) -> dict:
             item[4] = True
             try:
                 status, ack = await http_post(
-                    poster.port,
+                    http_port(poster.port),
                     f"/t/{slugs[poster.thread]}/threads/{poster.thread}/post/",
                     poster.cookie,
                     {"body": f"@@{item[0]:08d}", "client_id": item[1]},
@@ -646,7 +664,9 @@ async def storm(teams: list[dict]) -> dict:
                 team = teams[i % len(teams)]
                 at = time.perf_counter()
                 try:
-                    latency, status = await http_get(ports[i % 2], f"/t/{team['slug']}/threads/", team["cookies"][0])
+                    latency, status = await http_get(
+                        http_port(ports[i % 2]), f"/t/{team['slug']}/threads/", team["cookies"][0]
+                    )
                 except (OSError, TimeoutError, IndexError, ValueError):
                     latency, status = time.perf_counter() - at, 0
                 pages.append((at, latency, status))
@@ -659,7 +679,7 @@ async def storm(teams: list[dict]) -> dict:
         xact_quiet, quiet_at = await asyncio.to_thread(database_transactions), time.perf_counter()
         await asyncio.sleep(STORM_CHAT_BEFORE)
         xact_before = await asyncio.to_thread(database_transactions)
-        log("    restarting both workers")
+        log("    restarting every worker" if SEPARATE_PAGES else "    restarting both workers")
         kill_at[0] = time.perf_counter()
         # What the chat and the page fetches cost the database without a storm, per second.
         xact_rate = (xact_before - xact_quiet) / (kill_at[0] - quiet_at)
@@ -673,8 +693,8 @@ async def storm(teams: list[dict]) -> dict:
                 each.stop()
         stopped_at = time.perf_counter()
         log(f"    both stopped after {stopped_at - kill_at[0]:.1f} s")
-        server = start_app()
-        for port in ports:  # listening again (a socket handshake would queue behind the storm's)
+        server = start_app(pages=SEPARATE_PAGES)
+        for port in listening:  # listening again (a socket handshake would queue behind the storm's)
             while True:
                 try:
                     _reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -684,6 +704,13 @@ async def storm(teams: list[dict]) -> dict:
                 writer.close()
                 break
         up_at = time.perf_counter()
+        # Where the machine's CPU goes during the storm: the new workers, this load client (its
+        # 5,000 sockets, which in real use are other people's browsers) and PostgreSQL.
+        cpu_at_up = (
+            rt.cpu_seconds(server.pids()),
+            sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+            await asyncio.to_thread(rt.database_backends),
+        )
         # Wait until every socket has subscribed again (caught up) and every poster had an ack.
         shown = 0.0
         while time.perf_counter() - kill_at[0] < STORM_LIMIT:
@@ -699,6 +726,12 @@ async def storm(teams: list[dict]) -> dict:
                 )
             await asyncio.sleep(0.2)
         caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
+        storm_cpu = {
+            "seconds": time.perf_counter() - up_at,
+            "workers": rt.cpu_seconds(server.pids()) - cpu_at_up[0],
+            "load_client": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu_at_up[1],
+            "postgres": await asyncio.to_thread(rt.database_cpu_since, cpu_at_up[2]),
+        }
         everyone = all(s.subscribed_at > stopped_at for s in sockets)
         reconnects = sum(s.reconnects for s in sockets)
         xact_after = await asyncio.to_thread(database_transactions)
@@ -749,6 +782,7 @@ async def storm(teams: list[dict]) -> dict:
             "page_p50_ms": percentile(ok_pages, 50),
             "page_p99_ms": percentile(ok_pages, 99),
             # Each page of the storm: sent at (s after the kill), its time (ms), its status (0: failed).
+            "cpu_s": storm_cpu,
             "storm_pages": [(round(at - kill_at[0], 3), round(lat * 1000, 1), st) for at, lat, st in storm_pages],
             "lost": lost,
             "sockets_missing": missing_sockets,
@@ -762,8 +796,9 @@ async def storm(teams: list[dict]) -> dict:
 
 def show_storm(r: dict) -> None:
     back = r["poster_back_s"]
+    workers = "every worker (pages on their own)" if SEPARATE_PAGES else "both workers"
     log(
-        f"  storm: {r['sockets']} sockets, both workers restarted (down and starting {r['down_s']:.1f} s):"
+        f"  storm: {r['sockets']} sockets, {workers} restarted (down and starting {r['down_s']:.1f} s):"
         f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
         f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP);"
@@ -775,6 +810,14 @@ def show_storm(r: dict) -> None:
         f" lost {r['lost']} (sockets missing something: {r['sockets_missing']}),"
         f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']},"
         f" out of order {r['out_of_order']}"
+    )
+    cpu = r["cpu_s"]
+    log(
+        f"  CPU from listening again to caught up ({cpu['seconds']:.1f} s, {os.cpu_count()} CPUs):"
+        f" workers {cpu['workers']:.1f} s, this load client {cpu['load_client']:.1f} s,"
+        f" PostgreSQL {cpu['postgres']:.1f} s; per reconnect {cpu['workers'] / max(1, r['reconnects']) * 1000:.1f},"
+        f" {cpu['load_client'] / max(1, r['reconnects']) * 1000:.1f} and"
+        f" {cpu['postgres'] / max(1, r['reconnects']) * 1000:.1f} ms"
     )
 
 
