@@ -145,9 +145,10 @@ def _append_event(
     else:
         seq, now = taken
     locked.seq = seq
-    event = Event.objects.create(
+    event = Event(  # saved directly, as the message in _message_post_locked
         team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
     )
+    event.save(force_insert=True)
     frame = dumps(event_dict(event))
     transaction.on_commit(partial(publish.thread_event, thread_id=locked.pk, seq=seq, frame=frame))
     return event
@@ -330,7 +331,9 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
     # back, giving the number back, and message_post answers with the first message.
     seq, now = taken = _take_seq(thread)
     html = str(render_markdown(body))
-    message = Message.objects.create(
+    # Saved directly rather than through Message.objects.create: the team-scoped manager would
+    # build (and the insert ignore) its team filter first, a tenth of a post's Python time.
+    message = Message(
         team_id=thread.team_id,
         thread_id=thread.pk,
         author=actor,
@@ -341,6 +344,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
         asks_ack=asks_ack,
         created_at=now,
     )
+    message.save(force_insert=True)
     message.author = actor
     message.thread = thread
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
