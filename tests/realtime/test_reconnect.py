@@ -232,3 +232,40 @@ def test_a_persons_tabs_reconnecting_together_mark_them_online_once(world, monke
     presence._marked_at[world.maarten.pk] -= presence.REFRESH_SECONDS  # later: marked again
     run(scenario)
     assert marked == [[world.maarten.pk]] * 2
+
+
+def test_the_written_out_session_and_user_reads_answer_as_the_orm(world):
+    """The handshake reads the session row and the user with queries written out once per process
+    (realtime/lifecycle.py); what they give must be exactly what the ORM gives, dates included."""
+    from django.contrib.auth import get_user_model, load_backend
+
+    from wijkverband.realtime import lifecycle
+
+    user = world.maarten
+    user.last_login = timezone.now() - timedelta(days=3)
+    user.save()
+    _cookie, key = _signed_in(user)
+    session = Session.objects.get(session_key=key)
+
+    data, expiry = lifecycle._session_read(key)
+    assert data == session.get_decoded()
+    assert expiry == session.expire_date and timezone.is_aware(expiry)
+
+    for path in settings.AUTHENTICATION_BACKENDS:
+        backend = load_backend(path)
+        if path.startswith("guardian."):
+            continue  # guards object permissions; no session is signed in through it
+        assert lifecycle._stock_get_user(backend), path  # so the written-out read is the one that runs
+
+    read = lifecycle._user_read(user.pk)
+    fresh = get_user_model().objects.get(pk=user.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(fresh, field.attname), field.name
+    assert read._state.adding is False and read._state.db == "default"
+
+    assert lifecycle._user_read(10**9) is None
+    user.is_active = False
+    user.save()
+    assert lifecycle._user_read(user.pk) is None
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert lifecycle._session_read(key) == (None, None)

@@ -18,13 +18,14 @@ Two halves:
 """
 
 import asyncio
+import functools
 import logging
 from datetime import datetime, timedelta
 from importlib import import_module
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from wijkverband.realtime import codes, publish
@@ -264,7 +265,11 @@ def session_user(session_key: str):
         user_id = get_user_model()._meta.pk.to_python(data[SESSION_KEY])
     except (KeyError, ValidationError):
         return None, None
-    user = load_backend(backend_path).get_user(user_id)  # None for an inactive account
+    backend = load_backend(backend_path)
+    if _stock_get_user(backend):
+        user = _user_read(user_id)  # what ModelBackend.get_user reads, written out
+    else:
+        user = backend.get_user(user_id)  # None for an inactive account
     if user is None or not user.is_active or not _hash_matches(user, data):
         return None, None
     return user, expiry
@@ -278,12 +283,89 @@ def _session_read(session_key: str) -> tuple[dict | None, datetime | None]:
     model = getattr(store, "model", None)
     now = timezone.now()
     if model is not None:
-        row = next(iter(model.objects.filter(session_key=session_key, expire_date__gt=now)[:1]), None)
+        sql, columns = _session_query(model)
+        row = _read_row(sql, [session_key, now], columns)
         if row is None:
             return None, None
-        return store.decode(row.session_data), row.expire_date
+        session_data, expire_date = row
+        return store.decode(session_data), expire_date
     data = store.load()
     return data, now + timedelta(seconds=store.get_expiry_age())
+
+
+# --- the handshake's two reads, written out ----------------------------------------------------
+#
+# A reconnect storm reads a session and a user for every socket. Built with the ORM each read cost
+# about 350 µs of the worker's CPU (making the queryset and compiling it, more than running it);
+# written out once per process from the models' table and column names, and with the ORM's own
+# converters applied to what comes back, the two take under half of that
+# (docs/realtime.md, "Reconnect storm"). tests/realtime/test_reconnect.py compares them with the ORM.
+
+
+@functools.cache
+def _session_query(model) -> tuple[str, tuple]:
+    meta, quote = model._meta, connection.ops.quote_name
+    key, data, expiry = (meta.get_field(name) for name in ("session_key", "session_data", "expire_date"))
+    sql = (
+        f"SELECT {quote(data.column)}, {quote(expiry.column)} FROM {quote(meta.db_table)}"  # noqa: S608 - names from the model
+        f" WHERE {quote(key.column)} = %s AND {quote(expiry.column)} > %s"
+    )
+    return sql, (data.get_col(meta.db_table), expiry.get_col(meta.db_table))
+
+
+@functools.cache
+def _user_query() -> tuple[str, tuple, tuple[str, ...]]:
+    from django.contrib.auth import get_user_model
+
+    meta, quote = get_user_model()._meta, connection.ops.quote_name
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(meta.db_table)}"  # noqa: S608 - as above
+        f" WHERE {quote(meta.pk.column)} = %s"
+    )
+    return sql, tuple(field.get_col(meta.db_table) for field in fields), tuple(field.attname for field in fields)
+
+
+def _read_row(sql: str, params: list, columns: tuple) -> tuple | None:
+    """One row of `sql`, each value converted as the ORM converts that column (dates on SQLite)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, column in zip(row, columns, strict=True):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            value = convert(value, column, connection)
+        values.append(value)
+    return tuple(values)
+
+
+def _stock_get_user(backend) -> bool:
+    """The backend reads the user as ModelBackend does: the default manager's row by primary key,
+    refused when inactive (allauth's backend inherits it)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.db.models import Manager
+
+    manager = get_user_model()._default_manager
+    return (
+        getattr(type(backend), "get_user", None) is ModelBackend.get_user
+        and getattr(type(backend), "user_can_authenticate", None) is ModelBackend.user_can_authenticate
+        and type(manager).get_queryset is Manager.get_queryset
+    )
+
+
+def _user_read(user_id):
+    """ModelBackend.get_user(user_id) in one written-out query: the user, or None (none, or inactive)."""
+    from django.contrib.auth import get_user_model
+
+    sql, columns, attnames = _user_query()
+    row = _read_row(sql, [user_id], columns)
+    if row is None:
+        return None
+    user = get_user_model().from_db(connection.alias, attnames, row)
+    return user if user.is_active else None
 
 
 def _hash_matches(user, data: dict) -> bool:
