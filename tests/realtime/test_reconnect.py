@@ -269,3 +269,38 @@ def test_the_written_out_session_and_user_reads_answer_as_the_orm(world):
     assert lifecycle._user_read(user.pk) is None
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert lifecycle._session_read(key) == (None, None)
+
+
+class OwnUserBackend:
+    """A backend with a get_user of its own (say, one that reads users from a directory)."""
+
+    asked: list = []
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        OwnUserBackend.asked.append(user_id)
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk=user_id).first()
+
+
+def test_a_backend_with_a_get_user_of_its_own_is_asked_as_django_would(world, settings):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from wijkverband.realtime import lifecycle
+
+    path = f"{__name__}.OwnUserBackend"
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, path]
+    _cookie, key = _signed_in(world.maarten)
+    session = Session.objects.get(session_key=key)
+    data = session.get_decoded()
+    data[BACKEND_SESSION_KEY] = path
+    session.session_data = Session.objects.encode(data)
+    session.save()
+    OwnUserBackend.asked.clear()
+
+    user, expiry = lifecycle.session_user(key)
+    assert user == world.maarten and expiry == session.expire_date
+    assert OwnUserBackend.asked == [world.maarten.pk]  # its own get_user, not the written-out read
