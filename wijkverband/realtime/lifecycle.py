@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from wijkverband.core import rows
 from wijkverband.realtime import codes, publish
 from wijkverband.realtime.hooks import stream_hooks
 
@@ -331,14 +332,7 @@ def _read_row(sql: str, params: list, columns: tuple) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = []
-    for value, column in zip(row, columns, strict=True):
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            value = convert(value, column, connection)
-        values.append(value)
-    return tuple(values)
+    return None if row is None else rows.convert_row(row, columns, connection)
 
 
 def _stock_get_user(backend) -> bool:

@@ -7,6 +7,7 @@ Never client data: a notice names the actor, the team and the thread, not the te
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Message, Thread
@@ -109,17 +110,18 @@ def post_notices(message_id: int) -> None:
 
 
 def _activity_pending(owner: int, thread: Thread) -> bool:
-    """Whether the thread's owner still has an unread 'new activity' notice for it."""
-    return (
-        Notice.objects.for_team(thread.team_id)
-        .filter(
-            user_id=owner,
-            subject_kind=SubjectKind.THREAD,
-            subject_id=thread.pk,
-            kind=NoticeKind.ACTIVITY,
-            read_at__isnull=True,
-        )
-        .exists()
+    """Whether the thread's owner still has an unread 'new activity' notice for it.
+
+    On every post that is not the owner's: written out once (wijkverband.core.rows), scoped to
+    the thread's team as Notice.objects.for_team would."""
+    return rows.exists(
+        Notice,
+        team_id=thread.team_id,
+        user_id=owner,
+        subject_kind=SubjectKind.THREAD,
+        subject_id=thread.pk,
+        kind=NoticeKind.ACTIVITY,
+        null=("read_at",),
     )
 
 

@@ -1,0 +1,184 @@
+"""wijkverband.core.rows writes and reads as the ORM does: the rows it inserts read back equal to
+the ORM's, the client-data guard and the save signals still run, a failed insert leaves nothing,
+and `exists` answers what `filter(...).exists()` answers, within the team it names."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.threads.helpers import post, topic
+from wijkverband.audit.chains import team_chain
+from wijkverband.audit.models import AuditEvent
+from wijkverband.audit.services import audit_record
+from wijkverband.core import rows
+from wijkverband.core.guard import ClientDataRefused
+from wijkverband.threads.models import Event, Message
+from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+
+pytestmark = pytest.mark.django_db
+
+BSN = "111222333"  # passes the eleven-test
+
+
+def _message(world, thread, **fields):
+    values = {
+        "team_id": thread.team_id,
+        "thread_id": thread.pk,
+        "author": world.carla,
+        "client_id": uuid.uuid4(),
+        "body": "De medicatie is geleverd.",
+        "body_html": "<p>De medicatie is geleverd.</p>",
+        "seq": 900,
+        "asks_ack": True,
+        "created_at": timezone.now() - timedelta(minutes=3),
+    }
+    return Message(**{**values, **fields})
+
+
+def _stored(model, pk) -> dict:
+    row = model.objects.across_teams().filter(pk=pk).values().get()
+    return {name: value for name, value in row.items() if name not in {"id", "client_id", "seq", "search_vector"}}
+
+
+def test_an_inserted_message_reads_back_as_one_the_orm_saved(world):
+    thread = topic(world)
+    ours = rows.insert(_message(world, thread))
+    theirs = _message(world, thread, seq=901, created_at=ours.created_at)
+    theirs.save(force_insert=True)
+
+    assert isinstance(ours.pk, int) and ours.pk != theirs.pk
+    assert ours._state.adding is False and ours._state.db == "default"
+    assert _stored(Message, ours.pk) == _stored(Message, theirs.pk)
+    again = Message.objects.across_teams().get(pk=ours.pk)
+    assert (again.client_id, again.seq, again.created_at) == (ours.client_id, 900, ours.created_at)
+
+
+def test_an_event_keeps_its_data_and_links(world):
+    thread = topic(world)
+    message = rows.insert(_message(world, thread))
+    data = {"seq": 3, "names": ["Carla", "Maarten"], "nested": {"ok": True, "none": None}}
+    event = rows.insert(
+        Event(
+            team_id=thread.team_id, thread=thread, seq=900, kind=Event.Kind.MESSAGE_CREATED, message=message, data=data
+        )
+    )
+
+    stored = Event.objects.across_teams().get(pk=event.pk)
+    assert (stored.data, stored.message_id, stored.thread_id) == (data, message.pk, thread.pk)
+    assert stored.kind == "message.created"
+    assert stored.created_at == event.created_at  # the field's default, taken at insert
+
+
+def test_an_audit_row_gets_its_chain_and_verifies(world):
+    before = AuditEvent.objects.filter(chain=team_chain(world.team_a.pk)).count()
+    with transaction.atomic():
+        event = audit_record(actor=world.carla, action="test.rows", team=world.team_a, data={"n": 1})
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.chain == team_chain(world.team_a.pk)
+    assert stored.hash == event.hash == stored.compute_hash()
+    assert AuditEvent.objects.filter(chain=stored.chain).count() == before + 1
+
+
+def test_the_client_data_guard_still_refuses_and_nothing_is_stored(world):
+    thread = topic(world)
+    count = Message.objects.across_teams().count()
+    with pytest.raises(ClientDataRefused):
+        rows.insert(_message(world, thread, body=f"Cliënt met BSN {BSN} belde."))
+    assert Message.objects.across_teams().count() == count
+
+
+def test_the_save_signals_are_sent(world):
+    thread = topic(world)
+    seen = []
+
+    def receiver(sender, instance, created, raw, **kwargs):
+        seen.append((sender, instance.pk, created, raw))
+
+    post_save.connect(receiver, sender=Message, dispatch_uid="test_rows")
+    try:
+        message = rows.insert(_message(world, thread))
+    finally:
+        post_save.disconnect(dispatch_uid="test_rows", sender=Message)
+    assert seen == [(Message, message.pk, True, False)]
+
+
+def test_a_failed_insert_rolls_its_transaction_back(world):
+    thread = topic(world)
+    first = rows.insert(_message(world, thread))
+    count = Message.objects.across_teams().count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(_message(world, thread, seq=901, body="Nog een keer"))  # same author, new client id: fine
+        assert transaction.get_rollback() is False
+        rows.insert(_message(world, thread, client_id=first.client_id))  # the same client id again
+    assert Message.objects.across_teams().count() == count
+
+
+def test_an_expression_is_refused_before_anything_is_written(world):
+    thread = topic(world)
+    count = Message.objects.across_teams().count()
+    with pytest.raises(TypeError, match="expression"):
+        rows.insert(_message(world, thread, seq=F("seq") + 1))
+    assert Message.objects.across_teams().count() == count
+
+
+def test_an_insert_is_one_statement(world):
+    thread = topic(world)
+    message = _message(world, thread)
+    with CaptureQueriesContext(connection) as queries:
+        rows.insert(message)
+    assert len(queries) == 1 + (0 if connection.features.can_return_columns_from_insert else 1)
+
+
+def _activity(world, *, team, user, thread_id, read_at=None):
+    return Notice.objects.create(
+        team=team,
+        user=user,
+        kind=NoticeKind.ACTIVITY,
+        subject_kind=SubjectKind.THREAD,
+        subject_id=thread_id,
+        title="Algemeen",
+        path="/",
+        key=f"activity:test:{uuid.uuid4()}",
+        read_at=read_at,
+    )
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_exists_answers_as_the_orm_within_the_named_team(world, read):
+    thread = topic(world)
+    _activity(world, team=world.team_a, user=world.carla, thread_id=thread.pk, read_at=timezone.now() if read else None)
+    # The same subject id in another team: never an answer for this team.
+    _activity(world, team=world.team_b, user=world.carla, thread_id=thread.pk + 100000)
+    for team, subject in ((world.team_a, thread.pk), (world.team_b, thread.pk), (world.team_b, thread.pk + 100000)):
+        for user in (world.carla, world.maarten):
+            equal = {
+                "team_id": team.pk,
+                "user_id": user.pk,
+                "subject_kind": SubjectKind.THREAD,
+                "subject_id": subject,
+                "kind": NoticeKind.ACTIVITY,
+            }
+            orm = Notice.objects.filter(**equal, read_at__isnull=True).exists()
+            assert rows.exists(Notice, null=("read_at",), **equal) is orm
+    assert rows.exists(Notice, null=("read_at",), team_id=world.team_a.pk, user_id=world.carla.pk) is (not read)
+    assert rows.exists(Notice, team_id=world.team_a.pk, user_id=world.carla.pk, subject_id=thread.pk) is True
+
+
+def test_a_post_uses_them_and_stays_one_transaction(world):
+    """The post's message, event and audit row go through rows.insert; their ids link up."""
+    thread = topic(world, actor=world.maarten)  # someone else's thread: the owner's activity notice
+    result = post(thread, world.carla, body="Graag even bellen.")
+    message = result.message
+    event = Event.objects.across_teams().get(message=message)
+    audit = AuditEvent.objects.filter(action="message.posted", object_id=str(message.pk)).get()
+    assert (event.seq, audit.data) == (message.seq, {"thread": thread.pk, "seq": message.seq})
+    assert Notice.objects.filter(user=world.maarten, kind=NoticeKind.ACTIVITY, subject_id=thread.pk).count() == 1
+    post(thread, world.carla, body="En nog iets.")  # the notice is still unread: no second one
+    assert Notice.objects.filter(user=world.maarten, kind=NoticeKind.ACTIVITY, subject_id=thread.pk).count() == 1
