@@ -2,6 +2,7 @@
 
 import gc
 import os
+from pathlib import Path
 
 from django.core.asgi import get_asgi_application
 
@@ -22,6 +23,33 @@ application = ProtocolTypeRouter(
 )
 
 
+def _warm_up() -> None:
+    """Do now, before the worker listens, what its first requests would otherwise do while people
+    wait: compile our templates (into the cached loader), build the URL resolver's reverse table and
+    load the translation catalogues. After a restart the first page of a new worker took seconds
+    while thousands of sockets reconnected (docs/scaling.md, "A new worker"). Nothing here reads the
+    database."""
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().reverse_dict  # noqa: B018 - builds the reverse table, as the first reverse() would
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Wijkverband")
+    for engine in engines.all():
+        for directory in map(Path, getattr(engine, "template_dirs", ())):
+            if not directory.is_relative_to(settings.BASE_DIR) or "site-packages" in directory.parts:
+                continue  # Django's and the packages' templates: the pages that use them are rare
+            for path in sorted(directory.rglob("*")):
+                if path.suffix in {".html", ".txt"}:
+                    try:
+                        engine.get_template(str(path.relative_to(directory)))
+                    except (TemplateDoesNotExist, TemplateSyntaxError):
+                        pass  # a page that uses it fails as it would have; tests/test_warm_up.py lists none
+
+
 def _settle_heap() -> None:
     """Load the URLconf (and so every view module) now, then move everything loaded so far out
     of the garbage collector's way: it lives as long as the worker, and otherwise every full
@@ -36,4 +64,5 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
+_warm_up()
 _settle_heap()
