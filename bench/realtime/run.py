@@ -198,10 +198,13 @@ def app_ports() -> list[int]:
     return [PORTS["app"], PORTS["app"] + 1] if LAYOUT == "pinned" else [PORTS["app"]]
 
 
-def start_app_worker(port: int, workers: int = 1, env: dict | None = None) -> Server:
+def start_app_worker(port: int, workers: int = 1, env: dict | None = None, nice: int = 0) -> Server:
+    """`nice`: run the worker at that lower CPU priority (`nice -n`), as an operator gives the socket
+    workers less weight than the page workers (docs/scaling.md)."""
     return Server(
         "app",
         [
+            *(["nice", "-n", str(nice)] if nice else []),
             PYTHON,
             "-m",
             "uvicorn",

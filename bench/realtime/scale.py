@@ -73,6 +73,9 @@ HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
 # BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
 # to the other two, as the load balancer splits them in docs/scaling.md; shared: every worker both.
 SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
+# BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
+# so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
+SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
 CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the header must agree
 
 log = rt.log
@@ -366,8 +369,8 @@ def start_bare():
 def start_app(pages: bool = False):
     """The app's two socket workers; with `pages`, a third worker that serves the pages (the
     split layout of docs/scaling.md, BENCH_STORM_PAGES=separate)."""
-    ports = app_ports() + ([page_port()] if pages else [])
-    return rt.Servers([rt.start_app_worker(p) for p in ports])
+    sockets = [rt.start_app_worker(p, nice=SOCKET_NICE if pages else 0) for p in app_ports()]
+    return rt.Servers(sockets + ([rt.start_app_worker(page_port())] if pages else []))
 
 
 def page_port() -> int:
