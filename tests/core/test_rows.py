@@ -182,3 +182,47 @@ def test_a_post_uses_them_and_stays_one_transaction(world):
     assert Notice.objects.filter(user=world.maarten, kind=NoticeKind.ACTIVITY, subject_id=thread.pk).count() == 1
     post(thread, world.carla, body="En nog iets.")  # the notice is still unread: no second one
     assert Notice.objects.filter(user=world.maarten, kind=NoticeKind.ACTIVITY, subject_id=thread.pk).count() == 1
+
+
+def test_statements_run_together_and_each_keeps_its_result(world):
+    thread = topic(world)
+    message = rows.insert(_message(world, thread))
+    event = Event(team_id=thread.team_id, thread=thread, seq=900, kind=Event.Kind.MESSAGE_CREATED, message=message)
+    insert = rows.Insert(event)
+    pending = rows.Exists(Notice, team_id=world.team_a.pk, user_id=world.carla.pk, null=("read_at",))
+    count = rows.Value("SELECT COUNT(*) FROM threads_event WHERE message_id = %s", [message.pk])
+    with CaptureQueriesContext(connection) as queries:
+        results = rows.run(insert, pending, count)
+
+    one_trip = connection.vendor == "postgresql"
+    assert len(queries) == (1 if one_trip else 3)
+    assert results == [event, pending.result, 1]  # the count sees the insert before it
+    assert event.pk is not None and Event.objects.across_teams().get(pk=event.pk).message_id == message.pk
+    orm = Notice.objects.filter(team=world.team_a, user=world.carla, read_at__isnull=True).exists()
+    assert pending.result is orm
+
+
+def test_a_failing_statement_stops_the_rest_and_the_transaction(world):
+    thread = topic(world)
+    first = rows.insert(_message(world, thread))
+    events = Event.objects.across_teams().count()
+    repeat = rows.Insert(_message(world, thread, seq=901, client_id=first.client_id))  # unique (author, client_id)
+    after = rows.Insert(Event(team_id=thread.team_id, thread=thread, seq=901, kind=Event.Kind.MESSAGE_CREATED))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.run(repeat, after)
+    assert repeat.result is None and after.result is None
+    assert Event.objects.across_teams().count() == events
+
+
+def test_a_plain_post_is_few_statements(world):
+    """Someone else's thread: the owner's notice check and the event go with the audit chain's
+    head (docs/realtime.md, "Cost of a post")."""
+    thread = topic(world, actor=world.maarten)
+    post(thread, world.carla, body="Eerste")  # the owner's notice now exists: later posts only check it
+    with CaptureQueriesContext(connection) as queries:
+        post(thread, world.carla, body="Tweede")
+    # The thread's number, the message, [event; notice check; chain head], the audit row. The
+    # rights come from the cache on the user object the first post filled.
+    # (In a test the post's transaction is a savepoint: those statements are not the post's.)
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == (4 if connection.vendor == "postgresql" else 6), [s[:60] for s in statements]

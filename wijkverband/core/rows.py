@@ -48,46 +48,68 @@ def _insert_sql(model, vendor: str, alias: str, with_pk: bool) -> tuple[str, tup
     return sql, fields, returning, tuple(f.get_col(meta.db_table) for f in returning), can_return
 
 
-def insert(instance, *, using: str | None = None):
+class Statement:
+    """One statement for `run`: its SQL, its parameters, the database alias, and how to read its
+    result (`read`, which sets and returns `result`)."""
+
+    sql: str
+    params: list
+    using: str
+    result = None
+
+    def read(self, cursor, connection):
+        raise NotImplementedError
+
+
+class Insert(Statement):
     """Insert `instance` as `instance.save(force_insert=True)` does, for a model without parents.
 
-    Sends the same signals (but does not call an override of the model's `save`: use it only for
-    models whose `save` adds nothing to an insert), converts each value through its field (`pre_save`, then
-    `get_db_prep_save`), sets the primary key and the database defaults the database returns,
-    and marks the surrounding transaction for rollback when the insert fails (an IntegrityError
-    leaves it as a failed `save` would).
+    Sends the same signals (the `pre_save` ones when the statement is made, `post_save` once it
+    ran), but does not call an override of the model's `save`: use it only for models whose `save`
+    adds nothing to an insert. Converts each value through its field (`pre_save`, then
+    `get_db_prep_save`); once run, the instance has its primary key and the database defaults the
+    database returns, and `result` is the instance.
     """
-    model = type(instance)
-    meta = model._meta
-    if meta.parents or meta.proxy or meta.order_with_respect_to:
-        raise TypeError(f"rows.insert writes one table: save {model.__name__} with the ORM")
-    using = using or router.db_for_write(model, instance=instance)
-    connection = connections[using]
-    instance._prepare_related_fields_for_save(operation_name="save")
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    if instance.pk is None:
-        pk_value = meta.pk.get_pk_value_on_save(instance)
-        if pk_value is not None:
-            setattr(instance, meta.pk.attname, pk_value)
-    sql, fields, returning, columns, can_return = _insert_sql(model, connection.vendor, using, instance.pk is not None)
-    params = []
-    for field in fields:
-        value = field.pre_save(instance, add=True)
-        if hasattr(value, "resolve_expression"):
-            raise TypeError(f"rows.insert writes plain values: {model.__name__}.{field.name} is an expression")
-        params.append(field.get_db_prep_save(value, connection=connection))
-    with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if can_return:
-            values = convert_row(cursor.fetchone(), columns, connection)
-            for field, value in zip(returning, values, strict=True):
+
+    def __init__(self, instance, *, using: str | None = None):
+        model = type(instance)
+        meta = model._meta
+        if meta.parents or meta.proxy or meta.order_with_respect_to:
+            raise TypeError(f"rows.insert writes one table: save {model.__name__} with the ORM")
+        self.instance = instance
+        self.using = using = using or router.db_for_write(model, instance=instance)
+        connection = connections[using]
+        instance._prepare_related_fields_for_save(operation_name="save")
+        signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+        if instance.pk is None:
+            pk_value = meta.pk.get_pk_value_on_save(instance)
+            if pk_value is not None:
+                setattr(instance, meta.pk.attname, pk_value)
+        self.sql, fields, self.returning, self.columns, self.can_return = _insert_sql(
+            model, connection.vendor, using, instance.pk is not None
+        )
+        self.params = []
+        for field in fields:
+            value = field.pre_save(instance, add=True)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"rows.insert writes plain values: {model.__name__}.{field.name} is an expression")
+            self.params.append(field.get_db_prep_save(value, connection=connection))
+
+    def read(self, cursor, connection):
+        instance, meta = self.instance, self.instance._meta
+        if self.can_return:
+            values = convert_row(cursor.fetchone(), self.columns, connection)
+            for field, value in zip(self.returning, values, strict=True):
                 setattr(instance, field.attname, value)
         elif instance.pk is None:
             instance.pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    instance._state.db = using
-    instance._state.adding = False
-    signals.post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)
-    return instance
+        instance._state.db = self.using
+        instance._state.adding = False
+        signals.post_save.send(
+            sender=type(instance), instance=instance, created=True, update_fields=None, raw=False, using=self.using
+        )
+        self.result = instance
+        return instance
 
 
 @functools.cache
@@ -101,17 +123,75 @@ def _exists_sql(model, vendor: str, alias: str, where: tuple[str, ...], null: tu
     return sql, fields
 
 
-def exists(model, *, null: tuple[str, ...] = (), using: str | None = None, **equal) -> bool:
+class Exists(Statement):
     """Whether a row of `model` has each field of `equal` equal to its value and each field named
     in `null` empty: `model.objects.filter(**equal, <null>__isnull=True).exists()`, without the
-    model's manager (a caller scoping by team names the team among `equal`)."""
-    using = using or router.db_for_read(model)
+    model's manager (a caller scoping by team names the team among `equal`). `result`: a bool."""
+
+    def __init__(self, model, *, null: tuple[str, ...] = (), using: str | None = None, **equal):
+        self.using = using = using or router.db_for_read(model)
+        connection = connections[using]
+        self.sql, fields = _exists_sql(model, connection.vendor, using, tuple(equal), tuple(null))
+        self.params = [
+            field.get_db_prep_value(value, connection, prepared=False)
+            for field, value in zip(fields, equal.values(), strict=True)
+        ]
+
+    def read(self, cursor, connection):
+        self.result = cursor.fetchone() is not None
+        return self.result
+
+
+class Value(Statement):
+    """A statement of our own whose result is the first column of its one row (None without a row)."""
+
+    def __init__(self, sql: str, params: list, *, using: str = "default"):
+        self.sql, self.params, self.using = sql, params, using
+
+    def read(self, cursor, connection):
+        row = cursor.fetchone()
+        self.result = None if row is None else row[0]
+        return self.result
+
+
+def _one_trip(connection, cursor) -> bool:
+    """Whether the statements can go to the database together: PostgreSQL with the client-side
+    binding Django uses by default (several statements in one query string). Server-side binding
+    (`server_side_binding`) and SQLite take one statement at a time."""
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    return isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def run(*statements: Statement) -> list:
+    """Run `statements` in order, in one round trip where the database allows it, and return their
+    results. A failing statement fails the call, the later ones do not run, and the surrounding
+    transaction is marked for rollback, as a failed `save` leaves it."""
+    using = statements[0].using
+    if any(statement.using != using for statement in statements):
+        raise ValueError("rows.run: every statement on one database")
     connection = connections[using]
-    sql, fields = _exists_sql(model, connection.vendor, using, tuple(equal), tuple(null))
-    params = [
-        field.get_db_prep_value(value, connection, prepared=False)
-        for field, value in zip(fields, equal.values(), strict=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+        if len(statements) > 1 and _one_trip(connection, cursor):
+            cursor.execute("; ".join(s.sql for s in statements), [p for s in statements for p in s.params])
+            for number, statement in enumerate(statements):
+                if number and not cursor.nextset():
+                    raise RuntimeError("rows.run: the database answered fewer statements than were sent")
+                statement.read(cursor, connection)
+        else:
+            for statement in statements:
+                cursor.execute(statement.sql, statement.params)
+                statement.read(cursor, connection)
+    return [statement.result for statement in statements]
+
+
+def insert(instance, *, using: str | None = None):
+    """`instance` inserted (`Insert`), on its own."""
+    return run(Insert(instance, using=using))[0]
+
+
+def exists(model, *, null: tuple[str, ...] = (), using: str | None = None, **equal) -> bool:
+    """`Exists`, on its own."""
+    return run(Exists(model, null=null, using=using, **equal))[0]

@@ -140,20 +140,28 @@ def _append_event(
     """Take the next sequence number of the (locked) thread and log the event; publish on commit.
 
     `taken` is a (seq, time) pair already taken with _take_seq."""
+    event = _new_event(locked=locked, kind=kind, message=message, data=data, taken=taken)
+    rows.insert(event)
+    _publish_on_commit(event)
+    return event
+
+
+def _new_event(*, locked: Thread, kind: str, message: Message, data: dict | None, taken: tuple | None) -> Event:
+    """The event, not yet saved, with the thread's next number (taken now unless `taken`)."""
     if taken is None:
         seq, now = locked.seq + 1, timezone.now()
         Thread.objects.for_team(locked.team_id).filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
     else:
         seq, now = taken
     locked.seq = seq
-    event = rows.insert(  # as the message in _message_post_locked
-        Event(
-            team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
-        )
+    return Event(
+        team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
     )
+
+
+def _publish_on_commit(event: Event) -> None:
     frame = dumps(event_dict(event))
-    transaction.on_commit(partial(publish.thread_event, thread_id=locked.pk, seq=seq, frame=frame))
-    return event
+    transaction.on_commit(partial(publish.thread_event, thread_id=event.thread_id, seq=event.seq, frame=frame))
 
 
 def _existing_post(actor, client_id: uuid.UUID, thread: Thread) -> Message | None:
@@ -350,15 +358,23 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
     message.author = actor
     message.thread = thread
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
-    _append_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, taken=taken)
-    notifications.notifications_for_post(actor=actor, thread=thread, message=message)
-    # Last: the audit chain is locked for every team from here until the commit.
+    event = _new_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, data=None, taken=taken)
+    insert_event = rows.Insert(event)
+    check = notifications.activity_check(actor=actor, thread=thread, message=message)
+    # Last: the team's audit chain is locked from here until the commit. The event and the owner's
+    # notice check go to the database in the same round trip as the chain's head (two round trips
+    # fewer on every post; docs/realtime.md, "Cost of a post").
     audit_record(
         actor=actor,
         action="message.posted",
         team=thread.team_id,
         target=message,
         data={"thread": thread.pk, "seq": seq},
+        along=(insert_event, check) if check is not None else (insert_event,),
+    )
+    _publish_on_commit(event)
+    notifications.notifications_for_post(
+        actor=actor, thread=thread, message=message, activity_pending=None if check is None else check.result
     )
     return PostResult(message, created=True)
 

@@ -49,19 +49,41 @@ def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -
     )
 
 
-def notifications_for_post(*, actor, thread: Thread, message: Message) -> None:
+def _owner_to_tell(*, actor, thread: Thread, message: Message) -> int | None:
+    """On a plain post (no mention, no confirmation asked): the thread's owner, who hears of new
+    activity, unless they wrote it themselves."""
+    if message.asks_ack or mention_words(message.body):
+        return None  # the job tells everyone, the owner included (post_notices)
+    owner = thread.created_by_id
+    return owner if owner and owner != actor.pk else None
+
+
+def activity_check(*, actor, thread: Thread, message: Message) -> rows.Exists | None:
+    """The one read a plain post's notices need, for the post to send with its other statements
+    (wijkverband.core.rows.run): whether the thread's owner still has an unread 'new activity'
+    notice. None when there is nothing to check. Its result goes to notifications_for_post."""
+    owner = _owner_to_tell(actor=actor, thread=thread, message=message)
+    return None if owner is None else _activity_pending_statement(owner, thread)
+
+
+def notifications_for_post(*, actor, thread: Thread, message: Message, activity_pending: bool | None = None) -> None:
     """Inside the post's transaction. A plain post: at most the thread owner's activity notice (one
-    query). A mention or a confirmation request can reach the whole team: that work (members, names,
-    one notice each, their pushes and mails) is one job for the task worker, queued in this
-    transaction, so the post costs what a plain post costs and the job exists exactly when the
-    post does (docs/work.md)."""
+    query, or none when the post read `activity_check` already and passes its answer as
+    `activity_pending`). A mention or a confirmation request can reach the whole team: that work
+    (members, names, one notice each, their pushes and mails) is one job for the task worker,
+    queued in this transaction, so the post costs what a plain post costs and the job exists
+    exactly when the post does (docs/work.md)."""
     if message.asks_ack or mention_words(message.body):
         tasks.enqueue_in_transaction(POST_NOTICES_JOB, message.pk)
         return
     # The hot path (no mention, no confirmation asked): at most the thread owner's activity
-    # notice, which exists already while they have not looked (one query).
-    owner = thread.created_by_id
-    if owner and owner != actor.pk and not _activity_pending(owner, thread):
+    # notice, which exists already while they have not looked.
+    owner = _owner_to_tell(actor=actor, thread=thread, message=message)
+    if owner is None:
+        return
+    if activity_pending is None:
+        activity_pending = _activity_pending(owner, thread)
+    if not activity_pending:
         _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
 
 
@@ -110,11 +132,14 @@ def post_notices(message_id: int) -> None:
 
 
 def _activity_pending(owner: int, thread: Thread) -> bool:
-    """Whether the thread's owner still has an unread 'new activity' notice for it.
+    """Whether the thread's owner still has an unread 'new activity' notice for it."""
+    return rows.run(_activity_pending_statement(owner, thread))[0]
 
-    On every post that is not the owner's: written out once (wijkverband.core.rows), scoped to
-    the thread's team as Notice.objects.for_team would."""
-    return rows.exists(
+
+def _activity_pending_statement(owner: int, thread: Thread) -> rows.Exists:
+    # On every post that is not the owner's: written out once (wijkverband.core.rows), scoped to
+    # the thread's team as Notice.objects.for_team would.
+    return rows.Exists(
         Notice,
         team_id=thread.team_id,
         user_id=owner,
