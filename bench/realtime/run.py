@@ -53,6 +53,8 @@ PORTS = {"bare": PORT_BASE, "stock": PORT_BASE + 1, "app": PORT_BASE + 2}
 # worker hides what a post costs its worker; here the sender's worker pays it alone, and the run
 # reports each worker's CPU and the post's cost (sender's worker minus the other, per post).
 LAYOUT = os.environ.get("BENCH_LAYOUT", "balanced")
+# BENCH_THREAD_OWNER=reader: the thread is a reader's, not the sender's (the sender's by default).
+THREAD_OWNER = os.environ.get("BENCH_THREAD_OWNER", "sender")
 
 APP_ENV = {
     "DATABASE_URL": DATABASE_URL,
@@ -349,7 +351,14 @@ def new_thread(data: dict) -> int:
 
     with scopes_disabled():
         old = Thread.objects.across_teams().select_related("team", "created_by").get(pk=data["thread"])
-        return threads.thread_create(actor=old.created_by, team=old.team, title=f"Bench {uuid.uuid4().hex[:6]}").pk
+        owner = old.created_by
+        if THREAD_OWNER == "reader":
+            # Someone else's thread, as most posts are: each post also asks whether the owner still
+            # has an unread "new activity" notice (wijkverband.threads.services.notifications).
+            from django.contrib.auth import get_user_model
+
+            owner = get_user_model().objects.get(email="bench1@example.nl")
+        return threads.thread_create(actor=owner, team=old.team, title=f"Bench {uuid.uuid4().hex[:6]}").pk
 
 
 # --- one measured run ------------------------------------------------------------------------------
