@@ -28,7 +28,9 @@ Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (1
 (5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
 close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_STORM_PAGES (shared;
 separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
-two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), and those of run.py
+two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_SOCKET_NICE (with
+separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
+their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
 """
 
