@@ -360,7 +360,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
     _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
     event = _new_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, data=None, taken=taken)
     insert_event = rows.Insert(event)
-    check = notifications.activity_check(actor=actor, thread=thread, message=message)
+    notices = notifications.PostNotices(actor=actor, thread=thread, message=message)
     # Last: the team's audit chain is locked from here until the commit. The event and the owner's
     # notice check go to the database in the same round trip as the chain's head (two round trips
     # fewer on every post; docs/realtime.md, "Cost of a post").
@@ -370,12 +370,10 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
         team=thread.team_id,
         target=message,
         data={"thread": thread.pk, "seq": seq},
-        along=(insert_event, check) if check is not None else (insert_event,),
+        along=(insert_event,) if notices.check is None else (insert_event, notices.check),
     )
     _publish_on_commit(event)
-    notifications.notifications_for_post(
-        actor=actor, thread=thread, message=message, activity_pending=None if check is None else check.result
-    )
+    notices.make()
     return PostResult(message, created=True)
 
 

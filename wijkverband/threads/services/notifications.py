@@ -49,42 +49,39 @@ def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -
     )
 
 
-def _owner_to_tell(*, actor, thread: Thread, message: Message) -> int | None:
-    """On a plain post (no mention, no confirmation asked): the thread's owner, who hears of new
-    activity, unless they wrote it themselves."""
-    if message.asks_ack or mention_words(message.body):
-        return None  # the job tells everyone, the owner included (post_notices)
-    owner = thread.created_by_id
-    return owner if owner and owner != actor.pk else None
+class PostNotices:
+    """The notices of one post, decided once and made in two steps, so that the one read they need
+    goes to the database with the post's own last statements (wijkverband.core.rows.run;
+    docs/realtime.md, "Cost of a post"): `check` is that read, or None, and `make()` writes or
+    queues the notices once it has run. Both inside the post's transaction.
 
-
-def activity_check(*, actor, thread: Thread, message: Message) -> rows.Exists | None:
-    """The one read a plain post's notices need, for the post to send with its other statements
-    (wijkverband.core.rows.run): whether the thread's owner still has an unread 'new activity'
-    notice. None when there is nothing to check. Its result goes to notifications_for_post."""
-    owner = _owner_to_tell(actor=actor, thread=thread, message=message)
-    return None if owner is None else _activity_pending_statement(owner, thread)
-
-
-def notifications_for_post(*, actor, thread: Thread, message: Message, activity_pending: bool | None = None) -> None:
-    """Inside the post's transaction. A plain post: at most the thread owner's activity notice (one
-    query, or none when the post read `activity_check` already and passes its answer as
-    `activity_pending`). A mention or a confirmation request can reach the whole team: that work
+    A plain post: at most the thread owner's activity notice, which exists already while they have
+    not looked (the check). A mention or a confirmation request can reach the whole team: that work
     (members, names, one notice each, their pushes and mails) is one job for the task worker,
     queued in this transaction, so the post costs what a plain post costs and the job exists
-    exactly when the post does (docs/work.md)."""
-    if message.asks_ack or mention_words(message.body):
-        tasks.enqueue_in_transaction(POST_NOTICES_JOB, message.pk)
-        return
-    # The hot path (no mention, no confirmation asked): at most the thread owner's activity
-    # notice, which exists already while they have not looked.
-    owner = _owner_to_tell(actor=actor, thread=thread, message=message)
-    if owner is None:
-        return
-    if activity_pending is None:
-        activity_pending = _activity_pending(owner, thread)
-    if not activity_pending:
-        _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
+    exactly when the post does (docs/work.md).
+    """
+
+    def __init__(self, *, actor, thread: Thread, message: Message):
+        self.actor, self.thread, self.message = actor, thread, message
+        self.job = message.asks_ack or bool(mention_words(message.body))
+        owner = thread.created_by_id
+        # The job tells everyone, the owner included (post_notices); nobody is told of their own post.
+        self.owner = owner if not self.job and owner and owner != actor.pk else None
+        self.check = None if self.owner is None else _activity_pending_statement(self.owner, thread)
+
+    def make(self) -> None:
+        if self.job:
+            tasks.enqueue_in_transaction(POST_NOTICES_JOB, self.message.pk)
+            return
+        if self.owner is None:
+            return
+        if self.check.result is None:
+            raise RuntimeError("PostNotices.make: run its check first")
+        if not self.check.result:
+            _notify(
+                NoticeKind.ACTIVITY, thread=self.thread, message=self.message, actor=self.actor, recipients=[self.owner]
+            )
 
 
 POST_NOTICES_JOB = "wijkverband.threads.services.notifications.post_notices"
