@@ -1,21 +1,31 @@
-"""team_rights_fresh (one query, the live socket's read) answers exactly what guardian's checker does."""
+"""team_rights reads a person's rights on a team in one query (every page, and team_rights_fresh, the
+live socket's read) and answers exactly what guardian's checker does."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm
 
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import Membership
-from wijkverband.tenancy.policy import _TEAM_RIGHTS, policy_forget, team_rights, team_rights_fresh
+from wijkverband.tenancy.policy import (
+    _TEAM_RIGHTS,
+    _team_rights_by_checker,
+    policy_forget,
+    region_rights,
+    rights_prefetch,
+    team_rights,
+    team_rights_fresh,
+)
 
 PEOPLE = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa", "rik", "chris", "sofie", "ines"]
 
 
 def _guardian(user, team):
-    policy_forget(user)
-    return team_rights(user=user, team=team)
+    """The rights as guardian's own checker reads them, object by object."""
+    return _team_rights_by_checker(user, team, ObjectPermissionChecker(user))
 
 
 @pytest.mark.django_db
@@ -27,6 +37,35 @@ def test_the_same_rights_as_guardian_for_every_persona_and_team(world, name):
             fresh = team_rights_fresh(user=user, team=team)
         assert len(read.captured_queries) == 1
         assert fresh == _guardian(user, team), (name, team.slug)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PEOPLE)
+def test_a_page_reads_the_rights_in_one_query_and_then_the_region_in_none(world, name):
+    user = world.persona(name)
+    for team in (world.team_a, world.team_c):
+        policy_forget(user)  # (a new request's user object)
+        with CaptureQueriesContext(connection) as read:
+            rights = team_rights(user=user, team=team)
+            again = team_rights(user=user, team=team)
+            region = region_rights(user=user, region=team.region)
+        assert len(read.captured_queries) == 1, [q["sql"] for q in read.captured_queries]
+        assert rights == again == _guardian(user, team), (name, team.slug)
+        assert region == region_rights(user=get_user_model().objects.get(pk=user.pk), region=team.region)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["carla", "olga", "rosa"])
+def test_prefetched_teams_are_answered_from_guardians_cache(world, name):
+    user = world.persona(name)
+    teams = [world.team_a, world.team_b, world.team_c]
+    policy_forget(user)
+    rights_prefetch(user=user, teams=teams)
+    with CaptureQueriesContext(connection) as read:
+        answers = [team_rights(user=user, team=team) for team in teams]
+    # Only a professional's organisation is read, per team it contributes to; no permission query.
+    assert not [q for q in read.captured_queries if "permission" in q["sql"]]
+    assert answers == [_guardian(user, team) for team in teams]
 
 
 @pytest.mark.django_db

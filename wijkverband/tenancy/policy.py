@@ -161,21 +161,14 @@ def team_rights(*, user, team: Team) -> TeamRights:
 
 
 def team_rights_fresh(*, user, team: Team) -> TeamRights:
-    """team_rights read from the database now, in one query, whatever this user object cached.
+    """team_rights read from the database now, whatever this user object cached.
 
-    For the live socket, which reads a person's rights on every subscribe (and before a post, every
-    few seconds): guardian's checker asks four queries (the person's and their groups' permissions
-    on the team and on its region) and the membership a fifth; here they are one UNION ALL of the
-    same rows. The answer is the same TeamRights (tests/tenancy/test_policy.py compares the two for
-    every persona), and it replaces what was cached, so later team_rights calls on this user object
-    (the post's own check) reuse it.
+    For the live socket, which keeps its user object and reads a person's rights on every subscribe
+    (and before a post, every few seconds). The answer replaces what was cached, so later
+    team_rights calls on this user object (the post's own check) reuse it.
     """
     policy_forget(user)
-    if not user.is_authenticated or not user.is_active or user.is_superuser:
-        return team_rights(user=user, team=team)  # (a superuser holds every permission: guardian's answer)
-    rights = _team_rights_from(user, team, *_perms_and_organisation(user, team))
-    setattr(user, _TEAM_RIGHTS, {team.pk: rights})
-    return rights
+    return team_rights(user=user, team=team)
 
 
 def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int | None]:
@@ -238,8 +231,30 @@ def _rights_sql() -> tuple[str, tuple[str, ...]]:
 
 
 def _team_rights(user, team: Team) -> TeamRights:
-    perms = set(_checker(user).get_perms(team))
-    region = set(_checker(user).get_perms(team.region))
+    """One query (_perms_and_organisation) for a person whose permissions on this team nobody read
+    yet: every page, every subscribe. Guardian's checker asks four (the person's and their groups'
+    permissions on the team and on its region) and the membership a fifth; its answers are the same
+    (tests/tenancy/test_policy_fresh.py compares the two for every persona). What was read goes into
+    the checker's cache, so a later region_rights on the team's region asks nothing.
+
+    The checker still answers for a superuser (every permission) and for teams it already holds:
+    rights_prefetch read a page's many teams in a few queries.
+    """
+    checker = _checker(user)
+    team_key = checker.get_local_cache_key(team)
+    if user.is_superuser or team_key in checker._obj_perms_cache:
+        return _team_rights_by_checker(user, team, checker)
+    perms, region, organisation_id = _perms_and_organisation(user, team)
+    # (guardian's own cache: get_perms answers from it, as after its prefetch_perms)
+    checker._obj_perms_cache[team_key] = list(perms)
+    region_key = (ContentType.objects.get_for_model(Region).pk, str(team.region_id))  # (without loading the region)
+    checker._obj_perms_cache[region_key] = list(region)
+    return _team_rights_from(user, team, perms, region, organisation_id)
+
+
+def _team_rights_by_checker(user, team: Team, checker: ObjectPermissionChecker) -> TeamRights:
+    perms = set(checker.get_perms(team))
+    region = set(checker.get_perms(team.region))
     contribute = "contribute_team" in perms
     external = "endorse_team_agreements" in perms
     organisation_id = membership_organisation_id(user=user, team=team) if contribute or external else None
