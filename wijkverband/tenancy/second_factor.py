@@ -14,7 +14,7 @@ from django.db import connection
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from wijkverband.accounts.second_factor import has_second_factor, second_factor_exists_sql
+from wijkverband.accounts.second_factor import second_factor_exists_sql
 from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import holds_role
 
@@ -57,7 +57,7 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES):
-            if second_factor_required(user) and not has_second_factor(user):
+            if second_factor_missing(user):
                 if request.method == "GET":
                     request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
                 return redirect(reverse("mfa_activate_totp"))
@@ -66,30 +66,31 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+def second_factor_missing(user) -> bool:
+    """second_factor_required(user) and not has_second_factor(user), in one query: every page
+    (SecondFactorRequiredMiddleware) and every socket's handshake ask it, and those two are up to
+    three queries. Written out once per process (_missing_sql)."""
+    if not user.is_authenticated:
+        return False
+    sql, params = _missing_sql()
+    team_roles = [str(r) for r in PROFESSIONAL_TEAM_ROLES]
+    region_roles = [str(r) for r in PROFESSIONAL_REGION_ROLES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params])
+        professional, overseer, has_factor = (bool(v) for v in cursor.fetchone())
+    return (user.is_staff or professional or overseer) and not has_factor
+
+
 def socket_refusal(user) -> int | None:
     """For the live socket (wijkverband.realtime.hooks): the pages would send this person to set
     up a second factor first, so the socket closes with "finish signing in"."""
     from wijkverband.realtime.codes import SIGN_IN_INCOMPLETE
 
-    if not user.is_authenticated:
-        return None
-    # second_factor_required(user) and not has_second_factor(user), in one query (every socket's
-    # handshake asks it; those two are up to three), written out once per process.
-    sql, params = _socket_refusal_sql()
-    with connection.cursor() as cursor:
-        team_roles, region_roles = (
-            [str(r) for r in PROFESSIONAL_TEAM_ROLES],
-            [str(r) for r in PROFESSIONAL_REGION_ROLES],
-        )
-        cursor.execute(sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params])
-        professional, overseer, has_factor = (bool(v) for v in cursor.fetchone())
-    if (user.is_staff or professional or overseer) and not has_factor:
-        return SIGN_IN_INCOMPLETE
-    return None
+    return SIGN_IN_INCOMPLETE if second_factor_missing(user) else None
 
 
 @functools.cache
-def _socket_refusal_sql() -> tuple[str, tuple[str, ...]]:
+def _missing_sql() -> tuple[str, tuple[str, ...]]:
     """SELECT (a professional team role, a professional region role, a second factor), and the
     second-factor part's parameters."""
     factor, params = second_factor_exists_sql()

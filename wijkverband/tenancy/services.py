@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wijkverband.accounts.models import normalise_email
-from wijkverband.accounts.second_factor import has_second_factor
 from wijkverband.audit.services import audit_record
 from wijkverband.core import registry
 from wijkverband.core.errors import ActionRefused
@@ -38,7 +37,7 @@ from wijkverband.tenancy.models import (
     hash_invitation_token,
 )
 from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
-from wijkverband.tenancy.second_factor import second_factor_required
+from wijkverband.tenancy.second_factor import second_factor_missing
 from wijkverband.tenancy.selectors import postcode_area_conflicts, region_area_overlaps
 
 User = get_user_model()
@@ -53,7 +52,7 @@ def _close_sockets_lacking_second_factor(user) -> None:
     """A new role may demand a second factor the person has not set up: their open sockets close
     (as for any change of rights) and the socket refuses them until they finish signing in, as
     every page does (tenancy/second_factor.py)."""
-    if second_factor_required(user) and not has_second_factor(user):
+    if second_factor_missing(user):
         user_rights_changed_on_commit(user.pk)
 
 
