@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "wijkverband.core.middleware.PrivateDataCacheMiddleware",
     "wijkverband.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A request renews the session's idle expiry, at most once a minute (not a write per page).
+    "wijkverband.accounts.middleware.SessionRenewalMiddleware",
     "wijkverband.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,9 +254,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: outsiders never hold permissions
 GUARDIAN_RAISE_403 = False
 
-# Session: expires after inactivity; every request renews it.
+# Session: expires after inactivity; a request renews it, at most once a minute
+# (wijkverband.accounts.middleware.SessionRenewalMiddleware: not a database write per page).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security ------------------------------------------------------------------------------------

@@ -396,7 +396,7 @@ def test_a_session_kept_alive_by_another_tab_keeps_its_socket_open(world):
     async def scenario():
         key = await sync(signed_in_session, world.maarten)
         maarten = await connect(world.maarten, session_key=key)
-        # A request in another tab renews the session before it expires (SESSION_SAVE_EVERY_REQUEST).
+        # A request in another tab renews the session before it expires (SessionRenewalMiddleware).
         await asyncio.sleep(0.5)
         await sync(
             lambda: Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=2))
