@@ -1,4 +1,5 @@
 import functools
+from collections.abc import Callable
 
 from django.db import connection, transaction
 
@@ -51,7 +52,7 @@ def audit_record(
     team=None,
     region=None,
     target=None,
-    data: dict | None = None,
+    data: dict | Callable[[], dict] | None = None,
     on_behalf_of: str = "",
     client_reference: str = "",
     along: tuple = (),
@@ -65,7 +66,8 @@ def audit_record(
 
     `along`: the change's own last statements (wijkverband.core.rows: an insert, a look-up), sent to
     the database in the same round trip as the chain's head and run before it; their results are
-    on them afterwards. The hot path of a post sends its event and a notice check this way.
+    on them afterwards. The hot path of a post sends its number, message, event and a notice
+    check this way. `data` may then be a function that gives the data once they have run.
     """
     team_id = getattr(team, "pk", team)
     region_id = getattr(region, "pk", region)
@@ -89,7 +91,7 @@ def audit_record(
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             client_reference=client_reference,
-            data=data or {},
+            data=(data() if callable(data) else data) or {},
             prev_hash=last or chain_genesis(chain, audit_anchor()),
         )
         event.hash = event.compute_hash()

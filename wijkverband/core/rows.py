@@ -48,6 +48,20 @@ def _insert_sql(model, vendor: str, alias: str, with_pk: bool) -> tuple[str, tup
     return sql, fields, returning, tuple(f.get_col(meta.db_table) for f in returning), can_return
 
 
+@functools.cache
+def _select_sql(model, alias: str, fields: tuple, source: str, computed: tuple) -> tuple[str, tuple[int, ...]]:
+    """Insert.select_from's text, and which of the insert's parameters it keeps."""
+    meta, quote = model._meta, connections[alias].ops.quote_name
+    expressions = dict(computed)
+    if unknown := set(expressions) - {field.attname for field in fields}:
+        raise ValueError(f"rows.Insert.select_from: {model.__name__} writes no {sorted(unknown)}")
+    values = [expressions.get(field.attname, "%s") for field in fields]
+    kept = tuple(number for number, field in enumerate(fields) if field.attname not in expressions)
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608 - names from the model, expressions from the caller's code
+    return sql, kept
+
+
 class Statement:
     """One statement for `run`: its SQL, its parameters, the database alias, and how to read its
     result (`read`, which sets and returns `result`)."""
@@ -85,15 +99,23 @@ class Insert(Statement):
             pk_value = meta.pk.get_pk_value_on_save(instance)
             if pk_value is not None:
                 setattr(instance, meta.pk.attname, pk_value)
-        self.sql, fields, self.returning, self.columns, self.can_return = _insert_sql(
+        self.sql, self.fields, self.returning, self.columns, self.can_return = _insert_sql(
             model, connection.vendor, using, instance.pk is not None
         )
         self.params = []
-        for field in fields:
+        for field in self.fields:
             value = field.pre_save(instance, add=True)
             if hasattr(value, "resolve_expression"):
                 raise TypeError(f"rows.insert writes plain values: {model.__name__}.{field.name} is an expression")
             self.params.append(field.get_db_prep_save(value, connection=connection))
+
+    def select_from(self, source: str, computed: dict[str, str]) -> tuple[str, list]:
+        """This insert as `INSERT INTO … SELECT … FROM source` (no RETURNING) and its parameters:
+        each field named in `computed` (attribute names) takes that SQL expression over `source`
+        instead of its value. For a statement that chains several writes in one (a data-modifying
+        WITH on PostgreSQL); the caller reads what comes back and calls `finished`."""
+        sql, kept = _select_sql(type(self.instance), self.using, self.fields, source, tuple(sorted(computed.items())))
+        return sql, [self.params[number] for number in kept]
 
     def read(self, cursor, connection):
         instance, meta = self.instance, self.instance._meta
@@ -103,6 +125,14 @@ class Insert(Statement):
                 setattr(instance, field.attname, value)
         elif instance.pk is None:
             instance.pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+        return self.finished()
+
+    def finished(self, **values):
+        """The row is in: set `values` (attribute names, already converted) on the instance, mark it
+        saved and send `post_save`."""
+        instance = self.instance
+        for name, value in values.items():
+            setattr(instance, name, value)
         instance._state.db = self.using
         instance._state.adding = False
         signals.post_save.send(

@@ -14,7 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from wijkverband.threads.models import (
 )
 from wijkverband.threads.policy import ThreadRights, thread_rights
 from wijkverband.threads.serialise import display_name, dumps, event_dict, read_by_frame
-from wijkverband.threads.services import notifications
+from wijkverband.threads.services import notifications, numbered
 
 # Read once at import; tests change the module attributes.
 MAX_BODY_BYTES = settings.THREADS_MAX_BODY_BYTES
@@ -99,28 +99,31 @@ def _parse_client_id(client_id) -> uuid.UUID:
     raise ActionRefused(_("The message has no valid client id."), code="invalid")
 
 
-def _post_rate_limit(actor) -> None:
+def _post_allowed(actor) -> bool:
     """Posts per minute per person, every worker together (fails open: wijkverband.core.ratelimit)."""
-    if not rate_limit_hit(f"threads.posts:{actor.pk}", limit=POSTS_PER_MINUTE, window_seconds=60):
-        raise ActionRefused(
-            _("You are posting very fast: wait a moment and try again (at most %(n)d messages a minute).")
-            % {"n": POSTS_PER_MINUTE},
-            code="rate_limited",
-        )
+    return rate_limit_hit(f"threads.posts:{actor.pk}", limit=POSTS_PER_MINUTE, window_seconds=60)
+
+
+def _too_fast() -> ActionRefused:
+    return ActionRefused(
+        _("You are posting very fast: wait a moment and try again (at most %(n)d messages a minute).")
+        % {"n": POSTS_PER_MINUTE},
+        code="rate_limited",
+    )
 
 
 def _lock(thread: Thread) -> Thread:
     return Thread.objects.for_team(thread.team_id).select_for_update().get(pk=thread.pk)
 
 
-def _take_seq(thread: Thread) -> tuple[int, "timezone.datetime"]:
+def _take_seq(thread: Thread, now=None) -> tuple[int, "timezone.datetime"]:
     """Lock the thread row and take its next sequence number in one statement.
 
     UPDATE ... RETURNING holds the row lock until the transaction ends, like select_for_update,
     so concurrent writers of one thread queue here and numbers are gap-free in commit order (a
-    rollback gives the number back).
+    rollback gives the number back). A post on PostgreSQL does this inside NumberedPost.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -134,29 +137,17 @@ def _take_seq(thread: Thread) -> tuple[int, "timezone.datetime"]:
     return row[0], now
 
 
-def _append_event(
-    *, locked: Thread, kind: str, message: Message, data: dict | None = None, taken: tuple | None = None
-) -> Event:
-    """Take the next sequence number of the (locked) thread and log the event; publish on commit.
-
-    `taken` is a (seq, time) pair already taken with _take_seq."""
-    event = _new_event(locked=locked, kind=kind, message=message, data=data, taken=taken)
+def _append_event(*, locked: Thread, kind: str, message: Message, data: dict | None = None) -> Event:
+    """Take the next sequence number of the (locked) thread and log the event; publish on commit."""
+    seq, now = locked.seq + 1, timezone.now()
+    Thread.objects.for_team(locked.team_id).filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
+    locked.seq = seq
+    event = Event(
+        team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
+    )
     rows.insert(event)
     _publish_on_commit(event)
     return event
-
-
-def _new_event(*, locked: Thread, kind: str, message: Message, data: dict | None, taken: tuple | None) -> Event:
-    """The event, not yet saved, with the thread's next number (taken now unless `taken`)."""
-    if taken is None:
-        seq, now = locked.seq + 1, timezone.now()
-        Thread.objects.for_team(locked.team_id).filter(pk=locked.pk).update(seq=seq, last_activity_at=now)
-    else:
-        seq, now = taken
-    locked.seq = seq
-    return Event(
-        team_id=locked.team_id, thread=locked, seq=seq, kind=kind, message=message, data=data or {}, created_at=now
-    )
 
 
 def _publish_on_commit(event: Event) -> None:
@@ -321,6 +312,14 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
     client_uuid = _parse_client_id(client_id)
     _require_post(actor, thread)
     body = _clean_body(body)
+    # Counted before the transaction, so the thread's lock is not held across the Redis round trip
+    # and a refused post costs the database nothing. A repeat of a post that is in already gets
+    # its answer, counted or not.
+    if not _post_allowed(actor):
+        existing = _existing_post(actor, client_uuid, thread)
+        if existing is not None:
+            return PostResult(existing, created=False)
+        raise _too_fast()
     try:
         return _message_post_locked(
             actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack)
@@ -335,46 +334,57 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
 
 @transaction.atomic
 def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostResult:
-    # The hot path of the live threads (docs/realtime.md, "Cost of a post"): lock and number in
-    # one statement, and no look-up for a repeated client id first. A repeat (retry, reconnect,
+    # The hot path of the live threads (docs/realtime.md, "Cost of a post"): lock and number with
+    # the inserts, and no look-up for a repeated client id first. A repeat (retry, reconnect,
     # double click) hits the unique (author, client_id) constraint instead: the transaction rolls
     # back, giving the number back, and message_post answers with the first message.
-    seq, now = taken = _take_seq(thread)
-    html = str(render_markdown(body))
-    # Inserted by SQL written out once (wijkverband.core.rows): the ORM would build the insert
-    # anew for every post, and its team-scoped manager a team filter the insert ignores.
+    now = timezone.now()
+    # Inserted by SQL written out once (wijkverband.core.rows): the ORM would build the inserts
+    # anew for every post, and its team-scoped manager a team filter the insert ignores. The
+    # number is taken with them (numbered.NumberedPost).
     message = Message(
         team_id=thread.team_id,
         thread_id=thread.pk,
         author=actor,
         client_id=client_id,
         body=body,
-        body_html=html,
-        seq=seq,
+        body_html=str(render_markdown(body)),
+        seq=None,
         asks_ack=asks_ack,
         created_at=now,
     )
-    rows.insert(message)
-    message.author = actor
-    message.thread = thread
-    _post_rate_limit(actor)  # only new messages count; a refusal rolls everything back
-    event = _new_event(locked=thread, kind=Event.Kind.MESSAGE_CREATED, message=message, data=None, taken=taken)
-    insert_event = rows.Insert(event)
+    event = Event(team_id=thread.team_id, thread=thread, seq=None, kind=Event.Kind.MESSAGE_CREATED, created_at=now)
+    numbered = _numbered_writes(thread, message, event, now)
     notices = notifications.PostNotices(actor=actor, thread=thread, message=message)
-    # Last: the team's audit chain is locked from here until the commit. The event and the owner's
-    # notice check go to the database in the same round trip as the chain's head (two round trips
-    # fewer on every post; docs/realtime.md, "Cost of a post").
+    # Last: the team's audit chain is locked from here until the commit. The number, the message,
+    # its event and the owner's notice check go to the database in the same round trip as the
+    # chain's head (docs/realtime.md, "Cost of a post").
     audit_record(
         actor=actor,
         action="message.posted",
         team=thread.team_id,
         target=message,
-        data={"thread": thread.pk, "seq": seq},
-        along=(insert_event,) if notices.check is None else (insert_event, notices.check),
+        data=lambda: {"thread": thread.pk, "seq": message.seq},
+        along=numbered if notices.check is None else (*numbered, notices.check),
     )
+    message.author = actor
+    message.thread = thread
     _publish_on_commit(event)
     notices.make()
     return PostResult(message, created=True)
+
+
+def _numbered_writes(thread: Thread, message: Message, event: Event, now) -> tuple[rows.Statement, ...]:
+    """The statements that number the post and insert its message and event, to send with the
+    audit chain's head: on PostgreSQL all of it in one (numbered.NumberedPost). Elsewhere the
+    number and the message are written now, one statement each, and the event goes along."""
+    if numbered.possible(router.db_for_write(Message)):
+        return (numbered.NumberedPost(thread=thread, message=message, event=event, now=now),)
+    seq, _now = _take_seq(thread, now)
+    message.seq = event.seq = thread.seq = seq
+    rows.insert(message)
+    event.message = message
+    return (rows.Insert(event),)
 
 
 def _require_author_or_moderator(actor, message: Message, *, moderator_allowed: bool) -> None:
