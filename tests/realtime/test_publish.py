@@ -83,3 +83,68 @@ def test_a_publish_from_a_request_thread_does_not_wait_for_a_busy_loop():
     run(scenario)
     assert waited[0] < 0.25, waited
     assert [(m["seq"], m["frame"]) for m in received] == [(1, "one"), (2, "two")]
+
+
+class _SlowLayer:
+    """A channel layer whose sends take a while (Redis far away, or down and timing out)."""
+
+    def __init__(self, log, *, seconds=0.3, fails=False):
+        self.log, self.seconds, self.fails = log, seconds, fails
+
+    async def group_send(self, group, message):
+        self.log.append(("publish", message["seq"]))  # the command is written here, then the reply awaited
+        await asyncio.sleep(self.seconds)
+        if self.fails:
+            raise ConnectionError("redis is away")
+        self.log.append(("published", message["seq"]))
+
+
+class _Hub:
+    def __init__(self, log):
+        self.log = log
+
+    def dispatch_local(self, message):
+        self.log.append(("local", message["seq"]))
+
+
+def _held(*seqs):
+    return [(publish.thread_group(7), {"type": "wv.event", "thread": 7, "seq": seq, "frame": "{}"}) for seq in seqs]
+
+
+def test_a_post_publishes_before_it_forwards_to_its_own_workers_sockets(monkeypatch):
+    """The other workers start their fan-out while this one forwards to its own sockets; the local
+    forwarding does not wait for the layer, and everything is published in order."""
+    log = []
+    monkeypatch.setattr(publish, "get_channel_layer", lambda: _SlowLayer(log))
+
+    async def scenario():
+        await publish.send_held(_held(1, 2), _Hub(log))
+
+    run(scenario)
+    assert log[:3] == [("publish", 1), ("local", 1), ("local", 2)]
+    assert log[3:] == [("published", 1), ("publish", 2), ("published", 2)]
+
+
+def test_with_the_layer_down_the_own_sockets_still_get_the_event_at_once(monkeypatch):
+    log = []
+    monkeypatch.setattr(publish, "get_channel_layer", lambda: _SlowLayer(log, seconds=0.2, fails=True))
+
+    async def scenario():
+        await publish.send_held(_held(1), _Hub(log))  # does not raise
+
+    run(scenario)
+    assert log == [("publish", 1), ("local", 1)]
+
+
+def test_the_sends_finish_when_the_socket_that_posted_goes_away(monkeypatch):
+    log = []
+    monkeypatch.setattr(publish, "get_channel_layer", lambda: _SlowLayer(log, seconds=0.1))
+
+    async def scenario():
+        posting = asyncio.ensure_future(publish.send_held(_held(1, 2), _Hub(log)))
+        await asyncio.sleep(0.05)
+        posting.cancel()  # the socket closed while its post's doorbell was ringing
+        await asyncio.sleep(0.4)
+
+    run(scenario)
+    assert ("published", 1) in log and ("published", 2) in log

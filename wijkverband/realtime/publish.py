@@ -36,13 +36,35 @@ def held(into: list):
 
 
 async def send_held(messages: list, hub=None) -> None:
-    """Send what `held` collected, in order; thread events reach `hub`'s own sockets first."""
+    """Send what `held` collected, in order; thread events reach `hub`'s own sockets at once.
+
+    The layer's sends start first: the other workers fan out to their sockets while this one
+    forwards to its own, instead of after it (a post in a thread with hundreds of readers on this
+    worker took milliseconds to forward before its PUBLISH left). The local forwarding does not
+    wait for Redis, and still happens with Redis down; the sends finish even if the socket that
+    posted goes away meanwhile."""
     layer = get_channel_layer()
+    sending = None
+    if layer is not None and messages:
+        sending = asyncio.ensure_future(_send_in_order(layer, messages))
+        _sending.add(sending)
+        sending.add_done_callback(_sending.discard)
+        if hub is not None:
+            await asyncio.sleep(0)  # the task writes its first PUBLISH, then waits for the reply
+    if hub is not None:
+        for _group, message in messages:
+            if message.get("type") == "wv.event":
+                hub.dispatch_local(message)
+    if sending is not None:
+        await asyncio.shield(sending)
+
+
+#: Sends under way (the event loop keeps only weak references to tasks).
+_sending: set = set()
+
+
+async def _send_in_order(layer, messages: list) -> None:
     for group, message in messages:
-        if hub is not None and message.get("type") == "wv.event":
-            hub.dispatch_local(message)
-        if layer is None:
-            continue
         try:
             await layer.group_send(group, message)
         except Exception:  # noqa: BLE001 - as _send: a committed write is never undone by the doorbell
