@@ -56,6 +56,8 @@ class Client(asyncio.Protocol):
         self.seen = bytearray(stats.total + 1) if stats else None
         self.answer_close = True
         self.last = 0
+        # The pinned layout keeps each reader's latencies too, to tell the two workers apart.
+        self.latencies: list[float] | None = None
         self.transport = None
 
     def connection_made(self, transport):
@@ -140,6 +142,8 @@ class Client(asyncio.Protocol):
         stats.delivered += 1
         latency = now - stats.sent_at[number]
         stats.latencies.append(latency)
+        if self.latencies is not None:
+            self.latencies.append(latency)
         if latency > stats.worst[number]:
             stats.worst[number] = latency
 

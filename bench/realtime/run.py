@@ -375,6 +375,10 @@ async def open_readers(name, count, stats, data, thread_id):
             group.append(connect(ports[i % len(ports)], cookie=cookie, stats=stats))
         results = await asyncio.gather(*group, return_exceptions=True)
         opened = [r for r in results if not isinstance(r, BaseException)]
+        if name == "app" and LAYOUT == "pinned":
+            for i, client in enumerate(results, start=start_at):
+                if not isinstance(client, BaseException):
+                    client.latencies, client.port = [], ports[i % len(ports)]
         failed = len(results) - len(opened)
         if failed:
             # A server that refuses connections under load (the stock app does) is part of the result.
@@ -476,6 +480,12 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             # beyond what the other worker (same readers, no posts) spends delivering.
             result["worker_cpu_pct"] = [round(c / elapsed * 100, 1) for c in worker_cpu]
             result["post_cpu_ms"] = (worker_cpu[0] - worker_cpu[1]) / total * 1000
+            # The median delivery on each worker: the sender's own readers get the event from its
+            # hub, the other worker's through Redis.
+            result["worker_p50_ms"] = [
+                percentile([x for c in readers if getattr(c, "port", None) == p for x in c.latencies], 50) * 1000
+                for p in app_ports()
+            ]
         closed = [c.closed.result() for c in readers if c.closed.done()]
         if closed:
             # Sockets the server closed during the run (4008: too slow, reconnect and catch up).
@@ -539,7 +549,8 @@ def show(result):
     if "post_cpu_ms" in result:
         log(
             f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"
-            f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU per post"
+            f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU per post;"
+            f" p50 {' / '.join(f'{p:.1f}' for p in result['worker_p50_ms'])} ms"
         )
     if result.get("slowest"):
         log(
