@@ -38,11 +38,12 @@ def held(into: list):
 async def send_held(messages: list, hub=None) -> None:
     """Send what `held` collected, in order; thread events reach `hub`'s own sockets at once.
 
-    The layer's sends start first: the other workers fan out to their sockets while this one
-    forwards to its own, instead of after it (a post in a thread with hundreds of readers on this
-    worker took milliseconds to forward before its PUBLISH left). The local forwarding does not
-    wait for Redis, and still happens with Redis down; the sends finish even if the socket that
-    posted goes away meanwhile."""
+    The layer's sends go first: the other workers fan out to their sockets while this one forwards
+    to its own, instead of after it. A post in a thread with hundreds of readers on this worker
+    took milliseconds to forward, and its PUBLISH left only then; the other worker's readers got it
+    8 ms after this worker's (bench/realtime/README.md). The local forwarding waits for the sends
+    at most PUBLISH_FIRST_SECONDS, so it still happens at once with Redis slow or down; the sends
+    finish even if the socket that posted goes away meanwhile."""
     layer = get_channel_layer()
     sending = None
     if layer is not None and messages:
@@ -50,7 +51,7 @@ async def send_held(messages: list, hub=None) -> None:
         _sending.add(sending)
         sending.add_done_callback(_sending.discard)
         if hub is not None:
-            await asyncio.sleep(0)  # the task writes its first PUBLISH, then waits for the reply
+            await asyncio.wait({sending}, timeout=PUBLISH_FIRST_SECONDS)
     if hub is not None:
         for _group, message in messages:
             if message.get("type") == "wv.event":
@@ -58,6 +59,10 @@ async def send_held(messages: list, hub=None) -> None:
     if sending is not None:
         await asyncio.shield(sending)
 
+
+#: How long a post's local forwarding waits for its PUBLISH (a round trip to Redis: well under a
+#: millisecond; a stalled Redis must not hold up this worker's own sockets).
+PUBLISH_FIRST_SECONDS = 0.005
 
 #: Sends under way (the event loop keeps only weak references to tasks).
 _sending: set = set()
