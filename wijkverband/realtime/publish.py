@@ -41,9 +41,10 @@ async def send_held(messages: list, hub=None) -> None:
     The layer's sends go first: the other workers fan out to their sockets while this one forwards
     to its own, instead of after it. A post in a thread with hundreds of readers on this worker
     took milliseconds to forward, and its PUBLISH left only then; the other worker's readers got it
-    8 ms after this worker's (bench/realtime/README.md, the pinned layout's median per worker). The local forwarding waits for the sends
-    at most PUBLISH_FIRST_SECONDS, so it still happens at once with Redis slow or down; the sends
-    finish even if the socket that posted goes away meanwhile."""
+    8 ms after this worker's (bench/realtime/README.md, the pinned layout's median per worker).
+    The local forwarding waits for the sends at most PUBLISH_FIRST_SECONDS, so it still happens at
+    once with Redis slow or down; the sends finish even if the socket that posted goes away
+    meanwhile."""
     layer = get_channel_layer()
     sending = None
     if layer is not None and messages:
