@@ -8,9 +8,10 @@ QUEUE_ROWS = 5
 
 
 def team_panel_context(*, request, team, rights):
-    from wijkverband.mywork.selectors import my_work
+    from wijkverband.mywork.selectors import Roles, my_work
 
-    return {"team": team, "work": my_work(user=request.user, team=team)}
+    # The page has the person's rights in the team already: the roles cost no query.
+    return {"team": team, "work": my_work(user=request.user, team=team, roles=Roles.from_rights(rights))}
 
 
 def start_panel_context(*, request):

@@ -23,8 +23,9 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | suggestion | wijkcard.selectors.suggestions_awaited_by |
 | | signal_waiting (representatives) | signals.selectors.awaited_by |
 
-The page costs the same number of queries whatever the number of teams and items (one per kind,
-the team filter's choices, one for the teams' response targets); the header's count is one query.
+The page costs the same number of queries whatever the number of teams and items (one per kind
+the person's roles allow (Roles), one for those roles, the team filter's choices, one for the
+teams' response targets); the header's count is one query.
 """
 
 import logging
@@ -48,7 +49,7 @@ from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.regional import selectors as regional
 from wijkverband.signals import selectors as signals
 from wijkverband.socialmap import selectors as socialmap
-from wijkverband.tenancy.models import RegionRole
+from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
@@ -80,6 +81,60 @@ KIND_LABELS = {
     "signal_answer": _("Your signal was answered"),
     "signal_waiting": _("Your signal"),
 }
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles a kind of work needs, as far as they decide whether it can have any item for this
+    person (anywhere, or in one team). Each kind's selector scopes by these roles itself; a kind the
+    roles rule out is not asked at all, which spares its query (most people hold one or two roles).
+    Kinds that follow from what the person did or owns (their bottlenecks, agreements, signals,
+    suggestions) are always asked: they outlive a change of role."""
+
+    #: a member, coordinator or external party: endorsements are asked of their organisation
+    decides: bool = True
+    #: a member or coordinator: confirmations, wijk card corrections and confirmations
+    professional: bool = True
+    #: a coordinator: client representatives' signals to answer
+    coordinates: bool = True
+    #: a region's overseer or administrator: escalations to answer, regional items
+    oversees: bool = True
+
+    @classmethod
+    def from_rights(cls, rights) -> "Roles":
+        """From the person's rights in one team (a team page has them already: no query)."""
+        return cls(
+            decides=rights.can_endorse,
+            professional=rights.can_contribute,
+            coordinates=rights.can_coordinate,
+            oversees=rights.can_oversee,
+        )
+
+
+_DECIDING = {Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY}
+_OVERSEEING = {RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN}
+
+
+def roles_of(*, user, team=None) -> Roles:
+    """The person's roles in all their teams and regions (or in one team and its region): one query."""
+    memberships = Membership.objects.across_teams().filter(user=user)  # the person's own rows
+    region_roles = RegionRole.objects.filter(user=user)
+    if team is not None:
+        memberships = memberships.filter(team=team)
+        region_roles = region_roles.filter(region_id=team.region_id)
+    rows = (
+        memberships.order_by()
+        .values_list(Value("team"), "role")
+        .union(region_roles.order_by().values_list(Value("region"), "role"))
+    )
+    held = set(rows)
+    team_roles = {role for where, role in held if where == "team"}
+    return Roles(
+        decides=bool(team_roles & _DECIDING),
+        professional=bool(team_roles & {Membership.Role.MEMBER, Membership.Role.COORDINATOR}),
+        coordinates=Membership.Role.COORDINATOR in team_roles,
+        oversees=any(where == "region" and role in _OVERSEEING for where, role in held),
+    )
 
 
 @dataclass
@@ -182,24 +237,35 @@ def _suggestion_url(s) -> str:
     return reverse("wijkcard_suggestion", kwargs={"team_slug": s.team.slug, "suggestion_id": s.pk})
 
 
+#: What a kind the person's roles rule out adds: no items, none left out.
+_NOTHING: tuple[list, int] = ([], 0)
+
+
 def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
     rows = list(queryset.order_by(*order)[: KIND_LIMIT + 1])
     return rows[:KIND_LIMIT], max(0, len(rows) - KIND_LIMIT)
 
 
-def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
+def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = None) -> MyWork:
     """Everything that waits on the person (or only in one team), overdue first in each section.
 
-    asked_only: only what is asked of them (the start page), without the other sections' queries."""
+    asked_only: only what is asked of them (the start page), without the other sections' queries.
+    roles: the person's roles there, when the caller knows them (Roles.from_rights); else read
+    in one query."""
     today = timezone.localdate()
     work = MyWork()
     more = 0
+    roles = roles or roles_of(user=user, team=team)
 
     def item(section, kind, obj_team, title, url, **values) -> WorkItem:
         return WorkItem(section=section, kind=kind, team=obj_team, title=title, url=url, today=today, **values)
 
     # Asked of me -------------------------------------------------------------------------------
-    rows, extra = _limited(_for_team(agreements.endorsements_asked_of(user=user), team), "asked_at", "pk")
+    rows, extra = (
+        _limited(_for_team(agreements.endorsements_asked_of(user=user), team), "asked_at", "pk")
+        if roles.decides
+        else _NOTHING
+    )
     more += extra
     for a in rows:
         since = _local(a.asked_at)
@@ -237,7 +303,11 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
                 version=b.version,
             )
         )
-    rows, extra = _limited(_for_team(threads.confirmations_asked_of(user=user), team), "created_at", "pk")
+    rows, extra = (
+        _limited(_for_team(threads.confirmations_asked_of(user=user), team), "created_at", "pk")
+        if roles.professional
+        else _NOTHING
+    )
     more += extra
     for m in rows:
         url = reverse("thread_detail", kwargs={"team_slug": m.team.slug, "thread_id": m.thread_id})
@@ -254,7 +324,11 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
                 thread_id=m.thread_id,
             )
         )
-    rows, extra = _limited(_for_team(bottlenecks.escalations_to_answer(user=user), team), "escalated_at", "pk")
+    rows, extra = (
+        _limited(_for_team(bottlenecks.escalations_to_answer(user=user), team), "escalated_at", "pk")
+        if roles.oversees
+        else _NOTHING
+    )
     more += extra
     for b in rows:
         since = _local(b.escalated_at)
@@ -271,7 +345,11 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
-    rows, extra = _limited(_for_team(wijkcard.corrections_asked_of(user=user), team), "created_at", "pk")
+    rows, extra = (
+        _limited(_for_team(wijkcard.corrections_asked_of(user=user), team), "created_at", "pk")
+        if roles.professional
+        else _NOTHING
+    )
     more += extra
     for s in rows:
         work.asked.append(
@@ -287,7 +365,11 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
-    rows, extra = _limited(_for_team(signals.to_triage_for(user=user), team), "created_at", "pk")
+    rows, extra = (
+        _limited(_for_team(signals.to_triage_for(user=user), team), "created_at", "pk")
+        if roles.coordinates
+        else _NOTHING
+    )
     more += extra
     for s in rows:
         work.asked.append(
@@ -339,7 +421,7 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
             )
         )
 
-    entries = wijkcard.reconfirm_due_for(user=user, team=team, today=today)
+    entries = wijkcard.reconfirm_due_for(user=user, team=team, today=today) if roles.professional else []
     more += max(0, len(entries) - KIND_LIMIT)
     for entry in entries[:KIND_LIMIT]:
         work.mine.append(
@@ -359,7 +441,9 @@ def my_work(*, user, team=None, asked_only: bool = False) -> MyWork:
         work.mine.append(item(MINE, "map_reconfirm", home, e.name, url, due=e.due_on, object_id=e.pk))
     # Regional items the person owns, under their region (with a team filter: those linking that
     # team's bottlenecks).
-    rows, extra = _limited(regional.owned_items(user=user, team=team), "updated_at", "pk")
+    rows, extra = (
+        _limited(regional.owned_items(user=user, team=team), "updated_at", "pk") if roles.oversees else _NOTHING
+    )
     more += extra
     for r in rows:
         url = reverse("regional_item_detail", kwargs={"region_slug": r.region.slug, "item_id": r.pk})
