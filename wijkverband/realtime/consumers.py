@@ -25,7 +25,7 @@ from wijkverband.realtime import codes, lifecycle, presence, publish
 from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
-from wijkverband.realtime.pools import on_connect_pool, on_subscribe_pool
+from wijkverband.realtime.pools import on_connect_pool, on_socket_pool, on_subscribe_pool
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +417,7 @@ class LiveSocket:
             self.error("invalid", "seq must be a sequence number.", ref=thread_id)
             return
         try:
-            marker = await database_sync_to_async(_read)(self.user, thread_id, seq)
+            marker = await on_socket_pool(_read)(self.user, thread_id, seq)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -433,7 +433,7 @@ class LiveSocket:
         if sub is None:
             # Typing is only for threads this socket follows; say why without revealing anything.
             try:
-                rights = await database_sync_to_async(_thread_rights)(self.user, thread_id)
+                rights = await on_socket_pool(_thread_rights)(self.user, thread_id)
             except Http404:
                 self.error("not_found", "No such thread.", ref=thread_id)
                 return

@@ -15,7 +15,6 @@ import contextvars
 import logging
 import weakref
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from wijkverband.core import metrics
@@ -24,7 +23,7 @@ from wijkverband.realtime import codes, lifecycle, presence
 from wijkverband.realtime.ephemeral import ThreadSignals
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import stream_hooks
-from wijkverband.realtime.pools import on_subscribe_pool
+from wijkverband.realtime.pools import on_hub_pool, on_subscribe_pool
 from wijkverband.realtime.publish import thread_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -280,7 +279,7 @@ class Hub:
         expected = self.expected.get(thread_id)
         if expected is None:
             return
-        frames = await database_sync_to_async(_event_frames)(thread_id, expected - 1, upto)
+        frames = await on_hub_pool(_event_frames)(thread_id, expected - 1, upto)
         if frames:
             metrics.GAP_FILLS.inc()
             metrics.GAP_FILLED_EVENTS.inc(len(frames))
@@ -305,7 +304,7 @@ class Hub:
                 await self._step(self._recover)
             if ticks % presence_every == 0:
                 online = [uid for uid, sockets in self.users.items() if sockets]
-                await self._step(database_sync_to_async(presence.users_mark_online), online)
+                await self._step(on_hub_pool(presence.users_mark_online), online)
                 await self._step(self.signals.refresh)
             if ticks % sweep_every == 0:
                 await self._step(self._sweep)
@@ -331,7 +330,7 @@ class Hub:
         followed = [tid for tid, sockets in self.threads.items() if sockets]
         if not followed:
             return
-        heads = await database_sync_to_async(_thread_heads)(followed)
+        heads = await on_hub_pool(_thread_heads)(followed)
         for thread_id, head in heads.items():
             if head >= self.expected.get(thread_id, head + 1) and thread_id not in self.filling:
                 await self.fill(thread_id, upto=head)

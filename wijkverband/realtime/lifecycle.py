@@ -23,7 +23,6 @@ import logging
 from datetime import datetime, timedelta
 from importlib import import_module
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +30,7 @@ from django.utils import timezone
 from wijkverband.core import rows
 from wijkverband.realtime import codes, publish
 from wijkverband.realtime.hooks import stream_hooks
+from wijkverband.realtime.pools import on_socket_pool
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _hold(socket, thread_id: int):
 async def _recheck(held: list) -> None:
     wanted = {(thread_id, socket.user_id): socket.user for thread_id, socket, _sub, _mine in held}
     try:
-        rights = await database_sync_to_async(_rights_per_user)(wanted)
+        rights = await on_socket_pool(_rights_per_user)(wanted)
     except Exception:  # noqa: BLE001 - cannot tell: safer to make the sockets reconnect and ask again
         logger.warning("realtime: could not re-check subscriptions; closing those sockets", exc_info=True)
         for _thread_id, socket, _sub, _mine in held:
@@ -179,7 +179,7 @@ def session_touch(socket) -> None:
 
 async def _session_touch(socket) -> None:
     try:
-        await database_sync_to_async(session_extend)(socket.session_key, socket.user_id)
+        await on_socket_pool(session_extend)(socket.session_key, socket.user_id)
     except Exception:  # noqa: BLE001 - the session watch reads the store again anyway
         logger.warning("realtime: could not extend a session", exc_info=True)
 
@@ -205,7 +205,7 @@ def _session_due(socket) -> None:
 
 async def _session_check(socket, checked_before: bool = True) -> None:
     try:
-        expiry = await database_sync_to_async(session_expiry)(socket.session_key, socket.user_id)
+        expiry = await on_socket_pool(session_expiry)(socket.session_key, socket.user_id)
     except Exception:  # noqa: BLE001 - the store is unreachable: do not sign anyone out for that
         logger.warning("realtime: could not read a session; trying again later", exc_info=True)
         delay, checked_before = RETRY_SECONDS, False  # (and no rights re-check on a failing database)
