@@ -50,7 +50,7 @@ from wijkverband.regional import selectors as regional
 from wijkverband.signals import selectors as signals
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Membership, RegionRole
-from wijkverband.tenancy.selectors import overseen_teams, user_memberships, user_region_roles
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, overseen_teams, user_memberships, user_region_roles
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
 from wijkverband.work.selectors import newest_notice_id
@@ -131,7 +131,7 @@ def roles_of(*, user, team=None) -> Roles:
     team_roles = {role for where, role in held if where == "team"}
     return Roles(
         decides=bool(team_roles & _DECIDING),
-        professional=bool(team_roles & {Membership.Role.MEMBER, Membership.Role.COORDINATOR}),
+        professional=bool(team_roles & set(PROFESSIONAL_ROLES)),
         coordinates=Membership.Role.COORDINATOR in team_roles,
         oversees=any(where == "region" and role in _OVERSEEING for where, role in held),
     )

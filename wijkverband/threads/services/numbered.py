@@ -8,6 +8,8 @@ database in the same round trip as the owner's notice check and the audit chain'
 the post takes the number and inserts the message first, as before (`services._numbered_writes`).
 """
 
+import functools
+
 from django.db import connections
 
 from wijkverband.core import rows
@@ -40,22 +42,11 @@ class NumberedPost(rows.Statement):
             if [field.attname for field in insert.returning] != [insert.instance._meta.pk.attname]:
                 raise TypeError(f"NumberedPost: {type(insert.instance).__name__} returns more than its id")
         quote = connections[self.using].ops.quote_name
-        thread_table, seq, at, pk = (
-            quote(Thread._meta.db_table), quote("seq"), quote("last_activity_at"), quote(Thread._meta.pk.column)
-        )  # fmt: skip
         message_sql, message_params = self.message.select_from("numbered", {"seq": "numbered.seq"})
         event_sql, event_params = self.event.select_from(
             "inserted", {"seq": "inserted.seq", "message_id": f"inserted.{quote(Message._meta.pk.column)}"}
         )
-        columns = self._columns = tuple(
-            Event._meta.get_field(name).get_col(Event._meta.db_table) for name in ("message", "seq", "id")
-        )
-        self.sql = (
-            f"WITH numbered AS (UPDATE {thread_table} SET {seq} = {seq} + 1, {at} = %s"  # noqa: S608 - names from the models
-            f" WHERE {pk} = %s RETURNING {seq}),"
-            f" inserted AS ({message_sql} RETURNING {quote(Message._meta.pk.column)}, {quote('seq')})"
-            f" {event_sql} RETURNING {', '.join(quote(column.target.column) for column in columns)}"
-        )
+        self.sql, self._columns = _statement(self.using, message_sql, event_sql)
         self.params = [now, thread.pk, *message_params, *event_params]
 
     def read(self, cursor, connection):
@@ -69,3 +60,20 @@ class NumberedPost(rows.Statement):
         self.thread.seq = seq
         self.result = seq
         return seq
+
+
+@functools.cache
+def _statement(using: str, message_sql: str, event_sql: str) -> tuple[str, tuple]:
+    """The statement's text around the two inserts, and the columns it returns: once per process."""
+    quote = connections[using].ops.quote_name
+    thread_table, seq, at, pk = (
+        quote(Thread._meta.db_table), quote("seq"), quote("last_activity_at"), quote(Thread._meta.pk.column)
+    )  # fmt: skip
+    columns = tuple(Event._meta.get_field(name).get_col(Event._meta.db_table) for name in ("message", "seq", "id"))
+    sql = (
+        f"WITH numbered AS (UPDATE {thread_table} SET {seq} = {seq} + 1, {at} = %s"  # noqa: S608 - names from the models
+        f" WHERE {pk} = %s RETURNING {seq}),"
+        f" inserted AS ({message_sql} RETURNING {quote(Message._meta.pk.column)}, {quote('seq')})"
+        f" {event_sql} RETURNING {', '.join(quote(column.target.column) for column in columns)}"
+    )
+    return sql, columns
