@@ -529,3 +529,34 @@ def test_a_post_reaches_the_sockets_of_its_own_worker_at_once_even_when_the_chan
 
     run(scenario)
     assert refused == [1]  # the doorbell was tried (the other workers catch up from the database)
+
+
+def test_a_client_gone_mid_send_ends_its_socket_quietly(world, caplog):
+    """uvicorn raises ClientDisconnected (an OSError) from a send to a client that went away. The
+    socket ends as on a disconnect; nothing reaches the worker's log as an unretrieved error."""
+    import gc
+
+    from uvicorn.protocols.utils import ClientDisconnected
+
+    thread = topic(world)
+
+    async def gone(scope, receive, send):
+        async def failing_send(message):
+            if message["type"] == "websocket.send":
+                raise ClientDisconnected()
+            await send(message)
+
+        await consumers.live_socket(scope, receive, failing_send)
+
+    async def scenario():
+        session = await connect(world.pieter, app=gone)
+        await session.send({"type": "subscribe", "thread": thread.pk, "after": None})
+        await asyncio.wait_for(session.c.future, 3)  # the socket's application ended
+        assert session.c.future.exception() is None
+        gc.collect()  # an unretrieved task exception is reported when the task is collected
+        await asyncio.sleep(0)
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        run(scenario)
+        gc.collect()
+    assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text

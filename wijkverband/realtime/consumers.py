@@ -192,6 +192,11 @@ class LiveSocket:
             self.sending = True
             try:
                 await send({"type": "websocket.send", "text": queue.popleft()})
+            except OSError:
+                # The client went away mid-send (uvicorn's ClientDisconnected): the socket ends
+                # here, as on a disconnect. Raised, it was "Task exception was never retrieved", an
+                # ERROR in the worker's log for every page closed while a frame was on its way.
+                return
             finally:
                 self.sending = False
         await send({"type": "websocket.close", "code": self.closing})
