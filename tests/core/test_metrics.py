@@ -313,3 +313,71 @@ def test_a_socket_s_log_lines_carry_the_request_id_of_its_upgrade(world, json_li
     run(scenario)
     closing = [json.loads(line) for line in json_lines if "closing the socket" in line]
     assert closing and closing[0]["request_id"] == "sock-42"
+
+
+# --- the database connection pool (DATABASE_POOL_SIZE) ------------------------------------------------
+
+
+def test_without_a_connection_pool_there_are_no_pool_series(db):
+    assert "wijkverband_db_pool" not in Client().get("/metrics").content.decode()
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="psycopg's connection pool: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_s_waits_and_timeouts_show_in_the_scrape(monkeypatch):
+    """A worker's threads outnumber its connections (docs/scaling.md, "Connections"): a thread that
+    waits shows as waiting, and one that gives up as a timeout, before people see failures."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+    from psycopg_pool import PoolTimeout
+
+    from wijkverband.core import metrics
+    from wijkverband.core.pool_metrics import DatabasePoolCollector
+
+    options = {**connection.settings_dict["OPTIONS"], "pool": {"min_size": 1, "max_size": 1, "timeout": 5}}
+    wrapper = DatabaseWrapper({**connection.settings_dict, "OPTIONS": options, "CONN_MAX_AGE": 0}, alias="pooled")
+
+    class Databases:
+        def all(self):
+            return [wrapper]
+
+    monkeypatch.setattr(
+        metrics, "_scrape_collectors", [*metrics.scrape_collectors(), DatabasePoolCollector(Databases())]
+    )
+
+    def scrape(name: str) -> float:
+        text = Client().get("/metrics").content.decode()
+        return float(text.split(f'\n{name}{{database="pooled"}} ', 1)[1].split("\n", 1)[0])
+
+    pool = wrapper.pool
+    pool.open(wait=True)  # as the wrapper's first connection does
+    try:
+        held = pool.getconn()
+        assert scrape("wijkverband_db_pool_max") == 1
+        assert scrape("wijkverband_db_pool_idle") == 0
+        got = []
+        waiter = threading.Thread(target=lambda: got.append(pool.getconn()))
+        waiter.start()
+        for _ in range(500):
+            if pool.get_stats().get("requests_waiting") == 1:
+                break
+            time.sleep(0.01)
+        assert scrape("wijkverband_db_pool_waiting") == 1
+        pool.putconn(held)
+        waiter.join(5)
+        assert got and scrape("wijkverband_db_pool_waiting") == 0
+        assert scrape("wijkverband_db_pool_queued_total") == 1
+        assert scrape("wijkverband_db_pool_wait_seconds_total") > 0
+        assert scrape("wijkverband_db_pool_timeouts_total") == 0
+        with pytest.raises(PoolTimeout):
+            pool.getconn(timeout=0.1)  # the one connection is still out
+        assert scrape("wijkverband_db_pool_timeouts_total") == 1
+        assert scrape("wijkverband_db_pool_requests_total") == 3
+        pool.putconn(got[0])
+    finally:
+        wrapper.close_pool()

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from wijkverband.core.guard import guard_on_save
+        from wijkverband.core.metrics import register_scrape_collector
+        from wijkverband.core.pool_metrics import DatabasePoolCollector
 
         # Every save of every model of ours passes the client-data guard (wijkverband/core/guard.py).
         pre_save.connect(guard_on_save, dispatch_uid="wijkverband.core.guard")
+        # The database connection pool's waits and timeouts, read on every /metrics scrape.
+        register_scrape_collector(DatabasePoolCollector())
