@@ -1,9 +1,11 @@
 """Reads for threads: lists with unread counts, a thread's messages with acknowledgements and
 read-by, the replay log. Every list uses a constant number of queries."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -258,9 +260,30 @@ def message_revisions(*, message: Message) -> list:
 
 
 def thread_heads(*, thread_ids) -> dict[int, int]:
-    """The current sequence number of each thread, in one query."""
-    # For the socket, which asks about threads it has checked access to (any team).
-    return dict(Thread.objects.across_teams().filter(pk__in=list(thread_ids)).order_by().values_list("pk", "seq"))
+    """The current sequence number of each thread, in one query.
+
+    For the socket's hub, which asks about threads it has checked access to (any team): every few
+    seconds about every thread its sockets follow (a thousand and more), and about each thread a
+    worker's first socket joins. On PostgreSQL the ids are one array parameter, in a statement
+    written once per process: the ORM's `IN` list resolved and quoted each id, 8.8 ms of CPU for a
+    thousand threads against 1.5 ms, and 0.39 against 0.19 ms for one.
+    """
+    ids = [int(pk) for pk in thread_ids]
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_heads_sql(), [ids])
+            return dict(cursor.fetchall())
+    return dict(Thread.objects.across_teams().filter(pk__in=ids).order_by().values_list("pk", "seq"))
+
+
+@functools.cache
+def _heads_sql() -> str:
+    meta = Thread._meta
+    pk, seq = meta.pk.column, meta.get_field("seq").column
+    # Only names from the model's metadata go into the text; the ids are the one parameter.
+    return f"SELECT {pk}, {seq} FROM {meta.db_table} WHERE {pk} = ANY(%s)"  # noqa: S608
 
 
 def thread_event_frames(*, thread_id: int, after: int, upto: int | None = None) -> list[tuple[int, str]]:
