@@ -28,7 +28,9 @@ Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (1
 (5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
 close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_STORM_PAGES (shared;
 separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
-two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_SOCKET_NICE (with
+two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_STORM_VISIBLE
+(0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
+when subscribed and 1.5 s after new events; 0 as the storms before 2 December 2026), BENCH_SOCKET_NICE (with
 separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
@@ -75,6 +77,11 @@ HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
 # BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
 # to the other two, as the load balancer splits them in docs/scaling.md; shared: every worker both.
 SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
+# BENCH_STORM_VISIBLE: the share of the storm's sockets that are thread pages in view. As threads.js
+# on a visible page, each sends its read marker when subscribed (so after every reconnect) and 1.5 s
+# after new events; the others are tabs in the background, which send none. 0 as before 2 December.
+STORM_VISIBLE = float(os.environ.get("BENCH_STORM_VISIBLE", "0.25"))
+READ_AFTER_S = 1.5  # threads.js: scheduleRead
 # BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
 # so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
 SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
@@ -210,6 +217,9 @@ class Tracked:
         self.restarting = False
         self.frames: list[bytes] = []  # the first frames before a subscription answered (diagnostics)
         self.want_open = True
+        self.visible = False  # a thread page in view: sends read markers (BENCH_STORM_VISIBLE)
+        self.read_timer: asyncio.TimerHandle | None = None
+        self.reads_answered = 0
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
@@ -237,6 +247,8 @@ class Tracked:
             at = html.find("@@")
             if at >= 0:
                 self._number(int(html[at + 2 : at + 10]), now, seq_checked=True)
+            if self.visible and self.read_timer is None:
+                self.read_timer = asyncio.get_running_loop().call_later(READ_AFTER_S, self._mark_read)
         elif raw.startswith(b'{"type":"subscribed"'):
             frame = json.loads(raw)
             if self.first_seq is None:
@@ -245,9 +257,18 @@ class Tracked:
             self.subscribed_at = now
             if self.subscribed is not None and not self.subscribed.done():
                 self.subscribed.set_result(True)
+            self._mark_read()
         elif raw.startswith(b'{"type":"ack"'):
             frame = json.loads(raw)
             self.acks.setdefault(frame["client_id"], now)
+        elif raw.startswith(b'{"type":"read"'):
+            self.reads_answered += 1
+
+    def _mark_read(self) -> None:
+        """As threads.js's markRead on a visible page: the read marker at the last seq it has."""
+        self.read_timer = None
+        if self.visible:
+            self.send(json.dumps({"type": "read", "thread": self.thread, "seq": self.last}))
 
     def _number(self, n: int, now: float, seq_checked: bool = False) -> None:
         if n in self.numbers:
@@ -583,6 +604,8 @@ async def storm(teams: list[dict]) -> dict:
             Tracked(ports[i % len(ports)], tid, cookie, True, sent_at, heads[tid])
             for i, (_ti, tid, cookie) in enumerate(plan)
         ]
+        for s in random.Random(29).sample(sockets, round(STORM_VISIBLE * len(sockets))):
+            s.visible = True
         opened_in = await open_all(sockets)
         log(f"    {len(sockets)} sockets opened and subscribed in {opened_in:.0f} s")
         tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
@@ -798,6 +821,8 @@ async def storm(teams: list[dict]) -> dict:
             "duplicated": duplicated,
             "doubled": doubled,
             "out_of_order": sum(s.out_of_order for s in sockets),
+            "visible": sum(1 for s in sockets if s.visible),
+            "reads_answered": sum(s.reads_answered for s in sockets),
         }
     finally:
         server.stop()
@@ -819,7 +844,8 @@ def show_storm(r: dict) -> None:
         f" lost {r['lost']} (sockets missing something: {r['sockets_missing']},"
         f" of them not subscribed again yet: {r.get('sockets_missing_not_back', 0)}),"
         f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']},"
-        f" out of order {r['out_of_order']}"
+        f" out of order {r['out_of_order']}; {r.get('visible', 0)} visible thread pages,"
+        f" {r.get('reads_answered', 0)} read markers answered"
     )
     cpu = r["cpu_s"]
     log(
