@@ -310,7 +310,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "wijkverband.core.storage.StaticFilesStorage"
             if env_bool("STATIC_MANIFEST", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

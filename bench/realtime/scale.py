@@ -30,7 +30,9 @@ close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_S
 separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
 two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_STORM_VISIBLE
 (0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
-when subscribed and 1.5 s after new events; 0 as the storms before 2 December 2026), BENCH_SOCKET_NICE (with
+when subscribed and 1.5 s after new events; 0 as the storms before 2 December 2026; the posters'
+sockets are always in view), BENCH_CLIENT_HIDDEN (wait: as reconnect.js, a socket of a page in the
+background waits 2-20 s before its first try after a close, or until shown; at-once: as before), BENCH_SOCKET_NICE (with
 separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
@@ -82,6 +84,11 @@ SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
 # after new events; the others are tabs in the background, which send none. 0 as before 2 December.
 STORM_VISIBLE = float(os.environ.get("BENCH_STORM_VISIBLE", "0.25"))
 READ_AFTER_S = 1.5  # threads.js: scheduleRead
+# BENCH_CLIENT_HIDDEN=wait: as reconnect.js, a socket of a page in the background (not visible) waits
+# 2-20 s before its first try after a close; at-once: it tries as soon as a page in view would (as
+# the clients did before 2 December 2026).
+HIDDEN_WAITS = os.environ.get("BENCH_CLIENT_HIDDEN", "wait") == "wait"
+HIDDEN_WAIT_S = (2.0, 20.0)
 # BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
 # so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
 SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
@@ -347,8 +354,11 @@ class Tracked:
     async def _back_off(self) -> None:
         cap = RESTART_BACKOFF_MS if self.restarting and RESTART_AWARE else MAX_BACKOFF_MS
         ceiling = min(cap, 500 * 2**self.attempt)
+        delay = (ceiling / 2 + random.random() * ceiling / 2) / 1000  # noqa: S311 - jitter
+        if HIDDEN_WAITS and self.app and not self.visible and self.attempt == 0:
+            delay = max(delay, random.uniform(*HIDDEN_WAIT_S))  # noqa: S311 - a page in the background
         self.attempt += 1
-        await asyncio.sleep((ceiling / 2 + random.random() * ceiling / 2) / 1000)  # noqa: S311 - jitter
+        await asyncio.sleep(delay)
 
 
 async def open_all(sockets: list[Tracked], batch: int = 100) -> float:
@@ -620,6 +630,8 @@ async def storm(teams: list[dict]) -> dict:
                 posters.append(s)
             if len(posters) == STORM_POSTERS:
                 break
+        for poster in posters:
+            poster.visible = True  # someone writing looks at the page
         counter = iter(range(1, 10**9))
         # [n, client_id, sent on socket object, queued at, over HTTP now]
         outbox: dict[int, list] = {id(p): [] for p in posters}

@@ -132,3 +132,47 @@ class ServerRestartJourney(BrowserTestCase):
         assert page.locator("article.wv-message").count() == 2
         assert Message.objects.filter(thread=thread).count() == 2
         self.assert_accessible("thread after a server restart")
+
+    def test_a_page_in_the_background_waits_its_turn_and_comes_back_at_once_when_shown(self):
+        """After a restart every open tab reconnects. A page nobody looks at waits 2-20 s (or until
+        it is shown), so the pages people look at get back first (reconnect.js)."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Avonddienst")
+        page = self.page
+        # The page's visibility as the test says, and a count of the sockets it opens.
+        page.add_init_script(
+            """
+            let hidden = false;
+            Object.defineProperty(Document.prototype, "visibilityState", {
+              configurable: true, get() { return hidden ? "hidden" : "visible"; } });
+            Object.defineProperty(Document.prototype, "hidden", { configurable: true, get() { return hidden; } });
+            window.wvTestSetHidden = (value) => {
+              hidden = value;
+              document.dispatchEvent(new Event("visibilitychange"));
+            };
+            window.wvTestSockets = 0;
+            const Real = window.WebSocket;
+            window.WebSocket = class extends Real {
+              constructor(...args) { super(...args); window.wvTestSockets += 1; }
+            };
+            """
+        )
+        live = "Live: nieuwe berichten verschijnen vanzelf."
+        self.sign_in(world.maarten)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text(live)).to_be_visible()
+        opened = page.evaluate("window.wvTestSockets")
+
+        page.evaluate("window.wvTestSetHidden(true)")  # another tab in front
+        self.stop_server()
+        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_attached()
+        page.wait_for_timeout(1500)  # a page in view would have tried again by now (0.25-0.5 s)
+        assert page.evaluate("window.wvTestSockets") == opened, "a page in the background tried at once"
+
+        self.start_server()
+        services.message_post(actor=world.carla, thread=thread, body="Terwijl je weg was.", client_id=str(uuid.uuid4()))
+        page.evaluate("window.wvTestSetHidden(false)")  # shown again: it reconnects at once
+        expect(page.get_by_text(live)).to_be_visible(timeout=5_000)
+        expect(page.get_by_role("log", name="Berichten").get_by_text("Terwijl je weg was.")).to_be_visible()
+        self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]
+        self.assert_accessible("thread back after waiting in the background")

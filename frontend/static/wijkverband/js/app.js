@@ -1,5 +1,7 @@
 // Small progressive enhancements; every page works without this file.
 
+import { Backoff } from "./reconnect.js";
+
 // The team switcher is a <details> disclosure: close it with Escape and give focus back.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
@@ -62,23 +64,17 @@ document.addEventListener("wv-work-changed", scheduleWorkRefresh);
 // "wv:notifications") open the tab's one socket here, only to hear the person's own pushes.
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002;
-const MAX_BACKOFF_MS = 30000;
-// A server that says it is restarting (1012, 1001) is back within seconds: see threads.js.
-const RESTART_CODES = [1012, 1001];
-const RESTART_BACKOFF_MS = 4000;
+const userSocketBackoff = new Backoff(); // when to try again after a close (reconnect.js)
 
 function hasOwnLiveClient() {
   return Boolean(document.getElementById("thread-live") || document.getElementById("thread-list-live"));
 }
 
-function connectUserSocket(attempt = 0, restarting = false) {
+function connectUserSocket() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
   window.wijkverbandUserSocket = socket; // for the browser tests
-  let opened = false;
-  socket.addEventListener("open", () => {
-    opened = true;
-  });
+  socket.addEventListener("open", () => userSocketBackoff.opened());
   socket.addEventListener("message", (event) => {
     let frame;
     try {
@@ -94,14 +90,11 @@ function connectUserSocket(attempt = 0, restarting = false) {
   });
   socket.addEventListener("close", (event) => {
     if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
-    const next = opened ? 0 : attempt + 1;
-    const restart = RESTART_CODES.includes(event.code) || (restarting && !opened);
-    const ceiling = Math.min(restart ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** next);
-    setTimeout(() => {
-      connectUserSocket(next, restart);
+    userSocketBackoff.retry(event, () => {
+      connectUserSocket();
       // Whatever was pushed while the socket was down: ask once on the way back.
       scheduleWorkRefresh();
-    }, ceiling / 2 + Math.random() * (ceiling / 2));
+    });
   });
 }
 

@@ -3,19 +3,17 @@
 // another tab), it fetches the table again (?part=table), at most once every few seconds.
 // Without this file the list is as fresh as its last load.
 
+import { Backoff } from "./reconnect.js";
+
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002; // set up the second factor first: the next page load says so
-const MAX_BACKOFF_MS = 30000;
-// A server that says it is restarting (1012, 1001) is back within seconds: see threads.js.
-const RESTART_CODES = [1012, 1001];
-const RESTART_BACKOFF_MS = 4000;
 const REFRESH_GAP_MS = 2000;
 
 class ThreadListClient {
   constructor(live) {
     this.user = live.user;
     this.seqs = new Map(live.threads.map((t) => [t.id, t.seq]));
-    this.attempt = 0;
+    this.backoff = new Backoff(); // when to try again after a close (reconnect.js)
     this.refreshTimer = null;
     this.lastRefresh = 0;
     this.dropped = new Set(); // answered with reset: follow again once the table tells the seq
@@ -26,17 +24,13 @@ class ThreadListClient {
     const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
     this.socket = socket;
     socket.addEventListener("open", () => {
-      this.attempt = 0;
-      this.restarting = false;
+      this.backoff.opened();
       for (const id of this.seqs.keys()) this.subscribe(id);
     });
     socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
       if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
-      if (RESTART_CODES.includes(event.code)) this.restarting = true;
-      const ceiling = Math.min(this.restarting ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
-      this.attempt += 1;
-      setTimeout(() => this.connect(), ceiling / 2 + Math.random() * (ceiling / 2));
+      this.backoff.retry(event, () => this.connect());
     });
   }
 

@@ -2,15 +2,11 @@
 // with it, new messages appear live, posts go over the socket with an outbox, and the page
 // catches up by itself after a lost connection or a server restart.
 
+import { Backoff } from "./reconnect.js";
+
 const SIGNED_OUT = 4001;
 // Signed in, but the second factor is not set up yet: the pages send the person to set it up.
 const SIGN_IN_INCOMPLETE = 4002;
-const MAX_BACKOFF_MS = 30000;
-// The server said it is restarting (1012, uvicorn on SIGTERM; 1001 going away): it is back within
-// seconds, so the backoff stops doubling at a few seconds until a socket opens again (docs/deploy.md).
-const SERVICE_RESTART = 1012;
-const GOING_AWAY = 1001;
-const RESTART_BACKOFF_MS = 4000;
 // A post that waits this long in the outbox while the socket is away goes over HTTP instead (the
 // same form endpoint and client_id): after a restart every page reconnects at once, and a person
 // who is writing should not wait for their page's turn (docs/realtime.md, "Reconnect storm").
@@ -79,7 +75,7 @@ export class ThreadClient {
     // Everyone's read marker (user id -> {name, seq}): "Read by" is derived from these, as on the server.
     this.markers = new Map((live.markers || []).map((m) => [m.id, { name: m.name, seq: m.seq }]));
     this.professionals = live.professionals || [];
-    this.attempt = 0;
+    this.backoff = new Backoff(); // when to try again after a close (reconnect.js)
     this.socket = null;
     this.subscribed = false;
     this.typers = new Map(); // user id -> {name, timer}: who is typing now
@@ -104,8 +100,7 @@ export class ThreadClient {
     const socket = new WebSocket(this.socketUrl());
     this.socket = socket;
     socket.addEventListener("open", () => {
-      this.attempt = 0;
-      this.restarting = false;
+      this.backoff.opened();
       this.subscribe();
     });
     socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
@@ -136,13 +131,9 @@ export class ThreadClient {
       this.setStatus(this.strings.sign_in_incomplete);
       return;
     }
-    // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
-    if (event.code === SERVICE_RESTART || event.code === GOING_AWAY) this.restarting = true;
-    const ceiling = Math.min(this.restarting ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.attempt += 1;
+    // Backoff with jitter; a page in the background waits its turn unless a post waits (reconnect.js).
     this.setStatus(this.strings.reconnecting);
-    setTimeout(() => this.connect(), delay);
+    this.backoff.retry(event, () => this.connect(), { urgent: this.outbox.size > 0 });
     if (this.outbox.size) this.fallbackSoon();
   }
 

@@ -1,0 +1,65 @@
+// When a page's live socket tries again after it closed: the one rule of threads.js,
+// thread_list.js and app.js (docs/realtime.md, "Reconnect storm").
+//
+// - Exponential backoff with jitter (half the ceiling plus a random part), so a restarted server
+//   is not hit by everyone at once; the ceiling doubles from 0.5 s up to 30 s.
+// - A server that says it is restarting (1012, uvicorn on SIGTERM; 1001 going away) is back within
+//   seconds, so the ceiling stops at 4 s until a socket opens again (docs/deploy.md).
+// - A page in the background is not being looked at. When its socket closes it waits its turn:
+//   its first try comes 2 to 20 s later (at random), or at once when the page is shown. After a
+//   restart every open tab reconnects; this way the pages people look at, and the people who
+//   are writing, get back first instead of queueing behind every background tab.
+
+const MAX_BACKOFF_MS = 30000;
+const RESTART_CODES = [1012, 1001];
+const RESTART_BACKOFF_MS = 4000;
+const HIDDEN_MIN_MS = 2000;
+const HIDDEN_MAX_MS = 20000;
+
+export class Backoff {
+  constructor() {
+    this.attempt = 0;
+    this.restarting = false;
+    this.timer = null;
+    this.onVisible = null;
+  }
+
+  // The socket opened: the next close starts from the shortest wait again.
+  opened() {
+    this.attempt = 0;
+    this.restarting = false;
+  }
+
+  // Call `connect` again after the socket closed with `event`. `urgent`: something waits on the
+  // socket (a post in the outbox), so a page in the background does not wait its turn.
+  retry(event, connect, { urgent = false } = {}) {
+    this.cancel();
+    if (RESTART_CODES.includes(event.code)) this.restarting = true;
+    const ceiling = Math.min(this.restarting ? RESTART_BACKOFF_MS : MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+    let delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const hidden = document.visibilityState === "hidden";
+    if (hidden && this.attempt === 0 && !urgent) {
+      delay = Math.max(delay, HIDDEN_MIN_MS + Math.random() * (HIDDEN_MAX_MS - HIDDEN_MIN_MS));
+    }
+    this.attempt += 1;
+    const go = () => {
+      this.cancel();
+      connect();
+    };
+    this.timer = setTimeout(go, delay);
+    if (hidden) {
+      // Shown again while waiting: the person is looking now, so try at once.
+      this.onVisible = () => {
+        if (document.visibilityState === "visible") go();
+      };
+      document.addEventListener("visibilitychange", this.onVisible);
+    }
+  }
+
+  cancel() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.onVisible) document.removeEventListener("visibilitychange", this.onVisible);
+    this.onVisible = null;
+  }
+}
