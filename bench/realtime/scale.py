@@ -766,6 +766,7 @@ async def storm(teams: list[dict]) -> dict:
                 )
             await asyncio.sleep(0.2)
         caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
+        in_view = [s.subscribed_at - kill_at[0] for s in sockets if s.visible]
         storm_cpu = {
             "seconds": time.perf_counter() - up_at,
             "workers": rt.cpu_seconds(server.pids()) - cpu_at_up[0],
@@ -809,6 +810,8 @@ async def storm(teams: list[dict]) -> dict:
             "posters": len(posters),
             "down_s": up_at - kill_at[0],
             "caught_up_s": caught_up,
+            # The pages in view (a quarter, and the posters): when half of them, and all, had caught up.
+            "in_view_caught_up_s": (percentile(in_view, 50) / 1000, max(in_view)) if in_view else None,
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
             "acks_over_http": len(over_http),
@@ -842,10 +845,12 @@ async def storm(teams: list[dict]) -> dict:
 
 def show_storm(r: dict) -> None:
     back = r["poster_back_s"]
+    half, last = r.get("in_view_caught_up_s") or (None, None)
+    in_view = f" (the pages in view: half after {half:.1f} s, all after {last:.1f} s)" if half is not None else ""
     workers = "every worker (pages on their own)" if SEPARATE_PAGES else "both workers"
     log(
         f"  storm: {r['sockets']} sockets, {workers} restarted (down and starting {r['down_s']:.1f} s):"
-        f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'};"
+        f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'}{in_view};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
         f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP);"
         f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
