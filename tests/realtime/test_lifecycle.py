@@ -500,12 +500,21 @@ console.log(JSON.stringify(result));
 """
 
 
+def _client_modules(tmp_path) -> Path:
+    """The browser client's modules copied into tmp_path as ES modules (whatever a package.json
+    around them says); returns the path of threads.js, which imports reconnect.js beside it."""
+    source = Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js"
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    for name in ("threads.js", "reconnect.js"):
+        (tmp_path / name).write_text((source / name).read_text())
+    return tmp_path / "threads.js"
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_browser_client_reconnects_after_every_close_code_but_signed_out_and_sign_in_incomplete(tmp_path):
     script = tmp_path / "check.mjs"
     script.write_text(CLIENT_CHECK)
-    client = tmp_path / "threads.mjs"  # an ES module, whatever package.json says
-    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    client = _client_modules(tmp_path)
     reconnecting = [codes.RECONNECT, codes.TOO_SLOW, codes.RIGHTS_CHANGED]
     result = subprocess.run(
         ["node", str(script), str(client), *map(str, [*reconnecting, codes.SIGNED_OUT, codes.SIGN_IN_INCOMPLETE])],
@@ -649,8 +658,7 @@ def _run_client_check(tmp_path, check: str) -> dict:
 
     script = tmp_path / "check.mjs"
     script.write_text(check)
-    client = tmp_path / "threads.mjs"
-    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    client = _client_modules(tmp_path)
     result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
     return json.loads(result.stdout)
 
@@ -779,8 +787,7 @@ def test_the_browser_client_posts_over_http_while_its_socket_reconnects(tmp_path
     after 2 s (same client_id, so the socket's later resend is answered with the same ack)."""
     script = tmp_path / "check.mjs"
     script.write_text(FALLBACK_CHECK)
-    client = tmp_path / "threads.mjs"
-    client.write_text((Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/js/threads.js").read_text())
+    client = _client_modules(tmp_path)
     result = subprocess.run(["node", str(script), str(client)], capture_output=True, text=True, timeout=30, check=True)
     import json
 
@@ -821,3 +828,62 @@ def test_a_post_over_http_and_its_resend_over_the_socket_are_one_message(world, 
 
     run(scenario)
     assert Message.objects.filter(thread=thread).count() == 1
+
+
+BACKOFF_CHECK = """
+let state = "visible";
+const listeners = new Set();
+globalThis.document = {
+  get visibilityState() { return state; },
+  addEventListener: (type, fn) => type === "visibilitychange" && listeners.add(fn),
+  removeEventListener: (type, fn) => listeners.delete(fn),
+};
+let timers = [];
+const byId = new Map();
+globalThis.setTimeout = (fn, ms) => {
+  const timer = { fn, ms, live: true };
+  timers.push(timer); byId.set(byId.size + 1, timer); return byId.size;
+};
+globalThis.clearTimeout = (id) => { if (byId.has(id)) byId.get(id).live = false; };
+const { Backoff } = await import(process.argv[2]);
+const restart = { code: 1012 };
+function close(visibility, options = {}, backoff = new Backoff()) {
+  state = visibility; timers = []; let connects = 0;
+  backoff.retry(restart, () => { connects += 1; }, options);
+  return { backoff, delay: timers[0].ms, listening: listeners.size, connects: () => connects };
+}
+const out = {};
+out.inView = close("visible").delay;
+const hidden = close("hidden");
+out.hidden = { delay: hidden.delay, listening: hidden.listening };
+state = "visible";
+[...listeners].forEach((fn) => fn());  // shown while it waits
+timers.filter((t) => t.live).forEach((t) => t.fn());  // a timer left over would connect twice
+out.shown = { connects: hidden.connects(), listening: listeners.size };
+out.urgent = close("hidden", { urgent: true }).delay;
+listeners.clear();
+const again = close("hidden");  // its first try failed: the second is the usual backoff
+listeners.clear();
+out.secondTry = close("hidden", {}, again.backoff).delay;
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_post_waits(tmp_path):
+    """reconnect.js: after a restart a page in view tries after 0.25-0.5 s, one in the background
+    after 2-20 s, or at once (and only once) when it is shown; with a post in its outbox at once."""
+    import json
+
+    script = tmp_path / "check.mjs"
+    script.write_text(BACKOFF_CHECK)
+    _client_modules(tmp_path)
+    result = subprocess.run(
+        ["node", str(script), str(tmp_path / "reconnect.js")], capture_output=True, text=True, timeout=30, check=True
+    )
+    out = json.loads(result.stdout)
+    assert 250 <= out["inView"] <= 500
+    assert 2000 <= out["hidden"]["delay"] <= 20000 and out["hidden"]["listening"] == 1
+    assert out["shown"] == {"connects": 1, "listening": 0}
+    assert 250 <= out["urgent"] <= 500
+    assert 500 <= out["secondTry"] <= 1000
