@@ -12,6 +12,19 @@ const SIGN_IN_INCOMPLETE = 4002;
 // who is writing should not wait for their page's turn (docs/realtime.md, "Reconnect storm").
 const HTTP_FALLBACK_MS = 2000;
 
+// A selector that finds `element`'s counterpart in a re-drawn message: the element or its nearest
+// ancestor with a data attribute (a[data-edit], form[data-confirm] button), or null.
+function focusSelector(element, article) {
+  for (let node = element; node && node !== article; node = node.parentElement) {
+    const key = Object.keys(node.dataset)[0];
+    if (key !== undefined) {
+      const marked = `${node.localName}[data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}]`;
+      return node === element ? marked : `${marked} ${element.localName}`;
+    }
+  }
+  return null;
+}
+
 function readJson(id) {
   const element = document.getElementById(id);
   return element ? JSON.parse(element.textContent) : null;
@@ -227,9 +240,14 @@ export class ThreadClient {
       if ((this.live.can_post && mine) || this.live.can_moderate) parts.push(this.actions(data, mine));
     }
     const editor = article.querySelector("[data-editor]");
+    // Re-drawn under the person's focus (their own edit's event arriving after the save's answer,
+    // an acknowledgement): the focus stays on the same control, not thrown to the top of the page.
+    const focused = article.contains(document.activeElement) && !editor?.contains(document.activeElement);
+    const refocus = focused ? focusSelector(document.activeElement, article) : null;
     article.replaceChildren(...parts);
     if (editor && !data.deleted) this.keepEditor(article, editor);
     if (!data.deleted) this.updateReadBy(article);
+    if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
       this.log.append(article);
       const pending = this.outbox.get(data.client_id);
