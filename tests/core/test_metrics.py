@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from channels.layers import get_channel_layer
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from prometheus_client import REGISTRY
@@ -322,9 +323,7 @@ def test_without_a_connection_pool_there_are_no_pool_series(db):
     assert "wijkverband_db_pool" not in Client().get("/metrics").content.decode()
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql", reason="psycopg's connection pool: PostgreSQL"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's connection pool: PostgreSQL (CI)")
 @pytest.mark.django_db(transaction=True)
 def test_a_pool_s_waits_and_timeouts_show_in_the_scrape(monkeypatch):
     """A worker's threads outnumber its connections (docs/scaling.md, "Connections"): a thread that
@@ -332,7 +331,6 @@ def test_a_pool_s_waits_and_timeouts_show_in_the_scrape(monkeypatch):
     import threading
     import time
 
-    from django.db import connection
     from django.db.backends.postgresql.base import DatabaseWrapper
     from psycopg_pool import PoolTimeout
 

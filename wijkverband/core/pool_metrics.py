@@ -11,13 +11,14 @@ process answering the scrape reports its own pool.
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-# (psycopg_pool's statistic, metric name, help, how to scale it); counters since the pool opened.
+# (psycopg_pool's statistic, metric name, help): the pool now.
 _GAUGES = (
     ("pool_max", "wijkverband_db_pool_max", "Connections the pool may open (DATABASE_POOL_SIZE)."),
     ("pool_size", "wijkverband_db_pool_open", "Connections the pool holds now, in use or idle."),
     ("pool_available", "wijkverband_db_pool_idle", "Connections open and not in use."),
     ("requests_waiting", "wijkverband_db_pool_waiting", "Threads waiting for a connection now."),
 )
+# (psycopg_pool's statistic, metric name, help, its unit per metric unit): since the pool opened.
 _COUNTERS = (
     ("requests_num", "wijkverband_db_pool_requests", "Connections asked of the pool.", 1),
     ("requests_queued", "wijkverband_db_pool_queued", "Requests that had to wait for a connection.", 1),
