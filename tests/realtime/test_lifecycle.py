@@ -845,7 +845,8 @@ globalThis.setTimeout = (fn, ms) => {
   timers.push(timer); byId.set(byId.size + 1, timer); return byId.size;
 };
 globalThis.clearTimeout = (id) => { if (byId.has(id)) byId.get(id).live = false; };
-const { Backoff } = await import(process.argv[2]);
+globalThis.location = { protocol: "https:", host: "wijk.example" };
+const { Backoff, socketUrl } = await import(process.argv[2]);
 const restart = { code: 1012 };
 function close(visibility, options = {}, backoff = new Backoff()) {
   state = visibility; timers = []; let connects = 0;
@@ -865,6 +866,10 @@ listeners.clear();
 const again = close("hidden");  // its first try failed: the second is the usual backoff
 listeners.clear();
 out.secondTry = close("hidden", {}, again.backoff).delay;
+state = "hidden";
+out.urls = { hidden: socketUrl(), hiddenUrgent: socketUrl({ urgent: true }) };
+state = "visible";
+out.urls.inView = socketUrl();
 console.log(JSON.stringify(out));
 """
 
@@ -872,7 +877,8 @@ console.log(JSON.stringify(out));
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_post_waits(tmp_path):
     """reconnect.js: after a restart a page in view tries after 0.25-0.5 s, one in the background
-    after 2-20 s, or at once (and only once) when it is shown; with a post in its outbox at once."""
+    after 2-20 s, or at once (and only once) when it is shown; with a post in its outbox at once.
+    A page in the background tells the server so when it connects, unless a post waits."""
     import json
 
     script = tmp_path / "check.mjs"
@@ -887,3 +893,8 @@ def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_
     assert out["shown"] == {"connects": 1, "listening": 0}
     assert 250 <= out["urgent"] <= 500
     assert 500 <= out["secondTry"] <= 1000
+    assert out["urls"] == {
+        "hidden": "wss://wijk.example/ws/?background=1",
+        "hiddenUrgent": "wss://wijk.example/ws/",
+        "inView": "wss://wijk.example/ws/",
+    }

@@ -100,3 +100,135 @@ def test_the_hub_fills_a_gap_while_the_thread_sensitive_thread_is_busy(world):
         await maarten.close()
 
     run(scenario)
+
+
+# --- pages in view first (the handshake and subscribe pools' turns) ------------------------------
+
+
+def _waiting(pool: str, page: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("wijkverband_socket_work_waiting", {"pool": pool, "page": page}) or 0.0
+
+
+def test_pages_in_view_take_their_turn_before_pages_in_the_background():
+    """With the pool's threads busy, waiting work runs in view first, then in the background,
+    each in order of arrival; a job whose socket went away while it waited never runs, and the
+    places it would have taken pass on."""
+    turns = pools._Turns("connect")
+    turns.limit = 1
+    ran = []
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def job(name):
+            ran.append(name)
+            if name == "first":
+                await release.wait()
+            return name
+
+        first = asyncio.ensure_future(turns.run(lambda: job("first"), background=False))
+        await asyncio.sleep(0)
+        waiting = {
+            name: asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background))
+            for name, background in [
+                ("tab A", True), ("page B", False), ("tab gone", True), ("tab C", True), ("page D", False),
+            ]
+        }  # fmt: skip
+        await asyncio.sleep(0)
+        assert _waiting("connect", "background") == 3 and _waiting("connect", "in_view") == 2
+        waiting["tab gone"].cancel()  # the page was closed while it waited
+        await asyncio.sleep(0)
+        assert _waiting("connect", "background") == 2
+        release.set()
+        assert await first == "first"
+        await asyncio.gather(*(task for name, task in waiting.items() if name != "tab gone"))
+        assert turns.running == 0 and not turns.waiting
+        assert _waiting("connect", "background") == 0 and _waiting("connect", "in_view") == 0
+
+    asyncio.run(scenario())
+    assert ran == ["first", "page B", "page D", "tab A", "tab C"]
+
+
+def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
+    turns = pools._Turns("subscribe")
+    turns.limit = 1
+    ran = []
+
+    async def job(name):
+        ran.append(name)
+
+    async def scenario():
+        turns.running = 1  # a job holds the one place
+        given = asyncio.ensure_future(turns.run(lambda: job("given"), background=False))
+        after = asyncio.ensure_future(turns.run(lambda: job("after"), background=True))
+        await asyncio.sleep(0)
+        turns._next()  # that job ends: its place goes to `given`...
+        given.cancel()  # ...whose page closed before it ran
+        await asyncio.wait_for(after, 2)
+        with pytest.raises(asyncio.CancelledError):
+            await given
+        assert turns.running == 0 and not turns.waiting
+
+    asyncio.run(scenario())
+    assert ran == ["after"]
+
+
+async def _connect_to(path: str, user):
+    from channels.testing import WebsocketCommunicator
+
+    from tests.realtime.helpers import Session
+    from wijkverband.realtime.consumers import live_socket
+
+    communicator = WebsocketCommunicator(live_socket, path, headers=[(b"origin", b"http://testserver")])
+    communicator.scope["user"] = user
+    communicator.scope["session"] = type("S", (), {"session_key": None})()
+    connected, _code = await communicator.connect(timeout=10)
+    assert connected
+    return Session(communicator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_came_first(world, settings):
+    """After a restart the background tabs that come back early queue with the pages in view: the
+    page in view is let in first. A background tab is still let in, and works."""
+    thread = topic(world)
+    order = []
+
+    async def scenario():
+        release = threading.Event()
+        threads = pools._threads("connect")
+        # Every thread of the handshake pool busy (thousands of handshakes ahead of these two).
+        busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for _ in range(threads)]
+        await wait_for_pool(threads)
+
+        async def open_socket(name, path, user):
+            session = await _connect_to(path, user)
+            order.append(name)
+            return session
+
+        tab = asyncio.ensure_future(open_socket("background tab", "/ws/?background=1", world.carla))
+        await wait_for(lambda: _waiting("connect", "background") == 1)
+        page = asyncio.ensure_future(open_socket("page in view", "/ws/", world.maarten))
+        await wait_for(lambda: _waiting("connect", "in_view") == 1)
+        release.set()
+        await asyncio.gather(*busy)
+        carla, maarten = await asyncio.gather(tab, page)
+        for session in (carla, maarten):
+            subscribed = await session.subscribe(thread.pk)
+            assert subscribed[-1]["type"] == "subscribed"
+        await asyncio.gather(carla.close(), maarten.close())
+
+    async def wait_for_pool(threads):
+        await wait_for(lambda: pools._turns_of("connect").running == threads)
+
+    async def wait_for(condition):
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("waited 3 s")
+
+    run(scenario)
+    assert order == ["page in view", "background tab"]

@@ -37,6 +37,13 @@ CLOSES = Counter(
     "4001: signed out; 4000: reconnect).",
     ["code"],
 )
+SOCKET_WORK_WAITING = Gauge(
+    "wijkverband_socket_work_waiting",
+    "Handshakes and subscribes waiting for a thread of their pool, by pool and by page (in view or in "
+    "the background): the queue of a reconnect storm.",
+    ["pool", "page"],
+    multiprocess_mode="livesum",
+)
 REPLAY_EVENTS = Histogram(
     "wijkverband_replay_events",
     "Events replayed to one subscribe (catch-up after a reconnect).",

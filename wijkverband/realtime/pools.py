@@ -9,39 +9,130 @@ handshakes of the ones still arriving (so pages come back one by one, not all at
 the posts of the people already connected wait behind neither. None of it uses the process's one
 thread-sensitive thread, where sockets would read one at a time (docs/realtime.md,
 "Reconnect storm").
+
+The handshake and subscribe pools take the pages in view first. A page in the background says so
+when it connects (`/ws/?background=1`); its handshake and subscribes wait while a page in view
+waits for the same pool. Those pools' work waits in the event loop (`_Turns`), not in the
+executor's first-come-first-served queue, so the order is ours; the executor only ever holds
+as many jobs as it has threads. The hint only orders work: a page that leaves it out is served
+as every page was before.
 """
 
+import asyncio
+import heapq
+import itertools
 import os
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from wijkverband.core import metrics
+
+#: The hub's own reads are few and on the path of every delivery: two threads of their own.
+HUB_THREADS = 2
+
 _pools: dict[str, ThreadPoolExecutor] = {}
+# Per event loop: the futures that wait in a `_Turns` belong to one loop.
+_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Turns]]" = weakref.WeakKeyDictionary()
+
+
+def _forget_pools() -> None:
+    _pools.clear()
+    _turns.clear()
+
 
 # A forked process (a server started by forking one that already used a pool: gunicorn's preload,
 # the test suite's live servers) inherits the pool objects but not their threads: work handed to
 # them would wait forever, and every socket's handshake with it. The child starts with none.
-os.register_at_fork(after_in_child=_pools.clear)
+os.register_at_fork(after_in_child=_forget_pools)
 
 
-def _pool(name: str, threads: int | None = None) -> ThreadPoolExecutor:
+def _threads(name: str) -> int:
+    return HUB_THREADS if name == "hub" else settings.REALTIME_CONNECT_THREADS
+
+
+def _pool(name: str) -> ThreadPoolExecutor:
     pool = _pools.get(name)
     if pool is None:
-        pool = _pools[name] = ThreadPoolExecutor(
-            max_workers=threads or settings.REALTIME_CONNECT_THREADS, thread_name_prefix=f"wv-{name}"
-        )
+        pool = _pools[name] = ThreadPoolExecutor(max_workers=_threads(name), thread_name_prefix=f"wv-{name}")
     return pool
 
 
-def on_connect_pool(func):
-    """`func` as a coroutine function run in the handshake pool (database connections cleaned up)."""
-    return database_sync_to_async(func, thread_sensitive=False, executor=_pool("connect"))
+class _Turns:
+    """Who runs next in one pool: at most as many jobs at once as the pool has threads; the others
+    wait here, the pages in view before the pages in the background, each first come, first served.
+    A job whose socket went away while it waited (its task cancelled) never runs.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.limit = _threads(name)
+        self.running = 0
+        self.waiting: list[tuple[bool, int, asyncio.Future]] = []  # a heap: in view (False) first
+        self._arrivals = itertools.count()
+        self._gauges = {
+            background: metrics.SOCKET_WORK_WAITING.labels(pool=name, page="background" if background else "in_view")
+            for background in (False, True)
+        }
+
+    async def run(self, call, *, background: bool):
+        if self.running < self.limit and not self.waiting:
+            self.running += 1
+        else:
+            turn = asyncio.get_running_loop().create_future()
+            heapq.heappush(self.waiting, (background, next(self._arrivals), turn))
+            gauge = self._gauges[background]
+            gauge.inc()
+            try:
+                await turn  # set by the job that passed its place on to this one: counted as running
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._next()  # given the place, then cancelled before it ran: pass it on
+                raise
+            finally:
+                gauge.dec()
+        try:
+            return await call()
+        finally:
+            self._next()
+
+    def _next(self) -> None:
+        while self.waiting:
+            _background, _n, turn = heapq.heappop(self.waiting)
+            if not turn.done():  # done: cancelled while it waited
+                turn.set_result(None)  # the place passes on: `running` stays the same
+                return
+        self.running -= 1
 
 
-def on_subscribe_pool(func):
-    """`func` as a coroutine function run in the subscribe pool (database connections cleaned up)."""
-    return database_sync_to_async(func, thread_sensitive=False, executor=_pool("subscribe"))
+def _turns_of(name: str) -> _Turns:
+    by_name = _turns.setdefault(asyncio.get_running_loop(), {})
+    turns = by_name.get(name)
+    if turns is None:
+        turns = by_name[name] = _Turns(name)
+    return turns
+
+
+def _in_turn(name: str, func, background: bool):
+    run = database_sync_to_async(func, thread_sensitive=False, executor=_pool(name))
+
+    async def in_turn(*args, **kwargs):
+        return await _turns_of(name).run(lambda: run(*args, **kwargs), background=background)
+
+    return in_turn
+
+
+def on_connect_pool(func, *, background: bool = False):
+    """`func` as a coroutine function run in the handshake pool (database connections cleaned up),
+    after the pages in view that wait for it if this socket's page is in the `background`."""
+    return _in_turn("connect", func, background)
+
+
+def on_subscribe_pool(func, *, background: bool = False):
+    """`func` as a coroutine function run in the subscribe pool (database connections cleaned up),
+    after the pages in view that wait for it if this socket's page is in the `background`."""
+    return _in_turn("subscribe", func, background)
 
 
 def on_socket_pool(func):
@@ -52,11 +143,7 @@ def on_socket_pool(func):
     return database_sync_to_async(func, thread_sensitive=False, executor=_pool("socket"))
 
 
-#: The hub's own reads are few and on the path of every delivery: two threads of their own.
-HUB_THREADS = 2
-
-
 def on_hub_pool(func):
     """`func` as a coroutine function run in the hub's pool: filling a gap in a thread's events,
     the heads check, the online marks. Delivery never waits behind the sockets' work."""
-    return database_sync_to_async(func, thread_sensitive=False, executor=_pool("hub", HUB_THREADS))
+    return database_sync_to_async(func, thread_sensitive=False, executor=_pool("hub"))

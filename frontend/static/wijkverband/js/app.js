@@ -1,6 +1,6 @@
 // Small progressive enhancements; every page works without this file.
 
-import { Backoff } from "./reconnect.js";
+import { Backoff, socketUrl } from "./reconnect.js";
 
 // The team switcher is a <details> disclosure: close it with Escape and give focus back.
 document.addEventListener("keydown", (event) => {
@@ -71,8 +71,7 @@ function hasOwnLiveClient() {
 }
 
 function connectUserSocket() {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
+  const socket = new WebSocket(socketUrl());
   window.wijkverbandUserSocket = socket; // for the browser tests
   socket.addEventListener("open", () => userSocketBackoff.opened());
   socket.addEventListener("message", (event) => {

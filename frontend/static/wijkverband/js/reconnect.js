@@ -9,12 +9,23 @@
 //   its first try comes 2 to 20 s later (at random), or at once when the page is shown. After a
 //   restart every open tab reconnects; this way the pages people look at, and the people who
 //   are writing, get back first instead of queueing behind every background tab.
+// - A page in the background also says so when it connects (`/ws/?background=1`, socketUrl): the
+//   server takes the handshakes and subscribes of pages in view first (realtime/pools.py), so the
+//   background tabs that come back early do not hold up the pages people look at.
 
 const MAX_BACKOFF_MS = 30000;
 const RESTART_CODES = [1012, 1001];
 const RESTART_BACKOFF_MS = 4000;
 const HIDDEN_MIN_MS = 2000;
 const HIDDEN_MAX_MS = 20000;
+
+// The live socket's address. `urgent`: something waits on the socket (a post in the outbox), so the
+// page asks for its turn like a page in view, even in the background.
+export function socketUrl({ urgent = false } = {}) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const background = document.visibilityState === "hidden" && !urgent;
+  return `${scheme}//${location.host}/ws/${background ? "?background=1" : ""}`;
+}
 
 export class Backoff {
   constructor() {

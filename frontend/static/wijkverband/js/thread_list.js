@@ -3,7 +3,7 @@
 // another tab), it fetches the table again (?part=table), at most once every few seconds.
 // Without this file the list is as fresh as its last load.
 
-import { Backoff } from "./reconnect.js";
+import { Backoff, socketUrl } from "./reconnect.js";
 
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002; // set up the second factor first: the next page load says so
@@ -20,8 +20,7 @@ class ThreadListClient {
   }
 
   connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
+    const socket = new WebSocket(socketUrl());
     this.socket = socket;
     socket.addEventListener("open", () => {
       this.backoff.opened();

@@ -2,7 +2,7 @@
 // with it, new messages appear live, posts go over the socket with an outbox, and the page
 // catches up by itself after a lost connection or a server restart.
 
-import { Backoff } from "./reconnect.js";
+import { Backoff, socketUrl } from "./reconnect.js";
 
 const SIGNED_OUT = 4001;
 // Signed in, but the second factor is not set up yet: the pages send the person to set it up.
@@ -105,8 +105,7 @@ export class ThreadClient {
   }
 
   socketUrl() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}/ws/`;
+    return socketUrl({ urgent: this.outbox.size > 0 });
   }
 
   connect() {
