@@ -158,7 +158,14 @@ class Client(asyncio.Protocol):
 
 
 async def connect(
-    port: int, *, cookie: str = "", stats: Stats | None = None, on_text=None, rcvbuf: int = 0, timeout: float = 30
+    port: int,
+    *,
+    cookie: str = "",
+    stats: Stats | None = None,
+    on_text=None,
+    rcvbuf: int = 0,
+    timeout: float = 30,
+    path: str = "/ws/",
 ):
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -169,7 +176,7 @@ async def connect(
     _transport, client = await loop.create_connection(lambda: Client(stats, on_text), sock=sock)
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
-        f"GET /ws/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:{port}\r\n"
         + (f"Cookie: {cookie}\r\n" if cookie else "")
         + "\r\n"

@@ -32,7 +32,9 @@ two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md),
 (0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
 when subscribed and 1.5 s after new events; 0 as the storms before 2 December 2026; the posters'
 sockets are always in view), BENCH_CLIENT_HIDDEN (wait: as reconnect.js, a socket of a page in the
-background waits 2-20 s before its first try after a close, or until shown; at-once: as before), BENCH_SOCKET_NICE (with
+background waits 2-20 s before its first try after a close, or until shown; at-once: as before),
+BENCH_CLIENT_HINT (on: as reconnect.js, a socket of a page in the background connects to
+/ws/?background=1 and the server takes the pages in view first; off: no hint, as before), BENCH_SOCKET_NICE (with
 separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
@@ -89,6 +91,10 @@ READ_AFTER_S = 1.5  # threads.js: scheduleRead
 # the clients did before 2 December 2026).
 HIDDEN_WAITS = os.environ.get("BENCH_CLIENT_HIDDEN", "wait") == "wait"
 HIDDEN_WAIT_S = (2.0, 20.0)
+# BENCH_CLIENT_HINT=on: as reconnect.js's socketUrl, a page in the background says so when it connects
+# (/ws/?background=1) and the server takes the handshakes and subscribes of pages in view first; off:
+# every socket connects to /ws/ (as the clients did before 2 December 2026, the second session).
+HINTS = os.environ.get("BENCH_CLIENT_HINT", "on") == "on"
 # BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
 # so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
 SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
@@ -296,7 +302,13 @@ class Tracked:
 
     async def open(self) -> None:
         self.subscribed = asyncio.get_running_loop().create_future()
-        self.client = await connect(self.port, cookie=self.cookie if self.app else "", on_text=self.on_text)
+        background = HINTS and self.app and not self.visible
+        self.client = await connect(
+            self.port,
+            cookie=self.cookie if self.app else "",
+            on_text=self.on_text,
+            path="/ws/?background=1" if background else "/ws/",
+        )
         self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
         self.restarting = False
         if self.app:
@@ -896,7 +908,11 @@ async def main() -> None:
         )
         results["many"] = row
     if "storm" in SCENARIOS:
-        log(f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted")
+        log(
+            f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted;"
+            f" pages in the background {'wait' if HIDDEN_WAITS else 'at once'}, {'with' if HINTS else 'without'}"
+            " the hint"
+        )
         results["storm"] = await storm(teams)
         show_storm(results["storm"])
     log(f"  load after: {os.getloadavg()[0]:.1f}")
