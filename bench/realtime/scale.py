@@ -34,7 +34,9 @@ when subscribed and 1.5 s after new events; 0 as the storms before 2 December 20
 sockets are always in view), BENCH_CLIENT_HIDDEN (wait: as reconnect.js, a socket of a page in the
 background waits 2-20 s before its first try after a close, or until shown; at-once: as before),
 BENCH_CLIENT_HINT (on: as reconnect.js, a socket of a page in the background connects to
-/ws/?background=1 and the server takes the pages in view first; off: no hint, as before), BENCH_SOCKET_NICE (with
+/ws/?background=1 and the server takes the pages in view first; off: no hint, as before),
+BENCH_CLIENT_READS (more: as threads.js, a page in view sends its read marker only for more than
+the server confirmed; always: at every subscribe, as before), BENCH_SOCKET_NICE (with
 separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
@@ -95,6 +97,10 @@ HIDDEN_WAIT_S = (2.0, 20.0)
 # (/ws/?background=1) and the server takes the handshakes and subscribes of pages in view first; off:
 # every socket connects to /ws/ (as the clients did before 2 December 2026, the second session).
 HINTS = os.environ.get("BENCH_CLIENT_HINT", "on") == "on"
+# BENCH_CLIENT_READS=more: as threads.js's markRead, a page sends its read marker only for more than the
+# server last confirmed (so not after a reconnect with nothing new); always: at every subscribe and
+# after new events, as threads.js did before 2 December 2026 (the second session).
+READS_ONLY_MORE = os.environ.get("BENCH_CLIENT_READS", "more") == "more"
 # BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
 # so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
 SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
@@ -233,6 +239,8 @@ class Tracked:
         self.visible = False  # a thread page in view: sends read markers (BENCH_STORM_VISIBLE)
         self.read_timer: asyncio.TimerHandle | None = None
         self.reads_answered = 0
+        self.reads_sent = 0
+        self.read_seq = -1  # the read marker the server confirmed (its "read" answers)
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
@@ -276,12 +284,14 @@ class Tracked:
             self.acks.setdefault(frame["client_id"], now)
         elif raw.startswith(b'{"type":"read"'):
             self.reads_answered += 1
+            self.read_seq = max(self.read_seq, json.loads(raw)["seq"])
 
     def _mark_read(self) -> None:
         """As threads.js's markRead on a visible page: the read marker at the last seq it has."""
         self.read_timer = None
-        if self.visible:
-            self.send(json.dumps({"type": "read", "thread": self.thread, "seq": self.last}))
+        if self.visible and (self.last > self.read_seq or not READS_ONLY_MORE):
+            if self.send(json.dumps({"type": "read", "thread": self.thread, "seq": self.last})):
+                self.reads_sent += 1
 
     def _number(self, n: int, now: float, seq_checked: bool = False) -> None:
         if n in self.numbers:
@@ -733,6 +743,8 @@ async def storm(teams: list[dict]) -> dict:
         xact_before = await asyncio.to_thread(database_transactions)
         log("    restarting every worker" if SEPARATE_PAGES else "    restarting both workers")
         kill_at[0] = time.perf_counter()
+        for tracked in sockets:  # from here on: the storm's read markers
+            tracked.reads_answered = tracked.reads_sent = 0
         # What the chat and the page fetches cost the database without a storm, per second.
         xact_rate = (xact_before - xact_quiet) / (kill_at[0] - quiet_at)
         quiet_pages = [lat for at, lat, st in pages if quiet_at <= at and st == 200]
@@ -823,7 +835,9 @@ async def storm(teams: list[dict]) -> dict:
             "down_s": up_at - kill_at[0],
             "caught_up_s": caught_up,
             # The pages in view (a quarter, and the posters): when half of them, and all, had caught up.
-            "in_view_caught_up_s": (percentile(in_view, 50) / 1000, max(in_view)) if in_view else None,
+            "in_view_caught_up_s": (
+                (percentile(in_view, 50) / 1000, percentile(in_view, 90) / 1000, max(in_view)) if in_view else None
+            ),
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
             "acks_over_http": len(over_http),
@@ -850,6 +864,7 @@ async def storm(teams: list[dict]) -> dict:
             "out_of_order": sum(s.out_of_order for s in sockets),
             "visible": sum(1 for s in sockets if s.visible),
             "reads_answered": sum(s.reads_answered for s in sockets),
+            "reads_sent": sum(s.reads_sent for s in sockets),
         }
     finally:
         server.stop()
@@ -857,8 +872,12 @@ async def storm(teams: list[dict]) -> dict:
 
 def show_storm(r: dict) -> None:
     back = r["poster_back_s"]
-    half, last = r.get("in_view_caught_up_s") or (None, None)
-    in_view = f" (the pages in view: half after {half:.1f} s, all after {last:.1f} s)" if half is not None else ""
+    half, most, last = r.get("in_view_caught_up_s") or (None, None, None)
+    in_view = (
+        f" (the pages in view: half after {half:.1f} s, 90 % after {most:.1f} s, all after {last:.1f} s)"
+        if half is not None
+        else ""
+    )
     workers = "every worker (pages on their own)" if SEPARATE_PAGES else "both workers"
     log(
         f"  storm: {r['sockets']} sockets, {workers} restarted (down and starting {r['down_s']:.1f} s):"
@@ -874,7 +893,7 @@ def show_storm(r: dict) -> None:
         f" of them not subscribed again yet: {r.get('sockets_missing_not_back', 0)}),"
         f" duplicated deliveries {r['duplicated']}, messages created twice {r['doubled']},"
         f" out of order {r['out_of_order']}; {r.get('visible', 0)} visible thread pages,"
-        f" {r.get('reads_answered', 0)} read markers answered"
+        f" {r.get('reads_sent', 0)} read markers sent and {r.get('reads_answered', 0)} answered during the storm"
     )
     cpu = r["cpu_s"]
     log(
@@ -911,7 +930,7 @@ async def main() -> None:
         log(
             f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted;"
             f" pages in the background {'wait' if HIDDEN_WAITS else 'at once'}, {'with' if HINTS else 'without'}"
-            " the hint"
+            f" the hint, read markers {'only for more' if READS_ONLY_MORE else 'at every subscribe'}"
         )
         results["storm"] = await storm(teams)
         show_storm(results["storm"])

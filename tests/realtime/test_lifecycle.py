@@ -670,6 +670,45 @@ def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
     assert out == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}
 
 
+READ_CHECK = """
+globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
+globalThis.location = { protocol: "http:", host: "testserver" };
+globalThis.setTimeout = () => 0;
+const { ThreadClient } = await import(process.argv[2]);
+const status = { hidden: true, textContent: "" };
+const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
+const client = new ThreadClient({ live: { thread: 7, seq: 4 }, strings: {}, root });
+const sent = [];
+client.send = (frame) => sent.push(frame);
+const steps = {};
+client.receive({ type: "subscribed", thread: 7, seq: 4 });  // the page loaded
+steps.loaded = sent.length;
+client.receive({ type: "read", thread: 7, seq: 4 });  // the server's answer
+client.subscribed = false;
+client.receive({ type: "subscribed", thread: 7, seq: 4 });  // back after a restart, nothing new
+client.markRead();  // the tab shown again
+client.receive({ type: "read", thread: 8, seq: 9 });  // another thread's answer
+steps.nothingNew = sent.length;
+client.seq = 5;  // a new message arrived
+client.markRead();
+steps.newMessage = sent.length;
+client.receive({ type: "read", thread: 7, seq: 6 });  // read further in another tab
+client.seq = 6;
+client.markRead();
+steps.readElsewhere = sent.length;
+console.log(JSON.stringify({ steps, sent }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_client_sends_its_read_marker_only_when_there_is_more_read(tmp_path):
+    """After a reconnect, or when the tab is shown again, with nothing new, the page sends no read
+    marker: after a restart every visible thread page would otherwise ask the database for one."""
+    out = _run_client_check(tmp_path, READ_CHECK)
+    assert out["steps"] == {"loaded": 1, "nothingNew": 1, "newMessage": 2, "readElsewhere": 2}
+    assert out["sent"] == [{"type": "read", "thread": 7, "seq": 4}, {"type": "read", "thread": 7, "seq": 5}]
+
+
 NOTIFICATION_CHECK = """
 const events = [];
 globalThis.document = {

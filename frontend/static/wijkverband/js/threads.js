@@ -93,6 +93,11 @@ export class ThreadClient {
     this.subscribed = false;
     this.typers = new Map(); // user id -> {name, timer}: who is typing now
     this.readTimer = null;
+    // The read marker the server confirmed for this person (its "read" answers): a read frame is
+    // sent only for more than that. After a reconnect, or when the tab is shown again, with
+    // nothing new, the page sends none: after a restart thousands of pages would otherwise each
+    // ask the database to move a marker that is already there.
+    this.readSeq = -1;
     this.lastTypingSent = 0;
     if (this.form) this.enhanceForm();
     this.log?.addEventListener("click", (event) => this.logClick(event));
@@ -178,6 +183,9 @@ export class ThreadClient {
         break;
       case "read_by":
         if (frame.thread === this.thread) this.readBy(frame.readers);
+        break;
+      case "read":
+        if (frame.thread === this.thread) this.readSeq = Math.max(this.readSeq, frame.seq);
         break;
       case "notification":
         // New activity in the thread on screen shows itself; mentions and requests are announced.
@@ -792,7 +800,7 @@ export class ThreadClient {
   }
 
   markRead() {
-    if (document.visibilityState === "visible" && this.subscribed) {
+    if (document.visibilityState === "visible" && this.subscribed && this.seq > this.readSeq) {
       this.send({ type: "read", thread: this.thread, seq: this.seq });
     }
   }
