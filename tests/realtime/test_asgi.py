@@ -18,8 +18,8 @@ def _cookie(world, persona) -> bytes:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
 
 
-async def _connect(headers):
-    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+async def _connect(headers, path="/ws/"):
+    communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect(timeout=3)
     return communicator, connected, code
 
@@ -33,6 +33,30 @@ def test_a_signed_in_browser_on_our_origin_connects_and_subscribes(world):
         assert connected
         await communicator.send_json_to({"type": "subscribe", "thread": thread.pk, "after": None})
         assert await communicator.receive_json_from() == {"type": "subscribed", "thread": thread.pk, "seq": 0}
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_tab_in_the_background_connects_with_its_hint_and_gets_the_same_rules(world):
+    """`/ws/?background=1` (reconnect.js, a page not in view) only orders the server's work: the
+    socket subscribes as any other, and another team's thread is still not found."""
+    own = topic(world)
+    other = topic(world, team=world.team_b, actor=world.bram, title="Zuid")
+    cookie = _cookie(world, "maarten")
+
+    async def scenario():
+        communicator, connected, _code = await _connect(
+            [(b"origin", b"http://localhost"), (b"cookie", cookie)], path="/ws/?background=1"
+        )
+        assert connected
+        await communicator.send_json_to({"type": "subscribe", "thread": own.pk, "after": None})
+        assert await communicator.receive_json_from() == {"type": "subscribed", "thread": own.pk, "seq": 0}
+        await communicator.send_json_to({"type": "subscribe", "thread": other.pk, "after": None})
+        answer = await communicator.receive_json_from()
+        while answer["type"] != "error":  # the own thread's presence line
+            answer = await communicator.receive_json_from()
+        assert (answer["code"], answer["ref"]) == ("not_found", other.pk)
         await communicator.disconnect()
 
     run(scenario)
