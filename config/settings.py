@@ -41,7 +41,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "wijkverband.core.views.csrf_failure"
 
 INSTALLED_APPS = [
-    "daphne",
+    # Daphne's `manage.py runserver` serves the sockets too, in development. Everywhere else uvicorn
+    # serves them (`make run`, production, the benches), and Daphne's import would bring Twisted into
+    # every process: 17 MiB and 259 modules more in each worker and task worker.
+    *(["daphne"] if sys.argv[1:2] == ["runserver"] else []),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -89,3 +89,27 @@ def test_a_connection_pool_bounds_the_connections_a_process_opens():
     lines = dict(line.split() for line in result.stdout.splitlines())
     # Twelve threads one after another, each with "its own" connection: at most the pool's two backends.
     assert lines["max"] == "2" and 1 <= int(lines["backends"]) <= 2, result.stdout
+
+
+DAPHNE_CHECK = """
+import sys
+import django
+django.setup()
+from django.conf import settings
+print("daphne" in settings.INSTALLED_APPS, "twisted" in sys.modules)
+"""
+
+
+def test_only_runserver_loads_daphne_and_twisted():
+    """uvicorn serves the sockets in every process but `manage.py runserver` (development): Daphne
+    there, and Twisted with it, would cost every worker and task worker 17 MiB for nothing."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
+    answers = {}
+    for command in ("qcluster", "runserver"):
+        result = subprocess.run(
+            [sys.executable, "-c", DAPHNE_CHECK, command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        answers[command] = result.stdout.split()
+    assert answers == {"qcluster": ["False", "False"], "runserver": ["True", "True"]}
