@@ -368,6 +368,8 @@ REALTIME_FRAME_BURST = env_int("REALTIME_FRAME_BURST", 40)
 REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
 # Threads per worker for sockets' handshakes, and as many for their subscribes (wijkverband/realtime/pools.py).
 REALTIME_CONNECT_THREADS = env_int("REALTIME_CONNECT_THREADS", 4)
+# Of those, at most this many at once for pages in the background (docs/realtime.md, "Reconnect storm").
+REALTIME_BACKGROUND_THREADS = env_int("REALTIME_BACKGROUND_THREADS", 4)
 REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
 # --- Operations: metrics and logs (docs/operations.md) -------------------------------------------

@@ -164,7 +164,7 @@ def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
         given = asyncio.ensure_future(turns.run(lambda: job("given"), background=False))
         after = asyncio.ensure_future(turns.run(lambda: job("after"), background=True))
         await asyncio.sleep(0)
-        turns._next()  # that job ends: its place goes to `given`...
+        turns._end(False)  # that job ends: its place goes to `given`...
         given.cancel()  # ...whose page closed before it ran
         await asyncio.wait_for(after, 2)
         with pytest.raises(asyncio.CancelledError):
@@ -173,6 +173,43 @@ def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
 
     asyncio.run(scenario())
     assert ran == ["after"]
+
+
+def test_background_work_keeps_to_its_share_of_the_threads_and_pages_in_view_get_the_rest():
+    """REALTIME_BACKGROUND_THREADS: the pool's other threads stay free for pages in view, which
+    start at once; a second background job waits for the first even with a thread free."""
+    turns = pools._Turns("connect")
+    turns.limit, turns.background_limit = 3, 1
+    started = []
+
+    async def scenario():
+        release = {name: asyncio.Event() for name in ("tab A", "tab B", "page C", "page D")}
+
+        async def job(name):
+            started.append(name)
+            await release[name].wait()
+
+        def start(name, background):
+            return asyncio.ensure_future(turns.run(lambda: job(name), background=background))
+
+        tasks = [start("tab A", True), start("tab B", True)]
+        await asyncio.sleep(0)
+        assert started == ["tab A"] and turns.running == 1  # two threads free, tab B waits
+        tasks += [start("page C", False), start("page D", False)]
+        await asyncio.sleep(0)
+        assert started == ["tab A", "page C", "page D"]
+        release["page C"].set()
+        await asyncio.sleep(0.01)
+        assert "tab B" not in started  # a thread is free, but tab A still has the background's share
+        release["tab A"].set()
+        await asyncio.sleep(0.01)
+        assert started[-1] == "tab B"
+        release["tab B"].set()
+        release["page D"].set()
+        await asyncio.gather(*tasks)
+        assert turns.running == turns.running_background == 0 and not turns.waiting
+
+    asyncio.run(scenario())
 
 
 async def _connect_to(path: str, user):
@@ -197,10 +234,10 @@ def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_cam
     order = []
 
     async def scenario():
-        release = threading.Event()
         threads = pools._threads("connect")
         # Every thread of the handshake pool busy (thousands of handshakes ahead of these two).
-        busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for _ in range(threads)]
+        releases = [threading.Event() for _ in range(threads)]
+        busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for release in releases]
         await wait_for_pool(threads)
 
         async def open_socket(name, path, user):
@@ -212,7 +249,10 @@ def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_cam
         await wait_for(lambda: _waiting("connect", "background") == 1)
         page = asyncio.ensure_future(open_socket("page in view", "/ws/", world.maarten))
         await wait_for(lambda: _waiting("connect", "in_view") == 1)
-        release.set()
+        releases[0].set()  # one thread comes free: the page in view takes it
+        await wait_for(lambda: order)
+        for release in releases:
+            release.set()
         await asyncio.gather(*busy)
         carla, maarten = await asyncio.gather(tab, page)
         for session in (carla, maarten):

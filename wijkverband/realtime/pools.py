@@ -61,14 +61,22 @@ def _pool(name: str) -> ThreadPoolExecutor:
 
 
 class _Turns:
-    """Who runs next in one pool: at most as many jobs at once as the pool has threads; the others
-    wait here, the pages in view before the pages in the background, each first come, first served.
-    A job whose socket went away while it waited (its task cancelled) never runs.
+    """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
+    those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
+    the pages in view before the pages in the background, each first come, first served. A job
+    whose socket went away while it waited (its task cancelled) never runs.
+
+    Why a background share: the pool's threads share the interpreter with the event loop, where
+    every step of a page in view runs (its handshake, its subscribe frame, its replay). Four
+    threads busy with background tabs' handshakes slow each of those steps, even with the pool's
+    order right.
     """
 
     def __init__(self, name: str) -> None:
         self.limit = _threads(name)
+        self.background_limit = min(self.limit, settings.REALTIME_BACKGROUND_THREADS)
         self.running = 0
+        self.running_background = 0
         self.waiting: list[tuple[bool, int, asyncio.Future]] = []  # a heap: in view (False) first
         self._arrivals = itertools.count()
         self._gauges = {
@@ -77,33 +85,45 @@ class _Turns:
         }
 
     async def run(self, call, *, background: bool):
-        if self.running < self.limit and not self.waiting:
-            self.running += 1
-        else:
-            turn = asyncio.get_running_loop().create_future()
-            heapq.heappush(self.waiting, (background, next(self._arrivals), turn))
+        turn = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiting, (background, next(self._arrivals), turn))
+        self._admit()
+        if not turn.done():
             gauge = self._gauges[background]
             gauge.inc()
             try:
-                await turn  # set by the job that passed its place on to this one: counted as running
+                await turn  # set by _admit once a thread is free for it: counted as running
             except asyncio.CancelledError:
                 if turn.done() and not turn.cancelled():
-                    self._next()  # given the place, then cancelled before it ran: pass it on
+                    self._end(background)  # given its place, then cancelled before it ran: pass it on
                 raise
             finally:
                 gauge.dec()
         try:
             return await call()
         finally:
-            self._next()
+            self._end(background)
 
-    def _next(self) -> None:
+    def _may_start(self, background: bool) -> bool:
+        return self.running < self.limit and (not background or self.running_background < self.background_limit)
+
+    def _admit(self) -> None:
         while self.waiting:
-            _background, _n, turn = heapq.heappop(self.waiting)
-            if not turn.done():  # done: cancelled while it waited
-                turn.set_result(None)  # the place passes on: `running` stays the same
-                return
+            background, _n, turn = self.waiting[0]
+            if turn.done():  # cancelled while it waited
+                heapq.heappop(self.waiting)
+                continue
+            if not self._may_start(background):
+                return  # the first in line waits (in view first: a background job only when none is)
+            heapq.heappop(self.waiting)
+            self.running += 1
+            self.running_background += background
+            turn.set_result(None)
+
+    def _end(self, background: bool) -> None:
         self.running -= 1
+        self.running_background -= background
+        self._admit()
 
 
 def _turns_of(name: str) -> _Turns:
