@@ -709,6 +709,72 @@ def test_the_browser_client_sends_its_read_marker_only_when_there_is_more_read(t
     assert out["sent"] == [{"type": "read", "thread": 7, "seq": 4}, {"type": "read", "thread": 7, "seq": 5}]
 
 
+REOPEN_CHECK = """
+let state = "hidden";
+const listeners = new Set();
+globalThis.document = {
+  getElementById: () => null,
+  get visibilityState() { return state; },
+  addEventListener: (type, fn) => type === "visibilitychange" && listeners.add(fn),
+  removeEventListener: (type, fn) => listeners.delete(fn),
+};
+globalThis.location = { protocol: "https:", host: "wijk.example" };
+const timers = [];
+globalThis.setTimeout = (fn, ms) => timers.push(ms);
+globalThis.clearTimeout = () => {};
+const sockets = [];
+class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSED = 3;
+  constructor(url) { this.url = url; this.readyState = 0; this.handlers = {}; this.sent = []; sockets.push(this); }
+  addEventListener(type, fn) { (this.handlers[type] ||= []).push(fn); }
+  fire(type, event = {}) { (this.handlers[type] || []).forEach((fn) => fn(event)); }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close() { this.readyState = 3; this.fire("close", { code: 1006 }); }
+  open() { this.readyState = 1; this.fire("open"); }
+}
+globalThis.WebSocket = FakeSocket;
+const { ThreadClient } = await import(process.argv[2]);
+const status = { hidden: true, textContent: "" };
+const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
+const client = new ThreadClient({ live: { thread: 7, seq: 3 }, strings: {}, root });
+const ownListeners = listeners.size;  // the page's own (read marker, times)
+const show = () => { state = "visible"; [...listeners].forEach((fn) => fn()); };
+client.connect();  // in the background: this socket waits to be let in
+show();  // the person looks at the page while it waits
+const [waiting, inView] = sockets;
+inView.open();
+const out = {
+  urls: sockets.map((s) => s.url),
+  waitingClosed: waiting.readyState === 3,
+  current: client.socket === inView,
+  sent: inView.sent,
+  retries: timers.length,  // the replaced socket's close is not the page's: no reconnect for it
+};
+state = "hidden";
+client.connect();
+sockets[2].open();  // let in while in the background
+show();
+out.shownWhenOpen = sockets.length;
+out.leftListening = listeners.size - ownListeners;
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_page_shown_while_its_background_socket_waits_to_be_let_in_opens_one_as_a_page_in_view(tmp_path):
+    """After a restart a tab in the background connects with ?background=1 and waits behind the pages
+    in view; shown meanwhile, it should not wait there: it opens a socket as a page in view and drops
+    the waiting one (without a reconnect for it). Once let in, showing the page changes nothing."""
+    out = _run_client_check(tmp_path, REOPEN_CHECK)
+    assert out["urls"] == ["wss://wijk.example/ws/?background=1", "wss://wijk.example/ws/"]
+    assert out["waitingClosed"] and out["current"]
+    assert out["sent"] == [{"type": "subscribe", "thread": 7, "after": 3}]
+    assert out["retries"] == 0
+    assert out["shownWhenOpen"] == 3 and out["leftListening"] == 0
+
+
 NOTIFICATION_CHECK = """
 const events = [];
 globalThis.document = {

@@ -1,6 +1,6 @@
 // Small progressive enhancements; every page works without this file.
 
-import { Backoff, socketUrl } from "./reconnect.js";
+import { Backoff, reopenWhenShown, socketUrl } from "./reconnect.js";
 
 // The team switcher is a <details> disclosure: close it with Escape and give focus back.
 document.addEventListener("keydown", (event) => {
@@ -70,8 +70,11 @@ function hasOwnLiveClient() {
   return Boolean(document.getElementById("thread-live") || document.getElementById("thread-list-live"));
 }
 
+let userSocket = null;
+
 function connectUserSocket() {
   const socket = new WebSocket(socketUrl());
+  userSocket = socket;
   window.wijkverbandUserSocket = socket; // for the browser tests
   socket.addEventListener("open", () => userSocketBackoff.opened());
   socket.addEventListener("message", (event) => {
@@ -88,12 +91,17 @@ function connectUserSocket() {
     }
   });
   socket.addEventListener("close", (event) => {
-    if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
+    // A socket replaced while it waited to be let in (reopenWhenShown) is not the page's any more.
+    if (userSocket !== socket || event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
     userSocketBackoff.retry(event, () => {
       connectUserSocket();
       // Whatever was pushed while the socket was down: ask once on the way back.
       scheduleWorkRefresh();
     });
+  });
+  reopenWhenShown(socket, () => {
+    connectUserSocket();
+    socket.close();
   });
 }
 

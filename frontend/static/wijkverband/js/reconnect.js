@@ -11,7 +11,8 @@
 //   are writing, get back first instead of queueing behind every background tab.
 // - A page in the background also says so when it connects (`/ws/?background=1`, socketUrl): the
 //   server takes the handshakes and subscribes of pages in view first (realtime/pools.py), so the
-//   background tabs that come back early do not hold up the pages people look at.
+//   background tabs that come back early do not hold up the pages people look at. Shown while that
+//   socket still waits to be let in, the page opens another one as a page in view (reopenWhenShown).
 
 const MAX_BACKOFF_MS = 30000;
 const RESTART_CODES = [1012, 1001];
@@ -25,6 +26,23 @@ export function socketUrl({ urgent = false } = {}) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const background = document.visibilityState === "hidden" && !urgent;
   return `${scheme}//${location.host}/ws/${background ? "?background=1" : ""}`;
+}
+
+// A socket opened from the background waits behind the pages in view until the server lets it in.
+// If the page is shown while that socket is still waiting, `reopen` is called: it opens a socket as
+// a page in view (the server takes it first) in place of this one. Once the socket is open, or
+// closed, nothing happens.
+export function reopenWhenShown(socket, reopen) {
+  if (!socket.url.endsWith("?background=1")) return;
+  const stop = () => document.removeEventListener("visibilitychange", onVisible);
+  const onVisible = () => {
+    if (document.visibilityState !== "visible") return;
+    stop();
+    if (socket.readyState === WebSocket.CONNECTING) reopen();
+  };
+  document.addEventListener("visibilitychange", onVisible);
+  socket.addEventListener("open", stop);
+  socket.addEventListener("close", stop);
 }
 
 export class Backoff {

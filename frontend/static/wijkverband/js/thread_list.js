@@ -3,7 +3,7 @@
 // another tab), it fetches the table again (?part=table), at most once every few seconds.
 // Without this file the list is as fresh as its last load.
 
-import { Backoff, socketUrl } from "./reconnect.js";
+import { Backoff, reopenWhenShown, socketUrl } from "./reconnect.js";
 
 const SIGNED_OUT = 4001;
 const SIGN_IN_INCOMPLETE = 4002; // set up the second factor first: the next page load says so
@@ -22,14 +22,23 @@ class ThreadListClient {
   connect() {
     const socket = new WebSocket(socketUrl());
     this.socket = socket;
+    // A socket this page replaced (reopenWhenShown) is not its own any more: its events are ignored.
+    const current = () => this.socket === socket;
     socket.addEventListener("open", () => {
+      if (!current()) return;
       this.backoff.opened();
       for (const id of this.seqs.keys()) this.subscribe(id);
     });
-    socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
+    socket.addEventListener("message", (event) => {
+      if (current()) this.receive(JSON.parse(event.data));
+    });
     socket.addEventListener("close", (event) => {
-      if (event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
+      if (!current() || event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
       this.backoff.retry(event, () => this.connect());
+    });
+    reopenWhenShown(socket, () => {
+      this.connect();
+      socket.close();
     });
   }
 

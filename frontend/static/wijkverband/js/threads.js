@@ -2,7 +2,7 @@
 // with it, new messages appear live, posts go over the socket with an outbox, and the page
 // catches up by itself after a lost connection or a server restart.
 
-import { Backoff, socketUrl } from "./reconnect.js";
+import { Backoff, reopenWhenShown, socketUrl } from "./reconnect.js";
 
 const SIGNED_OUT = 4001;
 // Signed in, but the second factor is not set up yet: the pages send the person to set it up.
@@ -116,12 +116,23 @@ export class ThreadClient {
   connect() {
     const socket = new WebSocket(this.socketUrl());
     this.socket = socket;
+    // A socket this page replaced (reopenWhenShown) is not its own any more: its events are ignored.
+    const current = () => this.socket === socket;
     socket.addEventListener("open", () => {
+      if (!current()) return;
       this.backoff.opened();
       this.subscribe();
     });
-    socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
-    socket.addEventListener("close", (event) => this.closed(event));
+    socket.addEventListener("message", (event) => {
+      if (current()) this.receive(JSON.parse(event.data));
+    });
+    socket.addEventListener("close", (event) => {
+      if (current()) this.closed(event);
+    });
+    reopenWhenShown(socket, () => {
+      this.connect();
+      socket.close();
+    });
   }
 
   send(frame) {
