@@ -369,7 +369,7 @@ REALTIME_QUEUE_LIMIT = env_int("REALTIME_QUEUE_LIMIT", 1000)
 # Threads per worker for sockets' handshakes, and as many for their subscribes (wijkverband/realtime/pools.py).
 REALTIME_CONNECT_THREADS = env_int("REALTIME_CONNECT_THREADS", 4)
 # Of those, at most this many at once for pages in the background (docs/realtime.md, "Reconnect storm").
-REALTIME_BACKGROUND_THREADS = env_int("REALTIME_BACKGROUND_THREADS", 4)
+REALTIME_BACKGROUND_THREADS = env_int("REALTIME_BACKGROUND_THREADS", 1)
 REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 
 # --- Operations: metrics and logs (docs/operations.md) -------------------------------------------

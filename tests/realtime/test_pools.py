@@ -113,7 +113,7 @@ def _waiting(pool: str, page: str) -> float:
 
 def test_pages_in_view_take_their_turn_before_pages_in_the_background():
     """With the pool's threads busy, waiting work runs in view first, then in the background,
-    each in order of arrival; a job whose socket went away while it waited never runs, and the
+    each in order of arrival; a job whose task is cancelled while it waits never runs, and the
     places it would have taken pass on."""
     turns = pools._Turns("connect")
     turns.limit = 1

@@ -64,7 +64,9 @@ class _Turns:
     """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
     those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
     the pages in view before the pages in the background, each first come, first served. A job
-    whose socket went away while it waited (its task cancelled) never runs.
+    whose task is cancelled while it waits (the server shutting down) never runs. A client that
+    closes its socket while it waits is noticed only after its turn: uvicorn does not cancel the
+    task, and the socket's receive is not read before the accept.
 
     Why a background share: the pool's threads share the interpreter with the event loop, where
     every step of a page in view runs (its handshake, its subscribe frame, its replay). Four
