@@ -212,6 +212,14 @@ def test_background_work_keeps_to_its_share_of_the_threads_and_pages_in_view_get
     asyncio.run(scenario())
 
 
+def test_background_tabs_always_get_at_least_one_thread(settings):
+    """A share of 0 (or more threads than the pool has) is not a way to shut background tabs out."""
+    settings.REALTIME_BACKGROUND_THREADS = 0
+    assert pools._Turns("connect").background_limit == 1
+    settings.REALTIME_BACKGROUND_THREADS = 99
+    assert pools._Turns("connect").background_limit == pools._threads("connect")
+
+
 async def _connect_to(path: str, user):
     from channels.testing import WebsocketCommunicator
 

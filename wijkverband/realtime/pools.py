@@ -76,7 +76,8 @@ class _Turns:
 
     def __init__(self, name: str) -> None:
         self.limit = _threads(name)
-        self.background_limit = min(self.limit, settings.REALTIME_BACKGROUND_THREADS)
+        # At least one: with none, a background tab would never be let in.
+        self.background_limit = max(1, min(self.limit, settings.REALTIME_BACKGROUND_THREADS))
         self.running = 0
         self.running_background = 0
         self.waiting: list[tuple[bool, int, asyncio.Future]] = []  # a heap: in view (False) first
