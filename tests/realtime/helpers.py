@@ -64,11 +64,14 @@ class Session:
         await self.c.disconnect()
 
 
-async def connect(user, *, session_key: str | None = None, app=live_socket) -> Session:
-    communicator = WebsocketCommunicator(app, "/ws/", headers=[(b"origin", b"http://testserver")])
+async def connect(
+    user, *, session_key: str | None = None, app=live_socket, path: str = "/ws/", timeout: float = 3
+) -> Session:
+    """A signed-in socket; `path` "/ws/?background=1" for a tab in the background (reconnect.js)."""
+    communicator = WebsocketCommunicator(app, path, headers=[(b"origin", b"http://testserver")])
     communicator.scope["user"] = user
     communicator.scope["session"] = type("S", (), {"session_key": session_key})()
-    connected, _code = await communicator.connect(timeout=3)
+    connected, _code = await communicator.connect(timeout=timeout)
     assert connected
     return Session(communicator)
 

@@ -138,7 +138,7 @@ def test_pages_in_view_take_their_turn_before_pages_in_the_background():
         }  # fmt: skip
         await asyncio.sleep(0)
         assert _waiting("connect", "background") == 3 and _waiting("connect", "in_view") == 2
-        waiting["tab gone"].cancel()  # the page was closed while it waited
+        waiting["tab gone"].cancel()  # its task cancelled while it waited (the server stopping)
         await asyncio.sleep(0)
         assert _waiting("connect", "background") == 2
         release.set()
@@ -165,7 +165,7 @@ def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
         after = asyncio.ensure_future(turns.run(lambda: job("after"), background=True))
         await asyncio.sleep(0)
         turns._end(False)  # that job ends: its place goes to `given`...
-        given.cancel()  # ...whose page closed before it ran
+        given.cancel()  # ...whose task is cancelled before it ran
         await asyncio.wait_for(after, 2)
         with pytest.raises(asyncio.CancelledError):
             await given
@@ -220,20 +220,6 @@ def test_background_tabs_always_get_at_least_one_thread(settings):
     assert pools._Turns("connect").background_limit == pools._threads("connect")
 
 
-async def _connect_to(path: str, user):
-    from channels.testing import WebsocketCommunicator
-
-    from tests.realtime.helpers import Session
-    from wijkverband.realtime.consumers import live_socket
-
-    communicator = WebsocketCommunicator(live_socket, path, headers=[(b"origin", b"http://testserver")])
-    communicator.scope["user"] = user
-    communicator.scope["session"] = type("S", (), {"session_key": None})()
-    connected, _code = await communicator.connect(timeout=10)
-    assert connected
-    return Session(communicator)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_came_first(world, settings):
     """After a restart the background tabs that come back early queue with the pages in view: the
@@ -249,7 +235,7 @@ def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_cam
         await wait_for_pool(threads)
 
         async def open_socket(name, path, user):
-            session = await _connect_to(path, user)
+            session = await connect(user, path=path, timeout=10)
             order.append(name)
             return session
 

@@ -19,13 +19,15 @@ const RESTART_CODES = [1012, 1001];
 const RESTART_BACKOFF_MS = 4000;
 const HIDDEN_MIN_MS = 2000;
 const HIDDEN_MAX_MS = 20000;
+// The hint of a page in the background (realtime/consumers.py `_in_background`).
+const BACKGROUND_QUERY = "?background=1";
 
 // The live socket's address. `urgent`: something waits on the socket (a post in the outbox), so the
 // page asks for its turn like a page in view, even in the background.
 export function socketUrl({ urgent = false } = {}) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const background = document.visibilityState === "hidden" && !urgent;
-  return `${scheme}//${location.host}/ws/${background ? "?background=1" : ""}`;
+  return `${scheme}//${location.host}/ws/${background ? BACKGROUND_QUERY : ""}`;
 }
 
 // A socket opened from the background waits behind the pages in view until the server lets it in.
@@ -33,7 +35,7 @@ export function socketUrl({ urgent = false } = {}) {
 // a page in view (the server takes it first) in place of this one. Once the socket is open, or
 // closed, nothing happens.
 export function reopenWhenShown(socket, reopen) {
-  if (!socket.url.endsWith("?background=1")) return;
+  if (!socket.url.endsWith(BACKGROUND_QUERY)) return;
   const stop = () => document.removeEventListener("visibilitychange", onVisible);
   const onVisible = () => {
     if (document.visibilityState !== "visible") return;
