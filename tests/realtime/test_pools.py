@@ -212,6 +212,116 @@ def test_background_work_keeps_to_its_share_of_the_threads_and_pages_in_view_get
     asyncio.run(scenario())
 
 
+def test_background_tabs_take_every_thread_once_no_page_in_view_has_come_for_a_while(monkeypatch):
+    """The share holds while pages in view come back; once none has waited or run for
+    QUIET_SECONDS the waiting background tabs start on every free thread (without another job
+    ending to let them in), and the next page in view brings the share back: it takes the first
+    thread that frees, before the background tabs still waiting."""
+    monkeypatch.setattr(pools, "QUIET_SECONDS", 0.2)
+    turns = pools._Turns("connect")
+    turns.limit, turns.background_limit = 3, 1
+    started = []
+
+    async def scenario():
+        release = {name: asyncio.Event() for name in ("page P", "tab A", "tab B", "tab C", "page Q", "tab D")}
+
+        async def job(name):
+            started.append(name)
+            await release[name].wait()
+
+        def start(name, background):
+            return asyncio.ensure_future(turns.run(lambda: job(name), background=background))
+
+        tasks = [start("page P", False), start("tab A", True), start("tab B", True), start("tab C", True)]
+        await asyncio.sleep(0)
+        assert started == ["page P", "tab A"]
+        release["page P"].set()
+        await asyncio.sleep(0.1)
+        assert started == ["page P", "tab A"]  # a page in view was here 0.1 s ago: the share holds
+        await asyncio.sleep(0.25)
+        assert started == ["page P", "tab A", "tab B", "tab C"]  # quiet: every thread
+        assert turns.running == turns.running_background == 3
+        tasks += [start("page Q", False), start("tab D", True)]
+        await asyncio.sleep(0)
+        assert started[-1] == "tab C"  # every thread busy: both wait
+        release["tab A"].set()
+        await asyncio.sleep(0.01)
+        assert started[-1] == "page Q"  # the page in view takes the thread that freed
+        release["tab B"].set()
+        await asyncio.sleep(0.01)
+        assert "tab D" not in started  # a page in view runs: back to the share (tab C has it)
+        release["page Q"].set()
+        release["tab C"].set()
+        await asyncio.sleep(0.01)
+        assert started[-1] == "tab D"  # within the share again
+        release["tab D"].set()
+        await asyncio.gather(*tasks)
+        assert turns.running == turns.running_background == 0 and not turns.waiting
+
+    asyncio.run(scenario())
+
+
+def test_a_page_in_view_in_the_subscribe_pool_keeps_the_handshakes_of_background_tabs_to_their_share(
+    monkeypatch,
+):
+    """The two pools share the interpreter with the event loop: while a page in view waits or runs
+    in one, background tabs keep to their share in the other, however long it takes."""
+    monkeypatch.setattr(pools, "QUIET_SECONDS", 0.05)
+    in_view = pools._InView()
+    connect, subscribe = pools._Turns("connect", in_view), pools._Turns("subscribe", in_view)
+    connect.limit, connect.background_limit = 3, 1
+    started = []
+
+    async def scenario():
+        release = {name: asyncio.Event() for name in ("page S", "tab A", "tab B")}
+
+        async def job(name):
+            started.append(name)
+            await release[name].wait()
+
+        page = asyncio.ensure_future(subscribe.run(lambda: job("page S"), background=False))
+        tabs = [asyncio.ensure_future(connect.run(lambda n=n: job(n), background=True)) for n in ("tab A", "tab B")]
+        await asyncio.sleep(0.2)
+        assert started == ["page S", "tab A"]
+        release["page S"].set()
+        await asyncio.sleep(0.2)
+        assert started == ["page S", "tab A", "tab B"]
+        release["tab A"].set()
+        release["tab B"].set()
+        await asyncio.gather(page, *tabs)
+
+    asyncio.run(scenario())
+
+
+def test_a_page_in_view_cancelled_while_it_waited_does_not_keep_background_tabs_to_their_share(monkeypatch):
+    monkeypatch.setattr(pools, "QUIET_SECONDS", 0.05)
+    turns = pools._Turns("connect")
+    turns.limit, turns.background_limit = 2, 1
+    started = []
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def job(name):
+            started.append(name)
+            await release.wait()
+
+        turns.running = 2  # both threads held
+        page = asyncio.ensure_future(turns.run(lambda: job("page"), background=False))
+        await asyncio.sleep(0)
+        page.cancel()  # the server stopping
+        await asyncio.sleep(0)
+        turns.running = 0
+        tabs = [asyncio.ensure_future(turns.run(lambda n=n: job(n), background=True)) for n in ("tab A", "tab B")]
+        await asyncio.sleep(0.15)
+        assert started == ["tab A", "tab B"]
+        release.set()
+        await asyncio.gather(*tabs)
+        assert turns.in_view.jobs == 0
+
+    asyncio.run(scenario())
+
+
 def test_background_tabs_always_get_at_least_one_thread(settings):
     """A share of 0 (or more threads than the pool has) is not a way to shut background tabs out."""
     settings.REALTIME_BACKGROUND_THREADS = 0
