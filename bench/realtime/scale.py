@@ -16,7 +16,9 @@ storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people ch
        Then both workers are restarted at once (SIGTERM, started again on the same ports). Every
        socket reconnects with threads.js's backoff and jitter (0.25-0.5 s, then doubling up to 4 s
        after a restart close; reset once open) and subscribes with the last seq it has. Reports
-       the time until every socket had caught up (its `subscribed` after the replay), until each
+       the time until every socket had caught up (its first `subscribed` after the replay; a
+       socket closed again later, by uvicorn's keepalive (1011), is listed with when and how long
+       after it opened and subscribed), until each
        poster had an ack again (over the socket or HTTP), the database transactions per reconnect,
        the p99 of an HTTP page (the team's thread list) fetched five times a second during the
        storm, and lost and duplicated messages (every socket must end with every seq of its
@@ -229,10 +231,13 @@ class Tracked:
         self.latencies: list[float] = []
         self.subscribed: asyncio.Future | None = None
         self.subscribed_at = 0.0
+        self.subscribes: list[float] = []  # every "subscribed" answer's time
         self.acks: dict[str, float] = {}
         self.attempt = 0
         self.reconnects = 0
         self.close_codes: list[int] = []
+        self.opened_at = 0.0
+        self.unexpected: list[tuple[int, float, float, float]] = []  # closes other than a restart's
         self.restarting = False
         self.frames: list[bytes] = []  # the first frames before a subscription answered (diagnostics)
         self.want_open = True
@@ -276,6 +281,7 @@ class Tracked:
                 self.first_seq = frame["seq"]
                 self.last = max(self.last, frame["seq"])
             self.subscribed_at = now
+            self.subscribes.append(now)
             if self.subscribed is not None and not self.subscribed.done():
                 self.subscribed.set_result(True)
             self._mark_read()
@@ -319,6 +325,7 @@ class Tracked:
             on_text=self.on_text,
             path="/ws/?background=1" if background else "/ws/",
         )
+        self.opened_at = time.perf_counter()
         self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
         self.restarting = False
         if self.app:
@@ -355,9 +362,7 @@ class Tracked:
                 await asyncio.shield(self.client.closed)  # opened by open_all
                 if not self.want_open:
                     return
-                self.reconnects += 1
-                self.close_codes.append(self.client.closed.result())
-                self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
+                self._closed()
                 await self._back_off()
                 continue
             try:
@@ -368,10 +373,16 @@ class Tracked:
             await asyncio.shield(self.client.closed)
             if not self.want_open:
                 return
-            self.reconnects += 1
-            self.close_codes.append(self.client.closed.result())
-            self.restarting = self.restarting or self.client.closed.result() in RESTART_CODES
+            self._closed()
             await self._back_off()
+
+    def _closed(self) -> None:
+        code = self.client.closed.result()
+        self.reconnects += 1
+        self.close_codes.append(code)
+        self.restarting = self.restarting or code in RESTART_CODES
+        if code not in RESTART_CODES:  # say, 1011: uvicorn's keepalive found no answer to its ping
+            self.unexpected.append((code, time.perf_counter(), self.opened_at, self.subscribed_at))
 
     async def _back_off(self) -> None:
         cap = RESTART_BACKOFF_MS if self.restarting and RESTART_AWARE else MAX_BACKOFF_MS
@@ -789,8 +800,11 @@ async def storm(teams: list[dict]) -> dict:
                     f" {sum(1 for s in sockets if s.client is not None and not s.client.closed.done())} open"
                 )
             await asyncio.sleep(0.2)
-        caught_up = max(s.subscribed_at for s in sockets) - kill_at[0]
-        in_view = [s.subscribed_at - kill_at[0] for s in sockets if s.visible]
+        # When each socket first caught up after the restart: one closed again later (uvicorn's
+        # keepalive, 1011) had caught up before; its close is reported on its own (`unexpected`).
+        back = {s: min((t for t in s.subscribes if t > stopped_at), default=s.subscribed_at) for s in sockets}
+        caught_up = max(back.values()) - kill_at[0]
+        in_view = [back[s] - kill_at[0] for s in sockets if s.visible]
         storm_cpu = {
             "seconds": time.perf_counter() - up_at,
             "workers": rt.cpu_seconds(server.pids()) - cpu_at_up[0],
@@ -825,6 +839,23 @@ async def storm(teams: list[dict]) -> dict:
                     f" {[(k, v, r, round(t - kill_at[0], 2)) for k, v, r, t in s.dup_log]}"
                 )
         ok_pages = [lat for _at, lat, st in storm_pages if st == 200]
+        # Closes that were not the restart's (uvicorn's keepalive: 1011): when, on which page, and how
+        # long after that socket opened and subscribed.
+        unexpected = sorted(
+            (
+                {
+                    "code": code,
+                    "at_s": round(at - kill_at[0], 1),
+                    "open_s": round(at - opened, 1),
+                    "subscribed_s": round(at - subscribed, 1) if subscribed > opened else None,
+                    "in_view": s.visible,
+                }
+                for s in sockets
+                for code, at, opened, subscribed in s.unexpected
+                if at > kill_at[0]
+            ),
+            key=lambda c: c["at_s"],
+        )
         close_all(sockets)
         for task in tasks:
             task.cancel()
@@ -843,6 +874,7 @@ async def storm(teams: list[dict]) -> dict:
             "acks_over_http": len(over_http),
             "reconnects": reconnects,
             "transactions_per_reconnect": storm_xact / max(1, reconnects),
+            "unexpected_closes": unexpected,
             "close_codes": {
                 str(c): sum(s.close_codes.count(c) for s in sockets)
                 for c in {c for s in sockets for c in s.close_codes}
@@ -895,6 +927,14 @@ def show_storm(r: dict) -> None:
         f" out of order {r['out_of_order']}; {r.get('visible', 0)} visible thread pages,"
         f" {r.get('reads_sent', 0)} read markers sent and {r.get('reads_answered', 0)} answered during the storm"
     )
+    for c in r.get("unexpected_closes", []):
+        subscribed = (
+            f"subscribed {c['subscribed_s']} s before" if c["subscribed_s"] is not None else "not subscribed yet"
+        )
+        log(
+            f"    closed with {c['code']} {c['at_s']} s after the restart: a page"
+            f" {'in view' if c['in_view'] else 'in the background'}, open for {c['open_s']} s, {subscribed}"
+        )
     cpu = r["cpu_s"]
     log(
         f"  CPU from listening again to caught up ({cpu['seconds']:.1f} s, {os.cpu_count()} CPUs):"
