@@ -16,17 +16,12 @@ waits for the same pool. Those pools' work waits in the event loop (`_Turns`), n
 executor's first-come-first-served queue, so the order is ours; the executor only ever holds
 as many jobs as it has threads. The hint only orders work: a page that leaves it out is served
 as every page was before.
-
-Background tabs keep to a share of those threads (REALTIME_BACKGROUND_THREADS) while pages in
-view come back; once none has come to either pool of the worker for `QUIET_SECONDS`, they may use
-every thread, until the next page in view comes.
 """
 
 import asyncio
 import heapq
 import itertools
 import os
-import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -38,20 +33,14 @@ from wijkverband.core import metrics
 #: The hub's own reads are few and on the path of every delivery: two threads of their own.
 HUB_THREADS = 2
 
-#: How long the handshake and subscribe pools of a worker have had no page in view (none waiting,
-#: none running) before background tabs may use every thread, not only their share.
-QUIET_SECONDS = 2.0
-
 _pools: dict[str, ThreadPoolExecutor] = {}
 # Per event loop: the futures that wait in a `_Turns` belong to one loop.
 _turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Turns]]" = weakref.WeakKeyDictionary()
-_in_view: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _InView]" = weakref.WeakKeyDictionary()
 
 
 def _forget_pools() -> None:
     _pools.clear()
     _turns.clear()
-    _in_view.clear()
 
 
 # A forked process (a server started by forking one that already used a pool: gunicorn's preload,
@@ -71,31 +60,9 @@ def _pool(name: str) -> ThreadPoolExecutor:
     return pool
 
 
-class _InView:
-    """The pages in view in a worker's handshake and subscribe pools (one per event loop, shared by
-    both pools: a page's handshake is followed by its subscribe, and both share the interpreter
-    with the event loop): how many jobs wait or run, and since when there have been none."""
-
-    def __init__(self) -> None:
-        self.jobs = 0
-        self.none_since = time.monotonic()  # a worker that just started: pages in view may be on their way
-
-    def start(self) -> None:
-        self.jobs += 1
-
-    def end(self, now: float) -> None:
-        self.jobs -= 1
-        if not self.jobs:
-            self.none_since = now
-
-    def quiet(self, now: float) -> bool:
-        return not self.jobs and now - self.none_since >= QUIET_SECONDS
-
-
 class _Turns:
     """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
-    those at most REALTIME_BACKGROUND_THREADS for pages in the background while pages in view
-    come back (`_InView`: when none has waited or run for QUIET_SECONDS, every thread). The others wait here,
+    those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
     the pages in view before the pages in the background, each first come, first served. A job
     whose task is cancelled while it waits (the server shutting down) never runs. A client that
     closes its socket while it waits is noticed only after its turn: uvicorn does not cancel the
@@ -104,14 +71,10 @@ class _Turns:
     Why a background share: the pool's threads share the interpreter with the event loop, where
     every step of a page in view runs (its handshake, its subscribe frame, its replay). Four
     threads busy with background tabs' handshakes slow each of those steps, even with the pool's
-    order right. Once the pages in view are back, that share only keeps the background tabs
-    waiting: they take every thread until a page in view comes again, which then waits at most
-    for one of them to finish.
+    order right.
     """
 
-    def __init__(self, name: str, in_view: _InView | None = None) -> None:
-        self.in_view = in_view or _InView()
-        self._recheck = None  # a timer: the background's share may end while nothing else happens
+    def __init__(self, name: str) -> None:
         self.limit = _threads(name)
         # At least one: with none, a background tab would never be let in.
         self.background_limit = max(1, min(self.limit, settings.REALTIME_BACKGROUND_THREADS))
@@ -126,8 +89,6 @@ class _Turns:
 
     async def run(self, call, *, background: bool):
         turn = asyncio.get_running_loop().create_future()
-        if not background:
-            self.in_view.start()
         heapq.heappush(self.waiting, (background, next(self._arrivals), turn))
         self._admit()
         if not turn.done():
@@ -138,8 +99,6 @@ class _Turns:
             except asyncio.CancelledError:
                 if turn.done() and not turn.cancelled():
                     self._end(background)  # given its place, then cancelled before it ran: pass it on
-                elif not background:
-                    self.in_view.end(time.monotonic())
                 raise
             finally:
                 gauge.dec()
@@ -149,21 +108,7 @@ class _Turns:
             self._end(background)
 
     def _may_start(self, background: bool) -> bool:
-        if self.running >= self.limit:
-            return False
-        if not background or self.running_background < self.background_limit:
-            return True
-        now = time.monotonic()
-        if self.in_view.quiet(now):
-            return True
-        if self._recheck is None:  # past the share: look again when the pages in view may be back
-            wait = max(QUIET_SECONDS - (now - self.in_view.none_since), 0) if not self.in_view.jobs else QUIET_SECONDS
-            self._recheck = asyncio.get_running_loop().call_later(wait + 0.001, self._look_again)
-        return False
-
-    def _look_again(self) -> None:
-        self._recheck = None
-        self._admit()
+        return self.running < self.limit and (not background or self.running_background < self.background_limit)
 
     def _admit(self) -> None:
         while self.waiting:
@@ -181,20 +126,14 @@ class _Turns:
     def _end(self, background: bool) -> None:
         self.running -= 1
         self.running_background -= background
-        if not background:
-            self.in_view.end(time.monotonic())
         self._admit()
 
 
 def _turns_of(name: str) -> _Turns:
-    loop = asyncio.get_running_loop()
-    by_name = _turns.setdefault(loop, {})
+    by_name = _turns.setdefault(asyncio.get_running_loop(), {})
     turns = by_name.get(name)
     if turns is None:
-        in_view = _in_view.get(loop)
-        if in_view is None:
-            in_view = _in_view[loop] = _InView()
-        turns = by_name[name] = _Turns(name, in_view)
+        turns = by_name[name] = _Turns(name)
     return turns
 
 
