@@ -242,6 +242,8 @@ class Tracked:
         self.frames: list[bytes] = []  # the first frames before a subscription answered (diagnostics)
         self.want_open = True
         self.visible = False  # a thread page in view: sends read markers (BENCH_STORM_VISIBLE)
+        self.poster = False
+        self.posted_at: dict[str, float] = {}  # client_id -> when last sent over the socket
         self.read_timer: asyncio.TimerHandle | None = None
         self.reads_answered = 0
         self.reads_sent = 0
@@ -665,11 +667,13 @@ async def storm(teams: list[dict]) -> dict:
                 break
         for poster in posters:
             poster.visible = True  # someone writing looks at the page
+            poster.poster = True
         counter = iter(range(1, 10**9))
         # [n, client_id, sent on socket object, queued at, over HTTP now]
         outbox: dict[int, list] = {id(p): [] for p in posters}
         slugs = {tid: teams[ti]["slug"] for ti, tid, _c in plan}
         over_http: list[float] = []  # when an ack came over HTTP
+        acked_over_http: set[str] = set()
 
         async def post_over_http(poster: Tracked, item: list) -> None:
             item[4] = True
@@ -686,6 +690,7 @@ async def storm(teams: list[dict]) -> dict:
             if status == 200 and ack.get("client_id") == item[1]:
                 now = time.perf_counter()
                 poster.acks.setdefault(item[1], now)
+                acked_over_http.add(item[1])
                 over_http.append(now)
 
         http_busy: set[int] = set()
@@ -718,6 +723,7 @@ async def storm(teams: list[dict]) -> dict:
                 box.append([n, str(uuid.uuid4()), None, now, False])
                 for item in box:
                     if item[2] is not poster.client and poster.post(item[0], item[1]):
+                        poster.posted_at[item[1]] = time.perf_counter()
                         item[2] = poster.client
                 if HTTP_FALLBACK and away(poster) and id(poster) not in http_busy:
                     if any(now - item[3] >= HTTP_FALLBACK_S for item in box):
@@ -849,6 +855,7 @@ async def storm(teams: list[dict]) -> dict:
                     "open_s": round(at - opened, 1),
                     "subscribed_s": round(at - subscribed, 1) if subscribed > opened else None,
                     "in_view": s.visible,
+                    "poster": s.poster,
                 }
                 for s in sockets
                 for code, at, opened, subscribed in s.unexpected
@@ -871,6 +878,13 @@ async def storm(teams: list[dict]) -> dict:
             ),
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
+            # From a post sent over the socket during the storm to its ack over the socket (ms).
+            "post_ack_ms": sorted(
+                (p.acks[cid] - at) * 1000
+                for p in posters
+                for cid, at in p.posted_at.items()
+                if cid in p.acks and cid not in acked_over_http and kill_at[0] < at <= kill_at[0] + caught_up
+            ),
             "acks_over_http": len(over_http),
             "reconnects": reconnects,
             "transactions_per_reconnect": storm_xact / max(1, reconnects),
@@ -927,13 +941,20 @@ def show_storm(r: dict) -> None:
         f" out of order {r['out_of_order']}; {r.get('visible', 0)} visible thread pages,"
         f" {r.get('reads_sent', 0)} read markers sent and {r.get('reads_answered', 0)} answered during the storm"
     )
+    acks = r.get("post_ack_ms") or []
+    if acks:
+        log(
+            f"    posts over the socket during the storm: {len(acks)}, acknowledged after p50"
+            f" {rt.percentile(acks, 50):.0f} ms, p99 {rt.percentile(acks, 99):.0f} ms, longest {acks[-1]:.0f} ms"
+        )
     for c in r.get("unexpected_closes", []):
         subscribed = (
             f"subscribed {c['subscribed_s']} s before" if c["subscribed_s"] is not None else "not subscribed yet"
         )
         log(
             f"    closed with {c['code']} {c['at_s']} s after the restart: a page"
-            f" {'in view' if c['in_view'] else 'in the background'}, open for {c['open_s']} s, {subscribed}"
+            f" {'in view' if c['in_view'] else 'in the background'}{' (a poster)' if c.get('poster') else ''},"
+            f" open for {c['open_s']} s, {subscribed}"
         )
     cpu = r["cpu_s"]
     log(
