@@ -187,7 +187,9 @@ if REDIS_URL:
             # fifth of the CPU of the list-based layer per message). At-most-once delivery is all
             # the live layer needs: the database is the record and every worker catches up by
             # sequence number (docs/realtime.md). CHANNEL_LAYER_BACKEND may name another layer.
-            "BACKEND": env_str("CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+            # wijkverband.realtime.layer: channels_redis's, without a post's PUBLISH waiting for the
+            # worker's subscribes (after a restart, thousands), which go to Redis together.
+            "BACKEND": env_str("CHANNEL_LAYER_BACKEND", "wijkverband.realtime.layer.ChannelLayer"),
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 # Test runs get their own prefix, so parallel runs on one Redis never hear each other.
