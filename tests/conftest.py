@@ -19,8 +19,13 @@ def pytest_sessionstart(session):
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql":
         pytest.exit(f"CI=true but the database engine is {engine}, not PostgreSQL", returncode=1)
-    if not settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis."):
-        pytest.exit("CI=true but the channel layer is not Redis", returncode=1)
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+    from django.utils.module_loading import import_string
+
+    layer = import_string(settings.CHANNEL_LAYERS["default"]["BACKEND"])
+    if not issubclass(layer, (RedisPubSubChannelLayer, RedisChannelLayer)):
+        pytest.exit(f"CI=true but the channel layer is not Redis: {layer}", returncode=1)
     import psycopg
     import redis
 
