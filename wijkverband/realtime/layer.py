@@ -5,7 +5,7 @@ channels_redis keeps one lock per Redis host for everything: each SUBSCRIBE (a w
 thread's or a person's group) and each PUBLISH (a post's doorbell) waits for the ones before it,
 one round trip at a time. After a restart a worker joins thousands of groups at once (every
 socket's person, every followed thread), and a post waited behind all of them: in the reconnect
-storm the posts sent over a socket were acknowledged after seconds, up to 25 s, and a poster's
+storm the posts sent over a socket waited up to 28 s for their ack (p99 19-24 s), and a poster's
 socket, which reads no frame while a post is in hand, missed uvicorn's keepalive and was closed
 (1011). Here:
 
