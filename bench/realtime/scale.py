@@ -19,7 +19,8 @@ storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people ch
        the time until every socket had caught up (its first `subscribed` after the replay; a
        socket closed again later, by uvicorn's keepalive (1011), is listed with when and how long
        after it opened and subscribed), until each
-       poster had an ack again (over the socket or HTTP), the database transactions per reconnect,
+       poster had an ack again (over the socket or HTTP), how long the posts sent over a socket
+       during the storm waited for their ack (p50, p99, longest), the database transactions per reconnect,
        the p99 of an HTTP page (the team's thread list) fetched five times a second during the
        storm, and lost and duplicated messages (every socket must end with every seq of its
        thread once); and the CPU the workers, this load client and PostgreSQL used from the
