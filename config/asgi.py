@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (see docs/realtime.md)."""
 
+import contextvars
 import gc
 import os
 from pathlib import Path
@@ -28,7 +29,15 @@ def _warm_up() -> None:
     wait: compile our templates (into the cached loader), build the URL resolver's reverse table and
     load the translation catalogues. After a restart the first page of a new worker took seconds
     while thousands of sockets reconnected (docs/scaling.md, "A new worker"). Nothing here reads the
-    database."""
+    database.
+
+    Run in a context of its own (below): building the reverse table sets a flag in every URL
+    resolver's `asgiref.local.Local` and the override sets the active language's, about forty
+    context variables. Set in the module's context, every task the server starts would inherit them,
+    and asgiref copies every context variable to the thread and back on each `sync_to_async` (every
+    page, every step of a socket): 15 % of a reconnect's CPU (docs/realtime.md, "Reconnect storm").
+    What the warm-up is for is kept outside the context: the resolvers' tables, the templates, the
+    catalogues."""
     from django.conf import settings
     from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
     from django.urls import get_resolver
@@ -64,5 +73,5 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-_warm_up()
-_settle_heap()
+contextvars.copy_context().run(_warm_up)
+contextvars.copy_context().run(_settle_heap)
