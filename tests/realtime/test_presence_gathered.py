@@ -1,4 +1,4 @@
-"""The presence store's reads and writes are gathered (ephemeral._Gathered): the joins and rings
+"""The presence store's reads and writes are gathered (ephemeral.Gathered): the joins and rings
 that come while one trip to the store is on its way go together in the next. After a restart
 thousands of sockets join at once: one trip each was 15 % of the workers' CPU in a storm."""
 
@@ -112,7 +112,7 @@ def test_a_read_asked_for_while_one_is_on_its_way_goes_in_the_next_one(monkeypat
             return {tid: f"state {len(runs)}" for tid in thread_ids}
 
         tasks: set = set()
-        gathered = ephemeral._Gathered(run, lambda c: tasks.add(asyncio.get_running_loop().create_task(c)))
+        gathered = ephemeral.Gathered(run, lambda c: tasks.add(asyncio.get_running_loop().create_task(c)))
         first = asyncio.ensure_future(gathered([1]))
         await asyncio.sleep(0.01)
         assert runs == [{1}]
@@ -140,7 +140,7 @@ def test_a_failing_run_fails_each_of_its_callers_and_the_next_run_is_tried_again
                 raise ConnectionError("store away")
             return dict.fromkeys(thread_ids, "ok")
 
-        gathered = ephemeral._Gathered(run, lambda c: asyncio.get_running_loop().create_task(c))
+        gathered = ephemeral.Gathered(run, lambda c: asyncio.get_running_loop().create_task(c))
         results = await asyncio.gather(gathered([1]), gathered([2]), return_exceptions=True)
         assert [type(r) for r in results] == [ConnectionError, ConnectionError]
         assert await gathered([3]) == {3: "ok"}
@@ -157,7 +157,7 @@ def test_when_the_hub_stops_the_waiting_callers_are_cancelled_not_left_hanging()
             await asyncio.sleep(3600)
 
         tasks: set = set()
-        gathered = ephemeral._Gathered(run, lambda c: tasks.add(asyncio.get_running_loop().create_task(c)))
+        gathered = ephemeral.Gathered(run, lambda c: tasks.add(asyncio.get_running_loop().create_task(c)))
         waiting = [asyncio.ensure_future(gathered([1])), asyncio.ensure_future(gathered([2]))]
         await started.wait()
         later = asyncio.ensure_future(gathered([3]))
@@ -173,5 +173,36 @@ def test_when_the_hub_stops_the_waiting_callers_are_cancelled_not_left_hanging()
         again.cancel()
         for task in tasks:
             task.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_people_connecting_together_are_marked_online_together_after_their_handshakes(monkeypatch):
+    """The online mark (a mention's e-mail waits while someone is online) was a Redis write in
+    each handshake's thread; now the hub writes it, the people who connect meanwhile together."""
+    from wijkverband.realtime import fanout
+
+    marked: list[list[int]] = []
+    monkeypatch.setattr(presence, "users_mark_online", lambda ids: marked.append(sorted(ids)))
+    monkeypatch.setattr(presence, "_marked_at", {})
+
+    async def scenario():
+        hub = fanout.Hub()
+        try:
+            await hub.start()  # the worker's first socket started it
+            people = list(range(1, 41))
+            await asyncio.gather(*(hub.join_user(uid, object()) for uid in people for _tab in range(2)))
+            for _ in range(200):
+                if sum(len(ids) for ids in marked) >= len(people):
+                    break
+                await asyncio.sleep(0.01)
+            # Everyone once (two tabs each), in one write rather than forty.
+            assert marked == [people]
+            # Within REFRESH_SECONDS a new tab writes nothing more.
+            await hub.join_user(1, object())
+            await asyncio.sleep(0.05)
+            assert sum(len(ids) for ids in marked) == len(people)
+        finally:
+            await hub.stop()
 
     asyncio.run(scenario())

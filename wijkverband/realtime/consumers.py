@@ -21,7 +21,7 @@ from django_scopes import scope as data_scope
 from wijkverband.core import metrics
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.logging import REQUEST_ID, request_id_from
-from wijkverband.realtime import codes, lifecycle, presence, publish
+from wijkverband.realtime import codes, lifecycle, publish
 from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
@@ -520,7 +520,6 @@ def _connect_checks(user, session_key, expiry=_UNREAD):
         expiry = _session_expiry(user, session_key)
         if expiry is None and session_key:
             return codes.SIGNED_OUT, None
-    presence.user_connected(user.pk)
     return None, expiry
 
 

@@ -14,7 +14,7 @@ Neither is on the post path, and neither costs a channel-layer message per membe
   `read_by` frame per READ_BY_SECONDS through the thread group's `wv.ephemeral` message (the
   frame and people's names come from the stream hooks: wijkverband.realtime.hooks).
 
-The store's reads and writes are gathered (`_Gathered`): those asked for while one is on its way
+The store's reads and writes are gathered (`Gathered`): those asked for while one is on its way
 go together in the next, one trip to a worker thread and one pipeline for every thread in it. When
 thousands of sockets come back at once (a restart), each one's join asked for a read of its own
 and each thread's ring for a write and a read on every worker: a trip to a thread each, 15 % of
@@ -46,29 +46,36 @@ def presence_frame(thread_id: int, viewers: dict) -> str:
     return dumps({"type": "presence", "thread": thread_id, "users": viewers["users"], "more": viewers["more"]})
 
 
-class _Gathered:
-    """`await gathered(thread_ids)`: `run(ids)` for these ids and those of every caller that came
-    while the previous run was on its way, together. Each caller gets the run's whole answer (a
-    dict by thread, its own threads among them), or its exception. Runs go one at a time, so a
-    caller's run starts after it asked: an answer is never older than the question.
+class Gathered:
+    """`await gathered(ids)`: `run(ids)` for these ids (threads, people) and those of every caller
+    that came while the previous run was on its way, together. Each caller gets the run's whole
+    answer (its own ids among the others), or its exception. Runs go one at a time, so a caller's
+    run starts after it asked: an answer is never older than the question. `later(ids)` queues the
+    ids without waiting for the run (nor hearing of its failure).
 
-    The runs are tasks of the signals (`spawn`), cancelled with the hub; their callers' waits
-    are then cancelled too.
+    The runs are tasks started with `spawn`, cancelled with the hub; their callers' waits are then
+    cancelled too.
     """
 
     def __init__(self, run, spawn):
         self._run = run
         self._spawn = spawn
-        self._waiting: list[tuple[set, asyncio.Future]] = []
+        self._waiting: list[tuple[set, asyncio.Future | None]] = []
         self._busy = False
 
-    async def __call__(self, thread_ids):
+    async def __call__(self, ids):
         answer = asyncio.get_running_loop().create_future()
-        self._waiting.append((set(thread_ids), answer))
+        self._queue(ids, answer)
+        return await answer
+
+    def later(self, ids) -> None:
+        self._queue(ids, None)
+
+    def _queue(self, ids, answer) -> None:
+        self._waiting.append((set(ids), answer))
         if not self._busy:
             self._busy = True
             self._spawn(self._drain())
-        return await answer
 
     async def _drain(self) -> None:
         batch: list = []
@@ -76,22 +83,23 @@ class _Gathered:
             await asyncio.sleep(0)  # the callers of this turn of the loop join the first run
             while self._waiting:
                 batch, self._waiting = self._waiting, []
-                thread_ids = set().union(*(ids for ids, _answer in batch))
+                ids = set().union(*(asked for asked, _answer in batch))
                 try:
-                    result = await self._run(thread_ids)
+                    result = await self._run(ids)
                 except Exception as error:  # noqa: BLE001 - each caller handles it as from its own run
-                    for _ids, answer in batch:
-                        if not answer.done():
+                    for _asked, answer in batch:
+                        if answer is not None and not answer.done():
                             answer.set_exception(error)
                 else:
-                    for _ids, answer in batch:
-                        if not answer.done():
+                    for _asked, answer in batch:
+                        if answer is not None and not answer.done():
                             answer.set_result(result)
                 batch = []
         finally:
             self._busy = False
-            for _ids, answer in batch + self._waiting:  # cancelled (the hub stops): so are the waits
-                answer.cancel()
+            for _asked, answer in batch + self._waiting:  # cancelled (the hub stops): so are the waits
+                if answer is not None:
+                    answer.cancel()
             self._waiting = []
 
 
@@ -108,8 +116,8 @@ class ThreadSignals:
         self.sent: dict[int, str] = {}
         self.reads: dict[int, dict[int, dict]] = {}
         self.tasks: set[asyncio.Task] = set()
-        self._read = _Gathered(self._read_store, self._spawn)
-        self._write = _Gathered(self._write_store, self._spawn)
+        self._read = Gathered(self._read_store, self._spawn)
+        self._write = Gathered(self._write_store, self._spawn)
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

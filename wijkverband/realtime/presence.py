@@ -36,18 +36,19 @@ def users_mark_online(user_ids) -> None:
 _marked_at: dict[int, float] = {}
 
 
-def user_connected(user_id: int) -> None:
-    """A socket of this person opened: mark them online, unless this process did so less than
-    REFRESH_SECONDS ago (their key then lives for at least ONLINE_TTL_SECONDS - REFRESH_SECONDS more,
-    and the hub refreshes it every REFRESH_SECONDS while they have a socket here). A person's tabs
-    reconnecting together after a restart write it once, not once per tab."""
+def online_mark_due(user_id: int) -> bool:
+    """A socket of this person opened: True if this process should mark them online, False if it
+    did so less than REFRESH_SECONDS ago (their key then lives for at least ONLINE_TTL_SECONDS -
+    REFRESH_SECONDS more, and the hub refreshes it every REFRESH_SECONDS while they have a socket
+    here). A person's tabs reconnecting together after a restart are marked once, not once per
+    tab. The hub writes the marks due, gathered (fanout.Hub.join_user)."""
     now = time.monotonic()
     if now - _marked_at.get(user_id, -REFRESH_SECONDS) < REFRESH_SECONDS:
-        return
+        return False
     if len(_marked_at) > 100_000:
         _marked_at.clear()  # bounded: at worst some people are marked again
     _marked_at[user_id] = now
-    users_mark_online([user_id])
+    return True
 
 
 def user_online(user_id: int) -> bool:
