@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test import TestCase
@@ -323,3 +324,58 @@ def test_a_cache_that_cannot_be_read_only_costs_the_count(world, client_for, mon
     monkeypatch.setattr(cache, "set", away)
     ask_owner(world, report(world))
     assert _header_count(client_for("pieter")) == "1"
+
+
+def test_the_kept_query_of_the_count_counts_as_the_orm_for_every_persona(world):
+    """asked_count runs the ORM's query compiled once per process with the person's id put in
+    (core.rows.Compiled). For that the query must have one shape for everyone, the id only a
+    parameter; and what it counts must be what the six selectors count."""
+    from django.contrib.auth import get_user_model
+
+    from wijkverband.agreements import selectors as agreements
+    from wijkverband.bottlenecks import selectors as bottlenecks
+    from wijkverband.mywork.selectors import _asked_counts
+    from wijkverband.signals import selectors as signals
+    from wijkverband.threads import selectors as threads
+    from wijkverband.wijkcard import selectors as wijkcard
+
+    ask_owner(world, report(world))
+    escalate(world, report(world, title="Wachtlijst wijkverpleging"))
+    proposed_agreement(world)
+    ask_confirmation(world)
+    people = get_user_model().objects.order_by("pk")
+    sql = {_asked_counts(person.pk).query.sql_with_params()[0] for person in people}
+    assert len(sql) == 1, "the count's query changes shape with the person"
+    counted = {}
+    for person in people:
+        selectors = [
+            agreements.endorsements_asked_of(user=person),
+            bottlenecks.ownership_asked_of(user=person),
+            threads.confirmations_asked_of(user=person),
+            bottlenecks.escalations_to_answer(user=person),
+            wijkcard.corrections_asked_of(user=person),
+            signals.to_triage_for(user=person),
+        ]
+        counted[person.email] = (asked_count(user=person), sum(queryset.count() for queryset in selectors))
+    assert all(kept == orm for kept, orm in counted.values()), counted
+    # Not all nought: the endorsements, the ownership, the confirmations, the region's queue.
+    assert counted[world.pieter.email][0] >= 2
+    assert counted[world.olga.email][0] >= 1
+    assert counted[world.maarten.email][0] >= 1
+
+
+def test_a_compiled_query_refuses_a_builder_that_does_not_use_its_value_as_a_parameter(world):
+    from django.contrib.auth import get_user_model
+    from django.db.models.expressions import RawSQL
+
+    from wijkverband.core import rows
+
+    def ignores(_user_id):
+        return get_user_model().objects.filter(pk=1).values_list("pk")
+
+    def inlines(user_id):
+        return get_user_model().objects.filter(pk=RawSQL(str(user_id), [])).values_list("pk")  # noqa: S611 - a test of the refusal
+
+    for build in (ignores, inlines):
+        with pytest.raises(ValueError, match="must use its value"):
+            rows.Compiled(build, world.pieter.pk)

@@ -184,6 +184,42 @@ class Value(Statement):
         return self.result
 
 
+#: What a `Compiled` query is built with in place of its value: no row has this id, and no other
+#: parameter of such a query is this number.
+PLACEHOLDER = -730_117_019
+
+
+@functools.cache
+def _compiled_sql(build, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
+    """The SQL the ORM compiles for `build(PLACEHOLDER)`, its parameters, and which are the value."""
+    queryset = build(PLACEHOLDER)
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    slots = tuple(number for number, param in enumerate(params) if type(param) is int and param == PLACEHOLDER)
+    if not slots or str(PLACEHOLDER) in sql:
+        raise ValueError(f"rows.Compiled: {build.__qualname__} must use its value, and only as a parameter")
+    return sql, tuple(params), slots
+
+
+class Compiled(Statement):
+    """The first row (a tuple, or None) of the queryset `build(value)`, with the SQL the ORM compiled
+    once per process and database from `build(PLACEHOLDER)`, the value put where the placeholder
+    was. For a query the ORM takes long to build (Mijn werk's count: six subqueries, 19 ms of CPU
+    to compile, 1 ms to run) whose shape never depends on the value: `build` takes no decision on
+    it and reads nothing; and whose columns need no conversion (numbers). Its tests compare it with
+    the ORM's own query for several people."""
+
+    def __init__(self, build, value: int, *, using: str = "default"):
+        sql, params, slots = _compiled_sql(build, using)
+        params = list(params)
+        for number in slots:
+            params[number] = value
+        self.sql, self.params, self.using = sql, params, using
+
+    def read(self, cursor, connection):
+        self.result = cursor.fetchone()
+        return self.result
+
+
 def _one_trip(connection, cursor) -> bool:
     """Whether the statements can go to the database together: PostgreSQL with the client-side
     binding Django uses by default (several statements in one query string). Server-side binding

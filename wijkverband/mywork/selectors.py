@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from wijkverband.agreements import selectors as agreements
 from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
+from wijkverband.core import rows
 from wijkverband.core.workdays import add_working_days, working_days_between
 from wijkverband.regional import selectors as regional
 from wijkverband.signals import selectors as signals
@@ -557,10 +558,11 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), Value(0))
 
 
-def asked_count(*, user) -> int:
-    """How many things are asked of the person (the header's "Mijn werk" count): one query."""
-    if not user.is_authenticated:
-        return 0
+def _asked_counts(user_id: int) -> QuerySet:
+    """The person's six counts of what is asked of them, as one row: the ORM's query, which
+    asked_count compiles once per process (core.rows.Compiled). It depends on the person only
+    through their id, as a parameter (tests/mywork/test_my_work.py holds it to that)."""
+    user = get_user_model()(pk=user_id)
     counts = {
         "endorse": _count(agreements.endorsements_asked_of(user=user)),
         "own": _count(bottlenecks.ownership_asked_of(user=user)),
@@ -569,8 +571,16 @@ def asked_count(*, user) -> int:
         "correction": _count(wijkcard.corrections_asked_of(user=user)),
         "signal": _count(signals.to_triage_for(user=user)),
     }
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
-    return sum(row.values()) if row else 0
+    return get_user_model().objects.filter(pk=user_id).annotate(**counts).values_list(*counts)
+
+
+def asked_count(*, user) -> int:
+    """How many things are asked of the person (the header's "Mijn werk" count): one query, built
+    once per process (building it took 19 ms of CPU on every page that counted, running it 1 ms)."""
+    if not user.is_authenticated:
+        return 0
+    row = rows.run(rows.Compiled(_asked_counts, user.pk))[0]
+    return sum(row) if row else 0
 
 
 #: The kept count of a person: (their newest notice's id when counted, the count).
