@@ -204,7 +204,7 @@ class Compiled(Statement):
     """The first row (a tuple, or None) of the queryset `build(value)`, with the SQL the ORM compiled
     once per process and database from `build(PLACEHOLDER)`, the value put where the placeholder
     was. For a query the ORM takes long to build (Mijn werk's count: six subqueries, 19 ms of CPU
-    to compile, 1 ms to run) whose shape never depends on the value: `build` takes no decision on
+    to compile, 0.7 ms to run) whose shape never depends on the value: `build` takes no decision on
     it and reads nothing; and whose columns need no conversion (numbers). Its tests compare it with
     the ORM's own query for several people."""
 

@@ -576,7 +576,7 @@ def _asked_counts(user_id: int) -> QuerySet:
 
 def asked_count(*, user) -> int:
     """How many things are asked of the person (the header's "Mijn werk" count): one query, built
-    once per process (building it took 19 ms of CPU on every page that counted, running it 1 ms)."""
+    once per process (building it took 19 ms of CPU on every page that counted; it runs in 0.7 ms)."""
     if not user.is_authenticated:
         return 0
     row = rows.run(rows.Compiled(_asked_counts, user.pk))[0]
