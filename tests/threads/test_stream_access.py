@@ -1,5 +1,7 @@
 """access_stream_rights (a subscribe's two written-out queries) answers exactly as access_stream_thread."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.http import Http404
@@ -46,3 +48,44 @@ def test_two_queries(world):
     with CaptureQueriesContext(connection) as read:
         assert access_stream_rights(user=world.maarten, thread_id=thread.pk).can_post
     assert len(read.captured_queries) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PEOPLE)
+def test_a_read_marker_over_the_socket_sees_the_thread_as_the_rights_queries_read_it(world, name):
+    """ThreadStreams.read (a read marker over the socket) takes the bare thread of access_stream_bare:
+    the same answer as access_stream_thread's, with the id, team and access fields the marker needs."""
+    from wijkverband.threads.access import access_stream_bare
+
+    thread = topic(world, title="Open", open_to_representatives=True)
+    escalated = topic(world, title="Knelpunt")
+    services.thread_set_escalated(actor=world.carla, thread=escalated, escalated=True)
+    user = world.persona(name)
+    for thread_id in [thread.pk, escalated.pk, 999_999]:
+        full = _answer(lambda u, t: access_stream_thread(user=u, thread_id=t), user, thread_id)
+        bare = _answer(lambda u, t: access_stream_bare(user=u, thread_id=t), user, thread_id)
+        if full == "not_found":
+            assert bare == "not_found", (name, thread_id)
+            continue
+        (whole, _rights, trights), (seen, bare_rights) = full, bare
+        assert bare_rights == trights
+        assert (seen.pk, seen.team_id, seen.team.region_id) == (whole.pk, whole.team_id, whole.team.region_id)
+        assert (seen.open_to_representatives, seen.internal, seen.escalated) == (
+            whole.open_to_representatives,
+            whole.internal,
+            whole.escalated,
+        )
+
+
+@pytest.mark.django_db
+def test_a_read_marker_over_the_socket_reads_the_thread_in_the_written_out_queries(world):
+    from wijkverband.threads.streams import ThreadStreams
+
+    thread = topic(world)
+    services.message_post(actor=world.carla, thread=thread, body="Eerste bericht", client_id=uuid.uuid4())
+    user = world.persona("maarten")
+    with CaptureQueriesContext(connection) as read:
+        assert ThreadStreams().read(user, thread.pk, 1) == 1
+    sql = [q["sql"] for q in read.captured_queries]
+    assert not any('"threads_thread"."title"' in q for q in sql), sql  # the ORM's whole thread
+    assert ThreadStreams().read(user, thread.pk, 5) == 1  # never past the head

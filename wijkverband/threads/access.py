@@ -67,6 +67,13 @@ def access_stream_rights(*, user, thread_id) -> ThreadRights:
     and the same ThreadRights, read from the database now, in two queries written out once per
     process (the thread's access fields and team, then tenancy.policy.team_rights_fresh) instead of
     building a three-model ORM query on every subscribe (docs/realtime.md, "Reconnect storm")."""
+    return access_stream_bare(user=user, thread_id=thread_id)[1]
+
+
+def access_stream_bare(*, user, thread_id) -> tuple[Thread, ThreadRights]:
+    """access_stream_rights, with the thread as those queries read it: a bare Thread of its id, its
+    team (id and region) and the fields its rights depend on; enough for a read marker, which after
+    a restart every page in view sends, nothing to show."""
     pk = parse_id(thread_id)
     row = None
     if pk:
@@ -83,7 +90,7 @@ def access_stream_rights(*, user, thread_id) -> ThreadRights:
     trights = thread_rights(rights=team_rights_fresh(user=user, team=team), thread=thread)
     if not trights.can_read:
         raise Http404
-    return trights
+    return thread, trights
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from wijkverband.realtime.hooks import StreamAccess
 from wijkverband.tenancy.policy import policy_forget
 from wijkverband.tenancy.scoping import team_scope
 from wijkverband.threads import selectors, services
-from wijkverband.threads.access import access_stream_rights, access_stream_thread
+from wijkverband.threads.access import access_stream_bare, access_stream_rights, access_stream_thread
 from wijkverband.threads.serialise import display_name, read_by_frame
 
 POSTER = StreamAccess(can_post=True)
@@ -54,7 +54,9 @@ class ThreadStreams:
         return result.ack, thread
 
     def read(self, user, stream_id: int, seq: int) -> int:
-        thread, _rights, _trights = access_stream_thread(user=user, thread_id=stream_id)
+        # The thread as the rights' written-out queries read it (its team and access fields): the
+        # ORM's three-model query was a third of a read marker's CPU.
+        thread, _trights = access_stream_bare(user=user, thread_id=stream_id)
         with team_scope(thread.team_id):
             return services.read_marker_set(actor=user, thread=thread, seq=seq, announce=False)
 
