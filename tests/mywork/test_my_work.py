@@ -376,6 +376,9 @@ def test_a_compiled_query_refuses_a_builder_that_does_not_use_its_value_as_a_par
     def inlines(user_id):
         return get_user_model().objects.filter(pk=RawSQL(str(user_id), [])).values_list("pk")  # noqa: S611 - a test of the refusal
 
-    for build in (ignores, inlines):
+    def as_text(user_id):
+        return get_user_model().objects.filter(email=str(user_id), pk=user_id).values_list("pk")
+
+    for build in (ignores, inlines, as_text):
         with pytest.raises(ValueError, match="must use its value"):
             rows.Compiled(build, world.pieter.pk)

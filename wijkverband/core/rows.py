@@ -195,7 +195,9 @@ def _compiled_sql(build, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
     queryset = build(PLACEHOLDER)
     sql, params = queryset.query.get_compiler(using=alias).as_sql()
     slots = tuple(number for number, param in enumerate(params) if type(param) is int and param == PLACEHOLDER)
-    if not slots or str(PLACEHOLDER) in sql:
+    text = str(PLACEHOLDER)  # in the SQL itself, or as another parameter (text): not put in by run
+    elsewhere = text in sql or any(text in str(param) for param in params if type(param) is not int)
+    if not slots or elsewhere:
         raise ValueError(f"rows.Compiled: {build.__qualname__} must use its value, and only as a parameter")
     return sql, tuple(params), slots
 
