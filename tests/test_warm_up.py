@@ -49,7 +49,7 @@ def test_a_new_worker_starts_its_tasks_with_no_context_variables():
         "import contextvars, json\n"
         "import config.asgi\n"
         "from django.urls import get_resolver\n"
-        "print(json.dumps([len(contextvars.copy_context()), get_resolver()._populated]))\n"
+        "print(json.dumps([[v.name for v in contextvars.copy_context()], get_resolver()._populated]))\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true"}
     done = subprocess.run(
@@ -57,5 +57,6 @@ def test_a_new_worker_starts_its_tasks_with_no_context_variables():
     )
     assert done.returncode == 0, done.stderr
     variables, populated = json.loads(done.stdout.strip().splitlines()[-1])
-    assert variables == 0
+    # The decimal module's own context, which PostgreSQL's driver sets on import, is the one allowed.
+    assert [name for name in variables if name != "decimal_context"] == []
     assert populated  # the reverse table was built all the same
