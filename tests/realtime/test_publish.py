@@ -51,18 +51,18 @@ def test_a_publish_from_a_worker_thread_still_sends_at_once():
 def test_a_publish_from_a_request_thread_does_not_wait_for_a_busy_loop():
     """Under ASGI a view runs in a thread of sync_to_async: its publish is queued on the server's loop
     (in call order) instead of waiting for that loop, which a reconnect storm may keep busy."""
+    import threading
+
     from asgiref.sync import sync_to_async
 
     layer = get_channel_layer()
-    received, waited = [], []
+    received, loop_was_free = [], []
+    published = threading.Event()
 
     def view():
-        import time
-
-        started = time.perf_counter()
         publish.thread_event(thread_id=454545, seq=1, frame="one")
         publish.thread_event(thread_id=454545, seq=2, frame="two")
-        waited.append(time.perf_counter() - started)
+        published.set()
 
     async def scenario():
         channel = await layer.new_channel()
@@ -70,10 +70,11 @@ def test_a_publish_from_a_request_thread_does_not_wait_for_a_busy_loop():
         try:
             request = asyncio.ensure_future(sync_to_async(view, thread_sensitive=False)())
             await asyncio.sleep(0)
-            # The loop is busy (a blocking stretch): the view returns all the same.
-            import time
-
-            time.sleep(0.3)
+            # The loop is busy (a blocking stretch) until the view has published: a publish that
+            # waited for the loop would keep it blocked for the whole 10 s. No timing margin that a
+            # loaded machine could cross (a 0.25 s bound against a 0.3 s block failed once in a
+            # parallel run).
+            loop_was_free.append(published.wait(timeout=10))
             await request
             for _ in range(2):
                 received.append(await asyncio.wait_for(layer.receive(channel), timeout=5))
@@ -81,7 +82,7 @@ def test_a_publish_from_a_request_thread_does_not_wait_for_a_busy_loop():
             await layer.group_discard(publish.thread_group(454545), channel)
 
     run(scenario)
-    assert waited[0] < 0.25, waited
+    assert loop_was_free == [True], "the view's publish waited for the busy loop"
     assert [(m["seq"], m["frame"]) for m in received] == [(1, "one"), (2, "two")]
 
 
