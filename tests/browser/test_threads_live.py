@@ -133,6 +133,79 @@ class ServerRestartJourney(BrowserTestCase):
         assert Message.objects.filter(thread=thread).count() == 2
         self.assert_accessible("thread after a server restart")
 
+    def test_a_post_that_gets_through_over_http_brings_the_page_back_at_once(self):
+        """Someone writes while the server restarts. Their post is tried over HTTP every 0.5-1 s, and
+        once it goes through the socket tries again at once instead of waiting out its backoff (up
+        to 4 s after a restart): the person writing is live again first (threads.js, reconnect.js).
+
+        The page's clock is Playwright's: no timer fires unless the test moves it on. Math.random
+        gives 0, so every wait is the shortest of its range (the socket's at least 2 s by then, the
+        post's retry 0.5 s)."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Weekenddienst")
+        live = "Live: nieuwe berichten verschijnen vanzelf."
+        page = self.page
+        self.sign_in(world.maarten)
+        page.add_init_script(
+            """
+            Math.random = () => 0;
+            window.wvTestLog = [];
+            const Real = window.WebSocket;
+            window.WebSocket = class extends Real {
+              constructor(...args) { super(...args); window.wvTestLog.push("socket"); }
+            };
+            const realFetch = window.fetch;
+            window.fetch = async (url, options) => {
+              const response = await realFetch(url, options);
+              if (response.ok && options && options.method === "POST") window.wvTestLog.push("posted");
+              return response;
+            };
+            """
+        )
+        page.clock.install()
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text(live)).to_be_visible()
+
+        def tick(ms: int) -> None:
+            page.clock.run_for(ms)
+            page.wait_for_timeout(30)  # real time for what the timers started (a refused connection)
+
+        def entries() -> list[str]:
+            return page.evaluate("window.wvTestLog")
+
+        self.stop_server()
+        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
+        page.get_by_label("Bericht", exact=True).fill("Geschreven terwijl de server weg was.")
+        page.get_by_role("button", name="Versturen").click()
+        outbox = page.locator("[data-outbox] li")
+        expect(outbox).to_have_count(1)
+        for _ in range(60):  # 6 s on the page's clock: the socket's tries and the posts over HTTP are refused
+            tick(100)
+        # Right after one of the socket's tries: its next one is at least 2 s away.
+        tried = entries().count("socket")
+        for _ in range(200):
+            if entries().count("socket") > tried:
+                break
+            tick(50)
+        assert entries().count("socket") > tried, "the socket stopped trying while the server was down"
+        page.wait_for_timeout(300)  # its refusal reaches the page, which sets its next wait
+
+        self.start_server()
+        seen = len(entries())
+        for _ in range(30):  # at most 1.5 s on the page's clock
+            if "posted" in entries()[seen:]:
+                break
+            tick(50)
+        assert entries()[seen:][:1] == ["posted"], entries()[seen:]
+        # The page's clock stands still from here on: no backoff can end. The page is live again
+        # all the same, because the post that went through made the socket try at once.
+        expect(outbox).to_have_count(0)
+        expect(page.get_by_text(live)).to_be_visible()
+        assert entries()[seen:][:2] == ["posted", "socket"]
+        assert Message.objects.filter(thread=thread, body="Geschreven terwijl de server weg was.").count() == 1
+        self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]
+        self.assert_accessible("thread live again after a post over HTTP")
+
     def test_a_page_in_the_background_waits_its_turn_and_comes_back_at_once_when_shown(self):
         """After a restart every open tab reconnects. A page nobody looks at waits 2-20 s (or until
         it is shown), so the pages people look at get back first (reconnect.js)."""

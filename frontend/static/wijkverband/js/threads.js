@@ -11,6 +11,13 @@ const SIGN_IN_INCOMPLETE = 4002;
 // same form endpoint and client_id): after a restart every page reconnects at once, and a person
 // who is writing should not wait for their page's turn (docs/realtime.md, "Reconnect storm").
 const HTTP_FALLBACK_MS = 2000;
+// While the server does not answer (a restart takes a few seconds) a post waiting in the outbox is
+// tried again over HTTP every 0.5-1 s, so it goes through within a second of the server being back;
+// after 30 tries (15-30 s, far longer than a restart takes) the wait doubles up to 30 s. Only pages
+// with a post waiting do this, and a refused connection costs the server nothing.
+const HTTP_RETRY_MS = 1000;
+const HTTP_RETRY_MAX_MS = 30000;
+const HTTP_QUICK_TRIES = 30;
 
 // A selector that finds `element`'s counterpart in a re-drawn message: the element or its nearest
 // ancestor with a data attribute (a[data-edit], form[data-confirm] button), or null.
@@ -173,6 +180,7 @@ export class ThreadClient {
       case "subscribed":
         if (frame.thread !== this.thread) break;
         this.subscribed = true;
+        this.httpTries = 0;
         this.setStatus(this.strings.live);
         this.flushOutbox();
         this.markRead();
@@ -706,12 +714,27 @@ export class ThreadClient {
 
   // --- while the socket is away: posts over HTTP --------------------------------------------
 
-  fallbackSoon() {
-    if (this.fallbackTimer || !this.form) return;
+  // The outbox goes over HTTP after `delay`, or sooner if a try is due sooner already.
+  fallbackSoon(delay = HTTP_FALLBACK_MS) {
+    if (!this.form) return;
+    const due = Date.now() + delay;
+    if (this.fallbackTimer) {
+      if (this.fallbackDue <= due) return;
+      clearTimeout(this.fallbackTimer);
+    }
+    this.fallbackDue = due;
     this.fallbackTimer = setTimeout(() => {
       this.fallbackTimer = null;
       this.postOverHttp();
-    }, HTTP_FALLBACK_MS);
+    }, delay);
+  }
+
+  // The server did not answer the post over HTTP: try again soon (HTTP_RETRY_MS).
+  retryOverHttp() {
+    this.httpTries = (this.httpTries || 0) + 1;
+    const over = Math.max(0, this.httpTries - HTTP_QUICK_TRIES);
+    const ceiling = Math.min(HTTP_RETRY_MAX_MS, HTTP_RETRY_MS * 2 ** over);
+    this.fallbackSoon(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
   // The form's own endpoint answers JSON with the same ack the socket would send. The client_id
@@ -745,8 +768,13 @@ export class ThreadClient {
         unreachable = true;
       }
     }
-    if (posted && !this.subscribed) await this.catchUpOverHttp();
-    if (unreachable && !this.subscribed && this.outbox.size) this.fallbackSoon();
+    if (posted) this.httpTries = 0;
+    if (posted && !this.subscribed) {
+      await this.catchUpOverHttp();
+      // The server is back: the socket's next try is made now, not after its backoff (reconnect.js).
+      if (!this.subscribed) this.backoff.hurry();
+    }
+    if (unreachable && !this.subscribed && this.outbox.size) this.retryOverHttp();
   }
 
   // The events since this page's seq (the socket's replay, over HTTP), so a post sent over HTTP
