@@ -12,7 +12,9 @@ many   10,000 sockets on 2,000 threads in 200 teams (1-20 sockets per thread, sk
 storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people chatting (each posts
        once a second, with an outbox like threads.js: a post waits for the socket and is sent
        again with the same client_id after a reconnect; one that has waited 2 s while the socket
-       is away goes over HTTP, the form endpoint with the same client_id, as threads.js does).
+       is away goes over HTTP, the form endpoint with the same client_id, as threads.js does; tried
+       again every 0.5-1 s while the server does not answer, and once one goes through that
+       person's socket tries again at once).
        Then both workers are restarted at once (SIGTERM, started again on the same ports). Every
        socket reconnects with threads.js's backoff and jitter (0.25-0.5 s, then doubling up to 4 s
        after a restart close; reset once open) and subscribes with the last seq it has. Reports
@@ -29,7 +31,9 @@ storm  5,000 sockets subscribed to 1,000 threads of the same teams, 20 people ch
 Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (10), BENCH_USERS_PER_TEAM
 (10), BENCH_SOCKETS (10000), BENCH_SCALE_RATE (100), BENCH_SCALE_SECONDS (30), BENCH_STORM_SOCKETS
 (5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
-close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_STORM_PAGES (shared;
+close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_CLIENT_RETRY (quick: as
+threads.js, a post over HTTP the server did not answer is tried again after 0.5-1 s, and one that
+goes through makes the socket try at once; tick: once a second, no hurry), BENCH_STORM_PAGES (shared;
 separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
 two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_STORM_VISIBLE
 (0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
@@ -83,6 +87,12 @@ RESTART_AWARE = os.environ.get("BENCH_CLIENT_BACKOFF", "restart") == "restart"
 HTTP_FALLBACK_S = 2.0  # as threads.js: a post waiting this long while the socket is away goes over HTTP
 # BENCH_CLIENT_FALLBACK=socket: posts wait for the socket, as threads.js did before.
 HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
+# BENCH_CLIENT_RETRY=quick: as threads.js, a post over HTTP that the server did not answer is tried
+# again after 0.5-1 s (after 30 tries the wait doubles up to 30 s), and once one goes through the
+# socket's waiting try is made at once (reconnect.js, Backoff.hurry); tick: once per poster's chat
+# tick (1 s), and the socket keeps its backoff, as the storms before 2 December 2026 (eleventh).
+QUICK_RETRY = os.environ.get("BENCH_CLIENT_RETRY", "quick") == "quick"
+HTTP_RETRY_S, HTTP_RETRY_MAX_S, HTTP_QUICK_TRIES = 1.0, 30.0, 30  # threads.js
 # BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
 # to the other two, as the load balancer splits them in docs/scaling.md; shared: every worker both.
 SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
@@ -249,6 +259,7 @@ class Tracked:
         self.reads_answered = 0
         self.reads_sent = 0
         self.read_seq = -1  # the read marker the server confirmed (its "read" answers)
+        self.hurried: asyncio.Event | None = None  # set: the socket's waiting try is made now
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
@@ -394,7 +405,16 @@ class Tracked:
         if HIDDEN_WAITS and self.app and not self.visible and self.attempt == 0:
             delay = max(delay, random.uniform(*HIDDEN_WAIT_S))  # noqa: S311 - a page in the background
         self.attempt += 1
-        await asyncio.sleep(delay)
+        if self.hurried is None:
+            self.hurried = asyncio.Event()
+        self.hurried.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.hurried.wait(), delay)
+
+    def hurry(self) -> None:
+        """As reconnect.js's Backoff.hurry: the server answered over HTTP, so a waiting try is made now."""
+        if self.hurried is not None:
+            self.hurried.set()
 
 
 async def open_all(sockets: list[Tracked], batch: int = 100) -> float:
@@ -676,7 +696,7 @@ async def storm(teams: list[dict]) -> dict:
         over_http: list[float] = []  # when an ack came over HTTP
         acked_over_http: set[str] = set()
 
-        async def post_over_http(poster: Tracked, item: list) -> None:
+        async def post_over_http(poster: Tracked, item: list) -> bool:
             item[4] = True
             try:
                 status, ack = await http_post(
@@ -693,6 +713,8 @@ async def storm(teams: list[dict]) -> dict:
                 poster.acks.setdefault(item[1], now)
                 acked_over_http.add(item[1])
                 over_http.append(now)
+                return True
+            return False
 
         http_busy: set[int] = set()
 
@@ -700,14 +722,32 @@ async def storm(teams: list[dict]) -> dict:
             return poster.subscribed is None or not poster.subscribed.done() or poster.client.closed.done()
 
         async def post_box_over_http(poster: Tracked, box: list) -> None:
-            """As threads.js: the waiting posts one after another, while the socket is away."""
+            """As threads.js: the waiting posts one after another, while the socket is away; with
+            QUICK_RETRY again after 0.5-1 s while the server does not answer, and once one goes
+            through the socket tries at once (threads.js first fetches the events it missed over
+            HTTP, one request, which this client leaves out)."""
             http_busy.add(id(poster))
+            tries = 0
             try:
-                for item in list(box):
-                    if not away(poster):
-                        break
-                    if item[1] not in poster.acks and time.perf_counter() - item[3] >= HTTP_FALLBACK_S:
-                        await post_over_http(poster, item)
+                while True:
+                    posted = unreachable = False
+                    for item in list(box):
+                        if not away(poster):
+                            break
+                        if item[1] not in poster.acks and time.perf_counter() - item[3] >= HTTP_FALLBACK_S:
+                            if await post_over_http(poster, item):
+                                posted = True
+                            else:
+                                unreachable = True
+                    if not QUICK_RETRY:
+                        return
+                    if posted and away(poster):
+                        poster.hurry()
+                    if not unreachable or not away(poster):
+                        return
+                    tries += 1
+                    ceiling = min(HTTP_RETRY_MAX_S, HTTP_RETRY_S * 2 ** max(0, tries - HTTP_QUICK_TRIES))
+                    await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)  # noqa: S311 - jitter
             finally:
                 http_busy.discard(id(poster))
 
