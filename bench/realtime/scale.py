@@ -919,6 +919,12 @@ async def storm(teams: list[dict]) -> dict:
             ),
             "everyone": everyone,
             "poster_back_s": sorted(back_at.values()),
+            # When each poster's page was live again (its socket's first `subscribed` after the kill).
+            "poster_live_s": sorted(
+                min(t for t in p.subscribes if t > stopped_at) - kill_at[0]
+                for p in posters
+                if any(t > stopped_at for t in p.subscribes)
+            ),
             # From a post sent over the socket during the storm to its ack over the socket (ms).
             "post_ack_ms": sorted(
                 (p.acks[cid] - at) * 1000
@@ -959,6 +965,7 @@ async def storm(teams: list[dict]) -> dict:
 
 def show_storm(r: dict) -> None:
     back = r["poster_back_s"]
+    live, nan = r.get("poster_live_s", []), float("nan")
     half, most, last = r.get("in_view_caught_up_s") or (None, None, None)
     in_view = (
         f" (the pages in view: half after {half:.1f} s, 90 % after {most:.1f} s, all after {last:.1f} s)"
@@ -970,7 +977,8 @@ def show_storm(r: dict) -> None:
         f"  storm: {r['sockets']} sockets, {workers} restarted (down and starting {r['down_s']:.1f} s):"
         f" every socket caught up after {r['caught_up_s']:.1f} s{'' if r['everyone'] else ' (NOT all)'}{in_view};"
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
-        f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP);"
+        f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP),"
+        f" their pages live again after {live[0] if live else nan:.1f}–{live[-1] if live else nan:.1f} s;"
         f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
         f" {r['transactions_per_reconnect']:.1f} database"
         f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
