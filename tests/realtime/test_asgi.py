@@ -38,16 +38,18 @@ def test_a_signed_in_browser_on_our_origin_connects_and_subscribes(world):
     run(scenario)
 
 
-def test_a_tab_in_the_background_connects_with_its_hint_and_gets_the_same_rules(world):
-    """`/ws/?background=1` (reconnect.js, a page not in view) only orders the server's work: the
-    socket subscribes as any other, and another team's thread is still not found."""
+@pytest.mark.parametrize("hint", ["background=1", "writing=1"])
+def test_a_socket_with_a_hint_gets_the_same_rules(world, hint):
+    """`/ws/?background=1` (reconnect.js, a page not in view) and `/ws/?writing=1` (a page with a
+    post waiting) only order the server's work: the socket subscribes as any other, and another
+    team's thread is still not found."""
     own = topic(world)
     other = topic(world, team=world.team_b, actor=world.bram, title="Zuid")
     cookie = _cookie(world, "maarten")
 
     async def scenario():
         communicator, connected, _code = await _connect(
-            [(b"origin", b"http://localhost"), (b"cookie", cookie)], path="/ws/?background=1"
+            [(b"origin", b"http://localhost"), (b"cookie", cookie)], path=f"/ws/?{hint}"
         )
         assert connected
         await communicator.send_json_to({"type": "subscribe", "thread": own.pk, "after": None})
@@ -73,12 +75,14 @@ def test_another_origin_is_refused(world):
 
 
 def test_without_a_session_the_socket_says_sign_in_again(world):
-    """Accepted, then closed with 4001: a refused handshake (HTTP 403) would not tell the page why."""
+    """Accepted, then closed with 4001: a refused handshake (HTTP 403) would not tell the page why.
+    A hint that the page is writing or in the background changes nothing about that."""
 
     async def scenario():
-        for cookie in ([], [(b"cookie", f"{settings.SESSION_COOKIE_NAME}=made-up".encode())]):
-            communicator, connected, _code = await _connect([(b"origin", b"http://localhost"), *cookie])
-            assert connected
-            assert await communicator.receive_output(3) == {"type": "websocket.close", "code": 4001}
+        for path in ("/ws/", "/ws/?writing=1", "/ws/?background=1"):
+            for cookie in ([], [(b"cookie", f"{settings.SESSION_COOKIE_NAME}=made-up".encode())]):
+                communicator, connected, _code = await _connect([(b"origin", b"http://localhost"), *cookie], path=path)
+                assert connected
+                assert await communicator.receive_output(3) == {"type": "websocket.close", "code": 4001}
 
     run(scenario)

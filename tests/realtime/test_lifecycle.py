@@ -971,10 +971,18 @@ listeners.clear();
 const again = close("hidden");  // its first try failed: the second is the usual backoff
 listeners.clear();
 out.secondTry = close("hidden", {}, again.backoff).delay;
+listeners.clear();
+const hurried = close("visible");  // the post went through over HTTP: the server is back
+hurried.backoff.hurry();
+const timersLeft = timers.filter((t) => t.live).length;
+timers.filter((t) => t.live).forEach((t) => t.fn());  // a timer left over would connect twice
+hurried.backoff.hurry();  // nothing waits any more: nothing happens
+out.hurry = { connects: hurried.connects(), timersLeft };
 state = "hidden";
 out.urls = { hidden: socketUrl(), hiddenUrgent: socketUrl({ urgent: true }) };
 state = "visible";
 out.urls.inView = socketUrl();
+out.urls.inViewUrgent = socketUrl({ urgent: true });
 console.log(JSON.stringify(out));
 """
 
@@ -983,7 +991,9 @@ console.log(JSON.stringify(out));
 def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_post_waits(tmp_path):
     """reconnect.js: after a restart a page in view tries after 0.25-0.5 s, one in the background
     after 2-20 s, or at once (and only once) when it is shown; with a post in its outbox at once.
-    A page in the background tells the server so when it connects, unless a post waits."""
+    A page in the background tells the server so when it connects; a page with a post waiting says
+    its person is writing, in view or not. Hurried (its post got through over HTTP), a waiting try
+    is made at once, and only once."""
     import json
 
     script = tmp_path / "check.mjs"
@@ -998,8 +1008,10 @@ def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_
     assert out["shown"] == {"connects": 1, "listening": 0}
     assert 250 <= out["urgent"] <= 500
     assert 500 <= out["secondTry"] <= 1000
+    assert out["hurry"] == {"connects": 1, "timersLeft": 0}
     assert out["urls"] == {
         "hidden": "wss://wijk.example/ws/?background=1",
-        "hiddenUrgent": "wss://wijk.example/ws/",
+        "hiddenUrgent": "wss://wijk.example/ws/?writing=1",
         "inView": "wss://wijk.example/ws/",
+        "inViewUrgent": "wss://wijk.example/ws/?writing=1",
     }

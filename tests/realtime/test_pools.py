@@ -151,6 +151,40 @@ def test_pages_in_view_take_their_turn_before_pages_in_the_background():
     assert ran == ["first", "page B", "page D", "tab A", "tab C"]
 
 
+def test_pages_with_a_post_waiting_go_before_the_pages_in_view():
+    """A page whose person is writing (`/ws/?writing=1`) goes before the pages in view and the
+    background tabs that came before it; among themselves, first come, first served."""
+    turns = pools._Turns("subscribe")
+    turns.limit = 1
+    ran = []
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def job(name):
+            ran.append(name)
+            if name == "first":
+                await release.wait()
+
+        first = asyncio.ensure_future(turns.run(lambda: job("first"), background=False))
+        await asyncio.sleep(0)
+        waiting = [
+            asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background, writing=writing))
+            for name, background, writing in [
+                ("page A", False, False), ("tab B", True, False), ("writer C", False, True),
+                ("page D", False, False), ("writer E in the background", True, True),
+            ]
+        ]  # fmt: skip
+        await asyncio.sleep(0)
+        assert _waiting("subscribe", "writing") == 2 and _waiting("subscribe", "in_view") == 2
+        release.set()
+        await asyncio.gather(first, *waiting)
+        assert _waiting("subscribe", "writing") == 0 and turns.running == turns.running_background == 0
+
+    asyncio.run(scenario())
+    assert ran == ["first", "writer C", "writer E in the background", "page A", "page D", "tab B"]
+
+
 def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
     turns = pools._Turns("subscribe")
     turns.limit = 1
@@ -218,6 +252,49 @@ def test_background_tabs_always_get_at_least_one_thread(settings):
     assert pools._Turns("connect").background_limit == 1
     settings.REALTIME_BACKGROUND_THREADS = 99
     assert pools._Turns("connect").background_limit == pools._threads("connect")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_of_someone_writing_is_accepted_before_a_page_in_view_that_came_first(world):
+    """After a restart the person with a post waiting (`/ws/?writing=1`, reconnect.js) is let in
+    before the pages in view queued ahead of them, and their socket works as any other."""
+    thread = topic(world)
+    order = []
+
+    async def scenario():
+        threads = pools._threads("connect")
+        releases = [threading.Event() for _ in range(threads)]
+        busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for release in releases]
+        await wait_for(lambda: pools._turns_of("connect").running == threads)
+
+        async def open_socket(name, path, user):
+            session = await connect(user, path=path, timeout=10)
+            order.append(name)
+            return session
+
+        page = asyncio.ensure_future(open_socket("page in view", "/ws/", world.carla))
+        await wait_for(lambda: _waiting("connect", "in_view") == 1)
+        writer = asyncio.ensure_future(open_socket("writing", "/ws/?writing=1", world.maarten))
+        await wait_for(lambda: _waiting("connect", "writing") == 1)
+        releases[0].set()  # one thread comes free: the person writing takes it
+        await wait_for(lambda: order)
+        for release in releases:
+            release.set()
+        await asyncio.gather(*busy)
+        carla, maarten = await asyncio.gather(page, writer)
+        subscribed = await maarten.subscribe(thread.pk)
+        assert subscribed[-1]["type"] == "subscribed"
+        await asyncio.gather(carla.close(), maarten.close())
+
+    async def wait_for(condition):
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("waited 3 s")
+
+    run(scenario)
+    assert order == ["writing", "page in view"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -39,8 +39,9 @@ CLOSES = Counter(
 )
 SOCKET_WORK_WAITING = Gauge(
     "wijkverband_socket_work_waiting",
-    "Handshakes and subscribes waiting for their turn in their pool, by pool and by page (in view or in "
-    "the background, which keep to REALTIME_BACKGROUND_THREADS): the queue of a reconnect storm.",
+    "Handshakes and subscribes waiting for their turn in their pool, by pool and by page (writing: a post "
+    "waits, in view, or in the background, which keep to REALTIME_BACKGROUND_THREADS): the queue of a "
+    "reconnect storm.",
     ["pool", "page"],
     multiprocess_mode="livesum",
 )

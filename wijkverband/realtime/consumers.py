@@ -66,6 +66,11 @@ def _in_background(scope) -> bool:
     return b"background=1" in scope.get("query_string", b"").split(b"&")
 
 
+def _writing(scope) -> bool:
+    """The client's hint that a post waits in its page's outbox: `writing=1` (reconnect.js)."""
+    return b"writing=1" in scope.get("query_string", b"").split(b"&")
+
+
 class _Subscription:
     __slots__ = ("seq", "buffer", "can_post", "last_typing", "read_seq")
 
@@ -89,8 +94,11 @@ class LiveSocket:
         session = scope.get("session")
         self.session_key = getattr(session, "session_key", None) if session is not None else None
         # The page is in the background (`/ws/?background=1`, reconnect.js): its handshake and
-        # subscribes wait while pages in view wait for the same pool (realtime/pools.py).
+        # subscribes wait while pages in view wait for the same pool (realtime/pools.py). A page
+        # with a post waiting (`/ws/?writing=1`) goes before them: its person is writing. Hints
+        # only: they order the pools' work, nothing else.
         self.background = _in_background(scope)
+        self.writing = _writing(scope)
         self.subs: dict[int, _Subscription] = {}
         self.queue: collections.deque = collections.deque()
         self.wakeup = asyncio.Event()
@@ -222,13 +230,15 @@ class LiveSocket:
             # with the checks below, in one trip to the connect pool (wijkverband/realtime/pools.py):
             # a thousand sockets reconnecting after a restart do not read one at a time, nor hold
             # up anyone's posts.
-            user, refusal, expiry = await on_connect_pool(_connect_from_cookie, background=self.background)(cookie)
+            user, refusal, expiry = await on_connect_pool(
+                _connect_from_cookie, background=self.background, writing=self.writing
+            )(cookie)
             if user is not None:
                 self.user, self.user_id, self.session_key = user, user.pk, cookie
         elif self.user is None or not self.user.is_authenticated or not self.user.is_active:
             refusal = codes.SIGNED_OUT
         else:
-            refusal, expiry = await on_connect_pool(_connect_checks, background=self.background)(
+            refusal, expiry = await on_connect_pool(_connect_checks, background=self.background, writing=self.writing)(
                 self.user, self.session_key
             )
         if refusal is not None:
@@ -329,7 +339,9 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await on_subscribe_pool(_thread_rights, background=self.background)(self.user, thread_id)
+            rights = await on_subscribe_pool(_thread_rights, background=self.background, writing=self.writing)(
+                self.user, thread_id
+            )
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -356,7 +368,9 @@ class LiveSocket:
         if head is not None and head <= sub.seq:
             replay = ([], head)
         else:
-            replay = await on_subscribe_pool(_replay, background=self.background)(thread_id, sub.seq, head)
+            replay = await on_subscribe_pool(_replay, background=self.background, writing=self.writing)(
+                thread_id, sub.seq, head
+            )
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:

@@ -12,10 +12,11 @@ thread-sensitive thread, where sockets would read one at a time (docs/realtime.m
 
 The handshake and subscribe pools take the pages in view first. A page in the background says so
 when it connects (`/ws/?background=1`); its handshake and subscribes wait while a page in view
-waits for the same pool. Those pools' work waits in the event loop (`_Turns`), not in the
-executor's first-come-first-served queue, so the order is ours; the executor only ever holds
-as many jobs as it has threads. The hint only orders work: a page that leaves it out is served
-as every page was before.
+waits for the same pool. A page with a post waiting in its outbox says that (`/ws/?writing=1`):
+its work goes before the pages in view, so the people who are writing are back first. Those
+pools' work waits in the event loop (`_Turns`), not in the executor's first-come-first-served
+queue, so the order is ours; the executor only ever holds as many jobs as it has threads. The
+hints only order work: a page that leaves them out is served as every page was before.
 """
 
 import asyncio
@@ -60,10 +61,21 @@ def _pool(name: str) -> ThreadPoolExecutor:
     return pool
 
 
+#: The order in which waiting work runs (`_Turns`): a page whose person is writing, a page in view,
+#: a page in the background.
+WRITING, IN_VIEW, BACKGROUND = 0, 1, 2
+_PAGE_LABELS = {WRITING: "writing", IN_VIEW: "in_view", BACKGROUND: "background"}
+
+
+def page_rank(*, background: bool, writing: bool = False) -> int:
+    return WRITING if writing else BACKGROUND if background else IN_VIEW
+
+
 class _Turns:
     """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
     those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
-    the pages in view before the pages in the background, each first come, first served. A job
+    the pages with a post waiting first, then the pages in view, then the pages in the
+    background, each first come, first served. A job
     whose task is cancelled while it waits (the server shutting down) never runs. A client that
     closes its socket while it waits is noticed only after its turn: uvicorn does not cancel the
     task, and the socket's receive is not read before the accept.
@@ -80,19 +92,20 @@ class _Turns:
         self.background_limit = max(1, min(self.limit, settings.REALTIME_BACKGROUND_THREADS))
         self.running = 0
         self.running_background = 0
-        self.waiting: list[tuple[bool, int, asyncio.Future]] = []  # a heap: in view (False) first
+        self.waiting: list[tuple[int, int, asyncio.Future]] = []  # a heap: by rank (WRITING first)
         self._arrivals = itertools.count()
         self._gauges = {
-            background: metrics.SOCKET_WORK_WAITING.labels(pool=name, page="background" if background else "in_view")
-            for background in (False, True)
+            rank: metrics.SOCKET_WORK_WAITING.labels(pool=name, page=label) for rank, label in _PAGE_LABELS.items()
         }
 
-    async def run(self, call, *, background: bool):
+    async def run(self, call, *, background: bool, writing: bool = False):
+        rank = page_rank(background=background, writing=writing)
+        background = rank == BACKGROUND
         turn = asyncio.get_running_loop().create_future()
-        heapq.heappush(self.waiting, (background, next(self._arrivals), turn))
+        heapq.heappush(self.waiting, (rank, next(self._arrivals), turn))
         self._admit()
         if not turn.done():
-            gauge = self._gauges[background]
+            gauge = self._gauges[rank]
             gauge.inc()
             try:
                 await turn  # set by _admit once a thread is free for it: counted as running
@@ -112,12 +125,13 @@ class _Turns:
 
     def _admit(self) -> None:
         while self.waiting:
-            background, _n, turn = self.waiting[0]
+            rank, _n, turn = self.waiting[0]
+            background = rank == BACKGROUND
             if turn.done():  # cancelled while it waited
                 heapq.heappop(self.waiting)
                 continue
             if not self._may_start(background):
-                return  # the first in line waits (in view first: a background job only when none is)
+                return  # the first in line waits (a background job only when no other is waiting)
             heapq.heappop(self.waiting)
             self.running += 1
             self.running_background += background
@@ -137,25 +151,27 @@ def _turns_of(name: str) -> _Turns:
     return turns
 
 
-def _in_turn(name: str, func, background: bool):
+def _in_turn(name: str, func, background: bool, writing: bool):
     run = database_sync_to_async(func, thread_sensitive=False, executor=_pool(name))
 
     async def in_turn(*args, **kwargs):
-        return await _turns_of(name).run(lambda: run(*args, **kwargs), background=background)
+        return await _turns_of(name).run(lambda: run(*args, **kwargs), background=background, writing=writing)
 
     return in_turn
 
 
-def on_connect_pool(func, *, background: bool = False):
+def on_connect_pool(func, *, background: bool = False, writing: bool = False):
     """`func` as a coroutine function run in the handshake pool (database connections cleaned up),
-    after the pages in view that wait for it if this socket's page is in the `background`."""
-    return _in_turn("connect", func, background)
+    after the pages in view that wait for it if this socket's page is in the `background`, before
+    them if its person is `writing`."""
+    return _in_turn("connect", func, background, writing)
 
 
-def on_subscribe_pool(func, *, background: bool = False):
+def on_subscribe_pool(func, *, background: bool = False, writing: bool = False):
     """`func` as a coroutine function run in the subscribe pool (database connections cleaned up),
-    after the pages in view that wait for it if this socket's page is in the `background`."""
-    return _in_turn("subscribe", func, background)
+    after the pages in view that wait for it if this socket's page is in the `background`, before
+    them if its person is `writing`."""
+    return _in_turn("subscribe", func, background, writing)
 
 
 def on_socket_pool(func):

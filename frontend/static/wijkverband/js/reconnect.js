@@ -13,21 +13,27 @@
 //   server takes the handshakes and subscribes of pages in view first (realtime/pools.py), so the
 //   background tabs that come back early do not hold up the pages people look at. Shown while that
 //   socket still waits to be let in, the page opens another one as a page in view (reopenWhenShown).
+// - A page with a post waiting in its outbox says that (`/ws/?writing=1`): the server takes it
+//   before the pages in view. When its post gets through over HTTP, the server is back, and the
+//   socket's waiting try is made at once (Backoff.hurry).
 
 const MAX_BACKOFF_MS = 30000;
 const RESTART_CODES = [1012, 1001];
 const RESTART_BACKOFF_MS = 4000;
 const HIDDEN_MIN_MS = 2000;
 const HIDDEN_MAX_MS = 20000;
-// The hint of a page in the background (realtime/consumers.py `_in_background`).
+// The hints of a page in the background and of a page with a post waiting (realtime/consumers.py
+// `_in_background`, `_writing`).
 const BACKGROUND_QUERY = "?background=1";
+const WRITING_QUERY = "?writing=1";
 
 // The live socket's address. `urgent`: something waits on the socket (a post in the outbox), so the
-// page asks for its turn like a page in view, even in the background.
+// page asks for its turn before the pages in view, even in the background: its person is writing.
 export function socketUrl({ urgent = false } = {}) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const background = document.visibilityState === "hidden" && !urgent;
-  return `${scheme}//${location.host}/ws/${background ? BACKGROUND_QUERY : ""}`;
+  const hidden = document.visibilityState === "hidden";
+  const hint = urgent ? WRITING_QUERY : hidden ? BACKGROUND_QUERY : "";
+  return `${scheme}//${location.host}/ws/${hint}`;
 }
 
 // A socket opened from the background waits behind the pages in view until the server lets it in.
