@@ -32,8 +32,9 @@ Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (1
 (10), BENCH_SOCKETS (10000), BENCH_SCALE_RATE (100), BENCH_SCALE_SECONDS (30), BENCH_STORM_SOCKETS
 (5000), BENCH_STORM_POSTERS (20), BENCH_CLIENT_BACKOFF (restart; doubling: up to 30 s whatever the
 close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_CLIENT_RETRY (quick: as
-threads.js, a post over HTTP the server did not answer is tried again after 0.5-1 s, and one that
-goes through makes the socket try at once; tick: once a second, no hurry), BENCH_STORM_PAGES (shared;
+threads.js, a post over HTTP the server did not answer is tried again after 0.5-1 s, one that goes
+through makes the socket try at once, and a page with a post waiting connects with /ws/?writing=1;
+tick: once a second, no hurry, no such hint), BENCH_STORM_PAGES (shared;
 separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
 two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_STORM_VISIBLE
 (0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
@@ -88,9 +89,11 @@ HTTP_FALLBACK_S = 2.0  # as threads.js: a post waiting this long while the socke
 # BENCH_CLIENT_FALLBACK=socket: posts wait for the socket, as threads.js did before.
 HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
 # BENCH_CLIENT_RETRY=quick: as threads.js, a post over HTTP that the server did not answer is tried
-# again after 0.5-1 s (after 30 tries the wait doubles up to 30 s), and once one goes through the
-# socket's waiting try is made at once (reconnect.js, Backoff.hurry); tick: once per poster's chat
-# tick (1 s), and the socket keeps its backoff, as the storms before 2 December 2026 (eleventh).
+# again after 0.5-1 s (after 30 tries the wait doubles up to 30 s), once one goes through the
+# socket's waiting try is made at once (reconnect.js, Backoff.hurry), and a page with a post waiting
+# connects with `/ws/?writing=1` (the server takes it before the pages in view); tick: once per
+# poster's chat tick (1 s), the socket keeps its backoff and has no such hint, as the storms before
+# 2 December 2026 (eleventh).
 QUICK_RETRY = os.environ.get("BENCH_CLIENT_RETRY", "quick") == "quick"
 HTTP_RETRY_S, HTTP_RETRY_MAX_S, HTTP_QUICK_TRIES = 1.0, 30.0, 30  # threads.js
 # BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
@@ -260,6 +263,7 @@ class Tracked:
         self.reads_sent = 0
         self.read_seq = -1  # the read marker the server confirmed (its "read" answers)
         self.hurried: asyncio.Event | None = None  # set: the socket's waiting try is made now
+        self.outbox: list | None = None  # a poster's posts waiting for an ack (`chat`)
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
@@ -333,11 +337,13 @@ class Tracked:
     async def open(self) -> None:
         self.subscribed = asyncio.get_running_loop().create_future()
         background = HINTS and self.app and not self.visible
+        # As reconnect.js's socketUrl: a page with a post waiting says its person is writing.
+        writing = QUICK_RETRY and HINTS and self.app and bool(self.outbox)
         self.client = await connect(
             self.port,
             cookie=self.cookie if self.app else "",
             on_text=self.on_text,
-            path="/ws/?background=1" if background else "/ws/",
+            path="/ws/?writing=1" if writing else "/ws/?background=1" if background else "/ws/",
         )
         self.opened_at = time.perf_counter()
         self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
@@ -692,6 +698,8 @@ async def storm(teams: list[dict]) -> dict:
         counter = iter(range(1, 10**9))
         # [n, client_id, sent on socket object, queued at, over HTTP now]
         outbox: dict[int, list] = {id(p): [] for p in posters}
+        for poster in posters:
+            poster.outbox = outbox[id(poster)]
         slugs = {tid: teams[ti]["slug"] for ti, tid, _c in plan}
         over_http: list[float] = []  # when an ack came over HTTP
         acked_over_http: set[str] = set()
