@@ -74,11 +74,11 @@ def page_rank(*, background: bool, writing: bool = False) -> int:
 class _Turns:
     """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
     those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
-    the pages with a post waiting first, then the pages in view, then the pages in the
-    background, each first come, first served. A job
-    whose task is cancelled while it waits (the server shutting down) never runs. A client that
-    closes its socket while it waits is noticed only after its turn: uvicorn does not cancel the
-    task, and the socket's receive is not read before the accept.
+    the pages with a post waiting first, then the pages in view, then the pages in the background,
+    each first come, first served. A job whose task is cancelled while it waits (the server
+    shutting down) never runs. A client that closes its socket while it waits is noticed only
+    after its turn: uvicorn does not cancel the task, and the socket's receive is not read before
+    the accept.
 
     Why a background share: the pool's threads share the interpreter with the event loop, where
     every step of a page in view runs (its handshake, its subscribe frame, its replay). Four
