@@ -111,10 +111,11 @@ def _waiting(pool: str, page: str) -> float:
     return REGISTRY.get_sample_value("wijkverband_socket_work_waiting", {"pool": pool, "page": page}) or 0.0
 
 
-def test_pages_in_view_take_their_turn_before_pages_in_the_background():
-    """With the pool's threads busy, waiting work runs in view first, then in the background,
-    each in order of arrival; a job whose task is cancelled while it waits never runs, and the
-    places it would have taken pass on."""
+def test_the_people_writing_then_pages_in_view_then_pages_in_the_background():
+    """With the pool's threads busy, waiting work of pages with a post waiting (`/ws/?writing=1`,
+    in view or not) runs first, then in view, then in the background, each in order of arrival; a
+    job whose task is cancelled while it waits never runs, and the places it would have taken pass
+    on."""
     turns = pools._Turns("connect")
     turns.limit = 1
     ran = []
@@ -131,13 +132,15 @@ def test_pages_in_view_take_their_turn_before_pages_in_the_background():
         first = asyncio.ensure_future(turns.run(lambda: job("first"), background=False))
         await asyncio.sleep(0)
         waiting = {
-            name: asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background))
-            for name, background in [
-                ("tab A", True), ("page B", False), ("tab gone", True), ("tab C", True), ("page D", False),
+            name: asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background, writing=writing))
+            for name, background, writing in [
+                ("tab A", True, False), ("page B", False, False), ("tab gone", True, False), ("writer E", False, True),
+                ("tab C", True, False), ("page D", False, False), ("writer F in the background", True, True),
             ]
         }  # fmt: skip
         await asyncio.sleep(0)
         assert _waiting("connect", "background") == 3 and _waiting("connect", "in_view") == 2
+        assert _waiting("connect", "writing") == 2
         waiting["tab gone"].cancel()  # its task cancelled while it waited (the server stopping)
         await asyncio.sleep(0)
         assert _waiting("connect", "background") == 2
@@ -145,44 +148,10 @@ def test_pages_in_view_take_their_turn_before_pages_in_the_background():
         assert await first == "first"
         await asyncio.gather(*(task for name, task in waiting.items() if name != "tab gone"))
         assert turns.running == 0 and not turns.waiting
-        assert _waiting("connect", "background") == 0 and _waiting("connect", "in_view") == 0
+        assert [_waiting("connect", page) for page in ("writing", "in_view", "background")] == [0, 0, 0]
 
     asyncio.run(scenario())
-    assert ran == ["first", "page B", "page D", "tab A", "tab C"]
-
-
-def test_pages_with_a_post_waiting_go_before_the_pages_in_view():
-    """A page whose person is writing (`/ws/?writing=1`) goes before the pages in view and the
-    background tabs that came before it; among themselves, first come, first served."""
-    turns = pools._Turns("subscribe")
-    turns.limit = 1
-    ran = []
-
-    async def scenario():
-        release = asyncio.Event()
-
-        async def job(name):
-            ran.append(name)
-            if name == "first":
-                await release.wait()
-
-        first = asyncio.ensure_future(turns.run(lambda: job("first"), background=False))
-        await asyncio.sleep(0)
-        waiting = [
-            asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background, writing=writing))
-            for name, background, writing in [
-                ("page A", False, False), ("tab B", True, False), ("writer C", False, True),
-                ("page D", False, False), ("writer E in the background", True, True),
-            ]
-        ]  # fmt: skip
-        await asyncio.sleep(0)
-        assert _waiting("subscribe", "writing") == 2 and _waiting("subscribe", "in_view") == 2
-        release.set()
-        await asyncio.gather(first, *waiting)
-        assert _waiting("subscribe", "writing") == 0 and turns.running == turns.running_background == 0
-
-    asyncio.run(scenario())
-    assert ran == ["first", "writer C", "writer E in the background", "page A", "page D", "tab B"]
+    assert ran == ["first", "writer E", "writer F in the background", "page B", "page D", "tab A", "tab C"]
 
 
 def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
@@ -255,52 +224,18 @@ def test_background_tabs_always_get_at_least_one_thread(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_socket_of_someone_writing_is_accepted_before_a_page_in_view_that_came_first(world):
-    """After a restart the person with a post waiting (`/ws/?writing=1`, reconnect.js) is let in
-    before the pages in view queued ahead of them, and their socket works as any other."""
-    thread = topic(world)
-    order = []
-
-    async def scenario():
-        threads = pools._threads("connect")
-        releases = [threading.Event() for _ in range(threads)]
-        busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for release in releases]
-        await wait_for(lambda: pools._turns_of("connect").running == threads)
-
-        async def open_socket(name, path, user):
-            session = await connect(user, path=path, timeout=10)
-            order.append(name)
-            return session
-
-        page = asyncio.ensure_future(open_socket("page in view", "/ws/", world.carla))
-        await wait_for(lambda: _waiting("connect", "in_view") == 1)
-        writer = asyncio.ensure_future(open_socket("writing", "/ws/?writing=1", world.maarten))
-        await wait_for(lambda: _waiting("connect", "writing") == 1)
-        releases[0].set()  # one thread comes free: the person writing takes it
-        await wait_for(lambda: order)
-        for release in releases:
-            release.set()
-        await asyncio.gather(*busy)
-        carla, maarten = await asyncio.gather(page, writer)
-        subscribed = await maarten.subscribe(thread.pk)
-        assert subscribed[-1]["type"] == "subscribed"
-        await asyncio.gather(carla.close(), maarten.close())
-
-    async def wait_for(condition):
-        for _ in range(300):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("waited 3 s")
-
-    run(scenario)
-    assert order == ["writing", "page in view"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_came_first(world, settings):
-    """After a restart the background tabs that come back early queue with the pages in view: the
-    page in view is let in first. A background tab is still let in, and works."""
+@pytest.mark.parametrize(
+    "queued, later",
+    [
+        # After a restart the background tabs that come back early queue with the pages in view.
+        (("background tab", "/ws/?background=1", "background"), ("page in view", "/ws/", "in_view")),
+        # A person with a post waiting (reconnect.js) goes before the pages in view queued ahead.
+        (("page in view", "/ws/", "in_view"), ("writing", "/ws/?writing=1", "writing")),
+    ],
+)
+def test_a_socket_that_goes_first_is_accepted_before_one_that_queued_before_it(world, queued, later):
+    """With every handshake thread busy, the socket that came later but goes first is let in
+    first; the one that queued is still let in, and both work."""
     thread = topic(world)
     order = []
 
@@ -309,30 +244,28 @@ def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_cam
         # Every thread of the handshake pool busy (thousands of handshakes ahead of these two).
         releases = [threading.Event() for _ in range(threads)]
         busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for release in releases]
-        await wait_for_pool(threads)
+        await wait_for(lambda: pools._turns_of("connect").running == threads)
 
         async def open_socket(name, path, user):
             session = await connect(user, path=path, timeout=10)
             order.append(name)
             return session
 
-        tab = asyncio.ensure_future(open_socket("background tab", "/ws/?background=1", world.carla))
-        await wait_for(lambda: _waiting("connect", "background") == 1)
-        page = asyncio.ensure_future(open_socket("page in view", "/ws/", world.maarten))
-        await wait_for(lambda: _waiting("connect", "in_view") == 1)
-        releases[0].set()  # one thread comes free: the page in view takes it
+        (first_name, first_path, first_page), (second_name, second_path, second_page) = queued, later
+        first = asyncio.ensure_future(open_socket(first_name, first_path, world.carla))
+        await wait_for(lambda: _waiting("connect", first_page) == 1)
+        second = asyncio.ensure_future(open_socket(second_name, second_path, world.maarten))
+        await wait_for(lambda: _waiting("connect", second_page) == 1)
+        releases[0].set()  # one thread comes free: the later one takes it
         await wait_for(lambda: order)
         for release in releases:
             release.set()
         await asyncio.gather(*busy)
-        carla, maarten = await asyncio.gather(tab, page)
+        carla, maarten = await asyncio.gather(first, second)
         for session in (carla, maarten):
             subscribed = await session.subscribe(thread.pk)
             assert subscribed[-1]["type"] == "subscribed"
         await asyncio.gather(carla.close(), maarten.close())
-
-    async def wait_for_pool(threads):
-        await wait_for(lambda: pools._turns_of("connect").running == threads)
 
     async def wait_for(condition):
         for _ in range(300):
@@ -342,4 +275,4 @@ def test_a_socket_of_a_page_in_view_is_accepted_before_a_background_tab_that_cam
         raise AssertionError("waited 3 s")
 
     run(scenario)
-    assert order == ["page in view", "background tab"]
+    assert order == [later[0], queued[0]]
