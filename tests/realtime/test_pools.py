@@ -129,10 +129,12 @@ def test_the_people_writing_then_pages_in_view_then_pages_in_the_background():
                 await release.wait()
             return name
 
-        first = asyncio.ensure_future(turns.run(lambda: job("first"), background=False))
+        first = asyncio.ensure_future(turns.run(lambda: job("first"), page=pools.IN_VIEW))
         await asyncio.sleep(0)
         waiting = {
-            name: asyncio.ensure_future(turns.run(lambda name=name: job(name), background=background, writing=writing))
+            name: asyncio.ensure_future(
+                turns.run(lambda name=name: job(name), page=pools.page_rank(background=background, writing=writing))
+            )
             for name, background, writing in [
                 ("tab A", True, False), ("page B", False, False), ("tab gone", True, False), ("writer E", False, True),
                 ("tab C", True, False), ("page D", False, False), ("writer F in the background", True, True),
@@ -164,8 +166,8 @@ def test_a_job_given_its_turn_and_cancelled_before_it_ran_passes_the_turn_on():
 
     async def scenario():
         turns.running = 1  # a job holds the one place
-        given = asyncio.ensure_future(turns.run(lambda: job("given"), background=False))
-        after = asyncio.ensure_future(turns.run(lambda: job("after"), background=True))
+        given = asyncio.ensure_future(turns.run(lambda: job("given"), page=pools.IN_VIEW))
+        after = asyncio.ensure_future(turns.run(lambda: job("after"), page=pools.BACKGROUND))
         await asyncio.sleep(0)
         turns._end(False)  # that job ends: its place goes to `given`...
         given.cancel()  # ...whose task is cancelled before it ran
@@ -193,7 +195,9 @@ def test_background_work_keeps_to_its_share_of_the_threads_and_pages_in_view_get
             await release[name].wait()
 
         def start(name, background):
-            return asyncio.ensure_future(turns.run(lambda: job(name), background=background))
+            return asyncio.ensure_future(
+                turns.run(lambda: job(name), page=pools.BACKGROUND if background else pools.IN_VIEW)
+            )
 
         tasks = [start("tab A", True), start("tab B", True)]
         await asyncio.sleep(0)

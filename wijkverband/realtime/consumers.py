@@ -25,7 +25,7 @@ from wijkverband.realtime import codes, lifecycle, publish
 from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
-from wijkverband.realtime.pools import on_connect_pool, on_socket_pool, on_subscribe_pool
+from wijkverband.realtime.pools import on_connect_pool, on_socket_pool, on_subscribe_pool, page_rank
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,7 @@ class LiveSocket:
         # subscribes wait while pages in view wait for the same pool (realtime/pools.py). A page
         # with a post waiting (`/ws/?writing=1`) goes before them: its person is writing. Hints
         # only: they order the pools' work, nothing else.
-        self.background = _in_background(scope)
-        self.writing = _writing(scope)
+        self.page = page_rank(background=_in_background(scope), writing=_writing(scope))
         self.subs: dict[int, _Subscription] = {}
         self.queue: collections.deque = collections.deque()
         self.wakeup = asyncio.Event()
@@ -230,17 +229,13 @@ class LiveSocket:
             # with the checks below, in one trip to the connect pool (wijkverband/realtime/pools.py):
             # a thousand sockets reconnecting after a restart do not read one at a time, nor hold
             # up anyone's posts.
-            user, refusal, expiry = await on_connect_pool(
-                _connect_from_cookie, background=self.background, writing=self.writing
-            )(cookie)
+            user, refusal, expiry = await on_connect_pool(_connect_from_cookie, page=self.page)(cookie)
             if user is not None:
                 self.user, self.user_id, self.session_key = user, user.pk, cookie
         elif self.user is None or not self.user.is_authenticated or not self.user.is_active:
             refusal = codes.SIGNED_OUT
         else:
-            refusal, expiry = await on_connect_pool(_connect_checks, background=self.background, writing=self.writing)(
-                self.user, self.session_key
-            )
+            refusal, expiry = await on_connect_pool(_connect_checks, page=self.page)(self.user, self.session_key)
         if refusal is not None:
             # Accepted, then closed: a close before the accept reaches the browser as a failed
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
@@ -339,9 +334,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await on_subscribe_pool(_thread_rights, background=self.background, writing=self.writing)(
-                self.user, thread_id
-            )
+            rights = await on_subscribe_pool(_thread_rights, page=self.page)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -368,9 +361,7 @@ class LiveSocket:
         if head is not None and head <= sub.seq:
             replay = ([], head)
         else:
-            replay = await on_subscribe_pool(_replay, background=self.background, writing=self.writing)(
-                thread_id, sub.seq, head
-            )
+            replay = await on_subscribe_pool(_replay, page=self.page)(thread_id, sub.seq, head)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:

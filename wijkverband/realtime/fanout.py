@@ -139,9 +139,7 @@ class Hub:
             metrics.SUBSCRIPTIONS.inc()
         await self._group_add(thread_group(thread_id))
         if thread_id not in self.expected:
-            heads = await on_subscribe_pool(_thread_heads, background=socket.background, writing=socket.writing)(
-                [thread_id]
-            )
+            heads = await on_subscribe_pool(_thread_heads, page=socket.page)([thread_id])
             # Joined first, then read the head: every later event reaches this worker.
             self.expected.setdefault(thread_id, heads.get(thread_id, 0) + 1)
 

@@ -67,7 +67,8 @@ WRITING, IN_VIEW, BACKGROUND = 0, 1, 2
 _PAGE_LABELS = {WRITING: "writing", IN_VIEW: "in_view", BACKGROUND: "background"}
 
 
-def page_rank(*, background: bool, writing: bool = False) -> int:
+def page_rank(*, background: bool, writing: bool) -> int:
+    """A socket's place in line, from its page's hints (realtime/consumers.py)."""
     return WRITING if writing else BACKGROUND if background else IN_VIEW
 
 
@@ -98,14 +99,13 @@ class _Turns:
             rank: metrics.SOCKET_WORK_WAITING.labels(pool=name, page=label) for rank, label in _PAGE_LABELS.items()
         }
 
-    async def run(self, call, *, background: bool, writing: bool = False):
-        rank = page_rank(background=background, writing=writing)
-        background = rank == BACKGROUND
+    async def run(self, call, *, page: int):
+        background = page == BACKGROUND
         turn = asyncio.get_running_loop().create_future()
-        heapq.heappush(self.waiting, (rank, next(self._arrivals), turn))
+        heapq.heappush(self.waiting, (page, next(self._arrivals), turn))
         self._admit()
         if not turn.done():
-            gauge = self._gauges[rank]
+            gauge = self._gauges[page]
             gauge.inc()
             try:
                 await turn  # set by _admit once a thread is free for it: counted as running
@@ -151,27 +151,26 @@ def _turns_of(name: str) -> _Turns:
     return turns
 
 
-def _in_turn(name: str, func, background: bool, writing: bool):
+def _in_turn(name: str, func, page: int):
     run = database_sync_to_async(func, thread_sensitive=False, executor=_pool(name))
 
     async def in_turn(*args, **kwargs):
-        return await _turns_of(name).run(lambda: run(*args, **kwargs), background=background, writing=writing)
+        return await _turns_of(name).run(lambda: run(*args, **kwargs), page=page)
 
     return in_turn
 
 
-def on_connect_pool(func, *, background: bool = False, writing: bool = False):
+def on_connect_pool(func, *, page: int = IN_VIEW):
     """`func` as a coroutine function run in the handshake pool (database connections cleaned up),
-    after the pages in view that wait for it if this socket's page is in the `background`, before
-    them if its person is `writing`."""
-    return _in_turn("connect", func, background, writing)
+    in its `page`'s place in line (`page_rank`: the people writing, the pages in view, then the
+    pages in the background)."""
+    return _in_turn("connect", func, page)
 
 
-def on_subscribe_pool(func, *, background: bool = False, writing: bool = False):
+def on_subscribe_pool(func, *, page: int = IN_VIEW):
     """`func` as a coroutine function run in the subscribe pool (database connections cleaned up),
-    after the pages in view that wait for it if this socket's page is in the `background`, before
-    them if its person is `writing`."""
-    return _in_turn("subscribe", func, background, writing)
+    in its `page`'s place in line (as on_connect_pool)."""
+    return _in_turn("subscribe", func, page)
 
 
 def on_socket_pool(func):
