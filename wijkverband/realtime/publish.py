@@ -6,9 +6,11 @@ the service that already committed.
 """
 
 import asyncio
+import collections
 import contextlib
 import logging
 import threading
+import weakref
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -116,22 +118,48 @@ def _send(group: str, message: dict) -> None:
         logger.warning("realtime: could not publish to %s", group, exc_info=True)
 
 
-#: Sends queued on a running loop by `_send`, kept until done (a bare task may be collected early).
-_scheduled: set = set()
+#: Sends queued on each running loop by `_send`, and the one task that sends them (None when idle).
+_outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outbox]" = weakref.WeakKeyDictionary()
+
+
+class _Outbox:
+    """One loop's queued sends, sent one after the other by a single task, in the order queued.
+
+    A task per send let two sends race: the second could reach Redis first (a thread's seq 2 before
+    seq 1, seen in CI), and every reader then had a gap to fill. Sending one at a time costs nothing
+    that matters: a request's publishes are a few per post, each one round trip."""
+
+    __slots__ = ("queue", "task")
+
+    def __init__(self):
+        self.queue = collections.deque()
+        self.task = None
+
+    def put(self, layer, group: str, message: dict) -> None:
+        self.queue.append((layer, group, message))
+        if self.task is None:
+            # Kept here until done (the loop keeps only weak references to tasks).
+            self.task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self.queue:
+                layer, group, message = self.queue.popleft()
+                try:
+                    await layer.group_send(group, message)
+                except Exception:  # noqa: BLE001 - as in _send
+                    logger.warning("realtime: could not publish to %s", group, exc_info=True)
+        finally:
+            self.task = None
 
 
 def _schedule(layer, group: str, message: dict) -> None:
-    """In the loop's own thread: the send as a task of this loop."""
-    task = asyncio.get_running_loop().create_task(_send_async(layer, group, message))
-    _scheduled.add(task)
-    task.add_done_callback(_scheduled.discard)
-
-
-async def _send_async(layer, group: str, message: dict) -> None:
-    try:
-        await layer.group_send(group, message)
-    except Exception:  # noqa: BLE001 - as in _send
-        logger.warning("realtime: could not publish to %s", group, exc_info=True)
+    """In the loop's own thread: queue the send on this loop's outbox."""
+    loop = asyncio.get_running_loop()
+    outbox = _outboxes.get(loop)
+    if outbox is None:
+        outbox = _outboxes[loop] = _Outbox()
+    outbox.put(layer, group, message)
 
 
 def thread_event(*, thread_id: int, seq: int, frame: str) -> None:
