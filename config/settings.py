@@ -169,6 +169,14 @@ else:
     # process never holds more than this many, the rest wait for one (docs/scaling.md). Replaces
     # CONN_MAX_AGE, which Django does not combine with a pool.
     DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+    # The statements that every reconnect and page runs are prepared once per connection
+    # (wijkverband.core.rows.prepared_cursor; Django's own queries are not). false behind a
+    # PgBouncer in transaction mode older than 1.21, which cannot keep a prepared statement.
+    DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+    if DATABASE_PREPARED_STATEMENTS:
+        # Only server-binding cursors prepare, and only prepared_cursor makes them: Django's
+        # client-binding cursors never do, whatever this says.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
     if DATABASE_POOL_SIZE > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -329,7 +329,7 @@ def _user_query() -> tuple[str, tuple, tuple[str, ...]]:
 
 def _read_row(sql: str, params: list, columns: tuple) -> tuple | None:
     """One row of `sql`, each value converted as the ORM converts that column (dates on SQLite)."""
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else rows.convert_row(row, columns, connection)

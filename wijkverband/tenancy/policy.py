@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from guardian.core import ObjectPermissionChecker
 
+from wijkverband.core import rows
 from wijkverband.tenancy.models import (
     Membership,
     Region,
@@ -184,7 +185,7 @@ def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int |
     sql, roles = _rights_sql()
     params = [team.pk, user.pk, team_type] * 2 + [team.region_id, user.pk, region_type] * 2 + [team.pk, user.pk, *roles]
     found: dict[str, set[str]] = {"t": set(), "r": set(), "o": set()}
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         for kind, value in cursor.fetchall():
             found[kind].add(value)

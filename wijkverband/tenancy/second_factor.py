@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from wijkverband.accounts.second_factor import second_factor_exists_sql
+from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import holds_role
 
@@ -75,7 +76,7 @@ def second_factor_missing(user) -> bool:
     sql, params = _missing_sql()
     team_roles = [str(r) for r in PROFESSIONAL_TEAM_ROLES]
     region_roles = [str(r) for r in PROFESSIONAL_REGION_ROLES]
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params])
         professional, overseer, has_factor = (bool(v) for v in cursor.fetchone())
     return (user.is_staff or professional or overseer) and not has_factor

@@ -11,6 +11,7 @@ import functools
 from django.db import connection
 from django.http import Http404
 
+from wijkverband.core import rows
 from wijkverband.core.ids import parse_id
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import TeamRights, team_rights, team_rights_fresh
@@ -77,7 +78,7 @@ def access_stream_bare(*, user, thread_id) -> tuple[Thread, ThreadRights]:
     pk = parse_id(thread_id)
     row = None
     if pk:
-        with connection.cursor() as cursor:
+        with rows.prepared_cursor(connection) as cursor:
             cursor.execute(_stream_thread_sql(), [pk])
             row = cursor.fetchone()
     if row is None:

@@ -1,0 +1,89 @@
+"""wijkverband.core.rows.prepared_cursor: on PostgreSQL the statements of every reconnect and page
+are prepared once per connection and then run by name, with the same answers; the query log still
+shows them; `DATABASE_PREPARED_STATEMENTS=false` (PgBouncer) prepares nothing."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from wijkverband.core import rows
+from wijkverband.realtime import lifecycle
+from wijkverband.tenancy.policy import team_rights_fresh
+from wijkverband.tenancy.second_factor import second_factor_missing
+from wijkverband.threads import services
+from wijkverband.threads.access import access_stream_bare
+
+pytestmark = [
+    # Outside a test transaction: each test starts on a new connection, which has prepared nothing
+    # (psycopg forgets its prepared statements at a rollback, and the server a connection's at its close).
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _new_connection():
+    connection.close()
+
+
+def _prepared() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY name")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def _reconnect_reads(world, thread, session_key):
+    """What a reconnect reads: the session and the user, the second-factor rule, the thread and the
+    rights (of a professional and of a social-domain professional)."""
+    return (
+        lifecycle.session_user(session_key),
+        second_factor_missing(world.maarten),
+        access_stream_bare(user=world.maarten, thread_id=thread.pk)[1],
+        team_rights_fresh(user=world.maarten, team=world.team_a),
+        team_rights_fresh(user=world.sofie, team=world.team_a),
+    )
+
+
+def test_a_reconnects_statements_are_prepared_once_and_answer_as_before(world):
+    thread = services.thread_create(actor=world.carla, team=world.team_a, title="Voorbereid")
+    client = Client()
+    client.force_login(world.maarten)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    before = _prepared()  # (making the thread read the rights already)
+    with override_settings(DATABASE_PREPARED_STATEMENTS=False):
+        unprepared = _reconnect_reads(world, thread, key)
+    assert _prepared() == before
+
+    first = _reconnect_reads(world, thread, key)
+    statements = _prepared()
+    tables = (
+        "django_session",
+        'FROM "accounts_user" WHERE',
+        "mfa_authenticator",
+        "threads_thread",
+        "tenancy_teamuserobjectpermission",
+    )
+    assert [sum(table in s for s in statements) for table in tables] == [1, 1, 1, 1, 1], "\n".join(statements)
+    assert any("django_session" in s and "$2" in s for s in statements)  # bound on the server
+    again = _reconnect_reads(world, thread, key)
+    assert _prepared() == statements, "a statement was prepared again"
+    assert first == again == unprepared
+    assert first[0][0] == world.maarten and first[0][1].tzinfo is not None  # the session's expiry, aware
+
+
+def test_the_query_log_still_shows_a_prepared_statement(world):
+    team_rights_fresh(user=world.maarten, team=world.team_a)  # prepared now
+    with CaptureQueriesContext(connection) as log:
+        team_rights_fresh(user=world.maarten, team=world.team_a)
+    assert len(log.captured_queries) == 1
+    assert "tenancy_teamuserobjectpermission" in log.captured_queries[0]["sql"]
+
+
+def test_switched_off_it_is_djangos_own_cursor(world):
+    assert not _prepared()
+    with override_settings(DATABASE_PREPARED_STATEMENTS=False), rows.prepared_cursor(connection) as cursor:
+        cursor.execute("SELECT %s", [1])
+        assert cursor.fetchone() == (1,)
+    assert not _prepared()
