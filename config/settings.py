@@ -169,9 +169,9 @@ else:
     # process never holds more than this many, the rest wait for one (docs/scaling.md). Replaces
     # CONN_MAX_AGE, which Django does not combine with a pool.
     DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
-    # The statements that every reconnect and page runs are prepared once per connection
-    # (wijkverband.core.rows.prepared_cursor; Django's own queries are not). false behind a
-    # PgBouncer in transaction mode older than 1.21, which cannot keep a prepared statement.
+    # The statements of every reconnect (and the pages' rights and second-factor reads) are prepared
+    # once per connection (wijkverband.core.rows.prepared_cursor; Django's own queries are not).
+    # false behind a PgBouncer in transaction mode older than 1.21, which cannot keep them.
     DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
     if DATABASE_PREPARED_STATEMENTS:
         # Only server-binding cursors prepare, and only prepared_cursor makes them: Django's
