@@ -126,8 +126,8 @@ class _Outbox:
     """One loop's queued sends, sent one after the other by a single task, in the order queued.
 
     A task per send let two sends race: the second could reach Redis first (a thread's seq 2 before
-    seq 1, seen in CI), and every reader then had a gap to fill. Sending one at a time costs nothing
-    that matters: a request's publishes are a few per post, each one round trip."""
+    seq 1, seen in CI), and every worker's hub then held it until seq 1 came. Sending one at a time
+    costs nothing that matters: a request publishes a few events, each one round trip."""
 
     __slots__ = ("queue", "task")
 
