@@ -238,25 +238,27 @@ def prepared_cursor(connection):
     """
     if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", False):
         return connection.cursor()
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.pq import Format
-
+    cursor_class, timezone_of = _postgresql_parts()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         # As DatabaseWrapper.create_cursor makes its cursors, with server_side_binding's class; the
         # connection's prepare_threshold (0, config/settings.py) prepares a statement the first time.
-        cursor = _prepared_cursor_class()(connection.connection)
+        cursor = cursor_class(connection.connection)
         cursor.logged = connection.queries_logged
-        if connection.timezone != connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+        if connection.timezone != timezone_of(connection.connection):  # (not with settings' TIME_ZONE)
+            from django.db.backends.postgresql.psycopg_any import register_tzloader
+
             register_tzloader(connection.timezone, cursor)
         return connection._prepare_cursor(cursor)
 
 
 @functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+def _postgresql_parts():
+    """(the prepared cursor's class, the timezone a psycopg connection reads timestamps in), made
+    once: the PostgreSQL backend is imported only where it is used."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from psycopg.pq import Format
 
     class PreparedCursor(ServerBindingCursor):
         """Django's query log (DEBUG, assertNumQueries) reads a statement's text from psycopg's
@@ -271,7 +273,10 @@ def _prepared_cursor_class():
                 self._query = self._convert_query(query, params)
             return result
 
-    return PreparedCursor
+    def timezone_of(psycopg_connection):
+        return psycopg_connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone
+
+    return PreparedCursor, timezone_of
 
 
 def _one_trip(connection, cursor) -> bool:
