@@ -280,3 +280,140 @@ def test_a_socket_that_goes_first_is_accepted_before_one_that_queued_before_it(w
 
     run(scenario)
     assert order == [later[0], queued[0]]
+
+
+# --- clients that leave while their work waits ------------------------------------------------------
+
+
+def _dropped(pool: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("wijkverband_socket_work_dropped_total", {"pool": pool}) or 0.0
+
+
+def test_a_job_whose_client_left_while_it_waited_is_skipped_and_passes_its_turn_on():
+    """The job of a client that closed its socket while it waited never runs (ClientGone), and the
+    next in line gets the thread; a client still there when its turn comes is served as before."""
+    turns = pools._Turns("connect")
+    turns.limit = 1
+    ran = []
+    left = {"tab": False}
+
+    async def job(name):
+        ran.append(name)
+        return name
+
+    async def scenario():
+        dropped = _dropped("connect")
+        turns.running = 1  # a job holds the one place
+        gone = asyncio.ensure_future(turns.run(lambda: job("gone"), page=pools.IN_VIEW, gone=lambda: left["tab"]))
+        stays = asyncio.ensure_future(turns.run(lambda: job("stays"), page=pools.IN_VIEW, gone=lambda: False))
+        await asyncio.sleep(0)
+        left["tab"] = True  # its page closed while it waited
+        turns._end(False)
+        with pytest.raises(pools.ClientGone):
+            await gone
+        assert await asyncio.wait_for(stays, 2) == "stays"
+        assert turns.running == 0 and not turns.waiting
+        assert _dropped("connect") == dropped + 1
+
+    asyncio.run(scenario())
+    assert ran == ["stays"]
+
+
+def _busy_pool(name: str):
+    """Every thread of the pool `name` held until the returned events are set."""
+    releases = [threading.Event() for _ in range(pools._threads(name))]
+    pool = pools.on_connect_pool if name == "connect" else pools.on_subscribe_pool
+    busy = [asyncio.ensure_future(pool(release.wait)(10)) for release in releases]
+    return releases, busy
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handshake_whose_client_left_while_it_waited_reads_nothing_and_the_next_one_gets_in(world, monkeypatch):
+    """In a storm on a worker that cannot keep up, clients give up and try again and pages are
+    closed: their queued handshakes must not each cost the database work of a live one."""
+    from channels.testing import WebsocketCommunicator
+
+    from wijkverband.realtime import consumers
+
+    checked = []
+    real_checks = consumers._connect_checks
+
+    def counting_checks(user, session_key, *args):
+        checked.append(user.pk)
+        return real_checks(user, session_key, *args)
+
+    monkeypatch.setattr(consumers, "_connect_checks", counting_checks)
+
+    async def scenario():
+        dropped = _dropped("connect")
+        releases, busy = _busy_pool("connect")
+        await wait_for(lambda: pools._turns_of("connect").running == len(releases))
+        leaving = WebsocketCommunicator(consumers.live_socket, "/ws/", headers=[(b"origin", b"http://testserver")])
+        leaving.scope["user"] = world.carla
+        leaving.scope["session"] = type("S", (), {"session_key": None})()
+        await leaving.send_input({"type": "websocket.connect"})
+        await wait_for(lambda: _waiting("connect", "in_view") == 1)
+        staying = asyncio.ensure_future(connect(world.maarten, timeout=10))
+        await wait_for(lambda: _waiting("connect", "in_view") == 2)
+        await leaving.send_input({"type": "websocket.disconnect", "code": 1006})  # Carla closed the tab
+        for release in releases:
+            release.set()
+        await asyncio.gather(*busy)
+        maarten = await staying
+        await leaving.wait(timeout=2)  # Carla's socket ended without being accepted
+        assert await leaving.receive_nothing()
+        await maarten.close()
+        assert _dropped("connect") == dropped + 1
+
+    async def wait_for(condition):
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("waited 3 s")
+
+    run(scenario)
+    assert checked == [world.maarten.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscribe_whose_client_left_while_it_waited_reads_nothing_and_leaves_no_trace(world, monkeypatch):
+    from wijkverband.realtime import consumers
+
+    thread = topic(world)
+    read = []
+    real_rights = consumers._thread_rights
+
+    def counting_rights(user, thread_id):
+        read.append(user.pk)
+        return real_rights(user, thread_id)
+
+    monkeypatch.setattr(consumers, "_thread_rights", counting_rights)
+
+    async def scenario():
+        dropped = _dropped("subscribe")
+        carla = await connect(world.carla)
+        releases, busy = _busy_pool("subscribe")
+        await wait_for(lambda: pools._turns_of("subscribe").running == len(releases))
+        await carla.send({"type": "subscribe", "thread": thread.pk})
+        await wait_for(lambda: _waiting("subscribe", "in_view") == 1)
+        await carla.c.send_input({"type": "websocket.disconnect", "code": 1006})
+        await asyncio.sleep(0.05)  # the read ahead has the disconnect before the turn comes
+        for release in releases:
+            release.set()
+        await asyncio.gather(*busy)
+        await carla.c.wait(timeout=2)  # the socket ended
+        assert _dropped("subscribe") == dropped + 1
+        assert not get_hub().threads.get(thread.pk)  # nothing left joined to the thread
+
+    async def wait_for(condition):
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("waited 3 s")
+
+    run(scenario)
+    assert read == []

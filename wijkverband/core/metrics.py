@@ -45,6 +45,12 @@ SOCKET_WORK_WAITING = Gauge(
     ["pool", "page"],
     multiprocess_mode="livesum",
 )
+SOCKET_WORK_DROPPED = Counter(
+    "wijkverband_socket_work_dropped",
+    "Handshakes and subscribes not run because their client closed the socket while they waited for "
+    "their turn (a reconnect storm on a worker that cannot keep up: clients giving up and trying again).",
+    ["pool"],
+)
 REPLAY_EVENTS = Histogram(
     "wijkverband_replay_events",
     "Events replayed to one subscribe (catch-up after a reconnect).",

@@ -25,7 +25,7 @@ from wijkverband.realtime import codes, lifecycle, publish
 from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
-from wijkverband.realtime.pools import on_connect_pool, on_socket_pool, on_subscribe_pool, page_rank
+from wijkverband.realtime.pools import ClientGone, on_connect_pool, on_socket_pool, on_subscribe_pool, page_rank
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ class LiveSocket:
         self.writer: asyncio.Task | None = None
         self.sending = False
         self.direct = _server_protocol(send)
+        self.receiving: asyncio.Future | None = None  # the next message, read ahead (run, gone)
         self.rights_read_at = 0.0
         # Threads this socket posted to, as read with the rights of rights_read_at (same lifetime).
         self.post_threads: dict = {}
@@ -219,30 +220,53 @@ class LiveSocket:
 
     # --- the connection --------------------------------------------------------------------------
 
+    def gone(self) -> bool:
+        """The client has closed the socket: the read ahead (`receiving`) got its disconnect, or
+        uvicorn saw the connection go. Asked by the pools when a handshake's or a subscribe's turn
+        comes, so that work for a client that left is not done (realtime/pools.py)."""
+        receiving = self.receiving
+        if receiving is not None and receiving.done() and not receiving.cancelled():
+            if receiving.exception() is not None or receiving.result()["type"] == "websocket.disconnect":
+                return True
+        return self.direct is not None and self.direct.disconnected
+
     async def run(self) -> None:
         message = await self.receive()
         if message["type"] != "websocket.connect":
             return
-        cookie = self.scope.get(SESSION_COOKIE)
-        if self.user is None and cookie:
-            # Through config.asgi: the session and user are read here (wijkverband/realtime/auth.py),
-            # with the checks below, in one trip to the connect pool (wijkverband/realtime/pools.py):
-            # a thousand sockets reconnecting after a restart do not read one at a time, nor hold
-            # up anyone's posts.
-            user, refusal, expiry = await on_connect_pool(_connect_from_cookie, page=self.page)(cookie)
-            if user is not None:
-                self.user, self.user_id, self.session_key = user, user.pk, cookie
-        elif self.user is None or not self.user.is_authenticated or not self.user.is_active:
-            refusal = codes.SIGNED_OUT
-        else:
-            refusal, expiry = await on_connect_pool(_connect_checks, page=self.page)(self.user, self.session_key)
+        # Read ahead, from here to the end: a client that leaves while its handshake or subscribe
+        # waits for its turn is seen (`gone`), and its work is skipped. Frames are still handled
+        # one after another, in the order they came.
+        self.receiving = asyncio.ensure_future(self.receive())
+        writer = None
+        try:
+            cookie = self.scope.get(SESSION_COOKIE)
+            if self.user is None and cookie:
+                # Through config.asgi: the session and user are read here (wijkverband/realtime/auth.py),
+                # with the checks below, in one trip to the connect pool (wijkverband/realtime/pools.py):
+                # a thousand sockets reconnecting after a restart do not read one at a time, nor hold
+                # up anyone's posts.
+                user, refusal, expiry = await on_connect_pool(_connect_from_cookie, page=self.page, gone=self.gone)(
+                    cookie
+                )
+                if user is not None:
+                    self.user, self.user_id, self.session_key = user, user.pk, cookie
+            elif self.user is None or not self.user.is_authenticated or not self.user.is_active:
+                refusal = codes.SIGNED_OUT
+            else:
+                refusal, expiry = await on_connect_pool(_connect_checks, page=self.page, gone=self.gone)(
+                    self.user, self.session_key
+                )
+        except ClientGone:
+            self.receiving.cancel()
+            return
         if refusal is not None:
+            self.receiving.cancel()
             # Accepted, then closed: a close before the accept reaches the browser as a failed
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
             await self._refuse(refusal)  # say, a professional who has not set up a second factor
             return
         self.hub = get_hub()
-        writer = None
         try:
             # Join the user's group before accepting: once the client sees the socket open, a
             # sign-out or a lost membership anywhere reaches this socket.
@@ -251,17 +275,21 @@ class LiveSocket:
             writer = self.writer = asyncio.get_running_loop().create_task(self._writer())
             lifecycle.session_watch(self, expiry)
             while True:
-                receiving = asyncio.ensure_future(self.receive())
+                receiving = self.receiving
                 done, _pending = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
                 if writer in done:
-                    receiving.cancel()
                     break
                 message = receiving.result()
                 if message["type"] == "websocket.disconnect":
                     break
+                self.receiving = asyncio.ensure_future(self.receive())
                 if message["type"] == "websocket.receive":
-                    await self.handle(message.get("text"), message.get("bytes"))
+                    try:
+                        await self.handle(message.get("text"), message.get("bytes"))
+                    except ClientGone:
+                        break  # a subscribe skipped: the client has left
         finally:
+            self.receiving.cancel()
             lifecycle.session_unwatch(self)
             if writer is not None and not writer.done():
                 writer.cancel()
@@ -334,7 +362,7 @@ class LiveSocket:
             self.error("rate_limited", f"At most {MAX_SUBSCRIPTIONS} threads per socket.", ref=thread_id)
             return
         try:
-            rights = await on_subscribe_pool(_thread_rights, page=self.page)(self.user, thread_id)
+            rights = await on_subscribe_pool(_thread_rights, page=self.page, gone=self.gone)(self.user, thread_id)
         except Http404:
             self.error("not_found", "No such thread.", ref=thread_id)
             return
@@ -361,7 +389,7 @@ class LiveSocket:
         if head is not None and head <= sub.seq:
             replay = ([], head)
         else:
-            replay = await on_subscribe_pool(_replay, page=self.page)(thread_id, sub.seq, head)
+            replay = await on_subscribe_pool(_replay, page=self.page, gone=self.gone)(thread_id, sub.seq, head)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
         if replay is None:
@@ -386,7 +414,8 @@ class LiveSocket:
         if sub.buffer is not None:
             return
         sub.buffer = []
-        await self._replay(thread_id, sub, announce=False)
+        with contextlib.suppress(ClientGone):  # the client has left: nothing to catch up for
+            await self._replay(thread_id, sub, announce=False)
 
     async def on_unsubscribe(self, frame, thread_id) -> None:
         if self.subs.pop(thread_id, None) is not None:

@@ -72,14 +72,19 @@ def page_rank(*, background: bool, writing: bool) -> int:
     return WRITING if writing else BACKGROUND if background else IN_VIEW
 
 
+class ClientGone(Exception):
+    """The socket's client left while its work waited for a turn: the work did not run."""
+
+
 class _Turns:
     """Who runs next in one pool: at most as many jobs at once as the pool has threads, and of
     those at most REALTIME_BACKGROUND_THREADS for pages in the background. The others wait here,
     the pages with a post waiting first, then the pages in view, then the pages in the background,
     each first come, first served. A job whose task is cancelled while it waits (the server
-    shutting down) never runs. A client that closes its socket while it waits is noticed only
-    after its turn: uvicorn does not cancel the task, and the socket's receive is not read before
-    the accept.
+    shutting down) never runs. Nor does the job of a client that closed its socket while it waited
+    (`gone`, asked when its turn comes): it raises ClientGone and passes its turn on. In a storm on
+    a slow machine, the handshakes of clients that gave up and tried again, or of pages closed,
+    would otherwise each cost the database work of a live one, and the queue would only grow.
 
     Why a background share: the pool's threads share the interpreter with the event loop, where
     every step of a page in view runs (its handshake, its subscribe frame, its replay). Four
@@ -98,8 +103,9 @@ class _Turns:
         self._gauges = {
             rank: metrics.SOCKET_WORK_WAITING.labels(pool=name, page=label) for rank, label in _PAGE_LABELS.items()
         }
+        self._dropped = metrics.SOCKET_WORK_DROPPED.labels(pool=name)
 
-    async def run(self, call, *, page: int):
+    async def run(self, call, *, page: int, gone=None):
         background = page == BACKGROUND
         turn = asyncio.get_running_loop().create_future()
         heapq.heappush(self.waiting, (page, next(self._arrivals), turn))
@@ -115,6 +121,10 @@ class _Turns:
                 raise
             finally:
                 gauge.dec()
+        if gone is not None and gone():
+            self._end(background)
+            self._dropped.inc()
+            raise ClientGone
         try:
             return await call()
         finally:
@@ -151,26 +161,27 @@ def _turns_of(name: str) -> _Turns:
     return turns
 
 
-def _in_turn(name: str, func, page: int):
+def _in_turn(name: str, func, page: int, gone):
     run = database_sync_to_async(func, thread_sensitive=False, executor=_pool(name))
 
     async def in_turn(*args, **kwargs):
-        return await _turns_of(name).run(lambda: run(*args, **kwargs), page=page)
+        return await _turns_of(name).run(lambda: run(*args, **kwargs), page=page, gone=gone)
 
     return in_turn
 
 
-def on_connect_pool(func, *, page: int = IN_VIEW):
+def on_connect_pool(func, *, page: int = IN_VIEW, gone=None):
     """`func` as a coroutine function run in the handshake pool (database connections cleaned up),
     in its `page`'s place in line (`page_rank`: the people writing, the pages in view, then the
-    pages in the background)."""
-    return _in_turn("connect", func, page)
+    pages in the background). `gone()`, asked when its turn comes: the client has left, so the
+    work is skipped and ClientGone raised."""
+    return _in_turn("connect", func, page, gone)
 
 
-def on_subscribe_pool(func, *, page: int = IN_VIEW):
+def on_subscribe_pool(func, *, page: int = IN_VIEW, gone=None):
     """`func` as a coroutine function run in the subscribe pool (database connections cleaned up),
     in its `page`'s place in line (as on_connect_pool)."""
-    return _in_turn("subscribe", func, page)
+    return _in_turn("subscribe", func, page, gone)
 
 
 def on_socket_pool(func):
