@@ -45,7 +45,11 @@ BENCH_CLIENT_HINT (on: as reconnect.js, a socket of a page in the background con
 /ws/?background=1 and the server takes the pages in view first; off: no hint, as before),
 BENCH_CLIENT_READS (more: as threads.js, a page in view sends its read marker only for more than
 the server confirmed; always: at every subscribe, as before), BENCH_SOCKET_NICE (with
-separate pages: the socket workers' nice level, 0), REALTIME_CONNECT_THREADS (passed to the workers:
+separate pages: the socket workers' nice level, 0), BENCH_PAGE_CLIENT (process: the storm's pages
+are fetched from a process of their own, pagefetch.py, as a browser's are; loop: from this load
+client's event loop, as before, where an answer waits behind the sockets' work; the loop's own lag
+is printed either way), BENCH_CLIENT_CONNECT_TIMEOUT (30: seconds a client waits for its handshake
+before it gives up and tries again), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
 """
@@ -120,6 +124,14 @@ READS_ONLY_MORE = os.environ.get("BENCH_CLIENT_READS", "more") == "more"
 # BENCH_SOCKET_NICE: with separate pages, the socket workers run at this lower CPU priority (nice),
 # so the page worker is served first when the cores are full (docs/scaling.md, "Priorities").
 SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
+# BENCH_PAGE_CLIENT=process: the storm's page fetches come from a process of their own (pagefetch.py),
+# as a browser's would; loop: from this load client's event loop, where a page's answer waits behind
+# the 5,000 sockets' work (as every storm before 2 December 2026, the seventh session, measured).
+PAGES_ELSEWHERE = os.environ.get("BENCH_PAGE_CLIENT", "process") == "process"
+# BENCH_CLIENT_CONNECT_TIMEOUT: seconds a client waits for its handshake's answer before it gives up
+# and tries again with its backoff (30: a person who reloads a page stuck on "reconnecting"; a
+# browser's own WebSocket waits far longer).
+CONNECT_TIMEOUT_S = float(os.environ.get("BENCH_CLIENT_CONNECT_TIMEOUT", "30"))
 CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the header must agree
 
 log = rt.log
@@ -249,6 +261,8 @@ class Tracked:
         self.acks: dict[str, float] = {}
         self.attempt = 0
         self.reconnects = 0
+        self.gave_up = 0  # handshakes this client stopped waiting for (loadclient.connect's timeout)
+        self.refused = 0  # tries the server did not take (connection refused, or closed before the 101)
         self.close_codes: list[int] = []
         self.opened_at = 0.0
         self.unexpected: list[tuple[int, float, float, float]] = []  # closes other than a restart's
@@ -343,6 +357,7 @@ class Tracked:
             self.port,
             cookie=self.cookie if self.app else "",
             on_text=self.on_text,
+            timeout=CONNECT_TIMEOUT_S,
             path="/ws/?writing=1" if writing else "/ws/?background=1" if background else "/ws/",
         )
         self.opened_at = time.perf_counter()
@@ -387,7 +402,12 @@ class Tracked:
                 continue
             try:
                 await self.open()
-            except (OSError, ConnectionError, TimeoutError):
+            except TimeoutError:
+                self.gave_up += 1
+                await self._back_off()
+                continue
+            except (OSError, ConnectionError):
+                self.refused += 1
                 await self._back_off()
                 continue
             await asyncio.shield(self.client.closed)
@@ -631,6 +651,26 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     return time.perf_counter() - began, int(head.split()[1])
 
 
+async def dropped_by_server(ports: list[int]) -> dict[str, float]:
+    """wijkverband_socket_work_dropped_total by pool, summed over the workers' /metrics (this client
+    is on loopback, which /metrics answers): handshakes and subscribes skipped because their client
+    had left. Empty for code that does not count them."""
+    dropped: dict[str, float] = {}
+    for port in ports:
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+            writer.write(f"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+            body = (await asyncio.wait_for(reader.read(), 30)).decode("utf-8", "replace")
+            writer.close()
+        except (OSError, TimeoutError):
+            continue
+        for line in body.splitlines():
+            if line.startswith("wijkverband_socket_work_dropped_total{"):
+                pool = line.split('pool="', 1)[1].split('"', 1)[0]
+                dropped[pool] = dropped.get(pool, 0.0) + float(line.rsplit(" ", 1)[1])
+    return dropped
+
+
 async def http_post(port: int, path: str, cookie: str, form: dict) -> tuple[int, dict]:
     """A form post as threads.js sends it while its socket is away (Accept: JSON, CSRF header)."""
     from urllib.parse import urlencode
@@ -785,24 +825,58 @@ async def storm(teams: list[dict]) -> dict:
                 await asyncio.sleep(1.0)
 
         pages: list[tuple[float, float, int]] = []  # (sent at, latency, status); status 0 = failed
+        page_targets = [
+            (http_port(ports[i % 2]), f"/t/{team['slug']}/threads/", team["cookies"][0])
+            for i, team in enumerate(teams)
+        ]
 
         async def browse() -> None:
+            """The pages fetched in this load client's own event loop (BENCH_PAGE_CLIENT=loop)."""
             i = 0
             while not stop.is_set():
-                team = teams[i % len(teams)]
+                port, path, cookie = page_targets[i % len(page_targets)]
                 at = time.perf_counter()
                 try:
-                    latency, status = await http_get(
-                        http_port(ports[i % 2]), f"/t/{team['slug']}/threads/", team["cookies"][0]
-                    )
+                    latency, status = await http_get(port, path, cookie)
                 except (OSError, TimeoutError, IndexError, ValueError):
                     latency, status = time.perf_counter() - at, 0
                 pages.append((at, latency, status))
                 i += 1
                 await asyncio.sleep(max(0.0, 0.2 - (time.perf_counter() - at)))
 
+        async def browse_elsewhere() -> None:
+            """The same fetches from a process of their own (pagefetch.py), as a browser makes them."""
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(Path(__file__).with_name("pagefetch.py")),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            child.stdin.write((json.dumps({"targets": page_targets, "interval": 0.2}) + "\n").encode())
+            await child.stdin.drain()
+            reading = asyncio.ensure_future(read_pages(child.stdout))
+            await stop.wait()
+            child.stdin.close()
+            await reading
+            await child.wait()
+
+        async def read_pages(stream) -> None:
+            async for line in stream:
+                at, latency, status = json.loads(line)
+                pages.append((at, latency, status))
+
+        lags: list[tuple[float, float]] = []  # (at, how late): this load client's event loop
+
+        async def watch_loop() -> None:
+            """How late a 10 ms sleep of this load client's loop wakes: its backlog."""
+            while not stop.is_set():
+                at = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lags.append((at, time.perf_counter() - at - 0.01))
+
         chats = [asyncio.ensure_future(chat(p)) for p in posters]
-        browser = asyncio.ensure_future(browse())
+        browser = asyncio.ensure_future(browse_elsewhere() if PAGES_ELSEWHERE else browse())
+        watcher = asyncio.ensure_future(watch_loop())
         await asyncio.sleep(1.0)
         xact_quiet, quiet_at = await asyncio.to_thread(database_transactions), time.perf_counter()
         await asyncio.sleep(STORM_CHAT_BEFORE)
@@ -871,9 +945,11 @@ async def storm(teams: list[dict]) -> dict:
         xact_after = await asyncio.to_thread(database_transactions)
         storm_xact = xact_after - xact_before - xact_rate * (time.perf_counter() - kill_at[0])
         storm_pages = [(at, lat, st) for at, lat, st in pages if kill_at[0] <= at <= kill_at[0] + caught_up]
+        storm_lags = [lag for at, lag in lags if up_at <= at <= kill_at[0] + caught_up]
+        dropped = await dropped_by_server(ports)
         await asyncio.sleep(3.0)  # a little more chat after the storm, then stop and check everything
         stop.set()
-        await asyncio.gather(*chats, browser, return_exceptions=True)
+        await asyncio.gather(*chats, browser, watcher, return_exceptions=True)
         await asyncio.sleep(3.0)
         heads = await asyncio.to_thread(thread_heads, {s.thread for s in sockets})
         lost = missing_sockets = missing_not_back = 0
@@ -942,6 +1018,11 @@ async def storm(teams: list[dict]) -> dict:
             ),
             "acks_over_http": len(over_http),
             "reconnects": reconnects,
+            # Handshakes the clients stopped waiting for (BENCH_CLIENT_CONNECT_TIMEOUT), and tries refused.
+            "gave_up": sum(s.gave_up for s in sockets),
+            "refused": sum(s.refused for s in sockets),
+            # What the restarted workers skipped because the client had left (wijkverband_socket_work_dropped).
+            "dropped_by_server": dropped,
             "transactions_per_reconnect": storm_xact / max(1, reconnects),
             "unexpected_closes": unexpected,
             "close_codes": {
@@ -954,6 +1035,11 @@ async def storm(teams: list[dict]) -> dict:
             "pages_failed": sum(1 for _a, _l, st in storm_pages if st != 200),
             "page_p50_ms": percentile(ok_pages, 50),
             "page_p99_ms": percentile(ok_pages, 99),
+            "page_client": "process" if PAGES_ELSEWHERE else "loop",
+            # How late this load client's loop woke from a 10 ms sleep while the workers took the storm.
+            "client_lag_p50_ms": percentile(storm_lags, 50),
+            "client_lag_p99_ms": percentile(storm_lags, 99),
+            "client_lag_max_ms": max(storm_lags, default=0.0) * 1000,
             # Each page of the storm: sent at (s after the kill), its time (ms), its status (0: failed).
             "cpu_s": storm_cpu,
             "storm_pages": [(round(at - kill_at[0], 3), round(lat * 1000, 1), st) for at, lat, st in storm_pages],
@@ -987,9 +1073,14 @@ def show_storm(r: dict) -> None:
         f" posters acked again after {back[0] if back else float('nan'):.1f}–{back[-1] if back else float('nan'):.1f} s"
         f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP),"
         f" their pages live again after {live[0] if live else nan:.1f}–{live[-1] if live else nan:.1f} s;"
-        f" {r['reconnects']} reconnects (close codes {r['close_codes']}),"
+        f" {r['reconnects']} reconnects (close codes {r['close_codes']};"
+        f" {r.get('gave_up', 0)} handshakes given up after {CONNECT_TIMEOUT_S:.0f} s, {r.get('refused', 0)} tries refused;"
+        f" skipped by the workers as their client had left: {r.get('dropped_by_server') or 'none counted'}),"
         f" {r['transactions_per_reconnect']:.1f} database"
         f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
+        f" (fetched from {'a process of their own' if r.get('page_client') == 'process' else 'the load client'};"
+        f" the load client's loop late by p50 {r.get('client_lag_p50_ms', float('nan')):.0f} ms,"
+        f" p99 {r.get('client_lag_p99_ms', float('nan')):.0f} ms, at most {r.get('client_lag_max_ms', float('nan')):.0f} ms)"
         f" ({r['pages']} pages, {r['pages_failed']} failed while down; before the restart p50"
         f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms);"
         f" lost {r['lost']} (sockets missing something: {r['sockets_missing']},"
