@@ -15,30 +15,23 @@ so what was measured there included the load client's own backlog (bench/realtim
 import asyncio
 import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.realtime.scale import http_get  # noqa: E402
+from bench.realtime.scale import fetch_pages  # noqa: E402
 
 
 async def fetch_until_closed(targets: list, interval: float) -> None:
     loop = asyncio.get_running_loop()
     closed = loop.run_in_executor(None, sys.stdin.read)  # returns when the load client closes stdin
-    i = 0
-    while not closed.done():
-        port, path, cookie = targets[i % len(targets)]
-        at = time.perf_counter()
-        try:
-            latency, status = await http_get(port, path, cookie)
-        except (OSError, TimeoutError, IndexError, ValueError):
-            latency, status = time.perf_counter() - at, 0
+
+    def record(at: float, latency: float, status: int) -> None:
         sys.stdout.write(json.dumps([at, latency, status]) + "\n")
         sys.stdout.flush()
-        i += 1
-        await asyncio.wait([closed], timeout=max(0.0, interval - (time.perf_counter() - at)))
+
+    await fetch_pages(targets, interval, closed.done, record, lambda seconds: asyncio.wait([closed], timeout=seconds))
 
 
 def main() -> None:

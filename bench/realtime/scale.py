@@ -651,6 +651,23 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     return time.perf_counter() - began, int(head.split()[1])
 
 
+async def fetch_pages(targets: list, interval: float, done, record, pause) -> None:
+    """Fetch the (port, path, cookie) targets round and round, one every `interval` seconds (or at
+    once after one that took longer), until done(); record(sent at, seconds, status) each, status 0
+    when the worker did not answer; `pause(seconds)` waits between them."""
+    i = 0
+    while not done():
+        port, path, cookie = targets[i % len(targets)]
+        at = time.perf_counter()
+        try:
+            latency, status = await http_get(port, path, cookie)
+        except (OSError, TimeoutError, IndexError, ValueError):
+            latency, status = time.perf_counter() - at, 0
+        record(at, latency, status)
+        i += 1
+        await pause(max(0.0, interval - (time.perf_counter() - at)))
+
+
 async def dropped_by_server(ports: list[int]) -> dict[str, float]:
     """wijkverband_socket_work_dropped_total by pool, summed over the workers' /metrics (this client
     is on loopback, which /metrics answers): handshakes and subscribes skipped because their client
@@ -826,23 +843,12 @@ async def storm(teams: list[dict]) -> dict:
 
         pages: list[tuple[float, float, int]] = []  # (sent at, latency, status); status 0 = failed
         page_targets = [
-            (http_port(ports[i % 2]), f"/t/{team['slug']}/threads/", team["cookies"][0])
-            for i, team in enumerate(teams)
+            (http_port(ports[i % 2]), f"/t/{team['slug']}/threads/", team["cookies"][0]) for i, team in enumerate(teams)
         ]
 
         async def browse() -> None:
             """The pages fetched in this load client's own event loop (BENCH_PAGE_CLIENT=loop)."""
-            i = 0
-            while not stop.is_set():
-                port, path, cookie = page_targets[i % len(page_targets)]
-                at = time.perf_counter()
-                try:
-                    latency, status = await http_get(port, path, cookie)
-                except (OSError, TimeoutError, IndexError, ValueError):
-                    latency, status = time.perf_counter() - at, 0
-                pages.append((at, latency, status))
-                i += 1
-                await asyncio.sleep(max(0.0, 0.2 - (time.perf_counter() - at)))
+            await fetch_pages(page_targets, 0.2, stop.is_set, lambda *page: pages.append(page), asyncio.sleep)
 
         async def browse_elsewhere() -> None:
             """The same fetches from a process of their own (pagefetch.py), as a browser makes them."""
@@ -1074,13 +1080,15 @@ def show_storm(r: dict) -> None:
         f" ({len(back)}/{r['posters']}; {r['acks_over_http']} posts acknowledged over HTTP),"
         f" their pages live again after {live[0] if live else nan:.1f}–{live[-1] if live else nan:.1f} s;"
         f" {r['reconnects']} reconnects (close codes {r['close_codes']};"
-        f" {r.get('gave_up', 0)} handshakes given up after {CONNECT_TIMEOUT_S:.0f} s, {r.get('refused', 0)} tries refused;"
+        f" {r.get('gave_up', 0)} handshakes given up after {CONNECT_TIMEOUT_S:.0f} s,"
+        f" {r.get('refused', 0)} tries refused;"
         f" skipped by the workers as their client had left: {r.get('dropped_by_server') or 'none counted'}),"
         f" {r['transactions_per_reconnect']:.1f} database"
         f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
         f" (fetched from {'a process of their own' if r.get('page_client') == 'process' else 'the load client'};"
         f" the load client's loop late by p50 {r.get('client_lag_p50_ms', float('nan')):.0f} ms,"
-        f" p99 {r.get('client_lag_p99_ms', float('nan')):.0f} ms, at most {r.get('client_lag_max_ms', float('nan')):.0f} ms)"
+        f" p99 {r.get('client_lag_p99_ms', float('nan')):.0f} ms,"
+        f" at most {r.get('client_lag_max_ms', float('nan')):.0f} ms)"
         f" ({r['pages']} pages, {r['pages_failed']} failed while down; before the restart p50"
         f" {r['quiet_page_p50_ms']:.0f} ms p99 {r['quiet_page_p99_ms']:.0f} ms);"
         f" lost {r['lost']} (sockets missing something: {r['sockets_missing']},"

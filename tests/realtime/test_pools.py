@@ -11,7 +11,7 @@ import threading
 import pytest
 from asgiref.sync import sync_to_async
 
-from tests.realtime.helpers import connect
+from tests.realtime.helpers import connect, wait_until
 from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
 from wijkverband.realtime import pools
@@ -248,7 +248,7 @@ def test_a_socket_that_goes_first_is_accepted_before_one_that_queued_before_it(w
         # Every thread of the handshake pool busy (thousands of handshakes ahead of these two).
         releases = [threading.Event() for _ in range(threads)]
         busy = [asyncio.ensure_future(pools.on_connect_pool(release.wait)(10)) for release in releases]
-        await wait_for(lambda: pools._turns_of("connect").running == threads)
+        await wait_until(lambda: pools._turns_of("connect").running == threads)
 
         async def open_socket(name, path, user):
             session = await connect(user, path=path, timeout=10)
@@ -257,11 +257,11 @@ def test_a_socket_that_goes_first_is_accepted_before_one_that_queued_before_it(w
 
         (first_name, first_path, first_page), (second_name, second_path, second_page) = queued, later
         first = asyncio.ensure_future(open_socket(first_name, first_path, world.carla))
-        await wait_for(lambda: _waiting("connect", first_page) == 1)
+        await wait_until(lambda: _waiting("connect", first_page) == 1)
         second = asyncio.ensure_future(open_socket(second_name, second_path, world.maarten))
-        await wait_for(lambda: _waiting("connect", second_page) == 1)
+        await wait_until(lambda: _waiting("connect", second_page) == 1)
         releases[0].set()  # one thread comes free: the later one takes it
-        await wait_for(lambda: order)
+        await wait_until(lambda: order)
         for release in releases:
             release.set()
         await asyncio.gather(*busy)
@@ -270,13 +270,6 @@ def test_a_socket_that_goes_first_is_accepted_before_one_that_queued_before_it(w
             subscribed = await session.subscribe(thread.pk)
             assert subscribed[-1]["type"] == "subscribed"
         await asyncio.gather(carla.close(), maarten.close())
-
-    async def wait_for(condition):
-        for _ in range(300):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("waited 3 s")
 
     run(scenario)
     assert order == [later[0], queued[0]]
@@ -349,14 +342,14 @@ def test_a_handshake_whose_client_left_while_it_waited_reads_nothing_and_the_nex
     async def scenario():
         dropped = _dropped("connect")
         releases, busy = _busy_pool("connect")
-        await wait_for(lambda: pools._turns_of("connect").running == len(releases))
+        await wait_until(lambda: pools._turns_of("connect").running == len(releases))
         leaving = WebsocketCommunicator(consumers.live_socket, "/ws/", headers=[(b"origin", b"http://testserver")])
         leaving.scope["user"] = world.carla
         leaving.scope["session"] = type("S", (), {"session_key": None})()
         await leaving.send_input({"type": "websocket.connect"})
-        await wait_for(lambda: _waiting("connect", "in_view") == 1)
+        await wait_until(lambda: _waiting("connect", "in_view") == 1)
         staying = asyncio.ensure_future(connect(world.maarten, timeout=10))
-        await wait_for(lambda: _waiting("connect", "in_view") == 2)
+        await wait_until(lambda: _waiting("connect", "in_view") == 2)
         await leaving.send_input({"type": "websocket.disconnect", "code": 1006})  # Carla closed the tab
         for release in releases:
             release.set()
@@ -366,13 +359,6 @@ def test_a_handshake_whose_client_left_while_it_waited_reads_nothing_and_the_nex
         assert await leaving.receive_nothing()
         await maarten.close()
         assert _dropped("connect") == dropped + 1
-
-    async def wait_for(condition):
-        for _ in range(300):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("waited 3 s")
 
     run(scenario)
     assert checked == [world.maarten.pk]
@@ -396,9 +382,9 @@ def test_a_subscribe_whose_client_left_while_it_waited_reads_nothing_and_leaves_
         dropped = _dropped("subscribe")
         carla = await connect(world.carla)
         releases, busy = _busy_pool("subscribe")
-        await wait_for(lambda: pools._turns_of("subscribe").running == len(releases))
+        await wait_until(lambda: pools._turns_of("subscribe").running == len(releases))
         await carla.send({"type": "subscribe", "thread": thread.pk})
-        await wait_for(lambda: _waiting("subscribe", "in_view") == 1)
+        await wait_until(lambda: _waiting("subscribe", "in_view") == 1)
         await carla.c.send_input({"type": "websocket.disconnect", "code": 1006})
         await asyncio.sleep(0.05)  # the read ahead has the disconnect before the turn comes
         for release in releases:
@@ -407,13 +393,6 @@ def test_a_subscribe_whose_client_left_while_it_waited_reads_nothing_and_leaves_
         await carla.c.wait(timeout=2)  # the socket ended
         assert _dropped("subscribe") == dropped + 1
         assert not get_hub().threads.get(thread.pk)  # nothing left joined to the thread
-
-    async def wait_for(condition):
-        for _ in range(300):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("waited 3 s")
 
     run(scenario)
     assert read == []
