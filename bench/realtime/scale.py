@@ -651,6 +651,16 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     return time.perf_counter() - began, int(head.split()[1])
 
 
+async def wind_down(what: str, tasks: list) -> None:
+    """Wait for `tasks` to end, at most 30 s: a storm cut off at BENCH_STORM_LIMIT leaves sockets in
+    the middle of a handshake, and the run must still report and stop its servers."""
+    _done, pending = await asyncio.wait([asyncio.ensure_future(t) for t in tasks], timeout=30)
+    if pending:
+        log(f"    {len(pending)} of {what} had not ended after 30 s: cancelled")
+        for task in pending:
+            task.cancel()
+
+
 async def fetch_pages(targets: list, interval: float, done, record, pause) -> None:
     """Fetch the (port, path, cookie) targets round and round, one every `interval` seconds (or at
     once after one that took longer), until done(); record(sent at, seconds, status) each, status 0
@@ -955,7 +965,7 @@ async def storm(teams: list[dict]) -> dict:
         dropped = await dropped_by_server(ports)
         await asyncio.sleep(3.0)  # a little more chat after the storm, then stop and check everything
         stop.set()
-        await asyncio.gather(*chats, browser, watcher, return_exceptions=True)
+        await wind_down("the chat, the page fetches and the loop watch", [*chats, browser, watcher])
         await asyncio.sleep(3.0)
         heads = await asyncio.to_thread(thread_heads, {s.thread for s in sockets})
         lost = missing_sockets = missing_not_back = 0
@@ -997,7 +1007,7 @@ async def storm(teams: list[dict]) -> dict:
         close_all(sockets)
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await wind_down("the sockets' reconnect loops", tasks)
         return {
             "sockets": len(sockets),
             "posters": len(posters),
