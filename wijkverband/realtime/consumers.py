@@ -260,6 +260,9 @@ class LiveSocket:
         except ClientGone:
             self.receiving.cancel()
             return
+        except BaseException:
+            self.receiving.cancel()  # the store failed, or the server is stopping: nothing reads ahead
+            raise
         if refusal is not None:
             self.receiving.cancel()
             # Accepted, then closed: a close before the accept reaches the browser as a failed
