@@ -89,3 +89,50 @@ def test_a_read_marker_over_the_socket_reads_the_thread_in_the_written_out_queri
     sql = [q["sql"] for q in read.captured_queries]
     assert not any('"threads_thread"."title"' in q for q in sql), sql  # the ORM's whole thread
     assert ThreadStreams().read(user, thread.pk, 5) == 1  # never past the head
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_the_written_out_thread_is_the_orms_thread_with_its_team_and_region(world):
+    """access_stream_thread reads the thread, its team and the region in one statement written out
+    once (a post from someone who has not posted for a few seconds): every field as the ORM's
+    select_related("team__region") reads it, dates aware, nothing read again later."""
+    from wijkverband.threads.access import _stream_thread
+
+    threads = [
+        topic(world, title="Open", open_to_representatives=True),
+        topic(world, title="Zuid", team=world.team_b, actor=world.bram),
+        topic(world, title="Eemland", team=world.team_c, actor=world.chris),
+    ]
+    escalated = topic(world, title="Knelpunt")
+    services.thread_set_escalated(actor=world.carla, thread=escalated, escalated=True)
+    services.message_post(actor=world.carla, thread=escalated, body="Eerste bericht", client_id=uuid.uuid4())
+    for made in [*threads, escalated]:
+        orm = Thread.objects.across_teams().select_related("team__region").get(pk=made.pk)
+        with CaptureQueriesContext(connection) as read:
+            seen = _stream_thread(made.pk)
+            team, region = seen.team, seen.team.region
+        assert len(read.captured_queries) == 1
+        assert _fields(seen) == _fields(orm)
+        assert _fields(team) == _fields(orm.team)
+        assert _fields(region) == _fields(orm.team.region)
+        assert seen.last_activity_at.tzinfo is not None
+        assert seen._state.db == "default" and not seen._state.adding  # saved as a loaded row would be
+    assert _stream_thread(999_999) is None
+
+
+@pytest.mark.django_db
+def test_a_post_with_its_rights_read_again_reads_the_thread_in_one_written_out_query(world):
+    from wijkverband.threads.streams import ThreadStreams
+
+    thread = topic(world)
+    user = world.persona("maarten")
+    with CaptureQueriesContext(connection) as read:
+        ack, token = ThreadStreams().post(user, thread.pk, None, "Geleverd", str(uuid.uuid4()), False, True)
+    assert ack["seq"] == 1 and token.pk == thread.pk
+    sql = [q["sql"] for q in read.captured_queries]
+    assert not any('"threads_thread"."title"' in q for q in sql), sql  # not the ORM's three-model query
+    assert sum("threads_thread" in q and "JOIN" in q for q in sql) == 1, sql

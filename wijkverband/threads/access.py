@@ -13,7 +13,7 @@ from django.http import Http404
 
 from wijkverband.core import rows
 from wijkverband.core.ids import parse_id
-from wijkverband.tenancy.models import Team
+from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.policy import TeamRights, team_rights, team_rights_fresh
 from wijkverband.threads.models import Message, Thread
 from wijkverband.threads.policy import ThreadRights, thread_rights
@@ -49,10 +49,7 @@ def access_stream_thread(*, user, thread_id, fresh: bool = True) -> tuple[Thread
     """
     pk = parse_id(thread_id)
     # Any team's thread by id; the rights below decide, with the same 404 as a missing one.
-    # ([:1], not first(): no ORDER BY to build for a primary key; the socket asks this on every subscribe)
-    thread = (
-        next(iter(Thread.objects.across_teams().select_related("team__region").filter(pk=pk)[:1]), None) if pk else None
-    )
+    thread = _stream_thread(pk) if pk else None
     if thread is None:
         raise Http404
     # Fresh: one query (team_rights_fresh), and what it read is what team_rights answers after it.
@@ -61,6 +58,46 @@ def access_stream_thread(*, user, thread_id, fresh: bool = True) -> tuple[Thread
     if not trights.can_read:
         raise Http404
     return thread, rights, trights
+
+
+def _stream_thread(pk: int) -> Thread | None:
+    """The thread of this id with its team and the team's region, as the ORM's
+    `select_related("team__region")` reads them, in one statement written out once per process and
+    prepared (wijkverband.core.rows). A post from someone who has not posted in the last few
+    seconds, which is how people post, reads it: the ORM built that three-model query anew each
+    time, about half of such a post's CPU in the worker (docs/realtime.md, "Cost of a post")."""
+    sql, columns = _stream_thread_full_sql(connection.vendor)
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(rows.convert_row(row, columns, connection))
+    made = []
+    for model in (Thread, Team, Region):
+        names = [field.attname for field in model._meta.concrete_fields]
+        made.append(model.from_db(connection.alias, names, [next(values) for _name in names]))
+    thread, team, region = made
+    team.region = region
+    thread.team = team
+    return thread
+
+
+@functools.cache
+def _stream_thread_full_sql(vendor: str) -> tuple[str, tuple]:
+    """The SELECT of _stream_thread, and its columns (`Col`s, for the ORM's conversions)."""
+    quote = connection.ops.quote_name
+    aliases = ((Thread, "t"), (Team, "m"), (Region, "r"))
+    columns = tuple(field.get_col(alias) for model, alias in aliases for field in model._meta.concrete_fields)
+    names = ", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns)
+    thread, team, region = Thread._meta, Team._meta, Region._meta
+    sql = (
+        f"SELECT {names} FROM {quote(thread.db_table)} t"  # noqa: S608 - names from the models only
+        f" JOIN {quote(team.db_table)} m ON m.{quote(team.pk.column)} = t.{quote(thread.get_field('team').column)}"
+        f" JOIN {quote(region.db_table)} r ON r.{quote(region.pk.column)} = m.{quote(team.get_field('region').column)}"
+        f" WHERE t.{quote(thread.pk.column)} = %s"
+    )
+    return sql, columns
 
 
 def access_stream_rights(*, user, thread_id) -> ThreadRights:
