@@ -530,6 +530,7 @@ async def many(name: str, teams: list[dict]) -> dict:
         waits: dict = {}
         sampling = asyncio.Event()
         sampler = asyncio.ensure_future(sample_waits(waits, sampling)) if app else None
+        log(f"    {name}: {len(sockets)} sockets open, posting for {SECONDS:.0f} s (server processes {pids})")
         began = time.perf_counter()
         for n in range(1, total + 1):
             due = began + (n - 1) / RATE

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -1015,3 +1016,72 @@ def test_a_page_in_the_background_waits_its_turn_to_reconnect_unless_shown_or_a_
         "inView": "wss://wijk.example/ws/",
         "inViewUrgent": "wss://wijk.example/ws/?writing=1",
     }
+
+
+@pytest.mark.django_db
+def test_extending_a_session_sets_the_expiry_the_store_would_and_nothing_else(world):
+    """session_extend (a post or typing on the socket) writes the new idle expiry in two written-out
+    statements: the same expiry Django's store would save, the data left as it was."""
+    key = signed_in_session(world.carla)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+    data_before = Session.objects.get(session_key=key).session_data
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        assert lifecycle.session_extend(key, world.carla.pk)
+    after = timezone.now()
+    assert len(queries.captured_queries) == 2
+    row = Session.objects.get(session_key=key)
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert before + age <= row.expire_date <= after + age
+    assert row.session_data == data_before
+
+
+@pytest.mark.django_db
+def test_a_session_with_its_own_expiry_keeps_it_when_extended(world):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    key = signed_in_session(world.carla)
+    store = SessionStore(key)
+    store.set_expiry(600)
+    store.save()
+    before = timezone.now()
+    assert lifecycle.session_extend(key, world.carla.pk)
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert before + timedelta(seconds=600) <= expiry <= timezone.now() + timedelta(seconds=600)
+
+
+@pytest.mark.django_db
+def test_a_session_that_is_not_this_persons_or_has_ended_is_not_extended(world):
+    carla = signed_in_session(world.carla)
+    assert not lifecycle.session_extend(carla, world.maarten.pk)  # someone else's
+    ended = signed_in_session(world.carla)
+    past = timezone.now() - timedelta(seconds=1)
+    Session.objects.filter(session_key=ended).update(expire_date=past)
+    assert not lifecycle.session_extend(ended, world.carla.pk)
+    assert Session.objects.get(session_key=ended).expire_date == past  # an ended session stays ended
+    gone = signed_in_session(world.carla)
+    Session.objects.filter(session_key=gone).delete()  # signed out
+    assert not lifecycle.session_extend(gone, world.carla.pk)
+    assert not Session.objects.filter(session_key=gone).exists()  # nothing made anew
+    assert not lifecycle.session_extend("x", world.carla.pk)
+    expiries = dict(Session.objects.values_list("session_key", "expire_date"))
+    assert lifecycle.session_extend(carla, world.carla.pk)
+    assert Session.objects.get(session_key=carla).expire_date > expiries[carla]
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_a_cached_session_is_extended_through_its_store(world):
+    """The cached_db store keeps a copy in the cache: written around it, the copy would keep the old
+    expiry. It is saved through the store."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    key = signed_in_session(world.carla)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+    assert lifecycle.session_extend(key, world.carla.pk)
+    assert SessionStore(key).get_expiry_age() > 60
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(seconds=60)
+    assert not lifecycle.session_extend(key, world.maarten.pk)
