@@ -65,7 +65,7 @@ def _stream_thread(pk: int) -> Thread | None:
     `select_related("team__region")` reads them, in one statement written out once per process and
     prepared (wijkverband.core.rows). A post from someone who has not posted in the last few
     seconds, which is how people post, reads it: the ORM built that three-model query anew each
-    time, about half of such a post's CPU in the worker (docs/realtime.md, "Cost of a post")."""
+    time, about a third of such a post's CPU in the worker (docs/realtime.md, "Cost of a post")."""
     sql, columns = _stream_thread_full_sql(connection.vendor)
     with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [pk])
