@@ -4,10 +4,12 @@ event, audit row, doorbell).
 
 Calls the same path as the socket's `post` frame (`realtime.consumers._post`) in-process and
 prints, per post, the queries, the process CPU time and the wall time (p50/p95), for a plain
-message and for one whose mention reaches 30 people who are not online. The mention's notices,
-pushes and e-mails are one job for the task worker, queued in the post's transaction
-(docs/work.md): the post costs what a plain post costs. The last line times those jobs as the
-worker runs them (30 notices, 30 e-mails written and sent each), outside any request.
+message, for the same from someone who posts now and then (the rights and the thread read again
+and the session extended with every post, as for most people), and for one whose mention reaches
+30 people who are not online. The mention's notices, pushes and e-mails are one job for the task
+worker, queued in the post's transaction (docs/work.md): the post costs what a plain post costs.
+The last line times those jobs as the worker runs them (30 notices, 30 e-mails written and sent
+each), outside any request.
 
     DEBUG=true .venv/bin/python bench/thread_post.py [--posts 300]
 
@@ -82,11 +84,14 @@ def _prepare(User, tenancy, Membership, OrganisationKind, Region, Team, threads)
     return users[0], thread
 
 
-def measure(label, sender, thread, posts, body_of):
+def measure(label, sender, thread, posts, body_of, session_key=None):
+    """With `session_key`: every post as someone's who has not posted for a while (most people):
+    the rights and the thread read again, and the session extended, as the socket does then."""
     from channels.db import database_sync_to_async
     from django.db import connection, reset_queries
 
     from wijkverband.realtime.consumers import _post
+    from wijkverband.realtime.lifecycle import session_extend
     from wijkverband.realtime.publish import send_held
 
     cpu, wall, queries = [], [], []
@@ -97,11 +102,20 @@ def measure(label, sender, thread, posts, body_of):
         reset_queries()
         # As a socket does: rights and thread re-read every 5 s (here every 10th post, a sender
         # posting twice a second), otherwise the thread read for the previous post.
-        fresh = n % 10 == 0
+        fresh = session_key is not None or n % 10 == 0
         held = []
         _ack, known["thread"] = _post(
-            sender, thread.pk, known.get("thread"), body_of(n), str(uuid.uuid4()), False, fresh, held
+            sender,
+            thread.pk,
+            None if session_key else known.get("thread"),
+            body_of(n),
+            str(uuid.uuid4()),
+            False,
+            fresh,
+            held,
         )
+        if session_key is not None:
+            assert session_extend(session_key, sender.pk)  # (the socket does it in the background)
         return len(connection.queries), held
 
     async def run():
@@ -153,6 +167,21 @@ def run_jobs(limit: int):
         print(f"{'worker: one mention job':<26} (not in any request)  CPU p50 {cpu[len(cpu) // 2] * 1000:6.2f} ms")
 
 
+def _signed_in(user) -> str:
+    """A session in the store that signs `user` in (the key a socket would have)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=300)
@@ -182,13 +211,24 @@ def main():
     measure("warm-up", sender, thread, 20, lambda n: "warm-up")
     plain = measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
     measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
+    now_and_then = measure(
+        "posting now and then",
+        sender,
+        thread,
+        args.posts,
+        lambda n: f"Bericht {n}: de medicatie is geleverd.",
+        session_key=_signed_in(sender),
+    )
     from django_q.models import OrmQ
 
     OrmQ.objects.all().delete()  # only the mention posts' jobs from here
     mention = measure(
         "mention: 30 not online", sender, thread, args.posts, lambda n: f"@Poster kunnen jullie kijken? ({n})"
     )
-    print(f"post CPU p50: plain {plain:.2f} ms, mention reaching 30 people not online {mention:.2f} ms")
+    print(
+        f"post CPU p50: plain {plain:.2f} ms, mention reaching 30 people not online {mention:.2f} ms,"
+        f" posting now and then (rights read again, session extended) {now_and_then:.2f} ms"
+    )
     run_jobs(min(args.posts, 50))
 
 
