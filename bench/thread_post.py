@@ -167,21 +167,6 @@ def run_jobs(limit: int):
         print(f"{'worker: one mention job':<26} (not in any request)  CPU p50 {cpu[len(cpu) // 2] * 1000:6.2f} ms")
 
 
-def _signed_in(user) -> str:
-    """A session in the store that signs `user` in (the key a socket would have)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=300)
@@ -211,13 +196,15 @@ def main():
     measure("warm-up", sender, thread, 20, lambda n: "warm-up")
     plain = measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
     measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
+    from bench.realtime.run import signed_in_session
+
     now_and_then = measure(
         "posting now and then",
         sender,
         thread,
         args.posts,
         lambda n: f"Bericht {n}: de medicatie is geleverd.",
-        session_key=_signed_in(sender),
+        session_key=signed_in_session(sender),
     )
     from django_q.models import OrmQ
 

@@ -286,6 +286,21 @@ def _database_create(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def signed_in_session(user) -> str:
+    """The key of a new session in the database that signs `user` in for an hour, as a browser's
+    cookie holds it (the benches' sockets, pages and posts use it)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(3600)
+    session.save()
+    return session.session_key
+
+
 def prepare_app() -> dict:
     """Migrate the bench database, make a team, a thread and signed-in sessions."""
     _setup_django()
@@ -310,8 +325,7 @@ def _prepare_app() -> dict:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
 
     from wijkverband.tenancy import services as tenancy
     from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
@@ -336,13 +350,7 @@ def _prepare_app() -> dict:
         users.append(user)
     cookies = []
     for user in users:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.set_expiry(3600)
-        session.save()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}")
     thread = threads.thread_create(actor=users[0], team=team, title=f"Bench {time.strftime('%H:%M:%S')}")
     return {"thread": thread.pk, "sender": cookies[0], "readers": cookies[1:]}
 

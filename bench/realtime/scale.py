@@ -157,8 +157,7 @@ def _prepare() -> list[dict]:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
 
     from wijkverband.tenancy import services as tenancy
     from wijkverband.tenancy.models import Membership, OrganisationKind, Region, Team
@@ -198,13 +197,7 @@ def _prepare() -> list[dict]:
             ids.append(threads.thread_create(actor=users[0], team=team, title=f"Scale {t}.{k}").pk)
         cookies = []
         for user in users:
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.set_expiry(3600)
-            session.save()
-            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={rt.signed_in_session(user)}")
         teams.append({"slug": slug, "threads": ids[:THREADS_PER_TEAM], "cookies": cookies})
         assert Membership.objects.filter(team=team).count() >= USERS_PER_TEAM
     log(f"  data: {TEAMS} teams, {TEAMS * THREADS_PER_TEAM} threads, ready in {time.perf_counter() - started:.0f} s")
