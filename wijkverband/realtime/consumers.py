@@ -24,6 +24,7 @@ from wijkverband.core.logging import REQUEST_ID, request_id_from
 from wijkverband.realtime import codes, lifecycle, publish
 from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
+from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
 from wijkverband.realtime.pools import ClientGone, on_connect_pool, on_socket_pool, on_subscribe_pool, page_rank
 
@@ -119,8 +120,15 @@ class LiveSocket:
         sub = self.subs.get(thread_id)
         return sub is not None and sub.buffer is None
 
-    def enqueue(self, text: str) -> None:
+    def enqueue(self, text: str, framed: bytes | None = None) -> None:
+        """`text` to the client after what is queued before it. With nothing queued and the
+        transport taking data, it is written at once (`framed`: the frame for it, when the hub
+        framed it once for all its sockets): no writer-task wake-up, no ASGI send. Acks and errors
+        go this way too: the ack of a post took a wake-up and uvicorn's own framing."""
         if self.closing is not None:
+            return
+        if self._writable_now():
+            self.direct.transport.write(ws_frame(text.encode()) if framed is None else framed)
             return
         if len(self.queue) >= QUEUE_LIMIT:
             # Too far behind: close with a code that makes the client reconnect and catch up.
@@ -137,26 +145,25 @@ class LiveSocket:
             sub.buffer.append((seq, frame))
         elif seq == sub.seq + 1:
             sub.seq = seq
-            direct = self.direct
-            if (
-                framed is not None
-                and direct is not None
-                and not self.queue
-                and not self.sending
-                and self.closing is None
-                and direct.writable.is_set()
-                and direct.handshake_complete
-                and not direct.close_sent
-                and not direct.transport.is_closing()
-            ):
-                # Nothing queued before it and the transport takes data: write the shared frame.
-                direct.transport.write(framed)
-                return
-            self.enqueue(frame)
+            self.enqueue(frame, framed)
         elif seq > sub.seq + 1:
             # Should not happen (the hub keeps each stream whole); if it does, catch up from the database.
             asyncio.get_running_loop().create_task(self._catch_up(thread_id, sub))
         # seq <= sub.seq: already sent
+
+    def _writable_now(self) -> bool:
+        """Nothing queued or being sent, and uvicorn's transport takes data now (not closing, not
+        held back by flow control): a frame may be written straight to it."""
+        direct = self.direct
+        return (
+            direct is not None
+            and not self.queue
+            and not self.sending
+            and direct.writable.is_set()
+            and direct.handshake_complete
+            and not direct.close_sent
+            and not direct.transport.is_closing()
+        )
 
     def send_json(self, value: dict) -> None:
         self.enqueue(dumps(value))
@@ -440,8 +447,7 @@ class LiveSocket:
         held: list = []
         try:
             try:
-                # Not thread-sensitive: posts do not queue behind other sockets' database work.
-                result, thread = await database_sync_to_async(_post, thread_sensitive=False)(
+                result, thread = await _post_in_thread(
                     self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
                 )
             except Http404:
@@ -587,6 +593,11 @@ def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list)
     event loop (publish.held): no hop back to the loop while this thread waits."""
     with publish.held(held):
         return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+
+
+# Not thread-sensitive: posts do not queue behind other sockets' database work. Made once: asgiref
+# builds a wrapper with its signature checks on every call otherwise.
+_post_in_thread = database_sync_to_async(_post, thread_sensitive=False)
 
 
 def _read(user, thread_id, seq):
