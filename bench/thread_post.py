@@ -88,6 +88,7 @@ def measure(label, sender, thread, posts, body_of, session_key=None):
     """With `session_key`: every post as someone's who has not posted for a while (most people):
     the rights and the thread read again, and the session extended, as the socket does then."""
     from channels.db import database_sync_to_async
+    from django.conf import settings
     from django.db import connection, reset_queries
 
     from wijkverband.realtime.consumers import _post
@@ -134,8 +135,9 @@ def measure(label, sender, thread, posts, body_of, session_key=None):
     def p(values, q):
         return values[min(len(values) - 1, int(len(values) * q))] * 1000
 
+    counted = f"{statistics.median(queries):>4.0f}" if settings.DEBUG else "   -"
     print(
-        f"{label:<26} queries {statistics.median(queries):>4.0f}"
+        f"{label:<26} queries {counted}"
         f"   CPU p50 {p(cpu, 0.5):5.2f} ms  p95 {p(cpu, 0.95):5.2f} ms"
         f"   wall p50 {p(wall, 0.5):5.2f} ms  p95 {p(wall, 0.95):5.2f} ms"
     )
@@ -167,9 +169,23 @@ def run_jobs(limit: int):
         print(f"{'worker: one mention job':<26} (not in any request)  CPU p50 {cpu[len(cpu) // 2] * 1000:6.2f} ms")
 
 
+def plain_body(n: int) -> str:
+    return f"Bericht {n}: de medicatie is geleverd."
+
+
+#: The lines `--only` can pick.
+ONLY = ("plain", "now-and-then")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument(
+        "--only",
+        choices=sorted(ONLY),
+        help="only the warm-up and this line, with queries not counted, as in production"
+        " (for bench/post_instructions.py)",
+    )
     args = parser.parse_args()
     ensure_database()
     import django
@@ -179,7 +195,7 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    settings.DEBUG = True  # count queries
+    settings.DEBUG = args.only is None  # count queries (they are logged only with DEBUG)
     # The worker's e-mails go nowhere (the console backend would print 30 per job).
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Measure the production path: the mention's job goes to the worker. (Without REDIS_URL the
@@ -194,7 +210,15 @@ def main():
     sender = get_user_model().objects.get(pk=sender.pk)
     print(f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.posts} posts each")
     measure("warm-up", sender, thread, 20, lambda n: "warm-up")
-    plain = measure("plain message", sender, thread, args.posts, lambda n: f"Bericht {n}: de medicatie is geleverd.")
+    if args.only == "plain":
+        measure("plain message", sender, thread, args.posts, plain_body)
+        return
+    if args.only == "now-and-then":
+        from bench.realtime.run import signed_in_session
+
+        measure("posting now and then", sender, thread, args.posts, plain_body, session_key=signed_in_session(sender))
+        return
+    plain = measure("plain message", sender, thread, args.posts, plain_body)
     measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
     from bench.realtime.run import signed_in_session
 
@@ -203,7 +227,7 @@ def main():
         sender,
         thread,
         args.posts,
-        lambda n: f"Bericht {n}: de medicatie is geleverd.",
+        plain_body,
         session_key=signed_in_session(sender),
     )
     from django_q.models import OrmQ
