@@ -1,8 +1,12 @@
 """wijkverband.core.ratelimit: fixed windows shared through the cache, failing open."""
 
 import logging
+import uuid
+
+import pytest
 
 from wijkverband.core import ratelimit
+from wijkverband.core.redis import cache_client
 
 
 def test_hits_past_the_limit_are_refused_in_the_same_window(db):
@@ -26,3 +30,45 @@ def test_an_unreachable_cache_lets_everything_through(db, monkeypatch, caplog):
     with caplog.at_level(logging.WARNING, logger="wijkverband.core.ratelimit"):
         assert all(ratelimit.rate_limit_hit("test.down", limit=0) for _ in range(3))
     assert "unavailable" in caplog.text
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on Redis (as in production and CI), this run's keys only."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (CI sets it)")
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}",
+        }
+    }
+    cache = caches["default"]
+    assert cache_client() is not None
+    yield cache
+    client = cache_client()
+    keys = list(client.scan_iter(f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_on_redis_a_window_s_counter_counts_every_hit_and_expires(redis_cache):
+    assert [ratelimit.rate_limit_hit("test.redis:1", limit=2, window_seconds=30) for _ in range(4)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    client = cache_client()
+    (key,) = client.scan_iter(f"{redis_cache.key_prefix}:*ratelimit:test.redis:1:*")
+    assert int(client.get(key)) == 4  # refused hits count too
+    assert 0 < client.ttl(key) <= 60  # the window's counter goes by itself (twice the window)
+
+
+def test_on_redis_the_count_goes_on_after_the_server_forgot_the_script(redis_cache):
+    assert ratelimit.rate_limit_hit("test.redis:2", limit=5)
+    cache_client().script_flush()  # as after a restart of Redis
+    assert [ratelimit.rate_limit_hit("test.redis:2", limit=2) for _ in range(2)] == [True, False]
