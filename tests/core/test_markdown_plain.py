@@ -32,7 +32,18 @@ ALPHABET = (
 @given(st.text(alphabet=ALPHABET, min_size=1, max_size=24))
 def test_a_line_taken_as_plain_renders_as_markdown_renders_it(text):
     if _plain_line(text):
-        assert f"<p>{text}</p>" == _parsed(text)
+        assert f"<p>{text}</p>" == _parsed(text) == markdown._sanitised(f"<p>{text}</p>")
+
+
+def test_the_sanitiser_gives_back_a_plain_line_as_it_is_for_every_character():
+    """A plain line skips nh3 too (render_markdown): for every character of Unicode, inside a line
+    and at its start, where the line is plain its paragraph must come back from nh3 unchanged."""
+    differ = []
+    for code in range(0x110000):
+        for line in (f"a{chr(code)}b", f"{chr(code)}b"):
+            if _plain_line(line) and markdown._sanitised(f"<p>{line}</p>") != f"<p>{line}</p>":
+                differ.append(hex(code))
+    assert differ == []
 
 
 # Words, and the pieces Markdown builds its blocks and inlines from.
@@ -49,7 +60,7 @@ TOKENS = [
 def test_sentences_taken_as_plain_render_as_markdown_renders_them(words, between):
     text = between.join(words)
     if text and _plain_line(text):
-        assert f"<p>{text}</p>" == _parsed(text)
+        assert f"<p>{text}</p>" == _parsed(text) == markdown._sanitised(f"<p>{text}</p>")
 
 
 @pytest.mark.parametrize(
@@ -71,6 +82,7 @@ def test_everyday_plain_lines_skip_the_parser_and_render_the_same(text, monkeypa
     expected = str(render_markdown(text))
     assert expected == _parsed(text)  # the parser's own answer
     monkeypatch.setattr(markdown, "_converter", lambda: pytest.fail("the parser was used for a plain line"))
+    monkeypatch.setattr(markdown.nh3, "clean", lambda *a, **k: pytest.fail("the sanitiser ran for a plain line"))
     assert str(render_markdown(text)) == expected
 
 
