@@ -95,6 +95,28 @@ def test_a_date_of_birth_with_a_name_is_refused(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "client Yilmaz 1-2-50",  # the fewest digits a date of birth is written with (FEWEST_DIGITS)
+        "geb. 1-2-50",
+        "client Yilmaz １-２-５０",  # full-width digits count as digits
+        "Jan Jansen 1 mei 1950",
+        "Jan Jansen 1950-2-1",
+    ],
+)
+def test_the_shortest_dates_of_birth_are_found(text):
+    problem = client_data_problem(text)
+    assert problem is not None and "date of birth" in problem
+
+
+@pytest.mark.parametrize(
+    "text", ["Kun je me morgen bellen?", "Bericht 12: de medicatie is geleverd.", "1-2-5", "geb. 1 2 5"]
+)
+def test_text_with_fewer_digits_than_any_finding_passes(text):
+    assert find_client_data(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Overleg op 12-03-2026 met de huisartsen",
         "Sinds 1 januari 2015 geldt de Wet Langdurige Zorg",  # 11 years ago, not a birth date
         "Vanaf 01-01-2027 verandert de bekostiging",  # in the future

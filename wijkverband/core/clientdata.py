@@ -179,12 +179,23 @@ def _find_bsns(text: str) -> list[Finding]:
     return findings
 
 
+#: The fewest digits anything found has: a date written as 1-2-50 (a BSN has nine, the other dates
+#: at least five). Most of what people write has fewer ("Kun je me morgen bellen?"): such a text is
+#: not searched further. It runs on every save of every free text, every post among them: the
+#: searches and the date they compare with were 5 % of a post's instructions
+#: (bench/post_instructions.py). A pattern added above that needs fewer digits lowers this.
+FEWEST_DIGITS = 4
+_ENOUGH_DIGITS = re.compile(rf"\d(?:\D*\d){{{FEWEST_DIGITS - 1}}}")
+
+
 def find_client_data(text: str) -> list[Finding]:
     """What in this text identifies a client: BSNs first, then dates of birth."""
     if not text:
         return []
     # Full-width and other compatibility digits count as the digits they look like.
     text = unicodedata.normalize("NFKC", text)
+    if not _ENOUGH_DIGITS.search(text):
+        return []
     return _find_bsns(text) + _find_birth_dates(text)
 
 
