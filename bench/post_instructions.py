@@ -32,12 +32,12 @@ FEW = 10
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
-def instructions(line: str, posts: int) -> int:
+def instructions(valgrind: str, line: str, posts: int) -> int:
     """The instructions `thread_post.py --only line --posts posts` runs, counted by callgrind."""
     with tempfile.TemporaryDirectory() as scratch:
         done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
             [
-                "valgrind",
+                valgrind,
                 "--tool=callgrind",
                 f"--callgrind-out-file={Path(scratch) / 'callgrind.out'}",
                 sys.executable,
@@ -63,7 +63,8 @@ def main() -> None:
     parser.add_argument("--lines", default="plain,now-and-then", help="comma-separated: plain, now-and-then")
     parser.add_argument("--posts", type=int, default=100, help="posts between the two runs")
     args = parser.parse_args()
-    if shutil.which("valgrind") is None:
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind); it counts the instructions.")
     lines = [line.strip() for line in args.lines.split(",") if line.strip()]
     if args.posts < 1 or not lines:
@@ -76,8 +77,8 @@ def main() -> None:
     )
     print(f"instructions per post (valgrind, user space), {args.posts} posts between two runs:")
     for line in lines:
-        few = instructions(line, FEW)
-        many = instructions(line, FEW + args.posts)
+        few = instructions(valgrind, line, FEW)
+        many = instructions(valgrind, line, FEW + args.posts)
         print(f"  {line:<14} {(many - few) / args.posts / 1e6:6.3f} million")
 
 

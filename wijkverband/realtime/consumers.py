@@ -120,15 +120,14 @@ class LiveSocket:
         sub = self.subs.get(thread_id)
         return sub is not None and sub.buffer is None
 
-    def enqueue(self, text: str, framed: bytes | None = None) -> None:
+    def enqueue(self, text: str) -> None:
         """`text` to the client after what is queued before it. With nothing queued and the
-        transport taking data, it is written at once (`framed`: the frame for it, when the hub
-        framed it once for all its sockets): no writer-task wake-up, no ASGI send. Acks and errors
-        go this way too: the ack of a post took a wake-up and uvicorn's own framing."""
+        transport taking data, it is framed and written at once: no writer-task wake-up, no ASGI
+        send (an ack of a post took both)."""
         if self.closing is not None:
             return
         if self._writable_now():
-            self.direct.transport.write(ws_frame(text.encode()) if framed is None else framed)
+            self.direct.transport.write(ws_frame(text.encode()))
             return
         if len(self.queue) >= QUEUE_LIMIT:
             # Too far behind: close with a code that makes the client reconnect and catch up.
@@ -145,7 +144,12 @@ class LiveSocket:
             sub.buffer.append((seq, frame))
         elif seq == sub.seq + 1:
             sub.seq = seq
-            self.enqueue(frame, framed)
+            # The hub's frame, made once for all its sockets, when nothing is queued before it (as
+            # enqueue does, without its detour: this runs for every socket of every event).
+            if framed is not None and self.closing is None and self._writable_now():
+                self.direct.transport.write(framed)
+                return
+            self.enqueue(frame)
         elif seq > sub.seq + 1:
             # Should not happen (the hub keeps each stream whole); if it does, catch up from the database.
             asyncio.get_running_loop().create_task(self._catch_up(thread_id, sub))
