@@ -75,6 +75,8 @@ messages: setup
 # bench/lookup.py (public postcode lookup, 5,000 teams × 20 areas) likewise; default db wv_lookup_bench.
 # bench/socialmap.py (sociale kaart search, 50,000 entries) likewise; default db wv_socialmap_bench.
 # bench/audit_chain.py (audited writes/s, 8 writers in 8 teams and in one team) likewise; default db wv_audit_bench.
+# bench/post_instructions.py (a post's instructions, counted by valgrind: about 3 minutes) runs
+# bench/thread_post.py under valgrind, with its database (DATABASE_URL, or a throwaway SQLite file).
 # bench/region_dashboard.py (50 teams × 2,000 bottlenecks × 200 agreements) likewise; default db
 # wv_dashboard_bench, dropped after the run (--keep keeps it).
 # bench/search.py (the search: 1,000,000 messages over 500 teams, and a post's index cost) uses
