@@ -5,8 +5,8 @@ new window's counter its expiry, through redis-py's public API on the process's 
 (wijkverband/core/redis.py). It is on the path of every post: as a pipeline of SET NX and INCR it
 took a tenth of a post's instructions (bench/post_instructions.py), the script a quarter less.
 Django's cache API would take three round trips (add, then incr's EXISTS and INCR). Other caches
-(the embedded default) use cache.add and cache.incr. When the cache cannot be reached every hit is allowed: an
-outage must not stop people from working, and the limit is a brake, not a record.
+(the embedded default) use cache.add and cache.incr. When the cache cannot be reached every hit is
+allowed: an outage must not stop people from working, and the limit is a brake, not a record.
 """
 
 import functools
