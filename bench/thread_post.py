@@ -37,10 +37,13 @@ os.environ.setdefault("CONN_MAX_AGE", "60")
 SQLITE_FILE = Path(tempfile.gettempdir()) / "wijkverband-bench-thread-post.sqlite3"
 
 
-def ensure_database() -> None:
+def ensure_database(*, fresh: bool = True) -> None:
+    """`fresh`: a new SQLite file (else the last run's, migrated: bench/post_instructions.py runs
+    this script four times and would otherwise count the migrations under valgrind)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        SQLITE_FILE.unlink(missing_ok=True)
+        if fresh:
+            SQLITE_FILE.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
         return
     if url.startswith("postgres"):
@@ -190,7 +193,7 @@ def main():
         " (for bench/post_instructions.py)",
     )
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(fresh=args.only is None)
     import django
 
     django.setup()
