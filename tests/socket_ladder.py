@@ -12,6 +12,8 @@ of team B, a thread id that does not exist ...). Each persona's expected answer 
 - `subscribed` (and may post: shown to the others as a writer) or `subscribed:read_only`;
 - `ack`, `read`, `unsubscribed`: the frame's answer;
 - `typing:seen`: the typing signal reached another subscriber (the typist gets no answer);
+- `present` or `present:read_only`: a `presence` frame (the page is in view again) was answered
+  with who is there, the persona among them (as a writer, or reading along);
 - `error:<code>`: an error frame with that code; the socket stays open. `not_found` is checked to
   be exactly what a thread that does not exist answers.
 
@@ -53,6 +55,8 @@ ACK = "ack"
 READ = "read"
 UNSUBSCRIBED = "unsubscribed"
 TYPING_SEEN = "typing:seen"
+PRESENT = "present"
+PRESENT_READ_ONLY = "present:read_only"
 REFUSED = "refused"
 NOT_FOUND = "error:not_found"
 FORBIDDEN = "error:forbidden"
@@ -78,10 +82,10 @@ def socket_frame_types(handlers=None) -> set[str]:
 
 @dataclass(frozen=True)
 class SocketRung:
-    frame: str  # the client frame type sent ("subscribe", "post", "read", "typing", "unsubscribe")
+    frame: str  # the client frame type sent ("subscribe", "post", "read", "typing", "presence", "unsubscribe")
     thread: Callable[["SocketWorld"], int]  # the thread id it targets
     expect: dict[str, str]  # persona -> expected answer (see the module docstring)
-    # Subscribe to the thread first (typing and unsubscribe are about a subscription).
+    # Subscribe to the thread first (typing, presence and unsubscribe are about a subscription).
     subscribed_first: bool = False
 
     @property
@@ -95,9 +99,17 @@ def socket_ladder_params(ladder: list[SocketRung]):
 
 # --- the meta-test's checks (tests/test_socket_ladder_coverage.py) ---------------------------------
 
-ANSWERS = {REFUSED, SUBSCRIBED, SUBSCRIBED_READ_ONLY, ACK, READ, UNSUBSCRIBED, TYPING_SEEN} | {
-    f"error:{code}" for code in ("forbidden", "not_found", "invalid", "too_large", "rate_limited")
-}
+ANSWERS = {
+    REFUSED,
+    SUBSCRIBED,
+    SUBSCRIBED_READ_ONLY,
+    ACK,
+    READ,
+    UNSUBSCRIBED,
+    TYPING_SEEN,
+    PRESENT,
+    PRESENT_READ_ONLY,
+} | {f"error:{code}" for code in ("forbidden", "not_found", "invalid", "too_large", "rate_limited")}
 
 
 def socket_ladder_gaps(frame_types: Iterable[str], rungs: Iterable[SocketRung], required=REQUIRED_PERSONAS) -> list:
@@ -349,12 +361,12 @@ class _Climb:
                 return got
             assert got["type"] != "__closed__", f"{self.where}: the socket closed: {got}"
 
-    async def subscribe_first(self, socket: _Socket) -> bool:
+    async def subscribe_first(self, socket: _Socket, *, presence: bool = True) -> bool:
         """Subscribe first if the rung says so (from the head, as the thread page does); whether it was accepted."""
         if not self.rung.subscribed_first:
             return False
         head = await self.sw.loop.db(_head, self.thread_id)
-        frame = {"type": "subscribe", "thread": self.thread_id, "after": head}
+        frame = {"type": "subscribe", "thread": self.thread_id, "after": head, "presence": presence}
         return (await self.request(socket, frame, "subscribed"))["type"] == "subscribed"
 
     async def leave(self, socket: _Socket) -> None:
@@ -514,6 +526,30 @@ class _Climb:
             self.check(TYPING_SEEN if seen else "typing:lost (no error, and nobody saw it)", frames)
             echoed = _of_thread(frames + await self.barrier(socket), self.thread_id, "typing")
             assert not echoed, f"{self.where}: the typist got its own typing back: {echoed}"
+        await self.leave(socket)
+
+    async def presence(self) -> None:
+        socket = await self.socket()
+        # Subscribed as a page in the background (not shown), then in view: shown, and told who is there.
+        await self.subscribe_first(socket, presence=False)
+        frame = {"type": "presence", "thread": self.thread_id, "presence": True}
+        await socket.send(frame)
+        frames = await self.barrier(socket)
+        errors = [f for f in frames if f["type"] == "error" and f.get("ref") == self.thread_id]
+        if errors:
+            self.check(_outcome(errors[0], PRESENT), errors[0])
+            await self.same_as_missing(socket, frame, errors[0])
+            leaked = _of_thread(frames, self.thread_id, "presence")
+            assert not leaked, f"{self.where}: a refused presence was told who is there: {leaked}"
+        else:
+            viewers = _of_thread(frames, self.thread_id, "presence")
+            me = [u for f in viewers for u in f["users"] if u["id"] == self.user.pk]
+            assert me, f"{self.where}: no presence frame naming the persona: {frames}"
+            self.check(PRESENT_READ_ONLY if me[-1]["read_only"] else PRESENT, frames)
+            # Away again: no answer, and no error.
+            await socket.send({**frame, "presence": False})
+            frames = await self.barrier(socket)
+            assert not [f for f in frames if f["type"] == "error"], f"{self.where}: going away was refused: {frames}"
         await self.leave(socket)
 
     async def unsubscribe(self) -> None:

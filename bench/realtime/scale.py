@@ -43,6 +43,8 @@ sockets are always in view), BENCH_CLIENT_HIDDEN (wait: as reconnect.js, a socke
 background waits 2-20 s before its first try after a close, or until shown; at-once: as before),
 BENCH_CLIENT_HINT (on: as reconnect.js, a socket of a page in the background connects to
 /ws/?background=1 and the server takes the pages in view first; off: no hint, as before),
+BENCH_CLIENT_PRESENCE (view: as threads.js, only the pages in view
+subscribe with presence, a tab long in the background subscribes away; all: every socket, as before),
 BENCH_CLIENT_READS (more: as threads.js, a page in view sends its read marker only for more than
 the server confirmed; always: at every subscribe, as before), BENCH_SOCKET_NICE (with
 separate pages: the socket workers' nice level, 0), BENCH_PAGE_CLIENT (process: the storm's pages
@@ -128,6 +130,10 @@ SOCKET_NICE = int(os.environ.get("BENCH_SOCKET_NICE", "0"))
 # as a browser's would; loop: from this load client's event loop, where a page's answer waits behind
 # the 5,000 sockets' work (as every storm before 2 December 2026, the seventh session, measured).
 PAGES_ELSEWHERE = os.environ.get("BENCH_PAGE_CLIENT", "process") == "process"
+# BENCH_CLIENT_PRESENCE=view: as threads.js, only pages in view count as viewing their thread (a page a
+# minute or more in the background subscribes with presence false, AWAY_AFTER_MS); all: every socket
+# subscribes with presence, as the clients did before 3 December 2026 (the sixteenth session).
+PRESENCE_IN_VIEW = os.environ.get("BENCH_CLIENT_PRESENCE", "view") == "view"
 # BENCH_CLIENT_CONNECT_TIMEOUT: seconds a client waits for its handshake's answer before it gives up
 # and tries again with its backoff (30: a person who reloads a page stuck on "reconnecting"; a
 # browser's own WebSocket waits far longer).
@@ -358,7 +364,11 @@ class Tracked:
         self.restarting = False
         if self.app:
             after = self.last if self.first_seq is not None else None
-            self.client.send_text(json.dumps({"type": "subscribe", "thread": self.thread, "after": after}))
+            # As threads.js: a page long in the background subscribes away (not in "who is here").
+            present = self.visible or not PRESENCE_IN_VIEW
+            self.client.send_text(
+                json.dumps({"type": "subscribe", "thread": self.thread, "after": after, "presence": present})
+            )
         else:
             self.client.send_text(f"join {self.thread}")
 
@@ -1151,7 +1161,8 @@ async def main() -> None:
         log(
             f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted;"
             f" pages in the background {'wait' if HIDDEN_WAITS else 'at once'}, {'with' if HINTS else 'without'}"
-            f" the hint, read markers {'only for more' if READS_ONLY_MORE else 'at every subscribe'}"
+            f" the hint, read markers {'only for more' if READS_ONLY_MORE else 'at every subscribe'},"
+            f" presence {'for pages in view' if PRESENCE_IN_VIEW else 'for every page'}"
         )
         results["storm"] = await storm(teams)
         show_storm(results["storm"])

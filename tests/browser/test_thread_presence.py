@@ -76,3 +76,57 @@ class ThreadPresenceJourney(BrowserTestCase):
             self.assert_accessible("thread-list")
         finally:
             maarten_context.close()
+
+    def test_a_page_left_in_the_background_for_a_minute_is_not_shown_as_here_until_it_is_in_view(self):
+        """ "Who is here" names the people who have the thread in front of them: a quick look at another
+        tab changes nothing, a minute in the background and the others no longer see the person, and
+        they see them again as soon as the page is in view (threads.js, AWAY_AFTER_MS)."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Weekendoverdracht")
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+        self.sign_in(world.carla)
+        maarten_context, maarten = self.second_browser(world.maarten)
+        try:
+            # Maarten's page: its visibility as the test says, and a clock the test can move on.
+            maarten.add_init_script(
+                """
+                let hidden = false;
+                Object.defineProperty(Document.prototype, "visibilityState", {
+                  configurable: true, get() { return hidden ? "hidden" : "visible"; } });
+                Object.defineProperty(Document.prototype, "hidden", { configurable: true, get() { return hidden; } });
+                window.wvTestSetHidden = (value) => {
+                  hidden = value;
+                  document.dispatchEvent(new Event("visibilitychange"));
+                };
+                """
+            )
+            maarten.clock.install()
+            presence = self.page.locator("[data-presence-line]")
+            self.page.goto(thread_url)
+            maarten.goto(thread_url)
+            here = f"Nu ook in dit gesprek: {world.maarten.name}."
+            expect(presence).to_have_text(here)
+
+            maarten.evaluate("window.wvTestSetHidden(true)")  # another tab in front, for a moment
+            maarten.clock.run_for(20_000)
+            maarten.evaluate("window.wvTestSetHidden(false)")
+            maarten.evaluate("window.wvTestSetHidden(true)")  # and again, this time for a while
+            self.page.wait_for_timeout(1500)  # a presence change reaches the others within a second or so
+            expect(presence).to_have_text(here)
+            maarten.clock.run_for(61_000)
+            expect(presence).to_have_text("Er is nu niemand anders in dit gesprek.")
+
+            # Still live in the background: a message arrives there without a reload.
+            self.page.get_by_label("Bericht", exact=True).fill("Wie neemt de weekenddienst?")
+            self.page.get_by_role("button", name="Versturen").click()
+            expect(
+                maarten.get_by_role("log", name="Berichten").get_by_text("Wie neemt de weekenddienst?")
+            ).to_be_attached()
+
+            maarten.evaluate("window.wvTestSetHidden(false)")  # in view again
+            expect(presence).to_have_text(here)
+            expect(maarten.locator("[data-presence-line]")).to_have_text(f"Nu ook in dit gesprek: {world.carla.name}.")
+            self.page = maarten
+            self.assert_accessible("thread back in view")
+        finally:
+            maarten_context.close()

@@ -30,6 +30,8 @@ from tests.socket_ladder import (
     FORBIDDEN,
     INVALID,
     NOT_FOUND,
+    PRESENT,
+    PRESENT_READ_ONLY,
     READ,
     REFUSED,
     SUBSCRIBED,
@@ -127,6 +129,7 @@ def everyone(answer: str) -> dict[str, str]:
 
 
 S, RO, NF, FB, TY = SUBSCRIBED, SUBSCRIBED_READ_ONLY, NOT_FOUND, FORBIDDEN, TYPING_SEEN
+PR, PRO = PRESENT, PRESENT_READ_ONLY
 THREADS = (team_a_topic, team_a_open, internal_bottleneck, escalated_bottleneck, team_b_open, no_such_thread)
 
 SOCKET_LADDER = [
@@ -161,6 +164,15 @@ SOCKET_LADDER = [
     SocketRung("typing", no_such_thread, everyone(NF), subscribed_first=True),
     # typing without subscribing: "subscribe first" only to those who could type, revealing nothing.
     SocketRung("typing", team_a_open, on_team_a(team=INVALID, olga=FB, reps=FB)),
+    # presence (a page in view again), subscribed first: whoever may read is shown, as on subscribe.
+    SocketRung("presence", team_a_topic, on_team_a(team=PR, olga=PRO, reps=NF), subscribed_first=True),
+    SocketRung("presence", team_a_open, on_team_a(team=PR, olga=PRO, reps=PRO), subscribed_first=True),
+    SocketRung("presence", internal_bottleneck, on_team_a(team=PR, olga=PRO, reps=NF), subscribed_first=True),
+    SocketRung("presence", escalated_bottleneck, on_team_a(team=PR, olga=PR, reps=PRO), subscribed_first=True),
+    SocketRung("presence", team_b_open, on_team_b(team=PR, olga=PRO, rik=PRO), subscribed_first=True),
+    SocketRung("presence", no_such_thread, everyone(NF), subscribed_first=True),
+    # presence without subscribing: "subscribe first" only to those who may read, revealing nothing.
+    SocketRung("presence", team_a_topic, on_team_a(team=INVALID, olga=INVALID, reps=NF)),
     # unsubscribe: always answered (it reveals nothing), and nothing streams after it.
     *(SocketRung("unsubscribe", thread, everyone(UNSUBSCRIBED), subscribed_first=True) for thread in THREADS),
 ]

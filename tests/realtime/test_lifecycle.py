@@ -771,9 +771,101 @@ def test_a_page_shown_while_its_background_socket_waits_to_be_let_in_opens_one_a
     out = _run_client_check(tmp_path, REOPEN_CHECK)
     assert out["urls"] == ["wss://wijk.example/ws/?background=1", "wss://wijk.example/ws/"]
     assert out["waitingClosed"] and out["current"]
-    assert out["sent"] == [{"type": "subscribe", "thread": 7, "after": 3}]
+    assert out["sent"] == [{"type": "subscribe", "thread": 7, "after": 3, "presence": True}]
     assert out["retries"] == 0
     assert out["shownWhenOpen"] == 3 and out["leftListening"] == 0
+
+
+AWAY_CHECK = """
+let state = "visible";
+const listeners = new Set();
+globalThis.document = {
+  getElementById: () => null,
+  get visibilityState() { return state; },
+  addEventListener: (type, fn) => type === "visibilitychange" && listeners.add(fn),
+  removeEventListener: (type, fn) => listeners.delete(fn),
+};
+globalThis.location = { protocol: "https:", host: "wijk.example" };
+let timers = [];
+globalThis.setTimeout = (fn, ms) => { const t = { fn, ms, live: true }; timers.push(t); return t; };
+globalThis.clearTimeout = (t) => { if (t) t.live = false; };
+const sockets = [];
+class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSED = 3;
+  constructor(url) { this.url = url; this.readyState = 0; this.handlers = {}; this.sent = []; sockets.push(this); }
+  addEventListener(type, fn) { (this.handlers[type] ||= []).push(fn); }
+  fire(type, event = {}) { (this.handlers[type] || []).forEach((fn) => fn(event)); }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close() { this.readyState = 3; }
+  open() { this.readyState = 1; this.fire("open"); }
+}
+globalThis.WebSocket = FakeSocket;
+const { ThreadClient, AWAY_AFTER_MS } = await import(process.argv[2]);
+const presenceBox = { hidden: true };
+const parts = { "[data-presence]": presenceBox, "[data-presence-line]": {}, "[data-live-status]": { hidden: true } };
+const root = { querySelector: (selector) => parts[selector] || null };
+const setState = (value) => { state = value; [...listeners].forEach((fn) => fn()); };
+const awayTimers = () => timers.filter((t) => t.live && t.ms === AWAY_AFTER_MS);
+const out = { awayAfter: AWAY_AFTER_MS };
+
+const client = new ThreadClient({ live: { thread: 7, seq: 3 }, strings: {}, root });
+client.connect();
+sockets[0].open();
+client.receive({ type: "presence", thread: 7, users: [], more: 0 });
+out.inView = sockets[0].sent.splice(0);
+setState("hidden");  // a quick look at another tab
+setState("visible");
+out.quickLook = { sent: sockets[0].sent.splice(0), timersLeft: awayTimers().length };
+setState("hidden");
+awayTimers().forEach((t) => { t.live = false; t.fn(); });  // a minute in the background
+out.away = { sent: sockets[0].sent.splice(0), boxHidden: presenceBox.hidden };
+setState("hidden");  // hidden again (another window): nothing more
+out.stillAway = { sent: sockets[0].sent.splice(0), timers: awayTimers().length };
+// The server restarts while the page is away: it subscribes away.
+sockets[0].close();
+client.connect();
+sockets[1].open();
+out.reconnectedAway = sockets[1].sent.splice(0);
+setState("visible");
+out.back = sockets[1].sent.splice(0);
+
+// A page opened in the background (a link opened in a new tab) is away from the start.
+state = "hidden";
+timers = [];
+const background = new ThreadClient({ live: { thread: 8, seq: 0 }, strings: {}, root });
+background.connect();
+sockets[2].open();
+out.openedInBackground = sockets[2].sent.splice(0);
+// Shown while its socket is away: the next subscribe says it is here; no frame to a closed socket.
+sockets[2].readyState = 3;
+setState("visible");
+out.shownWhileClosed = sockets[2].sent.splice(0);
+background.connect();
+sockets[3].open();
+out.resubscribed = sockets[3].sent.splice(0);
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_page_in_the_background_for_a_minute_stops_counting_as_here_and_counts_again_when_shown(tmp_path):
+    """threads.js: "who is here" names people who have the thread in front of them. A quick look at
+    another tab changes nothing; after a minute in the background the page says it is away (and
+    subscribes away after a restart), and says it is here as soon as it is shown again."""
+    out = _run_client_check(tmp_path, AWAY_CHECK)
+    sub = {"type": "subscribe", "thread": 7, "after": 3}
+    assert out["awayAfter"] == 60000
+    assert out["inView"] == [{**sub, "presence": True}]
+    assert out["quickLook"] == {"sent": [], "timersLeft": 0}
+    assert out["away"] == {"sent": [{"type": "presence", "thread": 7, "presence": False}], "boxHidden": True}
+    assert out["stillAway"] == {"sent": [], "timers": 0}
+    assert out["reconnectedAway"] == [{**sub, "presence": False}]
+    assert out["back"] == [{"type": "presence", "thread": 7, "presence": True}]
+    assert out["openedInBackground"] == [{"type": "subscribe", "thread": 8, "after": 0, "presence": False}]
+    assert out["shownWhileClosed"] == []
+    assert out["resubscribed"] == [{"type": "subscribe", "thread": 8, "after": 0, "presence": True}]
 
 
 NOTIFICATION_CHECK = """

@@ -122,6 +122,110 @@ def test_a_thread_list_watching_for_unread_counts_is_not_shown_as_present(world)
     run(scenario)
 
 
+def test_a_page_that_went_away_leaves_who_is_here_and_comes_back_when_in_view_again(world):
+    """threads.js sends `presence: false` when its page has been in the background for a while, and
+    `presence: true` when it is in view again: the others see the person leave and come back, the
+    socket keeps streaming events meanwhile, and an away socket gets no presence frames."""
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        both = sorted([world.carla.name, world.maarten.name])
+        await _until_presence(carla, both)
+        await _until_presence(maarten, both)
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
+        await _until_presence(maarten, [world.maarten.name])
+        # Still subscribed: events stream to the page in the background.
+        await sync(post, thread, world.maarten, "Terwijl je weg was")
+        event = await carla.until("event", thread=thread.pk)
+        assert event["data"]["author"]["id"] == world.maarten.pk
+        # Away, told of nobody: not when someone joins either.
+        sofie = await connect(world.sofie)
+        await sofie.subscribe(thread.pk)
+        await _until_presence(maarten, sorted([world.maarten.name, world.sofie.name]))
+        assert await carla.collect("presence", timeout=1.2) == []
+        # In view again: answered with who is there (herself included), and the others see her.
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
+        everyone = sorted([world.carla.name, world.maarten.name, world.sofie.name])
+        await _until_presence(carla, everyone)
+        await _until_presence(maarten, everyone)
+        for socket in (carla, maarten, sofie):
+            await socket.close()
+
+    run(scenario)
+
+
+def test_a_page_subscribed_away_is_not_shown_until_it_is_in_view(world):
+    """A page opened in the background (or reconnecting there after a restart) subscribes with
+    `presence: false`: nobody sees it, and it costs the presence store nothing, until it is shown."""
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        carla = await connect(world.carla)
+        await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": False})
+        await carla.until("subscribed")
+        assert await maarten.collect("presence", timeout=1.2) == []
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
+        both = sorted([world.carla.name, world.maarten.name])
+        await _until_presence(carla, both)
+        await _until_presence(maarten, both)
+        # Saying it twice changes nothing for the others, and is answered again.
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
+        await _until_presence(carla, both)
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
+        await _until_presence(maarten, [world.maarten.name])
+        await carla.close()
+        await maarten.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("persona", "frame", "answer"),
+    [
+        ("carla", {"presence": "ja"}, "invalid"),
+        ("carla", {}, "invalid"),
+        ("carla", {"presence": True, "unsubscribed": True}, "invalid"),  # subscribe first
+        ("rosa", {"presence": True, "unsubscribed": True}, "not_found"),  # closed to representatives
+        ("bram", {"presence": True, "unsubscribed": True}, "not_found"),  # another team
+        ("bram", {"presence": True, "missing": True}, "not_found"),
+    ],
+)
+def test_presence_without_a_subscription_or_with_a_bad_value_is_refused_and_shows_nobody(world, persona, frame, answer):
+    thread = topic(world)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        await maarten.subscribe(thread.pk)
+        await maarten.until("presence")
+        socket = await connect(world.persona(persona))
+        thread_id = thread.pk + 1000 if frame.pop("missing", False) else thread.pk
+        if not frame.pop("unsubscribed", False) and persona == "carla":
+            await socket.subscribe(thread_id)
+            await socket.until("presence")
+            await _until_presence(maarten, sorted([world.carla.name, world.maarten.name]))
+        await socket.send({"type": "presence", "thread": thread_id, **frame})
+        error = await socket.until("error")
+        assert (error["code"], error["ref"]) == (answer, thread_id)
+        shown = [{u["id"] for u in f["users"]} for f in await maarten.collect("presence", timeout=1.2)]
+        if persona == "carla":
+            assert not shown or world.carla.pk in shown[-1], "a refused frame made her leave"
+        else:
+            assert not any(world.persona(persona).pk in ids for ids in shown), "a refused frame showed them"
+        await socket.close()
+        await maarten.close()
+
+    run(scenario)
+
+
 def test_representatives_see_who_is_there_and_are_shown_as_reading_along(world):
     # Decision: a representative reading an opened thread sees who is there, and is shown to the
     # others too (marked read only): people should know who reads along before they write.

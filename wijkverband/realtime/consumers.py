@@ -491,6 +491,29 @@ class LiveSocket:
                 sub.read_seq = marker
             self.hub.signals.read(thread_id, self.user, marker)  # gathered: one frame a second per thread
 
+    async def on_presence(self, frame, thread_id) -> None:
+        """A thread page went away (in the background for a while) or is in view again: the socket stops
+        or starts counting as viewing the thread, as a subscribe with that `presence` would, without
+        the subscribe's rights read and replay. Answered, when present, with who is there."""
+        present = frame.get("presence")
+        if not isinstance(present, bool):
+            self.error("invalid", "presence must be true or false.", ref=thread_id)
+            return
+        sub = self.subs.get(thread_id)
+        if sub is None:
+            # Presence is only for threads this socket follows; say why without revealing anything.
+            try:
+                await on_socket_pool(_thread_rights)(self.user, thread_id)
+            except Http404:
+                self.error("not_found", "No such thread.", ref=thread_id)
+                return
+            self.error("invalid", "Subscribe to the thread first.", ref=thread_id)
+            return
+        if present:
+            await self.hub.signals.joined(thread_id, self, read_only=not sub.can_post)
+        else:
+            self.hub.signals.left(thread_id, self)
+
     async def on_typing(self, frame, thread_id) -> None:
         sub = self.subs.get(thread_id)
         if sub is None:
@@ -530,6 +553,7 @@ HANDLERS = {
     "post": LiveSocket.on_post,
     "read": LiveSocket.on_read,
     "typing": LiveSocket.on_typing,
+    "presence": LiveSocket.on_presence,
 }
 
 

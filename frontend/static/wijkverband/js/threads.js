@@ -18,6 +18,12 @@ const HTTP_FALLBACK_MS = 2000;
 const HTTP_RETRY_MS = 1000;
 const HTTP_RETRY_MAX_MS = 30000;
 const HTTP_QUICK_TRIES = 30;
+// "Who is here" names the people who have the thread in front of them. A page that has been in the
+// background this long (another tab in front, a locked phone) tells the server it is away, and is
+// no longer shown; it is shown again as soon as it is in view. A quick look at another tab changes
+// nothing. A page opened, or reconnecting, in the background subscribes away: after a restart the
+// tabs nobody looks at cost the presence store nothing (docs/realtime.md, "Who views a thread").
+export const AWAY_AFTER_MS = 60000;
 
 // A selector that finds `element`'s counterpart in a re-drawn message: the element or its nearest
 // ancestor with a data attribute (a[data-edit], form[data-confirm] button), or null.
@@ -106,6 +112,9 @@ export class ThreadClient {
     // ask the database to move a marker that is already there.
     this.readSeq = -1;
     this.lastTypingSent = 0;
+    // Away: in the background for AWAY_AFTER_MS or more (or since it was opened): not shown as here.
+    this.away = document.visibilityState === "hidden";
+    this.awayTimer = null;
     if (this.form) this.enhanceForm();
     this.log?.addEventListener("click", (event) => this.logClick(event));
     // "vandaag" becomes "gisteren" at midnight, also on a page left open.
@@ -113,6 +122,7 @@ export class ThreadClient {
     document.addEventListener("visibilitychange", () => {
       this.relabelTimes();
       this.markRead();
+      this.visibilityChanged();
     });
   }
 
@@ -152,7 +162,7 @@ export class ThreadClient {
 
   subscribe() {
     this.subscribed = false;
-    this.send({ type: "subscribe", thread: this.thread, after: this.seq });
+    this.send({ type: "subscribe", thread: this.thread, after: this.seq, presence: !this.away });
   }
 
   closed(event) {
@@ -460,6 +470,26 @@ export class ThreadClient {
   }
 
   // --- who is here -------------------------------------------------------------------------------
+
+  visibilityChanged() {
+    if (document.visibilityState === "visible") {
+      clearTimeout(this.awayTimer);
+      this.awayTimer = null;
+      if (this.away) {
+        this.away = false;
+        // Answered with who is there. Not open: the next subscribe says it.
+        this.send({ type: "presence", thread: this.thread, presence: true });
+      }
+    } else if (!this.away && this.awayTimer === null) {
+      this.awayTimer = setTimeout(() => {
+        this.awayTimer = null;
+        if (document.visibilityState === "visible") return;
+        this.away = true;
+        if (this.presenceBox) this.presenceBox.hidden = true; // not told who is here while away
+        this.send({ type: "presence", thread: this.thread, presence: false });
+      }, AWAY_AFTER_MS);
+    }
+  }
 
   showPresence(users, more) {
     if (!this.presenceBox) return;
