@@ -16,6 +16,16 @@ database's backends, and reconnects per second (all sockets until the last one's
 With BENCH_BEFORE_DIR (a checkout of other code, say `git archive main | tar -x -C /tmp/wv-before`)
 each round measures that code and this one, alternately, on the same data: before/after in one run.
 
+With BENCH_RECONNECT_INSTRUCTIONS=valgrind the worker runs under valgrind's callgrind and the round
+also prints the **instructions per reconnect**: counted only while the sockets reconnect (switched
+on and off with callgrind_control), less the worker's idle rate measured just before. Like
+bench/post_instructions.py for a post, it is the figure that does not move with the load on the
+machine: the worker CPU above moves by ±25 % between runs of the same code on a shared host. It
+does not count the kernel's part of the round trips, nor PostgreSQL or Redis. Under callgrind the
+worker is about 50 times slower, so the defaults become 150 sockets and 10 handshakes at once;
+about two minutes a round. The Redis commands per reconnect (INFO commandstats, less the idle rate)
+are printed either way.
+
 Settings: BENCH_RECONNECT_SOCKETS (600), BENCH_RECONNECT_ROUNDS (3), BENCH_RECONNECT_BEHIND (0),
 BENCH_RECONNECT_IN_FLIGHT (200: handshakes the client has open at once), BENCH_TEAMS (20), and the
 database, Redis and ports of run.py (defaults here: the database wijkverband_bench_reconnect, Redis
@@ -26,6 +36,8 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -46,10 +58,12 @@ sys.path.insert(0, str(ROOT))
 from bench.realtime import run as rt  # noqa: E402
 from bench.realtime import scale  # noqa: E402
 
-SOCKETS = int(os.environ.get("BENCH_RECONNECT_SOCKETS", "600"))
 ROUNDS = int(os.environ.get("BENCH_RECONNECT_ROUNDS", "3"))
 BEHIND = int(os.environ.get("BENCH_RECONNECT_BEHIND", "0"))
-IN_FLIGHT = int(os.environ.get("BENCH_RECONNECT_IN_FLIGHT", "200"))
+CALLGRIND = os.environ.get("BENCH_RECONNECT_INSTRUCTIONS")  # the valgrind binary, or unset
+CALLGRIND_CONTROL = str(Path(shutil.which(CALLGRIND) or CALLGRIND).with_name("callgrind_control")) if CALLGRIND else ""
+SOCKETS = int(os.environ.get("BENCH_RECONNECT_SOCKETS", "150" if CALLGRIND else "600"))
+IN_FLIGHT = int(os.environ.get("BENCH_RECONNECT_IN_FLIGHT", "10" if CALLGRIND else "200"))
 BEFORE_DIR = os.environ.get("BENCH_BEFORE_DIR")
 # BENCH_PYSPY=<py-spy binary>: sample the worker during the measured reconnects (folded stacks in
 # the temporary directory, one file per code and round; e.g. flamegraph.pl, or sort by count).
@@ -59,10 +73,52 @@ PORT = rt.PORTS["app"]
 log = rt.log
 
 
-def start(code_dir: Path) -> rt.Server:
+def start(code_dir: Path, counts: Path | None = None) -> rt.Server:
     args = [rt.PYTHON, "-m", "uvicorn", "config.asgi:application", "--workers", "1", "--port", str(PORT)]
     args += ["--log-level", "warning", "--lifespan", "off"]
-    return rt.Server("app", args, dict(rt.APP_ENV), cwd=code_dir)
+    env = dict(rt.APP_ENV)
+    if counts is not None:
+        # Counting starts switched off (start-up and warm-up are not counted); fixed string hashing,
+        # so the same code counts the same.
+        args = [CALLGRIND, "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={counts}", *args]
+        env["PYTHONHASHSEED"] = "0"
+    return rt.Server("app", args, env, cwd=code_dir)
+
+
+class Counter:
+    """Instructions the worker runs while counting is on (callgrind_control: on, dump, off)."""
+
+    TOTALS = re.compile(rb"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
+
+    def __init__(self, pid: int, counts: Path):
+        self.pid = pid
+        self.counts = counts
+
+    def _control(self, *options: str) -> None:
+        subprocess.run([CALLGRIND_CONTROL, *options, str(self.pid)], check=True, capture_output=True, timeout=120)  # noqa: S603
+
+    async def on(self) -> None:
+        await asyncio.to_thread(self._control, "--instr=on")
+
+    async def take(self) -> int:
+        """The instructions counted since the last take (or since switched on), and counting goes on."""
+        before = set(self.counts.parent.glob(self.counts.name + ".*"))
+        await asyncio.to_thread(self._control, "--dump")
+        new = sorted(set(self.counts.parent.glob(self.counts.name + ".*")) - before, key=lambda p: p.stat().st_mtime)
+        if not new:
+            raise RuntimeError("callgrind wrote no dump")
+        found = self.TOTALS.search(new[-1].read_bytes())
+        if found is None:
+            raise RuntimeError(f"no totals in {new[-1]}")
+        return int(found.group(1))
+
+
+def redis_commands() -> int:
+    """Commands the bench's Redis server has run (all databases: only this bench uses it meanwhile)."""
+    import redis
+
+    stats = redis.Redis.from_url(rt.REDIS_URL).info("commandstats")
+    return sum(entry["calls"] for name, entry in stats.items() if name not in ("cmdstat_info",))
 
 
 async def connect_all(sockets: list, in_flight: int) -> float:
@@ -110,7 +166,9 @@ async def post_behind(sockets: list) -> None:
 
 
 async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
-    server = start(code_dir)
+    scratch = Path(tempfile.mkdtemp(prefix="wv-reconnect-")) if CALLGRIND else None
+    counts = scratch / "callgrind.out" if scratch else None
+    server = start(code_dir, counts)
     try:
         await rt.wait_ready(PORT, teams[0]["cookies"][0])
         pids = server.pids()
@@ -133,6 +191,18 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
         xact0, at0 = await asyncio.to_thread(scale.database_transactions), time.perf_counter()
         idle_rate = (xact0 - quiet_xact) / (at0 - quiet_at)
         db0 = await asyncio.to_thread(rt.database_backends)
+        redis_quiet, redis_quiet_at = await asyncio.to_thread(redis_commands), time.perf_counter()
+        counter = None
+        if counts is not None:
+            # The worker's idle rate (housekeeping, keepalives), counted for a while before the reconnects.
+            counter = Counter(server.process.pid, counts)
+            await counter.on()
+            await counter.take()
+            idle_at = time.perf_counter()
+            await asyncio.sleep(5.0)
+            idle_instructions = await counter.take() / (time.perf_counter() - idle_at)
+        redis0, redis_at = await asyncio.to_thread(redis_commands), time.perf_counter()
+        redis_idle = (redis0 - redis_quiet) / (redis_at - redis_quiet_at)
         spy = None
         if PYSPY:
             folded = f"{tempfile.gettempdir()}/wijkverband-reconnect-{name}-{time.strftime('%H%M%S')}.txt"
@@ -156,8 +226,14 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
             )
             await asyncio.sleep(1.0)
         cpu0 = rt.cpu_seconds(pids)
+        measured_at = time.perf_counter()
         elapsed = await connect_all(sockets, IN_FLIGHT)
         cpu = rt.cpu_seconds(pids) - cpu0
+        instructions = None
+        if counter is not None:
+            counted = await counter.take()
+            instructions = (counted - idle_instructions * (time.perf_counter() - measured_at)) / len(sockets)
+        commands = await asyncio.to_thread(redis_commands) - redis0 - redis_idle * (time.perf_counter() - redis_at)
         xact = await asyncio.to_thread(scale.database_transactions) - xact0 - idle_rate * (time.perf_counter() - at0)
         db_cpu = await asyncio.to_thread(rt.database_cpu_since, db0)
         if spy is not None:
@@ -174,9 +250,13 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
             "db_cpu_ms_per_reconnect": db_cpu / len(sockets) * 1000,
             "reconnects_per_s": len(sockets) / elapsed,
             "events_replayed": replayed,
+            "redis_commands_per_reconnect": commands / len(sockets),
+            **({"instructions_per_reconnect": instructions} if instructions is not None else {}),
         }
     finally:
         server.stop()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def show(r: dict) -> None:
@@ -184,7 +264,12 @@ def show(r: dict) -> None:
         f"  {r['code']:<7} {r['sockets']} reconnects: worker CPU {r['cpu_ms_per_reconnect']:.2f} ms each,"
         f" {r['transactions_per_reconnect']:.1f} database transactions each"
         f" (backends' CPU {r['db_cpu_ms_per_reconnect']:.2f} ms), {r['reconnects_per_s']:.0f} reconnects/s"
-        f" ({r['events_replayed']} events replayed)"
+        f" ({r['events_replayed']} events replayed), {r['redis_commands_per_reconnect']:.1f} Redis commands each"
+        + (
+            f", {r['instructions_per_reconnect'] / 1e6:.2f} million instructions each (callgrind)"
+            if "instructions_per_reconnect" in r
+            else ""
+        )
     )
 
 
