@@ -25,6 +25,20 @@ from playwright.sync_api import expect, sync_playwright
 from tests import snapshot
 from tests.personas import PASSWORD, TOTP_SECRET
 
+#: An init script (page.add_init_script, before the page loads) that makes the page's visibility
+#: the test's to set: `window.wvTestSetHidden(true)` puts it in the background (another tab in front),
+#: `false` shows it again; each change fires `visibilitychange`, as the browser does.
+TEST_SETS_VISIBILITY = """
+let hidden = false;
+Object.defineProperty(Document.prototype, "visibilityState", {
+  configurable: true, get() { return hidden ? "hidden" : "visible"; } });
+Object.defineProperty(Document.prototype, "hidden", { configurable: true, get() { return hidden; } });
+window.wvTestSetHidden = (value) => {
+  hidden = value;
+  document.dispatchEvent(new Event("visibilitychange"));
+};
+"""
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase
 from wijkverband.threads import services
 
 
@@ -88,18 +88,7 @@ class ThreadPresenceJourney(BrowserTestCase):
         maarten_context, maarten = self.second_browser(world.maarten)
         try:
             # Maarten's page: its visibility as the test says, and a clock the test can move on.
-            maarten.add_init_script(
-                """
-                let hidden = false;
-                Object.defineProperty(Document.prototype, "visibilityState", {
-                  configurable: true, get() { return hidden ? "hidden" : "visible"; } });
-                Object.defineProperty(Document.prototype, "hidden", { configurable: true, get() { return hidden; } });
-                window.wvTestSetHidden = (value) => {
-                  hidden = value;
-                  document.dispatchEvent(new Event("visibilitychange"));
-                };
-                """
-            )
+            maarten.add_init_script(TEST_SETS_VISIBILITY)
             maarten.clock.install()
             presence = self.page.locator("[data-presence-line]")
             self.page.goto(thread_url)

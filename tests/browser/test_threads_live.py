@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase
 from wijkverband.threads import services
 from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
@@ -223,15 +223,8 @@ class ServerRestartJourney(BrowserTestCase):
         page = self.page
         # The page's visibility as the test says, and a count of the sockets it opens.
         page.add_init_script(
-            """
-            let hidden = false;
-            Object.defineProperty(Document.prototype, "visibilityState", {
-              configurable: true, get() { return hidden ? "hidden" : "visible"; } });
-            Object.defineProperty(Document.prototype, "hidden", { configurable: true, get() { return hidden; } });
-            window.wvTestSetHidden = (value) => {
-              hidden = value;
-              document.dispatchEvent(new Event("visibilitychange"));
-            };
+            TEST_SETS_VISIBILITY
+            + """
             window.wvTestSockets = 0;
             const Real = window.WebSocket;
             window.WebSocket = class extends Real {

@@ -710,8 +710,10 @@ def test_the_browser_client_sends_its_read_marker_only_when_there_is_more_read(t
     assert out["sent"] == [{"type": "read", "thread": 7, "seq": 4}, {"type": "read", "thread": 7, "seq": 5}]
 
 
-REOPEN_CHECK = """
-let state = "hidden";
+# A page whose visibility the check sets (`state`; `listeners` are told) and the sockets it opens
+# (`sockets`: a FakeSocket is let in with `open()`; `close()` closes it as the browser does, 1006).
+PAGE_AND_SOCKETS = """
+let state = "visible";
 const listeners = new Set();
 globalThis.document = {
   getElementById: () => null,
@@ -720,9 +722,6 @@ globalThis.document = {
   removeEventListener: (type, fn) => listeners.delete(fn),
 };
 globalThis.location = { protocol: "https:", host: "wijk.example" };
-const timers = [];
-globalThis.setTimeout = (fn, ms) => timers.push(ms);
-globalThis.clearTimeout = () => {};
 const sockets = [];
 class FakeSocket {
   static CONNECTING = 0;
@@ -736,6 +735,15 @@ class FakeSocket {
   open() { this.readyState = 1; this.fire("open"); }
 }
 globalThis.WebSocket = FakeSocket;
+"""
+
+REOPEN_CHECK = (
+    PAGE_AND_SOCKETS
+    + """
+state = "hidden";
+const timers = [];
+globalThis.setTimeout = (fn, ms) => timers.push(ms);
+globalThis.clearTimeout = () => {};
 const { ThreadClient } = await import(process.argv[2]);
 const status = { hidden: true, textContent: "" };
 const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
@@ -761,6 +769,7 @@ out.shownWhenOpen = sockets.length;
 out.leftListening = listeners.size - ownListeners;
 console.log(JSON.stringify(out));
 """
+)
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
@@ -776,32 +785,12 @@ def test_a_page_shown_while_its_background_socket_waits_to_be_let_in_opens_one_a
     assert out["shownWhenOpen"] == 3 and out["leftListening"] == 0
 
 
-AWAY_CHECK = """
-let state = "visible";
-const listeners = new Set();
-globalThis.document = {
-  getElementById: () => null,
-  get visibilityState() { return state; },
-  addEventListener: (type, fn) => type === "visibilitychange" && listeners.add(fn),
-  removeEventListener: (type, fn) => listeners.delete(fn),
-};
-globalThis.location = { protocol: "https:", host: "wijk.example" };
+AWAY_CHECK = (
+    PAGE_AND_SOCKETS
+    + """
 let timers = [];
 globalThis.setTimeout = (fn, ms) => { const t = { fn, ms, live: true }; timers.push(t); return t; };
 globalThis.clearTimeout = (t) => { if (t) t.live = false; };
-const sockets = [];
-class FakeSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSED = 3;
-  constructor(url) { this.url = url; this.readyState = 0; this.handlers = {}; this.sent = []; sockets.push(this); }
-  addEventListener(type, fn) { (this.handlers[type] ||= []).push(fn); }
-  fire(type, event = {}) { (this.handlers[type] || []).forEach((fn) => fn(event)); }
-  send(text) { this.sent.push(JSON.parse(text)); }
-  close() { this.readyState = 3; }
-  open() { this.readyState = 1; this.fire("open"); }
-}
-globalThis.WebSocket = FakeSocket;
 const { ThreadClient, AWAY_AFTER_MS } = await import(process.argv[2]);
 const presenceBox = { hidden: true };
 const parts = { "[data-presence]": presenceBox, "[data-presence-line]": {}, "[data-live-status]": { hidden: true } };
@@ -823,9 +812,9 @@ awayTimers().forEach((t) => { t.live = false; t.fn(); });  // a minute in the ba
 out.away = { sent: sockets[0].sent.splice(0), boxHidden: presenceBox.hidden };
 setState("hidden");  // hidden again (another window): nothing more
 out.stillAway = { sent: sockets[0].sent.splice(0), timers: awayTimers().length };
-// The server restarts while the page is away: it subscribes away.
+// The server restarts while the page is away: it reconnects in its turn, and subscribes away.
 sockets[0].close();
-client.connect();
+timers.filter((t) => t.live && t.ms !== AWAY_AFTER_MS).forEach((t) => { t.live = false; t.fn(); });
 sockets[1].open();
 out.reconnectedAway = sockets[1].sent.splice(0);
 setState("visible");
@@ -838,15 +827,16 @@ const background = new ThreadClient({ live: { thread: 8, seq: 0 }, strings: {}, 
 background.connect();
 sockets[2].open();
 out.openedInBackground = sockets[2].sent.splice(0);
-// Shown while its socket is away: the next subscribe says it is here; no frame to a closed socket.
-sockets[2].readyState = 3;
+// Shown while its socket is closed: it reconnects at once and its subscribe says it is here; no
+// frame to the closed socket.
+sockets[2].close();
 setState("visible");
 out.shownWhileClosed = sockets[2].sent.splice(0);
-background.connect();
 sockets[3].open();
 out.resubscribed = sockets[3].sent.splice(0);
 console.log(JSON.stringify(out));
 """
+)
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")

@@ -15,6 +15,14 @@ def _names(frame) -> list[str]:
     return [u["name"] for u in frame["users"]]
 
 
+async def _viewer(user, thread):
+    """A socket of `user` viewing the thread (subscribed with presence), answered with who is there."""
+    socket = await connect(user)
+    await socket.subscribe(thread.pk)
+    await socket.until("presence")
+    return socket
+
+
 async def _until_presence(socket, names, timeout=3.0) -> dict:
     while True:
         frame = await socket.until("presence", timeout=timeout)
@@ -55,9 +63,7 @@ def test_two_tabs_of_one_person_count_once_and_closing_one_keeps_them_present(wo
     thread = topic(world)
 
     async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
+        maarten = await _viewer(world.maarten, thread)
         tabs = [await connect(world.carla) for _ in range(2)]
         for tab in tabs:
             await tab.subscribe(thread.pk)
@@ -77,9 +83,7 @@ def test_a_flapping_client_does_not_flood_the_others(world):
     thread = topic(world)
 
     async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
+        maarten = await _viewer(world.maarten, thread)
         carla = await connect(world.carla)
         for _ in range(10):
             await carla.subscribe(thread.pk)
@@ -102,13 +106,14 @@ def test_a_flapping_client_does_not_flood_the_others(world):
     run(scenario)
 
 
-def test_a_thread_list_watching_for_unread_counts_is_not_shown_as_present(world):
+def test_a_thread_list_or_a_page_away_is_not_shown_as_present_until_it_says_it_is_here(world):
+    """A thread list watching for unread counts, and a thread page opened (or reconnecting) in the
+    background, subscribe with `presence: false`: nobody sees them, and they cost the presence store
+    nothing. A page shown again says `presence: true`."""
     thread = topic(world)
 
     async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
+        maarten = await _viewer(world.maarten, thread)
         carla = await connect(world.carla)
         await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": False})
         await carla.until("subscribed")
@@ -116,6 +121,16 @@ def test_a_thread_list_watching_for_unread_counts_is_not_shown_as_present(world)
         assert await maarten.collect("presence", timeout=1.2) == []
         await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": "ja"})
         assert (await carla.until("error"))["code"] == "invalid"
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
+        both = sorted([world.carla.name, world.maarten.name])
+        await _until_presence(carla, both)
+        await _until_presence(maarten, both)
+        # Saying it twice changes nothing for the others, and is answered again.
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
+        await _until_presence(carla, both)
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
+        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
+        await _until_presence(maarten, [world.maarten.name])
         await carla.close()
         await maarten.close()
 
@@ -129,9 +144,7 @@ def test_a_page_that_went_away_leaves_who_is_here_and_comes_back_when_in_view_ag
     thread = topic(world)
 
     async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
+        maarten = await _viewer(world.maarten, thread)
         carla = await connect(world.carla)
         await carla.subscribe(thread.pk)
         both = sorted([world.carla.name, world.maarten.name])
@@ -159,35 +172,6 @@ def test_a_page_that_went_away_leaves_who_is_here_and_comes_back_when_in_view_ag
     run(scenario)
 
 
-def test_a_page_subscribed_away_is_not_shown_until_it_is_in_view(world):
-    """A page opened in the background (or reconnecting there after a restart) subscribes with
-    `presence: false`: nobody sees it, and it costs the presence store nothing, until it is shown."""
-    thread = topic(world)
-
-    async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
-        carla = await connect(world.carla)
-        await carla.send({"type": "subscribe", "thread": thread.pk, "after": None, "presence": False})
-        await carla.until("subscribed")
-        assert await maarten.collect("presence", timeout=1.2) == []
-        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
-        both = sorted([world.carla.name, world.maarten.name])
-        await _until_presence(carla, both)
-        await _until_presence(maarten, both)
-        # Saying it twice changes nothing for the others, and is answered again.
-        await carla.send({"type": "presence", "thread": thread.pk, "presence": True})
-        await _until_presence(carla, both)
-        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
-        await carla.send({"type": "presence", "thread": thread.pk, "presence": False})
-        await _until_presence(maarten, [world.maarten.name])
-        await carla.close()
-        await maarten.close()
-
-    run(scenario)
-
-
 @pytest.mark.parametrize(
     ("persona", "frame", "answer"),
     [
@@ -203,9 +187,7 @@ def test_presence_without_a_subscription_or_with_a_bad_value_is_refused_and_show
     thread = topic(world)
 
     async def scenario():
-        maarten = await connect(world.maarten)
-        await maarten.subscribe(thread.pk)
-        await maarten.until("presence")
+        maarten = await _viewer(world.maarten, thread)
         socket = await connect(world.persona(persona))
         thread_id = thread.pk + 1000 if frame.pop("missing", False) else thread.pk
         if not frame.pop("unsubscribed", False) and persona == "carla":
@@ -232,9 +214,7 @@ def test_representatives_see_who_is_there_and_are_shown_as_reading_along(world):
     thread = topic(world, open_to_representatives=True)
 
     async def scenario():
-        carla = await connect(world.carla)
-        await carla.subscribe(thread.pk)
-        await carla.until("presence")
+        carla = await _viewer(world.carla, thread)
         rosa = await connect(world.rosa)
         await rosa.subscribe(thread.pk)
         expected = sorted(
