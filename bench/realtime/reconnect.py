@@ -86,7 +86,7 @@ def start(code_dir: Path, counts: Path | None = None) -> rt.Server:
 
 
 class Counter:
-    """Instructions the worker runs while counting is on (callgrind_control: on, dump, off)."""
+    """Instructions the worker runs while counting is on (callgrind_control: switched on, then dumped)."""
 
     TOTALS = re.compile(rb"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
 
@@ -187,11 +187,11 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
             s.seqs.clear()
         # The idle rate of transactions (the hub's housekeeping, other databases' stats do not count).
         quiet_xact, quiet_at = await asyncio.to_thread(scale.database_transactions), time.perf_counter()
+        redis_quiet, redis_quiet_at = await asyncio.to_thread(redis_commands), time.perf_counter()
         await asyncio.sleep(2.0)
         xact0, at0 = await asyncio.to_thread(scale.database_transactions), time.perf_counter()
         idle_rate = (xact0 - quiet_xact) / (at0 - quiet_at)
         db0 = await asyncio.to_thread(rt.database_backends)
-        redis_quiet, redis_quiet_at = await asyncio.to_thread(redis_commands), time.perf_counter()
         counter = None
         if counts is not None:
             # The worker's idle rate (housekeeping, keepalives), counted for a while before the reconnects.
@@ -250,7 +250,7 @@ async def measure(name: str, code_dir: Path, teams: list[dict]) -> dict:
             "db_cpu_ms_per_reconnect": db_cpu / len(sockets) * 1000,
             "reconnects_per_s": len(sockets) / elapsed,
             "events_replayed": replayed,
-            "redis_commands_per_reconnect": commands / len(sockets),
+            "redis_commands_per_reconnect": max(0.0, commands / len(sockets)),  # less the idle rate: may dip below 0
             **({"instructions_per_reconnect": instructions} if instructions is not None else {}),
         }
     finally:
