@@ -94,7 +94,9 @@ class MyWorkJourney(BrowserTestCase):
 
         # He accepts in place: the item leaves the list, the count goes back, no page load.
         item.get_by_role("button", name=re.compile("Accepteren")).click()
-        expect(pieter.get_by_text(f"Je bent nu eigenaar van “{TITLE}”.")).to_be_visible()
+        answer = pieter.locator("#messages [data-work-answer]")
+        expect(answer).to_have_text(f"Je bent nu eigenaar van “{TITLE}”.")
+        expect(answer).to_be_focused()  # read out, and the keyboard goes on from there
         expect(pieter.locator("[data-work-item='own']")).to_have_count(0)
         expect(count).to_be_hidden()
         assert pieter.evaluate("window.notReloaded") is True
@@ -102,6 +104,11 @@ class MyWorkJourney(BrowserTestCase):
         assert b.owner == world.pieter
         # It is his now: under "Van jou" once the list refreshes.
         expect(pieter.locator("[data-work-item='owned']").get_by_role("link", name=TITLE)).to_be_visible()
+        # The list was fetched again (the answer's trigger, and the notice frame): the answer stays.
+        expect(answer).to_have_text(f"Je bent nu eigenaar van “{TITLE}”.")
+        pieter.evaluate("document.body.dispatchEvent(new CustomEvent('wv-work'))")
+        pieter.wait_for_load_state("networkidle")
+        expect(answer).to_have_text(f"Je bent nu eigenaar van “{TITLE}”.")
         self.check(pieter, "accepted")
 
         # The reporter sees the acceptance: a notice arrives live, and the notice names it.

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -133,8 +134,27 @@ def test_accept_with_htmx_answers_the_item_in_place(world, client_for):
         f"/t/oost/my-work/own/{b.pk}/accept/", {"version": b.version}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert "data-work-answer" in response.content.decode()
+    # The answer goes into the page's messages, out of band: the list refresh that the trigger
+    # starts replaces the list, and would wipe an answer kept inside it.
+    page = BeautifulSoup(response.content, "html.parser")
+    answer = page.select_one("#messages[hx-swap-oob='innerHTML'] [data-work-answer]")
+    assert answer.get_text(strip=True) == f"Je bent nu eigenaar van “{b.title}”."
+    assert "role" not in answer.attrs  # the region is a status; only a refusal is an alert
     assert response["HX-Trigger"] == "wv-work-changed"
+    b.refresh_from_db()
+    assert b.owner == world.pieter
+
+
+def test_refused_in_place_answers_as_an_alert_and_changes_nothing(world, client_for):
+    b = ask_owner(world, report(world))
+    b.refresh_from_db()
+    response = client_for("pieter").post(
+        f"/t/oost/my-work/own/{b.pk}/accept/", {"version": b.version - 1}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    answer = BeautifulSoup(response.content, "html.parser").select_one("#messages [data-work-answer]")
+    assert answer["role"] == "alert" and "utrecht-alert--error" in answer["class"]
+    assert Bottleneck.objects.get(pk=b.pk).owner is None
 
 
 def test_decline_needs_a_reason_and_changes_nothing_without_one(world, client_for):

@@ -1,7 +1,7 @@
 """The "Mijn werk" page, its count, and the safe actions it offers in place.
 
 The actions are plain POST forms (they work without JavaScript and come back to the page they were
-sent from); with htmx the item is replaced by the answer and leaves the list. Each calls the
+sent from); with htmx the item leaves the list and the answer goes into the page's messages. Each calls the
 feature's own service, which checks the person's rights; ids go through the features' access helpers.
 """
 
@@ -60,8 +60,9 @@ def _back(request) -> str:
 
 
 def _answer(request, *, done: str | None = None, refused: ActionRefused | None = None):
-    """htmx: the item's place in the list gets the answer (a short status line), so the item leaves
-    it; without JavaScript: back to the page, with the answer as a message."""
+    """htmx: the item leaves the list (its form swaps with "delete") and the answer goes into the
+    page's messages, out of band, where a refresh of the list cannot wipe it; without JavaScript:
+    back to the page, with the answer as a message in the same place."""
     if refused is not None and refused.code == "forbidden":
         raise PermissionDenied
     message = str(refused.message) if refused is not None else done

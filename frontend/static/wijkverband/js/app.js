@@ -60,6 +60,13 @@ document.addEventListener("wv:notifications", scheduleWorkRefresh);
 // An action done in place (htmx answers with this trigger).
 document.addEventListener("wv-work-changed", scheduleWorkRefresh);
 
+// An action done in place answers in the page's messages (mywork/_answer.html), while its item
+// leaves the list: focus goes to the answer, so it is read out and shown even when the person had
+// scrolled down, and the keyboard goes on from there rather than from the top of the page.
+document.addEventListener("htmx:load", (event) => {
+  if (event.target.matches?.("[data-work-answer]")) event.target.focus();
+});
+
 // Pages without a live client of their own (the thread pages have one, and pass notices on as
 // "wv:notifications") open the tab's one socket here, only to hear the person's own pushes.
 const SIGNED_OUT = 4001;
