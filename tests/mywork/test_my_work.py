@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.mywork.conftest import ask_confirmation, ask_owner, escalate, proposed_agreement, report
 from wijkverband.agreements.models import Endorsement
@@ -88,6 +88,17 @@ def test_waiting_time_counts_working_days_against_the_target(world):
         item = my_work(user=world.pieter).asked[0]
         assert (item.waited_days, item.target_days, item.overdue) == (5, 2, True)
         response_text = item.title
+        # The line under the title, in Dutch and in English.
+        with translation.override("nl"):
+            assert item.wait_line == (
+                "Wacht 5 werkdagen (doel: 2) · uiterlijk 4 maart 2026 · gevraagd door Carla Coördinator"
+            )
+            waiting = my_work(user=world.carla).waiting[0]
+            assert waiting.wait_line == (
+                "Wacht 5 werkdagen (doel: 2) · uiterlijk 4 maart 2026 · wacht op Pieter Apotheker"
+            )
+        with translation.override("en"):
+            assert item.wait_line == "Waiting 5 working days (target 2) · due 4 March 2026 · asked by Carla Coördinator"
     assert response_text == b.title
 
 
