@@ -55,7 +55,7 @@ def test_a_page_reads_the_rights_in_one_query_and_then_the_region_in_none(world,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["carla", "olga", "rosa"])
+@pytest.mark.parametrize("name", PEOPLE)
 def test_prefetched_teams_are_answered_from_guardians_cache(world, name):
     user = world.persona(name)
     teams = [world.team_a, world.team_b, world.team_c]
@@ -63,9 +63,12 @@ def test_prefetched_teams_are_answered_from_guardians_cache(world, name):
     rights_prefetch(user=user, teams=teams)
     with CaptureQueriesContext(connection) as read:
         answers = [team_rights(user=user, team=team) for team in teams]
-    # Only a professional's organisation is read, per team it contributes to; no permission query.
-    assert not [q for q in read.captured_queries if "permission" in q["sql"]]
+    # No query at all: the permissions and the organisations came with the prefetch.
+    assert read.captured_queries == []
     assert answers == [_guardian(user, team) for team in teams]
+    # Forgotten with the rest: a later read asks again.
+    policy_forget(user)
+    assert team_rights(user=user, team=world.team_a) == _guardian(user, world.team_a)
 
 
 @pytest.mark.django_db

@@ -33,6 +33,8 @@ from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, membership_organis
 
 _CHECKER = "_wijkverband_perm_checker"
 _TEAM_RIGHTS = "_wijkverband_team_rights"
+#: {team id: the organisation the person acts for there}, read by rights_prefetch
+_ORGANISATIONS = "_wijkverband_organisations"
 
 
 def _checker(user) -> ObjectPermissionChecker:
@@ -45,7 +47,7 @@ def _checker(user) -> ObjectPermissionChecker:
 
 def policy_forget(user) -> None:
     """Drop cached answers, e.g. after a service changed this user's roles."""
-    for name in (_CHECKER, _TEAM_RIGHTS):
+    for name in (_CHECKER, _TEAM_RIGHTS, _ORGANISATIONS):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -125,12 +127,25 @@ NO_REGION_RIGHTS = RegionRights()
 
 def rights_prefetch(*, user, teams) -> None:
     """Read the person's permissions on these teams and their regions in a few queries (guardian's
-    prefetch), so team_rights on each of them asks no more (a page over many teams: the search)."""
+    prefetch), and the organisation they act for in each in one more, so team_rights on each of
+    them asks no more (a page over many teams: the search, the start page's cards)."""
     if not user.is_authenticated or not user.is_active or not teams:
         return
     checker = _checker(user)
     checker.prefetch_perms(list(teams))
     checker.prefetch_perms(list({team.region_id: team.region for team in teams}.values()))
+    # and the organisation they act for in each (membership_organisation_id, for all of them at once)
+    organisations = getattr(user, _ORGANISATIONS, None)
+    if organisations is None:
+        organisations = {}
+        setattr(user, _ORGANISATIONS, organisations)
+    team_ids = [team.pk for team in teams]
+    organisations.update(dict.fromkeys(team_ids))
+    organisations.update(
+        Membership.objects.for_teams(team_ids)
+        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
+        .values_list("team_id", "organisation_id")
+    )
 
 
 def region_rights(*, user, region: Region) -> RegionRights:
@@ -258,7 +273,12 @@ def _team_rights_by_checker(user, team: Team, checker: ObjectPermissionChecker) 
     region = set(checker.get_perms(team.region))
     contribute = "contribute_team" in perms
     external = "endorse_team_agreements" in perms
-    organisation_id = membership_organisation_id(user=user, team=team) if contribute or external else None
+    organisation_id = None
+    if contribute or external:
+        prefetched = getattr(user, _ORGANISATIONS, {})
+        organisation_id = (
+            prefetched[team.pk] if team.pk in prefetched else membership_organisation_id(user=user, team=team)
+        )
     return _team_rights_from(user, team, perms, region, organisation_id)
 
 
