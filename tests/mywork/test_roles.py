@@ -14,7 +14,7 @@ from tests.regional.helpers import medication_pattern, take_up
 from tests.signals.conftest import file_signal
 from tests.wijkcard.conftest import add_entry
 from wijkverband.core.freshness import add_months
-from wijkverband.mywork.selectors import GATED_KINDS, Roles, kinds_with_items, my_work, roles_of
+from wijkverband.mywork.selectors import GATED_KINDS, Roles, gated_querysets, kinds_with_items, my_work, roles_of
 from wijkverband.signals import services as signals
 from wijkverband.tenancy.policy import team_rights_fresh
 from wijkverband.wijkcard import services as wijkcard
@@ -146,33 +146,13 @@ def test_which_kinds_have_items_is_what_each_kinds_own_query_says_for_every_pers
     assert len({_kinds_with_items(person.pk).query.sql_with_params()[0] for person in people}) == 1
     found = set()
     for person in people:
-        expected = {kind for kind, queryset in _kind_querysets(person).items() if queryset.exists()}
+        expected = {kind for kind, queryset in gated_querysets(user=person).items() if queryset.exists()}
         assert kinds_with_items(user=person) == expected, person.email
         found |= expected
     assert found == set(GATED_KINDS), "every kind has an item for someone: the comparison means something"
 
 
-def _kind_querysets(user) -> dict:
-    from wijkverband.agreements import selectors as agreements
-    from wijkverband.bottlenecks import selectors as bottlenecks
-    from wijkverband.regional import selectors as regional
-    from wijkverband.signals import selectors as signals
-    from wijkverband.threads import selectors as threads
-    from wijkverband.wijkcard import selectors as wijkcard_selectors
+def test_the_gated_kinds_are_listed_in_order():
+    from django.contrib.auth import get_user_model
 
-    return {
-        "endorse": agreements.endorsements_asked_of(user=user),
-        "own": bottlenecks.ownership_asked_of(user=user),
-        "confirm": threads.confirmations_asked_of(user=user),
-        "respond": bottlenecks.escalations_to_answer(user=user),
-        "correction": wijkcard_selectors.corrections_asked_of(user=user),
-        "signal": signals.to_triage_for(user=user),
-        "owned": bottlenecks.owned_by(user=user),
-        "regional": regional.owned_items(user=user),
-        "signal_answer": signals.answers_unread_by(user=user),
-        "endorsements": agreements.endorsements_awaited_by(user=user),
-        "ownership": bottlenecks.ownership_awaited_by(user=user),
-        "escalation": bottlenecks.escalations_awaited_by(user=user),
-        "suggestion": wijkcard_selectors.suggestions_awaited_by(user=user),
-        "signal_waiting": signals.awaited_by(user=user),
-    }
+    assert tuple(gated_querysets(user=get_user_model()(pk=1))) == GATED_KINDS

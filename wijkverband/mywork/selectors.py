@@ -289,13 +289,10 @@ def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
     return rows[:KIND_LIMIT], max(0, len(rows) - KIND_LIMIT)
 
 
-def _kinds_with_items(user_id: int) -> QuerySet:
-    """Whether the person has anything of each kind whose query depends on them alone (no date),
-    in any team: one row of booleans, compiled once per process (core.rows.Compiled), like the
-    header's count. It depends on the person only through their id, as a parameter
-    (tests/mywork/test_my_work.py holds it to that and to the selectors' own answers)."""
-    user = get_user_model()(pk=user_id)
-    kinds = {
+def gated_querysets(*, user) -> dict[str, QuerySet]:
+    """Each kind of GATED_KINDS (in that order) and the feature's queryset of it for this person:
+    the kinds whose query depends on the person alone, not on the date."""
+    return {
         "endorse": agreements.endorsements_asked_of(user=user),
         "own": bottlenecks.ownership_asked_of(user=user),
         "confirm": threads.confirmations_asked_of(user=user),
@@ -311,6 +308,14 @@ def _kinds_with_items(user_id: int) -> QuerySet:
         "suggestion": wijkcard.suggestions_awaited_by(user=user),
         "signal_waiting": signals.awaited_by(user=user),
     }
+
+
+def _kinds_with_items(user_id: int) -> QuerySet:
+    """Whether the person has anything of each kind of gated_querysets, in any team: one row of
+    booleans, compiled once per process (core.rows.Compiled), like the header's count. It depends
+    on the person only through their id, as a parameter (tests/mywork/test_roles.py holds it to
+    that and to the selectors' own answers)."""
+    kinds = gated_querysets(user=get_user_model()(pk=user_id))
     present = {kind: Exists(queryset.order_by()) for kind, queryset in kinds.items()}
     return get_user_model().objects.filter(pk=user_id).annotate(**present).values_list(*present)
 
