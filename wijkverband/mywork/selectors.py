@@ -26,7 +26,8 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 The page costs the same number of queries whatever the number of teams and of items of a kind:
 one that says which kinds the person has anything of (kinds_with_items), one per such kind the
 person's roles allow (Roles), one for those roles, the team filter's choices, one for the teams'
-response targets; the kinds that depend on the date (reviews, confirmations due) are always asked.
+response targets; the kinds that depend on the date (reviews due, entries due to be confirmed
+again) are always asked.
 The header's count is one query.
 """
 
