@@ -29,7 +29,11 @@ from wijkverband.tenancy.models import (
     TeamGroupObjectPermission,
     TeamUserObjectPermission,
 )
-from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, membership_organisation_id
+from wijkverband.tenancy.selectors import (
+    PROFESSIONAL_ROLES,
+    membership_organisation_id,
+    membership_organisation_ids,
+)
 
 _CHECKER = "_wijkverband_perm_checker"
 _TEAM_RIGHTS = "_wijkverband_team_rights"
@@ -141,11 +145,7 @@ def rights_prefetch(*, user, teams) -> None:
         setattr(user, _ORGANISATIONS, organisations)
     team_ids = [team.pk for team in teams]
     organisations.update(dict.fromkeys(team_ids))
-    organisations.update(
-        Membership.objects.for_teams(team_ids)
-        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
-        .values_list("team_id", "organisation_id")
-    )
+    organisations.update(membership_organisation_ids(user=user, team_ids=team_ids))
 
 
 def region_rights(*, user, region: Region) -> RegionRights:

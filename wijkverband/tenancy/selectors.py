@@ -68,6 +68,16 @@ def membership_organisation_id(*, user, team: Team) -> int | None:
     )
 
 
+def membership_organisation_ids(*, user, team_ids) -> dict[int, int]:
+    """membership_organisation_id for many teams at once: {team id: organisation id}, for the teams
+    where the person acts for one (one query)."""
+    return dict(
+        Membership.objects.for_teams(team_ids)
+        .filter(user=user, role__in=(*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY))
+        .values_list("team_id", "organisation_id")
+    )
+
+
 def is_professional(*, user, team: Team) -> bool:
     """Whether this person is a member or coordinator of the team (not a representative)."""
     return Membership.objects.for_team(team).filter(user=user, role__in=PROFESSIONAL_ROLES).exists()
