@@ -47,10 +47,10 @@ def _visible_threads(*, team: Team, rights: TeamRights) -> QuerySet[Thread]:
     return Thread.objects.for_team(team).filter(_readable_q(rights))
 
 
-def readable_messages(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Message]:
-    """The messages this person reads in these teams (team id → their TeamRights), as they stand:
-    not deleted, the current text only (earlier texts stay behind the message's history page).
-    The teams grouped by the same rule as the thread pages (sees_closed_threads): the search."""
+def _readable_in_teams(rights_by_team: dict[int, TeamRights], prefix: str = "") -> tuple[list[int], Q]:
+    """The teams (team id → the person's TeamRights) the person views, and which of their threads
+    they read, grouped by the thread pages' rule (sees_closed_threads): all threads, or only the
+    opened ones. `prefix` reaches the thread from a message."""
     all_threads = [
         team_id for team_id, rights in rights_by_team.items() if rights.can_view and sees_closed_threads(rights)
     ]
@@ -61,8 +61,16 @@ def readable_messages(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Mess
     if all_threads:
         visible |= Q(team_id__in=all_threads)
     if opened_only:
-        visible |= Q(team_id__in=opened_only) & _opened_q(prefix="thread__")
-    return Message.objects.for_teams(all_threads + opened_only).filter(visible, deleted_at__isnull=True)
+        visible |= Q(team_id__in=opened_only) & _opened_q(prefix)
+    return all_threads + opened_only, visible
+
+
+def readable_messages(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Message]:
+    """The messages this person reads in these teams (team id → their TeamRights), as they stand:
+    not deleted, the current text only (earlier texts stay behind the message's history page).
+    The teams grouped by the same rule as the thread pages (sees_closed_threads): the search."""
+    team_ids, visible = _readable_in_teams(rights_by_team, prefix="thread__")
+    return Message.objects.for_teams(team_ids).filter(visible, deleted_at__isnull=True)
 
 
 def _per_thread_count(messages: QuerySet[Message]) -> QuerySet:
@@ -70,30 +78,39 @@ def _per_thread_count(messages: QuerySet[Message]) -> QuerySet:
     return messages.values("thread").annotate(n=Count("pk")).values("n")
 
 
+#: The threads a thread list shows: every agreement and bottleneck has its thread from the start;
+#: one nobody has written in yet stays on its subject's page and out of the list.
+_LISTED = Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0)
+
+
+def _unread(*, user, markers: QuerySet[ReadMarker], messages: QuerySet[Message]) -> dict:
+    """The outer thread's `read_seq` (the person's read marker, 0 without one) and `unread` (the
+    messages after it that others wrote), read from these rows: `messages` already filtered on the
+    outer thread (OuterRef("pk")) and not deleted. Annotate in this order: unread uses read_seq."""
+    marker = markers.filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
+    unread = _per_thread_count(messages.filter(seq__gt=OuterRef("read_seq")).exclude(author=user))
+    return {
+        "read_seq": Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
+        "unread": Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+    }
+
+
 def _with_unread(threads: QuerySet[Thread], *, team: Team, user) -> QuerySet[Thread]:
-    marker = ReadMarker.objects.for_team(team).filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
     # Both counts are subqueries per thread. The message count was Count("messages"): that joined
     # every message of the listed threads and grouped them again, and the unread subquery, being in
     # that GROUP BY, ran once per message instead of once per thread: 0.7 s for a team of ten
     # threads and 3,000 messages, growing with the square of a thread's length
     # (tests/threads/test_thread_list_scale.py).
     messages = Message.objects.for_team(team).filter(thread=OuterRef("pk"), deleted_at__isnull=True).order_by()
-    unread = _per_thread_count(messages.filter(seq__gt=OuterRef("read_seq")).exclude(author=user))
-    count = _per_thread_count(messages)
     return threads.annotate(
-        read_seq=Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
-        unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-        message_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        **_unread(user=user, markers=ReadMarker.objects.for_team(team), messages=messages),
+        message_count=Coalesce(Subquery(_per_thread_count(messages), output_field=IntegerField()), Value(0)),
     )
 
 
 def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
-    """The threads this person may read in the team, newest activity first, with unread counts.
-
-    Every agreement and bottleneck has its thread from the start; one nobody has written in yet
-    stays on its subject's page and out of this list.
-    """
-    threads = _visible_threads(team=team, rights=rights).filter(Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0))
+    """The threads this person may read in the team (_LISTED), newest activity first, with unread counts."""
+    threads = _visible_threads(team=team, rights=rights).filter(_LISTED)
     return list(_with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id"))
 
 
@@ -127,30 +144,15 @@ def unread_totals(*, user, rights_by_team: dict[int, TeamRights]) -> dict[int, i
     the threads team_threads lists for them (teams without any: left out). One query, whatever
     the number of teams: the start page's cards, where it was two queries a team and every
     thread of every team built as a model."""
-    every = [team_id for team_id, rights in rights_by_team.items() if rights.can_view and sees_closed_threads(rights)]
-    opened = [team_id for team_id, rights in rights_by_team.items() if rights.can_view and team_id not in every]
-    if not every and not opened:
+    team_ids, visible = _readable_in_teams(rights_by_team)
+    if not team_ids:
         return {}
-    visible = Q(pk__in=[])
-    if every:
-        visible |= Q(team_id__in=every)
-    if opened:
-        visible |= Q(team_id__in=opened) & _opened_q()
-    marker = ReadMarker.objects.across_teams().filter(thread=OuterRef("pk"), user=user).values("seq")[:1]
-    unread = _per_thread_count(
-        Message.objects.across_teams()  # the outer thread's own messages: scoped by the thread
-        .filter(thread=OuterRef("pk"), deleted_at__isnull=True, seq__gt=OuterRef("read_seq"))
-        .exclude(author=user)
-        .order_by()
-    )
+    # the outer thread's own messages and markers: scoped by the thread, which is scoped by team
+    messages = Message.objects.across_teams().filter(thread=OuterRef("pk"), deleted_at__isnull=True).order_by()
     rows = (
-        Thread.objects.for_teams(every + opened)
-        .filter(visible)
-        .filter(Q(subject_kind=SubjectKind.TOPIC) | Q(seq__gt=0))
-        .annotate(
-            read_seq=Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
-            unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-        )
+        Thread.objects.for_teams(team_ids)
+        .filter(visible, _LISTED)
+        .annotate(**_unread(user=user, markers=ReadMarker.objects.across_teams(), messages=messages))
         .filter(unread__gt=0)
         .order_by()
         .values_list("team_id", "unread")
