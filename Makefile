@@ -8,7 +8,7 @@ STAMPS := .stamps
 CHROMIUM ?= /usr/bin/chromium
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup lint format migrations-check check messages bench browser clean upgrade-check
+.PHONY: run test setup lint format migrations-check check messages bench browser nginx clean upgrade-check
 
 # The task worker (django-q2, its queue in the same database: docs/work.md) runs beside the web
 # server; Ctrl-C stops both.
@@ -22,7 +22,7 @@ run: setup
 
 # pytest in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file per worker at a time.
 TEST_WORKERS ?= 2
-test: setup browser lint migrations-check
+test: setup browser nginx lint migrations-check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(STAMPS)/python $(STAMPS)/frontend
@@ -46,6 +46,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: install Debian's 'chromium' package or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
+	fi
+
+# tests/test_nginx.py runs deploy/nginx.conf with Debian's nginx, as `make deploy-check` does.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else echo "nginx is missing: install Debian's 'nginx-light' package" >&2; exit 1; fi; \
 	fi
 
 # ruff, and the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md).

@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -40,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.realtime import nginx  # noqa: E402
 from bench.realtime import run as rt  # noqa: E402
 from bench.realtime.loadclient import connect  # noqa: E402
 
@@ -55,40 +55,10 @@ log = rt.log
 
 
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = nginx.binary()
     if found is None:
-        sys.exit("nginx is not installed: apt-get install -y nginx (Debian's nginx)")
+        sys.exit("nginx is not installed: apt-get install -y nginx-light (Debian's nginx)")
     return found
-
-
-def nginx_config(directory: Path) -> Path:
-    """deploy/nginx.conf as it is, with the upstream's servers and the listen port rewritten."""
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in WORKER_PORTS)
-    site, upstreams = re.subn(r"    server app:8000;[^\n]*\n", servers, site)
-    site, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{NGINX_PORT};", site)
-    if upstreams != 1 or listens != 1:
-        sys.exit("deploy/nginx.conf changed shape: update bench/realtime/deploy_check.py")
-    (directory / "site.conf").write_text(site)
-    main = directory / "nginx.conf"
-    main.write_text(
-        f"""daemon off;
-worker_processes 1;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-    include {directory}/site.conf;
-}}
-"""
-    )
-    return main
 
 
 def healthy(port: int) -> bool:
@@ -185,8 +155,8 @@ def thread_head(thread_id: int) -> int:
 
 
 async def main() -> int:
-    nginx = nginx_binary()
-    log(f"Rolling deploy through nginx ({nginx}) on 127.0.0.1:{NGINX_PORT}, workers on {WORKER_PORTS}")
+    binary = nginx_binary()
+    log(f"Rolling deploy through nginx ({binary}) on 127.0.0.1:{NGINX_PORT}, workers on {WORKER_PORTS}")
     data = await asyncio.to_thread(rt.prepare_app)
     thread = await asyncio.to_thread(rt.new_thread, data)
     workers = {port: rt.start_app_worker(port) for port in WORKER_PORTS}
@@ -196,12 +166,10 @@ async def main() -> int:
     try:
         for port in WORKER_PORTS:
             await rt.wait_ready(port, data["sender"])
-        balancer = subprocess.Popen(  # noqa: S603 - our own command
-            [nginx, "-p", str(directory), "-c", str(nginx_config(directory))],
-            stdout=subprocess.DEVNULL,
-            stderr=open(directory / "stderr.log", "wb"),  # noqa: SIM115 - lives as long as nginx
-            start_new_session=True,
-        )
+        try:
+            balancer = nginx.start(binary, directory, NGINX_PORT, WORKER_PORTS)
+        except nginx.ChangedShape as error:
+            sys.exit(str(error))
         await rt.wait_ready(NGINX_PORT, data["sender"])
         head = await asyncio.to_thread(thread_head, thread)
         people = [Person("A", data["sender"], thread, head), Person("B", data["readers"][0], thread, head)]

@@ -1,0 +1,160 @@
+"""deploy/nginx.conf run by Debian's nginx in front of a stand-in worker that records what reaches it.
+
+What production's load balancer must do, checked on the real nginx rather than on the file's text:
+pages reuse the connections to a worker (a new connection per page waited, after a restart, in the
+worker's accept queue behind every socket reconnecting); WebSockets are upgraded and tunnelled;
+/metrics is never passed on; the client's own X-Forwarded-For is replaced and every request carries
+a request id.
+"""
+
+import base64
+import hashlib
+import socket
+import socketserver
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from bench.realtime import nginx
+
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class Worker(socketserver.ThreadingTCPServer):
+    """Answers every request 200 on a kept-alive connection, and a WebSocket upgrade with 101 and a
+    line of text; records (connection number, request line, headers) of each request."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[tuple[int, str, dict[str, str]]] = []
+        self.connections = 0
+        self.lock = threading.Lock()
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        with self.server.lock:
+            self.server.connections += 1
+            number = self.server.connections
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            headers = {}
+            for header in iter(self.rfile.readline, b"\r\n"):
+                if not header:
+                    return
+                name, _, value = header.decode("latin-1").partition(":")
+                headers[name.strip().lower()] = value.strip()
+            with self.server.lock:
+                self.server.requests.append((number, line.decode("latin-1").strip(), headers))
+            if headers.get("upgrade", "").lower() == "websocket":
+                accept = base64.b64encode(
+                    hashlib.sha1((headers["sec-websocket-key"] + WEBSOCKET_GUID).encode()).digest()  # noqa: S324 - the protocol's
+                ).decode()
+                self.wfile.write(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + f"Sec-WebSocket-Accept: {accept}\r\n\r\n".encode()
+                    + b"tunnel open\n"
+                )
+                return
+            body = b"ok"
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n" + body)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def balancer(tmp_path_factory):
+    binary = nginx.binary()
+    if binary is None:
+        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light (or apt-get install nginx-light)")
+    worker = Worker()
+    threading.Thread(target=worker.serve_forever, daemon=True).start()
+    port = _free_port()
+    process = nginx.start(binary, tmp_path_factory.mktemp("nginx"), port, [worker.server_address[1]])
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"nginx did not start (exit {process.poll()})")
+            time.sleep(0.05)
+    yield port, worker
+    process.kill()
+    process.wait(10)
+    worker.shutdown()
+    worker.server_close()
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - loopback
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_pages_reuse_the_connection_to_the_worker(balancer):
+    port, worker = balancer
+    before = (worker.connections, len(worker.requests))
+    for _ in range(20):  # each from a new client connection, as twenty browsers
+        assert _get(port, "/t/oost/threads/") == (200, b"ok")
+    seen = worker.requests[before[1] :]
+    assert len(seen) == 20
+    assert all("connection" not in headers for _n, _line, headers in seen), "nginx asked the worker to close"
+    assert worker.connections - before[0] <= 1  # one kept-alive connection carried them all
+
+
+def test_a_websocket_is_upgraded_and_tunnelled(balancer):
+    port, worker = balancer
+    key = base64.b64encode(b"sixteen byte key").decode()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(
+            (
+                f"GET /ws/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        received = b""
+        while b"tunnel open\n" not in received:
+            chunk = client.recv(4096)
+            assert chunk, f"closed before the tunnel opened: {received!r}"
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 101")
+    _n, line, headers = next(r for r in reversed(worker.requests) if r[1].startswith("GET /ws/"))
+    assert headers["upgrade"] == "websocket"
+    assert headers["connection"].lower() == "upgrade"
+
+
+def test_metrics_are_not_passed_on_and_the_client_address_is_nginx_s_own(balancer):
+    port, worker = balancer
+    assert _get(port, "/metrics")[0] == 404
+    assert not any(line.startswith("GET /metrics") for _n, line, _h in worker.requests)
+    _get(port, "/healthz", {"X-Forwarded-For": "203.0.113.9", "X-Request-ID": "mine"})
+    _n, _line, headers = next(r for r in reversed(worker.requests) if r[1].startswith("GET /healthz"))
+    assert headers["x-forwarded-for"] == "127.0.0.1"  # a client cannot choose the address the rate limits count
+    assert len(headers["x-request-id"]) == 32 and headers["x-request-id"] != "mine"
+
+
+def test_the_config_is_what_nginx_accepts(tmp_path):
+    binary = nginx.binary()
+    if binary is None:
+        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
+    config = nginx.write_config(tmp_path, _free_port(), [_free_port()])
+    checked = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True)  # noqa: S603
+    assert checked.returncode == 0, checked.stderr
