@@ -17,4 +17,4 @@ RUN SECRET_KEY=build-only-not-secret-0123456789-0123456789-0123456789 python man
     && useradd --system --uid 1000 wijkverband
 USER wijkverband
 EXPOSE 8000
-CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]
+CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--timeout-keep-alive", "5", "--proxy-headers", "--forwarded-allow-ips", "*"]

@@ -9,6 +9,7 @@ a request id.
 
 import base64
 import hashlib
+import re
 import socket
 import socketserver
 import subprocess
@@ -16,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +151,18 @@ def test_metrics_are_not_passed_on_and_the_client_address_is_nginx_s_own(balance
     _n, _line, headers = next(r for r in reversed(worker.requests) if r[1].startswith("GET /healthz"))
     assert headers["x-forwarded-for"] == "127.0.0.1"  # a client cannot choose the address the rate limits count
     assert len(headers["x-request-id"]) == 32 and headers["x-request-id"] != "mine"
+
+
+def test_nginx_closes_an_idle_connection_before_the_worker_would():
+    """A request sent on a connection the worker is closing fails, and nginx does not try a POST
+    again elsewhere: nginx must give up an idle connection first."""
+    root = Path(__file__).resolve().parent.parent
+    site = (root / "deploy" / "nginx.conf").read_text()
+    upstream = site.split("upstream wijkverband {", 1)[1].split("}", 1)[0]
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", upstream).group(1))
+    command = (root / "Dockerfile").read_text().split("CMD [", 1)[1]
+    worker_idle = int(re.search(r'"--timeout-keep-alive", "(\d+)"', command).group(1))
+    assert nginx_idle < worker_idle
 
 
 def test_the_config_is_what_nginx_accepts(tmp_path):
