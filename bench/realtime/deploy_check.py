@@ -16,7 +16,9 @@ procedure of docs/deploy.md:
 
 Fails (exit 1) unless: every post is acknowledged; each person received every event of the thread
 from where they started to the end exactly once, in order (nothing lost, nothing doubled); the
-database holds each post once; and each person reconnected at most once per worker restart.
+database holds each post once; each person reconnected at most once per worker restart; and every
+page read through nginx meanwhile (the thread list, every 0.25 s, over nginx's kept-alive
+connections to the workers) answered 200.
 
 Settings: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE (as run.py; nginx listens on base+20,
 the workers on base+21 and base+22), DEPLOY_ROUNDS (1: restart both workers once each).
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -59,6 +62,21 @@ def nginx_binary() -> str:
     if found is None:
         sys.exit("nginx is not installed: apt-get install -y nginx-light (Debian's nginx)")
     return found
+
+
+def page_status(cookie: str) -> int:
+    """GET the bench team's thread list through nginx as the signed-in person of `cookie`."""
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"http://127.0.0.1:{NGINX_PORT}/t/bench/threads/", headers={"Cookie": cookie}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            answer.read()
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
 
 
 def healthy(port: int) -> bool:
@@ -182,8 +200,19 @@ async def main() -> int:
                 person.post(f"{person.name} {n}")
                 await asyncio.sleep(POST_EVERY)
 
+        pages: list[tuple[float, int]] = []  # (seconds, status) of each page read through nginx
+
+        async def read_pages() -> None:
+            """Someone reading the thread list through nginx, a page every 0.25 s, the whole time."""
+            while not people[0].stop:
+                began = time.perf_counter()
+                status = await asyncio.to_thread(page_status, data["sender"])
+                pages.append((time.perf_counter() - began, status))
+                await asyncio.sleep(0.25)
+
         await asyncio.sleep(2.0)
         chats = [asyncio.ensure_future(chat(p)) for p in people]
+        reader = asyncio.ensure_future(read_pages())
         await asyncio.sleep(2.0)
         windows = []
         for round_number in range(ROUNDS):
@@ -206,7 +235,7 @@ async def main() -> int:
         await asyncio.sleep(2.0)
         for p in people:
             p.stop = True
-        await asyncio.gather(*chats)
+        await asyncio.gather(*chats, reader)
         deadline = time.perf_counter() + 20
         while any(p.outbox for p in people) and time.perf_counter() < deadline:
             await asyncio.sleep(0.2)
@@ -223,6 +252,14 @@ async def main() -> int:
             failures.append(f"the database holds {stored} of the {len(all_posts)} posts")
         if final - head != len(all_posts):
             failures.append(f"{final - head} events for {len(all_posts)} posts")
+        failed_pages = [status for _s, status in pages if status != 200]
+        slowest = max((seconds for seconds, _status in pages), default=0.0)
+        log(
+            f"  {len(pages)} pages read through nginx during the restarts: {len(pages) - len(failed_pages)} answered"
+            f" 200, the slowest after {slowest * 1000:.0f} ms"
+        )
+        if failed_pages or not pages:
+            failures.append(f"pages through nginx failed during the restarts: {failed_pages[:10]}")
         for p in people:
             want = list(range(head + 1, final + 1))
             missing = sorted(set(want) - set(p.seqs))
