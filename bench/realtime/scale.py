@@ -50,7 +50,11 @@ the server confirmed; always: at every subscribe, as before), BENCH_SOCKET_NICE 
 separate pages: the socket workers' nice level, 0), BENCH_PAGE_CLIENT (process: the storm's pages
 are fetched from a process of their own, pagefetch.py, as a browser's are; loop: from this load
 client's event loop, as before, where an answer waits behind the sockets' work; the loop's own lag
-is printed either way), BENCH_CLIENT_CONNECT_TIMEOUT (30: seconds a client waits for its handshake
+is printed either way), BENCH_PAGE_CONNECTION (keep: the page fetches reuse one open connection per
+worker, as nginx does with its upstream `keepalive` (deploy/nginx.conf, since 3 December 2026);
+close: a new connection per page, as every storm before measured, when nginx's map asked the workers
+to close each one: a page then waited in the worker's accept queue behind the sockets' handshakes),
+BENCH_CLIENT_CONNECT_TIMEOUT (30: seconds a client waits for its handshake
 before it gives up and tries again), REALTIME_CONNECT_THREADS (passed to the workers:
 their handshake and subscribe pools), and those of run.py
 (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE).
@@ -642,6 +646,10 @@ def thread_heads(ids) -> dict[int, int]:
 
 
 async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
+    """One page on a connection of its own (Connection: close), or, with BENCH_PAGE_CONNECTION=keep,
+    on the connection kept open to that worker from the page before (`_kept`)."""
+    if PAGE_KEEPALIVE:
+        return await _kept_get(port, path, cookie)
     began = time.perf_counter()
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
     try:
@@ -653,6 +661,64 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     finally:
         writer.close()
     return time.perf_counter() - began, int(head.split()[1])
+
+
+# BENCH_PAGE_CONNECTION=keep: the page fetches reuse one open connection per worker, as nginx does with
+# `keepalive` in its upstream (deploy/nginx.conf): a page then waits in the worker's accept queue only
+# when that connection is new (after the restart), not behind every socket's handshake each time.
+PAGE_KEEPALIVE = os.environ.get("BENCH_PAGE_CONNECTION", "keep") == "keep"
+_kept: dict[int, tuple[asyncio.StreamReader, asyncio.StreamWriter]] = {}
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response; (status, whether the server keeps the connection open)."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip().lower()
+    if "content-length" in headers:
+        await asyncio.wait_for(reader.readexactly(int(headers["content-length"])), 30)
+    elif headers.get("transfer-encoding") == "chunked":
+        while True:
+            size = int((await asyncio.wait_for(reader.readline(), 30)).split(b";")[0], 16)
+            await asyncio.wait_for(reader.readexactly(size + 2), 30)
+            if size == 0:
+                break
+    else:
+        await asyncio.wait_for(reader.read(), 30)
+        return status, False
+    return status, headers.get("connection") != "close"
+
+
+async def _kept_get(port: int, path: str, cookie: str) -> tuple[float, int]:
+    """As nginx with upstream keepalive: the request goes on the kept connection; one that the worker
+    closed meanwhile (a restart) is opened again and the request sent once more (nginx's
+    proxy_next_upstream on an error before any answer)."""
+    began = time.perf_counter()
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n".encode()
+    for attempt in (1, 2):
+        reused = port in _kept
+        if not reused:
+            _kept[port] = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+        reader, writer = _kept[port]
+        try:
+            writer.write(request)
+            status, keep = await _read_response(reader)
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+            _kept.pop(port, None)
+            writer.close()
+            if reused and attempt == 1:
+                continue
+            raise
+        if not keep:
+            _kept.pop(port, None)
+            writer.close()
+        return time.perf_counter() - began, status
+    raise OSError("unreachable")
 
 
 async def wind_down(what: str, tasks: list) -> None:
@@ -675,7 +741,7 @@ async def fetch_pages(targets: list, interval: float, done, record, pause) -> No
         at = time.perf_counter()
         try:
             latency, status = await http_get(port, path, cookie)
-        except (OSError, TimeoutError, IndexError, ValueError):
+        except (OSError, TimeoutError, IndexError, ValueError, asyncio.IncompleteReadError):
             latency, status = time.perf_counter() - at, 0
         record(at, latency, status)
         i += 1
@@ -784,7 +850,7 @@ async def storm(teams: list[dict]) -> dict:
                     poster.cookie,
                     {"body": f"@@{item[0]:08d}", "client_id": item[1]},
                 )
-            except (OSError, TimeoutError, IndexError, ValueError):
+            except (OSError, TimeoutError, IndexError, ValueError, asyncio.IncompleteReadError):
                 status, ack = 0, {}
             item[4] = False
             if status == 200 and ack.get("client_id") == item[1]:
