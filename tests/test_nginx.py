@@ -122,6 +122,15 @@ def test_pages_reuse_the_connection_to_the_worker(balancer):
     assert worker.connections - before[0] <= 1  # one kept-alive connection carried them all
 
 
+def test_the_sociale_kaart_import_also_keeps_the_connection(balancer):
+    port, worker = balancer
+    before = len(worker.requests)
+    assert _get(port, "/t/oost/sociale-kaart/import/") == (200, b"ok")
+    (_n, line, headers) = worker.requests[before]
+    assert line.startswith("GET /t/oost/sociale-kaart/import/")
+    assert "connection" not in headers
+
+
 def test_a_websocket_is_upgraded_and_tunnelled(balancer):
     port, worker = balancer
     key = base64.b64encode(b"sixteen byte key").decode()
