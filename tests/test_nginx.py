@@ -78,14 +78,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def balancer(tmp_path_factory):
+def nginx_binary() -> str:
     binary = nginx.binary()
     if binary is None:
         pytest.fail("nginx is missing: `make test` installs Debian's nginx-light (or apt-get install nginx-light)")
+    return binary
+
+
+@pytest.fixture(scope="module")
+def balancer(tmp_path_factory, nginx_binary):
     worker = Worker()
     threading.Thread(target=worker.serve_forever, daemon=True).start()
     port = _free_port()
-    process = nginx.start(binary, tmp_path_factory.mktemp("nginx"), port, [worker.server_address[1]])
+    process = nginx.start(nginx_binary, tmp_path_factory.mktemp("nginx"), port, [worker.server_address[1]])
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -174,10 +179,8 @@ def test_nginx_closes_an_idle_connection_before_the_worker_would():
     assert nginx_idle < worker_idle
 
 
-def test_the_config_is_what_nginx_accepts(tmp_path):
-    binary = nginx.binary()
-    if binary is None:
-        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
+def test_the_config_is_what_nginx_accepts(tmp_path, nginx_binary):
     config = nginx.write_config(tmp_path, _free_port(), [_free_port()])
-    checked = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True)  # noqa: S603
+    command = [nginx_binary, "-t", "-p", str(tmp_path), "-c", str(config)]
+    checked = subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - our own command
     assert checked.returncode == 0, checked.stderr
