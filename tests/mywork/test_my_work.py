@@ -333,9 +333,13 @@ def test_a_change_without_a_notice_shows_within_the_keeping_time_or_at_once_with
     world, client_for, settings, monkeypatch
 ):
     from wijkverband.mywork import selectors
+    from wijkverband.work import context_processors
+    from wijkverband.work.selectors import NoticeTally
 
     settings.MY_WORK_COUNT_SECONDS = 30
-    monkeypatch.setattr(selectors, "newest_notice_id", lambda user: 0)  # as if no notice came with it
+    # As if no notice came with it, where the count endpoint and where the page's header read it.
+    monkeypatch.setattr(selectors, "newest_notice_id", lambda user: 0)
+    monkeypatch.setattr(context_processors, "notice_tally", lambda user: NoticeTally(0, 0))
     pieter = client_for("pieter")
     assert _header_count(pieter) == "0"
     ask_owner(world, report(world))

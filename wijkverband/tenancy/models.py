@@ -224,9 +224,13 @@ class Membership(models.Model):
 
     @property
     def home_url_name(self) -> str:
+        return self.home_url_name_for(self.role)
+
+    @classmethod
+    def home_url_name_for(cls, role: str) -> str:
         """Where the team switcher and the start page take this person: an external party sees
         only the team's agreements (its organisation's), everyone else the team home."""
-        return "agreement_list" if self.role == self.Role.EXTERNAL_PARTY else "team_home"
+        return "agreement_list" if role == cls.Role.EXTERNAL_PARTY else "team_home"
 
 
 class RegionRole(models.Model):

@@ -1,6 +1,6 @@
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.utils import timezone
 
 from wijkverband.core.registry import external_party_organisation_ids
@@ -50,6 +50,54 @@ def holds_role(*, user, team_roles, region_roles) -> bool:
         Membership.objects.across_teams().filter(user=user, role__in=team_roles).exists()
         or RegionRole.objects.filter(user=user, role__in=region_roles).exists()
     )
+
+
+@dataclass(frozen=True)
+class SwitcherPlace:
+    """A team or region of the person's, as the team switcher in every page's header lists it."""
+
+    kind: str  # "team" or "region"
+    pk: int
+    name: str
+    slug: str
+    role: str
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind == "team"
+
+    @property
+    def url_name(self) -> str:
+        if self.is_team:
+            return Membership.home_url_name_for(self.role)
+        return "region_home"
+
+    @property
+    def role_label(self) -> str:
+        return (Membership.Role if self.is_team else RegionRole.Role)(self.role).label
+
+
+def switcher_places(*, user) -> list[SwitcherPlace]:
+    """The person's teams (by name), then their regions (by name), in one query: every page's
+    header lists them."""
+    if not user.is_authenticated:
+        return []
+    kind = CharField()
+    # A person's own rows in all their teams: scoped by the person, not by one team.
+    teams = (
+        Membership.objects.across_teams()
+        .filter(user=user)
+        .order_by()
+        .values_list(Value("team", output_field=kind), "team_id", "team__name", "team__slug", "role")
+    )
+    regions = (
+        RegionRole.objects.filter(user=user)
+        .order_by()
+        .values_list(Value("region", output_field=kind), "region_id", "region__name", "region__slug", "role")
+    )
+    places = [SwitcherPlace(*row) for row in teams.union(regions, all=True)]
+    places.sort(key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
+    return places
 
 
 def user_region_roles(*, user) -> QuerySet[RegionRole]:

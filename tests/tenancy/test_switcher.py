@@ -1,0 +1,105 @@
+"""The team switcher and the two counts in every page's header: what they show, and what they cost."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from wijkverband.tenancy.models import Membership
+from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+from wijkverband.work.selectors import NoticeTally, newest_notice_id, notice_tally, unread_notice_count
+
+pytestmark = pytest.mark.django_db
+
+
+def _switcher(html: str) -> list[str]:
+    """The switcher's entries as "text -> href [current]", in order."""
+    block = html[html.index('class="utrecht-link-list wv-switcher__list"') :]
+    block = block[: block.index("</ul>")]
+    entries = []
+    for item in re.findall(r'<li class="utrecht-link-list__item">(.*?)</li>', block, re.S):
+        link = re.search(r'<a class="utrecht-link" href="([^"]+)"( aria-current="page")?>(.*?)</a>', item, re.S)
+        if link is None:
+            entries.append(re.sub(r"\s+", " ", item).strip())
+            continue
+        text = re.sub(r"<[^>]+>", "", link.group(3))
+        entries.append(f"{' '.join(text.split())} -> {link.group(1)}{' [current]' if link.group(2) else ''}")
+    return entries
+
+
+def test_a_person_in_two_teams_sees_both_by_name_with_the_one_they_are_in_marked(world, client_for):
+    html = client_for("pieter").get("/t/zuid/").content.decode()
+    assert _switcher(html) == ["Utrecht Oost (Lid) -> /t/oost/", "Utrecht Zuid (Lid) -> /t/zuid/ [current]"]
+
+
+def test_an_external_party_is_taken_to_the_agreements_and_a_coordinator_sees_their_role(world, client_for):
+    assert _switcher(client_for("ines").get("/").content.decode()) == [
+        "Utrecht Oost (Externe partij) -> /t/oost/agreements/"
+    ]
+    assert _switcher(client_for("carla").get("/").content.decode()) == ["Utrecht Oost (Coördinator) -> /t/oost/"]
+
+
+def test_a_region_role_is_listed_after_the_teams_and_marked_on_the_region_page(world, client_for):
+    Membership.objects.create(team=world.team_c, user=world.olga, role=Membership.Role.CLIENT_REPRESENTATIVE)
+    html = client_for("olga").get("/r/utrecht/").content.decode()
+    assert _switcher(html) == [
+        "Vathorst (Cliëntvertegenwoordiger) -> /t/vathorst/",
+        "Regio ROSE Utrecht (Regiocoördinator (ROSE)) -> /r/utrecht/ [current]",
+    ]
+
+
+def test_someone_in_no_team_is_told_so(world):
+    nobody = get_user_model().objects.create_user(email="niemand@example.org", password="x", name="Niemand")
+    client = Client()
+    client.force_login(nobody)
+    assert _switcher(client.get("/").content.decode()) == ["Je bent nog geen lid van een wijkverband."]
+
+
+def _notice(team, user, *, read=False):
+    return Notice.objects.create(
+        team=team,
+        user=user,
+        kind=NoticeKind.ACTIVITY,
+        subject_kind=SubjectKind.THREAD,
+        subject_id=1,
+        title="Algemeen",
+        path="/",
+        key=f"activity:test:{Notice.objects.count()}",
+        read_at=timezone.now() if read else None,
+    )
+
+
+def test_the_notice_tally_is_the_unread_count_and_the_newest_notice_in_every_team(world):
+    assert notice_tally(user=world.pieter) == NoticeTally(0, 0)
+    _notice(world.team_a, world.pieter)
+    newest = _notice(world.team_b, world.pieter, read=True)
+    _notice(world.team_a, world.carla)  # someone else's
+    assert notice_tally(user=world.pieter) == NoticeTally(unread=1, newest_id=newest.pk)
+    assert notice_tally(user=world.pieter) == (unread_notice_count(user=world.pieter), newest_id(world.pieter))
+
+
+def newest_id(user):
+    return newest_notice_id(user=user)
+
+
+def test_the_header_is_one_query_for_the_switcher_and_one_for_both_counts(world, client_for, settings):
+    """The switcher (teams and regions) and the header's two counts (unread notices, and the
+    newest notice that tells whether the kept "Mijn werk" count still holds) were four queries
+    on every page."""
+    settings.MY_WORK_COUNT_SECONDS = 30
+    Membership.objects.create(team=world.team_c, user=world.olga, role=Membership.Role.CLIENT_REPRESENTATIVE)
+    _notice(world.team_c, world.olga)
+    client = client_for("olga")
+    client.get("/t/vathorst/threads/")  # keeps the Mijn werk count
+    with CaptureQueriesContext(connection) as page:
+        html = client.get("/t/vathorst/threads/").content.decode()
+    sqls = [q["sql"] for q in page.captured_queries]
+    assert len([sql for sql in sqls if '"tenancy_membership"' in sql and '"tenancy_regionrole"' in sql]) == 1
+    assert len([sql for sql in sqls if "work_notice" in sql]) == 1
+    assert not any('"tenancy_regionrole"' in sql and '"tenancy_membership"' not in sql for sql in sqls)
+    assert "data-unread-notifications><span data-count>1</span>" in html
+    assert len(_switcher(html)) == 2
