@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.selectors import switcher_places, user_memberships, user_region_roles
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.selectors import NoticeTally, newest_notice_id, notice_tally, unread_notice_count
 
@@ -57,6 +58,18 @@ def test_someone_in_no_team_is_told_so(world):
     client = Client()
     client.force_login(nobody)
     assert _switcher(client.get("/").content.decode()) == ["Je bent nog geen lid van een wijkverband."]
+
+
+EVERY_PERSONA = ["carla", "maarten", "sofie", "pieter", "bram", "rosa", "olga", "ada", "otto", "rik", "chris", "ines"]
+
+
+@pytest.mark.parametrize("name", EVERY_PERSONA)
+def test_the_switchers_one_compiled_query_answers_as_the_orm_for_every_persona(world, name):
+    person = world.persona(name)
+    expected = [("team", m.team_id, m.team.name, m.team.slug, m.role) for m in user_memberships(user=person)]
+    expected += [("region", r.region_id, r.region.name, r.region.slug, r.role) for r in user_region_roles(user=person)]
+    places = switcher_places(user=person)
+    assert [(p.kind, p.pk, p.name, p.slug, p.role) for p in places] == expected
 
 
 def _notice(team, user, *, read=False):

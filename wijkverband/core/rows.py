@@ -223,6 +223,14 @@ class Compiled(Statement):
         return self.result
 
 
+class CompiledRows(Compiled):
+    """Every row (a list of tuples) of the queryset `build(value)`, compiled once as Compiled is."""
+
+    def read(self, cursor, connection):
+        self.result = cursor.fetchall()
+        return self.result
+
+
 def prepared_cursor(connection):
     """A cursor for one statement written out once per process, on a path that runs it on every
     reconnect or page: on PostgreSQL it is prepared, once per connection, and run by name after that.

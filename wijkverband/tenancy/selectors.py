@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.utils import timezone
 
+from wijkverband.core import rows
 from wijkverband.core.registry import external_party_organisation_ids
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import (
@@ -78,26 +79,30 @@ class SwitcherPlace:
 
 
 def switcher_places(*, user) -> list[SwitcherPlace]:
-    """The person's teams (by name), then their regions (by name), in one query: every page's
-    header lists them."""
+    """The person's teams (by name), then their regions (by name), in one query, compiled once per
+    process (core.rows.CompiledRows): every page's header lists them."""
     if not user.is_authenticated:
         return []
+    places = [SwitcherPlace(*row) for row in rows.run(rows.CompiledRows(_switcher_places, user.pk))[0]]
+    places.sort(key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
+    return places
+
+
+def _switcher_places(user_id: int) -> QuerySet:
     kind = CharField()
     # A person's own rows in all their teams: scoped by the person, not by one team.
     teams = (
         Membership.objects.across_teams()
-        .filter(user=user)
+        .filter(user=user_id)
         .order_by()
         .values_list(Value("team", output_field=kind), "team_id", "team__name", "team__slug", "role")
     )
     regions = (
-        RegionRole.objects.filter(user=user)
+        RegionRole.objects.filter(user=user_id)
         .order_by()
         .values_list(Value("region", output_field=kind), "region_id", "region__name", "region__slug", "role")
     )
-    places = [SwitcherPlace(*row) for row in teams.union(regions, all=True)]
-    places.sort(key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
-    return places
+    return teams.union(regions, all=True)
 
 
 def user_region_roles(*, user) -> QuerySet[RegionRole]:
