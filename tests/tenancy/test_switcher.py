@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wijkverband.tenancy.models import Membership
-from wijkverband.tenancy.selectors import switcher_places, user_memberships, user_region_roles
+from wijkverband.tenancy.selectors import switcher_places, switcher_places_of, user_memberships, user_region_roles
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.selectors import NoticeTally, newest_notice_id, notice_tally, unread_notice_count
 
@@ -70,6 +70,21 @@ def test_the_switchers_one_compiled_query_answers_as_the_orm_for_every_persona(w
     expected += [("region", r.region_id, r.region.name, r.region.slug, r.role) for r in user_region_roles(user=person)]
     places = switcher_places(user=person)
     assert [(p.kind, p.pk, p.name, p.slug, p.role) for p in places] == expected
+    # The start page's, from its own reads: the same.
+    memberships, region_roles = list(user_memberships(user=person)), list(user_region_roles(user=person))
+    assert switcher_places_of(memberships=memberships, region_roles=region_roles) == places
+
+
+def test_the_start_page_lists_the_switcher_from_its_own_reads(world, client_for):
+    Membership.objects.create(team=world.team_c, user=world.olga, role=Membership.Role.CLIENT_REPRESENTATIVE)
+    client = client_for("olga")
+    with CaptureQueriesContext(connection) as page:
+        html = client.get("/").content.decode()
+    assert not any("UNION" in q["sql"] and '"tenancy_team"' in q["sql"] for q in page.captured_queries)
+    assert _switcher(html) == [
+        "Vathorst (Cliëntvertegenwoordiger) -> /t/vathorst/",
+        "Regio ROSE Utrecht (Regiocoördinator (ROSE)) -> /r/utrecht/",
+    ]
 
 
 def _notice(team, user, *, read=False):

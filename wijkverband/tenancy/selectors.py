@@ -83,9 +83,19 @@ def switcher_places(*, user) -> list[SwitcherPlace]:
     process (core.rows.CompiledRows): every page's header lists them."""
     if not user.is_authenticated:
         return []
-    places = [SwitcherPlace(*row) for row in rows.run(rows.CompiledRows(_switcher_places, user.pk))[0]]
-    places.sort(key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
-    return places
+    return _in_switcher_order(SwitcherPlace(*row) for row in rows.run(rows.CompiledRows(_switcher_places, user.pk))[0])
+
+
+def switcher_places_of(*, memberships, region_roles) -> list[SwitcherPlace]:
+    """switcher_places from a page's own reads of the person's memberships (with their teams) and
+    region roles (with their regions): the start page has both, so its header asks nothing more."""
+    places = [SwitcherPlace("team", m.team_id, m.team.name, m.team.slug, m.role) for m in memberships]
+    places += [SwitcherPlace("region", r.region_id, r.region.name, r.region.slug, r.role) for r in region_roles]
+    return _in_switcher_order(places)
+
+
+def _in_switcher_order(places) -> list[SwitcherPlace]:
+    return sorted(places, key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
 
 
 def _switcher_places(user_id: int) -> QuerySet:
