@@ -87,3 +87,28 @@ def test_switched_off_it_is_djangos_own_cursor(world):
         cursor.execute("SELECT %s", [1])
         assert cursor.fetchone() == (1,)
     assert not _prepared()
+
+
+def test_the_cursor_is_on_the_calling_threads_own_connection(world):
+    """prepared_cursor looks `django.db.connection` up once per call, in the thread that calls it:
+    the socket's pools run these statements in many threads, each on its own connection."""
+    import threading
+
+    def backend_pid():
+        with rows.prepared_cursor(connection) as cursor:
+            cursor.execute("SELECT pg_backend_pid() + %s", [0])
+            return cursor.fetchone()[0]
+
+    pids = {"main": backend_pid()}
+
+    def in_a_thread():
+        try:
+            pids["thread"] = backend_pid()
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=in_a_thread)
+    worker.start()
+    worker.join()
+    assert pids["main"] == backend_pid()
+    assert pids["thread"] != pids["main"]

@@ -17,6 +17,7 @@ import functools
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import signals
+from django.utils.connection import ConnectionProxy
 
 
 def convert_row(row, columns, connection) -> tuple:
@@ -244,6 +245,10 @@ def prepared_cursor(connection):
     `DATABASE_PREPARED_STATEMENTS=false` (a PgBouncer in transaction mode before 1.21), and on
     SQLite: then Django's own cursor.
     """
+    if isinstance(connection, ConnectionProxy):
+        # `django.db.connection` looks the thread's connection up again (asgiref's Local) for every
+        # attribute, eight of them below: 31 µs for this cursor against 11 µs looked up once.
+        connection = connections[connection._alias]
     if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", False):
         return connection.cursor()
     cursor_class, timezone_of = _postgresql_parts()
