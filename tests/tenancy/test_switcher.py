@@ -107,11 +107,10 @@ def test_the_notice_tally_is_the_unread_count_and_the_newest_notice_in_every_tea
     newest = _notice(world.team_b, world.pieter, read=True)
     _notice(world.team_a, world.carla)  # someone else's
     assert notice_tally(user=world.pieter) == NoticeTally(unread=1, newest_id=newest.pk)
-    assert notice_tally(user=world.pieter) == (unread_notice_count(user=world.pieter), newest_id(world.pieter))
-
-
-def newest_id(user):
-    return newest_notice_id(user=user)
+    assert notice_tally(user=world.pieter) == (
+        unread_notice_count(user=world.pieter),
+        newest_notice_id(user=world.pieter),
+    )
 
 
 def test_the_header_is_one_query_for_the_switcher_and_one_for_both_counts(world, client_for, settings):

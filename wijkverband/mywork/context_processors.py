@@ -14,6 +14,6 @@ def my_work(request):
 
     @cache
     def my_work_count() -> int:
-        return asked_count_kept(user=user, newest_notice=lambda: page_notice_tally(request).newest_id)
+        return asked_count_kept(user=user, stamp=page_notice_tally(request).newest_id)
 
     return {"my_work_count": my_work_count}

@@ -726,7 +726,7 @@ def asked_count(*, user) -> int:
 _COUNT_KEY = "mywork:asked:{}"
 
 
-def asked_count_kept(*, user, fresh: bool = False, newest_notice=None) -> int:
+def asked_count_kept(*, user, fresh: bool = False, stamp: int | None = None) -> int:
     """asked_count, kept in the cache for MY_WORK_COUNT_SECONDS (0: counted on every page).
 
     The count is six subqueries over the person's teams: on every page, in the header, it was a
@@ -735,13 +735,13 @@ def asked_count_kept(*, user, fresh: bool = False, newest_notice=None) -> int:
     notice), and dropped after each of their own writes (AskedCountMiddleware), so what they just
     did shows at once. What others settle for them (another coordinator triaged the signal) shows
     within MY_WORK_COUNT_SECONDS, or at once where a page hears of a notice (the live refresh asks
-    with fresh=True). A cache that cannot be read only costs the count. `newest_notice`: a callable
-    giving newest_notice_id where the page reads it anyway (the header, one query with its unread
-    count)."""
+    with fresh=True). A cache that cannot be read only costs the count. `stamp`: newest_notice_id,
+    where the page has read it already (the header, one query with its unread count)."""
     seconds = settings.MY_WORK_COUNT_SECONDS
     if seconds <= 0 or not user.is_authenticated:
         return asked_count(user=user)
-    stamp = newest_notice() if newest_notice is not None else newest_notice_id(user=user)
+    if stamp is None:
+        stamp = newest_notice_id(user=user)
     key = _COUNT_KEY.format(user.pk)
     try:
         kept = None if fresh else cache.get(key)
