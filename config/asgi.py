@@ -26,10 +26,11 @@ application = ProtocolTypeRouter(
 
 def _warm_up() -> None:
     """Do now, before the worker listens, what its first requests would otherwise do while people
-    wait: compile our templates (into the cached loader), build the URL resolver's reverse table and
-    load the translation catalogues. After a restart the first page of a new worker took seconds
-    while thousands of sockets reconnected (docs/scaling.md, "A new worker"). Nothing here reads the
-    database.
+    wait: compile our templates (into the cached loader), build the URL resolver's reverse table,
+    load the translation catalogues and each language's formats, import the context processors, and
+    compile the queries built once per process (core.rows.compiled: the header's). After a restart
+    the first page of a new worker took seconds while thousands of sockets reconnected
+    (docs/scaling.md, "A new worker"). Nothing here reads the database.
 
     Run in a context of its own (below): building the reverse table sets a flag in every URL
     resolver's `asgiref.local.Local` and the override sets the active language's, about forty
@@ -41,12 +42,16 @@ def _warm_up() -> None:
     from django.conf import settings
     from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
     from django.urls import get_resolver
-    from django.utils import translation
+    from django.utils import formats, translation
+    from django.utils.module_loading import import_string
 
-    get_resolver().reverse_dict  # noqa: B018 - builds the reverse table, as the first reverse() would
+    from wijkverband.core import rows
+
+    get_resolver().reverse_dict  # noqa: B018 - builds the reverse table (and imports the views), as the first reverse() would
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Wijkverband")
+            formats.get_format("DATE_FORMAT")  # imports the language's format modules, kept per process
     for engine in engines.all():
         for directory in map(Path, getattr(engine, "template_dirs", ())):
             if not directory.is_relative_to(settings.BASE_DIR) or "site-packages" in directory.parts:
@@ -57,6 +62,14 @@ def _warm_up() -> None:
                         engine.get_template(str(path.relative_to(directory)))
                     except (TemplateDoesNotExist, TemplateSyntaxError):
                         pass  # a page that uses it fails as it would have; tests/test_warm_up.py lists none
+        if hasattr(engine, "engine"):
+            engine.engine.template_context_processors  # noqa: B018 - imports them, as the first page would
+    # What the first request imports: the message storage and the cache's backend.
+    for path in [settings.MESSAGE_STORAGE, *(cache["BACKEND"] for cache in settings.CACHES.values())]:
+        import_string(path)
+    # The header's queries, which the ORM took about 40 ms of CPU to build on a worker's first page.
+    # Their selectors were imported with the views above.
+    rows.compile_declared()
 
 
 def _settle_heap() -> None:

@@ -41,6 +41,26 @@ def test_the_warm_up_fills_the_template_cache_without_the_database():
     assert "base.html" in loader.get_template_cache
 
 
+def test_the_warm_up_compiles_the_queries_built_once_per_process_without_the_database():
+    """Every page's header runs queries the ORM compiles once per process (core.rows.compiled):
+    compiled by a worker's first page, they cost it about 40 ms of CPU in a reconnect storm.
+    The warm-up compiles them all, and no query (no django_db mark: any would fail)."""
+    from wijkverband.core import rows
+    from wijkverband.mywork.selectors import _asked_counts, _kinds_with_items
+    from wijkverband.tenancy.selectors import _switcher_places
+    from wijkverband.work.selectors import _notice_tally
+
+    header = {_switcher_places, _notice_tally, _asked_counts, _kinds_with_items}
+    assert header <= set(rows._DECLARED)
+    rows._compiled_sql.cache_clear()
+    asgi._warm_up()
+    compiled = rows._compiled_sql.cache_info()
+    assert compiled.currsize == len(rows._DECLARED)
+    for build in rows._DECLARED:
+        rows._compiled_sql(build, "default")
+    assert rows._compiled_sql.cache_info().misses == compiled.misses  # nothing left for a page
+
+
 def test_a_new_worker_starts_its_tasks_with_no_context_variables():
     """The warm-up's Local values (a flag in every URL resolver, the active language) stay in a
     context of their own: every task the server starts copies the module's context, and asgiref

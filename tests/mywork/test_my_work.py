@@ -417,3 +417,22 @@ def test_a_compiled_query_refuses_a_builder_that_does_not_use_its_value_as_a_par
     for build in (ignores, inlines, as_text):
         with pytest.raises(ValueError, match="must use its value"):
             rows.Compiled(build, world.pieter.pk)
+
+
+def test_a_compiled_query_must_be_declared_so_a_new_worker_compiles_it_before_it_listens(world):
+    """A query for rows.Compiled that nobody declared with @rows.compiled would be compiled by a
+    worker's first page after a restart instead of by its warm-up (config/asgi.py): refused."""
+    from django.contrib.auth import get_user_model
+
+    from wijkverband.core import rows
+
+    def undeclared(user_id):
+        return get_user_model().objects.filter(pk=user_id).values_list("pk")
+
+    with pytest.raises(ValueError, match=r"declare \S*undeclared with @rows.compiled"):
+        rows.Compiled(undeclared, world.pieter.pk)
+    declared = rows.compiled(lambda user_id: get_user_model().objects.filter(pk=user_id).values_list("pk"))
+    try:
+        assert rows.run(rows.Compiled(declared, world.pieter.pk)) == [(world.pieter.pk,)]
+    finally:
+        del rows._DECLARED[declared]

@@ -311,6 +311,7 @@ def gated_querysets(*, user) -> dict[str, QuerySet]:
     }
 
 
+@rows.compiled
 def _kinds_with_items(user_id: int) -> QuerySet:
     """Whether the person has anything of each kind of gated_querysets, in any team: one row of
     booleans, compiled once per process (core.rows.Compiled), like the header's count. It depends
@@ -697,6 +698,7 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().annotate(n=_Count()).values("n")[:1]), Value(0))
 
 
+@rows.compiled
 def _asked_counts(user_id: int) -> QuerySet:
     """The person's six counts of what is asked of them, as one row: the ORM's query, which
     asked_count compiles once per process (core.rows.Compiled). It depends on the person only

@@ -98,6 +98,7 @@ def _in_switcher_order(places) -> list[SwitcherPlace]:
     return sorted(places, key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
 
 
+@rows.compiled
 def _switcher_places(user_id: int) -> QuerySet:
     kind = CharField()
     # A person's own rows in all their teams: scoped by the person, not by one team.

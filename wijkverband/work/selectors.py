@@ -42,6 +42,7 @@ def notice_tally(*, user) -> NoticeTally:
     return NoticeTally(*row) if row else NoticeTally(0, 0)
 
 
+@rows.compiled
 def _notice_tally(user_id: int) -> QuerySet:
     own = Notice.objects.across_teams().filter(user=user_id).order_by()
     unread = own.filter(read_at__isnull=True).values("user").annotate(n=Count("id")).values("n")
