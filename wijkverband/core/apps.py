@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Wijkverband"
 
     def ready(self):
+        from wijkverband.core import csrf
         from wijkverband.core.guard import guard_on_save
         from wijkverband.core.metrics import register_scrape_collector
         from wijkverband.core.pool_metrics import DatabasePoolCollector
@@ -16,3 +17,5 @@ class CoreConfig(AppConfig):
         pre_save.connect(guard_on_save, dispatch_uid="wijkverband.core.guard")
         # The database connection pool's waits and timeouts, read on every /metrics scrape.
         register_scrape_collector(DatabasePoolCollector())
+        # Django's CSRF mask drawn with one call for randomness, not 33 (core/csrf.py).
+        csrf.install()
