@@ -186,6 +186,14 @@ class Value(Statement):
         return self.result
 
 
+class Row(Value):
+    """A statement of our own whose result is its one row (a tuple; None without a row)."""
+
+    def read(self, cursor, connection):
+        self.result = cursor.fetchone()
+        return self.result
+
+
 #: What a `Compiled` query is built with in place of its value: no row has this id, and no other
 #: parameter of such a query is this number.
 PLACEHOLDER = -730_117_019

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from wijkverband.core import registry
 from wijkverband.tenancy.models import Membership
-from wijkverband.tenancy.selectors import switcher_places_of, user_memberships, user_region_roles
+from wijkverband.tenancy.selectors import user_memberships, user_region_roles
 
 
 @login_required
@@ -28,8 +28,6 @@ def home(request):
         {
             "memberships": memberships,
             "region_roles": region_roles,
-            # The header's team switcher from the same rows (in place of the context processor's query).
-            "nav_places": switcher_places_of(memberships=memberships, region_roles=region_roles),
             # What waits on the person (an overseer: their regions' escalation queues), from the apps above.
             "start_panels": registry.render_start_panels(request=request),
         },

@@ -17,7 +17,7 @@ from django.urls import reverse
 from wijkverband.accounts.second_factor import second_factor_exists_sql
 from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership, RegionRole
-from wijkverband.tenancy.selectors import holds_role
+from wijkverband.tenancy.selectors import holds_role, switcher_places_from, switcher_statement
 
 # Roles whose holders see professional information or act for an organisation (an external party
 # endorses agreements). Client representatives are not in here: for them a second factor is optional.
@@ -51,6 +51,10 @@ def second_factor_required(user) -> bool:
 AFTER_SECOND_FACTOR = "wv_after_second_factor"
 
 
+#: The request's attribute with the team switcher's places, read with the second-factor check.
+PAGE_SWITCHER = "_wv_switcher_places"
+
+
 class SecondFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,7 +62,7 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES):
-            if second_factor_missing(user):
+            if _missing_for_page(request, user):
                 if request.method == "GET":
                     request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
                 return redirect(reverse("mfa_activate_totp"))
@@ -73,12 +77,34 @@ def second_factor_missing(user) -> bool:
     three queries. Written out once per process (_missing_sql)."""
     if not user.is_authenticated:
         return False
+    sql, params = _missing_query(user)
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return _missing_from(user, cursor.fetchone())
+
+
+def _missing_for_page(request, user) -> bool:
+    """second_factor_missing; on a GET with the team switcher of the page's header in the same trip
+    to the database (core.rows.run), kept on the request for the header (tenancy.context_processors;
+    the few GETs without the header read it in vain, in that same trip). Each trip costs a page more
+    than its query while the worker is busy (a reconnect storm): its thread lets go of the GIL and
+    waits to get it back (docs/scaling.md, "Pages during a storm")."""
+    if request.method != "GET":
+        return second_factor_missing(user)
+    row, places = rows.run(rows.Row(*_missing_query(user)), switcher_statement(user=user))
+    setattr(request, PAGE_SWITCHER, switcher_places_from(places))
+    return _missing_from(user, row)
+
+
+def _missing_query(user) -> tuple[str, list]:
     sql, params = _missing_sql()
     team_roles = [str(r) for r in PROFESSIONAL_TEAM_ROLES]
     region_roles = [str(r) for r in PROFESSIONAL_REGION_ROLES]
-    with rows.prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params])
-        professional, overseer, has_factor = (bool(v) for v in cursor.fetchone())
+    return sql, [user.pk, *team_roles, user.pk, *region_roles, user.pk, *params]
+
+
+def _missing_from(user, row: tuple) -> bool:
+    professional, overseer, has_factor = (bool(v) for v in row)
     return (user.is_staff or professional or overseer) and not has_factor
 
 

@@ -83,15 +83,17 @@ def switcher_places(*, user) -> list[SwitcherPlace]:
     process (core.rows.CompiledRows): every page's header lists them."""
     if not user.is_authenticated:
         return []
-    return _in_switcher_order(SwitcherPlace(*row) for row in rows.run(rows.CompiledRows(_switcher_places, user.pk))[0])
+    return switcher_places_from(rows.run(switcher_statement(user=user))[0])
 
 
-def switcher_places_of(*, memberships, region_roles) -> list[SwitcherPlace]:
-    """switcher_places from a page's own reads of the person's memberships (with their teams) and
-    region roles (with their regions): the start page has both, so its header asks nothing more."""
-    places = [SwitcherPlace("team", m.team_id, m.team.name, m.team.slug, m.role) for m in memberships]
-    places += [SwitcherPlace("region", r.region_id, r.region.name, r.region.slug, r.role) for r in region_roles]
-    return _in_switcher_order(places)
+def switcher_statement(*, user) -> rows.CompiledRows:
+    """switcher_places' query, to run with others in one trip (core.rows.run); its result goes to
+    switcher_places_from. The page's second-factor check reads it so (tenancy.second_factor)."""
+    return rows.CompiledRows(_switcher_places, user.pk)
+
+
+def switcher_places_from(result: list[tuple]) -> list[SwitcherPlace]:
+    return _in_switcher_order(SwitcherPlace(*row) for row in result)
 
 
 def _in_switcher_order(places) -> list[SwitcherPlace]:
