@@ -42,10 +42,11 @@ def child() -> None:
 
     sys.path.insert(0, os.environ["BUSY_APP_DIR"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import config.asgi  # noqa: F401 - the worker's setup and warm-up
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    import config.asgi  # noqa: F401 - the worker's setup and warm-up
 
     name, key = os.environ["BUSY_COOKIE"].split("=", 1)
     client = Client(HTTP_HOST="localhost")
@@ -77,7 +78,7 @@ def child() -> None:
         quiet = sorted(fetch(path) for _ in range(REPEAT))
         stop = threading.Event()
 
-        def busy():
+        def busy(stop=stop):
             while not stop.is_set():
                 sum(range(1000))
 

@@ -146,6 +146,7 @@ def test_a_page_reads_the_switcher_in_the_same_trip_as_the_second_factor_check(w
 
     checks, switchers = trips("get", path)
     assert len(checks) == 1 and len(switchers) == 1
-    assert (checks == switchers) is (connection.vendor == "postgresql")  # one trip; SQLite takes one statement at a time
+    # One trip on PostgreSQL; SQLite takes one statement at a time.
+    assert (checks == switchers) is (connection.vendor == "postgresql")
     checks, switchers = trips("post", "/notifications/")
     assert len(checks) == 1 and switchers == []
