@@ -93,10 +93,8 @@ def switcher_statement(*, user) -> rows.CompiledRows:
 
 
 def switcher_places_from(result: list[tuple]) -> list[SwitcherPlace]:
-    return _in_switcher_order(SwitcherPlace(*row) for row in result)
-
-
-def _in_switcher_order(places) -> list[SwitcherPlace]:
+    """The query's rows as the switcher lists them: the teams by name, then the regions by name."""
+    places = (SwitcherPlace(*row) for row in result)
     return sorted(places, key=lambda place: (not place.is_team, place.name.casefold(), place.pk))
 
 
