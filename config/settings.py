@@ -103,7 +103,8 @@ MIDDLEWARE = [
     "wijkverband.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the session and the person it signs in read in one query (accounts/sessions.py).
+    "wijkverband.accounts.sessions.AuthenticationMiddleware",
     # After a person's own write, the header's "Mijn werk" count is counted again (docs/my-work.md).
     "wijkverband.mywork.middleware.AskedCountMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -270,6 +271,8 @@ GUARDIAN_RAISE_403 = False
 # Session: expires after inactivity; a request renews it, at most once a minute
 # (wijkverband.accounts.middleware.SessionRenewalMiddleware: not a database write per page).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# Django's database sessions, each row with the person it signs in (one query for both).
+SESSION_ENGINE = "wijkverband.accounts.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

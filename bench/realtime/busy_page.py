@@ -18,7 +18,8 @@ and the p50 and p90 beside the busy threads. The trips and calls are counts, the
 run; the times move with the machine, so compare code in alternated runs.
 
 Settings: BENCH_PAGE_REPEAT (60 pages each way), BENCH_BUSY_THREADS, BENCH_PAGES (as pages.py),
-BENCH_APP_DIR, and those of run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL).
+BENCH_SHOW_TRIPS (a length: each trip's SQL, cut to it, on stderr), BENCH_APP_DIR, and those of
+run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL).
 """
 
 import json
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 REPEAT = int(os.environ.get("BENCH_PAGE_REPEAT", "60"))
 BUSY = int(os.environ.get("BENCH_BUSY_THREADS", "2"))
+SHOW_TRIPS = int(os.environ.get("BENCH_SHOW_TRIPS", "0"))  # >0: each trip's SQL, cut to this length
 
 
 def child() -> None:
@@ -74,6 +76,9 @@ def child() -> None:
         with CaptureQueriesContext(connection) as queries:
             fetch(path)
         trips, calls = len(queries.captured_queries), len(drawn)  # (read now: the next page clears the log)
+        if SHOW_TRIPS:
+            for number, query in enumerate(queries.captured_queries, 1):
+                print(f"{path} trip {number}: {' '.join(query['sql'].split())[:SHOW_TRIPS]}", file=sys.stderr)
         os.urandom, random._urandom = urandom, urandom
         quiet = sorted(fetch(path) for _ in range(REPEAT))
         stop = threading.Event()
@@ -127,6 +132,8 @@ def main() -> None:
     )
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
+    if SHOW_TRIPS:
+        sys.stderr.write(done.stderr)
     rt.log(f"{'page':<34} {'trips':>5} {'random':>6} {'alone p50':>10} {f'{BUSY} busy p50':>11} {'p90':>8}")
     for line in done.stdout.splitlines():
         if not line.startswith("{"):

@@ -289,15 +289,26 @@ def _database_create(url: str) -> None:
 def signed_in_session(user) -> str:
     """The key of a new session in the database that signs `user` in for an hour, as a browser's
     cookie holds it (the benches' sockets, pages and posts use it)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(3600)
     session.save()
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        # The same session in Django's own table too, where the code from before our session
+        # engine (BENCH_APP_DIR, an older checkout) looks for it.
+        from django.contrib.sessions.models import Session
+
+        Session.objects.update_or_create(
+            session_key=session.session_key,
+            defaults={"session_data": session.encode(session._session), "expire_date": session.get_expiry_date()},
+        )
     return session.session_key
 
 

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import time_machine
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wijkverband.accounts.middleware import RENEW_EVERY_SECONDS
+from wijkverband.accounts.models import Session
 
 
 def _expiry(client) -> timezone.datetime:
@@ -17,7 +17,7 @@ def _expiry(client) -> timezone.datetime:
 
 
 def _session_writes(read) -> list[str]:
-    return [q["sql"] for q in read.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"][:8]]
+    return [q["sql"] for q in read.captured_queries if "accounts_session" in q["sql"] and "SELECT" not in q["sql"][:8]]
 
 
 def test_a_page_soon_after_the_last_renewal_writes_no_session(world):

@@ -35,7 +35,7 @@ def _prepared() -> list[str]:
 
 
 def _reconnect_reads(world, thread, session_key):
-    """What a reconnect reads: the session and the user, the second-factor rule, the thread and the
+    """What a reconnect reads: the session with the user, the second-factor rule, the thread and the
     rights (of a professional and of a social-domain professional)."""
     return (
         lifecycle.session_user(session_key),
@@ -59,14 +59,14 @@ def test_a_reconnects_statements_are_prepared_once_and_answer_as_before(world):
     first = _reconnect_reads(world, thread, key)
     statements = _prepared()
     tables = (
-        "django_session",
+        'FROM "accounts_session" LEFT JOIN "accounts_user"',  # the session and its person, together
         'FROM "accounts_user" WHERE',
         "mfa_authenticator",
         "threads_thread",
         "tenancy_teamuserobjectpermission",
     )
-    assert [sum(table in s for s in statements) for table in tables] == [1, 1, 1, 1, 1], "\n".join(statements)
-    assert any("django_session" in s and "$2" in s for s in statements)  # bound on the server
+    assert [sum(table in s for s in statements) for table in tables] == [1, 0, 1, 1, 1], "\n".join(statements)
+    assert any("accounts_session" in s and "$2" in s for s in statements)  # bound on the server
     again = _reconnect_reads(world, thread, key)
     assert _prepared() == statements, "a statement was prepared again"
     assert first == again == unprepared

@@ -15,7 +15,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from tests.bottlenecks.helpers import report
 from tests.realtime.helpers import connect, signed_in_session, sync, wait_until
 from tests.realtime.loop import run
 from tests.threads.helpers import post, topic
+from wijkverband.accounts.models import Session
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.realtime import codes, fanout, lifecycle
 from wijkverband.tenancy import services as tenancy_services
@@ -1123,7 +1123,7 @@ def test_extending_a_session_sets_the_expiry_the_store_would_and_nothing_else(wo
 
 @pytest.mark.django_db
 def test_a_session_with_its_own_expiry_keeps_it_when_extended(world):
-    from django.contrib.sessions.backends.db import SessionStore
+    from wijkverband.accounts.sessions import SessionStore
 
     key = signed_in_session(world.carla)
     store = SessionStore(key)
@@ -1160,10 +1160,11 @@ def test_a_cached_session_is_extended_through_its_store(world):
     """The cached_db store keeps a copy in the cache: written around it, the copy would keep the old
     expiry. It is saved through the store."""
     from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.models import Session as DjangoSession  # (Django's engine, Django's table)
 
     key = signed_in_session(world.carla)
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
+    DjangoSession.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=30))
     assert lifecycle.session_extend(key, world.carla.pk)
     assert SessionStore(key).get_expiry_age() > 60
-    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(seconds=60)
+    assert DjangoSession.objects.get(session_key=key).expire_date > timezone.now() + timedelta(seconds=60)
     assert not lifecycle.session_extend(key, world.maarten.pk)

@@ -153,7 +153,7 @@ def test_showing_a_subjects_page_writes_nothing(world, client_for, persona):
     assert state() == before
     writes = [q["sql"] for q in queries if re.match(r"\s*(INSERT|UPDATE|DELETE)", q["sql"], re.I)]
     # The session middleware may touch the session row; nothing else is written.
-    assert [sql for sql in writes if "django_session" not in sql] == []
+    assert [sql for sql in writes if "accounts_session" not in sql] == []
 
 
 def test_a_subject_without_a_thread_shows_no_discussion_and_still_writes_nothing(world, client_for):

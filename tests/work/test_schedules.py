@@ -26,7 +26,7 @@ def test_migrate_installed_a_schedule_for_every_job(db):
 
 def test_the_jobs_are_the_outbox_each_minute_digests_each_quarter_and_reminders_each_hour(db):
     minutes = {job.name: job.minutes for job in JOBS}
-    assert minutes == {"outbox": 1, "digests": 15, "reminders": 60, "search-words": 10080}
+    assert minutes == {"outbox": 1, "digests": 15, "reminders": 60, "search-words": 10080, "sessions": 60}
 
 
 def test_syncing_again_changes_nothing_and_keeps_the_next_runs(db):

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +70,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the person it signs in beside the data.
+
+    `user_id` is written from the session's data on every save (accounts.sessions.SessionStore), so
+    a page and a socket's handshake read the session and its person in one query instead of two
+    (accounts.sessions.session_and_user). It is a copy for reading, never trusted on its own: the
+    reader uses it only when it names the person the signed data names. Deleting an account deletes
+    its sessions.
+    """
+
+    CLIENT_DATA_EXEMPT = {
+        "session_key": "a random key, made by Django",
+        "session_data": "signed session data, written by Django and allauth",
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from wijkverband.accounts.sessions import SessionStore
+
+        return SessionStore

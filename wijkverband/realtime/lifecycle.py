@@ -196,10 +196,11 @@ def session_extend(session_key: str, user_id: int) -> bool:
     post"). Other stores are saved through the store, as before.
     """
     from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends import db
+    from django.contrib.sessions.backends import cached_db, db
 
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    if type(store) is not db.SessionStore:  # (cached_db keeps a copy in the cache: it saves itself)
+    # (cached_db keeps a copy in the cache: it saves itself)
+    if not isinstance(store, db.SessionStore) or isinstance(store, cached_db.SessionStore):
         data = store.load()  # an ended session loads as {} with no key: then nothing is saved
         if store.session_key is None or data.get(SESSION_KEY) != str(user_id):
             return False
@@ -286,15 +287,21 @@ def session_user(session_key: str):
 
     What Channels' SessionMiddleware and AuthMiddleware answer (django.contrib.auth.get_user: the
     session's backend, the user it returns, an active account, the password hash stored in the
-    session), read once: one query for the session and one for the user, and the expiry comes from
-    the same row, so the connect checks need not read the session again (session_expiry). Unlike
-    get_user it does not delete a session whose hash no longer matches; the socket is refused, and
-    the next page request ends that session as before.
+    session), read once: with our session engine one query for the session and the user
+    (accounts.sessions.session_and_user), else one for each; the expiry comes from the same row, so
+    the connect checks need not read the session again (session_expiry). Unlike get_user it does
+    not delete a session whose hash no longer matches; the socket is refused, and the next page
+    request ends that session as before.
     """
     from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
     from django.core.exceptions import ValidationError
 
-    data, expiry = _session_read(session_key)
+    engine = import_module(settings.SESSION_ENGINE)
+    joined = getattr(engine, "session_and_user", None)  # our engine's: the person read with the session
+    if joined is not None:
+        data, expiry, read = joined(engine.SessionStore(session_key))
+    else:
+        (data, expiry), read = _session_read(session_key), None
     if not data:
         return None, None
     backend_path = data.get(BACKEND_SESSION_KEY)
@@ -305,10 +312,12 @@ def session_user(session_key: str):
     except (KeyError, ValidationError):
         return None, None
     backend = load_backend(backend_path)
-    if _stock_get_user(backend):
-        user = _user_read(user_id)  # what ModelBackend.get_user reads, written out
-    else:
+    if not stock_get_user(backend):
         user = backend.get_user(user_id)  # None for an inactive account
+    elif joined is not None and read is not engine.NOT_READ:
+        user = read  # read with the session
+    else:
+        user = _user_read(user_id)  # what ModelBackend.get_user reads, written out
     if user is None or not user.is_active or not _hash_matches(user, data):
         return None, None
     return user, expiry
@@ -373,9 +382,10 @@ def _read_row(sql: str, params: list, columns: tuple) -> tuple | None:
     return None if row is None else rows.convert_row(row, columns, connection)
 
 
-def _stock_get_user(backend) -> bool:
+def stock_get_user(backend) -> bool:
     """The backend reads the user as ModelBackend does: the default manager's row by primary key,
-    refused when inactive (allauth's backend inherits it)."""
+    refused when inactive (allauth's backend inherits it). Only then may a written-out read (or the
+    session engine's joined one, accounts/sessions.py) stand in for `backend.get_user`."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.backends import ModelBackend
     from django.db.models import Manager

@@ -38,6 +38,8 @@ JOBS = (
     Job("reminders", "wijkverband.work.services.reminders.time_checks_run", 60),
     # The search's typo word list loses the words no text holds any more (deleted messages).
     Job("search-words", "wijkverband.search.services.search_words_prune", 7 * 24 * 60),
+    # Sessions that expired (nobody came back within the idle time) are deleted.
+    Job("sessions", "wijkverband.accounts.sessions.sessions_clear_expired", 60),
 )
 
 
