@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.realtime.test_reconnect import OwnUserBackend
 from wijkverband.accounts import sessions
 from wijkverband.accounts.models import Session
 from wijkverband.realtime import lifecycle
@@ -180,21 +181,8 @@ def test_a_password_changed_elsewhere_ends_the_session(world):
     assert not Session.objects.filter(pk=key).exists()
 
 
-class OwnUserBackend:
-    """A backend with a get_user of its own (say, one that reads people from a directory)."""
-
-    asked: list = []
-
-    def authenticate(self, request, **credentials):
-        return None
-
-    def get_user(self, user_id):
-        OwnUserBackend.asked.append(user_id)
-        return auth.get_user_model().objects.filter(pk=user_id).first()
-
-
 def test_a_backend_with_its_own_get_user_is_asked(world, settings):
-    path = f"{__name__}.OwnUserBackend"
+    path = f"{OwnUserBackend.__module__}.OwnUserBackend"  # (the socket's test has the same backend)
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, path]
     key = _signed_in(world.maarten)
     data = Session.objects.get(pk=key).get_decoded()
