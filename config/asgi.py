@@ -2,7 +2,9 @@
 
 import contextvars
 import gc
+import logging
 import os
+import time
 from pathlib import Path
 
 from django.core.asgi import get_asgi_application
@@ -86,5 +88,60 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
+def _open_database_pool() -> int:
+    """Open DATABASE_POOL_READY of the pool's connections before the worker listens, and keep that
+    many open; how many are open. A worker's pool otherwise opens its connections when they are
+    first asked for, one after another (psycopg's pool grows one connection at a time): after a
+    restart the first handshakes and pages wait for them. On the bench machine, with PostgreSQL on
+    the same host, that was at most 10 ms; behind TLS, passwords or a network, the sixteenth waits
+    for fifteen connections opened one by one (docs/scaling.md, "A new worker").
+
+    Waits at most DATABASE_POOL_TIMEOUT seconds: a worker whose database is not there yet still
+    starts, and its pool goes on opening them, as before. Only the web worker (this module) does
+    this: the task worker and management commands keep the pool's two."""
+    from django.conf import settings
+    from django.db import connections
+
+    ready = getattr(settings, "DATABASE_POOL_READY", 0)
+    pool = connections["default"].pool if ready else None
+    if pool is None:
+        return 0
+    pool.open(wait=False)
+    if ready > pool.min_size:
+        pool.resize(min_size=ready, max_size=pool.max_size)
+    timeout = pool.timeout
+    deadline = time.monotonic() + timeout
+    while (available := pool.get_stats().get("pool_available", 0)) < ready and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if available < ready:
+        logging.getLogger(__name__).warning(
+            "%s of %s database connections open after %.0f s; the pool goes on opening them", available, ready, timeout
+        )
+    return available
+
+
+def _set_switch_interval() -> float:
+    """Let a thread that waits for the interpreter have it after WORKER_SWITCH_INTERVAL_US of
+    another's turn (Python's default: 5 ms), and return the interval in seconds.
+
+    A worker's page runs in a thread beside the event loop and the socket pools. Each time it lets
+    go of the interpreter (every query's round trip) it waits for its turn again, up to a whole
+    interval behind each busy thread: beside two busy threads the thread list (6 trips, 11 ms of
+    CPU) took 178-215 ms with 5 ms and 62-73 ms with 1 ms (bench/realtime/busy_page.py; docs/
+    scaling.md, "The interpreter's turns"). A thread that runs alone is never interrupted, so the
+    fan-out of a quiet worker pays nothing for it; a storm's figures and a post's cost did not
+    change within their noise."""
+    import sys
+
+    from django.conf import settings
+
+    microseconds = getattr(settings, "WORKER_SWITCH_INTERVAL_US", 0)
+    if microseconds > 0:
+        sys.setswitchinterval(microseconds / 1_000_000)
+    return sys.getswitchinterval()
+
+
 contextvars.copy_context().run(_warm_up)
+contextvars.copy_context().run(_open_database_pool)
+_set_switch_interval()
 contextvars.copy_context().run(_settle_heap)
