@@ -19,7 +19,9 @@ run; the times move with the machine, so compare code in alternated runs.
 
 Settings: BENCH_PAGE_REPEAT (60 pages each way), BENCH_BUSY_THREADS, BENCH_PAGES (as pages.py),
 BENCH_SHOW_TRIPS (a length: each trip's SQL, cut to it, on stderr), BENCH_APP_DIR, and those of
-run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL).
+run.py (BENCH_DATABASE_URL, BENCH_REDIS_URL). The worker's own settings apply as config.asgi sets
+them, so WORKER_SWITCH_INTERVAL_US=5000 shows the pages with Python's own switch interval (the
+README's "A twenty-second machine").
 """
 
 import json
