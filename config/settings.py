@@ -180,8 +180,8 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
     # DATABASE_POOL_READY: how many of the pool's connections a web worker opens before it listens,
     # and keeps open (config/asgi.py; default: all of them). The pool opens connections on demand
-    # one at a time, so after a restart the storm's first handshakes and pages waited for
-    # connections being opened one after another (docs/scaling.md, "A new worker").
+    # one at a time, so after a restart the first handshakes and pages would wait for connections
+    # opened one after another (docs/scaling.md, "A new worker").
     DATABASE_POOL_READY = max(0, min(env_int("DATABASE_POOL_READY", DATABASE_POOL_SIZE), DATABASE_POOL_SIZE))
     if DATABASE_POOL_SIZE > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -390,9 +390,9 @@ REALTIME_CONNECT_THREADS = env_int("REALTIME_CONNECT_THREADS", 4)
 REALTIME_BACKGROUND_THREADS = env_int("REALTIME_BACKGROUND_THREADS", 1)
 REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 50)
 # How long (microseconds) a web worker's thread may hold the interpreter while another waits for it
-# (sys.setswitchinterval; config/asgi.py). Python's 5 ms made a page's thread wait up to 5 ms behind
-# the event loop and each socket pool after every query: in a reconnect storm a page took ten times
-# its CPU. 0: Python's own (docs/scaling.md, "The interpreter's turns").
+# (sys.setswitchinterval; config/asgi.py). Python's 5 ms makes a page's thread wait up to 5 ms behind
+# the event loop and each socket pool after every query: beside two busy threads the pages took about
+# three times as long as with 1 ms. 0: Python's own (docs/scaling.md, "The interpreter's turns").
 WORKER_SWITCH_INTERVAL_US = env_int("WORKER_SWITCH_INTERVAL_US", 1000)
 
 # --- Operations: metrics and logs (docs/operations.md) -------------------------------------------
