@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,16 +73,8 @@ print("backends", len(backends))
 
 def test_a_connection_pool_bounds_the_connections_a_process_opens():
     """DATABASE_POOL_SIZE: threads (requests, socket actions) take a pooled connection and give it back."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        import pytest
-
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI runs on PostgreSQL")
-        pytest.skip("a PostgreSQL pool")
+    server = postgres.server_url()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    # The server's own "postgres" database: the run's database may not exist outside its test copy.
-    server = url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
     env.update(DATABASE_URL=server, DATABASE_POOL_SIZE="2", DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run(
         [sys.executable, "-c", POOL_CHECK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -11,6 +11,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from tests import postgres
+
 # A worker's start, in a process of its own: what it left behind once config.asgi was imported.
 START = """
 import json, sys, time
@@ -46,16 +48,6 @@ def _start(**env) -> tuple[dict, str]:
     return json.loads(out), err
 
 
-def _postgres_server() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI runs on PostgreSQL")
-        pytest.skip("a PostgreSQL pool")
-    # The server's own "postgres" database: the run's database may not exist outside its test copy.
-    return url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
-
-
 def test_a_web_worker_gives_a_waiting_thread_its_turn_after_one_millisecond():
     started, _ = _start()
     assert started["switch"] == pytest.approx(0.001)
@@ -70,7 +62,7 @@ def test_a_web_worker_gives_a_waiting_thread_its_turn_after_one_millisecond():
 
 
 def test_a_web_worker_opens_every_pooled_connection_before_it_listens():
-    server = _postgres_server()
+    server = postgres.server_url()
     started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="4")
     # All four open and kept open (the pool's least): a restart's first pages find them there.
     assert (started["available"], started["min"]) == (4, 4)
