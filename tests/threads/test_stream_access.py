@@ -1,4 +1,5 @@
-"""access_stream_rights (a subscribe's two written-out queries) answers exactly as access_stream_thread."""
+"""access_stream_rights (a subscribe's one written-out query) and access_stream_thread (a post's read of
+the thread with the rights) answer exactly as the ORM and guardian's checker do."""
 
 import uuid
 
@@ -6,13 +7,28 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from guardian.core import ObjectPermissionChecker
 
 from tests.threads.helpers import topic
+from wijkverband.tenancy.policy import _team_rights_by_checker
 from wijkverband.threads import services
 from wijkverband.threads.access import access_stream_rights, access_stream_thread
 from wijkverband.threads.models import Thread
+from wijkverband.threads.policy import thread_rights
 
 PEOPLE = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa", "rik", "chris", "sofie", "ines"]
+
+
+def _guardian(user, thread_id):
+    """The thread's rights as the ORM and guardian's own checker read them, object by object."""
+    thread = Thread.objects.across_teams().select_related("team__region").filter(pk=thread_id).first()
+    if thread is None:
+        return "not_found"
+    user = type(user).objects.get(pk=user.pk)  # (nothing cached)
+    rights = thread_rights(
+        rights=_team_rights_by_checker(user, thread.team, ObjectPermissionChecker(user)), thread=thread
+    )
+    return rights if rights.can_read else "not_found"
 
 
 def _answer(fn, user, thread_id):
@@ -39,15 +55,42 @@ def test_the_same_answer_for_every_persona_and_kind_of_thread(world, name):
     for thread_id in [t.pk for t in [*threads, internal, escalated]] + [999_999, 0, "x"]:
         fresh = _answer(lambda u, t: access_stream_rights(user=u, thread_id=t), user, thread_id)
         full = _answer(lambda u, t: access_stream_thread(user=u, thread_id=t)[2], user, thread_id)
-        assert fresh == full, (name, thread_id)
+        expected = _guardian(user, thread_id) if isinstance(thread_id, int) and thread_id else "not_found"
+        assert fresh == full == expected, (name, thread_id)
 
 
 @pytest.mark.django_db
-def test_two_queries(world):
+def test_one_query_for_a_subscribe_and_for_a_post_that_reads_the_rights_again(world):
     thread = topic(world)
-    with CaptureQueriesContext(connection) as read:
-        assert access_stream_rights(user=world.maarten, thread_id=thread.pk).can_post
-    assert len(read.captured_queries) == 2
+    for read_it in (
+        lambda: access_stream_rights(user=world.maarten, thread_id=thread.pk).can_post,
+        lambda: access_stream_thread(user=world.maarten, thread_id=thread.pk)[2].can_post,
+    ):
+        with CaptureQueriesContext(connection) as read:
+            assert read_it()
+        assert len(read.captured_queries) == 1, [q["sql"] for q in read.captured_queries]
+
+
+@pytest.mark.django_db
+def test_rights_read_with_the_thread_are_read_anew_and_replace_what_was_cached(world):
+    """A subscribe or a post that reads the rights again sees a membership removed a moment ago,
+    whatever this socket's user object cached before."""
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import Membership
+    from wijkverband.tenancy.policy import team_rights
+
+    thread = topic(world)
+    user = world.maarten
+    assert access_stream_rights(user=user, thread_id=thread.pk).can_post
+    tenancy_services.membership_remove(
+        actor=world.carla, membership=Membership.objects.for_team(world.team_a).get(user=world.maarten)
+    )
+    assert team_rights(user=user, team=world.team_a).can_contribute  # cached, until read again
+    with pytest.raises(Http404):
+        access_stream_rights(user=user, thread_id=thread.pk)
+    assert not team_rights(user=user, team=world.team_a).can_view  # what was read replaced it
+    with pytest.raises(Http404):
+        access_stream_thread(user=user, thread_id=thread.pk)
 
 
 @pytest.mark.django_db
@@ -113,15 +156,22 @@ def test_the_written_out_thread_is_the_orms_thread_with_its_team_and_region(worl
     for made in [*threads, escalated]:
         orm = Thread.objects.across_teams().select_related("team__region").get(pk=made.pk)
         with CaptureQueriesContext(connection) as read:
-            seen = _stream_thread(made.pk)
+            seen, no_rights = _stream_thread(made.pk)
             team, region = seen.team, seen.team.region
-        assert len(read.captured_queries) == 1
+        assert len(read.captured_queries) == 1 and no_rights is None
         assert _fields(seen) == _fields(orm)
         assert _fields(team) == _fields(orm.team)
         assert _fields(region) == _fields(orm.team.region)
         assert seen.last_activity_at.tzinfo is not None
         assert seen._state.db == "default" and not seen._state.adding  # saved as a loaded row would be
-    assert _stream_thread(999_999) is None
+        # With the rights: the same thread, in one statement as well.
+        with CaptureQueriesContext(connection) as read:
+            again, rights = _stream_thread(made.pk, rights_of=world.persona("olga"))
+        assert len(read.captured_queries) == 1
+        assert _fields(again) == _fields(orm) and _fields(again.team.region) == _fields(orm.team.region)
+        assert rights.can_oversee == (orm.team.region_id == world.region.pk)
+    assert _stream_thread(999_999) == (None, None)
+    assert _stream_thread(999_999, rights_of=world.carla) == (None, None)
 
 
 @pytest.mark.django_db

@@ -10,14 +10,13 @@ from django.http import Http404
 
 from wijkverband.core.ids import parse_id
 from wijkverband.tenancy.models import Invitation, Membership, Region, Team
-from wijkverband.tenancy.policy import RegionRights, TeamRights, region_rights, team_rights
+from wijkverband.tenancy.policy import RegionRights, TeamRights, region_rights, team_rights, team_with_rights
 
 
 def access_team(*, user, team_slug: str) -> tuple[Team, TeamRights]:
-    team = Team.objects.select_related("region").filter(slug=team_slug).first()
+    team, rights = team_with_rights(user=user, team_slug=team_slug)  # (one trip: every team page)
     if team is None:
         raise Http404
-    rights = team_rights(user=user, team=team)
     # can_view_agreements: everyone who sees the team, and an external party, whom team_view
     # keeps to the pages that ask for a right it can hold (its agreements).
     if not rights.can_view_agreements:

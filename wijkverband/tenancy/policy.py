@@ -195,22 +195,36 @@ def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int |
     Written out once per process (_rights_sql): building it with the ORM on every call cost more
     of the worker's CPU than running it (docs/realtime.md, "Reconnect storm").
     """
+    sql, roles = _rights_sql()
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute(sql, _rights_params(user, team.pk, team.region_id, roles))
+        return _rights_found(cursor.fetchall())
+
+
+def _rights_params(user, team_key, region_key, roles) -> list:
+    """_rights_sql's parameters, in its order: `team_key` and `region_key` for its team and region
+    (their ids, or what its expressions for them take)."""
     team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
     region_type = ContentType.objects.get_for_model(Region).pk
-    sql, roles = _rights_sql()
-    params = [team.pk, user.pk, team_type] * 2 + [team.region_id, user.pk, region_type] * 2 + [team.pk, user.pk, *roles]
+    return [team_key, user.pk, team_type] * 2 + [region_key, user.pk, region_type] * 2 + [team_key, user.pk, *roles]
+
+
+def _rights_found(found_rows) -> tuple[set[str], set[str], int | None]:
+    """_rights_sql's (kind, value) rows as (team codenames, region codenames, organisation)."""
     found: dict[str, set[str]] = {"t": set(), "r": set(), "o": set()}
-    with rows.prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        for kind, value in cursor.fetchall():
+    for kind, value in found_rows:
+        if kind is not None:  # (team_with_rights: a team without a right of this person's)
             found[kind].add(value)
     organisation_id = min((int(v) for v in found["o"] if v is not None), default=None)
     return found["t"], found["r"], organisation_id
 
 
 @functools.cache
-def _rights_sql() -> tuple[str, tuple[str, ...]]:
-    """The query of _perms_and_organisation (table and column names from the models), and its roles."""
+def _rights_sql(team_id: str = "%s", region_id: str = "%s") -> tuple[str, tuple[str, ...]]:
+    """The query of _perms_and_organisation (table and column names from the models), and its roles.
+
+    Its rows are (kind, value). `team_id` and `region_id` are the SQL for the team's and the region's
+    id, each with one parameter (team_with_rights: the team's by its slug)."""
     groups = get_user_model().groups.field
     member_of = groups.remote_field.through._meta.db_table
     member_user, member_group = groups.m2m_column_name(), groups.m2m_reverse_name()
@@ -232,15 +246,16 @@ def _rights_sql() -> tuple[str, tuple[str, ...]]:
             else:
                 join, person = "", f"x.{meta.get_field('user').column}"
             parts.append(
-                f"SELECT '{kind}', p.codename FROM {meta.db_table} x"  # noqa: S608 - names from the models only
+                f"SELECT '{kind}' AS kind, p.codename AS value FROM {meta.db_table} x"  # noqa: S608 - names from the models only
                 f" JOIN {permission} p ON p.id = x.{column['permission']}{join}"
-                f" WHERE x.{column['content_object']} = %s AND {person} = %s AND p.content_type_id = %s"
+                f" WHERE x.{column['content_object']} = {team_id if kind == 't' else region_id}"
+                f" AND {person} = %s AND p.content_type_id = %s"
             )
     membership = Membership._meta
     column = {name: membership.get_field(name).column for name in ("organisation", "team", "user", "role")}
     parts.append(
         f"SELECT 'o', CAST(m.{column['organisation']} AS TEXT) FROM {membership.db_table} m"  # noqa: S608 - as above
-        f" WHERE m.{column['team']} = %s AND m.{column['user']} = %s"
+        f" WHERE m.{column['team']} = {team_id} AND m.{column['user']} = %s"
         f" AND m.{column['role']} IN ({', '.join(['%s'] * len(roles))})"
     )
     return " UNION ALL ".join(parts), tuple(str(role) for role in roles)
@@ -260,12 +275,95 @@ def _team_rights(user, team: Team) -> TeamRights:
     team_key = checker.get_local_cache_key(team)
     if user.is_superuser or team_key in checker._obj_perms_cache:
         return _team_rights_by_checker(user, team, checker)
-    perms, region, organisation_id = _perms_and_organisation(user, team)
-    # (guardian's own cache: get_perms answers from it, as after its prefetch_perms)
-    checker._obj_perms_cache[team_key] = list(perms)
+    return _rights_read(user, team, _perms_and_organisation(user, team))
+
+
+def _rights_read(user, team: Team, found: tuple[set[str], set[str], int | None]) -> TeamRights:
+    """The rights from what _rights_sql read, with the permissions put into guardian's own cache
+    (get_perms answers from it, as after its prefetch_perms)."""
+    perms, region, organisation_id = found
+    checker = _checker(user)
+    checker._obj_perms_cache[checker.get_local_cache_key(team)] = list(perms)
     region_key = (ContentType.objects.get_for_model(Region).pk, str(team.region_id))  # (without loading the region)
     checker._obj_perms_cache[region_key] = list(region)
     return _team_rights_from(user, team, perms, region, organisation_id)
+
+
+def team_with_rights(*, user, team_slug: str) -> tuple[Team | None, TeamRights]:
+    """The team of this slug (with its region, as `select_related("region")` reads them) and
+    team_rights on it, in one prepared statement: every team page asks this first (tenancy.access.
+    access_team). Two trips before (the team, then the rights), and a trip costs a page more than
+    its query while its worker is busy: the page's thread lets go of the GIL and waits to get it
+    back (docs/scaling.md, "Pages during a storm"). (None, no rights) for no such team.
+
+    Rights this user object holds for the team already are kept; someone inactive has none, and a
+    superuser's are guardian's checker's (rights_from_rows)."""
+    sql, columns, roles = _team_with_rights_sql()
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute(sql, [*_rights_params(user, team_slug, team_slug, roles), team_slug])
+        found = cursor.fetchall()
+    if not found:
+        return None, NO_TEAM_RIGHTS
+    values = iter(rows.convert_row(found[0][: len(columns)], columns, connection))
+    team, region = (
+        model.from_db(connection.alias, names, [next(values) for _name in names])
+        for model, names in ((m, [f.attname for f in m._meta.concrete_fields]) for m in (Team, Region))
+    )
+    team.region = region
+    return team, rights_from_rows(user=user, team=team, found=(row[len(columns) :] for row in found))
+
+
+def rights_statement(*, team_id: str, region_id: str) -> tuple[str, tuple[str, ...]]:
+    """For a statement that reads a row and the person's rights on its team in one trip (the team
+    of a page's URL, the thread of a socket's frame): a derived table of (kind, value) rows to
+    `LEFT JOIN … ON 1 = 1`, and the roles rights_params needs. `team_id` and `region_id` are the
+    SQL for the team's and its region's id, each with one parameter. The rows go to rights_from_rows."""
+    return _rights_sql(team_id, region_id)
+
+
+def rights_params(*, user, team_key, region_key, roles) -> list:
+    """rights_statement's parameters, in its order: `team_key` and `region_key` are the parameters of
+    its `team_id` and `region_id`."""
+    return _rights_params(user, team_key, region_key, roles)
+
+
+def rights_from_rows(*, user, team: Team, found, fresh: bool = False) -> TeamRights:
+    """team_rights from rights_statement's (kind, value) rows (NULLs: no right). With fresh=True they
+    replace every answer cached on this user object (as team_rights_fresh); otherwise an answer
+    cached for this team already is kept. Someone signed out or inactive has none, whatever the rows
+    say, and a superuser's are guardian's checker's (every permission)."""
+    if fresh:
+        policy_forget(user)
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return team_rights(user=user, team=team)
+    cached = getattr(user, _TEAM_RIGHTS, None)
+    if cached is None:
+        cached = {}
+        setattr(user, _TEAM_RIGHTS, cached)
+    if team.pk not in cached:
+        cached[team.pk] = _rights_read(user, team, _rights_found(found))
+    return cached[team.pk]
+
+
+@functools.cache
+def _team_with_rights_sql() -> tuple[str, tuple, tuple[str, ...]]:
+    """team_with_rights' statement: each row the team's and the region's columns (`Col`s, returned
+    for the ORM's conversions), then one of _rights_sql's (kind, value) rows, or NULLs without one."""
+    quote = connection.ops.quote_name
+    team, region = Team._meta, Region._meta
+    columns = tuple(
+        f.get_col(alias) for model, alias in ((Team, "wt"), (Region, "wr")) for f in model._meta.concrete_fields
+    )
+    names = ", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns)
+    slug, region_id = quote(team.get_field("slug").column), quote(team.get_field("region").column)
+    by_slug = f"FROM {quote(team.db_table)} WHERE {slug} = %s"  # noqa: S608 - names from the models only
+    rights, roles = _rights_sql(f"(SELECT {quote(team.pk.column)} {by_slug})", f"(SELECT {region_id} {by_slug})")
+    sql = (
+        f"SELECT {names}, wp.kind, wp.value FROM {quote(team.db_table)} wt"  # noqa: S608 - as above
+        f" JOIN {quote(region.db_table)} wr ON wr.{quote(region.pk.column)} = wt.{region_id}"
+        f" LEFT JOIN ({rights}) wp ON 1 = 1 WHERE wt.{slug} = %s"
+    )
+    return sql, columns, roles
 
 
 def _team_rights_by_checker(user, team: Team, checker: ObjectPermissionChecker) -> TeamRights:
