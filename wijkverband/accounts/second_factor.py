@@ -17,13 +17,14 @@ SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 @functools.cache
-def second_factor_exists_sql() -> tuple[str, tuple[str, ...]]:
+def second_factor_exists_sql(person: str = "%s") -> tuple[str, tuple[str, ...]]:
     """has_second_factor as SQL for a query that asks more in one trip (the socket's handshake):
-    `EXISTS(...)` with one %s for the user's id first, then the returned parameters."""
+    `EXISTS(...)` with one %s for the user's id first, then the returned parameters. With `person`
+    (the SQL of the person's id in the surrounding query, say a column) only the returned ones."""
     meta = Authenticator._meta
     user, kind = meta.get_field("user").column, meta.get_field("type").column
     types = ", ".join(["%s"] * len(SECOND_FACTOR_TYPES))
-    sql = f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = %s AND {kind} IN ({types}))"  # noqa: S608 - names from the model
+    sql = f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = {person} AND {kind} IN ({types}))"  # noqa: S608 - names from the model
     return sql, tuple(str(t) for t in SECOND_FACTOR_TYPES)
 
 

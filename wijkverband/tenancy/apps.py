@@ -8,11 +8,21 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Teams and regions")
 
     def ready(self):
+        from wijkverband.accounts.sessions import register_person_fact
         from wijkverband.core.registry import NavItem, register_team_nav
         from wijkverband.realtime.hooks import register_connect_check
-        from wijkverband.tenancy.second_factor import socket_refusal
+        from wijkverband.tenancy.second_factor import (
+            FACT_PROFESSIONAL,
+            FACT_SECOND_FACTOR,
+            professional_fact,
+            second_factor_fact,
+            socket_refusal,
+        )
 
         # The socket demands what the pages demand: a second factor where the role needs one.
         register_connect_check(socket_refusal)
+        # Both ask it of what the session's read read with the person (one trip, not two).
+        register_person_fact(FACT_PROFESSIONAL, professional_fact)
+        register_person_fact(FACT_SECOND_FACTOR, second_factor_fact)
         # Who takes part, and managing them: a tab of its own, so the team home shows the work.
         register_team_nav(NavItem(key="members", label=_("Members"), url_name="team_members", order=90))

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from wijkverband.accounts.second_factor import second_factor_exists_sql
+from wijkverband.accounts.sessions import person_facts
 from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.tenancy.selectors import holds_role, switcher_places_from, switcher_statement
@@ -23,6 +24,7 @@ from wijkverband.tenancy.selectors import holds_role, switcher_places_from, swit
 # endorses agreements). Client representatives are not in here: for them a second factor is optional.
 PROFESSIONAL_TEAM_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY)
 PROFESSIONAL_REGION_ROLES = (RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN)
+_PROFESSIONAL_ROLES_OF = ((Membership, PROFESSIONAL_TEAM_ROLES), (RegionRole, PROFESSIONAL_REGION_ROLES))
 
 # Paths a person without a second factor may still reach: setting one up, signing out, and the
 # pages that hold no team data.
@@ -84,16 +86,59 @@ def second_factor_missing(user) -> bool:
 
 
 def _missing_for_page(request, user) -> bool:
-    """second_factor_missing; on a GET with the team switcher of the page's header in the same trip
-    to the database (core.rows.run), kept on the request for the header (tenancy.context_processors;
-    the few GETs without the header read it in vain, in that same trip). Each trip costs a page more
-    than its query while the worker is busy (a reconnect storm): its thread lets go of the GIL and
-    waits to get it back (docs/scaling.md, "Pages during a storm")."""
+    """second_factor_missing as read with the session (second_factor_missing_at_sign_in); on a GET
+    the team switcher of the page's header is read now, kept on the request for the header
+    (tenancy.context_processors; the few GETs without the header read it in vain). Without the
+    session's facts the check goes in the switcher's trip to the database (core.rows.run). Each
+    trip costs a page more than its query while the worker is busy (a reconnect storm): its thread
+    lets go of the GIL and waits to get it back (docs/scaling.md, "Pages during a storm")."""
+    facts = _facts(user)
     if request.method != "GET":
-        return second_factor_missing(user)
-    row, places = rows.run(rows.Row(*_missing_query(user)), switcher_statement(user=user))
+        return second_factor_missing(user) if facts is None else _missing_from(user, facts)
+    if facts is not None:
+        places = rows.run(switcher_statement(user=user))[0]
+        row = facts
+    else:
+        row, places = rows.run(rows.Row(*_missing_query(user)), switcher_statement(user=user))
     setattr(request, PAGE_SWITCHER, switcher_places_from(places))
     return _missing_from(user, row)
+
+
+def second_factor_missing_at_sign_in(user) -> bool:
+    """second_factor_missing as it was when the session and the person were read (this request's
+    start, this socket's handshake): read in that same statement (accounts.sessions.person_facts,
+    the facts registered in TenancyConfig.ready), so it costs no trip of its own. Asked now where
+    the session's read did not read the person. Not for code that changed the person's roles since
+    (services: second_factor_missing)."""
+    facts = _facts(user)
+    return second_factor_missing(user) if facts is None else _missing_from(user, facts)
+
+
+#: The names of the facts registered with the session's read (TenancyConfig.ready).
+FACT_PROFESSIONAL, FACT_SECOND_FACTOR = "tenancy_professional", "tenancy_second_factor"
+
+
+def _facts(user) -> tuple | None:
+    """(a professional team role, a professional region role, a second factor) as
+    _missing_from takes them, from the session's read; None where it did not read them."""
+    facts = person_facts(user)
+    if facts is None or FACT_PROFESSIONAL not in facts:
+        return None
+    return facts[FACT_PROFESSIONAL], False, facts[FACT_SECOND_FACTOR]
+
+
+def professional_fact(person: str) -> tuple[str, tuple]:
+    """accounts.sessions.register_person_fact's expression: a professional team or region role."""
+    team, region = (_role_exists_sql(*pair, person) for pair in _PROFESSIONAL_ROLES_OF)
+    return f"({team} OR {region})", (
+        *(str(r) for r in PROFESSIONAL_TEAM_ROLES),
+        *(str(r) for r in PROFESSIONAL_REGION_ROLES),
+    )
+
+
+def second_factor_fact(person: str) -> tuple[str, tuple]:
+    """accounts.sessions.register_person_fact's expression: a second factor set up."""
+    return second_factor_exists_sql(person)
 
 
 def _missing_query(user) -> tuple[str, list]:
@@ -113,7 +158,7 @@ def socket_refusal(user) -> int | None:
     up a second factor first, so the socket closes with "finish signing in"."""
     from wijkverband.realtime.codes import SIGN_IN_INCOMPLETE
 
-    return SIGN_IN_INCOMPLETE if second_factor_missing(user) else None
+    return SIGN_IN_INCOMPLETE if second_factor_missing_at_sign_in(user) else None
 
 
 @functools.cache
@@ -121,13 +166,14 @@ def _missing_sql() -> tuple[str, tuple[str, ...]]:
     """SELECT (a professional team role, a professional region role, a second factor), and the
     second-factor part's parameters."""
     factor, params = second_factor_exists_sql()
-
-    def role_exists(model, roles) -> str:
-        meta = model._meta
-        user, role = meta.get_field("user").column, meta.get_field("role").column
-        listed = ", ".join(["%s"] * len(roles))
-        return f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = %s AND {role} IN ({listed}))"  # noqa: S608 - names only
-
-    team = role_exists(Membership, PROFESSIONAL_TEAM_ROLES)
-    region = role_exists(RegionRole, PROFESSIONAL_REGION_ROLES)
+    team, region = (_role_exists_sql(*pair) for pair in _PROFESSIONAL_ROLES_OF)
     return f"SELECT {team}, {region}, {factor}", params
+
+
+def _role_exists_sql(model, roles, person: str = "%s") -> str:
+    """EXISTS of a row of `model` of the person (`person`: a %s, or the SQL of their id) with one of
+    `roles` (each a %s)."""
+    meta = model._meta
+    user, role = meta.get_field("user").column, meta.get_field("role").column
+    listed = ", ".join(["%s"] * len(roles))
+    return f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = {person} AND {role} IN ({listed}))"  # noqa: S608 - names only
