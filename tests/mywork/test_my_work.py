@@ -332,14 +332,19 @@ def test_the_header_count_is_kept_and_counted_again_when_something_new_is_asked(
 def test_a_change_without_a_notice_shows_within_the_keeping_time_or_at_once_without_keeping(
     world, client_for, settings, monkeypatch
 ):
+    from wijkverband.core import header
     from wijkverband.mywork import selectors
-    from wijkverband.work import context_processors
     from wijkverband.work.selectors import NoticeTally
 
     settings.MY_WORK_COUNT_SECONDS = 30
     # As if no notice came with it, where the count endpoint and where the page's header read it.
     monkeypatch.setattr(selectors, "newest_notice_id", lambda user: 0)
-    monkeypatch.setattr(context_processors, "notice_tally", lambda user: NoticeTally(0, 0))
+    tally = header._READS["notice_tally"]
+    monkeypatch.setitem(
+        header._READS,
+        "notice_tally",
+        header.HeaderRead(statement=tally.statement, result=lambda row: NoticeTally(0, 0)),
+    )
     pieter = client_for("pieter")
     assert _header_count(pieter) == "0"
     ask_owner(world, report(world))

@@ -127,13 +127,20 @@ def test_the_header_is_one_query_for_the_switcher_and_one_for_both_counts(world,
 
 
 @pytest.mark.parametrize("path", ["/t/oost/threads/", "/"])
-def test_a_page_reads_the_second_factor_rule_with_the_session_or_with_the_switcher(world, client_for, path):
+def test_a_page_reads_its_header_in_one_trip_and_the_second_factor_rule_with_the_session(world, client_for, path):
     """Each trip to the database costs a page on a busy worker more than its query (its thread
-    waits for the GIL again): the second-factor rule is read in the session's statement, with the
-    person; where that read did not read the person (its copy in the session row is someone
-    else's), the rule travels with the header's switcher on PostgreSQL, one trip as well. A write
-    asks no switcher."""
+    waits for the GIL again): the header's switcher and its counts go to PostgreSQL in one query
+    string (core.header), and the second-factor rule is read in the session's statement, with the
+    person. A redirect reads no header. Where the session's read did not read the person (its copy
+    in the session row is someone else's), the rule asks a query of its own."""
     from wijkverband.accounts.models import Session
+    from wijkverband.core import rows
+    from wijkverband.tenancy.selectors import _switcher_places
+    from wijkverband.work.selectors import _notice_tally
+
+    def _start_of(build) -> str:
+        """The longest piece of the query's text as compiled once, between its parameters."""
+        return max(rows._compiled_sql(build, connection.alias)[0].split("%s"), key=len)
 
     client = client_for("maarten")
     client.get(path)
@@ -145,20 +152,34 @@ def test_a_page_reads_the_second_factor_rule_with_the_session_or_with_the_switch
         sqls = [q["sql"] for q in page.captured_queries]
         return (
             [sql for sql in sqls if "mfa_authenticator" in sql],
-            # (the switcher's union; the team and rights statement has one of its own)
-            [sql for sql in sqls if "UNION" in sql and '"tenancy_team"' in sql and "objectpermission" not in sql],
+            [sql for sql in sqls if _start_of(_switcher_places) in sql],
+            [sql for sql in sqls if _start_of(_notice_tally) in sql],
         )
 
-    checks, switchers = trips("get", path)
-    assert len(checks) == 1 and len(switchers) == 1
-    # The check rides in the session's own statement (tenancy/second_factor.py, the person's facts);
-    # without those facts it would go in the switcher's trip.
-    assert "accounts_session" in checks[0] and checks != switchers
-    checks, switchers = trips("post", "/notifications/")
-    assert len(checks) == 1 and "accounts_session" in checks[0] and switchers == []
+    checks, switchers, tallies = trips("get", path)
+    assert len(checks) == 1 and "accounts_session" in checks[0]
+    assert len(switchers) == 1 and len(tallies) == 1
+    # One trip on PostgreSQL; SQLite takes one statement at a time.
+    assert (switchers == tallies) is (connection.vendor == "postgresql")
+    checks, switchers, tallies = trips("post", "/notifications/")
+    assert len(checks) == 1 and "accounts_session" in checks[0] and switchers == tallies == []
 
     Session.objects.update(user_id=world.carla.pk)  # the person is then read as Django reads them
-    checks, switchers = trips("get", path)
-    assert len(checks) == 2 and len(switchers) == 1
-    # One trip on PostgreSQL; SQLite takes one statement at a time.
-    assert (checks[1] == switchers[0]) is (connection.vendor == "postgresql")
+    checks, switchers, _tallies = trips("get", path)
+    assert len(checks) == 2 and checks[1] not in switchers and len(switchers) == 1
+
+
+def test_the_header_counts_what_the_view_marked_read(world, client_for):
+    """The header is read when the page is rendered, after the view: opening the thread a notice
+    was about marks it read, and that page's header no longer counts it."""
+    import uuid
+
+    from wijkverband.threads import services as threads
+
+    thread = threads.thread_create(actor=world.carla, team=world.team_a, title="Overleg")
+    threads.message_post(actor=world.carla, thread=thread, body="@Maarten kijk je mee?", client_id=uuid.uuid4())
+    client = client_for("maarten")
+    assert "data-unread-notifications><span data-count>1</span>" in client.get("/t/oost/threads/").content.decode()
+    html = client.get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "data-unread-notifications hidden><span data-count>0</span>" in html
+    assert Notice.objects.across_teams().filter(user=world.maarten, read_at__isnull=True).count() == 0

@@ -18,7 +18,7 @@ from wijkverband.accounts.second_factor import second_factor_exists_sql
 from wijkverband.accounts.sessions import person_facts
 from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership, RegionRole
-from wijkverband.tenancy.selectors import holds_role, switcher_places_from, switcher_statement
+from wijkverband.tenancy.selectors import holds_role
 
 # Roles whose holders see professional information or act for an organisation (an external party
 # endorses agreements). Client representatives are not in here: for them a second factor is optional.
@@ -53,10 +53,6 @@ def second_factor_required(user) -> bool:
 AFTER_SECOND_FACTOR = "wv_after_second_factor"
 
 
-#: The request's attribute with the team switcher's places, read with the second-factor check.
-PAGE_SWITCHER = "_wv_switcher_places"
-
-
 class SecondFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,22 +82,11 @@ def second_factor_missing(user) -> bool:
 
 
 def _missing_for_page(request, user) -> bool:
-    """second_factor_missing as read with the session (second_factor_missing_at_sign_in); on a GET
-    the team switcher of the page's header is read now, kept on the request for the header
-    (tenancy.context_processors; the few GETs without the header read it in vain). Without the
-    session's facts the check goes in the switcher's trip to the database (core.rows.run). Each
-    trip costs a page more than its query while the worker is busy (a reconnect storm): its thread
-    lets go of the GIL and waits to get it back (docs/scaling.md, "Pages during a storm")."""
-    facts = _facts(user)
-    if request.method != "GET":
-        return second_factor_missing(user) if facts is None else _missing_from(user, facts)
-    if facts is not None:
-        places = rows.run(switcher_statement(user=user))[0]
-        row = facts
-    else:
-        row, places = rows.run(rows.Row(*_missing_query(user)), switcher_statement(user=user))
-    setattr(request, PAGE_SWITCHER, switcher_places_from(places))
-    return _missing_from(user, row)
+    """second_factor_missing as read with the session (second_factor_missing_at_sign_in): no trip of
+    its own. Each trip costs a page more than its query while the worker is busy (a reconnect
+    storm): its thread lets go of the GIL and waits to get it back (docs/scaling.md, "Pages during
+    a storm")."""
+    return second_factor_missing_at_sign_in(user)
 
 
 def second_factor_missing_at_sign_in(user) -> bool:

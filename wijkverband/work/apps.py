@@ -9,12 +9,19 @@ class WorkConfig(AppConfig):
     verbose_name = _("My work and notices")
 
     def ready(self):
+        from wijkverband.core.header import HeaderRead, register_header_read
         from wijkverband.core.metrics import register_scrape_collector
         from wijkverband.work import checks  # noqa: F401 - registers the SITE_URL check
         from wijkverband.work.metrics import WorkCollector
         from wijkverband.work.schedules import on_post_migrate
+        from wijkverband.work.selectors import notice_tally_from, notice_tally_statement
 
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")
         # The outbox and the failed jobs, read from the database on every /metrics scrape.
         register_scrape_collector(WorkCollector())
+        # The header's unread count and the newest notice ("Mijn werk" keeps its count by it).
+        register_header_read(
+            "notice_tally",
+            HeaderRead(statement=lambda user: notice_tally_statement(user=user), result=notice_tally_from),
+        )

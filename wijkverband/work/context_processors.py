@@ -1,6 +1,7 @@
 from functools import cache
 
-from wijkverband.work.selectors import NoticeTally, notice_tally
+from wijkverband.core.header import header_read
+from wijkverband.work.selectors import NoticeTally
 
 
 def notifications(request):
@@ -17,9 +18,7 @@ def notifications(request):
 
 
 def page_notice_tally(request) -> NoticeTally:
-    """The person's notice tally, read once for the page: the header's unread count and its
-    "Mijn werk" count (mywork.context_processors) both come from it."""
-    tally = getattr(request, "_notice_tally", None)
-    if tally is None:
-        tally = request._notice_tally = notice_tally(user=request.user)
-    return tally
+    """The person's notice tally, read once for the page with the header's other reads (core.header;
+    registered in WorkConfig.ready): the header's unread count and its "Mijn werk" count
+    (mywork.context_processors) both come from it."""
+    return header_read(request, "notice_tally")
