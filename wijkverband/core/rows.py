@@ -31,6 +31,27 @@ def convert_row(row, columns, connection) -> tuple:
     return tuple(values)
 
 
+def model_columns(connection, *aliased) -> tuple[tuple, str]:
+    """For a SELECT of whole rows of several models, joined under the given aliases ((model, alias),
+    ...): their concrete columns, as `Col`s for the ORM's conversions (convert_row, instances), and
+    the SELECT list that names them."""
+    quote = connection.ops.quote_name
+    columns = tuple(field.get_col(alias) for model, alias in aliased for field in model._meta.concrete_fields)
+    return columns, ", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns)
+
+
+def instances(row, columns, models, connection) -> list:
+    """One instance of each of `models` from `row`, whose first values are `model_columns`' columns
+    of them, in that order: each value converted as the ORM converts its column, each instance
+    loaded as the ORM loads one (`from_db`: not adding, on this database)."""
+    values = iter(convert_row(row[: len(columns)], columns, connection))
+    made = []
+    for model in models:
+        names = [field.attname for field in model._meta.concrete_fields]
+        made.append(model.from_db(connection.alias, names, [next(values) for _name in names]))
+    return made
+
+
 @functools.cache
 def _insert_sql(model, vendor: str, alias: str, with_pk: bool) -> tuple[str, tuple, tuple, tuple, bool]:
     """The INSERT of one row of `model`: its text, the fields it writes, the fields it returns and

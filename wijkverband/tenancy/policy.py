@@ -197,16 +197,8 @@ def _perms_and_organisation(user, team: Team) -> tuple[set[str], set[str], int |
     """
     sql, roles = _rights_sql()
     with rows.prepared_cursor(connection) as cursor:
-        cursor.execute(sql, _rights_params(user, team.pk, team.region_id, roles))
+        cursor.execute(sql, rights_params(user=user, team_key=team.pk, region_key=team.region_id, roles=roles))
         return _rights_found(cursor.fetchall())
-
-
-def _rights_params(user, team_key, region_key, roles) -> list:
-    """_rights_sql's parameters, in its order: `team_key` and `region_key` for its team and region
-    (their ids, or what its expressions for them take)."""
-    team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
-    region_type = ContentType.objects.get_for_model(Region).pk
-    return [team_key, user.pk, team_type] * 2 + [region_key, user.pk, region_type] * 2 + [team_key, user.pk, *roles]
 
 
 def _rights_found(found_rows) -> tuple[set[str], set[str], int | None]:
@@ -300,15 +292,12 @@ def team_with_rights(*, user, team_slug: str) -> tuple[Team | None, TeamRights]:
     superuser's are guardian's checker's (rights_from_rows)."""
     sql, columns, roles = _team_with_rights_sql()
     with rows.prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [*_rights_params(user, team_slug, team_slug, roles), team_slug])
+        params = rights_params(user=user, team_key=team_slug, region_key=team_slug, roles=roles)
+        cursor.execute(sql, [*params, team_slug])
         found = cursor.fetchall()
     if not found:
         return None, NO_TEAM_RIGHTS
-    values = iter(rows.convert_row(found[0][: len(columns)], columns, connection))
-    team, region = (
-        model.from_db(connection.alias, names, [next(values) for _name in names])
-        for model, names in ((m, [f.attname for f in m._meta.concrete_fields]) for m in (Team, Region))
-    )
+    team, region = rows.instances(found[0], columns, (Team, Region), connection)
     team.region = region
     return team, rights_from_rows(user=user, team=team, found=(row[len(columns) :] for row in found))
 
@@ -322,9 +311,11 @@ def rights_statement(*, team_id: str, region_id: str) -> tuple[str, tuple[str, .
 
 
 def rights_params(*, user, team_key, region_key, roles) -> list:
-    """rights_statement's parameters, in its order: `team_key` and `region_key` are the parameters of
-    its `team_id` and `region_id`."""
-    return _rights_params(user, team_key, region_key, roles)
+    """rights_statement's (and _rights_sql's) parameters, in its order: `team_key` and `region_key`
+    are the parameters of its `team_id` and `region_id` (the ids themselves, for _rights_sql's own)."""
+    team_type = ContentType.objects.get_for_model(Team).pk  # (cached per process)
+    region_type = ContentType.objects.get_for_model(Region).pk
+    return [team_key, user.pk, team_type] * 2 + [region_key, user.pk, region_type] * 2 + [team_key, user.pk, *roles]
 
 
 def rights_from_rows(*, user, team: Team, found, fresh: bool = False) -> TeamRights:
@@ -351,10 +342,7 @@ def _team_with_rights_sql() -> tuple[str, tuple, tuple[str, ...]]:
     for the ORM's conversions), then one of _rights_sql's (kind, value) rows, or NULLs without one."""
     quote = connection.ops.quote_name
     team, region = Team._meta, Region._meta
-    columns = tuple(
-        f.get_col(alias) for model, alias in ((Team, "wt"), (Region, "wr")) for f in model._meta.concrete_fields
-    )
-    names = ", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns)
+    columns, names = rows.model_columns(connection, (Team, "wt"), (Region, "wr"))
     slug, region_id = quote(team.get_field("slug").column), quote(team.get_field("region").column)
     by_slug = f"FROM {quote(team.db_table)} WHERE {slug} = %s"  # noqa: S608 - names from the models only
     rights, roles = _rights_sql(f"(SELECT {quote(team.pk.column)} {by_slug})", f"(SELECT {region_id} {by_slug})")

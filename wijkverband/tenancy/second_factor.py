@@ -60,7 +60,7 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES):
-            if _missing_for_page(request, user):
+            if second_factor_missing_at_sign_in(user):  # (read with the session: no trip of its own)
                 if request.method == "GET":
                     request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
                 return redirect(reverse("mfa_activate_totp"))
@@ -79,14 +79,6 @@ def second_factor_missing(user) -> bool:
     with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return _missing_from(user, cursor.fetchone())
-
-
-def _missing_for_page(request, user) -> bool:
-    """second_factor_missing as read with the session (second_factor_missing_at_sign_in): no trip of
-    its own. Each trip costs a page more than its query while the worker is busy (a reconnect
-    storm): its thread lets go of the GIL and waits to get it back (docs/scaling.md, "Pages during
-    a storm")."""
-    return second_factor_missing_at_sign_in(user)
 
 
 def second_factor_missing_at_sign_in(user) -> bool:

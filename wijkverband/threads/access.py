@@ -78,12 +78,7 @@ def _stream_thread(pk: int, *, rights_of=None) -> tuple[Thread | None, TeamRight
         found = cursor.fetchall()
     if not found:
         return None, None
-    values = iter(rows.convert_row(found[0][: len(columns)], columns, connection))
-    made = []
-    for model in (Thread, Team, Region):
-        names = [field.attname for field in model._meta.concrete_fields]
-        made.append(model.from_db(connection.alias, names, [next(values) for _name in names]))
-    thread, team, region = made
+    thread, team, region = rows.instances(found[0], columns, (Thread, Team, Region), connection)
     team.region = region
     thread.team = team
     if rights_of is None:
@@ -97,9 +92,7 @@ def _stream_thread_full_sql(vendor: str, with_rights: bool) -> tuple[str, tuple,
     """The SELECT of _stream_thread, its columns (`Col`s, for the ORM's conversions), and with the
     rights the roles rights_params needs."""
     quote = connection.ops.quote_name
-    aliases = ((Thread, "t"), (Team, "m"), (Region, "r"))
-    columns = tuple(field.get_col(alias) for model, alias in aliases for field in model._meta.concrete_fields)
-    names = ", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns)
+    columns, names = rows.model_columns(connection, (Thread, "t"), (Team, "m"), (Region, "r"))
     thread, team, region = Thread._meta, Team._meta, Region._meta
     joined, roles = "", ()
     if with_rights:
