@@ -2,9 +2,10 @@
 
 What production's load balancer must do, checked on the real nginx rather than on the file's text:
 pages reuse the connections to a worker (a new connection per page waited, after a restart, in the
-worker's accept queue behind every socket reconnecting); WebSockets are upgraded and tunnelled;
-/metrics is never passed on; the client's own X-Forwarded-For is replaced and every request carries
-a request id.
+worker's accept queue behind every socket reconnecting); WebSockets are upgraded and tunnelled to
+the socket workers and pages go to the page workers, never the other way (in a reconnect storm the
+pages do not wait behind the handshakes); /metrics is never passed on; the client's own
+X-Forwarded-For is replaced and every request carries a request id.
 """
 
 import base64
@@ -17,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,7 @@ class _Handler(socketserver.StreamRequestHandler):
                     return
                 name, _, value = header.decode("latin-1").partition(":")
                 headers[name.strip().lower()] = value.strip()
+            self.rfile.read(int(headers.get("content-length", 0)))  # a form's body
             with self.server.lock:
                 self.server.requests.append((number, line.decode("latin-1").strip(), headers))
             if headers.get("upgrade", "").lower() == "websocket":
@@ -85,12 +88,26 @@ def nginx_binary() -> str:
     return binary
 
 
+@dataclass
+class Balancer:
+    port: int
+    pages: Worker  # stands in for the "app" service
+    sockets: Worker  # stands in for the "sockets" service
+
+
 @pytest.fixture(scope="module")
 def balancer(tmp_path_factory, nginx_binary):
-    worker = Worker()
-    threading.Thread(target=worker.serve_forever, daemon=True).start()
+    pages, sockets = Worker(), Worker()
+    for worker in (pages, sockets):
+        threading.Thread(target=worker.serve_forever, daemon=True).start()
     port = _free_port()
-    process = nginx.start(nginx_binary, tmp_path_factory.mktemp("nginx"), port, [worker.server_address[1]])
+    process = nginx.start(
+        nginx_binary,
+        tmp_path_factory.mktemp("nginx"),
+        port,
+        [pages.server_address[1]],
+        [sockets.server_address[1]],
+    )
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -100,11 +117,12 @@ def balancer(tmp_path_factory, nginx_binary):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"nginx did not start (exit {process.poll()})")
             time.sleep(0.05)
-    yield port, worker
+    yield Balancer(port, pages, sockets)
     process.kill()
     process.wait(10)
-    worker.shutdown()
-    worker.server_close()
+    for worker in (pages, sockets):
+        worker.shutdown()
+        worker.server_close()
 
 
 def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -116,33 +134,44 @@ def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]
         return error.code, error.read()
 
 
-def test_pages_reuse_the_connection_to_the_worker(balancer):
-    port, worker = balancer
-    before = (worker.connections, len(worker.requests))
+def test_pages_reuse_the_connection_to_the_page_worker(balancer):
+    before = (balancer.pages.connections, len(balancer.pages.requests), len(balancer.sockets.requests))
     for _ in range(20):  # each from a new client connection, as twenty browsers
-        assert _get(port, "/t/oost/threads/") == (200, b"ok")
-    seen = worker.requests[before[1] :]
+        assert _get(balancer.port, "/t/oost/threads/") == (200, b"ok")
+    seen = balancer.pages.requests[before[1] :]
     assert len(seen) == 20
     assert all("connection" not in headers for _n, _line, headers in seen), "nginx asked the worker to close"
-    assert worker.connections - before[0] <= 1  # one kept-alive connection carried them all
+    assert balancer.pages.connections - before[0] <= 1  # one kept-alive connection carried them all
+    assert len(balancer.sockets.requests) == before[2]  # none went to the socket workers
+
+
+def test_forms_and_the_http_post_fallback_go_to_the_page_workers(balancer):
+    before = len(balancer.sockets.requests)
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"http://127.0.0.1:{balancer.port}/t/oost/threads/5/post/", data=b"body=hallo", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - loopback
+        assert answer.status == 200
+    _n, line, headers = balancer.pages.requests[-1]
+    assert line.startswith("POST /t/oost/threads/5/post/")
+    assert "connection" not in headers and "upgrade" not in headers
+    assert len(balancer.sockets.requests) == before
 
 
 def test_the_sociale_kaart_import_also_keeps_the_connection(balancer):
-    port, worker = balancer
-    before = len(worker.requests)
-    assert _get(port, "/t/oost/sociale-kaart/import/") == (200, b"ok")
-    (_n, line, headers) = worker.requests[before]
+    before = len(balancer.pages.requests)
+    assert _get(balancer.port, "/t/oost/sociale-kaart/import/") == (200, b"ok")
+    (_n, line, headers) = balancer.pages.requests[before]
     assert line.startswith("GET /t/oost/sociale-kaart/import/")
     assert "connection" not in headers
 
 
-def test_a_websocket_is_upgraded_and_tunnelled(balancer):
-    port, worker = balancer
+def _open_websocket(port: int, path: str) -> bytes:
     key = base64.b64encode(b"sixteen byte key").decode()
     with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
         client.sendall(
             (
-                f"GET /ws/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
             ).encode()
         )
@@ -151,18 +180,45 @@ def test_a_websocket_is_upgraded_and_tunnelled(balancer):
             chunk = client.recv(4096)
             assert chunk, f"closed before the tunnel opened: {received!r}"
             received += chunk
-    assert received.startswith(b"HTTP/1.1 101")
-    _n, line, headers = next(r for r in reversed(worker.requests) if r[1].startswith("GET /ws/"))
-    assert headers["upgrade"] == "websocket"
-    assert headers["connection"].lower() == "upgrade"
+    return received
+
+
+def test_a_websocket_is_upgraded_and_tunnelled_to_the_socket_workers(balancer):
+    pages_before = len(balancer.pages.requests)
+    for path in ("/ws/", "/ws/?background=1"):
+        assert _open_websocket(balancer.port, path).startswith(b"HTTP/1.1 101")
+        _n, line, headers = balancer.sockets.requests[-1]
+        assert line.startswith(f"GET {path} ")
+        assert headers["upgrade"] == "websocket"
+        assert headers["connection"].lower() == "upgrade"
+        assert headers["x-forwarded-for"] == "127.0.0.1" and len(headers["x-request-id"]) == 32
+    assert len(balancer.pages.requests) == pages_before  # the page workers never see a handshake
+
+
+def test_a_websocket_elsewhere_is_not_upgraded(balancer):
+    """Only /ws/ is a socket: an upgrade asked of a page reaches the page worker as a plain request."""
+    before = len(balancer.sockets.requests)
+    key = base64.b64encode(b"sixteen byte key").decode()
+    with socket.create_connection(("127.0.0.1", balancer.port), timeout=5) as client:
+        client.sendall(
+            (
+                f"GET /t/oost/threads/ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        assert client.recv(4096).startswith(b"HTTP/1.1 200")
+    _n, line, headers = balancer.pages.requests[-1]
+    assert line.startswith("GET /t/oost/threads/ ")
+    assert "upgrade" not in headers and "connection" not in headers
+    assert len(balancer.sockets.requests) == before
 
 
 def test_metrics_are_not_passed_on_and_the_client_address_is_nginx_s_own(balancer):
-    port, worker = balancer
-    assert _get(port, "/metrics")[0] == 404
-    assert not any(line.startswith("GET /metrics") for _n, line, _h in worker.requests)
-    _get(port, "/healthz", {"X-Forwarded-For": "203.0.113.9", "X-Request-ID": "mine"})
-    _n, _line, headers = next(r for r in reversed(worker.requests) if r[1].startswith("GET /healthz"))
+    assert _get(balancer.port, "/metrics")[0] == 404
+    for worker in (balancer.pages, balancer.sockets):
+        assert not any(line.startswith("GET /metrics") for _n, line, _h in worker.requests)
+    _get(balancer.port, "/healthz", {"X-Forwarded-For": "203.0.113.9", "X-Request-ID": "mine"})
+    _n, _line, headers = next(r for r in reversed(balancer.pages.requests) if r[1].startswith("GET /healthz"))
     assert headers["x-forwarded-for"] == "127.0.0.1"  # a client cannot choose the address the rate limits count
     assert len(headers["x-request-id"]) == 32 and headers["x-request-id"] != "mine"
 
@@ -179,8 +235,9 @@ def test_nginx_closes_an_idle_connection_before_the_worker_would():
     assert nginx_idle < worker_idle
 
 
-def test_the_config_is_what_nginx_accepts(tmp_path, nginx_binary):
-    config = nginx.write_config(tmp_path, _free_port(), [_free_port()])
+@pytest.mark.parametrize("split", [True, False], ids=["pages and sockets apart", "one service for both"])
+def test_the_config_is_what_nginx_accepts(tmp_path, nginx_binary, split):
+    config = nginx.write_config(tmp_path, _free_port(), [_free_port()], [_free_port()] if split else None)
     command = [nginx_binary, "-t", "-p", str(tmp_path), "-c", str(config)]
     checked = subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - our own command
     assert checked.returncode == 0, checked.stderr

@@ -2,13 +2,14 @@
 
     make deploy-check
 
-Runs `deploy/nginx.conf` with Debian's nginx on loopback (a copy with the upstream rewritten to two
-uvicorn workers on their own ports, and the listen port moved off 80) in front of two single-worker
-uvicorn processes of the app (PostgreSQL + Redis, as run.py's bench). Two people chat through
-nginx: each posts every 0.3 s with an outbox like threads.js (a post waits for the socket and is
-sent again with the same client_id after a reconnect) and reconnects like threads.js (backoff with
+Runs `deploy/nginx.conf` with Debian's nginx on loopback (a copy with its two upstreams rewritten
+to uvicorn workers on their own ports, and the listen port moved off 80) in front of four
+single-worker uvicorn processes of the app, as docker-compose.yml runs it: two for the pages and
+two for the live sockets (PostgreSQL + Redis, as run.py's bench). Two people chat through nginx:
+each posts every 0.3 s with an outbox like threads.js (a post waits for the socket and is sent
+again with the same client_id after a reconnect) and reconnects like threads.js (backoff with
 jitter, then subscribe with the last seq it has). The workers are restarted one at a time, the
-procedure of docs/deploy.md:
+socket workers first, then the page workers, by the procedure of docs/deploy.md:
 
     for each worker: SIGTERM (uvicorn stops accepting, closes its sockets with 1012, finishes),
     start it again, wait until GET /healthz on its own port answers 200, then wait out nginx's
@@ -16,12 +17,14 @@ procedure of docs/deploy.md:
 
 Fails (exit 1) unless: every post is acknowledged; each person received every event of the thread
 from where they started to the end exactly once, in order (nothing lost, nothing doubled); the
-database holds each post once; each person reconnected at most once per worker restart; and every
+database holds each post once; each person reconnected at most once per socket worker's restart and
+never for a page worker's (the sockets are not on those); and every
 page read through nginx meanwhile (the thread list, every 0.25 s, over nginx's kept-alive
 connections to the workers) answered 200.
 
 Settings: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE (as run.py; nginx listens on base+20,
-the workers on base+21 and base+22), DEPLOY_ROUNDS (1: restart both workers once each).
+the page workers on base+21 and base+22, the socket workers on base+23 and base+24), DEPLOY_ROUNDS
+(1: restart every worker once).
 """
 
 import asyncio
@@ -47,7 +50,9 @@ from bench.realtime import run as rt  # noqa: E402
 from bench.realtime.loadclient import connect  # noqa: E402
 
 NGINX_PORT = rt.PORT_BASE + 20
-WORKER_PORTS = [rt.PORT_BASE + 21, rt.PORT_BASE + 22]
+PAGE_PORTS = [rt.PORT_BASE + 21, rt.PORT_BASE + 22]
+SOCKET_PORTS = [rt.PORT_BASE + 23, rt.PORT_BASE + 24]
+WORKER_PORTS = SOCKET_PORTS + PAGE_PORTS  # the order of the restarts
 FAIL_TIMEOUT = 10  # nginx's default fail_timeout (s): how long a worker that refused stays out
 ROUNDS = int(os.environ.get("DEPLOY_ROUNDS", "1"))
 POST_EVERY = 0.3
@@ -174,7 +179,10 @@ def thread_head(thread_id: int) -> int:
 
 async def main() -> int:
     binary = nginx_binary()
-    log(f"Rolling deploy through nginx ({binary}) on 127.0.0.1:{NGINX_PORT}, workers on {WORKER_PORTS}")
+    log(
+        f"Rolling deploy through nginx ({binary}) on 127.0.0.1:{NGINX_PORT},"
+        f" page workers on {PAGE_PORTS}, socket workers on {SOCKET_PORTS}"
+    )
     data = await asyncio.to_thread(rt.prepare_app)
     thread = await asyncio.to_thread(rt.new_thread, data)
     workers = {port: rt.start_app_worker(port) for port in WORKER_PORTS}
@@ -185,7 +193,7 @@ async def main() -> int:
         for port in WORKER_PORTS:
             await rt.wait_ready(port, data["sender"])
         try:
-            balancer = nginx.start(binary, directory, NGINX_PORT, WORKER_PORTS)
+            balancer = nginx.start(binary, directory, NGINX_PORT, PAGE_PORTS, SOCKET_PORTS)
         except nginx.ChangedShape as error:
             sys.exit(str(error))
         await rt.wait_ready(NGINX_PORT, data["sender"])
@@ -226,12 +234,13 @@ async def main() -> int:
                 while not await asyncio.to_thread(healthy, port):
                     await asyncio.sleep(0.2)
                 up = time.perf_counter()
+                kind = "socket" if port in SOCKET_PORTS else "page"
                 log(
-                    f"  round {round_number + 1}, worker :{port}: stopped in {stopped - began:.1f} s,"
+                    f"  round {round_number + 1}, {kind} worker :{port}: stopped in {stopped - began:.1f} s,"
                     f" healthy again after {up - began:.1f} s; waiting {FAIL_TIMEOUT} s (nginx fail_timeout)"
                 )
                 await asyncio.sleep(FAIL_TIMEOUT + 1)
-                windows.append((began, time.perf_counter()))
+                windows.append((began, time.perf_counter(), kind))
         await asyncio.sleep(2.0)
         for p in people:
             p.stop = True
@@ -266,7 +275,8 @@ async def main() -> int:
             doubled = len(p.seqs) - len(set(p.seqs))
             ordered = p.seqs == sorted(p.seqs)
             unacked = [cid for cid in p.posted if cid not in p.acks]
-            per_window = [sum(1 for at, _c in p.closes if a <= at <= b) for a, b in windows]
+            per_window = [sum(1 for at, _c in p.closes if a <= at <= b) for a, b, _kind in windows]
+            on_pages = sum(n for n, (_a, _b, kind) in zip(per_window, windows, strict=True) if kind == "page")
             log(
                 f"  {p.name}: received {len(p.seqs)} events (missing {len(missing)}, doubled {doubled},"
                 f" {'in order' if ordered else 'OUT OF ORDER'}), {len(p.posted) - len(unacked)}/{len(p.posted)} posts"
@@ -283,6 +293,8 @@ async def main() -> int:
                 failures.append(f"{p.name}: {len(unacked)} posts not acknowledged")
             if any(n > 1 for n in per_window) or len(p.closes) > len(windows):
                 failures.append(f"{p.name} reconnected more than once per worker restart: {per_window}")
+            if on_pages:
+                failures.append(f"{p.name}'s socket closed {on_pages} times while a page worker restarted")
     finally:
         if balancer is not None:
             balancer.send_signal(signal.SIGQUIT)
@@ -299,7 +311,10 @@ async def main() -> int:
         if errors:
             log("nginx error log:\n" + errors[-3000:])
         return 1
-    log("OK: nothing lost or doubled, every post acknowledged, at most one reconnect per worker restart")
+    log(
+        "OK: nothing lost or doubled, every post acknowledged, at most one reconnect per socket worker's restart"
+        " and none for a page worker's"
+    )
     return 0
 
 

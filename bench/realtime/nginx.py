@@ -1,9 +1,11 @@
 """`deploy/nginx.conf` as it is, run with Debian's nginx on loopback: for `make deploy-check`
 (deploy_check.py) and tests/test_nginx.py.
 
-Only two lines of the site are rewritten: the upstream's `server app:8000;` becomes the given
-loopback ports, and `listen 80;` the given port. Everything else (the keepalive to the workers, the
-WebSocket upgrade, the headers, /metrics kept from the public) is what production runs.
+Only three lines of the site are rewritten: the pages' upstream (`server app:8000;`) and the
+sockets' (`server sockets:8000;`) become the given loopback ports, and `listen 80;` the given port.
+Everything else (/ws/ to the socket workers and the rest to the page workers, the keepalive to the
+page workers, the WebSocket upgrade, the headers, /metrics kept from the public) is what production
+runs.
 """
 
 import re
@@ -16,7 +18,7 @@ SITE = ROOT / "deploy" / "nginx.conf"
 
 
 class ChangedShape(Exception):
-    """deploy/nginx.conf no longer has the one upstream server and the one listen line rewritten here."""
+    """deploy/nginx.conf no longer has the two upstream servers and the one listen line rewritten here."""
 
 
 def binary() -> str | None:
@@ -24,14 +26,19 @@ def binary() -> str | None:
     return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
-def write_config(directory: Path, listen_port: int, upstream_ports: list[int]) -> Path:
-    """Write deploy/nginx.conf with the upstream and listen port rewritten, inside a main
-    configuration that keeps every file nginx writes in `directory`; return the main file."""
+def write_config(
+    directory: Path, listen_port: int, upstream_ports: list[int], socket_ports: list[int] | None = None
+) -> Path:
+    """Write deploy/nginx.conf with the upstreams and the listen port rewritten, inside a main
+    configuration that keeps every file nginx writes in `directory`; return the main file.
+
+    `upstream_ports`: the page workers; `socket_ports`: the socket workers (/ws/), by default the
+    same workers (one service serving both, as a small install may run it)."""
     site = SITE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in upstream_ports)
-    site, upstreams = re.subn(r"    server app:8000;[^\n]*\n", servers, site)
+    site, pages = re.subn(r"    server app:8000;[^\n]*\n", _servers(upstream_ports), site)
+    site, sockets = re.subn(r"    server sockets:8000;[^\n]*\n", _servers(socket_ports or upstream_ports), site)
     site, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen_port};", site)
-    if upstreams != 1 or listens != 1:
+    if (pages, sockets, listens) != (1, 1, 1):
         raise ChangedShape("deploy/nginx.conf changed shape: update bench/realtime/nginx.py")
     (directory / "site.conf").write_text(site)
     main = directory / "nginx.conf"
@@ -55,9 +62,15 @@ http {{
     return main
 
 
-def start(nginx: str, directory: Path, listen_port: int, upstream_ports: list[int]) -> subprocess.Popen:
+def _servers(ports: list[int]) -> str:
+    return "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+
+
+def start(
+    nginx: str, directory: Path, listen_port: int, upstream_ports: list[int], socket_ports: list[int] | None = None
+) -> subprocess.Popen:
     """nginx in the foreground, its own session; stop it with SIGQUIT (graceful) or kill()."""
-    config = write_config(directory, listen_port, upstream_ports)
+    config = write_config(directory, listen_port, upstream_ports, socket_ports)
     return subprocess.Popen(  # noqa: S603 - our own command
         [nginx, "-p", str(directory), "-c", str(config)],
         stdout=subprocess.DEVNULL,

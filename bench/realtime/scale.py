@@ -34,9 +34,10 @@ Settings: BENCH_SCALE (many,storm), BENCH_TEAMS (200), BENCH_THREADS_PER_TEAM (1
 close), BENCH_CLIENT_FALLBACK (http; socket: posts wait for the socket), BENCH_CLIENT_RETRY (quick: as
 threads.js, a post over HTTP the server did not answer is tried again after 0.5-1 s, one that goes
 through makes the socket try at once, and a page with a post waiting connects with /ws/?writing=1;
-tick: once a second, no hurry, no such hint), BENCH_STORM_PAGES (shared;
-separate: a third worker serves the pages and the posts over HTTP, the sockets stay on the other
-two, as a load balancer that splits /ws/ from the pages would; docs/scaling.md), BENCH_STORM_VISIBLE
+tick: once a second, no hurry, no such hint), BENCH_STORM_PAGES (separate: a third worker serves
+the pages and the posts over HTTP, the sockets stay on the other two, as deploy/nginx.conf and
+docker-compose.yml split /ws/ from the pages since 4 December 2026, docs/scaling.md; shared: every
+worker serves both, as every storm before that day measured), BENCH_STORM_VISIBLE
 (0.25: the share of sockets that are thread pages in view and send read markers as threads.js does,
 when subscribed and 1.5 s after new events; 0 as the storms before 2 December 2026; the posters'
 sockets are always in view), BENCH_CLIENT_HIDDEN (wait: as reconnect.js, a socket of a page in the
@@ -107,8 +108,13 @@ HTTP_FALLBACK = os.environ.get("BENCH_CLIENT_FALLBACK", "http") == "http"
 QUICK_RETRY = os.environ.get("BENCH_CLIENT_RETRY", "quick") == "quick"
 HTTP_RETRY_S, HTTP_RETRY_MAX_S, HTTP_QUICK_TRIES = 1.0, 30.0, 30  # threads.js
 # BENCH_STORM_PAGES=separate: pages (and posts over HTTP) go to a worker of their own, the sockets
-# to the other two, as the load balancer splits them in docs/scaling.md; shared: every worker both.
-SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "shared") == "separate"
+# to the other two, as deploy/nginx.conf splits them; shared: every worker both.
+SEPARATE_PAGES = os.environ.get("BENCH_STORM_PAGES", "separate") == "separate"
+LAYOUT_TEXT = (
+    "the pages on a worker of their own (as deploy/nginx.conf)"
+    if SEPARATE_PAGES
+    else "pages and sockets on both workers"
+)
 # BENCH_STORM_VISIBLE: the share of the storm's sockets that are thread pages in view. As threads.js
 # on a visible page, each sends its read marker when subscribed (so after every reconnect) and 1.5 s
 # after new events; the others are tabs in the background, which send none. 0 as before 2 December.
@@ -1225,7 +1231,8 @@ async def main() -> None:
         results["many"] = row
     if "storm" in SCENARIOS:
         log(
-            f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, both workers restarted;"
+            f"\nReconnect storm: {STORM_SOCKETS} sockets, {STORM_POSTERS} people chatting, {LAYOUT_TEXT},"
+            " every worker restarted;"
             f" pages in the background {'wait' if HIDDEN_WAITS else 'at once'}, {'with' if HINTS else 'without'}"
             f" the hint, read markers {'only for more' if READS_ONLY_MORE else 'at every subscribe'},"
             f" presence {'for pages in view' if PRESENCE_IN_VIEW else 'for every page'}"
