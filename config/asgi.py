@@ -72,6 +72,61 @@ def _warm_up() -> None:
     # The header's queries, which the ORM took about 40 ms of CPU to build on a worker's first page.
     # Their selectors were imported with the views above.
     rows.compile_declared()
+    _warm_up_first_request()
+
+
+def _warm_up_first_request() -> None:
+    """What a worker's first page still did by itself after the rest of the warm-up: its first
+    thread list took 24 ms of CPU against 11 ms for the next (bench/realtime/README.md, "A
+    twenty-fourth machine"). It compiled the pattern of every URL it linked to as reverse() checks
+    it, and Django's patterns compiled on first use (the host check, the date format, the charset,
+    Vary, the signer, the cache's key check); it imported the session serializer, the IDNA codec and
+    allauth's adapters; and it built Django's form renderer, its engine and the widget templates of
+    every form. tests/test_warm_up.py checks that a new worker's first pages find all of it done."""
+    import re
+
+    from allauth.account.adapter import get_adapter as account_adapter
+    from allauth.mfa.adapter import get_adapter as mfa_adapter
+    from django import forms as django_forms
+    from django.conf import settings
+    from django.core import signing
+    from django.core.cache import caches
+    from django.forms.renderers import get_default_renderer
+    from django.http import HttpResponse
+    from django.http.request import split_domain_port
+    from django.urls import get_resolver, get_script_prefix
+    from django.utils import formats, timezone, translation
+    from django.utils.cache import patch_vary_headers
+    from django.utils.module_loading import import_string
+
+    # As reverse() matches a URL to its pattern (URLResolver._reverse_with_prefix). The module `re`
+    # keeps the last 512 patterns compiled from a string, and imports leave it nearly full of
+    # patterns their modules keep compiled themselves: emptied first, it keeps those a page uses.
+    re.purge()
+    prefix = re.escape(get_script_prefix())
+    resolver = get_resolver()
+    for key in list(resolver.reverse_dict):
+        for _possibility, pattern, _defaults, _converters in resolver.reverse_dict.getlist(key):
+            re.compile(f"^{prefix}{pattern}")
+    resolver.pattern.regex  # noqa: B018 - the root pattern every request is resolved against
+    split_domain_port("localhost:8000")
+    "wijkverband.nl".encode("idna")
+    import_string(settings.SESSION_SERIALIZER)
+    account_adapter()  # imports the adapters (wijkverband.accounts.adapter), as the sign-in would
+    mfa_adapter()
+    signing.Signer(salt="warm-up")
+    response = HttpResponse(content_type="text/html; charset=utf-8")
+    response.charset  # noqa: B018 - the pattern that reads it from the content type
+    response["Vary"] = "Accept-Language"
+    patch_vary_headers(response, ["Cookie"])  # splits the Vary header there is
+    caches["default"].make_and_validate_key("warm-up")
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            formats.date_format(timezone.now(), "DATE_FORMAT")
+    renderer = get_default_renderer()
+    templates = Path(django_forms.__file__).parent / "templates"
+    for path in sorted((templates / "django" / "forms" / "widgets").glob("*.html")):
+        renderer.get_template(str(path.relative_to(templates)))
 
 
 def _settle_heap() -> None:
@@ -120,6 +175,26 @@ def _open_database_pool() -> int:
     return available
 
 
+def _load_content_types() -> bool:
+    """Read every model's content type into ContentType's cache (one per process), in one query,
+    once the pool's connections are open; whether it did. A team's rights name the team's and the
+    region's content type (tenancy.policy): a new worker's first page and first subscribes each
+    read them, two trips more, when PostgreSQL is busiest (a restart's reconnects). Not when the
+    pool has no connection open (the database is not there yet): the first page reads them then."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import DatabaseError, connections
+
+    try:
+        ContentType.objects.get_for_models(*apps.get_models())
+    except DatabaseError:
+        logging.getLogger(__name__).warning("could not read the content types before listening", exc_info=True)
+        return False
+    finally:
+        connections["default"].close()  # back to the pool
+    return True
+
+
 def _set_switch_interval() -> float:
     """Let a thread that waits for the interpreter have it after WORKER_SWITCH_INTERVAL_US of
     another's turn (Python's default: 5 ms), and return the interval in seconds.
@@ -142,6 +217,7 @@ def _set_switch_interval() -> float:
 
 
 contextvars.copy_context().run(_warm_up)
-contextvars.copy_context().run(_open_database_pool)
+if contextvars.copy_context().run(_open_database_pool):
+    contextvars.copy_context().run(_load_content_types)
 _set_switch_interval()
 contextvars.copy_context().run(_settle_heap)
