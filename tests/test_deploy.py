@@ -64,3 +64,13 @@ def test_the_load_balancer_keeps_metrics_from_the_public_and_passes_a_request_id
     block = conf.split("location = /metrics {", 1)[1].split("}", 1)[0]
     assert block.strip() == "return 404;"
     assert conf.count("proxy_set_header X-Request-ID $request_id;") == conf.count("proxy_pass http://") == 3
+
+
+def test_the_image_compiles_our_code_so_that_a_worker_does_not_at_every_start():
+    """With PYTHONDONTWRITEBYTECODE no worker writes the compiled modules it imports: the image
+    compiles them once, after copying the code, or every restart pays for it again."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "PYTHONDONTWRITEBYTECODE=1" in dockerfile
+    after_copy = dockerfile.split("COPY . .", 1)[1].split("USER ", 1)[0]
+    command = next(line for line in after_copy.splitlines() if "compileall" in line)
+    assert command.split("compileall", 1)[1].rstrip(" \\").split() == ["-q", "config", "wijkverband"]

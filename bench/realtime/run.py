@@ -13,7 +13,9 @@ per delivery and the ratios to the floor. Then a stalled client, and memory per 
 """
 
 import asyncio
+import compileall
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -203,9 +205,19 @@ def app_ports() -> list[int]:
     return [PORTS["app"], PORTS["app"] + 1] if LAYOUT == "pinned" else [PORTS["app"]]
 
 
+@functools.cache
+def compile_app() -> None:
+    """Compile the app's code in APP_DIR once, as the image does (Dockerfile): where
+    PYTHONDONTWRITEBYTECODE is set, as on the bench machines and in the image, a worker otherwise
+    compiles every module again at each start (about 0.2 s of CPU of a restart's 1.2 s)."""
+    for package in ("config", "wijkverband"):
+        compileall.compile_dir(APP_DIR / package, quiet=1)
+
+
 def start_app_worker(port: int, workers: int = 1, env: dict | None = None, nice: int = 0) -> Server:
     """`nice`: run the worker at that lower CPU priority (`nice -n`), as an operator gives the socket
     workers less weight than the page workers (docs/scaling.md)."""
+    compile_app()
     return Server(
         "app",
         [
