@@ -115,14 +115,16 @@ bench-realtime: setup
 backup-drill: setup
 	$(BIN)/python deploy/backup_drill.py
 
-# Many threads (10,000 sockets on 2,000 threads, 100 posts/s) and a reconnect storm (5,000 sockets,
-# both workers restarted), each beside a bare server: see bench/realtime/README.md.
+# Many threads (10,000 sockets on 2,000 threads, 100 posts/s) and a reconnect storm (5,000 sockets
+# on two socket workers, the pages on a third, as deploy/nginx.conf splits them; every worker
+# restarted), each beside a bare server: see bench/realtime/README.md.
 .PHONY: bench-realtime-scale
 bench-realtime-scale: setup
 	$(BIN)/python bench/realtime/scale.py
 
-# Rolling deploy through deploy/nginx.conf (Debian's nginx on loopback) in front of two workers,
-# restarted one at a time while two people chat: nothing lost, at most one reconnect per restart.
+# Rolling deploy through deploy/nginx.conf (Debian's nginx on loopback) in front of two socket
+# workers and two page workers, restarted one at a time while two people chat: nothing lost, at
+# most one reconnect per socket worker's restart and none for a page worker's.
 # Needs nginx (apt-get install -y nginx), PostgreSQL and Redis. The procedure: docs/deploy.md.
 .PHONY: deploy-check
 deploy-check: setup
