@@ -18,9 +18,9 @@ socket workers first, then the page workers, by the procedure of docs/deploy.md:
 Fails (exit 1) unless: every post is acknowledged; each person received every event of the thread
 from where they started to the end exactly once, in order (nothing lost, nothing doubled); the
 database holds each post once; each person reconnected at most once per socket worker's restart and
-never for a page worker's (the sockets are not on those); and every
-page read through nginx meanwhile (the thread list, every 0.25 s, over nginx's kept-alive
-connections to the workers) answered 200.
+never for a page worker's (the sockets are not on those); and every page read through nginx
+meanwhile (the thread list, every 0.25 s, over nginx's kept-alive connections to the workers)
+answered 200.
 
 Settings: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT_BASE (as run.py; nginx listens on base+20,
 the page workers on base+21 and base+22, the socket workers on base+23 and base+24), DEPLOY_ROUNDS

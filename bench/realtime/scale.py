@@ -988,7 +988,7 @@ async def storm(teams: list[dict]) -> dict:
             except Exception:  # noqa: BLE001
                 each.stop()
         stopped_at = time.perf_counter()
-        log(f"    both stopped after {stopped_at - kill_at[0]:.1f} s")
+        log(f"    {'all' if SEPARATE_PAGES else 'both'} stopped after {stopped_at - kill_at[0]:.1f} s")
         server = start_app(pages=SEPARATE_PAGES)
         for port in listening:  # listening again (a socket handshake would queue behind the storm's)
             while True:

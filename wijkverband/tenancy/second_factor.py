@@ -70,9 +70,10 @@ class SecondFactorRequiredMiddleware:
 
 
 def second_factor_missing(user) -> bool:
-    """second_factor_required(user) and not has_second_factor(user), in one query: every page
-    (SecondFactorRequiredMiddleware) and every socket's handshake ask it, and those two are up to
-    three queries. Written out once per process (_missing_sql)."""
+    """second_factor_required(user) and not has_second_factor(user), asked of the database now, in
+    one query (those two are up to three). For services that just changed someone's roles, and for
+    pages and handshakes whose session read did not read the person
+    (second_factor_missing_at_sign_in). Written out once per process (_missing_sql)."""
     if not user.is_authenticated:
         return False
     sql, params = _missing_query(user)
