@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.threads.helpers import post, topic
+from wijkverband.audit.models import AuditEvent
+from wijkverband.audit.selectors import audit_chain_verify
 from wijkverband.core import rows
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import ClientDataRefused
@@ -67,16 +69,20 @@ def test_a_post_numbers_its_message_and_event_alike_and_moves_the_thread_on(worl
 
 @on_postgresql
 @pytest.mark.django_db
-def test_on_postgresql_number_message_event_notice_check_and_chain_head_are_one_round_trip(world):
+def test_on_postgresql_number_message_event_notice_check_and_audit_row_are_one_round_trip(world):
     thread = topic(world, actor=world.maarten)  # someone else's: the owner's notice is checked
     post(thread, world.carla, body="Eerste")
     with CaptureQueriesContext(connection) as queries:
-        post(thread, world.carla, body="Tweede")
+        message = post(thread, world.carla, body="Tweede").message
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    # [number, message and event; the owner's notice; the chain's head], then the audit row.
-    assert len(statements) == 2, [s[:60] for s in statements]
+    # [number, message and event; the owner's notice; the audit row with its chain's head]
+    assert len(statements) == 1, [s[:60] for s in statements]
     assert statements[0].startswith("WITH numbered AS (UPDATE")
-    assert "wv_audit_chain_head" in statements[0] and statements[1].startswith('INSERT INTO "audit_auditevent"')
+    assert "wv_audit_chain_head" in statements[0] and 'INSERT INTO "audit_auditevent"' in statements[0]
+    audited = AuditEvent.objects.filter(action="message.posted").latest("id")
+    assert (audited.object_type, audited.object_id) == ("threads.message", str(message.pk))
+    assert audited.data == {"thread": thread.pk, "seq": message.seq}
+    assert audited.hash == audited.compute_hash() and audit_chain_verify() is None
 
 
 @on_postgresql

@@ -83,6 +83,11 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
     def compute_hash(self) -> str:
+        return hashlib.sha256(self.hash_text().encode()).hexdigest()
+
+    def hash_text(self) -> str:
+        """What the row's hash is taken over: its content as JSON, keys sorted, all ASCII. On
+        PostgreSQL a new row is hashed in SQL over this same text (audit.services._ChainedInsert)."""
         content = {
             "prev": self.prev_hash,
             "at": self.at.isoformat(),
@@ -100,5 +105,4 @@ class AuditEvent(models.Model):
         # then still verify); every other row hashes its chain's name too.
         if self.chain != GLOBAL:
             content["chain"] = self.chain
-        payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)

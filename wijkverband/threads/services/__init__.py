@@ -354,18 +354,23 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
         created_at=now,
     )
     event = Event(team_id=thread.team_id, thread=thread, seq=None, kind=Event.Kind.MESSAGE_CREATED, created_at=now)
-    numbered = _numbered_writes(thread, message, event, now)
+    writes = _numbered_writes(thread, message, event, now)
     notices = notifications.PostNotices(actor=actor, thread=thread, message=message)
+    if isinstance(writes[0], numbered.NumberedPost):
+        message_id, seq = writes[0].audited()
+    else:
+        message_id, seq = None, message.seq
     # Last: the team's audit chain is locked from here until the commit. The number, the message,
     # its event and the owner's notice check go to the database in the same round trip as the
-    # chain's head (docs/realtime.md, "Cost of a post").
+    # audit row (docs/realtime.md, "Cost of a post").
     audit_record(
         actor=actor,
         action="message.posted",
         team=thread.team_id,
         target=message,
-        data=lambda: {"thread": thread.pk, "seq": message.seq},
-        along=numbered if notices.check is None else (*numbered, notices.check),
+        target_id=message_id,
+        data={"thread": thread.pk, "seq": seq},
+        along=writes if notices.check is None else (*writes, notices.check),
     )
     message.author = actor
     message.thread = thread
@@ -376,7 +381,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
 
 def _numbered_writes(thread: Thread, message: Message, event: Event, now) -> tuple[rows.Statement, ...]:
     """The statements that number the post and insert its message and event, to send with the
-    audit chain's head: on PostgreSQL all of it in one (numbered.NumberedPost). Elsewhere the
+    audit row: on PostgreSQL all of it in one (numbered.NumberedPost). Elsewhere the
     number and the message are written now, one statement each, and the event goes along."""
     if numbered.possible(router.db_for_write(Message)):
         return (numbered.NumberedPost(thread=thread, message=message, event=event, now=now),)

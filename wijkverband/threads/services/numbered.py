@@ -12,6 +12,7 @@ import functools
 
 from django.db import connections
 
+from wijkverband.audit.services import Later
 from wijkverband.core import rows
 from wijkverband.threads.models import Event, Message, Thread
 
@@ -49,6 +50,13 @@ class NumberedPost(rows.Statement):
         self.sql, self._columns = _statement(self.using, message_sql, event_sql)
         self.params = [now, thread.pk, *message_params, *event_params]
 
+    def audited(self) -> tuple[Later, Later]:
+        """The message's id and number for its audit row, which goes to the database in the same
+        round trip (audit_record's `Later`): read back in that row's statement, by the thread's
+        number this transaction took, with the thread's row still locked."""
+        seq_sql, id_sql = _audited_sql(self.using)
+        return Later(id_sql, [self.thread.pk, self.thread.pk]), Later(seq_sql, [self.thread.pk])
+
     def read(self, cursor, connection):
         row = cursor.fetchone()
         if row is None:
@@ -77,3 +85,18 @@ def _statement(using: str, message_sql: str, event_sql: str) -> tuple[str, tuple
         f" {event_sql} RETURNING {', '.join(quote(column.target.column) for column in columns)}"
     )
     return sql, columns
+
+
+@functools.cache
+def _audited_sql(using: str) -> tuple[str, str]:
+    """The thread's number, and the id of the message that has it (index message_thread_seq)."""
+    quote = connections[using].ops.quote_name
+    seq = (
+        f"SELECT {quote('seq')} FROM {quote(Thread._meta.db_table)}"  # noqa: S608 - names from the models
+        f" WHERE {quote(Thread._meta.pk.column)} = %s"
+    )
+    message_id = (
+        f"SELECT {quote(Message._meta.pk.column)} FROM {quote(Message._meta.db_table)}"  # noqa: S608 - names from the models
+        f" WHERE {quote(Message._meta.get_field('thread').column)} = %s AND {quote('seq')} = ({seq})"
+    )
+    return seq, message_id
