@@ -1,5 +1,5 @@
-"""An audited write as one statement on PostgreSQL (audit.services._ChainedInsert): the chain's
-head, its genesis and the hash are taken in SQL, over the same text AuditEvent.compute_hash hashes,
+"""An audited write as one call on PostgreSQL (`wv_audit_append`, audit.services._Append): the
+chain's head, its genesis and the hash are taken in SQL, over the same text AuditEvent.compute_hash hashes,
 so the rows verify as every other row does. Elsewhere the head is read first and the row hashed in
 Python. Both run here on whichever database the suite has."""
 
@@ -99,10 +99,10 @@ def test_an_unsaved_target_needs_its_id(world):
         audit_record(actor=world.carla, action="test.unsaved", team=world.team_a, target=Thread(team=world.team_a))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one call is PostgreSQL's")
 def test_on_postgresql_an_audited_write_is_one_statement(world):
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         audit_record(actor=world.carla, action="test.one", team=world.team_a, data={"n": 1})
     statements = _statements(queries)
     assert len(statements) == 1, [s[:60] for s in statements]
-    assert "wv_audit_chain_head" in statements[0] and 'INSERT INTO "audit_auditevent"' in statements[0]
+    assert "wv_audit_append(" in statements[0]

@@ -223,7 +223,7 @@ def test_a_plain_post_is_few_statements(world):
         post(thread, world.carla, body="Tweede")
     # PostgreSQL: the thread's number, the message and its event in one statement (threads.services.
     # numbered), the notice check and the audit row (its chain's head and hash in the statement,
-    # audit.services._ChainedInsert), sent as one query. SQLite: the number, the message, the
+    # `wv_audit_append`), sent as one query. SQLite: the number, the message, the
     # event, the notice check, the chain's head, the audit row. The rights come from the cache on
     # the user object the first post filled.
     # (In a test the post's transaction is a savepoint: those statements are not the post's.)

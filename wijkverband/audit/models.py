@@ -87,7 +87,7 @@ class AuditEvent(models.Model):
 
     def hash_text(self) -> str:
         """What the row's hash is taken over: its content as JSON, keys sorted, all ASCII. On
-        PostgreSQL a new row is hashed in SQL over this same text (audit.services._ChainedInsert)."""
+        PostgreSQL a new row is hashed in SQL over this same text (audit.services._Append)."""
         content = {
             "prev": self.prev_hash,
             "at": self.at.isoformat(),

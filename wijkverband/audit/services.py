@@ -3,9 +3,10 @@ import json
 import re
 import secrets
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
+from django.db.models import signals
 
-from wijkverband.audit.chains import GENESIS_HASH, GLOBAL, SPLIT_ACTION, chain_genesis, region_chain, team_chain
+from wijkverband.audit.chains import GLOBAL, SPLIT_ACTION, chain_genesis, region_chain, team_chain
 from wijkverband.audit.models import AuditEvent
 from wijkverband.core import rows
 from wijkverband.core.metrics import CHAIN_LOCK_WAIT, timed
@@ -62,10 +63,10 @@ def audit_record(
     this way. What the event names but only those statements make (the message's id, its number)
     is given as `Later`: `target_id`, or values of `data`.
 
-    On PostgreSQL the row is one statement: it locks the chain, reads the chain's head and hashes
-    the row in SQL, with the same content and the same hash as AuditEvent.compute_hash (the
-    verification's), so an audited write is one round trip to the database, not two
-    (docs/audit.md, "One statement"). Elsewhere the head (and any `Later`) is read first, and the
+    On PostgreSQL the row is one call of `wv_audit_append`: it locks the chain, reads the chain's
+    head and hashes the row in SQL, with the same content and the same hash as
+    AuditEvent.compute_hash (the verification's), so an audited write is one round trip to the
+    database, not two (docs/audit.md, "One call"). Elsewhere the head (and any `Later`) is read first, and the
     row hashed here and inserted.
     """
     team_id = getattr(team, "pk", team)
@@ -96,7 +97,7 @@ def audit_record(
     # that change anyway (two queries fewer on every audited write).
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
-            statement = _ChainedInsert(event, later, target_id)
+            statement = _Append(event, later, target_id)
             with timed(CHAIN_LOCK_WAIT, kind=chain.split(":", 1)[0]):
                 return rows.run(*along, statement)[-1]
         read = rows.Row(f"SELECT ({_last_hash_sql()}){''.join(f', ({v.sql})' for v in later)}", [chain])
@@ -127,55 +128,79 @@ def _last_hash_sql() -> str:
     return f"SELECT {hash_} FROM {quote(meta.db_table)} WHERE {chain} = %s ORDER BY {pk} DESC LIMIT 1"  # noqa: S608 - names from the model
 
 
-class _ChainedInsert(rows.Statement):
-    """The audit row as one PostgreSQL statement (audit_record): its chain locked and its head read
-    by `wv_audit_chain_head` (migration audit 0003), the genesis when the chain has no row yet,
-    each `Later` read, and the hash taken in SQL over the very text AuditEvent.compute_hash hashes.
+class _Append(rows.Statement):
+    """The audit row as one call of `wv_audit_append` (PostgreSQL, migration audit 0004): it locks the
+    chain, reads its head (or takes its genesis), hashes the row and inserts it.
 
-    That text is AuditEvent.hash_text with a marker where the head (and each `Later`) goes; the
-    statement puts the text's pieces back together around what it read. The pieces are JSON
-    already (json.dumps' escapes, all ASCII); what goes between them is a 64-digit hex hash, or a
-    whole number, which JSON writes as PostgreSQL's `::text` does.
+    The text hashed is AuditEvent.hash_text's, written here with a marker where the head goes (and
+    each `Later`), and sent in pieces; the function puts them together around the head it read.
+    The pieces are JSON already (json.dumps' escapes, all ASCII); what goes between them is a
+    64-digit hex hash or a whole number, which JSON writes as PostgreSQL's `::text` does. So the
+    hash is the one AuditEvent.compute_hash, and the verification, take.
     """
 
     def __init__(self, event: AuditEvent, later: list[Later], target_id: Later | None):
         token = secrets.token_hex(8)
         # A marker per place: `s` where the text has a JSON string (the head, the object's id), `n`
-        # where it has a number (a value of data).
-        names = {f"@@wv:{token}:sprev@@": "head.prev"}
+        # where it has a number (a value of data). Each Later is a column of the `later` row.
+        names: dict[str, str | None] = {f"@@wv:{token}:sprev@@": None}
         number = {id(value): n for n, value in enumerate(later)}
+        object_id_sql = "%s::varchar"
         if target_id is not None:
-            marker = f"@@wv:{token}:s{number[id(target_id)]}@@"
-            names[marker] = f"head.later{number[id(target_id)]}"
-            event.object_id = marker
+            n = number[id(target_id)]
+            event.object_id = f"@@wv:{token}:s{n}@@"
+            names[event.object_id] = f"later.l{n}"
+            object_id_sql = f"later.l{n}::varchar"
         data, data_later = {}, False
         for key, value in event.data.items():
             if isinstance(value, Later):
-                marker = f"@@wv:{token}:n{number[id(value)]}@@"
-                names[marker] = f"head.later{number[id(value)]}"
-                value, data_later = marker, True
+                n = number[id(value)]
+                value, data_later = f"@@wv:{token}:n{n}@@", True
+                names[value] = f"later.l{n}"
             data[key] = value
-        event.data = data
-        event.prev_hash = f"@@wv:{token}:sprev@@"
-        hash_sql, hash_params = _joined(event.hash_text(), names, token)
-        computed = {"prev_hash": "head.prev", "hash": f"encode(sha256(convert_to({hash_sql}, 'UTF8')), 'hex')"}
-        own_params = {"hash": hash_params}
-        if target_id is not None:
-            computed["object_id"] = f"{names[event.object_id]}::text"
+        event.data, event.prev_hash = data, f"@@wv:{token}:sprev@@"
+        pieces, holes = _pieces(event.hash_text(), names)
         if data_later:
-            data_sql, own_params["data"] = _joined(json.dumps(data), names, token)
-            computed["data"] = f"({data_sql})::jsonb"
-        self.insert = rows.Insert(event)
-        insert_sql, kept = self.insert.select_from("head", computed)
-        head_sql, head_params = _head_sql(event.chain, later)
-        self.sql = f"WITH head AS MATERIALIZED ({head_sql}) {insert_sql} RETURNING {_returning()}"
-        self.params = head_params + _in_field_order(self.insert, computed, kept, own_params)
-        self.using = self.insert.using
+            data_pieces, data_holes = _pieces(json.dumps(data), names)
+            data_sql = "(%s::text" + "".join(f" || {hole} || %s::text" for hole in data_holes) + ")::jsonb"
+            data_params = data_pieces
+        else:
+            data_sql = "%s::jsonb"
+            data_params = [AuditEvent._meta.get_field("data").get_db_prep_save(data, connection=connection)]
+        holes_sql = ", ".join("NULL" if hole is None else hole for hole in holes)
+        call = (
+            "wv_audit_append(%s::varchar, %s::timestamptz, %s::bigint, %s::varchar, %s::varchar, %s::varchar,"
+            f" %s::bigint, %s::varchar, {object_id_sql}, %s::varchar, {data_sql}, %s::text,"
+            f" ARRAY[{holes_sql}]::text[], %s::integer)"
+        )
+        at = AuditEvent._meta.get_field("at").get_db_prep_save(event.at, connection=connection)
+        params = [
+            event.chain, at, event.actor_id, event.actor_label, event.on_behalf_of, event.action, event.team_id,
+            event.object_type, *([] if target_id is not None else [event.object_id]), event.client_reference,
+            *data_params, _CUT.join(pieces), holes.index(None) + 1,
+        ]  # fmt: skip
+        if later:
+            columns = ", ".join(f"({value.sql}) AS l{n}" for n, value in enumerate(later))
+            self.sql = f"SELECT appended.* FROM (SELECT {columns}) AS later, {call} AS appended"  # noqa: S608 - Later's SQL is our code's
+            params = [param for value in later for param in value.params] + params
+        else:
+            self.sql = f"SELECT * FROM {call}"  # noqa: S608 - the parameters are bound
+        self.params, self.event = params, event
+        self.using = router.db_for_write(AuditEvent)
+        # What rows.Insert sends before an insert (the client-data guard listens to every model).
+        signals.pre_save.send(sender=AuditEvent, instance=event, raw=False, using=self.using, update_fields=None)
 
     def read(self, cursor, connection):
+        event = self.event
         values = rows.convert_row(cursor.fetchone(), _returning_columns(), connection)
-        self.result = self.insert.finished(**dict(zip(_RETURNED, values, strict=True)))
-        return self.result
+        for name, value in zip(_RETURNED, values, strict=True):
+            setattr(event, name, value)
+        event._state.db, event._state.adding = self.using, False
+        signals.post_save.send(
+            sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=self.using
+        )
+        self.result = event
+        return event
 
 
 _RETURNED = ("id", "object_id", "data", "prev_hash", "hash")
@@ -187,61 +212,37 @@ def _returning_columns() -> tuple:
     return tuple(meta.get_field(name).get_col(meta.db_table) for name in _RETURNED)
 
 
-@functools.cache
-def _returning() -> str:
-    quote = connection.ops.quote_name
-    return ", ".join(quote(column.target.column) for column in _returning_columns())
+#: What the hashed text's pieces are sent joined with (wv_audit_append cuts them apart again): JSON
+#: text holds no control character unescaped.
+_CUT = "\x1f"
+
+#: A marker as it stands in JSON text (with its quotes). The token differs from call to call; one
+#: pattern for all of them (compiled once, not per token).
+_MARKER = re.compile(r'"(@@wv:[0-9a-f]{16}:[sn][a-z0-9]+@@)"')
 
 
-def _head_sql(chain: str, later: list[Later]) -> tuple[str, list]:
-    """The head of the chain (or its genesis), locked, and each `Later`: one row."""
-    if chain == GLOBAL:
-        genesis, genesis_params = "%s::text", [GENESIS_HASH]
-    else:
-        # chain_genesis, in SQL: the anchor is read only for a chain's first row.
-        genesis = (
-            "encode(sha256(convert_to('genesis:' || %s::text || ':' || coalesce(("
-            f"{_anchor_sql()}), %s::text), 'UTF8')), 'hex')"
-        )
-        genesis_params = [chain, GLOBAL, SPLIT_ACTION, GENESIS_HASH]
-    columns = [f"coalesce(wv_audit_chain_head(%s::varchar), {genesis}) AS prev"]
-    columns += [f"({value.sql}) AS later{n}" for n, value in enumerate(later)]
-    params = [chain, *genesis_params, *(param for value in later for param in value.params)]
-    return f"SELECT {', '.join(columns)}", params
-
-
-@functools.cache
-def _anchor_sql() -> str:
-    meta, quote = AuditEvent._meta, connection.ops.quote_name
-    chain, action, hash_, pk = (quote(meta.get_field(name).column) for name in ("chain", "action", "hash", "id"))
-    return f"SELECT {hash_} FROM {quote(meta.db_table)} WHERE {chain} = %s AND {action} = %s ORDER BY {pk} LIMIT 1"  # noqa: S608 - names from the model
-
-
-def _joined(text: str, names: dict[str, str], token: str) -> tuple[str, list]:
-    """`text` as a SQL text expression, each marker in it (with the quotes JSON put around it)
-    replaced by its column: quoted again for an `s` marker, bare for an `n` marker."""
-    pieces = re.split(f'"(@@wv:{token}:[sn][a-z0-9]+@@)"', text)
-    if sorted(pieces[1::2]) != sorted(marker for marker in names if marker in text):
-        raise ValueError("audit_record: a marker is missing from the hashed text or repeated in it")
-    sql, params = [], []
-    for number, piece in enumerate(pieces):
-        if number % 2 == 0:
-            sql.append("%s::text")
-            params.append(piece)
-        elif piece.startswith(f"@@wv:{token}:s"):
-            sql.append(f"'\"' || {names[piece]}::text || '\"'")
+def _pieces(text: str, names: dict[str, str | None]) -> tuple[list[str], list[str | None]]:
+    """`text` cut at each of our markers (with the quotes JSON put around it): the pieces between
+    them, and for each marker the SQL of what goes there: None for the head (the function puts it
+    there), a `Later`'s column as a JSON string for an `s` marker or as a JSON number for an `n`
+    one. A marker of another token (someone's text that looks like one) stays text."""
+    if _CUT in text:
+        raise ValueError("audit_record: the hashed text holds a control character (not JSON's escapes)")
+    pieces, holes, literal = [], [], []
+    for number, piece in enumerate(_MARKER.split(text)):
+        if number % 2 == 0 or piece not in names:
+            literal.append(piece if number % 2 == 0 else f'"{piece}"')
+            continue
+        pieces.append("".join(literal))
+        literal = []
+        column = names[piece]
+        if column is None:
+            holes.append(None)
+        elif piece.split(":")[2].startswith("s"):
+            holes.append(f"'\"' || {column}::text || '\"'")
         else:
-            sql.append(f"{names[piece]}::text")
-    return " || ".join(sql), params
-
-
-def _in_field_order(insert: rows.Insert, computed: dict, kept: list, own: dict) -> list:
-    """The INSERT … SELECT's parameters: the kept values of the plain fields, and each computed
-    field's own parameters where its expression stands."""
-    params, kept = [], iter(kept)
-    for field in insert.fields:
-        if field.attname in computed:
-            params += own.get(field.attname, [])
-        else:
-            params.append(next(kept))
-    return params
+            holes.append(f"{column}::text")
+    pieces.append("".join(literal))
+    if len(holes) != sum(f'"{marker}"' in text for marker in names):
+        raise ValueError("audit_record: a marker is repeated in the hashed text")
+    return pieces, holes
