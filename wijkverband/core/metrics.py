@@ -63,7 +63,8 @@ REPLAY_RESETS = Counter(
 # --- the audit chains (wijkverband.audit) -----------------------------------------------------------
 CHAIN_LOCK_WAIT = Histogram(
     "wijkverband_audit_chain_lock_seconds",
-    "Time to lock an audit chain and read its head (mostly waiting for another writer of that chain).",
+    "Time to lock an audit chain, read its head and (on PostgreSQL) write the row:"
+    " mostly waiting for another writer of that chain.",
     ["kind"],  # team, region or global: never the chain itself (one series per team would be too many)
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
