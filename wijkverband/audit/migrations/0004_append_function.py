@@ -59,17 +59,18 @@ $$;
 DROP = "DROP FUNCTION IF EXISTS wv_audit_append(varchar, timestamptz, bigint, varchar, varchar, varchar, bigint, varchar, varchar, varchar, jsonb, text, text[], integer);"
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+def _on_postgresql(sql: str):
+    """A migration step that runs `sql` on PostgreSQL and does nothing elsewhere (SQLite hashes in
+    Python, audit.services)."""
 
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
 
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_chain_per_team")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP), elidable=False)]
