@@ -138,3 +138,56 @@ def test_a_writer_never_waits_for_another_teams_open_change():
         holder.join(timeout=30)
     assert outcome == {b: "written", a: "waited"}
     assert audit_chain_verify() is None
+
+
+def _previous_release_write(team_id: int, n: int, i: int) -> None:
+    """An audited write as the release before `wv_audit_append` made it (migration audit 0004): the
+    chain's head in one statement, then the row hashed in Python and inserted."""
+    chain = team_chain(team_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wv_audit_chain_head(%s::varchar)", [chain])
+        head = cursor.fetchone()[0]
+    event = AuditEvent(action="test.previous_release", team_id=team_id, chain=chain, data={"writer": n, "i": i})
+    event.prev_hash = head
+    event.hash = event.compute_hash()
+    event.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolling_deploy_mixes_both_releases_writers_in_one_chain_without_a_fork():
+    """During a rolling deploy workers of the previous release (head, then the row) and of this one
+    (one call of wv_audit_append) write to the same team's chain at once: they take the same lock,
+    so the chain stays one line and verifies."""
+    team_id = 9_300_001
+    audit_record(actor=None, action="test.start", team=team_id)  # the chain has a head
+    barrier = threading.Barrier(WRITERS)
+    errors = []
+
+    def write(n):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            for i in range(EVENTS_EACH):
+                with transaction.atomic():
+                    if n % 2:
+                        _previous_release_write(team_id, n, i)
+                    else:
+                        audit_record(actor=None, action="test.this_release", team=team_id, data={"writer": n, "i": i})
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    chain = AuditEvent.objects.filter(chain=team_chain(team_id))
+    assert chain.count() == 1 + WRITERS * EVENTS_EACH
+    assert {"test.previous_release", "test.this_release"} <= set(chain.values_list("action", flat=True))
+    parents = list(chain.values_list("prev_hash", flat=True))
+    assert len(parents) == len(set(parents)), "two events share a parent: the chain forked"
+    assert audit_chain_verify() is None
