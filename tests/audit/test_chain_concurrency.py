@@ -161,30 +161,17 @@ def test_a_rolling_deploy_mixes_both_releases_writers_in_one_chain_without_a_for
     team_id = 9_300_001
     audit_record(actor=None, action="test.start", team=team_id)  # the chain has a head
     barrier = threading.Barrier(WRITERS)
-    errors = []
 
     def write(n):
-        from django.db import connection as thread_connection
+        barrier.wait()
+        for i in range(EVENTS_EACH):
+            with transaction.atomic():
+                if n % 2:
+                    _previous_release_write(team_id, n, i)
+                else:
+                    audit_record(actor=None, action="test.this_release", team=team_id, data={"writer": n, "i": i})
 
-        try:
-            barrier.wait()
-            for i in range(EVENTS_EACH):
-                with transaction.atomic():
-                    if n % 2:
-                        _previous_release_write(team_id, n, i)
-                    else:
-                        audit_record(actor=None, action="test.this_release", team=team_id, data={"writer": n, "i": i})
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert _run_writers(write, WRITERS) == []
     chain = AuditEvent.objects.filter(chain=team_chain(team_id))
     assert chain.count() == 1 + WRITERS * EVENTS_EACH
     assert {"test.previous_release", "test.this_release"} <= set(chain.values_list("action", flat=True))

@@ -1,5 +1,4 @@
 import functools
-import json
 import re
 import secrets
 
@@ -66,8 +65,8 @@ def audit_record(
     On PostgreSQL the row is one call of `wv_audit_append`: it locks the chain, reads the chain's
     head and hashes the row in SQL, with the same content and the same hash as
     AuditEvent.compute_hash (the verification's), so an audited write is one round trip to the
-    database, not two (docs/audit.md, "One call"). Elsewhere the head (and any `Later`) is read first, and the
-    row hashed here and inserted.
+    database, not two (docs/audit.md, "One call"). Elsewhere the head (and any `Later`) is read
+    first, and the row hashed here and inserted.
     """
     team_id = getattr(team, "pk", team)
     region_id = getattr(region, "pk", region)
@@ -151,22 +150,23 @@ class _Append(rows.Statement):
             event.object_id = f"@@wv:{token}:s{n}@@"
             names[event.object_id] = f"later.l{n}"
             object_id_sql = f"later.l{n}::varchar"
-        data, data_later = {}, False
+        # The data stored: its plain values as they are, each `Later` added by the database.
+        data, plain, later_keys = {}, {}, {}
         for key, value in event.data.items():
             if isinstance(value, Later):
-                n = number[id(value)]
-                value, data_later = f"@@wv:{token}:n{n}@@", True
-                names[value] = f"later.l{n}"
-            data[key] = value
+                n = later_keys[key] = number[id(value)]
+                data[key] = f"@@wv:{token}:n{n}@@"
+                names[data[key]] = f"later.l{n}"
+            else:
+                data[key] = plain[key] = value
         event.data, event.prev_hash = data, f"@@wv:{token}:sprev@@"
         pieces, holes = _pieces(event.hash_text(), names)
-        if data_later:
-            data_pieces, data_holes = _pieces(json.dumps(data), names)
-            data_sql = "(%s::text" + "".join(f" || {hole} || %s::text" for hole in data_holes) + ")::jsonb"
-            data_params = data_pieces
-        else:
-            data_sql = "%s::jsonb"
-            data_params = [AuditEvent._meta.get_field("data").get_db_prep_save(data, connection=connection)]
+        data_sql = "%s::jsonb"
+        data_params = [AuditEvent._meta.get_field("data").get_db_prep_save(plain, connection=connection)]
+        if later_keys:
+            pairs = ", ".join(f"%s::text, later.l{n}" for n in later_keys.values())
+            data_sql = f"(%s::jsonb || jsonb_build_object({pairs}))"
+            data_params += list(later_keys)
         holes_sql = ", ".join("NULL" if hole is None else hole for hole in holes)
         call = (
             "wv_audit_append(%s::varchar, %s::timestamptz, %s::bigint, %s::varchar, %s::varchar, %s::varchar,"
