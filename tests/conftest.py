@@ -1,5 +1,6 @@
 import os
 import time
+import uuid
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django_scopes import scopes_disabled
 from tests import snapshot
 from tests.personas import World, create_world
 from wijkverband.accounts.middleware import RENEWED_AT
+from wijkverband.core.redis import cache_client
 
 
 def pytest_sessionstart(session):
@@ -61,6 +63,29 @@ def _clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on Redis (as in production and CI), this test's keys only."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (CI sets it)")
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}",
+        }
+    }
+    cache = caches["default"]
+    assert cache_client() is not None
+    yield cache
+    client = cache_client()
+    keys = list(client.scan_iter(f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,6 @@
 """wijkverband.core.ratelimit: fixed windows shared through the cache, failing open."""
 
 import logging
-import uuid
-
-import pytest
 
 from wijkverband.core import ratelimit
 from wijkverband.core.redis import cache_client
@@ -22,37 +19,25 @@ def test_a_new_window_starts_from_zero(db, monkeypatch):
     assert ratelimit.rate_limit_hit("test.window", limit=1, window_seconds=60)
 
 
-def test_an_unreachable_cache_lets_everything_through(db, monkeypatch, caplog):
+def test_an_unreachable_cache_lets_everything_through(db, settings, caplog):
+    # A Redis nobody listens on (port 1): the connection is refused, as in an outage.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with caplog.at_level(logging.WARNING, logger="wijkverband.core.ratelimit"):
+        assert all(ratelimit.rate_limit_hit("test.down", limit=0) for _ in range(3))
+    assert "rate limit test.down unavailable; allowing" in caplog.text
+
+
+def test_a_cache_that_fails_to_count_lets_everything_through(db, monkeypatch, caplog):
     def down(key, *, timeout):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(ratelimit, "_count", down)
+    monkeypatch.setattr(ratelimit, "_count", down)  # the embedded default's local memory
+    monkeypatch.setattr(ratelimit, "cache_client", lambda: None)
     with caplog.at_level(logging.WARNING, logger="wijkverband.core.ratelimit"):
         assert all(ratelimit.rate_limit_hit("test.down", limit=0) for _ in range(3))
     assert "unavailable" in caplog.text
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache on Redis (as in production and CI), this run's keys only."""
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL (CI sets it)")
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}",
-        }
-    }
-    cache = caches["default"]
-    assert cache_client() is not None
-    yield cache
-    client = cache_client()
-    keys = list(client.scan_iter(f"{cache.key_prefix}:*"))
-    if keys:
-        client.delete(*keys)
 
 
 def test_on_redis_a_window_s_counter_counts_every_hit_and_expires(redis_cache):
@@ -72,3 +57,28 @@ def test_on_redis_the_count_goes_on_after_the_server_forgot_the_script(redis_cac
     assert ratelimit.rate_limit_hit("test.redis:2", limit=5)
     cache_client().script_flush()  # as after a restart of Redis
     assert [ratelimit.rate_limit_hit("test.redis:2", limit=2) for _ in range(2)] == [True, False]
+
+
+def test_on_redis_a_hit_sent_early_counts_once_and_leaves_the_connection_clean(redis_cache):
+    client = cache_client()
+    with ratelimit.rate_limit_counting("test.redis:3", limit=1) as first:
+        with ratelimit.rate_limit_counting("test.redis:3", limit=1) as second:
+            # Both are counted already (in the order they were sent), answers not read yet.
+            assert second.allowed() is False
+        assert first.allowed() is True
+    with ratelimit.rate_limit_counting("test.redis:3", limit=1):
+        pass  # counted, answer never asked for: read on leaving, so the connection is reused clean
+    (key,) = client.scan_iter(f"{redis_cache.key_prefix}:*ratelimit:test.redis:3:*")
+    assert int(client.get(key)) == 3
+    assert client.ping() is True  # the pool's connections answer their own commands
+    assert [ratelimit.rate_limit_hit("test.redis:4", limit=1) for _ in range(2)] == [True, False]
+
+
+def test_on_redis_a_hit_sent_early_after_the_server_forgot_the_script_counts_once(redis_cache):
+    assert ratelimit.rate_limit_hit("test.redis:5", limit=5)
+    cache_client().script_flush()
+    with ratelimit.rate_limit_counting("test.redis:5", limit=5) as hit:
+        assert hit.allowed() is True
+    client = cache_client()
+    (key,) = client.scan_iter(f"{redis_cache.key_prefix}:*ratelimit:test.redis:5:*")
+    assert int(client.get(key)) == 2

@@ -123,6 +123,38 @@ def test_posting_too_fast_is_rate_limited(world, settings):
         post(thread, world.maarten, "iemand anders mag nog")
 
 
+def test_a_post_is_built_while_its_count_is_on_the_way_and_written_only_after_the_answer(
+    world, redis_cache, monkeypatch
+):
+    """The rate limit's round trip to Redis overlaps the building of the post (docs/realtime.md,
+    "Cost of a post"); the answer still comes before the first write, so a refused post writes
+    nothing."""
+    from wijkverband.core import ratelimit
+
+    thread = topic(world)
+    steps = []
+
+    def logged(name, original):
+        def call(*args, **kwargs):
+            steps.append(name)
+            return original(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(ratelimit, "_send", logged("sent", ratelimit._send))
+    monkeypatch.setattr(ratelimit, "_answer", logged("answered", ratelimit._answer))
+    monkeypatch.setattr(services, "render_markdown", logged("built", services.render_markdown))
+
+    def writes(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "WITH")):
+            steps.append("written")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(writes):
+        post(thread, world.carla, "een")
+    assert steps[:3] == ["sent", "built", "answered"] and steps[3:] and set(steps[3:]) == {"written"}
+
+
 def test_representatives_read_only_opened_threads_and_never_post(world):
     closed = topic(world, title="Team")
     opened = topic(world, title="Open", open_to_representatives=True)

@@ -23,7 +23,7 @@ from wijkverband.core import rows
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import check_text
 from wijkverband.core.markdown import render_markdown
-from wijkverband.core.ratelimit import rate_limit_hit
+from wijkverband.core.ratelimit import rate_limit_counting
 from wijkverband.realtime import lifecycle, publish
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import team_rights
@@ -99,9 +99,18 @@ def _parse_client_id(client_id) -> uuid.UUID:
     raise ActionRefused(_("The message has no valid client id."), code="invalid")
 
 
-def _post_allowed(actor) -> bool:
+def _post_counting(actor):
     """Posts per minute per person, every worker together (fails open: wijkverband.core.ratelimit)."""
-    return rate_limit_hit(f"threads.posts:{actor.pk}", limit=POSTS_PER_MINUTE, window_seconds=60)
+    return rate_limit_counting(f"threads.posts:{actor.pk}", limit=POSTS_PER_MINUTE, window_seconds=60)
+
+
+class _TooFast(Exception):
+    """A post past the rate limit, found before any of its writes: nothing was written."""
+
+
+def _require_allowed(hit) -> None:
+    if not hit.allowed():
+        raise _TooFast
 
 
 def _too_fast() -> ActionRefused:
@@ -312,18 +321,20 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
     client_uuid = _parse_client_id(client_id)
     _require_post(actor, thread)
     body = _clean_body(body)
-    # Counted before the transaction, so the thread's lock is not held across the Redis round trip
-    # and a refused post costs the database nothing. A repeat of a post that is in already gets
-    # its answer, counted or not.
-    if not _post_allowed(actor):
+    # Counted before any write, so the thread's lock is not held across the Redis round trip and a
+    # refused post costs the database nothing. The count is sent now and its answer read just
+    # before the first write: the post is built during the round trip (docs/realtime.md, "Cost of
+    # a post"). A repeat of a post that is in already gets its answer, counted or not.
+    try:
+        with _post_counting(actor) as hit:
+            return _message_post_locked(
+                actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack), hit=hit
+            )
+    except _TooFast:
         existing = _existing_post(actor, client_uuid, thread)
         if existing is not None:
             return PostResult(existing, created=False)
-        raise _too_fast()
-    try:
-        return _message_post_locked(
-            actor=actor, thread=thread, body=body, client_id=client_uuid, asks_ack=bool(asks_ack)
-        )
+        raise _too_fast() from None
     except IntegrityError:
         # The same client id committed concurrently (two sockets, one double click): same answer.
         existing = _existing_post(actor, client_uuid, thread)
@@ -333,7 +344,7 @@ def message_post(*, actor, thread: Thread, body, client_id, asks_ack: bool = Fal
 
 
 @transaction.atomic
-def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostResult:
+def _message_post_locked(*, actor, thread, body, client_id, asks_ack, hit) -> PostResult:
     # The hot path of the live threads (docs/realtime.md, "Cost of a post"): lock and number with
     # the inserts, and no look-up for a repeated client id first. A repeat (retry, reconnect,
     # double click) hits the unique (author, client_id) constraint instead: the transaction rolls
@@ -354,12 +365,13 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
         created_at=now,
     )
     event = Event(team_id=thread.team_id, thread=thread, seq=None, kind=Event.Kind.MESSAGE_CREATED, created_at=now)
-    writes = _numbered_writes(thread, message, event, now)
+    writes = _numbered_writes(thread, message, event, now, hit)
     notices = notifications.PostNotices(actor=actor, thread=thread, message=message)
     if isinstance(writes[0], numbered.NumberedPost):
         message_id, seq = writes[0].audited()
     else:
         message_id, seq = None, message.seq
+    _require_allowed(hit)  # the rate limit's answer, before the first write
     # Last: the team's audit chain is locked from here until the commit. The number, the message,
     # its event and the owner's notice check go to the database in the same round trip as the
     # audit row (docs/realtime.md, "Cost of a post").
@@ -379,12 +391,14 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack) -> PostRes
     return PostResult(message, created=True)
 
 
-def _numbered_writes(thread: Thread, message: Message, event: Event, now) -> tuple[rows.Statement, ...]:
+def _numbered_writes(thread: Thread, message: Message, event: Event, now, hit) -> tuple[rows.Statement, ...]:
     """The statements that number the post and insert its message and event, to send with the
     audit row: on PostgreSQL all of it in one (numbered.NumberedPost). Elsewhere the
-    number and the message are written now, one statement each, and the event goes along."""
+    number and the message are written now, one statement each (after the rate limit's answer,
+    `hit`), and the event goes along."""
     if numbered.possible(router.db_for_write(Message)):
         return (numbered.NumberedPost(thread=thread, message=message, event=event, now=now),)
+    _require_allowed(hit)
     seq, _now = _take_seq(thread, now)
     message.seq = event.seq = thread.seq = seq
     rows.insert(message)
