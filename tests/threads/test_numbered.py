@@ -3,6 +3,8 @@
 repeat or a refusal leaves nothing and gives its number back, and many posters at once in one
 thread each get their own number."""
 
+import contextlib
+import tempfile
 import threading
 import uuid
 
@@ -10,6 +12,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from psycopg.pq import Trace, TransactionStatus
 
 from tests.threads.helpers import post, topic
 from wijkverband.audit.models import AuditEvent
@@ -83,6 +86,56 @@ def test_on_postgresql_number_message_event_notice_check_and_audit_row_are_one_r
     assert (audited.object_type, audited.object_id) == ("threads.message", str(message.pk))
     assert audited.data == {"thread": thread.pk, "seq": message.seq}
     assert audited.hash == audited.compute_hash() and audit_chain_verify() is None
+
+
+@contextlib.contextmanager
+def _sent_to_postgresql():
+    """What this thread's connection sends, as libpq's protocol trace shows it: a list filled on
+    leaving with the text of every query message ("F … Query"), one per round trip."""
+    connection.ensure_connection()
+    pgconn, sent = connection.connection.pgconn, []
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            yield sent
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        lines = trace.read().decode("utf-8", "replace").splitlines()
+    sent.extend(line.split("\t", 3)[3].strip() for line in lines if line.split("\t")[:3:2] == ["F", "Query"])
+    assert not any(line.split("\t")[:3:2] in (["F", "Parse"], ["F", "Bind"]) for line in lines)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_post_is_two_round_trips_its_batch_beginning_the_transaction(world):
+    """psycopg would send the transaction's BEGIN on its own first; the post sends it with its
+    statements (core.rows), then COMMIT: two round trips, and the post is stored and audited."""
+    thread = topic(world, actor=world.maarten)
+    post(thread, world.carla, body="Eerste")
+    with _sent_to_postgresql() as sent:
+        message = post(thread, world.carla, body="Tweede").message
+    assert len(sent) == 2, [query[:60] for query in sent]
+    assert sent[0].startswith('"BEGIN; WITH numbered AS (UPDATE') and "wv_audit_append(" in sent[0]
+    assert sent[1] == '"COMMIT"'
+    assert Message.objects.across_teams().get(pk=message.pk).seq == _seq(thread) == message.seq
+    assert audit_chain_verify() is None
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_repeat_that_began_the_transaction_rolls_it_back_and_gets_its_answer(world):
+    thread = topic(world, actor=world.maarten)
+    first = post(thread, world.carla, body="Eerste")
+    seq = _seq(thread)
+    with _sent_to_postgresql() as sent:
+        again = post(thread, world.carla, body="Eerste (opnieuw)", client_id=str(first.message.client_id))
+    assert (again.created, again.message.pk) == (False, first.message.pk)
+    assert sent[0].startswith('"BEGIN; WITH numbered') and sent[1] == '"ROLLBACK"', [query[:40] for query in sent]
+    assert _seq(thread) == seq and Message.objects.across_teams().filter(thread=thread).count() == 1
+    assert post(thread, world.carla, body="Tweede").message.seq == seq + 1  # no number lost
+    assert not connection.in_atomic_block and connection.connection.info.transaction_status == TransactionStatus.IDLE
 
 
 @on_postgresql

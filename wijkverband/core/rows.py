@@ -12,6 +12,7 @@ Use them only where a profile shows the query building; everywhere else the ORM 
 code.
 """
 
+import contextlib
 import functools
 
 from django.conf import settings
@@ -354,6 +355,40 @@ def _one_trip(connection, cursor) -> bool:
     return isinstance(cursor.cursor, psycopg.ClientCursor)
 
 
+@contextlib.contextmanager
+def _transaction_begun_along(psycopg_connection):
+    """`BEGIN` when the statements open their transaction: sent in the same query as them.
+
+    In a transaction (Django's `atomic`) psycopg starts it lazily, with a `BEGIN` of its own in a
+    round trip of its own before the first statement; each round trip costs a post about 0.4 ms on
+    a loaded host (docs/realtime.md, "Cost of a post"). Here the `BEGIN` goes first in the
+    statements' own query, and psycopg, which reads the transaction's state from the server after
+    every query, finds it begun. Only for a plain `BEGIN` (no isolation level, read-only or
+    deferrable option on the connection): anything else, or a psycopg without the flag below, and
+    psycopg begins as it always does. Yields the text to put first, or "".
+    """
+    from psycopg.pq import TransactionStatus
+
+    begins = (
+        not psycopg_connection.autocommit
+        and psycopg_connection.info.transaction_status == TransactionStatus.IDLE
+        and psycopg_connection.isolation_level is None
+        and psycopg_connection.read_only is None
+        and psycopg_connection.deferrable is None
+        and getattr(psycopg_connection, "_autocommit", None) is False
+    )
+    if not begins:
+        yield ""
+        return
+    # psycopg sends its own BEGIN only when this flag (behind the public `autocommit`) is off;
+    # the public setter refuses to change it back once the transaction is open.
+    psycopg_connection._autocommit = True
+    try:
+        yield "BEGIN"
+    finally:
+        psycopg_connection._autocommit = False
+
+
 def run(*statements: Statement) -> list:
     """Run `statements` in order, in one round trip where the database allows it, and return their
     results. A failing statement fails the call, the later ones do not run, and the surrounding
@@ -364,9 +399,11 @@ def run(*statements: Statement) -> list:
     connection = connections[using]
     with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
         if len(statements) > 1 and _one_trip(connection, cursor):
-            cursor.execute("; ".join(s.sql for s in statements), [p for s in statements for p in s.params])
+            sql, params = "; ".join(s.sql for s in statements), [p for s in statements for p in s.params]
+            with _transaction_begun_along(cursor.cursor.connection) as begin:
+                cursor.execute(f"{begin}; {sql}" if begin else sql, params)
             for number, statement in enumerate(statements):
-                if number and not cursor.nextset():
+                if (number or begin) and not cursor.nextset():
                     raise RuntimeError("rows.run: the database answered fewer statements than were sent")
                 statement.read(cursor, connection)
         else:
