@@ -360,12 +360,13 @@ def _transaction_begun_along(psycopg_connection):
     """`BEGIN` when the statements open their transaction: sent in the same query as them.
 
     In a transaction (Django's `atomic`) psycopg starts it lazily, with a `BEGIN` of its own in a
-    round trip of its own before the first statement; each round trip costs a post about 0.4 ms on
-    a loaded host (docs/realtime.md, "Cost of a post"). Here the `BEGIN` goes first in the
-    statements' own query, and psycopg, which reads the transaction's state from the server after
-    every query, finds it begun. Only for a plain `BEGIN` (no isolation level, read-only or
-    deferrable option on the connection): anything else, or a psycopg without the flag below, and
-    psycopg begins as it always does. Yields the text to put first, or "".
+    round trip of its own before the first statement: 0.1 ms on loopback, a network's round trip
+    where PostgreSQL runs on a host of its own (docs/realtime.md, "Cost of a post"). Here the
+    `BEGIN` goes first in the statements' own query, and psycopg, which reads the transaction's
+    state from the server after every query, finds it begun. Only for a plain `BEGIN` (no
+    isolation level, read-only or deferrable option on the connection): anything else, or a
+    psycopg without the flag below, and psycopg begins as it always does. Yields the text to put
+    first, or "".
     """
     from psycopg.pq import TransactionStatus
 
