@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from wijkverband.core import ratelimit
 from wijkverband.core.redis import cache_client
 
@@ -82,3 +84,22 @@ def test_on_redis_a_hit_sent_early_after_the_server_forgot_the_script_counts_onc
     client = cache_client()
     (key,) = client.scan_iter(f"{redis_cache.key_prefix}:*ratelimit:test.redis:5:*")
     assert int(client.get(key)) == 2
+
+
+def test_on_redis_a_block_left_by_an_error_still_counts_and_gives_its_connection_back(redis_cache, monkeypatch):
+    sent, send = [], ratelimit._send
+
+    def recorded(key, *, timeout):
+        sent.append(send(key, timeout=timeout))
+        return sent[-1]
+
+    monkeypatch.setattr(ratelimit, "_send", recorded)
+    for _ in range(20):  # a post that fails before it asks (the client-data guard refused it)
+        with pytest.raises(RuntimeError), ratelimit.rate_limit_counting("test.redis:6", limit=100):
+            raise RuntimeError("the post failed")
+    client = cache_client()
+    (key,) = client.scan_iter(f"{redis_cache.key_prefix}:*ratelimit:test.redis:6:*")
+    assert int(client.get(key)) == 20  # every one counted
+    # Each block's connection went back to the pool with its answer read: the next took it again.
+    assert len({id(connection) for _client, connection in sent}) == 1
+    assert client.ping() is True
