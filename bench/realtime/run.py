@@ -436,6 +436,24 @@ async def open_readers(name, count, stats, data, thread_id):
     return clients
 
 
+def posts_timed(port: int) -> tuple[float, float] | None:
+    """(count, sum in seconds) of the worker's own histogram of posts stored (`wijkverband_realtime_post_seconds`
+    on its /metrics, which loopback may read), or None for code without it (BENCH_APP_DIR)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:  # noqa: S310 - our own worker
+            text = answer.read().decode()
+    except OSError:
+        return None
+    found = {}
+    for line in text.splitlines():
+        for part in ("count", "sum"):
+            if line.startswith(f"wijkverband_realtime_post_seconds_{part} "):
+                found[part] = float(line.split()[1])
+    return (found["count"], found["sum"]) if len(found) == 2 else None
+
+
 async def measure(name: str, count: int, data: dict | None, *, stalled: bool = False, heavy: bool = False) -> dict:
     # For the stalled client the posts are padded (just under the 10 kB limit), so its buffers
     # fill; the same heavy workload without it is the reference for "nobody else is delayed".
@@ -478,6 +496,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         cpu_before = cpu_seconds(pids)
         worker_before = [cpu_seconds(w) for w in workers]
         db_before = database_backends() if name == "app" else {}
+        timed_before = await asyncio.to_thread(posts_timed, port) if name == "app" and LAYOUT == "pinned" else None
         began = time.perf_counter()
         if os.environ.get("BENCH_SERVER_LOG"):
             log(f"    posting starts at {time.time():.2f}")
@@ -516,6 +535,11 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             result["post_cpu_ms"] = (worker_cpu[0] - worker_cpu[1]) / total * 1000
             # The median delivery on each worker: the sender's own readers get the event from its
             # hub, the other worker's through Redis.
+            timed_after = await asyncio.to_thread(posts_timed, port) if timed_before else None
+            if timed_after and timed_after[0] > timed_before[0]:
+                # The sender's worker's own figure: from the post's frame until it is stored and back on
+                # the event loop (before the doorbell and the fan-out), mean over the run.
+                result["post_server_ms"] = (timed_after[1] - timed_before[1]) / (timed_after[0] - timed_before[0]) * 1000
             result["worker_p50_ms"] = [
                 percentile([x for c in readers if getattr(c, "port", None) == p for x in c.latencies], 50) * 1000
                 for p in app_ports()
@@ -585,6 +609,11 @@ def show(result):
             f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"
             f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU per post;"
             f" p50 {' / '.join(f'{p:.1f}' for p in result['worker_p50_ms'])} ms"
+            + (
+                f"; a post's server time (frame to stored, its /metrics): {result['post_server_ms']:.2f} ms on average"
+                if "post_server_ms" in result
+                else ""
+            )
         )
     if result.get("slowest"):
         log(

@@ -130,6 +130,28 @@ def test_socket_gauges_and_delivery_counters_follow_the_sockets(world):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_stored_post_is_timed_from_its_frame_until_it_is_stored_and_a_refused_one_is_not(world):
+    thread = topic(world)
+    other_team = topic(world, team=world.team_b, actor=world.bram, title="Zuid")
+    before = (value("wijkverband_realtime_post_seconds_count"), value("wijkverband_realtime_post_seconds_sum"))
+
+    async def scenario():
+        carla = await connect(world.carla)
+        assert (await carla.post(thread.pk, "een"))["type"] == "ack"
+        assert value("wijkverband_realtime_post_seconds_count") == before[0] + 1
+        assert value("wijkverband_realtime_post_seconds_sum") > before[1]
+        assert (await carla.post(other_team.pk, "twee"))["code"] == "not_found"
+        assert (await carla.post(thread.pk, ""))["type"] == "error"
+        assert value("wijkverband_realtime_post_seconds_count") == before[0] + 1
+        await carla.close()
+
+    run(scenario)
+    scraped = Client().get("/metrics").content.decode()
+    assert f"wijkverband_realtime_post_seconds_count {before[0] + 1}" in scraped
+    assert 'wijkverband_realtime_post_seconds_bucket{le="10.0"}' in scraped
+
+
+@pytest.mark.django_db(transaction=True)
 def test_gap_fills_and_queue_full_closes_are_counted(world, monkeypatch):
     from wijkverband.realtime import publish
 

@@ -437,6 +437,7 @@ class LiveSocket:
         self.send_json({"type": "unsubscribed", "thread": thread_id})
 
     async def on_post(self, frame, thread_id) -> None:
+        started = time.perf_counter()
         client_id = frame.get("client_id")
         body = frame.get("body")
         asks_ack = frame.get("asks_ack", False)
@@ -461,6 +462,7 @@ class LiveSocket:
             except ActionRefused as refused:
                 self.error(refused.code, str(refused.message), ref=client_id)
             else:
+                metrics.POST_SECONDS.observe(time.perf_counter() - started)
                 if len(self.post_threads) >= MAX_SUBSCRIPTIONS:
                     self.post_threads.clear()
                 self.post_threads[thread_id] = thread
