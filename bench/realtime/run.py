@@ -539,7 +539,8 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             if timed_after and timed_after[0] > timed_before[0]:
                 # The sender's worker's own figure: from the post's frame until it is stored and back on
                 # the event loop (before the doorbell and the fan-out), mean over the run.
-                result["post_server_ms"] = (timed_after[1] - timed_before[1]) / (timed_after[0] - timed_before[0]) * 1000
+                posts, seconds = timed_after[0] - timed_before[0], timed_after[1] - timed_before[1]
+                result["post_server_ms"] = seconds / posts * 1000
             result["worker_p50_ms"] = [
                 percentile([x for c in readers if getattr(c, "port", None) == p for x in c.latencies], 50) * 1000
                 for p in app_ports()
