@@ -153,13 +153,21 @@ def _open_database_pool() -> int:
 
     Waits at most DATABASE_POOL_TIMEOUT seconds: a worker whose database is not there yet still
     starts, and its pool goes on opening them, as before. Only the web worker (this module) does
-    this: the task worker and management commands keep the pool's two."""
+    this: the task worker and management commands keep the pool's two.
+
+    The pool hands out the connection returned last (wijkverband/core/dbpool.py), whatever
+    DATABASE_POOL_READY says."""
     from django.conf import settings
     from django.db import connections
 
-    ready = getattr(settings, "DATABASE_POOL_READY", 0)
-    pool = connections["default"].pool if ready else None
+    pool = connections["default"].pool if getattr(settings, "DATABASE_POOL_SIZE", 0) else None
     if pool is None:
+        return 0
+    from wijkverband.core.dbpool import recent_first
+
+    recent_first(pool)
+    ready = getattr(settings, "DATABASE_POOL_READY", 0)
+    if not ready:
         return 0
     pool.open(wait=False)
     if ready > pool.min_size:

@@ -23,6 +23,7 @@ pool = getattr(type(connections["default"]), "_connection_pools", {}).get("defau
 stats = pool.get_stats() if pool is not None else {}
 print(json.dumps({
     "switch": sys.getswitchinterval(),
+    "pool_class": type(pool).__name__ if pool is not None else None,
     "available": stats.get("pool_available"),
     "min": stats.get("pool_min"),
     "seconds": time.monotonic() - began,
@@ -68,12 +69,22 @@ def test_a_web_worker_opens_every_pooled_connection_before_it_listens():
     assert (started["available"], started["min"]) == (4, 4)
     started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="4", DATABASE_POOL_READY="3")
     assert started["available"] >= 3 and started["min"] == 3
-    # 0: opened when first asked for, as before (the pool is not even made at the start).
+    # 0: none opened at the start; opened when first asked for, as before.
     started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="4", DATABASE_POOL_READY="0")
-    assert started["available"] is None
+    assert started["available"] == 0
     # More than the pool may hold: the pool's size.
     started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="2", DATABASE_POOL_READY="9")
     assert (started["available"], started["min"]) == (2, 2)
+
+
+def test_a_web_worker_s_pool_hands_out_the_connection_returned_last():
+    server = postgres.server_url()
+    for ready in ("4", "0"):
+        started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="4", DATABASE_POOL_READY=ready)
+        assert started["pool_class"] == "RecentFirstPool"
+    # Without a pool there is nothing to change.
+    started, _ = _start(DATABASE_URL=server, DATABASE_POOL_SIZE="0")
+    assert started["pool_class"] is None
 
 
 def test_a_web_worker_whose_database_is_away_still_starts():
