@@ -4,7 +4,7 @@ psycopg's pool hands out the connection that has waited longest (first in, first
 connections and one post at a time, each post ran on a PostgreSQL backend that had been idle for
 the last fifteen, its caches cold. Handing out the one returned last keeps the work on few
 backends, as PgBouncer does by default for the same reason. In the pinned bench (1,000 sockets, 20
-posts/s) PostgreSQL's CPU per post fell by 12 % (six alternated pairs; bench/realtime/README.md,
+posts/s) PostgreSQL's CPU per post fell by 13 % (ten alternated pairs; bench/realtime/README.md,
 "A twenty-seventh machine"); docs/scaling.md, "Connections".
 
 When every connection is busy (a reconnect storm) nothing changes: each one is taken as soon as it
