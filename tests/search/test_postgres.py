@@ -66,6 +66,23 @@ def test_every_write_adds_its_words_to_the_list_in_its_own_transaction(world):
 
 @postgres_only
 @pytest.mark.django_db
+def test_the_words_are_added_by_a_function_whose_plan_the_connection_keeps(world):
+    """PL/pgSQL keeps its statement's plan per connection; as SQL, called from the triggers, the
+    INSERT was parsed and planned on every write (migration 0003)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+            " WHERE p.proname = 'search_words_add'"
+        )
+        assert cursor.fetchall() == [("plpgsql",)]
+    body = "Overdrachtsformulier voor de wijkverpleging"
+    post(thread(world), actor=world.carla, body=body)
+    post(thread(world), actor=world.carla, body=body)  # the same words again: nothing to add, no error
+    assert _words("overdrachtsformulier", "wijkverpleging") == {"overdrachtsformulier", "wijkverpleging"}
+
+
+@postgres_only
+@pytest.mark.django_db
 def test_the_prune_drops_the_words_of_deleted_texts_and_keeps_the_others(world):
     from wijkverband.search.services import search_words_prune
     from wijkverband.threads import services as thread_services

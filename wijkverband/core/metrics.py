@@ -56,7 +56,7 @@ POST_SECONDS = Histogram(
     "Server time of a post over a socket that was stored: from its frame until it is in the database"
     " and back on the event loop (the checks, the thread hop, the write and its commit), before the"
     " doorbell and the fan-out.",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    buckets=(0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 REPLAY_EVENTS = Histogram(
     "wijkverband_replay_events",
