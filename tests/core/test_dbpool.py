@@ -20,13 +20,19 @@ def _backend(connection) -> int:
     return connection.info.backend_pid
 
 
+def _two_used(pool) -> tuple[int, int]:
+    """Take two connections and give them back, the first first; their backends."""
+    first, second = pool.getconn(), pool.getconn()
+    pids = _backend(first), _backend(second)
+    pool.putconn(first)
+    pool.putconn(second)
+    return pids
+
+
 def test_the_connection_returned_last_goes_out_first():
     pool = _pool(recent=True)
     try:
-        first, second = pool.getconn(), pool.getconn()
-        pids = _backend(first), _backend(second)
-        pool.putconn(first)
-        pool.putconn(second)
+        pids = _two_used(pool)
         again = pool.getconn()
         assert _backend(again) == pids[1]
         pool.putconn(again)
@@ -43,10 +49,7 @@ def test_psycopg_s_own_pool_hands_out_the_one_idle_longest():
     """What the change is against: if psycopg's pool changes its order, this says so."""
     pool = _pool(recent=False)
     try:
-        first, second = pool.getconn(), pool.getconn()
-        pids = _backend(first), _backend(second)
-        pool.putconn(first)
-        pool.putconn(second)
+        pids = _two_used(pool)
         # The third connection, never used, waited longest.
         third = pool.getconn()
         assert _backend(third) not in pids
