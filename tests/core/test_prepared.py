@@ -1,23 +1,29 @@
-"""wijkverband.core.rows.prepared_cursor: on PostgreSQL the statements of every reconnect and page
-are prepared once per connection and then run by name, with the same answers; the query log still
-shows them; `DATABASE_PREPARED_STATEMENTS=false` (PgBouncer) prepares nothing."""
+"""wijkverband.core.rows.prepared_cursor: on PostgreSQL the statements of every post, reconnect and
+page are prepared once per connection and then run by name, alone or in a post's one round trip,
+with the same answers; a rolled-back transaction keeps them; a connection whose statements the
+server forgot prepares them again; the query log still shows the statements' own text;
+`DATABASE_PREPARED_STATEMENTS=false` (PgBouncer) prepares nothing."""
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from tests.threads.helpers import post, topic
+from wijkverband.audit.models import AuditEvent
+from wijkverband.audit.selectors import audit_chain_verify
 from wijkverband.core import rows
 from wijkverband.realtime import lifecycle
 from wijkverband.tenancy.policy import team_rights_fresh
 from wijkverband.tenancy.second_factor import second_factor_missing_at_sign_in
 from wijkverband.threads import services
 from wijkverband.threads.access import access_stream_bare
+from wijkverband.threads.models import Message
 
 pytestmark = [
-    # Outside a test transaction: each test starts on a new connection, which has prepared nothing
-    # (psycopg forgets its prepared statements at a rollback, and the server a connection's at its close).
+    # Outside a test transaction, each test on a new connection, which has prepared nothing (the
+    # server forgets a connection's prepared statements when it closes).
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
 ]
@@ -68,7 +74,7 @@ def test_a_reconnects_statements_are_prepared_once_and_answer_as_before(world):
     assert [sum(table in s for s in statements) for table in tables] == [1, 0, 1, 1, 1], "\n".join(statements)
     assert any("accounts_session" in s and "mfa_authenticator" in s for s in statements)
     assert any("threads_thread" in s and "tenancy_teamuserobjectpermission" in s for s in statements)
-    assert any("accounts_session" in s and "$2" in s for s in statements)  # bound on the server
+    assert any("accounts_session" in s and "$2" in s for s in statements)  # prepared with its parameters
     again = _reconnect_reads(world, thread, key)
     assert [s for s in _prepared() if s not in before] == statements, "a statement was prepared again"
     assert first == again == unprepared
@@ -114,3 +120,88 @@ def test_the_cursor_is_on_the_calling_threads_own_connection(world):
     worker.join()
     assert pids["main"] == backend_pid()
     assert pids["thread"] != pids["main"]
+
+
+def _post_statements(before) -> list[str]:
+    return [s for s in _prepared() if s not in before]
+
+
+def test_a_posts_statements_are_prepared_once_and_go_in_one_round_trip(world):
+    thread = topic(world)
+    before = _prepared()
+    first = post(thread, world.carla, "Eerste bericht")
+    statements = _post_statements(before)
+    # The number with the message and its event in one statement, and the audit row: both prepared.
+    assert sum('INSERT INTO "threads_message"' in s and "$1" in s for s in statements) == 1, statements
+    assert sum("wv_audit_append" in s for s in statements) == 1, statements
+    with CaptureQueriesContext(connection) as log:
+        second = post(thread, world.carla, "Tweede bericht")
+    assert _post_statements(before) == statements, "a statement was prepared again"
+    # One round trip for the number, message, event and audit row, then the commit; the log shows
+    # the statements' own text, not their EXECUTE.
+    batch = [q["sql"] for q in log.captured_queries if "threads_message" in q["sql"]]
+    assert len(batch) == 1 and "wv_audit_append" in batch[0] and "EXECUTE" not in batch[0]
+    assert "Tweede bericht" in batch[0]
+    stored = Message.objects.across_teams().filter(thread=thread).order_by("seq")
+    assert [(m.seq, m.body) for m in stored] == [(1, "Eerste bericht"), (2, "Tweede bericht")]
+    assert (first.message.seq, second.message.seq) == (1, 2)
+    assert AuditEvent.objects.filter(action="message.posted", object_id=str(second.message.pk)).count() == 1
+    assert audit_chain_verify() is None
+
+
+def test_statements_prepared_in_a_transaction_that_rolled_back_still_run(world):
+    thread = topic(world)
+    before = _prepared()
+    with transaction.atomic():
+        post(thread, world.carla, "Teruggedraaid")
+        transaction.set_rollback(True)
+    statements = _post_statements(before)
+    assert statements, "the rolled-back post prepared its statements"
+    after = post(thread, world.carla, "Wel bewaard")
+    assert _post_statements(before) == statements
+    assert [m.body for m in Message.objects.across_teams().filter(thread=thread)] == ["Wel bewaard"]
+    assert after.message.seq == 1
+
+
+def test_a_connection_whose_statements_the_server_forgot_prepares_them_again(world):
+    """Something ran DEALLOCATE ALL (or DISCARD ALL) behind the app's back: the next post fails
+    with a database error and stores nothing; the one after prepares again and is stored."""
+    thread = topic(world)
+    post(thread, world.carla, "Eerst")
+    connection.connection.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError):
+        post(thread, world.carla, "Verloren")
+    assert not Message.objects.across_teams().filter(body="Verloren").exists()
+    post(thread, world.carla, "Weer goed")
+    assert sum('INSERT INTO "threads_message"' in s for s in _prepared()) == 1
+    assert [m.body for m in Message.objects.across_teams().filter(thread=thread).order_by("seq")] == [
+        "Eerst",
+        "Weer goed",
+    ]
+    assert audit_chain_verify() is None
+
+
+def test_switched_off_or_over_the_limit_a_post_prepares_nothing(world, monkeypatch):
+    thread = topic(world)
+    before = _prepared()
+    with override_settings(DATABASE_PREPARED_STATEMENTS=False):
+        post(thread, world.carla, "Zonder")
+    assert _prepared() == before
+    monkeypatch.setattr(rows, "PREPARED_PER_CONNECTION", len(before))
+    post(thread, world.carla, "Vol")
+    assert _prepared() == before
+    assert Message.objects.across_teams().filter(thread=thread).count() == 2
+
+
+def test_a_statements_percent_signs_and_parameters_are_kept():
+    name, prepare, execute = rows._preparable("SELECT %s || '%%' || %s")
+    assert prepare == f"PREPARE {name} AS SELECT $1 || '%' || $2"
+    assert execute == f"EXECUTE {name}(%s, %s)"
+    assert rows._preparable("SELECT 1")[2] == f"EXECUTE {rows._preparable('SELECT 1')[0]}"
+    assert rows._preparable("SELECT %(named)s") is None  # left as it is
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute("SELECT %s || '%%' || %s", ["50", "!"])
+        assert cursor.fetchone() == ("50%!",)
+        cursor.execute("SELECT %s || '%%' || %s", ["7", "?"])
+        assert cursor.fetchone() == ("7%?",)
+    assert _prepared() == [prepare]

@@ -111,13 +111,17 @@ def _sent_to_postgresql():
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_post_is_two_round_trips_its_batch_beginning_the_transaction(world):
     """psycopg would send the transaction's BEGIN on its own first; the post sends it with its
-    statements (core.rows), then COMMIT: two round trips, and the post is stored and audited."""
+    statements (core.rows), then COMMIT: two round trips, and the post is stored and audited. The
+    statements were prepared by the first post on this connection: the second sends their names
+    and parameters, not their text."""
     thread = topic(world, actor=world.maarten)
     post(thread, world.carla, body="Eerste")
     with _sent_to_postgresql() as sent:
         message = post(thread, world.carla, body="Tweede").message
     assert len(sent) == 2, [query[:60] for query in sent]
-    assert sent[0].startswith('"BEGIN; WITH numbered AS (UPDATE') and "wv_audit_append(" in sent[0]
+    # [number, message and event; the owner's notice; the audit row with its chain's head]
+    assert sent[0].startswith('"BEGIN; EXECUTE wv_') and sent[0].count("; EXECUTE wv_") == 3, sent[0][:200]
+    assert "'Tweede'" in sent[0] and "numbered" not in sent[0] and "wv_audit_append" not in sent[0]
     assert sent[1] == '"COMMIT"'
     assert Message.objects.across_teams().get(pk=message.pk).seq == _seq(thread) == message.seq
     assert audit_chain_verify() is None
@@ -132,7 +136,7 @@ def test_on_postgresql_a_repeat_that_began_the_transaction_rolls_it_back_and_get
     with _sent_to_postgresql() as sent:
         again = post(thread, world.carla, body="Eerste (opnieuw)", client_id=str(first.message.client_id))
     assert (again.created, again.message.pk) == (False, first.message.pk)
-    assert sent[0].startswith('"BEGIN; WITH numbered') and sent[1] == '"ROLLBACK"', [query[:40] for query in sent]
+    assert sent[0].startswith('"BEGIN; EXECUTE wv_') and sent[1] == '"ROLLBACK"', [query[:40] for query in sent]
     assert _seq(thread) == seq and Message.objects.across_teams().filter(thread=thread).count() == 1
     assert post(thread, world.carla, body="Tweede").message.seq == seq + 1  # no number lost
     assert not connection.in_atomic_block and connection.connection.info.transaction_status == TransactionStatus.IDLE

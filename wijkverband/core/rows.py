@@ -14,6 +14,8 @@ code.
 
 import contextlib
 import functools
+import hashlib
+import re
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -285,17 +287,20 @@ class CompiledRows(Compiled):
 
 
 def prepared_cursor(connection):
-    """A cursor for one statement written out once per process, on a path that runs it on every
-    reconnect or page: on PostgreSQL it is prepared, once per connection, and run by name after that.
+    """A cursor for statements written out once per process, on paths that run them on every post,
+    reconnect or page: on PostgreSQL each statement is prepared once per connection (SQL's
+    `PREPARE`) and run by name after that (`EXECUTE`), alone or several in one round trip (`run`).
 
-    Django binds parameters on the client and never prepares, so PostgreSQL plans every statement
-    again: the rights' five-part UNION took 0.65 ms of PostgreSQL's CPU, 0.12 ms prepared
-    (docs/scaling.md, "Prepared statements"). The cursor binds on the server, as Django's own
-    `server_side_binding` cursor does, and is wrapped as any cursor is (logged queries, execute
-    wrappers). A connection opened for one request prepares in vain; with the pool or
-    `CONN_MAX_AGE` each of a process's connections prepares each statement once. Off with
-    `DATABASE_PREPARED_STATEMENTS=false` (a PgBouncer in transaction mode before 1.21), and on
-    SQLite: then Django's own cursor.
+    Django binds parameters on the client and never prepares, so PostgreSQL parses and plans every
+    statement again: the rights' five-part UNION took 0.65 ms of PostgreSQL's CPU, 0.12 ms prepared;
+    a post's batch 1.28 ms, 0.74-0.85 ms prepared (docs/scaling.md, "Prepared statements"). The
+    cursor is Django's own client-binding cursor, wrapped as any cursor is (logged queries with the
+    statement's own text, execute wrappers, errors). Each of a process's connections (the pool, or
+    `CONN_MAX_AGE`) prepares each statement once, in a round trip of its own that Django's query log
+    does not show; a connection opened for one request prepares in vain. At most
+    `PREPARED_PER_CONNECTION` statements per connection, the rest run as they are. Off with
+    `DATABASE_PREPARED_STATEMENTS=false` (behind a PgBouncer in transaction mode, which does not
+    keep SQL's prepared statements with a connection), and on SQLite: then Django's own cursor.
     """
     if isinstance(connection, ConnectionProxy):
         # `django.db.connection` looks the thread's connection up again (asgiref's Local) for every
@@ -307,8 +312,7 @@ def prepared_cursor(connection):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        # As DatabaseWrapper.create_cursor makes its cursors, with server_side_binding's class; the
-        # connection's prepare_threshold (0, config/settings.py) prepares a statement the first time.
+        # As DatabaseWrapper.create_cursor makes its cursors, with this module's subclass of its class.
         cursor = cursor_class(connection.connection)
         cursor.logged = connection.queries_logged
         if connection.timezone != timezone_of(connection.connection):  # (not with settings' TIME_ZONE)
@@ -318,30 +322,104 @@ def prepared_cursor(connection):
         return connection._prepare_cursor(cursor)
 
 
+#: How many statements one connection prepares at most (each holds its plan in the server process).
+PREPARED_PER_CONNECTION = 200
+
+_PLACEHOLDER = re.compile(r"%%|%s|%")
+
+
+@functools.lru_cache(maxsize=1024)
+def _preparable(sql: str) -> tuple[str, str, str] | None:
+    """(the statement's name, its PREPARE, the EXECUTE that runs it with the same `%s` parameters)
+    for a statement with `%s` placeholders, or None for one this cannot rewrite (`%(name)s`)."""
+    count, bad = 0, False
+
+    def placeholder(match):
+        nonlocal count, bad
+        if match.group() == "%s":
+            count += 1
+            return f"${count}"
+        bad = bad or match.group() == "%"
+        return "%"
+
+    text = _PLACEHOLDER.sub(placeholder, sql)
+    if bad:
+        return None
+    name = "wv_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+    run = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    return name, f"PREPARE {name} AS {text}", run
+
+
+_FORGOTTEN = object()
+
+
+def _executable(psycopg_connection, sql: str) -> str:
+    """What to send for `sql` (with `%s` parameters) on this connection: its EXECUTE, prepared now
+    if this connection has not prepared it yet, or `sql` itself."""
+    found = _preparable(sql)
+    if found is None:
+        return sql
+    name, prepare, execute = found
+    names = getattr(psycopg_connection, "wv_prepared", None)
+    if names is None or names is _FORGOTTEN:
+        if names is _FORGOTTEN:
+            # The server may hold some under these names, or none (see _forget): start again.
+            psycopg_connection.execute("DEALLOCATE ALL")
+        names = psycopg_connection.wv_prepared = set()
+    if name not in names:
+        if len(names) >= PREPARED_PER_CONNECTION:
+            return sql
+        # Its own round trip, before the statement's: a PREPARE stays with the connection when
+        # the transaction it ran in rolls back, and one that fails fails alone.
+        psycopg_connection.execute(prepare)
+        names.add(name)
+    return execute
+
+
+def _forget(psycopg_connection) -> None:
+    """After an EXECUTE failed because the server no longer has the statement (something ran
+    `DISCARD ALL`) or cannot run its plan (a column's type changed under it): the next statement
+    deallocates whatever is left and prepares again."""
+    psycopg_connection.wv_prepared = _FORGOTTEN
+
+
 @functools.cache
 def _postgresql_parts():
-    """(the prepared cursor's class, the timezone a psycopg connection reads timestamps in), made
+    """(the preparing cursor's class, the timezone a psycopg connection reads timestamps in), made
     once: the PostgreSQL backend is imported only where it is used."""
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    import psycopg
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Cursor
     from psycopg.pq import Format
 
-    class PreparedCursor(ServerBindingCursor):
-        """Django's query log (DEBUG, assertNumQueries) reads a statement's text from psycopg's
-        `_query`, which psycopg leaves empty when it runs a prepared statement: a logged cursor
-        puts the text back after the statement ran (with $1 for the parameters)."""
+    class PreparingCursor(Cursor):
+        """Django's client-binding cursor, which sends each statement as the EXECUTE of its prepared
+        form (`_executable`), or the text `send` holds for the query given next (`run`'s batch).
+        Django's query log reads the text from psycopg's `_query`: a logged cursor puts the
+        statement's own text there after it ran."""
 
         logged = False
+        send = None  # (the query the next execute gets, the text to send for it)
 
         def execute(self, query, params=None, **kwargs):
-            result = super().execute(query, params, **kwargs)
-            if self.logged and self._query is None:
+            if self.send is not None:
+                # run's batch: its EXECUTEs, unless an execute wrapper changed the text on the way.
+                sent, self.send = (self.send[1] if self.send[0] is query else query), None
+            else:
+                sent = query if params is None else _executable(self.connection, query)
+            try:
+                result = super().execute(sent, params, **kwargs)
+            except (psycopg.errors.InvalidSqlStatementName, psycopg.errors.FeatureNotSupported):
+                if sent is not query:
+                    _forget(self.connection)
+                raise
+            if self.logged and sent is not query:
                 self._query = self._convert_query(query, params)
             return result
 
     def timezone_of(psycopg_connection):
         return psycopg_connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone
 
-    return PreparedCursor, timezone_of
+    return PreparingCursor, timezone_of
 
 
 def _one_trip(connection, cursor) -> bool:
@@ -390,6 +468,13 @@ def _transaction_begun_along(psycopg_connection):
         psycopg_connection._autocommit = False
 
 
+def _prepared_batch(cursor, statements) -> str | None:
+    """The EXECUTEs to send for `statements` with a preparing cursor (prepared_cursor), else None."""
+    if not isinstance(cursor, _postgresql_parts()[0]):
+        return None
+    return "; ".join(_executable(cursor.connection, statement.sql) for statement in statements)
+
+
 def run(*statements: Statement) -> list:
     """Run `statements` in order, in one round trip where the database allows it, and return their
     results. A failing statement fails the call, the later ones do not run, and the surrounding
@@ -398,11 +483,15 @@ def run(*statements: Statement) -> list:
     if any(statement.using != using for statement in statements):
         raise ValueError("rows.run: every statement on one database")
     connection = connections[using]
-    with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using=using), prepared_cursor(connection) as cursor:
         if len(statements) > 1 and _one_trip(connection, cursor):
             sql, params = "; ".join(s.sql for s in statements), [p for s in statements for p in s.params]
+            sent = _prepared_batch(cursor.cursor, statements)  # (before the BEGIN: a first PREPARE begins)
             with _transaction_begun_along(cursor.cursor.connection) as begin:
-                cursor.execute(f"{begin}; {sql}" if begin else sql, params)
+                query = f"{begin}; {sql}" if begin else sql
+                if sent is not None:
+                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent)
+                cursor.execute(query, params)
             for number, statement in enumerate(statements):
                 if (number or begin) and not cursor.nextset():
                     raise RuntimeError("rows.run: the database answered fewer statements than were sent")
