@@ -171,9 +171,13 @@ else:
     # CONN_MAX_AGE, which Django does not combine with a pool.
     DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
     # The statements of every post, reconnect and page written out once (wijkverband.core.rows) are
-    # prepared once per connection with SQL's PREPARE (rows.prepared_cursor; Django's own queries
-    # are not). false behind a PgBouncer in transaction mode, which does not keep them.
+    # prepared once per connection (Django's own queries are not). false behind a PgBouncer in
+    # transaction mode, which does not keep them with a connection.
     DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+    if DATABASE_PREPARED_STATEMENTS:
+        # Only server-binding cursors prepare, and only rows.prepared_cursor makes them: Django's
+        # client-binding cursors never do, whatever this says (rows.run prepares with SQL's PREPARE).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
     # DATABASE_POOL_READY: how many of the pool's connections a web worker opens before it listens,
     # and keeps open (config/asgi.py; default: all of them). The pool opens connections on demand
     # one at a time, so after a restart the first handshakes and pages would wait for connections

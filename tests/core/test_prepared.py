@@ -4,6 +4,8 @@ with the same answers; a rolled-back transaction keeps them; a connection whose 
 server forgot prepares them again; the query log still shows the statements' own text;
 `DATABASE_PREPARED_STATEMENTS=false` (PgBouncer) prepares nothing."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -35,9 +37,18 @@ def _new_connection():
 
 
 def _prepared() -> list[str]:
+    """Each statement this connection has prepared: prepared_cursor's (by psycopg, bound on the
+    server) as they are, run's as their PREPARE (PostgreSQL shows the whole query that a PREPARE
+    came in: cut to the PREPARE itself)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY name")
-        return [statement for (statement,) in cursor.fetchall()]
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements ORDER BY name")
+        found = cursor.fetchall()
+    return [
+        re.search(rf"PREPARE {name} AS .*?(?=; (?:PREPARE|EXECUTE) |$)", query, re.S).group()
+        if name.startswith("wv_")
+        else query
+        for name, query in found
+    ]
 
 
 def _reconnect_reads(world, thread, session_key):
@@ -149,26 +160,53 @@ def test_a_posts_statements_are_prepared_once_and_go_in_one_round_trip(world):
     assert audit_chain_verify() is None
 
 
-def test_statements_prepared_in_a_transaction_that_rolled_back_still_run(world):
+def _posts_prepared() -> list[str]:
+    """run's prepared statements of a post: its number with the message and event, its audit row."""
+    return [s for s in _prepared() if s.startswith("PREPARE wv_") and ("threads_message" in s or "AS appended" in s)]
+
+
+def test_after_psycopg_deallocates_at_a_rollback_a_post_prepares_again(world):
+    """psycopg sends DEALLOCATE ALL after a rollback when it has prepared statements of its own
+    (prepared_cursor's: the post's rights), which drops run's as well: the next post knows, and
+    prepares them again in its own query instead of failing."""
     thread = topic(world)
-    before = _prepared()
+    post(thread, world.carla, "Eerst")
+    statements = _posts_prepared()
+    assert len(statements) == 2, statements
     with transaction.atomic():
         post(thread, world.carla, "Teruggedraaid")
         transaction.set_rollback(True)
-    statements = _post_statements(before)
-    assert statements, "the rolled-back post prepared its statements"
+    assert not _posts_prepared(), "psycopg's DEALLOCATE ALL dropped them"
     after = post(thread, world.carla, "Wel bewaard")
-    assert _post_statements(before) == statements
-    assert [m.body for m in Message.objects.across_teams().filter(thread=thread)] == ["Wel bewaard"]
-    assert after.message.seq == 1
+    assert _posts_prepared() == statements
+    assert [m.body for m in Message.objects.across_teams().filter(thread=thread).order_by("seq")] == [
+        "Eerst",
+        "Wel bewaard",
+    ]
+    assert after.message.seq == 2
+    assert audit_chain_verify() is None
+
+
+def test_a_discard_all_through_django_is_noticed(world):
+    thread = topic(world)
+    post(thread, world.carla, "Eerst")
+    with connection.cursor() as cursor:
+        cursor.execute("DISCARD ALL")
+    post(thread, world.carla, "Daarna")
+    assert len(_posts_prepared()) == 2
+    assert Message.objects.across_teams().filter(thread=thread).count() == 2
 
 
 def test_a_connection_whose_statements_the_server_forgot_prepares_them_again(world):
-    """Something ran DEALLOCATE ALL (or DISCARD ALL) behind the app's back: the next post fails
-    with a database error and stores nothing; the one after prepares again and is stored."""
+    """Something dropped run's statements where psycopg does not see it (here: one DEALLOCATE per
+    name): the next post fails with a database error and stores nothing; the one after prepares
+    again and is stored."""
     thread = topic(world)
     post(thread, world.carla, "Eerst")
-    connection.connection.execute("DEALLOCATE ALL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'wv%%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DEALLOCATE {name}")
     with pytest.raises(DatabaseError):
         post(thread, world.carla, "Verloren")
     assert not Message.objects.across_teams().filter(body="Verloren").exists()
@@ -187,7 +225,7 @@ def test_switched_off_or_over_the_limit_a_post_prepares_nothing(world, monkeypat
     with override_settings(DATABASE_PREPARED_STATEMENTS=False):
         post(thread, world.carla, "Zonder")
     assert _prepared() == before
-    monkeypatch.setattr(rows, "PREPARED_PER_CONNECTION", len(before))
+    monkeypatch.setattr(rows, "PREPARED_PER_CONNECTION", 0)
     post(thread, world.carla, "Vol")
     assert _prepared() == before
     assert Message.objects.across_teams().filter(thread=thread).count() == 2
@@ -195,13 +233,29 @@ def test_switched_off_or_over_the_limit_a_post_prepares_nothing(world, monkeypat
 
 def test_a_statements_percent_signs_and_parameters_are_kept():
     name, prepare, execute = rows._preparable("SELECT %s || '%%' || %s")
-    assert prepare == f"PREPARE {name} AS SELECT $1 || '%' || $2"
+    assert prepare == f"PREPARE {name} AS SELECT $1 || '%%' || $2"  # (sent with parameters)
     assert execute == f"EXECUTE {name}(%s, %s)"
     assert rows._preparable("SELECT 1")[2] == f"EXECUTE {rows._preparable('SELECT 1')[0]}"
     assert rows._preparable("SELECT %(named)s") is None  # left as it is
-    with rows.prepared_cursor(connection) as cursor:
+    with rows._statements_cursor(connection) as cursor:
         cursor.execute("SELECT %s || '%%' || %s", ["50", "!"])
         assert cursor.fetchone() == ("50%!",)
         cursor.execute("SELECT %s || '%%' || %s", ["7", "?"])
         assert cursor.fetchone() == ("7%?",)
-    assert _prepared() == [prepare]
+    assert _prepared() == [prepare.replace("%%", "%")]
+
+
+def test_a_post_refused_in_the_query_that_prepared_its_statements_leaves_the_connection_posting(world):
+    """A repeated post on a connection that has not prepared the post's statements yet: the query
+    with their PREPAREs fails at the message's unique client id. Which PREPAREs ran is not known, so
+    the connection starts again (DEALLOCATE ALL) and the next post prepares once more."""
+    thread = topic(world)
+    first = post(thread, world.carla, "Eerste")
+    connection.close()
+    again = post(thread, world.carla, "Eerste (opnieuw)", client_id=str(first.message.client_id))
+    assert (again.created, again.message.pk) == (False, first.message.pk)
+    second = post(thread, world.carla, "Tweede")
+    assert second.message.seq == first.message.seq + 1
+    statements = _prepared()
+    assert sum('INSERT INTO "threads_message"' in s for s in statements) == 1, statements
+    assert len(statements) == len(set(statements))

@@ -287,33 +287,48 @@ class CompiledRows(Compiled):
 
 
 def prepared_cursor(connection):
-    """A cursor for statements written out once per process, on paths that run them on every post,
-    reconnect or page: on PostgreSQL each statement is prepared once per connection (SQL's
-    `PREPARE`) and run by name after that (`EXECUTE`), alone or several in one round trip (`run`).
+    """A cursor for one statement written out once per process, on a path that runs it on every
+    reconnect or page: on PostgreSQL it is prepared, once per connection, and run by name after that.
 
-    Django binds parameters on the client and never prepares, so PostgreSQL parses and plans every
-    statement again: the rights' five-part UNION took 0.65 ms of PostgreSQL's CPU, 0.12 ms prepared;
-    a post's batch 1.28 ms, 0.74-0.85 ms prepared (docs/scaling.md, "Prepared statements"). The
-    cursor is Django's own client-binding cursor, wrapped as any cursor is (logged queries with the
-    statement's own text, execute wrappers, errors). Each of a process's connections (the pool, or
-    `CONN_MAX_AGE`) prepares each statement once, in a round trip of its own that Django's query log
-    does not show; a connection opened for one request prepares in vain. At most
-    `PREPARED_PER_CONNECTION` statements per connection, the rest run as they are. Off with
-    `DATABASE_PREPARED_STATEMENTS=false` (behind a PgBouncer in transaction mode, which does not
-    keep SQL's prepared statements with a connection), and on SQLite: then Django's own cursor.
+    Django binds parameters on the client and never prepares, so PostgreSQL plans every statement
+    again: the rights' five-part UNION took 0.65 ms of PostgreSQL's CPU, 0.12 ms prepared
+    (docs/scaling.md, "Prepared statements"). The cursor binds on the server, as Django's own
+    `server_side_binding` cursor does, and is wrapped as any cursor is (logged queries, execute
+    wrappers). A connection opened for one request prepares in vain; with the pool or
+    `CONN_MAX_AGE` each of a process's connections prepares each statement once. Off with
+    `DATABASE_PREPARED_STATEMENTS=false` (a PgBouncer in transaction mode), and on SQLite: then
+    Django's own cursor. (`run` prepares its statements too, with SQL's PREPARE: _statements_cursor.)
     """
+    return _postgresql_cursor(connection, 0)
+
+
+def _statements_cursor(connection):
+    """The cursor `run` sends its statements with: on PostgreSQL each statement is prepared once per
+    connection with SQL's `PREPARE` and sent as `EXECUTE name(parameters)`, several in one query
+    where `run` sends several (the server-binding cursor of prepared_cursor takes one statement per
+    query). A post's batch (its number with the message and event, the owner's notice check, the
+    audit row) with its COMMIT took 1.28 ms of PostgreSQL's CPU as text, 0.74-0.85 ms prepared
+    (docs/scaling.md, "Prepared statements"). Its client-bound cursor is Django's own; the query log
+    shows each statement's own text. Where prepared_cursor's would be Django's own cursor, so is this.
+    """
+    return _postgresql_cursor(connection, 1)
+
+
+def _postgresql_cursor(connection, kind: int):
     if isinstance(connection, ConnectionProxy):
         # `django.db.connection` looks the thread's connection up again (asgiref's Local) for every
         # attribute, eight of them below: 31 µs for this cursor against 11 µs looked up once.
         connection = connections[connection._alias]
     if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", False):
         return connection.cursor()
-    cursor_class, timezone_of = _postgresql_parts()
+    *classes, timezone_of = _postgresql_parts()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        # As DatabaseWrapper.create_cursor makes its cursors, with this module's subclass of its class.
-        cursor = cursor_class(connection.connection)
+        # As DatabaseWrapper.create_cursor makes its cursors, with a subclass of server_side_binding's
+        # class (whose connection's prepare_threshold, 0 in config/settings.py, prepares a statement
+        # the first time) or of Django's client-binding class.
+        cursor = classes[kind](connection.connection)
         cursor.logged = connection.queries_logged
         if connection.timezone != timezone_of(connection.connection):  # (not with settings' TIME_ZONE)
             from django.db.backends.postgresql.psycopg_any import register_tzloader
@@ -322,7 +337,8 @@ def prepared_cursor(connection):
         return connection._prepare_cursor(cursor)
 
 
-#: How many statements one connection prepares at most (each holds its plan in the server process).
+#: How many statements `run` prepares at most on one connection (each holds its plan in the server
+#: process); the rest are sent as text.
 PREPARED_PER_CONNECTION = 200
 
 _PLACEHOLDER = re.compile(r"%%|%s|%")
@@ -331,7 +347,8 @@ _PLACEHOLDER = re.compile(r"%%|%s|%")
 @functools.lru_cache(maxsize=1024)
 def _preparable(sql: str) -> tuple[str, str, str] | None:
     """(the statement's name, its PREPARE, the EXECUTE that runs it with the same `%s` parameters)
-    for a statement with `%s` placeholders, or None for one this cannot rewrite (`%(name)s`)."""
+    for a statement with `%s` placeholders, or None for one this cannot rewrite (`%(name)s`). Both
+    texts go in a query with the statement's parameters, so a literal `%` stays `%%`."""
     count, bad = 0, False
 
     def placeholder(match):
@@ -340,7 +357,7 @@ def _preparable(sql: str) -> tuple[str, str, str] | None:
             count += 1
             return f"${count}"
         bad = bad or match.group() == "%"
-        return "%"
+        return match.group()
 
     text = _PLACEHOLDER.sub(placeholder, sql)
     if bad:
@@ -353,65 +370,143 @@ def _preparable(sql: str) -> tuple[str, str, str] | None:
 _FORGOTTEN = object()
 
 
-def _executable(psycopg_connection, sql: str) -> str:
-    """What to send for `sql` (with `%s` parameters) on this connection: its EXECUTE, prepared now
-    if this connection has not prepared it yet, or `sql` itself."""
-    found = _preparable(sql)
-    if found is None:
-        return sql
-    name, prepare, execute = found
-    names = getattr(psycopg_connection, "wv_prepared", None)
-    if names is None or names is _FORGOTTEN:
-        if names is _FORGOTTEN:
-            # The server may hold some under these names, or none (see _forget): start again.
-            psycopg_connection.execute("DEALLOCATE ALL")
-        names = psycopg_connection.wv_prepared = set()
-    if name not in names:
-        if len(names) >= PREPARED_PER_CONNECTION:
-            return sql
-        # Its own round trip, before the statement's: a PREPARE stays with the connection when
-        # the transaction it ran in rolls back, and one that fails fails alone.
-        psycopg_connection.execute(prepare)
-        names.add(name)
-    return execute
+def _prepared_names(psycopg_connection) -> set | None:
+    """The names of the statements `run` has prepared on this connection, or None where it cannot
+    keep count (then it prepares nothing).
+
+    They are kept on psycopg's own manager of the connection's prepared statements, whose class
+    gets a `clear` that empties them too: psycopg sends `DEALLOCATE ALL` after a rollback (and a
+    `ROLLBACK TO SAVEPOINT`, a `DROP` or an `ALTER`) when it has prepared statements of its own
+    (prepared_cursor's), and that drops these as well. tests/core/test_prepared.py fails if a
+    psycopg changes that.
+    """
+    manager = getattr(psycopg_connection, "_prepared", None)
+    names = getattr(manager, "wv_prepared", None)
+    if names is None:
+        clearing = _clearing(type(manager))
+        if clearing is None:
+            return None
+        manager.__class__ = clearing
+        names = manager.wv_prepared = set()
+    elif names is _FORGOTTEN:
+        # The server may hold some under these names, or none (see _forget): start again.
+        psycopg_connection.execute("DEALLOCATE ALL")
+        names = manager.wv_prepared = set()
+    return names
+
+
+@functools.cache
+def _clearing(manager_class):
+    """psycopg's manager of prepared statements, with a `clear` that forgets `run`'s statements
+    whenever psycopg sends DEALLOCATE ALL; None for a psycopg without that manager."""
+    from psycopg._preparing import PrepareManager
+
+    if not issubclass(manager_class, PrepareManager) or not callable(getattr(manager_class, "clear", None)):
+        return None
+
+    class Clearing(manager_class):
+        wv_prepared = None
+
+        def clear(self) -> bool:
+            deallocating = super().clear()  # True: DEALLOCATE ALL goes before the next statement
+            if deallocating and self.wv_prepared is not None:
+                self.wv_prepared = set()
+            return deallocating
+
+    return Clearing
+
+
+def _executables(psycopg_connection, statements) -> tuple[list[str], list[str], set[str]]:
+    """For statements' texts (with `%s` parameters) on this connection: the PREPAREs to send first
+    (for those it has not prepared yet), what to send for each (its EXECUTE, or the text itself),
+    and the names the PREPAREs add once they ran."""
+    names = _prepared_names(psycopg_connection)
+    if names is None:
+        return [], list(statements), set()
+    prepares, sent, adding = [], [], set()
+    for sql in statements:
+        found = _preparable(sql)
+        if found is None:
+            sent.append(sql)
+            continue
+        name, prepare, execute = found
+        if name not in names and name not in adding:
+            if len(names) + len(adding) >= PREPARED_PER_CONNECTION:
+                sent.append(sql)
+                continue
+            prepares.append(prepare)
+            adding.add(name)
+        sent.append(execute)
+    return prepares, sent, adding
 
 
 def _forget(psycopg_connection) -> None:
-    """After an EXECUTE failed because the server no longer has the statement (something ran
-    `DISCARD ALL`) or cannot run its plan (a column's type changed under it): the next statement
-    deallocates whatever is left and prepares again."""
-    psycopg_connection.wv_prepared = _FORGOTTEN
+    """After a query with PREPAREs failed (which of them ran is not known), or an EXECUTE failed
+    because the server no longer has the statement (something ran `DISCARD ALL`) or cannot run its
+    plan (a column's type changed under it): the next statement deallocates whatever is left and
+    prepares again."""
+    psycopg_connection._prepared.wv_prepared = _FORGOTTEN
 
 
 @functools.cache
 def _postgresql_parts():
-    """(the preparing cursor's class, the timezone a psycopg connection reads timestamps in), made
-    once: the PostgreSQL backend is imported only where it is used."""
+    """(prepared_cursor's class, _statements_cursor's class, the timezone a psycopg connection reads
+    timestamps in), made once: the PostgreSQL backend is imported only where it is used."""
     import psycopg
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Cursor
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Cursor, ServerBindingCursor
     from psycopg.pq import Format
+
+    class PreparedCursor(ServerBindingCursor):
+        """Django's query log (DEBUG, assertNumQueries) reads a statement's text from psycopg's
+        `_query`, which psycopg leaves empty when it runs a prepared statement: a logged cursor
+        puts the text back after the statement ran (with $1 for the parameters)."""
+
+        logged = False
+
+        def execute(self, query, params=None, **kwargs):
+            result = super().execute(query, params, **kwargs)
+            if self.logged and self._query is None:
+                self._query = self._convert_query(query, params)
+            return result
 
     class PreparingCursor(Cursor):
         """Django's client-binding cursor, which sends each statement as the EXECUTE of its prepared
-        form (`_executable`), or the text `send` holds for the query given next (`run`'s batch).
-        Django's query log reads the text from psycopg's `_query`: a logged cursor puts the
-        statement's own text there after it ran."""
+        form, preceded, the first time on this connection, by its PREPARE in the same query (one
+        round trip; a PREPARE stays with the connection when its transaction rolls back). `send`:
+        the text to send for the query given next instead (`run`'s batch, which skips the PREPAREs'
+        results itself). Django's query log reads the text from psycopg's `_query`: a logged cursor
+        puts the statement's own text there after it ran."""
 
         logged = False
-        send = None  # (the query the next execute gets, the text to send for it)
+        send = None  # (the query the next execute gets, the text to send for it, the names it prepares)
 
         def execute(self, query, params=None, **kwargs):
+            alone = False  # one statement after its own PREPARE: its result is the second
             if self.send is not None:
-                # run's batch: its EXECUTEs, unless an execute wrapper changed the text on the way.
-                sent, self.send = (self.send[1] if self.send[0] is query else query), None
+                # run's batch, unless an execute wrapper changed the text on the way.
+                (given, sent, adding), self.send = self.send, None
+                if given is not query:
+                    sent, adding = query, set()
+            elif params is None:
+                sent, adding = query, set()
             else:
-                sent = query if params is None else _executable(self.connection, query)
+                prepares, (sent,), adding = _executables(self.connection, (query,))
+                if prepares:
+                    sent, alone = f"{prepares[0]}; {sent}", True
             try:
                 result = super().execute(sent, params, **kwargs)
             except (psycopg.errors.InvalidSqlStatementName, psycopg.errors.FeatureNotSupported):
                 if sent is not query:
                     _forget(self.connection)
                 raise
+            except Exception:
+                if adding:
+                    _forget(self.connection)
+                raise
+            if adding:
+                self.connection._prepared.wv_prepared.update(adding)
+            if alone:
+                self.nextset()
             if self.logged and sent is not query:
                 self._query = self._convert_query(query, params)
             return result
@@ -419,7 +514,7 @@ def _postgresql_parts():
     def timezone_of(psycopg_connection):
         return psycopg_connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone
 
-    return PreparingCursor, timezone_of
+    return PreparedCursor, PreparingCursor, timezone_of
 
 
 def _one_trip(connection, cursor) -> bool:
@@ -468,11 +563,14 @@ def _transaction_begun_along(psycopg_connection):
         psycopg_connection._autocommit = False
 
 
-def _prepared_batch(cursor, statements) -> str | None:
-    """The EXECUTEs to send for `statements` with a preparing cursor (prepared_cursor), else None."""
-    if not isinstance(cursor, _postgresql_parts()[0]):
-        return None
-    return "; ".join(_executable(cursor.connection, statement.sql) for statement in statements)
+def _prepared_batch(cursor, statements) -> tuple[str | None, set[str], int]:
+    """For a preparing cursor (prepared_cursor): the text to send for `statements` (the PREPAREs of
+    those this connection has not prepared yet, then an EXECUTE for each), the names it prepares,
+    and how many PREPAREs lead; (None, set(), 0) for another cursor."""
+    if not isinstance(cursor, _postgresql_parts()[1]):
+        return None, set(), 0
+    prepares, sent, adding = _executables(cursor.connection, [statement.sql for statement in statements])
+    return "; ".join((*prepares, *sent)), adding, len(prepares)
 
 
 def run(*statements: Statement) -> list:
@@ -483,19 +581,21 @@ def run(*statements: Statement) -> list:
     if any(statement.using != using for statement in statements):
         raise ValueError("rows.run: every statement on one database")
     connection = connections[using]
-    with transaction.mark_for_rollback_on_error(using=using), prepared_cursor(connection) as cursor:
+    with transaction.mark_for_rollback_on_error(using=using), _statements_cursor(connection) as cursor:
         if len(statements) > 1 and _one_trip(connection, cursor):
             sql, params = "; ".join(s.sql for s in statements), [p for s in statements for p in s.params]
-            sent = _prepared_batch(cursor.cursor, statements)  # (before the BEGIN: a first PREPARE begins)
+            sent, adding, leading = _prepared_batch(cursor.cursor, statements)
             with _transaction_begun_along(cursor.cursor.connection) as begin:
                 query = f"{begin}; {sql}" if begin else sql
                 if sent is not None:
-                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent)
+                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent, adding)
                 cursor.execute(query, params)
-            for number, statement in enumerate(statements):
-                if (number or begin) and not cursor.nextset():
+            # Past the results of the BEGIN and the PREPAREs, then one result per statement.
+            for number in range(leading + bool(begin) + len(statements)):
+                if number and not cursor.nextset():
                     raise RuntimeError("rows.run: the database answered fewer statements than were sent")
-                statement.read(cursor, connection)
+                if number >= leading + bool(begin):
+                    statements[number - leading - bool(begin)].read(cursor, connection)
         else:
             for statement in statements:
                 cursor.execute(statement.sql, statement.params)
