@@ -3,7 +3,8 @@ on how many sockets follow the thread (permission check, thread lock, sequence n
 event, audit row, doorbell).
 
 Calls the same path as the socket's `post` frame (`realtime.consumers._post`) in-process and
-prints, per post, the queries, the process CPU time and the wall time (p50/p95), for a plain
+prints, per post, the queries, the process CPU time and the wall time (p50/p95) and, with
+PostgreSQL on this machine, PostgreSQL's own CPU (its backends', on average), for a plain
 message, for the same from someone who posts now and then (the rights and the thread read again
 and the session extended with every post, as for most people), and for one whose mention reaches
 30 people who are not online. The mention's notices, pushes and e-mails are one job for the task
@@ -135,19 +136,46 @@ def measure(label, sender, thread, posts, body_of, session_key=None):
             cpu.append(time.process_time() - c0)
             wall.append(time.perf_counter() - w0)
 
+    database_before = database_cpu()
     asyncio.run(run())
+    database_after = database_cpu()
     cpu, wall = sorted(cpu), sorted(wall)
 
     def p(values, q):
         return values[min(len(values) - 1, int(len(values) * q))] * 1000
 
     counted = f"{statistics.median(queries):>4.0f}" if settings.DEBUG else "   -"
+    database = ""
+    if database_before is not None and database_after is not None:
+        used = sum(seconds - database_before.get(pid, 0.0) for pid, seconds in database_after.items())
+        database = f"   PostgreSQL {used / posts * 1000:5.2f} ms/post"
     print(
         f"{label:<26} queries {counted}"
         f"   CPU p50 {p(cpu, 0.5):5.2f} ms  p95 {p(cpu, 0.95):5.2f} ms"
-        f"   wall p50 {p(wall, 0.5):5.2f} ms  p95 {p(wall, 0.95):5.2f} ms"
+        f"   wall p50 {p(wall, 0.5):5.2f} ms  p95 {p(wall, 0.95):5.2f} ms{database}"
     )
     return p(cpu, 0.5)
+
+
+def database_cpu() -> dict[int, float] | None:
+    """CPU seconds so far of each PostgreSQL backend connected to this database (by pid, from
+    /proc: PostgreSQL on this machine), or None on SQLite or a database elsewhere. Its average per
+    post is what PostgreSQL spends on a post (backends started meanwhile count whole)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [pid for (pid,) in cursor.fetchall()]
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
 
 
 def run_jobs(limit: int):
