@@ -259,3 +259,25 @@ def test_a_post_refused_in_the_query_that_prepared_its_statements_leaves_the_con
     statements = _prepared()
     assert sum('INSERT INTO "threads_message"' in s for s in statements) == 1, statements
     assert len(statements) == len(set(statements))
+
+
+def test_a_batch_whose_text_an_execute_wrapper_changed_goes_as_text(world):
+    """An execute wrapper (say, one that tags queries with a comment) changes the batch's text on
+    the way: it is sent as changed, unprepared, and its results are read as usual."""
+    thread = topic(world)
+    connection.close()  # a new connection: the post's PREPAREs would lead its batch
+    sent = []
+
+    def tagged(execute, sql, params, many, context):
+        if "threads_message" in sql:
+            sql = f"/* tagged */ {sql}"
+            sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(tagged):
+        second = post(thread, world.carla, "Getagd")
+    assert sent and sent[0].startswith("/* tagged */ BEGIN; WITH numbered")
+    assert second.message.seq == 1
+    assert Message.objects.across_teams().get(pk=second.message.pk).body == "Getagd"
+    assert post(thread, world.carla, "Daarna").message.seq == 2  # prepared now, untagged
+    assert audit_chain_verify() is None

@@ -478,15 +478,16 @@ def _postgresql_parts():
         puts the statement's own text there after it ran."""
 
         logged = False
-        send = None  # (the query the next execute gets, the text to send for it, the names it prepares)
+        send = None  # (the query the next execute gets, the text to send for it, the names it prepares, their number)
+        leading = 0  # how many PREPAREs' results come first in what the last execute sent (run's batch)
 
         def execute(self, query, params=None, **kwargs):
-            alone = False  # one statement after its own PREPARE: its result is the second
+            alone, self.leading = False, 0  # alone: one statement after its own PREPARE
             if self.send is not None:
-                # run's batch, unless an execute wrapper changed the text on the way.
-                (given, sent, adding), self.send = self.send, None
+                # run's batch, unless an execute wrapper changed the text on the way: then as it is.
+                (given, sent, adding, self.leading), self.send = self.send, None
                 if given is not query:
-                    sent, adding = query, set()
+                    sent, adding, self.leading = query, set(), 0
             elif params is None:
                 sent, adding = query, set()
             else:
@@ -564,7 +565,7 @@ def _transaction_begun_along(psycopg_connection):
 
 
 def _prepared_batch(cursor, statements) -> tuple[str | None, set[str], int]:
-    """For a preparing cursor (prepared_cursor): the text to send for `statements` (the PREPAREs of
+    """For a preparing cursor (_statements_cursor): the text to send for `statements` (the PREPAREs of
     those this connection has not prepared yet, then an EXECUTE for each), the names it prepares,
     and how many PREPAREs lead; (None, set(), 0) for another cursor."""
     if not isinstance(cursor, _postgresql_parts()[1]):
@@ -588,9 +589,10 @@ def run(*statements: Statement) -> list:
             with _transaction_begun_along(cursor.cursor.connection) as begin:
                 query = f"{begin}; {sql}" if begin else sql
                 if sent is not None:
-                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent, adding)
+                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent, adding, leading)
                 cursor.execute(query, params)
             # Past the results of the BEGIN and the PREPAREs, then one result per statement.
+            leading = getattr(cursor.cursor, "leading", 0)
             for number in range(leading + bool(begin) + len(statements)):
                 if number and not cursor.nextset():
                     raise RuntimeError("rows.run: the database answered fewer statements than were sent")
