@@ -478,16 +478,17 @@ def _postgresql_parts():
         puts the statement's own text there after it ran."""
 
         logged = False
-        send = None  # (the query the next execute gets, the text to send for it, the names it prepares, their number)
+        send = None  # (the query the next execute gets, the text to send for it, the names its PREPAREs add)
         leading = 0  # how many PREPAREs' results come first in what the last execute sent (run's batch)
 
         def execute(self, query, params=None, **kwargs):
             alone, self.leading = False, 0  # alone: one statement after its own PREPARE
             if self.send is not None:
                 # run's batch, unless an execute wrapper changed the text on the way: then as it is.
-                (given, sent, adding, self.leading), self.send = self.send, None
+                (given, sent, adding), self.send = self.send, None
                 if given is not query:
-                    sent, adding, self.leading = query, set(), 0
+                    sent, adding = query, set()
+                self.leading = len(adding)  # (one PREPARE for each name it adds)
             elif params is None:
                 sent, adding = query, set()
             else:
@@ -564,14 +565,14 @@ def _transaction_begun_along(psycopg_connection):
         psycopg_connection._autocommit = False
 
 
-def _prepared_batch(cursor, statements) -> tuple[str | None, set[str], int]:
+def _prepared_batch(cursor, statements) -> tuple[str | None, set[str]]:
     """For a preparing cursor (_statements_cursor): the text to send for `statements` (the PREPAREs of
-    those this connection has not prepared yet, then an EXECUTE for each), the names it prepares,
-    and how many PREPAREs lead; (None, set(), 0) for another cursor."""
+    those this connection has not prepared yet, then an EXECUTE for each) and the names it prepares;
+    (None, set()) for another cursor."""
     if not isinstance(cursor, _postgresql_parts()[1]):
-        return None, set(), 0
+        return None, set()
     prepares, sent, adding = _executables(cursor.connection, [statement.sql for statement in statements])
-    return "; ".join((*prepares, *sent)), adding, len(prepares)
+    return "; ".join((*prepares, *sent)), adding
 
 
 def run(*statements: Statement) -> list:
@@ -585,13 +586,13 @@ def run(*statements: Statement) -> list:
     with transaction.mark_for_rollback_on_error(using=using), _statements_cursor(connection) as cursor:
         if len(statements) > 1 and _one_trip(connection, cursor):
             sql, params = "; ".join(s.sql for s in statements), [p for s in statements for p in s.params]
-            sent, adding, leading = _prepared_batch(cursor.cursor, statements)
+            sent, adding = _prepared_batch(cursor.cursor, statements)
             with _transaction_begun_along(cursor.cursor.connection) as begin:
                 query = f"{begin}; {sql}" if begin else sql
                 if sent is not None:
-                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent, adding, leading)
+                    cursor.cursor.send = (query, f"{begin}; {sent}" if begin else sent, adding)
                 cursor.execute(query, params)
-            # Past the results of the BEGIN and the PREPAREs, then one result per statement.
+            # Past the results of the BEGIN and the PREPAREs the cursor sent, then one per statement.
             leading = getattr(cursor.cursor, "leading", 0)
             for number in range(leading + bool(begin) + len(statements)):
                 if number and not cursor.nextset():
