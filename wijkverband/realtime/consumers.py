@@ -12,7 +12,6 @@ import json
 import logging
 import time
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -26,7 +25,14 @@ from wijkverband.realtime.auth import SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
-from wijkverband.realtime.pools import ClientGone, on_connect_pool, on_socket_pool, on_subscribe_pool, page_rank
+from wijkverband.realtime.pools import (
+    ClientGone,
+    on_connect_pool,
+    on_post_pool,
+    on_socket_pool,
+    on_subscribe_pool,
+    page_rank,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -625,9 +631,9 @@ def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list)
         return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
-# Not thread-sensitive: posts do not queue behind other sockets' database work. Made once: asgiref
+# In the posts' pool: posts do not queue behind other sockets' database work. Made once: asgiref
 # builds a wrapper with its signature checks on every call otherwise.
-_post_in_thread = database_sync_to_async(_post, thread_sensitive=False)
+_post_in_thread = on_post_pool(_post)
 
 
 def _read(user, thread_id, seq):

@@ -2,8 +2,8 @@
 
 Connecting (the session and user, the refusal checks, the session's expiry) and subscribing (the
 rights, the replay) each run in a small pool of their own, a socket's other work (read markers,
-the session watch) in a third, the hub's (gap fills, the heads check) in a fourth; posts in the
-event loop's default pool. When every page reconnects at once (a restart, a network blip) thousands of
+the session watch) in a third, the hub's (gap fills, the heads check) in a fourth; posts in a
+fifth. When every page reconnects at once (a restart, a network blip) thousands of
 handshakes queue up: the subscribes of the sockets already through do not wait behind the
 handshakes of the ones still arriving (so pages come back one by one, not all at the end), and
 the posts of the people already connected wait behind neither. None of it uses the process's one
@@ -24,17 +24,19 @@ import heapq
 import itertools
 import os
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from wijkverband.core import metrics
+from wijkverband.realtime.executor import WakeOneExecutor
 
 #: The hub's own reads are few and on the path of every delivery: two threads of their own.
 HUB_THREADS = 2
+#: Posts: as many threads as the event loop's default pool had (Python's default size).
+POST_THREADS = min(32, (os.cpu_count() or 1) + 4)
 
-_pools: dict[str, ThreadPoolExecutor] = {}
+_pools: dict[str, WakeOneExecutor] = {}
 # Per event loop: the futures that wait in a `_Turns` belong to one loop.
 _turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Turns]]" = weakref.WeakKeyDictionary()
 
@@ -51,13 +53,13 @@ os.register_at_fork(after_in_child=_forget_pools)
 
 
 def _threads(name: str) -> int:
-    return HUB_THREADS if name == "hub" else settings.REALTIME_CONNECT_THREADS
+    return {"hub": HUB_THREADS, "post": POST_THREADS}.get(name, settings.REALTIME_CONNECT_THREADS)
 
 
-def _pool(name: str) -> ThreadPoolExecutor:
+def _pool(name: str) -> WakeOneExecutor:
     pool = _pools.get(name)
     if pool is None:
-        pool = _pools[name] = ThreadPoolExecutor(max_workers=_threads(name), thread_name_prefix=f"wv-{name}")
+        pool = _pools[name] = WakeOneExecutor(max_workers=_threads(name), thread_name_prefix=f"wv-{name}")
     return pool
 
 
@@ -196,3 +198,8 @@ def on_hub_pool(func):
     """`func` as a coroutine function run in the hub's pool: filling a gap in a thread's events,
     the heads check, the online marks. Delivery never waits behind the sockets' work."""
     return database_sync_to_async(func, thread_sensitive=False, executor=_pool("hub"))
+
+
+def on_post_pool(func):
+    """`func` as a coroutine function run in the posts' pool (database connections cleaned up)."""
+    return database_sync_to_async(func, thread_sensitive=False, executor=_pool("post"))
