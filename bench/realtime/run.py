@@ -115,6 +115,29 @@ def cpu_seconds(pids) -> float:
     return total / ticks
 
 
+def context_switches(pids) -> int:
+    """Context switches so far (voluntary and not) of every thread of `pids`: a count that does not
+    depend on the host's speed, where their cost does (a virtual machine's can be several times a
+    bare one's)."""
+    total = 0
+    for pid in pids:
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                text = Path(f"/proc/{pid}/task/{task}/status").read_text()
+            except OSError:
+                continue  # a thread that ended meanwhile
+            total += sum(
+                int(line.split()[1])
+                for line in text.splitlines()
+                if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"))
+            )
+    return total
+
+
 def rss_bytes(pids) -> int:
     total = 0
     for pid in pids:
@@ -495,6 +518,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             Path(os.environ["BENCH_MARK_FILE"]).write_text(" ".join(map(str, pids)))
         cpu_before = cpu_seconds(pids)
         worker_before = [cpu_seconds(w) for w in workers]
+        switches_before = [context_switches(w) for w in workers]
         db_before = database_backends() if name == "app" else {}
         timed_before = await asyncio.to_thread(posts_timed, port) if name == "app" and LAYOUT == "pinned" else None
         began = time.perf_counter()
@@ -522,6 +546,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         cpu_after = cpu_seconds(pids)
         db_cpu = database_cpu_since(db_before) if name == "app" else 0.0
         worker_cpu = [cpu_seconds(w) - b for w, b in zip(workers, worker_before, strict=True)]
+        worker_switches = [context_switches(w) - b for w, b in zip(workers, switches_before, strict=True)]
         elapsed = time.perf_counter() - began
         gc.enable()
         result = summarise(name, count, stats, offered, cpu_after - cpu_before)
@@ -533,6 +558,9 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             # beyond what the other worker (same readers, no posts) spends delivering.
             result["worker_cpu_pct"] = [round(c / elapsed * 100, 1) for c in worker_cpu]
             result["post_cpu_ms"] = (worker_cpu[0] - worker_cpu[1]) / total * 1000
+            # The same difference in the workers' context switches (every thread's): the thread
+            # hops and waits of a post, whose cost differs from host to host.
+            result["post_switches"] = (worker_switches[0] - worker_switches[1]) / total
             # The median delivery on each worker: the sender's own readers get the event from its
             # hub, the other worker's through Redis.
             timed_after = await asyncio.to_thread(posts_timed, port) if timed_before else None
@@ -608,7 +636,8 @@ def show(result):
     if "post_cpu_ms" in result:
         log(
             f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"
-            f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU per post;"
+            f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU"
+            f" and {result['post_switches']:.1f} context switches per post;"
             f" p50 {' / '.join(f'{p:.1f}' for p in result['worker_p50_ms'])} ms"
             + (
                 f"; a post's server time (frame to stored, its /metrics): {result['post_server_ms']:.2f} ms on average"
