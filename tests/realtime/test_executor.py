@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -34,6 +35,17 @@ def _start_threads(pool, count: int) -> set[int]:
     return {future.result(timeout=5) for future in [pool.submit(wait_for_the_others) for _ in range(count)]}
 
 
+def _wait_until_all_idle(pool) -> None:
+    """Until the thread of the last job is back asleep: its result is handed over just before."""
+    if isinstance(pool, WakeOneExecutor):
+        for _ in range(5000):
+            if len(pool._idle) == len(pool._threads):
+                return
+            time.sleep(0.001)
+        raise AssertionError("the pool's threads did not go idle")
+    time.sleep(0.005)  # the standard pool does not say
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads threads' context switches from /proc")
 @pytest.mark.parametrize("pool_class, wakes_only_one", [(WakeOneExecutor, True), (ThreadPoolExecutor, False)])
 def test_a_job_wakes_one_idle_thread_and_the_others_sleep_on(pool_class, wakes_only_one):
@@ -44,6 +56,7 @@ def test_a_job_wakes_one_idle_thread_and_the_others_sleep_on(pool_class, wakes_o
         ran_on = set()
         before = None
         for n in range(50):
+            _wait_until_all_idle(pool)
             ran_on.add(pool.submit(threading.get_native_id).result(timeout=5))
             if n == 0:
                 before = _switches(threads - ran_on)
@@ -139,9 +152,15 @@ def test_shutdown_waits_for_the_work_under_way_and_queued_and_refuses_more():
 
 def test_shutdown_with_cancel_futures_drops_what_waits():
     pool = WakeOneExecutor(max_workers=1)
-    release = threading.Event()
-    running = pool.submit(release.wait, 5)
+    started, release = threading.Event(), threading.Event()
+
+    def job():
+        started.set()
+        return release.wait(5)
+
+    running = pool.submit(job)
     waiting = pool.submit(lambda: "never")
+    assert started.wait(5)  # the first job under way, the second queued behind it
     threading.Timer(0.2, release.set).start()
     pool.shutdown(wait=True, cancel_futures=True)
     assert running.result(timeout=0) is True
