@@ -4,10 +4,12 @@ errors handed back, at most max_workers at once, queued jobs cancellable, shutdo
 the work under way, a forked child with threads of its own)."""
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -79,6 +81,24 @@ def test_results_and_errors_come_back_as_from_the_standard_pool():
         with pytest.raises(ZeroDivisionError):
             pool.submit(lambda: 1 / 0).result(timeout=5)
         assert pool.submit(lambda: "still working").result(timeout=5) == "still working"
+    finally:
+        pool.shutdown()
+
+
+def test_an_idle_thread_keeps_nothing_of_its_last_job_alive():
+    class Frames:
+        """Stands for what a job returns or is given: a replay's frames, a user."""
+
+    pool = WakeOneExecutor(max_workers=1)
+    try:
+        given = Frames()
+        future = pool.submit(lambda frames: Frames(), given)
+        returned = weakref.ref(future.result(timeout=5))
+        given, future = weakref.ref(given), None
+        _wait_until_all_idle(pool)
+        gc.collect()
+        assert returned() is None
+        assert given() is None
     finally:
         pool.shutdown()
 

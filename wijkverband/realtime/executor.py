@@ -96,6 +96,8 @@ class WakeOneExecutor(Executor):
                 del error
             else:
                 future.set_result(result)
+                del result
+            # Nothing of the job kept alive while the thread sleeps (a replay's frames, a user).
             del job, future, fn, args, kwargs
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
