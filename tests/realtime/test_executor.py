@@ -37,6 +37,19 @@ def _start_threads(pool, count: int) -> set[int]:
     return {future.result(timeout=5) for future in [pool.submit(wait_for_the_others) for _ in range(count)]}
 
 
+def _asleep(thread_ids) -> int:
+    """Their context switches once these threads are asleep (the count steady for 50 ms): a thread
+    is listed idle just before it goes to sleep, which is a switch of its own."""
+    last = _switches(thread_ids)
+    for _ in range(100):
+        time.sleep(0.05)
+        now = _switches(thread_ids)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the idle threads did not settle")
+
+
 def _wait_until_all_idle(pool) -> None:
     """Until the thread of the last job is back asleep: its result is handed over just before."""
     if isinstance(pool, WakeOneExecutor):
@@ -61,7 +74,7 @@ def test_a_job_wakes_one_idle_thread_and_the_others_sleep_on(pool_class, wakes_o
             _wait_until_all_idle(pool)
             ran_on.add(pool.submit(threading.get_native_id).result(timeout=5))
             if n == 0:
-                before = _switches(threads - ran_on)
+                before = _asleep(threads - ran_on)
         others = threads - ran_on
         woken = _switches(others) - before
         if wakes_only_one:
