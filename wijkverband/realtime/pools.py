@@ -41,15 +41,15 @@ _pools: dict[str, WakeOneExecutor] = {}
 _turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Turns]]" = weakref.WeakKeyDictionary()
 
 
-def _forget_pools() -> None:
-    _pools.clear()
+def _forget_turns() -> None:
     _turns.clear()
 
 
 # A forked process (a server started by forking one that already used a pool: gunicorn's preload,
-# the test suite's live servers) inherits the pool objects but not their threads: work handed to
-# them would wait forever, and every socket's handshake with it. The child starts with none.
-os.register_at_fork(after_in_child=_forget_pools)
+# the test suite's live servers) inherits the pools but not their threads. The pools start afresh
+# in the child by themselves (realtime/executor.py); the turns, which count the parent's jobs as
+# running, are dropped here.
+os.register_at_fork(after_in_child=_forget_turns)
 
 
 def _threads(name: str) -> int:
