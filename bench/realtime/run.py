@@ -138,6 +138,29 @@ def context_switches(pids) -> int:
     return total
 
 
+def cpu_split(pids) -> dict[str, float]:
+    """CPU seconds so far of `pids`, split four ways: the event loop's thread (the process's first)
+    and every other thread (the sockets' pools, the posts'), each in user space and in the kernel.
+    Where a post's CPU goes differs from host to host: Python is most of it on one, the kernel's
+    work on another (bench/realtime/README.md, "A thirtieth machine")."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    split = dict.fromkeys(("loop_user", "loop_system", "threads_user", "threads_system"), 0.0)
+    for pid in pids:
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                fields = Path(f"/proc/{pid}/task/{task}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a thread that ended meanwhile (its time is lost to this count)
+            where = "loop" if task == str(pid) else "threads"
+            split[f"{where}_user"] += int(fields[11]) / ticks
+            split[f"{where}_system"] += int(fields[12]) / ticks
+    return split
+
+
 def rss_bytes(pids) -> int:
     total = 0
     for pid in pids:
@@ -519,6 +542,7 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         cpu_before = cpu_seconds(pids)
         worker_before = [cpu_seconds(w) for w in workers]
         switches_before = [context_switches(w) for w in workers]
+        split_before = [cpu_split(w) for w in workers]
         db_before = database_backends() if name == "app" else {}
         timed_before = await asyncio.to_thread(posts_timed, port) if name == "app" and LAYOUT == "pinned" else None
         began = time.perf_counter()
@@ -547,6 +571,10 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
         db_cpu = database_cpu_since(db_before) if name == "app" else 0.0
         worker_cpu = [cpu_seconds(w) - b for w, b in zip(workers, worker_before, strict=True)]
         worker_switches = [context_switches(w) - b for w, b in zip(workers, switches_before, strict=True)]
+        worker_split = [
+            {key: value - b[key] for key, value in cpu_split(w).items()}
+            for w, b in zip(workers, split_before, strict=True)
+        ]
         elapsed = time.perf_counter() - began
         gc.enable()
         result = summarise(name, count, stats, offered, cpu_after - cpu_before)
@@ -561,6 +589,11 @@ async def measure(name: str, count: int, data: dict | None, *, stalled: bool = F
             # The same difference in the workers' context switches (every thread's): the thread
             # hops and waits of a post, whose cost differs from host to host.
             result["post_switches"] = (worker_switches[0] - worker_switches[1]) / total
+            # The same difference by thread and by mode: the event loop's (the frame, the hop, the
+            # doorbell, the ack) and the post's own thread, each in user space and in the kernel.
+            result["post_cpu_split_ms"] = {
+                key: (worker_split[0][key] - worker_split[1][key]) / total * 1000 for key in worker_split[0]
+            }
             # The median delivery on each worker: the sender's own readers get the event from its
             # hub, the other worker's through Redis.
             timed_after = await asyncio.to_thread(posts_timed, port) if timed_before else None
@@ -637,7 +670,14 @@ def show(result):
         log(
             f"         pinned: worker CPU {' / '.join(f'{p:.1f} %' for p in result['worker_cpu_pct'])} of a core"
             f" (sender's worker first): {result['post_cpu_ms']:.2f} ms of worker CPU"
-            f" and {result['post_switches']:.1f} context switches per post;"
+            f" and {result['post_switches']:.1f} context switches per post"
+            + (
+                " (the event loop {loop_user:.2f} user + {loop_system:.2f} system, its other threads"
+                " {threads_user:.2f} user + {threads_system:.2f} system)".format(**result["post_cpu_split_ms"])
+                if "post_cpu_split_ms" in result
+                else ""
+            )
+            + ";"
             f" p50 {' / '.join(f'{p:.1f}' for p in result['worker_p50_ms'])} ms"
             + (
                 f"; a post's server time (frame to stored, its /metrics): {result['post_server_ms']:.2f} ms on average"
