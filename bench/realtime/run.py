@@ -115,11 +115,9 @@ def cpu_seconds(pids) -> float:
     return total / ticks
 
 
-def context_switches(pids) -> int:
-    """Context switches so far (voluntary and not) of every thread of `pids`: a count that does not
-    depend on the host's speed, where their cost does (a virtual machine's can be several times a
-    bare one's)."""
-    total = 0
+def _thread_files(pids, name: str):
+    """(pid, thread id, text) of /proc's `name` file of every thread of `pids` (a thread that
+    ended meanwhile, or a process, is left out)."""
     for pid in pids:
         try:
             tasks = os.listdir(f"/proc/{pid}/task")
@@ -127,15 +125,21 @@ def context_switches(pids) -> int:
             continue
         for task in tasks:
             try:
-                text = Path(f"/proc/{pid}/task/{task}/status").read_text()
+                yield pid, task, Path(f"/proc/{pid}/task/{task}/{name}").read_text()
             except OSError:
-                continue  # a thread that ended meanwhile
-            total += sum(
-                int(line.split()[1])
-                for line in text.splitlines()
-                if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"))
-            )
-    return total
+                continue
+
+
+def context_switches(pids) -> int:
+    """Context switches so far (voluntary and not) of every thread of `pids`: a count that does not
+    depend on the host's speed, where their cost does (a virtual machine's can be several times a
+    bare one's)."""
+    return sum(
+        int(line.split()[1])
+        for _pid, _task, text in _thread_files(pids, "status")
+        for line in text.splitlines()
+        if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"))
+    )
 
 
 def cpu_split(pids) -> dict[str, float]:
@@ -145,19 +149,11 @@ def cpu_split(pids) -> dict[str, float]:
     work on another (bench/realtime/README.md, "A thirtieth machine")."""
     ticks = os.sysconf("SC_CLK_TCK")
     split = dict.fromkeys(("loop_user", "loop_system", "threads_user", "threads_system"), 0.0)
-    for pid in pids:
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                fields = Path(f"/proc/{pid}/task/{task}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # a thread that ended meanwhile (its time is lost to this count)
-            where = "loop" if task == str(pid) else "threads"
-            split[f"{where}_user"] += int(fields[11]) / ticks
-            split[f"{where}_system"] += int(fields[12]) / ticks
+    for pid, task, text in _thread_files(pids, "stat"):
+        fields = text.rsplit(")", 1)[1].split()
+        where = "loop" if task == str(pid) else "threads"
+        split[f"{where}_user"] += int(fields[11]) / ticks
+        split[f"{where}_system"] += int(fields[12]) / ticks
     return split
 
 
