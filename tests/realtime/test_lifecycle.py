@@ -638,6 +638,80 @@ def test_posting_on_the_socket_is_activity_that_keeps_the_session_alive(world):
     run(scenario)
 
 
+def test_a_post_soon_after_the_page_renewed_the_session_writes_no_session(world, monkeypatch):
+    """Opening a thread renews the session (a page request); the posts that follow within the touch
+    interval need not write it again: no extension, the stored expiry unchanged."""
+    thread = topic(world)
+    extended = []
+    real_extend = lifecycle.session_extend
+    monkeypatch.setattr(lifecycle, "session_extend", lambda *args: extended.append(args) or real_extend(*args))
+
+    async def scenario():
+        key = await sync(signed_in_session, world.carla)
+        expiry = await sync(lambda: Session.objects.get(session_key=key).expire_date)
+        carla = await connect(world.carla, session_key=key)
+        await carla.subscribe(thread.pk)
+        for body in ("eerste", "tweede"):
+            assert (await carla.post(thread.pk, body))["type"] == "ack"
+        await carla.send({"type": "typing", "thread": thread.pk})
+        assert await carla.quiet(0.4)
+        assert extended == []
+        assert await sync(lambda: Session.objects.get(session_key=key).expire_date) == expiry
+        await carla.close()
+
+    run(scenario)
+
+
+def test_a_post_on_a_session_renewed_longer_ago_extends_it_once(world, monkeypatch):
+    """A session last renewed more than the touch interval ago is extended by the first post; the
+    next posts on the same socket leave it, until the interval has passed again."""
+    thread = topic(world)
+    extended = []
+    real_extend = lifecycle.session_extend
+    monkeypatch.setattr(lifecycle, "session_extend", lambda *args: extended.append(args) or real_extend(*args))
+    age = settings.SESSION_COOKIE_AGE
+
+    async def scenario():
+        key = await sync(signed_in_session, world.carla)
+        renewed_long_ago = timezone.now() + timedelta(seconds=age - lifecycle.touch_interval(age) - 60)
+        await sync(lambda: Session.objects.filter(session_key=key).update(expire_date=renewed_long_ago))
+        carla = await connect(world.carla, session_key=key)
+        await carla.subscribe(thread.pk)
+        assert (await carla.post(thread.pk, "eerste"))["type"] == "ack"
+        full_age = renewed_long_ago + timedelta(seconds=60)
+        await wait_until(
+            lambda: sync(lambda: Session.objects.get(session_key=key).expire_date > full_age),
+            what="the session to be extended to a full idle age",
+        )
+        assert (await carla.post(thread.pk, "tweede"))["type"] == "ack"
+        assert await carla.quiet(0.4)
+        assert extended == [(key, world.carla.pk)]
+        await carla.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("since_touched", "remaining", "idle_age", "due"),
+    [
+        (float("inf"), None, 1800, True),  # expiry not known: extend
+        (float("inf"), 1800 - 10, 1800, False),  # renewed 10 s ago (the page that opened the socket)
+        (float("inf"), 1800 - 299, 1800, False),
+        (float("inf"), 1800 - 300, 1800, True),  # renewed a full interval ago
+        (float("inf"), -5, 1800, True),  # a stale expiry, from the handshake long ago
+        (299, 10, 1800, False),  # this socket extended it less than an interval ago
+        (300, 10, 1800, True),
+        (float("inf"), 7200, 1800, False),  # an expiry of its own, past the idle age: extending keeps it
+        # A short idle age: every half of it, not every 5 minutes (or the session ends mid-discussion).
+        (150, 300 - 150, 300, True),
+        (149, None, 300, False),
+        (float("inf"), 300 - 149, 300, False),
+    ],
+)
+def test_when_activity_on_a_socket_extends_the_session(since_touched, remaining, idle_age, due):
+    assert lifecycle.touch_due(since_touched=since_touched, remaining=remaining, idle_age=idle_age) is due
+
+
 NOT_FOUND_CHECK = """
 globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
 globalThis.location = { protocol: "http:", host: "testserver" };
