@@ -153,6 +153,10 @@ CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the 
 log = rt.log
 
 
+#: Issue 17's target for a page during the storm, at p99 (the bench counts the pages over it).
+PAGE_TARGET_S = 0.5
+
+
 def percentile(values, p):
     return rt.percentile(values, p) * 1000 if values else float("nan")
 
@@ -1126,7 +1130,10 @@ async def storm(teams: list[dict]) -> dict:
             "pages": len(storm_pages),
             "pages_failed": sum(1 for _a, _l, st in storm_pages if st != 200),
             "page_p50_ms": percentile(ok_pages, 50),
+            "page_p95_ms": percentile(ok_pages, 95),
             "page_p99_ms": percentile(ok_pages, 99),
+            # Under 100 pages the p99 is the slowest page: how many were over issue 17's 500 ms.
+            "pages_over_500ms": sum(1 for lat in ok_pages if lat > PAGE_TARGET_S),
             "page_client": "process" if PAGES_ELSEWHERE else "loop",
             # How late this load client's loop woke from a 10 ms sleep while the workers took the storm.
             "client_lag_p50_ms": percentile(storm_lags, 50),
@@ -1170,7 +1177,9 @@ def show_storm(r: dict) -> None:
         f" {r.get('refused', 0)} tries refused;"
         f" skipped by the workers as their client had left: {r.get('dropped_by_server') or 'none counted'}),"
         f" {r['transactions_per_reconnect']:.1f} database"
-        f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p99 {r['page_p99_ms']:.0f} ms"
+        f" transactions per reconnect; page p50 {r['page_p50_ms']:.0f} ms p95 {r.get('page_p95_ms', nan):.0f} ms"
+        f" p99 {r['page_p99_ms']:.0f} ms ({r.get('pages_over_500ms', '?')} of"
+        f" {r['pages'] - r['pages_failed']} answered over {PAGE_TARGET_S * 1000:.0f} ms)"
         f" (fetched from {'a process of their own' if r.get('page_client') == 'process' else 'the load client'};"
         f" the load client's loop late by p50 {r.get('client_lag_p50_ms', float('nan')):.0f} ms,"
         f" p99 {r.get('client_lag_p99_ms', float('nan')):.0f} ms,"
