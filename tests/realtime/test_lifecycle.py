@@ -692,6 +692,25 @@ def test_a_post_on_a_session_renewed_longer_ago_extends_it_once(world, monkeypat
 
 
 @pytest.mark.parametrize(
+    ("engine", "kept"),
+    [
+        ("wijkverband.accounts.sessions", True),
+        ("django.contrib.sessions.backends.db", True),
+        ("django.contrib.sessions.backends.cached_db", True),
+        # These only know the idle age from now: a session renewed long ago would look fresh.
+        ("django.contrib.sessions.backends.cache", False),
+        ("django.contrib.sessions.backends.signed_cookies", False),
+    ],
+)
+def test_the_socket_keeps_the_expiry_only_from_a_store_that_knows_it_exactly(engine, kept):
+    socket = type("Socket", (), {})()
+    expiry = timezone.now() + timedelta(minutes=29)
+    with override_settings(SESSION_ENGINE=engine):
+        lifecycle._keep_expiry(socket, expiry)
+    assert getattr(socket, "session_expires_at", None) == (expiry if kept else None)
+
+
+@pytest.mark.parametrize(
     ("since_touched", "remaining", "idle_age", "due"),
     [
         (float("inf"), None, 1800, True),  # expiry not known: extend

@@ -149,7 +149,7 @@ def session_watch(socket, expiry=UNKNOWN) -> None:
     if expiry is UNKNOWN or expiry is None:
         _spawn(_session_check(socket, checked_before=False))
         return
-    socket.session_expires_at = expiry
+    _keep_expiry(socket, expiry)
     delay = max(0.0, (expiry - timezone.now()).total_seconds()) + EXPIRY_MARGIN_SECONDS
     socket.session_timer = asyncio.get_running_loop().call_later(delay, _session_due, socket)
 
@@ -186,6 +186,19 @@ def touch_due(*, since_touched: float, remaining: float | None, idle_age: float)
     if since_touched < interval:
         return False
     return remaining is None or remaining <= idle_age - interval
+
+
+def _keep_expiry(socket, expiry: datetime) -> None:
+    """Keep the session's expiry on the socket for `touch_due`, when the store keeps it exactly (a
+    database-backed one: its row's expiry). Other stores only say the idle age from now
+    (`_session_read`), which would read a session renewed long ago as renewed now."""
+    if _exact_expiry(settings.SESSION_ENGINE):
+        socket.session_expires_at = expiry
+
+
+@functools.cache
+def _exact_expiry(engine: str) -> bool:
+    return hasattr(import_module(engine).SessionStore, "get_model_class")
 
 
 def session_touch(socket) -> None:
@@ -281,7 +294,7 @@ async def _session_check(socket, checked_before: bool = True) -> None:
             if socket.session_timer is not _STOPPED:
                 socket.close_soon(codes.SIGNED_OUT)
             return
-        socket.session_expires_at = expiry
+        _keep_expiry(socket, expiry)
         delay = max(0.0, (expiry - timezone.now()).total_seconds()) + EXPIRY_MARGIN_SECONDS
     if socket.session_timer is _STOPPED or socket.closing is not None:
         return
