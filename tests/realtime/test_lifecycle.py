@@ -720,7 +720,7 @@ def test_the_socket_keeps_the_expiry_only_from_a_store_that_knows_it_exactly(eng
         (float("inf"), -5, 1800, True),  # a stale expiry, from the handshake long ago
         (299, 10, 1800, False),  # this socket extended it less than an interval ago
         (300, 10, 1800, True),
-        (float("inf"), 7200, 1800, False),  # an expiry of its own, past the idle age: extending keeps it
+        (float("inf"), 7200, 1800, False),  # a longer life of its own (set_expiry): not near yet
         # A short idle age: every half of it, not every 5 minutes (or the session ends mid-discussion).
         (150, 300 - 150, 300, True),
         (149, None, 300, False),

@@ -180,8 +180,8 @@ def touch_due(*, since_touched: float, remaining: float | None, idle_age: float)
     the last check; None: not known) says it was renewed less than an interval ago, by the page
     that opened the socket, say. So a post a person sends soon after opening a thread costs no
     session write (an UPDATE with a commit of its own, and about 0.4 ms of the worker's CPU).
-    A session with an expiry of its own, beyond the idle age, is never moved by an extension
-    (`session_extend`): skipping it changes nothing."""
+    A session given a longer life of its own (`set_expiry`; the app gives none) is extended once
+    its expiry is as near as this rule says, so it lasts at least as long as an ordinary one."""
     interval = touch_interval(idle_age)
     if since_touched < interval:
         return False
