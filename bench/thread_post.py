@@ -6,7 +6,8 @@ Calls the same path as the socket's `post` frame (`realtime.consumers._post`) in
 prints, per post, the queries, the process CPU time and the wall time (p50/p95) and, with
 PostgreSQL on this machine, PostgreSQL's own CPU (its backends', on average), for a plain
 message, for the same from someone who posts now and then (the rights and the thread read again
-and the session extended with every post, as for most people), and for one whose mention reaches
+with every post, as for most people, and the session extended, as for a post whose session was
+last renewed five minutes ago or more: lifecycle.touch_due), and for one whose mention reaches
 30 people who are not online. The mention's notices, pushes and e-mails are one job for the task
 worker, queued in the post's transaction (docs/work.md): the post costs what a plain post costs.
 The last line times those jobs as the worker runs them (30 notices, 30 e-mails written and sent
@@ -90,7 +91,8 @@ def _prepare(User, tenancy, Membership, OrganisationKind, Region, Team, threads)
 
 def measure(label, sender, thread, posts, body_of, session_key=None):
     """With `session_key`: every post as someone's who has not posted for a while (most people):
-    the rights and the thread read again, and the session extended, as the socket does then."""
+    the rights and the thread read again, and the session extended, as the socket does when its
+    last renewal is five minutes old or more."""
     from channels.db import database_sync_to_async
     from django.conf import settings
     from django.db import connection, reset_queries
