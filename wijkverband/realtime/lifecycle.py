@@ -169,8 +169,8 @@ TOUCH_EVERY_SECONDS = 300.0
 
 def touch_interval(idle_age: float) -> float:
     """How often a socket's activity extends the session, at most: TOUCH_EVERY_SECONDS, or half the
-    idle age if that is shorter. Throttled by the idle age itself, someone posting now and then
-    under a short idle age (SESSION_IDLE_SECONDS=300, say) was signed out mid-discussion."""
+    idle age if that is shorter. With a fixed 5 minutes, someone posting now and then under a
+    short idle age (SESSION_IDLE_SECONDS=300, say) was signed out mid-discussion."""
     return min(TOUCH_EVERY_SECONDS, idle_age / 2)
 
 
