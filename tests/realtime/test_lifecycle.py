@@ -691,6 +691,26 @@ def test_a_post_on_a_session_renewed_longer_ago_extends_it_once(world, monkeypat
     run(scenario)
 
 
+@override_settings(SESSION_COOKIE_AGE=4)
+def test_under_a_short_idle_age_posting_now_and_then_keeps_the_session_alive(world):
+    """Posts 2.5 s apart under a 4 s idle age: each one that comes when the session is half gone
+    extends it. (Throttled by a fixed 5 minutes, the session ended 4 s after the first post.)"""
+    thread = topic(world)
+
+    async def scenario():
+        carla = await connect(world.carla, session_key=await sync(signed_in_session, world.carla))
+        await carla.subscribe(thread.pk)
+        frames = []
+        for body in ("een", "twee", "drie"):
+            assert (await carla.post(thread.pk, body))["type"] == "ack"
+            frames += await carla.collect(timeout=2.5)
+        frames += await carla.collect(timeout=1.0)  # past the first post's idle age by 2 s
+        assert all(f["type"] != "__closed__" for f in frames)
+        await carla.close()
+
+    run(scenario)
+
+
 @pytest.mark.parametrize(
     ("engine", "kept"),
     [
