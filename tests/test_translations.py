@@ -75,6 +75,24 @@ def test_compiled_catalogues_match_their_sources(tmp_path):
         assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), f"{po}: run msgfmt (make messages)"
 
 
+def test_every_catalogue_is_complete_and_has_no_fuzzy_guess():
+    """A string an app's catalogue leaves empty shows only while another catalogue happens to have
+    it; a fuzzy entry is makemessages' guess (the signals catalogue had "bottleneck" guessed as
+    "Maak er een knelpunt van"), left out of the compiled file only as long as nobody compiles with
+    --use-fuzzy. Each catalogue says every string of its own app itself."""
+    assert shutil.which("msgfmt"), "GNU gettext is needed (apt-get install gettext; .ci/run installs it)"
+    incomplete = {}
+    for po in ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"):
+        if ".venv" in po.parts or "node_modules" in po.parts:
+            continue
+        result = subprocess.run(
+            ["msgfmt", "--statistics", "-o", os.devnull, str(po)], check=True, capture_output=True, text=True
+        )
+        if "fuzzy" in result.stderr or "untranslated" in result.stderr:
+            incomplete[str(po.relative_to(ROOT))] = result.stderr.strip()
+    assert not incomplete
+
+
 # Our catalogues share English msgids; the first catalogue that has one wins (LOCALE_PATHS, then
 # INSTALLED_APPS in order, third-party apps included). These differences are accepted wordings.
 ACCEPTED_OTHER_WORDING = {
