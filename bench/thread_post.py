@@ -120,6 +120,7 @@ def measure(label, sender, thread, posts, body_of, session_key=None):
             False,
             fresh,
             held,
+            settings.LANGUAGE_CODE,
         )
         if session_key is not None:
             assert session_extend(session_key, sender.pk)  # (the socket does it in the background)

@@ -35,6 +35,13 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def chosen_language(cookies) -> str:
+    """The language chosen with the switch (its cookie, from `cookies`), otherwise Dutch: for a
+    page (LanguageMiddleware) and a live socket's messages (realtime.auth) alike."""
+    language = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Dutch first: the language chosen with the switch (cookie), otherwise Dutch.
 
@@ -44,12 +51,9 @@ class LanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.supported:
-            language = settings.LANGUAGE_CODE
+        language = chosen_language(request.COOKIES)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -12,8 +12,12 @@ session and the user once, in its connect pool trip with the refusal checks
 from django.conf import settings
 from django.http.cookie import parse_cookie
 
+from wijkverband.core.middleware import chosen_language
+
 #: The scope key with the session cookie's value (None without one); the socket resolves it.
 SESSION_COOKIE = "wv.session_cookie"
+#: The scope key with the person's language, as their pages have it (the language cookie).
+LANGUAGE = "wv.language"
 
 
 class SessionCookieMiddleware:
@@ -26,4 +30,4 @@ class SessionCookieMiddleware:
             if name == b"cookie":
                 cookies.update(parse_cookie(value.decode("latin1")))
         key = cookies.get(settings.SESSION_COOKIE_NAME) or None
-        return await self.inner({**scope, SESSION_COOKIE: key}, receive, send)
+        return await self.inner({**scope, SESSION_COOKIE: key, LANGUAGE: chosen_language(cookies)}, receive, send)

@@ -8,6 +8,7 @@ one writer task, so a slow client never holds up the fan-out or anyone else.
 import asyncio
 import collections
 import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -15,13 +16,15 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django_scopes import scope as data_scope
 
 from wijkverband.core import metrics
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.logging import REQUEST_ID, request_id_from
 from wijkverband.realtime import codes, lifecycle, publish
-from wijkverband.realtime.auth import SESSION_COOKIE
+from wijkverband.realtime.auth import LANGUAGE, SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import connect_refusal, stream_hooks
@@ -90,6 +93,20 @@ class _Subscription:
         self.read_seq = -1  # the read marker last announced from this socket
 
 
+def _in_language(text, language: str) -> str:
+    """`text` (a lazy translation) in `language`. Run in a context of its own (refuse_post): set in
+    the socket's task, the language would be copied to and from each of its trips to a pool."""
+    with translation.override(language):
+        return str(text)
+
+
+#: What a refused post says (LiveSocket.refuse_post). A thread that is hidden from the person and
+#: one that does not exist are refused alike.
+POST_NOT_FOUND = gettext_lazy("This thread does not exist, or you no longer have access to it.")
+POST_FORBIDDEN = gettext_lazy("You may read this thread but not post in it.")
+POST_INVALID = gettext_lazy("A post needs a client id (a UUID) and a text.")
+
+
 class LiveSocket:
     def __init__(self, scope, receive, send):
         self.scope = scope
@@ -100,6 +117,8 @@ class LiveSocket:
         self.user_id = getattr(user, "pk", None)
         session = scope.get("session")
         self.session_key = getattr(session, "session_key", None) if session is not None else None
+        # A refused post says why in the person's language, as their pages do (the language cookie).
+        self.language = scope.get(LANGUAGE) or settings.LANGUAGE_CODE
         # The page is in the background (`/ws/?background=1`, reconnect.js): its handshake and
         # subscribes wait while pages in view wait for the same pool (realtime/pools.py). A page
         # with a post waiting (`/ws/?writing=1`) goes before them: its person is writing. Hints
@@ -180,6 +199,12 @@ class LiveSocket:
 
     def error(self, code: str, detail: str, ref=None) -> None:
         self.send_json({"type": "error", "code": code, "detail": detail, "ref": ref})
+
+    def refuse_post(self, code: str, detail, client_id) -> None:
+        """A post refused: `detail` (a lazy translation) in the person's language, for the page
+        shows it beside the post (threads.js, `refused`). Other errors' details are protocol text
+        for developers, in English (docs/realtime.md)."""
+        self.error(code, contextvars.copy_context().run(_in_language, detail, self.language), ref=client_id)
 
     def close_soon(self, code: int) -> None:
         if self.closing is None:
@@ -448,7 +473,7 @@ class LiveSocket:
         body = frame.get("body")
         asks_ack = frame.get("asks_ack", False)
         if not isinstance(client_id, str) or not isinstance(body, str) or not isinstance(asks_ack, bool):
-            self.error("invalid", "post needs client_id (a UUID) and body (text).", ref=client_id)
+            self.refuse_post("invalid", POST_INVALID, client_id)
             return
         now = time.monotonic()
         fresh = now - self.rights_read_at > RIGHTS_TTL_SECONDS
@@ -459,13 +484,22 @@ class LiveSocket:
         try:
             try:
                 result, thread = await _post_in_thread(
-                    self.user, thread_id, self.post_threads.get(thread_id), body, client_id, asks_ack, fresh, held
+                    self.user,
+                    thread_id,
+                    self.post_threads.get(thread_id),
+                    body,
+                    client_id,
+                    asks_ack,
+                    fresh,
+                    held,
+                    self.language,
                 )
             except Http404:
-                self.error("not_found", "No such thread.", ref=client_id)
+                self.refuse_post("not_found", POST_NOT_FOUND, client_id)
             except PermissionDenied:
-                self.error("forbidden", "You may read this thread but not post in it.", ref=client_id)
+                self.refuse_post("forbidden", POST_FORBIDDEN, client_id)
             except ActionRefused as refused:
+                # Worded by the service in the person's language (_post runs it in that language).
                 self.error(refused.code, str(refused.message), ref=client_id)
             else:
                 metrics.POST_SECONDS.observe(time.perf_counter() - started)
@@ -622,13 +656,19 @@ def _replay(thread_id: int, after: int, head: int | None = None):
     return stream_hooks().replay(thread_id, after, head)
 
 
-def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list):
+def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list, language: str):
     """Post; `thread` is the token this socket got for its last post (within the rights' lifetime), or None.
 
     What the post publishes after its commit is collected in `held` and sent by the socket from the
-    event loop (publish.held): no hop back to the loop while this thread waits."""
+    event loop (publish.held): no hop back to the loop while this thread waits. In the person's
+    `language`: a refusal (too long, client data) says why as their pages would. Not for Dutch, the
+    default: the language set here is copied back to the socket's task, and every variable set
+    there is copied to and from each of its trips to a pool (config/asgi.py, `_warm_up`)."""
     with publish.held(held):
-        return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+        if language == settings.LANGUAGE_CODE:  # what a thread without a language of its own says
+            return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+        with translation.override(language):
+            return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
 # In the posts' pool: posts do not queue behind other sockets' database work. Made once: asgiref
