@@ -223,6 +223,48 @@ class DiscussionDailyUse(BrowserTestCase):
         finally:
             plain_context.close()
 
+    def test_a_refused_message_comes_back_to_the_composer_with_the_reason(self):
+        """A message the client-data guard refuses is not lost: it comes back into the box with
+        the reason, to be fixed and sent again. One over the size limit is not sent at all."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            send = carla.get_by_role("button", name="Versturen")
+
+            written = "Mevrouw met BSN 111222333 belt morgen over haar medicatie."
+            box.fill(written)
+            send.click()
+            expect(carla.get_by_text(re.compile(r"^Niet verstuurd: .*elfproef voor een BSN"))).to_be_visible()
+            expect(box).to_have_value(written)
+            expect(box).to_have_attribute("aria-invalid", "true")
+            expect(box).to_be_focused()
+            assert not Message.objects.filter(thread=thread).exists()
+            self.check(carla, "refused")
+            self.shot(carla, "1-refused")
+
+            box.fill("Mevrouw belt morgen over haar medicatie.")
+            expect(box).not_to_have_attribute("aria-invalid", "true")
+            send.click()
+            expect(carla.locator("article").filter(has_text="Mevrouw belt morgen")).to_be_visible()
+            expect(box).to_have_value("")
+            assert Message.objects.get(thread=thread).body == "Mevrouw belt morgen over haar medicatie."
+
+            too_long = "é" * (services.MAX_BODY_BYTES // 2 + 1)  # two bytes each
+            box.fill(too_long)
+            send.click()
+            limit = f"Dit bericht is te lang: hooguit {services.MAX_BODY_BYTES // 1000} kB."
+            expect(carla.get_by_text(limit)).to_be_visible()
+            expect(box).to_have_value(too_long)
+            assert Message.objects.filter(thread=thread).count() == 1
+            self.check(carla, "too-long")
+            self.shot(carla, "2-too-long")
+        finally:
+            context.close()
+
 
 class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
     viewport = {"width": 390, "height": 844}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from wijkverband.threads.models import SubjectKind, Thread
+from wijkverband.threads.services import MAX_BODY_BYTES
 from wijkverband.threads.times import month_names
 
 #: The id of the discussion section on a subject's page; a post from there returns to it.
@@ -95,6 +96,8 @@ def live_strings() -> dict:
         "notification_other": _("New notification from %(actor)s about “%(title)s”."),
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
+        # Checked before sending, as the server checks it: the text stays in the box.
+        "too_long": _("This message is too long: at most %(kb)d kB.") % {"kb": MAX_BODY_BYTES // 1000},
         "today": _("today %(time)s"),
         "yesterday": _("yesterday %(time)s"),
         "months": month_names(),

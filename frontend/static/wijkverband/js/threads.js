@@ -516,6 +516,14 @@ export class ThreadClient {
         textarea.focus();
         return;
       }
+      // As the server counts it (UTF-8 bytes). Sent anyway, it would be refused after the box
+      // was emptied; past the socket's frame limit it would not even be answered.
+      const maxBytes = Number(textarea.dataset.maxBytes);
+      if (maxBytes && new TextEncoder().encode(body).length > maxBytes) {
+        this.composerError(this.strings.too_long);
+        textarea.focus();
+        return;
+      }
       this.composerError("");
       const idField = this.form.querySelector("input[name=client_id]");
       const clientId = idField.value;
@@ -853,9 +861,21 @@ export class ThreadClient {
       setTimeout(() => this.sendPost(frame.ref), 5000);
       return;
     }
-    post.element.textContent = `${this.strings.failed} ${frame.detail}`;
-    post.element.classList.add("wv-outbox__item--failed");
     this.outbox.delete(frame.ref);
+    const reason = `${this.strings.failed} ${frame.detail}`;
+    if (this.textarea && !this.textarea.value.trim()) {
+      // Back in the box, with why it was not sent: the person takes the client data out (or
+      // shortens it) instead of typing it all again. Not over something they typed since.
+      post.element.remove();
+      this.textarea.value = post.body;
+      const box = this.form?.querySelector("input[name=asks_ack]");
+      if (box) box.checked = post.asksAck;
+      this.composerError(reason);
+      this.textarea.focus();
+      return;
+    }
+    post.element.textContent = reason;
+    post.element.classList.add("wv-outbox__item--failed");
   }
 
   // --- read markers, typing, status ------------------------------------------------------------
