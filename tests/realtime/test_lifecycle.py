@@ -784,6 +784,42 @@ def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
     assert out == {"other": "", "own": "NO ACCESS", "shown": True, "subscribed": False}
 
 
+HTTP_REFUSAL_CHECK = """
+globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
+globalThis.location = { protocol: "http:", host: "testserver" };
+globalThis.setTimeout = () => 0;
+const { ThreadClient } = await import(process.argv[2]);
+const root = { querySelector: () => null };
+const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings: { failed: "NOT SENT:" }, root });
+const shown = [];
+client.form = { action: "/post/", querySelector: () => null };
+client.textarea = { value: "", focus() {} };
+client.composerError = (text) => shown.push(text);
+const answers = {
+  refused: { ok: false, status: 400, json: { type: "error", errors: { body: ["CLIENT DATA."] } } },
+  limited: { ok: false, status: 429, json: { type: "error", errors: { body: ["TOO FAST."] } } },
+  forbidden: { ok: false, status: 403, json: {} },
+};
+client.request = async (url, options) => answers[options.body.get("body")];
+for (const body of Object.keys(answers)) {
+  const element = { remove() {}, textContent: "", classList: { add() {} } };
+  client.outbox.set(body + "-id", { body, asksAck: false, element });
+}
+client.subscribed = false;
+await client.postOverHttp();
+console.log(JSON.stringify({ shown, box: client.textarea.value, waiting: [...client.outbox.keys()].sort() }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_post_refused_over_http_while_the_socket_is_away_says_why_at_once(tmp_path):
+    """The page posts over HTTP while its socket is away. A post refused for what it says comes back
+    into the box with the reason; one refused for now (too fast) or without a reason (forbidden)
+    waits for the socket, which sends it again."""
+    out = _run_client_check(tmp_path, HTTP_REFUSAL_CHECK)
+    assert out == {"shown": ["NOT SENT: CLIENT DATA."], "box": "refused", "waiting": ["forbidden-id", "limited-id"]}
+
+
 READ_CHECK = """
 globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
 globalThis.location = { protocol: "http:", host: "testserver" };

@@ -174,6 +174,28 @@ def test_a_refused_edit_in_place_says_why_at_the_field(world):
     assert Message.objects.get(pk=message.pk).body == "Over de overdracht"
 
 
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [("Mevrouw met BSN 111222333 belt.", 400, "BSN"), ("é" * 6_000, 413, "10 kB")],
+)
+def test_a_post_refused_over_http_for_the_page_says_why_in_json(world, body, status, says):
+    """The page's outbox posts over HTTP while its socket is away (threads.js): a refusal answers
+    with the reason as JSON, as an edit in place does, and nothing is stored."""
+    thread = topic(world)
+    client = client_for(world.maarten)
+    client.cookies["django_language"] = "en"
+    form = {"body": body, "client_id": "0b6f8f3e-6b8e-4d3c-9d7e-3b9e0f2a1c55"}
+    response = client.post(f"/t/oost/threads/{thread.pk}/post/", form, HTTP_ACCEPT="application/json")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    (reason,) = response.json()["errors"]["body"]
+    assert says in reason
+    assert not Message.objects.filter(thread=thread).exists()
+    # Without JSON asked for, the thread page as before: the error and the text kept.
+    page = client.post(f"/t/oost/threads/{thread.pk}/post/", form)
+    assert page.status_code == status and page["Content-Type"].startswith("text/html")
+
+
 # --- mentions ----------------------------------------------------------------------------------------
 
 

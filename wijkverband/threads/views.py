@@ -130,12 +130,15 @@ def thread_post(request, thread_id):
             add_refusal(form, refused, default="body")
             status = ERROR_STATUS.get(refused.code, 400)
         else:
-            if request.headers.get("Accept", "").startswith("application/json"):
+            if _wants_json(request):
                 return JsonResponse(result.ack)
             if request.POST.get("return_to") == "subject" and thread.subject_id is not None:
                 # Posted from the agreement's or bottleneck's own page: back there, at the discussion.
                 return redirect(subject_url(thread) + "#" + DISCUSSION_ANCHOR)
             return redirect(_thread_url(thread, result.message))
+    if _wants_json(request):
+        # The page's outbox, posting while its socket is away (threads.js): it says why at once.
+        return _form_errors_json(form, status)
     context = _detail_context(request, team, rights, thread, trights, form=form)
     return render(request, "threads/thread_detail.html", context, status=status)
 

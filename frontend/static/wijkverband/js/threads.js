@@ -801,7 +801,13 @@ export class ThreadClient {
         this.acknowledged(clientId);
         posted = true;
       } else if (result.status >= 400 && result.status < 500) {
-        post.refusedOverHttp = true;
+        const errors = result.json.errors;
+        if (errors && result.status !== 429) {
+          // Refused for what it says (client data, too long): why, now, and the text back in the box.
+          this.refused({ code: "invalid", detail: Object.values(errors).flat().join(" "), ref: clientId });
+        } else {
+          post.refusedOverHttp = true; // the socket sends it again once it is back
+        }
       } else {
         unreachable = true;
       }
