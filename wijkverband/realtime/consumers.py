@@ -664,11 +664,10 @@ def _post(user, thread_id, thread, body, client_id, asks_ack, fresh, held: list,
     `language`: a refusal (too long, client data) says why as their pages would. Not for Dutch, the
     default: the language set here is copied back to the socket's task, and every variable set
     there is copied to and from each of its trips to a pool (config/asgi.py, `_warm_up`)."""
-    with publish.held(held):
-        if language == settings.LANGUAGE_CODE:  # what a thread without a language of its own says
-            return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
-        with translation.override(language):
-            return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
+    # Dutch is what a thread without a language of its own says.
+    in_language = contextlib.nullcontext() if language == settings.LANGUAGE_CODE else translation.override(language)
+    with publish.held(held), in_language:
+        return stream_hooks().post(user, thread_id, thread, body, client_id, asks_ack, fresh)
 
 
 # In the posts' pool: posts do not queue behind other sockets' database work. Made once: asgiref
