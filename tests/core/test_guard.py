@@ -234,6 +234,35 @@ def test_every_guarded_field_refuses_every_bsn_writing_and_names_the_field():
     assert checked > 40 * 25
 
 
+def test_every_guarded_field_is_named_in_dutch_in_the_refusal():
+    """The refusal names the field (`verbose_name`). A field without one is named by Django from its
+    attribute, in English whatever the language: "Escalation reason lijkt cliëntgegevens te
+    bevatten" on a Dutch page."""
+    unnamed, untranslated = [], []
+    with translation.override("nl"):
+        catalogue = translation.trans_real.translation("nl")
+        for model, field in _guarded():
+            label = f"{model._meta.label}.{field.name}"
+            if field._verbose_name is None:
+                unnamed.append(label)
+            elif field._verbose_name._args[0] not in catalogue._catalog:  # ("website" is "website": in it)
+                untranslated.append(label)
+    assert unnamed == [], "give these fields a verbose_name (translated)"
+    assert untranslated == [], "translate these fields' names in the nl catalogue"
+
+
+def test_a_bottleneck_escalation_refused_for_client_data_names_its_field_in_dutch():
+    from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent
+
+    with translation.override("nl"):
+        with pytest.raises(ClientDataRefused) as refused:
+            guard_instance(Bottleneck(escalation_reason="Mevrouw Jansen 12-03-1950 wacht al weken"))
+        assert str(refused.value.message).startswith("Reden van opschalen lijkt cliëntgegevens te bevatten")
+        with pytest.raises(ClientDataRefused) as refused:
+            guard_instance(BottleneckEvent(note="BSN 111222333"))
+        assert str(refused.value.message).startswith("Toelichting lijkt cliëntgegevens te bevatten")
+
+
 def test_every_guarded_field_accepts_every_harmless_number():
     for model, field in _guarded():
         for text in HARMLESS:

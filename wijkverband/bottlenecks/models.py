@@ -171,7 +171,7 @@ class Bottleneck(models.Model):
     resolve_due = models.DateField(_("to be resolved by"))
 
     escalated_at = models.DateTimeField(null=True, blank=True)
-    escalation_reason = models.TextField(blank=True)
+    escalation_reason = models.TextField(_("escalation reason"), blank=True)
     status_before_escalation = models.CharField(max_length=20, choices=Status.choices, blank=True)
     taken_up_regionally = models.BooleanField(default=False)
 
@@ -271,11 +271,11 @@ class BottleneckEvent(models.Model):
     bottleneck = models.ForeignKey(Bottleneck, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    actor_label = models.CharField(max_length=200, blank=True)  # the name at the time
+    actor_label = models.CharField(_("name"), max_length=200, blank=True)  # the name at the time
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     objects = TeamScopedManager()
