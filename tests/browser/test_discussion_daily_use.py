@@ -16,6 +16,18 @@ from tests.threads.helpers import post
 from wijkverband.threads import services
 from wijkverband.threads.models import Message
 
+BROKEN_ACTION_WORDS = """
+[...document.querySelectorAll('.wv-message__actions a')].flatMap((link) => {
+  const text = link.firstChild;
+  return [...text.textContent.matchAll(/\\S+/g)].filter((word) => {
+    const range = document.createRange();
+    range.setStart(text, word.index);
+    range.setEnd(text, word.index + word[0].length);
+    return [...range.getClientRects()].filter((box) => box.width > 0).length > 1;
+  }).map((word) => word[0]);
+})
+"""
+
 
 class DiscussionDailyUse(BrowserTestCase):
     viewport = {"width": 1280, "height": 900}
@@ -48,6 +60,10 @@ class DiscussionDailyUse(BrowserTestCase):
             self.page = first
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
+        # A message's links (Bewerken, Cliëntgegevens verwijderen, Verwijderen) wrap whole, never
+        # in the middle of a word: a word's text in two boxes is a word broken over two lines.
+        broken = page.evaluate(BROKEN_ACTION_WORDS)
+        assert broken == [], f"{name}: links broken over two lines: {broken}"
 
     def composer_in_sight(self, page) -> None:
         box = page.get_by_label("Bericht", exact=True).bounding_box()
