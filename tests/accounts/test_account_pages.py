@@ -1,0 +1,51 @@
+"""Your account's pages (allauth's): the header's "Account" leads to them, and each links to the
+others, so a password is changed from the app, not from a typed address."""
+
+import re
+
+import pytest
+
+PAGES = {
+    "/accounts/2fa/": "Tweestapsverificatie",
+    "/accounts/password/change/": "Wachtwoord wijzigen",
+}
+SIGNED_IN = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa", "rik", "chris", "sofie", "ines"]
+
+
+def _nav(html: str) -> str:
+    found = re.search(
+        r'<nav class="wv-team-nav wv-account-nav" aria-label="Accountinstellingen">(.*?)</nav>', html, flags=re.DOTALL
+    )
+    assert found, "the account pages' navigation is missing"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("name", SIGNED_IN)
+def test_every_persona_reaches_each_account_page_from_the_header_and_the_others(client_for, name):
+    client = client_for(name)
+    home = client.get("/", follow=True).content.decode()
+    assert re.search(r'<a class="utrecht-link" href="/accounts/2fa/"[^>]*>Account</a>', home)
+    for url, current in PAGES.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        nav = _nav(html)
+        for other, label in PAGES.items():
+            assert f'href="{other}"' in nav and label in nav
+        assert re.search(rf'href="{re.escape(url)}" aria-current="page">{current}<', nav), url
+        assert nav.count('aria-current="page"') == 1
+        # The header's "Account" is the current place on all three.
+        assert re.search(r'href="/accounts/2fa/" aria-current="page">Account</a>', html), url
+
+
+def test_the_account_pages_ask_a_visitor_to_sign_in(client_for):
+    client = client_for("anonymous")
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+
+
+def test_other_pages_show_no_account_navigation(client_for):
+    html = client_for("carla").get("/t/oost/").content.decode()
+    assert "wv-account-nav" not in html
+    assert 'href="/accounts/2fa/" aria-current' not in html
