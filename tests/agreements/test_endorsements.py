@@ -102,7 +102,9 @@ def test_a_coordinator_records_the_consent_of_an_external_party(world, proposed)
     assert endorsement.where_given == "Brief van 3 maart"
     # The history line dates the consent in the one date format ("3 maart 2026"), not "03-03-2026".
     event = proposed.events.filter(action="consent_recorded").get()
-    assert formats.date_format(today) in event.detail and today.strftime("%d-%m-%Y") not in event.detail
+    shown = event.shown_detail()
+    assert formats.date_format(today) in shown and today.strftime("%d-%m-%Y") not in shown
+    assert shown.endswith(", Brief van 3 maart)")
 
 
 def test_a_member_cannot_record_external_consent(world, proposed):

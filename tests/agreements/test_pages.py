@@ -508,3 +508,54 @@ def test_the_list_exports_to_xlsx_and_csv_with_review_dates_and_targets(world, a
     assert rows[1][7] == review.strftime("%d-%m-%Y") and "Medicatiefouten: 5 %" in rows[1][10]
     none = client_for("rosa").get("/t/oost/agreements/export.csv?status=ended")
     assert len(list(csv.reader(io.StringIO(b"".join(none.streaming_content).decode("utf-8-sig"))))) == 1
+
+
+def test_the_history_reads_in_the_readers_language_whoever_wrote_it(world, proposed, client_for):
+    """A Dutch member endorses and records; an English reader reads the line in English, with the
+    one date format of English, and a Dutch reader in Dutch. (The sentence used to be stored in the
+    language of whoever acted: "endorsed (version 1): namens Thuiszorg Oost".)"""
+    from django.conf import settings
+    from django.utils import formats, translation
+
+    from tests.agreements.conftest import add_external
+
+    url = f"/t/oost/agreements/{proposed.pk}/endorse/"
+    client_for("maarten").post(url, {"version": 1, "decision": "declined", "reason": "Eerst de planning"})
+    insurer = add_external(world, proposed)
+    given_on = timezone.localdate() - timedelta(days=2)
+    with translation.override("nl"):
+        services.consent_record(
+            actor=world.carla,
+            agreement=proposed,
+            party=insurer,
+            version_number=1,
+            given_on=given_on,
+            where_given="Brief",
+        )
+    english = client_for("carla")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for path in (f"/t/oost/agreements/{proposed.pk}/history/", f"/t/oost/agreements/{proposed.pk}/"):
+        html = _page(english.get(path))
+        assert "namens" not in html, path
+        assert re.search(r"declined \(version 1\): on behalf of [^<:]+: Eerst de planning", html), path
+        with translation.override("en"):
+            assert f"{insurer.name} ({formats.date_format(given_on)}, Brief)" in html, path
+    dutch = _page(client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/history/"))
+    assert "on behalf of" not in dutch
+    assert re.search(r"namens [^<:]+: Eerst de planning", dutch)
+    with translation.override("nl"):
+        assert f"{insurer.name} ({formats.date_format(given_on)}, Brief)" in dutch
+
+
+def test_history_lines_from_before_their_facts_show_as_they_were_written(world, proposed, client_for):
+    from wijkverband.agreements.models import Action, AgreementEvent
+
+    AgreementEvent.objects.create(
+        team=world.team_a,
+        agreement=proposed,
+        actor_label="Carla",
+        action=Action.ENDORSED,
+        detail="namens Huisarts Oost",
+    )
+    html = _page(client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/history/"))
+    assert "namens Huisarts Oost" in html

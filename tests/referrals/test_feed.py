@@ -50,7 +50,7 @@ def test_a_new_sourced_indicator_gets_every_month_that_has_figures(world, agreem
     ind = indicator(world, agreement)
     assert values(ind) == {month_end(months_ago(2)): Decimal("60.00"), month_end(last_month()): Decimal("33.30")}
     fed = AgreementEvent.objects.get(agreement=agreement, action=Action.MEASUREMENT_FED)
-    assert "Terugkoppeling Welzijn op Recept" in fed.detail
+    assert "Terugkoppeling Welzijn op Recept" in fed.shown_detail()
     assert AuditEvent.objects.filter(action="agreement.measurement_fed", team_id=world.team_a.pk).count() == 1
 
 

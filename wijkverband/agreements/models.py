@@ -308,6 +308,11 @@ class AgreementEvent(models.Model):
     action = models.CharField(_("what"), max_length=30, choices=Action.choices)
     version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
     detail = models.CharField(_("details"), max_length=500, blank=True)
+    # What the app adds to the detail, as facts (a party's name, a date, a party's kind, measured
+    # values), put into a sentence when the history is read, in the reader's language and the one
+    # date format (shown_detail). `detail` holds only what a person wrote (a reason, a change note).
+    # Rows from before it have the whole sentence in `detail`, in the language of whoever acted.
+    data = models.JSONField(default=dict, blank=True)
 
     objects = TeamScopedManager()
 
@@ -319,3 +324,9 @@ class AgreementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def shown_detail(self) -> str:
+        """The detail as the history shows it, in the active language."""
+        from wijkverband.agreements.history import shown_detail
+
+        return shown_detail(self)

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,8 +79,12 @@ def _lock(agreement: Agreement) -> Agreement:
     )
 
 
-def _history(*, actor, agreement: Agreement, action: str, version_number=None, detail: str = "") -> AgreementEvent:
-    """The history row; the service passes it to _audit as its last write."""
+def _history(
+    *, actor, agreement: Agreement, action: str, version_number=None, detail: str = "", facts: dict | None = None
+) -> AgreementEvent:
+    """The history row; the service passes it to _audit as its last write. `detail`: what a person
+    wrote; `facts`: what the line says around it, put into words when it is read
+    (agreements/history.py), so each reader reads it in their own language."""
     return AgreementEvent.objects.create(
         team=agreement.team,
         agreement=agreement,
@@ -90,6 +93,7 @@ def _history(*, actor, agreement: Agreement, action: str, version_number=None, d
         action=action,
         version_number=version_number,
         detail=detail[:500],
+        data=facts or {},
     )
 
 
@@ -103,8 +107,13 @@ def _audit(*events: AgreementEvent | None) -> None:
                 action=f"agreement.{event.action}",
                 team=event.team,
                 target=event.agreement,
-                data={"version": event.version_number, "detail": event.detail[:200]},
+                data={"version": event.version_number, "detail": event.detail[:200], **_audited_facts(event)},
             )
+
+
+def _audited_facts(event: AgreementEvent) -> dict:
+    """The history line's facts for its audit row; a source's list of months stays in the history."""
+    return {key: value for key, value in event.data.items() if key != "changes"}
 
 
 def _touch(agreement: Agreement, *fields: str) -> None:
@@ -223,11 +232,20 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
         thread_subject_update(
             team=agreement.team, kind=SubjectKind.AGREEMENT, subject_id=agreement.pk, title=version.title
         )
-    detail = change_note
+    facts = {}
     if agreement.status != Status.CONCEPT:
-        detail = (change_note + " · " if change_note else "") + _("needs fresh endorsements")
+        facts["fresh_endorsements"] = True
         notices.endorsement_requested(agreement, actor=actor)
-    _audit(_history(actor=actor, agreement=agreement, action=Action.EDITED, version_number=number, detail=detail))
+    _audit(
+        _history(
+            actor=actor,
+            agreement=agreement,
+            action=Action.EDITED,
+            version_number=number,
+            detail=change_note,
+            facts=facts,
+        )
+    )
     return version
 
 
@@ -393,8 +411,9 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
-    detail = f"{party.get_kind_display()}: {name}"
-    _audit(_history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=detail))
+    _audit(
+        _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=name, facts={"kind": party.kind})
+    )
     return party
 
 
@@ -477,10 +496,14 @@ def endorsement_record(
         recorded_by=actor,
     )
     action = Action.ENDORSED if decision == Decision.ENDORSED else Action.DECLINED
-    detail = _("on behalf of %(party)s") % {"party": party.name}
-    if reason:
-        detail += ": " + reason
-    event = _history(actor=actor, agreement=agreement, action=action, version_number=version_number, detail=detail)
+    event = _history(
+        actor=actor,
+        agreement=agreement,
+        action=action,
+        version_number=version_number,
+        detail=reason,
+        facts={"party": party.name},
+    )
     notices.decided(agreement, endorsement, actor=actor)
     _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
@@ -531,7 +554,8 @@ def consent_record(
         agreement=agreement,
         action=Action.CONSENT_RECORDED,
         version_number=version_number,
-        detail=f"{party.name} ({date_format(given_on)}, {where_given})",
+        detail=where_given,
+        facts={"party": party.name, "given_on": given_on.isoformat()},
     )
     _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
@@ -639,7 +663,12 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
         actor=actor,
         agreement=agreement,
         action=Action.MEASUREMENT_RECORDED,
-        detail=f"{indicator.name}: {value} {indicator.unit} ({date_format(measured_on)})",
+        facts={
+            "indicator": indicator.name,
+            "value": f"{value}",
+            "unit": indicator.unit,
+            "measured_on": measured_on.isoformat(),
+        },
     )
     _audit(event)
     return measurement
@@ -678,7 +707,7 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
         if value is None:
             if measurement is not None:
                 measurement.delete()
-                changes.append(f"{date_format(day)}: –")
+                changes.append((day.isoformat(), None))
             continue
         if measurement is not None and measurement.value == value:
             continue
@@ -696,7 +725,7 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
             measurement.recorded_by = actor
             measurement.recorded_at = timezone.now()
             measurement.save(update_fields=["value", "recorded_by", "recorded_at"])
-        changes.append(f"{date_format(day)}: {value.normalize():f} {indicator.unit}")
+        changes.append((day.isoformat(), f"{value.normalize():f}"))
     if not changes:
         return None
     _touch(agreement)
@@ -704,7 +733,7 @@ def _feed(*, actor, agreement: Agreement, indicator: Indicator, months) -> Agree
         actor=actor,
         agreement=agreement,
         action=Action.MEASUREMENT_FED,
-        detail=f"{indicator.name}: {'; '.join(changes)}",
+        facts={"indicator": indicator.name, "unit": indicator.unit, "changes": changes},
     )
 
 

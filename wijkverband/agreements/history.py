@@ -1,0 +1,50 @@
+"""An agreement's history lines, put together when they are read.
+
+The services store what happened as facts (AgreementEvent.data) beside what a person wrote
+(AgreementEvent.detail). The words around them ("namens", "opnieuw instemming nodig") and the dates
+are the reader's: a line written by a Dutch coordinator reads "on behalf of …, 4 December 2026" to
+a reader who chose English, and the other way round.
+"""
+
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from wijkverband.agreements.models import Action, PartyKind
+
+
+def _date(value: str) -> str:
+    return date_format(date.fromisoformat(value))
+
+
+def _kind(value: str) -> str:
+    return str(dict(PartyKind.choices).get(value, value))
+
+
+def shown_detail(event) -> str:
+    facts, written = event.data or {}, event.detail
+    if not facts:
+        return written  # a row from before the facts: the sentence as it was written
+    action = event.action
+    if action in (Action.ENDORSED, Action.DECLINED):
+        line = _("on behalf of %(party)s") % {"party": facts["party"]}
+        return f"{line}: {written}" if written else line
+    if action == Action.CONSENT_RECORDED:
+        return f"{facts['party']} ({_date(facts['given_on'])}, {written})"
+    if action == Action.EDITED:
+        parts = [written] if written else []
+        if facts.get("fresh_endorsements"):
+            parts.append(_("needs fresh endorsements"))
+        return " · ".join(parts)
+    if action == Action.PARTY_ADDED:
+        return f"{_kind(facts['kind'])}: {written}"
+    if action == Action.MEASUREMENT_RECORDED:
+        return f"{facts['indicator']}: {facts['value']} {facts['unit']} ({_date(facts['measured_on'])})"
+    if action == Action.MEASUREMENT_FED:
+        changes = [
+            f"{_date(day)}: –" if value is None else f"{_date(day)}: {value} {facts['unit']}"
+            for day, value in facts["changes"]
+        ]
+        return f"{facts['indicator']}: {'; '.join(changes)}"
+    return written
