@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.search.conftest import agreement, agreement_edit, bottleneck, card_entry, map_entry, post, signed_in, thread
 from wijkverband.agreements import services as agreement_services
@@ -202,3 +203,45 @@ def test_the_query_is_folded_split_and_stripped_of_syntax():
     assert [t.word for t in query.terms] == ["client", "medicatieoverdracht"]
     assert query.terms[1].parts == ("medica", "overdra")
     assert not parse("de het een")
+
+
+def test_a_search_with_nothing_to_search_for_says_why(world):
+    """What was typed decides the answer: "type one or more words" only when nothing was typed."""
+    bottleneck(world, title="Baxterrol te laat")
+    short = _search(world.pieter, q="a de")
+    assert "Nothing to search for in “a de”" in short and "Type one or more words" not in short
+    empty = _search(world.pieter, q="")
+    assert "Type one or more words" in empty and "Nothing to search for" not in empty
+    long = _search(world.pieter, q="baxterrol " * 30)
+    assert "Ensure this value has at most 200 characters" in long
+    assert "Type one or more words" not in long and _titles(long) == []
+
+
+def test_dates_that_cannot_be_searched_are_named_and_the_filters_shown(world):
+    bottleneck(world, title="Baxterrol te laat")
+    today = timezone.localdate()
+    backwards = _search(
+        world.pieter, q="baxterrol", since=today.isoformat(), until=(today - timedelta(days=3)).isoformat()
+    )
+    assert "This date is before “From”: left out of the search." in backwards
+    assert _titles(backwards) == ["Baxterrol te laat"]  # from today on, as if "up to" was empty
+    assert re.search(r'<details class="wv-search-page__filters" open>', backwards)
+    impossible = _search(world.pieter, q="baxterrol", since="2026-13-45")
+    assert "Enter a valid date." in impossible
+    assert re.search(r'<details class="wv-search-page__filters" open>', impossible)
+    assert _titles(impossible) == ["Baxterrol te laat"]
+    plain = _search(world.pieter, q="baxterrol")
+    assert re.search(r'<details class="wv-search-page__filters">', plain)
+
+
+def test_the_search_page_says_why_in_dutch(world):
+    client = Client()
+    client.force_login(world.pieter)
+    with translation.override("nl"):
+        page = client.get("/search/", {"q": "a"}).content.decode()
+        assert "Niets om op te zoeken in “a”" in page
+        today = timezone.localdate()
+        page = client.get(
+            "/search/", {"q": "x1", "since": today.isoformat(), "until": (today - timedelta(days=1)).isoformat()}
+        ).content.decode()
+        assert "Deze datum ligt vóór “Van”" in page

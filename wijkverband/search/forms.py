@@ -31,3 +31,16 @@ class SearchForm(forms.Form):
                 field.widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
             elif isinstance(field.widget, forms.DateInput):
                 field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            # Left out, as any field that does not parse: the search runs from "From" on.
+            self.add_error("until", _("This date is before “From”: left out of the search."))
+        return data
+
+    @property
+    def filters_need_attention(self) -> bool:
+        """A filter that was left out because it did not parse: the filters are shown open."""
+        return any(self.errors.get(name) for name in self.fields if name != "q")
