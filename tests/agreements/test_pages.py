@@ -540,6 +540,13 @@ def test_the_history_reads_in_the_readers_language_whoever_wrote_it(world, propo
         assert re.search(r"declined \(version 1\): on behalf of [^<:]+: Eerst de planning", html), path
         with translation.override("en"):
             assert f"{insurer.name} ({formats.date_format(given_on)}, Brief)" in html, path
+    # The facts are in the audit rows too, and every chain still verifies.
+    from wijkverband.audit.models import AuditEvent
+    from wijkverband.audit.selectors import audit_chains_verify
+
+    consent = AuditEvent.objects.filter(action="agreement.consent_recorded").latest("pk")
+    assert consent.data["given_on"] == given_on.isoformat() and consent.data["party"] == insurer.name
+    assert all(check.broken is None for check in audit_chains_verify())
     dutch = _page(client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/history/"))
     assert "on behalf of" not in dutch
     assert re.search(r"namens [^<:]+: Eerst de planning", dutch)
