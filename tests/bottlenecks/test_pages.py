@@ -241,12 +241,17 @@ def test_the_whole_path_through_the_pages(world, client_for):
     assert "Geen avondbereikbaarheid" in queue and "awaiting an answer" in queue
     region_home = text(olga.get("/r/utrecht/"))
     assert "Escalation queue" in region_home and "Geen avondbereikbaarheid" in region_home
+    assert "1 escalated bottleneck waits for the region." in region_home
     response = olga.post(
         f"/r/utrecht/bottlenecks/{b.pk}/do/respond/",
         {"respond-version": fresh(b).version, "respond-note": "Bespreken we in het ROSE-overleg"},
     )
     assert response.status_code == 302
     assert "answered" in text(olga.get("/r/utrecht/bottlenecks/escalations/"))
+    # Answered, it is still listed (marked so) but no longer counted as waiting, as on the
+    # dashboard and in Mijn werk.
+    region_home = text(olga.get("/r/utrecht/"))
+    assert "0 escalated bottlenecks wait for the region." in region_home and "Geen avondbereikbaarheid" in region_home
     timeline = text(maarten.get(f"/t/oost/bottlenecks/{b.pk}/"))
     for step in ("reported", "accepted ownership", "escalated to the region", "Bespreken we in het ROSE-overleg"):
         assert step in timeline

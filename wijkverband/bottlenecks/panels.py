@@ -1,5 +1,6 @@
 """The log's places on other pages: a team tab, a team-home panel and two region-home panels."""
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.registry import NavItem, Panel, register_region_panel, register_team_nav, register_team_panel
@@ -19,9 +20,13 @@ def region_queue_context(*, request, region, rights):
     if not rights.can_oversee:
         return {"region": region, "show": False}
     queue = region_escalations(region=region)
-    # Always two queries (a page of rows and a count), however long the queue.
+    # Always two queries (a page of rows and the counts), however long the queue. The queue lists
+    # the answered and taken-up items too (marked so); the sentence counts those still waiting.
     rows = escalation_waits(queue[:QUEUE_PANEL_ROWS], region=region)
-    return {"region": region, "show": True, "rows": rows, "count": queue.count()}
+    counts = queue.order_by().aggregate(
+        listed=Count("pk"), waiting=Count("pk", filter=Q(answered=False, taken_up_regionally=False))
+    )
+    return {"region": region, "show": True, "rows": rows, "count": counts["listed"], "waiting": counts["waiting"]}
 
 
 def region_patterns_context(*, request, region, rights):
