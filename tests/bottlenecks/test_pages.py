@@ -3,6 +3,7 @@ refusals that keep the input, and query counts that do not grow with the number 
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,6 +65,42 @@ def test_representatives_get_no_forms_and_overseers_only_escalation_answers(worl
     page = text(client_for("olga").get(f"/t/oost/bottlenecks/{b.pk}/"))
     assert f"/r/utrecht/bottlenecks/{b.pk}/do/respond/" in page
     assert "/do/resolve/" not in page
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "label"),
+    [
+        ("respond", "note", "Response of the region"),
+        ("take-up", "note", "Note"),  # the form's "Note (optional)" reads badly there
+        ("hand-back", "advice", "Advice to the team"),
+        ("escalate", "reason", "Escalation reason"),  # the form asks "Why should the region take this up?"
+    ],
+)
+def test_an_action_with_client_data_is_refused_at_its_field_in_its_words(world, client_for, action, field, label):
+    b = report(world)
+    if action != "escalate":
+        b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    before = (fresh(b).version, fresh(b).events.count())
+    url = (
+        f"/t/oost/bottlenecks/{b.pk}/do/{action}/"
+        if action == "escalate"
+        else f"/r/utrecht/bottlenecks/{b.pk}/do/{action}/"
+    )
+    response = client_for("maarten" if action == "escalate" else "olga").post(
+        url,
+        {f"{action}-version": b.version, f"{action}-{field}": "Mevrouw Jansen 12-03-1950 wacht"},
+    )
+    assert response.status_code == 400
+    page = text(response)
+    box = re.search(rf'<textarea name="{action}-{field}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in box and f'aria-describedby="id_{action}-{field}_error"' in box
+    error = re.search(rf'id="id_{action}-{field}_error">(.*?)</div>', page, re.DOTALL).group(1)
+    assert f"{label} seems to contain client data" in error
+    assert "Mevrouw Jansen 12-03-1950 wacht</textarea>" in page  # kept
+    assert "utrecht-alert--error" not in page.split(f"/do/{action}/")[1].split("</form>")[0]  # not above as well
+    assert (fresh(b).version, fresh(b).events.count()) == before
+    # The team's page it shows keeps the team's tabs (the agreements' too).
+    assert 'href="/t/oost/agreements/"' in page
 
 
 def test_overseers_read_all_teams_of_their_region_only(world, client_for):

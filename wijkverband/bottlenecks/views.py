@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Textarea
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
+from wijkverband.core.guard import ClientDataRefused, refusal_message
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
@@ -254,6 +256,23 @@ def _action_forms(rights, b, professionals, bound_action=None, data=None):
 def _render_detail(request, team, rights, b, *, action=None, data=None, error=None, status=200):
     professionals = selectors.team_professionals(team=team) if rights.can_contribute else []
     action_forms = _action_forms(rights, b, professionals, action, data)
+    if isinstance(error, ClientDataRefused) and action is not None:
+        # At the action's text field, named by its own label ("Reactie van de regio") rather than by
+        # the model field the service stores it in ("Toelichting"), unless the label is a question
+        # or has a remark ("Waarom moet de regio dit oppakken?", "Toelichting (optioneel)"), which
+        # reads badly at the head of a sentence: then the model field's name.
+        form = action_forms.get(action.replace("-", "_"))
+        text = next((n for n, f in form.fields.items() if isinstance(f.widget, Textarea)), None) if form else None
+        if text is not None:
+            label = str(form.fields[text].label)
+            worded = error.message
+            if error.finding is not None and not label.endswith("?") and "(" not in label:
+                worded = refusal_message(label, error.finding)
+            form.is_valid()
+            form.add_error(text, worded)
+            error = None
+    if isinstance(error, ActionRefused):
+        error = error.message
     timeline = selectors.bottleneck_timeline(bottleneck=b, rights=rights)
     return render(
         request,
@@ -294,9 +313,7 @@ def _refused(request, team, rights, b, action, refused: ActionRefused):
     b = access_bottleneck(user=request.user, team=team, bottleneck_id=b.pk)
     data = request.POST.copy()
     data[f"{action}-version"] = str(b.version)
-    return _render_detail(
-        request, team, rights, b, action=action, data=data, error=refused.message, status=_status_of(refused)
-    )
+    return _render_detail(request, team, rights, b, action=action, data=data, error=refused, status=_status_of(refused))
 
 
 @team_view
@@ -515,6 +532,7 @@ def region_bottleneck_action(request, bottleneck_id, action):
     b = access_region_bottleneck(user=request.user, region=request.region, bottleneck_id=bottleneck_id)
     team = b.team
     rights = team_rights(user=request.user, team=team)
+    request.rights = rights  # the team's page is shown on a refusal: its tabs as on that page
     b = access_bottleneck(user=request.user, team=team, bottleneck_id=b.pk)
     form = _action_forms(rights, b, [], action, request.POST)[action.replace("-", "_")]
     try:

@@ -33,8 +33,12 @@ GUARDED_PACKAGE = "wijkverband."
 
 
 class ClientDataRefused(ActionRefused):
-    def __init__(self, message, *, field: str):
+    """`finding`: what was found, so a page whose field has a label of its own can say it in its
+    words (`refusal_message(label, refused.finding)`)."""
+
+    def __init__(self, message, *, field: str, finding=None):
         super().__init__(message, code="invalid", field=field)
+        self.finding = finding
 
 
 def refusal_message(label, finding) -> str:
@@ -53,7 +57,7 @@ def check_text(value, *, field: str, label) -> None:
     if isinstance(value, str) and value:
         findings = find_client_data(value)
         if findings:
-            raise ClientDataRefused(refusal_message(label, findings[0]), field=field)
+            raise ClientDataRefused(refusal_message(label, findings[0]), field=field, finding=findings[0])
 
 
 def is_free_text(field) -> bool:
