@@ -329,3 +329,33 @@ def test_the_load_balancer_passes_on_the_address_it_saw_not_one_the_client_sent(
     conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
     assert "$proxy_add_x_forwarded_for" not in conf
+
+
+def test_an_organisation_is_shown_only_while_someone_takes_part_for_it(world):
+    """An organisation typed into an invitation is linked to the team at once (the form offers it
+    again), but the public sees it only once someone takes part for it, and no longer after the
+    last one left: a typo in an invitation that was withdrawn is never public."""
+    from wijkverband.tenancy import services
+    from wijkverband.tenancy.models import Membership
+
+    typo = services.organisation_add(actor=world.carla, team=world.team_a, name="Tikfout Zorg BV", kind="other")
+    invitation, _token = services.invitation_create(
+        actor=world.carla, team=world.team_a, email="nieuw@example.nl", role="member", organisation=typo,
+        site_url="https://wijkverband.example",
+    )  # fmt: skip
+    assert "Tikfout Zorg BV" not in lookup(Client(), "3581").content.decode()
+    services.invitation_revoke(actor=world.carla, invitation=invitation)
+    assert "Tikfout Zorg BV" not in lookup(Client(), "3581").content.decode()
+    joined = services.organisation_add(actor=world.carla, team=world.team_a, name="Thuiszorg Nieuw", kind="other")
+    invitation, _token = services.invitation_create(
+        actor=world.carla, team=world.team_a, email="thuis@example.nl", role="member", organisation=joined,
+        site_url="https://wijkverband.example",
+    )  # fmt: skip
+    _user, membership = services.invitation_accept_with_new_account(
+        invitation=invitation, name="Tessa Thuis", password="een-lang-wachtwoord-42"
+    )
+    assert "Thuiszorg Nieuw" in lookup(Client(), "3581").content.decode()
+    services.membership_remove(actor=world.carla, membership=Membership.objects.get(pk=membership.pk))
+    page = lookup(Client(), "3581").content.decode()
+    assert "Thuiszorg Nieuw" not in page
+    assert "Huisarts Oost" in page  # the others stay

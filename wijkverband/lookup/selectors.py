@@ -7,9 +7,11 @@ is fixed, whatever the number of teams and areas (tests/lookup/test_lookup.py co
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from wijkverband.core.registry import public_sections
 from wijkverband.tenancy import postcodes
-from wijkverband.tenancy.models import CORE_KINDS, Organisation, PostcodeArea, Team, TeamOrganisation
+from wijkverband.tenancy.models import CORE_KINDS, Membership, Organisation, PostcodeArea, Team, TeamOrganisation
 
 _KIND_ORDER = {kind.value: index for index, kind in enumerate(CORE_KINDS)}
 
@@ -113,7 +115,14 @@ def postcode_answer(*, code: str) -> PostcodeAnswer:
     items.sort(key=lambda item: (item.partial, item.team.name))
     whole = {item.team.pk: item for item in items if not item.partial}
     if whole:
-        links = TeamOrganisation.objects.for_teams(list(whole)).select_related("organisation")
+        # Only organisations someone takes part for: one typed into an invitation that was never
+        # accepted (or withdrawn), or whose last member left, is not shown to the public.
+        taking_part = Membership.objects.for_teams(list(whole)).filter(
+            team_id=OuterRef("team_id"), organisation_id=OuterRef("organisation_id")
+        )
+        links = (
+            TeamOrganisation.objects.for_teams(list(whole)).filter(Exists(taking_part)).select_related("organisation")
+        )
         for link in links:
             whole[link.team_id].organisations.append(link.organisation)
         for item in whole.values():
