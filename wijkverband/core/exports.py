@@ -70,13 +70,28 @@ def _xlsx_value(value):
     return spreadsheet_text(value)
 
 
+#: Excel's limit on a sheet's name, and the characters it refuses in one.
+SHEET_NAME_LENGTH = 31
+_NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_name(title: str) -> str:
+    """`title` as a sheet's name: whole words only ("De wijkverbanden in één oogopslag" becomes "De
+    wijkverbanden in één", not "… oogopsl"), without the characters Excel refuses."""
+    title = " ".join(str(title or "").translate(_NOT_IN_SHEET_NAMES).split()) or "Export"
+    if len(title) <= SHEET_NAME_LENGTH:
+        return title
+    cut = title[: SHEET_NAME_LENGTH + 1].rsplit(" ", 1)[0] if " " in title[:SHEET_NAME_LENGTH] else ""
+    return cut.rstrip(" ,;:-–") or title[:SHEET_NAME_LENGTH]
+
+
 def xlsx_bytes(*, header: Sequence, rows: Iterable[Sequence], sheet_title: str = "") -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(sheet_title or "Export")[:31])
+    sheet = workbook.create_sheet(title=sheet_name(sheet_title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     cells = []
