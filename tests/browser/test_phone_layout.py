@@ -60,12 +60,16 @@ class PhoneLayout(BrowserTestCase):
         threads.message_post(
             actor=self.world.maarten, thread=thread, body="Goedemorgen allemaal", client_id=uuid.uuid4()
         )
+        from wijkverband.tenancy.models import Membership
+
+        maarten_in_a = Membership.objects.get(team=self.world.team_a, user=self.world.maarten)
+        pages = [*PAGES, ("member-remove", f"/t/oost/members/{maarten_in_a.pk}/remove/")]
         self.sign_in(self.world.carla)
         page = self.page
         for viewport in (PHONE, DESKTOP):
             page.set_viewport_size(viewport)
             size = "phone" if viewport is PHONE else "desktop"
-            for name, path in PAGES:
+            for name, path in pages:
                 page.goto(self.url(path))
                 expect(page.get_by_role("heading", level=1)).to_be_visible()
                 self.shoot(f"{name}-{size}")

@@ -37,6 +37,10 @@ def _role_changed(world, persona, status):
     assert changed == _succeeded(persona, status)
 
 
+def _still_a_member(world, persona, status):
+    assert Membership.objects.filter(team=world.team_a, user=world.maarten).exists()
+
+
 def _removed(world, persona, status):
     gone = not Membership.objects.filter(team=world.team_a, user=world.maarten).exists()
     assert gone == _succeeded(persona, status)
@@ -79,6 +83,13 @@ LADDER = [
         method="POST",
         data=lambda w: {"role": "coordinator"},
         after=_role_changed,
+    ),
+    # The question first: a GET changes nothing.
+    Rung(
+        "member_remove",
+        lambda w: f"/t/oost/members/{_maarten_in_a(w).pk}/remove/",
+        {"anonymous": 302, **OUTSIDERS, **MANAGE_REFUSED, "carla": 200, "ada": 200},
+        after=_still_a_member,
     ),
     Rung(
         "member_remove",

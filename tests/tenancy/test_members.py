@@ -105,6 +105,22 @@ def test_removal_takes_effect_at_once_on_every_page(world):
     assert not any(name.startswith(f"team:{world.team_a.pk}:") for name in _groups(world.maarten))
 
 
+def test_removing_asks_first_and_the_question_names_who_and_what_they_lose(world):
+    maarten_in_a = Membership.objects.get(team=world.team_a, user=world.maarten)
+    client = _client(world.carla)
+    members = client.get("/t/oost/members/").content.decode()
+    url = f"/t/oost/members/{maarten_in_a.pk}/remove/"
+    # A link to the question, not a button that removes at once.
+    link = re.search(rf'<a class="utrecht-link" href="{url}">(.*?)</a>', members)
+    assert link and "Verwijderen" in link.group(1) and "Maarten" in link.group(1)
+    question = client.get(url).content.decode()
+    assert "Maarten" in question and "uit het wijkverband verwijderen?" in question
+    assert "Ja, verwijderen uit het wijkverband" in question and 'href="/t/oost/members/">Nee, laten staan' in question
+    assert Membership.objects.filter(pk=maarten_in_a.pk).exists()  # asking changed nothing
+    assert client.post(url).status_code == 302
+    assert not Membership.objects.filter(pk=maarten_in_a.pk).exists()
+
+
 def test_the_last_coordinator_can_neither_be_removed_nor_demoted(world):
     carla_membership = Membership.objects.get(team=world.team_a, user=world.carla)
     client = _client(world.ada)

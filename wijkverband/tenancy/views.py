@@ -119,10 +119,13 @@ def member_change_role(request, membership_id):
 
 
 @team_view(needs="can_manage_members")
-@require_POST
 def member_remove(request, membership_id):
+    """GET: the question (removing someone takes their access at once and cannot be undone, so the
+    members list links here rather than removing with one click); POST: the removal."""
     team = request.team
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
+    if request.method != "POST":
+        return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
     return _act_and_return(
         request,
         team,
