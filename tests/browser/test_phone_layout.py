@@ -84,3 +84,25 @@ class PhoneLayout(BrowserTestCase):
                 heading = page.get_by_role("heading", level=1).bounding_box()
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
                 self.assert_accessible(f"phone-{name}")
+
+    def test_a_role_that_needs_an_organisation_asks_for_it_on_a_phone(self):
+        """The members list's role change for a client representative who becomes a member: the
+        page that asks for the organisation fits a phone, passes axe, and finishes the change."""
+        from wijkverband.tenancy.models import Membership
+
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/members/"))
+        page.get_by_label("Rol van Rosa Vertegenwoordiger").select_option("member")
+        page.get_by_role("button", name="Rol wijzigen van Rosa Vertegenwoordiger").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Rol van Rosa Vertegenwoordiger")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+        self.shoot("member-role-phone")
+        self.assert_accessible("phone-member-role")
+        page.get_by_label("Organisatie").select_option(label="Welzijn Oost")
+        page.get_by_role("button", name="Rol wijzigen").click()
+        expect(page.locator(".wv-messages")).to_contain_text("Rosa Vertegenwoordiger")
+        rosa = Membership.objects.get(team=self.world.team_a, user=self.world.rosa)
+        assert (rosa.role, rosa.organisation_id) == ("member", self.world.social_a.pk)

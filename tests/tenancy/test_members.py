@@ -232,3 +232,45 @@ def test_an_overseers_start_page_shows_their_regions_not_a_missing_team(world):
     page = _client(world.olga).get("/").content.decode()
     assert "nog geen lid" not in page
     assert 'href="/r/utrecht/"' in page and "ROSE Utrecht" in page
+
+
+def test_a_representative_becomes_a_member_after_choosing_the_organisation_they_act_for(world):
+    """The members list offers every role; a role that acts for an organisation, for someone who has
+    none, asks for it on a page of its own (it was a dead end: "choose one", with nothing to choose)."""
+    from wijkverband.tenancy.models import Organisation
+
+    rosa_in_a = Membership.objects.get(team=world.team_a, user=world.rosa)
+    elsewhere = Organisation.objects.get(name="Huisarts Vathorst")  # team C's
+    url = f"/t/oost/members/{rosa_in_a.pk}/role/"
+    client = _client(world.carla)
+    asked = client.post(url, {"role": "member"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Kies de organisatie waarnamens Rosa" in page
+    assert re.search(r'<option value="member" selected>', page)  # the role chosen is kept
+    assert f'<option value="{world.social_a.pk}">Welzijn Oost</option>' in page
+    assert f'<option value="{elsewhere.pk}"' not in page  # another team's organisation
+    rosa_in_a.refresh_from_db()
+    assert rosa_in_a.role == "client_representative"  # asking changed nothing
+    # Sent without a choice: said at the field, still nothing changed.
+    again = client.post(url, {"role": "member", "organisation": ""}).content.decode()
+    assert "Kies de organisatie waarnamens deze persoon handelt." in again
+    # Another team's organisation is refused.
+    client.post(url, {"role": "member", "organisation": elsewhere.pk})
+    rosa_in_a.refresh_from_db()
+    assert (rosa_in_a.role, rosa_in_a.organisation_id) == ("client_representative", None)
+    done = client.post(url, {"role": "member", "organisation": world.social_a.pk})
+    assert done.status_code == 302
+    rosa_in_a.refresh_from_db()
+    assert (rosa_in_a.role, rosa_in_a.organisation_id) == ("member", world.social_a.pk)
+
+
+def test_a_role_change_that_needs_no_organisation_takes_one_step(world):
+    maarten_in_a = Membership.objects.get(team=world.team_a, user=world.maarten)
+    response = _client(world.carla).post(
+        f"/t/oost/members/{maarten_in_a.pk}/role/", {"role": "coordinator", "organisation": world.social_a.pk}
+    )
+    assert response.status_code == 302
+    maarten_in_a.refresh_from_db()
+    # Their own organisation stays: the field is only for someone without one.
+    assert (maarten_in_a.role, maarten_in_a.organisation_id) == ("coordinator", world.nursing_a.pk)

@@ -52,6 +52,22 @@ class InvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    # Asked only when the new role acts for an organisation and the person has none yet (a client
+    # representative who becomes a member): tenancy/member_role.html.
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=None,
+        required=False,
+        empty_label=_("— choose an organisation —"),
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        """organisations: the team's (tenancy.selectors.team_organisation_choices)."""
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].conditionally_required = True  # on the page that asks for it
+        self.fields["role"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
 
 
 class TeamForm(forms.Form):

@@ -278,7 +278,16 @@ def _is_last_coordinator(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def needs_organisation(role: str, membership: Membership) -> bool:
+    """Whether changing `membership` to `role` needs an organisation it does not have yet."""
+    return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
+
+
+def membership_change_role(
+    *, actor, membership: Membership, role: str, organisation: Organisation | None = None
+) -> Membership:
+    """`organisation`: for someone without one who takes a role that acts for one (a client
+    representative who becomes a member); ignored otherwise."""
     _require_member_management(actor, membership.team)
     membership = (
         # of=("self",): PostgreSQL cannot lock the nullable side (organisation) of the join.
@@ -289,12 +298,15 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     )
     if role == membership.role:
         return membership
-    _validate_role_and_organisation(team=membership.team, role=role, organisation=membership.organisation)
+    given = organisation if needs_organisation(role, membership) else None
+    _validate_role_and_organisation(team=membership.team, role=role, organisation=given or membership.organisation)
     if _is_last_coordinator(membership):
         raise ActionRefused(_("A team needs a coordinator: appoint another one before changing this role."))
     old_role = membership.role
     membership.role = role
-    membership.save(update_fields=["role"])
+    if given is not None:
+        membership.organisation = given
+    membership.save(update_fields=["role", "organisation"] if given is not None else ["role"])
     permissions.team_role_grant(membership)
     policy_forget(membership.user)
     audit_record(
@@ -302,7 +314,12 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
         action="membership.role_changed",
         team=membership.team,
         target=membership,
-        data={"user": membership.user_id, "from": old_role, "to": role},
+        data={
+            "user": membership.user_id,
+            "from": old_role,
+            "to": role,
+            **({"organisation": given.pk} if given is not None else {}),
+        },
     )
     user_rights_changed_on_commit(membership.user_id)
     return membership

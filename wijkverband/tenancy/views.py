@@ -104,15 +104,22 @@ def _act_and_return(request, team, action, *, success: str):
 def member_change_role(request, membership_id):
     team = request.team
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, organisations=selectors.team_organisation_choices(team=team))
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("team_members", team_slug=team.slug)
+    role, organisation = form.cleaned_data["role"], form.cleaned_data["organisation"]
+    if services.needs_organisation(role, membership) and organisation is None:
+        # The members list offers every role; this one acts for an organisation the person has
+        # not got yet: ask for it (the form already carries the role).
+        if "organisation" in request.POST:
+            form.add_error("organisation", _("Choose the organisation this person acts for."))
+        return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
     return _act_and_return(
         request,
         team,
         lambda: services.membership_change_role(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            actor=request.user, membership=membership, role=role, organisation=organisation
         ),
         success=_("The role of %(name)s has been changed.") % {"name": membership.user},
     )
