@@ -279,6 +279,23 @@ def test_the_public_section_shows_only_public_entries_and_no_person(world):
     assert not fields & {"maintainer", "confirmed_by", "notes", "direct_phone", "secure_mail"}
 
 
+def test_the_public_sees_an_entry_the_team_marks_stale_marked_so(world):
+    """The public lookup showed a stale number as if it were current, while the team's own card
+    says "verouderd"."""
+    from django.utils import formats, translation
+
+    old = add_months(timezone.localdate(), -(world.team_a.reconfirm_months + 1))
+    add_entry(world, contact_point="Oude lijn", public=True, confirmed_on=old)
+    add_entry(world, contact_point="Verse lijn", public=True)
+    section = next(s for s in public_sections() if s.key == "wijkcard")
+    with translation.override("nl"):
+        html = render_to_string(section.template, {"panel": section.context(teams=[world.team_a])[world.team_a.pk]})
+        stale, fresh = html.split("Oude lijn")[1].split("</li>")[0], html.split("Verse lijn")[1].split("</li>")[0]
+        assert f"Verouderd: laatst bevestigd op {formats.date_format(old)}" in stale
+        assert f"Laatst bevestigd op {formats.date_format(timezone.localdate())}" in fresh
+        assert "Verouderd" not in fresh
+
+
 # --- Mijn werk --------------------------------------------------------------------------------------------
 
 

@@ -191,16 +191,25 @@ class PublicEntry:
     contact_point: str
     serves_wijk: bool
     slots: tuple  # ((label, phone for display, dial, hours), ...) only the times of day with a number or hours
+    # When the team last confirmed it, and whether that is longer ago than the team's own term: the
+    # public sees a number the team itself marks stale as such, not as if it were current.
+    confirmed_on: object = None
+    stale: bool = False
 
 
 def public_entries(*, teams) -> dict[int, list[PublicEntry]]:
-    """{team id: [PublicEntry]} of the entries these teams marked public (one query)."""
+    """{team id: [PublicEntry]} of the entries these teams marked public (one query; `teams` as
+    Team instances, whose own term for reconfirming decides what is stale)."""
+    teams = list(teams)
+    months = {team.pk: team.reconfirm_months for team in teams}
+    today = timezone.localdate()
     rows = (
-        ContactEntry.objects.for_teams(list(teams))
+        ContactEntry.objects.for_teams(teams)
         .filter(public=True)
         .select_related("organisation")
         .only(
             "team_id",
+            "confirmed_on",
             "organisation__name",
             "organisation__kind",
             "contact_point",
@@ -223,6 +232,8 @@ def public_entries(*, teams) -> dict[int, list[PublicEntry]]:
                 contact_point=entry.contact_point,
                 serves_wijk=entry.serves_wijk,
                 slots=slots,
+                confirmed_on=entry.confirmed_on,
+                stale=is_stale(entry.confirmed_on, months[entry.team_id], today),
             )
         )
     return found
