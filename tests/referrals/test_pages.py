@@ -297,3 +297,10 @@ def test_a_record_changed_meanwhile_shows_the_refusal_and_saves_on_the_second_tr
     assert Referral.objects.get().status == "not_started"
     assert client.post(f"{W}records/{first.pk}/", {**data, "version": 2}).status_code == 302
     assert Referral.objects.get().status == "intake_held"
+
+
+def test_the_forms_ask_to_choose_an_organisation_in_the_usual_words(world, client_for):
+    """Every other form's empty choice reads "— kies een organisatie —", not Django's "---------"."""
+    page = client_for("sofie").get(W + "records/new/").content.decode()
+    assert '<option value="" selected>— kies een organisatie —</option>' in page
+    assert "---------" not in page

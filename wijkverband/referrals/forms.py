@@ -59,7 +59,10 @@ class RecordFilterForm(PeriodForm):
 class CountsForm(forms.Form):
     month = MonthField(label=_("Month"), widget=forms.Select(attrs=SELECT))
     referrer = forms.ModelChoiceField(
-        label=_("Referring organisation"), queryset=None, widget=forms.Select(attrs=SELECT)
+        label=_("Referring organisation"),
+        queryset=None,
+        empty_label=_("— choose an organisation —"),
+        widget=forms.Select(attrs=SELECT),
     )
     referrals = forms.IntegerField(
         label=_("Referrals to welzijn"),
@@ -99,7 +102,10 @@ class CountsForm(forms.Form):
 class ReferralForm(forms.Form):
     referred_on = forms.DateField(label=_("Referral date"), widget=DateInput())
     referrer = forms.ModelChoiceField(
-        label=_("Referring organisation"), queryset=None, widget=forms.Select(attrs=SELECT)
+        label=_("Referring organisation"),
+        queryset=None,
+        empty_label=_("— choose an organisation —"),
+        widget=forms.Select(attrs=SELECT),
     )
     offer = forms.CharField(
         label=_("Offer"),
