@@ -277,12 +277,12 @@ def _is_last_coordinator(membership: Membership) -> bool:
     )
 
 
-@transaction.atomic
 def needs_organisation(role: str, membership: Membership) -> bool:
     """Whether changing `membership` to `role` needs an organisation it does not have yet."""
     return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
 
 
+@transaction.atomic
 def membership_change_role(
     *, actor, membership: Membership, role: str, organisation: Organisation | None = None
 ) -> Membership:
