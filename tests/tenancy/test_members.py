@@ -255,8 +255,9 @@ def test_a_representative_becomes_a_member_after_choosing_the_organisation_they_
     # Sent without a choice: said at the field, still nothing changed.
     again = client.post(url, {"role": "member", "organisation": ""}).content.decode()
     assert "Kies de organisatie waarnamens deze persoon handelt." in again
-    # Another team's organisation is refused.
-    client.post(url, {"role": "member", "organisation": elsewhere.pk})
+    # Another team's organisation is refused, at the field.
+    refused = client.post(url, {"role": "member", "organisation": elsewhere.pk})
+    assert refused.status_code == 200 and 'id="id_organisation_error"' in refused.content.decode()
     rosa_in_a.refresh_from_db()
     assert (rosa_in_a.role, rosa_in_a.organisation_id) == ("client_representative", None)
     done = client.post(url, {"role": "member", "organisation": world.social_a.pk})

@@ -106,8 +106,11 @@ def member_change_role(request, membership_id):
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     form = RoleForm(request.POST, organisations=selectors.team_organisation_choices(team=team))
     if not form.is_valid():
-        messages.error(request, _("Choose a valid role."))
-        return redirect("team_members", team_slug=team.slug)
+        if "role" in form.errors:
+            messages.error(request, _("Choose a valid role."))
+            return redirect("team_members", team_slug=team.slug)
+        # An organisation that is not the team's: said at the field, on the page that asks for it.
+        return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
     role, organisation = form.cleaned_data["role"], form.cleaned_data["organisation"]
     if services.needs_organisation(role, membership) and organisation is None:
         # The members list offers every role; this one acts for an organisation the person has
