@@ -52,6 +52,31 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
+#: The words, in the elements `selector` finds, that the browser broke over two lines ("Bewerk / en",
+#: "Tweestapsverific / atie"): a word whose text lies in more than one box. Text only for screen
+#: readers (.wv-visually-hidden, one pixel wide) is left out.
+_BROKEN_WORDS = """
+(selector) => [...document.querySelectorAll(selector)].flatMap((element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    if (text.parentElement.closest(".wv-visually-hidden")) continue;
+    for (const word of text.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, word.index);
+      range.setEnd(text, word.index + word[0].length);
+      if ([...range.getClientRects()].filter((box) => box.width > 0).length > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+})
+"""
+
+
+def broken_words(page, selector: str) -> list[str]:
+    """The words in `selector`'s elements broken over two lines (_BROKEN_WORDS)."""
+    return page.evaluate(_BROKEN_WORDS, selector)
+
 
 class _ServerKeeper(multiprocessing.Process):
     """Starts and stops live server processes on request, for tests that restart the server."""

@@ -11,22 +11,10 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import ARTIFACTS, BrowserTestCase
+from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
 from tests.threads.helpers import post
 from wijkverband.threads import services
 from wijkverband.threads.models import Message
-
-BROKEN_ACTION_WORDS = """
-[...document.querySelectorAll('.wv-message__actions a')].flatMap((link) => {
-  const text = link.firstChild;
-  return [...text.textContent.matchAll(/\\S+/g)].filter((word) => {
-    const range = document.createRange();
-    range.setStart(text, word.index);
-    range.setEnd(text, word.index + word[0].length);
-    return [...range.getClientRects()].filter((box) => box.width > 0).length > 1;
-  }).map((word) => word[0]);
-})
-"""
 
 
 class DiscussionDailyUse(BrowserTestCase):
@@ -62,7 +50,7 @@ class DiscussionDailyUse(BrowserTestCase):
         assert width <= self.viewport["width"], f"{name}: the page scrolls sideways ({width}px)"
         # A message's links (Bewerken, Cliëntgegevens verwijderen, Verwijderen) wrap whole, never
         # in the middle of a word: a word's text in two boxes is a word broken over two lines.
-        broken = page.evaluate(BROKEN_ACTION_WORDS)
+        broken = broken_words(page, ".wv-message__actions a")
         assert broken == [], f"{name}: links broken over two lines: {broken}"
 
     def composer_in_sight(self, page) -> None:

@@ -5,7 +5,7 @@ reviewer can look without running anything."""
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import ARTIFACTS, BrowserTestCase
+from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
 
 PAGES = [
     ("start", "/"),
@@ -24,22 +24,6 @@ PAGES = [
 
 PHONE = {"width": 390, "height": 844}
 
-#: The words of the page's heading that the browser broke over two lines ("Tweestapsverific / atie").
-BROKEN_HEADING_WORDS = """
-[...document.querySelectorAll('h1')].flatMap((heading) => {
-  const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
-  const broken = [];
-  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-    for (const word of text.textContent.matchAll(/\\S+/g)) {
-      const range = document.createRange();
-      range.setStart(text, word.index);
-      range.setEnd(text, word.index + word[0].length);
-      if ([...range.getClientRects()].filter((box) => box.width > 0).length > 1) broken.push(word[0]);
-    }
-  }
-  return broken;
-})
-"""
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -79,7 +63,7 @@ class PhoneLayout(BrowserTestCase):
                 assert width <= PHONE["width"], f"{path}: the page scrolls sideways ({width}px)"
                 header = page.locator("header.wv-header").bounding_box()
                 assert header["height"] <= PHONE["height"] / 5, f"{path}: the header is {header['height']:.0f}px tall"
-                broken = page.evaluate(BROKEN_HEADING_WORDS)
+                broken = broken_words(page, "h1")
                 assert broken == [], f"{path}: the heading breaks inside a word: {broken}"
                 heading = page.get_by_role("heading", level=1).bounding_box()
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
