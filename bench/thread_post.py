@@ -13,7 +13,11 @@ worker, queued in the post's transaction (docs/work.md): the post costs what a p
 The last line times those jobs as the worker runs them (30 notices, 30 e-mails written and sent
 each), outside any request.
 
-    DEBUG=true .venv/bin/python bench/thread_post.py [--posts 300]
+    DEBUG=true .venv/bin/python bench/thread_post.py [--posts 300] [--apart MS]
+
+`--apart 50` leaves 50 ms between posts, as the realtime bench's sender does (20 posts/s). On some
+hosts of this kind a post after 50 ms idle costs three times one posted straight after another:
+the caches went cold meanwhile (bench/realtime/README.md, "A thirty-third machine").
 
 Without DATABASE_URL it uses a throwaway SQLite file; with DATABASE_URL pointing at PostgreSQL it
 uses that database (created when missing). REDIS_URL, when set, is used for the channel layer and
@@ -89,10 +93,10 @@ def _prepare(User, tenancy, Membership, OrganisationKind, Region, Team, threads)
     return users[0], thread
 
 
-def measure(label, sender, thread, posts, body_of, session_key=None):
+def measure(label, sender, thread, posts, body_of, session_key=None, apart=0.0):
     """With `session_key`: every post as someone's who has not posted for a while (most people):
     the rights and the thread read again, and the session extended, as the socket does when its
-    last renewal is five minutes old or more."""
+    last renewal is five minutes old or more. `apart`: seconds idle between two posts."""
     from channels.db import database_sync_to_async
     from django.conf import settings
     from django.db import connection, reset_queries
@@ -138,6 +142,9 @@ def measure(label, sender, thread, posts, body_of, session_key=None):
             queries.append(count)
             cpu.append(time.process_time() - c0)
             wall.append(time.perf_counter() - w0)
+            if apart:
+                # Idle as a worker is between posts: on some hosts the caches go cold meanwhile.
+                await asyncio.sleep(apart)
 
     database_before = database_cpu()
     asyncio.run(run())
@@ -223,6 +230,14 @@ def main():
         help="only the warm-up and this line, with queries not counted, as in production"
         " (for bench/post_instructions.py)",
     )
+    parser.add_argument(
+        "--apart",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="milliseconds between two posts, as a worker idles between them (50: the realtime"
+        " bench's 20 posts/s); 0, the default, posts one after the other",
+    )
     args = parser.parse_args()
     ensure_database(fresh=args.only is None)
     import django
@@ -247,16 +262,27 @@ def main():
     sender = get_user_model().objects.get(pk=sender.pk)
     print(f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.posts} posts each")
     measure("warm-up", sender, thread, 20, lambda n: "warm-up")
+    apart = args.apart / 1000
+    if apart:
+        print(f"one post every {args.apart:g} ms (the worker idles in between)")
     if args.only == "plain":
-        measure("plain message", sender, thread, args.posts, plain_body)
+        measure("plain message", sender, thread, args.posts, plain_body, apart=apart)
         return
     if args.only == "now-and-then":
         from bench.realtime.run import signed_in_session
 
-        measure("posting now and then", sender, thread, args.posts, plain_body, session_key=signed_in_session(sender))
+        measure(
+            "posting now and then",
+            sender,
+            thread,
+            args.posts,
+            plain_body,
+            session_key=signed_in_session(sender),
+            apart=apart,
+        )
         return
-    plain = measure("plain message", sender, thread, args.posts, plain_body)
-    measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}")
+    plain = measure("plain message", sender, thread, args.posts, plain_body, apart=apart)
+    measure("bench marker @@", sender, thread, args.posts, lambda n: f"@@{n:08d}", apart=apart)
     from bench.realtime.run import signed_in_session
 
     now_and_then = measure(
@@ -266,12 +292,18 @@ def main():
         args.posts,
         plain_body,
         session_key=signed_in_session(sender),
+        apart=apart,
     )
     from django_q.models import OrmQ
 
     OrmQ.objects.all().delete()  # only the mention posts' jobs from here
     mention = measure(
-        "mention: 30 not online", sender, thread, args.posts, lambda n: f"@Poster kunnen jullie kijken? ({n})"
+        "mention: 30 not online",
+        sender,
+        thread,
+        args.posts,
+        lambda n: f"@Poster kunnen jullie kijken? ({n})",
+        apart=apart,
     )
     print(
         f"post CPU p50: plain {plain:.2f} ms, mention reaching 30 people not online {mention:.2f} ms,"
