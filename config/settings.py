@@ -231,7 +231,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "wijkverband.accounts.backends.ConfirmedAddressBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -251,6 +251,20 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"  # an invitation link already proves the address
+# Everyone changes their own address ("E-mailadres" under Account): the new one counts once the
+# link mailed to it is followed, and it then replaces the old one, which is told. Until then the
+# account signs in and resets its password by the old one (accounts.backends, accounts.forms).
+ACCOUNT_CHANGE_EMAIL = True
+# allauth refuses an unconfirmed address on an account with a second factor, lest someone sign up
+# with another's address and lock its owner out with a factor. There is no open sign-up here:
+# every account comes from an invitation to its address, and a new address is unconfirmed only
+# until its link is followed.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # the password again before an address changes
+ACCOUNT_FORMS = {
+    "add_email": "wijkverband.accounts.forms.AddEmailForm",
+    "reset_password": "wijkverband.accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkverband] "

@@ -8,6 +8,7 @@ import pytest
 PAGES = {
     "/accounts/2fa/": "Tweestapsverificatie",
     "/accounts/password/change/": "Wachtwoord wijzigen",
+    "/accounts/email/": "E-mailadres",
 }
 SIGNED_IN = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa", "rik", "chris", "sofie", "ines"]
 
@@ -34,7 +35,7 @@ def test_every_persona_reaches_each_account_page_from_the_header_and_the_others(
             assert f'href="{other}"' in nav and label in nav
         assert re.search(rf'href="{re.escape(url)}" aria-current="page">{current}<', nav), url
         assert nav.count('aria-current="page"') == 1
-        # The header's "Account" is the current place on all three.
+        # The header's "Account" is the current place on each.
         assert re.search(r'href="/accounts/2fa/" aria-current="page">Account</a>', html), url
 
 

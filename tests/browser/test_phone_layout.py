@@ -20,6 +20,7 @@ PAGES = [
     ("welzijn-op-recept", "/t/oost/welzijn-op-recept/"),
     ("account", "/accounts/2fa/"),
     ("password", "/accounts/password/change/"),
+    ("email", "/accounts/email/"),
 ]
 
 PHONE = {"width": 390, "height": 844}

@@ -1,5 +1,11 @@
+from allauth.account.forms import AddEmailForm as BaseAddEmailForm
+from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from wijkverband.accounts.models import normalise_email
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):
@@ -9,3 +15,30 @@ class AddWebAuthnForm(BaseAddWebAuthnForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Name of the security key")
         self.fields["name"].help_text = _("So you can tell your keys apart, such as “work laptop”.")
+
+
+class ResetPasswordForm(BaseResetPasswordForm):
+    """A reset link goes only to an account's own address, never to one it is changing to and
+    that is not confirmed yet: whoever had the session for a moment could otherwise add their
+    own address and reset the password with it."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if normalise_email(user.email) == normalise_email(email)]
+        return email
+
+
+class AddEmailForm(BaseAddEmailForm):
+    """The one address of an account, changed (ACCOUNT_CHANGE_EMAIL): labelled as such."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = _("New e-mail address")
+        # As long as the account's own address may be (allauth's field allows 320).
+        longest = get_user_model()._meta.get_field("email").max_length
+        field.max_length = longest
+        field.validators.append(MaxLengthValidator(longest))
+        field.widget.attrs["maxlength"] = str(longest)
+        field.widget.attrs.pop("placeholder", None)
+        field.widget.attrs["autocomplete"] = "email"

@@ -1,0 +1,175 @@
+"""Everyone changes their own e-mail address ("E-mailadres" under Account): the password first,
+then a link to the new address, which counts only once that link is followed; the old address is
+told. Until then the account signs in and resets its password by the old address only."""
+
+import re
+
+import pyotp
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from tests.personas import PASSWORD, TOTP_SECRET
+
+NEW = "carla.nieuw@voorbeeld.nl"
+
+
+def _signed_in(email, *, second_factor=True) -> Client:
+    """A real sign-in (password, then the code), as a person's browser has it."""
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    assert response.status_code == 302
+    if second_factor:
+        response = client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+        assert response.status_code == 302
+    return client
+
+
+def _ask_for(client, address):
+    """Ask for `address`; the password is asked again first (once within five minutes), and the
+    request goes on once it is given."""
+    response = client.post("/accounts/email/", {"email": address, "action_add": ""})
+    if response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/"):
+        response = client.post(response["Location"], {"password": PASSWORD})
+    return response
+
+
+def _link(message) -> str:
+    found = re.search(r"(https?://\S+/accounts/confirm-email/\S+/)", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def _address(user) -> str:
+    return get_user_model().objects.get(pk=user.pk).email
+
+
+def test_a_professional_with_a_second_factor_changes_their_address_by_its_link(world):
+    client = _signed_in(world.carla.email)
+    old = world.carla.email
+    page = client.get("/accounts/email/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h1 class="utrecht-heading-1">E-mailadres</h1>' in html and old in html
+    mail.outbox.clear()
+
+    response = _ask_for(client, NEW)
+    assert response.status_code == 302
+    # Nothing changed yet: one mail, to the new address, with an absolute link and no one's data.
+    assert _address(world.carla) == old
+    assert [m.to for m in mail.outbox] == [[NEW]]
+    message = mail.outbox[0]
+    assert message.subject == "[Wijkverband] Bevestig je nieuwe e-mailadres"
+    link = _link(message)
+    assert link.startswith("http://testserver/accounts/confirm-email/")
+    assert "Volg dan deze link" in message.body
+    page = client.get("/accounts/email/").content.decode()
+    assert "Wijziging wacht op bevestiging" in page and NEW in page
+
+    # Opening the link changes nothing (a mail scanner may open it); its button does.
+    path = link.removeprefix("http://testserver")
+    confirm = client.get(path)
+    assert confirm.status_code == 200 and "Bevestig je nieuwe e-mailadres" in confirm.content.decode()
+    assert _address(world.carla) == old
+    mail.outbox.clear()
+    assert client.post(path).status_code == 302
+    assert _address(world.carla) == NEW
+    assert list(EmailAddress.objects.filter(user=world.carla).values_list("email", "verified", "primary")) == [
+        (NEW, True, True)
+    ]
+    # The old address is told, with neither link nor message text.
+    assert [m.to for m in mail.outbox] == [[old]]
+    told = mail.outbox[0]
+    assert told.subject == "[Wijkverband] Je e-mailadres is gewijzigd"
+    assert f"gewijzigd van {old} in {NEW}" in told.body and "http" not in told.body
+
+    # The new address signs in (on to the second factor); the old one no longer does.
+    assert Client().post("/accounts/login/", {"login": old, "password": PASSWORD}).status_code == 200
+    signed = Client().post("/accounts/login/", {"login": NEW, "password": PASSWORD})
+    assert signed.status_code == 302 and signed["Location"] == "/accounts/2fa/authenticate/"
+
+
+def test_the_change_asks_for_the_password_first_and_a_wrong_one_changes_nothing(world):
+    client = _signed_in(world.maarten.email)
+    mail.outbox.clear()
+    response = client.post("/accounts/email/", {"email": "maarten.elders@voorbeeld.nl", "action_add": ""})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    refused = client.post(response["Location"], {"password": "niet-het-wachtwoord"})
+    assert refused.status_code == 200
+    assert mail.outbox == []
+    assert not EmailAddress.objects.filter(email="maarten.elders@voorbeeld.nl").exists()
+
+
+def test_a_pending_address_neither_signs_in_nor_gets_a_password_reset(world):
+    client = _signed_in(world.carla.email)
+    _ask_for(client, NEW)
+    mail.outbox.clear()
+    # Someone who had the session for a moment added their own address: it opens nothing.
+    assert Client().post("/accounts/login/", {"login": NEW, "password": PASSWORD}).status_code == 200
+    Client().post("/accounts/password/reset/", {"email": NEW})
+    assert not any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
+    # The account's own address still gets its reset link.
+    mail.outbox.clear()
+    Client().post("/accounts/password/reset/", {"email": world.carla.email})
+    assert [m.to for m in mail.outbox] == [[world.carla.email]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_cancelling_a_pending_change_keeps_the_address(world):
+    client = _signed_in(world.carla.email)
+    _ask_for(client, NEW)
+    link = _link(mail.outbox[-1]).removeprefix("http://testserver")
+    response = client.post("/accounts/email/", {"email": NEW, "action_remove": ""})
+    assert response.status_code == 302
+    assert not EmailAddress.objects.filter(email=NEW).exists()
+    client.post(link)
+    assert _address(world.carla) == world.carla.email
+
+
+def test_another_accounts_address_never_becomes_yours(world):
+    client = _signed_in(world.carla.email)
+    taken = world.maarten.email
+    mail.outbox.clear()
+    # The page does not say whose an address is (nobody learns who has an account): it mails the
+    # link as for any address, and that link cannot make it Carla's.
+    assert _ask_for(client, taken).status_code == 302
+    assert [m.to for m in mail.outbox] == [[taken]]
+    link = _link(mail.outbox[0]).removeprefix("http://testserver")
+    page = client.get(link).content.decode()
+    assert f"{taken} hoort al bij een ander account" in page and "Bevestigen</button>" not in page
+    client.post(link)
+    assert _address(world.carla) == world.carla.email and _address(world.maarten) == taken
+    assert EmailAddress.objects.get(email=taken, verified=True).user_id == world.maarten.pk
+
+
+@pytest.mark.parametrize("address", ["", "geen-adres", "a@b", "x" * 300 + "@voorbeeld.nl"])
+def test_a_bad_address_is_refused_at_the_field_and_changes_nothing(world, address):
+    client = _signed_in(world.carla.email)
+    mail.outbox.clear()
+    response = _ask_for(client, address)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "utrecht-form-field--invalid" in html
+    assert mail.outbox == []
+    assert list(EmailAddress.objects.filter(user=world.carla).values_list("email", flat=True)) == [world.carla.email]
+
+
+def test_a_client_representative_changes_their_address_too(world):
+    client = _signed_in(world.rosa.email, second_factor=False)
+    mail.outbox.clear()
+    assert _ask_for(client, "rosa.nieuw@voorbeeld.nl").status_code == 302
+    client.post(_link(mail.outbox[-1]).removeprefix("http://testserver"))
+    assert _address(world.rosa) == "rosa.nieuw@voorbeeld.nl"
+
+
+def test_a_visitor_is_asked_to_sign_in(client_for):
+    response = client_for("anonymous").get("/accounts/email/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_expired_or_unknown_link_says_so_and_leads_back(world):
+    client = _signed_in(world.carla.email)
+    html = client.get("/accounts/confirm-email/not-a-key/").content.decode()
+    assert "Deze link is verlopen of al gebruikt." in html and 'href="/accounts/email/"' in html
