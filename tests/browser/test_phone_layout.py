@@ -64,8 +64,8 @@ class PhoneLayout(BrowserTestCase):
                 assert width <= PHONE["width"], f"{path}: the page scrolls sideways ({width}px)"
                 header = page.locator("header.wv-header").bounding_box()
                 assert header["height"] <= PHONE["height"] / 5, f"{path}: the header is {header['height']:.0f}px tall"
-                broken = broken_words(page, "h1")
-                assert broken == [], f"{path}: the heading breaks inside a word: {broken}"
+                broken = broken_words(page, "h1, h2")
+                assert broken == [], f"{path}: a heading breaks inside a word: {broken}"
                 heading = page.get_by_role("heading", level=1).bounding_box()
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
                 self.assert_accessible(f"phone-{name}")
@@ -91,3 +91,51 @@ class PhoneLayout(BrowserTestCase):
         expect(page.locator(".wv-messages")).to_contain_text("Rosa Vertegenwoordiger")
         rosa = Membership.objects.get(team=self.world.team_a, user=self.world.rosa)
         assert (rosa.role, rosa.organisation_id) == ("member", self.world.social_a.pk)
+
+    def test_a_very_long_name_or_address_stays_within_a_phone_on_the_members_page(self):
+        """A name of 150 characters without a space (the longest a name may be) and a long invited
+        address wrap inside their card; the other names still break only between words."""
+        from wijkverband.tenancy import services as tenancy
+
+        long_name = "Lang" * 37 + "na"  # 150 characters, no space
+        self.world.maarten.name = long_name
+        self.world.maarten.save(update_fields=["name"])
+        tenancy.invitation_create(
+            actor=self.world.carla,
+            team=self.world.team_a,
+            email="een.heel.lang.adres.van.iemand.die.nog.komt@huisartsenpraktijk-utrecht-oost.nl",
+            role="member",
+            organisation=self.world.gp_a,
+        )
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/members/"))
+        expect(page.get_by_text(long_name[:20], exact=False).first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the members page scrolls sideways ({width}px)"
+        broken = [word for word in broken_words(page, ".wv-member__name") if long_name not in word]
+        assert broken == [], f"names break inside a word: {broken}"
+        self.shoot("members-long-name-phone")
+
+    def test_every_heading_and_caption_is_in_the_apps_typeface_and_steps_down_in_size(self):
+        """On a phone and a desktop: h1 larger than h2 larger than h3, and table captions in the
+        theme's typeface (the design tokens' serif showed on the team home's tables)."""
+        self.sign_in(self.world.carla)
+        page = self.page
+        for viewport in (PHONE, DESKTOP):
+            page.set_viewport_size(viewport)
+            page.goto(self.url("/t/oost/"))
+            sizes = page.evaluate(
+                """() => ['h1', 'h2', 'h3'].map(tag => {
+                    const el = document.querySelector('main ' + tag);
+                    return el ? parseFloat(getComputedStyle(el).fontSize) : null;
+                })"""
+            )
+            assert None not in sizes and sizes[0] > sizes[1] > sizes[2], f"{viewport}: {sizes}"
+            fonts = page.evaluate(
+                """() => [...document.querySelectorAll('main caption, main h1, main h2')]
+                    .map(el => getComputedStyle(el).fontFamily)"""
+            )
+            assert fonts and all("serif" not in f or "sans-serif" in f for f in fonts), fonts
+            assert all("Noto Serif" not in f for f in fonts), fonts
