@@ -84,6 +84,19 @@ def test_numbers_that_are_not_bsns_pass(text):
         "geb. 12-03-1990",  # labelled as a date of birth
         "Geboortedatum: 1 januari 1960",
         "client Yilmaz 12-3-45",
+        # Names beyond a to z, in capitals, surname first, or alone before the date; dates with
+        # dashes or spaces (found by an exploratory test: these were saved).
+        "Ayşe Yılmaz 12-03-1954 wacht op zorg",
+        "Łukasz Nowak 12-03-1954",
+        "Çelik, Emre 1-2-1961",
+        "JAN JANSEN 12-03-1954",
+        "Jansen, Jan 12-03-1954",
+        "Jansen 12-03-1954",
+        "Jansen (12-03-1954) belde",
+        "de heer jansen 12-03-1954",
+        "mw. yilmaz 12-03-1954",
+        "Jan Jansen 12–03–1954",  # en dashes, as a word processor makes them
+        "Jan Jansen 12 03 1954",
     ],
 )
 def test_a_date_of_birth_with_a_name_is_refused(text):
@@ -123,6 +136,10 @@ def test_text_with_fewer_digits_than_any_finding_passes(text):
         "Op 3 mei 1940 begon de oorlog",  # old, but no name near
         "Apotheek Linde is dicht op 27-04-2026",
         "Versie 1.2.3 van het ICT-systeem",
+        "Per 01-01-2007 is de Wmo ingegaan",  # a capitalised word before an old date, not a name
+        "patiënt krijgt sinds 01-01-2008 dezelfde zorg",
+        "Bel 030 12 03 1954",  # a phone number's groups
+        "Telefoon 06 12 34 56 78",
         "",
     ],
 )

@@ -7,7 +7,9 @@ This finds
   numbers or letters ("kamer 1 111222333", "BSN 111222333 2 keer", "nr111222333");
 - a date of birth: a date labelled as one ("geb. 12-03-1945", "born 3 May 1940"), or a date long
   enough ago to be a birth date (16 years or more) with a person's name close by ("mevrouw
-  Jansen", "J. de Vries", "Jan Jansen").
+  Jansen", "J. de Vries", "Jan Jansen", "Ayşe Yılmaz", "JAN JANSEN", "Jansen, Jan", "mw. yilmaz")
+  or a surname straight before it ("Jansen 12-03-1954"). Dates are written with hyphens, slashes,
+  dots, dashes or spaces ("12–03–1954", "12 03 1954").
 
 It errs on the side of refusing (a person can always rephrase, but client data that got in cannot
 be taken back from everyone who read it) while letting through what care work is full of: phone
@@ -85,8 +87,10 @@ _MONTHS = {
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _DATE_RES = (
-    # 12-03-1945, 12/3/45, 12.03.1945
-    (re.compile(r"(?<![\d])(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?![\d])"), "dmy"),
+    # 12-03-1945, 12/3/45, 12.03.1945, 12–03–1945 (en or em dashes, as word processors make them)
+    (re.compile(r"(?<![\d])(\d{1,2})([-/.\u2013\u2014])(\d{1,2})\2(\d{4}|\d{2})(?![\d])"), "dmy"),
+    # 12 03 1945 (spaces: with a four-digit year only, so a phone number's groups are no date)
+    (re.compile(r"(?<![\d])(\d{1,2}) (\d{1,2}) (\d{4})(?![\d])"), "dmy"),
     # 1945-03-12
     (re.compile(r"(?<![\d])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
     # 12 maart 1945, 3 May 1940
@@ -99,17 +103,48 @@ _BIRTH_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+
+def _latin_letters(test) -> str:
+    """The letters of the Latin script (Basic Latin to Latin Extended-B) that pass `test`: names are
+    written with more than a to z ("Łukasz", "Ayşe Yılmaz", "Çelik", "Ødegaard")."""
+    return "".join(c for c in map(chr, range(0x41, 0x250)) if c.isalpha() and test(c))
+
+
+_UP = _latin_letters(str.isupper)
+_LOW = _latin_letters(str.islower)
+#: A word written as a name: a capital, then small letters ("Jansen", "Yılmaz", "El-Amrani").
+_CAPITALISED = rf"[{_UP}][{_LOW}'’-]+"
+#: A word in capitals ("JANSEN"), two letters or more.
+_IN_CAPITALS = rf"[{_UP}][{_UP}'’-]+"
+
 _NAME_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|op|het|in 't|van der|van den|van de)\s+)*"
 _NAME_RES = (
     # mevrouw Jansen, dhr. De Vries, client Bakker
     re.compile(
         r"\b(?i:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|dhr\.?|de heer|mr\.?|mrs\.?|ms\.?|miss|"
-        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + r")[A-Z][\w'’-]+"
+        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + rf")[{_UP}][\w'’-]+"
     ),
+    # mevrouw jansen, mw. yilmaz: after a form of address a name may go without its capital (not
+    # after "cliënt" or "patiënt", which a sentence goes on from: "cliënt krijgt").
+    re.compile(r"\b(?i:mevrouw|mevr\.|mw\.|meneer|mijnheer|dhr\.|de heer)\s+" + _NAME_PARTICLES + r"[^\W\d_]{2,}"),
     # J. Jansen, A.B. de Vries
-    re.compile(r"\b(?:[A-Z]\.\s?){1,4}\s*" + _NAME_PARTICLES + r"[A-Z][a-zà-ÿ'’-]+"),
-    # Jan Jansen, Fatima el Amrani, Piet van der Berg
-    re.compile(r"\b[A-Z][a-zà-ÿ'’-]+\s+(?:(?:van|de|der|den|ter|ten|el|al|bin)\s+)*[A-Z][a-zà-ÿ'’-]+"),
+    re.compile(rf"\b(?:[{_UP}]\.\s?){{1,4}}\s*" + _NAME_PARTICLES + _CAPITALISED),
+    # Jan Jansen, Fatima el Amrani, Piet van der Berg, Ayşe Yılmaz
+    re.compile(rf"\b{_CAPITALISED}\s+(?:(?:van|de|der|den|ter|ten|el|al|bin)\s+)*{_CAPITALISED}"),
+    # Jansen, Jan (the surname first, as on a list)
+    re.compile(rf"\b{_CAPITALISED},\s*{_CAPITALISED}"),
+    # JAN JANSEN, PIET VAN DER BERG
+    re.compile(rf"\b{_IN_CAPITALS}\s+(?:(?:VAN|DE|DER|DEN|TER|TEN|EL|AL|BIN)\s+)*{_IN_CAPITALS}"),
+)
+
+#: A surname alone, straight before the date ("Jansen 12-03-1954", "Jansen, 12-03-1954",
+#: "Jansen (12-03-1954)"): a capitalised word that is not one that starts a sentence about a date.
+_WORD_BEFORE_RE = re.compile(rf"\b({_CAPITALISED})[\s,(:]*$")
+_NOT_A_SURNAME = frozenset(
+    """per sinds vanaf tot op in na voor van om rond tussen datum dd gestart opgericht ingegaan
+    ingang geldig start einde versie besluit brief wet regeling afspraak overleg
+    since from until on at by before after as of date dated version""".split()
 )
 
 #: Characters either side of a date in which a name makes it look like someone's date of birth.
@@ -127,7 +162,8 @@ class Finding:
 def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
     try:
         if kind == "dmy":
-            day, month, year = int(groups[0]), int(groups[1]), int(groups[2])
+            numbers = [group for group in groups if group.isdigit()]  # without the separator
+            day, month, year = int(numbers[0]), int(numbers[1]), int(numbers[2])
         elif kind == "ymd":
             year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
         else:
@@ -148,6 +184,11 @@ def _has_name(text: str) -> bool:
     return any(pattern.search(text) for pattern in _NAME_RES)
 
 
+def _surname_before(before: str) -> bool:
+    word = _WORD_BEFORE_RE.search(before)
+    return word is not None and word.group(1).lower() not in _NOT_A_SURNAME
+
+
 def _find_birth_dates(text: str) -> list[Finding]:
     today = timezone.localdate()
     findings = []
@@ -163,7 +204,7 @@ def _find_birth_dates(text: str) -> list[Finding]:
             if _years_ago(day, today) >= BIRTH_YEARS_AGO:
                 around = text[max(0, match.start() - NAME_WINDOW) : match.start()] + " … "
                 around += text[match.end() : match.end() + NAME_WINDOW]
-                if _has_name(around):
+                if _has_name(around) or _surname_before(before):
                     findings.append(Finding("birth_date", match.group(0)))
     return findings
 
