@@ -104,7 +104,6 @@ _BIRTH_LABEL_RE = re.compile(
 )
 
 
-
 def _latin_letters(test) -> str:
     """The letters of the Latin script (Basic Latin to Latin Extended-B) that pass `test`: names are
     written with more than a to z ("Łukasz", "Ayşe Yılmaz", "Çelik", "Ødegaard")."""
