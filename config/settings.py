@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # After a person's own write, the header's "Mijn werk" count is counted again (docs/my-work.md).
     "wijkverband.mywork.middleware.AskedCountMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A GET at an address that takes only a form's POST gets a page that says so (core/middleware.py).
+    "wijkverband.core.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,8 +1,11 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -102,3 +105,32 @@ class RequestIdMiddleware:
         metrics.HTTP_REQUESTS.labels(status=f"{response.status_code // 100}xx").inc()
         response.headers.setdefault("X-Request-ID", request_id)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a form's POST (an action, or a form shown again with its errors
+    at the action's address) answered a GET with an empty 405: a blank page after a reload, a
+    bookmark or a language switch. It now says why, with a way back: the page the form was on
+    (the Referer, when it is ours) and the start page. Still 405, so nothing treats it as a page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.method in ("GET", "HEAD") and not response.content:
+            page = render(request, "405.html", {"back": _same_site_referer(request)}, status=405)
+            if "Allow" in response.headers:
+                page.headers["Allow"] = response.headers["Allow"]
+            return page
+        return response
+
+
+def _same_site_referer(request) -> str | None:
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        if urlsplit(referer).path != request.path:
+            return referer
+    return None
