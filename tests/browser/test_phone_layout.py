@@ -21,6 +21,7 @@ PAGES = [
     ("account", "/accounts/2fa/"),
     ("password", "/accounts/password/change/"),
     ("email", "/accounts/email/"),
+    ("form-only-address", "/notifications/preferences/"),  # 405: opened without its form
 ]
 
 PHONE = {"width": 390, "height": 844}
