@@ -155,6 +155,20 @@ def test_the_form_shows_refusals_at_their_field_and_keeps_the_input(world, clien
     assert "postcode ‘12345’ is geen Nederlandse postcode" in page and 'value="Mijn plek"' in page
 
 
+def test_client_data_is_refused_together_with_the_forms_other_errors(world, client_for):
+    """It showed only once the other errors were mended (the guard ran at the save)."""
+    from tests.socialmap.helpers import form_data
+
+    response = client_for("maarten").post(
+        "/t/oost/sociale-kaart/new/", form_data(postcode="12345", description="Voor mw. Jansen 12-03-1954")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_postcode_error"' in page and 'id="id_description_error"' in page
+    assert "Beschrijving lijkt cliëntgegevens te bevatten" in page
+    assert "Voor mw. Jansen 12-03-1954" in page  # kept, to mend
+
+
 def test_an_edit_from_an_older_form_is_refused_with_409(world, client_for):
     from tests.socialmap.helpers import form_data
 

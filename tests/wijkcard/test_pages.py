@@ -98,6 +98,31 @@ def test_a_wrong_phone_number_is_named_at_its_field(world, client_for):
     assert "mobiel nummer" in error
 
 
+def test_every_wrong_phone_and_text_is_named_at_its_field_at_once(world, client_for):
+    """Found by an exploratory test: one error showed per submit, and the error list called all
+    four phones "Telefoon"."""
+    response = client_for("maarten").post(
+        "/t/oost/wijkkaart/new/",
+        entry_post(
+            world,
+            day_phone="abc",
+            evening_phone="xyz",
+            night_phone="qqq",
+            day_hours="Jan Jansen 12-03-1954",
+            notes=f"BSN {BSN}",
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for name in ("day_phone", "evening_phone", "night_phone", "day_hours", "notes"):
+        assert re.search(rf'id="id_{name}_error">', page), name
+    labels = re.findall(r'<label class="utrecht-form-label" for="id_(\w+_phone)">([^<]*)<', page)
+    assert dict(labels)["evening_phone"].strip() == "Telefoon ’s avonds"
+    assert len({label for _name, label in labels}) == len(labels)  # each phone has its own name
+    assert "Tijden overdag lijkt cliëntgegevens te bevatten" in page
+    assert not ContactEntry.objects.exists()
+
+
 def test_a_suggestion_with_client_data_is_refused_at_the_field(world, client_for):
     entry = add_entry(world)
     response = client_for("rosa").post(f"/t/oost/wijkkaart/{entry.pk}/suggest/", {"text": f"BSN {BSN} belde"})

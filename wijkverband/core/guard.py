@@ -84,3 +84,18 @@ def guard_on_save(sender, instance, raw=False, update_fields=None, **kwargs) -> 
     """pre_save receiver: fixtures (raw) are loaded as they are."""
     if not raw:
         guard_instance(instance, update_fields)
+
+
+def refuse_client_data_in_form(form, *, names=None) -> None:
+    """The guard over what a form's text fields hold, from its `clean()`: a refusal then shows
+    together with the form's other errors, each at its field in the form's own label, instead of
+    only once those are mended (the save checks everything again). `names`: only these fields."""
+    for name, field in form.fields.items():
+        if names is not None and name not in names:
+            continue
+        if name in form.errors or name not in form.cleaned_data:
+            continue
+        value = form.cleaned_data[name]
+        findings = find_client_data(value) if isinstance(value, str) else []
+        if findings:
+            form.add_error(name, refusal_message(field.label, findings[0]))

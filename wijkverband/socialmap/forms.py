@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.guard import refuse_client_data_in_form
 from wijkverband.socialmap.models import Cost, Kind
 from wijkverband.socialmap.selectors import ListFilters
 from wijkverband.socialmap.validation import entry_clean
@@ -81,15 +82,16 @@ class EntryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
-        cleaned, errors = entry_clean(
-            {name: data.get(name) for name in self.fields if name not in ("maintainer", "version")}
-        )
-        for name, message in errors.items():
-            self.add_error(name, message)
-        data.update(cleaned)
-        data["maintainer"] = self.maintainers.get(data.get("maintainer")) if data.get("maintainer") else None
+        if not self.errors:
+            cleaned, errors = entry_clean(
+                {name: data.get(name) for name in self.fields if name not in ("maintainer", "version")}
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+            data.update(cleaned)
+            data["maintainer"] = self.maintainers.get(data.get("maintainer")) if data.get("maintainer") else None
+        # Client data shows with the other errors, not only once they are mended.
+        refuse_client_data_in_form(self)
         return data
 
 

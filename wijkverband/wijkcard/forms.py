@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.guard import refuse_client_data_in_form
 from wijkverband.wijkcard.models import SLOTS
-from wijkverband.wijkcard.phones import display_phone
+from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
 
 TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 PHONE = {**TEXT, "inputmode": "tel", "autocomplete": "off"}
@@ -86,15 +87,16 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, _label in SLOTS:
+        for key, when in SLOTS:
+            # Named with their time of day: an error list says which of the four is wrong.
             self.fields[f"{key}_phone"] = forms.CharField(
-                label=_("Phone"),
+                label=_("Phone %(when)s") % {"when": str(when).lower()},
                 required=False,
                 max_length=40,
                 widget=forms.TextInput(attrs=PHONE),
             )
             self.fields[f"{key}_hours"] = forms.CharField(
-                label=_("Hours"),
+                label=_("Hours %(when)s") % {"when": str(when).lower()},
                 required=False,
                 max_length=100,
                 widget=forms.TextInput(attrs=TEXT),
@@ -105,6 +107,20 @@ class EntryForm(forms.Form):
         self.fields["maintainer"].choices = [("", _("— nobody yet —"))] + [(u.pk, u.name or u.email) for u in members]
         self.organisations = {o.pk: o for o in organisations}
         self.members = {u.pk: u for u in members}
+
+    def clean(self):
+        """Every phone number and every text at once, so all problems show in one go (the
+        service checks them again, and the rest: the organisation, a mobile number, the lead)."""
+        data = super().clean()
+        phones = [f"{key}_phone" for key, _when in SLOTS] + ["direct_phone"]
+        for name in phones:
+            if data.get(name):
+                try:
+                    normalise_phone(data[name])
+                except PhoneError as error:
+                    self.add_error(name, str(error))
+        refuse_client_data_in_form(self, names=[name for name in self.fields if name not in phones])
+        return data
 
     @property
     def slot_fields(self):
