@@ -566,3 +566,46 @@ def test_history_lines_from_before_their_facts_show_as_they_were_written(world, 
     )
     html = _page(client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/history/"))
     assert "namens Huisarts Oost" in html
+
+
+def test_a_refused_reason_to_end_stays_in_the_open_form_at_its_field(world, adopted, client_for):
+    """Found by an exploratory test: the refusal showed only at the top, the form closed and the
+    reason typed was gone."""
+    url = f"/t/oost/agreements/{adopted.pk}/transition/"
+    reason = "Jan Jansen 12-03-1954 is verhuisd"
+    response = client_for("carla").post(url, {"action": "end", "reason": reason})
+    assert response.status_code == 400
+    page = _page(response)
+    assert '<details class="wv-end" open>' in page
+    error = re.search(r'id="end_reason_error">(.*?)</div>', page, re.S).group(1)
+    assert "cliëntgegevens" in error
+    assert re.search(r'<textarea name="reason"[^>]*id="end_reason"[^>]*>\s*' + re.escape(reason), page)
+    assert 'aria-invalid="true"' in page.split('id="end_reason"')[0].rsplit("<textarea", 1)[1]
+    assert Agreement.objects.get(pk=adopted.pk).status == Status.ADOPTED
+
+
+def test_a_refused_reason_to_decline_is_kept_at_its_field(world, proposed, client_for):
+    reason = "BSN 111222333 klopt niet"
+    response = client_for("maarten").post(
+        f"/t/oost/agreements/{proposed.pk}/endorse/", {"version": 1, "decision": "declined", "reason": reason}
+    )
+    assert response.status_code == 400
+    page = _page(response)
+    assert 'id="endorse_reason_error"' in page and reason in page.split('id="endorse_reason"')[1][:400]
+    response = client_for("maarten").post(
+        f"/t/oost/agreements/{proposed.pk}/endorse/", {"version": 1, "decision": "declined", "reason": "  "}
+    )
+    assert response.status_code == 400
+    assert "Geef aan waarom je organisatie afwijst" in _page(response).split('id="endorse_reason_error"')[1][:300]
+    assert not Endorsement.objects.exists()
+
+
+def test_only_those_who_may_end_an_agreement_are_offered_it(world, adopted, client_for):
+    assert "Deze afspraak beëindigen" in _page(client_for("carla").get(f"/t/oost/agreements/{adopted.pk}/"))
+    page = _page(client_for("pieter").get(f"/t/oost/agreements/{adopted.pk}/"))
+    assert "Deze afspraak beëindigen" not in page
+    response = client_for("pieter").post(
+        f"/t/oost/agreements/{adopted.pk}/transition/", {"action": "end", "reason": "Wij stoppen"}
+    )
+    assert response.status_code == 403
+    assert Agreement.objects.get(pk=adopted.pk).status == Status.ADOPTED

@@ -328,7 +328,7 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
         raise ActionRefused(_("Only the owner or a coordinator can end an agreement."), code="forbidden")
     reason = (reason or "").strip()
     if not reason:
-        raise ActionRefused(_("Say why the agreement ends."))
+        raise ActionRefused(_("Say why the agreement ends."), field="reason")
     agreement.status = Status.ENDED
     agreement.ended_at = timezone.now()
     agreement.ended_reason = reason[:TEXT_LIMIT]
@@ -467,7 +467,7 @@ def endorsement_record(
         raise ActionRefused(_("Choose to endorse or to decline."))
     reason = (reason or "").strip()
     if decision == Decision.DECLINED and not reason:
-        raise ActionRefused(_("Say why your organisation declines, so the others can respond."))
+        raise ActionRefused(_("Say why your organisation declines, so the others can respond."), field="reason")
     party = (
         _parties(agreement).filter(organisation_id=rights.organisation_id).first()
         if policy.may_endorse(rights)

@@ -26,6 +26,7 @@ from wijkverband.agreements.forms import (
 )
 from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.markdown import render_markdown
 from wijkverband.core.registry import render_item_panels
@@ -177,8 +178,14 @@ def agreement_export(request, fmt):
 @team_view(needs="can_view_agreements")
 @require_GET
 def agreement_detail(request, agreement_id):
+    agreement = access_agreement(user=request.user, team=request.team, agreement_id=agreement_id)
+    return _detail_page(request, agreement)
+
+
+def _detail_page(request, agreement, *, end_form=None, endorse_form=None, status=200):
+    """The agreement's page; with a bound `end_form` or `endorse_form`: shown again with its
+    refusal at the field and the reason typed kept (the end form open)."""
     team, rights = request.team, request.rights
-    agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     context = _detail_context(agreement, rights)
     context["events"] = selectors.recent_events(agreement=agreement)
     # Apps above this one show what they hold of the agreement (the region's offer it came from).
@@ -186,8 +193,12 @@ def agreement_detail(request, agreement_id):
         subject="agreement", request=request, team=team, rights=rights, item=agreement
     )
     # Two forms with a "reason" field on one page: distinct ids, same field names.
-    context["end_form"] = EndForm(auto_id="end_%s")
-    context["endorse_form"] = EndorseForm(auto_id="endorse_%s", initial={"version": agreement.version_count})
+    context["end_form"] = end_form or EndForm(auto_id="end_%s")
+    context["endorse_form"] = endorse_form or EndorseForm(
+        auto_id="endorse_%s", initial={"version": agreement.version_count}
+    )
+    # Only those who may end it are offered the end (the owner and coordinators).
+    context["may_end"] = policy.may_end(rights, agreement)
     # An external party reads the agreement, not the team's discussion of it.
     context["thread_panel"] = (
         subject_thread_panel(
@@ -200,7 +211,16 @@ def agreement_detail(request, agreement_id):
         if rights.can_view
         else None
     )
-    return render(request, "agreements/detail.html", context)
+    return render(request, "agreements/detail.html", context, status=status)
+
+
+def _refused_reason(form, refused: ActionRefused) -> None:
+    """A refusal of an end or a decision, on its form: about the reason (missing, client data in
+    it) at that field, anything else above the form. The text typed stays in the form."""
+    if refused.code == "forbidden":
+        raise PermissionDenied from refused
+    about_reason = refused.field == "reason" or isinstance(refused, ClientDataRefused)
+    form.add_error("reason" if about_reason else None, refused.message)
 
 
 @team_view(needs="can_contribute")
@@ -273,14 +293,26 @@ def agreement_transition(request, agreement_id):
             services.agreement_adopt(actor=request.user, agreement=agreement)
             messages.success(request, _("The agreement is adopted."))
         elif action == "end":
-            form = EndForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.agreement_end(actor=request.user, agreement=agreement, reason=reason)
-            messages.success(request, _("The agreement has ended."))
+            return _agreement_end(request, agreement)
         else:
             raise ActionRefused(_("Unknown action."))
     except ActionRefused as refused:
         messages.error(request, refused.message)
+    return _to_detail(agreement)
+
+
+def _agreement_end(request, agreement):
+    form = EndForm(request.POST, auto_id="end_%s")
+    # The service says what is wrong with the reason (none given, client data), at the field.
+    reason = form.data.get("reason", "")
+    try:
+        services.agreement_end(actor=request.user, agreement=agreement, reason=reason)
+    except ActionRefused as refused:
+        form.is_valid()
+        form.errors.pop("reason", None)  # the service's words for it, not the form's "required"
+        _refused_reason(form, refused)
+        return _detail_page(request, agreement, end_form=form, status=400)
+    messages.success(request, _("The agreement has ended."))
     return _to_detail(agreement)
 
 
@@ -289,7 +321,7 @@ def agreement_transition(request, agreement_id):
 def agreement_endorse(request, agreement_id):
     team = request.team
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
-    form = EndorseForm(request.POST)
+    form = EndorseForm(request.POST, auto_id="endorse_%s")
     if not form.is_valid():
         messages.error(request, _("Choose to endorse or to decline, for the version on the page."))
         return _to_detail(agreement)
@@ -303,7 +335,8 @@ def agreement_endorse(request, agreement_id):
             reason=data["reason"],
         )
     except ActionRefused as refused:
-        messages.error(request, refused.message)
+        _refused_reason(form, refused)
+        return _detail_page(request, agreement, endorse_form=form, status=400)
     else:
         if endorsement.decision == "endorsed":
             messages.success(request, _("Endorsed on behalf of %(party)s.") % {"party": endorsement.party.name})
