@@ -26,8 +26,8 @@ from wijkverband.agreements.forms import (
 )
 from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
-from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.exports import FORMATS, table_response
+from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.markdown import render_markdown
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import team_view
