@@ -49,7 +49,24 @@ class PhoneLayout(BrowserTestCase):
         from wijkverband.tenancy.models import Membership
 
         maarten_in_a = Membership.objects.get(team=self.world.team_a, user=self.world.maarten)
-        pages = [*PAGES, ("member-remove", f"/t/oost/members/{maarten_in_a.pk}/remove/")]
+        from tests.agreements.conftest import version_data
+        from wijkverband.agreements import services as agreements
+
+        # An agreement with its parties: their table is wider than a phone (scrolls in its box).
+        agreement = agreements.agreement_create(
+            actor=self.world.carla, team=self.world.team_a, data=version_data(self.world)
+        )
+        for organisation in (self.world.gp_a, self.world.nursing_a, self.world.pharmacy):
+            agreements.party_add_organisation(actor=self.world.carla, agreement=agreement, organisation=organisation)
+        agreements.party_add_external(
+            actor=self.world.carla, agreement=agreement, kind="insurer", name="Zorgverzekeraar Midden"
+        )
+        agreements.agreement_propose(actor=self.world.carla, agreement=agreement)
+        pages = [
+            *PAGES,
+            ("member-remove", f"/t/oost/members/{maarten_in_a.pk}/remove/"),
+            ("agreement", f"/t/oost/agreements/{agreement.pk}/"),
+        ]
         self.sign_in(self.world.carla)
         page = self.page
         for viewport in (PHONE, DESKTOP):
@@ -69,6 +86,16 @@ class PhoneLayout(BrowserTestCase):
                 assert header["height"] <= PHONE["height"] / 5, f"{path}: the header is {header['height']:.0f}px tall"
                 broken = broken_words(page, "h1, h2")
                 assert broken == [], f"{path}: a heading breaks inside a word: {broken}"
+                # A table wider than the phone scrolls in its box: the box is reachable by Tab
+                # and named (axe flags it only when nothing inside it takes focus).
+                unreachable = page.evaluate(
+                    """() => [...document.querySelectorAll('.utrecht-table-container')]
+                        .filter(b => b.scrollWidth > b.clientWidth + 1)
+                        .filter(b => b.getAttribute('tabindex') !== '0'
+                            || !(b.getAttribute('aria-label') || b.getAttribute('aria-labelledby')))
+                        .map(b => b.querySelector('caption')?.textContent.trim() || b.outerHTML.slice(0, 80))"""
+                )
+                assert unreachable == [], f"{path}: a table scrolls sideways out of the keyboard's reach: {unreachable}"
                 heading = page.get_by_role("heading", level=1).bounding_box()
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
                 self.assert_accessible(f"phone-{name}")

@@ -120,3 +120,33 @@ if (document.querySelector("[data-my-work-link]") && "WebSocket" in window && !h
 // problems first and a keyboard user can follow their links to the fields.
 const errorSummary = document.querySelector("[data-error-summary]");
 if (errorSummary) errorSummary.focus();
+
+// A table wider than a phone scrolls sideways in its container: that container can then be
+// reached with Tab and scrolled with the arrow keys, and a screen reader names it by the table's
+// caption (WCAG 2.1.1; axe "scrollable-region-focusable"). Templates that always scroll set this
+// themselves; for the others it is set while the table does not fit, and taken off when it does.
+const SCROLLER_MARK = "data-wv-scroller";
+
+function markScrollingTables() {
+  for (const box of document.querySelectorAll(".utrecht-table-container")) {
+    const ours = box.hasAttribute(SCROLLER_MARK);
+    if (box.hasAttribute("tabindex") && !ours) continue; // the template's own
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !ours) {
+      const caption = box.querySelector("caption")?.textContent.trim();
+      box.setAttribute(SCROLLER_MARK, "");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption || document.title);
+    } else if (!scrolls && ours) {
+      for (const name of [SCROLLER_MARK, "tabindex", "role", "aria-label"]) box.removeAttribute(name);
+    }
+  }
+}
+
+markScrollingTables();
+let scrollersTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(scrollersTimer);
+  scrollersTimer = setTimeout(markScrollingTables, 150);
+});
