@@ -416,3 +416,30 @@ def test_the_filters_beyond_search_fold_away_until_used(world, client_for):
     opened = text(client_for("maarten").get("/t/oost/bottlenecks/?impact=3&overdue=on"))
     assert '<details class="wv-more-filters" open>' in opened
     assert "More filters (2 set)" in opened
+
+
+def test_marking_internal_asks_why_at_the_field_and_making_visible_asks_nothing(world, client_for):
+    """Found by exploratory tests: the reason was labelled optional, a missing one was refused
+    only in a banner, and it took 5,000 characters where the report form takes 1,000."""
+    b = report(world, title="Overdracht na ontslag")
+    maarten = client_for("maarten")
+    url = f"/t/oost/bottlenecks/{b.pk}/do/internal/"
+    page = text(maarten.get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert "Why internal?" in page
+    response = maarten.post(url, {"internal-version": fresh(b).version, "internal-reason": "   "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_internal-reason_error"' in html and "Say why it is internal." in html
+    assert "(optional)" not in html.split('for="id_internal-reason"')[1][:200]
+    assert not fresh(b).internal
+    too_long = maarten.post(url, {"internal-version": fresh(b).version, "internal-reason": "x" * 1001})
+    assert too_long.status_code == 400 and not fresh(b).internal
+    assert maarten.post(url, {"internal-version": fresh(b).version, "internal-reason": "Gaat over één praktijk"})[
+        "Location"
+    ].endswith(f"/bottlenecks/{b.pk}/")
+    assert fresh(b).internal
+    # Making it visible again: no reason field, one button.
+    page = maarten.get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    assert 'name="internal-reason"' not in page
+    assert maarten.post(url, {"internal-version": fresh(b).version}).status_code == 302
+    assert not fresh(b).internal

@@ -107,7 +107,20 @@ class EscalateForm(ActionForm):
 
 
 class InternalForm(ActionForm):
-    reason = _text_field(_("Why internal?"), required=False)
+    """Marking internal asks why (required, as when reporting); making it visible again asks
+    nothing more (the service keeps no reason for that)."""
+
+    reason = forms.CharField(
+        label=_("Why internal?"),
+        max_length=1000,  # as on the report form
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
+        error_messages={"required": _("Say why it is internal.")},
+    )
+
+    def __init__(self, *args, making_internal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not making_internal:
+            del self.fields["reason"]
 
 
 class ItemRefForm(forms.Form):

@@ -242,7 +242,7 @@ def _action_forms(rights, b, professionals, bound_action=None, data=None):
         "close": lambda d: forms.CloseForm(d, prefix="close", initial=version),
         "reopen": lambda d: forms.ReopenForm(d, prefix="reopen", initial=version),
         "escalate": lambda d: forms.EscalateForm(d, prefix="escalate", initial=version),
-        "internal": lambda d: forms.InternalForm(d, prefix="internal", initial=version),
+        "internal": lambda d: forms.InternalForm(d, prefix="internal", initial=version, making_internal=not b.internal),
         "link": lambda d: forms.LinkForm(d, prefix="link"),
         "link-agreement": lambda d: forms.AgreementLinkForm(d, prefix="link-agreement"),
         "duplicate": lambda d: forms.DuplicateForm(d, prefix="duplicate", initial=version),
@@ -374,7 +374,7 @@ def _run(action, request, team, rights, b):
         return _("The bottleneck has been escalated to the region.")
     if action == "internal":
         services.bottleneck_set_internal(
-            actor=actor, bottleneck=b, version=_version(form), internal=not b.internal, reason=data["reason"]
+            actor=actor, bottleneck=b, version=_version(form), internal=not b.internal, reason=data.get("reason", "")
         )
         return _("The bottleneck is now internal.") if not b.internal else _("Representatives can read it again.")
     if action == "link":
