@@ -275,3 +275,23 @@ def test_a_role_change_that_needs_no_organisation_takes_one_step(world):
     maarten_in_a.refresh_from_db()
     # Their own organisation stays: the field is only for someone without one.
     assert (maarten_in_a.role, maarten_in_a.organisation_id) == ("coordinator", world.nursing_a.pk)
+
+
+def test_a_taken_or_wrong_web_address_is_named_at_its_field(world, client_for):
+    """Found by exploratory tests: a taken address was said only above the form, and a wrong one
+    in Django's words ("een geldige ‘slug’")."""
+    client = client_for("ada")
+    taken = client.post(
+        "/r/utrecht/teams/new/", {"name": "Nieuw team", "slug": world.team_a.slug, "municipality": "Utrecht"}
+    )
+    assert taken.status_code == 400
+    html = taken.content.decode()
+    error = re.search(r'id="id_slug_error">(.*?)</div>', html, re.S).group(1)
+    assert "al in gebruik" in error
+    wrong = client.post("/r/utrecht/teams/new/", {"name": "Nieuw team", "slug": "Qa Test!", "municipality": "Utrecht"})
+    error = re.search(r'id="id_slug_error">(.*?)</div>', wrong.content.decode(), re.S).group(1)
+    assert "Gebruik alleen kleine letters, cijfers en koppeltekens" in error and "slug" not in error
+    twice = client.post(
+        "/r/utrecht/teams/new/", {"name": world.team_a.name, "slug": "nog-een-oost", "municipality": "Utrecht"}
+    )
+    assert 'id="id_name_error"' in twice.content.decode()

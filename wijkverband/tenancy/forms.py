@@ -76,6 +76,8 @@ class TeamForm(forms.Form):
         label=_("Short name in web addresses"),
         max_length=60,
         help_text=_("Lower-case letters, digits and hyphens, such as utrecht-oost."),
+        # Django's own says "a valid ‘slug’": the help text's words instead.
+        error_messages={"invalid": _("Use only lower-case letters, digits and hyphens, such as utrecht-oost.")},
     )
     municipality = forms.CharField(label=_("Municipality"), max_length=120)
     postcode_areas = forms.CharField(

@@ -104,9 +104,11 @@ def team_create(*, actor, region: Region, name: str, slug: str, municipality: st
         raise PermissionDenied
     codes = _parse_areas(postcode_areas)
     if Team.objects.filter(slug=slug).exists():
-        raise ActionRefused(_("The web address “%(slug)s” is already taken: choose another.") % {"slug": slug})
+        raise ActionRefused(
+            _("The web address “%(slug)s” is already taken: choose another.") % {"slug": slug}, field="slug"
+        )
     if Team.objects.filter(region=region, name__iexact=name).exists():
-        raise ActionRefused(_("This region already has a team called “%(name)s”.") % {"name": name})
+        raise ActionRefused(_("This region already has a team called “%(name)s”.") % {"name": name}, field="name")
     if codes:
         _lock_postcode_areas()
         _refuse_area_conflicts(region=Region.objects.get(pk=region.pk), codes=codes, team_id=None)
