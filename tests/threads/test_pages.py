@@ -179,3 +179,18 @@ def test_every_page_links_to_your_notifications_with_the_unread_count(world, cli
     listing = client.get("/notifications/").content.decode()
     assert 'href="/notifications/" aria-current="page"' in listing
     assert "Carla" in listing
+
+
+def test_a_discussion_says_who_reads_it_the_regions_overseers_included(world, client_for):
+    """It said "alleen het team" while the region's overseers read every thread of the team
+    (docs/realtime.md): people should know who reads what they write."""
+    from tests.threads.helpers import topic
+
+    closed = topic(world, title="Rooster")
+    opened = topic(world, title="Open overleg", open_to_representatives=True)
+    page = client_for("maarten").get(f"/t/oost/threads/{closed.pk}/").content.decode()
+    assert "het team en de regio (ROSE)" in page and "alleen het team" not in page
+    page = client_for("maarten").get(f"/t/oost/threads/{opened.pk}/").content.decode()
+    assert "open voor cliëntvertegenwoordigers" in page
+    # And the overseer does read it.
+    assert client_for("olga").get(f"/t/oost/threads/{closed.pk}/").status_code == 200

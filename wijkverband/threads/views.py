@@ -191,7 +191,7 @@ def thread_settings(request, thread_id):
             request,
             _("Client representatives may now read this thread.")
             if opened
-            else _("This thread is now for the team only."),
+            else _("Client representatives no longer read this thread."),
         )
     return redirect(_thread_url(thread))
 
