@@ -273,3 +273,36 @@ class DiscussionDailyUse(BrowserTestCase):
 class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
     viewport = {"width": 390, "height": 844}
     label = "phone"
+
+    def test_offline_the_page_says_so_and_what_was_sent_goes_once_when_back(self):
+        """Found by an exploratory test: offline, the page still said "Live" and a message sat as
+        "Wordt verstuurd…" with no word about the network. Also: after sending, the box has focus
+        again, and Ctrl+Enter sends."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Avonddienst")
+        context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            box.fill("Eerste bericht")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.locator("article").filter(has_text="Eerste bericht")).to_be_visible()
+            expect(box).to_be_focused()
+
+            context.set_offline(True)
+            expect(carla.get_by_text("Geen netwerk: wat je verstuurt wacht hier")).to_be_visible()
+            box.fill("Verstuurd zonder netwerk")
+            box.press("Control+Enter")
+            expect(carla.get_by_text("Wacht op het netwerk: Verstuurd zonder netwerk")).to_be_visible()
+            expect(box).to_have_value("")
+            self.check(carla, "offline")
+
+            context.set_offline(False)
+            expect(carla.locator("article").filter(has_text="Verstuurd zonder netwerk")).to_be_visible()
+            self.wait_live(carla)
+            expect(carla.get_by_text("Wacht op het netwerk:")).to_have_count(0)
+            assert Message.objects.filter(thread=thread, body="Verstuurd zonder netwerk").count() == 1
+            expect(carla.locator("article").filter(has_text="Verstuurd zonder netwerk")).to_have_count(1)
+        finally:
+            context.close()

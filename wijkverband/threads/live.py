@@ -65,6 +65,8 @@ def live_strings() -> dict:
         "sending": _("Sending…"),
         "failed": _("Not sent:"),
         "reconnecting": _("Connection lost: reconnecting…"),
+        "offline": _("No network: what you send waits here and goes as soon as you are online again."),
+        "waiting": _("Waiting for the network:"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again."),
         "sign_in_incomplete": _("Finish signing in first: set up tweestapsverificatie, then reload the page."),

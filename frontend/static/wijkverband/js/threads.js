@@ -124,6 +124,39 @@ export class ThreadClient {
       this.markRead();
       this.visibilityChanged();
     });
+    // The browser knows before the socket does that the network is gone (a socket may stay
+    // "open" for minutes on a dead network): say so, and mark what waits in the outbox.
+    this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
+    window.addEventListener("offline", () => this.networkLost());
+    window.addEventListener("online", () => this.networkBack());
+  }
+
+  networkLost() {
+    this.offline = true;
+    this.setStatus(this.strings.offline);
+    for (const post of this.outbox.values()) this.labelPending(post);
+  }
+
+  // Back online: the old socket may be dead without knowing it, so a new one is opened at once
+  // (it subscribes from the last number this page has; the outbox is sent again with the same
+  // client ids, which the server answers without posting twice).
+  networkBack() {
+    this.offline = false;
+    for (const post of this.outbox.values()) this.labelPending(post);
+    this.setStatus(this.strings.reconnecting);
+    if (this.backoff.pending) {
+      this.backoff.hurry(); // closed already and waiting to try again: try now
+      return;
+    }
+    const old = this.socket;
+    this.connect();
+    if (old) old.close();
+  }
+
+  labelPending(post) {
+    if (post.element.classList.contains("wv-outbox__item--failed")) return;
+    const label = this.offline ? this.strings.waiting : this.strings.sending;
+    post.element.textContent = `${label} ${post.body.slice(0, 80)}`;
   }
 
   socketUrl() {
@@ -177,7 +210,7 @@ export class ThreadClient {
       return;
     }
     // Backoff with jitter; a page in the background waits its turn unless a post waits (reconnect.js).
-    this.setStatus(this.strings.reconnecting);
+    this.setStatus(this.offline ? this.strings.offline : this.strings.reconnecting);
     this.backoff.retry(event, () => this.connect(), { urgent: this.outbox.size > 0 });
     if (this.outbox.size) this.fallbackSoon();
   }
@@ -533,6 +566,15 @@ export class ThreadClient {
       idField.value = crypto.randomUUID();
       const box = this.form.querySelector("input[name=asks_ack]");
       if (box) box.checked = false;
+      // Back in the box for the next message (a click on "Versturen" left focus on the button).
+      textarea.focus();
+    });
+    // Ctrl+Enter (⌘+Enter on a Mac) sends; Enter alone starts a new line, as in a mail.
+    textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
     });
     textarea.addEventListener("input", () => {
       if (textarea.value.trim()) this.composerError("");
@@ -743,9 +785,10 @@ export class ThreadClient {
   queuePost(clientId, body, asksAck) {
     const item = document.createElement("li");
     item.className = "wv-outbox__item";
-    item.textContent = `${this.strings.sending} ${body.slice(0, 80)}`;
+    const post = { body, asksAck, element: item };
+    this.labelPending(post);
     this.outboxList?.append(item);
-    this.outbox.set(clientId, { body, asksAck, element: item });
+    this.outbox.set(clientId, post);
     if (this.subscribed) this.sendPost(clientId);
     else this.fallbackSoon();
   }
