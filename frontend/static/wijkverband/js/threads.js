@@ -127,8 +127,10 @@ export class ThreadClient {
     // The browser knows before the socket does that the network is gone (a socket may stay
     // "open" for minutes on a dead network): say so, and mark what waits in the outbox.
     this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
-    window.addEventListener("offline", () => this.networkLost());
-    window.addEventListener("online", () => this.networkBack());
+    if (typeof window !== "undefined") {
+      window.addEventListener("offline", () => this.networkLost());
+      window.addEventListener("online", () => this.networkBack());
+    }
   }
 
   networkLost() {
@@ -154,7 +156,6 @@ export class ThreadClient {
   }
 
   labelPending(post) {
-    if (post.element.classList.contains("wv-outbox__item--failed")) return;
     const label = this.offline ? this.strings.waiting : this.strings.sending;
     post.element.textContent = `${label} ${post.body.slice(0, 80)}`;
   }
