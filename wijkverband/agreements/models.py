@@ -23,7 +23,7 @@ class Dimension(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    CONCEPT = "concept", _("Concept")
+    CONCEPT = "concept", _("Draft")
     PROPOSED = "proposed", _("Proposed")
     ADOPTED = "adopted", _("Adopted")
     ENDED = "ended", _("Ended")

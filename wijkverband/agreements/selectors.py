@@ -457,7 +457,7 @@ class Accountability:
 
 RULE_LABELS = {
     "need": gettext_lazy("The need is analysed, with sources"),
-    "triangle": gettext_lazy("All parties of the zorgdriehoek take part: providers, insurer, client representation"),
+    "triangle": gettext_lazy("All parties of the care triangle take part: providers, insurer, client representation"),
     "indicators": gettext_lazy("Every dimension the agreement claims has a measurable indicator"),
     "review_date": gettext_lazy("A review date is set"),
     "endorsed": gettext_lazy("Every party endorsed the current version"),
