@@ -306,3 +306,25 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             expect(carla.locator("article").filter(has_text="Verstuurd zonder netwerk")).to_have_count(1)
         finally:
             context.close()
+
+    def test_confirming_a_message_by_keyboard_keeps_focus_at_the_message(self):
+        """Found by an exploratory test: after the confirmation the page came back at the message
+        but focus was at the top of the page, so a keyboard or screen-reader user lost their place."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Diensten")
+        post(thread, world.carla, "Wie neemt zaterdag de dienst?", asks_ack=True)
+        context, maarten = self.person(world.maarten)
+        try:
+            maarten.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(maarten)
+            confirm = maarten.get_by_role("button", name="Bevestigen")
+            confirm.focus()
+            confirm.press("Enter")
+            expect(confirm).to_have_count(0)
+            message = Message.objects.get(thread=thread)
+            focused = maarten.evaluate("document.activeElement.closest('article')?.id")
+            assert focused == f"message-{message.pk}", maarten.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+            expect(maarten.locator("[data-ack-line]")).to_contain_text("Maarten")
+            self.check(maarten, "confirmed")
+        finally:
+            context.close()

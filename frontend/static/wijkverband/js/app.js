@@ -121,6 +121,15 @@ if (document.querySelector("[data-my-work-link]") && "WebSocket" in window && !h
 const errorSummary = document.querySelector("[data-error-summary]");
 if (errorSummary) errorSummary.focus();
 
+// After an action on a message (confirmed, edited, client data removed) the page comes back at
+// that message (#message-12): focus goes there too, so a keyboard or screen-reader user goes on
+// from where they were instead of from the top of the page.
+const returnedTo = !errorSummary && location.hash.startsWith("#message-") && document.getElementById(location.hash.slice(1));
+if (returnedTo) {
+  returnedTo.tabIndex = -1;
+  returnedTo.focus();
+}
+
 // A table wider than a phone scrolls sideways in its container: that container can then be
 // reached with Tab and scrolled with the arrow keys, and a screen reader names it by the table's
 // caption (WCAG 2.1.1; axe "scrollable-region-focusable"). Templates that always scroll set this
