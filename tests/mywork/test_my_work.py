@@ -211,6 +211,15 @@ def test_the_team_home_starts_with_for_you(world, client_for):
     assert b.title not in client_for("bram").get("/t/zuid/").content.decode()
 
 
+def test_the_start_pages_count_says_it_counts_what_is_asked_of_you(world, client_for):
+    """It said "Mijn werk: 1 item" while Mijn werk held more (what is theirs, what they wait
+    for): the count is of what is asked, as the header's, and says so."""
+    ask_owner(world, report(world))
+    page = client_for("pieter").get("/").content.decode()
+    assert "Mijn werk: 1 gevraagd van jou</a>" in page
+    assert "Mijn werk: 1 item" not in page
+
+
 def test_an_overseers_start_page_shows_the_regions_queue(world, client_for):
     b = escalate(world, report(world))
     page = client_for("olga").get("/").content.decode()
