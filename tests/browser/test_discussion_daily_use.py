@@ -323,7 +323,8 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             expect(confirm).to_have_count(0)
             message = Message.objects.get(thread=thread)
             focused = maarten.evaluate("document.activeElement.closest('article')?.id")
-            assert focused == f"message-{message.pk}", maarten.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+            where = maarten.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+            assert focused == f"message-{message.pk}", where
             expect(maarten.locator("[data-ack-line]")).to_contain_text("Maarten")
             self.check(maarten, "confirmed")
         finally:
