@@ -212,6 +212,10 @@ def test_a_search_with_nothing_to_search_for_says_why(world):
     assert "Nothing to search for in “a de”" in short and "Type one or more words" not in short
     empty = _search(world.pieter, q="")
     assert "Type one or more words" in empty and "Nothing to search for" not in empty
+    signs = _search(world.pieter, q="🏥 ?!")
+    assert "search with letters or digits; signs and emoji are left out" in signs
+    assert "single letters and very common words" not in signs
+    assert "single letters and very common words" in short
     long = _search(world.pieter, q="baxterrol " * 30)
     assert "Ensure this value has at most 200 characters" in long
     assert "Type one or more words" not in long and _titles(long) == []
