@@ -65,11 +65,6 @@ class Term:
     similar: tuple[str, ...] = ()  # corrections of a typo (PostgreSQL's word list), each a word
 
     @property
-    def has_letters(self) -> bool:
-        """Whether the text has a letter or a digit at all (not only "🏥" or "?!")."""
-        return any(c.isalnum() for c in self.text)
-
-    @property
     def marks(self) -> tuple[str, ...]:
         """Word beginnings to highlight in a result."""
         starts = {w[: max(4, len(w) - 3)] if len(w) >= 7 else w for w in (self.word, *self.similar)}
@@ -84,6 +79,11 @@ class Query:
 
     def __bool__(self) -> bool:
         return bool(self.terms)
+
+    @property
+    def has_letters(self) -> bool:
+        """Whether the text has a letter or a digit at all (not only "🏥" or "?!")."""
+        return any(c.isalnum() for c in self.text)
 
     @property
     def marks(self) -> tuple[str, ...]:
