@@ -123,6 +123,19 @@ def test_every_wrong_phone_and_text_is_named_at_its_field_at_once(world, client_
     assert not ContactEntry.objects.exists()
 
 
+def test_an_arrangement_without_the_lead_is_refused_not_dropped(world, client_for):
+    """It was saved without the arrangement typed (only the lead keeps one), without a word."""
+    response = client_for("maarten").post(
+        "/t/oost/wijkkaart/new/",
+        entry_post(world, takes_lead="", lead_arrangement="Wij bellen de huisarts binnen een uur"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_lead_arrangement_error"' in page and "vink dat ook aan" in page
+    assert "Wij bellen de huisarts binnen een uur" in page
+    assert not ContactEntry.objects.exists()
+
+
 def test_a_suggestion_with_client_data_is_refused_at_the_field(world, client_for):
     entry = add_entry(world)
     response = client_for("rosa").post(f"/t/oost/wijkkaart/{entry.pk}/suggest/", {"text": f"BSN {BSN} belde"})

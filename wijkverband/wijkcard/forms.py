@@ -120,6 +120,12 @@ class EntryForm(forms.Form):
                 except PhoneError as error:
                     self.add_error(name, str(error))
         refuse_client_data_in_form(self, names=[name for name in self.fields if name not in phones])
+        if (data.get("lead_arrangement") or "").strip() and not data.get("takes_lead"):
+            # It would not be kept: an arrangement is only stored with the lead.
+            self.add_error(
+                "lead_arrangement",
+                _("This arrangement goes with taking the lead: tick that box as well, or empty this field."),
+            )
         return data
 
     @property
