@@ -18,7 +18,7 @@ def _entry(**values) -> dict:
         "street": "Leeuwstraat 12",
         "postcode": "3581 XH",
         "place": "Utrecht",
-        "opening_hours": "maandag tot en met vrijdag 9.30–16.00",
+        "opening_hours": "maandag tot en met vrijdag 09:30–16:00",
         "dementia_friendly": True,
         "wheelchair_accessible": False,
         "cost": "free",

@@ -47,7 +47,7 @@ class EntryForm(forms.Form):
     street = _text(_("Street and number"), 200, autocomplete="street-address")
     postcode = _text(_("Postcode"), 7, _("Such as 3581 AB."), autocomplete="postal-code")
     place = _text(_("Place"), 100, autocomplete="address-level2")
-    opening_hours = _text(_("Opening hours"), 500, _("Such as: Monday to Friday 9.00–17.00, Thursday evening."))
+    opening_hours = _text(_("Opening hours"), 500, _("Such as: Monday to Friday 09:00–17:00, Thursday evening."))
     dementia_friendly = _flag(_("Dementia-friendly"))
     wheelchair_accessible = _flag(_("Wheelchair-accessible"))
     cost = forms.ChoiceField(
