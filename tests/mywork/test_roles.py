@@ -40,6 +40,11 @@ def _work_of_every_kind(world):
     signals.signal_answer(actor=world.carla, signal=answered, answer="We nemen het op in het overleg.")
     entry = add_entry(world, contact_point="Te bevestigen", confirmed_on=add_months(timezone.localdate(), -7))
     wijkcard.suggestion_create(actor=world.rosa, entry=entry, text="Nummer veranderd?")
+    from tests.socialmap.helpers import add as add_map_entry
+    from wijkverband.socialmap import services as socialmap
+
+    kept = add_map_entry(world, name="Buurthuis Oost")  # kept by maarten
+    socialmap.suggestion_create(actor=world.rosa, entry=kept, team=world.team_a, body="Open op zaterdag?")
     take_up(world, *medication_pattern(world), owner=world.ada)
 
 

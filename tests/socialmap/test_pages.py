@@ -184,3 +184,35 @@ def test_an_edit_from_an_older_form_is_refused_with_409(world, client_for):
 def test_the_team_tab_and_the_region_panel_lead_to_the_kaart(world, client_for):
     assert "/t/oost/sociale-kaart/" in client_for("maarten").get("/t/oost/").content.decode()
     assert "/r/utrecht/sociale-kaart/" in client_for("olga").get("/r/utrecht/").content.decode()
+
+
+def test_a_suggested_correction_is_asked_of_the_entrys_keeper_in_mijn_werk(world, client_for):
+    """Found by an exploratory test: the keeper got a notice, but Mijn werk had nothing to act on
+    (the wijk card's corrections were there)."""
+    from wijkverband.mywork.selectors import asked_count, my_work
+    from wijkverband.socialmap import services
+
+    entry = add(world, name="Repaircafé Oost")  # kept by maarten
+    suggestion = services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Nu op zaterdag")
+    work = my_work(user=world.maarten)
+    [item] = [i for i in work.asked if i.kind == "map_correction"]
+    assert (item.title, item.team, item.who) == ("Repaircafé Oost", world.team_a, world.rosa.name)
+    assert item.url == f"/t/oost/sociale-kaart/{entry.pk}/#suggestions-heading"
+    assert asked_count(user=world.maarten) == 1
+    page = client_for("maarten").get("/my-work/").content.decode()
+    assert "Voorgestelde correctie" in page and "Repaircafé Oost" in page
+    # Not asked of anyone else, and gone once answered.
+    assert not [i for i in my_work(user=world.carla).asked if i.kind == "map_correction"]
+    services.suggestion_handle(actor=world.maarten, suggestion=suggestion, applied=True, answer="Aangepast")
+    assert not [i for i in my_work(user=world.maarten).asked if i.kind == "map_correction"]
+
+
+def test_a_region_wide_entrys_correction_is_asked_of_its_keeper_under_the_region(world):
+    from wijkverband.mywork.selectors import my_work
+    from wijkverband.socialmap import services
+
+    entry = add(world, team=None, name="Mantelzorglijn")  # kept by ada, the region's administrator
+    services.suggestion_create(actor=world.rik, entry=entry, team=None, body="Nieuw nummer")
+    [item] = [i for i in my_work(user=world.ada).asked if i.kind == "map_correction"]
+    assert item.team == world.region
+    assert item.url == f"/r/utrecht/sociale-kaart/{entry.pk}/#suggestions-heading"

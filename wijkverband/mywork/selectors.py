@@ -10,6 +10,7 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | confirm | threads.selectors.confirmations_asked_of |
 | | respond (overseers) | bottlenecks.selectors.escalations_to_answer |
 | | correction | wijkcard.selectors.corrections_asked_of |
+| | map_correction | socialmap.selectors.corrections_asked_of |
 | | signal (coordinators) | signals.selectors.to_triage_for |
 | mine | owned | bottlenecks.selectors.owned_by |
 | | review | agreements.selectors.reviews_due_for |
@@ -78,6 +79,7 @@ KIND_LABELS = {
     "owned": _("You own it"),
     "review": _("Review"),
     "map_reconfirm": socialmap.RECONFIRM_LABEL,
+    "map_correction": socialmap.CORRECTION_LABEL,
     "endorsements": _("Awaiting endorsements"),
     "ownership": _("Awaiting an owner"),
     "escalation": _("Awaiting the region"),
@@ -146,7 +148,7 @@ def roles_of(*, user, team=None) -> Roles:
 @dataclass
 class WorkItem:
     section: str  # ASKED, MINE or WAITING
-    # endorse, own, confirm, respond, correction, owned, review, reconfirm (wijk card),
+    # endorse, own, confirm, respond, correction, map_correction, owned, review, reconfirm (wijk card),
     # map_reconfirm (sociale kaart), regional (a regional item you own), endorsements, ownership, escalation, suggestion
     kind: str
     team: object
@@ -277,6 +279,13 @@ def _signal_url(s) -> str:
     return reverse("signal_detail", kwargs={"team_slug": s.team.slug, "signal_id": s.pk})
 
 
+def _map_entry_url(e) -> str:
+    """A sociale kaart entry's page, in its team's kaart or its region's."""
+    if e.team_id is not None:
+        return reverse("socialmap_detail", kwargs={"team_slug": e.team.slug, "entry_id": e.pk})
+    return reverse("socialmap_region_detail", kwargs={"region_slug": e.region.slug, "entry_id": e.pk})
+
+
 def _suggestion_url(s) -> str:
     return reverse("wijkcard_suggestion", kwargs={"team_slug": s.team.slug, "suggestion_id": s.pk})
 
@@ -299,6 +308,7 @@ def gated_querysets(*, user) -> dict[str, QuerySet]:
         "confirm": threads.confirmations_asked_of(user=user),
         "respond": bottlenecks.escalations_to_answer(user=user),
         "correction": wijkcard.corrections_asked_of(user=user),
+        "map_correction": socialmap.corrections_asked_of(user=user),
         "signal": signals.to_triage_for(user=user),
         "owned": bottlenecks.owned_by(user=user),
         "regional": regional.owned_items(user=user),
@@ -329,6 +339,7 @@ GATED_KINDS = (
     "confirm",
     "respond",
     "correction",
+    "map_correction",
     "signal",
     "owned",
     "regional",
@@ -480,6 +491,33 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
 
+    # Suggested corrections on the sociale kaart entries the person keeps (a region-wide entry's
+    # under its region; a team filter leaves those out).
+    rows, extra = (
+        _limited(
+            socialmap.corrections_asked_of(user=user).filter(**({} if team is None else {"entry__team": team})),
+            "created_at",
+            "pk",
+        )
+        if "map_correction" in present
+        else _NOTHING
+    )
+    more += extra
+    for s in rows:
+        entry = s.entry
+        work.asked.append(
+            item(
+                ASKED,
+                "map_correction",
+                entry.team if entry.team_id is not None else entry.region,
+                entry.name,
+                _map_entry_url(entry) + "#suggestions-heading",
+                since=_local(s.created_at),
+                who=_name(s.author),
+                object_id=s.pk,
+            )
+        )
+
     rows, extra = (
         _limited(_for_team(signals.to_triage_for(user=user), team), "created_at", "pk")
         if roles.coordinates and "signal" in present
@@ -552,12 +590,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     more += extra
     for e in rows:
         home = e.team if e.team_id is not None else e.region
-        url = (
-            reverse("socialmap_detail", kwargs={"team_slug": e.team.slug, "entry_id": e.pk})
-            if e.team_id is not None
-            else reverse("socialmap_region_detail", kwargs={"region_slug": e.region.slug, "entry_id": e.pk})
-        )
-        work.mine.append(item(MINE, "map_reconfirm", home, e.name, url, due=e.due_on, object_id=e.pk))
+        work.mine.append(item(MINE, "map_reconfirm", home, e.name, _map_entry_url(e), due=e.due_on, object_id=e.pk))
     # Regional items the person owns, under their region (with a team filter: those linking that
     # team's bottlenecks).
     rows, extra = (
@@ -700,7 +733,7 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 @rows.compiled
 def _asked_counts(user_id: int) -> QuerySet:
-    """The person's six counts of what is asked of them, as one row: the ORM's query, which
+    """The person's seven counts of what is asked of them, as one row: the ORM's query, which
     asked_count compiles once per process (core.rows.Compiled). It depends on the person only
     through their id, as a parameter (tests/mywork/test_my_work.py holds it to that)."""
     user = get_user_model()(pk=user_id)
@@ -710,6 +743,7 @@ def _asked_counts(user_id: int) -> QuerySet:
         "confirm": _count(threads.confirmations_asked_of(user=user)),
         "respond": _count(bottlenecks.escalations_to_answer(user=user)),
         "correction": _count(wijkcard.corrections_asked_of(user=user)),
+        "map_correction": _count(socialmap.corrections_asked_of(user=user)),
         "signal": _count(signals.to_triage_for(user=user)),
     }
     return get_user_model().objects.filter(pk=user_id).annotate(**counts).values_list(*counts)
@@ -731,7 +765,7 @@ _COUNT_KEY = "mywork:asked:{}"
 def asked_count_kept(*, user, fresh: bool = False, stamp: int | None = None) -> int:
     """asked_count, kept in the cache for MY_WORK_COUNT_SECONDS (0: counted on every page).
 
-    The count is six subqueries over the person's teams: on every page, in the header, it was a
+    The count is seven subqueries over the person's teams: on every page, in the header, it was a
     good part of a page's time (docs/my-work.md). Kept with the id of the person's newest notice, so
     it is counted again at once when something new is asked of them (every ask comes with a
     notice), and dropped after each of their own writes (AskedCountMiddleware), so what they just

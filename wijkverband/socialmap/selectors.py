@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import stale_before
 from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion, search_fold
-from wijkverband.tenancy.models import Region, RegionRole, Team
-from wijkverband.tenancy.selectors import team_professional_users
+from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, team_professional_users
 
 #: Team.reconfirm_months lies between these (its validators).
 MONTHS = range(1, 25)
@@ -164,6 +164,26 @@ def entries_due(*, today: date) -> list[Entry]:
 def reconfirm_due_for(*, user) -> QuerySet[Entry]:
     """The person's own entries (they are responsible) that are due: scoped by the person."""
     return Entry.objects.across_teams().filter(due_q(), maintainer=user).select_related("team", "region")
+
+
+#: What Mijn werk calls an open suggested correction on an entry the person keeps.
+CORRECTION_LABEL = _("Suggested correction")
+
+
+def corrections_asked_of(*, user) -> QuerySet[Suggestion]:
+    """Open suggested corrections on the entries the person keeps (the notice goes to them), while
+    they may still answer them: a member or coordinator of the entry's team, or an administrator of
+    its region for a region-wide entry (policy.may_edit). Scoped by the person."""
+    in_team = Membership.objects.across_teams().filter(  # the person's own rows
+        team=OuterRef("entry__team"), user=user, role__in=PROFESSIONAL_ROLES
+    )
+    region_admin = RegionRole.objects.filter(region=OuterRef("entry__region"), user=user, role=RegionRole.Role.ADMIN)
+    return (
+        Suggestion.objects.across_teams()  # the person's own entries, in every team and region
+        .filter(status=Suggestion.Status.OPEN, entry__maintainer=user)
+        .filter(Q(Exists(in_team), entry__team__isnull=False) | Q(Exists(region_admin), entry__team__isnull=True))
+        .select_related("entry__team", "entry__region", "author")
+    )
 
 
 # --- the region's table of teams ------------------------------------------------------------------
