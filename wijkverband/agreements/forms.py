@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
+from wijkverband.core.guard import GuardedForm
 from wijkverband.core.registry import indicator_sources
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs or DATE, format="%Y-%m-%d")
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
     need = forms.CharField(
         label=_("The need it answers"),
@@ -94,7 +95,7 @@ class EndorseForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GuardedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     given_on = forms.DateField(label=_("Date the consent was given"), widget=DateInput())
     where_given = forms.CharField(
@@ -116,7 +117,7 @@ class OrganisationPartyForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class ExternalPartyForm(forms.Form):
+class ExternalPartyForm(GuardedForm):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(k.value, k.label) for k in PartyKind if k in EXTERNAL_KINDS],
@@ -125,7 +126,7 @@ class ExternalPartyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(GuardedForm):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
     dimension = forms.ChoiceField(label=_("Dimension"), choices=Dimension.choices, widget=forms.Select(attrs=SELECT))
     unit = forms.CharField(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
+from wijkverband.core.guard import GuardedForm
 from wijkverband.tenancy.models import EXTERNAL_KINDS, OrganisationKind
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
@@ -14,7 +15,7 @@ CLIENT_DATA_HELP = _(
 )
 
 
-class BottleneckForm(forms.Form):
+class BottleneckForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     description = forms.CharField(
         label=_("Description"),

@@ -21,6 +21,7 @@ values that are not free text or that were guarded where they were first written
 
 from functools import cache
 
+from django import forms
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -89,7 +90,9 @@ def guard_on_save(sender, instance, raw=False, update_fields=None, **kwargs) -> 
 def refuse_client_data_in_form(form, *, names=None) -> None:
     """The guard over what a form's text fields hold, from its `clean()`: a refusal then shows
     together with the form's other errors, each at its field in the form's own label, instead of
-    only once those are mended (the save checks everything again). `names`: only these fields."""
+    only once those are mended (the save checks everything again). A label that is a question or
+    carries a remark ("Waarom moet de regio dit oppakken?", "Toelichting (optioneel)") does not
+    start a sentence: "This text" does. `names`: only these fields."""
     for name, field in form.fields.items():
         if names is not None and name not in names:
             continue
@@ -98,4 +101,17 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
         value = form.cleaned_data[name]
         findings = find_client_data(value) if isinstance(value, str) else []
         if findings:
-            form.add_error(name, refusal_message(field.label, findings[0]))
+            label = str(field.label or "")
+            if not label or "?" in label or "(" in label:
+                label = _("This text")
+            form.add_error(name, refusal_message(label, findings[0]))
+
+
+class GuardedForm(forms.Form):
+    """A form whose typed texts pass the guard when it is validated, so a refusal shows together
+    with its other errors (refuse_client_data_in_form). Forms that override clean() call super()."""
+
+    def clean(self):
+        data = super().clean()
+        refuse_client_data_in_form(self)
+        return data

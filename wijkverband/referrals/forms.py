@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.guard import GuardedForm
 from wijkverband.referrals.models import Status
 from wijkverband.referrals.months import month_choices, parse_month
 
@@ -99,7 +100,7 @@ class CountsForm(forms.Form):
         return data
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GuardedForm):
     referred_on = forms.DateField(label=_("Referral date"), widget=DateInput())
     referrer = forms.ModelChoiceField(
         label=_("Referring organisation"),

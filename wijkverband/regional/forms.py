@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Dimension, Frequency, PartyKind
+from wijkverband.core.guard import GuardedForm
 from wijkverband.regional.models import ItemStatus
 from wijkverband.tenancy.models import OrganisationKind
 
@@ -23,7 +24,7 @@ def _person(user) -> str:
     return user.name or user.email
 
 
-class ItemForm(forms.Form):
+class ItemForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     description = forms.CharField(
         label=_("Description for the region"),
@@ -65,7 +66,7 @@ class LinkForm(forms.Form):
         self.fields["bottlenecks"].choices = [(b.pk, f"{b.team.name}: #{b.pk} {b.title}") for b in candidates]
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(GuardedForm):
     body = forms.CharField(
         label=_("Progress for the teams"),
         max_length=5000,
@@ -82,7 +83,7 @@ class UpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class OfferForm(forms.Form):
+class OfferForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     need = forms.CharField(
         label=_("The need (why)"), required=False, max_length=100_000, widget=forms.Textarea(attrs=TEXTAREA)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.bottlenecks.forms import SELECT, BottleneckForm
+from wijkverband.core.guard import GuardedForm
 
 CLIENT_DATA_HELP = _(
     "Describe what clients run into, in their words, without anything that identifies a person: no "
@@ -20,7 +21,7 @@ def _answer_field():
     )
 
 
-class SignalForm(forms.Form):
+class SignalForm(GuardedForm):
     title = forms.CharField(label=_("In a few words"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     text = forms.CharField(
         label=_("What clients run into"),
