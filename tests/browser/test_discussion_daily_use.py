@@ -329,3 +329,30 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             self.check(maarten, "confirmed")
         finally:
             context.close()
+
+    def test_with_the_phone_keyboard_open_the_composer_leaves_room_for_the_messages(self):
+        """Found by an exploratory test: at 390×420 (a phone with its keyboard open) the composer
+        took about 245 of 420 px. It keeps to two fifths now, with three lines typed (a phone of
+        that height: the box's label is read, not shown, and the box scrolls after three lines)."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Weekend")
+        for n in range(8):
+            post(thread, world.maarten, f"Bericht {n} over de dienst van het weekend")
+        context, carla = self.person(world.carla)
+        try:
+            carla.set_viewport_size({"width": 390, "height": 420})
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            box.fill("Eerste regel\ntweede regel\nderde regel")
+            composer = carla.locator(".wv-composer--sticky").bounding_box()
+            assert composer["height"] <= 420 * 0.4, composer
+            send = carla.get_by_role("button", name="Versturen").bounding_box()
+            assert send["y"] + send["height"] <= 420, send
+            # Everything of it is on the screen: the box, the question's whole label, the button.
+            label = carla.locator("label[for='id_asks_ack']").bounding_box()
+            assert label["y"] >= composer["y"] and label["y"] + label["height"] <= 420, (label, composer)
+            assert composer["y"] + composer["height"] <= 420 + 1, composer
+            self.check(carla, "keyboard-open")
+        finally:
+            context.close()
