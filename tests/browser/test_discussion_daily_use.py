@@ -344,6 +344,7 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
             self.wait_live(carla)
             box = carla.get_by_label("Bericht", exact=True)
+            expect(box).to_have_attribute("placeholder", "Schrijf een bericht…")  # its label is not shown here
             box.fill("Eerste regel\ntweede regel\nderde regel")
             composer = carla.locator(".wv-composer--sticky").bounding_box()
             assert composer["height"] <= 420 * 0.4, composer

@@ -27,6 +27,9 @@ class PostForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["data-max-bytes"] = str(MAX_BODY_BYTES)
+        # Shown in the empty box: on a phone with its keyboard open the label is read, not shown
+        # (threads.css), and the box still says what it is for.
+        self.fields["body"].widget.attrs["placeholder"] = _("Write a message…")
 
 
 class EditForm(forms.Form):
