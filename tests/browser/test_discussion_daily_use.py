@@ -357,3 +357,38 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             self.check(carla, "keyboard-open")
         finally:
             context.close()
+
+    def test_a_message_written_after_signing_out_elsewhere_is_kept(self):
+        """Found by an exploratory test: signed out in another tab, a message sent was taken for
+        posted (the post over HTTP was led to the sign-in page) and the text was gone."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Afmelden")
+        context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            other_tab = context.new_page()
+            other_tab.goto(self.url("/accounts/logout/"))
+            other_tab.get_by_role("button", name="Afmelden").last.click()
+            expect(carla.get_by_text("Je bent afgemeld.")).to_be_visible()
+
+            box = carla.get_by_label("Bericht", exact=True)
+            written = "Geschreven na het afmelden"
+            box.fill(written)
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.locator(".wv-composer-error")).to_contain_text("Niet verstuurd: Je bent afgemeld.")
+            expect(box).to_have_value(written)
+            assert not Message.objects.filter(thread=thread).exists()
+            assert carla.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") == written
+        finally:
+            context.close()
+        # Back on the page in that tab after signing in again, the text is in the box.
+        context, maarten = self.person(world.maarten)
+        try:
+            maarten.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            maarten.evaluate(f"sessionStorage.setItem('wv-draft-{thread.pk}', 'Nog niet verstuurd')")
+            maarten.reload()
+            expect(maarten.get_by_label("Bericht", exact=True)).to_have_value("Nog niet verstuurd")
+            assert maarten.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
+        finally:
+            context.close()

@@ -295,3 +295,21 @@ def test_a_taken_or_wrong_web_address_is_named_at_its_field(world, client_for):
         "/r/utrecht/teams/new/", {"name": world.team_a.name, "slug": "nog-een-oost", "municipality": "Utrecht"}
     )
     assert 'id="id_name_error"' in twice.content.decode()
+
+
+def test_a_post_after_the_session_ended_signs_in_back_to_the_page_of_the_form(world, client_for):
+    """A form posted after the session ended (signed out in another tab) leads to the sign-in and
+    from there back to the page the form was on, not to the address that takes only the POST."""
+    from tests.threads.helpers import topic
+
+    thread = topic(world)
+    page = f"/t/oost/threads/{thread.pk}/"
+    response = client_for("anonymous").post(
+        f"{page}post/", {"body": "Hallo"}, HTTP_REFERER=f"http://testserver{page}?x=1"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={page}%3Fx%3D1"
+    # A page opened with a GET comes back to itself; a Referer elsewhere is not followed.
+    assert client_for("anonymous").get(page)["Location"] == f"/accounts/login/?next={page}"
+    elsewhere = client_for("anonymous").post(f"{page}post/", {}, HTTP_REFERER="https://elders.example/x")
+    assert elsewhere["Location"] == f"/accounts/login/?next={page}post/"

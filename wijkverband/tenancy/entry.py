@@ -22,11 +22,13 @@ tests/test_tenancy_lint.py can check that every team and region URL has one.
 """
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from wijkverband.tenancy.access import access_region, access_team
 from wijkverband.tenancy.policy import EXTERNAL_PARTY_RIGHT_NAMES, REGION_RIGHT_NAMES, TEAM_RIGHT_NAMES
@@ -69,7 +71,7 @@ class TeamMiddleware:
         if TEAM_KWARG not in kwargs and REGION_KWARG not in kwargs:
             return self.get_response(request)  # NoTeamScopeMiddleware's scope: no team
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(_back_after_sign_in(request))
         if TEAM_KWARG in kwargs:
             request.team, request.rights = access_team(user=request.user, team_slug=kwargs[TEAM_KWARG])
             entered = team_scope(request.team)
@@ -132,3 +134,17 @@ def region_view(view=None, *, needs: str | None = None):
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _back_after_sign_in(request) -> str:
+    """Where signing in leads back to: the page itself, or for a form's POST (a session that
+    ended while the page was open) the page the form was on, when it is ours: the address that
+    takes only the POST would answer the sign-in's return with "this address opens from a form"."""
+    if request.method == "POST":
+        referer = request.headers.get("Referer", "")
+        if referer and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()

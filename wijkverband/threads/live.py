@@ -68,7 +68,7 @@ def live_strings() -> dict:
         "offline": _("No network: what you send waits here and goes as soon as you are online again."),
         "waiting": _("Waiting for the network:"),
         "live": _("Live: new messages appear by themselves."),
-        "signed_out": _("You have been signed out. Reload the page to sign in again."),
+        "signed_out": _("You have been signed out. Reload the page to sign in again: what you wrote will be waiting."),
         "sign_in_incomplete": _("Finish signing in first: set up tweestapsverificatie, then reload the page."),
         "no_access": _("You can no longer read this thread. Reload the page."),
         "typing": _("%(name)s is typing…"),

@@ -155,6 +155,25 @@ export class ThreadClient {
     if (old) old.close();
   }
 
+  // A text that could not be sent, kept in this tab (sessionStorage) until the page is back.
+  keepDraft(body) {
+    try {
+      sessionStorage.setItem(`wv-draft-${this.thread}`, body);
+    } catch {
+      // No storage (private mode): the text stays in the box, the person copies it.
+    }
+  }
+
+  takeDraft() {
+    try {
+      const draft = sessionStorage.getItem(`wv-draft-${this.thread}`);
+      sessionStorage.removeItem(`wv-draft-${this.thread}`);
+      return draft;
+    } catch {
+      return null;
+    }
+  }
+
   labelPending(post) {
     const label = this.offline ? this.strings.waiting : this.strings.sending;
     post.element.textContent = `${label} ${post.body.slice(0, 80)}`;
@@ -203,6 +222,8 @@ export class ThreadClient {
     this.subscribed = false;
     if (this.presenceBox) this.presenceBox.hidden = true; // unknown until subscribed again
     if (event.code === SIGNED_OUT) {
+      this.signedOut = true;
+      if (this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
       this.setStatus(this.strings.signed_out);
       return;
     }
@@ -541,6 +562,9 @@ export class ThreadClient {
   enhanceForm() {
     const textarea = this.form.querySelector("textarea[name=body]");
     this.textarea = textarea;
+    // A message that could not be sent because the session had ended is back after signing in.
+    const draft = this.takeDraft();
+    if (draft && !textarea.value) textarea.value = draft;
     // The box is marked invalid only after a send attempt without text (never before typing).
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -555,6 +579,13 @@ export class ThreadClient {
       const maxBytes = Number(textarea.dataset.maxBytes);
       if (maxBytes && new TextEncoder().encode(body).length > maxBytes) {
         this.composerError(this.strings.too_long);
+        textarea.focus();
+        return;
+      }
+      if (this.signedOut) {
+        // Nothing can be sent: the text stays in the box (and is kept for after signing in).
+        this.keepDraft(body);
+        this.composerError(`${this.strings.failed} ${this.strings.signed_out}`);
         textarea.focus();
         return;
       }
@@ -640,6 +671,8 @@ export class ThreadClient {
     } catch {
       json = {};
     }
+    // Followed to the sign-in page (the session ended in another tab): not an answer, and no post.
+    if (response.redirected) return { ok: false, status: 401, json: {} };
     return { ok: response.ok, status: response.status, json };
   }
 
@@ -844,6 +877,11 @@ export class ThreadClient {
       if (result.ok) {
         this.acknowledged(clientId);
         posted = true;
+      } else if (result.status === 401) {
+        this.signedOut = true;
+        this.setStatus(this.strings.signed_out);
+        this.keepDraft(post.body);
+        this.refused({ code: "invalid", detail: this.strings.signed_out, ref: clientId });
       } else if (result.status >= 400 && result.status < 500) {
         const errors = result.json.errors;
         if (errors && result.status !== 429) {
