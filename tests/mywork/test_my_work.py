@@ -242,6 +242,26 @@ def test_the_escalation_queue_puts_overdue_first_and_shows_the_wait(world, clien
     assert "van 5 werkdagen" in page
 
 
+def test_an_answered_escalation_goes_below_those_waiting_and_is_no_longer_late(world, client_for):
+    """Found by an exploratory test: answered, an escalation still showed "te laat · 9 van 5
+    werkdagen" and stood above one still waiting."""
+    from wijkverband.bottlenecks import services as bottleneck_services
+
+    answered = escalate(world, report(world, title="Beantwoorde escalatie"))
+    waiting = escalate(world, report(world, title="Wachtende escalatie"))
+    Bottleneck.objects.filter(pk=answered.pk).update(escalated_at=timezone.now() - timedelta(days=20))
+    Bottleneck.objects.filter(pk=waiting.pk).update(escalated_at=timezone.now() - timedelta(days=2))
+    answered.refresh_from_db()
+    bottleneck_services.bottleneck_region_respond(
+        actor=world.olga, bottleneck=answered, version=answered.version, note="Bespreken we in het ROSE-overleg"
+    )
+    page = client_for("olga").get("/r/utrecht/bottlenecks/escalations/").content.decode()
+    assert page.index(waiting.title) < page.index(answered.title)
+    row = page[page.index(answered.title) : page.index("</tr>", page.index(answered.title))]
+    assert "te laat" not in row and "data-overdue" not in row
+    assert "niet meer" in row and "beantwoord" in row
+
+
 # --- queries ---------------------------------------------------------------------------------------
 
 

@@ -327,8 +327,8 @@ def teams_targets(*, team_ids) -> dict[int, dict[int, tuple[int, int]]]:
 
 def region_escalations(*, region: Region) -> QuerySet[Bottleneck]:
     """Escalated items of the region's teams: those past the region's answer target first (marked
-    `overdue`), then the longest waiting; `answered` when the region has responded since the
-    escalation. Rows go through `escalation_waits` for how long each has waited."""
+    `overdue`), then the longest waiting, then those the region answered or took up (`answered`
+    when it has responded since the escalation). Rows go through `escalation_waits` for how long each has waited."""
     # Read by region: the region's teams, whichever scope is active.
     answered = _answered_since_escalation()
     waiting = Q(answered=False, taken_up_regionally=False)
@@ -337,13 +337,15 @@ def region_escalations(*, region: Region) -> QuerySet[Bottleneck]:
         default=Value(False),
         output_field=BooleanField(),
     )
+    settled = Case(When(waiting, then=Value(False)), default=Value(True), output_field=BooleanField())
     return (
         Bottleneck.objects.across_teams()
         .filter(team__region=region, status=Status.ESCALATED)
         .annotate(answered=answered)
-        .annotate(escalation_overdue=overdue)
+        .annotate(escalation_overdue=overdue, escalation_settled=settled)
         .select_related("team", "category", "owner")
-        .order_by("-escalation_overdue", "escalated_at", "pk")
+        # Those still waiting first (past the target first), then those answered or taken up.
+        .order_by("-escalation_overdue", "escalation_settled", "escalated_at", "pk")
     )
 
 
