@@ -94,6 +94,10 @@ def test_an_answered_escalation_no_longer_waits(world, varied):
     _d, rows = _rows(world)
     assert (rows["oost"].escalations.waiting, rows["oost"].escalations.overdue) == (1, 0)
     assert rows["oost"].escalations.answered == 1
+    # A second reply to the same escalation is not a second answer (it counted twice).
+    late.refresh_from_db()
+    services.bottleneck_region_respond(actor=world.olga, bottleneck=late, version=late.version, note="Nog een reactie")
+    assert _rows(world)[1]["oost"].escalations.answered == 1
 
 
 def test_internal_items_are_left_out_of_every_figure_without_the_right(world, varied):

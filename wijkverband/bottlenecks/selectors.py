@@ -605,7 +605,8 @@ class TeamEscalationFigures:
     overdue: int = 0
     #: when the longest waiting one was escalated (None: none waits)
     oldest: datetime | None = None
-    #: in the period: escalations made, and the region's answers (responded, took up, handed back)
+    #: in the period: escalations made, and the bottlenecks the region answered (responded, took up,
+    #: handed back; answered twice counts once)
     escalated: int = 0
     answered: int = 0
 
@@ -642,7 +643,8 @@ def region_team_escalation_figures(
         .values("team_id")
         .annotate(
             n_escalated=Count("pk", filter=Q(kind=EventKind.ESCALATED)),
-            n_answered=Count("pk", filter=Q(kind__in=answers)),
+            # Bottlenecks answered: two replies to one escalation are one answer.
+            n_answered=Count("bottleneck", filter=Q(kind__in=answers), distinct=True),
         )
     ):
         figures = found[row["team_id"]]
