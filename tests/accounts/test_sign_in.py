@@ -127,6 +127,20 @@ def test_password_reset_sends_a_link_by_email(world):
     assert len(mail.outbox) == 1
     assert world.maarten.email in mail.outbox[0].to
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    # In our words, not the library's ("Hallo van testserver!", "sign up").
+    body = mail.outbox[0].body
+    assert mail.outbox[0].subject == "[Wijkverband] Een nieuw wachtwoord"
+    assert body.startswith("Hallo,") and "testserver!" not in body and "signup" not in body
+    assert "http://testserver/accounts/password/reset/key/" in body  # absolute
+
+
+def test_a_password_reset_for_an_unknown_address_says_accounts_come_by_invitation(db):
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "onbekend@example.org"})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "[Wijkverband] Geen account met dit adres"
+    assert "uitnodiging van de coördinator" in message.body and "/accounts/signup/" not in message.body
 
 
 def test_a_recovery_code_signs_in_once_instead_of_a_totp_code(world):
