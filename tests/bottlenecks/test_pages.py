@@ -71,7 +71,7 @@ def test_representatives_get_no_forms_and_overseers_only_escalation_answers(worl
     ("action", "field", "label"),
     [
         ("respond", "note", "Response of the region"),
-        ("take-up", "note", "Note"),  # the form's "Note (optional)" reads badly there
+        ("take-up", "note", "Note"),
         ("hand-back", "advice", "Advice to the team"),
         ("escalate", "reason", "Escalation reason"),  # the form asks "Why should the region take this up?"
     ],
@@ -443,3 +443,15 @@ def test_marking_internal_asks_why_at_the_field_and_making_visible_asks_nothing(
     assert 'name="internal-reason"' not in page
     assert maarten.post(url, {"internal-version": fresh(b).version}).status_code == 302
     assert not fresh(b).internal
+
+
+def test_the_take_up_note_says_optional_once(world, client_for):
+    """It read "Toelichting (optioneel) (niet verplicht)"."""
+    b = report(world)
+    b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+    client = client_for("olga")
+    client.cookies["django_language"] = "nl"
+    html = client.get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    label = re.search(r'<label class="utrecht-form-label" for="id_take-up-note">(.*?)</label>', html, re.S).group(1)
+    assert "Toelichting" in label
+    assert label.count("optioneel") + label.count("niet verplicht") == 1, label
