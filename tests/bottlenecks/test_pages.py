@@ -71,7 +71,7 @@ def test_representatives_get_no_forms_and_overseers_only_escalation_answers(worl
     ("action", "field", "label"),
     [
         ("respond", "note", "Response of the region"),
-        ("take-up", "note", "Note"),
+        ("take-up", "note", "Explanation"),
         ("hand-back", "advice", "Advice to the team"),
         ("escalate", "reason", "Escalation reason"),  # the form asks "Why should the region take this up?"
     ],

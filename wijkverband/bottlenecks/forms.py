@@ -154,7 +154,7 @@ class RespondForm(ActionForm):
 
 
 class TakeUpForm(ActionForm):
-    note = _text_field(_("Note"), required=False)  # the field says "(optional)" itself
+    note = _text_field(_("Explanation"), required=False)  # the field says "(optional)" itself
 
 
 class HandBackForm(ActionForm):
