@@ -247,3 +247,23 @@ def test_a_representative_on_a_linked_bottleneck_counts_no_team_by_an_internal_i
     )
     page = text(client_for("rosa").get(f"/t/oost/bottlenecks/{public.pk}/"))
     assert "Taken up by the region" in page and "Linked to the bottlenecks of 1 team." in page
+
+
+def test_an_offer_is_not_adopted_without_one_of_the_teams_organisations(world, client_for):
+    """Found by an exploratory test: with every organisation unticked the team's agreement had no
+    party of its own, so nobody in the team could endorse it."""
+    from wijkverband.agreements.models import Agreement
+
+    o = offer(world)
+    response = client_for("carla").post(
+        f"/t/oost/regional-offers/{o.pk}/adopt/", {"title": "Medicatieoverdracht Oost", "organisations": []}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    fieldset = html[html.index('<fieldset class="utrecht-form-fieldset wv-choices utrecht-form-field--invalid"') :]
+    fieldset = fieldset[: fieldset.index("</fieldset>")]
+    assert "Choose at least one of your team&#x27;s organisations." in fieldset
+    # The error summary's link leads to that fieldset (a group of boxes has no label of its own).
+    assert 'href="#id_organisations"' in html and 'id="id_organisations"' in fieldset
+    assert 'value="Medicatieoverdracht Oost"' in html  # kept
+    assert not Agreement.objects.filter(team=world.team_a).exists()

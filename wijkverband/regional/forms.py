@@ -204,7 +204,9 @@ class AdoptForm(forms.Form):
     organisations = forms.TypedMultipleChoiceField(
         label=_("Your team's organisations that are party"),
         coerce=int,
-        required=False,
+        # An agreement of the team is made between its own organisations (at least one): without one,
+        # nobody of the team could endorse it.
+        error_messages={"required": _("Choose at least one of your team's organisations.")},
         widget=forms.CheckboxSelectMultiple(attrs=CHECKBOX),
     )
 
