@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.bottlenecks.helpers import report
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import BrowserTestCase, broken_words
 from wijkverband.bottlenecks import services
 from wijkverband.bottlenecks.models import Bottleneck
 
@@ -60,6 +60,9 @@ class DashboardJourney(BrowserTestCase):
         olga.get_by_role("link", name=re.compile("Open het dashboard")).click()
         expect(olga.get_by_role("heading", level=1)).to_have_text("Dashboard van ROSE Utrecht")
         self.check(olga, "dashboard")
+        # No word in the tables breaks over two lines ("vermel|dingen" did on a desktop).
+        broken = broken_words(olga, ".utrecht-table__cell")
+        assert broken == [], f"words broken in the dashboard's tables: {broken}"
 
         # The escalation past the target comes first, marked.
         waiting = olga.get_by_role("table", name=re.compile("Opschalingen die op een antwoord wachten"))
