@@ -126,11 +126,17 @@ class MethodNotAllowedPageMiddleware:
         return response
 
 
-def _same_site_referer(request) -> str | None:
+def same_site_referer(request) -> str | None:
+    """The page this request came from (its Referer) when it is one of ours, else None."""
     referer = request.headers.get("Referer", "")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        if urlsplit(referer).path != request.path:
-            return referer
+        return referer
     return None
+
+
+def _same_site_referer(request) -> str | None:
+    """The way back from the 405 page: the form's page, not this address again."""
+    referer = same_site_referer(request)
+    return referer if referer and urlsplit(referer).path != request.path else None

@@ -28,8 +28,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from wijkverband.core.middleware import same_site_referer
 from wijkverband.tenancy.access import access_region, access_team
 from wijkverband.tenancy.policy import EXTERNAL_PARTY_RIGHT_NAMES, REGION_RIGHT_NAMES, TEAM_RIGHT_NAMES
 from wijkverband.tenancy.scoping import scope, scopes_disabled, team_scope
@@ -140,11 +140,8 @@ def _back_after_sign_in(request) -> str:
     """Where signing in leads back to: the page itself, or for a form's POST (a session that
     ended while the page was open) the page the form was on, when it is ours: the address that
     takes only the POST would answer the sign-in's return with "this address opens from a form"."""
-    if request.method == "POST":
-        referer = request.headers.get("Referer", "")
-        if referer and url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            parts = urlsplit(referer)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+    referer = same_site_referer(request) if request.method == "POST" else None
+    if referer:
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.get_full_path()
