@@ -268,6 +268,11 @@ ACCOUNT_FORMS = {
     "reset_password": "wijkverband.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_SESSION_REMEMBER = False
+# A change to how someone signs in is mailed to them: a password changed or reset, the e-mail
+# address changed (to the old address), a second factor added or removed, new recovery codes. In
+# our words (frontend/templates/account/email/, mfa/email/), with absolute links to take the
+# account back (AccountAdapter.send_notification_mail).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkverband] "
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -4,8 +4,10 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from django.urls import reverse
 
 from wijkverband.accounts.second_factor import first_second_factor_set_up_at
+from wijkverband.core.links import absolute
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,3 +29,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 if first is None or first.timestamp() >= records[-1]["at"]:
                     return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def send_notification_mail(self, template_prefix: str, user, context=None, email=None) -> None:
+        """A change to how someone signs in (password, e-mail address, second factor) is mailed to
+        them (ACCOUNT_EMAIL_NOTIFICATIONS), so that a change they did not make does not go unseen.
+        The mail says what changed and when, and links, absolutely, to where they can take their
+        account back: a new password, and their second factors."""
+        context = {
+            **(context or {}),
+            "password_reset_url": absolute(reverse("account_reset_password")),
+            "second_factor_url": absolute(reverse("mfa_index")),
+        }
+        super().send_notification_mail(template_prefix, user, context, email)

@@ -6,6 +6,3 @@ class AccountsConfig(AppConfig):
     name = "wijkverband.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self):
-        from wijkverband.accounts import signals  # noqa: F401  (the old address is told of a change)

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 @register()
 def site_url_is_absolute(app_configs=None, **kwargs):
     """Links in e-mails start with SITE_URL (the worker has no request): it must be absolute."""
-    from wijkverband.work.services.mail import site_url
+    from wijkverband.core.links import site_url
 
     try:
         site_url()

@@ -14,11 +14,9 @@ never message text or other free text (docs/work.md).
 
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wijkverband.core import metrics
+from wijkverband.core.links import absolute
 from wijkverband.realtime import presence
 from wijkverband.work import tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind
@@ -49,27 +48,6 @@ _UNSUBSCRIBE_SALT = "wijkverband.work.unsubscribe"
 LEASE = timedelta(minutes=5)
 #: Waits after the 1st, 2nd, … failed attempt; the last one repeats: mail is never given up.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
-
-
-def site_url() -> str:
-    """settings.SITE_URL without its trailing slash; refused unless it is an absolute http(s) address.
-
-    An empty SITE_URL (a `SITE_URL=` line in an environment file reads as "", not as the default)
-    or one without a scheme made every link in a mail relative, which no mail program can open:
-    the system check `work.E001` stops the server, the worker and seed_demo before that happens.
-    """
-    url = (settings.SITE_URL or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) address, not {settings.SITE_URL!r}")
-    return url
-
-
-def absolute(path: str) -> str:
-    """A link of ours for a mail: always with scheme and host."""
-    if not path.startswith("/"):
-        raise ValueError(f"Not a path of ours: {path!r}")
-    return site_url() + path
 
 
 # --- unsubscribe links ---------------------------------------------------------------------------
