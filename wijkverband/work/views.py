@@ -4,6 +4,7 @@ from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,13 @@ def _preferences_form(user, data=None) -> PreferencesForm:
 @require_http_methods(["GET", "POST"])
 def notification_list(request):
     if request.method == "POST":
+        # One notice ("Gelezen" beside it), or all of them. Only the person's own: another's id
+        # marks nothing.
+        one = request.POST.get("notice", "")
+        if one:
+            if one.isdigit():
+                services.notices_mark_read(actor=request.user, notice_ids=[int(one)])
+            return redirect(reverse("notification_list") + "#notices")
         services.notices_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
         return redirect("notification_list")
@@ -68,8 +76,13 @@ def notice_unsubscribe(request, token):
     if user is None:
         return render(request, "work/unsubscribe.html", {"invalid": True}, status=404)
     category = found[1]
+    off = "off" if category == "digest" else False
     done = False
     if request.method == "POST":
-        services.notice_preferences_set(actor=user, **{category: "off" if category == "digest" else False})
+        services.notice_preferences_set(actor=user, **{category: off})
         done = True
-    return render(request, "work/unsubscribe.html", {"category": category, "done": done, "token": token})
+    # A link followed again (or after turning them off on the notices page) does not ask again.
+    already = not done and getattr(selectors.notice_preference(user=user), category) == off
+    return render(
+        request, "work/unsubscribe.html", {"category": category, "done": done, "already": already, "token": token}
+    )

@@ -1,0 +1,67 @@
+"""The notices page: one notice marked read on its own, and an unsubscribe link followed again."""
+
+from tests.work.test_digests import notice
+from wijkverband.work.models import Notice
+from wijkverband.work.services import notice_preferences_set
+from wijkverband.work.services.mail import unsubscribe_token
+
+
+def _unread(user) -> set[int]:
+    return set(Notice.objects.across_teams().filter(user=user, read_at__isnull=True).values_list("pk", flat=True))
+
+
+def test_one_notice_is_marked_read_and_the_others_stay_unread(world, client_for):
+    notice(world, world.maarten, title="Medicatieoverdracht", n=1)
+    notice(world, world.maarten, title="Huisbezoeken", n=2)
+    first, second = sorted(_unread(world.maarten))
+    client = client_for("maarten")
+    page = client.get("/notifications/").content.decode()
+    assert page.count('name="notice"') == 2
+    assert 'Als gelezen markeren<span class="wv-visually-hidden">: de melding van ' in page
+    response = client.post("/notifications/", {"notice": first})
+    assert response.status_code == 302 and response["Location"] == "/notifications/#notices"
+    assert _unread(world.maarten) == {second}
+    page = client.get("/notifications/").content.decode()
+    assert "1 ongelezen melding" in page and page.count('name="notice"') == 1
+
+
+def test_nobody_marks_anothers_notice_read(world, client_for):
+    notice(world, world.maarten, n=1)
+    (theirs,) = _unread(world.maarten)
+    for name in ("carla", "pieter", "rosa", "olga"):  # their own team, another team, a representative, the region
+        client = client_for(name)
+        assert client.post("/notifications/", {"notice": theirs}).status_code == 302
+    assert _unread(world.maarten) == {theirs}
+
+
+def test_a_notice_that_is_not_a_number_marks_nothing(world, client_for):
+    notice(world, world.maarten, n=1)
+    before = _unread(world.maarten)
+    client = client_for("maarten")
+    for bad in ("abc", "-1", "1 OR 1=1", "99999999"):
+        assert client.post("/notifications/", {"notice": bad}).status_code == 302
+    assert _unread(world.maarten) == before
+
+
+def test_marking_read_asks_a_visitor_to_sign_in(world, client_for):
+    notice(world, world.maarten, n=1)
+    (theirs,) = _unread(world.maarten)
+    response = client_for("anonymous").post("/notifications/", {"notice": theirs})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert _unread(world.maarten) == {theirs}
+
+
+def test_an_unsubscribe_link_followed_again_says_it_is_off_and_does_not_ask_again(world, client):
+    link = f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='email_mentions')}/"
+    page = client.get(link).content.decode()
+    assert "Stop deze e-mails" in page
+    client.post(link)
+    page = client.get(link).content.decode()
+    assert "Deze e-mails staan al uit." in page and "Stop deze e-mails" not in page
+    assert 'href="/notifications/"' in page
+
+
+def test_an_unsubscribe_link_after_turning_them_off_on_the_page_does_not_ask(world, client):
+    notice_preferences_set(actor=world.maarten, digest="off")
+    page = client.get(f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='digest')}/")
+    assert "Deze e-mails staan al uit." in page.content.decode()
