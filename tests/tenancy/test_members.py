@@ -313,3 +313,22 @@ def test_a_post_after_the_session_ended_signs_in_back_to_the_page_of_the_form(wo
     assert client_for("anonymous").get(page)["Location"] == f"/accounts/login/?next={page}"
     elsewhere = client_for("anonymous").post(f"{page}post/", {}, HTTP_REFERER="https://elders.example/x")
     assert elsewhere["Location"] == f"/accounts/login/?next={page}post/"
+
+
+def test_the_region_and_the_members_page_count_the_same_professionals(world):
+    """The region's overview counts a team's professionals; the team's members page says how many
+    of its members those are, so the two never seem to disagree (they said 5 against 7)."""
+    import re
+
+    from wijkverband.tenancy.models import Membership
+    from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES
+
+    team = Membership.objects.across_teams().filter(team=world.team_a)
+    everyone, professionals = team.count(), team.filter(role__in=PROFESSIONAL_ROLES).count()
+    assert everyone > professionals  # the world has a representative and an external party in Oost
+    region = _client(world.olga).get("/r/utrecht/").content.decode()
+    row = re.search(r'href="/t/oost/">Utrecht Oost</a></th>(.*?)</tr>', region, re.S).group(1)
+    assert re.findall(r"cell--numeric\">(\d+)<", row)[0] == str(professionals)
+    assert ">Professionals</th>" in region
+    members = _client(world.carla).get("/t/oost/members/").content.decode()
+    assert f"{everyone} leden, van wie {professionals} professionals (coördinatoren en leden)" in members

@@ -45,6 +45,8 @@ def team_members(request):
         "rights": rights,
         "groups": selectors.members_by_organisation(members),
         "member_count": len(members),
+        # What the region's overview counts as the team's professionals (coordinators and members).
+        "professional_count": sum(m.role in selectors.PROFESSIONAL_ROLES for m in members),
         "roles": Membership.Role.choices,
         "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
     }
