@@ -33,12 +33,14 @@ class ThreadPresenceJourney(BrowserTestCase):
             page.get_by_label("Vraag het team te bevestigen").check()
             page.get_by_role("button", name="Versturen").click()
             mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
-            expect(mine.get_by_role("link", name="Verwijderen bericht 1")).to_be_visible()
-            expect(mine.get_by_role("link", name=re.compile(r"^Bewerken bericht 1$"))).to_be_visible()
-            expect(mine.get_by_role("button", name="Bevestigen bericht 1")).to_have_count(0)  # not for the author
+            # A screen reader hears whose message an action is for, and when, as the page says it.
+            of_carlas = re.escape(f" (bericht van {carla_name}, vandaag ") + r"\d\d:\d\d\)$"
+            expect(mine.get_by_role("link", name=re.compile("^Verwijderen" + of_carlas))).to_be_visible()
+            expect(mine.get_by_role("link", name=re.compile("^Bewerken" + of_carlas))).to_be_visible()
+            expect(mine.get_by_role("button", name=re.compile("^Bevestigen"))).to_have_count(0)  # not for the author
             theirs = maarten.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
-            expect(theirs.get_by_role("button", name="Bevestigen bericht 1")).to_be_visible()
-            expect(theirs.get_by_role("link", name="Verwijderen bericht 1")).to_have_count(0)
+            expect(theirs.get_by_role("button", name=re.compile("^Bevestigen" + of_carlas))).to_be_visible()
+            expect(theirs.get_by_role("link", name=re.compile("^Verwijderen"))).to_have_count(0)
 
             # Maarten's page has read it: Carla sees "Gelezen door" appear without reloading.
             expect(mine.locator("[data-read-by]")).to_contain_text(maarten_name, timeout=15_000)
@@ -47,7 +49,7 @@ class ThreadPresenceJourney(BrowserTestCase):
             self.assert_accessible("thread-live")
 
             # Maarten confirms (a plain form post: his page reloads); Carla's line follows live.
-            theirs.get_by_role("button", name="Bevestigen bericht 1").click()
+            theirs.get_by_role("button", name=re.compile("^Bevestigen" + of_carlas)).click()
             expect(maarten.get_by_text("Bevestigd.")).to_be_visible()
             expect(mine.locator("[data-ack-line]")).to_contain_text(f"1 bevestigd: {maarten_name}.")
             expect(mine.locator("[data-not-yet]")).not_to_contain_text(maarten_name)
@@ -57,10 +59,14 @@ class ThreadPresenceJourney(BrowserTestCase):
             # What the live page shows is what the server renders.
             live_ack = mine.locator("[data-ack-line]").inner_text()
             live_read = mine.locator("[data-read-by]").inner_text()
+            live_actions = mine.locator(".wv-message__actions a").all_text_contents()
             page.reload()
             mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
             assert mine.locator("[data-ack-line]").inner_text() == live_ack
             assert mine.locator("[data-read-by]").inner_text() == live_read
+            assert [" ".join(a.split()) for a in mine.locator(".wv-message__actions a").all_text_contents()] == [
+                " ".join(a.split()) for a in live_actions
+            ]
 
             # Maarten leaves: Carla is alone again.
             maarten.goto(self.url("/t/oost/threads/"))

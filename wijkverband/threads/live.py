@@ -85,8 +85,8 @@ def live_strings() -> dict:
         "edit": _("Edit"),
         "delete": _("Delete"),
         "redact": _("Remove client data"),
-        "from_message": _("from message"),
-        "message": _("message"),
+        # What a screen reader hears after an action's name: whose message, and when (_message.html).
+        "of_message": _(" (message from %(author)s, %(time)s)"),
         "presence_others": _("Also reading this thread now: %(names)s."),
         "presence_alone": _("Nobody else is reading this thread right now."),
         "presence_more": _("%(count)s more"),

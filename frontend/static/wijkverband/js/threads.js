@@ -326,7 +326,7 @@ export class ThreadClient {
       // Rendered and sanitised on the server (markdown + an allow-list); CSP blocks inline script anyway.
       body.innerHTML = data.html;
       parts.push(body);
-      if (data.asks_ack) parts.push(this.ackBlock(data.id, data.seq, data.author.id, acked));
+      if (data.asks_ack) parts.push(this.ackBlock(data, acked));
       const mine = data.author.id === this.live.user;
       if ((this.live.can_post && mine) || this.live.can_moderate) parts.push(this.actions(data, mine));
     }
@@ -357,11 +357,15 @@ export class ThreadClient {
     return this.live.urls[name].replace("MESSAGE_ID", String(messageId));
   }
 
-  hiddenLabel(seq) {
-    return this.element("span", "wv-visually-hidden", ` ${this.strings.message} ${seq}`);
+  // After an action's name, for a screen reader: whose message and when, as the page says it.
+  hiddenLabel(data) {
+    const label = this.strings.of_message
+      .replace("%(author)s", data.author.name)
+      .replace("%(time)s", timeLabel(data.created_at, this.strings));
+    return this.element("span", "wv-visually-hidden", label);
   }
 
-  postForm(action, className, label, seq) {
+  postForm(action, className, label, data) {
     const form = this.element("form", "wv-inline-form");
     form.method = "post";
     form.action = action;
@@ -371,7 +375,7 @@ export class ThreadClient {
     token.value = this.live.csrf_token;
     const button = this.element("button", `utrecht-button ${className}`, label);
     button.type = "submit";
-    button.append(this.hiddenLabel(seq));
+    button.append(this.hiddenLabel(data));
     form.append(token, button);
     return form;
   }
@@ -398,17 +402,17 @@ export class ThreadClient {
       const edit = this.element("a", "utrecht-link", this.strings.edit);
       edit.href = this.url("edit", data.id);
       edit.dataset.edit = "";
-      edit.append(this.hiddenLabel(data.seq));
+      edit.append(this.hiddenLabel(data));
       actions.append(edit);
     }
     const redact = this.element("a", "utrecht-link", this.strings.redact);
     redact.href = this.url("redact", data.id);
-    redact.append(this.element("span", "wv-visually-hidden", ` ${this.strings.from_message} ${data.seq}`));
+    redact.append(this.hiddenLabel(data));
     actions.append(redact);
     const remove = this.element("a", "utrecht-link", this.strings.delete);
     remove.href = this.url("delete", data.id);
     remove.dataset.delete = "";
-    remove.append(this.hiddenLabel(data.seq));
+    remove.append(this.hiddenLabel(data));
     actions.append(remove);
     return actions;
   }
@@ -423,13 +427,13 @@ export class ThreadClient {
     return acked;
   }
 
-  ackBlock(messageId, seq, authorId, acked) {
+  ackBlock(data, acked) {
     const block = this.element("div", "wv-message__ack");
     block.dataset.ack = "";
-    block.append(this.ackLine(authorId, acked));
+    block.append(this.ackLine(data.author.id, acked));
     const me = this.live.user;
-    if (this.live.can_post && authorId !== me && !acked.has(me)) {
-      const form = this.postForm(this.url("ack", messageId), "utrecht-button--secondary-action", this.strings.confirm, seq);
+    if (this.live.can_post && data.author.id !== me && !acked.has(me)) {
+      const form = this.postForm(this.url("ack", data.id), "utrecht-button--secondary-action", this.strings.confirm, data);
       form.dataset.confirm = "";
       block.append(form);
     }
