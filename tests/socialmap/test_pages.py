@@ -201,6 +201,11 @@ def test_a_suggested_correction_is_asked_of_the_entrys_keeper_in_mijn_werk(world
     assert asked_count(user=world.maarten) == 1
     page = client_for("maarten").get("/my-work/").content.decode()
     assert "Voorgestelde correctie" in page and "Repaircafé Oost" in page
+    # What to do with it, as for a wijk card's correction: apply or decline it on the entry.
+    assert (
+        f'<a class="utrecht-link" href="/t/oost/sociale-kaart/{entry.pk}/#suggestions-heading">Verwerken of afwijzen'
+        in page
+    )
     # Not asked of anyone else, and gone once answered.
     assert not [i for i in my_work(user=world.carla).asked if i.kind == "map_correction"]
     services.suggestion_handle(actor=world.maarten, suggestion=suggestion, applied=True, answer="Aangepast")
