@@ -609,3 +609,10 @@ def test_only_those_who_may_end_an_agreement_are_offered_it(world, adopted, clie
     )
     assert response.status_code == 403
     assert Agreement.objects.get(pk=adopted.pk).status == Status.ADOPTED
+
+
+def test_the_reason_to_decline_is_not_marked_optional(world, proposed, client_for):
+    """Found by an exploratory test: it read "Reden (nodig als je afwijst) (niet verplicht)"."""
+    page = _page(client_for("maarten").get(f"/t/oost/agreements/{proposed.pk}/"))
+    label = page.split('for="endorse_reason"')[1].split("</label>")[0]
+    assert "Reden (nodig als je afwijst)" in label and "niet verplicht" not in label

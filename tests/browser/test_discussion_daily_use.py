@@ -291,7 +291,10 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             expect(box).to_be_focused()
 
             context.set_offline(True)
-            expect(carla.get_by_text("Geen netwerk: wat je verstuurt wacht hier")).to_be_visible()
+            # Said in a live region, so a screen reader reads it out (it was a plain paragraph).
+            expect(
+                carla.get_by_role("status").filter(has_text="Geen netwerk: wat je verstuurt wacht hier")
+            ).to_be_visible()
             box.fill("Verstuurd zonder netwerk")
             box.press("Control+Enter")
             expect(carla.get_by_text("Wacht op het netwerk: Verstuurd zonder netwerk")).to_be_visible()
@@ -355,6 +358,31 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             assert label["y"] >= composer["y"] and label["y"] + label["height"] <= 420, (label, composer)
             assert composer["y"] + composer["height"] <= 420 + 1, composer
             self.check(carla, "keyboard-open")
+        finally:
+            context.close()
+
+    def test_at_four_times_zoom_the_composer_stays_in_the_page(self):
+        """Found by an exploratory test: at 400 % zoom (320×256 CSS px) the composer kept at the
+        bottom took 165 of 256 px, and only its placeholder said what it was for. There it stays
+        in the page after the messages, with its label shown, and the messages have the screen."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Zoom")
+        for n in range(8):
+            post(thread, world.maarten, f"Bericht {n} over de dienst van het weekend")
+        context, carla = self.person(world.carla)
+        try:
+            carla.set_viewport_size({"width": 320, "height": 256})
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            composer = carla.locator(".wv-composer--sticky")
+            assert composer.evaluate("e => getComputedStyle(e).position") == "static"
+            expect(carla.locator("label[for='id_body']")).to_be_visible()
+            assert carla.evaluate("document.documentElement.scrollWidth") <= 320
+            carla.get_by_role("link", name="Naar het berichtvak").click()
+            box = carla.get_by_label("Bericht", exact=True)
+            box.fill("Vanuit de zoom")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.locator("article").filter(has_text="Vanuit de zoom")).to_be_visible()
         finally:
             context.close()
 

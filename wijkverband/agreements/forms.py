@@ -94,6 +94,12 @@ class EndorseForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required when declining (the service says so at the field): the label says when, so it
+        # is not also marked "optional" ("Reden (nodig als je afwijst) (niet verplicht)").
+        self.fields["reason"].conditionally_required = True
+
 
 class ConsentForm(GuardedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1024,9 +1024,10 @@ export class ThreadClient {
     return template.replace("%(actor)s", frame.actor).replace("%(title)s", frame.title || "");
   }
 
+  // The status line is a live region (role=status): a screen reader reads what it says now.
   setStatus(text) {
     if (!this.status || !text) return;
-    this.status.hidden = false;
+    this.status.hidden = false; // an older page's template hid the line until it had something to say
     this.status.textContent = text;
   }
 }
