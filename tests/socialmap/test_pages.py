@@ -221,3 +221,34 @@ def test_a_region_wide_entrys_correction_is_asked_of_its_keeper_under_the_region
     [item] = [i for i in my_work(user=world.ada).asked if i.kind == "map_correction"]
     assert item.team == world.region
     assert item.url == f"/r/utrecht/sociale-kaart/{entry.pk}/#suggestions-heading"
+
+
+def test_who_saves_second_sees_the_other_save_and_can_save_again(world, client_for):
+    """Found by an exploratory test: after "someone changed this entry", every save was refused
+    again (the form kept the old version) and the other's change was not shown."""
+    import re
+
+    from tests.socialmap.helpers import form_data
+
+    entry = add(world, name="Buurthuis De Linde")  # kept by maarten
+    url = f"/t/oost/sociale-kaart/{entry.pk}/edit/"
+    first = client_for("maarten").post(
+        url, form_data(name="Buurthuis De Linde", opening_hours="WAARDE-MAARTEN", version=entry.version)
+    )
+    assert first.status_code == 302
+    carla = client_for("carla")
+    response = carla.post(
+        url, form_data(name="Buurthuis De Linde", opening_hours="WAARDE-CARLA", version=entry.version)
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    stale = page.split('id="stale-heading"')[1].split("</section>")[0]
+    assert "WAARDE-MAARTEN" in stale and "Buurthuis De Linde" not in stale
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert int(version) == entry.version + 1
+    assert (
+        carla.post(url, form_data(name="Buurthuis De Linde", opening_hours="WAARDE-CARLA", version=version)).status_code
+        == 302
+    )
+    entry.refresh_from_db()
+    assert entry.opening_hours == "WAARDE-CARLA"

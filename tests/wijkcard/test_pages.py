@@ -366,3 +366,27 @@ def test_my_work_costs_the_same_queries_with_many_entries_and_suggestions(world,
     assert len([i for i in my_work(user=world.maarten).mine if i.kind == "reconfirm"]) == 6
     for persona in ("maarten", "rosa"):
         assert _queries(lambda p=persona: client_for(p).get("/my-work/")) == few[persona]
+
+
+def test_who_saves_second_sees_the_other_save_and_can_save_again(world, client_for):
+    """Found by an exploratory test: after "someone else changed this entry", every save was
+    refused again (the form kept the old version) and the other's change was not shown."""
+    client_for("maarten").post("/t/oost/wijkkaart/new/", entry_post(world))
+    entry = ContactEntry.objects.get()
+    url = f"/t/oost/wijkkaart/{entry.pk}/edit/"
+    # Both opened the form at version 1; Maarten saves first.
+    assert client_for("maarten").post(url, entry_post(world, notes="WAARDE-MAARTEN", version=1)).status_code == 302
+    carla = client_for("carla")
+    response = carla.post(url, entry_post(world, notes="WAARDE-CARLA", version=1))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Intussen door iemand anders opgeslagen" in page
+    stale = page.split('id="stale-heading"')[1].split("</section>")[0]
+    assert "WAARDE-MAARTEN" in stale and "Triagelijn praktijk" not in stale  # only where it differs
+    assert "WAARDE-CARLA" in page.split('id="stale-heading"')[1]  # her text is kept in the form
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert version == "2"
+    # Saving again, from the stored version, goes through: her text replaces his, knowingly.
+    assert carla.post(url, entry_post(world, notes="WAARDE-CARLA", version=version)).status_code == 302
+    entry.refresh_from_db()
+    assert entry.notes == "WAARDE-CARLA"

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkverband.core.conflicts import stale_form
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
@@ -215,12 +216,16 @@ def _editable(request, page: Page, entry_id):
     return entry
 
 
-def _edit(request, page: Page, entry_id):
-    entry = _editable(request, page, entry_id)
+def _initial(entry) -> dict:
     initial = {name: getattr(entry, name) for name in services.ENTRY_FIELDS}
     initial.update(maintainer=entry.maintainer_id, version=entry.version)
-    form = forms.EntryForm(request.POST or None, initial=initial, maintainers=_maintainers(page))
-    status = 200
+    return initial
+
+
+def _edit(request, page: Page, entry_id):
+    entry = _editable(request, page, entry_id)
+    form = forms.EntryForm(request.POST or None, initial=_initial(entry), maintainers=_maintainers(page))
+    status, conflict = 200, {}
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -236,10 +241,22 @@ def _edit(request, page: Page, entry_id):
                     raise PermissionDenied from refused
                 status = _status_of(refused)
                 add_refusal(form, refused)
+                if refused.code == "stale":
+                    conflict = _conflict(request, page, entry_id, form)
             else:
                 messages.success(request, _("Saved and confirmed: “%(name)s”.") % {"name": entry.name})
                 return redirect(page.url("detail", entry_id=entry.pk))
-    return render(request, "socialmap/form.html", _context(page, form=form, entry=entry), status=status)
+    return render(request, "socialmap/form.html", _context(page, form=form, entry=entry, **conflict), status=status)
+
+
+def _conflict(request, page: Page, entry_id, form) -> dict:
+    """Someone else saved the entry first: the form goes on from the stored version, and the page
+    shows where it differs (core.conflicts). Nothing, when the entry was removed meanwhile."""
+    try:
+        current = page.entry(request, entry_id)
+    except Http404:
+        return {}
+    return {"conflict": True, "stale": stale_form(form, _initial(current), current.version)}
 
 
 def _remove(request, page: Page, entry_id):
