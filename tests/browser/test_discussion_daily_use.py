@@ -386,6 +386,42 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
         finally:
             context.close()
 
+    def test_a_message_written_after_losing_access_is_not_left_pending(self):
+        """Found by an exploratory test: made a client representative while the discussion was open,
+        the page said it could no longer read it, but a message sent after that sat as "Wordt
+        verstuurd…" for good. It is refused at once, with why, and the text stays in the box."""
+        from wijkverband.tenancy.models import Membership
+
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Alleen professionals")
+        context, maarten = self.person(world.maarten)
+        try:
+            maarten.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(maarten)
+            # Carla changes his role on the members page (the server tells his open page).
+            carla_context, carla = self.person(world.carla)
+            carla.goto(self.url("/t/oost/members/"))
+            carla.get_by_label(f"Rol van {world.maarten.name}").select_option("client_representative")
+            carla.get_by_role("button", name=f"Rol wijzigen van {world.maarten.name}").click()
+            expect(carla.locator(".wv-messages")).to_contain_text(world.maarten.name)
+            carla_context.close()
+            membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+            assert membership.role == "client_representative"
+            expect(maarten.get_by_role("status").filter(has_text="Je kunt dit gesprek niet meer lezen")).to_be_visible(
+                timeout=15_000
+            )
+            box = maarten.get_by_label("Bericht", exact=True)
+            box.fill("Geschreven na het verlies van toegang")
+            maarten.get_by_role("button", name="Versturen").click()
+            expect(maarten.locator(".wv-composer-error")).to_contain_text(
+                "Niet verstuurd: Je kunt dit gesprek niet meer lezen"
+            )
+            expect(box).to_have_value("Geschreven na het verlies van toegang")
+            expect(maarten.get_by_text("Wordt verstuurd…")).to_have_count(0)
+            assert not Message.objects.filter(thread=thread, author=world.maarten).exists()
+        finally:
+            context.close()
+
     def test_a_message_written_after_signing_out_elsewhere_is_kept(self):
         """Found by an exploratory test: signed out in another tab, a message sent was taken for
         posted (the post over HTTP was led to the sign-in page) and the text was gone."""

@@ -586,6 +586,12 @@ export class ThreadClient {
         textarea.focus();
         return;
       }
+      if (this.accessEnded) {
+        // This person can no longer read the thread: nothing is sent, the text stays in the box.
+        this.composerError(`${this.strings.failed} ${this.strings.no_access}`);
+        textarea.focus();
+        return;
+      }
       if (this.signedOut) {
         // Nothing can be sent: the text stays in the box (and is kept for after signing in).
         this.keepDraft(body);
@@ -942,19 +948,28 @@ export class ThreadClient {
   refused(frame) {
     if (frame.code === "not_found" && frame.ref === this.thread) {
       // Access to this thread ended (a role or the thread's readers changed): say so and stop;
-      // a reload shows the page as it is now for this person.
+      // a reload shows the page as it is now for this person. What waits to be sent never will
+      // be: it comes back into the box (or is marked not sent), and nothing more is taken.
       this.subscribed = false;
+      this.accessEnded = true;
       this.setStatus(this.strings.no_access);
+      for (const clientId of [...this.outbox.keys()]) {
+        this.notSent(clientId, `${this.strings.failed} ${this.strings.no_access}`);
+      }
       return;
     }
-    const post = this.outbox.get(frame.ref);
-    if (!post) return;
+    if (!this.outbox.has(frame.ref)) return;
     if (frame.code === "rate_limited") {
       setTimeout(() => this.sendPost(frame.ref), 5000);
       return;
     }
-    this.outbox.delete(frame.ref);
-    const reason = `${this.strings.failed} ${frame.detail}`;
+    this.notSent(frame.ref, `${this.strings.failed} ${frame.detail}`);
+  }
+
+  notSent(clientId, reason) {
+    const post = this.outbox.get(clientId);
+    if (!post) return;
+    this.outbox.delete(clientId);
     if (this.textarea && !this.textarea.value.trim()) {
       // Back in the box, with why it was not sent: the person takes the client data out (or
       // shortens it) instead of typing it all again. Not over something they typed since.
