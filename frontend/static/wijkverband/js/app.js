@@ -2,13 +2,49 @@
 
 import { Backoff, reopenWhenShown, socketUrl } from "./reconnect.js";
 
-// The team switcher is a <details> disclosure: close it with Escape and give focus back.
+// The team switcher is a <details> disclosure: close it with Escape (focus goes back to it only
+// from inside it), and when focus or a click leaves it: left open, it lay over the page. (The
+// decline form in Mijn werk, also a disclosure, stays open until its own summary is used.)
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   for (const details of document.querySelectorAll("details.wv-disclosure[open]")) {
+    const inside = details.contains(document.activeElement);
     details.open = false;
-    details.querySelector("summary")?.focus();
+    if (inside) details.querySelector("summary")?.focus();
   }
+});
+document.addEventListener("focusout", (event) => {
+  const details = event.target.closest?.(".wv-header details.wv-disclosure[open]");
+  if (details && event.relatedTarget && !details.contains(event.relatedTarget)) details.open = false;
+});
+document.addEventListener("click", (event) => {
+  for (const details of document.querySelectorAll(".wv-header details.wv-disclosure[open]")) {
+    if (!details.contains(event.target)) details.open = false;
+  }
+});
+
+// A form posted once is not posted again by a second click or tap while its next page loads (a
+// double tap on a slow connection made two bottlenecks). Forms whose submit a script handles
+// itself (the composer, htmx) are left alone, and a page shown again from the browser's history
+// takes a submit again; so does one whose answer never came (a download), after ten seconds.
+const posts = (form) => form instanceof HTMLFormElement && (form.getAttribute("method") || "").toLowerCase() === "post";
+document.addEventListener(
+  "submit",
+  (event) => {
+    if (!posts(event.target) || !event.target.dataset.submitting) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  },
+  true,
+);
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !posts(form)) return;
+  form.dataset.submitting = "1";
+  setTimeout(() => delete form.dataset.submitting, 10_000);
+});
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-submitting]")) delete form.dataset.submitting;
 });
 
 // The header's count of unread notifications. Pages with a live socket (threads.js,

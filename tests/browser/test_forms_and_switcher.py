@@ -1,0 +1,65 @@
+"""Two things found by exploratory tests: a form posted twice by a double tap on a slow connection
+(two bottlenecks), and the team switcher left open over the page after focus moved on."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import BrowserTestCase
+
+
+class FormsAndSwitcher(BrowserTestCase):
+    def test_a_second_tap_while_the_form_is_on_its_way_posts_nothing_more(self):
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.goto(self.url("/t/oost/bottlenecks/new/"))
+        # What the browser would send: the last listener (on the window) counts the submits that
+        # nobody stopped, and keeps the page here, as a slow answer would.
+        sends = """() => {
+            window.sent = 0;
+            window.addEventListener("submit", (e) => {
+                if (!e.defaultPrevented) { window.sent++; e.preventDefault(); }
+            });
+            const button = document.querySelector("form.wv-form button[type=submit]");
+            button.click();
+            button.click();
+            button.click();
+            return window.sent;
+        }"""
+        assert page.evaluate(sends) == 1
+        # A page shown again from the browser's history takes a submit again (nothing stuck).
+        page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))")
+        assert page.evaluate("document.querySelectorAll('form[data-submitting]').length") == 0
+        # The composer, which sends its messages itself, takes one message after another.
+        from wijkverband.threads import services as threads
+
+        thread = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Snel na elkaar")
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        box = page.get_by_label("Bericht", exact=True)
+        for text in ("een", "twee", "drie"):
+            box.fill(text)
+            page.get_by_role("button", name="Versturen").click()
+        for text in ("een", "twee", "drie"):
+            expect(page.locator(".wv-message__body").filter(has_text=re.compile(f"^\\s*{text}\\s*$"))).to_have_count(1)
+
+    def test_the_team_switcher_closes_when_focus_or_a_click_leaves_it(self):
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.goto(self.url("/t/oost/"))
+        switcher = page.locator(".wv-header details.wv-disclosure")
+        summary = switcher.locator("summary")
+        summary.focus()
+        page.keyboard.press("Enter")
+        expect(switcher).to_have_attribute("open", "")
+        links = switcher.get_by_role("link").count()
+        for _ in range(links + 1):  # through its links, and on out of it
+            page.keyboard.press("Tab")
+        expect(switcher).not_to_have_attribute("open", "")
+        # Escape elsewhere no longer pulls focus back to the switcher.
+        focused = page.evaluate("document.activeElement.outerHTML.slice(0, 60)")
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.outerHTML.slice(0, 60)") == focused
+        summary.click()
+        expect(switcher).to_have_attribute("open", "")
+        page.get_by_role("heading", level=1).click()
+        expect(switcher).not_to_have_attribute("open", "")
