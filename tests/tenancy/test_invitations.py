@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import time_machine
@@ -239,3 +240,33 @@ def test_password_rules_speak_dutch_on_the_new_account_form(world):
     page = response.content.decode()
     assert "Dit wachtwoord is te kort: het moet minstens 10 tekens lang zijn." in page
     assert "too short" not in page
+
+
+def test_the_same_invitation_sent_twice_at_once_is_one_invitation_and_one_mail(world, client_for):
+    """Found by an exploratory test: the invitation form sent twice (a double tap) mailed two
+    links, and the first said "Deze uitnodiging is ingetrokken" to the person being welcomed."""
+    from django.test import TestCase
+
+    client = client_for("carla")
+    form = {"email": "dubbel@example.nl", "role": "member", "organisation": world.social_a.pk}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = client.post("/t/oost/members/invite/", form)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        second = client.post("/t/oost/members/invite/", form)
+    assert first.status_code == second.status_code == 302
+    (invitation,) = Invitation.objects.for_team(world.team_a).filter(email="dubbel@example.nl")
+    assert invitation.is_pending
+    assert [m.to for m in mail.outbox] == [["dubbel@example.nl"]]
+    link = re.search(r"https?://\S+(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    assert Client().get(link).status_code == 200  # the one link works
+
+
+def test_an_invitation_sent_again_later_or_for_another_role_replaces_the_first(world):
+    first, first_url = _invite(world, email="later@example.nl")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        second, second_url = _invite(world, email="later@example.nl")
+    assert second.pk != first.pk and second_url != first_url
+    first.refresh_from_db()
+    assert not first.is_pending
+    third, _url = _invite(world, email="later@example.nl", role="coordinator", organisation=world.gp_a)
+    assert third.pk != second.pk

@@ -372,11 +372,16 @@ def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str)
     send_mail(subject, body, None, [invitation.email])
 
 
+#: An invitation asked for again this soon, with the same role and organisation, is the same one.
+SAME_INVITATION_WITHIN = timedelta(minutes=1)
+
+
 @transaction.atomic
 def invitation_create(
     *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str | None = None
-) -> tuple[Invitation, str]:
-    """Create an invitation and send its link. Returns the invitation and the raw token.
+) -> tuple[Invitation, str | None]:
+    """Create an invitation and send its link. Returns the invitation and the raw token (None:
+    the same invitation was made less than a minute ago, and stands; no second mail).
 
     The link starts with settings.SITE_URL like every other mail's (site_url: for tests only), never
     with the Host of the request that asked for it."""
@@ -387,6 +392,24 @@ def invitation_create(
     if Membership.objects.for_team(team).filter(user__email__iexact=email).exists():
         raise ActionRefused(_("%(email)s is already a member of this team.") % {"email": email})
     now = timezone.now()
+    # One invitation at a time per team: the same form sent twice (a double tap) waits here for
+    # the first, then finds it. The same invitation asked for again within a minute is that one,
+    # not a new mail whose first link would say "withdrawn" (token None: no new link was made).
+    Team.objects.select_for_update().filter(pk=team.pk).first()
+    just_sent = (
+        Invitation.objects.for_team(team)
+        .filter(
+            email__iexact=email,
+            role=role,
+            organisation=organisation,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__gte=now - SAME_INVITATION_WITHIN,
+        )
+        .first()
+    )
+    if just_sent is not None:
+        return just_sent, None
     # A new invitation replaces any earlier open one for the same address.
     Invitation.objects.for_team(team).filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
