@@ -97,7 +97,10 @@ def test_an_action_with_client_data_is_refused_at_its_field_in_its_words(world, 
     error = re.search(rf'id="id_{action}-{field}_error">(.*?)</div>', page, re.DOTALL).group(1)
     assert f"{label} seems to contain client data" in error
     assert "Mevrouw Jansen 12-03-1950 wacht</textarea>" in page  # kept
-    assert "utrecht-alert--error" not in page.split(f"/do/{action}/")[1].split("</form>")[0]  # not above as well
+    # Above it only the form's error summary, which takes the focus and links to the field.
+    form = page.split(f"/do/{action}/")[1].split("</form>")[0]
+    assert form.count("utrecht-alert--error") == 1 and "data-error-summary" in form
+    assert f'href="#id_{action}-{field}"' in form
     assert (fresh(b).version, fresh(b).events.count()) == before
     # The team's page it shows keeps the team's tabs (the agreements' too).
     assert 'href="/t/oost/agreements/"' in page
@@ -455,3 +458,16 @@ def test_the_take_up_note_says_optional_once(world, client_for):
     label = re.search(r'<label class="utrecht-form-label" for="id_take-up-note">(.*?)</label>', html, re.S).group(1)
     assert "Toelichting" in label
     assert label.count("optioneel") + label.count("niet verplicht") == 1, label
+
+
+def test_an_action_sent_without_what_it_needs_names_the_field_in_its_error_summary(world, client_for):
+    """Found by an exploratory test: "Iemand vragen eigenaar te worden" sent without a person said
+    "Dit veld is verplicht" at the top of the page, naming no field, and focus stayed there."""
+    b = report(world)
+    response = client_for("maarten").post(f"/t/oost/bottlenecks/{b.pk}/do/ask-owner/", {"ask-owner-version": b.version})
+    assert response.status_code == 400
+    page = text(response)
+    form = page.split("/do/ask-owner/")[1].split("</form>")[0]
+    summary = re.search(r"<div[^>]*data-error-summary[^>]*>(.*?)</div>", form, re.DOTALL).group(1)
+    assert re.search(r'<a class="utrecht-link" href="#id_ask-owner-[a-z_]+">[^<]+: This field is required', summary)
+    assert 'role="alert"' not in page.split("<main")[1].split("/do/ask-owner/")[0]  # no bare message above

@@ -271,6 +271,16 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             form.is_valid()
             form.add_error(text, worded)
             error = None
+    form = action_forms.get(action.replace("-", "_")) if action is not None else None
+    if isinstance(error, ActionRefused) and form is not None and form.is_bound:
+        # A field left empty or wrong, or a refusal about one field: said at that field and in
+        # the form's error summary, which takes the focus (a bare "Dit veld is verplicht" at the
+        # top of the page named no field, and focus stayed at the top).
+        if not form.is_valid() and (error.field is None or error.field in form.errors):
+            error = None
+        elif error.field in form.fields:
+            form.add_error(error.field, error.message)
+            error = None
     if isinstance(error, ActionRefused):
         error = error.message
     timeline = selectors.bottleneck_timeline(bottleneck=b, rights=rights)
