@@ -264,6 +264,7 @@ ACCOUNT_CHANGE_EMAIL = True
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # the password again before an address changes
 ACCOUNT_FORMS = {
+    "login": "wijkverband.accounts.forms.LoginForm",
     "add_email": "wijkverband.accounts.forms.AddEmailForm",
     "reset_password": "wijkverband.accounts.forms.ResetPasswordForm",
 }
@@ -287,7 +288,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # WebAuthn needs https; plain http is accepted only for local development and the browser tests.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING)
 MFA_TOTP_ISSUER = "Wijkverband"
-MFA_FORMS = {"add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm"}
+MFA_FORMS = {
+    "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
+    "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
+}
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Guardian finds the direct-foreign-key permission models in wijkverband.tenancy.models itself.

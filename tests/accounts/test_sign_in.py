@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pyotp
@@ -172,3 +173,17 @@ def test_the_language_switch_is_in_the_footer_not_the_header(client):
     footer = page[page.index("<footer") : page.index("</footer>")]
     assert "set_language" not in header and "/i18n/setlang/" not in header
     assert "/i18n/setlang/" in footer
+
+
+def test_the_forgotten_password_link_comes_after_the_form_and_the_code_box_has_the_cursor(world):
+    """Found by an exploratory test: Tab went from the e-mail address to "Wachtwoord vergeten?"
+    before the password, and on the code page nothing had focus."""
+    client = Client()
+    page = client.get("/accounts/login/").content.decode()
+    assert page.count("Wachtwoord vergeten?") == 1
+    form_end = page.index("</form>")
+    assert page.index('name="password"') < form_end < page.index("Wachtwoord vergeten?")
+    assert 'href="/accounts/password/reset/"' in page[form_end:]
+    _password_step(client, world.carla.email)
+    code = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert re.search(r'<input[^>]*name="code"[^>]*autofocus', code)

@@ -63,3 +63,30 @@ class FormsAndSwitcher(BrowserTestCase):
         expect(switcher).to_have_attribute("open", "")
         page.get_by_role("heading", level=1).click()
         expect(switcher).not_to_have_attribute("open", "")
+
+    def test_the_thread_list_keeps_the_keyboards_place_when_a_message_comes_in(self):
+        """Found by an exploratory test: the thread list replaces its table when a followed thread
+        changes, and focus fell to the start of the page. It stays on the same link now, and the
+        new number of unread messages is said politely."""
+        from wijkverband.threads import services as threads
+
+        busy = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Druk gesprek")
+        quiet = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Rustig gesprek")
+        self.sign_in(self.world.maarten)
+        maarten = self.page
+        maarten.goto(self.url("/t/oost/threads/"))
+        link = maarten.get_by_role("link", name="Rustig gesprek")
+        link.focus()
+        unread = maarten.locator(f'tr[data-thread="{busy.pk}"] td').nth(3)
+        expect(unread).to_have_text("0")
+        carla_context, carla = self.second_browser(self.world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{busy.pk}/"))
+            carla.get_by_label("Bericht", exact=True).fill("Nieuw in het drukke gesprek")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(unread).to_have_text("1", timeout=15_000)
+        finally:
+            carla_context.close()
+        focused = maarten.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == f"/t/oost/threads/{quiet.pk}/", focused
+        expect(maarten.get_by_role("status").filter(has_text="1 ongelezen bericht")).to_have_count(1)

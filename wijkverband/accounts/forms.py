@@ -1,11 +1,31 @@
 from allauth.account.forms import AddEmailForm as BaseAddEmailForm
+from allauth.account.forms import LoginForm as BaseLoginForm
 from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
+from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts.models import normalise_email
+
+
+class LoginForm(BaseLoginForm):
+    """allauth puts "Wachtwoord vergeten?" in the password's help text, which comes before the
+    box: Tab went from the e-mail address to that link, then to the password. The sign-in page
+    links it after the button instead (account/login.html)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+
+
+class AuthenticateForm(BaseAuthenticateForm):
+    """The code page asks for one thing, straight after the password: the cursor is in its box."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):

@@ -17,9 +17,11 @@ class ThreadListClient {
     this.refreshTimer = null;
     this.lastRefresh = 0;
     this.dropped = new Set(); // answered with reset: follow again once the table tells the seq
+    this.status = null;
   }
 
   connect() {
+    this.ensureStatus();
     const socket = new WebSocket(socketUrl());
     this.socket = socket;
     // A socket this page replaced (reopenWhenShown) is not its own any more: its events are ignored.
@@ -73,6 +75,33 @@ class ThreadListClient {
     this.refreshTimer = setTimeout(() => this.refresh(), wait);
   }
 
+  twinOf(element, oldTable, newTable) {
+    const href = element.getAttribute("href");
+    if (href) {
+      const same = [...newTable.querySelectorAll("a[href]")].find((a) => a.getAttribute("href") === href);
+      if (same) return same;
+    }
+    const row = element.closest("[data-thread]");
+    const place = [...(row || oldTable).querySelectorAll("a, button, input, select")].indexOf(element);
+    const newRow = row ? newTable.querySelector(`[data-thread="${row.dataset.thread}"]`) : newTable;
+    return newRow?.querySelectorAll("a, button, input, select")[place] || null;
+  }
+
+  // A polite word for screen readers when the number of unread messages changes (the table is
+  // replaced, so its own line cannot be a live region).
+  announce(text) {
+    if (this.status) this.status.textContent = text;
+  }
+
+  // The live region is in the page before anything is said in it (connect), or the first word in it is not read.
+  ensureStatus() {
+    if (this.status || typeof document === "undefined") return;
+    this.status = document.createElement("p");
+    this.status.className = "wv-visually-hidden";
+    this.status.setAttribute("role", "status");
+    document.querySelector("[data-thread-table]")?.before(this.status);
+  }
+
   async refresh() {
     this.lastRefresh = Date.now();
     try {
@@ -85,7 +114,16 @@ class ThreadListClient {
       const fresh = template.content.querySelector("[data-thread-table]");
       const current = document.querySelector("[data-thread-table]");
       if (!fresh || !current) return;
+      // Keep the keyboard's place: the link or control that had focus has its twin in the new
+      // table (same address, or the same place in the same thread's row). Replaced without this,
+      // focus fell to the page's start whenever a message came in anywhere.
+      const focused = current.contains(document.activeElement) ? document.activeElement : null;
+      const twin = focused && this.twinOf(focused, current, fresh);
+      const before = current.querySelector("p")?.textContent.trim();
       current.replaceWith(fresh);
+      twin?.focus({ preventScroll: true });
+      const after = fresh.querySelector("p")?.textContent.trim();
+      if (after && after !== before) this.announce(after.split("·")[0].trim());
       for (const row of fresh.querySelectorAll("[data-thread]")) {
         const id = Number(row.dataset.thread);
         const seq = Number(row.dataset.seq);
