@@ -82,9 +82,13 @@ class MyWorkJourney(BrowserTestCase):
         carla.get_by_role("button", name="Verzoek versturen").click()
         expect(carla.locator(".wv-messages")).to_contain_text("verstuurd")
 
-        # His header count rises and his list shows the item, without a reload.
+        # His header count rises and his list shows the item, without a reload; a screen reader
+        # hears the header's new count.
         expect(count).to_be_visible()
         expect(count.locator("[data-count]")).to_have_text("1")
+        expect(pieter.locator("[data-header-status]")).to_have_text(
+            re.compile(r"^(Mijn werk 1 gevraagd van jou|Meldingen 1 nieuw)$")
+        )
         item = pieter.locator("[data-work-item='own']")
         expect(item).to_have_count(1)
         expect(item.get_by_role("link", name=TITLE)).to_be_visible()
@@ -122,6 +126,33 @@ class MyWorkJourney(BrowserTestCase):
         for context in (pieter_context, maarten_context, carla_context):
             context.close()
         assert Bottleneck.objects.get(pk=b.pk).owner_candidate is None
+
+    def test_the_start_pages_count_follows_an_action_in_place(self):
+        """Noticed before: the start page said "Mijn werk: 1 gevraagd van jou" after the one item
+        was accepted in place, until a reload."""
+        world = self.world
+        b = services.bottleneck_report(
+            actor=world.maarten,
+            team=world.team_a,
+            title=TITLE,
+            description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
+            category=Category.objects.get(team=None, key="medicatie"),
+            impact=Impact.HIGH,
+            affected_kinds=["apotheek"],
+        )
+        services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.pieter)
+        pieter_context, pieter = self.person(world.pieter)
+        try:
+            pieter.goto(self.url("/"))
+            total = pieter.locator("[data-my-work-total]")
+            expect(total).to_have_text("Mijn werk: 1 gevraagd van jou")
+            item = pieter.locator("[data-work-item='own']")
+            item.get_by_role("button", name=re.compile("Accepteren")).click()
+            expect(pieter.locator("[data-work-item='own']")).to_have_count(0)
+            expect(total).to_have_text("Mijn werk: 0 gevraagd van jou")
+            expect(pieter.locator("[data-my-work-count]")).to_be_hidden()
+        finally:
+            pieter_context.close()
 
 
 class MyWorkJourneyOnAPhone(MyWorkJourney):

@@ -58,7 +58,15 @@ document.addEventListener("wv:notifications", (event) => {
   const unread = typeof event.detail.unread === "number" ? event.detail.unread : now + (event.detail.added || 0);
   count.textContent = String(Math.max(0, unread));
   badge.hidden = unread <= 0;
+  // A discussion's page says a new notice in its own status line (threads.js).
+  if (unread > now && !document.querySelector("[data-live-status]")) sayInHeader(badge.closest("a"));
 });
+
+// Said politely to a screen reader: a count in the header that changed ("Meldingen 3 nieuw").
+function sayInHeader(link) {
+  const status = document.querySelector("[data-header-status]");
+  if (status && link) status.textContent = link.textContent.replace(/\s+/g, " ").trim();
+}
 
 // "Mijn werk": the header's count of what is asked of you, and the Mijn werk page's list, follow
 // your notices. Any notice frame (a new one, or the exact unread number after something was
@@ -81,8 +89,14 @@ async function refreshWork() {
     });
     if (!response.ok) return;
     const { count } = await response.json();
+    const before = Number(badge.querySelector("[data-count]").textContent) || 0;
     badge.querySelector("[data-count]").textContent = String(count);
     badge.hidden = count <= 0;
+    // The start page's "Mijn werk: 2 gevraagd van jou" follows too (one number in that sentence).
+    for (const total of document.querySelectorAll("[data-my-work-total]")) {
+      total.textContent = total.textContent.replace(/\d+/, String(count));
+    }
+    if (count !== before) sayInHeader(link);
   } catch {
     // offline: the next notice or page load brings the number
   }
