@@ -204,3 +204,40 @@ def test_every_change_mail_is_in_our_words(world, settings, rf, template, subjec
     assert message.subject == f"[Wijkverband] {subject}"
     assert says in message.body and "5 maart 2026, 14:05" in message.body
     _the_way_back_in(message.body)
+
+
+def _security_key(user, name="Werksleutel"):
+    # As allauth stores one (the credential itself does not matter to these pages).
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": {}, "passwordless": False}
+    )
+
+
+def test_the_security_keys_page_lists_them_and_one_is_removed_with_a_mail(world, settings):
+    """Found while checking these mails: allauth's list of keys loaded "humanize", which is not
+    installed, and answered 500, so nobody could rename or remove a key."""
+    settings.SITE_URL = SITE
+    key = _security_key(world.carla)
+    client = _signed_in(world.carla.email)
+    page = client.get("/accounts/2fa/webauthn/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1" in html and "Beveiligingssleutels" in html and "Werksleutel" in html
+    assert re.search(r"Toegevoegd op \d{1,2} \w+ \d{4}\.", html) and "Nog niet gebruikt." in html
+    assert f'href="/accounts/2fa/webauthn/keys/{key.pk}/remove/"' in html
+    assert client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/edit/").status_code in (200, 302)
+    mail.outbox.clear()
+    response = _post_with_password_again(client, f"/accounts/2fa/webauthn/keys/{key.pk}/remove/")
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=key.pk).exists()
+    assert [m.subject for m in mail.outbox] == ["[Wijkverband] Er is een beveiligingssleutel verwijderd"]
+
+
+def test_nobody_sees_or_removes_anothers_security_key(world):
+    key = _security_key(world.maarten)
+    client = _signed_in(world.carla.email)
+    assert "Werksleutel" not in client.get("/accounts/2fa/webauthn/").content.decode()
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    assert client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/edit/").status_code == 404
+    assert client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/remove/", {}).status_code == 404
+    assert Authenticator.objects.filter(pk=key.pk).exists()

@@ -19,6 +19,7 @@ PAGES = [
     ("sociale-kaart", "/t/oost/sociale-kaart/"),
     ("welzijn-op-recept", "/t/oost/welzijn-op-recept/"),
     ("account", "/accounts/2fa/"),
+    ("security-keys", "/accounts/2fa/webauthn/"),
     ("password", "/accounts/password/change/"),
     ("email", "/accounts/email/"),
     ("form-only-address", "/notifications/preferences/"),  # 405: opened without its form

@@ -39,6 +39,12 @@ class SecurityKeyJourney(BrowserTestCase):
         page.get_by_role("button", name=re.compile("Toevoegen|Add")).click()
         page.wait_for_url(re.compile(r"/accounts/2fa/"))
         self.screenshot("webauthn-added")
+        # The list of keys names it, with a way to rename or remove it (it answered 500 before).
+        page.goto(self.url("/accounts/2fa/webauthn/"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Beveiligingssleutels")
+        expect(page.get_by_role("rowheader", name="Werksleutel")).to_be_visible()
+        expect(page.get_by_role("link", name="Werksleutel Verwijderen")).to_be_visible()
+        self.assert_accessible("webauthn-list")
 
         # Sign out, then sign in with the password and the security key instead of a code.
         page.get_by_role("button", name="Afmelden").click()
