@@ -145,3 +145,46 @@ def test_text_with_fewer_digits_than_any_finding_passes(text):
 )
 def test_dates_without_a_person_pass(text):
     assert client_data_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by an exploratory security test: each was saved, and readers saw a plain BSN or a
+        # name with a date of birth.
+        "BSN 111&#50;22333",  # a character reference that Markdown turns back into a digit
+        "BSN 111&#x32;22333",
+        "mevrouw Jansen geb. 12&#45;03&#45;1945",
+        "BSN 111**222**333",  # Markdown emphasis a reader does not see
+        "BSN 111\u200b222\u200b333",  # zero-width spaces
+        "BSN 111\u00ad222\u00ad333",  # soft hyphens
+        "mevrouw Jansen geb. 12\u200b-03-1945",
+        "BSN \u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663",  # Arabic-Indic digits
+        "BSN 111_222_333",
+        "BSN 111/222/333",
+        "BSN 111\\222\\333",
+        "BSN 111\u2014222\u2014333",  # em dashes
+        "BSN 111  222  333",  # two spaces
+        "Jansen *12-03-1945 woont alleen",
+        "mevrouw Jansen 1945.03.12",
+        "mevrouw Jansen 1945/03/12",
+        "mevrouw Jansen 12031945",
+    ],
+)
+def test_client_data_written_so_a_reader_sees_it_is_refused(text):
+    assert client_data_problem(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bel **030 123 4567** voor de triage",  # a phone number in bold
+        "Dossier_2024_03 staat klaar",
+        "Versie 2024.03.12 van het protocol",  # a recent date, no name
+        "KvK 12345678, AGB 01234567",
+        "Tom &amp; Jerry om 12:00",
+        "Bestelnummer 20240312 voor de apotheek",
+    ],
+)
+def test_what_reads_as_harmless_still_passes(text):
+    assert client_data_problem(text) is None, text

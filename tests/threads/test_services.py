@@ -434,3 +434,21 @@ def test_thread_page_uses_a_constant_number_of_queries(world, django_assert_num_
         post(thread, world.maarten if i % 2 else world.carla, f"m{i}", asks_ack=bool(i % 3))
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(selectors.thread_page(thread=thread, user=world.maarten).messages) == 7
+
+
+@pytest.mark.parametrize("body", ["BSN 111&#50;22333", "BSN 111**222**333", "BSN 111\u200b222\u200b333"])
+def test_a_message_that_reads_as_a_bsn_is_refused_posted_or_edited(world, body):
+    """Found by an exploratory security test: the guard read the Markdown, readers the rendered
+    text ("&#50;" became a 2). Refused as a post and as an edit; nothing of it is stored."""
+    from wijkverband.core.guard import ClientDataRefused
+    from wijkverband.threads.models import Message
+
+    thread = topic(world)
+    with pytest.raises(ClientDataRefused):
+        post(thread, world.carla, body)
+    message = post(thread, world.carla, "Hallo").message
+    with pytest.raises(ClientDataRefused):
+        services.message_edit(actor=world.carla, message=message, body=body)
+    assert list(Message.objects.for_team(world.team_a).filter(thread=thread).values_list("body", flat=True)) == [
+        "Hallo"
+    ]

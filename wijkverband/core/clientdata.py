@@ -19,6 +19,7 @@ and KvK numbers, and nine-digit numbers that fail the eleven-test.
 wijkverband.core.guard applies it to every free-text field of every model.
 """
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ from django.utils import timezone
 
 # --- BSNs ------------------------------------------------------------------------------------------
 
-#: Between the groups of one written number: a space (also a no-break or thin one), a dot or a
-#: hyphen (also an en dash), once.
-_SEPARATOR = "[ \u00a0\u2009\u202f.\\-\u2013]"
+#: Between the groups of one written number: up to three spaces (also no-break or thin ones), or
+#: once a dot, a hyphen (also an en or em dash), a slash, a backslash or an underscore.
+_SEPARATOR = "(?:[ \u00a0\u2009\u202f]{1,3}|[.\\-\u2013\u2014/\\\\_])"
 #: A run of digit groups joined by single separators: "111 222 333 4", "1112.22.333", "111222333".
 _NUMBER_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*")
 
@@ -91,8 +92,10 @@ _DATE_RES = (
     (re.compile(r"(?<![\d])(\d{1,2})([-/.\u2013\u2014])(\d{1,2})\2(\d{4}|\d{2})(?![\d])"), "dmy"),
     # 12 03 1945 (spaces: with a four-digit year only, so a phone number's groups are no date)
     (re.compile(r"(?<![\d])(\d{1,2}) (\d{1,2}) (\d{4})(?![\d])"), "dmy"),
-    # 1945-03-12
-    (re.compile(r"(?<![\d])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
+    # 1945-03-12, 1945/03/12, 1945.03.12
+    (re.compile(r"(?<![\d])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])"), "ymd"),
+    # 12031945 (eight digits, no separators: only with a name or a label, as every date here)
+    (re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{4})(?![\d])"), "dmy"),
     # 12 maart 1945, 3 May 1940
     (re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_NAMES})\.?\s+(\d{{4}})(?![\d])", re.IGNORECASE), "d_month_y"),
 )
@@ -164,7 +167,7 @@ def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
             numbers = [group for group in groups if group.isdigit()]  # without the separator
             day, month, year = int(numbers[0]), int(numbers[1]), int(numbers[2])
         elif kind == "ymd":
-            year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+            year, month, day = (int(group) for group in groups if group.isdigit())
         else:
             day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
         if year < 100:  # 12-03-45: a two-digit year of a birth date lies in the past
@@ -228,15 +231,41 @@ FEWEST_DIGITS = 4
 _ENOUGH_DIGITS = re.compile(rf"\d(?:\D*\d){{{FEWEST_DIGITS - 1}}}")
 
 
+#: Markdown's marks and escapes, which a reader does not see: "111**222**333" reads 111222333.
+_MARKUP = re.compile(r"[*_`~\\]")
+
+
+def as_read(text: str) -> str:
+    """The text as a reader sees it, for the search: full-width and other compatibility digits as
+    the digits they look like, digits of other scripts ("١١١") as 0-9, character references
+    ("&#50;") as their characters, and without invisible characters (a zero-width space, a soft
+    hyphen) or Markdown's emphasis and escapes. Without this, "BSN 111&#50;22333" or a BSN with
+    zero-width spaces in it was saved and shown as a plain BSN (an exploratory security test)."""
+    text = unicodedata.normalize("NFKC", text)
+    if "&" in text:
+        text = unicodedata.normalize("NFKC", html.unescape(text))
+    if not text.isascii():
+        text = "".join(
+            str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if unicodedata.category(c) != "Cf"
+        )
+    return text
+
+
 def find_client_data(text: str) -> list[Finding]:
-    """What in this text identifies a client: BSNs first, then dates of birth."""
+    """What in this text identifies a client: BSNs first, then dates of birth; in the text as a
+    reader sees it, and again without Markdown's marks when it has any."""
     if not text:
         return []
-    # Full-width and other compatibility digits count as the digits they look like.
+    # Most texts have too few digits to hold anything (\d counts any script's digits): done.
     text = unicodedata.normalize("NFKC", text)
     if not _ENOUGH_DIGITS.search(text):
         return []
-    return _find_bsns(text) + _find_birth_dates(text)
+    text = as_read(text)
+    found = _find_bsns(text) + _find_birth_dates(text)
+    if not found and _MARKUP.search(text):
+        bare = _MARKUP.sub("", text)
+        found = _find_bsns(bare) + _find_birth_dates(bare)
+    return found
 
 
 def mask_client_data(text: str) -> str:
