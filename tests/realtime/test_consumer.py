@@ -418,6 +418,29 @@ def test_subscribing_past_the_replay_bound_answers_reset(world, monkeypatch):
     run(scenario)
 
 
+def test_subscribing_after_more_than_the_thread_holds_answers_reset(world):
+    """Found by an exploratory security test: "after": 1000000 was echoed back as the thread's seq,
+    so a client (or one whose database was restored from a backup) skipped every message up to
+    there without a word. It starts again instead; its own last seq is still fine."""
+    thread = topic(world)
+    for body in ["een", "twee", "drie"]:
+        post(thread, world.carla, body)
+
+    async def scenario():
+        socket = await connect(world.maarten)
+        for after in (4, 1_000_000, 10**30):
+            assert (await socket.subscribe(thread.pk, after=after))[-1] == {"type": "reset", "thread": thread.pk}
+        assert (await socket.subscribe(thread.pk, after=3))[-1] == {"type": "subscribed", "thread": thread.pk, "seq": 3}
+        # Subscribed from its own seq, it gets the next message.
+        carla = await connect(world.carla)
+        assert (await carla.post(thread.pk, "vier"))["type"] == "ack"
+        assert (await socket.until("event"))["seq"] == 4
+        await carla.close()
+        await socket.close()
+
+    run(scenario)
+
+
 def test_notifications_are_pushed_live_to_the_mentioned_person(world):
     thread = topic(world)
 

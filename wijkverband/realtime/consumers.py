@@ -437,6 +437,11 @@ class LiveSocket:
             replay = await on_subscribe_pool(_replay, page=self.page, gone=self.gone)(thread_id, sub.seq, head)
         if self.subs.get(thread_id) is not sub:
             return  # unsubscribed meanwhile
+        if replay is not None and replay[1] < sub.seq:
+            # The client says it has more than the thread holds: a made-up number, or a database
+            # restored from a backup. Echoing its number back would have it skip every message up
+            # to there without a word; it starts again instead.
+            replay = None
         if replay is None:
             metrics.REPLAY_RESETS.inc()
             self.send_json({"type": "reset", "thread": thread_id})
