@@ -267,3 +267,29 @@ def test_an_offer_is_not_adopted_without_one_of_the_teams_organisations(world, c
     assert 'href="#id_organisations"' in html and 'id="id_organisations"' in fieldset
     assert 'value="Medicatieoverdracht Oost"' in html  # kept
     assert not Agreement.objects.filter(team=world.team_a).exists()
+
+
+def test_a_suggested_insurer_that_takes_part_in_the_team_is_ticked_not_typed(world, client_for):
+    """Noticed before: an offer's insurer came as free text even when the team has that insurer as
+    an organisation, so nobody of the insurer could endorse the team's agreement."""
+    import re
+
+    from wijkverband.agreements.models import PartyKind
+    from wijkverband.tenancy.models import OrganisationKind, TeamOrganisation
+
+    TeamOrganisation.objects.get_or_create(team=world.team_a, organisation=world.insurer)
+    o = services.regional_agreement_offer(
+        actor=world.olga,
+        region=world.region,
+        data={"title": "Wijkgericht werken", "body": "Wij werken wijkgericht samen."},
+        parties=[
+            (PartyKind.PROVIDER, OrganisationKind.PHARMACY, ""),
+            (PartyKind.INSURER, "", "zorgverzekeraar domstad "),
+            (PartyKind.CLIENT_REPRESENTATION, "", "Cliëntenraad Utrecht"),
+        ],
+    )
+    form = text(client_for("carla").get(f"/t/oost/regional-offers/{o.pk}/adopt/"))
+    ticked = re.search(rf'<input[^>]*value="{world.insurer.pk}"[^>]*>', form).group(0)
+    assert "checked" in ticked
+    assert 'value="zorgverzekeraar domstad' not in form  # not also as an external party by name
+    assert 'value="Cliëntenraad Utrecht"' in form  # not in the team: still by name

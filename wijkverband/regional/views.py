@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkverband.agreements.models import ORGANISATION_KIND_OF
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.regional import forms, policy, selectors, services
 from wijkverband.regional.access import (
@@ -335,10 +336,19 @@ def team_offer_adopt(request, offer_id):
     parties, indicators = selectors.offer_detail(offer=offer)
     organisations = list(team_organisation_choices(team=team))
     suggested_kinds = {p.organisation_kind for p in parties if p.organisation_kind}
-    externals = [p for p in parties if not p.organisation_kind][: forms.EXTERNAL_ROWS]
+    # A suggested external party that takes part in the team (the same insurer, by kind and name)
+    # is ticked as the team's organisation: as free text, its people could not endorse it.
+    own = {(o.kind, o.name.strip().casefold()): o for o in organisations}
+    taking_part = {
+        p.pk: own.get((ORGANISATION_KIND_OF.get(p.kind), p.name.strip().casefold()))
+        for p in parties
+        if not p.organisation_kind
+    }
+    externals = [p for p in parties if not p.organisation_kind and taking_part[p.pk] is None][: forms.EXTERNAL_ROWS]
     initial = {
         "title": offer.title,
-        "organisations": [o.pk for o in organisations if o.kind in suggested_kinds],
+        "organisations": [o.pk for o in organisations if o.kind in suggested_kinds]
+        + [o.pk for o in taking_part.values() if o is not None],
         **{f"external_kind_{n}": p.kind for n, p in enumerate(externals)},
         **{f"external_name_{n}": p.name for n, p in enumerate(externals)},
     }
