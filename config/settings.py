@@ -324,6 +324,10 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # --- E-mail --------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Wijkverband <noreply@wijkverband.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds a mail server may take to answer. Without it a server that accepts the connection and
+# never answers held a task worker until its job was killed, and the mail did not count as a
+# failed attempt (so neither the retry's backoff nor the "attempts > 3" alert saw it).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -120,3 +120,27 @@ def test_two_notices_make_two_mails_with_their_own_message_ids(world, clock):
     ask(world, n=2)
     ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
     assert to_pieter() == 2 and len(ids) == 2
+
+
+def test_a_mail_server_that_never_answers_counts_as_a_failed_attempt(world, settings):
+    """Found by an exploratory test: a server that accepted the connection and never answered held
+    the task worker until its job was killed, and the mail never counted as an attempt. With
+    EMAIL_TIMEOUT (20 s by default; 1 s here) it fails, is counted, and is tried again later."""
+    import socket
+    import time
+
+    assert settings.EMAIL_TIMEOUT == 20  # the default every deployment gets
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts, never says a word
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 1
+        started = time.monotonic()
+        ask(world)
+        assert time.monotonic() - started < 10
+    finally:
+        silent.close()
+    stored = Mail.objects.get()
+    assert stored.sent_at is None and stored.attempts == 1 and stored.last_error  # tried again later

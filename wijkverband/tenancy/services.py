@@ -4,6 +4,7 @@ Each service is one transaction with one audit row; it keeps the guardian role g
 with the rows, and refuses bad requests with ActionRefused (changing nothing).
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -41,6 +42,8 @@ from wijkverband.tenancy.second_factor import second_factor_missing
 from wijkverband.tenancy.selectors import postcode_area_conflicts, region_area_overlaps
 
 User = get_user_model()
+
+logger = logging.getLogger(__name__)
 
 
 def _require_member_management(actor, team: Team) -> None:
@@ -369,7 +372,17 @@ def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str)
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
         body = render_to_string("tenancy/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception as error:  # noqa: BLE001 - whatever the mail server did, the coordinator hears of it
+        # The link exists only in this mail (its token is not stored): an invitation whose mail did
+        # not go out is withdrawn, so that asking again makes a new one with a new mail (and is not
+        # taken for the same invitation sent a moment ago), and the coordinator is told.
+        Invitation.objects.for_team(invitation.team_id).filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        logger.warning("tenancy: the invitation mail to team %s failed: %s", invitation.team_id, type(error).__name__)
+        raise ActionRefused(
+            _("The invitation could not be mailed just now, so it was not made. Try again in a few minutes.")
+        ) from error
 
 
 #: An invitation asked for again this soon, with the same role and organisation, is the same one.
