@@ -18,7 +18,7 @@ from wijkverband.work.models import Notice, NoticeKind
 from wijkverband.work.services import reminders
 from wijkverband.work.services.reminders import time_checks_run
 
-EVERYONE = ["carla", "maarten", "pieter", "sofie", "bram", "rosa", "rik", "olga", "ada", "otto", "chris"]
+EVERYONE = ["carla", "maarten", "pieter", "sofie", "bram", "rosa", "rik", "olga", "ada", "otto", "chris", "ines"]
 
 
 def day(n: int, hour: int = 9):
@@ -105,6 +105,75 @@ def test_reminders_stop_for_an_organisation_once_it_endorsed(world, clock, propo
     # The coordinator hears that the nursing organisation still has not answered; not the pharmacy.
     keys = set(Notice.objects.filter(kind=NoticeKind.STILL_WAITING).values_list("key", flat=True))
     assert keys == {f"still_waiting:agreement:{proposed.pk}:v1:org{world.nursing_a.pk}"}
+
+
+def test_reminders_stop_for_an_organisation_once_it_declined(world, clock, proposed):
+    """Found by an exploratory test: a pharmacy that declined was reminded every week after."""
+    run(clock, day(5))
+    clock.to(day(6))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.endorsement_record(
+            actor=world.pieter,
+            agreement=proposed,
+            version_number=proposed.version_count,
+            decision="declined",
+            reason="Eerst de planning rond",
+        )
+    run(clock, day(10))
+    run(clock, day(15))
+    assert Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.pieter).count() == 1
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"maarten"}
+    keys = set(Notice.objects.filter(kind=NoticeKind.STILL_WAITING).values_list("key", flat=True))
+    assert keys == {f"still_waiting:agreement:{proposed.pk}:v1:org{world.nursing_a.pk}"}
+
+
+def test_an_insurer_with_an_account_of_its_own_is_asked_and_reminded_until_it_decides(world, clock):
+    """Found by an exploratory test: the insurer's Mijn werk said its endorsement was late, but it
+    was never asked, reminded, nor were the coordinators told it had not answered."""
+    clock.to(day(0))
+    agreement = agreements.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data={
+            "title": "Wijkverpleging 's avonds",
+            "body": "Tekst",
+            "owner": world.carla,
+            "review_date": day(60).date(),
+        },
+    )
+    agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    insurer = agreements.party_add_external(
+        actor=world.carla, agreement=agreement, kind="insurer", name="Zorgverzekeraar Domstad"
+    )
+    assert insurer.organisation == world.insurer  # ines's organisation: she endorses for it
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.agreement_propose(actor=world.carla, agreement=agreement)
+    agreement.refresh_from_db()
+    assert "ines" in who(world, NoticeKind.ENDORSEMENT_REQUESTED, agreement)
+    run(clock, day(5))
+    assert "ines" in who(world, NoticeKind.REMINDER, agreement)
+    run(clock, day(10))
+    assert f"still_waiting:agreement:{agreement.pk}:v1:org{world.insurer.pk}" in set(
+        Notice.objects.filter(kind=NoticeKind.STILL_WAITING, user=world.carla).values_list("key", flat=True)
+    )
+    clock.to(day(11))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.endorsement_record(
+            actor=world.ines, agreement=agreement, version_number=agreement.version_count, decision="endorsed"
+        )
+    # Her request and reminders are read; no more come.
+    assert "ines" not in who(world, NoticeKind.REMINDER, agreement, unread_only=True)
+    before = Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.ines).count()
+    run(clock, day(20))
+    assert Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.ines).count() == before
+    # She hears of the others' decisions, and of the adoption, as a party does.
+    agreement.refresh_from_db()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        agreements.endorsement_record(
+            actor=world.maarten, agreement=agreement, version_number=agreement.version_count, decision="endorsed"
+        )
+    assert "ines" in who(world, NoticeKind.AGREEMENT_ENDORSED, agreement)
+    assert "ines" in who(world, NoticeKind.AGREEMENT_ADOPTED, agreement)
 
 
 def test_an_ended_agreement_stops_its_reminders_and_they_are_read(world, clock, proposed):

@@ -16,8 +16,8 @@ from wijkverband.agreements.models import Agreement, Endorsement
 from wijkverband.agreements.selectors import (
     agreements_review_due_everywhere,
     endorsements_waiting,
-    party_organisation_ids,
-    unendorsed_organisation_ids,
+    endorsing_organisation_ids,
+    undecided_organisation_ids,
 )
 from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
@@ -32,12 +32,19 @@ def subject(agreement: Agreement) -> Subject:
         id=agreement.pk,
         title=agreement.current_version.title,
         path=reverse("agreement_detail", kwargs={"team_slug": agreement.team.slug, "agreement_id": agreement.pk}),
+        # An insurer's own account reads the agreements its organisation is party to: it hears of them.
+        also_readers=frozenset(
+            organisation_member_ids(
+                team=agreement.team_id, organisation_ids=endorsing_organisation_ids(agreement=agreement), external=True
+            )
+        ),
     )
 
 
 def _owner_and_parties(agreement: Agreement) -> set[int]:
+    """The owner and everyone who endorses for a party (an external party's own accounts too)."""
     members = organisation_member_ids(
-        team=agreement.team_id, organisation_ids=party_organisation_ids(agreement=agreement)
+        team=agreement.team_id, organisation_ids=endorsing_organisation_ids(agreement=agreement), external=None
     )
     return {agreement.current_version.owner_id, *members}
 
@@ -57,7 +64,7 @@ def endorsement_requested(agreement: Agreement, *, actor) -> None:
     endorsed it. A new version asks again; what an earlier version asked is done."""
     _requests_done(agreement, keep_current=True)
     members = organisation_member_ids(
-        team=agreement.team_id, organisation_ids=unendorsed_organisation_ids(agreement=agreement)
+        team=agreement.team_id, organisation_ids=undecided_organisation_ids(agreement=agreement), external=None
     )
     _notify(NoticeKind.ENDORSEMENT_REQUESTED, agreement, actor=actor, recipients=members, key="")
 
@@ -74,7 +81,7 @@ def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
             subject_id=agreement.pk,
             kinds=[NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER],  # the request and its reminders
             user_ids=organisation_member_ids(
-                team=agreement.team_id, organisation_ids=[endorsement.party.organisation_id]
+                team=agreement.team_id, organisation_ids=[endorsement.party.organisation_id], external=None
             ),
         )
 

@@ -185,6 +185,26 @@ def party_organisation_ids(*, agreement: Agreement) -> set[int]:
     )
 
 
+def endorsing_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """Every party that endorses through people of its own: the team's organisations, and external
+    parties with an organisation (an insurer whose account endorses for it)."""
+    return set(
+        Party.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, organisation_id__isnull=False)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def undecided_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """The endorsing parties that have not decided on the current version (either way)."""
+    decided = set(
+        Endorsement.objects.for_team(agreement.team_id)
+        .filter(version_id=agreement.current_version_id)
+        .values_list("party__organisation_id", flat=True)
+    )
+    return endorsing_organisation_ids(agreement=agreement) - decided
+
+
 def unendorsed_organisation_ids(*, agreement: Agreement) -> set[int]:
     """The party organisations that have not endorsed the current version."""
     endorsed = set(
@@ -227,14 +247,17 @@ def endorsements_waiting() -> list[EndorsementWait]:
     }
     if not agreements:
         return []
-    endorsed = Endorsement.objects.across_teams().filter(
-        version=OuterRef("agreement__current_version"), party=OuterRef("pk"), decision=Decision.ENDORSED
+    # A decision either way ends the wait (a declined party was reminded until the next version).
+    decided = Endorsement.objects.across_teams().filter(
+        version=OuterRef("agreement__current_version"), party=OuterRef("pk")
     )
+    # The team's organisations, and external parties with an organisation: those with an account of
+    # their own endorse, and are asked and reminded like the team's people (an insurer was never).
     parties = list(
         Party.objects.across_teams()
-        .filter(agreement_id__in=list(agreements), kind=PartyKind.PROVIDER)
-        .exclude(Exists(endorsed))
-        .values_list("agreement_id", "organisation_id", "added_at")
+        .filter(agreement_id__in=list(agreements), organisation_id__isnull=False)
+        .exclude(Exists(decided))
+        .values_list("agreement_id", "organisation_id", "added_at", "kind")
     )
     members: dict[tuple[int, int], set[int]] = {}
     for team_id, organisation_id, user_id in (
@@ -242,15 +265,17 @@ def endorsements_waiting() -> list[EndorsementWait]:
         .filter(
             team_id__in={a.team_id for a in agreements.values()},
             organisation_id__in={row[1] for row in parties},
-            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY],
             user__is_active=True,
         )
         .values_list("team_id", "organisation_id", "user_id")
     ):
         members.setdefault((team_id, organisation_id), set()).add(user_id)
     waits = []
-    for agreement_id, organisation_id, added_at in parties:
+    for agreement_id, organisation_id, added_at, kind in parties:
         agreement = agreements[agreement_id]
+        if kind != PartyKind.PROVIDER and (agreement.team_id, organisation_id) not in members:
+            continue  # an external party without an account: a coordinator records its consent
         asked = [agreement.current_version.created_at, added_at]
         if agreement.status == Status.PROPOSED and agreement.proposed_at is not None:
             asked.append(agreement.proposed_at)

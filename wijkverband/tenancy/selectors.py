@@ -179,9 +179,13 @@ def team_coordinator_ids(*, team) -> set[int]:
     )
 
 
-def organisation_member_ids(*, team, organisation_ids, external: bool = False) -> set[int]:
-    """The team's professionals who act for these organisations (external: its external-party accounts)."""
-    roles = (Membership.Role.EXTERNAL_PARTY,) if external else PROFESSIONAL_ROLES
+def organisation_member_ids(*, team, organisation_ids, external: bool | None = False) -> set[int]:
+    """The team's professionals who act for these organisations (external: its external-party
+    accounts; None: both, everyone who endorses for them)."""
+    if external is None:
+        roles = (*PROFESSIONAL_ROLES, Membership.Role.EXTERNAL_PARTY)
+    else:
+        roles = (Membership.Role.EXTERNAL_PARTY,) if external else PROFESSIONAL_ROLES
     return set(
         Membership.objects.for_team(team)
         .filter(organisation_id__in=list(organisation_ids), role__in=roles, user__is_active=True)

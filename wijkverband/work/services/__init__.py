@@ -38,6 +38,9 @@ class Subject:
     #: Only the team's professionals and the region's overseers may read it (an internal
     #: bottleneck, a thread not opened to client representatives).
     internal: bool = False
+    #: People outside the team's readers who may read this item: an external party's own accounts,
+    #: for an agreement their organisation is party to (team_reader_ids leaves them out).
+    also_readers: frozenset[int] = frozenset()
 
 
 def notices_create(
@@ -52,7 +55,7 @@ def notices_create(
     wanted = {uid for uid in recipients if uid} - {getattr(actor, "pk", None)}
     if not wanted:
         return 0
-    ids = sorted(wanted & team_reader_ids(team=subject.team, internal=subject.internal))
+    ids = sorted(wanted & (team_reader_ids(team=subject.team, internal=subject.internal) | subject.also_readers))
     if not ids:
         return 0
     key = key[:120]
