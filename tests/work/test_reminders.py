@@ -327,3 +327,40 @@ def test_one_apps_failing_check_does_not_stop_the_others(world, clock, monkeypat
 
 def test_the_apps_above_register_their_time_checks_with_the_hourly_job():
     assert {"agreements", "bottlenecks"} <= set(reminders._checks)
+
+
+def test_a_bottleneck_handed_over_is_the_new_owners_and_the_earlier_owner_hears_no_more(world, clock):
+    """Found by an exploratory test: after a handover the earlier owner kept eight unread reminders
+    and the new owner got "reminder 12" within the hour of taking it. Also: one open reminder per
+    request and person, and a request to own handed to someone else is no longer asked of the first."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # resolve within 10 working days
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    # Asked of pieter instead: maarten's request is done.
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.pieter)
+    assert who(world, NoticeKind.OWNERSHIP_ASKED, b, unread_only=True) == {"pieter"}
+    bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=_fresh(b).version)
+    run(clock, day(16))
+    run(clock, day(21))
+    assert Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.pieter, subject_id=b.pk).count() == 2
+    assert (
+        Notice.objects.filter(
+            kind=NoticeKind.REMINDER, user=world.pieter, subject_id=b.pk, read_at__isnull=True
+        ).count()
+        == 1
+    )
+    # Handed over to maarten on day 22.
+    clock.to(day(22))
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    run(clock, day(22, hour=10))
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == set()  # pieter's are done; none yet for maarten
+    assert who(world, NoticeKind.OVERDUE, b, unread_only=True) == {"maarten"}
+    run(clock, day(26))
+    assert not Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.maarten, subject_id=b.pk).exists()
+    run(clock, day(27))  # five working days after he took it
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"maarten"}

@@ -38,7 +38,11 @@ def _notify(kind: str, b: Bottleneck, *, actor, recipients, key: str) -> None:
 
 
 def ownership_asked(b: Bottleneck, *, actor) -> None:
-    """To the person asked to own it; `version` makes a new request a new notice."""
+    """To the person asked to own it; `version` makes a new request a new notice. Whoever was asked
+    before is asked no more: their request is done (it stayed unread for good)."""
+    notices_done(
+        team=b.team_id, subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk, kinds=[NoticeKind.OWNERSHIP_ASKED]
+    )
     _notify(NoticeKind.OWNERSHIP_ASKED, b, actor=actor, recipients=[b.owner_candidate_id], key=f"v{b.version}")
 
 
@@ -129,14 +133,17 @@ def time_check(today: date) -> int:
                 today=today,
             )
         if b.owner_id and b.resolve_due < today:
-            base = f"bottleneck:{b.pk}:resolve:{b.resolve_due.isoformat()}"
+            # Per owner: a bottleneck handed over is the new owner's to hear of (from when they took
+            # it, not reminder #12 within the hour), and the earlier owner's reminders are done.
+            base = f"bottleneck:{b.pk}:resolve:{b.resolve_due.isoformat()}:owner{b.owner_id}"
             live.add(base)
             made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=[b.owner_id], base=base)
+            owned_since = timezone.localdate(b.owner_since) if b.owner_since else b.resolve_due
             made += reminders_send(
                 Waiting(
                     subject=about,
                     base=base,
-                    since=b.resolve_due,
+                    since=max(b.resolve_due, owned_since),
                     interval=OVERDUE_REMINDER_DAYS,
                     waiting_on=[b.owner_id],
                     coordinators=team_coordinators,

@@ -85,12 +85,24 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
     number = working_days_between(waiting.since, today) // interval
     if number < 1:
         return 0
-    made = notices_create(
-        kind=NoticeKind.REMINDER,
-        subject=waiting.subject,
-        recipients=waiting.waiting_on,
-        key=f"{NoticeKind.REMINDER}:{waiting.base}:{number}",
-    )
+    key = f"{NoticeKind.REMINDER}:{waiting.base}:{number}"
+    made = notices_create(kind=NoticeKind.REMINDER, subject=waiting.subject, recipients=waiting.waiting_on, key=key)
+    if made:
+        # One open reminder per request and person: the new one replaces the earlier ones (eight
+        # unread reminders of one bottleneck piled up in a person's count).
+        earlier = (
+            Notice.objects.across_teams()
+            .filter(
+                user_id__in=list(waiting.waiting_on),
+                read_at__isnull=True,
+                kind=NoticeKind.REMINDER,
+                key__startswith=f"{NoticeKind.REMINDER}:{waiting.base}:",
+            )
+            .exclude(key=key)
+        )
+        users = sorted(set(earlier.values_list("user_id", flat=True)))
+        if users and earlier.update(read_at=timezone.now()):
+            transaction.on_commit(partial(_counts_push, user_ids=users))
     if number >= 2:
         made += time_notice(
             kind=NoticeKind.STILL_WAITING, subject=waiting.subject, recipients=waiting.coordinators, base=waiting.base
