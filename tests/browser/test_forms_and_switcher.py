@@ -90,3 +90,42 @@ class FormsAndSwitcher(BrowserTestCase):
         focused = maarten.evaluate("document.activeElement.getAttribute('href')")
         assert focused == f"/t/oost/threads/{quiet.pk}/", focused
         expect(maarten.get_by_role("status").filter(has_text="1 ongelezen bericht")).to_have_count(1)
+
+    def test_what_was_typed_is_back_after_signing_in_again(self):
+        """Found by an exploratory test: a form sent after the session had ended led to the sign-in
+        page, and after signing in the form was empty: everything typed was lost, unexplained."""
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+        from tests.personas import PASSWORD
+        from wijkverband.bottlenecks.models import Bottleneck
+
+        # The second sign-in within the same half minute: a recovery code (a TOTP code counts once).
+        recovery = RecoveryCodes.activate(self.world.maarten).generate_codes()[0]
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.goto(self.url("/t/oost/bottlenecks/new/"))
+        page.get_by_label("Titel").fill("Na het afmelden gemeld")
+        page.get_by_label("Beschrijving").fill("Een lange beschrijving die niet verloren mag gaan.")
+        page.get_by_label("Categorie").select_option(label="Bereikbaarheid")
+        page.get_by_label("Impact").select_option(label="Hoog")
+        page.context.clear_cookies(name="sessionid")  # the session ended meanwhile
+        page.get_by_role("button", name="Melden", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        page.get_by_label("E-mail").fill(self.world.maarten.email)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        page.get_by_label("Code").fill(recovery)
+        page.get_by_role("button", name="Aanmelden").click()
+        expect(page).to_have_url(self.url("/t/oost/bottlenecks/new/"))
+        expect(page.get_by_label("Titel")).to_have_value("Na het afmelden gemeld")
+        expect(page.get_by_label("Beschrijving")).to_have_value("Een lange beschrijving die niet verloren mag gaan.")
+        expect(page.locator("#messages")).to_contain_text("Wat je typte staat weer in het formulier")
+        assert not Bottleneck.objects.filter(title="Na het afmelden gemeld").exists()
+        page.get_by_label("Categorie").select_option(label="Bereikbaarheid")
+        page.get_by_label("Impact").select_option(label="Hoog")
+        page.get_by_role("button", name="Melden", exact=True).click()
+        expect(page.locator(".wv-messages")).to_contain_text("is gemeld")
+        assert Bottleneck.objects.filter(title="Na het afmelden gemeld").count() == 1
+        # Sent: the next visit of the form is empty.
+        page.goto(self.url("/t/oost/bottlenecks/new/"))
+        expect(page.get_by_label("Titel")).to_have_value("")

@@ -47,6 +47,76 @@ window.addEventListener("pageshow", () => {
   for (const form of document.querySelectorAll("form[data-submitting]")) delete form.dataset.submitting;
 });
 
+// What someone typed is not lost when their session ended while the form was open: a form posted
+// then is led to the sign-in page, which signs in back to the form's page (tenancy/entry.py). The
+// text fields of a posted form are kept in this tab (sessionStorage, as the composer keeps a
+// message) until the next page: after the sign-in pages they are put back into the same form, with
+// a word; on any other page (the form was taken) they are dropped.
+const DRAFT_KEY = "wv-form-draft";
+const SIGN_IN_PAGES = /^\/accounts\/(login|2fa\/authenticate|reauthenticate)\//;
+const TEXT_TYPES = new Set(["text", "search", "email", "url", "tel", "number", "date"]);
+
+function typedIn(form) {
+  const fields = {};
+  for (const field of form.elements) {
+    const text = field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && TEXT_TYPES.has(field.type));
+    if (text && field.name && field.value.trim()) fields[field.name] = field.value;
+  }
+  return fields;
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !posts(form) || SIGN_IN_PAGES.test(location.pathname)) return;
+  if (form.querySelector("input[type=password]")) return; // an account's form: nothing to keep
+  const fields = typedIn(form);
+  if (!Object.keys(fields).length) return;
+  const action = form.getAttribute("action") || location.pathname;
+  try {
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ page: location.pathname, action, fields, signedIn: false }));
+  } catch {
+    // storage full or refused: the form is sent as always
+  }
+});
+
+(function putBackWhatWasTyped() {
+  let draft = null;
+  try {
+    draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+  } catch {
+    return;
+  }
+  if (!draft) return;
+  if (SIGN_IN_PAGES.test(location.pathname)) {
+    draft.signedIn = true; // on the way back in: kept until the form's page
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    return;
+  }
+  sessionStorage.removeItem(DRAFT_KEY);
+  if (!draft.signedIn || location.pathname !== draft.page) return;
+  const form = [...document.querySelectorAll("form")].find(
+    (candidate) => posts(candidate) && (candidate.getAttribute("action") || location.pathname) === draft.action,
+  );
+  if (!form) return;
+  const names = Object.keys(draft.fields);
+  if (names.some((name) => form.elements[name]?.value?.trim())) return; // the page shows its own input
+  for (const name of names) {
+    const field = form.elements[name];
+    if (field && "value" in field) field.value = draft.fields[name];
+  }
+  const text = document.querySelector("main")?.dataset.restoredText;
+  const messages = document.getElementById("messages");
+  if (text && messages) {
+    const alert = document.createElement("div");
+    alert.className = "utrecht-alert utrecht-alert--info";
+    const paragraph = document.createElement("p");
+    paragraph.className = "utrecht-paragraph";
+    paragraph.textContent = text;
+    alert.append(paragraph);
+    messages.append(alert);
+  }
+})();
+
 // The header's count of unread notifications. Pages with a live socket (threads.js,
 // thread_list.js) pass on what the server pushes: a new notification adds one, and a
 // "notifications" frame (after reading or marking read) gives the exact number.
