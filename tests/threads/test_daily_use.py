@@ -53,10 +53,10 @@ def utc(*args):
         (utc(2026, 11, 30, 16, 44), utc(2026, 11, 30, 22, 0), "vandaag 17:44", "today 17:44"),
         # Past midnight in Amsterdam (23:30 UTC) it is "yesterday", though still the same day in UTC.
         (utc(2026, 11, 30, 16, 44), utc(2026, 11, 30, 23, 30), "gisteren 17:44", "yesterday 17:44"),
-        (utc(2026, 11, 28, 8, 5), utc(2026, 11, 30, 9, 0), "28 november 09:05", "28 November 09:05"),
+        (utc(2026, 11, 28, 8, 5), utc(2026, 11, 30, 9, 0), "28 november, 09:05", "28 November, 09:05"),
         # Summer time: UTC+2.
-        (utc(2026, 7, 1, 22, 30), utc(2026, 11, 30, 9, 0), "2 juli 00:30", "2 July 00:30"),
-        (utc(2025, 3, 30, 1, 30), utc(2026, 11, 30, 9, 0), "30 maart 2025 03:30", "30 March 2025 03:30"),
+        (utc(2026, 7, 1, 22, 30), utc(2026, 11, 30, 9, 0), "2 juli, 00:30", "2 July, 00:30"),
+        (utc(2025, 3, 30, 1, 30), utc(2026, 11, 30, 9, 0), "30 maart 2025, 03:30", "30 March 2025, 03:30"),
     ],
 )
 def test_message_times_are_amsterdam_time_with_today_and_yesterday(moment, now, dutch, english):

@@ -70,7 +70,7 @@ export function timeLabel(iso, strings, now = new Date()) {
   if (daysAgo === 0) return strings.today.replace("%(time)s", at.time);
   if (daysAgo === 1) return strings.yesterday.replace("%(time)s", at.time);
   const month = strings.months[at.month - 1];
-  return at.year === today.year ? `${at.day} ${month} ${at.time}` : `${at.day} ${month} ${at.year} ${at.time}`;
+  return at.year === today.year ? `${at.day} ${month}, ${at.time}` : `${at.day} ${month} ${at.year}, ${at.time}`;
 }
 
 // Letters without accents, lower case: "Zoë" is found by "zoe" (as threads/mentions.py folds).
