@@ -1,7 +1,8 @@
 """When a message was written, as people read it: one format, in Europe/Amsterdam time.
 
 "vandaag 17:44", "gisteren 09:05", "30 november, 17:44", and with the year when it is another
-year ("30 november 2025, 17:44", as DATETIME_FORMAT writes every other date and time). The server renders it (threads/_message.html) and threads.js
+year ("30 november 2025, 17:44", as DATETIME_FORMAT writes every other date and time). The
+server renders it (threads/_message.html) and threads.js
 builds the same text for live messages from the same words (live_strings: today, yesterday,
 months), so a message reads the same whichever way it reached the page.
 """
