@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from wijkverband.accounts.views import language_set
 from wijkverband.core import views as core_views
 from wijkverband.tenancy.home import home
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Operators only (address or token); everyone else gets 404 (docs/operations.md).
     path("metrics", core_views.metrics, name="metrics"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),

@@ -144,3 +144,28 @@ def test_a_mail_server_that_never_answers_counts_as_a_failed_attempt(world, sett
         silent.close()
     stored = Mail.objects.get()
     assert stored.sent_at is None and stored.attempts == 1 and stored.last_error  # tried again later
+
+
+def test_mail_is_written_in_the_language_the_person_chose(world, client_for):
+    """Found by an exploratory test: every notice mail and digest was Dutch, also for someone who
+    works in English. The language switch now remembers the choice on the account."""
+    pieter = client_for("pieter")
+    response = pieter.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    world.pieter.refresh_from_db()
+    assert world.pieter.language == "en"
+    ask(world, n=1)
+    (english,) = [m for m in mail.outbox if m.to == ["pieter@example.nl"]]
+    assert english.subject == "[Wijkverband] Asks you to own it: “Knelpunt” (Utrecht Oost)"
+    assert "Open it here" in english.body and "Open het hier" not in english.body
+    pieter.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    mail.outbox.clear()
+    ask(world, n=2)
+    (dutch,) = [m for m in mail.outbox if m.to == ["pieter@example.nl"]]
+    assert "Open it here" not in dutch.body and dutch.subject.startswith("[Wijkverband] Vraagt je eigenaar")
+
+
+def test_the_language_switch_works_signed_out_and_remembers_nothing(world, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    assert client.post("/i18n/setlang/", {"language": "xx", "next": "/"}).status_code == 302

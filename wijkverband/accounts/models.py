@@ -39,6 +39,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     CLIENT_DATA_EXEMPT = {
         "password": "a hash, written by Django",
         "email": "the address the person signs in with, not free text",
+        "language": "a language code from settings.LANGUAGES, set by the language switch",
     }
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -46,6 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    #: The language last chosen with the switch, for what is written to the person outside a page
+    #: (notice mails, digests). Empty: never chosen, the product's first language.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     objects = UserManager()
 

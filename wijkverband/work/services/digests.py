@@ -126,7 +126,7 @@ def digest_write(*, user_id: int, now: datetime) -> int | None:
 
 def _digest_mail(preference: NoticePreference, notices: list[Notice]) -> tuple[str, str]:
     user = preference.user
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(outbox.mail_language(user)):
         count = len(notices)
         subject = ngettext("%(count)s new notice for you", "%(count)s new notices for you", count) % {"count": count}
         if preference.digest == Frequency.WEEKLY:

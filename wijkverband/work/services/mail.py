@@ -111,8 +111,14 @@ _REASONS = {
 }
 
 
+def mail_language(user) -> str:
+    """The language of what is mailed to a person: the one they last chose with the switch, or the
+    product's first language (accounts.User.language)."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(mail_language(notice.user)):
         sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
         if sentence is not None:
             subject = f"{sentence} ({notice.team.name})"
