@@ -113,6 +113,7 @@ def _warm_up_first_request() -> None:
     "wijkverband.nl".encode("idna")
     import_string(settings.SESSION_SERIALIZER)
     account_adapter()  # imports the adapters (wijkverband.accounts.adapter), as the sign-in would
+    import_string(settings.ACCOUNT_FORMS["login"])  # the sign-in page's form (wijkverband.accounts.forms)
     mfa_adapter()
     signing.Signer(salt="warm-up")
     response = HttpResponse(content_type="text/html; charset=utf-8")

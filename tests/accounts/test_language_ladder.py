@@ -1,0 +1,50 @@
+"""The language switch, climbed by every key persona: anyone may switch (the cookie); a person
+signed in also has the choice kept on their account, for their mails (accounts.views). Every
+rung goes back to the sign-in page ("next"), where the ladder expects an anonymous visitor to land."""
+
+import pytest
+
+from tests.ladder import Rung, climb, ladder_params
+
+EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga"]
+
+
+def _kept_for_the_signed_in(world, persona, status):
+    user = world.persona(persona)
+    if user is not None:
+        user.refresh_from_db()
+        assert user.language == "en"
+
+
+def _nothing_kept(world, persona, status):
+    user = world.persona(persona)
+    if user is not None:
+        user.refresh_from_db()
+        assert user.language == ""
+
+
+LADDER = [
+    Rung(
+        "set_language",
+        lambda world: "/i18n/setlang/",
+        {p: 302 for p in EVERYONE},
+        method="POST",
+        data=lambda world: {"language": "en", "next": "/accounts/login/"},
+        after=_kept_for_the_signed_in,
+    ),
+    # A language we do not have, or a GET (which changes nothing, as Django's view): nothing kept.
+    Rung(
+        "set_language",
+        lambda world: "/i18n/setlang/",
+        {p: 302 for p in EVERYONE},
+        method="POST",
+        data=lambda world: {"language": "xx", "next": "/accounts/login/"},
+        after=_nothing_kept,
+    ),
+    Rung("set_language", lambda world: "/i18n/setlang/?language=en&next=/accounts/login/", {p: 302 for p in EVERYONE}),
+]
+
+
+@pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
+def test_permission_ladder(rung, persona, world):
+    climb(rung, persona, world)
