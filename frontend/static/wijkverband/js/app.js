@@ -53,7 +53,7 @@ window.addEventListener("pageshow", () => {
 // message) until the next page: after the sign-in pages they are put back into the same form, with
 // a word; on any other page (the form was taken) they are dropped.
 const DRAFT_KEY = "wv-form-draft";
-const SIGN_IN_PAGES = /^\/accounts\/(login|2fa\/authenticate|reauthenticate)\//;
+const SIGN_IN_PAGES = /^\/accounts\/(login|2fa\/authenticate)\//;
 const TEXT_TYPES = new Set(["text", "search", "email", "url", "tel", "number", "date"]);
 
 function typedIn(form) {
@@ -67,8 +67,10 @@ function typedIn(form) {
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (event.defaultPrevented || !posts(form) || SIGN_IN_PAGES.test(location.pathname)) return;
-  if (form.querySelector("input[type=password]")) return; // an account's form: nothing to keep
+  // Not the account's own pages: their forms ask for the password again and then go on by
+  // themselves (allauth), which is no ended session.
+  if (event.defaultPrevented || !posts(form) || location.pathname.startsWith("/accounts/")) return;
+  if (form.querySelector("input[type=password]")) return;
   const fields = typedIn(form);
   if (!Object.keys(fields).length) return;
   const action = form.getAttribute("action") || location.pathname;
