@@ -241,7 +241,11 @@ def as_read(text: str) -> str:
     ("&#50;") as their characters, and without invisible characters (a zero-width space, a soft
     hyphen) or Markdown's emphasis and escapes. Without this, "BSN 111&#50;22333" or a BSN with
     zero-width spaces in it was saved and shown as a plain BSN (an exploratory security test)."""
-    text = unicodedata.normalize("NFKC", text)
+    return _as_read_normalised(unicodedata.normalize("NFKC", text))
+
+
+def _as_read_normalised(text: str) -> str:
+    """as_read for a text already in NFKC (find_client_data normalises once, for its digit count)."""
     if "&" in text:
         text = unicodedata.normalize("NFKC", html.unescape(text))
     if not text.isascii():
@@ -260,7 +264,7 @@ def find_client_data(text: str) -> list[Finding]:
     text = unicodedata.normalize("NFKC", text)
     if not _ENOUGH_DIGITS.search(text):
         return []
-    text = as_read(text)
+    text = _as_read_normalised(text)
     found = _find_bsns(text) + _find_birth_dates(text)
     if not found and _MARKUP.search(text):
         bare = _MARKUP.sub("", text)

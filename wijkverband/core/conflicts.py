@@ -7,9 +7,11 @@ without it the page asked people to "check the entry as it is now" without showi
 save after that was refused again for the same old version.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 
@@ -45,3 +47,14 @@ def stale_form(form: forms.Form, stored: dict, version: int) -> list[Difference]
     form.data = form.data.copy()
     form.data[form.add_prefix("version")] = str(version)
     return differences
+
+
+def conflict_context(form: forms.Form, *, read_current: Callable, initial_of: Callable[..., dict]) -> dict:
+    """The page's context after a refused save of this kind: `read_current()` reads the entry as it
+    is now (its access helper), `initial_of(entry)` gives the form's values for it. Nothing when
+    the entry was removed meanwhile (the refusal says so)."""
+    try:
+        current = read_current()
+    except Http404:
+        return {}
+    return {"conflict": True, "stale": stale_form(form, initial_of(current), current.version)}

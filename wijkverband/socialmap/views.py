@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wijkverband.core.conflicts import stale_form
+from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
@@ -242,21 +242,14 @@ def _edit(request, page: Page, entry_id):
                 status = _status_of(refused)
                 add_refusal(form, refused)
                 if refused.code == "stale":
-                    conflict = _conflict(request, page, entry_id, form)
+                    # Someone else saved it first: the form goes on from the stored version.
+                    conflict = conflict_context(
+                        form, read_current=lambda: page.entry(request, entry_id), initial_of=_initial
+                    )
             else:
                 messages.success(request, _("Saved and confirmed: “%(name)s”.") % {"name": entry.name})
                 return redirect(page.url("detail", entry_id=entry.pk))
     return render(request, "socialmap/form.html", _context(page, form=form, entry=entry, **conflict), status=status)
-
-
-def _conflict(request, page: Page, entry_id, form) -> dict:
-    """Someone else saved the entry first: the form goes on from the stored version, and the page
-    shows where it differs (core.conflicts). Nothing, when the entry was removed meanwhile."""
-    try:
-        current = page.entry(request, entry_id)
-    except Http404:
-        return {}
-    return {"conflict": True, "stale": stale_form(form, _initial(current), current.version)}
 
 
 def _remove(request, page: Page, entry_id):

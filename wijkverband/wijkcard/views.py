@@ -3,14 +3,14 @@ service or a selector; a service's refusal is shown at its field with the input 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wijkverband.core.conflicts import stale_form
+from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
@@ -127,21 +127,16 @@ def wijkcard_entry_edit(request, entry_id):
                 add_refusal(form, refused)
                 status = STATUS_FOR_CODE.get(refused.code, 400)
                 if refused.code == "stale":
-                    conflict = _conflict(request, team, entry_id, form)
+                    # Someone else saved it first: the form goes on from the stored version.
+                    conflict = conflict_context(
+                        form,
+                        read_current=lambda: access_entry(user=request.user, team=team, entry_id=entry_id),
+                        initial_of=EntryForm.initial_for,
+                    )
             else:
                 messages.success(request, _("“%(title)s” is saved and confirmed.") % {"title": entry.title})
                 return redirect(_card_url(team, entry))
     return render(request, "wijkcard/form.html", _context(request, form=form, entry=entry, **conflict), status=status)
-
-
-def _conflict(request, team, entry_id, form) -> dict:
-    """Someone else saved the entry first: the form goes on from the stored version, and the page
-    shows where it differs (core.conflicts). Nothing, when the entry was removed meanwhile."""
-    try:
-        current = access_entry(user=request.user, team=team, entry_id=entry_id)
-    except Http404:
-        return {}
-    return {"conflict": True, "stale": stale_form(form, EntryForm.initial_for(current), current.version)}
 
 
 @team_view(needs="can_contribute")
