@@ -297,3 +297,15 @@ def test_an_invitation_whose_mail_fails_is_not_made_and_asking_again_mails_it(wo
     assert sent.status_code == 302
     pending = [i for i in Invitation.objects.for_team(world.team_a).filter(email="later@example.nl") if i.is_pending]
     assert len(pending) == 1 and [m.to for m in mail.outbox] == [["later@example.nl"]]
+
+
+def test_the_members_page_says_until_when_an_invitation_link_works_to_the_minute(world, client_for):
+    """An invitation made at 14:05 expires at 14:05: "geldig tot 12 december" alone let a
+    coordinator think the link still worked that evening."""
+    from django.utils.formats import date_format
+
+    invitation, _url = _invite(world, email="tijd@example.nl")
+    page = client_for("carla").get("/t/oost/members/").content.decode()
+    until = date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
+    assert f"geldig tot {until}" in page
+    assert ", " in until  # the hour is there: "12 december 2026, 14:05"
