@@ -154,6 +154,44 @@ class MyWorkJourney(BrowserTestCase):
         finally:
             pieter_context.close()
 
+    def test_a_bottleneck_nobody_took_on_leads_the_coordinator_to_ask_someone(self):
+        """Past its acceptance target without an owner: under "Van jou" in the coordinator's Mijn
+        werk; its link opens the bottleneck's "Iemand vragen eigenaar te worden" with the focus in
+        its first field, and once someone is asked it waits on them."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        world = self.world
+        b = services.bottleneck_report(
+            actor=world.maarten,
+            team=world.team_a,
+            title=TITLE,
+            description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
+            category=Category.objects.get(team=None, key="medicatie"),
+            impact=Impact.HIGH,
+            affected_kinds=["apotheek"],
+        )
+        Bottleneck.objects.filter(pk=b.pk).update(accept_due=timezone.localdate() - timedelta(days=3))
+        carla_context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url("/my-work/"))
+            item = carla.locator("[data-work-item='unowned']")
+            expect(item).to_contain_text("Nog zonder eigenaar")
+            expect(item).to_contain_text("te laat")
+            self.check(carla, "unowned")
+            item.get_by_role("link", name=f"Iemand vragen eigenaar te worden van “{TITLE}”").click()
+            carla.wait_for_url(re.compile(r"#action-ask-owner$"))
+            expect(carla.get_by_label("Wie moet eigenaar worden?")).to_be_focused()
+            carla.get_by_label("Wie moet eigenaar worden?").select_option(label="Pieter Apotheker (Apotheek Linde)")
+            carla.get_by_role("button", name="Verzoek versturen").click()
+            expect(carla.locator(".wv-messages")).to_contain_text("verstuurd")
+            carla.goto(self.url("/my-work/"))
+            expect(carla.locator("[data-work-item='unowned']")).to_have_count(0)
+            expect(carla.locator("[data-work-item='ownership']")).to_contain_text("wacht op Pieter Apotheker")
+        finally:
+            carla_context.close()
+
 
 class MyWorkJourneyOnAPhone(MyWorkJourney):
     viewport = {"width": 390, "height": 844}

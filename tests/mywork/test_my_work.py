@@ -470,3 +470,30 @@ def test_a_compiled_query_must_be_declared_so_a_new_worker_compiles_it_before_it
         assert rows.run(rows.Compiled(declared, world.pieter.pk)) == [(world.pieter.pk,)]
     finally:
         del rows._DECLARED[declared]
+
+
+def test_a_bottleneck_nobody_took_on_by_its_target_is_the_coordinators_until_someone_owns_it(world, client_for):
+    """The hourly job told the coordinators once that an item had no owner past its acceptance
+    target; Mijn werk did not show it, so once the notice was read nothing said it still waited."""
+    today = timezone.localdate()
+    late = report(world, title="Niemand pakt het op")
+    on_time = report(world, title="Net gemeld")
+    Bottleneck.objects.filter(pk=late.pk).update(accept_due=today - timedelta(days=2))
+    carla = my_work(user=world.carla)
+    assert [(i.kind, i.title, i.overdue) for i in carla.mine] == [("unowned", "Niemand pakt het op", True)]
+    assert on_time.title not in [i.title for i in carla.mine]
+    assert carla.mine[0].label == "No owner yet"
+    # Only the team's coordinators: not its members, not another team's coordinator, not the region.
+    for persona in ("maarten", "pieter", "rosa", "chris", "olga", "ines"):
+        assert "unowned" not in {i.kind for i in my_work(user=getattr(world, persona)).mine}, persona
+    # The page links to the bottleneck's "ask someone to own it" form, which has that anchor.
+    page = BeautifulSoup(client_for("carla").get("/my-work/").content, "html.parser")
+    link = page.select_one('[data-work-item="unowned"] .wv-actions a')
+    assert link["href"] == f"/t/oost/bottlenecks/{late.pk}/#action-ask-owner"
+    detail = BeautifulSoup(client_for("carla").get(link["href"].split("#")[0]).content, "html.parser")
+    assert detail.select_one("details#action-ask-owner")
+    # Asked of someone, it waits on them; owned, it is gone.
+    ask_owner(world, late)
+    carla = my_work(user=world.carla)
+    assert "unowned" not in {i.kind for i in carla.mine}
+    assert ("ownership", late.title) in kinds(carla.waiting)

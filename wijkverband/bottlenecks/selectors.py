@@ -448,6 +448,26 @@ def owned_by(*, user) -> QuerySet[Bottleneck]:
     )
 
 
+def unowned_past_target_for(*, user, today: date) -> QuerySet[Bottleneck]:
+    """Open items of the teams the person coordinates that nobody owns or is asked to own, past
+    their acceptance target: the coordinators' to find an owner for (the hourly job tells them once,
+    bottlenecks.notices; Mijn werk keeps them in view until someone owns the item)."""
+    coordinates = Membership.objects.across_teams().filter(
+        team=OuterRef("team"), user=user, role=Membership.Role.COORDINATOR
+    )
+    return (
+        Bottleneck.objects.across_teams()  # the person's own rows say which teams
+        .filter(
+            Exists(coordinates),
+            status__in=OPEN_STATUSES,
+            owner__isnull=True,
+            owner_candidate__isnull=True,
+            accept_due__lt=today,
+        )
+        .select_related(*_MY_WORK_RELATED)
+    )
+
+
 def escalations_to_answer(*, user) -> QuerySet[Bottleneck]:
     """Escalated items of the teams of every region the person oversees that the region has not
     answered yet (the overseers' and administrators' queue)."""

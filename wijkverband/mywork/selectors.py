@@ -77,6 +77,7 @@ KIND_LABELS = {
     "confirm": _("Confirm"),
     "respond": _("Answer for the region"),
     "owned": _("You own it"),
+    "unowned": _("No owner yet"),
     "review": _("Review"),
     "map_reconfirm": socialmap.RECONFIRM_LABEL,
     "map_correction": socialmap.CORRECTION_LABEL,
@@ -148,7 +149,7 @@ def roles_of(*, user, team=None) -> Roles:
 @dataclass
 class WorkItem:
     section: str  # ASKED, MINE or WAITING
-    # endorse, own, confirm, respond, correction, map_correction, owned, review, reconfirm (wijk card),
+    # endorse, own, confirm, respond, correction, map_correction, owned, unowned, review, reconfirm (wijk card),
     # map_reconfirm (sociale kaart), regional (a regional item you own), endorsements, ownership, escalation, suggestion
     kind: str
     team: object
@@ -560,6 +561,27 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 _bottleneck_url(b),
                 since=_local(b.clock_started_at),
                 due=b.resolve_due,
+                object_id=b.pk,
+            )
+        )
+    # Bottlenecks of the teams the person coordinates that nobody took on by their target (depends
+    # on the date: asked of coordinators only, one query).
+    rows, extra = (
+        _limited(_for_team(bottlenecks.unowned_past_target_for(user=user, today=today), team), "accept_due", "pk")
+        if roles.coordinates
+        else _NOTHING
+    )
+    more += extra
+    for b in rows:
+        work.mine.append(
+            item(
+                MINE,
+                "unowned",
+                b.team,
+                b.title,
+                _bottleneck_url(b),
+                since=_local(b.clock_started_at),
+                due=b.accept_due,
                 object_id=b.pk,
             )
         )

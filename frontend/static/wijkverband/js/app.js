@@ -252,6 +252,17 @@ if (returnedTo) {
   returnedTo.focus();
 }
 
+// A link to an action of a page (Mijn werk's "Iemand vragen eigenaar te worden" goes to
+// #action-ask-owner) opens that action's form and puts the focus on its first field. After the
+// load: Chromium's own move to the fragment, which comes later, took the focus away again.
+const actionAsked = !errorSummary && location.hash.startsWith("#action-") && document.getElementById(location.hash.slice(1));
+if (actionAsked && actionAsked.tagName === "DETAILS") {
+  actionAsked.open = true;
+  const focusAction = () => actionAsked.querySelector("select, input:not([type=hidden]), textarea")?.focus();
+  if (document.readyState === "complete") setTimeout(focusAction);
+  else window.addEventListener("load", () => setTimeout(focusAction), { once: true });
+}
+
 // A table wider than a phone scrolls sideways in its container: that container can then be
 // reached with Tab and scrolled with the arrow keys, and a screen reader names it by the table's
 // caption (WCAG 2.1.1; axe "scrollable-region-focusable"). Templates that always scroll set this
