@@ -456,3 +456,72 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             assert maarten.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
         finally:
             context.close()
+
+    def test_a_thread_opens_at_what_is_new_and_follows_new_messages_like_a_chat(self):
+        """Found by an exploratory test on a phone: a thread opened at its oldest message, seven
+        screens above the "Nieuw sinds je vorige bezoek" line; a message that arrived at the end
+        was hidden under the composer, and one that arrived while reading older ones was not
+        mentioned at all; a screen reader heard "Gelezen door …" once per message whenever someone
+        read the thread; Arabic read left to right."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Weekenddienst")
+        for i in range(1, 31):
+            post(thread, world.carla if i % 2 else world.sofie, f"Bericht nummer {i} over de weekenddienst.")
+        services.read_marker_set(actor=world.maarten, thread=thread, seq=20, announce=False)
+        services.read_marker_set(actor=world.carla, thread=thread, seq=30, announce=False)
+        maarten_context, maarten = self.person(world.maarten)
+        carla_context, carla = self.person(world.carla)
+        try:
+            maarten.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(maarten)
+            # At the first unread message, not at the top.
+            divider = maarten.locator("#unread")
+            expect(divider).to_be_in_viewport()
+            assert maarten.evaluate("window.scrollY") > 0
+            expect(maarten.locator("article").filter(has_text="Bericht nummer 1 over")).not_to_be_in_viewport()
+
+            # At the end, a new message from someone else comes into view above the composer.
+            maarten.locator("article").last.scroll_into_view_if_needed()
+            maarten.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            # Her page opened at the newest message: she has read everything.
+            expect(carla.locator("article").last).to_be_in_viewport()
+            box = carla.get_by_label("Bericht", exact=True)
+            box.fill("Wie neemt zaterdag de spoed?")
+            box.press("Control+Enter")
+            arrived = maarten.locator("article").filter(has_text="Wie neemt zaterdag de spoed?")
+            expect(arrived).to_be_visible()
+            composer_top = maarten.locator("#post-form").bounding_box()["y"]
+            maarten.wait_for_function(
+                "top => { const r = [...document.querySelectorAll('article')].pop().getBoundingClientRect();"
+                " return r.bottom <= top + 1 && r.top >= 0; }",
+                arg=composer_top,
+            )
+            # A screen reader hears the new message once, and nothing when someone only reads.
+            announcer = maarten.locator("[data-announce]")
+            expect(announcer).to_have_text("Nieuw bericht van Carla Coördinator: Wie neemt zaterdag de spoed?")
+            assert maarten.locator("[data-thread-log]").get_attribute("aria-live") == "off"
+            self.shot(maarten, "followed")
+
+            # Reading older messages: the page stays, and a button says what is new below.
+            maarten.evaluate("window.scrollTo(0, 0)")
+            box.fill("مرحبا بالفريق، هل الدواء جاهز؟")
+            box.press("Control+Enter")
+            button = maarten.get_by_role("button", name="1 nieuw bericht ↓")
+            expect(button).to_be_visible()
+            assert maarten.evaluate("window.scrollY") == 0
+            arabic = maarten.locator("article").filter(has_text="مرحبا بالفريق").locator(".wv-message__body")
+            assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+            self.check(maarten, "new-below")
+            self.shot(maarten, "new-below")
+            button.click()
+            expect(button).to_be_hidden()
+            expect(maarten.locator("article").filter(has_text="مرحبا بالفريق")).to_be_in_viewport()
+            # After a reload the server's page reads right to left too.
+            maarten.reload()
+            arabic = maarten.locator("article").filter(has_text="مرحبا بالفريق").locator(".wv-message__body")
+            assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        finally:
+            maarten_context.close()
+            carla_context.close()

@@ -46,7 +46,7 @@ def test_xss_payloads_render_inert(payload):
 
 def _messages_section(html: str) -> str:
     start = html.index("data-thread-log")
-    return html[start : html.index('</div>\n<p class="utrecht-paragraph wv-typing"', start)]
+    return html[start : html.index('</div>\n<p class="wv-visually-hidden" data-announce', start)]
 
 
 def test_xss_payloads_posted_in_a_thread_are_inert_on_the_page(world, client_for):

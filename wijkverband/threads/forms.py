@@ -16,7 +16,7 @@ class ThreadForm(forms.Form):
 class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea utrecht-textarea--html-textarea", "dir": "auto"}),
         help_text=_("Markdown: **bold**, *italic*, lists. Mention people with @name, @apotheek or @coördinator."),
         strip=False,
     )
@@ -35,7 +35,7 @@ class PostForm(forms.Form):
 class EditForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea", "dir": "auto"}),
         strip=False,
     )
 
@@ -43,7 +43,7 @@ class EditForm(forms.Form):
 class RedactForm(forms.Form):
     body = forms.CharField(
         label=_("The message without client data"),
-        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "utrecht-textarea utrecht-textarea--html-textarea", "dir": "auto"}),
         strip=False,
         help_text=_("This text replaces the message. Numbers that look like a BSN are already blotted out."),
     )

@@ -81,6 +81,11 @@ def live_strings() -> dict:
         "confirmed_other": ngettext("%(counter)s confirmed", "%(counter)s confirmed", 2),
         "not_yet": _("Not yet:"),
         "read_by": _("Read by"),
+        # Said by a screen reader when someone else's message arrives (the message list itself is
+        # not a live region); and the button to the new messages below the screen.
+        "new_message": _("New message from %(author)s: %(text)s"),
+        "new_messages_one": ngettext("%(count)s new message", "%(count)s new messages", 1),
+        "new_messages_other": ngettext("%(count)s new message", "%(count)s new messages", 2),
         "confirm": _("Confirm"),
         "edit": _("Edit"),
         "delete": _("Delete"),

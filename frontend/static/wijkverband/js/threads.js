@@ -98,6 +98,9 @@ export class ThreadClient {
     this.outbox = new Map(); // client_id -> {body, asks_ack, element}
     this.presenceBox = root.querySelector("[data-presence]");
     this.presenceLine = root.querySelector("[data-presence-line]");
+    this.announcer = root.querySelector("[data-announce]");
+    this.newButton = root.querySelector("[data-new-messages]");
+    this.unseen = []; // others' new messages that arrived below the screen
     // Everyone's read marker (user id -> {name, seq}): "Read by" is derived from these, as on the server.
     this.markers = new Map((live.markers || []).map((m) => [m.id, { name: m.name, seq: m.seq }]));
     this.professionals = live.professionals || [];
@@ -116,6 +119,7 @@ export class ThreadClient {
     this.away = document.visibilityState === "hidden";
     this.awayTimer = null;
     if (this.form) this.enhanceForm();
+    if (this.log?.hasAttribute("data-follow")) this.followTheEnd();
     this.log?.addEventListener("click", (event) => this.logClick(event));
     // "vandaag" becomes "gisteren" at midnight, also on a page left open.
     if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
@@ -323,6 +327,7 @@ export class ThreadClient {
       parts.push(body);
     } else {
       const body = this.element("div", "wv-message__body");
+      body.dir = "auto"; // Arabic, Hebrew: right to left, as the server's page
       // Rendered and sanitised on the server (markdown + an allow-list); CSP blocks inline script anyway.
       body.innerHTML = data.html;
       parts.push(body);
@@ -340,10 +345,97 @@ export class ThreadClient {
     if (!data.deleted) this.updateReadBy(article);
     if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
+      const mine = data.author.id === this.live.user;
+      const follow = this.follow && (mine || this.endInView());
       this.log.append(article);
       const pending = this.outbox.get(data.client_id);
-      if (pending && data.author.id === this.live.user) this.acknowledged(data.client_id);
+      if (pending && mine) this.acknowledged(data.client_id);
+      if (follow) this.toEnd();
+      else if (this.follow && !mine && !data.deleted) this.showUnseen(article);
+      if (!mine && !data.deleted) this.announce(data);
     }
+  }
+
+  // --- a chat's place on the screen (the thread page only: data-follow) --------------------------
+
+  /** Opens at the first unread message, or else at the newest (not at the oldest, seven screens up
+   * on a phone); keeps the newest in view as messages arrive, and as the screen gets smaller (a
+   * phone's keyboard) while it is; otherwise a button says how many new ones are below. */
+  followTheEnd() {
+    this.follow = true;
+    if (!location.hash) {
+      const unread = document.getElementById("unread");
+      if (unread) unread.scrollIntoView({ block: "start" });
+      else this.toEnd();
+    }
+    this.atEnd = this.endInView();
+    window.addEventListener(
+      "scroll",
+      () => {
+        this.atEnd = this.endInView();
+        if (this.atEnd) this.clearUnseen();
+      },
+      { passive: true },
+    );
+    const resized = () => {
+      if (this.atEnd) this.toEnd();
+    };
+    window.addEventListener("resize", resized);
+    window.visualViewport?.addEventListener("resize", resized);
+    this.newButton?.addEventListener("click", () => {
+      const first = this.unseen[0];
+      this.clearUnseen();
+      if (!first) return;
+      first.scrollIntoView({ block: "start" });
+      first.tabIndex = -1;
+      first.focus({ preventScroll: true });
+    });
+  }
+
+  lastMessage() {
+    const messages = this.log.querySelectorAll("article.wv-message");
+    return messages[messages.length - 1] || null;
+  }
+
+  /** Whether the newest message ends above the composer (which sticks to the bottom of the screen). */
+  endInView() {
+    const last = this.lastMessage();
+    if (!last) return true;
+    const composer = this.form?.closest(".wv-composer--sticky");
+    const bottom = composer && getComputedStyle(composer).position === "sticky" ? composer.getBoundingClientRect().top : window.innerHeight;
+    return last.getBoundingClientRect().bottom <= Math.min(bottom, window.innerHeight) + 48;
+  }
+
+  toEnd() {
+    this.lastMessage()?.scrollIntoView({ block: "end" });
+    this.atEnd = true;
+    this.clearUnseen();
+  }
+
+  showUnseen(article) {
+    this.unseen.push(article);
+    if (!this.newButton) return;
+    const count = this.unseen.length;
+    const text = count === 1 ? this.strings.new_messages_one : this.strings.new_messages_other;
+    this.newButton.textContent = `${(text || "%(count)s").replace("%(count)s", String(count))} ↓`;
+    this.newButton.hidden = false;
+  }
+
+  clearUnseen() {
+    this.unseen = [];
+    if (this.newButton) this.newButton.hidden = true;
+  }
+
+  /** A screen reader hears who wrote and what (the list is not a live region: see the template). */
+  announce(data) {
+    if (!this.announcer || !this.strings.new_message) return;
+    // Parsed in a document of its own: inert (no image loads, no handler runs), only its text is used.
+    const body = new DOMParser().parseFromString(data.html, "text/html").body;
+    let text = (body.textContent || "").replace(/\s+/g, " ").trim();
+    if (text.length > 300) text = `${text.slice(0, 300)}…`;
+    this.announcer.textContent = this.strings.new_message
+      .replace("%(author)s", data.author.name || "")
+      .replace("%(text)s", text);
   }
 
   element(tag, className, text) {
@@ -703,6 +795,7 @@ export class ThreadClient {
     const textarea = this.element("textarea", "utrecht-textarea utrecht-textarea--html-textarea");
     textarea.id = id;
     textarea.name = "body";
+    textarea.dir = "auto";
     textarea.rows = 4;
     textarea.value = json.body;
     const error = this.element("p", "utrecht-form-field-error-message");
