@@ -194,3 +194,49 @@ def test_a_discussion_says_who_reads_it_the_regions_overseers_included(world, cl
     assert "open voor cliëntvertegenwoordigers" in page
     # And the overseer does read it.
     assert client_for("olga").get(f"/t/oost/threads/{closed.pk}/").status_code == 200
+
+
+def test_more_unread_than_the_page_holds_says_how_many_and_where_they_start(world, client_for, monkeypatch):
+    """Found by an exploratory test with two years of data: 959 unread, the thread's page showed
+    its newest 200 with "Nieuw sinds je vorige bezoek" above the first, as if the rest was read."""
+    from wijkverband.threads.selectors import PAGE_MESSAGES
+
+    monkeypatch.setattr(services, "POSTS_PER_MINUTE", 10_000)
+    thread = topic(world)
+    posted = [
+        post(thread, world.carla if i % 3 else world.maarten, f"Bericht {i}").message for i in range(PAGE_MESSAGES + 40)
+    ]
+    services.read_marker_set(actor=world.sofie, thread=thread, seq=posted[9].seq, announce=False)
+    html = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    first_shown = posted[-PAGE_MESSAGES]
+    unread_before = sum(1 for m in posted[10:] if m.seq < first_shown.seq)
+    assert html.count('id="unread"') == 1
+    divider = html[html.index('id="unread"') : html.index("</p>", html.index('id="unread"'))]
+    assert f"{unread_before} " in divider
+    first = posted[10]
+    link = f'href="?at={first.seq}#message-{first.pk}"'
+    assert link in divider
+    # The link opens the page around the first new message.
+    around = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/?at={first.seq}").content.decode()
+    assert f'id="message-{first.pk}"' in around
+    # Someone who read up to the page's start sees the ordinary divider only.
+    services.read_marker_set(actor=world.pieter, thread=thread, seq=posted[-PAGE_MESSAGES - 1].seq, announce=False)
+    html = client_for("pieter").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert html.count('id="unread"') == 1 and "?at=" not in html[html.index('id="unread"') :][:400]
+
+
+def test_a_mention_far_back_still_opens_at_the_message(world, client_for, monkeypatch):
+    """The notice's link (and its mail's) opened the thread's newest 200 messages: a mention 250
+    messages back was not on that page."""
+    from wijkverband.threads.selectors import PAGE_MESSAGES
+    from wijkverband.work.models import Notice
+
+    monkeypatch.setattr(services, "POSTS_PER_MINUTE", 10_000)
+    thread = topic(world)
+    mention = post(thread, world.carla, "@Maarten kun jij hiernaar kijken?").message
+    for i in range(PAGE_MESSAGES + 10):
+        post(thread, world.carla, f"Daarna {i}")
+    notice = Notice.objects.get(user=world.maarten, kind="mention")
+    assert notice.path.endswith(f"?at={mention.seq}#message-{mention.pk}")
+    page = client_for("maarten").get(notice.path.split("#")[0]).content.decode()
+    assert f'id="message-{mention.pk}"' in page

@@ -444,7 +444,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 "confirm",
                 m.team,
                 m.thread.title,
-                f"{url}#message-{m.pk}",
+                f"{url}?at={m.seq}#message-{m.pk}",
                 since=_local(m.created_at),
                 who=_name(m.author),
                 object_id=m.pk,

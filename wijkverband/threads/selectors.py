@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, Min, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -198,6 +198,10 @@ class ThreadPage:
     markers: list = field(default_factory=list)  # [{"id", "name", "seq"}]: everyone's read marker
     professionals: list | None = None  # [{"id", "name"}] asked to confirm, if loaded (a message asks)
     newer: bool = False  # an older page: there are newer messages than these
+    #: the newest page of a long thread: others' messages unread before its first one, and the
+    #: (seq, id) of the first of them (read from there: ?at=<seq>#message-<id>)
+    unread_before: int = 0
+    first_unread_before: tuple[int, int] | None = None
 
     @property
     def older_before(self) -> int | None:
@@ -253,6 +257,17 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
     first_unread = next(
         (v.message.seq for v in views if v.message.seq > read_seq and v.message.author_id != user.pk), None
     )
+    unread_before, first_unread_before = 0, None
+    if before is None and truncated and messages and read_seq < messages[0].seq - 1:
+        # More was new than the page holds: say how much, and where it starts (one query, only then).
+        earlier = (
+            Message.objects.for_team(thread.team_id)
+            .filter(thread=thread, seq__gt=read_seq, seq__lt=messages[0].seq)
+            .exclude(author_id=user.pk)
+            .aggregate(n=Count("pk"), seq=Min("seq"), pk=Min("pk"))
+        )
+        if earlier["n"]:
+            unread_before, first_unread_before = earlier["n"], (earlier["seq"], earlier["pk"])
     return ThreadPage(
         thread=thread,
         messages=views,
@@ -261,6 +276,8 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
         truncated=truncated,
         before=before,
         newer=newer,
+        unread_before=unread_before,
+        first_unread_before=first_unread_before,
         markers=[{"id": mk.user_id, "name": mk.user.name, "seq": mk.seq} for mk in markers],
         professionals=[{"id": u.pk, "name": u.name} for u in professionals] if ack_ids else None,
     )

@@ -38,7 +38,9 @@ def thread_subject(thread: Thread) -> Subject:
 
 def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -> None:
     subject = thread_subject(thread)
-    subject = Subject(**{**subject.__dict__, "path": f"{subject.path}#message-{message.pk}"})
+    # ?at=: the page around the message, however far back it is by the time the link is followed
+    # (only the newest 200 are on the thread's own page).
+    subject = Subject(**{**subject.__dict__, "path": f"{subject.path}?at={message.seq}#message-{message.pk}"})
     notices_create(
         kind=kind,
         subject=subject,
