@@ -296,8 +296,12 @@ _NOTHING: tuple[list, int] = ([], 0)
 
 
 def _limited(queryset: QuerySet, *order) -> tuple[list, int]:
+    """The first KIND_LIMIT items of a kind, and how many more there are: counted (one more query)
+    only when there are more ("Nog 1 item" was said of 58)."""
     rows = list(queryset.order_by(*order)[: KIND_LIMIT + 1])
-    return rows[:KIND_LIMIT], max(0, len(rows) - KIND_LIMIT)
+    if len(rows) <= KIND_LIMIT:
+        return rows, 0
+    return rows[:KIND_LIMIT], queryset.order_by().count() - KIND_LIMIT
 
 
 def gated_querysets(*, user) -> dict[str, QuerySet]:
