@@ -24,7 +24,8 @@ feature answers its own part in its selectors (one queryset each, scoped by the 
 | | suggestion | wijkcard.selectors.suggestions_awaited_by |
 | | signal_waiting (representatives) | signals.selectors.awaited_by |
 
-The page costs the same number of queries whatever the number of teams and of items of a kind:
+The page costs the same number of queries whatever the number of teams and of items of a kind
+(but for a kind with more items than the page shows, which also counts them: one query more):
 one that says which kinds the person has anything of (kinds_with_items), one per such kind the
 person's roles allow (Roles), one for those roles, the team filter's choices, one for the teams'
 response targets; the kinds that depend on the date (reviews due, entries due to be confirmed
