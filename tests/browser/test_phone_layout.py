@@ -184,6 +184,48 @@ class PhoneLayout(BrowserTestCase):
         assert broken == [], f"names break inside a word: {broken}"
         self.shoot("members-long-name-phone")
 
+    def test_the_thread_list_shows_what_is_unread_on_a_phone_and_long_content_stays_in_the_page(self):
+        """Found by exploratory tests: on a phone the list's unread count sat 500 px to the right,
+        behind a sideways swipe; a title of 150 characters without a space pushed the desktop
+        table to 1,780 px; a 400-character code block made a thread 3,000 px wide."""
+        import uuid
+
+        from wijkverband.threads import services as threads
+
+        title = "Lange inhoud " + "x" * 150
+        long_one = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title=title[:200])
+        busy = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title="Avonddienst")
+        for i in range(3):
+            threads.message_post(actor=self.world.maarten, thread=busy, body=f"Bericht {i}", client_id=uuid.uuid4())
+        threads.message_post(
+            actor=self.world.maarten,
+            thread=long_one,
+            body="```\n" + "verbinding-" * 40 + "\n```",
+            client_id=uuid.uuid4(),
+        )
+        self.sign_in(self.world.carla)
+        page = self.page
+        for size in (PHONE, DESKTOP):
+            page.set_viewport_size(size)
+            page.goto(self.url("/t/oost/threads/"))
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"the thread list scrolls sideways at {size['width']} ({width}px)"
+            table = page.locator("table.wv-threads")
+            box = table.bounding_box()
+            container = page.locator(".utrecht-table-container").first.bounding_box()
+            assert box["width"] <= container["width"] + 1, (size, box, container)
+            row = page.locator("tr", has_text="Avonddienst")
+            unread = row.get_by_text("3 ongelezen") if size is PHONE else row.locator("td").nth(3)
+            unread.scroll_into_view_if_needed()
+            expect(unread).to_be_in_viewport()
+            spot = unread.bounding_box()
+            assert spot["x"] + spot["width"] <= container["x"] + container["width"] + 1, (size, spot)
+            self.assert_accessible(f"thread-list-{size['width']}")
+            page.goto(self.url(f"/t/oost/threads/{long_one.pk}/"))
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"the thread scrolls sideways at {size['width']} ({width}px)"
+        self.shoot("thread-list-phone")
+
     def test_every_heading_and_caption_is_in_the_apps_typeface_and_steps_down_in_size(self):
         """On a phone and a desktop: h1 larger than h2 larger than h3, and table captions in the
         theme's typeface (the design tokens' serif showed on the team home's tables)."""
