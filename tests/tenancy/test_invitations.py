@@ -309,3 +309,51 @@ def test_the_members_page_says_until_when_an_invitation_link_works_to_the_minute
     until = date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
     assert f"geldig tot {until}" in page
     assert ", " in until  # the hour is there: "12 december 2026, 14:05"
+
+
+def test_ones_own_used_link_followed_again_leads_to_the_team(world):
+    """Found by an exploratory test: a GP, signed in and a member, opened his used link again and
+    was told "Meld je aan om naar het wijkverband te gaan", with no link anywhere."""
+    _invitation, url = _invite(world)
+    client = Client()
+    _new_account(client, url)
+    assert Membership.objects.filter(team=world.team_a, user__email="sanne@example.nl").exists()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/t/oost/"
+    # Someone else's used link still cannot be used, and the page offers a way on.
+    other = Client()
+    other.force_login(world.maarten)
+    page = other.get(url)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert 'action="/accounts/logout/"' in html and "Naar je startpagina" in html
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 410 and 'href="/accounts/login/"' in anonymous.content.decode()
+
+
+def test_the_mail_to_someone_with_an_account_and_a_second_factor_asks_no_new_app(
+    world, django_capture_on_commit_callbacks
+):
+    """Found by an exploratory test: the mail to a pharmacist with an account and tweestapsverificatie
+    said "Houd je telefoon bij de hand: je stelt een authenticator-app in"; and "als Lid" with a
+    capital in the middle of the sentence."""
+    from allauth.mfa.models import Authenticator
+
+    assert Authenticator.objects.filter(user=world.bram).exists()  # the personas have their app
+    world.bram.language = "en"
+    world.bram.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(world, email=world.bram.email, organisation=world.nursing_a)
+        _invite(world, email="nieuw@example.nl")
+    known, new = mail.outbox[-2:]
+    assert "already have an account" in known.body and "authenticator app" not in known.body
+    assert "as member for" in known.body  # in his language, the role in lower case
+    assert "Houd je telefoon bij de hand" in new.body and "al een account" not in new.body
+    assert "als lid" in new.body
+
+
+def test_the_new_account_form_fills_in_for_password_managers(world):
+    _invitation, url = _invite(world)
+    html = Client().get(url).content.decode()
+    assert 'autocomplete="name"' in html
+    assert 'autocomplete="username"' in html and 'value="sanne@example.nl"' in html

@@ -205,9 +205,17 @@ def test_region_admin_creates_a_team_with_valid_input_only(world):
     response = client.post(
         "/r/utrecht/teams/new/", {"name": "West", "slug": "west", "municipality": "Utrecht", "postcode_areas": "3531"}
     )
-    assert response.status_code == 302 and response["Location"] == "/t/west/members/invite/"
-    # The region admin can now appoint the new team's coordinator.
-    assert client.get("/t/west/members/invite/").status_code == 200
+    # The region admin can now appoint the new team's coordinator: the form asks for one (it had
+    # "Lid" chosen, and following the prompt made a team without a coordinator), and the message
+    # names the team once ("Wijkverband Wijkverband West" when the name starts so).
+    assert response.status_code == 302 and response["Location"] == "/t/west/members/invite/?role=coordinator"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<option value="coordinator" selected>' in html
+    assert "West is aangemaakt. Nodig nu de coördinator uit." in html
+    assert "Wijkverband West is aangemaakt" not in html
+    assert '<option value="member" selected>' in client.get("/t/west/members/invite/?role=nonsense").content.decode()
 
 
 def test_a_team_invitation_can_appoint_a_coordinator_for_a_new_team(world):
@@ -332,3 +340,19 @@ def test_the_region_and_the_members_page_count_the_same_professionals(world):
     assert ">Professionals</th>" in region
     members = _client(world.carla).get("/t/oost/members/").content.decode()
     assert f"{everyone} leden, van wie {professionals} professionals (coördinatoren en leden)" in members
+
+
+def test_a_coordinator_who_leaves_lands_on_their_start_page_and_is_told(world, client_for):
+    """Found by an exploratory test: the removal went through, then the members page it returned
+    to answered 404 ("bestaat niet"), and the question said the pages close "for them"."""
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    services.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    own = Membership.objects.get(team=world.team_a, user=world.carla)
+    client = client_for("carla")
+    question = client.get(f"/t/oost/members/{own.pk}/remove/").content.decode()
+    assert "Utrecht Oost verlaten?" in question and "voor je dicht" in question
+    response = client.post(f"/t/oost/members/{own.pk}/remove/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert response.status_code == 200
+    assert "Je hebt Utrecht Oost verlaten." in response.content.decode()
+    assert not Membership.objects.filter(team=world.team_a, user=world.carla).exists()

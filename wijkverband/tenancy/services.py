@@ -361,15 +361,23 @@ def membership_remove(*, actor, membership: Membership) -> None:
 
 
 def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str) -> None:
+    from allauth.mfa.models import Authenticator
+
     accept_url = site_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
     context = {
         "invitation": invitation,
         "team": invitation.team,
         "accept_url": accept_url,
         "valid_days": settings.INVITATION_VALID_DAYS,
+        # Someone with an account signs in as always: no word of setting up an authenticator app
+        # when they have one (or a key) already.
+        "has_account": account is not None,
+        "has_second_factor": account is not None and Authenticator.objects.filter(user=account).exists(),
     }
-    # Invitees have not chosen a language yet: the product's first language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the language the person chose, if they have an account; else the product's first.
+    language = (getattr(account, "language", "") if account is not None else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
         body = render_to_string("tenancy/email/invitation_message.txt", context)
     try:

@@ -56,7 +56,12 @@ def team_members(request):
 @team_view(needs="can_manage_members")
 def member_invite(request):
     team, rights = request.team, request.rights
-    form = InvitationForm(request.POST or None, organisations=selectors.invitation_organisation_choices(team=team))
+    # ?role=coordinator: the role the page was opened for (a new team's first invitation).
+    asked = request.GET.get("role")
+    initial = {"role": asked} if asked in Membership.Role.values else None
+    form = InvitationForm(
+        request.POST or None, initial=initial, organisations=selectors.invitation_organisation_choices(team=team)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,6 +143,16 @@ def member_remove(request, membership_id):
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     if request.method != "POST":
         return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
+    if membership.user_id == request.user.pk:
+        # A coordinator leaving (another one stays): the team's pages close for them, so they land
+        # on their start page, where the message is read (the members page they came from is a 404).
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("team_members", team_slug=team.slug)
+        messages.success(request, _("You have left %(team)s.") % {"team": team.name})
+        return redirect("home")
     return _act_and_return(
         request,
         team,
@@ -189,10 +204,11 @@ def team_create(request):
         except ActionRefused as refused:
             add_refusal(form, refused)
         else:
-            messages.success(
-                request, _("Team %(name)s has been created. Now invite its coordinator.") % {"name": team.name}
-            )
-            return redirect("member_invite", team_slug=team.slug)
+            # The team's name says "Wijkverband" already ("Wijkverband Wijkverband Leidsche Rijn").
+            messages.success(request, _("%(name)s has been created. Now invite its coordinator.") % {"name": team.name})
+            # The form asks for a coordinator: with "Lid" chosen, following the prompt made a team
+            # without one.
+            return redirect(f"{reverse('member_invite', kwargs={'team_slug': team.slug})}?role=coordinator")
     return render(
         request,
         "tenancy/team_create.html",
@@ -207,6 +223,17 @@ def invitation_accept(request, token):
         return HttpResponseNotAllowed(["GET", "POST"])
     invitation = selectors.invitation_by_token(token=token)
     problem = services.invitation_problem(invitation, user=request.user)
+    if (
+        problem
+        and invitation is not None
+        and invitation.accepted_at is not None
+        and request.user.is_authenticated
+        and invitation.accepted_by_id == request.user.pk
+        and selectors.user_memberships(user=request.user).filter(team_id=invitation.team_id).exists()
+    ):
+        # Their own link, followed again: the team it let them into (it said "Meld je aan", to
+        # someone signed in already).
+        return redirect("team_home", team_slug=invitation.team.slug)
     if problem:
         status = 404 if invitation is None else (403 if request.user.is_authenticated else 410)
         return render(request, "tenancy/invitation_problem.html", {"problem": problem}, status=status)
