@@ -249,3 +249,35 @@ def test_the_search_page_says_why_in_dutch(world):
             "/search/", {"q": "x1", "since": today.isoformat(), "until": (today - timedelta(days=1)).isoformat()}
         ).content.decode()
         assert "Deze datum ligt vóór “Van”" in page
+
+
+@pytest.mark.django_db
+def test_a_word_with_an_accent_is_found_typed_with_or_without_it_on_either_database(world):
+    """Found by an exploratory test: on SQLite (`make run`) "cliënt", "client" or "coördinatie"
+    found nothing, though readable texts held them (the query was folded, the text was not)."""
+    bottleneck(world, title="Overleg over een kwetsbare cliënt", description="De coördinatie loopt vast.")
+    for q in ("cliënt", "client", "CLIËNT", "coördinatie", "coordinatie"):
+        assert _titles(_search(world.maarten, q=q, kind="bottleneck")) == ["Overleg over een kwetsbare cliënt"], q
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_shows_the_last_page_and_the_search_box_is_a_search_box(world):
+    """Found by an exploratory test: ?page=5 of two showed "Berichten (28)" above an empty list; and
+    the page's own box rendered type="text" before type="search" (a text box, to assistive technology)."""
+    from tests.threads.helpers import post as thread_post
+    from wijkverband.search.selectors import PAGE_ROWS
+    from wijkverband.threads import services as thread_services
+
+    topic = thread(world, title="Paginaproef")
+    limit = thread_services.POSTS_PER_MINUTE
+    thread_services.POSTS_PER_MINUTE = 10_000
+    try:
+        for i in range(PAGE_ROWS + 3):
+            thread_post(topic, world.carla, f"paginaproef nummer {i}")
+    finally:
+        thread_services.POSTS_PER_MINUTE = limit
+    page = _search(world.maarten, q="paginaproef", kind="message", page=5)
+    assert len(_titles(page)) == 3
+    assert 'rel="prev"' in page or "Vorige" in page
+    box = re.search(r"<input[^>]*name=\"q\"[^>]*>", page).group(0)
+    assert box.count("type=") == 1 and 'type="search"' in box

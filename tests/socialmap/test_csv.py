@@ -188,3 +188,35 @@ def test_an_unknown_number_is_a_bad_row(world, client_for):
     assert "rij 2:" in response.content.decode()
     other.refresh_from_db()
     assert other.name == "Zuid"
+
+
+def test_row_numbers_are_the_spreadsheets_after_a_description_over_several_lines(world, client_for):
+    """Found by an exploratory test: a description with line breaks made every later row's number
+    two too high ("rij 6" for the fourth row)."""
+    rows = [
+        'Activiteit;Rij A;"regel1\nregel2\nregel3";;;;;;;;;;;;;',
+        "Activiteit;Rij B;;;;;;;;;;;;;;",
+        "FOUT;Rij C;;;;;;;;;;;;;;",
+    ]
+    response = upload(client_for("maarten"), (HEADER + "\n" + "\n".join(rows) + "\n").encode())
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "rij 4: soort ‘FOUT’" in page and "rij 6" not in page
+
+
+def test_the_same_file_imported_again_updates_instead_of_doubling(world, client_for):
+    """Found by an exploratory test: a file imported twice made every entry twice (and a row given
+    twice in one file, two entries), in the list, the search and the public lookup."""
+    client = client_for("maarten")
+    content = (HEADER + "\n" + "\n".join(GOOD) + "\n").encode()
+    assert "Geïmporteerd: 5 nieuw, 0 bijgewerkt" in upload(client, content).content.decode()
+    again = upload(client, content.replace(b"Koffie en de krant", b"Koffie, thee en de krant"))
+    assert "Geïmporteerd: 0 nieuw, 5 bijgewerkt" in again.content.decode()
+    assert Entry.objects.filter(team=world.team_a).count() == 5
+    assert Entry.objects.get(name="Buurthuis De Leeuw").description == "Koffie, thee en de krant"
+    twice = upload(
+        client, (HEADER + "\n" + GOOD[1] + "\n" + GOOD[1].replace("Wandelgroep", "wandelgroep ") + "\n").encode()
+    )
+    assert twice.status_code == 400
+    assert "rij 3: hetzelfde als rij 2 van dit bestand" in twice.content.decode()
+    assert Entry.objects.filter(team=world.team_a).count() == 5

@@ -26,7 +26,10 @@ class SearchForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *STATUS_CHOICES]
         for name, field in self.fields.items():
             if name == "q":
-                field.widget.attrs.update({"class": "utrecht-textbox utrecht-textbox--html-input", "type": "search"})
+                # The widget's own type (an attribute "type" next to it rendered type="text" first,
+                # and browsers take the first: a text box, not a search box, to assistive technology).
+                field.widget.input_type = "search"
+                field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
             elif isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
             elif isinstance(field.widget, forms.DateInput):

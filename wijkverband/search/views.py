@@ -45,7 +45,7 @@ def search_page(request):
         results = selectors.search(user=request.user, filters=filters, teams=teams)
         for group in results.groups:
             group.more_url = _link(request.GET, kind=group.kind, page=None)
-        page = filters.page
+        page = results.page
         context_pages = {
             "previous_url": _link(request.GET, page=page - 1) if filters.kind and page > 1 else None,
             "next_url": _link(request.GET, page=page + 1) if filters.kind and results.has_next else None,

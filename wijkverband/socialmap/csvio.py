@@ -261,9 +261,11 @@ def parse(raw: bytes) -> Parsed:
         except StopIteration:
             break
         except csv.Error as error:
-            parsed.errors.append((reader.line_num, str(error)))
+            parsed.errors.append((number + 1, str(error)))
             break
-        number = reader.line_num
+        # The row as a spreadsheet numbers it (the header is row 1): a record, not a line (a
+        # description over three lines made every later row's number two too high).
+        number += 1
         if not any(cell.strip() for cell in cells):
             continue
         count += 1

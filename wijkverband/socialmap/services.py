@@ -230,11 +230,18 @@ class ImportRefused(ActionRefused):
 
 
 @transaction.atomic
+def _same_place_key(kind: str, name: str, street: str, postcode: str) -> tuple:
+    """What makes two entries the same one: kind, name and address, whatever the case and spaces."""
+    return (kind, " ".join(name.casefold().split()), " ".join(street.casefold().split()), postcode.replace(" ", ""))
+
+
 def entries_import(*, actor, team: Team | None = None, region: Region | None = None, rows: list) -> dict:
     """Save every row of an import, or none. `rows`: (row number, cleaned values, entry id or None);
     an id updates that entry (when it is one the page keeps: the team's own, or region-wide on the
-    region's page), a row without one is a new entry. Each row passes the client-data guard here
-    (bulk writes skip the save signal); a refusal names the row and the field.
+    region's page). A row without one updates the entry of this kaart with the same kind, name and
+    address, if there is one (the same file imported again made every entry twice), and is a new
+    entry otherwise; the same entry twice in one file is a bad row. Each row passes the client-data
+    guard here (bulk writes skip the save signal); a refusal names the row and the field.
 
     Returns {"created": n, "updated": n, "skipped": [(row, message)]}."""
     region = team.region if team is not None else region
@@ -245,13 +252,39 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
     # Only entries on this page's kaart: a number of another team's entry is "not an entry of
     # this kaart", and its name is never shown.
     scope = (Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region)).select_for_update()
-    existing = {e.pk: e for e in scope.filter(pk__in=wanted)} if wanted else {}
+    # The kaart's own entries by kind, name and address, for rows without a number.
+    own = scope.filter(team=team) if team is not None else scope.filter(team__isnull=True)
+    by_place = {
+        _same_place_key(kind, name, street, postcode): pk
+        for pk, kind, name, street, postcode in own.values_list("pk", "kind", "name", "street", "postcode")
+    }
+    matched = {
+        by_place[key]
+        for _row, data, entry_id in rows
+        if not entry_id
+        and (key := _same_place_key(data["kind"], data["name"], data["street"], data["postcode"])) in by_place
+    }
+    existing = {e.pk: e for e in scope.filter(pk__in=wanted | matched)} if wanted or matched else {}
+    in_file: dict[tuple, int] = {}
     maintainer = _maintainer(actor=actor, chosen=None, team=team, region=region)
     errors: list[tuple[int, str]] = []
     skipped: list[tuple[int, str]] = []
     new: list[Entry] = []
     changed: list[Entry] = []
     for number, data, entry_id in rows:
+        if not entry_id:
+            key = _same_place_key(data["kind"], data["name"], data["street"], data["postcode"])
+            if key in in_file:
+                errors.append(
+                    (
+                        number,
+                        _("the same entry as row %(row)s of this file (kind, name and address)")
+                        % {"row": in_file[key]},
+                    )
+                )
+                continue
+            in_file[key] = number
+            entry_id = by_place.get(key)
         if entry_id:
             entry = existing.get(entry_id)
             if entry is None:

@@ -113,6 +113,8 @@ class Results:
     groups: list[Group] = field(default_factory=list)
     full_text: bool = True
     has_next: bool = False
+    #: the page shown (one kind): the last one when the asked page is past the end
+    page: int = 1
 
     @property
     def total(self) -> int:
@@ -332,7 +334,7 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
         teams_by_region.setdefault(team.region_id, team)
     one_kind = filters.kind in KINDS
     rows = PAGE_ROWS if one_kind else OVERVIEW_ROWS
-    offset = (max(filters.page, 1) - 1) * rows if one_kind else 0
+    results.page = max(filters.page, 1) if one_kind else 1
     kinds = [filters.kind] if one_kind else list(KINDS)
     found = _found(kinds, rights_by_team, filters, query)
     if not found and (typo := corrected(query)):
@@ -340,6 +342,11 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
         # (PostgreSQL's word list), marked in the results as the words found.
         query = typo
         found = _found(kinds, rights_by_team, filters, query)
+    if one_kind and found:
+        # A page past the end (an old link, a hand-typed ?page=5 of two): the last page, not a
+        # count above an empty list.
+        results.page = min(results.page, max(1, -(-found[0][2] // rows)))
+    offset = (results.page - 1) * rows if one_kind else 0
     for kind, matches, count in found:
         if kind == "agreement":
             hits = _agreement_hits(matches, query, offset, rows)

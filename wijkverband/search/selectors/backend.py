@@ -57,8 +57,9 @@ def _postgres(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
 
 
 def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
-    # The same document as PostgreSQL's, joined with || (SQLite has it too; the columns are NOT NULL).
-    document = RawSQL(document_sql(kind), [], output_field=TextField())  # noqa: S611
+    # The same document as PostgreSQL's, joined with || (SQLite has it too; the columns are NOT NULL),
+    # folded as the query is (wv_fold: SearchConfig registers it with each SQLite connection).
+    document = RawSQL(f"wv_fold({document_sql(kind)})", [], output_field=TextField())  # noqa: S611
     queryset = queryset.annotate(search_document=document, search_rank=Value(0.0, output_field=FloatField()))
     for term in query.terms:
         condition = Q(search_document__icontains=term.prefix or term.word)
