@@ -102,6 +102,16 @@ class DashboardJourney(BrowserTestCase):
         olga.get_by_role("link", name=re.compile("Rapportage voor het bestuur")).click()
         expect(olga.get_by_role("heading", level=1)).to_have_text(f"Jaarrapportage {year}")
         self.check(olga, "report")
+        # On paper (A4 landscape, what the report asks for): every table fits the page. The
+        # overview was 1,850 px wide, and its last six columns were cut off the PDF.
+        olga.emulate_media(media="print")
+        olga.set_viewport_size({"width": 1047, "height": 740})  # A4 landscape less the margins
+        widths = olga.evaluate(
+            "[...document.querySelectorAll('table')].map(t => [t.caption?.textContent.trim(), t.scrollWidth])"
+        )
+        assert widths and all(width <= 1047 for _name, width in widths), widths
+        olga.emulate_media(media="screen")
+        olga.set_viewport_size(self.viewport)
         olga.get_by_role("link", name="Terug naar het dashboard").click()
 
         # Answer the overdue escalation from the dashboard's list.
