@@ -47,10 +47,14 @@ def region_panel_context(*, request, region, rights):
 
 
 def public_context(*, teams) -> dict:
-    """{team id: {"entries": [...]}} with only what the teams marked public (no person)."""
+    """{team id: {"entries": [...], "more": n}} with only what the teams marked public (no person)."""
     from wijkverband.socialmap.selectors import public_entries
 
-    return {team_id: {"entries": entries} for team_id, entries in public_entries(teams=teams).items() if entries}
+    return {
+        team_id: {"entries": found.entries, "more": found.more}
+        for team_id, found in public_entries(teams=teams).items()
+        if found.entries
+    }
 
 
 def register() -> None:

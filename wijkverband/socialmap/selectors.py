@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -234,13 +235,31 @@ def team_coverage(*, teams) -> dict[int, Coverage]:
 # --- the public postcode lookup -------------------------------------------------------------------
 
 
-def public_entries(*, teams) -> dict[int, list[Entry]]:
-    """Per team: the public entries of the team and the public region-wide ones of its region.
+#: Entries the public lookup shows per team: a kaart of 10,000 public rows made one lookup 7 MB
+#: and 6 s of a worker, open to anyone.
+PUBLIC_LIMIT = 60
 
-    One query. Nothing about people is read (no maintainer, no confirmed_by)."""
+
+@dataclass
+class PublicEntries:
+    entries: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+def public_entries(*, teams) -> dict[int, PublicEntries]:
+    """Per team: the first PUBLIC_LIMIT of the public entries of the team and the public
+    region-wide ones of its region (by kind and name), and how many there are in all.
+
+    One query: at most PUBLIC_LIMIT rows of each team and region are read, with their counts.
+    Nothing about people is read (no maintainer, no confirmed_by)."""
     teams = list(teams)
     if not teams:
         return {}
+    owner = [F("team_id"), F("region_id")]  # a team's own rows, or its region's (team NULL)
     rows = list(
         Entry.objects.across_teams()  # public rows of exactly these teams and their regions
         .filter(public=True)
@@ -264,14 +283,26 @@ def public_entries(*, teams) -> dict[int, list[Entry]]:
             "email",
             "website",
         )  # fmt: skip
+        .annotate(
+            place_in_list=Window(RowNumber(), partition_by=owner, order_by=[F("kind"), F("name"), F("pk")]),
+            owner_total=Window(Count("pk"), partition_by=owner),
+        )
+        .filter(place_in_list__lte=PUBLIC_LIMIT)
         .order_by("kind", "name", "pk")
     )
-    by_team: dict[int, list[Entry]] = defaultdict(list)
+    own: dict[int, list[Entry]] = defaultdict(list)
+    wide: dict[int, list[Entry]] = defaultdict(list)
+    for entry in rows:
+        (own[entry.team_id] if entry.team_id is not None else wide[entry.region_id]).append(entry)
+    found = {}
     for team in teams:
-        for entry in rows:
-            if entry.team_id == team.pk or (entry.team_id is None and entry.region_id == team.region_id):
-                by_team[team.pk].append(entry)
-    return dict(by_team)
+        both = own.get(team.pk, []) + wide.get(team.region_id, [])
+        if not both:
+            continue
+        total = sum(part[0].owner_total for part in (own.get(team.pk), wide.get(team.region_id)) if part)
+        both.sort(key=lambda e: (e.kind, e.name, e.pk))
+        found[team.pk] = PublicEntries(entries=both[:PUBLIC_LIMIT], total=total)
+    return found
 
 
 def region_wide_count(*, region: Region) -> int:
