@@ -1,5 +1,7 @@
 """The notices page: one notice marked read on its own, and an unsubscribe link followed again."""
 
+import re
+
 from tests.work.test_digests import notice
 from wijkverband.work.models import Notice
 from wijkverband.work.services import notice_preferences_set
@@ -17,7 +19,10 @@ def test_one_notice_is_marked_read_and_the_others_stay_unread(world, client_for)
     client = client_for("maarten")
     page = client.get("/notifications/").content.decode()
     assert page.count('name="notice"') == 2
-    assert 'Als gelezen markeren<span class="wv-visually-hidden">: de melding van ' in page
+    # Each button says which notice it is for (four in one minute all said "de melding van 21:20").
+    assert page.count('Als gelezen markeren<span class="wv-visually-hidden">: “') == 2
+    labels = re.findall(r'Als gelezen markeren<span class="wv-visually-hidden">: “([^”]*)”', page)
+    assert len(set(labels)) == 2 and any("Huisbezoeken" in label for label in labels)
     response = client.post("/notifications/", {"notice": first})
     assert response.status_code == 302 and response["Location"] == "/notifications/#notices"
     assert _unread(world.maarten) == {second}
@@ -65,3 +70,20 @@ def test_an_unsubscribe_link_after_turning_them_off_on_the_page_does_not_ask(wor
     notice_preferences_set(actor=world.maarten, digest="off")
     page = client.get(f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='digest')}/")
     assert "Deze e-mails staan al uit." in page.content.decode()
+
+
+def test_older_notices_are_reached_page_by_page(world, client_for):
+    """Found by an exploratory test: 1,680 unread, the page showed the newest 100 and no way to
+    older ones."""
+    for n in range(105):
+        notice(world, world.maarten, title=f"Melding {n:03}", n=n)
+    client = client_for("maarten")
+    page = client.get("/notifications/").content.decode()
+    assert page.count('name="notice"') == 100
+    older = re.search(r'href="(\?before=\d+)#notices" rel="prev"', page).group(1)
+    rest = client.get("/notifications/" + older).content.decode()
+    assert rest.count('name="notice"') == 5
+    assert 'rel="prev"' not in rest and "Nieuwste meldingen" in rest
+    shown = set(re.findall(r"Melding \d{3}", page)) | set(re.findall(r"Melding \d{3}", rest))
+    assert len(shown) == 105
+    assert client.get("/notifications/?before=abc").status_code == 200

@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet, Subquery, Value
+from django.db.models import Count, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from wijkverband.core import rows
@@ -64,13 +64,17 @@ def _notice_tally(user_id: int) -> QuerySet:
     )
 
 
-def user_notices(*, user, limit: int = 100) -> list[Notice]:
-    return list(
-        Notice.objects.across_teams()
-        .filter(user=user)
-        .select_related("team", "actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
+def user_notices(*, user, limit: int = 100, before: int | None = None) -> tuple[list[Notice], int | None]:
+    """The person's newest notices (or those before the notice `before`), and the `before` of the
+    next older page (None when these are the oldest)."""
+    notices = Notice.objects.across_teams().filter(user=user)
+    if before is not None:
+        last = notices.filter(pk=before).values_list("created_at", flat=True).first()
+        if last is None:
+            return [], None
+        notices = notices.filter(Q(created_at__lt=last) | Q(created_at=last, pk__lt=before))
+    rows = list(notices.select_related("team", "actor").order_by("-created_at", "-id")[: limit + 1])
+    return rows[:limit], (rows[limit - 1].pk if len(rows) > limit else None)
 
 
 def notice_preference(*, user) -> NoticePreference:

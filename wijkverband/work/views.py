@@ -33,11 +33,16 @@ def notification_list(request):
         services.notices_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
         return redirect("notification_list")
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() and len(before) < 19 else None
+    notices, older_before = selectors.user_notices(user=request.user, before=before)
     return render(
         request,
         "work/notification_list.html",
         {
-            "notices": selectors.user_notices(user=request.user),
+            "notices": notices,
+            "older_before": older_before,
+            "before": before,
             "unread_count": selectors.unread_notice_count(user=request.user),
             "preferences_form": _preferences_form(request.user),
         },
@@ -49,11 +54,13 @@ def notification_list(request):
 def notification_preferences(request):
     form = _preferences_form(request.user, request.POST)
     if not form.is_valid():
+        notices, older_before = selectors.user_notices(user=request.user)
         return render(
             request,
             "work/notification_list.html",
             {
-                "notices": selectors.user_notices(user=request.user),
+                "notices": notices,
+                "older_before": older_before,
                 "unread_count": selectors.unread_notice_count(user=request.user),
                 "preferences_form": form,
             },
