@@ -518,6 +518,16 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             button.click()
             expect(button).to_be_hidden()
             expect(maarten.locator("article").filter(has_text="مرحبا بالفريق")).to_be_in_viewport()
+            # "Gelezen door" names five and counts the rest, live as on the server's page.
+            line = maarten.evaluate(
+                """() => {
+                  const client = window.wijkverbandThread;
+                  client.readBy([...Array(8).keys()].map((i) => ({ id: 9000 + i, name: `Lezer ${i}`, seq: client.seq })));
+                  const read = [...document.querySelectorAll("article")].pop().querySelector("[data-read-by]");
+                  return [read.querySelectorAll("[data-user]").length, read.textContent.trim()];
+                }"""
+            )
+            assert line[0] == 5 and line[1].endswith(" en nog 4"), line
             # After a reload the server's page reads right to left too.
             maarten.reload()
             arabic = maarten.locator("article").filter(has_text="مرحبا بالفريق").locator(".wv-message__body")

@@ -143,3 +143,23 @@ def test_the_thread_list_gives_its_table_as_a_fragment_and_the_threads_to_follow
         json.loads(re.search(r'id="thread-list-live" type="application/json">(.*?)</script>', rosa).group(1))["threads"]
         == []
     )
+
+
+def test_read_by_names_five_and_counts_the_rest(world, client_for):
+    """Found by an exploratory test with 120 readers: every message named them all, a page of
+    1.5 MB, and a screen reader read 120 names after each message."""
+    from tests.personas import make_user
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.threads.selectors import READ_BY_NAMES
+
+    thread = topic(world)
+    message = post(thread, world.carla, "Voor iedereen").message
+    for i in range(8):
+        user = make_user(f"lezer{i}", f"Lezer {i}")
+        tenancy.membership_create(actor=None, team=world.team_a, user=user, role="member", organisation=world.nursing_a)
+        services.read_marker_set(actor=user, thread=thread, seq=thread.seq + 1, announce=False)
+    html = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    article = html[html.index(f'id="message-{message.pk}"') :]
+    line = article[article.index("data-read-by>") : article.index("</p>", article.index("data-read-by>"))]
+    assert line.count("data-user=") == READ_BY_NAMES == 5
+    assert line.endswith("en nog 3")

@@ -81,6 +81,8 @@ def live_strings() -> dict:
         "confirmed_other": ngettext("%(counter)s confirmed", "%(counter)s confirmed", 2),
         "not_yet": _("Not yet:"),
         "read_by": _("Read by"),
+        "read_by_more_one": ngettext("and %(counter)s other", "and %(counter)s others", 1),
+        "read_by_more_other": ngettext("and %(counter)s other", "and %(counter)s others", 2),
         # Said by a screen reader when someone else's message arrives (the message list itself is
         # not a live region); and the button to the new messages below the screen.
         "new_message": _("New message from %(author)s: %(text)s"),

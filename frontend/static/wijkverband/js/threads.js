@@ -78,6 +78,9 @@ export function fold(text) {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
+// Names under "Gelezen door" before "en N anderen" (threads.selectors.READ_BY_NAMES).
+const READ_BY_NAMES = 5;
+
 // The order Python's sorted() gives names (code points), so live lines read like the server's.
 function compareNames(a, b) {
   if (a < b) return -1;
@@ -615,7 +618,13 @@ export class ThreadClient {
     }
     const line = this.element("p", "utrecht-paragraph wv-muted wv-message__read");
     line.dataset.readBy = "";
-    line.append(`${this.strings.read_by} `, ...this.names(readers));
+    // At most READ_BY_NAMES names, then "en 113 anderen", as the server's page (_message.html).
+    line.append(`${this.strings.read_by} `, ...this.names(readers.slice(0, READ_BY_NAMES)));
+    const more = readers.length - READ_BY_NAMES;
+    if (more > 0) {
+      const text = more === 1 ? this.strings.read_by_more_one : this.strings.read_by_more_other;
+      line.append(` ${text.replace("%(counter)s", String(more))}`);
+    }
     if (old) old.replaceWith(line);
     else article.insertBefore(line, article.querySelector(".wv-message__actions"));
   }
