@@ -522,7 +522,8 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             line = maarten.evaluate(
                 """() => {
                   const client = window.wijkverbandThread;
-                  const readers = [...Array(8).keys()].map((i) => ({ id: 9000 + i, name: `Lezer ${i}`, seq: client.seq }));
+                  const reader = (i) => ({ id: 9000 + i, name: `Lezer ${i}`, seq: client.seq });
+                  const readers = [...Array(8).keys()].map(reader);
                   client.readBy(readers);
                   const read = [...document.querySelectorAll("article")].pop().querySelector("[data-read-by]");
                   return [read.querySelectorAll("[data-user]").length, read.textContent.trim()];
