@@ -289,6 +289,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING)
 MFA_TOTP_ISSUER = "Wijkverband"
 MFA_FORMS = {
+    "activate_totp": "wijkverband.accounts.forms.ActivateTOTPForm",
     "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
     "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
 }

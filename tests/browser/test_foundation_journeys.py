@@ -89,8 +89,18 @@ class FoundationJourneys(BrowserTestCase):
         expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
         self.assert_accessible("totp-activate")
         secret = page.locator("#authenticator_secret").input_value()
+        # The key stays the same when the page is shown again (it changed on every showing, and
+        # the app's codes never counted); it can be reached with Tab; on the phone itself the app
+        # opens from a link; the QR code says what it is.
+        page.reload()
+        assert page.locator("#authenticator_secret").input_value() == secret
+        expect(page.get_by_label("Of typ deze sleutel in de app")).to_be_editable(editable=False)
+        expect(page.get_by_label("Of typ deze sleutel in de app")).to_be_enabled()
+        link = page.get_by_role("link", name="open je authenticator-app met Wijkverband erin")
+        assert link.get_attribute("href").startswith("otpauth://totp/") and secret in link.get_attribute("href")
+        expect(page.get_by_role("img", name="QR-code om te scannen met je authenticator-app")).to_be_visible()
         page.get_by_label("Code uit de authenticator-app").fill(totp_code(secret))
-        page.get_by_role("button", name="Activeer").click()
+        page.get_by_role("button", name="App toevoegen").click()
         # No second password: the recovery codes, and the way on into the team.
         expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
         self.assert_accessible("recovery-codes")

@@ -2,7 +2,10 @@ from allauth.account.forms import AddEmailForm as BaseAddEmailForm
 from allauth.account.forms import LoginForm as BaseLoginForm
 from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,18 @@ class AuthenticateForm(BaseAuthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class ActivateTOTPForm(BaseActivateTOTPForm):
+    """allauth made a new secret on every showing of the page: someone who scanned the code and
+    then reloaded (or came back from their app) typed codes of a secret that no longer counted,
+    "Onjuiste code" for ever. The secret stays the one of this session until the app is added."""
+
+    def __init__(self, *args, **kwargs):
+        self.user = kwargs.pop("user")
+        forms.Form.__init__(self, *args, **kwargs)
+        self.secret = totp_auth.get_totp_secret(regenerate=False)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):
