@@ -357,3 +357,28 @@ def test_the_new_account_form_fills_in_for_password_managers(world):
     html = Client().get(url).content.decode()
     assert 'autocomplete="name"' in html
     assert 'autocomplete="username"' in html and 'value="sanne@example.nl"' in html
+
+
+def test_an_expired_invitation_stays_on_the_members_page_to_be_sent_again(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Found by an exploratory test: an expired invitation vanished from "Openstaande
+    uitnodigingen" without a word; the coordinator could not tell the pharmacist never joined."""
+    invitation, _url = _invite(world, email="laat@example.nl", organisation=world.pharmacy)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=2))
+    client = client_for("carla")
+    page = client.get("/t/oost/members/").content.decode()
+    assert "Verlopen uitnodigingen" in page and "laat@example.nl" in page
+    assert client_for("maarten").get("/t/oost/members/").content.decode().count("laat@example.nl") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/t/oost/members/invite/",
+            {"email": "laat@example.nl", "role": "member", "organisation": world.pharmacy.pk},
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox][-1] == ["laat@example.nl"]
+    page = client.get("/t/oost/members/").content.decode()
+    assert "Verlopen uitnodigingen" not in page  # the new one is open; the old one is not shown twice
+    # Long expired: no longer shown.
+    Invitation.objects.filter(email="laat@example.nl").update(expires_at=timezone.now() - timedelta(days=40))
+    assert "laat@example.nl" not in client.get("/t/oost/members/").content.decode()

@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from wijkverband.core import rows
@@ -223,6 +224,32 @@ def team_professional_users(*, team: Team) -> QuerySet:
 
     professionals = Membership.objects.for_team(team).filter(role__in=PROFESSIONAL_ROLES)
     return get_user_model().objects.filter(memberships__in=professionals).order_by("name")
+
+
+#: How long an expired invitation stays on the members page (to be sent again).
+EXPIRED_SHOWN_DAYS = 30
+
+
+def team_expired_invitations(*, team: Team) -> list[Invitation]:
+    """Invitations that expired unused in the last EXPIRED_SHOWN_DAYS, the newest per address, for
+    addresses without a newer invitation or a membership: the coordinator sees who never joined
+    (they vanished from the page without a word) and can send them again."""
+    now = timezone.now()
+    newer = Invitation.objects.for_team(team).filter(email=OuterRef("email"), created_at__gt=OuterRef("created_at"))
+    joined = Membership.objects.for_team(team).filter(user__email__iexact=OuterRef("email"))
+    return list(
+        Invitation.objects.for_team(team)
+        .filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__lte=now,
+            expires_at__gt=now - timedelta(days=EXPIRED_SHOWN_DAYS),
+        )
+        .exclude(Exists(newer))
+        .exclude(Exists(joined))
+        .select_related("organisation")
+        .order_by("-expires_at")
+    )
 
 
 def team_pending_invitations(*, team: Team) -> list[Invitation]:

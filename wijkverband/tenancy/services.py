@@ -426,6 +426,7 @@ def invitation_create(
             accepted_at__isnull=True,
             revoked_at__isnull=True,
             created_at__gte=now - SAME_INVITATION_WITHIN,
+            expires_at__gt=now,
         )
         .first()
     )

@@ -49,6 +49,7 @@ def team_members(request):
         "professional_count": sum(m.role in selectors.PROFESSIONAL_ROLES for m in members),
         "roles": Membership.Role.choices,
         "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
+        "expired_invitations": selectors.team_expired_invitations(team=team) if rights.can_manage_members else [],
     }
     return render(request, "tenancy/team_members.html", context)
 
