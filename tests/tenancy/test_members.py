@@ -356,3 +356,25 @@ def test_a_coordinator_who_leaves_lands_on_their_start_page_and_is_told(world, c
     assert response.status_code == 200
     assert "Je hebt Utrecht Oost verlaten." in response.content.decode()
     assert not Membership.objects.filter(team=world.team_a, user=world.carla).exists()
+
+
+def test_a_new_teams_home_leads_to_its_first_steps_for_those_who_may_take_them(world, client_for):
+    """Found by an exploratory test: a new team's home showed zeros and "Niets wacht op jouw
+    instemming"; only the wijk card linked to a first step."""
+    team = services.team_create(actor=world.ada, region=world.region, name="Noord", slug="noord", municipality="U")
+    gp = services.organisation_add(actor=world.ada, team=team, name="HA Noord", kind=OrganisationKind.GP)
+    services.membership_create(
+        actor=None, team=team, user=world.sofie, role=Membership.Role.COORDINATOR, organisation=gp
+    )
+    html = client_for("sofie").get("/t/noord/").content.decode()
+    for step in (
+        'href="/t/noord/members/invite/">Nodig de ontbrekende kernpartijen uit',
+        'href="/t/noord/agreements/new/">Nieuwe afspraak',
+        'href="/t/noord/bottlenecks/new/">Knelpunt melden',
+        'href="/t/noord/threads/#new-thread">Begin een gesprek',
+    ):
+        assert step in html, step
+    # The region's overseer reads the team: no step that is not theirs.
+    overseer = client_for("olga").get("/t/noord/").content.decode()
+    for step in ("/members/invite/", "/agreements/new/", "/bottlenecks/new/", "#new-thread"):
+        assert step not in overseer, step

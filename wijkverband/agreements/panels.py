@@ -16,6 +16,7 @@ def team_home_panel(*, request, team, rights) -> dict:
         if can_endorse
         else [],
         "can_endorse": can_endorse,
+        "can_propose": rights.can_contribute,
         "due": selectors.agreements_due_for_review(team=team),
     }
 

@@ -20,6 +20,7 @@ def team_threads_panel(*, request, team, rights) -> dict:
         "team": team,
         "threads": threads[:5],
         "thread_count": len(threads),
+        "can_open": rights.can_contribute,
         "unread_total": sum(t.unread for t in threads),
     }
 

@@ -233,7 +233,9 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
     """A page of a thread's messages with read-by and acknowledgements, in a fixed number of queries.
 
     Without `before`: the newest `size` messages; with it: the `size` messages before that seq.
+    The thread's own page (no `size`) also says how many unread messages are before its first.
     """
+    whole_page = size is None
     size = size or PAGE_MESSAGES
     messages_qs = Message.objects.for_team(thread.team_id).filter(thread=thread)
     if before is not None:
@@ -270,7 +272,7 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
         (v.message.seq for v in views if v.message.seq > read_seq and v.message.author_id != user.pk), None
     )
     unread_before, first_unread_before = 0, None
-    if before is None and truncated and messages and read_seq < messages[0].seq - 1:
+    if whole_page and before is None and truncated and messages and read_seq < messages[0].seq - 1:
         # More was new than the page holds: say how much, and where it starts (one query, only then).
         earlier = (
             Message.objects.for_team(thread.team_id)
