@@ -252,3 +252,19 @@ def test_who_saves_second_sees_the_other_save_and_can_save_again(world, client_f
     )
     entry.refresh_from_db()
     assert entry.opening_hours == "WAARDE-CARLA"
+
+
+def test_a_card_says_whom_to_call_and_the_checks_fold_away(world, client_for):
+    """Found by an exploratory test on a phone: the list's cards had no phone number or e-mail
+    (each took opening the entry), the whole filter form came before the results, and the detail's
+    tel: link was written 0301234567 where the wijk card writes +31301234567."""
+    entry = add(world, name="Welzijn op Recept aanmeldpunt", phone="030 200 7788")
+    client = client_for("maarten")
+    html = client.get("/t/oost/sociale-kaart/").content.decode()
+    assert 'href="tel:+31302007788">030 200 7788' in html
+    assert 'href="mailto:info@buurthuisdelinde.nl">info@buurthuisdelinde.nl' in html
+    assert '<details class="wv-more-filters">' in html  # folded while no check is set
+    checked = client.get("/t/oost/sociale-kaart/?free=on").content.decode()
+    assert '<details class="wv-more-filters" open>' in checked and "Meer filters (1 ingesteld)" in checked
+    detail = client.get(entry_url := f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+    assert 'href="tel:+31302007788"' in detail, entry_url

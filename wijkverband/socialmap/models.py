@@ -188,6 +188,15 @@ class Entry(Confirmable):
         return ", ".join(part for part in (self.street, town) if part)
 
     @property
+    def dial(self) -> str:
+        """The number for a tel: link, as the wijk card writes it: +31 and the number without its
+        0 ("030 200 7788" → +31302007788); short and service numbers (14 030, 0800) as they are."""
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        if len(digits) == 10 and digits.startswith("0") and not digits.startswith(("0800", "0900", "0909", "0906")):
+            return "+31" + digits[1:]
+        return digits
+
+    @property
     def osm_url(self) -> str:
         """The address on OpenStreetMap's search (no map is loaded here: it is a link)."""
         return OSM_SEARCH + quote(self.address, safe="") if self.address else ""

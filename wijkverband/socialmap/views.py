@@ -116,6 +116,10 @@ def _queryset(page: Page, filters):
     return selectors.region_entries(region=page.region, filters=filters)
 
 
+#: The filters under "Meer filters" (list.html): the form's yes/no checks.
+CHECK_FILTERS = ("dementia_friendly", "wheelchair_accessible", "free", "public", "stale")
+
+
 def _list(request, page: Page):
     form = _filter_form(request, page)
     queryset = _queryset(page, form.filters())
@@ -133,7 +137,14 @@ def _list(request, page: Page):
     return render(
         request,
         "socialmap/list.html",
-        _context(page, form=form, results=page_of, query=query.urlencode(), filtered=bool(query)),
+        _context(
+            page,
+            form=form,
+            results=page_of,
+            query=query.urlencode(),
+            filtered=bool(query),
+            more_filters_set=sum(1 for name in CHECK_FILTERS if request.GET.get(name)),
+        ),
     )
 
 
