@@ -502,6 +502,9 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             announcer = maarten.locator("[data-announce]")
             expect(announcer).to_have_text("Nieuw bericht van Carla Coördinator: Wie neemt zaterdag de spoed?")
             assert maarten.locator("[data-thread-log]").get_attribute("aria-live") == "off"
+            # Hers on her page are hers; on his, not.
+            assert "wv-message--mine" in carla.locator("article").last.get_attribute("class")
+            assert "wv-message--mine" not in arrived.get_attribute("class")
             self.shot(maarten, "followed")
 
             # Reading older messages: the page stays, and a button says what is new below.

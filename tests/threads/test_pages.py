@@ -240,3 +240,12 @@ def test_a_mention_far_back_still_opens_at_the_message(world, client_for, monkey
     assert notice.path.endswith(f"?at={mention.seq}#message-{mention.pk}")
     page = client_for("maarten").get(notice.path.split("#")[0]).content.decode()
     assert f'id="message-{mention.pk}"' in page
+
+
+def test_ones_own_messages_are_marked_as_ones_own(world, client_for):
+    thread = topic(world)
+    mine = post(thread, world.carla, "Van Carla").message
+    theirs = post(thread, world.maarten, "Van Maarten").message
+    html = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert f'class="wv-message wv-message--mine" id="message-{mine.pk}"' in html
+    assert f'class="wv-message" id="message-{theirs.pk}"' in html

@@ -322,7 +322,8 @@ export class ThreadClient {
     }
     article.dataset.seq = String(data.seq);
     article.dataset.author = String(data.author.id);
-    article.className = data.deleted ? "wv-message wv-message--deleted" : "wv-message";
+    const own = data.author.id === this.live.user;
+    article.className = data.deleted ? "wv-message wv-message--deleted" : own ? "wv-message wv-message--mine" : "wv-message";
     const parts = [this.header(data)];
     if (data.deleted) {
       const body = this.element("p", "utrecht-paragraph wv-muted wv-message__body");
