@@ -249,3 +249,13 @@ def test_ones_own_messages_are_marked_as_ones_own(world, client_for):
     html = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
     assert f'class="wv-message wv-message--mine" id="message-{mine.pk}"' in html
     assert f'class="wv-message" id="message-{theirs.pk}"' in html
+
+
+def test_a_link_with_a_part_that_cannot_be_read_gets_the_sites_page(world, client_for):
+    thread = topic(world)
+    client = client_for("maarten")
+    for query in ("before=abc", "before=-1", "at=x"):
+        response = client.get(f"/t/oost/threads/{thread.pk}/?{query}")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Dit adres klopt niet" in html and 'href="/"' in html, query

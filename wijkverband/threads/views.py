@@ -2,7 +2,7 @@
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,6 +79,12 @@ def _detail_context(request, team, rights, thread, trights, form=None, before=No
     }
 
 
+def _bad_address(request, problem: str):
+    """A link with a part that cannot be read: the site's page that says so (a bare line of text
+    on a white page was all there was)."""
+    return render(request, "400.html", {"problem": problem}, status=400)
+
+
 @team_view
 @require_GET
 def thread_detail(request, thread_id):
@@ -87,13 +93,13 @@ def thread_detail(request, thread_id):
     trights = thread_rights(rights=rights, thread=thread)
     before = request.GET.get("before") or None
     if before is not None and (not before.isdigit() or len(before) > 18):
-        return HttpResponseBadRequest(_("before must be a sequence number."))
+        return _bad_address(request, _("The page of earlier messages in this link cannot be read."))
     at = request.GET.get("at") or None
     if before is None and at is not None:
         # Open around one message (a search result, a link): the page that ends a few messages
         # after it, so it is there however far back; the anchor (#message-<id>) lands on it.
         if not at.isdigit() or len(at) > 18:
-            return HttpResponseBadRequest(_("at must be a sequence number."))
+            return _bad_address(request, _("The message this link points to cannot be read."))
         if int(at) + AT_CONTEXT < thread.seq:
             before = str(int(at) + AT_CONTEXT + 1)
     context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
