@@ -46,6 +46,17 @@ def _removed(world, persona, status):
     assert gone == _succeeded(persona, status)
 
 
+def _left(world, persona, status):
+    """Each leaves their own membership only; Carla, the one coordinator, may not."""
+    user = world.persona(persona) if persona != "anonymous" else None
+    still = Membership.objects.filter(team=world.team_a, user=user).exists() if user else True
+    if persona in ("rosa", "maarten"):
+        assert not still
+    elif persona == "carla":
+        assert still  # refused: the team needs a coordinator
+    assert Membership.objects.filter(team=world.team_a, user=world.pieter).exists()
+
+
 def _invited(world, persona, status):
     assert Invitation.objects.filter(email="sanne@example.nl").exists() == _succeeded(persona, status)
     assert len(mail.outbox) == (1 if _succeeded(persona, status) else 0)
@@ -107,6 +118,21 @@ LADDER = [
         },
         method="POST",
         after=_removed,
+    ),
+    # Leaving one's own team: the question, then the leave. Those who are not in the team (the
+    # region's people) have nothing to leave: 404.
+    Rung(
+        "member_leave",
+        lambda w: "/t/oost/members/leave/",
+        {"anonymous": 302, **OUTSIDERS, "rik": 404, "olga": 404, "ada": 404, "rosa": 200, "maarten": 200, "carla": 200},
+        after=_still_a_member,
+    ),
+    Rung(
+        "member_leave",
+        lambda w: "/t/oost/members/leave/",
+        {"anonymous": 302, **OUTSIDERS, "rik": 404, "olga": 404, "ada": 404, "rosa": 302, "maarten": 302, "carla": 302},
+        method="POST",
+        after=_left,
     ),
     Rung(
         "invitation_revoke",

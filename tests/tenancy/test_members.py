@@ -378,3 +378,22 @@ def test_a_new_teams_home_leads_to_its_first_steps_for_those_who_may_take_them(w
     overseer = client_for("olga").get("/t/noord/").content.decode()
     for step in ("/members/invite/", "/agreements/new/", "/bottlenecks/new/", "#new-thread"):
         assert step not in overseer, step
+
+
+def test_a_member_leaves_a_team_themselves(world, client_for):
+    """Found by an exploratory test: a member could only ask a coordinator to remove them."""
+    client = client_for("pieter")  # in two teams
+    page = client.get("/t/oost/members/").content.decode()
+    assert 'href="/t/oost/members/leave/">Utrecht Oost verlaten' in page
+    question = client.get("/t/oost/members/leave/").content.decode()
+    assert "Utrecht Oost verlaten?" in question
+    response = client.post("/t/oost/members/leave/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Je hebt Utrecht Oost verlaten." in response.content.decode()
+    assert not Membership.objects.filter(team=world.team_a, user=world.pieter).exists()
+    assert Membership.objects.filter(team=world.team_b, user=world.pieter).exists()
+    assert client.get("/t/oost/").status_code == 404
+    # The one coordinator cannot leave the team without one.
+    refused = client_for("carla").post("/t/oost/members/leave/", follow=True)
+    assert "stel eerst een ander aan voordat je vertrekt" in refused.content.decode()
+    assert Membership.objects.filter(team=world.team_a, user=world.carla).exists()

@@ -24,6 +24,13 @@ from wijkverband.tenancy.models import (
 PROFESSIONAL_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR)
 
 
+def own_membership(*, user, team: Team) -> Membership | None:
+    """The person's membership of this team, if they have one."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.for_team(team).filter(user=user).select_related("user", "organisation").first()
+
+
 def user_memberships(*, user) -> QuerySet[Membership]:
     """The teams a person belongs to, for the team switcher."""
     if not user.is_authenticated:

@@ -332,8 +332,10 @@ def membership_change_role(
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    """Takes effect at once: every page checks the role groups on every request."""
-    _require_member_management(actor, membership.team)
+    """Takes effect at once: every page checks the role groups on every request. Someone's own
+    membership: they leave the team (anyone may; a coordinator only while another one stays)."""
+    if membership.user_id != actor.pk:
+        _require_member_management(actor, membership.team)
     membership = (
         Membership.objects.for_team(membership.team_id)
         .select_for_update(of=("self",))
@@ -341,6 +343,8 @@ def membership_remove(*, actor, membership: Membership) -> None:
         .get(pk=membership.pk)
     )
     if _is_last_coordinator(membership):
+        if membership.user_id == actor.pk:
+            raise ActionRefused(_("A team needs a coordinator: appoint another one before you leave."))
         raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
     team, user = membership.team, membership.user
     # Deleted through the queryset, so the instance keeps its id for the audit row, written last.

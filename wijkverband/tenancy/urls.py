@@ -6,6 +6,7 @@ urlpatterns = [
     path("t/<slug:team_slug>/", views.team_home, name="team_home"),
     path("t/<slug:team_slug>/members/", views.team_members, name="team_members"),
     path("t/<slug:team_slug>/members/invite/", views.member_invite, name="member_invite"),
+    path("t/<slug:team_slug>/members/leave/", views.member_leave, name="member_leave"),
     path("t/<slug:team_slug>/members/<str:membership_id>/role/", views.member_change_role, name="member_change_role"),
     path("t/<slug:team_slug>/members/<str:membership_id>/remove/", views.member_remove, name="member_remove"),
     path(

@@ -6,7 +6,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ def team_members(request):
         "roles": Membership.Role.choices,
         "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
         "expired_invitations": selectors.team_expired_invitations(team=team) if rights.can_manage_members else [],
+        "own_membership": next((m for m in members if m.user_id == request.user.pk), None),
     }
     return render(request, "tenancy/team_members.html", context)
 
@@ -145,21 +146,34 @@ def member_remove(request, membership_id):
     if request.method != "POST":
         return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
     if membership.user_id == request.user.pk:
-        # A coordinator leaving (another one stays): the team's pages close for them, so they land
-        # on their start page, where the message is read (the members page they came from is a 404).
-        try:
-            services.membership_remove(actor=request.user, membership=membership)
-        except ActionRefused as refused:
-            messages.error(request, refused.message)
-            return redirect("team_members", team_slug=team.slug)
-        messages.success(request, _("You have left %(team)s.") % {"team": team.name})
-        return redirect("home")
+        # Leaving: the team's pages close for them, so they land on their start page, where the
+        # message is read (the members page they came from is a 404 to them now).
+        return member_leave(request, team_slug=team.slug)
     return _act_and_return(
         request,
         team,
         lambda: services.membership_remove(actor=request.user, membership=membership),
         success=_("%(name)s has been removed from the team.") % {"name": membership.user},
     )
+
+
+@team_view
+def member_leave(request):
+    """GET: the question; POST: the person leaves the team (their own membership; a coordinator
+    only while another one stays). Members could only ask a coordinator to remove them."""
+    team = request.team
+    membership = selectors.own_membership(user=request.user, team=team)
+    if membership is None:  # the region's people read the team without being in it
+        raise Http404
+    if request.method != "POST":
+        return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("team_members", team_slug=team.slug)
+    messages.success(request, _("You have left %(team)s.") % {"team": team.name})
+    return redirect("home")
 
 
 @team_view(needs="can_manage_members")
