@@ -29,6 +29,7 @@ BANNED = {
     r"\bverificatie code": "verificatiecode",
     r"\bauthenticatiecode": "verificatiecode",
     r"postcodezoeker|openbare zoekfunctie": "zoeken op postcode",
+    r"\bgegenereerd\b|\bgenereer": "maken",
     r"\bin te loggen\b|\binloggen\b|\bingelogd\b|\blog in\b": "aanmelden",
 }
 

@@ -413,7 +413,7 @@ def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, dj
         response = client.get(f"/t/oost/agreements/{agreement.pk}/")
     # The chart and table show the latest 24 measurements; the print page shows them all.
     assert "de laatste 24 van 30 metingen" in _page(response)
-    assert _page(response).count('class="wv-message"') == DISCUSSION_MESSAGES
+    assert _page(response).count('<article class="wv-message') == DISCUSSION_MESSAGES
 
 
 def test_history_and_versions_are_paginated(world, concept, client_for):

@@ -214,11 +214,14 @@ def test_more_unread_than_the_page_holds_says_how_many_and_where_they_start(worl
     divider = html[html.index('id="unread"') : html.index("</p>", html.index('id="unread"'))]
     assert f"{unread_before} " in divider
     first = posted[10]
-    link = f'href="?at={first.seq}#message-{first.pk}"'
+    link = f'href="?at={first.seq}&amp;new={first.seq}#message-{first.pk}"'
     assert link in divider
-    # The link opens the page around the first new message.
-    around = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/?at={first.seq}").content.decode()
+    # The link opens the page around the first new message, with the line above it (the marker
+    # moved on when the newest page was opened, as in a chat app).
+    around = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/?at={first.seq}&new={first.seq}").content.decode()
     assert f'id="message-{first.pk}"' in around
+    assert around.index('id="unread"') < around.index(f'id="message-{first.pk}"')
+    assert around.index(f'id="message-{posted[9].pk}"') < around.index('id="unread"')
     # Someone who read up to the page's start sees the ordinary divider only.
     services.read_marker_set(actor=world.pieter, thread=thread, seq=posted[-PAGE_MESSAGES - 1].seq, announce=False)
     html = client_for("pieter").get(f"/t/oost/threads/{thread.pk}/").content.decode()

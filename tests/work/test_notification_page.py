@@ -84,6 +84,10 @@ def test_older_notices_are_reached_page_by_page(world, client_for):
     rest = client.get("/notifications/" + older).content.decode()
     assert rest.count('name="notice"') == 5
     assert 'rel="prev"' not in rest and "Nieuwste meldingen" in rest
+    # Marking one read on the older page comes back to that page.
+    one = re.search(r'name="notice" value="(\d+)"', rest).group(1)
+    back = client.post("/notifications/" + older, {"notice": one})
+    assert back["Location"] == "/notifications/" + older + "#notices"
     shown = set(re.findall(r"Melding \d{3}", page)) | set(re.findall(r"Melding \d{3}", rest))
     assert len(shown) == 105
     assert client.get("/notifications/?before=abc").status_code == 200

@@ -2,8 +2,9 @@
 
 Dutch Excel reads a CSV with the list separator of its locale (";") and, without a byte-order
 mark, as a legacy code page: so ";" and UTF-8 with a BOM. XLSX (openpyxl, write-only) keeps dates
-as dates and numbers as numbers. In both, text that a spreadsheet would run as a formula
-(= + - @ at the start) is defused with a leading apostrophe.
+as dates and numbers as numbers. In a CSV, text that a spreadsheet would run as a formula
+(= + - @ at the start) is defused with a leading apostrophe; in XLSX every text is a text cell,
+which is never run, so it stays as written.
 """
 
 import csv
@@ -67,7 +68,9 @@ def _xlsx_value(value):
         return value
     if isinstance(value, bool):
         return int(value)
-    return spreadsheet_text(value)
+    # A text cell (data_type "s", set by xlsx_bytes) is never run as a formula, so the text stays
+    # as written: the apostrophe of CSV showed in Excel as part of "'+31 tekort aan bedden".
+    return "" if value is None else str(value)
 
 
 #: Excel's limit on a sheet's name, and the characters it refuses in one.
@@ -96,7 +99,8 @@ def xlsx_bytes(*, header: Sequence, rows: Iterable[Sequence], sheet_title: str =
     bold = Font(bold=True)
     cells = []
     for title in header:
-        cell = WriteOnlyCell(sheet, value=spreadsheet_text(title))
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.data_type = "s"
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)

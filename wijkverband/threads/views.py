@@ -103,6 +103,11 @@ def thread_detail(request, thread_id):
         if int(at) + AT_CONTEXT < thread.seq:
             before = str(int(at) + AT_CONTEXT + 1)
     context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
+    new = request.GET.get("new", "")
+    if before is not None and new.isdigit() and len(new) < 19:
+        # From "Lees vanaf het eerste nieuwe bericht": the line above the first new message, as on
+        # the newest page (the read marker has moved on since that page was opened).
+        context["page"].first_unread_seq = int(new)
     # Seeing the page is reading it: the marker moves to the newest event shown.
     page = context["page"]
     if page.before is None:

@@ -29,7 +29,10 @@ def notification_list(request):
         if one:
             if one.isdigit():
                 services.notices_mark_read(actor=request.user, notice_ids=[int(one)])
-            return redirect(reverse("notification_list") + "#notices")
+            # Back to the page they were on (an older one: ?before=), not to the newest.
+            before = request.GET.get("before", "")
+            back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""
+            return redirect(reverse("notification_list") + back + "#notices")
         services.notices_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
         return redirect("notification_list")
