@@ -43,20 +43,24 @@ class MyWorkJourney(BrowserTestCase):
         finally:
             self.page = first
 
-    def wait_for_socket(self, page) -> None:
-        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
-
-    def test_asked_to_own_counted_listed_and_accepted_in_place(self):
-        world = self.world
-        b = services.bottleneck_report(
-            actor=world.maarten,
-            team=world.team_a,
+    def report(self):
+        """Maarten reports the journeys' bottleneck (high impact: two working days to accept)."""
+        return services.bottleneck_report(
+            actor=self.world.maarten,
+            team=self.world.team_a,
             title=TITLE,
             description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
             category=Category.objects.get(team=None, key="medicatie"),
             impact=Impact.HIGH,
             affected_kinds=["apotheek"],
         )
+
+    def wait_for_socket(self, page) -> None:
+        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
+
+    def test_asked_to_own_counted_listed_and_accepted_in_place(self):
+        world = self.world
+        b = self.report()
 
         # The pharmacist has Mijn werk open: nothing asked of him yet.
         pieter_context, pieter = self.person(world.pieter)
@@ -131,15 +135,7 @@ class MyWorkJourney(BrowserTestCase):
         """Noticed before: the start page said "Mijn werk: 1 gevraagd van jou" after the one item
         was accepted in place, until a reload."""
         world = self.world
-        b = services.bottleneck_report(
-            actor=world.maarten,
-            team=world.team_a,
-            title=TITLE,
-            description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
-            category=Category.objects.get(team=None, key="medicatie"),
-            impact=Impact.HIGH,
-            affected_kinds=["apotheek"],
-        )
+        b = self.report()
         services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.pieter)
         pieter_context, pieter = self.person(world.pieter)
         try:
@@ -163,15 +159,7 @@ class MyWorkJourney(BrowserTestCase):
         from django.utils import timezone
 
         world = self.world
-        b = services.bottleneck_report(
-            actor=world.maarten,
-            team=world.team_a,
-            title=TITLE,
-            description="Na ontslag uit het ziekenhuis komt het overzicht te laat bij de apotheek.",
-            category=Category.objects.get(team=None, key="medicatie"),
-            impact=Impact.HIGH,
-            affected_kinds=["apotheek"],
-        )
+        b = self.report()
         Bottleneck.objects.filter(pk=b.pk).update(accept_due=timezone.localdate() - timedelta(days=3))
         carla_context, carla = self.person(world.carla)
         try:
