@@ -48,3 +48,31 @@ LADDER = [
 @pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
 def test_permission_ladder(rung, persona, world):
     climb(rung, persona, world)
+
+
+def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_page(world):
+    """Found by an exploratory test: English chosen on the sign-in page never reached the account
+    (mails stayed Dutch), and an account's English was Dutch on a new device."""
+    from django.conf import settings
+    from django.test import Client
+
+    import pyotp
+
+    from tests.personas import PASSWORD, TOTP_SECRET
+
+    world.maarten.language = "en"
+    world.maarten.save(update_fields=["language"])
+    fresh = Client()
+    fresh.force_login(world.maarten)
+    first = fresh.get("/")
+    assert first.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert '<html lang="en"' in fresh.get("/").content.decode()
+    # English chosen before signing in is kept on the account.
+    browser = Client()
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert world.pieter.language in ("", "nl")
+    browser.post("/accounts/login/", {"login": world.pieter.email, "password": PASSWORD})
+    browser.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert browser.get("/").status_code == 200  # signed in
+    world.pieter.refresh_from_db()
+    assert world.pieter.language == "en"

@@ -1,8 +1,23 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+
+
+def _keep_language_chosen_before_signing_in(sender, request, user, **kwargs) -> None:
+    """The language chosen on the sign-in page (its cookie) is kept on the account, as a choice
+    made while signed in is: mails and digests follow it (it stayed Dutch)."""
+    from wijkverband.accounts.services import user_language_set
+
+    chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
+    if chosen:
+        user_language_set(user=user, language=chosen)
 
 
 class AccountsConfig(AppConfig):
     name = "wijkverband.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        user_logged_in.connect(_keep_language_chosen_before_signing_in, dispatch_uid="wijkverband.accounts.language")

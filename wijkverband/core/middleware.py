@@ -62,7 +62,30 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            _language_of_account(request, response)
         return response
+
+
+def _language_of_account(request, response) -> None:
+    """A browser that has no choice of its own yet (a new device, a cleared cookie) takes the one
+    kept on the signed-in person's account (accounts.User.language), from their next page on: the
+    English they chose on their laptop was Dutch on their phone."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    kept = getattr(user, "language", "")
+    if kept in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            kept,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
 
 
 class PrivateDataCacheMiddleware:
