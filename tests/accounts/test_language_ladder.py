@@ -53,10 +53,9 @@ def test_permission_ladder(rung, persona, world):
 def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_page(world):
     """Found by an exploratory test: English chosen on the sign-in page never reached the account
     (mails stayed Dutch), and an account's English was Dutch on a new device."""
+    import pyotp
     from django.conf import settings
     from django.test import Client
-
-    import pyotp
 
     from tests.personas import PASSWORD, TOTP_SECRET
 
