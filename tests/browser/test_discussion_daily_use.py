@@ -156,6 +156,8 @@ class DiscussionDailyUse(BrowserTestCase):
             editor = mine.get_by_label("Je bericht bewerken")
             expect(editor).to_be_focused()
             expect(carla).to_have_url(thread_url)
+            # The message's own actions are away while it is edited (they stayed, reachable by Tab).
+            expect(mine.locator(".wv-message__actions")).to_be_hidden()
             self.check(carla, "editing")
             self.shot(carla, "3-editing")
             editor.fill("Kun jij dit vandaag oppakken, @Pieter?")

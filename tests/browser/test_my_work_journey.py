@@ -174,6 +174,8 @@ class MyWorkJourney(BrowserTestCase):
             carla.get_by_label("Wie moet eigenaar worden?").select_option(label="Pieter Apotheker (Apotheek Linde)")
             carla.get_by_role("button", name="Verzoek versturen").click()
             expect(carla.locator(".wv-messages")).to_contain_text("verstuurd")
+            # The word of what was done has the focus: read out, and the keyboard goes on from it.
+            expect(carla.locator("#messages .utrecht-alert")).to_be_focused()
             carla.goto(self.url("/my-work/"))
             expect(carla.locator("[data-work-item='unowned']")).to_have_count(0)
             expect(carla.locator("[data-work-item='ownership']")).to_contain_text("wacht op Pieter Apotheker")

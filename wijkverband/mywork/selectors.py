@@ -224,7 +224,11 @@ class WorkItem:
             )
         if self.pending is not None:
             parts.append(
-                gettext("%(pending)s of %(parties)s parties have not endorsed")
+                ngettext(
+                    "%(pending)s of %(parties)s parties has not endorsed",
+                    "%(pending)s of %(parties)s parties have not endorsed",
+                    self.pending,
+                )
                 % {"pending": self.pending, "parties": self.parties}
             )
         return " · ".join(parts)

@@ -27,8 +27,8 @@ def notification_list(request):
         # marks nothing.
         one = request.POST.get("notice", "")
         if one:
-            if one.isdigit():
-                services.notices_mark_read(actor=request.user, notice_ids=[int(one)])
+            if one.isdigit() and services.notices_mark_read(actor=request.user, notice_ids=[int(one)]):
+                flash.success(request, _("The notification is marked as read."))
             # Back to the page they were on (an older one: ?before=), not to the newest.
             before = request.GET.get("before", "")
             back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""

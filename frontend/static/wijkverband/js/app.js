@@ -252,6 +252,15 @@ if (returnedTo) {
   returnedTo.focus();
 }
 
+// A page that came back with word of what was just done ("Verzoek verstuurd", after a redirect):
+// focus goes to that word, so a screen reader reads it and the keyboard goes on from there (it
+// started at the top of the page, and the message, in the page from the start, was not read out).
+const doneWord = !errorSummary && !returnedTo && !location.hash.startsWith("#action-") && document.querySelector("#messages .utrecht-alert");
+if (doneWord) {
+  doneWord.tabIndex = -1;
+  doneWord.focus({ preventScroll: false });
+}
+
 // A link to an action of a page (Mijn werk's "Iemand vragen eigenaar te worden" goes to
 // #action-ask-owner) opens that action's form and puts the focus on its first field. After the
 // load: Chromium's own move to the fragment, which comes later, took the focus away again.
