@@ -208,3 +208,19 @@ def test_the_region_sees_counts_per_team_not_the_signals(world):
     with CaptureQueriesContext(connection) as captured:
         _client(world.olga).get("/r/utrecht/signals/")
     assert len(captured) == few
+
+
+def test_a_signals_notice_names_it_in_the_readers_language(world, client_for, django_capture_on_commit_callbacks):
+    """Found by an exploratory test: the notice's stored title was in the language of whoever filed
+    the signal, so an English page (and an English mail) read "Signaal #4"."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        signal = file_signal(world)
+    client = client_for("carla")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/notifications/").content.decode()
+    assert f"Signal #{signal.pk}" in page and "Signaal #" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert f"Signaal #{signal.pk}" in client.get("/notifications/").content.decode()

@@ -8,6 +8,10 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signals")
 
     def ready(self):
+        from wijkverband.signals.notices import signal_name
         from wijkverband.signals.panels import register
+        from wijkverband.work.models import SubjectKind
+        from wijkverband.work.serialise import register_subject_title
 
         register()
+        register_subject_title(SubjectKind.SIGNAL, signal_name)

@@ -14,13 +14,18 @@ from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
 
 
+def signal_name(signal_id: int) -> str:
+    """How notices name a signal, in the language of the moment (work.serialise.register_subject_title)."""
+    return gettext("Signal #%(number)s") % {"number": signal_id}
+
+
 def subject(signal: Signal) -> Subject:
     # The title is the signal's number, not its words: a notice and its e-mail carry no text of it.
     return Subject(
         team=signal.team,
         kind=SubjectKind.SIGNAL,
         id=signal.pk,
-        title=gettext("Signal #%(number)s") % {"number": signal.pk},
+        title=signal_name(signal.pk),
         path=reverse("signal_detail", kwargs={"team_slug": signal.team.slug, "signal_id": signal.pk}),
     )
 

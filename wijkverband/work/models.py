@@ -105,12 +105,19 @@ class Notice(models.Model):
         return f"{self.kind} for {self.user_id}"
 
     @property
+    def shown_title(self) -> str:
+        """The title in the reader's language where the item is named by words of ours (a signal)."""
+        from wijkverband.work.serialise import shown_title
+
+        return shown_title(subject_kind=self.subject_kind, subject_id=self.subject_id, title=self.title)
+
+    @property
     def sentence(self) -> str | None:
         """A discussion's notice in one sentence naming the thread ("Carla noemde je in “…”"), else None."""
         from wijkverband.work.serialise import notice_sentence
 
         actor = (self.actor.name or self.actor.email) if self.actor_id else _("Wijkverband")
-        return notice_sentence(kind=self.kind, actor_name=actor, title=self.title)
+        return notice_sentence(kind=self.kind, actor_name=actor, title=self.shown_title)
 
 
 class Frequency(models.TextChoices):

@@ -12,6 +12,23 @@ from wijkverband.work.models import NoticeKind, SubjectKind
 _SENTENCES: dict[str, Callable[[], str]] = {}
 
 
+#: Items whose notices name them by words of ours rather than their own title ("Signaal #4": a
+#: signal's own words never go into a notice): subject kind -> a function of the item's id giving
+#: that name in the language of the moment. The stored title was in the language of whoever made
+#: the notice, so an English page read "Signaal #4".
+_SUBJECT_TITLES: dict[str, Callable[[int], str]] = {}
+
+
+def register_subject_title(subject_kind: str, title: Callable[[int], str]) -> None:
+    _SUBJECT_TITLES[subject_kind] = title
+
+
+def shown_title(*, subject_kind: str, subject_id: int | None, title: str) -> str:
+    """A notice's title as the reader reads it."""
+    name = _SUBJECT_TITLES.get(subject_kind)
+    return name(subject_id) if name is not None and subject_id is not None else title
+
+
 def dumps(value: dict) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 

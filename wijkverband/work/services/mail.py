@@ -93,13 +93,13 @@ def _actor_name(notice: Notice) -> str:
 
 def notice_line(notice: Notice) -> str:
     """One line saying what happened, on which item, in which team, and by whom: no free text."""
-    sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
+    sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.shown_title)
     if sentence is not None:
         return f"{sentence} ({notice.team.name})"
     return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {
         "actor": _actor_name(notice),
         "what": NoticeKind(notice.kind).label,
-        "title": notice.title,
+        "title": notice.shown_title,
         "team": notice.team.name,
     }
 
@@ -119,13 +119,13 @@ def mail_language(user) -> str:
 
 def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
     with translation.override(mail_language(notice.user)):
-        sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.title)
+        sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.shown_title)
         if sentence is not None:
             subject = f"{sentence} ({notice.team.name})"
         else:
             subject = _("%(what)s: “%(title)s” (%(team)s)") % {
                 "what": NoticeKind(notice.kind).label,
-                "title": notice.title,
+                "title": notice.shown_title,
                 "team": notice.team.name,
             }
         body = "\n\n".join(
