@@ -224,3 +224,26 @@ def test_a_signals_notice_names_it_in_the_readers_language(world, client_for, dj
     assert f"Signal #{signal.pk}" in page and "Signaal #" not in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     assert f"Signaal #{signal.pk}" in client.get("/notifications/").content.decode()
+
+
+def test_reading_the_answer_reads_its_notice_and_mijn_werk_says_who_answered(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Found by an exploratory test: the answered signal left Mijn werk once opened, but its notice
+    stayed "Nieuw" (and went into the next digest); and Mijn werk said the answer was "asked by"
+    the coordinator."""
+    from django.utils import translation
+
+    from wijkverband.work.models import Notice, NoticeKind
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signal = file_signal(world)
+        services.signal_answer(actor=world.carla, signal=signal, answer="Dank, we nemen het mee.")
+    (item,) = [i for i in my_work(user=world.rosa).mine if i.kind == "signal_answer"]
+    with translation.override("nl"):
+        assert "beantwoord door Carla Coördinator" in item.wait_line
+    notice = Notice.objects.get(user=world.rosa, kind=NoticeKind.SIGNAL_ANSWERED)
+    assert notice.read_at is None
+    assert client_for("rosa").get(f"/t/oost/signals/{signal.pk}/").status_code == 200
+    notice.refresh_from_db()
+    assert notice.read_at is not None

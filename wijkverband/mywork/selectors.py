@@ -219,9 +219,13 @@ class WorkItem:
             parts.append((gettext("review date %(date)s") if self.kind == "review" else gettext("due %(date)s")) % when)
         if self.who:
             name = {"name": self.who}
-            parts.append(
-                (gettext("waiting on %(name)s") if self.section == WAITING else gettext("asked by %(name)s")) % name
-            )
+            if self.section == WAITING:
+                said = gettext("waiting on %(name)s")
+            elif self.kind == "signal_answer":  # the coordinator who answered the person's signal
+                said = gettext("answered by %(name)s")
+            else:
+                said = gettext("asked by %(name)s")
+            parts.append(said % name)
         if self.pending is not None:
             parts.append(
                 ngettext(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from wijkverband.signals.models import Signal
 from wijkverband.tenancy.selectors import team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
-from wijkverband.work.services import Subject, notices_create, notices_done
+from wijkverband.work.services import Subject, notices_create, notices_done, notices_settle
 
 
 def signal_name(signal_id: int) -> str:
@@ -50,4 +50,15 @@ def answered(signal: Signal, *, actor) -> int:
         recipients=[signal.author_id],
         actor=actor,
         key=f"{NoticeKind.SIGNAL_ANSWERED}:{signal.pk}",
+    )
+
+
+def answer_read(signal: Signal, *, reader) -> int:
+    """The author read the answer on the signal's page: its notice is read too (it stayed "Nieuw",
+    and the next digest told them of an answer they had read)."""
+    return notices_settle(
+        user=reader,
+        subject_kind=SubjectKind.SIGNAL,
+        subject_id=signal.pk,
+        kinds=[NoticeKind.SIGNAL_ANSWERED],
     )

@@ -125,8 +125,11 @@ def signal_answer_read(*, actor, signal: Signal) -> bool:
     if signal.author_id != actor.pk or signal.is_open or signal.answer_seen_at is not None:
         return False
     signal.answer_seen_at = timezone.now()
-    return bool(
+    seen = bool(
         Signal.objects.for_team(signal.team_id)
         .filter(pk=signal.pk, answer_seen_at__isnull=True)
         .update(answer_seen_at=signal.answer_seen_at)
     )
+    if seen:
+        notices.answer_read(signal, reader=actor)
+    return seen
