@@ -293,3 +293,28 @@ def test_a_suggested_insurer_that_takes_part_in_the_team_is_ticked_not_typed(wor
     assert "checked" in ticked
     assert 'value="zorgverzekeraar domstad' not in form  # not also as an external party by name
     assert 'value="Cliëntenraad Utrecht"' in form  # not in the team: still by name
+
+
+def test_an_offers_target_takes_a_decimal_comma_and_a_bad_one_is_said_once(world, client_for):
+    """Found by an exploratory test: "80,5" was refused with two messages under the field."""
+    from wijkverband.regional.models import RegionalAgreement
+
+    client = client_for("olga")
+    form = {
+        "title": "Terugkoppeling na verwijzing",
+        "body": "De welzijnscoach koppelt terug aan de verwijzer.",
+        "provider_kinds": ["apotheek"],
+        "indicator_name_0": "Terugkoppeling",
+        "indicator_unit_0": "%",
+        "indicator_dimension_0": "quality",
+        "indicator_frequency_0": "quarterly",
+    }
+    bad = client.post("/r/utrecht/regional/agreements/new/", {**form, "indicator_target_0": "tachtig"})
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    # One message (at the field and in the summary above the form), not two.
+    assert html.count("Enter a number.") == 2 and "Give the target as a number." not in html
+    response = client.post("/r/utrecht/regional/agreements/new/", {**form, "indicator_target_0": "80,5"})
+    assert response.status_code == 302, response.context["form"].errors
+    offer = RegionalAgreement.objects.get(title="Terugkoppeling na verwijzing")
+    assert [str(i.target) for i in offer.suggested_indicators.all()] == ["80.50"]

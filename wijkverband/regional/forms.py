@@ -24,6 +24,15 @@ def _person(user) -> str:
     return user.name or user.email
 
 
+class CommaDecimalField(forms.DecimalField):
+    """A number as a Dutch person writes it, with a decimal comma ("80,5"), or with a point."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class ItemForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     description = forms.CharField(
@@ -148,7 +157,7 @@ class OfferForm(GuardedForm):
                 required=False,
                 widget=forms.TextInput(attrs=TEXT),
             )
-            self.fields[f"indicator_target_{n}"] = forms.DecimalField(
+            self.fields[f"indicator_target_{n}"] = CommaDecimalField(
                 label=_("Indicator %(n)s: target") % {"n": n + 1},
                 required=False,
                 max_digits=14,
@@ -172,7 +181,8 @@ class OfferForm(GuardedForm):
     def clean(self):
         data = super().clean()
         for n in range(INDICATOR_ROWS):
-            if data.get(f"indicator_name_{n}") and data.get(f"indicator_target_{n}") is None:
+            target = f"indicator_target_{n}"
+            if data.get(f"indicator_name_{n}") and data.get(target) is None and target not in self.errors:
                 self.add_error(f"indicator_target_{n}", _("Give the target as a number."))
         return data
 
