@@ -318,3 +318,24 @@ def test_an_offers_target_takes_a_decimal_comma_and_a_bad_one_is_said_once(world
     assert response.status_code == 302, response.context["form"].errors
     offer = RegionalAgreement.objects.get(title="Terugkoppeling na verwijzing")
     assert [str(i.target) for i in offer.suggested_indicators.all()] == ["80.50"]
+
+
+def test_client_data_in_an_adopted_offers_party_name_is_refused_at_its_field(world, client_for):
+    """Found by an exploratory test: the refusal sat above the form naming a field the form does
+    not have ("Naam"), with nothing marked at "External party 2: name"."""
+    from wijkverband.agreements.models import Agreement
+
+    o = offer(world)
+    response = client_for("carla").post(
+        f"/t/oost/regional-offers/{o.pk}/adopt/",
+        {
+            "title": "Medicatieoverdracht Oost",
+            "organisations": [world.pharmacy.pk],
+            "external_kind_1": "client_council",
+            "external_name_1": "Cliëntenraad mevr. Jansen 12-03-1950",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "external_name_1" in errors and "External party 2: name" in errors["external_name_1"][0]
+    assert not Agreement.objects.filter(team=world.team_a).exists()

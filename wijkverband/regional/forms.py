@@ -209,7 +209,7 @@ class OfferForm(GuardedForm):
         return rows
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(GuardedForm):
     title = forms.CharField(label=_("Title in your team"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     organisations = forms.TypedMultipleChoiceField(
         label=_("Your team's organisations that are party"),
