@@ -11,6 +11,7 @@ PAGES = [
     ("start", "/"),
     ("team-home", "/t/oost/"),
     ("members", "/t/oost/members/"),
+    ("leave-team", "/t/oost/members/leave/"),  # the question only: a GET changes nothing
     ("bottlenecks", "/t/oost/bottlenecks/"),
     ("agreements", "/t/oost/agreements/"),
     ("threads", "/t/oost/threads/"),
