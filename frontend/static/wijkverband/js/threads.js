@@ -322,8 +322,8 @@ export class ThreadClient {
     }
     article.dataset.seq = String(data.seq);
     article.dataset.author = String(data.author.id);
-    const own = data.author.id === this.live.user;
-    article.className = data.deleted ? "wv-message wv-message--deleted" : own ? "wv-message wv-message--mine" : "wv-message";
+    const mine = data.author.id === this.live.user;
+    article.className = data.deleted ? "wv-message wv-message--deleted" : mine ? "wv-message wv-message--mine" : "wv-message";
     const parts = [this.header(data)];
     if (data.deleted) {
       const body = this.element("p", "utrecht-paragraph wv-muted wv-message__body");
@@ -336,7 +336,6 @@ export class ThreadClient {
       body.innerHTML = data.html;
       parts.push(body);
       if (data.asks_ack) parts.push(this.ackBlock(data, acked));
-      const mine = data.author.id === this.live.user;
       if ((this.live.can_post && mine) || this.live.can_moderate) parts.push(this.actions(data, mine));
     }
     const editor = article.querySelector("[data-editor]");
@@ -349,7 +348,6 @@ export class ThreadClient {
     if (!data.deleted) this.updateReadBy(article);
     if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
-      const mine = data.author.id === this.live.user;
       const follow = this.follow && (mine || this.endInView());
       this.log.append(article);
       const pending = this.outbox.get(data.client_id);
