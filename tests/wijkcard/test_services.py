@@ -9,9 +9,10 @@ from django.utils import timezone
 from tests.wijkcard.conftest import add_entry
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.freshness import add_months
+from wijkverband.core.phones import dial_phone
 from wijkverband.wijkcard import notices, selectors, services
 from wijkverband.wijkcard.models import ContactEntry, SuggestionStatus
-from wijkverband.wijkcard.phones import PhoneError, dial_phone, display_phone, normalise_phone
+from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
 from wijkverband.work.models import Notice, NoticeKind
 
 BSN = "111222333"  # passes the eleven-test

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import DEFAULT_RECONFIRM_MONTHS, Confirmable
+from wijkverband.core.phones import dial_phone
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.scoping import TeamScopedManager, TeamScopedQuerySet
 
@@ -189,12 +190,8 @@ class Entry(Confirmable):
 
     @property
     def dial(self) -> str:
-        """The number for a tel: link, as the wijk card writes it: +31 and the number without its
-        0 ("030 200 7788" → +31302007788); short and service numbers (14 030, 0800) as they are."""
-        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
-        if len(digits) == 10 and digits.startswith("0") and not digits.startswith(("0800", "0900", "0909", "0906")):
-            return "+31" + digits[1:]
-        return digits
+        """The number for a tel: link, as the wijk card writes it ("030 200 7788" → +31302007788)."""
+        return dial_phone(self.phone)
 
     @property
     def osm_url(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.core.clientdata import find_client_data
 from wijkverband.core.guard import check_text, guarded_fields
+from wijkverband.core.phones import national_digits
 from wijkverband.socialmap.models import Cost, Entry, Kind
 
 MAX_LENGTHS = {
@@ -48,13 +49,7 @@ def phone_normal(value: str) -> str | None:
     text = re.sub(r"\s+", " ", (value or "").strip())
     if not _PHONE_CHARS.match(text) or text.count("+") > 1 or ("+" in text and not text.startswith("+")):
         return None
-    digits = re.sub(r"[^0-9]", "", text)
-    if text.startswith("+"):
-        if not digits.startswith("31"):
-            return None
-        digits = "0" + digits[2:].removeprefix("0")
-    elif digits.startswith("0031"):
-        digits = "0" + digits[4:].removeprefix("0")
+    digits = national_digits(text)  # "+31 (0)30 …" and "0031 30 …" as "030…"
     if re.fullmatch(r"0[1-9][0-9]{8}", digits) or _SERVICE_NUMBER.match(digits):
         return text
     return None

@@ -8,8 +8,9 @@ import io
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from wijkverband.core.phones import dial_phone
 from wijkverband.wijkcard.models import SLOTS
-from wijkverband.wijkcard.phones import dial_phone, display_phone
+from wijkverband.wijkcard.phones import display_phone
 
 # --- vCard -------------------------------------------------------------------------------------------
 

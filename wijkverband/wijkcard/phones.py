@@ -15,6 +15,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from wijkverband.core.phones import MUNICIPAL
+
 # Two-digit area codes (with the 0); every other fixed number has a three-digit one.
 _SHORT_AREAS = {
     "010", "013", "015", "020", "023", "024", "026", "030", "033", "035", "036", "038", "040", "043",
@@ -23,7 +25,7 @@ _SHORT_AREAS = {
 }  # fmt: skip
 _SERVICE = re.compile(r"^0(800|900|906|909)(\d{4}|\d{7})$")
 _NATIONAL = re.compile(r"^0[1-9]\d{8}$")
-_MUNICIPAL = re.compile(r"^140\d{2,3}$")
+_MUNICIPAL = MUNICIPAL
 _MOBILE = re.compile(r"^06\d{8}$")
 
 
@@ -85,12 +87,3 @@ def display_phone(digits: str) -> str:
     if digits[:3] in _SHORT_AREAS or digits[:3] in {"084", "085", "087", "088", "091"}:
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     return f"{digits[:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
-
-
-def dial_phone(digits: str) -> str:
-    """For tel: links and vCards: +31 and the number without its 0 (short numbers as they are)."""
-    if not digits:
-        return ""
-    if _MUNICIPAL.match(digits):
-        return digits
-    return "+31" + digits[1:]

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
+from wijkverband.core.phones import dial_phone
 from wijkverband.core.workdays import dutch_public_holidays
 from wijkverband.tenancy.models import CORE_KINDS, Team
 from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES
 from wijkverband.wijkcard.models import SLOTS, ContactEntry, Suggestion, SuggestionStatus
-from wijkverband.wijkcard.phones import dial_phone, display_phone
+from wijkverband.wijkcard.phones import display_phone
 
 #: Core players first (GP, pharmacy, district nursing, social domain), then the partners.
 KIND_ORDER = {kind.value: n for n, kind in enumerate(CORE_KINDS)}

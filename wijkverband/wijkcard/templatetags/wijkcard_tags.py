@@ -1,6 +1,7 @@
 from django import template
 
-from wijkverband.wijkcard.phones import dial_phone, display_phone
+from wijkverband.core.phones import dial_phone
+from wijkverband.wijkcard.phones import display_phone
 
 register = template.Library()
 
