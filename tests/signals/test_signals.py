@@ -115,6 +115,40 @@ def test_a_signal_is_triaged_once(world):
     assert Signal.objects.get(pk=signal.pk).bottleneck_id is None
 
 
+@pytest.mark.parametrize("way", ["answer", "bottleneck"])
+def test_an_answer_too_late_is_shown_back_not_lost(world, way):
+    """Two coordinators (or two tabs) answer one signal: the second answer is not sent, and its
+    writer gets it back to copy beside the first one, instead of a page without it."""
+    signal = file_signal(world)
+    client = _client(world.carla)
+    client.get(f"/t/oost/signals/{signal.pk}/")  # the form, before the other answer lands
+    services.signal_answer(actor=world.carla, signal=signal, answer="Dank, we nemen het mee.")
+    mine = "We bellen de wijkverpleging en komen erop terug in het casusoverleg."
+    if way == "answer":
+        response = client.post(f"/t/oost/signals/{signal.pk}/answer/", {"answer": mine})
+    else:
+        from wijkverband.bottlenecks.models import Category
+
+        category = Category.objects.for_team(world.team_a).order_by("position", "pk").first()
+        response = client.post(
+            f"/t/oost/signals/{signal.pk}/bottleneck/",
+            {
+                "title": "Avondbereikbaarheid",
+                "description": "Gemeld.",
+                "category": category.pk,
+                "impact": 2,
+                "affected_kinds": ["wijkverpleging"],
+                "answer": mine,
+            },
+        )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Dank, we nemen het mee." in page
+    assert 'id="unsent-answer"' in page and mine in page
+    stored = Signal.objects.get(pk=signal.pk)
+    assert stored.answer == "Dank, we nemen het mee." and stored.bottleneck_id is None
+
+
 def test_only_the_coordinator_triages(world):
     signal = file_signal(world)
     for persona in ("maarten", "rosa", "olga"):

@@ -69,7 +69,7 @@ def signal_create(request):
     return render(request, "signals/form.html", {"team": team, "rights": rights, "form": form}, status=status)
 
 
-def _detail(request, signal, *, answer_form=None, review_form=None, status=200):
+def _detail(request, signal, *, answer_form=None, review_form=None, unsent="", status=200):
     team, rights = request.team, request.rights
     triage = policy.may_triage(rights) and signal.is_open
     if triage:
@@ -88,10 +88,19 @@ def _detail(request, signal, *, answer_form=None, review_form=None, status=200):
             "triage": triage,
             "answer_form": answer_form,
             "review_form": review_form,
+            "unsent": unsent,
             "nav_key": NAV_KEY,
         },
         status=status,
     )
+
+
+def _answered_meanwhile(request, signal, refused, *, text):
+    """Another coordinator answered first: the signal as it is now, with this person's own answer
+    shown back under theirs (it was not sent; they may want it elsewhere, in a thread say)."""
+    messages.error(request, refused.message)
+    signal = access_signal(user=request.user, team=request.team, signal_id=signal.pk)
+    return _detail(request, signal, unsent=text, status=409)
 
 
 @team_view
@@ -112,8 +121,7 @@ def signal_answer(request, signal_id):
             services.signal_answer(actor=request.user, signal=signal, answer=form.cleaned_data["answer"])
         except ActionRefused as refused:
             if refused.code == "conflict":
-                messages.error(request, refused.message)
-                return _to_detail(signal)
+                return _answered_meanwhile(request, signal, refused, text=form.cleaned_data["answer"])
             add_refusal(form, refused)
         else:
             messages.success(request, _("Answered: the representatives read your answer with their signal."))
@@ -135,8 +143,7 @@ def signal_review(request, signal_id):
             )
         except ActionRefused as refused:
             if refused.code == "conflict":
-                messages.error(request, refused.message)
-                return _to_detail(signal)
+                return _answered_meanwhile(request, signal, refused, text=form.cleaned_data["answer"])
             add_refusal(form, refused)
         else:
             messages.success(request, _("Taken into the agreement's review; the representatives read your answer."))
@@ -151,6 +158,8 @@ def signal_bottleneck(request, signal_id):
     signal = access_signal(user=request.user, team=team, signal_id=signal_id)
     if not signal.is_open:
         messages.error(request, _("This signal was answered already."))
+        if request.method == "POST":  # answered since this form was opened
+            return _detail(request, signal, unsent=request.POST.get("answer", "").strip(), status=409)
         return _to_detail(signal)
     form = SignalBottleneckForm(
         request.POST or None,
@@ -170,8 +179,7 @@ def signal_bottleneck(request, signal_id):
                 )
             except ActionRefused as refused:
                 if refused.code == "conflict":
-                    messages.error(request, refused.message)
-                    return _to_detail(signal)
+                    return _answered_meanwhile(request, signal, refused, text=data["answer"])
                 add_refusal(form, refused)
             else:
                 messages.success(
