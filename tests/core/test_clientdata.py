@@ -97,6 +97,15 @@ def test_numbers_that_are_not_bsns_pass(text):
         "mw. yilmaz 12-03-1954",
         "Jan Jansen 12–03–1954",  # en dashes, as a word processor makes them
         "Jan Jansen 12 03 1954",
+        # As a GP's system writes a date, with a short month and a short year (these were saved)
+        "Jan Jansen 12-mrt-1945",
+        "Jan Jansen 12-MRT-45",
+        "Jan Jansen 12/mrt/1945",
+        "Jan Jansen 12 mrt '45",
+        "Jan Jansen, 12 maart ’45",
+        "Jan Jansen 12-03-'45",
+        "Jan Jansen, born March 12, 1945",
+        "geb. 12 mrt '45",
     ],
 )
 def test_a_date_of_birth_with_a_name_is_refused(text):
@@ -113,6 +122,7 @@ def test_a_date_of_birth_with_a_name_is_refused(text):
         "client Yilmaz １-２-５０",  # full-width digits count as digits
         "Jan Jansen 1 mei 1950",
         "Jan Jansen 1950-2-1",
+        "mw. Jansen 1 mrt '45",  # three digits (FEWEST_DIGITS)
     ],
 )
 def test_the_shortest_dates_of_birth_are_found(text):
@@ -140,6 +150,9 @@ def test_text_with_fewer_digits_than_any_finding_passes(text):
         "patiënt krijgt sinds 01-01-2008 dezelfde zorg",
         "Bel 030 12 03 1954",  # a phone number's groups
         "Telefoon 06 12 34 56 78",
+        "Overleg op 12-mrt-2026 met Jan Jansen",
+        "Jan Jansen zag op 3 mei 10 cliënten",  # a short year with spaces needs its apostrophe
+        "Jan Jansen komt 12 mrt 45 minuten later",
         "",
     ],
 )

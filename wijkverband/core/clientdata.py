@@ -9,7 +9,8 @@ This finds
   enough ago to be a birth date (16 years or more) with a person's name close by ("mevrouw
   Jansen", "J. de Vries", "Jan Jansen", "Ayşe Yılmaz", "JAN JANSEN", "Jansen, Jan", "mw. yilmaz")
   or a surname straight before it ("Jansen 12-03-1954"). Dates are written with hyphens, slashes,
-  dots, dashes or spaces ("12–03–1954", "12 03 1954").
+  dots, dashes or spaces ("12–03–1954", "12 03 1954"), or with the month's name, also as a GP's
+  system writes it ("12-mrt-1945", "12 mrt '45").
 
 It errs on the side of refusing (a person can always rephrase, but client data that got in cannot
 be taken back from everyone who read it) while letting through what care work is full of: phone
@@ -88,16 +89,30 @@ _MONTHS = {
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _DATE_RES = (
-    # 12-03-1945, 12/3/45, 12.03.1945, 12–03–1945 (en or em dashes, as word processors make them)
-    (re.compile(r"(?<![\d])(\d{1,2})([-/.\u2013\u2014])(\d{1,2})\2(\d{4}|\d{2})(?![\d])"), "dmy"),
+    # 12-03-1945, 12/3/45, 12.03.1945, 12–03–1945 (en or em dashes, as word processors make them),
+    # 12-03-'45
+    (re.compile(r"(?<![\d])(\d{1,2})([-/.\u2013\u2014])(\d{1,2})\2['’‘]?(\d{4}|\d{2})(?![\d])"), "dmy"),
     # 12 03 1945 (spaces: with a four-digit year only, so a phone number's groups are no date)
     (re.compile(r"(?<![\d])(\d{1,2}) (\d{1,2}) (\d{4})(?![\d])"), "dmy"),
     # 1945-03-12, 1945/03/12, 1945.03.12
     (re.compile(r"(?<![\d])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])"), "ymd"),
     # 12031945 (eight digits, no separators: only with a name or a label, as every date here)
     (re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{4})(?![\d])"), "dmy"),
-    # 12 maart 1945, 3 May 1940
-    (re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_NAMES})\.?\s+(\d{{4}})(?![\d])", re.IGNORECASE), "d_month_y"),
+    # 12 maart 1945, 3 May 1940, 12 mrt '45, and as a GP's system writes it: 12-mrt-1945, 12-mrt-45
+    # (with spaces a two-digit year needs its apostrophe: "op 3 mei 10 cliënten" is no date)
+    (
+        re.compile(
+            rf"(?<![\d])(\d{{1,2}})(?:\s+({_MONTH_NAMES})\.?\s+(?:['’‘](\d{{2}})|(\d{{4}}))"
+            rf"|[-/.]({_MONTH_NAMES})\.?[-/.]['’‘]?(\d{{4}}|\d{{2}}))(?![\d])",
+            re.IGNORECASE,
+        ),
+        "d_month_y",
+    ),
+    # March 12, 1945; mrt 12 '45
+    (
+        re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+(?:['’‘](\d{{2}})|(\d{{4}}))(?![\d])", re.IGNORECASE),
+        "month_d_y",
+    ),
 )
 
 _BIRTH_LABEL_RE = re.compile(
@@ -168,8 +183,13 @@ def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
             day, month, year = int(numbers[0]), int(numbers[1]), int(numbers[2])
         elif kind == "ymd":
             year, month, day = (int(group) for group in groups if group.isdigit())
-        else:
-            day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], int(groups[2])
+        elif kind == "d_month_y":
+            day = int(groups[0])
+            month_name, year_text = [group for group in groups[1:] if group]
+            month, year = _MONTHS[month_name.lower()], int(year_text)
+        else:  # month_d_y
+            month_name, day_text, year_text = [group for group in groups if group]
+            day, month, year = int(day_text), _MONTHS[month_name.lower()], int(year_text)
         if year < 100:  # 12-03-45: a two-digit year of a birth date lies in the past
             this_year = timezone.localdate().year
             year += 2000 if 2000 + year <= this_year else 1900
@@ -222,12 +242,11 @@ def _find_bsns(text: str) -> list[Finding]:
     return findings
 
 
-#: The fewest digits anything found has: a date written as 1-2-50 (a BSN has nine, the other dates
-#: at least five). Most of what people write has fewer ("Kun je me morgen bellen?"): such a text is
+#: The fewest digits anything found has: a date written as 1 mrt '45 (a BSN has nine, 1-2-50 four). Most of what people write has fewer ("Kun je me morgen bellen?"): such a text is
 #: not searched further. It runs on every save of every free text, every post among them: the
 #: searches and the date they compare with were 5 % of a post's instructions
 #: (bench/post_instructions.py). A pattern added above that needs fewer digits lowers this.
-FEWEST_DIGITS = 4
+FEWEST_DIGITS = 3
 _ENOUGH_DIGITS = re.compile(rf"\d(?:\D*\d){{{FEWEST_DIGITS - 1}}}")
 
 
