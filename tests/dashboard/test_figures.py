@@ -76,6 +76,21 @@ def test_each_team_shows_open_overdue_and_age_bands(world, varied):
     assert d.open == 6 and d.overdue == 2
 
 
+def test_the_age_bands_count_days_as_an_items_own_page_does(world, clock):
+    """An item 30 days old is no longer "under 30 days" (its page says "30 dagen oud"); one 90
+    days old is still "30 to 90 days"."""
+    ages = {}
+    for days in (0, 29, 30, 90, 91):
+        item = report(world, actor=world.bram, team=world.team_b, title=f"{days} dagen")
+        _age(item, days=days)
+        item.refresh_from_db()
+        ages[days] = item.age_days
+    assert ages == {0: 0, 29: 29, 30: 30, 90: 90, 91: 91}
+    _, rows = _rows(world)
+    zuid = rows["zuid"].bottlenecks
+    assert (zuid.young, zuid.middle, zuid.old) == (2, 2, 1)
+
+
 def test_escalations_wait_against_the_regions_target(world, varied):
     d, rows = _rows(world)
     e = rows["oost"].escalations
@@ -277,6 +292,19 @@ def test_the_page_shows_the_tables_with_their_charts(world, varied, client_for):
     waiting = _table(html, "waiting")
     assert waiting.index("Wacht lang") < waiting.index("Net opgeschaald")
     assert "te laat" in waiting
+
+
+def test_an_escalation_is_dated_by_the_dutch_day(world, clock, client_for):
+    """Escalated at 00:30 in Amsterdam (23:30 UTC the day before): the dashboard, its export and
+    the item's own page all say the Dutch day."""
+    b = _escalate(world, report(world, title="Na middernacht"), at=datetime(2026, 2, 24, 0, 30, tzinfo=AMSTERDAM))
+    assert b.escalated_at.astimezone(ZoneInfo("UTC")).day == 23
+    html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
+    assert "24 februari 2026" in _table(html, "waiting")
+    assert "23 februari 2026" not in _table(html, "waiting")
+    export = client_for("olga").get("/r/utrecht/dashboard/waiting.csv?period=2026-Q1")
+    body = b"".join(export.streaming_content).decode("utf-8")
+    assert "24 februari 2026" in body and "23 februari 2026" not in body
 
 
 def test_the_csv_has_the_numbers_of_the_table_for_dutch_excel(world, varied, client_for):

@@ -536,8 +536,10 @@ class TeamBottleneckFigures:
 
 
 def _age_filters(today: date) -> tuple[Q, Q, Q]:
-    """Open items reported less than 30 days ago, 30 to 90 days ago, more than 90 days ago."""
-    young_from = timezone.make_aware(datetime.combine(today - timedelta(days=AGE_BANDS[0]), time.min))
+    """Open items reported less than 30 days ago, 30 to 90 days ago, more than 90 days ago, in
+    days as an item's page counts them (Bottleneck.age_days: today's date less the day it was
+    reported): one reported on the day 30 days ago is 30 days old, not under 30."""
+    young_from = timezone.make_aware(datetime.combine(today - timedelta(days=AGE_BANDS[0] - 1), time.min))
     old_before = timezone.make_aware(datetime.combine(today - timedelta(days=AGE_BANDS[1]), time.min))
     is_open = Q(status__in=OPEN_STATUSES)
     return (

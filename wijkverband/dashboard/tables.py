@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -321,7 +322,7 @@ def waiting_table(d: RegionDashboard) -> Table:
             [
                 b.team.name,
                 b.get_impact_display(),
-                date_format(b.escalated_at) if b.escalated_at else "",
+                date_format(localtime(b.escalated_at)) if b.escalated_at else "",
                 b.waited_days,
                 b.target_days,
                 Cell(_("overdue"), "warning") if b.escalation_overdue else _("no"),
