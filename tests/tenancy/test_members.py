@@ -397,3 +397,63 @@ def test_a_member_leaves_a_team_themselves(world, client_for):
     refused = client_for("carla").post("/t/oost/members/leave/", follow=True)
     assert "stel eerst een ander aan voordat je vertrekt" in refused.content.decode()
     assert Membership.objects.filter(team=world.team_a, user=world.carla).exists()
+
+
+def test_what_someone_held_in_a_team_is_let_go_when_they_leave(world, client_for):
+    """Found by an exploratory test: a coordinator who left stayed owner of the team's bottlenecks
+    (the team saw "Eigenaar: Yusuf Kaya" for ever, and nobody was told to find another), and Mijn
+    werk and the notifications kept listing them behind links that were 404s to him."""
+    from tests.bottlenecks.helpers import fresh, report
+    from wijkverband.bottlenecks import services as bottleneck_services
+    from wijkverband.bottlenecks.models import BottleneckEvent, EventKind
+    from wijkverband.mywork.selectors import my_work
+    from wijkverband.work.models import Notice
+
+    pieter = world.pieter  # in Oost and Zuid
+    owned = report(world, title="Van Pieter")
+    owned = bottleneck_services.bottleneck_ask_owner(
+        actor=pieter, bottleneck=owned, version=owned.version, candidate=pieter
+    )
+    bottleneck_services.bottleneck_escalate(actor=pieter, bottleneck=owned, version=owned.version, reason="Overal")
+    asked = report(world, title="Gevraagd aan Pieter")
+    bottleneck_services.bottleneck_ask_owner(actor=world.carla, bottleneck=asked, version=asked.version, candidate=pieter)
+    elsewhere = report(world, actor=world.bram, team=world.team_b, title="In Zuid")
+    bottleneck_services.bottleneck_ask_owner(
+        actor=pieter, bottleneck=elsewhere, version=elsewhere.version, candidate=pieter
+    )
+    assert Notice.objects.filter(user=pieter, team=world.team_a).exists()
+    titles = {item.title for item in (lambda w: w.asked + w.mine + w.waiting)(my_work(user=pieter))}
+    assert {"Van Pieter", "Gevraagd aan Pieter", "In Zuid"} <= titles
+
+    client = client_for("pieter")
+    question = client.get("/t/oost/members/leave/").content.decode()
+    assert "Eigenaar van 1 open knelpunt" in question and "Gevraagd eigenaar te worden van 1 knelpunt" in question
+    client.post("/t/oost/members/leave/")
+
+    owned, asked = fresh(owned), fresh(asked)
+    assert owned.owner_id is None and owned.owner_since is None
+    assert asked.owner_candidate_id is None and asked.owner_requested_by_id is None
+    assert fresh(elsewhere).owner_id == pieter.pk  # his other team's stays his
+    left = BottleneckEvent.objects.get(bottleneck=owned, kind=EventKind.OWNER_LEFT)
+    assert left.actor_id == pieter.pk
+    assert BottleneckEvent.objects.filter(bottleneck=asked, kind=EventKind.CANDIDATE_LEFT).exists()
+    # The team sees it unowned, and the timeline says why.
+    page = client_for("carla").get(f"/t/oost/bottlenecks/{owned.pk}/").content.decode()
+    assert "Zonder eigenaar" in page or "zonder eigenaar" in page
+    assert "heeft het wijkverband verlaten: nu zonder eigenaar" in page
+    # Nothing of Oost in his Mijn werk or notifications (the escalation he made waits on the region).
+    titles = {item.title for item in (lambda w: w.asked + w.mine + w.waiting)(my_work(user=pieter))}
+    assert "Van Pieter" not in titles and "Gevraagd aan Pieter" not in titles and "In Zuid" in titles
+    assert not Notice.objects.filter(user=pieter, team=world.team_a).exists()
+    assert "/t/oost/" not in client.get("/my-work/").content.decode()
+
+
+def test_the_last_coordinator_is_told_before_not_after_confirming(world, client_for):
+    """Found by an exploratory test: the only coordinator got the whole question and its button,
+    and heard only after "Ja, het wijkverband verlaten" that a team needs a coordinator."""
+    client = client_for("carla")
+    own = Membership.objects.get(team=world.team_a, user=world.carla)
+    for url in ("/t/oost/members/leave/", f"/t/oost/members/{own.pk}/remove/"):
+        page = client.get(url).content.decode()
+        assert "stel eerst een ander aan voordat je vertrekt" in page
+        assert "Ja, het wijkverband verlaten" not in page

@@ -21,6 +21,12 @@ class BottlenecksConfig(AppConfig):
         from wijkverband.work.services.reminders import register_time_check
 
         panels.register()
+        from wijkverband.bottlenecks import services
+        from wijkverband.core.registry import MembershipEnd, register_membership_end
+
+        register_membership_end(
+            MembershipEnd("bottlenecks", holdings=services.membership_holdings, release=services.membership_release)
+        )
         # The hourly job asks this app what waits: ownership, targets, escalations (docs/work.md).
         register_time_check("bottlenecks", notices.time_check)
         post_migrate.connect(builtin_categories_ensure, sender=self)

@@ -262,6 +262,8 @@ class EventKind(models.TextChoices):
     DUPLICATE = "duplicate", _("marked as duplicate")
     MARKED_INTERNAL = "marked_internal", _("marked internal")
     MARKED_PUBLIC = "marked_public", _("made visible to representatives")
+    OWNER_LEFT = "owner_left", _("left the team: it has no owner now")
+    CANDIDATE_LEFT = "candidate_left", _("left the team: no longer asked to own it")
 
 
 class BottleneckEvent(models.Model):

@@ -5,9 +5,10 @@ refuses bad input with ActionRefused, changing nothing."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkverband.audit.services import audit_record
 from wijkverband.bottlenecks import notices, policy, selectors
@@ -436,6 +437,62 @@ def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: s
     notices.ownership_answered(b, actor=actor, accepted=False, requested_by=requested_by)
     _audit(b, actor, EventKind.OWNER_DECLINED)
     return b
+
+
+# --- someone leaves the team ----------------------------------------------------------------------
+
+
+def _held_by(team, user):
+    return Bottleneck.objects.for_team(team).filter(status__in=OPEN_STATUSES).filter(
+        Q(owner=user) | Q(owner_candidate=user)
+    )
+
+
+def membership_holdings(*, team, user) -> list[str]:
+    """What the question before someone leaves (or is removed) says they hold here."""
+    owned = asked = 0
+    for owner_id, candidate_id in _held_by(team, user).values_list("owner_id", "owner_candidate_id"):
+        owned += owner_id == user.pk
+        asked += candidate_id == user.pk
+    lines = []
+    if owned:
+        lines.append(
+            ngettext(
+                "Owner of %(count)d open bottleneck: it will have no owner, and the coordinators find a new one.",
+                "Owner of %(count)d open bottlenecks: they will have no owner, and the coordinators find new ones.",
+                owned,
+            )
+            % {"count": owned}
+        )
+    if asked:
+        lines.append(
+            ngettext(
+                "Asked to own %(count)d bottleneck: that request is withdrawn.",
+                "Asked to own %(count)d bottlenecks: those requests are withdrawn.",
+                asked,
+            )
+            % {"count": asked}
+        )
+    return lines
+
+
+def membership_release(*, team, user, actor) -> None:
+    """Someone leaves the team or is removed from it (tenancy.services.membership_remove, inside its
+    transaction): the open items they own have no owner from now, and requests that they own one
+    are withdrawn. An item must not wait on someone who can no longer open it: a coordinator sees it
+    unowned (past its acceptance target in Mijn werk, "Nog zonder eigenaar") and asks someone."""
+    for b in _held_by(team, user).select_for_update().order_by("pk"):
+        # One or the other: nobody is asked to own what they own already (bottleneck_ask_owner).
+        if b.owner_id == user.pk:
+            b.owner, b.owner_since = None, None
+            fields, kind = ["owner", "owner_since"], EventKind.OWNER_LEFT
+        else:
+            b.owner_candidate, b.owner_requested_by, b.owner_requested_at = None, None, None
+            fields, kind = ["owner_candidate", "owner_requested_by", "owner_requested_at"], EventKind.CANDIDATE_LEFT
+        _save(b, *fields)
+        # The timeline names the person who left; the audit row, who removed them.
+        _event(b, user, kind)
+        _audit(b, actor, kind)
 
 
 # --- status ----------------------------------------------------------------------------------------

@@ -236,3 +236,31 @@ def external_party_organisation_ids(*, team) -> set[int]:
     for organisation_ids in _external_party_organisations:
         found |= organisation_ids(team=team)
     return found
+
+
+@dataclass(frozen=True)
+class MembershipEnd:
+    """What an app does when someone leaves a team or is removed from it: what they hold there
+    (their open bottlenecks, say) is let go, so that it does not wait on someone who can no longer
+    open it. holdings(team=, user=) -> sentences for the question before (empty: nothing held);
+    release(team=, user=, actor=) runs inside the removal's transaction, before its audit row."""
+
+    key: str
+    holdings: Callable[..., list[str]]
+    release: Callable[..., None]
+
+
+_membership_ends: dict[str, MembershipEnd] = {}
+
+
+def register_membership_end(end: MembershipEnd) -> None:
+    _membership_ends[end.key] = end
+
+
+def membership_holdings(*, team, user) -> list[str]:
+    return [line for key in sorted(_membership_ends) for line in _membership_ends[key].holdings(team=team, user=user)]
+
+
+def membership_release(*, team, user, actor) -> None:
+    for key in sorted(_membership_ends):
+        _membership_ends[key].release(team=team, user=user, actor=actor)

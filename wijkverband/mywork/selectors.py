@@ -41,7 +41,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, Func, IntegerField, QuerySet, Subquery, Value
+from django.db.models import Exists, Func, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -268,8 +268,18 @@ def _name(user) -> str:
     return (user.name or user.email) if user is not None else ""
 
 
-def _for_team(queryset: QuerySet, team) -> QuerySet:
-    return queryset if team is None else queryset.filter(team=team)
+def _where_they_are(user) -> Q:
+    """Items of the teams the person is in, or whose region they have a role in (and of no team: a
+    region-wide sociale kaart entry). What follows from what they did (the bottlenecks they
+    escalated, the agreements they own) outlives a change of role, but not their leaving the team:
+    its pages are a 404 to them, and Mijn werk listed them with those links."""
+    teams = Membership.objects.across_teams().filter(user=user).values("team_id")  # the person's own rows
+    regions = RegionRole.objects.filter(user=user).values("region_id")
+    return Q(team_id__in=teams) | Q(team__region_id__in=regions) | Q(team__isnull=True)
+
+
+def _for_team(queryset: QuerySet, team, user) -> QuerySet:
+    return queryset.filter(_where_they_are(user)) if team is None else queryset.filter(team=team)
 
 
 def _agreement_url(a) -> str:
@@ -394,7 +404,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     # Asked of me -------------------------------------------------------------------------------
     rows, extra = (
-        _limited(_for_team(agreements.endorsements_asked_of(user=user), team), "asked_at", "pk")
+        _limited(_for_team(agreements.endorsements_asked_of(user=user), team, user), "asked_at", "pk")
         if roles.decides and "endorse" in present
         else _NOTHING
     )
@@ -415,13 +425,13 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
     owns, extra = (
-        _limited(_for_team(bottlenecks.ownership_asked_of(user=user), team), "owner_requested_at", "pk")
+        _limited(_for_team(bottlenecks.ownership_asked_of(user=user), team, user), "owner_requested_at", "pk")
         if "own" in present
         else _NOTHING
     )
     more += extra
     waits, extra = (
-        _limited(_for_team(bottlenecks.ownership_awaited_by(user=user), team), "owner_requested_at", "pk")
+        _limited(_for_team(bottlenecks.ownership_awaited_by(user=user), team, user), "owner_requested_at", "pk")
         if "ownership" in present and not asked_only
         else _NOTHING
     )
@@ -444,7 +454,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
     rows, extra = (
-        _limited(_for_team(threads.confirmations_asked_of(user=user), team), "created_at", "pk")
+        _limited(_for_team(threads.confirmations_asked_of(user=user), team, user), "created_at", "pk")
         if roles.professional and "confirm" in present
         else _NOTHING
     )
@@ -465,7 +475,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
     rows, extra = (
-        _limited(_for_team(bottlenecks.escalations_to_answer(user=user), team), "escalated_at", "pk")
+        _limited(_for_team(bottlenecks.escalations_to_answer(user=user), team, user), "escalated_at", "pk")
         if roles.oversees and "respond" in present
         else _NOTHING
     )
@@ -486,7 +496,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
 
     rows, extra = (
-        _limited(_for_team(wijkcard.corrections_asked_of(user=user), team), "created_at", "pk")
+        _limited(_for_team(wijkcard.corrections_asked_of(user=user), team, user), "created_at", "pk")
         if roles.professional and "correction" in present
         else _NOTHING
     )
@@ -533,7 +543,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
 
     rows, extra = (
-        _limited(_for_team(signals.to_triage_for(user=user), team), "created_at", "pk")
+        _limited(_for_team(signals.to_triage_for(user=user), team, user), "created_at", "pk")
         if roles.coordinates and "signal" in present
         else _NOTHING
     )
@@ -559,7 +569,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     # Mine --------------------------------------------------------------------------------------
     rows, extra = (
-        _limited(_for_team(bottlenecks.owned_by(user=user), team), "resolve_due", "pk")
+        _limited(_for_team(bottlenecks.owned_by(user=user), team, user), "resolve_due", "pk")
         if "owned" in present
         else _NOTHING
     )
@@ -580,7 +590,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     # Bottlenecks of the teams the person coordinates that nobody took on by their target (depends
     # on the date: asked of coordinators only, one query).
     rows, extra = (
-        _limited(_for_team(bottlenecks.unowned_past_target_for(user=user, today=today), team), "accept_due", "pk")
+        _limited(_for_team(bottlenecks.unowned_past_target_for(user=user, today=today), team, user), "accept_due", "pk")
         if roles.coordinates
         else _NOTHING
     )
@@ -598,7 +608,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 object_id=b.pk,
             )
         )
-    rows, extra = _limited(_for_team(agreements.reviews_due_for(user=user), team), "current_version__review_date")
+    rows, extra = _limited(_for_team(agreements.reviews_due_for(user=user), team, user), "current_version__review_date")
     more += extra
     for a in rows:
         work.mine.append(
@@ -621,7 +631,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
     # Sociale kaart entries the person keeps whose confirmation is due (region-wide ones show
     # under their region; a team filter leaves them out).
-    rows, extra = _limited(_for_team(socialmap.reconfirm_due_for(user=user), team), "confirmed_on", "pk")
+    rows, extra = _limited(_for_team(socialmap.reconfirm_due_for(user=user), team, user), "confirmed_on", "pk")
     more += extra
     for e in rows:
         home = e.team if e.team_id is not None else e.region
@@ -640,7 +650,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     # A representative's signals that were answered since they last looked.
     rows, extra = (
-        _limited(_for_team(signals.answers_unread_by(user=user), team), "triaged_at", "pk")
+        _limited(_for_team(signals.answers_unread_by(user=user), team, user), "triaged_at", "pk")
         if "signal_answer" in present
         else _NOTHING
     )
@@ -652,7 +662,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     # Waiting on others -------------------------------------------------------------------------
     rows, extra = (
-        _limited(_for_team(agreements.endorsements_awaited_by(user=user), team), "asked_at", "pk")
+        _limited(_for_team(agreements.endorsements_awaited_by(user=user), team, user), "asked_at", "pk")
         if "endorsements" in present
         else _NOTHING
     )
@@ -689,7 +699,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
     rows, extra = (
-        _limited(_for_team(bottlenecks.escalations_awaited_by(user=user), team), "escalated_at", "pk")
+        _limited(_for_team(bottlenecks.escalations_awaited_by(user=user), team, user), "escalated_at", "pk")
         if "escalation" in present
         else _NOTHING
     )
@@ -710,7 +720,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
 
     rows, extra = (
-        _limited(_for_team(wijkcard.suggestions_awaited_by(user=user), team), "created_at", "pk")
+        _limited(_for_team(wijkcard.suggestions_awaited_by(user=user), team, user), "created_at", "pk")
         if "suggestion" in present
         else _NOTHING
     )
@@ -730,7 +740,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
 
     rows, extra = (
-        _limited(_for_team(signals.awaited_by(user=user), team), "created_at", "pk")
+        _limited(_for_team(signals.awaited_by(user=user), team, user), "created_at", "pk")
         if "signal_waiting" in present
         else _NOTHING
     )

@@ -31,6 +31,17 @@ def own_membership(*, user, team: Team) -> Membership | None:
     return Membership.objects.for_team(team).filter(user=user).select_related("user", "organisation").first()
 
 
+def is_last_coordinator(membership: Membership) -> bool:
+    """Whether this is the team's only coordinator (who may not leave or be removed: a team needs one)."""
+    return (
+        membership.role == Membership.Role.COORDINATOR
+        and not Membership.objects.for_team(membership.team_id)
+        .filter(role=Membership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 def user_memberships(*, user) -> QuerySet[Membership]:
     """The teams a person belongs to, for the team switcher."""
     if not user.is_authenticated:

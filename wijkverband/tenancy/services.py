@@ -39,7 +39,7 @@ from wijkverband.tenancy.models import (
 )
 from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
 from wijkverband.tenancy.second_factor import second_factor_missing
-from wijkverband.tenancy.selectors import postcode_area_conflicts, region_area_overlaps
+from wijkverband.tenancy.selectors import is_last_coordinator, postcode_area_conflicts, region_area_overlaps
 
 User = get_user_model()
 
@@ -272,16 +272,6 @@ def membership_create(*, actor, team: Team, user, role: str, organisation: Organ
     return membership
 
 
-def _is_last_coordinator(membership: Membership) -> bool:
-    return (
-        membership.role == Membership.Role.COORDINATOR
-        and not Membership.objects.for_team(membership.team_id)
-        .filter(role=Membership.Role.COORDINATOR)
-        .exclude(pk=membership.pk)
-        .exists()
-    )
-
-
 def needs_organisation(role: str, membership: Membership) -> bool:
     """Whether changing `membership` to `role` needs an organisation it does not have yet."""
     return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
@@ -305,7 +295,7 @@ def membership_change_role(
         return membership
     given = organisation if needs_organisation(role, membership) else None
     _validate_role_and_organisation(team=membership.team, role=role, organisation=given or membership.organisation)
-    if _is_last_coordinator(membership):
+    if is_last_coordinator(membership):
         raise ActionRefused(_("A team needs a coordinator: appoint another one before changing this role."))
     old_role = membership.role
     membership.role = role
@@ -342,11 +332,14 @@ def membership_remove(*, actor, membership: Membership) -> None:
         .select_related("team", "user")
         .get(pk=membership.pk)
     )
-    if _is_last_coordinator(membership):
+    if is_last_coordinator(membership):
         if membership.user_id == actor.pk:
             raise ActionRefused(_("A team needs a coordinator: appoint another one before you leave."))
         raise ActionRefused(_("A team needs a coordinator: appoint another one before removing this one."))
     team, user = membership.team, membership.user
+    # What they hold in the team is let go (their open bottlenecks, their notices of it): nothing
+    # may wait on someone who can no longer open it.
+    registry.membership_release(team=team, user=user, actor=actor)
     # Deleted through the queryset, so the instance keeps its id for the audit row, written last.
     Membership.objects.filter(pk=membership.pk).delete()
     permissions.team_role_revoke(team=team, user=user)

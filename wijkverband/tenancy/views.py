@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core import registry
 from wijkverband.core.registry import region_column_cells, render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import access_invitation, access_membership
@@ -137,6 +138,21 @@ def member_change_role(request, membership_id):
     )
 
 
+def _removal_question(request, team, membership):
+    """The question before someone leaves or is removed: what they hold in the team is let go
+    (core.registry.membership_holdings), and the last coordinator is told first, not after."""
+    return render(
+        request,
+        "tenancy/member_remove.html",
+        {
+            "team": team,
+            "membership": membership,
+            "last_coordinator": selectors.is_last_coordinator(membership),
+            "holdings": registry.membership_holdings(team=team, user=membership.user),
+        },
+    )
+
+
 @team_view(needs="can_manage_members")
 def member_remove(request, membership_id):
     """GET: the question (removing someone takes their access at once and cannot be undone, so the
@@ -144,7 +160,7 @@ def member_remove(request, membership_id):
     team = request.team
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     if request.method != "POST":
-        return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
+        return _removal_question(request, team, membership)
     if membership.user_id == request.user.pk:
         # Leaving: the team's pages close for them, so they land on their start page, where the
         # message is read (the members page they came from is a 404 to them now).
@@ -166,7 +182,7 @@ def member_leave(request):
     if membership is None:  # the region's people read the team without being in it
         raise Http404
     if request.method != "POST":
-        return render(request, "tenancy/member_remove.html", {"team": team, "membership": membership})
+        return _removal_question(request, team, membership)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ActionRefused as refused:

@@ -16,6 +16,12 @@ class WorkConfig(AppConfig):
         from wijkverband.work.schedules import on_post_migrate
         from wijkverband.work.selectors import notice_tally_from, notice_tally_statement
 
+        from wijkverband.core.registry import MembershipEnd, register_membership_end
+        from wijkverband.work import services
+
+        register_membership_end(
+            MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)
+        )
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")
         # The outbox and the failed jobs, read from the database on every /metrics scrape.

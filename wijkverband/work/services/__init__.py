@@ -146,6 +146,17 @@ def _counts_push(*, user_ids: list[int]) -> None:
         unread_count_push(user=user)
 
 
+def membership_holdings(*, team, user) -> list[str]:
+    return []  # notices are pointers, not work: nothing to say before someone leaves
+
+
+def membership_release(*, team, user, actor) -> None:
+    """Someone left the team or was removed from it: their notices of it go. Each links to a page
+    of the team that is a 404 to them now, and would go into their next digest."""
+    if Notice.objects.for_team(team).filter(user=user).delete()[0]:
+        transaction.on_commit(partial(_counts_push, user_ids=[user.pk]))
+
+
 @transaction.atomic
 def notices_mark_read(*, actor, notice_ids: list[int] | None = None) -> int:
     # The person's own notices, in all their teams.
