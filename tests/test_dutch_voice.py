@@ -31,6 +31,7 @@ BANNED = {
     r"postcodezoeker|openbare zoekfunctie": "zoeken op postcode",
     r"\bgegenereerd\b|\bgenereer": "maken",
     r"\bin te loggen\b|\binloggen\b|\bingelogd\b|\blog in\b": "aanmelden",
+    r"\bonderschr": "instemmen, ingestemd (an agreement's endorsement)",
 }
 
 OUR_CATALOGUES = [
