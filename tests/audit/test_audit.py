@@ -65,3 +65,42 @@ def test_only_the_privacy_officer_reads_the_log_in_the_admin(world):
     client = Client()
     client.force_login(other_staff)
     assert client.get("/admin/audit/auditevent/").status_code == 403
+
+
+def test_the_privacy_officer_is_led_to_the_log_and_reads_it_in_dutch_with_team_names(world):
+    """Found by an exploratory test of the privacy officer's day: the start page told her to wait
+    for a team's invitation and linked nowhere; the log showed "Wijkverband: 1", "Prev hash", and
+    the admin's table headers in English; a page refused her with words about "dit wijkverband"."""
+    from django.contrib.auth.models import Permission
+
+    from tests.personas import make_user
+
+    officer = make_user("privacy", "Privacy Officer")
+    officer.is_staff = True
+    officer.save()
+    officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client = Client()
+    client.force_login(officer)
+    start = client.get("/").content.decode()
+    assert 'href="/admin/audit/auditevent/">Lees het auditlog' in start
+    assert "kan je uitnodigen" not in start
+    listing = client.get("/admin/audit/auditevent/").content.decode()
+    assert "Utrecht Oost" in listing
+    event = AuditEvent.objects.filter(team_id=world.team_a.pk).first()
+    detail = client.get(f"/admin/audit/auditevent/{event.pk}/change/").content.decode()
+    assert "Utrecht Oost" in detail and "Hash van de regel ervoor" in detail and "Prev hash" not in detail
+    assert "Model name" not in client.get("/admin/").content.decode()
+    refused = client.get("/admin/tenancy/membership/")
+    assert refused.status_code in (403, 404)
+    if refused.status_code == 403:
+        assert "dit wijkverband" not in refused.content.decode()
+    # Members and overseers never see the log's link.
+    member = Client()
+    member.force_login(world.maarten)
+    assert "/admin/audit/" not in member.get("/").content.decode()
+
+
+def test_a_refusal_on_a_region_page_speaks_of_the_region(world, client_for):
+    page = client_for("rik").get("/r/utrecht/dashboard/")
+    assert page.status_code == 403
+    assert "Je rol in deze regio" in page.content.decode() and "wijkverband" not in page.content.decode().split("<main")[-1].split("</main>")[0]

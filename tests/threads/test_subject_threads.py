@@ -254,6 +254,9 @@ def test_an_internal_bottlenecks_discussion_never_reaches_representatives(world,
     )
     thread.refresh_from_db()
     assert thread.internal and not thread.open_to_representatives  # closed as well
+    # The audit log names who closed it (it said "Wie: -": an exploratory test of the privacy officer's view)
+    closed = AuditEvent.objects.filter(action="thread.representatives_closed", object_id=str(thread.pk)).get()
+    assert closed.actor_id == world.carla.pk
     for persona in ("rosa", "rik"):
         client = client_for(persona)
         assert client.get(bottleneck_url(b)).status_code == 404

@@ -59,8 +59,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     # team:<id>, region:<id> or global (wijkverband.audit.chains): whose chain this row extends.
     chain = models.CharField(_("chain"), max_length=40, default=GLOBAL, db_default=GLOBAL, editable=False)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False, unique=True)
+    prev_hash = models.CharField(_("hash of the row before"), max_length=64, editable=False)
+    hash = models.CharField(_("hash of this row"), max_length=64, editable=False, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -329,18 +329,20 @@ def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, inte
     # thread's own setting; closing it as well ends their live subscriptions at once.
     thread_services.thread_subject_update(team=b.team, kind=SubjectKind.BOTTLENECK, subject_id=b.pk, internal=internal)
     if internal:
-        _thread_close_to_representatives(b)
+        _thread_close_to_representatives(b, actor)
     _audit(b, actor, kind)
     return b
 
 
-def _thread_close_to_representatives(b: Bottleneck) -> None:
+def _thread_close_to_representatives(b: Bottleneck, actor) -> None:
     """Representatives do not see internal bottlenecks, so neither their discussion thread (threads
     app): closing it also ends the subscriptions of representatives following it. Marking the
     bottleneck visible again does not reopen the thread; a coordinator may."""
     thread = Thread.objects.for_team(b.team_id).filter(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk).first()
     if thread is not None and thread.open_to_representatives:
-        thread_services.thread_set_open_to_representatives(actor=None, thread=thread, open_to_representatives=False)
+        thread_services.thread_set_open_to_representatives(
+            actor=actor, thread=thread, open_to_representatives=False, by_service=True
+        )
 
 
 # --- ownership ------------------------------------------------------------------------------------

@@ -30,5 +30,8 @@ def home(request):
             "region_roles": region_roles,
             # What waits on the person (an overseer: their regions' escalation queues), from the apps above.
             "start_panels": registry.render_start_panels(request=request),
+            # The privacy officer's work is the audit log, in the admin: the start page leads there
+            # (it said "no team yet, a coordinator can invite you", and linked nowhere).
+            "audit_reader": request.user.is_staff and request.user.has_perm("audit.view_auditevent"),
         },
     )
