@@ -102,6 +102,26 @@ class PhoneLayout(BrowserTestCase):
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
                 self.assert_accessible(f"phone-{name}")
 
+    def test_a_signals_status_is_read_on_a_phone_without_scrolling_sideways(self):
+        """Found by an exploratory test: the status column, what a representative opens the list
+        for, was cut to "Opgep…" at the right of a table box that scrolled; and the status filter
+        links ran into each other ("Wacht op de coördinator (1)Opgepakt als knelpunt (2)")."""
+        from tests.signals.conftest import file_signal
+
+        file_signal(self.world, title="Lang wachten op een terugbelverzoek bij de huisartsenpost")
+        self.sign_in(self.world.rosa, second_factor=False)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/signals/"))
+        badge = page.locator("table .wv-badge").first.bounding_box()
+        assert badge["x"] + badge["width"] <= PHONE["width"], badge
+        links = page.locator("nav.wv-links a")
+        first, second = links.nth(0).bounding_box(), links.nth(1).bounding_box()
+        apart = second["x"] - (first["x"] + first["width"]) if second["y"] == first["y"] else 99
+        assert apart >= 8, f"the status links touch ({apart}px)"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        self.assert_accessible("phone-signals")
+
     def test_the_main_pages_reflow_at_four_times_zoom(self):
         """WCAG 1.4.10: a 1280 px window zoomed to 400 % is 320 CSS px wide and 256 tall. Nothing
         may need sideways scrolling there but a data table, in its own box. Found by an exploratory
