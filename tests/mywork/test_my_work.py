@@ -509,7 +509,11 @@ def test_more_than_the_page_shows_is_counted_in_full(world, client_for):
         ask_owner(world, report(world, title=f"Knelpunt {i}"))
     work = my_work(user=world.pieter)
     assert len(work.asked) == KIND_LIMIT
-    assert work.more == 3
-    assert asked_count(user=world.pieter) == len(work.asked) + work.more
+    assert work.more == 3 and work.left_out["own"] == 3
+    assert asked_count(user=world.pieter) == len(work.asked) + work.more == work.asked_total
     page = client_for("pieter").get("/my-work/").content.decode()
-    assert "Nog 3 items staan hier niet" in page
+    # Said in the kind's own section, and counted in its heading (it was a line under the last
+    # section, "Wachten op anderen", and the heading said 25).
+    asked = page[page.index('id="asked-heading"') : page.index('id="mine-heading"')]
+    assert f"({KIND_LIMIT + 3})" in asked
+    assert "En nog 3 van “Gevraagd als eigenaar” die hier niet staan" in asked

@@ -21,7 +21,7 @@ def start_panel_context(*, request):
     queues = region_queues(user=request.user, rows=QUEUE_ROWS)
     if not work.asked and not queues:
         return {}
-    return {"asked": work.asked[:START_ROWS], "asked_count": len(work.asked) + work.more, "queues": queues}
+    return {"asked": work.asked[:START_ROWS], "asked_count": work.asked_total, "queues": queues}
 
 
 def register() -> None:

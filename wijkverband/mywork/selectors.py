@@ -93,6 +93,17 @@ KIND_LABELS = {
 }
 
 
+#: The section each kind shows in (the items carry it too; a kind with items left out has none shown
+#: on the page to say it).
+KIND_SECTIONS = {
+    **dict.fromkeys(("endorse", "own", "confirm", "respond", "correction", "map_correction", "signal"), ASKED),
+    **dict.fromkeys(
+        ("owned", "unowned", "review", "reconfirm", "map_reconfirm", "regional", "signal_answer"), MINE
+    ),
+    **dict.fromkeys(("endorsements", "ownership", "escalation", "suggestion", "signal_waiting"), WAITING),
+}
+
+
 @dataclass(frozen=True)
 class Roles:
     """The roles a kind of work needs, as far as they decide whether it can have any item for this
@@ -249,7 +260,45 @@ class MyWork:
     waiting: list[WorkItem] = field(default_factory=list)
     #: (slug, name) of the teams the person can filter on
     teams: list[tuple[str, str]] = field(default_factory=list)
-    more: int = 0  # items left out past KIND_LIMIT
+    #: {kind: items of it left out past KIND_LIMIT}
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def more(self) -> int:
+        return sum(self.left_out.values())
+
+    def _more_in(self, section: str) -> list[tuple[str, int]]:
+        """(the kind's label, how many of it are left out) for a section's kinds with more."""
+        return [
+            (str(KIND_LABELS.get(kind, kind)), count)
+            for kind, count in self.left_out.items()
+            if count and KIND_SECTIONS.get(kind) == section
+        ]
+
+    @property
+    def asked_more(self) -> list[tuple[str, int]]:
+        return self._more_in(ASKED)
+
+    @property
+    def mine_more(self) -> list[tuple[str, int]]:
+        return self._more_in(MINE)
+
+    @property
+    def waiting_more(self) -> list[tuple[str, int]]:
+        return self._more_in(WAITING)
+
+    @property
+    def asked_total(self) -> int:
+        """The section's items, those the page leaves out counted too ("Van jou (130)", not 50)."""
+        return len(self.asked) + sum(count for _label, count in self.asked_more)
+
+    @property
+    def mine_total(self) -> int:
+        return len(self.mine) + sum(count for _label, count in self.mine_more)
+
+    @property
+    def waiting_total(self) -> int:
+        return len(self.waiting) + sum(count for _label, count in self.waiting_more)
 
     @property
     def total(self) -> int:
@@ -395,7 +444,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     (kinds_with_items), costs no query of its own."""
     today = timezone.localdate()
     work = MyWork()
-    more = 0
+    left = work.left_out
     roles = roles or roles_of(user=user, team=team)
     present = kinds_with_items(user=user)
 
@@ -408,7 +457,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.decides and "endorse" in present
         else _NOTHING
     )
-    more += extra
+    left["endorse"] = extra
     for a in rows:
         since = _local(a.asked_at)
         work.asked.append(
@@ -429,13 +478,13 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "own" in present
         else _NOTHING
     )
-    more += extra
+    left["own"] = extra
     waits, extra = (
         _limited(_for_team(bottlenecks.ownership_awaited_by(user=user), team, user), "owner_requested_at", "pk")
         if "ownership" in present and not asked_only
         else _NOTHING
     )
-    more += extra
+    left["ownership"] = extra
     targets = bottlenecks.targets_of_teams(team_ids={b.team_id for b in owns + waits}) if owns or waits else {}
     for b in owns:
         since = _local(b.owner_requested_at)
@@ -458,7 +507,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.professional and "confirm" in present
         else _NOTHING
     )
-    more += extra
+    left["confirm"] = extra
     for m in rows:
         url = reverse("thread_detail", kwargs={"team_slug": m.team.slug, "thread_id": m.thread_id})
         work.asked.append(
@@ -479,7 +528,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.oversees and "respond" in present
         else _NOTHING
     )
-    more += extra
+    left["respond"] = extra
     for b in rows:
         since = _local(b.escalated_at)
         work.asked.append(
@@ -500,7 +549,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.professional and "correction" in present
         else _NOTHING
     )
-    more += extra
+    left["correction"] = extra
     for s in rows:
         work.asked.append(
             item(
@@ -526,7 +575,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "map_correction" in present
         else _NOTHING
     )
-    more += extra
+    left["map_correction"] = extra
     for s in rows:
         entry = s.entry
         work.asked.append(
@@ -547,7 +596,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.coordinates and "signal" in present
         else _NOTHING
     )
-    more += extra
+    left["signal"] = extra
     for s in rows:
         work.asked.append(
             item(
@@ -564,7 +613,6 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     if asked_only:
         work.asked.sort(key=lambda i: i.sort_key)
-        work.more = more
         return work
 
     # Mine --------------------------------------------------------------------------------------
@@ -573,7 +621,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "owned" in present
         else _NOTHING
     )
-    more += extra
+    left["owned"] = extra
     for b in rows:
         work.mine.append(
             item(
@@ -594,7 +642,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.coordinates
         else _NOTHING
     )
-    more += extra
+    left["unowned"] = extra
     for b in rows:
         work.mine.append(
             item(
@@ -609,7 +657,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
     rows, extra = _limited(_for_team(agreements.reviews_due_for(user=user), team, user), "current_version__review_date")
-    more += extra
+    left["review"] = extra
     for a in rows:
         work.mine.append(
             item(
@@ -624,7 +672,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         )
 
     entries = wijkcard.reconfirm_due_for(user=user, team=team, today=today) if roles.professional else []
-    more += max(0, len(entries) - KIND_LIMIT)
+    left["reconfirm"] = max(0, len(entries) - KIND_LIMIT)
     for entry in entries[:KIND_LIMIT]:
         work.mine.append(
             item(MINE, "reconfirm", entry.team, entry.title, _entry_url(entry), due=entry.due_on, object_id=entry.pk)
@@ -632,7 +680,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     # Sociale kaart entries the person keeps whose confirmation is due (region-wide ones show
     # under their region; a team filter leaves them out).
     rows, extra = _limited(_for_team(socialmap.reconfirm_due_for(user=user), team, user), "confirmed_on", "pk")
-    more += extra
+    left["map_reconfirm"] = extra
     for e in rows:
         home = e.team if e.team_id is not None else e.region
         work.mine.append(item(MINE, "map_reconfirm", home, e.name, _map_entry_url(e), due=e.due_on, object_id=e.pk))
@@ -643,7 +691,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if roles.oversees and "regional" in present
         else _NOTHING
     )
-    more += extra
+    left["regional"] = extra
     for r in rows:
         url = reverse("regional_item_detail", kwargs={"region_slug": r.region.slug, "item_id": r.pk})
         work.mine.append(item(MINE, "regional", r.region, r.title, url, since=_local(r.created_at), object_id=r.pk))
@@ -654,7 +702,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "signal_answer" in present
         else _NOTHING
     )
-    more += extra
+    left["signal_answer"] = extra
     for s in rows:
         work.mine.append(
             item(MINE, "signal_answer", s.team, s.title, _signal_url(s), who=_name(s.triaged_by), object_id=s.pk)
@@ -666,7 +714,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "endorsements" in present
         else _NOTHING
     )
-    more += extra
+    left["endorsements"] = extra
     for a in rows:
         since = _local(a.asked_at)
         work.waiting.append(
@@ -703,7 +751,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "escalation" in present
         else _NOTHING
     )
-    more += extra
+    left["escalation"] = extra
     for b in rows:
         since = _local(b.escalated_at)
         work.waiting.append(
@@ -724,7 +772,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "suggestion" in present
         else _NOTHING
     )
-    more += extra
+    left["suggestion"] = extra
     for s in rows:
         work.waiting.append(
             item(
@@ -744,7 +792,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         if "signal_waiting" in present
         else _NOTHING
     )
-    more += extra
+    left["signal_waiting"] = extra
     for s in rows:
         work.waiting.append(
             item(WAITING, "signal_waiting", s.team, s.title, _signal_url(s), since=_local(s.created_at), object_id=s.pk)
@@ -752,7 +800,6 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
     for section in (work.asked, work.mine, work.waiting):
         section.sort(key=lambda i: i.sort_key)
-    work.more = more
     return work
 
 
