@@ -165,3 +165,24 @@ def test_the_public_section_shows_at_most_its_limit_and_says_how_many_more(world
     with translation.override("nl"):
         html = render_to_string(section.template, {"panel": panel, "team": world.team_a})
     assert "En nog 22: vraag in de wijk welke bij je past." in html
+
+
+def test_the_public_cut_leaves_no_kind_out_and_sorts_names_as_people_read_them(world):
+    """Found by an exploratory test: with 82 public entries, the cut by kind code and name left out
+    every Welzijn op Recept offer; "Zorgcafé" came before "aardig", "Éénhoorn" after "buurthuis"."""
+    from wijkverband.socialmap.models import Entry, Kind
+    from wijkverband.socialmap.selectors import PUBLIC_LIMIT
+
+    template = add(world, name="Buurthuis", kind=Kind.ACTIVITY, public=True)
+    fields = {f.attname: getattr(template, f.attname) for f in Entry._meta.concrete_fields if not f.primary_key}
+    Entry.objects.bulk_create(
+        [Entry(**{**fields, "name": f"Activiteit {i:03}"}) for i in range(PUBLIC_LIMIT + 10)]
+        + [Entry(**{**fields, "name": name, "kind": Kind.WELZIJN_OP_RECEPT}) for name in ("Zorgcafé", "aardig", "Éénhoorn")]
+    )
+    panel = _section().context(teams=[world.team_a])[world.team_a.pk]
+    assert len(panel["entries"]) == PUBLIC_LIMIT
+    offers = [e.name for e in panel["entries"] if e.kind == Kind.WELZIJN_OP_RECEPT]
+    assert offers == ["aardig", "Éénhoorn", "Zorgcafé"]
+    # Meeting places' kinds first as the choices list them; what is not shown, counted by kind.
+    assert panel["more_by_kind"] == [("Activity", PUBLIC_LIMIT + 11 - (PUBLIC_LIMIT - 3))]
+    assert panel["more"] == 14

@@ -51,7 +51,7 @@ def public_context(*, teams) -> dict:
     from wijkverband.socialmap.selectors import public_entries
 
     return {
-        team_id: {"entries": found.entries, "more": found.more}
+        team_id: {"entries": found.entries, "more": found.more, "more_by_kind": found.more_by_kind}
         for team_id, found in public_entries(teams=teams).items()
         if found.entries
     }

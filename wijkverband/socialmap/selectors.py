@@ -2,12 +2,12 @@
 for_region); the few that span teams (the daily check, a person's own entries) say why."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -244,18 +244,31 @@ PUBLIC_LIMIT = 60
 class PublicEntries:
     entries: list
     total: int
+    #: [(the kind's label, how many of it are not shown)], in the kinds' order
+    more_by_kind: list = field(default_factory=list)
 
     @property
     def more(self) -> int:
         return self.total - len(self.entries)
 
 
-def public_entries(*, teams) -> dict[int, PublicEntries]:
-    """Per team: the first PUBLIC_LIMIT of the public entries of the team and the public
-    region-wide ones of its region (by kind and name), and how many there are in all.
+#: The kinds in the order of their choices (meeting places first), not of their codes.
+_KIND_ORDER = {kind: place for place, kind in enumerate(Kind.values)}
 
-    One query: at most PUBLIC_LIMIT rows of each team and region are read, with their counts.
-    Nothing about people is read (no maintainer, no confirmed_by)."""
+
+def _public_order(entry) -> tuple:
+    """By kind, then by name as people read it: "aardig" before "Zorgcafé", "Éénhoorn" among the E's."""
+    return (_KIND_ORDER.get(entry.kind, len(_KIND_ORDER)), search_fold(entry.name), entry.pk)
+
+
+def public_entries(*, teams) -> dict[int, PublicEntries]:
+    """Per team: PUBLIC_LIMIT of the public entries of the team and the public region-wide ones of
+    its region, shared fairly among the kinds (each kind's first by name in turn: a cut by kind and
+    name left out every Welzijn op Recept offer of a kaart with many activities), shown by kind and
+    name, and how many of each kind are not shown.
+
+    One query: at most PUBLIC_LIMIT rows of each kind of each team and region are read, with their
+    counts. Nothing about people is read (no maintainer, no confirmed_by)."""
     teams = list(teams)
     if not teams:
         return {}
@@ -284,24 +297,38 @@ def public_entries(*, teams) -> dict[int, PublicEntries]:
             "website",
         )  # fmt: skip
         .annotate(
-            place_in_list=Window(RowNumber(), partition_by=owner, order_by=[F("kind"), F("name"), F("pk")]),
-            owner_total=Window(Count("pk"), partition_by=owner),
+            place_in_kind=Window(RowNumber(), partition_by=[*owner, F("kind")], order_by=[Lower("name"), F("pk")]),
+            kind_total=Window(Count("pk"), partition_by=[*owner, F("kind")]),
         )
-        .filter(place_in_list__lte=PUBLIC_LIMIT)
-        .order_by("kind", "name", "pk")
+        .filter(place_in_kind__lte=PUBLIC_LIMIT)
+        .order_by()
     )
     own: dict[int, list[Entry]] = defaultdict(list)
     wide: dict[int, list[Entry]] = defaultdict(list)
     for entry in rows:
         (own[entry.team_id] if entry.team_id is not None else wide[entry.region_id]).append(entry)
+    labels = dict(Kind.choices)
     found = {}
     for team in teams:
         both = own.get(team.pk, []) + wide.get(team.region_id, [])
         if not both:
             continue
-        total = sum(part[0].owner_total for part in (own.get(team.pk), wide.get(team.region_id)) if part)
-        both.sort(key=lambda e: (e.kind, e.name, e.pk))
-        found[team.pk] = PublicEntries(entries=both[:PUBLIC_LIMIT], total=total)
+        # Each kind's first, then each kind's second, …: every kind is seen before any fills the page.
+        both.sort(key=lambda e: (e.place_in_kind, _public_order(e)))
+        shown = sorted(both[:PUBLIC_LIMIT], key=_public_order)
+        totals: dict[str, int] = defaultdict(int)
+        for part in (own.get(team.pk, []), wide.get(team.region_id, [])):
+            for kind, total in {e.kind: e.kind_total for e in part}.items():
+                totals[kind] += total
+        shown_by_kind: dict[str, int] = defaultdict(int)
+        for entry in shown:
+            shown_by_kind[entry.kind] += 1
+        more_by_kind = [
+            (labels.get(kind, kind), totals[kind] - shown_by_kind[kind])
+            for kind in sorted(totals, key=lambda k: _KIND_ORDER.get(k, len(_KIND_ORDER)))
+            if totals[kind] > shown_by_kind[kind]
+        ]
+        found[team.pk] = PublicEntries(entries=shown, total=sum(totals.values()), more_by_kind=more_by_kind)
     return found
 
 
