@@ -77,6 +77,20 @@ def user_notices(*, user, limit: int = 100, before: int | None = None) -> tuple[
     return rows[:limit], (rows[limit - 1].pk if len(rows) > limit else None)
 
 
+def newer_page_before(*, user, first: Notice, limit: int = 100) -> int | None:
+    """The `before` of the page of notices just newer than `first` (the top of an older page), or
+    None when that page is the newest (it has no `before`). One query, on an older page only."""
+    newer = (
+        Notice.objects.across_teams()
+        .filter(user=user)
+        .filter(Q(created_at__gt=first.created_at) | Q(created_at=first.created_at, pk__gt=first.pk))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    newer = list(newer)
+    return newer[limit] if len(newer) > limit else None
+
+
 def notice_preference(*, user) -> NoticePreference:
     """The person's preferences, or the defaults (not saved) when they never changed them."""
     preference = NoticePreference.objects.filter(user=user).first()

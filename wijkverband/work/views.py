@@ -32,19 +32,25 @@ def notification_list(request):
             # Back to the page they were on (an older one: ?before=), not to the newest.
             before = request.GET.get("before", "")
             back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""
-            return redirect(reverse("notification_list") + back + "#notices")
+            # No "#notices": the browser's move to it came after app.js put the focus on the word
+            # that it is done, and took it away (a screen reader heard nothing).
+            return redirect(reverse("notification_list") + back)
         services.notices_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
         return redirect("notification_list")
     before = request.GET.get("before", "")
     before = int(before) if before.isdigit() and len(before) < 19 else None
     notices, older_before = selectors.user_notices(user=request.user, before=before)
+    newer_before = (
+        selectors.newer_page_before(user=request.user, first=notices[0]) if before is not None and notices else None
+    )
     return render(
         request,
         "work/notification_list.html",
         {
             "notices": notices,
             "older_before": older_before,
+            "newer_before": newer_before,
             "before": before,
             "unread_count": selectors.unread_notice_count(user=request.user),
             "preferences_form": _preferences_form(request.user),
