@@ -75,3 +75,23 @@ def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_p
     assert browser.get("/").status_code == 200  # signed in
     world.pieter.refresh_from_db()
     assert world.pieter.language == "en"
+
+
+def test_the_word_that_one_is_signed_in_is_in_the_accounts_language(world):
+    """Found by an exploratory test: "Je bent aangemeld als Bram Mulder." above "Welcome, Bram" on
+    a new device of someone whose account says English."""
+    import pyotp
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.personas import PASSWORD, TOTP_SECRET
+
+    world.pieter.language = "en"
+    world.pieter.save(update_fields=["language"])
+    browser = Client()
+    browser.post("/accounts/login/", {"login": world.pieter.email, "password": PASSWORD})
+    signed_in = browser.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert signed_in.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = browser.get("/").content.decode()
+    assert "Welcome" in page
+    assert "aangemeld als" not in page

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,15 @@ def _keep_language_chosen_before_signing_in(sender, request, user, **kwargs) -> 
     chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
     if chosen:
         user_language_set(user=user, language=chosen)
+        return
+    # No choice in this browser: the rest of this request speaks the account's language, so the
+    # word that they are signed in (allauth's, made after this signal) is in it too. It was Dutch
+    # above an English page. The response takes the account's choice into a cookie
+    # (core.middleware.LanguageMiddleware).
+    kept = getattr(user, "language", "")
+    if request is not None and kept in {code for code, _name in settings.LANGUAGES}:
+        translation.activate(kept)
+        request.LANGUAGE_CODE = kept
 
 
 class AccountsConfig(AppConfig):
