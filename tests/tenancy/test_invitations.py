@@ -382,3 +382,28 @@ def test_an_expired_invitation_stays_on_the_members_page_to_be_sent_again(
     # Long expired: no longer shown.
     Invitation.objects.filter(email="laat@example.nl").update(expires_at=timezone.now() - timedelta(days=40))
     assert "laat@example.nl" not in client.get("/t/oost/members/").content.decode()
+
+
+def test_a_used_invitation_opened_by_someone_else_signed_in_does_not_ask_them_to_sign_in(world):
+    """Found by an exploratory test: "Deze uitnodiging is al gebruikt. Meld je aan om naar het
+    wijkverband te gaan." to someone signed in, who was not its invitee."""
+    _invitation, url = _invite(world)
+    _new_account(Client(), url)
+    client = Client()
+    client.force_login(world.maarten)
+    page = client.get(url).content.decode()
+    assert "al gebruikt door wie ze kreeg" in page and "Meld je aan om" not in page
+
+
+def test_an_existing_accounts_invitation_speaks_its_language_before_signing_in(world):
+    """Found by an exploratory test: the invitation mail to an English account was English; its
+    link, opened signed out, showed a Dutch page."""
+    world.bram.language = "en"
+    world.bram.save(update_fields=["language"])
+    _invitation, url = _invite(world, email=world.bram.email)
+    page = Client().get(url).content.decode()
+    assert '<html lang="en"' in page
+    # A choice made in this browser still wins.
+    chosen = Client()
+    chosen.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert '<html lang="nl"' in chosen.get(url).content.decode()

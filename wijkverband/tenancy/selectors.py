@@ -385,6 +385,13 @@ def account_exists(*, email: str) -> bool:
     return get_user_model().objects.filter(email__iexact=email).exists()
 
 
+def account_language(*, email: str) -> str:
+    """The language kept on the account with this address ("" without one, or without a choice)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email).values_list("language", flat=True).first() or ""
+
+
 # --- postcode areas (kept by the region: docs/lookup.md) --------------------------------------------
 
 

@@ -468,6 +468,9 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
     if invitation.revoked_at is not None:
         return _("This invitation has been withdrawn. Ask the team's coordinator for a new one.")
     if invitation.accepted_at is not None:
+        if user is not None and user.is_authenticated:
+            # Someone signed in (their own used link goes to the team: tenancy.views): not theirs.
+            return _("This invitation has already been used, by its invitee. Ask the team's coordinator for your own.")
         return _("This invitation has already been used. Sign in to reach the team.")
     if invitation.expires_at <= timezone.now():
         return _("This invitation has expired. Ask the team's coordinator to send a new one.")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -280,6 +281,11 @@ def invitation_accept(request, token):
         return render(request, "tenancy/invitation_accept.html", {"invitation": invitation})
 
     if selectors.account_exists(email=invitation.email):
+        # In the account's language, as its mail was, unless this browser chose one.
+        language = selectors.account_language(email=invitation.email)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return render(request, "tenancy/invitation_sign_in.html", {"invitation": invitation})
 
     form = NewAccountForm(request.POST or None, email=invitation.email)
