@@ -374,8 +374,13 @@ def test_a_new_teams_home_leads_to_its_first_steps_for_those_who_may_take_them(w
         'href="/t/noord/threads/#new-thread">Begin een gesprek',
     ):
         assert step in html, step
+    # The region's administrator, who invites its people, is not told "Alleen lezen" beside the
+    # invitation's link (an exploratory test); the overseer, who reads along, is.
+    admin = client_for("ada").get("/t/noord/").content.decode()
+    assert 'href="/t/noord/members/invite/"' in admin and "Alleen lezen" not in admin
     # The region's overseer reads the team: no step that is not theirs.
     overseer = client_for("olga").get("/t/noord/").content.decode()
+    assert "Alleen lezen" in overseer
     for step in ("/members/invite/", "/agreements/new/", "/bottlenecks/new/", "#new-thread"):
         assert step not in overseer, step
 

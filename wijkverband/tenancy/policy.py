@@ -101,8 +101,10 @@ class TeamRights:
 
     @property
     def read_only(self) -> bool:
-        """Reads along without contributing (client representatives, the region's overseers)."""
-        return self.can_view and not self.can_contribute
+        """Reads along without contributing (client representatives, the region's overseers). The
+        region's administrator, who invites a new team's people, is not told "Alleen lezen" above
+        the invitation link."""
+        return self.can_view and not self.can_contribute and not self.can_manage_members
 
 
 #: The names a view may ask for (tenancy.entry.team_view(needs=...)).
