@@ -175,9 +175,10 @@ def test_the_public_cut_leaves_no_kind_out_and_sorts_names_as_people_read_them(w
 
     template = add(world, name="Buurthuis", kind=Kind.ACTIVITY, public=True)
     fields = {f.attname: getattr(template, f.attname) for f in Entry._meta.concrete_fields if not f.primary_key}
+    offers = ("Zorgcafé", "aardig", "Éénhoorn")
     Entry.objects.bulk_create(
         [Entry(**{**fields, "name": f"Activiteit {i:03}"}) for i in range(PUBLIC_LIMIT + 10)]
-        + [Entry(**{**fields, "name": name, "kind": Kind.WELZIJN_OP_RECEPT}) for name in ("Zorgcafé", "aardig", "Éénhoorn")]
+        + [Entry(**{**fields, "name": name, "kind": Kind.WELZIJN_OP_RECEPT}) for name in offers]
     )
     panel = _section().context(teams=[world.team_a])[world.team_a.pk]
     assert len(panel["entries"]) == PUBLIC_LIMIT

@@ -421,7 +421,9 @@ def test_what_someone_held_in_a_team_is_let_go_when_they_leave(world, client_for
     )
     bottleneck_services.bottleneck_escalate(actor=pieter, bottleneck=owned, version=owned.version, reason="Overal")
     asked = report(world, title="Gevraagd aan Pieter")
-    bottleneck_services.bottleneck_ask_owner(actor=world.carla, bottleneck=asked, version=asked.version, candidate=pieter)
+    bottleneck_services.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=asked, version=asked.version, candidate=pieter
+    )
     elsewhere = report(world, actor=world.bram, team=world.team_b, title="In Zuid")
     bottleneck_services.bottleneck_ask_owner(
         actor=pieter, bottleneck=elsewhere, version=elsewhere.version, candidate=pieter

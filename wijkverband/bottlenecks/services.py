@@ -445,8 +445,10 @@ def bottleneck_decline(*, actor, bottleneck: Bottleneck, version: int, reason: s
 
 
 def _held_by(team, user):
-    return Bottleneck.objects.for_team(team).filter(status__in=OPEN_STATUSES).filter(
-        Q(owner=user) | Q(owner_candidate=user)
+    return (
+        Bottleneck.objects.for_team(team)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(owner=user) | Q(owner_candidate=user))
     )
 
 

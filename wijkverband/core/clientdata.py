@@ -242,7 +242,8 @@ def _find_bsns(text: str) -> list[Finding]:
     return findings
 
 
-#: The fewest digits anything found has: a date written as 1 mrt '45 (a BSN has nine, 1-2-50 four). Most of what people write has fewer ("Kun je me morgen bellen?"): such a text is
+#: The fewest digits anything found has: a date written as 1 mrt '45 (a BSN has nine, 1-2-50
+#: four). Most of what people write has fewer ("Kun je me morgen bellen?"): such a text is
 #: not searched further. It runs on every save of every free text, every post among them: the
 #: searches and the date they compare with were 5 % of a post's instructions
 #: (bench/post_instructions.py). A pattern added above that needs fewer digits lowers this.

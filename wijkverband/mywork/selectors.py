@@ -97,9 +97,7 @@ KIND_LABELS = {
 #: on the page to say it).
 KIND_SECTIONS = {
     **dict.fromkeys(("endorse", "own", "confirm", "respond", "correction", "map_correction", "signal"), ASKED),
-    **dict.fromkeys(
-        ("owned", "unowned", "review", "reconfirm", "map_reconfirm", "regional", "signal_answer"), MINE
-    ),
+    **dict.fromkeys(("owned", "unowned", "review", "reconfirm", "map_reconfirm", "regional", "signal_answer"), MINE),
     **dict.fromkeys(("endorsements", "ownership", "escalation", "suggestion", "signal_waiting"), WAITING),
 }
 

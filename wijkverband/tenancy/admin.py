@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.audit import admin as audit_admin
 from wijkverband.audit.models import AuditEvent
-
 from wijkverband.core.admin_forms import GuardedModelForm
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy.models import (

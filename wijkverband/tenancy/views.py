@@ -13,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core import registry
+from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.registry import region_column_cells, render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import access_invitation, access_membership

@@ -11,13 +11,14 @@ class WorkConfig(AppConfig):
     def ready(self):
         from wijkverband.core.header import HeaderRead, register_header_read
         from wijkverband.core.metrics import register_scrape_collector
-        from wijkverband.work import checks  # noqa: F401 - registers the SITE_URL check
+        from wijkverband.core.registry import MembershipEnd, register_membership_end
+        from wijkverband.work import (
+            checks,  # noqa: F401 - registers the SITE_URL check
+            services,
+        )
         from wijkverband.work.metrics import WorkCollector
         from wijkverband.work.schedules import on_post_migrate
         from wijkverband.work.selectors import notice_tally_from, notice_tally_statement
-
-        from wijkverband.core.registry import MembershipEnd, register_membership_end
-        from wijkverband.work import services
 
         register_membership_end(
             MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)
