@@ -4,12 +4,15 @@
 import csv
 import io
 import time
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from tests.socialmap.helpers import add
-from wijkverband.socialmap import csvio
+from tests.socialmap.helpers import add, fresh
+from wijkverband.socialmap import csvio, notices
 from wijkverband.socialmap.models import Entry
+from wijkverband.work.models import Notice, NoticeKind
 
 IMPORT = "/t/oost/sociale-kaart/import/"
 HEADER = "Soort;Naam;Omschrijving;Straat;Huisnummer;Postcode;Plaats;Openingstijden;Dementievriendelijk;Rolstoeltoegankelijk;Kosten;Prijs;Telefoon;E-mail;Website;Openbaar"
@@ -56,11 +59,11 @@ def test_bad_rows_are_reported_per_row_and_nothing_is_saved(world, client_for):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Er is niets geïmporteerd." in page
-    assert "rij 3: postcode ‘12345’ is geen Nederlandse postcode" in page
-    assert "rij 5: soort ‘Feestje’" in page
-    assert "rij 6: Beschrijving" in page and "111222333" not in page
-    assert "rij 7: dementievriendelijk ‘misschien’" in page
-    assert "rij 7: telefoon ‘06-123’" in page
+    assert "Rij 3, Postcode: “12345” is geen Nederlandse postcode: gebruik vier cijfers en twee letters" in page
+    assert "Rij 5, Soort: “Feestje” is geen soort van de sociale kaart: gebruik een van deze: Ontmoetingsruimte" in page
+    assert "Rij 6: Beschrijving" in page and "111222333" not in page
+    assert "Rij 7, Dementievriendelijk: “misschien” is geen ja of nee: schrijf ja of nee" in page
+    assert "Rij 7, Telefoon: “06-123” is geen Nederlands telefoonnummer: gebruik tien cijfers" in page
     assert not Entry.objects.exists()
 
 
@@ -68,13 +71,13 @@ def test_a_client_data_refusal_found_at_saving_names_the_row_and_saves_nothing(w
     from wijkverband.socialmap import services
 
     parsed = csvio.parse((HEADER + "\n" + GOOD[0] + "\nActiviteit;Bingo;;;;;;;;;;;;;;\n").encode())
-    assert parsed.ok
+    assert not parsed.errors
     # Rows reach the service some other way than this file: the guard at saving still refuses, per row.
-    parsed.rows[1][1]["name"] = "Bingo 111222333"
+    parsed.rows[1].values["name"] = "Bingo 111222333"
     try:
-        services.entries_import(actor=world.maarten, team=world.team_a, rows=parsed.rows)
+        services.entries_import(actor=world.maarten, team=world.team_a, rows=parsed.rows, fields=parsed.fields)
     except services.ImportRefused as refused:
-        assert refused.errors[0][0] == 3 and "client data" in refused.errors[0][1]
+        assert refused.errors[0][0] == 3 and "client data" in refused.errors[0][2]
     else:
         raise AssertionError("the import should be refused")
     assert not Entry.objects.exists()
@@ -173,11 +176,18 @@ def test_an_export_imports_again_without_duplicates(world, client_for):
     response = upload(client_for("maarten"), ("\ufeff" + buffer.getvalue()).encode())
     assert response.status_code == 200
     page = response.content.decode()
-    assert "1 nieuw, 1 bijgewerkt" in page
-    assert "regio" in page  # the region-wide row is left as it is, and the report says so
+    assert "1 nieuw, 1 bijgewerkt, 1 ongewijzigd" in page  # the region-wide row, as it was
     entry.refresh_from_db()
     assert entry.name == "Buurthuis De Linde (nieuw adres)" and entry.phone == "+31 30 123 4567"
     assert Entry.objects.count() == 3
+    # A change to a region-wide row in a team's file: left as it is, and the report says so.
+    regional[3] = "Anders beschreven"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([header, regional])
+    page = upload(client_for("maarten"), buffer.getvalue().encode()).content.decode()
+    assert "0 nieuw, 0 bijgewerkt, 0 ongewijzigd" in page
+    assert "Rij 2: “Alzheimer Café Utrecht” wordt door de regio bijgehouden: ongewijzigd gelaten" in page
+    assert not Entry.objects.filter(description="Anders beschreven").exists()
 
 
 def test_an_unknown_number_is_a_bad_row(world, client_for):
@@ -185,7 +195,9 @@ def test_an_unknown_number_is_a_bad_row(world, client_for):
     content = f"Nummer;Soort;Naam\n{other.pk};Activiteit;Overname\n"
     response = upload(client_for("maarten"), content.encode())
     assert response.status_code == 400
-    assert "rij 2:" in response.content.decode()
+    assert (
+        f"Rij 2, Nummer: “{other.pk}” is niet het nummer van een vermelding van deze kaart" in response.content.decode()
+    )
     other.refresh_from_db()
     assert other.name == "Zuid"
 
@@ -201,7 +213,7 @@ def test_row_numbers_are_the_spreadsheets_after_a_description_over_several_lines
     response = upload(client_for("maarten"), (HEADER + "\n" + "\n".join(rows) + "\n").encode())
     assert response.status_code == 400
     page = response.content.decode()
-    assert "rij 4: soort ‘FOUT’" in page and "rij 6" not in page
+    assert "Rij 4, Soort: “FOUT”" in page and "Rij 6" not in page
 
 
 def test_the_same_file_imported_again_updates_instead_of_doubling(world, client_for):
@@ -211,12 +223,164 @@ def test_the_same_file_imported_again_updates_instead_of_doubling(world, client_
     content = (HEADER + "\n" + "\n".join(GOOD) + "\n").encode()
     assert "Geïmporteerd: 5 nieuw, 0 bijgewerkt" in upload(client, content).content.decode()
     again = upload(client, content.replace(b"Koffie en de krant", b"Koffie, thee en de krant"))
-    assert "Geïmporteerd: 0 nieuw, 5 bijgewerkt" in again.content.decode()
+    assert "Geïmporteerd: 0 nieuw, 1 bijgewerkt, 4 ongewijzigd" in again.content.decode()
     assert Entry.objects.filter(team=world.team_a).count() == 5
     assert Entry.objects.get(name="Buurthuis De Leeuw").description == "Koffie, thee en de krant"
     twice = upload(
         client, (HEADER + "\n" + GOOD[1] + "\n" + GOOD[1].replace("Wandelgroep", "wandelgroep ") + "\n").encode()
     )
     assert twice.status_code == 400
-    assert "rij 3: hetzelfde als rij 2 van dit bestand" in twice.content.decode()
+    assert "Rij 3: Dezelfde vermelding als rij 2 van dit bestand" in twice.content.decode()
     assert Entry.objects.filter(team=world.team_a).count() == 5
+
+
+# --- found by exploratory tests -------------------------------------------------------------------
+
+
+def _aged(entry, days: int) -> Entry:
+    entry.confirmed_on = timezone.localdate() - timedelta(days=days)
+    entry.save(update_fields=["confirmed_on"])
+    return entry
+
+
+def test_a_column_the_file_does_not_have_leaves_that_field_as_it_is(world, client_for):
+    """Found by an exploratory test: a file with a Nummer and some columns erased the opening
+    hours, flags, price, phone, e-mail and website of the entry it updated (the help calls those
+    columns optional)."""
+    cafe = add(
+        world, team=None, name="Alzheimer Café Utrecht", cost="price", price="€ 2,50", wheelchair_accessible=True
+    )
+    content = (
+        "Nummer;Soort;Naam;Beschrijving;Straat en huisnummer;Postcode;Plaats;Openbaar\n"
+        f"{cafe.pk};Ontmoetingsruimte;Alzheimer Café Utrecht GEWIJZIGD;x;Neude 11;3512 AE;Utrecht;ja\n"
+        ";Activiteit;Nieuw hier;Iets nieuws;;;;nee\n"
+    )
+    response = upload(client_for("ada"), content.encode(), url="/r/utrecht/sociale-kaart/import/")
+    assert response.status_code == 200
+    assert "Geïmporteerd: 1 nieuw, 1 bijgewerkt, 0 ongewijzigd" in response.content.decode()
+    cafe = fresh(cafe)
+    assert (cafe.name, cafe.description, cafe.street, cafe.postcode) == (
+        "Alzheimer Café Utrecht GEWIJZIGD",
+        "x",
+        "Neude 11",
+        "3512 AE",
+    )
+    assert cafe.opening_hours == "maandag tot vrijdag 9.00–12.00"
+    assert cafe.dementia_friendly and cafe.wheelchair_accessible and cafe.public
+    assert (cafe.cost, cafe.price) == ("price", "€ 2,50")
+    assert (cafe.phone, cafe.email, cafe.website) == (
+        "030 123 4567",
+        "info@buurthuisdelinde.nl",
+        "https://buurthuisdelinde.nl",
+    )
+    # A new entry gets the defaults for what the file does not say.
+    new = Entry.objects.get(name="Nieuw hier")
+    assert (new.opening_hours, new.phone, new.cost, new.dementia_friendly) == ("", "", "free", False)
+
+
+def test_a_row_without_a_number_changes_only_the_columns_the_file_has(world, client_for):
+    """The same for a row matched by kind, name and address, and for a file without the address
+    columns (it matches by kind and name: a list of new phone numbers)."""
+    linde = add(world)
+    client = client_for("maarten")
+    content = "Soort;Naam;Straat en huisnummer;Postcode;Openingstijden\nOntmoetingsruimte;buurthuis de linde;Lindelaan 12;3581ab;za 10-12\n"
+    assert "0 nieuw, 1 bijgewerkt" in upload(client, content.encode()).content.decode()
+    content = "Soort;Naam;Telefoon\nOntmoetingsruimte;Buurthuis De Linde;030 765 4321\n"
+    assert "0 nieuw, 1 bijgewerkt" in upload(client, content.encode()).content.decode()
+    linde = fresh(linde)
+    assert (linde.opening_hours, linde.phone) == ("za 10-12", "030 765 4321")
+    assert (linde.place, linde.email, linde.dementia_friendly, linde.public) == (
+        "Utrecht",
+        "info@buurthuisdelinde.nl",
+        True,
+        True,
+    )
+    assert Entry.objects.count() == 1
+    # Two entries that the file's columns cannot tell apart: the row says to give the number.
+    add(world, street="Andere straat 1", postcode="3582 AA")
+    response = upload(client, content.encode())
+    assert response.status_code == 400
+    assert (
+        "Rij 2: Meer dan één vermelding van deze kaart heeft deze soort, naam en dit adres" in response.content.decode()
+    )
+
+
+def test_an_export_imported_again_unchanged_confirms_nothing(world, client_for):
+    """Found by an exploratory test: importing an export as it was confirmed every entry, stale ones
+    too, and counted all as updated."""
+    stale = _aged(add(world, name="Oud buurthuis", maintainer=world.sofie), 400)
+    recent = add(world, name="Recent buurthuis", phone="+31 30 123 4567", description="Regel 1\r\nregel 2")
+    add(world, team=None, name="Alzheimer Café Utrecht")
+    before = {e.pk: (e.confirmed_on, e.confirmed_by_id, e.version, e.updated_at) for e in Entry.objects.all()}
+    raw, _rows = _export(client_for("maarten"))
+    response = upload(client_for("carla"), raw)
+    assert response.status_code == 200
+    assert "Geïmporteerd: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd" in response.content.decode()
+    after = {e.pk: (e.confirmed_on, e.confirmed_by_id, e.version, e.updated_at) for e in Entry.objects.all()}
+    assert after == before
+    assert fresh(stale).stale and fresh(recent).confirmed_by == world.maarten
+
+
+def test_a_changed_row_confirms_its_entry_as_saving_the_form_does(world, client_for):
+    stale = _aged(add(world, name="Oud buurthuis", maintainer=world.sofie), 400)
+    notices.time_check(timezone.localdate())
+    asked = Notice.objects.get(kind=NoticeKind.RECONFIRM_DUE, subject_id=stale.pk)
+    raw, rows = _export(client_for("maarten"))
+    rows[1][7] = "dinsdag 10.00–12.00"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    response = upload(client_for("carla"), buffer.getvalue().encode())
+    assert "0 nieuw, 1 bijgewerkt, 0 ongewijzigd" in response.content.decode()
+    stale = fresh(stale)
+    assert stale.opening_hours == "dinsdag 10.00–12.00" and not stale.stale
+    assert (stale.confirmed_on, stale.confirmed_by) == (timezone.localdate(), world.carla)
+    asked.refresh_from_db()
+    assert asked.read_at is not None  # "confirm again" is done, as after an edit
+
+
+def test_every_problem_of_a_file_is_reported_at_once(world, client_for):
+    """Found by an exploratory test: a bad number hid the other problems, which came one upload
+    later (an unknown number, the same entry twice)."""
+    linde = add(world)
+    content = (
+        "Nummer;Soort;Naam;Postcode;E-mail;Website\n"
+        "99999;Activiteit;Onbekend;;;\n"
+        "abc;Activiteit;Iets;;;\n"
+        f"{linde.pk};Ontmoetingsruimte;Buurthuis De Linde;12345;info@;javascript:alert(1)\n"
+        ";Activiteit;Koor;;;\n"
+        ";Activiteit;koor ;;;\n"
+        f"{linde.pk};Ontmoetingsruimte;Buurthuis De Linde;;;\n"
+    )
+    response = upload(client_for("maarten"), content.encode())
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Verbeter deze rijen in je spreadsheet" in page
+    for problem in [
+        "Rij 2, Nummer: “99999” is niet het nummer van een vermelding van deze kaart: laat het leeg om de rij als nieuwe vermelding toe te voegen.",
+        "Rij 3, Nummer: “abc” is geen getal: laat het leeg voor een nieuwe vermelding, of houd het nummer uit de export.",
+        "Rij 4, Postcode: “12345” is geen Nederlandse postcode: gebruik vier cijfers en twee letters, zoals 3581 AB.",
+        "Rij 4, E-mail: “info@” is geen e-mailadres: schrijf het hele adres, zoals info@buurthuis.nl.",
+        "Rij 4, Website: “javascript:alert(1)” is geen webadres: schrijf het als www.buurthuis.nl of https://www.buurthuis.nl.",
+        "Rij 6: Dezelfde vermelding als rij 5 van dit bestand (soort, naam en adres): houd een van de twee rijen.",
+        "Rij 7: Dezelfde vermelding als rij 4 van dit bestand: houd een van de twee rijen.",
+    ]:
+        assert problem in page
+    assert not Entry.objects.exclude(pk=linde.pk).exists() and fresh(linde).postcode == "3581 AB"
+
+
+def test_a_file_that_is_not_text_is_no_list_of_rows_to_correct(world, client_for):
+    """Found by an exploratory test: an unreadable file was introduced as rows to correct."""
+    response = upload(client_for("maarten"), b"\x81\x8d\x8f\x90\x9d\x00binary")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Verbeter het bestand en upload het opnieuw:" in page and "Verbeter deze rijen" not in page
+    assert "Het bestand is niet als tekst te lezen" in page
+
+
+def test_the_help_names_the_columns_as_the_form_and_the_export_do(world, client_for):
+    page = client_for("maarten").get(IMPORT).content.decode()
+    assert "Mogelijk: Nummer, Beschrijving," in page and "Omschrijving" not in page
+    # Both names are read (HEADER above says Omschrijving).
+    for column in ("Beschrijving", "Omschrijving", "Description"):
+        upload(client_for("maarten"), f"Soort;Naam;{column}\nActiviteit;Koor {column};Zingen\n".encode())
+        assert Entry.objects.get(name=f"Koor {column}").description == "Zingen"

@@ -55,7 +55,7 @@ def test_only_the_teams_professionals_add_and_only_region_administrators_add_reg
 @pytest.mark.parametrize(
     ("changes", "field", "text"),
     [
-        ({"postcode": "12345"}, "postcode", "postcode ‘12345’ is not a Dutch postcode"),
+        ({"postcode": "12345"}, "postcode", "“12345” is not a Dutch postcode: use four digits and two letters"),
         ({"postcode": "3581 SS"}, "postcode", "is not a Dutch postcode"),
         ({"street": ""}, "street", "A meeting place needs its address"),
         ({"phone": "12345"}, "phone", "is not a Dutch phone number"),

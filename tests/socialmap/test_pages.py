@@ -152,7 +152,10 @@ def test_the_form_shows_refusals_at_their_field_and_keeps_the_input(world, clien
     response = client_for("maarten").post("/t/oost/sociale-kaart/new/", form_data(postcode="12345", name="Mijn plek"))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "postcode ‘12345’ is geen Nederlandse postcode" in page and 'value="Mijn plek"' in page
+    assert (
+        "“12345” is geen Nederlandse postcode: gebruik vier cijfers en twee letters, zoals 3581 AB." in page
+        and 'value="Mijn plek"' in page
+    )
 
 
 def test_client_data_is_refused_together_with_the_forms_other_errors(world, client_for):

@@ -3,8 +3,9 @@
 Export: `;` separated, UTF-8 with a byte-order mark, so Dutch Excel opens it in columns with the
 accents right. Import: UTF-8 (with or without the mark), UTF-16 (Excel's "Unicode text") or
 Windows-1252 (Excel's "CSV (gescheiden door lijstscheidingsteken)"), separated by `;`, `,` or tabs,
-with Dutch or English column headers (the export's own headers among them). Every row is checked;
-`parse` reads and checks, the service saves all rows or none.
+with Dutch or English column headers (the export's own headers among them). `parse` reads the rows
+(a column the file does not have is a field the import leaves as it is); the service checks every
+row with the entry it changes and saves all rows or none.
 """
 
 import codecs
@@ -17,9 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from wijkverband.core.errors import ActionRefused
-from wijkverband.socialmap.models import Cost, Entry, Kind, search_fold
-from wijkverband.socialmap.validation import TEXT_FIELDS, entry_clean, guard_entry
+from wijkverband.socialmap.models import Cost, Kind, search_fold
 
 #: Larger files are refused with a clear message (a kaart of 50,000 entries is about 15 MB).
 MAX_BYTES = 10 * 1024 * 1024
@@ -70,6 +69,7 @@ HEADER_ALIASES = {
     "website": ["website", "internet", "url", "site", "webadres"],
     "public": ["openbaar", "publiek", "openbaar tonen"],
 }
+FLAGS = ("dementia_friendly", "wheelchair_accessible", "public")
 # Read but not imported (the export's own columns that are the kaart's, not the spreadsheet's).
 IGNORED = {"wijk", "confirmed_on", "stale"}
 
@@ -141,18 +141,45 @@ def cost_map() -> dict[str, str]:
 
 
 @dataclass
-class Parsed:
-    """What a file held: the rows to save, the problems per row, and how it was read."""
+class Row:
+    """One row of the file as read: the values of the columns the file has (a column the file does
+    not have is not in `values`, so the import leaves that field of an entry as it is), and what is
+    wrong with them already, as (field, message)."""
 
-    rows: list = field(default_factory=list)  # (row number, cleaned values, entry id or None)
-    errors: list = field(default_factory=list)  # (row number or None, message)
+    number: int  # as the spreadsheet numbers it (row 1 holds the column names)
+    values: dict  # texts; flags as booleans; kind and cost as codes ("" when not given or wrong)
+    entry_id: int | None = None
+    problems: list = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    """What a file held: its rows, the problems of the file itself, and how it was read."""
+
+    rows: list = field(default_factory=list)  # Row
+    errors: list = field(default_factory=list)  # (row number or None, field or "", message)
     encoding: str = ""
     delimiter: str = ""
     ignored_columns: list = field(default_factory=list)
+    headers: dict = field(default_factory=dict)  # field → the column's name as the file writes it
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def fields(self) -> frozenset:
+        """The entry's fields the file has columns for (Straat and Huisnummer make "street")."""
+        return frozenset("street" if name == "house_number" else name for name in self.headers) - {"id"}
+
+    def column(self, name: str) -> str:
+        """The column a problem is in: as the file names it, else as the export does."""
+        if not name:
+            return ""
+        if name in self.headers:
+            return self.headers[name]
+        labels = dict(EXPORT_COLUMNS)
+        return _(labels[name]) if name in labels else ""
+
+    def report(self, errors) -> list:
+        """(row number, column, message), for the page."""
+        return [(number, self.column(name), message) for number, name, message in errors]
 
 
 ENCODING_LABELS = {
@@ -193,28 +220,97 @@ def _defused(value: str) -> str:
     return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
 
 
-def _flag(value: str, label: str, problems: list[str]) -> bool:
+def _one_of(choices) -> str:
+    return ", ".join(str(label) for _value, label in choices)
+
+
+def _flag(value: str) -> tuple[bool, str | None]:
     folded = fold_header(value)
     if folded in _YES:
-        return True
+        return True, None
     if folded in _NO:
-        return False
-    problems.append(_("%(field)s ‘%(value)s’ is not yes or no (ja/nee)") % {"field": label, "value": value})
-    return False
+        return False, None
+    return False, _("“%(value)s” is neither yes nor no: write yes or no (empty is no).") % {"value": value}
+
+
+def _row(number: int, values: dict, kinds: dict, costs: dict) -> Row:
+    """A row's values as the import takes them, and the problems only the row itself shows."""
+    row = Row(number=number, values={})
+    for name, value in values.items():
+        if name in ("kind", "cost", "id", "house_number") or name in FLAGS:
+            continue
+        row.values[name] = value
+    if "house_number" in values:
+        row.values["street"] = f"{values.get('street', '')} {values['house_number']}".strip()
+    kind = kinds.get(fold_header(values["kind"]))
+    row.values["kind"] = kind or ""
+    if kind is None:
+        row.problems.append(
+            (
+                "kind",
+                _("“%(value)s” is not a kind of the sociale kaart: use one of these: %(kinds)s.")
+                % {"value": values["kind"], "kinds": _one_of(Kind.choices)}
+                if values["kind"]
+                else _("Say what kind of entry it is: one of these: %(kinds)s.") % {"kinds": _one_of(Kind.choices)},
+            )
+        )
+    if "cost" in values:
+        # An empty cell: a price when one is given, else free (the service decides, as it may
+        # need the entry's price).
+        cost = costs.get(fold_header(values["cost"])) if values["cost"] else ""
+        row.values["cost"] = cost or ""
+        if cost is None:
+            row.problems.append(
+                (
+                    "cost",
+                    _("“%(value)s” is not a cost: use one of these: %(costs)s.")
+                    % {"value": values["cost"], "costs": _one_of(Cost.choices)},
+                )
+            )
+    for flag in FLAGS:
+        if flag in values:
+            row.values[flag], problem = _flag(values[flag])
+            if problem:
+                row.problems.append((flag, problem))
+    if values.get("id"):
+        if values["id"].isdigit():
+            row.entry_id = int(values["id"])
+        else:
+            row.problems.append(
+                (
+                    "id",
+                    _(
+                        "“%(value)s” is not a number: leave it empty for a new entry, or keep the number "
+                        "the export gave."
+                    )
+                    % {"value": values["id"]},
+                )
+            )
+    return row
 
 
 def parse(raw: bytes) -> Parsed:
+    """Read the file. The rows' values are checked when they are imported (`entries_import`), with
+    the entry they change: a column the file does not have leaves that field as it is."""
     parsed = Parsed()
     if len(raw) > MAX_BYTES:
         parsed.errors.append(
-            (None, _("The file is larger than %(mb)d MB: split it into parts.") % {"mb": MAX_BYTES // (1024 * 1024)})
+            (
+                None,
+                "",
+                _("The file is larger than %(mb)d MB: split it into parts.") % {"mb": MAX_BYTES // (1024 * 1024)},
+            )
         )
         return parsed
     try:
         text, parsed.encoding = decode(raw)
     except ValueError:
         parsed.errors.append(
-            (None, _("The file could not be read as text. In Excel, save it as “CSV UTF-8 (door komma’s gescheiden)”."))
+            (
+                None,
+                "",
+                _("The file could not be read as text. In Excel, save it as “CSV UTF-8 (door komma’s gescheiden)”."),
+            )
         )
         return parsed
     parsed.delimiter = sniff_delimiter(text)
@@ -222,10 +318,10 @@ def parse(raw: bytes) -> Parsed:
     try:
         header = next(reader)
     except StopIteration:
-        parsed.errors.append((None, _("The file is empty.")))
+        parsed.errors.append((None, "", _("The file is empty.")))
         return parsed
     except csv.Error as error:
-        parsed.errors.append((1, str(error)))
+        parsed.errors.append((1, "", str(error)))
         return parsed
     names = header_map()
     columns: list[str | None] = []
@@ -237,22 +333,19 @@ def parse(raw: bytes) -> Parsed:
             columns.append(None)
         else:
             columns.append(name)
+            parsed.headers[name] = cell.strip()
     missing = [label for name, label in (("name", "Name"), ("kind", "Kind")) if name not in columns]
     if missing:
         parsed.errors.append(
             (
                 1,
+                "",
                 _("The first row must name the columns; these are missing: %(columns)s.")
                 % {"columns": ", ".join(_(label) for label in missing)},
             )
         )
         return parsed
     kinds, costs = kind_map(), cost_map()
-    labels = {
-        "dementia_friendly": _("dementia-friendly"),
-        "wheelchair_accessible": _("wheelchair-accessible"),
-        "public": _("public"),
-    }
     count = 0
     number = 1
     while True:
@@ -261,7 +354,7 @@ def parse(raw: bytes) -> Parsed:
         except StopIteration:
             break
         except csv.Error as error:
-            parsed.errors.append((number + 1, str(error)))
+            parsed.errors.append((number + 1, "", str(error)))
             break
         # The row as a spreadsheet numbers it (the header is row 1): a record, not a line (a
         # description over three lines made every later row's number two too high).
@@ -270,57 +363,15 @@ def parse(raw: bytes) -> Parsed:
             continue
         count += 1
         if count > MAX_ROWS:
-            parsed.errors.append((None, _("More than %(max)d rows: split the file into parts.") % {"max": MAX_ROWS}))
-            break
-        values = {name: _defused(cells[i].strip()) for i, name in enumerate(columns) if name and i < len(cells)}
-        problems: list[str] = []
-        kind = kinds.get(fold_header(values.get("kind", "")))
-        if kind is None:
-            problems.append(
-                _("kind ‘%(value)s’ is not a kind of the sociale kaart") % {"value": values.get("kind", "")}
+            parsed.errors.append(
+                (None, "", _("More than %(max)d rows: split the file into parts.") % {"max": MAX_ROWS})
             )
-        cost_text = values.get("cost", "")
-        cost = costs.get(fold_header(cost_text)) if cost_text else (Cost.PRICE if values.get("price") else Cost.FREE)
-        if cost is None:
-            problems.append(_("cost ‘%(value)s’ is not free, contribution or price") % {"value": cost_text})
-        street = values.get("street", "")
-        if values.get("house_number"):
-            street = f"{street} {values['house_number']}".strip()
-        raw_values = {
-            "kind": kind or "",
-            "cost": cost or Cost.FREE,
-            "name": values.get("name", ""),
-            "description": values.get("description", ""),
-            "street": street,
-            "postcode": values.get("postcode", ""),
-            "place": values.get("place", ""),
-            "opening_hours": values.get("opening_hours", ""),
-            "price": values.get("price", ""),
-            "phone": values.get("phone", ""),
-            "email": values.get("email", ""),
-            "website": values.get("website", ""),
-        }
-        for flag, label in labels.items():
-            raw_values[flag] = _flag(values.get(flag, ""), label, problems)
-        cleaned, errors = entry_clean(raw_values)
-        problems += [message for name, message in errors.items() if not (name == "kind" and kind is None)]
-        # The client-data guard, here already, so one report holds every problem (saving checks again).
-        try:
-            guard_entry(Entry(**{name: cleaned[name] for name in TEXT_FIELDS}))
-        except ActionRefused as refused:
-            problems.append(str(refused.message))
-        entry_id = None
-        if values.get("id"):
-            if values["id"].isdigit():
-                entry_id = int(values["id"])
-            else:
-                problems.append(_("number ‘%(value)s’ is not a number") % {"value": values["id"]})
-        if problems:
-            parsed.errors += [(number, problem) for problem in problems]
-        else:
-            parsed.rows.append((number, cleaned, entry_id))
+            break
+        # A cell missing at the end of a short row is an empty cell of a column the file has.
+        values = {name: _defused(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns) if name}
+        parsed.rows.append(_row(number, values, kinds, costs))
     if not count and not parsed.errors:
-        parsed.errors.append((None, _("The file has no rows below its column names.")))
+        parsed.errors.append((None, "", _("The file has no rows below its column names.")))
     return parsed
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.socialmap import notices
-from wijkverband.socialmap.models import Entry, Suggestion
+from wijkverband.socialmap.models import Cost, Entry, Suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit, rights_on_page
 from wijkverband.socialmap.selectors import maintainer_choices
-from wijkverband.socialmap.validation import entry_clean, guard_entry
+from wijkverband.socialmap.validation import TEXT_FIELDS, entry_clean, guard_entry
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.policy import region_rights, team_rights
 
@@ -222,89 +222,177 @@ def suggestion_handle(*, actor, suggestion: Suggestion, applied: bool, answer: s
 
 
 class ImportRefused(ActionRefused):
-    """Rows that cannot be saved: nothing was saved. `errors` lists (row number, message)."""
+    """Rows that cannot be saved: nothing was saved. `errors` lists (row number, field, message)."""
 
-    def __init__(self, errors: list[tuple[int, str]]):
+    def __init__(self, errors: list[tuple[int | None, str, str]]):
         super().__init__(_("Nothing was imported: correct the rows below and upload the file again."))
         self.errors = errors
 
 
+#: A new entry's values for the columns a file does not have (cost "": a price when one is given).
+NEW_ENTRY = {
+    name: False if name in ("dementia_friendly", "wheelchair_accessible", "public") else "" for name in ENTRY_FIELDS
+}
+#: What tells two entries apart when a row has no number (and the file has the column).
+PLACE_FIELDS = ("street", "postcode")
+
+
+def _place_key(values: dict, fields: tuple) -> tuple:
+    """Kind, name and the address fields given, whatever the case and spaces."""
+    folded = {name: " ".join(str(values.get(name) or "").casefold().split()) for name in ("name", *fields)}
+    if "postcode" in folded:
+        folded["postcode"] = folded["postcode"].replace(" ", "")
+    return (values.get("kind") or "", *folded.values())
+
+
+def _row_values(entry: Entry | None, row) -> dict:
+    """The entry's values with the row's over them: a column the file does not have leaves the
+    field as it is (a new entry: empty, no, free). An empty Kosten: a price when there is one."""
+    data = {name: getattr(entry, name) for name in ENTRY_FIELDS} if entry is not None else dict(NEW_ENTRY)
+    data.update(row.values)
+    if not data["cost"]:
+        data["cost"] = Cost.PRICE if str(data["price"] or "").strip() else Cost.FREE
+    return data
+
+
 @transaction.atomic
-def _same_place_key(kind: str, name: str, street: str, postcode: str) -> tuple:
-    """What makes two entries the same one: kind, name and address, whatever the case and spaces."""
-    return (kind, " ".join(name.casefold().split()), " ".join(street.casefold().split()), postcode.replace(" ", ""))
+def entries_import(
+    *, actor, team: Team | None = None, region: Region | None = None, rows: list, fields, file_errors=()
+) -> dict:
+    """Save every row of an import, or none. `rows`: csvio.Row (its values hold only the columns
+    the file has, `fields`); `file_errors`: what is wrong with the file itself (nothing is saved,
+    but every row is still checked, so one report says it all).
 
+    A row's number updates that entry (when it is one the page keeps: the team's own, or
+    region-wide on the region's page). A row without one updates the entry of this kaart with the
+    same kind, name and address (the address columns the file has), if there is one (the same file
+    imported again made every entry twice), and is a new entry otherwise; the same entry twice in
+    one file is a bad row. Each row is checked with the entry it changes (the form's rules) and
+    passes the client-data guard (bulk writes skip the save signal); a problem names the row and
+    the field. A row that changes nothing is left alone: not saved, not confirmed. A row that
+    changes its entry confirms it, as saving the form does.
 
-def entries_import(*, actor, team: Team | None = None, region: Region | None = None, rows: list) -> dict:
-    """Save every row of an import, or none. `rows`: (row number, cleaned values, entry id or None);
-    an id updates that entry (when it is one the page keeps: the team's own, or region-wide on the
-    region's page). A row without one updates the entry of this kaart with the same kind, name and
-    address, if there is one (the same file imported again made every entry twice), and is a new
-    entry otherwise; the same entry twice in one file is a bad row. Each row passes the client-data
-    guard here (bulk writes skip the save signal); a refusal names the row and the field.
-
-    Returns {"created": n, "updated": n, "skipped": [(row, message)]}."""
+    Returns {"created": n, "updated": n, "unchanged": n, "skipped": [(row, message)]}."""
     region = team.region if team is not None else region
     _add_rights(actor, team=team, region=region)
     today = timezone.localdate()
     now = timezone.now()
-    wanted = {entry_id for _row, _data, entry_id in rows if entry_id}
+    place_fields = tuple(name for name in PLACE_FIELDS if name in fields)
     # Only entries on this page's kaart: a number of another team's entry is "not an entry of
     # this kaart", and its name is never shown.
-    scope = (Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region)).select_for_update()
+    scope = (
+        (Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region))
+        .select_related("team")
+        .select_for_update(of=("self",))
+    )
     # The kaart's own entries by kind, name and address, for rows without a number.
     own = scope.filter(team=team) if team is not None else scope.filter(team__isnull=True)
-    by_place = {
-        _same_place_key(kind, name, street, postcode): pk
-        for pk, kind, name, street, postcode in own.values_list("pk", "kind", "name", "street", "postcode")
-    }
-    matched = {
-        by_place[key]
-        for _row, data, entry_id in rows
-        if not entry_id
-        and (key := _same_place_key(data["kind"], data["name"], data["street"], data["postcode"])) in by_place
-    }
-    existing = {e.pk: e for e in scope.filter(pk__in=wanted | matched)} if wanted or matched else {}
+    by_place: dict[tuple, list[int]] = {}
+    for values in own.values("pk", "kind", "name", *place_fields):
+        by_place.setdefault(_place_key(values, place_fields), []).append(values["pk"])
+    keys = {row.number: _place_key(row.values, place_fields) for row in rows if not row.entry_id}
+    wanted = {row.entry_id for row in rows if row.entry_id}
+    wanted |= {pk for key in keys.values() for pk in by_place.get(key, ())[:1]}
+    existing = {e.pk: e for e in scope.filter(pk__in=wanted)} if wanted else {}
     in_file: dict[tuple, int] = {}
+    rows_of: dict[int, int] = {}
     maintainer = _maintainer(actor=actor, chosen=None, team=team, region=region)
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int | None, str, str]] = list(file_errors)
     skipped: list[tuple[int, str]] = []
     new: list[Entry] = []
     changed: list[Entry] = []
-    for number, data, entry_id in rows:
+    were_due: list[Entry] = []
+    unchanged = 0
+    for row in rows:
+        problems = list(row.problems)
+        entry = None
+        unknown = False
+        entry_id = row.entry_id
+        twice = False
         if not entry_id:
-            key = _same_place_key(data["kind"], data["name"], data["street"], data["postcode"])
+            key = keys[row.number]
             if key in in_file:
-                errors.append(
+                twice = True
+                problems.append(
                     (
-                        number,
-                        _("the same entry as row %(row)s of this file (kind, name and address)")
+                        "",
+                        _(
+                            "The same entry as row %(row)s of this file (kind, name and address): keep one of "
+                            "the two rows."
+                        )
                         % {"row": in_file[key]},
                     )
                 )
-                continue
-            in_file[key] = number
-            entry_id = by_place.get(key)
+            in_file.setdefault(key, row.number)
+            found = by_place.get(key, [])
+            if len(found) > 1:
+                problems.append(
+                    (
+                        "",
+                        _(
+                            "More than one entry of this kaart has this kind, name and address: give the row the "
+                            "number of the one it is about (an export has the numbers)."
+                        ),
+                    )
+                )
+            elif found:
+                entry_id = found[0]
         if entry_id:
             entry = existing.get(entry_id)
             if entry is None:
-                errors.append((number, _("number %(id)s is not an entry of this kaart") % {"id": entry_id}))
-                continue
-            if entry.team_id != (team.pk if team is not None else None):
+                unknown = True
+                problems.append(
+                    (
+                        "id",
+                        _(
+                            "“%(id)s” is not the number of an entry of this kaart: leave it empty to add the row "
+                            "as a new entry."
+                        )
+                        % {"id": entry_id},
+                    )
+                )
+            elif entry.pk in rows_of:
+                if not twice:
+                    problems.append(
+                        (
+                            "",
+                            _("The same entry as row %(row)s of this file: keep one of the two rows.")
+                            % {"row": rows_of[entry.pk]},
+                        )
+                    )
+            else:
+                rows_of[entry.pk] = row.number
+        data = _row_values(entry, row)
+        cleaned, invalid = entry_clean(data)
+        reported = {name for name, _message in problems}
+        for name, message in invalid.items():
+            # One problem per field; a row whose number is not on this kaart is checked as a new
+            # entry, for the columns it has only.
+            if name not in reported and (not unknown or name in fields):
+                problems.append((name, message))
+        try:
+            guard_entry(Entry(**{name: cleaned[name] for name in TEXT_FIELDS}))
+        except ActionRefused as refused:
+            problems.append(("", str(refused.message)))  # it names the field
+        differs = entry is not None and any(getattr(entry, name) != cleaned[name] for name in ENTRY_FIELDS)
+        if entry is not None and entry.team_id != (team.pk if team is not None else None):
+            # Not this page's to change: said when the row would change it, else simply unchanged.
+            if problems or differs:
                 skipped.append(
                     (
-                        number,
+                        row.number,
                         _("“%(name)s” is kept by the region: left as it is") % {"name": entry.name}
                         if entry.team_id is None
                         else _("“%(name)s” belongs to another team: left as it is") % {"name": entry.name},
                     )
                 )
-                continue
-            for name in ENTRY_FIELDS:
-                setattr(entry, name, data[name])
-            entry.confirmed_on, entry.confirmed_by, entry.updated_at = today, actor, now
-            entry.version += 1
-        else:
+            else:
+                unchanged += 1
+            continue
+        if problems:
+            errors += [(row.number, name, message) for name, message in problems]
+            continue
+        if entry is None:
             entry = Entry(
                 region=region,
                 team=team,
@@ -314,15 +402,22 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
                 maintainer=maintainer,
                 created_at=now,
                 updated_at=now,
-                **{name: data[name] for name in ENTRY_FIELDS},
+                **{name: cleaned[name] for name in ENTRY_FIELDS},
             )
-        entry.search_text = Entry.search_text_of(entry)
-        try:
-            guard_entry(entry)
-        except ActionRefused as refused:
-            errors.append((number, str(refused.message)))
-            continue
-        (changed if entry.pk else new).append(entry)
+            entry.search_text = Entry.search_text_of(entry)
+            new.append(entry)
+        elif not differs:
+            unchanged += 1
+        else:
+            if entry.due_on <= today:
+                were_due.append(entry)
+            for name in ENTRY_FIELDS:
+                setattr(entry, name, cleaned[name])
+            # Changing an entry confirms it, as saving the form does: whoever changed it checked it.
+            entry.confirmed_on, entry.confirmed_by, entry.updated_at = today, actor, now
+            entry.version += 1
+            entry.search_text = Entry.search_text_of(entry)
+            changed.append(entry)
     if errors:
         raise ImportRefused(errors)
     Entry.objects.bulk_create(new, batch_size=1000)
@@ -332,11 +427,19 @@ def entries_import(*, actor, team: Team | None = None, region: Region | None = N
             [*ENTRY_FIELDS, "search_text", "confirmed_on", "confirmed_by", "updated_at", "version"],
             batch_size=1000,
         )
+    for entry in were_due:
+        notices.confirmed(entry)
     audit_record(
         actor=actor,
         action="socialmap.imported",
         team=team.pk if team is not None else None,
         region=region,
-        data={"region": region.pk, "created": len(new), "updated": len(changed), "skipped": len(skipped)},
+        data={
+            "region": region.pk,
+            "created": len(new),
+            "updated": len(changed),
+            "unchanged": unchanged,
+            "skipped": len(skipped),
+        },
     )
-    return {"created": len(new), "updated": len(changed), "skipped": skipped}
+    return {"created": len(new), "updated": len(changed), "unchanged": unchanged, "skipped": skipped}

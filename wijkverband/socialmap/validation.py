@@ -1,8 +1,9 @@
 """The rules of an entry's fields, one set for the page's form and the CSV import.
 
 `entry_clean(raw)` takes the values as typed (strings and booleans) and returns the cleaned values
-and {field: message} for what is wrong; messages name the value, so an import's report can say
-"rij 7: postcode ‘12345’ is geen Nederlandse postcode".
+and {field: message} for what is wrong; messages name the value and say what to write, so the form
+shows them at the field and an import's report after the row and column ("Rij 7, Postcode:
+“12345” is geen Nederlandse postcode: …").
 """
 
 import re
@@ -103,9 +104,9 @@ def entry_clean(raw: dict) -> tuple[dict, dict[str, str]]:
     if data["postcode"]:
         postcode = postcode_normal(data["postcode"])
         if postcode is None:
-            errors["postcode"] = _("postcode ‘%(value)s’ is not a Dutch postcode (1234 AB)") % {
-                "value": data["postcode"]
-            }
+            errors["postcode"] = _(
+                "“%(value)s” is not a Dutch postcode: use four digits and two letters, such as 3581 AB."
+            ) % {"value": data["postcode"]}
         else:
             data["postcode"] = postcode
     if data.get("kind") == Kind.MEETING_PLACE:
@@ -118,20 +119,24 @@ def entry_clean(raw: dict) -> tuple[dict, dict[str, str]]:
         phone = phone_normal(data["phone"])
         if phone is None:
             errors["phone"] = _(
-                "phone ‘%(value)s’ is not a Dutch phone number (ten digits starting with 0, or 0800/0900)"
+                "“%(value)s” is not a Dutch phone number: use ten digits, such as 030 123 4567, or a 0800/0900 number."
             ) % {"value": data["phone"]}
         else:
             data["phone"] = phone
     if data["email"]:
         email = email_normal(data["email"])
         if email is None:
-            errors["email"] = _("e-mail ‘%(value)s’ is not an e-mail address") % {"value": data["email"]}
+            errors["email"] = _(
+                "“%(value)s” is not an e-mail address: write the whole address, such as info@buurthuis.nl."
+            ) % {"value": data["email"]}
         else:
             data["email"] = email
     if data["website"]:
         website = website_normal(data["website"])
         if website is None:
-            errors["website"] = _("website ‘%(value)s’ is not a web address") % {"value": data["website"]}
+            errors["website"] = _(
+                "“%(value)s” is not a web address: write it as www.buurthuis.nl or https://www.buurthuis.nl."
+            ) % {"value": data["website"]}
         else:
             data["website"] = website
     for flag in ("dementia_friendly", "wheelchair_accessible", "public"):

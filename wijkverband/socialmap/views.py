@@ -342,22 +342,32 @@ def _import(request, page: Page):
                 "encoding": _(csvio.ENCODING_LABELS[parsed.encoding]) if parsed.encoding else "",
                 "delimiter": _(csvio.DELIMITER_LABELS[parsed.delimiter]) if parsed.delimiter else "",
                 "ignored": parsed.ignored_columns,
-                "errors": parsed.errors[: csvio.MAX_REPORTED],
-                "more": max(0, len(parsed.errors) - csvio.MAX_REPORTED),
-                "rows": len(parsed.rows),
             }
-            if parsed.ok:
+            errors, done = parsed.errors, None
+            if parsed.rows:  # every row is checked, also when the file has a problem of its own
                 try:
                     done = services.entries_import(
-                        actor=request.user, team=page.team, region=page.region, rows=parsed.rows
+                        actor=request.user,
+                        team=page.team,
+                        region=page.region,
+                        rows=parsed.rows,
+                        fields=parsed.fields,
+                        file_errors=parsed.errors,
                     )
                 except services.ImportRefused as refused:
-                    report["errors"] = refused.errors[: csvio.MAX_REPORTED]
-                    report["more"] = max(0, len(refused.errors) - csvio.MAX_REPORTED)
-                else:
-                    status = 200
-                    report.update(done, seconds=round(time.perf_counter() - started, 1))
-                    form = forms.ImportForm()
+                    errors = refused.errors
+            if done is None:
+                errors = parsed.report(errors)
+                report.update(
+                    errors=errors[: csvio.MAX_REPORTED],
+                    more=max(0, len(errors) - csvio.MAX_REPORTED),
+                    # Rows to correct, or the file as a whole (it could not be read, or is empty).
+                    in_rows=any(number for number, _column, _message in errors),
+                )
+            else:
+                status = 200
+                report.update(done, seconds=round(time.perf_counter() - started, 1))
+                form = forms.ImportForm()
     return render(request, "socialmap/import.html", _context(page, form=form, report=report), status=status)
 
 
