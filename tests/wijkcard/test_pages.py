@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.wijkcard.conftest import add_entry, entry_post
 from wijkverband.core.freshness import add_months
@@ -244,6 +244,81 @@ def test_whom_to_call_follows_the_time_of_day(world):
     for moment, (slot, phone) in cases.items():
         summary = selectors.summary(team=world.team_a, moment=moment)
         assert summary.slot == slot and [call.phone for call in summary.calls] == [phone]
+
+
+def _calls(world, moment) -> dict[str, str]:
+    return {call.entry.contact_point: call.phone for call in selectors.summary(team=world.team_a, moment=moment).calls}
+
+
+def test_at_night_on_a_weekend_or_holiday_whom_to_call_is_the_night_line(world):
+    """Found by an exploratory test: on Sunday 00:13 the team home gave the district-nursing team's
+    day mobile (weekend hours 08:00–17:00) and left out its night line; a team without a weekend
+    number but with a night line was left out altogether."""
+    add_entry(
+        world,
+        organisation=world.nursing_a,
+        contact_point="Team Oost-2",
+        day_phone="06 1234 5601",
+        day_hours="dagelijks 08:00–17:00",
+        evening_phone="088 123 4500",
+        night_phone="088 123 4599",
+        night_hours="23:00–07:00",
+        weekend_phone="06 1234 5601",
+        weekend_hours="08:00–17:00, daarna de avond- en nachtdienst",
+        mobile_is_service=True,
+    )
+    add_entry(
+        world,
+        organisation=world.nursing_a,
+        contact_point="Team Hoograven",
+        day_phone="030 288 4400",
+        evening_phone="088 123 4500",
+        night_phone="088 123 4599",
+    )
+    tz = timezone.get_current_timezone()
+    sunday_night = datetime(2026, 12, 6, 0, 13, tzinfo=tz)
+    assert selectors.slot_at(sunday_night) == "night"
+    calls = _calls(world, sunday_night)
+    assert calls["Team Oost-2"] == "088 123 4599" and calls["Team Hoograven"] == "088 123 4599"
+    christmas_night = datetime(2026, 12, 25, 3, 0, tzinfo=tz)
+    assert _calls(world, christmas_night)["Team Oost-2"] == "088 123 4599"
+    saturday = datetime(2026, 12, 5, 0, 0, tzinfo=tz)
+    # The card's boundaries: day (or the weekend's day) 08:00–17:00, evening 17:00–23:00, night 23:00–08:00.
+    for hour, minute, slot, phone in [
+        (7, 59, "night", "088 123 4599"),
+        (8, 0, "weekend", "06 1234 5601"),
+        (16, 59, "weekend", "06 1234 5601"),
+        (17, 0, "evening", "088 123 4500"),
+        (22, 59, "evening", "088 123 4500"),
+        (23, 0, "night", "088 123 4599"),
+    ]:
+        moment = saturday.replace(hour=hour, minute=minute)
+        assert selectors.slot_at(moment) == slot, (hour, minute)
+        assert _calls(world, moment)["Team Oost-2"] == phone, (hour, minute)
+    assert "Team Hoograven" not in _calls(world, saturday.replace(hour=10))  # no weekend number: not its day one
+
+
+def test_without_a_night_number_the_weekend_number_answers_a_weekend_night_never_the_day_one(world, client_for):
+    add_entry(world, contact_point="Praktijk", evening_phone="", weekend_phone="0900 450 1450", weekend_hours="HAP")
+    tz = timezone.get_current_timezone()
+    for moment in (
+        datetime(2026, 12, 6, 0, 13, tzinfo=tz),  # Sunday
+        datetime(2026, 12, 4, 23, 30, tzinfo=tz),  # Friday night, into Saturday
+        datetime(2026, 12, 7, 3, 0, tzinfo=tz),  # Monday, the end of Sunday night
+        datetime(2026, 12, 5, 19, 0, tzinfo=tz),  # Saturday evening
+    ):
+        summary = selectors.summary(team=world.team_a, moment=moment)
+        assert [(call.phone, call.slot) for call in summary.calls] == [("0900 450 1450", "weekend")], moment
+    for moment in (datetime(2026, 12, 3, 3, 0, tzinfo=tz), datetime(2026, 12, 3, 19, 0, tzinfo=tz)):  # Thursday
+        assert selectors.summary(team=world.team_a, moment=moment).calls == [], moment
+    with translation.override("nl"):
+        html = render_to_string(
+            "wijkcard/panel_team.html",
+            {"panel": {"team": world.team_a, "summary": selectors.summary(
+                team=world.team_a, moment=datetime(2026, 12, 6, 0, 13, tzinfo=tz)), "stale_rows": 5}},
+        )  # fmt: skip
+    assert "Wie je nu belt (’s nachts)" in html and "0900 450 1450" in html and "(in het weekend: HAP)" in html
+    assert 'href="tel:09004501450"' in html or 'href="tel:+319004501450"' in html
 
 
 def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):

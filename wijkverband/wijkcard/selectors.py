@@ -4,7 +4,7 @@ lookup and "Mijn werk" assert it)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -21,22 +21,45 @@ from wijkverband.wijkcard.phones import display_phone
 #: Core players first (GP, pharmacy, district nursing, social domain), then the partners.
 KIND_ORDER = {kind.value: n for n, kind in enumerate(CORE_KINDS)}
 
-# The times of day: by day is 08:00 to 17:00 on working days, the evening until 23:00, the night
-# until 08:00; Saturday, Sunday and the national holidays are the weekend.
+# The times of day, by the clock: by day is 08:00 to 17:00, the evening until 23:00, the night until
+# 08:00. The evening and the night are the same every day (evening and night services, the GP
+# out-of-hours service and the duty pharmacy work all week); on Saturday, Sunday and the national
+# holidays the day is the weekend's.
 DAY_STARTS, EVENING_STARTS, NIGHT_STARTS = 8, 17, 23
 
 
+def is_weekend_day(day: date) -> bool:
+    """Saturday, Sunday or a national holiday."""
+    return day.weekday() >= 5 or day in dutch_public_holidays(day.year)
+
+
 def slot_at(moment: datetime | None = None) -> str:
-    """Which time of day it is in the Netherlands: "day", "evening", "night" or "weekend"."""
+    """Which time of day it is in the Netherlands: "day", "evening", "night" or "weekend" (the
+    day of a Saturday, a Sunday or a holiday; its evening and night are the evening and night)."""
     moment = timezone.localtime(moment)
-    day = moment.date()
-    if day.weekday() >= 5 or day in dutch_public_holidays(day.year):
-        return "weekend"
     if DAY_STARTS <= moment.hour < EVENING_STARTS:
-        return "day"
+        return "weekend" if is_weekend_day(moment.date()) else "day"
     if EVENING_STARTS <= moment.hour < NIGHT_STARTS:
         return "evening"
     return "night"
+
+
+def slots_to_try(moment: datetime | None = None) -> tuple[str, ...]:
+    """The times of day whose number answers now, in order: an entry without an evening or night
+    number is reached on its weekend number in the evening of a weekend day or a holiday and in a
+    night that begins or ends on one (a GP's out-of-hours service, "Fri 17:00 – Mon 08:00"); never
+    on its number by day, which is for working days."""
+    moment = timezone.localtime(moment)
+    slot = slot_at(moment)
+    today = moment.date()
+    if slot == "evening":
+        weekend = is_weekend_day(today)
+    elif slot == "night":
+        began = today if moment.hour >= NIGHT_STARTS else today - timedelta(days=1)
+        weekend = is_weekend_day(began) or is_weekend_day(began + timedelta(days=1))
+    else:
+        weekend = False
+    return (slot, "weekend") if weekend else (slot,)
 
 
 def slot_label(key: str):
@@ -131,6 +154,11 @@ class CallNow:
     phone: str  # for reading
     hours: str
     dial: str  # for a tel: link
+    slot: str = ""  # the time of day whose number this is, when not the one of now (a fallback)
+
+    @property
+    def slot_label(self):
+        return slot_label(self.slot) if self.slot else ""
 
 
 @dataclass
@@ -150,13 +178,16 @@ def summary(*, team: Team, moment: datetime | None = None) -> Summary:
     """The team home's panel: whom to call now (core players first), and what is stale (one query)."""
     moment = moment or timezone.now()
     entries = team_entries(team=team, today=timezone.localdate(moment))
-    slot = slot_at(moment)
+    slots = slots_to_try(moment)
     calls = []
     for entry in entries:
-        phone, hours = entry.slot(slot)
-        if phone:
-            calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone"))))
-    return Summary(team=team, slot=slot, calls=calls, stale=[e for e in entries if e.stale], total=len(entries))
+        for slot in slots:
+            phone, hours = entry.slot(slot)
+            if phone:
+                fallback = slot if slot != slots[0] else ""
+                calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone")), fallback))
+                break
+    return Summary(team=team, slot=slots[0], calls=calls, stale=[e for e in entries if e.stale], total=len(entries))
 
 
 # --- the region's column ---------------------------------------------------------------------------
