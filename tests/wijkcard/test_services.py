@@ -10,6 +10,7 @@ from tests.wijkcard.conftest import add_entry
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.freshness import add_months
 from wijkverband.core.phones import dial_phone
+from wijkverband.socialmap.models import Entry as SocialMapEntry
 from wijkverband.wijkcard import notices, selectors, services
 from wijkverband.wijkcard.models import ContactEntry, SuggestionStatus
 from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
@@ -55,6 +56,21 @@ def test_it_refuses_what_is_not_a_dutch_number_with_a_clear_message(written):
 def test_numbers_are_dialled_internationally():
     assert dial_phone("0301234567") == "+31301234567"
     assert dial_phone("14030") == "14030"
+
+
+def test_service_numbers_are_dialled_nationally():
+    """Found by an exploratory test: tel:+319004501450 and tel:+318001205; 0800 and 090x numbers
+    are generally not reachable as +31."""
+    for typed, dialled in [
+        ("0900 450 1450", "09004501450"),
+        ("0800 1205", "08001205"),
+        ("+31 800 1205", "08001205"),
+        ("0906 1234", "09061234"),
+        ("0909 1234567", "09091234567"),
+    ]:
+        assert dial_phone(typed) == dialled, typed
+    assert dial_phone("088 123 4599") == "+31881234599"  # a company number is an ordinary one
+    assert SocialMapEntry(phone="0800-1205").dial == "08001205"  # the sociale kaart: the same rule
 
 
 def test_a_refused_phone_is_named_at_its_field_and_nothing_is_saved(world):

@@ -6,6 +6,9 @@ import re
 
 #: A municipality's short number (14 030): dialled as it is.
 MUNICIPAL = re.compile(r"^140\d{2,3}$")
+#: Free (0800) and paid (0900, 0906, 0909) service numbers: dialled as they are, in the national
+#: form: they are generally not reachable in the international one (+31 800 …, +31 900 …).
+SERVICE = re.compile(r"^0(800|90\d)\d{4,7}$")
 
 
 def national_digits(typed: str) -> str:
@@ -20,10 +23,11 @@ def national_digits(typed: str) -> str:
 
 
 def dial_phone(typed: str) -> str:
-    """For tel: links and vCards: +31 and the number without its 0 (short numbers as they are)."""
+    """For tel: links and vCards: +31 and the number without its 0; a municipal short number
+    (14 030) and a service number (0800, 090x) as they are."""
     digits = national_digits(typed)
     if not digits:
         return ""
-    if MUNICIPAL.match(digits):
+    if MUNICIPAL.match(digits) or SERVICE.match(digits):
         return digits
     return "+31" + digits[1:]

@@ -190,7 +190,8 @@ class Entry(Confirmable):
 
     @property
     def dial(self) -> str:
-        """The number for a tel: link, as the wijk card writes it ("030 200 7788" → +31302007788)."""
+        """The number for a tel: link, as the wijk card writes it ("030 200 7788" → +31302007788,
+        "0800 1205" → 08001205)."""
         return dial_phone(self.phone)
 
     @property

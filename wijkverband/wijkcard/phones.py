@@ -7,8 +7,9 @@ Accepted (spaces, hyphens, dots and brackets are ignored):
 - the municipalities' short number 14 + area code (14 030).
 
 Stored as digits in the national form ("0301234567"), shown grouped ("030 123 4567") and dialled
-as +31 in tel: links. A mobile number (06) is accepted only when the team confirms it is a team or
-service phone: the card names roles and organisations, never a person's own phone.
+as +31 in tel: links (service and municipal numbers as written: core/phones.dial_phone). A mobile
+number (06) is accepted only when the team confirms it is a team or service phone: the card names
+roles and organisations, never a person's own phone.
 """
 
 import re

@@ -14,7 +14,7 @@ def phone(digits: str) -> str:
 
 @register.filter
 def dial(digits: str) -> str:
-    """A stored number for a tel: link: +31301234567."""
+    """A stored number for a tel: link: +31301234567 (0800 1234 and 14 030 as written)."""
     return dial_phone(digits or "")
 
 
