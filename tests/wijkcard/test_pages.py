@@ -164,6 +164,25 @@ def test_the_print_page_is_one_table_for_one_a4_page(world, client_for):
     assert page.count("<table") == 1 and "De huisarts belt het buurtteam." in page
 
 
+def test_the_printed_cards_summary_marks_stale_lines_as_the_screen_does(world, client_for):
+    """Found by an exploratory test: the printed card's top named a stale district-nursing team and
+    lead without "(verouderd)"."""
+    old = add_months(timezone.localdate(), -9)
+    add_entry(world, organisation=world.nursing_a, contact_point="Team Zuid", serves_wijk=True, confirmed_on=old)
+    add_entry(
+        world,
+        organisation=world.social_a,
+        contact_point="Buurtteam",
+        takes_lead=True,
+        lead_arrangement="Het buurtteam belt binnen twee werkdagen.",
+        confirmed_on=old,
+    )
+    page = client_for("maarten").get("/t/oost/wijkkaart/print/").content.decode()
+    facts = page[page.index('<dl class="wv-facts">') : page.index("</dl>")]
+    assert "Team Zuid (verouderd)" in facts
+    assert f"{world.social_a.name} (verouderd): Het buurtteam belt binnen twee werkdagen." in facts
+
+
 # --- exports -----------------------------------------------------------------------------------------
 
 
