@@ -123,6 +123,15 @@ def test_every_wrong_phone_and_text_is_named_at_its_field_at_once(world, client_
     assert not ContactEntry.objects.exists()
 
 
+def test_the_forms_checkboxes_are_not_labelled_optional(world, client_for):
+    page = client_for("maarten").get("/t/oost/wijkkaart/new/").content.decode()
+    for name in ("serves_wijk", "takes_lead", "public", "mobile_is_service"):
+        label = page[page.index(f'for="id_{name}"') :]
+        assert "niet verplicht" not in label[: label.index("</label>")], name
+    label = page[page.index('for="id_notes"') :]
+    assert "(niet verplicht)" in label[: label.index("</label>")]
+
+
 def test_an_arrangement_without_the_lead_is_refused_not_dropped(world, client_for):
     """It was saved without the arrangement typed (only the lead keeps one), without a word."""
     response = client_for("maarten").post(
