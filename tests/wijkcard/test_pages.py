@@ -132,6 +132,39 @@ def test_the_forms_checkboxes_are_not_labelled_optional(world, client_for):
     assert "(niet verplicht)" in label[: label.index("</label>")]
 
 
+def test_a_mobile_without_the_tick_and_a_wrong_secure_mail_are_named_with_the_rest_at_once(world, client_for):
+    """Found by an exploratory test: three submits for one form; the phone error first, then
+    "Dit is een mobiel nummer (06)…", then the e-mail (the service's checks, run once the form was
+    otherwise valid)."""
+    response = client_for("maarten").post(
+        "/t/oost/wijkkaart/new/",
+        entry_post(world, day_phone="06 1234 5678", evening_phone="12", secure_mail="avond@"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+
+    def error(name):
+        return re.search(rf'id="id_{name}_error">(.*?)</div>', page, re.S).group(1)
+
+    assert "Dit is een mobiel nummer (06)" in error("day_phone")
+    assert "“12” is geen Nederlands telefoonnummer" in error("evening_phone")
+    assert "als e-mailadres" in error("secure_mail")
+    assert "06 1234 5678" in page and "avond@" in page  # what was typed is kept
+    assert not ContactEntry.objects.exists()
+
+
+def test_the_form_names_a_missing_way_to_reach_the_wrong_kind_and_a_missing_arrangement_at_once(world, client_for):
+    response = client_for("maarten").post(
+        "/t/oost/wijkkaart/new/",
+        entry_post(world, day_phone="", day_hours="", serves_wijk="on", takes_lead="on"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Geef minstens één manier" in page
+    assert re.search(r'id="id_serves_wijk_error">', page) and re.search(r'id="id_lead_arrangement_error">', page)
+    assert not ContactEntry.objects.exists()
+
+
 def test_an_arrangement_without_the_lead_is_refused_not_dropped(world, client_for):
     """It was saved without the arrangement typed (only the lead keeps one), without a word."""
     response = client_for("maarten").post(

@@ -1,9 +1,13 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.guard import refuse_client_data_in_form
+from wijkverband.tenancy.models import OrganisationKind
+from wijkverband.wijkcard import services
 from wijkverband.wijkcard.models import SLOTS
-from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
+from wijkverband.wijkcard.phones import PhoneError, display_phone, is_mobile, normalise_phone
 
 TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 PHONE = {**TEXT, "inputmode": "tel", "autocomplete": "off"}
@@ -17,8 +21,10 @@ NO_CLIENT_DATA = _(
 
 
 class EntryForm(forms.Form):
-    """An entry of the card. The service checks everything again (phone numbers, the organisation,
-    client data) and its refusal is shown at the field."""
+    """An entry of the card. The form names every problem it can see at once (phone numbers, a
+    mobile number without the tick, the secure-mail address, a way to reach them, the organisation's
+    kind, the lead's arrangement, client data); the service checks everything again (and what needs
+    the database: the team's organisations and members) and its refusal is shown at the field."""
 
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=forms.Select(attrs=SELECT))
     contact_point = forms.CharField(
@@ -109,17 +115,36 @@ class EntryForm(forms.Form):
         self.members = {u.pk: u for u in members}
 
     def clean(self):
-        """Every phone number and every text at once, so all problems show in one go (the
-        service checks them again, and the rest: the organisation, a mobile number, the lead)."""
+        """Every problem at once, so all show in one go (the service checks them again)."""
         data = super().clean()
         phones = [f"{key}_phone" for key, _when in SLOTS] + ["direct_phone"]
+        mobiles = []
         for name in phones:
             if data.get(name):
                 try:
-                    normalise_phone(data[name])
+                    digits = normalise_phone(data[name])
                 except PhoneError as error:
                     self.add_error(name, str(error))
+                else:
+                    if is_mobile(digits):
+                        mobiles.append(name)
+        if not data.get("mobile_is_service"):
+            for name in mobiles:  # each one, where the service names the first
+                self.add_error(name, services.mobile_refusal())
         refuse_client_data_in_form(self, names=[name for name in self.fields if name not in phones])
+        secure_mail = (data.get("secure_mail") or "").strip()
+        if secure_mail and "secure_mail" not in self.errors:
+            try:
+                validate_email(secure_mail)
+            except ValidationError:
+                self.add_error("secure_mail", services.secure_mail_refusal())
+        if not secure_mail and not any((data.get(name) or "").strip() for name in phones):
+            self.add_error(None, services.no_way_to_reach_refusal())
+        organisation = self.organisations.get(data.get("organisation"))
+        if data.get("serves_wijk") and organisation and organisation.kind != OrganisationKind.DISTRICT_NURSING:
+            self.add_error("serves_wijk", services.serves_wijk_refusal())
+        if data.get("takes_lead") and not (data.get("lead_arrangement") or "").strip():
+            self.add_error("lead_arrangement", services.arrangement_required())
         if (data.get("lead_arrangement") or "").strip() and not data.get("takes_lead"):
             # It would not be kept: an arrangement is only stored with the lead.
             self.add_error(

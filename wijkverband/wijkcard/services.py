@@ -76,6 +76,32 @@ class EntryData:
     maintainer: object = None
 
 
+# Refusals the form gives too (forms.EntryForm), in the same words.
+
+
+def mobile_refusal() -> str:
+    return _(
+        "This is a mobile number (06). The wijk card names teams and services, never someone's own "
+        "phone: enter it only if it is a team or service phone, and tick the box that says so."
+    )
+
+
+def secure_mail_refusal() -> str:
+    return _("Enter the secure-mail address as an e-mail address, such as praktijk@zorgmail.nl.")
+
+
+def no_way_to_reach_refusal() -> str:
+    return _("Give at least one way to reach them: a phone number or a secure-mail address.")
+
+
+def serves_wijk_refusal() -> str:
+    return _("Only a district-nursing organisation's entry can be the team that serves the wijk.")
+
+
+def arrangement_required() -> str:
+    return _("Say in a sentence or two what the arrangement is.")
+
+
 def _clean(team: Team, data: EntryData) -> dict:
     """The values to store, or ActionRefused at the first field that is wrong."""
     organisation = data.organisation
@@ -102,13 +128,7 @@ def _clean(team: Team, data: EntryData) -> dict:
         if is_mobile(values[name]):
             mobiles.append(name)
     if mobiles and not data.mobile_is_service:
-        raise ActionRefused(
-            _(
-                "This is a mobile number (06). The wijk card names teams and services, never someone's own "
-                "phone: enter it only if it is a team or service phone, and tick the box that says so."
-            ),
-            field=mobiles[0],
-        )
+        raise ActionRefused(mobile_refusal(), field=mobiles[0])
     values["mobile_is_service"] = bool(mobiles) and bool(data.mobile_is_service)
     for name in HOURS_FIELDS:
         values[name] = _text(getattr(data, name), field=name, max_length=100)
@@ -117,27 +137,21 @@ def _clean(team: Team, data: EntryData) -> dict:
         try:
             validate_email(secure_mail)
         except ValidationError:
-            raise ActionRefused(
-                _("Enter the secure-mail address as an e-mail address, such as praktijk@zorgmail.nl."),
-                field="secure_mail",
-            ) from None
+            raise ActionRefused(secure_mail_refusal(), field="secure_mail") from None
     values["secure_mail"] = secure_mail
     if not any(values[name] for name in PHONE_FIELDS) and not secure_mail:
-        raise ActionRefused(_("Give at least one way to reach them: a phone number or a secure-mail address."))
+        raise ActionRefused(no_way_to_reach_refusal())
     values["notes"] = _text(data.notes, field="notes", max_length=1000)
     values["public"] = bool(data.public)
     values["serves_wijk"] = bool(data.serves_wijk)
     if values["serves_wijk"] and organisation.kind != OrganisationKind.DISTRICT_NURSING:
-        raise ActionRefused(
-            _("Only a district-nursing organisation's entry can be the team that serves the wijk."),
-            field="serves_wijk",
-        )
+        raise ActionRefused(serves_wijk_refusal(), field="serves_wijk")
     values["takes_lead"] = bool(data.takes_lead)
     values["lead_arrangement"] = _text(
         data.lead_arrangement if data.takes_lead else "",
         field="lead_arrangement",
         max_length=500,
-        required=_("Say in a sentence or two what the arrangement is.") if data.takes_lead else None,
+        required=arrangement_required() if data.takes_lead else None,
     )
     maintainer = data.maintainer
     if maintainer is not None and not is_professional(user=maintainer, team=team):
