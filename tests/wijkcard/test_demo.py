@@ -10,7 +10,7 @@ def test_the_demo_has_a_full_card_for_oost_and_a_half_stale_one_for_zuid(no_worl
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # idempotent: nothing doubled
     oost, zuid = Team.objects.get(slug="utrecht-oost"), Team.objects.get(slug="utrecht-zuid")
-    card = selectors.card(team=oost, user=None, can_edit=False, can_suggest=False)
+    card = selectors.card(team=oost, user=None, can_edit=False, can_suggest=False, professional_lines=True)
     organisations = set(TeamOrganisation.objects.filter(team=oost).values_list("organisation__name", flat=True))
     assert {e.organisation.name for e in card.entries} == organisations
     assert not card.stale and card.nursing and card.lead

@@ -81,6 +81,36 @@ def test_read_only_roles_see_no_buttons_and_representatives_may_suggest(world, c
     assert "/wijkkaart/settings/" not in member
 
 
+def test_the_professionals_lines_are_not_shown_to_client_representatives(world, client_for):
+    """Found by an exploratory test: a client representative read the direct line for
+    professionals and the ZorgMail address on the card, while the printed card says they are for
+    professionals only."""
+    entry = add_entry(world, direct_phone="030 271 4419", secure_mail="oosterspoor@zorgmail.nl")
+    secrets = ("030 271 4419", "0302714419", "+31302714419", "oosterspoor@zorgmail.nl")
+    pages = [
+        "/t/oost/wijkkaart/",
+        "/t/oost/wijkkaart/print/",
+        "/t/oost/wijkkaart/export.vcf",
+        "/t/oost/wijkkaart/export.csv",
+    ]
+    for persona in ("rosa", "rik"):  # the team's and the region's client representative
+        client = client_for(persona)
+        for url in [*pages, f"/t/oost/wijkkaart/{entry.pk}/suggest/"]:
+            response = client.get(url)
+            assert response.status_code == 200, (persona, url)
+            body = response.content.decode("utf-8")
+            assert not any(secret in body for secret in secrets), (persona, url)
+            assert "Direct nummer voor professionals" not in body and "Beveiligd mailen" not in body, (persona, url)
+        rows = list(csv.reader(io.StringIO(client.get(pages[3]).content.decode("utf-8")[1:]), delimiter=";"))
+        assert all(len(row) == len(rows[0]) for row in rows)
+    for persona in ("maarten", "olga"):  # a member; the region's overseer
+        client = client_for(persona)
+        for url in pages:
+            body = client.get(url).content.decode("utf-8")
+            assert "030 271 4419" in body or "+31302714419" in body, (persona, url)
+            assert "oosterspoor@zorgmail.nl" in body, (persona, url)
+
+
 def test_client_data_is_refused_at_the_field_with_the_input_kept(world, client_for):
     response = client_for("maarten").post("/t/oost/wijkkaart/new/", entry_post(world, notes=f"Mw. BSN {BSN}"))
     assert response.status_code == 400

@@ -149,7 +149,12 @@ def test_one_entry_takes_the_lead_and_it_states_the_arrangement(world):
     )
     first.refresh_from_db()
     assert not first.takes_lead and first.lead_arrangement == ""
-    assert selectors.card(team=world.team_a, user=world.maarten, can_edit=True, can_suggest=False).lead == second
+    assert (
+        selectors.card(
+            team=world.team_a, user=world.maarten, can_edit=True, can_suggest=False, professional_lines=True
+        ).lead
+        == second
+    )
 
 
 def test_only_district_nursing_serves_the_wijk(world):

@@ -98,16 +98,17 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_text(entries) -> str:
-    """The whole card as CSV for Dutch Excel: BOM, ";" between fields, a header row."""
+def csv_text(entries, *, professional_lines: bool = True) -> str:
+    """The whole card as CSV for Dutch Excel: BOM, ";" between fields, a header row; without the
+    columns of the direct line and the secure-mail address for a reader who is not a professional."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [_("Organisation"), _("Kind"), _("Contact point")]
     for _key, label in SLOTS:
         header += [_("%(time)s: phone") % {"time": label}, _("%(time)s: hours") % {"time": label}]
+    if professional_lines:
+        header += [_("Direct line for professionals"), _("Secure-mail address")]
     header += [
-        _("Direct line for professionals"),
-        _("Secure-mail address"),
         _("Serves the wijk"),
         _("Takes the lead"),
         _("The arrangement"),
@@ -123,9 +124,9 @@ def csv_text(entries) -> str:
         row = [entry.organisation.name, entry.organisation.get_kind_display(), entry.contact_point]
         for key, _label in SLOTS:
             row += [display_phone(getattr(entry, f"{key}_phone")), getattr(entry, f"{key}_hours")]
+        if professional_lines:
+            row += [display_phone(entry.direct_phone), entry.secure_mail]
         row += [
-            display_phone(entry.direct_phone),
-            entry.secure_mail,
             _("yes") if entry.serves_wijk else _("no"),
             _("yes") if entry.takes_lead else _("no"),
             entry.lead_arrangement,

@@ -3,7 +3,9 @@
 - everyone who sees the team reads the card, prints and exports it;
 - members and coordinators add, edit, confirm and remove entries, and answer suggestions;
 - coordinators set how often entries are confirmed again;
-- client representatives (of the team, or of its region) suggest corrections; they never change data.
+- client representatives (of the team, or of its region) suggest corrections; they never change data;
+- the direct line for professionals and the secure-mail address are for professionals: the team's
+  members and coordinators and the region's overseers, not client representatives.
 """
 
 from wijkverband.tenancy.policy import TeamRights
@@ -15,6 +17,11 @@ def can_edit(rights: TeamRights) -> bool:
 
 def can_set_interval(rights: TeamRights) -> bool:
     return rights.can_coordinate
+
+
+def can_see_professional_lines(rights: TeamRights) -> bool:
+    """The direct line for professionals and the secure-mail address: not for client representatives."""
+    return rights.can_see_internal
 
 
 def can_suggest(rights: TeamRights) -> bool:

@@ -83,10 +83,26 @@ def _mark(entries: list[ContactEntry], *, months: int, today: date) -> list[Cont
     return sorted(entries, key=_sort_key)
 
 
-def team_entries(*, team: Team, today: date | None = None) -> list[ContactEntry]:
-    """The card's entries, core players first, each marked stale or not (one query)."""
+#: What only professionals read of an entry (policy.can_see_professional_lines).
+PROFESSIONAL_FIELDS = ("direct_phone", "secure_mail")
+
+
+def hide_professional_lines(entries):
+    """The entries without their direct line for professionals and secure-mail address, for a
+    reader who is not a professional (a client representative): in memory, never saved."""
+    for entry in entries:
+        for name in PROFESSIONAL_FIELDS:
+            setattr(entry, name, "")
+    return entries
+
+
+def team_entries(*, team: Team, today: date | None = None, professional_lines: bool = True) -> list[ContactEntry]:
+    """The card's entries, core players first, each marked stale or not (one query); without the
+    professionals' lines unless `professional_lines`."""
     today = today or timezone.localdate()
     entries = list(ContactEntry.objects.for_team(team).select_related("organisation", "maintainer", "confirmed_by"))
+    if not professional_lines:
+        hide_professional_lines(entries)
     return _mark(entries, months=team.reconfirm_months, today=today)
 
 
@@ -133,10 +149,13 @@ class Card:
         return sum(1 for items in self.suggestions.values() for s in items if s.is_open)
 
 
-def card(*, team: Team, user, can_edit: bool, can_suggest: bool, today: date | None = None) -> Card:
-    """The card page: the entries (one query) and the suggestions the person sees (one query)."""
+def card(
+    *, team: Team, user, can_edit: bool, can_suggest: bool, professional_lines: bool, today: date | None = None
+) -> Card:
+    """The card page: the entries (one query; the professionals' lines only for professionals) and
+    the suggestions the person sees (one query)."""
     today = today or timezone.localdate()
-    entries = team_entries(team=team, today=today)
+    entries = team_entries(team=team, today=today, professional_lines=professional_lines)
     suggestions: dict[int, list] = {}
     if can_edit or can_suggest:
         rows = Suggestion.objects.for_team(team).select_related("author", "answered_by").order_by("created_at", "pk")

@@ -34,6 +34,7 @@ def _context(request, **values) -> dict:
         "can_edit": policy.can_edit(rights),
         "can_suggest": policy.can_suggest(rights),
         "can_set_interval": policy.can_set_interval(rights),
+        "professional_lines": policy.can_see_professional_lines(rights),
         **values,
     }
 
@@ -42,14 +43,24 @@ def _context(request, **values) -> dict:
 def wijkcard(request):
     team, rights = request.team, request.rights
     card = selectors.card(
-        team=team, user=request.user, can_edit=policy.can_edit(rights), can_suggest=policy.can_suggest(rights)
+        team=team,
+        user=request.user,
+        can_edit=policy.can_edit(rights),
+        can_suggest=policy.can_suggest(rights),
+        professional_lines=policy.can_see_professional_lines(rights),
     )
     return render(request, "wijkcard/card.html", _context(request, card=card, now_slot=selectors.slot_at()))
 
 
 @team_view
 def wijkcard_print(request):
-    card = selectors.card(team=request.team, user=request.user, can_edit=False, can_suggest=False)
+    card = selectors.card(
+        team=request.team,
+        user=request.user,
+        can_edit=False,
+        can_suggest=False,
+        professional_lines=policy.can_see_professional_lines(request.rights),
+    )
     return render(request, "wijkcard/print.html", _context(request, card=card, printed=timezone.localtime()))
 
 
@@ -57,10 +68,15 @@ def _stamp(team) -> str:
     return f"wijkkaart-{team.slug}-{timezone.localdate().isoformat()}"
 
 
+def _export_entries(request) -> list:
+    professional_lines = policy.can_see_professional_lines(request.rights)
+    return selectors.team_entries(team=request.team, professional_lines=professional_lines)
+
+
 @team_view
 def wijkcard_vcard(request):
     team = request.team
-    response = HttpResponse(exports.vcards(selectors.team_entries(team=team)), content_type="text/vcard; charset=utf-8")
+    response = HttpResponse(exports.vcards(_export_entries(request)), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_stamp(team)}.vcf"'
     return response
 
@@ -68,7 +84,10 @@ def wijkcard_vcard(request):
 @team_view
 def wijkcard_csv(request):
     team = request.team
-    response = HttpResponse(exports.csv_text(selectors.team_entries(team=team)), content_type="text/csv; charset=utf-8")
+    text = exports.csv_text(
+        _export_entries(request), professional_lines=policy.can_see_professional_lines(request.rights)
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_stamp(team)}.csv"'
     return response
 
@@ -200,6 +219,7 @@ def wijkcard_entry_suggest(request, entry_id):
     if not policy.can_suggest(request.rights):
         raise PermissionDenied
     entry = access_entry(user=request.user, team=team, entry_id=entry_id)
+    selectors.hide_professional_lines([entry])  # shown to a representative: not a professional
     form = SuggestionForm(request.POST or None)
     status = 200
     if request.method == "POST":
