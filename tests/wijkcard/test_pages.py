@@ -208,6 +208,68 @@ def test_an_arrangement_without_the_lead_is_refused_not_dropped(world, client_fo
     assert not ContactEntry.objects.exists()
 
 
+def test_the_form_names_who_takes_the_lead_now_and_saying_so_takes_it_over(world, client_for):
+    """Found by an exploratory test: ticking "Deze organisatie neemt de regie…" silently took the
+    lead (and its arrangement) from Welzijn Oost's entry; the page said only "… is opgeslagen en
+    bevestigd"."""
+    arrangement = "Het buurtteam neemt de regie: binnen twee werkdagen belt de welzijnscoach."
+    social = add_entry(
+        world, organisation=world.social_a, contact_point="Buurtteam", takes_lead=True, lead_arrangement=arrangement
+    )
+    gp = add_entry(world)
+    client = client_for("maarten")
+    page = client.get(f"/t/oost/wijkkaart/{gp.pk}/edit/").content.decode()
+    help_text = page[page.index('id="id_takes_lead_helptext"') :]
+    help_text = help_text[: help_text.index("</div>")]
+    assert f"{social.title} neemt nu de regie" in help_text and arrangement in help_text
+    assert "Als je dit aanvinkt, neemt deze organisatie het over" in help_text
+    own = client.get(f"/t/oost/wijkkaart/{social.pk}/edit/").content.decode()
+    assert "neemt nu de regie" not in own  # its own form does not name itself
+    response = client.post(
+        f"/t/oost/wijkkaart/{gp.pk}/edit/",
+        entry_post(world, takes_lead="on", lead_arrangement="De huisarts belt het buurtteam.", version=gp.version),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"“{gp.title}” neemt nu de regie, in plaats van “{social.title}”" in page
+    social.refresh_from_db()
+    assert not social.takes_lead and social.lead_arrangement == arrangement
+    # The former holder's form shows the arrangement it kept, and saving it unchanged is no error.
+    page = client.get(f"/t/oost/wijkkaart/{social.pk}/edit/").content.decode()
+    assert arrangement in page and "Bewaard van toen deze organisatie de regie nam" in page
+    assert f"{gp.title} neemt nu de regie" in page
+    post = entry_post(
+        world,
+        organisation=world.social_a.pk,
+        contact_point="Buurtteam",
+        day_phone="030 240 5500",
+        lead_arrangement=arrangement,
+        version=social.version,
+    )
+    assert client.post(f"/t/oost/wijkkaart/{social.pk}/edit/", post).status_code == 302
+    social.refresh_from_db()
+    assert social.lead_arrangement == arrangement and not social.takes_lead
+
+
+def test_a_form_open_on_the_former_lead_does_not_take_the_lead_back_unseen(world, client_for):
+    social = add_entry(
+        world, organisation=world.social_a, contact_point="Buurtteam", takes_lead=True, lead_arrangement="Wij bellen."
+    )
+    opened = social.version
+    add_entry(world, takes_lead=True, lead_arrangement="De huisarts belt.")
+    post = entry_post(
+        world,
+        organisation=world.social_a.pk,
+        contact_point="Buurtteam",
+        takes_lead="on",
+        lead_arrangement="Wij bellen.",
+        version=opened,
+    )
+    assert client_for("maarten").post(f"/t/oost/wijkkaart/{social.pk}/edit/", post).status_code == 409
+    social.refresh_from_db()
+    assert not social.takes_lead
+
+
 def test_a_suggestion_with_client_data_is_refused_at_the_field(world, client_for):
     entry = add_entry(world)
     response = client_for("rosa").post(f"/t/oost/wijkkaart/{entry.pk}/suggest/", {"text": f"BSN {BSN} belde"})

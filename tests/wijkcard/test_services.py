@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.wijkcard.conftest import add_entry
+from wijkverband.audit.models import AuditEvent
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.freshness import add_months
 from wijkverband.core.phones import dial_phone
@@ -14,6 +15,7 @@ from wijkverband.socialmap.models import Entry as SocialMapEntry
 from wijkverband.wijkcard import notices, selectors, services
 from wijkverband.wijkcard.models import ContactEntry, SuggestionStatus
 from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
+from wijkverband.wijkcard.services import EntryData
 from wijkverband.work.models import Notice, NoticeKind
 
 BSN = "111222333"  # passes the eleven-test
@@ -148,13 +150,45 @@ def test_one_entry_takes_the_lead_and_it_states_the_arrangement(world):
         lead_arrangement="Het buurtteam coördineert.",
     )
     first.refresh_from_db()
-    assert not first.takes_lead and first.lead_arrangement == ""
+    assert not first.takes_lead
     assert (
         selectors.card(
             team=world.team_a, user=world.maarten, can_edit=True, can_suggest=False, professional_lines=True
         ).lead
         == second
     )
+
+
+def test_taking_over_the_lead_keeps_the_other_entrys_arrangement_and_records_it(world):
+    """Found by an exploratory test: ticking the lead on one entry emptied Welzijn Oost's
+    arrangement ("Het buurtteam neemt de regie: …"), without a word."""
+    social = add_entry(
+        world,
+        organisation=world.social_a,
+        contact_point="Buurtteam",
+        takes_lead=True,
+        lead_arrangement="Het buurtteam neemt de regie: binnen twee werkdagen belt de welzijnscoach.",
+    )
+    gp = add_entry(world, takes_lead=True, lead_arrangement="De huisarts belt het buurtteam.")
+    social.refresh_from_db()
+    assert not social.takes_lead and social.version == 2  # an open form on it meets the change
+    assert social.lead_arrangement == "Het buurtteam neemt de regie: binnen twee werkdagen belt de welzijnscoach."
+    handed = AuditEvent.objects.get(action="wijkcard.lead_handed_over")
+    assert handed.data["previous"] == [social.pk] and handed.object_id == str(gp.pk)
+    # Editing the former holder keeps its arrangement without the lead; ticking the lead again
+    # brings it back on the card.
+    data = EntryData(
+        organisation=world.social_a,
+        contact_point="Buurtteam",
+        day_phone="030 240 5500",
+        lead_arrangement=social.lead_arrangement,
+    )
+    social = services.entry_edit(actor=world.maarten, entry=social, data=data, version=2)
+    assert not social.takes_lead and social.lead_arrangement.startswith("Het buurtteam neemt de regie")
+    data.takes_lead = True
+    services.entry_edit(actor=world.maarten, entry=social, data=data, version=3)
+    gp.refresh_from_db()
+    assert not gp.takes_lead and gp.lead_arrangement == "De huisarts belt het buurtteam."
 
 
 def test_only_district_nursing_serves_the_wijk(world):

@@ -129,7 +129,7 @@ def csv_text(entries, *, professional_lines: bool = True) -> str:
         row += [
             _("yes") if entry.serves_wijk else _("no"),
             _("yes") if entry.takes_lead else _("no"),
-            entry.lead_arrangement,
+            entry.lead_arrangement if entry.takes_lead else "",  # one kept from an earlier lead is not in force
             entry.notes,
             _("yes") if entry.public else _("no"),
             entry.confirmed_on.isoformat(),

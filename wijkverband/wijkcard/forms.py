@@ -91,8 +91,20 @@ class EntryForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organisations, members, **kwargs):
+    def __init__(self, *args, organisations, members, current_lead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Ticking the lead takes it over from the entry that has it: the form says whose it is.
+        self.current_lead = current_lead
+        if current_lead is not None:
+            self.fields["takes_lead"].help_text = _(
+                "%(holder)s takes the lead now (“%(arrangement)s”). Ticking this hands it over to this "
+                "organisation; their arrangement stays with their entry."
+            ) % {"holder": current_lead.title, "arrangement": current_lead.lead_arrangement}
+        if self.initial.get("lead_arrangement") and not self.initial.get("takes_lead"):
+            self.fields["lead_arrangement"].help_text = _(
+                "Kept from when this organisation took the lead: it shows on the card again when it takes "
+                "the lead. Empty this field to remove it."
+            )
         for key, when in SLOTS:
             # Named with their time of day: an error list says which of the four is wrong.
             self.fields[f"{key}_phone"] = forms.CharField(
@@ -145,8 +157,11 @@ class EntryForm(forms.Form):
             self.add_error("serves_wijk", services.serves_wijk_refusal())
         if data.get("takes_lead") and not (data.get("lead_arrangement") or "").strip():
             self.add_error("lead_arrangement", services.arrangement_required())
-        if (data.get("lead_arrangement") or "").strip() and not data.get("takes_lead"):
-            # It would not be kept: an arrangement is only stored with the lead.
+        arrangement = (data.get("lead_arrangement") or "").strip()
+        kept = (self.initial.get("lead_arrangement") or "").strip()
+        if arrangement and arrangement != kept and not data.get("takes_lead"):
+            # It would not be on the card: an arrangement shows with the lead (one kept from an
+            # earlier lead stays as it is).
             self.add_error(
                 "lead_arrangement",
                 _("This arrangement goes with taking the lead: tick that box as well, or empty this field."),

@@ -106,6 +106,15 @@ def team_entries(*, team: Team, today: date | None = None, professional_lines: b
     return _mark(entries, months=team.reconfirm_months, today=today)
 
 
+def current_lead(*, team: Team, other_than: ContactEntry | None = None) -> ContactEntry | None:
+    """The entry that takes the lead between two chairs, if another than `other_than` (one query):
+    the entry form names it, since ticking the lead takes it over."""
+    rows = ContactEntry.objects.for_team(team).filter(takes_lead=True).select_related("organisation")
+    if other_than is not None:
+        rows = rows.exclude(pk=other_than.pk)
+    return rows.order_by("pk").first()
+
+
 @dataclass
 class OrganisationGroup:
     organisation: object

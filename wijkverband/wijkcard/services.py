@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,8 +148,10 @@ def _clean(team: Team, data: EntryData) -> dict:
     if values["serves_wijk"] and organisation.kind != OrganisationKind.DISTRICT_NURSING:
         raise ActionRefused(serves_wijk_refusal(), field="serves_wijk")
     values["takes_lead"] = bool(data.takes_lead)
+    # Kept without the lead too: an entry that handed the lead over keeps its arrangement (the
+    # form shows it, and refuses a new one typed without the lead).
     values["lead_arrangement"] = _text(
-        data.lead_arrangement if data.takes_lead else "",
+        data.lead_arrangement,
         field="lead_arrangement",
         max_length=500,
         required=arrangement_required() if data.takes_lead else None,
@@ -160,12 +163,20 @@ def _clean(team: Team, data: EntryData) -> dict:
     return values
 
 
-def _one_lead(entry: ContactEntry) -> None:
-    """One entry takes the lead: marking another hands it over (no free text changes)."""
-    if entry.takes_lead:
-        ContactEntry.objects.for_team(entry.team_id).filter(takes_lead=True).exclude(pk=entry.pk).update(
-            takes_lead=False, lead_arrangement=""
-        )
+def _one_lead(actor, entry: ContactEntry) -> None:
+    """One entry takes the lead: marking another hands it over. The entry that had it keeps its
+    arrangement (no free text is lost; it shows again if it takes the lead back) and gets a new
+    version, so a form open on it does not take the lead back unseen; the hand-over is audited."""
+    if not entry.takes_lead:
+        return
+    previous = ContactEntry.objects.for_team(entry.team_id).filter(takes_lead=True).exclude(pk=entry.pk)
+    previous_ids = list(previous.values_list("pk", flat=True))
+    if not previous_ids:
+        return
+    ContactEntry.objects.for_team(entry.team_id).filter(pk__in=previous_ids).update(
+        takes_lead=False, version=F("version") + 1, updated_at=timezone.now()
+    )
+    _audit(actor, "lead_handed_over", entry, previous=previous_ids)
 
 
 def _audit(actor, action: str, entry: ContactEntry, **data) -> None:
@@ -196,7 +207,7 @@ def entry_create(*, actor, team: Team, data: EntryData, confirmed_on: date | Non
         **values,
     )
     entry.save()
-    _one_lead(entry)
+    _one_lead(actor, entry)
     _audit(actor, "entry_created", entry, public=entry.public)
     return entry
 
@@ -230,7 +241,7 @@ def _edit(actor, entry: ContactEntry, values: dict) -> ContactEntry:
     entry.updated_at = timezone.now()
     entry.version += 1
     entry.save()
-    _one_lead(entry)
+    _one_lead(actor, entry)
     notices.confirmed(entry)
     return entry
 

@@ -95,14 +95,27 @@ def wijkcard_csv(request):
 # --- entries -----------------------------------------------------------------------------------------
 
 
-def _entry_form(request, *, data=None, initial=None) -> EntryForm:
+def _entry_form(request, *, data=None, initial=None, entry=None) -> EntryForm:
     team = request.team
     return EntryForm(
         data,
         initial=initial,
         organisations=list(team_organisation_choices(team=team)),
         members=list(team_professional_users(team=team)),
+        current_lead=selectors.current_lead(team=team, other_than=entry),
     )
+
+
+def _saved(request, form: EntryForm, entry, message: str) -> None:
+    """The word after a save, and whose lead it took over if it did (that entry keeps its arrangement)."""
+    messages.success(request, message)
+    previous = form.current_lead
+    if entry.takes_lead and previous is not None:
+        messages.info(
+            request,
+            _("“%(title)s” takes the lead now, instead of “%(previous)s” (its arrangement stays with its entry).")
+            % {"title": entry.title, "previous": previous.title},
+        )
 
 
 @team_view(needs="can_contribute")
@@ -121,7 +134,7 @@ def wijkcard_entry_create(request):
                 add_refusal(form, refused)
                 status = STATUS_FOR_CODE.get(refused.code, 400)
             else:
-                messages.success(request, _("“%(title)s” is on the wijk card.") % {"title": entry.title})
+                _saved(request, form, entry, _("“%(title)s” is on the wijk card.") % {"title": entry.title})
                 return redirect(_card_url(team, entry))
     return render(request, "wijkcard/form.html", _context(request, form=form), status=status)
 
@@ -130,7 +143,7 @@ def wijkcard_entry_create(request):
 def wijkcard_entry_edit(request, entry_id):
     team = request.team
     entry = access_entry(user=request.user, team=team, entry_id=entry_id)
-    form = _entry_form(request, data=request.POST or None, initial=EntryForm.initial_for(entry))
+    form = _entry_form(request, data=request.POST or None, initial=EntryForm.initial_for(entry), entry=entry)
     status, conflict = 200, {}
     if request.method == "POST":
         status = 400
@@ -153,7 +166,7 @@ def wijkcard_entry_edit(request, entry_id):
                         initial_of=EntryForm.initial_for,
                     )
             else:
-                messages.success(request, _("“%(title)s” is saved and confirmed.") % {"title": entry.title})
+                _saved(request, form, entry, _("“%(title)s” is saved and confirmed.") % {"title": entry.title})
                 return redirect(_card_url(team, entry))
     return render(request, "wijkcard/form.html", _context(request, form=form, entry=entry, **conflict), status=status)
 
@@ -246,7 +259,9 @@ def wijkcard_suggestion(request, suggestion_id):
     entry = suggestion.entry
     entry.team = team
     action = request.POST.get("action") if request.method == "POST" else None
-    form = _entry_form(request, data=request.POST if action == "apply" else None, initial=EntryForm.initial_for(entry))
+    form = _entry_form(
+        request, data=request.POST if action == "apply" else None, initial=EntryForm.initial_for(entry), entry=entry
+    )
     apply_form = ApplyAnswerForm(request.POST if action == "apply" else None, prefix="apply")
     decline_form = DeclineForm(request.POST if action == "decline" else None, prefix="decline")
     status = 200
@@ -254,14 +269,14 @@ def wijkcard_suggestion(request, suggestion_id):
         status = 400
         try:
             if action == "apply" and form.is_valid() and apply_form.is_valid():
-                services.suggestion_apply(
+                applied = services.suggestion_apply(
                     actor=request.user,
                     suggestion=suggestion,
                     data=services.EntryData(**form.entry_data()),
                     version=form.cleaned_data["version"],
                     answer=apply_form.cleaned_data["answer"],
                 )
-                messages.success(request, _("The correction is applied and the entry confirmed."))
+                _saved(request, form, applied.entry, _("The correction is applied and the entry confirmed."))
                 return redirect(_card_url(team, entry))
             if action == "decline" and decline_form.is_valid():
                 services.suggestion_decline(
