@@ -477,3 +477,23 @@ def test_an_action_sent_without_what_it_needs_names_the_field_in_its_error_summa
     summary = re.search(r"<div[^>]*data-error-summary[^>]*>(.*?)</div>", form, re.DOTALL).group(1)
     assert re.search(r'<a class="utrecht-link" href="#id_ask-owner-[a-z_]+">[^<]+: This field is required', summary)
     assert 'role="alert"' not in page.split("<main")[1].split("/do/ask-owner/")[0]  # no bare message above
+
+
+def test_client_data_in_why_internal_is_refused_once_not_also_called_missing(world, client_for):
+    response = client_for("maarten").post(
+        "/t/oost/bottlenecks/new/",
+        {
+            "title": "Overdracht stokt",
+            "category": category().pk,
+            "impact": 3,
+            "internal": "on",
+            "internal_reason": "Over Jan Jansen 12-03-1945",
+        },
+    )
+    assert response.status_code == 400
+    page = text(response)
+    error = re.search(r'id="id_internal_reason_error">(.*?)</div>', page, re.DOTALL).group(1)
+    assert "Why internal seems to contain client data" in error
+    assert "Say why it is internal." not in page
+    assert 'value="Over Jan Jansen 12-03-1945"' in page  # kept
+    assert not Bottleneck.objects.exists()

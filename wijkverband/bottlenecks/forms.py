@@ -54,6 +54,9 @@ class ReportForm(BottleneckForm):
 
     def clean(self):
         data = super().clean()
+        # A reason refused (client data, too long) is not a missing one: its own error says enough.
+        if "internal_reason" in self.errors:
+            return data
         if data.get("internal") and not (data.get("internal_reason") or "").strip():
             self.add_error("internal_reason", _("Say why it is internal."))
         return data
