@@ -40,3 +40,16 @@ def test_services_and_models_speak_dutch():
 def test_the_list_page_is_dutch_by_default(world, client_for):
     page = client_for("carla").get("/t/oost/bottlenecks/").content.decode()
     assert "Knelpunt melden" in page and "Downloaden als CSV" in page
+
+
+@pytest.mark.usefixtures("clock")
+def test_making_an_item_visible_again_says_clientvertegenwoordigers(world, client_for):
+    """It said "Vertegenwoordigers", everywhere else "cliëntvertegenwoordigers"."""
+    from tests.bottlenecks.helpers import fresh, report
+
+    b = report(world, internal=True, internal_reason="Gaat over één praktijk")
+    client = client_for("maarten")
+    client.cookies["django_language"] = "nl"
+    page = client.post(f"/t/oost/bottlenecks/{b.pk}/do/internal/", {"internal-version": b.version}, follow=True)
+    assert not fresh(b).internal
+    assert "Cliëntvertegenwoordigers kunnen het weer lezen." in page.content.decode()

@@ -386,7 +386,9 @@ def _run(action, request, team, rights, b):
         services.bottleneck_set_internal(
             actor=actor, bottleneck=b, version=_version(form), internal=not b.internal, reason=data.get("reason", "")
         )
-        return _("The bottleneck is now internal.") if not b.internal else _("Representatives can read it again.")
+        return (
+            _("The bottleneck is now internal.") if not b.internal else _("Client representatives can read it again.")
+        )
     if action == "link":
         services.bottleneck_link(actor=actor, bottleneck=b, other=_other(request, team, form))
         return _("The bottlenecks are linked.")
