@@ -497,3 +497,17 @@ def test_client_data_in_why_internal_is_refused_once_not_also_called_missing(wor
     assert "Say why it is internal." not in page
     assert 'value="Over Jan Jansen 12-03-1945"' in page  # kept
     assert not Bottleneck.objects.exists()
+
+
+def test_the_affects_filter_offers_what_the_report_form_offers(world, client_for):
+    """It offered the insurer, the municipality and client representation, which no item can affect."""
+    client = client_for("maarten")
+
+    def options(html, name):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL).group(1)
+        return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+    offered = options(text(client.get("/t/oost/bottlenecks/?affected=")), "affected")
+    reportable = re.findall(r'name="affected_kinds" value="([^"]+)"', text(client.get("/t/oost/bottlenecks/new/")))
+    assert offered == reportable
+    assert "zorgverzekeraar" not in offered and "gemeente" not in offered and "clientenraad" not in offered

@@ -14,6 +14,10 @@ CLIENT_DATA_HELP = _(
     "that identify a person. Text with such details is refused."
 )
 
+# The providers' kinds: an insurer, a municipality or a client council is an external party. The
+# report and edit forms offer these, and the list filters by them.
+AFFECTED_KINDS = [(value, label) for value, label in OrganisationKind.choices if value not in EXTERNAL_KINDS]
+
 
 class BottleneckForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
@@ -30,8 +34,7 @@ class BottleneckForm(GuardedForm):
     )
     affected_kinds = forms.MultipleChoiceField(
         label=_("Core players it affects"),
-        # The providers' kinds: an insurer, a municipality or a client council is an external party.
-        choices=[(value, label) for value, label in OrganisationKind.choices if value not in EXTERNAL_KINDS],
+        choices=AFFECTED_KINDS,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
@@ -185,7 +188,7 @@ class FilterForm(forms.Form):
     affected = forms.ChoiceField(
         label=_("Affects"),
         required=False,
-        choices=[("", _("Anyone"))] + list(OrganisationKind.choices),
+        choices=[("", _("Anyone")), *AFFECTED_KINDS],
         widget=forms.Select(attrs=SELECT),
     )
     overdue = forms.BooleanField(
