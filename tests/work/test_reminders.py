@@ -299,6 +299,41 @@ def test_past_its_target_the_owner_hears_then_the_coordinator(world, clock):
     assert count(NoticeKind.REMINDER, b) == 2
 
 
+def test_the_coordinator_hears_only_after_two_reminders_were_sent(world, clock):
+    """Found by an exploratory test: an item whose impact was raised, so that its resolution date
+    lay weeks back, gave its owner a first reminder keyed as a later interval, and the coordinator
+    heard "still waiting, after two reminders" in the same run."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.LOW)  # resolve within 60 working days
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    clock.to(day(30))
+    b = _fresh(b)
+    bottlenecks.bottleneck_edit(
+        actor=world.carla,
+        bottleneck=b,
+        version=b.version,
+        title=b.title,
+        description=b.description,
+        category=b.category,
+        impact=Impact.CRITICAL,  # resolve within 10 working days: due on day 10
+        affected_kinds=b.affected_kind_list,
+    )
+    run(clock, day(30, hour=10))
+    assert who(world, NoticeKind.OVERDUE, b) == {"maarten"}
+    assert count(NoticeKind.REMINDER, b) == 1
+    assert count(NoticeKind.STILL_WAITING, b) == 0
+    run(clock, day(31))
+    assert count(NoticeKind.REMINDER, b) == 1 and count(NoticeKind.STILL_WAITING, b) == 0
+    run(clock, day(35))  # the next interval: the second reminder, and now the coordinator
+    assert count(NoticeKind.REMINDER, b) == 2
+    assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    run(clock, day(40))
+    assert count(NoticeKind.STILL_WAITING, b) == 1
+
+
 def test_unowned_past_the_acceptance_target_the_coordinators_hear(world, clock):
     clock.to(day(0))
     b = report(world, impact=Impact.CRITICAL)

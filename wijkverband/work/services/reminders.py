@@ -8,9 +8,10 @@ which requests are still open (`time_notices_settle`), so the notices of what is
 
 A reminder's key names its request and its interval (`reminder:<request>:<n>`), so a check that
 runs every hour, twice at once or again after a restart makes at most one reminder per interval
-(Notice has a unique (user, key)). After the second reminder the team's coordinators are told
-once (`still_waiting:<request>`). A request that is done is no longer found by its app's check: no
-new reminder, and its open time notices are read for everyone who got them.
+(Notice has a unique (user, key)). Once two reminders were sent (counted by their keys: more
+intervals may have passed) the team's coordinators are told once (`still_waiting:<request>`). A
+request that is done is no longer found by its app's check: no new reminder, and its open time
+notices are read for everyone who got them.
 """
 
 import logging
@@ -103,11 +104,26 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
         users = sorted(set(earlier.values_list("user_id", flat=True)))
         if users and earlier.update(read_at=timezone.now()):
             transaction.on_commit(partial(_counts_push, user_ids=users))
-    if number >= 2:
+    # Told after two reminders were sent, not after two intervals passed: a request found late (an
+    # impact raised so its due date lies weeks back, a job that did not run) gets its first reminder
+    # keyed by a later interval, and the coordinators would have heard at once.
+    if number >= 2 and reminders_sent(waiting.base) >= 2:
         made += time_notice(
             kind=NoticeKind.STILL_WAITING, subject=waiting.subject, recipients=waiting.coordinators, base=waiting.base
         )
     return made
+
+
+def reminders_sent(base: str) -> int:
+    """How many reminders of this request were sent: the intervals that got one (read or not)."""
+    keys = (
+        Notice.objects.across_teams()
+        .filter(kind=NoticeKind.REMINDER, key__startswith=f"{NoticeKind.REMINDER}:{base}:")
+        .order_by()
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    return sum(1 for key in keys if key_base(key) == base)
 
 
 def key_base(key: str) -> str:
