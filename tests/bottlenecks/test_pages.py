@@ -511,3 +511,37 @@ def test_the_affects_filter_offers_what_the_report_form_offers(world, client_for
     reportable = re.findall(r'name="affected_kinds" value="([^"]+)"', text(client.get("/t/oost/bottlenecks/new/")))
     assert offered == reportable
     assert "zorgverzekeraar" not in offered and "gemeente" not in offered and "clientenraad" not in offered
+
+
+def test_an_action_sent_twice_says_it_is_done_not_that_someone_else_changed_it(world, client_for):
+    """Found by an exploratory test: accepting, back and resend (JavaScript off) answered 409
+    "Someone else changed this bottleneck … what you typed is still in the form": the person had
+    changed it themselves and typed nothing."""
+    b = report(world)
+    services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten)
+    version = fresh(b).version
+    maarten = client_for("maarten")
+    url = f"/t/oost/bottlenecks/{b.pk}/do/accept/"
+    assert maarten.post(url, {"accept-version": version}).status_code == 302
+    again = maarten.post(url, {"accept-version": version})
+    assert again.status_code == 302 and again["Location"].endswith(f"/bottlenecks/{b.pk}/")
+    page = text(maarten.get(again["Location"]))
+    assert "You already own this bottleneck." in page and "Someone else changed" not in page
+    assert fresh(b).events.filter(kind="owner_accepted").count() == 1
+    # Starting work twice: the same.
+    version = fresh(b).version
+    assert maarten.post(f"/t/oost/bottlenecks/{b.pk}/do/start/", {"start-version": version}).status_code == 302
+    again = maarten.post(f"/t/oost/bottlenecks/{b.pk}/do/start/", {"start-version": version})
+    assert again.status_code == 302
+    assert "Work is already in progress." in text(maarten.get(again["Location"]))
+    # The region taking it up twice: the same.
+    b = services.bottleneck_escalate(actor=world.maarten, bottleneck=fresh(b), version=fresh(b).version, reason="Regio")
+    olga = client_for("olga")
+    url = f"/r/utrecht/bottlenecks/{b.pk}/do/take-up/"
+    assert olga.post(url, {"take-up-version": b.version, "take-up-note": ""}).status_code == 302
+    again = olga.post(url, {"take-up-version": b.version, "take-up-note": ""})
+    assert again.status_code == 302
+    assert "The region has already taken this up." in text(olga.get(again["Location"]))
+    # A change by someone else is still a conflict.
+    stale = maarten.post(f"/t/oost/bottlenecks/{b.pk}/do/close/", {"close-version": 1, "close-reason": "Weg"})
+    assert stale.status_code == 409

@@ -168,6 +168,19 @@ def test_refused_in_place_answers_as_an_alert_and_changes_nothing(world, client_
     assert Bottleneck.objects.get(pk=b.pk).owner is None
 
 
+def test_accepting_twice_in_place_says_you_already_own_it(world, client_for):
+    """Back and resend (or a second tab): it is done, not someone else's change."""
+    b = ask_owner(world, report(world))
+    b.refresh_from_db()
+    pieter = client_for("pieter")
+    url = f"/t/oost/my-work/own/{b.pk}/accept/"
+    pieter.post(url, {"version": b.version, "next": "/my-work/"})
+    response = pieter.post(url, {"version": b.version}, HTTP_HX_REQUEST="true")
+    answer = BeautifulSoup(response.content, "html.parser").select_one("#messages [data-work-answer]")
+    assert answer.get_text(strip=True) == "Je bent al eigenaar van dit knelpunt."
+    assert "role" not in answer.attrs and "utrecht-alert--ok" in answer["class"]
+
+
 def test_decline_needs_a_reason_and_changes_nothing_without_one(world, client_for):
     b = ask_owner(world, report(world))
     b.refresh_from_db()

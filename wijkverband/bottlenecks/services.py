@@ -71,8 +71,12 @@ def _rights(actor, team: Team) -> TeamRights:
     return rights
 
 
-def _lock(bottleneck: Bottleneck, version: int | None) -> Bottleneck:
+def _lock(bottleneck: Bottleneck, version: int | None, *, already=None) -> Bottleneck:
+    """The item, locked. `already(locked)`: a message when what the action asks for is already so
+    (a form sent twice, back and resend): that is said, not a change by someone else."""
     locked = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
+    if already is not None and (done := already(locked)):
+        raise ActionRefused(done, code="already")
     if version is not None and locked.version != version:
         raise ActionRefused(stale_message(), code="stale")
     return locked
@@ -405,7 +409,15 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
 @transaction.atomic
 def bottleneck_accept(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
-    b = _lock(bottleneck, version)
+    b = _lock(
+        bottleneck,
+        version,
+        already=lambda b: (
+            _("You already own this bottleneck.")
+            if b.owner_id == actor.pk and b.owner_candidate_id is None and b.status in OPEN_STATUSES
+            else None
+        ),
+    )
     if not rights.can_contribute or not is_professional(user=actor, team=b.team_id):
         raise _forbidden(_("Only a member of this team can own a bottleneck."))
     if b.owner_candidate_id != actor.pk:
@@ -505,7 +517,11 @@ def membership_release(*, team, user, actor) -> None:
 @transaction.atomic
 def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
-    b = _lock(bottleneck, version)
+    b = _lock(
+        bottleneck,
+        version,
+        already=lambda b: _("Work is already in progress.") if b.status == Status.IN_PROGRESS else None,
+    )
     if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator changes the status."))
     if b.status != Status.PICKED_UP:
@@ -626,11 +642,11 @@ def _thread_escalation(b: Bottleneck, escalated: bool, actor) -> None:
 # --- the region answers --------------------------------------------------------------------------
 
 
-def _escalated_for_overseer(actor, bottleneck: Bottleneck, version: int) -> Bottleneck:
+def _escalated_for_overseer(actor, bottleneck: Bottleneck, version: int, *, already=None) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
     if not rights.can_oversee:
         raise _forbidden(_("Only an overseer of the region answers escalations."))
-    b = _lock(bottleneck, version)
+    b = _lock(bottleneck, version, already=already)
     if b.status != Status.ESCALATED:
         raise ActionRefused(_("This bottleneck is not escalated (any more)."))
     return b
@@ -649,9 +665,16 @@ def bottleneck_region_respond(*, actor, bottleneck: Bottleneck, version: int, no
 
 @transaction.atomic
 def bottleneck_region_take_up(*, actor, bottleneck: Bottleneck, version: int, note: str) -> Bottleneck:
-    b = _escalated_for_overseer(actor, bottleneck, version)
-    if b.taken_up_regionally:
-        raise ActionRefused(_("The region has already taken this up."))
+    b = _escalated_for_overseer(
+        actor,
+        bottleneck,
+        version,
+        already=lambda b: (
+            _("The region has already taken this up.")
+            if b.status == Status.ESCALATED and b.taken_up_regionally
+            else None
+        ),
+    )
     note = _text(note)
     b.taken_up_regionally = True
     _save(b, "taken_up_regionally")

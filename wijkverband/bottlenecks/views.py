@@ -435,6 +435,9 @@ def bottleneck_action(request, bottleneck_id, action):
     try:
         message = _run(action, request, team, rights, b)
     except ActionRefused as refused:
+        if refused.code == "already":  # sent twice: it is done, nothing was typed in vain
+            messages.info(request, refused.message)
+            return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
         return _refused(request, team, rights, b, action, refused)
     messages.success(request, message)
     return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
@@ -567,6 +570,9 @@ def region_bottleneck_action(request, bottleneck_id, action):
             )
             message = _("Handed back to the team with your advice.")
     except ActionRefused as refused:
+        if refused.code == "already":
+            messages.info(request, refused.message)
+            return redirect(reverse("bottleneck_detail", kwargs={"team_slug": team.slug, "bottleneck_id": b.pk}))
         return _refused(request, team, rights, b, action, refused)
     messages.success(request, message)
     return redirect(reverse("bottleneck_detail", kwargs={"team_slug": team.slug, "bottleneck_id": b.pk}))

@@ -65,6 +65,8 @@ def _answer(request, *, done: str | None = None, refused: ActionRefused | None =
     back to the page, with the answer as a message in the same place."""
     if refused is not None and refused.code == "forbidden":
         raise PermissionDenied
+    if refused is not None and refused.code == "already":  # sent twice: done, as asked
+        done, refused = str(refused.message), None
     message = str(refused.message) if refused is not None else done
     if request.htmx:
         response = render(request, "mywork/_answer.html", {"message": message, "refused": refused is not None})
