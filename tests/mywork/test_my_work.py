@@ -185,10 +185,41 @@ def test_decline_needs_a_reason_and_changes_nothing_without_one(world, client_fo
     b = ask_owner(world, report(world))
     b.refresh_from_db()
     response = client_for("pieter").post(f"/t/oost/my-work/own/{b.pk}/decline/", {"version": b.version, "reason": ""})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Geef aan waarom je het afwijst" in response.content.decode()
     assert Bottleneck.objects.get(pk=b.pk).owner_candidate == world.pieter
     client_for("pieter").post(f"/t/oost/my-work/own/{b.pk}/decline/", {"version": b.version, "reason": "Geen tijd"})
     assert Bottleneck.objects.get(pk=b.pk).owner_candidate is None
+
+
+def _decline_item(html, b):
+    page = BeautifulSoup(html, "html.parser")
+    return page.select_one(f"li#work-own-{b.team_id}-{b.pk}")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_decline_reason_with_client_data_is_refused_at_its_field_and_kept(world, client_for, htmx):
+    """Found by an exploratory test: the refusal came back with "Afwijzen" closed, the reason
+    gone, and a message naming "Toelichting", a word not on that form."""
+    b = ask_owner(world, report(world))
+    b.refresh_from_db()
+    typed = "Ik ken Jan Jansen 12-03-1945 niet"
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for("pieter").post(
+        f"/t/oost/my-work/own/{b.pk}/decline/", {"version": b.version, "reason": typed, "next": "/my-work/"}, **extra
+    )
+    assert response.status_code == (200 if htmx else 400)
+    if htmx:
+        assert response["HX-Reswap"] == "outerHTML"  # the item stays, instead of leaving the list
+    item = _decline_item(response.content, b)
+    assert item.select_one("details").has_attr("open")
+    box = item.select_one("input[name=reason]")
+    assert box["value"] == typed and box["aria-invalid"] == "true"
+    error = item.select_one(f"#{box['aria-describedby'].split()[0]}").get_text(" ", strip=True)
+    label = item.select_one(f"label[for={box['id']}]").get_text(strip=True)
+    assert error.startswith(f"{label} lijkt cliëntgegevens te bevatten")
+    assert "Toelichting" not in response.content.decode()
+    assert Bottleneck.objects.get(pk=b.pk).owner_candidate == world.pieter
 
 
 def test_endorse_in_place(world, client_for):

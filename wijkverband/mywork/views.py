@@ -5,6 +5,8 @@ sent from); with htmx the item leaves the list and the answer goes into the page
 feature's own service, which checks the person's rights; ids go through the features' access helpers.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,25 +22,30 @@ from wijkverband.agreements.access import access_agreement
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.access import access_bottleneck
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.guard import ClientDataRefused
 from wijkverband.mywork import selectors
+from wijkverband.mywork.forms import DeclineOwnershipForm
 from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.access import access_message, access_thread
 
 
+def _page_context(request, *, team_slug: str, next_url: str) -> dict:
+    teams = selectors.filter_teams(user=request.user)
+    # Only one of the person's own teams filters; anything else shows everything (and leaks nothing).
+    chosen = next((team for team in teams if team.slug == team_slug), None)
+    return {
+        "work": selectors.my_work(user=request.user, team=chosen),
+        "teams": [(team.slug, team.name) for team in teams],
+        "chosen": chosen.slug if chosen else "",
+        "next": next_url,
+    }
+
+
 @login_required
 @require_GET
 def my_work(request):
-    teams = selectors.filter_teams(user=request.user)
-    # Only one of the person's own teams filters; anything else shows everything (and leaks nothing).
-    chosen = next((team for team in teams if team.slug == request.GET.get("team", "")), None)
-    work = selectors.my_work(user=request.user, team=chosen)
-    context = {
-        "work": work,
-        "teams": [(team.slug, team.name) for team in teams],
-        "chosen": chosen.slug if chosen else "",
-        "next": request.get_full_path(),
-    }
+    context = _page_context(request, team_slug=request.GET.get("team", ""), next_url=request.get_full_path())
     if request.GET.get("part") == "list":
         return render(request, "mywork/_list.html", context)
     return render(request, "mywork/page.html", context)
@@ -105,13 +112,42 @@ def my_work_ownership(request, bottleneck_id, answer):
             bottleneck_services.bottleneck_accept(actor=request.user, bottleneck=b, version=_version(request))
             done = _("You own “%(title)s” now.") % {"title": b.title}
         else:
-            bottleneck_services.bottleneck_decline(
-                actor=request.user, bottleneck=b, version=_version(request), reason=request.POST.get("reason", "")
-            )
+            form = DeclineOwnershipForm(request.POST)
+            if not form.is_valid():
+                return _decline_refused(request, b, form)
+            try:
+                bottleneck_services.bottleneck_decline(
+                    actor=request.user, bottleneck=b, version=_version(request), reason=form.cleaned_data["reason"]
+                )
+            except ClientDataRefused as refused:  # the form's check missed nothing the guard finds; if it did
+                form.add_error("reason", refused.message)
+                return _decline_refused(request, b, form)
             done = _("You declined to own “%(title)s”.") % {"title": b.title}
     except ActionRefused as refused:
         return _answer(request, refused=refused)
     return _answer(request, done=done)
+
+
+def _decline_refused(request, b, form):
+    """The reason refused (left empty, too long, client data): the item comes back with its
+    "Decline" open, what was typed kept and the error at the field (as on the item's own page),
+    in place with htmx, else the page it was sent from (status 400)."""
+    failed = {
+        "key": f"own-{b.team_id}-{b.pk}",
+        "value": request.POST.get("reason", ""),
+        "error": form.errors["reason"][0],
+    }
+    back = urlsplit(_back(request))
+    team_slug = parse_qs(back.query).get("team", [""])[0]
+    context = {**_page_context(request, team_slug=team_slug, next_url=_back(request)), "failed": failed}
+    if request.htmx:
+        item = next((i for i in context["work"].asked if i.key == failed["key"]), None)
+        if item is not None:
+            response = render(request, "mywork/_item.html", {**context, "item": item})
+            response["HX-Reswap"] = "outerHTML"  # the item stays, with the error, instead of leaving
+            return response
+        return _answer(request, refused=ActionRefused(failed["error"]))
+    return render(request, "mywork/page.html", context, status=400)
 
 
 @team_view(needs="can_contribute")
