@@ -534,9 +534,13 @@ def test_a_bottleneck_nobody_took_on_by_its_target_is_the_coordinators_until_som
     # The page links to the bottleneck's "ask someone to own it" form, which has that anchor.
     page = BeautifulSoup(client_for("carla").get("/my-work/").content, "html.parser")
     link = page.select_one('[data-work-item="unowned"] .wv-actions a')
-    assert link["href"] == f"/t/oost/bottlenecks/{late.pk}/#action-ask-owner"
+    assert link["href"] == f"/t/oost/bottlenecks/{late.pk}/?open=ask-owner#action-ask-owner"
+    # Followed without JavaScript, the form is open (with it, app.js puts the focus in it too).
     detail = BeautifulSoup(client_for("carla").get(link["href"].split("#")[0]).content, "html.parser")
-    assert detail.select_one("details#action-ask-owner")
+    assert detail.select_one("details#action-ask-owner").has_attr("open")
+    assert not detail.select_one("details#action-resolve, details#action-close").has_attr("open")
+    plain = BeautifulSoup(client_for("carla").get(f"/t/oost/bottlenecks/{late.pk}/").content, "html.parser")
+    assert not plain.select_one("details#action-ask-owner").has_attr("open")
     # Asked of someone, it waits on them; owned, it is gone.
     ask_owner(world, late)
     carla = my_work(user=world.carla)

@@ -294,6 +294,9 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "actions": available_actions(rights, b),
             "action_forms": action_forms,
             "failed_action": action,
+            # A link to an action's form (Mijn werk's ?open=ask-owner#action-ask-owner) opens it
+            # without JavaScript too; with it, app.js also puts the focus in it.
+            "open_action": request.GET.get("open", "") if action is None else "",
             "action_error": error,
             "timeline": timeline,
             "region_answers": selectors.region_answers(bottleneck=b, timeline=timeline),
