@@ -53,3 +53,22 @@ def test_handing_back_shows_the_advice_and_a_new_escalation_starts_without_old_a
     services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Toch weer")
     page = client_for("pieter").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
     assert 'id="region-answer-heading"' not in page
+
+
+def test_taking_it_up_is_told_as_taking_it_up_not_as_a_response(world, client_for, clock):
+    """Found by an exploratory test: the owner heard "De regio heeft gereageerd" when the region
+    took the item up (take-up used the notice of a response)."""
+    from django.utils import translation
+
+    from wijkverband.work.services.mail import notice_line
+
+    b = _owned_and_escalated(world)
+    services.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=b.version, note="")
+    notice = Notice.objects.get(user=world.pieter, subject_id=b.pk, kind=NoticeKind.REGION_TOOK_UP)
+    assert not Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.REGION_RESPONDED).exists()
+    pieter = client_for("pieter")
+    pieter.cookies["django_language"] = "nl"
+    page = pieter.get("/notifications/").content.decode()
+    assert "De regio heeft het regionaal opgepakt" in page and "De regio heeft gereageerd" not in page
+    with translation.override("nl"):  # the line of the mail and the digest
+        assert "De regio heeft het regionaal opgepakt" in notice_line(notice)

@@ -679,7 +679,7 @@ def bottleneck_region_take_up(*, actor, bottleneck: Bottleneck, version: int, no
     b.taken_up_regionally = True
     _save(b, "taken_up_regionally")
     _event(b, actor, EventKind.REGION_TOOK_UP, note=note)
-    notices.region_answered(b, actor=actor, kind=NoticeKind.REGION_RESPONDED)
+    notices.region_answered(b, actor=actor, kind=NoticeKind.REGION_TOOK_UP)
     _audit(b, actor, EventKind.REGION_TOOK_UP)
     return b
 

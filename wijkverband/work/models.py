@@ -44,6 +44,7 @@ class NoticeKind(models.TextChoices):
     OWNERSHIP_DECLINED = "ownership_declined", _("Declined ownership")
     ESCALATED = "escalated", _("Escalated to the region")
     REGION_RESPONDED = "region_responded", _("The region responded")
+    REGION_TOOK_UP = "region_took_up", _("The region took it up regionally")
     REGION_HANDED_BACK = "region_handed_back", _("The region handed it back")
     OVERDUE = "overdue", _("Past its target")
     RESOLVED = "resolved", pgettext_lazy("notice", "Resolved")
