@@ -359,6 +359,56 @@ def test_a_duplicate_closes_into_its_original_keeping_its_history(world):
     )
 
 
+@pytest.mark.parametrize("recorded", [True, False])
+def test_a_reopened_duplicate_stands_on_its_own_again(world, recorded):
+    """Found by an exploratory test: reopened, it stayed "dubbel van #1" in its links and its
+    organisations still counted under "Ook geraakt" on the original. `recorded=False`: marked
+    before what it carried over was written down in its timeline."""
+    from wijkverband.bottlenecks.models import BottleneckLink
+
+    original = report(world, title="Origineel")
+    services.bottleneck_signal(actor=world.carla, bottleneck=original)  # the GP felt the original itself
+    duplicate = report(world, actor=world.pieter, title="Dubbel")  # the pharmacy
+    services.bottleneck_signal(actor=world.carla, bottleneck=duplicate)
+    services.bottleneck_mark_duplicate(
+        actor=world.pieter, bottleneck=duplicate, version=fresh(duplicate).version, original=original
+    )
+    assert fresh(original).signal_count == 2  # GP and pharmacy
+    if not recorded:
+        marked = BottleneckEvent.objects.get(bottleneck=duplicate, kind=EventKind.DUPLICATE)
+        marked.data.pop("carried")
+        marked.save(update_fields=["data"])
+    services.bottleneck_reopen(
+        actor=world.maarten, bottleneck=duplicate, version=fresh(duplicate).version, reason="Toch iets anders"
+    )
+    duplicate, original = fresh(duplicate), fresh(original)
+    assert duplicate.duplicate_of is None and duplicate.status == Status.REPORTED
+    assert not BottleneckLink.objects.filter(source=duplicate, target=original).exists()
+    # The GP felt the original itself and still counts; the pharmacy only through the duplicate.
+    assert original.signal_count == 1
+    assert list(Signal.objects.filter(bottleneck=original).values_list("organisation", flat=True)) == [world.gp_a.pk]
+    assert duplicate.signal_count == 1  # its own "this affects us too" stays with it
+    # Both timelines keep what happened.
+    assert [e.kind for e in duplicate.events.all()][-2:] == ["duplicate", "reopened"]
+    last = original.events.order_by("-at", "-pk").first()
+    assert last.kind == EventKind.DUPLICATE_REOPENED and last.data["target"] == duplicate.pk
+
+
+def test_reopening_a_duplicate_keeps_a_link_made_as_related_before(world):
+    from wijkverband.bottlenecks.models import BottleneckLink, LinkKind
+
+    original = report(world, title="Origineel")
+    duplicate = report(world, actor=world.pieter, title="Dubbel")
+    services.bottleneck_link(actor=world.pieter, bottleneck=duplicate, other=original)
+    services.bottleneck_mark_duplicate(
+        actor=world.pieter, bottleneck=duplicate, version=fresh(duplicate).version, original=original
+    )
+    services.bottleneck_reopen(
+        actor=world.maarten, bottleneck=duplicate, version=fresh(duplicate).version, reason="Toch iets anders"
+    )
+    assert list(BottleneckLink.objects.filter(source=duplicate).values_list("kind", flat=True)) == [LinkKind.RELATED]
+
+
 def test_links_between_bottlenecks_of_one_team_only(world):
     a = report(world, title="A")
     other = report(world, title="B")

@@ -260,6 +260,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("linked a bottleneck")
     AGREEMENT_LINKED = "agreement_linked", _("linked an agreement")
     DUPLICATE = "duplicate", _("marked as duplicate")
+    DUPLICATE_REOPENED = "duplicate_reopened", _("reopened a duplicate of this one: it stands on its own again")
     MARKED_INTERNAL = "marked_internal", _("marked internal")
     MARKED_PUBLIC = "marked_public", _("made visible to representatives")
     OWNER_LEFT = "owner_left", _("left the team: it has no owner now")

@@ -3,9 +3,12 @@ audit row, written last (docs/audit.md: the chain lock is held from it to the co
 the item (select_for_update), refuses a stale version, checks the policy on the locked state and
 refuses bad input with ActionRefused, changing nothing."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -588,6 +591,7 @@ def bottleneck_reopen(*, actor, bottleneck: Bottleneck, version: int, reason: st
         raise ActionRefused(_("Only a resolved or closed bottleneck can be reopened."))
     reason = _text(reason, required=_("Say why it is back."))
     before = b.status
+    original_id = b.duplicate_of_id
     b.status = Status.IN_PROGRESS if b.owner_id else Status.REPORTED
     b.duplicate_of = None
     # The earlier resolution summary stays on the item (and in the timeline) as history.
@@ -595,8 +599,52 @@ def bottleneck_reopen(*, actor, bottleneck: Bottleneck, version: int, reason: st
     _set_due_dates(b)
     _save(b, "status", "duplicate_of", "clock_started_at", "accept_due", "resolve_due")
     _event(b, actor, EventKind.REOPENED, from_status=before, note=reason)
+    original = _duplicate_end(b, actor, original_id) if original_id is not None else None
     _audit(b, actor, EventKind.REOPENED)
+    if original is not None:
+        _audit(original, actor, EventKind.DUPLICATE_REOPENED)
     return b
+
+
+def _duplicate_end(b: Bottleneck, actor, original_id: int) -> Bottleneck:
+    """A reopened duplicate stands on its own again: its "duplicate of" link goes (a link made as
+    "related" before stays), and the organisations it carried over to the original no longer count
+    there. Both timelines keep what happened: "marked as duplicate" on this one, and on the original
+    that its duplicate was reopened."""
+    original = Bottleneck.objects.for_team(b.team_id).select_for_update().get(pk=original_id)
+    BottleneckLink.objects.for_team(b.team_id).filter(source=b, target=original, kind=LinkKind.DUPLICATE).delete()
+    marked = (
+        BottleneckEvent.objects.for_team(b.team_id)
+        .filter(bottleneck=b, kind=EventKind.DUPLICATE, data__target=original.pk)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    carried = set(marked.data.get("carried", ())) if marked is not None else set()
+    if marked is not None and "carried" not in marked.data:
+        # Marked before the carried organisations were written down: those added to the original
+        # by whoever marked it, at that moment, for an organisation that felt this one.
+        felt = set(Signal.objects.for_team(b.team_id).filter(bottleneck=b).values_list("organisation_id", flat=True))
+        felt.add(b.reporter_organisation_id)
+        carried = set(
+            Signal.objects.for_team(b.team_id)
+            .filter(
+                bottleneck=original,
+                organisation_id__in=felt - {None},
+                user_id=marked.actor_id,
+                created_at__range=(marked.at - timedelta(minutes=1), marked.at + timedelta(minutes=1)),
+            )
+            .values_list("organisation_id", flat=True)
+        )
+    if carried:
+        removed, _detail = (
+            Signal.objects.for_team(b.team_id).filter(bottleneck=original, organisation_id__in=carried).delete()
+        )
+        if removed:
+            Bottleneck.objects.for_team(b.team_id).filter(pk=original.pk).update(
+                signal_count=Greatest(F("signal_count") - removed, 0)
+            )
+    _event(original, actor, EventKind.DUPLICATE_REOPENED, data={"target": b.pk, "title": b.title})
+    return original
 
 
 @transaction.atomic
@@ -797,7 +845,14 @@ def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, or
         Bottleneck.objects.for_team(b.team_id).filter(pk=root.pk).update(
             signal_count=F("signal_count") + len(organisations)
         )
-    _event(b, actor, EventKind.DUPLICATE, from_status=before, data={"target": root.pk, "title": root.title})
+    # What it carried over is written down, so reopening it takes exactly that back.
+    _event(
+        b,
+        actor,
+        EventKind.DUPLICATE,
+        from_status=before,
+        data={"target": root.pk, "title": root.title, "carried": sorted(organisations)},
+    )
     _event(root, actor, EventKind.LINKED, data={"duplicate": b.pk, "title": b.title})
     if before == Status.ESCALATED:
         _thread_escalation(b, False, actor)
