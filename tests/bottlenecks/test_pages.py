@@ -545,3 +545,30 @@ def test_an_action_sent_twice_says_it_is_done_not_that_someone_else_changed_it(w
     # A change by someone else is still a conflict.
     stale = maarten.post(f"/t/oost/bottlenecks/{b.pk}/do/close/", {"close-version": 1, "close-reason": "Weg"})
     assert stale.status_code == 409
+
+
+def test_overdue_on_the_escalations_page_and_in_my_work_means_more_working_days_than_the_target(world, client_for):
+    """Found by an exploratory test: on the Saturday after a Friday target the page read "5 of 5
+    working days" next to "overdue" (and Mijn werk "Waiting 5 working days (target 5) · overdue").
+    Overdue is counted as the wait column counts: more working days waited than the target."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.utils import timezone
+
+    from wijkverband.mywork.selectors import my_work
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=amsterdam), tick=False) as traveller:  # a Friday
+        b = report(world)
+        b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+        for day, overdue in ((4, False), (5, False), (7, True)):  # Friday 4, Saturday 5, Monday 7 December
+            traveller.move_to(datetime(2026, 12, day, 10, tzinfo=amsterdam))
+            assert timezone.localdate().day == day
+            page = text(client_for("olga").get("/r/utrecht/bottlenecks/escalations/"))
+            row = page.split(f"#{b.pk} ")[1].split("</tr>")[0]
+            assert ("working days of 5" in row) and (">overdue<" in row) == overdue, (day, row)
+            waits = [i for i in my_work(user=world.maarten).waiting if i.kind == "escalation"]
+            assert [i.overdue for i in waits] == [overdue], day
+            assert (waits[0].waited_days > waits[0].target_days) == overdue

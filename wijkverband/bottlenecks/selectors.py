@@ -505,11 +505,13 @@ def targets_of_teams(*, team_ids) -> dict[int, dict[int, tuple[int, int]]]:
 
 
 def escalation_overdue_before(*, region: Region, today: date | None = None) -> datetime:
-    """Escalations made before this moment are past the region's answer target (in working days)."""
+    """Escalations made before this moment are past the region's answer target (in working days):
+    they have waited more working days than the target, as the wait column counts them (on the
+    Saturday after a Friday target "5 of 5 working days" is not yet past it; Monday is)."""
     today = today or timezone.localdate()
     day = today
-    # The latest day whose target date lies before today: walk back until it does.
-    while add_working_days(day, region.escalation_response_days) >= today:
+    # The latest day from which more working days than the target have passed by today.
+    while add_working_days(day, region.escalation_response_days + 1) > today:
         day -= timedelta(days=1)
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 

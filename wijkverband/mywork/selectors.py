@@ -187,7 +187,13 @@ class WorkItem:
     # Cached: templates and the sort read them several times per item.
     @cached_property
     def overdue(self) -> bool:
-        return self.due is not None and self.today > self.due
+        """Past its target as its wait line counts it: more working days waited than the target
+        ("Wacht 5 werkdagen (doel: 5)" on the Saturday after a Friday target is not yet late)."""
+        if self.due is None:
+            return False
+        if self.since is not None and self.since <= self.due:
+            return self.waited_days > self.target_days
+        return self.today > self.due
 
     @cached_property
     def waited_days(self) -> int | None:
