@@ -572,3 +572,17 @@ def test_overdue_on_the_escalations_page_and_in_my_work_means_more_working_days_
             waits = [i for i in my_work(user=world.maarten).waiting if i.kind == "escalation"]
             assert [i.overdue for i in waits] == [overdue], day
             assert (waits[0].waited_days > waits[0].target_days) == overdue
+
+
+def test_a_status_badge_stays_on_one_line_where_it_fits():
+    """Found by an exploratory test: "Opgeschaald naar de / regio" and "In / behandeling" broke
+    over two lines in the list and the team home's panel. A badge moves to the next line as a
+    whole; only at 320 px (400 % zoom, WCAG 1.4.10) may its words wrap, so nothing scrolls sideways.
+    (The phone pages are checked for sideways scrolling in tests/browser/test_phone_layout.py.)"""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "frontend/static/wijkverband/css/app.css").read_text()
+    rules = re.findall(r"\.wv-badge\s*\{([^}]*)\}", css)
+    assert any("white-space: nowrap" in rule and "inline-block" in rule for rule in rules)
+    narrow = re.search(r"@media \(max-width: 22rem\) \{(.*?)\}\s*\}", css, re.DOTALL).group(1)
+    assert ".wv-badge" in narrow and "white-space: normal" in narrow
