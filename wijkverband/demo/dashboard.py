@@ -32,7 +32,7 @@ AGES = [
     ("Huisarts tussen de middag niet bereikbaar", 10, None),
     ("Medicatiebeoordeling stokt bij gebrek aan tijd", 30, 12),
     ("Tolken niet beschikbaar bij huisbezoeken", 20, 2),
-    ("Te weinig wijkverpleging voor de avond", 45, 9),
+    ("Te weinig wijkverpleging voor de avond", 45, 11),  # past the 5 working days whatever the weekday
     ("Overdracht vanuit het ziekenhuis komt laat", 35, None),
     ("Welzijnsactiviteiten zonder vaste financiering", 130, None),
 ]
