@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.agreements.conftest import add_external, endorse_all, version_data
 from wijkverband.agreements import selectors, services
-from wijkverband.agreements.models import Agreement, PartyKind
+from wijkverband.agreements.models import Agreement, Party, PartyKind
 
 
 def _check(agreement):
@@ -140,3 +140,72 @@ def test_review_due_when_the_date_is_near_or_past(world, adopted):
         assert selectors.is_review_due(agreement) is due
         listed = selectors.agreement_list(team=world.team_a, filters=selectors.ListFilters(review_due=True))
         assert (agreement in list(listed)) is due
+
+
+def _section(html: str, heading_id: str) -> str:
+    part = html[html.index(f'id="{heading_id}"') :]
+    return part[: part.index("</section>")]
+
+
+def test_removing_a_party_from_a_pending_version_keeps_the_record_of_the_version_in_force(
+    world, complete, client_for
+):
+    """The client council leaves the agreement at version 2: version 1, in force, keeps it as a
+    party with its consent, on its page and in its check; version 2 goes on without it."""
+    services.agreement_edit(
+        actor=world.carla, agreement=complete, base_version=1, data=version_data(world, body="Nieuwe afspraak")
+    )
+    council = complete.parties.get(kind=PartyKind.CLIENT_REPRESENTATION)
+    response = client_for("carla").post(f"/t/oost/agreements/{complete.pk}/parties/{council.pk}/remove/")
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(pk=complete.pk)
+    assert agreement.adopted_version.number == 1 and agreement.has_pending_version
+    # Version 2 (pending) has no client representation any more ...
+    rules, _result = _check(agreement)
+    assert not rules["triangle"].ok
+    assert "Cliëntenraad Oost" not in [row.party.name for row in selectors.party_rows(agreement=agreement)]
+    # ... while version 1's record is as it was adopted.
+    in_force = selectors.party_rows(agreement=agreement, version=agreement.adopted_version)
+    council_row = next(row for row in in_force if row.party.name == "Cliëntenraad Oost")
+    assert council_row.endorsed and council_row.endorsement.where_given == "Overleg"
+    html = client_for("olga").get(f"/t/oost/agreements/{complete.pk}/print/").content.decode()
+    assert "Niet vervuld" not in html
+    parties = _section(html, "parties-heading")
+    assert "Cliëntenraad Oost" in parties
+    assert parties.count("Ingestemd") == 5, parties
+    # Added again to version 2, it is asked again; version 1 keeps its consent.
+    services.party_add_external(
+        actor=world.carla, agreement=agreement, kind=PartyKind.CLIENT_REPRESENTATION, name="Cliëntenraad Oost"
+    )
+    agreement = Agreement.objects.get(pk=complete.pk)
+    assert "Cliëntenraad Oost" in [row.party.name for row in selectors.party_rows(agreement=agreement)]
+    in_force = selectors.party_rows(agreement=agreement, version=agreement.adopted_version)
+    assert next(row for row in in_force if row.party.name == "Cliëntenraad Oost").endorsed
+
+
+def test_a_party_added_to_a_pending_version_is_no_party_of_the_version_in_force(world, complete, client_for):
+    services.agreement_edit(
+        actor=world.carla, agreement=complete, base_version=1, data=version_data(world, body="Nieuwe afspraak")
+    )
+    add_external(world, complete, kind=PartyKind.MUNICIPALITY, name="Gemeente Utrecht")
+    agreement = Agreement.objects.get(pk=complete.pk)
+    in_force = selectors.party_rows(agreement=agreement, version=agreement.adopted_version)
+    assert "Gemeente Utrecht" not in [row.party.name for row in in_force]
+    assert "Gemeente Utrecht" in [row.party.name for row in selectors.party_rows(agreement=agreement)]
+    # Removed again before version 2 is adopted, it was never a party of an adopted version: gone.
+    services.party_remove(actor=world.carla, agreement=agreement, party=agreement.parties.get(name="Gemeente Utrecht"))
+    assert not Party.on_record.for_team(agreement.team_id).filter(name="Gemeente Utrecht").exists()
+
+
+def test_the_print_page_names_the_version_whose_decisions_it_shows(world, complete, client_for):
+    for number in (1, 2):
+        services.agreement_edit(
+            actor=world.carla, agreement=complete, base_version=number, data=version_data(world, body=f"Tekst {number}")
+        )
+    html = client_for("olga").get(f"/t/oost/agreements/{complete.pk}/print/").content.decode()
+    assert "Deze pagina toont versie 1" in html
+    parties = _section(html, "parties-heading")
+    assert "Partijen en hun besluit over versie 1" in parties and "versie 3" not in parties
+    # The detail page shows the pending version 3 and the decisions on it (none yet).
+    html = client_for("olga").get(f"/t/oost/agreements/{complete.pk}/").content.decode()
+    assert "Partijen en hun besluit over versie 3" in html

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import get_scope
 
 from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
@@ -73,6 +74,14 @@ class Agreement(models.Model):
     def awaits_endorsement(self) -> bool:
         return self.status == Status.PROPOSED or self.has_pending_version
 
+    @property
+    def parties_changeable(self) -> bool:
+        """Parties may be added and removed: not once ended, and once adopted only together with
+        a new version (services._require_parties_changeable says why not)."""
+        if self.status == Status.ENDED:
+            return False
+        return self.status != Status.ADOPTED or self.has_pending_version
+
 
 class AgreementVersion(models.Model):
     """One immutable state of an agreement's text and fields."""
@@ -135,8 +144,31 @@ ORGANISATION_KIND_OF = {
 }
 
 
+class PartyManager(TeamScopedManager):
+    """The parties now: a party removed from a newer version while an older one is in force
+    (`left_version`) stays on record for that version but is no party any more."""
+
+    def _filtered(self, queryset, team_ids):
+        return super()._filtered(queryset, team_ids).filter(left_version__isnull=True)
+
+    def across_teams(self):
+        return super().across_teams().filter(left_version__isnull=True)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not get_scope().get("_enabled", True):  # scopes disabled: _filtered did not run
+            queryset = queryset.filter(left_version__isnull=True)
+        return queryset
+
+
 class Party(models.Model):
-    """A party to an agreement: one of the team's organisations, or an external party by kind and name."""
+    """A party to an agreement: one of the team's organisations, or an external party by kind and name.
+
+    The parties of an adopted agreement change together with a new version: a party added then is
+    a party from that version on (`joined_version`), and a party of the version in force removed
+    then is no party from that version on (`left_version`), while the version in force keeps its
+    parties and their decisions on record. `Party.objects` reads the parties now;
+    `Party.on_record` every row, for the parties of a given version (`of_version`)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
@@ -147,8 +179,14 @@ class Party(models.Model):
     name = models.CharField(_("name"), max_length=200)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(_("added"), default=timezone.now)
+    #: The version from which it is a party (None: from the first); set when it joins while an
+    #: older version is in force.
+    joined_version = models.PositiveIntegerField(_("party from version"), null=True, blank=True)
+    #: The version from which it is no party any more (None: it is a party now).
+    left_version = models.PositiveIntegerField(_("no party from version"), null=True, blank=True)
 
-    objects = TeamScopedManager()
+    objects = PartyManager()
+    on_record = TeamScopedManager()
 
     class Meta:
         verbose_name = _("party")
@@ -168,6 +206,13 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def of_version(number: int) -> models.Q:
+        """The condition for the parties of version `number` (for Party.on_record)."""
+        return (models.Q(joined_version__isnull=True) | models.Q(joined_version__lte=number)) & (
+            models.Q(left_version__isnull=True) | models.Q(left_version__gt=number)
+        )
 
     @property
     def is_external(self) -> bool:

@@ -72,7 +72,7 @@ class ListFilters:
 def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
     """What an external party's account sees of the team: the agreements its organisation is party
     to, once proposed (a concept is the team's draft)."""
-    parties = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    parties = Party.on_record.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
     return Agreement.objects.for_team(team).filter(Exists(parties)).exclude(status=Status.CONCEPT)
 
 
@@ -353,7 +353,13 @@ def party_organisation_choices(*, agreement: Agreement) -> QuerySet:
 def party_rows(*, agreement: Agreement, version: AgreementVersion | None = None) -> list[PartyRow]:
     """Each party with its decision on the current version, or on `version`, and whether an external
     party has its own account (two queries, three with external parties)."""
-    parties = list(Party.objects.for_team(agreement.team_id).filter(agreement=agreement).select_related("organisation"))
+    if version is None or version.pk == agreement.current_version_id:
+        parties = Party.objects.for_team(agreement.team_id).filter(agreement=agreement)
+    else:  # an older version: its parties then, those removed since too
+        parties = Party.on_record.for_team(agreement.team_id).filter(
+            Party.of_version(version.number), agreement=agreement
+        )
+    parties = list(parties.select_related("organisation"))
     endorsements = {
         e.party_id: e
         for e in Endorsement.objects.for_team(agreement.team_id)
@@ -750,7 +756,7 @@ def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -
         JOIN {version} v ON v.id = a.current_version_id
         LEFT JOIN (
             SELECT agreement_id, COUNT(*) AS n_parties, {party_counts}
-            FROM {party} WHERE team_id IN ({party_teams}) GROUP BY agreement_id
+            FROM {party} WHERE team_id IN ({party_teams}) AND left_version IS NULL GROUP BY agreement_id
         ) p ON p.agreement_id = a.id
         LEFT JOIN (
             SELECT agreement_id, {indicator_counts}

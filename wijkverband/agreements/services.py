@@ -357,6 +357,29 @@ def _require_parties_changeable(agreement: Agreement) -> None:
         )
 
 
+def _joined_version(agreement: Agreement) -> int | None:
+    """A party added while an older version is in force is a party from the pending version on."""
+    return agreement.version_count if agreement.has_pending_version else None
+
+
+def _rejoin(*, actor, agreement: Agreement, organisation: Organisation) -> Party | None:
+    """A former party (removed from a newer version, on record for an older one) that is added
+    again: a party again from the pending version on. None when it never left."""
+    party = (
+        Party.on_record.for_team(agreement.team_id)
+        .filter(agreement=agreement, organisation=organisation, left_version__isnull=False)
+        .first()
+    )
+    if party is None:
+        return None
+    if party.left_version != agreement.version_count:  # it left a version before this one
+        party.joined_version = _joined_version(agreement)
+    party.left_version = None
+    party.added_by, party.added_at = actor, timezone.now()
+    party.save(update_fields=["left_version", "joined_version", "added_by", "added_at"])
+    return party
+
+
 @transaction.atomic
 def party_add_organisation(*, actor, agreement: Agreement, organisation: Organisation) -> Party:
     _require_contributor(actor, agreement.team)
@@ -366,13 +389,14 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
         raise ActionRefused(_("That organisation does not take part in this team."))
     if _parties(agreement).filter(organisation=organisation).exists():
         raise ActionRefused(_("%(name)s is already a party.") % {"name": organisation.name})
-    party = Party.objects.create(
+    party = _rejoin(actor=actor, agreement=agreement, organisation=organisation) or Party.objects.create(
         team=agreement.team,
         agreement=agreement,
         kind=PartyKind.PROVIDER,
         organisation=organisation,
         name=organisation.name,
         added_by=actor,
+        joined_version=_joined_version(agreement),
     )
     _touch(agreement)
     if agreement.awaits_endorsement:
@@ -400,13 +424,14 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
         organisation = Organisation.objects.create(kind=ORGANISATION_KIND_OF[kind], name=name)
     try:
         with transaction.atomic():
-            party = Party.objects.create(
+            party = _rejoin(actor=actor, agreement=agreement, organisation=organisation) or Party.objects.create(
                 team=agreement.team,
                 agreement=agreement,
                 kind=kind,
                 organisation=organisation,
                 name=organisation.name,
                 added_by=actor,
+                joined_version=_joined_version(agreement),
             )
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
@@ -425,7 +450,17 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
     if agreement.status == Status.PROPOSED and _parties(agreement).count() == 1:
         raise ActionRefused(_("A proposed agreement needs at least one party."))
     name = party.name
-    _parties(agreement).filter(pk=party.pk).delete()
+    party = _parties(agreement).filter(pk=party.pk).first()
+    if party is None:
+        raise ActionRefused(_("%(name)s is no longer a party.") % {"name": name})
+    in_force = agreement.adopted_version.number if agreement.has_pending_version else None
+    if in_force is not None and (party.joined_version or 1) <= in_force:
+        # A party of the version in force: it stays on record for that version, with its
+        # decisions; it is no party of the pending version on.
+        party.left_version = agreement.version_count
+        party.save(update_fields=["left_version"])
+    else:
+        party.delete()
     _touch(agreement)
     removed = _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
     # The remaining parties may all have endorsed already.
