@@ -1,6 +1,6 @@
 """Endorsement rights per organisation, external consent, outdated versions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import formats, timezone
@@ -176,3 +176,28 @@ def test_external_consent_can_complete_adoption(world, proposed):
         where_given="Stuurgroep 12 mei",
     )
     assert Agreement.objects.get(pk=proposed.pk).status == Status.ADOPTED
+
+
+def test_consent_cannot_be_dated_before_the_version_was_put_to_the_parties(world, proposed, client_for):
+    """Consent of 1 January 2019 for a version proposed today would complete an adoption with a
+    consent given to a text that did not exist: refused at the date, and nothing recorded."""
+    insurer = add_external(world, proposed)
+    with pytest.raises(ActionRefused, match="before version 1 was put to the parties") as refused:
+        services.consent_record(
+            actor=world.carla,
+            agreement=proposed,
+            party=insurer,
+            version_number=1,
+            given_on=date(2019, 1, 1),
+            where_given="Brief",
+        )
+    assert refused.value.field == "given_on"
+    response = client_for("carla").post(
+        f"/t/oost/agreements/{proposed.pk}/parties/{insurer.pk}/consent/",
+        {"version": 1, "given_on": "01-01-2019", "where_given": "Brief van de verzekeraar"},
+    )
+    assert response.status_code == 400
+    assert "given_on" in response.context["form"].errors
+    assert "kan niet liggen vóór" in str(response.context["form"].errors["given_on"])
+    assert "Brief van de verzekeraar" in response.content.decode()  # what was typed is kept
+    assert not Endorsement.objects.exists()

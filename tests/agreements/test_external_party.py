@@ -4,7 +4,6 @@ factor, sees those agreements and nothing else of the team, and endorses them it
 recorded by a coordinator stays for parties without an account, marked with who recorded it."""
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -87,7 +86,7 @@ def test_a_coordinator_records_consent_only_for_a_party_without_an_account(world
         agreement=with_insurer,
         party=council,
         version_number=with_insurer.version_count,
-        given_on=timezone.localdate() - timedelta(days=2),
+        given_on=timezone.localdate(),
         where_given="vergadering cliëntenraad",
     )
     assert recorded.is_recorded_consent and recorded.recorded_by == world.carla

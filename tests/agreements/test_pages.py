@@ -522,7 +522,7 @@ def test_the_history_reads_in_the_readers_language_whoever_wrote_it(world, propo
     url = f"/t/oost/agreements/{proposed.pk}/endorse/"
     client_for("maarten").post(url, {"version": 1, "decision": "declined", "reason": "Eerst de planning"})
     insurer = add_external(world, proposed)
-    given_on = timezone.localdate() - timedelta(days=2)
+    given_on = timezone.localdate()  # not before the version was proposed
     with translation.override("nl"):
         services.consent_record(
             actor=world.carla,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.timezone import localdate
 from openpyxl import load_workbook
 
 from tests.agreements.conftest import add_external, endorse_all, version_data
@@ -196,7 +197,7 @@ def _adopt(world, agreement):
             agreement=agreement,
             party=party,
             version_number=1,
-            given_on=date(2026, 3, 1),
+            given_on=localdate(),
             where_given="Overleg",
         )
     return Agreement.objects.get(pk=agreement.pk)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -544,6 +545,20 @@ def endorsement_record(
     return endorsement
 
 
+def _asked_on(agreement: Agreement) -> date:
+    """The day the current version was put to the parties: its proposal, or its saving when it was
+    saved after that (a new version of a proposed or adopted agreement)."""
+    proposed = (
+        AgreementEvent.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, action=Action.PROPOSED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    saved = agreement.current_version.created_at
+    return timezone.localdate(max(saved, proposed) if proposed is not None else saved)
+
+
 @transaction.atomic
 def consent_record(
     *, actor, agreement: Agreement, party: Party, version_number: int, given_on, where_given: str
@@ -566,12 +581,24 @@ def consent_record(
             code="forbidden",
         )
     if not isinstance(given_on, date):
-        raise ActionRefused(_("Give the date the consent was given."))
+        raise ActionRefused(_("Give the date the consent was given."), field="given_on")
     if given_on > timezone.localdate():
-        raise ActionRefused(_("The consent date cannot be in the future."))
+        raise ActionRefused(_("The consent date cannot be in the future."), field="given_on")
+    asked_on = _asked_on(agreement)
+    if given_on < asked_on:
+        raise ActionRefused(
+            _(
+                "The consent date cannot be before version %(number)s was put to the parties "
+                "(%(date)s): consent is given to a text that exists."
+            )
+            % {"number": agreement.version_count, "date": date_format(asked_on)},
+            field="given_on",
+        )
     where_given = (where_given or "").strip()
     if not where_given:
-        raise ActionRefused(_("Note where the consent was given (a letter, an e-mail, a meeting)."))
+        raise ActionRefused(
+            _("Note where the consent was given (a letter, an e-mail, a meeting)."), field="where_given"
+        )
     if Endorsement.objects.for_team(agreement.team_id).filter(version=agreement.current_version, party=party).exists():
         raise ActionRefused(_("%(party)s has already endorsed this version.") % {"party": party.name})
     endorsement = Endorsement.objects.create(

@@ -437,7 +437,7 @@ def party_consent(request, agreement_id, party_id):
                 )
             except ActionRefused as refused:
                 add_refusal(form, refused)
-                status = 403 if refused.code == "forbidden" else 409
+                status = 403 if refused.code == "forbidden" else 400 if refused.field else 409
             else:
                 messages.success(request, _("The consent of %(name)s is recorded.") % {"name": party.name})
                 return _to_detail(agreement)

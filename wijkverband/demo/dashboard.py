@@ -8,14 +8,14 @@ Everything goes through the services; seed_demo then moves the items' dates back
 they were reported and escalated weeks ago. Loaded once (skipped when Zuid has its first item).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.agreements import services as agreement_services
-from wijkverband.agreements.models import Decision, Frequency, PartyKind
+from wijkverband.agreements.models import Action, AgreementEvent, AgreementVersion, Decision, Frequency, PartyKind
 from wijkverband.bottlenecks import selectors as bottleneck_selectors
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.models import Impact
@@ -90,6 +90,13 @@ def _adopted(team, owner, title, endorsers, *, review_date, gain_quality="", sou
 
 def _endorse(agreement, endorsers, owner, consent_on):
     agreement_services.agreement_propose(actor=owner, agreement=agreement)
+    # The story has it proposed before the consent it got (a consent cannot predate the text).
+    proposed_at = timezone.make_aware(datetime.combine(consent_on - timedelta(days=7), time(9)))
+    AgreementVersion.objects.for_team(agreement.team_id).filter(agreement=agreement).update(created_at=proposed_at)
+    AgreementEvent.objects.for_team(agreement.team_id).filter(
+        agreement=agreement, action__in=[Action.CREATED, Action.PROPOSED]
+    ).update(at=proposed_at)
+    agreement.refresh_from_db()
     for user in endorsers:
         agreement.refresh_from_db()
         agreement_services.endorsement_record(

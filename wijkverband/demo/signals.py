@@ -82,7 +82,7 @@ def _insurer_agreement(team, people, *, email, password, totp_secret) -> None:
         agreement=agreement,
         party=council,
         version_number=agreement.version_count,
-        given_on=today - timedelta(days=1),
+        given_on=today,  # not before the agreement was proposed (just now)
         where_given="vergadering van de cliëntenraad",
     )
     # The insurer's own account: invited like everyone (here written directly, with its second factor).
