@@ -147,9 +147,7 @@ def _section(html: str, heading_id: str) -> str:
     return part[: part.index("</section>")]
 
 
-def test_removing_a_party_from_a_pending_version_keeps_the_record_of_the_version_in_force(
-    world, complete, client_for
-):
+def test_removing_a_party_from_a_pending_version_keeps_the_record_of_the_version_in_force(world, complete, client_for):
     """The client council leaves the agreement at version 2: version 1, in force, keeps it as a
     party with its consent, on its page and in its check; version 2 goes on without it."""
     services.agreement_edit(

@@ -616,3 +616,27 @@ def test_the_reason_to_decline_is_not_marked_optional(world, proposed, client_fo
     page = _page(client_for("maarten").get(f"/t/oost/agreements/{proposed.pk}/"))
     label = page.split('for="endorse_reason"')[1].split("</label>")[0]
     assert "Reden (nodig als je afwijst)" in label and "niet verplicht" not in label
+
+
+def test_a_measurements_note_has_one_name_on_its_field_its_table_and_its_refusal(world, concept, client_for):
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=concept,
+        name="Bezoeken",
+        dimension="quality",
+        unit="aantal",
+        baseline=None,
+        target=Decimal("10"),
+        frequency="monthly",
+    )
+    url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
+    client = client_for("maarten")
+    form = _page(client.get(url))
+    assert "Toelichting" in form and "Notitie" not in form
+    today = timezone.localdate().isoformat()
+    refused = client.post(url, {"value": "3", "measured_on": today, "note": "Jan Jansen 12-03-1945 gebeld"})
+    assert refused.status_code == 400
+    assert "Toelichting lijkt cliëntgegevens te bevatten" in _page(refused)
+    client.post(url, {"value": "3", "measured_on": today, "note": "Telefonisch spreekuur"})
+    table = _page(client.get(f"/t/oost/agreements/{concept.pk}/"))
+    assert "Toelichting</th>" in table and "Notitie" not in table

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.core.guard import GuardedForm
@@ -170,7 +171,13 @@ class MeasurementForm(forms.Form):
         label=_("Value"), max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
     )
     measured_on = forms.DateField(label=_("Date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs=TEXTBOX))
+    # "Note" alone reads "Notitie" (allauth's catalogue comes first); the guard says "toelichting".
+    note = forms.CharField(
+        label=pgettext_lazy("measurement", "Note"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXTBOX),
+    )
 
 
 class ListFilterForm(forms.Form):
