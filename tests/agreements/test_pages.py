@@ -640,3 +640,26 @@ def test_a_measurements_note_has_one_name_on_its_field_its_table_and_its_refusal
     client.post(url, {"value": "3", "measured_on": today, "note": "Telefonisch spreekuur"})
     table = _page(client.get(f"/t/oost/agreements/{concept.pk}/"))
     assert "Toelichting</th>" in table and "Notitie" not in table
+
+
+def test_compare_names_the_need_as_the_form_does_and_keeps_lines_single_spaced(world, concept, client_for):
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=concept,
+        base_version=1,
+        data=version_data(world, body="Regel een\nRegel twee\nRegel drie", need="Andere behoefte"),
+    )
+    html = _page(client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/?a=1&b=2"))
+    assert "De behoefte waarop ze antwoordt" in html and "Behoefteanalyse" not in html
+    diff = html[html.index('id="field-body"') :]
+    diff = diff[diff.index('<div class="wv-diff">') : diff.index("</div>")]
+    # The box keeps white space (pre-wrap) and each line is a block: nothing may stand between them.
+    assert re.search(r"</(ins|del|span)>\s+<(ins|del|span) class=\"wv-diff__line", diff) is None, diff
+    assert "Regel twee</ins><ins" in diff
+
+
+def test_compare_without_a_choice_shows_the_form_without_errors(world, concept, client_for):
+    response = client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/")
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert "utrecht-form-field-error-message" not in _page(response) and "errorlist" not in _page(response)

@@ -90,7 +90,7 @@ class AgreementVersion(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    need = models.TextField(_("need analysis"), blank=True)
+    need = models.TextField(_("the need it answers"), blank=True)
     sources = models.TextField(_("sources of the analysis"), blank=True)
     body = models.TextField(_("the agreement"), blank=True)
     gain_quality = models.TextField(_("what clients gain in quality"), blank=True)

@@ -529,10 +529,14 @@ def agreement_versions(request, agreement_id):
 def agreement_compare(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
-    form = CompareForm(request.GET)
+    # Opened without a choice yet: the form, without errors (nothing was asked that could be wrong).
+    form = CompareForm(
+        request.GET if ("a" in request.GET or "b" in request.GET) else None,
+        initial={"a": max(agreement.version_count - 1, 1), "b": agreement.version_count},
+    )
     comparisons, before, after = None, None, None
     status = 200
-    if form.is_valid():
+    if form.is_bound and form.is_valid():
         before = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["a"])
         after = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["b"])
         if before is None or after is None:
@@ -543,7 +547,7 @@ def agreement_compare(request, agreement_id):
             )
         else:
             comparisons = selectors.versions_compare(before=before, after=after)
-    if comparisons is None:
+    if form.is_bound and comparisons is None:
         status = 400
     return render(
         request,
