@@ -244,6 +244,8 @@ class AdoptForm(GuardedForm):
         data = super().clean()
         for n in range(EXTERNAL_ROWS):
             kind, name = data.get(f"external_kind_{n}"), (data.get(f"external_name_{n}") or "").strip()
+            if f"external_name_{n}" in self.errors or f"external_kind_{n}" in self.errors:
+                continue  # said at the field already (the client-data guard refused the name, say)
             if kind and not name:
                 self.add_error(f"external_name_{n}", _("Give the external party's name."))
             elif name and not kind:
