@@ -339,3 +339,45 @@ def test_client_data_in_an_adopted_offers_party_name_is_refused_at_its_field(wor
     errors = response.context["form"].errors
     assert "external_name_1" in errors and "External party 2: name" in errors["external_name_1"][0]
     assert not Agreement.objects.filter(team=world.team_a).exists()
+
+
+def test_a_refused_party_name_is_said_once_not_also_as_missing(world, client_for):
+    """Found by an exploratory test: "Jan Jansen 12-03-1945" got the client-data refusal and
+    "Give the external party's name" too (the guard had taken the name out of the form's data)."""
+    o = offer(world)
+    response = client_for("carla").post(
+        f"/t/oost/regional-offers/{o.pk}/adopt/",
+        {
+            "title": "Medicatieoverdracht Oost",
+            "organisations": [world.pharmacy.pk],
+            "external_kind_0": "client_representation",
+            "external_name_0": "Jan Jansen 12-03-1945",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["external_name_0"]
+    assert len(errors) == 1 and "client data" in errors[0], errors
+
+
+def test_an_adopted_offer_has_no_sources_it_does_not_have(world, client_for):
+    """The offer's origin ("Offered by the region: …") made the rule "the need is analysed, with
+    sources" pass with no source at all."""
+    from wijkverband.agreements.models import Agreement
+
+    o = offer(world)
+    response = client_for("carla").post(
+        f"/t/oost/regional-offers/{o.pk}/adopt/",
+        {"title": "Medicatieoverdracht Oost", "organisations": [world.pharmacy.pk]},
+    )
+    assert response.status_code == 302
+    agreement = Agreement.objects.for_team(world.team_a).get()
+    assert agreement.current_version.sources == ""
+    assert agreement.current_version.change_note  # where it comes from is still said
+    from wijkverband.agreements import selectors as agreement_selectors
+
+    check = agreement_selectors.accountability_check(
+        version=agreement.current_version,
+        parties=agreement_selectors.party_rows(agreement=agreement),
+        indicators=agreement_selectors.indicators_with_measurements(agreement=agreement),
+    )
+    assert not next(rule for rule in check.rules if rule.key == "need").ok

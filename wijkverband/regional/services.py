@@ -332,7 +332,10 @@ def regional_agreement_adopt(
         data={
             "title": title or offer.title,
             "need": offer.need,
-            "sources": _("Offered by the region: %(region)s") % {"region": offer.region.name},
+            # The offer has no sources of its own: its origin is no source of the need analysis
+            # (it would pass the accountability rule "analysed, with sources"); the change note and
+            # the page's link back to the offer say where it comes from.
+            "sources": "",
             "body": offer.body,
             "gain_quality": offer.gain_quality,
             "gain_accessibility": offer.gain_accessibility,
