@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.agreements.conftest import version_data
+from tests.agreements.conftest import add_external, endorse_all, version_data
 from tests.threads.helpers import post
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
@@ -663,3 +663,50 @@ def test_compare_without_a_choice_shows_the_form_without_errors(world, concept, 
     assert response.status_code == 200
     assert not response.context["form"].errors
     assert "utrecht-form-field-error-message" not in _page(response) and "errorlist" not in _page(response)
+
+
+def test_an_ended_agreement_shows_no_waiting_and_offers_no_form(world, adopted, client_for):
+    party = adopted.parties.first()
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=adopted,
+        name="Bezoeken",
+        dimension="quality",
+        unit="aantal",
+        baseline=None,
+        target=Decimal("10"),
+        frequency="monthly",
+    )
+    services.agreement_edit(
+        actor=world.carla, agreement=adopted, base_version=1, data=version_data(world, body="Nieuwe tekst")
+    )
+    services.agreement_end(actor=world.carla, agreement=adopted, reason="Opgegaan in de wijkaanpak")
+    client = client_for("carla")
+    base = f"/t/oost/agreements/{adopted.pk}/"
+    parties = _page(client.get(f"{base}parties/"))
+    assert "wacht nog" not in parties and "Verwijderen" not in parties
+    assert "Organisatie toevoegen" not in parties
+    assert "wacht nog" not in _page(client.get(base))
+    for url in (f"{base}indicators/new/", f"{base}indicators/{indicator.pk}/measurements/new/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == base, url
+        assert "Deze afspraak is beëindigd" in _page(client.get(url, follow=True))
+    # Consent is not asked for once there is nothing to consent to.
+    response = client.get(f"{base}parties/{party.pk}/consent/", follow=True)
+    assert response.redirect_chain and "Deze afspraak is beëindigd" in _page(response)
+
+
+def test_the_consent_form_is_not_offered_once_the_version_is_adopted(world, proposed, client_for):
+    council = add_external(world, proposed, kind="client_representation", name="Cliëntenraad Oost")
+    services.consent_record(
+        actor=world.carla,
+        agreement=proposed,
+        party=council,
+        version_number=1,
+        given_on=timezone.localdate(),
+        where_given="Overleg",
+    )
+    endorse_all(world, proposed)
+    response = client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/parties/{council.pk}/consent/", follow=True)
+    assert response.redirect_chain
+    assert "Deze versie is al vastgesteld" in _page(response)

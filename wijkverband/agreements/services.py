@@ -122,7 +122,8 @@ def _touch(agreement: Agreement, *fields: str) -> None:
     agreement.save(update_fields=["updated_at", *fields])
 
 
-def _require_open(agreement: Agreement) -> None:
+def require_open(agreement: Agreement) -> None:
+    """Refuse every change of an ended agreement (views ask it too, before showing a form)."""
     if agreement.status == Status.ENDED:
         raise ActionRefused(_("This agreement has ended: it can no longer be changed."), code="ended")
 
@@ -193,7 +194,7 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
     _require_contributor(actor, agreement.team)
     cleaned = _clean_version_data(team=agreement.team, data=data)
     agreement = _lock(agreement)
-    _require_open(agreement)
+    require_open(agreement)
     if base_version != agreement.version_count:
         raise ActionRefused(
             _(
@@ -324,7 +325,7 @@ def agreement_adopt(*, actor, agreement: Agreement) -> Agreement:
 def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
     rights = _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
-    _require_open(agreement)
+    require_open(agreement)
     if not policy.may_end(rights, agreement):
         raise ActionRefused(_("Only the owner or a coordinator can end an agreement."), code="forbidden")
     reason = (reason or "").strip()
@@ -347,7 +348,7 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
 
 
 def _require_parties_changeable(agreement: Agreement) -> None:
-    _require_open(agreement)
+    require_open(agreement)
     if agreement.status == Status.ADOPTED and not agreement.has_pending_version:
         raise ActionRefused(
             _(
@@ -471,8 +472,8 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
 # --- endorsements -------------------------------------------------------------------------------
 
 
-def _require_endorsable_version(agreement: Agreement, version_number) -> None:
-    _require_open(agreement)
+def require_endorsable_version(agreement: Agreement, version_number) -> None:
+    require_open(agreement)
     if agreement.status == Status.CONCEPT:
         raise ActionRefused(_("This agreement is still a concept: it can be endorsed once it is proposed."))
     if not agreement.awaits_endorsement:
@@ -498,7 +499,7 @@ def endorsement_record(
     if not policy.may_endorse(rights):
         raise PermissionDenied
     agreement = _lock(agreement)
-    _require_endorsable_version(agreement, version_number)
+    require_endorsable_version(agreement, version_number)
     if decision not in Decision.values:
         raise ActionRefused(_("Choose to endorse or to decline."))
     reason = (reason or "").strip()
@@ -568,7 +569,7 @@ def consent_record(
     if not policy.may_record_consent(rights):
         raise ActionRefused(_("Only a coordinator records the consent of an external party."), code="forbidden")
     agreement = _lock(agreement)
-    _require_endorsable_version(agreement, version_number)
+    require_endorsable_version(agreement, version_number)
     party = _parties(agreement).filter(pk=party.pk).first()
     if party is None or not party.is_external:
         raise ActionRefused(
@@ -673,7 +674,7 @@ def indicator_create(
     baseline = _decimal(baseline, _("baseline"), required=False)
     target = _decimal(target, _("target"), required=True)
     agreement = _lock(agreement)
-    _require_open(agreement)
+    require_open(agreement)
     indicator = Indicator.objects.create(
         team=agreement.team,
         agreement=agreement,
@@ -711,7 +712,7 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
     if measured_on > timezone.localdate():
         raise ActionRefused(_("A measurement cannot be dated in the future."))
     agreement = _lock(indicator.agreement)
-    _require_open(agreement)
+    require_open(agreement)
     measurement = Measurement.objects.create(
         team=indicator.team,
         indicator=indicator,

@@ -420,6 +420,8 @@ def party_consent(request, agreement_id, party_id):
         raise PermissionDenied  # members endorse for their own organisation instead
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     party = access_party(user=request.user, team=team, agreement=agreement, party_id=party_id)
+    if refused := _form_refused(request, agreement, services.require_endorsable_version, agreement.version_count):
+        return refused
     form = ConsentForm(request.POST or None, initial={"version": agreement.version_count})
     status = 200
     if request.method == "POST":
@@ -449,10 +451,26 @@ def party_consent(request, agreement_id, party_id):
     )
 
 
+def _form_refused(request, agreement, check, *args):
+    """A form the service would refuse whatever is typed (the agreement has ended, say) is not
+    shown to be filled in: back to the agreement with the reason. A POST still goes to the
+    service, which refuses it at the form, keeping what was typed."""
+    if request.method == "POST":
+        return None
+    try:
+        check(agreement, *args)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return _to_detail(agreement)
+    return None
+
+
 @team_view(needs="can_contribute")
 def indicator_create(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    if refused := _form_refused(request, agreement, services.require_open):
+        return refused
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,6 +493,8 @@ def measurement_create(request, agreement_id, indicator_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     indicator = access_indicator(user=request.user, team=team, agreement=agreement, indicator_id=indicator_id)
+    if refused := _form_refused(request, agreement, services.require_open):
+        return refused
     form = MeasurementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
