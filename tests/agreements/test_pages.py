@@ -710,3 +710,25 @@ def test_the_consent_form_is_not_offered_once_the_version_is_adopted(world, prop
     response = client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/parties/{council.pk}/consent/", follow=True)
     assert response.redirect_chain
     assert "Deze versie is al vastgesteld" in _page(response)
+
+
+def test_tables_name_themselves_above_their_scroll_box_for_a_phone(world, adopted, client_for):
+    """On a 390 px phone the parties table (about 600 px) scrolls in its box: the box is reachable
+    by keyboard and named, and the name stands above it, not as a caption centred over the table's
+    full width (cut off)."""
+    services.indicator_create(
+        actor=world.carla,
+        agreement=adopted,
+        name="Bezoeken",
+        dimension="quality",
+        unit="aantal",
+        baseline=None,
+        target=Decimal("10"),
+        frequency="monthly",
+    )
+    html = _page(client_for("carla").get(f"/t/oost/agreements/{adopted.pk}/"))
+    for caption_id in ("parties-caption", "measurements-"):
+        name = html.index(f'id="{caption_id}')
+        box = html.index('<div class="utrecht-table-container" tabindex="0" role="region"', name)
+        assert "<table" not in html[name:box] and 'class="utrecht-paragraph wv-table-caption"' in html[name - 80 : name]
+    assert '<caption class="utrecht-table__caption">' not in html
