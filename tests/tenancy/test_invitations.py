@@ -37,6 +37,10 @@ def test_the_invitation_email_carries_a_working_link(world, django_capture_on_co
     body = mail.outbox[0].body
     assert "namens Welzijn Oost" in body  # the organisation the invitee will act for
     assert "authenticator-app" in body  # what they will need to sign in
+    # Its Message-ID in our mail domain, as the outbox's mails (it was the machine's, "@localhost").
+    from django.conf import settings
+
+    assert mail.outbox[0].message()["Message-ID"].endswith(f"@{settings.MAIL_ID_DOMAIN}>")
 
 
 def test_a_client_representative_invitation_does_not_ask_for_an_authenticator_app(

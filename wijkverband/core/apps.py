@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
         register_scrape_collector(DatabasePoolCollector())
         # Django's CSRF mask drawn with one call for randomness, not 33 (core/csrf.py).
         csrf.install()
+        # Every mail's Message-ID in our own domain, as the outbox's (work.services.mail): the
+        # invitation's and allauth's mails carried the machine's host name ("@localhost").
+        from django.conf import settings
+        from django.core.mail.utils import DNS_NAME
+
+        DNS_NAME._fqdn = settings.MAIL_ID_DOMAIN
