@@ -287,6 +287,8 @@ def test_the_page_shows_the_tables_with_their_charts(world, varied, client_for):
         assert f"/r/utrecht/dashboard/{key}.xlsx?period=2026-Q1" in html
     # Six charts, each an <img> of our own SVG with alt text pointing at its table.
     assert html.count('src="data:image/svg+xml;base64,') == 6
+    # Each with a drawing of its own for a phone.
+    assert html.count('<source media="(max-width: 40rem)" srcset="data:image/svg+xml;base64,') == 6
     # Pages are read in Dutch, as people do.
     assert "De tabel onder de grafiek heeft dezelfde getallen." in html
     assert '<option value="2026-Q1" selected>' in html

@@ -13,6 +13,9 @@ from xml.sax.saxutils import escape
 
 WIDTH = 720
 LABEL_W = 180
+#: The phone's drawing (a <picture> source below 40rem): at 720 wide a phone shrank the 12 px
+#: labels to 6 px. Drawn at about the phone's own width instead, so its text is its size.
+NARROW_WIDTH, NARROW_LABEL_W = 360, 124
 RIGHT, TOP, LEGEND_H = 40, 8, 28
 INK = "#1a1a1a"
 GRID = "#c8ced3"
@@ -46,38 +49,58 @@ def _short(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart_svg(*, title: str, labels: list[str], series: list[tuple[str, list[int]]], stacked: bool) -> str:
-    """labels: one per row (team or category); series: [(name, [value per row])], at most four."""
+def _legend_rows(series, *, left: int, width: int) -> list[list[tuple[int, int, str]]]:
+    """The legend's items as rows of (index, x, name): a row wraps before an item would pass the
+    drawing's right edge (on a phone's drawing three names did)."""
+    rows: list[list[tuple[int, int, str]]] = [[]]
+    lx = left
+    for index, (name, _values) in enumerate(series):
+        item_w = 26 + 7 * len(name)
+        if rows[-1] and lx + item_w > width:
+            rows.append([])
+            lx = left
+        rows[-1].append((index, lx, name))
+        lx += item_w
+    return rows
+
+
+def bar_chart_svg(
+    *, title: str, labels: list[str], series: list[tuple[str, list[int]]], stacked: bool, narrow: bool = False
+) -> str:
+    """labels: one per row (team or category); series: [(name, [value per row])], at most four.
+    narrow: drawn for a phone (NARROW_WIDTH), with shorter row labels and a legend that wraps."""
+    width, label_w, label_chars = (NARROW_WIDTH, NARROW_LABEL_W, 17) if narrow else (WIDTH, LABEL_W, 26)
     per_row = 1 if stacked else len(series)
     bar_h = 14 if stacked else 9
     row_h = bar_h * per_row + 10
-    plot_top = TOP + LEGEND_H
+    legend = _legend_rows(series, left=8 if narrow else label_w, width=width)
+    plot_top = TOP + LEGEND_H + 20 * (len(legend) - 1)
     height = plot_top + max(1, len(labels)) * row_h + 24
-    plot_w = WIDTH - LABEL_W - RIGHT
+    plot_w = width - label_w - RIGHT
     if stacked:
         top = _nice_top(max([1, *(sum(values) for values in zip(*(v for _n, v in series), strict=True))]))
     else:
         top = _nice_top(max([1, *(value for _n, values in series for value in values)]))
 
     def x(value: int) -> float:
-        return LABEL_W + plot_w * value / top
+        return label_w + plot_w * value / top
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         PATTERNS,
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     # legend
-    lx = LABEL_W
-    for index, (name, _values) in enumerate(series):
-        colour, fill = SERIES_STYLE[index]
-        parts.append(
-            f'<rect x="{lx}" y="{TOP + 4}" width="14" height="14" fill="{fill}" stroke="{colour}"/>'
-            f'<text x="{lx + 20}" y="{TOP + 15}" fill="{INK}">{escape(name)}</text>'
-        )
-        lx += 26 + 7 * len(name)
+    for line, items in enumerate(legend):
+        ly = TOP + 20 * line
+        for index, lx, name in items:
+            colour, fill = SERIES_STYLE[index]
+            parts.append(
+                f'<rect x="{lx}" y="{ly + 4}" width="14" height="14" fill="{fill}" stroke="{colour}"/>'
+                f'<text x="{lx + 20}" y="{ly + 15}" fill="{INK}">{escape(name)}</text>'
+            )
     # grid and scale
     bottom = plot_top + max(1, len(labels)) * row_h
     for tick in (0, top // 2, top) if top % 2 == 0 else (0, top):
@@ -88,8 +111,8 @@ def bar_chart_svg(*, title: str, labels: list[str], series: list[tuple[str, list
     for row, label in enumerate(labels):
         y0 = plot_top + row * row_h + 5
         parts.append(
-            f'<text x="{LABEL_W - 8}" y="{y0 + (row_h - 10) / 2 + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{escape(_short(label))}</text>"
+            f'<text x="{label_w - 8}" y="{y0 + (row_h - 10) / 2 + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f"{escape(_short(label, label_chars))}</text>"
         )
         offset = 0
         for index, (name, values) in enumerate(series):
@@ -113,7 +136,7 @@ def bar_chart_svg(*, title: str, labels: list[str], series: list[tuple[str, list
             parts.append(
                 f'<text x="{x(offset) + 4:.1f}" y="{y0 + bar_h - 2:.1f}" font-size="11" fill="{INK}">{offset}</text>'
             )
-    parts.append(f'<line x1="{LABEL_W}" y1="{plot_top}" x2="{LABEL_W}" y2="{bottom}" stroke="{INK}"/>')
+    parts.append(f'<line x1="{label_w}" y1="{plot_top}" x2="{label_w}" y2="{bottom}" stroke="{INK}"/>')
     parts.append("</svg>")
     return "".join(parts)
 

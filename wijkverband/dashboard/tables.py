@@ -73,24 +73,33 @@ class Table:
     def chart_alt(self) -> str:
         return _("%(title)s. The table below the chart has the same numbers.") % {"title": self.chart.title}
 
-    @property
-    def chart_url(self) -> str:
+    def _chart(self, *, narrow: bool) -> str:
         if self.chart is None or not self.rows:
             return ""
         series = tuple(
             (str(self.columns[i].label), tuple(int(row.values[i - 1] or 0) for row in self.rows))
             for i in self.chart.series
         )
-        return _chart_url(str(self.chart.title), tuple(str(row.label) for row in self.rows), series, self.chart.stacked)
+        labels = tuple(str(row.label) for row in self.rows)
+        return _chart_url(str(self.chart.title), labels, series, self.chart.stacked, narrow)
+
+    @property
+    def chart_url(self) -> str:
+        return self._chart(narrow=False)
+
+    @property
+    def chart_url_narrow(self) -> str:
+        """The same chart drawn for a phone (dashboard/_table.html's <picture> source)."""
+        return self._chart(narrow=True)
 
 
-@lru_cache(maxsize=256)
-def _chart_url(title: str, labels: tuple, series: tuple, stacked: bool) -> str:
+@lru_cache(maxsize=512)
+def _chart_url(title: str, labels: tuple, series: tuple, stacked: bool, narrow: bool = False) -> str:
     """The chart as a data: URL, remembered per process for the same title, labels and numbers: the
     page is asked for again and again with the same figures (selectors.cached_region_dashboard),
     and drawing six SVGs of fifty rows took a sixth of the page's time."""
     svg = charts.bar_chart_svg(
-        title=title, labels=list(labels), series=[(n, list(v)) for n, v in series], stacked=stacked
+        title=title, labels=list(labels), series=[(n, list(v)) for n, v in series], stacked=stacked, narrow=narrow
     )
     return charts.data_url(svg)
 
