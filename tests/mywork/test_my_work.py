@@ -565,3 +565,13 @@ def test_more_than_the_page_shows_is_counted_in_full(world, client_for):
     asked = page[page.index('id="asked-heading"') : page.index('id="mine-heading"')]
     assert f"({KIND_LIMIT + 3})" in asked
     assert "En nog 3 van “Gevraagd als eigenaar” die hier niet staan" in asked
+
+
+def test_an_empty_mijn_werk_speaks_to_the_persons_roles(world, client_for):
+    """Found by an exploratory test: a client representative and the insurer read "Je bent geen
+    eigenaar van een open knelpunt of van een afspraak die geëvalueerd moet worden"."""
+    with translation.override("nl"):
+        for persona in ("rosa", "ines"):
+            page = client_for(persona).get("/my-work/").content.decode()
+            assert "Er wacht nu niets van jou." in page and "geen eigenaar van een open knelpunt" not in page
+        assert "geen eigenaar van een open knelpunt" in client_for("maarten").get("/my-work/").content.decode()

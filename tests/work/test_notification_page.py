@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.work.test_digests import notice
 from wijkverband.work.models import Notice
 from wijkverband.work.services import notice_preferences_set
@@ -108,3 +110,28 @@ def test_a_middle_page_of_notices_leads_one_page_newer(world, client_for):
     assert back == to_second
     # From the second page, one newer is the newest: its link is "Nieuwste meldingen".
     assert 'rel="next"' not in second and "Nieuwste meldingen" in second
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"),
+    [
+        ("maarten", {"email_mentions", "email_ownership"}),  # a member of a team
+        ("rosa", {"email_mentions"}),  # a client representative: named in a thread, never an owner
+        ("olga", {"email_escalations"}),  # the region's overseer
+        ("ines", set()),  # an external party: only the digest
+    ],
+)
+def test_the_settings_offer_only_the_mails_that_can_reach_the_person(world, client_for, persona, offered):
+    """Found by an exploratory test: client representatives, the insurer and the privacy officer
+    were offered mails about owning bottlenecks and escalations to their region."""
+    page = client_for(persona).get("/notifications/").content.decode()
+    for name in ("email_mentions", "email_ownership", "email_escalations"):
+        assert (f'name="{name}"' in page) == (name in offered), name
+    # Saving the form leaves what it does not show as it was.
+    from wijkverband.work.selectors import notice_preference
+
+    before = notice_preference(user=world.persona(persona))
+    client_for(persona).post("/notifications/preferences/", {"digest": "weekly"})
+    after = notice_preference(user=world.persona(persona))
+    for name in {"email_mentions", "email_ownership", "email_escalations"} - offered:
+        assert getattr(after, name) == getattr(before, name), name

@@ -266,6 +266,8 @@ class MyWork:
     teams: list[tuple[str, str]] = field(default_factory=list)
     #: {kind: items of it left out past KIND_LIMIT}
     left_out: dict[str, int] = field(default_factory=dict)
+    #: whether the person is a professional somewhere (the empty sections speak to their roles)
+    professional: bool = True
 
     @property
     def more(self) -> int:
@@ -450,6 +452,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     work = MyWork()
     left = work.left_out
     roles = roles or roles_of(user=user, team=team)
+    work.professional = roles.professional or roles.oversees
     present = kinds_with_items(user=user)
 
     def item(section, kind, obj_team, title, url, **values) -> WorkItem:

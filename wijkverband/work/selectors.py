@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from wijkverband.core import rows
+from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.work.models import Frequency, Notice, NoticePreference
 
 
@@ -95,3 +96,19 @@ def notice_preference(*, user) -> NoticePreference:
     """The person's preferences, or the defaults (not saved) when they never changed them."""
     preference = NoticePreference.objects.filter(user=user).first()
     return preference if preference is not None else NoticePreference(user=user, digest=Frequency.DAILY)
+
+
+def preferences_that_apply(*, user) -> set[str]:
+    """The e-mail choices that can ever reach this person (the digest always can): a mention for
+    whoever can be named in a team's thread, being asked to own for the team's professionals, an
+    escalation for the region's overseers and administrators. A client representative, an external
+    party or the privacy officer was offered all three."""
+    roles = set(Membership.objects.across_teams().filter(user=user).values_list("role", flat=True))  # own rows
+    applies = {"digest"}
+    if roles & {Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.CLIENT_REPRESENTATIVE}:
+        applies.add("email_mentions")
+    if roles & {Membership.Role.MEMBER, Membership.Role.COORDINATOR}:
+        applies.add("email_ownership")
+    if RegionRole.objects.filter(user=user, role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN]).exists():
+        applies.add("email_escalations")
+    return applies

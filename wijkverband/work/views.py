@@ -16,7 +16,13 @@ from wijkverband.work.services import PREFERENCE_FIELDS, mail
 
 def _preferences_form(user, data=None) -> PreferencesForm:
     preference = selectors.notice_preference(user=user)
-    return PreferencesForm(data, initial={name: getattr(preference, name) for name in PREFERENCE_FIELDS})
+    form = PreferencesForm(data, initial={name: getattr(preference, name) for name in PREFERENCE_FIELDS})
+    # Only the choices that can ever reach them; the others stay as they are (a form without a
+    # field leaves its value alone: services.notice_preferences_set).
+    applies = selectors.preferences_that_apply(user=user)
+    for name in [name for name in form.fields if name not in applies]:
+        del form.fields[name]
+    return form
 
 
 @login_required
