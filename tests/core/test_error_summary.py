@@ -57,3 +57,19 @@ def test_help_text_is_tied_to_its_field(world, client_for):
     for described in page.select("[aria-describedby]"):
         for ref in described["aria-describedby"].split():
             assert page.find(id=ref) is not None, f"{described.get('id')} points at missing #{ref}"
+
+
+def test_a_summary_line_does_not_name_its_field_twice():
+    """Found by an exploratory test: "Of voeg een nieuwe organisatie toe: naam: Naam lijkt
+    cliëntgegevens te bevatten" in the invitation form's summary."""
+    from django import forms
+
+    from wijkverband.core.templatetags.wijkverband import error_line
+
+    class Invite(forms.Form):
+        new_name = forms.CharField(label="Of voeg een nieuwe organisatie toe: naam")
+        email = forms.CharField(label="E-mailadres")
+
+    form = Invite()
+    assert error_line(form["new_name"], "Naam lijkt cliëntgegevens te bevatten") == "Naam lijkt cliëntgegevens te bevatten"
+    assert error_line(form["email"], "Vul dit veld in.") == "E-mailadres: Vul dit veld in."

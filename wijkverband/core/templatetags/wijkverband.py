@@ -25,3 +25,15 @@ def team_navigation(context, team, current: str = "home"):
         if may(item.needs)
     ]
     return {"items": items, "current": current, "team": team}
+
+
+@register.simple_tag
+def error_line(field, error) -> str:
+    """An error summary's line: "<label>: <error>", or the error alone when it names the field
+    already ("Naam lijkt cliëntgegevens te bevatten", under the label "Of voeg een nieuwe
+    organisatie toe: naam", read "…: naam: Naam lijkt …")."""
+    label, text = str(field.label or ""), str(error)
+    names = {label.casefold(), label.rsplit(":", 1)[-1].strip().casefold()} - {""}
+    if any(text.casefold().startswith(name) for name in names):
+        return text
+    return f"{label}: {text}" if label else text
