@@ -71,5 +71,6 @@ def test_a_summary_line_does_not_name_its_field_twice():
         email = forms.CharField(label="E-mailadres")
 
     form = Invite()
-    assert error_line(form["new_name"], "Naam lijkt cliëntgegevens te bevatten") == "Naam lijkt cliëntgegevens te bevatten"
+    refused = "Naam lijkt cliëntgegevens te bevatten"
+    assert error_line(form["new_name"], refused) == refused
     assert error_line(form["email"], "Vul dit veld in.") == "E-mailadres: Vul dit veld in."
