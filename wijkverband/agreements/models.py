@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import get_scope
 
 from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
@@ -148,17 +147,7 @@ class PartyManager(TeamScopedManager):
     """The parties now: a party removed from a newer version while an older one is in force
     (`left_version`) stays on record for that version but is no party any more."""
 
-    def _filtered(self, queryset, team_ids):
-        return super()._filtered(queryset, team_ids).filter(left_version__isnull=True)
-
-    def across_teams(self):
-        return super().across_teams().filter(left_version__isnull=True)
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if not get_scope().get("_enabled", True):  # scopes disabled: _filtered did not run
-            queryset = queryset.filter(left_version__isnull=True)
-        return queryset
+    rows_now = models.Q(left_version__isnull=True)
 
 
 class Party(models.Model):

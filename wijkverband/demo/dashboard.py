@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from wijkverband.agreements import selectors as agreement_selectors
 from wijkverband.agreements import services as agreement_services
-from wijkverband.agreements.models import Action, AgreementEvent, AgreementVersion, Decision, Frequency, PartyKind
+from wijkverband.agreements.models import Decision, Frequency, PartyKind
 from wijkverband.bottlenecks import selectors as bottleneck_selectors
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.models import Impact
+from wijkverband.demo.services import agreement_proposal_backdate
 from wijkverband.tenancy.models import Organisation, OrganisationKind
 from wijkverband.tenancy.policy import TeamRights
 from wijkverband.tenancy.selectors import membership_organisation_id
@@ -92,11 +93,7 @@ def _endorse(agreement, endorsers, owner, consent_on):
     agreement_services.agreement_propose(actor=owner, agreement=agreement)
     # The story has it proposed before the consent it got (a consent cannot predate the text).
     proposed_at = timezone.make_aware(datetime.combine(consent_on - timedelta(days=7), time(9)))
-    AgreementVersion.objects.for_team(agreement.team_id).filter(agreement=agreement).update(created_at=proposed_at)
-    AgreementEvent.objects.for_team(agreement.team_id).filter(
-        agreement=agreement, action__in=[Action.CREATED, Action.PROPOSED]
-    ).update(at=proposed_at)
-    agreement.refresh_from_db()
+    agreement_proposal_backdate(agreement=agreement, at=proposed_at)
     for user in endorsers:
         agreement.refresh_from_db()
         agreement_services.endorsement_record(

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.audit import admin as audit_admin
@@ -15,6 +14,7 @@ from wijkverband.tenancy.models import (
     Team,
     TeamOrganisation,
 )
+from wijkverband.tenancy.selectors import team_name_of
 from wijkverband.tenancy.services import region_permissions_rebuild, team_permissions_rebuild
 
 
@@ -176,8 +176,7 @@ class AuditEventAdmin(audit_admin.AuditEventAdmin):
     list_display = ["at", "actor_label", "action", "team_name", "object_type", "object_id", "client_reference"]
 
     def get_queryset(self, request):
-        names = Team.objects.filter(pk=OuterRef("team_id")).values("name")[:1]
-        return super().get_queryset(request).annotate(team_name=Subquery(names))
+        return super().get_queryset(request).annotate(team_name=team_name_of("team_id"))
 
     def get_fields(self, request, obj=None):
         fields = [name for name in super().get_fields(request, obj) if name != "team_name"]

@@ -50,6 +50,13 @@ class TeamScopedManager(models.Manager.from_queryset(TeamScopedQuerySet)):
     """
 
     shared_rows = False
+    #: A condition every read through this manager adds, in a scope or across teams (a manager of
+    #: the rows that hold now: agreements.models.PartyManager).
+    rows_now: Q | None = None
+
+    def _all_rows(self):
+        queryset = super().get_queryset()
+        return queryset if self.rows_now is None else queryset.filter(self.rows_now)
 
     def _filtered(self, queryset, team_ids: list[int]):
         condition = Q(team_id=team_ids[0]) if len(team_ids) == 1 else Q(team_id__in=team_ids)
@@ -60,28 +67,28 @@ class TeamScopedManager(models.Manager.from_queryset(TeamScopedQuerySet)):
     def get_queryset(self):
         current = get_scope()
         if not current.get("_enabled", True):
-            return super().get_queryset()
+            return self._all_rows()
         if "team" not in current:
             return DisabledQuerySet(self.model, using=self._db, missing_scopes=["team"])
         value = current["team"]
         team_ids = [_team_id(t) for t in value] if isinstance(value, list | tuple) else [_team_id(value)]
         if not team_ids:
-            return super().get_queryset().none()
-        return self._filtered(super().get_queryset(), team_ids)
+            return self._all_rows().none()
+        return self._filtered(self._all_rows(), team_ids)
 
     def for_team(self, team):
         """Rows of this team (a Team or its id), whatever scope is active."""
-        return self._filtered(super().get_queryset(), [_team_id(team)])
+        return self._filtered(self._all_rows(), [_team_id(team)])
 
     def for_teams(self, teams: Iterable):
         """Rows of these teams (Teams or ids), whatever scope is active."""
         team_ids = [_team_id(team) for team in teams]
-        queryset = super().get_queryset()
+        queryset = self._all_rows()
         return self._filtered(queryset, team_ids) if team_ids else queryset.none()
 
     def across_teams(self):
         """Rows of every team: for reads scoped another way (a person's own rows). See the module doc."""
-        return super().get_queryset()
+        return self._all_rows()
 
 
 def team_scope(team):

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from wijkverband.core import rows
@@ -486,3 +486,9 @@ def postcode_codes_by_team(*, teams) -> dict[int, list[str]]:
     for team_id, code in PostcodeArea.objects.for_teams(teams).values_list("team_id", "code"):
         found.setdefault(team_id, []).append(code)
     return found
+
+
+def team_name_of(outer_field: str = "team_id") -> Subquery:
+    """The name of the team whose id the outer query's `outer_field` holds (the audit log, which
+    keeps a team's id only: tenancy.admin)."""
+    return Subquery(Team.objects.filter(pk=OuterRef(outer_field)).values("name")[:1])
