@@ -22,6 +22,18 @@ def _page(response) -> str:
     return response.content.decode()
 
 
+def _indicator(world, agreement, *, name="Bezoeken", **changes):
+    """An indicator of the agreement, by carla: "Bezoeken", quality, a count, monthly, target 10."""
+    values = {
+        "dimension": "quality",
+        "unit": "aantal",
+        "baseline": None,
+        "target": Decimal("10"),
+        "frequency": "monthly",
+    }
+    return services.indicator_create(actor=world.carla, agreement=agreement, name=name, **{**values, **changes})
+
+
 def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
@@ -184,15 +196,14 @@ def test_markdown_is_rendered_and_sanitised_on_the_page(world, client_for):
 
 
 def test_the_chart_is_an_svg_with_the_numbers_in_a_table_beside_it(world, concept, client_for):
-    indicator = services.indicator_create(
-        actor=world.carla,
-        agreement=concept,
+    indicator = _indicator(
+        world,
+        concept,
         name="Wachttijd <script>",
         dimension="accessibility",
         unit="dagen",
         baseline=Decimal("14"),
         target=Decimal("5"),
-        frequency="monthly",
     )
     today = timezone.localdate()
     for months, value in ((3, "12"), (2, "9.5"), (1, "7")):
@@ -216,16 +227,7 @@ def test_the_chart_is_an_svg_with_the_numbers_in_a_table_beside_it(world, concep
 
 
 def test_measurements_in_the_future_or_not_numbers_are_refused(world, concept, client_for):
-    indicator = services.indicator_create(
-        actor=world.carla,
-        agreement=concept,
-        name="Bezoeken",
-        dimension="quality",
-        unit="aantal",
-        baseline=None,
-        target=Decimal("10"),
-        frequency="monthly",
-    )
+    indicator = _indicator(world, concept)
     url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     client = client_for("maarten")
@@ -361,16 +363,7 @@ def test_the_list_uses_a_constant_number_of_queries_and_is_paginated(
 def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, django_assert_num_queries):
     agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
-    indicator = services.indicator_create(
-        actor=world.carla,
-        agreement=agreement,
-        name="A",
-        dimension="quality",
-        unit="%",
-        baseline=None,
-        target=Decimal("1"),
-        frequency="monthly",
-    )
+    indicator = _indicator(world, agreement, name="A", unit="%", target=Decimal("1"))
     services.measurement_record(
         actor=world.carla, indicator=indicator, value=Decimal("1"), measured_on=timezone.localdate()
     )
@@ -391,15 +384,8 @@ def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, dj
     for organisation in (world.nursing_a, world.pharmacy, world.social_a):
         services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
     for name in ("B", "C"):
-        extra = services.indicator_create(
-            actor=world.carla,
-            agreement=agreement,
-            name=name,
-            dimension="affordability",
-            unit="euro",
-            baseline=None,
-            target=Decimal("5"),
-            frequency="yearly",
+        extra = _indicator(
+            world, agreement, name=name, dimension="affordability", unit="euro", target=Decimal("5"), frequency="yearly"
         )
         for days in range(30):
             services.measurement_record(
@@ -485,16 +471,7 @@ def test_the_list_exports_to_xlsx_and_csv_with_review_dates_and_targets(world, a
 
     import openpyxl
 
-    services.indicator_create(
-        actor=world.carla,
-        agreement=adopted,
-        name="Medicatiefouten",
-        dimension="quality",
-        unit="%",
-        baseline=None,
-        target=Decimal("5"),
-        frequency="monthly",
-    )
+    _indicator(world, adopted, name="Medicatiefouten", unit="%", target=Decimal("5"))
     review = adopted.current_version.review_date
     response = client_for("rosa").get("/t/oost/agreements/export.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -619,16 +596,7 @@ def test_the_reason_to_decline_is_not_marked_optional(world, proposed, client_fo
 
 
 def test_a_measurements_note_has_one_name_on_its_field_its_table_and_its_refusal(world, concept, client_for):
-    indicator = services.indicator_create(
-        actor=world.carla,
-        agreement=concept,
-        name="Bezoeken",
-        dimension="quality",
-        unit="aantal",
-        baseline=None,
-        target=Decimal("10"),
-        frequency="monthly",
-    )
+    indicator = _indicator(world, concept)
     url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
     client = client_for("maarten")
     form = _page(client.get(url))
@@ -667,16 +635,7 @@ def test_compare_without_a_choice_shows_the_form_without_errors(world, concept, 
 
 def test_an_ended_agreement_shows_no_waiting_and_offers_no_form(world, adopted, client_for):
     party = adopted.parties.first()
-    indicator = services.indicator_create(
-        actor=world.carla,
-        agreement=adopted,
-        name="Bezoeken",
-        dimension="quality",
-        unit="aantal",
-        baseline=None,
-        target=Decimal("10"),
-        frequency="monthly",
-    )
+    indicator = _indicator(world, adopted)
     services.agreement_edit(
         actor=world.carla, agreement=adopted, base_version=1, data=version_data(world, body="Nieuwe tekst")
     )
@@ -716,16 +675,7 @@ def test_tables_name_themselves_above_their_scroll_box_for_a_phone(world, adopte
     """On a 390 px phone the parties table (about 600 px) scrolls in its box: the box is reachable
     by keyboard and named, and the name stands above it, not as a caption centred over the table's
     full width (cut off)."""
-    services.indicator_create(
-        actor=world.carla,
-        agreement=adopted,
-        name="Bezoeken",
-        dimension="quality",
-        unit="aantal",
-        baseline=None,
-        target=Decimal("10"),
-        frequency="monthly",
-    )
+    _indicator(world, adopted)
     html = _page(client_for("carla").get(f"/t/oost/agreements/{adopted.pk}/"))
     for caption_id in ("parties-caption", "measurements-"):
         name = html.index(f'id="{caption_id}')

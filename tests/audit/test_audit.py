@@ -47,7 +47,8 @@ def test_the_log_refuses_updates_and_deletes_through_the_orm(world):
         AuditEvent.objects.update(action="x")
 
 
-def test_only_the_privacy_officer_reads_the_log_in_the_admin(world):
+def _privacy_officer() -> Client:
+    """A client signed in as the privacy officer: staff, reading only the audit log."""
     from django.contrib.auth.models import Permission
 
     from tests.personas import make_user
@@ -58,6 +59,13 @@ def test_only_the_privacy_officer_reads_the_log_in_the_admin(world):
     officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
     client = Client()
     client.force_login(officer)
+    return client
+
+
+def test_only_the_privacy_officer_reads_the_log_in_the_admin(world):
+    from tests.personas import make_user
+
+    client = _privacy_officer()
     assert client.get("/admin/audit/auditevent/").status_code == 200
     other_staff = make_user("staff", "Other Staff")
     other_staff.is_staff = True
@@ -71,16 +79,7 @@ def test_the_privacy_officer_is_led_to_the_log_and_reads_it_in_dutch_with_team_n
     """Found by an exploratory test of the privacy officer's day: the start page told her to wait
     for a team's invitation and linked nowhere; the log showed "Wijkverband: 1", "Prev hash", and
     the admin's table headers in English; a page refused her with words about "dit wijkverband"."""
-    from django.contrib.auth.models import Permission
-
-    from tests.personas import make_user
-
-    officer = make_user("privacy", "Privacy Officer")
-    officer.is_staff = True
-    officer.save()
-    officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
-    client = Client()
-    client.force_login(officer)
+    client = _privacy_officer()
     start = client.get("/").content.decode()
     assert 'href="/admin/audit/auditevent/">Lees het auditlog' in start
     assert "kan je uitnodigen" not in start
