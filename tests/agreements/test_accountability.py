@@ -181,6 +181,25 @@ def test_removing_a_party_from_a_pending_version_keeps_the_record_of_the_version
     assert next(row for row in in_force if row.party.name == "Cliëntenraad Oost").endorsed
 
 
+def test_the_list_filters_on_the_parties_now(world, complete, client_for):
+    """A party that left the pending version is no party now: the list's party filter leaves the
+    agreement out (the join passed by the parties' manager and found it)."""
+    services.agreement_edit(
+        actor=world.carla, agreement=complete, base_version=1, data=version_data(world, body="Nieuwe afspraak")
+    )
+    council = complete.parties.get(kind=PartyKind.CLIENT_REPRESENTATION)
+    client = client_for("carla")
+    url = "/t/oost/agreements/?party=kind:client_representation"
+    assert complete.pk in [a.pk for a in client.get(url).context["page"].object_list]
+    client.post(f"/t/oost/agreements/{complete.pk}/parties/{council.pk}/remove/")
+    assert complete.pk not in [a.pk for a in client.get(url).context["page"].object_list]
+    provider = complete.parties.filter(kind=PartyKind.PROVIDER).first()
+    by_organisation = f"/t/oost/agreements/?party=org:{provider.organisation_id}"
+    assert complete.pk in [a.pk for a in client.get(by_organisation).context["page"].object_list]
+    client.post(f"/t/oost/agreements/{complete.pk}/parties/{provider.pk}/remove/")
+    assert complete.pk not in [a.pk for a in client.get(by_organisation).context["page"].object_list]
+
+
 def test_a_party_added_to_a_pending_version_is_no_party_of_the_version_in_force(world, complete, client_for):
     services.agreement_edit(
         actor=world.carla, agreement=complete, base_version=1, data=version_data(world, body="Nieuwe afspraak")

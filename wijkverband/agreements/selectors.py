@@ -106,10 +106,11 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
     )
     if filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
+    # A party now (a join passes by Party.objects, which leaves out who left a pending version).
     if filters.party.startswith("org:") and filters.party[4:].isdigit():
-        queryset = queryset.filter(parties__organisation_id=int(filters.party[4:]))
+        queryset = queryset.filter(parties__organisation_id=int(filters.party[4:]), parties__left_version__isnull=True)
     elif filters.party.startswith("kind:") and filters.party[5:] in PartyKind.values:
-        queryset = queryset.filter(parties__kind=filters.party[5:])
+        queryset = queryset.filter(parties__kind=filters.party[5:], parties__left_version__isnull=True)
     if filters.owner.isdigit():
         queryset = queryset.filter(current_version__owner_id=int(filters.owner))
     if filters.review_due:
