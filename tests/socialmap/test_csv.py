@@ -6,6 +6,7 @@ import io
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -384,3 +385,30 @@ def test_the_help_names_the_columns_as_the_form_and_the_export_do(world, client_
     for column in ("Beschrijving", "Omschrijving", "Description"):
         upload(client_for("maarten"), f"Soort;Naam;{column}\nActiviteit;Koor {column};Zingen\n".encode())
         assert Entry.objects.get(name=f"Koor {column}").description == "Zingen"
+
+
+def test_the_english_help_names_the_columns_as_the_english_export_does(world, client_for):
+    """Found by an exploratory test: the English page asked for "Naam" and "Soort"."""
+    english = client_for("maarten")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = english.get(IMPORT).content.decode()
+    export = english.get("/t/oost/sociale-kaart/export.csv").getvalue().decode("utf-8-sig").splitlines()[0]
+    assert "Needed: Name and Kind." in page and "Naam" not in page and "Soort" not in page
+    assert "Optional: Number, Description, Street and number (or Street and House number), Postcode," in page
+    assert "Kind: Meeting place, Activity, Welzijn op Recept offer, Voorzorgcirkel or Resident initiative." in page
+    assert "Cost: free, contribution or price." in page
+    for column in ("Number", "Description", "Opening hours", "Price or contribution", "Public"):
+        assert column in export.split(";")
+    dutch = client_for("maarten").get(IMPORT).content.decode()
+    assert "Nodig: Naam en Soort." in dutch and "(of Straat en Huisnummer)" in dutch
+    assert "Kosten: gratis, bijdrage of prijs." in dutch
+
+
+def test_a_quote_never_closed_is_named_as_the_problem(world, client_for):
+    """Found by an exploratory test: the page gave Python's "field larger than field limit"."""
+    rows = [GOOD[0], 'Activiteit;"Koor;Zingen', *(GOOD[1] for _ in range(4000)), "x" * 200_000]
+    response = upload(client_for("maarten"), (HEADER + "\n" + "\n".join(rows) + "\n").encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Rij 3: Deze rij is niet te lezen: een cel begint met een aanhalingsteken" in page
+    assert "field limit" not in page and not Entry.objects.exists()

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -100,6 +101,29 @@ def header_map() -> dict[str, str]:
             mapping[fold_header(alias)] = name
         mapping.setdefault(fold_header(name.replace("_", " ")), name)
     return mapping
+
+
+def import_help() -> dict:
+    """The import page's help in the reader's language: the columns and values as the export of
+    that language writes them (both languages' names are read)."""
+    labels = {name: _(header) for name, header in EXPORT_COLUMNS}
+    optional = [
+        _("%(street)s (or %(street_only)s and %(number)s)")
+        % {"street": labels["street"], "street_only": _("Street"), "number": _("House number")}
+        if name == "street"
+        else labels[name]
+        for name, _header in EXPORT_COLUMNS
+        if name not in {"name", "kind"} | IGNORED
+    ]
+    return {
+        "name": labels["name"],
+        "kind": labels["kind"],
+        "id": labels["id"],
+        "cost": labels["cost"],
+        "optional": ", ".join(optional),
+        "kinds": get_text_list([str(label) for _value, label in Kind.choices], _("or")),
+        "costs": get_text_list([str(label).lower() for _value, label in Cost.choices], _("or")),
+    }
 
 
 def _choice_map(choices) -> dict[str, str]:
@@ -289,6 +313,15 @@ def _row(number: int, values: dict, kinds: dict, costs: dict) -> Row:
     return row
 
 
+def unreadable_row() -> str:
+    """Python's csv stops at a cell over its limit, which in a spreadsheet's file means a quote
+    opened and never closed: every line after it became one cell."""
+    return _(
+        'This row could not be read: a cell is opened with a quote (") that is never closed, so the '
+        "rest of the file runs into it. Close the quote or remove it, and upload the file again."
+    )
+
+
 def parse(raw: bytes) -> Parsed:
     """Read the file. The rows' values are checked when they are imported (`entries_import`), with
     the entry they change: a column the file does not have leaves that field as it is."""
@@ -320,8 +353,8 @@ def parse(raw: bytes) -> Parsed:
     except StopIteration:
         parsed.errors.append((None, "", _("The file is empty.")))
         return parsed
-    except csv.Error as error:
-        parsed.errors.append((1, "", str(error)))
+    except csv.Error:
+        parsed.errors.append((1, "", unreadable_row()))
         return parsed
     names = header_map()
     columns: list[str | None] = []
@@ -353,8 +386,8 @@ def parse(raw: bytes) -> Parsed:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as error:
-            parsed.errors.append((number + 1, "", str(error)))
+        except csv.Error:
+            parsed.errors.append((number + 1, "", unreadable_row()))
             break
         # The row as a spreadsheet numbers it (the header is row 1): a record, not a line (a
         # description over three lines made every later row's number two too high).

@@ -368,7 +368,12 @@ def _import(request, page: Page):
                 status = 200
                 report.update(done, seconds=round(time.perf_counter() - started, 1))
                 form = forms.ImportForm()
-    return render(request, "socialmap/import.html", _context(page, form=form, report=report), status=status)
+    return render(
+        request,
+        "socialmap/import.html",
+        _context(page, form=form, report=report, columns_help=csvio.import_help()),
+        status=status,
+    )
 
 
 # --- the URLs: a team's kaart ---------------------------------------------------------------------
