@@ -73,20 +73,25 @@ def test_representatives_get_no_forms_and_overseers_only_escalation_answers(worl
         ("respond", "note", "Response of the region"),
         ("take-up", "note", "Explanation"),
         ("hand-back", "advice", "Advice to the team"),
-        ("escalate", "reason", "Escalation reason"),  # the form asks "Why should the region take this up?"
+        # Labels that are a question ("Why should the region take this up?", "Why do you decline?")
+        # read badly at the head of a sentence; the error stands at the field, so "This text".
+        ("escalate", "reason", "This text"),
+        ("decline", "reason", "This text"),  # it said "Toelichting", the stored note's name
     ],
 )
 def test_an_action_with_client_data_is_refused_at_its_field_in_its_words(world, client_for, action, field, label):
     b = report(world)
-    if action != "escalate":
+    if action == "decline":
+        b = services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten)
+    elif action != "escalate":
         b = services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
     before = (fresh(b).version, fresh(b).events.count())
     url = (
         f"/t/oost/bottlenecks/{b.pk}/do/{action}/"
-        if action == "escalate"
+        if action in ("escalate", "decline")
         else f"/r/utrecht/bottlenecks/{b.pk}/do/{action}/"
     )
-    response = client_for("maarten" if action == "escalate" else "olga").post(
+    response = client_for("maarten" if action in ("escalate", "decline") else "olga").post(
         url,
         {f"{action}-version": b.version, f"{action}-{field}": "Mevrouw Jansen 12-03-1950 wacht"},
     )

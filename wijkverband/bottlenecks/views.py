@@ -259,15 +259,16 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
     if isinstance(error, ClientDataRefused) and action is not None:
         # At the action's text field, named by its own label ("Reactie van de regio") rather than by
         # the model field the service stores it in ("Toelichting"), unless the label is a question
-        # or has a remark ("Waarom moet de regio dit oppakken?", "Toelichting (optioneel)"), which
-        # reads badly at the head of a sentence: then the model field's name.
+        # or has a remark ("Waarom wijs je het af?", "Toelichting (optioneel)"), which reads badly
+        # at the head of a sentence: then "Deze tekst", as the other forms with such labels say.
         form = action_forms.get(action.replace("-", "_"))
         text = next((n for n, f in form.fields.items() if isinstance(f.widget, Textarea)), None) if form else None
         if text is not None:
             label = str(form.fields[text].label)
             worded = error.message
-            if error.finding is not None and not label.endswith("?") and "(" not in label:
-                worded = refusal_message(label, error.finding)
+            if error.finding is not None:
+                plain = not label.endswith("?") and "(" not in label
+                worded = refusal_message(label if plain else _("This text"), error.finding)
             form.is_valid()
             form.add_error(text, worded)
             error = None
