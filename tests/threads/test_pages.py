@@ -1,13 +1,16 @@
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import TestCase
+from django.utils import timezone
 
 from tests.threads.helpers import post, topic
 from wijkverband.core.markdown import render_markdown
 from wijkverband.threads import services
-from wijkverband.threads.models import Message
+from wijkverband.threads.models import Message, Thread
+from wijkverband.threads.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +166,45 @@ def test_thread_pages_use_a_constant_number_of_queries(world, client_for, django
         client.get(f"/t/oost/threads/{thread.pk}/")
     with django_assert_max_num_queries(len(small_list.captured_queries)):
         client.get("/t/oost/threads/")
+
+
+def test_the_list_pages_through_many_threads_and_counts_every_unread(world, client_for):
+    """A team's threads grow for years: the list showed (and counted, twice a thread) every one."""
+    old = topic(world, title="Oud overleg")
+    post(old, world.carla, "een")
+    post(old, world.carla, "twee")
+    for i in range(PAGE_SIZE):
+        topic(world, title=f"Onderwerp {i:02}")
+    Thread.objects.filter(pk=old.pk).update(last_activity_at=timezone.now() - timedelta(days=30))
+    client = client_for("maarten")
+    first = client.get("/t/oost/threads/").content.decode()
+    assert "Oud overleg" not in first and f"Onderwerp {PAGE_SIZE - 1:02}" in first
+    assert "2 ongelezen berichten" in first  # the unread message on the next page counts
+    assert "Pagina 1 van 2" in first and '<a class="utrecht-link" rel="next" href="?page=2">' in first
+    assert "Gesprekken met oudere activiteit" in first
+    second = client.get("/t/oost/threads/?page=2").content.decode()
+    assert "Oud overleg" in second and "Onderwerp 00" not in second and "Gesprekken met recentere activiteit" in second
+    assert "2 ongelezen berichten" in second
+    # thread_list.js refreshes the page it is on
+    assert "Oud overleg" in client.get("/t/oost/threads/?page=2&part=table").content.decode()
+    home = client.get("/t/oost/").content.decode()
+    assert f"Alle {PAGE_SIZE + 1} gesprekken" in home and "Oud overleg" not in home
+
+
+def test_the_team_home_reads_five_threads_and_counts_the_rest(world, client_for, django_assert_max_num_queries):
+    for i in range(3):
+        post(topic(world, title=f"Onderwerp {i}"), world.carla, "x")
+    client = client_for("maarten")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/t/oost/")
+    for i in range(3, 12):
+        post(topic(world, title=f"Onderwerp {i}"), world.carla, "x")
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):  # the count and the unread total
+        home = client.get("/t/oost/").content.decode()
+    assert "Alle 12 gesprekken" in home and "12 ongelezen berichten" in home
 
 
 @pytest.mark.parametrize("path", ["/", "/t/oost/", "/t/oost/agreements/"])

@@ -417,7 +417,7 @@ def test_thread_list_uses_a_constant_number_of_queries(world, django_assert_num_
         post(topic(world, title=f"T{i}"), world.carla, "x")
     rights = team_rights(user=world.maarten, team=world.team_a)
     with django_assert_num_queries(1):
-        selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights)
+        list(selectors.team_threads(user=world.maarten, team=world.team_a, rights=rights))
     for i in range(5):
         post(topic(world, title=f"U{i}"), world.carla, "x")
     with django_assert_num_queries(1):

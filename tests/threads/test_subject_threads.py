@@ -368,7 +368,7 @@ def test_empty_subject_threads_stay_out_of_the_thread_list(world, client_for):
     a = agreement(world)
     report(world)
     rights = team_rights(user=world.carla, team=world.team_a)
-    assert selectors.team_threads(user=world.carla, team=world.team_a, rights=rights) == []
+    assert list(selectors.team_threads(user=world.carla, team=world.team_a, rights=rights)) == []
     post(thread_of(a), world.maarten, "Nu wel")
     listed = selectors.team_threads(user=world.carla, team=world.team_a, rights=rights)
     assert [t.pk for t in listed] == [thread_of(a).pk]

@@ -10,18 +10,26 @@ from wijkverband.threads.forms import PostForm
 from wijkverband.threads.live import DISCUSSION_ANCHOR, live_config, live_strings
 from wijkverband.threads.policy import thread_rights
 
+#: How many of the most recently active threads the team home shows; the list has them all.
+TEAM_HOME_THREADS = 5
 #: How many of the newest messages a subject's page shows; the thread page has them all.
 DISCUSSION_MESSAGES = 15
 
 
 def team_threads_panel(*, request, team, rights) -> dict:
-    threads = selectors.team_threads(user=request.user, team=team, rights=rights)
+    threads = list(selectors.team_threads(user=request.user, team=team, rights=rights)[:TEAM_HOME_THREADS])
     return {
         "team": team,
-        "threads": threads[:5],
-        "thread_count": len(threads),
+        "threads": threads,
+        "thread_count": (
+            len(threads) if len(threads) < TEAM_HOME_THREADS else selectors.team_thread_count(team=team, rights=rights)
+        ),
         "can_open": rights.can_contribute,
-        "unread_total": sum(t.unread for t in threads),
+        "unread_total": (
+            sum(t.unread for t in threads)
+            if len(threads) < TEAM_HOME_THREADS
+            else selectors.team_unread_total(user=request.user, team=team, rights=rights)
+        ),
     }
 
 

@@ -111,10 +111,16 @@ def _with_unread(threads: QuerySet[Thread], *, team: Team, user) -> QuerySet[Thr
     )
 
 
-def team_threads(*, user, team: Team, rights: TeamRights) -> list[Thread]:
-    """The threads this person may read in the team (_LISTED), newest activity first, with unread counts."""
+def team_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
+    """The threads this person may read in the team (_LISTED), newest activity first, with unread
+    counts: lazy, so the list pages through it and the team home takes its first few (both once
+    read every thread of the team, with two counts each, to show a page or five of them)."""
     threads = _visible_threads(team=team, rights=rights).filter(_LISTED)
-    return list(_with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id"))
+    return _with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id")
+
+
+def team_thread_count(*, team: Team, rights: TeamRights) -> int:
+    return _visible_threads(team=team, rights=rights).filter(_LISTED).count()
 
 
 def team_has_topics(*, team: Team) -> bool:

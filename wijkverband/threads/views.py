@@ -2,6 +2,7 @@
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.policy import thread_rights
 from wijkverband.threads.serialise import message_data
 
+#: The thread list shows this many threads a page, the most recently active first.
+PAGE_SIZE = 40
 # The list page follows at most this many threads (the most recently active) live; below the
 # socket's subscription limit (REALTIME_MAX_SUBSCRIPTIONS, 50).
 LIST_FOLLOW_LIMIT = 40
@@ -48,8 +51,21 @@ def thread_list(request):
             else:
                 flash.success(request, _("Thread “%(title)s” has been opened.") % {"title": thread.title})
                 return redirect(_thread_url(thread))
-    threads = selectors.team_threads(user=request.user, team=team, rights=rights)
-    context = {"team": team, "rights": rights, "threads": threads, "unread_total": sum(t.unread for t in threads)}
+    page = Paginator(selectors.team_threads(user=request.user, team=team, rights=rights), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    threads = list(page.object_list)
+    unread = (
+        selectors.team_unread_total(user=request.user, team=team, rights=rights) if page.has_other_pages() else None
+    )
+    context = {
+        "team": team,
+        "rights": rights,
+        "threads": threads,
+        "page": page,
+        # every listed thread's unread messages, also those on other pages
+        "unread_total": sum(t.unread for t in threads) if unread is None else unread,
+    }
     if request.method == "GET" and request.GET.get("part") == "table":
         # thread_list.js asks for this when a thread it follows changed (unread counts, live).
         return render(request, "threads/_thread_table.html", context)
