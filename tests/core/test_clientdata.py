@@ -106,6 +106,14 @@ def test_numbers_that_are_not_bsns_pass(text):
         "Jan Jansen 12-03-'45",
         "Jan Jansen, born March 12, 1945",
         "geb. 12 mrt '45",
+        # A form of address without its dot and the name in lower case, as written in a hurry
+        # (found by an exploratory test: saved over the forms and the socket)
+        "mw de vries 3-5-50",
+        "mw de vries 03-05-1950",
+        "mevr de vries 3-5-1950",
+        "dhr jansen 3-5-1950",
+        "mw jansen, 3 mei 1950",
+        "Lange wachttijd mw van der berg (3-5-1950)",
     ],
 )
 def test_a_date_of_birth_with_a_name_is_refused(text):
@@ -153,6 +161,9 @@ def test_text_with_fewer_digits_than_any_finding_passes(text):
         "Overleg op 12-mrt-2026 met Jan Jansen",
         "Jan Jansen zag op 3 mei 10 cliënten",  # a short year with spaces needs its apostrophe
         "Jan Jansen komt 12 mrt 45 minuten later",
+        # "mw" is also maatschappelijk werk: only straight before the date is it taken for a name
+        "het mw is sinds 1-1-2000 bereikbaar",
+        "overleg met mw 12-03-2001",
         "",
     ],
 )

@@ -158,6 +158,13 @@ _NAME_RES = (
 #: A surname alone, straight before the date ("Jansen 12-03-1954", "Jansen, 12-03-1954",
 #: "Jansen (12-03-1954)"): a capitalised word that is not one that starts a sentence about a date.
 _WORD_BEFORE_RE = re.compile(rf"\b({_CAPITALISED})[\s,(:]*$")
+#: A form of address and a name in lower case straight before the date, as written in a hurry:
+#: "mw de vries 3-5-50", "dhr jansen, 3 mei 1950". Without its dot "mw" is also maatschappelijk
+#: werk ("mw wijkteam"), so only straight before the date, not anywhere near it (_NAME_RES).
+_ADDRESSED_BEFORE_RE = re.compile(
+    r"\b(?:mevrouw|mevr|mw|meneer|mijnheer|dhr|de heer)\.?\s+" + _NAME_PARTICLES + r"[^\W\d_]{2,}[\s,(:]*$",
+    re.IGNORECASE,
+)
 _NOT_A_SURNAME = frozenset(
     """per sinds vanaf tot op in na voor van om rond tussen datum dd gestart opgericht ingegaan
     ingang geldig start einde versie besluit brief wet regeling afspraak overleg
@@ -207,6 +214,8 @@ def _has_name(text: str) -> bool:
 
 
 def _surname_before(before: str) -> bool:
+    if _ADDRESSED_BEFORE_RE.search(before):
+        return True
     word = _WORD_BEFORE_RE.search(before)
     return word is not None and word.group(1).lower() not in _NOT_A_SURNAME
 
@@ -219,8 +228,8 @@ def _find_birth_dates(text: str) -> list[Finding]:
             day = _parse_date(kind, match.groups())
             if day is None or day > today or day.year < 1900:
                 continue
-            before = text[max(0, match.start() - 25) : match.start()]
-            if _BIRTH_LABEL_RE.search(before):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if _BIRTH_LABEL_RE.search(before[-25:]):
                 findings.append(Finding("birth_date", match.group(0)))
                 continue
             if _years_ago(day, today) >= BIRTH_YEARS_AGO:
