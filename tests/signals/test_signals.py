@@ -56,6 +56,18 @@ def test_a_signal_with_client_data_is_refused_at_its_field_and_nothing_is_stored
     assert not Notice.objects.filter(kind=NoticeKind.SIGNAL_FILED).exists()
 
 
+def test_a_refusal_in_a_signal_reads_as_a_sentence(world):
+    """Found by an exploratory test: "In een paar woorden lijkt cliëntgegevens te bevatten"."""
+    response = _client(world.rosa).post(
+        "/t/oost/signals/new/", {"title": f"BSN {BSN}", "text": "mw de vries 3-5-50 wachtte drie weken."}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.count("Deze tekst lijkt cliëntgegevens te bevatten") == 4  # at each field and in the summary
+    assert "In een paar woorden lijkt" not in page and "Waar cliënten tegenaan lopen lijkt" not in page
+    assert not Signal.objects.exists()
+
+
 def test_the_coordinator_makes_it_a_bottleneck_and_the_representatives_follow_it(world):
     signal = file_signal(world)
     services.signal_to_bottleneck(

@@ -92,7 +92,8 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
     together with the form's other errors, each at its field in the form's own label, instead of
     only once those are mended (the save checks everything again). A label that is a question or
     carries a remark ("Waarom moet de regio dit oppakken?", "Toelichting (optioneel)") does not
-    start a sentence: "This text" does. `names`: only these fields."""
+    start a sentence: "This text" does; so does a label the form names in `phrase_labels`, a
+    phrase that is no noun ("In een paar woorden"). `names`: only these fields."""
     for name, field in form.fields.items():
         if names is not None and name not in names:
             continue
@@ -102,7 +103,7 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
         findings = find_client_data(value) if isinstance(value, str) else []
         if findings:
             label = str(field.label or "")
-            if not label or "?" in label or "(" in label:
+            if not label or "?" in label or "(" in label or name in getattr(form, "phrase_labels", ()):
                 label = _("This text")
             form.add_error(name, refusal_message(label, findings[0]))
 
@@ -110,6 +111,9 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
 class GuardedForm(forms.Form):
     """A form whose typed texts pass the guard when it is validated, so a refusal shows together
     with its other errors (refuse_client_data_in_form). Forms that override clean() call super()."""
+
+    #: Fields whose label does not start a sentence ("In een paar woorden lijkt …"): "This text".
+    phrase_labels: frozenset[str] = frozenset()
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ def _answer_field():
 
 
 class SignalForm(GuardedForm):
+    phrase_labels = frozenset({"title", "text"})  # "In een paar woorden", "Waar cliënten tegenaan lopen"
     title = forms.CharField(label=_("In a few words"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     text = forms.CharField(
         label=_("What clients run into"),
