@@ -30,7 +30,7 @@ def _errors(response) -> dict[str, str]:
             "/t/oost/signals/new/",
             lambda w: {"title": "", "text": "Jan Jansen 12-03-1954 kreeg geen hulp"},
             "title",
-            {"text": "Waar cliënten tegenaan lopen lijkt cliëntgegevens te bevatten"},
+            {"text": "Deze tekst lijkt cliëntgegevens te bevatten"},  # the label does not start a sentence
         ),
     ],
 )
