@@ -5,13 +5,18 @@ year ("30 november 2025, 17:44", as DATETIME_FORMAT writes every other date and 
 server renders it (threads/_message.html) and threads.js
 builds the same text for live messages from the same words (live_strings: today, yesterday,
 months), so a message reads the same whichever way it reached the page.
+
+A thread's messages are grouped by day the same way: a heading "Vandaag", "Gisteren" or the date
+("30 november 2026", DATE_FORMAT) above the first message of each Amsterdam day (message_day,
+day_label; threads/_day.html, and threads.js dayLabel for live messages).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -35,3 +40,18 @@ def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
     if day.year == today.year:
         return f"{day.day} {month}, {clock}"
     return f"{day.day} {month} {day.year}, {clock}"
+
+
+def message_day(moment: datetime) -> date:
+    """The day a message was written, in Amsterdam: 23:30 UTC on 1 December is 2 December."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def day_label(day: date, *, now: datetime | None = None) -> str:
+    """A day's heading in a thread: "Vandaag", "Gisteren", else the date ("30 november 2026")."""
+    today = (now or timezone.now()).astimezone(AMSTERDAM).date()
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return date_format(day, "DATE_FORMAT")
