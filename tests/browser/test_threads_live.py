@@ -3,10 +3,12 @@ and a lost connection catches up by itself. axe checks the thread pages."""
 
 import re
 import uuid
+from datetime import datetime, time, timedelta
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase
+from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase, broken_words
 from wijkverband.threads import services
 from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
@@ -89,6 +91,75 @@ class LiveThreadJourneys(BrowserTestCase):
         expect(page.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
         assert Notice.objects.get(user=world.maarten, subject_kind="thread", subject_id=thread.pk).read_at is not None
+
+    def test_a_live_message_on_a_new_day_gets_its_day_heading_and_today_becomes_yesterday(self):
+        """A thread last written in yesterday: the page heads yesterday's messages "Gisteren"; the
+        first message of today that arrives live gets a "Vandaag" heading of its own, the next one
+        none, and a reload shows the same. Left open past midnight, "Vandaag" becomes "Gisteren".
+        The day comes from the messages' own times in the database (written yesterday), and the
+        midnight from the browser's clock: nobody waits for a real midnight."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Avonddienst")
+        yesterday_noon = datetime.combine(
+            timezone.localdate() - timedelta(days=1), time(12), timezone.get_current_timezone()
+        )
+        for minutes, body in ((0, "Wie doet morgen de avondronde?"), (5, "Ik, tot tien uur.")):
+            message = services.message_post(actor=world.maarten, thread=thread, body=body, client_id=str(uuid.uuid4()))
+            Message.objects.filter(pk=message.message.pk).update(created_at=yesterday_noon + timedelta(minutes=minutes))
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+        # The log's day headings (level and text) and messages (their text), in order.
+        in_order = """() => [...document.querySelectorAll('[data-thread-log] > :is(.wv-day, article)')].map((e) =>
+            e.matches('.wv-day') ? `${e.localName}:${e.textContent}` : e.querySelector('.wv-message__body')
+              .textContent.trim())"""
+
+        self.sign_in(world.carla)
+        page = self.page
+        page.clock.install()  # the page's own clock, to be moved past midnight at the end
+        maarten_context, maarten = self.second_browser(world.maarten)
+        try:
+            page.goto(thread_url)
+            expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+            log = page.get_by_role("log", name="Berichten")
+            expect(log.get_by_role("heading", name="Gisteren", level=2)).to_be_visible()
+            expect(log.get_by_role("heading", name="Vandaag")).to_have_count(0)
+            self.assert_accessible("thread with a day heading")
+
+            maarten.goto(thread_url)
+            for body in ("Goedemorgen, de ronde ging goed.", "Mevrouw sliep al."):
+                maarten.get_by_label("Bericht", exact=True).fill(body)
+                maarten.get_by_role("button", name="Versturen").click()
+                expect(log.get_by_text(body)).to_be_visible()
+            live = page.evaluate(in_order)
+            assert live == [
+                "h2:Gisteren",
+                "Wie doet morgen de avondronde?",
+                "Ik, tot tien uur.",
+                "h2:Vandaag",
+                "Goedemorgen, de ronde ging goed.",
+                "Mevrouw sliep al.",
+            ], live
+            self.assert_accessible("thread with a live day heading")
+            # What arrived live is what the server's page shows after a reload.
+            page.reload()
+            expect(log.get_by_role("heading", name="Vandaag", level=2)).to_be_visible()
+            assert page.evaluate(in_order) == live
+
+            # On a phone the heading stays one line in the page, whole.
+            page.set_viewport_size({"width": 390, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert broken_words(page, ".wv-day") == []
+            self.screenshot("day-headings-phone")
+
+            # Left open until the next day: the minute's relabelling says "Gisteren" and the date.
+            page.clock.fast_forward("24:00:00")
+            before = timezone.localdate() - timedelta(days=1)
+            expect(log.get_by_role("heading", name="Gisteren", level=2)).to_be_visible()
+            expect(log.get_by_role("heading", name=f"{before.day} ")).to_have_text(
+                re.compile(rf"^{before.day} \w+ {before.year}$")
+            )
+            expect(log.get_by_role("heading", name="Vandaag")).to_have_count(0)
+        finally:
+            maarten_context.close()
 
 
 class ServerRestartJourney(BrowserTestCase):

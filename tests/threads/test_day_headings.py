@@ -1,9 +1,15 @@
 """A thread's messages grouped by day, as in a chat app: a heading "Vandaag", "Gisteren" or the date
 ("30 november 2026") above the first message of each day, the Amsterdam day and never the UTC one,
-on the thread page, on its pages of earlier messages and in a subject's discussion."""
+on the thread page, on its pages of earlier messages and in a subject's discussion. Live messages
+get the same heading from threads.js (the Node test below; the browser test in
+tests/browser/test_threads_live.py)."""
 
+import json
 import re
-from datetime import UTC, datetime
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,9 +19,11 @@ from tests.agreements.conftest import version_data
 from tests.threads.helpers import post, topic
 from wijkverband.agreements import services as agreement_services
 from wijkverband.threads import selectors
+from wijkverband.threads.live import live_strings
 from wijkverband.threads.models import Message, SubjectKind, Thread
 from wijkverband.threads.times import day_label, message_day
 
+ROOT = Path(__file__).resolve().parents[2]
 #: A day heading on the page: its level, its datetime and what it says.
 DAY = re.compile(r'<h([23]) class="wv-day"><time datetime="([\d-]+)" data-day>([^<]*)</time></h\1>')
 MESSAGE_ID = re.compile(r'id="message-(\d+)"')
@@ -151,3 +159,30 @@ def test_a_subjects_discussion_heads_its_days_one_level_below_its_own_heading(wo
         html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
     assert DAY.findall(html) == [("3", "2026-12-02", "Vandaag")]
     assert 'data-day-heading="h3"' in html
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs threads.js's dayLabel")
+def test_live_messages_get_the_same_day_and_heading_as_server_rendered_ones():
+    """threads.js's amsterdamDay and dayLabel (a live message's heading) give what times.py gives the
+    page, across midnight in Amsterdam and in UTC, summer time and year ends, in both languages."""
+    moments = [utc(2026, 12, 2, 16, 44) - timedelta(hours=5 * n, minutes=7 * n) for n in range(80)]
+    moments += [utc(2026, 12, 1, 23, 30), utc(2026, 12, 1, 22, 59), utc(2026, 3, 28, 23, 0), utc(2026, 3, 29, 22, 0)]
+    moments += [utc(2026, 10, 24, 22, 0), utc(2026, 10, 25, 23, 0), utc(2025, 12, 31, 23, 0), utc(2025, 12, 31, 22, 59)]
+    nows = [NOW, utc(2026, 12, 1, 22, 59), utc(2026, 12, 1, 23, 1), utc(2026, 1, 1, 0, 30), utc(2026, 3, 29, 12, 0)]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            strings = live_strings()
+            cases = [(m.isoformat(), n.isoformat()) for m in moments for n in nows]
+            expected = [[message_day(m).isoformat(), day_label(message_day(m), now=n)] for m in moments for n in nows]
+        script = (
+            "import {amsterdamDay, dayLabel} from "
+            f"{json.dumps((ROOT / 'frontend/static/wijkverband/js/threads.js').as_uri())};"
+            f"const strings = {json.dumps(strings)}; const cases = {json.dumps(cases)};"
+            "console.log(JSON.stringify(cases.map(([m, n]) => "
+            "[amsterdamDay(m), dayLabel(amsterdamDay(m), strings, new Date(n))])));"
+        )
+        result = subprocess.run(
+            ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert json.loads(result.stdout) == expected

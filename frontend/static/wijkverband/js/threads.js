@@ -62,15 +62,32 @@ function amsterdamParts(date) {
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), time: `${parts.hour}:${parts.minute}` };
 }
 
+const dayNumber = (p) => Date.UTC(p.year, p.month - 1, p.day) / 86400000;
+
 export function timeLabel(iso, strings, now = new Date()) {
   const at = amsterdamParts(new Date(iso));
   const today = amsterdamParts(now);
-  const dayNumber = (p) => Date.UTC(p.year, p.month - 1, p.day) / 86400000;
   const daysAgo = dayNumber(today) - dayNumber(at);
   if (daysAgo === 0) return strings.today.replace("%(time)s", at.time);
   if (daysAgo === 1) return strings.yesterday.replace("%(time)s", at.time);
   const month = strings.months[at.month - 1];
   return at.year === today.year ? `${at.day} ${month}, ${at.time}` : `${at.day} ${month} ${at.year}, ${at.time}`;
+}
+
+// The Amsterdam day of an instant, "2026-12-02" (times.message_day): 23:30 UTC on 1 December is 2 December.
+export function amsterdamDay(iso) {
+  const { year, month, day } = amsterdamParts(new Date(iso));
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+// A day's heading as the server writes it (times.day_label): "Vandaag", "Gisteren", else the date
+// in DATE_FORMAT ("30 november 2026") with the server's words (strings.day_today, day_yesterday, months).
+export function dayLabel(day, strings, now = new Date()) {
+  const [year, month, date] = day.split("-").map(Number);
+  const daysAgo = dayNumber(amsterdamParts(now)) - dayNumber({ year, month, day: date });
+  if (daysAgo === 0) return strings.day_today;
+  if (daysAgo === 1) return strings.day_yesterday;
+  return `${date} ${strings.months[month - 1]} ${year}`;
 }
 
 // Letters without accents, lower case: "Zoë" is found by "zoe" (as threads/mentions.py folds).
@@ -124,7 +141,7 @@ export class ThreadClient {
     if (this.form) this.enhanceForm();
     if (this.log?.hasAttribute("data-follow")) this.followTheEnd();
     this.log?.addEventListener("click", (event) => this.logClick(event));
-    // "vandaag" becomes "gisteren" at midnight, also on a page left open.
+    // "vandaag" becomes "gisteren" at midnight, also on a page left open (times and day headings).
     if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
     document.addEventListener("visibilitychange", () => {
       this.relabelTimes();
@@ -349,6 +366,7 @@ export class ThreadClient {
     if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
       const follow = this.follow && (mine || this.endInView());
+      this.startDay(data.created_at);
       this.log.append(article);
       const pending = this.outbox.get(data.client_id);
       if (pending && mine) this.acknowledged(data.client_id);
@@ -356,6 +374,21 @@ export class ThreadClient {
       else if (this.follow && !mine && !data.deleted) this.showUnseen(article);
       if (!mine && !data.deleted) this.announce(data);
     }
+  }
+
+  /** A message of another day than the newest heading's (the first after midnight, or the first
+   * since "Vandaag" became yesterday on a page left open) starts with that day's heading, built like
+   * threads/_day.html. Only the date goes into it, never anything of the message. */
+  startDay(createdAt) {
+    const day = amsterdamDay(createdAt);
+    const days = this.log.querySelectorAll("time[data-day]");
+    if (days.length && days[days.length - 1].dateTime === day) return;
+    const heading = this.element(this.log.dataset.dayHeading || "h2", "wv-day");
+    const time = this.element("time", "", dayLabel(day, this.strings));
+    time.dateTime = day;
+    time.dataset.day = "";
+    heading.append(time);
+    this.log.append(heading);
   }
 
   // --- a chat's place on the screen (the thread page only: data-follow) --------------------------
@@ -1129,6 +1162,10 @@ export class ThreadClient {
   relabelTimes() {
     for (const time of this.log?.querySelectorAll("time[data-time]") || []) {
       const label = timeLabel(time.dateTime, this.strings);
+      if (time.textContent !== label) time.textContent = label;
+    }
+    for (const time of this.log?.querySelectorAll("time[data-day]") || []) {
+      const label = dayLabel(time.dateTime, this.strings);
       if (time.textContent !== label) time.textContent = label;
     }
   }
