@@ -412,3 +412,23 @@ def test_a_quote_never_closed_is_named_as_the_problem(world, client_for):
     assert response.status_code == 400
     assert "Rij 3: Deze rij is niet te lezen: een cel begint met een aanhalingsteken" in page
     assert "field limit" not in page and not Entry.objects.exists()
+
+
+def test_a_quote_never_closed_in_a_small_file_imports_nothing(world, client_for):
+    """Found by an exploratory test: read leniently, the rest of the file became the first row's
+    description ("1 nieuw"), and the rows after it were neither imported nor reported."""
+    content = 'Soort;Naam;Beschrijving\nActiviteit;Open1;"Begint met een quote;\nActiviteit;Open2;tweede\nActiviteit;Open3;derde\n'
+    response = upload(client_for("maarten"), content.encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Rij 2: Deze rij is niet te lezen: een cel begint met een aanhalingsteken" in page
+    assert not Entry.objects.exists()
+
+
+def test_a_quote_in_the_middle_of_a_quoted_cell_is_named(world, client_for):
+    content = 'Soort;Naam;Beschrijving\nActiviteit;Koor;Zingen\nActiviteit;"Open" huis;Koffie\n'
+    response = upload(client_for("maarten"), content.encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Rij 3: Deze rij is niet te lezen: kijk de aanhalingstekens" in page
+    assert not Entry.objects.exists()

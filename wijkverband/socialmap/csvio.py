@@ -313,12 +313,19 @@ def _row(number: int, values: dict, kinds: dict, costs: dict) -> Row:
     return row
 
 
-def unreadable_row() -> str:
-    """Python's csv stops at a cell over its limit, which in a spreadsheet's file means a quote
-    opened and never closed: every line after it became one cell."""
+def unreadable_row(error: csv.Error) -> str:
+    """Read strictly, Python's csv stops at the end of the file inside a quoted cell, or at a cell
+    over its limit: in a spreadsheet's file, a quote opened and never closed (read leniently, every
+    line after it became one cell, and was imported as one entry's text). Else a quote in the
+    middle of a cell that started with one."""
+    if "unexpected end of data" in str(error) or "field limit" in str(error):
+        return _(
+            'This row could not be read: a cell is opened with a quote (") that is never closed, so the '
+            "rest of the file runs into it. Close the quote or remove it, and upload the file again."
+        )
     return _(
-        'This row could not be read: a cell is opened with a quote (") that is never closed, so the '
-        "rest of the file runs into it. Close the quote or remove it, and upload the file again."
+        'This row could not be read: check its quotes ("). A cell that starts with a quote ends with '
+        'one, and a quote inside such a cell is written twice ("").'
     )
 
 
@@ -347,14 +354,14 @@ def parse(raw: bytes) -> Parsed:
         )
         return parsed
     parsed.delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         parsed.errors.append((None, "", _("The file is empty.")))
         return parsed
-    except csv.Error:
-        parsed.errors.append((1, "", unreadable_row()))
+    except csv.Error as error:
+        parsed.errors.append((1, "", unreadable_row(error)))
         return parsed
     names = header_map()
     columns: list[str | None] = []
@@ -386,8 +393,8 @@ def parse(raw: bytes) -> Parsed:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error:
-            parsed.errors.append((number + 1, "", unreadable_row()))
+        except csv.Error as error:
+            parsed.errors.append((number + 1, "", unreadable_row(error)))
             break
         # The row as a spreadsheet numbers it (the header is row 1): a record, not a line (a
         # description over three lines made every later row's number two too high).
