@@ -11,6 +11,7 @@ from tests.socialmap.helpers import add, fresh
 from wijkverband.core.registry import public_sections, region_column_cells
 from wijkverband.mywork.selectors import my_work
 from wijkverband.socialmap import notices, services
+from wijkverband.socialmap.models import search_fold
 from wijkverband.work.models import Notice, NoticeKind
 
 
@@ -148,7 +149,7 @@ def test_the_public_section_shows_at_most_its_limit_and_says_how_many_more(world
     region_wide = add(world, team=None, name="Aab regionaal", public=True)
     Entry.objects.bulk_create(
         Entry(**{**{f.attname: getattr(first, f.attname) for f in Entry._meta.concrete_fields if not f.primary_key},
-                 "name": f"Activiteit {i:03}"})
+                 "name": f"Activiteit {i:03}", "search_text": f"activiteit {i:03}"})
         for i in range(PUBLIC_LIMIT + 20)
     )  # fmt: skip
     section = _section()
@@ -177,8 +178,14 @@ def test_the_public_cut_leaves_no_kind_out_and_sorts_names_as_people_read_them(w
     fields = {f.attname: getattr(template, f.attname) for f in Entry._meta.concrete_fields if not f.primary_key}
     offers = ("Zorgcafé", "aardig", "Éénhoorn")
     Entry.objects.bulk_create(
-        [Entry(**{**fields, "name": f"Activiteit {i:03}"}) for i in range(PUBLIC_LIMIT + 10)]
-        + [Entry(**{**fields, "name": name, "kind": Kind.WELZIJN_OP_RECEPT}) for name in offers]
+        [
+            Entry(**{**fields, "name": f"Activiteit {i:03}", "search_text": f"activiteit {i:03}"})
+            for i in range(PUBLIC_LIMIT + 10)
+        ]
+        + [
+            Entry(**{**fields, "name": name, "kind": Kind.WELZIJN_OP_RECEPT, "search_text": search_fold(name)})
+            for name in offers
+        ]
     )
     panel = _section().context(teams=[world.team_a])[world.team_a.pk]
     assert len(panel["entries"]) == PUBLIC_LIMIT
@@ -187,3 +194,21 @@ def test_the_public_cut_leaves_no_kind_out_and_sorts_names_as_people_read_them(w
     # Meeting places' kinds first as the choices list them; what is not shown, counted by kind.
     assert panel["more_by_kind"] == [("Activity", PUBLIC_LIMIT + 11 - (PUBLIC_LIMIT - 3))]
     assert panel["more"] == 14
+
+
+def test_the_public_cut_takes_each_kinds_first_names_as_people_read_them(world):
+    """Found by an exploratory test: the cut sorted by the name in lower case, in which "Ácht" comes
+    after "z": "Ácht uur wandelen" was left out while "Beweegactiviteit 046" was shown."""
+    from wijkverband.socialmap.models import Entry, Kind
+    from wijkverband.socialmap.selectors import PUBLIC_LIMIT
+
+    template = add(world, name="Beweegactiviteit", kind=Kind.ACTIVITY, public=True)
+    fields = {f.attname: getattr(template, f.attname) for f in Entry._meta.concrete_fields if not f.primary_key}
+    names = ["Ácht uur wandelen", *(f"Beweegactiviteit {i:03}" for i in range(PUBLIC_LIMIT + 10))]
+    Entry.objects.bulk_create(
+        [Entry(**{**fields, "name": name, "search_text": Entry.search_text_of(Entry(name=name))}) for name in names]
+    )
+    panel = _section().context(teams=[world.team_a])[world.team_a.pk]
+    shown = [e.name for e in panel["entries"]]
+    assert shown[0] == "Ácht uur wandelen" and "Beweegactiviteit 000" in shown
+    assert f"Beweegactiviteit {PUBLIC_LIMIT + 9:03}" not in shown

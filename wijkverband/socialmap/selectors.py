@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -297,7 +297,9 @@ def public_entries(*, teams) -> dict[int, PublicEntries]:
             "website",
         )  # fmt: skip
         .annotate(
-            place_in_kind=Window(RowNumber(), partition_by=[*owner, F("kind")], order_by=[Lower("name"), F("pk")]),
+            # By the folded name (search_text starts with it), as the page sorts what it shows: by
+            # Lower("name") "Ácht uur wandelen" came after "Zorgcafé" and fell out of the cut.
+            place_in_kind=Window(RowNumber(), partition_by=[*owner, F("kind")], order_by=[F("search_text"), F("pk")]),
             kind_total=Window(Count("pk"), partition_by=[*owner, F("kind")]),
         )
         .filter(place_in_kind__lte=PUBLIC_LIMIT)
