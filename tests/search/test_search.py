@@ -221,6 +221,21 @@ def test_a_search_with_nothing_to_search_for_says_why(world):
     assert "Type one or more words" not in long and _titles(long) == []
 
 
+def test_words_after_the_sixth_are_named_as_not_searched(world):
+    """Found by an exploratory test: eight words gave "Nothing found for" all eight, though only
+    six were searched."""
+    bottleneck(world, title="Wachtlijst dementie")
+    words = "wachtlijst zorgvolume overleg dementie apotheek huisarts ontslag mantelzorg"
+    assert parse(words).left_out == ("ontslag", "mantelzorg")
+    page = _search(world.pieter, q=words)
+    assert "Only the first 6 words are searched for, not: ontslag, mantelzorg." in page
+    assert "Only the first" not in _search(world.pieter, q="wachtlijst dementie")
+    client = Client()
+    client.force_login(world.pieter)
+    page = client.get("/search/", {"q": words + " nachtzorg"}).content.decode()
+    assert "Alleen op de eerste 6 woorden is gezocht, niet op: ontslag, mantelzorg, nachtzorg." in page
+
+
 def test_dates_that_cannot_be_searched_are_named_and_the_filters_shown(world):
     bottleneck(world, title="Baxterrol te laat")
     today = timezone.localdate()

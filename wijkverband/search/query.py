@@ -76,6 +76,7 @@ class Term:
 class Query:
     text: str
     terms: tuple[Term, ...] = field(default_factory=tuple)
+    left_out: tuple[str, ...] = ()  # words after the first MAX_TERMS, not searched for
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -103,4 +104,8 @@ def parse(text: str) -> Query:
     for word in _WORD.findall(fold(text)):
         if len(word) >= MIN_LENGTH and word not in STOP_WORDS and word not in words:
             words.append(word)
-    return Query(text=text.strip()[:200], terms=tuple(term_of(word) for word in words[:MAX_TERMS]))
+    return Query(
+        text=text.strip()[:200],
+        terms=tuple(term_of(word) for word in words[:MAX_TERMS]),
+        left_out=tuple(words[MAX_TERMS:]),
+    )
