@@ -62,7 +62,8 @@ def test_bad_rows_are_reported_per_row_and_nothing_is_saved(world, client_for):
     assert "Er is niets geïmporteerd." in page
     assert "Rij 3, Postcode: “12345” is geen Nederlandse postcode: gebruik vier cijfers en twee letters" in page
     assert "Rij 5, Soort: “Feestje” is geen soort van de sociale kaart: gebruik een van deze: Ontmoetingsruimte" in page
-    assert "Rij 6: Beschrijving" in page and "111222333" not in page
+    # At its column, as the file names it (it said "Rij 6: Beschrijving lijkt …", with no column)
+    assert "Rij 6, Omschrijving: Deze cel lijkt cliëntgegevens te bevatten" in page and "111222333" not in page
     assert "Rij 7, Dementievriendelijk: “misschien” is geen ja of nee: schrijf ja of nee" in page
     assert "Rij 7, Telefoon: “06-123” is geen Nederlands telefoonnummer: gebruik tien cijfers" in page
     assert not Entry.objects.exists()
@@ -432,3 +433,15 @@ def test_a_quote_in_the_middle_of_a_quoted_cell_is_named(world, client_for):
     assert response.status_code == 400
     assert "Rij 3: Deze rij is niet te lezen: kijk de aanhalingstekens" in page
     assert not Entry.objects.exists()
+
+
+def test_a_file_over_the_row_limit_is_refused_before_its_rows_are_checked(world, client_for, monkeypatch):
+    """Found by an exploratory test: 50,001 rows were all checked (19 s) before the refusal, which
+    wrote the limit as "50000"."""
+    monkeypatch.setattr(csvio, "MAX_ROWS", 1000)
+    wrong = "Ontmoetingsruimte;Huiskamer;;Oudwijk;25;12345;Utrecht;;;;;;;;;"  # a postcode to correct
+    response = upload(client_for("maarten"), (HEADER + "\n" + "\n".join([wrong] * 1001) + "\n").encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Meer dan 1.000 rijen: splits het bestand in delen." in page
+    assert "Rij 2" not in page and not Entry.objects.exists()  # the file as a whole, not 1,000 rows to correct

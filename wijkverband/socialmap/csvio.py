@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -404,8 +405,14 @@ def parse(raw: bytes) -> Parsed:
         count += 1
         if count > MAX_ROWS:
             parsed.errors.append(
-                (None, "", _("More than %(max)d rows: split the file into parts.") % {"max": MAX_ROWS})
+                (
+                    None,
+                    "",
+                    _("More than %(max)s rows: split the file into parts.")
+                    % {"max": number_format(MAX_ROWS, force_grouping=True)},
+                )
             )
+            parsed.rows = []  # refused as a whole: its rows are not checked one by one first
             break
         # A cell missing at the end of a short row is an empty cell of a column the file has.
         values = {name: _defused(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns) if name}

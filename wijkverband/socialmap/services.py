@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.guard import ClientDataRefused, refusal_message
 from wijkverband.socialmap import notices
 from wijkverband.socialmap.models import Cost, Entry, Suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit, rights_on_page
@@ -372,8 +373,12 @@ def entries_import(
                 problems.append((name, message))
         try:
             guard_entry(Entry(**{name: cleaned[name] for name in TEXT_FIELDS}))
-        except ActionRefused as refused:
-            problems.append(("", str(refused.message)))  # it names the field
+        except ClientDataRefused as refused:
+            # At its column, as the file names it ("Rij 2, Omschrijving: Deze cel lijkt …")
+            if refused.finding is not None and refused.field:
+                problems.append((refused.field, refusal_message(_("This cell"), refused.finding)))
+            else:
+                problems.append(("", str(refused.message)))
         differs = entry is not None and any(getattr(entry, name) != cleaned[name] for name in ENTRY_FIELDS)
         if entry is not None and entry.team_id != (team.pk if team is not None else None):
             # Not this page's to change: said when the row would change it, else simply unchanged.
