@@ -474,6 +474,35 @@ def test_without_a_night_number_the_weekend_number_answers_a_weekend_night_never
     assert 'href="tel:09004501450"' in html
 
 
+def test_the_evening_before_a_weekend_or_a_holiday_gives_the_weekend_number_without_an_evening_one(world):
+    """Found by an exploratory test: a GP out-of-hours service entered as "vr 17:00 – ma 08:00 en
+    feestdagen" (a weekend number only) was left out of "whom to call now" on Friday 20:00 and on
+    Christmas Eve 20:00, and listed from 23:30 on."""
+    add_entry(
+        world,
+        contact_point="Huisartsenpost",
+        day_phone="",
+        evening_phone="",
+        weekend_phone="0900 450 1450",
+        weekend_hours="vr 17:00 – ma 08:00 en feestdagen",
+    )
+    add_entry(world, contact_point="Avonddienst", weekend_phone="088 000 1111")  # has an evening number
+    tz = timezone.get_current_timezone()
+    for moment in (
+        datetime(2026, 12, 11, 20, 0, tzinfo=tz),  # Friday evening
+        datetime(2026, 12, 24, 20, 0, tzinfo=tz),  # Thursday, the evening before Christmas
+        datetime(2026, 5, 13, 17, 0, tzinfo=tz),  # Wednesday, the evening before Ascension Day
+    ):
+        summary = selectors.summary(team=world.team_a, moment=moment)
+        calls = {call.entry.contact_point: (call.phone, call.slot) for call in summary.calls}
+        assert calls["Huisartsenpost"] == ("0900 450 1450", "weekend"), moment
+        assert calls["Avonddienst"] == ("0900 1234", ""), moment  # its own evening number
+    friday_night = datetime(2026, 12, 11, 23, 30, tzinfo=tz)  # as it was
+    assert _calls(world, friday_night)["Huisartsenpost"] == "0900 450 1450"
+    thursday_evening = datetime(2026, 12, 10, 20, 0, tzinfo=tz)  # an ordinary working week
+    assert "Huisartsenpost" not in _calls(world, thursday_evening)
+
+
 def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):
     _fill(world, 1)
     client = client_for("maarten")

@@ -44,19 +44,24 @@ def slot_at(moment: datetime | None = None) -> str:
     return "night"
 
 
+def _weekend_around(day: date) -> bool:
+    """Whether the evening and the night that begin on `day` touch a weekend day or a holiday: on
+    it, or before it (a GP's out-of-hours service, "Fri 17:00 – Mon 08:00 and holidays", answers
+    from the evening before)."""
+    return is_weekend_day(day) or is_weekend_day(day + timedelta(days=1))
+
+
 def slots_to_try(moment: datetime | None = None) -> tuple[str, ...]:
     """The times of day whose number answers now, in order: an entry without an evening or night
-    number is reached on its weekend number in the evening of a weekend day or a holiday and in a
-    night that begins or ends on one (a GP's out-of-hours service, "Fri 17:00 – Mon 08:00"); never
-    on its number by day, which is for working days."""
+    number is reached on its weekend number in an evening or a night that begins on a weekend day or
+    a holiday or on the day before one; never on its number by day, which is for working days."""
     moment = timezone.localtime(moment)
     slot = slot_at(moment)
-    today = moment.date()
     if slot == "evening":
-        weekend = is_weekend_day(today)
+        weekend = _weekend_around(moment.date())
     elif slot == "night":
-        began = today if moment.hour >= NIGHT_STARTS else today - timedelta(days=1)
-        weekend = is_weekend_day(began) or is_weekend_day(began + timedelta(days=1))
+        began = moment.date() if moment.hour >= NIGHT_STARTS else moment.date() - timedelta(days=1)
+        weekend = _weekend_around(began)
     else:
         weekend = False
     return (slot, "weekend") if weekend else (slot,)
