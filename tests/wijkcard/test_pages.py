@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime, timedelta
 
+import time_machine
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -501,6 +502,31 @@ def test_the_evening_before_a_weekend_or_a_holiday_gives_the_weekend_number_with
     assert _calls(world, friday_night)["Huisartsenpost"] == "0900 450 1450"
     thursday_evening = datetime(2026, 12, 10, 20, 0, tzinfo=tz)  # an ordinary working week
     assert "Huisartsenpost" not in _calls(world, thursday_evening)
+
+
+def test_the_card_marks_as_now_the_number_the_team_home_gives(world, client_for):
+    """Found by an exploratory test: on Sunday 03:00 the card said "’s Nachts (nu) — geen nummer"
+    for an entry whose weekend number the team home (rightly) gave."""
+    add_entry(world, contact_point="Huisartsenpost", evening_phone="", weekend_phone="0900 450 1450")
+    add_entry(world, contact_point="Nachtlijn", night_phone="088 123 4599", weekend_phone="088 000 1111")
+
+    def now_rows(page: str) -> dict[str, str]:
+        rows = {}
+        for name in ("Huisartsenpost", "Nachtlijn"):
+            article = page[page.index(f">{name}") :]
+            article = article[: article.index("</article>")]
+            now = re.search(r'<div class="wv-wijkcard__now"><dt>(.*?)</dt><dd>(.*?)</dd>', article, re.S)
+            rows[name] = re.sub(r"<[^>]+>", "", f"{now[1]} {now[2]}") if now else ""
+        return rows
+
+    with time_machine.travel(datetime(2026, 12, 6, 3, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        rows = now_rows(client_for("maarten").get("/t/oost/wijkkaart/").content.decode())
+    assert "In het weekend (nu)" in rows["Huisartsenpost"]
+    assert "0900 450 1450" in rows["Huisartsenpost"]
+    assert "’s Nachts (nu)" in rows["Nachtlijn"] and "088 123 4599" in rows["Nachtlijn"]
+    with time_machine.travel(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        rows = now_rows(client_for("maarten").get("/t/oost/wijkkaart/").content.decode())
+    assert "’s Nachts (nu)" in rows["Huisartsenpost"] and "geen nummer" in rows["Huisartsenpost"]  # a Tuesday
 
 
 def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):

@@ -67,6 +67,13 @@ def slots_to_try(moment: datetime | None = None) -> tuple[str, ...]:
     return (slot, "weekend") if weekend else (slot,)
 
 
+def answering_slot(entry: ContactEntry, slots: tuple[str, ...]) -> str | None:
+    """The time of day whose number to call for this entry now: the first of `slots` (from
+    `slots_to_try`) it has a number for, or None. The team home's panel and the card's "(now)" both
+    ask this, so they never disagree."""
+    return next((slot for slot in slots if getattr(entry, f"{slot}_phone")), None)
+
+
 def slot_label(key: str):
     return dict(SLOTS)[key]
 
@@ -164,12 +171,18 @@ class Card:
 
 
 def card(
-    *, team: Team, user, can_edit: bool, can_suggest: bool, professional_lines: bool, today: date | None = None
+    *, team: Team, user, can_edit: bool, can_suggest: bool, professional_lines: bool, moment: datetime | None = None
 ) -> Card:
     """The card page: the entries (one query; the professionals' lines only for professionals) and
-    the suggestions the person sees (one query)."""
-    today = today or timezone.localdate()
+    the suggestions the person sees (one query). Each entry learns which of its times of day is now
+    (`now_slot`): the one whose number answers now, as on the team home, or, without such a number,
+    the time of day it is (where the card then says "no number")."""
+    moment = moment or timezone.now()
+    today = timezone.localdate(moment)
     entries = team_entries(team=team, today=today, professional_lines=professional_lines)
+    slots = slots_to_try(moment)
+    for entry in entries:
+        entry.now_slot = answering_slot(entry, slots) or slots[0]
     suggestions: dict[int, list] = {}
     if can_edit or can_suggest:
         rows = Suggestion.objects.for_team(team).select_related("author", "answered_by").order_by("created_at", "pk")
@@ -214,12 +227,11 @@ def summary(*, team: Team, moment: datetime | None = None) -> Summary:
     slots = slots_to_try(moment)
     calls = []
     for entry in entries:
-        for slot in slots:
+        slot = answering_slot(entry, slots)
+        if slot is not None:
             phone, hours = entry.slot(slot)
-            if phone:
-                fallback = slot if slot != slots[0] else ""
-                calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone")), fallback))
-                break
+            fallback = slot if slot != slots[0] else ""
+            calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone")), fallback))
     return Summary(team=team, slot=slots[0], calls=calls, stale=[e for e in entries if e.stale], total=len(entries))
 
 

@@ -49,7 +49,7 @@ def wijkcard(request):
         can_suggest=policy.can_suggest(rights),
         professional_lines=policy.can_see_professional_lines(rights),
     )
-    return render(request, "wijkcard/card.html", _context(request, card=card, now_slot=selectors.slot_at()))
+    return render(request, "wijkcard/card.html", _context(request, card=card))
 
 
 @team_view
