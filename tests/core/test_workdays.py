@@ -19,7 +19,6 @@ def test_dutch_holidays_of_2026():
     holidays = dutch_public_holidays(2026)
     assert {
         date(2026, 1, 1),
-        date(2026, 4, 3),  # Good Friday
         date(2026, 4, 6),  # Easter Monday
         date(2026, 4, 27),  # King's Day
         date(2026, 5, 14),  # Ascension Day
@@ -27,6 +26,7 @@ def test_dutch_holidays_of_2026():
         date(2026, 12, 25),
         date(2026, 12, 26),
     } == holidays
+    assert date(2026, 4, 3) not in holidays  # Good Friday: not in the Algemene termijnenwet
 
 
 def test_kings_day_on_a_sunday_moves_to_saturday_and_liberation_day_counts_in_lustrum_years():
@@ -44,7 +44,8 @@ def test_weekends_and_holidays_are_not_working_days():
 def test_adding_working_days_skips_weekends_and_easter():
     assert add_working_days(date(2026, 3, 2), 0) == date(2026, 3, 2)
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)  # Friday + 1 = Monday
-    assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)  # over Good Friday to Easter Monday
+    assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 3)  # Good Friday is a working day
+    assert add_working_days(date(2026, 4, 3), 1) == date(2026, 4, 7)  # over Easter Monday
     assert add_working_days(date(2026, 3, 2), 10) == date(2026, 3, 16)
     assert working_days_between(date(2026, 3, 2), date(2026, 3, 16)) == 10
 

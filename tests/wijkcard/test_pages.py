@@ -504,6 +504,15 @@ def test_the_evening_before_a_weekend_or_a_holiday_gives_the_weekend_number_with
     assert "Huisartsenpost" not in _calls(world, thursday_evening)
 
 
+def test_on_good_friday_the_practice_answers_on_its_day_number(world):
+    """Good Friday is no public holiday (Algemene termijnenwet): GP practices and pharmacies are open."""
+    add_entry(world, contact_point="Praktijk", weekend_phone="0900 450 1450")
+    good_friday = datetime(2026, 4, 3, 10, 0, tzinfo=timezone.get_current_timezone())
+    assert selectors.slot_at(good_friday) == "day"
+    assert _calls(world, good_friday) == {"Praktijk": "030 123 4567"}
+    assert selectors.slot_at(good_friday.replace(day=6)) == "weekend"  # Easter Monday
+
+
 def test_the_card_marks_as_now_the_number_the_team_home_gives(world, client_for):
     """Found by an exploratory test: on Sunday 03:00 the card said "’s Nachts (nu) — geen nummer"
     for an entry whose weekend number the team home (rightly) gave."""

@@ -24,14 +24,17 @@ def easter_sunday(year: int) -> date:
 
 @lru_cache(maxsize=64)
 def dutch_public_holidays(year: int) -> frozenset[date]:
-    """The national holidays most care organisations observe (Liberation Day only in lustrum years)."""
+    """The national holidays: those of the Algemene termijnenwet (art. 3: New Year's Day, Easter
+    Monday, Ascension Day, Whit Monday, both Christmas days, King's Day and 5 May; Easter and Whit
+    Sunday are Sundays anyway), with Liberation Day only in lustrum years, as most care collective
+    agreements have it. Not Good Friday: the law does not count it, and GP practices and pharmacies
+    are mostly open."""
     easter = easter_sunday(year)
     kings_day = date(year, 4, 27)
     if kings_day.weekday() == 6:  # on a Sunday it moves to Saturday the 26th
         kings_day = date(year, 4, 26)
     days = {
         date(year, 1, 1),
-        easter - timedelta(days=2),  # Good Friday
         easter + timedelta(days=1),  # Easter Monday
         kings_day,
         easter + timedelta(days=39),  # Ascension Day
