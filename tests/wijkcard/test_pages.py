@@ -471,7 +471,11 @@ def test_without_a_night_number_the_weekend_number_answers_a_weekend_night_never
             {"panel": {"team": world.team_a, "summary": selectors.summary(
                 team=world.team_a, moment=datetime(2026, 12, 6, 0, 13, tzinfo=tz)), "stale_rows": 5}},
         )  # fmt: skip
-    assert "Wie je nu belt (’s nachts)" in html and "0900 450 1450" in html and "(in het weekend: HAP)" in html
+    assert (
+        "Wie je nu belt (’s nachts)" in html
+        and "0900 450 1450" in html
+        and "(in het weekend en op feestdagen: HAP)" in html
+    )
     assert 'href="tel:09004501450"' in html
 
 
@@ -530,12 +534,36 @@ def test_the_card_marks_as_now_the_number_the_team_home_gives(world, client_for)
 
     with time_machine.travel(datetime(2026, 12, 6, 3, 0, tzinfo=timezone.get_current_timezone()), tick=False):
         rows = now_rows(client_for("maarten").get("/t/oost/wijkkaart/").content.decode())
-    assert "In het weekend (nu)" in rows["Huisartsenpost"]
+    assert "In het weekend en op feestdagen (nu)" in rows["Huisartsenpost"]
     assert "0900 450 1450" in rows["Huisartsenpost"]
     assert "’s Nachts (nu)" in rows["Nachtlijn"] and "088 123 4599" in rows["Nachtlijn"]
     with time_machine.travel(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.get_current_timezone()), tick=False):
         rows = now_rows(client_for("maarten").get("/t/oost/wijkkaart/").content.decode())
     assert "’s Nachts (nu)" in rows["Huisartsenpost"] and "geen nummer" in rows["Huisartsenpost"]  # a Tuesday
+
+
+def test_on_a_holiday_the_weekend_number_is_named_so_that_it_is_true(world, client_for):
+    """Found by an exploratory test: on Christmas Day (a Friday in 2026) the panel read "Wie je nu
+    belt (in het weekend)"."""
+    add_entry(world, contact_point="Praktijk", weekend_phone="0900 450 1450", weekend_hours="HAP")
+    christmas = datetime(2026, 12, 25, 10, 0, tzinfo=timezone.get_current_timezone())
+    with translation.override("nl"):
+        html = render_to_string(
+            "wijkcard/panel_team.html",
+            {"panel": {"team": world.team_a, "summary": selectors.summary(team=world.team_a, moment=christmas)}},
+        )
+    assert "Wie je nu belt (in het weekend en op feestdagen):" in html and "0900 450 1450" in html
+    with time_machine.travel(christmas, tick=False):
+        client = client_for("maarten")
+        card = client.get("/t/oost/wijkkaart/").content.decode()
+        printed = client.get("/t/oost/wijkkaart/print/").content.decode()
+        exported = client.get("/t/oost/wijkkaart/export.csv").content.decode("utf-8-sig")
+        vcard = client.get("/t/oost/wijkkaart/export.vcf").content.decode()
+    assert "In het weekend en op feestdagen" in card and "In het weekend en op feestdagen" in printed
+    assert "In het weekend en op feestdagen: telefoon" in exported.splitlines()[0]
+    assert "X-ABLabel:In het weekend en op feestdagen" in vcard
+    for page in (card, printed, exported, vcard):
+        assert "In het weekend<" not in page and "In het weekend:" not in page and "In het weekend;" not in page
 
 
 def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):

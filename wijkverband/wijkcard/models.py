@@ -2,7 +2,7 @@
 
 Each entry is a contact point of one of the team's organisations, named by its role ("triage line
 of the practice", "district nursing team Oost-2"), never by a person, with how to reach it by day,
-in the evening, at night and at the weekend. Entries are kept current (core/freshness.Confirmable):
+in the evening, at night and at the weekend and on holidays. Entries are kept current (core/freshness.Confirmable):
 a responsible member confirms them every `Team.reconfirm_months`, and past that date they are
 stale. Two facts of the card are flags on entries, so they share the same freshness: which
 district-nursing team serves the wijk, and who takes the lead when a client falls between two
@@ -24,12 +24,13 @@ from wijkverband.tenancy.models import Organisation, Team
 from wijkverband.tenancy.scoping import TeamScopedManager
 from wijkverband.wijkcard.phones import display_phone
 
-#: The four times of day a card answers, in the order it shows them: (key, label).
+#: The four times of day a card answers, in the order it shows them: (key, label). The weekend's
+#: day is a holiday's too, and its label says so: on Christmas Day "at the weekend" would be untrue.
 SLOTS = (
     ("day", _("By day")),
     ("evening", _("In the evening")),
     ("night", _("At night")),
-    ("weekend", _("At the weekend")),
+    ("weekend", _("At the weekend and on holidays")),
 )
 SLOT_KEYS = tuple(key for key, _label in SLOTS)
 
