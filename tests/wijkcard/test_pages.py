@@ -471,11 +471,8 @@ def test_without_a_night_number_the_weekend_number_answers_a_weekend_night_never
             {"panel": {"team": world.team_a, "summary": selectors.summary(
                 team=world.team_a, moment=datetime(2026, 12, 6, 0, 13, tzinfo=tz)), "stale_rows": 5}},
         )  # fmt: skip
-    assert (
-        "Wie je nu belt (’s nachts)" in html
-        and "0900 450 1450" in html
-        and "(in het weekend en op feestdagen: HAP)" in html
-    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "Wie je nu belt (’s nachts)" in text and "0900 450 1450 (in het weekend en op feestdagen) · HAP" in text
     assert 'href="tel:09004501450"' in html
 
 
@@ -564,6 +561,20 @@ def test_on_a_holiday_the_weekend_number_is_named_so_that_it_is_true(world, clie
     assert "X-ABLabel:In het weekend en op feestdagen" in vcard
     for page in (card, printed, exported, vcard):
         assert "In het weekend<" not in page and "In het weekend:" not in page and "In het weekend;" not in page
+
+
+def test_hours_with_their_own_brackets_are_not_bracketed_twice_on_the_team_home(world):
+    """Found by an exploratory test: the panel read "(23:00–08:00 (huisartsenpost))"."""
+    add_entry(world, contact_point="Praktijk", night_phone="0900 450 1450", night_hours="23:00–08:00 (huisartsenpost)")
+    night = datetime(2026, 12, 9, 3, 0, tzinfo=timezone.get_current_timezone())  # a Wednesday
+    with translation.override("nl"):
+        html = render_to_string(
+            "wijkcard/panel_team.html",
+            {"panel": {"team": world.team_a, "summary": selectors.summary(team=world.team_a, moment=night)}},
+        )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "Praktijk: 0900 450 1450 · 23:00–08:00 (huisartsenpost)" in text
+    assert "((" not in text and "))" not in text
 
 
 def test_the_team_home_panel_costs_the_same_queries_for_few_or_many_entries(world, client_for):

@@ -15,13 +15,15 @@ from wijkverband.wijkcard.services import EntryData
 
 DESCRIPTION = "wijkcard (a full wijk card for Utrecht Oost, a half-stale one for Utrecht Zuid)"
 
-HAP = {  # the GP out-of-hours service (huisartsenpost) answers evenings, nights and weekends
+# The GP out-of-hours service (huisartsenpost) answers every evening and night, and the weekend and
+# holidays around the clock; the card's evening is every evening, so its hours say so.
+HAP = {
     "evening_phone": "0900 450 1450",
-    "evening_hours": "ma–vr 17:00–23:00 (huisartsenpost)",
+    "evening_hours": "huisartsenpost, elke avond 17:00–23:00",
     "night_phone": "0900 450 1450",
-    "night_hours": "23:00–08:00 (huisartsenpost)",
+    "night_hours": "huisartsenpost, elke nacht 23:00–08:00",
     "weekend_phone": "0900 450 1450",
-    "weekend_hours": "vr 17:00 – ma 08:00 en feestdagen (huisartsenpost)",
+    "weekend_hours": "huisartsenpost, vr 17:00 – ma 08:00 en op feestdagen",
 }
 
 # (organisation, maintainer, months since the last confirmation, the entry's fields)
@@ -50,11 +52,11 @@ OOST = [
             "day_phone": "030 251 3380",
             "day_hours": "ma–vr 08:00–18:00, za 10:00–13:00",
             "evening_phone": "030 231 6900",
-            "evening_hours": "18:00–23:00 (Dienstapotheek Utrecht)",
+            "evening_hours": "Dienstapotheek Utrecht, elke avond tot 23:00",
             "night_phone": "030 231 6900",
-            "night_hours": "23:00–08:00 (Dienstapotheek Utrecht)",
+            "night_hours": "Dienstapotheek Utrecht, 23:00–08:00",
             "weekend_phone": "030 231 6900",
-            "weekend_hours": "buiten openingstijden (Dienstapotheek Utrecht)",
+            "weekend_hours": "Dienstapotheek Utrecht, buiten onze openingstijden",
             "secure_mail": "delinde@zorgmail.nl",
             "notes": "Medicatieoverdracht na ontslag: graag via beveiligd mailen.",
             "public": True,
@@ -69,9 +71,9 @@ OOST = [
             "day_phone": "06 1234 5601",
             "day_hours": "dagelijks 08:00–17:00",
             "evening_phone": "088 123 4500",
-            "evening_hours": "17:00–23:00 (avonddienst)",
+            "evening_hours": "avonddienst, 17:00–23:00",
             "night_phone": "088 123 4599",
-            "night_hours": "23:00–07:00 (nachtdienst regio Utrecht)",
+            "night_hours": "nachtdienst regio Utrecht, 23:00–08:00",
             "weekend_phone": "06 1234 5601",
             "weekend_hours": "08:00–17:00, daarna de avond- en nachtdienst",
             "mobile_is_service": True,
@@ -144,7 +146,7 @@ ZUID = [
             "evening_phone": "088 123 4500",
             "evening_hours": "17:00–23:00",
             "night_phone": "088 123 4599",
-            "night_hours": "23:00–07:00",
+            "night_hours": "23:00–08:00",
             "serves_wijk": True,
             "public": True,
         },
