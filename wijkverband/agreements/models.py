@@ -157,7 +157,11 @@ class Party(models.Model):
     a party from that version on (`joined_version`), and a party of the version in force removed
     then is no party from that version on (`left_version`), while the version in force keeps its
     parties and their decisions on record. `Party.objects` reads the parties now;
-    `Party.on_record` every row, for the parties of a given version (`of_version`)."""
+    `Party.on_record` every row, for the parties of a given version (`of_version`).
+
+    A row is one stretch of membership, from `joined_version` up to `left_version`: an organisation
+    removed from one version and added again to a later one gets a second row for its second
+    stretch, so every version keeps the parties it had (services._rejoin)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
@@ -186,10 +190,11 @@ class Party(models.Model):
             # organisation too (an insurer, a municipality, a client council), so an account of
             # that organisation (tenancy's role "external party") can endorse for itself.
             models.CheckConstraint(condition=models.Q(organisation__isnull=False), name="party_has_organisation"),
+            # Once among the parties now; its earlier stretches stay on record beside it.
             models.UniqueConstraint(
                 fields=["agreement", "organisation"],
-                condition=models.Q(organisation__isnull=False),
-                name="party_organisation_once",
+                condition=models.Q(organisation__isnull=False, left_version__isnull=True),
+                name="party_organisation_once_now",
             ),
         ]
 
@@ -197,8 +202,9 @@ class Party(models.Model):
         return self.name
 
     @staticmethod
-    def of_version(number: int) -> models.Q:
-        """The condition for the parties of version `number` (for Party.on_record)."""
+    def of_version(number) -> models.Q:
+        """The condition for the parties of version `number` (for Party.on_record); `number` may be
+        an expression, such as OuterRef("adopted_version__number")."""
         return (models.Q(joined_version__isnull=True) | models.Q(joined_version__lte=number)) & (
             models.Q(left_version__isnull=True) | models.Q(left_version__gt=number)
         )

@@ -365,20 +365,20 @@ def _joined_version(agreement: Agreement) -> int | None:
 
 
 def _rejoin(*, actor, agreement: Agreement, organisation: Organisation) -> Party | None:
-    """A former party (removed from a newer version, on record for an older one) that is added
-    again: a party again from the pending version on. None when it never left."""
+    """A party removed from the pending version and added back to it: the removal is taken back
+    (its row again, joined when it was). None otherwise: a party that left an earlier version and
+    comes back gets a new row from the pending version on (the caller makes it), so the versions
+    in between keep their parties without it and the versions before keep it."""
     party = (
         Party.on_record.for_team(agreement.team_id)
-        .filter(agreement=agreement, organisation=organisation, left_version__isnull=False)
+        .filter(agreement=agreement, organisation=organisation, left_version=agreement.version_count)
         .first()
     )
     if party is None:
         return None
-    if party.left_version != agreement.version_count:  # it left a version before this one
-        party.joined_version = _joined_version(agreement)
     party.left_version = None
     party.added_by, party.added_at = actor, timezone.now()
-    party.save(update_fields=["left_version", "joined_version", "added_by", "added_at"])
+    party.save(update_fields=["left_version", "added_by", "added_at"])
     return party
 
 

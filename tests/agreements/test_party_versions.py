@@ -1,0 +1,93 @@
+"""The parties of each version: a party that leaves a pending version and comes back later, what the
+pages of such an agreement show, and who is counted as having endorsed."""
+
+import pytest
+
+from tests.agreements.conftest import add_external, endorse_all, version_data
+from wijkverband.agreements import selectors, services
+from wijkverband.agreements.models import Agreement, Party
+
+
+def _section(html: str, heading_id: str) -> str:
+    part = html[html.index(f'id="{heading_id}"') :]
+    return part[: part.index("</section>")]
+
+
+def _edit(world, agreement, body):
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=agreement,
+        base_version=agreement.version_count,
+        data=version_data(world, body=body),
+    )
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def _names(rows):
+    return sorted(row.party.name for row in rows)
+
+
+@pytest.fixture
+def in_force(world, proposed):
+    """Version 1 adopted: the GP, Buurtzorg Oost and the pharmacy endorsed it."""
+    return endorse_all(world, proposed)
+
+
+def _nursing(agreement):
+    return agreement.parties.get(organisation__name="Buurtzorg Oost")
+
+
+def test_a_party_that_leaves_and_comes_back_stays_a_party_of_the_version_in_force(world, in_force, client_for):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    add_external(world, agreement)
+    agreement = _edit(world, agreement, "Versie 3")
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+
+    html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/print/").content.decode()
+    parties = _section(html, "parties-heading")
+    assert "Partijen en hun besluit over versie 1" in parties
+    assert "Buurtzorg Oost" in parties
+    assert parties.count("Ingestemd") == 3, parties
+    # Each version has the parties it had: 2 went on without Buurtzorg, 3 has it again.
+    version = {v.number: v for v in agreement.versions.all()}
+    everyone = ["Apotheek Linde", "Buurtzorg Oost", "Huisarts Oost"]
+    assert _names(selectors.party_rows(agreement=agreement, version=version[1])) == everyone
+    v2 = ["Apotheek Linde", "Huisarts Oost", "Zorgverzekeraar Midden"]
+    assert _names(selectors.party_rows(agreement=agreement, version=version[2])) == v2
+    assert _names(selectors.party_rows(agreement=agreement)) == sorted([*everyone, "Zorgverzekeraar Midden"])
+    # Buurtzorg decides on version 3 like any party of it.
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=3, decision="endorsed")
+    v3 = next(row for row in selectors.party_rows(agreement=agreement) if row.party.name == "Buurtzorg Oost")
+    assert v3.endorsed
+
+
+def test_a_party_back_after_a_version_without_it_was_adopted_leaves_the_first_version_as_it_was(world, in_force):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    for person in (world.carla, world.pieter):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.adopted_version.number == 2
+    agreement = _edit(world, agreement, "Versie 3")
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    version = {v.number: v for v in agreement.versions.all()}
+    v1 = selectors.party_rows(agreement=agreement, version=version[1])
+    assert _names(v1) == ["Apotheek Linde", "Buurtzorg Oost", "Huisarts Oost"]
+    assert all(row.endorsed for row in v1)
+    assert _names(selectors.party_rows(agreement=agreement, version=version[2])) == ["Apotheek Linde", "Huisarts Oost"]
+    assert "Buurtzorg Oost" in _names(selectors.party_rows(agreement=agreement))
+
+
+def test_a_party_removed_and_added_back_to_the_same_version_is_as_it_was(world, in_force):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert Party.on_record.for_team(agreement.team_id).filter(organisation=world.nursing_a).count() == 1
+    for number in (1, 2):
+        version = agreement.versions.get(number=number)
+        assert "Buurtzorg Oost" in _names(selectors.party_rows(agreement=agreement, version=version))
