@@ -91,3 +91,12 @@ def test_a_party_removed_and_added_back_to_the_same_version_is_as_it_was(world, 
     for number in (1, 2):
         version = agreement.versions.get(number=number)
         assert "Buurtzorg Oost" in _names(selectors.party_rows(agreement=agreement, version=version))
+
+
+def test_the_history_says_to_which_version_a_party_was_added_or_from_which_it_was_removed(world, in_force, client_for):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    add_external(world, agreement)
+    html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
+    assert "verwijderde een partij (versie 2): Buurtzorg Oost" in html
+    assert "voegde een partij toe (versie 2): Zorgverzekeraar: Zorgverzekeraar Midden" in html

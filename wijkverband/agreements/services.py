@@ -403,7 +403,16 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
     _touch(agreement)
     if agreement.awaits_endorsement:
         notices.endorsement_requested(agreement, actor=actor)  # the new party is asked too
-    _audit(_history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=party.name))
+    # The version whose parties changed: the pending one while an older version is in force.
+    _audit(
+        _history(
+            actor=actor,
+            agreement=agreement,
+            action=Action.PARTY_ADDED,
+            version_number=agreement.version_count,
+            detail=party.name,
+        )
+    )
     return party
 
 
@@ -439,7 +448,14 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
     _audit(
-        _history(actor=actor, agreement=agreement, action=Action.PARTY_ADDED, detail=name, facts={"kind": party.kind})
+        _history(
+            actor=actor,
+            agreement=agreement,
+            action=Action.PARTY_ADDED,
+            version_number=agreement.version_count,
+            detail=name,
+            facts={"kind": party.kind},
+        )
     )
     return party
 
@@ -464,7 +480,13 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
     else:
         party.delete()
     _touch(agreement)
-    removed = _history(actor=actor, agreement=agreement, action=Action.PARTY_REMOVED, detail=name)
+    removed = _history(
+        actor=actor,
+        agreement=agreement,
+        action=Action.PARTY_REMOVED,
+        version_number=agreement.version_count,
+        detail=name,
+    )
     # The remaining parties may all have endorsed already.
     _audit(removed, _adopt_if_complete(actor=actor, agreement=agreement))
 
