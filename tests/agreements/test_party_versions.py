@@ -100,3 +100,36 @@ def test_the_history_says_to_which_version_a_party_was_added_or_from_which_it_wa
     html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
     assert "verwijderde een partij (versie 2): Buurtzorg Oost" in html
     assert "voegde een partij toe (versie 2): Zorgverzekeraar: Zorgverzekeraar Midden" in html
+
+
+@pytest.fixture
+def endorsed_then_removed(world, in_force):
+    """Version 2 pending: Buurtzorg endorsed it and was then removed from it; the insurer (no account)
+    was added; the GP and the pharmacy endorsed. So 2 of its 3 parties endorsed it, the insurer not."""
+    agreement = _edit(world, in_force, "Versie 2")
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    add_external(world, agreement)
+    for person in (world.carla, world.pieter):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.has_pending_version
+    return agreement
+
+
+def test_endorsements_count_only_those_of_the_parties_of_the_version(world, endorsed_then_removed, client_for):
+    import csv
+    import io
+
+    agreement = endorsed_then_removed
+    client = client_for("carla")
+    html = client.get("/t/oost/agreements/").content.decode()
+    assert "2 van 3" in html and "3 van 3" not in html
+    response = client.get("/t/oost/agreements/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][8:10] == ["3", "2"]
+    versions = client.get(f"/t/oost/agreements/{agreement.pk}/versions/").context["page"].object_list
+    assert {v.number: v.endorsed_count for v in versions} == {2: 2, 1: 3}
+    # Mijn werk of the owner: one party has not endorsed yet.
+    html = client.get("/my-work/").content.decode()
+    assert "1 van 3 partijen heeft nog niet ingestemd" in html

@@ -249,6 +249,27 @@ def test_failing_accountability_rules_are_counted_as_the_agreement_page_checks_t
     assert rows["zuid"].agreements.adopted == 0
 
 
+def test_an_endorsement_by_a_party_removed_from_the_version_does_not_count(world, clock):
+    """Buurtzorg endorsed version 2 and was then removed from it; the insurer added to it has not
+    decided: version 2 is not endorsed by every party, though as many endorsements as parties exist."""
+    agreement = _adopt(world, _new(world))
+    agreement_services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Versie 2")
+    )
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    agreement_services.endorsement_record(
+        actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed"
+    )
+    nursing = agreement.parties.get(organisation=world.nursing_a)
+    agreement_services.party_remove(actor=world.carla, agreement=agreement, party=nursing)
+    add_external(world, agreement)
+    for person in (world.carla, world.pieter):
+        agreement_services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    assert "endorsed" in _python_check(agreement)
+    _d, rows = _rows(world)
+    assert rows["oost"].agreements.failing_rules["endorsed"] == 1
+
+
 def test_indicator_trend_compares_the_end_of_the_period_with_the_end_of_the_one_before(world, clock):
     agreement = _new(world)
     higher = _indicator(world, agreement, target="80")

@@ -95,9 +95,10 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
         .select_related("current_version", "current_version__owner")
         .annotate(
             party_count=_count_subquery(Party.objects.for_team(team), "agreement"),
+            # By the parties of the current version: a party removed from it may have endorsed it before.
             endorsed_count=_count_subquery(
                 Endorsement.objects.for_team(team).filter(
-                    version=OuterRef("current_version"), decision=Decision.ENDORSED
+                    version=OuterRef("current_version"), decision=Decision.ENDORSED, party__left_version__isnull=True
                 ),
                 "agreement",
             ),
@@ -420,7 +421,19 @@ def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
         .filter(agreement=agreement)
         .select_related("created_by")
         .annotate(
-            endorsed_count=Count("endorsements", filter=Q(endorsements__decision=Decision.ENDORSED)),
+            # By the parties of that version (one removed from it may have endorsed it before).
+            endorsed_count=Count(
+                "endorsements",
+                filter=Q(endorsements__decision=Decision.ENDORSED)
+                & (
+                    Q(endorsements__party__joined_version__isnull=True)
+                    | Q(endorsements__party__joined_version__lte=F("number"))
+                )
+                & (
+                    Q(endorsements__party__left_version__isnull=True)
+                    | Q(endorsements__party__left_version__gt=F("number"))
+                ),
+            ),
         )
         .order_by("-number")
     )
@@ -641,7 +654,12 @@ def endorsements_awaited_by(*, user) -> QuerySet[Agreement]:
     parties = Party.objects.across_teams().filter(agreement=OuterRef("pk")).order_by().values("agreement")
     endorsed = (
         Endorsement.objects.across_teams()
-        .filter(agreement=OuterRef("pk"), version=OuterRef("current_version"), decision=Decision.ENDORSED)
+        .filter(
+            agreement=OuterRef("pk"),
+            version=OuterRef("current_version"),
+            decision=Decision.ENDORSED,
+            party__left_version__isnull=True,  # by the parties of the current version only
+        )
         .order_by()
         .values("agreement")
     )
@@ -766,6 +784,7 @@ def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -
         LEFT JOIN (
             SELECT e.agreement_id AS agreement_id, COUNT(*) AS n_endorsed
             FROM {endorsement} e JOIN {agreement} ea ON ea.id = e.agreement_id AND ea.current_version_id = e.version_id
+            JOIN {party} ep ON ep.id = e.party_id AND ep.left_version IS NULL
             WHERE e.decision = {endorsed} AND e.team_id IN ({endorsement_teams}) GROUP BY e.agreement_id
         ) e ON e.agreement_id = a.id
         WHERE a.team_id IN ({agreement_teams}) AND a.status IN ({counted})
