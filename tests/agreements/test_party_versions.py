@@ -133,3 +133,38 @@ def test_endorsements_count_only_those_of_the_parties_of_the_version(world, endo
     # Mijn werk of the owner: one party has not endorsed yet.
     html = client.get("/my-work/").content.decode()
     assert "1 van 3 partijen heeft nog niet ingestemd" in html
+
+
+def test_an_ended_agreement_shows_the_version_in_force_until_the_end(world, in_force, client_for):
+    agreement = _edit(world, in_force, "Versie 2 die nooit gold")
+    services.agreement_end(actor=world.carla, agreement=agreement, reason="Opgegaan in de regionale afspraak")
+    for path in ("", "print/"):
+        html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/{path}").content.decode()
+        assert "Versie 2 is nooit vastgesteld" in html
+        assert "Deze pagina toont versie 1, de versie die van kracht was tot het einde." in html
+        assert "Versie 2 die nooit gold" not in html
+        parties = _section(html, "parties-heading")
+        assert "Partijen en hun besluit over versie 1" in parties
+        assert parties.count("Ingestemd") == 3 and "geen besluit" not in parties
+        check = _section(html, "check-heading")
+        assert "Elke partij stemde in met versie 1" in check and "Niet vervuld: Elke partij" not in check
+
+
+def test_an_agreement_ended_before_it_was_ever_adopted_shows_its_last_version(world, proposed, client_for):
+    services.agreement_end(actor=world.carla, agreement=proposed, reason="Geen draagvlak")
+    for path in ("", "print/"):
+        html = client_for("carla").get(f"/t/oost/agreements/{proposed.pk}/{path}").content.decode()
+        assert "nooit vastgesteld" not in html
+        assert "Partijen en hun besluit over versie 1" in html
+        assert "Elke partij stemde in met de huidige versie" in html
+
+
+def test_the_print_page_checks_the_endorsements_of_the_version_it_shows(world, in_force, client_for):
+    agreement = _edit(world, in_force, "Versie 2")
+    agreement = _edit(world, agreement, "Versie 3")
+    html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/print/").content.decode()
+    check = _section(html, "check-heading")
+    assert "Elke partij stemde in met versie 1" in check and "huidige versie" not in check
+    # The detail page shows version 3, the current one, and checks it as such.
+    html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    assert "Elke partij stemde in met de huidige versie" in _section(html, "check-heading")

@@ -70,6 +70,16 @@ class Agreement(models.Model):
         )
 
     @property
+    def ended_with_pending_version(self) -> bool:
+        """An ended agreement whose newest version was never adopted: the version in force until
+        the end (`adopted_version`) is the one its pages show."""
+        return (
+            self.status == Status.ENDED
+            and self.adopted_version_id is not None
+            and self.adopted_version_id != self.current_version_id
+        )
+
+    @property
     def awaits_endorsement(self) -> bool:
         return self.status == Status.PROPOSED or self.has_pending_version
 

@@ -510,9 +510,12 @@ RULE_LABELS = {
 
 
 def accountability_check(
-    *, version: AgreementVersion, parties: list[PartyRow], indicators: list[Indicator]
+    *, version: AgreementVersion, parties: list[PartyRow], indicators: list[Indicator], current: bool = True
 ) -> Accountability:
-    """Computed from the data, never ticked by hand; each failing rule says what is missing."""
+    """Computed from the data, never ticked by hand; each failing rule says what is missing.
+
+    current: `version` is the agreement's newest; otherwise (the print page of the version in
+    force, say) the rule on endorsements names the version it checks."""
     need_missing = []
     if not version.need.strip():
         need_missing.append(_("a description of the need"))
@@ -541,7 +544,14 @@ def accountability_check(
             version.review_date is not None,
             [] if version.review_date else [_("a review date")],
         ),
-        Rule("endorsed", RULE_LABELS["endorsed"], not endorsed_missing, endorsed_missing),
+        Rule(
+            "endorsed",
+            RULE_LABELS["endorsed"]
+            if current
+            else _("Every party endorsed version %(number)s") % {"number": version.number},
+            not endorsed_missing,
+            endorsed_missing,
+        ),
     ]
     return Accountability(rules)
 

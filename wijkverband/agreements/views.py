@@ -113,10 +113,14 @@ def agreement_create(request):
     )
 
 
-def _detail_context(agreement, rights) -> dict:
-    version = agreement.current_version
-    parties = selectors.party_rows(agreement=agreement)
+def _detail_context(agreement, rights, *, version=None) -> dict:
+    """What the detail and print pages show of `version` (None: the newest): its text, its parties
+    with their decisions on it, and its check."""
+    version = version or agreement.current_version
+    current = version.pk == agreement.current_version_id
+    parties = selectors.party_rows(agreement=agreement, version=version)
     indicators = selectors.indicators_with_measurements(agreement=agreement)
+    # One decides on the newest version only (the endorse form is for it).
     my_party = next((row for row in parties if row.party.organisation_id == rights.organisation_id), None)
     return {
         "team": agreement.team,
@@ -127,12 +131,23 @@ def _detail_context(agreement, rights) -> dict:
         "need_html": render_markdown(version.need),
         "sources_html": render_markdown(version.sources),
         "parties": parties,
-        "my_party": my_party,
+        "my_party": my_party if current else None,
         "indicators": indicators,
-        "check": selectors.accountability_check(version=version, parties=parties, indicators=indicators),
+        "check": selectors.accountability_check(
+            version=version, parties=parties, indicators=indicators, current=current
+        ),
+        # The newest version when the page shows an older one: pending, or never adopted (ended).
+        "pending": agreement.current_version if agreement.has_pending_version and not current else None,
+        "never_adopted": agreement.current_version if agreement.ended_with_pending_version and not current else None,
         "review_due": selectors.is_review_due(agreement),
         "nav_key": NAV_KEY,
     }
+
+
+def _shown_version(agreement):
+    """The version the detail page shows: the newest; of an ended agreement whose newest version
+    was never adopted, the version in force until the end."""
+    return agreement.adopted_version if agreement.ended_with_pending_version else agreement.current_version
 
 
 @team_view
@@ -186,7 +201,7 @@ def _detail_page(request, agreement, *, end_form=None, endorse_form=None, status
     """The agreement's page; with a bound `end_form` or `endorse_form`: shown again with its
     refusal at the field and the reason typed kept (the end form open)."""
     team, rights = request.team, request.rights
-    context = _detail_context(agreement, rights)
+    context = _detail_context(agreement, rights, version=_shown_version(agreement))
     context["events"] = selectors.recent_events(agreement=agreement)
     # Apps above this one show what they hold of the agreement (the region's offer it came from).
     context["item_panels"] = render_item_panels(
@@ -603,22 +618,14 @@ def agreement_history(request, agreement_id):
 @require_GET
 def agreement_print(request, agreement_id):
     """The accountability page: the version in force (a newer one awaiting endorsements is only
-    named as pending), its endorsements, indicators with all measurements, history."""
+    named as pending; of an ended agreement, the one in force until the end), its parties and their
+    decisions on it, indicators with all measurements, history."""
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
-    context = _detail_context(agreement, rights)
-    if agreement.has_pending_version:
-        in_force = agreement.adopted_version
-        parties = selectors.party_rows(agreement=agreement, version=in_force)
-        context.update(
-            version=in_force,
-            pending=agreement.current_version,
-            body_html=render_markdown(in_force.body),
-            need_html=render_markdown(in_force.need),
-            sources_html=render_markdown(in_force.sources),
-            parties=parties,
-            check=selectors.accountability_check(version=in_force, parties=parties, indicators=context["indicators"]),
-        )
+    # The version in force: while a newer one is pending, or until the end when the newest was
+    # never adopted.
+    in_force = agreement.has_pending_version or agreement.ended_with_pending_version
+    context = _detail_context(agreement, rights, version=agreement.adopted_version if in_force else None)
     context["indicators"] = selectors.indicators_with_measurements(agreement=agreement, limit=None)
     context["events"] = list(selectors.agreement_events(agreement=agreement)[:500])
     return render(request, "agreements/print.html", context)
