@@ -181,23 +181,43 @@ def test_removing_a_party_from_a_pending_version_keeps_the_record_of_the_version
     assert next(row for row in in_force if row.party.name == "Cliëntenraad Oost").endorsed
 
 
-def test_the_list_filters_on_the_parties_now(world, complete, client_for):
-    """A party that left the pending version is no party now: the list's party filter leaves the
-    agreement out (the join passed by the parties' manager and found it)."""
+def test_the_list_filters_on_the_parties_it_binds_or_asks(world, complete, client_for):
+    """Filtered by a party, the list shows the agreements that bind it (party to the version in force)
+    or that it decides on (party to the current version): a party removed from the pending version
+    is bound by the version in force until a version without it is adopted; then it is left out."""
     services.agreement_edit(
         actor=world.carla, agreement=complete, base_version=1, data=version_data(world, body="Nieuwe afspraak")
     )
     council = complete.parties.get(kind=PartyKind.CLIENT_REPRESENTATION)
+    pharmacy = complete.parties.get(organisation=world.pharmacy)
     client = client_for("carla")
-    url = "/t/oost/agreements/?party=kind:client_representation"
-    assert complete.pk in [a.pk for a in client.get(url).context["page"].object_list]
+
+    def listed(party):
+        return complete.pk in [
+            a.pk for a in client.get(f"/t/oost/agreements/?party={party}").context["page"].object_list
+        ]
+
     client.post(f"/t/oost/agreements/{complete.pk}/parties/{council.pk}/remove/")
-    assert complete.pk not in [a.pk for a in client.get(url).context["page"].object_list]
-    provider = complete.parties.filter(kind=PartyKind.PROVIDER).first()
-    by_organisation = f"/t/oost/agreements/?party=org:{provider.organisation_id}"
-    assert complete.pk in [a.pk for a in client.get(by_organisation).context["page"].object_list]
-    client.post(f"/t/oost/agreements/{complete.pk}/parties/{provider.pk}/remove/")
-    assert complete.pk not in [a.pk for a in client.get(by_organisation).context["page"].object_list]
+    client.post(f"/t/oost/agreements/{complete.pk}/parties/{pharmacy.pk}/remove/")
+    add_external(world, complete, kind=PartyKind.MUNICIPALITY, name="Gemeente Utrecht")
+    assert listed("kind:client_representation") and listed(f"org:{world.pharmacy.pk}")
+    assert listed("kind:municipality")  # it decides on version 2
+    # Version 2 adopted without them: the council and the pharmacy are no party any more.
+    agreement = Agreement.objects.get(pk=complete.pk)
+    for person in (world.carla, world.maarten):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    for party in agreement.parties.exclude(kind=PartyKind.PROVIDER):
+        services.consent_record(
+            actor=world.carla,
+            agreement=agreement,
+            party=party,
+            version_number=2,
+            given_on=timezone.localdate(),
+            where_given="Overleg",
+        )
+    assert Agreement.objects.get(pk=complete.pk).adopted_version.number == 2
+    assert not listed("kind:client_representation") and not listed(f"org:{world.pharmacy.pk}")
+    assert listed("kind:municipality") and listed(f"org:{world.gp_a.pk}")
 
 
 def test_a_party_added_to_a_pending_version_is_no_party_of_the_version_in_force(world, complete, client_for):

@@ -69,6 +69,13 @@ class ListFilters:
     q: str = ""
 
 
+def _binding(parties: QuerySet[Party]) -> QuerySet[Party]:
+    """Of party rows (Party.on_record) correlated to an agreement (OuterRef), those of its current
+    version or of its version in force (until the end, once ended): the parties it binds or that
+    decide on it. Not one that left a version since adopted, nor one of an older version only."""
+    return parties.filter(Q(left_version__isnull=True) | Party.of_version(OuterRef("adopted_version__number")))
+
+
 def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
     """What an external party's account sees of the team: the agreements its organisation is party
     to, once proposed (a concept is the team's draft)."""
@@ -107,11 +114,13 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
     )
     if filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
-    # A party now (a join passes by Party.objects, which leaves out who left a pending version).
+    # The agreements that bind the party (it is party to the version in force) or that it decides
+    # on (it is party to the current version): not one it left in a version since adopted.
+    parties = Party.on_record.for_team(team).filter(agreement=OuterRef("pk"))
     if filters.party.startswith("org:") and filters.party[4:].isdigit():
-        queryset = queryset.filter(parties__organisation_id=int(filters.party[4:]), parties__left_version__isnull=True)
+        queryset = queryset.filter(Exists(_binding(parties.filter(organisation_id=int(filters.party[4:])))))
     elif filters.party.startswith("kind:") and filters.party[5:] in PartyKind.values:
-        queryset = queryset.filter(parties__kind=filters.party[5:], parties__left_version__isnull=True)
+        queryset = queryset.filter(Exists(_binding(parties.filter(kind=filters.party[5:]))))
     if filters.owner.isdigit():
         queryset = queryset.filter(current_version__owner_id=int(filters.owner))
     if filters.review_due:
@@ -123,8 +132,6 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
             | Q(current_version__body__icontains=text)
             | Q(current_version__need__icontains=text)
         )
-    if filters.party:
-        queryset = queryset.distinct()
     return queryset
 
 
