@@ -113,6 +113,40 @@ def test_the_insurer_sees_only_its_agreements_and_no_concept(world, with_insurer
     assert "data-thread" not in content and "/history/" not in content  # no discussion, no history
 
 
+def test_the_insurer_removed_from_the_pending_version_reads_the_version_in_force_only(world, with_insurer):
+    from wijkverband.agreements.selectors import readable_versions
+    from wijkverband.tenancy.policy import team_rights
+
+    agreement = endorse_all(world, with_insurer)
+    services.endorsement_record(actor=world.ines, agreement=agreement, version_number=1, decision="endorsed")
+    agreement.refresh_from_db()
+    services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Zonder verzekeraar")
+    )
+    agreement.refresh_from_db()
+    services.party_remove(
+        actor=world.carla, agreement=agreement, party=agreement.parties.get(organisation=world.insurer)
+    )
+    client = _client(world.ines)
+    page = client.get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    assert "Zonder verzekeraar" not in page and "De apotheek <strong>beoordeelt</strong>" in page
+    assert "Deze pagina toont versie 1, de versie die van kracht is." in page
+    assert 'name="decision"' not in page  # nothing to decide: it is no party to version 2
+    versions = client.get(f"/t/oost/agreements/{agreement.pk}/versions/").context["page"].object_list
+    assert [v.number for v in versions] == [1]
+    compare = client.get(f"/t/oost/agreements/{agreement.pk}/compare/?a=1&b=2")
+    assert compare.status_code == 400 and "Zonder verzekeraar" not in compare.content.decode()
+    assert "Je organisatie is partij bij deze versies van de afspraak: 1." in compare.content.decode()
+    found = readable_versions(rights_by_team={world.team_a.pk: team_rights(user=world.ines, team=world.team_a)})
+    assert sorted(found.values_list("number", flat=True)) == [1]
+    # The team reads version 2 as before.
+    assert "Zonder verzekeraar" in _client(world.carla).get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    # Once version 2 is adopted without it, the insurer is no party any more.
+    for person in (world.carla, world.maarten, world.pieter):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    assert client.get(f"/t/oost/agreements/{agreement.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -78,9 +78,22 @@ def _binding(parties: QuerySet[Party]) -> QuerySet[Party]:
 
 def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
     """What an external party's account sees of the team: the agreements its organisation is party
-    to, once proposed (a concept is the team's draft)."""
-    parties = Party.on_record.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    to (of the current version or of the version in force), once proposed (a concept is the team's
+    draft). Of those it reads the versions it is party to (party_version_numbers)."""
+    parties = _binding(Party.on_record.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id))
     return Agreement.objects.for_team(team).filter(Exists(parties)).exclude(status=Status.CONCEPT)
+
+
+def party_version_numbers(*, agreement: Agreement, organisation_id: int | None) -> set[int]:
+    """The numbers of the versions this organisation is party to (one query)."""
+    stretches = (
+        Party.on_record.for_team(agreement.team_id)
+        .filter(agreement=agreement, organisation_id=organisation_id)
+        .values_list("joined_version", "left_version")
+    )
+    return {
+        number for joined, left in stretches for number in range(joined or 1, (left or agreement.version_count + 1))
+    }
 
 
 def external_party_organisation_ids(*, team) -> set[int]:
@@ -422,11 +435,13 @@ def agreement_events(*, agreement: Agreement) -> QuerySet[AgreementEvent]:
     return AgreementEvent.objects.for_team(agreement.team_id).filter(agreement=agreement)
 
 
-def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
+def agreement_versions(*, agreement: Agreement, numbers: set[int] | None = None) -> QuerySet[AgreementVersion]:
+    """numbers: only these (an external party's account reads the versions it is party to)."""
+    versions = AgreementVersion.objects.for_team(agreement.team_id).filter(agreement=agreement)
+    if numbers is not None:
+        versions = versions.filter(number__in=sorted(numbers))
     return (
-        AgreementVersion.objects.for_team(agreement.team_id)
-        .filter(agreement=agreement)
-        .select_related("created_by")
+        versions.select_related("created_by")
         .annotate(
             # By the parties of that version (one removed from it may have endorsed it before).
             endorsed_count=Count(
@@ -449,8 +464,8 @@ def agreement_versions(*, agreement: Agreement) -> QuerySet[AgreementVersion]:
 def readable_versions(*, rights_by_team: dict) -> QuerySet[AgreementVersion]:
     """Every version of every agreement in the teams (team id → TeamRights) where the person sees
     the team: everyone who sees a team reads all its agreements and their versions (policy.py);
-    an external party's account, every version of the agreements its organisation is party to,
-    once proposed (external_party_agreements, the rule of its agreements list). For the search."""
+    an external party's account, the versions its organisation is party to of the agreements it
+    reads (external_party_agreements, the rule of its agreements list). For the search."""
     team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
     as_party = {
         team_id: rights.organisation_id
@@ -460,7 +475,10 @@ def readable_versions(*, rights_by_team: dict) -> QuerySet[AgreementVersion]:
     visible = Q(team_id__in=team_ids)
     for team_id, organisation_id in as_party.items():
         agreements = external_party_agreements(team=team_id, organisation_id=organisation_id).values("pk")
-        visible |= Q(team_id=team_id, agreement_id__in=agreements)
+        party = Party.on_record.for_team(team_id).filter(
+            Party.of_version(OuterRef("number")), agreement=OuterRef("agreement"), organisation_id=organisation_id
+        )
+        visible |= Q(team_id=team_id, agreement_id__in=agreements) & Q(Exists(party))
     return AgreementVersion.objects.for_teams([*team_ids, *as_party]).filter(visible)
 
 

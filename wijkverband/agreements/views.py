@@ -144,10 +144,24 @@ def _detail_context(agreement, rights, *, version=None) -> dict:
     }
 
 
-def _shown_version(agreement):
+def _readable_numbers(agreement, rights) -> set[int]:
+    """The versions the person reads: all, or for an external party's account those its
+    organisation is party to (it reads no text it does not decide on)."""
+    if rights.can_view:
+        return set(range(1, agreement.version_count + 1))
+    return selectors.party_version_numbers(agreement=agreement, organisation_id=rights.organisation_id)
+
+
+def _shown_version(agreement, readable: set[int]):
     """The version the detail page shows: the newest; of an ended agreement whose newest version
-    was never adopted, the version in force until the end."""
-    return agreement.adopted_version if agreement.ended_with_pending_version else agreement.current_version
+    was never adopted, the version in force until the end. An external party reads the other of
+    the two when it is no party to that one (removed from the pending version, or added to it)."""
+    shown = agreement.adopted_version if agreement.ended_with_pending_version else agreement.current_version
+    if shown.number not in readable:
+        other = agreement.adopted_version if shown.pk == agreement.current_version_id else agreement.current_version
+        if other is not None and other.number in readable:
+            return other
+    return shown
 
 
 @team_view
@@ -201,7 +215,9 @@ def _detail_page(request, agreement, *, end_form=None, endorse_form=None, status
     """The agreement's page; with a bound `end_form` or `endorse_form`: shown again with its
     refusal at the field and the reason typed kept (the end form open)."""
     team, rights = request.team, request.rights
-    context = _detail_context(agreement, rights, version=_shown_version(agreement))
+    context = _detail_context(
+        agreement, rights, version=_shown_version(agreement, _readable_numbers(agreement, rights))
+    )
     context["events"] = selectors.recent_events(agreement=agreement)
     # Apps above this one show what they hold of the agreement (the region's offer it came from).
     context["item_panels"] = render_item_panels(
@@ -550,12 +566,25 @@ def indicator_chart(request, agreement_id, indicator_id):
 def agreement_versions(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
-    page = _page(request, selectors.agreement_versions(agreement=agreement))
-    form = CompareForm(initial={"a": max(1, agreement.version_count - 1), "b": agreement.version_count})
+    readable = _readable_numbers(agreement, rights)
+    page = _page(
+        request,
+        selectors.agreement_versions(agreement=agreement, numbers=None if rights.can_view else readable),
+    )
+    newest = max(readable)
+    form = CompareForm(initial={"a": max(min(readable), newest - 1), "b": newest})
     return render(
         request,
         "agreements/versions.html",
-        {"team": team, "rights": rights, "agreement": agreement, "page": page, "form": form, "nav_key": NAV_KEY},
+        {
+            "team": team,
+            "rights": rights,
+            "agreement": agreement,
+            "page": page,
+            "readable": readable,
+            "form": form,
+            "nav_key": NAV_KEY,
+        },
     )
 
 
@@ -564,22 +593,21 @@ def agreement_versions(request, agreement_id):
 def agreement_compare(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
+    readable = _readable_numbers(agreement, rights)
+    newest = max(readable)
     # Opened without a choice yet: the form, without errors (nothing was asked that could be wrong).
     form = CompareForm(
         request.GET if ("a" in request.GET or "b" in request.GET) else None,
-        initial={"a": max(agreement.version_count - 1, 1), "b": agreement.version_count},
+        initial={"a": max(min(readable), newest - 1), "b": newest},
     )
     comparisons, before, after = None, None, None
     status = 200
     if form.is_bound and form.is_valid():
-        before = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["a"])
-        after = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["b"])
+        if {form.cleaned_data["a"], form.cleaned_data["b"]} <= readable:
+            before = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["a"])
+            after = selectors.agreement_version(agreement=agreement, number=form.cleaned_data["b"])
         if before is None or after is None:
-            form.add_error(
-                None,
-                _("This agreement has versions 1 to %(count)s: choose two of those.")
-                % {"count": agreement.version_count},
-            )
+            form.add_error(None, _versions_to_choose(agreement, rights, readable))
         else:
             comparisons = selectors.versions_compare(before=before, after=after)
     if form.is_bound and comparisons is None:
@@ -599,6 +627,16 @@ def agreement_compare(request, agreement_id):
         },
         status=status,
     )
+
+
+def _versions_to_choose(agreement, rights, readable: set[int]) -> str:
+    if rights.can_view:
+        return _("This agreement has versions 1 to %(count)s: choose two of those.") % {
+            "count": agreement.version_count
+        }
+    return _("Your organisation is party to these versions of the agreement: %(numbers)s. Choose two of those.") % {
+        "numbers": ", ".join(str(number) for number in sorted(readable))
+    }
 
 
 @team_view

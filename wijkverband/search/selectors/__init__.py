@@ -5,7 +5,7 @@ in a set of teams, from that feature's policy (the same rule as its pages):
 
 | kind | from | rule |
 |---|---|---|
-| agreement | agreements.selectors.readable_versions | everyone who sees the team, every version |
+| agreement | agreements.selectors.readable_versions | who sees the team: every version; an external party: its own |
 | bottleneck | bottlenecks.selectors.visible_bottlenecks_in | internal items only for professionals and overseers |
 | message | threads.selectors.readable_messages | threads.policy (closed, internal threads); not deleted, current text |
 | wijkcard | wijkcard.selectors.readable_entries | everyone who sees the team |
