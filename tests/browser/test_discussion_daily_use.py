@@ -523,7 +523,11 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             button.click()
             expect(button).to_be_hidden()
             expect(maarten.locator("article").filter(has_text="مرحبا بالفريق")).to_be_in_viewport()
-            # "Gelezen door" names five and counts the rest, live as on the server's page.
+            # "Gelezen door" names five and counts the rest, live as on the server's page. First his
+            # own read marker comes back from the server (his page sends it 1.5 s after the message):
+            # the line then names him, and the eight readers below make nine ("en nog 4"). Counted
+            # before it came, the line said "en nog 3".
+            expect(maarten.locator("article").last.locator("[data-read-by]")).to_contain_text(world.maarten.name)
             line = maarten.evaluate(
                 """() => {
                   const client = window.wijkverbandThread;
