@@ -4,11 +4,13 @@ and a lost connection catches up by itself. axe checks the thread pages."""
 import re
 import uuid
 from datetime import datetime, time, timedelta
+from unittest import mock
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase, broken_words
+from tests.threads.helpers import post
 from wijkverband.threads import services
 from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
@@ -160,6 +162,66 @@ class LiveThreadJourneys(BrowserTestCase):
             expect(log.get_by_role("heading", name="Vandaag")).to_have_count(0)
         finally:
             maarten_context.close()
+
+    def test_an_edit_or_delete_of_a_message_older_than_the_page_is_not_added_as_new(self):
+        """Found by an exploratory test: the thread page shows the newest 200 messages; when someone
+        edited or deleted an older one, it turned up at the bottom of the page as if it were new.
+        Only a new message joins the list now; an edit of one that is shown still shows live."""
+        from wijkverband.threads.selectors import PAGE_MESSAGES
+
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Lange draad")
+        # Carla's the three she edits and deletes; Sofie's the rest, faster than people may post.
+        with mock.patch.object(services, "POSTS_PER_MINUTE", 10_000):
+            posted = [
+                post(
+                    thread, world.carla if n in (0, 1, PAGE_MESSAGES + 1) else world.sofie, f"Bericht nummer {n}."
+                ).message
+                for n in range(PAGE_MESSAGES + 2)
+            ]
+        oldest, older, newest = posted[0], posted[1], posted[-1]
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+
+        self.sign_in(world.maarten)
+        page = self.page
+        carla_context, carla = self.second_browser(world.carla)
+        try:
+            page.goto(thread_url)
+            expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+            articles = page.locator("article.wv-message")
+            expect(articles).to_have_count(PAGE_MESSAGES)
+            expect(page.locator(f"#message-{oldest.pk}")).to_have_count(0)
+
+            # Carla edits the oldest message and deletes the one after it (the pages without
+            # JavaScript: the same services, the same live events), then edits the newest.
+            edits = (
+                (oldest, "Bericht nummer 0, aangepast."),
+                (newest, f"Bericht nummer {PAGE_MESSAGES + 1}, aangepast."),
+            )
+            for message, body in edits:
+                carla.goto(self.url(f"/t/oost/threads/{thread.pk}/messages/{message.pk}/edit/"))
+                carla.get_by_label("Bericht", exact=True).fill(body)
+                carla.get_by_role("button", name="Opslaan").click()
+                expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/"))
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/messages/{older.pk}/delete/"))
+            carla.get_by_role("button", name="Ja, verwijder het bericht").click()
+            expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/"))
+            carla.get_by_label("Bericht", exact=True).fill("Nieuw na de wijzigingen.")
+            carla.get_by_role("button", name="Versturen").click()
+
+            log = page.get_by_role("log", name="Berichten")
+            expect(log.get_by_text("Nieuw na de wijzigingen.")).to_be_visible()
+            # The edit of a shown message arrived (it came before the new one).
+            expect(page.locator(f"#message-{newest.pk} .wv-message__body")).to_have_text(
+                f"Bericht nummer {PAGE_MESSAGES + 1}, aangepast."
+            )
+            expect(articles).to_have_count(PAGE_MESSAGES + 1)
+            expect(log.get_by_text("Bericht nummer 0, aangepast.")).to_have_count(0)
+            expect(log.get_by_text("Dit bericht is verwijderd door de schrijver.")).to_have_count(0)
+            expect(articles.last).to_contain_text("Nieuw na de wijzigingen.")
+            expect(articles.nth(-2)).to_contain_text(f"Bericht nummer {PAGE_MESSAGES + 1}, aangepast.")
+        finally:
+            carla_context.close()
 
 
 class ServerRestartJourney(BrowserTestCase):

@@ -317,7 +317,10 @@ export class ThreadClient {
     }
     this.seq = frame.seq;
     if (frame.kind.startsWith("message.")) {
-      this.upsertMessage(frame.data);
+      // Only a new message joins the list. An edit or delete of one this page does not show (older
+      // than its first message) has nothing here to change: drawn, it looked like a new message.
+      const shown = document.getElementById(`message-${frame.data.id}`);
+      if (frame.kind === "message.created" || shown) this.upsertMessage(frame.data);
       // Their message arrived: they are no longer typing it.
       if (frame.kind === "message.created") this.stopTyping(frame.data.author.id);
     }
