@@ -312,6 +312,64 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
         finally:
             context.close()
 
+    def test_a_message_refused_after_the_network_came_back_keeps_its_text_and_goes_back_in_the_box(self):
+        """Found by an exploratory test on a phone: a message sent offline was refused by the
+        client-data guard once the network was back, while the box held a new text. The waiting
+        message was replaced by the reason alone: its text was gone, and the red line right above
+        the box read as if the new, harmless text was refused. The refused text stays now, under
+        why, and "Terugzetten in het berichtvak" swaps it with what the box holds: nothing is lost."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Terugbelverzoek")
+        context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            refused = "Tweede: BSN 111222333 graag terugbellen over de medicatie."
+            typed = "Ik typ alvast verder"
+
+            context.set_offline(True)
+            box.fill(refused)
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.get_by_text(f"Wacht op het netwerk: {refused}")).to_be_visible()
+            box.fill(typed)
+            context.set_offline(False)
+
+            item = carla.locator(".wv-outbox__item--failed")
+            expect(item).to_contain_text("Niet verstuurd:")
+            expect(item).to_contain_text(refused)  # which message it was: only the reason was left
+            expect(item.locator(".wv-outbox__reason")).to_have_text(re.compile(r"^Niet verstuurd: .*BSN"))
+            expect(item.locator(".wv-outbox__text")).to_have_text(refused)
+            expect(item).to_be_in_viewport()
+            expect(box).to_have_value(typed)
+            expect(box).not_to_have_attribute("aria-invalid", "true")  # the typed text was not refused
+            self.check(carla, "refused-kept")
+            self.shot(carla, "refused-kept")
+
+            # Back in the box to take the number out; what was typed meanwhile is set aside.
+            item.get_by_role("button", name="Terugzetten in het berichtvak").click()
+            expect(box).to_have_value(refused)
+            expect(box).to_be_focused()
+            expect(carla.locator(".wv-composer-error")).to_contain_text("Niet verstuurd:")
+            expect(item).to_have_count(0)
+            aside = carla.locator(".wv-outbox__item--aside")
+            expect(aside.locator(".wv-outbox__reason")).to_have_text("Apart gezet uit het berichtvak:")
+            expect(aside.locator(".wv-outbox__text")).to_have_text(typed)
+            self.check(carla, "set-aside")
+            self.shot(carla, "set-aside")
+
+            box.fill("Tweede: graag terugbellen over de medicatie.")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.locator("article").filter(has_text="Tweede: graag terugbellen")).to_be_visible()
+            aside.get_by_role("button", name="Terugzetten in het berichtvak").click()
+            expect(box).to_have_value(typed)
+            expect(carla.locator(".wv-outbox li")).to_have_count(0)
+            assert list(Message.objects.filter(thread=thread).values_list("body", flat=True)) == [
+                "Tweede: graag terugbellen over de medicatie."
+            ]
+        finally:
+            context.close()
+
     def test_confirming_a_message_by_keyboard_keeps_focus_at_the_message(self):
         """Found by an exploratory test: after the confirmation the page came back at the message
         but focus was at the top of the page, so a keyboard or screen-reader user lost their place."""

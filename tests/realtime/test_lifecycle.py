@@ -785,24 +785,30 @@ def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
 
 
 ACCESS_ENDED_CHECK = """
-globalThis.document = { getElementById: () => null, addEventListener() {}, visibilityState: "visible" };
+globalThis.document = {
+  getElementById: () => null, addEventListener() {}, visibilityState: "visible",
+  createElement: (tag) => ({ tag, textContent: "", addEventListener() {} }),
+};
 globalThis.location = { protocol: "http:", host: "testserver" };
 const { ThreadClient } = await import(process.argv[2]);
 const status = { hidden: true, textContent: "" };
 const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
-const strings = { no_access: "NO ACCESS", failed: "NOT SENT:" };
+const strings = { no_access: "NO ACCESS", failed: "NOT SENT:", put_back: "PUT BACK" };
 const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings, root });
 const shown = [];
 client.textarea = { value: "", focus() {} };
 client.composerError = (text) => shown.push(text);
-const marked = [];
+const kept = [];
 for (const body of ["first", "second"]) {
-  const element = { remove() {}, textContent: "", classList: { add: () => marked.push(body) } };
+  const element = {
+    remove() {}, isConnected: true, textContent: "",
+    replaceChildren: (...nodes) => kept.push([body, ...nodes.map((node) => node.textContent)]),
+  };
   client.outbox.set(body + "-id", { body, asksAck: false, element });
 }
 client.subscribed = true;
 client.receive({ type: "error", code: "not_found", detail: "No such thread.", ref: 7 });
-console.log(JSON.stringify({ status: status.textContent, box: client.textarea.value, shown, marked,
+console.log(JSON.stringify({ status: status.textContent, box: client.textarea.value, shown, kept,
   waiting: [...client.outbox.keys()], ended: client.accessEnded === true }));
 """
 
@@ -810,14 +816,15 @@ console.log(JSON.stringify({ status: status.textContent, box: client.textarea.va
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_what_waits_to_be_sent_when_access_ends_is_not_left_pending(tmp_path):
     """Found by an exploratory test: a message sent after the person lost access to the thread sat
-    as "Wordt verstuurd…" for good. The first comes back into the box with why, the next is marked
-    not sent, nothing waits, and the page takes no more (its submit says why, text kept)."""
+    as "Wordt verstuurd…" for good. The first comes back into the box with why, the next is kept
+    above it, its text under why, with a button to put it back (only the reason was left of it),
+    nothing waits, and the page takes no more (its submit says why, text kept)."""
     out = _run_client_check(tmp_path, ACCESS_ENDED_CHECK)
     assert out == {
         "status": "NO ACCESS",
         "box": "first",
         "shown": ["NOT SENT: NO ACCESS"],
-        "marked": ["second"],
+        "kept": [["second", "NOT SENT: NO ACCESS", "second", "PUT BACK"]],
         "waiting": [],
         "ended": True,
     }

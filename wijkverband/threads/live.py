@@ -64,6 +64,9 @@ def live_strings() -> dict:
     return {
         "sending": _("Sending…"),
         "failed": _("Not sent:"),
+        # A text kept above the box (refused, or set aside to put a refused one back in the box).
+        "put_back": _("Put back in the message box"),
+        "set_aside": _("Set aside from the message box:"),
         "reconnecting": _("Connection lost: reconnecting…"),
         "offline": _("No network: what you send waits here and goes as soon as you are online again."),
         "waiting": _("Waiting for the network:"),

@@ -1109,17 +1109,51 @@ export class ThreadClient {
     this.outbox.delete(clientId);
     if (this.textarea && !this.textarea.value.trim()) {
       // Back in the box, with why it was not sent: the person takes the client data out (or
-      // shortens it) instead of typing it all again. Not over something they typed since.
+      // shortens it) instead of typing it all again.
       post.element.remove();
-      this.textarea.value = post.body;
-      const box = this.form?.querySelector("input[name=asks_ack]");
-      if (box) box.checked = post.asksAck;
-      this.composerError(reason);
-      this.textarea.focus();
+      this.intoTheBox(post, reason);
       return;
     }
-    post.element.textContent = reason;
-    post.element.classList.add("wv-outbox__item--failed");
+    // Not over something they typed since: the refused text waits above the box, whole, under why
+    // it was not sent (only the text told which message it was: the reason alone, above a box
+    // with other text in it, read as if that text was refused), until they put it back.
+    this.setAside(post, reason);
+  }
+
+  // The text of `post` in the box (and its "asks for confirmation"), with `reason` at the box.
+  intoTheBox(post, reason) {
+    this.textarea.value = post.body;
+    const box = this.form?.querySelector("input[name=asks_ack]");
+    if (box) box.checked = post.asksAck;
+    this.composerError(reason || "");
+    this.textarea.focus();
+  }
+
+  /** A text kept above the box, in an item of the outbox list: why (`reason`: "Niet verstuurd: …"),
+   * or else that it was set aside from the box; the text itself; and "Terugzetten in het
+   * berichtvak". Nothing is lost: what the box holds then is set aside in its place (a swap). */
+  setAside(post, reason) {
+    const item = post.element;
+    item.className = reason ? "wv-outbox__item wv-outbox__item--failed" : "wv-outbox__item wv-outbox__item--aside";
+    const why = this.element("p", "wv-outbox__reason", reason || this.strings.set_aside);
+    const text = this.element("p", "wv-outbox__text", post.body);
+    text.dir = "auto";
+    const back = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.put_back);
+    back.type = "button";
+    back.addEventListener("click", () => {
+      const swapped = this.textarea.value.trim()
+        ? { body: this.textarea.value, asksAck: this.form.querySelector("input[name=asks_ack]")?.checked || false }
+        : null;
+      item.remove();
+      this.intoTheBox(post, reason);
+      if (swapped) {
+        swapped.element = document.createElement("li");
+        this.outboxList?.append(swapped.element);
+        this.setAside(swapped, "");
+      }
+    });
+    item.replaceChildren(why, text, back);
+    if (!item.isConnected) this.outboxList?.append(item);
   }
 
   // --- read markers, typing, status ------------------------------------------------------------
