@@ -21,7 +21,7 @@ class DiscussionDailyUse(BrowserTestCase):
     viewport = {"width": 1280, "height": 900}
     label = "desktop"
 
-    def person(self, user, **options):
+    def person(self, user, *, second_factor=True, **options):
         context = self.browser.new_context(locale="nl-NL", viewport=self.viewport, **options)
         context.set_default_timeout(10_000)
         page = context.new_page()
@@ -29,7 +29,7 @@ class DiscussionDailyUse(BrowserTestCase):
         first = self.page
         self.page = page
         try:
-            self.sign_in(user)
+            self.sign_in(user, second_factor=second_factor)
         finally:
             self.page = first
         return context, page
@@ -370,6 +370,49 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
         finally:
             context.close()
 
+    def test_offline_the_composer_says_so_where_the_person_reads(self):
+        """Found by an exploratory test on a phone: offline, only the status line above the
+        messages said "Geen netwerk", some 2000 px above the composer where a person reads the
+        newest messages: who was not sending saw no sign of it. It shows at the bottom of the screen
+        too now (at the composer; for a client representative, who has none, on its own), and is said
+        once: the copy is no live region."""
+        world = self.world
+        thread = services.thread_create(
+            actor=world.carla, team=world.team_a, title="Nachtdienst", open_to_representatives=True
+        )
+        for n in range(30):
+            post(thread, world.maarten, f"Bericht {n} over de nachtdienst en wie er belt.")
+        for user in (world.carla, world.rosa):
+            services.read_marker_set(actor=user, thread=thread, seq=30, announce=False)
+        people = (
+            (world.carla, "#post-form [data-connection]", "Geen netwerk: wat je verstuurt wacht hier"),
+            # She reads along and sends nothing: nothing of hers waits.
+            (world.rosa, "[data-connection]", "Geen netwerk: nieuwe berichten verschijnen zodra je weer online bent."),
+        )
+        for user, bottom, offline in people:
+            context, page = self.person(user, second_factor=user != world.rosa)  # Rosa has none
+            try:
+                page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+                self.wait_live(page)
+                expect(page.locator("article").last).to_be_in_viewport()
+                status = page.get_by_role("status").filter(has_text=offline)
+
+                context.set_offline(True)
+                expect(status).to_have_count(1)
+                expect(status).not_to_be_in_viewport()  # far up the page
+                note = page.locator(bottom)
+                expect(note).to_contain_text(offline)
+                expect(note).to_be_in_viewport()
+                assert note.evaluate("e => e.closest('[aria-live], [role=status], [role=alert]')") is None
+                self.check(page, f"offline-{user.email.split('@')[0]}")
+                self.shot(page, f"offline-{user.email.split('@')[0]}")
+
+                context.set_offline(False)
+                self.wait_live(page)
+                expect(note).to_be_hidden()
+            finally:
+                context.close()
+
     def test_confirming_a_message_by_keyboard_keeps_focus_at_the_message(self):
         """Found by an exploratory test: after the confirmation the page came back at the message
         but focus was at the top of the page, so a keyboard or screen-reader user lost their place."""
@@ -494,7 +537,7 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             other_tab = context.new_page()
             other_tab.goto(self.url("/accounts/logout/"))
             other_tab.get_by_role("button", name="Afmelden").last.click()
-            expect(carla.get_by_text("Je bent afgemeld.")).to_be_visible()
+            expect(carla.get_by_role("status").filter(has_text="Je bent afgemeld.")).to_be_visible()
 
             box = carla.get_by_label("Bericht", exact=True)
             written = "Geschreven na het afmelden"

@@ -239,7 +239,7 @@ class ServerRestartJourney(BrowserTestCase):
         expect(page.get_by_text(live)).to_be_visible()
 
         self.stop_server()  # a crash or a deploy: the socket drops, nothing answers
-        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text="Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
         # Meanwhile a message is written (say, through another worker): the database is the record.
         services.message_post(
             actor=world.carla, thread=thread, body="Geplaatst tijdens de herstart.", client_id=str(uuid.uuid4())
@@ -309,7 +309,7 @@ class ServerRestartJourney(BrowserTestCase):
             return page.evaluate("window.wvTestLog")
 
         self.stop_server()
-        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text="Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
         page.get_by_label("Bericht", exact=True).fill("Geschreven terwijl de server weg was.")
         page.get_by_role("button", name="Versturen").click()
         outbox = page.locator("[data-outbox] li")
@@ -373,7 +373,7 @@ class ServerRestartJourney(BrowserTestCase):
 
         page.evaluate("window.wvTestSetHidden(true)")  # another tab in front
         self.stop_server()
-        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…")).to_be_attached()
+        expect(page.get_by_role("status").filter(has_text="Verbinding verbroken: opnieuw verbinden…")).to_be_attached()
         page.wait_for_timeout(1500)  # a page in view would have tried again by now (0.25-0.5 s)
         assert page.evaluate("window.wvTestSockets") == opened, "a page in the background tried at once"
 

@@ -69,6 +69,7 @@ def live_strings() -> dict:
         "set_aside": _("Set aside from the message box:"),
         "reconnecting": _("Connection lost: reconnecting…"),
         "offline": _("No network: what you send waits here and goes as soon as you are online again."),
+        "offline_reading": _("No network: new messages appear as soon as you are online again."),
         "waiting": _("Waiting for the network:"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again: what you wrote will be waiting."),

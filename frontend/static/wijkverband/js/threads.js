@@ -112,6 +112,7 @@ export class ThreadClient {
     this.seq = live.seq; // the last sequence number this page has
     this.log = root.querySelector("[data-thread-log]");
     this.status = root.querySelector("[data-live-status]");
+    this.connectionNote = root.querySelector("[data-connection]");
     this.typingLine = root.querySelector("[data-typing]");
     this.form = root.querySelector("[data-post-form]");
     this.outboxList = root.querySelector("[data-outbox]");
@@ -159,8 +160,13 @@ export class ThreadClient {
 
   networkLost() {
     this.offline = true;
-    this.setStatus(this.strings.offline);
+    this.setConnection(this.offlineText());
     for (const post of this.outbox.values()) this.labelPending(post);
+  }
+
+  // Who may not post (a client representative) sends nothing that could wait.
+  offlineText() {
+    return (this.live.can_post ? this.strings.offline : this.strings.offline_reading) || this.strings.offline;
   }
 
   // Back online: the old socket may be dead without knowing it, so a new one is opened at once
@@ -169,7 +175,7 @@ export class ThreadClient {
   networkBack() {
     this.offline = false;
     for (const post of this.outbox.values()) this.labelPending(post);
-    this.setStatus(this.strings.reconnecting);
+    this.setConnection(this.strings.reconnecting);
     if (this.backoff.pending) {
       this.backoff.hurry(); // closed already and waiting to try again: try now
       return;
@@ -248,15 +254,15 @@ export class ThreadClient {
     if (event.code === SIGNED_OUT) {
       this.signedOut = true;
       if (this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
-      this.setStatus(this.strings.signed_out);
+      this.setConnection(this.strings.signed_out);
       return;
     }
     if (event.code === SIGN_IN_INCOMPLETE) {
-      this.setStatus(this.strings.sign_in_incomplete);
+      this.setConnection(this.strings.sign_in_incomplete);
       return;
     }
     // Backoff with jitter; a page in the background waits its turn unless a post waits (reconnect.js).
-    this.setStatus(this.offline ? this.strings.offline : this.strings.reconnecting);
+    this.setConnection(this.offline ? this.offlineText() : this.strings.reconnecting);
     this.backoff.retry(event, () => this.connect(), { urgent: this.outbox.size > 0 });
     if (this.outbox.size) this.fallbackSoon();
   }
@@ -270,7 +276,7 @@ export class ThreadClient {
         if (frame.thread !== this.thread) break;
         this.subscribed = true;
         this.httpTries = 0;
-        this.setStatus(this.strings.live);
+        this.setConnection(this.strings.live, { live: true });
         this.flushOutbox();
         this.markRead();
         break;
@@ -1026,7 +1032,7 @@ export class ThreadClient {
         posted = true;
       } else if (result.status === 401) {
         this.signedOut = true;
-        this.setStatus(this.strings.signed_out);
+        this.setConnection(this.strings.signed_out);
         this.keepDraft(post.body);
         this.refused({ code: "invalid", detail: this.strings.signed_out, ref: clientId });
       } else if (result.status >= 400 && result.status < 500) {
@@ -1089,7 +1095,7 @@ export class ThreadClient {
       // be: it comes back into the box (or is marked not sent), and nothing more is taken.
       this.subscribed = false;
       this.accessEnded = true;
-      this.setStatus(this.strings.no_access);
+      this.setConnection(this.strings.no_access);
       for (const clientId of [...this.outbox.keys()]) {
         this.notSent(clientId, `${this.strings.failed} ${this.strings.no_access}`);
       }
@@ -1212,6 +1218,17 @@ export class ThreadClient {
     const template =
       this.strings[`notification_${frame.kind}`] || this.strings.notification_other || this.strings.notification;
     return template.replace("%(actor)s", frame.actor).replace("%(title)s", frame.title || "");
+  }
+
+  /** The connection's state ("Live", "Geen netwerk", "Verbinding verbroken", "afgemeld"): said by
+   * the status line, and while it is not live shown again at the composer, at the bottom of the
+   * screen where a person reads and writes (the status line is at the top of the page, on a phone
+   * thousands of pixels up). That copy is no live region: a screen reader hears it once. */
+  setConnection(text, { live = false } = {}) {
+    this.setStatus(text);
+    if (!this.connectionNote) return;
+    this.connectionNote.textContent = live ? "" : text;
+    this.connectionNote.hidden = live;
   }
 
   // The status line is a live region (role=status): a screen reader reads what it says now.
