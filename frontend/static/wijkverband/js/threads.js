@@ -1239,11 +1239,15 @@ export class ThreadClient {
   }
 }
 
-// --- mentions: an ARIA 1.2 combobox on the composer's text box --------------------------------
+// --- mentions: suggestions for the composer's text box -----------------------------------------
 // Typing "@" and letters offers the people, kinds of organisation and roles of the thread's team
 // that the page was given (live.mentions: only people who may read the thread). Arrow keys move
 // through the list, Enter or Tab inserts the choice, Escape closes it. Without this the text box
 // is a plain text box and "@name" still works.
+// The box stays a text box: a <textarea> may not take role="combobox" (ARIA in HTML; axe's
+// aria-allowed-role), nor so aria-expanded. It says it offers a list (aria-autocomplete,
+// aria-controls), the suggestion under the arrows is its active descendant (a screen reader reads
+// it as it moves), and a status line says how many there are when the list opens.
 
 const MENTION_QUERY = /(?:^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_.\-]*)$/u;
 const MAX_SUGGESTIONS = 8;
@@ -1268,9 +1272,7 @@ export class MentionCombobox {
     this.status.setAttribute("role", "status");
     textarea.parentElement.classList.add("wv-mention-anchor");
     textarea.after(this.listbox, this.status);
-    textarea.setAttribute("role", "combobox");
     textarea.setAttribute("aria-autocomplete", "list");
-    textarea.setAttribute("aria-expanded", "false");
     textarea.setAttribute("aria-controls", id);
     textarea.addEventListener("input", () => this.update());
     textarea.addEventListener("keydown", (event) => this.key(event));
@@ -1343,13 +1345,11 @@ export class MentionCombobox {
 
   open() {
     this.listbox.hidden = false;
-    this.textarea.setAttribute("aria-expanded", "true");
   }
 
   close() {
     this.listbox.hidden = true;
     this.active = -1;
-    this.textarea.setAttribute("aria-expanded", "false");
     this.textarea.removeAttribute("aria-activedescendant");
   }
 
