@@ -72,7 +72,6 @@ def test_sentences_taken_as_plain_render_as_markdown_renders_them(words, between
         "café ß 😀 €",
         "a#b en #12 in de tekst",
         "Dit is {x} en $y",
-        "Zie https://example.org/pagina",
         "@@00001234",
         "met een spatie aan het eind ",
         "!belangrijk",
@@ -105,6 +104,8 @@ def test_everyday_plain_lines_skip_the_parser_and_render_the_same(text, monkeypa
         "_schuin_",
         "`code`",
         "[link](https://example.org)",
+        "Zie https://example.org/pagina",  # an address: a link
+        "Zie www.example.org",
         "<b>html</b>",
         "a & b",
         "a\\b",

@@ -3,13 +3,20 @@
 Markdown first turns the text into HTML; nh3 (an allow-list sanitiser) then keeps only the tags,
 attributes and URL schemes below. No script, no style, no event handlers, no javascript: or data:
 URLs survive, whatever the author typed. Links open as ordinary links with rel="noopener noreferrer nofollow".
+A bare address in the text ("https://www.thuisarts.nl/medicijnen", "www.thuisarts.nl") is a link
+too (_BareLinks), through the same sanitiser.
 """
 
+import re
 import threading
+import xml.etree.ElementTree as etree
 
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -20,7 +27,42 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Removed together with everything inside them, not just unwrapped.
 CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "svg", "math"}
 
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+# A bare http(s) or www. address, as people paste one on a phone; only where a word starts (after a
+# space, a bracket, a quote or emphasis, or a tag Markdown took out of the text: \x03 ends its place
+# holder), never inside an e-mail address or a word. It ends at a space, at "<" or ">", or at a place
+# holder (\x02: an escaped character, inline HTML). Only http and https: nothing here makes a
+# javascript: or data: link, and the sanitiser's scheme list stands behind it anyway.
+_BARE_URL = r"(?i)(?<![^\s(\[*_~\"'‘“«\x03])(?:https?://|www\.)[^\s<>\x02\x03]+"
+_LINK_START = re.compile(r"https?://|www\.", re.IGNORECASE)
+# What ends a sentence or closes emphasis or a quote ends the text, not the address: "Zie
+# https://www.thuisarts.nl/medicijnen." links without the full stop.
+_TRAILING = frozenset(".,:;!?'\"*_~’”»")
+
+
+class _BareLinkProcessor(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)  # a Markdown link's text, or an address already made a link
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
+        url = m.group(0)
+        while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+            url = url[:-1]  # a ")" stays when it closes a "(" of the address: …/wiki/Zorg_(Nederland)
+        rest = _LINK_START.sub("", url, count=1)
+        if not rest or not rest[0].isalnum():
+            return None, None, None  # "https://" or "www." alone
+        link = etree.Element("a")
+        link.set("href", url if "://" in url[:8] else f"https://{url}")
+        link.text = AtomicString(url)
+        return link, m.start(0), m.start(0) + len(url)
+
+
+class _BareLinks(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # After inline HTML (90: an address inside a tag stays the tag's) and before the entity
+        # (80) and emphasis (60, 50) patterns: an address's "_" or "&" is its own.
+        md.inlinePatterns.register(_BareLinkProcessor(_BARE_URL, md), "bare_link", 85)
+
+
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _BareLinks()]
 _local = threading.local()
 
 
@@ -37,7 +79,8 @@ def _converter() -> _markdown.Markdown:
 # A line Markdown leaves as it is: no character that means something to it (with the extensions
 # above) or to HTML anywhere in the line, and none at its start that opens a block (a heading, a
 # quote, a list, a rule, a table, a fence). Python-Markdown renders such a line as one paragraph
-# of the same text (tests/core/test_markdown_plain.py holds the two equal, character by character).
+# of the same text (tests/core/test_markdown_plain.py holds the two equal, character by character),
+# unless it holds an address (a link).
 _MARKED_ANYWHERE = frozenset("\\`*_[]<>&")
 _MARKED_AT_START = frozenset("#>-+*=|~: ")
 
@@ -48,6 +91,7 @@ def _plain_line(text: str) -> bool:
         and text[0] not in _MARKED_AT_START  # a space would be dropped, the others open a block
         and not text[0].isdigit()  # "1. " opens a list, in any script's digits
         and _MARKED_ANYWHERE.isdisjoint(text)
+        and not _LINK_START.search(text)  # an address becomes a link
     )
 
 
