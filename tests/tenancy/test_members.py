@@ -464,3 +464,31 @@ def test_the_last_coordinator_is_told_before_not_after_confirming(world, client_
         page = client.get(url).content.decode()
         assert "stel eerst een ander aan voordat je vertrekt" in page
         assert "Ja, het wijkverband verlaten" not in page
+
+
+def test_the_timeline_says_who_removed_someone_rather_than_that_they_left(world, client_for):
+    """Found by an exploratory test: a member a coordinator removed "heeft het wijkverband verlaten"
+    on the timeline of every bottleneck they held, as if they had gone of their own accord."""
+    from tests.bottlenecks.helpers import report
+    from wijkverband.bottlenecks import services as bottleneck_services
+
+    owned = report(world, title="Van Pieter")
+    bottleneck_services.bottleneck_ask_owner(
+        actor=world.pieter, bottleneck=owned, version=owned.version, candidate=world.pieter
+    )
+    asked = report(world, title="Gevraagd aan Pieter")
+    bottleneck_services.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=asked, version=asked.version, candidate=world.pieter
+    )
+    carla = client_for("carla")
+    pieter = Membership.objects.get(team=world.team_a, user=world.pieter)
+    carla.post(f"/t/oost/members/{pieter.pk}/remove/")
+
+    page = carla.get(f"/t/oost/bottlenecks/{owned.pk}/").content.decode()
+    assert (
+        "<strong>Pieter Apotheker</strong> is door Carla Coördinator uit het wijkverband gehaald: nu zonder eigenaar"
+        in page
+    )
+    assert "heeft het wijkverband verlaten" not in page
+    page = carla.get(f"/t/oost/bottlenecks/{asked.pk}/").content.decode()
+    assert "is door Carla Coördinator uit het wijkverband gehaald: niet langer gevraagd eigenaar te worden" in page

@@ -265,6 +265,16 @@ class EventKind(models.TextChoices):
     MARKED_PUBLIC = "marked_public", _("made visible to representatives")
     OWNER_LEFT = "owner_left", _("left the team: it has no owner now")
     CANDIDATE_LEFT = "candidate_left", _("left the team: no longer asked to own it")
+    # A coordinator removed them (BottleneckEvent.said names who: the event's actor is the one removed).
+    OWNER_REMOVED = "owner_removed", _("was removed from the team: it has no owner now")
+    CANDIDATE_REMOVED = "candidate_removed", _("was removed from the team: no longer asked to own it")
+
+
+#: What the timeline says of someone removed from the team, naming who removed them (data["removed_by"]).
+REMOVED_BY = {
+    EventKind.OWNER_REMOVED: lambda: _("was removed from the team by %(name)s: it has no owner now"),
+    EventKind.CANDIDATE_REMOVED: lambda: _("was removed from the team by %(name)s: no longer asked to own it"),
+}
 
 
 class BottleneckEvent(models.Model):
@@ -294,6 +304,15 @@ class BottleneckEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.bottleneck_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def said(self) -> str:
+        """What the timeline says after the actor's name: what they did, and of someone removed from
+        the team, by whom (their name at the time, in data)."""
+        removed_by = (self.data or {}).get("removed_by") if self.kind in REMOVED_BY else None
+        if removed_by:
+            return str(REMOVED_BY[self.kind]()) % {"name": removed_by}
+        return self.get_kind_display()
 
 
 class Signal(models.Model):

@@ -500,17 +500,23 @@ def membership_release(*, team, user, actor) -> None:
     transaction): the open items they own have no owner from now, and requests that they own one
     are withdrawn. An item must not wait on someone who can no longer open it: a coordinator sees it
     unowned (past its acceptance target in Mijn werk, "Nog zonder eigenaar") and asks someone."""
+    removed = actor is not None and actor.pk != user.pk
+    # Removed by someone else: the timeline says so, and by whom ("left" of someone removed was
+    # untrue).
+    data = {"removed_by": actor.name or actor.email} if removed else None
     for b in _held_by(team, user).select_for_update().order_by("pk"):
         # One or the other: nobody is asked to own what they own already (bottleneck_ask_owner).
         if b.owner_id == user.pk:
             b.owner, b.owner_since = None, None
-            fields, kind = ["owner", "owner_since"], EventKind.OWNER_LEFT
+            fields = ["owner", "owner_since"]
+            kind = EventKind.OWNER_REMOVED if removed else EventKind.OWNER_LEFT
         else:
             b.owner_candidate, b.owner_requested_by, b.owner_requested_at = None, None, None
-            fields, kind = ["owner_candidate", "owner_requested_by", "owner_requested_at"], EventKind.CANDIDATE_LEFT
+            fields = ["owner_candidate", "owner_requested_by", "owner_requested_at"]
+            kind = EventKind.CANDIDATE_REMOVED if removed else EventKind.CANDIDATE_LEFT
         _save(b, *fields)
-        # The timeline names the person who left; the audit row, who removed them.
-        _event(b, user, kind)
+        # The timeline names the person who left (and who removed them); the audit row, who acted.
+        _event(b, user, kind, data=data)
         _audit(b, actor, kind)
 
 
