@@ -11,12 +11,13 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from wijkverband.bottlenecks.models import Bottleneck, Status
 from wijkverband.bottlenecks.selectors import bottlenecks_waiting, signalling_professional_ids, teams_targets
 from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
-from wijkverband.work.services import Subject, notices_create, notices_done
+from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
@@ -76,6 +77,48 @@ def resolved(b: Bottleneck, *, actor) -> None:
     """To the reporter and the members of every organisation that said "this affects us too"."""
     recipients = [b.reporter_id, *signalling_professional_ids(bottleneck=b)]
     _notify(NoticeKind.RESOLVED, b, actor=actor, recipients=recipients, key=f"v{b.version}")
+
+
+def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dict[int, list[Bottleneck]]) -> None:
+    """`user` left the team (or `actor` removed them) and was let go of these open items
+    (services.membership_release). The team's other coordinators get one notice of how many now
+    need an owner (owned by nobody, asked of nobody), linked to that item or, for several, to their
+    Mijn werk, where those items are listed from now on; it is a new notice whatever the hourly
+    check told them before (its "past the acceptance target" notice comes once per item). Whoever
+    asked the person to own an item, and is not told as a coordinator, hears that the request is
+    withdrawn."""
+    needs_owner = [b for b in released if b.owner_id is None and b.owner_candidate_id is None]
+    stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
+    told = {}
+    if needs_owner:
+        count = len(needs_owner)
+        path = subject(needs_owner[0]).path if count == 1 else reverse("my_work") + f"?team={team.slug}"
+
+        def title(count=count):
+            return ngettext(
+                "%(count)d open bottleneck needs a new owner", "%(count)d open bottlenecks need a new owner", count
+            ) % {"count": count}
+
+        told = dict.fromkeys(team_coordinator_ids(team=team.pk), (title, path))
+    for asker_id, items in withdrawn.items():
+        if asker_id is None or asker_id in told:
+            continue
+        count = len(items)
+        path = (
+            subject(items[0]).path
+            if count == 1
+            else reverse("bottleneck_list", kwargs={"team_slug": team.slug}) + "?owner=none"
+        )
+
+        def asked(count=count):
+            return ngettext(
+                "your request that they own %(count)d bottleneck is withdrawn",
+                "your request that they own %(count)d bottlenecks is withdrawn",
+                count,
+            ) % {"count": count}
+
+        told[asker_id] = (asked, path)
+    notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}")
 
 
 # --- time checks: the hourly job (work.services.reminders) ----------------------------------------

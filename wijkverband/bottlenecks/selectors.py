@@ -448,21 +448,28 @@ def owned_by(*, user) -> QuerySet[Bottleneck]:
     )
 
 
+#: Someone who owned the item, or was asked to, left the team or was removed (membership_release).
+LET_GO_KINDS = (EventKind.OWNER_LEFT, EventKind.CANDIDATE_LEFT, EventKind.OWNER_REMOVED, EventKind.CANDIDATE_REMOVED)
+
+
 def unowned_past_target_for(*, user, today: date) -> QuerySet[Bottleneck]:
     """Open items of the teams the person coordinates that nobody owns or is asked to own, past
-    their acceptance target: the coordinators' to find an owner for (the hourly job tells them once,
-    bottlenecks.notices; Mijn werk keeps them in view until someone owns the item)."""
+    their acceptance target, or let go by someone who left the team (at once: those had an owner, or
+    someone asked, and the team was told so): the coordinators' to find an owner for (the hourly job
+    and the leaving tell them, bottlenecks.notices; Mijn werk keeps them in view until someone owns
+    the item or is asked to)."""
     coordinates = Membership.objects.across_teams().filter(
         team=OuterRef("team"), user=user, role=Membership.Role.COORDINATOR
     )
+    let_go = BottleneckEvent.objects.across_teams().filter(bottleneck=OuterRef("pk"), kind__in=LET_GO_KINDS)
     return (
         Bottleneck.objects.across_teams()  # the person's own rows say which teams
         .filter(
             Exists(coordinates),
+            Q(accept_due__lt=today) | Exists(let_go),
             status__in=OPEN_STATUSES,
             owner__isnull=True,
             owner_candidate__isnull=True,
-            accept_due__lt=today,
         )
         .select_related(*_MY_WORK_RELATED)
     )

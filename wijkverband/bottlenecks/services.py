@@ -498,12 +498,15 @@ def membership_holdings(*, team, user) -> list[str]:
 def membership_release(*, team, user, actor) -> None:
     """Someone leaves the team or is removed from it (tenancy.services.membership_remove, inside its
     transaction): the open items they own have no owner from now, and requests that they own one
-    are withdrawn. An item must not wait on someone who can no longer open it: a coordinator sees it
-    unowned (past its acceptance target in Mijn werk, "Nog zonder eigenaar") and asks someone."""
+    are withdrawn. An item must not wait on someone who can no longer open it: the team's
+    coordinators are told at once, in one notice, how many need an owner now, and see them in Mijn
+    werk under "Nog zonder eigenaar" from now on (not only once past the acceptance target); whoever
+    asked them to own an item hears that the request is withdrawn (notices.owners_lost)."""
     removed = actor is not None and actor.pk != user.pk
     # Removed by someone else: the timeline says so, and by whom ("left" of someone removed was
     # untrue).
     data = {"removed_by": actor.name or actor.email} if removed else None
+    released, withdrawn = [], {}
     for b in _held_by(team, user).select_for_update().order_by("pk"):
         # One or the other: nobody is asked to own what they own already (bottleneck_ask_owner).
         if b.owner_id == user.pk:
@@ -511,12 +514,17 @@ def membership_release(*, team, user, actor) -> None:
             fields = ["owner", "owner_since"]
             kind = EventKind.OWNER_REMOVED if removed else EventKind.OWNER_LEFT
         else:
+            withdrawn.setdefault(b.owner_requested_by_id, []).append(b)
             b.owner_candidate, b.owner_requested_by, b.owner_requested_at = None, None, None
             fields = ["owner_candidate", "owner_requested_by", "owner_requested_at"]
             kind = EventKind.CANDIDATE_REMOVED if removed else EventKind.CANDIDATE_LEFT
         _save(b, *fields)
         # The timeline names the person who left (and who removed them); the audit row, who acted.
         _event(b, user, kind, data=data)
+        released.append((b, kind))
+    # Told before the audit rows, which come last (docs/audit.md).
+    notices.owners_lost(team=team, user=user, actor=actor, released=[b for b, _kind in released], withdrawn=withdrawn)
+    for b, kind in released:
         _audit(b, actor, kind)
 
 

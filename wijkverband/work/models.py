@@ -23,6 +23,8 @@ class SubjectKind(models.TextChoices):
     WIJKCARD_ENTRY = "wijkcard_entry", _("Wijk card")
     SOCIAL_MAP_ENTRY = "social_map_entry", _("Social map")
     SIGNAL = "signal", _("signal")
+    #: Items of one team at once (someone left it: their bottlenecks need an owner); the id is the team's.
+    TEAM = "team", _("team")
 
 
 class NoticeKind(models.TextChoices):
@@ -58,6 +60,10 @@ class NoticeKind(models.TextChoices):
     # Signals of client representatives (wijkverband.signals)
     SIGNAL_FILED = "signal_filed", _("Filed a signal")
     SIGNAL_ANSWERED = "signal_answered", _("Answered your signal")
+    # Someone left the team or was removed from it: what they held needs someone else (the notice
+    # names them as its actor and says how many items, in a sentence: work.services.notices_of_leaving)
+    MEMBER_LEFT = "member_left", _("Left the team")
+    MEMBER_REMOVED = "member_removed", _("Removed from the team")
     # Reminders (wijkverband.work.services.reminders)
     REMINDER = "reminder", _("Reminder: still waiting on you")
     STILL_WAITING = "still_waiting", _("Still waiting after two reminders")

@@ -7,12 +7,14 @@ event (`key`), and after the commit pushes each person's open pages the new noti
 ones that are e-mailed at once to the mail outbox (wijkverband.work.services.mail).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
@@ -87,6 +89,38 @@ def notices_create(
     frame = notice_frame(kind=kind, subject=subject, actor=actor)
     transaction.on_commit(partial(_deliver, key=key, kind=kind, user_ids=ids, frame=frame))
     return len(ids)
+
+
+#: What a notice of someone leaving says (registered in WorkConfig.ready): the actor is the person
+#: who left or was removed, the title a sentence of ours ("3 open knelpunten hebben een nieuwe
+#: eigenaar nodig").
+LEAVING_SENTENCES = {
+    NoticeKind.MEMBER_LEFT: lambda: _("%(actor)s left the team: %(title)s"),
+    NoticeKind.MEMBER_REMOVED: lambda: _("%(actor)s was removed from the team: %(title)s"),
+}
+
+
+def notices_of_leaving(*, team: Team, user, actor, told: dict[int, tuple[Callable[[], str], str]], key: str) -> int:
+    """Someone (`user`) left the team or `actor` removed them, and what they held needs others: one
+    notice per person in `told`, which maps each to (a function giving the notice's title in the
+    language of the moment, the path it links to). Called by the apps' MembershipEnd.release.
+
+    The title is a sentence of ours with a count, not an item's title, so it is written in each
+    person's own language (the one their mails are in); the notice's actor is the one who left
+    (never told), and whoever removed them is not told either: they saw what was let go in the
+    question before. Internal: only professionals and overseers hear of it."""
+    removed = actor is not None and actor.pk != user.pk
+    kind = NoticeKind.MEMBER_REMOVED if removed else NoticeKind.MEMBER_LEFT
+    wanted = set(told) - {user.pk, getattr(actor, "pk", None)}
+    made = 0
+    languages = get_user_model().objects.filter(pk__in=wanted).values_list("pk", "language")
+    for user_id, language in sorted(languages):
+        title, path = told[user_id]
+        with translation.override(language or settings.LANGUAGE_CODE):
+            words = str(title())
+        subject = Subject(team=team, kind=SubjectKind.TEAM, id=team.pk, title=words, path=path, internal=True)
+        made += notices_create(kind=kind, subject=subject, recipients=[user_id], actor=user, key=f"{kind}:{key}")
+    return made
 
 
 def _deliver(*, key: str, kind: str, user_ids: list[int], frame: str) -> None:

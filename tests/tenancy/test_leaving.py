@@ -1,0 +1,134 @@
+"""Someone leaves a team, or a coordinator removes them: what they held is let go, and the people
+who now have to act on it are told at once (docs/tenancy.md, "Leaving a team")."""
+
+import re
+
+from django.test import TestCase
+
+from tests.bottlenecks.helpers import fresh, report
+from wijkverband.bottlenecks import notices as bottleneck_notices
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.mywork.selectors import my_work
+from wijkverband.tenancy import services
+from wijkverband.tenancy.models import Membership
+from wijkverband.work.models import Notice, NoticeKind
+
+
+def _notices(user, kind=None):
+    rows = Notice.objects.filter(user=user)
+    return rows.filter(kind=kind) if kind else rows
+
+
+def _sentences(client) -> list[str]:
+    page = client.get("/notifications/").content.decode()
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(r'<a class="utrecht-link" href="[^"]*">([^<]*)</a>', page)
+    ]
+
+
+def _own(world, title, owner):
+    b = report(world, title=title)
+    return bottlenecks.bottleneck_ask_owner(actor=owner, bottleneck=b, version=b.version, candidate=owner)
+
+
+def test_the_coordinators_are_told_once_how_many_bottlenecks_need_an_owner_and_see_them_at_once(world, client_for):
+    """Found by an exploratory test: the leave question promised "de coördinatoren zoeken een
+    nieuwe", but nobody was told, and a coordinator's Mijn werk showed the items under "Nog zonder
+    eigenaar" only days later, once past their acceptance target."""
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    services.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    first, second = _own(world, "Eerste van Pieter", world.pieter), _own(world, "Tweede van Pieter", world.pieter)
+    asked = report(world, title="Gevraagd aan Pieter")
+    # Anyone may ask for an owner while there is none: Maarten, a member, asked Pieter.
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.maarten, bottleneck=asked, version=asked.version, candidate=world.pieter
+    )
+    before = {name: _notices(world.persona(name)).count() for name in ("carla", "sofie", "maarten")}
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+
+    for item in (first, second, asked):
+        b = fresh(item)
+        assert b.owner_id is None and b.owner_candidate_id is None
+    # One notice per coordinator for all three, whatever the number of items.
+    for name in ("carla", "sofie"):
+        assert _notices(world.persona(name)).count() == before[name] + 1
+        notice = _notices(world.persona(name), NoticeKind.MEMBER_LEFT).get()
+        assert notice.path == "/my-work/?team=oost" and notice.actor_id == world.pieter.pk
+    assert "Pieter Apotheker heeft het wijkverband verlaten: 3 open knelpunten hebben een nieuwe eigenaar nodig" in (
+        _sentences(client_for("carla"))
+    )
+    # Maarten asked Pieter: his request is withdrawn, and he hears of it, linked to the item.
+    assert _notices(world.maarten).count() == before["maarten"] + 1
+    notice = _notices(world.maarten, NoticeKind.MEMBER_LEFT).get()
+    assert notice.path == f"/t/oost/bottlenecks/{asked.pk}/"
+    assert (
+        "Pieter Apotheker heeft het wijkverband verlaten: je vraag om eigenaar te worden van 1 knelpunt is ingetrokken"
+        in _sentences(client_for("maarten"))
+    )
+    assert not _notices(world.pieter, NoticeKind.MEMBER_LEFT).exists()
+    # The coordinators' Mijn werk lists them as needing an owner now, days before their target.
+    for name in ("carla", "sofie"):
+        unowned = {item.title for item in my_work(user=world.persona(name)).mine if item.kind == "unowned"}
+        assert unowned == {"Eerste van Pieter", "Tweede van Pieter", "Gevraagd aan Pieter"}
+    page = client_for("carla").get("/my-work/?team=oost").content.decode()
+    assert "Nog zonder eigenaar" in page and "Eerste van Pieter" in page
+    # Once someone is asked to own one, it leaves that list.
+    b = fresh(first)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten)
+    unowned = {item.title for item in my_work(user=world.carla).mine if item.kind == "unowned"}
+    assert unowned == {"Tweede van Pieter", "Gevraagd aan Pieter"}
+
+
+def test_coordinators_told_before_by_the_hourly_check_are_told_again_when_the_owner_leaves(world, client_for):
+    """The hourly check tells the coordinators of an unowned item past its acceptance target once
+    (its key names the item and the target's date): an owner who took it on and then left must not
+    leave it unowned without a word."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    b = report(world, title="Laat opgepakt")
+    later = timezone.localdate() + timedelta(days=10)
+    assert bottleneck_notices.time_check(later) >= 1
+    assert _notices(world.carla, NoticeKind.OVERDUE).count() == 1
+    b = fresh(b)
+    bottlenecks.bottleneck_ask_owner(actor=world.pieter, bottleneck=b, version=b.version, candidate=world.pieter)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+
+    notice = _notices(world.carla, NoticeKind.MEMBER_LEFT).get()
+    assert notice.path == f"/t/oost/bottlenecks/{b.pk}/" and notice.read_at is None
+    assert (
+        "Pieter Apotheker heeft het wijkverband verlaten: 1 open knelpunt heeft een nieuwe eigenaar nodig"
+        in _sentences(client_for("carla"))
+    )
+
+
+def test_someone_removed_is_named_as_removed_and_whoever_removed_them_is_not_told(world, client_for):
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    services.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    _own(world, "Van Pieter", world.pieter)
+    pieter = Membership.objects.get(team=world.team_a, user=world.pieter)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("carla").post(f"/t/oost/members/{pieter.pk}/remove/")
+
+    assert not _notices(world.carla, NoticeKind.MEMBER_REMOVED).exists()  # she saw it in the question
+    assert _notices(world.sofie, NoticeKind.MEMBER_REMOVED).count() == 1
+    assert (
+        "Pieter Apotheker is uit het wijkverband gehaald: 1 open knelpunt heeft een nieuwe eigenaar nodig"
+        in _sentences(client_for("sofie"))
+    )
+    # Carla's Mijn werk lists it all the same.
+    assert "Van Pieter" in {item.title for item in my_work(user=world.carla).mine if item.kind == "unowned"}
+
+
+def test_nobody_is_told_when_nothing_was_held(world, client_for):
+    count = Notice.objects.count()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    assert Notice.objects.count() == count
