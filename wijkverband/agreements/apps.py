@@ -19,5 +19,12 @@ class AgreementsConfig(AppConfig):
         from wijkverband.core.registry import register_external_party_organisations
 
         register_external_party_organisations(external_party_organisation_ids)
+        # Someone who leaves the team (or is removed) hands their agreements to a coordinator.
+        from wijkverband.agreements import services
+        from wijkverband.core.registry import MembershipEnd, register_membership_end
+
+        register_membership_end(
+            MembershipEnd("agreements", holdings=services.membership_holdings, release=services.membership_release)
+        )
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)

@@ -47,4 +47,11 @@ def shown_detail(event) -> str:
             for day, value in facts["changes"]
         ]
         return f"{facts['indicator']}: {'; '.join(changes)}"
+    if action in (Action.OWNER_LEFT, Action.OWNER_REMOVED):
+        by, owner = facts.get("by"), facts["owner"]
+        if by and by == owner:
+            return _("by %(by)s, who is the owner now") % {"by": by}
+        if by:
+            return _("by %(by)s; %(owner)s is the owner now") % {"by": by, "owner": owner}
+        return _("%(owner)s is the owner now") % {"owner": owner}
     return written

@@ -343,6 +343,9 @@ class Action(models.TextChoices):
     INDICATOR_ADDED = "indicator_added", _("added an indicator")
     MEASUREMENT_RECORDED = "measurement_recorded", _("recorded a measurement")
     MEASUREMENT_FED = "measurement_fed", _("updated measurements from their source")
+    # The owner left the team, or was removed from it: someone else owns it now (data: who).
+    OWNER_LEFT = "owner_left", _("left the team")
+    OWNER_REMOVED = "owner_removed", _("was removed from the team")
 
 
 class AgreementEvent(models.Model):

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from wijkverband.agreements.models import Agreement, Endorsement
 from wijkverband.agreements.selectors import (
@@ -21,7 +22,7 @@ from wijkverband.agreements.selectors import (
 )
 from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
-from wijkverband.work.services import Subject, notices_create, notices_done
+from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
@@ -39,6 +40,26 @@ def subject(agreement: Agreement) -> Subject:
             )
         ),
     )
+
+
+def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> None:
+    """`user` left the team (or `actor` removed them) and `owner` owns their agreements now
+    (services.membership_release): one notice to the new owner, linked to the agreement or, for
+    several, to the team's list of the agreements they own. Nothing for whoever removed them and
+    takes them over: they read it in the question before."""
+    count = len(agreements)
+    if count == 1:
+        path = subject(agreements[0]).path
+    else:
+        path = reverse("agreement_list", kwargs={"team_slug": team.slug}) + f"?owner={owner.pk}"
+
+    def title():
+        return ngettext(
+            "you are the owner of %(count)d agreement now", "you are the owner of %(count)d agreements now", count
+        ) % {"count": count}
+
+    stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
+    notices_of_leaving(team=team, user=user, actor=actor, told={owner.pk: (title, path)}, key=f"agreements:{stamp}")
 
 
 def _owner_and_parties(agreement: Agreement) -> set[int]:

@@ -158,13 +158,25 @@ def party_filter_choices(*, team) -> list[tuple[str, str]]:
 
 
 def owner_choices(*, team) -> list[tuple[int, str]]:
+    """The team's professionals, and whoever owns one of its agreements without being one any more
+    (an ended agreement keeps the owner who left the team; the others pass to a coordinator): the
+    list's owner filter finds every agreement by its owner (two queries)."""
     members = (
         Membership.objects.for_team(team)
         .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
         .select_related("user")
-        .order_by("user__name")
     )
-    return [(m.user_id, m.user.name or m.user.email) for m in members]
+    choices = {m.user_id: m.user.name or m.user.email for m in members}
+    owners = (
+        Agreement.objects.for_team(team)
+        .exclude(current_version__owner_id__in=list(choices))
+        .values_list("current_version__owner_id", "current_version__owner__name", "current_version__owner__email")
+        .distinct()
+    )
+    for pk, name, email in owners:
+        if pk is not None:
+            choices[pk] = name or email
+    return sorted(choices.items(), key=lambda choice: (choice[1].lower(), choice[0]))
 
 
 # --- the team home panel -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from wijkverband.agreements import notices, policy
 from wijkverband.agreements.models import (
@@ -40,7 +40,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
-from wijkverband.tenancy.selectors import is_professional, organisation_member_ids
+from wijkverband.tenancy.selectors import is_professional, longest_serving_coordinator, organisation_member_ids
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.services import thread_for_subject, thread_subject_update
 
@@ -845,3 +845,91 @@ def sourced_measurements_refresh(*, actor, team, sources, months=None) -> int:
                 events.append(_feed(actor=actor, agreement=agreement, indicator=indicator, months=months))
     _audit(*events)
     return sum(event is not None for event in events)
+
+
+# --- someone leaves the team ----------------------------------------------------------------------
+
+
+def _owned_by(team, user):
+    """The team's agreements, not ended, whose current version the person owns."""
+    return Agreement.objects.for_team(team).exclude(status=Status.ENDED).filter(current_version__owner=user)
+
+
+def _successor(*, team, user, actor):
+    """Who owns the agreements of someone who leaves the team: whoever removed them, when that is a
+    professional of the team (a coordinator, who chose to and read it in the question); else the
+    coordinator who joined first (someone who leaves has no say over the others; a team always keeps
+    a coordinator). An agreement needs an owner: it waits for endorsements, review dates and
+    answers are told to its owner, and Mijn werk lists it by its owner ("Wacht op instemming")."""
+    if actor is not None and actor.pk != user.pk and is_professional(user=actor, team=team):
+        return actor
+    membership = longest_serving_coordinator(team=team, excluding=user.pk)
+    return membership.user if membership is not None else None
+
+
+def membership_holdings(*, team, user, actor=None) -> list[str]:
+    """What the question before someone leaves (or is removed) says of their agreements."""
+    owned = _owned_by(team, user).count()
+    if not owned:
+        return []
+    successor = _successor(team=team, user=user, actor=actor)
+    if successor is None:
+        return []
+    if actor is not None and successor.pk == actor.pk:
+        return [
+            ngettext(
+                "Owner of %(count)d agreement: you become its owner.",
+                "Owner of %(count)d agreements: you become their owner.",
+                owned,
+            )
+            % {"count": owned}
+        ]
+    return [
+        ngettext(
+            "Owner of %(count)d agreement: %(name)s (coordinator) becomes its owner.",
+            "Owner of %(count)d agreements: %(name)s (coordinator) becomes their owner.",
+            owned,
+        )
+        % {"count": owned, "name": successor.name or successor.email}
+    ]
+
+
+def membership_release(*, team, user, actor) -> None:
+    """Someone leaves the team or is removed from it (tenancy.services.membership_remove, inside its
+    transaction): the agreements they own pass to _successor, who is told (notices.owner_passed).
+
+    The current version's owner changes in place rather than by a new version: a new version of a
+    proposed or adopted agreement asks every party to endorse it again, and nothing the parties
+    endorsed changes. The history says who left, by whom they were removed, and who owns it now."""
+    successor = _successor(team=team, user=user, actor=actor)
+    if successor is None:
+        return
+    removed = actor is not None and actor.pk != user.pk
+    facts = {"owner": successor.name or successor.email}
+    if removed:
+        facts["by"] = actor.name or actor.email
+    passed = []
+    for agreement in _owned_by(team, user).select_for_update(of=("self",)).select_related("current_version"):
+        AgreementVersion.objects.for_team(team).filter(pk=agreement.current_version_id).update(owner=successor)
+        agreement.current_version.owner = successor
+        _touch(agreement)
+        # The history names the person who left; the audit row, who acted.
+        event = _history(
+            actor=user,
+            agreement=agreement,
+            action=Action.OWNER_REMOVED if removed else Action.OWNER_LEFT,
+            version_number=agreement.version_count,
+            facts=facts,
+        )
+        passed.append((agreement, event))
+    if not passed:
+        return
+    notices.owner_passed(team=team, user=user, actor=actor, owner=successor, agreements=[a for a, _e in passed])
+    for agreement, event in passed:
+        audit_record(
+            actor=actor,
+            action=f"agreement.{event.action}",
+            team=team,
+            target=agreement,
+            data={"version": event.version_number, "user": user.pk, "owner": successor.pk},
+        )

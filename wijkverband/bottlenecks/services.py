@@ -467,7 +467,7 @@ def _held_by(team, user):
     )
 
 
-def membership_holdings(*, team, user) -> list[str]:
+def membership_holdings(*, team, user, actor=None) -> list[str]:
     """What the question before someone leaves (or is removed) says they hold here."""
     owned = asked = 0
     for owner_id, candidate_id in _held_by(team, user).values_list("owner_id", "owner_candidate_id"):

@@ -242,8 +242,9 @@ def external_party_organisation_ids(*, team) -> set[int]:
 class MembershipEnd:
     """What an app does when someone leaves a team or is removed from it: what they hold there
     (their open bottlenecks, say) is let go, so that it does not wait on someone who can no longer
-    open it. holdings(team=, user=) -> sentences for the question before (empty: nothing held);
-    release(team=, user=, actor=) runs inside the removal's transaction, before its audit row."""
+    open it. holdings(team=, user=, actor=) -> sentences for the question before, as the person who
+    asks it reads them (empty: nothing held); release(team=, user=, actor=) runs inside the
+    removal's transaction, before its audit row. actor: who leaves (actor is user) or removes them."""
 
     key: str
     holdings: Callable[..., list[str]]
@@ -257,8 +258,12 @@ def register_membership_end(end: MembershipEnd) -> None:
     _membership_ends[end.key] = end
 
 
-def membership_holdings(*, team, user) -> list[str]:
-    return [line for key in sorted(_membership_ends) for line in _membership_ends[key].holdings(team=team, user=user)]
+def membership_holdings(*, team, user, actor) -> list[str]:
+    return [
+        line
+        for key in sorted(_membership_ends)
+        for line in _membership_ends[key].holdings(team=team, user=user, actor=actor)
+    ]
 
 
 def membership_release(*, team, user, actor) -> None:

@@ -198,6 +198,18 @@ def team_coordinator_ids(*, team) -> set[int]:
     )
 
 
+def longest_serving_coordinator(*, team, excluding) -> "Membership | None":
+    """The team's coordinator who joined first, other than `excluding` (a user id), or None."""
+    return (
+        Membership.objects.for_team(team)
+        .filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+        .exclude(user_id=excluding)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def organisation_member_ids(*, team, organisation_ids, external: bool | None = False) -> set[int]:
     """The team's professionals who act for these organisations (external: its external-party
     accounts; None: both, everyone who endorses for them)."""

@@ -149,7 +149,7 @@ def _removal_question(request, team, membership):
             "team": team,
             "membership": membership,
             "last_coordinator": selectors.is_last_coordinator(membership),
-            "holdings": registry.membership_holdings(team=team, user=membership.user),
+            "holdings": registry.membership_holdings(team=team, user=membership.user, actor=request.user),
         },
     )
 

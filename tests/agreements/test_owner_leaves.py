@@ -1,0 +1,100 @@
+"""The owner of an agreement leaves the team, or is removed: a coordinator owns it from then on
+(agreements.services.membership_release), so that it does not wait on someone who can no longer
+open it."""
+
+import re
+
+from django.test import TestCase
+
+from tests.agreements.conftest import version_data
+from wijkverband.agreements import services
+from wijkverband.agreements.models import Agreement, Status
+from wijkverband.mywork.selectors import my_work
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
+from wijkverband.work.models import Notice, NoticeKind
+
+
+def _pieters(world, *, propose=True) -> Agreement:
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, owner=world.pieter, title="Van Pieter")
+    )
+    for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
+        services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    if propose:
+        agreement = services.agreement_propose(actor=world.carla, agreement=agreement)
+    return agreement
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_an_owner_who_leaves_hands_the_agreement_to_a_coordinator_who_sees_it_waiting(world, client_for):
+    """Found by an exploratory test: a proposed agreement whose owner left stayed theirs: the leave
+    question did not mention it, nobody's Mijn werk showed "Wacht op instemming" for it any more,
+    and the list's owner filter could not choose the owner who had gone."""
+    agreement = _pieters(world)
+    concept = _pieters(world, propose=False)
+    pieter = client_for("pieter")
+    question = _text(pieter.get("/t/oost/members/leave/").content.decode())
+    assert "Eigenaar van 2 afspraken: Carla Coördinator (coördinator) wordt de eigenaar." in question
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pieter.post("/t/oost/members/leave/")
+
+    for a in (agreement, concept):
+        a = Agreement.objects.select_related("current_version").get(pk=a.pk)
+        assert a.current_version.owner_id == world.carla.pk
+        assert a.version_count == 1  # the same version: the parties are not asked to endorse again
+    assert Agreement.objects.get(pk=agreement.pk).status == Status.PROPOSED
+    waiting = {item.title for item in my_work(user=world.carla).waiting if item.kind == "endorsements"}
+    assert waiting == {"Van Pieter"}
+    carla = client_for("carla")
+    assert "Van Pieter" in carla.get("/my-work/").content.decode()
+    # Told once, for both, linked to the list of what she owns.
+    notice = Notice.objects.get(user=world.carla, kind=NoticeKind.MEMBER_LEFT)
+    assert notice.path == f"/t/oost/agreements/?owner={world.carla.pk}"
+    notices = _text(carla.get("/notifications/").content.decode())
+    assert "Pieter Apotheker heeft het wijkverband verlaten: je bent nu eigenaar van 2 afspraken" in notices
+    history = _text(carla.get(f"/t/oost/agreements/{agreement.pk}/").content.decode())
+    assert "Pieter Apotheker heeft het wijkverband verlaten (versie 1): Carla Coördinator is nu eigenaar" in history
+    assert (
+        f'<option value="{world.carla.pk}" selected>'
+        in carla.get(f"/t/oost/agreements/?owner={world.carla.pk}").content.decode()
+    )
+
+
+def test_a_coordinator_who_removes_the_owner_takes_the_agreement_over(world, client_for):
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    tenancy.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    agreement = _pieters(world)
+    pieter = Membership.objects.get(team=world.team_a, user=world.pieter)
+    sofie_client = client_for("sofie")
+    question = _text(sofie_client.get(f"/t/oost/members/{pieter.pk}/remove/").content.decode())
+    assert "Eigenaar van 1 afspraak: jij wordt de eigenaar." in question
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sofie_client.post(f"/t/oost/members/{pieter.pk}/remove/")
+
+    agreement = Agreement.objects.select_related("current_version").get(pk=agreement.pk)
+    assert agreement.current_version.owner_id == world.sofie.pk  # not Carla, who joined first
+    assert not Notice.objects.filter(kind=NoticeKind.MEMBER_REMOVED, subject_kind="team").exists()
+    history = _text(sofie_client.get(f"/t/oost/agreements/{agreement.pk}/").content.decode())
+    assert (
+        "Pieter Apotheker is uit het wijkverband gehaald (versie 1): door Sofie Welzijn, die nu eigenaar is" in history
+    )
+
+
+def test_an_ended_agreement_keeps_its_owner_and_the_list_still_finds_it_by_them(world, client_for):
+    agreement = _pieters(world)
+    services.agreement_end(actor=world.carla, agreement=agreement, reason="Opgegaan in een nieuwe afspraak")
+    tenancy.membership_remove(
+        actor=world.pieter, membership=Membership.objects.get(team=world.team_a, user=world.pieter)
+    )
+
+    agreement = Agreement.objects.select_related("current_version").get(pk=agreement.pk)
+    assert agreement.current_version.owner_id == world.pieter.pk  # the history stays as it was
+    page = client_for("carla").get(f"/t/oost/agreements/?status=ended&owner={world.pieter.pk}").content.decode()
+    assert f'<option value="{world.pieter.pk}" selected>Pieter Apotheker</option>' in page
+    assert "Van Pieter" in page
