@@ -492,3 +492,21 @@ def test_the_timeline_says_who_removed_someone_rather_than_that_they_left(world,
     assert "heeft het wijkverband verlaten" not in page
     page = carla.get(f"/t/oost/bottlenecks/{asked.pk}/").content.decode()
     assert "is door Carla Coördinator uit het wijkverband gehaald: niet langer gevraagd eigenaar te worden" in page
+
+
+def test_someone_who_left_their_only_team_is_no_longer_a_member_not_yet_one(world, client_for):
+    """Found by an exploratory test: the start page told someone who had just left their only team
+    (or been removed from it) "Je bent nog geen lid van een wijkverband"."""
+    maarten = client_for("maarten")
+    page = maarten.post("/t/oost/members/leave/", follow=True).content.decode()
+    assert (
+        "Je bent geen lid meer van een wijkverband. De coördinator van een wijkverband kan je opnieuw uitnodigen."
+        in page
+    )
+    assert "nog geen lid" not in page  # nor in the switcher
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    client_for("carla").post(f"/t/oost/members/{sofie.pk}/remove/")
+    assert "Je bent geen lid meer van een wijkverband." in client_for("sofie").get("/").content.decode()
+    # Someone who was never in one is not in one yet.
+    page = _client(make_user("nieuw", "Nina Nieuw")).get("/").content.decode()
+    assert "Je bent nog geen lid van een wijkverband. De coördinator van een wijkverband kan je uitnodigen." in page

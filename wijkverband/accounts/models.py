@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     #: The language last chosen with the switch, for what is written to the person outside a page
     #: (notice mails, digests). Empty: never chosen, the product's first language.
     language = models.CharField(_("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    #: When the person last left a team or was removed from one (tenancy.services.membership_remove):
+    #: someone in no team any more is told "no longer", not "not yet".
+    left_team_at = models.DateTimeField(_("last left a team"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -342,6 +342,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     registry.membership_release(team=team, user=user, actor=actor)
     # Deleted through the queryset, so the instance keeps its id for the audit row, written last.
     Membership.objects.filter(pk=membership.pk).delete()
+    get_user_model().objects.filter(pk=user.pk).update(left_team_at=timezone.now())
     permissions.team_role_revoke(team=team, user=user)
     policy_forget(user)
     user_rights_changed_on_commit(user.pk)
