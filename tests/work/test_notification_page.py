@@ -26,8 +26,8 @@ def test_one_notice_is_marked_read_and_the_others_stay_unread(world, client_for)
     labels = re.findall(r'Als gelezen markeren<span class="wv-visually-hidden">: “([^”]*)”', page)
     assert len(set(labels)) == 2 and any("Huisbezoeken" in label for label in labels)
     response = client.post("/notifications/", {"notice": first})
-    # Without "#notices": the browser's move there took the focus off the word that it is done.
-    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    # At the word that it is done (#done), not at "#notices", whose move took the focus off it.
+    assert response.status_code == 302 and response["Location"] == "/notifications/#done"
     assert _unread(world.maarten) == {second}
     page = client.get("/notifications/").content.decode()
     assert "1 ongelezen melding" in page and page.count('name="notice"') == 1
@@ -90,7 +90,7 @@ def test_older_notices_are_reached_page_by_page(world, client_for):
     # Marking one read on the older page comes back to that page.
     one = re.search(r'name="notice" value="(\d+)"', rest).group(1)
     back = client.post("/notifications/" + older, {"notice": one})
-    assert back["Location"] == "/notifications/" + older
+    assert back["Location"] == "/notifications/" + older + "#done"
     shown = set(re.findall(r"Melding \d{3}", page)) | set(re.findall(r"Melding \d{3}", rest))
     assert len(shown) == 105
     assert client.get("/notifications/?before=abc").status_code == 200

@@ -25,6 +25,17 @@ def _preferences_form(user, data=None) -> PreferencesForm:
     return form
 
 
+def _back_to_the_word(request):
+    """Back to the page they were on (an older one: ?before=), not to the newest, at the word that
+    it is done (base.html's #done, which takes the focus). The fragment is needed: a redirect
+    without one keeps the fragment of the page the form was on (the pager's links end in #notices),
+    and the browser's move there, after the load, took the focus from the word to the page's body
+    (a screen reader heard nothing, and the keyboard started below the list)."""
+    before = request.GET.get("before", "")
+    back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""
+    return redirect(reverse("notification_list") + back + "#done")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_list(request):
@@ -35,15 +46,10 @@ def notification_list(request):
         if one:
             if one.isdigit() and services.notices_mark_read(actor=request.user, notice_ids=[int(one)]):
                 flash.success(request, _("The notification is marked as read."))
-            # Back to the page they were on (an older one: ?before=), not to the newest.
-            before = request.GET.get("before", "")
-            back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""
-            # No "#notices": the browser's move to it came after app.js put the focus on the word
-            # that it is done, and took it away (a screen reader heard nothing).
-            return redirect(reverse("notification_list") + back)
+            return _back_to_the_word(request)
         services.notices_mark_read(actor=request.user)
         flash.success(request, _("All notifications are marked as read."))
-        return redirect("notification_list")
+        return _back_to_the_word(request)
     before = request.GET.get("before", "")
     before = int(before) if before.isdigit() and len(before) < 19 else None
     notices, older_before = selectors.user_notices(user=request.user, before=before)
