@@ -575,3 +575,43 @@ def test_an_empty_mijn_werk_speaks_to_the_persons_roles(world, client_for):
             page = client_for(persona).get("/my-work/").content.decode()
             assert "Er wacht nu niets van jou." in page and "geen eigenaar van een open knelpunt" not in page
         assert "geen eigenaar van een open knelpunt" in client_for("maarten").get("/my-work/").content.decode()
+
+
+def test_an_overseers_empty_mijn_werk_speaks_of_regional_items(world, client_for):
+    """Found by an exploratory test: an overseer and a region administrator with nothing of their
+    own read "Je bent geen eigenaar van een open knelpunt of van een afspraak die geëvalueerd moet
+    worden": they own regional items, never bottlenecks or agreements."""
+    with translation.override("nl"):
+        for persona in ("olga", "ada"):
+            page = client_for(persona).get("/my-work/").content.decode()
+            assert "Je bent geen eigenaar van een open regionaal knelpunt." in page
+            assert "geen eigenaar van een open knelpunt" not in page
+
+
+def test_what_waits_on_others_past_the_page_is_not_the_readers_to_pick_up(world, client_for):
+    """Found by an exploratory test: "En nog 3 van “Wacht op een eigenaar” die hier niet staan: pak
+    eerst de oudste op, hierboven" under "Wachten op anderen", where there is nothing to pick up."""
+    from wijkverband.mywork.selectors import KIND_LIMIT
+
+    for i in range(KIND_LIMIT + 3):
+        ask_owner(world, report(world, title=f"Knelpunt {i}"))
+    page = client_for("carla").get("/my-work/").content.decode()
+    waiting = page[page.index('id="waiting-heading"') :]
+    assert "En nog 3 van “Wacht op een eigenaar” die hier niet staan: de oudste staan hierboven." in waiting
+    assert "pak eerst de oudste op" not in waiting
+    # Pieter, who is asked, is still told to pick the oldest up first.
+    asked = client_for("pieter").get("/my-work/").content.decode()
+    assert "die hier niet staan: pak eerst de oudste op, hierboven." in asked
+
+
+def test_items_waiting_since_the_same_day_go_oldest_first_not_by_title(world):
+    """Found by an exploratory test: twenty-five requests of one morning read "Vraag eigenaar 11,
+    12, …, 2, 20": the same due date and the same day sorted by title, not by age as the page says."""
+    asked = []
+    with time_machine.travel(timezone.now().replace(hour=9, minute=0), tick=False) as clock:
+        for i in range(12):
+            asked.append(ask_owner(world, report(world, title=f"Vraag eigenaar {i + 1}")).title)
+            clock.shift(timedelta(minutes=1))
+    titles = [item.title for item in my_work(user=world.pieter).asked]
+    assert titles == asked  # 1, 2, …, 12: oldest first
+    assert [item.title for item in my_work(user=world.carla).waiting] == asked

@@ -35,7 +35,7 @@ The header's count is one query.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -71,6 +71,8 @@ ENDORSEMENT_TARGET_DAYS = ENDORSEMENT_REMINDER_DAYS
 KIND_LIMIT = 25
 
 ASKED, MINE, WAITING = "asked", "mine", "waiting"
+#: Sorts after every moment (an item without one).
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 KIND_LABELS = {
     "endorse": _("Endorse"),
@@ -166,6 +168,9 @@ class WorkItem:
     title: str
     url: str
     since: date | None = None  # when the wait began
+    #: ... to the moment: of two items due the same day that began to wait the same day, the older
+    #: comes first (they sorted by title: "Vraag 11, 12, …, 2, 20").
+    started: datetime | None = None
     due: date | None = None  # the target date, when the kind has one
     today: date | None = None
     who: str = ""  # who asked, or whom it waits on (a name; never free text)
@@ -254,7 +259,14 @@ class WorkItem:
 
     @property
     def sort_key(self):
-        return (not self.overdue, self.due or date.max, self.since or date.max, self.title)
+        return (
+            not self.overdue,
+            self.due or date.max,
+            self.since or date.max,
+            self.started or _LATEST,
+            self.object_id or 0,
+            self.title,
+        )
 
 
 @dataclass
@@ -266,8 +278,21 @@ class MyWork:
     teams: list[tuple[str, str]] = field(default_factory=list)
     #: {kind: items of it left out past KIND_LIMIT}
     left_out: dict[str, int] = field(default_factory=dict)
-    #: whether the person is a professional somewhere (the empty sections speak to their roles)
+    #: whether the person is a professional somewhere, and whether they oversee a region (the
+    #: empty sections speak to their roles: an overseer owns regional items, not bottlenecks)
     professional: bool = True
+    oversees: bool = False
+
+    @property
+    def mine_empty(self) -> str:
+        """What "Yours" says when it is empty: what the person could own, by their roles."""
+        if self.professional and self.oversees:
+            return gettext("You own no open bottleneck, no agreement that is due for review and no open regional item.")
+        if self.professional:
+            return gettext("You own no open bottleneck and no agreement that is due for review.")
+        if self.oversees:
+            return gettext("You own no open regional item.")
+        return gettext("Nothing of yours waits right now.")
 
     @property
     def more(self) -> int:
@@ -452,11 +477,16 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     work = MyWork()
     left = work.left_out
     roles = roles or roles_of(user=user, team=team)
-    work.professional = roles.professional or roles.oversees
+    work.professional, work.oversees = roles.professional, roles.oversees
     present = kinds_with_items(user=user)
 
-    def item(section, kind, obj_team, title, url, **values) -> WorkItem:
-        return WorkItem(section=section, kind=kind, team=obj_team, title=title, url=url, today=today, **values)
+    def item(section, kind, obj_team, title, url, at=None, **values) -> WorkItem:
+        """at: when the wait began (a moment); its day is the item's `since` unless given."""
+        if at is not None:
+            values.setdefault("since", _local(at))
+        return WorkItem(
+            section=section, kind=kind, team=obj_team, title=title, url=url, today=today, started=at, **values
+        )
 
     # Asked of me -------------------------------------------------------------------------------
     rows, extra = (
@@ -475,6 +505,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 a.current_version.title,
                 _agreement_url(a),
                 since=since,
+                at=a.asked_at,
                 due=add_working_days(since, ENDORSEMENT_TARGET_DAYS),
                 object_id=a.pk,
                 version=a.version_count,
@@ -503,6 +534,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.title,
                 _bottleneck_url(b),
                 since=since,
+                at=b.owner_requested_at,
                 due=add_working_days(since, targets[b.team_id][b.impact][0]),
                 who=_name(b.owner_requested_by),
                 object_id=b.pk,
@@ -524,7 +556,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 m.team,
                 m.thread.title,
                 f"{url}?at={m.seq}#message-{m.pk}",
-                since=_local(m.created_at),
+                at=m.created_at,
                 who=_name(m.author),
                 object_id=m.pk,
                 thread_id=m.thread_id,
@@ -546,6 +578,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.title,
                 _bottleneck_url(b),
                 since=since,
+                at=b.escalated_at,
                 due=add_working_days(since, b.team.region.escalation_response_days),
                 object_id=b.pk,
             )
@@ -565,7 +598,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 s.team,
                 s.entry.title,
                 _suggestion_url(s),
-                since=_local(s.created_at),
+                at=s.created_at,
                 who=_name(s.author),
                 object_id=s.pk,
             )
@@ -592,7 +625,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 entry.team if entry.team_id is not None else entry.region,
                 entry.name,
                 _map_entry_url(entry) + "#suggestions-heading",
-                since=_local(s.created_at),
+                at=s.created_at,
                 who=_name(s.author),
                 object_id=s.pk,
             )
@@ -612,7 +645,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 s.team,
                 s.title,
                 _signal_url(s),
-                since=_local(s.created_at),
+                at=s.created_at,
                 who=_name(s.author),
                 object_id=s.pk,
             )
@@ -637,7 +670,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.team,
                 b.title,
                 _bottleneck_url(b),
-                since=_local(b.clock_started_at),
+                at=b.clock_started_at,
                 due=b.resolve_due,
                 object_id=b.pk,
             )
@@ -658,7 +691,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.team,
                 b.title,
                 _bottleneck_url(b),
-                since=_local(b.clock_started_at),
+                at=b.clock_started_at,
                 due=b.accept_due,
                 object_id=b.pk,
             )
@@ -701,7 +734,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     left["regional"] = extra
     for r in rows:
         url = reverse("regional_item_detail", kwargs={"region_slug": r.region.slug, "item_id": r.pk})
-        work.mine.append(item(MINE, "regional", r.region, r.title, url, since=_local(r.created_at), object_id=r.pk))
+        work.mine.append(item(MINE, "regional", r.region, r.title, url, at=r.created_at, object_id=r.pk))
 
     # A representative's signals that were answered since they last looked.
     rows, extra = (
@@ -732,6 +765,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 a.current_version.title,
                 _agreement_url(a),
                 since=since,
+                at=a.asked_at,
                 due=add_working_days(since, ENDORSEMENT_TARGET_DAYS),
                 object_id=a.pk,
                 pending=a.party_count - a.endorsed_count,
@@ -748,6 +782,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.title,
                 _bottleneck_url(b),
                 since=since,
+                at=b.owner_requested_at,
                 due=add_working_days(since, targets[b.team_id][b.impact][0]),
                 who=_name(b.owner_candidate),
                 object_id=b.pk,
@@ -769,6 +804,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.title,
                 _bottleneck_url(b),
                 since=since,
+                at=b.escalated_at,
                 due=add_working_days(since, b.team.region.escalation_response_days),
                 object_id=b.pk,
             )
@@ -788,7 +824,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 s.team,
                 s.entry.title,
                 _entry_url(s.entry, team=s.team),
-                since=_local(s.created_at),
+                at=s.created_at,
                 who=_name(s.entry.maintainer),
                 object_id=s.pk,
             )
@@ -802,7 +838,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
     left["signal_waiting"] = extra
     for s in rows:
         work.waiting.append(
-            item(WAITING, "signal_waiting", s.team, s.title, _signal_url(s), since=_local(s.created_at), object_id=s.pk)
+            item(WAITING, "signal_waiting", s.team, s.title, _signal_url(s), at=s.created_at, object_id=s.pk)
         )
 
     for section in (work.asked, work.mine, work.waiting):
