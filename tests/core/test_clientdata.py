@@ -189,6 +189,7 @@ def test_dates_without_a_person_pass(text):
         "BSN 111\\222\\333",
         "BSN 111\u2014222\u2014333",  # em dashes
         "BSN 111  222  333",  # two spaces
+        "BSN 111,222,333",  # commas (left open by an earlier note)
         "Jansen *12-03-1945 woont alleen",
         "mevrouw Jansen 1945.03.12",
         "mevrouw Jansen 1945/03/12",
@@ -208,6 +209,8 @@ def test_client_data_written_so_a_reader_sees_it_is_refused(text):
         "KvK 12345678, AGB 01234567",
         "Tom &amp; Jerry om 12:00",
         "Bestelnummer 20240312 voor de apotheek",
+        "Begroot: € 1.234.567,89 voor twee jaar",  # an amount with a decimal comma
+        "Kamers 101,102,103 zijn vrij",
     ],
 )
 def test_what_reads_as_harmless_still_passes(text):

@@ -31,8 +31,8 @@ from django.utils import timezone
 # --- BSNs ------------------------------------------------------------------------------------------
 
 #: Between the groups of one written number: up to three spaces (also no-break or thin ones), or
-#: once a dot, a hyphen (also an en or em dash), a slash, a backslash or an underscore.
-_SEPARATOR = "(?:[ \u00a0\u2009\u202f]{1,3}|[.\\-\u2013\u2014/\\\\_])"
+#: once a dot, a comma, a hyphen (also an en or em dash), a slash, a backslash or an underscore.
+_SEPARATOR = "(?:[ \u00a0\u2009\u202f]{1,3}|[.,\\-\u2013\u2014/\\\\_])"
 #: A run of digit groups joined by single separators: "111 222 333 4", "1112.22.333", "111222333".
 _NUMBER_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*")
 
