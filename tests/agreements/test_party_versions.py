@@ -148,6 +148,10 @@ def test_an_ended_agreement_shows_the_version_in_force_until_the_end(world, in_f
         assert parties.count("Ingestemd") == 3 and "geen besluit" not in parties
         check = _section(html, "check-heading")
         assert "Elke partij stemde in met versie 1" in check and "Niet vervuld: Elke partij" not in check
+    # The versions page says the same (it called version 1 "van kracht" and version 2 "huidige")
+    versions = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/versions/").content.decode()
+    assert "van kracht tot het einde" in versions and "nooit vastgesteld" in versions
+    assert ">van kracht<" not in versions and ">huidig<" not in versions and "huidig ·" not in versions
 
 
 def test_an_agreement_ended_before_it_was_ever_adopted_shows_its_last_version(world, proposed, client_for):
