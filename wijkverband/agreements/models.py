@@ -212,12 +212,13 @@ class Party(models.Model):
         return self.name
 
     @staticmethod
-    def of_version(number) -> models.Q:
+    def of_version(number, *, via: str = "") -> models.Q:
         """The condition for the parties of version `number` (for Party.on_record); `number` may be
-        an expression, such as OuterRef("adopted_version__number")."""
-        return (models.Q(joined_version__isnull=True) | models.Q(joined_version__lte=number)) & (
-            models.Q(left_version__isnull=True) | models.Q(left_version__gt=number)
-        )
+        an expression, such as OuterRef("adopted_version__number"). `via`: the path to the party
+        from another model ("endorsements__party__")."""
+        return (
+            models.Q(**{f"{via}joined_version__isnull": True}) | models.Q(**{f"{via}joined_version__lte": number})
+        ) & (models.Q(**{f"{via}left_version__isnull": True}) | models.Q(**{f"{via}left_version__gt": number}))
 
     @property
     def is_external(self) -> bool:

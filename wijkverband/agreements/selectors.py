@@ -459,14 +459,7 @@ def agreement_versions(*, agreement: Agreement, numbers: set[int] | None = None)
             endorsed_count=Count(
                 "endorsements",
                 filter=Q(endorsements__decision=Decision.ENDORSED)
-                & (
-                    Q(endorsements__party__joined_version__isnull=True)
-                    | Q(endorsements__party__joined_version__lte=F("number"))
-                )
-                & (
-                    Q(endorsements__party__left_version__isnull=True)
-                    | Q(endorsements__party__left_version__gt=F("number"))
-                ),
+                & Party.of_version(F("number"), via="endorsements__party__"),
             ),
         )
         .order_by("-number")

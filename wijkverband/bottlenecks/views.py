@@ -18,7 +18,7 @@ from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
-from wijkverband.core.guard import ClientDataRefused, refusal_message
+from wijkverband.core.guard import ClientDataRefused, refusal_message, refusal_subject
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
@@ -264,11 +264,9 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
         form = action_forms.get(action.replace("-", "_"))
         text = next((n for n, f in form.fields.items() if isinstance(f.widget, Textarea)), None) if form else None
         if text is not None:
-            label = str(form.fields[text].label)
             worded = error.message
             if error.finding is not None:
-                plain = not label.endswith("?") and "(" not in label
-                worded = refusal_message(label if plain else _("This text"), error.finding)
+                worded = refusal_message(refusal_subject(form.fields[text].label), error.finding)
             form.is_valid()
             form.add_error(text, worded)
             error = None

@@ -87,6 +87,15 @@ def guard_on_save(sender, instance, raw=False, update_fields=None, **kwargs) -> 
         guard_instance(instance, update_fields)
 
 
+def refusal_subject(label, *, phrase: bool = False) -> str:
+    """How a refusal names its field: by its label, unless the label does not start a sentence (a
+    question, a label with a remark, or a phrase that is no noun): then "This text"."""
+    label = str(label or "")
+    if not label or phrase or "?" in label or "(" in label:
+        return _("This text")
+    return label
+
+
 def refuse_client_data_in_form(form, *, names=None) -> None:
     """The guard over what a form's text fields hold, from its `clean()`: a refusal then shows
     together with the form's other errors, each at its field in the form's own label, instead of
@@ -102,9 +111,7 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
         value = form.cleaned_data[name]
         findings = find_client_data(value) if isinstance(value, str) else []
         if findings:
-            label = str(field.label or "")
-            if not label or "?" in label or "(" in label or name in getattr(form, "phrase_labels", ()):
-                label = _("This text")
+            label = refusal_subject(field.label, phrase=name in getattr(form, "phrase_labels", ()))
             form.add_error(name, refusal_message(label, findings[0]))
 
 
