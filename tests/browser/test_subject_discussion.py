@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests.agreements.conftest import version_data
 from tests.bottlenecks.helpers import report
 from tests.browser.harness import BrowserTestCase
+from tests.threads.helpers import post
 from wijkverband.agreements import services as agreement_services
 from wijkverband.threads.models import Message, SubjectKind, Thread
 
@@ -76,3 +77,44 @@ class SubjectDiscussionJourneys(BrowserTestCase):
         expect(self.page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
         expect(self.page.locator("#discussion").get_by_text("Ik bel het ziekenhuis.")).to_be_visible()
         self.assert_accessible("bottleneck-discussion")
+
+    def test_offline_the_discussion_on_a_bottleneck_page_says_so_at_its_composer(self):
+        """Noticed with the chat's own page: offline, only the status line above the messages said
+        "Geen netwerk", and on a phone the messages of a subject's discussion push it off the screen
+        above the composer where the person writes. It shows between the messages and the form too
+        now, and is said once (the copy is no live region); back online it goes."""
+        world = self.world
+        b = report(world, title="Medicatieoverdracht na ontslag")
+        thread = Thread.objects.get(subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk)
+        for n in range(12):
+            post(thread, world.maarten, f"Bericht {n} over de overdracht.")
+        context = self.browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+        context.set_default_timeout(10_000)
+        first, self.page = self.page, context.new_page()
+        try:
+            self.sign_in(world.carla)
+            page = self.page
+            page.goto(self.url(f"/t/oost/bottlenecks/{b.pk}/#discussion"))
+            expect(page.get_by_text(LIVE)).to_be_visible()
+            box = page.locator("#discussion").get_by_label("Bericht", exact=True)
+            box.scroll_into_view_if_needed()
+
+            context.set_offline(True)
+            note = page.locator("#discussion [data-connection]")
+            expect(note).to_contain_text("Geen netwerk: wat je verstuurt wacht hier")
+            expect(note).to_be_in_viewport()
+            assert note.evaluate("e => e.closest('[aria-live], [role=status], [role=alert]')") is None
+            assert note.evaluate(
+                "e => !!(e.compareDocumentPosition(document.querySelector('#discussion [data-thread-log]'))"
+                " & Node.DOCUMENT_POSITION_PRECEDING)"
+                " && !!(e.compareDocumentPosition(document.querySelector('#discussion [data-post-form]'))"
+                " & Node.DOCUMENT_POSITION_FOLLOWING)"
+            )
+            self.assert_accessible("bottleneck-discussion-offline")
+
+            context.set_offline(False)
+            expect(page.get_by_text(LIVE)).to_be_visible()
+            expect(note).to_be_hidden()
+        finally:
+            self.page = first
+            context.close()
