@@ -147,6 +147,64 @@ def test_the_insurer_removed_from_the_pending_version_reads_the_version_in_force
     assert client.get(f"/t/oost/agreements/{agreement.pk}/").status_code == 404
 
 
+def test_the_insurer_removed_from_the_pending_version_finds_nothing_of_it_in_its_list(world, with_insurer):
+    """The list, the versions page and the comparison named the pending version's title (the
+    detail page showed version 1), and words in the address (?q=…, for which the list offers no
+    box) searched the pending text: the list showed the agreement or not as the word was in it."""
+    agreement = endorse_all(world, with_insurer)
+    services.endorsement_record(actor=world.ines, agreement=agreement, version_number=1, decision="endorsed")
+    agreement.refresh_from_db()
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=agreement,
+        base_version=1,
+        data=version_data(world, title="Zonder de verzekeraar verder", body="Geheim voorstel: kortingsregeling"),
+    )
+    agreement.refresh_from_db()
+    services.party_remove(
+        actor=world.carla, agreement=agreement, party=agreement.parties.get(organisation=world.insurer)
+    )
+    client = _client(world.ines)
+    listed = client.get("/t/oost/agreements/")
+    content = listed.content.decode()
+    assert "Zonder de verzekeraar verder" not in content
+    assert "Medicatiebeoordeling thuis</a>" in content and "v1</span>" in content
+    (row,) = listed.context["page"].object_list
+    # Version 1's parties: all four endorsed it (the insurer one of them).
+    assert (row.endorsed_count, row.party_count) == (4, 4)
+    # Words in the address search nothing for it: with or without them, the same list.
+    for words in ("kortingsregeling", "Geheim", "nergens"):
+        found = client.get("/t/oost/agreements/", {"q": words}).context["page"].object_list
+        assert [a.pk for a in found] == [agreement.pk]
+    for path in ("versions/", "compare/"):
+        page = client.get(f"/t/oost/agreements/{agreement.pk}/{path}").content.decode()
+        assert "Zonder de verzekeraar verder" not in page and "Medicatiebeoordeling thuis" in page
+    # The team's list shows the pending version, its parties (three, none decided) and finds its words.
+    team_list = _client(world.carla).get("/t/oost/agreements/", {"q": "kortingsregeling"})
+    (row,) = team_list.context["page"].object_list
+    assert "Zonder de verzekeraar verder</a>" in team_list.content.decode()
+    assert (row.endorsed_count, row.party_count) == (0, 3)
+
+
+def test_an_ended_agreement_lists_the_version_in_force_until_the_end(world, with_insurer):
+    """The detail page of an ended agreement whose newest version was never adopted shows the
+    version in force until the end; its row in the list named the other, with its count."""
+    agreement = endorse_all(world, with_insurer)
+    services.endorsement_record(actor=world.ines, agreement=agreement, version_number=1, decision="endorsed")
+    agreement.refresh_from_db()
+    services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, title="Nooit vastgesteld")
+    )
+    agreement.refresh_from_db()
+    services.agreement_end(actor=world.carla, agreement=agreement, reason="Het project is gestopt.")
+    for user in (world.carla, world.ines):
+        listed = _client(user).get("/t/oost/agreements/")
+        (row,) = listed.context["page"].object_list
+        assert "Nooit vastgesteld" not in listed.content.decode(), user
+        assert (row.shown.number, row.endorsed_count, row.party_count) == (1, 4, 4)
+    assert not _client(world.carla).get("/t/oost/agreements/", {"q": "Nooit"}).context["page"].object_list
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -5,7 +5,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -102,23 +115,55 @@ def external_party_organisation_ids(*, team) -> set[int]:
     return set(Party.objects.for_team(team).exclude(kind=PartyKind.PROVIDER).values_list("organisation_id", flat=True))
 
 
+def _shows_version_in_force(*, team, organisation_id: int | None) -> Q:
+    """The condition for an agreement (in a list) whose pages show its version in force rather than
+    its newest version, as the detail page chooses (views._shown_version): an ended agreement whose
+    newest version was never adopted; for an external party's organisation also an agreement whose
+    newest version it is no party to while it is party to the version in force (removed from the
+    pending version; it reads no text it does not decide on)."""
+    ended_pending = Q(status=Status.ENDED, adopted_version__isnull=False) & ~Q(adopted_version=F("current_version"))
+    if organisation_id is None:
+        return ended_pending
+    mine = Party.on_record.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=organisation_id)
+    reads_newest = Exists(mine.filter(Party.of_version(OuterRef("current_version__number"))))
+    reads_in_force = Exists(mine.filter(Party.of_version(OuterRef("adopted_version__number"))))
+    return (ended_pending & (reads_in_force | ~reads_newest)) | (
+        Q(adopted_version__isnull=False) & ~reads_newest & reads_in_force
+    )
+
+
 def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = None) -> QuerySet[Agreement]:
     """Agreements of the team with what the list shows, filtered; one query per page.
 
-    organisation_id: only those this (external party's) organisation is party to."""
+    Each row shows the version its page shows (`shown_version`: the newest, or the version in force
+    of an ended agreement whose newest was never adopted), its parties and their endorsements of it;
+    the search words are looked for in that version's text.
+
+    organisation_id: only those this (external party's) organisation is party to, each with the
+    version it reads."""
+    in_force = _shows_version_in_force(team=team, organisation_id=organisation_id)
     queryset = (
         (
             external_party_agreements(team=team, organisation_id=organisation_id)
             if organisation_id is not None
             else Agreement.objects.for_team(team)
         )
-        .select_related("current_version", "current_version__owner")
+        .select_related("current_version", "current_version__owner", "adopted_version", "adopted_version__owner")
         .annotate(
-            party_count=_count_subquery(Party.objects.for_team(team), "agreement"),
-            # By the parties of the current version: a party removed from it may have endorsed it before.
+            shown_version_id=Case(When(in_force, then=F("adopted_version")), default=F("current_version")),
+            shown_number=Case(When(in_force, then=F("adopted_version__number")), default=F("current_version__number")),
+        )
+        .annotate(
+            # By the parties of the version shown: a party removed from a newer version may have
+            # endorsed an older one, and one added to it has no say in the older one.
+            party_count=_count_subquery(
+                Party.on_record.for_team(team).filter(Party.of_version(OuterRef("shown_number"))), "agreement"
+            ),
             endorsed_count=_count_subquery(
                 Endorsement.objects.for_team(team).filter(
-                    version=OuterRef("current_version"), decision=Decision.ENDORSED, party__left_version__isnull=True
+                    Party.of_version(OuterRef("shown_number"), via="party__"),
+                    version=OuterRef("shown_version_id"),
+                    decision=Decision.ENDORSED,
                 ),
                 "agreement",
             ),
@@ -140,12 +185,19 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
         queryset = queryset.filter(_review_due_q())
     text = filters.q.strip()[:200]
     if text:
-        queryset = queryset.filter(
-            Q(current_version__title__icontains=text)
-            | Q(current_version__body__icontains=text)
-            | Q(current_version__need__icontains=text)
+        matching = AgreementVersion.objects.for_team(team).filter(
+            Q(title__icontains=text) | Q(body__icontains=text) | Q(need__icontains=text),
+            pk=OuterRef("shown_version_id"),
         )
+        queryset = queryset.filter(Exists(matching))
     return queryset
+
+
+def shown_version(agreement: Agreement) -> AgreementVersion:
+    """Of an agreement from agreement_list: the version its row shows (no query)."""
+    if agreement.adopted_version_id is not None and agreement.shown_version_id == agreement.adopted_version_id:
+        return agreement.adopted_version
+    return agreement.current_version
 
 
 def party_filter_choices(*, team) -> list[tuple[str, str]]:
@@ -351,15 +403,13 @@ def agreement_export_rows(*, team, filters: ListFilters):
     """The filtered list for a spreadsheet: one row per agreement with its dates and its
     indicators' targets (three queries, whatever the number of agreements)."""
     agreements = list(
-        agreement_list(team=team, filters=filters)
-        .select_related("adopted_version")
-        .prefetch_related(
+        agreement_list(team=team, filters=filters).prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.for_team(team).order_by("dimension", "name", "id"))
         )
     )
     statuses = dict(Status.choices)
     for a in agreements:
-        version = a.current_version
+        version = shown_version(a)
         yield [
             a.pk,
             version.title,

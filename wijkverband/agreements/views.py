@@ -62,7 +62,9 @@ def agreement_list(request):
         owner_choices=selectors.owner_choices(team=team),
     )
     filters = selectors.ListFilters()
-    if form.is_valid():
+    # An external party has no filters (its list is short): words in the address would search
+    # text it does not read, such as a pending version it is no party to.
+    if rights.can_view and form.is_valid():
         data = form.cleaned_data
         filters = selectors.ListFilters(
             status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
@@ -72,6 +74,7 @@ def agreement_list(request):
     page = _page(request, selectors.agreement_list(team=team, filters=filters, organisation_id=external))
     for agreement in page.object_list:
         agreement.review_due = selectors.is_review_due(agreement)
+        agreement.shown = selectors.shown_version(agreement)
     return render(
         request,
         "agreements/list.html",
@@ -580,6 +583,7 @@ def agreement_versions(request, agreement_id):
             "team": team,
             "rights": rights,
             "agreement": agreement,
+            "agreement_title": _shown_version(agreement, readable).title,
             "page": page,
             "readable": readable,
             "form": form,
@@ -619,6 +623,7 @@ def agreement_compare(request, agreement_id):
             "team": team,
             "rights": rights,
             "agreement": agreement,
+            "agreement_title": _shown_version(agreement, readable).title,
             "form": form,
             "before": before,
             "after": after,
