@@ -132,3 +132,43 @@ def test_nobody_is_told_when_nothing_was_held(world, client_for):
     with TestCase.captureOnCommitCallbacks(execute=True):
         client_for("pieter").post("/t/oost/members/leave/")
     assert Notice.objects.count() == count
+
+
+def test_the_notices_of_a_leaving_are_done_once_every_item_let_go_has_someone(world, client_for):
+    """Noticed last session: the coordinators' "3 open knelpunten hebben een nieuwe eigenaar nodig"
+    stayed unread, in the header's count, after each of the three had an owner again and Mijn werk
+    listed none of them. It is read for everyone who got it once the last item let go has someone
+    (an owner, someone asked) or is closed; another person's leaving keeps its own notice."""
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    services.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    first, second = _own(world, "Eerste van Pieter", world.pieter), _own(world, "Tweede van Pieter", world.pieter)
+    third = _own(world, "Derde van Pieter", world.pieter)
+    of_maarten = _own(world, "Van Maarten", world.maarten)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("maarten").post("/t/oost/members/leave/")
+    unread = Notice.objects.filter(read_at__isnull=True, kind=NoticeKind.MEMBER_LEFT)
+    assert unread.filter(user=world.carla).count() == 2 and unread.filter(user=world.sofie).count() == 2
+
+    b = fresh(first)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.carla)
+    b = fresh(second)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.sofie)
+    assert unread.filter(user=world.carla).count() == 2  # the third still has nobody
+    b = fresh(third)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        bottlenecks.bottleneck_close(
+            actor=world.carla, bottleneck=b, version=b.version, reason="Opgelost buiten de log om."
+        )
+    # Pieter's notice is done for both coordinators; Maarten's item still needs an owner.
+    for coordinator in (world.carla, world.sofie):
+        (left,) = unread.filter(user=coordinator)
+        assert left.actor_id == world.maarten.pk
+    # Declining a request puts an item back among those needing an owner, but a notice once done stays done.
+    b = fresh(second)
+    bottlenecks.bottleneck_decline(actor=world.sofie, bottleneck=b, version=b.version, reason="Geen tijd deze maand.")
+    assert unread.filter(user=world.carla).count() == 1
+    b = fresh(of_maarten)
+    bottlenecks.bottleneck_ask_owner(actor=world.sofie, bottleneck=b, version=b.version, candidate=world.sofie)
+    assert not unread.exists()

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from wijkverband.bottlenecks.models import Bottleneck, Status
-from wijkverband.bottlenecks.selectors import bottlenecks_waiting, signalling_professional_ids, teams_targets
+from wijkverband.bottlenecks.selectors import (
+    bottlenecks_waiting,
+    let_go_by,
+    let_go_needing_owner,
+    signalling_professional_ids,
+    teams_targets,
+)
 from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
@@ -119,6 +125,22 @@ def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dic
 
         told[asker_id] = (asked, path)
     notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}")
+
+
+def owner_found(b: Bottleneck) -> None:
+    """Someone owns `b` now, or is asked to, or it is no longer open. The notices of a leaving
+    (owners_lost) whose items all have someone now are done: read for everyone who got them, as
+    Mijn werk's "Nog zonder eigenaar" no longer lists those items (the count in the header said
+    there was still something to do)."""
+    for user_id in sorted(let_go_by(bottleneck=b)):
+        if not let_go_needing_owner(team=b.team_id, user_id=user_id):
+            notices_done(
+                team=b.team_id,
+                subject_kind=SubjectKind.TEAM,
+                subject_id=b.team_id,
+                kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED],
+                key_contains=f":bottlenecks:team:{b.team_id}:user:{user_id}:",
+            )
 
 
 # --- time checks: the hourly job (work.services.reminders) ----------------------------------------

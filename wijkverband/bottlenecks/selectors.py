@@ -452,6 +452,26 @@ def owned_by(*, user) -> QuerySet[Bottleneck]:
 LET_GO_KINDS = (EventKind.OWNER_LEFT, EventKind.CANDIDATE_LEFT, EventKind.OWNER_REMOVED, EventKind.CANDIDATE_REMOVED)
 
 
+def let_go_by(*, bottleneck: Bottleneck) -> set[int]:
+    """The people who left the team (or were removed) and let go of this item as its owner or the
+    one asked to own it."""
+    events = BottleneckEvent.objects.for_team(bottleneck.team_id).filter(bottleneck=bottleneck, kind__in=LET_GO_KINDS)
+    return {actor_id for actor_id in events.values_list("actor_id", flat=True) if actor_id}
+
+
+def let_go_needing_owner(*, team, user_id: int) -> bool:
+    """Whether an open item this person let go of when they left still has nobody who owns it or is
+    asked to."""
+    let_go = BottleneckEvent.objects.for_team(team).filter(
+        bottleneck=OuterRef("pk"), kind__in=LET_GO_KINDS, actor_id=user_id
+    )
+    return (
+        Bottleneck.objects.for_team(team)
+        .filter(Exists(let_go), status__in=OPEN_STATUSES, owner__isnull=True, owner_candidate__isnull=True)
+        .exists()
+    )
+
+
 def unowned_past_target_for(*, user, today: date) -> QuerySet[Bottleneck]:
     """Open items of the teams the person coordinates that nobody owns or is asked to own, past
     their acceptance target, or let go by someone who left the team (at once: those had an owner, or

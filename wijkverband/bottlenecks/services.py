@@ -89,6 +89,12 @@ def _save(b: Bottleneck, *fields: str) -> None:
     b.version += 1
     b.updated_at = timezone.now()
     b.save(update_fields=[*fields, "version", "updated_at"])
+    # Someone owns it now, is asked to, or it is closed: it may be the last of the items someone
+    # who left let go of, whose notice to the coordinators is then done.
+    if {"owner", "owner_candidate", "status"} & set(fields) and (
+        b.owner_id or b.owner_candidate_id or b.status not in OPEN_STATUSES
+    ):
+        notices.owner_found(b)
 
 
 def _event(b: Bottleneck, actor, kind: str, *, from_status: str = "", note: str = "", data=None) -> None:

@@ -153,11 +153,18 @@ def notices_settle(
 
 
 def notices_done(
-    *, team, subject_kind: str, subject_id: int, kinds: Iterable[str], user_ids=None, keep_key: str | None = None
+    *,
+    team,
+    subject_kind: str,
+    subject_id: int,
+    kinds: Iterable[str],
+    user_ids=None,
+    keep_key: str | None = None,
+    key_contains: str | None = None,
 ) -> int:
     """What these notices asked for is done (endorsed, answered, taken up): they are read for
-    everyone who got them (or only for user_ids; all but those with keep_key), and their open
-    pages get the new count."""
+    everyone who got them (or only for user_ids; all but those with keep_key; only those whose key
+    holds key_contains), and their open pages get the new count."""
     rows = Notice.objects.for_team(team).filter(
         read_at__isnull=True, subject_kind=subject_kind, subject_id=subject_id, kind__in=list(kinds)
     )
@@ -165,6 +172,8 @@ def notices_done(
         rows = rows.filter(user_id__in=list(user_ids))
     if keep_key is not None:
         rows = rows.exclude(key=keep_key)
+    if key_contains is not None:
+        rows = rows.filter(key__contains=key_contains)
     users = list(rows.values_list("user_id", flat=True).distinct())
     if not users:
         return 0
