@@ -404,6 +404,34 @@ def test_representatives_never_read_why_an_item_was_internal(world, client_for):
     assert "Loopt een aanbesteding" in text(client_for("maarten").get(f"/t/oost/bottlenecks/{b.pk}/"))
 
 
+def test_representatives_read_nothing_of_an_internal_item_through_a_visible_one(world, client_for):
+    """Found by an exploratory test: a visible item closed as a duplicate of an internal one showed
+    client representatives "Duplicate of #3 <the internal item's title>", linked; a visible item
+    linked to an internal one said so in its timeline ("#3", a link to a 404)."""
+    internal = report(world, title="Geheime onderhandeling", internal=True, internal_reason="Contract")
+    duplicate = report(world, title="Zichtbaar dubbel")
+    linked = report(world, title="Zichtbaar gekoppeld")
+    visible = report(world, title="Zichtbaar ander")
+    services.bottleneck_link(actor=world.carla, bottleneck=linked, other=internal)
+    services.bottleneck_link(actor=world.carla, bottleneck=linked, other=visible)
+    services.bottleneck_mark_duplicate(
+        actor=world.carla, bottleneck=duplicate, version=duplicate.version, original=internal
+    )
+    for persona in ("rosa", "rik"):
+        page = text(client_for(persona).get(f"/t/oost/bottlenecks/{duplicate.pk}/"))
+        assert "Geheime onderhandeling" not in page and f"/t/oost/bottlenecks/{internal.pk}/" not in page
+        assert f"#{internal.pk}" not in page
+        assert "Closed as a duplicate of another bottleneck." in page
+        page = text(client_for(persona).get(f"/t/oost/bottlenecks/{linked.pk}/"))
+        assert f"/t/oost/bottlenecks/{internal.pk}/" not in page and f"#{internal.pk}<" not in page
+        assert f"/t/oost/bottlenecks/{visible.pk}/" in page  # the visible link stays, in the list and timeline
+    # The team reads both, with the original's title.
+    page = text(client_for("maarten").get(f"/t/oost/bottlenecks/{duplicate.pk}/"))
+    assert f"#{internal.pk} Geheime onderhandeling" in page
+    page = text(client_for("maarten").get(f"/t/oost/bottlenecks/{linked.pk}/"))
+    assert page.count(f"/t/oost/bottlenecks/{internal.pk}/") == 2  # the links list and the timeline
+
+
 @pytest.mark.parametrize("persona", ["carla", "maarten", "olga"])
 def test_the_detail_page_uses_a_constant_number_of_queries(world, client_for, persona, django_assert_num_queries):
     b = report(world)

@@ -177,7 +177,34 @@ def bottleneck_timeline(*, bottleneck: Bottleneck, rights: TeamRights) -> list[B
         for event in events:
             if event.kind in INTERNAL_NOTE_KINDS:
                 event.note = ""
+        # Nor the internal items it was linked to or closed into ("#3", a link to a 404): to them
+        # those items do not exist.
+        hidden = internal_ids(team=bottleneck.team_id, ids=[other for e in events for other in _others(e)])
+        events = [e for e in events if not hidden.intersection(_others(e))]
     return events
+
+
+def _others(event: BottleneckEvent) -> list[int]:
+    """The other items a timeline row names (linked, closed into, closed as its duplicate)."""
+    data = event.data if isinstance(event.data, dict) else {}
+    return [data[key] for key in ("target", "duplicate") if isinstance(data.get(key), int)]
+
+
+def internal_ids(*, team, ids) -> set[int]:
+    """Of these items of the team, the internal ones (no query without ids)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(Bottleneck.objects.for_team(team).filter(pk__in=ids, internal=True).values_list("pk", flat=True))
+
+
+def shown_duplicate_of(*, bottleneck: Bottleneck, rights: TeamRights) -> Bottleneck | None:
+    """The item this one was closed into, if the person may see it (an internal original does not
+    exist to a client representative)."""
+    original = bottleneck.duplicate_of
+    if original is None or (original.internal and not rights.can_see_internal):
+        return None
+    return original
 
 
 REGION_ANSWER_KINDS = (EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP, EventKind.REGION_HANDED_BACK)

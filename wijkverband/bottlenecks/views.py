@@ -301,6 +301,7 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
             "region_answers": selectors.region_answers(bottleneck=b, timeline=timeline),
             "signals": selectors.bottleneck_signals(bottleneck=b),
             "links": selectors.bottleneck_links(bottleneck=b, rights=rights),
+            "duplicate_of": selectors.shown_duplicate_of(bottleneck=b, rights=rights),
             "agreement_links": selectors.bottleneck_agreements(bottleneck=b),
             "statuses": Status,
             # Apps above this one show what they hold of the item (the regional item it belongs to).
