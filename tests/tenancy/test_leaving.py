@@ -172,3 +172,39 @@ def test_the_notices_of_a_leaving_are_done_once_every_item_let_go_has_someone(wo
     b = fresh(of_maarten)
     bottlenecks.bottleneck_ask_owner(actor=world.sofie, bottleneck=b, version=b.version, candidate=world.sofie)
     assert not unread.exists()
+
+
+def test_an_item_accepted_in_time_is_not_called_late_in_acceptance_when_its_owner_leaves(world, client_for):
+    """Found by an exploratory test: an item accepted the day it was reported, whose owner was
+    removed weeks later, read "te laat: niet op tijd geaccepteerd" on its page, counted as overdue,
+    and the next hourly check told the coordinators again that it was past its acceptance target
+    (the leaving had just told them). It needs a new owner, which is said; late it is only once past
+    its resolution target."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wijkverband.bottlenecks.models import Bottleneck
+
+    today = timezone.localdate()
+    b = _own(world, "Op tijd opgepakt", world.pieter)
+    Bottleneck.objects.for_team(world.team_a).filter(pk=b.pk).update(
+        accept_due=today - timedelta(days=20), resolve_due=today + timedelta(days=10)
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    b = fresh(b)
+    assert b.owner_id is None and not b.acceptance_overdue and not b.is_overdue
+    page = client_for("carla").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    assert "niet op tijd geaccepteerd" not in page
+    assert "Op tijd opgepakt" not in client_for("carla").get("/t/oost/bottlenecks/?overdue=on").content.decode()
+    overdue_before = _notices(world.carla, NoticeKind.OVERDUE).count()
+    bottleneck_notices.time_check(today)
+    assert _notices(world.carla, NoticeKind.OVERDUE).count() == overdue_before
+    # Mijn werk keeps it under "Nog zonder eigenaar", due by its resolution target.
+    (item,) = [item for item in my_work(user=world.carla).mine if item.kind == "unowned"]
+    assert item.due == b.resolve_due
+    # Past its resolution target it is late, as any item.
+    Bottleneck.objects.for_team(world.team_a).filter(pk=b.pk).update(resolve_due=today - timedelta(days=1))
+    assert fresh(b).is_overdue
+    assert "Op tijd opgepakt" in client_for("carla").get("/t/oost/bottlenecks/?overdue=on").content.decode()

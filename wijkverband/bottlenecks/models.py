@@ -226,7 +226,15 @@ class Bottleneck(models.Model):
 
     @property
     def acceptance_overdue(self) -> bool:
-        return self.is_open and self.owner_id is None and timezone.localdate() > self.accept_due
+        """Unowned past its acceptance target, and never accepted: an item whose owner left the
+        team was accepted (in time or not, it was then); it needs a new owner, which Mijn werk and
+        the coordinators' notice say, but "not accepted in time" would be untrue."""
+        return (
+            self.is_open
+            and self.owner_id is None
+            and self.first_accepted_at is None
+            and timezone.localdate() > self.accept_due
+        )
 
     @property
     def resolution_overdue(self) -> bool:

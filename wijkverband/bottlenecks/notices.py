@@ -215,7 +215,9 @@ def time_check(today: date) -> int:
                 ),
                 today=today,
             )
-        elif not b.owner_id and b.accept_due < today:
+        elif not b.owner_id and b.first_accepted_at is None and b.accept_due < today:
+            # Never accepted. One whose owner left was: the leaving told the coordinators, and
+            # their Mijn werk lists it until someone owns it (owners_lost).
             base = f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}"
             live.add(base)
             made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)

@@ -65,8 +65,11 @@ class ListFilters:
 
 
 def overdue_q(today: date) -> Q:
-    """Open, and either unowned past the acceptance target or past the resolution target."""
-    return Q(status__in=OPEN_STATUSES) & (Q(owner__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today))
+    """Open, and either never accepted past the acceptance target or past the resolution target
+    (Bottleneck.acceptance_overdue: an item whose owner left was accepted)."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(owner__isnull=True, first_accepted_at__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today)
+    )
 
 
 #: Not internal: what those who may not see internal items see (bottlenecks.policy, TeamRights.can_see_internal).

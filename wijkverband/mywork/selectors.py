@@ -692,7 +692,8 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
                 b.title,
                 _bottleneck_url(b),
                 at=b.clock_started_at,
-                due=b.accept_due,
+                # Let go by an owner who left: accepted once, what is due now is its resolution.
+                due=b.accept_due if b.first_accepted_at is None else b.resolve_due,
                 object_id=b.pk,
             )
         )
