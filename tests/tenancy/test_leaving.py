@@ -65,8 +65,8 @@ def test_the_coordinators_are_told_once_how_many_bottlenecks_need_an_owner_and_s
     notice = _notices(world.maarten, NoticeKind.MEMBER_LEFT).get()
     assert notice.path == f"/t/oost/bottlenecks/{asked.pk}/"
     assert (
-        "Pieter Apotheker heeft het wijkverband verlaten: je vraag om eigenaar te worden van 1 knelpunt is ingetrokken"
-        in _sentences(client_for("maarten"))
+        "Pieter Apotheker heeft het wijkverband verlaten: je vraag aan Pieter Apotheker om eigenaar te worden van"
+        " 1 knelpunt vervalt" in _sentences(client_for("maarten"))
     )
     assert not _notices(world.pieter, NoticeKind.MEMBER_LEFT).exists()
     # The coordinators' Mijn werk lists them as needing an owner now, days before their target.
@@ -208,3 +208,46 @@ def test_an_item_accepted_in_time_is_not_called_late_in_acceptance_when_its_owne
     Bottleneck.objects.for_team(world.team_a).filter(pk=b.pk).update(resolve_due=today - timedelta(days=1))
     assert fresh(b).is_overdue
     assert "Op tijd opgepakt" in client_for("carla").get("/t/oost/bottlenecks/?overdue=on").content.decode()
+
+
+def test_the_asker_of_several_items_is_linked_to_a_list_that_holds_them(world, client_for):
+    """Found by an exploratory test: Maarten owned one item and asked Pieter to take it over, and
+    asked him to own an unowned one; when Pieter left, Maarten's notice linked to the list of
+    unowned items, which left out the first (Maarten still owns it). And "je vraag om eigenaar te
+    worden" read as Maarten asking to become owner himself."""
+    handed = _own(world, "Van Maarten", world.maarten)
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.maarten, bottleneck=handed, version=handed.version, candidate=world.pieter
+    )
+    handed_too = _own(world, "Ook van Maarten", world.maarten)
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.maarten, bottleneck=handed_too, version=handed_too.version, candidate=world.pieter
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    notice = _notices(world.maarten, NoticeKind.MEMBER_LEFT).get()
+    assert notice.path == "/t/oost/bottlenecks/?mine=on"
+    page = client_for("maarten").get(notice.path).content.decode()
+    assert "Van Maarten" in page and "Ook van Maarten" in page
+    assert (
+        "Pieter Apotheker heeft het wijkverband verlaten: je vraag aan Pieter Apotheker om eigenaar te worden van"
+        " 2 knelpunten vervalt" in _sentences(client_for("maarten"))
+    )
+
+
+def test_the_asker_of_owned_and_unowned_items_is_linked_to_the_open_items(world, client_for):
+    handed = _own(world, "Van Maarten", world.maarten)
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.maarten, bottleneck=handed, version=handed.version, candidate=world.pieter
+    )
+    unowned = report(world, title="Van niemand")
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.maarten, bottleneck=unowned, version=unowned.version, candidate=world.pieter
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    # Maarten is no coordinator: his notice is of his two requests (the coordinators', of the unowned one).
+    notice = _notices(world.maarten, NoticeKind.MEMBER_LEFT).get()
+    assert notice.path == "/t/oost/bottlenecks/"
+    page = client_for("maarten").get(notice.path).content.decode()
+    assert "Van Maarten" in page and "Van niemand" in page

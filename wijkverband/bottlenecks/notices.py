@@ -91,8 +91,8 @@ def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dic
     need an owner (owned by nobody, asked of nobody), linked to that item or, for several, to their
     Mijn werk, where those items are listed from now on; it is a new notice whatever the hourly
     check told them before (its "past the acceptance target" notice comes once per item). Whoever
-    asked the person to own an item, and is not told as a coordinator, hears that the request is
-    withdrawn."""
+    asked the person to own an item, and is not told as a coordinator, hears that the request
+    lapses (the leave question's word), linked to the item or to a list that holds them."""
     needs_owner = [b for b in released if b.owner_id is None and b.owner_candidate_id is None]
     stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
     told = {}
@@ -106,25 +106,33 @@ def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dic
             ) % {"count": count}
 
         told = dict.fromkeys(team_coordinator_ids(team=team.pk), (title, path))
+    name = user.name or user.email
     for asker_id, items in withdrawn.items():
         if asker_id is None or asker_id in told:
             continue
         count = len(items)
-        path = (
-            subject(items[0]).path
-            if count == 1
-            else reverse("bottleneck_list", kwargs={"team_slug": team.slug}) + "?owner=none"
-        )
+        path = subject(items[0]).path if count == 1 else _list_holding(team, items, asker_id)
 
         def asked(count=count):
             return ngettext(
-                "your request that they own %(count)d bottleneck is withdrawn",
-                "your request that they own %(count)d bottlenecks is withdrawn",
+                "your request that %(name)s own %(count)d bottleneck lapses",
+                "your request that %(name)s own %(count)d bottlenecks lapses",
                 count,
-            ) % {"count": count}
+            ) % {"name": name, "count": count}
 
         told[asker_id] = (asked, path)
     notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}")
+
+
+def _list_holding(team, items: list[Bottleneck], asker_id: int) -> str:
+    """The team's list filtered so it holds these items: unowned ones, or the asker's own (a request
+    to take one over); both kinds: the open items."""
+    url = reverse("bottleneck_list", kwargs={"team_slug": team.slug})
+    if all(b.owner_id is None for b in items):
+        return url + "?owner=none"
+    if all(b.owner_id == asker_id for b in items):
+        return url + "?mine=on"
+    return url
 
 
 def owner_found(b: Bottleneck) -> None:
