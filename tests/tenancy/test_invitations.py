@@ -411,3 +411,22 @@ def test_an_existing_accounts_invitation_speaks_its_language_before_signing_in(w
     chosen = Client()
     chosen.post("/i18n/setlang/", {"language": "nl", "next": "/"})
     assert '<html lang="nl"' in chosen.get(url).content.decode()
+
+
+def test_the_start_page_says_an_invitation_waits_in_the_mail(world, client_for):
+    """Found by an exploratory test: someone removed from their team and invited again read only
+    "Je bent geen lid meer … De coördinator … kan je opnieuw uitnodigen", with nothing about the
+    invitation already waiting in their mail."""
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    client_for("carla").post(f"/t/oost/members/{sofie.pk}/remove/")
+    invitation, _token = _invite(world, email=world.sofie.email.upper(), organisation=sofie.organisation)
+    page = client_for("sofie").get("/").content.decode()
+    assert "Er wacht een uitnodiging op je" in page
+    assert f"{world.team_a.name}: open de link in de e-mail van de uitnodiging, geldig tot" in page
+    # Not someone else's, not one withdrawn, used or expired, not of a team one is in.
+    assert "uitnodiging" not in client_for("maarten").get("/").content.decode()
+    services.invitation_revoke(actor=world.carla, invitation=invitation)
+    assert "Er wacht een uitnodiging" not in client_for("sofie").get("/").content.decode()
+    _invite(world, email=world.sofie.email)
+    with time_machine.travel(timezone.now() + timedelta(days=60)):
+        assert "Er wacht een uitnodiging" not in client_for("sofie").get("/").content.decode()

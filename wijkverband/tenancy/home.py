@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from wijkverband.core import registry
 from wijkverband.tenancy.models import Membership
-from wijkverband.tenancy.selectors import user_memberships, user_region_roles
+from wijkverband.tenancy.selectors import invitations_waiting_for, user_memberships, user_region_roles
 
 
 @login_required
@@ -28,6 +28,8 @@ def home(request):
         {
             "memberships": memberships,
             "region_roles": region_roles,
+            # Invited again (or to another team): say so, the start page said only "a coordinator can invite you".
+            "invitations": invitations_waiting_for(user=request.user),
             # What waits on the person (an overseer: their regions' escalation queues), from the apps above.
             "start_panels": registry.render_start_panels(request=request),
             # The privacy officer's work is the audit log, in the admin: the start page leads there

@@ -282,6 +282,25 @@ def team_expired_invitations(*, team: Team) -> list[Invitation]:
     )
 
 
+def invitations_waiting_for(*, user) -> list[Invitation]:
+    """Open invitations to the person's e-mail address, of teams they are no member of: the start
+    page says one waits in their mail (its link holds the token, which only the mail has)."""
+    if not user.email:
+        return []
+    return list(
+        Invitation.objects.across_teams()  # the person's own: by their address, in any team
+        .filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(team__in=Membership.objects.across_teams().filter(user=user).values("team"))
+        .select_related("team")
+        .order_by("expires_at", "pk")
+    )
+
+
 def team_pending_invitations(*, team: Team) -> list[Invitation]:
     return list(
         Invitation.objects.for_team(team)
