@@ -7,6 +7,7 @@ import re
 from django.test import TestCase
 
 from tests.agreements.conftest import version_data
+from tests.personas import make_user
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, Status
 from wijkverband.mywork.selectors import my_work
@@ -98,3 +99,31 @@ def test_an_ended_agreement_keeps_its_owner_and_the_list_still_finds_it_by_them(
     page = client_for("carla").get(f"/t/oost/agreements/?status=ended&owner={world.pieter.pk}").content.decode()
     assert f'<option value="{world.pieter.pk}" selected>Pieter Apotheker</option>' in page
     assert "Van Pieter" in page
+
+
+def test_the_last_member_of_a_party_is_told_which_decisions_nobody_can_give_after_them(world, client_for):
+    """Found by an exploratory test: Sanne was Welzijn Oost's only member; after she left, two
+    agreements still waited for Welzijn Oost, which nobody could endorse for any more, and neither
+    the leave question nor the removal question said so."""
+    agreement = _pieters(world)  # parties: the GP practice, district nursing, the pharmacy
+    _pieters(world, propose=False)  # a concept asks nobody yet
+    question = _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+    org = world.nursing_a.name
+    line = (
+        f"Als laatste van {org} in dit wijkverband: 1 afspraak wacht op het besluit van {org}, dat daarna niemand"
+        " meer kan geven. Een coördinator kan een collega uitnodigen of de partij verwijderen."
+    )
+    assert line in question
+    maarten = Membership.objects.get(team=world.team_a, user=world.maarten)
+    assert line in _text(client_for("carla").get(f"/t/oost/members/{maarten.pk}/remove/").content.decode())
+    # With a colleague of district nursing in the team, someone can still decide.
+    colleague = make_user("nina", "Nina Wijkverpleging")
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=colleague, role=Membership.Role.MEMBER, organisation=world.nursing_a
+    )
+    assert "Als laatste van" not in _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+    Membership.objects.get(team=world.team_a, user=colleague).delete()
+    assert line in _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+    # Once district nursing decided, nothing waits for it.
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed")
+    assert "Als laatste van" not in _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())

@@ -739,6 +739,36 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     )
 
 
+def stranded_by_leaving(*, team, user) -> tuple[str, int]:
+    """If the person is the last professional of their organisation in the team: (its name, how
+    many agreements wait for its decision); after they leave nobody can give it. ("", 0) else."""
+    membership = (
+        Membership.objects.for_team(team)
+        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None or membership.organisation_id is None:
+        return "", 0
+    colleagues = (
+        Membership.objects.for_team(team)
+        .filter(
+            organisation_id=membership.organisation_id,
+            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
+            user__is_active=True,
+        )
+        .exclude(user=user)
+    )
+    if colleagues.exists():
+        return "", 0
+    party = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=membership.organisation_id)
+    decided = Endorsement.objects.for_team(team).filter(
+        version=OuterRef("current_version"), party__organisation_id=membership.organisation_id
+    )
+    waiting = Agreement.objects.for_team(team).filter(_AWAITING).filter(Exists(party)).exclude(Exists(decided))
+    return membership.organisation.name, waiting.count()
+
+
 def endorsements_awaited_by(*, user) -> QuerySet[Agreement]:
     """Agreements the person owns that still wait for endorsements, with how many parties have not endorsed."""
     parties = Party.objects.across_teams().filter(agreement=OuterRef("pk")).order_by().values("agreement")

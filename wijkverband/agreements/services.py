@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from wijkverband.agreements import notices, policy
+from wijkverband.agreements import notices, policy, selectors
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
     ORGANISATION_KIND_OF,
@@ -868,30 +868,42 @@ def _successor(*, team, user, actor):
 
 
 def membership_holdings(*, team, user, actor=None) -> list[str]:
-    """What the question before someone leaves (or is removed) says of their agreements."""
+    """What the question before someone leaves (or is removed) says of their agreements: who owns
+    those they own, and the decisions nobody can give after them (the last of their organisation)."""
+    lines = []
     owned = _owned_by(team, user).count()
-    if not owned:
-        return []
-    successor = _successor(team=team, user=user, actor=actor)
-    if successor is None:
-        return []
-    if actor is not None and successor.pk == actor.pk:
-        return [
+    successor = _successor(team=team, user=user, actor=actor) if owned else None
+    if successor is not None and actor is not None and successor.pk == actor.pk:
+        lines.append(
             ngettext(
                 "Owner of %(count)d agreement: you become its owner.",
                 "Owner of %(count)d agreements: you become their owner.",
                 owned,
             )
             % {"count": owned}
-        ]
-    return [
-        ngettext(
-            "Owner of %(count)d agreement: %(name)s (coordinator) becomes its owner.",
-            "Owner of %(count)d agreements: %(name)s (coordinator) becomes their owner.",
-            owned,
         )
-        % {"count": owned, "name": successor.name or successor.email}
-    ]
+    elif successor is not None:
+        lines.append(
+            ngettext(
+                "Owner of %(count)d agreement: %(name)s (coordinator) becomes its owner.",
+                "Owner of %(count)d agreements: %(name)s (coordinator) becomes their owner.",
+                owned,
+            )
+            % {"count": owned, "name": successor.name or successor.email}
+        )
+    organisation, waiting = selectors.stranded_by_leaving(team=team, user=user)
+    if waiting:
+        lines.append(
+            ngettext(
+                "The last member of %(organisation)s here: %(count)d agreement waits for its decision, which "
+                "nobody can give after this. A coordinator can invite a colleague or remove the party.",
+                "The last member of %(organisation)s here: %(count)d agreements wait for its decision, which "
+                "nobody can give after this. A coordinator can invite a colleague or remove the party.",
+                waiting,
+            )
+            % {"organisation": organisation, "count": waiting}
+        )
+    return lines
 
 
 def membership_release(*, team, user, actor) -> None:
