@@ -85,6 +85,63 @@ def test_a_client_data_refusal_found_at_saving_names_the_row_and_saves_nothing(w
     assert not Entry.objects.exists()
 
 
+def test_client_data_in_an_e_mail_or_website_cell_is_refused_at_its_column(world, client_for):
+    """Found by testers: the import guarded name, description, street, place, opening hours and
+    price only, so these rows were imported (the form refuses the same website)."""
+    content = (
+        "Soort;Naam;E-mail;Website\n"
+        "Activiteit;Koor;bsn111222333@voorbeeld.nl;\n"
+        "Activiteit;Bingo;;https://voorbeeld.nl/dossier?bsn=111222333\n"
+        "Activiteit;Breien;;https://voorbeeld.nl/mevrouw-Jansen/geb.03-05-1950\n"
+        "Activiteit;Dansen;bsn 111222333;\n"
+    )
+    response = upload(client_for("maarten"), content.encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Rij 2, E-mail: Deze cel lijkt cliëntgegevens te bevatten" in page
+    assert "Rij 3, Website: Deze cel lijkt cliëntgegevens te bevatten" in page
+    assert "Rij 4, Website: Deze cel lijkt cliëntgegevens te bevatten" in page and "03-05-1950" in page
+    # Not an e-mail address either: the guard's message, which masks the BSN, not one that repeats it.
+    assert "Rij 5, E-mail: Deze cel lijkt cliëntgegevens te bevatten" in page
+    assert "111222333" not in page and "geen e-mailadres" not in page
+    assert not Entry.objects.exists()
+
+
+# A value of each field the guard checks that the form's rules accept, with a BSN in it. A postcode
+# that passes its rule holds four digits: it cannot hold a BSN or a date.
+GUARDED_SAMPLES = {
+    "name": "Koor 111222333",
+    "description": "Voor BSN 111222333",
+    "street": "Dorpsstraat 111222333",
+    "place": "Utrecht 111222333",
+    "opening_hours": "111222333",
+    "price": "€ 111222333",
+    "email": "bsn111222333@voorbeeld.nl",
+    "website": "https://voorbeeld.nl/dossier?bsn=111222333",
+}
+
+
+def test_the_import_guards_every_field_the_guard_checks_on_a_save(world):
+    """The import writes in bulk (no save signal): it must check what a save would. A text field
+    added to Entry later is guarded on a save, so it must be here (and get a sample above)."""
+    from wijkverband.core.guard import guarded_fields
+    from wijkverband.socialmap import services
+
+    guarded = {f.name for f in guarded_fields(Entry)}
+    assert guarded <= set(services.ENTRY_FIELDS)
+    assert guarded - {"postcode"} == set(GUARDED_SAMPLES)
+    for name, sample in GUARDED_SAMPLES.items():
+        parsed = csvio.parse(b"Soort;Naam\nActiviteit;Koor\n")
+        parsed.rows[0].values[name] = sample
+        try:
+            services.entries_import(actor=world.maarten, team=world.team_a, rows=parsed.rows, fields=parsed.fields)
+        except services.ImportRefused as refused:
+            assert [(number, field) for number, field, _message in refused.errors] == [(2, name)], name
+        else:
+            raise AssertionError(f"{name}: the import should be refused")
+    assert not Entry.objects.exists()
+
+
 def test_an_excel_cp1252_file_is_read_and_says_so(world, client_for):
     content = "Soort;Naam;Omschrijving\r\nOntmoetingsruimte;Café De Ontmoeting;Één keer per week, ’s middags\r\n"
     content = content.replace("Ontmoetingsruimte;Café", "Activiteit;Café")

@@ -15,7 +15,7 @@ from wijkverband.socialmap import notices
 from wijkverband.socialmap.models import Cost, Entry, Suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit, rights_on_page
 from wijkverband.socialmap.selectors import maintainer_choices
-from wijkverband.socialmap.validation import TEXT_FIELDS, entry_clean, guard_entry
+from wijkverband.socialmap.validation import entry_clean, guard_entry
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.policy import region_rights, team_rights
 
@@ -365,20 +365,24 @@ def entries_import(
                 rows_of[entry.pk] = row.number
         data = _row_values(entry, row)
         cleaned, invalid = entry_clean(data)
+        try:
+            # Every field the guard checks on a save (E-mail and Website too), as they are saved.
+            guard_entry(cleaned)
+        except ClientDataRefused as refused:
+            # At its column, as the file names it ("Rij 2, Omschrijving: Deze cel lijkt …"), in
+            # place of what else is wrong there: the guard's message masks a BSN, a message that
+            # names the value ("“…” is geen e-mailadres") would repeat it.
+            if refused.finding is not None and refused.field:
+                problems.append((refused.field, refusal_message(_("This cell"), refused.finding)))
+                invalid.pop(refused.field, None)
+            else:
+                problems.append(("", str(refused.message)))
         reported = {name for name, _message in problems}
         for name, message in invalid.items():
             # One problem per field; a row whose number is not on this kaart is checked as a new
             # entry, for the columns it has only.
             if name not in reported and (not unknown or name in fields):
                 problems.append((name, message))
-        try:
-            guard_entry(Entry(**{name: cleaned[name] for name in TEXT_FIELDS}))
-        except ClientDataRefused as refused:
-            # At its column, as the file names it ("Rij 2, Omschrijving: Deze cel lijkt …")
-            if refused.finding is not None and refused.field:
-                problems.append((refused.field, refusal_message(_("This cell"), refused.finding)))
-            else:
-                problems.append(("", str(refused.message)))
         differs = entry is not None and any(getattr(entry, name) != cleaned[name] for name in ENTRY_FIELDS)
         if entry is not None and entry.team_id != (team.pk if team is not None else None):
             # Not this page's to change: said when the row would change it, else simply unchanged.

@@ -154,12 +154,16 @@ def _field_label(name: str) -> str:
 _JOIN = "\n•\n"
 
 
-def guard_entry(entry: Entry) -> None:
-    """The client-data guard (core/guard.py) for an entry written in bulk, which skips the save
-    signal: the entry's texts are checked in one pass, and only when that finds something field by
-    field, so the refusal names the field (and a match across two fields is no refusal). An import
-    of 20,000 rows checks 20,000 texts instead of 120,000."""
+def guard_entry(values: dict) -> None:
+    """The client-data guard (core/guard.py) over an entry's values before a bulk write, which skips
+    the save signal. It checks the fields the guard checks on a save (`guarded_fields`: the model
+    decides, so a text field added to it later is checked here too; a guarded field missing from
+    `values` is a KeyError, never a field left unchecked). The texts are checked in one pass, and
+    only when that finds something field by field, so the refusal names the field (and a match
+    across two fields is no refusal). An import of 20,000 rows checks 20,000 texts instead of
+    180,000."""
     fields = guarded_fields(Entry)
-    if find_client_data(_JOIN.join(getattr(entry, f.attname) or "" for f in fields)):
-        for f in fields:
-            check_text(getattr(entry, f.attname), field=f.name, label=f.verbose_name)
+    texts = [values[f.name] or "" for f in fields]
+    if find_client_data(_JOIN.join(texts)):
+        for f, text in zip(fields, texts, strict=True):
+            check_text(text, field=f.name, label=f.verbose_name)
