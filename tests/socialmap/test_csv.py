@@ -142,6 +142,34 @@ def test_the_import_guards_every_field_the_guard_checks_on_a_save(world):
     assert not Entry.objects.exists()
 
 
+def test_a_nul_character_is_refused_at_its_cell(world, client_for):
+    """Found by testers: imported with the NUL in the description on SQLite; PostgreSQL refuses a
+    NUL in a text, a server error. Django's words, as its form fields say it."""
+    content = "Naam;Soort;Beschrijving\nNul Buurthuis;Activiteit;x\x00y\n"
+    response = upload(client_for("maarten"), content.encode())
+    assert response.status_code == 400
+    assert "Rij 2, Beschrijving: Null-tekens zijn niet toegestaan." in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_nul_character_is_refused_by_the_service_on_every_database(world):
+    """tests run on PostgreSQL in CI: there the old import was a server error, not a refusal."""
+    from wijkverband.socialmap import services
+
+    parsed = csvio.parse(b"Naam;Soort;Beschrijving;Website\nNul Buurthuis;Activiteit;x\x00y;www.nul.nl\x00\n")
+    assert not parsed.errors
+    try:
+        services.entries_import(actor=world.maarten, team=world.team_a, rows=parsed.rows, fields=parsed.fields)
+    except services.ImportRefused as refused:
+        assert {(number, field, message) for number, field, message in refused.errors} == {
+            (2, "description", "Null characters are not allowed."),
+            (2, "website", "Null characters are not allowed."),
+        }
+    else:
+        raise AssertionError("the import should be refused")
+    assert not Entry.objects.exists()
+
+
 def test_an_excel_cp1252_file_is_read_and_says_so(world, client_for):
     content = "Soort;Naam;Omschrijving\r\nOntmoetingsruimte;Café De Ontmoeting;Één keer per week, ’s middags\r\n"
     content = content.replace("Ontmoetingsruimte;Café", "Activiteit;Café")

@@ -65,6 +65,8 @@ def test_only_the_teams_professionals_add_and_only_region_administrators_add_reg
         ({"name": " "}, "name", "Give the entry a name"),
         ({"description": f"Mevrouw met BSN {BSN} komt hier graag"}, "description", "client data"),
         ({"opening_hours": f"open voor {BSN}"}, "opening_hours", "client data"),
+        ({"description": "Koffie\x00 en thee"}, "description", "Null characters are not allowed."),
+        ({"email": "info@buurthuis.nl\x00"}, "email", "Null characters are not allowed."),
     ],
 )
 def test_bad_values_are_refused_at_their_field_and_nothing_is_saved(world, changes, field, text):

@@ -9,7 +9,7 @@ shows them at the field and an import's report after the row and column ("Rij 7,
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator, ProhibitNullCharactersValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from wijkverband.core.clientdata import find_client_data
@@ -139,6 +139,11 @@ def entry_clean(raw: dict) -> tuple[dict, dict[str, str]]:
             ) % {"value": data["website"]}
         else:
             data["website"] = website
+    for name in (*TEXT_FIELDS, "postcode", "phone", "email", "website"):
+        # A form's fields refuse it (Django's words); an import's cell or a service's caller would
+        # store it (PostgreSQL refuses a NUL in a text: a server error).
+        if "\x00" in data[name]:
+            errors[name] = str(ProhibitNullCharactersValidator.message)
     for flag in ("dementia_friendly", "wheelchair_accessible", "public"):
         data[flag] = bool(data.get(flag))
     return data, errors
