@@ -6,6 +6,7 @@ import io
 import time
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -496,7 +497,8 @@ def test_a_quote_never_closed_is_named_as_the_problem(world, client_for):
     response = upload(client_for("maarten"), (HEADER + "\n" + "\n".join(rows) + "\n").encode())
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Rij 3: Deze rij is niet te lezen: een cel begint met een aanhalingsteken" in page
+    # Its column is named (the cell that opened the quote): it said "Rij 3: …" with no column.
+    assert "Rij 3, Naam: Deze rij is niet te lezen: deze cel begint met een aanhalingsteken" in page
     assert "field limit" not in page and not Entry.objects.exists()
 
 
@@ -507,7 +509,7 @@ def test_a_quote_never_closed_in_a_small_file_imports_nothing(world, client_for)
     response = upload(client_for("maarten"), content.encode())
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Rij 2: Deze rij is niet te lezen: een cel begint met een aanhalingsteken" in page
+    assert "Rij 2, Beschrijving: Deze rij is niet te lezen: deze cel begint met een aanhalingsteken" in page
     assert not Entry.objects.exists()
 
 
@@ -516,8 +518,66 @@ def test_a_quote_in_the_middle_of_a_quoted_cell_is_named(world, client_for):
     response = upload(client_for("maarten"), content.encode())
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Rij 3: Deze rij is niet te lezen: kijk de aanhalingstekens" in page
+    assert "Rij 3, Naam: Deze rij is niet te lezen: kijk de aanhalingstekens (&quot;) van deze cel na." in page
     assert not Entry.objects.exists()
+
+
+def test_a_quote_never_closed_in_a_column_the_import_leaves_out_is_named_by_its_header(world, client_for):
+    content = 'Soort;Naam;Opmerking\nActiviteit;Koor;"Zingen\nActiviteit;Breien;\n'
+    page = upload(client_for("maarten"), content.encode()).content.decode()
+    assert "Rij 2, Opmerking: Deze rij is niet te lezen: deze cel begint met een aanhalingsteken" in page
+    assert not Entry.objects.exists()
+
+
+def test_a_cell_over_the_readers_limit_is_named_as_too_long_not_as_a_quote(world, client_for):
+    """Found by testers: a cell of 140,000 characters without a quote was reported as a quote
+    never closed."""
+    content = "Soort;Naam;Beschrijving\nActiviteit;Koor;Zingen\nActiviteit;Breien;" + "x" * 140_000 + "\n"
+    page = upload(client_for("maarten"), content.encode()).content.decode()
+    assert (
+        "Rij 3, Beschrijving: Deze rij is niet te lezen: deze cel is langer dan 131.072 tekens, meer dan er in "
+        "een kolom past (in een beschrijving hoogstens 5.000)." in page
+    )
+    assert "aanhalingsteken" not in page and not Entry.objects.exists()
+    # Quoted and closed, it is as long.
+    quoted = 'Soort;Naam;Beschrijving\nActiviteit;Breien;"' + "x" * 70_000 + '""' + "x" * 70_000 + '";\n'
+    page = upload(client_for("maarten"), quoted.encode()).content.decode()
+    assert "Rij 2, Beschrijving: Deze rij is niet te lezen: deze cel is langer dan 131.072 tekens" in page
+
+
+def test_where_the_reader_stopped(world):
+    def stopped(text):
+        for _number, cells in csvio._records(text, ";"):
+            if isinstance(cells, csvio.Stopped):
+                return cells
+        return None
+
+    long = "x" * 131_073
+    assert stopped("a;b\nc;d\n") is None
+    assert stopped("a;" + "x" * 131_072 + "\n") is None  # at the limit: read
+    assert stopped("a;b\nc;" + long + "\n") == csvio.Stopped(1, "long")
+    assert stopped('a;b\nc;"' + long + '"\n') == csvio.Stopped(1, "long")
+    assert stopped('a;b\nc;"' + long + "\nd;e\n") == csvio.Stopped(1, "open")
+    assert stopped('a;b;c\n"x;y"";z";"open\n') == csvio.Stopped(1, "open")
+    assert stopped('a;b;c\nx;"y" z;w\n') == csvio.Stopped(1, "quote")
+    assert stopped('a;b;c\nx;y "z";"w" \n') == csvio.Stopped(2, "quote")  # a quote inside a plain cell is text
+    assert stopped('a;b\n"x\ny";z\n1;"2\n') == csvio.Stopped(1, "open")  # the record after one over two lines
+
+
+@pytest.mark.parametrize("content", [b"\n", b"\n\n\r\n", "\ufeff\n".encode(), b" ; \n\n", "\ufeff".encode()])
+def test_a_file_of_blank_lines_is_empty(world, client_for, content):
+    """Found by testers: blank lines (or a byte-order mark and a line end) were told that the first
+    row must name the columns Naam and Soort."""
+    page = upload(client_for("maarten"), content).content.decode()
+    assert "Het bestand is leeg." in page and "deze ontbreken" not in page
+
+
+def test_blank_rows_above_the_column_names_are_counted_as_the_spreadsheet_does(world, client_for):
+    content = "\n;;\nSoort;Naam\nActiviteit;Koor\nFeestje;Dansen\n"
+    page = upload(client_for("maarten"), content.encode()).content.decode()
+    assert "Rij 5, Soort: “Feestje” is geen soort van de sociale kaart" in page
+    upload(client_for("maarten"), b"\n;;\nSoort;Naam\nActiviteit;Koor\n")
+    assert Entry.objects.get().name == "Koor"
 
 
 def test_a_file_over_the_row_limit_is_refused_before_its_rows_are_checked(world, client_for, monkeypatch):

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import translation
 from django.utils.formats import number_format
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from wijkverband.socialmap.models import Cost, Kind, search_fold
+from wijkverband.socialmap.validation import MAX_LENGTHS
 
 #: Larger files are refused with a clear message (a kaart of 50,000 entries is about 15 MB).
 MAX_BYTES = 10 * 1024 * 1024
@@ -194,13 +196,15 @@ class Parsed:
         return frozenset("street" if name == "house_number" else name for name in self.headers) - {"id"}
 
     def column(self, name: str) -> str:
-        """The column a problem is in: as the file names it, else as the export does."""
+        """The column a problem is in: as the file names it, else as the export does. A row that
+        could not be read names the column of the cell that stopped it by its header (`name` is
+        that header when the import leaves the column out)."""
         if not name:
             return ""
         if name in self.headers:
             return self.headers[name]
         labels = dict(EXPORT_COLUMNS)
-        return _(labels[name]) if name in labels else ""
+        return _(labels[name]) if name in labels else name
 
     def report(self, errors) -> list:
         """(row number, column, message), for the page."""
@@ -314,15 +318,121 @@ def _row(number: int, values: dict, kinds: dict, costs: dict) -> Row:
     return row
 
 
-def unreadable_row(error: csv.Error) -> str:
-    """Read strictly, Python's csv stops at the end of the file inside a quoted cell, or at a cell
-    over its limit: in a spreadsheet's file, a quote opened and never closed (read leniently, every
-    line after it became one cell, and was imported as one entry's text). Else a quote in the
-    middle of a cell that started with one."""
-    if "unexpected end of data" in str(error) or "field limit" in str(error):
+def _line_start(text: str, line: int) -> int:
+    """Where line `line` (0 is the first) of the text starts, as the reader splits it into lines."""
+    offset = 0
+    for number, content in enumerate(io.StringIO(text, newline="")):
+        if number == line:
+            break
+        offset += len(content)
+    return offset
+
+
+class Stopped(NamedTuple):
+    """A record Python's csv could not read: the index of the cell it stopped in, and why."""
+
+    cell: int
+    why: str  # "open", "long" or "quote" (_stopped_at)
+
+
+def _stopped_at(text: str, start: int, delimiter: str) -> Stopped:
+    """Why Python's csv, reading strictly, stopped at the record that starts at `start`, and in
+    which cell: "open" (a cell starts with a quote that is never closed; read leniently, every
+    line after it became one cell, imported as one entry's text), "long" (a cell over the reader's
+    limit, quoted and closed or not quoted at all), or "quote" (a quote in the middle of a cell
+    that started with one). The reader says "field larger than field limit" both for a long cell
+    and for a quote that runs into the rest of the file: this reads on to the cell's end, by the
+    reader's rules (a quote opens a cell only as its first character; inside, it is written twice)."""
+    limit = csv.field_size_limit()
+    cell, length, state = 0, 0, "start"
+    i, end = start, len(text)
+    while i < end:
+        char = text[i]
+        if state == "quoted":
+            close = text.find('"', i)
+            if close < 0:
+                return Stopped(cell, "open")
+            length += close - i
+            i, state = close + 1, "closed"
+            continue
+        if state == "closed" and char == '"':  # a quote written twice
+            length += 1
+            state = "quoted"
+        elif state == "closed" and length > limit:
+            return Stopped(cell, "long")
+        elif char == delimiter:
+            cell, state = cell + 1, "start"
+        elif char in "\r\n":
+            break
+        elif state == "start":
+            state, length = ("quoted", 0) if char == '"' else ("plain", 1)
+        elif state == "closed":
+            return Stopped(cell, "quote")
+        else:
+            length += 1
+            if length > limit:
+                return Stopped(cell, "long")
+        i += 1
+    return Stopped(cell, "long" if length > limit else "quote")
+
+
+def _records(text: str, delimiter: str):
+    """(row number, cells) of each record, numbered as a spreadsheet numbers its rows: a record, not
+    a line (a description over three lines made every later row's number two too high), blank
+    ones too. A record Python's csv cannot read ends them: (its row number, Stopped)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        start = reader.line_num
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield number + 1, _stopped_at(text, _line_start(text, start), delimiter)
+            return
+        number += 1
+        yield number, cells
+
+
+def unreadable_row(why: str, *, in_cell: bool) -> str:
+    """What stopped a row (`_stopped_at`), said of "this cell" when the report names its column."""
+    if why == "open":
+        if in_cell:
+            return _(
+                'This row could not be read: this cell starts with a quote (") that is never closed, so the '
+                "rest of the file runs into it. Close the quote or remove it, and upload the file again."
+            )
         return _(
             'This row could not be read: a cell is opened with a quote (") that is never closed, so the '
             "rest of the file runs into it. Close the quote or remove it, and upload the file again."
+        )
+    if why == "long":
+        # Python's csv reads a cell of at most this many characters; no column takes that much (a
+        # description, the longest, takes 5,000 and is refused beyond that by its own rule).
+        numbers = {
+            "limit": number_format(csv.field_size_limit(), force_grouping=True),
+            "description": number_format(MAX_LENGTHS["description"], force_grouping=True),
+        }
+        if in_cell:
+            return (
+                _(
+                    "This row could not be read: this cell is longer than %(limit)s characters, more than fits in "
+                    "any column (a description takes at most %(description)s). Shorten it, and upload the file again."
+                )
+                % numbers
+            )
+        return (
+            _(
+                "This row could not be read: a cell is longer than %(limit)s characters, more than fits in "
+                "any column (a description takes at most %(description)s). Shorten it, and upload the file again."
+            )
+            % numbers
+        )
+    if in_cell:
+        return _(
+            'This row could not be read: check the quotes (") of this cell. A cell that starts with a quote '
+            'ends with one, and a quote inside such a cell is written twice ("").'
         )
     return _(
         'This row could not be read: check its quotes ("). A cell that starts with a quote ends with '
@@ -355,14 +465,19 @@ def parse(raw: bytes) -> Parsed:
         )
         return parsed
     parsed.delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
+    records = _records(text, parsed.delimiter)
+    # The header is the first row with something in it: a file of blank lines (or of a byte-order
+    # mark and a line end) is empty.
+    header = None
+    for number, cells in records:
+        if isinstance(cells, Stopped):
+            parsed.errors.append((number, "", unreadable_row(cells.why, in_cell=False)))
+            return parsed
+        if any(cell.strip() for cell in cells):
+            header, header_number = cells, number
+            break
+    if header is None:
         parsed.errors.append((None, "", _("The file is empty.")))
-        return parsed
-    except csv.Error as error:
-        parsed.errors.append((1, "", unreadable_row(error)))
         return parsed
     names = header_map()
     columns: list[str | None] = []
@@ -379,7 +494,7 @@ def parse(raw: bytes) -> Parsed:
     if missing:
         parsed.errors.append(
             (
-                1,
+                header_number,
                 "",
                 _("The first row must name the columns; these are missing: %(columns)s.")
                 % {"columns": ", ".join(_(label) for label in missing)},
@@ -388,18 +503,12 @@ def parse(raw: bytes) -> Parsed:
         return parsed
     kinds, costs = kind_map(), cost_map()
     count = 0
-    number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
+    for number, cells in records:
+        if isinstance(cells, Stopped):
+            # The column of the cell that stopped it, by the header's name (also one left out).
+            at = cells.cell < len(header) and (columns[cells.cell] or header[cells.cell].strip())
+            parsed.errors.append((number, at or "", unreadable_row(cells.why, in_cell=bool(at))))
             break
-        except csv.Error as error:
-            parsed.errors.append((number + 1, "", unreadable_row(error)))
-            break
-        # The row as a spreadsheet numbers it (the header is row 1): a record, not a line (a
-        # description over three lines made every later row's number two too high).
-        number += 1
         if not any(cell.strip() for cell in cells):
             continue
         count += 1
