@@ -184,8 +184,13 @@ def test_an_excel_cp1252_file_is_read_and_says_so(world, client_for):
 def test_a_file_in_no_known_encoding_is_refused_clearly(world, client_for):
     response = upload(client_for("maarten"), b"Soort;Naam\nActiviteit;\x81\x8d\x8f\x90\n")
     assert response.status_code == 400
-    assert "CSV UTF-8" in response.content.decode()
+    assert "Sla het in Excel op als “CSV UTF-8 (door komma’s gescheiden)”." in response.content.decode()
     assert not Entry.objects.exists()
+    # Excel's menu in the reader's language (the English page named the Dutch menu item).
+    english = client_for("maarten")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = upload(english, b"Soort;Naam\nActiviteit;\x81\x8d\x8f\x90\n").content.decode()
+    assert "In Excel, save it as “CSV UTF-8 (Comma delimited)”." in page and "komma" not in page
 
 
 def test_commas_and_english_headers(world, client_for):

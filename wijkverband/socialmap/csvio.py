@@ -460,7 +460,9 @@ def parse(raw: bytes) -> Parsed:
             (
                 None,
                 "",
-                _("The file could not be read as text. In Excel, save it as “CSV UTF-8 (door komma’s gescheiden)”."),
+                # Excel's own name of the format, in its language: "CSV UTF-8 (door komma's
+                # gescheiden)" in Dutch (the translation says so).
+                _("The file could not be read as text. In Excel, save it as “CSV UTF-8 (Comma delimited)”."),
             )
         )
         return parsed
