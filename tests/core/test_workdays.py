@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 from wijkverband.core.workdays import (
     add_working_days,
@@ -33,6 +34,21 @@ def test_kings_day_on_a_sunday_moves_to_saturday_and_liberation_day_counts_in_lu
     assert date(2025, 4, 26) in dutch_public_holidays(2025)  # 27 April 2025 is a Sunday
     assert date(2025, 5, 5) in dutch_public_holidays(2025)
     assert date(2026, 5, 5) not in dutch_public_holidays(2026)
+
+
+def test_the_docs_that_name_the_holidays_say_liberation_day_counts_in_lustrum_years_only():
+    """Found by testers: docs/wijkcard.md said the holidays are those of the Algemene termijnenwet,
+    which lists 5 May every year; the code counts it in lustrum years only (above)."""
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    naming = {
+        (page.name, paragraph)
+        for page in docs.glob("*.md")
+        for paragraph in page.read_text().split("\n\n")
+        if "termijnenwet" in paragraph
+    }
+    assert {"wijkcard.md", "bottlenecks.md"} <= {name for name, _paragraph in naming}
+    for name, paragraph in naming:
+        assert "Liberation Day (5 May)" in paragraph and "only in lustrum years" in paragraph, name
 
 
 def test_weekends_and_holidays_are_not_working_days():

@@ -26,9 +26,10 @@ def easter_sunday(year: int) -> date:
 def dutch_public_holidays(year: int) -> frozenset[date]:
     """The national holidays: those of the Algemene termijnenwet (art. 3: New Year's Day, Easter
     Monday, Ascension Day, Whit Monday, both Christmas days, King's Day and 5 May; Easter and Whit
-    Sunday are Sundays anyway), with Liberation Day only in lustrum years, as most care collective
-    agreements have it. Not Good Friday: the law does not count it, and GP practices and pharmacies
-    are mostly open."""
+    Sunday are Sundays anyway), but Liberation Day only in lustrum years, as most care collective
+    agreements give it off: in other years care teams work on 5 May. Not Good Friday: the law does
+    not count it, and GP practices and pharmacies are mostly open. docs/bottlenecks.md and
+    docs/wijkcard.md say the same (tests/core/test_workdays.py reads them)."""
     easter = easter_sunday(year)
     kings_day = date(year, 4, 27)
     if kings_day.weekday() == 6:  # on a Sunday it moves to Saturday the 26th
