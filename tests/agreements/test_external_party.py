@@ -285,3 +285,60 @@ def test_the_insurer_start_page_counts_none_of_the_teams_messages(world, with_in
     page = _client(world.ines).get("/").content.decode()
     assert "ongelezen" not in page
     assert 'href="/t/oost/agreements/"' in page  # its card leads to its agreements
+
+
+def test_an_ended_agreement_binds_only_the_parties_of_the_version_in_force_until_the_end(world, proposed):
+    """Found by an exploratory test: the insurer, added to version 2 only, which was never adopted,
+    read the ended agreement's version 2 with "Niet vervuld: Elke partij stemde in met de huidige
+    versie" and every party "geen besluit", heard of the end, and the list's party filter listed
+    the agreement for it. Nobody decides on an ended agreement: it bound version 1's parties."""
+    from wijkverband.agreements.selectors import readable_versions
+    from wijkverband.tenancy.policy import team_rights
+    from wijkverband.work.models import Notice
+
+    agreement = endorse_all(world, proposed)
+    services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, title="Met de verzekeraar")
+    )
+    agreement.refresh_from_db()
+    add_external(world, agreement, name=INSURER)
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.social_a)
+    agreement.refresh_from_db()
+    client = _client(world.ines)
+    assert client.get(f"/t/oost/agreements/{agreement.pk}/").status_code == 200  # it decides on version 2
+    services.agreement_end(actor=world.carla, agreement=agreement, reason="Het project is gestopt.")
+    for path in ("", "versions/", "compare/"):
+        assert client.get(f"/t/oost/agreements/{agreement.pk}/{path}").status_code == 404, path
+    assert not client.get("/t/oost/agreements/").context["page"].object_list
+    found = readable_versions(rights_by_team={world.team_a.pk: team_rights(user=world.ines, team=world.team_a)})
+    assert not found.exists()
+    assert not Notice.objects.filter(user=world.ines, kind="agreement_ended").exists()
+    assert my_work(user=world.ines).asked == []
+    # The team's list: the party filter finds it for the parties of version 1, not for those of
+    # version 2 only (Welzijn Oost, the insurers).
+    team = _client(world.carla)
+    for organisation, listed in ((world.social_a, False), (world.nursing_a, True)):
+        rows = team.get("/t/oost/agreements/", {"party": f"org:{organisation.pk}"}).context["page"].object_list
+        assert [a.pk for a in rows] == ([agreement.pk] if listed else []), organisation
+    assert not team.get("/t/oost/agreements/", {"party": "kind:insurer"}).context["page"].object_list
+
+
+def test_an_external_party_of_the_version_in_force_until_the_end_still_reads_it_and_hears_of_the_end(
+    world, with_insurer
+):
+    from wijkverband.work.models import Notice
+
+    agreement = endorse_all(world, with_insurer)
+    services.endorsement_record(actor=world.ines, agreement=agreement, version_number=1, decision="endorsed")
+    agreement.refresh_from_db()
+    services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, title="Zonder verzekeraar")
+    )
+    agreement.refresh_from_db()
+    services.party_remove(
+        actor=world.carla, agreement=agreement, party=agreement.parties.get(organisation=world.insurer)
+    )
+    services.agreement_end(actor=world.carla, agreement=agreement, reason="Het project is gestopt.")
+    page = _client(world.ines).get(f"/t/oost/agreements/{agreement.pk}/")
+    assert page.status_code == 200 and "Zonder verzekeraar" not in page.content.decode()
+    assert Notice.objects.filter(user=world.ines, kind="agreement_ended").exists()

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from wijkverband.agreements.models import Agreement, Endorsement
 from wijkverband.agreements.selectors import (
     agreements_review_due_everywhere,
+    bound_organisation_ids,
     endorsements_waiting,
     endorsing_organisation_ids,
     undecided_organisation_ids,
@@ -34,9 +35,10 @@ def subject(agreement: Agreement) -> Subject:
         title=agreement.current_version.title,
         path=reverse("agreement_detail", kwargs={"team_slug": agreement.team.slug, "agreement_id": agreement.pk}),
         # An insurer's own account reads the agreements its organisation is party to: it hears of them.
+        # Of an ended agreement, only those the version in force until the end bound.
         also_readers=frozenset(
             organisation_member_ids(
-                team=agreement.team_id, organisation_ids=endorsing_organisation_ids(agreement=agreement), external=True
+                team=agreement.team_id, organisation_ids=bound_organisation_ids(agreement=agreement), external=True
             )
         ),
     )
@@ -62,11 +64,12 @@ def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> No
     notices_of_leaving(team=team, user=user, actor=actor, told={owner.pk: (title, path)}, key=f"agreements:{stamp}")
 
 
-def _owner_and_parties(agreement: Agreement) -> set[int]:
-    """The owner and everyone who endorses for a party (an external party's own accounts too)."""
-    members = organisation_member_ids(
-        team=agreement.team_id, organisation_ids=endorsing_organisation_ids(agreement=agreement), external=None
-    )
+def _owner_and_parties(agreement: Agreement, *, organisation_ids: set[int] | None = None) -> set[int]:
+    """The owner and everyone who endorses for a party (an external party's own accounts too), or
+    for the parties of `organisation_ids`."""
+    if organisation_ids is None:
+        organisation_ids = endorsing_organisation_ids(agreement=agreement)
+    members = organisation_member_ids(team=agreement.team_id, organisation_ids=organisation_ids, external=None)
     return {agreement.current_version.owner_id, *members}
 
 
@@ -113,7 +116,11 @@ def adopted(agreement: Agreement, *, actor) -> None:
 
 
 def ended(agreement: Agreement, *, actor) -> None:
-    _notify(NoticeKind.AGREEMENT_ENDED, agreement, actor=actor, recipients=_owner_and_parties(agreement), key="")
+    """To the owner and the parties it bound until the end: those of the version in force (a party
+    only of a newer version that was never adopted is no party to it), or of its last version when
+    it was never adopted (selectors._binding)."""
+    recipients = _owner_and_parties(agreement, organisation_ids=bound_organisation_ids(agreement=agreement))
+    _notify(NoticeKind.AGREEMENT_ENDED, agreement, actor=actor, recipients=recipients, key="")
     _requests_done(agreement)
 
 

@@ -84,9 +84,17 @@ class ListFilters:
 
 def _binding(parties: QuerySet[Party]) -> QuerySet[Party]:
     """Of party rows (Party.on_record) correlated to an agreement (OuterRef), those of its current
-    version or of its version in force (until the end, once ended): the parties it binds or that
-    decide on it. Not one that left a version since adopted, nor one of an older version only."""
-    return parties.filter(Q(left_version__isnull=True) | Party.of_version(OuterRef("adopted_version__number")))
+    version or of its version in force: the parties it binds or that decide on it. Not one that left
+    a version since adopted, nor one of an older version only.
+
+    Once ended nobody decides on it any more: an agreement that was adopted binds the parties of the
+    version in force until the end (`adopted_version`) and no others, so a party only of a newer
+    version that was never adopted is no party to it. One ended before it was ever adopted bound
+    nobody; it keeps the parties of its last version, the one its pages show and on which they
+    decided (or were asked to): otherwise nobody outside the team could read it at all."""
+    in_force = Party.of_version(OuterRef("adopted_version__number"))
+    ended_in_force = Q(agreement__status=Status.ENDED, agreement__adopted_version__isnull=False)
+    return parties.filter(in_force | (Q(left_version__isnull=True) & ~ended_in_force))
 
 
 def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[Agreement]:
@@ -277,6 +285,21 @@ def endorsing_organisation_ids(*, agreement: Agreement) -> set[int]:
     return set(
         Party.objects.for_team(agreement.team_id)
         .filter(agreement=agreement, organisation_id__isnull=False)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def bound_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """The organisations of the parties the agreement binds or that decide on it (the rule of
+    _binding, for one agreement): the external parties among them read it (external_party_agreements)
+    and hear of it. Two queries at most."""
+    condition = Q(left_version__isnull=True)
+    if agreement.adopted_version_id is not None:
+        in_force = Party.of_version(agreement.adopted_version.number)
+        condition = in_force if agreement.status == Status.ENDED else condition | in_force
+    return set(
+        Party.on_record.for_team(agreement.team_id)
+        .filter(condition, agreement=agreement, organisation_id__isnull=False)
         .values_list("organisation_id", flat=True)
     )
 
