@@ -296,3 +296,34 @@ def test_a_page_past_the_end_shows_the_last_page_and_the_search_box_is_a_search_
     assert 'rel="prev"' in page or "Vorige" in page
     box = re.search(r"<input[^>]*name=\"q\"[^>]*>", page).group(0)
     assert box.count("type=") == 1 and 'type="search"' in box
+
+
+@pytest.mark.django_db
+def test_an_ended_agreement_says_which_text_was_in_force_until_the_end_and_which_never_was(world):
+    """Found by an exploratory test: a word of version 1 of an ended agreement was tagged "Van
+    kracht"; a word only in its never-adopted version 2 was tagged "Beëindigd" and led to the
+    agreement's page, which shows version 1, where that word is not."""
+    ended = agreement(world, title="Overdracht na opname", body="Kwartaaloverleg met de apotheek.")
+    agreement_services.party_add_organisation(actor=world.carla, agreement=ended, organisation=world.gp_a)
+    agreement_services.agreement_propose(actor=world.carla, agreement=ended)
+    agreement_services.endorsement_record(actor=world.carla, agreement=ended, version_number=1, decision="endorsed")
+    ended.refresh_from_db()
+    agreement_edit(ended, actor=world.carla, body="Kwartaaloverleg en een weekendrooster met de apotheek.")
+    ended.refresh_from_db()
+    agreement_services.agreement_end(actor=world.carla, agreement=ended, reason="Opgegaan in de regio")
+    page = _search(world.maarten, q="kwartaaloverleg")
+    assert "In force until the end" in page and "· In force<" not in page
+    assert _links(page) == [f"/t/oost/agreements/{ended.pk}/"]
+    page = _search(world.maarten, q="weekendrooster")
+    assert "Never adopted (version 2)" in page and "Ended" not in page
+    (link,) = _links(page)
+    assert link == f"/t/oost/agreements/{ended.pk}/compare/?a=1&amp;b=2"
+    # There the word is shown (the agreement's page shows version 1, without it).
+    shown = signed_in(world.maarten).get(link.replace("&amp;", "&")).content.decode()
+    assert "weekendrooster" in shown
+    assert "weekendrooster" not in signed_in(world.maarten).get(f"/t/oost/agreements/{ended.pk}/").content.decode()
+    with translation.override("nl"):
+        dutch = signed_in(world.maarten)
+        dutch.cookies["django_language"] = "nl"
+        html = dutch.get("/search/", {"q": "weekendrooster"}).content.decode()
+    assert "Nooit vastgesteld (versie 2)" in html

@@ -167,7 +167,7 @@ _RELATED = {
 def _readable(kind: str, rights_by_team: dict) -> QuerySet:
     if kind == "agreement":
         return agreements.readable_versions(rights_by_team=rights_by_team).select_related(
-            "team", "agreement", "created_by"
+            "team", "agreement", "agreement__adopted_version", "created_by"
         )
     if kind == "bottleneck":
         return bottlenecks.visible_bottlenecks_in(rights_by_team=rights_by_team).select_related("team", "reporter")
@@ -206,7 +206,10 @@ def _capped_count(queryset: QuerySet, column: str = "pk") -> int:
 
 def _agreement_hits(matches: QuerySet, query: Query, offset: int, rows: int) -> list[Hit]:
     """One hit per agreement: the version in force when it matches, else the newest text, else the
-    newest earlier version that matches (it says so)."""
+    newest earlier version that matches (it says so). Of an ended agreement, in the words of its
+    versions page: the version in force until the end, and a newest version that was never adopted
+    (linked to its comparison with the version in force, where its text is shown: the agreement's
+    page shows the version in force)."""
     preference = Case(
         When(pk=F("agreement__adopted_version_id"), then=Value(2)),
         When(pk=F("agreement__current_version_id"), then=Value(1)),
@@ -230,8 +233,14 @@ def _agreement_hits(matches: QuerySet, query: Query, offset: int, rows: int) -> 
     for agreement_id in order:
         v = chosen[agreement_id]
         url = reverse("agreement_detail", kwargs={"team_slug": v.team.slug, "agreement_id": agreement_id})
+        ended = v.agreement.status == AgreementStatus.ENDED
         if v.preference == 2:
-            note = _("In force")
+            note = _("In force until the end") if ended else _("In force")
+        elif v.preference == 1 and v.agreement.ended_with_pending_version:
+            compare = reverse("agreement_compare", kwargs={"team_slug": v.team.slug, "agreement_id": agreement_id})
+            in_force = v.agreement.adopted_version.number
+            url = f"{compare}?a={in_force}&b={v.number}"
+            note = _("Never adopted (version %(number)s)") % {"number": v.number}
         elif v.preference == 1:
             note = v.agreement.get_status_display()
         else:
