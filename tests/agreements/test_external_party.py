@@ -136,7 +136,7 @@ def test_the_insurer_removed_from_the_pending_version_reads_the_version_in_force
     assert [v.number for v in versions] == [1]
     compare = client.get(f"/t/oost/agreements/{agreement.pk}/compare/?a=1&b=2")
     assert compare.status_code == 400 and "Zonder verzekeraar" not in compare.content.decode()
-    assert "Je organisatie is partij bij deze versies van de afspraak: 1." in compare.content.decode()
+    assert "Er is maar één versie van deze afspraak die je kunt lezen (versie 1)" in compare.content.decode()
     found = readable_versions(rights_by_team={world.team_a.pk: team_rights(user=world.ines, team=world.team_a)})
     assert sorted(found.values_list("number", flat=True)) == [1]
     # The team reads version 2 as before.
@@ -342,3 +342,30 @@ def test_an_external_party_of_the_version_in_force_until_the_end_still_reads_it_
     page = _client(world.ines).get(f"/t/oost/agreements/{agreement.pk}/")
     assert page.status_code == 200 and "Zonder verzekeraar" not in page.content.decode()
     assert Notice.objects.filter(user=world.ines, kind="agreement_ended").exists()
+
+
+def test_an_external_party_that_reads_one_version_is_not_offered_a_comparison(world, proposed):
+    """Found by an exploratory test: the insurer, added to the pending version 2, read "Versie 1 is
+    van kracht…" with a link "Bekijk wat er veranderde" to compare/?a=1&b=2, which answered 400
+    "Je organisatie is partij bij deze versies van de afspraak: 2. Kies er twee van."."""
+    agreement = endorse_all(world, proposed)
+    services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Met de verzekeraar")
+    )
+    agreement.refresh_from_db()
+    add_external(world, agreement, name=INSURER)
+    client = _client(world.ines)
+    page = client.get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    assert "Versie 1 is van kracht." in page
+    assert "/compare/" not in page and "Bekijk wat er veranderde" not in page
+    versions = client.get(f"/t/oost/agreements/{agreement.pk}/versions/").content.decode()
+    assert "/compare/" not in versions and 'name="a"' not in versions
+    for query, status in (("", 200), ("?a=1&b=2", 400)):
+        compare = client.get(f"/t/oost/agreements/{agreement.pk}/compare/{query}")
+        content = compare.content.decode()
+        assert compare.status_code == status
+        assert "Er is maar één versie van deze afspraak die je kunt lezen (versie 2)" in content
+        assert "Kies er twee van" not in content and 'name="a"' not in content
+    # The team reads both, and is offered the comparison.
+    page = _client(world.carla).get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    assert f"/t/oost/agreements/{agreement.pk}/compare/?a=1&amp;b=2" in page

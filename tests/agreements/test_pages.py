@@ -627,6 +627,9 @@ def test_compare_names_the_need_as_the_form_does_and_keeps_lines_single_spaced(w
 
 
 def test_compare_without_a_choice_shows_the_form_without_errors(world, concept, client_for):
+    services.agreement_edit(
+        actor=world.carla, agreement=concept, base_version=1, data=version_data(world, body="Tweede tekst")
+    )
     response = client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/")
     assert response.status_code == 200
     assert not response.context["form"].errors

@@ -218,9 +218,11 @@ def _detail_page(request, agreement, *, end_form=None, endorse_form=None, status
     """The agreement's page; with a bound `end_form` or `endorse_form`: shown again with its
     refusal at the field and the reason typed kept (the end form open)."""
     team, rights = request.team, request.rights
-    context = _detail_context(
-        agreement, rights, version=_shown_version(agreement, _readable_numbers(agreement, rights))
-    )
+    readable = _readable_numbers(agreement, rights)
+    context = _detail_context(agreement, rights, version=_shown_version(agreement, readable))
+    # "See what changed" only when the person reads the version in force too (an external party
+    # added to the pending version reads that one only: the comparison would refuse).
+    context["compares_in_force"] = agreement.has_pending_version and agreement.adopted_version.number in readable
     context["events"] = selectors.recent_events(agreement=agreement)
     # Apps above this one show what they hold of the agreement (the region's offer it came from).
     context["item_panels"] = render_item_panels(
@@ -575,7 +577,8 @@ def agreement_versions(request, agreement_id):
         selectors.agreement_versions(agreement=agreement, numbers=None if rights.can_view else readable),
     )
     newest = max(readable)
-    form = CompareForm(initial={"a": max(min(readable), newest - 1), "b": newest})
+    # Two versions to compare, or no form (an external party may read one version only).
+    form = CompareForm(initial={"a": max(min(readable), newest - 1), "b": newest}) if len(readable) > 1 else None
     return render(
         request,
         "agreements/versions.html",
@@ -599,6 +602,23 @@ def agreement_compare(request, agreement_id):
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     readable = _readable_numbers(agreement, rights)
     newest = max(readable)
+    if len(readable) < 2:
+        # Nothing to compare (an external party added to the pending version reads that one only):
+        # say so plainly rather than ask to choose two of one.
+        return render(
+            request,
+            "agreements/compare.html",
+            {
+                "team": team,
+                "rights": rights,
+                "agreement": agreement,
+                "agreement_title": _shown_version(agreement, readable).title,
+                "only_version": newest,
+                "nav_key": NAV_KEY,
+            },
+            # Asked for a version it does not read: a question that cannot be answered.
+            status=400 if any(request.GET.get(k, str(newest)) != str(newest) for k in ("a", "b")) else 200,
+        )
     # Opened without a choice yet: the form, without errors (nothing was asked that could be wrong).
     form = CompareForm(
         request.GET if ("a" in request.GET or "b" in request.GET) else None,
