@@ -172,3 +172,45 @@ def test_the_print_page_checks_the_endorsements_of_the_version_it_shows(world, i
     # The detail page shows version 3, the current one, and checks it as such.
     html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
     assert "Elke partij stemde in met de huidige versie" in _section(html, "check-heading")
+
+
+def test_the_words_about_parties_say_from_which_version_and_of_which_kind(world, in_force, client_for):
+    """Found by an exploratory test: removing Buurtzorg from the pending version said "… is geen
+    partij meer." while version 1 still binds it; the history named an added external party with
+    its kind and a removed one without; the comparison showed no change of parties at all."""
+    agreement = _edit(world, in_force, "Versie 2")
+    client = client_for("carla")
+    nursing = _nursing(agreement)
+    response = client.post(f"/t/oost/agreements/{agreement.pk}/parties/{nursing.pk}/remove/", follow=True)
+    assert "Buurtzorg Oost is geen partij meer vanaf versie 2." in response.content.decode()
+    insurer = add_external(world, agreement)
+    response = client.post(f"/t/oost/agreements/{agreement.pk}/parties/{insurer.pk}/remove/", follow=True)
+    html = response.content.decode()
+    assert "Zorgverzekeraar Midden is geen partij meer." in html and "meer vanaf" not in html.split("wv-messages")[1]
+    html = client.get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
+    assert "voegde een partij toe (versie 2): Zorgverzekeraar: Zorgverzekeraar Midden" in html
+    assert "verwijderde een partij (versie 2): Zorgverzekeraar: Zorgverzekeraar Midden" in html
+    assert "verwijderde een partij (versie 2): Buurtzorg Oost" in html
+    add_external(world, agreement, name="Zorgverzekeraar Utrecht")
+    html = client.get(f"/t/oost/agreements/{agreement.pk}/compare/?a=1&b=2").content.decode()
+    parties = _section(html, "field-parties")
+    assert "Partijen" in parties and "(gewijzigd)" in parties
+    joined, left = parties.split("Wel in versie 1, niet in versie 2:")
+    assert "Wel in versie 2, niet in versie 1:" in joined and "Zorgverzekeraar Utrecht" in joined
+    assert "Buurtzorg Oost" in left and "Zorgverzekeraar Midden" not in parties
+    html = client.get(f"/t/oost/agreements/{agreement.pk}/compare/?a=2&b=2").content.decode()
+    assert "(ongewijzigd)" in _section(html, "field-parties")
+
+
+def test_missing_text_reads_the_same_on_the_print_page_and_the_parties_are_named_once(world, in_force, client_for):
+    """The print page showed "—" where the detail page says "Nog niet opgegeven."; the parties'
+    table was named twice in a row ("Partijen en hun besluit over versie 1", once more as its caption)."""
+    agreement = in_force
+    version = agreement.current_version
+    version.sources = ""
+    version.save(update_fields=["sources"])
+    client = client_for("carla")
+    for path in ("", "print/"):
+        html = client.get(f"/t/oost/agreements/{agreement.pk}/{path}").content.decode()
+        assert "Nog niet opgegeven." in _section(html, "need-heading"), path
+        assert html.count("Partijen en hun besluit over versie") == 1, path

@@ -37,7 +37,7 @@ def shown_detail(event) -> str:
         if facts.get("fresh_endorsements"):
             parts.append(_("needs fresh endorsements"))
         return " · ".join(parts)
-    if action == Action.PARTY_ADDED:
+    if action in (Action.PARTY_ADDED, Action.PARTY_REMOVED):
         return f"{_kind(facts['kind'])}: {written}"
     if action == Action.MEASUREMENT_RECORDED:
         return f"{facts['indicator']}: {facts['value']} {facts['unit']} ({_date(facts['measured_on'])})"

@@ -705,6 +705,41 @@ def text_diff(before: str, after: str) -> list[DiffLine]:
     return lines
 
 
+@dataclass
+class PartyChanges:
+    """Who is a party of the second version compared and not of the first (joined), and the other
+    way round (left)."""
+
+    joined: list[Party]
+    left: list[Party]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.joined or self.left)
+
+
+def party_changes(*, before: AgreementVersion, after: AgreementVersion) -> PartyChanges:
+    """The parties that differ between two versions of one agreement, by organisation (one query):
+    each version's parties are the Party stretches that hold it (Party.of_version)."""
+    rows = list(
+        Party.on_record.for_team(before.team_id)
+        .filter(Party.of_version(before.number) | Party.of_version(after.number), agreement_id=before.agreement_id)
+        .order_by("kind", "name", "pk")
+    )
+
+    def of(number: int) -> dict[int, Party]:
+        return {
+            p.organisation_id: p
+            for p in rows
+            if (p.joined_version or 1) <= number and (p.left_version is None or p.left_version > number)
+        }
+
+    first, second = of(before.number), of(after.number)
+    return PartyChanges(
+        joined=[p for o, p in second.items() if o not in first], left=[p for o, p in first.items() if o not in second]
+    )
+
+
 def versions_compare(*, before: AgreementVersion, after: AgreementVersion) -> list[FieldComparison]:
     from wijkverband.agreements.services import VERSION_FIELDS
 

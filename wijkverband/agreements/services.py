@@ -461,7 +461,9 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
 
 
 @transaction.atomic
-def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
+def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
+    """The party removed: a party of the version in force is no party from the pending version on
+    (`left_version` set; it stays bound by the version in force); any other is gone."""
     _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
@@ -486,9 +488,12 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> None:
         action=Action.PARTY_REMOVED,
         version_number=agreement.version_count,
         detail=name,
+        # An external party by its kind, as when it was added.
+        facts={"kind": party.kind} if party.is_external else None,
     )
     # The remaining parties may all have endorsed already.
     _audit(removed, _adopt_if_complete(actor=actor, agreement=agreement))
+    return party
 
 
 # --- endorsements -------------------------------------------------------------------------------

@@ -441,11 +441,18 @@ def party_remove(request, agreement_id, party_id):
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     party = access_party(user=request.user, team=team, agreement=agreement, party_id=party_id)
     try:
-        services.party_remove(actor=request.user, agreement=agreement, party=party)
+        removed = services.party_remove(actor=request.user, agreement=agreement, party=party)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("%(name)s is no longer a party.") % {"name": party.name})
+        if removed.left_version is not None:  # still bound by the version in force
+            message = _("%(name)s is no longer a party from version %(number)s.") % {
+                "name": removed.name,
+                "number": removed.left_version,
+            }
+        else:
+            message = _("%(name)s is no longer a party.") % {"name": removed.name}
+        messages.success(request, message)
     return redirect("agreement_parties", team_slug=team.slug, agreement_id=agreement.pk)
 
 
@@ -624,7 +631,7 @@ def agreement_compare(request, agreement_id):
         request.GET if ("a" in request.GET or "b" in request.GET) else None,
         initial={"a": max(min(readable), newest - 1), "b": newest},
     )
-    comparisons, before, after = None, None, None
+    comparisons, before, after, parties = None, None, None, None
     status = 200
     if form.is_bound and form.is_valid():
         if {form.cleaned_data["a"], form.cleaned_data["b"]} <= readable:
@@ -634,6 +641,7 @@ def agreement_compare(request, agreement_id):
             form.add_error(None, _versions_to_choose(agreement, rights, readable))
         else:
             comparisons = selectors.versions_compare(before=before, after=after)
+            parties = selectors.party_changes(before=before, after=after)
     if form.is_bound and comparisons is None:
         status = 400
     return render(
@@ -648,6 +656,7 @@ def agreement_compare(request, agreement_id):
             "before": before,
             "after": after,
             "comparisons": comparisons,
+            "parties": parties,
             "nav_key": NAV_KEY,
         },
         status=status,
