@@ -97,7 +97,10 @@ def test_an_ended_agreement_keeps_its_owner_and_the_list_still_finds_it_by_them(
     agreement = Agreement.objects.select_related("current_version").get(pk=agreement.pk)
     assert agreement.current_version.owner_id == world.pieter.pk  # the history stays as it was
     page = client_for("carla").get(f"/t/oost/agreements/?status=ended&owner={world.pieter.pk}").content.decode()
-    assert f'<option value="{world.pieter.pk}" selected>Pieter Apotheker</option>' in page
+    # Offered, marked as no longer in the team.
+    assert (
+        f'<option value="{world.pieter.pk}" selected>Pieter Apotheker (niet meer in het wijkverband)</option>' in page
+    )
     assert "Van Pieter" in page
 
 
@@ -127,3 +130,33 @@ def test_the_last_member_of_a_party_is_told_which_decisions_nobody_can_give_afte
     # Once district nursing decided, nothing waits for it.
     services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed")
     assert "Als laatste van" not in _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+
+
+def test_the_print_page_names_who_owns_the_agreement_now_and_the_filter_marks_who_left(world, client_for):
+    """Found by an exploratory test: the print page of an agreement whose owner left while a newer
+    version was pending named them as its owner (of the version in force), while the agreement's
+    page said Carla owns it now; the list's owner filter offered people who left with no sign."""
+    from tests.agreements.conftest import endorse_all
+
+    agreement = endorse_all(world, _pieters(world))
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=agreement,
+        base_version=1,
+        data=version_data(world, owner=world.pieter, title="Van Pieter", body="Nieuwe tekst"),
+    )
+    # An ended agreement keeps the owner who left: the filter still offers them.
+    ended = _pieters(world)
+    services.agreement_end(actor=world.carla, agreement=ended, reason="Opgegaan in een andere afspraak")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    carla = client_for("carla")
+    page = _text(carla.get(f"/t/oost/agreements/{agreement.pk}/print/").content.decode())
+    assert "EigenaarCarla Coördinator" in page
+    assert "Eigenaar van versie 1Pieter Apotheker (niet meer in het wijkverband)" in page
+    assert "EigenaarPieter" not in page
+    page = _text(carla.get(f"/t/oost/agreements/{ended.pk}/print/").content.decode())
+    assert "EigenaarPieter Apotheker (niet meer in het wijkverband)" in page and "Eigenaar van versie" not in page
+    html = carla.get("/t/oost/agreements/").content.decode()
+    assert f'<option value="{world.pieter.pk}">Pieter Apotheker (niet meer in het wijkverband)</option>' in html
+    assert f'<option value="{world.carla.pk}">Carla Coördinator</option>' in html

@@ -217,10 +217,20 @@ def party_filter_choices(*, team) -> list[tuple[str, str]]:
     return choices
 
 
+def in_team_ids(*, team, user_ids) -> set[int]:
+    """Of these people, those who are the team's professionals now (who may own an agreement)."""
+    return set(
+        Membership.objects.for_team(team)
+        .filter(user_id__in=[pk for pk in user_ids if pk is not None])
+        .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .values_list("user_id", flat=True)
+    )
+
+
 def owner_choices(*, team) -> list[tuple[int, str]]:
     """The team's professionals, and whoever owns one of its agreements without being one any more
-    (an ended agreement keeps the owner who left the team; the others pass to a coordinator): the
-    list's owner filter finds every agreement by its owner (two queries)."""
+    (an ended agreement keeps the owner who left the team; the others pass to a coordinator),
+    marked as such: the list's owner filter finds every agreement by its owner (two queries)."""
     members = (
         Membership.objects.for_team(team)
         .filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
@@ -233,10 +243,14 @@ def owner_choices(*, team) -> list[tuple[int, str]]:
         .values_list("current_version__owner_id", "current_version__owner__name", "current_version__owner__email")
         .distinct()
     )
+    gone = {}
     for pk, name, email in owners:
         if pk is not None:
-            choices[pk] = name or email
-    return sorted(choices.items(), key=lambda choice: (choice[1].lower(), choice[0]))
+            gone[pk] = _("%(name)s (no longer in the team)") % {"name": name or email}
+    # The team's people first, by name; then those who left, by name.
+    return sorted(choices.items(), key=lambda choice: (choice[1].lower(), choice[0])) + sorted(
+        gone.items(), key=lambda choice: (choice[1].lower(), choice[0])
+    )
 
 
 # --- the team home panel -------------------------------------------------------------------------

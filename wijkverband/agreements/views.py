@@ -700,4 +700,11 @@ def agreement_print(request, agreement_id):
     context = _detail_context(agreement, rights, version=agreement.adopted_version if in_force else None)
     context["indicators"] = selectors.indicators_with_measurements(agreement=agreement, limit=None)
     context["events"] = list(selectors.agreement_events(agreement=agreement)[:500])
+    # Who owns the agreement now (the owner of its newest version: whoever took it over when its
+    # owner left the team), and who owned the version shown when that is someone else.
+    owner, version_owner = agreement.current_version.owner, context["version"].owner
+    in_team = selectors.in_team_ids(team=team, user_ids={owner.pk, version_owner.pk})
+    context["owner"], context["owner_left"] = owner, owner.pk not in in_team
+    context["version_owner"] = version_owner if version_owner.pk != owner.pk else None
+    context["version_owner_left"] = version_owner.pk not in in_team
     return render(request, "agreements/print.html", context)
