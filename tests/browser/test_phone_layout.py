@@ -122,6 +122,76 @@ class PhoneLayout(BrowserTestCase):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         self.assert_accessible("phone-signals")
 
+    def test_the_agreements_list_and_versions_show_every_column_on_a_phone(self):
+        """Found by an exploratory test: on a phone the versions table was 605 px wide in a 358 px
+        box ("Instemmingen" and "Stand" off screen), the list's 850 px ("Ingestemd" and the status
+        badges cut off), and each table's caption was centred over the whole table, off screen.
+        Each row is a block now, each cell named, and the table's name stands at the start."""
+        from tests.agreements.conftest import endorse_all, version_data
+        from wijkverband.agreements import services as agreements
+
+        world = self.world
+        agreement = agreements.agreement_create(
+            actor=world.carla,
+            team=world.team_a,
+            data=version_data(world, title="Medicatiebeoordeling thuis voor ouderen met polyfarmacie"),
+        )
+        for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
+            agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+        agreements.agreement_propose(actor=world.carla, agreement=agreement)
+        agreement = endorse_all(world, agreement)
+        agreements.agreement_edit(
+            actor=world.carla,
+            agreement=agreement,
+            base_version=1,
+            data=version_data(
+                world,
+                title="Medicatiebeoordeling thuis voor ouderen met polyfarmacie",
+                body="Ook de huisarts beoordeelt.",
+                change_note="De huisarts doet mee aan de beoordeling",
+            ),
+        )
+        self.sign_in(world.carla)
+        page = self.page
+        pages = [
+            ("agreements-list", "/t/oost/agreements/", "table.wv-agreements", 5),
+            ("agreement-versions", f"/t/oost/agreements/{agreement.pk}/versions/", "table.wv-versions", 5),
+        ]
+        for viewport in (PHONE, DESKTOP):
+            page.set_viewport_size(viewport)
+            for name, path, table, columns in pages:
+                page.goto(self.url(path))
+                expect(page.locator(table)).to_be_visible()
+                self.shoot(f"{name}-{'phone' if viewport is PHONE else 'desktop'}")
+                # The table's name starts at the page's start, on screen.
+                caption = page.locator(".wv-table-caption").first.bounding_box()
+                assert 0 <= caption["x"] and caption["x"] + caption["width"] <= viewport["width"], (path, caption)
+                box = page.locator(".utrecht-table-container", has=page.locator(table)).bounding_box()
+                for row in range(page.locator(f"{table} tbody tr").count()):
+                    cells = page.locator(f"{table} tbody tr").nth(row).locator("th, td")
+                    assert cells.count() == columns, (path, row)
+                    for i in range(columns):
+                        cell = cells.nth(i)
+                        spot = cell.bounding_box()
+                        assert spot is not None and spot["width"] > 0, (path, row, i)
+                        right = spot["x"] + spot["width"]
+                        assert right <= box["x"] + box["width"] + 1, f"{path}: row {row}, column {i} is off screen"
+                        assert right <= viewport["width"], f"{path}: row {row}, column {i} is off screen ({right}px)"
+                if viewport is PHONE:
+                    # One under the other, none running over the next.
+                    cells = page.locator(f"{table} tbody tr").first.locator("th, td")
+                    spots = [cells.nth(i).bounding_box() for i in range(columns)]
+                    for above, below in zip(spots, spots[1:], strict=False):
+                        assert above["y"] + above["height"] <= below["y"] + 1, (path, above, below)
+                    text = page.locator(f"{table} tbody tr").first.inner_text()
+                    named = ("Ingestemd:", "Eigenaar:") if name == "agreements-list" else ("Instemmingen:", "Stand:")
+                    assert all(label in text for label in named), text
+                    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+                else:  # the desktop's table keeps its headers and no cell labels
+                    assert page.locator(f"{table} thead th").first.is_visible()
+                    assert not page.locator(f"{table} .wv-cell-label").first.is_visible()
+                self.assert_accessible(f"{name}-{viewport['width']}")
+
     def test_the_main_pages_reflow_at_four_times_zoom(self):
         """WCAG 1.4.10: a 1280 px window zoomed to 400 % is 320 CSS px wide and 256 tall. Nothing
         may need sideways scrolling there but a data table, in its own box. Found by an exploratory
