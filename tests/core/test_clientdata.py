@@ -1,5 +1,6 @@
 """The client-data detector finds BSNs (eleven-test) and dates of birth with names, and only those."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from wijkverband.core.clientdata import find_client_data, passes_eleven_test
 from wijkverband.core.guard import ClientDataRefused, check_text
+from wijkverband.core.markdown import render_markdown
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
@@ -215,3 +217,42 @@ def test_client_data_written_so_a_reader_sees_it_is_refused(text):
 )
 def test_what_reads_as_harmless_still_passes(text):
     assert client_data_problem(text) is None, text
+
+
+#: Markup a page does not show, between the digits of a BSN: a Markdown field (a message, a
+#: bottleneck's description) showed each as "BSN 111222333" (an audit against the running app).
+MARKUP_SPLIT_BSNS = [
+    "BSN 111<!-- -->222333",  # an HTML comment
+    "BSN 111<span>222</span>333",  # a tag the sanitiser drops, keeping its text
+    "111<b></b>222333",  # an empty tag it keeps
+    "[111](#)222333",  # a link's text
+    "111[](#)222333",  # an empty link
+    "111![](x.png)222333",  # an image the sanitiser drops
+    "BSN 111<span\ntitle=x>222</span>333",  # a tag over two lines
+    '111[](# "a (b)")222333',  # a link whose title as_read does not read: the page's text does
+]
+
+
+@pytest.mark.parametrize("text", MARKUP_SPLIT_BSNS)
+def test_a_bsn_split_by_markup_the_page_does_not_show_is_refused(text):
+    shown = re.sub("<[^>]*>", "", str(render_markdown(text)))
+    assert "111222333" in shown  # what a reader of a Markdown field sees
+    findings = find_client_data(text)
+    assert [f.kind for f in findings][:1] == ["bsn"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zie [stap 1](https://www.thuisarts.nl/stap-1) en <b>bel</b> 030 123 4567",
+        "Leeftijd <65 jaar, [1] zie bijlage 2",
+        "Kamer [12] en [34]: 56 bedden",
+    ],
+)
+def test_markup_around_harmless_numbers_still_passes(text):
+    assert client_data_problem(text) is None, text
+
+
+def test_a_comment_left_open_hides_nothing_from_the_guard():
+    """A page shows a comment that is not closed as it is written, so the guard reads it."""
+    assert client_data_problem("Let op <!-- BSN 111222333") is not None

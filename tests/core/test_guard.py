@@ -281,3 +281,21 @@ def test_only_the_saved_fields_are_checked_on_an_update(world):
     thread.save(update_fields=["open_to_representatives"])
     with pytest.raises(ClientDataRefused):
         thread.save()
+
+
+def test_the_scan_finds_a_stored_bsn_split_by_markup(world):
+    """A message from before this reading of markup, whose page shows "BSN 111222333"."""
+    import uuid
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from wijkverband.threads import services
+    from wijkverband.threads.models import Message, Thread
+
+    thread = Thread.objects.create(team=world.team_a, title="Overleg")
+    message = services.message_post(actor=world.carla, thread=thread, body="Goedemorgen", client_id=uuid.uuid4())
+    Message.objects.filter(pk=message.message.pk).update(body="BSN 111<!-- -->222333")  # as if saved before
+    out = StringIO()
+    call_command("client_data_scan", stdout=out)
+    assert f"threads.Message\t{message.message.pk}\tbody\tbsn" in out.getvalue()
