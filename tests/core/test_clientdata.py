@@ -256,3 +256,66 @@ def test_markup_around_harmless_numbers_still_passes(text):
 def test_a_comment_left_open_hides_nothing_from_the_guard():
     """A page shows a comment that is not closed as it is written, so the guard reads it."""
     assert client_data_problem("Let op <!-- BSN 111222333") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Separators and invisible characters an audit found let through, each shown as a BSN.
+        "BSN 111 - 222 - 333",
+        "BSN 111\u2011222\u2011333",  # non-breaking hyphens
+        "BSN 111\u2010222\u2010333",  # hyphens
+        "BSN 111\u2212222\u2212333",  # minus signs
+        "BSN 111 \u2013 222 \u2013 333",
+        "BSN 111·222·333",  # middle dots
+        "BSN 111    222    333",  # four spaces
+        "BSN 111\u00a0\u00a0\u00a0\u00a0222\u00a0\u00a0\u00a0\u00a0333",  # four no-break spaces
+        "BSN 111\t222\t333",  # tabs, which a page shows as spaces
+        "BSN 111\u2028222\u2028333",  # line separators
+        "BSN\n111\n222\n333",  # a group on each line
+        "BSN 111. 222. 333",
+        "BSN 111 / 222 / 333",
+        "BSN 111'222'333",
+        "BSN 111:222:333",
+        "BSN 111\u034f222\u034f333",  # combining grapheme joiners
+        "BSN 111\ufe00222\ufe00333",  # variation selectors
+        "BSN 111\u3164222\u3164333",  # Hangul fillers
+        "BSN 1\u20e311222333",  # a keycap mark on a digit
+        # Eight digits after a BSN label: a BSN with its leading zero dropped
+        "BSN 12345672",
+        "bsn: 12345672",
+        "burgerservicenummer 12345672",
+        "Sofinummer 1234.56.72",
+        "BSN-nummer 1234 5672",
+    ],
+)
+def test_a_bsn_written_with_other_separators_or_without_its_leading_zero_is_refused(text):
+    assert [f.kind for f in find_client_data(text)][:1] == ["bsn"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KvK 12345672",  # eight digits without a BSN label: a KvK number
+        "Bestelnummer 12345672",
+        "12345672",
+        "RSIN 123456782",  # an organisation's number, which passes the eleven-test
+        "RSIN: 123456782",
+        "UZI-nummer 123456782",
+        "UZI-pasnummer 123456782",
+        "fiscaal nummer 123456782",
+        "AGB-code 123456782",
+        "Bel 030 123 45 67\n06 12345678\n030 765 43 21",  # a list of phone numbers, line by line
+        "030 - 123 45 67",
+        "Kamers 101, 102, 103",
+        "Om 10:30 en 14:45",
+        "Wijken 12 · 34 · 56",
+    ],
+)
+def test_numbers_labelled_as_no_bsn_or_written_as_lists_pass(text):
+    assert [f for f in find_client_data(text) if f.kind == "bsn"] == [], text
+
+
+def test_a_labelled_other_number_is_no_way_around_a_bsn_label():
+    assert find_client_data("BSN/RSIN 123456782")
+    assert find_client_data("RSIN 999999990, BSN 123456782")

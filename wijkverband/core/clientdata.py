@@ -30,11 +30,31 @@ from django.utils import timezone
 
 # --- BSNs ------------------------------------------------------------------------------------------
 
-#: Between the groups of one written number: up to three spaces (also no-break or thin ones), or
-#: once a dot, a comma, a hyphen (also an en or em dash), a slash, a backslash or an underscore.
-_SEPARATOR = "(?:[ \u00a0\u2009\u202f]{1,3}|[.,\\-\u2013\u2014/\\\\_])"
+#: Dashes people and word processors put between digits: a hyphen (also a non-breaking one), a
+#: figure, en or em dash, a horizontal bar and a minus sign.
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+#: Between the groups of one written number: white space (spaces of any kind, tabs, line breaks,
+#: as many as there are); once a dot, a dash, a slash, a middle dot or a colon, also with spaces
+#: around it ("111 - 222 - 333", "111. 222. 333"); or once a comma, a backslash, an underscore
+#: or an apostrophe ("111'222'333"). A comma with a space after it is a list ("101, 102, 103").
+_SEPARATOR = rf"(?:\s*[.{_DASHES}/\u00b7\u2027\u2219\u22c5\u30fb:]\s*|[,\\_'\u2019]|\s+)"
 #: A run of digit groups joined by single separators: "111 222 333 4", "1112.22.333", "111222333".
 _NUMBER_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*")
+_SEPARATOR_SPLIT = re.compile(f"({_SEPARATOR})")
+_LINE_BREAK = re.compile("[\n\r\v\f\x85\u2028\u2029]")
+
+#: Written before a BSN: then eight digits are one too, without its leading zero ("BSN 12345672").
+_BSN_LABEL = re.compile(
+    r"\b(?:bsn|burger\s?service\s?nummer|sofi)(?:[-\s]?(?:nummer|nr|no))?\.?\s*[:#]?\s*$", re.IGNORECASE
+)
+_BSN_NAMED = re.compile(r"\b(?:bsn|burger\s?service|sofi)", re.IGNORECASE)
+#: Written before a number that is no BSN, though it may pass the eleven-test: an organisation's
+#: RSIN, a care provider's UZI, KvK, AGB or BIG number, a VAT number ("RSIN 123456782").
+_OTHER_NUMBER_LABEL = re.compile(
+    r"\b(?:rsin|uzi(?:-?pas)?|kvk|agb|big|btw|vestigings|fiscaal)"
+    r"(?:[-\s]?(?:nummer|nr|no|code|registratie))?\.?\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def passes_eleven_test(digits: str) -> bool:
@@ -53,12 +73,22 @@ def _bsn_candidates(run: str):
     "BSN 111 222 333 4 dagen". A longer group (a phone, KvK or IBAN number) never holds one, and a
     single digit next to a group ("+31 6 12345678") does not make one.
     """
-    groups = re.split(_SEPARATOR, run)
+    parts = _SEPARATOR_SPLIT.split(run)
+    groups, separators = parts[0::2], parts[1::2]
+
+    def line_apart(i: int) -> bool:  # the i-th separator breaks the line, or the run ends there
+        return not 0 <= i < len(separators) or _LINE_BREAK.search(separators[i]) is not None
+
     for start in range(len(groups)):
         digits = ""
         for end in range(start, len(groups)):
-            if end > start and (len(groups[start]) < 2 or len(groups[end]) < 2):
-                break
+            if end > start:
+                if len(groups[start]) < 2 or len(groups[end]) < 2:
+                    break
+                # Over a line break only a number on lines of its own ("111\n222\n333"), not the
+                # ends of two lines of numbers (a list of phone numbers).
+                if line_apart(end - 1) and not (line_apart(end - 2) and line_apart(end)):
+                    break
             digits += groups[end]
             if len(digits) >= 9:
                 if len(digits) == 9:
@@ -245,8 +275,16 @@ def _find_bsns(text: str) -> list[Finding]:
     for match in _NUMBER_RUN.finditer(text):
         if match.start() > 0 and text[match.start() - 1] == "+":
             continue  # an international phone number: +31 30 123 4567
-        for digits in _bsn_candidates(match.group(0)):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _OTHER_NUMBER_LABEL.search(before) and not _BSN_NAMED.search(before):
+            continue  # "RSIN 123456782", "UZI-nummer 123456782"
+        run = match.group(0)
+        for digits in _bsn_candidates(run):
             if passes_eleven_test(digits):
+                findings.append(Finding("bsn", _mask(digits)))
+        if _BSN_LABEL.search(before):
+            digits = "0" + "".join(filter(str.isdigit, run))
+            if passes_eleven_test(digits):  # "BSN 12345672": eight digits after the label
                 findings.append(Finding("bsn", _mask(digits)))
     return findings
 
@@ -287,15 +325,39 @@ def _as_read_normalised(text: str) -> str:
     """as_read for a text already in NFKC (find_client_data normalises once, for its digit count)."""
     if "&" in text:
         text = unicodedata.normalize("NFKC", html.unescape(text))
+    if not text.isascii():
+        text = text.translate(_READ_AS)
     if "<" in text:
         text = _HTML.sub("", text)
     if "](" in text:
         text = _LINK.sub(r"\1", text)
-    if not text.isascii():
-        text = "".join(
-            str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if unicodedata.category(c) != "Cf"
-        )
     return text
+
+
+#: Characters a reader does not see though they are no format character (Cf): the Hangul fillers,
+#: the braille blank and the Mongolian vowel separator.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+class _ReadAs(dict):
+    """str.translate's table for as_read, filled as characters come: an invisible character (a
+    format character, a combining mark such as the grapheme joiner U+034F or a variation selector,
+    a blank) goes, a digit of any script becomes its 0-9, and every other character stays."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        if char in _BLANKS or unicodedata.category(char) in ("Cf", "Mn", "Me"):
+            read = None
+        elif char.isdecimal():
+            read = str(unicodedata.decimal(char))
+        else:
+            read = code
+        if len(self) < 20_000:  # what people write uses a few hundred characters; no text fills it
+            self[code] = read
+        return read
+
+
+_READ_AS = _ReadAs()
 
 
 def find_client_data(text: str) -> list[Finding]:
