@@ -319,3 +319,77 @@ def test_numbers_labelled_as_no_bsn_or_written_as_lists_pass(text):
 def test_a_labelled_other_number_is_no_way_around_a_bsn_label():
     assert find_client_data("BSN/RSIN 123456782")
     assert find_client_data("RSIN 999999990, BSN 123456782")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name with a date of birth an audit found let through (each was saved).
+        "mevrouw Jansen, 3 febr. 1950",
+        "dhr. Jansen 03 - 05 - 1950",
+        "J. de Vries 3 / 5 / 1950",
+        "J. de Vries 03\u201005\u20101950",  # hyphens (U+2010)
+        "J. de Vries 03\u201105\u20111950",  # non-breaking hyphens
+        "Jan Jansen 03\u221205\u22121950",  # minus signs
+        "J\u0430n J\u0430nsen 03-05-1950",  # a Cyrillic а in each name
+        "Jan \u0408ansen 03-05-1950",  # a Cyrillic Ј
+        "Jan \u0399ansen 03-05-1950",  # a Greek Ι
+        "m\u0435vrouw jansen 03-05-1950",  # a Cyrillic е in the form of address
+        "Анна Иванова 03-05-1950",  # a name in Cyrillic
+        "dhr. Jansen 1950 05 03",
+        "dhr. Jansen 19500503",
+        "dhr. Jansen 03. 05. 1950",
+        "dhr. Jansen 3e mei 1950",
+        "mevrouw Jansen, 1ste april 1950",
+        "Mr. John Smith, born on the 3rd of May 1950",
+        "John Smith May 3rd, 1950",
+        "03-05-1950 (Jansen)",
+        "j. de vries 03-05-1950",
+        "J. de Vries 030550",
+        "mevrouw Jansen, 030550",
+        "geboren in het ziekenhuis in Amersfoort op 3 mei 1950",
+        "Piet De Vries, in zorg, 12-03-1950",  # "De" is no name, "Piet De Vries" is
+    ],
+)
+def test_a_name_with_a_date_of_birth_written_otherwise_is_refused(text):
+    problem = client_data_problem(text)
+    assert problem is not None and "date of birth" in problem, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Laws, standards and organisations with the date they began: professionals wrote these
+        # and were refused (an audit).
+        "De Wmo 01-01-2007 regelt de ondersteuning",
+        "Sinds de Wmo van 1 januari 2007",
+        "Zorgverzekeringswet 1 januari 2006",
+        "Wet Bopz 1994-01-17",
+        "Sinds de Wet BIG van 11 november 1993",
+        "Protocol Medicatieoverdracht 2008-09-01",
+        "NHG-Standaard 12-03-2008",
+        "Convenant Zorg en Veiligheid 12-06-2008 blijft gelden",
+        "Richtlijn Signalering Huiselijk Geweld 01-07-2003",
+        "Buurtzorg 2007-01-15 opgericht",
+        "Huisartsenpraktijk De Vries, opgericht 3 mei 1985",
+        "Het Buurthuis 12-03-1962 geopend",
+        "Het Alzheimer Café sinds 12 mei 1998",
+        "Het rapport van Movisie (12-05-1999) beschrijft",
+        "Wijkteam Noord 12-03-1990 gestart",
+        "Team Oost (01-09-2005)",
+        "RSIN 123456782",
+        "UZI-nummer 123456782",
+        # and what care work writes every day
+        "Bel 06-12345678 of +31 6 12345678",
+        "Praktijk: 030-2345678, postcode 3511 AB",
+        "Overleg op 12-03-2026 met Jan Jansen",
+        "AGB 01234567, KvK 12345678, BIG 19012345601",
+        "IBAN NL91ABNA0417164300, € 1.234.567,89",
+        "Bestelnummer 150390 voor de apotheek",  # six digits after no name
+        "Factuur 010190",
+        "Geboortezorg in de wijk sinds 2001, 12 verloskundigen",
+        "Zij is geboren in Utrecht. Sinds 3 mei 1990 woont ze hier",
+    ],
+)
+def test_laws_standards_organisations_and_everyday_numbers_pass(text):
+    assert client_data_problem(text) is None, text

@@ -1,21 +1,29 @@
 """The client-data detector: finds what identifies a client in free text a person writes.
 
 There is no shared client record, and nothing a team writes outside a case may identify a client.
-This finds
+This finds, in the text as a reader sees it (as_read: without invisible characters, HTML comments
+and tags, Markdown's link addresses and emphasis; and as a Markdown field shows it when markup
+touches a digit)
 - a number that passes the BSN eleven-test, in any common writing: plain, spaced, dotted or
-  hyphenated in groups ("111 222 333", "1112.22.333"), with a leading zero, and next to other
-  numbers or letters ("kamer 1 111222333", "BSN 111222333 2 keer", "nr111222333");
-- a date of birth: a date labelled as one ("geb. 12-03-1945", "born 3 May 1940"), or a date long
-  enough ago to be a birth date (16 years or more) with a person's name close by ("mevrouw
-  Jansen", "J. de Vries", "Jan Jansen", "Ayşe Yılmaz", "JAN JANSEN", "Jansen, Jan", "mw. yilmaz")
-  or a surname straight before it ("Jansen 12-03-1954"). Dates are written with hyphens, slashes,
-  dots, dashes or spaces ("12–03–1954", "12 03 1954"), or with the month's name, also as a GP's
-  system writes it ("12-mrt-1945", "12 mrt '45").
+  hyphenated in groups ("111 222 333", "1112.22.333", "111 - 222 - 333", a group on each line),
+  with a leading zero, and next to other numbers or letters ("kamer 1 111222333",
+  "BSN 111222333 2 keer", "nr111222333"); eight digits after a BSN label ("BSN 12345672");
+- a date of birth: a date labelled as one ("geb. 12-03-1945", "born 3 May 1940", "geboren in
+  Amersfoort op 3 mei 1950"), or a date long enough ago to be a birth date (16 years or more)
+  with a person's name close by ("mevrouw Jansen", "J. de Vries", "Jan Jansen", "Ayşe Yılmaz",
+  "JAN JANSEN", "Jansen, Jan", "mw. yilmaz", "j. de vries") or a surname straight before it
+  ("Jansen 12-03-1954") or in brackets after it ("12-03-1954 (Jansen)"). Dates are written with
+  hyphens, slashes, dots, dashes or spaces ("12–03–1954", "03 - 05 - 1950", "1950 05 03"), as
+  eight digits ("19500503"), as six straight after a name ("J. de Vries 030550"), or with the
+  month's name ("3e mei 1950", "the 3rd of May 1950"), also as a GP's system writes it
+  ("12-mrt-1945", "12 mrt '45").
 
 It errs on the side of refusing (a person can always rephrase, but client data that got in cannot
 be taken back from everyone who read it) while letting through what care work is full of: phone
-numbers (also international: "+31 30 123 4567"), postcodes, dates without a person, amounts, AGB
-and KvK numbers, and nine-digit numbers that fail the eleven-test.
+numbers (also international: "+31 30 123 4567"), postcodes, dates without a person, amounts, AGB,
+KvK, RSIN and UZI numbers, nine-digit numbers that fail the eleven-test, and the laws, standards
+and organisations written with the date they began ("De Wmo 01-01-2007", "Wet Bopz 1994-01-17",
+"Buurtzorg 2007-01-15 opgericht", "sinds 12 mei 1998").
 
 wijkverband.core.guard applies it to every free-text field of every model.
 """
@@ -73,6 +81,10 @@ def _bsn_candidates(run: str):
     "BSN 111 222 333 4 dagen". A longer group (a phone, KvK or IBAN number) never holds one, and a
     single digit next to a group ("+31 6 12345678") does not make one.
     """
+    if run.isdigit():  # one group, as most numbers are written
+        if len(run) == 9:
+            yield run
+        return
     parts = _SEPARATOR_SPLIT.split(run)
     groups, separators = parts[0::2], parts[1::2]
 
@@ -104,7 +116,7 @@ def _mask(digits: str) -> str:
 
 _MONTHS = {
     "jan": 1, "januari": 1, "january": 1,
-    "feb": 2, "februari": 2, "february": 2,
+    "feb": 2, "febr": 2, "februari": 2, "february": 2,
     "mrt": 3, "maart": 3, "mar": 3, "march": 3,
     "apr": 4, "april": 4,
     "mei": 5, "may": 5,
@@ -116,90 +128,163 @@ _MONTHS = {
     "nov": 11, "november": 11,
     "dec": 12, "december": 12,
 }  # fmt: skip
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: A word that may be a month's name, looked up in _MONTHS (an alternation of the names was the
+#: slowest search of all).
+_MONTH = r"[A-Za-z]{3,9}"
+#: After a day: "3e mei", "1ste", "2de", "3rd of May", "May 3rd".
+_ORDINAL = r"(?:ste|de|e|st|nd|rd|th)?"
+#: Between a date's parts: a hyphen or dash, a slash or a dot, also with spaces around it
+#: ("03 - 05 - 1950", "03. 05. 1950"); the date uses the same one twice.
+_DATE_SEPARATOR = rf"[^\S\n]*([{_DASHES}/.])[^\S\n]*"
 
-_DATE_RES = (
-    # 12-03-1945, 12/3/45, 12.03.1945, 12–03–1945 (en or em dashes, as word processors make them),
-    # 12-03-'45
-    (re.compile(r"(?<![\d])(\d{1,2})([-/.\u2013\u2014])(\d{1,2})\2['’‘]?(\d{4}|\d{2})(?![\d])"), "dmy"),
-    # 12 03 1945 (spaces: with a four-digit year only, so a phone number's groups are no date)
-    (re.compile(r"(?<![\d])(\d{1,2}) (\d{1,2}) (\d{4})(?![\d])"), "dmy"),
-    # 1945-03-12, 1945/03/12, 1945.03.12
-    (re.compile(r"(?<![\d])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])"), "ymd"),
-    # 12031945 (eight digits, no separators: only with a name or a label, as every date here)
-    (re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{4})(?![\d])"), "dmy"),
-    # 12 maart 1945, 3 May 1940, 12 mrt '45, and as a GP's system writes it: 12-mrt-1945, 12-mrt-45
-    # (with spaces a two-digit year needs its apostrophe: "op 3 mei 10 cliënten" is no date)
-    (
-        re.compile(
-            rf"(?<![\d])(\d{{1,2}})(?:\s+({_MONTH_NAMES})\.?\s+(?:['’‘](\d{{2}})|(\d{{4}}))"
-            rf"|[-/.]({_MONTH_NAMES})\.?[-/.]['’‘]?(\d{{4}}|\d{{2}}))(?![\d])",
-            re.IGNORECASE,
+#: The dates that start with a number, by how many digits that number has. Each is tried where a
+#: number starts (one search for the numbers instead of one search of the text per pattern).
+_DATES_BY_DIGITS = {
+    1: (
+        # 12-03-1945, 12/3/45, 12.03.1945, 12–03–1945, 03 - 05 - 1950, 12-03-'45
+        (re.compile(rf"(\d{{1,2}}){_DATE_SEPARATOR}(\d{{1,2}})[^\S\n]*\2[^\S\n]*['’‘]?(\d{{4}}|\d{{2}})(?!\d)"), "dmy"),
+        # 12 03 1945 (spaces: with a four-digit year only, so a phone number's groups are no date)
+        (re.compile(r"(\d{1,2}) (\d{1,2}) (\d{4})(?!\d)"), "dmy"),
+        # 12 maart 1945, 3 May 1940, 3e mei 1950, 3rd of May 1950, 12 mrt '45, and as a GP's system
+        # writes it: 12-mrt-1945, 12-mrt-45 (with spaces a two-digit year needs its apostrophe:
+        # "op 3 mei 10 cliënten" is no date)
+        (
+            re.compile(
+                rf"(\d{{1,2}}){_ORDINAL}(?:\s+(?:of\s+)?({_MONTH})\.?,?\s+(?:['’‘](\d{{2}})|(\d{{4}}))"
+                rf"|[-/.]({_MONTH})\.?[-/.]['’‘]?(\d{{4}}|\d{{2}}))(?!\d)",
+                re.IGNORECASE,
+            ),
+            "d_month_y",
         ),
-        "d_month_y",
     ),
-    # March 12, 1945; mrt 12 '45
-    (
-        re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+(?:['’‘](\d{{2}})|(\d{{4}}))(?![\d])", re.IGNORECASE),
-        "month_d_y",
+    4: (
+        # 1945-03-12, 1945/03/12, 1945.03.12, 1950 05 03
+        (re.compile(rf"(\d{{4}}){_DATE_SEPARATOR}(\d{{1,2}})[^\S\n]*\2[^\S\n]*(\d{{1,2}})(?!\d)"), "ymd"),
+        (re.compile(r"(\d{4}) (\d{1,2}) (\d{1,2})(?!\d)"), "ymd"),
     ),
-)
+    # 030550: six digits only straight after a name ("J. de Vries 030550"): an order or file number
+    # is often six digits too
+    6: ((re.compile(r"(\d{2})(\d{2})(\d{2})(?!\d)"), "dmy_after_name"),),
+    # 12031945, 19450312 (eight digits: only with a name or a label, as every date here)
+    8: ((re.compile(r"(\d{2})(\d{2})(\d{4})(?!\d)"), "dmy"), (re.compile(r"(\d{4})(\d{2})(\d{2})(?!\d)"), "ymd")),
+}
+_DATES_BY_DIGITS[2] = _DATES_BY_DIGITS[1]
+_NUMBER = re.compile(r"[0-9]+")
+# March 12, 1945; May 3rd, 1950; mrt 12 '45: the month before the day's number, then from the day on
+_MONTH_BEFORE = re.compile(rf"\b({_MONTH})\.?\s+$")
+_DAY_YEAR = re.compile(rf"(\d{{1,2}}){_ORDINAL},?\s+(?:['’‘](\d{{2}})|(\d{{4}}))(?!\d)", re.IGNORECASE)
 
 _BIRTH_LABEL_RE = re.compile(
     r"(geboren|geb\.|geb\b|geboortedatum|geb\.?\s?datum|geboortedag|\bdob\b|d\.o\.b\.?|born|"
     r"date of birth|birth\s?date)",
     re.IGNORECASE,
 )
+#: What ends the sentence a label of birth is in: further on, a date is not the one it labels.
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+#: Straight before or after a date, words that make it no date of birth, whatever name is near:
+#: "sinds 12 mei 1998", "opgericht 3 mei 1985", "Buurtzorg 2007-01-15 opgericht".
+_NOT_BIRTH_BEFORE = re.compile(
+    r"\b(?:sinds|sedert|vanaf|per|tot|t/m|opgericht|geopend|ingegaan|ingevoerd|gestart|"
+    r"since|from|until|founded|opened|established)(?:\s+(?:op|in|per|on))?[\s,:]*$",
+    re.IGNORECASE,
+)
+_NOT_BIRTH_AFTER = re.compile(
+    r"[\s,)]*(?:opgericht|geopend|ingegaan|ingevoerd|in werking|gestart|founded|opened|established)\b", re.IGNORECASE
+)
+
+#: Look-alike letters of the Greek and Cyrillic scripts, read as the Latin ones: "Jаn Jаnsen" with
+#: a Cyrillic а is read as a name like any other (as_read).
+_CONFUSABLES = {
+    **dict(zip("АВЕЅІЈКМНОРСТУХЬаеіјорсуѕхԁһԛԝӏ", "ABESIJKMHOPCTYXbaeijopcysxdhqwl", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ", "ABEZHIKMNOPTYXaikvopux", strict=True)),
+}
 
 
-def _latin_letters(test) -> str:
-    """The letters of the Latin script (Basic Latin to Latin Extended-B) that pass `test`: names are
-    written with more than a to z ("Łukasz", "Ayşe Yılmaz", "Çelik", "Ødegaard")."""
-    return "".join(c for c in map(chr, range(0x41, 0x250)) if c.isalpha() and test(c))
+def _cased_letters(test) -> str:
+    """The letters that pass `test` of the Latin (Basic Latin to Latin Extended-B), Greek and
+    Cyrillic scripts: names are written with more than a to z ("Łukasz", "Ayşe Yılmaz", "Ødegaard",
+    "Анна Иванова")."""
+    codes = [*range(0x41, 0x250), *range(0x370, 0x530)]
+    return "".join(c for c in map(chr, codes) if c.isalpha() and test(c))
 
 
-_UP = _latin_letters(str.isupper)
-_LOW = _latin_letters(str.islower)
+_UP = _cased_letters(str.isupper)
+_LOW = _cased_letters(str.islower)
 #: A word written as a name: a capital, then small letters ("Jansen", "Yılmaz", "El-Amrani").
 _CAPITALISED = rf"[{_UP}][{_LOW}'’-]+"
 #: A word in capitals ("JANSEN"), two letters or more.
 _IN_CAPITALS = rf"[{_UP}][{_UP}'’-]+"
 
-_NAME_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|op|het|in 't|van der|van den|van de)\s+)*"
+_PARTICLES = "van|de|der|den|ter|ten|te|op|het|in 't|van der|van den|van de"
+_NAME_PARTICLES = rf"(?:(?:{_PARTICLES})\s+)*"
+#: Each finds a name; its group "name" holds the words that must read as a name (_is_name_word):
+#: the first and the last of them are checked.
 _NAME_RES = (
     # mevrouw Jansen, dhr. De Vries, client Bakker
     re.compile(
         r"\b(?i:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|dhr\.?|de heer|mr\.?|mrs\.?|ms\.?|miss|"
-        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + rf")[{_UP}][\w'’-]+"
+        r"patiënt(?:e)?|patient|cliënt(?:e)?|client)\s+(?i:" + _NAME_PARTICLES + rf")(?P<name>[{_UP}][\w'’-]+)"
     ),
     # mevrouw jansen, mw. yilmaz: after a form of address a name may go without its capital (not
     # after "cliënt" or "patiënt", which a sentence goes on from: "cliënt krijgt").
-    re.compile(r"\b(?i:mevrouw|mevr\.|mw\.|meneer|mijnheer|dhr\.|de heer)\s+" + _NAME_PARTICLES + r"[^\W\d_]{2,}"),
+    re.compile(
+        r"\b(?i:mevrouw|mevr\.|mw\.|meneer|mijnheer|dhr\.|de heer)\s+" + _NAME_PARTICLES + r"(?P<name>[^\W\d_]{2,})"
+    ),
     # J. Jansen, A.B. de Vries
-    re.compile(rf"\b(?:[{_UP}]\.\s?){{1,4}}\s*" + _NAME_PARTICLES + _CAPITALISED),
-    # Jan Jansen, Fatima el Amrani, Piet van der Berg, Ayşe Yılmaz
-    re.compile(rf"\b{_CAPITALISED}\s+(?:(?:van|de|der|den|ter|ten|el|al|bin)\s+)*{_CAPITALISED}"),
+    re.compile(rf"\b(?:[{_UP}]\.\s?){{1,4}}\s*" + _NAME_PARTICLES + rf"(?P<name>{_CAPITALISED})"),
+    # Jan Jansen, Fatima el Amrani, Piet van der Berg, Piet De Vries, Ayşe Yılmaz
+    re.compile(rf"\b(?P<name>{_CAPITALISED}\s+(?:(?i:van|de|der|den|ter|ten|el|al|bin)\s+)*{_CAPITALISED})"),
     # Jansen, Jan (the surname first, as on a list)
-    re.compile(rf"\b{_CAPITALISED},\s*{_CAPITALISED}"),
+    re.compile(rf"\b(?P<name>{_CAPITALISED},\s*{_CAPITALISED})"),
     # JAN JANSEN, PIET VAN DER BERG
-    re.compile(rf"\b{_IN_CAPITALS}\s+(?:(?:VAN|DE|DER|DEN|TER|TEN|EL|AL|BIN)\s+)*{_IN_CAPITALS}"),
+    re.compile(rf"\b(?P<name>{_IN_CAPITALS}\s+(?:(?:VAN|DE|DER|DEN|TER|TEN|EL|AL|BIN)\s+)*{_IN_CAPITALS})"),
 )
+_NAME_WORD = re.compile(rf"[{_UP}{_LOW}][\w'’-]*")
 
 #: A surname alone, straight before the date ("Jansen 12-03-1954", "Jansen, 12-03-1954",
-#: "Jansen (12-03-1954)"): a capitalised word that is not one that starts a sentence about a date.
+#: "Jansen (12-03-1954)"), or in brackets straight after it ("12-03-1954 (Jansen)").
 _WORD_BEFORE_RE = re.compile(rf"\b({_CAPITALISED})[\s,(:]*$")
-#: A form of address and a name in lower case straight before the date, as written in a hurry:
-#: "mw de vries 3-5-50", "dhr jansen, 3 mei 1950". Without its dot "mw" is also maatschappelijk
-#: werk ("mw wijkteam"), so only straight before the date, not anywhere near it (_NAME_RES).
+_WORD_AFTER_RE = re.compile(rf"[^\S\n]*[,:]?[^\S\n]*\([^\S\n]*{_NAME_PARTICLES}({_CAPITALISED})[^\S\n]*\)")
+#: A form of address, or an initial, and a name in lower case straight before the date, as written
+#: in a hurry: "mw de vries 3-5-50", "dhr jansen, 3 mei 1950", "j. de vries 03-05-1950". Without
+#: its dot "mw" is also maatschappelijk werk ("mw wijkteam"), so only straight before the date,
+#: not anywhere near it (_NAME_RES).
 _ADDRESSED_BEFORE_RE = re.compile(
-    r"\b(?:mevrouw|mevr|mw|meneer|mijnheer|dhr|de heer)\.?\s+" + _NAME_PARTICLES + r"[^\W\d_]{2,}[\s,(:]*$",
+    r"(?:\b(?:mevrouw|mevr|mw|meneer|mijnheer|dhr|de heer)\.?\s+|(?<![\w.])[^\W\d_]\.\s*)"
+    + _NAME_PARTICLES
+    + r"([^\W\d_]{2,})[\s,(:]*$",
     re.IGNORECASE,
 )
-_NOT_A_SURNAME = frozenset(
-    """per sinds vanaf tot op in na voor van om rond tussen datum dd gestart opgericht ingegaan
-    ingang geldig start einde versie besluit brief wet regeling afspraak overleg
-    since from until on at by before after as of date dated version""".split()
+
+#: Capitalised words that are no person's name: words a sentence starts with, and the names of
+#: laws, standards and organisations that care work writes with a date ("De Wmo 01-01-2007",
+#: "Wet Bopz 1994-01-17", "Movisie (12-05-1999)"). A title word (_TITLE_WORDS) also makes the
+#: capitalised words after it a title ("Protocol Medicatieoverdracht", "Convenant Zorg en
+#: Veiligheid").
+_NOT_A_NAME = frozenset(
+    """de het een en of in op te van voor na bij met om tot per sinds sedert vanaf tussen rond naar door
+    over onder uit aan als dan dat die dit deze er ook nog wel niet geen is was zijn wordt werd heeft had
+    wij we ik jij je u zij ze hij ons onze hun haar mijn jullie alle elke iedere hoe wat wie waar wanneer
+    beste lieve hallo hoi dank zie let dus maar want toen nu vandaag morgen gisteren graag
+    datum dd gestart opgericht geopend ingegaan ingang geldig start einde versie brief afspraak overleg
+    the a an on at by of for from since until as to and or with date dated version dear see
+    wmo zvw wlz awbz wpg avg big wgbo wkkgz bopz wvggz wzd jeugdwet participatiewet
+    nhg lhv knmg rivm ggd ggz vng vws cak ciz uwv svb nza igj zonmw movisie vilans nivel trimbos pharos
+    buurtzorg humanitas zonnebloem actiz mind mee zorginstituut alzheimer nederland veilig sociaal
+    sociale welzijn jeugd zorg""".split()
 )
+_TITLE_WORDS = frozenset(
+    """wet wetten regeling besluit protocol standaard zorgstandaard richtlijn convenant handreiking kader
+    kwaliteitskader programma project rapport nota visie beleid stichting vereniging coöperatie praktijk
+    huisartsenpraktijk apotheek buurthuis wijkcentrum centrum café ziekenhuis gemeente provincie
+    ministerie inspectie fonds netwerk platform akkoord pact agenda team wijkteam wijk buurt act law
+    standard guideline foundation""".split()
+)
+_TITLE_ENDINGS = ("wet", "regeling", "besluit", "protocol", "standaard", "richtlijn", "convenant", "praktijk",
+                  "apotheek", "centrum", "ziekenhuis", "zorg", "akkoord", "beleid")  # fmt: skip
+#: Small words between the capitalised words of a title: "Convenant Zorg en Veiligheid".
+_TITLE_JOINS = frozenset("en van voor de der het in op met & and of for the".split())
+_TOKEN = re.compile(r"[^\W\d_][\w'’&-]*|[^\w\s]")
 
 #: Characters either side of a date in which a name makes it look like someone's date of birth.
 NAME_WINDOW = 60
@@ -215,7 +300,7 @@ class Finding:
 
 def _parse_date(kind: str, groups: tuple[str, ...]) -> date | None:
     try:
-        if kind == "dmy":
+        if kind in ("dmy", "dmy_after_name"):
             numbers = [group for group in groups if group.isdigit()]  # without the separator
             day, month, year = int(numbers[0]), int(numbers[1]), int(numbers[2])
         elif kind == "ymd":
@@ -239,35 +324,118 @@ def _years_ago(day: date, today: date) -> int:
     return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
 
 
+def _is_title_word(word: str) -> bool:
+    return any(part in _TITLE_WORDS or part.endswith(_TITLE_ENDINGS) for part in word.lower().split("-") if part)
+
+
+def _is_name_word(word: str) -> bool:
+    return word.lower() not in _NOT_A_NAME and not _is_title_word(word)
+
+
+def _in_title(before: str) -> bool:
+    """Whether the capitalised words straight before (and the small words between them) hold a
+    title word: the next word then belongs to the title ("Protocol Medicatieoverdracht")."""
+    for count, token in enumerate(reversed(_TOKEN.findall(before[-80:]))):
+        if count > 8 or not token[0].isalpha():
+            return False  # a full stop, a bracket, a comma: the title, if any, is over
+        if _is_title_word(token):
+            return True
+        if not token[0].isupper() and token.lower() not in _TITLE_JOINS:
+            return False
+    return False
+
+
+def _names(text: str):
+    """The names in this text (matches of _NAME_RES), without words that read as no name and
+    titles: "De Wmo", "Wet Bopz", "Het Buurthuis" and "Richtlijn Signalering Huiselijk" are none."""
+    for pattern in _NAME_RES:
+        position = 0
+        while match := pattern.search(text, position):
+            words = _NAME_WORD.findall(match.group("name"))
+            if _is_name_word(words[0]) and _is_name_word(words[-1]) and not _in_title(text[: match.start()]):
+                yield match
+            position = match.start() + 1
+
+
 def _has_name(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _NAME_RES)
+    return next(_names(text), None) is not None
+
+
+def _name_straight_before(before: str) -> bool:
+    """A name ends straight before the date: "J. de Vries 030550", "mevrouw Jansen, 030550"."""
+    if _addressed_before(before):
+        return True
+    return any(not before[match.end() :].strip(" ,(:") for match in _names(before))
+
+
+def _addressed_before(before: str) -> bool:
+    word = _ADDRESSED_BEFORE_RE.search(before)
+    return word is not None and _is_name_word(word.group(1))
 
 
 def _surname_before(before: str) -> bool:
-    if _ADDRESSED_BEFORE_RE.search(before):
+    if _addressed_before(before):
         return True
     word = _WORD_BEFORE_RE.search(before)
-    return word is not None and word.group(1).lower() not in _NOT_A_SURNAME
+    return word is not None and _is_name_word(word.group(1)) and not _in_title(before[: word.start()])
+
+
+def _surname_after(text: str, end: int) -> bool:
+    word = _WORD_AFTER_RE.match(text, end)
+    return word is not None and _is_name_word(word.group(1))
+
+
+def _labelled(before: str) -> bool:
+    """A label of birth straight before the date ("geb. 12-03-1945"), or earlier in its sentence
+    ("geboren in het ziekenhuis in Amersfoort op 3 mei 1950")."""
+    labels = list(_BIRTH_LABEL_RE.finditer(before))
+    return bool(labels) and not _SENTENCE_END.search(before, labels[-1].end())
+
+
+#: What every label of birth holds (_BIRTH_LABEL_RE), looked for first: most dates have none.
+_LABEL_HINTS = ("geb", "born", "birth", "dob", "d.o.b")
+
+
+def _dates(text: str):
+    """(start, end, kind, date) of every date written in the text."""
+    for number in _NUMBER.finditer(text):
+        start = number.start()
+        for pattern, kind in _DATES_BY_DIGITS.get(len(number.group(0)), ()):
+            if (match := pattern.match(text, start)) and (day := _parse_date(kind, match.groups())):
+                yield start, match.end(), kind, day
+        if len(number.group(0)) <= 2 and (month := _MONTH_BEFORE.search(text, max(0, start - 12), start)):
+            if (match := _DAY_YEAR.match(text, start)) and (
+                day := _parse_date("month_d_y", (month.group(1), *match.groups()))
+            ):
+                yield month.start(), match.end(), "month_d_y", day
 
 
 def _find_birth_dates(text: str) -> list[Finding]:
     today = timezone.localdate()
     findings = []
-    for pattern, kind in _DATE_RES:
-        for match in pattern.finditer(text):
-            day = _parse_date(kind, match.groups())
-            if day is None or day > today or day.year < 1900:
-                continue
-            before = text[max(0, match.start() - 40) : match.start()]
-            if _BIRTH_LABEL_RE.search(before[-25:]):
-                findings.append(Finding("birth_date", match.group(0)))
-                continue
-            if _years_ago(day, today) >= BIRTH_YEARS_AGO:
-                around = text[max(0, match.start() - NAME_WINDOW) : match.start()] + " … "
-                around += text[match.end() : match.end() + NAME_WINDOW]
-                if _has_name(around) or _surname_before(before):
-                    findings.append(Finding("birth_date", match.group(0)))
+    for start, end, kind, day in _dates(text):
+        if day > today or day.year < 1900:
+            continue
+        before = text[max(0, start - 80) : start]
+        if _is_birth_date(text, start, end, kind, day, before, today):
+            findings.append(Finding("birth_date", text[start:end]))
     return findings
+
+
+def _is_birth_date(text: str, start: int, end: int, kind: str, day: date, before: str, today: date) -> bool:
+    hinted = any(hint in before.lower() for hint in _LABEL_HINTS)
+    if hinted and _BIRTH_LABEL_RE.search(before[-25:]):
+        return True
+    if _NOT_BIRTH_BEFORE.search(before[-30:]) or _NOT_BIRTH_AFTER.match(text, end):
+        return False  # "sinds 12 mei 1998", "2007-01-15 opgericht"
+    if hinted and _labelled(before):
+        return True
+    if _years_ago(day, today) < BIRTH_YEARS_AGO:
+        return False
+    if kind == "dmy_after_name":
+        return _name_straight_before(before)
+    around = text[max(0, start - NAME_WINDOW) : start] + " … " + text[end : end + NAME_WINDOW]
+    return _has_name(around) or _surname_before(before) or _surname_after(text, end)
 
 
 def _find_bsns(text: str) -> list[Finding]:
@@ -275,17 +443,19 @@ def _find_bsns(text: str) -> list[Finding]:
     for match in _NUMBER_RUN.finditer(text):
         if match.start() > 0 and text[match.start() - 1] == "+":
             continue  # an international phone number: +31 30 123 4567
-        before = text[max(0, match.start() - 30) : match.start()]
-        if _OTHER_NUMBER_LABEL.search(before) and not _BSN_NAMED.search(before):
-            continue  # "RSIN 123456782", "UZI-nummer 123456782"
         run = match.group(0)
-        for digits in _bsn_candidates(run):
-            if passes_eleven_test(digits):
-                findings.append(Finding("bsn", _mask(digits)))
-        if _BSN_LABEL.search(before):
-            digits = "0" + "".join(filter(str.isdigit, run))
-            if passes_eleven_test(digits):  # "BSN 12345672": eight digits after the label
-                findings.append(Finding("bsn", _mask(digits)))
+        if len(run) < 8:
+            continue  # too few digits for a BSN, with or without its leading zero: most numbers
+        found = [digits for digits in _bsn_candidates(run) if passes_eleven_test(digits)]
+        # The labels are read only for a number that may be a BSN: most are not.
+        if not found and len(run) >= 8 and len(digits := "0" + "".join(filter(str.isdigit, run))) == 9:
+            if passes_eleven_test(digits) and _BSN_LABEL.search(text, max(0, match.start() - 30), match.start()):
+                found = [digits]  # "BSN 12345672": eight digits after the label
+        if found:
+            before = text[max(0, match.start() - 30) : match.start()]
+            if _OTHER_NUMBER_LABEL.search(before) and not _BSN_NAMED.search(before):
+                continue  # "RSIN 123456782", "UZI-nummer 123456782"
+            findings += [Finding("bsn", _mask(digits)) for digits in found]
     return findings
 
 
@@ -351,7 +521,7 @@ class _ReadAs(dict):
         elif char.isdecimal():
             read = str(unicodedata.decimal(char))
         else:
-            read = code
+            read = _CONFUSABLES.get(char, code)
         if len(self) < 20_000:  # what people write uses a few hundred characters; no text fills it
             self[code] = read
         return read
