@@ -36,6 +36,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from wijkverband.core.markdown import render_markdown
+
 # --- BSNs ------------------------------------------------------------------------------------------
 
 #: Dashes people and word processors put between digits: a hyphen (also a non-breaking one), a
@@ -563,8 +565,6 @@ _TAG = re.compile(r"<[^<>]*>")
 def _shown(text: str) -> str:
     """The text a Markdown field (a message, a description: core.markdown) shows for `text`: its
     rendered HTML without tags. The guard's last word on markup, whatever as_read makes of it."""
-    from wijkverband.core.markdown import render_markdown  # noqa: PLC0415 - only for texts with markup
-
     return html.unescape(_TAG.sub("", str(render_markdown(text))))
 
 
