@@ -273,6 +273,8 @@ def test_a_comment_left_open_hides_nothing_from_the_guard():
         "BSN 111\t222\t333",  # tabs, which a page shows as spaces
         "BSN 111\u2028222\u2028333",  # line separators
         "BSN\n111\n222\n333",  # a group on each line
+        "BSN 111\n222 333",
+        "BSN 111 222\n333",
         "BSN 111. 222. 333",
         "BSN 111 / 222 / 333",
         "BSN 111'222'333",
@@ -306,6 +308,7 @@ def test_a_bsn_written_with_other_separators_or_without_its_leading_zero_is_refu
         "fiscaal nummer 123456782",
         "AGB-code 123456782",
         "Bel 030 123 45 67\n06 12345678\n030 765 43 21",  # a list of phone numbers, line by line
+        "030 123 45 67\n030 765 43 21",
         "030 - 123 45 67",
         "Kamers 101, 102, 103",
         "Om 10:30 en 14:45",

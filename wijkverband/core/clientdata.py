@@ -99,9 +99,9 @@ def _bsn_candidates(run: str):
             if end > start:
                 if len(groups[start]) < 2 or len(groups[end]) < 2:
                     break
-                # Over a line break only a number on lines of its own ("111\n222\n333"), not the
-                # ends of two lines of numbers (a list of phone numbers).
-                if line_apart(end - 1) and not (line_apart(end - 2) and line_apart(end)):
+                # Over a line break a group alone on its line joins its neighbour ("111\n222\n333",
+                # "111\n222 333"); the ends of two lines of numbers (a list of phone numbers) do not.
+                if line_apart(end - 1) and not (line_apart(end - 2) or line_apart(end)):
                     break
             digits += groups[end]
             if len(digits) >= 9:
