@@ -304,3 +304,48 @@ def test_a_link_with_a_part_that_cannot_be_read_gets_the_sites_page(world, clien
         assert response.status_code == 400
         html = response.content.decode()
         assert "Dit adres klopt niet" in html and 'href="/"' in html, query
+
+
+def test_acting_on_a_message_on_a_page_of_older_messages_comes_back_to_that_page(world, client_for, monkeypatch):
+    """Found by an exploratory test: editing, deleting, cancelling a delete, removing client data,
+    confirming or the history of a message 230 messages back (?before=…) led to the thread's own
+    address at #message-<id>, whose page holds only the newest 200: the person landed at its top.
+    Every way back is the page holding the message now (?at=<seq>#message-<id>), without JavaScript."""
+    from wijkverband.threads.selectors import PAGE_MESSAGES
+
+    monkeypatch.setattr(services, "POSTS_PER_MINUTE", 10_000)
+    thread = topic(world)
+    edited = post(thread, world.maarten, "Eerste versie").message
+    deleted = post(thread, world.maarten, "Weg ermee").message
+    redacted = post(thread, world.maarten, "Over mw de Vries").message
+    confirm = post(thread, world.carla, "Graag bevestigen", asks_ack=True).message
+    for i in range(PAGE_MESSAGES + 20):
+        post(thread, world.pieter, f"Daarna {i}")
+    base = f"/t/oost/threads/{thread.pk}/"
+    newest = client_for("maarten").get(base).content.decode()
+    assert f'id="message-{edited.pk}"' not in newest  # on a page of older messages
+
+    def lands_on(response, message):
+        assert response.status_code == 302, response.status_code
+        url = response["Location"]
+        assert url == f"{base}?at={message.seq}#message-{message.pk}", url
+        page = client_for("maarten").get(url.split("#")[0]).content.decode()
+        assert f'id="message-{message.pk}"' in page
+
+    def links_back(response, message):
+        assert f'href="{base}?at={message.seq}#message-{message.pk}"' in response.content.decode()
+
+    maarten, carla = client_for("maarten"), client_for("carla")
+    messages_url = f"{base}messages/"
+    links_back(maarten.get(f"{messages_url}{edited.pk}/edit/"), edited)
+    lands_on(maarten.post(f"{messages_url}{edited.pk}/edit/", {"body": "Tweede versie"}), edited)
+    links_back(maarten.get(f"{messages_url}{edited.pk}/history/"), edited)
+    links_back(maarten.get(f"{messages_url}{deleted.pk}/delete/"), deleted)  # "Nee, bewaren"
+    lands_on(maarten.post(f"{messages_url}{deleted.pk}/delete/"), deleted)
+    lands_on(maarten.get(f"{messages_url}{deleted.pk}/delete/"), deleted)  # deleted already
+    links_back(carla.get(f"{messages_url}{redacted.pk}/redact/"), redacted)
+    response = carla.post(
+        f"{messages_url}{redacted.pk}/redact/", {"body": "Over een cliënt", "reason": "Naam van een cliënt"}
+    )
+    lands_on(response, redacted)
+    lands_on(maarten.post(f"{messages_url}{confirm.pk}/ack/"), confirm)

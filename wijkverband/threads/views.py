@@ -35,6 +35,14 @@ def _thread_url(thread, message=None) -> str:
     return f"{url}#message-{message.pk}" if message is not None else url
 
 
+def _message_url(thread, message) -> str:
+    """The page that holds `message` (?at=, as notices link), at the message: after editing,
+    deleting or confirming one on a page of older messages, or leaving its edit, delete or history
+    page, the person is back where it is. The thread's own address holds only the newest 200, so
+    "#message-<id>" alone landed at the top of a page without it."""
+    return f"{_thread_url(thread)}?at={message.seq}#message-{message.pk}"
+
+
 @team_view
 @require_http_methods(["GET", "POST"])
 def thread_list(request):
@@ -259,13 +267,20 @@ def message_edit(request, thread_id, message_id):
                 if _wants_json(request):
                     return JsonResponse({"message": message_data(message)})
                 flash.success(request, _("Your message has been changed."))
-                return redirect(_thread_url(thread, message))
+                return redirect(_message_url(thread, message))
         if _wants_json(request):
             return _form_errors_json(form, status)
     return render(
         request,
         "threads/message_edit.html",
-        {"team": team, "rights": rights, "thread": thread, "message": message, "form": form},
+        {
+            "team": team,
+            "rights": rights,
+            "thread": thread,
+            "message": message,
+            "form": form,
+            "back": _message_url(thread, message),
+        },
         status=status,
     )
 
@@ -298,11 +313,18 @@ def message_redact(request, thread_id, message_id):
                 status = ERROR_STATUS.get(refused.code, 400)
             else:
                 flash.success(request, _("The client data has been removed from the message and its history."))
-                return redirect(_thread_url(thread, message))
+                return redirect(_message_url(thread, message))
     return render(
         request,
         "threads/message_redact.html",
-        {"team": team, "rights": rights, "thread": thread, "message": message, "form": form},
+        {
+            "team": team,
+            "rights": rights,
+            "thread": thread,
+            "message": message,
+            "form": form,
+            "back": _message_url(thread, message),
+        },
         status=status,
     )
 
@@ -319,13 +341,20 @@ def message_delete(request, thread_id, message_id):
     message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     if request.method == "GET":
         if message.is_deleted:
-            return redirect(_thread_url(thread, message))
+            return redirect(_message_url(thread, message))
         if not ((trights.can_post and message.author_id == request.user.pk) or trights.can_moderate):
             raise PermissionDenied
         return render(
             request,
             "threads/message_delete.html",
-            {"team": team, "rights": rights, "thread": thread, "trights": trights, "message": message},
+            {
+                "team": team,
+                "rights": rights,
+                "thread": thread,
+                "trights": trights,
+                "message": message,
+                "back": _message_url(thread, message),
+            },
         )
     try:
         message = services.message_delete(actor=request.user, message=message)
@@ -337,7 +366,7 @@ def message_delete(request, thread_id, message_id):
         if _wants_json(request):
             return JsonResponse({"message": message_data(message)})
         flash.success(request, _("The message has been deleted."))
-    return redirect(_thread_url(thread, message))
+    return redirect(_message_url(thread, message))
 
 
 @team_view
@@ -352,7 +381,7 @@ def message_ack(request, thread_id, message_id):
         flash.error(request, refused.message)
     else:
         flash.success(request, _("Confirmed."))
-    return redirect(_thread_url(thread, message))
+    return redirect(_message_url(thread, message))
 
 
 @team_view
@@ -365,5 +394,12 @@ def message_history(request, thread_id, message_id):
     return render(
         request,
         "threads/message_history.html",
-        {"team": team, "rights": rights, "thread": thread, "message": message, "revisions": revisions},
+        {
+            "team": team,
+            "rights": rights,
+            "thread": thread,
+            "message": message,
+            "revisions": revisions,
+            "back": _message_url(thread, message),
+        },
     )
