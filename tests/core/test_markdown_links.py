@@ -37,6 +37,16 @@ def link(href: str, text: str | None = None) -> str:
             f"<p>({link('https://nl.wikipedia.org/wiki/Zorg_(Nederland)')})</p>",
         ),
         ("(zie https://x.nl/a)", f"<p>(zie {link('https://x.nl/a')})</p>"),
+        # So is a "]": "[zie …]" was a dead <a> without href, its text "https://www.thuisarts.nl]".
+        ("[zie https://www.thuisarts.nl]", f"<p>[zie {link('https://www.thuisarts.nl')}]</p>"),
+        ("https://x.nl/a]", f"<p>{link('https://x.nl/a')}]</p>"),
+        ("https://x.nl/lijst[1]", f"<p>{link('https://x.nl/lijst[1]')}</p>"),
+        # An ellipsis is the sentence's: it linked to "…/Medicatie%E2%80%A6", or to no address at all.
+        (
+            "https://wiki.example.nl/Medicatie…",
+            f"<p>{link('https://wiki.example.nl/Medicatie')}…</p>",
+        ),
+        ("zie https://a.nl…", f"<p>zie {link('https://a.nl')}…</p>"),
         # Its "_" and "&" are its own: no emphasis in it, escaped once.
         ("https://x.nl/a_b_c?q=1&r=2", f"<p>{link('https://x.nl/a_b_c?q=1&amp;r=2')}</p>"),
         ("*https://x.nl*", f"<p><em>{link('https://x.nl')}</em></p>"),
@@ -82,3 +92,24 @@ def test_a_bare_address_is_as_safe_as_a_markdown_link():
     # An address inside an allowed tag stays that tag's.
     html = str(render_markdown('<a href="https://x.nl">hier</a>'))
     assert html == f"<p>{link('https://x.nl', 'hier')}</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("<https://x…>", "<p>https://x…</p>"),
+        ("[klik](javascript:alert(1))", "<p>klik</p>"),
+        ('[klik](javascript:x "t>i\\"tel")', "<p>klik</p>"),
+        (
+            '<a title="a>b" href="ftp://x.nl">hier</a> of <a href="https://x.nl">daar</a>',
+            f"<p>hier of {link('https://x.nl', 'daar')}</p>",
+        ),
+        ("<a>los</a>", "<p>los</p>"),
+    ],
+)
+def test_a_link_whose_address_is_refused_is_plain_text_never_an_anchor_without_address(text, html):
+    """Found by an exploratory test: the sanitiser took a refused address out and left the <a>: its
+    text black and dead to a click. The text stays, as text."""
+    rendered = str(render_markdown(text))
+    assert rendered == html
+    assert "<a rel" not in rendered and "<a title" not in rendered

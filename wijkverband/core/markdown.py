@@ -35,8 +35,12 @@ CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template"
 _BARE_URL = r"(?i)(?<![^\s(\[*_~\"'‘“«\x03])(?:https?://|www\.)[^\s<>\x02\x03]+"
 _LINK_START = re.compile(r"https?://|www\.", re.IGNORECASE)
 # What ends a sentence or closes emphasis or a quote ends the text, not the address: "Zie
-# https://www.thuisarts.nl/medicijnen." links without the full stop.
-_TRAILING = frozenset(".,:;!?'\"*_~’”»")
+# https://www.thuisarts.nl/medicijnen." links without the full stop, "…/Medicatie…" without the
+# ellipsis (it linked to "…/Medicatie%E2%80%A6").
+_TRAILING = frozenset(".,:;!?'\"*_~’”»…")
+# A closing bracket ends the address unless it closes one of the address's own: "(zie
+# https://x.nl/a)" and "[zie https://www.thuisarts.nl]" link without it, "…/Zorg_(Nederland)" with.
+_CLOSING = {")": "(", "]": "["}
 
 
 class _BareLinkProcessor(InlineProcessor):
@@ -44,7 +48,9 @@ class _BareLinkProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
         url = m.group(0)
-        while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        while url and (
+            url[-1] in _TRAILING or (url[-1] in _CLOSING and url.count(_CLOSING[url[-1]]) < url.count(url[-1]))
+        ):
             url = url[:-1]  # a ")" stays when it closes a "(" of the address: …/wiki/Zorg_(Nederland)
         rest = _LINK_START.sub("", url, count=1)
         if not rest or not rest[0].isalnum():
@@ -109,6 +115,15 @@ def render_markdown(text: str) -> SafeString:
     return _sanitised(_converter().reset().convert(text))
 
 
+# An <a> as nh3 writes it (attributes in double quotes, a quote inside one escaped), and its text
+# (links do not nest).
+_ANCHOR = re.compile(r'<a((?:\s[^\s=>]+="[^"]*")*)>(.*?)</a>', re.DOTALL)
+
+
+def _dead_anchor_to_text(match: re.Match) -> str:
+    return match.group(0) if ' href="' in match.group(1) else match.group(2)
+
+
 def _sanitised(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
@@ -119,4 +134,9 @@ def _sanitised(html: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    if "<a" in cleaned:
+        # A link whose address the sanitiser refused (a scheme not allowed, an address that is no
+        # URL, as "https://www.thuisarts.nl]" was) keeps its text as plain text: an <a> without
+        # href is no link, shown in black and dead to a click, nor reached by the keyboard.
+        cleaned = _ANCHOR.sub(_dead_anchor_to_text, cleaned)
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 with the allow-list above
