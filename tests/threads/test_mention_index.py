@@ -3,6 +3,8 @@ for every word a member or a role can be mentioned by, alone and together: names
 a person without a name, kinds of organisation, coordinators, everyone."""
 
 import itertools
+import shutil
+import subprocess
 
 import pytest
 
@@ -90,3 +92,59 @@ def test_each_suggested_person_is_reached_by_their_token_alone(world, django_use
     for candidate in people:
         reached = _scan(mention_words("@" + candidate["token"]), memberships)
         assert len(reached) == 1, candidate
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("@Maarten kijk even op https://medium.com/@Carla/wijkzorg-in-de-nacht", {"maarten"}),
+        ("HTTPS://MEDIUM.COM/@Carla en www.x.nl/@Pieter", set()),
+        ("[stuk](https://medium.com/@Carla) voor @huisarts/@apotheek", {"huisarts", "apotheek"}),
+        ("[stuk](/t/oost/@Carla)", set()),
+        ("[@Carla](https://x.nl)", {"carla"}),  # a link's text is read
+        ("zie `@Carla` en @Pieter", {"pieter"}),
+        ("```\n@Carla\n```\n@Pieter", {"pieter"}),
+        ("~~~\n@Carla", set()),
+        ("een losse ` en @Carla", {"carla"}),
+        ("carla@example.nl", set()),
+    ],
+)
+def test_an_at_in_an_address_or_in_code_is_no_mention(text, words):
+    assert mention_words(text) == words
+
+
+MENTION_QUERY_CHECK = """
+globalThis.document = { getElementById: () => null, addEventListener() {} };
+const { MentionCombobox } = await import(process.argv[2]);
+const typed = JSON.parse(process.argv[3]);
+const query = (value) => {
+  const textarea = { value, selectionStart: value.length, selectionEnd: value.length };
+  return MentionCombobox.prototype.query.call({ textarea });
+};
+console.log(JSON.stringify(typed.map((value) => query(value)?.text ?? null)));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_composer_suggests_no_one_for_an_at_in_an_address_or_in_code(tmp_path):
+    """As the server reads it: typing an address with "/@" in it opened the suggestions."""
+    import json
+
+    from tests.realtime.test_lifecycle import _client_modules
+
+    typed = [
+        "@Maa",
+        "kijk op https://medium.com/@Ca",
+        "[stuk](/t/@Ca",
+        "zie www.x.nl/@",
+        "code: `@Ca",
+        "code: `x` en @Ca",
+        "https://x.nl en @Pie",
+    ]
+    script = tmp_path / "check.mjs"
+    script.write_text(MENTION_QUERY_CHECK)
+    client = _client_modules(tmp_path)
+    result = subprocess.run(
+        ["node", str(script), str(client), json.dumps(typed)], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert json.loads(result.stdout) == ["Maa", None, None, None, None, "Ca", "Pie"]

@@ -290,6 +290,21 @@ def test_mentions_notify_people_roles_and_kinds(world):
     assert notified == {"maarten@example.nl", "pieter@example.nl"}
 
 
+def test_an_at_in_an_address_or_in_code_mentions_nobody(world):
+    """Found by an exploratory test: "@Maarten kijk even op https://medium.com/@Carla/…" told Carla
+    she was mentioned. An address (bare, an autolink, a link's target) and code mention nobody; a
+    link's text is read, and mentions."""
+    thread = topic(world)
+    post(thread, world.sofie, "@Maarten kijk even op https://medium.com/@Carla/wijkzorg-in-de-nacht")
+    post(thread, world.sofie, "Zie [dit stuk](https://medium.com/@Pieter/medicatie) en <https://x.nl/@iedereen>")
+    post(thread, world.sofie, "In de code: `@apotheek` en\n```\n@coördinator\n```\nklaar")
+    notified = set(Notice.objects.filter(kind="mention").values_list("user__email", flat=True))
+    assert notified == {"maarten@example.nl"}
+    post(thread, world.sofie, "[@Carla](https://medium.com/@Pieter)")
+    notified = set(Notice.objects.filter(kind="mention").values_list("user__email", flat=True))
+    assert notified == {"maarten@example.nl", "carla@example.nl"}
+
+
 def test_a_mention_of_someone_offline_sends_an_email_without_the_message(world, settings):
     settings.SITE_URL = "https://wv.example"
     thread = topic(world, title="Medicatieoverdracht")

@@ -12,6 +12,17 @@ from wijkverband.tenancy.models import Membership, OrganisationKind
 
 MENTION_RE = re.compile(r"(?<![\w@])@([\w][\w.\-]*)", re.UNICODE)
 
+# Where an "@" is no mention: in code (a fenced block, an inline span) and in an address, bare
+# ("https://medium.com/@Carla/…", as the Markdown renderer links it, wijkverband.core.markdown), as
+# an autolink ("<https://…>") or as a Markdown link's target ("[tekst](…/@Carla)"). A link's text
+# is read, so an "@" there still is one.
+_NOT_READ_AS_TEXT = re.compile(
+    r"(?ms)^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)|\Z)"  # a fenced code block
+    r"|(?P<ticks>`+).+?(?P=ticks)"  # an inline code span
+    r"|(?i:https?://|www\.)\S+"  # an address (a link's target too, and an autolink)
+    r"|\]\([^\s)]*"  # a link's target that is no address of the web ("](/t/oost/…)")
+)
+
 KIND_WORDS = {
     "apotheek": OrganisationKind.PHARMACY,
     "apotheker": OrganisationKind.PHARMACY,
@@ -39,7 +50,13 @@ def _full_name_word(user) -> str:
 
 
 def mention_words(text: str) -> set[str]:
-    return {_fold(match) for match in MENTION_RE.findall(text or "")}
+    """The (folded) words the text mentions: "@" and a word where a word starts, outside code and
+    addresses (a URL's "/@Carla" mentioned Carla)."""
+    if not text or "@" not in text:
+        return set()
+    if "`" in text or "~~~" in text or "/" in text or "www." in text.casefold():
+        text = _NOT_READ_AS_TEXT.sub(" ", text)
+    return {_fold(match) for match in MENTION_RE.findall(text)}
 
 
 class MentionIndex:

@@ -1250,6 +1250,8 @@ export class ThreadClient {
 // it as it moves), and a status line says how many there are when the list opens.
 
 const MENTION_QUERY = /(?:^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_.\-]*)$/u;
+// An "@" in an address or in code mentions nobody (threads/mentions.py): no suggestions there.
+const IN_ADDRESS = /(?:https?:\/\/|www\.|\]\()\S*$/i;
 const MAX_SUGGESTIONS = 8;
 
 export class MentionCombobox {
@@ -1293,8 +1295,9 @@ export class MentionCombobox {
   query() {
     const { value, selectionStart, selectionEnd } = this.textarea;
     if (selectionStart !== selectionEnd) return null;
-    const match = value.slice(0, selectionStart).match(MENTION_QUERY);
-    if (!match) return null;
+    const before = value.slice(0, selectionStart);
+    const match = before.match(MENTION_QUERY);
+    if (!match || IN_ADDRESS.test(before) || (before.match(/`/g) || []).length % 2) return null;
     return { text: match[1], start: selectionStart - match[1].length - 1, end: selectionStart };
   }
 
