@@ -47,7 +47,7 @@ def test_search_and_filters_work_as_a_plain_get_form(world, client_for):
     assert _names(client.get(base + "?scope=region")) == ["Alzheimer Café Utrecht"]
     assert "Alzheimer Café Utrecht" not in _names(client.get(base + "?scope=team"))
     # Nonsense in the query is ignored, never an error page.
-    assert client.get(base + "?kind=bogus&scope=999&page=x").status_code == 200
+    assert client.get(base + "?kind=bogus&scope=999&page=x", follow=True).status_code == 200
 
 
 def test_the_regions_list_filters_by_wijk(world, client_for):

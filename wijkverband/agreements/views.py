@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.markdown import render_markdown
+from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_professional_users
@@ -43,7 +43,8 @@ def _to_detail(agreement):
 
 
 def _page(request, queryset, per_page=selectors.PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The page the address asks for (core.paging), and where to send the person if it names another."""
+    return list_page(request, queryset, per_page)
 
 
 def _querystring_without_page(request) -> str:
@@ -71,7 +72,9 @@ def agreement_list(request):
         )
     # An external party sees only the agreements its organisation is party to.
     external = None if rights.can_view else rights.organisation_id
-    page = _page(request, selectors.agreement_list(team=team, filters=filters, organisation_id=external))
+    page, elsewhere = _page(request, selectors.agreement_list(team=team, filters=filters, organisation_id=external))
+    if elsewhere is not None:
+        return redirect(elsewhere)
     for agreement in page.object_list:
         agreement.review_due = selectors.is_review_due(agreement)
         agreement.shown = selectors.shown_version(agreement)
@@ -579,10 +582,12 @@ def agreement_versions(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     readable = _readable_numbers(agreement, rights)
-    page = _page(
+    page, elsewhere = _page(
         request,
         selectors.agreement_versions(agreement=agreement, numbers=None if rights.can_view else readable),
     )
+    if elsewhere is not None:
+        return redirect(elsewhere)
     newest = max(readable)
     # Two versions to compare, or no form (an external party may read one version only).
     form = CompareForm(initial={"a": max(min(readable), newest - 1), "b": newest}) if len(readable) > 1 else None
@@ -678,7 +683,9 @@ def _versions_to_choose(agreement, rights, readable: set[int]) -> str:
 def agreement_history(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
-    page = _page(request, selectors.agreement_events(agreement=agreement), per_page=50)
+    page, elsewhere = _page(request, selectors.agreement_events(agreement=agreement), per_page=50)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     return render(
         request,
         "agreements/history.html",

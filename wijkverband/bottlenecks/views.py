@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import Textarea
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused, refusal_message, refusal_subject
+from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.models import OrganisationKind
@@ -58,7 +58,9 @@ def bottleneck_list(request):
     # Page over the ids alone, then fetch that page's rows with their related rows: with the
     # joins in the filtered, sorted query PostgreSQL may misjudge the row count and join every
     # matching row before sorting (3x slower with 10,000 items).
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, elsewhere = list_page(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     page.object_list = selectors.bottlenecks_in_order(team=team, ids=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -527,7 +529,9 @@ def bottleneck_category_add(request):
 @region_view(needs="can_oversee")
 def region_escalations(request):
     region = request.region
-    page = Paginator(selectors.region_escalations(region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, elsewhere = list_page(request, selectors.region_escalations(region=region), PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     page.object_list = selectors.escalation_waits(page.object_list, region=region)
     return render(request, "bottlenecks/region_escalations.html", {"region": region, "page": page})
 

@@ -4,7 +4,6 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.paging import list_page
 from wijkverband.referrals import policy, selectors, services
 from wijkverband.referrals.access import access_counts, access_referral
 from wijkverband.referrals.charts import figures_chart_svg
@@ -244,7 +244,9 @@ def referral_records(request):
     form, start, end = _period(request, RecordFilterForm)
     status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
     records = selectors.referral_list(team=team, start=start, end=end, status=status)
-    page = Paginator(records, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, elsewhere = list_page(request, records, selectors.PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     query = request.GET.copy()
     query.pop("page", None)
     if not query:

@@ -6,13 +6,13 @@ administrators act (region_view(needs="can_oversee"), services check again). Tea
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkverband.agreements.models import ORGANISATION_KIND_OF
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.paging import list_page
 from wijkverband.regional import forms, policy, selectors, services
 from wijkverband.regional.access import (
     access_offer,
@@ -47,6 +47,11 @@ def _category_id(value) -> int | None:
 def regional_overview(request):
     region, rights = request.region, request.rights
     sees_internal = policy.sees_internal(rights)
+    items, elsewhere = list_page(
+        request, selectors.regional_items(region=region, sees_internal=sees_internal), PAGE_SIZE
+    )
+    if elsewhere is not None:
+        return redirect(elsewhere)
     return render(
         request,
         "regional/overview.html",
@@ -55,9 +60,7 @@ def regional_overview(request):
             "rights": rights,
             "may_manage": policy.may_manage(rights),
             "patterns": selectors.pattern_rows(region=region, sees_internal=sees_internal),
-            "items": Paginator(
-                selectors.regional_items(region=region, sees_internal=sees_internal), PAGE_SIZE
-            ).get_page(request.GET.get("page")),
+            "items": items,
             "offers": list(selectors.regional_agreements(region=region)[:OFFERS_SHOWN]),
         },
     )

@@ -1,13 +1,13 @@
 """Signal pages. Thin: parse input, resolve ids with the access helper, call services and selectors."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wijkverband.bottlenecks.selectors import team_categories
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.paging import list_page
 from wijkverband.signals import policy, selectors, services
 from wijkverband.signals.access import access_signal
 from wijkverband.signals.forms import AnswerForm, ReviewForm, SignalBottleneckForm, SignalForm
@@ -27,9 +27,9 @@ def signal_list(request):
     team, rights = request.team, request.rights
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
-    page = Paginator(selectors.team_signals(team=team, status=status), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, elsewhere = list_page(request, selectors.team_signals(team=team, status=status), selectors.PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     for signal in page.object_list:
         signal.bottleneck_visible = policy.may_see_bottleneck(rights, signal.bottleneck)
     counts = selectors.team_status_counts(team=team)

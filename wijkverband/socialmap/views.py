@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.paging import list_page
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit
@@ -124,8 +124,9 @@ def _list(request, page: Page):
     form = _filter_form(request, page)
     queryset = _queryset(page, form.filters())
     # Page over the ids alone, then fetch that page's rows with their related rows.
-    paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
-    page_of = paginator.get_page(request.GET.get("page"))
+    page_of, elsewhere = list_page(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     entries = selectors.entries_in_order(queryset=queryset, ids=list(page_of.object_list))
     today = timezone.localdate()
     for entry in entries:

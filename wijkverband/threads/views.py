@@ -2,7 +2,6 @@
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wijkverband.core.clientdata import mask_client_data
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.paging import list_page
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import selectors, services
@@ -59,9 +59,9 @@ def thread_list(request):
             else:
                 flash.success(request, _("Thread “%(title)s” has been opened.") % {"title": thread.title})
                 return redirect(_thread_url(thread))
-    page = Paginator(selectors.team_threads(user=request.user, team=team, rights=rights), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, elsewhere = list_page(request, selectors.team_threads(user=request.user, team=team, rights=rights), PAGE_SIZE)
+    if elsewhere is not None and request.method == "GET":
+        return redirect(elsewhere)
     threads = list(page.object_list)
     unread = (
         selectors.team_unread_total(user=request.user, team=team, rights=rights) if page.has_other_pages() else None
