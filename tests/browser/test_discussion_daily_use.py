@@ -304,7 +304,9 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             context.set_offline(True)
             # Said in a live region, so a screen reader reads it out (it was a plain paragraph).
             expect(
-                carla.get_by_role("status").filter(has_text="Geen netwerk: wat je verstuurt wacht hier")
+                carla.get_by_role("status").filter(
+                    has_text="Geen netwerk: wat je verstuurt wacht hier en wordt verstuurd zodra je weer online bent."
+                )
             ).to_be_visible()
             box.fill("Verstuurd zonder netwerk")
             box.press("Control+Enter")
@@ -394,7 +396,11 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
         for user in (world.carla, world.rosa):
             services.read_marker_set(actor=user, thread=thread, seq=30, announce=False)
         people = (
-            (world.carla, "#post-form [data-connection]", "Geen netwerk: wat je verstuurt wacht hier"),
+            (
+                world.carla,
+                "#post-form [data-connection]",
+                "Geen netwerk: wat je verstuurt wacht hier en wordt verstuurd zodra je weer online bent.",
+            ),
             # She reads along and sends nothing: nothing of hers waits.
             (world.rosa, "[data-connection]", "Geen netwerk: nieuwe berichten verschijnen zodra je weer online bent."),
         )

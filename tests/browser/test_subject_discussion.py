@@ -101,7 +101,9 @@ class SubjectDiscussionJourneys(BrowserTestCase):
 
             context.set_offline(True)
             note = page.locator("#discussion [data-connection]")
-            expect(note).to_contain_text("Geen netwerk: wat je verstuurt wacht hier")
+            expect(note).to_contain_text(
+                "Geen netwerk: wat je verstuurt wacht hier en wordt verstuurd zodra je weer online bent."
+            )
             expect(note).to_be_in_viewport()
             assert note.evaluate("e => e.closest('[aria-live], [role=status], [role=alert]')") is None
             assert note.evaluate(

@@ -6,9 +6,11 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.threads.helpers import post, topic
 from wijkverband.threads import selectors, services
+from wijkverband.threads.live import live_strings
 from wijkverband.threads.models import Message, ReadMarker
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +113,18 @@ def test_the_page_tells_the_client_what_it_needs_to_build_live_messages(world, c
     rosa = _live(client_for("rosa").get(f"/t/oost/threads/{thread.pk}/").content.decode())
     assert not rosa["can_post"] and not rosa["can_moderate"] and rosa["professionals"] == []
     assert set(rosa["urls"]) == {"history"}  # no edit, delete or confirm patterns for readers
+
+
+def test_offline_the_page_says_what_waits_is_sent_once_back_online(world, client_for):
+    """ "wacht hier en gaat weg zodra je weer online bent" read as "disappears"."""
+    thread = topic(world)
+    html = client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "Geen netwerk: wat je verstuurt wacht hier en wordt verstuurd zodra je weer online bent." in html
+    assert "gaat weg" not in html
+    with translation.override("en"):
+        assert live_strings()["offline"] == (
+            "No network: what you send waits here and is sent as soon as you are back online."
+        )
 
 
 def test_the_read_by_and_acknowledgement_lines_mark_each_person_for_the_client(world, client_for):

@@ -68,7 +68,7 @@ def live_strings() -> dict:
         "put_back": _("Put back in the message box"),
         "set_aside": _("Set aside from the message box:"),
         "reconnecting": _("Connection lost: reconnecting…"),
-        "offline": _("No network: what you send waits here and goes as soon as you are online again."),
+        "offline": _("No network: what you send waits here and is sent as soon as you are back online."),
         "offline_reading": _("No network: new messages appear as soon as you are online again."),
         "waiting": _("Waiting for the network:"),
         "live": _("Live: new messages appear by themselves."),
