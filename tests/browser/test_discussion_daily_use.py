@@ -381,6 +381,79 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
         finally:
             context.close()
 
+    def test_a_refused_text_keeps_its_reason_however_often_it_is_swapped_and_can_be_thrown_away(self):
+        """Found by an exploratory test on a phone: swapped back out of the box, a refused text was
+        labelled "Apart gezet uit het berichtvak:" and its "Niet verstuurd" reason was gone; a third
+        swap put the client data back in the box with no warning. And a refused text that was
+        retyped without the client data stayed on screen until a reload: "Weggooien" removes it,
+        from the keyboard too, and focus goes back to the box."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Bezoekjes")
+        context, carla = self.person(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(carla)
+            box = carla.get_by_label("Bericht", exact=True)
+            refused = "Bezoek bij mw de vries 3-5-1950 morgen"
+            typed = "Nieuwe tekst die ik intussen typte"
+            context.set_offline(True)
+            box.fill(refused)
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.get_by_text(f"Wacht op het netwerk: {refused}")).to_be_visible()
+            box.fill(typed)
+            context.set_offline(False)
+
+            failed = carla.locator(".wv-outbox__item--failed")
+            aside = carla.locator(".wv-outbox__item--aside")
+            error = carla.locator(".wv-composer-error")
+
+            def refused_is_kept():
+                expect(failed.locator(".wv-outbox__reason")).to_have_text(re.compile(r"^Niet verstuurd: "))
+                expect(failed.locator(".wv-outbox__text")).to_have_text(refused)
+                expect(aside).to_have_count(0)
+                expect(box).to_have_value(typed)
+                expect(error).to_have_count(0)
+                expect(box).not_to_have_attribute("aria-invalid", "true")
+
+            def refused_is_in_the_box():
+                expect(box).to_have_value(refused)
+                expect(error).to_contain_text("Niet verstuurd:")
+                expect(box).to_have_attribute("aria-invalid", "true")
+                expect(failed).to_have_count(0)
+                expect(aside.locator(".wv-outbox__reason")).to_have_text("Apart gezet uit het berichtvak:")
+                expect(aside.locator(".wv-outbox__text")).to_have_text(typed)
+
+            refused_is_kept()
+            for _ in range(2):
+                failed.get_by_role("button", name="Terugzetten in het berichtvak").click()
+                refused_is_in_the_box()
+                aside.get_by_role("button", name="Terugzetten in het berichtvak").click()
+                refused_is_kept()
+            self.check(carla, "refused-swapped")
+
+            # Retyped without the client data: the refused text is thrown away, by keyboard.
+            failed.get_by_role("button", name="Weggooien").focus()
+            carla.keyboard.press("Enter")
+            expect(carla.locator(".wv-outbox li")).to_have_count(0)
+            expect(box).to_be_focused()
+            expect(box).to_have_value(typed)
+            # A text set aside can be thrown away too; focus goes to the next one kept, else the box.
+            box.fill(refused)
+            context.set_offline(True)
+            carla.get_by_role("button", name="Versturen").click()
+            box.fill("Tweede tekst")
+            context.set_offline(False)
+            expect(failed).to_have_count(1)
+            failed.get_by_role("button", name="Terugzetten in het berichtvak").click()
+            expect(aside).to_have_count(1)
+            aside.get_by_role("button", name="Weggooien").click()
+            expect(aside).to_have_count(0)
+            expect(box).to_be_focused()
+            expect(box).to_have_value(refused)
+            assert not Message.objects.filter(thread=thread).exists()
+        finally:
+            context.close()
+
     def test_offline_the_composer_says_so_where_the_person_reads(self):
         """Found by an exploratory test on a phone: offline, only the status line above the
         messages said "Geen netwerk", some 2000 px above the composer where a person reads the

@@ -787,13 +787,16 @@ def test_the_browser_client_says_so_when_it_lost_access_to_its_thread(tmp_path):
 ACCESS_ENDED_CHECK = """
 globalThis.document = {
   getElementById: () => null, addEventListener() {}, visibilityState: "visible",
-  createElement: (tag) => ({ tag, textContent: "", addEventListener() {} }),
+  createElement: (tag) => ({
+    tag, textContent: "", addEventListener() {}, setAttribute() {},
+    append(...nodes) { this.textContent = nodes.map((node) => node.textContent).join(" | "); },
+  }),
 };
 globalThis.location = { protocol: "http:", host: "testserver" };
 const { ThreadClient } = await import(process.argv[2]);
 const status = { hidden: true, textContent: "" };
 const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
-const strings = { no_access: "NO ACCESS", failed: "NOT SENT:", put_back: "PUT BACK" };
+const strings = { no_access: "NO ACCESS", failed: "NOT SENT:", put_back: "PUT BACK", discard: "THROW AWAY" };
 const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings, root });
 const shown = [];
 client.textarea = { value: "", focus() {} };
@@ -824,7 +827,7 @@ def test_what_waits_to_be_sent_when_access_ends_is_not_left_pending(tmp_path):
         "status": "NO ACCESS",
         "box": "first",
         "shown": ["NOT SENT: NO ACCESS"],
-        "kept": [["second", "NOT SENT: NO ACCESS", "second", "PUT BACK"]],
+        "kept": [["second", "NOT SENT: NO ACCESS", "second", "PUT BACK | THROW AWAY"]],
         "waiting": [],
         "ended": True,
     }

@@ -67,6 +67,7 @@ def live_strings() -> dict:
         # A text kept above the box (refused, or set aside to put a refused one back in the box).
         "put_back": _("Put back in the message box"),
         "set_aside": _("Set aside from the message box:"),
+        "discard": _("Throw away"),
         "reconnecting": _("Connection lost: reconnecting…"),
         "offline": _("No network: what you send waits here and is sent as soon as you are back online."),
         "offline_reading": _("No network: new messages appear as soon as you are online again."),

@@ -104,6 +104,9 @@ function compareNames(a, b) {
   return a > b ? 1 : 0;
 }
 
+// How many texts were kept above the box (setAside): their ids, unique in the page.
+let keptTexts = 0;
+
 export class ThreadClient {
   constructor({ live, strings, root = document }) {
     this.live = live;
@@ -772,6 +775,7 @@ export class ThreadClient {
   }
 
   composerError(text) {
+    this.boxReason = ""; // what the box shows now is not (or no longer) why its text was refused
     const textarea = this.textarea;
     const id = `${textarea.id}_live_error`;
     let message = document.getElementById(id);
@@ -1127,38 +1131,66 @@ export class ThreadClient {
   }
 
   // The text of `post` in the box (and its "asks for confirmation"), with `reason` at the box.
+  // The box remembers that reason while it shows it (`boxReason`): set aside again by a swap, the
+  // text goes with it, however often it is swapped.
   intoTheBox(post, reason) {
     this.textarea.value = post.body;
     const box = this.form?.querySelector("input[name=asks_ack]");
     if (box) box.checked = post.asksAck;
     this.composerError(reason || "");
+    this.boxReason = reason || "";
     this.textarea.focus();
   }
 
   /** A text kept above the box, in an item of the outbox list: why (`reason`: "Niet verstuurd: …"),
-   * or else that it was set aside from the box; the text itself; and "Terugzetten in het
-   * berichtvak". Nothing is lost: what the box holds then is set aside in its place (a swap). */
+   * or else that it was set aside from the box; the text itself; "Terugzetten in het berichtvak"
+   * and "Weggooien". Nothing is lost unless the person throws it away: what the box holds is set
+   * aside in its place (a swap), with the reason it was refused for if it was (`boxReason`). */
   setAside(post, reason) {
     const item = post.element;
+    post.reason = reason || "";
     item.className = reason ? "wv-outbox__item wv-outbox__item--failed" : "wv-outbox__item wv-outbox__item--aside";
     const why = this.element("p", "wv-outbox__reason", reason || this.strings.set_aside);
     const text = this.element("p", "wv-outbox__text", post.body);
     text.dir = "auto";
+    // Which text each button is for, with several kept (the buttons' names are the same).
+    keptTexts += 1;
+    text.id = `wv-outbox-text-${keptTexts}`;
     const back = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.put_back);
     back.type = "button";
+    back.setAttribute("aria-describedby", text.id);
     back.addEventListener("click", () => {
       const swapped = this.textarea.value.trim()
-        ? { body: this.textarea.value, asksAck: this.form.querySelector("input[name=asks_ack]")?.checked || false }
+        ? {
+            body: this.textarea.value,
+            asksAck: this.form.querySelector("input[name=asks_ack]")?.checked || false,
+            reason: this.boxReason || "",
+          }
         : null;
       item.remove();
-      this.intoTheBox(post, reason);
+      this.intoTheBox(post, post.reason);
       if (swapped) {
         swapped.element = document.createElement("li");
         this.outboxList?.append(swapped.element);
-        this.setAside(swapped, "");
+        this.setAside(swapped, swapped.reason);
       }
     });
-    item.replaceChildren(why, text, back);
+    const discard = this.element("button", "utrecht-button utrecht-button--subtle", this.strings.discard);
+    discard.type = "button";
+    discard.setAttribute("aria-describedby", text.id);
+    discard.addEventListener("click", () => {
+      // Focus goes to the next text kept (or the one before), else back to the box: never to the
+      // page's start, where a removed button leaves it.
+      const items = [...(this.outboxList?.querySelectorAll(".wv-outbox__item--failed, .wv-outbox__item--aside") || [])];
+      const at = items.indexOf(item);
+      const next = items[at + 1] || items[at - 1];
+      item.remove();
+      const target = next?.querySelector("button") || this.textarea;
+      target?.focus();
+    });
+    const actions = this.element("span", "wv-outbox__actions");
+    actions.append(back, discard);
+    item.replaceChildren(why, text, actions);
     if (!item.isConnected) this.outboxList?.append(item);
   }
 
