@@ -349,3 +349,11 @@ def test_acting_on_a_message_on_a_page_of_older_messages_comes_back_to_that_page
     )
     lands_on(response, redacted)
     lands_on(maarten.post(f"{messages_url}{confirm.pk}/ack/"), confirm)
+
+    # A message on the thread's own page (its newest 200, live) comes back to that page, not to a
+    # page of older messages ending ten after it.
+    recent = Message.objects.filter(thread=thread).order_by("-seq")[50]
+    response = client_for("pieter").post(f"{messages_url}{recent.pk}/edit/", {"body": "Aangepast"})
+    assert response["Location"] == f"{base}?at={recent.seq}#message-{recent.pk}"
+    page = client_for("pieter").get(response["Location"].split("#")[0])
+    assert page.context["page"].before is None and f'id="message-{recent.pk}"' in page.content.decode()

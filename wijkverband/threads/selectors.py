@@ -235,6 +235,13 @@ class ThreadPage:
         return before if before <= self.thread.seq else None
 
 
+def on_newest_page(*, thread: Thread, seq: int) -> bool:
+    """Whether what is at `seq` is on the thread's own page (its newest PAGE_MESSAGES messages):
+    fewer than that many messages after it. One count of at most PAGE_MESSAGES index rows."""
+    after = Message.objects.for_team(thread.team_id).filter(thread=thread, seq__gt=seq).order_by()
+    return after[:PAGE_MESSAGES].count() < PAGE_MESSAGES
+
+
 def thread_page(*, thread: Thread, user, before: int | None = None, size: int | None = None) -> ThreadPage:
     """A page of a thread's messages with read-by and acknowledgements, in a fixed number of queries.
 

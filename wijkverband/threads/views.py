@@ -124,10 +124,12 @@ def thread_detail(request, thread_id):
     at = request.GET.get("at") or None
     if before is None and at is not None:
         # Open around one message (a search result, a link): the page that ends a few messages
-        # after it, so it is there however far back; the anchor (#message-<id>) lands on it.
+        # after it, so it is there however far back; the anchor (#message-<id>) lands on it. A
+        # message on the thread's own page (its newest 200) opens that page, live: a confirmation
+        # or an edit there came back to a page of older messages, not live, without the composer.
         if not at.isdigit() or len(at) > 18:
             return _bad_address(request, _("The message this link points to cannot be read."))
-        if int(at) + AT_CONTEXT < thread.seq:
+        if int(at) + AT_CONTEXT < thread.seq and not selectors.on_newest_page(thread=thread, seq=int(at)):
             before = str(int(at) + AT_CONTEXT + 1)
     context = _detail_context(request, team, rights, thread, trights, before=int(before) if before else None)
     new = request.GET.get("new", "")
