@@ -248,7 +248,9 @@ class LiveThreadJourneys(BrowserTestCase):
                 expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/"))
             carla.goto(self.url(f"/t/oost/threads/{thread.pk}/messages/{older.pk}/delete/"))
             carla.get_by_role("button", name="Ja, verwijder het bericht").click()
-            expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/"))
+            # Back at the page of older messages that holds it (?at=), then to the newest to write.
+            expect(carla).to_have_url(re.compile(rf"/t/oost/threads/{thread.pk}/\?at={older.seq}#message-{older.pk}$"))
+            carla.goto(thread_url)
             carla.get_by_label("Bericht", exact=True).fill("Nieuw na de wijzigingen.")
             carla.get_by_role("button", name="Versturen").click()
 
