@@ -206,6 +206,39 @@ def test_a_stale_edit_is_refused_with_409(world, client_for):
     assert response.status_code == 409
 
 
+def test_after_a_stale_edit_the_kept_text_can_be_saved_on_top(world, client_for):
+    item = take_up(world, *medication_pattern(world))
+    services.regional_update_post(actor=world.ada, item=item, version=item.version, body="Tussendoor.")
+    client = client_for("olga")
+    path = f"/r/utrecht/regional/items/{item.pk}/edit/"
+    response = client.post(path, {"title": "Nieuwe titel", "owner": world.olga.pk, "version": item.version})
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["title"].value() == "Nieuwe titel"
+    assert str(form["version"].value()) == str(item.version + 1)
+    # Sending the form as it came back saves it.
+    again = client.post(path, {"title": "Nieuwe titel", "owner": world.olga.pk, "version": form["version"].value()})
+    assert again.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Nieuwe titel"
+
+
+def test_after_a_stale_progress_update_the_kept_text_can_be_sent_again(world, client_for):
+    item = take_up(world, *medication_pattern(world))
+    services.regional_update_post(actor=world.ada, item=item, version=item.version, body="Tussendoor.")
+    client = client_for("olga")
+    path = f"/r/utrecht/regional/items/{item.pk}/update/"
+    response = client.post(path, {"update-body": "Overleg met de apotheken", "update-version": item.version})
+    assert response.status_code == 409
+    page = text(response)
+    assert "Overleg met de apotheken" in page and "Tussendoor." in page
+    form = response.context["update_form"]
+    assert str(form["version"].value()) == str(item.version + 1)
+    again = client.post(path, {"update-body": "Overleg met de apotheken", "update-version": form["version"].value()})
+    assert again.status_code == 302
+    assert item.updates.filter(body="Overleg met de apotheken").exists()
+
+
 def test_the_owner_finds_an_open_regional_item_in_my_work_until_it_is_resolved(world, client_for):
     item = take_up(world, *medication_pattern(world), owner=world.ada)
     page = text(client_for("ada").get("/my-work/"))

@@ -33,6 +33,13 @@ def _status_of(refused: ActionRefused) -> int:
     return STATUS_FOR_CODE.get(refused.code, 400)
 
 
+def _with_version(data, item, *, prefix: str = ""):
+    """The posted form's data with the item's current version in its hidden field."""
+    data = data.copy()
+    data[f"{prefix}-version" if prefix else "version"] = str(item.version)
+    return data
+
+
 def _category_id(value) -> int | None:
     try:
         return int(value) if value else None
@@ -164,8 +171,14 @@ def regional_item_edit(request, item_id):
                     owner=owner,
                 )
             except ActionRefused as refused:
-                add_refusal(form, refused)
                 status = _status_of(refused)
+                if refused.code == "stale":
+                    # Keep the person's text but carry the item's version as it is now, so that a
+                    # second save, after reading the page, goes on top of the other change.
+                    item = access_regional_item(user=request.user, region=region, item_id=item.pk)
+                    form = forms.ItemForm(_with_version(request.POST, item), initial=initial, managers=managers)
+                    form.is_valid()
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("The regional item has been saved."))
                 return redirect("regional_item_detail", region_slug=region.slug, item_id=item.pk)
@@ -192,8 +205,13 @@ def regional_item_update(request, item_id):
                 actor=request.user, item=item, version=data["version"], body=data["body"], status=data["status"]
             )
         except ActionRefused as refused:
-            add_refusal(form, refused)
             item = access_regional_item(user=request.user, region=region, item_id=item.pk)
+            if refused.code == "stale":
+                # The text stays; the form now carries the current version, so sending it again
+                # (after reading the other update above it) posts it.
+                form = forms.UpdateForm(_with_version(request.POST, item, prefix="update"), prefix="update")
+                form.is_valid()
+            add_refusal(form, refused)
             return _render_item(request, item, update_form=form, status=_status_of(refused))
         messages.success(request, _("Your progress update has been posted; the teams see it on their bottlenecks."))
         return redirect("regional_item_detail", region_slug=region.slug, item_id=item.pk)
