@@ -72,3 +72,45 @@ def test_taking_it_up_is_told_as_taking_it_up_not_as_a_response(world, client_fo
     assert "De regio heeft het regionaal opgepakt" in page and "De regio heeft gereageerd" not in page
     with translation.override("nl"):  # the line of the mail and the digest
         assert "De regio heeft het regionaal opgepakt" in notice_line(notice)
+
+
+def _leave(world, user):
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import Membership
+    from wijkverband.tenancy.policy import policy_forget
+
+    membership = Membership.objects.get(team=world.team_a, user=user)
+    tenancy_services.membership_remove(actor=world.carla, membership=membership)
+    policy_forget(user)
+
+
+def test_whoever_escalated_hears_the_regions_answer(world, clock):
+    """Found by an exploratory test: a coordinator who escalated an item of someone else's waited for
+    it in Mijn werk ("Wachten op anderen"); the answer took it away from there without a word."""
+    b = report(world)
+    b = services.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.pieter)
+    b = services.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+    b = services.bottleneck_escalate(actor=world.carla, bottleneck=b, version=b.version, reason="Speelt overal")
+    services.bottleneck_region_respond(actor=world.olga, bottleneck=b, version=b.version, note="We bellen je")
+    told = set(Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.REGION_RESPONDED).values_list("user", flat=True))
+    assert told == {world.carla.pk, world.pieter.pk, world.maarten.pk}
+
+
+def test_when_owner_and_reporter_left_the_teams_coordinators_hear_the_answer(world, clock):
+    b = _owned_and_escalated(world)  # reported and escalated by maarten, owned by pieter
+    _leave(world, world.pieter)
+    _leave(world, world.maarten)
+    b = fresh(b)
+    services.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=b.version, note="")
+    told = set(Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.REGION_TOOK_UP).values_list("user", flat=True))
+    assert told == {world.carla.pk}
+
+
+def test_while_the_reporter_is_in_the_team_the_coordinators_are_not_told(world, clock):
+    b = _owned_and_escalated(world)
+    _leave(world, world.pieter)  # the owner left; the reporter (maarten) is still there
+    b = fresh(b)
+    services.bottleneck_region_respond(actor=world.olga, bottleneck=b, version=b.version, note="Komt op de agenda")
+    told = set(Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.REGION_RESPONDED).values_list("user", flat=True))
+    assert told == {world.maarten.pk}
+

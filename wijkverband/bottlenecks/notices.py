@@ -16,12 +16,13 @@ from django.utils.translation import ngettext
 from wijkverband.bottlenecks.models import Bottleneck, Status
 from wijkverband.bottlenecks.selectors import (
     bottlenecks_waiting,
+    escalated_by,
     let_go_by,
     let_go_needing_owner,
     signalling_professional_ids,
     teams_targets,
 )
-from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids
+from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids, team_professional_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
@@ -73,9 +74,14 @@ def escalated(b: Bottleneck, *, actor) -> None:
 
 
 def region_answered(b: Bottleneck, *, actor, kind: str) -> None:
-    """The region responded, took it up or handed it back: to the owner and the reporter; the
-    escalation notices of the other overseers are done (one of them answered)."""
-    _notify(kind, b, actor=actor, recipients=[b.owner_id, b.reporter_id], key=f"v{b.version}")
+    """The region responded, took it up or handed it back: to the owner, the reporter and whoever
+    escalated it (they waited for this answer in Mijn werk); when neither the owner nor the reporter
+    is still a member of the team, to its coordinators too, so the answer reaches someone who acts
+    on it. The escalation notices of the other overseers are done (one of them answered)."""
+    recipients = {b.owner_id, b.reporter_id, escalated_by(bottleneck=b)} - {None}
+    if not team_professional_ids(team=b.team_id, among=[b.owner_id, b.reporter_id]):
+        recipients |= team_coordinator_ids(team=b.team_id)
+    _notify(kind, b, actor=actor, recipients=recipients, key=f"v{b.version}")
     notices_done(team=b.team_id, subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk, kinds=[NoticeKind.ESCALATED])
 
 

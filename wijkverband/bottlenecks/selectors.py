@@ -539,6 +539,17 @@ def escalations_to_answer(*, user) -> QuerySet[Bottleneck]:
     )
 
 
+def escalated_by(*, bottleneck: Bottleneck) -> int | None:
+    """Who made the item's latest escalation (they wait for the region's answer), or None."""
+    return (
+        BottleneckEvent.objects.for_team(bottleneck.team_id)
+        .filter(bottleneck=bottleneck, kind=EventKind.ESCALATED)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 def escalations_awaited_by(*, user) -> QuerySet[Bottleneck]:
     """Items the person escalated that the region has not answered yet."""
     mine = BottleneckEvent.objects.across_teams().filter(

@@ -166,6 +166,19 @@ def is_professional(*, user, team: Team) -> bool:
     return Membership.objects.for_team(team).filter(user=user, role__in=PROFESSIONAL_ROLES).exists()
 
 
+def team_professional_ids(*, team, among) -> set[int]:
+    """Which of these people are still active members or coordinators of the team (not only readers
+    through a role in its region, nor representatives)."""
+    wanted = {user_id for user_id in among if user_id}
+    if not wanted:
+        return set()
+    return set(
+        Membership.objects.for_team(team)
+        .filter(user_id__in=wanted, user__is_active=True, role__in=PROFESSIONAL_ROLES)
+        .values_list("user_id", flat=True)
+    )
+
+
 def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
     """Everyone (active) who may read the team's items, in two queries: its members and the people
     with a role in its region. internal: only those who may read internal items (no client
