@@ -114,3 +114,16 @@ def test_while_the_reporter_is_in_the_team_the_coordinators_are_not_told(world, 
     told = set(Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.REGION_RESPONDED).values_list("user", flat=True))
     assert told == {world.maarten.pk}
 
+
+def test_handed_back_without_an_owner_it_is_reported_again(world, clock):
+    """Found by an exploratory test: the owner of an escalated item left; handed back it read
+    "Opgepakt" without an owner and offered "Aan de slag"."""
+    from wijkverband.bottlenecks.models import Status
+
+    b = _owned_and_escalated(world)  # picked up by pieter before the escalation
+    _leave(world, world.pieter)
+    b = fresh(b)
+    assert b.owner_id is None and b.status_before_escalation == Status.PICKED_UP
+    b = services.bottleneck_region_hand_back(actor=world.olga, bottleneck=b, version=b.version, advice="Zelf oppakken")
+    b = fresh(b)
+    assert (b.status, b.owner_id) == (Status.REPORTED, None)

@@ -757,8 +757,12 @@ def bottleneck_region_hand_back(*, actor, bottleneck: Bottleneck, version: int, 
     b = _escalated_for_overseer(actor, bottleneck, version)
     advice = _text(advice, required=_("Give the team your advice when handing it back."))
     before = b.status
-    b.status = b.status_before_escalation or (Status.IN_PROGRESS if b.owner_id else Status.REPORTED)
-    if b.status == Status.REPORTED and b.owner_id:
+    # Back where it was, as far as its owner allows: someone took it on while it was escalated
+    # (picked up), or its owner left meanwhile (reported again: it needs an owner before work starts).
+    b.status = b.status_before_escalation or Status.IN_PROGRESS
+    if not b.owner_id:
+        b.status = Status.REPORTED
+    elif b.status == Status.REPORTED:
         b.status = Status.PICKED_UP
     b.taken_up_regionally = False
     _save(b, "status", "taken_up_regionally")
