@@ -249,6 +249,32 @@ def test_failing_accountability_rules_are_counted_as_the_agreement_page_checks_t
     assert rows["zuid"].agreements.adopted == 0
 
 
+def test_a_past_periods_adoptions_stay_when_an_agreement_ends_or_is_adopted_again(world, clock):
+    """Found by an exploratory test: ending an agreement adopted in a quarter took it out of that
+    quarter's "adopted in the period", and adopting a new version moved it to the later quarter."""
+    ended = _adopt(world, _new(world, title="Beëindigd"))
+    again = _adopt(world, _new(world, title="Opnieuw vastgesteld"))
+    clock.move_to(datetime(2026, 4, 14, 10, tzinfo=AMSTERDAM))  # the next quarter
+    agreement_services.agreement_end(actor=world.carla, agreement=ended, reason="Opgegaan in een andere")
+    agreement_services.agreement_edit(
+        actor=world.carla,
+        agreement=again,
+        base_version=again.version_count,
+        data=version_data(world, body="Nieuwe werkwijze", change_note="Bijgesteld"),
+    )
+    endorse_all(world, again)
+    assert Agreement.objects.get(pk=again.pk).adopted_at.month == 4
+
+    _d, q1 = _rows(world, key="2026-Q1")
+    assert q1["oost"].agreements.adopted_in_period == 2
+    assert q1["zuid"].agreements.adopted_in_period == 0
+    _d, q2 = _rows(world, key="2026-Q2")
+    assert q2["oost"].agreements.adopted_in_period == 1
+    _d, year = _rows(world, key="2026")
+    assert year["oost"].agreements.adopted_in_period == 2  # agreements, not adoptions
+    assert year["oost"].agreements.adopted == 1  # now
+
+
 def test_an_endorsement_by_a_party_removed_from_the_version_does_not_count(world, clock):
     """Buurtzorg endorsed version 2 and was then removed from it; the insurer added to it has not
     decided: version 2 is not endorsed by every party, though as many endorsements as parties exist."""

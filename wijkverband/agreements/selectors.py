@@ -40,7 +40,7 @@ from wijkverband.agreements.models import (
     PartyKind,
     Status,
 )
-from wijkverband.tenancy.models import Membership, TeamOrganisation
+from wijkverband.tenancy.models import Membership, Team, TeamOrganisation
 from wijkverband.tenancy.selectors import team_organisation_choices
 
 #: An agreement is "due for review" from this many days before its review date.
@@ -909,7 +909,8 @@ def _filled_sql(column: str, white: list[str]) -> str:
 
 def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -> dict[int, TeamAgreementFigures]:
     """{team id: figures}: adopted, proposed, due for review, adopted ones failing an accountability
-    rule (and which), adopted in [start, end). One query."""
+    rule (and which), and how many agreements were adopted in [start, end) (by their history, so a
+    past period keeps its figure). One query."""
     team_ids = list(team_ids)
     found = {team_id: TeamAgreementFigures(failing_rules=dict.fromkeys(RULE_LABELS, 0)) for team_id in team_ids}
     if not team_ids:
@@ -985,26 +986,45 @@ def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -
     adopted = value(Status.ADOPTED)
     per_rule = []
     for key in rule_keys:
-        per_rule.append(f"SUM(CASE WHEN f.status = {value(Status.ADOPTED)} AND f.ok_{key} = 0 THEN 1 ELSE 0 END)")
+        per_rule.append(
+            f"SUM(CASE WHEN f.status = {value(Status.ADOPTED)} AND f.ok_{key} = 0 THEN 1 ELSE 0 END) AS n_{key}"
+        )
     any_failing = " OR ".join(f"f.ok_{key} = 0" for key in rule_keys)
     failing = value(Status.ADOPTED)
     proposed = value(Status.PROPOSED)
     review_statuses = value(Status.PROPOSED, Status.ADOPTED)
     cutoff = value(ops.adapt_datefield_value(review_due_cutoff()))
-    in_period_status = value(Status.ADOPTED)
+    # Adopted in the period: the adoptions that happened in it (the history's rows), whatever the
+    # agreement's status now and however often it was adopted since, so a past period's figure
+    # stays what it was when an agreement ends or a new version is adopted (which moves adopted_at).
+    adoption = value(Action.ADOPTED)
     period_start = value(ops.adapt_datetimefield_value(start))
     period_end = value(ops.adapt_datetimefield_value(end))
+    event_teams = value(*team_ids)
+    all_teams = value(*team_ids)
+    team, event = Team._meta.db_table, AgreementEvent._meta.db_table
     sql = f"""
-        SELECT f.team_id,
-            SUM(CASE WHEN f.status = {adopted} THEN 1 ELSE 0 END),
-            {", ".join(per_rule)},
-            SUM(CASE WHEN f.status = {failing} AND ({any_failing}) THEN 1 ELSE 0 END),
-            SUM(CASE WHEN f.status = {proposed} THEN 1 ELSE 0 END),
-            SUM(CASE WHEN f.status IN ({review_statuses}) AND f.review_date <= {cutoff} THEN 1 ELSE 0 END),
-            SUM(CASE WHEN f.status = {in_period_status} AND f.adopted_at >= {period_start}
-                AND f.adopted_at < {period_end} THEN 1 ELSE 0 END)
-        FROM ({flags}) f
-        GROUP BY f.team_id
+        SELECT t.id, s.n_adopted, {", ".join(f"s.n_{key}" for key in rule_keys)},
+            s.n_failing, s.n_proposed, s.n_review_due, ad.n_in_period
+        FROM {team} t
+        LEFT JOIN (
+            SELECT f.team_id AS team_id,
+                SUM(CASE WHEN f.status = {adopted} THEN 1 ELSE 0 END) AS n_adopted,
+                {", ".join(per_rule)},
+                SUM(CASE WHEN f.status = {failing} AND ({any_failing}) THEN 1 ELSE 0 END) AS n_failing,
+                SUM(CASE WHEN f.status = {proposed} THEN 1 ELSE 0 END) AS n_proposed,
+                SUM(CASE WHEN f.status IN ({review_statuses}) AND f.review_date <= {cutoff} THEN 1 ELSE 0 END)
+                    AS n_review_due
+            FROM ({flags}) f
+            GROUP BY f.team_id
+        ) s ON s.team_id = t.id
+        LEFT JOIN (
+            SELECT team_id, COUNT(DISTINCT agreement_id) AS n_in_period
+            FROM {event}
+            WHERE team_id IN ({event_teams}) AND action = {adoption} AND at >= {period_start} AND at < {period_end}
+            GROUP BY team_id
+        ) ad ON ad.team_id = t.id
+        WHERE t.id IN ({all_teams})
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
