@@ -45,8 +45,51 @@ def _nice_top(value: int) -> int:
     return value
 
 
-def _short(text: str, limit: int = 26) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _cut_middle(text: str, limit: int) -> str:
+    """Cut out of the middle: a bit of the start and more of the end, where names differ."""
+    tail = (limit - 1) * 3 // 5
+    return text[: limit - 1 - tail].rstrip() + "…" + text[-tail:].lstrip()
+
+
+def _keep_end(text: str, limit: int) -> str:
+    """The last words that fit after a "…" (…Overvecht-Noord), or a cut in the middle when the
+    last word alone is too long."""
+    words = text.split(" ")
+    for start in range(1, len(words)):
+        rest = " ".join(words[start:])
+        if len(rest) + 1 <= limit:
+            return "…" + rest
+    return _cut_middle(text, limit)
+
+
+def _cut_end(text: str, limit: int) -> str:
+    return text[: limit - 1].rstrip() + "…"
+
+
+def short_labels(labels: list[str], limit: int = 26) -> list[str]:
+    """Row labels of at most `limit` characters that still tell the rows apart. Teams are often
+    named alike ("Wijkverband Utrecht Oost", "Wijkverband Utrecht Zuid"): cutting off the end left
+    "Wijkverband Utre…" twice. So, when a label is too long, the words every label starts with are
+    dropped (the table beside the chart has the full names), and a label still too long keeps its
+    end (…Overvecht-Noord); if that makes two rows alike, the cut is made in the middle, and failing
+    that at the end."""
+    if all(len(label) <= limit for label in labels):
+        return list(labels)
+    words = [label.split(" ") for label in labels]
+    shared = 0
+    if len(set(labels)) > 1:
+        # Whole words only, and never a whole label: each keeps at least its last word.
+        while all(shared < len(w) - 1 and w[shared] == words[0][shared] for w in words):
+            shared += 1
+    rests = [" ".join(w[shared:]) for w in words]
+    different = len(set(labels))
+    tried = []
+    for cut in (_keep_end, _cut_middle, _cut_end):
+        short = [rest if len(rest) <= limit else cut(rest, limit) for rest in rests]
+        if len(set(short)) == different:
+            return short
+        tried.append(short)
+    return tried[0]
 
 
 def _legend_rows(series, *, left: int, width: int) -> list[list[tuple[int, int, str]]]:
@@ -108,11 +151,12 @@ def bar_chart_svg(
             f'<line x1="{x(tick):.1f}" y1="{plot_top}" x2="{x(tick):.1f}" y2="{bottom}" stroke="{GRID}"/>'
             f'<text x="{x(tick):.1f}" y="{bottom + 16}" text-anchor="middle" fill="{INK}">{tick}</text>'
         )
+    shown = short_labels(labels, label_chars)
     for row, label in enumerate(labels):
         y0 = plot_top + row * row_h + 5
         parts.append(
             f'<text x="{label_w - 8}" y="{y0 + (row_h - 10) / 2 + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{escape(_short(label, label_chars))}</text>"
+            f"{escape(shown[row])}</text>"
         )
         offset = 0
         for index, (name, values) in enumerate(series):
