@@ -166,6 +166,42 @@ def test_the_page_costs_the_same_queries_for_few_or_many_results(world):
 
 
 @pytest.mark.django_db
+def test_an_overseers_search_costs_the_same_queries_with_more_teams(world):
+    """Found by an exploratory test: the author filter read each team's professionals on its own,
+    one query a team (57 queries for an overseer of 33 teams)."""
+    from tests.personas import make_user
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import Membership
+
+    bottleneck(world, title="Medicatie bij ontslag")
+
+    def queries():
+        client = signed_in(world.olga)
+        client.get("/search/", {"q": "medicatie"})
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/search/", {"q": "medicatie"})
+            assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    few, _page = queries()
+    for n in range(3):
+        team = tenancy_services.team_create(
+            actor=world.ada, region=world.region, name=f"Extra {n}", slug=f"extra-{n}", municipality="Utrecht"
+        )
+        nursing = tenancy_services.organisation_add(
+            actor=world.ada, team=team, name=f"Wijkverpleging Extra {n}", kind="wijkverpleging"
+        )
+        person = make_user(f"extra{n}", f"Extra Lid {n}")
+        tenancy_services.membership_create(
+            actor=None, team=team, user=person, role=Membership.Role.MEMBER, organisation=nursing
+        )
+    more, page = queries()
+    assert more == few
+    # The new teams' people are in the author filter, each once; pieter works in two teams.
+    assert "Extra Lid 2" in page and page.count(f'value="{world.pieter.pk}"') == 1
+
+
+@pytest.mark.django_db
 def test_a_message_far_back_opens_its_thread_around_it(world):
     talk = thread(world, title="Lang overleg")
     target = post(talk, actor=world.carla, body="Het rooster van de dienstapotheek staat hier")

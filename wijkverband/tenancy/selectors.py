@@ -269,6 +269,14 @@ def team_professional_users(*, team: Team) -> QuerySet:
     return get_user_model().objects.filter(memberships__in=professionals).order_by("name")
 
 
+def professional_users_of_teams(*, teams) -> QuerySet:
+    """team_professional_users for several teams at once (one query): each person once, by name."""
+    from django.contrib.auth import get_user_model
+
+    professionals = Membership.objects.for_teams(teams).filter(role__in=PROFESSIONAL_ROLES)
+    return get_user_model().objects.filter(pk__in=professionals.values("user_id")).order_by("name", "pk")
+
+
 #: How long an expired invitation stays on the members page (to be sent again).
 EXPIRED_SHOWN_DAYS = 30
 

@@ -34,7 +34,7 @@ from wijkverband.search.selectors.backend import corrected, full_text, matching
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import rights_prefetch, team_rights
-from wijkverband.tenancy.selectors import team_professional_users
+from wijkverband.tenancy.selectors import professional_users_of_teams
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
 
@@ -143,13 +143,11 @@ def readable_teams(*, user) -> list[Team]:
 def author_choices(*, user, teams: list[Team]) -> list[tuple[int, str]]:
     """The professionals of these teams (the people who write), by name; only of the teams the
     person sees (an external party reads a team's agreements, not who works in it)."""
-    people = {}
-    for team in teams:
-        if not team_rights(user=user, team=team).can_view:
-            continue
-        for person in team_professional_users(team=team):
-            people[person.pk] = person.name or person.email
-    return sorted(people.items(), key=lambda item: item[1])
+    seen = [team for team in teams if team_rights(user=user, team=team).can_view]
+    if not seen:
+        return []
+    people = professional_users_of_teams(teams=seen).only("pk", "name", "email")
+    return sorted(((person.pk, person.name or person.email) for person in people), key=lambda item: item[1])
 
 
 # --- the search --------------------------------------------------------------------------------
