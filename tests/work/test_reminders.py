@@ -399,3 +399,44 @@ def test_a_bottleneck_handed_over_is_the_new_owners_and_the_earlier_owner_hears_
     assert not Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.maarten, subject_id=b.pk).exists()
     run(clock, day(27))  # five working days after he took it
     assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"maarten"}
+
+
+def test_taken_up_by_the_region_the_owner_is_not_reminded_until_it_is_handed_back(world, clock):
+    """Found by an exploratory test: after the region took an item up, its owner still heard "past
+    its target" every five working days and the coordinator "still waiting"."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # resolve within 10 working days
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
+    run(clock, day(11))
+    run(clock, day(16))
+    run(clock, day(21))
+    assert count(NoticeKind.OVERDUE, b) == 0
+    assert count(NoticeKind.REMINDER, b) == 0
+    assert count(NoticeKind.STILL_WAITING, b) == 0
+    clock.to(day(22))
+    bottlenecks.bottleneck_region_hand_back(
+        actor=world.olga, bottleneck=b, version=_fresh(b).version, advice="Pak het met de apotheek op"
+    )
+    run(clock, day(22, hour=10))
+    assert who(world, NoticeKind.OVERDUE, b) == {"maarten"}
+
+
+def test_taking_an_item_up_settles_its_owners_overdue_notices(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    run(clock, day(16))
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"maarten"}
+    clock.to(day(17))
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
+    run(clock, day(17, hour=10))
+    assert Notice.objects.filter(subject_id=b.pk, read_at__isnull=True, kind__in=reminders.TIME_KINDS).count() == 0

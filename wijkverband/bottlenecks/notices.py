@@ -166,8 +166,9 @@ OVERDUE_REMINDER_DAYS = 5
 def time_check(today: date) -> int:
     """Reminders of what waits: being asked to own (every accept_days of the team's target), an
     escalation the region has not answered (every escalation_response_days of the region), and past
-    the resolution target (to the owner, every OVERDUE_REMINDER_DAYS); after the second reminder
-    the team's coordinators are told. Unowned past the acceptance target: to the coordinators.
+    the resolution target (to the owner, every OVERDUE_REMINDER_DAYS; not while the region has taken
+    it up); after the second reminder the team's coordinators are told. Unowned past the acceptance
+    target: to the coordinators.
     What is done (accepted, declined, answered, resolved, closed) is settled."""
     items = bottlenecks_waiting(today=today)
     targets = teams_targets(team_ids={b.team_id for b in items})
@@ -211,6 +212,11 @@ def time_check(today: date) -> int:
                 ),
                 today=today,
             )
+        if b.status == Status.ESCALATED and b.taken_up_regionally:
+            # In the region's hands: its owner is not reminded that it is past its target, nor are
+            # the coordinators told it is unowned or still waits; what were unread is settled below.
+            # Handed back, it is the team's again and the reminders go on in their cycle.
+            continue
         if b.owner_id and b.resolve_due < today:
             # Per owner: a bottleneck handed over is the new owner's to hear of (from when they took
             # it, not reminder #12 within the hour), and the earlier owner's reminders are done.
