@@ -62,7 +62,7 @@ class RegionalJourney(BrowserTestCase):
         olga.get_by_label("Titel").fill("Medicatieoverdracht na ontslag")
         olga.get_by_label(re.compile("^Beschrijving voor de regio")).fill("Werknotitie: eerst het ziekenhuis spreken.")
         olga.get_by_label("Eigenaar bij de regio").select_option(label="Ada Regiobeheer")
-        links = olga.get_by_role("group", name="De knelpunten van de teams die het oppakt")
+        links = olga.get_by_role("group", name="De knelpunten van de wijkverbanden die het oppakt")
         expect(links.get_by_label(re.compile(zuid.title))).to_be_checked()
         expect(links.get_by_label(re.compile(oost.title))).to_be_checked()
         self.check(olga, "take-up-form")
@@ -71,7 +71,7 @@ class RegionalJourney(BrowserTestCase):
         item = RegionalItem.objects.get()
         assert item.owner == world.ada
         assert set(RegionalLink.objects.values_list("bottleneck_id", flat=True)) == {oost.pk, zuid.pk}
-        olga.get_by_label(re.compile("^Voortgang voor de teams")).fill(
+        olga.get_by_label(re.compile("^Voortgang voor de wijkverbanden")).fill(
             "Het ziekenhuis schuift aan bij het regio-overleg."
         )
         olga.get_by_label("Status").select_option(ItemStatus.IN_PROGRESS)
@@ -118,7 +118,7 @@ class RegionalJourney(BrowserTestCase):
         olga.get_by_label("Indicator 1: streefwaarde").fill("90")
         olga.get_by_label("Indicator 1: frequentie").select_option("monthly")
         self.check(olga, "offer-form")
-        olga.get_by_role("button", name="Aanbieden aan de teams").click()
+        olga.get_by_role("button", name="Aanbieden aan de wijkverbanden").click()
         expect(olga.get_by_role("heading", level=1)).to_have_text("Protocol medicatieoverdracht")
         self.check(olga, "offer")
         olga_context.close()
@@ -128,15 +128,15 @@ class RegionalJourney(BrowserTestCase):
         offers = carla.get_by_role("region", name="Aanbod van de regio")
         offers.get_by_role("link", name="Protocol medicatieoverdracht").click()
         self.check(carla, "team-offer")
-        carla.get_by_role("link", name="Overnemen voor je team").click()
-        parties = carla.get_by_role("group", name="De organisaties van je team die partij zijn")
+        carla.get_by_role("link", name="Overnemen voor je wijkverband").click()
+        parties = carla.get_by_role("group", name="De organisaties van je wijkverband die partij zijn")
         # The region suggested a pharmacy and a GP practice: the team's own are ticked.
         expect(parties.get_by_label(re.compile("^Apotheek Linde"))).to_be_checked()
         expect(parties.get_by_label(re.compile("^Huisarts Oost"))).to_be_checked()
         expect(parties.get_by_label(re.compile("^Buurtzorg Oost"))).not_to_be_checked()
         expect(carla.get_by_label("Externe partij 1: naam")).to_have_value("Zorgverzekeraar Midden")
         carla.get_by_label("Externe partij 2: naam").fill("Cliëntenraad Oost")
-        carla.get_by_label("Titel in je team").fill("Medicatieoverdracht Oost")
+        carla.get_by_label("Titel in je wijkverband").fill("Medicatieoverdracht Oost")
         self.check(carla, "adopt-form")
         carla.get_by_role("button", name="Overnemen als onze afspraak").click()
         expect(carla.get_by_role("heading", level=1)).to_have_text("Medicatieoverdracht Oost")
@@ -148,7 +148,7 @@ class RegionalJourney(BrowserTestCase):
         expect(carla.get_by_text("Cliëntenraad Oost").first).to_be_visible()
         self.check(carla, "adopted-agreement")
         carla.goto(self.url("/t/oost/regional-offers/"))
-        expect(carla.get_by_role("link", name="overgenomen door je team")).to_be_visible()
+        expect(carla.get_by_role("link", name="overgenomen door je wijkverband")).to_be_visible()
         self.check(carla, "team-offers")
         carla_context.close()
 

@@ -1,6 +1,7 @@
 """What each person sees of regional work, and what the pages cost."""
 
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -135,6 +136,22 @@ def test_a_team_member_sees_the_progress_on_their_own_bottleneck_and_only_what_i
     assert "Werknotitie van de regio" not in page
     assert b.title not in page
     assert "/r/utrecht/" not in page
+
+
+def test_the_team_panel_and_the_region_pages_say_wijkverbanden_in_dutch(world, client_for):
+    """Found by an exploratory test: the panel on a team's bottleneck said "Gekoppeld aan de
+    knelpunten van 2 teams" where the region's pages say "2 wijkverbanden" (one word per concept)."""
+    a, b = medication_pattern(world)
+    item = take_up(world, a, b)
+    maarten = client_for("maarten")
+    maarten.cookies["django_language"] = "nl"
+    panel = text(maarten.get(f"/t/oost/bottlenecks/{a.pk}/"))
+    assert "Gekoppeld aan de knelpunten van 2 wijkverbanden." in panel
+    olga = client_for("olga")
+    olga.cookies["django_language"] = "nl"
+    for page in (text(olga.get("/r/utrecht/regional/")), text(olga.get(f"/r/utrecht/regional/items/{item.pk}/"))):
+        assert "wijkverbanden" in page
+        assert re.search(r"\bteams\b", re.sub(r"<[^>]+>", " ", page)) is None
 
 
 def test_a_bottleneck_without_a_regional_item_shows_no_panel(world, client_for):
