@@ -106,9 +106,7 @@ class DashboardJourney(BrowserTestCase):
         # overview was 1,850 px wide, and its last six columns were cut off the PDF.
         olga.emulate_media(media="print")
         olga.set_viewport_size({"width": 1047, "height": 740})  # A4 landscape less the margins
-        widths = olga.evaluate(
-            "[...document.querySelectorAll('table')].map(t => [t.caption?.textContent.trim(), t.scrollWidth])"
-        )
+        widths = olga.evaluate("[...document.querySelectorAll('table')].map(t => [t.dataset.table, t.scrollWidth])")
         assert widths and all(width <= 1047 for _name, width in widths), widths
         olga.emulate_media(media="screen")
         olga.set_viewport_size(self.viewport)
