@@ -187,3 +187,22 @@ def test_the_forgotten_password_link_comes_after_the_form_and_the_code_box_has_t
     _password_step(client, world.carla.email)
     code = client.get("/accounts/2fa/authenticate/").content.decode()
     assert re.search(r'<input[^>]*name="code"[^>]*autofocus', code)
+
+
+def test_the_code_page_says_a_recovery_code_works_in_the_same_box(world):
+    """Found by an exploratory test: the page asked only for the code from the authenticator app,
+    so someone without their phone did not know a recovery code would sign them in."""
+    client = Client()
+    _password_step(client, world.carla.email)
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Typ de code uit je authenticator-app." in page
+    assert "Heb je je telefoon niet bij de hand? Typ dan in hetzelfde vak een van je herstelcodes." in page
+    assert "Beveiligingssleutel gebruiken" in page  # a security key still works, and says so
+
+
+def test_asking_for_the_code_again_says_a_recovery_code_works_too(world):
+    client = Client()
+    _password_step(client, world.carla.email)
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    page = client.get("/accounts/2fa/reauthenticate/").content.decode()
+    assert "een van je herstelcodes" in page
