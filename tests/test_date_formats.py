@@ -13,7 +13,7 @@ NOW_TAG = re.compile(r"""{%\s*now\s+["']([^"']*)["']""")
 
 def test_templates_use_the_one_date_format():
     found = []
-    for path in TEMPLATES.rglob("*.html"):
+    for path in [*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]:  # pages and mails
         text = path.read_text()
         for pattern in (DATE_FILTER, NOW_TAG):
             for match in pattern.finditer(text):

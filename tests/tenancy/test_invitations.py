@@ -315,6 +315,27 @@ def test_the_members_page_says_until_when_an_invitation_link_works_to_the_minute
     assert ", " in until  # the hour is there: "12 december 2026, 14:05"
 
 
+def test_the_invitation_mail_says_until_when_its_link_works_as_the_members_page_does(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Found by an exploratory test: the mail said "verloopt na 14 dagen" while the members page
+    said "geldig tot 20 december 2026, 06:14", and its first line named the product twice ("nodigt
+    je uit voor Wijkverband Utrecht Oost op Wijkverband")."""
+    from django.utils.formats import date_format
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _url = _invite(world, email="datum@example.nl")
+    (message,) = mail.outbox
+    until = date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
+    assert f"De link werkt één keer, tot {until}." in message.body
+    assert f"geldig tot {until}" in client_for("carla").get("/t/oost/members/").content.decode()
+    first_line = message.body.splitlines()[0]
+    assert first_line == (
+        f"{world.carla.name} nodigt je uit voor {world.team_a.name}, als lid namens {world.social_a.name}."
+    )
+    assert "op Wijkverband" not in message.body
+
+
 def test_ones_own_used_link_followed_again_leads_to_the_team(world):
     """Found by an exploratory test: a GP, signed in and a member, opened his used link again and
     was told "Meld je aan om naar het wijkverband te gaan", with no link anywhere."""
