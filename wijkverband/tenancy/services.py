@@ -367,7 +367,6 @@ def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str)
         "invitation": invitation,
         "team": invitation.team,
         "accept_url": accept_url,
-        "valid_days": settings.INVITATION_VALID_DAYS,
         # Someone with an account signs in as always: no word of setting up an authenticator app
         # when they have one (or a key) already.
         "has_account": account is not None,
