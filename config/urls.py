@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from wijkverband.accounts.views import language_set
+from wijkverband.accounts.views import account_name, language_set
 from wijkverband.core import views as core_views
 from wijkverband.tenancy.home import home
 
@@ -11,6 +11,7 @@ urlpatterns = [
     # Operators only (address or token); everyone else gets 404 (docs/operations.md).
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", language_set, name="set_language"),
+    path("accounts/name/", account_name, name="account_name"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),

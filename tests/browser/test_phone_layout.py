@@ -23,6 +23,7 @@ PAGES = [
     ("security-keys", "/accounts/2fa/webauthn/"),
     ("password", "/accounts/password/change/"),
     ("email", "/accounts/email/"),
+    ("name", "/accounts/name/"),
     ("form-only-address", "/notifications/preferences/"),  # 405: opened without its form
 ]
 
@@ -121,6 +122,23 @@ class PhoneLayout(BrowserTestCase):
         assert apart >= 8, f"the status links touch ({apart}px)"
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         self.assert_accessible("phone-signals")
+
+    def test_every_account_tab_shows_on_a_phone(self):
+        """Found by an exploratory test: the account's tab strip was 439 px in a 358 px box,
+        scrolling sideways with nothing showing there was more. Its tabs wrap now."""
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/accounts/password/change/"))
+        strip = page.locator("nav.wv-account-nav ul")
+        sizes = strip.evaluate("ul => [ul.scrollWidth, ul.clientWidth]")
+        assert sizes[0] <= sizes[1], f"the tab strip scrolls sideways: {sizes}"
+        tabs = page.locator("nav.wv-account-nav a")
+        assert tabs.count() == 5
+        for i in range(tabs.count()):
+            spot = tabs.nth(i).bounding_box()
+            assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (tabs.nth(i).inner_text(), spot)
+        self.shoot("account-tabs-phone")
 
     def test_the_agreements_list_and_versions_show_every_column_on_a_phone(self):
         """Found by an exploratory test: on a phone the versions table was 605 px wide in a 358 px

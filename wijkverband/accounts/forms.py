@@ -77,3 +77,13 @@ class AddEmailForm(BaseAddEmailForm):
         field.widget.attrs["maxlength"] = str(longest)
         field.widget.attrs.pop("placeholder", None)
         field.widget.attrs["autocomplete"] = "email"
+
+
+class NameForm(forms.Form):
+    """Your own name, as your colleagues see it."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=get_user_model()._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
