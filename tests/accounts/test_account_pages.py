@@ -37,10 +37,7 @@ def test_every_persona_reaches_each_account_page_from_the_header_and_the_others(
         assert re.search(rf'href="{re.escape(url)}" aria-current="page">{current}<', nav), url
         assert nav.count('aria-current="page"') == 1
         # The notification e-mails are set on the notifications page: linked from here too.
-        assert (
-            '<a class="utrecht-link wv-team-nav__link" href="/notifications/#notification-emails">Meldingen per e-mail</a>'
-            in nav
-        )
+        assert re.search(r'href="/notifications/#notification-emails">Meldingen per e-mail</a>', nav)
         # The header's "Account" is the current place on each.
         assert re.search(r'href="/accounts/2fa/" aria-current="page">Account</a>', html), url
 
