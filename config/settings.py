@@ -237,7 +237,13 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's looks at username, first_name, last_name and email: our User has none of the first
+    # three, so "Noor Nieuw 12" was accepted for Noor Nieuw. Ours compares the address's part
+    # before the "@" as a whole too (`nurse.nieuw1` for nurse.nieuw@…).
+    {
+        "NAME": "wijkverband.accounts.passwords.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
