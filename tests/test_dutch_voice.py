@@ -30,7 +30,7 @@ BANNED = {
     r"\bauthenticatiecode": "verificatiecode",
     r"postcodezoeker|openbare zoekfunctie": "zoeken op postcode",
     r"\bgegenereerd\b|\bgenereer": "maken",
-    r"\bin te loggen\b|\binloggen\b|\bingelogd\b|\blog in\b": "aanmelden",
+    r"\bin te loggen\b|\binloggen\b|\bingelogd\b|\blog in\b|\binlog": "aanmelden",
     r"\bonderschr": "instemmen, ingestemd (an agreement's endorsement)",
 }
 

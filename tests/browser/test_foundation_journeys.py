@@ -58,7 +58,7 @@ class FoundationJourneys(BrowserTestCase):
         assert not Invitation.objects.exists()
         page.get_by_label("E-mailadres").fill("nieuwe.collega@example.nl")
         page.get_by_label("Rol", exact=True).select_option("member")
-        page.get_by_label("Organisatie", exact=True).select_option(label="Welzijn Oost")
+        page.get_by_label("Organisatie van het wijkverband", exact=True).select_option(label="Welzijn Oost")
         page.get_by_role("button", name="Uitnodiging versturen").click()
         expect(page.locator(".wv-messages")).to_contain_text("Uitnodiging verstuurd naar nieuwe.collega@example.nl")
         expect(page.get_by_role("heading", name="Openstaande uitnodigingen")).to_be_visible()

@@ -451,3 +451,32 @@ def test_the_start_page_says_an_invitation_waits_in_the_mail(world, client_for):
     _invite(world, email=world.sofie.email)
     with time_machine.travel(timezone.now() + timedelta(days=60)):
         assert "Er wacht een uitnodiging" not in client_for("sofie").get("/").content.decode()
+
+
+def test_a_coordinator_opening_a_used_or_expired_invitation_is_told_where_to_invite(world):
+    """Found by an exploratory test: a coordinator opening a used invitation was told "Vraag de
+    coördinator van het wijkverband om een eigen uitnodiging": they are that coordinator."""
+    _invitation, url = _invite(world)
+    _new_account(Client(), url)
+    coordinator = Client()
+    coordinator.force_login(world.carla)
+    page = coordinator.get(url).content.decode()
+    assert "nodig die dan uit vanaf de pagina Leden van het wijkverband" in page
+    assert "Vraag de coördinator" not in page
+    # Anyone else signed in is still sent to the coordinator.
+    member = Client()
+    member.force_login(world.maarten)
+    assert "Vraag de coördinator van het wijkverband om een eigen uitnodiging" in member.get(url).content.decode()
+    expired, expired_url = _invite(world, email="laat@example.nl")
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    page = coordinator.get(expired_url).content.decode()
+    assert "Deze uitnodiging is verlopen. Stuur een nieuwe vanaf de pagina Leden van het wijkverband." in page
+
+
+def test_the_invite_forms_organisation_is_named_once(world, client_for):
+    """Found by an exploratory test: the fieldset "Organisatie" held a list labelled "Organisatie",
+    so a screen reader said it twice."""
+    page = client_for("carla").get("/t/oost/members/invite/").content.decode()
+    legend = re.search(r'<legend class="utrecht-form-fieldset__legend">(.*?)</legend>', page).group(1)
+    assert legend == "De organisatie waarnamens deze persoon handelt"
+    assert re.search(r'<label class="utrecht-form-label" for="id_organisation">Organisatie van het wijkverband<', page)

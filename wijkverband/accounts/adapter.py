@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts.second_factor import first_second_factor_set_up_at
 from wijkverband.core.links import absolute
@@ -12,6 +13,13 @@ from wijkverband.core.links import absolute
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open sign-up: people join through an invitation (wijkverband.tenancy.services)."""
+
+    #: allauth's, in our words. A wrong current password on "Wachtwoord wijzigen" was told "Please
+    #: type your current password." ("Geef je huidige wachtwoord op."): it was typed; it is wrong.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "enter_current_password": _("This is not your current password."),
+    }
 
     def is_open_for_signup(self, request) -> bool:
         return False

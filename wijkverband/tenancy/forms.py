@@ -9,8 +9,10 @@ from wijkverband.tenancy.models import Membership, OrganisationKind, validate_po
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    # In the fieldset "The organisation this person acts for" (tenancy/member_invite.html): a label
+    # of its own, or a screen reader says "Organisatie" twice.
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
+        label=_("Organisation of the team"),
         queryset=None,  # the team's organisations, given by the view
         required=False,
         empty_label=_("— choose an organisation —"),

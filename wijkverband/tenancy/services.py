@@ -465,14 +465,26 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
     """Why this invitation cannot be accepted (by this user), or None when it can."""
     if invitation is None:
         return _("This invitation link is not valid. Check that you copied the whole link.")
+    # Who may invite in the team (its coordinators, the region's administrators) has nobody to ask:
+    # they opened a link forwarded to them, or their own test. They are told where to invite.
+    inviter = user is not None and team_rights(user=user, team=invitation.team).can_manage_members
     if invitation.revoked_at is not None:
+        if inviter:
+            return _("This invitation has been withdrawn. Send a new one from the team's Members page.")
         return _("This invitation has been withdrawn. Ask the team's coordinator for a new one.")
     if invitation.accepted_at is not None:
+        if inviter:
+            return _(
+                "This invitation has already been used, by its invitee. To add someone else, invite them "
+                "from the team's Members page."
+            )
         if user is not None and user.is_authenticated:
             # Someone signed in (their own used link goes to the team: tenancy.views): not theirs.
             return _("This invitation has already been used, by its invitee. Ask the team's coordinator for your own.")
         return _("This invitation has already been used. Sign in to reach the team.")
     if invitation.expires_at <= timezone.now():
+        if inviter:
+            return _("This invitation has expired. Send a new one from the team's Members page.")
         return _("This invitation has expired. Ask the team's coordinator to send a new one.")
     if user is not None and user.is_authenticated and normalise_email(user.email) != invitation.email:
         return _(
