@@ -67,7 +67,10 @@ def test_every_interface_string_has_a_dutch_translation(tmp_path):
 
 def test_compiled_catalogues_match_their_sources(tmp_path):
     assert shutil.which("msgfmt"), "GNU gettext is needed (apt-get install gettext; .ci/run installs it)"
-    for po in ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"):
+    # The overrides of third-party strings too, in every language (English: allauth's Title Case).
+    overrides = list(ROOT.glob("locale_overrides/*/LC_MESSAGES/django.po"))
+    assert {po.parts[-3] for po in overrides} >= {"nl", "en"}
+    for po in [*ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"), *overrides]:
         if ".venv" in po.parts or "node_modules" in po.parts:
             continue
         fresh = tmp_path / "fresh.mo"
@@ -171,3 +174,40 @@ def test_make_messages_keeps_each_apps_strings_in_its_own_catalogue(tmp_path):
     assert (None, "Your notifications") in threads  # frontend/templates/threads/_thread_table.html
     assert (None, "Your notifications") not in root
     assert (None, "Skip to content") in root  # frontend/templates/base.html
+
+
+#: Words that keep their capital in a sentence.
+NAMES = {"TOTP", "JavaScript", "WebAuthn", "Wijkverband", "I"}
+
+
+def _title_case(text: str) -> bool:
+    """ "Change Password", "Trust this Browser?": a word after a sentence's first with a capital."""
+    for sentence in re.split(r"(?<=[.?!:])\s+", text):
+        words = re.findall(r"[\w'’-]+", sentence)
+        if any(word[:1].isupper() and word not in NAMES and not word.isupper() for word in words[1:]):
+            return True
+    return False
+
+
+def test_the_english_of_allauths_pages_is_in_sentence_case_as_ours():
+    """Found by an exploratory test: "Two-Factor Authentication", "Change Password", "Sign Out",
+    "Confirm Access" on pages whose own words say "Two-factor authentication". The English
+    overrides are in locale_overrides/en/."""
+    from tests.test_dutch_voice import ALLAUTH, THIRD_PARTY, _entries
+
+    used = THIRD_PARTY[0][1]
+    with translation.override("en"):
+        shown = [
+            (msgid, translation.gettext(msgid))
+            for _context, msgid, plural, refs in _entries(ALLAUTH)
+            if not plural and any(used.match(ref) for ref in refs) and len(msgid.split()) <= 6
+        ]
+    assert len(shown) > 100
+    title_case = [f"{msgid!r} -> {text!r}" for msgid, text in shown if _title_case(text)]
+    assert not title_case, "Add a sentence-case English in locale_overrides/en/:\n" + "\n".join(title_case)
+
+
+def test_the_title_case_check_catches_title_case():
+    assert _title_case("Change Password") and _title_case("Trust this Browser?")
+    assert not _title_case("Two-factor authentication") and not _title_case("Authenticator app (TOTP)")
+    assert not _title_case("Sign in. Then go on.")

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from wijkverband.accounts.models import normalise_email
 
 
+def _email_field_in_our_words(field) -> None:
+    """allauth labels the address "Email" ("E-mail"), where every other page says "E-mail
+    address" ("E-mailadres")."""
+    field.label = _("E-mail address")
+    field.widget.attrs.pop("placeholder", None)
+
+
 class LoginForm(BaseLoginForm):
     """allauth puts "Wachtwoord vergeten?" in the password's help text, which comes before the
     box: Tab went from the e-mail address to that link, then to the password. The sign-in page
@@ -21,6 +28,7 @@ class LoginForm(BaseLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""
+        _email_field_in_our_words(self.fields["login"])
 
 
 class AuthenticateForm(BaseAuthenticateForm):
@@ -56,6 +64,10 @@ class ResetPasswordForm(BaseResetPasswordForm):
     """A reset link goes only to an account's own address, never to one it is changing to and
     that is not confirmed yet: whoever had the session for a moment could otherwise add their
     own address and reset the password with it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _email_field_in_our_words(self.fields["email"])
 
     def clean_email(self):
         email = super().clean_email()
