@@ -1,10 +1,13 @@
 import time
+from datetime import timedelta
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts.second_factor import first_second_factor_set_up_at
@@ -38,6 +41,27 @@ class AccountAdapter(DefaultAccountAdapter):
                     return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every account mail (a password reset, a new address's link, a change notice) is written in
+        the language the account chose with the switch, as the invitation and the notices are: a
+        reset asked from a browser without the language cookie was Dutch to someone who reads
+        English. An account that never chose (and a mail to an address without an account) gets
+        the language of the page it was asked from. A mail with a link says until when it works."""
+        context = dict(context)
+        now = timezone.now()
+        if template_prefix == "account/email/password_reset_key":
+            # Django's token (PASSWORD_RESET_TIMEOUT), made a moment ago; shown to the minute, down.
+            context["valid_until"] = now + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        elif template_prefix == "account/email/email_confirmation":
+            # allauth's signed key (ACCOUNT_EMAIL_CONFIRMATION_HMAC), signed a moment ago.
+            context["valid_until"] = now + timedelta(days=account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS)
+        language = getattr(context.get("user"), "language", "")
+        if language and language in dict(settings.LANGUAGES):
+            with translation.override(language):
+                super().send_mail(template_prefix, email, context)
+        else:
+            super().send_mail(template_prefix, email, context)
+
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None) -> None:
         """A change to how someone signs in (password, e-mail address, second factor) is mailed to
         them (ACCOUNT_EMAIL_NOTIFICATIONS), so that a change they did not make does not go unseen.
@@ -45,6 +69,7 @@ class AccountAdapter(DefaultAccountAdapter):
         account back: a new password, and their second factors."""
         context = {
             **(context or {}),
+            "user": user,  # whose language the mail is in (send_mail)
             "password_reset_url": absolute(reverse("account_reset_password")),
             "second_factor_url": absolute(reverse("mfa_index")),
         }
