@@ -162,6 +162,7 @@ EXPECTED_EXEMPT = {
     "work.Mail.subject",
     "work.Mail.body",
     "work.Mail.last_error",
+    "work.WorkerCount.name",
     "socialmap.Entry.phone",
     "socialmap.Entry.search_text",
 }

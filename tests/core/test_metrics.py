@@ -212,9 +212,10 @@ def test_failing_mail_and_failed_jobs_show_from_the_database(world):
         return Client().get("/metrics").content.decode()
 
     assert "wijkverband_mail_failing 0.0" in scrape()
+    ten_minutes_ago = timezone.now() - datetime.timedelta(minutes=10)
     Mail.objects.create(
         user=world.carla, key="test:failing", to=world.carla.email, subject="s", body="b", attempts=2,
-        last_error="SMTPServerDisconnected", send_after=timezone.now() - datetime.timedelta(minutes=10),
+        last_error="SMTPServerDisconnected", created_at=ten_minutes_ago, send_after=ten_minutes_ago,
     )  # fmt: skip
     now = timezone.now()
     Task.objects.create(
@@ -228,16 +229,50 @@ def test_failing_mail_and_failed_jobs_show_from_the_database(world):
     assert 'wijkverband_task_failures_total{func="wijkverband.work.services.mail.mail_send"} 1.0' in text
 
 
-def test_a_failed_send_is_counted(world, settings):
-    from wijkverband.work.models import Mail
+def _scraped(name: str) -> float:
+    """A series of /metrics as a web process answers it (not this process's own registry)."""
+    text = Client().get("/metrics").content.decode()
+    return float(text.split(f"\n{name} ", 1)[1].split("\n", 1)[0])
+
+
+def test_a_failed_send_is_counted_where_the_web_process_sees_it(world, settings):
+    """The worker sends mail in a process of its own that nobody scrapes: the count is kept in the
+    database, so /metrics on a web process shows it (it read 0 while the server refused every mail)."""
+    from wijkverband.work.models import Mail, WorkerCount
     from wijkverband.work.services.mail import mail_send
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
     mail = Mail.objects.create(user=world.carla, key="test:send", to=world.carla.email, subject="s", body="b")
-    failures = value("wijkverband_mail_send_failures_total")
+    assert _scraped("wijkverband_mail_send_failures_total") == 0
     assert mail_send(mail.pk) is False
-    assert value("wijkverband_mail_send_failures_total") == failures + 1
+    Mail.objects.filter(pk=mail.pk).update(send_after=timezone.now())
+    assert mail_send(mail.pk) is False
+    # Counted in the database, not in this process's memory (which a worker's would be).
+    assert WorkerCount.objects.get(name=WorkerCount.MAIL_SEND_FAILURES).value == 2
+    assert _scraped("wijkverband_mail_send_failures_total") == 2
+
+
+def test_a_mail_the_server_keeps_refusing_is_overdue_from_when_it_was_due(world):
+    """Each failed attempt moves `send_after` to the next retry: measured from there, a mail that
+    was refused for twenty minutes looked due a moment ago (or not due), and "e-mail stuck"
+    (> 900 s) never fired."""
+    from wijkverband.work.models import Mail
+
+    now = timezone.now()
+    Mail.objects.create(
+        user=world.carla, key="test:refused", to=world.carla.email, subject="s", body="b", attempts=4,
+        last_error="ConnectionRefusedError", created_at=now - datetime.timedelta(minutes=20),
+        send_after=now + datetime.timedelta(minutes=40),  # between two retries
+    )  # fmt: skip
+    assert 1190 < _scraped("wijkverband_mail_overdue_seconds") < 1500
+    # A mail written for later and not yet tried is not overdue; a sent one neither.
+    Mail.objects.all().update(sent_at=now)
+    Mail.objects.create(
+        user=world.carla, key="test:later", to=world.carla.email, subject="s", body="b",
+        created_at=now - datetime.timedelta(minutes=20), send_after=now + datetime.timedelta(minutes=5),
+    )  # fmt: skip
+    assert _scraped("wijkverband_mail_overdue_seconds") == 0
 
 
 def test_a_collector_that_fails_costs_its_own_series_not_the_scrape(db, monkeypatch):

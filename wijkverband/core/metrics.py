@@ -8,8 +8,11 @@ several worker processes per replica (`uvicorn --workers N`), point PROMETHEUS_M
 an empty directory wiped at start; prometheus-client then keeps the values in files there and
 /metrics sums every process (gauges of live processes only: `livesum`).
 
-Apps add collectors that read the database at scrape time (the task worker's failures happen in
-another process, so a counter there would never be scraped): register_scrape_collector().
+What only the task worker (manage.py qcluster) does is not counted here: it is a process nobody
+scrapes and shares no PROMETHEUS_MULTIPROC_DIR with the web processes, so such a counter was never
+seen (a page or socket write it also makes, an audit chain lock, is seen where the pages make it).
+Its work is read from the database at scrape time instead, by collectors the apps add:
+register_scrape_collector() (wijkverband/work/metrics.py).
 """
 
 import time
@@ -75,11 +78,6 @@ CHAIN_LOCK_WAIT = Histogram(
     ["kind"],  # team, region or global: never the chain itself (one series per team would be too many)
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
-
-# --- the task worker (wijkverband.work): counted in the worker's process; with a shared
-# PROMETHEUS_MULTIPROC_DIR the web process reports it too. wijkverband_mail_failing and
-# wijkverband_task_failures (read from the database, wijkverband/work/metrics.py) need no sharing.
-MAIL_FAILURES = Counter("wijkverband_mail_send_failures", "Attempts to send an e-mail that failed (retried later).")
 
 # --- HTTP (wijkverband.core.middleware.RequestIdMiddleware) ----------------------------------------
 HTTP_REQUESTS = Counter("wijkverband_http_requests", "HTTP requests answered, by status class.", ["status"])

@@ -192,3 +192,28 @@ class Mail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} to {self.user_id}"
+
+
+class WorkerCount(models.Model):
+    """A running count of something the task worker does, kept in the database.
+
+    The worker (manage.py qcluster) is a process nobody scrapes: a Prometheus counter in its memory
+    was never seen, and /metrics on the web processes read 0. Here every process adds to one row, and
+    /metrics reads it (wijkverband/work/metrics.py). It only grows, as a Prometheus counter does.
+    """
+
+    #: Attempts to send an e-mail that failed (work.services.mail.mail_send).
+    MAIL_SEND_FAILURES = "mail_send_failures"
+
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {"name": "one of the names above, written by code"}
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("count of the task worker")
+        verbose_name_plural = _("counts of the task worker")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

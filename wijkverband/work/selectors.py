@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership, RegionRole
-from wijkverband.work.models import Frequency, Notice, NoticePreference
+from wijkverband.work.models import Frequency, Notice, NoticePreference, WorkerCount
 
 
 def unread_notice_count(*, user) -> int:
@@ -112,3 +112,8 @@ def preferences_that_apply(*, user) -> set[str]:
     if RegionRole.objects.filter(user=user, role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN]).exists():
         applies.add("email_escalations")
     return applies
+
+
+def worker_count(*, name: str) -> int:
+    """A running count of the task worker's (WorkerCount), 0 before it first counted."""
+    return WorkerCount.objects.filter(name=name).values_list("value", flat=True).first() or 0

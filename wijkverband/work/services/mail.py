@@ -19,16 +19,15 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from wijkverband.core import metrics
 from wijkverband.core.links import absolute
 from wijkverband.realtime import presence
 from wijkverband.work import tasks
-from wijkverband.work.models import Mail, Notice, NoticeKind
+from wijkverband.work.models import Mail, Notice, NoticeKind, WorkerCount
 from wijkverband.work.selectors import notice_preference
 from wijkverband.work.serialise import notice_sentence
 
@@ -216,17 +215,27 @@ def mail_send(mail_id: int) -> bool:
         _message(mail).send()
     except Exception as error:  # noqa: BLE001 - any failure: try again later, never lose the mail
         delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS) - 1)]
-        Mail.objects.filter(pk=mail.pk).update(
-            attempts=mail.attempts + 1,
-            last_error=type(error).__name__[:200],
-            send_after=timezone.now() + delay,
-            claimed_until=None,
-        )
-        metrics.MAIL_FAILURES.inc()
+        with transaction.atomic():
+            Mail.objects.filter(pk=mail.pk).update(
+                attempts=mail.attempts + 1,
+                last_error=type(error).__name__[:200],
+                send_after=timezone.now() + delay,
+                claimed_until=None,
+            )
+            _worker_count_add(WorkerCount.MAIL_SEND_FAILURES)
         logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
         return False
     Mail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1)
     return True
+
+
+def _worker_count_add(name: str) -> None:
+    """Add one to a count of the worker's, in the database, where /metrics reads it (work/metrics.py)."""
+    if WorkerCount.objects.filter(name=name).update(value=F("value") + 1):
+        return
+    _count, created = WorkerCount.objects.get_or_create(name=name, defaults={"value": 1})
+    if not created:  # another process made the row a moment ago
+        WorkerCount.objects.filter(name=name).update(value=F("value") + 1)
 
 
 def mails_send_due(limit: int = 500) -> int:
