@@ -52,6 +52,9 @@ def test_a_failing_mail_server_is_tried_again_later_and_the_mail_goes_out_once(w
     clock.to(START + timedelta(hours=1))
     assert mails_send_due() == 1
     assert to_pieter() == 1
+    # Sent: the error of the attempts before no longer shows (a sent mail read "ConnectionRefusedError").
+    stored.refresh_from_db()
+    assert stored.sent_at is not None and stored.attempts == 3 and stored.last_error == ""
     # Every later sweep, and the job run again, sends nothing more.
     clock.to(START + timedelta(hours=2))
     assert mails_send_due() == 0
@@ -169,3 +172,27 @@ def test_the_language_switch_works_signed_out_and_remembers_nothing(world, clien
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "en"
     assert client.post("/i18n/setlang/", {"language": "xx", "next": "/"}).status_code == 302
+
+
+def test_operators_read_the_outbox_in_the_admin_and_a_sent_mail_shows_no_old_error(world, client, clock, failing_mail):
+    """docs/work.md sends operators to the admin's outbox (Work → e-mails); it was not there."""
+    from tests.personas import make_user
+
+    clock.to(START)
+    failing_mail(1)
+    ask(world)
+    clock.to(START + timedelta(hours=1))
+    assert mails_send_due() == 1
+    root = make_user("root", "Beheer")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    page = client.get("/admin/work/mail/").content.decode()
+    assert "notice:" in page and "SMTPServerDisconnected" not in page
+    stored = Mail.objects.get()
+    detail = client.get(f"/admin/work/mail/{stored.pk}/change/")
+    assert "/unsubscribe/" in stored.body
+    assert detail.status_code == 200 and "/unsubscribe/" not in detail.content.decode()
+    # Read-only: the worker sends and retries, nobody edits or deletes a mail by hand.
+    assert client.post(f"/admin/work/mail/{stored.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Mail.objects.filter(pk=stored.pk).exists()

@@ -169,7 +169,7 @@ class Mail(models.Model):
         "to": "the person's address",
         "subject": "made by code from a notice: who did what, in which team, on which item",
         "body": "made by code from notices: who did what, in which team, on which item, with links",
-        "last_error": "the class name of the last failure, written by code",
+        "last_error": "the class name of the last failure (emptied once sent), written by code",
     }
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

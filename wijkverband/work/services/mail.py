@@ -225,7 +225,11 @@ def mail_send(mail_id: int) -> bool:
             _worker_count_add(WorkerCount.MAIL_SEND_FAILURES)
         logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
         return False
-    Mail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1)
+    # Sent: an error of an earlier attempt no longer applies (the admin showed a sent mail with
+    # "ConnectionRefusedError"); `attempts` still says how many it took.
+    Mail.objects.filter(pk=mail.pk).update(
+        sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1, last_error=""
+    )
     return True
 
 
