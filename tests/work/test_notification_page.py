@@ -135,3 +135,26 @@ def test_the_settings_offer_only_the_mails_that_can_reach_the_person(world, clie
     after = notice_preference(user=world.persona(persona))
     for name in {"email_mentions", "email_ownership", "email_escalations"} - offered:
         assert getattr(after, name) == getattr(before, name), name
+
+
+def test_an_unsubscribe_link_opens_in_the_language_of_the_mail_it_came_in(world, client):
+    """Found by an exploratory test: an English account's digest link opened a Dutch page (signed
+    out, in a mail client's browser), also after the click."""
+    world.maarten.language = "en"
+    world.maarten.save(update_fields=["language"])
+    link = f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='digest')}/"
+    response = client.get(link)
+    page = response.content.decode()
+    assert "Stop the digest e-mail of what is new for you?" in page and "Stop these e-mails" in page
+    assert '<html lang="en"' in page and response["Content-Language"] == "en"
+    page = client.post(link).content.decode()
+    assert "Done: you no longer get these e-mails." in page
+    # Someone who chose Dutch in this browser (the switch on the page) reads Dutch.
+    client.cookies["django_language"] = "nl"
+    assert "Deze e-mails staan al uit." in client.get(link).content.decode()
+
+
+def test_an_unsubscribe_link_of_an_account_without_a_language_is_dutch(world, client):
+    link = f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='digest')}/"
+    page = client.get(link).content.decode()
+    assert '<html lang="nl"' in page and "Stop deze e-mails" in page

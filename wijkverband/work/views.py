@@ -1,10 +1,12 @@
 """Notices (meldingen): the list, marking read, e-mail preferences and one-click unsubscribe."""
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -111,6 +113,14 @@ def notice_unsubscribe(request, token):
         done = True
     # A link followed again (or after turning them off on the notices page) does not ask again.
     already = not done and getattr(selectors.notice_preference(user=user), category) == off
-    return render(
-        request, "work/unsubscribe.html", {"category": category, "done": done, "already": already, "token": token}
-    )
+    # In the language of the mail the link came in (usually opened signed out, in a mail client's
+    # browser, with no choice of this browser's: an English account got a Dutch page). A choice
+    # made in this browser, with the switch on this very page, still wins.
+    chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    language = request.LANGUAGE_CODE if chosen_here else mail.mail_language(user)
+    with translation.override(language):
+        response = render(
+            request, "work/unsubscribe.html", {"category": category, "done": done, "already": already, "token": token}
+        )
+    response.headers["Content-Language"] = language
+    return response
