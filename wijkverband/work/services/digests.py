@@ -129,8 +129,10 @@ def _digest_mail(preference: NoticePreference, notices: list[Notice]) -> tuple[s
     with translation.override(outbox.mail_language(user)):
         count = len(notices)
         subject = ngettext("%(count)s new notice for you", "%(count)s new notices for you", count) % {"count": count}
+        # It tells what came before its period started (Monday 07:30, today 07:30): "this week"
+        # read as the week that had only just begun.
         if preference.digest == Frequency.WEEKLY:
-            intro = _("What is new for you this week, %(name)s:")
+            intro = _("What is new for you from the past week, %(name)s:")
         else:
             intro = _("What is new for you since yesterday, %(name)s:")
         parts = [intro % {"name": user.name or user.email}]
