@@ -1067,7 +1067,10 @@ globalThis.location = { protocol: "http:", host: "testserver" };
 const { ThreadClient } = await import(process.argv[2]);
 const status = { hidden: true, textContent: "" };
 const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
-const strings = { notification: "FROM %(actor)s", notification_mention: "%(actor)s NOEMDE JE IN %(title)s" };
+const strings = {
+  notification: "FROM %(actor)s", notification_mention: "%(actor)s NOEMDE JE IN %(title)s",
+  notification_unsigned: "ABOUT %(title)s",
+};
 const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings, root });
 const seen = [];
 client.receive({ type: "notification", kind: "activity", thread: 7, actor: "Carla" });
@@ -1075,6 +1078,8 @@ seen.push(status.textContent);
 client.receive({ type: "notification", kind: "activity", thread: 8, actor: "Bram" });
 seen.push(status.textContent);
 client.receive({ type: "notification", kind: "mention", thread: 7, actor: "Sofie", title: "Wondzorg" });
+seen.push(status.textContent);
+client.receive({ type: "notification", kind: "reminder", actor: "", title: "Wachtlijst" });
 seen.push(status.textContent);
 client.receive({ type: "notifications", unread: 0 });
 console.log(JSON.stringify({ seen, events }));
@@ -1086,8 +1091,10 @@ def test_the_browser_client_counts_notifications_and_announces_those_not_on_scre
     out = _run_client_check(tmp_path, NOTIFICATION_CHECK)
     # Activity in the thread on screen is not announced (the message shows); elsewhere, and mentions,
     # are: a mention names the thread (its title), never the message.
-    assert out["seen"] == ["", "FROM Bram", "Sofie NOEMDE JE IN Wondzorg"]
+    # What nobody did (a reminder) names nobody.
+    assert out["seen"] == ["", "FROM Bram", "Sofie NOEMDE JE IN Wondzorg", "ABOUT Wachtlijst"]
     assert out["events"] == [
+        {"type": "wv:notifications", "detail": {"added": 1}},
         {"type": "wv:notifications", "detail": {"added": 1}},
         {"type": "wv:notifications", "detail": {"added": 1}},
         {"type": "wv:notifications", "detail": {"added": 1}},

@@ -108,6 +108,7 @@ def live_strings() -> dict:
         "notification_ack_request": _("%(actor)s asks you to confirm a message in “%(title)s”."),
         "notification_activity": _("%(actor)s wrote in your thread “%(title)s”."),
         "notification_other": _("New notification from %(actor)s about “%(title)s”."),
+        "notification_unsigned": _("New notification about “%(title)s”."),
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
         # Checked before sending, as the server checks it: the text stays in the box.

@@ -119,12 +119,19 @@ class Notice(models.Model):
         return shown_title(subject_kind=self.subject_kind, subject_id=self.subject_id, title=self.title)
 
     @property
+    def actor_name(self) -> str | None:
+        """Who did it, or None for what nobody did: the hourly checks' reminders, targets passed and
+        review dates (signed "Wijkverband", the Dutch word for the team, they read as the team's doing)."""
+        return (self.actor.name or self.actor.email) if self.actor_id else None
+
+    @property
     def sentence(self) -> str | None:
-        """A discussion's notice in one sentence naming the thread ("Carla noemde je in “…”"), else None."""
+        """A notice in one sentence naming its item ("Carla noemde je in “…”"), else None: for kinds
+        without one, and without someone to name (work.serialise.notice_sentence)."""
         from wijkverband.work.serialise import notice_sentence
 
-        actor = (self.actor.name or self.actor.email) if self.actor_id else _("Wijkverband")
-        return notice_sentence(kind=self.kind, actor_name=actor, title=self.shown_title)
+        actor = self.actor_name
+        return notice_sentence(kind=self.kind, actor_name=actor, title=self.shown_title) if actor else None
 
 
 class Frequency(models.TextChoices):

@@ -29,7 +29,6 @@ from wijkverband.realtime import presence
 from wijkverband.work import tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind, WorkerCount
 from wijkverband.work.selectors import notice_preference
-from wijkverband.work.serialise import notice_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -84,23 +83,18 @@ def notices_committed(*, key: str, kind: str, user_ids: list[int]) -> None:
         tasks.enqueue("wijkverband.work.services.mail.notices_mail", key, user_ids)
 
 
-def _actor_name(notice: Notice) -> str:
-    if notice.actor is None:
-        return _("Wijkverband")
-    return notice.actor.name or notice.actor.email
-
-
 def notice_line(notice: Notice) -> str:
-    """One line saying what happened, on which item, in which team, and by whom: no free text."""
-    sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.shown_title)
+    """One line saying what happened, on which item, in which team, and by whom: no free text.
+
+    What nobody did (a reminder, a target passed, a review date) names nobody: signed "Wijkverband",
+    the Dutch word for the team, it read as the team's doing."""
+    sentence = notice.sentence
     if sentence is not None:
         return f"{sentence} ({notice.team.name})"
-    return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {
-        "actor": _actor_name(notice),
-        "what": NoticeKind(notice.kind).label,
-        "title": notice.shown_title,
-        "team": notice.team.name,
-    }
+    values = {"what": NoticeKind(notice.kind).label, "title": notice.shown_title, "team": notice.team.name}
+    if notice.actor_name is None:
+        return _("%(what)s · “%(title)s” in %(team)s") % values
+    return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {"actor": notice.actor_name, **values}
 
 
 _REASONS = {
@@ -118,7 +112,7 @@ def mail_language(user) -> str:
 
 def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
     with translation.override(mail_language(notice.user)):
-        sentence = notice_sentence(kind=notice.kind, actor_name=_actor_name(notice), title=notice.shown_title)
+        sentence = notice.sentence
         if sentence is not None:
             subject = f"{sentence} ({notice.team.name})"
         else:

@@ -1247,8 +1247,13 @@ export class ThreadClient {
 
   noticeText(frame) {
     // "Carla noemde je in “Medicatieoverdracht”.": who, what and which thread; never the message.
+    // What nobody did (a reminder, a target passed) names nobody ("Nieuwe melding van  over …").
+    const unsigned = !frame.actor && this.strings.notification_unsigned;
     const template =
-      this.strings[`notification_${frame.kind}`] || this.strings.notification_other || this.strings.notification;
+      unsigned ||
+      this.strings[`notification_${frame.kind}`] ||
+      this.strings.notification_other ||
+      this.strings.notification;
     return template.replace("%(actor)s", frame.actor).replace("%(title)s", frame.title || "");
   }
 
