@@ -265,6 +265,8 @@ def test_an_unanswered_escalation_reminds_the_regions_overseers(world, clock):
     assert who(world, NoticeKind.REMINDER, b) == {"olga", "ada"}  # not otto (another region), not rik
     run(clock, day(10))
     assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    # It waits on two people: no one is named ("Wacht nog steeds, na twee herinneringen · “…”").
+    assert Notice.objects.get(kind=NoticeKind.STILL_WAITING, subject_id=b.pk).actor_id is None
     clock.to(day(11))
     bottlenecks.bottleneck_region_respond(
         actor=world.olga, bottleneck=b, version=_fresh(b).version, note="We pakken het op"
@@ -291,6 +293,9 @@ def test_past_its_target_the_owner_hears_then_the_coordinator(world, clock):
     assert count(NoticeKind.STILL_WAITING, b) == 0
     run(clock, day(21))
     assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
+    # It says on whom it waits (a name, never the item's text).
+    told = Notice.objects.get(kind=NoticeKind.STILL_WAITING, subject_id=b.pk)
+    assert told.sentence == f"“{b.title}” wacht na twee herinneringen nog steeds op {world.maarten.name}"
     clock.to(day(22))
     bottlenecks.bottleneck_resolve(actor=world.maarten, bottleneck=b, version=_fresh(b).version, summary="Opgelost")
     run(clock, day(22, hour=10))
@@ -440,3 +445,15 @@ def test_taking_an_item_up_settles_its_owners_overdue_notices(world, clock):
     bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
     run(clock, day(17, hour=10))
     assert Notice.objects.filter(subject_id=b.pk, read_at__isnull=True, kind__in=reminders.TIME_KINDS).count() == 0
+
+
+def test_a_coordinator_is_not_told_that_a_request_still_waits_on_themselves(world, clock):
+    """Found by an exploratory test: a coordinator who owns an item past its target got its two
+    reminders and then "still waiting" about their own item."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # resolve within 10 working days
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.carla)
+    run(clock, day(16))
+    run(clock, day(21))
+    assert count(NoticeKind.REMINDER, b) == 2 and who(world, NoticeKind.REMINDER, b) == {"carla"}
+    assert count(NoticeKind.STILL_WAITING, b) == 0

@@ -109,6 +109,7 @@ def live_strings() -> dict:
         "notification_activity": _("%(actor)s wrote in your thread “%(title)s”."),
         "notification_other": _("New notification from %(actor)s about “%(title)s”."),
         "notification_unsigned": _("New notification about “%(title)s”."),
+        "notification_still_waiting": _("“%(title)s” still waits on %(actor)s after two reminders."),
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
         # Checked before sending, as the server checks it: the text stays in the box.

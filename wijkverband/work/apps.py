@@ -20,9 +20,13 @@ class WorkConfig(AppConfig):
         from wijkverband.work.schedules import on_post_migrate
         from wijkverband.work.selectors import notice_tally_from, notice_tally_statement
         from wijkverband.work.serialise import register_notice_sentence
+        from wijkverband.work.services import reminders
 
         # Someone left the team: one sentence naming them and what needs others now.
         for kind, sentence in services.LEAVING_SENTENCES.items():
+            register_notice_sentence(kind, sentence)
+        # "Still waiting" names who it waits on.
+        for kind, sentence in reminders.REMINDER_SENTENCES.items():
             register_notice_sentence(kind, sentence)
         register_membership_end(
             MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)

@@ -9,7 +9,8 @@ which requests are still open (`time_notices_settle`), so the notices of what is
 A reminder's key names its request and its interval (`reminder:<request>:<n>`), so a check that
 runs every hour, twice at once or again after a restart makes at most one reminder per interval
 (Notice has a unique (user, key)). Once two reminders were sent (counted by their keys: more
-intervals may have passed) the team's coordinators are told once (`still_waiting:<request>`). A
+intervals may have passed) the team's coordinators are told once (`still_waiting:<request>`), who
+it waits on named when it is one person (but not a coordinator it waits on: they had the reminders). A
 request that is done is no longer found by its app's check: no new reminder, and its open time
 notices are read for everyone who got them.
 """
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wijkverband.core.workdays import working_days_between
 from wijkverband.work.models import Notice, NoticeKind
@@ -108,10 +111,34 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
     # impact raised so its due date lies weeks back, a job that did not run) gets its first reminder
     # keyed by a later interval, and the coordinators would have heard at once.
     if number >= 2 and reminders_sent(waiting.base) >= 2:
-        made += time_notice(
-            kind=NoticeKind.STILL_WAITING, subject=waiting.subject, recipients=waiting.coordinators, base=waiting.base
-        )
+        made += _still_waiting(waiting)
     return made
+
+
+#: What the coordinators' "still waiting" says when one person is waited on (its actor, named; with
+#: several, an organisation's members or a region's overseers, it names nobody). Registered in
+#: WorkConfig.ready.
+REMINDER_SENTENCES = {
+    NoticeKind.STILL_WAITING: lambda: _("“%(title)s” still waits on %(actor)s after two reminders"),
+}
+
+
+def _still_waiting(waiting: Waiting) -> int:
+    """The coordinators hear once that the request still waits, and on whom. Not a coordinator it
+    waits on: they had the reminders (a coordinator who owns the overdue item was told that it waits
+    on themselves)."""
+    waiting_on = set(waiting.waiting_on)
+    coordinators = set(waiting.coordinators) - waiting_on
+    if not coordinators:
+        return 0
+    person = get_user_model().objects.filter(pk=next(iter(waiting_on))).first() if len(waiting_on) == 1 else None
+    return notices_create(
+        kind=NoticeKind.STILL_WAITING,
+        subject=waiting.subject,
+        recipients=coordinators,
+        actor=person,
+        key=f"{NoticeKind.STILL_WAITING}:{waiting.base}",
+    )
 
 
 def reminders_sent(base: str) -> int:
