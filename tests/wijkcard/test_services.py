@@ -335,7 +335,8 @@ def test_representatives_suggest_and_never_change_the_card(world):
 
 
 def test_the_notices_page_shows_a_reconfirm_request_and_a_handled_suggestion(world, client_for):
-    """Time notices have no actor: the page names Wijkverband instead (it failed on them before)."""
+    """Time notices have no actor: the page names nobody (it failed on them before; then it signed
+    them "Wijkverband", which read as the team's doing)."""
     entry = add_entry(world, confirmed_on=add_months(timezone.localdate(), -7))
     notices.time_check(timezone.localdate())
     suggestion = services.suggestion_create(actor=world.rosa, entry=entry, text="Klopt het nummer nog?")
@@ -343,7 +344,8 @@ def test_the_notices_page_shows_a_reconfirm_request_and_a_handled_suggestion(wor
     response = client_for("maarten").get("/notifications/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Wijkverband · " in page and "/t/oost/wijkkaart/#entry-" in page
+    assert "Contactgegevens opnieuw bevestigen ·" in page and "/t/oost/wijkkaart/#entry-" in page
+    assert "Wijkverband · " not in page
     page = client_for("rosa").get("/notifications/").content.decode()
     assert "Maarten Lid · " in page and "Huisarts Oost – Triagelijn praktijk" in page
 
