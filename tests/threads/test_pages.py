@@ -231,7 +231,7 @@ def test_a_discussion_says_who_reads_it_the_regions_overseers_included(world, cl
     closed = topic(world, title="Rooster")
     opened = topic(world, title="Open overleg", open_to_representatives=True)
     page = client_for("maarten").get(f"/t/oost/threads/{closed.pk}/").content.decode()
-    assert "het team en de regio (ROSE)" in page and "alleen het team" not in page
+    assert "het wijkverband en de regio (ROSE)" in page and "alleen het team" not in page
     page = client_for("maarten").get(f"/t/oost/threads/{opened.pk}/").content.decode()
     assert "open voor cliëntvertegenwoordigers" in page
     # And the overseer does read it.
