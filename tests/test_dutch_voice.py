@@ -63,7 +63,7 @@ def _unquote(lines: list[str]) -> str:
 
 
 def _entries(path: Path):
-    """(context, msgid, msgid_plural, source references) of each live entry of a .po file."""
+    """(context, msgid, msgid_plural, source references, msgstrs) of each live entry of a .po file."""
     for block in path.read_text().split("\n\n"):
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
         refs = " ".join(line[3:] for line in lines if line.startswith("#:")).split()
@@ -82,7 +82,8 @@ def _entries(path: Path):
         if msgid:
             context = _unquote(fields["msgctxt"]) if "msgctxt" in fields else None
             plural = _unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None
-            yield context, msgid, plural, refs
+            msgstrs = [_unquote(lines) for key, lines in fields.items() if key.startswith("msgstr")]
+            yield context, msgid, plural, refs, msgstrs
 
 
 def _shown_in_dutch():
@@ -90,7 +91,7 @@ def _shown_in_dutch():
     sources = [(path, None, False) for path in OUR_CATALOGUES] + [(path, used, True) for path, used in THIRD_PARTY]
     with translation.override("nl"):
         for path, used, third_party in sources:
-            for context, msgid, plural, refs in _entries(path):
+            for context, msgid, plural, refs, _msgstrs in _entries(path):
                 if used is not None and not any(used.match(ref) for ref in refs):
                     continue
                 if third_party and NOT_SHOWN.search(msgid):
@@ -129,6 +130,75 @@ def test_one_word_per_concept(banned, preferred):
     pattern = re.compile(banned, re.IGNORECASE)
     found = [(str(where), msgid, text) for where, msgid, text in _shown_in_dutch() if pattern.search(text)]
     assert not found, f"Use “{preferred}”:\n" + "\n".join(f"{w}: {m!r} -> {t!r}" for w, m, t in found)
+
+
+#: In Dutch a team is a "wijkverband" (the tenant: het wijkverband, de wijkverbanden, leden van het
+#: wijkverband), as the region pages say. "team" (and compounds such as "teamleden"; not "teamleider",
+#: an organisation's own role) is flagged in every Dutch text of our catalogues, shadowed ones too.
+TEAM = re.compile(r"\bteam(?!leid)\w*", re.IGNORECASE)
+#: Placeholders (%(team)s is a wijkverband's name) are not words people read.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+#: Strings whose Dutch says "team" for something else than the wijkverband, by msgid: the
+#: district-nursing organisation's own team, or a team of an organisation named on the wijk card.
+TEAM_MEANS_AN_ORGANISATIONS_TEAM = {
+    "The district-nursing team that serves this wijk.",
+    "the district-nursing team that serves this wijk",
+    "This is the district-nursing team that serves the wijk",
+    "Not on the card yet: mark the entry of the district-nursing team that serves the wijk.",
+    "Only a district-nursing organisation's entry can be the team that serves the wijk.",
+    "A role or a team, never a person: such as “triage line”, “district nursing team Oost-2”.",
+    "A role or a team, never a person: such as “triage line”, “district nursing team Oost-2”, “pharmacist on duty”.",
+    "Name the contact point: a role or a team, such as “triage line”.",
+    "A back line or the team's direct number. Never shown on the public lookup.",
+    "The mobile (06) numbers on this entry are team or service phones, not someone's own phone",
+    "the mobile numbers here are team or service phones",
+    "This is a mobile number (06). The wijk card names teams and services, never someone's own phone: enter it "
+    "only if it is a team or service phone, and tick the box that says so.",
+}
+
+
+def _our_dutch_texts():
+    """(where, msgid, Dutch text) of every translation in our catalogues, also one another catalogue shadows."""
+    for path in OUR_CATALOGUES:
+        for _context, msgid, _plural, _refs, msgstrs in _entries(path):
+            for text in msgstrs:
+                yield path.relative_to(ROOT), msgid, text
+
+
+def _says_team(text: str) -> bool:
+    return bool(TEAM.search(PLACEHOLDER.sub("", text)))
+
+
+def test_a_team_is_a_wijkverband_in_dutch():
+    found = [
+        (str(where), msgid, text)
+        for where, msgid, text in _our_dutch_texts()
+        if msgid not in TEAM_MEANS_AN_ORGANISATIONS_TEAM and _says_team(text)
+    ]
+    assert not found, (
+        "Use “wijkverband” (het wijkverband, de wijkverbanden), or add the msgid to "
+        "TEAM_MEANS_AN_ORGANISATIONS_TEAM if it means an organisation's own team:\n"
+        + "\n".join(f"{w}: {m!r} -> {t!r}" for w, m, t in found)
+    )
+
+
+def test_the_team_allow_list_names_strings_that_exist():
+    msgids = {msgid for _where, msgid, _text in _our_dutch_texts()}
+    assert TEAM_MEANS_AN_ORGANISATIONS_TEAM <= msgids, TEAM_MEANS_AN_ORGANISATIONS_TEAM - msgids
+
+
+@pytest.mark.parametrize(
+    "text", ["Alleen leden van het team", "in meerdere teams", "Teams", "Teamonderwerp", "iedereen in het team die"]
+)
+def test_the_team_check_catches_a_team(text):
+    assert _says_team(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["%(team)s verlaten", "Welkom bij %(team)s.", "het wijkverband", "de teamleider van de apotheek", "Steam"]
+)
+def test_the_team_check_leaves_other_words_alone(text):
+    assert not _says_team(text)
 
 
 @pytest.mark.parametrize(

@@ -103,8 +103,6 @@ ACCEPTED_OTHER_WORDING = {
     "Note",
     'Remove<span class="wv-visually-hidden"> %(name)s</span>',
     "What you can do",
-    "Team",
-    "team",
     "optional",
     "client id",
 }
