@@ -197,7 +197,7 @@ def test_the_english_of_allauths_pages_is_in_sentence_case_as_ours():
     with translation.override("en"):
         shown = [
             (msgid, translation.gettext(msgid))
-            for _context, msgid, plural, refs in _entries(ALLAUTH)
+            for _context, msgid, plural, refs, _msgstrs in _entries(ALLAUTH)
             if not plural and any(used.match(ref) for ref in refs) and len(msgid.split()) <= 6
         ]
     assert len(shown) > 100
