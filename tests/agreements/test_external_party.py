@@ -369,3 +369,46 @@ def test_an_external_party_that_reads_one_version_is_not_offered_a_comparison(wo
     # The team reads both, and is offered the comparison.
     page = _client(world.carla).get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
     assert f"/t/oost/agreements/{agreement.pk}/compare/?a=1&amp;b=2" in page
+
+
+def test_an_invited_insurer_lands_on_its_agreements_not_on_a_404(world, with_insurer):
+    """Found by an exploratory test: a new insurer's account set up its authenticator, and the
+    recovery codes' "Ga verder" led to the team home, a 404 for an external party; so did accepting
+    with an existing account, and its own used link followed again."""
+    import pyotp
+
+    Membership.objects.filter(user=world.ines).delete()
+    _invitation, token = tenancy_services.invitation_create(
+        actor=world.carla,
+        team=world.team_a,
+        email="iris@example.nl",
+        role="external_party",
+        organisation=world.insurer,
+        site_url="http://testserver/",
+    )
+    url = f"/invitations/{token}/"
+    client = Client()
+    password = "een-lang-wachtwoord-42"
+    response = client.post(url, {"name": "Iris Verzekeraar", "password1": password, "password2": password})
+    assert response["Location"] == "/t/oost/agreements/"
+    assert client.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
+    secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
+    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    codes = client.get(response["Location"]).content.decode()
+    assert 'href="/t/oost/agreements/"' in codes and 'href="/t/oost/"' not in codes
+    assert client.get("/t/oost/agreements/").status_code == 200
+    # Its own link, followed again.
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/t/oost/agreements/"
+
+    # An existing account (ines, of the same insurer) accepting an external party's invitation.
+    _invitation, token = tenancy_services.invitation_create(
+        actor=world.carla,
+        team=world.team_a,
+        email=world.ines.email,
+        role="external_party",
+        organisation=world.insurer,
+        site_url="http://testserver/",
+    )
+    response = _client(world.ines).post(f"/invitations/{token}/")
+    assert response.status_code == 302 and response["Location"] == "/t/oost/agreements/"

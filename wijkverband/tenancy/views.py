@@ -255,17 +255,19 @@ def invitation_accept(request, token):
         return HttpResponseNotAllowed(["GET", "POST"])
     invitation = selectors.invitation_by_token(token=token)
     problem = services.invitation_problem(invitation, user=request.user)
-    if (
-        problem
+    own = (
+        selectors.user_memberships(user=request.user).filter(team_id=invitation.team_id).first()
+        if problem
         and invitation is not None
         and invitation.accepted_at is not None
         and request.user.is_authenticated
         and invitation.accepted_by_id == request.user.pk
-        and selectors.user_memberships(user=request.user).filter(team_id=invitation.team_id).exists()
-    ):
+        else None
+    )
+    if own is not None:
         # Their own link, followed again: the team it let them into (it said "Meld je aan", to
         # someone signed in already).
-        return redirect("team_home", team_slug=invitation.team.slug)
+        return _team_entry(own)
     if problem:
         status = 404 if invitation is None else (403 if request.user.is_authenticated else 410)
         return render(request, "tenancy/invitation_problem.html", {"problem": problem}, status=status)
@@ -277,7 +279,7 @@ def invitation_accept(request, token):
             except ActionRefused as refused:
                 return render(request, "tenancy/invitation_problem.html", {"problem": refused.message}, status=409)
             messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
-            return redirect("team_home", team_slug=membership.team.slug)
+            return _team_entry(membership)
         return render(request, "tenancy/invitation_accept.html", {"invitation": invitation})
 
     if selectors.account_exists(email=invitation.email):
@@ -303,7 +305,9 @@ def invitation_accept(request, token):
                 request,
                 user,
                 email_verification="none",
-                redirect_url=reverse("team_home", kwargs={"team_slug": membership.team.slug}),
+                # (Also where the recovery codes' "Continue" leads, after the second factor: the
+                # middleware keeps the page it was asked for, tenancy.second_factor.)
+                redirect_url=_team_entry(membership).url,
             )
     return render(
         request,
@@ -311,3 +315,9 @@ def invitation_accept(request, token):
         {"invitation": invitation, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _team_entry(membership):
+    """Into the team the invitation let someone in, where their role may go: an external party
+    only reads the team's agreements, and its team home is a 404 (Membership.home_url_name)."""
+    return redirect(membership.home_url_name, team_slug=membership.team.slug)
