@@ -284,8 +284,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkverband] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    # Tighter than allauth's default (10/m/ip, 5/5m/key) for failed logins.
-    "login_failed": env_str("LOGIN_FAILED_RATE", "5/5m/ip,3/15m/key"),
+    # Failed sign-ins: a wrong password, and a wrong code after it (per person); a success does not
+    # count. Per address, high enough for a GP practice's whole staff behind one NAT address, low
+    # enough to stop one address trying passwords across accounts; per account, a short wait, so
+    # someone typing wrong passwords for a colleague's address locks them out for minutes only.
+    # The reasoning is in docs/accounts.md ("Rate limits").
+    "login_failed": env_str("LOGIN_FAILED_RATE", "30/5m/ip,5/5m/key"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/15m/key",
     "reset_password_from_key": "10/m/ip",
@@ -298,8 +302,14 @@ MFA_FORMS = {
     "activate_totp": "wijkverband.accounts.forms.ActivateTOTPForm",
     "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
     "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
+    "reauthenticate": "wijkverband.accounts.forms.ReauthenticateForm",
 }
 MFA_RECOVERY_CODE_COUNT = 10
+MFA_RATE_LIMITS = {
+    # Setting up an authenticator app (accounts.forms.ActivateTOTPForm): someone signed in, with the
+    # secret on their screen, learning their app; not failed sign-ins (allauth's choice).
+    "activate_totp": "10/5m/user",
+}
 
 # Guardian finds the direct-foreign-key permission models in wijkverband.tenancy.models itself.
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: outsiders never hold permissions

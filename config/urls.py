@@ -31,3 +31,5 @@ urlpatterns = [
 ]
 
 handler404 = "wijkverband.core.views.not_found"
+# allauth's rate limits answer with this (allauth.core.internal.ratelimit.respond_429).
+handler429 = "wijkverband.accounts.views.too_many_requests"

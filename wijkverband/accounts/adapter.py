@@ -5,11 +5,13 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.accounts import rate_limits
 from wijkverband.accounts.second_factor import first_second_factor_set_up_at
 from wijkverband.core.links import absolute
 
@@ -61,6 +63,21 @@ class AccountAdapter(DefaultAccountAdapter):
                 super().send_mail(template_prefix, email, context)
         else:
             super().send_mail(template_prefix, email, context)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's refusal after too many failed sign-ins said "try again later": ours says when."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as refused:
+            if refused.code != "too_many_login_attempts":
+                raise
+            wait = rate_limits.wait_seconds(
+                request,
+                app="allauth.account",
+                action="login_failed",
+                key=self._get_login_attempts_cache_key(request, **credentials),
+            )
+            raise forms.ValidationError(rate_limits.sign_in_refused(wait), code=refused.code) from None
 
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None) -> None:
         """A change to how someone signs in (password, e-mail address, second factor) is mailed to

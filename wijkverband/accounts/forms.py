@@ -1,7 +1,12 @@
 from allauth.account.forms import AddEmailForm as BaseAddEmailForm
 from allauth.account.forms import LoginForm as BaseLoginForm
 from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
+from allauth.core import context
+from allauth.core.internal import ratelimit
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as BaseReauthenticateForm
+from allauth.mfa.internal.flows.add import validate_can_add_authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
 from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
@@ -10,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.accounts import rate_limits
 from wijkverband.accounts.models import normalise_email
 
 
@@ -31,12 +37,32 @@ class LoginForm(BaseLoginForm):
         _email_field_in_our_words(self.fields["login"])
 
 
-class AuthenticateForm(BaseAuthenticateForm):
+class CodeRefusalSaysWhenMixin:
+    """allauth refuses a code after too many wrong ones (its failed sign-ins' rate, per person) with
+    "try again later": this says when."""
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except forms.ValidationError as refused:
+            if refused.code != "too_many_login_attempts":
+                raise
+            # allauth.mfa.base.internal.flows.check_rate_limit's key.
+            key = f"mfa-auth-user-{self.user.pk}"
+            wait = rate_limits.wait_seconds(context.request, app="allauth.account", action="login_failed", key=key)
+            raise forms.ValidationError(rate_limits.code_refused(wait), code=refused.code) from None
+
+
+class AuthenticateForm(CodeRefusalSaysWhenMixin, BaseAuthenticateForm):
     """The code page asks for one thing, straight after the password: the cursor is in its box."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class ReauthenticateForm(CodeRefusalSaysWhenMixin, BaseReauthenticateForm):
+    pass
 
 
 class ActivateTOTPForm(BaseActivateTOTPForm):
@@ -49,6 +75,26 @@ class ActivateTOTPForm(BaseActivateTOTPForm):
         forms.Form.__init__(self, *args, **kwargs)
         self.secret = totp_auth.get_totp_secret(regenerate=False)
         self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+    def clean_code(self) -> str:
+        """allauth counts wrong codes here as failed sign-ins (3 in 15 minutes locked the person
+        out of the setting up, the right code included, "Wees geduldig, je gaat te snel."). Someone
+        here is signed in and reads the secret off the page, so a wrong code guesses nothing: it
+        is someone learning their app. Its own, looser rate (MFA_RATE_LIMITS), and a refusal that
+        says how long to wait."""
+        validate_can_add_authenticator(self.user)
+        request = context.request
+        usage = ratelimit.consume(request, app="allauth.mfa", action=rate_limits.ACTIVATE_TOTP, user=self.user)
+        if not usage:
+            wait = rate_limits.wait_seconds(
+                request, app="allauth.mfa", action=rate_limits.ACTIVATE_TOTP, user=self.user
+            )
+            raise forms.ValidationError(rate_limits.code_refused(wait), code="rate_limited")
+        code = self.cleaned_data["code"]
+        if not totp_auth.validate_totp_code(self.secret, code):
+            raise get_mfa_adapter().validation_error("incorrect_code")
+        usage.rollback()  # the right code does not count
+        return code
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):

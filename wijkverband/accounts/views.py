@@ -1,6 +1,6 @@
 """The language switch, which also remembers the choice for what is written to the person outside a
-page (notice mails and digests: wijkverband.work.services.mail and digests), and the page for
-one's own name (the other account pages are allauth's)."""
+page (notice mails and digests: wijkverband.work.services.mail and digests), the page for
+one's own name (the other account pages are allauth's) and the page of a rate limit."""
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -8,9 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
+from wijkverband.accounts import rate_limits
 from wijkverband.accounts.forms import NameForm
 from wijkverband.accounts.services import user_language_set, user_name_set
 from wijkverband.core.errors import ActionRefused, add_refusal
+
+#: allauth's pages that answer 429 when their rate limit refuses (ACCOUNT_RATE_LIMITS), by URL name,
+#: with the action each counts.
+_ACTION_OF_PAGE = {
+    "account_login": "login",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_email": "manage_email",
+    "account_reauthenticate": "reauthenticate",
+    "mfa_reauthenticate": "reauthenticate",
+}
 
 
 def language_set(request):
@@ -37,3 +51,18 @@ def account_name(request):
                 flash.success(request, _("Your name is now %(name)s.") % {"name": request.user.name})
             return redirect("account_name")
     return render(request, "account/name.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+def too_many_requests(request):
+    """allauth's 429 (config.urls.handler429), which said "Too Many Requests … try again later" in
+    English: in our words, with how long to wait. The rates per address or person are read exactly;
+    one per key (an e-mail address) is not known here, and then its window is the wait."""
+    match = request.resolver_match
+    action = _ACTION_OF_PAGE.get(match.url_name if match else "")
+    if action is None:
+        wait = max(rate_limits.longest_window(app="allauth.account", action=a) for a in set(_ACTION_OF_PAGE.values()))
+    else:
+        wait = rate_limits.wait_seconds(request, app="allauth.account", action=action) or rate_limits.longest_window(
+            app="allauth.account", action=action
+        )
+    return render(request, "429.html", {"minutes": rate_limits.minutes(wait)}, status=429)
