@@ -241,3 +241,24 @@ def test_nobody_sees_or_removes_anothers_security_key(world):
     assert client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/edit/").status_code == 404
     assert client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/remove/", {}).status_code == 404
     assert Authenticator.objects.filter(pk=key.pk).exists()
+
+
+def test_after_changing_the_password_one_lands_on_the_sign_in_page_with_one_message(world):
+    """Found by an exploratory test: signed out by the change, the person was sent back to
+    "Wachtwoord wijzigen" (through the sign-in page, ?next=/accounts/password/change/), as if the
+    change had failed, with "Je bent afgemeld." before "Wachtwoord wijziging geslaagd."."""
+    client = _signed_in(world.carla.email)
+    assert client.get("/accounts/password/change/").status_code == 200  # (and "Je bent aangemeld …" read)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    page = client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "Je wachtwoord is gewijzigd. Meld je aan met je nieuwe wachtwoord."
+    ]
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=60)):  # a code not used yet
+        response = client.post("/accounts/login/", {"login": world.carla.email, "password": NEW_PASSWORD})
+        response = client.post(response["Location"], {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -79,6 +79,19 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise forms.ValidationError(rate_limits.sign_in_refused(wait), code=refused.code) from None
 
+    def get_password_change_redirect_url(self, request) -> str:
+        """A changed password signs the person out everywhere (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE):
+        allauth sent them back to "Wachtwoord wijzigen", which asked them to sign in and then showed
+        the form again, as if the change had failed. Now to the sign-in page, with one message."""
+        return reverse("account_login") if not request.user.is_authenticated else reverse("home")
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # Signing out after a password change said "Je bent afgemeld." before "Wachtwoord wijziging
+        # geslaagd.": the change's own message (account/messages/password_changed.txt) says both.
+        if message_template == "account/messages/logged_out.txt" and _is_password_change(request):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None) -> None:
         """A change to how someone signs in (password, e-mail address, second factor) is mailed to
         them (ACCOUNT_EMAIL_NOTIFICATIONS), so that a change they did not make does not go unseen.
@@ -91,3 +104,12 @@ class AccountAdapter(DefaultAccountAdapter):
             "second_factor_url": absolute(reverse("mfa_index")),
         }
         super().send_notification_mail(template_prefix, user, context, email)
+
+
+#: allauth's page that changes the password while signed in (and then signs out).
+_PASSWORD_CHANGE_PAGES = {"account_change_password"}
+
+
+def _is_password_change(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return request.method == "POST" and match is not None and match.url_name in _PASSWORD_CHANGE_PAGES
