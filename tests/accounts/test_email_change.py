@@ -175,3 +175,30 @@ def test_an_expired_or_unknown_link_says_so_and_leads_back(world):
     client = _signed_in(world.carla.email)
     html = client.get("/accounts/confirm-email/not-a-key/").content.decode()
     assert "Deze link is verlopen of al gebruikt." in html and 'href="/accounts/email/"' in html
+
+
+def test_opening_the_link_where_another_account_is_signed_in_signs_nobody_out(world):
+    """Found by an exploratory test: the link opened in a browser where someone else was signed in
+    signed them out ("Je bent afgemeld.") and offered to confirm the address for the other account."""
+    carla = _signed_in(world.carla.email)
+    mail.outbox.clear()
+    _ask_for(carla, NEW)
+    path = _link(mail.outbox[0]).removeprefix("http://testserver")
+    colleague = Client()
+    colleague.force_login(world.maarten)
+    page = colleague.get(path)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Deze link is voor een ander account dan het account dat hier is aangemeld (Maarten Lid)." in html
+    assert f'action="{path}"' not in html  # no button that confirms
+    assert 'action="/accounts/logout/"' in html and f'name="next" value="{path}"' in html
+    assert colleague.get("/t/oost/").status_code == 200  # still signed in
+    # Its button, sent anyway, confirms nothing and signs nobody out.
+    assert colleague.post(path).status_code == 409
+    assert _address(world.carla) != NEW
+    assert colleague.get("/t/oost/").status_code == 200
+    # Signed out, the link confirms as before.
+    colleague.post("/accounts/logout/")
+    assert "Bevestig" in colleague.get(path).content.decode()
+    assert colleague.post(path).status_code == 302
+    assert _address(world.carla) == NEW

@@ -1,9 +1,12 @@
 """The language switch, which also remembers the choice for what is written to the person outside a
 page (notice mails and digests: wijkverband.work.services.mail and digests), the page for
-one's own name (the other account pages are allauth's) and the page of a rate limit."""
+one's own name (the other account pages are allauth's), the page of a rate limit and the page
+of the link that confirms a new e-mail address."""
 
+from allauth.account.views import ConfirmEmailView
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
@@ -66,3 +69,36 @@ def too_many_requests(request):
             app="allauth.account", action=action
         )
     return render(request, "429.html", {"minutes": rate_limits.minutes(wait)}, status=429)
+
+
+class EmailConfirmView(ConfirmEmailView):
+    """The page of the link mailed to a new address (account/email_confirm.html).
+
+    allauth signed out whoever was signed in with another account as soon as the link was opened
+    ("Je bent afgemeld.": a colleague's session on a shared computer, or a mail scanner's visit in
+    a browser with a session), and then offered to confirm the address for someone else's account.
+    Opening the link changes nothing; with another account signed in here the page says the link
+    is for another account and offers to sign out first, and its button confirms nothing."""
+
+    def get(self, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            self.object = None
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, *args, **kwargs):
+        self.object = self.get_object()
+        if self._for_another_account():
+            return self.render_to_response(self.get_context_data(), status=409)
+        return super().post(*args, **kwargs)
+
+    def _for_another_account(self) -> bool:
+        user = self.request.user
+        return bool(self.object) and user.is_authenticated and user.pk != self.object.email_address.user_id
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "for_another_account": self._for_another_account()}
+
+
+email_confirm = EmailConfirmView.as_view()
