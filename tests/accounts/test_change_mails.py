@@ -13,6 +13,7 @@ import pyotp
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core import mail
 from django.test import Client
 from django.utils import translation
@@ -262,3 +263,17 @@ def test_after_changing_the_password_one_lands_on_the_sign_in_page_with_one_mess
         response = client.post("/accounts/login/", {"login": world.carla.email, "password": NEW_PASSWORD})
         response = client.post(response["Location"], {"code": pyotp.TOTP(TOTP_SECRET).now()})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_right_after_signing_in_the_recovery_codes_and_removing_the_app_ask_no_password_again(world):
+    """Found by an exploratory test: allauth counts only a reauthentication as recent, so someone
+    who had just signed in with the password and the code was asked for the password again."""
+    client = _signed_in(world.carla.email)
+    RecoveryCodes.activate(world.carla)
+    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200
+    assert client.get("/accounts/2fa/totp/deactivate/").status_code == 200
+    # Later than the reauthentication time after the sign-in, it asks again.
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=6)):
+        client.get("/")  # (the session stays alive)
+        response = client.get("/accounts/2fa/recovery-codes/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")

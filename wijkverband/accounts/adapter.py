@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts import rate_limits
-from wijkverband.accounts.second_factor import first_second_factor_set_up_at
 from wijkverband.core.links import absolute
 
 
@@ -30,17 +29,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        # Someone sent to set up their first second factor straight after signing in has just typed
-        # their password: asking for it again adds nothing, for the set-up itself and for the
-        # recovery codes it shows next. A factor that existed before this sign-in (changing it,
-        # adding another later) still asks for reauthentication.
+        # allauth counts only a reauthentication as recent: someone who had just signed in (the
+        # password, and their code) and opened their recovery codes or removed an app was asked
+        # for the password again, and someone sent to set up their first factor straight after
+        # signing in would have been asked for it twice. A sign-in is at least as fresh as a
+        # reauthentication (which takes the password alone), so within the same time
+        # (ACCOUNT_REAUTHENTICATION_TIMEOUT, 5 minutes) of the last of either, the second factors'
+        # pages ask nothing again. Changing the e-mail address still always asks (docs/accounts.md).
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
-            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
-                first = first_second_factor_set_up_at(request.user)
-                if first is None or first.timestamp() >= records[-1]["at"]:
-                    return False
+            latest = max((record["at"] for record in records), default=None)
+            if latest is not None and time.time() - latest < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

@@ -26,13 +26,3 @@ def second_factor_exists_sql(person: str = "%s") -> tuple[str, tuple[str, ...]]:
     types = ", ".join(["%s"] * len(SECOND_FACTOR_TYPES))
     sql = f"EXISTS(SELECT 1 FROM {meta.db_table} WHERE {user} = {person} AND {kind} IN ({types}))"  # noqa: S608 - names from the model
     return sql, tuple(str(t) for t in SECOND_FACTOR_TYPES)
-
-
-def first_second_factor_set_up_at(user):
-    """When the person's oldest second factor was set up (None: they have none)."""
-    return (
-        Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
