@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "wijkverband.core.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page asked with an ended session: the sign-in page says the session expired (after messages).
+    "wijkverband.accounts.middleware.SessionEndedNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wijkverband.tenancy.second_factor.SecondFactorRequiredMiddleware",
     # Last: resolves the team or region of the URL and runs the view inside its scope.

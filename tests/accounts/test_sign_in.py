@@ -4,6 +4,7 @@ from datetime import timedelta
 import pyotp
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -195,3 +196,29 @@ def test_asking_for_the_code_again_says_a_recovery_code_works_too(world):
     client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
     page = client.get("/accounts/2fa/reauthenticate/").content.decode()
     assert "een van je herstelcodes" in page
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_an_expired_session_is_told_so_on_the_sign_in_page_and_a_visitor_is_not(world, settings):
+    """Found by an exploratory test: a form sent after the session had expired led to the sign-in
+    page without a word, as if something had gone wrong."""
+    client = Client()
+    client.force_login(world.rosa)
+    later = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with time_machine.travel(later):
+        response = client.post("/t/oost/signals/new/", {"title": "Wachttijd", "text": "Lang"})
+        assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/t/oost/signals/new/"
+        page = client.get(response["Location"])
+    assert _messages(page) == ["Je sessie is verlopen; meld je opnieuw aan."]
+    # A visitor, and someone who signed out, are not told their session expired.
+    visitor = Client()
+    assert _messages(visitor.get("/t/oost/signals/new/", follow=True)) == []
+    signed_out = Client()
+    signed_out.force_login(world.rosa)
+    response = signed_out.post("/accounts/logout/")
+    assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == 0
+    del signed_out.cookies[django_settings.SESSION_COOKIE_NAME]  # (as a browser drops it; the test client keeps it)
+    assert _messages(signed_out.get("/t/oost/", follow=True)) == ["Je bent afgemeld."]

@@ -129,3 +129,38 @@ class FormsAndSwitcher(BrowserTestCase):
         # Sent: the next visit of the form is empty.
         page.goto(self.url("/t/oost/bottlenecks/new/"))
         expect(page.get_by_label("Titel")).to_have_value("")
+
+    def test_an_expired_session_says_so_on_the_sign_in_page_and_keeps_what_was_typed(self):
+        """Found by an exploratory test: a representative's signal sent after the session had
+        expired led to the sign-in page without a word, and what was typed seemed lost."""
+        from tests.personas import PASSWORD
+        from wijkverband.accounts.models import Session
+        from wijkverband.signals.models import Signal
+
+        self.sign_in(self.world.rosa, second_factor=False)
+        page = self.page
+        page.goto(self.url("/t/oost/signals/new/"))
+        page.get_by_label("In een paar woorden").fill("Lang wachten op de wijkverpleging")
+        page.get_by_label("Waar cliënten tegenaan lopen").fill("Na ontslag uit het ziekenhuis duurt het dagen.")
+        Session.objects.all().delete()  # the session expired meanwhile (its cookie stays)
+        page.get_by_role("button", name="Signaal versturen").click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+        messages = page.locator("#messages")
+        expect(messages).to_contain_text("Je sessie is verlopen; meld je opnieuw aan.")
+        expect(messages).to_contain_text("Wat je in het formulier typte, is in dit tabblad bewaard")
+        page.get_by_label("E-mail").fill(self.world.rosa.email)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        expect(page).to_have_url(self.url("/t/oost/signals/new/"))
+        expect(page.get_by_label("In een paar woorden")).to_have_value("Lang wachten op de wijkverpleging")
+        expect(page.locator("#messages")).to_contain_text("Wat je typte staat weer in het formulier")
+        assert not Signal.objects.exists()
+        # A visitor's sign-in page says nothing of the kind.
+        context = self.browser.new_context(locale="nl-NL")
+        try:
+            fresh = context.new_page()
+            fresh.goto(self.url("/t/oost/signals/new/"))
+            expect(fresh).to_have_url(re.compile(r"/accounts/login/"))
+            expect(fresh.locator("#messages")).to_have_text("")
+        finally:
+            context.close()

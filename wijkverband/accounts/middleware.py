@@ -1,4 +1,5 @@
-"""A request renews the session's idle expiry, at most once a minute.
+"""A request renews the session's idle expiry, at most once a minute; a request whose session
+ended is told so on the sign-in page.
 
 Django's SESSION_SAVE_EVERY_REQUEST writes the session (an UPDATE and a COMMIT that waits for the
 disk) on every page, every htmx fragment and every poll. Here a request marks the session as
@@ -8,6 +9,12 @@ SESSION_COOKIE_AGE - RENEW_EVERY_SECONDS and SESSION_COOKIE_AGE after their last
 """
 
 import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
 
 #: At most this often a request writes the session again.
 RENEW_EVERY_SECONDS = 60
@@ -29,4 +36,34 @@ class SessionRenewalMiddleware:
         now = int(time.time())
         if session.modified or now - session.get(RENEWED_AT, 0) >= RENEW_EVERY_SECONDS:
             session[RENEWED_AT] = now  # (saved by SessionMiddleware, with a new idle expiry)
+        return response
+
+
+class SessionEndedNoticeMiddleware:
+    """A page asked with a session that has ended (its idle time ran out, or it was ended elsewhere)
+    goes to the sign-in page like any visitor's, which then said nothing: people took it for an
+    error and did not know why. Such a redirect carries the word "Je sessie is verlopen; meld je
+    opnieuw aan." (in the messages' cookie: there is no session to keep it in). A visitor without
+    a session cookie, and someone who signed out (the cookie goes with the session), get no word.
+
+    After django.contrib.messages' middleware in MIDDLEWARE, so the word is stored on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Asked before the view: signing out ends the session during the request, and is no expiry.
+        ended = (
+            bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+            and not request.user.is_authenticated
+            and request.session.session_key is None  # the cookie's session was not found
+        )
+        response = self.get_response(request)
+        if (
+            ended
+            and response.status_code == 302
+            and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+        ):
+            messages.info(request, _("Your session has expired; sign in again."))
         return response

@@ -92,6 +92,8 @@ document.addEventListener("submit", (event) => {
   if (SIGN_IN_PAGES.test(location.pathname)) {
     draft.signedIn = true; // on the way back in: kept until the form's page
     sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    // The sign-in page says the session expired (accounts/middleware.py); this says the text waits.
+    sayInMessages(document.querySelector("main")?.dataset.keptText);
     return;
   }
   sessionStorage.removeItem(DRAFT_KEY);
@@ -106,18 +108,20 @@ document.addEventListener("submit", (event) => {
     const field = form.elements[name];
     if (field && "value" in field) field.value = draft.fields[name];
   }
-  const text = document.querySelector("main")?.dataset.restoredText;
-  const messages = document.getElementById("messages");
-  if (text && messages) {
-    const alert = document.createElement("div");
-    alert.className = "utrecht-alert utrecht-alert--info";
-    const paragraph = document.createElement("p");
-    paragraph.className = "utrecht-paragraph";
-    paragraph.textContent = text;
-    alert.append(paragraph);
-    messages.append(alert);
-  }
+  sayInMessages(document.querySelector("main")?.dataset.restoredText);
 })();
+
+function sayInMessages(text) {
+  const messages = document.getElementById("messages");
+  if (!text || !messages) return;
+  const alert = document.createElement("div");
+  alert.className = "utrecht-alert utrecht-alert--info";
+  const paragraph = document.createElement("p");
+  paragraph.className = "utrecht-paragraph";
+  paragraph.textContent = text;
+  alert.append(paragraph);
+  messages.append(alert);
+}
 
 // The header's count of unread notifications. Pages with a live socket (threads.js,
 // thread_list.js) pass on what the server pushes: a new notification adds one, and a
