@@ -8,7 +8,6 @@ the service that already committed.
 import asyncio
 import collections
 import contextlib
-import json
 import logging
 import threading
 import weakref
@@ -86,11 +85,6 @@ def thread_group(thread_id: int) -> str:
 
 def user_group(user_id: int) -> str:
     return f"wv.user.{user_id}"
-
-
-def team_group(team_id: int) -> str:
-    """The sockets watching a team's list of threads (a thread list page), one member per worker."""
-    return f"wv.team.{team_id}"
 
 
 def _send(group: str, message: dict) -> None:
@@ -179,15 +173,6 @@ def thread_ephemeral(*, thread_id: int, frame: str, exclude_user: int | None = N
         thread_group(thread_id),
         {"type": "wv.ephemeral", "thread": thread_id, "frame": frame, "exclude_user": exclude_user},
     )
-
-
-def team_activity(*, team_id: int, thread_id: int, opened: bool) -> None:
-    """Something happened in one of the team's threads (a post, an edit, a new thread): the lists
-    watching the team fetch their table again (thread_list.js, debounced). One message per event,
-    whoever watches; `opened`: the thread is read by client representatives, who are told of
-    nothing else (docs/realtime.md, "Fan-out design")."""
-    frame = json.dumps({"type": "team_activity", "team": team_id, "thread": thread_id}, separators=(",", ":"))
-    _send(team_group(team_id), {"type": "wv.team", "team": team_id, "opened": opened, "frame": frame})
 
 
 def user_push(*, user_id: int, frame: str) -> None:
