@@ -614,20 +614,20 @@ def agreement_compare(request, agreement_id):
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     readable = _readable_numbers(agreement, rights)
     newest = max(readable)
+    context = {
+        "team": team,
+        "rights": rights,
+        "agreement": agreement,
+        "agreement_title": _shown_version(agreement, readable).title,
+        "nav_key": NAV_KEY,
+    }
     if len(readable) < 2:
         # Nothing to compare (an external party added to the pending version reads that one only):
         # say so plainly rather than ask to choose two of one.
         return render(
             request,
             "agreements/compare.html",
-            {
-                "team": team,
-                "rights": rights,
-                "agreement": agreement,
-                "agreement_title": _shown_version(agreement, readable).title,
-                "only_version": newest,
-                "nav_key": NAV_KEY,
-            },
+            {**context, "only_version": newest},
             # Asked for a version it does not read: a question that cannot be answered.
             status=400 if any(request.GET.get(k, str(newest)) != str(newest) for k in ("a", "b")) else 200,
         )
@@ -653,16 +653,12 @@ def agreement_compare(request, agreement_id):
         request,
         "agreements/compare.html",
         {
-            "team": team,
-            "rights": rights,
-            "agreement": agreement,
-            "agreement_title": _shown_version(agreement, readable).title,
+            **context,
             "form": form,
             "before": before,
             "after": after,
             "comparisons": comparisons,
             "parties": parties,
-            "nav_key": NAV_KEY,
         },
         status=status,
     )
