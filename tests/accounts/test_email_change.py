@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
+from tests.ladder import Rung, climb, ladder_params
 from tests.personas import PASSWORD, TOTP_SECRET
 
 NEW = "carla.nieuw@voorbeeld.nl"
@@ -44,6 +45,27 @@ def _link(message) -> str:
 
 def _address(user) -> str:
     return get_user_model().objects.get(pk=user.pk).email
+
+
+EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "ines"]
+
+#: The link of a new address (accounts.views.EmailConfirmView, before allauth's own): opening one
+#: changes nothing for anybody, and a key that is no link's confirms nothing (404).
+LADDER = [
+    Rung("account_confirm_email", lambda world: "/accounts/confirm-email/geen-sleutel/", dict.fromkeys(EVERYONE, 200)),
+    Rung(
+        "account_confirm_email",
+        lambda world: "/accounts/confirm-email/geen-sleutel/",
+        dict.fromkeys(EVERYONE, 404),
+        method="POST",
+        data=lambda world: {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
+def test_permission_ladder(rung, persona, world):
+    climb(rung, persona, world)
 
 
 def test_a_professional_with_a_second_factor_changes_their_address_by_its_link(world):
