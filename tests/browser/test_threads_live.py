@@ -94,6 +94,49 @@ class LiveThreadJourneys(BrowserTestCase):
         expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
         assert Notice.objects.get(user=world.maarten, subject_kind="thread", subject_id=thread.pk).read_at is not None
 
+    def test_the_thread_list_follows_activity_in_threads_of_other_pages(self):
+        """Found by an exploratory test: with page 1 of the list open, a post in a thread on page 2
+        left "36 ongelezen berichten" (which counts every page) and the order as they were until
+        a reload: the list followed only its own page's threads. It watches its team now, and
+        fetches its table again a few seconds after such activity."""
+        from wijkverband.threads.views import PAGE_SIZE
+
+        world = self.world
+        threads = [
+            services.thread_create(actor=world.carla, team=world.team_a, title=f"Onderwerp {n}")
+            for n in range(PAGE_SIZE + 1)
+        ]
+        post(threads[-1], world.carla, "Een eerste bericht op de eerste pagina.")
+        far = threads[0]  # the least recently active: on page 2
+
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(self.url("/t/oost/threads/"))
+        total = page.locator("[data-thread-table] > p").first
+        expect(total).to_contain_text("1 ongelezen bericht")
+        expect(page.get_by_role("link", name="Onderwerp 0", exact=True)).to_have_count(0)
+        for _ in range(100):  # the list's socket is open (wait_for_function would need eval: CSP)
+            if page.evaluate("window.wijkverbandThreadList?.socket?.readyState") == 1:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(500)  # and watches its team
+
+        carla_context, carla = self.second_browser(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{far.pk}/"))
+            carla.get_by_label("Bericht", exact=True).fill("Dit onderwerp staat op de tweede pagina.")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.get_by_role("log", name="Berichten").get_by_text("tweede pagina")).to_be_visible()
+        finally:
+            carla_context.close()
+
+        # Without a reload: the total counts it, and the thread is first on page 1 now.
+        expect(total).to_contain_text("2 ongelezen berichten", timeout=15_000)
+        first = page.locator("[data-thread-table] tbody tr").first
+        expect(first).to_contain_text("Onderwerp 0")
+        expect(first).to_contain_text("1 ongelezen")
+        self.assert_accessible("thread list after activity on another page")
+
     def test_a_live_message_on_a_new_day_gets_its_day_heading_and_today_becomes_yesterday(self):
         """A thread last written in yesterday: the page heads yesterday's messages "Gisteren"; the
         first message of today that arrives live gets a "Vandaag" heading of its own, the next one

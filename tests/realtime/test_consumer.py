@@ -583,3 +583,63 @@ def test_a_client_gone_mid_send_ends_its_socket_quietly(world, caplog):
         run(scenario)
         gc.collect()
     assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
+
+
+def test_a_thread_list_watching_its_team_hears_of_activity_in_threads_it_does_not_follow(world, monkeypatch):
+    """The thread list follows only its page's threads; activity elsewhere in the team (a thread
+    of page 2 moving up, a new thread) changed the total and the order without a word. A socket
+    watching the team hears of it: one small frame, never the text, and only of threads the person
+    reads (a representative hears only of threads opened to them); another team is not_found.
+
+    A process rings a team at most once per TEAM_RING_SECONDS: the activity meanwhile goes in one
+    ring at the end of it (a ring per post cost the sender's worker 0.3 ms of CPU a post)."""
+    from wijkverband.realtime import publish
+
+    monkeypatch.setattr(publish, "TEAM_RING_SECONDS", 0.5)
+    closed = topic(world, title="Intern")
+    opened = topic(world, title="Open", open_to_representatives=True)
+
+    async def scenario():
+        maarten = await connect(world.maarten)
+        rosa = await connect(world.rosa)  # a client representative of the team
+        for socket in (maarten, rosa):
+            await socket.send({"type": "watch_team", "team": world.team_a.pk})
+            assert (await socket.until("watching_team")) == {"type": "watching_team", "team": world.team_a.pk}
+        await sync(post, closed, world.carla, "Alleen voor het team")
+        frame = await maarten.until("team_activity", timeout=0.3)  # the first ring goes at once
+        assert frame == {"type": "team_activity", "team": world.team_a.pk, "thread": closed.pk}
+        assert await rosa.quiet()
+        # Within the half second: gathered, and rung once at its end.
+        await sync(post, opened, world.carla, "Voor iedereen")
+        assert await maarten.quiet(0.1)
+        assert (await maarten.until("team_activity"))["thread"] == opened.pk
+        assert (await rosa.until("team_activity"))["thread"] == opened.pk
+        assert await maarten.quiet(0.7)
+        # Quiet since: a new thread rings at once again; a representative does not hear of it.
+        await asyncio.sleep(0.5)
+        new = await sync(topic, world, title="Nieuw onderwerp")
+        assert (await maarten.until("team_activity", timeout=0.3))["thread"] == new.pk
+        # Two threads gathered in one ring name none; it reaches a representative if one of them
+        # was opened to her.
+        await sync(post, closed, world.carla, "Nog een intern")
+        await sync(post, opened, world.carla, "Nog een open")
+        gathered = await maarten.until("team_activity")
+        assert gathered == {"type": "team_activity", "team": world.team_a.pk, "thread": None}
+        assert (await rosa.until("team_activity"))["thread"] is None
+        assert await maarten.quiet(0.7)
+        # Another team's, one that does not exist, and nonsense.
+        bram = await connect(world.bram)
+        await bram.send({"type": "watch_team", "team": world.team_a.pk})
+        hidden = await bram.until("error")
+        await bram.send({"type": "watch_team", "team": 999_999})
+        missing = await bram.until("error")
+        assert (hidden["code"], missing["code"]) == ("not_found", "not_found")
+        assert hidden["detail"] == missing["detail"]
+        await bram.send({"type": "watch_team", "team": "1"})
+        assert (await bram.until("error"))["code"] == "invalid"
+        await sync(post, closed, world.carla, "Nog een")
+        assert await bram.quiet(0.7)
+        for socket in (maarten, rosa, bram):
+            await socket.close()
+
+    run(scenario)

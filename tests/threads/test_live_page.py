@@ -147,7 +147,8 @@ def test_the_thread_list_gives_its_table_as_a_fragment_and_the_threads_to_follow
     client = client_for("maarten")
     page = client.get("/t/oost/threads/").content.decode()
     live = json.loads(re.search(r'id="thread-list-live" type="application/json">(.*?)</script>', page).group(1))
-    assert live == {"user": world.maarten.pk, "threads": [{"id": thread.pk, "seq": 1}]}
+    # The team too: it watches the team for activity in threads it does not show (other pages).
+    assert live == {"user": world.maarten.pk, "team": world.team_a.pk, "threads": [{"id": thread.pk, "seq": 1}]}
     fragment = client.get("/t/oost/threads/?part=table").content.decode()
     assert fragment.lstrip().startswith("<div data-thread-table>")
     assert '<strong class="wv-unread">1</strong>' in fragment and "<html" not in fragment

@@ -45,6 +45,8 @@ FRAMES_PER_SECOND = settings.REALTIME_FRAMES_PER_SECOND
 FRAME_BURST = settings.REALTIME_FRAME_BURST
 QUEUE_LIMIT = settings.REALTIME_QUEUE_LIMIT
 MAX_SUBSCRIPTIONS = settings.REALTIME_MAX_SUBSCRIPTIONS
+#: Teams one socket may watch (watch_team): a thread list page watches its own.
+MAX_TEAMS = 5
 TYPING_INTERVAL_SECONDS = 3.0
 CLOSE_GRACE_SECONDS = 1.0
 # Rights used for posts are re-read from the database at least this often (and on every subscribe).
@@ -125,6 +127,9 @@ class LiveSocket:
         # only: they order the pools' work, nothing else.
         self.page = page_rank(background=_in_background(scope), writing=_writing(scope))
         self.subs: dict[int, _Subscription] = {}
+        # Teams whose lists of threads this socket watches (watch_team): team id -> whether the person
+        # reads every thread of it (else only those opened to representatives).
+        self.teams: dict[int, bool] = {}
         self.queue: collections.deque = collections.deque()
         self.wakeup = asyncio.Event()
         self.closing: int | None = None
@@ -348,6 +353,8 @@ class LiveSocket:
                     await asyncio.wait_for(self.send({"type": "websocket.close", "code": self.closing}), 1.0)
             for thread_id in list(self.subs):
                 self.hub.leave_thread(thread_id, self)
+            for team_id in list(self.teams):
+                self.hub.leave_team(team_id, self)
             self.hub.leave_user(self.user_id, self)
 
     async def _refuse(self, code: int) -> None:
@@ -383,6 +390,9 @@ class LiveSocket:
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             self.error("invalid", "A frame is an object with a type.")
+            return
+        if frame["type"] == "watch_team":
+            await self.on_watch_team(frame)
             return
         handler = HANDLERS.get(frame["type"])
         if handler is None:
@@ -466,6 +476,25 @@ class LiveSocket:
         sub.buffer = []
         with contextlib.suppress(ClientGone):  # the client has left: nothing to catch up for
             await self._replay(thread_id, sub, announce=False)
+
+    async def on_watch_team(self, frame) -> None:
+        """A thread list: told of activity in any thread of the team it may read
+        (`team_activity`), not only in the threads it follows; it fetches its table again."""
+        team_id = frame.get("team")
+        if isinstance(team_id, bool) or not isinstance(team_id, int) or team_id <= 0:
+            self.error("invalid", "team must be a team id (a positive whole number).", ref=team_id)
+            return
+        if team_id not in self.teams and len(self.teams) >= MAX_TEAMS:
+            self.error("rate_limited", f"At most {MAX_TEAMS} teams per socket.", ref=team_id)
+            return
+        try:
+            reads_all = await on_subscribe_pool(_team_access, page=self.page, gone=self.gone)(self.user, team_id)
+        except Http404:
+            self.error("not_found", "No such team.", ref=team_id)
+            return
+        self.teams[team_id] = reads_all
+        await self.hub.join_team(team_id, self)
+        self.send_json({"type": "watching_team", "team": team_id})
 
     async def on_unsubscribe(self, frame, thread_id) -> None:
         if self.subs.pop(thread_id, None) is not None:
@@ -655,6 +684,10 @@ def _session_expiry(user, session_key):
 
 def _thread_rights(user, thread_id):
     return stream_hooks().access(user, thread_id)
+
+
+def _team_access(user, team_id):
+    return stream_hooks().team_access(user, team_id)
 
 
 def _replay(thread_id: int, after: int, head: int | None = None):

@@ -24,7 +24,7 @@ from wijkverband.realtime.ephemeral import Gathered, ThreadSignals
 from wijkverband.realtime.frames import ws_frame
 from wijkverband.realtime.hooks import stream_hooks
 from wijkverband.realtime.pools import on_hub_pool, on_subscribe_pool
-from wijkverband.realtime.publish import thread_group, user_group
+from wijkverband.realtime.publish import team_group, thread_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Hub:
         self.channel: str | None = None
         self.threads: dict[int, set] = {}
         self.users: dict[int, set] = {}
+        self.teams: dict[int, set] = {}  # sockets watching a team's list of threads (watch_team)
         # Next sequence number expected per thread, and events that came early.
         self.expected: dict[int, int] = {}
         self.early: dict[int, dict[int, str]] = {}
@@ -174,6 +175,17 @@ class Hub:
             self._online.later([user_id])
         await self._group_add(user_group(user_id))
 
+    async def join_team(self, team_id: int, socket) -> None:
+        """Join the team's group (once per worker): its `wv.team` messages reach the socket."""
+        await self.start()
+        self.teams.setdefault(team_id, set()).add(socket)
+        await self._group_add(team_group(team_id))
+
+    def leave_team(self, team_id: int, socket) -> None:
+        sockets = self.teams.get(team_id)
+        if sockets is not None:
+            sockets.discard(socket)
+
     async def _mark_online(self, user_ids) -> None:
         # The handshake wrote this in the connect pool, a Redis round trip per person while the next
         # socket waited for the thread: 3 % of the workers' CPU in a storm, one write per person.
@@ -220,6 +232,13 @@ class Hub:
                     socket.enqueue(message["frame"])
         elif kind == "wv.presence":
             self.signals.rung(message["thread"])
+        elif kind == "wv.team":
+            # Activity in a thread of the team: to the sockets watching it that may read that thread
+            # (a representative's only when it is opened to them). One frame, made by the publisher.
+            team_id, opened = message["team"], message.get("opened", False)
+            for socket in tuple(self.teams.get(team_id, ())):
+                if opened or socket.teams.get(team_id):
+                    socket.enqueue(message["frame"])
         elif kind == "wv.push":
             for socket in tuple(self.users.get(message["user"], ()) if "user" in message else ()):
                 socket.enqueue(message["frame"])
@@ -353,9 +372,10 @@ class Hub:
                 await self.fill(thread_id, upto=head)
 
     async def _sweep(self) -> None:
-        """Leave the groups of threads and users nobody on this worker follows any more."""
+        """Leave the groups of threads, users and teams nobody on this worker follows any more."""
         idle = [tid for tid, sockets in self.threads.items() if not sockets]
         idle_users = [uid for uid, sockets in self.users.items() if not sockets]
+        idle_teams = [tid for tid, sockets in self.teams.items() if not sockets]
         async with self._group_lock:
             await self._joins_settled()
             for thread_id in idle:
@@ -371,6 +391,11 @@ class Hub:
                     self.users.pop(user_id, None)
                     self._groups.discard(user_group(user_id))
                     await self.layer.group_discard(user_group(user_id), self.channel)
+            for team_id in idle_teams:
+                if not self.teams.get(team_id):
+                    self.teams.pop(team_id, None)
+                    self._groups.discard(team_group(team_id))
+                    await self.layer.group_discard(team_group(team_id), self.channel)
 
 
 def _thread_heads(thread_ids):

@@ -60,6 +60,12 @@ class StreamHooks(Protocol):
         every person's rights as they are now, once per person.
         """
 
+    def team_access(self, user, team_id: int) -> bool:
+        """May the person watch this team's list of streams (a `watch_team` frame)? True: they read
+        every stream of the team; False: only the opened ones (`wv.team` messages say which). Read
+        from the database now; Http404 (not_found) for a team they may not see, as for one that
+        does not exist."""
+
     def user_name(self, user) -> str:
         """How the person is named to others in presence and typing frames (no database access)."""
 

@@ -8,6 +8,7 @@ the service that already committed.
 import asyncio
 import collections
 import contextlib
+import json
 import logging
 import threading
 import weakref
@@ -49,6 +50,11 @@ async def send_held(messages: list, hub=None) -> None:
     meanwhile."""
     layer = get_channel_layer()
     sending = None
+    if layer is not None and any(message["type"] == TEAM_RING for _group, message in messages):
+        for group, message in messages:
+            if message["type"] == TEAM_RING:
+                _ring_team(layer, group, message)
+        messages = [(group, message) for group, message in messages if message["type"] != TEAM_RING]
     if layer is not None and messages:
         sending = asyncio.ensure_future(_send_in_order(layer, messages))
         _sending.add(sending)
@@ -87,6 +93,11 @@ def user_group(user_id: int) -> str:
     return f"wv.user.{user_id}"
 
 
+def team_group(team_id: int) -> str:
+    """The sockets watching a team's list of threads (a thread list page), one member per worker."""
+    return f"wv.team.{team_id}"
+
+
 def _send(group: str, message: dict) -> None:
     into = getattr(_held, "into", None)
     if into is not None:
@@ -99,19 +110,22 @@ def _send(group: str, message: dict) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         loop = None
+    queue = _ring_team if message["type"] == TEAM_RING else _schedule
     if loop is not None:
         # Called in the event loop's own thread (sync code run inside async code): this thread
         # cannot wait for the send (async_to_sync refuses), so the send is queued on the loop, in
         # call order, and still never raises into the caller.
-        _schedule(layer, group, message)
+        queue(layer, group, message)
         return
     main_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if main_loop is not None and main_loop.is_running():
         # A request's thread under ASGI (a post over HTTP): the server's loop sends it; the request
         # does not wait for that loop, which may be busy with thousands of reconnecting sockets.
         # Sends from one thread are queued in call order.
-        main_loop.call_soon_threadsafe(_schedule, layer, group, message)
+        main_loop.call_soon_threadsafe(queue, layer, group, message)
         return
+    if message["type"] == TEAM_RING:
+        message = _team_framed(message)  # no loop to gather rings on (a command, a test): each goes
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # noqa: BLE001 - the doorbell failing must not undo or fail a committed write
@@ -129,11 +143,13 @@ class _Outbox:
     seq 1, seen in CI), and every worker's hub then held it until seq 1 came. Sending one at a time
     costs nothing that matters: a request publishes a few events, each one round trip."""
 
-    __slots__ = ("queue", "task")
+    __slots__ = ("queue", "rings", "task")
 
     def __init__(self):
         self.queue = collections.deque()
         self.task = None
+        # Teams rung in the last TEAM_RING_SECONDS: the ring gathered since (None: nothing yet).
+        self.rings: dict[int, dict | None] = {}
 
     def put(self, layer, group: str, message: dict) -> None:
         self.queue.append((layer, group, message))
@@ -153,13 +169,62 @@ class _Outbox:
             self.task = None
 
 
-def _schedule(layer, group: str, message: dict) -> None:
-    """In the loop's own thread: queue the send on this loop's outbox."""
+def _outbox() -> _Outbox:
     loop = asyncio.get_running_loop()
     outbox = _outboxes.get(loop)
     if outbox is None:
         outbox = _outboxes[loop] = _Outbox()
-    outbox.put(layer, group, message)
+    return outbox
+
+
+def _schedule(layer, group: str, message: dict) -> None:
+    """In the loop's own thread: queue the send on this loop's outbox."""
+    _outbox().put(layer, group, message)
+
+
+#: The message type of a team's ring (team_activity), and how often one process rings a team.
+TEAM_RING = "wv.team"
+TEAM_RING_SECONDS = 2.0
+
+
+def _ring_team(layer, group: str, message: dict) -> None:
+    """In the loop's own thread: ring the team's group now, unless this process rang it less than
+    TEAM_RING_SECONDS ago; then once at the end of that time, for everything meanwhile.
+
+    A ring for every post was a second PUBLISH on the event loop per post, 0.3 ms of the sender's
+    worker CPU (bench/realtime/README.md, the 38th machine). The lists it serves fetch their table
+    seconds later anyway (thread_list.js, TEAM_WAIT_MS), once for all activity meanwhile; a team
+    chatting all day now costs each process one PUBLISH per team every two seconds."""
+    outbox = _outbox()
+    team_id = message["team"]
+    if team_id in outbox.rings:
+        gathered = outbox.rings[team_id]
+        outbox.rings[team_id] = message if gathered is None else _team_merged(gathered, message)
+        return
+    outbox.rings[team_id] = None
+    outbox.put(layer, group, _team_framed(message))
+    asyncio.get_running_loop().call_later(TEAM_RING_SECONDS, _team_ring_due, outbox, layer, group, team_id)
+
+
+def _team_ring_due(outbox: _Outbox, layer, group: str, team_id: int) -> None:
+    gathered = outbox.rings.pop(team_id, None)
+    if gathered is not None:
+        _ring_team(layer, group, gathered)
+
+
+def _team_merged(first: dict, then: dict) -> dict:
+    """One ring for two: representatives hear it if either thread is opened to them; it names a
+    thread only if both were the same one (a list refetches when it does not follow that thread)."""
+    return {
+        **then,
+        "thread": then["thread"] if then["thread"] == first["thread"] else None,
+        "opened": first["opened"] or then["opened"],
+    }
+
+
+def _team_framed(message: dict) -> dict:
+    frame = {"type": "team_activity", "team": message["team"], "thread": message["thread"]}
+    return {**message, "frame": json.dumps(frame, separators=(",", ":"))}
 
 
 def thread_event(*, thread_id: int, seq: int, frame: str) -> None:
@@ -173,6 +238,15 @@ def thread_ephemeral(*, thread_id: int, frame: str, exclude_user: int | None = N
         thread_group(thread_id),
         {"type": "wv.ephemeral", "thread": thread_id, "frame": frame, "exclude_user": exclude_user},
     )
+
+
+def team_activity(*, team_id: int, thread_id: int, opened: bool) -> None:
+    """Something happened in one of the team's threads (a post, an edit, a new thread): the lists
+    watching the team fetch their table again (thread_list.js, debounced). Whoever watches, at most
+    one ring per team per process every TEAM_RING_SECONDS (`_ring_team`); `opened`: the thread is
+    read by client representatives, who are told of nothing else (docs/realtime.md, "Fan-out
+    design"). The frame is made when the ring goes, not here in the post's thread."""
+    _send(team_group(team_id), {"type": TEAM_RING, "team": team_id, "thread": thread_id, "opened": opened})
 
 
 def user_push(*, user_id: int, frame: str) -> None:

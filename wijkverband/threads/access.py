@@ -14,9 +14,16 @@ from django.http import Http404
 from wijkverband.core import rows
 from wijkverband.core.ids import parse_id
 from wijkverband.tenancy.models import Region, Team
-from wijkverband.tenancy.policy import TeamRights, rights_from_rows, rights_params, rights_statement, team_rights
+from wijkverband.tenancy.policy import (
+    TeamRights,
+    rights_from_rows,
+    rights_params,
+    rights_statement,
+    team_rights,
+    team_rights_fresh,
+)
 from wijkverband.threads.models import Message, Thread
-from wijkverband.threads.policy import ThreadRights, thread_rights
+from wijkverband.threads.policy import ThreadRights, sees_closed_threads, thread_rights
 
 
 def access_thread(*, user, team: Team, thread_id) -> Thread:
@@ -120,6 +127,20 @@ def _team_and_region_of_thread() -> dict[str, str]:
             f" WHERE wm.{quote(team.pk.column)} = (SELECT {quote(thread.get_field('team').column)} {by_id}))"
         ),
     }
+
+
+def access_stream_team(*, user, team_id) -> bool:
+    """For the socket's watch of a team's thread list, which gets a bare team id: whether the person
+    reads every thread of the team (True) or only those opened to representatives (False). A team
+    whose threads they do not see raises the same Http404 as one that does not exist. Read anew."""
+    pk = parse_id(team_id)
+    team = Team.objects.select_related("region").filter(pk=pk).first() if pk else None
+    if team is None:
+        raise Http404
+    rights = team_rights_fresh(user=user, team=team)
+    if not rights.can_view:
+        raise Http404
+    return sees_closed_threads(rights)
 
 
 def access_stream_rights(*, user, thread_id) -> ThreadRights:

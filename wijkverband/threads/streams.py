@@ -13,7 +13,12 @@ from wijkverband.realtime.hooks import StreamAccess
 from wijkverband.tenancy.policy import policy_forget
 from wijkverband.tenancy.scoping import team_scope
 from wijkverband.threads import selectors, services
-from wijkverband.threads.access import access_stream_bare, access_stream_rights, access_stream_thread
+from wijkverband.threads.access import (
+    access_stream_bare,
+    access_stream_rights,
+    access_stream_team,
+    access_stream_thread,
+)
 from wijkverband.threads.serialise import display_name, read_by_frame
 
 POSTER = StreamAccess(can_post=True)
@@ -72,6 +77,9 @@ class ThreadStreams:
             except Http404:
                 answers[thread_id, user_id] = None
         return answers
+
+    def team_access(self, user, team_id: int) -> bool:
+        return access_stream_team(user=user, team_id=team_id)
 
     def user_name(self, user) -> str:
         return display_name(user)

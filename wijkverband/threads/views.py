@@ -82,6 +82,9 @@ def thread_list(request):
     # own read marker moving makes it fetch the table again. Nothing is sent per member.
     context["list_live"] = {
         "user": request.user.pk,
+        # It also watches the team: a post in a thread of another page moves it up and changes
+        # the total of unread messages, which counts every page (thread_list.js).
+        "team": team.pk,
         "threads": [{"id": t.pk, "seq": t.seq} for t in threads[:LIST_FOLLOW_LIMIT]],
     }
     return render(request, "threads/thread_list.html", context, status=400 if request.method == "POST" else 200)

@@ -162,6 +162,15 @@ def _append_event(*, locked: Thread, kind: str, message: Message, data: dict | N
 def _publish_on_commit(event: Event) -> None:
     frame = dumps(event_dict(event))
     transaction.on_commit(partial(publish.thread_event, thread_id=event.thread_id, seq=event.seq, frame=frame))
+    _team_activity_on_commit(event.thread)
+
+
+def _team_activity_on_commit(thread: Thread) -> None:
+    """The thread lists watching the team hear of it (its order and unread counts changed), also
+    those that show other threads: a list follows only the threads of its own page."""
+    transaction.on_commit(
+        partial(publish.team_activity, team_id=thread.team_id, thread_id=thread.pk, opened=thread.representatives_read)
+    )
 
 
 def _existing_post(actor, client_id: uuid.UUID, thread: Thread) -> Message | None:
@@ -194,6 +203,7 @@ def thread_create(*, actor, team: Team, title: str, open_to_representatives: boo
         team=team, title=title, open_to_representatives=bool(open_to_representatives), created_by=actor
     )
     audit_record(actor=actor, action="thread.created", team=team, target=thread, data={"title": title})
+    _team_activity_on_commit(thread)
     return thread
 
 
