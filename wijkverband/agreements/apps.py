@@ -28,3 +28,7 @@ class AgreementsConfig(AppConfig):
         )
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)
+        # The title of the notice to whoever owns a leaver's agreements now, written as it is read.
+        from wijkverband.work.serialise import register_notice_phrase
+
+        register_notice_phrase(notices.OWNER_NOW, notices.owner_now_words)

@@ -55,13 +55,21 @@ def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> No
     else:
         path = reverse("agreement_list", kwargs={"team_slug": team.slug}) + f"?owner={owner.pk}"
 
-    def title():
-        return ngettext(
-            "you are the owner of %(count)d agreement now", "you are the owner of %(count)d agreements now", count
-        ) % {"count": count}
-
     stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
-    notices_of_leaving(team=team, user=user, actor=actor, told={owner.pk: (title, path)}, key=f"agreements:{stamp}")
+    told = {owner.pk: ({"phrase": OWNER_NOW, "count": count}, path)}
+    notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"agreements:{stamp}")
+
+
+#: The title of the notice to whoever owns a leaver's agreements now (work.serialise.register_notice_phrase,
+#: in AgreementsConfig.ready): written as it is read, in the reader's language.
+OWNER_NOW = "agreements.owner_now"
+
+
+def owner_now_words(params: dict) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "you are the owner of %(count)d agreement now", "you are the owner of %(count)d agreements now", count
+    ) % {"count": count}
 
 
 def _owner_and_parties(agreement: Agreement, *, organisation_ids: set[int] | None = None) -> set[int]:

@@ -29,4 +29,9 @@ class BottlenecksConfig(AppConfig):
         )
         # The hourly job asks this app what waits: ownership, targets, escalations (docs/work.md).
         register_time_check("bottlenecks", notices.time_check)
+        # The titles of the notices of someone leaving, written as they are read (docs/work.md).
+        from wijkverband.work.serialise import register_notice_phrase
+
+        for phrase, words in notices.LEAVING_PHRASES.items():
+            register_notice_phrase(phrase, words)
         post_migrate.connect(builtin_categories_ensure, sender=self)

@@ -91,6 +91,31 @@ def resolved(b: Bottleneck, *, actor) -> None:
     _notify(NoticeKind.RESOLVED, b, actor=actor, recipients=recipients, key=f"v{b.version}")
 
 
+#: The titles of the notices of a leaving (work.serialise.register_notice_phrase, in
+#: BottlenecksConfig.ready): written as they are read, in the reader's language.
+NEED_OWNER = "bottlenecks.need_owner"
+REQUEST_LAPSES = "bottlenecks.request_lapses"
+
+
+def need_owner_words(params: dict) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(count)d open bottleneck needs a new owner", "%(count)d open bottlenecks need a new owner", count
+    ) % {"count": count}
+
+
+def request_lapses_words(params: dict) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "your request that %(name)s own %(count)d bottleneck lapses",
+        "your request that %(name)s own %(count)d bottlenecks lapses",
+        count,
+    ) % {"name": params["name"], "count": count}
+
+
+LEAVING_PHRASES = {NEED_OWNER: need_owner_words, REQUEST_LAPSES: request_lapses_words}
+
+
 def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dict[int, list[Bottleneck]]) -> None:
     """`user` left the team (or `actor` removed them) and was let go of these open items
     (services.membership_release). The team's other coordinators get one notice of how many now
@@ -105,28 +130,15 @@ def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dic
     if needs_owner:
         count = len(needs_owner)
         path = subject(needs_owner[0]).path if count == 1 else reverse("my_work") + f"?team={team.slug}"
-
-        def title(count=count):
-            return ngettext(
-                "%(count)d open bottleneck needs a new owner", "%(count)d open bottlenecks need a new owner", count
-            ) % {"count": count}
-
-        told = dict.fromkeys(team_coordinator_ids(team=team.pk), (title, path))
+        told = dict.fromkeys(team_coordinator_ids(team=team.pk), ({"phrase": NEED_OWNER, "count": count}, path))
     name = user.name or user.email
     for asker_id, items in withdrawn.items():
         if asker_id is None or asker_id in told:
             continue
         count = len(items)
         path = subject(items[0]).path if count == 1 else _list_holding(team, items, asker_id)
-
-        def asked(count=count):
-            return ngettext(
-                "your request that %(name)s own %(count)d bottleneck lapses",
-                "your request that %(name)s own %(count)d bottlenecks lapses",
-                count,
-            ) % {"name": name, "count": count}
-
-        told[asker_id] = (asked, path)
+        # The name of who left (the notice's actor, named as they are called when it is read).
+        told[asker_id] = ({"phrase": REQUEST_LAPSES, "count": count, "name": name}, path)
     notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}")
 
 

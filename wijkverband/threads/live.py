@@ -110,6 +110,9 @@ def live_strings() -> dict:
         "notification_other": _("New notification from %(actor)s about “%(title)s”."),
         "notification_unsigned": _("New notification about “%(title)s”."),
         "notification_still_waiting": _("“%(title)s” still waits on %(actor)s after two reminders."),
+        # Someone left: the title is a phrase of ours ("3 open bottlenecks need a new owner").
+        "notification_member_left": _("%(actor)s left the team: %(title)s."),
+        "notification_member_removed": _("%(actor)s was removed from the team: %(title)s."),
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
         # Checked before sending, as the server checks it: the text stays in the box.

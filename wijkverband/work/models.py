@@ -61,7 +61,8 @@ class NoticeKind(models.TextChoices):
     SIGNAL_FILED = "signal_filed", _("Filed a signal")
     SIGNAL_ANSWERED = "signal_answered", _("Answered your signal")
     # Someone left the team or was removed from it: what they held needs someone else (the notice
-    # names them as its actor and says how many items, in a sentence: work.services.notices_of_leaving)
+    # names them as its actor and says how many items, in a phrase written as it is read, params:
+    # work.services.notices_of_leaving)
     MEMBER_LEFT = "member_left", _("Left the team")
     MEMBER_REMOVED = "member_removed", _("Removed from the team")
     # Reminders (wijkverband.work.services.reminders)
@@ -83,7 +84,14 @@ class Notice(models.Model):
     subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
     subject_id = models.PositiveBigIntegerField()
     # The item's title when the notice was made (checked by the client-data guard where it was written).
+    # A notice whose title is a phrase of ours keeps the phrase's words as they were written then,
+    # shown only when the phrase cannot be written now (params).
     title = models.CharField(_("title"), max_length=200)
+    # A title that is a phrase of ours (someone left the team: "3 open bottlenecks need a new
+    # owner"): its name and values, {"phrase": "bottlenecks.need_owner", "count": 3}, written as it is
+    # read, in the reader's language (work.serialise.register_notice_phrase). Counts, ids and the
+    # name of who left: never free text.
+    params = models.JSONField(default=dict, blank=True)
     # Where the notice links: a path of ours (e-mails make it absolute).
     path = models.CharField(max_length=400)
     # Discussions: the message's sequence number, so reading the thread that far reads the notice.
@@ -113,10 +121,14 @@ class Notice(models.Model):
 
     @property
     def shown_title(self) -> str:
-        """The title in the reader's language where the item is named by words of ours (a signal)."""
+        """The title in the reader's language where it is in words of ours: a phrase (params), an item
+        named by us (a signal). A phrase naming who left names them as they are called now."""
         from wijkverband.work.serialise import shown_title
 
-        return shown_title(subject_kind=self.subject_kind, subject_id=self.subject_id, title=self.title)
+        params = self.params
+        if params and "name" in params and self.actor_id:
+            params = {**params, "name": self.actor_name}
+        return shown_title(subject_kind=self.subject_kind, subject_id=self.subject_id, title=self.title, params=params)
 
     @property
     def actor_name(self) -> str | None:

@@ -19,14 +19,45 @@ _SENTENCES: dict[str, Callable[[], str]] = {}
 _SUBJECT_TITLES: dict[str, Callable[[int], str]] = {}
 
 
+#: Notices whose title is a phrase of ours rather than an item's title (someone left the team: "3 open
+#: bottlenecks need a new owner"): the notice stores the phrase's name and its values (Notice.params:
+#: {"phrase": name, "count": 3, ...}), and the phrase is written as it is read, in the reader's
+#: language of the moment. phrase name -> a function of those values. The feature app that makes
+#: the notices registers its phrases (its catalogue has the words). Before, the sentence was stored
+#: in the language the recipient had when it was made: after the switch they read Dutch and English.
+_PHRASES: dict[str, Callable[[dict], str]] = {}
+
+
 def register_subject_title(subject_kind: str, title: Callable[[int], str]) -> None:
     _SUBJECT_TITLES[subject_kind] = title
 
 
-def shown_title(*, subject_kind: str, subject_id: int | None, title: str) -> str:
-    """A notice's title as the reader reads it."""
+def register_notice_phrase(phrase: str, words: Callable[[dict], str]) -> None:
+    _PHRASES[phrase] = words
+
+
+def phrase_known(params: dict | None) -> bool:
+    """params name no phrase, or one that is registered (a notice is never made with one that is not)."""
+    return not params or params.get("phrase") in _PHRASES
+
+
+def shown_title(*, subject_kind: str, subject_id: int | None, title: str, params: dict | None = None) -> str:
+    """A notice's title as the reader reads it: its phrase (params) or an item's name in words of
+    ours (a signal) in the language of the moment, else the item's own title as stored. A row whose
+    values do not fit its phrase (made before the phrase changed) shows the words stored with it."""
+    words = _PHRASES.get(params.get("phrase")) if params else None
+    if words is not None:
+        try:
+            return words(params)
+        except (KeyError, TypeError, ValueError):
+            return title
     name = _SUBJECT_TITLES.get(subject_kind)
     return name(subject_id) if name is not None and subject_id is not None else title
+
+
+def title_in_words_of_ours(*, subject_kind: str, params: dict | None = None) -> bool:
+    """Whether the title depends on the reader's language (so a live frame is written per language)."""
+    return bool(params and params.get("phrase") in _PHRASES) or subject_kind in _SUBJECT_TITLES
 
 
 def dumps(value: dict) -> str:
@@ -43,16 +74,18 @@ def notice_sentence(*, kind: str, actor_name: str, title: str) -> str | None:
     return sentence() % {"actor": actor_name, "title": title} if sentence else None
 
 
-def notice_frame(*, kind: str, subject, actor) -> str:
-    """subject: wijkverband.work.services.Subject."""
+def notice_frame(*, kind: str, subject, actor, params: dict | None = None) -> str:
+    """subject: wijkverband.work.services.Subject. In the language of the moment: the caller writes
+    it in the recipients' (work.services.notices_create), as the notices page would."""
     actor_name = (getattr(actor, "name", "") or getattr(actor, "email", "")) if actor is not None else ""
+    title = shown_title(subject_kind=subject.kind, subject_id=subject.id, title=subject.title, params=params)
     frame = {
         "type": "notification",
         "kind": kind,
         "label": str(NoticeKind(kind).label),
         "actor": actor_name,
         "team": subject.team.name,
-        "title": subject.title[:200],
+        "title": title[:200],
         "url": subject.path,
         "subject": {"kind": subject.kind, "id": subject.id},
     }

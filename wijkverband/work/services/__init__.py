@@ -7,7 +7,7 @@ event (`key`), and after the commit pushes each person's open pages the new noti
 ones that are e-mailed at once to the mail outbox (wijkverband.work.services.mail).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -24,7 +24,7 @@ from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.selectors import team_reader_ids
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
-from wijkverband.work.serialise import dumps, notice_frame
+from wijkverband.work.serialise import dumps, notice_frame, phrase_known, shown_title, title_in_words_of_ours
 from wijkverband.work.services import mail
 
 
@@ -46,14 +46,25 @@ class Subject:
 
 
 def notices_create(
-    *, kind: str, subject: Subject, recipients: Iterable[int], actor=None, key: str, seq: int | None = None
+    *,
+    kind: str,
+    subject: Subject,
+    recipients: Iterable[int],
+    actor=None,
+    key: str,
+    seq: int | None = None,
+    params: dict | None = None,
 ) -> int:
     """One notice per recipient who may read the subject, except the actor; none twice for one key.
 
+    params: a title that is a phrase of ours (work.serialise.register_notice_phrase), written as it
+    is read; subject.title then holds its words as written now, shown only where it cannot be.
     Returns how many people got it now: a person who has this key's notice already keeps it and is
     not pushed or mailed again (a retried job, a reminder check that runs every hour)."""
     if kind not in NoticeKind.values or subject.kind not in SubjectKind.values:
         raise ValueError(f"Unknown notice {kind!r} about {subject.kind!r}")
+    if not phrase_known(params):
+        raise ValueError(f"Unknown phrase {params!r}: register it (work.serialise.register_notice_phrase)")
     wanted = {uid for uid in recipients if uid} - {getattr(actor, "pk", None)}
     if not wanted:
         return 0
@@ -77,6 +88,7 @@ def notices_create(
                 subject_kind=subject.kind,
                 subject_id=subject.id,
                 title=subject.title[:200],
+                params=params or {},
                 path=subject.path,
                 seq=seq,
                 key=key,
@@ -86,49 +98,71 @@ def notices_create(
         ],
         ignore_conflicts=True,
     )
-    frame = notice_frame(kind=kind, subject=subject, actor=actor)
-    transaction.on_commit(partial(_deliver, key=key, kind=kind, user_ids=ids, frame=frame))
+    frames = _frames(kind=kind, subject=subject, actor=actor, params=params, user_ids=ids)
+    transaction.on_commit(partial(_deliver, key=key, kind=kind, frames=frames))
     return len(ids)
 
 
+def _frames(*, kind: str, subject: Subject, actor, params: dict | None, user_ids: list[int]) -> dict[int, str]:
+    """Each person's live frame. A title in words of ours (a phrase, a signal's name) is written in
+    the person's language, the one their pages are in (accounts.User.language), as their notices
+    page writes it: the actor's was said on an English page as "Signaal #4"."""
+    if not title_in_words_of_ours(subject_kind=subject.kind, params=params):
+        return dict.fromkeys(user_ids, notice_frame(kind=kind, subject=subject, actor=actor, params=params))
+    languages = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "language"))
+    frames: dict[int, str] = {}
+    by_language: dict[str, str] = {}
+    for user_id in user_ids:
+        language = languages.get(user_id) or settings.LANGUAGE_CODE
+        if language not in by_language:
+            with translation.override(language):
+                by_language[language] = notice_frame(kind=kind, subject=subject, actor=actor, params=params)
+        frames[user_id] = by_language[language]
+    return frames
+
+
 #: What a notice of someone leaving says (registered in WorkConfig.ready): the actor is the person
-#: who left or was removed, the title a sentence of ours ("3 open knelpunten hebben een nieuwe
-#: eigenaar nodig").
+#: who left or was removed, the title a phrase of ours, written as it is read ("3 open knelpunten
+#: hebben een nieuwe eigenaar nodig": the apps register their phrases).
 LEAVING_SENTENCES = {
     NoticeKind.MEMBER_LEFT: lambda: _("%(actor)s left the team: %(title)s"),
     NoticeKind.MEMBER_REMOVED: lambda: _("%(actor)s was removed from the team: %(title)s"),
 }
 
 
-def notices_of_leaving(*, team: Team, user, actor, told: dict[int, tuple[Callable[[], str], str]], key: str) -> int:
+def notices_of_leaving(*, team: Team, user, actor, told: dict[int, tuple[dict, str]], key: str) -> int:
     """Someone (`user`) left the team or `actor` removed them, and what they held needs others: one
-    notice per person in `told`, which maps each to (a function giving the notice's title in the
-    language of the moment, the path it links to). Called by the apps' MembershipEnd.release.
+    notice per person in `told`, which maps each to (the notice's title as a phrase of ours and its
+    values, {"phrase": …, "count": …}, registered with work.serialise.register_notice_phrase; the
+    path it links to). Called by the apps' MembershipEnd.release.
 
-    The title is a sentence of ours with a count, not an item's title, so it is written in each
-    person's own language (the one their mails are in); the notice's actor is the one who left
-    (never told), and whoever removed them is not told either: they saw what was let go in the
-    question before. Internal: only professionals and overseers hear of it."""
+    The title is a phrase with a count, not an item's title: it is written as it is read, in the
+    reader's language of the moment (the words in the person's language now are stored beside it,
+    for a phrase that can no longer be written). The notice's actor is the one who left (never
+    told), and whoever removed them is not told either: they saw what was let go in the question
+    before. Internal: only professionals and overseers hear of it."""
     removed = actor is not None and actor.pk != user.pk
     kind = NoticeKind.MEMBER_REMOVED if removed else NoticeKind.MEMBER_LEFT
     wanted = set(told) - {user.pk, getattr(actor, "pk", None)}
     made = 0
     languages = get_user_model().objects.filter(pk__in=wanted).values_list("pk", "language")
     for user_id, language in sorted(languages):
-        title, path = told[user_id]
+        params, path = told[user_id]
         with translation.override(language or settings.LANGUAGE_CODE):
-            words = str(title())
+            words = shown_title(subject_kind=SubjectKind.TEAM, subject_id=team.pk, title="", params=params)
         subject = Subject(team=team, kind=SubjectKind.TEAM, id=team.pk, title=words, path=path, internal=True)
-        made += notices_create(kind=kind, subject=subject, recipients=[user_id], actor=user, key=f"{kind}:{key}")
+        made += notices_create(
+            kind=kind, subject=subject, recipients=[user_id], actor=user, key=f"{kind}:{key}", params=params
+        )
     return made
 
 
-def _deliver(*, key: str, kind: str, user_ids: list[int], frame: str) -> None:
+def _deliver(*, key: str, kind: str, frames: dict[int, str]) -> None:
     """After the commit: each person's open pages hear of their new notice; e-mail what is urgent
     (in the worker: nothing here waits for a mail server)."""
-    for user_id in user_ids:
+    for user_id, frame in frames.items():
         publish.user_push(user_id=user_id, frame=frame)
-    mail.notices_committed(key=key, kind=kind, user_ids=user_ids)
+    mail.notices_committed(key=key, kind=kind, user_ids=list(frames))
 
 
 def notices_settle(
