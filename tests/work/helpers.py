@@ -36,3 +36,14 @@ def run_queued_tasks() -> int:
             func(*task.get("args", ()), **task.get("kwargs", {}))
             broker.acknowledge(task_id)
             ran += 1
+
+
+def send_outbox() -> int:
+    """The worker's step for mail: send what waits in the outbox, as the minute sweep does.
+
+    A mail is written in the transaction of what caused it and its task queued after the commit;
+    a test inside one rolled-back transaction has no commit, so it runs this step by hand (a test
+    that commits for real sees the task run at once, Q_CLUSTER["sync"]). Returns how many went out."""
+    from wijkverband.work.services.mail import mails_send_due
+
+    return mails_send_due()

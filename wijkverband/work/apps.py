@@ -9,6 +9,7 @@ class WorkConfig(AppConfig):
     verbose_name = _("My work and notices")
 
     def ready(self):
+        from wijkverband.core import outbox
         from wijkverband.core.header import HeaderRead, register_header_read
         from wijkverband.core.metrics import register_scrape_collector
         from wijkverband.core.registry import MembershipEnd, register_membership_end
@@ -20,7 +21,7 @@ class WorkConfig(AppConfig):
         from wijkverband.work.schedules import on_post_migrate
         from wijkverband.work.selectors import notice_tally_from, notice_tally_statement
         from wijkverband.work.serialise import register_notice_sentence
-        from wijkverband.work.services import reminders
+        from wijkverband.work.services import mail, reminders
 
         # Someone left the team: one sentence naming them and what needs others now.
         for kind, sentence in services.LEAVING_SENTENCES.items():
@@ -31,6 +32,8 @@ class WorkConfig(AppConfig):
         register_membership_end(
             MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)
         )
+        # Invitations (tenancy) and account mails (accounts) go through the outbox too, from below.
+        outbox.register(put=mail.outbox_put, states=mail.outbox_states)
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")
         # The outbox and the failed jobs, read from the database on every /metrics scrape.

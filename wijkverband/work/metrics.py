@@ -19,7 +19,8 @@ class WorkCollector:
         from wijkverband.work.selectors import worker_count
 
         now = timezone.now()
-        unsent = Mail.objects.filter(sent_at__isnull=True)
+        # A mail the server refused for good is done (its coordinator was told): it waits for nothing.
+        unsent = Mail.objects.filter(sent_at__isnull=True, refused_at__isnull=True)
         failing = GaugeMetricFamily(
             "wijkverband_mail_failing", "Unsent e-mails whose last attempt failed (waiting for a retry)."
         )

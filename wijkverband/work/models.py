@@ -25,6 +25,8 @@ class SubjectKind(models.TextChoices):
     SIGNAL = "signal", _("signal")
     #: Items of one team at once (someone left it: their bottlenecks need an owner); the id is the team's.
     TEAM = "team", _("team")
+    #: An invitation to the team (its mail did not go out); the title is the invitee's address.
+    INVITATION = "invitation", _("invitation")
 
 
 class NoticeKind(models.TextChoices):
@@ -65,6 +67,9 @@ class NoticeKind(models.TextChoices):
     # work.services.notices_of_leaving)
     MEMBER_LEFT = "member_left", _("Left the team")
     MEMBER_REMOVED = "member_removed", _("Removed from the team")
+    # An invitation's mail (wijkverband.work.services.invitations): told to the coordinator who invited
+    INVITATION_NOT_SENT = "invitation_not_sent", _("Invitation not mailed yet")
+    INVITATION_UNDELIVERED = "invitation_undelivered", _("Invitation could not be delivered")
     # Reminders (wijkverband.work.services.reminders)
     REMINDER = "reminder", _("Reminder: still waiting on you")
     STILL_WAITING = "still_waiting", _("Still waiting after two reminders")
@@ -173,25 +178,38 @@ class NoticePreference(models.Model):
 
 
 class Mail(models.Model):
-    """One e-mail to one person, stored before it is sent: the outbox.
+    """One e-mail to one address, stored before it is sent: the outbox.
 
     A sender claims a mail for a short lease, sends it and marks it sent; a failure puts it back
-    with a later `send_after`, so a mail server that is down delays mail but loses none. `key` is
-    unique: the mail of one notice, or one person's digest for one period, exists once, so it is
-    never sent twice. A mail names who did what, in which team, on which item, with a link: never
-    message text or other free text.
+    with a later `send_after`, so a mail server that is down delays mail but loses none. Only a
+    mail server's permanent refusal of the address (`refused_at`) ends a mail unsent. `key` is
+    unique: the mail of one notice, one person's digest for one period, one invitation
+    ("invitation:<id>"), one account mail ("account:<uuid>"), exists once, so it is never sent
+    twice. A mail names who did what, in which team, on which item, with a link: never message
+    text or other free text.
+
+    An invitation's link and a password reset's link are secrets that exist only in their mail
+    (the invitation stores a hash of its token). So the body is emptied once the mail went out or
+    was refused: the outbox and the admin keep who it went to, its subject and when, not a link
+    that works.
     """
 
     #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
     CLIENT_DATA_EXEMPT = {
-        "key": "an id of the notice or digest, written by code",
+        "key": "an id of the notice, digest, invitation or account mail, written by code",
         "to": "the person's address",
-        "subject": "made by code from a notice: who did what, in which team, on which item",
-        "body": "made by code from notices: who did what, in which team, on which item, with links",
+        "subject": "made by code: who did what, in which team, on which item; an invitation's or account mail's",
+        "body": (
+            "made by code from notices (who did what, in which team, on which item, with links), an invitation "
+            "or an account mail (with its secret link): emptied once sent or refused"
+        ),
         "last_error": "the class name of the last failure (emptied once sent), written by code",
     }
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The account it goes to: none for an invitation or reset asked for an address without one.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     key = models.CharField(max_length=120, unique=True)
     to = models.EmailField()
     subject = models.CharField(max_length=300)
@@ -203,6 +221,8 @@ class Mail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The mail server refused the address for good (SMTP 5xx for every recipient): not tried again.
+    refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail")
@@ -210,7 +230,7 @@ class Mail(models.Model):
         indexes = [models.Index(fields=["sent_at", "send_after"], name="mail_due")]
 
     def __str__(self) -> str:
-        return f"{self.key} to {self.user_id}"
+        return f"{self.key} to {self.user_id or self.to}"
 
 
 class WorkerCount(models.Model):

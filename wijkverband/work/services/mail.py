@@ -1,4 +1,5 @@
-"""E-mail about notices, through a durable outbox (the `Mail` table) sent by the task worker.
+"""E-mail through a durable outbox (the `Mail` table) sent by the task worker: the mails of
+notices, digests, invitations and account mails (a password reset, a new address's link).
 
 - Sent at once (in the worker, a moment after the commit): a mention while the person is not
   online, being asked to own a bottleneck, an escalation to one's region. Each can be turned off
@@ -10,9 +11,13 @@ digest of one period), so a notice is never mailed twice; a failing mail server 
 with a later `send_after`, so mail is delayed, never lost (`mails_send_due` runs every minute).
 Links are absolute (settings.SITE_URL). A mail names who did what, in which team, on which item:
 never message text or other free text (docs/work.md).
+
+Invitations (tenancy) and account mails (accounts) sit below this app: they hand their rendered
+mail to `outbox_put` through wijkverband.core.outbox, in the transaction of what caused it.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wijkverband.core.links import absolute
+from wijkverband.core.outbox import MailState
 from wijkverband.realtime import presence
 from wijkverband.work import tasks
 from wijkverband.work.models import Mail, Notice, NoticeKind, WorkerCount
@@ -165,13 +171,35 @@ def notices_mail(key: str, user_ids: list[int]) -> int:
     return len(written)
 
 
+# --- mails of the layers below (wijkverband.core.outbox) -------------------------------------------
+
+
+def outbox_put(*, key: str, to: str, subject: str, body: str, user_id: int | None = None) -> None:
+    """Write a rendered mail in the caller's transaction; after the commit the worker sends it."""
+    mail = Mail.objects.create(key=key, to=to, subject=subject, body=body, user_id=user_id)
+    transaction.on_commit(lambda: tasks.enqueue("wijkverband.work.services.mail.mail_send", mail.pk))
+
+
+def outbox_states(*, keys: list[str]) -> dict[str, MailState]:
+    rows = Mail.objects.filter(key__in=keys).values_list("key", "sent_at", "send_after", "attempts", "refused_at")
+    return {
+        key: MailState(
+            sent_at=sent_at,
+            send_after=send_after,
+            failures=0 if sent_at else attempts,
+            refused_at=refused_at,
+        )
+        for key, sent_at, send_after, attempts, refused_at in rows
+    }
+
+
 # --- sending ---------------------------------------------------------------------------------------
 
 
 def _claim(mail_id: int) -> Mail | None:
     now = timezone.now()
     claimed = (
-        Mail.objects.filter(pk=mail_id, sent_at__isnull=True, send_after__lte=now)
+        Mail.objects.filter(pk=mail_id, sent_at__isnull=True, refused_at__isnull=True, send_after__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(claimed_until=now + LEASE)
     )
@@ -200,31 +228,70 @@ def _category_of(mail: Mail) -> str | None:
     return None
 
 
+def refused_for_good(error: Exception) -> bool:
+    """The mail server refused every recipient with a permanent (5xx) answer: the address does not
+    exist or takes no mail. Trying again would be refused again. A 4xx (a full mailbox, greylisting)
+    and every other failure (the server down, a timeout) are worth another attempt."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(isinstance(answer, tuple) and int(answer[0]) >= 500 for answer in error.recipients.values())
+
+
 def mail_send(mail_id: int) -> bool:
-    """Send one mail from the outbox if it is due and nobody else holds it. True when it went out."""
+    """Send one mail from the outbox if it is due and nobody else holds it. True when it went out.
+
+    Once it went out, or the server refused it for good, its body is emptied: an invitation's or a
+    password reset's link is a secret that must not stay in the outbox (Mail's docstring)."""
     mail = _claim(mail_id)
     if mail is None:
         return False
     try:
         _message(mail).send()
     except Exception as error:  # noqa: BLE001 - any failure: try again later, never lose the mail
+        now = timezone.now()
+        refused = refused_for_good(error)
         delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS) - 1)]
         with transaction.atomic():
             Mail.objects.filter(pk=mail.pk).update(
                 attempts=mail.attempts + 1,
                 last_error=type(error).__name__[:200],
-                send_after=timezone.now() + delay,
+                send_after=now + delay,
                 claimed_until=None,
+                **({"refused_at": now, "body": ""} if refused else {}),
             )
             _worker_count_add(WorkerCount.MAIL_SEND_FAILURES)
-        logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
+            _trouble(mail, refused=refused, now=now)
+        if refused:
+            logger.warning("work: mail %s refused for good by the mail server; not tried again", mail.pk)
+        else:
+            logger.warning("work: mail %s failed (attempt %s); again in %s", mail.pk, mail.attempts + 1, delay)
         return False
     # Sent: an error of an earlier attempt no longer applies (the admin showed a sent mail with
     # "ConnectionRefusedError"); `attempts` still says how many it took.
     Mail.objects.filter(pk=mail.pk).update(
-        sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1, last_error=""
+        sent_at=timezone.now(), claimed_until=None, attempts=mail.attempts + 1, last_error="", body=""
     )
+    if mail.attempts and mail.key.startswith(INVITATION_PREFIX):
+        from wijkverband.work.services import invitations
+
+        invitations.invitation_mail_sent(invitation_id=int(mail.key.removeprefix(INVITATION_PREFIX)))
     return True
+
+
+#: The outbox key of an invitation's mail (tenancy.services.invitation_create writes it).
+INVITATION_PREFIX = "invitation:"
+
+
+def _trouble(mail: Mail, *, refused: bool, now) -> None:
+    """An attempt failed: the coordinator who invited hears of an invitation refused for good, or
+    not mailed yet a while after it was made (work.services.invitations)."""
+    if not mail.key.startswith(INVITATION_PREFIX):
+        return
+    from wijkverband.work.services import invitations
+
+    invitations.invitation_mail_trouble(
+        invitation_id=int(mail.key.removeprefix(INVITATION_PREFIX)), refused=refused, waited=now - mail.created_at
+    )
 
 
 def _worker_count_add(name: str) -> None:
@@ -240,7 +307,7 @@ def mails_send_due(limit: int = 500) -> int:
     """The periodic sweep: send what is due (retries, and mails whose task was lost). Returns how many went out."""
     now = timezone.now()
     due = list(
-        Mail.objects.filter(sent_at__isnull=True, send_after__lte=now)
+        Mail.objects.filter(sent_at__isnull=True, refused_at__isnull=True, send_after__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("send_after", "pk")
         .values_list("pk", flat=True)[:limit]
