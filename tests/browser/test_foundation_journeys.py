@@ -60,7 +60,9 @@ class FoundationJourneys(BrowserTestCase):
         page.get_by_label("Rol", exact=True).select_option("member")
         page.get_by_label("Organisatie van het wijkverband", exact=True).select_option(label="Welzijn Oost")
         page.get_by_role("button", name="Uitnodiging versturen").click()
-        expect(page.locator(".wv-messages")).to_contain_text("Uitnodiging verstuurd naar nieuwe.collega@example.nl")
+        expect(page.locator(".wv-messages")).to_contain_text(
+            "De uitnodiging voor nieuwe.collega@example.nl staat klaar en wordt zo gemaild."
+        )
         expect(page.get_by_role("heading", name="Openstaande uitnodigingen")).to_be_visible()
         self.screenshot("team-home-after-invite")
         invitation = Invitation.objects.get()

@@ -301,6 +301,11 @@ class Invitation(models.Model):
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
+    @property
+    def mail_key(self) -> str:
+        """The key of its mail in the outbox (core.outbox; work.services.mail reads it back)."""
+        return f"invitation:{self.pk}"
+
 
 # --- guardian: direct-foreign-key object permission models ---------------------------------------
 

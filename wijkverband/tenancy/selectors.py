@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
-from wijkverband.core import rows
+from wijkverband.core import outbox, rows
 from wijkverband.core.registry import external_party_organisation_ids
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import (
@@ -323,12 +323,18 @@ def invitations_waiting_for(*, user) -> list[Invitation]:
 
 
 def team_pending_invitations(*, team: Team) -> list[Invitation]:
-    return list(
+    """The open invitations, each with `mail_state`: how its mail stands in the outbox (None: not
+    there, an invitation from before the outbox), so the page can say it has not gone out yet."""
+    invitations = list(
         Invitation.objects.for_team(team)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("organisation", "invited_by")
         .order_by("-created_at")
     )
+    states = outbox.mail_states(keys=[invitation.mail_key for invitation in invitations])
+    for invitation in invitations:
+        invitation.mail_state = states.get(invitation.mail_key)
+    return invitations
 
 
 @dataclass(frozen=True)

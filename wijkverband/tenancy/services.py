@@ -12,7 +12,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
-from wijkverband.core import registry
+from wijkverband.core import outbox, registry
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions, postcodes
@@ -358,7 +357,11 @@ def membership_remove(*, actor, membership: Membership) -> None:
 # --- invitations ---------------------------------------------------------------------------------
 
 
-def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str) -> None:
+def _invitation_mail_put(*, invitation: Invitation, token: str, site_url: str) -> None:
+    """Write the invitation's mail into the outbox, in the invitation's transaction: the task worker
+    sends it after the commit (no mail server is waited on here; docs/tenancy.md). A mail that
+    fails is tried again, the invitation stays valid meanwhile, and the coordinator who invited
+    hears when it was refused or has not gone out a while later (work.services.invitations)."""
     from allauth.mfa.models import Authenticator
 
     accept_url = site_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
@@ -377,17 +380,19 @@ def _invitation_email_send(*, invitation: Invitation, token: str, site_url: str)
     with translation.override(language):
         subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
         body = render_to_string("tenancy/email/invitation_message.txt", context)
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except Exception as error:  # noqa: BLE001 - whatever the mail server did, the coordinator hears of it
-        # The link exists only in this mail (its token is not stored): an invitation whose mail did
-        # not go out is withdrawn, so that asking again makes a new one with a new mail (and is not
-        # taken for the same invitation sent a moment ago), and the coordinator is told.
-        Invitation.objects.for_team(invitation.team_id).filter(pk=invitation.pk).update(revoked_at=timezone.now())
-        logger.warning("tenancy: the invitation mail to team %s failed: %s", invitation.team_id, type(error).__name__)
-        raise ActionRefused(
-            _("The invitation could not be mailed just now, so it was not made. Try again in a few minutes.")
-        ) from error
+    outbox.mail_put(
+        key=invitation.mail_key,
+        to=invitation.email,
+        subject=subject,
+        body=body,
+        user_id=account.pk if account is not None else None,
+    )
+
+
+def _mail_refused(invitation: Invitation) -> bool:
+    """The mail server refused the invitation's address for good: asked again, it is a new one."""
+    state = outbox.mail_states(keys=[invitation.mail_key]).get(invitation.mail_key)
+    return state is not None and state.refused_at is not None
 
 
 #: An invitation asked for again this soon, with the same role and organisation, is the same one.
@@ -398,8 +403,9 @@ SAME_INVITATION_WITHIN = timedelta(minutes=1)
 def invitation_create(
     *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str | None = None
 ) -> tuple[Invitation, str | None]:
-    """Create an invitation and send its link. Returns the invitation and the raw token (None:
-    the same invitation was made less than a minute ago, and stands; no second mail).
+    """Create an invitation and put the mail with its link into the outbox (the worker sends it a
+    moment after the commit). Returns the invitation and the raw token (None: the same invitation
+    was made less than a minute ago, and stands; no second mail).
 
     The link starts with settings.SITE_URL like every other mail's (site_url: for tests only), never
     with the Host of the request that asked for it."""
@@ -427,7 +433,7 @@ def invitation_create(
         )
         .first()
     )
-    if just_sent is not None:
+    if just_sent is not None and not _mail_refused(just_sent):
         return just_sent, None
     # A new invitation replaces any earlier open one for the same address.
     Invitation.objects.for_team(team).filter(
@@ -447,7 +453,7 @@ def invitation_create(
     audit_record(
         actor=actor, action="invitation.created", team=team, target=invitation, data={"email": email, "role": role}
     )
-    transaction.on_commit(lambda: _invitation_email_send(invitation=invitation, token=token, site_url=site_url))
+    _invitation_mail_put(invitation=invitation, token=token, site_url=site_url)
     return invitation, token
 
 

@@ -89,7 +89,13 @@ def member_invite(request):
                 refused.field = "new_organisation_name"
             add_refusal(form, refused)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            # The worker mails it a moment after this answer (the outbox): not "sent" yet. Should
+            # it fail, the list of invitations says so, and the coordinator gets a notice.
+            messages.success(
+                request,
+                _("The invitation for %(email)s is ready and will be mailed in a moment.")
+                % {"email": invitation.email},
+            )
             return redirect("team_members", team_slug=team.slug)
     return render(
         request,
