@@ -1,17 +1,20 @@
 import time
+import uuid
 from datetime import timedelta
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.core import context
+from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts import rate_limits
+from wijkverband.core import outbox
 from wijkverband.core.links import absolute
 
 
@@ -36,7 +39,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # reauthentication (which takes the password alone), so within the same time
         # (ACCOUNT_REAUTHENTICATION_TIMEOUT, 5 minutes) of the last of either, the second factors'
         # pages ask nothing again. Changing the e-mail address still always asks (docs/accounts.md).
-        request = context.request
+        request = allauth_context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
             latest = max((record["at"] for record in records), default=None)
@@ -61,9 +64,32 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(context.get("user"), "language", "")
         if language and language in dict(settings.LANGUAGES):
             with translation.override(language):
-                super().send_mail(template_prefix, email, context)
+                message = self._render(template_prefix, email, context)
         else:
-            super().send_mail(template_prefix, email, context)
+            message = self._render(template_prefix, email, context)
+        # Into the outbox, in the transaction of what asked for it: the task worker sends it, and
+        # empties its body (a reset's link is a secret) once it went out (docs/accounts.md).
+        user = context.get("user")
+        outbox.mail_put(
+            key=f"account:{uuid.uuid4()}",
+            to=email,
+            subject=message.subject,
+            body=message.body,
+            user_id=user.pk if getattr(user, "pk", None) else None,
+        )
+
+    def _render(self, template_prefix: str, email: str, context: dict):
+        """allauth's message, rendered here, in the request, in the language of the moment (allauth's
+        send_mail without its send)."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        if getattr(message, "alternatives", None):
+            raise ValueError(f"{template_prefix}: the outbox sends plain text only")
+        return message
 
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth's refusal after too many failed sign-ins said "try again later": ours says when."""
