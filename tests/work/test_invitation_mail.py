@@ -149,3 +149,37 @@ def test_a_withdrawn_invitation_whose_mail_fails_asks_nobody_anything(world, cli
     clock.to(START + timedelta(hours=1))
     mails_send_due()
     assert not Notice.objects.for_team(world.team_a).filter(subject_kind=SubjectKind.INVITATION).exists()
+
+
+def test_an_invitation_withdrawn_or_replaced_while_its_mail_waited_is_not_mailed(
+    world, client_for, clock, failing_mail
+):
+    """Found in review: with the mail server down, a coordinator withdrew an invitation (or invited
+    the address again with another role); when the server came back, the old mail still went out,
+    with a link that only said "ingetrokken", beside the new one. Now it is dropped, its link
+    emptied, and the coordinator's "not mailed yet" notice is done."""
+    clock.to(START)
+    failing_mail(3)  # the first attempt, the one 20 minutes later, the new invitation's
+    client = client_for("carla")
+    _invite(client, world)
+    first = Invitation.objects.for_team(world.team_a).get(email="nieuw@example.nl")
+    clock.to(START + timedelta(minutes=20))
+    mails_send_due()  # fails again: 20 minutes late, so Carla is told it is not mailed yet
+    waiting = Notice.objects.for_team(world.team_a).get(subject_kind=SubjectKind.INVITATION, subject_id=first.pk)
+    assert waiting.kind == NoticeKind.INVITATION_NOT_SENT and waiting.read_at is None
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/t/oost/members/invite/", {**FORM, "role": "coordinator", "organisation": world.social_a.pk}, follow=True
+        )
+    second = Invitation.objects.for_team(world.team_a).exclude(pk=first.pk).get(email="nieuw@example.nl")
+    clock.to(START + timedelta(hours=2))
+    mails_send_due()  # the server is back
+    assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
+    assert f"invitation:{second.pk}" == Mail.objects.get(sent_at__isnull=False).key
+    dropped = Mail.objects.get(key=f"invitation:{first.pk}")
+    assert dropped.sent_at is None and dropped.refused_at is not None and dropped.body == ""
+    waiting.refresh_from_db()
+    assert waiting.read_at is not None
+    mails_send_due()
+    assert len(mail.outbox) == 1  # not tried again

@@ -221,7 +221,8 @@ class Mail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # The mail server refused the address for good (SMTP 5xx for every recipient): not tried again.
+    # The mail server refused the address for good (SMTP 5xx for every recipient), or the mail's
+    # invitation closed while it waited: not tried again.
     refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -29,6 +29,12 @@ def _invitation(invitation_id: int) -> Invitation | None:
     )
 
 
+def invitation_open(*, invitation_id: int) -> bool:
+    """Still to be accepted: not withdrawn, replaced, accepted or past its time."""
+    invitation = _invitation(invitation_id)
+    return invitation is not None and invitation.is_pending
+
+
 def _subject(invitation: Invitation) -> Subject:
     return Subject(
         team=invitation.team,
@@ -59,7 +65,8 @@ def invitation_mail_trouble(*, invitation_id: int, refused: bool, waited: timede
 
 
 def invitation_mail_sent(*, invitation_id: int) -> int:
-    """It went out after all: a "not mailed yet" notice is done."""
+    """It went out after all, or will not go (the invitation closed): a "not mailed yet" notice is
+    done."""
     invitation = Invitation.objects.across_teams().filter(pk=invitation_id).only("pk", "team_id").first()
     if invitation is None:
         return 0

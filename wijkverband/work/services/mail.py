@@ -245,6 +245,8 @@ def mail_send(mail_id: int) -> bool:
     mail = _claim(mail_id)
     if mail is None:
         return False
+    if mail.key.startswith(INVITATION_PREFIX) and _invitation_closed(mail):
+        return False
     try:
         _message(mail).send()
     except Exception as error:  # noqa: BLE001 - any failure: try again later, never lose the mail
@@ -280,6 +282,23 @@ def mail_send(mail_id: int) -> bool:
 
 #: The outbox key of an invitation's mail (tenancy.services.invitation_create writes it).
 INVITATION_PREFIX = "invitation:"
+
+
+def _invitation_closed(mail: Mail) -> bool:
+    """An invitation withdrawn, replaced or accepted while its mail waited (a mail server that was
+    down): its link would only say so. The mail is not sent, nor tried again; its body (the link)
+    is emptied, and a "not mailed yet" notice to its coordinator is done."""
+    from wijkverband.work.services import invitations
+
+    invitation_id = int(mail.key.removeprefix(INVITATION_PREFIX))
+    if invitations.invitation_open(invitation_id=invitation_id):
+        return False
+    Mail.objects.filter(pk=mail.pk).update(
+        refused_at=timezone.now(), claimed_until=None, body="", last_error="InvitationClosed"
+    )
+    invitations.invitation_mail_sent(invitation_id=invitation_id)
+    logger.info("work: mail %s not sent: its invitation was withdrawn, replaced or accepted", mail.pk)
+    return True
 
 
 def _trouble(mail: Mail, *, refused: bool, now) -> None:
