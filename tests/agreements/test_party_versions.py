@@ -214,3 +214,100 @@ def test_missing_text_reads_the_same_on_the_print_page_and_the_parties_are_named
         html = client.get(f"/t/oost/agreements/{agreement.pk}/{path}").content.decode()
         assert "Nog niet opgegeven." in _section(html, "need-heading"), path
         assert html.count("Partijen en hun besluit over versie") == 1, path
+
+
+# --- a party removed from the pending version and added back: its decision on it is void ----------
+
+
+def _removed_and_added_back(world, agreement, organisation):
+    party = agreement.parties.get(organisation=organisation)
+    services.party_remove(actor=world.carla, agreement=agreement, party=party)
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def _asked_again(world, agreement, organisation, person, client_for, *, voided: str, history_line: str):
+    """What every page says of a party whose decision on the pending version lapsed: it is asked again."""
+    from wijkverband.audit.models import AuditEvent
+    from wijkverband.mywork.selectors import my_work
+
+    row = next(r for r in selectors.party_rows(agreement=agreement) if r.party.organisation_id == organisation.pk)
+    assert row.endorsement is None
+    check = selectors.accountability_check(
+        version=agreement.current_version,
+        parties=selectors.party_rows(agreement=agreement),
+        indicators=selectors.indicators_with_measurements(agreement=agreement),
+    )
+    endorsed = next(rule for rule in check.rules if rule.key == "endorsed")
+    assert organisation.name in endorsed.missing
+    # Mijn werk: it waits on the party's decision again; the page offers both answers.
+    assert [(item.kind, item.title) for item in my_work(user=person).asked] == [
+        ("endorse", agreement.current_version.title)
+    ]
+    html = client_for(person.email.split("@")[0]).get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    decision = _section(html, "endorse-heading")
+    assert f"Instemmen met versie {agreement.version_count}" in decision and "Afwijzen" in decision
+    # The history and the audit trail say that the decision lapsed.
+    removed = AuditEvent.objects.filter(action="agreement.party_removed").latest("pk")
+    assert removed.data["voided"] == voided and removed.data["version"] == agreement.version_count
+    history = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
+    assert history_line in history
+
+
+def test_a_party_of_the_version_in_force_removed_from_the_pending_one_and_added_back_decides_again(
+    world, in_force, client_for
+):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
+    agreement = _removed_and_added_back(world, agreement, world.nursing_a)
+    _asked_again(
+        world,
+        agreement,
+        world.nursing_a,
+        world.maarten,
+        client_for,
+        voided="endorsed",
+        history_line="verwijderde een partij (versie 2): Buurtzorg Oost · de instemming met deze versie vervalt",
+    )
+    # Its decision on the version in force stays on record.
+    v1 = selectors.party_rows(agreement=agreement, version=agreement.adopted_version)
+    assert all(row.endorsed for row in v1)
+    # The other two endorse: version 2 waits on Buurtzorg, and is adopted when it endorses again.
+    for person in (world.carla, world.pieter):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.adopted_version.number == 1
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
+    assert Agreement.objects.get(pk=agreement.pk).adopted_version.number == 2
+
+
+def test_a_party_added_to_the_pending_version_removed_and_added_back_decides_again(world, in_force, client_for):
+    agreement = _edit(world, in_force, "Versie 2")
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.social_a)
+    services.endorsement_record(
+        actor=world.sofie, agreement=agreement, version_number=2, decision="declined", reason="Te weinig uren"
+    )
+    agreement = _removed_and_added_back(world, agreement, world.social_a)
+    _asked_again(
+        world,
+        agreement,
+        world.social_a,
+        world.sofie,
+        client_for,
+        voided="declined",
+        history_line="verwijderde een partij (versie 2): Welzijn Oost · de afwijzing van deze versie vervalt",
+    )
+
+
+def test_a_decision_kept_by_a_removal_from_before_the_rule_lapses_when_the_party_is_added_back(world, in_force):
+    from wijkverband.audit.models import AuditEvent
+
+    agreement = _edit(world, in_force, "Versie 2")
+    services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
+    # Removed as party_remove did before: the row left version 2, its decision on it kept.
+    Party.objects.filter(pk=_nursing(agreement).pk).update(left_version=2)
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    row = next(r for r in selectors.party_rows(agreement=agreement) if r.party.name == "Buurtzorg Oost")
+    assert row.endorsement is None
+    assert AuditEvent.objects.filter(action="agreement.party_added").latest("pk").data["voided"] == "endorsed"

@@ -11,7 +11,7 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from wijkverband.agreements.models import Action, PartyKind
+from wijkverband.agreements.models import Action, Decision, PartyKind
 
 
 def _date(value: str) -> str:
@@ -38,7 +38,16 @@ def shown_detail(event) -> str:
             parts.append(_("needs fresh endorsements"))
         return " · ".join(parts)
     if action in (Action.PARTY_ADDED, Action.PARTY_REMOVED):
-        return f"{_kind(facts['kind'])}: {written}"
+        line = f"{_kind(facts['kind'])}: {written}" if "kind" in facts else written
+        # Removed from the pending version (or added back), its decision on that version lapsed.
+        voided = facts.get("voided")
+        if voided == Decision.ENDORSED:
+            lapsed = _("its endorsement of this version lapses")
+            return f"{line} · {lapsed}"
+        if voided == Decision.DECLINED:
+            lapsed = _("its decision to decline this version lapses")
+            return f"{line} · {lapsed}"
+        return line
     if action == Action.MEASUREMENT_RECORDED:
         return f"{facts['indicator']}: {facts['value']} {facts['unit']} ({_date(facts['measured_on'])})"
     if action == Action.MEASUREMENT_FED:

@@ -364,22 +364,37 @@ def _joined_version(agreement: Agreement) -> int | None:
     return agreement.version_count if agreement.has_pending_version else None
 
 
-def _rejoin(*, actor, agreement: Agreement, organisation: Organisation) -> Party | None:
+def _void_decision(agreement: Agreement, party: Party) -> str | None:
+    """The party's decision on the pending (current) version, deleted: a party removed from that
+    version decided on a version it is no party to. Returns the decision, for the history."""
+    rows = Endorsement.objects.for_team(agreement.team_id).filter(version_id=agreement.current_version_id, party=party)
+    decision = rows.values_list("decision", flat=True).first()
+    if decision is not None:
+        rows.delete()
+    return decision
+
+
+def _rejoin(*, actor, agreement: Agreement, organisation: Organisation) -> tuple[Party | None, str | None]:
     """A party removed from the pending version and added back to it: the removal is taken back
-    (its row again, joined when it was). None otherwise: a party that left an earlier version and
-    comes back gets a new row from the pending version on (the caller makes it), so the versions
-    in between keep their parties without it and the versions before keep it."""
+    (its row again, joined when it was), without a decision on that version: it decides again.
+    (None, None) otherwise: a party that left an earlier version and comes back gets a new row from
+    the pending version on (the caller makes it), so the versions in between keep their parties
+    without it and the versions before keep it.
+
+    The second value is a decision voided here: one kept by a removal from before the removal
+    voided it (party_remove), so the history and the audit row say so."""
     party = (
         Party.on_record.for_team(agreement.team_id)
         .filter(agreement=agreement, organisation=organisation, left_version=agreement.version_count)
         .first()
     )
     if party is None:
-        return None
+        return None, None
+    voided = _void_decision(agreement, party)
     party.left_version = None
     party.added_by, party.added_at = actor, timezone.now()
     party.save(update_fields=["left_version", "added_by", "added_at"])
-    return party
+    return party, voided
 
 
 @transaction.atomic
@@ -391,7 +406,8 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
         raise ActionRefused(_("That organisation does not take part in this team."))
     if _parties(agreement).filter(organisation=organisation).exists():
         raise ActionRefused(_("%(name)s is already a party.") % {"name": organisation.name})
-    party = _rejoin(actor=actor, agreement=agreement, organisation=organisation) or Party.objects.create(
+    party, voided = _rejoin(actor=actor, agreement=agreement, organisation=organisation)
+    party = party or Party.objects.create(
         team=agreement.team,
         agreement=agreement,
         kind=PartyKind.PROVIDER,
@@ -411,6 +427,7 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
             action=Action.PARTY_ADDED,
             version_number=agreement.version_count,
             detail=party.name,
+            facts={"voided": voided} if voided else None,
         )
     )
     return party
@@ -435,7 +452,8 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
         organisation = Organisation.objects.create(kind=ORGANISATION_KIND_OF[kind], name=name)
     try:
         with transaction.atomic():
-            party = _rejoin(actor=actor, agreement=agreement, organisation=organisation) or Party.objects.create(
+            party, voided = _rejoin(actor=actor, agreement=agreement, organisation=organisation)
+            party = party or Party.objects.create(
                 team=agreement.team,
                 agreement=agreement,
                 kind=kind,
@@ -454,7 +472,7 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
             action=Action.PARTY_ADDED,
             version_number=agreement.version_count,
             detail=name,
-            facts={"kind": party.kind},
+            facts={"kind": party.kind, **({"voided": voided} if voided else {})},
         )
     )
     return party
@@ -463,7 +481,8 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
 @transaction.atomic
 def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
     """The party removed: a party of the version in force is no party from the pending version on
-    (`left_version` set; it stays bound by the version in force); any other is gone."""
+    (`left_version` set; it stays bound by the version in force); any other is gone. Either way its
+    decision on the pending version is void: added back, it is asked again."""
     _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
@@ -473,23 +492,28 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
     party = _parties(agreement).filter(pk=party.pk).first()
     if party is None:
         raise ActionRefused(_("%(name)s is no longer a party.") % {"name": name})
+    # Its decision on the pending version (the current one) was a party's decision: removed, it is
+    # void, whoever the party is, so added back it decides again (docs/agreements.md, "Versioning").
+    voided = _void_decision(agreement, party)
     in_force = agreement.adopted_version.number if agreement.has_pending_version else None
     if in_force is not None and (party.joined_version or 1) <= in_force:
         # A party of the version in force: it stays on record for that version, with its
-        # decisions; it is no party of the pending version on.
+        # decisions on it; it is no party of the pending version on.
         party.left_version = agreement.version_count
         party.save(update_fields=["left_version"])
     else:
         party.delete()
     _touch(agreement)
+    facts = {"kind": party.kind} if party.is_external else {}  # an external party by its kind, as when added
+    if voided is not None:
+        facts["voided"] = voided  # the history and the audit row say which decision lapsed
     removed = _history(
         actor=actor,
         agreement=agreement,
         action=Action.PARTY_REMOVED,
         version_number=agreement.version_count,
         detail=name,
-        # An external party by its kind, as when it was added.
-        facts={"kind": party.kind} if party.is_external else None,
+        facts=facts,
     )
     # The remaining parties may all have endorsed already.
     _audit(removed, _adopt_if_complete(actor=actor, agreement=agreement))
