@@ -432,7 +432,36 @@ def test_the_number_of_queries_does_not_grow_with_teams_or_rows(world, varied, c
     agreement = _new(world, title="Meer")
     _indicator(world, agreement)
     _adopt(world, agreement)
+    # More adoptions in the period, in more teams: counted from the history, still in one query.
+    for title in ("Nog meer", "Beëindigd"):
+        _adopt(world, _new(world, title=title))
+    agreement_services.agreement_end(
+        actor=world.carla, agreement=Agreement.objects.get(current_version__title="Beëindigd"), reason="Klaar"
+    )
+    agreement_services.agreement_edit(
+        actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, title="Meer", body="Versie 2")
+    )
+    endorse_all(world, agreement)  # adopted a second time
+    for title in ("Zuid een", "Zuid twee"):
+        _adopt_in_zuid(world, title)
+    figures = region_dashboard(region=world.region, period=periods.parse(""), include_internal=True)
+    adopted = {row.team.slug: row.agreements.adopted_in_period for row in figures.teams}
+    assert (adopted["oost"], adopted["zuid"]) == (3, 2)
     assert _count_queries(client, url) == few
+
+
+def _adopt_in_zuid(world, title):
+    """An agreement of team B (Zuid) adopted by its parties: Wijkzorg Zuid (bram) and the pharmacy (pieter)."""
+    agreement = agreement_services.agreement_create(
+        actor=world.bram, team=world.team_b, data=version_data(world, title=title, owner=world.bram)
+    )
+    for organisation in (world.nursing_b, world.pharmacy):
+        agreement_services.party_add_organisation(actor=world.bram, agreement=agreement, organisation=organisation)
+    agreement_services.agreement_propose(actor=world.bram, agreement=agreement)
+    for person in (world.bram, world.pieter):
+        agreement = Agreement.objects.get(pk=agreement.pk)
+        agreement_services.endorsement_record(actor=person, agreement=agreement, version_number=1, decision="endorsed")
+    return agreement
 
 
 def test_figures_are_kept_for_a_minute_and_the_page_says_of_when(world, varied, client_for, clock):

@@ -374,7 +374,19 @@ class AgreementEvent(models.Model):
         verbose_name = _("agreement event")
         verbose_name_plural = _("agreement events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["agreement", "-at"])]
+        indexes = [
+            models.Index(fields=["agreement", "-at"]),
+            # The region dashboard's "adopted in the period": the adoptions of the region's teams in
+            # a period (agreements.selectors.region_team_agreement_figures). Without it PostgreSQL
+            # reads every event of those teams through the team index to keep the few adoptions;
+            # partial, since adoptions are a small share of the events: an index-only scan of a few
+            # pages, and no index write for any other event (docs/dashboard.md).
+            models.Index(
+                fields=["team", "at", "agreement"],
+                condition=models.Q(action="adopted"),
+                name="agreement_event_adoption",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

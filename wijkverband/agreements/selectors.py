@@ -997,7 +997,10 @@ def region_team_agreement_figures(*, team_ids, start: datetime, end: datetime) -
     # Adopted in the period: the adoptions that happened in it (the history's rows), whatever the
     # agreement's status now and however often it was adopted since, so a past period's figure
     # stays what it was when an agreement ends or a new version is adopted (which moves adopted_at).
-    adoption = value(Action.ADOPTED)
+    # Written into the text, not a placeholder: the partial index agreement_event_adoption holds
+    # the rows of this action only, and PostgreSQL uses it when the query says the action itself
+    # (a prepared statement's generic plan could not prove `action = $1` implies it).
+    adoption = f"'{Action.ADOPTED.value}'"
     period_start = value(ops.adapt_datetimefield_value(start))
     period_end = value(ops.adapt_datetimefield_value(end))
     event_teams = value(*team_ids)
