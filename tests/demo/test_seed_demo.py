@@ -128,3 +128,34 @@ def test_the_demo_shows_signals_and_the_insurer_endorsing_for_itself(no_world):
     assert "Wijkverpleging &#x27;s avonds bereikbaar" in page or "Wijkverpleging 's avonds bereikbaar" in page
     assert "Medicatieoverdracht" not in page  # not a party to it
     assert insurer.get("/t/utrecht-oost/bottlenecks/").status_code == 404
+
+
+def test_seeding_mails_nobody_whatever_the_mail_server(no_world, settings, django_capture_on_commit_callbacks):
+    """Found with a mail server configured: seed_demo mailed its requests to own, escalations and
+    mention to the demo addresses at once, and the next morning's digest would have mailed the rest."""
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from wijkverband.work.models import Mail, Notice
+    from wijkverband.work.services.digests import digests_send_due
+    from wijkverband.work.services.mail import mails_send_due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # as a real server: it sends
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _seed()
+    assert callbacks  # the jobs that mail notices at once ran (in the tests: at once, in this process)
+    # The demo's notices are there, in the app.
+    notices = Notice.objects.across_teams()
+    assert notices.filter(kind="escalated").exists() and notices.filter(kind="mention").exists()
+    # The mail jobs: the minute's sweep of the outbox, and the next morning's digests.
+    mails_send_due()
+    digests_send_due(now=timezone.now() + timedelta(days=1))
+    assert mail.outbox == []
+    assert not Mail.objects.filter(sent_at__isnull=True).exists()
+    assert not Mail.objects.exists()
+    # Seeding again writes nothing to mail either.
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+    assert mail.outbox == [] and not Mail.objects.exists()

@@ -18,13 +18,15 @@ mail to `outbox_put` through wijkverband.core.outbox, in the transaction of what
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -191,6 +193,23 @@ def outbox_states(*, keys: list[str]) -> dict[str, MailState]:
         )
         for key, sent_at, send_after, attempts, refused_at in rows
     }
+
+
+@contextmanager
+def mail_withheld() -> Iterator[None]:
+    """Nothing written inside is ever mailed, whatever EMAIL_BACKEND is: for demo data
+    (`manage.py seed_demo`), whose notices go to made-up addresses, or to anyone else it names.
+
+    Run inside the caller's transaction: at its end the notices written inside count as mailed at
+    once and in a digest (`emailed_at`, `digested_at`), so neither the mail job the commit queues
+    (notices_mail) nor a digest takes them up; an outbox mail written inside (none, unless a job
+    ran in it) is taken out unsent. They stay in the app as notices."""
+    last_notice = Notice.objects.across_teams().aggregate(last=Max("pk"))["last"] or 0
+    last_mail = Mail.objects.aggregate(last=Max("pk"))["last"] or 0
+    yield
+    now = timezone.now()
+    Notice.objects.across_teams().filter(pk__gt=last_notice).update(emailed_at=now, digested_at=now)
+    Mail.objects.filter(pk__gt=last_mail, sent_at__isnull=True).delete()
 
 
 # --- sending ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from wijkverband.tenancy.models import (
     RegionRole,
     Team,
 )
+from wijkverband.work.services.mail import mail_withheld
 
 DEMO_PASSWORD = "wijkverband-demo"
 DEMO_DOMAIN = "demo.wijkverband.nl"
@@ -145,6 +146,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's notices (escalations, requests to own, mentions) stay in the app: never mailed,
+        # at once or in a digest, whatever mail server is configured (work.services.mail.mail_withheld).
+        with mail_withheld():
+            self._load()
+
+    def _load(self):
         User = get_user_model()
         regions = {}
         for slug, name in REGIONS:
