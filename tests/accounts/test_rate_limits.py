@@ -8,6 +8,7 @@ import pyotp
 import time_machine
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -120,3 +121,59 @@ def test_a_refused_page_says_in_our_words_how_long_to_wait(world):
     page = response.content.decode()
     assert "Je hebt dit te vaak kort na elkaar geprobeerd. Probeer het over 1 minuut opnieuw." in page
     assert "Too Many Requests" not in page
+
+
+def _failures_across_accounts(start, numbers):
+    for n in numbers:  # 6 seconds apart: all sign-in posts together may be 30 a minute per address
+        with time_machine.travel(start + timedelta(seconds=6 * n), tick=False):
+            response = _sign_in(Client(), f"geraden{n}@example.nl", "not-the-password")
+        yield response
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_addresss_count(world):
+    """allauth cleared the whole count of failed sign-ins on a right code, the address's with the
+    person's: someone with one account of their own could guess other accounts' passwords from one
+    address without end, by signing in to their own account now and then (and by a password reset
+    of their own). A success now clears the person's count only."""
+    start = timezone.now()
+    for response in _failures_across_accounts(start, range(29)):
+        assert response.status_code == 200
+    own = Client()
+    with time_machine.travel(start + timedelta(seconds=6 * 29), tick=False):
+        assert _sign_in(own, world.carla.email)["Location"] == "/accounts/2fa/authenticate/"
+    with time_machine.travel(start + timedelta(seconds=6 * 30), tick=False):
+        response = own.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert response.status_code == 302 and own.get("/").wsgi_request.user == world.carla
+    # The right password and the right code did not count; the 30th failure still does.
+    last, refused = _failures_across_accounts(start + timedelta(seconds=6 * 2), range(29, 31))
+    assert "Aanmelden is te vaak mislukt" not in last.content.decode()
+    assert "Aanmelden is te vaak mislukt" in refused.content.decode()
+
+
+def test_a_password_reset_does_not_reset_the_addresss_count(world):
+    start = timezone.now()
+    for response in _failures_across_accounts(start, range(30)):
+        assert response.status_code == 200
+    with time_machine.travel(start + timedelta(seconds=6 * 30), tick=False):
+        client = Client()
+        client.post("/accounts/password/reset/", {"email": world.carla.email})
+        link = next(line for line in mail.outbox[-1].body.splitlines() if "/accounts/password/reset/key/" in line)
+        path = link[link.index("/accounts/") :].strip()
+        form = client.get(path, follow=True)
+        new = "een-heel-ander-wachtwoord-77"
+        done = client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+        assert done.status_code == 302
+        response = _sign_in(Client(), "geraden99@example.nl", "not-the-password")
+    assert "Aanmelden is te vaak mislukt" in response.content.decode()
+
+
+def test_every_form_that_checks_a_code_counts_with_ours():
+    """allauth's forms look `check_rate_limit` up in their own modules: a security key's as well as
+    a code's clears only the person's count (rate_limits.install)."""
+    from allauth.mfa.base import forms as base_forms
+    from allauth.mfa.webauthn import forms as webauthn_forms
+
+    from wijkverband.accounts import rate_limits
+
+    assert base_forms.check_rate_limit is rate_limits.check_code_rate_limit
+    assert webauthn_forms.check_rate_limit is rate_limits.check_code_rate_limit

@@ -106,6 +106,11 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise forms.ValidationError(rate_limits.sign_in_refused(wait), code=refused.code) from None
 
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        """After a password reset allauth forgot every failed sign-in, the address's too: only the
+        account's now (rate_limits.clear_failed_sign_ins_of)."""
+        rate_limits.clear_failed_sign_ins_of(request, key=self._get_login_attempts_cache_key(request, **credentials))
+
     def get_password_change_redirect_url(self, request) -> str:
         """A changed password signs the person out everywhere (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE):
         allauth sent them back to "Wachtwoord wijzigen", which asked them to sign in and then showed

@@ -30,4 +30,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from wijkverband.accounts import rate_limits
+
+        rate_limits.install()
         user_logged_in.connect(_keep_language_chosen_before_signing_in, dispatch_uid="wijkverband.accounts.language")

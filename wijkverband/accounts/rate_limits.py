@@ -11,6 +11,8 @@ older than the rate's window, so the wait is until enough of them have left it.
 import math
 import time
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.core import context
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
 from django.utils.translation import ngettext
@@ -35,6 +37,57 @@ def wait_seconds(request, *, app: str, action: str, key: str | None = None, user
             # Newest first: allowed again once the attempt at index amount - 1 leaves the window.
             wait = max(wait, history[rate.amount - 1] + rate.duration - now)
     return math.ceil(wait)
+
+
+#: Failed sign-ins (ACCOUNT_RATE_LIMITS["login_failed"]): per address and per account or person.
+LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
+
+
+def clear_failed_sign_ins_of(request, *, key: str) -> None:
+    """A success forgets the failed sign-ins of one account (a wrong password typed for its
+    address) or person (wrong codes), never the address's. allauth's `ratelimit.clear` deletes
+    every rate of the action, the per-address one too: anyone with an account of their own could
+    then guess other accounts' passwords from one address without end, by signing in to their own
+    account with its code now and then, or resetting its password (docs/accounts.md)."""
+    for rate in ratelimit.get_rates(**LOGIN_FAILED):
+        if rate.per != "key":
+            continue
+        cache_key = ratelimit.get_cache_key(request, **LOGIN_FAILED, rate=rate, key=key)
+        with ratelimit.cache_lock(cache_key) as locked:
+            if locked:
+                cache.delete(cache_key)
+
+
+def check_code_rate_limit(user, error_key: str | None = None):
+    """allauth.mfa.base.internal.flows.check_rate_limit, put in its place by `install` (its forms
+    call it before checking a code): a wrong code counts for the person and the address, as
+    allauth's does; a right one is taken back from both (as allauth takes back a right password)
+    and clears the person's count, not the address's."""
+    request = context.request
+    key = f"mfa-auth-user-{user.pk}"
+    usage = ratelimit.consume(request, **LOGIN_FAILED, key=key)
+    if not usage:
+        raise get_account_adapter().validation_error(error_key or "too_many_login_attempts")
+
+    def right_code() -> None:
+        usage.rollback()
+        clear_failed_sign_ins_of(request, key=key)
+
+    return right_code
+
+
+def install() -> None:
+    """Our `check_code_rate_limit` in place of allauth's, in each of its forms that checks a code
+    (signing in and confirming again with a code or a security key; setting up an app has its own
+    rate, forms.ActivateTOTPForm). AccountsConfig.ready calls it; tests check it is in place."""
+    from allauth.mfa.base import forms as base_forms
+    from allauth.mfa.base.internal import flows
+    from allauth.mfa.webauthn import forms as webauthn_forms
+
+    for module in (flows, base_forms, webauthn_forms):
+        if not hasattr(module, "check_rate_limit"):  # allauth moved it: find its new place
+            raise RuntimeError(f"{module.__name__}.check_rate_limit is gone: see accounts.rate_limits.install")
+        module.check_rate_limit = check_code_rate_limit
 
 
 def longest_window(*, app: str, action: str) -> int:
