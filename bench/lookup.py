@@ -98,7 +98,11 @@ def fill() -> None:
         OrganisationKind.SOCIAL_DOMAIN,
     ]
     organisations = Organisation.objects.bulk_create(
-        [Organisation(name=f"Bench {kind.label} {i:04d}", kind=kind) for i in range(TEAMS) for kind in kinds],
+        [
+            Organisation(name=f"Bench {kind.label} {i:04d}", kind=kind, sort_name=f"bench {kind.label} {i:04d}".lower())
+            for i in range(TEAMS)
+            for kind in kinds
+        ],
         batch_size=5000,
     )
     TeamOrganisation.objects.bulk_create(

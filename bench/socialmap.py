@@ -93,7 +93,7 @@ def _entry(rng: random.Random, *, n: int, region, team, today):
         public=rng.random() < 0.5,
         confirmed_on=today - timedelta(days=rng.randint(0, 400)),
     )
-    entry.search_text = Entry.search_text_of(entry)
+    entry.derive()
     return entry
 
 

@@ -165,6 +165,8 @@ EXPECTED_EXEMPT = {
     "work.WorkerCount.name",
     "socialmap.Entry.phone",
     "socialmap.Entry.search_text",
+    "socialmap.Entry.sort_name",
+    "tenancy.Organisation.sort_name",
 }
 
 

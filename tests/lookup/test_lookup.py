@@ -359,3 +359,18 @@ def test_an_organisation_is_shown_only_while_someone_takes_part_for_it(world):
     page = lookup(Client(), "3581").content.decode()
     assert "Thuiszorg Nieuw" not in page
     assert "Huisarts Oost" in page  # the others stay
+
+
+def test_the_organisations_of_a_kind_are_in_telephone_book_order(world):
+    """ "'t Hoekje" was listed before every A: it is under H (core/sorting.py)."""
+    from tests.personas import make_user
+
+    for n, name in enumerate(("Inloophuis Oost", "'t Hoekje", "Gaandeweg")):
+        organisation = services.organisation_add(actor=None, team=world.team_a, name=name, kind=OrganisationKind.OTHER)
+        person = make_user(f"partner{n}", f"Partner {n}", second_factor=False)
+        services.membership_create(
+            actor=None, team=world.team_a, user=person, role=Membership.Role.MEMBER, organisation=organisation
+        )
+    page = lookup(Client(), "3581").content.decode()
+    positions = [page.index(name) for name in ("Gaandeweg", "&#x27;t Hoekje", "Inloophuis Oost")]
+    assert positions == sorted(positions)

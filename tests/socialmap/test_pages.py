@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.socialmap.helpers import add, fresh
-from wijkverband.socialmap import services
+from wijkverband.socialmap import selectors, services
 
 
 def _names(response) -> list[str]:
@@ -271,3 +271,15 @@ def test_a_card_says_whom_to_call_and_the_checks_fold_away(world, client_for):
     assert '<details class="wv-more-filters" open>' in checked and "Meer filters (1 ingesteld)" in checked
     detail = client.get(entry_url := f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
     assert 'href="tel:+31302007788"' in detail, entry_url
+
+
+def test_the_list_and_the_public_section_put_t_hoekje_under_h(world, client_for):
+    """ "'t Hoekje" came first, before every A (core/sorting.py)."""
+    for name in ("Zorgcafé", "'t Hoekje", "Hoek van Holland", "Inloop", "Aandacht"):
+        add(world, name=name)
+    assert _names(client_for("rosa").get("/t/oost/sociale-kaart/")) == [
+        "Aandacht", "Hoek van Holland", "'t Hoekje", "Inloop", "Zorgcafé"
+    ]  # fmt: skip
+    assert _names(client_for("ada").get("/r/utrecht/sociale-kaart/"))[:2] == ["Aandacht", "Hoek van Holland"]
+    shown = [entry.name for entry in selectors.public_entries(teams=[world.team_a])[world.team_a.pk].entries]
+    assert shown == ["Aandacht", "Hoek van Holland", "'t Hoekje", "Inloop", "Zorgcafé"]

@@ -721,3 +721,20 @@ def test_who_saves_second_sees_the_other_save_and_can_save_again(world, client_f
     assert carla.post(url, entry_post(world, notes="WAARDE-CARLA", version=version)).status_code == 302
     entry.refresh_from_db()
     assert entry.notes == "WAARDE-CARLA"
+
+
+def test_the_card_puts_t_hoekje_under_h_among_the_partners(world, client_for):
+    """ "'t Hoekje" came before every other partner: it is under H (core/sorting.py)."""
+    from wijkverband.tenancy import services as tenancy_services
+    from wijkverband.tenancy.models import OrganisationKind
+
+    for name in ("Inloophuis", "'t Hoekje", "Gaandeweg"):
+        organisation = tenancy_services.organisation_add(
+            actor=None, team=world.team_a, name=name, kind=OrganisationKind.OTHER
+        )
+        add_entry(world, organisation=organisation, contact_point="Balie")
+    names = [entry.organisation.name for entry in selectors.team_entries(team=world.team_a)]
+    assert names == ["Gaandeweg", "'t Hoekje", "Inloophuis"]
+    page = client_for("maarten").get("/t/oost/wijkkaart/").content.decode()
+    positions = [page.index(name) for name in ("Gaandeweg", "&#x27;t Hoekje", "Inloophuis")]
+    assert positions == sorted(positions)

@@ -210,7 +210,9 @@ def shown_version(agreement: Agreement) -> AgreementVersion:
 
 def party_filter_choices(*, team) -> list[tuple[str, str]]:
     organisations = (
-        TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name")
+        TeamOrganisation.objects.for_team(team)
+        .select_related("organisation")
+        .order_by("organisation__sort_name", "organisation__name")
     )
     choices = [(f"org:{link.organisation_id}", link.organisation.name) for link in organisations]
     choices += [(f"kind:{kind.value}", kind.label) for kind in PartyKind if kind != PartyKind.PROVIDER]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 
 from wijkverband.core.registry import public_sections
+from wijkverband.core.sorting import name_order
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import CORE_KINDS, Membership, Organisation, PostcodeArea, Team, TeamOrganisation
 
@@ -112,7 +113,7 @@ def postcode_answer(*, code: str) -> PostcodeAnswer:
         for team_id, (codes, partial) in served.items()
         if team_id in teams
     ]
-    items.sort(key=lambda item: (item.partial, item.team.name))
+    items.sort(key=lambda item: (item.partial, *name_order(item.team.name)))
     whole = {item.team.pk: item for item in items if not item.partial}
     if whole:
         # Only organisations someone takes part for: one typed into an invitation that was never
@@ -127,7 +128,7 @@ def postcode_answer(*, code: str) -> PostcodeAnswer:
             whole[link.team_id].organisations.append(link.organisation)
         for item in whole.values():
             # The core players first, in the usual order (GP, pharmacy, district nursing, social domain).
-            item.organisations.sort(key=lambda o: (_KIND_ORDER.get(o.kind, len(_KIND_ORDER)), o.name.casefold()))
+            item.organisations.sort(key=lambda o: (_KIND_ORDER.get(o.kind, len(_KIND_ORDER)), *name_order(o.name)))
         whole_teams = [item.team for item in whole.values()]
         for panel in public_sections():
             contexts = panel.context(teams=whole_teams) or {}

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Min, QuerySet, Sum, Value, When
 
+from wijkverband.core.sorting import name_order
 from wijkverband.referrals.models import Referral, ReferralMonth
 from wijkverband.referrals.months import add_months, months_between
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
@@ -69,7 +70,7 @@ def month_rows(*, team: Team, start: date, end: date) -> list[ReferralMonth]:
         ReferralMonth.objects.for_team(team)
         .filter(month__gte=start, month__lte=end)
         .select_related("referrer")
-        .order_by("month", "referrer__name")
+        .order_by("month", "referrer__sort_name", "referrer__name")
     )
 
 
@@ -85,7 +86,7 @@ def figures_tables(*, rows: list[ReferralMonth], start: date, end: date) -> tupl
     team_total = ReferrerTable(referrer_id=None, name="")
     team_lines = {month: MonthLine(month=month, figures=Figures()) for month in months}
     tables = []
-    for referrer_id in sorted(by_referrer, key=lambda pk: names[pk].casefold()):
+    for referrer_id in sorted(by_referrer, key=lambda pk: name_order(names[pk])):
         table = ReferrerTable(referrer_id=referrer_id, name=names[referrer_id])
         for month in months:
             row = by_referrer[referrer_id].get(month)
@@ -126,7 +127,7 @@ def referrer_choices(*, team: Team) -> QuerySet[Organisation]:
         .annotate(
             gp_first=Case(When(kind=OrganisationKind.GP, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
-        .order_by("gp_first", "name")
+        .order_by("gp_first", "sort_name", "name")
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import DEFAULT_RECONFIRM_MONTHS, Confirmable
 from wijkverband.core.phones import dial_phone
+from wijkverband.core.sorting import name_sort_key
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.scoping import TeamScopedManager, TeamScopedQuerySet
 
@@ -100,6 +101,7 @@ class Entry(Confirmable):
         # real numbers would pass the BSN eleven-test as a nine-digit run.
         "phone": "validated as a Dutch phone number",
         "search_text": "written by code from the guarded name, description and place",
+        "sort_name": "written by code from the guarded name",
     }
 
     region = models.ForeignKey(
@@ -132,6 +134,9 @@ class Entry(Confirmable):
     # Lower case, without accents: name, description and place, for the search (a trigram index
     # on PostgreSQL, migration 0002).
     search_text = models.TextField(blank=True, editable=False)
+    # The name as the telephone book sorts it ("'t Hoekje" under H: core/sorting.py): what the lists
+    # sort by, written with search_text.
+    sort_name = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -145,10 +150,10 @@ class Entry(Confirmable):
     class Meta:
         verbose_name = _("sociale kaart entry")
         verbose_name_plural = _("sociale kaart entries")
-        ordering = ["name", "pk"]
+        ordering = ["sort_name", "name", "pk"]
         indexes = [
-            models.Index(fields=["team", "name"], name="socialmap_entry_team_name"),
-            models.Index(fields=["region", "team", "name"], name="socialmap_entry_region_name"),
+            models.Index(fields=["team", "sort_name"], name="socialmap_entry_team_sort"),
+            models.Index(fields=["region", "team", "sort_name"], name="socialmap_entry_region_sort"),
             models.Index(fields=["maintainer", "confirmed_on"], name="socialmap_entry_maintainer"),
         ]
 
@@ -159,11 +164,18 @@ class Entry(Confirmable):
     def search_text_of(entry) -> str:
         return search_fold(" ".join([entry.name, entry.description, entry.place]))
 
-    def save(self, *args, **kwargs):
+    #: Columns written by code from the others (`derive`): save() and the import's bulk writes.
+    DERIVED_FIELDS = ("search_text", "sort_name")
+
+    def derive(self) -> None:
         self.search_text = self.search_text_of(self)
+        self.sort_name = name_sort_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "description", "place"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     @property

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import stale_before
+from wijkverband.core.sorting import name_order
 from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion, search_fold
 from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
 from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, team_professional_users
@@ -89,13 +90,13 @@ def _filtered(queryset: QuerySet, filters: ListFilters, *, team: Team | None = N
 
 
 def team_entries(*, team: Team, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:
-    """The team's kaart: its own entries and its region's region-wide ones, by name."""
-    return _filtered(Entry.objects.for_team(team), filters, team=team).order_by("name", "pk")
+    """The team's kaart: its own entries and its region's region-wide ones, by name ("'t Hoekje" under H)."""
+    return _filtered(Entry.objects.for_team(team), filters, team=team).order_by(*Entry._meta.ordering)
 
 
 def region_entries(*, region: Region, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:
     """The region's kaart: region-wide entries and those of every team of the region, by name."""
-    return _filtered(Entry.objects.for_region(region), filters).order_by("name", "pk")
+    return _filtered(Entry.objects.for_region(region), filters).order_by(*Entry._meta.ordering)
 
 
 def entries_available_to(*, rights_by_team: dict) -> QuerySet[Entry]:
@@ -257,8 +258,9 @@ _KIND_ORDER = {kind: place for place, kind in enumerate(Kind.values)}
 
 
 def _public_order(entry) -> tuple:
-    """By kind, then by name as people read it: "aardig" before "Zorgcafé", "Éénhoorn" among the E's."""
-    return (_KIND_ORDER.get(entry.kind, len(_KIND_ORDER)), search_fold(entry.name), entry.pk)
+    """By kind, then by name as people read it: "aardig" before "Zorgcafé", "Éénhoorn" among the E's,
+    "'t Hoekje" among the H's (core/sorting.py)."""
+    return (_KIND_ORDER.get(entry.kind, len(_KIND_ORDER)), *name_order(entry.name), entry.pk)
 
 
 def public_entries(*, teams) -> dict[int, PublicEntries]:
@@ -297,9 +299,11 @@ def public_entries(*, teams) -> dict[int, PublicEntries]:
             "website",
         )  # fmt: skip
         .annotate(
-            # By the folded name (search_text starts with it), as the page sorts what it shows: by
-            # Lower("name") "Ácht uur wandelen" came after "Zorgcafé" and fell out of the cut.
-            place_in_kind=Window(RowNumber(), partition_by=[*owner, F("kind")], order_by=[F("search_text"), F("pk")]),
+            # By the sort key, as the page sorts what it shows: by Lower("name") "Ácht uur wandelen"
+            # came after "Zorgcafé" and fell out of the cut, and "'t Hoekje" came first.
+            place_in_kind=Window(
+                RowNumber(), partition_by=[*owner, F("kind")], order_by=[F("sort_name"), F("name"), F("pk")]
+            ),
             kind_total=Window(Count("pk"), partition_by=[*owner, F("kind")]),
         )
         .filter(place_in_kind__lte=PUBLIC_LIMIT)

@@ -413,7 +413,7 @@ def entries_import(
                 updated_at=now,
                 **{name: cleaned[name] for name in ENTRY_FIELDS},
             )
-            entry.search_text = Entry.search_text_of(entry)
+            entry.derive()
             new.append(entry)
         elif not differs:
             unchanged += 1
@@ -425,7 +425,7 @@ def entries_import(
             # Changing an entry confirms it, as saving the form does: whoever changed it checked it.
             entry.confirmed_on, entry.confirmed_by, entry.updated_at = today, actor, now
             entry.version += 1
-            entry.search_text = Entry.search_text_of(entry)
+            entry.derive()
             changed.append(entry)
     if errors:
         raise ImportRefused(errors)
@@ -433,7 +433,7 @@ def entries_import(
     if changed:
         Entry.objects.bulk_update(
             changed,
-            [*ENTRY_FIELDS, "search_text", "confirmed_on", "confirmed_by", "updated_at", "version"],
+            [*ENTRY_FIELDS, *Entry.DERIVED_FIELDS, "confirmed_on", "confirmed_by", "updated_at", "version"],
             batch_size=1000,
         )
     for entry in were_due:

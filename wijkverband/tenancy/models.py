@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from wijkverband.core.sorting import name_sort_key
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.scoping import TeamScopedManager
 
@@ -147,18 +148,30 @@ EXTERNAL_KINDS = (OrganisationKind.INSURER, OrganisationKind.MUNICIPALITY, Organ
 class Organisation(models.Model):
     """A care or support provider. One organisation (say, a pharmacy) can serve several teams."""
 
+    #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
+    CLIENT_DATA_EXEMPT = {"sort_name": "written by code from the guarded name"}
+
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The name as the telephone book sorts it ("'t Hoekje" under H: core/sorting.py), kept by save().
+    sort_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         constraints = [models.UniqueConstraint(fields=["name", "kind"], name="organisation_unique_name_kind")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
 
 class TeamOrganisation(models.Model):

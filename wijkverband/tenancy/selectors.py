@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from wijkverband.core import outbox, rows
 from wijkverband.core.registry import external_party_organisation_ids
+from wijkverband.core.sorting import name_order
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import (
     CORE_KINDS,
@@ -241,24 +242,32 @@ def team_members(*, team: Team) -> list[Membership]:
     return list(
         Membership.objects.for_team(team)
         .select_related("user", "organisation")
-        .order_by("organisation__kind", "organisation__name", "user__name")
+        .order_by("organisation__kind", "organisation__sort_name", "organisation__name", "user__name")
     )
 
 
 def team_organisations(*, team: Team) -> list[TeamOrganisation]:
-    return list(TeamOrganisation.objects.for_team(team).select_related("organisation").order_by("organisation__name"))
+    return list(
+        TeamOrganisation.objects.for_team(team)
+        .select_related("organisation")
+        .order_by("organisation__sort_name", "organisation__name")
+    )
 
 
 def team_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
-    """The organisations taking part in the team, by name (for a form's choice field)."""
-    return Organisation.objects.filter(team_links__team=team).order_by("name")
+    """The organisations taking part in the team, by name ("'t Hoekje" under H; for a form's choice field)."""
+    return Organisation.objects.filter(team_links__team=team).order_by("sort_name", "name")
 
 
 def invitation_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
     """What an invitation may name: the team's organisations, and the external organisations (an
     insurer, a municipality, a client council) party to its agreements, for an external party."""
     external = external_party_organisation_ids(team=team)
-    return Organisation.objects.filter(Q(team_links__team=team) | Q(pk__in=external)).distinct().order_by("name")
+    return (
+        Organisation.objects.filter(Q(team_links__team=team) | Q(pk__in=external))
+        .distinct()
+        .order_by("sort_name", "name")
+    )
 
 
 def team_professional_users(*, team: Team) -> QuerySet:
@@ -362,7 +371,7 @@ def core_players_from_members(members: list[Membership]) -> CorePlayers:
     return CorePlayers(
         present=[k for k in CORE_KINDS if k in names],
         missing=[k for k in CORE_KINDS if k not in names],
-        organisations=[(OrganisationKind(k).label, sorted(names[k])) for k in CORE_KINDS if k in names],
+        organisations=[(OrganisationKind(k).label, sorted(names[k], key=name_order)) for k in CORE_KINDS if k in names],
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import add_months, confirm_due_on, is_stale
 from wijkverband.core.phones import dial_phone
+from wijkverband.core.sorting import name_order
 from wijkverband.core.workdays import dutch_public_holidays
 from wijkverband.tenancy.models import CORE_KINDS, Team
 from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES
@@ -81,8 +82,8 @@ def slot_label(key: str):
 def _sort_key(entry: ContactEntry):
     return (
         KIND_ORDER.get(entry.organisation.kind, len(KIND_ORDER)),
-        entry.organisation.name.casefold(),
-        entry.contact_point.casefold(),
+        *name_order(entry.organisation.name),  # "'t Hoekje" under H (core/sorting.py)
+        *name_order(entry.contact_point),
         entry.pk,
     )
 
