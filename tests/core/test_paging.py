@@ -16,6 +16,7 @@ LISTS = [
     ("carla", "/t/oost/bottlenecks/"),
     ("carla", "/t/oost/signals/"),
     ("carla", "/t/oost/sociale-kaart/"),
+    ("carla", "/t/oost/wijkkaart/"),
     ("carla", "/t/oost/welzijn-op-recept/records/"),
     ("olga", "/r/utrecht/bottlenecks/escalations/"),
     ("olga", "/r/utrecht/regional/"),

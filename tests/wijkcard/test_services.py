@@ -344,7 +344,7 @@ def test_the_notices_page_shows_a_reconfirm_request_and_a_handled_suggestion(wor
     response = client_for("maarten").get("/notifications/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Contactgegevens opnieuw bevestigen ·" in page and "/t/oost/wijkkaart/#entry-" in page
+    assert "Contactgegevens opnieuw bevestigen ·" in page and "/t/oost/wijkkaart/?entry=" in page
     assert "Wijkverband · " not in page
     page = client_for("rosa").get("/notifications/").content.decode()
     assert "Maarten Lid · " in page and "Huisarts Oost – Triagelijn praktijk" in page

@@ -27,7 +27,7 @@ def subject(entry: ContactEntry) -> Subject:
         kind=SubjectKind.WIJKCARD_ENTRY,
         id=entry.pk,
         title=entry.title,
-        path=f"{path}#entry-{entry.pk}",
+        path=f"{path}?entry={entry.pk}",  # the card sends it on to the page that shows it
     )
 
 

@@ -119,6 +119,17 @@ def team_entries(*, team: Team, today: date | None = None, professional_lines: b
     return _mark(entries, months=team.reconfirm_months, today=today)
 
 
+def entry_page(*, team: Team, entry_id: int | None, per_page: int) -> int | None:
+    """The page of the card on screen that holds this entry of the team, or None when the team's
+    card has no such entry (one query, of the columns the card's order needs)."""
+    if entry_id is None:
+        return None
+    rows = ContactEntry.objects.for_team(team).select_related("organisation")
+    rows = rows.only("pk", "contact_point", "organisation__kind", "organisation__name")
+    order = [entry.pk for entry in sorted(rows, key=_sort_key)]
+    return order.index(entry_id) // per_page + 1 if entry_id in order else None
+
+
 def current_lead(*, team: Team, other_than: ContactEntry | None = None) -> ContactEntry | None:
     """The entry that takes the lead between two chairs, if another than `other_than` (one query):
     the entry form names it, since ticking the lead takes it over."""
@@ -143,10 +154,29 @@ class Card:
     #: (with their answer) for a client representative
     suggestions: dict[int, list] = field(default_factory=dict)
 
+    #: the page of entries shown on screen (`show_page`); None: every entry (the printed card)
+    page: object = None
+
+    def show_page(self, page, *, per_page: int, path: str) -> None:
+        """Show `page` of the entries (a core.paging page of `entries`); each entry learns the link
+        that reaches it from this page (the facts at the card's top name entries of any page)."""
+        self.page = page
+        for index, entry in enumerate(self.entries):
+            number = index // per_page + 1
+            if number == page.number:
+                entry.card_href = f"#entry-{entry.pk}"
+            else:
+                entry.card_href = f"{f'?page={number}' if number > 1 else path}#entry-{entry.pk}"
+
+    @property
+    def shown(self) -> list:
+        return list(self.page.object_list) if self.page is not None else self.entries
+
     @property
     def groups(self) -> list[OrganisationGroup]:
+        """The entries shown, by organisation (an organisation whose entries span two pages heads both)."""
         groups: dict[int, OrganisationGroup] = {}
-        for entry in self.entries:
+        for entry in self.shown:
             groups.setdefault(entry.organisation_id, OrganisationGroup(entry.organisation)).entries.append(entry)
         return list(groups.values())
 

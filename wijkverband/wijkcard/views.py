@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.ids import parse_id
+from wijkverband.core.paging import list_page
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
 from wijkverband.wijkcard import exports, policy, selectors, services
@@ -21,9 +23,26 @@ from wijkverband.wijkcard.forms import ApplyAnswerForm, DeclineForm, EntryForm, 
 STATUS_FOR_CODE = {"stale": 409, "forbidden": 403}
 
 
+#: Entries on a page of the card on screen. A team's card is a dozen or two; one with hundreds
+#: rendered them all. The printed card and the exports stay whole (docs/wijkcard.md, "Pages").
+PAGE_SIZE = 30
+
+
 def _card_url(team, entry=None) -> str:
+    """The card, or the page of the card that shows this entry, at the entry."""
     url = reverse("wijkcard", kwargs={"team_slug": team.slug})
-    return f"{url}#entry-{entry.pk}" if entry is not None else url
+    if entry is None:
+        return url
+    return _entry_url(team, entry.pk)
+
+
+def _entry_url(team, entry_id) -> str:
+    url = reverse("wijkcard", kwargs={"team_slug": team.slug})
+    pk = parse_id(entry_id)
+    number = selectors.entry_page(team=team, entry_id=pk, per_page=PAGE_SIZE)
+    if number is None:  # not on this card (another team's, or gone): the card, the same for both
+        return url
+    return f"{url}{f'?page={number}' if number > 1 else ''}#entry-{pk}"
 
 
 def _context(request, **values) -> dict:
@@ -41,7 +60,11 @@ def _context(request, **values) -> dict:
 
 @team_view
 def wijkcard(request):
+    """The card on screen, a page of entries at a time (`?page=`); `?entry=<id>` (the links of
+    notices, the search and the team home) is sent on to the page that shows that entry."""
     team, rights = request.team, request.rights
+    if "entry" in request.GET:
+        return redirect(_entry_url(team, request.GET["entry"]))
     card = selectors.card(
         team=team,
         user=request.user,
@@ -49,7 +72,13 @@ def wijkcard(request):
         can_suggest=policy.can_suggest(rights),
         professional_lines=policy.can_see_professional_lines(rights),
     )
-    return render(request, "wijkcard/card.html", _context(request, card=card))
+    page, elsewhere = list_page(request, card.entries, PAGE_SIZE)
+    if elsewhere is not None:
+        return redirect(elsewhere)
+    card.show_page(page, per_page=PAGE_SIZE, path=request.path)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "wijkcard/card.html", _context(request, card=card, page=page, query=query.urlencode()))
 
 
 @team_view

@@ -280,7 +280,7 @@ def _hit(kind: str, row, query: Query, teams_by_region: dict) -> Hit:
             _name(row.author),
         )  # fmt: skip
     if kind == "wijkcard":
-        url = reverse("wijkcard", kwargs={"team_slug": row.team.slug}) + f"#entry-{row.pk}"
+        url = reverse("wijkcard", kwargs={"team_slug": row.team.slug}) + f"?entry={row.pk}"
         text = f"{row.contact_point} {row.notes} {row.lead_arrangement}"
         return Hit(kind, row.title, url, snippet(text, query.marks), row.team.name, row.updated_at)
     # socialmap: a region-wide entry is opened on the kaart of one of the person's teams in its region.
