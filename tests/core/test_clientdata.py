@@ -396,3 +396,113 @@ def test_a_name_with_a_date_of_birth_written_otherwise_is_refused(text):
 )
 def test_laws_standards_organisations_and_everyday_numbers_pass(text):
     assert client_data_problem(text) is None, text
+
+
+# --- an exploratory tester's strings (each was in the wrong bucket) ------------------------------------
+
+#: Dates of events, documents and organisations with a name near, which professionals write: each
+#: was refused as a date of birth. An event word governs the date, or the "name" is an organisation.
+EVENT_DATES_WITH_NAMES = [
+    "Het convenant is op 12-06-2008 ondertekend door A. de Boer (Zilveren Kruis).",
+    "Afspraak Zilveren Kruis 01-01-2006 nog geldig?",
+    "Laatst herzien: 01-02-2009 (A. Visser)",
+    "Ontmoeting voor 65+, opgezet met Careyn Utrecht op 1 maart 2008.",
+    "Opgelost met de in 2008 door mw. Bakker (apotheker) op 12-03-2008 vastgelegde afspraak",
+    "Dubbel met melding van Jan Smit van 03-04-2009",
+    "Besproken in ROSE-overleg 12-03-2026 met dr. Jansen; convenant van 12-06-2008 met Zilveren Kruis wordt herzien.",
+    "Menzis 01-01-2006",
+    "Careyn Utrecht 12-03-2001",
+    "Vivium Zorggroep 12-03-2001",
+    "Welzijn op Recept 12-03-2001",
+    "Welzijn Utrecht 01-01-2000",
+    "Utrecht Oost 12-03-2001",
+    "Notulen overleg 12-03-2009: aanwezig Jan Smit (huisarts), Els Bos (apotheker)",
+    "Eerste versie 01-02-2009 door Mw. Visser, herzien 01-02-2026",
+    "Auteur: J. de Vries, 2009-02-01",
+    "Het project startte op 1 maart 2008 onder leiding van Karin de Groot",
+    "Op 12 mei 1998 begon Annie Brouwer met de eerste ontmoetingsgroep",
+    "Wethouder Pietersen opende het buurthuis op 26 mei 1999",
+    "Subsidiebesluit 26 mei 1999 (J. Pietersen, wethouder)",
+    "Terugblik: overleg Jansen 12-03-2008 over de eerste afspraken",
+    "Notulen 3 mei 1950-2000 jubileum",
+]
+
+#: Numbers of a supplier, which may pass the eleven-test: labelled so, they are no BSN.
+OTHER_LABELLED_NUMBERS = [
+    "Order 111222333",
+    "Ordernummer 111222333 bij de leverancier",
+    "Ticket #123456782",
+    "Klantnummer 123 456 782",
+    "Factuurnummer 111222333",
+    "Bestelnummer: 999999990",
+]
+
+#: What care work is full of, which the new BSN writings must not catch.
+EVERYDAY_NUMBERS = [
+    "Bel 06-12345678",
+    "030 123 45 67",
+    "+31 6 1234 5678",
+    "(030) 123 4567",
+    "+31 (0)30 123 4567",
+    "Postcode 3511 AB",
+    "IBAN NL91 ABNA 0417 1643 00",
+    "KvK 12345678",
+    "AGB 01234567",
+    "Overleg 1-3-2026 9:30",
+    "Om 9:30 op 1-3-2026",
+    "Open 12 03 2026 10 30",
+    "Geboortezorg in de wijk sinds 2001, 12 verloskundigen",
+    "In 1945 eindigde de oorlog",
+]
+
+#: BSNs written with other separators, labelled or not: each was saved.
+BSNS_OTHERWISE_WRITTEN = [
+    "(111)222-333",
+    "111+222+333",
+    "BSN 111|222|333",
+    "111 22 2 333",
+    "bsn 111 2 22 333",
+    "1-1-1-2-2-2-3-3-3",
+    "1 1 1 2 2 2 3 3 3",
+    "Ordernummer BSN 111222333",  # a BSN label wins
+]
+
+#: A name with a date of birth, written in ways that were saved, and the writings that must keep
+#: being refused next to the event words above.
+NAMES_WITH_DATES_OF_BIRTH = [
+    "Jansen, J. (12-03-1945)",
+    "Jan JANSEN 12-03-1945",
+    "Jansen gebdat 12-03-1945",
+    "Jansen geboortejaar 1945",
+    "Patiënt P. de Boer, 80 jaar, geb. 1945",
+    "Mevr. de Vries 12-03-1945",
+    "J. Jansen, geb. 12-03-1945",
+    "Jansen 12-03-1945 woont alleen",
+    "de heer Pietersen (12-3-1938)",
+    "Overleg over mevrouw Jansen 12-03-1945",
+    "Melding: Jan Jansen, 12-03-1945, woont alleen",
+    "Verwijsbrief Jansen 12-03-1945",
+    "Mevrouw Jansen is op 12-03-1945 geboren",
+    "Afspraak met dhr. Jansen (12-03-1945) gemist",
+    "Notulen: mevrouw Jansen 12-03-1945",
+    "Overleg Jan Jansen 12-03-1945",
+    "Verslag van 12-03-2001 over Jan Jansen 12-03-1945",
+    "Jan Jansen, 80 jaar, op 12-03-1945 besproken",
+    "Jan Jansen 12-03-1945 - 01-01-2020",
+]
+
+
+@pytest.mark.parametrize("text", EVENT_DATES_WITH_NAMES + OTHER_LABELLED_NUMBERS + EVERYDAY_NUMBERS)
+def test_what_professionals_write_passes(text):
+    assert find_client_data(text) == [], text
+
+
+@pytest.mark.parametrize("text", BSNS_OTHERWISE_WRITTEN)
+def test_a_bsn_with_any_separator_after_a_label_or_common_ones_without_is_refused(text):
+    assert [f.kind for f in find_client_data(text)][:1] == ["bsn"], text
+
+
+@pytest.mark.parametrize("text", NAMES_WITH_DATES_OF_BIRTH)
+def test_a_name_with_a_date_of_birth_near_event_words_or_written_otherwise_is_refused(text):
+    problem = client_data_problem(text)
+    assert problem is not None and "date of birth" in problem, text

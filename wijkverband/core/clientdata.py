@@ -23,7 +23,10 @@ be taken back from everyone who read it) while letting through what care work is
 numbers (also international: "+31 30 123 4567"), postcodes, dates without a person, amounts, AGB,
 KvK, RSIN and UZI numbers, nine-digit numbers that fail the eleven-test, and the laws, standards
 and organisations written with the date they began ("De Wmo 01-01-2007", "Wet Bopz 1994-01-17",
-"Buurtzorg 2007-01-15 opgericht", "sinds 12 mei 1998").
+"Buurtzorg 2007-01-15 opgericht", "sinds 12 mei 1998"), dates of events and documents with a name
+near ("Het convenant is op 12-06-2008 ondertekend door A. de Boer", "Laatst herzien: 01-02-2009
+(A. Visser)": _event_date), and a supplier's order, ticket or customer numbers ("Ordernummer
+111222333"). docs/privacy.md lists each rule.
 
 wijkverband.core.guard applies it to every free-text field of every model.
 """
@@ -47,7 +50,7 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 #: as many as there are); once a dot, a dash, a slash, a middle dot or a colon, also with spaces
 #: around it ("111 - 222 - 333", "111. 222. 333"); or once a comma, a backslash, an underscore
 #: or an apostrophe ("111'222'333"). A comma with a space after it is a list ("101, 102, 103").
-_SEPARATOR = rf"(?:\s*[.{_DASHES}/\u00b7\u2027\u2219\u22c5\u30fb:]\s*|[,\\_'\u2019]|\s+)"
+_SEPARATOR = rf"(?:\s*[.{_DASHES}/\u00b7\u2027\u2219\u22c5\u30fb:]\s*|[,\\_'\u2019()+|]|\s+)"
 #: A run of digit groups joined by single separators: "111 222 333 4", "1112.22.333", "111222333".
 _NUMBER_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*")
 _SEPARATOR_SPLIT = re.compile(f"({_SEPARATOR})")
@@ -60,9 +63,19 @@ _BSN_LABEL = re.compile(
 _BSN_NAMED = re.compile(r"\b(?:bsn|burger\s?service|sofi)", re.IGNORECASE)
 #: Written before a number that is no BSN, though it may pass the eleven-test: an organisation's
 #: RSIN, a care provider's UZI, KvK, AGB or BIG number, a VAT number ("RSIN 123456782").
+#: So is an order, invoice, ticket or customer number of a supplier ("Ordernummer 111222333",
+#: "Ticket #123456782", "Klantnummer 123 456 782").
 _OTHER_NUMBER_LABEL = re.compile(
-    r"\b(?:rsin|uzi(?:-?pas)?|kvk|agb|big|btw|vestigings|fiscaal)"
+    r"\b(?:rsin|uzi(?:-?pas)?|kvk|agb|big|btw|vestigings|fiscaal|order|bestel(?:ling)?|factuur|ticket|klant)"
     r"(?:[-\s]?(?:nummer|nr|no|code|registratie))?\.?\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+#: A BSN label and what follows it: after it any nine digits that pass the eleven-test are a BSN,
+#: whatever is between them ("BSN 111|222|333", "bsn 111 2 22 333"), and so are eight (without
+#: its leading zero); digits further on than the next letter or line are not.
+_BSN_LABELLED = re.compile(
+    r"\b(?:bsn|burger\s?service\s?nummer|sofi)(?:[-\s]?(?:nummer|nr|no))?\.?\s*[:#]?\s*"
+    r"([0-9](?:[^\w\n]{0,3}[0-9]){7,})",
     re.IGNORECASE,
 )
 
@@ -89,6 +102,11 @@ def _bsn_candidates(run: str):
         return
     parts = _SEPARATOR_SPLIT.split(run)
     groups, separators = parts[0::2], parts[1::2]
+    # Nine digits in all, split the same way throughout and on one line, are one number however
+    # short its groups: "1 1 1 2 2 2 3 3 3", "1-1-1-2-2-2-3-3-3", "111 22 2 333". A date with a
+    # time ("1-3-2026 9:30") mixes its separators.
+    if sum(map(len, groups)) == 9 and len(set(separators)) == 1 and not _LINE_BREAK.search(separators[0]):
+        yield "".join(groups)
 
     def line_apart(i: int) -> bool:  # the i-th separator breaks the line, or the run ends there
         return not 0 <= i < len(separators) or _LINE_BREAK.search(separators[i]) is not None
@@ -177,8 +195,8 @@ _MONTH_BEFORE = re.compile(rf"\b({_MONTH})\.?\s+$")
 _DAY_YEAR = re.compile(rf"(\d{{1,2}}){_ORDINAL},?\s+(?:['’‘](\d{{2}})|(\d{{4}}))(?!\d)", re.IGNORECASE)
 
 _BIRTH_LABEL_RE = re.compile(
-    r"(geboren|geb\.|geb\b|geboortedatum|geb\.?\s?datum|geboortedag|\bdob\b|d\.o\.b\.?|born|"
-    r"date of birth|birth\s?date)",
+    r"(geboren|geb\.|geb\b|geboortedatum|geb\.?\s?dat(?:um)?\b|geboortedag|geboortejaar|geb\.?\s?jaar|"
+    r"\bdob\b|d\.o\.b\.?|born|date of birth|birth\s?date|year of birth|birth\s?year)",
     re.IGNORECASE,
 )
 #: What ends the sentence a label of birth is in: further on, a date is not the one it labels.
@@ -191,8 +209,17 @@ _NOT_BIRTH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_BIRTH_AFTER = re.compile(
-    r"[\s,)]*(?:opgericht|geopend|ingegaan|ingevoerd|in werking|gestart|founded|opened|established)\b", re.IGNORECASE
+    r"[\s,)]*(?:opgericht|geopend|ingegaan|ingevoerd|in werking|gestart|founded|opened|established)\b"
+    rf"|[^\S\n]*[{_DASHES}][^\S\n]*\d{{4}}(?![\d{_DASHES}/.]\d)",  # a range of years: "3 mei 1950-2000"
+    re.IGNORECASE,
 )
+#: A year alone is a year of birth only straight after a label of birth: "geb. 1945", "geboortejaar
+#: 1945", "geboren in 1945".
+_YEAR_LABELLED = re.compile(
+    r"(?:geboren(?:\s+in)?|geb\.?(?:\s?jaar)?|geboortejaar|year of birth|birth\s?year|born(?:\s+in)?)[\s:]*$",
+    re.IGNORECASE,
+)
+
 
 #: Look-alike letters of the Greek and Cyrillic scripts, read as the Latin ones: "Jаn Jаnsen" with
 #: a Cyrillic а is read as a name like any other (as_read).
@@ -238,10 +265,63 @@ _NAME_RES = (
     re.compile(rf"\b(?P<name>{_CAPITALISED}\s+(?:(?i:van|de|der|den|ter|ten|el|al|bin)\s+)*{_CAPITALISED})"),
     # Jansen, Jan (the surname first, as on a list)
     re.compile(rf"\b(?P<name>{_CAPITALISED},\s*{_CAPITALISED})"),
+    # Jansen, J. and Jansen J.A. (the surname first, then the initials)
+    re.compile(rf"\b(?P<name>{_CAPITALISED}),?\s+(?:[{_UP}]\.\s?){{1,4}}(?!\s?[{_UP}{_LOW}])"),
+    # Jan JANSEN (the surname in capitals, as some systems write it)
+    re.compile(rf"\b(?P<name>{_CAPITALISED}\s+(?:(?i:van|de|der|den|ter|ten|el|al|bin)\s+)*{_IN_CAPITALS})"),
     # JAN JANSEN, PIET VAN DER BERG
     re.compile(rf"\b(?P<name>{_IN_CAPITALS}\s+(?:(?:VAN|DE|DER|DEN|TER|TEN|EL|AL|BIN)\s+)*{_IN_CAPITALS})"),
 )
 _NAME_WORD = re.compile(rf"[{_UP}{_LOW}][\w'’-]*")
+
+#: Near the date, what makes it a person's date of birth whatever else is said about it (see
+#: _event_date): an age ("80 jaar", "80-jarige"), a client or patient.
+_BIRTH_CONTEXT = re.compile(
+    r"\b\d{1,3}[\s-]*(?:jaar|jr|jarige)\b(?!\s+(?:geleden|lang|later|eerder|terug|na\b|daarvoor|daarna))"
+    r"|\b(?:cliënt|client|patiënt|patient)e?\b",
+    re.IGNORECASE,
+)
+#: A form of address and a name straight before the date: "Mevr. de Vries 12-03-1945", "de heer
+#: Pietersen (12-3-1938)".
+_HONORIFIC_BEFORE = re.compile(
+    r"\b(?:mevrouw|mevr|mw|meneer|mijnheer|dhr|de heer)\.?\s+" + _NAME_PARTICLES + r"[^\W\d_]{2,}[\s,(:]*$",
+    re.IGNORECASE,
+)
+#: Words of an event or a document: a date they govern is when something happened, was signed,
+#: written or decided, not someone's birthday. Nouns also at the end of a compound word
+#: ("Subsidiebesluit", "ROSE-overleg", "werkafspraak").
+_EVENT_NOUNS = (
+    r"(?:overleg|besluit|convenant|afspraak|afspraken|notulen|verslag|versie|melding|vergadering|bijeenkomst|"
+    r"brief|nota|notitie|rapport|contract|overeenkomst|akkoord|subsidie|evaluatie|opening|oprichting|"
+    r"ondertekening|herziening|start|begin)"
+)
+_EVENT_VERBS = (
+    r"(?:ondertekend|getekend|opgericht|opgezet|opgesteld|opgestart|herzien|gewijzigd|aangepast|vastgesteld|"
+    r"vastgelegde?|gestart|startte|startten|begon|begonnen|opende|openden|geopend|ingegaan|ingevoerd|besproken|"
+    r"afgesproken|gesloten|afgesloten|verlengd|geëvalueerd|gepubliceerd|verschenen|besloten|signed|started|"
+    r"founded|opened|revised|published)"
+)
+_EVENT_WORD = re.compile(rf"{_EVENT_NOUNS}\b|\b{_EVENT_VERBS}\b", re.IGNORECASE)
+#: An event word straight before the date ("herzien: 01-02-2009", "convenant van 12-06-2008",
+#: "Subsidiebesluit 26 mei 1999", "Notulen overleg 12-03-2009"), or a meeting before one
+#: capitalised word that is straight before it ("overleg Jansen 12-03-2008": a meeting with a
+#: professional; "Verwijsbrief Jansen 12-03-1945" is refused).
+_EVENT_BEFORE = re.compile(
+    rf"(?:{_EVENT_NOUNS}|\b{_EVENT_VERBS})\s*(?::|\bvan|\bd\.?d\.?|\bop|\bdato)?[\s:,]*$"
+    rf"|(?:overleg|vergadering|bijeenkomst)[^\S\n]+(?:met[^\S\n]+)?[{_UP}][{_LOW}'’-]+[\s,:]*$",
+    re.IGNORECASE,
+)
+#: Where a clause ends, for the event words of a date: not after an initial or a form of address
+#: ("mw. Bakker", "A. de Boer").
+_CLAUSE_END = re.compile(r"(?<!\b\w)(?<!\bmw)(?<!\bdr)(?<!\bdhr)(?<!\bmevr)(?<!\bdrs)[.!?;:]\s|\n")
+#: "op 12-03-2008", "van 03-04-2009", "d.d. 12-06-2008": with an event word in its sentence, such a
+#: date is when it happened ("Het convenant is op 12-06-2008 ondertekend", "melding van Jan Smit
+#: van 03-04-2009").
+_EVENT_PREPOSITION = re.compile(r"\b(?:op|van|d\.?d\.?|dato|on)[\s:]*$", re.IGNORECASE)
+#: Who wrote a document, straight before their name and the date: "Auteur: J. de Vries, 2009-02-01".
+_AUTHOR_BEFORE = re.compile(
+    r"\b(?:auteurs?|author|notulist|opgesteld door|geschreven door|ondertekend door)[\s:]*$", re.IGNORECASE
+)
 
 #: A surname alone, straight before the date ("Jansen 12-03-1954", "Jansen, 12-03-1954",
 #: "Jansen (12-03-1954)"), or in brackets straight after it ("12-03-1954 (Jansen)").
@@ -273,17 +353,19 @@ _NOT_A_NAME = frozenset(
     wmo zvw wlz awbz wpg avg big wgbo wkkgz bopz wvggz wzd jeugdwet participatiewet
     nhg lhv knmg rivm ggd ggz vng vws cak ciz uwv svb nza igj zonmw movisie vilans nivel trimbos pharos
     buurtzorg humanitas zonnebloem actiz mind mee zorginstituut alzheimer nederland veilig sociaal
-    sociale welzijn jeugd zorg""".split()
+    sociale welzijn jeugd zorg
+    menzis zilveren kruis vgz cz dsw onvz achmea careyn vivium cordaan amsta evean aafje sensire
+    utrecht amsterdam rotterdam haag amersfoort zeist nieuwegein houten noord oost zuid west centrum""".split()
 )
 _TITLE_WORDS = frozenset(
     """wet wetten regeling besluit protocol standaard zorgstandaard richtlijn convenant handreiking kader
     kwaliteitskader programma project rapport nota visie beleid stichting vereniging coöperatie praktijk
     huisartsenpraktijk apotheek buurthuis wijkcentrum centrum café ziekenhuis gemeente provincie
     ministerie inspectie fonds netwerk platform akkoord pact agenda team wijkteam wijk buurt act law
-    standard guideline foundation""".split()
+    standard guideline foundation welzijn zorggroep""".split()
 )
 _TITLE_ENDINGS = ("wet", "regeling", "besluit", "protocol", "standaard", "richtlijn", "convenant", "praktijk",
-                  "apotheek", "centrum", "ziekenhuis", "zorg", "akkoord", "beleid")  # fmt: skip
+                  "apotheek", "centrum", "ziekenhuis", "zorg", "akkoord", "beleid", "groep")  # fmt: skip
 #: Small words between the capitalised words of a title: "Convenant Zorg en Veiligheid".
 _TITLE_JOINS = frozenset("en van voor de der het in op met & and of for the".split())
 _TOKEN = re.compile(r"[^\W\d_][\w'’&-]*|[^\w\s]")
@@ -402,9 +484,13 @@ def _dates(text: str):
     """(start, end, kind, date) of every date written in the text."""
     for number in _NUMBER.finditer(text):
         start = number.start()
+        dated = False
         for pattern, kind in _DATES_BY_DIGITS.get(len(number.group(0)), ()):
             if (match := pattern.match(text, start)) and (day := _parse_date(kind, match.groups())):
+                dated = True
                 yield start, match.end(), kind, day
+        if not dated and len(number.group(0)) == 4 and 1900 <= (year := int(number.group(0))) <= 2100:
+            yield start, number.end(), "year", date(year, 1, 1)  # "geb. 1945" (_YEAR_LABELLED)
         if len(number.group(0)) <= 2 and (month := _MONTH_BEFORE.search(text, max(0, start - 12), start)):
             if (match := _DAY_YEAR.match(text, start)) and (
                 day := _parse_date("month_d_y", (month.group(1), *match.groups()))
@@ -426,6 +512,8 @@ def _find_birth_dates(text: str) -> list[Finding]:
 
 def _is_birth_date(text: str, start: int, end: int, kind: str, day: date, before: str, today: date) -> bool:
     hinted = any(hint in before.lower() for hint in _LABEL_HINTS)
+    if kind == "year":
+        return hinted and _YEAR_LABELLED.search(before[-25:]) is not None
     if hinted and _BIRTH_LABEL_RE.search(before[-25:]):
         return True
     if _NOT_BIRTH_BEFORE.search(before[-30:]) or _NOT_BIRTH_AFTER.match(text, end):
@@ -436,8 +524,42 @@ def _is_birth_date(text: str, start: int, end: int, kind: str, day: date, before
         return False
     if kind == "dmy_after_name":
         return _name_straight_before(before)
+    if _surname_after(text, end):
+        return True  # "12-03-1954 (Jansen)"
     around = text[max(0, start - NAME_WINDOW) : start] + " … " + text[end : end + NAME_WINDOW]
-    return _has_name(around) or _surname_before(before) or _surname_after(text, end)
+    if not (_has_name(around) or _surname_before(before)):
+        return False
+    return not _event_date(text, start, end, before)
+
+
+def _event_date(text: str, start: int, end: int, before: str) -> bool:
+    """Whether a date with a name near is when something happened rather than someone's birthday:
+    an event word governs it (_EVENT_BEFORE: "herzien: 01-02-2009", "overleg Jansen 12-03-2008";
+    "op"/"van" with an event word in its clause: "Het convenant is op 12-06-2008 ondertekend door
+    A. de Boer", "melding van Jan Smit van 03-04-2009"), or it follows its author ("Auteur: J. de
+    Vries, 2009-02-01"). Never when its clause has a label of birth, an age or a client or patient
+    ("Patiënt P. de Boer, 80 jaar, op 12-03-1945"), or a form of address and name are straight
+    before it ("Mevr. de Vries 12-03-1945")."""
+    clause_before = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0) :]
+    after = text[end : end + NAME_WINDOW]
+    clause_after = after[: m.start()] if (m := _CLAUSE_END.search(after)) else after
+    if (
+        _BIRTH_CONTEXT.search(clause_before)
+        or _BIRTH_CONTEXT.search(clause_after)
+        or _BIRTH_LABEL_RE.search(clause_after)
+        or _HONORIFIC_BEFORE.search(before)
+    ):
+        return False
+    if _EVENT_BEFORE.search(before[-40:]):
+        return True
+    if _EVENT_PREPOSITION.search(before[-12:]) and (
+        _EVENT_WORD.search(clause_before) or _EVENT_WORD.search(clause_after)
+    ):
+        return True
+    return any(
+        not before[match.end() :].strip(" ,(:") and _AUTHOR_BEFORE.search(before[: match.start()])
+        for match in _names(before)
+    )
 
 
 def _find_bsns(text: str) -> list[Finding]:
@@ -457,7 +579,12 @@ def _find_bsns(text: str) -> list[Finding]:
             before = text[max(0, match.start() - 30) : match.start()]
             if _OTHER_NUMBER_LABEL.search(before) and not _BSN_NAMED.search(before):
                 continue  # "RSIN 123456782", "UZI-nummer 123456782"
-            findings += [Finding("bsn", _mask(digits)) for digits in found]
+            findings += [Finding("bsn", _mask(digits)) for digits in dict.fromkeys(found)]
+    if not findings and _BSN_NAMED.search(text):
+        for match in _BSN_LABELLED.finditer(text):
+            digits = "".join(filter(str.isdigit, match.group(1)))
+            if passes_eleven_test(digits[:9]) or passes_eleven_test("0" + digits[:8]):
+                findings.append(Finding("bsn", _mask(digits[:9])))
     return findings
 
 
