@@ -463,13 +463,25 @@ LOGGING = {
     "filters": {
         "once_a_minute": {"()": "wijkverband.core.logging.EverySoOften", "seconds": 60},
         "request_id": {"()": "wijkverband.core.logging.RequestIdFilter"},
+        "query_strings": {"()": "wijkverband.core.logging.QueryStringFilter"},
     },
     "formatters": {
         "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {"()": "wijkverband.core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "query_strings"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # While Redis is down its pub/sub receiver logs a traceback every second: keep one a minute.
-    "loggers": {"channels_redis.pubsub": {"filters": ["once_a_minute"]}},
+    # uvicorn's access log through ours: in our format (JSON with LOG_FORMAT=json), and without the
+    # query string of a search or one with client data in it (docs/privacy.md).
+    "loggers": {
+        "channels_redis.pubsub": {"filters": ["once_a_minute"]},
+        "uvicorn.access": {"handlers": ["console"], "propagate": False},
+    },
 }

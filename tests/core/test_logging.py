@@ -3,6 +3,8 @@ one a minute and says how many it held back."""
 
 import logging
 
+import pytest
+
 from wijkverband.core import logging as wv_logging
 
 
@@ -34,3 +36,37 @@ def test_other_loggers_are_not_thinned(caplog):
     for _ in range(3):
         logger.warning("realtime: could not join %s", "wv.thread.1")
     assert len(caplog.records) == 3
+
+
+def _access_record(path: str) -> logging.LogRecord:
+    return logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("1.2.3.4", "GET", path, "1.1", 200),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search/?q=111222333", "/search/?q=mevrouw+Jansen+12-03-1945&team=noord", "/t/noord/?x=BSN%20123456782"],
+)
+def test_the_access_log_leaves_out_a_search_and_client_data_in_query_strings(path):
+    """/search/?q=111222333 put a BSN into the access log (an exploring tester)."""
+    handler = next(h for h in logging.getLogger("uvicorn.access").handlers)
+    record = _access_record(path)
+    assert all(f.filter(record) for f in handler.filters)
+    line = handler.format(record)
+    assert "?…" in line
+    for digits in ("111222333", "123456782", "1945", "Jansen"):
+        assert digits not in line
+
+
+def test_an_ordinary_query_string_is_logged():
+    record = _access_record("/t/noord/threads/?page=2")
+    for f in logging.getLogger("uvicorn.access").handlers[0].filters:
+        f.filter(record)
+    assert "/t/noord/threads/?page=2" in record.getMessage()

@@ -363,3 +363,27 @@ def test_an_ended_agreement_says_which_text_was_in_force_until_the_end_and_which
         dutch.cookies["django_language"] = "nl"
         html = dutch.get("/search/", {"q": "weekendrooster"}).content.decode()
     assert "Nooit vastgesteld (versie 2)" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["111222333", "BSN 123 456 782", "mevrouw Jansen 12-03-1945"])
+def test_a_search_for_client_data_is_refused_and_not_shown_back(world, q):
+    """/search/?q=111222333 put a BSN into the page title, the box, the language form's `next` and
+    the links (an exploring tester): refused with the guard's message, nothing of it echoed."""
+    client = signed_in(world.maarten)
+    response = client.get("/search/", {"q": q, "kind": "agreement"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "seems to contain client data" in page
+    assert 'name="q"' in page  # the form is there to search again
+    digits = "".join(ch for ch in q if ch.isdigit())
+    for shown in (q, digits, q.replace(" ", "+"), "Jansen"):
+        assert shown not in page, shown
+    assert re.search(r'name="next" value="/search/"', page)
+    assert "<title>Search" in page.replace("\n", "")
+
+
+@pytest.mark.django_db
+def test_an_ordinary_search_still_shows_its_words(world):
+    page = _search(world.maarten, q="Order 111222333")
+    assert "Order 111222333" in page  # a supplier's number is no BSN (docs/privacy.md)

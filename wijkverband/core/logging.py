@@ -73,3 +73,44 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+# --- query strings (docs/privacy.md, "Nothing kept where it does not belong") ----------------------
+
+#: A path with its query string, as an access log line holds it ("GET /search/?q=… HTTP/1.1").
+_PATH_QUERY = re.compile(r"(/[^\s?\"']*)\?([^\s\"']*)")
+#: Paths whose query string is what a person typed: never logged.
+QUERY_NOT_LOGGED = ("/search/",)
+
+
+def mask_query_strings(text: str) -> str:
+    """`text` with the query string of a search, and any other query string with client data in it
+    (core.clientdata), replaced by "…": "/search/?q=111222333" is logged as "/search/?…"."""
+
+    def mask(match: re.Match) -> str:
+        path, query = match.group(1), match.group(2)
+        if path.startswith(QUERY_NOT_LOGGED) or _holds_client_data(query):
+            return f"{path}?…"
+        return match.group(0)
+
+    return _PATH_QUERY.sub(mask, text)
+
+
+def _holds_client_data(query: str) -> bool:
+    from urllib.parse import unquote_plus
+
+    from wijkverband.core.clientdata import find_client_data
+
+    return bool(query) and bool(find_client_data(unquote_plus(query)))
+
+
+class QueryStringFilter(logging.Filter):
+    """Mask query strings in what is logged (mask_query_strings): the access log of uvicorn
+    (`uvicorn.access`, whose arguments hold the path) and every other line through our handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, str) and "?" in a for a in record.args):
+            record.args = tuple(mask_query_strings(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = mask_query_strings(record.msg)
+        return True

@@ -7,6 +7,8 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wijkverband.core.clientdata import find_client_data
+from wijkverband.core.guard import refusal_message, refusal_subject
 from wijkverband.search import selectors
 from wijkverband.search.forms import SearchForm
 
@@ -29,6 +31,19 @@ def search_page(request):
         request.GET or None, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen)
     )
     results = None
+    findings = find_client_data(request.GET.get("q", ""))
+    if findings:
+        # A search for client data (a BSN) is refused with the guard's message and nothing of it
+        # is shown back: not in the box, the title, the language form's `next`, nor a link.
+        data = request.GET.copy()
+        data.pop("q")
+        form = SearchForm(data, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen))
+        form.is_valid()
+        form.add_error("q", refusal_message(refusal_subject(form.fields["q"].label, phrase=True), findings[0]))
+        context = {"form": form, "results": None, "filters": selectors.Filters(), "has_teams": bool(teams)}
+        return render(
+            request, "search/page.html", {**context, "language_next": request.path, "search_refused": True}, status=400
+        )
     if form.is_bound:
         form.is_valid()
         data = form.cleaned_data
