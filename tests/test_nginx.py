@@ -93,6 +93,7 @@ class Balancer:
     port: int
     pages: Worker  # stands in for the "app" service
     sockets: Worker  # stands in for the "sockets" service
+    directory: Path  # where nginx writes its files (its access log among them)
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +102,10 @@ def balancer(tmp_path_factory, nginx_binary):
     for worker in (pages, sockets):
         threading.Thread(target=worker.serve_forever, daemon=True).start()
     port = _free_port()
+    directory = tmp_path_factory.mktemp("nginx")
     process = nginx.start(
         nginx_binary,
-        tmp_path_factory.mktemp("nginx"),
+        directory,
         port,
         [pages.server_address[1]],
         [sockets.server_address[1]],
@@ -117,7 +119,7 @@ def balancer(tmp_path_factory, nginx_binary):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"nginx did not start (exit {process.poll()})")
             time.sleep(0.05)
-    yield Balancer(port, pages, sockets)
+    yield Balancer(port, pages, sockets, directory)
     process.kill()
     process.wait(10)
     for worker in (pages, sockets):
@@ -241,3 +243,19 @@ def test_the_config_is_what_nginx_accepts(tmp_path, nginx_binary, split):
     command = [nginx_binary, "-t", "-p", str(tmp_path), "-c", str(config)]
     checked = subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - our own command
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_access_log_keeps_no_query_string_nor_referer(balancer):
+    """A search holds what a person typed (/search/?q=111222333 looking for a client by BSN), and
+    a Referer can carry such an address: nginx's access log kept both in its default format.
+    It logs the path, the status and the request id."""
+    _get(balancer.port, "/search/?q=111222333", {"Referer": "https://example.nl/search/?q=222333444"})
+    log = balancer.directory / "access.log"
+    deadline = time.monotonic() + 5
+    while "/search/" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    text = log.read_text()
+    line = next(line for line in text.splitlines() if "/search/" in line)
+    assert '"GET /search/ HTTP/1.1"' in line
+    assert "111222333" not in text and "222333444" not in text and "q=" not in text
+    assert re.search(r" [0-9a-f]{32}$", line)  # the request id, as the app's log lines carry it

@@ -38,7 +38,10 @@ def write_config(
     site, pages = re.subn(r"    server app:8000;[^\n]*\n", _servers(upstream_ports), site)
     site, sockets = re.subn(r"    server sockets:8000;[^\n]*\n", _servers(socket_ports or upstream_ports), site)
     site, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen_port};", site)
-    if (pages, sockets, listens) != (1, 1, 1):
+    site, logs = re.subn(
+        r"access_log /var/log/nginx/access\.log (\w+);", rf"access_log {directory}/access.log \1;", site
+    )
+    if (pages, sockets, listens, logs) != (1, 1, 1, 1):
         raise ChangedShape("deploy/nginx.conf changed shape: update bench/realtime/nginx.py")
     (directory / "site.conf").write_text(site)
     main = directory / "nginx.conf"
