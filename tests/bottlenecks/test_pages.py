@@ -607,6 +607,41 @@ def test_overdue_on_the_escalations_page_and_in_my_work_means_more_working_days_
             assert (waits[0].waited_days > waits[0].target_days) == overdue
 
 
+def test_past_its_target_is_one_rule_on_the_page_in_the_list_in_my_work_and_in_the_hourly_job(world, client_for, clock):
+    """Found by an exploratory test: an item due Friday 4 December, seen on Sunday the 6th: its page
+    said "(overdue)" and the list "overdue", Mijn werk "Waiting 20 working days (target 20) · due
+    4 December 2026" without a mark and not first. One rule everywhere (core.workdays.past_due):
+    late once a working day after the target date has begun, as the wait line counts."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from wijkverband.bottlenecks import notices
+    from wijkverband.mywork.selectors import my_work
+    from wijkverband.work.models import Notice, NoticeKind
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    clock.move_to(datetime(2026, 11, 6, 10, tzinfo=amsterdam))  # a Friday
+    b = report(world, title="Traag knelpunt")  # high: resolved within 20 working days
+    services.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.maarten)
+    assert fresh(b).resolve_due == date(2026, 12, 4)
+    for day, late in ((4, False), (5, False), (6, False), (7, True)):  # Friday 4 to Monday 7 December
+        clock.move_to(datetime(2026, 12, day, 10, tzinfo=amsterdam))
+        client = client_for("maarten")  # signed in that day (a session of days before has expired)
+        assert fresh(b).is_overdue == late, day
+        detail = text(client.get(f"/t/oost/bottlenecks/{b.pk}/"))
+        assert ("(overdue)" in detail) == late, day
+        assert ("Traag knelpunt" in text(client.get("/t/oost/bottlenecks/?overdue=on"))) == late, day
+        work = my_work(user=world.maarten)
+        (item,) = [i for i in work.mine if i.kind == "owned"]
+        assert (item.overdue, work.overdue_count) == (late, int(late)), day
+        waited = 21 if late else 20
+        assert item.wait_line == f"Waiting {waited} working days (target 20) · due 4 December 2026", day
+        notices.time_check(timezone.localdate())
+        assert Notice.objects.filter(kind=NoticeKind.OVERDUE, subject_id=b.pk).exists() == late, day
+
+
 def test_a_status_badge_stays_on_one_line_where_it_fits():
     """Found by an exploratory test: "Opgeschaald naar de / regio" and "In / behandeling" broke
     over two lines in the list and the team home's panel. A badge moves to the next line as a

@@ -160,7 +160,7 @@ class MyWorkJourney(BrowserTestCase):
 
         world = self.world
         b = self.report()
-        Bottleneck.objects.filter(pk=b.pk).update(accept_due=timezone.localdate() - timedelta(days=3))
+        Bottleneck.objects.filter(pk=b.pk).update(accept_due=timezone.localdate() - timedelta(days=7))
         carla_context, carla = self.person(world.carla)
         try:
             carla.goto(self.url("/my-work/"))

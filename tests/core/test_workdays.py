@@ -6,6 +6,7 @@ from wijkverband.core.workdays import (
     dutch_public_holidays,
     easter_sunday,
     is_working_day,
+    past_due,
     working_days_between,
 )
 
@@ -94,3 +95,18 @@ def test_working_days_between_by_whole_weeks_agrees_with_counting_day_by_day():
         start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 1500))
         end = start + timedelta(days=rng.randint(-5, 800))
         assert working_days_between(start, end) == day_by_day(start, end), (start, end)
+
+
+def test_a_target_date_is_past_once_a_working_day_after_it_has_begun():
+    """The one rule of "overdue" (the item's page, the lists, Mijn werk, the hourly job): due on a
+    Friday, not late over the weekend; due on Thursday before Easter, late on the Friday (Good Friday
+    is a working day); due on that Friday, late on the Tuesday after Easter Monday."""
+    friday = date(2026, 12, 4)
+    assert [past_due(friday, date(2026, 12, d)) for d in (4, 5, 6, 7)] == [False, False, False, True]
+    assert past_due(date(2026, 4, 2), date(2026, 4, 3))
+    assert [past_due(date(2026, 4, 3), date(2026, 4, d)) for d in (4, 5, 6, 7)] == [False, False, False, True]
+    # The same as "more working days waited than the target", counted from any start before.
+    start = date(2026, 11, 6)
+    for d in range(1, 15):
+        today = date(2026, 12, d)
+        assert past_due(friday, today) == (working_days_between(start, today) > working_days_between(start, friday))

@@ -68,7 +68,7 @@ def test_owned_bottlenecks_and_reviews_due_are_mine_overdue_first(world):
     soon = report(world, title="Op tijd")
     for b in (late, soon):
         ask_owner(world, b, actor=world.maarten, candidate=world.maarten)
-    Bottleneck.objects.filter(pk=late.pk).update(resolve_due=today - timedelta(days=3))
+    Bottleneck.objects.filter(pk=late.pk).update(resolve_due=today - timedelta(days=7))
     Bottleneck.objects.filter(pk=soon.pk).update(resolve_due=today - timedelta(days=1) + timedelta(days=5))
     agreement = proposed_agreement(world, owner=world.maarten, organisations=[world.nursing_a])
     agreement.current_version.review_date = today + timedelta(days=10)
@@ -523,7 +523,7 @@ def test_a_bottleneck_nobody_took_on_by_its_target_is_the_coordinators_until_som
     today = timezone.localdate()
     late = report(world, title="Niemand pakt het op")
     on_time = report(world, title="Net gemeld")
-    Bottleneck.objects.filter(pk=late.pk).update(accept_due=today - timedelta(days=2))
+    Bottleneck.objects.filter(pk=late.pk).update(accept_due=today - timedelta(days=7))
     carla = my_work(user=world.carla)
     assert [(i.kind, i.title, i.overdue) for i in carla.mine] == [("unowned", "Niemand pakt het op", True)]
     assert on_time.title not in [i.title for i in carla.mine]

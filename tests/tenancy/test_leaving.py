@@ -205,7 +205,7 @@ def test_an_item_accepted_in_time_is_not_called_late_in_acceptance_when_its_owne
     (item,) = [item for item in my_work(user=world.carla).mine if item.kind == "unowned"]
     assert item.due == b.resolve_due
     # Past its resolution target it is late, as any item.
-    Bottleneck.objects.for_team(world.team_a).filter(pk=b.pk).update(resolve_due=today - timedelta(days=1))
+    Bottleneck.objects.for_team(world.team_a).filter(pk=b.pk).update(resolve_due=today - timedelta(days=7))
     assert fresh(b).is_overdue
     assert "Op tijd opgepakt" in client_for("carla").get("/t/oost/bottlenecks/?overdue=on").content.decode()
 

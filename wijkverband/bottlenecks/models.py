@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wijkverband.core.workdays import past_due
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
 from wijkverband.tenancy.scoping import TeamScopedManager
 
@@ -233,12 +234,13 @@ class Bottleneck(models.Model):
             self.is_open
             and self.owner_id is None
             and self.first_accepted_at is None
-            and timezone.localdate() > self.accept_due
+            and past_due(self.accept_due, timezone.localdate())
         )
 
     @property
     def resolution_overdue(self) -> bool:
-        return self.is_open and timezone.localdate() > self.resolve_due
+        # The rule of every list, Mijn werk and the hourly job (core.workdays.past_due).
+        return self.is_open and past_due(self.resolve_due, timezone.localdate())
 
     @property
     def is_overdue(self) -> bool:

@@ -22,6 +22,7 @@ from wijkverband.bottlenecks.selectors import (
     signalling_professional_ids,
     teams_targets,
 )
+from wijkverband.core.workdays import past_due
 from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids, team_professional_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
@@ -229,7 +230,7 @@ def time_check(today: date) -> int:
             # the coordinators told it is unowned or still waits; what were unread is settled below.
             # Handed back, it is the team's again and the reminders go on in their cycle.
             continue
-        if b.owner_id and b.resolve_due < today:
+        if b.owner_id and past_due(b.resolve_due, today):
             # Per owner: a bottleneck handed over is the new owner's to hear of (from when they took
             # it, not reminder #12 within the hour), and the earlier owner's reminders are done.
             base = f"bottleneck:{b.pk}:resolve:{b.resolve_due.isoformat()}:owner{b.owner_id}"
@@ -247,7 +248,7 @@ def time_check(today: date) -> int:
                 ),
                 today=today,
             )
-        elif not b.owner_id and b.first_accepted_at is None and b.accept_due < today:
+        elif not b.owner_id and b.first_accepted_at is None and past_due(b.accept_due, today):
             # Never accepted. One whose owner left was: the leaving told the coordinators, and
             # their Mijn werk lists it until someone owns it (owners_lost).
             base = f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}"

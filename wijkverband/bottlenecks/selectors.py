@@ -21,7 +21,7 @@ from wijkverband.bottlenecks.models import (
     Signal,
     Status,
 )
-from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.core.workdays import add_working_days, past_due_before, working_days_between
 from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
 from wijkverband.tenancy.policy import TeamRights
 
@@ -66,9 +66,11 @@ class ListFilters:
 
 def overdue_q(today: date) -> Q:
     """Open, and either never accepted past the acceptance target or past the resolution target
-    (Bottleneck.acceptance_overdue: an item whose owner left was accepted)."""
+    (Bottleneck.acceptance_overdue: an item whose owner left was accepted). Past as
+    core.workdays.past_due says, as on the item's page and in Mijn werk."""
+    before = past_due_before(today)
     return Q(status__in=OPEN_STATUSES) & (
-        Q(owner__isnull=True, first_accepted_at__isnull=True, accept_due__lt=today) | Q(resolve_due__lt=today)
+        Q(owner__isnull=True, first_accepted_at__isnull=True, accept_due__lt=before) | Q(resolve_due__lt=before)
     )
 
 
@@ -516,7 +518,7 @@ def unowned_past_target_for(*, user, today: date) -> QuerySet[Bottleneck]:
         Bottleneck.objects.across_teams()  # the person's own rows say which teams
         .filter(
             Exists(coordinates),
-            Q(accept_due__lt=today) | Exists(let_go),
+            Q(accept_due__lt=past_due_before(today)) | Exists(let_go),
             status__in=OPEN_STATUSES,
             owner__isnull=True,
             owner_candidate__isnull=True,

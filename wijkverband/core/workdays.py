@@ -83,3 +83,22 @@ def working_days_between(start: date, end: date) -> int:
     for year in range(start.year, end.year + 1):
         count -= sum(1 for day in dutch_public_holidays(year) if start < day <= end and day.weekday() < 5)
     return count
+
+
+def past_due_before(today: date) -> date:
+    """A target date before this day is past at `today`: the latest working day up to `today`.
+
+    The one rule of "overdue" (te laat) for targets counted in working days: a target date is past
+    once a working day after it has begun, that is when more working days have passed than the
+    target allowed. Due on a Friday, an item is not late on Saturday or Sunday ("waiting 20 working
+    days, target 20" next to "overdue" said two things at once), nor over Easter weekend; it is on
+    Monday. A date, so that lists can compare stored due dates with it in SQL."""
+    day = today
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def past_due(due: date, today: date) -> bool:
+    """Whether a target date `due` is past at `today` (`past_due_before`)."""
+    return due < past_due_before(today)

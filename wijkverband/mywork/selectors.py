@@ -53,7 +53,7 @@ from wijkverband.agreements import selectors as agreements
 from wijkverband.agreements.notices import ENDORSEMENT_REMINDER_DAYS
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.core import rows
-from wijkverband.core.workdays import add_working_days, working_days_between
+from wijkverband.core.workdays import add_working_days, past_due, working_days_between
 from wijkverband.regional import selectors as regional
 from wijkverband.signals import selectors as signals
 from wijkverband.socialmap import selectors as socialmap
@@ -193,11 +193,14 @@ class WorkItem:
     @cached_property
     def overdue(self) -> bool:
         """Past its target as its wait line counts it: more working days waited than the target
-        ("Wacht 5 werkdagen (doel: 5)" on the Saturday after a Friday target is not yet late)."""
+        ("Wacht 5 werkdagen (doel: 5)" on the Saturday after a Friday target is not yet late). That
+        is the rule of the item's own page and lists too (core.workdays.past_due): a bottleneck due
+        on Friday was "te laat" on its page on Sunday and not here. A date that is not a wait's
+        target (a review date) is past the day after."""
         if self.due is None:
             return False
-        if self.since is not None and self.since <= self.due:
-            return self.waited_days > self.target_days
+        if self.since is not None:
+            return past_due(self.due, self.today)
         return self.today > self.due
 
     @cached_property
