@@ -457,3 +457,43 @@ def test_a_coordinator_is_not_told_that_a_request_still_waits_on_themselves(worl
     run(clock, day(21))
     assert count(NoticeKind.REMINDER, b) == 2 and who(world, NoticeKind.REMINDER, b) == {"carla"}
     assert count(NoticeKind.STILL_WAITING, b) == 0
+
+
+def test_a_request_to_own_an_item_the_region_took_up_reminds_the_person_asked_but_not_the_coordinators(world, clock):
+    """Found by an exploratory test: a coordinator asked a member to own an item the region had taken
+    up (its owner had left the team); the member was reminded, as is right (the request waits on
+    them, not on the region), but the coordinator heard "still waits on Maarten Jansen after two
+    reminders" about an item in the region's hands. Handed back, the coordinators hear at the next run."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.MEDIUM)  # accept within 5 working days
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.pieter)
+    for n in (5, 10, 15):
+        run(clock, day(n))
+    assert count(NoticeKind.REMINDER, b) == 3 and who(world, NoticeKind.REMINDER, b) == {"pieter"}
+    assert count(NoticeKind.STILL_WAITING, b) == 0
+    clock.to(day(16))
+    bottlenecks.bottleneck_region_hand_back(
+        actor=world.olga, bottleneck=b, version=_fresh(b).version, advice="Pak het met de apotheek op"
+    )
+    run(clock, day(16, hour=10))
+    assert who(world, NoticeKind.STILL_WAITING, b, unread_only=True) == {"carla"}
+
+
+def test_taking_an_item_up_reads_the_coordinators_still_waiting_of_a_request_to_own(world, clock):
+    clock.to(day(0))
+    b = report(world, impact=Impact.MEDIUM)
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.pieter)
+    run(clock, day(5))
+    run(clock, day(10))
+    assert who(world, NoticeKind.STILL_WAITING, b, unread_only=True) == {"carla"}
+    clock.to(day(11))
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
+    run(clock, day(11, hour=10))
+    assert who(world, NoticeKind.STILL_WAITING, b, unread_only=True) == set()
+    # The request itself still waits on Pieter: his reminder stays.
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"pieter"}
+    run(clock, day(15))
+    assert count(NoticeKind.REMINDER, b) == 3 and count(NoticeKind.STILL_WAITING, b) == 1

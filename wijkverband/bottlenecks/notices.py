@@ -179,24 +179,32 @@ OVERDUE_REMINDER_DAYS = 5
 def time_check(today: date) -> int:
     """Reminders of what waits: being asked to own (every accept_days of the team's target), an
     escalation the region has not answered (every escalation_response_days of the region), and past
-    the resolution target (to the owner, every OVERDUE_REMINDER_DAYS; not while the region has taken
-    it up); after the second reminder the team's coordinators are told. Unowned past the acceptance
-    target: to the coordinators.
-    What is done (accepted, declined, answered, resolved, closed) is settled."""
+    the resolution target (to the owner, every OVERDUE_REMINDER_DAYS); after the second reminder the
+    team's coordinators are told. Unowned past the acceptance target: to the coordinators.
+    What is done (accepted, declined, answered, resolved, closed) is settled.
+
+    While the region has taken an item up it is in the region's hands: its owner is not told it is
+    past its target, nor the coordinators that it is unowned or still waits (a request to own still
+    reminds the person asked: it waits on them, not on the region); what were unread is settled.
+    Handed back, it is the team's again: the notices go on in their cycle, the first at the next run."""
     items = bottlenecks_waiting(today=today)
     targets = teams_targets(team_ids={b.team_id for b in items})
     coordinators: dict[int, set[int]] = {}
     overseers: dict[int, set[int]] = {}
     live: set[str] = set()
+    quiet: set[str] = set()  # requests that still wait, but the coordinators are not told now
     made = 0
     for b in items:
         if b.team_id not in coordinators:
             coordinators[b.team_id] = team_coordinator_ids(team=b.team_id)
         team_coordinators = coordinators[b.team_id]
+        in_region = b.status == Status.ESCALATED and b.taken_up_regionally
         about = subject(b)
         if b.owner_candidate_id and b.owner_requested_at:
             base = f"bottleneck:{b.pk}:ownership:{int(b.owner_requested_at.timestamp())}"
             live.add(base)
+            if in_region:
+                quiet.add(base)
             made += reminders_send(
                 Waiting(
                     subject=about,
@@ -204,7 +212,7 @@ def time_check(today: date) -> int:
                     since=timezone.localdate(b.owner_requested_at),
                     interval=targets[b.team_id][b.impact][0],
                     waiting_on=[b.owner_candidate_id],
-                    coordinators=team_coordinators,
+                    coordinators=() if in_region else team_coordinators,
                 ),
                 today=today,
             )
@@ -225,10 +233,7 @@ def time_check(today: date) -> int:
                 ),
                 today=today,
             )
-        if b.status == Status.ESCALATED and b.taken_up_regionally:
-            # In the region's hands: its owner is not reminded that it is past its target, nor are
-            # the coordinators told it is unowned or still waits; what were unread is settled below.
-            # Handed back, it is the team's again and the reminders go on in their cycle.
+        if in_region:
             continue
         if b.owner_id and past_due(b.resolve_due, today):
             # Per owner: a bottleneck handed over is the new owner's to hear of (from when they took
@@ -254,5 +259,5 @@ def time_check(today: date) -> int:
             base = f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}"
             live.add(base)
             made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)
-    time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live)
+    time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live, quiet=quiet)
     return made

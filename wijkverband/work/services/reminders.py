@@ -161,15 +161,22 @@ def key_base(key: str) -> str:
     return rest
 
 
-def time_notices_settle(*, subject_kind: str, live: set[str]) -> int:
+def time_notices_settle(*, subject_kind: str, live: set[str], quiet: Iterable[str] = ()) -> int:
     """Time notices about this kind of item whose request is no longer open (endorsed, accepted,
-    answered, resolved, closed, rescheduled) are read for everyone who got them."""
+    answered, resolved, closed, rescheduled) are read for everyone who got them. `quiet`: requests
+    still open whose coordinators are not to be told now (a bottleneck the region took up): their
+    "still waiting" is read too, their reminders stay."""
+    quiet = set(quiet)
     rows = list(
         Notice.objects.across_teams()  # every team's time notices: the job runs for all of them
         .filter(read_at__isnull=True, subject_kind=subject_kind, kind__in=list(TIME_KINDS))
-        .values_list("pk", "key", "user_id")
+        .values_list("pk", "key", "user_id", "kind")
     )
-    done = [(pk, user_id) for pk, key, user_id in rows if key_base(key) not in live]
+    done = [
+        (pk, user_id)
+        for pk, key, user_id, kind in rows
+        if key_base(key) not in live or (kind == NoticeKind.STILL_WAITING and key_base(key) in quiet)
+    ]
     if not done:
         return 0
     Notice.objects.across_teams().filter(pk__in=[pk for pk, _ in done]).update(read_at=timezone.now())
