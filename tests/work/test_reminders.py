@@ -497,3 +497,34 @@ def test_taking_an_item_up_reads_the_coordinators_still_waiting_of_a_request_to_
     assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"pieter"}
     run(clock, day(15))
     assert count(NoticeKind.REMINDER, b) == 3 and count(NoticeKind.STILL_WAITING, b) == 1
+
+
+def test_handed_back_after_it_was_late_the_owner_hears_it_is_past_its_target_at_the_next_run(world, clock):
+    """Found by an exploratory test: the owner's "past its target" was read while the region had
+    the item, and after the hand-back it was never made again (same key): nothing unread said it
+    was late until the next reminder, five working days on."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.CRITICAL)  # resolve within 10 working days
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.maarten
+    )
+    bottlenecks.bottleneck_accept(actor=world.maarten, bottleneck=b, version=_fresh(b).version)
+    run(clock, day(11))
+    assert who(world, NoticeKind.OVERDUE, b, unread_only=True) == {"maarten"}
+    clock.to(day(12))
+    bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    bottlenecks.bottleneck_region_take_up(actor=world.olga, bottleneck=b, version=_fresh(b).version, note="")
+    run(clock, day(12, hour=10))
+    assert Notice.objects.filter(subject_id=b.pk, read_at__isnull=True, kind__in=reminders.TIME_KINDS).count() == 0
+    clock.to(day(13))
+    bottlenecks.bottleneck_region_hand_back(
+        actor=world.olga, bottleneck=b, version=_fresh(b).version, advice="Pak het met de apotheek op"
+    )
+    run(clock, day(13, hour=10))
+    assert who(world, NoticeKind.OVERDUE, b, unread_only=True) == {"maarten"}
+    # Once per hand-back; the reminders go on in their cycle (the first five working days after the target).
+    run(clock, day(13, hour=11))
+    assert count(NoticeKind.OVERDUE, b) == 2 and count(NoticeKind.REMINDER, b) == 0
+    run(clock, day(15))
+    assert who(world, NoticeKind.REMINDER, b, unread_only=True) == {"maarten"}
+    assert who(world, NoticeKind.OVERDUE, b, unread_only=True) == {"maarten"}

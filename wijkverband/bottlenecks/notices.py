@@ -239,14 +239,16 @@ def time_check(today: date) -> int:
             # Per owner: a bottleneck handed over is the new owner's to hear of (from when they took
             # it, not reminder #12 within the hour), and the earlier owner's reminders are done.
             base = f"bottleneck:{b.pk}:resolve:{b.resolve_due.isoformat()}:owner{b.owner_id}"
-            live.add(base)
-            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=[b.owner_id], base=base)
             owned_since = timezone.localdate(b.owner_since) if b.owner_since else b.resolve_due
+            late_since = max(b.resolve_due, owned_since)
+            notice_base = _after_region(b, base, late_since)
+            live.update((base, notice_base))
+            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=[b.owner_id], base=notice_base)
             made += reminders_send(
                 Waiting(
                     subject=about,
                     base=base,
-                    since=max(b.resolve_due, owned_since),
+                    since=late_since,
                     interval=OVERDUE_REMINDER_DAYS,
                     waiting_on=[b.owner_id],
                     coordinators=team_coordinators,
@@ -256,8 +258,17 @@ def time_check(today: date) -> int:
         elif not b.owner_id and b.first_accepted_at is None and past_due(b.accept_due, today):
             # Never accepted. One whose owner left was: the leaving told the coordinators, and
             # their Mijn werk lists it until someone owns it (owners_lost).
-            base = f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}"
+            base = _after_region(b, f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}", b.accept_due)
             live.add(base)
             made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)
     time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live, quiet=quiet)
     return made
+
+
+def _after_region(b: Bottleneck, base: str, late_since: date) -> str:
+    """The request a "past its target" notice names. Taken up by the region after it was late, its
+    notice was read then (the region had it); handed back, it needs a new one at the next run, not
+    only the next reminder 5 working days on: its key names the take-up (`taken_up_at`, the latest)."""
+    if b.taken_up_at and timezone.localdate(b.taken_up_at) >= late_since:
+        return f"{base}:region{int(b.taken_up_at.timestamp())}"
+    return base

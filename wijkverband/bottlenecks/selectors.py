@@ -4,7 +4,7 @@ aggregates in SQL (tests assert the counts)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from wijkverband.bottlenecks.models import (
@@ -328,19 +328,20 @@ def team_summary(*, team: Team, rights: TeamRights) -> TeamSummary:
 
 def bottlenecks_waiting(*, today: date) -> list[Bottleneck]:
     """Every team's open items that wait on someone or are past a target (the hourly job): asked to
-    own, escalated, or overdue. `answered`: the region responded since the escalation. One query."""
-    answered = BottleneckEvent.objects.across_teams().filter(
-        bottleneck=OuterRef("pk"),
-        kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP],
-        at__gte=OuterRef("escalated_at"),
+    own, escalated, or overdue. `answered`: the region responded since the escalation; `taken_up_at`:
+    when the region last took it up (None: never). One query."""
+    events = BottleneckEvent.objects.across_teams().filter(bottleneck=OuterRef("pk"))
+    answered = events.filter(
+        kind__in=[EventKind.REGION_RESPONDED, EventKind.REGION_TOOK_UP], at__gte=OuterRef("escalated_at")
     )
+    taken_up_at = events.filter(kind=EventKind.REGION_TOOK_UP).order_by("-at", "-pk").values("at")[:1]
     return list(
         Bottleneck.objects.across_teams()  # the job reads every team's items
         .filter(
             Q(status__in=OPEN_STATUSES)
             & (Q(owner_candidate__isnull=False) | Q(status=Status.ESCALATED) | overdue_q(today))
         )
-        .annotate(answered=Exists(answered))
+        .annotate(answered=Exists(answered), taken_up_at=Subquery(taken_up_at))
         .select_related("team", "team__region")
         .order_by("pk")
     )
