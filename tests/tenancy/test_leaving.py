@@ -210,6 +210,29 @@ def test_an_item_accepted_in_time_is_not_called_late_in_acceptance_when_its_owne
     assert "Op tijd opgepakt" in client_for("carla").get("/t/oost/bottlenecks/?overdue=on").content.decode()
 
 
+def test_an_item_accepted_once_shows_only_its_resolution_target_when_its_owner_leaves(world, client_for):
+    """Found by an exploratory test: an accepted item whose owner left read "te accepteren vóór
+    2 november 2026 · op te lossen vóór …" on its page, an acceptance target long met. Accepted
+    once, what is due is its resolution, as Mijn werk says."""
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    b = _own(world, "Op tijd opgepakt", world.pieter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("pieter").post("/t/oost/members/leave/")
+    b = fresh(b)
+    assert b.owner_id is None and b.first_accepted_at is not None
+    page = client_for("carla").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
+    with override("nl"):
+        resolve_by, accept_by = date_format(b.resolve_due), date_format(b.accept_due)
+    assert f"op te lossen vóór {resolve_by}" in page
+    assert "te accepteren vóór" not in page and accept_by not in page
+    # Never accepted, an unowned item still shows both.
+    new = report(world, title="Nog niet opgepakt")
+    page = client_for("carla").get(f"/t/oost/bottlenecks/{new.pk}/").content.decode()
+    assert "te accepteren vóór" in page and "op te lossen vóór" in page
+
+
 def test_the_asker_of_several_items_is_linked_to_a_list_that_holds_them(world, client_for):
     """Found by an exploratory test: Maarten owned one item and asked Pieter to take it over, and
     asked him to own an unowned one; when Pieter left, Maarten's notice linked to the list of
