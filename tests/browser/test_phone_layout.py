@@ -356,3 +356,85 @@ class PhoneLayout(BrowserTestCase):
             )
             assert fonts and all("serif" not in f or "sans-serif" in f for f in fonts), fonts
             assert all("Noto Serif" not in f for f in fonts), fonts
+
+    def test_an_agreements_parties_and_measurements_show_every_column_on_a_phone_and_print_as_tables(self):
+        """Found by an exploratory test: on a phone the parties table was 617 px wide in a 358 px box
+        (only "Partij" and part of "Soort" showed, "Cliëntvertegenwoordig…"; "Besluit" and "Acties"
+        off to the right), on the agreement and on its accountability page; an indicator's
+        measurements 492 px. Their rows are blocks now, each cell named, as the versions table's;
+        on paper they stay tables."""
+        from datetime import timedelta
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from tests.agreements.conftest import version_data
+        from wijkverband.agreements import services as agreements
+        from wijkverband.agreements.models import PartyKind
+
+        world = self.world
+        agreement = agreements.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+        for organisation in (world.gp_a, world.nursing_a, world.pharmacy):
+            agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+        agreements.party_add_external(
+            actor=world.carla, agreement=agreement, kind=PartyKind.CLIENT_REPRESENTATION, name="Cliëntenraad Oost"
+        )
+        indicator = agreements.indicator_create(
+            actor=world.carla,
+            agreement=agreement,
+            name="Medicatiebeoordelingen binnen een week",
+            dimension="quality",
+            unit="%",
+            baseline=40,
+            target=80,
+            frequency="monthly",
+        )
+        today = timezone.localdate()
+        for days, value, note in (
+            (40, Decimal("55"), ""),
+            (10, Decimal("62.5"), "Na de scholing van de wijkverpleging"),
+        ):
+            agreements.measurement_record(
+                actor=world.carla, indicator=indicator, value=value, measured_on=today - timedelta(days=days), note=note
+            )
+        agreement = agreements.agreement_propose(actor=world.carla, agreement=agreement)
+        agreements.endorsement_record(actor=world.carla, agreement=agreement, version_number=1, decision="endorsed")
+        self.sign_in(world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        tables = {"table.wv-parties": ("Soort:", "Besluit:"), "table.wv-measurements": ("Waarde (%):", "Streefwaarde:")}
+        for name, path in (
+            ("agreement-tables", f"/t/oost/agreements/{agreement.pk}/"),
+            ("agreement-print", f"/t/oost/agreements/{agreement.pk}/print/"),
+        ):
+            page.goto(self.url(path))
+            expect(page.locator("table.wv-parties")).to_contain_text("Cliëntenraad Oost")
+            self.shoot(f"{name}-phone")
+            for table, labels in tables.items():
+                box = page.locator(".utrecht-table-container", has=page.locator(table))
+                sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+                assert sizes[0] <= sizes[1], f"{path}: {table} is wider than its box: {sizes}"
+                edge = box.bounding_box()
+                edge = min(edge["x"] + edge["width"], PHONE["width"])
+                rows = page.locator(f"{table} tbody tr")
+                assert rows.count() >= 2, (path, table)
+                for row in range(rows.count()):
+                    cells = rows.nth(row).locator("th, td")
+                    for i in range(cells.count()):
+                        spot = cells.nth(i).bounding_box()
+                        assert spot is not None and spot["x"] >= 0, (path, table, row, i)
+                        right = spot["x"] + spot["width"]
+                        assert right <= edge + 1, f"{path}: {table} row {row}, cell {i} is off screen ({right}px)"
+                text = rows.first.inner_text()
+                assert all(label in text for label in labels), (path, text)
+            self.assert_accessible(name)
+        # On paper (the accountability page printed, from a phone too) both are tables with headers.
+        page.emulate_media(media="print")
+        for table in tables:
+            shown = page.locator(table).evaluate(
+                """t => [getComputedStyle(t.tBodies[0].rows[0]).display,
+                         getComputedStyle(t.tHead.rows[0].cells[0]).display,
+                         getComputedStyle(t.querySelector('.wv-cell-label')).display]"""
+            )
+            assert shown == ["table-row", "table-cell", "none"], (table, shown)
+        page.emulate_media(media="screen")
