@@ -438,3 +438,36 @@ class PhoneLayout(BrowserTestCase):
             )
             assert shown == ["table-row", "table-cell", "none"], (table, shown)
         page.emulate_media(media="screen")
+
+    def test_the_team_navigation_shows_the_current_page_on_a_phone(self):
+        """Found by an exploratory test: the team's tabs were a 991 px strip in a 358 px box that
+        scrolled sideways with nothing showing it did; the current page's tab was cut
+        ("Samenwer…") or out of sight ("Leden" on the members page). The tabs wrap now, in a few
+        short lines, each whole and in sight, on every team page; without JavaScript too."""
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/"))
+        tabs = page.locator("nav.wv-team-nav a")
+        paths = [tabs.nth(i).get_attribute("href") for i in range(tabs.count())]
+        assert len(paths) >= 8, paths
+        context = self.browser.new_context(
+            locale="nl-NL", viewport=PHONE, java_script_enabled=False, storage_state=self.context.storage_state()
+        )
+        try:
+            for browser_page in (page, context.new_page()):
+                for path in paths:
+                    browser_page.goto(self.url(path))
+                    strip = browser_page.locator("nav.wv-team-nav ul")
+                    sizes = strip.evaluate("ul => [ul.scrollWidth, ul.clientWidth, ul.offsetHeight]")
+                    assert sizes[0] <= sizes[1], f"{path}: the team's tabs scroll sideways: {sizes}"
+                    assert sizes[2] <= 160, f"{path}: the team's tabs take {sizes[2]}px of the phone's height"
+                    current = strip.locator("[aria-current='page']")
+                    expect(current).to_have_count(1)
+                    spot = current.bounding_box()
+                    assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
+                    assert spot["height"] >= 24, (path, spot)
+        finally:
+            context.close()
+        page.goto(self.url("/t/oost/members/"))
+        self.shoot("team-nav-members-phone")
