@@ -242,8 +242,11 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         finally:
             self.page = first_page
 
-    def assert_accessible(self, name: str = "") -> None:
-        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    def assert_accessible(self, name: str = "", *, target_size: bool = False) -> None:
+        """axe-core with the WCAG 2.1 A/AA rules; target_size adds WCAG 2.2's target size (2.5.8,
+        axe's only rule tagged wcag22aa): every control at least 24 × 24 px or that far apart."""
+        tags = [*WCAG_TAGS, "wcag22aa"] if target_size else WCAG_TAGS
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": tags}})
         if results.violations_count:
             self.screenshot(f"axe-{name}")
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"

@@ -101,7 +101,7 @@ class PhoneLayout(BrowserTestCase):
                 assert unreachable == [], f"{path}: a table scrolls sideways out of the keyboard's reach: {unreachable}"
                 heading = page.get_by_role("heading", level=1).bounding_box()
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
-                self.assert_accessible(f"phone-{name}")
+                self.assert_accessible(f"phone-{name}", target_size=True)
 
     def test_a_signals_status_is_read_on_a_phone_without_scrolling_sideways(self):
         """Found by an exploratory test: the status column, what a representative opens the list
@@ -471,3 +471,30 @@ class PhoneLayout(BrowserTestCase):
             context.close()
         page.goto(self.url("/t/oost/members/"))
         self.shoot("team-nav-members-phone")
+
+    def test_checkboxes_radio_buttons_and_lone_links_are_targets_large_enough_on_a_phone(self):
+        """Found by an exploratory test with axe's target size rule (WCAG 2.5.8): the browser's
+        13 × 13 px checkboxes and radio buttons close under each other (the digest's choices, the
+        kinds of provider a bottleneck affects, and every other form's), and the team home's
+        discussion links, 16 px high, close over "Alle 2 gesprekken"."""
+        import uuid
+
+        from wijkverband.threads import services as threads
+
+        for title in ("Algemeen", "Avonddienst"):
+            thread = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title=title)
+            threads.message_post(actor=self.world.maarten, thread=thread, body="Goedemorgen", client_id=uuid.uuid4())
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        for name, path in (
+            ("notifications", "/notifications/"),
+            ("bottleneck-form", "/t/oost/bottlenecks/new/"),
+            ("team-home", "/t/oost/"),
+        ):
+            page.goto(self.url(path))
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            self.assert_accessible(f"target-size-{name}", target_size=True)
+        page.goto(self.url("/t/oost/bottlenecks/new/"))
+        spot = page.locator("input[type='checkbox']").first.bounding_box()
+        assert spot["width"] >= 24 and spot["height"] >= 24, spot
