@@ -113,12 +113,19 @@ def test_the_last_member_of_a_party_is_told_which_decisions_nobody_can_give_afte
     question = _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
     org = world.nursing_a.name
     line = (
-        f"Als laatste van {org} in dit wijkverband: 1 afspraak wacht op het besluit van {org}, dat daarna niemand"
-        " meer kan geven. Een coördinator kan een collega uitnodigen of de partij verwijderen."
+        f"Als laatste van {org} in dit wijkverband: 1 afspraak (“Van Pieter”) wacht op het besluit van {org}, dat"
+        " daarna niemand meer kan geven. Een coördinator kan een collega uitnodigen of de partij verwijderen."
     )
     assert line in question
     maarten = Membership.objects.get(team=world.team_a, user=world.maarten)
-    assert line in _text(client_for("carla").get(f"/t/oost/members/{maarten.pk}/remove/").content.decode())
+    # The coordinator who removes him reads it about him, and is asked to act.
+    removal = _text(client_for("carla").get(f"/t/oost/members/{maarten.pk}/remove/").content.decode())
+    assert (
+        f"{world.maarten.name} is de laatste van {org} in dit wijkverband: 1 afspraak (“Van Pieter”) wacht op het"
+        f" besluit van {org}, dat daarna niemand meer kan geven. Nodig een collega van die organisatie uit of"
+        " verwijder de partij." in removal
+    )
+    assert "Als laatste van" not in removal
     # With a colleague of district nursing in the team, someone can still decide.
     colleague = make_user("nina", "Nina Wijkverpleging")
     tenancy.membership_create(
@@ -130,6 +137,32 @@ def test_the_last_member_of_a_party_is_told_which_decisions_nobody_can_give_afte
     # Once district nursing decided, nothing waits for it.
     services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed")
     assert "Als laatste van" not in _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+
+
+def test_the_last_member_of_a_party_sees_the_waiting_agreements_named_and_linked(world, client_for):
+    """Found by an exploratory test: the warning said only "1 afspraak wacht op het besluit van …",
+    naming none of them. It names a handful, each linked to its page, and counts the rest."""
+    waiting = [_pieters(world) for _ in range(5)]
+    html = client_for("maarten").get("/t/oost/members/leave/").content.decode()
+    for agreement in waiting[:3]:
+        assert f'“<a class="utrecht-link" href="/t/oost/agreements/{agreement.pk}/">Van Pieter</a>”' in html
+    for agreement in waiting[3:]:
+        assert f'href="/t/oost/agreements/{agreement.pk}/"' not in html
+    assert "5 afspraken (“Van Pieter”, “Van Pieter”, “Van Pieter” en nog 2) wachten op het besluit van" in _text(html)
+    # Four are named all: "and 1 more" would hide one that fits.
+    services.endorsement_record(actor=world.maarten, agreement=waiting[0], version_number=1, decision="endorsed")
+    page = _text(client_for("maarten").get("/t/oost/members/leave/").content.decode())
+    assert "4 afspraken (“Van Pieter”, “Van Pieter”, “Van Pieter” en “Van Pieter”) wachten" in page
+
+
+def test_a_title_in_the_last_member_warning_is_escaped(world, client_for):
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, owner=world.pieter, title="<b>Nacht</b> & dag")
+    )
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    services.agreement_propose(actor=world.carla, agreement=agreement)
+    html = client_for("maarten").get("/t/oost/members/leave/").content.decode()
+    assert "&lt;b&gt;Nacht&lt;/b&gt; &amp; dag</a>”" in html and "<b>Nacht</b>" not in html
 
 
 def test_the_print_page_names_who_owns_the_agreement_now_and_the_filter_marks_who_left(world, client_for):

@@ -813,9 +813,10 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     )
 
 
-def stranded_by_leaving(*, team, user) -> tuple[str, int]:
-    """If the person is the last professional of their organisation in the team: (its name, how
-    many agreements wait for its decision); after they leave nobody can give it. ("", 0) else."""
+def stranded_by_leaving(*, team, user) -> tuple[str, QuerySet[Agreement]]:
+    """If the person is the last professional of their organisation in the team: (its name, the
+    agreements that wait for its decision, oldest first); after they leave nobody can give it.
+    ("", no agreements) else."""
     membership = (
         Membership.objects.for_team(team)
         .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
@@ -823,7 +824,7 @@ def stranded_by_leaving(*, team, user) -> tuple[str, int]:
         .first()
     )
     if membership is None or membership.organisation_id is None:
-        return "", 0
+        return "", Agreement.objects.for_team(team).none()
     colleagues = (
         Membership.objects.for_team(team)
         .filter(
@@ -834,13 +835,20 @@ def stranded_by_leaving(*, team, user) -> tuple[str, int]:
         .exclude(user=user)
     )
     if colleagues.exists():
-        return "", 0
+        return "", Agreement.objects.for_team(team).none()
     party = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=membership.organisation_id)
     decided = Endorsement.objects.for_team(team).filter(
         version=OuterRef("current_version"), party__organisation_id=membership.organisation_id
     )
-    waiting = Agreement.objects.for_team(team).filter(_AWAITING).filter(Exists(party)).exclude(Exists(decided))
-    return membership.organisation.name, waiting.count()
+    waiting = (
+        Agreement.objects.for_team(team)
+        .filter(_AWAITING)
+        .filter(Exists(party))
+        .exclude(Exists(decided))
+        .select_related("current_version")
+        .order_by("pk")
+    )
+    return membership.organisation.name, waiting
 
 
 def endorsements_awaited_by(*, user) -> QuerySet[Agreement]:

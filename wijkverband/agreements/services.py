@@ -12,8 +12,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -921,18 +924,63 @@ def membership_holdings(*, team, user, actor=None) -> list[str]:
             % {"count": owned, "name": successor.name or successor.email}
         )
     organisation, waiting = selectors.stranded_by_leaving(team=team, user=user)
-    if waiting:
-        lines.append(
-            ngettext(
-                "The last member of %(organisation)s here: %(count)d agreement waits for its decision, which "
-                "nobody can give after this. A coordinator can invite a colleague or remove the party.",
-                "The last member of %(organisation)s here: %(count)d agreements wait for its decision, which "
-                "nobody can give after this. A coordinator can invite a colleague or remove the party.",
-                waiting,
+    count = waiting.count()
+    if count:
+        names = _agreement_links(team=team, agreements=waiting, count=count)
+        if actor is not None and actor.pk != user.pk:
+            # The one who removes them reads it: they are asked to act, about someone else.
+            sentence = ngettext(
+                "%(name)s is the last member of %(organisation)s here: %(count)d agreement (%(agreements)s) "
+                "waits for its decision, which nobody can give after this. Invite a colleague from that "
+                "organisation, or remove the party.",
+                "%(name)s is the last member of %(organisation)s here: %(count)d agreements (%(agreements)s) "
+                "wait for its decision, which nobody can give after this. Invite a colleague from that "
+                "organisation, or remove the party.",
+                count,
             )
-            % {"organisation": organisation, "count": waiting}
-        )
+        else:
+            sentence = ngettext(
+                "The last member of %(organisation)s here: %(count)d agreement (%(agreements)s) waits for its "
+                "decision, which nobody can give after this. A coordinator can invite a colleague or remove the party.",
+                "The last member of %(organisation)s here: %(count)d agreements (%(agreements)s) wait for its "
+                "decision, which nobody can give after this. A coordinator can invite a colleague or remove the party.",
+                count,
+            )
+        facts = {
+            "organisation": conditional_escape(organisation),
+            "name": conditional_escape(user.name or user.email),
+            "count": count,
+            "agreements": names,
+        }
+        # Safe HTML (the titles are links): every fact is escaped, the translated sentence is ours.
+        lines.append(mark_safe(sentence % facts))  # noqa: S308
     return lines
+
+
+_NAMED = 3  # the question names this many agreements, then says how many more
+
+
+def _agreement_links(*, team, agreements, count: int) -> SafeString:
+    """“A”, “B” and “C”, each linked to its page; past a handful, “A”, “B”, “C” and 2 more."""
+    shown = list(agreements[: count if count <= _NAMED + 1 else _NAMED])
+    parts = [
+        format_html(
+            '“<a class="utrecht-link" href="{}">{}</a>”',
+            reverse("agreement_detail", kwargs={"team_slug": team.slug, "agreement_id": agreement.pk}),
+            agreement.current_version.title,
+        )
+        for agreement in shown
+    ]
+    if count > len(shown):
+        parts.append(
+            conditional_escape(
+                ngettext("%(count)d more", "%(count)d more", count - len(shown)) % {"count": count - len(shown)}
+            )
+        )
+    if len(parts) == 1:
+        return parts[0]
+    first = mark_safe(", ".join(parts[:-1]))  # noqa: S308 (each part is escaped above)
+    return mark_safe(_("%(first)s and %(last)s") % {"first": first, "last": parts[-1]})  # noqa: S308
 
 
 def membership_release(*, team, user, actor) -> None:

@@ -243,8 +243,9 @@ class MembershipEnd:
     """What an app does when someone leaves a team or is removed from it: what they hold there
     (their open bottlenecks, say) is let go, so that it does not wait on someone who can no longer
     open it. holdings(team=, user=, actor=) -> sentences for the question before, as the person who
-    asks it reads them (empty: nothing held); release(team=, user=, actor=) runs inside the
-    removal's transaction, before its audit row. actor: who leaves (actor is user) or removes them."""
+    asks it reads them (empty: nothing held; a SafeString may link what it names, its facts
+    escaped); release(team=, user=, actor=) runs inside the removal's transaction, before its audit
+    row. actor: who leaves (actor is user) or removes them."""
 
     key: str
     holdings: Callable[..., list[str]]
