@@ -52,6 +52,14 @@ class PhoneLayout(BrowserTestCase):
         from wijkverband.tenancy.models import Membership
 
         maarten_in_a = Membership.objects.get(team=self.world.team_a, user=self.world.maarten)
+        from wijkverband.tenancy import services as tenancy
+
+        # A second coordinator, so that Carla's leave question asks (the last one is told to appoint one first).
+        tenancy.membership_change_role(
+            actor=self.world.carla,
+            membership=Membership.objects.get(team=self.world.team_a, user=self.world.sofie),
+            role=Membership.Role.COORDINATOR,
+        )
         from tests.agreements.conftest import version_data
         from wijkverband.agreements import services as agreements
 
@@ -79,6 +87,14 @@ class PhoneLayout(BrowserTestCase):
                 page.goto(self.url(path))
                 expect(page.get_by_role("heading", level=1)).to_be_visible()
                 self.shoot(f"{name}-{size}")
+                if name in ("leave-team", "member-remove"):
+                    # Found by an exploratory test: the yes and no of the question stood centred
+                    # under the text (x 223 against 80 at 1280 px), not at its start.
+                    text = page.locator("main p.utrecht-paragraph").first.bounding_box()
+                    yes = page.locator("main form.wv-actions button").bounding_box()
+                    assert abs(yes["x"] - text["x"]) <= 1, (
+                        f"{path}: the button stands at {yes['x']}, the text at {text['x']}"
+                    )
                 if viewport is not PHONE:
                     if name == "team-home":  # its panels' links among text, at a desktop's width too
                         self.assert_accessible("desktop-team-home")
