@@ -119,6 +119,54 @@ class PhoneLayout(BrowserTestCase):
                 assert heading["y"] + heading["height"] <= PHONE["height"] / 2, f"{path}: the heading starts too low"
                 self.assert_accessible(f"phone-{name}", target_size=True)
 
+    def test_a_tables_caption_reads_whole_above_its_scroll_box(self):
+        """Found by an exploratory test: on a phone the escalations' caption was centred over the
+        whole 781 px table, so its first screen read "…knelpunten: eerst wat ov"; the region's
+        teams table did the same at 1280 px; and the stacked signals list shrank its caption to one
+        letter a line. A caption starts at the box's start, no wider than the box, and stays there
+        while the table scrolls."""
+        from tests.bottlenecks.helpers import report
+        from tests.signals.conftest import file_signal
+        from wijkverband.bottlenecks import services as bottlenecks
+
+        world = self.world
+        b = report(world, title="Avonddienst wijkverpleging onderbezet in de hele wijk en daarbuiten")
+        b = bottlenecks.bottleneck_ask_owner(
+            actor=world.maarten, bottleneck=b, version=b.version, candidate=world.pieter
+        )
+        b = bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+        bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+        file_signal(world, title="Lang wachten op een terugbelverzoek bij de huisartsenpost")
+        fits = """() => [...document.querySelectorAll('.utrecht-table-container > table > caption')]
+            .filter(c => !c.classList.contains('wv-visually-hidden'))
+            .map(c => { const box = c.closest('.utrecht-table-container').getBoundingClientRect();
+                        const r = c.getBoundingClientRect();
+                        return {text: c.textContent.trim(), x: r.x, right: r.right, box: [box.x, box.right],
+                                lines: Math.round(r.height / parseFloat(getComputedStyle(c).lineHeight))}; })"""
+        page = self.page
+        for person, paths in (
+            (world.olga, ["/r/utrecht/bottlenecks/escalations/", "/r/utrecht/"]),
+            (world.rosa, ["/t/oost/signals/"]),
+        ):
+            page.context.clear_cookies()
+            self.sign_in(person, second_factor=person is not world.rosa)
+            for path in paths:
+                for viewport in (PHONE, DESKTOP):
+                    page.set_viewport_size(viewport)
+                    page.goto(self.url(path))
+                    captions = page.evaluate(fits)
+                    assert captions, path
+                    for caption in captions:
+                        box_x, box_right = caption["box"]
+                        assert box_x - 1 <= caption["x"] and caption["right"] <= box_right + 1, (path, caption)
+                        assert caption["lines"] <= 4, (path, viewport, caption)  # not a letter a line
+                    if viewport is PHONE:
+                        self.shoot(f"captions-{path.strip('/').replace('/', '-')}-phone")
+                        # Scrolled sideways, the caption stays in view.
+                        box = page.locator(".utrecht-table-container", has=page.locator("caption")).first
+                        box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+                        assert page.evaluate(fits)[0]["x"] >= 0, path
+
     def test_a_signals_status_is_read_on_a_phone_without_scrolling_sideways(self):
         """Found by an exploratory test: the status column, what a representative opens the list
         for, was cut to "Opgep…" at the right of a table box that scrolled; and the status filter
