@@ -158,3 +158,32 @@ def test_an_unsubscribe_link_of_an_account_without_a_language_is_dutch(world, cl
     link = f"/unsubscribe/{unsubscribe_token(user_id=world.maarten.pk, category='digest')}/"
     page = client.get(link).content.decode()
     assert '<html lang="nl"' in page and "Stop deze e-mails" in page
+
+
+def test_a_notice_that_quotes_its_title_is_not_quoted_again_in_its_buttons_label(world, client_for):
+    """Found by an exploratory test: the hidden label of "mark as read" put a sentence that quotes
+    the title in quotes once more: ": ““Overdracht vanuit het ziekenhuis komt laat” wacht na …”"."""
+    from django.test import TestCase
+
+    from wijkverband.bottlenecks.notices import NEED_OWNER
+    from wijkverband.work.models import NoticeKind
+    from wijkverband.work.services import Subject, notices_create
+
+    notice(world, world.carla, kind=NoticeKind.STILL_WAITING, title="Overdracht vanuit het ziekenhuis", n=1)
+    notice(world, world.carla, title="Huisbezoeken", n=2)  # a bare title: quoted
+    subject = Subject(team=world.team_a, kind="team", id=world.team_a.pk, title="", path="/t/oost/bottlenecks/")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # someone left: a phrase of ours, without a sentence
+        notices_create(
+            kind=NoticeKind.MEMBER_LEFT,
+            subject=subject,
+            recipients=[world.carla.pk],
+            key="test:left",
+            params={"phrase": NEED_OWNER, "count": 2},
+        )
+    page = client_for("carla").get("/notifications/").content.decode()
+    labels = re.findall(r'Als gelezen markeren<span class="wv-visually-hidden">: ([^<]*)</span>', page)
+    assert len(labels) == 3, labels
+    assert not any("““" in label or "””" in label for label in labels), labels
+    assert any(label.startswith("“Overdracht vanuit het ziekenhuis” wacht na twee herinneringen") for label in labels)
+    assert any(label.startswith("2 open knelpunten hebben een nieuwe eigenaar nodig, ") for label in labels), labels
+    assert any(label.startswith("“Huisbezoeken”, ") for label in labels), labels

@@ -150,6 +150,13 @@ class Notice(models.Model):
         actor = self.actor_name
         return notice_sentence(kind=self.kind, actor_name=actor, title=self.shown_title) if actor else None
 
+    @property
+    def reads_as_sentence(self) -> bool:
+        """Whether the notice reads as a sentence or a phrase of ours (which quotes the item's title
+        itself where it names it), not as an item's bare title: a label around it does not put it
+        in quotes again (““…” wacht na …”)."""
+        return bool(self.params and self.params.get("phrase")) or self.sentence is not None
+
 
 class Frequency(models.TextChoices):
     DAILY = "daily", _("Daily (around 07:30)")
