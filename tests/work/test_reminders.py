@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import TestCase
+from django.utils import translation
 
 from tests.bottlenecks.helpers import report
 from tests.work.conftest import amsterdam
@@ -275,6 +276,69 @@ def test_an_unanswered_escalation_reminds_the_regions_overseers(world, clock):
     assert who(world, NoticeKind.REMINDER, b, unread_only=True) == set()
     run(clock, day(20))
     assert count(NoticeKind.REMINDER, b) == 4
+
+
+def test_an_escalations_reminders_say_it_waits_on_the_region_and_the_coordinator_reads_on_whom(
+    world, clock, client_for
+):
+    """Found by an exploratory test: every overseer and region administrator read "Herinnering: wacht
+    nog op jou", though the escalation waits on the region; the coordinator read "Wacht nog steeds,
+    na twee herinneringen" without on whom."""
+    clock.to(day(0))
+    b = report(world, impact=Impact.LOW, title="Overdracht vanuit het ziekenhuis komt laat")
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=_fresh(b).version, candidate=world.carla)
+    bottlenecks.bottleneck_escalate(actor=world.carla, bottleneck=b, version=_fresh(b).version, reason="Regionaal")
+    run(clock, day(5))
+    for name in ("olga", "ada"):
+        page = client_for(name).get("/notifications/").content.decode()
+        assert "Herinnering: wacht nog op de regio ·" in page and "wacht nog op jou" not in page
+    # The digest's line says the same.
+    from wijkverband.work.services.mail import notice_line
+
+    with translation.override("nl"):
+        line = notice_line(Notice.objects.get(kind=NoticeKind.REMINDER, user=world.olga, subject_id=b.pk))
+    assert line.startswith("Herinnering: wacht nog op de regio · “Overdracht vanuit het ziekenhuis komt laat”"), line
+    run(clock, day(10))
+    page = client_for("carla").get("/notifications/").content.decode()
+    assert "Wacht na twee herinneringen nog steeds op de regio ·" in page
+    # The region's one overseer is not named as if it waited on her alone.
+    from wijkverband.tenancy import services as tenancy
+
+    for role in list(world.ada.region_roles.all()):
+        tenancy.region_role_remove(actor=None, region_role=role)
+    second = report(world, impact=Impact.LOW, title="Tweede")
+    bottlenecks.bottleneck_ask_owner(
+        actor=world.carla, bottleneck=second, version=_fresh(second).version, candidate=world.carla
+    )
+    bottlenecks.bottleneck_escalate(
+        actor=world.carla, bottleneck=second, version=_fresh(second).version, reason="Regionaal"
+    )
+    run(clock, day(15))
+    run(clock, day(20))
+    assert who(world, NoticeKind.REMINDER, second) == {"olga"}
+    notice = Notice.objects.get(kind=NoticeKind.STILL_WAITING, subject_id=second.pk)
+    assert notice.actor_id is None and notice.label == "Wacht na twee herinneringen nog steeds op de regio"
+
+
+def test_still_waiting_on_an_organisation_names_it(world, clock, proposed, client_for):
+    """An endorsement waits on any of an organisation's people: the coordinator reads on which."""
+    from tests.personas import make_user
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership
+
+    nina = make_user("nina", "Nina Wijkverpleging")
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=nina, role=Membership.Role.MEMBER, organisation=world.nursing_a
+    )
+    run(clock, day(5))
+    run(clock, day(10))
+    page = client_for("carla").get("/notifications/").content.decode()
+    assert f"Wacht na twee herinneringen nog steeds op {world.nursing_a.name} ·" in page
+    with translation.override("en"):
+        notice = Notice.objects.get(kind=NoticeKind.STILL_WAITING, key__endswith=f"org{world.nursing_a.pk}")
+        assert notice.label == f"Still waiting on {world.nursing_a.name} after two reminders"
+        reminder = Notice.objects.filter(kind=NoticeKind.REMINDER, user=nina).first()
+        assert reminder.label == "Reminder: still waiting on you"  # each of them is asked
 
 
 def test_past_its_target_the_owner_hears_then_the_coordinator(world, clock):

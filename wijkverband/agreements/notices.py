@@ -23,6 +23,7 @@ from wijkverband.agreements.selectors import (
 )
 from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
+from wijkverband.work.serialise import WAITS_ON_ORGANISATION
 from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
@@ -168,6 +169,7 @@ def time_check(today: date) -> int:
                 interval=ENDORSEMENT_REMINDER_DAYS,
                 waiting_on=wait.member_ids,
                 coordinators=coordinators.of(agreement.team_id),
+                waits_on={"waits_on": WAITS_ON_ORGANISATION, "name": wait.organisation_name},
             ),
             today=today,
         )

@@ -352,6 +352,7 @@ class EndorsementWait:
     #: when it was asked: the version's proposal or creation, or the party's joining, the latest
     since: datetime
     member_ids: set[int]  # the organisation's professionals in the team: the request waits on them
+    organisation_name: str = ""
 
 
 def endorsements_waiting() -> list[EndorsementWait]:
@@ -382,7 +383,7 @@ def endorsements_waiting() -> list[EndorsementWait]:
         Party.objects.across_teams()
         .filter(agreement_id__in=list(agreements), organisation_id__isnull=False)
         .exclude(Exists(decided))
-        .values_list("agreement_id", "organisation_id", "added_at", "kind")
+        .values_list("agreement_id", "organisation_id", "added_at", "kind", "organisation__name")
     )
     members: dict[tuple[int, int], set[int]] = {}
     for team_id, organisation_id, user_id in (
@@ -397,7 +398,7 @@ def endorsements_waiting() -> list[EndorsementWait]:
     ):
         members.setdefault((team_id, organisation_id), set()).add(user_id)
     waits = []
-    for agreement_id, organisation_id, added_at, kind in parties:
+    for agreement_id, organisation_id, added_at, kind, organisation_name in parties:
         agreement = agreements[agreement_id]
         if kind != PartyKind.PROVIDER and (agreement.team_id, organisation_id) not in members:
             continue  # an external party without an account: a coordinator records its consent
@@ -406,7 +407,11 @@ def endorsements_waiting() -> list[EndorsementWait]:
             asked.append(agreement.proposed_at)
         waits.append(
             EndorsementWait(
-                agreement, organisation_id, max(asked), members.get((agreement.team_id, organisation_id), set())
+                agreement,
+                organisation_id,
+                max(asked),
+                members.get((agreement.team_id, organisation_id), set()),
+                organisation_name,
             )
         )
     return waits

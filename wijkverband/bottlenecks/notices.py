@@ -25,6 +25,7 @@ from wijkverband.bottlenecks.selectors import (
 from wijkverband.core.workdays import past_due
 from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids, team_professional_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
+from wijkverband.work.serialise import WAITS_ON_REGION
 from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
@@ -230,6 +231,7 @@ def time_check(today: date) -> int:
                     interval=b.team.region.escalation_response_days,
                     waiting_on=overseers[region_id],
                     coordinators=team_coordinators,
+                    waits_on={"waits_on": WAITS_ON_REGION},
                 ),
                 today=today,
             )

@@ -151,6 +151,14 @@ class Notice(models.Model):
         return notice_sentence(kind=self.kind, actor_name=actor, title=self.shown_title) if actor else None
 
     @property
+    def label(self) -> str:
+        """What happened, where no sentence says it (work.serialise.notice_label): the kind's name,
+        or a reminder's naming on whom it waits ("Herinnering: wacht nog op de regio")."""
+        from wijkverband.work.serialise import notice_label
+
+        return notice_label(kind=self.kind, params=self.params)
+
+    @property
     def reads_as_sentence(self) -> bool:
         """Whether the notice reads as a sentence or a phrase of ours (which quotes the item's title
         itself where it names it), not as an item's bare title: a label around it does not put it

@@ -3,6 +3,8 @@
 import json
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from wijkverband.work.models import NoticeKind, SubjectKind
 
 #: Notices that say what happened in one sentence naming the item (never free text), such as a
@@ -38,7 +40,7 @@ def register_notice_phrase(phrase: str, words: Callable[[dict], str]) -> None:
 
 def phrase_known(params: dict | None) -> bool:
     """params name no phrase, or one that is registered (a notice is never made with one that is not)."""
-    return not params or params.get("phrase") in _PHRASES
+    return not params or "phrase" not in params or params["phrase"] in _PHRASES
 
 
 def shown_title(*, subject_kind: str, subject_id: int | None, title: str, params: dict | None = None) -> str:
@@ -58,6 +60,27 @@ def shown_title(*, subject_kind: str, subject_id: int | None, title: str, params
 def title_in_words_of_ours(*, subject_kind: str, params: dict | None = None) -> bool:
     """Whether the title depends on the reader's language (so a live frame is written per language)."""
     return bool(params and params.get("phrase") in _PHRASES) or subject_kind in _SUBJECT_TITLES
+
+
+#: On whom a reminder's request waits, when not on the person reminded (Notice.params "waits_on",
+#: set by work.services.reminders): the region (an escalation its overseers and administrators
+#: answer), or an organisation (an endorsement any of its people give, "name": its name).
+WAITS_ON_REGION = "region"
+WAITS_ON_ORGANISATION = "organisation"
+
+
+def notice_label(*, kind: str, params: dict | None = None) -> str:
+    """What happened, as a notice without a sentence says it ("Herinnering: wacht nog op jou"), in
+    the language of the moment: a reminder says on whom its request waits when that is not the
+    reader (an escalation waits on the region, not on each overseer)."""
+    waits_on = (params or {}).get("waits_on")
+    if kind == NoticeKind.REMINDER and waits_on == WAITS_ON_REGION:
+        return _("Reminder: still waiting on the region")
+    if kind == NoticeKind.STILL_WAITING and waits_on == WAITS_ON_REGION:
+        return _("Still waiting on the region after two reminders")
+    if kind == NoticeKind.STILL_WAITING and waits_on == WAITS_ON_ORGANISATION and params.get("name"):
+        return _("Still waiting on %(name)s after two reminders") % {"name": params["name"]}
+    return str(NoticeKind(kind).label)
 
 
 def dumps(value: dict) -> str:
@@ -82,7 +105,7 @@ def notice_frame(*, kind: str, subject, actor, params: dict | None = None) -> st
     frame = {
         "type": "notification",
         "kind": kind,
-        "label": str(NoticeKind(kind).label),
+        "label": notice_label(kind=kind, params=params),
         "actor": actor_name,
         "team": subject.team.name,
         "title": title[:200],

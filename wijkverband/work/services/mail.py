@@ -99,7 +99,7 @@ def notice_line(notice: Notice) -> str:
     sentence = notice.sentence
     if sentence is not None:
         return f"{sentence} ({notice.team.name})"
-    values = {"what": NoticeKind(notice.kind).label, "title": notice.shown_title, "team": notice.team.name}
+    values = {"what": notice.label, "title": notice.shown_title, "team": notice.team.name}
     if notice.actor_name is None:
         return _("%(what)s · “%(title)s” in %(team)s") % values
     return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {"actor": notice.actor_name, **values}
@@ -125,7 +125,7 @@ def _notice_mail(notice: Notice, category: str) -> tuple[str, str]:
             subject = f"{sentence} ({notice.team.name})"
         else:
             subject = _("%(what)s: “%(title)s” (%(team)s)") % {
-                "what": NoticeKind(notice.kind).label,
+                "what": notice.label,
                 "title": notice.shown_title,
                 "team": notice.team.name,
             }

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.core.workdays import working_days_between
 from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.serialise import WAITS_ON_REGION
 from wijkverband.work.services import Subject, _counts_push, notices_create
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ class Waiting:
     waiting_on: Iterable[int]
     #: told once, after the second reminder
     coordinators: Iterable[int] = ()
+    #: on whom it waits when that is not simply the people reminded, as the notices say it
+    #: (Notice.params, work.serialise.notice_label): {"waits_on": "region"} (an escalation),
+    #: {"waits_on": "organisation", "name": …} (an endorsement, any of its people's)
+    waits_on: dict | None = None
 
 
 def time_notice(*, kind: str, subject: Subject, recipients: Iterable[int], base: str) -> int:
@@ -90,7 +95,13 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
     if number < 1:
         return 0
     key = f"{NoticeKind.REMINDER}:{waiting.base}:{number}"
-    made = notices_create(kind=NoticeKind.REMINDER, subject=waiting.subject, recipients=waiting.waiting_on, key=key)
+    made = notices_create(
+        kind=NoticeKind.REMINDER,
+        subject=waiting.subject,
+        recipients=waiting.waiting_on,
+        key=key,
+        params=waiting.waits_on,
+    )
     if made:
         # One open reminder per request and person: the new one replaces the earlier ones (eight
         # unread reminders of one bottleneck piled up in a person's count).
@@ -116,8 +127,8 @@ def reminders_send(waiting: Waiting, *, today: date) -> int:
 
 
 #: What the coordinators' "still waiting" says when one person is waited on (its actor, named; with
-#: several, an organisation's members or a region's overseers, it names nobody). Registered in
-#: WorkConfig.ready.
+#: several, an organisation's members or a region's overseers, its label names the organisation or
+#: the region: Waiting.waits_on). Registered in WorkConfig.ready.
 REMINDER_SENTENCES = {
     NoticeKind.STILL_WAITING: lambda: _("“%(title)s” still waits on %(actor)s after two reminders"),
 }
@@ -131,13 +142,17 @@ def _still_waiting(waiting: Waiting) -> int:
     coordinators = set(waiting.coordinators) - waiting_on
     if not coordinators:
         return 0
-    person = get_user_model().objects.filter(pk=next(iter(waiting_on))).first() if len(waiting_on) == 1 else None
+    # One person: named ("… wacht na twee herinneringen nog steeds op Pieter"). The region: named as
+    # the region, even when one person answers for it; an organisation's people: the organisation.
+    one = len(waiting_on) == 1 and (waiting.waits_on or {}).get("waits_on") != WAITS_ON_REGION
+    person = get_user_model().objects.filter(pk=next(iter(waiting_on))).first() if one else None
     return notices_create(
         kind=NoticeKind.STILL_WAITING,
         subject=waiting.subject,
         recipients=coordinators,
         actor=person,
         key=f"{NoticeKind.STILL_WAITING}:{waiting.base}",
+        params=None if person is not None else waiting.waits_on,
     )
 
 
