@@ -266,7 +266,7 @@ def test_an_unanswered_escalation_reminds_the_regions_overseers(world, clock):
     assert who(world, NoticeKind.REMINDER, b) == {"olga", "ada"}  # not otto (another region), not rik
     run(clock, day(10))
     assert who(world, NoticeKind.STILL_WAITING, b) == {"carla"}
-    # It waits on two people: no one is named ("Wacht nog steeds, na twee herinneringen · “…”").
+    # It waits on the region: no one is named ("Wacht na twee herinneringen nog steeds op de regio · “…”").
     assert Notice.objects.get(kind=NoticeKind.STILL_WAITING, subject_id=b.pk).actor_id is None
     clock.to(day(11))
     bottlenecks.bottleneck_region_respond(
