@@ -251,6 +251,10 @@ def test_after_a_stale_progress_update_the_kept_text_can_be_sent_again(world, cl
     assert "Overleg met de apotheken" in page and "Tussendoor." in page
     form = response.context["update_form"]
     assert str(form["version"].value()) == str(item.version + 1)
+    # Reloading the answer re-sends the first post, with the version it had: refused again, nothing
+    # posted (the page stays on the POST address, as every refusal in the app does, 400 or 409).
+    resent = client.post(path, {"update-body": "Overleg met de apotheken", "update-version": item.version})
+    assert resent.status_code == 409 and not item.updates.filter(body="Overleg met de apotheken").exists()
     again = client.post(path, {"update-body": "Overleg met de apotheken", "update-version": form["version"].value()})
     assert again.status_code == 302
     assert item.updates.filter(body="Overleg met de apotheken").exists()
