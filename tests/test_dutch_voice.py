@@ -232,3 +232,36 @@ def test_djangos_messages_on_our_forms_are_dutch(module):
         # (Names that read the same in both languages, such as "IPv4", need no translation.)
         untranslated = sorted(m for m in msgids if " " in m and translation.gettext(m) == m)
     assert not untranslated, f"Add a Dutch translation in locale_overrides/: {untranslated}"
+
+
+#: Dutch quotes as the product writes them: “wandelgroep”, “%(title)s”. Exploring testers met
+#: „wandelgroep” (low-high) on one form and “triagelijn” on the next, and ‘%(title)s’ in a heading.
+OTHER_QUOTES = re.compile(r"[„‘‚«»]|(?<![=\w(])\"(?=\w)")
+#: One apostrophe: BSN’s, regio’s, pagina’s (the bottleneck form said BSN's, the wijk card BSN’s).
+STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def test_dutch_quotes_are_one_style():
+    found = [(str(w), m, t) for w, m, t in _our_dutch_texts() if OTHER_QUOTES.search(t)]
+    assert not found, "Quote with “…” in Dutch:\n" + "\n".join(f"{w}: {m!r} -> {t!r}" for w, m, t in found)
+
+
+def test_dutch_apostrophes_are_typographic():
+    found = [(str(w), m, t) for w, m, t in _our_dutch_texts() if STRAIGHT_APOSTROPHE.search(t)]
+    assert not found, "Write ’ (BSN’s, regio’s):\n" + "\n".join(f"{w}: {m!r} -> {t!r}" for w, m, t in found)
+
+
+@pytest.mark.parametrize("text", ["zoals „wandelgroep”", "‘%(title)s’ bewerken", 'kies "Maandelijks"'])
+def test_the_quote_check_catches_other_quotes(text):
+    assert OTHER_QUOTES.search(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["zoals “wandelgroep”", "“%(title)s” bewerken", 'een aanhalingsteken (") of ("")', '<a href="/x">']
+)
+def test_the_quote_check_leaves_our_quotes_alone(text):
+    assert not OTHER_QUOTES.search(text)
+
+
+def test_the_apostrophe_check_catches_a_straight_one():
+    assert STRAIGHT_APOSTROPHE.search("BSN's") and not STRAIGHT_APOSTROPHE.search("BSN’s")

@@ -57,7 +57,7 @@ class RegionalJourney(BrowserTestCase):
         pattern = olga.get_by_role("row", name=re.compile("^Medicatie"))
         expect(pattern).to_contain_text("Utrecht Oost (1), Utrecht Zuid (1)")
         self.check(olga, "overview")
-        pattern.get_by_role("link", name="„Medicatie” regionaal oppakken").click()
+        pattern.get_by_role("link", name="“Medicatie” regionaal oppakken").click()
         expect(olga.get_by_role("heading", level=1)).to_have_text("Regionaal oppakken")
         olga.get_by_label("Titel").fill("Medicatieoverdracht na ontslag")
         olga.get_by_label(re.compile("^Beschrijving voor de regio")).fill("Werknotitie: eerst het ziekenhuis spreken.")
