@@ -72,3 +72,31 @@ def test_a_used_or_wrong_reset_link_says_so_in_plain_words(world):
     assert _h1(page) == "Deze link werkt niet (meer)"
     assert "Ongeldige sleutel" not in page
     assert '<a class="utrecht-link" href="/accounts/password/reset/">Vraag een nieuwe link aan</a>' in page
+
+
+def test_the_password_reset_page_while_signed_in_says_let_op(world):
+    page = _signed_in(world).get("/accounts/password/reset/").content.decode()
+    assert "Let op" in page and "Je bent al aangemeld als" in page
+    assert "Notitie" not in page
+
+
+def test_confirming_with_a_second_factor_names_the_app_and_the_recovery_code():
+    """Shown where allauth asks to confirm it is you (such as turning the authenticator app off)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        dutch = translation.gettext("Use authenticator app or code")
+    with translation.override("en"):
+        english = translation.gettext("Use authenticator app or code")
+    assert dutch == "Gebruik je authenticator-app of een herstelcode"
+    assert english == "Use your authenticator app or a recovery code"
+
+
+def test_the_closed_sign_up_says_accounts_come_by_invitation_in_both_languages(db):
+    dutch = Client().get("/accounts/signup/").content.decode()
+    assert "via een uitnodiging van de coördinator van je wijkverband" in dutch
+    assert "Helaas" not in dutch
+    english = Client()
+    english.cookies["django_language"] = "en"
+    page = english.get("/accounts/signup/").content.decode()
+    assert "by invitation from the coordinator of your team" in page and "We are sorry" not in page
