@@ -55,7 +55,7 @@ def test_a_person_puts_a_typo_in_their_name_right_and_colleagues_see_it(world, c
     ("typed", "says"),
     [
         ("", "Dit veld is verplicht."),
-        ("Jan Jansen 12-03-1950", "lijkt cliëntgegevens te bevatten"),
+        ("Jan Jansen 12-03-1950", "Dit lijkt op een naam met een geboortedatum of een BSN; vul alleen je naam in."),
         ("x" * 151, "niet meer dan 150 tekens"),
     ],
 )
@@ -67,3 +67,15 @@ def test_a_name_that_is_empty_too_long_or_client_data_is_refused_at_the_field(wo
     world.maarten.refresh_from_db()
     assert world.maarten.name == "Maarten Lid"
     assert not AuditEvent.objects.filter(action="user.renamed").exists()
+
+
+def test_a_refused_name_is_told_in_words_for_a_name_not_for_a_client(world, client_for):
+    """Found by an exploratory test: "Je naam: Naam lijkt cliëntgegevens te bevatten … beschrijf de
+    situatie zonder iets waarmee iemand te herkennen is", a lecture about clients for one's own name."""
+    dutch = client_for("maarten").post("/accounts/name/", {"name": "Maarten Lid 111222333"}).content.decode()
+    assert "Dit lijkt op een naam met een geboortedatum of een BSN; vul alleen je naam in." in dutch
+    assert "cliëntgegevens" not in dutch and "beschrijf de situatie" not in dutch
+    english = client_for("maarten")
+    english.cookies["django_language"] = "en"
+    page = english.post("/accounts/name/", {"name": "Maarten Lid 111222333"}).content.decode()
+    assert "This looks like a name with a date of birth or a BSN; fill in only your name." in page

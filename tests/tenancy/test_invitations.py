@@ -489,3 +489,24 @@ def test_the_invite_forms_organisation_is_named_once(world, client_for):
     legend = re.search(r'<legend class="utrecht-form-fieldset__legend">(.*?)</legend>', page).group(1)
     assert legend == "De organisatie waarnamens deze persoon handelt"
     assert re.search(r'<label class="utrecht-form-label" for="id_organisation">Organisatie van het wijkverband<', page)
+
+
+def test_a_new_organisations_name_with_client_data_is_refused_in_the_fields_words(world):
+    """Found by an exploratory test: "Naam lijkt cliëntgegevens…" at the field labelled "Of voeg een
+    nieuwe organisatie toe: naam"."""
+    client = Client()
+    client.force_login(world.carla)
+    response = client.post(
+        "/t/oost/members/invite/",
+        {
+            "email": "x@example.nl",
+            "role": "member",
+            "new_organisation_name": "Jansen 111222333",
+            "new_organisation_kind": "other",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page.split('id="id_new_organisation_name_error"', 1)[1].split("</div>", 1)[0]
+    assert "Naam van de nieuwe organisatie lijkt cliëntgegevens te bevatten" in error
+    assert "111222333" not in page.replace('value="Jansen 111222333"', "")

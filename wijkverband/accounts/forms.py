@@ -144,4 +144,9 @@ class NameForm(forms.Form):
         label=_("Your name"),
         max_length=get_user_model()._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        # The guard's words ("describe the situation without anything that identifies a person")
+        # are about a text on a client; this is one's own name.
+        error_messages={
+            "client_data": _("This looks like a name with a date of birth or a BSN; fill in only your name.")
+        },
     )

@@ -14,6 +14,13 @@ class ActionRefused(Exception):
 
 def add_refusal(form, refused: ActionRefused, *, default: str | None = None) -> None:
     """Show a service's refusal on the form: at its field when the form has it, else at `default`
-    (None: above the form). The person's input stays in the form."""
+    (None: above the form). The person's input stays in the form. A refusal of client data at a
+    field that words such a refusal itself (core.guard.field_refusal) shows in the field's words."""
+    from wijkverband.core.guard import field_refusal, field_says_its_own_refusal  # the guard imports us
+
     field = refused.field if refused.field in form.fields else default
-    form.add_error(field, refused.message)
+    message = refused.message
+    finding = getattr(refused, "finding", None)
+    if finding is not None and field == refused.field and field_says_its_own_refusal(form.fields[field]):
+        message = field_refusal(form.fields[field], finding)
+    form.add_error(field, message)

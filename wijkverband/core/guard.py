@@ -111,8 +111,25 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
         value = form.cleaned_data[name]
         findings = find_client_data(value) if isinstance(value, str) else []
         if findings:
-            label = refusal_subject(field.label, phrase=name in getattr(form, "phrase_labels", ()))
-            form.add_error(name, refusal_message(label, findings[0]))
+            form.add_error(name, field_refusal(field, findings[0], phrase=name in getattr(form, "phrase_labels", ())))
+
+
+def field_refusal(field, finding, *, phrase: bool = False) -> str:
+    """A refusal at a form field, in the field's words. A field where the guard's words about
+    clients do not fit (one's own name) gives its own message in `error_messages["client_data"]`;
+    a field whose label does not name it in a sentence ("Of voeg een nieuwe organisatie toe: naam")
+    gives the subject in `refusal_subject` ("Naam van de nieuwe organisatie"). Else the label
+    names it (refusal_subject)."""
+    own = field.error_messages.get("client_data")
+    if own:
+        return str(own)
+    subject = getattr(field, "refusal_subject", None) or refusal_subject(field.label, phrase=phrase)
+    return refusal_message(subject, finding)
+
+
+def field_says_its_own_refusal(field) -> bool:
+    """Whether a refusal the save raised is worded again at this form field (core.errors.add_refusal)."""
+    return bool(field.error_messages.get("client_data") or getattr(field, "refusal_subject", None))
 
 
 class GuardedForm(forms.Form):

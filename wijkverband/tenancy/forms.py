@@ -34,6 +34,8 @@ class InvitationForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         # Required for members and coordinators (checked in clean): not marked "optional".
         self.fields["organisation"].conditionally_required = True
+        # A refusal of client data names it in a sentence: "Naam van de nieuwe organisatie lijkt …".
+        self.fields["new_organisation_name"].refusal_subject = _("Name of the new organisation")
 
     def clean(self):
         data = super().clean()
