@@ -357,3 +357,26 @@ def test_acting_on_a_message_on_a_page_of_older_messages_comes_back_to_that_page
     assert response["Location"] == f"{base}?at={recent.seq}#message-{recent.pk}"
     page = client_for("pieter").get(response["Location"].split("#")[0])
     assert page.context["page"].before is None and f'id="message-{recent.pk}"' in page.content.decode()
+
+
+def test_the_mention_hint_says_which_handles_are_dutch_words_in_english():
+    """Found by an exploratory test: "Mention people with @name, @apotheek or @coördinator." in the
+    English interface. The handles are the same in both languages (threads.mentions): @apotheek is a
+    Dutch word, so English says what it is; @coordinator works without the diaeresis."""
+    from django.utils import translation
+
+    from wijkverband.threads.forms import PostForm
+
+    with translation.override("en"):
+        english = str(PostForm().fields["body"].help_text)
+    with translation.override("nl"):
+        dutch = str(PostForm().fields["body"].help_text)
+    assert "a kind of organisation such as @apotheek (pharmacy), or @coordinator" in english
+    assert "@coördinator" not in english
+    assert "een soort organisatie zoals @apotheek, of @coördinator" in dutch
+
+
+def test_the_handles_of_the_hint_reach_people():
+    from wijkverband.threads.mentions import COORDINATOR_WORDS, KIND_WORDS, _fold
+
+    assert "apotheek" in KIND_WORDS and _fold("coördinator") in COORDINATOR_WORDS

@@ -353,7 +353,7 @@ def _name(user) -> str:
 
 def _where_they_are(user) -> Q:
     """Items of the teams the person is in, or whose region they have a role in (and of no team: a
-    region-wide sociale kaart entry). What follows from what they did (the bottlenecks they
+    region-wide social map entry). What follows from what they did (the bottlenecks they
     escalated, the agreements they own) outlives a change of role, but not their leaving the team:
     its pages are a 404 to them, and Mijn werk listed them with those links."""
     teams = Membership.objects.across_teams().filter(user=user).values("team_id")  # the person's own rows
@@ -383,7 +383,7 @@ def _signal_url(s) -> str:
 
 
 def _map_entry_url(e) -> str:
-    """A sociale kaart entry's page, in its team's kaart or its region's."""
+    """A social map entry's page, in its team's kaart or its region's."""
     if e.team_id is not None:
         return reverse("socialmap_detail", kwargs={"team_slug": e.team.slug, "entry_id": e.pk})
     return reverse("socialmap_region_detail", kwargs={"region_slug": e.region.slug, "entry_id": e.pk})
@@ -607,7 +607,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
             )
         )
 
-    # Suggested corrections on the sociale kaart entries the person keeps (a region-wide entry's
+    # Suggested corrections on the social map entries the person keeps (a region-wide entry's
     # under its region; a team filter leaves those out).
     rows, extra = (
         _limited(
@@ -721,7 +721,7 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
         work.mine.append(
             item(MINE, "reconfirm", entry.team, entry.title, _entry_url(entry), due=entry.due_on, object_id=entry.pk)
         )
-    # Sociale kaart entries the person keeps whose confirmation is due (region-wide ones show
+    # Social map entries the person keeps whose confirmation is due (region-wide ones show
     # under their region; a team filter leaves them out).
     rows, extra = _limited(_for_team(socialmap.reconfirm_due_for(user=user), team, user), "confirmed_on", "pk")
     left["map_reconfirm"] = extra

@@ -277,7 +277,7 @@ def _row(number: int, values: dict, kinds: dict, costs: dict) -> Row:
         row.problems.append(
             (
                 "kind",
-                _("“%(value)s” is not a kind of the sociale kaart: use one of these: %(kinds)s.")
+                _("“%(value)s” is not a kind of the social map: use one of these: %(kinds)s.")
                 % {"value": values["kind"], "kinds": _one_of(Kind.choices)}
                 if values["kind"]
                 else _("Say what kind of entry it is: one of these: %(kinds)s.") % {"kinds": _one_of(Kind.choices)},

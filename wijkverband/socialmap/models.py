@@ -148,8 +148,8 @@ class Entry(Confirmable):
     objects = EntryManager()
 
     class Meta:
-        verbose_name = _("sociale kaart entry")
-        verbose_name_plural = _("sociale kaart entries")
+        verbose_name = _("social map entry")
+        verbose_name_plural = _("social map entries")
         ordering = ["sort_name", "name", "pk"]
         indexes = [
             models.Index(fields=["team", "sort_name"], name="socialmap_entry_team_sort"),

@@ -59,13 +59,13 @@ def public_context(*, teams) -> dict:
 
 def register() -> None:
     register_team_nav(
-        NavItem(key="socialmap", label=gettext_lazy("Sociale kaart"), url_name="socialmap_list", order=40)
+        NavItem(key="socialmap", label=gettext_lazy("Social map"), url_name="socialmap_list", order=40)
     )
     register_region_panel(
         Panel(key="socialmap", template="socialmap/panel_region.html", context=region_panel_context, order=40)
     )
     register_region_column(
-        RegionColumn(key="socialmap", label=gettext_lazy("Sociale kaart"), values=coverage_cells, order=40)
+        RegionColumn(key="socialmap", label=gettext_lazy("Social map"), values=coverage_cells, order=40)
     )
     register_public_section(
         Panel(key="socialmap", template="socialmap/public_section.html", context=public_context, order=40)

@@ -41,7 +41,7 @@ MAX_SUGGESTION = 2000
 
 
 def _forbidden(message=None) -> ActionRefused:
-    return ActionRefused(message or _("Your role does not allow this on the sociale kaart."), code="forbidden")
+    return ActionRefused(message or _("Your role does not allow this on the social map."), code="forbidden")
 
 
 def _stale_message() -> str:

@@ -1,4 +1,4 @@
-"""Sociale kaart pages, for a team (/t/<team>/sociale-kaart/) and for the region
+"""Social map pages, for a team (/t/<team>/sociale-kaart/) and for the region
 (/r/<region>/sociale-kaart/). Thin: resolve access, parse the form, call a service or selector.
 
 Both kinds of page share one implementation: `Page` says whose kaart it is (a team's: its own
@@ -216,7 +216,7 @@ def _create(request, page: Page):
                     raise PermissionDenied from refused
                 add_refusal(form, refused)
             else:
-                messages.success(request, _("“%(name)s” is on the sociale kaart.") % {"name": entry.name})
+                messages.success(request, _("“%(name)s” is on the social map.") % {"name": entry.name})
                 return redirect(page.url("detail", entry_id=entry.pk))
     return render(request, "socialmap/form.html", _context(page, form=form), status=status)
 
@@ -268,7 +268,7 @@ def _remove(request, page: Page, entry_id):
     entry = _editable(request, page, entry_id)
     if request.method == "POST":
         services.entry_remove(actor=request.user, entry=entry)
-        messages.success(request, _("“%(name)s” has been removed from the sociale kaart.") % {"name": entry.name})
+        messages.success(request, _("“%(name)s” has been removed from the social map.") % {"name": entry.name})
         return redirect(page.list_url)
     return render(request, "socialmap/remove.html", _context(page, entry=entry))
 

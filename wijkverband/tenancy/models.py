@@ -64,7 +64,7 @@ class Team(models.Model):
     slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
     municipality = models.CharField(_("municipality"), max_length=120)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # How often the wijk card and the sociale kaart entries are confirmed again (core/freshness.py).
+    # How often the wijk card and the social map entries are confirmed again (core/freshness.py).
     reconfirm_months = models.PositiveSmallIntegerField(
         _("confirm contact details every (months)"),
         default=6,

@@ -22,7 +22,11 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs=_box(rows=4)),
-        help_text=_("Markdown: **bold**, *italic*, lists. Mention people with @name, @apotheek or @coördinator."),
+        # The handles are the same in every language (threads.mentions): @apotheek is a Dutch word.
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists. Mention people with @name, "
+            "a kind of organisation such as @apotheek (pharmacy), or @coordinator."
+        ),
         strip=False,
     )
     asks_ack = forms.BooleanField(label=_("Ask the team to confirm they have read this"), required=False)

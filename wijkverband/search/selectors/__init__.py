@@ -44,7 +44,7 @@ KIND_LABELS = {
     "bottleneck": _("Bottlenecks"),
     "message": _("Messages"),
     "wijkcard": _("Wijk card"),
-    "socialmap": _("Sociale kaart"),
+    "socialmap": _("Social map"),
 }
 STATUS_CHOICES = (("open", _("Open or in force")), ("done", _("Done or ended")))
 #: Results of a kind on the overview (all kinds), and on a page of one kind.
