@@ -490,3 +490,27 @@ def test_figures_are_kept_for_a_minute_and_the_page_says_of_when(world, varied, 
 def test_the_report_says_of_when_its_figures_are(world, varied, client_for, clock):
     html = client_for("olga").get("/r/utrecht/dashboard/report/?period=2026-Q1").content.decode()
     assert "Cijfers van" in html
+
+
+def test_the_english_dashboard_says_as_of_and_is_missing(world, varied, client_for, clock):
+    """Found by an exploratory test: "1 misses a core player", "Figures of 08:41 (kept for a
+    minute)" and, in the quarterly report, "Figures of 6 December 2026"."""
+    client = client_for("olga")
+    client.cookies["django_language"] = "en"
+    page = " ".join(client.get("/r/utrecht/dashboard/?period=2026-Q1").content.decode().split())
+    assert "Figures as of 10:00 (cached for a minute)." in page
+    assert '2 teams, <strong class="wv-warning">1 is missing a core player</strong>' in page
+    assert "Figures of" not in page and "misses a core player" not in page
+    report_page = client.get("/r/utrecht/dashboard/report/?period=2026-Q1").content.decode()
+    assert "Figures as of" in report_page and "Figures of" not in report_page
+
+
+def test_a_team_without_a_core_player_is_missing_one_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        one = translation.ngettext("%(counter)s is missing a core player", "%(counter)s are missing a core player", 1)
+    assert one % {"counter": 1} == "1 is missing a core player"
+    with translation.override("nl"):
+        two = translation.ngettext("%(counter)s is missing a core player", "%(counter)s are missing a core player", 2)
+    assert two % {"counter": 2} == "2 missen een kernpartij"
