@@ -629,14 +629,21 @@ def test_compare_names_the_need_as_the_form_does_and_keeps_lines_single_spaced(w
     assert "Regel twee</ins><ins" in diff
 
 
-def test_compare_without_a_choice_shows_the_form_without_errors(world, concept, client_for):
+def test_compare_without_a_choice_compares_the_two_newest_versions_without_errors(world, concept, client_for):
+    """Found by an exploratory test: the page without a choice showed only the form."""
     services.agreement_edit(
         actor=world.carla, agreement=concept, base_version=1, data=version_data(world, body="Tweede tekst")
+    )
+    services.agreement_edit(
+        actor=world.carla, agreement=concept, base_version=2, data=version_data(world, body="Derde tekst")
     )
     response = client_for("rosa").get(f"/t/oost/agreements/{concept.pk}/compare/")
     assert response.status_code == 200
     assert not response.context["form"].errors
     assert "utrecht-form-field-error-message" not in _page(response) and "errorlist" not in _page(response)
+    assert (response.context["before"].number, response.context["after"].number) == (2, 3)
+    html = _page(response)
+    assert "Derde tekst</ins>" in html and "Tweede tekst</del>" in html
 
 
 def test_an_ended_agreement_shows_no_waiting_and_offers_no_form(world, adopted, client_for):

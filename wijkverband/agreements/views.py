@@ -590,7 +590,7 @@ def agreement_versions(request, agreement_id):
         return redirect(elsewhere)
     newest = max(readable)
     # Two versions to compare, or no form (an external party may read one version only).
-    form = CompareForm(initial={"a": max(min(readable), newest - 1), "b": newest}) if len(readable) > 1 else None
+    form = CompareForm(initial={"a": sorted(readable)[-2], "b": newest}) if len(readable) > 1 else None
     return render(
         request,
         "agreements/versions.html",
@@ -631,11 +631,10 @@ def agreement_compare(request, agreement_id):
             # Asked for a version it does not read: a question that cannot be answered.
             status=400 if any(request.GET.get(k, str(newest)) != str(newest) for k in ("a", "b")) else 200,
         )
-    # Opened without a choice yet: the form, without errors (nothing was asked that could be wrong).
-    form = CompareForm(
-        request.GET if ("a" in request.GET or "b" in request.GET) else None,
-        initial={"a": max(min(readable), newest - 1), "b": newest},
-    )
+    # Opened without a choice: the two newest versions the person reads, compared (the page showed
+    # only the form, which left the question unanswered).
+    newest_two = {"a": sorted(readable)[-2], "b": newest}
+    form = CompareForm(request.GET if ("a" in request.GET or "b" in request.GET) else newest_two, initial=newest_two)
     comparisons, before, after, parties = None, None, None, None
     status = 200
     if form.is_bound and form.is_valid():
