@@ -62,6 +62,44 @@ def test_proposing_asks_the_members_of_each_party_organisation_to_endorse(world,
     assert got(world, NoticeKind.ENDORSEMENT_REQUESTED, concept) == {"maarten", "pieter"}
 
 
+def test_an_external_party_added_to_the_pending_version_is_asked_to_decide(world, concept):
+    """Found by an exploring tester: adding an insurer asked its account nothing, while adding a
+    provider asked its members (notices.endorsement_requested)."""
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    committed(
+        agreements.party_add_external,
+        actor=world.carla,
+        agreement=concept,
+        kind="insurer",
+        name=world.insurer.name,
+    )
+    assert unread(world, "ines", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+
+
+def test_a_concepts_external_party_is_asked_only_when_it_is_proposed(world, concept):
+    committed(
+        agreements.party_add_external, actor=world.carla, agreement=concept, kind="insurer", name=world.insurer.name
+    )
+    assert not unread(world, "ines", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    assert unread(world, "ines", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+
+
+def test_a_party_removed_from_the_pending_version_is_asked_nothing_any_more(world, concept):
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    insurer = committed(
+        agreements.party_add_external, actor=world.carla, agreement=concept, kind="insurer", name=world.insurer.name
+    )
+    pharmacy = concept.parties.get(organisation=world.pharmacy)
+    assert unread(world, "ines", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    assert unread(world, "pieter", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    committed(agreements.party_remove, actor=world.carla, agreement=concept, party=insurer)
+    committed(agreements.party_remove, actor=world.carla, agreement=concept, party=pharmacy)
+    assert not unread(world, "ines", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    assert not unread(world, "pieter", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    assert unread(world, "maarten", NoticeKind.ENDORSEMENT_REQUESTED, concept)  # still a party
+
+
 def test_an_endorsement_tells_the_owner_and_parties_and_ends_that_organisations_request(world, concept):
     agreements.agreement_propose(actor=world.carla, agreement=concept)
     concept.refresh_from_db()

@@ -119,6 +119,22 @@ def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
         )
 
 
+def party_removed(agreement: Agreement, party) -> None:
+    """A party removed from the pending version is asked nothing any more: its members' requests to
+    decide (and their reminders) are done. Its members are told nothing else."""
+    if party.organisation_id is None:
+        return
+    notices_done(
+        team=agreement.team_id,
+        subject_kind=SubjectKind.AGREEMENT,
+        subject_id=agreement.pk,
+        kinds=[NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER],
+        user_ids=organisation_member_ids(
+            team=agreement.team_id, organisation_ids=[party.organisation_id], external=None
+        ),
+    )
+
+
 def adopted(agreement: Agreement, *, actor) -> None:
     _notify(NoticeKind.AGREEMENT_ADOPTED, agreement, actor=actor, recipients=_owner_and_parties(agreement), key="")
     _requests_done(agreement)

@@ -468,6 +468,8 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
+    if agreement.awaits_endorsement:
+        notices.endorsement_requested(agreement, actor=actor)  # its own accounts are asked, as a provider's members
     _audit(
         _history(
             actor=actor,
@@ -507,6 +509,7 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
     else:
         party.delete()
     _touch(agreement)
+    notices.party_removed(agreement, party)
     facts = {"kind": party.kind} if party.is_external else {}  # an external party by its kind, as when added
     if voided is not None:
         facts["voided"] = voided  # the history and the audit row say which decision lapsed
