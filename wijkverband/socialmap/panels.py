@@ -58,9 +58,7 @@ def public_context(*, teams) -> dict:
 
 
 def register() -> None:
-    register_team_nav(
-        NavItem(key="socialmap", label=gettext_lazy("Social map"), url_name="socialmap_list", order=40)
-    )
+    register_team_nav(NavItem(key="socialmap", label=gettext_lazy("Social map"), url_name="socialmap_list", order=40))
     register_region_panel(
         Panel(key="socialmap", template="socialmap/panel_region.html", context=region_panel_context, order=40)
     )
