@@ -295,6 +295,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/15m/key",
     "reset_password_from_key": "10/m/ip",
+    # A new address's link sent past allauth's cooldown (one per address per 3 minutes) because the
+    # person chose that address anew (accounts.rate_limits.new_email_link_wait), per address.
+    "new_email_link": "3/15m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # WebAuthn needs https; plain http is accepted only for local development and the browser tests.

@@ -229,3 +229,51 @@ def test_opening_the_link_where_another_account_is_signed_in_signs_nobody_out(wo
     assert "Bevestig" in colleague.get(path).content.decode()
     assert colleague.post(path).status_code == 302
     assert _address(world.carla) == NEW
+
+
+def test_choosing_an_address_again_within_minutes_mails_a_link_that_works(world):
+    """Found by an exploratory test: A, then B, then A again within three minutes mailed nothing
+    (allauth's cooldown, one link per address per 3 minutes), while the page said a link had gone
+    to A; and A's first link had stopped working, as the change was made anew."""
+    client = _signed_in(world.carla.email)
+    other = "carla.anders@voorbeeld.nl"
+    mail.outbox.clear()
+    _ask_for(client, NEW)
+    first = _link(mail.outbox[-1]).removeprefix("http://testserver")
+    _ask_for(client, other)
+    mail.outbox.clear()
+    response = _ask_for(client, NEW)
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[NEW]]
+    page = client.get("/accounts/email/").content.decode()
+    assert f"We hebben een link gemaild naar {NEW}: volg die om je nieuwe adres te bevestigen." in page
+    # The first link was for a change that is gone; the new one works.
+    assert "Deze link is verlopen of al gebruikt." in client.get(first).content.decode()
+    assert client.post(_link(mail.outbox[-1]).removeprefix("http://testserver")).status_code == 302
+    assert _address(world.carla) == NEW
+
+
+def test_changing_back_and_forth_is_bounded_and_then_says_when_it_can_again(world):
+    """Choosing an address anew mails it past the cooldown only a few times (ACCOUNT_RATE_LIMITS
+    "new_email_link"): the page cannot be used to flood an address with links. Then the change is
+    refused, says when it can be made, and the pending change and its link stay as they were."""
+    client = _signed_in(world.carla.email)
+    other = "carla.anders@voorbeeld.nl"
+    sent = 0
+    for _ in range(6):
+        for address in (NEW, other):
+            mail.outbox.clear()
+            response = _ask_for(client, address)
+            sent += len(mail.outbox)
+            if response.status_code == 200:
+                break
+        else:
+            continue
+        break
+    assert response.status_code == 200 and mail.outbox == []
+    html = response.content.decode()
+    assert re.search(r"Er is net een link naar \S+ gestuurd\. Kies dit adres over \d+ minuten? opnieuw\.", html), html
+    assert sent == 8  # the first link of each address, and three more of each past the cooldown
+    pending = EmailAddress.objects.get(user=world.carla, verified=False)
+    # The change that waits keeps its link, and the page says so.
+    assert f"We hebben een link gemaild naar {pending.email}" in html

@@ -136,6 +136,22 @@ class AddEmailForm(BaseAddEmailForm):
         field.widget.attrs.pop("placeholder", None)
         field.widget.attrs["autocomplete"] = "email"
 
+    def clean_email(self) -> str:
+        """A change chosen anew within allauth's cooldown mails its link all the same, a few times
+        (rate_limits.new_email_link_wait); past those it is refused, saying when, and the change
+        that waits keeps its link."""
+        email = super().clean_email()
+        wait = rate_limits.new_email_link_wait(context.request, email=email)
+        if wait:
+            raise forms.ValidationError(
+                rate_limits.new_email_link_refused(email=email, seconds=wait), code="rate_limited"
+            )
+        return email
+
+    def save(self, request):
+        rate_limits.new_email_link_allow(request, email=self.cleaned_data["email"])
+        return super().save(request)
+
 
 class NameForm(forms.Form):
     """Your own name, as your colleagues see it."""

@@ -39,6 +39,46 @@ def wait_seconds(request, *, app: str, action: str, key: str | None = None, user
     return math.ceil(wait)
 
 
+#: A new address's link (ACCOUNT_RATE_LIMITS): allauth's cooldown, one link per address per few
+#: minutes, and ours, the links that a change chosen anew sends past that cooldown.
+CONFIRM_EMAIL = {"app": "allauth.account", "action": "confirm_email"}
+NEW_EMAIL_LINK = {"app": "allauth.account", "action": "new_email_link"}
+
+
+def new_email_link_wait(request, *, email: str) -> int:
+    """How long until a change to `email` can mail its link (0: now). allauth mails the link of a
+    change only outside its cooldown (one per address per 3 minutes), and makes the change anew
+    every time, so the earlier link stops working: someone who chose A, then B, then A again within
+    the cooldown got no link that worked, while the page said one had gone. A change the person
+    chose anew (after typing their password) mails past the cooldown, a few times per address
+    (NEW_EMAIL_LINK), so the page cannot flood an address with links."""
+    key = email.lower()
+    if ratelimit.consume(request, **CONFIRM_EMAIL, key=key, dry_run=True, limit_get=True):
+        return 0
+    if ratelimit.consume(request, **NEW_EMAIL_LINK, key=key, dry_run=True, limit_get=True):
+        return 0
+    return min(wait_seconds(request, **CONFIRM_EMAIL, key=key), wait_seconds(request, **NEW_EMAIL_LINK, key=key))
+
+
+def new_email_link_allow(request, *, email: str) -> None:
+    """Lets the link of a change to `email` past allauth's cooldown, counting it as one of the
+    few (NEW_EMAIL_LINK); the cooldown starts anew with it. Asked after `new_email_link_wait` was 0."""
+    key = email.lower()
+    if ratelimit.consume(request, **CONFIRM_EMAIL, key=key, dry_run=True, limit_get=True):
+        return
+    ratelimit.consume(request, **NEW_EMAIL_LINK, key=key, limit_get=True)
+    ratelimit.clear(request, **CONFIRM_EMAIL, key=key)
+
+
+def new_email_link_refused(*, email: str, seconds: int) -> str:
+    n = minutes(seconds)
+    return ngettext(
+        "A link to %(email)s was sent just now. Choose this address again in %(minutes)s minute.",
+        "A link to %(email)s was sent just now. Choose this address again in %(minutes)s minutes.",
+        n,
+    ) % {"email": email, "minutes": n}
+
+
 #: Failed sign-ins (ACCOUNT_RATE_LIMITS["login_failed"]): per address and per account or person.
 LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
 
