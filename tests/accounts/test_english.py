@@ -89,3 +89,16 @@ def test_the_authenticator_app_is_set_up_and_removed_in_both_languages(world):
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
     done = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()}, follow=True)
     assert "Authenticator-app ingesteld." in _text(done)
+
+
+def test_the_password_reset_names_the_coordinator_in_english_too(world):
+    """Found by an exploratory test: the Dutch pages name the coordinator of the wijkverband, the
+    English ones said allauth's "Please contact us" and "Otherwise contact us", with "email"."""
+    client = _english(Client())
+    page = _text(client.get("/accounts/password/reset/"))
+    assert "Enter your e-mail address below, and we will e-mail you a link to set a new one." in page
+    assert "Trouble setting a new password? Contact the coordinator of your team." in page
+    assert "contact us" not in page.lower() and "email" not in page.lower()
+    done = _text(client.post("/accounts/password/reset/", {"email": world.carla.email}, follow=True))
+    assert "Contact the coordinator of your team if you have not received it within a few minutes." in done
+    assert "contact us" not in done.lower() and "email" not in done.lower()
