@@ -241,13 +241,15 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     # Django's looks at username, first_name, last_name and email: our User has none of the first
     # three, so "Noor Nieuw 12" was accepted for Noor Nieuw. Ours compares the address's part
-    # before the "@" as a whole too (`nurse.nieuw1` for nurse.nieuw@…).
+    # before the "@" as a whole too (`nurse.nieuw1` for nurse.nieuw@…), and refuses a password that
+    # holds that part or a word of the name ("physio-2026-x" for physio@…).
     {
         "NAME": "wijkverband.accounts.passwords.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("name", "email")},
     },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list of common passwords is English ("wachtwoord123" passed): ours adds Dutch ones.
+    {"NAME": "wijkverband.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:

@@ -43,3 +43,79 @@ def test_the_password_page_refuses_ones_own_name(world):
     assert "Het wachtwoord lijkt te veel op je naam." in response.content.decode()
     world.maarten.refresh_from_db()
     assert world.maarten.check_password(PASSWORD)
+
+
+PHYSIO = User(email="physio@voorbeeld.nl", name="Fien de Fysio")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "wachtwoord123",
+        "Wachtwoord2026!",
+        "W@chtw00rd!!",
+        "welkom2026!!",
+        "Geheim-12345",
+        "zomer2026!!",
+        "Winter2025",
+        "voetbal1234",
+        "welkomwelkom",
+        "ikhouvanjou1",
+        "Wijkverband1",
+    ],
+)
+def test_a_common_dutch_password_is_refused(password):
+    """Found by an exploratory test: "wachtwoord123" was accepted; Django's list is English."""
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        validate_password(password, NOOR)
+    assert refused.value.messages == ["Dit wachtwoord is te algemeen."]
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("physio-2026-x", "Het wachtwoord lijkt te veel op je e-mailadres."),
+        ("mijn-PHYSIO-wachtzin", "Het wachtwoord lijkt te veel op je e-mailadres."),
+        ("fien-haar-lange-zin", "Het wachtwoord lijkt te veel op je naam."),
+        ("een-fysio-met-een-lange-zin", "Het wachtwoord lijkt te veel op je naam."),
+    ],
+)
+def test_a_password_holding_the_address_or_a_name_part_is_refused(password, says):
+    """Found by an exploratory test: "physio-2026-x" passed for physio@…, too long to be alike."""
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        validate_password(password, PHYSIO)
+    assert refused.value.messages == [says]
+
+
+def test_short_name_parts_and_the_domain_may_appear():
+    validate_password("de-voorbeeld-zin-42", PHYSIO)  # "de" is short; the domain is not the person's
+
+
+def test_the_similarity_refusal_says_your_in_english():
+    """Found by an exploratory test: "The password is too similar to the name." read as anyone's."""
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            validate_password("Noor Nieuw 12", NOOR)
+        assert refused.value.messages == ["The password is too similar to your name."]
+        with pytest.raises(ValidationError) as refused:
+            validate_password("nurse.nieuw1", NOOR)
+        assert refused.value.messages == ["The password is too similar to your e-mail address."]
+
+
+def test_the_password_forms_say_not_like_your_name_or_address(world):
+    client = Client()
+    client.force_login(world.maarten)
+    page = client.get("/accounts/password/change/").content.decode()
+    assert "Je wachtwoord mag niet lijken op je naam of e-mailadres." in page
+    from wijkverband.tenancy import services
+
+    _invitation, token = services.invitation_create(
+        actor=world.carla,
+        team=world.team_a,
+        email="sanne@example.nl",
+        role="member",
+        organisation=world.social_a,
+        site_url="http://testserver/",
+    )
+    page = Client().get(f"/invitations/{token}/").content.decode()
+    assert "geen veelgebruikt wachtwoord en niet lijkend op je naam of e-mailadres." in page

@@ -98,7 +98,10 @@ class NewAccountForm(forms.Form):
     password1 = forms.CharField(
         label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, not only digits and not a commonly used password."),
+        help_text=_(
+            "At least 10 characters, not only digits, not a commonly used password and not like your name or"
+            " e-mail address."
+        ),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
