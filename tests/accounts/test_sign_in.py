@@ -191,7 +191,8 @@ def test_the_code_page_says_a_recovery_code_works_in_the_same_box(world):
     page = client.get("/accounts/2fa/authenticate/").content.decode()
     assert "Typ de code uit je authenticator-app." in page
     assert "Heb je je telefoon niet bij de hand? Typ dan in hetzelfde vak een van je herstelcodes." in page
-    assert "Beveiligingssleutel gebruiken" in page  # a security key still works, and says so
+    # A security key is offered only to an account that has one (the test of that below).
+    assert "Beveiligingssleutel gebruiken" not in page
 
 
 def test_asking_for_the_code_again_says_a_recovery_code_works_too(world):
@@ -226,3 +227,29 @@ def test_an_expired_session_is_told_so_on_the_sign_in_page_and_a_visitor_is_not(
     assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == 0
     del signed_out.cookies[django_settings.SESSION_COOKIE_NAME]  # (as a browser drops it; the test client keeps it)
     assert _messages(signed_out.get("/t/oost/", follow=True)) == ["Je bent afgemeld."]
+
+
+def test_the_code_page_offers_a_security_key_only_to_an_account_with_one(world, monkeypatch):
+    """Found by an exploratory test: "Beveiligingssleutel gebruiken" was offered to accounts without
+    a security key, and without JavaScript its button does nothing."""
+    client = Client()
+    _password_step(client, world.maarten.email)
+    html = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Beveiligingssleutel gebruiken" not in html and 'id="mfa_webauthn_authenticate"' not in html
+    assert html.count(">Annuleren</button>") == 1  # the way back stays
+    english = client
+    english.cookies["django_language"] = "en"
+    assert "Use a security key" not in english.get("/accounts/2fa/authenticate/").content.decode()
+
+    # With a key (its credential does not matter to the page) the choice is there.
+    from allauth.mfa.webauthn.internal import auth as webauthn_auth
+
+    monkeypatch.setattr(webauthn_auth, "get_credentials", lambda user: [])
+    Authenticator.objects.create(
+        user=world.carla, type=Authenticator.Type.WEBAUTHN, data={"name": "Sleutel", "credential": {}}
+    )
+    client = Client()
+    _password_step(client, world.carla.email)
+    html = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Beveiligingssleutel gebruiken" in html and 'id="mfa_webauthn_authenticate"' in html
+    assert html.count(">Annuleren</button>") == 1

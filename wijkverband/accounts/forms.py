@@ -7,12 +7,14 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as BaseReauthenticateForm
 from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
 from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts import rate_limits
@@ -59,6 +61,12 @@ class AuthenticateForm(CodeRefusalSaysWhenMixin, BaseAuthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["autofocus"] = True
+
+    @cached_property
+    def has_security_key(self) -> bool:
+        """The code page offered "Use a security key" to everyone, also to accounts without one (and
+        its button does nothing without JavaScript): it is offered to those who added a key."""
+        return Authenticator.objects.filter(user=self.user, type=Authenticator.Type.WEBAUTHN).exists()
 
 
 class ReauthenticateForm(CodeRefusalSaysWhenMixin, BaseReauthenticateForm):
