@@ -381,7 +381,7 @@ def test_the_mail_to_someone_with_an_account_and_a_second_factor_asks_no_new_app
         _invite(world, email="nieuw@example.nl")
     known, new = mail.outbox[-2:]
     assert "already have an account" in known.body and "authenticator app" not in known.body
-    assert "as member for" in known.body  # in his language, the role in lower case
+    assert "as a member for" in known.body  # in his language, the role with its article
     assert "Houd je telefoon bij de hand" in new.body and "al een account" not in new.body
     assert "als lid" in new.body
 
@@ -510,3 +510,50 @@ def test_a_new_organisations_name_with_client_data_is_refused_in_the_fields_word
     error = page.split('id="id_new_organisation_name_error"', 1)[1].split("</div>", 1)[0]
     assert "Naam van de nieuwe organisatie lijkt cliëntgegevens te bevatten" in error
     assert "111222333" not in page.replace('value="Jansen 111222333"', "")
+
+
+@pytest.mark.parametrize(
+    ("role", "english", "dutch"),
+    [
+        ("member", "as a member", "als lid"),
+        ("coordinator", "as a coordinator", "als coördinator"),
+        ("client_representative", "as a client representative", "als cliëntvertegenwoordiger"),
+        ("external_party", "as an external party", "als externe partij"),
+    ],
+)
+def test_the_invitation_names_the_role_with_its_article_in_english(world, role, english, dutch, monkeypatch):
+    """Found by an exploratory test: "You have been invited as member."."""
+    # The insurer as party to one of A's agreements, as an agreement would make it.
+    monkeypatch.setattr(services.registry, "external_party_organisation_ids", lambda team: {world.insurer.pk})
+    organisation = {"client_representative": None, "external_party": world.insurer}.get(role, world.social_a)
+
+    def invite(email):
+        return services.invitation_create(
+            actor=world.carla,
+            team=world.team_a,
+            email=email,
+            role=role,
+            organisation=organisation,
+            site_url="http://testserver/",
+        )
+
+    invitation, token = invite("sanne@example.nl")
+    url = f"/invitations/{token}/"
+    client = Client()
+    assert f"Je bent uitgenodigd {dutch}" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    assert f"You have been invited {english}" in client.get(url).content.decode()
+    # Someone with an account already, signed in (Otto is in no team of A's).
+    _other, token = invite(world.otto.email)
+    signed_in = Client()
+    signed_in.force_login(world.otto)
+    signed_in.cookies["django_language"] = "en"
+    assert f"You have been invited {english}" in signed_in.get(f"/invitations/{token}/").content.decode()
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        body = render_to_string(
+            "tenancy/email/invitation_message.txt", {"invitation": invitation, "team": world.team_a}
+        )
+    assert f"to join Utrecht Oost {english}" in body

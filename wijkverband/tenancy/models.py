@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from wijkverband.core.sorting import name_sort_key
@@ -246,6 +247,16 @@ class Membership(models.Model):
         return "agreement_list" if role == cls.Role.EXTERNAL_PARTY else "team_home"
 
 
+#: A role as said after "as" ("invited as a member"; Dutch "als lid"): the lower-cased role name
+#: lacked the article English needs ("You have been invited as member.").
+ROLE_AFTER_AS = {
+    Membership.Role.MEMBER: pgettext_lazy("role after as", "a member"),
+    Membership.Role.COORDINATOR: pgettext_lazy("role after as", "a coordinator"),
+    Membership.Role.CLIENT_REPRESENTATIVE: pgettext_lazy("role after as", "a client representative"),
+    Membership.Role.EXTERNAL_PARTY: pgettext_lazy("role after as", "an external party"),
+}
+
+
 class RegionRole(models.Model):
     """A person's role in a region (ROSE)."""
 
@@ -306,6 +317,10 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+
+    def role_after_as(self) -> str:
+        """The role as said after "as" ("You have been invited as a member")."""
+        return str(ROLE_AFTER_AS.get(self.role, self.get_role_display().lower()))
 
     def __str__(self) -> str:
         return f"{self.email} → {self.team}"
