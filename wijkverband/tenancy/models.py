@@ -318,12 +318,12 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team}"
+
     def role_after_as(self) -> str:
         """The role as said after "as" ("You have been invited as a member")."""
         return str(ROLE_AFTER_AS.get(self.role, self.get_role_display().lower()))
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.team}"
 
     @property
     def is_pending(self) -> bool:
