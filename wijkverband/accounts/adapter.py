@@ -122,6 +122,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # geslaagd.": the change's own message (account/messages/password_changed.txt) says both.
         if message_template == "account/messages/logged_out.txt" and _is_password_change(request):
             return
+        # After a reset by the mailed link the next page says the password changed, and how to sign
+        # in (account/password_reset_from_key_done.html): the message said it a second time above it.
+        if message_template == "account/messages/password_changed.txt" and _is_page(request, _RESET_BY_LINK_PAGES):
+            return
         super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None) -> None:
@@ -142,6 +146,14 @@ class AccountAdapter(DefaultAccountAdapter):
 _PASSWORD_CHANGE_PAGES = {"account_change_password"}
 
 
-def _is_password_change(request) -> bool:
+#: allauth's page of the mailed reset link, where the new password is set.
+_RESET_BY_LINK_PAGES = {"account_reset_password_from_key"}
+
+
+def _is_page(request, names: set[str]) -> bool:
     match = getattr(request, "resolver_match", None)
-    return request.method == "POST" and match is not None and match.url_name in _PASSWORD_CHANGE_PAGES
+    return request.method == "POST" and match is not None and match.url_name in names
+
+
+def _is_password_change(request) -> bool:
+    return _is_page(request, _PASSWORD_CHANGE_PAGES)
