@@ -3,6 +3,7 @@ the coordinator for an organisation that is party to the team's agreements, sign
 factor, sees those agreements and nothing else of the team, and endorses them itself. Consent
 recorded by a coordinator stays for parties without an account, marked with who recorded it."""
 
+import re
 import uuid
 
 import pytest
@@ -412,3 +413,44 @@ def test_an_invited_insurer_lands_on_its_agreements_not_on_a_404(world, with_ins
     )
     response = _client(world.ines).post(f"/invitations/{token}/")
     assert response.status_code == 302 and response["Location"] == "/t/oost/agreements/"
+
+
+def test_the_invite_form_lists_agreement_parties_apart_and_says_what_they_are_for(world, with_insurer):
+    """Found by an exploratory test: the invitation's list offered agreement parties (a client
+    council, an insurer) among the team's organisations, and then refused them for a member with
+    "Die organisatie doet niet mee in dit wijkverband."."""
+    from wijkverband.agreements.models import PartyKind
+
+    add_external(world, with_insurer, kind=PartyKind.CLIENT_REPRESENTATION, name="Cliëntenraad Utrecht Oost")
+    council = Organisation.objects.get(name="Cliëntenraad Utrecht Oost")
+    client = _client(world.carla)
+    page = client.get("/t/oost/members/invite/").content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S).group(0)
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S))
+    assert list(groups) == ["Doet mee in dit wijkverband", "Alleen partij bij een afspraak: voor een externe partij"]
+    assert world.social_a.name in groups["Doet mee in dit wijkverband"]
+    parties = groups["Alleen partij bij een afspraak: voor een externe partij"]
+    assert INSURER in parties and "Cliëntenraad Utrecht Oost" in parties
+    assert world.social_a.name not in parties
+    # Chosen anyway for a member: the refusal says for which role it can be.
+    response = client.post(
+        "/t/oost/members/invite/", {"email": "x@example.nl", "role": "member", "organisation": council.pk}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "Cliëntenraad Utrecht Oost doet niet mee in dit wijkverband, maar is partij bij een van de afspraken. "
+        "Voor deze organisatie nodig je iemand alleen uit als externe partij."
+    ) in html
+    assert 'id="id_organisation_error"' in html  # at the field it is about
+    # As an external party it is invited.
+    response = client.post(
+        "/t/oost/members/invite/", {"email": "x@example.nl", "role": "external_party", "organisation": council.pk}
+    )
+    assert response.status_code == 302
+
+
+def test_without_agreement_parties_the_invite_forms_list_is_one_list(world):
+    page = _client(world.carla).get("/t/oost/members/invite/").content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S).group(0)
+    assert "<optgroup" not in select and world.social_a.name in select

@@ -1,9 +1,37 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.tenancy import postcodes
 from wijkverband.tenancy.models import Membership, OrganisationKind, validate_postcode_areas
+
+
+class _OrganisationsByTakingPart(ModelChoiceIterator):
+    """The list offered agreement parties (a client council, an insurer) among the team's own
+    organisations, and the invitation then refused them for a member, a coordinator or a client
+    representative ("Die organisatie doet niet mee in dit wijkverband."). The role is chosen in the
+    same form, without JavaScript, so the list cannot follow it: it is grouped instead, the team's
+    organisations first, then those that are only party to an agreement (external party only).
+    Without such parties, one list as before."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        taking_part, parties_only = [], []
+        for organisation in self.queryset:
+            group = taking_part if getattr(organisation, "takes_part", True) else parties_only
+            group.append(self.choice(organisation))
+        if not parties_only:
+            yield from taking_part
+            return
+        if taking_part:
+            yield (_("Takes part in this team"), taking_part)
+        yield (_("Party to an agreement only: for an external party"), parties_only)
+
+
+class _OrganisationChoiceField(forms.ModelChoiceField):
+    iterator = _OrganisationsByTakingPart
 
 
 class InvitationForm(forms.Form):
@@ -11,9 +39,9 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     # In the fieldset "The organisation this person acts for" (tenancy/member_invite.html): a label
     # of its own, or a screen reader says "Organisatie" twice.
-    organisation = forms.ModelChoiceField(
+    organisation = _OrganisationChoiceField(
         label=_("Organisation of the team"),
-        queryset=None,  # the team's organisations, given by the view
+        queryset=None,  # the team's organisations and agreement parties, given by the view
         required=False,
         empty_label=_("— choose an organisation —"),
         help_text=_(
@@ -29,7 +57,7 @@ class InvitationForm(forms.Form):
     )
 
     def __init__(self, *args, organisations, **kwargs):
-        """organisations: the team's (tenancy.selectors.team_organisation_choices)."""
+        """organisations: tenancy.selectors.invitation_organisation_choices."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         # Required for members and coordinators (checked in clean): not marked "optional".

@@ -261,11 +261,15 @@ def team_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
 
 def invitation_organisation_choices(*, team: Team) -> QuerySet[Organisation]:
     """What an invitation may name: the team's organisations, and the external organisations (an
-    insurer, a municipality, a client council) party to its agreements, for an external party."""
+    insurer, a municipality, a client council) party to its agreements, for an external party.
+    Each with `takes_part`: whether it takes part in the team (any role may act for it) or is only
+    party to an agreement (only an external party acts for it; the form lists those apart)."""
     external = external_party_organisation_ids(team=team)
+    takes_part = TeamOrganisation.objects.for_team(team).filter(organisation=OuterRef("pk"))
     return (
         Organisation.objects.filter(Q(team_links__team=team) | Q(pk__in=external))
         .distinct()
+        .annotate(takes_part=Exists(takes_part))
         .order_by("sort_name", "name")
     )
 

@@ -253,6 +253,16 @@ def _validate_role_and_organisation(*, team: Team, role: str, organisation: Orga
         organisation is not None
         and not TeamOrganisation.objects.for_team(team).filter(organisation=organisation).exists()
     ):
+        if organisation.pk in registry.external_party_organisation_ids(team=team):
+            # Offered in the invitation's list (apart, as "party to an agreement only"): say what it is for.
+            raise ActionRefused(
+                _(
+                    "%(organisation)s does not take part in this team; it is party to one of its agreements. "
+                    "For it you can invite someone only as an external party."
+                )
+                % {"organisation": organisation.name},
+                field="organisation",
+            )
         raise ActionRefused(_("That organisation does not take part in this team."))
 
 
