@@ -7,8 +7,16 @@ import re
 import pyotp
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.personas import PASSWORD, TOTP_SECRET
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_site_after():
+    """A page asked in English leaves English active in this thread (LocaleMiddleware): not after."""
+    yield
+    translation.deactivate()
 
 
 def _english(client: Client) -> Client:
