@@ -159,3 +159,27 @@ def test_seeding_mails_nobody_whatever_the_mail_server(no_world, settings, djang
     with django_capture_on_commit_callbacks(execute=True):
         _seed()
     assert mail.outbox == [] and not Mail.objects.exists()
+
+
+def test_seeding_mails_nobody_also_when_the_post_jobs_run_after_the_commit(
+    no_world, settings, django_capture_on_commit_callbacks
+):
+    """Found by an exploratory test: in `make run` (no Redis, so a post's notice job runs after the
+    commit in the same process) and with Redis (in the worker), the demo's mention and request to
+    confirm were made after seeding had marked its notices as mailed; the mention went out at once.
+    The seed runs such jobs at once, inside its transaction."""
+    from django.core import mail
+
+    from wijkverband.work.models import Mail, Notice
+    from wijkverband.work.services.mail import mails_send_due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS_PUSH_IN_PROCESS = True  # make run's one process
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+    notices = Notice.objects.across_teams()
+    assert notices.filter(kind="mention").exists() and notices.filter(kind="ack_request").exists()
+    assert not notices.filter(emailed_at__isnull=True).exists()
+    assert not notices.filter(digested_at__isnull=True).exists()
+    mails_send_due()
+    assert mail.outbox == [] and not Mail.objects.exists()

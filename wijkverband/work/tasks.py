@@ -7,7 +7,9 @@ django-q schedules; a schedule row is locked while it is handed out, so with sev
 run happens once (wijkverband.work.schedules).
 """
 
+import contextlib
 import logging
+import threading
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +17,22 @@ from django.utils.module_loading import import_string
 from django_q.tasks import async_task
 
 logger = logging.getLogger(__name__)
+
+_here = threading.local()
+
+
+@contextlib.contextmanager
+def jobs_at_once():
+    """Inside, `enqueue_in_transaction` runs its job at once, in the caller's transaction, as the
+    tests do. For `seed_demo`: the notices its posts make then exist before its transaction ends,
+    where `work.services.mail.mail_withheld` marks them as mailed; run after the commit (make run)
+    or in the worker (with Redis), they came too late, and the demo's mention was mailed."""
+    previous = getattr(_here, "at_once", False)
+    _here.at_once = True
+    try:
+        yield
+    finally:
+        _here.at_once = previous
 
 
 def enqueue(func: str, *args) -> None:
@@ -36,7 +54,10 @@ def enqueue_in_transaction(func: str, *args) -> None:
 
     In tests (Q_CLUSTER["sync"]) the job runs at once, inside the transaction. Without Redis
     (settings.TASKS_PUSH_IN_PROCESS: make run's one process) it runs after the commit in this
-    process, the only one that can reach the open pages."""
+    process, the only one that can reach the open pages. Inside `jobs_at_once`, at once."""
+    if getattr(_here, "at_once", False):
+        import_string(func)(*args)
+        return
     if settings.TASKS_PUSH_IN_PROCESS:
         job = import_string(func)
         transaction.on_commit(lambda: _run_here(func, job, args))

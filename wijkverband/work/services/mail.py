@@ -206,7 +206,8 @@ def mail_withheld() -> Iterator[None]:
     ran in it) is taken out unsent. They stay in the app as notices."""
     last_notice = Notice.objects.across_teams().aggregate(last=Max("pk"))["last"] or 0
     last_mail = Mail.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
+    with tasks.jobs_at_once():  # a post's notice job: at once, so its notices are marked below
+        yield
     now = timezone.now()
     Notice.objects.across_teams().filter(pk__gt=last_notice).update(emailed_at=now, digested_at=now)
     Mail.objects.filter(pk__gt=last_mail, sent_at__isnull=True).delete()
@@ -305,19 +306,28 @@ INVITATION_PREFIX = "invitation:"
 
 def _invitation_closed(mail: Mail) -> bool:
     """An invitation withdrawn, replaced or accepted while its mail waited (a mail server that was
-    down): its link would only say so. The mail is not sent, nor tried again; its body (the link)
-    is emptied, and a "not mailed yet" notice to its coordinator is done."""
+    down): its link would only say so. The mail is not sent, nor tried again (`outbox_withdraw`).
+    Withdrawing and replacing say so at once; this catches an invitation that closed otherwise."""
     from wijkverband.work.services import invitations
 
     invitation_id = int(mail.key.removeprefix(INVITATION_PREFIX))
     if invitations.invitation_open(invitation_id=invitation_id):
         return False
-    Mail.objects.filter(pk=mail.pk).update(
-        refused_at=timezone.now(), claimed_until=None, body="", last_error="InvitationClosed"
-    )
-    invitations.invitation_mail_sent(invitation_id=invitation_id)
+    outbox_withdraw(keys=[mail.key])
     logger.info("work: mail %s not sent: its invitation was withdrawn, replaced or accepted", mail.pk)
     return True
+
+
+def outbox_withdraw(*, keys: list[str]) -> None:
+    """Mails no longer wanted (core.outbox.mail_withdraw): one still waiting is never sent, its body
+    (the link) emptied; a "not mailed yet" notice about an invitation's is done."""
+    from wijkverband.work.services import invitations
+
+    waiting = Mail.objects.filter(key__in=keys, sent_at__isnull=True, refused_at__isnull=True)
+    waiting.update(refused_at=timezone.now(), claimed_until=None, body="", last_error="Withdrawn")
+    for key in keys:
+        if key.startswith(INVITATION_PREFIX):
+            invitations.invitation_mail_sent(invitation_id=int(key.removeprefix(INVITATION_PREFIX)))
 
 
 def _trouble(mail: Mail, *, refused: bool, now) -> None:
@@ -350,4 +360,25 @@ def mails_send_due(limit: int = 500) -> int:
         .order_by("send_after", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(mail_send(mail_id) for mail_id in due)
+    sent = sum(mail_send(mail_id) for mail_id in due)
+    _invitations_late(now)
+    return sent
+
+
+def _invitations_late(now) -> None:
+    """An invitation's mail still not out LATE_AFTER after it was made: its coordinator is told (once:
+    the notice's key) at the minute's sweep, not only at the next failed attempt, which may come
+    an hour later (RETRY_DELAYS)."""
+    from wijkverband.work.services import invitations
+
+    late = Mail.objects.filter(
+        key__startswith=INVITATION_PREFIX,
+        sent_at__isnull=True,
+        refused_at__isnull=True,
+        attempts__gt=0,
+        created_at__lte=now - invitations.LATE_AFTER,
+    ).values_list("key", "created_at")
+    for key, created_at in late:
+        invitations.invitation_mail_trouble(
+            invitation_id=int(key.removeprefix(INVITATION_PREFIX)), refused=False, waited=now - created_at
+        )
