@@ -183,3 +183,34 @@ def test_an_invitation_withdrawn_or_replaced_while_its_mail_waited_is_not_mailed
     assert waiting.read_at is not None
     mails_send_due()
     assert len(mail.outbox) == 1  # not tried again
+
+
+def test_withdrawing_an_invitation_whose_mail_waits_empties_it_and_reads_the_notice_at_once(
+    world, client_for, clock, failing_mail
+):
+    """Found by an exploratory test: withdrawn, the invitation's "not mailed yet" notice stayed
+    unread, linking to a members page without it, and the link stayed in the outbox, until the next
+    attempt (up to an hour later). Also: the notice came about 21 minutes after the invitation (at
+    a failed attempt: 0, 1, 6, 21 minutes), not after the 15 the docs promise."""
+    clock.to(START)
+    failing_mail(10)
+    client = client_for("carla")
+    _invite(client, world)
+    invitation = Invitation.objects.for_team(world.team_a).get(email="nieuw@example.nl")
+    for minutes in (2, 7, 16):  # the minute's sweep; the attempts fail at 0, 1 and 6 minutes
+        clock.to(START + timedelta(minutes=minutes))
+        mails_send_due()
+    waiting = Notice.objects.for_team(world.team_a).get(kind=NoticeKind.INVITATION_NOT_SENT)
+    assert waiting.read_at is None
+    clock.to(START + timedelta(minutes=17))
+    mails_send_due()  # once
+    assert Notice.objects.for_team(world.team_a).filter(kind=NoticeKind.INVITATION_NOT_SENT).count() == 1
+    client.post(f"/t/oost/invitations/{invitation.pk}/revoke/")
+    waiting.refresh_from_db()
+    assert waiting.read_at is not None
+    stored = Mail.objects.get(key=f"invitation:{invitation.pk}")
+    assert stored.body == "" and stored.refused_at is not None and stored.last_error == "Withdrawn"
+    clock.to(START + timedelta(hours=3))
+    failing_mail(0)
+    mails_send_due()
+    assert mail.outbox == []

@@ -2,7 +2,7 @@
 
 The outbox (wijkverband.work: the `Mail` table, sent by the task worker, docs/work.md) sits above
 tenancy and accounts, whose invitations and account mails (a password reset, a new address's link)
-must go through it too: no mail is sent inside a web request. So work registers the two functions
+must go through it too: no mail is sent inside a web request. So work registers the functions
 here in its AppConfig.ready(), and tenancy and accounts call them without knowing work.
 """
 
@@ -30,11 +30,14 @@ class MailState:
 
 _put: Callable[..., None] | None = None
 _states: Callable[..., dict[str, MailState]] | None = None
+_withdraw: Callable[..., None] | None = None
 
 
-def register(*, put: Callable[..., None], states: Callable[..., dict[str, MailState]]) -> None:
-    global _put, _states
-    _put, _states = put, states
+def register(
+    *, put: Callable[..., None], states: Callable[..., dict[str, MailState]], withdraw: Callable[..., None]
+) -> None:
+    global _put, _states, _withdraw
+    _put, _states, _withdraw = put, states, withdraw
 
 
 def mail_put(*, key: str, to: str, subject: str, body: str, user_id: int | None = None) -> None:
@@ -53,3 +56,11 @@ def mail_states(*, keys: Iterable[str]) -> dict[str, MailState]:
     if _states is None or not keys:
         return {}
     return _states(keys=keys)
+
+
+def mail_withdraw(*, keys: Iterable[str]) -> None:
+    """The mails of these keys are no longer wanted (an invitation withdrawn or replaced): any still
+    waiting is never sent, its body (a link) emptied, in the caller's transaction."""
+    keys = list(keys)
+    if _withdraw is not None and keys:
+        _withdraw(keys=keys)

@@ -445,10 +445,13 @@ def invitation_create(
     )
     if just_sent is not None and not _mail_refused(just_sent):
         return just_sent, None
-    # A new invitation replaces any earlier open one for the same address.
-    Invitation.objects.for_team(team).filter(
+    # A new invitation replaces any earlier open one for the same address (whose mail, if it still
+    # waits on a mail server that was down, is not sent).
+    replaced = Invitation.objects.for_team(team).filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    )
+    outbox.mail_withdraw(keys=[earlier.mail_key for earlier in replaced.only("pk")])
+    replaced.update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         team=team,
@@ -474,6 +477,9 @@ def invitation_revoke(*, actor, invitation: Invitation) -> None:
         raise ActionRefused(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    # Its mail, if it still waits (a mail server that was down), is not sent; the coordinator's
+    # "not mailed yet" notice is done.
+    outbox.mail_withdraw(keys=[invitation.mail_key])
     audit_record(actor=actor, action="invitation.revoked", team=invitation.team, target=invitation)
 
 

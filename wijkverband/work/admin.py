@@ -8,8 +8,8 @@ class MailAdmin(admin.ModelAdmin):
     """The outbox, read-only, for operators (docs/work.md, "Monitoring"): what waits, how often it was
     tried and why the last try failed. The worker sends and retries; nothing here is changed by hand."""
 
-    list_display = ["key", "to", "created_at", "send_after", "attempts", "last_error", "sent_at"]
-    list_filter = ["last_error"]
+    list_display = ["key", "to", "created_at", "send_after", "attempts", "last_error", "sent_at", "refused_at"]
+    list_filter = ["last_error", ("refused_at", admin.EmptyFieldListFilter)]
     search_fields = ["key", "to"]
     date_hierarchy = "created_at"
 

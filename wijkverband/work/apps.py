@@ -33,7 +33,7 @@ class WorkConfig(AppConfig):
             MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)
         )
         # Invitations (tenancy) and account mails (accounts) go through the outbox too, from below.
-        outbox.register(put=mail.outbox_put, states=mail.outbox_states)
+        outbox.register(put=mail.outbox_put, states=mail.outbox_states, withdraw=mail.outbox_withdraw)
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="wijkverband.work.schedules")
         # The outbox and the failed jobs, read from the database on every /metrics scrape.

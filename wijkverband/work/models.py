@@ -197,7 +197,9 @@ class Mail(models.Model):
 
     A sender claims a mail for a short lease, sends it and marks it sent; a failure puts it back
     with a later `send_after`, so a mail server that is down delays mail but loses none. Only a
-    mail server's permanent refusal of the address (`refused_at`) ends a mail unsent. `key` is
+    mail server's permanent refusal of the address (`refused_at`) ends a mail unsent, or its
+    withdrawal (`refused_at` with last_error "Withdrawn": an invitation withdrawn or replaced
+    while its mail waited, `core.outbox.mail_withdraw`). `key` is
     unique: the mail of one notice, one person's digest for one period, one invitation
     ("invitation:<id>"), one account mail ("account:<uuid>"), exists once, so it is never sent
     twice. A mail names who did what, in which team, on which item, with a link: never message
@@ -236,8 +238,8 @@ class Mail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # The mail server refused the address for good (SMTP 5xx for every recipient), or the mail's
-    # invitation closed while it waited: not tried again.
+    # The mail server refused the address for good (SMTP 5xx for every recipient), or the mail was
+    # withdrawn while it waited (its invitation withdrawn or replaced): not tried again.
     refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
