@@ -70,3 +70,23 @@ def test_an_ordinary_query_string_is_logged():
     for f in logging.getLogger("uvicorn.access").handlers[0].filters:
         f.filter(record)
     assert "/t/noord/threads/?page=2" in record.getMessage()
+
+
+def test_the_development_servers_log_leaves_out_a_search_too():
+    """Found by an exploratory test: `manage.py runserver` (Daphne) logged
+    "HTTP GET /search/?q=bsn+111+2+22+333 400": its arguments are a dict, which the filter passed."""
+    record = logging.LogRecord(
+        "django.channels.server",
+        logging.WARNING,
+        __file__,
+        1,
+        "HTTP %(method)s %(path)s %(status)s [%(time_taken).2f, %(client)s]",
+        None,
+        None,
+    )
+    record.args = {"method": "GET", "path": "/search/?q=bsn+111+2+22+333", "status": 400, "time_taken": 0.01,
+                   "client": "127.0.0.1:5000"}  # fmt: skip
+    handler = logging.getLogger().handlers[0]  # it reaches our handler through the root logger
+    assert all(f.filter(record) for f in handler.filters)
+    line = handler.format(record)
+    assert "/search/?…" in line and "111" not in line

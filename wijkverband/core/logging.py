@@ -106,11 +106,15 @@ def _holds_client_data(query: str) -> bool:
 
 class QueryStringFilter(logging.Filter):
     """Mask query strings in what is logged (mask_query_strings): the access log of uvicorn
-    (`uvicorn.access`, whose arguments hold the path) and every other line through our handler."""
+    (`uvicorn.access`, whose arguments hold the path), the development server's
+    (`django.channels.server`, whose arguments are a dict) and every other line through our handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and any(isinstance(a, str) and "?" in a for a in record.args):
             record.args = tuple(mask_query_strings(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict) and any(isinstance(a, str) and "?" in a for a in record.args.values()):
+            # `manage.py runserver` (Daphne, django.channels.server) logs "HTTP %(method)s %(path)s …"
+            record.args = {k: mask_query_strings(a) if isinstance(a, str) else a for k, a in record.args.items()}
         if isinstance(record.msg, str) and "?" in record.msg:
             record.msg = mask_query_strings(record.msg)
         return True
