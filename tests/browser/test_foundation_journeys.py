@@ -84,7 +84,7 @@ class FoundationJourneys(BrowserTestCase):
         self.assert_accessible("invitation")
         page.get_by_label("Je naam").fill("Nina Nieuw")
         page.get_by_label("Kies een wachtwoord").fill("een-sterk-wachtwoord-7")
-        page.get_by_label("Herhaal het wachtwoord").fill("een-sterk-wachtwoord-7")
+        page.get_by_label("Wachtwoord (bevestigen)").fill("een-sterk-wachtwoord-7")
         page.get_by_role("button", name="Account aanmaken en lid worden").click()
 
         # A professional must set up a second factor before reaching any team page.

@@ -487,7 +487,7 @@ def test_the_invite_forms_organisation_is_named_once(world, client_for):
     so a screen reader said it twice."""
     page = client_for("carla").get("/t/oost/members/invite/").content.decode()
     legend = re.search(r'<legend class="utrecht-form-fieldset__legend">(.*?)</legend>', page).group(1)
-    assert legend == "De organisatie waarnamens deze persoon handelt"
+    assert legend == "De organisatie waarvoor deze persoon handelt"
     assert re.search(r'<label class="utrecht-form-label" for="id_organisation">Organisatie van het wijkverband<', page)
 
 

@@ -254,7 +254,7 @@ def test_a_representative_becomes_a_member_after_choosing_the_organisation_they_
     asked = client.post(url, {"role": "member"})
     assert asked.status_code == 200
     page = asked.content.decode()
-    assert "Kies de organisatie waarnamens Rosa" in page
+    assert "Kies de organisatie waarvoor Rosa" in page
     assert re.search(r'<option value="member" selected>', page)  # the role chosen is kept
     assert f'<option value="{world.social_a.pk}">Welzijn Oost</option>' in page
     assert f'<option value="{elsewhere.pk}"' not in page  # another team's organisation
@@ -262,7 +262,7 @@ def test_a_representative_becomes_a_member_after_choosing_the_organisation_they_
     assert rosa_in_a.role == "client_representative"  # asking changed nothing
     # Sent without a choice: said at the field, still nothing changed.
     again = client.post(url, {"role": "member", "organisation": ""}).content.decode()
-    assert "Kies de organisatie waarnamens deze persoon handelt." in again
+    assert "Kies de organisatie waarvoor deze persoon handelt." in again
     # Another team's organisation is refused, at the field.
     refused = client.post(url, {"role": "member", "organisation": elsewhere.pk})
     assert refused.status_code == 200 and 'id="id_organisation_error"' in refused.content.decode()
