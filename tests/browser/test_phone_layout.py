@@ -3,6 +3,8 @@ the header no taller than a fifth of the screen, the page's heading and first co
 first screen, and axe clean. Screenshots at both sizes go to test-artifacts/PhoneLayout/ so a
 reviewer can look without running anything."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
@@ -506,35 +508,158 @@ class PhoneLayout(BrowserTestCase):
     def test_the_team_navigation_shows_the_current_page_on_a_phone(self):
         """Found by an exploratory test: the team's tabs were a 991 px strip in a 358 px box that
         scrolled sideways with nothing showing it did; the current page's tab was cut
-        ("Samenwer…") or out of sight ("Leden" on the members page). The tabs wrap now, in a few
-        short lines, each whole and in sight, on every team page; without JavaScript too."""
+        ("Samenwer…") or out of sight ("Leden" on the members page). Wrapped, they took four lines
+        (100 px) above every team page, a discussion's messages too. On a phone they are one line
+        now that names the current page and opens to all of them; without JavaScript too."""
         self.sign_in(self.world.carla)
         page = self.page
-        page.set_viewport_size(PHONE)
         page.goto(self.url("/t/oost/"))
-        tabs = page.locator("nav.wv-team-nav a")
-        paths = [tabs.nth(i).get_attribute("href") for i in range(tabs.count())]
-        assert len(paths) >= 8, paths
+        tabs = page.locator("nav.wv-team-nav .wv-team-nav__tabs a")
+        pages = [(tabs.nth(i).get_attribute("href"), tabs.nth(i).inner_text()) for i in range(tabs.count())]
+        assert len(pages) >= 8, pages
+        page.set_viewport_size(PHONE)
         context = self.browser.new_context(
             locale="nl-NL", viewport=PHONE, java_script_enabled=False, storage_state=self.context.storage_state()
         )
         try:
             for browser_page in (page, context.new_page()):
-                for path in paths:
+                for path, name in pages:
                     browser_page.goto(self.url(path))
-                    strip = browser_page.locator("nav.wv-team-nav ul")
-                    sizes = strip.evaluate("ul => [ul.scrollWidth, ul.clientWidth, ul.offsetHeight]")
-                    assert sizes[0] <= sizes[1], f"{path}: the team's tabs scroll sideways: {sizes}"
-                    assert sizes[2] <= 160, f"{path}: the team's tabs take {sizes[2]}px of the phone's height"
-                    current = strip.locator("[aria-current='page']")
-                    expect(current).to_have_count(1)
-                    spot = current.bounding_box()
+                    nav = browser_page.get_by_role("navigation", name="Pagina’s van Utrecht Oost")
+                    sizes = nav.evaluate("nav => [nav.scrollWidth, nav.clientWidth, nav.offsetHeight]")
+                    assert sizes[0] <= sizes[1], f"{path}: the team's pages scroll sideways: {sizes}"
+                    assert sizes[2] <= 60, f"{path}: the team's pages take {sizes[2]}px of the phone's height"
+                    # The current page is named, in sight, a target large enough.
+                    summary = nav.locator("summary")
+                    expect(summary).to_be_visible()
+                    expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
+                    spot = summary.bounding_box()
                     assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
                     assert spot["height"] >= 24, (path, spot)
+                    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+                # Every page is reachable: the line opens to all of them, the current one marked.
+                summary.click()
+                links = nav.get_by_role("link")
+                expect(links).to_have_count(len(pages))
+                for i, (path, name) in enumerate(pages):
+                    expect(links.nth(i)).to_be_visible()
+                    expect(links.nth(i)).to_have_text(name)
+                    assert links.nth(i).get_attribute("href") == path
+                    assert links.nth(i).bounding_box()["height"] >= 24, name
+                expect(nav.locator("details [aria-current='page']")).to_have_text(pages[-1][1])
+                links.nth(2).click()
+                expect(browser_page).to_have_url(self.url(pages[2][0]))
         finally:
             context.close()
         page.goto(self.url("/t/oost/members/"))
         self.shoot("team-nav-members-phone")
+        page.get_by_role("navigation", name="Pagina’s van Utrecht Oost").locator("summary").click()
+        self.shoot("team-nav-members-phone-open")
+        self.assert_accessible("team-nav-open", target_size=True)
+        # By keyboard: Enter opens it, Escape closes it and leaves focus on its line.
+        summary = page.locator("nav.wv-team-nav summary")
+        summary.focus()
+        page.keyboard.press("Escape")
+        expect(page.locator("nav.wv-team-nav details")).not_to_have_attribute("open", "")
+        page.keyboard.press("Enter")
+        expect(page.locator("nav.wv-team-nav details")).to_have_attribute("open", "")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Overzicht", exact=True)).to_be_focused()
+        # A desktop keeps its row of tabs.
+        page.set_viewport_size(DESKTOP)
+        expect(summary).to_be_hidden()
+        expect(page.locator("nav.wv-team-nav .wv-team-nav__tabs")).to_be_visible()
+
+    def test_the_header_is_one_row_on_a_phone_with_the_rest_in_a_menu(self):
+        """Found by an exploratory test: on a phone the header took 217 px (the brand, the team
+        switcher, the name, "Mijn werk", "Meldingen", "Zoeken", "Account" and a big "Afmelden" on
+        five lines), and a discussion's first message began 520 px down. Now one row: the brand,
+        "Mijn werk" and "Meldingen" with their counts, and a "Menu" (a <details>, also without
+        JavaScript) with the teams, the account, search and signing out."""
+        import uuid
+
+        from wijkverband.threads import services as threads
+        from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+
+        thread = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title="Algemeen")
+        threads.message_post(actor=self.world.maarten, thread=thread, body="Goedemorgen", client_id=uuid.uuid4())
+        Notice.objects.filter(user=self.world.carla).delete()
+        Notice.objects.bulk_create(
+            Notice(
+                team=self.world.team_a,
+                user=self.world.carla,
+                kind=NoticeKind.OWNERSHIP_ASKED,
+                actor=self.world.maarten,
+                subject_kind=SubjectKind.BOTTLENECK,
+                subject_id=i + 1,
+                title=f"Knelpunt {i + 1}",
+                path=f"/t/oost/bottlenecks/{i + 1}/",
+                key=f"test:{i}",
+            )
+            for i in range(3)
+        )
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        context = self.browser.new_context(
+            locale="nl-NL", viewport=PHONE, java_script_enabled=False, storage_state=self.context.storage_state()
+        )
+        try:
+            for browser_page in (page, context.new_page()):
+                browser_page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+                header = browser_page.locator("header.wv-header")
+                assert header.bounding_box()["height"] <= 60, header.bounding_box()
+                account = browser_page.get_by_role("navigation", name="Je account")
+                # Their names as before: "Meldingen 1 nieuw" (its "nieuw" read, not shown).
+                for name in ("^Wijkverband$", r"^Mijn werk( \d+ gevraagd van jou)?$", "^Meldingen 3 nieuw$"):
+                    link = browser_page.get_by_role("banner").get_by_role("link", name=re.compile(name))
+                    expect(link).to_be_visible()
+                    spot = link.bounding_box()
+                    assert spot["y"] + spot["height"] <= 60 and spot["height"] >= 24, (name, spot)
+                    assert spot["x"] + spot["width"] <= PHONE["width"], (name, spot)
+                # The discussion starts high in the first screen (it began about 660 px down).
+                message = browser_page.locator(".wv-message").first.bounding_box()
+                top = message["y"] + browser_page.evaluate("scrollY")
+                assert top <= 480, f"the first message begins {top:.0f}px down"
+                for hidden in ("Account", "Zoeken"):
+                    expect(account.get_by_role("link", name=hidden, exact=True)).to_be_hidden()
+                expect(browser_page.get_by_role("button", name="Afmelden")).to_be_hidden()
+                menu = account.locator("summary", has_text="Menu")
+                menu.click()
+                for name in ("Account", "Zoeken"):
+                    expect(account.get_by_role("link", name=name, exact=True)).to_be_visible()
+                expect(account.get_by_role("link", name=re.compile(r"^Utrecht Oost \("))).to_be_visible()
+                expect(browser_page.get_by_role("button", name="Afmelden")).to_be_visible()
+                assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+                account.get_by_role("link", name="Zoeken", exact=True).click()
+                expect(browser_page.get_by_role("heading", level=1)).to_have_text("Zoeken")
+        finally:
+            context.close()
+        # By keyboard: Enter opens the menu, Tab goes through it (focus in sight), Escape closes
+        # it and returns focus to it.
+        menu = page.locator("details.wv-menu")
+        menu.locator("summary").focus()
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("open", "")
+        self.shoot("header-menu-open-phone")
+        self.assert_accessible("header-menu-open", target_size=True)
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name=re.compile(r"^Utrecht Oost \("))).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(menu).not_to_have_attribute("open", "")
+        expect(menu.locator("summary")).to_be_focused()
+        # A desktop keeps its header: no menu, everything in sight.
+        page.set_viewport_size(DESKTOP)
+        expect(menu).to_be_hidden()
+        banner = page.get_by_role("banner")
+        expect(banner.get_by_role("link", name="Account", exact=True)).to_be_visible()
+        expect(banner.get_by_role("button", name="Zoeken", exact=True)).to_be_visible()
+        expect(banner.get_by_role("button", name="Afmelden")).to_be_visible()
+        # Signing out from the phone's menu.
+        page.set_viewport_size(PHONE)
+        menu.locator("summary").click()
+        banner.get_by_role("button", name="Afmelden").click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
     def test_checkboxes_radio_buttons_and_lone_links_are_targets_large_enough_on_a_phone(self):
         """Found by an exploratory test with axe's target size rule (WCAG 2.5.8): the browser's

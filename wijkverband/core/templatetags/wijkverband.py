@@ -24,7 +24,8 @@ def team_navigation(context, team, current: str = "home"):
         for item in team_nav()
         if may(item.needs)
     ]
-    return {"items": items, "current": current, "team": team}
+    current_item = next((item for item in items if item["key"] == current), None)
+    return {"items": items, "current": current, "current_item": current_item, "team": team}
 
 
 @register.simple_tag

@@ -2,23 +2,26 @@
 
 import { Backoff, reopenWhenShown, socketUrl } from "./reconnect.js";
 
-// The team switcher is a <details> disclosure: close it with Escape (focus goes back to it only
-// from inside it), and when focus or a click leaves it: left open, it lay over the page. (The
+// The team switcher and the phone's "Menu" are <details> disclosures: close them with Escape (focus
+// goes back to the summary only from inside), and when focus or a click leaves them: left open,
+// they lay over the page. A team's pages on a phone (wv-team-nav__menu) close with Escape only. (The
 // decline form in Mijn werk, also a disclosure, stays open until its own summary is used.)
+const HEADER_MENUS = ".wv-header :is(details.wv-disclosure, details.wv-menu)";
+const CLOSED_BY_ESCAPE = ":is(details.wv-disclosure, details.wv-menu, details.wv-team-nav__menu)";
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
-  for (const details of document.querySelectorAll("details.wv-disclosure[open]")) {
+  for (const details of document.querySelectorAll(`${CLOSED_BY_ESCAPE}[open]`)) {
     const inside = details.contains(document.activeElement);
     details.open = false;
     if (inside) details.querySelector("summary")?.focus();
   }
 });
 document.addEventListener("focusout", (event) => {
-  const details = event.target.closest?.(".wv-header details.wv-disclosure[open]");
+  const details = event.target.closest?.(`${HEADER_MENUS}[open]`);
   if (details && event.relatedTarget && !details.contains(event.relatedTarget)) details.open = false;
 });
 document.addEventListener("click", (event) => {
-  for (const details of document.querySelectorAll(".wv-header details.wv-disclosure[open]")) {
+  for (const details of document.querySelectorAll(`${HEADER_MENUS}[open]`)) {
     if (!details.contains(event.target)) details.open = false;
   }
 });
