@@ -6,6 +6,7 @@ Every page a test visits can be checked with assert_accessible() (axe-core, WCAG
 
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -71,6 +72,15 @@ _BROKEN_WORDS = """
   return broken;
 })
 """
+
+
+def follow_team_tab(page, name: str) -> None:
+    """Follows one of a team's tabs: on a phone they are one line (a <details>) that opens first."""
+    tabs = page.get_by_role("navigation", name=re.compile("^Pagina’s van"))
+    folded = tabs.locator("summary")
+    if folded.is_visible():
+        folded.click()
+    tabs.get_by_role("link", name=name).click()
 
 
 def broken_words(page, selector: str) -> list[str]:

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import BrowserTestCase, follow_team_tab
 from wijkverband.bottlenecks.models import Bottleneck, Status
 
 
@@ -23,7 +23,7 @@ class BottleneckJourney(BrowserTestCase):
         world = self.world
         page = self.as_person(world.maarten)
         page.goto(self.url("/t/oost/"))
-        page.get_by_role("navigation", name=re.compile("Pagina")).get_by_role("link", name="Knelpunten").click()
+        follow_team_tab(page, "Knelpunten")
         expect(page.get_by_role("heading", level=1)).to_have_text("Knelpunten")
         self.assert_accessible("list-empty")
 

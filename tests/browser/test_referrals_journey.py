@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import BrowserTestCase, follow_team_tab
 from wijkverband.referrals.models import Referral, ReferralMonth
 from wijkverband.referrals.months import add_months, this_month
 
@@ -46,9 +46,7 @@ class ReferralsJourney(BrowserTestCase):
         two_months_ago = add_months(this_month(), -2)
         self.sign_in(world.sofie)
         page.goto(self.url("/t/oost/"))
-        page.get_by_role("navigation", name="Pagina’s van Utrecht Oost").get_by_role(
-            "link", name="Welzijn op Recept"
-        ).click()
+        follow_team_tab(page, "Welzijn op Recept")
         expect(page.get_by_role("heading", level=1)).to_have_text("Welzijn op Recept")
         self.check("referrals-empty")
 

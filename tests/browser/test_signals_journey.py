@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import BrowserTestCase, follow_team_tab
 from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.models import Endorsement, PartyKind
 from wijkverband.bottlenecks.models import Bottleneck
@@ -52,7 +52,7 @@ class SignalJourney(BrowserTestCase):
         # 1. The representative files a signal from the team's tab.
         rosa_context, rosa = self.person(world.rosa, second_factor=False)
         rosa.goto(self.url("/t/oost/"))
-        rosa.get_by_role("navigation", name=re.compile("Pagina")).get_by_role("link", name="Signalen").click()
+        follow_team_tab(rosa, "Signalen")
         expect(rosa.get_by_role("heading", level=1)).to_have_text("Signalen")
         self.check(rosa, "signals-empty")
         rosa.get_by_role("link", name="Signaal melden").click()

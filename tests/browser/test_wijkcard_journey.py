@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
+from tests.browser.harness import BrowserTestCase, follow_team_tab
 from wijkverband.wijkcard.models import ContactEntry, Suggestion, SuggestionStatus
 
 
@@ -49,7 +49,7 @@ class WijkCardJourney(BrowserTestCase):
         maarten_context, maarten = self.person(world.maarten)
         maarten.goto(self.url("/t/oost/"))
         expect(maarten.get_by_role("heading", name="Wijkkaart", level=2)).to_be_visible()
-        maarten.get_by_role("navigation", name=re.compile("Pagina")).get_by_role("link", name="Wijkkaart").click()
+        follow_team_tab(maarten, "Wijkkaart")
         expect(maarten.get_by_role("heading", level=1)).to_have_text("Wijkkaart")
         self.check(maarten, "card-empty")
         maarten.get_by_role("link", name="Regel toevoegen").click()
