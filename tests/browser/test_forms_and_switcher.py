@@ -64,6 +64,21 @@ class FormsAndSwitcher(BrowserTestCase):
         page.get_by_role("heading", level=1).click()
         expect(switcher).not_to_have_attribute("open", "")
 
+    def test_a_focused_link_in_the_open_switcher_has_a_ring_that_shows_on_white(self):
+        """Found by a fixing helper: the switcher's links, on its white list, got the header's yellow
+        focus ring (#ffd400), about 1.4:1 against white (WCAG 2.4.7 / 1.4.11 want 3:1)."""
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.goto(self.url("/t/oost/"))
+        switcher = page.locator(".wv-header details.wv-disclosure")
+        switcher.locator("summary").focus()
+        page.keyboard.press("Enter")
+        expect(switcher).to_have_attribute("open", "")
+        page.keyboard.press("Tab")
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        assert page.evaluate("document.activeElement.closest('.wv-switcher__list') !== null")
+        assert ring == "rgb(11, 12, 12)", ring
+
     def test_the_thread_list_keeps_the_keyboards_place_when_a_message_comes_in(self):
         """Found by an exploratory test: the thread list replaces its table when a followed thread
         changes, and focus fell to the start of the page. It stays on the same link now, and the
