@@ -120,7 +120,7 @@ def test_the_header_counts_notifications_of_every_team_on_any_teams_page(world):
     client = Client()
     client.force_login(world.pieter)
     page = client.get("/t/oost/").content.decode()
-    assert "<span data-count>2</span> nieuw" in page
+    assert '<span data-count>2</span> <span class="wv-count__word">nieuw</span>' in page
 
 
 def test_a_page_outside_any_team_reads_across_the_persons_teams(world):

@@ -23,7 +23,7 @@ def test_the_header_shows_my_unread_notifications_and_reading_the_thread_reads_i
     post(other, world.carla, "En dit, @maarten?")
     maarten = client_for("maarten")
     assert header_count(maarten) == 2
-    assert "2</span> nieuw" in maarten.get("/").content.decode()
+    assert '2</span> <span class="wv-count__word">nieuw</span>' in maarten.get("/").content.decode()
 
     maarten.get(f"/t/oost/threads/{thread.pk}/")  # seeing the thread is reading it
     assert header_count(maarten) == 1
