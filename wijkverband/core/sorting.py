@@ -21,10 +21,16 @@ _LEADING = re.compile(r"^[\W_]+")
 _SPACES = re.compile(r"\s+")
 
 
+def without_accents(text: str) -> str:
+    """ "Cliënt" → "Client", "Café" → "Cafe": the one way accents are taken off, for the sort, the
+    search (search.query.fold) and the sociale kaart's search column (socialmap.models.search_fold)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower case without accents, spaces made one."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_APOSTROPHES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = without_accents((text or "").translate(_APOSTROPHES)).casefold()
     return _SPACES.sub(" ", plain).strip()
 
 

@@ -16,9 +16,9 @@ parts. Only letters and digits reach a backend, so a query can never carry synta
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from wijkverband.core.sorting import without_accents
 from wijkverband.search.words import COMPOUND_PARTS, STOP_WORDS
 
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
@@ -29,8 +29,7 @@ _WORD = re.compile(r"[0-9a-z]+")
 
 def fold(text: str) -> str:
     """Lower case without accents ("Cliënt" → "client")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return without_accents(text).lower()
 
 
 def prefix_of(word: str) -> str:

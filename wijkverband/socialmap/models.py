@@ -6,7 +6,6 @@ region-wide entry is on the kaart of every team of the region. Both carry the re
 entries a team sees" is one condition on indexed columns, kept in one place: `EntryManager`.
 """
 
-import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import DEFAULT_RECONFIRM_MONTHS, Confirmable
 from wijkverband.core.phones import dial_phone
-from wijkverband.core.sorting import name_sort_key
+from wijkverband.core.sorting import name_sort_key, without_accents
 from wijkverband.tenancy.models import Region, Team
 from wijkverband.tenancy.scoping import TeamScopedManager, TeamScopedQuerySet
 
@@ -46,8 +45,7 @@ class Cost(models.TextChoices):
 def search_fold(text: str) -> str:
     """Lower case without accents ("Café" → "cafe"): what the search column holds and what a
     search word is turned into, so either spelling finds the other."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return without_accents(text).lower()
 
 
 def _team_ids(teams) -> list[int]:
