@@ -50,11 +50,15 @@ async def send_held(messages: list, hub=None) -> None:
     meanwhile."""
     layer = get_channel_layer()
     sending = None
-    if layer is not None and any(message["type"] == TEAM_RING for _group, message in messages):
+    if layer is not None:
+        # A team's ring is gathered on this loop (_ring_team), not sent with the post's own messages.
+        sent = []
         for group, message in messages:
             if message["type"] == TEAM_RING:
                 _ring_team(layer, group, message)
-        messages = [(group, message) for group, message in messages if message["type"] != TEAM_RING]
+            else:
+                sent.append((group, message))
+        messages = sent
     if layer is not None and messages:
         sending = asyncio.ensure_future(_send_in_order(layer, messages))
         _sending.add(sending)
