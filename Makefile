@@ -15,9 +15,11 @@ export DJANGO_SETTINGS_MODULE := config.settings
 run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py seed_demo
+	@# The worker runs in a process group of its own (set -m), so Ctrl-C or a TERM to make's group
+	@# reaches it once, from the trap: a second signal while django-q stops deadlocks its sentinel.
 	@export DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
-	$(BIN)/python manage.py qcluster & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	set -m; $(BIN)/python manage.py qcluster & worker=$$!; set +m; \
+	trap 'trap - EXIT INT TERM; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT)
 
 # pytest in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file per worker at a time.
