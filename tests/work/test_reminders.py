@@ -108,6 +108,24 @@ def test_reminders_stop_for_an_organisation_once_it_endorsed(world, clock, propo
     assert keys == {f"still_waiting:agreement:{proposed.pk}:v1:org{world.nursing_a.pk}"}
 
 
+def test_a_party_removed_and_added_back_is_reminded_again_from_its_return(world, clock, proposed):
+    """Removed from the version, its request and reminders were done; added back, it is asked anew,
+    and reminded five working days after it came back, as any party added then."""
+    run(clock, day(5))
+    clock.to(day(6))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        nursing = proposed.parties.get(organisation=world.nursing_a)
+        agreements.party_remove(actor=world.carla, agreement=proposed, party=nursing)
+        agreements.party_add_organisation(actor=world.carla, agreement=proposed, organisation=world.nursing_a)
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"pieter"}
+    assert who(world, NoticeKind.ENDORSEMENT_REQUESTED, proposed, unread_only=True) == {"maarten", "pieter"}
+    run(clock, day(10))
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"pieter"}
+    run(clock, day(11))
+    assert who(world, NoticeKind.REMINDER, proposed, unread_only=True) == {"maarten", "pieter"}
+    assert Notice.objects.filter(kind=NoticeKind.REMINDER, user=world.maarten).count() == 1
+
+
 def test_reminders_stop_for_an_organisation_once_it_declined(world, clock, proposed):
     """Found by an exploratory test: a pharmacy that declined was reminded every week after."""
     run(clock, day(5))

@@ -24,7 +24,7 @@ from wijkverband.agreements.selectors import (
 from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.serialise import WAITS_ON_ORGANISATION
-from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
+from wijkverband.work.services import Subject, notices_asked_again, notices_create, notices_done, notices_of_leaving
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
@@ -92,6 +92,38 @@ def _notify(kind: str, agreement: Agreement, *, actor, recipients, key: str) -> 
     )
 
 
+def _request_key(agreement: Agreement) -> str:
+    """The key of the request to decide on the current version (_notify's, one for every party)."""
+    return f"{NoticeKind.ENDORSEMENT_REQUESTED}:agreement:{agreement.pk}:v{agreement.version_count}"
+
+
+def _reminder_base(agreement: Agreement, organisation_id: int) -> str:
+    """The request to one party organisation, as its reminders name it (time_check)."""
+    return f"agreement:{agreement.pk}:v{agreement.version_count}:org{organisation_id}"
+
+
+def party_added(agreement: Agreement, party, *, actor) -> None:
+    """A party added to the version that awaits decisions is asked to decide, as every party that has
+    not decided yet (endorsement_requested). One removed from this version and added back was asked
+    before, and its removal made that request done (party_removed): the request is made again, as a
+    new one (unread, pushed, in the digest), and its reminders start over. The request to every other
+    party stays as it is: nobody hears it twice."""
+    if party.organisation_id is not None:
+        base = _reminder_base(agreement, party.organisation_id)
+        common = {"team": agreement.team_id, "subject_kind": SubjectKind.AGREEMENT, "subject_id": agreement.pk}
+        notices_asked_again(
+            **common,
+            user_ids=organisation_member_ids(
+                team=agreement.team_id, organisation_ids=[party.organisation_id], external=None
+            ),
+            keys=[_request_key(agreement)],
+            key_prefixes=[f"{NoticeKind.REMINDER}:{base}:"],
+        )
+        # The coordinators hear again if it still waits after two reminders of the new request.
+        notices_asked_again(**common, keys=[f"{NoticeKind.STILL_WAITING}:{base}"])
+    endorsement_requested(agreement, actor=actor)
+
+
 def endorsement_requested(agreement: Agreement, *, actor) -> None:
     """The current version awaits endorsement: to the members of each party organisation that has not
     endorsed it. A new version asks again; what an earlier version asked is done."""
@@ -151,7 +183,7 @@ def ended(agreement: Agreement, *, actor) -> None:
 
 def _requests_done(agreement: Agreement, *, keep_current: bool = False) -> None:
     """Endorsement requests that no longer ask anything (adopted, ended, or of an older version)."""
-    keep = f"{NoticeKind.ENDORSEMENT_REQUESTED}:agreement:{agreement.pk}:v{agreement.version_count}"
+    keep = _request_key(agreement)
     notices_done(
         team=agreement.team_id,
         subject_kind=SubjectKind.AGREEMENT,
@@ -175,7 +207,7 @@ def time_check(today: date) -> int:
     made = 0
     for wait in endorsements_waiting():
         agreement = wait.agreement
-        base = f"agreement:{agreement.pk}:v{agreement.version_count}:org{wait.organisation_id}"
+        base = _reminder_base(agreement, wait.organisation_id)
         live.add(base)
         made += reminders_send(
             Waiting(

@@ -421,7 +421,7 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
     )
     _touch(agreement)
     if agreement.awaits_endorsement:
-        notices.endorsement_requested(agreement, actor=actor)  # the new party is asked too
+        notices.party_added(agreement, party, actor=actor)  # the new party is asked too
     # The version whose parties changed: the pending one while an older version is in force.
     _audit(
         _history(
@@ -469,7 +469,7 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
     _touch(agreement)
     if agreement.awaits_endorsement:
-        notices.endorsement_requested(agreement, actor=actor)  # its own accounts are asked, as a provider's members
+        notices.party_added(agreement, party, actor=actor)  # its own accounts are asked, as a provider's members
     _audit(
         _history(
             actor=actor,

@@ -14,6 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -214,6 +215,35 @@ def notices_done(
     done = rows.update(read_at=timezone.now())
     transaction.on_commit(partial(_counts_push, user_ids=users))
     return done
+
+
+def notices_asked_again(
+    *,
+    team,
+    subject_kind: str,
+    subject_id: int,
+    user_ids=None,
+    keys: Iterable[str] = (),
+    key_prefixes: Iterable[str] = (),
+) -> int:
+    """A request that was done because it was withdrawn (a party removed from the version it decides
+    on) is made again: its done notices for these people (or everyone) go, so that its keys are free
+    and notices_create makes a fresh one, unread, pushed and mailed or digested like any new request
+    (Notice keeps one per person per key). A notice still unread still asks: it stays, so nobody is
+    told twice. Only keys equal to `keys` or starting with one of `key_prefixes`."""
+    match = Q()
+    for key in keys:
+        match |= Q(key=key)
+    for prefix in key_prefixes:
+        match |= Q(key__startswith=prefix)
+    if not match:
+        return 0
+    rows = Notice.objects.for_team(team).filter(
+        match, read_at__isnull=False, subject_kind=subject_kind, subject_id=subject_id
+    )
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    return rows.delete()[0]
 
 
 def _counts_push(*, user_ids: list[int]) -> None:
