@@ -6,8 +6,8 @@ import pytest
 from django.test import TestCase
 
 from tests.agreements.conftest import version_data
-from wijkverband.agreements import services
-from wijkverband.agreements.models import Agreement, Party
+from wijkverband.agreements import selectors, services
+from wijkverband.agreements.models import Agreement, Endorsement, Party
 from wijkverband.work.models import Notice, NoticeKind
 
 
@@ -33,6 +33,11 @@ def _nursing(agreement):
 
 def _requests(user, agreement):
     return Notice.objects.filter(user=user, kind=NoticeKind.ENDORSEMENT_REQUESTED, subject_id=agreement.pk)
+
+
+def _section(html: str, heading_id: str) -> str:
+    part = html[html.index(f'id="{heading_id}"') :]
+    return part[: part.index("</section>")]
 
 
 @pytest.fixture
@@ -112,3 +117,112 @@ def test_another_party_added_asks_nobody_twice(world, concept, pushed):
     assert pushed == [world.sofie.pk]
     assert _requests(world.maarten, agreement).count() == 1
     assert _requests(world.pieter, agreement).count() == 1
+
+
+# --- removed from an agreement never adopted: its decisions on earlier versions stay ----------------
+
+
+@pytest.fixture
+def endorsed_v1_then_removed(world, proposed):
+    """Version 1 proposed: Buurtzorg and the pharmacy endorsed it, the GP not, so it was never
+    adopted. Version 2 saved; Buurtzorg removed from it."""
+    for person in (world.maarten, world.pieter):
+        services.endorsement_record(actor=person, agreement=proposed, version_number=1, decision="endorsed")
+    agreement = _edit(world, proposed, "Versie 2")
+    services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.adopted_version is None
+    return agreement
+
+
+def test_a_party_removed_from_a_proposed_agreement_keeps_its_decisions_on_earlier_versions(
+    world, endorsed_v1_then_removed
+):
+    from wijkverband.audit.selectors import audit_chains_verify
+
+    agreement = endorsed_v1_then_removed
+    v1, v2 = (agreement.versions.get(number=n) for n in (1, 2))
+    assert Endorsement.objects.filter(version=v1, party__organisation=world.nursing_a, decision="endorsed").exists()
+    rows = {row.party.name: row for row in selectors.party_rows(agreement=agreement, version=v1)}
+    assert sorted(rows) == ["Apotheek Linde", "Buurtzorg Oost", "Huisarts Oost"]
+    assert rows["Buurtzorg Oost"].endorsed
+    # It is no party of version 2: not asked, not counted, not missing.
+    assert sorted(row.party.name for row in selectors.party_rows(agreement=agreement, version=v2)) == [
+        "Apotheek Linde",
+        "Huisarts Oost",
+    ]
+    assert sorted(row.party.name for row in selectors.party_rows(agreement=agreement)) == [
+        "Apotheek Linde",
+        "Huisarts Oost",
+    ]
+    check = selectors.accountability_check(
+        version=v2,
+        parties=selectors.party_rows(agreement=agreement),
+        indicators=selectors.indicators_with_measurements(agreement=agreement),
+    )
+    endorsed = next(rule for rule in check.rules if rule.key == "endorsed")
+    assert "Buurtzorg Oost" not in endorsed.missing
+    assert world.nursing_a.pk not in selectors.undecided_organisation_ids(agreement=agreement)
+    assert not selectors.endorsements_asked_of(user=world.maarten).filter(pk=agreement.pk).exists()
+    # The two parties left decide on version 2, and it is adopted without Buurtzorg.
+    for person in (world.carla, world.pieter):
+        services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.adopted_version == v2
+    assert all(check.broken is None for check in audit_chains_verify())
+
+
+def test_the_coordinator_reads_what_a_removed_party_decided_on_an_earlier_version(
+    world, endorsed_v1_then_removed, client_for
+):
+    agreement = endorsed_v1_then_removed
+    client = client_for("carla")
+    versions = client.get(f"/t/oost/agreements/{agreement.pk}/versions/").content.decode()
+    v1_row = versions[versions.index('<span class="wv-cell-label">Versie </span>1') :]
+    v1_row = v1_row[: v1_row.index("</tr>")]
+    assert '<span class="wv-cell-label">Instemmingen: </span>2</td>' in v1_row, v1_row
+    compare = client.get(f"/t/oost/agreements/{agreement.pk}/compare/?a=1&b=2").content.decode()
+    parties = _section(compare, "field-parties")
+    assert "Wel in versie 1, niet in versie 2:" in parties and "Buurtzorg Oost" in parties
+    history = client.get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
+    assert "verwijderde een partij (versie 2): Buurtzorg Oost" in history
+
+
+def test_a_party_removed_from_a_proposed_agreement_and_back_in_a_later_version_leaves_the_earlier_ones_as_they_were(
+    world, endorsed_v1_then_removed
+):
+    agreement = _edit(world, endorsed_v1_then_removed, "Versie 3")
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    names = {
+        n: sorted(
+            r.party.name for r in selectors.party_rows(agreement=agreement, version=agreement.versions.get(number=n))
+        )
+        for n in (1, 2, 3)
+    }
+    assert names[1] == names[3] == ["Apotheek Linde", "Buurtzorg Oost", "Huisarts Oost"]
+    assert names[2] == ["Apotheek Linde", "Huisarts Oost"]
+    assert Party.on_record.filter(agreement=agreement, organisation=world.nursing_a).count() == 2
+    v1 = {r.party.name: r for r in selectors.party_rows(agreement=agreement, version=agreement.versions.get(number=1))}
+    assert v1["Buurtzorg Oost"].endorsed
+    # Asked on version 3 like any party of it.
+    row = next(r for r in selectors.party_rows(agreement=agreement) if r.party.name == "Buurtzorg Oost")
+    assert row.endorsement is None
+
+
+def test_a_party_removed_and_added_back_to_the_same_proposed_version_is_one_party_again(
+    world, endorsed_v1_then_removed
+):
+    agreement = endorsed_v1_then_removed
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
+    assert Party.on_record.filter(agreement=agreement, organisation=world.nursing_a).count() == 1
+    for number in (1, 2):
+        version = agreement.versions.get(number=number)
+        assert "Buurtzorg Oost" in [r.party.name for r in selectors.party_rows(agreement=agreement, version=version)]
+
+
+def test_a_party_only_of_the_current_version_removed_leaves_nothing_on_record(world, proposed):
+    agreement = proposed
+    party = services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.social_a)
+    services.party_remove(actor=world.carla, agreement=agreement, party=party)
+    assert not Party.on_record.filter(agreement=agreement, organisation=world.social_a).exists()

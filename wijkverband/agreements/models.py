@@ -154,8 +154,8 @@ ORGANISATION_KIND_OF = {
 
 
 class PartyManager(TeamScopedManager):
-    """The parties now: a party removed from a newer version while an older one is in force
-    (`left_version`) stays on record for that version but is no party any more."""
+    """The parties now: a party removed from a version after the first (`left_version`) stays on
+    record for the versions before, with its decisions on them, but is no party any more."""
 
     rows_now = models.Q(left_version__isnull=True)
 
@@ -166,7 +166,9 @@ class Party(models.Model):
     The parties of an adopted agreement change together with a new version: a party added then is
     a party from that version on (`joined_version`), and a party of the version in force removed
     then is no party from that version on (`left_version`), while the version in force keeps its
-    parties and their decisions on record. `Party.objects` reads the parties now;
+    parties and their decisions on record. The same holds for a removal from an agreement that was
+    never adopted: a party of an earlier version stays on record for it, with its decisions (only a
+    party of the current version alone is deleted). `Party.objects` reads the parties now;
     `Party.on_record` every row, for the parties of a given version (`of_version`).
 
     A row is one stretch of membership, from `joined_version` up to `left_version`: an organisation
@@ -183,7 +185,7 @@ class Party(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(_("added"), default=timezone.now)
     #: The version from which it is a party (None: from the first); set when it joins while an
-    #: older version is in force.
+    #: older version is in force, or comes back after an earlier stretch.
     joined_version = models.PositiveIntegerField(_("party from version"), null=True, blank=True)
     #: The version from which it is no party any more (None: it is a party now).
     left_version = models.PositiveIntegerField(_("no party from version"), null=True, blank=True)

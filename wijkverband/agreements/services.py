@@ -362,9 +362,16 @@ def _require_parties_changeable(agreement: Agreement) -> None:
         )
 
 
-def _joined_version(agreement: Agreement) -> int | None:
-    """A party added while an older version is in force is a party from the pending version on."""
-    return agreement.version_count if agreement.has_pending_version else None
+def _joined_version(agreement: Agreement, organisation: Organisation) -> int | None:
+    """A party added while an older version is in force is a party from the pending version on; so
+    is one that comes back after an earlier stretch (party_remove kept it on record for the versions
+    it was a party of), or its two stretches would both hold the earlier versions."""
+    if agreement.has_pending_version:
+        return agreement.version_count
+    earlier = Party.on_record.for_team(agreement.team_id).filter(
+        agreement=agreement, organisation=organisation, left_version__isnull=False
+    )
+    return agreement.version_count if earlier.exists() else None
 
 
 def _void_decision(agreement: Agreement, party: Party) -> str | None:
@@ -417,7 +424,7 @@ def party_add_organisation(*, actor, agreement: Agreement, organisation: Organis
         organisation=organisation,
         name=organisation.name,
         added_by=actor,
-        joined_version=_joined_version(agreement),
+        joined_version=_joined_version(agreement, organisation),
     )
     _touch(agreement)
     if agreement.awaits_endorsement:
@@ -463,7 +470,7 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
                 organisation=organisation,
                 name=organisation.name,
                 added_by=actor,
-                joined_version=_joined_version(agreement),
+                joined_version=_joined_version(agreement, organisation),
             )
     except IntegrityError as error:
         raise ActionRefused(_("%(name)s is already a party.") % {"name": name}) from error
@@ -485,9 +492,10 @@ def party_add_external(*, actor, agreement: Agreement, kind: str, name: str) -> 
 
 @transaction.atomic
 def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
-    """The party removed: a party of the version in force is no party from the pending version on
-    (`left_version` set; it stays bound by the version in force); any other is gone. Either way its
-    decision on the pending version is void: added back, it is asked again."""
+    """The party removed: a party of an earlier version is no party from the current version on
+    (`left_version` set): it stays on record for the versions it was a party of, with its decisions
+    on them (and bound by the version in force, if any). One only of the current version is gone.
+    Either way its decision on the current version is void: added back, it is asked again."""
     _require_contributor(actor, agreement.team)
     agreement = _lock(agreement)
     _require_parties_changeable(agreement)
@@ -500,10 +508,10 @@ def party_remove(*, actor, agreement: Agreement, party: Party) -> Party:
     # Its decision on the pending version (the current one) was a party's decision: removed, it is
     # void, whoever the party is, so added back it decides again (docs/agreements.md, "Versioning").
     voided = _void_decision(agreement, party)
-    in_force = agreement.adopted_version.number if agreement.has_pending_version else None
-    if in_force is not None and (party.joined_version or 1) <= in_force:
-        # A party of the version in force: it stays on record for that version, with its
-        # decisions on it; it is no party of the pending version on.
+    if (party.joined_version or 1) < agreement.version_count:
+        # A party of an earlier version (the one in force, or one never adopted): it stays on record
+        # for those versions, with its decisions on them, so their parties never change afterwards;
+        # it is no party of the current version on. Deleting it took those decisions with it.
         party.left_version = agreement.version_count
         party.save(update_fields=["left_version"])
     else:
