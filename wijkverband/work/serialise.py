@@ -97,21 +97,43 @@ def notice_sentence(*, kind: str, actor_name: str, title: str) -> str | None:
     return sentence() % {"actor": actor_name, "title": title} if sentence else None
 
 
+def _actor_name(actor) -> str:
+    return (getattr(actor, "name", "") or getattr(actor, "email", "")) if actor is not None else ""
+
+
+def reads_by_label(*, kind: str, actor) -> bool:
+    """Whether a notice says what happened by its label ("Wacht na twee herinneringen nog steeds op
+    de regio · “…”"), as the notifications page shows it: not one with a sentence and someone to
+    name in it (Notice.sentence; the open page has the sentences among its strings)."""
+    return not (_actor_name(actor) and kind in _SENTENCES)
+
+
+def frame_in_words_of_ours(*, kind: str, subject_kind: str, actor, params: dict | None = None) -> bool:
+    """Whether a live frame has words that depend on the reader's language: a title in words of ours,
+    or the label it is read by (so it is written per language)."""
+    return title_in_words_of_ours(subject_kind=subject_kind, params=params) or reads_by_label(kind=kind, actor=actor)
+
+
 def notice_frame(*, kind: str, subject, actor, params: dict | None = None) -> str:
     """subject: wijkverband.work.services.Subject. In the language of the moment: the caller writes
-    it in the recipients' (work.services.notices_create), as the notices page would."""
-    actor_name = (getattr(actor, "name", "") or getattr(actor, "email", "")) if actor is not None else ""
+    it in the recipients' (work.services.notices_create), as the notices page would.
+
+    A notice read by its label carries it, and the open page says "label · “title”" as the
+    notifications page does (threads.js noticeText); one with a sentence is said by the page's own
+    sentence for its kind, so its frame needs no label, nor writing per language on a post's path."""
+    actor_name = _actor_name(actor)
     title = shown_title(subject_kind=subject.kind, subject_id=subject.id, title=subject.title, params=params)
     frame = {
         "type": "notification",
         "kind": kind,
-        "label": notice_label(kind=kind, params=params),
         "actor": actor_name,
         "team": subject.team.name,
         "title": title[:200],
         "url": subject.path,
         "subject": {"kind": subject.kind, "id": subject.id},
     }
+    if reads_by_label(kind=kind, actor=actor):
+        frame["label"] = notice_label(kind=kind, params=params)
     if subject.kind == SubjectKind.THREAD:
         frame["thread"] = subject.id  # the thread page announces only what is not on screen
     return dumps(frame)

@@ -25,7 +25,7 @@ from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.selectors import team_reader_ids
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
-from wijkverband.work.serialise import dumps, notice_frame, phrase_known, shown_title, title_in_words_of_ours
+from wijkverband.work.serialise import dumps, frame_in_words_of_ours, notice_frame, phrase_known, shown_title
 from wijkverband.work.services import mail
 
 
@@ -105,10 +105,11 @@ def notices_create(
 
 
 def _frames(*, kind: str, subject: Subject, actor, params: dict | None, user_ids: list[int]) -> dict[int, str]:
-    """Each person's live frame. A title in words of ours (a phrase, a signal's name) is written in
-    the person's language, the one their pages are in (accounts.User.language), as their notices
-    page writes it: the actor's was said on an English page as "Signaal #4"."""
-    if not title_in_words_of_ours(subject_kind=subject.kind, params=params):
+    """Each person's live frame. A title in words of ours (a phrase, a signal's name) and the label a
+    notice is read by are written in the person's language, the one their pages are in
+    (accounts.User.language), as their notices page writes it: the actor's was said on an English
+    page as "Signaal #4", and the hourly job's reminders in the product's first language."""
+    if not frame_in_words_of_ours(kind=kind, subject_kind=subject.kind, actor=actor, params=params):
         return dict.fromkeys(user_ids, notice_frame(kind=kind, subject=subject, actor=actor, params=params))
     languages = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "language"))
     frames: dict[int, str] = {}

@@ -1246,8 +1246,16 @@ export class ThreadClient {
   }
 
   noticeText(frame) {
+    // What the notice says on the notifications page. One read by its label (the server wrote it in
+    // the reader's language): "Wacht na twee herinneringen nog steeds op de regio · “Wachtlijst”",
+    // with who did it first when someone did ("Carla · Vraagt je eigenaar te worden · “…”").
+    if (frame.label) {
+      const what = `${frame.label} · “${frame.title || ""}”`;
+      return frame.actor ? `${frame.actor} · ${what}` : what;
+    }
     // "Carla noemde je in “Medicatieoverdracht”.": who, what and which thread; never the message.
-    // What nobody did (a reminder, a target passed) names nobody ("Nieuwe melding van  over …").
+    // What nobody did names nobody ("Nieuwe melding van  over …"); a frame without a label comes
+    // from a server of before labels (a deploy in progress).
     const unsigned = !frame.actor && this.strings.notification_unsigned;
     const template =
       unsigned ||
