@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from wijkverband.core.clientdata import find_client_data, passes_eleven_test
+from wijkverband.core.clientdata import find_client_data, mask_client_data, passes_eleven_test
 from wijkverband.core.guard import ClientDataRefused, check_text
 from wijkverband.core.markdown import render_markdown
 
@@ -41,17 +41,17 @@ def test_invalid_bsns_fail_the_eleven_test(number):
     assert not passes_eleven_test(number)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "BSN 111222333 wacht al weken",
-        "bsn: 123456782.",
-        "nummer 1234.56.782 in het dossier",
-        "nummer 123 456 782 in het dossier",
-        "nummer 123-456-782",
-        "(999999990)",
-    ],
-)
+VALID_BSNS = [
+    "BSN 111222333 wacht al weken",
+    "bsn: 123456782.",
+    "nummer 1234.56.782 in het dossier",
+    "nummer 123 456 782 in het dossier",
+    "nummer 123-456-782",
+    "(999999990)",
+]
+
+
+@pytest.mark.parametrize("text", VALID_BSNS)
 def test_text_with_a_valid_bsn_is_refused_and_the_number_is_masked(text):
     problem = client_data_problem(text)
     assert problem is not None
@@ -173,31 +173,31 @@ def test_dates_without_a_person_pass(text):
     assert client_data_problem(text) is None
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Found by an exploratory security test: each was saved, and readers saw a plain BSN or a
-        # name with a date of birth.
-        "BSN 111&#50;22333",  # a character reference that Markdown turns back into a digit
-        "BSN 111&#x32;22333",
-        "mevrouw Jansen geb. 12&#45;03&#45;1945",
-        "BSN 111**222**333",  # Markdown emphasis a reader does not see
-        "BSN 111\u200b222\u200b333",  # zero-width spaces
-        "BSN 111\u00ad222\u00ad333",  # soft hyphens
-        "mevrouw Jansen geb. 12\u200b-03-1945",
-        "BSN \u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663",  # Arabic-Indic digits
-        "BSN 111_222_333",
-        "BSN 111/222/333",
-        "BSN 111\\222\\333",
-        "BSN 111\u2014222\u2014333",  # em dashes
-        "BSN 111  222  333",  # two spaces
-        "BSN 111,222,333",  # commas (left open by an earlier note)
-        "Jansen *12-03-1945 woont alleen",
-        "mevrouw Jansen 1945.03.12",
-        "mevrouw Jansen 1945/03/12",
-        "mevrouw Jansen 12031945",
-    ],
-)
+#: Found by an exploratory security test: each was saved, and readers saw a plain BSN or a name
+#: with a date of birth.
+WRITTEN_SO_A_READER_SEES_IT = [
+    "BSN 111&#50;22333",  # a character reference that Markdown turns back into a digit
+    "BSN 111&#x32;22333",
+    "mevrouw Jansen geb. 12&#45;03&#45;1945",
+    "BSN 111**222**333",  # Markdown emphasis a reader does not see
+    "BSN 111\u200b222\u200b333",  # zero-width spaces
+    "BSN 111\u00ad222\u00ad333",  # soft hyphens
+    "mevrouw Jansen geb. 12\u200b-03-1945",
+    "BSN \u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663",  # Arabic-Indic digits
+    "BSN 111_222_333",
+    "BSN 111/222/333",
+    "BSN 111\\222\\333",
+    "BSN 111\u2014222\u2014333",  # em dashes
+    "BSN 111  222  333",  # two spaces
+    "BSN 111,222,333",  # commas (left open by an earlier note)
+    "Jansen *12-03-1945 woont alleen",
+    "mevrouw Jansen 1945.03.12",
+    "mevrouw Jansen 1945/03/12",
+    "mevrouw Jansen 12031945",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN_SO_A_READER_SEES_IT)
 def test_client_data_written_so_a_reader_sees_it_is_refused(text):
     assert client_data_problem(text) is not None, text
 
@@ -258,39 +258,40 @@ def test_a_comment_left_open_hides_nothing_from_the_guard():
     assert client_data_problem("Let op <!-- BSN 111222333") is not None
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Separators and invisible characters an audit found let through, each shown as a BSN.
-        "BSN 111 - 222 - 333",
-        "BSN 111\u2011222\u2011333",  # non-breaking hyphens
-        "BSN 111\u2010222\u2010333",  # hyphens
-        "BSN 111\u2212222\u2212333",  # minus signs
-        "BSN 111 \u2013 222 \u2013 333",
-        "BSN 111·222·333",  # middle dots
-        "BSN 111    222    333",  # four spaces
-        "BSN 111\u00a0\u00a0\u00a0\u00a0222\u00a0\u00a0\u00a0\u00a0333",  # four no-break spaces
-        "BSN 111\t222\t333",  # tabs, which a page shows as spaces
-        "BSN 111\u2028222\u2028333",  # line separators
-        "BSN\n111\n222\n333",  # a group on each line
-        "BSN 111\n222 333",
-        "BSN 111 222\n333",
-        "BSN 111. 222. 333",
-        "BSN 111 / 222 / 333",
-        "BSN 111'222'333",
-        "BSN 111:222:333",
-        "BSN 111\u034f222\u034f333",  # combining grapheme joiners
-        "BSN 111\ufe00222\ufe00333",  # variation selectors
-        "BSN 111\u3164222\u3164333",  # Hangul fillers
-        "BSN 1\u20e311222333",  # a keycap mark on a digit
-        # Eight digits after a BSN label: a BSN with its leading zero dropped
-        "BSN 12345672",
-        "bsn: 12345672",
-        "burgerservicenummer 12345672",
-        "Sofinummer 1234.56.72",
-        "BSN-nummer 1234 5672",
-    ],
-)
+#: Separators and invisible characters an audit found let through, each shown as a BSN; and eight
+#: digits after a BSN label.
+BSNS_WITH_OTHER_SEPARATORS = [
+    "BSN 111 - 222 - 333",
+    "BSN 111\u2011222\u2011333",  # non-breaking hyphens
+    "BSN 111\u2010222\u2010333",  # hyphens
+    "BSN 111\u2212222\u2212333",  # minus signs
+    "BSN 111 \u2013 222 \u2013 333",
+    "BSN 111·222·333",  # middle dots
+    "BSN 111    222    333",  # four spaces
+    "BSN 111\u00a0\u00a0\u00a0\u00a0222\u00a0\u00a0\u00a0\u00a0333",  # four no-break spaces
+    "BSN 111\t222\t333",  # tabs, which a page shows as spaces
+    "BSN 111\u2028222\u2028333",  # line separators
+    "BSN\n111\n222\n333",  # a group on each line
+    "BSN 111\n222 333",
+    "BSN 111 222\n333",
+    "BSN 111. 222. 333",
+    "BSN 111 / 222 / 333",
+    "BSN 111'222'333",
+    "BSN 111:222:333",
+    "BSN 111\u034f222\u034f333",  # combining grapheme joiners
+    "BSN 111\ufe00222\ufe00333",  # variation selectors
+    "BSN 111\u3164222\u3164333",  # Hangul fillers
+    "BSN 1\u20e311222333",  # a keycap mark on a digit
+    # Eight digits after a BSN label: a BSN with its leading zero dropped
+    "BSN 12345672",
+    "bsn: 12345672",
+    "burgerservicenummer 12345672",
+    "Sofinummer 1234.56.72",
+    "BSN-nummer 1234 5672",
+]
+
+
+@pytest.mark.parametrize("text", BSNS_WITH_OTHER_SEPARATORS)
 def test_a_bsn_written_with_other_separators_or_without_its_leading_zero_is_refused(text):
     assert [f.kind for f in find_client_data(text)][:1] == ["bsn"], text
 
@@ -462,6 +463,7 @@ BSNS_OTHERWISE_WRITTEN = [
     "BSN 111|222|333",
     "111 22 2 333",
     "bsn 111 2 22 333",
+    "bsn 111 2 22-333",  # mixed separators: only after a label
     "1-1-1-2-2-2-3-3-3",
     "1 1 1 2 2 2 3 3 3",
     "Ordernummer BSN 111222333",  # a BSN label wins
@@ -506,3 +508,25 @@ def test_a_bsn_with_any_separator_after_a_label_or_common_ones_without_is_refuse
 def test_a_name_with_a_date_of_birth_near_event_words_or_written_otherwise_is_refused(text):
     problem = client_data_problem(text)
     assert problem is not None and "date of birth" in problem, text
+
+
+ALL_BSNS = (
+    VALID_BSNS + WRITTEN_SO_A_READER_SEES_IT + MARKUP_SPLIT_BSNS + BSNS_WITH_OTHER_SEPARATORS + BSNS_OTHERWISE_WRITTEN
+)
+
+
+@pytest.mark.parametrize("text", ALL_BSNS)
+def test_masking_blots_out_every_bsn_the_guard_finds(text):
+    """Masking (a person removing client data starts from their own text, masked) left a BSN that
+    only the label rule finds ("BSN 12345672", "bsn 111 2 22-333"), or only as a reader sees the
+    text: the masked text was refused again. What the guard finds as a BSN is what masking blots."""
+    masked = mask_client_data(f"Bel 030 123 4567 of mail\n{text}\nOf 06 1234 5678 bellen")
+    assert [f.kind for f in find_client_data(masked) if f.kind == "bsn"] == [], masked
+    # The other lines keep their numbers; a BSN split over lines by markup takes every digit.
+    kept = ("Bel 030 123 4567 of" in masked and "Of 06 1234 5678 bellen" in masked) or "\n" in text
+    assert kept, masked
+
+
+def test_masking_keeps_numbers_that_are_no_bsn_on_the_same_line():
+    assert mask_client_data("bsn 111 2 22-333, bel 030 123 4567") == "bsn ••• • ••-•••, bel 030 123 4567"
+    assert mask_client_data("RSIN 123456782 en BSN 12345672") == "RSIN 123456782 en BSN ••••••••"

@@ -2,6 +2,8 @@
 from the message and every earlier version of it; readers see it go live; the audit log says
 who, when and why, never what. The privacy officer's scan finds where such data is."""
 
+import html
+import re
 import uuid
 from io import StringIO
 
@@ -123,6 +125,26 @@ def test_the_privacy_officers_scan_says_where_never_what(world, leaked):
     out = StringIO()
     call_command("client_data_scan", stdout=out)
     assert "0 place(s)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "written", ["bsn 111 2 22-333", "BSN 12345672", "BSN-nummer 1234 5672", "BSN 111\u200b222\u200b333"]
+)
+def test_the_masked_text_offered_is_accepted_as_it_is(world, leaked, client_for, written):
+    """Found: the form offered "BSN 12345672" and "bsn 111 2 22-333" as written (masking knew
+    only the numbers the guard finds without a label), and sending it was refused."""
+    thread, message = leaked
+    Message.objects.filter(pk=message.pk).update(body=f"Cliënt {written} mist medicatie, bel 030 123 4567")
+    url = f"/t/oost/threads/{thread.pk}/messages/{message.pk}/redact/"
+    client = client_for("maarten")
+    form = client.get(url).content.decode()
+    [offered] = re.findall(r"<textarea[^>]*name=\"body\"[^>]*>(.*?)</textarea>", form, flags=re.S)
+    offered = html.unescape(offered).strip()
+    assert "mist medicatie, bel 030 123 4567" in offered
+    response = client.post(url, {"body": offered, "reason": "Er stond een BSN in"})
+    assert response.status_code == 302, offered
+    message.refresh_from_db()
+    assert message.body == offered and message.redacted_at is not None
 
 
 def test_masking_blots_out_the_number_and_keeps_the_rest():

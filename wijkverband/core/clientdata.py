@@ -562,8 +562,11 @@ def _event_date(text: str, start: int, end: int, before: str) -> bool:
     )
 
 
-def _find_bsns(text: str) -> list[Finding]:
-    findings = []
+def _bsns(text: str) -> list[tuple[int, int, str]]:
+    """Where a BSN is written in the text: (start, end, its nine digits) of each. The one reading of
+    what is a BSN: the guard refuses what this finds (_find_bsns), and masking blots it out
+    (mask_client_data)."""
+    found_at = []
     for match in _NUMBER_RUN.finditer(text):
         if match.start() > 0 and text[match.start() - 1] == "+":
             continue  # an international phone number: +31 30 123 4567
@@ -579,13 +582,20 @@ def _find_bsns(text: str) -> list[Finding]:
             before = text[max(0, match.start() - 30) : match.start()]
             if _OTHER_NUMBER_LABEL.search(before) and not _BSN_NAMED.search(before):
                 continue  # "RSIN 123456782", "UZI-nummer 123456782"
-            findings += [Finding("bsn", _mask(digits)) for digits in dict.fromkeys(found)]
-    if not findings and _BSN_NAMED.search(text):
+            found_at += [(match.start(), match.end(), digits) for digits in dict.fromkeys(found)]
+    if _BSN_NAMED.search(text):
         for match in _BSN_LABELLED.finditer(text):
+            start, end = match.span(1)
+            if any(start < found_end and found_start < end for found_start, found_end, _ in found_at):
+                continue  # found as a number already
             digits = "".join(filter(str.isdigit, match.group(1)))
             if passes_eleven_test(digits[:9]) or passes_eleven_test("0" + digits[:8]):
-                findings.append(Finding("bsn", _mask(digits[:9])))
-    return findings
+                found_at.append((start, end, digits[:9]))
+    return found_at
+
+
+def _find_bsns(text: str) -> list[Finding]:
+    return [Finding("bsn", _mask(digits)) for _start, _end, digits in _bsns(text)]
 
 
 #: The fewest digits anything found has: a date written as 1 mrt '45 (a BSN has nine, 1-2-50
@@ -697,18 +707,28 @@ def _shown(text: str) -> str:
 
 def mask_client_data(text: str) -> str:
     """The text with what identifies a client blotted out: a BSN's digits become dots, a date of
-    birth becomes "…". For a person removing client data: they start from their own text."""
+    birth becomes "…". For a person removing client data: they start from their own text.
+
+    Whatever the guard finds as a BSN is blotted out, so the text is accepted as it is offered. A
+    BSN read only as a reader sees the text (split by markup or invisible characters, written with
+    character references or another script's digits: as_read), whose place in the written text is
+    not known, takes every digit of its line with it, or of the whole text when it spans lines."""
     text = unicodedata.normalize("NFKC", text or "")
-
-    def bsn(match: re.Match) -> str:
-        run = match.group(0)
-        if match.start() > 0 and text[match.start() - 1] == "+":
-            return run
-        if any(passes_eleven_test(digits) for digits in _bsn_candidates(run)):
-            return re.sub("[0-9]", "•", run)
-        return run
-
-    text = _NUMBER_RUN.sub(bsn, text)
+    found_at = _bsns(text)
+    for start, end, _digits in reversed(found_at):
+        text = text[:start] + _DIGIT.sub("•", text[start:end]) + text[end:]
+    if _has_bsn(text):
+        text = "".join(_DIGIT.sub("•", line) if _has_bsn(line) else line for line in text.splitlines(keepends=True))
+        if _has_bsn(text):
+            text = _DIGIT.sub("•", text)
     for finding in _find_birth_dates(text):
         text = text.replace(finding.shown, "…")
     return text
+
+
+#: A digit of any script (as_read reads each as 0-9).
+_DIGIT = re.compile(r"\d")
+
+
+def _has_bsn(text: str) -> bool:
+    return any(finding.kind == "bsn" for finding in find_client_data(text))
