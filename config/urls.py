@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from wijkverband.accounts.views import account_name, email_confirm, language_set
+from wijkverband.accounts.views import account_name, email, email_confirm, language_set
 from wijkverband.core import views as core_views
 from wijkverband.tenancy.home import home
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/name/", account_name, name="account_name"),
     # Before allauth's own: opening the link signs nobody out (accounts.views.EmailConfirmView).
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", email_confirm, name="account_confirm_email"),
+    # Before allauth's own: "Send the link again" sends it or says when (accounts.views.EmailView).
+    path("accounts/email/", email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),

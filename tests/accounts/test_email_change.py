@@ -54,6 +54,15 @@ EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "in
 #: The link of a new address (accounts.views.EmailConfirmView, before allauth's own): opening one
 #: changes nothing for anybody, and a key that is no link's confirms nothing (404).
 LADDER = [
+    # The page of one's own address (accounts.views.EmailView, before allauth's own): everyone's own.
+    Rung("account_email", lambda world: "/accounts/email/", {"anonymous": 302, **dict.fromkeys(EVERYONE[1:], 200)}),
+    Rung(
+        "account_email",
+        lambda world: "/accounts/email/",
+        {"anonymous": 302, **dict.fromkeys(EVERYONE[1:], 302)},
+        method="POST",
+        data=lambda world: {"email": NEW, "action_send": ""},
+    ),
     Rung("account_confirm_email", lambda world: "/accounts/confirm-email/geen-sleutel/", dict.fromkeys(EVERYONE, 200)),
     Rung(
         "account_confirm_email",
@@ -277,3 +286,52 @@ def test_changing_back_and_forth_is_bounded_and_then_says_when_it_can_again(worl
     pending = EmailAddress.objects.get(user=world.carla, verified=False)
     # The change that waits keeps its link, and the page says so.
     assert f"We hebben een link gemaild naar {pending.email}" in html
+
+
+def _send_again(client, address):
+    """ "Stuur de link opnieuw" on the pending change, followed to the page it leads back to; then the
+    worker sends the mail the request put in the outbox."""
+    response = client.post("/accounts/email/", {"email": address, "action_send": ""}, follow=True)
+    send_outbox()
+    return response
+
+
+def test_sending_the_link_again_at_once_mails_it_or_says_when_it_can(world):
+    """Found by an exploratory test: "Stuur de link opnieuw" within allauth's cooldown (one link per
+    address per 3 minutes) mailed nothing and said nothing, so the page's "We hebben een link
+    gemaild" read as if it had gone again. Now it goes, a few times per address (ACCOUNT_RATE_LIMITS
+    "new_email_link", as choosing the address anew), and then the page says it did not and when it
+    can; the link already sent still works."""
+    client = _signed_in(world.carla.email)
+    _ask_for(client, NEW)
+    first = _link(mail.outbox[-1]).removeprefix("http://testserver")
+    for _ in range(3):
+        mail.outbox.clear()
+        html = _send_again(client, NEW).content.decode()
+        assert [m.to for m in mail.outbox] == [[NEW]]
+        assert f"We hebben een link gemaild naar {NEW}: volg die om je nieuwe adres te bevestigen." in html
+    mail.outbox.clear()
+    html = _send_again(client, NEW).content.decode()
+    assert mail.outbox == []
+    assert f"We hebben een link gemaild naar {NEW}: volg" not in html
+    assert re.search(
+        rf"De link naar {re.escape(NEW)} is net gestuurd en werkt nog\. Je kunt hem over \d+ minuten? opnieuw "
+        r"laten sturen\.",
+        html,
+    ), html
+    # Each link mailed works, the first one too.
+    assert client.post(first).status_code == 302
+    assert _address(world.carla) == NEW
+
+
+def test_sending_the_link_again_for_an_address_not_yours_mails_nothing(world):
+    """The page's form names the address: one that is not the account's pending change gets no
+    link, and uses up nothing of that address's links."""
+    client = _signed_in(world.carla.email)
+    _ask_for(client, NEW)
+    mail.outbox.clear()
+    for _ in range(4):
+        _send_again(client, "iemand.anders@voorbeeld.nl")
+    assert mail.outbox == []
+    _send_again(client, NEW)
+    assert [m.to for m in mail.outbox] == [[NEW]]

@@ -79,6 +79,16 @@ def new_email_link_refused(*, email: str, seconds: int) -> str:
     ) % {"email": email, "minutes": n}
 
 
+def link_again_refused(*, email: str, seconds: int) -> str:
+    """The refusal of "Send the link again" past the few links an address gets (NEW_EMAIL_LINK)."""
+    n = minutes(seconds)
+    return ngettext(
+        "The link to %(email)s was sent just now and still works. You can have it sent again in %(minutes)s minute.",
+        "The link to %(email)s was sent just now and still works. You can have it sent again in %(minutes)s minutes.",
+        n,
+    ) % {"email": email, "minutes": n}
+
+
 #: Failed sign-ins (ACCOUNT_RATE_LIMITS["login_failed"]): per address and per account or person.
 LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
 

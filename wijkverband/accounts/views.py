@@ -1,9 +1,11 @@
 """The language switch, which also remembers the choice for what is written to the person outside a
 page (notice mails and digests: wijkverband.work.services.mail and digests), the page for
 one's own name (the other account pages are allauth's), the page of a rate limit and the page
-of the link that confirms a new e-mail address."""
+of the link that confirms a new e-mail address, and the e-mail address page's "Send the link again"."""
 
+from allauth.account.models import EmailAddress
 from allauth.account.views import ConfirmEmailView
+from allauth.account.views import EmailView as BaseEmailView
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -102,3 +104,27 @@ class EmailConfirmView(ConfirmEmailView):
 
 
 email_confirm = EmailConfirmView.as_view()
+
+
+class EmailView(BaseEmailView):
+    """allauth's page for the account's one address (account/email_change.html).
+
+    Its "Send the link again" mailed nothing within allauth's cooldown (one link per address per 3
+    minutes) and said nothing, so the page's "We mailed a link" read as if it had gone again. As a
+    change chosen anew (forms.AddEmailForm), the link of the pending change goes past the cooldown a
+    few times per address (rate_limits.new_email_link_wait); past those the page says it did not go,
+    that the link already sent still works, and when it can go again. An address that is not the
+    pending change's is left to allauth, which mails nothing to it and counts nothing of it."""
+
+    def post(self, request, *args, **kwargs):
+        pending = EmailAddress.objects.get_new(request.user) if "action_send" in request.POST else None
+        if pending is not None and request.POST.get("email", "").lower() == pending.email.lower():
+            wait = rate_limits.new_email_link_wait(request, email=pending.email)
+            if wait:
+                flash.info(request, rate_limits.link_again_refused(email=pending.email, seconds=wait))
+                return redirect("account_email")
+            rate_limits.new_email_link_allow(request, email=pending.email)
+        return super().post(request, *args, **kwargs)
+
+
+email = EmailView.as_view()
