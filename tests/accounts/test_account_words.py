@@ -75,3 +75,14 @@ def test_the_password_reset_names_the_coordinator_in_english_too(world):
     done = _text(client.post("/accounts/password/reset/", {"email": world.carla.email}, follow=True))
     assert "Contact the coordinator of your team if you have not received it within a few minutes." in done
     assert "contact us" not in done.lower() and "email" not in done.lower()
+
+
+def test_the_button_that_adds_a_security_key_says_what_it_adds_in_both_languages(world):
+    """Found by an exploratory test: the second factors' page offered a security key with allauth's
+    "Add" ("Toevoegen"), the msgid of Django admin's "Add" too, so its words could not be chosen for
+    this page. It says what it adds, as the list of keys and the page it opens do."""
+    client = Client()  # a client representative, no second factor yet
+    assert client.post("/accounts/login/", {"login": world.rosa.email, "password": PASSWORD}).status_code == 302
+    link = re.compile(r'<a [^>]*href="/accounts/2fa/webauthn/add/"[^>]*>\s*([^<]*?)\s*</a>')
+    assert link.findall(client.get("/accounts/2fa/").content.decode()) == ["Beveiligingssleutel toevoegen"]
+    assert link.findall(_english(client).get("/accounts/2fa/").content.decode()) == ["Add a security key"]
