@@ -15,8 +15,12 @@ SIGNED_IN = ["carla", "maarten", "bram", "pieter", "olga", "ada", "otto", "rosa"
 
 
 def _nav(html: str) -> str:
+    """The account pages' tabs (on a phone they fold into one line that opens to the same links)."""
     found = re.search(
-        r'<nav class="wv-team-nav wv-account-nav" aria-label="Accountinstellingen">(.*?)</nav>', html, flags=re.DOTALL
+        r'<nav class="wv-team-nav wv-team-nav--folds wv-account-nav" aria-label="Accountinstellingen">\s*'
+        r'<ul class="wv-team-nav__list wv-team-nav__tabs">(.*?)</ul>',
+        html,
+        flags=re.DOTALL,
     )
     assert found, "the account pages' navigation is missing"
     return found.group(1)

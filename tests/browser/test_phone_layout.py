@@ -189,22 +189,80 @@ class PhoneLayout(BrowserTestCase):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         self.assert_accessible("phone-signals")
 
-    def test_every_account_tab_shows_on_a_phone(self):
+    def test_the_account_navigation_shows_the_current_page_on_a_phone(self):
         """Found by an exploratory test: the account's tab strip was 439 px in a 358 px box,
-        scrolling sideways with nothing showing there was more. Its tabs wrap now."""
+        scrolling sideways with nothing showing there was more. Wrapped, its tabs took two lines
+        (52 px) above every account page. On a phone they are one line now, as the team's pages
+        are, that names the current page and opens to all of them; without JavaScript too."""
         self.sign_in(self.world.carla)
         page = self.page
+        page.goto(self.url("/accounts/2fa/"))
+        tabs = page.locator("nav.wv-account-nav > ul a")
+        pages = [(tabs.nth(i).get_attribute("href"), tabs.nth(i).inner_text()) for i in range(tabs.count())]
+        assert len(pages) == 5, pages
+        current = {  # the four pages of the account; the fifth link leads to the notifications page
+            "/accounts/2fa/": "Tweestapsverificatie",
+            "/accounts/password/change/": "Wachtwoord wijzigen",
+            "/accounts/email/": "E-mailadres",
+            "/accounts/name/": "Je naam",
+            "/accounts/2fa/webauthn/": "Tweestapsverificatie",  # a second factor's own page
+        }
         page.set_viewport_size(PHONE)
+        context = self.browser.new_context(
+            locale="nl-NL", viewport=PHONE, java_script_enabled=False, storage_state=self.context.storage_state()
+        )
+        try:
+            for browser_page in (page, context.new_page()):
+                for path, name in current.items():
+                    browser_page.goto(self.url(path))
+                    nav = browser_page.get_by_role("navigation", name="Accountinstellingen")
+                    sizes = nav.evaluate("nav => [nav.scrollWidth, nav.clientWidth, nav.offsetHeight]")
+                    assert sizes[0] <= sizes[1], f"{path}: the account's pages scroll sideways: {sizes}"
+                    assert sizes[2] <= 45, f"{path}: the account's pages take {sizes[2]}px of the phone's height"
+                    summary = nav.locator("summary")
+                    expect(summary).to_be_visible()
+                    expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
+                    spot = summary.bounding_box()
+                    assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
+                    assert spot["height"] >= 24, (path, spot)
+                    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+                # Every page is reachable: the line opens to all of them, the current one marked.
+                browser_page.goto(self.url("/accounts/email/"))
+                summary.click()
+                links = nav.get_by_role("link")
+                expect(links).to_have_count(len(pages))
+                for i, (path, name) in enumerate(pages):
+                    expect(links.nth(i)).to_be_visible()
+                    expect(links.nth(i)).to_have_text(name)
+                    assert links.nth(i).get_attribute("href") == path
+                    assert links.nth(i).bounding_box()["height"] >= 24, name
+                expect(nav.locator("details [aria-current='page']")).to_have_text("E-mailadres")
+                links.nth(1).click()
+                expect(browser_page).to_have_url(self.url(pages[1][0]))
+        finally:
+            context.close()
         page.goto(self.url("/accounts/password/change/"))
-        strip = page.locator("nav.wv-account-nav ul")
-        sizes = strip.evaluate("ul => [ul.scrollWidth, ul.clientWidth]")
-        assert sizes[0] <= sizes[1], f"the tab strip scrolls sideways: {sizes}"
-        tabs = page.locator("nav.wv-account-nav a")
-        assert tabs.count() == 5
-        for i in range(tabs.count()):
-            spot = tabs.nth(i).bounding_box()
-            assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (tabs.nth(i).inner_text(), spot)
-        self.shoot("account-tabs-phone")
+        self.shoot("account-nav-phone")
+        page.get_by_role("navigation", name="Accountinstellingen").locator("summary").click()
+        self.shoot("account-nav-phone-open")
+        self.assert_accessible("account-nav-open", target_size=True)
+        # By keyboard: Escape closes it, Enter opens it, Tab goes on to its first page.
+        summary = page.locator("nav.wv-account-nav summary")
+        summary.focus()
+        page.keyboard.press("Escape")
+        expect(page.locator("nav.wv-account-nav details")).not_to_have_attribute("open", "")
+        page.keyboard.press("Enter")
+        expect(page.locator("nav.wv-account-nav details")).to_have_attribute("open", "")
+        page.keyboard.press("Tab")
+        expect(page.locator("nav.wv-account-nav details a").first).to_be_focused()
+        # A desktop keeps its row of tabs, on one line.
+        page.set_viewport_size(DESKTOP)
+        expect(summary).to_be_hidden()
+        strip = page.locator("nav.wv-account-nav > ul")
+        expect(strip).to_be_visible()
+        tops = {round(tabs.nth(i).bounding_box()["y"]) for i in range(tabs.count())}
+        assert len(tops) == 1, tops
+        self.assert_accessible("account-nav-desktop", target_size=True)
 
     def test_the_agreements_list_and_versions_show_every_column_on_a_phone(self):
         """Found by an exploratory test: on a phone the versions table was 605 px wide in a 358 px
