@@ -269,6 +269,121 @@ class LiveThreadJourneys(BrowserTestCase):
             carla_context.close()
 
 
+class InPlaceActionsWithoutAnAnswer(BrowserTestCase):
+    """Found by a tester: after a network drop or a server restart, editing and deleting in place
+    stopped working until a reload. "Opslaan" stayed disabled with no word of why (only an uncaught
+    "Failed to fetch" in the console), also once the page was live again; "Ja, verwijder het
+    bericht" too, in the one dialog every later delete on the page reuses; "Bewerken" did nothing.
+    Each says now that nothing answered, keeps what was typed, and works again on the next try."""
+
+    NO_ANSWER = "geen verbinding. Probeer het opnieuw."
+
+    def own_thread(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Overdracht")
+        first = post(thread, world.carla, "Eerste versie van mijn bericht.").message
+        second = post(thread, world.carla, "Nog een bericht van mij.").message
+        self.sign_in(world.carla)
+        self.page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(self.page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        return first, second
+
+    def only_posts(self, answer):
+        """A route handler that gives POSTs `answer` ("abort", or a status) and lets the rest through."""
+
+        def handle(route):
+            if route.request.method != "POST":
+                route.continue_()
+            elif answer == "abort":
+                route.abort("internetdisconnected")
+            else:
+                route.fulfill(status=answer, body="Bad Gateway", content_type="text/html")
+
+        return handle
+
+    def test_an_edit_without_an_answer_says_so_keeps_the_text_and_saves_on_the_next_try(self):
+        message, _ = self.own_thread()
+        page = self.page
+        article = page.locator(f"#message-{message.pk}")
+        url = f"**/messages/{message.pk}/edit/"
+
+        # "Bewerken" while nothing answers: it says so (it did nothing), and opens once answered.
+        page.route(url, lambda route: route.abort("internetdisconnected"))
+        article.get_by_role("link", name=re.compile("^Bewerken")).click()
+        why = article.get_by_role("alert")
+        expect(why).to_have_text(f"Bewerken lukt niet: {self.NO_ANSWER}")
+        page.unroute(url)
+        article.get_by_role("link", name=re.compile("^Bewerken")).click()
+        editor = article.get_by_label("Je bericht bewerken")
+        expect(editor).to_be_focused()
+        expect(why).to_have_count(0)
+
+        # "Opslaan" while nothing answers: why, the text kept, the button usable again.
+        editor.fill("Tweede versie, met de nieuwe afspraak.")
+        page.route(url, self.only_posts("abort"))
+        save = article.get_by_role("button", name="Opslaan")
+        save.click()
+        expect(article.get_by_text(f"Niet opgeslagen: {self.NO_ANSWER}")).to_be_visible()
+        expect(save).to_be_enabled()
+        expect(editor).to_have_value("Tweede versie, met de nieuwe afspraak.")
+        expect(editor).to_be_focused()
+        # A proxy's error page while the server restarts (502) says the same, not "502".
+        page.unroute(url)
+        page.route(url, self.only_posts(502))
+        with page.expect_response(lambda response: response.status == 502):
+            save.click()
+        expect(article.get_by_text(f"Niet opgeslagen: {self.NO_ANSWER}")).to_be_visible()
+        expect(save).to_be_enabled()
+        expect(editor).to_have_value("Tweede versie, met de nieuwe afspraak.")
+        assert Message.objects.get(pk=message.pk).body == "Eerste versie van mijn bericht."
+
+        # The server answers again: the same button saves it.
+        page.unroute(url)
+        self.failed_resources.clear()  # the 502 above was this test's
+        save.click()
+        expect(article.locator(".wv-message__body")).to_have_text("Tweede versie, met de nieuwe afspraak.")
+        expect(article.get_by_label("Je bericht bewerken")).to_have_count(0)
+        assert Message.objects.get(pk=message.pk).body == "Tweede versie, met de nieuwe afspraak."
+        self.assert_accessible("message saved after a failed try")
+        assert not [e for e in self.console_errors if "Failed to load resource" not in e], self.console_errors
+
+    def test_a_delete_without_an_answer_says_so_and_the_question_works_again(self):
+        first, second = self.own_thread()
+        page = self.page
+        dialog = page.get_by_role("dialog", name="Dit bericht verwijderen?")
+        yes = dialog.get_by_role("button", name="Ja, verwijder het bericht")
+        url = f"**/messages/{first.pk}/delete/"
+
+        page.route(url, self.only_posts("abort"))
+        page.locator(f"#message-{first.pk}").get_by_role("link", name=re.compile("^Verwijderen")).click()
+        yes.click()
+        expect(dialog.get_by_role("alert")).to_have_text(f"Het bericht is niet verwijderd: {self.NO_ANSWER}")
+        expect(yes).to_be_enabled()
+        assert Message.objects.get(pk=first.pk).deleted_at is None
+        page.unroute(url)
+        yes.click()
+        expect(dialog).to_be_hidden()
+        expect(page.locator(f"#message-{first.pk}")).to_contain_text("Dit bericht is verwijderd door de schrijver.")
+
+        # The next delete on the page asks with the same dialog: it works as new, also after a 502.
+        url = f"**/messages/{second.pk}/delete/"
+        page.route(url, self.only_posts(502))
+        other = page.locator(f"#message-{second.pk}")
+        other.get_by_role("link", name=re.compile("^Verwijderen")).click()
+        expect(dialog.get_by_role("alert")).to_be_hidden()
+        yes.click()
+        expect(dialog.get_by_role("alert")).to_have_text(f"Het bericht is niet verwijderd: {self.NO_ANSWER}")
+        expect(yes).to_be_enabled()
+        dialog.get_by_role("button", name="Nee, bewaren").click()
+        page.unroute(url)
+        other.get_by_role("link", name=re.compile("^Verwijderen")).click()
+        expect(dialog.get_by_role("alert")).to_be_hidden()
+        yes.click()
+        expect(other).to_contain_text("Dit bericht is verwijderd door de schrijver.")
+        assert Message.objects.get(pk=second.pk).deleted_at is not None
+        assert not [e for e in self.console_errors if "Failed to load resource" not in e], self.console_errors
+
+
 class ServerRestartJourney(BrowserTestCase):
     restartable = True
 

@@ -127,6 +127,9 @@ def live_strings() -> dict:
         "cancel": _("Cancel"),
         "edit_label": _("Edit your message"),
         "edit_failed": _("Not saved:"),
+        # After "Not saved:" (or the others) when nothing answered: no network, a server restarting.
+        "no_connection": _("no connection. Try again."),
+        "edit_unavailable": _("Could not start editing:"),
         "delete_question": _("Delete this message?"),
         "delete_own": _(
             "Everyone in the thread then sees that you deleted a message, not what it said. This cannot be undone."

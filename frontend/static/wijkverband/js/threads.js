@@ -815,12 +815,19 @@ export class ThreadClient {
     }
   }
 
+  // No answer at all (no network, a server that is restarting) is status 0: never thrown, so
+  // every caller says so and gives its buttons back (an uncaught "Failed to fetch" left them disabled).
   async request(url, options = {}) {
-    const response = await fetch(url, {
-      credentials: "same-origin",
-      ...options,
-      headers: { Accept: "application/json", "X-CSRFToken": this.live.csrf_token, ...(options.headers || {}) },
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        credentials: "same-origin",
+        ...options,
+        headers: { Accept: "application/json", "X-CSRFToken": this.live.csrf_token, ...(options.headers || {}) },
+      });
+    } catch {
+      return { ok: false, status: 0, json: {} };
+    }
     let json = {};
     try {
       json = await response.json();
@@ -832,9 +839,41 @@ export class ThreadClient {
     return { ok: response.ok, status: response.status, json };
   }
 
+  /** Why an edit or delete in place failed, after "Niet opgeslagen:": that nothing answered (no
+   * network; a restart, where a proxy answers 502-504 or nothing does), or what the server said. */
+  failure(answer) {
+    if (answer.status === 0 || answer.status >= 500) return this.strings.no_connection;
+    return answer.json.detail || String(answer.status);
+  }
+
+  /** An action on a message that failed before anything opened ("Bewerken" without an answer):
+   * said at the message (an alert: the focus stays on the link), gone at the next try. */
+  actionError(article, text) {
+    let error = article.querySelector("[data-action-error]");
+    if (!text) {
+      error?.remove();
+      return;
+    }
+    if (!error) {
+      error = this.element("p", "utrecht-form-field-error-message");
+      error.dataset.actionError = "";
+      error.setAttribute("role", "alert");
+      article.insertBefore(error, article.querySelector(".wv-message__actions"));
+    }
+    error.textContent = text;
+  }
+
   async openEditor(article, url) {
-    if (!article || article.querySelector("[data-editor]")) return;
-    const { ok, json } = await this.request(url);
+    if (!article || article.querySelector("[data-editor]") || this.opening === article) return;
+    this.opening = article; // a second tap while the first waits opens nothing twice
+    const answer = await this.request(url);
+    this.opening = null;
+    const { ok, json } = answer;
+    if (answer.status === 0 || answer.status >= 500) {
+      this.actionError(article, `${this.strings.edit_unavailable} ${this.failure(answer)}`);
+      return;
+    }
+    this.actionError(article, "");
     if (!ok) {
       location.href = url; // the edit page says what is wrong
       return;
@@ -882,8 +921,9 @@ export class ThreadClient {
         this.closeEditor(article);
         return;
       }
+      // What was typed stays in the box, to be saved again with the same button.
       const errors = answer.json.errors || {};
-      const detail = (errors.body || errors.__all__ || [answer.json.detail || String(answer.status)]).join(" ");
+      const detail = (errors.body || errors.__all__ || [this.failure(answer)]).join(" ");
       error.textContent = `${this.strings.edit_failed} ${detail}`;
       error.hidden = false;
       textarea.setAttribute("aria-invalid", "true");
@@ -925,6 +965,7 @@ export class ThreadClient {
     const text = this.element("p", "utrecht-paragraph");
     text.id = "delete-dialog-text";
     const error = this.element("p", "utrecht-form-field-error-message");
+    error.setAttribute("role", "alert"); // the focus stays on "Ja, verwijder het bericht"
     error.hidden = true;
     const buttons = this.element("div", "wv-actions");
     const yes = this.element("button", "utrecht-button utrecht-button--primary-action", this.strings.delete_yes);
@@ -946,13 +987,22 @@ export class ThreadClient {
     const own = Number(article.dataset.author) === this.live.user;
     text.textContent = own ? this.strings.delete_own : this.strings.delete_other;
     error.hidden = true;
+    error.textContent = "";
+    // The one dialog serves every delete on the page: each question starts with its button usable.
+    yes.disabled = false;
+    this.deleting = url;
     yes.onclick = async () => {
       yes.disabled = true;
       // An empty form body (an empty multipart one is refused with 400).
       const answer = await this.request(url, { method: "POST", body: new URLSearchParams() });
+      if (this.deleting !== url) {
+        // Closed (Escape) and asked about another message meanwhile: that question stays open.
+        if (answer.ok) this.upsertMessage(answer.json.message);
+        return;
+      }
       yes.disabled = false;
       if (!answer.ok) {
-        error.textContent = `${this.strings.delete_failed} ${answer.json.detail || answer.status}`;
+        error.textContent = `${this.strings.delete_failed} ${this.failure(answer)}`;
         error.hidden = false;
         return;
       }
