@@ -38,6 +38,12 @@ class LiveThreadJourneys(BrowserTestCase):
             log = maarten.get_by_role("log", name="Berichten")
             expect(log.get_by_text("Wie neemt de overdracht")).to_be_visible()
             expect(maarten.get_by_text("Carla Coördinator noemde je in “Medicatieoverdracht”.")).to_be_visible()
+            # Said in a line of its own (a polite live region): the status line still says the
+            # connection's state. (Found by a tester: the notice replaced "Live: …" for good.)
+            notice = maarten.get_by_role("status").filter(has_text="noemde je in")
+            expect(notice).to_have_count(1)
+            expect(notice).to_have_attribute("data-live-notice", "")
+            expect(maarten.locator("[data-live-status]")).to_have_text("Live: nieuwe berichten verschijnen vanzelf.")
             expect(page.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
             assert Message.objects.filter(thread=thread).count() == 1
             assert Notice.objects.filter(user=world.maarten, kind="mention").exists()

@@ -1065,8 +1065,10 @@ globalThis.document = {
 globalThis.CustomEvent ??= class { constructor(type, init) { this.type = type; this.detail = init.detail; } };
 globalThis.location = { protocol: "http:", host: "testserver" };
 const { ThreadClient } = await import(process.argv[2]);
-const status = { hidden: true, textContent: "" };
-const root = { querySelector: (selector) => (selector === "[data-live-status]" ? status : null) };
+const status = { hidden: false, textContent: "LIVE" };
+const notice = { hidden: false, textContent: "" };
+const lines = { "[data-live-status]": status, "[data-live-notice]": notice };
+const root = { querySelector: (selector) => lines[selector] || null };
 const strings = {
   notification: "FROM %(actor)s", notification_mention: "%(actor)s NOEMDE JE IN %(title)s",
   notification_unsigned: "ABOUT %(title)s",
@@ -1074,15 +1076,15 @@ const strings = {
 const client = new ThreadClient({ live: { thread: 7, seq: 0 }, strings, root });
 const seen = [];
 client.receive({ type: "notification", kind: "activity", thread: 7, actor: "Carla" });
-seen.push(status.textContent);
+seen.push(notice.textContent);
 client.receive({ type: "notification", kind: "activity", thread: 8, actor: "Bram" });
-seen.push(status.textContent);
+seen.push(notice.textContent);
 client.receive({ type: "notification", kind: "mention", thread: 7, actor: "Sofie", title: "Wondzorg" });
-seen.push(status.textContent);
+seen.push(notice.textContent);
 client.receive({ type: "notification", kind: "reminder", actor: "", title: "Wachtlijst" });
-seen.push(status.textContent);
+seen.push(notice.textContent);
 client.receive({ type: "notifications", unread: 0 });
-console.log(JSON.stringify({ seen, events }));
+console.log(JSON.stringify({ seen, events, status: status.textContent }));
 """
 
 
@@ -1093,6 +1095,9 @@ def test_the_browser_client_counts_notifications_and_announces_those_not_on_scre
     # are: a mention names the thread (its title), never the message.
     # What nobody did (a reminder) names nobody.
     assert out["seen"] == ["", "FROM Bram", "Sofie NOEMDE JE IN Wondzorg", "ABOUT Wachtlijst"]
+    # In a line of their own: the status line still says the connection's state (found by a
+    # tester: a mention replaced "Live: …" until the connection changed).
+    assert out["status"] == "LIVE"
     assert out["events"] == [
         {"type": "wv:notifications", "detail": {"added": 1}},
         {"type": "wv:notifications", "detail": {"added": 1}},

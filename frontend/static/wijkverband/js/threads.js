@@ -115,6 +115,9 @@ export class ThreadClient {
     this.seq = live.seq; // the last sequence number this page has
     this.log = root.querySelector("[data-thread-log]");
     this.status = root.querySelector("[data-live-status]");
+    // New notices are said here, a polite line of their own: the status line keeps the connection's
+    // state. (A page from before this line says them in the header's status line.)
+    this.noticeLine = root.querySelector("[data-live-notice]") || root.querySelector("[data-header-status]");
     this.connectionNote = root.querySelector("[data-connection]");
     this.typingLine = root.querySelector("[data-typing]");
     this.form = root.querySelector("[data-post-form]");
@@ -306,7 +309,7 @@ export class ThreadClient {
         break;
       case "notification":
         // New activity in the thread on screen shows itself; mentions and requests are announced.
-        if (!(frame.kind === "activity" && frame.thread === this.thread)) this.setStatus(this.noticeText(frame));
+        if (!(frame.kind === "activity" && frame.thread === this.thread)) this.sayNotice(this.noticeText(frame));
         document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
         break;
       case "notifications":
@@ -1324,6 +1327,14 @@ export class ThreadClient {
     if (!this.connectionNote) return;
     this.connectionNote.textContent = live ? "" : text;
     this.connectionNote.hidden = live;
+  }
+
+  // A new notice, in its own polite line (role=status): never in the status line, whose
+  // "Live: …" it replaced until the connection changed.
+  sayNotice(text) {
+    if (!this.noticeLine || !text) return;
+    this.noticeLine.hidden = false;
+    this.noticeLine.textContent = text;
   }
 
   // The status line is a live region (role=status): a screen reader reads what it says now.
