@@ -274,6 +274,30 @@ class LiveThreadJourneys(BrowserTestCase):
         finally:
             carla_context.close()
 
+    def test_a_burst_of_messages_after_a_reconnect_is_said_as_one_summary(self):
+        """Found by a tester: each message that arrived overwrote the one polite announcer, so of the
+        eight replayed after a reconnect a screen reader read only some (the last one, or a few).
+        A burst is said as one line that counts the messages and names who wrote them."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Weekenddienst")
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+
+        self.context.set_offline(True)
+        page.evaluate("window.wijkverbandThread.socket.close()")
+        with mock.patch.object(services, "POSTS_PER_MINUTE", 10_000):
+            for n in range(8):
+                post(thread, world.sofie if n == 0 else world.carla, f"Bericht {n} tijdens de storing.")
+        self.context.set_offline(False)
+
+        expect(page.locator("article.wv-message")).to_have_count(8, timeout=20_000)
+        announcer = page.locator("[data-announce]")
+        expect(announcer).to_have_text("8 nieuwe berichten van Sofie Welzijn en Carla Coördinator")
+        page.wait_for_timeout(1500)  # and nothing overwrites it afterwards
+        expect(announcer).to_have_text("8 nieuwe berichten van Sofie Welzijn en Carla Coördinator")
+
 
 class InPlaceActionsWithoutAnAnswer(BrowserTestCase):
     """Found by a tester: after a network drop or a server restart, editing and deleting in place

@@ -91,6 +91,14 @@ def live_strings() -> dict:
         # Said by a screen reader when someone else's message arrives (the message list itself is
         # not a live region); and the button to the new messages below the screen.
         "new_message": _("New message from %(author)s: %(text)s"),
+        # Several that arrive together (a reconnect's replay): one line; names joined as "A, B and C".
+        "new_messages_from_one": ngettext(
+            "%(count)s new message from %(names)s", "%(count)s new messages from %(names)s", 1
+        ),
+        "new_messages_from_other": ngettext(
+            "%(count)s new message from %(names)s", "%(count)s new messages from %(names)s", 2
+        ),
+        "names_and": _("%(names)s and %(last)s"),
         "new_messages_one": ngettext("%(count)s new message", "%(count)s new messages", 1),
         "new_messages_other": ngettext("%(count)s new message", "%(count)s new messages", 2),
         "confirm": _("Confirm"),

@@ -97,6 +97,10 @@ export function fold(text) {
 
 // Names under "Gelezen door" before "en N anderen" (threads.selectors.READ_BY_NAMES).
 const READ_BY_NAMES = 5;
+// Others' messages that arrive within this time of the first are said as one line (announce), and
+// the names in it before "en nog N".
+const ANNOUNCE_MS = 500;
+const ANNOUNCE_NAMES = 3;
 
 // The order Python's sorted() gives names (code points), so live lines read like the server's.
 function compareNames(a, b) {
@@ -476,16 +480,49 @@ export class ThreadClient {
     if (this.newButton) this.newButton.hidden = true;
   }
 
-  /** A screen reader hears who wrote and what (the list is not a live region: see the template). */
+  /** A screen reader hears who wrote and what (the list is not a live region: see the template).
+   * Messages that arrive together (a reconnect's replay, a busy moment) are said as one line,
+   * "8 nieuwe berichten van Sofie en Carla": one after the other, each overwrote the one announcer
+   * before it was read. What arrives within ANNOUNCE_MS of the first is one burst. */
   announce(data) {
     if (!this.announcer || !this.strings.new_message) return;
+    this.heard = this.heard || [];
+    this.heard.push(data);
+    if (!this.announceTimer) this.announceTimer = setTimeout(() => this.sayHeard(), ANNOUNCE_MS);
+  }
+
+  sayHeard() {
+    this.announceTimer = null;
+    const heard = this.heard || [];
+    this.heard = [];
+    if (!heard.length) return;
+    this.announcer.textContent = heard.length === 1 ? this.oneMessage(heard[0]) : this.manyMessages(heard);
+  }
+
+  oneMessage(data) {
     // Parsed in a document of its own: inert (no image loads, no handler runs), only its text is used.
     const body = new DOMParser().parseFromString(data.html, "text/html").body;
     let text = (body.textContent || "").replace(/\s+/g, " ").trim();
     if (text.length > 300) text = `${text.slice(0, 300)}…`;
-    this.announcer.textContent = this.strings.new_message
-      .replace("%(author)s", data.author.name || "")
-      .replace("%(text)s", text);
+    return this.strings.new_message.replace("%(author)s", data.author.name || "").replace("%(text)s", text);
+  }
+
+  // "3 nieuwe berichten van Sofie, Bram en Carla": who, in the order they wrote; after
+  // ANNOUNCE_NAMES names "en nog 2" (as "Gelezen door" counts the rest).
+  manyMessages(heard) {
+    const names = [...new Set(heard.map((data) => data.author.name || ""))];
+    let who = names[0];
+    if (names.length > ANNOUNCE_NAMES) {
+      const more = names.length - ANNOUNCE_NAMES;
+      const text = more === 1 ? this.strings.read_by_more_one : this.strings.read_by_more_other;
+      who = `${names.slice(0, ANNOUNCE_NAMES).join(", ")} ${text.replace("%(counter)s", String(more))}`;
+    } else if (names.length > 1) {
+      const last = names.at(-1);
+      who = this.strings.names_and.replace("%(names)s", names.slice(0, -1).join(", ")).replace("%(last)s", last);
+    }
+    const count = heard.length;
+    const template = count === 1 ? this.strings.new_messages_from_one : this.strings.new_messages_from_other;
+    return template.replace("%(count)s", String(count)).replace("%(names)s", who);
   }
 
   element(tag, className, text) {
