@@ -129,6 +129,25 @@ def test_the_events_endpoint_replays_after_a_seq_and_refuses_bad_input(world, cl
     assert client.get(f"/t/oost/threads/{thread.pk}/events/?after=abc").status_code == 400
 
 
+def test_the_events_endpoint_resets_past_the_same_limit_as_the_socket(world, client_for, monkeypatch):
+    """The HTTP catch-up (threads.js, while the socket is away) bounded its replay by the limit as it
+    was at import, the socket's replay by the limit as it is: with the limit lowered for a test, a
+    page caught up over HTTP what the socket would have reset."""
+    from wijkverband.threads import selectors
+
+    monkeypatch.setattr(selectors, "REPLAY_LIMIT", 2)
+    thread = topic(world)
+    for text in ("een", "twee", "drie"):
+        post(thread, world.carla, text)
+    client = client_for("maarten")
+    assert client.get(f"/t/oost/threads/{thread.pk}/events/?after=0").json() == {
+        "type": "reset",
+        "thread": thread.pk,
+        "seq": 3,
+    }
+    assert [e["seq"] for e in client.get(f"/t/oost/threads/{thread.pk}/events/?after=1").json()["events"]] == [2, 3]
+
+
 def test_opening_the_thread_marks_it_read_and_the_list_shows_unread(world, client_for):
     thread = topic(world)
     post(thread, world.carla, "een")

@@ -317,9 +317,15 @@ class Replay:
     reset: bool
 
 
-def thread_events_after(*, thread: Thread, after: int | None, limit: int = REPLAY_LIMIT) -> Replay:
-    """Every event with seq > after, in order; past the bound, reset (the client reloads)."""
+def thread_events_after(*, thread: Thread, after: int | None, limit: int | None = None) -> Replay:
+    """Every event with seq > after, in order; past the bound, reset (the client reloads).
+
+    The bound is REPLAY_LIMIT as it is when called, as for the socket's replay (streams.py): a
+    default bound at import kept its own number, and the HTTP catch-up replayed what the socket
+    reset."""
     after = after or 0
+    if limit is None:
+        limit = REPLAY_LIMIT
     head = Thread.objects.for_team(thread.team_id).filter(pk=thread.pk).values_list("seq", flat=True).first() or 0
     if head - after > limit:
         return Replay(events=[], head=head, reset=True)
