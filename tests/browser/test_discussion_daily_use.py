@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
 from tests.threads.helpers import post
 from wijkverband.threads import services
-from wijkverband.threads.models import Message
+from wijkverband.threads.models import Acknowledgement, Message
 
 
 class DiscussionDailyUse(BrowserTestCase):
@@ -521,6 +521,50 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             assert focused == f"message-{message.pk}", where
             expect(maarten.locator("[data-ack-line]")).to_contain_text("Maarten")
             self.check(maarten, "confirmed")
+        finally:
+            context.close()
+
+    def test_confirming_a_message_keeps_the_reply_being_written(self):
+        """Found by a tester: typing a reply, then tapping "Bevestigen" on the message that asked for
+        it, loaded the whole page again (…?at=41#message-305) and the box came back empty, without
+        a word. The page confirms in place now, and what is in the box stays there."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Dienstrooster")
+        post(thread, world.carla, "Vraag: wie kan zaterdag? Bevestig dat je dit gelezen hebt.", asks_ack=True)
+        context, maarten = self.person(world.maarten)
+        try:
+            maarten.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            self.wait_live(maarten)
+            maarten.evaluate("window.wvSamePage = true")  # gone if the page is loaded again
+            box = maarten.get_by_label("Bericht", exact=True)
+            reply = "Ik kan zaterdag, maar pas na de ochtendronde van tien uur."
+            box.fill(reply)
+            confirm = maarten.get_by_role("button", name="Bevestigen")
+            # No answer (the network gone at that moment): said at the button, which stays.
+            maarten.route("**/ack/", lambda route: route.abort())
+            confirm.click()
+            error = maarten.locator("[data-confirm-error]")
+            expect(error).to_have_text("Niet bevestigd: De server is niet bereikbaar. Probeer het zo nog eens.")
+            expect(confirm).to_have_accessible_description(re.compile("Niet bevestigd"))
+            expect(confirm).to_be_focused()
+            expect(box).to_have_value(reply)
+            maarten.unroute("**/ack/")
+            confirm.click()
+            expect(confirm).to_have_count(0)
+            expect(error).to_have_count(0)
+            expect(maarten.locator("[data-ack-line]")).to_contain_text(world.maarten.name)
+            expect(box).to_have_value(reply)
+            assert maarten.evaluate("window.wvSamePage === true"), "the page was loaded again"
+            message = Message.objects.get(thread=thread)
+            assert Acknowledgement.objects.for_team(thread.team_id).filter(message=message, user=world.maarten).exists()
+            # Focus stays at the message, on what now says who confirmed.
+            focused = maarten.evaluate("document.activeElement.closest('article')?.id")
+            assert focused == f"message-{message.pk}"
+            self.check(maarten, "confirmed-in-place")
+            # The reply goes out as usual afterwards.
+            maarten.get_by_role("button", name="Versturen").click()
+            expect(maarten.locator("article").filter(has_text="na de ochtendronde")).to_be_visible()
+            expect(box).to_have_value("")
         finally:
             context.close()
 

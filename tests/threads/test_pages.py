@@ -148,6 +148,28 @@ def test_the_events_endpoint_resets_past_the_same_limit_as_the_socket(world, cli
     assert [e["seq"] for e in client.get(f"/t/oost/threads/{thread.pk}/events/?after=1").json()["events"]] == [2, 3]
 
 
+def test_confirming_with_javascript_answers_in_place_and_without_it_goes_back_to_the_message(world, client_for):
+    """threads.js confirms in place (Accept: application/json): a new page emptied the composer.
+    The answer is what the ack.added event carries; without JavaScript the form leads back."""
+    thread = topic(world)
+    message = post(thread, world.carla, "Graag bevestigen", asks_ack=True).message
+    url = f"/t/oost/threads/{thread.pk}/messages/{message.pk}/ack/"
+    maarten = client_for("maarten")
+    response = maarten.post(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json() == {
+        "ack": {"message": message.pk, "user": {"id": world.maarten.pk, "name": world.maarten.name}}
+    }
+    # Refused (her own message): why, for the page to say at the button.
+    refused = client_for("carla").post(url, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "Je kunt je eigen bericht niet bevestigen."
+    # Without JavaScript: back to the message, as before.
+    response = client_for("pieter").post(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/oost/threads/{thread.pk}/?at={message.seq}#message-{message.pk}"
+
+
 def test_opening_the_thread_marks_it_read_and_the_list_shows_unread(world, client_for):
     thread = topic(world)
     post(thread, world.carla, "een")

@@ -149,6 +149,8 @@ def live_strings() -> dict:
         "delete_yes": _("Yes, delete the message"),
         "delete_no": _("No, keep it"),
         "delete_failed": _("The message was not deleted:"),
+        "confirm_failed": _("Not confirmed:"),
+        "unreachable": _("The server cannot be reached. Try again in a moment."),
         "suggestions": _("Suggestions to mention"),
         "suggestions_count": _("%(count)s suggestions: choose with the up and down arrows and Enter."),
         "suggestions_one": _("1 suggestion: choose it with Enter."),

@@ -377,14 +377,24 @@ def message_delete(request, thread_id, message_id):
 @team_view
 @require_POST
 def message_ack(request, thread_id, message_id):
+    """Confirm a message. Without JavaScript the form leads back to the message; threads.js confirms
+    in place with Accept: application/json (the answer is what the ack.added event carries), so what
+    is being written in the composer stays."""
     team = request.team
     thread = access_thread(user=request.user, team=team, thread_id=thread_id)
     message = access_message(user=request.user, team=team, thread=thread, message_id=message_id)
     try:
         services.message_acknowledge(actor=request.user, message=message)
     except ActionRefused as refused:
+        if _wants_json(request):
+            return JsonResponse({"type": "error", "code": refused.code, "detail": str(refused.message)}, status=400)
         flash.error(request, refused.message)
     else:
+        if _wants_json(request):
+            user = request.user
+            return JsonResponse(
+                {"ack": {"message": message.pk, "user": {"id": user.pk, "name": user.name or user.email}}}
+            )
         flash.success(request, _("Confirmed."))
     return redirect(_message_url(thread, message))
 

@@ -152,6 +152,13 @@ export class ThreadClient {
     if (this.form) this.enhanceForm();
     if (this.log?.hasAttribute("data-follow")) this.followTheEnd();
     this.log?.addEventListener("click", (event) => this.logClick(event));
+    // "Bevestigen" confirms in place: the form's own answer is a new page, and it emptied the box.
+    this.log?.addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-confirm]");
+      if (!form || !this.log.contains(form)) return;
+      event.preventDefault();
+      this.confirm(form);
+    });
     // "vandaag" becomes "gisteren" at midnight, also on a page left open (times and day headings).
     if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
     document.addEventListener("visibilitychange", () => {
@@ -668,8 +675,55 @@ export class ThreadClient {
     if (!block) return;
     const acked = this.ackedOf(article);
     acked.set(data.user.id, data.user.name);
-    block.querySelector("[data-ack-line]").replaceWith(this.ackLine(Number(article.dataset.author), acked));
+    const old = block.querySelector("[data-ack-line]");
+    const line = this.ackLine(Number(article.dataset.author), acked);
+    const focused = old.contains(document.activeElement);
+    old.replaceWith(line);
     if (data.user.id === this.live.user) block.querySelector("[data-confirm]")?.remove();
+    if (focused) this.focusAckLine(line);
+  }
+
+  // Focus on the line that says who confirmed (read out), where the gone "Bevestigen" was.
+  focusAckLine(line) {
+    line.tabIndex = -1;
+    line.focus();
+  }
+
+  /** "Bevestigen" in place (its form with Accept: application/json): the box and the place on the
+   * page stay. Refused or unanswered, the reason is said at the button, which stays for another try. */
+  async confirm(form) {
+    const button = form.querySelector("button");
+    if (button.disabled) return;
+    // Its message's article stays when the ack.added event (which may come first) re-draws the block.
+    const article = form.closest("article");
+    button.disabled = true;
+    let answer;
+    try {
+      answer = await this.request(form.action, { method: "POST", body: new URLSearchParams() });
+    } catch {
+      answer = { ok: false, status: 0, json: {} }; // no answer: no network, or the server is away
+    }
+    button.disabled = false;
+    if (answer.ok && answer.json.ack) {
+      this.addAck(answer.json.ack);
+      const line = article?.querySelector("[data-ack-line]");
+      if (line && !form.isConnected) this.focusAckLine(line);
+      return;
+    }
+    if (answer.status === 401 && this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
+    let detail = answer.json.detail || String(answer.status);
+    if (answer.status === 401) detail = this.strings.signed_out;
+    else if (!answer.status || answer.status >= 500) detail = this.strings.unreachable;
+    let error = form.querySelector("[data-confirm-error]");
+    if (!error) {
+      error = this.element("p", "utrecht-form-field-error-message");
+      error.dataset.confirmError = "";
+      error.id = `${form.closest("article")?.id || "message"}-confirm-error`;
+      form.prepend(error);
+      button.setAttribute("aria-describedby", error.id);
+    }
+    error.textContent = `${this.strings.confirm_failed} ${detail}`;
+    button.focus();
   }
 
   // --- read by ---------------------------------------------------------------------------------
