@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.harness import TEST_SETS_VISIBILITY, BrowserTestCase, broken_words
 from tests.threads.helpers import post
-from wijkverband.threads import services
+from wijkverband.threads import selectors, services
 from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
 
@@ -574,3 +574,73 @@ class ServerRestartJourney(BrowserTestCase):
         expect(page.get_by_role("log", name="Berichten").get_by_text("Terwijl je weg was.")).to_be_visible()
         self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]
         self.assert_accessible("thread back after waiting in the background")
+
+
+class FarBehindJourney(BrowserTestCase):
+    """A page that missed more events than the server replays (THREADS_REPLAY_LIMIT, 3 here) is
+    told to start again (`reset`) and loads itself again. The limit is set before the live server
+    process starts (it is read there, in the selectors module)."""
+
+    REPLAY_LIMIT = 3
+    restartable = True
+
+    @classmethod
+    def setUpClass(cls):
+        cls._replay_limit = mock.patch.object(selectors, "REPLAY_LIMIT", cls.REPLAY_LIMIT)
+        cls._replay_limit.start()
+        try:
+            super().setUpClass()
+        except Exception:
+            cls._replay_limit.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls._replay_limit.stop()
+
+    def test_a_page_that_fell_too_far_behind_reloads_and_keeps_what_was_being_written(self):
+        """Found by a tester: the reload after `reset` emptied the box, and a message sent while
+        the server was away (still waiting in the outbox) was gone with it. Both are kept in the
+        tab over the reload now: the text is back in the box, and the waiting message is sent once."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Nachtrooster")
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(thread_url)
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        page.evaluate("window.wvSamePage = true")  # gone once the page loads itself again
+
+        # The server goes away (a deploy). He sends one message (it waits) and writes the next one.
+        self.stop_server()
+        expect(page.get_by_role("status").filter(has_text="Verbinding verbroken: opnieuw verbinden…")).to_be_visible()
+        box = page.get_by_label("Bericht", exact=True)
+        box.fill("Verstuurd zonder netwerk: ik neem de nacht van dinsdag.")
+        page.get_by_role("button", name="Versturen").click()
+        expect(page.locator("[data-outbox]")).to_contain_text("Verstuurd zonder netwerk")
+        draft = "Nog aan het schrijven: en woensdag kan ik tot middernacht."
+        box.fill(draft)
+
+        # Meanwhile more is written than the server replays to a page that comes back.
+        for n in range(self.REPLAY_LIMIT + 2):
+            post(thread, world.carla, f"Rooster, wijziging {n + 1}.")
+
+        self.start_server()
+        log = page.get_by_role("log", name="Berichten")
+        expect(log.get_by_text(f"Rooster, wijziging {self.REPLAY_LIMIT + 2}.")).to_be_visible(timeout=30_000)
+        assert page.evaluate("window.wvSamePage === undefined"), "the page did not load itself again"
+        # What he was writing is back in the box; the waiting message went, once.
+        expect(box).to_have_value(draft)
+        expect(log.get_by_text("Verstuurd zonder netwerk")).to_have_count(1)
+        expect(page.locator("[data-outbox] li")).to_have_count(0)
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        assert Message.objects.filter(thread=thread, author=world.maarten).count() == 1
+        assert page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
+        assert page.evaluate(f"sessionStorage.getItem('wv-outbox-{thread.pk}')") is None
+        # The refused connection attempts while the server was away are in the console, as they should be.
+        self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]
+        self.assert_accessible("thread after a reset")

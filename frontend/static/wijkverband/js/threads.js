@@ -110,6 +110,8 @@ function compareNames(a, b) {
 
 // How many texts were kept above the box (setAside): their ids, unique in the page.
 let keptTexts = 0;
+// The text each item above the box keeps (setAside): what keepForReload saves of it.
+const asidePosts = new WeakMap();
 
 export class ThreadClient {
   constructor({ live, strings, root = document }) {
@@ -221,6 +223,39 @@ export class ThreadClient {
     }
   }
 
+  /** Before this page loads itself again (`reset`): nothing written is lost with it. The box's
+   * text is kept as on signing out (keepDraft); the posts still waiting to be sent, with their
+   * client ids (sent again after the load, the server posts each once), and the texts set aside
+   * above the box, with why (takeOutbox puts them back). */
+  keepForReload() {
+    if (this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
+    const waiting = [...this.outbox].map(([clientId, post]) => ({
+      client_id: clientId,
+      body: post.body,
+      asks_ack: post.asksAck,
+    }));
+    const aside = [...(this.outboxList?.children || [])]
+      .map((item) => asidePosts.get(item))
+      .filter((post) => post)
+      .map((post) => ({ body: post.body, asks_ack: post.asksAck, reason: post.reason || "" }));
+    if (!waiting.length && !aside.length) return;
+    try {
+      sessionStorage.setItem(`wv-outbox-${this.thread}`, JSON.stringify({ waiting, aside }));
+    } catch {
+      // No storage (private mode): nothing more can be kept.
+    }
+  }
+
+  takeOutbox() {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(`wv-outbox-${this.thread}`) || "null");
+      sessionStorage.removeItem(`wv-outbox-${this.thread}`);
+      return kept || { waiting: [], aside: [] };
+    } catch {
+      return { waiting: [], aside: [] };
+    }
+  }
+
   labelPending(post) {
     const label = this.offline ? this.strings.waiting : this.strings.sending;
     post.element.textContent = `${label} ${post.body.slice(0, 80)}`;
@@ -298,6 +333,8 @@ export class ThreadClient {
         this.markRead();
         break;
       case "reset":
+        // Too far behind to catch up: the page loads itself again, keeping what was being written.
+        this.keepForReload();
         location.reload();
         break;
       case "ack":
@@ -808,6 +845,12 @@ export class ThreadClient {
     // A message that could not be sent because the session had ended is back after signing in.
     const draft = this.takeDraft();
     if (draft && !textarea.value) textarea.value = draft;
+    // What waited to be sent, or was set aside, when the page last loaded itself again (keepForReload).
+    const kept = this.takeOutbox();
+    for (const post of kept.aside || []) {
+      this.setAside({ body: post.body, asksAck: post.asks_ack, element: document.createElement("li") }, post.reason);
+    }
+    for (const post of kept.waiting || []) this.queuePost(post.client_id, post.body, post.asks_ack);
     // The box is marked invalid only after a send attempt without text (never before typing).
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -1293,6 +1336,7 @@ export class ThreadClient {
   setAside(post, reason) {
     const item = post.element;
     post.reason = reason || "";
+    asidePosts.set(item, post);
     item.className = reason ? "wv-outbox__item wv-outbox__item--failed" : "wv-outbox__item wv-outbox__item--aside";
     const why = this.element("p", "wv-outbox__reason", reason || this.strings.set_aside);
     const text = this.element("p", "wv-outbox__text", post.body);
