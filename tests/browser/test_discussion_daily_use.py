@@ -748,6 +748,10 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             box.press("Control+Enter")
             button = maarten.get_by_role("button", name="1 nieuw bericht ↓")
             expect(button).to_be_visible()
+            # It lies over the messages: a background of its own, or the text behind it shows
+            # through its label (a tester, at 390×844). Transparent reads "rgba(0, 0, 0, 0)".
+            background = button.evaluate("e => getComputedStyle(e).backgroundColor")
+            assert background.startswith("rgb("), f"the button's background is not opaque: {background}"
             assert maarten.evaluate("window.scrollY") == 0
             arabic = maarten.locator("article").filter(has_text="مرحبا بالفريق").locator(".wv-message__body")
             assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
