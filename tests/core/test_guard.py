@@ -302,3 +302,28 @@ def test_the_scan_finds_a_stored_bsn_split_by_markup(world):
     out = StringIO()
     call_command("client_data_scan", stdout=out)
     assert f"threads.Message\t{message.message.pk}\tbody\tbsn" in out.getvalue()
+
+
+def test_a_refusal_that_reaches_a_log_holds_nothing_of_what_was_found(caplog):
+    """The refusal's message repeats a date of birth in full for the person at their own text; the
+    exception carried that message too, so a traceback (a server error, a failed task's
+    `logger.exception`) wrote the date of birth into the log. Its own text names only the kind."""
+    import logging
+    import traceback
+
+    from wijkverband.bottlenecks.models import Bottleneck
+
+    for text, found, kind in (
+        ("Mevrouw Jansen geboren 12-03-1950 wacht al weken", "12-03-1950", "date of birth"),
+        ("BSN 111222333 wacht al weken", "••••••333", "BSN"),
+    ):
+        with translation.override("en"), pytest.raises(ClientDataRefused) as refused:
+            guard_instance(Bottleneck(escalation_reason=text))
+        assert found in str(refused.value.message)  # at the person's own field, in their own form
+        written = "".join(traceback.format_exception(refused.value)) + repr(refused.value)
+        with caplog.at_level(logging.ERROR):
+            logging.getLogger("wijkverband.work.tasks").error("failed", exc_info=refused.value)
+        for log in (written, caplog.text):
+            assert "seems to contain client data" in log and kind in log
+            assert found not in log and "Jansen" not in log and "333" not in log
+        caplog.clear()

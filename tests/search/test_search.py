@@ -387,3 +387,31 @@ def test_a_search_for_client_data_is_refused_and_not_shown_back(world, q):
 def test_an_ordinary_search_still_shows_its_words(world):
     page = _search(world.maarten, q="Order 111222333")
     assert "Order 111222333" in page  # a supplier's number is no BSN (docs/privacy.md)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q, part",
+    [
+        ("mevrouw Jansen geboren 12-03-1950", "12-03-1950"),
+        ("J. de Vries 3 mei 1950", "3 mei 1950"),
+        ("mw. Jansen 1950-03-12", "1950-03-12"),
+        ("BSN 111222333", "••••••333"),
+    ],
+)
+def test_a_refused_search_says_what_it_found_without_repeating_any_of_it(world, q, part):
+    """/search/?q=mevrouw Jansen geboren 12-03-1950 answered "… met een naam (12-03-1950)": the date of
+    birth from the address bar in full (a tester). The refusal names what kind of client data it saw,
+    and shows nothing of the query: neither the date, the name, nor a BSN's last digits."""
+    for language, kind in (("en", "date of birth"), ("nl", "geboortedatum")):
+        client = signed_in(world.maarten)
+        client.cookies["django_language"] = language
+        with translation.override(language):
+            response = client.get("/search/", {"q": q})
+        assert response.status_code == 400
+        page = response.content.decode()
+        if "BSN" in q:
+            kind = "BSN"
+        assert kind in page
+        for shown in (part, "Jansen", "Vries", "••••••"):
+            assert shown not in page, (language, shown)

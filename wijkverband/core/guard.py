@@ -13,7 +13,9 @@ tests/core/test_guard.py fails when a model has a text field that is neither.
 A save with client data raises `ClientDataRefused` (an ActionRefused, code "invalid"): nothing is
 stored, the service's transaction rolls back, the page shows the message at the field (`.field`)
 with the person's input kept, and the socket answers `invalid` with the same text. The message
-names the field and masks a BSN: it never repeats the number.
+names the field and masks a BSN: it never repeats the number. It shows a date of birth as written,
+for the person who typed it, at their own text; the exception's own text (what a traceback or a
+log holds) and the refusal of a search (a page its URL gives) repeat nothing of what was found.
 
 Bulk writes (`QuerySet.update`, `bulk_create`) skip model signals: services use them only for
 values that are not free text or that were guarded where they were first written.
@@ -37,13 +39,29 @@ class ClientDataRefused(ActionRefused):
     """`finding`: what was found, so a page whose field has a label of its own can say it in its
     words (`refusal_message(label, refused.finding)`)."""
 
-    def __init__(self, message, *, field: str, finding=None):
+    def __init__(self, message, *, field: str, finding=None, label=None):
         super().__init__(message, code="invalid", field=field)
         self.finding = finding
+        if finding is not None:
+            # `message` is for the person, at the field they typed it in, and may repeat what was
+            # found (a date of birth in full). The exception's own text (str(), args) is what a
+            # traceback, a log line or a failed task's record holds: the refusal without it.
+            self.args = (str(refusal_message(label or field, finding, shown=False)),)
 
 
-def refusal_message(label, finding) -> str:
-    if finding.kind == "bsn":
+def refusal_message(label, finding, *, shown: bool = True) -> str:
+    """The guard's refusal, naming the field and what it found. `shown`: with what was found as the
+    person may see it (a BSN masked, a date of birth as written), for the person at their own
+    text in their own form. Without it (shown=False) wherever the text did not come from a form
+    the person is looking at: a page a URL gives (a search: its address is in the browser's history
+    and in links), a log line, an exception's text."""
+    if not shown:
+        what = (
+            _("a number that passes the BSN eleven-test")
+            if finding.kind == "bsn"
+            else _("what looks like a date of birth with a name")
+        )
+    elif finding.kind == "bsn":
         what = _("a number that passes the BSN eleven-test (%(shown)s)") % {"shown": finding.shown}
     else:
         what = _("what looks like a date of birth with a name (%(shown)s)") % {"shown": finding.shown}
@@ -58,7 +76,7 @@ def check_text(value, *, field: str, label) -> None:
     if isinstance(value, str) and value:
         findings = find_client_data(value)
         if findings:
-            raise ClientDataRefused(refusal_message(label, findings[0]), field=field, finding=findings[0])
+            raise ClientDataRefused(refusal_message(label, findings[0]), field=field, finding=findings[0], label=label)
 
 
 def is_free_text(field) -> bool:

@@ -33,13 +33,16 @@ def search_page(request):
     results = None
     findings = find_client_data(request.GET.get("q", ""))
     if findings:
-        # A search for client data (a BSN) is refused with the guard's message and nothing of it
-        # is shown back: not in the box, the title, the language form's `next`, nor a link.
+        # A search for client data (a BSN, a date of birth) is refused with the guard's message and
+        # nothing of it is shown back: not in the box, the title, the language form's `next`, nor a link.
         data = request.GET.copy()
         data.pop("q")
         form = SearchForm(data, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen))
         form.is_valid()
-        form.add_error("q", refusal_message(refusal_subject(form.fields["q"].label, phrase=True), findings[0]))
+        # Not even what was found: a date of birth in full (or a BSN's last digits) would be shown
+        # back from the address bar, so the message only names the kind of client data.
+        subject = refusal_subject(form.fields["q"].label, phrase=True)
+        form.add_error("q", refusal_message(subject, findings[0], shown=False))
         context = {"form": form, "results": None, "filters": selectors.Filters(), "has_teams": bool(teams)}
         return render(
             request, "search/page.html", {**context, "language_next": request.path, "search_refused": True}, status=400
