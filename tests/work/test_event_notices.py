@@ -260,3 +260,123 @@ def test_the_same_event_twice_pushes_once_and_only_to_those_new_to_it(world, mon
         )
     assert made == 1 and pushed == [world.maarten.pk, world.sofie.pk]
     assert Notice.objects.filter(key="k").count() == 2
+
+
+# --- people who join while a request waits ------------------------------------------------------------
+
+
+def _request_keys(agreement, user) -> list[str]:
+    return list(
+        Notice.objects.filter(kind=NoticeKind.ENDORSEMENT_REQUESTED, subject_id=agreement.pk, user=user).values_list(
+            "key", flat=True
+        )
+    )
+
+
+def _signed_in(user):
+    import time
+
+    from django.test import Client
+
+    from wijkverband.accounts.middleware import RENEWED_AT
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[RENEWED_AT] = int(time.time())
+    session.save()
+    return client
+
+
+def test_an_external_partys_account_made_after_the_request_is_asked_too(world, concept):
+    """Found by a tester: the insurer's second account, made after the version was put to the parties,
+    saw the request in Mijn werk and the header's count, but had no notice (the notices page said
+    0), so no digest either. It gets the request the insurer's first account got: the same notice
+    (same kind, key and asker), unread, on its notices page."""
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership
+
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    committed(
+        agreements.party_add_external, actor=world.carla, agreement=concept, kind="insurer", name=world.insurer.name
+    )
+    (asked,) = Notice.objects.filter(kind=NoticeKind.ENDORSEMENT_REQUESTED, subject_id=concept.pk, user=world.ines)
+    invitation, _token = committed(
+        tenancy.invitation_create,
+        actor=world.carla,
+        team=world.team_a,
+        email="iris@verzekeraar.example",
+        role=Membership.Role.EXTERNAL_PARTY,
+        organisation=world.insurer,
+        site_url="https://wijkverband.example",
+    )
+    iris, _membership = committed(
+        tenancy.invitation_accept_with_new_account, invitation=invitation, name="Iris Verzekeraar", password="x" * 20
+    )
+    notice = Notice.objects.get(kind=NoticeKind.ENDORSEMENT_REQUESTED, subject_id=concept.pk, user=iris)
+    assert (notice.key, notice.actor_id, notice.read_at) == (asked.key, world.carla.pk, None)
+    assert _request_keys(concept, world.ines) == [asked.key]  # nobody else is asked twice
+
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.personas import TOTP_SECRET
+
+    TOTP.activate(iris, TOTP_SECRET)  # as she would before her first page
+    response = _signed_in(iris).get("/notifications/")
+    assert response.status_code == 200, response.get("Location")
+    page = response.content.decode()
+    assert "1 ongelezen melding" in page and "Medicatieoverdracht" in page
+
+
+def test_a_new_member_of_an_organisation_the_request_waits_on_is_asked_too(world, concept):
+    """Someone who joins the team for a party organisation that has not decided is asked, as its other
+    members were; someone who joins for an organisation that decided already, or is no party, is not."""
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership
+
+    committed(agreements.agreement_propose, actor=world.carla, agreement=concept)
+    committed(
+        agreements.endorsement_record, actor=world.maarten, agreement=concept, version_number=1, decision="endorsed"
+    )
+    key = _request_keys(concept, world.pieter)
+    member = Membership.Role.MEMBER
+    committed(  # bram, of the pharmacy in B, joins A for its pharmacy: it has not decided
+        tenancy.membership_create,
+        actor=world.carla,
+        team=world.team_a,
+        user=world.bram,
+        role=member,
+        organisation=world.pharmacy,
+    )
+    assert _request_keys(concept, world.bram) == key
+    assert unread(world, "bram", NoticeKind.ENDORSEMENT_REQUESTED, concept)
+    assert _request_keys(concept, world.pieter) == key  # once
+
+    # Buurtzorg endorsed (maarten): a new nurse is asked nothing. Welzijn is no party.
+    from tests.personas import make_user
+
+    nurse, worker = make_user("nina", "Nina Wijkverpleging"), make_user("wim", "Wim Welzijn")
+    committed(
+        tenancy.membership_create,
+        actor=world.carla,
+        team=world.team_a,
+        user=nurse,
+        role=member,
+        organisation=world.nursing_a,
+    )
+    committed(
+        tenancy.membership_create,
+        actor=world.carla,
+        team=world.team_a,
+        user=worker,
+        role=member,
+        organisation=world.social_a,
+    )
+    assert _request_keys(concept, nurse) == [] and _request_keys(concept, worker) == []
+
+    # A client representative who becomes a member for the pharmacy now acts for it: asked.
+    rosa = Membership.objects.get(team=world.team_a, user=world.rosa)
+    committed(
+        tenancy.membership_change_role, actor=world.carla, membership=rosa, role=member, organisation=world.pharmacy
+    )
+    assert _request_keys(concept, world.rosa) == key

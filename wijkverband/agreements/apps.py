@@ -26,6 +26,10 @@ class AgreementsConfig(AppConfig):
         register_membership_end(
             MembershipEnd("agreements", holdings=services.membership_holdings, release=services.membership_release)
         )
+        # Someone who joins the team (or acts for an organisation there now) is asked what waits on it.
+        from wijkverband.core.registry import register_membership_start
+
+        register_membership_start("agreements", services.membership_start)
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)
         # The title of the notice to whoever owns a leaver's agreements now, written as it is read.

@@ -17,6 +17,8 @@ from wijkverband.agreements.models import Agreement, Endorsement
 from wijkverband.agreements.selectors import (
     agreements_review_due_everywhere,
     bound_organisation_ids,
+    endorsement_asker,
+    endorsements_asked_of,
     endorsements_waiting,
     endorsing_organisation_ids,
     undecided_organisation_ids,
@@ -132,6 +134,16 @@ def endorsement_requested(agreement: Agreement, *, actor) -> None:
         team=agreement.team_id, organisation_ids=undecided_organisation_ids(agreement=agreement), external=None
     )
     _notify(NoticeKind.ENDORSEMENT_REQUESTED, agreement, actor=actor, recipients=members, key="")
+
+
+def endorsement_requested_of_newcomer(*, team, user) -> None:
+    """`user` joined the team, or acts for an organisation there now (services.membership_start):
+    each request that waits on their organisation's decision asks them too, as it asked its other
+    members when it was made: the same notice (kind, key, asker), so an insurer's account made
+    after the request hears of it (in its notices, digest, e-mail), and nobody hears it twice."""
+    for agreement in endorsements_asked_of(user=user).filter(team=team):
+        asker = endorsement_asker(agreement=agreement, organisation_id=agreement.my_organisation)
+        _notify(NoticeKind.ENDORSEMENT_REQUESTED, agreement, actor=asker, recipients={user.pk}, key="")
 
 
 def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:

@@ -818,6 +818,29 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     )
 
 
+def endorsement_asker(*, agreement: Agreement, organisation_id: int):
+    """Who asked this party organisation to decide on the current version, as its request notice
+    names them (notices.endorsement_requested): whoever added it as a party, when that came after
+    the version was put to the parties; else whoever proposed it or saved the version. None when
+    the history no longer knows (their account is gone)."""
+    asked = (
+        AgreementEvent.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, action__in=[Action.PROPOSED, Action.EDITED])
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    party = (
+        Party.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, organisation_id=organisation_id)
+        .select_related("added_by")
+        .first()
+    )
+    if party is not None and (asked is None or party.added_at > asked.at):
+        return party.added_by
+    return asked.actor if asked is not None else agreement.current_version.created_by
+
+
 def stranded_by_leaving(*, team, user) -> tuple[str, QuerySet[Agreement]]:
     """If the person is the last professional of their organisation in the team: (its name, the
     agreements that wait for its decision, oldest first); after they leave nobody can give it.

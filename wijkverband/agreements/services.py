@@ -994,6 +994,13 @@ def _agreement_links(*, team, agreements, count: int) -> SafeString:
     return mark_safe(_("%(first)s and %(last)s") % {"first": first, "last": parts[-1]})  # noqa: S308
 
 
+def membership_start(*, team, user) -> None:
+    """Someone joins the team, or acts for an organisation in it now (tenancy's membership_create and
+    membership_change_role, inside their transaction): what waits on that organisation's decision
+    asks them too (notices.endorsement_requested_of_newcomer)."""
+    notices.endorsement_requested_of_newcomer(team=team, user=user)
+
+
 def membership_release(*, team, user, actor) -> None:
     """Someone leaves the team or is removed from it (tenancy.services.membership_remove, inside its
     transaction): the agreements they own pass to _successor, who is told (notices.owner_passed).

@@ -270,3 +270,21 @@ def membership_holdings(*, team, user, actor) -> list[str]:
 def membership_release(*, team, user, actor) -> None:
     for key in sorted(_membership_ends):
         _membership_ends[key].release(team=team, user=user, actor=actor)
+
+
+# --- a membership that starts ------------------------------------------------------------------------
+# Someone joins a team, or takes a role there in which they act for an organisation (a client
+# representative who becomes a member): what waits on that organisation now waits on them too, and
+# the app that keeps it tells them as it told the others (agreements: a pending request to endorse).
+# started(team=, user=) runs inside the service's transaction, before its audit row.
+
+_membership_starts: dict[str, Callable[..., None]] = {}
+
+
+def register_membership_start(key: str, started: Callable[..., None]) -> None:
+    _membership_starts[key] = started
+
+
+def membership_started(*, team, user) -> None:
+    for key in sorted(_membership_starts):
+        _membership_starts[key](team=team, user=user)

@@ -275,6 +275,8 @@ def membership_create(*, actor, team: Team, user, role: str, organisation: Organ
     permissions.team_role_grant(membership)
     policy_forget(user)
     _close_sockets_lacking_second_factor(user)
+    # What already waits on their organisation is asked of them too (an endorsement request).
+    registry.membership_started(team=team, user=user)
     audit_record(
         actor=actor, action="membership.created", team=team, target=membership, data={"user": user.pk, "role": role}
     )
@@ -313,6 +315,9 @@ def membership_change_role(
     membership.save(update_fields=["role", "organisation"] if given is not None else ["role"])
     permissions.team_role_grant(membership)
     policy_forget(membership.user)
+    # A role that acts for an organisation (a client representative who becomes a member): what
+    # waits on it is asked of them too. Nothing for whoever was asked already.
+    registry.membership_started(team=membership.team, user=membership.user)
     audit_record(
         actor=actor,
         action="membership.role_changed",
