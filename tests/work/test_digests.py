@@ -193,5 +193,37 @@ def test_what_nobody_did_is_not_signed_by_the_team(world, clock, client_for):
     clock.to(amsterdam(2027, 9, 8, 7, 30))
     assert digests_send_due() == 1
     [digest] = digests_to("maarten@example.nl")
-    assert "- Over de streeftermijn · “Wachtlijst” in Utrecht Oost" in digest.body
+    assert "== Utrecht Oost ==\n\n- Over de streeftermijn · “Wachtlijst”\n" in digest.body
     assert "Wijkverband ·" not in digest.body
+
+
+def test_a_digest_names_each_team_once_above_its_lines(world, clock):
+    """Found by a tester in the pharmacist's digest: every line under "== Utrecht Oost ==" ended with
+    "(Utrecht Oost)" or "in Utrecht Oost" again. The heading names the team; its lines do not, in a
+    sentence, with someone named or with nobody."""
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    for n, (team, slug) in enumerate(((world.team_a, "oost"), (world.team_b, "zuid")), start=1):
+        for kind, subject_kind, actor, title in (
+            (NoticeKind.ACK_REQUEST, SubjectKind.THREAD, world.carla, f"Weekendrooster {slug}"),
+            (NoticeKind.AGREEMENT_ENDORSED, SubjectKind.AGREEMENT, world.carla, f"Medicatieoverdracht {slug}"),
+            (NoticeKind.REVIEW_SOON, SubjectKind.AGREEMENT, None, f"Huisbezoeken {slug}"),
+        ):
+            subject = Subject(team=team, kind=subject_kind, id=n, title=title, path=f"/t/{slug}/{subject_kind}/{n}/")
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                notices_create(
+                    kind=kind, subject=subject, recipients=[world.pieter.pk], actor=actor, key=f"test:{kind}:{n}"
+                )
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    assert digests_send_due() == 1
+    [digest] = digests_to("pieter@example.nl")
+    assert not getattr(digest, "alternatives", [])  # text only: no HTML part to check as well
+    body = digest.body
+    for name in ("Utrecht Oost", "Utrecht Zuid"):
+        assert body.count(name) == 1 and f"== {name} ==" in body, body
+    lines = [line for line in body.splitlines() if line.startswith("- ")]
+    assert lines[:3] == [
+        "- Carla Coördinator vraagt je een bericht te bevestigen in “Weekendrooster oost”",
+        "- Carla Coördinator · Ingestemd · “Medicatieoverdracht oost”",
+        "- Evaluatiedatum binnen 30 dagen · “Huisbezoeken oost”",
+    ], lines
+    assert len(lines) == 6 and all(line.endswith(" zuid”") for line in lines[3:]), lines

@@ -137,7 +137,9 @@ def test_the_digest_is_written_in_the_language_the_person_has_when_it_is_sent(wo
     from django.core import mail
 
     [digest] = [m for m in mail.outbox if m.to == [world.carla.email]]
-    assert "Pieter Apotheker left the team: 1 open bottleneck needs a new owner (Utrecht Oost)" in digest.body
+    assert (
+        "== Utrecht Oost ==\n\n- Pieter Apotheker left the team: 1 open bottleneck needs a new owner\n" in digest.body
+    )
     assert "knelpunt" not in digest.body
 
 

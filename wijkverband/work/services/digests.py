@@ -141,7 +141,8 @@ def _digest_mail(preference: NoticePreference, notices: list[Notice]) -> tuple[s
             if notice.team_id != team:
                 team = notice.team_id
                 parts.append(f"== {notice.team.name} ==")
-            parts.append(f"- {outbox.notice_line(notice)}\n  {outbox.absolute(notice.path)}")
+            # Under its team's heading: the line does not name the team again.
+            parts.append(f"- {outbox.notice_line(notice, with_team=False)}\n  {outbox.absolute(notice.path)}")
         if count > DIGEST_LINES:
             more = count - DIGEST_LINES
             parts.append(ngettext("And %(count)s more.", "And %(count)s more.", more) % {"count": more})

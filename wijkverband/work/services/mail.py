@@ -91,15 +91,22 @@ def notices_committed(*, key: str, kind: str, user_ids: list[int]) -> None:
         tasks.enqueue("wijkverband.work.services.mail.notices_mail", key, user_ids)
 
 
-def notice_line(notice: Notice) -> str:
+def notice_line(notice: Notice, *, with_team: bool = True) -> str:
     """One line saying what happened, on which item, in which team, and by whom: no free text.
+
+    with_team=False: without the team, for a line under a heading that names it (the digest's
+    "== Utrecht Oost =="), where "(Utrecht Oost)" at the end of every line said it again.
 
     What nobody did (a reminder, a target passed, a review date) names nobody: signed "Wijkverband",
     the Dutch word for the team, it read as the team's doing."""
     sentence = notice.sentence
     if sentence is not None:
-        return f"{sentence} ({notice.team.name})"
+        return f"{sentence} ({notice.team.name})" if with_team else sentence
     values = {"what": notice.label, "title": notice.shown_title, "team": notice.team.name}
+    if not with_team:
+        if notice.actor_name is None:
+            return _("%(what)s · “%(title)s”") % values
+        return _("%(actor)s · %(what)s · “%(title)s”") % {"actor": notice.actor_name, **values}
     if notice.actor_name is None:
         return _("%(what)s · “%(title)s” in %(team)s") % values
     return _("%(actor)s · %(what)s · “%(title)s” in %(team)s") % {"actor": notice.actor_name, **values}
