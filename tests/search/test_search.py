@@ -415,3 +415,30 @@ def test_a_refused_search_says_what_it_found_without_repeating_any_of_it(world, 
         assert kind in page
         for shown in (part, "Jansen", "Vries", "••••••"):
             assert shown not in page, (language, shown)
+
+
+def _snippets(page: str) -> list[str]:
+    return re.findall(r'<p class="[^"]*wv-search-hit__snippet[^"]*">(.*?)</p>', page, re.DOTALL)
+
+
+@pytest.mark.django_db
+def test_a_snippet_reads_as_the_text_shows_not_as_its_markdown(world):
+    post(
+        thread(world, title="Buurthuis"),
+        actor=world.carla,
+        body="## Agenda\n\nVolgende week donderdag is het **wijkoverleg** in het buurthuis.\n\n"
+        "- Zie [het verslag](https://example.org/verslag) en `agenda.pdf`\n- _Koffie_ staat klaar",
+    )
+    bottleneck(world, title="Vervoer", description="Het *wijkoverleg* heeft geen vervoer: 5 < 6 & meer")
+    agreement(world, title="Bijeenkomst", body="1. Het __wijkoverleg__ komt > één keer per maand bijeen")
+    page = _search(world.maarten, q="wijkoverleg")
+    snippets = _snippets(page)
+    assert len(snippets) == 3, snippets
+    assert (
+        "Agenda Volgende week donderdag is het <mark>wijkoverleg</mark> in het buurthuis. "
+        "Zie het verslag en agenda.pdf Koffie staat klaar"
+    ) in snippets
+    assert "Het <mark>wijkoverleg</mark> heeft geen vervoer: 5 &lt; 6 &amp; meer" in snippets
+    assert any("komen. Het <mark>wijkoverleg</mark> komt &gt; één keer per maand bijeen" in s for s in snippets)
+    for marks in ("*", "##", "](", "`", "__", "- ", "1. "):
+        assert not any(marks in s for s in snippets), marks

@@ -10,6 +10,7 @@ too (_BareLinks), through the same sanitiser.
 import re
 import threading
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 import markdown as _markdown
 import nh3
@@ -140,3 +141,35 @@ def _sanitised(html: str) -> SafeString:
         # href is no link, shown in black and dead to a click, nor reached by the keyboard.
         cleaned = _ANCHOR.sub(_dead_anchor_to_text, cleaned)
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 with the allow-list above
+
+
+# Elements that end a line or a cell where they stand: their text is kept apart from the next
+# element's by a space ("Agenda" and the paragraph under it), while inline marks join ("**wijk**overleg").
+_BLOCKS = frozenset({"p", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "tr", "td", "th"})
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def markdown_text(text: str) -> str:
+    """The text a reader sees of Markdown, without its marks: "**wijkoverleg**" reads "wijkoverleg",
+    a link its text, a heading or a list item its words. For a snippet (search), where the marks would
+    show as asterisks and brackets the thread itself never shows. Plain text, not HTML: escape it."""
+    parser = _Text()
+    parser.feed(str(render_markdown(text)))
+    parser.close()
+    return " ".join("".join(parser.parts).split())

@@ -28,6 +28,7 @@ from wijkverband.agreements import selectors as agreements
 from wijkverband.agreements.models import Status as AgreementStatus
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES
+from wijkverband.core.markdown import markdown_text
 from wijkverband.search.highlight import snippet
 from wijkverband.search.query import Query, parse
 from wijkverband.search.selectors.backend import corrected, full_text, matching
@@ -244,7 +245,11 @@ def _agreement_hits(matches: QuerySet, query: Query, offset: int, rows: int) -> 
         else:
             url = reverse("agreement_versions", kwargs={"team_slug": v.team.slug, "agreement_id": agreement_id})
             note = _("An earlier text (version %(number)s)") % {"number": v.number}
-        text = " ".join([v.need, v.body, v.gain_quality, v.gain_accessibility, v.gain_affordability, v.change_note])
+        # The need and the text are Markdown (agreements/detail.html renders them): a snippet reads as they show.
+        text = " ".join([
+            markdown_text(v.need), markdown_text(v.body),
+            v.gain_quality, v.gain_accessibility, v.gain_affordability, v.change_note,
+        ])  # fmt: skip
         hits.append(
             Hit(
                 kind="agreement",
@@ -267,7 +272,7 @@ def _name(user) -> str:
 def _hit(kind: str, row, query: Query, teams_by_region: dict) -> Hit:
     if kind == "bottleneck":
         url = reverse("bottleneck_detail", kwargs={"team_slug": row.team.slug, "bottleneck_id": row.pk})
-        text = f"{row.description} {row.resolution_summary}"
+        text = f"{markdown_text(row.description)} {markdown_text(row.resolution_summary)}"
         return Hit(
             kind, row.title, url, snippet(text, query.marks) if text.strip() else "", row.team.name,
             row.created_at, _name(row.reporter), row.get_status_display(),
@@ -276,7 +281,7 @@ def _hit(kind: str, row, query: Query, teams_by_region: dict) -> Hit:
         url = reverse("thread_detail", kwargs={"team_slug": row.team.slug, "thread_id": row.thread_id})
         url = f"{url}?at={row.seq}#message-{row.pk}"
         return Hit(
-            kind, row.thread.title, url, snippet(row.body, query.marks), row.team.name, row.created_at,
+            kind, row.thread.title, url, snippet(markdown_text(row.body), query.marks), row.team.name, row.created_at,
             _name(row.author),
         )  # fmt: skip
     if kind == "wijkcard":
