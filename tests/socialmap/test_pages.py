@@ -1,5 +1,6 @@
 """The kaart's pages: search and filters without JavaScript, query counts, links, freshness."""
 
+import re
 from datetime import timedelta
 
 from django.db import connection
@@ -283,3 +284,21 @@ def test_the_list_and_the_public_section_put_t_hoekje_under_h(world, client_for)
     assert _names(client_for("ada").get("/r/utrecht/sociale-kaart/"))[:2] == ["Aandacht", "Hoek van Holland"]
     shown = [entry.name for entry in selectors.public_entries(teams=[world.team_a])[world.team_a.pk].entries]
     assert shown == ["Aandacht", "Hoek van Holland", "'t Hoekje", "Inloop", "Zorgcafé"]
+
+
+def test_the_kaart_and_the_wijkkaart_word_confirming_alike(world, client_for):
+    """Found by a tester: the wijkkaart's button said "Bevestigen: klopt nog", this page "Bevestig: klopt
+    nog". Buttons say what they do in the infinitive ("Wijzigen", "Opslaan"), in English alike."""
+    from tests.wijkcard.conftest import add_entry
+
+    entry = add(world)
+    add_entry(world)
+    client = client_for("maarten")
+    for lang, label in (("nl", "Bevestigen: klopt nog"), ("en", "Confirm: still right")):
+        client.cookies["django_language"] = lang
+        kaart = client.get(f"/t/oost/sociale-kaart/{entry.pk}/").content.decode()
+        wijkkaart = client.get("/t/oost/wijkkaart/").content.decode()
+        for page in (kaart, wijkkaart):
+            buttons = re.findall(r'<button type="submit" class="utrecht-button[^"]*">([^<]*)', page)
+            assert label in buttons, (lang, buttons)
+        assert "Bevestig:" not in kaart
