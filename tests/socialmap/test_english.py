@@ -46,3 +46,24 @@ def test_no_english_string_says_sociale_kaart():
         if line.startswith("msgid") and "ociale kaart" in line
     ]
     assert not dutch_in_english
+
+
+def test_the_english_kaart_calls_what_it_lists_an_entry(world, client_for):
+    """Found by a tester: the button said "Add a listing" above "3 entries" (Dutch says "vermelding"
+    for both). English says "entry" throughout, as the counts, the help texts and docs/socialmap.md do."""
+    from tests.socialmap.helpers import add
+
+    entry = add(world)
+    english, dutch = _english(client_for("maarten")), client_for("carla")
+    base = "/t/oost/sociale-kaart/"
+    pages = {url: english.get(url).content.decode() for url in (base, f"{base}new/", f"{base}{entry.pk}/edit/")}
+    pages["remove"] = english.get(f"{base}{entry.pk}/remove/").content.decode()
+    for url, page in pages.items():
+        assert "listing" not in page.lower(), url
+    assert ">Add an entry</a>" in pages[base] and "1 entry" in pages[base]
+    assert "<title>Add an entry ·" in pages[f"{base}new/"] and "<title>Edit entry ·" in pages[f"{base}{entry.pk}/edit/"]
+    assert "<title>Remove entry ·" in pages["remove"]
+    # Dutch keeps "vermelding", not the wijkkaart's "regel" (its English says "entry" too).
+    assert ">Vermelding toevoegen</a>" in dutch.get(base).content.decode()
+    assert "<title>Vermelding bewerken ·" in dutch.get(f"{base}{entry.pk}/edit/").content.decode()
+    assert "<title>Vermelding verwijderen ·" in dutch.get(f"{base}{entry.pk}/remove/").content.decode()
