@@ -637,7 +637,7 @@ def test_past_its_target_is_one_rule_on_the_page_in_the_list_in_my_work_and_in_t
         (item,) = [i for i in work.mine if i.kind == "owned"]
         assert (item.overdue, work.overdue_count) == (late, int(late)), day
         waited = 21 if late else 20
-        assert item.wait_line == f"Waiting {waited} working days (target 20) · due 4 December 2026", day
+        assert item.wait_line == f"Open for {waited} working days (target 20) · due 4 December 2026", day
         notices.time_check(timezone.localdate())
         assert Notice.objects.filter(kind=NoticeKind.OVERDUE, subject_id=b.pk).exists() == late, day
 

@@ -615,3 +615,63 @@ def test_items_waiting_since_the_same_day_go_oldest_first_not_by_title(world):
     titles = [item.title for item in my_work(user=world.pieter).asked]
     assert titles == asked  # 1, 2, …, 12: oldest first
     assert [item.title for item in my_work(user=world.carla).waiting] == asked
+
+
+def _wait_lines(page: str) -> dict[str, str]:
+    """{an item's title: the line under it} on the Mijn werk page."""
+    soup = BeautifulSoup(page, "html.parser")
+    return {
+        li.select_one(".wv-work-item__what a").get_text(): li.select_one(".wv-work-item__wait").get_text()
+        for li in soup.select("li.wv-work-item")
+    }
+
+
+def test_a_wait_that_began_today_says_since_today_and_what_you_own_says_how_long_it_is_open(world, client_for):
+    """Found by a tester: everything asked today read "Wacht 0 werkdagen", and what the person owns
+    (a regional item, a bottleneck) "Wacht …" as if it waited on them: what is theirs is open."""
+    from tests.regional.helpers import category
+    from wijkverband.regional import services as regional
+
+    def at(day):  # March 2026, 10:00 in Amsterdam
+        return time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, day, 10, 0)), tick=False)
+
+    def take_up(title):
+        regional.regional_item_create(
+            actor=world.olga, region=world.region, title=title, description="Overleg met het ziekenhuis.",
+            owner=world.olga, category=category("medicatie"), bottlenecks=(),
+        )  # fmt: skip
+
+    def lines(who, lang="nl"):
+        client = client_for(who)
+        client.cookies["django_language"] = lang
+        return _wait_lines(client.get("/my-work/").content.decode())
+
+    with at(2):  # a Monday
+        owned = report(world, title="Van Pieter")
+        ask_owner(world, owned, actor=world.pieter, candidate=world.pieter)  # high: resolved within 20 working days
+        take_up("Regionaal")
+    with at(5):  # Thursday
+        asked = ask_owner(world, report(world, title="Donderdag gevraagd"))  # high: accept within 2 working days
+    with at(7):  # Saturday
+        weekend = ask_owner(world, report(world, title="Op zaterdag gevraagd"))
+    with at(8):  # Sunday: no working day since Saturday
+        pieter, olga, carla = lines("pieter"), lines("olga"), lines("carla")
+        assert pieter[asked.title].startswith("Wacht 1 werkdag (doel: 2) · ")
+        assert pieter[weekend.title].startswith("Wacht sinds zaterdag (doel: 2) · ")
+        assert carla[weekend.title].startswith("Wacht sinds zaterdag (doel: 2) · ")
+        assert pieter[owned.title].startswith("Staat 4 werkdagen open (doel: 20) · ")
+        assert olga["Regionaal"] == "Staat 4 werkdagen open"
+        english = lines("pieter", "en")
+        assert english[weekend.title].startswith("Waiting since Saturday (target 2) · ")
+        assert english[owned.title].startswith("Open for 4 working days (target 20) · ")
+        assert lines("olga", "en")["Regionaal"] == "Open for 4 working days"
+    with at(9):  # Monday
+        today = ask_owner(world, report(world, title="Nu gevraagd"))
+        take_up("Net opgepakt")
+        pieter, olga, english = lines("pieter"), lines("olga"), lines("olga", "en")
+        assert pieter[today.title].startswith("Wacht sinds vandaag (doel: 2) · ")
+        assert pieter[weekend.title].startswith("Wacht 1 werkdag (doel: 2) · ")
+        assert olga["Net opgepakt"] == "Staat sinds vandaag open"
+        assert english["Net opgepakt"] == "Open since today"
+        for shown in (pieter, olga, english):
+            assert not any(" 0 " in line for line in shown.values()), shown

@@ -71,6 +71,8 @@ ENDORSEMENT_TARGET_DAYS = ENDORSEMENT_REMINDER_DAYS
 KIND_LIMIT = 25
 
 ASKED, MINE, WAITING = "asked", "mine", "waiting"
+#: Kinds the person owns: they are open, not waiting on them (WorkItem.age).
+OWNED_KINDS = frozenset({"owned", "regional"})
 #: Sorts after every moment (an item without one).
 _LATEST = datetime.max.replace(tzinfo=UTC)
 
@@ -215,28 +217,37 @@ class WorkItem:
         return working_days_between(self.since, self.due)
 
     @property  # not cached: it is in the language of the moment
+    def age(self) -> str:
+        """How long it has waited, against its target: "Wacht 3 werkdagen (doel: 5)"; what the person
+        owns is not waiting on them but open: "Staat 3 werkdagen open". No working day yet reads as
+        the day it began ("Wacht sinds vandaag", "sinds zaterdag" when asked at the weekend), not
+        "Wacht 0 werkdagen"."""
+        owned, days = self.kind in OWNED_KINDS, self.waited_days
+        if days == 0 and self.since >= self.today:
+            said = gettext("Open since today") if owned else gettext("Waiting since today")
+        elif days == 0:  # begun on a day off, at most a long weekend ago: its weekday says which
+            day = {"day": date_format(self.since, "l")}
+            said = (gettext("Open since %(day)s") if owned else gettext("Waiting since %(day)s")) % day
+        elif owned:
+            said = ngettext("Open for %(counter)s working day", "Open for %(counter)s working days", days) % {
+                "counter": days
+            }
+        else:
+            said = ngettext("Waiting %(counter)s working day", "Waiting %(counter)s working days", days) % {
+                "counter": days
+            }
+        if self.target_days is None:
+            return said
+        target = gettext("(target %(target)s)") % {"target": self.target_days}
+        return f"{said} {target}"
+
+    @property  # not cached: it is in the language of the moment
     def wait_line(self) -> str:
         """The line under the title: how long it waited against its target, its date, who asked or
         is waited on, the endorsements missing. Made here rather than in the template: a heavy
         list shows hundreds of items, and four `blocktranslate` tags an item, each localising its
         numbers, were a quarter of the page's time (bench/my_work.py)."""
-        parts = []
-        if self.waited_days is not None:
-            values = {"counter": self.waited_days, "target": self.target_days}
-            if self.target_days is not None:
-                parts.append(
-                    ngettext(
-                        "Waiting %(counter)s working day (target %(target)s)",
-                        "Waiting %(counter)s working days (target %(target)s)",
-                        self.waited_days,
-                    )
-                    % values
-                )
-            else:
-                parts.append(
-                    ngettext("Waiting %(counter)s working day", "Waiting %(counter)s working days", self.waited_days)
-                    % values
-                )
+        parts = [self.age] if self.waited_days is not None else []
         if self.due:
             when = {"date": date_format(self.due)}
             parts.append((gettext("review date %(date)s") if self.kind == "review" else gettext("due %(date)s")) % when)
