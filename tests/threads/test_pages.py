@@ -11,6 +11,7 @@ from wijkverband.core.markdown import render_markdown
 from wijkverband.threads import services
 from wijkverband.threads.models import Message, Thread
 from wijkverband.threads.views import PAGE_SIZE
+from wijkverband.work.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +317,6 @@ def test_a_mention_far_back_still_opens_at_the_message(world, client_for, monkey
     """The notice's link (and its mail's) opened the thread's newest 200 messages: a mention 250
     messages back was not on that page."""
     from wijkverband.threads.selectors import PAGE_MESSAGES
-    from wijkverband.work.models import Notice
 
     monkeypatch.setattr(services, "POSTS_PER_MINUTE", 10_000)
     thread = topic(world)
@@ -422,3 +422,22 @@ def test_the_handles_of_the_hint_reach_people():
     from wijkverband.threads.mentions import COORDINATOR_WORDS, KIND_WORDS, _fold
 
     assert "apotheek" in KIND_WORDS and _fold("coördinator") in COORDINATOR_WORDS
+
+
+def test_a_mention_added_on_the_edit_page_tells_that_person(world, client_for):
+    """Found by a tester: the edit page (and threads.js, which edits through it) told nobody of a
+    mention the edit added."""
+    from wijkverband.work.models import Notice
+
+    thread = topic(world)
+    message = post(thread, world.sofie, "@maarten kijk je even?").message
+    url = f"/t/oost/threads/{thread.pk}/messages/{message.pk}/edit/"
+    client = client_for("sofie")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"body": "@maarten en @pieter kijk je even?"})
+    assert response.status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"body": "@maarten, @pieter en @carla?"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    notified = sorted(Notice.objects.filter(kind="mention").values_list("user__email", flat=True))
+    assert notified == ["carla@example.nl", "maarten@example.nl", "pieter@example.nl"]

@@ -467,3 +467,61 @@ def test_a_message_that_reads_as_a_bsn_is_refused_posted_or_edited(world, body):
     assert list(Message.objects.for_team(world.team_a).filter(thread=thread).values_list("body", flat=True)) == [
         "Hallo"
     ]
+
+
+def _mentioned(kind="mention"):
+    return sorted(Notice.objects.filter(kind=kind).values_list("user__email", flat=True))
+
+
+def test_an_edit_that_adds_a_mention_tells_the_people_newly_mentioned_only(world):
+    """Found by a tester: adding "@pieter" by editing a message told nobody. The edit tells the
+    people it mentions newly, as a post tells them: not those the earlier text mentioned, not the
+    author, not who cannot read the thread (Rosa), and the notice names the thread, not the text."""
+    thread = topic(world)
+    message = post(thread, world.sofie, "@maarten kijk je even?").message
+    assert _mentioned() == ["maarten@example.nl"]
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.message_edit(
+            actor=world.sofie, message=message, body="@maarten @pieter @rosa @sofie kijk je even naar de geheime lijst?"
+        )
+    assert _mentioned() == ["maarten@example.nl", "pieter@example.nl"]
+    notice = Notice.objects.get(user=world.pieter, kind="mention")
+    assert notice.actor == world.sofie and notice.title == "Algemeen"
+    assert notice.path == f"/t/oost/threads/{thread.pk}/?at={message.seq}#message-{message.pk}"
+    assert [m.to for m in mail.outbox] == [["pieter@example.nl"]]
+    assert "geheime" not in mail.outbox[0].subject + mail.outbox[0].body
+
+
+def test_an_edit_tells_nobody_again_and_nobody_when_it_adds_no_mention(world):
+    thread = topic(world)
+    message = post(thread, world.sofie, "@maarten kijk je even?").message
+    with queued_tasks(), TestCase.captureOnCommitCallbacks(execute=True):
+        services.message_edit(actor=world.sofie, message=message, body="@Maarten.Lid kijk je even? Dank!")
+        services.message_edit(actor=world.sofie, message=message, body="Laat maar, het is al geregeld.")
+        services.message_edit(actor=world.sofie, message=message, body="@maarten toch even kijken")
+        assert run_queued_tasks() == 2  # the edit that only took the mention away queued none
+    assert _mentioned() == ["maarten@example.nl"]  # told once, by the post
+
+
+def test_an_edits_mentions_are_made_by_the_task_worker(world):
+    thread = topic(world)
+    message = post(thread, world.sofie, "Wie kan dit oppakken?").message
+    with queued_tasks():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.message_edit(actor=world.sofie, message=message, body="Wie kan dit oppakken, @apotheek?")
+        assert _mentioned() == []  # the edit only queued the job
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert run_queued_tasks() == 1
+    assert _mentioned() == ["pieter@example.nl"]
+
+
+def test_an_edits_mention_job_tells_nobody_once_the_message_is_deleted(world):
+    thread = topic(world)
+    message = post(thread, world.sofie, "Wie kan dit oppakken?").message
+    with queued_tasks():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.message_edit(actor=world.sofie, message=message, body="Wie kan dit oppakken, @maarten?")
+            services.message_delete(actor=world.sofie, message=message)
+        assert run_queued_tasks() == 1
+    assert _mentioned() == []

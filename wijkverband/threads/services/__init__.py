@@ -439,7 +439,7 @@ def message_edit(*, actor, message: Message, body) -> Message:
         raise ActionRefused(_("This message has been deleted and can no longer be edited."))
     if current.body == body:
         return current
-    MessageRevision.objects.create(
+    revision = MessageRevision.objects.create(
         team_id=current.team_id, message=current, body=current.body, body_html=current.body_html, replaced_by=actor
     )
     current.body = body
@@ -449,6 +449,7 @@ def message_edit(*, actor, message: Message, body) -> Message:
     current.author = message.author
     _append_event(locked=locked, kind=Event.Kind.MESSAGE_EDITED, message=current)
     audit_record(actor=actor, action="message.edited", team=current.team_id, target=current)
+    notifications.edit_notices_queue(message=current, revision=revision)  # the people it newly mentions
     return current
 
 

@@ -1,5 +1,6 @@
-"""The notices a discussion makes (wijkverband.work): mentions, confirmation requests, new activity
-for the thread's owner; and reading them by reading the thread or confirming.
+"""The notices a discussion makes (wijkverband.work): mentions (by a post, or added by an edit),
+confirmation requests, new activity for the thread's owner; and reading them by reading the thread
+or confirming.
 
 Never client data: a notice names the actor, the team and the thread, not the text.
 """
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from wijkverband.core import rows
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
-from wijkverband.threads.models import Message, Thread
+from wijkverband.threads.models import Message, MessageRevision, Thread
 from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_settle
@@ -89,22 +90,18 @@ class PostNotices:
 POST_NOTICES_JOB = "wijkverband.threads.services.notifications.post_notices"
 
 
-def post_notices(message_id: int) -> None:
-    """The job: the notices of a post that mentions people or asks for confirmation.
-
-    Safe to run twice (a worker that died, a retry): every notice has its key per message and
-    person. A message deleted before the job ran tells nobody."""
-    message = (
+def _live_message(message_id: int) -> Message | None:
+    return (
         Message.objects.across_teams()  # the job knows only the message's id; its thread names the team
         .select_related("thread", "thread__team", "author")
         .filter(pk=message_id, deleted_at__isnull=True)
         .first()
     )
-    if message is None:
-        return
-    thread, actor = message.thread, message.author
-    owner = thread.created_by_id
-    needs_owner_check = bool(owner) and owner != actor.pk
+
+
+def _reading_memberships(thread: Thread) -> list[Membership]:
+    """The memberships of the team's people who read the thread (with their users and organisations,
+    which mentions are matched against)."""
     memberships = list(
         Membership.objects.for_team(thread.team_id)
         .select_related("user", "organisation")
@@ -113,6 +110,21 @@ def post_notices(message_id: int) -> None:
     )
     if not thread.representatives_read:
         memberships = [m for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE]
+    return memberships
+
+
+def post_notices(message_id: int) -> None:
+    """The job: the notices of a post that mentions people or asks for confirmation.
+
+    Safe to run twice (a worker that died, a retry): every notice has its key per message and
+    person. A message deleted before the job ran tells nobody."""
+    message = _live_message(message_id)
+    if message is None:
+        return
+    thread, actor = message.thread, message.author
+    owner = thread.created_by_id
+    needs_owner_check = bool(owner) and owner != actor.pk
+    memberships = _reading_memberships(thread)
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) & readers
     professionals = {m.user_id for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE} - {actor.pk}
@@ -128,6 +140,41 @@ def post_notices(message_id: int) -> None:
     ):
         if not _activity_pending(owner, thread):
             _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
+
+
+EDIT_NOTICES_JOB = "wijkverband.threads.services.notifications.edit_notices"
+
+
+def edit_notices_queue(*, message: Message, revision: MessageRevision) -> None:
+    """An edit that may mention people its earlier text did not (`revision`, the text it replaced):
+    the job telling them, in the edit's transaction, as a post queues its own (PostNotices). An
+    edit whose mention words are all in the earlier text mentions nobody new: no job."""
+    if mention_words(message.body) - mention_words(revision.body):
+        tasks.enqueue_in_transaction(EDIT_NOTICES_JOB, message.pk, revision.pk)
+
+
+def edit_notices(message_id: int, revision_id: int) -> None:
+    """The job: the mentions an edit added tell those people, as a post's mentions do (readers of the
+    thread only, never the author; the notice names the thread, not the text).
+
+    Who the text mentions now (by the time the job runs), less whom the text it replaced mentioned;
+    anyone told of this message's mention before (by the post or an earlier edit) keeps that one
+    notice and is not told again (the key is the message's). Safe to run twice; a message deleted
+    before the job ran tells nobody."""
+    message = _live_message(message_id)
+    if message is None:
+        return
+    before = (
+        MessageRevision.objects.for_team(message.team_id)
+        .filter(pk=revision_id, message=message)
+        .values_list("body", flat=True)
+        .first()
+    )
+    thread, actor = message.thread, message.author
+    memberships = _reading_memberships(thread)
+    readers = {m.user_id for m in memberships} - {actor.pk}
+    mentioned = mentioned_users(message.body, memberships) - mentioned_users(before or "", memberships)
+    _notify(NoticeKind.MENTION, thread=thread, message=message, actor=actor, recipients=mentioned & readers)
 
 
 def _activity_pending(owner: int, thread: Thread) -> bool:
