@@ -1,15 +1,17 @@
+import importlib
 import re
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.test import TestCase
 from django.utils import timezone
 
 from tests.threads.helpers import post, topic
 from wijkverband.core.markdown import render_markdown
 from wijkverband.threads import services
-from wijkverband.threads.models import Message, Thread
+from wijkverband.threads.models import Message, MessageRevision, Thread
 from wijkverband.threads.views import PAGE_SIZE
 from wijkverband.work.models import Notice
 
@@ -441,3 +443,44 @@ def test_a_mention_added_on_the_edit_page_tells_that_person(world, client_for):
     assert response.status_code == 200
     notified = sorted(Notice.objects.filter(kind="mention").values_list("user__email", flat=True))
     assert notified == ["carla@example.nl", "maarten@example.nl", "pieter@example.nl"]
+
+
+TABLE = "| Dag | Tijd |\n|---|---|\n| Maandag | 09:00 |"
+
+
+def test_a_messages_heading_image_and_table_show_as_a_message_should(world, client_for):
+    """Found by a tester: "# Belangrijk" was a second h1 on the page, `![foto](…)` left an empty
+    paragraph, and a table broke its words on a phone. The heading sits under the page's own, the
+    image is its alt text linked to its address, and a table scrolls in a named, focusable box."""
+    thread = topic(world)
+    post(thread, world.sofie, "# Belangrijk\n\n![foto van de trap](https://example.nl/trap.jpg)\n\n" + TABLE)
+    page = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert page.count("<h1") == 1 and "<h4>Belangrijk</h4>" in page
+    assert '<a href="https://example.nl/trap.jpg" rel="noopener noreferrer nofollow">foto van de trap</a>' in page
+    assert 'tabindex="0" role="region" aria-label="Dag, Tijd"><table>' in page
+    assert "<p></p>" not in page
+
+
+def test_messages_stored_with_an_h1_an_empty_image_or_a_bare_table_are_rendered_again(world, client_for):
+    """body_html is kept as written: the migration renders the messages and earlier versions that
+    hold a heading, a table or an image again."""
+    migration = importlib.import_module("wijkverband.threads.migrations.0008_headings_images_tables_in_stored_messages")
+    thread = topic(world)
+    message = post(thread, world.sofie, "# Belangrijk").message
+    services.message_edit(actor=world.sofie, message=message, body="# Belangrijk\n\n![foto](https://example.nl/f.jpg)")
+    table = post(thread, world.sofie, TABLE).message
+    plain = post(thread, world.carla, "Geen kop hier").message
+    # As they were stored before.
+    Message.objects.filter(pk=message.pk).update(body_html="<h1>Belangrijk</h1>\n<p></p>")
+    MessageRevision.objects.filter(message=message).update(body_html="<h1>Belangrijk</h1>")
+    Message.objects.filter(pk=table.pk).update(body_html="<table><tr><th>Dag</th></tr></table>")
+
+    migration.render_again(apps, None)
+    migration.render_again(apps, None)  # running it again changes nothing
+
+    rel = 'rel="noopener noreferrer nofollow"'
+    link = f'<a href="https://example.nl/f.jpg" {rel}>foto</a>'
+    assert Message.objects.get(pk=message.pk).body_html == f"<h4>Belangrijk</h4>\n<p>{link}</p>"
+    assert MessageRevision.objects.get(message=message).body_html == "<h4>Belangrijk</h4>"
+    assert 'role="region" aria-label="Dag, Tijd"><table>' in Message.objects.get(pk=table.pk).body_html
+    assert Message.objects.get(pk=plain.pk).body_html == "<p>Geen kop hier</p>"

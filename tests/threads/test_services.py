@@ -143,7 +143,7 @@ def test_a_post_is_built_while_its_count_is_on_the_way_and_written_only_after_th
 
     monkeypatch.setattr(ratelimit, "_send", logged("sent", ratelimit._send))
     monkeypatch.setattr(ratelimit, "_answer", logged("answered", ratelimit._answer))
-    monkeypatch.setattr(services, "render_markdown", logged("built", services.render_markdown))
+    monkeypatch.setattr(services, "render_message", logged("built", services.render_message))
 
     def writes(execute, sql, params, many, context):
         if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "WITH")):

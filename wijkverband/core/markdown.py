@@ -4,9 +4,13 @@ Markdown first turns the text into HTML; nh3 (an allow-list sanitiser) then keep
 attributes and URL schemes below. No script, no style, no event handlers, no javascript: or data:
 URLs survive, whatever the author typed. Links open as ordinary links with rel="noopener noreferrer nofollow".
 A bare address in the text ("https://www.thuisarts.nl/medicijnen", "www.thuisarts.nl") is a link
-too (_BareLinks), through the same sanitiser.
+too (_BareLinks), through the same sanitiser. No image is shown (no <img>: a message would fetch
+from anywhere); an image is a link to its address with its alt text as the link's text
+(_ImagesAsLinks). A table scrolls sideways in a box of its own (_scrolling_tables). In a message
+(render_message) a heading sits below the page's own (MESSAGE_TOP_HEADING).
 """
 
+import html as _html
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -15,8 +19,10 @@ from html.parser import HTMLParser
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
@@ -69,7 +75,45 @@ class _BareLinks(Extension):
         md.inlinePatterns.register(_BareLinkProcessor(_BARE_URL, md), "bare_link", 85)
 
 
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _BareLinks()]
+_WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+
+
+class _ImagesAsLinksProcessor(Treeprocessor):
+    """An image becomes a link to its address, its alt text the link's text (the address when it
+    has none): no image is shown, and the sanitiser took <img> out with its alt text, leaving an
+    empty paragraph. An address the sanitiser refuses leaves the alt text as plain text
+    (_dead_anchor_to_text). Only a web address (http, https) is linked: any other (a relative
+    "x.png", a javascript: or data: one) leaves the alt text alone, as does an image inside a link
+    (links do not nest)."""
+
+    def run(self, root):
+        self._replace(root, in_link=False)
+
+    def _replace(self, element, *, in_link: bool) -> None:
+        for child in element:
+            if child.tag == "img":
+                src, alt, title = child.get("src", ""), child.get("alt", ""), child.get("title")
+                child.attrib.clear()
+                if in_link or not _WEB_ADDRESS.match(src):
+                    child.tag = "span"  # not an allowed tag: the sanitiser keeps its text only
+                    child.text = AtomicString(alt)
+                else:
+                    child.tag = "a"
+                    child.set("href", src)
+                    if title:
+                        child.set("title", title)
+                    child.text = AtomicString(alt or src)
+            else:
+                self._replace(child, in_link=in_link or child.tag == "a")
+
+
+class _ImagesAsLinks(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # After the inline patterns (20), which made the images.
+        md.treeprocessors.register(_ImagesAsLinksProcessor(md), "images_as_links", 15)
+
+
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _BareLinks(), _ImagesAsLinks()]
 _local = threading.local()
 
 
@@ -100,6 +144,24 @@ def _plain_line(text: str) -> bool:
         and _MARKED_ANYWHERE.isdisjoint(text)
         and not _LINK_START.search(text)  # an address becomes a link
     )
+
+
+#: The level of a message's first heading ("# Belangrijk"); "##" the next, and so on to h6. A
+#: message stands under the thread page's h1 and its day's heading (h2 there, h3 in a subject's
+#: discussion): an <h1> in the bubble was a second title of the page, in the largest type.
+MESSAGE_TOP_HEADING = 4
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def render_message(text: str) -> SafeString:
+    """A message's text (threads): render_markdown, its headings below the page's (MESSAGE_TOP_HEADING)."""
+    html = str(render_markdown(text))
+    if "<h" not in html:
+        return mark_safe(html)  # noqa: S308 - sanitised by render_markdown
+    shift = MESSAGE_TOP_HEADING - 1
+    # The sanitiser writes a heading's tags bare (it allows them no attribute), and a "<h1>" in the
+    # text or in code as "&lt;h1&gt;": only real headings match.
+    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}>", html))  # noqa: S308
 
 
 def render_markdown(text: str) -> SafeString:
@@ -140,6 +202,8 @@ def _sanitised(html: str) -> SafeString:
         # URL, as "https://www.thuisarts.nl]" was) keeps its text as plain text: an <a> without
         # href is no link, shown in black and dead to a click, nor reached by the keyboard.
         cleaned = _ANCHOR.sub(_dead_anchor_to_text, cleaned)
+    if "<table>" in cleaned:
+        cleaned = _scrolling_tables(cleaned)
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 with the allow-list above
 
 
@@ -173,3 +237,33 @@ def markdown_text(text: str) -> str:
     parser.feed(str(render_markdown(text)))
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+# A table and a header cell as nh3 writes them (a table has no attribute; a cell at most its align).
+_TABLE_START = re.compile(r"<table>")
+_HEADER_CELL = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _table_name(html: str, start: int) -> str:
+    """The name of the box of the table starting at `start`: its header cells' text (the words of
+    the text, so in its language whoever reads it later; "Table" when they have none)."""
+    end = html.find("</tr>", start)
+    row = html[start:end] if end != -1 else ""
+    cells = [" ".join(_html.unescape(_TAG.sub("", cell)).split()) for cell in _HEADER_CELL.findall(row)]
+    return ", ".join(cell for cell in cells if cell)[:200] or _("Table")
+
+
+def _scrolling_tables(html: str) -> str:
+    """Each table in a box that scrolls sideways (a phone broke a table's words, "Da g", to fit it in
+    the width): focusable, so a keyboard scrolls it too, and named, as the app's own tables are. Put
+    in after the sanitiser, which would take the box's attributes from anyone who typed them."""
+
+    def box(match: re.Match) -> str:
+        name = _html.escape(_table_name(html, match.end()), quote=True)
+        return (
+            f'<div class="utrecht-table-container wv-markdown-table" tabindex="0" role="region" aria-label="{name}">'
+            "<table>"
+        )
+
+    return _TABLE_START.sub(box, html).replace("</table>", "</table></div>")

@@ -11,12 +11,12 @@ BATCH = 500
 
 
 def _render_again(model) -> None:
-    from wijkverband.core.markdown import render_markdown
+    from wijkverband.core.markdown import render_message
 
     rows = model.objects.filter(Q(body__icontains="http") | Q(body__icontains="www.")).order_by("pk")
     changed = []
     for row in rows.only("pk", "body", "body_html").iterator(chunk_size=BATCH):
-        html = str(render_markdown(row.body)) if row.body else ""
+        html = str(render_message(row.body)) if row.body else ""
         if html != row.body_html:
             row.body_html = html
             changed.append(row)

@@ -22,7 +22,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core import rows
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import check_text
-from wijkverband.core.markdown import render_markdown
+from wijkverband.core.markdown import render_message
 from wijkverband.core.ratelimit import rate_limit_counting
 from wijkverband.realtime import lifecycle, publish
 from wijkverband.tenancy.models import Team
@@ -372,7 +372,7 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, hit) -> Po
         author=actor,
         client_id=client_id,
         body=body,
-        body_html=str(render_markdown(body)),
+        body_html=str(render_message(body)),
         seq=None,
         asks_ack=asks_ack,
         created_at=now,
@@ -443,7 +443,7 @@ def message_edit(*, actor, message: Message, body) -> Message:
         team_id=current.team_id, message=current, body=current.body, body_html=current.body_html, replaced_by=actor
     )
     current.body = body
-    current.body_html = str(render_markdown(body))
+    current.body_html = str(render_message(body))
     current.edited_at = timezone.now()
     current.save(update_fields=["body", "body_html", "edited_at"])
     current.author = message.author
@@ -481,7 +481,7 @@ def message_redact(*, actor, message: Message, body, reason) -> Message:
         body="", body_html="", redacted_at=now
     )
     current.body = body  # checked by the guard when saved: client data left in is refused
-    current.body_html = str(render_markdown(body))
+    current.body_html = str(render_message(body))
     current.edited_at = current.redacted_at = now
     current.save(update_fields=["body", "body_html", "edited_at", "redacted_at"])
     current.author = message.author
