@@ -484,3 +484,19 @@ def test_messages_stored_with_an_h1_an_empty_image_or_a_bare_table_are_rendered_
     assert MessageRevision.objects.get(message=message).body_html == "<h4>Belangrijk</h4>"
     assert 'role="region" aria-label="Dag, Tijd"><table>' in Message.objects.get(pk=table.pk).body_html
     assert Message.objects.get(pk=plain.pk).body_html == "<p>Geen kop hier</p>"
+
+
+def test_a_refused_post_says_why_once_in_a_composer_that_stays_in_the_page(world, client_for):
+    """Without JavaScript the server answers a refused post: the reason at the box only (a summary
+    said it again), and the composer not kept at the bottom of the screen, where it took all of a
+    phone's; the form's address leads to it (#post-form)."""
+    thread = topic(world)
+    response = client_for("maarten").post(
+        f"/t/oost/threads/{thread.pk}/post/", {"body": "Mevrouw J. Jansen 12-03-1945 belt", "client_id": uuid.uuid4()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("geboortedatum") == 1 and "data-error-summary" not in html
+    assert "wv-composer--sticky" not in html
+    assert f'action="/t/oost/threads/{thread.pk}/post/#post-form"' in html
+    assert "wv-composer--sticky" in client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()

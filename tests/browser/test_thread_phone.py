@@ -1,0 +1,128 @@
+"""A thread on a phone (390 px wide) where a tester found it unusable: without JavaScript, a message
+the client-data guard refused turned the composer at the bottom of the screen into 579 of 844 px
+(528 of 500 with the keyboard open), its reason twice and its summary's heading broken mid-word
+("Er is een prob leem"); and a message's table broke its words ("Da g") to fit."""
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
+from wijkverband.threads import services as threads
+
+PHONE = {"width": 390, "height": 844}
+KEYBOARD_OPEN = {"width": 390, "height": 500}
+
+# Whether the point at the middle of the element shows the element (nothing lies over it).
+_UNCOVERED = """
+(element) => {
+  const box = element.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return top !== null && element.contains(top);
+}
+"""
+
+
+class ThreadOnAPhone(BrowserTestCase):
+    def shoot(self, page, name: str) -> None:
+        folder = ARTIFACTS / "ThreadOnAPhone"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"))
+
+    def thread_with_messages(self, count: int = 8):
+        thread = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Medicatieoverdracht")
+        for i in range(count):
+            threads.message_post(
+                actor=self.world.carla,
+                thread=thread,
+                body=f"Bericht {i}: wie belt de apotheek?",
+                client_id=uuid.uuid4(),
+            )
+        return thread
+
+    def without_javascript(self, page) -> None:
+        """The page's own scripts do not run (as with JavaScript off), while axe still can: a context
+        with JavaScript off runs no axe either."""
+        page.route(re.compile(r"\.js(\?.*)?$"), lambda route: route.abort())
+
+    def test_a_refused_message_without_javascript_leaves_the_messages_in_sight(self):
+        thread = self.thread_with_messages()
+        self.sign_in(self.world.maarten)
+        page = self.page
+        self.without_javascript(page)
+        for size in (PHONE, KEYBOARD_OPEN):
+            page.set_viewport_size(size)
+            page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            box = page.get_by_label("Bericht", exact=True)
+            box.fill("Mevrouw J. Jansen 12-03-1945 belt")
+            page.get_by_role("button", name="Versturen").click()
+            reason = page.get_by_text(re.compile("geboortedatum"))
+            # Said once, at the box, and in sight where the page opens (the form's address leads to
+            # the box): the text is still in the box, to be put right.
+            expect(reason).to_have_count(1)
+            expect(box).to_have_value("Mevrouw J. Jansen 12-03-1945 belt")
+            expect(box).to_be_in_viewport(ratio=1)
+            expect(reason).to_be_in_viewport(ratio=1)
+            self.shoot(page, f"refused-{size['height']}")
+            # Every message can be read: scrolled to, nothing of the composer lies over it.
+            for message in page.locator(".wv-message").all():
+                message.scroll_into_view_if_needed()
+                assert message.evaluate(_UNCOVERED), f"a message is under the composer at {size}"
+            composer = page.locator("#post-form").bounding_box()
+            assert composer["height"] < size["height"], (size, composer)
+            assert broken_words(page, "#post-form") == [], size
+            self.assert_accessible(f"thread-refused-{size['height']}", target_size=True)
+        # What no field shows (a spoilt hidden field) still gets the summary: its heading above its
+        # list, whole words ("Er is een prob / leem" was squeezed beside the list).
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        page.get_by_label("Bericht", exact=True).fill("Wie belt de apotheek?")
+        page.locator("input[name=client_id]").evaluate("(input) => { input.value = 'geen-id'; }")
+        page.get_by_role("button", name="Versturen").click()
+        summary = page.locator(".wv-error-summary")
+        expect(summary.get_by_role("heading")).to_have_text("Er is een probleem met dit formulier")
+        assert broken_words(page, ".wv-error-summary") == []
+        above = summary.evaluate(
+            "(s) => s.querySelector('h2').getBoundingClientRect().bottom"
+            " <= s.querySelector('li').getBoundingClientRect().top"
+        )
+        assert above, "the summary's heading stands above its list"
+        self.assert_accessible("thread-summary", target_size=True)
+
+    def test_a_messages_table_scrolls_in_its_own_box_and_its_heading_sits_below_the_pages(self):
+        thread = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Rooster")
+        table = (
+            "| Dag | Tijd | Wie | Waar | Bijzonderheden |\n|---|---|---|---|---|\n"
+            "| Maandag | 09:00 | Wijkverpleging | Gezondheidscentrum | Medicatieoverdracht bespreken |\n"
+            "| Donderdag | 14:00 | Apotheek | Apotheek Linde | Herhaalrecepten nalopen |"
+        )
+        threads.message_post(
+            actor=self.world.carla,
+            thread=thread,
+            body="# Belangrijk\n\nHet rooster:\n\n" + table + "\n\n![foto van het rooster](https://example.nl/r.jpg)",
+            client_id=uuid.uuid4(),
+        )
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        heading = page.get_by_role("heading", name="Belangrijk")
+        expect(heading).to_have_count(1)
+        size = heading.evaluate("(h) => parseFloat(getComputedStyle(h).fontSize)")
+        body = page.locator(".wv-message__body p").first.evaluate("(p) => parseFloat(getComputedStyle(p).fontSize)")
+        assert size <= body * 1.25, (size, body)  # modest: not the page's title size
+        region = page.get_by_role("region", name="Dag, Tijd, Wie, Waar, Bijzonderheden")
+        expect(region).to_be_visible()
+        assert broken_words(page, ".wv-message__body table") == []
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the thread scrolls sideways ({width}px)"
+        assert region.evaluate("(r) => r.scrollWidth > r.clientWidth"), "the table scrolls in its box"
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        expect(page.get_by_role("link", name="foto van het rooster")).to_have_attribute(
+            "href", "https://example.nl/r.jpg"
+        )
+        self.shoot(page, "table")
+        self.assert_accessible("thread-table", target_size=True)
