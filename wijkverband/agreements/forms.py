@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.core.guard import GuardedForm
+from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.core.registry import indicator_sources
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -180,7 +181,7 @@ class MeasurementForm(forms.Form):
     )
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(GuardedFilterForm):
     q = forms.CharField(
         label=_("Search titles and text"),
         required=False,

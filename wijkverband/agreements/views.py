@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +28,7 @@ from wijkverband.agreements.models import Status
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused
+from wijkverband.core.listfilters import filtered_page, list_response, refused_export
 from wijkverband.core.markdown import render_markdown
 from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
@@ -47,38 +49,30 @@ def _page(request, queryset, per_page=selectors.PAGE_SIZE):
     return list_page(request, queryset, per_page)
 
 
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @team_view(needs="can_view_agreements")
 @require_GET
 def agreement_list(request):
     team, rights = request.team, request.rights
-    form = ListFilterForm(
-        request.GET or None,
-        party_choices=selectors.party_filter_choices(team=team),
-        owner_choices=selectors.owner_choices(team=team),
-    )
+    form = _list_filter_form(request)
     filters = selectors.ListFilters()
     # An external party has no filters (its list is short): words in the address would search
     # text it does not read, such as a pending version it is no party to.
     if rights.can_view and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ListFilters(
-            status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
-        )
+        filters = _list_filters(form)
     # An external party sees only the agreements its organisation is party to.
     external = None if rights.can_view else rights.organisation_id
-    page, elsewhere = _page(request, selectors.agreement_list(team=team, filters=filters, organisation_id=external))
+    page, elsewhere = filtered_page(
+        request,
+        form,
+        selectors.agreement_list(team=team, filters=filters, organisation_id=external),
+        selectors.PAGE_SIZE,
+    )
     if elsewhere is not None:
         return redirect(elsewhere)
     for agreement in page.object_list:
         agreement.review_due = selectors.is_review_due(agreement)
         agreement.shown = selectors.shown_version(agreement)
-    return render(
+    return list_response(
         request,
         "agreements/list.html",
         {
@@ -87,9 +81,26 @@ def agreement_list(request):
             "form": form,
             "page": page,
             "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q]),
-            "querystring": _querystring_without_page(request),
+            "querystring": form.query_string,
             "nav_key": NAV_KEY,
         },
+        form=form,
+    )
+
+
+def _list_filter_form(request) -> ListFilterForm:
+    team = request.team
+    return ListFilterForm(
+        request.GET or None,
+        party_choices=selectors.party_filter_choices(team=team),
+        owner_choices=selectors.owner_choices(team=team),
+    )
+
+
+def _list_filters(form) -> selectors.ListFilters:
+    data = form.cleaned_data
+    return selectors.ListFilters(
+        status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
     )
 
 
@@ -177,17 +188,11 @@ def agreement_export(request, fmt):
     team = request.team
     if fmt not in FORMATS:
         raise Http404
-    form = ListFilterForm(
-        request.GET or None,
-        party_choices=selectors.party_filter_choices(team=team),
-        owner_choices=selectors.owner_choices(team=team),
-    )
-    filters = selectors.ListFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ListFilters(
-            status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
-        )
+    form = _list_filter_form(request)
+    refused = refused_export(request, form, list_url=reverse("agreement_list", kwargs={"team_slug": team.slug}))
+    if refused is not None:
+        return refused
+    filters = _list_filters(form) if form.is_valid() else selectors.ListFilters()
     header = [
         _("Number"),
         _("Title"),

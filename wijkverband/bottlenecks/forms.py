@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
 from wijkverband.core.guard import GuardedForm
+from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.tenancy.models import EXTERNAL_KINDS, OrganisationKind
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
@@ -167,7 +168,7 @@ class HandBackForm(ActionForm):
     advice = _text_field(_("Advice to the team"))
 
 
-class FilterForm(forms.Form):
+class FilterForm(GuardedFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -18,6 +18,7 @@ from wijkverband.bottlenecks.policy import available_actions
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused, refusal_message, refusal_subject
+from wijkverband.core.listfilters import filtered_page, list_response, refused_export
 from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
@@ -58,13 +59,12 @@ def bottleneck_list(request):
     # Page over the ids alone, then fetch that page's rows with their related rows: with the
     # joins in the filtered, sorted query PostgreSQL may misjudge the row count and join every
     # matching row before sorting (3x slower with 10,000 items).
-    page, elsewhere = list_page(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
+    page, elsewhere = filtered_page(request, form, queryset.values_list("pk", flat=True), PAGE_SIZE)
     if elsewhere is not None:
         return redirect(elsewhere)
     page.object_list = selectors.bottlenecks_in_order(team=team, ids=list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    query = form.query
+    return list_response(
         request,
         "bottlenecks/list.html",
         {
@@ -73,11 +73,12 @@ def bottleneck_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "filtered": bool(query),
+            "filtered": bool(query) or bool(form.refused),
             # The filters beyond the search box fold away until used (on a phone they would push
             # the list down a screen and a half): how many of them are set now.
-            "more_filters_set": sum(1 for name in MORE_FILTERS if request.GET.get(name)),
+            "more_filters_set": sum(1 for name in MORE_FILTERS if query.get(name)),
         },
+        form=form,
     )
 
 
@@ -87,7 +88,11 @@ def bottleneck_export(request, fmt):
     team, rights = request.team, request.rights
     if fmt not in FORMATS:
         raise Http404
-    filters = _filter_form(request, team).filters()
+    form = _filter_form(request, team)
+    refused = refused_export(request, form, list_url=reverse("bottleneck_list", kwargs={"team_slug": team.slug}))
+    if refused is not None:
+        return refused
+    filters = form.filters()
     queryset = selectors.bottleneck_list(team=team, rights=rights, user=request.user, filters=filters)
     kind_labels = dict(OrganisationKind.choices)
     targets = selectors.team_targets(team=team)

@@ -10,15 +10,17 @@ address says is what the page shows, with and without JavaScript.
 from django.core.paginator import Page, Paginator
 
 
-def list_page(request, object_list, per_page: int) -> tuple[Page, str | None]:
+def list_page(request, object_list, per_page: int, *, query=None) -> tuple[Page, str | None]:
     """The page of `object_list` the address asks for, and the address to send the person to when
     it names another page than that (None: it names this one). The first page is the address
-    without "page"."""
-    asked = request.GET.get("page")
+    without "page". `query`: the address's parameters as the page keeps them, when not all of
+    request.GET (core/listfilters.py: without what the client-data guard refused)."""
+    params = request.GET if query is None else query
+    asked = params.get("page")
     page = Paginator(object_list, per_page).get_page(asked)
     if asked is None or asked == str(page.number):
         return page, None
-    query = request.GET.copy()
+    query = params.copy()
     if page.number == 1:
         query.pop("page")
     else:

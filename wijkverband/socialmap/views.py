@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
-from wijkverband.core.paging import list_page
+from wijkverband.core.listfilters import filtered_page, list_response, refused_export
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit
@@ -124,7 +124,7 @@ def _list(request, page: Page):
     form = _filter_form(request, page)
     queryset = _queryset(page, form.filters())
     # Page over the ids alone, then fetch that page's rows with their related rows.
-    page_of, elsewhere = list_page(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
+    page_of, elsewhere = filtered_page(request, form, queryset.values_list("pk", flat=True), PAGE_SIZE)
     if elsewhere is not None:
         return redirect(elsewhere)
     entries = selectors.entries_in_order(queryset=queryset, ids=list(page_of.object_list))
@@ -133,9 +133,8 @@ def _list(request, page: Page):
         entry.page_url = page.url("detail", entry_id=entry.pk)
         entry.is_stale_now = entry.is_stale(entry.reconfirm_months, today)
     page_of.object_list = entries
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    query = form.query
+    return list_response(
         request,
         "socialmap/list.html",
         _context(
@@ -143,14 +142,19 @@ def _list(request, page: Page):
             form=form,
             results=page_of,
             query=query.urlencode(),
-            filtered=bool(query),
-            more_filters_set=sum(1 for name in CHECK_FILTERS if request.GET.get(name)),
+            filtered=bool(query) or bool(form.refused),
+            more_filters_set=sum(1 for name in CHECK_FILTERS if query.get(name)),
         ),
+        form=form,
     )
 
 
 def _export(request, page: Page):
-    filters = _filter_form(request, page).filters()
+    form = _filter_form(request, page)
+    refused = refused_export(request, form, list_url=page.list_url)
+    if refused is not None:
+        return refused
+    filters = form.filters()
     queryset = _queryset(page, filters).select_related("team")
     today = timezone.localdate()
     response = StreamingHttpResponse(

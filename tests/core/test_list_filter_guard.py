@@ -1,0 +1,144 @@
+"""The lists' own search boxes pass the client-data guard, as the site's search does
+(tests/search/test_search.py): /t/oost/agreements/?q=111222333 searched the list with a BSN and
+showed it back in the box, the pager's and export's links and the language form's `next` (an
+exploring tester; so did the bottleneck log, the sociale kaart and the postcode lookup's error).
+Now a filter with a BSN or a name with a date of birth is refused: status 400, the list not
+searched with it, nothing of it anywhere on the page, the guard's message (naming only the kind of
+client data) at the box."""
+
+import re
+
+import pytest
+
+from tests.search.conftest import agreement, bottleneck, map_entry
+from wijkverband.bottlenecks import views as bottleneck_views
+from wijkverband.socialmap import views as socialmap_views
+
+pytestmark = pytest.mark.django_db
+
+CLIENT_DATA = ["111222333", "BSN 123 456 782", "mevrouw Jansen 12-03-1945", "J. de Vries geb. 3 mei 1950"]
+
+#: (who, the list, its export) for every list with a search box.
+LISTS = [
+    ("carla", "/t/oost/agreements/", "/t/oost/agreements/export.csv"),
+    ("carla", "/t/oost/bottlenecks/", "/t/oost/bottlenecks/export.csv"),
+    ("carla", "/t/oost/sociale-kaart/", "/t/oost/sociale-kaart/export.csv"),
+    ("olga", "/r/utrecht/sociale-kaart/", "/r/utrecht/sociale-kaart/export.csv"),
+]
+
+
+@pytest.fixture
+def items(world, monkeypatch):
+    """One item on each list, two pages of each (with a pager), named "Medicatie …"."""
+    monkeypatch.setattr(bottleneck_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(socialmap_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr("wijkverband.agreements.selectors.PAGE_SIZE", 1)
+    for n in (1, 2):
+        agreement(world, title=f"Medicatie bij ontslag {n}")
+        bottleneck(world, title=f"Medicatie komt te laat {n}")
+        map_entry(world, actor=world.carla, team=world.team_a, name=f"Medicatiecafé {n}")
+        map_entry(world, actor=world.ada, region=world.region, name=f"Medicatiepunt regio {n}")
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _nothing_of(q: str, page: str) -> None:
+    digits = "".join(ch for ch in q if ch.isdigit())
+    for shown in (q, digits, q.replace(" ", "+"), q.replace(" ", "%20"), "Jansen", "Vries", "••••••"):
+        assert shown not in page, shown
+    # No date of the query, in any writing, either.
+    for number in re.findall(r"[0-9]+", q):
+        if len(number) >= 3:
+            assert number not in page, number
+
+
+@pytest.mark.parametrize(("persona", "url", "export"), LISTS)
+@pytest.mark.parametrize("q", CLIENT_DATA)
+def test_a_list_filtered_with_client_data_is_refused_and_shows_none_of_it(
+    world, client_for, items, persona, url, export, q
+):
+    client = _english(client_for(persona))
+    response = client.get(url, {"q": q})
+    assert response.status_code == 400
+    page = response.content.decode()
+    _nothing_of(q, page)
+    assert "seems to contain client data" in page
+    assert "BSN" in page if "BSN" in q or q.isdigit() else "date of birth" in page
+    # The box is there, empty, with the message at it.
+    box = re.search(r'<input[^>]*name="q"[^>]*>', page.split('id="header-search"', 1)[1]).group(0)
+    assert "value=" not in box or 'value=""' in box
+    assert re.search(r'utrecht-form-field-error-message" id="id_q_error"', page)
+    # The language form goes back to the list without the query.
+    assert re.search(rf'name="next" value="{re.escape(url)}"', page)
+    # The list was not searched with it: it shows what the other filters give (everything here),
+    # with its pager, whose links carry nothing of the query.
+    assert "Medicatie" in page
+    assert 'rel="next"' in page
+
+
+@pytest.mark.parametrize(("persona", "url", "export"), LISTS)
+def test_a_refused_filter_does_not_page_on_to_another_address(world, client_for, items, persona, url, export):
+    """?q=<BSN>&page=99 was sent on to the last page, the BSN in the new address."""
+    client = _english(client_for(persona))
+    response = client.get(url, {"q": "111222333", "page": "99"})
+    assert response.status_code == 400
+    _nothing_of("111222333", response.content.decode())
+
+
+@pytest.mark.parametrize(("persona", "url", "export"), LISTS)
+@pytest.mark.parametrize("q", CLIENT_DATA)
+def test_an_export_filtered_with_client_data_is_refused(world, client_for, items, persona, url, export, q):
+    client = _english(client_for(persona))
+    response = client.get(export, {"q": q})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "seems to contain client data" in page
+    _nothing_of(q, page)
+
+
+@pytest.mark.parametrize(("persona", "url", "export"), LISTS)
+def test_another_filter_of_the_address_with_client_data_is_refused_too(world, client_for, items, persona, url, export):
+    """A select's "not one of the available choices" repeated the value it did not know."""
+    client = _english(client_for(persona))
+    response = client.get(url, {"kind": "111222333", "status": "111222333", "owner": "111222333"})
+    assert response.status_code == 400
+    _nothing_of("111222333", response.content.decode())
+
+
+@pytest.mark.parametrize(("persona", "url", "export"), LISTS)
+def test_an_ordinary_filter_still_searches(world, client_for, items, persona, url, export):
+    client = _english(client_for(persona))
+    response = client.get(url, {"q": "Medicatie"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Medicatie" in page and 'value="Medicatie"' in page
+    # The pager keeps the query.
+    assert re.search(r'rel="next" href="\?q=Medicatie&amp;page=2"', page)
+    assert client.get(url, {"q": "Kwzrtplx"}).status_code == 200
+    assert "Medicatie" not in client.get(url, {"q": "Kwzrtplx"}).content.decode().split("<main", 1)[1]
+    # A supplier's number is no BSN (docs/privacy.md): searched as typed.
+    response = client.get(url, {"q": "Order 111222333"})
+    assert response.status_code == 200
+    assert 'value="Order 111222333"' in response.content.decode()
+    assert client.get(export, {"q": "Medicatie"}).status_code == 200
+
+
+@pytest.mark.parametrize("entered", CLIENT_DATA)
+def test_the_postcode_lookup_refuses_client_data_and_shows_none_of_it(world, client_for, entered):
+    """/postcode/?postcode=111222333 answered "“111222333” is not a Dutch postcode", the BSN in the
+    message, the box and the language form's `next` of a public page."""
+    client = _english(client_for("anonymous"))
+    response = client.get("/postcode/", {"postcode": entered})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "seems to contain client data" in page
+    _nothing_of(entered, page)
+    assert 'name="next" value="/postcode/"' in page
+    # A postcode still finds its team; a wrong one is still named back.
+    assert client.get("/postcode/", {"postcode": "3581 AB"}).status_code == 200
+    wrong = client.get("/postcode/", {"postcode": "12345"})
+    assert wrong.status_code == 400 and "“12345” is not a Dutch postcode" in wrong.content.decode()

@@ -1,0 +1,111 @@
+"""A list page's filters in its address (?q=…&status=…), and how a list answers when they hold client data.
+
+A list's search box is free text a person writes, and its address is in the browser's history, in
+the page's links (the pager, the export) and in the language form's `next`. So the filters pass the
+one client-data guard (core/guard.py) as the site's search does (wijkverband/search/views.py): a
+value with a BSN or a date of birth with a name is refused. The list is then not searched with it,
+the page answers 400, and nothing of it is shown back: the box is empty, the pager's and export's
+links and the language form's `next` are without it, and the message at the box names only the
+kind of client data it found (refusal_message(..., shown=False)).
+
+Every filter form of a list is a `GuardedFilterForm`; its views page with `filtered_page`, build
+their links from `form.query_string`, and answer with `list_response` (a list) or
+`refused_export` (a download).
+"""
+
+from django import forms
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+
+from wijkverband.core.clientdata import Finding, find_client_data
+from wijkverband.core.guard import refusal_message, refusal_subject
+from wijkverband.core.paging import list_page
+
+
+def address_refusal(finding: Finding) -> str:
+    """The refusal of a value in an address: "This text seems to contain client data: <the kind>",
+    without anything of what was found (the message is shown at an address anyone may open again)."""
+    return refusal_message(refusal_subject("", phrase=True), finding, shown=False)
+
+
+def address_finding(values) -> Finding | None:
+    """The first client data in these values of one parameter of an address (None: none)."""
+    for value in values:
+        findings = find_client_data(value) if isinstance(value, str) else []
+        if findings:
+            return findings[0]
+    return None
+
+
+class GuardedFilterForm(forms.Form):
+    """A list's filter form, bound to the address (request.GET). A field whose value in the address
+    holds client data is left out before anything parses it (an invalid choice's message would
+    repeat it) and carries the refusal; the others filter as usual."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.refused: dict[str, Finding] = {}
+        if data is not None:
+            for name in self.base_fields:
+                finding = address_finding(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+                if finding is not None:
+                    self.refused[name] = finding
+            if self.refused:
+                data = data.copy()
+                for name in self.refused:
+                    data.pop(name, None)
+        super().__init__(data, *args, **kwargs)
+
+    def full_clean(self):
+        super().full_clean()
+        for name, finding in self.refused.items():
+            if name in self.fields:
+                self.add_error(name, address_refusal(finding))
+
+    @property
+    def status(self) -> int:
+        """The page's status: 400 when the address held client data."""
+        return 400 if self.refused else 200
+
+    @property
+    def query(self) -> QueryDict:
+        """The filters as the page's links keep them (the pager, the export, "clear filters"): the
+        form's own parameters of the address, without what was refused and without the page."""
+        query = QueryDict(mutable=True)
+        if self.is_bound:
+            for name in self.fields:
+                if name in self.data and name != "page":
+                    query.setlist(name, self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]])
+        return query
+
+    @property
+    def query_string(self) -> str:
+        return self.query.urlencode()
+
+
+def filtered_page(request, form: GuardedFilterForm, object_list, per_page: int):
+    """core.paging.list_page for a filtered list. After a refusal the list's first page, never a
+    redirect: that would carry the address on, and the page that says why would not be shown."""
+    if form.refused:
+        return list_page(request, object_list, per_page, query=form.query)
+    return list_page(request, object_list, per_page)
+
+
+def list_response(request, template: str, context: dict, *, form: GuardedFilterForm) -> HttpResponse:
+    """The list page; after a refusal with status 400 and the language form's `next` without the
+    address's filters (base.html would repeat the whole address)."""
+    if form.refused:
+        context = {**context, "language_next": _path_with(request.path, form.query_string)}
+    return render(request, template, context, status=form.status)
+
+
+def refused_export(request, form: GuardedFilterForm, *, list_url: str) -> HttpResponse | None:
+    """A download whose address holds client data: the 400 page with the refusal (nothing of it
+    repeated), and the language form back to the list. None: the export may go ahead."""
+    if not form.refused:
+        return None
+    problem = address_refusal(next(iter(form.refused.values())))
+    return render(request, "400.html", {"problem": problem, "language_next": list_url}, status=400)
+
+
+def _path_with(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
