@@ -142,3 +142,15 @@ def test_the_postcode_lookup_refuses_client_data_and_shows_none_of_it(world, cli
     assert client.get("/postcode/", {"postcode": "3581 AB"}).status_code == 200
     wrong = client.get("/postcode/", {"postcode": "12345"})
     assert wrong.status_code == 400 and "“12345” is not a Dutch postcode" in wrong.content.decode()
+
+
+def test_the_search_refuses_client_data_in_its_other_filters_too(world, client_for):
+    """/search/?q=zorg&kind=111222333: "Select a valid choice. 111222333 is not one of the available
+    choices." repeated the BSN at the filters (the search checked only its box)."""
+    client = _english(client_for("maarten"))
+    response = client.get("/search/", {"q": "zorg", "kind": "111222333", "team": "mevrouw Jansen 12-03-1945"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "seems to contain client data" in page
+    _nothing_of("111222333", page)
+    _nothing_of("mevrouw Jansen 12-03-1945", page)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
 
 
-class SearchForm(forms.Form):
+class SearchForm(GuardedFilterForm):
     """The search page's fields. A field that does not parse is left out of the search (and says so)."""
 
     q = forms.CharField(label=_("Search for"), max_length=200, required=False)

@@ -7,8 +7,6 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from wijkverband.core.clientdata import find_client_data
-from wijkverband.core.guard import refusal_message, refusal_subject
 from wijkverband.search import selectors
 from wijkverband.search.forms import SearchForm
 
@@ -31,18 +29,11 @@ def search_page(request):
         request.GET or None, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen)
     )
     results = None
-    findings = find_client_data(request.GET.get("q", ""))
-    if findings:
+    if form.refused:
         # A search for client data (a BSN, a date of birth) is refused with the guard's message and
-        # nothing of it is shown back: not in the box, the title, the language form's `next`, nor a link.
-        data = request.GET.copy()
-        data.pop("q")
-        form = SearchForm(data, teams=teams, authors=selectors.author_choices(user=request.user, teams=chosen))
+        # nothing of it is shown back: not in the box, the title, the language form's `next`, nor a
+        # link; the message only names the kind of client data (core/listfilters.py).
         form.is_valid()
-        # Not even what was found: a date of birth in full (or a BSN's last digits) would be shown
-        # back from the address bar, so the message only names the kind of client data.
-        subject = refusal_subject(form.fields["q"].label, phrase=True)
-        form.add_error("q", refusal_message(subject, findings[0], shown=False))
         context = {"form": form, "results": None, "filters": selectors.Filters(), "has_teams": bool(teams)}
         return render(
             request, "search/page.html", {**context, "language_next": request.path, "search_refused": True}, status=400
