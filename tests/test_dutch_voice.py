@@ -32,6 +32,10 @@ BANNED = {
     r"\bgegenereerd\b|\bgenereer": "maken",
     r"\bin te loggen\b|\binloggen\b|\bingelogd\b|\blog in\b|\binlog": "aanmelden",
     r"\bonderschr": "instemmen, ingestemd (an agreement's endorsement)",
+    # A bottleneck's or an escalation's response or resolution target: the region's dashboard said
+    # “termijn”, Mijn werk “(doel: 5)”, a notice “streeftermijn”, the settings “responsnormen”.
+    # (An indicator's target is a “streefwaarde”: a number, not a number of working days.)
+    r"\(doel:|\bstreeftermijn|\bresponsnorm|\bnormen\b|\bnorm\b": "termijn (a response or resolution target)",
 }
 
 OUR_CATALOGUES = [

@@ -53,3 +53,31 @@ def test_making_an_item_visible_again_says_clientvertegenwoordigers(world, clien
     page = client.post(f"/t/oost/bottlenecks/{b.pk}/do/internal/", {"internal-version": b.version}, follow=True)
     assert not fresh(b).internal
     assert "Cliëntvertegenwoordigers kunnen het weer lezen." in page.content.decode()
+
+
+#: The Dutch words the pages used for a response or resolution target before they said “termijn”
+#: everywhere: Mijn werk “(doel: 5)”, a notice “Over de streeftermijn”, the item and the settings
+#: page “Normen”, “Responsnormen” (the region's dashboard: “Over de termijn”).
+OTHER_WORDS_FOR_A_TARGET = re.compile(r"\(doel:|streeftermijn|\bnormen\b|responsnorm", re.IGNORECASE)
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_target_is_a_termijn_on_the_item_the_settings_and_mijn_werk(world, client_for):
+    """Found by a tester: Mijn werk said “Wacht 5 werkdagen (doel: 2)”, the item “Normen”, the
+    settings “Responsnormen” and the region's dashboard “Over de termijn”: one concept, four words."""
+    from tests.bottlenecks.helpers import report
+    from wijkverband.bottlenecks import services
+
+    b = report(world)
+    services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.pieter)
+    carla = client_for("carla")
+    pages = {
+        "item": carla.get(f"/t/oost/bottlenecks/{b.pk}/").content.decode(),
+        "settings": carla.get("/t/oost/bottlenecks/settings/").content.decode(),
+        "mijn werk": client_for("pieter").get("/my-work/").content.decode(),
+    }
+    assert "<dt>Termijnen</dt>" in pages["item"]
+    assert "Termijnen opslaan" in pages["settings"]
+    assert "(termijn: 2)" in pages["mijn werk"]
+    for name, page in pages.items():
+        assert not OTHER_WORDS_FOR_A_TARGET.search(page), (name, OTHER_WORDS_FOR_A_TARGET.search(page))

@@ -81,7 +81,7 @@ CASES = {
         NoticeKind.OVERDUE,
         None,
         None,
-        {"nl": "Over de streeftermijn", "en": "Past its target"},
+        {"nl": "Over de termijn", "en": "Past its target"},
     ),
     "a person asks to own it": (
         NoticeKind.OWNERSHIP_ASKED,

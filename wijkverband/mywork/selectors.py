@@ -195,7 +195,7 @@ class WorkItem:
     @cached_property
     def overdue(self) -> bool:
         """Past its target as its wait line counts it: more working days waited than the target
-        ("Wacht 5 werkdagen (doel: 5)" on the Saturday after a Friday target is not yet late). That
+        ("Wacht 5 werkdagen (termijn: 5)" on the Saturday after a Friday target is not yet late). That
         is the rule of the item's own page and lists too (core.workdays.past_due): a bottleneck due
         on Friday was "te laat" on its page on Sunday and not here. A date that is not a wait's
         target (a review date) is past the day after."""
@@ -218,7 +218,7 @@ class WorkItem:
 
     @property  # not cached: it is in the language of the moment
     def age(self) -> str:
-        """How long it has waited, against its target: "Wacht 3 werkdagen (doel: 5)"; what the person
+        """How long it has waited, against its target: "Wacht 3 werkdagen (termijn: 5)"; what the person
         owns is not waiting on them but open: "Staat 3 werkdagen open". No working day yet reads as
         the day it began ("Wacht sinds vandaag", "sinds zaterdag" when asked at the weekend), not
         "Wacht 0 werkdagen"."""
