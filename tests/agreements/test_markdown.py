@@ -80,10 +80,12 @@ def test_ordinary_markdown_is_rendered():
     html = str(
         render_markdown(
             "# Kop\n\n**vet** en *schuin*\n\n- een\n- twee\n\n[site](https://example.nl)\n\n"
-            "| a | b |\n|---|---|\n| 1 | 2 |"
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            top_heading=3,
         )
     )
-    assert "<h1>Kop</h1>" in html
+    # As the agreement's page places its text, under the section's h2: "# Kop" was an <h1> there.
+    assert "<h3>Kop</h3>" in html and "<h1>" not in html
     assert "<strong>vet</strong>" in html and "<em>schuin</em>" in html
     assert "<li>een</li>" in html
     assert '<a href="https://example.nl" rel="noopener noreferrer nofollow">site</a>' in html

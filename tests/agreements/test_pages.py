@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.agreements.conftest import add_external, endorse_all, version_data
+from tests.headings import assert_outline, level_of
 from tests.threads.helpers import post
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
@@ -695,3 +696,27 @@ def test_tables_name_themselves_above_their_scroll_box_for_a_phone(world, adopte
         box = html.index('<div class="utrecht-table-container" tabindex="0" role="region"', name)
         assert "<table" not in html[name:box] and 'class="utrecht-paragraph wv-table-caption"' in html[name - 80 : name]
     assert '<caption class="utrecht-table__caption">' not in html
+
+
+def test_headings_in_an_agreements_text_sit_below_its_sections_heading(world, client_for):
+    """Found by a tester: "# Kop" in the agreement's text was an <h1> inside the page, a second
+    title in the largest type. The text stands under the section's h2 ("The agreement"): its
+    headings start at h3; the sources stand under an h3 ("Sources"): theirs at h4."""
+    agreement = services.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data=version_data(world, body="# Werkwijze\n\ntekst\n\n## Wie belt", need="# Aanleiding", sources="# GGD"),
+    )
+    for url in (f"/t/oost/agreements/{agreement.pk}/", f"/t/oost/agreements/{agreement.pk}/print/"):
+        html = _page(client_for("carla").get(url))
+        assert_outline(html)
+        assert level_of(html, "Werkwijze") == 3 and level_of(html, "Wie belt") == 4
+        assert level_of(html, "Aanleiding") == 3 and level_of(html, "GGD") == 4
+
+
+def test_headings_in_their_version_on_a_conflict_sit_below_its_title(world, concept, client_for):
+    url = f"/t/oost/agreements/{concept.pk}/edit/"
+    client_for("carla").post(url, _form_post(world, body="# Carla’s kop\n\ntekst", base_version=1))
+    html = _page(client_for("maarten").post(url, _form_post(world, body="Maartens tekst", base_version=1)))
+    assert level_of(html, "Carla’s kop") == 4  # under the h3 of their version's title
+    assert_outline(html)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.bottlenecks.helpers import category, fresh, report
+from tests.headings import assert_outline, headings, level_of
 from tests.threads.helpers import post
 from wijkverband.bottlenecks import services
 from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
@@ -654,3 +655,17 @@ def test_a_status_badge_stays_on_one_line_where_it_fits():
     assert any("white-space: nowrap" in rule and "inline-block" in rule for rule in rules)
     narrow = re.search(r"@media \(max-width: 22rem\) \{(.*?)\}\s*\}", css, re.DOTALL).group(1)
     assert ".wv-badge" in narrow and "white-space: normal" in narrow
+
+
+def test_headings_in_a_bottlenecks_texts_sit_below_their_sections_heading(world, client_for):
+    """Found by a tester: "# Kop" in a description was an <h1> inside the page, a second title
+    in the largest type. Each text stands under its section's h2 (the description under "About this
+    bottleneck", the reason under "Escalated to the region", a note in the timeline): h3 and down."""
+    b = report(world, description="# Wat er gebeurt\n\nHet overzicht komt te laat.\n\n## Waar")
+    services.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.maarten)
+    b = fresh(b)
+    services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="# Waarom\n\nVast.")
+    html = text(client_for("maarten").get(f"/t/oost/bottlenecks/{b.pk}/"))
+    assert_outline(html)
+    assert level_of(html, "Wat er gebeurt") == 3 and level_of(html, "Waar") == 4
+    assert {level for level, said in headings(html) if said == "Waarom"} == {3}

@@ -32,7 +32,8 @@ def test_a_messages_headings_sit_below_the_pages_own():
     assert "<h6>Wie</h6>" in html and "<h6>Waar</h6>" in html
     assert not {"h1", "h2", "h3"} & {tag for tag, _attrs in tags(html)}  # typed as HTML neither
     assert "<p>tekst</p>" in html
-    # Elsewhere (an agreement's text) a heading keeps its level; the page places it.
+    # Without a level Markdown keeps its own; each page passes the level its text stands under
+    # (tests/core/test_markdown_headings.py).
     assert "<h1>Belangrijk</h1>" in str(render_markdown("# Belangrijk"))
 
 

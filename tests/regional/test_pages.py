@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.bottlenecks.helpers import report
+from tests.headings import assert_outline, level_of
 from tests.regional.helpers import medication_pattern, offer, take_up
 from wijkverband.regional import services
 
@@ -435,3 +436,30 @@ def test_an_adopted_offer_has_no_sources_it_does_not_have(world, client_for):
         indicators=agreement_selectors.indicators_with_measurements(agreement=agreement),
     )
     assert not next(rule for rule in check.rules if rule.key == "need").ok
+
+
+def test_headings_in_the_regions_texts_sit_below_the_heading_they_stand_under(world, client_for):
+    """Found by a tester: "# Kop" in a regional item's description was an <h1> inside the page.
+    The description stands under the page's h1 (h2 and down), a progress update under "Progress"
+    (h2: h3 and down; in the panel on a team's bottleneck under an h3: h4), an offer's text under
+    "The agreement" (h2: h3 and down)."""
+    a, b = medication_pattern(world)
+    item = take_up(world, a, b, owner=world.olga)
+    item.description = "# Stand van zaken\n\nOverleg gepland."
+    item.save(update_fields=["description"])
+    services.regional_update_post(actor=world.olga, item=item, version=item.version, body="# Voortgang\n\nGesproken.")
+    page = text(client_for("olga").get(f"/r/utrecht/regional/items/{item.pk}/"))
+    assert_outline(page)
+    assert level_of(page, "Stand van zaken") == 2 and level_of(page, "Voortgang") == 3
+    panel = text(client_for("maarten").get(f"/t/oost/bottlenecks/{a.pk}/"))
+    assert_outline(panel)
+    assert level_of(panel, "Voortgang") == 4
+    o = offer(world)
+    o.body = "# Werkwijze\n\n## Wie belt"
+    o.save(update_fields=["body"])
+    for page in (
+        text(client_for("olga").get(f"/r/utrecht/regional/agreements/{o.pk}/")),
+        text(client_for("maarten").get(f"/t/oost/regional-offers/{o.pk}/")),
+    ):
+        assert_outline(page)
+        assert level_of(page, "Werkwijze") == 3 and level_of(page, "Wie belt") == 4

@@ -144,9 +144,9 @@ def _detail_context(agreement, rights, *, version=None) -> dict:
         "rights": rights,
         "agreement": agreement,
         "version": version,
-        "body_html": render_markdown(version.body),
-        "need_html": render_markdown(version.need),
-        "sources_html": render_markdown(version.sources),
+        "body_html": render_markdown(version.body, top_heading=3),  # under "The agreement" (h2)
+        "need_html": render_markdown(version.need, top_heading=3),  # under "The need it answers" (h2)
+        "sources_html": render_markdown(version.sources, top_heading=4),  # under "Sources" (h3)
         "parties": parties,
         "my_party": my_party if current else None,
         "indicators": indicators,
@@ -316,7 +316,7 @@ def agreement_edit(request, agreement_id):
             "form": form,
             "agreement": agreement,
             "theirs": theirs,
-            "theirs_body_html": render_markdown(theirs.body) if theirs else "",
+            "theirs_body_html": render_markdown(theirs.body, top_heading=4) if theirs else "",  # under its title (h3)
             "nav_key": NAV_KEY,
         },
         status=status,

@@ -6,8 +6,9 @@ URLs survive, whatever the author typed. Links open as ordinary links with rel="
 A bare address in the text ("https://www.thuisarts.nl/medicijnen", "www.thuisarts.nl") is a link
 too (_BareLinks), through the same sanitiser. No image is shown (no <img>: a message would fetch
 from anywhere); an image is a link to its address with its alt text as the link's text
-(_ImagesAsLinks). A table scrolls sideways in a box of its own (_scrolling_tables). In a message
-(render_message) a heading sits below the page's own (MESSAGE_TOP_HEADING).
+(_ImagesAsLinks). A table scrolls sideways in a box of its own (_scrolling_tables). A heading sits
+below the heading the text stands under on its page (render_markdown's top_heading; a message's
+at MESSAGE_TOP_HEADING), never a second title of the page.
 """
 
 import html as _html
@@ -155,17 +156,19 @@ _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 def render_message(text: str) -> SafeString:
     """A message's text (threads): render_markdown, its headings below the page's (MESSAGE_TOP_HEADING)."""
-    html = str(render_markdown(text))
-    if "<h" not in html:
-        return mark_safe(html)  # noqa: S308 - sanitised by render_markdown
-    shift = MESSAGE_TOP_HEADING - 1
-    # The sanitiser writes a heading's tags bare (it allows them no attribute), and a "<h1>" in the
-    # text or in code as "&lt;h1&gt;": only real headings match.
-    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}>", html))  # noqa: S308
+    return render_markdown(text, top_heading=MESSAGE_TOP_HEADING)
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → sanitised HTML, safe to put in a template as is."""
+def render_markdown(text: str, *, top_heading: int = 1) -> SafeString:
+    """Markdown → sanitised HTML, safe to put in a template as is.
+
+    top_heading is the level a "# " heading takes ("##" the next, and so on down to h6): one below
+    the heading the text stands under on its page (an agreement's text under the section's h2: 3).
+    Left at 1, "# Kop" was an <h1> inside the page, a second title in the largest type that broke
+    a screen reader's list of headings. Pages pass it (the markdown filters of bottlenecks_tags
+    and regional_tags take it as their argument); 1 is Markdown's own, for the text alone."""
+    if not 1 <= top_heading <= 6:
+        raise ValueError(f"a heading level is 1 to 6, not {top_heading}")
     text = text or ""
     # Most messages are one plain line ("Kun je me morgen bellen?"): Markdown's parser took 150 of
     # a short message's 220 µs of rendering, a twentieth of a post's CPU, to give back the line in
@@ -175,7 +178,13 @@ def render_markdown(text: str) -> SafeString:
     # of Unicode): another 50 µs of every such post.
     if text and _plain_line(text):
         return mark_safe(f"<p>{text}</p>")  # noqa: S308 - no markup in it: see above
-    return _sanitised(_converter().reset().convert(text))
+    html = _sanitised(_converter().reset().convert(text))
+    if top_heading == 1 or "<h" not in html:
+        return html
+    shift = top_heading - 1
+    # The sanitiser writes a heading's tags bare (it allows them no attribute), and a "<h1>" in the
+    # text or in code as "&lt;h1&gt;": only real headings match.
+    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}>", html))  # noqa: S308
 
 
 # An <a> as nh3 writes it (attributes in double quotes, a quote inside one escaped), and its text
