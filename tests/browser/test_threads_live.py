@@ -1,6 +1,7 @@
 """Two people in two browsers: a post by one appears live for the other, a mention notifies,
 and a lost connection catches up by itself. axe checks the thread pages."""
 
+import json
 import re
 import uuid
 from datetime import datetime, time, timedelta
@@ -413,6 +414,164 @@ class InPlaceActionsWithoutAnAnswer(BrowserTestCase):
         assert Message.objects.get(pk=second.pk).deleted_at is not None
         assert not [e for e in self.console_errors if "Failed to load resource" not in e], self.console_errors
 
+    def hang_posts(self, route):
+        """A route handler: POSTs get no answer at all (a half-dead network), the rest go through."""
+        if route.request.method != "POST":
+            route.continue_()
+
+    def test_an_edit_and_a_delete_that_get_no_answer_give_up_and_say_so(self):
+        """Found by a tester on a train: with a network that took requests and answered nothing,
+        "Opslaan" and "Ja, verwijder het bericht" stayed disabled for minutes, until the browser
+        gave up. A request in place gives up after a while now (15 s; 1 s here) and says so."""
+        first, second = self.own_thread()
+        page = self.page
+        page.evaluate("window.wijkverbandThread.requestTimeoutMs = 1000")
+        article = page.locator(f"#message-{first.pk}")
+        page.route(f"**/messages/{first.pk}/edit/", self.hang_posts)
+        article.get_by_role("link", name=re.compile("^Bewerken")).click()
+        editor = article.get_by_label("Je bericht bewerken")
+        editor.fill("Tweede versie, op een trage verbinding.")
+        save = article.get_by_role("button", name="Opslaan")
+        save.click()
+        expect(article.get_by_text(f"Niet opgeslagen: {self.NO_ANSWER}")).to_be_visible(timeout=5_000)
+        expect(save).to_be_enabled()
+        expect(editor).to_have_value("Tweede versie, op een trage verbinding.")
+
+        dialog = page.get_by_role("dialog", name="Dit bericht verwijderen?")
+        yes = dialog.get_by_role("button", name="Ja, verwijder het bericht")
+        page.route(f"**/messages/{second.pk}/delete/", self.hang_posts)
+        page.locator(f"#message-{second.pk}").get_by_role("link", name=re.compile("^Verwijderen")).click()
+        yes.click()
+        expect(dialog.get_by_role("alert")).to_have_text(
+            f"Het bericht is niet verwijderd: {self.NO_ANSWER}", timeout=5_000
+        )
+        expect(yes).to_be_enabled()
+        assert Message.objects.get(pk=second.pk).deleted_at is None
+        assert Message.objects.get(pk=first.pk).body == "Eerste versie van mijn bericht."
+
+    def test_an_edit_after_the_session_ended_says_sign_in_again_and_keeps_the_change(self):
+        """Found by a tester: an edit saved after the session had ended said "Niet opgeslagen: 401",
+        and the change was gone after signing in again. It says to sign in again now, as the page
+        does when it is signed out, and the change is back in the editor after signing in."""
+        from django.core.cache import cache
+
+        from wijkverband.accounts.models import Session
+
+        first, second = self.own_thread()
+        page = self.page
+        article = page.locator(f"#message-{first.pk}")
+        article.get_by_role("link", name=re.compile("^Bewerken")).click()
+        editor = article.get_by_label("Je bericht bewerken")
+        changed = "Tweede versie, geschreven terwijl de sessie verliep."
+        editor.fill(changed)
+        Session.objects.all().delete()  # the session ended meanwhile (its cookie stays)
+        save = article.get_by_role("button", name="Opslaan")
+        save.click()
+        expect(article.get_by_text("Niet opgeslagen: Je bent afgemeld. Laad de pagina opnieuw")).to_be_visible()
+        expect(save).to_be_enabled()
+        expect(editor).to_have_value(changed)
+
+        # A 403 without a reason (the form's token belongs to a session that ended) says the same.
+        page.route(f"**/messages/{second.pk}/delete/", self.only_posts(403))
+        page.locator(f"#message-{second.pk}").get_by_role("link", name=re.compile("^Verwijderen")).click()
+        dialog = page.get_by_role("dialog", name="Dit bericht verwijderen?")
+        dialog.get_by_role("button", name="Ja, verwijder het bericht").click()
+        expect(dialog.get_by_role("alert")).to_have_text(
+            "Het bericht is niet verwijderd: Geweigerd: misschien ben je afgemeld. Laad de pagina opnieuw en "
+            "meld je weer aan als daarom gevraagd wordt: wat je schreef, staat dan nog klaar."
+        )
+        dialog.get_by_role("button", name="Nee, bewaren").click()
+        page.unroute(f"**/messages/{second.pk}/delete/")
+
+        # Signed in again in the same tab: the change is in the editor, said to be not saved yet.
+        cache.clear()  # the code of the first sign-in may still be current: allauth refuses it twice
+        self.sign_in(self.world.carla)
+        page.goto(self.url(f"/t/oost/threads/{first.thread_id}/"))
+        editor = page.locator(f"#message-{first.pk}").get_by_label("Je bericht bewerken")
+        expect(editor).to_have_value(changed)
+        expect(editor).to_have_accessible_description("Nog niet opgeslagen: je wijziging van eerder staat weer klaar.")
+        assert Message.objects.get(pk=first.pk).body == "Eerste versie van mijn bericht."
+        self.failed_resources.clear()  # the 403 above was this test's
+        self.assert_accessible("an edit kept over signing in again")
+        page.locator(f"#message-{first.pk}").get_by_role("button", name="Opslaan").click()
+        expect(page.locator(f"#message-{first.pk} .wv-message__body")).to_have_text(changed)
+        assert Message.objects.get(pk=first.pk).body == changed
+        assert page.evaluate(f"sessionStorage.getItem('wv-edit-{first.thread_id}')") is None
+
+
+class WrittenTextKeptInTheTab(BrowserTestCase):
+    """Found by a tester: what was typed in the box was gone after following a link on the thread
+    page ("Cliëntgegevens verwijderen", a team tab) or a reload, and coming back. The tab keeps it
+    now (sessionStorage: gone with the tab), with a change open in an editor, until it is sent."""
+
+    def test_a_draft_and_an_edit_are_back_after_leaving_the_page_and_gone_once_sent(self):
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Overdracht")
+        mine = post(thread, world.carla, "Eerste versie van mijn bericht.").message
+        thread_url = self.url(f"/t/oost/threads/{thread.pk}/")
+        self.sign_in(world.carla)
+        page = self.page
+        page.goto(thread_url)
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        box = page.get_by_label("Bericht", exact=True)
+        draft = "Ik bel de huisarts morgen over de wondzorg."
+        box.fill(draft)
+        article = page.locator(f"#message-{mine.pk}")
+        article.get_by_role("link", name=re.compile("^Bewerken")).click()
+        change = "Tweede versie: de afspraak is verzet."
+        article.get_by_label("Je bericht bewerken").fill(change)
+        # Kept a moment after typing, also without leaving (a phone may kill the tab unseen).
+        page.wait_for_timeout(800)
+        kept = json.loads(page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')"))
+        assert kept["body"] == draft and kept["user"] == world.carla.pk
+
+        # Away by a link on the page, and back.
+        page.get_by_role("link", name=re.compile("^Mijn werk")).click()
+        expect(page).to_have_url(self.url("/my-work/"))
+        page.goto(thread_url)
+        expect(box).to_have_value(draft)
+        expect(box).to_have_accessible_description(
+            re.compile("Nog niet verstuurd: je tekst van eerder staat weer in het berichtvak.")
+        )
+        editor = article.get_by_label("Je bericht bewerken")
+        expect(editor).to_have_value(change)
+        self.assert_accessible("a draft and an edit back")
+        # And after a reload.
+        page.reload()
+        expect(box).to_have_value(draft)
+        expect(editor).to_have_value(change)
+        assert not Message.objects.filter(thread=thread).exclude(pk=mine.pk).exists()  # nothing sent by itself
+        assert Message.objects.get(pk=mine.pk).body == "Eerste versie van mijn bericht."
+
+        # Sent and saved: the tab keeps nothing more, and the page comes back empty.
+        page.get_by_role("button", name="Versturen").click()
+        expect(page.get_by_role("log", name="Berichten").get_by_text(draft)).to_be_visible()
+        expect(page.locator("[data-outbox] li")).to_have_count(0)
+        expect(page.get_by_text("Nog niet verstuurd:")).to_have_count(0)
+        article.get_by_role("button", name="Opslaan").click()
+        expect(article.locator(".wv-message__body")).to_have_text(change)
+        for kind in ("draft", "outbox", "edit"):
+            assert page.evaluate(f"sessionStorage.getItem('wv-{kind}-{thread.pk}')") is None, kind
+        page.reload()
+        expect(box).to_have_value("")
+        expect(page.get_by_label("Je bericht bewerken")).to_have_count(0)
+
+        # Someone else's text in this tab (a shared computer) is not shown, and is dropped.
+        # (Set on another page of the tab: the thread page keeps what it holds when it is left.)
+        other = json.dumps({"user": world.maarten.pk, "body": "Tekst van een ander"})
+        page.goto(self.url("/my-work/"))
+        page.evaluate(f"sessionStorage.setItem('wv-draft-{thread.pk}', {json.dumps(other)})")
+        page.goto(thread_url)
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        expect(box).to_have_value("")
+        assert page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
+
+        # Signing out from the page keeps nothing in the tab.
+        box.fill("Nog een zin die niemand na mij mag zien.")
+        page.get_by_role("button", name="Afmelden").first.click()
+        expect(page).not_to_have_url(thread_url)
+        assert page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
+
 
 class ServerRestartJourney(BrowserTestCase):
     restartable = True
@@ -643,7 +802,8 @@ class FarBehindJourney(BrowserTestCase):
         expect(page.locator("[data-outbox] li")).to_have_count(0)
         expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
         assert Message.objects.filter(thread=thread, author=world.maarten).count() == 1
-        assert page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')") is None
+        # The tab keeps what is in the box until it is sent; the message sent is no longer kept.
+        assert json.loads(page.evaluate(f"sessionStorage.getItem('wv-draft-{thread.pk}')"))["body"] == draft
         assert page.evaluate(f"sessionStorage.getItem('wv-outbox-{thread.pk}')") is None
         # The refused connection attempts while the server was away are in the console, as they should be.
         self.console_errors = [e for e in self.console_errors if "WebSocket connection" not in e]

@@ -74,6 +74,15 @@ def live_strings() -> dict:
         "waiting": _("Waiting for the network:"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again: what you wrote will be waiting."),
+        # A 403 without a reason: the page's form token is of a session that ended (or was renewed
+        # by signing in elsewhere); rarely rights that changed. Reloading shows which.
+        "refused_sign_in": _(
+            "Refused: you may have been signed out. Reload the page and sign in again if asked: "
+            "what you wrote will be waiting."
+        ),
+        # Above the box (and an editor) whose text the tab kept when the page was left.
+        "draft_restored": _("Not sent yet: your text from before is back in the message box."),
+        "edit_restored": _("Not saved yet: your change from before is back."),
         "sign_in_incomplete": _("Finish signing in first: set up tweestapsverificatie, then reload the page."),
         "no_access": _("You can no longer read this thread. Reload the page."),
         "typing": _("%(name)s is typing…"),

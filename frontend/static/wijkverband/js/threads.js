@@ -24,6 +24,13 @@ const HTTP_QUICK_TRIES = 30;
 // nothing. A page opened, or reconnecting, in the background subscribes away: after a restart the
 // tabs nobody looks at cost the presence store nothing (docs/realtime.md, "Who views a thread").
 export const AWAY_AFTER_MS = 60000;
+// A request in place (edit, delete, confirm, a post or catch-up over HTTP) that has no answer after
+// this long is given up: on a half-dead network fetch waits minutes for the browser, and the
+// button stayed disabled all that time. It is said as "no connection", and the button works again.
+export const REQUEST_TIMEOUT_MS = 15000;
+// What is being typed is kept in the tab this long after the last key, besides whenever the page is
+// left or hidden: a crashed browser or a phone that kills a background tab fires no "pagehide".
+const KEEP_TYPED_MS = 500;
 
 // A selector that finds `element`'s counterpart in a re-drawn message: the element or its nearest
 // ancestor with a data attribute (a[data-edit], form[data-confirm] button), or null.
@@ -110,7 +117,7 @@ function compareNames(a, b) {
 
 // How many texts were kept above the box (setAside): their ids, unique in the page.
 let keptTexts = 0;
-// The text each item above the box keeps (setAside): what keepForReload saves of it.
+// The text each item above the box keeps (setAside): what keepUnsent saves of it.
 const asidePosts = new WeakMap();
 
 export class ThreadClient {
@@ -151,9 +158,15 @@ export class ThreadClient {
     // Away: in the background for AWAY_AFTER_MS or more (or since it was opened): not shown as here.
     this.away = document.visibilityState === "hidden";
     this.awayTimer = null;
+    this.requestTimeoutMs = REQUEST_TIMEOUT_MS; // the browser tests set a short one
     if (this.form) this.enhanceForm();
+    // What is written and not yet sent or saved is kept whenever the page is left (a link, a
+    // reload, the tab to the background) and is back when the person returns (keepUnsent).
+    if (typeof window !== "undefined") window.addEventListener("pagehide", () => this.keepUnsent());
     if (this.log?.hasAttribute("data-follow")) this.followTheEnd();
     this.log?.addEventListener("click", (event) => this.logClick(event));
+    this.restoreEdits();
+    this.keepUnsent(); // what was kept and is back, as this person's (and a page of before's in today's form)
     // "Bevestigen" confirms in place: the form's own answer is a new page, and it emptied the box.
     this.log?.addEventListener("submit", (event) => {
       const form = event.target.closest("form[data-confirm]");
@@ -164,6 +177,7 @@ export class ThreadClient {
     // "vandaag" becomes "gisteren" at midnight, also on a page left open (times and day headings).
     if (this.log && typeof window !== "undefined") setInterval(() => this.relabelTimes(), 60000);
     document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.keepUnsent();
       this.relabelTimes();
       this.markRead();
       this.visibilityChanged();
@@ -204,31 +218,24 @@ export class ThreadClient {
     if (old) old.close();
   }
 
-  // A text that could not be sent, kept in this tab (sessionStorage) until the page is back.
-  keepDraft(body) {
-    try {
-      sessionStorage.setItem(`wv-draft-${this.thread}`, body);
-    } catch {
-      // No storage (private mode): the text stays in the box, the person copies it.
-    }
-  }
+  // --- what is written and not yet sent, kept in this tab -------------------------------------
 
-  takeDraft() {
-    try {
-      const draft = sessionStorage.getItem(`wv-draft-${this.thread}`);
-      sessionStorage.removeItem(`wv-draft-${this.thread}`);
-      return draft;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Before this page loads itself again (`reset`): nothing written is lost with it. The box's
-   * text is kept as on signing out (keepDraft); the posts still waiting to be sent, with their
-   * client ids (sent again after the load, the server posts each once), and the texts set aside
-   * above the box, with why (takeOutbox puts them back). */
-  keepForReload() {
-    if (this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
+  /** Kept in sessionStorage, never localStorage: on a shared computer no client text outlives the
+   * tab. Under `wv-draft-<thread>` the box's text, `wv-outbox-<thread>` the posts still waiting to
+   * be sent (with their client ids: sent again, the server posts each once) and the texts set aside
+   * above the box, `wv-edit-<thread>` the changes in open editors. Written whenever the page is
+   * left or hidden, a moment after typing, and at once when a post is sent, acknowledged, set
+   * aside or thrown away: what the tab keeps is always what the page holds. Each names its person:
+   * in a tab where someone else signs in next, it is not shown to them (and their page replaces it). */
+  keepUnsent() {
+    clearTimeout(this.keepTimer);
+    this.keepTimer = null;
+    if (this.signingOut) return; // signed out on purpose: the tab keeps nothing (forgetUnsent)
+    const user = this.live.user;
+    const box = this.form?.querySelector("input[name=asks_ack]");
+    const draft = this.textarea?.value.trim()
+      ? { user, body: this.textarea.value, asks_ack: box?.checked || false }
+      : null;
     const waiting = [...this.outbox].map(([clientId, post]) => ({
       client_id: clientId,
       body: post.body,
@@ -238,22 +245,61 @@ export class ThreadClient {
       .map((item) => asidePosts.get(item))
       .filter((post) => post)
       .map((post) => ({ body: post.body, asks_ack: post.asksAck, reason: post.reason || "" }));
-    if (!waiting.length && !aside.length) return;
+    const edits = [...(this.log?.querySelectorAll("form[data-editor]") || [])]
+      .map((form) => ({
+        message: Number(form.dataset.editor),
+        body: form.elements.body.value,
+        original: form.wvOriginal,
+      }))
+      .filter((edit) => edit.message && edit.body !== edit.original);
+    this.store("draft", draft);
+    this.store("outbox", waiting.length || aside.length ? { user, waiting, aside } : null);
+    this.store("edit", edits.length ? { user, edits } : null);
+  }
+
+  // Typed: kept a moment after the last key (KEEP_TYPED_MS), not on every key.
+  keepSoon() {
+    clearTimeout(this.keepTimer);
+    this.keepTimer = setTimeout(() => this.keepUnsent(), KEEP_TYPED_MS);
+  }
+
+  /** Signing out from this page (the header's "Afmelden"): nothing written stays in the tab for
+   * whoever signs in next. (Signed out elsewhere, or the session ended, it is kept for after
+   * signing in again.) */
+  forgetUnsent() {
+    this.signingOut = true;
+    clearTimeout(this.keepTimer);
+    for (const kind of ["draft", "outbox", "edit"]) this.store(kind, null);
+  }
+
+  store(kind, value) {
     try {
-      sessionStorage.setItem(`wv-outbox-${this.thread}`, JSON.stringify({ waiting, aside }));
+      if (value) sessionStorage.setItem(`wv-${kind}-${this.thread}`, JSON.stringify(value));
+      else sessionStorage.removeItem(`wv-${kind}-${this.thread}`);
     } catch {
-      // No storage (private mode): nothing more can be kept.
+      // No storage (private mode, full): the text stays on the page, the person copies it.
     }
   }
 
-  takeOutbox() {
+  // What the tab kept of `kind` for this person, or null. (A draft of a page from before these
+  // were named is its bare text.)
+  kept(kind) {
+    let raw = null;
     try {
-      const kept = JSON.parse(sessionStorage.getItem(`wv-outbox-${this.thread}`) || "null");
-      sessionStorage.removeItem(`wv-outbox-${this.thread}`);
-      return kept || { waiting: [], aside: [] };
+      raw = sessionStorage.getItem(`wv-${kind}-${this.thread}`);
     } catch {
-      return { waiting: [], aside: [] };
+      return null;
     }
+    if (raw === null) return null;
+    let value;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    if (value === null || typeof value !== "object") return kind === "draft" ? { body: raw } : null;
+    if (value.user !== undefined && value.user !== this.live.user) return null;
+    return value;
   }
 
   labelPending(post) {
@@ -305,7 +351,7 @@ export class ThreadClient {
     if (this.presenceBox) this.presenceBox.hidden = true; // unknown until subscribed again
     if (event.code === SIGNED_OUT) {
       this.signedOut = true;
-      if (this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
+      this.keepUnsent();
       this.setConnection(this.strings.signed_out);
       return;
     }
@@ -334,7 +380,7 @@ export class ThreadClient {
         break;
       case "reset":
         // Too far behind to catch up: the page loads itself again, keeping what was being written.
-        this.keepForReload();
+        this.keepUnsent();
         location.reload();
         break;
       case "ack":
@@ -747,10 +793,9 @@ export class ThreadClient {
       if (line && !form.isConnected) this.focusAckLine(line);
       return;
     }
-    if (answer.status === 401 && this.textarea?.value.trim()) this.keepDraft(this.textarea.value);
     let detail = answer.json.detail || String(answer.status);
-    if (answer.status === 401) detail = this.strings.signed_out;
-    else if (!answer.status || answer.status >= 500) detail = this.strings.unreachable;
+    if (!answer.status || answer.status >= 500) detail = this.strings.unreachable;
+    else detail = this.signedOutText(answer) || detail;
     let error = form.querySelector("[data-confirm-error]");
     if (!error) {
       error = this.element("p", "utrecht-form-field-error-message");
@@ -842,11 +887,17 @@ export class ThreadClient {
   enhanceForm() {
     const textarea = this.form.querySelector("textarea[name=body]");
     this.textarea = textarea;
-    // A message that could not be sent because the session had ended is back after signing in.
-    const draft = this.takeDraft();
-    if (draft && !textarea.value) textarea.value = draft;
-    // What waited to be sent, or was set aside, when the page last loaded itself again (keepForReload).
-    const kept = this.takeOutbox();
+    // What was in the box when the person left the page (a link, a reload, signed out) is back, and
+    // says so: nothing is sent until they send it.
+    const draft = this.kept("draft");
+    if (draft?.body && !textarea.value) {
+      textarea.value = draft.body;
+      const box = this.form.querySelector("input[name=asks_ack]");
+      if (box && draft.asks_ack) box.checked = true;
+      this.restoredNote(this.strings.draft_restored);
+    }
+    // What waited to be sent (sent now, once), or was set aside, when the page was left.
+    const kept = this.kept("outbox") || {};
     for (const post of kept.aside || []) {
       this.setAside({ body: post.body, asksAck: post.asks_ack, element: document.createElement("li") }, post.reason);
     }
@@ -876,12 +927,13 @@ export class ThreadClient {
       }
       if (this.signedOut) {
         // Nothing can be sent: the text stays in the box (and is kept for after signing in).
-        this.keepDraft(body);
+        this.keepUnsent();
         this.composerError(`${this.strings.failed} ${this.strings.signed_out}`);
         textarea.focus();
         return;
       }
       this.composerError("");
+      this.restoredNote("");
       const idField = this.form.querySelector("input[name=client_id]");
       const clientId = idField.value;
       const asksAck = this.form.querySelector("input[name=asks_ack]")?.checked || false;
@@ -890,6 +942,7 @@ export class ThreadClient {
       idField.value = crypto.randomUUID();
       const box = this.form.querySelector("input[name=asks_ack]");
       if (box) box.checked = false;
+      this.keepUnsent(); // out of the box, into the outbox: kept until the server has it
       // Back in the box for the next message (a click on "Versturen" left focus on the button).
       textarea.focus();
     });
@@ -902,13 +955,42 @@ export class ThreadClient {
     });
     textarea.addEventListener("input", () => {
       if (textarea.value.trim()) this.composerError("");
+      else this.restoredNote("");
+      this.keepSoon();
       const now = Date.now();
       if (now - this.lastTypingSent > 3000 && this.subscribed) {
         this.lastTypingSent = now;
         this.send({ type: "typing", thread: this.thread });
       }
     });
+    this.form.querySelector("input[name=asks_ack]")?.addEventListener("change", () => this.keepSoon());
     if (this.live.mentions?.length) this.mentions = new MentionCombobox(textarea, this.live.mentions, this.strings);
+    // Signing out from this page on purpose keeps nothing in the tab (forgetUnsent).
+    document.addEventListener("submit", (event) => {
+      if (event.target.matches?.("form[data-sign-out]")) this.forgetUnsent();
+    });
+  }
+
+  /** Under the box's label: that its text was kept from before and is not sent yet (a quiet line,
+   * read with the box). Gone once it is sent or the box is emptied. */
+  restoredNote(text) {
+    const textarea = this.textarea;
+    const id = `${textarea.id}_restored`;
+    let note = document.getElementById(id);
+    const described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter((v) => v && v !== id);
+    if (!text) {
+      note?.remove();
+      if (described.length) textarea.setAttribute("aria-describedby", described.join(" "));
+      else textarea.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!note) {
+      note = this.element("p", "utrecht-form-field-description wv-muted");
+      note.id = id;
+      textarea.before(note);
+    }
+    note.textContent = text;
+    textarea.setAttribute("aria-describedby", [...described, id].join(" "));
   }
 
   composerError(text) {
@@ -954,33 +1036,60 @@ export class ThreadClient {
 
   // No answer at all (no network, a server that is restarting) is status 0: never thrown, so
   // every caller says so and gives its buttons back (an uncaught "Failed to fetch" left them disabled).
+  // Nor an answer that takes longer than requestTimeoutMs (a half-dead network): given up, status 0.
   async request(url, options = {}) {
-    let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.requestTimeoutMs);
     try {
-      response = await fetch(url, {
-        credentials: "same-origin",
-        ...options,
-        headers: { Accept: "application/json", "X-CSRFToken": this.live.csrf_token, ...(options.headers || {}) },
-      });
-    } catch {
-      return { ok: false, status: 0, json: {} };
+      let response;
+      try {
+        response = await fetch(url, {
+          credentials: "same-origin",
+          ...options,
+          signal: controller.signal,
+          headers: { Accept: "application/json", "X-CSRFToken": this.live.csrf_token, ...(options.headers || {}) },
+        });
+      } catch {
+        return { ok: false, status: 0, json: {} };
+      }
+      let json = {};
+      try {
+        json = await response.json();
+      } catch {
+        json = {};
+      }
+      // The answer stopped halfway: as good as none (its status said nothing of what was done).
+      if (controller.signal.aborted) return { ok: false, status: 0, json: {} };
+      // Followed to the sign-in page (the session ended in another tab): not an answer, and no post.
+      if (response.redirected) return { ok: false, status: 401, json: {} };
+      return { ok: response.ok, status: response.status, json };
+    } finally {
+      clearTimeout(timer);
     }
-    let json = {};
-    try {
-      json = await response.json();
-    } catch {
-      json = {};
-    }
-    // Followed to the sign-in page (the session ended in another tab): not an answer, and no post.
-    if (response.redirected) return { ok: false, status: 401, json: {} };
-    return { ok: response.ok, status: response.status, json };
   }
 
   /** Why an edit or delete in place failed, after "Niet opgeslagen:": that nothing answered (no
-   * network; a restart, where a proxy answers 502-504 or nothing does), or what the server said. */
+   * network; a restart, where a proxy answers 502-504 or nothing does), that the session ended
+   * (signedOutText), or what the server said. */
   failure(answer) {
     if (answer.status === 0 || answer.status >= 500) return this.strings.no_connection;
-    return answer.json.detail || String(answer.status);
+    return this.signedOutText(answer) || answer.json.detail || String(answer.status);
+  }
+
+  /** A 401 (led to the sign-in page: the session ended) or a 403 without a reason of ours (the
+   * form's token is of a session that ended, or was renewed by signing in elsewhere): what is
+   * written here is kept in the tab (keepUnsent), and the person is told to sign in again.
+   * Otherwise null. */
+  signedOutText(answer) {
+    if (answer.status === 401) {
+      this.keepUnsent();
+      return this.strings.signed_out;
+    }
+    if (answer.status === 403 && !answer.json.detail && !answer.json.errors) {
+      this.keepUnsent();
+      return this.strings.refused_sign_in || this.strings.signed_out;
+    }
+    return null;
   }
 
   /** An action on a message that failed before anything opened ("Bewerken" without an answer):
@@ -1000,24 +1109,32 @@ export class ThreadClient {
     error.textContent = text;
   }
 
-  async openEditor(article, url) {
+  /** The editor in place. `kept`: a change not yet saved when the page was left ({body, original},
+   * restoreEdits): shown again as it was, with a word that it is not saved yet. */
+  async openEditor(article, url, kept = null) {
     if (!article || article.querySelector("[data-editor]") || this.opening === article) return;
-    this.opening = article; // a second tap while the first waits opens nothing twice
-    const answer = await this.request(url);
-    this.opening = null;
-    const { ok, json } = answer;
-    if (answer.status === 0 || answer.status >= 500) {
-      this.actionError(article, `${this.strings.edit_unavailable} ${this.failure(answer)}`);
-      return;
-    }
-    this.actionError(article, "");
-    if (!ok) {
-      location.href = url; // the edit page says what is wrong
-      return;
+    let json = kept ? { body: kept.body } : null;
+    if (!kept) {
+      this.opening = article; // a second tap while the first waits opens nothing twice
+      const answer = await this.request(url);
+      this.opening = null;
+      json = answer.json;
+      const signedOut = answer.status === 0 || answer.status >= 500 ? null : this.signedOutText(answer);
+      if (answer.status === 0 || answer.status >= 500 || signedOut) {
+        this.actionError(article, `${this.strings.edit_unavailable} ${signedOut || this.failure(answer)}`);
+        return;
+      }
+      this.actionError(article, "");
+      if (!answer.ok) {
+        location.href = url; // the edit page says what is wrong
+        return;
+      }
     }
     const id = `edit-${article.dataset.message}`;
     const form = this.element("form", "wv-form wv-editor");
-    form.dataset.editor = "";
+    form.dataset.editor = article.dataset.message;
+    // What the message said when editing began: only a change from it is kept when the page is left.
+    form.wvOriginal = kept ? kept.original : json.body;
     form.method = "post";
     form.action = url;
     const label = this.element("label", "utrecht-form-label", this.strings.edit_label);
@@ -1031,6 +1148,7 @@ export class ThreadClient {
     const error = this.element("p", "utrecht-form-field-error-message");
     error.id = `${id}-error`;
     error.hidden = true;
+    textarea.addEventListener("input", () => this.keepSoon());
     const buttons = this.element("div", "wv-actions");
     const save = this.element("button", "utrecht-button utrecht-button--primary-action", this.strings.save);
     save.type = "submit";
@@ -1038,6 +1156,12 @@ export class ThreadClient {
     cancel.type = "button";
     buttons.append(save, cancel);
     form.append(label, error, textarea, buttons);
+    if (kept) {
+      const note = this.element("p", "utrecht-form-field-description wv-muted", this.strings.edit_restored);
+      note.id = `${id}-restored`;
+      error.before(note);
+      textarea.setAttribute("aria-describedby", note.id);
+    }
     const close = () => this.closeEditor(article);
     cancel.addEventListener("click", close);
     form.addEventListener("keydown", (event) => {
@@ -1056,6 +1180,7 @@ export class ThreadClient {
         form.remove();
         this.upsertMessage(answer.json.message);
         this.closeEditor(article);
+        this.keepUnsent(); // saved: no longer kept
         return;
       }
       // What was typed stays in the box, to be saved again with the same button.
@@ -1068,7 +1193,18 @@ export class ThreadClient {
       textarea.focus();
     });
     this.keepEditor(article, form);
-    textarea.focus();
+    // One opened again on the page's load leaves the focus (and the page's place) where it is.
+    if (!kept) textarea.focus();
+  }
+
+  // The changes open in editors when the page was left (keepUnsent), for messages this page shows
+  // and this person may still edit (its "Bewerken" link).
+  restoreEdits() {
+    for (const edit of this.kept("edit")?.edits || []) {
+      const article = document.getElementById(`message-${edit.message}`);
+      const link = article?.querySelector("a[data-edit]");
+      if (link && typeof edit.body === "string") this.openEditor(article, link.href, edit);
+    }
   }
 
   keepEditor(article, editor) {
@@ -1084,7 +1220,9 @@ export class ThreadClient {
   }
 
   closeEditor(article) {
-    article.querySelector("[data-editor]")?.remove();
+    const editor = article.querySelector("[data-editor]");
+    editor?.remove();
+    if (editor) this.keepUnsent(); // cancelled: the change is not kept either
     const body = article.querySelector(".wv-message__body");
     if (body) body.hidden = false;
     const actions = article.querySelector(".wv-message__actions");
@@ -1224,7 +1362,7 @@ export class ThreadClient {
       } else if (result.status === 401) {
         this.signedOut = true;
         this.setConnection(this.strings.signed_out);
-        this.keepDraft(post.body);
+        // Back in the box (or set aside), and kept there for after signing in again (notSent).
         this.refused({ code: "invalid", detail: this.strings.signed_out, ref: clientId });
       } else if (result.status >= 400 && result.status < 500) {
         const errors = result.json.errors;
@@ -1277,6 +1415,7 @@ export class ThreadClient {
     if (!post) return;
     post.element.remove();
     this.outbox.delete(clientId);
+    this.keepUnsent(); // the server has it: the tab no longer keeps it
   }
 
   refused(frame) {
@@ -1309,12 +1448,14 @@ export class ThreadClient {
       // shortens it) instead of typing it all again.
       post.element.remove();
       this.intoTheBox(post, reason);
+      this.keepUnsent();
       return;
     }
     // Not over something they typed since: the refused text waits above the box, whole, under why
     // it was not sent (only the text told which message it was: the reason alone, above a box
     // with other text in it, read as if that text was refused), until they put it back.
     this.setAside(post, reason);
+    this.keepUnsent();
   }
 
   // The text of `post` in the box (and its "asks for confirmation"), with `reason` at the box.
@@ -1362,6 +1503,7 @@ export class ThreadClient {
         this.outboxList?.append(swapped.element);
         this.setAside(swapped, swapped.reason);
       }
+      this.keepUnsent();
     });
     const discard = this.element("button", "utrecht-button utrecht-button--subtle", this.strings.discard);
     discard.type = "button";
@@ -1373,6 +1515,7 @@ export class ThreadClient {
       const at = items.indexOf(item);
       const next = items[at + 1] || items[at - 1];
       item.remove();
+      this.keepUnsent();
       const target = next?.querySelector("button") || this.textarea;
       target?.focus();
     });
