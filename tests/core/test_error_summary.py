@@ -2,6 +2,7 @@
 the field (aria-invalid, aria-describedby), each message once in each place."""
 
 import re
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
@@ -74,3 +75,60 @@ def test_a_summary_line_does_not_name_its_field_twice():
     refused = "Naam lijkt cliëntgegevens te bevatten"
     assert error_line(form["new_name"], refused) == refused
     assert error_line(form["email"], "Vul dit veld in.") == "E-mailadres: Vul dit veld in."
+
+
+_TEMPLATES = Path(__file__).resolve().parents[2] / "frontend" / "templates"
+_FIELDS = ("includes/field.html", "element fields")
+_SUMMARY = ("includes/form_errors.html", "element fields")  # allauth's fields element includes the summary
+#: Forms whose errors are shown on another page, which has the summary.
+_ANSWERED_ELSEWHERE = {
+    # Posts to the discussion's own page (threads.views.thread_post), which shows the refusal there.
+    "threads/_thread_panel.html",
+}
+
+
+def _with_includes(text: str, depth: int = 0) -> str:
+    """The text with the templates it includes (by a literal name) appended, a few levels down."""
+    if depth > 3:
+        return text
+    for name in re.findall(r'{%\s*include\s+"([^"]+)"', text):
+        path = _TEMPLATES / name
+        if path.is_file() and name not in _FIELDS[0]:
+            text += _with_includes(path.read_text(), depth + 1)
+    return text
+
+
+def _post_forms():
+    for path in sorted(_TEMPLATES.rglob("*.html")):
+        name = str(path.relative_to(_TEMPLATES))
+        for form in re.findall(r'<form\b[^>]*method="post".*?</form>', path.read_text(), re.DOTALL | re.IGNORECASE):
+            yield name, _with_includes(form)
+
+
+def test_every_form_with_fields_has_an_error_summary():
+    """Found by a keyboard and screen-reader test: the e-mail address page refused the current
+    address at the field only, with no summary for the focus to go to (app.js) and nothing at the
+    top. Every POST form that shows fields shows the summary too."""
+    forms_with_fields = [(name, form) for name, form in _post_forms() if any(mark in form for mark in _FIELDS)]
+    assert len(forms_with_fields) > 20  # the walk finds the forms
+    missing = sorted(
+        {
+            name
+            for name, form in forms_with_fields
+            if name not in _ANSWERED_ELSEWHERE and not any(mark in form for mark in _SUMMARY)
+        }
+    )
+    assert missing == []
+
+
+def test_the_email_address_page_summarises_its_refusal(world, client_for):
+    """Found by a keyboard and screen-reader test: submitting your current address said "Dit
+    e-mailadres is al aan dit account gekoppeld." at the field only."""
+    client = client_for("carla")
+    client.post("/accounts/reauthenticate/", {"password": "correct-horse-battery-staple"})
+    response = client.post("/accounts/email/", {"email": world.carla.email, "action_add": ""})
+    page = _soup(response)
+    summary = page.select_one("[data-error-summary]")
+    assert summary is not None, response.content.decode()
+    assert [a["href"] for a in summary.select("a")] == ["#id_email"]
+    assert "al aan dit account gekoppeld" in summary.get_text()
