@@ -557,3 +557,19 @@ def test_the_invitation_names_the_role_with_its_article_in_english(world, role, 
             "tenancy/email/invitation_message.txt", {"invitation": invitation, "team": world.team_a}
         )
     assert f"to join Utrecht Oost {english}" in body
+
+
+def test_a_short_password_and_a_different_repetition_are_both_said_at_once(world):
+    """Found by a keyboard and screen-reader test: "kort" and another repetition said only "De
+    twee wachtwoorden verschillen."; the too-short password was said on the next try."""
+    _invitation, url = _invite(world)
+    response = Client().post(url, {"name": "Sanne", "password1": "kort", "password2": "anders"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    first = page.split('id="id_password1_error"', 1)[1].split("</div>", 1)[0]
+    second = page.split('id="id_password2_error"', 1)[1].split("</div>", 1)[0]
+    assert "te kort" in first
+    assert "De twee wachtwoorden verschillen." in second
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "te kort" in summary and "verschillen" in summary
+    assert not get_user_model().objects.filter(email="sanne@example.nl").exists()

@@ -142,13 +142,15 @@ class NewAccountForm(forms.Form):
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
+        # The password's own problems and the repetition's, said together: "kort" with another
+        # repetition said only that the two differ, and that it was too short on the next try.
+        if p1:
             from wijkverband.accounts.models import User
 
             try:
                 password_validation.validate_password(p1, User(email=self.email, name=data.get("name", "")))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
         return data
