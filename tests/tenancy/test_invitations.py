@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -573,3 +574,53 @@ def test_a_short_password_and_a_different_repetition_are_both_said_at_once(world
     summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
     assert "te kort" in summary and "verschillen" in summary
     assert not get_user_model().objects.filter(email="sanne@example.nl").exists()
+
+
+def _new_team(world):
+    return services.team_create(actor=world.ada, region=world.region, name="Noord", slug="noord", municipality="U")
+
+
+def test_a_new_teams_first_invitation_offers_no_empty_list_and_asks_for_the_new_organisation(world):
+    """Found by a keyboard and screen-reader test: a team without organisations offered only
+    "— kies een organisatie —", and the refusal "kies er een" led to that empty list, not to the
+    fields that add one."""
+    _new_team(world)
+    client = Client()
+    client.force_login(world.ada)
+    page = client.get("/t/noord/members/invite/?role=coordinator").content.decode()
+    assert 'name="organisation"' not in page
+    assert "nog geen organisaties" in page
+    assert 'name="new_organisation_name"' in page
+    response = client.post("/t/noord/members/invite/", {"email": "nina@example.nl", "role": "coordinator"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "kies er een" not in page
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    links = re.findall(r'href="#(id_[a-z_]+)"', summary)
+    assert links == ["id_new_organisation_name", "id_new_organisation_kind"]
+    error = page.split('id="id_new_organisation_name_error"', 1)[1].split("</div>", 1)[0]
+    assert "nog geen organisaties" in error
+    field = BeautifulSoup(page, "html.parser").select_one("#id_new_organisation_name")
+    assert field["aria-invalid"] == "true" and "id_new_organisation_name_error" in field["aria-describedby"]
+    assert not Invitation.objects.exists()
+    # Named and of a kind, the organisation is added and the coordinator invited.
+    response = client.post(
+        "/t/noord/members/invite/",
+        {
+            "email": "nina@example.nl",
+            "role": "coordinator",
+            "new_organisation_name": "HA Noord",
+            "new_organisation_kind": "huisarts",
+        },
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().organisation.name == "HA Noord"
+
+
+def test_a_new_teams_client_representative_is_invited_without_an_organisation(world):
+    _new_team(world)
+    client = Client()
+    client.force_login(world.ada)
+    response = client.post("/t/noord/members/invite/", {"email": "cr@example.nl", "role": "client_representative"})
+    assert response.status_code == 302
+    assert Invitation.objects.get().organisation is None

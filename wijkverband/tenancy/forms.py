@@ -64,6 +64,15 @@ class InvitationForm(forms.Form):
         self.fields["organisation"].conditionally_required = True
         # A refusal of client data names it in a sentence: "Naam van de nieuwe organisatie lijkt …".
         self.fields["new_organisation_name"].refusal_subject = _("Name of the new organisation")
+        # A new team has no organisations yet: its list offered only "— choose an organisation —",
+        # and the refusal "choose one" led to that list. Without any, the list is left out and the
+        # refusal names and points at the new organisation's fields instead.
+        self.has_organisations = organisations.exists()
+        if not self.has_organisations:
+            del self.fields["organisation"]
+            self.fields["new_organisation_name"].label = _("Name of the new organisation")
+            for name in ("new_organisation_name", "new_organisation_kind"):
+                self.fields[name].conditionally_required = True  # for members and coordinators
 
     def clean(self):
         data = super().clean()
@@ -78,7 +87,20 @@ class InvitationForm(forms.Form):
             and not data.get("organisation")
             and not new_name
         ):
-            self.add_error("organisation", _("Members and coordinators act on behalf of an organisation: choose one."))
+            if self.has_organisations:
+                self.add_error(
+                    "organisation", _("Members and coordinators act on behalf of an organisation: choose one.")
+                )
+            else:
+                self.add_error(
+                    "new_organisation_name",
+                    _(
+                        "Members and coordinators act on behalf of an organisation, and this team has no "
+                        "organisations yet: fill in the name of the one this person acts for."
+                    ),
+                )
+                if not data.get("new_organisation_kind"):
+                    self.add_error("new_organisation_kind", _("Choose the kind of the new organisation."))
         return data
 
 

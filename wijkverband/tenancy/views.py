@@ -69,7 +69,7 @@ def member_invite(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            organisation = data["organisation"]
+            organisation = data.get("organisation")  # no list when the team has no organisations yet
             if data["new_organisation_name"].strip():
                 organisation = services.organisation_add(
                     actor=request.user,
