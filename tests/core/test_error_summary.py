@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.bottlenecks.helpers import category
 from wijkverband.bottlenecks.models import Bottleneck
@@ -132,3 +133,59 @@ def test_the_email_address_page_summarises_its_refusal(world, client_for):
     assert summary is not None, response.content.decode()
     assert [a["href"] for a in summary.select("a")] == ["#id_email"]
     assert "al aan dit account gekoppeld" in summary.get_text()
+
+
+def _title(response) -> str:
+    return " ".join(_soup(response).title.get_text().split())
+
+
+def test_a_page_showing_a_form_with_errors_says_so_in_its_title(world, client_for):
+    """Found by a keyboard and screen-reader test: without JavaScript a form that came back with
+    errors kept its title ("Knelpunt melden · …") and the focus started at the top, so nothing
+    said it had been refused. The title starts with "Fout: " (GOV.UK, NL Design System)."""
+    maarten = client_for("maarten")
+    assert _title(maarten.get("/t/oost/bottlenecks/new/")).startswith("Knelpunt melden · ")
+    refused = maarten.post(
+        "/t/oost/bottlenecks/new/", {"title": "", "description": "", "category": category().pk, "impact": 3}
+    )
+    assert refused.status_code == 400
+    assert _title(refused).startswith("Fout: Knelpunt melden · ")
+
+    carla = client_for("carla")
+    assert _title(carla.get("/t/oost/members/invite/")).startswith("Lid uitnodigen · ")
+    refused = carla.post("/t/oost/members/invite/", {"email": "x@example.nl", "role": "member"})
+    assert refused.status_code == 400
+    assert _title(refused).startswith("Fout: Lid uitnodigen · ")
+
+    assert not _title(carla.get("/accounts/name/")).startswith("Fout")
+    assert _title(carla.post("/accounts/name/", {"name": ""})).startswith("Fout: ")
+    # allauth's pages too: a wrong password when it is asked again.
+    assert not _title(carla.get("/accounts/reauthenticate/")).startswith("Fout")
+    assert _title(carla.post("/accounts/reauthenticate/", {"password": "niet-het-wachtwoord"})).startswith("Fout: ")
+
+
+def test_the_title_says_error_in_english_too(world, client_for):
+    client = client_for("maarten")
+    client.cookies["django_language"] = "en"
+    refused = client.post(
+        "/t/oost/bottlenecks/new/", {"title": "", "description": "", "category": category().pk, "impact": 3}
+    )
+    assert _title(refused).startswith("Error: Report a bottleneck · ")
+
+
+def test_pages_with_refusals_of_their_own_say_so_in_their_title_too(world, client_for):
+    """The target settings and a CSV import refuse without a form's field errors: their titles
+    start with "Fout: " all the same."""
+    carla = client_for("carla")
+    assert not _title(carla.get("/t/oost/bottlenecks/settings/")).startswith("Fout")
+    refused = carla.post("/t/oost/bottlenecks/settings/", {"accept-3": "nul"})
+    assert refused.status_code == 400
+    assert _title(refused).startswith("Fout: ")
+    refused = carla.post("/t/oost/bottlenecks/settings/categories/", {"name": ""})
+    assert _title(refused).startswith("Fout: ")
+    refused = carla.post(
+        "/t/oost/sociale-kaart/import/",
+        {"file": SimpleUploadedFile("kaart.csv", b"naam;soort\n;onbekend\n", content_type="text/csv")},
+    )
+    assert "Er is niets geïmporteerd." in refused.content.decode()
+    assert _title(refused).startswith("Fout: ")

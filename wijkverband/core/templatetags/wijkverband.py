@@ -1,5 +1,7 @@
 from django import template
+from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wijkverband.core.registry import team_nav
 
@@ -38,3 +40,30 @@ def error_line(field, error) -> str:
     if any(text.casefold().startswith(name) for name in names):
         return text
     return f"{label}: {text}" if label else text
+
+
+def _has_errors(value) -> bool:
+    """Whether a form or formset the view already checked has errors. Only checked ones
+    (`_errors` is set by is_valid/errors): this never runs a form's validation itself."""
+    if isinstance(value, BaseForm):
+        return bool(getattr(value, "_errors", None))
+    if isinstance(value, BaseFormSet):
+        if getattr(value, "_errors", None) is None:
+            return False
+        return any(value._errors) or bool(value._non_form_errors)
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context) -> str:
+    """ "Error: " before the page's title when it shows a form that came back with errors (GOV.UK,
+    NL Design System): without JavaScript nothing else says so when the page opens, the focus
+    starts at the top. base.html's <title> is rendered before the form's error summary, so this
+    looks at the forms the view handed the page (also in a dict or list, as action_forms). A page
+    that refuses without a form's errors says it in its own title block, in the same words
+    (bottlenecks/settings.html, lookup/lookup.html)."""
+    for value in context.flatten().values():
+        values = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else [value]
+        if any(_has_errors(item) for item in values):
+            return _("Error:") + " "
+    return ""
