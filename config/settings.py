@@ -277,6 +277,8 @@ ACCOUNT_FORMS = {
     "login": "wijkverband.accounts.forms.LoginForm",
     "add_email": "wijkverband.accounts.forms.AddEmailForm",
     "reset_password": "wijkverband.accounts.forms.ResetPasswordForm",
+    "reauthenticate": "wijkverband.accounts.forms.ReauthenticateForm",
+    "change_password": "wijkverband.accounts.forms.ChangePasswordForm",
 }
 ACCOUNT_SESSION_REMEMBER = False
 # A change to how someone signs in is mailed to them: a password changed or reset, the e-mail
@@ -309,7 +311,7 @@ MFA_FORMS = {
     "activate_totp": "wijkverband.accounts.forms.ActivateTOTPForm",
     "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
     "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
-    "reauthenticate": "wijkverband.accounts.forms.ReauthenticateForm",
+    "reauthenticate": "wijkverband.accounts.forms.MFAReauthenticateForm",
 }
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS = {

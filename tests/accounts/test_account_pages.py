@@ -57,3 +57,29 @@ def test_other_pages_show_no_account_navigation(client_for):
     html = client_for("carla").get("/t/oost/").content.decode()
     assert "wv-account-nav" not in html
     assert 'href="/accounts/2fa/" aria-current' not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/accounts/reauthenticate/", "password"),
+        ("/accounts/password/change/", "oldpassword"),
+        ("/accounts/login/", "password"),
+    ],
+)
+def test_the_forgotten_password_link_comes_after_the_password_box(client, client_for, url, field):
+    """Found by a keyboard and screen-reader test: "Wachtwoord vergeten?" sat in the password's
+    help text, before the box: Tab reached the link before the box, and a screen reader read it as
+    the box's description."""
+    from bs4 import BeautifulSoup
+
+    browser = client if url == "/accounts/login/" else client_for("carla")
+    page = BeautifulSoup(browser.get(url).content.decode(), "html.parser")
+    box = page.select_one(f'input[name="{field}"]')
+    assert box is not None
+    links = page.select('main a[href="/accounts/password/reset/"]')
+    assert links, "the link to a new password is missing"
+    assert all(link in box.find_all_next("a") for link in links)
+    for ref in (box.get("aria-describedby") or "").split():
+        assert page.find(id=ref).select('a[href="/accounts/password/reset/"]') == []
+    assert "Wachtwoord vergeten?" in links[0].get_text()

@@ -1,11 +1,13 @@
 from allauth.account.forms import AddEmailForm as BaseAddEmailForm
+from allauth.account.forms import ChangePasswordForm as BaseChangePasswordForm
 from allauth.account.forms import LoginForm as BaseLoginForm
+from allauth.account.forms import ReauthenticateForm as BaseReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
 from allauth.core import context
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
-from allauth.mfa.base.forms import ReauthenticateForm as BaseReauthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as BaseMFAReauthenticateForm
 from allauth.mfa.internal.flows.add import validate_can_add_authenticator
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
@@ -14,6 +16,7 @@ from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +40,29 @@ class LoginForm(BaseLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""
         _email_field_in_our_words(self.fields["login"])
+
+
+class ForgottenPasswordLinkAfterTheBoxMixin:
+    """allauth puts "Wachtwoord vergeten?" in the current password's help text, which comes before
+    the box and is the box's description (aria-describedby): Tab reached the link before the box,
+    and a screen reader read the link as what the box is about. The link goes after the box
+    instead (includes/field.html, `link_after`)."""
+
+    link_after_field = "password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.link_after_field]
+        field.help_text = ""
+        field.link_after = {"url": reverse_lazy("account_reset_password"), "text": _("Forgot your password?")}
+
+
+class ReauthenticateForm(ForgottenPasswordLinkAfterTheBoxMixin, BaseReauthenticateForm):
+    """The password again, before an address changes (ACCOUNT_REAUTHENTICATION_REQUIRED)."""
+
+
+class ChangePasswordForm(ForgottenPasswordLinkAfterTheBoxMixin, BaseChangePasswordForm):
+    link_after_field = "oldpassword"
 
 
 class CodeRefusalSaysWhenMixin:
@@ -69,7 +95,7 @@ class AuthenticateForm(CodeRefusalSaysWhenMixin, BaseAuthenticateForm):
         return Authenticator.objects.filter(user=self.user, type=Authenticator.Type.WEBAUTHN).exists()
 
 
-class ReauthenticateForm(CodeRefusalSaysWhenMixin, BaseReauthenticateForm):
+class MFAReauthenticateForm(CodeRefusalSaysWhenMixin, BaseMFAReauthenticateForm):
     pass
 
 
