@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 from datetime import datetime, time, timedelta
+from time import monotonic, sleep
 from unittest import mock
 
 from django.utils import timezone
@@ -495,6 +496,11 @@ class InPlaceActionsWithoutAnAnswer(BrowserTestCase):
         self.assert_accessible("an edit kept over signing in again")
         page.locator(f"#message-{first.pk}").get_by_role("button", name="Opslaan").click()
         expect(page.locator(f"#message-{first.pk} .wv-message__body")).to_have_text(changed)
+        # The page shows the server's answer, so the row is written; read for a few seconds at most:
+        # once, beside four helpers' test runs, this process read the row before it saw the write.
+        deadline = monotonic() + 5
+        while Message.objects.get(pk=first.pk).body != changed and monotonic() < deadline:
+            sleep(0.05)
         assert Message.objects.get(pk=first.pk).body == changed
         assert page.evaluate(f"sessionStorage.getItem('wv-edit-{first.thread_id}')") is None
 
