@@ -32,6 +32,20 @@ def version_data(world, **overrides):
     return data
 
 
+def edit_version(world, agreement, body):
+    """carla saves a new text of `agreement` (a new version once it was proposed); the agreement as it is now."""
+    from wijkverband.agreements.models import Agreement
+
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    services.agreement_edit(
+        actor=world.carla,
+        agreement=agreement,
+        base_version=agreement.version_count,
+        data=version_data(world, body=body),
+    )
+    return Agreement.objects.get(pk=agreement.pk)
+
+
 @pytest.fixture
 def concept(world):
     """A concept of team A by carla, with parties GP (carla), nursing (maarten) and the pharmacy (pieter)."""

@@ -5,7 +5,7 @@ decisions on the earlier versions stay on record, as they do when it leaves an a
 import pytest
 from django.test import TestCase
 
-from tests.agreements.conftest import version_data
+from tests.agreements.conftest import edit_version
 from wijkverband.agreements import selectors, services
 from wijkverband.agreements.models import Agreement, Endorsement, Party
 from wijkverband.work.models import Notice, NoticeKind
@@ -14,17 +14,6 @@ from wijkverband.work.models import Notice, NoticeKind
 def committed(fn, **kwargs):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return fn(**kwargs)
-
-
-def _edit(world, agreement, body):
-    agreement = Agreement.objects.get(pk=agreement.pk)
-    services.agreement_edit(
-        actor=world.carla,
-        agreement=agreement,
-        base_version=agreement.version_count,
-        data=version_data(world, body=body),
-    )
-    return Agreement.objects.get(pk=agreement.pk)
 
 
 def _nursing(agreement):
@@ -78,7 +67,7 @@ def test_a_party_removed_from_the_proposed_version_and_added_back_is_told_again(
 def test_a_party_of_the_version_in_force_removed_from_the_pending_one_and_added_back_is_told_again(
     world, adopted, pushed
 ):
-    agreement = committed(_edit, world=world, agreement=adopted, body="Versie 2")
+    agreement = committed(edit_version, world=world, agreement=adopted, body="Versie 2")
     assert _requests(world.maarten, agreement).filter(read_at__isnull=True, key__contains=":v2").count() == 1
     committed(services.party_remove, actor=world.carla, agreement=agreement, party=_nursing(agreement))
     pushed.clear()
@@ -128,7 +117,7 @@ def endorsed_v1_then_removed(world, proposed):
     adopted. Version 2 saved; Buurtzorg removed from it."""
     for person in (world.maarten, world.pieter):
         services.endorsement_record(actor=person, agreement=proposed, version_number=1, decision="endorsed")
-    agreement = _edit(world, proposed, "Versie 2")
+    agreement = edit_version(world, proposed, "Versie 2")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.adopted_version is None
@@ -191,7 +180,7 @@ def test_the_coordinator_reads_what_a_removed_party_decided_on_an_earlier_versio
 def test_a_party_removed_from_a_proposed_agreement_and_back_in_a_later_version_leaves_the_earlier_ones_as_they_were(
     world, endorsed_v1_then_removed
 ):
-    agreement = _edit(world, endorsed_v1_then_removed, "Versie 3")
+    agreement = edit_version(world, endorsed_v1_then_removed, "Versie 3")
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     agreement = Agreement.objects.get(pk=agreement.pk)
     names = {

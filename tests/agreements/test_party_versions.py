@@ -3,7 +3,7 @@ pages of such an agreement show, and who is counted as having endorsed."""
 
 import pytest
 
-from tests.agreements.conftest import add_external, endorse_all, version_data
+from tests.agreements.conftest import add_external, edit_version, endorse_all
 from wijkverband.agreements import selectors, services
 from wijkverband.agreements.models import Agreement, Party
 
@@ -11,17 +11,6 @@ from wijkverband.agreements.models import Agreement, Party
 def _section(html: str, heading_id: str) -> str:
     part = html[html.index(f'id="{heading_id}"') :]
     return part[: part.index("</section>")]
-
-
-def _edit(world, agreement, body):
-    agreement = Agreement.objects.get(pk=agreement.pk)
-    services.agreement_edit(
-        actor=world.carla,
-        agreement=agreement,
-        base_version=agreement.version_count,
-        data=version_data(world, body=body),
-    )
-    return Agreement.objects.get(pk=agreement.pk)
 
 
 def _names(rows):
@@ -39,10 +28,10 @@ def _nursing(agreement):
 
 
 def test_a_party_that_leaves_and_comes_back_stays_a_party_of_the_version_in_force(world, in_force, client_for):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     add_external(world, agreement)
-    agreement = _edit(world, agreement, "Versie 3")
+    agreement = edit_version(world, agreement, "Versie 3")
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     agreement = Agreement.objects.get(pk=agreement.pk)
 
@@ -65,13 +54,13 @@ def test_a_party_that_leaves_and_comes_back_stays_a_party_of_the_version_in_forc
 
 
 def test_a_party_back_after_a_version_without_it_was_adopted_leaves_the_first_version_as_it_was(world, in_force):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     for person in (world.carla, world.pieter):
         services.endorsement_record(actor=person, agreement=agreement, version_number=2, decision="endorsed")
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.adopted_version.number == 2
-    agreement = _edit(world, agreement, "Versie 3")
+    agreement = edit_version(world, agreement, "Versie 3")
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     agreement = Agreement.objects.get(pk=agreement.pk)
     version = {v.number: v for v in agreement.versions.all()}
@@ -83,7 +72,7 @@ def test_a_party_back_after_a_version_without_it_was_adopted_leaves_the_first_ve
 
 
 def test_a_party_removed_and_added_back_to_the_same_version_is_as_it_was(world, in_force):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     agreement = Agreement.objects.get(pk=agreement.pk)
@@ -94,7 +83,7 @@ def test_a_party_removed_and_added_back_to_the_same_version_is_as_it_was(world, 
 
 
 def test_the_history_says_to_which_version_a_party_was_added_or_from_which_it_was_removed(world, in_force, client_for):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     add_external(world, agreement)
     html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/history/").content.decode()
@@ -106,7 +95,7 @@ def test_the_history_says_to_which_version_a_party_was_added_or_from_which_it_wa
 def endorsed_then_removed(world, in_force):
     """Version 2 pending: Buurtzorg endorsed it and was then removed from it; the insurer (no account)
     was added; the GP and the pharmacy endorsed. So 2 of its 3 parties endorsed it, the insurer not."""
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
     services.party_remove(actor=world.carla, agreement=agreement, party=_nursing(agreement))
     add_external(world, agreement)
@@ -136,7 +125,7 @@ def test_endorsements_count_only_those_of_the_parties_of_the_version(world, endo
 
 
 def test_an_ended_agreement_shows_the_version_in_force_until_the_end(world, in_force, client_for):
-    agreement = _edit(world, in_force, "Versie 2 die nooit gold")
+    agreement = edit_version(world, in_force, "Versie 2 die nooit gold")
     services.agreement_end(actor=world.carla, agreement=agreement, reason="Opgegaan in de regionale afspraak")
     for path in ("", "print/"):
         html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/{path}").content.decode()
@@ -164,8 +153,8 @@ def test_an_agreement_ended_before_it_was_ever_adopted_shows_its_last_version(wo
 
 
 def test_the_print_page_checks_the_endorsements_of_the_version_it_shows(world, in_force, client_for):
-    agreement = _edit(world, in_force, "Versie 2")
-    agreement = _edit(world, agreement, "Versie 3")
+    agreement = edit_version(world, in_force, "Versie 2")
+    agreement = edit_version(world, agreement, "Versie 3")
     html = client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/print/").content.decode()
     check = _section(html, "check-heading")
     assert "Elke partij stemde in met versie 1" in check and "huidige versie" not in check
@@ -178,7 +167,7 @@ def test_the_words_about_parties_say_from_which_version_and_of_which_kind(world,
     """Found by an exploratory test: removing Buurtzorg from the pending version said "… is geen
     partij meer." while version 1 still binds it; the history named an added external party with
     its kind and a removed one without; the comparison showed no change of parties at all."""
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     client = client_for("carla")
     nursing = _nursing(agreement)
     response = client.post(f"/t/oost/agreements/{agreement.pk}/parties/{nursing.pk}/remove/", follow=True)
@@ -257,7 +246,7 @@ def _asked_again(world, agreement, organisation, person, client_for, *, voided: 
 def test_a_party_of_the_version_in_force_removed_from_the_pending_one_and_added_back_decides_again(
     world, in_force, client_for
 ):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
     agreement = _removed_and_added_back(world, agreement, world.nursing_a)
     _asked_again(
@@ -282,7 +271,7 @@ def test_a_party_of_the_version_in_force_removed_from_the_pending_one_and_added_
 
 
 def test_a_party_added_to_the_pending_version_removed_and_added_back_decides_again(world, in_force, client_for):
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.social_a)
     services.endorsement_record(
         actor=world.sofie, agreement=agreement, version_number=2, decision="declined", reason="Te weinig uren"
@@ -302,7 +291,7 @@ def test_a_party_added_to_the_pending_version_removed_and_added_back_decides_aga
 def test_a_decision_kept_by_a_removal_from_before_the_rule_lapses_when_the_party_is_added_back(world, in_force):
     from wijkverband.audit.models import AuditEvent
 
-    agreement = _edit(world, in_force, "Versie 2")
+    agreement = edit_version(world, in_force, "Versie 2")
     services.endorsement_record(actor=world.maarten, agreement=agreement, version_number=2, decision="endorsed")
     # Removed as party_remove did before: the row left version 2, its decision on it kept.
     Party.objects.filter(pk=_nursing(agreement).pk).update(left_version=2)
