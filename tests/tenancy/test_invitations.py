@@ -624,3 +624,26 @@ def test_a_new_teams_client_representative_is_invited_without_an_organisation(wo
     response = client.post("/t/noord/members/invite/", {"email": "cr@example.nl", "role": "client_representative"})
     assert response.status_code == 302
     assert Invitation.objects.get().organisation is None
+
+
+def test_the_page_that_invites_a_new_teams_coordinator_is_titled_for_a_coordinator(world):
+    """The region's prompt after creating a team ("Now invite its coordinator") opened a page called
+    "Lid uitnodigen"; title and heading name the role it was opened for, also when it comes back refused."""
+    _new_team(world)
+    client = Client()
+    client.force_login(world.ada)
+    for response in (
+        client.get("/t/noord/members/invite/?role=coordinator"),
+        client.post("/t/noord/members/invite/?role=coordinator", {"email": "", "role": "coordinator"}),
+    ):
+        soup = BeautifulSoup(response.content.decode(), "html.parser")
+        assert "Coördinator uitnodigen · Noord" in soup.title.string
+        assert soup.h1.get_text(strip=True) == "Coördinator uitnodigen"
+    english = Client()
+    english.force_login(world.ada)
+    english.cookies["django_language"] = "en"
+    soup = BeautifulSoup(english.get("/t/noord/members/invite/?role=coordinator").content.decode(), "html.parser")
+    assert soup.h1.get_text(strip=True) == "Invite a coordinator"
+    # Opened without a role (the members tab's button): a member, as before.
+    soup = BeautifulSoup(client.get("/t/noord/members/invite/").content.decode(), "html.parser")
+    assert soup.h1.get_text(strip=True) == "Lid uitnodigen"

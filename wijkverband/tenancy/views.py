@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wijkverband.core import registry
@@ -57,6 +58,16 @@ def team_members(request):
     return render(request, "tenancy/team_members.html", context)
 
 
+# The invitation page's title and heading name the role it was opened for (?role=): the region's
+# "Now invite its coordinator" led to a page called "Invite a member".
+_INVITE_TITLES = {
+    Membership.Role.MEMBER: gettext_lazy("Invite a member"),
+    Membership.Role.COORDINATOR: gettext_lazy("Invite a coordinator"),
+    Membership.Role.CLIENT_REPRESENTATIVE: gettext_lazy("Invite a client representative"),
+    Membership.Role.EXTERNAL_PARTY: gettext_lazy("Invite an external party"),
+}
+
+
 @team_view(needs="can_manage_members")
 def member_invite(request):
     team, rights = request.team, request.rights
@@ -100,7 +111,13 @@ def member_invite(request):
     return render(
         request,
         "tenancy/member_invite.html",
-        {"team": team, "rights": rights, "form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+        {
+            "team": team,
+            "rights": rights,
+            "form": form,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "title": _INVITE_TITLES.get(asked, _INVITE_TITLES[Membership.Role.MEMBER]),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
