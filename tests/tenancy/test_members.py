@@ -511,3 +511,45 @@ def test_someone_who_left_their_only_team_is_no_longer_a_member_not_yet_one(worl
     # Someone who was never in one is not in one yet.
     page = _client(make_user("nieuw", "Nina Nieuw")).get("/").content.decode()
     assert "Je bent nog geen lid van een wijkverband. De coördinator van een wijkverband kan je uitnodigen." in page
+
+
+def test_a_new_teams_representative_becomes_its_coordinator_by_naming_the_new_organisation(world, client_for):
+    """A new team's first invitation may be for a client representative (no organisation); making
+    them its coordinator then asked for an organisation from an empty list ("— kies een organisatie —"
+    and nothing else). As on the invitation page: no list, the new organisation's fields instead."""
+    from tests.personas import make_user
+    from wijkverband.tenancy.models import Organisation
+
+    team = services.team_create(actor=world.ada, region=world.region, name="Noord", slug="noord", municipality="U")
+    nina = make_user("nina", "Nina Noord")
+    nina_in_team = services.membership_create(
+        actor=world.ada, team=team, user=nina, role=Membership.Role.CLIENT_REPRESENTATIVE, organisation=None
+    )
+    url = f"/t/noord/members/{nina_in_team.pk}/role/"
+    client = client_for("ada")
+    asked = client.post(url, {"role": "coordinator"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert 'name="organisation"' not in page
+    assert "nog geen organisaties" in page
+    assert 'name="new_organisation_name"' in page and 'name="new_organisation_kind"' in page
+    # Sent without a name: said at the new organisation's fields, nothing changed.
+    again = client.post(url, {"role": "coordinator", "new_organisation_name": "", "new_organisation_kind": ""})
+    page = again.content.decode()
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'href="#(id_[a-z_]+)"', summary) == ["id_new_organisation_name", "id_new_organisation_kind"]
+    nina_in_team.refresh_from_db()
+    assert (nina_in_team.role, nina_in_team.organisation_id) == ("client_representative", None)
+    # Client data in the name is refused at its field, and no organisation is added.
+    refused = client.post(
+        url, {"role": "coordinator", "new_organisation_name": "BSN 111222333", "new_organisation_kind": "huisarts"}
+    )
+    assert 'id="id_new_organisation_name_error"' in refused.content.decode()
+    assert not Organisation.objects.filter(team_links__team=team).exists()
+    done = client.post(
+        url, {"role": "coordinator", "new_organisation_name": "HA Noord", "new_organisation_kind": "huisarts"}
+    )
+    assert done.status_code == 302
+    nina_in_team.refresh_from_db()
+    assert (nina_in_team.role, nina_in_team.organisation.name) == ("coordinator", "HA Noord")
+    assert Organisation.objects.filter(team_links__team=team).get().name == "HA Noord"

@@ -116,12 +116,63 @@ class RoleForm(forms.Form):
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
 
+    # Only for a team without organisations (a new team whose first member is a client
+    # representative): as on the invitation page, the list is left out and these ask for the one.
+    new_organisation_name = forms.CharField(
+        label=_("Name of the new organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"),
+        choices=[("", _("— choose a kind —")), *OrganisationKind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
+
     def __init__(self, *args, organisations, **kwargs):
         """organisations: the team's (tenancy.selectors.team_organisation_choices)."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].conditionally_required = True  # on the page that asks for it
         self.fields["role"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
+        self.has_organisations = organisations.exists()
+        if self.has_organisations:
+            del self.fields["new_organisation_name"], self.fields["new_organisation_kind"]
+        else:
+            # An empty list offered only "— choose an organisation —", and "choose one" led to it.
+            del self.fields["organisation"]
+            self.fields["new_organisation_name"].refusal_subject = _("Name of the new organisation")
+            for name in ("new_organisation_name", "new_organisation_kind"):
+                self.fields[name].conditionally_required = True
+
+    @property
+    def on_its_page(self) -> bool:
+        """Sent from the page that asks for the organisation (the members list sends the role only)."""
+        asked = "organisation" if self.has_organisations else "new_organisation_name"
+        return asked in self.data
+
+    def ask_for_organisation(self) -> None:
+        """The refusal when a role that acts for an organisation was sent without one."""
+        if self.has_organisations:
+            self.add_error("organisation", _("Choose the organisation this person acts for."))
+            return
+        self.add_error(
+            "new_organisation_name",
+            _(
+                "Members and coordinators act on behalf of an organisation, and this team has no "
+                "organisations yet: fill in the name of the one this person acts for."
+            ),
+        )
+        if not self.cleaned_data.get("new_organisation_kind"):
+            self.add_error("new_organisation_kind", _("Choose the kind of the new organisation."))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("new_organisation_name") or "").strip() and not data.get("new_organisation_kind"):
+            self.add_error("new_organisation_kind", _("Choose the kind of the new organisation."))
+        return data
 
 
 class TeamForm(forms.Form):

@@ -145,13 +145,25 @@ def member_change_role(request, membership_id):
             return redirect("team_members", team_slug=team.slug)
         # An organisation that is not the team's: said at the field, on the page that asks for it.
         return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
-    role, organisation = form.cleaned_data["role"], form.cleaned_data["organisation"]
-    if services.needs_organisation(role, membership) and organisation is None:
+    role, organisation = form.cleaned_data["role"], form.cleaned_data.get("organisation")
+    new_name = (form.cleaned_data.get("new_organisation_name") or "").strip()
+    if services.needs_organisation(role, membership) and organisation is None and not new_name:
         # The members list offers every role; this one acts for an organisation the person has
         # not got yet: ask for it (the form already carries the role).
-        if "organisation" in request.POST:
-            form.add_error("organisation", _("Choose the organisation this person acts for."))
+        if form.on_its_page:
+            form.ask_for_organisation()
         return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
+    if services.needs_organisation(role, membership) and organisation is None:
+        # A team without organisations yet: the one named on the role page is added first.
+        try:
+            organisation = services.organisation_add(
+                actor=request.user, team=team, name=new_name, kind=form.cleaned_data["new_organisation_kind"]
+            )
+        except ActionRefused as refused:
+            if refused.field == "name":
+                refused.field = "new_organisation_name"
+            add_refusal(form, refused)
+            return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
     return _act_and_return(
         request,
         team,
