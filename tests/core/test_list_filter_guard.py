@@ -154,3 +154,43 @@ def test_the_search_refuses_client_data_in_its_other_filters_too(world, client_f
     assert "seems to contain client data" in page
     _nothing_of("111222333", page)
     _nothing_of("mevrouw Jansen 12-03-1945", page)
+
+
+def _pager_links(page: str) -> list[str]:
+    return re.findall(r'rel="(?:next|prev)" href="([^"]*)"', page)
+
+
+def test_the_wijkcards_pager_keeps_only_its_own_parameters(world, client_for, monkeypatch):
+    """The wijk card has no filters: its pager copied the whole address, so ?x=111222333 came back
+    in its links."""
+    from tests.wijkcard.conftest import add_entry
+    from wijkverband.wijkcard import views as wijkcard_views
+
+    monkeypatch.setattr(wijkcard_views, "PAGE_SIZE", 1)
+    for n in range(3):
+        add_entry(world, organisation=world.gp_a, contact_point=f"Lijn {n}")
+    client = client_for("maarten")
+    page = client.get("/t/oost/wijkkaart/?x=111222333&page=2").content.decode()
+    assert _pager_links(page) == ["?page=1", "?page=3"]
+
+
+def test_the_referral_records_pager_and_export_keep_only_the_filters(world, client_for, monkeypatch):
+    """The record list copied the whole address into its pager and its export link; a status with
+    client data was answered in Django's words, which repeat the value."""
+    from tests.referrals.conftest import last_month, record
+
+    monkeypatch.setattr("wijkverband.referrals.selectors.PAGE_SIZE", 1)
+    for _n in range(3):
+        record(world, day=last_month().replace(day=5))
+    client = client_for("carla")
+    url = "/t/oost/welzijn-op-recept/records/"
+    page = client.get(url + "?status=referred&x=111222333&page=2").content.decode()
+    assert "111222333" not in page.split("<footer", 1)[0]
+    assert [link for link in _pager_links(page) if "x=" in link] == []
+    assert all("status=referred" in link for link in _pager_links(page))
+    export = re.search(r'href="([^"]*records/export\.csv[^"]*)"', page).group(1)
+    assert "status=referred" in export and "x=" not in export
+    refused = client.get(url + "?status=111222333")
+    assert refused.status_code == 400
+    _nothing_of("111222333", refused.content.decode())
+    assert client.get(url + "export.csv?status=111222333").status_code == 400

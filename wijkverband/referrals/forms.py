@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.guard import GuardedForm
+from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.referrals.models import Status
 from wijkverband.referrals.months import month_choices, parse_month
 
@@ -28,8 +29,9 @@ class MonthField(forms.ChoiceField):
         return parse_month(value) if value else None
 
 
-class PeriodForm(forms.Form):
-    """The period of the overview and the record list (GET; the defaults: the last twelve months)."""
+class PeriodForm(GuardedFilterForm):
+    """The period of the overview and the record list (GET; the defaults: the last twelve months).
+    Its values are in the address: client data there is refused (core/listfilters.py), not repeated."""
 
     start = MonthField(label=_("From"), required=False, widget=forms.Select(attrs=SELECT))
     end = MonthField(label=_("Up to and including"), required=False, widget=forms.Select(attrs=SELECT))

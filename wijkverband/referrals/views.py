@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wijkverband.core.errors import ActionRefused, add_refusal
-from wijkverband.core.paging import list_page
+from wijkverband.core.listfilters import filtered_page, list_response, refused_export
 from wijkverband.referrals import policy, selectors, services
 from wijkverband.referrals.access import access_counts, access_referral
 from wijkverband.referrals.charts import figures_chart_svg
@@ -68,6 +69,7 @@ def referral_overview(request):
             period_query=_period_query(start, end),
             may_enter=policy.may_enter(request.rights),
         ),
+        status=form.status,  # 400 when the period in the address held client data
     )
 
 
@@ -202,8 +204,6 @@ def _counts_page(request, *, row=None):
 
 
 def _overview_url(team, month) -> str:
-    from django.urls import reverse
-
     start = min(month, add_months(this_month(), -(DEFAULT_MONTHS - 1)))
     return reverse("referral_overview", kwargs={"team_slug": team.slug}) + "?" + _period_query(start, this_month())
 
@@ -244,17 +244,18 @@ def referral_records(request):
     form, start, end = _period(request, RecordFilterForm)
     status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
     records = selectors.referral_list(team=team, start=start, end=end, status=status)
-    page, elsewhere = list_page(request, records, selectors.PAGE_SIZE)
+    page, elsewhere = filtered_page(request, form, records, selectors.PAGE_SIZE)
     if elsewhere is not None:
         return redirect(elsewhere)
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The pager and the export keep the filters, never the rest of the address (core/listfilters.py).
+    query = form.query
     if not query:
         query.update({"start": month_key(start), "end": month_key(end)})
-    return render(
+    return list_response(
         request,
         "referrals/records.html",
         _context(request, form=form, page=page, start=start, end=end, query=query.urlencode()),
+        form=form,
     )
 
 
@@ -338,6 +339,9 @@ def referral_record_delete(request, referral_id):
 def referral_records_export(request):
     team = request.team
     form, start, end = _period(request, RecordFilterForm)
+    refused = refused_export(request, form, list_url=reverse("referral_records", kwargs={"team_slug": team.slug}))
+    if refused is not None:
+        return refused
     status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
     statuses = dict(Status.choices)
     records = selectors.referral_list(team=team, start=start, end=end, status=status)

@@ -76,9 +76,9 @@ def wijkcard(request):
     if elsewhere is not None:
         return redirect(elsewhere)
     card.show_page(page, per_page=PAGE_SIZE, path=request.path)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "wijkcard/card.html", _context(request, card=card, page=page, query=query.urlencode()))
+    # The card has no filters: its pager links name the page only, never the rest of the address
+    # (?x=<a BSN> came back in them; core/listfilters.py keeps a list's own filters the same way).
+    return render(request, "wijkcard/card.html", _context(request, card=card, page=page))
 
 
 @team_view
