@@ -194,3 +194,37 @@ def test_the_referral_records_pager_and_export_keep_only_the_filters(world, clie
     assert refused.status_code == 400
     _nothing_of("111222333", refused.content.decode())
     assert client.get(url + "export.csv?status=111222333").status_code == 400
+
+
+def _language_next(page: str) -> str:
+    form = page.split('class="wv-language', 1)[1]
+    return re.search(r'name="next" value="([^"]*)"', form).group(1)
+
+
+@pytest.mark.parametrize("q", CLIENT_DATA)
+def test_the_language_form_never_repeats_client_data_of_the_address(world, client_for, q):
+    """Every page's language form sent the person back to the whole address: a crafted one with a
+    BSN in any parameter was shown in the page. Now the path, and the query only without client data."""
+    from urllib.parse import urlencode
+
+    client = client_for("maarten")
+    for path in ("/t/oost/", "/t/oost/wijkkaart/", "/"):
+        page = client.get(f"{path}?{urlencode({'note': q, 'page': '1'})}").content.decode()
+        assert _language_next(page) == path
+        _nothing_of(q, page)
+    anonymous = client_for("anonymous").get(f"/accounts/login/?{urlencode({'next': '/t/oost/', 'x': q})}")
+    assert _language_next(anonymous.content.decode()) == "/accounts/login/"
+    # A page shown again after a POST goes back to the page the form was on: its address checked too.
+    refused = client_for("carla").post(
+        "/t/oost/members/invite/",
+        {"email": "", "role": "member"},
+        HTTP_REFERER=f"http://testserver/t/oost/members/invite/?{urlencode({'x': q})}",
+    )
+    assert refused.status_code == 400
+    assert _language_next(refused.content.decode()) == "/t/oost/members/invite/"
+    _nothing_of(q, refused.content.decode())
+
+
+def test_the_language_form_keeps_an_address_without_client_data(world, client_for):
+    page = client_for("maarten").get("/t/oost/wijkkaart/?page=1&view=compact").content.decode()
+    assert _language_next(page) == "/t/oost/wijkkaart/?page=1&amp;view=compact"

@@ -49,9 +49,10 @@ def test_the_language_switch_on_a_form_shown_again_goes_back_to_the_form_page(cl
     )
     assert response.status_code == 400
     found = re.search(r'<input type="hidden" name="next" value="([^"]*)">', response.content.decode())
-    assert found and found.group(1) == "http://testserver/notifications/"
+    # The form page's path (and its query when that holds no client data: core/listfilters.py).
+    assert found and found.group(1) == "/notifications/"
     switched = client.post("/i18n/setlang/", {"language": "en", "next": found.group(1)})
-    assert switched.status_code == 302 and switched["Location"] == "http://testserver/notifications/"
+    assert switched.status_code == 302 and switched["Location"] == "/notifications/"
     # A page opened with a GET keeps its own address.
     page = client.get("/notifications/").content.decode()
     assert '<input type="hidden" name="next" value="/notifications/">' in page

@@ -13,9 +13,12 @@ their links from `form.query_string`, and answer with `list_response` (a list) o
 `refused_export` (a download).
 """
 
+from urllib.parse import unquote_plus, urlsplit
+
 from django import forms
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from wijkverband.core.clientdata import Finding, find_client_data
 from wijkverband.core.guard import refusal_message, refusal_subject
@@ -105,6 +108,21 @@ def refused_export(request, form: GuardedFilterForm, *, list_url: str) -> HttpRe
         return None
     problem = address_refusal(next(iter(form.refused.values())))
     return render(request, "400.html", {"problem": problem, "language_next": list_url}, status=400)
+
+
+def address_to_return_to(request) -> str:
+    """Where the language form sends the person back (base.html's `next`): the page's address, or
+    after a POST the page the form was on (its Referer). Only its path, and its query only when that
+    holds no client data: the whole address was repeated in every page, so a crafted one with a BSN
+    in any parameter was shown back."""
+    if request.method == "GET" or not request.META.get("HTTP_REFERER"):
+        path, query = escape_uri_path(request.path), iri_to_uri(request.META.get("QUERY_STRING", ""))
+    else:
+        parts = urlsplit(request.META["HTTP_REFERER"])
+        path, query = parts.path or "/", parts.query
+    if query and find_client_data(unquote_plus(query)):
+        query = ""
+    return _path_with(path, query)
 
 
 def _path_with(path: str, query: str) -> str:

@@ -3,6 +3,7 @@ from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wijkverband.core.listfilters import address_to_return_to
 from wijkverband.core.registry import team_nav
 
 register = template.Library()
@@ -67,3 +68,13 @@ def error_title_prefix(context) -> str:
         if any(_has_errors(item) for item in values):
             return _("Error:") + " "
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def language_next(context) -> str:
+    """The language form's `next`: the view's `language_next` when it gives one (a list that
+    refused its filters), else core.listfilters.address_to_return_to."""
+    if context.get("language_next"):
+        return context["language_next"]
+    request = context.get("request")
+    return address_to_return_to(request) if request is not None else "/"
