@@ -380,7 +380,8 @@ def test_a_search_for_client_data_is_refused_and_not_shown_back(world, q):
     for shown in (q, digits, q.replace(" ", "+"), "Jansen"):
         assert shown not in page, shown
     assert re.search(r'name="next" value="/search/"', page)
-    assert "<title>Search" in page.replace("\n", "")
+    # The title says the page came back refused (as every page with a refused form), and names nothing of it.
+    assert "<title>Error: Search" in page.replace("\n", "")
 
 
 @pytest.mark.django_db
