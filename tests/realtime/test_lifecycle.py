@@ -1136,7 +1136,7 @@ globalThis.fetch = async (url, options = {}) => {
 const { ThreadClient } = await import(process.argv[2]);
 const live = { thread: 1, seq: 7, events_url: "/t/oost/threads/1/events/", csrf_token: "tok" };
 const client = new ThreadClient({ live, strings: {}, root: { querySelector: () => null } });
-client.form = { action: "/t/oost/threads/1/post/" };
+client.form = { action: "/t/oost/threads/1/post/", querySelector: () => null };
 client.connect = () => {};
 const shown = [];
 client.event = (frame) => shown.push(frame.seq);
