@@ -31,6 +31,24 @@ PAGES = [
 
 PHONE = {"width": 390, "height": 844}
 
+
+def _assert_folded(browser_page, nav, path: str, name: str, *, height: int):
+    """A list of pages folded into one line on a phone (a team's, the account's): no sideways
+    scrolling, at most `height` px, its line naming the current page `name`, in sight, a target
+    large enough. Returns the line (its <summary>)."""
+    sizes = nav.evaluate("nav => [nav.scrollWidth, nav.clientWidth, nav.offsetHeight]")
+    assert sizes[0] <= sizes[1], f"{path}: the pages' list scrolls sideways: {sizes}"
+    assert sizes[2] <= height, f"{path}: the pages' list takes {sizes[2]}px of the phone's height"
+    summary = nav.locator("summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
+    spot = summary.bounding_box()
+    assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
+    assert spot["height"] >= 24, (path, spot)
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    return summary
+
+
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -216,16 +234,7 @@ class PhoneLayout(BrowserTestCase):
                 for path, name in current.items():
                     browser_page.goto(self.url(path))
                     nav = browser_page.get_by_role("navigation", name="Accountinstellingen")
-                    sizes = nav.evaluate("nav => [nav.scrollWidth, nav.clientWidth, nav.offsetHeight]")
-                    assert sizes[0] <= sizes[1], f"{path}: the account's pages scroll sideways: {sizes}"
-                    assert sizes[2] <= 45, f"{path}: the account's pages take {sizes[2]}px of the phone's height"
-                    summary = nav.locator("summary")
-                    expect(summary).to_be_visible()
-                    expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
-                    spot = summary.bounding_box()
-                    assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
-                    assert spot["height"] >= 24, (path, spot)
-                    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+                    summary = _assert_folded(browser_page, nav, path, name, height=45)
                 # Every page is reachable: the line opens to all of them, the current one marked.
                 browser_page.goto(self.url("/accounts/email/"))
                 summary.click()
@@ -584,17 +593,7 @@ class PhoneLayout(BrowserTestCase):
                 for path, name in pages:
                     browser_page.goto(self.url(path))
                     nav = browser_page.get_by_role("navigation", name="Pagina’s van Utrecht Oost")
-                    sizes = nav.evaluate("nav => [nav.scrollWidth, nav.clientWidth, nav.offsetHeight]")
-                    assert sizes[0] <= sizes[1], f"{path}: the team's pages scroll sideways: {sizes}"
-                    assert sizes[2] <= 60, f"{path}: the team's pages take {sizes[2]}px of the phone's height"
-                    # The current page is named, in sight, a target large enough.
-                    summary = nav.locator("summary")
-                    expect(summary).to_be_visible()
-                    expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
-                    spot = summary.bounding_box()
-                    assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
-                    assert spot["height"] >= 24, (path, spot)
-                    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+                    summary = _assert_folded(browser_page, nav, path, name, height=60)
                 # Every page is reachable: the line opens to all of them, the current one marked.
                 summary.click()
                 links = nav.get_by_role("link")
