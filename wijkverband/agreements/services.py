@@ -40,6 +40,7 @@ from wijkverband.agreements.models import (
 )
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.locking import lock_and_read
 from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
@@ -75,11 +76,11 @@ def _parties(agreement: Agreement):
 
 
 def _lock(agreement: Agreement) -> Agreement:
-    return (
-        Agreement.objects.for_team(agreement.team_id)
-        .select_for_update(of=("self",))
-        .select_related("team", "current_version", "adopted_version")
-        .get(pk=agreement.pk)
+    """The agreement's row, locked; its versions read once the lock is ours (core.locking)."""
+    return lock_and_read(
+        Agreement.objects.for_team(agreement.team_id),
+        pk=agreement.pk,
+        related=("team", "current_version", "adopted_version"),
     )
 
 
