@@ -1,8 +1,11 @@
 """The PostgreSQL server of the run, for tests that start a process of their own against it."""
 
 import os
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 
 
 def server_url() -> str:
@@ -14,3 +17,57 @@ def server_url() -> str:
             pytest.fail("CI runs on PostgreSQL")
         pytest.skip("a PostgreSQL pool")
     return url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
+
+
+def until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
+    """Return once another connection to this database waits for a row lock (a writer under test)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Within a transaction pg_stat_activity is read once, unless its snapshot is cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("no other statement waited for a lock held here")
+
+
+def second_waits_for_first(first, second) -> dict:
+    """Run `first` in a transaction and keep it open until `second`, started once `first` returned,
+    waits for a lock it holds; then commit. What each returned or raised, by "first" and "second".
+
+    The order a race can take by chance, every time: the second writer's lock is granted only after
+    the first committed what it changed."""
+    done = threading.Event()
+    results = {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                results["first"] = first()
+                done.set()
+                until_a_statement_waits_for_a_lock()
+        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
+            results["first"] = error
+        finally:
+            done.set()
+            connection.close()
+
+    def run_second():
+        done.wait(timeout=10)
+        try:
+            results["second"] = second()
+        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
+            results["second"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -1,12 +1,12 @@
 """Two people saving or endorsing at the same moment, in separate threads and database connections."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from tests.agreements.conftest import version_data
+from tests.postgres import second_waits_for_first
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
 from wijkverband.core.errors import ActionRefused
@@ -82,22 +82,6 @@ def test_an_endorsement_racing_an_edit_never_counts_for_the_new_version(world):
         assert agreement.status == Status.PROPOSED
 
 
-def _until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
-    """Return once another connection to this database waits for a row lock (the save under test)."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            # Within a transaction pg_stat_activity is read once, unless its snapshot is cleared.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.01)
-    raise AssertionError("the save never waited for the endorsement's lock")
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
 def test_a_save_that_waited_for_an_adoption_reads_the_agreement_as_adopted(world):
@@ -108,41 +92,16 @@ def test_a_save_that_waited_for_an_adoption_reads_the_agreement_as_adopted(world
     agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
     services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.nursing_a)
     services.agreement_propose(actor=world.carla, agreement=agreement)
-    endorsed = threading.Event()
-    results = {}
-
-    def endorse():
-        try:
-            with transaction.atomic():
-                services.endorsement_record(
-                    actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed"
-                )
-                endorsed.set()
-                _until_a_statement_waits_for_a_lock()
-        except Exception as error:  # noqa: BLE001 - the result is what we assert on
-            results["endorse"] = error
-            endorsed.set()
-        finally:
-            connection.close()
-
-    def save():
-        endorsed.wait(timeout=10)
-        try:
-            results["save"] = services.agreement_edit(
-                actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Anders")
-            )
-        except Exception as error:  # noqa: BLE001 - the result is what we assert on
-            results["save"] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=endorse), threading.Thread(target=save)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert "endorse" not in results, results
-    assert isinstance(results["save"], AgreementVersion), results
+    results = second_waits_for_first(
+        lambda: services.endorsement_record(
+            actor=world.maarten, agreement=agreement, version_number=1, decision="endorsed"
+        ),
+        lambda: services.agreement_edit(
+            actor=world.carla, agreement=agreement, base_version=1, data=version_data(world, body="Anders")
+        ),
+    )
+    assert isinstance(results["first"], Endorsement), results
+    assert isinstance(results["second"], AgreementVersion), results
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.status == Status.ADOPTED and agreement.adopted_version.number == 1
     assert agreement.current_version.number == 2 and agreement.current_version.body == "Anders"

@@ -22,6 +22,7 @@ from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
 from wijkverband.core import outbox, registry
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.locking import lock_and_read
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions, postcodes
 from wijkverband.tenancy.models import (
@@ -295,12 +296,9 @@ def membership_change_role(
     """`organisation`: for someone without one who takes a role that acts for one (a client
     representative who becomes a member); ignored otherwise."""
     _require_member_management(actor, membership.team)
-    membership = (
-        # of=("self",): PostgreSQL cannot lock the nullable side (organisation) of the join.
-        Membership.objects.for_team(membership.team_id)
-        .select_for_update(of=("self",))
-        .select_related("team", "user", "organisation")
-        .get(pk=membership.pk)
+    # Its organisation is read after the lock: another change may have just given it one.
+    membership = lock_and_read(
+        Membership.objects.for_team(membership.team_id), pk=membership.pk, related=("team", "user", "organisation")
     )
     if role == membership.role:
         return membership
