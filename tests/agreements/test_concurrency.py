@@ -4,12 +4,15 @@ import threading
 
 import pytest
 from django.db import connection
+from django_scopes import scopes_disabled
 
 from tests.agreements.conftest import version_data
 from tests.postgres import second_waits_for_first
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion, Endorsement, Status
 from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
 
 
 def _race(*calls):
@@ -106,3 +109,61 @@ def test_a_save_that_waited_for_an_adoption_reads_the_agreement_as_adopted(world
     assert agreement.status == Status.ADOPTED and agreement.adopted_version.number == 1
     assert agreement.current_version.number == 2 and agreement.current_version.body == "Anders"
     assert agreement.has_pending_version
+
+
+def _remove(world, person):
+    """A coordinator removes `person` from team A (in a thread of its own, scoped as the test is)."""
+    with scopes_disabled():  # as in the test's own thread (tests/conftest.py)
+        membership = Membership.objects.get(team=world.team_a, user=person)
+        return tenancy.membership_remove(actor=world.carla, membership=membership)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_owner_removed_while_their_agreement_is_saved_hands_over_the_new_version(world):
+    """Carla saves a new version of Pieter's agreement while Pieter is removed from the team: the
+    removal waits for the save and then hands the agreement, as saved, to a coordinator. Nothing
+    may stay with someone who is no longer in the team."""
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, owner=world.pieter, title="Van Pieter")
+    )
+    results = second_waits_for_first(
+        lambda: services.agreement_edit(
+            actor=world.carla,
+            agreement=agreement,
+            base_version=1,
+            data=version_data(world, owner=world.pieter, title="Van Pieter", body="Anders"),
+        ),
+        lambda: _remove(world, world.pieter),
+    )
+    assert isinstance(results["first"], AgreementVersion), results
+    assert results["second"] is None, results
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.current_version.number == 2 and agreement.current_version.body == "Anders"
+    assert agreement.current_version.owner == world.carla
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_save_naming_an_owner_who_is_being_removed_is_refused(world):
+    """Pieter is being removed while Carla saves his agreement with him still as its owner (her form
+    was opened before): the save waits for the removal and is refused, so the agreement stays with
+    the coordinator it was handed to. It used to check the owner before the removal committed, and
+    saved a version owned by someone no longer in the team."""
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, owner=world.pieter, title="Van Pieter")
+    )
+    results = second_waits_for_first(
+        lambda: _remove(world, world.pieter),
+        lambda: services.agreement_edit(
+            actor=world.carla,
+            agreement=agreement,
+            base_version=1,
+            data=version_data(world, owner=world.pieter, title="Van Pieter", body="Anders"),
+        ),
+    )
+    assert results["first"] is None, results
+    assert isinstance(results["second"], ActionRefused), results
+    assert "eigenaar" in str(results["second"]).lower() or "owner" in str(results["second"]).lower()
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.version_count == 1 and agreement.current_version.owner == world.carla

@@ -45,6 +45,7 @@ from wijkverband.core.registry import indicator_source
 from wijkverband.tenancy.models import Organisation, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional, longest_serving_coordinator, organisation_member_ids
+from wijkverband.tenancy.services import professional_held
 from wijkverband.threads.models import SubjectKind
 from wijkverband.threads.services import thread_for_subject, thread_subject_update
 
@@ -146,7 +147,7 @@ def _clean_version_data(*, team, data: dict) -> dict:
             raise ActionRefused(_("A text field is too long (at most 100,000 characters)."))
         cleaned[name] = value
     owner = data.get("owner")
-    if owner is None or not is_professional(user=owner, team=team):
+    if owner is None or not professional_held(user=owner, team=team):
         raise ActionRefused(_("The owner must be a member or coordinator of this team."))
     cleaned["owner"] = owner
     start, review = data.get("start_date"), data.get("review_date")
@@ -196,6 +197,8 @@ def agreement_edit(*, actor, agreement: Agreement, base_version: int, data: dict
     same version, the first save wins and the second is refused with code "conflict".
     """
     _require_contributor(actor, agreement.team)
+    # Cleaning holds the owner's membership (professional_held) before the agreement is locked: a
+    # removal takes the same two locks in that order.
     cleaned = _clean_version_data(team=agreement.team, data=data)
     agreement = _lock(agreement)
     require_open(agreement)

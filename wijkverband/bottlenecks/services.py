@@ -35,6 +35,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional
+from wijkverband.tenancy.services import professional_held
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.models import SubjectKind, Thread
 from wijkverband.work.models import NoticeKind
@@ -388,12 +389,15 @@ _OWNER_FIELDS = (
 def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candidate) -> Bottleneck:
     """Ask someone to own the item; asking yourself while it is unowned takes it at once."""
     rights = _rights(actor, bottleneck.team)
+    # The candidate's membership is held before the item is locked: a removal takes the same two
+    # locks in that order (tenancy.services.membership_remove, then membership_release).
+    candidate_held = candidate is not None and professional_held(user=candidate, team=bottleneck.team_id)
     b = _lock(bottleneck, version)
     if not policy.may_ask_owner(rights, b):
         if b.status not in OPEN_STATUSES:
             raise ActionRefused(_("This bottleneck is no longer open: reopen it first."))
         raise _forbidden(_("Only the owner or a coordinator hands over an owned bottleneck."))
-    if candidate is None or not is_professional(user=candidate, team=b.team_id):
+    if not candidate_held:
         raise ActionRefused(_("Only a member of this team can own a bottleneck: choose one from the list."))
     if candidate.pk == b.owner_id:
         raise ActionRefused(_("%(name)s already owns this bottleneck.") % {"name": candidate})

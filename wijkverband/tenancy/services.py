@@ -39,7 +39,12 @@ from wijkverband.tenancy.models import (
 )
 from wijkverband.tenancy.policy import policy_forget, region_rights, team_rights
 from wijkverband.tenancy.second_factor import second_factor_missing
-from wijkverband.tenancy.selectors import is_last_coordinator, postcode_area_conflicts, region_area_overlaps
+from wijkverband.tenancy.selectors import (
+    PROFESSIONAL_ROLES,
+    is_last_coordinator,
+    postcode_area_conflicts,
+    region_area_overlaps,
+)
 
 User = get_user_model()
 
@@ -282,6 +287,22 @@ def membership_create(*, actor, team: Team, user, role: str, organisation: Organ
         actor=actor, action="membership.created", team=team, target=membership, data={"user": user.pk, "role": role}
     )
     return membership
+
+
+def professional_held(*, user, team) -> bool:
+    """Whether `user` is a member or coordinator of `team`, and stays one until the transaction
+    ends: their membership's row is locked. For a write that makes them responsible for something
+    (an agreement's owner, a bottleneck's asked owner): their removal waits for it to commit, and
+    then hands it over with the rest (registry.membership_release); a removal that came first makes
+    this False. Without the lock, a save that raced a removal left the agreement with someone who
+    was no longer in the team (tests/agreements/test_concurrency.py)."""
+    held = (
+        Membership.objects.for_team(team)
+        .filter(user=user, role__in=PROFESSIONAL_ROLES)
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
+    return bool(list(held[:1]))
 
 
 def needs_organisation(role: str, membership: Membership) -> bool:
