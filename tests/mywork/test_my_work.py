@@ -1,5 +1,6 @@
 """Mijn werk: what is asked of a person, what is theirs, what they wait for, across teams and regions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -675,3 +676,18 @@ def test_a_wait_that_began_today_says_since_today_and_what_you_own_says_how_long
         assert english["Net opgepakt"] == "Open since today"
         for shown in (pieter, olga, english):
             assert not any(" 0 " in line for line in shown.values()), shown
+
+
+@pytest.mark.parametrize("path", ["/my-work/", "/t/oost/", "/"])
+def test_the_forms_next_never_repeats_client_data_put_in_the_address(world, client_for, path):
+    """Mijn werk's forms (the page, and its panels on the team's and the start page) sent the person
+    back to the whole address: a crafted link with a BSN in its query was shown in every form's
+    `next`. Only the path goes now, and the query only without client data."""
+    ask_owner(world, report(world))
+    page = client_for("pieter").get(f"{path}?note=111222333&team=").content.decode()
+    nexts = re.findall(r'name="next" value="([^"]*)"', page)
+    assert len(nexts) > 1  # the language form's and at least one item's
+    assert "111222333" not in page
+    assert set(nexts) == {path}
+    clean = client_for("pieter").get(f"{path}?team=oost").content.decode()
+    assert set(re.findall(r'name="next" value="([^"]*)"', clean)) == {f"{path}?team=oost"}

@@ -23,6 +23,7 @@ from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.access import access_bottleneck
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import ClientDataRefused
+from wijkverband.core.listfilters import address_to_return_to
 from wijkverband.mywork import selectors
 from wijkverband.mywork.forms import DeclineOwnershipForm
 from wijkverband.tenancy.entry import team_view
@@ -45,7 +46,7 @@ def _page_context(request, *, team_slug: str, next_url: str) -> dict:
 @login_required
 @require_GET
 def my_work(request):
-    context = _page_context(request, team_slug=request.GET.get("team", ""), next_url=request.get_full_path())
+    context = _page_context(request, team_slug=request.GET.get("team", ""), next_url=address_to_return_to(request))
     if request.GET.get("part") == "list":
         return render(request, "mywork/_list.html", context)
     return render(request, "mywork/page.html", context)

@@ -71,10 +71,17 @@ def error_title_prefix(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def return_address(context) -> str:
+    """Where a form on this page sends the person back (`next`): core.listfilters.address_to_return_to,
+    never the whole address with whatever was put in its query."""
+    request = context.get("request")
+    return address_to_return_to(request) if request is not None else "/"
+
+
+@register.simple_tag(takes_context=True)
 def language_next(context) -> str:
     """The language form's `next`: the view's `language_next` when it gives one (a list that
     refused its filters), else core.listfilters.address_to_return_to."""
     if context.get("language_next"):
         return context["language_next"]
-    request = context.get("request")
-    return address_to_return_to(request) if request is not None else "/"
+    return return_address(context)
