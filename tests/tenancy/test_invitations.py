@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from wijkverband.audit.models import AuditEvent
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import Invitation, Membership
 
@@ -181,6 +182,29 @@ def test_inviting_with_a_new_organisation_adds_it_to_the_team(world):
     invitation = Invitation.objects.get()
     assert invitation.organisation.name == "Diëtistenpraktijk Oost"
     assert world.team_a.team_organisations.filter(organisation=invitation.organisation).exists()
+
+
+def test_a_refused_invitation_does_not_add_the_new_organisation(world):
+    """The new organisation was added to the team before the invitation was made: an invitation
+    refused after that (the address is a member already) left it linked, with an audit row, and the
+    page said nothing was done. Both happen in one transaction now."""
+    client = Client()
+    client.force_login(world.carla)
+    audited = AuditEvent.objects.count()
+    response = client.post(
+        "/t/oost/members/invite/",
+        {
+            "email": world.maarten.email,
+            "role": "member",
+            "new_organisation_name": "Diëtistenpraktijk Oost",
+            "new_organisation_kind": "other",
+        },
+    )
+    assert response.status_code == 400
+    assert "is al lid van dit wijkverband" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not world.team_a.team_organisations.filter(organisation__name="Diëtistenpraktijk Oost").exists()
+    assert AuditEvent.objects.count() == audited
 
 
 def test_an_organisation_of_another_team_cannot_be_used(world):

@@ -7,6 +7,7 @@ with the rows, and refuses bad requests with ActionRefused (changing nothing).
 import logging
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -218,6 +219,15 @@ def region_area_sharing_set(*, actor, region: Region, allow: bool) -> Region:
     return region
 
 
+class NewOrganisation(NamedTuple):
+    """An organisation named on a form that also does something with it (invite someone for it,
+    give someone a role for it): added in the same transaction, so a refused invitation or role
+    change does not leave it linked to the team."""
+
+    name: str
+    kind: str
+
+
 @transaction.atomic
 def organisation_add(*, actor, team: Team, name: str, kind: str) -> Organisation:
     """Link an organisation (found by name and kind, or created) to the team."""
@@ -312,10 +322,16 @@ def needs_organisation(role: str, membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_change_role(
-    *, actor, membership: Membership, role: str, organisation: Organisation | None = None
+    *,
+    actor,
+    membership: Membership,
+    role: str,
+    organisation: Organisation | None = None,
+    new_organisation: NewOrganisation | None = None,
 ) -> Membership:
-    """`organisation`: for someone without one who takes a role that acts for one (a client
-    representative who becomes a member); ignored otherwise."""
+    """`organisation`, or `new_organisation` to add to the team for it: for someone without one who
+    takes a role that acts for one (a client representative who becomes a member); ignored
+    otherwise."""
     _require_member_management(actor, membership.team)
     # Its organisation is read after the lock: another change may have just given it one.
     membership = lock_and_read(
@@ -323,6 +339,10 @@ def membership_change_role(
     )
     if role == membership.role:
         return membership
+    if new_organisation is not None and needs_organisation(role, membership):
+        organisation = organisation_add(
+            actor=actor, team=membership.team, name=new_organisation.name, kind=new_organisation.kind
+        )
     given = organisation if needs_organisation(role, membership) else None
     _validate_role_and_organisation(team=membership.team, role=role, organisation=given or membership.organisation)
     if is_last_coordinator(membership):
@@ -435,7 +455,14 @@ SAME_INVITATION_WITHIN = timedelta(minutes=1)
 
 @transaction.atomic
 def invitation_create(
-    *, actor, team: Team, email: str, role: str, organisation: Organisation | None, site_url: str | None = None
+    *,
+    actor,
+    team: Team,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    new_organisation: NewOrganisation | None = None,
+    site_url: str | None = None,
 ) -> tuple[Invitation, str | None]:
     """Create an invitation and put the mail with its link into the outbox (the worker sends it a
     moment after the commit). Returns the invitation and the raw token (None: the same invitation
@@ -445,6 +472,8 @@ def invitation_create(
     with the Host of the request that asked for it."""
     site_url = site_url or settings.SITE_URL
     _require_member_management(actor, team)
+    if new_organisation is not None:
+        organisation = organisation_add(actor=actor, team=team, name=new_organisation.name, kind=new_organisation.kind)
     email = normalise_email(email)
     _validate_role_and_organisation(team=team, role=role, organisation=organisation)
     if Membership.objects.for_team(team).filter(user__email__iexact=email).exists():

@@ -79,21 +79,17 @@ def member_invite(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_organisation = None  # no list when the team has no organisations yet: a name instead
+        if data["new_organisation_name"].strip():
+            new_organisation = services.NewOrganisation(data["new_organisation_name"], data["new_organisation_kind"])
         try:
-            organisation = data.get("organisation")  # no list when the team has no organisations yet
-            if data["new_organisation_name"].strip():
-                organisation = services.organisation_add(
-                    actor=request.user,
-                    team=team,
-                    name=data["new_organisation_name"],
-                    kind=data["new_organisation_kind"],
-                )
             invitation, _token = services.invitation_create(
                 actor=request.user,
                 team=team,
                 email=data["email"],
                 role=data["role"],
-                organisation=organisation,
+                organisation=data.get("organisation"),
+                new_organisation=new_organisation,
             )
         except ActionRefused as refused:
             if refused.field == "name":  # the new organisation's name
@@ -153,25 +149,27 @@ def member_change_role(request, membership_id):
         if form.on_its_page:
             form.ask_for_organisation()
         return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
-    if services.needs_organisation(role, membership) and organisation is None:
-        # A team without organisations yet: the one named on the role page is added first.
-        try:
-            organisation = services.organisation_add(
-                actor=request.user, team=team, name=new_name, kind=form.cleaned_data["new_organisation_kind"]
-            )
-        except ActionRefused as refused:
-            if refused.field == "name":
-                refused.field = "new_organisation_name"
-            add_refusal(form, refused)
-            return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
-    return _act_and_return(
-        request,
-        team,
-        lambda: services.membership_change_role(
-            actor=request.user, membership=membership, role=role, organisation=organisation
-        ),
-        success=_("The role of %(name)s has been changed.") % {"name": membership.user},
-    )
+    # A team without organisations yet: the one named on the role page is added with the change.
+    new_organisation = None
+    if organisation is None and new_name:
+        new_organisation = services.NewOrganisation(new_name, form.cleaned_data["new_organisation_kind"])
+    try:
+        services.membership_change_role(
+            actor=request.user,
+            membership=membership,
+            role=role,
+            organisation=organisation,
+            new_organisation=new_organisation,
+        )
+    except ActionRefused as refused:
+        if refused.field != "name":
+            messages.error(request, refused.message)
+            return redirect("team_members", team_slug=team.slug)
+        refused.field = "new_organisation_name"  # the new organisation's name, said at its field
+        add_refusal(form, refused)
+        return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
+    messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
+    return redirect("team_members", team_slug=team.slug)
 
 
 def _removal_question(request, team, membership):
