@@ -1,9 +1,12 @@
-"""Two coordinators changing the same membership at the same moment, in separate connections."""
+"""Two people changing the same membership or invitation at the same moment, in separate connections."""
 
 import pytest
 from django.db import connection
+from django_scopes import scopes_disabled
 
+from tests.personas import make_user
 from tests.postgres import second_waits_for_first
+from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import Membership
 
@@ -27,3 +30,66 @@ def test_a_role_change_that_waited_for_another_reads_the_organisation_it_gave(wo
     assert isinstance(results["second"], Membership), results
     rosa.refresh_from_db()
     assert rosa.role == Membership.Role.COORDINATOR and rosa.organisation_id == world.nursing_a.pk
+
+
+def _invite_sanne(world):
+    invitation, _token = services.invitation_create(
+        actor=world.carla,
+        team=world.team_a,
+        email="sanne@example.nl",
+        role=Membership.Role.MEMBER,
+        organisation=world.social_a,
+        site_url="http://testserver/",
+    )
+    sanne = make_user("sanne", "Sanne Welzijn")
+    sanne.email = "sanne@example.nl"
+    sanne.save()
+    return invitation, sanne
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_invitation_withdrawn_while_it_is_accepted_is_refused(world):
+    """Sanne accepts her invitation while Carla, on the Members page opened before, withdraws it.
+    The withdrawal waits for the acceptance and is refused: Sanne is in the team. It checked the
+    invitation as the page had read it, then marked it withdrawn after the acceptance had
+    committed: Carla was told it was withdrawn, Sanne was a member all the same, and the invitation
+    was both accepted and withdrawn."""
+    invitation, sanne = _invite_sanne(world)
+
+    def accept():
+        with scopes_disabled():
+            return services.invitation_accept(invitation=invitation, user=sanne)
+
+    def revoke():
+        with scopes_disabled():
+            return services.invitation_revoke(actor=world.carla, invitation=invitation)
+
+    results = second_waits_for_first(accept, revoke)
+    assert isinstance(results["first"], Membership), results
+    assert isinstance(results["second"], ActionRefused), results
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and invitation.revoked_at is None
+    assert Membership.objects.filter(team=world.team_a, user=sanne).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_invitation_accepted_while_it_is_withdrawn_is_refused(world):
+    """The other order: the withdrawal comes first, and the acceptance that waited for it is refused."""
+    invitation, sanne = _invite_sanne(world)
+
+    def accept():
+        with scopes_disabled():
+            return services.invitation_accept(invitation=invitation, user=sanne)
+
+    def revoke():
+        with scopes_disabled():
+            return services.invitation_revoke(actor=world.carla, invitation=invitation)
+
+    results = second_waits_for_first(revoke, accept)
+    assert results["first"] is None, results
+    assert isinstance(results["second"], ActionRefused), results
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and invitation.accepted_at is None
+    assert not Membership.objects.filter(team=world.team_a, user=sanne).exists()

@@ -526,6 +526,15 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> None:
     _require_member_management(actor, invitation.team)
+    # Checked on the row locked, as invitation_accept does: the page's copy may be from before an
+    # acceptance that committed meanwhile (or waits for us), and was then marked withdrawn, with
+    # its invitee in the team all the same.
+    invitation = (
+        Invitation.objects.for_team(invitation.team_id)
+        .select_for_update(of=("self",))
+        .select_related("team")
+        .get(pk=invitation.pk)
+    )
     if not invitation.is_pending:
         raise ActionRefused(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
