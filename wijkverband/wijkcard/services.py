@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.locking import lock_and_read
 from wijkverband.tenancy.models import Organisation, OrganisationKind, Team, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional
@@ -213,15 +214,15 @@ def entry_create(*, actor, team: Team, data: EntryData, confirmed_on: date | Non
 
 
 def _lock(entry: ContactEntry, version: int | None) -> ContactEntry:
-    locked = (
-        ContactEntry.objects.for_team(entry.team_id)
-        .select_for_update()
-        .select_related("team", "organisation")
-        .filter(pk=entry.pk)
-        .first()
-    )
-    if locked is None:
-        raise ActionRefused(_("This entry has been removed meanwhile."), code="stale")
+    # Locked first, read with its organisation after (core.locking): in one statement, a lock that
+    # waited for an edit moving the entry to another organisation found no row at all (the row is
+    # read again after the wait, the organisation joined to it is not), and said it was removed.
+    try:
+        locked = lock_and_read(
+            ContactEntry.objects.for_team(entry.team_id), pk=entry.pk, related=("team", "organisation")
+        )
+    except ContactEntry.DoesNotExist:
+        raise ActionRefused(_("This entry has been removed meanwhile."), code="stale") from None
     if version is not None and locked.version != version:
         raise ActionRefused(
             _(
