@@ -107,8 +107,16 @@ def entry_create(*, actor, team: Team | None = None, region: Region | None = Non
     return entry
 
 
+def _removed_message() -> str:
+    return _("This entry has been removed from the social map meanwhile.")
+
+
 def _lock(entry: Entry, version: int | None) -> Entry:
-    locked = Entry.objects.for_region(entry.region_id).select_for_update().get(pk=entry.pk)
+    # A lock that waited for the entry's removal finds no row once it committed: said, not a
+    # server error (DoesNotExist).
+    locked = Entry.objects.for_region(entry.region_id).select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise ActionRefused(_removed_message(), code="stale")
     if version is not None and locked.version != version:
         raise ActionRefused(_stale_message(), code="stale")
     locked.team, locked.region = entry.team, entry.region
@@ -160,7 +168,10 @@ def entry_confirm(*, actor, entry: Entry) -> Entry:
 def entry_remove(*, actor, entry: Entry) -> None:
     if not may_edit(user=actor, entry=entry):
         raise _forbidden()
-    locked = _lock(entry, None)
+    try:
+        locked = _lock(entry, None)
+    except ActionRefused:
+        return  # removed by someone else meanwhile (or a second click): what was asked is done
     notices.confirmed(locked)  # nothing left to confirm
     _audit(actor, "entry_removed", locked)
     locked.delete()
@@ -194,7 +205,12 @@ def suggestion_handle(*, actor, suggestion: Suggestion, applied: bool, answer: s
     entry = suggestion.entry
     if not may_edit(user=actor, entry=entry):
         raise _forbidden()
-    locked = Suggestion.objects.for_region(entry.region_id).select_for_update().get(pk=suggestion.pk)
+    # The entry first, then its suggestion: the order of a removal, which deletes its suggestions
+    # (the other order could deadlock with it). One that waited for a removal is refused.
+    fresh = _lock(entry, None)
+    locked = Suggestion.objects.for_region(entry.region_id).select_for_update().filter(pk=suggestion.pk).first()
+    if locked is None:
+        raise ActionRefused(_removed_message(), code="stale")
     if locked.status != Suggestion.Status.OPEN:
         raise ActionRefused(_("This suggestion has been answered already."), code="stale")
     text = (answer or "").strip()
@@ -210,7 +226,6 @@ def suggestion_handle(*, actor, suggestion: Suggestion, applied: bool, answer: s
     locked.save()
     locked.entry, locked.team = entry, suggestion.team
     if applied:
-        fresh = _lock(entry, None)
         fresh.confirmed_on, fresh.confirmed_by = timezone.localdate(), actor
         fresh.save(update_fields=["confirmed_on", "confirmed_by"])
         notices.confirmed(fresh)
