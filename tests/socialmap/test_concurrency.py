@@ -46,3 +46,21 @@ def test_an_entry_removed_twice_at_once_is_removed_once(world):
     results = second_waits_for_first(lambda: _remove(world, entry), lambda: _remove(world, entry))
     assert results == {"first": None, "second": None}, results
     assert not Entry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_still_right_pressed_while_the_entry_is_removed_says_so(world, client_for):
+    """Maarten presses "Bevestigen: klopt nog" while Carla removes the entry: his page says the entry
+    was removed meanwhile and goes back to the list. It was a server error."""
+    entry = add(world)
+    maarten = client_for("maarten")
+    results = second_waits_for_first(
+        lambda: _remove(world, entry),
+        lambda: maarten.post(f"/t/oost/sociale-kaart/{entry.pk}/confirm/", follow=True),
+    )
+    assert results["first"] is None, results
+    response = results["second"]
+    assert response.status_code == 200, results
+    assert response.redirect_chain[-1][0] == "/t/oost/sociale-kaart/"
+    assert "Deze vermelding is intussen van de sociale kaart verwijderd." in response.content.decode()

@@ -279,7 +279,13 @@ def _remove(request, page: Page, entry_id):
 
 def _confirm(request, page: Page, entry_id):
     entry = _editable(request, page, entry_id)
-    services.entry_confirm(actor=request.user, entry=entry)
+    try:
+        services.entry_confirm(actor=request.user, entry=entry)
+    except ActionRefused as refused:  # removed meanwhile (its lock waited for the removal)
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.message)
+        return redirect(page.list_url)
     messages.success(request, _("Confirmed: “%(name)s” is still right.") % {"name": entry.name})
     return redirect(page.url("detail", entry_id=entry.pk))
 
