@@ -19,8 +19,8 @@ def server_url() -> str:
     return url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
 
 
-def until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
-    """Return once another connection to this database waits for a row lock (a writer under test)."""
+def until_a_statement_waits_for_a_lock(timeout: float = 10.0, *, count: int = 1) -> None:
+    """Return once `count` other connections to this database wait for a lock (writers under test)."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
@@ -29,10 +29,10 @@ def until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
-            if cursor.fetchone()[0]:
+            if cursor.fetchone()[0] >= count:
                 return
             time.sleep(0.01)
-    raise AssertionError("no other statement waited for a lock held here")
+    raise AssertionError(f"fewer than {count} other statements waited for a lock held here")
 
 
 def second_waits_for_first(first, second) -> dict:

@@ -4,13 +4,13 @@ nothing is silently overwritten. Runs on PostgreSQL (CI), where select_for_updat
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from tests.bottlenecks.helpers import fresh, report
-from tests.postgres import second_waits_for_first
+from tests.postgres import second_waits_for_first, until_a_statement_waits_for_a_lock
 from wijkverband.bottlenecks import services
-from wijkverband.bottlenecks.models import BottleneckEvent, Status
+from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent, BottleneckLink, Status
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy import services as tenancy
 from wijkverband.tenancy.models import Membership
@@ -94,3 +94,69 @@ def test_asking_someone_who_is_being_removed_to_own_a_bottleneck_is_refused(worl
     assert isinstance(results["second"], ActionRefused), results
     b = fresh(b)
     assert b.owner_id is None and b.owner_candidate_id is None
+
+
+def _hold_while(hold: Bottleneck, *calls):
+    """Lock `hold` in a transaction of its own; start each call in a thread once the one before
+    waits for a lock; then let go. What each call returned or raised, in order."""
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    with transaction.atomic():
+        Bottleneck.objects.for_team(hold.team_id).select_for_update().get(pk=hold.pk)
+        for count, thread in enumerate(threads, start=1):
+            thread.start()
+            until_a_statement_waits_for_a_lock(count=count)
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_items_marked_duplicates_of_each_other_at_once_one_is_refused(world):
+    """Carla marks X a duplicate of Y while Maarten marks Y a duplicate of X. Each locked its own item
+    and then the other: they deadlocked, and one of them got a server error. The first now wins and
+    the second is told that its original is itself a duplicate of the item."""
+    x, y = report(world, title="Overdracht X"), report(world, title="Overdracht Y")
+
+    def mark(actor, item, original):
+        with scopes_disabled():
+            item = fresh(item)
+            return services.bottleneck_mark_duplicate(
+                actor=actor, bottleneck=item, version=item.version, original=original
+            )
+
+    # Whoever first reaches X waits behind the test's own lock on it; the other comes through Y.
+    results = _hold_while(x, lambda: mark(world.carla, x, y), lambda: mark(world.maarten, y, x))
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ActionRefused)], results
+    refused = [r for r in results if isinstance(r, ActionRefused)]
+    assert len(refused) == 1, results
+    x, y = fresh(x), fresh(y)
+    assert [x.duplicate_of_id, y.duplicate_of_id].count(None) == 1
+    assert sorted([x.status, y.status]) == sorted([Status.CLOSED, Status.REPORTED])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_items_linked_to_each_other_at_once_are_linked_once(world):
+    """Carla links X to Y while Maarten links Y to X: each locked its own item, checked that the pair
+    was not linked yet and wrote its link, then both waited on the audit chain: a deadlock (a server
+    error), or, without that lock, the pair linked twice. The second now waits and is told they are
+    linked already."""
+    x, y = report(world, title="Overdracht X"), report(world, title="Overdracht Y")
+
+    def link(actor, item, other):
+        with scopes_disabled():
+            return services.bottleneck_link(actor=actor, bottleneck=item, other=other)
+
+    results = second_waits_for_first(lambda: link(world.carla, x, y), lambda: link(world.maarten, y, x))
+    assert isinstance(results["first"], BottleneckLink), results
+    assert isinstance(results["second"], ActionRefused), results
+    assert BottleneckLink.objects.filter(source__in=[x, y], target__in=[x, y]).count() == 1

@@ -86,6 +86,17 @@ def _lock(bottleneck: Bottleneck, version: int | None, *, already=None) -> Bottl
     return locked
 
 
+def _lock_together(team_id: int, *pks) -> None:
+    """Lock these items of the team in the order of their ids, before an action on a pair (a link,
+    a duplicate, a duplicate reopened) locks them one by one. Two actions on the same pair from
+    either side (X a duplicate of Y while Y is marked a duplicate of X; X linked to Y and Y to X)
+    each locked their own item first, then the other: they deadlocked (a server error for one), or
+    both passed their checks and the pair was linked twice. Now the second waits for the first and
+    checks what it left."""
+    wanted = sorted({pk for pk in pks if pk is not None})
+    list(Bottleneck.objects.for_team(team_id).select_for_update().filter(pk__in=wanted).order_by("pk").values("pk"))
+
+
 def _save(b: Bottleneck, *fields: str) -> None:
     b.version += 1
     b.updated_at = timezone.now()
@@ -608,6 +619,7 @@ def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str
 @transaction.atomic
 def bottleneck_reopen(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
+    _lock_together(bottleneck.team_id, bottleneck.pk, bottleneck.duplicate_of_id)  # its original too
     b = _lock(bottleneck, version)
     if not rights.can_contribute:
         raise _forbidden(_("Only members of the team reopen a bottleneck."))
@@ -814,7 +826,8 @@ def bottleneck_link(*, actor, bottleneck: Bottleneck, other: Bottleneck) -> Bott
         raise _forbidden(_("Only members of the team link bottlenecks."))
     if other.team_id != bottleneck.team_id or other.pk == bottleneck.pk:
         raise ActionRefused(_("Choose another bottleneck of this team."))
-    b = Bottleneck.objects.for_team(bottleneck.team_id).select_for_update().get(pk=bottleneck.pk)
+    _lock_together(bottleneck.team_id, bottleneck.pk, other.pk)
+    b = Bottleneck.objects.for_team(bottleneck.team_id).get(pk=bottleneck.pk)
     if _link_exists(b, other):
         raise ActionRefused(_("These bottlenecks are already linked."))
     link = BottleneckLink.objects.create(
@@ -829,6 +842,7 @@ def bottleneck_link(*, actor, bottleneck: Bottleneck, other: Bottleneck) -> Bott
 def bottleneck_mark_duplicate(*, actor, bottleneck: Bottleneck, version: int, original: Bottleneck) -> Bottleneck:
     """Close this item into its original: it keeps its own history, its signals count there."""
     rights = _rights(actor, bottleneck.team)
+    _lock_together(bottleneck.team_id, bottleneck.pk, original.pk)
     b = _lock(bottleneck, version)
     if not policy.may_mark_duplicate(rights, b):
         if b.status not in OPEN_STATUSES:
