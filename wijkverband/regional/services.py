@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.models import EXTERNAL_KINDS, Agreement, Dimension, Frequency, PartyKind
 from wijkverband.audit.services import audit_record
-from wijkverband.bottlenecks.models import OPEN_STATUSES, Category
+from wijkverband.bottlenecks.models import OPEN_STATUSES, Bottleneck, Category
 from wijkverband.core.errors import ActionRefused
 from wijkverband.regional import notices, policy
 from wijkverband.regional.models import (
@@ -89,11 +89,21 @@ def _audit(*, actor, action: str, target, data: dict | None = None, team=None) -
 
 def _link_all(*, actor, item: RegionalItem, bottlenecks) -> list[RegionalLink]:
     """Link these bottlenecks (already checked to be of the region's teams) to the item."""
+    # Their status is checked on the rows locked (in the order of their ids), not as the page read
+    # them: a link that raced the team resolving or closing the bottleneck was added after that had
+    # committed, and the region took up a bottleneck that was done. It now waits and is refused.
+    status = dict(
+        Bottleneck.objects.for_teams({b.team_id for b in bottlenecks})
+        .select_for_update(no_key=True)
+        .filter(pk__in=sorted(b.pk for b in bottlenecks))
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
     links = []
     for bottleneck in bottlenecks:
         if bottleneck.team.region_id != item.region_id:
             raise ActionRefused(_("Only bottlenecks of this region's teams can be linked."), field="bottlenecks")
-        if bottleneck.status not in OPEN_STATUSES:
+        if status.get(bottleneck.pk) not in OPEN_STATUSES:
             raise ActionRefused(
                 _("#%(id)s is no longer open: only open bottlenecks can be linked.") % {"id": bottleneck.pk},
                 field="bottlenecks",
