@@ -50,7 +50,12 @@ def signal_file(*, actor, team: Team, title: str, text: str) -> Signal:
 def _lock_open(actor, signal: Signal) -> Signal:
     if not policy.may_triage(team_rights(user=actor, team=signal.team)):
         raise PermissionDenied
-    locked = Signal.objects.for_team(signal.team_id).select_for_update().select_related("team").get(pk=signal.pk)
+    # The signal's row alone (of=self): joined without it, the team's row was locked too, and any
+    # write of the team committing meanwhile (its new rows point to the team) waited for it while
+    # holding the audit chain this triage then waited for: a deadlock (a server error).
+    locked = (
+        Signal.objects.for_team(signal.team_id).select_for_update(of=("self",)).select_related("team").get(pk=signal.pk)
+    )
     if not locked.is_open:
         raise ActionRefused(
             _("This signal was answered already (%(status)s): the representatives have that answer.")
