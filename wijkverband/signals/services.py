@@ -109,7 +109,16 @@ def signal_to_review(*, actor, signal: Signal, agreement: Agreement, answer: str
     answer = _answer(answer)
     if agreement is None or agreement.team_id != signal.team_id:
         raise ActionRefused(_("Choose one of the team's agreements."), field="agreement")
-    if agreement.status in (AgreementStatus.CONCEPT, AgreementStatus.ENDED):
+    # Its status as it is now, held (after the signal, as every triage): checked as the page had
+    # read it, an agreement ended meanwhile took the signal into a review it will never have.
+    status = (
+        Agreement.objects.for_team(signal.team_id)
+        .select_for_update(no_key=True)
+        .filter(pk=agreement.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status in (None, AgreementStatus.CONCEPT, AgreementStatus.ENDED):
         raise ActionRefused(_("Choose an agreement that is proposed or adopted."), field="agreement")
     return _close(actor=actor, signal=signal, status=Status.REVIEW, answer=answer, agreement=agreement)
 
