@@ -524,6 +524,11 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
     if message.author_id == actor.pk:
         raise ActionRefused(_("You cannot confirm your own message."))
     locked = _lock(message.thread)
+    # Read again now that the thread is ours: a deletion holds the same lock, and one that committed
+    # while this waited was confirmed all the same, checked only as the page had read the message.
+    deleted_at = Message.objects.for_team(message.team_id).filter(pk=message.pk).values_list("deleted_at", flat=True)
+    if deleted_at.first() is not None:
+        raise ActionRefused(_("This message has already been deleted."))
     existing = Acknowledgement.objects.for_team(message.team_id).filter(message=message, user=actor).first()
     if existing is not None:
         return existing
