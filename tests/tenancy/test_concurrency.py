@@ -1,14 +1,19 @@
 """Two people changing the same membership or invitation at the same moment, in separate connections."""
 
+import threading
+
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
 from django_scopes import scopes_disabled
 
 from tests.personas import make_user
 from tests.postgres import second_waits_for_first
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy import services
-from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.models import Membership, Region, RegionRole
+
+User = get_user_model()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -93,3 +98,47 @@ def test_an_invitation_accepted_while_it_is_withdrawn_is_refused(world):
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None and invitation.accepted_at is None
     assert not Membership.objects.filter(team=world.team_a, user=sanne).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_removing_a_regional_role_locks_the_role_alone(world):
+    """Removing Olga's role in the region locked her user row and the region's row too (select_related
+    without of=self): every write touching either (her sign-in, any change to the region) waited for it,
+    and one that held the audit chain meanwhile deadlocked with it, as a signal's triage did. Only the
+    role's row is locked now."""
+    removing, checked = threading.Event(), threading.Event()
+    locked = {}
+
+    def remove():
+        try:
+            with transaction.atomic():
+                role = RegionRole.objects.get(region=world.region, user=world.olga)
+                services.region_role_remove(actor=world.ada, region_role=role)
+                removing.set()
+                checked.wait(timeout=10)
+        finally:
+            removing.set()
+            connection.close()
+
+    def probe():
+        rows = {"user": User.objects.filter(pk=world.olga.pk), "region": Region.objects.filter(pk=world.region.pk)}
+        for name, queryset in rows.items():
+            try:
+                with transaction.atomic():
+                    list(queryset.select_for_update(nowait=True))
+                locked[name] = False
+            except DatabaseError:
+                locked[name] = True
+        connection.close()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    removing.wait(timeout=10)
+    prober = threading.Thread(target=probe)
+    prober.start()
+    prober.join(timeout=10)
+    checked.set()
+    remover.join(timeout=10)
+    assert locked == {"user": False, "region": False}
+    assert not RegionRole.objects.filter(region=world.region, user=world.olga).exists()

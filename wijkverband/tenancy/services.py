@@ -94,7 +94,11 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
 @transaction.atomic
 def region_role_remove(*, actor, region_role: RegionRole) -> None:
     """Takes effect at once, also for the person's open sockets (closed; they reconnect)."""
-    region_role = RegionRole.objects.select_for_update().select_related("region", "user").get(pk=region_role.pk)
+    # The role's row alone (of=self): without it the region's and the person's rows were locked too,
+    # and a write holding the audit chain that touched either deadlocked with this one.
+    region_role = (
+        RegionRole.objects.select_for_update(of=("self",)).select_related("region", "user").get(pk=region_role.pk)
+    )
     region, user = region_role.region, region_role.user
     if actor is not None and not region_rights(user=actor, region=region).can_administer:
         raise PermissionDenied
