@@ -669,3 +669,35 @@ def test_headings_in_a_bottlenecks_texts_sit_below_their_sections_heading(world,
     assert_outline(html)
     assert level_of(html, "Wat er gebeurt") == 3 and level_of(html, "Waar") == 4
     assert {level for level, said in headings(html) if said == "Waarom"} == {3}
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "said"),
+    [
+        ("resolve", {"summary": "Opgelost met de apotheek"}, "You have resolved this bottleneck."),
+        ("close", {"reason": "Geen knelpunt meer"}, "You have closed this bottleneck."),
+        ("escalate", {"reason": "Regionaal probleem"}, "You have escalated this bottleneck to the region."),
+        ("ask-owner", {"candidate": "pieter"}, "Pieter Apotheker has been asked to own this bottleneck."),
+    ],
+)
+def test_an_action_sent_twice_by_its_sender_is_said_to_be_done(world, client_for, action, fields, said):
+    """Found by an exploratory test: a double tap without JavaScript (or Back and send again) sent
+    the same form twice; the second said "Iemand anders heeft dit knelpunt gewijzigd…", kept the text
+    and asked to send it again, while the first had done it. It says it is done now."""
+    b = report(world, actor=world.carla)
+    services.bottleneck_ask_owner(actor=world.carla, bottleneck=b, version=b.version, candidate=world.carla)
+    b = fresh(b)
+    data = {f"{action}-version": b.version}
+    data.update({f"{action}-{name}": world.persona(v).pk if name == "candidate" else v for name, v in fields.items()})
+    carla = client_for("carla")
+    url = f"/t/oost/bottlenecks/{b.pk}/do/{action}/"
+    assert carla.post(url, data).status_code == 302
+    events = b.events.count()
+    again = carla.post(url, data, follow=True)
+    assert again.redirect_chain[-1][0] == f"/t/oost/bottlenecks/{b.pk}/"
+    page = text(again)
+    assert said in page and "Someone else" not in page
+    assert b.events.count() == events
+    # Someone else's change since is still said to be theirs: Maarten's old form of the same action.
+    stale = client_for("maarten").post(url, data)
+    assert stale.status_code in (403, 409)

@@ -222,7 +222,8 @@ def test_escalation_and_the_regional_answers(world):
         lambda: services.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Nog eens"),
         b,
     )
-    assert "already escalated" in str(error.message)
+    # Sent again by who escalated it: said to be done (as a double tap is), not "someone else".
+    assert error.code == "already" and "You have escalated this bottleneck" in str(error.message)
     # Only an overseer of this region answers; otto oversees another region.
     for actor in (world.maarten, world.otto, world.rosa):
         with pytest.raises((ActionRefused, PermissionDenied)):

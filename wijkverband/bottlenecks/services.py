@@ -86,6 +86,28 @@ def _lock(bottleneck: Bottleneck, version: int | None, *, already=None) -> Bottl
     return locked
 
 
+def _last_change_was(b: Bottleneck, actor, kind: str) -> bool:
+    """Whether the item's latest event is `kind` by `actor`: what a form sent twice (a double tap
+    without JavaScript, Back and send again) finds done, by the person themselves. Told as done, not
+    as "someone else changed this bottleneck" (the version moved, but by their own first send)."""
+    last = BottleneckEvent.objects.for_team(b.team_id).filter(bottleneck=b).order_by("-at", "-pk").first()
+    return last is not None and last.kind == kind and last.actor_id == actor.pk
+
+
+#: What a person who sent the same action twice is told (_already_by).
+_DONE_ALREADY = {
+    Status.RESOLVED: lambda: _("You have resolved this bottleneck."),
+    Status.CLOSED: lambda: _("You have closed this bottleneck."),
+    Status.ESCALATED: lambda: _("You have escalated this bottleneck to the region."),
+}
+
+
+def _already_by(actor, status: str, kind: str):
+    """_lock's `already` for an action that moves the item to `status`: done, when the item is in
+    that status by the actor's own latest change."""
+    return lambda b: _DONE_ALREADY[status]() if b.status == status and _last_change_was(b, actor, kind) else None
+
+
 def _lock_together(team_id: int, *pks) -> None:
     """Lock these items of the team in the order of their ids, before an action on a pair (a link,
     a duplicate, a duplicate reopened) locks them one by one. Two actions on the same pair from
@@ -403,7 +425,17 @@ def bottleneck_ask_owner(*, actor, bottleneck: Bottleneck, version: int, candida
     # The candidate's membership is held before the item is locked: a removal takes the same two
     # locks in that order (tenancy.services.membership_remove, then membership_release).
     candidate_held = candidate is not None and professional_held(user=candidate, team=bottleneck.team_id)
-    b = _lock(bottleneck, version)
+    b = _lock(
+        bottleneck,
+        version,
+        already=lambda b: (
+            _("%(name)s has been asked to own this bottleneck.") % {"name": candidate}
+            if candidate is not None
+            and b.owner_candidate_id == candidate.pk
+            and _last_change_was(b, actor, EventKind.OWNER_REQUESTED)
+            else None
+        ),
+    )
     if not policy.may_ask_owner(rights, b):
         if b.status not in OPEN_STATUSES:
             raise ActionRefused(_("This bottleneck is no longer open: reopen it first."))
@@ -574,7 +606,7 @@ def bottleneck_start(*, actor, bottleneck: Bottleneck, version: int) -> Bottlene
 @transaction.atomic
 def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
-    b = _lock(bottleneck, version)
+    b = _lock(bottleneck, version, already=_already_by(actor, Status.RESOLVED, EventKind.RESOLVED))
     if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator resolves a bottleneck."))
     if b.status not in OPEN_STATUSES:
@@ -597,7 +629,7 @@ def bottleneck_resolve(*, actor, bottleneck: Bottleneck, version: int, summary: 
 @transaction.atomic
 def bottleneck_close(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
-    b = _lock(bottleneck, version)
+    b = _lock(bottleneck, version, already=_already_by(actor, Status.CLOSED, EventKind.CLOSED))
     if not policy.may_manage(rights, b):
         raise _forbidden(_("Only the owner or a coordinator closes a bottleneck."))
     if b.status not in OPEN_STATUSES:
@@ -686,7 +718,7 @@ def _duplicate_end(b: Bottleneck, actor, original_id: int) -> Bottleneck:
 @transaction.atomic
 def bottleneck_escalate(*, actor, bottleneck: Bottleneck, version: int, reason: str) -> Bottleneck:
     rights = _rights(actor, bottleneck.team)
-    b = _lock(bottleneck, version)
+    b = _lock(bottleneck, version, already=_already_by(actor, Status.ESCALATED, EventKind.ESCALATED))
     if not rights.can_contribute:
         raise _forbidden(_("Only members of the team escalate a bottleneck."))
     if b.status == Status.ESCALATED:
