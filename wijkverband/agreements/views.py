@@ -30,6 +30,7 @@ from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.listfilters import filtered_page, list_response, refused_export
 from wijkverband.core.markdown import render_markdown
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import team_view
@@ -109,6 +110,7 @@ def _version_form_data(form) -> dict:
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def agreement_create(request):
     team, rights = request.team, request.rights
     form = AgreementForm(

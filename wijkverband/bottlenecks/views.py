@@ -19,6 +19,7 @@ from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused, refusal_message, refusal_subject
 from wijkverband.core.listfilters import filtered_page, list_response, refused_export
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.core.registry import render_item_panels
 from wijkverband.tenancy.entry import region_view, team_view
@@ -165,6 +166,7 @@ def _form_fields(request, cleaned):
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def bottleneck_create(request):
     team, rights = request.team, request.rights
     form = forms.ReportForm(request.POST or None, categories=selectors.team_categories(team=team))

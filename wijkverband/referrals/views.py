@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.listfilters import filtered_page, list_response, refused_export
+from wijkverband.core.once import sent_once
 from wijkverband.referrals import policy, selectors, services
 from wijkverband.referrals.access import access_counts, access_referral
 from wijkverband.referrals.charts import figures_chart_svg
@@ -313,6 +314,7 @@ def _record_page(request, *, record=None):
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def referral_record_new(request):
     return _record_page(request)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wijkverband.core.clientdata import mask_client_data
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.realtime.codes import ERROR_STATUS
 from wijkverband.tenancy.entry import team_view
@@ -45,6 +46,7 @@ def _message_url(thread, message) -> str:
 
 @team_view
 @require_http_methods(["GET", "POST"])
+@sent_once
 def thread_list(request):
     team, rights = request.team, request.rights
     form = ThreadForm(request.POST or None)

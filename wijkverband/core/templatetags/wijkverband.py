@@ -1,8 +1,10 @@
 from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from wijkverband.core import once
 from wijkverband.core.listfilters import address_to_return_to
 from wijkverband.core.registry import team_nav
 
@@ -68,6 +70,12 @@ def error_title_prefix(context) -> str:
         if any(_has_errors(item) for item in values):
             return _("Error:") + " "
     return ""
+
+
+@register.simple_tag
+def sent_once_field() -> str:
+    """The hidden token of a form that makes something (core.once): saved once, however often sent."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, once.new_token())
 
 
 @register.simple_tag(takes_context=True)
