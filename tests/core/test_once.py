@@ -1,5 +1,5 @@
 """A form that makes something is saved once, however often it is sent (core.once): a double tap
-without JavaScript, or Back and send again, made a second bottleneck, agreement, referral record or
+without JavaScript made a second bottleneck, agreement, referral record or
 thread, and the person saw only the second."""
 
 import re

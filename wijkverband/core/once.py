@@ -1,8 +1,10 @@
 """A form that makes something is saved once, however often it is sent.
 
 A double tap on a slow phone without JavaScript sends the form twice (app.js stops the second
-click when it runs); so does Back and send again. A form that makes something new (a bottleneck, a
-referral record, an agreement, a discussion) made it twice, and the person saw only the second.
+click when it runs). A form that makes something new (a bottleneck, a referral record, an agreement,
+a discussion) made it twice, and the person saw only the second. (Back and send again is not caught:
+our pages are `no-store`, so Back fetches the form anew, with a new token, and a browser does not
+restore a hidden field's value.)
 
 The form carries a token of its own (`{% sent_once_field %}`, a new one each time the page is
 made). The view (`@sent_once`) claims the token in the cache with an atomic `add`: the first send
