@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django_scopes import scopes_disabled
 
 
 def server_url() -> str:
@@ -40,13 +41,14 @@ def second_waits_for_first(first, second) -> dict:
     waits for a lock it holds; then commit. What each returned or raised, by "first" and "second".
 
     The order a race can take by chance, every time: the second writer's lock is granted only after
-    the first committed what it changed."""
+    the first committed what it changed. Both run with the team scopes off, as the test's own thread
+    does (tests/conftest.py); the services they call scope themselves as in a request."""
     done = threading.Event()
     results = {}
 
     def run_first():
         try:
-            with transaction.atomic():
+            with scopes_disabled(), transaction.atomic():
                 results["first"] = first()
                 done.set()
                 until_a_statement_waits_for_a_lock()
@@ -59,7 +61,8 @@ def second_waits_for_first(first, second) -> dict:
     def run_second():
         done.wait(timeout=10)
         try:
-            results["second"] = second()
+            with scopes_disabled():
+                results["second"] = second()
         except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
             results["second"] = error
         finally:

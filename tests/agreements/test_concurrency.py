@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.agreements.conftest import version_data
 from tests.postgres import second_waits_for_first
@@ -113,9 +112,8 @@ def test_a_save_that_waited_for_an_adoption_reads_the_agreement_as_adopted(world
 
 def _remove(world, person):
     """A coordinator removes `person` from team A (in a thread of its own, scoped as the test is)."""
-    with scopes_disabled():  # as in the test's own thread (tests/conftest.py)
-        membership = Membership.objects.get(team=world.team_a, user=person)
-        return tenancy.membership_remove(actor=world.carla, membership=membership)
+    membership = Membership.objects.get(team=world.team_a, user=person)
+    return tenancy.membership_remove(actor=world.carla, membership=membership)
 
 
 @pytest.mark.django_db(transaction=True)

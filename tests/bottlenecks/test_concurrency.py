@@ -80,9 +80,8 @@ def test_asking_someone_who_is_being_removed_to_own_a_bottleneck_is_refused(worl
     b = report(world, actor=world.carla)
 
     def remove_pieter():
-        with scopes_disabled():  # as in the test's own thread (tests/conftest.py)
-            membership = Membership.objects.get(team=world.team_a, user=world.pieter)
-            return tenancy.membership_remove(actor=world.carla, membership=membership)
+        membership = Membership.objects.get(team=world.team_a, user=world.pieter)
+        return tenancy.membership_remove(actor=world.carla, membership=membership)
 
     results = second_waits_for_first(
         remove_pieter,
@@ -103,7 +102,8 @@ def _hold_while(hold: Bottleneck, *calls):
 
     def run(index, call):
         try:
-            results[index] = call()
+            with scopes_disabled():  # as in the test's own thread (tests/conftest.py)
+                results[index] = call()
         except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
             results[index] = error
         finally:
@@ -128,11 +128,8 @@ def test_two_items_marked_duplicates_of_each_other_at_once_one_is_refused(world)
     x, y = report(world, title="Overdracht X"), report(world, title="Overdracht Y")
 
     def mark(actor, item, original):
-        with scopes_disabled():
-            item = fresh(item)
-            return services.bottleneck_mark_duplicate(
-                actor=actor, bottleneck=item, version=item.version, original=original
-            )
+        item = fresh(item)
+        return services.bottleneck_mark_duplicate(actor=actor, bottleneck=item, version=item.version, original=original)
 
     # Whoever first reaches X waits behind the test's own lock on it; the other comes through Y.
     results = _hold_while(x, lambda: mark(world.carla, x, y), lambda: mark(world.maarten, y, x))
@@ -153,8 +150,7 @@ def test_two_items_linked_to_each_other_at_once_are_linked_once(world):
     x, y = report(world, title="Overdracht X"), report(world, title="Overdracht Y")
 
     def link(actor, item, other):
-        with scopes_disabled():
-            return services.bottleneck_link(actor=actor, bottleneck=item, other=other)
+        return services.bottleneck_link(actor=actor, bottleneck=item, other=other)
 
     results = second_waits_for_first(lambda: link(world.carla, x, y), lambda: link(world.maarten, y, x))
     assert isinstance(results["first"], BottleneckLink), results

@@ -3,7 +3,6 @@ in separate connections."""
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.bottlenecks.helpers import fresh, report
 from tests.postgres import second_waits_for_first
@@ -28,14 +27,12 @@ def test_a_bottleneck_resolved_while_the_region_links_it_is_not_linked(world):
     page = Bottleneck.objects.get(pk=bottleneck.pk)  # as Olga's page read it: open
 
     def resolve():
-        with scopes_disabled():
-            return bottleneck_services.bottleneck_resolve(
-                actor=world.carla, bottleneck=bottleneck, version=bottleneck.version, summary="Afspraak gemaakt."
-            )
+        return bottleneck_services.bottleneck_resolve(
+            actor=world.carla, bottleneck=bottleneck, version=bottleneck.version, summary="Afspraak gemaakt."
+        )
 
     def link():
-        with scopes_disabled():
-            return services.regional_item_link(actor=world.olga, item=item, bottlenecks=[page])
+        return services.regional_item_link(actor=world.olga, item=item, bottlenecks=[page])
 
     results = second_waits_for_first(resolve, link)
     assert isinstance(results["first"], Bottleneck), results

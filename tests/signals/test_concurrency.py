@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.bottlenecks.helpers import report
 from tests.postgres import second_waits_for_first
@@ -26,12 +25,10 @@ def test_a_signal_answered_while_a_colleague_reports_a_bottleneck_does_not_deadl
     signal = file_signal(world)
 
     def report_one():
-        with scopes_disabled():
-            return report(world, title="Avondbereikbaarheid apotheek")
+        return report(world, title="Avondbereikbaarheid apotheek")
 
     def answer():
-        with scopes_disabled():
-            return services.signal_answer(actor=world.carla, signal=signal, answer="We bellen de apotheek.")
+        return services.signal_answer(actor=world.carla, signal=signal, answer="We bellen de apotheek.")
 
     results = second_waits_for_first(report_one, answer)
     assert isinstance(results["first"], Bottleneck), results
@@ -58,12 +55,10 @@ def test_a_signal_taken_into_the_review_of_an_agreement_ended_meanwhile_is_refus
     page = Agreement.objects.get(pk=agreement.pk)  # as Carla's page read it: proposed
 
     def end():
-        with scopes_disabled():
-            return agreement_services.agreement_end(actor=world.maarten, agreement=page, reason="Niet meer nodig.")
+        return agreement_services.agreement_end(actor=world.maarten, agreement=page, reason="Niet meer nodig.")
 
     def to_review():
-        with scopes_disabled():
-            return services.signal_to_review(actor=world.carla, signal=signal, agreement=page, answer="Mee.")
+        return services.signal_to_review(actor=world.carla, signal=signal, agreement=page, answer="Mee.")
 
     results = second_waits_for_first(end, to_review)
     assert isinstance(results["first"], Agreement), results

@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.postgres import second_waits_for_first
 from tests.socialmap.helpers import add
@@ -12,8 +11,7 @@ from wijkverband.socialmap.models import Entry, Suggestion
 
 
 def _remove(world, entry):
-    with scopes_disabled():
-        return services.entry_remove(actor=world.carla, entry=entry)
+    return services.entry_remove(actor=world.carla, entry=entry)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,8 +24,7 @@ def test_a_suggestion_answered_while_its_entry_is_removed_is_refused(world):
     suggestion = services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Vrijdag dicht.")
 
     def handle():
-        with scopes_disabled():
-            return services.suggestion_handle(actor=world.maarten, suggestion=suggestion, applied=True, answer="")
+        return services.suggestion_handle(actor=world.maarten, suggestion=suggestion, applied=True, answer="")
 
     results = second_waits_for_first(lambda: _remove(world, entry), handle)
     assert results["first"] is None, results

@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
-from django_scopes import scopes_disabled
 
 from tests.personas import make_user
 from tests.postgres import second_waits_for_first
@@ -62,15 +61,10 @@ def test_an_invitation_withdrawn_while_it_is_accepted_is_refused(world):
     was both accepted and withdrawn."""
     invitation, sanne = _invite_sanne(world)
 
-    def accept():
-        with scopes_disabled():
-            return services.invitation_accept(invitation=invitation, user=sanne)
-
-    def revoke():
-        with scopes_disabled():
-            return services.invitation_revoke(actor=world.carla, invitation=invitation)
-
-    results = second_waits_for_first(accept, revoke)
+    results = second_waits_for_first(
+        lambda: services.invitation_accept(invitation=invitation, user=sanne),
+        lambda: services.invitation_revoke(actor=world.carla, invitation=invitation),
+    )
     assert isinstance(results["first"], Membership), results
     assert isinstance(results["second"], ActionRefused), results
     invitation.refresh_from_db()
@@ -84,15 +78,10 @@ def test_an_invitation_accepted_while_it_is_withdrawn_is_refused(world):
     """The other order: the withdrawal comes first, and the acceptance that waited for it is refused."""
     invitation, sanne = _invite_sanne(world)
 
-    def accept():
-        with scopes_disabled():
-            return services.invitation_accept(invitation=invitation, user=sanne)
-
-    def revoke():
-        with scopes_disabled():
-            return services.invitation_revoke(actor=world.carla, invitation=invitation)
-
-    results = second_waits_for_first(revoke, accept)
+    results = second_waits_for_first(
+        lambda: services.invitation_revoke(actor=world.carla, invitation=invitation),
+        lambda: services.invitation_accept(invitation=invitation, user=sanne),
+    )
     assert results["first"] is None, results
     assert isinstance(results["second"], ActionRefused), results
     invitation.refresh_from_db()

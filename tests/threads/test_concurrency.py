@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.postgres import second_waits_for_first
 from tests.threads.helpers import post, topic
@@ -24,12 +23,10 @@ def test_a_message_deleted_while_it_is_confirmed_is_not_confirmed(world):
     page = Message.objects.select_related("thread").get(pk=message.pk)  # as Carla's page read it
 
     def delete():
-        with scopes_disabled():
-            return services.message_delete(actor=world.maarten, message=message)
+        return services.message_delete(actor=world.maarten, message=message)
 
     def confirm():
-        with scopes_disabled():
-            return services.message_acknowledge(actor=world.carla, message=page)
+        return services.message_acknowledge(actor=world.carla, message=page)
 
     results = second_waits_for_first(delete, confirm)
     assert isinstance(results["first"], Message), results

@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from tests.postgres import second_waits_for_first
 from tests.wijkcard.conftest import add_entry
@@ -22,12 +21,10 @@ def test_a_confirmation_that_waited_for_an_edit_of_the_organisation_confirms_the
     data = services.EntryData(organisation=world.social_a, contact_point="Triagelijn", day_phone="030 123 4567")
 
     def edit():
-        with scopes_disabled():
-            return services.entry_edit(actor=world.carla, entry=entry, data=data, version=entry.version)
+        return services.entry_edit(actor=world.carla, entry=entry, data=data, version=entry.version)
 
     def confirm():
-        with scopes_disabled():
-            return services.entry_confirm(actor=world.maarten, entry=entry)
+        return services.entry_confirm(actor=world.maarten, entry=entry)
 
     results = second_waits_for_first(edit, confirm)
     assert isinstance(results["first"], ContactEntry), results
