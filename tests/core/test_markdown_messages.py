@@ -2,27 +2,11 @@
 an <h1> in the bubble (a second h1 on the page, in huge type), `![foto](https://…)` vanished and
 left an empty paragraph, and a table broke its words on a phone ("Da g")."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.utils import translation
 
+from tests.html_tags import start_tags
 from wijkverband.core.markdown import MESSAGE_TOP_HEADING, render_markdown, render_message
-
-
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html) -> list[tuple[str, dict]]:
-    parser = _Tags()
-    parser.feed(str(html))
-    return parser.tags
 
 
 def test_a_messages_headings_sit_below_the_pages_own():
@@ -30,7 +14,7 @@ def test_a_messages_headings_sit_below_the_pages_own():
     assert MESSAGE_TOP_HEADING == 4
     assert "<h4>Belangrijk</h4>" in html and "<h5>Wat</h5>" in html
     assert "<h6>Wie</h6>" in html and "<h6>Waar</h6>" in html
-    assert not {"h1", "h2", "h3"} & {tag for tag, _attrs in tags(html)}  # typed as HTML neither
+    assert not {"h1", "h2", "h3"} & {tag for tag, _attrs in start_tags(html)}  # typed as HTML neither
     assert "<p>tekst</p>" in html
     # Without a level Markdown keeps its own; each page passes the level its text stands under
     # (tests/core/test_markdown_headings.py).
@@ -83,7 +67,7 @@ def test_an_image_keeps_its_alt_text_and_its_address_as_a_link(text, html):
 def test_an_images_alt_text_is_text_not_markup():
     html = str(render_markdown('![<script>alert(1)</script> "x" & <b>y</b>](https://example.nl/x.png)'))
     assert "<script" not in html and "<b>" not in html
-    assert [tag for tag, _attrs in tags(html)] == ["p", "a"]
+    assert [tag for tag, _attrs in start_tags(html)] == ["p", "a"]
 
 
 TABLE = "| Dag | Tijd | Wie |\n|---|---|---|\n| Maandag | 09:00 | Wijkverpleging |\n| Dinsdag | 14:00 | Apotheek |"
@@ -91,7 +75,7 @@ TABLE = "| Dag | Tijd | Wie |\n|---|---|---|\n| Maandag | 09:00 | Wijkverpleging
 
 def test_a_table_scrolls_in_its_own_named_focusable_box():
     html = str(render_message(TABLE))
-    found = tags(html)
+    found = start_tags(html)
     box = found[0]
     assert box == (
         "div",
@@ -110,7 +94,7 @@ def test_a_table_scrolls_in_its_own_named_focusable_box():
 def test_a_table_without_header_text_is_still_named_and_its_name_is_plain_text():
     with translation.override("en"):
         html = str(render_markdown('|  |  |\n|---|---|\n| a | b |\n\n| "x" & <i>y</i> | z |\n|---|---|\n| 1 | 2 |'))
-    boxes = [attrs for tag, attrs in tags(html) if tag == "div"]
+    boxes = [attrs for tag, attrs in start_tags(html) if tag == "div"]
     assert [box["aria-label"] for box in boxes] == ["Table", '"x" & y, z']
     assert html.count("<div") == html.count("</div>") == 2
 
