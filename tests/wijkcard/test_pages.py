@@ -563,6 +563,35 @@ def test_on_a_holiday_the_weekend_number_is_named_so_that_it_is_true(world, clie
         assert "In het weekend<" not in page and "In het weekend:" not in page and "In het weekend;" not in page
 
 
+def test_the_team_home_names_who_has_no_number_now_instead_of_leaving_them_out(world):
+    """Found by an exploratory test: at the weekend the panel listed the GP's weekend line only; the
+    pharmacy and the district nursing, without a weekend number, were left out without a word (the
+    card itself said "geen nummer"). An organisation with another line that answers is not named."""
+    add_entry(world, organisation=world.gp_a, contact_point="Praktijk", weekend_phone="0900 450 1450")
+    add_entry(world, organisation=world.pharmacy, contact_point="Balie", day_phone="030 111 2233")
+    add_entry(world, organisation=world.nursing_a, contact_point="Team Noord", day_phone="030 222 3344")
+    add_entry(world, organisation=world.nursing_a, contact_point="Team Zuid", day_phone="030 222 3355")
+    add_entry(world, organisation=world.social_a, contact_point="Buurtteam", day_phone="030 333 4455")
+    add_entry(world, organisation=world.social_a, contact_point="Weekendlijn", weekend_phone="030 333 4466")
+    sunday = datetime(2026, 12, 6, 11, 0, tzinfo=timezone.get_current_timezone())
+    with translation.override("nl"):
+        html = render_to_string(
+            "wijkcard/panel_team.html",
+            {"panel": {"team": world.team_a, "summary": selectors.summary(team=world.team_a, moment=sunday)}},
+        )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "0900 450 1450" in text and "030 333 4466" in text
+    assert f"Nu geen nummer: {world.pharmacy.name}, {world.nursing_a.name}." in text
+    assert world.social_a.name not in text.split("Nu geen nummer:")[1]
+    monday = datetime(2026, 12, 7, 11, 0, tzinfo=timezone.get_current_timezone())
+    with translation.override("nl"):
+        html = render_to_string(
+            "wijkcard/panel_team.html",
+            {"panel": {"team": world.team_a, "summary": selectors.summary(team=world.team_a, moment=monday)}},
+        )
+    assert "Nu geen nummer" not in html  # on a weekday every organisation has a line that answers
+
+
 def test_hours_with_their_own_brackets_are_not_bracketed_twice_on_the_team_home(world):
     """Found by an exploratory test: the panel read "(23:00–08:00 (huisartsenpost))"."""
     add_entry(world, contact_point="Praktijk", night_phone="0900 450 1450", night_hours="23:00–08:00 (huisartsenpost)")

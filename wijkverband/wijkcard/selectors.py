@@ -245,6 +245,9 @@ class Summary:
     calls: list[CallNow]
     stale: list
     total: int
+    #: The organisations on the card none of whose lines has a number now (a pharmacy at the
+    #: weekend): named under the calls, so that their absence is not read as an oversight.
+    silent: list[str] = field(default_factory=list)
 
     @property
     def slot_label(self):
@@ -257,13 +260,25 @@ def summary(*, team: Team, moment: datetime | None = None) -> Summary:
     entries = team_entries(team=team, today=timezone.localdate(moment))
     slots = slots_to_try(moment)
     calls = []
+    silent: dict[int, str] = {}
     for entry in entries:
         slot = answering_slot(entry, slots)
         if slot is not None:
             phone, hours = entry.slot(slot)
             fallback = slot if slot != slots[0] else ""
             calls.append(CallNow(entry, phone, hours, dial_phone(getattr(entry, f"{slot}_phone")), fallback))
-    return Summary(team=team, slot=slots[0], calls=calls, stale=[e for e in entries if e.stale], total=len(entries))
+        else:
+            silent.setdefault(entry.organisation_id, entry.organisation.name)
+    for call in calls:
+        silent.pop(call.entry.organisation_id, None)
+    return Summary(
+        team=team,
+        slot=slots[0],
+        calls=calls,
+        stale=[e for e in entries if e.stale],
+        total=len(entries),
+        silent=list(silent.values()),
+    )
 
 
 # --- the region's column ---------------------------------------------------------------------------
