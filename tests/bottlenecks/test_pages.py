@@ -583,7 +583,7 @@ def test_an_action_sent_twice_says_it_is_done_not_that_someone_else_changed_it(w
 
 def test_overdue_on_the_escalations_page_and_in_my_work_means_more_working_days_than_the_target(world, client_for):
     """Found by an exploratory test: on the Saturday after a Friday target the page read "5 of 5
-    working days" next to "overdue" (and Mijn werk "Waiting 5 working days (target 5) · overdue").
+    working days" next to "overdue" (and Mijn werk "Waiting 5 working days (target 5 working days) · overdue").
     Overdue is counted as the wait column counts: more working days waited than the target."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -610,7 +610,7 @@ def test_overdue_on_the_escalations_page_and_in_my_work_means_more_working_days_
 
 def test_past_its_target_is_one_rule_on_the_page_in_the_list_in_my_work_and_in_the_hourly_job(world, client_for, clock):
     """Found by an exploratory test: an item due Friday 4 December, seen on Sunday the 6th: its page
-    said "(overdue)" and the list "overdue", Mijn werk "Waiting 20 working days (target 20) · due
+    said "(overdue)" and the list "overdue", Mijn werk "Waiting 20 working days (target 20 working days) · due
     4 December 2026" without a mark and not first. One rule everywhere (core.workdays.past_due):
     late once a working day after the target date has begun, as the wait line counts."""
     from datetime import date, datetime
@@ -638,7 +638,7 @@ def test_past_its_target_is_one_rule_on_the_page_in_the_list_in_my_work_and_in_t
         (item,) = [i for i in work.mine if i.kind == "owned"]
         assert (item.overdue, work.overdue_count) == (late, int(late)), day
         waited = 21 if late else 20
-        assert item.wait_line == f"Open for {waited} working days (target 20) · due 4 December 2026", day
+        assert item.wait_line == f"Open for {waited} working days (target 20 working days) · due 4 December 2026", day
         notices.time_check(timezone.localdate())
         assert Notice.objects.filter(kind=NoticeKind.OVERDUE, subject_id=b.pk).exists() == late, day
 

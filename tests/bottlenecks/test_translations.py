@@ -78,6 +78,6 @@ def test_a_target_is_a_termijn_on_the_item_the_settings_and_mijn_werk(world, cli
     }
     assert "<dt>Termijnen</dt>" in pages["item"]
     assert "Termijnen opslaan" in pages["settings"]
-    assert "(termijn: 2)" in pages["mijn werk"]
+    assert "(termijn: 2 werkdagen)" in pages["mijn werk"]
     for name, page in pages.items():
         assert not OTHER_WORDS_FOR_A_TARGET.search(page), (name, OTHER_WORDS_FOR_A_TARGET.search(page))

@@ -96,7 +96,7 @@ class MyWorkJourney(BrowserTestCase):
         item = pieter.locator("[data-work-item='own']")
         expect(item).to_have_count(1)
         expect(item.get_by_role("link", name=TITLE)).to_be_visible()
-        expect(item).to_contain_text("termijn: 2")  # high impact: two working days to accept
+        expect(item).to_contain_text("termijn: 2 werkdagen")  # high impact: two working days to accept
         assert pieter.evaluate("window.notReloaded") is True
         self.check(pieter, "asked")
 

@@ -92,14 +92,14 @@ def test_waiting_time_counts_working_days_against_the_target(world):
         # The line under the title, in Dutch and in English.
         with translation.override("nl"):
             assert item.wait_line == (
-                "Wacht 5 werkdagen (termijn: 2) · uiterlijk 4 maart 2026 · gevraagd door Carla Coördinator"
+                "Wacht 5 werkdagen (termijn: 2 werkdagen) · uiterlijk 4 maart 2026 · gevraagd door Carla Coördinator"
             )
             waiting = my_work(user=world.carla).waiting[0]
             assert waiting.wait_line == (
-                "Wacht 5 werkdagen (termijn: 2) · uiterlijk 4 maart 2026 · wacht op Pieter Apotheker"
+                "Wacht 5 werkdagen (termijn: 2 werkdagen) · uiterlijk 4 maart 2026 · wacht op Pieter Apotheker"
             )
         with translation.override("en"):
-            assert item.wait_line == "Waiting 5 working days (target 2) · due 4 March 2026 · asked by Carla Coördinator"
+            assert item.wait_line == "Waiting 5 working days (target 2 working days) · due 4 March 2026 · asked by Carla Coördinator"
     assert response_text == b.title
 
 
@@ -657,21 +657,21 @@ def test_a_wait_that_began_today_says_since_today_and_what_you_own_says_how_long
         weekend = ask_owner(world, report(world, title="Op zaterdag gevraagd"))
     with at(8):  # Sunday: no working day since Saturday
         pieter, olga, carla = lines("pieter"), lines("olga"), lines("carla")
-        assert pieter[asked.title].startswith("Wacht 1 werkdag (termijn: 2) · ")
-        assert pieter[weekend.title].startswith("Wacht sinds zaterdag (termijn: 2) · ")
-        assert carla[weekend.title].startswith("Wacht sinds zaterdag (termijn: 2) · ")
-        assert pieter[owned.title].startswith("Staat 4 werkdagen open (termijn: 20) · ")
+        assert pieter[asked.title].startswith("Wacht 1 werkdag (termijn: 2 werkdagen) · ")
+        assert pieter[weekend.title].startswith("Wacht sinds zaterdag (termijn: 2 werkdagen) · ")
+        assert carla[weekend.title].startswith("Wacht sinds zaterdag (termijn: 2 werkdagen) · ")
+        assert pieter[owned.title].startswith("Staat 4 werkdagen open (termijn: 20 werkdagen) · ")
         assert olga["Regionaal"] == "Staat 4 werkdagen open"
         english = lines("pieter", "en")
-        assert english[weekend.title].startswith("Waiting since Saturday (target 2) · ")
-        assert english[owned.title].startswith("Open for 4 working days (target 20) · ")
+        assert english[weekend.title].startswith("Waiting since Saturday (target 2 working days) · ")
+        assert english[owned.title].startswith("Open for 4 working days (target 20 working days) · ")
         assert lines("olga", "en")["Regionaal"] == "Open for 4 working days"
     with at(9):  # Monday
         today = ask_owner(world, report(world, title="Nu gevraagd"))
         take_up("Net opgepakt")
         pieter, olga, english = lines("pieter"), lines("olga"), lines("olga", "en")
-        assert pieter[today.title].startswith("Wacht sinds vandaag (termijn: 2) · ")
-        assert pieter[weekend.title].startswith("Wacht 1 werkdag (termijn: 2) · ")
+        assert pieter[today.title].startswith("Wacht sinds vandaag (termijn: 2 werkdagen) · ")
+        assert pieter[weekend.title].startswith("Wacht 1 werkdag (termijn: 2 werkdagen) · ")
         assert olga["Net opgepakt"] == "Staat sinds vandaag open"
         assert english["Net opgepakt"] == "Open since today"
         for shown in (pieter, olga, english):

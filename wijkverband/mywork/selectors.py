@@ -195,7 +195,7 @@ class WorkItem:
     @cached_property
     def overdue(self) -> bool:
         """Past its target as its wait line counts it: more working days waited than the target
-        ("Wacht 5 werkdagen (termijn: 5)" on the Saturday after a Friday target is not yet late). That
+        ("Wacht 5 werkdagen (termijn: 5 werkdagen)" on the Saturday after a Friday target is not yet late). That
         is the rule of the item's own page and lists too (core.workdays.past_due): a bottleneck due
         on Friday was "te laat" on its page on Sunday and not here. A date that is not a wait's
         target (a review date) is past the day after."""
@@ -218,7 +218,7 @@ class WorkItem:
 
     @property  # not cached: it is in the language of the moment
     def age(self) -> str:
-        """How long it has waited, against its target: "Wacht 3 werkdagen (termijn: 5)"; what the person
+        """How long it has waited, against its target: "Wacht 3 werkdagen (termijn: 5 werkdagen)"; what the person
         owns is not waiting on them but open: "Staat 3 werkdagen open". No working day yet reads as
         the day it began ("Wacht sinds vandaag", "sinds zaterdag" when asked at the weekend), not
         "Wacht 0 werkdagen"."""
@@ -238,7 +238,10 @@ class WorkItem:
             }
         if self.target_days is None:
             return said
-        target = gettext("(target %(target)s)") % {"target": self.target_days}
+        # With its unit, as the dashboard says it: "Wacht sinds vandaag (termijn: 5)" left it to be guessed.
+        target = ngettext("(target %(counter)s working day)", "(target %(counter)s working days)", self.target_days) % {
+            "counter": self.target_days
+        }
         return f"{said} {target}"
 
     @property  # not cached: it is in the language of the moment
