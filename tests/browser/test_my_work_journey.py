@@ -97,6 +97,12 @@ class MyWorkJourney(BrowserTestCase):
         expect(item).to_have_count(1)
         expect(item.get_by_role("link", name=TITLE)).to_be_visible()
         expect(item).to_contain_text("termijn: 2 werkdagen")  # high impact: two working days to accept
+        # Its kind is a flat label, not boxed like a button beside the link it names (a tap did nothing).
+        label = item.locator(".wv-badge")
+        expect(label).to_have_text("Gevraagd als eigenaar")
+        assert label.evaluate("e => getComputedStyle(e).borderTopWidth + ' ' + getComputedStyle(e).borderRadius") == (
+            "0px 0px"
+        )
         assert pieter.evaluate("window.notReloaded") is True
         self.check(pieter, "asked")
 
