@@ -2,7 +2,6 @@
 without JavaScript made a second bottleneck, agreement, referral record or
 thread, and the person saw only the second."""
 
-import re
 import threading
 import time
 
@@ -10,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.bottlenecks.helpers import category
+from tests.sent_twice import SAVED_ONCE, token
 from wijkverband.agreements.models import Agreement
 from wijkverband.bottlenecks.models import Bottleneck
 from wijkverband.core import once
@@ -43,41 +43,37 @@ FORMS = [
 ]
 
 
-def _token(page: str) -> str:
-    return re.search(rf'name="{once.FIELD}" value="([0-9a-f]{{32}})"', page).group(1)
-
-
 @pytest.mark.parametrize(("url", "data", "made"), FORMS)
 def test_a_form_sent_twice_makes_one_thing_and_both_sends_land_on_it(world, client_for, url, data, made):
     client = client_for("carla")
-    sent = {**data(world), once.FIELD: _token(client.get(url).content.decode())}
+    sent = {**data(world), once.FIELD: token(client.get(url).content.decode())}
     first = client.post(url, sent)
     assert first.status_code == 302, first.content.decode()[:2000]
     again = client.post(url, sent, follow=True)
     assert made().count() == 1
     assert again.redirect_chain[0][0] == first["Location"]
-    assert "Je hebt dit formulier twee keer verstuurd; het is één keer opgeslagen." in again.content.decode()
+    assert SAVED_ONCE in again.content.decode()
     # A new page is a new form: what it sends is made anew.
-    client.post(url, {**data(world), once.FIELD: _token(client.get(url).content.decode())})
+    client.post(url, {**data(world), once.FIELD: token(client.get(url).content.decode())})
     assert made().count() == 2
 
 
 def test_a_refused_send_frees_its_token_for_the_corrected_form(world, client_for):
     client = client_for("carla")
     url = "/t/oost/bottlenecks/new/"
-    token = _token(client.get(url).content.decode())
-    refused = client.post(url, {**_bottleneck(world), "title": "", once.FIELD: token})
+    form_token = token(client.get(url).content.decode())
+    refused = client.post(url, {**_bottleneck(world), "title": "", once.FIELD: form_token})
     assert refused.status_code == 400
-    assert client.post(url, {**_bottleneck(world), once.FIELD: token}).status_code == 302
+    assert client.post(url, {**_bottleneck(world), once.FIELD: form_token}).status_code == 302
     assert Bottleneck.objects.filter(title="Geen avondbereikbaarheid").count() == 1
 
 
 def test_a_token_is_one_persons(world, client_for):
     """Another person's send with the same token (a form's page shared) is a send of its own."""
     url = "/t/oost/bottlenecks/new/"
-    token = _token(client_for("carla").get(url).content.decode())
-    assert client_for("carla").post(url, {**_bottleneck(world), once.FIELD: token}).status_code == 302
-    assert client_for("maarten").post(url, {**_bottleneck(world), once.FIELD: token}).status_code == 302
+    form_token = token(client_for("carla").get(url).content.decode())
+    assert client_for("carla").post(url, {**_bottleneck(world), once.FIELD: form_token}).status_code == 302
+    assert client_for("maarten").post(url, {**_bottleneck(world), once.FIELD: form_token}).status_code == 302
     assert Bottleneck.objects.filter(title="Geen avondbereikbaarheid").count() == 2
 
 

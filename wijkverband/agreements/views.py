@@ -519,6 +519,7 @@ def _form_refused(request, agreement, check, *args):
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def indicator_create(request, agreement_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
@@ -542,6 +543,7 @@ def indicator_create(request, agreement_id):
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def measurement_create(request, agreement_id, indicator_id):
     team, rights = request.team, request.rights
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)

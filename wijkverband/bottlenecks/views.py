@@ -505,6 +505,7 @@ def bottleneck_settings(request):
 
 @team_view(needs="can_coordinate")
 @require_POST
+@sent_once
 def bottleneck_category_add(request):
     team, rights = request.team, request.rights
     try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.agreements.models import ORGANISATION_KIND_OF
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.regional import forms, policy, selectors, services
 from wijkverband.regional.access import (
@@ -74,6 +75,7 @@ def regional_overview(request):
 
 
 @region_view(needs="can_oversee")
+@sent_once
 def regional_item_create(request):
     region, rights = request.region, request.rights
     source = request.POST if request.method == "POST" else request.GET
@@ -249,6 +251,7 @@ def regional_item_unlink(request, item_id, link_id):
 
 
 @region_view(needs="can_oversee")
+@sent_once
 def regional_agreement_create(request):
     region, rights = request.region, request.rights
     form = forms.OfferForm(request.POST or None)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wijkverband.bottlenecks.selectors import team_categories
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.signals import policy, selectors, services
 from wijkverband.signals.access import access_signal
@@ -50,6 +51,7 @@ def signal_list(request):
 
 
 @team_view(needs="can_signal")
+@sent_once
 def signal_create(request):
     team, rights = request.team, request.rights
     form = SignalForm(request.POST or None)

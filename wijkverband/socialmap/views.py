@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.listfilters import filtered_page, list_response, refused_export
+from wijkverband.core.once import sent_once
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
 from wijkverband.socialmap.policy import is_representative, may_add, may_edit
@@ -406,6 +407,7 @@ def team_detail(request, entry_id):
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def team_create(request):
     return _create(request, _team_page(request))
 
@@ -433,6 +435,7 @@ def team_confirm(request, entry_id):
 
 @team_view
 @require_POST
+@sent_once
 def team_suggest(request, entry_id):
     return _suggest(request, _team_page(request), entry_id)
 
@@ -462,6 +465,7 @@ def region_detail(request, entry_id):
 
 
 @region_view(needs="can_administer")
+@sent_once
 def region_create(request):
     return _create(request, _region_page(request))
 
@@ -489,6 +493,7 @@ def region_confirm(request, entry_id):
 
 @region_view
 @require_POST
+@sent_once
 def region_suggest(request, entry_id):
     return _suggest(request, _region_page(request), entry_id)
 

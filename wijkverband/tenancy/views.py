@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from wijkverband.core import registry
 from wijkverband.core.errors import ActionRefused, add_refusal
+from wijkverband.core.once import sent_once
 from wijkverband.core.registry import region_column_cells, render_region_panels, render_team_panels
 from wijkverband.tenancy import selectors, services
 from wijkverband.tenancy.access import access_invitation, access_membership
@@ -260,6 +261,7 @@ def region_home(request):
 
 
 @region_view(needs="can_administer")
+@sent_once
 def team_create(request):
     region, rights = request.region, request.rights
     form = TeamForm(request.POST or None)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.ids import parse_id
+from wijkverband.core.once import sent_once
 from wijkverband.core.paging import list_page
 from wijkverband.tenancy.entry import team_view
 from wijkverband.tenancy.selectors import team_organisation_choices, team_professional_users
@@ -148,6 +149,7 @@ def _saved(request, form: EntryForm, entry, message: str) -> None:
 
 
 @team_view(needs="can_contribute")
+@sent_once
 def wijkcard_entry_create(request):
     team = request.team
     form = _entry_form(request, data=request.POST or None, initial={"maintainer": request.user.pk})
@@ -256,6 +258,7 @@ def wijkcard_settings(request):
 
 
 @team_view
+@sent_once
 def wijkcard_entry_suggest(request, entry_id):
     team = request.team
     if not policy.can_suggest(request.rights):
