@@ -201,3 +201,40 @@ def test_consent_cannot_be_dated_before_the_version_was_put_to_the_parties(world
     assert "kan niet liggen vóór" in str(response.context["form"].errors["given_on"])
     assert "Brief van de verzekeraar" in response.content.decode()  # what was typed is kept
     assert not Endorsement.objects.exists()
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["one_of_several", "the_last_one"])
+def test_the_same_consent_sent_twice_is_recorded_once_and_both_sends_land_on_the_agreement(
+    world, proposed, client_for, last
+):
+    """A double tap on "Instemming vastleggen" without JavaScript: the browser shows the answer to the
+    second send, which said 409 "heeft al ingestemd" (or, when the consent was the last one the
+    version waited for, "al vastgesteld"), as if the consent had not been recorded."""
+    insurer = add_external(world, proposed)
+    if last:
+        for person in (world.carla, world.maarten, world.pieter):
+            services.endorsement_record(actor=person, agreement=proposed, version_number=1, decision="endorsed")
+    client = client_for("carla")
+    url = f"/t/oost/agreements/{proposed.pk}/parties/{insurer.pk}/consent/"
+    sent = {"version": 1, "given_on": timezone.localdate().isoformat(), "where_given": "Brief van 3 maart"}
+    first = client.post(url, sent)
+    again = client.post(url, sent, follow=True)
+    assert first.status_code == 302
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "De instemming van Zorgverzekeraar Midden is vastgelegd." in again.content.decode()
+    assert Endorsement.objects.filter(party=insurer).count() == 1
+    assert proposed.events.filter(action="consent_recorded").count() == 1
+    assert proposed.events.filter(action="adopted").count() == (1 if last else 0)
+
+
+def test_a_different_consent_for_a_party_that_has_one_is_still_refused(world, proposed, client_for):
+    """Only the same consent sent again is taken for the first: another date or place is a conflict."""
+    insurer = add_external(world, proposed)
+    client = client_for("carla")
+    url = f"/t/oost/agreements/{proposed.pk}/parties/{insurer.pk}/consent/"
+    sent = {"version": 1, "given_on": timezone.localdate().isoformat(), "where_given": "Brief van 3 maart"}
+    assert client.post(url, sent).status_code == 302
+    response = client.post(url, {**sent, "where_given": "Mail van 4 maart"})
+    assert response.status_code == 409
+    assert "Zorgverzekeraar Midden heeft al ingestemd met deze versie." in response.content.decode()
+    assert Endorsement.objects.get(party=insurer).where_given == "Brief van 3 maart"

@@ -629,6 +629,30 @@ def _asked_on(agreement: Agreement) -> date:
     return timezone.localdate(max(saved, proposed) if proposed is not None else saved)
 
 
+def _consent_recorded_as_asked(
+    *, agreement: Agreement, party: Party, actor, version_number, given_on, where_given: str
+) -> Endorsement | None:
+    """This person's record of this party's consent to the current version, exactly as asked again:
+    the same form sent twice (a double tap without JavaScript, whose browser shows the second
+    answer). The second is told what the first was, that the consent is recorded, not that the
+    party endorsed already, or (its consent the last one) that the version is adopted. Another's
+    record, or a different date or place, is not this one: refused below, as before."""
+    if version_number != agreement.version_count or not isinstance(given_on, date):
+        return None
+    return (
+        Endorsement.objects.for_team(agreement.team_id)
+        .filter(
+            version=agreement.current_version,
+            party_id=party.pk,
+            decision=Decision.ENDORSED,
+            recorded_by=actor,
+            given_on=given_on,
+            where_given=(where_given or "").strip()[:300],
+        )
+        .first()
+    )
+
+
 @transaction.atomic
 def consent_record(
     *, actor, agreement: Agreement, party: Party, version_number: int, given_on, where_given: str
@@ -638,6 +662,16 @@ def consent_record(
     if not policy.may_record_consent(rights):
         raise ActionRefused(_("Only a coordinator records the consent of an external party."), code="forbidden")
     agreement = _lock(agreement)
+    recorded = _consent_recorded_as_asked(
+        agreement=agreement,
+        party=party,
+        actor=actor,
+        version_number=version_number,
+        given_on=given_on,
+        where_given=where_given,
+    )
+    if recorded is not None:
+        return recorded  # nothing new: no history line, no audit row
     require_endorsable_version(agreement, version_number)
     party = _parties(agreement).filter(pk=party.pk).first()
     if party is None or not party.is_external:
