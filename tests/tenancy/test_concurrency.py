@@ -131,3 +131,31 @@ def test_removing_a_regional_role_locks_the_role_alone(world):
     remover.join(timeout=10)
     assert locked == {"user": False, "region": False}
     assert not RegionRole.objects.filter(region=world.region, user=world.olga).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_new_account_form_sent_twice_at_once_makes_one_account_and_refuses_the_second(world):
+    """A double tap on "Account aanmaken en lid worden": both sends found the invitation open and
+    made the account; the second waited for the first on the address's uniqueness and failed on it
+    (a server error). It waits for the invitation instead, and finds it used (the view then takes it
+    for the first send's sign-in: tests/tenancy/test_invitations.py)."""
+    invitation, _token = services.invitation_create(
+        actor=world.carla,
+        team=world.team_a,
+        email="sanne@example.nl",
+        role=Membership.Role.MEMBER,
+        organisation=world.social_a,
+        site_url="http://testserver/",
+    )
+
+    def send():
+        return services.invitation_accept_with_new_account(
+            invitation=invitation, name="Sanne Welzijn", password="een-lang-wachtwoord-42"
+        )
+
+    results = second_waits_for_first(send, send)
+    assert isinstance(results["first"], tuple), results
+    assert isinstance(results["second"], ActionRefused), results
+    assert User.objects.filter(email="sanne@example.nl").count() == 1
+    assert Membership.objects.filter(team=world.team_a, user__email="sanne@example.nl").count() == 1

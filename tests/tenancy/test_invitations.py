@@ -671,3 +671,101 @@ def test_the_page_that_invites_a_new_teams_coordinator_is_titled_for_a_coordinat
     # Opened without a role (the members tab's button): a member, as before.
     soup = BeautifulSoup(client.get("/t/noord/members/invite/").content.decode(), "html.parser")
     assert soup.h1.get_text(strip=True) == "Lid uitnodigen"
+
+
+def _first_send_dropped(url):
+    """The new-account form's first send, whose answer (with its session cookie) the browser dropped
+    when the second send of a double tap went: the second's answer is the one the newcomer sees."""
+    first = _new_account(Client(), url)
+    assert first.status_code == 302
+    return first
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_the_new_account_form_sent_twice_signs_the_newcomer_in_where_the_first_send_went(world):
+    """Found by an exploratory test: a double tap on "Account aanmaken en lid worden" without
+    JavaScript made the account and signed it in, and the browser showed the second send's answer,
+    "Deze uitnodiging is al gebruikt", signed out. With the account's name and password the second
+    send is a sign-in, as the first: into the team, by way of setting up the second factor."""
+    _invitation, url = _invite(world)
+    first = _first_send_dropped(url)
+    client = Client()
+    again = _new_account(client, url)
+    assert again.status_code == 302 and again["Location"] == first["Location"] == "/t/oost/"
+    assert get_user_model().objects.filter(email="sanne@example.nl").count() == 1
+    assert Membership.objects.filter(team=world.team_a, user__email="sanne@example.nl").count() == 1
+    assert _signed_in(client)
+    page = client.get("/t/oost/", follow=True)
+    assert page.redirect_chain == [("/accounts/2fa/totp/activate/", 302)]
+    assert "Welkom bij Utrecht Oost." in page.content.decode()
+
+
+def test_the_new_account_form_sent_again_with_another_password_or_name_signs_no_one_in(world):
+    _invitation, url = _invite(world)
+    _first_send_dropped(url)
+    for changes in ({"password": "een-ander-wachtwoord-43"}, {"name": "Iemand Anders"}):
+        client = Client()
+        response = _new_account(client, url, **changes)
+        assert response.status_code == 410
+        assert "Deze uitnodiging is al gebruikt. Meld je aan om naar het wijkverband te gaan." in (
+            response.content.decode()
+        )
+        assert not _signed_in(client)
+
+
+def test_a_password_sent_again_counts_as_a_sign_in_with_the_sign_in_pages_limits(world):
+    """The second send is a sign-in by password, so it is held to what the sign-in page holds one to:
+    after five wrong passwords for the address (ACCOUNT_RATE_LIMITS), the right one signs in
+    neither here nor there."""
+    _invitation, url = _invite(world)
+    _first_send_dropped(url)
+    for n in range(5):
+        assert _new_account(Client(), url, password=f"een-ander-wachtwoord-{n}").status_code == 410
+    client = Client()
+    assert _new_account(client, url).status_code == 410
+    assert not _signed_in(client)
+    login = Client().post("/accounts/login/", {"login": "sanne@example.nl", "password": "een-lang-wachtwoord-42"})
+    assert "Aanmelden is te vaak mislukt." in login.content.decode()
+
+
+def test_the_form_sent_again_after_the_account_has_a_second_factor_asks_for_its_code(world):
+    """allauth's login flow, as the first send's: an account with an authenticator app by now is
+    asked for its code before it is signed in."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.personas import TOTP_SECRET
+
+    _invitation, url = _invite(world)
+    _first_send_dropped(url)
+    TOTP.activate(get_user_model().objects.get(email="sanne@example.nl"), TOTP_SECRET)
+    client = Client()
+    response = _new_account(client, url)
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/"
+    assert not _signed_in(client)
+
+
+def test_the_form_sent_again_later_than_a_double_tap_is_told_the_invitation_is_used(world):
+    _invitation, url = _invite(world)
+    _first_send_dropped(url)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        client = Client()
+        response = _new_account(client, url)
+        assert response.status_code == 410 and "al gebruikt" in response.content.decode()
+        assert not _signed_in(client)
+
+
+def test_an_invitation_an_existing_account_accepted_does_not_sign_it_in_by_the_new_account_form(world):
+    """Only the account the invitation made: Bram, who had one, accepted by signing in."""
+    _invitation, url = _invite(world, email=world.bram.email, organisation=world.nursing_a)
+    bram = Client()
+    bram.force_login(world.bram)
+    assert bram.post(url).status_code == 302
+    world.bram.set_password("een-lang-wachtwoord-42")  # one the new-account form takes
+    world.bram.save()
+    client = Client()
+    response = _new_account(client, url, name="Bram Zuid")
+    assert response.status_code == 410
+    assert not _signed_in(client)

@@ -450,6 +450,30 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
+#: How long after an invitation made an account a second send of its form may still sign that
+#: account in (tenancy.views: a double tap whose browser dropped the first answer with its session).
+NEW_ACCOUNT_SENT_AGAIN_WITHIN = timedelta(minutes=10)
+
+
+def invitation_new_account(*, invitation: Invitation | None):
+    """The account this invitation made (services.invitation_accept_with_new_account, the account
+    and the acceptance in one transaction), when that was less than NEW_ACCOUNT_SENT_AGAIN_WITHIN
+    ago; else None. An account that accepted it by signing in existed before it, and is not one."""
+    if invitation is None or invitation.accepted_at is None or invitation.accepted_by_id is None:
+        return None
+    if timezone.now() - invitation.accepted_at > NEW_ACCOUNT_SENT_AGAIN_WITHIN:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=invitation.accepted_by_id, email__iexact=invitation.email).first()
+    made_with_it = user is not None and (
+        max(invitation.created_at, invitation.accepted_at - timedelta(minutes=1))
+        <= user.date_joined
+        <= invitation.accepted_at
+    )
+    return user if made_with_it else None
+
+
 def account_exists(*, email: str) -> bool:
     from django.contrib.auth import get_user_model
 

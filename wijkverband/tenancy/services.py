@@ -581,14 +581,18 @@ def invitation_problem(invitation: Invitation | None, *, user=None) -> str | Non
     return None
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    invitation = (
+def _lock_invitation(invitation: Invitation) -> Invitation:
+    return (
         Invitation.objects.for_team(invitation.team_id)
         .select_for_update(of=("self",))
         .select_related("team", "organisation")
         .get(pk=invitation.pk)
     )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    invitation = _lock_invitation(invitation)
     problem = invitation_problem(invitation, user=user)
     if problem:
         raise ActionRefused(problem)
@@ -614,6 +618,11 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
 @transaction.atomic
 def invitation_accept_with_new_account(*, invitation: Invitation, name: str, password: str) -> tuple:
     """First-time invitee: create the account for the invited address and join the team."""
+    # Locked before anything is read: the same form sent twice at once (a double tap) waits here for
+    # the first send and finds the invitation used. Both made the account, and the second failed
+    # on the address's uniqueness (a server error). tenancy.views takes such a second send with the
+    # account's password for the first's sign-in.
+    invitation = _lock_invitation(invitation)
     problem = invitation_problem(invitation)
     if problem:
         raise ActionRefused(problem)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wijkverband.accounts.sign_in import password_signs_in
 from wijkverband.core import registry
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.once import sent_once
@@ -304,6 +305,8 @@ def invitation_accept(request, token):
         # someone signed in already).
         return _team_entry(own)
     if problem:
+        if (again := _new_account_sent_again(request, invitation)) is not None:
+            return again
         status = 404 if invitation is None else (403 if request.user.is_authenticated else 410)
         return render(request, "tenancy/invitation_problem.html", {"problem": problem}, status=status)
 
@@ -332,24 +335,58 @@ def invitation_accept(request, token):
                 invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
             )
         except ActionRefused as refused:
+            # Used meanwhile: by this form's first send, when a double tap's two ran at once (the
+            # second waited for the first, services.invitation_accept_with_new_account).
+            if (again := _new_account_sent_again(request, selectors.invitation_by_token(token=token))) is not None:
+                return again
             add_refusal(form, refused)
         else:
-            record_authentication(request, user, method="password", email=user.email)
-            messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
-            return perform_login(
-                request,
-                user,
-                email_verification="none",
-                # (Also where the recovery codes' "Continue" leads, after the second factor: the
-                # middleware keeps the page it was asked for, tenancy.second_factor.)
-                redirect_url=_team_entry(membership).url,
-            )
+            return _sign_in_new_member(request, user, membership)
     return render(
         request,
         "tenancy/invitation_new_account.html",
         {"invitation": invitation, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _sign_in_new_member(request, user, membership):
+    """Signed in by the password just chosen (or given again: _new_account_sent_again), through
+    allauth's login flow, into the team."""
+    record_authentication(request, user, method="password", email=user.email)
+    messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
+    return perform_login(
+        request,
+        user,
+        email_verification="none",
+        # (Also where the recovery codes' "Continue" leads, after the second factor: the
+        # middleware keeps the page it was asked for, tenancy.second_factor.)
+        redirect_url=_team_entry(membership).url,
+    )
+
+
+def _new_account_sent_again(request, invitation):
+    """The new-account form sent again: a double tap without JavaScript. The first send made the
+    account, joined and signed in; the browser shows the second's answer and dropped the first's,
+    with its session cookie, and the newcomer was left signed out on "Deze uitnodiging is al
+    gebruikt". A second send by the account this invitation made (a few minutes ago at most), with
+    its name and a password that signs it in, checked as the sign-in page checks it (its rate limits,
+    shared), goes on as the first did: allauth's login flow, which asks for a second factor the
+    account has by now. Anything else: None, and the invitation is used."""
+    if request.method != "POST" or request.user.is_authenticated:
+        return None
+    user = selectors.invitation_new_account(invitation=invitation)
+    if user is None:
+        return None
+    form = NewAccountForm(request.POST, email=invitation.email)
+    if not form.is_valid() or form.cleaned_data["name"] != user.name:
+        return None
+    if not password_signs_in(request, user=user, password=form.cleaned_data["password1"]):
+        return None
+    membership = selectors.user_memberships(user=user).filter(team_id=invitation.team_id).first()
+    if membership is None:
+        return None
+    return _sign_in_new_member(request, user, membership)
 
 
 def _team_entry(membership):
