@@ -6,9 +6,12 @@ import pytest
 from django.utils import formats, timezone
 
 from tests.agreements.conftest import add_external, version_data
+from tests.personas import make_user
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, Endorsement, PartyKind, Status
 from wijkverband.core.errors import ActionRefused
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
 
 
 def test_a_member_endorses_for_their_own_organisation(world, proposed):
@@ -50,9 +53,17 @@ def test_an_unknown_decision_is_refused(world, proposed):
 
 
 def test_endorsing_twice_is_refused(world, proposed):
-    services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    """By a colleague of the same organisation, or as a decline after it; the same person's same
+    endorsement again is the first one (a double tap: the tests below)."""
+    first = services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    again = services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+    assert again.pk == first.pk
+    colleague = make_user("nina", "Nina Wijkverpleging")
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=colleague, role=Membership.Role.MEMBER, organisation=world.nursing_a
+    )
     with pytest.raises(ActionRefused, match="already endorsed"):
-        services.endorsement_record(actor=world.maarten, agreement=proposed, version_number=1, decision="endorsed")
+        services.endorsement_record(actor=colleague, agreement=proposed, version_number=1, decision="endorsed")
     with pytest.raises(ActionRefused, match="already endorsed"):
         services.endorsement_record(
             actor=world.maarten, agreement=proposed, version_number=1, decision="declined", reason="toch niet"
@@ -238,3 +249,39 @@ def test_a_different_consent_for_a_party_that_has_one_is_still_refused(world, pr
     assert response.status_code == 409
     assert "Zorgverzekeraar Midden heeft al ingestemd met deze versie." in response.content.decode()
     assert Endorsement.objects.get(party=insurer).where_given == "Brief van 3 maart"
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["one_of_several", "the_last_one"])
+def test_endorsing_sent_twice_is_done_once_and_both_sends_say_so(world, proposed, client_for, last):
+    """A double tap on "Instemmen" without JavaScript: the browser shows the answer to the second
+    send, which said "Wijkverpleging … heeft al ingestemd met deze versie" (or, when it was the
+    endorsement the version waited for, that it was adopted already), as if it had not been done."""
+    if last:
+        for person in (world.carla, world.pieter):
+            services.endorsement_record(actor=person, agreement=proposed, version_number=1, decision="endorsed")
+    client = client_for("maarten")
+    url = f"/t/oost/agreements/{proposed.pk}/endorse/"
+    first = client.post(url, {"version": 1, "decision": "endorsed"})
+    again = client.post(url, {"version": 1, "decision": "endorsed"}, follow=True)
+    assert first.status_code == 302
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert f"Ingestemd namens {world.nursing_a.name}." in again.content.decode()
+    assert Endorsement.objects.filter(party__organisation=world.nursing_a).count() == 1
+    assert proposed.events.filter(action="endorsed").count() == (3 if last else 1)
+    assert proposed.events.filter(action="adopted").count() == (1 if last else 0)
+
+
+def test_a_decline_sent_twice_is_one_decline_and_a_changed_mind_still_counts(world, proposed, client_for):
+    client = client_for("maarten")
+    url = f"/t/oost/agreements/{proposed.pk}/endorse/"
+    declined = {"version": 1, "decision": "declined", "reason": "De avondroutes passen niet."}
+    first = client.post(url, declined)
+    again = client.post(url, declined, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert f"Afgewezen namens {world.nursing_a.name}." in again.content.decode()
+    assert proposed.events.filter(action="declined").count() == 1
+    # Another reason is a second decline of its own, refused as before; endorsing after all counts.
+    refused = client.post(url, {**declined, "reason": "Toch iets anders."})
+    assert refused.status_code == 400
+    assert client.post(url, {"version": 1, "decision": "endorsed"}).status_code == 302
+    assert Endorsement.objects.get(party__organisation=world.nursing_a).decision == "endorsed"

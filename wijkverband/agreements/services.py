@@ -558,6 +558,28 @@ def require_endorsable_version(agreement: Agreement, version_number) -> None:
         )
 
 
+def _decided_as_asked(*, agreement: Agreement, actor, rights, version_number, decision, reason: str):
+    """This person's own endorsement (or decline, with the same reason) of the current version for
+    their organisation, exactly as asked again: "Instemmen" sent twice (a double tap without
+    JavaScript, whose browser shows the second answer). The second is told what the first was, not
+    that the organisation endorsed already, or (the last endorsement) that the version is adopted. A
+    colleague's endorsement for the same organisation is not this one: refused below, as before."""
+    if version_number != agreement.version_count or rights.organisation_id is None:
+        return None
+    return (
+        Endorsement.objects.for_team(agreement.team_id)
+        .filter(
+            version=agreement.current_version,
+            party__organisation_id=rights.organisation_id,
+            recorded_by=actor,
+            decision=decision,
+            reason=reason[:TEXT_LIMIT],
+        )
+        .select_related("party")
+        .first()
+    )
+
+
 @transaction.atomic
 def endorsement_record(
     *, actor, agreement: Agreement, version_number: int, decision: str, reason: str = ""
@@ -568,10 +590,15 @@ def endorsement_record(
     if not policy.may_endorse(rights):
         raise PermissionDenied
     agreement = _lock(agreement)
+    reason = (reason or "").strip()
+    again = _decided_as_asked(
+        agreement=agreement, actor=actor, rights=rights, version_number=version_number, decision=decision, reason=reason
+    )
+    if again is not None:
+        return again  # nothing new: no history line, no notice, no audit row
     require_endorsable_version(agreement, version_number)
     if decision not in Decision.values:
         raise ActionRefused(_("Choose to endorse or to decline."))
-    reason = (reason or "").strip()
     if decision == Decision.DECLINED and not reason:
         raise ActionRefused(_("Say why your organisation declines, so the others can respond."), field="reason")
     party = (
