@@ -225,12 +225,12 @@ def test_an_item_accepted_once_shows_only_its_resolution_target_when_its_owner_l
     page = client_for("carla").get(f"/t/oost/bottlenecks/{b.pk}/").content.decode()
     with override("nl"):
         resolve_by, accept_by = date_format(b.resolve_due), date_format(b.accept_due)
-    assert f"op te lossen vóór {resolve_by}" in page
-    assert "te accepteren vóór" not in page and accept_by not in page
+    assert f"op te lossen uiterlijk {resolve_by}" in page
+    assert "te accepteren uiterlijk" not in page and accept_by not in page
     # Never accepted, an unowned item still shows both.
     new = report(world, title="Nog niet opgepakt")
     page = client_for("carla").get(f"/t/oost/bottlenecks/{new.pk}/").content.decode()
-    assert "te accepteren vóór" in page and "op te lossen vóór" in page
+    assert "te accepteren uiterlijk" in page and "op te lossen uiterlijk" in page
 
 
 def test_the_asker_of_several_items_is_linked_to_a_list_that_holds_them(world, client_for):
