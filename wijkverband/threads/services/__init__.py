@@ -72,6 +72,15 @@ def _require_post(actor, thread: Thread) -> ThreadRights:
     return rights
 
 
+def _require_post_locked(actor, team: Team, locked: Thread) -> None:
+    """The right to post checked again on the thread's locked row, where it hangs on the thread: a
+    region's overseer posts only while it is escalated. The check on the thread as the page read it
+    let a post or a confirmation that waited for the escalation's end (thread_set_escalated holds
+    the same lock) go in after it."""
+    if not thread_rights(rights=team_rights(user=actor, team=team), thread=locked).can_post:
+        raise PermissionDenied
+
+
 def _clean_body(body) -> str:
     if not isinstance(body, str):
         raise ActionRefused(_("A message must be text."), code="invalid")
@@ -362,6 +371,8 @@ def _message_post_locked(*, actor, thread, body, client_id, asks_ack, hit) -> Po
     # the inserts, and no look-up for a repeated client id first. A repeat (retry, reconnect,
     # double click) hits the unique (author, client_id) constraint instead: the transaction rolls
     # back, giving the number back, and message_post answers with the first message.
+    if not team_rights(user=actor, team=thread.team).can_contribute:
+        _require_post_locked(actor, thread.team, _lock(thread))  # an overseer's: only while it is escalated
     now = timezone.now()
     # Inserted by SQL written out once (wijkverband.core.rows): the ORM would build the inserts
     # anew for every post, and its team-scoped manager a team filter the insert ignores. The
@@ -524,6 +535,7 @@ def message_acknowledge(*, actor, message: Message) -> Acknowledgement:
     if message.author_id == actor.pk:
         raise ActionRefused(_("You cannot confirm your own message."))
     locked = _lock(message.thread)
+    _require_post_locked(actor, message.thread.team, locked)
     # Read again now that the thread is ours: a deletion holds the same lock, and one that committed
     # while this waited was confirmed all the same, checked only as the page had read the message.
     deleted_at = Message.objects.for_team(message.team_id).filter(pk=message.pk).values_list("deleted_at", flat=True)
