@@ -297,6 +297,8 @@ def notice_preferences_set(*, actor, **values) -> NoticePreference:
     preference, _created = NoticePreference.objects.get_or_create(user=actor)
     for name, value in values.items():
         setattr(preference, name, value if name == "digest" else bool(value))
-    preference.save()
+    # Only these: a save of every field wrote back what another change (a second one-click
+    # unsubscribe, the digest's last_digest_at) had committed while this one waited for the row.
+    preference.save(update_fields=list(values))
     audit_record(actor=actor, action="notice_preferences.changed", data={k: v for k, v in values.items()})
     return preference
