@@ -1,10 +1,16 @@
-"""A person's notice preferences changed twice at the same moment, in separate connections."""
+"""Notices and notice preferences written at the same moment as what they depend on, in separate
+connections."""
 
 import pytest
 from django.db import connection
 
+from tests.bottlenecks.helpers import report
 from tests.postgres import second_waits_for_first
-from wijkverband.work.models import NoticePreference
+from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.bottlenecks.models import Bottleneck
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
+from wijkverband.work.models import Notice, NoticeKind, NoticePreference
 from wijkverband.work.services import notice_preferences_set
 
 
@@ -26,3 +32,68 @@ def test_two_unsubscribes_at_once_both_stay_off(world):
     preference = NoticePreference.objects.get(user=world.olga)
     assert (preference.email_mentions, preference.email_escalations) == (False, False)
     assert preference.digest == "weekly" and preference.email_ownership
+
+
+def _resolve(world, bottleneck, actor=None):
+    return bottleneck_services.bottleneck_resolve(
+        actor=actor or world.carla, bottleneck=bottleneck, version=bottleneck.version, summary="Afspraak gemaakt."
+    )
+
+
+def _leave(world, user):
+    membership = Membership.objects.get(team=world.team_a, user=user)
+    return tenancy.membership_remove(actor=user, membership=membership)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_notice_made_while_its_person_leaves_the_team_goes_with_them(world):
+    """Carla resolves the bottleneck Pieter reported while Pieter leaves the team. The leaving took
+    away his notices of the team before the resolution's notice had committed, and that one stayed:
+    in his list and his next digest, linking to a team that is a 404 to him. His leaving now waits
+    for the resolution and takes its notice away with the rest."""
+    bottleneck = report(world, actor=world.pieter)
+
+    results = second_waits_for_first(lambda: _resolve(world, bottleneck), lambda: _leave(world, world.pieter))
+    assert isinstance(results["first"], Bottleneck), results
+    assert results["second"] is None, results
+    assert not Membership.objects.filter(team=world.team_a, user=world.pieter).exists()
+    assert not Notice.objects.across_teams().filter(user=world.pieter, team=world.team_a).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_notice_for_someone_whose_removal_is_under_way_is_not_made(world):
+    """The other order: Carla removes Pieter, and in another tab resolves the bottleneck he reported.
+    The resolution read him as a member (the removal had not committed), made his notice and
+    committed after the removal: a notice of a team he was no longer in. He is now left out."""
+    bottleneck = report(world, actor=world.pieter)
+
+    def remove():
+        membership = Membership.objects.get(team=world.team_a, user=world.pieter)
+        return tenancy.membership_remove(actor=world.carla, membership=membership)
+
+    results = second_waits_for_first(remove, lambda: _resolve(world, bottleneck))
+    assert results["first"] is None, results
+    assert isinstance(results["second"], Bottleneck), results
+    assert not Notice.objects.across_teams().filter(user=world.pieter, team=world.team_a).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_notice_made_while_its_persons_role_changes_still_reaches_them(world):
+    """Carla makes Maarten a coordinator and, in another tab, resolves the bottleneck he reported:
+    he stays in the team, so he hears of it. (A notice leaves out only someone being removed; a
+    change of role holds the membership without keeping notices from it.)"""
+    bottleneck = report(world, actor=world.maarten)
+
+    def promote():
+        membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+        return tenancy.membership_change_role(
+            actor=world.carla, membership=membership, role=Membership.Role.COORDINATOR
+        )
+
+    results = second_waits_for_first(promote, lambda: _resolve(world, bottleneck))
+    assert isinstance(results["first"], Membership), results
+    assert isinstance(results["second"], Bottleneck), results
+    assert Notice.objects.across_teams().filter(user=world.maarten, kind=NoticeKind.RESOLVED).exists()

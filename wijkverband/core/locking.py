@@ -13,11 +13,32 @@ can change the row while we hold its lock. Joins that cannot change (a row's tea
 statement; this is for relations that other writers move.
 """
 
+from django.db import connections
 from django.db.models import QuerySet
 
 
-def lock_and_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):
+def lock_and_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = (), no_key: bool = False):
     """The row `pk` of `queryset`, locked until the transaction ends, with `related` read after the
-    lock was granted. Raises the model's DoesNotExist as `get` does."""
-    queryset.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    lock was granted. Raises the model's DoesNotExist as `get` does. no_key: FOR NO KEY UPDATE, for
+    a change that neither deletes the row nor changes its key (other writers still wait for it;
+    key_share_held readers do not)."""
+    queryset.select_for_update(no_key=no_key).filter(pk=pk).values_list("pk", flat=True).get()
     return queryset.select_related(*related).get(pk=pk)
+
+
+def key_share_held(queryset: QuerySet) -> list:
+    """The values of `queryset` (a flat values_list of one model's rows), each row held FOR KEY SHARE
+    until the transaction ends, leaving out the rows another transaction is deleting (or holds FOR
+    UPDATE) instead of waiting for it (SKIP LOCKED). Such a deletion waits for this transaction.
+
+    The weakest lock: it keeps a row from going away, not from being changed (writers of its other
+    columns never wait), and Django's select_for_update has no word for it. Elsewhere than on
+    PostgreSQL the rows are read as they are (SQLite serialises writers)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.order_by().query.get_compiler(connection=connection).as_sql()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR KEY SHARE OF {table} SKIP LOCKED", params)
+        return [row[0] for row in cursor.fetchall()]

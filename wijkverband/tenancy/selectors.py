@@ -184,6 +184,12 @@ def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
     """Everyone (active) who may read the team's items, in two queries: its members and the people
     with a role in its region. internal: only those who may read internal items (no client
     representatives), as TeamRights.can_see_internal says."""
+    members, region_roles = team_readers(team=team, internal=internal)
+    return set(members.values_list("user_id", flat=True)) | set(region_roles.values_list("user_id", flat=True))
+
+
+def team_readers(*, team: Team, internal: bool = False) -> tuple[QuerySet, QuerySet]:
+    """team_reader_ids' memberships and region roles."""
     # An external party reads only its agreements, never the team's other items.
     members = (
         Membership.objects.for_team(team).filter(user__is_active=True).exclude(role=Membership.Role.EXTERNAL_PARTY)
@@ -192,7 +198,7 @@ def team_reader_ids(*, team: Team, internal: bool = False) -> set[int]:
     if internal:
         members = members.exclude(role=Membership.Role.CLIENT_REPRESENTATIVE)
         region_roles = region_roles.exclude(role=RegionRole.Role.CLIENT_REPRESENTATIVE)
-    return set(members.values_list("user_id", flat=True)) | set(region_roles.values_list("user_id", flat=True))
+    return members, region_roles
 
 
 def region_overseer_ids(*, region_id: int) -> set[int]:

@@ -23,7 +23,7 @@ from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
 from wijkverband.core import outbox, registry
 from wijkverband.core.errors import ActionRefused
-from wijkverband.core.locking import lock_and_read
+from wijkverband.core.locking import key_share_held, lock_and_read
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions, postcodes
 from wijkverband.tenancy.models import (
@@ -45,6 +45,7 @@ from wijkverband.tenancy.selectors import (
     is_last_coordinator,
     postcode_area_conflicts,
     region_area_overlaps,
+    team_readers,
 )
 
 User = get_user_model()
@@ -319,6 +320,23 @@ def professional_held(*, user, team) -> bool:
     return bool(list(held[:1]))
 
 
+def team_readers_held(*, team: Team, user_ids, internal: bool = False) -> set[int]:
+    """Of `user_ids`, those who may read the team's items (selectors.team_reader_ids), each one's
+    membership held until the transaction ends, for a write that tells them of one (a notice). Their
+    removal waits for it to commit and then takes the notice away with the rest
+    (registry.membership_release). Someone whose removal holds their membership already is left
+    out, not waited for: that removal may be waiting for a row this write holds (the bottleneck they
+    own), and one of the two would fail. Without the lock, a notice made while its person was
+    removed stayed, in their list and their digest, linking to a team that is a 404 to them.
+
+    The lock keeps the membership from going, not from changing (key_share_held): a change of role
+    does not hold notices back."""
+    members, region_roles = team_readers(team=team, internal=internal)
+    user_ids = list(user_ids)
+    held = key_share_held(members.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    return set(held) | set(region_roles.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
 def needs_organisation(role: str, membership: Membership) -> bool:
     """Whether changing `membership` to `role` needs an organisation it does not have yet."""
     return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
@@ -337,9 +355,13 @@ def membership_change_role(
     takes a role that acts for one (a client representative who becomes a member); ignored
     otherwise."""
     _require_member_management(actor, membership.team)
-    # Its organisation is read after the lock: another change may have just given it one.
+    # Its organisation is read after the lock: another change may have just given it one. No key:
+    # a notice made meanwhile for this person still reaches them (team_readers_held).
     membership = lock_and_read(
-        Membership.objects.for_team(membership.team_id), pk=membership.pk, related=("team", "user", "organisation")
+        Membership.objects.for_team(membership.team_id),
+        pk=membership.pk,
+        related=("team", "user", "organisation"),
+        no_key=True,
     )
     if role == membership.role:
         return membership

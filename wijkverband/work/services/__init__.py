@@ -22,7 +22,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import publish
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.selectors import team_reader_ids
+from wijkverband.tenancy.services import team_readers_held
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
 from wijkverband.work.serialise import dumps, frame_in_words_of_ours, notice_frame, phrase_known, shown_title
@@ -42,7 +42,7 @@ class Subject:
     #: bottleneck, a thread not opened to client representatives).
     internal: bool = False
     #: People outside the team's readers who may read this item: an external party's own accounts,
-    #: for an agreement their organisation is party to (team_reader_ids leaves them out).
+    #: for an agreement their organisation is party to (team_readers_held leaves them out).
     also_readers: frozenset[int] = frozenset()
 
 
@@ -69,7 +69,9 @@ def notices_create(
     wanted = {uid for uid in recipients if uid} - {getattr(actor, "pk", None)}
     if not wanted:
         return 0
-    ids = sorted(wanted & (team_reader_ids(team=subject.team, internal=subject.internal) | subject.also_readers))
+    # Their memberships held: a removal under way leaves them out, one after waits and takes it away.
+    readers = team_readers_held(team=subject.team, user_ids=wanted, internal=subject.internal)
+    ids = sorted(wanted & (readers | subject.also_readers))
     if not ids:
         return 0
     key = key[:120]
