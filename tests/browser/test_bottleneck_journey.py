@@ -80,6 +80,6 @@ class BottleneckJourney(BrowserTestCase):
         expect(answer.get_by_text("We bespreken dit in het ROSE-overleg van juni.")).to_be_visible()
         self.assert_accessible("detail-answered")
         page.goto(self.url("/r/utrecht/bottlenecks/escalations/"))
-        expect(page.get_by_text("beantwoord", exact=True)).to_be_visible()
+        expect(page.get_by_role("cell", name="beantwoord", exact=True)).to_be_visible()
         page.goto(self.url("/r/utrecht/bottlenecks/patterns/"))
         self.assert_accessible("patterns")

@@ -273,6 +273,94 @@ class PhoneLayout(BrowserTestCase):
         assert len(tops) == 1, tops
         self.assert_accessible("account-nav-desktop", target_size=True)
 
+    def test_the_bottleneck_lists_of_a_team_and_a_region_show_every_column_on_a_phone(self):
+        """Found by an exploratory test: on a phone the team's bottleneck list showed only "Knelpunt"
+        and "Status" (category, impact, owner and age out of sight, to the right of a box that
+        scrolled with nothing showing it did), the status cut mid-word ("Opgeschaald naar de
+        regi…"); the region's escalation queue showed "Knelpunt" and "Wijkverband", its teams and
+        its signals the same. Each row is a block now, the item first and each cell saying which
+        column it is in; a desktop keeps the tables with their header rows."""
+        from tests.bottlenecks.helpers import report
+        from tests.signals.conftest import file_signal
+        from wijkverband.bottlenecks import services as bottlenecks
+
+        world = self.world
+        b = report(world, title="Avonddienst wijkverpleging onderbezet in de hele wijk en daarbuiten")
+        b = bottlenecks.bottleneck_ask_owner(
+            actor=world.maarten, bottleneck=b, version=b.version, candidate=world.pieter
+        )
+        b = bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+        bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Regionaal")
+        report(world, title="Medicatieoverzicht komt te laat bij de apotheek", category_key="medicatie")
+        file_signal(world, title="Lang wachten op een terugbelverzoek bij de huisartsenpost")
+        # (person, path, table, the labels its first row says on a phone)
+        pages = [
+            (
+                world.carla,
+                "/t/oost/bottlenecks/",
+                "table.wv-bottlenecks",
+                ("Status:", "Categorie:", "Impact:", "Eigenaar: Pieter", "Leeftijd (dagen):", "Ook geraakt:"),
+            ),
+            (
+                world.olga,
+                "/r/utrecht/bottlenecks/escalations/",
+                "table.wv-escalations",
+                ("Wijkverband: Utrecht Oost", "Impact: Hoog", "Opgeschaald:", "Wacht:", "Regio: wacht op antwoord"),
+            ),
+            (world.olga, "/r/utrecht/", "table.wv-region-teams", ("Gemeente: Utrecht", "Kernpartijen:")),
+            (
+                world.olga,
+                "/r/utrecht/signals/",
+                "table.wv-region-signals",
+                ("Wacht op de coördinator: 1", "Wacht sinds:"),
+            ),
+        ]
+        page = self.page
+        signed_in = None
+        for person, path, table, labels in pages:
+            if person is not signed_in:
+                page.context.clear_cookies()
+                self.sign_in(person)
+                signed_in = person
+            name = path.strip("/").replace("/", "-")
+            page.set_viewport_size(PHONE)
+            page.goto(self.url(path))
+            rows = page.locator(f"{table} tbody tr")
+            expect(rows.first).to_be_visible()
+            self.shoot(f"list-{name}-phone")
+            # Every cell of every row lies within the phone's width, in a box that does not scroll.
+            box = page.locator(".utrecht-table-container", has=page.locator(table))
+            sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+            assert sizes[0] <= sizes[1], f"{path}: {table} scrolls sideways in its box: {sizes}"
+            for row in range(rows.count()):
+                cells = rows.nth(row).locator("th, td")
+                for i in range(cells.count()):
+                    spot = cells.nth(i).bounding_box()
+                    right = spot["x"] + spot["width"]
+                    assert spot["x"] >= 0 and right <= PHONE["width"], f"{path}: row {row}, cell {i} at {spot}"
+            # A status badge whole, not cut ("Opgeschaald naar de regi…").
+            for badge in page.locator(f"{table} .wv-badge").all():
+                spot = badge.bounding_box()
+                assert spot["x"] + spot["width"] <= PHONE["width"], (path, badge.inner_text(), spot)
+            # The item first, then its cells, each named: "Eigenaar: Pieter Apotheker".
+            first = rows.first.inner_text()
+            assert first.split("\n")[0] == rows.first.locator("th").inner_text().split("\n")[0], first
+            assert all(label in " ".join(first.split()) for label in labels), (path, first)
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
+            self.assert_accessible(f"phone-list-{name}", target_size=True)
+            # A desktop keeps the table: its header row in sight above the rows, no cell labels.
+            page.set_viewport_size(DESKTOP)
+            page.goto(self.url(path))
+            headers = page.locator(f"{table} thead th")
+            assert headers.count() >= 3, path
+            top = rows.first.bounding_box()["y"]
+            for i in range(headers.count()):
+                expect(headers.nth(i)).to_be_visible()
+                assert headers.nth(i).bounding_box()["y"] < top, (path, i)
+            expect(page.locator(f"{table} .wv-cell-label").first).to_be_hidden()
+            assert rows.first.evaluate("r => getComputedStyle(r).display") == "table-row", path
+            self.shoot(f"list-{name}-desktop")
+
     def test_the_agreements_list_and_versions_show_every_column_on_a_phone(self):
         """Found by an exploratory test: on a phone the versions table was 605 px wide in a 358 px
         box ("Instemmingen" and "Stand" off screen), the list's 850 px ("Ingestemd" and the status

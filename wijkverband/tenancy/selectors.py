@@ -399,7 +399,8 @@ class TeamOverview:
     member_count: int
     representative_count: int
     missing: list[str]
-    #: cells of the columns other apps add (core.registry.register_region_column), in their order
+    #: cells of the columns other apps add (core.registry.register_region_column), in their order;
+    #: the region home's view pairs each with its column
     extra_cells: list = field(default_factory=list)
 
     @property

@@ -246,7 +246,10 @@ def region_home(request):
     region, rights = request.region, request.rights
     overview = selectors.region_team_overview(region=region)
     columns = region_column_cells(teams=[item.team for item in overview])
-    overview = [replace(item, extra_cells=[cells.get(item.team.pk) for _column, cells in columns]) for item in overview]
+    # Each cell with its column: on a phone a cell says which column it is in (the header is out of sight).
+    overview = [
+        replace(item, extra_cells=[(column, cells.get(item.team.pk)) for column, cells in columns]) for item in overview
+    ]
     return render(
         request,
         "tenancy/region_home.html",
