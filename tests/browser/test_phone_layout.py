@@ -361,6 +361,64 @@ class PhoneLayout(BrowserTestCase):
             assert rows.first.evaluate("r => getComputedStyle(r).display") == "table-row", path
             self.shoot(f"list-{name}-desktop")
 
+    def test_a_table_of_figures_says_on_a_phone_that_it_scrolls_sideways(self):
+        """Found by an exploratory test: the region's dashboard keeps its tables of figures on a phone
+        (fourteen columns to compare teams by), scrolling sideways in their boxes, but nothing showed
+        there was more than the first two columns; and under each table's heading stood a large empty
+        gap: the header row was as tall as its longest column name set a word a line (144 px), the
+        names in sight at its bottom. A line above each such table now says to scroll it, on a narrow
+        screen only, and a column's name takes the width it needs there."""
+        from tests.bottlenecks.helpers import report
+
+        world = self.world
+        report(world, title="Avonddienst wijkverpleging onderbezet")
+        report(world, title="Nieuw knelpunt in Zuid", actor=world.bram, team=world.team_b)
+        self.sign_in(world.olga)
+        page = self.page
+        hint = "Schuif de tabel opzij voor meer kolommen."
+        for path in ("/r/utrecht/dashboard/", "/r/utrecht/bottlenecks/patterns/"):
+            page.set_viewport_size(PHONE)
+            page.goto(self.url(path))
+            boxes = page.locator(".utrecht-table-container")
+            assert boxes.count() >= 1, path
+            self.shoot(f"figures-{path.strip('/').replace('/', '-')}-phone")
+            scrolling = 0
+            for i in range(boxes.count()):
+                box = boxes.nth(i)
+                line = box.locator("xpath=preceding-sibling::*[1]")
+                expect(line).to_have_text(hint)
+                sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+                if sizes[0] <= sizes[1]:  # a table that fits after all: no line says to scroll it
+                    expect(line).to_be_hidden()
+                    continue
+                scrolling += 1
+                # It scrolls, it says so right above it, and the keyboard can scroll it: named, focusable.
+                expect(line).to_be_visible()
+                assert line.bounding_box()["y"] + line.bounding_box()["height"] <= box.bounding_box()["y"], (path, i)
+                assert box.get_attribute("tabindex") == "0", (path, i)
+                assert box.get_attribute("aria-labelledby") or box.get_attribute("aria-label"), (path, i)
+            assert scrolling, f"{path}: no table scrolls sideways on a phone"
+            if path == "/r/utrecht/dashboard/":
+                # The column names in sight start close under the table's heading (144 px down).
+                teams = page.locator("table[data-table='teams']")
+                heading = page.locator("#table-teams").bounding_box()
+                name = teams.get_by_role("columnheader", name="Wijkverband", exact=True).locator("span")
+                below = name.bounding_box()["y"] - (heading["y"] + heading["height"])
+                assert below <= 100, f"the first column's name stands {below:.0f}px under the heading"
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
+            self.assert_accessible(f"phone-figures-{path.strip('/').replace('/', '-')}")
+            # Not on a desktop, nor above a table that fits.
+            page.set_viewport_size(DESKTOP)
+            page.goto(self.url(path))
+            for line in page.get_by_text(hint).all():
+                expect(line).to_be_hidden()
+        # A phone held sideways (600 px): the patterns fit, and no line says to scroll them.
+        page.set_viewport_size({"width": 600, "height": 390})
+        page.goto(self.url("/r/utrecht/bottlenecks/patterns/"))
+        box = page.locator(".utrecht-table-container").first
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), "the patterns do not fit 600 px"
+        expect(page.get_by_text(hint)).to_be_hidden()
+
     def test_the_agreements_list_and_versions_show_every_column_on_a_phone(self):
         """Found by an exploratory test: on a phone the versions table was 605 px wide in a 358 px
         box ("Instemmingen" and "Stand" off screen), the list's 850 px ("Ingestemd" and the status

@@ -288,8 +288,10 @@ const SCROLLER_MARK = "data-wv-scroller";
 function markScrollingTables() {
   for (const box of document.querySelectorAll(".utrecht-table-container")) {
     const ours = box.hasAttribute(SCROLLER_MARK);
-    if (box.hasAttribute("tabindex") && !ours) continue; // the template's own
     const scrolls = box.scrollWidth > box.clientWidth + 1;
+    // A box that fits takes down the line above it that says to scroll (includes/scroll_hint.html).
+    box.toggleAttribute("data-wv-fits", !scrolls);
+    if (box.hasAttribute("tabindex") && !ours) continue; // the template's own
     if (scrolls && !ours) {
       const caption = box.querySelector("caption")?.textContent.trim();
       box.setAttribute(SCROLLER_MARK, "");
