@@ -486,7 +486,7 @@ def test_the_list_exports_to_xlsx_and_csv_with_review_dates_and_targets(world, a
     assert "Medicatiefouten: 5 %" in row[10]
     response = client_for("rosa").get("/t/oost/agreements/export.csv?status=adopted")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][7] == review.strftime("%d-%m-%Y") and "Medicatiefouten: 5 %" in rows[1][10]
+    assert rows[1][7] == review.isoformat() and "Medicatiefouten: 5 %" in rows[1][10]
     none = client_for("rosa").get("/t/oost/agreements/export.csv?status=ended")
     assert len(list(csv.reader(io.StringIO(b"".join(none.streaming_content).decode("utf-8-sig"))))) == 1
 

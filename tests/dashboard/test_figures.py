@@ -354,7 +354,10 @@ def test_an_escalation_is_dated_by_the_dutch_day(world, clock, client_for):
     assert "23 februari 2026" not in _table(html, "waiting")
     export = client_for("olga").get("/r/utrecht/dashboard/waiting.csv?period=2026-Q1")
     body = b"".join(export.streaming_content).decode("utf-8")
-    assert "24 februari 2026" in body and "23 februari 2026" not in body
+    assert "2026-02-24" in body and "2026-02-23" not in body  # as a date, as every file of ours writes one
+    workbook = client_for("olga").get("/r/utrecht/dashboard/waiting.xlsx?period=2026-Q1")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert date(2026, 2, 24) in [cell.value.date() for cell in sheet["D"] if isinstance(cell.value, datetime)]
 
 
 def test_the_csv_has_the_numbers_of_the_table_for_dutch_excel(world, varied, client_for):

@@ -27,14 +27,18 @@ def spreadsheet_text(value) -> str:
 
 
 def _csv_value(value) -> str:
+    # Dates as ISO 8601 (2026-12-06), in every CSV of ours (the wijk card, the sociale kaart, whose
+    # file is also read back, and the referrals wrote them so): a spreadsheet in any language reads
+    # them as dates, and as text they sort. The lists' files wrote 06-12-2026, which an English
+    # spreadsheet reads as the twelfth of June.
     if isinstance(value, datetime):
         return (
-            timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
             if timezone.is_aware(value)
-            else value.strftime("%d-%m-%Y %H:%M")
+            else value.strftime("%Y-%m-%d %H:%M")
         )
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return value.isoformat()
     if isinstance(value, Decimal | float):
         return str(value).replace(".", ",")  # Dutch Excel's decimal comma
     if isinstance(value, bool | int):

@@ -2,13 +2,14 @@
 chart and exported to CSV and XLSX from the same rows, so chart, table and file never disagree."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -119,6 +120,8 @@ def _cell_html(column: Column, value) -> str:
         return f"{opening}—</td>"
     if type(value) is int:
         return f"{opening}{value}</td>"
+    if isinstance(value, date):  # a date on the page as everywhere ("24 november 2026"), a date in the files
+        return f"{opening}{date_format(value)}</td>"
     return f"{opening}{conditional_escape(value)}</td>"
 
 
@@ -331,7 +334,7 @@ def waiting_table(d: RegionDashboard) -> Table:
             [
                 b.team.name,
                 b.get_impact_display(),
-                date_format(localtime(b.escalated_at)) if b.escalated_at else "",
+                localdate(b.escalated_at) if b.escalated_at else "",
                 b.waited_days,
                 b.target_days,
                 Cell(_("overdue"), "warning") if b.escalation_overdue else _("no"),
