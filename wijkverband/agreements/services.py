@@ -558,23 +558,18 @@ def require_endorsable_version(agreement: Agreement, version_number) -> None:
         )
 
 
-def _decided_as_asked(*, agreement: Agreement, actor, rights, version_number, decision, reason: str):
-    """This person's own endorsement (or decline, with the same reason) of the current version for
-    their organisation, exactly as asked again: "Instemmen" sent twice (a double tap without
-    JavaScript, whose browser shows the second answer). The second is told what the first was, not
-    that the organisation endorsed already, or (the last endorsement) that the version is adopted. A
-    colleague's endorsement for the same organisation is not this one: refused below, as before."""
-    if version_number != agreement.version_count or rights.organisation_id is None:
+def _sent_again(*, agreement: Agreement, actor, version_number, **same) -> Endorsement | None:
+    """This person's own record of the current version (their organisation's endorsement or decline,
+    an external party's consent) exactly as asked again: the same form sent twice, a double tap
+    without JavaScript, whose browser shows the second answer. The second is told what the first
+    was, not that the party decided already or (the last decision) that the version is adopted.
+    Another person's record, or a different reason, date or place, is not this one: the caller
+    refuses it, as before."""
+    if version_number != agreement.version_count:
         return None
     return (
         Endorsement.objects.for_team(agreement.team_id)
-        .filter(
-            version=agreement.current_version,
-            party__organisation_id=rights.organisation_id,
-            recorded_by=actor,
-            decision=decision,
-            reason=reason[:TEXT_LIMIT],
-        )
+        .filter(version=agreement.current_version, recorded_by=actor, **same)
         .select_related("party")
         .first()
     )
@@ -591,10 +586,15 @@ def endorsement_record(
         raise PermissionDenied
     agreement = _lock(agreement)
     reason = (reason or "").strip()
-    again = _decided_as_asked(
-        agreement=agreement, actor=actor, rights=rights, version_number=version_number, decision=decision, reason=reason
+    again = rights.organisation_id is not None and _sent_again(
+        agreement=agreement,
+        actor=actor,
+        version_number=version_number,
+        party__organisation_id=rights.organisation_id,
+        decision=decision,
+        reason=reason[:TEXT_LIMIT],
     )
-    if again is not None:
+    if again:
         return again  # nothing new: no history line, no notice, no audit row
     require_endorsable_version(agreement, version_number)
     if decision not in Decision.values:
@@ -656,30 +656,6 @@ def _asked_on(agreement: Agreement) -> date:
     return timezone.localdate(max(saved, proposed) if proposed is not None else saved)
 
 
-def _consent_recorded_as_asked(
-    *, agreement: Agreement, party: Party, actor, version_number, given_on, where_given: str
-) -> Endorsement | None:
-    """This person's record of this party's consent to the current version, exactly as asked again:
-    the same form sent twice (a double tap without JavaScript, whose browser shows the second
-    answer). The second is told what the first was, that the consent is recorded, not that the
-    party endorsed already, or (its consent the last one) that the version is adopted. Another's
-    record, or a different date or place, is not this one: refused below, as before."""
-    if version_number != agreement.version_count or not isinstance(given_on, date):
-        return None
-    return (
-        Endorsement.objects.for_team(agreement.team_id)
-        .filter(
-            version=agreement.current_version,
-            party_id=party.pk,
-            decision=Decision.ENDORSED,
-            recorded_by=actor,
-            given_on=given_on,
-            where_given=(where_given or "").strip()[:300],
-        )
-        .first()
-    )
-
-
 @transaction.atomic
 def consent_record(
     *, actor, agreement: Agreement, party: Party, version_number: int, given_on, where_given: str
@@ -689,15 +665,16 @@ def consent_record(
     if not policy.may_record_consent(rights):
         raise ActionRefused(_("Only a coordinator records the consent of an external party."), code="forbidden")
     agreement = _lock(agreement)
-    recorded = _consent_recorded_as_asked(
+    recorded = isinstance(given_on, date) and _sent_again(
         agreement=agreement,
-        party=party,
         actor=actor,
         version_number=version_number,
+        party_id=party.pk,
+        decision=Decision.ENDORSED,
         given_on=given_on,
-        where_given=where_given,
+        where_given=(where_given or "").strip()[:300],
     )
-    if recorded is not None:
+    if recorded:
         return recorded  # nothing new: no history line, no audit row
     require_endorsable_version(agreement, version_number)
     party = _parties(agreement).filter(pk=party.pk).first()
