@@ -99,6 +99,11 @@ class Notice(models.Model):
     params = models.JSONField(default=dict, blank=True)
     # Where the notice links: a path of ours (e-mails make it absolute).
     path = models.CharField(max_length=400)
+    # Whether its item was internal when the notice was made (Subject.internal: an internal bottleneck,
+    # a thread not opened to client representatives), and since, as its app keeps it: read by whoever
+    # takes notices away from someone who may no longer read internal items (a member made client
+    # representative, an overseer's region role ended: work.services.rights_narrowed).
+    internal = models.BooleanField(default=False)
     # Discussions: the message's sequence number, so reading the thread that far reads the notice.
     seq = models.BigIntegerField(null=True, blank=True)
     # One notice per person per event: posting, retrying or a reminder run twice creates one.

@@ -93,6 +93,7 @@ def notices_create(
                 title=subject.title[:200],
                 params=params or {},
                 path=subject.path,
+                internal=subject.internal,
                 seq=seq,
                 key=key,
                 created_at=now,
