@@ -21,12 +21,26 @@ from wijkverband.agreements.selectors import (
     endorsements_asked_of,
     endorsements_waiting,
     endorsing_organisation_ids,
+    external_party_agreements,
     undecided_organisation_ids,
 )
-from wijkverband.tenancy.selectors import organisation_member_ids, team_coordinator_ids
+from wijkverband.tenancy.selectors import (
+    READS_AGREEMENTS,
+    membership_organisation_ids,
+    organisation_member_ids,
+    team_coordinator_ids,
+    team_reaches,
+)
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.serialise import WAITS_ON_ORGANISATION
-from wijkverband.work.services import Subject, notices_asked_again, notices_create, notices_done, notices_of_leaving
+from wijkverband.work.services import (
+    Subject,
+    notices_asked_again,
+    notices_create,
+    notices_done,
+    notices_of_leaving,
+    notices_withdraw,
+)
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
@@ -45,6 +59,21 @@ def subject(agreement: Agreement) -> Subject:
             )
         ),
     )
+
+
+def rights_narrowed(*, user, team_ids) -> None:
+    """`user` may read less of these teams (registry.rights_narrowed). Where that is an external
+    party's reach (a member made external party), they read the agreements their organisation is
+    party to and no others (selectors.external_party_agreements): their notices of the others go.
+    Those of every item but an agreement go by work.services.rights_narrowed."""
+    reaches = team_reaches(user=user, team_ids=team_ids)
+    external = [team_id for team_id in team_ids if reaches.get(team_id) == READS_AGREEMENTS]
+    if not external:
+        return
+    organisations = membership_organisation_ids(user=user, team_ids=external)
+    for team_id in external:
+        readable = external_party_agreements(team=team_id, organisation_id=organisations.get(team_id))
+        notices_withdraw(user=user, team=team_id, subject_kind=SubjectKind.AGREEMENT, keep=readable.values("pk"))
 
 
 def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> None:

@@ -288,3 +288,26 @@ def register_membership_start(key: str, started: Callable[..., None]) -> None:
 def membership_started(*, team, user) -> None:
     for key in sorted(_membership_starts):
         _membership_starts[key](team=team, user=user)
+
+
+# --- rights that narrow ----------------------------------------------------------------------------
+# Someone may read less of some teams than before: their role in a team changed to one that reads
+# less (a member made client representative or external party), or their role in the teams' region
+# ended or became one that reads less. What told them of items they may no longer read goes, as when
+# they leave (work: their notices; agreements: an external party's notices of agreements it is no
+# party to). narrowed(user=, team_ids=) runs inside the service's transaction, once the new rights
+# are written, before its audit row.
+
+_rights_narrowed: dict[str, Callable[..., None]] = {}
+
+
+def register_rights_narrowed(key: str, narrowed: Callable[..., None]) -> None:
+    _rights_narrowed[key] = narrowed
+
+
+def rights_narrowed(*, user, team_ids) -> None:
+    team_ids = list(team_ids)
+    if not team_ids:
+        return
+    for key in sorted(_rights_narrowed):
+        _rights_narrowed[key](user=user, team_ids=team_ids)

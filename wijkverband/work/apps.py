@@ -12,7 +12,7 @@ class WorkConfig(AppConfig):
         from wijkverband.core import outbox
         from wijkverband.core.header import HeaderRead, register_header_read
         from wijkverband.core.metrics import register_scrape_collector
-        from wijkverband.core.registry import MembershipEnd, register_membership_end
+        from wijkverband.core.registry import MembershipEnd, register_membership_end, register_rights_narrowed
         from wijkverband.work import (
             checks,  # noqa: F401 - registers the SITE_URL check
             services,
@@ -32,6 +32,8 @@ class WorkConfig(AppConfig):
         register_membership_end(
             MembershipEnd("work", holdings=services.membership_holdings, release=services.membership_release)
         )
+        # Someone who may read less of a team: their notices of what they may no longer read go.
+        register_rights_narrowed("work", services.rights_narrowed)
         # Invitations (tenancy) and account mails (accounts) go through the outbox too, from below.
         outbox.register(put=mail.outbox_put, states=mail.outbox_states, withdraw=mail.outbox_withdraw)
         # The periodic jobs' schedules follow the code after every `migrate` (schedules.py).

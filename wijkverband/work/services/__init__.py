@@ -22,6 +22,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import publish
 from wijkverband.tenancy.models import Team
+from wijkverband.tenancy.selectors import READS_AGREEMENTS, READS_VISIBLE, team_reaches
 from wijkverband.tenancy.services import team_readers_held
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
@@ -264,8 +265,45 @@ def membership_holdings(*, team, user, actor=None) -> list[str]:
 def membership_release(*, team, user, actor) -> None:
     """Someone left the team or was removed from it: their notices of it go. Each links to a page
     of the team that is a 404 to them now, and would go into their next digest."""
-    if Notice.objects.for_team(team).filter(user=user).delete()[0]:
+    _withdraw(Notice.objects.for_team(team).filter(user=user), user=user)
+
+
+def rights_narrowed(*, user, team_ids) -> None:
+    """`user` may read less of these teams than before (registry.rights_narrowed: a member made client
+    representative or external party, a region role ended or narrowed): their notices of items they
+    may no longer read go, as a leaver's of the team do (membership_release). Each named an item that
+    is a 404 to them now, in their list, their unread count and their next digest. What another role
+    still lets them read stays: a region's overseer who is a client representative of one of its
+    teams keeps the notices of its items that are not internal. An external party reads the
+    agreements its organisation is party to: the agreements app takes away the notices of the others
+    (notices_withdraw)."""
+    reaches = team_reaches(user=user, team_ids=team_ids)
+    by_reach: dict[str | None, list[int]] = {}
+    for team_id in team_ids:
+        by_reach.setdefault(reaches.get(team_id), []).append(team_id)
+    unreadable = Q()
+    if by_reach.get(None):
+        unreadable |= Q(team_id__in=by_reach[None])
+    if by_reach.get(READS_VISIBLE):
+        unreadable |= Q(team_id__in=by_reach[READS_VISIBLE], internal=True)
+    if by_reach.get(READS_AGREEMENTS):
+        unreadable |= Q(team_id__in=by_reach[READS_AGREEMENTS]) & ~Q(subject_kind=SubjectKind.AGREEMENT)
+    if unreadable:
+        _withdraw(Notice.objects.across_teams().filter(unreadable, user=user), user=user)
+
+
+def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
+    """`user` may read no more of the team's items of this kind than `keep` (their ids, or a query of
+    them): their notices of the others go, and their open pages get the new count."""
+    rows = Notice.objects.for_team(team).filter(user=user, subject_kind=subject_kind).exclude(subject_id__in=keep)
+    return _withdraw(rows, user=user)
+
+
+def _withdraw(rows, *, user) -> int:
+    gone = rows.delete()[0]
+    if gone:
         transaction.on_commit(partial(_counts_push, user_ids=[user.pk]))
+    return gone
 
 
 @transaction.atomic

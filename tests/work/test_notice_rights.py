@@ -1,0 +1,175 @@
+"""A notice stays only while its person may read its item. Leaving the team took a person's notices of
+it away (test_leaving); a change of role or of region role that takes rights away takes away the
+notices of what they may no longer read: from their notices page, the header's count (on open pages
+too) and their next digest, where each named an item that is a 404 to them now."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+from django.utils import timezone
+
+from tests.bottlenecks.helpers import report
+from tests.personas import make_user
+from tests.threads.helpers import post, topic
+from tests.work.conftest import amsterdam
+from wijkverband.agreements import services as agreements
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.realtime import publish
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
+from wijkverband.work.services.digests import digests_send_due
+
+
+def committed(fn, **kwargs):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return fn(**kwargs)
+
+
+def header_count(client) -> int:
+    """The unread count in every page's header (0: the count is hidden)."""
+    page = client.get("/notifications/").content.decode()
+    found = re.search(r"data-unread-notifications(?: hidden)?><span data-count>(\d+)</span>", page)
+    return int(found.group(1))
+
+
+def listed(client) -> str:
+    return client.get("/notifications/").content.decode()
+
+
+def digest_of(email: str) -> str:
+    digests_send_due()
+    [digest] = [m for m in mail.outbox if m.to == [email] and "Wat sinds" in m.body]
+    return digest.body
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """The live frames pushed to people's open pages: {user id: [frame, ...]}."""
+    frames: dict[int, list[dict]] = {}
+    monkeypatch.setattr(
+        publish, "user_push", lambda *, user_id, frame: frames.setdefault(user_id, []).append(json.loads(frame))
+    )
+    return frames
+
+
+def _resolved_for_reporter(world, *, reporter, title, internal=False, team=None):
+    """`reporter` reports an item, its team's coordinator resolves it: the reporter's notice."""
+    team = team or world.team_a
+    fields = {"internal": True, "internal_reason": "Contract"} if internal else {}
+    b = report(world, actor=reporter, team=team, title=title, **fields)
+    coordinator = world.carla if team == world.team_a else reporter
+    committed(
+        bottlenecks.bottleneck_resolve, actor=coordinator, bottleneck=b, version=b.version, summary="Afgesproken."
+    )
+    return b
+
+
+def _activity(world, *, owner, title, open_to_representatives):
+    """`owner` starts a thread, Carla writes in it: the owner's "new activity" notice."""
+    thread = topic(world, title=title, open_to_representatives=open_to_representatives, actor=owner)
+    post(thread, world.carla, "Ik kijk er morgen naar.")
+    return thread
+
+
+def _membership(world, user):
+    return Membership.objects.get(team=world.team_a, user=user)
+
+
+def _change_role(world, user, role):
+    return committed(tenancy.membership_change_role, actor=world.carla, membership=_membership(world, user), role=role)
+
+
+# --- a member becomes a client representative -------------------------------------------------------
+
+
+def test_a_member_made_client_representative_no_longer_has_notices_of_internal_items(world, client_for, clock, pushed):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))  # Tuesday afternoon
+    internal = _resolved_for_reporter(world, reporter=world.maarten, title="Contract thuiszorg herzien", internal=True)
+    closed = _activity(world, owner=world.maarten, title="Formatie en roosters", open_to_representatives=False)
+    _activity(world, owner=world.maarten, title="Buurtcafé op dinsdag", open_to_representatives=True)
+    client = client_for("maarten")
+    assert header_count(client) == 3
+
+    _change_role(world, world.maarten, Membership.Role.CLIENT_REPRESENTATIVE)
+
+    page = listed(client)
+    assert "Buurtcafé op dinsdag" in page
+    assert "Contract thuiszorg herzien" not in page and "Formatie en roosters" not in page
+    assert header_count(client) == 1
+    # His open pages heard the new count when the change committed, as a leaver's do.
+    assert pushed[world.maarten.pk][-1] == {"type": "notifications", "unread": 1}
+    # Where those notices linked is a 404 to him now: nothing there was his to hear of.
+    assert client.get(f"/t/oost/bottlenecks/{internal.pk}/").status_code == 404
+    assert client.get(f"/t/oost/threads/{closed.pk}/").status_code == 404
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    digest = digest_of("maarten@example.nl")
+    assert "Buurtcafé op dinsdag" in digest
+    assert "Contract thuiszorg herzien" not in digest and "Formatie en roosters" not in digest
+
+
+def test_a_coordinator_made_member_keeps_every_notice(world, client_for):
+    """Less than before, but still a professional: every item is still theirs to read."""
+    tenancy.membership_change_role(actor=world.carla, membership=_membership(world, world.sofie), role="coordinator")
+    _resolved_for_reporter(world, reporter=world.sofie, title="Contract thuiszorg herzien", internal=True)
+    _activity(world, owner=world.sofie, title="Formatie en roosters", open_to_representatives=False)
+
+    _change_role(world, world.sofie, Membership.Role.MEMBER)
+
+    page = listed(client_for("sofie"))
+    assert "Contract thuiszorg herzien" in page and "Formatie en roosters" in page
+
+
+# --- a member becomes an external party --------------------------------------------------------------
+
+
+def test_a_member_made_external_party_keeps_only_notices_of_the_agreements_it_is_party_to(world):
+    """Ivo acts for the insurer, which takes part in the team and is an external party to its agreement
+    on medication. Made an external party, he reads that agreement and nothing else of the team."""
+    from tests.work.test_event_notices import _signed_in
+
+    tenancy.organisation_add(actor=world.carla, team=world.team_a, name=world.insurer.name, kind=world.insurer.kind)
+    ivo = make_user("ivo", "Ivo Verzekeraar")
+    tenancy.membership_create(
+        actor=world.carla, team=world.team_a, user=ivo, role=Membership.Role.MEMBER, organisation=world.insurer
+    )
+    review = timezone.localdate() + timedelta(90)
+    medication = agreements.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data={"title": "Medicatieoverdracht", "body": "Tekst", "owner": world.carla, "review_date": review},
+    )
+    agreements.party_add_organisation(actor=world.carla, agreement=medication, organisation=world.gp_a)
+    committed(
+        agreements.party_add_external,
+        actor=world.carla,
+        agreement=medication,
+        kind="insurer",
+        name=world.insurer.name,
+    )
+    committed(agreements.agreement_propose, actor=world.carla, agreement=medication)
+    wound_care = agreements.agreement_create(
+        actor=ivo,
+        team=world.team_a,
+        data={"title": "Wondzorg thuis", "body": "Tekst", "owner": ivo, "review_date": review},
+    )
+    agreements.party_add_organisation(actor=ivo, agreement=wound_care, organisation=world.nursing_a)
+    committed(agreements.agreement_propose, actor=ivo, agreement=wound_care)
+    committed(
+        agreements.endorsement_record, actor=world.maarten, agreement=wound_care, version_number=1, decision="endorsed"
+    )
+    _resolved_for_reporter(world, reporter=ivo, title="Hulpmiddelen komen te laat")
+    client = _signed_in(ivo)
+    page = listed(client)
+    assert "Medicatieoverdracht" in page and "Wondzorg thuis" in page and "Hulpmiddelen komen te laat" in page
+
+    _change_role(world, ivo, Membership.Role.EXTERNAL_PARTY)
+
+    page = listed(client)
+    assert "Medicatieoverdracht" in page
+    assert "Wondzorg thuis" not in page and "Hulpmiddelen komen te laat" not in page
+    assert client.get(f"/t/oost/agreements/{wound_care.pk}/").status_code == 404
+    assert client.get(f"/t/oost/agreements/{medication.pk}/").status_code == 200
