@@ -20,7 +20,9 @@ from wijkverband.agreements import services as agreements
 from wijkverband.bottlenecks import services as bottlenecks
 from wijkverband.realtime import publish
 from wijkverband.tenancy import services as tenancy
-from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.models import Membership, RegionRole
+from wijkverband.work.models import Notice
+from wijkverband.work.services import notice_preferences_set
 from wijkverband.work.services.digests import digests_send_due
 
 
@@ -173,3 +175,63 @@ def test_a_member_made_external_party_keeps_only_notices_of_the_agreements_it_is
     assert "Wondzorg thuis" not in page and "Hulpmiddelen komen te laat" not in page
     assert client.get(f"/t/oost/agreements/{wound_care.pk}/").status_code == 404
     assert client.get(f"/t/oost/agreements/{medication.pk}/").status_code == 200
+
+
+# --- a region role ends or narrows -----------------------------------------------------------------
+
+
+def _escalated(world, *, actor, team, title, internal=False):
+    fields = {"internal": True, "internal_reason": "Contract"} if internal else {}
+    b = report(world, actor=actor, team=team, title=title, **fields)
+    return committed(bottlenecks.bottleneck_escalate, actor=actor, bottleneck=b, version=b.version, reason="Regio")
+
+
+def _olga_with_escalations(world):
+    """Olga oversees the region and is a client representative of team B too; she hears of escalations
+    in the digest. Escalated: an item of A, an internal and a visible one of B."""
+    tenancy.membership_create(
+        actor=None, team=world.team_b, user=world.olga, role=Membership.Role.CLIENT_REPRESENTATIVE, organisation=None
+    )
+    notice_preferences_set(actor=world.olga, email_escalations=False)
+    _escalated(world, actor=world.maarten, team=world.team_a, title="Wachtlijst wijkverpleging Oost")
+    _escalated(world, actor=world.bram, team=world.team_b, title="Contract nachtzorg Zuid", internal=True)
+    _escalated(world, actor=world.bram, team=world.team_b, title="Huisartsenpost Zuid overvol")
+
+
+def test_an_overseer_whose_region_role_ends_keeps_only_what_her_membership_lets_her_read(
+    world, client_for, clock, pushed
+):
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    _olga_with_escalations(world)
+    client = client_for("olga")
+    assert header_count(client) == 3
+
+    region_role = RegionRole.objects.get(region=world.region, user=world.olga)
+    committed(tenancy.region_role_remove, actor=world.ada, region_role=region_role)
+
+    page = listed(client)
+    assert "Huisartsenpost Zuid overvol" in page
+    assert "Wachtlijst wijkverpleging Oost" not in page and "Contract nachtzorg Zuid" not in page
+    assert header_count(client) == 1
+    assert pushed[world.olga.pk][-1] == {"type": "notifications", "unread": 1}
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    digest = digest_of("olga@example.nl")
+    assert "Huisartsenpost Zuid overvol" in digest
+    assert "Wachtlijst wijkverpleging Oost" not in digest and "Contract nachtzorg Zuid" not in digest
+
+
+def test_an_overseer_made_the_regions_client_representative_keeps_notices_of_visible_items_only(world, client_for):
+    _olga_with_escalations(world)
+
+    committed(
+        tenancy.region_role_assign,
+        actor=world.ada,
+        region=world.region,
+        user=world.olga,
+        role=RegionRole.Role.CLIENT_REPRESENTATIVE,
+    )
+
+    page = listed(client_for("olga"))
+    assert "Wachtlijst wijkverpleging Oost" in page and "Huisartsenpost Zuid overvol" in page
+    assert "Contract nachtzorg Zuid" not in page
+    assert Notice.objects.filter(user=world.olga).count() == 2

@@ -45,6 +45,7 @@ from wijkverband.tenancy.selectors import (
     is_last_coordinator,
     postcode_area_conflicts,
     region_area_overlaps,
+    region_team_ids,
     team_readers,
 )
 
@@ -83,6 +84,9 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
     region_role, _created = RegionRole.objects.update_or_create(region=region, user=user, defaults={"role": role})
     permissions.region_role_grant(region_role)
     policy_forget(user)
+    if before is not None and role == RegionRole.Role.CLIENT_REPRESENTATIVE and before != role:
+        # No internal items any more: their notices of those go, but for a membership that reads them.
+        registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region))
     audit_record(actor=actor, action="region_role.assigned", region=region, target=region_role, data={"role": role})
     if before is not None and before != role:
         # A new role only adds rights; a changed one may take some away from open sockets.
@@ -107,6 +111,9 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
     RegionRole.objects.filter(pk=region_role.pk).delete()
     permissions.region_role_revoke(region=region, user=user)
     policy_forget(user)
+    # What told them of the region's teams' items goes (their notices), but for what a membership of
+    # theirs still lets them read.
+    registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region))
     user_rights_changed_on_commit(user.pk)
     audit_record(actor=actor, action="region_role.removed", region=region, target=region_role, data={"user": user.pk})
 
