@@ -235,3 +235,70 @@ def test_an_overseer_made_the_regions_client_representative_keeps_notices_of_vis
     assert "Wachtlijst wijkverpleging Oost" in page and "Huisartsenpost Zuid overvol" in page
     assert "Contract nachtzorg Zuid" not in page
     assert Notice.objects.filter(user=world.olga).count() == 2
+
+
+# --- an item becomes internal ----------------------------------------------------------------------
+
+
+def test_a_representative_mentioned_in_a_thread_since_closed_to_representatives_loses_the_notice(
+    world, client_for, pushed
+):
+    from wijkverband.threads import services as threads
+
+    thread = topic(world, title="Buurtcafé op dinsdag", open_to_representatives=True)
+    post(thread, world.carla, "@rosa @maarten willen jullie meedenken?")
+    rosa = client_for("rosa")
+    assert "Buurtcafé op dinsdag" in listed(rosa)
+
+    committed(
+        threads.thread_set_open_to_representatives, actor=world.carla, thread=thread, open_to_representatives=False
+    )
+
+    assert "Buurtcafé op dinsdag" not in listed(rosa) and header_count(rosa) == 0
+    assert pushed[world.rosa.pk][-1] == {"type": "notifications", "unread": 0}
+    assert rosa.get(f"/t/oost/threads/{thread.pk}/").status_code == 404
+    # Maarten reads it still; made client representative, he reads it no more.
+    assert "Buurtcafé op dinsdag" in listed(client_for("maarten"))
+    _change_role(world, world.maarten, Membership.Role.CLIENT_REPRESENTATIVE)
+    assert "Buurtcafé op dinsdag" not in listed(client_for("maarten"))
+
+
+def test_a_member_asked_to_own_an_item_since_marked_internal_loses_the_notice_when_made_representative(
+    world, client_for
+):
+    b = report(world, title="Wachtlijst wijkverpleging Oost")
+    b = committed(
+        bottlenecks.bottleneck_ask_owner, actor=world.carla, bottleneck=b, version=b.version, candidate=world.pieter
+    )
+    committed(
+        bottlenecks.bottleneck_set_internal,
+        actor=world.carla,
+        bottleneck=b,
+        version=b.version,
+        internal=True,
+        reason="Contract",
+    )
+    assert "Wachtlijst wijkverpleging Oost" in listed(client_for("pieter"))
+
+    _change_role(world, world.pieter, Membership.Role.CLIENT_REPRESENTATIVE)
+
+    assert "Wachtlijst wijkverpleging Oost" not in listed(client_for("pieter"))
+
+
+def test_notices_of_an_item_made_visible_again_stay_with_a_member_made_representative(world, client_for):
+    b = report(world, title="Contract thuiszorg herzien", internal=True, internal_reason="Contract")
+    b = committed(
+        bottlenecks.bottleneck_ask_owner, actor=world.carla, bottleneck=b, version=b.version, candidate=world.pieter
+    )
+    committed(
+        bottlenecks.bottleneck_set_internal,
+        actor=world.carla,
+        bottleneck=b,
+        version=b.version,
+        internal=False,
+        reason="",
+    )
+
+    _change_role(world, world.pieter, Membership.Role.CLIENT_REPRESENTATIVE)
+
+    assert "Contract thuiszorg herzien" in listed(client_for("pieter"))

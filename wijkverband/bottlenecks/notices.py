@@ -26,7 +26,13 @@ from wijkverband.core.workdays import past_due
 from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids, team_professional_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.serialise import WAITS_ON_REGION
-from wijkverband.work.services import Subject, notices_create, notices_done, notices_of_leaving
+from wijkverband.work.services import (
+    Subject,
+    notices_create,
+    notices_done,
+    notices_internal_set,
+    notices_of_leaving,
+)
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
 
 
@@ -39,6 +45,13 @@ def subject(b: Bottleneck) -> Subject:
         path=reverse("bottleneck_detail", kwargs={"team_slug": b.team.slug, "bottleneck_id": b.pk}),
         internal=b.internal,
     )
+
+
+def internal_changed(b: Bottleneck) -> None:
+    """The item was marked internal or visible: its notices follow (work.services.notices_internal_set:
+    a client representative's go; a member's are marked, so they go should the member come to read
+    no internal items)."""
+    notices_internal_set(team=b.team_id, subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk, internal=b.internal)
 
 
 def _notify(kind: str, b: Bottleneck, *, actor, recipients, key: str) -> None:

@@ -370,6 +370,7 @@ def bottleneck_set_internal(*, actor, bottleneck: Bottleneck, version: int, inte
     b.internal = internal
     b.internal_reason = reason if internal else ""
     _save(b, "internal", "internal_reason")
+    notices.internal_changed(b)
     kind = EventKind.MARKED_INTERNAL if internal else EventKind.MARKED_PUBLIC
     _event(b, actor, kind, note=reason)
     # Representatives never read an internal item's discussion (Thread.internal), whatever the

@@ -239,6 +239,19 @@ def team_reaches(*, user, team_ids) -> dict[int, str]:
     return reaches
 
 
+def internal_reader_ids(*, team, among) -> set[int]:
+    """Of `among`, those who read the team's internal items now (READS_ALL in team_reaches): its
+    members and coordinators, the region's overseers and administrators. Two queries."""
+    among = list(among)
+    members = Membership.objects.for_team(team).filter(user_id__in=among, role__in=PROFESSIONAL_ROLES)
+    region_roles = RegionRole.objects.filter(
+        user_id__in=among,
+        region__teams=team,
+        role__in=[RegionRole.Role.OVERSEER, RegionRole.Role.ADMIN],
+    )
+    return set(members.values_list("user_id", flat=True)) | set(region_roles.values_list("user_id", flat=True))
+
+
 def region_overseer_ids(*, region_id: int) -> set[int]:
     """The people who answer the region's escalations (overseers and administrators)."""
     return set(

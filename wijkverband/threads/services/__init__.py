@@ -282,7 +282,12 @@ def thread_subject_update(*, team: Team, kind: str, subject_id: int, title=None,
         changes["internal"] = bool(internal)
     if not changes:
         return 0
-    return Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id).update(**changes)
+    threads = Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id)
+    changed = threads.update(**changes)
+    if internal is not None:
+        for thread in threads.only("pk", "team_id", "open_to_representatives", "internal"):
+            notifications.thread_internal_changed(thread)
+    return changed
 
 
 @transaction.atomic
@@ -302,6 +307,7 @@ def thread_set_open_to_representatives(
         lifecycle.thread_access_changed_on_commit(locked.pk)  # representatives following it lose it now
     locked.open_to_representatives = bool(open_to_representatives)
     locked.save(update_fields=["open_to_representatives"])
+    notifications.thread_internal_changed(locked)
     audit_record(
         actor=actor,
         action="thread.representatives_opened" if open_to_representatives else "thread.representatives_closed",

@@ -14,7 +14,7 @@ from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Message, MessageRevision, Thread
 from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
-from wijkverband.work.services import Subject, notices_create, notices_settle
+from wijkverband.work.services import Subject, notices_create, notices_internal_set, notices_settle
 
 #: What a discussion's notice says (wijkverband.work.serialise.register_notice_sentence): it names
 #: the thread, never the message.
@@ -33,6 +33,18 @@ def thread_subject(thread: Thread) -> Subject:
         id=thread.pk,
         title=thread.title,
         path=reverse("thread_detail", kwargs={"team_slug": thread.team.slug, "thread_id": thread.pk}),
+        internal=not thread.representatives_read,
+    )
+
+
+def thread_internal_changed(thread: Thread) -> None:
+    """The thread was closed or opened to client representatives, or its item marked internal or
+    visible: its notices follow whether representatives read it (work.services.notices_internal_set:
+    a representative mentioned in it loses the notice once it is closed to them)."""
+    notices_internal_set(
+        team=thread.team_id,
+        subject_kind=SubjectKind.THREAD,
+        subject_id=thread.pk,
         internal=not thread.representatives_read,
     )
 

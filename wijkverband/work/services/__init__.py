@@ -22,7 +22,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import publish
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.selectors import READS_AGREEMENTS, READS_VISIBLE, team_reaches
+from wijkverband.tenancy.selectors import READS_AGREEMENTS, READS_VISIBLE, internal_reader_ids, team_reaches
 from wijkverband.tenancy.services import team_readers_held
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
@@ -290,6 +290,25 @@ def rights_narrowed(*, user, team_ids) -> None:
         unreadable |= Q(team_id__in=by_reach[READS_AGREEMENTS]) & ~Q(subject_kind=SubjectKind.AGREEMENT)
     if unreadable:
         _withdraw(Notice.objects.across_teams().filter(unreadable, user=user), user=user)
+
+
+def notices_internal_set(*, team, subject_kind: str, subject_id: int, internal: bool) -> int:
+    """The item became internal, or is no longer (a bottleneck marked internal or visible, a thread
+    closed or opened to client representatives): its notices say so from now on (Notice.internal,
+    read when someone's rights narrow), and those of people who may not read internal items go, as
+    in rights_narrowed (a client representative mentioned in a thread since closed to them). Their
+    open pages get the new count. Returns how many went."""
+    rows = Notice.objects.for_team(team).filter(subject_kind=subject_kind, subject_id=subject_id)
+    rows.exclude(internal=internal).update(internal=internal)
+    if not internal:
+        return 0
+    people = set(rows.values_list("user_id", flat=True))
+    outside = people - internal_reader_ids(team=team, among=people)
+    if not outside:
+        return 0
+    gone = rows.filter(user_id__in=outside).delete()[0]
+    transaction.on_commit(partial(_counts_push, user_ids=sorted(outside)))
+    return gone
 
 
 def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
