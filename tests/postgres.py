@@ -74,3 +74,43 @@ def second_waits_for_first(first, second) -> dict:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def second_while_first_open(first, second) -> dict:
+    """Run `first` in a transaction and keep it open while `second` runs to its end in another
+    connection; then commit. The order a race takes when the second writer waits for nothing the first
+    holds (it leaves out what the first is changing): what the second committed must still be right
+    once the first commits. What each returned or raised, by "first" and "second". (A second that
+    does wait for the first is let go after 10 seconds, when the first commits.)"""
+    first_done, second_done = threading.Event(), threading.Event()
+    results = {}
+
+    def run_first():
+        try:
+            with scopes_disabled(), transaction.atomic():
+                results["first"] = first()
+                first_done.set()
+                second_done.wait(timeout=10)
+        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
+            results["first"] = error
+        finally:
+            first_done.set()
+            connection.close()
+
+    def run_second():
+        first_done.wait(timeout=10)
+        try:
+            with scopes_disabled():
+                results["second"] = second()
+        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
+            results["second"] = error
+        finally:
+            second_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 
 from tests.bottlenecks.helpers import report
-from tests.postgres import second_waits_for_first
+from tests.postgres import second_waits_for_first, second_while_first_open
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.models import Bottleneck
 from wijkverband.tenancy import services as tenancy
-from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.models import Membership, RegionRole
 from wijkverband.work.models import Notice, NoticeKind, NoticePreference
 from wijkverband.work.services import notice_preferences_set
 
@@ -97,3 +97,82 @@ def test_a_notice_made_while_its_persons_role_changes_still_reaches_them(world):
     assert isinstance(results["first"], Membership), results
     assert isinstance(results["second"], Bottleneck), results
     assert Notice.objects.across_teams().filter(user=world.maarten, kind=NoticeKind.RESOLVED).exists()
+
+
+def _internal_for_maarten(world):
+    return report(world, actor=world.maarten, title="Contract thuiszorg herzien", internal=True, internal_reason="x")
+
+
+def _demote(world, user):
+    membership = Membership.objects.get(team=world.team_a, user=user)
+    return tenancy.membership_change_role(
+        actor=world.carla, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_notice_of_an_internal_item_made_while_its_person_becomes_representative_goes(world):
+    """Carla resolves the internal bottleneck Maarten reported while, in another tab, she makes him a
+    client representative. The role change took away his notices of internal items before the
+    resolution's notice had committed, and that one stayed, linking to a 404. The change now waits
+    for it and takes it away."""
+    bottleneck = _internal_for_maarten(world)
+
+    results = second_waits_for_first(lambda: _resolve(world, bottleneck), lambda: _demote(world, world.maarten))
+    assert isinstance(results["first"], Bottleneck), results
+    assert isinstance(results["second"], Membership), results
+    assert not Notice.objects.across_teams().filter(user=world.maarten, kind=NoticeKind.RESOLVED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_notice_of_an_internal_item_for_someone_becoming_representative_is_not_made(world):
+    """The other order: the resolution read Maarten as a member (the change had not committed) and
+    made his notice after the change had taken his notices of internal items away. He is now left out."""
+    bottleneck = _internal_for_maarten(world)
+
+    results = second_waits_for_first(lambda: _demote(world, world.maarten), lambda: _resolve(world, bottleneck))
+    assert isinstance(results["first"], Membership), results
+    assert isinstance(results["second"], Bottleneck), results
+    assert not Notice.objects.across_teams().filter(user=world.maarten, kind=NoticeKind.RESOLVED).exists()
+
+
+def _escalate(world, bottleneck):
+    return bottleneck_services.bottleneck_escalate(
+        actor=world.maarten, bottleneck=bottleneck, version=bottleneck.version, reason="Regio"
+    )
+
+
+def _end_olgas_region_role(world):
+    region_role = RegionRole.objects.get(region=world.region, user=world.olga)
+    return tenancy.region_role_remove(actor=world.ada, region_role=region_role)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_escalation_made_while_the_overseers_region_role_ends_goes_with_it(world):
+    """Maarten escalates while Ada ends Olga's region role: the removal waits for the escalation's
+    notice and takes it away with Olga's others."""
+    bottleneck = report(world)
+
+    results = second_waits_for_first(lambda: _escalate(world, bottleneck), lambda: _end_olgas_region_role(world))
+    assert isinstance(results["first"], Bottleneck), results
+    assert results["second"] is None, results
+    assert not Notice.objects.across_teams().filter(user=world.olga).exists()
+    assert Notice.objects.across_teams().filter(user=world.ada, kind=NoticeKind.ESCALATED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_escalation_for_an_overseer_whose_region_role_is_ending_is_not_made(world):
+    """The escalation read Olga's region role while its removal had not committed, and told her after
+    the removal had taken her notices away. She is now left out (the escalation does not wait: the
+    removal writes to the region's audit chain, the escalation to the team's)."""
+    bottleneck = report(world)
+
+    results = second_while_first_open(lambda: _end_olgas_region_role(world), lambda: _escalate(world, bottleneck))
+    assert results["first"] is None, results
+    assert isinstance(results["second"], Bottleneck), results
+    assert not Notice.objects.across_teams().filter(user=world.olga).exists()
+    assert Notice.objects.across_teams().filter(user=world.ada, kind=NoticeKind.ESCALATED).exists()

@@ -80,11 +80,24 @@ def region_create(*, name: str, slug: str) -> Region:
 
 @transaction.atomic
 def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
-    before = RegionRole.objects.filter(region=region, user=user).values_list("role", flat=True).first()
-    region_role, _created = RegionRole.objects.update_or_create(region=region, user=user, defaults={"role": role})
+    # A role that reads less (client representative: no internal items) holds the row as a removal
+    # does: a notice made meanwhile about an internal item either commits first and is taken away
+    # below, or leaves the person out (team_readers_held). Any other change holds it without keeping
+    # notices from the person (no key), as a member's role change does.
+    narrows = role == RegionRole.Role.CLIENT_REPRESENTATIVE
+    before = (
+        RegionRole.objects.filter(region=region, user=user)
+        .select_for_update(no_key=not narrows)
+        .values_list("role", flat=True)
+        .first()
+    )
+    region_role, _created = RegionRole.objects.get_or_create(region=region, user=user, defaults={"role": role})
+    if region_role.role != role:
+        RegionRole.objects.filter(pk=region_role.pk).update(role=role)
+        region_role.role = role
     permissions.region_role_grant(region_role)
     policy_forget(user)
-    if before is not None and role == RegionRole.Role.CLIENT_REPRESENTATIVE and before != role:
+    if before is not None and narrows and before != role:
         # No internal items any more: their notices of those go, but for a membership that reads them.
         registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region))
     audit_record(actor=actor, action="region_role.assigned", region=region, target=region_role, data={"role": role})
@@ -337,11 +350,14 @@ def team_readers_held(*, team: Team, user_ids, internal: bool = False) -> set[in
     removed stayed, in their list and their digest, linking to a team that is a 404 to them.
 
     The lock keeps the membership from going, not from changing (key_share_held): a change of role
-    does not hold notices back."""
+    does not hold notices back, unless it is to a role that reads less (membership_change_role holds
+    the membership as a removal does, and takes away what the person may no longer read). Region
+    roles are held the same way, for region_role_remove and a region role that comes to read less."""
     members, region_roles = team_readers(team=team, internal=internal)
     user_ids = list(user_ids)
     held = key_share_held(members.filter(user_id__in=user_ids).values_list("user_id", flat=True))
-    return set(held) | set(region_roles.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    held_in_region = key_share_held(region_roles.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    return set(held) | set(held_in_region)
 
 
 def needs_organisation(role: str, membership: Membership) -> bool:
@@ -362,13 +378,16 @@ def membership_change_role(
     takes a role that acts for one (a client representative who becomes a member); ignored
     otherwise."""
     _require_member_management(actor, membership.team)
-    # Its organisation is read after the lock: another change may have just given it one. No key:
-    # a notice made meanwhile for this person still reaches them (team_readers_held).
+    # Its organisation is read after the lock: another change may have just given it one. No key for
+    # a professional's role: a notice made meanwhile for this person still reaches them
+    # (team_readers_held). A role that reads less holds the membership as a removal does: a notice
+    # made meanwhile about an item they will not read either commits first and is taken away below
+    # (registry.rights_narrowed), or leaves them out.
     membership = lock_and_read(
         Membership.objects.for_team(membership.team_id),
         pk=membership.pk,
         related=("team", "user", "organisation"),
-        no_key=True,
+        no_key=role in PROFESSIONAL_ROLES,
     )
     if role == membership.role:
         return membership
