@@ -701,3 +701,25 @@ def test_an_action_sent_twice_by_its_sender_is_said_to_be_done(world, client_for
     # Someone else's change since is still said to be theirs: Maarten's old form of the same action.
     stale = client_for("maarten").post(url, data)
     assert stale.status_code in (403, 409)
+
+
+def test_the_response_targets_are_typed_in_text_boxes_and_a_comma_in_them_is_refused(world, client_for):
+    """Found by an exploratory test: a number box in a Dutch browser drops a typed comma, so "2,5"
+    working days were sent, and saved, as 25. The boxes are text boxes with a numeric keypad; the
+    server refuses what is no whole number and keeps the targets."""
+    from wijkverband.bottlenecks.models import ResponseTarget
+
+    client = client_for("carla")
+    page = text(client.get("/t/oost/bottlenecks/settings/"))
+    boxes = re.findall(r'<input[^>]*name="(?:accept|resolve)-\d"[^>]*>', page)
+    assert len(boxes) == 2 * len(Impact.values)
+    assert all('type="text"' in box and 'inputmode="numeric"' in box for box in boxes)
+    before = list(ResponseTarget.objects.for_team(world.team_a).values_list("impact", "accept_days", "resolve_days"))
+    data = {f"accept-{impact}": "1" for impact in Impact.values} | {
+        f"resolve-{impact}": "5" for impact in Impact.values
+    }
+    response = client.post("/t/oost/bottlenecks/settings/", {**data, f"accept-{Impact.HIGH}": "2,5"})
+    assert response.status_code == 400
+    assert "High: give whole numbers of working days." in text(response)
+    after = ResponseTarget.objects.for_team(world.team_a).values_list("impact", "accept_days", "resolve_days")
+    assert list(after) == before

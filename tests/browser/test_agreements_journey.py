@@ -1,6 +1,7 @@
 """An agreement from concept to adoption in a real browser, each party's member endorsing in turn."""
 
 import re
+from datetime import date
 
 from playwright.sync_api import expect
 
@@ -132,3 +133,44 @@ class AgreementJourneys(BrowserTestCase):
         page.goto(self.url("/t/oost/agreements/?status=adopted"))
         expect(page.get_by_role("link", name="Medicatiebeoordeling thuis")).to_be_visible()
         self.assert_accessible("agreement-list-filtered")
+
+    def test_a_target_typed_with_a_decimal_comma_is_saved_and_shown_with_it(self):
+        """Found by an exploratory test: a Dutch Chromium dropped the comma typed in a number box, and
+        "80,5" was saved as 805 without a word. Typed key by key, as a person types it."""
+        from tests.agreements.conftest import version_data
+        from wijkverband.agreements import services
+        from wijkverband.agreements.models import Indicator
+
+        world = self.world
+        agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+        page = self.page
+        self.sign_in(world.carla)
+        page.goto(self.url(f"/t/oost/agreements/{agreement.pk}/indicators/new/"))
+        page.get_by_label("Naam", exact=True).fill("Terugbelverzoeken binnen een dag")
+        page.get_by_label("Dimensie").select_option("accessibility")
+        page.get_by_label("Eenheid").fill("%")
+        page.get_by_label(re.compile("^Nulmeting")).press_sequentially("12,5")
+        page.get_by_label("Streefwaarde").press_sequentially("80,5")
+        page.get_by_role("button", name="Indicator toevoegen").click()
+        expect(page.locator(".wv-messages")).to_contain_text("De indicator is toegevoegd")
+        expect(page.get_by_text(re.compile(r"Streefwaarde: 80,50 %"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Nulmeting: 12,50 %"))).to_be_visible()
+        indicator = Indicator.objects.get()
+        assert (str(indicator.target), str(indicator.baseline)) == ("80.50", "12.50")
+
+        page.get_by_role("link", name=re.compile("^Meting vastleggen")).click()
+        page.get_by_label("Waarde").press_sequentially("72,5")
+        page.get_by_label("Datum").fill(date.today().isoformat())
+        page.get_by_role("button", name="Meting vastleggen").click()
+        table = page.get_by_role("table", name=re.compile("Metingen van Terugbelverzoeken"))
+        expect(table).to_contain_text("72,50")
+        assert str(indicator.measurements.get().value) == "72.50"
+
+        # Not a number: a Dutch error at the field, and what was typed stays in the box.
+        page.get_by_role("link", name=re.compile("^Meting vastleggen")).click()
+        page.get_by_label("Waarde").press_sequentially("ruim 70")
+        page.get_by_label("Datum").fill(date.today().isoformat())
+        page.get_by_role("button", name="Meting vastleggen").click()
+        expect(page.get_by_text("Voer een getal in, zoals 80,5.").first).to_be_visible()
+        expect(page.get_by_label("Waarde")).to_have_value("ruim 70")
+        self.assert_accessible("measurement-not-a-number")

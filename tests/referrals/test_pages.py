@@ -304,3 +304,24 @@ def test_the_forms_ask_to_choose_an_organisation_in_the_usual_words(world, clien
     page = client_for("sofie").get(W + "records/new/").content.decode()
     assert '<option value="" selected>— kies een organisatie —</option>' in page
     assert "---------" not in page
+
+
+def test_a_count_with_a_comma_or_a_point_is_refused_at_its_field_never_read_as_another_number(world, client_for):
+    """Found by an exploratory test: number boxes drop a typed comma in a Dutch browser ("12,5" came in
+    as 125), and the server read "1.000" (a thousand, in Dutch) as 1. Counts are whole numbers, typed
+    in a text box, and a comma or point in them is an error at the field."""
+    client = client_for("carla")
+    page = client.get(W + "counts/").content.decode()
+    box = re.search(r'<input[^>]*name="referrals"[^>]*>', page).group(0)
+    assert 'type="text"' in box and 'inputmode="numeric"' in box
+    response = client.post(
+        W + "counts/",
+        {"month": f"{last_month():%Y-%m}", "referrer": world.gp_a.pk, "referrals": "1.000", "intakes": "12,5"},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    whole = ["Geef een heel getal, zonder komma of punt, zoals 12 of 1000."]
+    assert errors["referrals"] == whole and errors["intakes"] == whole
+    html = response.content.decode()
+    assert 'value="1.000"' in html and 'value="12,5"' in html
+    assert not ReferralMonth.objects.exists()

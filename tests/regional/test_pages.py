@@ -368,7 +368,7 @@ def test_an_offers_target_takes_a_decimal_comma_and_a_bad_one_is_said_once(world
     assert bad.status_code == 400
     html = bad.content.decode()
     # One message (at the field and in the summary above the form), not two.
-    assert html.count("Enter a number.") == 2 and "Give the target as a number." not in html
+    assert html.count("Enter a number, such as 80.5.") == 2 and "Give the target as a number." not in html
     response = client.post("/r/utrecht/regional/agreements/new/", {**form, "indicator_target_0": "80,5"})
     assert response.status_code == 302, response.context["form"].errors
     offer = RegionalAgreement.objects.get(title="Terugkoppeling na verwijzing")

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.numbers import DecimalNumberField
 from wijkverband.core.registry import indicator_sources
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -143,12 +144,8 @@ class IndicatorForm(GuardedForm):
         widget=forms.TextInput(attrs=TEXTBOX),
         help_text=_("For example: %, days, clients, euro."),
     )
-    baseline = forms.DecimalField(
-        label=_("Baseline"), required=False, max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
-    )
-    target = forms.DecimalField(
-        label=_("Target"), max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
-    )
+    baseline = DecimalNumberField(label=_("Baseline"), required=False)
+    target = DecimalNumberField(label=_("Target"))
     frequency = forms.ChoiceField(
         label=_("How often it is measured"), choices=Frequency.choices, widget=forms.Select(attrs=SELECT)
     )
@@ -168,9 +165,7 @@ class IndicatorForm(GuardedForm):
 
 
 class MeasurementForm(forms.Form):
-    value = forms.DecimalField(
-        label=_("Value"), max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs=TEXTBOX)
-    )
+    value = DecimalNumberField(label=_("Value"))
     measured_on = forms.DateField(label=_("Date"), widget=DateInput())
     # "Note" alone reads "Notitie" (allauth's catalogue comes first); the guard says "toelichting".
     note = forms.CharField(

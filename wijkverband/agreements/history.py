@@ -7,7 +7,9 @@ a reader who chose English, and the other way round.
 """
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,15 @@ from wijkverband.agreements.models import Action, Decision, PartyKind
 
 def _date(value: str) -> str:
     return date_format(date.fromisoformat(value))
+
+
+def _number(value: str) -> str:
+    """A measured value as stored ("72.5") in the reader's format, as the measurements table shows
+    it: "72,50" in Dutch, "72.50" in English, "70" for a whole number."""
+    try:
+        return floatformat(Decimal(value), "-2")
+    except (InvalidOperation, TypeError):
+        return value
 
 
 def _kind(value: str) -> str:
@@ -49,10 +60,11 @@ def shown_detail(event) -> str:
             return f"{line} · {lapsed}"
         return line
     if action == Action.MEASUREMENT_RECORDED:
-        return f"{facts['indicator']}: {facts['value']} {facts['unit']} ({_date(facts['measured_on'])})"
+        value = _number(facts["value"])
+        return f"{facts['indicator']}: {value} {facts['unit']} ({_date(facts['measured_on'])})"
     if action == Action.MEASUREMENT_FED:
         changes = [
-            f"{_date(day)}: –" if value is None else f"{_date(day)}: {value} {facts['unit']}"
+            f"{_date(day)}: –" if value is None else f"{_date(day)}: {_number(value)} {facts['unit']}"
             for day, value in facts["changes"]
         ]
         return f"{facts['indicator']}: {'; '.join(changes)}"

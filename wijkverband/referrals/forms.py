@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.numbers import WholeNumberField
 from wijkverband.referrals.models import Status
 from wijkverband.referrals.months import month_choices, parse_month
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
-NUMBER = {"class": "utrecht-textbox utrecht-textbox--html-input", "inputmode": "numeric", "min": "0"}
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 DATE = {"class": "utrecht-textbox utrecht-textbox--html-input", "type": "date"}
 
@@ -67,22 +67,19 @@ class CountsForm(forms.Form):
         empty_label=_("— choose an organisation —"),
         widget=forms.Select(attrs=SELECT),
     )
-    referrals = forms.IntegerField(
+    referrals = WholeNumberField(
         label=_("Referrals to welzijn"),
         min_value=0,
-        widget=forms.NumberInput(attrs=NUMBER),
         help_text=_("Clients this organisation referred to the welzijnscoach in this month."),
     )
-    intakes = forms.IntegerField(
+    intakes = WholeNumberField(
         label=_("Intakes held"),
         min_value=0,
-        widget=forms.NumberInput(attrs=NUMBER),
         help_text=_("Of these referrals: how many had an intake with the welzijnscoach (so far)."),
     )
-    feedback = forms.IntegerField(
+    feedback = WholeNumberField(
         label=_("Feedback returned to the referrer"),
         min_value=0,
-        widget=forms.NumberInput(attrs=NUMBER),
         help_text=_("Of these referrals: about how many the referrer heard back, also when the client did not start."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.agreements.models import EXTERNAL_KINDS, Dimension, Frequency, PartyKind
 from wijkverband.core.guard import GuardedForm
+from wijkverband.core.numbers import DecimalNumberField
 from wijkverband.regional.models import ItemStatus
 from wijkverband.tenancy.models import OrganisationKind
 
@@ -22,15 +23,6 @@ INDICATOR_ROWS = 2
 
 def _person(user) -> str:
     return user.name or user.email
-
-
-class CommaDecimalField(forms.DecimalField):
-    """A number as a Dutch person writes it, with a decimal comma ("80,5"), or with a point."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 class ItemForm(GuardedForm):
@@ -157,12 +149,8 @@ class OfferForm(GuardedForm):
                 required=False,
                 widget=forms.TextInput(attrs=TEXT),
             )
-            self.fields[f"indicator_target_{n}"] = CommaDecimalField(
-                label=_("Indicator %(n)s: target") % {"n": n + 1},
-                required=False,
-                max_digits=14,
-                decimal_places=2,
-                widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal"}),
+            self.fields[f"indicator_target_{n}"] = DecimalNumberField(
+                label=_("Indicator %(n)s: target") % {"n": n + 1}, required=False
             )
             self.fields[f"indicator_frequency_{n}"] = forms.ChoiceField(
                 label=_("Indicator %(n)s: frequency") % {"n": n + 1},
