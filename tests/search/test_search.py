@@ -443,3 +443,13 @@ def test_a_snippet_reads_as_the_text_shows_not_as_its_markdown(world):
     assert any("komen. Het <mark>wijkoverleg</mark> komt &gt; één keer per maand bijeen" in s for s in snippets)
     for marks in ("*", "##", "](", "`", "__", "- ", "1. "):
         assert not any(marks in s for s in snippets), marks
+
+
+def test_a_date_far_back_or_far_ahead_searches_as_far_as_there_is_anything(world):
+    """Found by an exploratory test of the date boxes: "From 1 January 0001" failed with a 500 (the
+    day's midnight in Amsterdam is before the first moment Python holds in UTC)."""
+    bottleneck(world, title="Baxterrol te laat")
+    assert _titles(_search(world.pieter, q="baxterrol", since="0001-01-01", until="9999-12-31")) == [
+        "Baxterrol te laat"
+    ]
+    assert _titles(_search(world.pieter, q="baxterrol", until="0001-01-01")) == []

@@ -1,9 +1,11 @@
 """Forms parse input only; the rules live in services.py."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wijkverband.agreements.dates import version_date_errors
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm
@@ -76,9 +78,10 @@ class AgreementForm(GuardedForm):
 
     def clean(self):
         data = super().clean()
+        # The service asks the same (agreements/dates.py); here every date's problem shows at once.
         start, review = data.get("start_date"), data.get("review_date")
-        if start and review and review < start:
-            self.add_error("review_date", _("The review date cannot be before the start date."))
+        for name, message in version_date_errors(start=start, review=review, today=timezone.localdate()).items():
+            self.add_error(name, message)
         return data
 
 

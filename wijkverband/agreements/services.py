@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from wijkverband.agreements import notices, policy, selectors
+from wijkverband.agreements.dates import measurement_date_error, version_date_errors
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
     ORGANISATION_KIND_OF,
@@ -151,11 +152,11 @@ def _clean_version_data(*, team, data: dict) -> dict:
         raise ActionRefused(_("The owner must be a member or coordinator of this team."))
     cleaned["owner"] = owner
     start, review = data.get("start_date"), data.get("review_date")
-    for value in (start, review):
+    for name, value in (("start_date", start), ("review_date", review)):
         if value is not None and not isinstance(value, date):
-            raise ActionRefused(_("Enter dates as day-month-year."))
-    if start and review and review < start:
-        raise ActionRefused(_("The review date cannot be before the start date."))
+            raise ActionRefused(_("Enter dates as day-month-year."), field=name)
+    for name, message in version_date_errors(start=start, review=review, today=timezone.localdate()).items():
+        raise ActionRefused(message, field=name)
     cleaned["start_date"], cleaned["review_date"] = start, review
     cleaned["change_note"] = (data.get("change_note") or "").strip()[:300]
     return cleaned
@@ -815,9 +816,9 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
         )
     value = _decimal(value, _("value"), required=True)
     if not isinstance(measured_on, date):
-        raise ActionRefused(_("Give the date of the measurement."))
-    if measured_on > timezone.localdate():
-        raise ActionRefused(_("A measurement cannot be dated in the future."))
+        raise ActionRefused(_("Give the date of the measurement."), field="measured_on")
+    if message := measurement_date_error(measured_on=measured_on, today=timezone.localdate()):
+        raise ActionRefused(message, field="measured_on")
     agreement = _lock(indicator.agreement)
     require_open(agreement)
     measurement = Measurement.objects.create(

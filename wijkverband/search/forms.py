@@ -1,8 +1,13 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
+
+#: Older than anything in Wijkverband.
+EARLIEST = date(2000, 1, 1)
 
 
 class SearchForm(GuardedFilterForm):
@@ -38,6 +43,12 @@ class SearchForm(GuardedFilterForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            # Before anything in Wijkverband, a date finds what its first day finds. The first of
+            # January of the year 1, midnight in Amsterdam, was before the first moment Python holds
+            # in UTC: the page failed (500).
+            if data.get(name) and data[name] < EARLIEST:
+                data[name] = EARLIEST
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             # Left out, as any field that does not parse: the search runs from "From" on.
