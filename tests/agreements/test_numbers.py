@@ -4,11 +4,13 @@ point in English, never a silent tenfold (found by an exploratory test: "80,5" w
 import re
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone, translation
 
 from wijkverband.agreements import services
 from wijkverband.agreements.forms import IndicatorForm
 from wijkverband.agreements.models import Indicator, Measurement
+from wijkverband.core.errors import ActionRefused
 
 
 def _indicator_post(**overrides):
@@ -122,3 +124,68 @@ def test_a_measurement_with_a_decimal_comma_is_saved_and_read_back_in_dutch(worl
     assert "Waarde (%): 72,50" in page
     assert "legde een meting vast: Terugbellen: 72,50 %" in page  # the history line, in Dutch too
     assert "725" not in page and "72.5" not in page
+
+
+def test_a_percentage_is_never_negative_at_the_target_the_baseline_or_a_measurement(world, concept, client_for):
+    """Found by an exploratory test: an indicator in % took the target -5 and the measurement -40."""
+    client = client_for("carla")
+    url = f"/t/oost/agreements/{concept.pk}/indicators/new/"
+    response = client.post(url, _indicator_post(baseline="-10", target="80"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["baseline"] == [
+        "Een percentage kan niet negatief zijn: geef de nulmeting als 0 of meer."
+    ]
+    response = client.post(url, _indicator_post(unit="% van de cliënten", baseline="", target="-5"))
+    assert response.context["form"].errors["target"] == [
+        "Een percentage kan niet negatief zijn: geef de streefwaarde als 0 of meer."
+    ]
+    assert 'value="-5"' in response.content.decode()
+    assert not Indicator.objects.exists()
+    # Over 100 % may be right ("% of last year's visits"): only a share stops at 100, and a unit does not say so.
+    assert client.post(url, _indicator_post(baseline="", target="120")).status_code == 302
+    indicator = Indicator.objects.get()
+    measure = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
+    today = timezone.localdate().isoformat()
+    response = client.post(measure, {"value": "-40", "measured_on": today, "note": ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors["value"] == [
+        "Een percentage kan niet negatief zijn: geef de waarde als 0 of meer."
+    ]
+    assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize("unit", ["euro", "%-punt", "procentpunt", "graden"])
+def test_a_unit_that_is_no_percentage_may_go_below_zero(world, concept, unit):
+    indicator = services.indicator_create(
+        actor=world.carla,
+        agreement=concept,
+        name="Verschil",
+        dimension="affordability",
+        unit=unit,
+        baseline=Decimal("-12.5"),
+        target=Decimal("-5"),
+        frequency="yearly",
+    )
+    services.measurement_record(
+        actor=world.carla, indicator=indicator, value=Decimal("-7"), measured_on=timezone.localdate()
+    )
+    assert indicator.measurements.get().value == Decimal("-7")
+
+
+@pytest.mark.parametrize("unit", ["%", "Procent", "percentage", " % cliënten binnen 2 weken"])
+def test_the_service_refuses_a_negative_percentage_by_any_name(world, concept, unit):
+    with pytest.raises(
+        ActionRefused, match="A percentage cannot be negative: give the target as 0 or more."
+    ) as refused:
+        services.indicator_create(
+            actor=world.carla,
+            agreement=concept,
+            name="Aandeel",
+            dimension="quality",
+            unit=unit,
+            baseline=None,
+            target=Decimal("-0.5"),
+            frequency="yearly",
+        )
+    assert refused.value.field == "target"
+    assert not Indicator.objects.exists()

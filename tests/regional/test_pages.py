@@ -463,3 +463,26 @@ def test_headings_in_the_regions_texts_sit_below_the_heading_they_stand_under(wo
     ):
         assert_outline(page)
         assert level_of(page, "Werkwijze") == 3 and level_of(page, "Wie belt") == 4
+
+
+def test_an_offers_target_in_percent_is_never_negative(world, client_for):
+    """A team could not adopt it: its indicator would be refused (found by an exploratory test:
+    a team's indicator in % took the target -5)."""
+    from wijkverband.regional.models import RegionalAgreement
+
+    form = {
+        "title": "Terugkoppeling na verwijzing",
+        "body": "De welzijnscoach koppelt terug aan de verwijzer.",
+        "provider_kinds": ["apotheek"],
+        "indicator_name_0": "Terugkoppeling",
+        "indicator_unit_0": "%",
+        "indicator_dimension_0": "quality",
+        "indicator_frequency_0": "quarterly",
+        "indicator_target_0": "-5",
+    }
+    response = client_for("olga").post("/r/utrecht/regional/agreements/new/", form)
+    assert response.status_code == 400
+    assert response.context["form"].errors["indicator_target_0"] == [
+        "A percentage cannot be negative: give the target as 0 or more."
+    ]
+    assert not RegionalAgreement.objects.exists()

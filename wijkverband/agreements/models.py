@@ -274,6 +274,17 @@ class Frequency(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
+#: The first word of a unit that makes an indicator a percentage ("%", "% van de cliënten", "procent").
+#: Such an indicator measures a share, never below 0 (over 100 % it may be: "% of last year's").
+#: "%-punt" or "procentpunt", a difference in percentage points, may be negative: it is none of these.
+PERCENT_UNITS = {"%", "procent", "percent", "percentage", "pct", "pct."}
+
+
+def is_percentage(unit: str) -> bool:
+    words = (unit or "").strip().lower().split()
+    return bool(words) and words[0] in PERCENT_UNITS
+
+
 class Indicator(models.Model):
     #: Text fields the client-data guard does not check (wijkverband/core/guard.py), and why.
     CLIENT_DATA_EXEMPT = {"source": "the key of a registered indicator source, chosen from a list"}

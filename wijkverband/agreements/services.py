@@ -38,6 +38,7 @@ from wijkverband.agreements.models import (
     Party,
     PartyKind,
     Status,
+    is_percentage,
 )
 from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
@@ -735,15 +736,20 @@ def consent_record(
 # --- indicators and measurements ----------------------------------------------------------------
 
 
-def _decimal(value, label: str, *, required: bool) -> Decimal | None:
+def _decimal(value, label: str, *, required: bool, field: str | None = None, unit: str = "") -> Decimal | None:
+    """unit: the indicator's; a percentage is never negative (models.is_percentage)."""
     if value is None or value == "":
         if required:
-            raise ActionRefused(_("Give the %(field)s as a number.") % {"field": label})
+            raise ActionRefused(_("Give the %(field)s as a number.") % {"field": label}, field=field)
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ActionRefused(_("The %(field)s must be a number below a trillion.") % {"field": label})
+        raise ActionRefused(_("The %(field)s must be a number below a trillion.") % {"field": label}, field=field)
+    if value < 0 and is_percentage(unit):
+        raise ActionRefused(
+            _("A percentage cannot be negative: give the %(field)s as 0 or more.") % {"field": label}, field=field
+        )
     return value
 
 
@@ -765,13 +771,13 @@ def indicator_create(
     _require_contributor(actor, agreement.team)
     name, unit = (name or "").strip(), (unit or "").strip()
     if not name or len(name) > 200:
-        raise ActionRefused(_("Give the indicator a name (at most 200 characters)."))
+        raise ActionRefused(_("Give the indicator a name (at most 200 characters)."), field="name")
     if dimension not in Dimension.values:
-        raise ActionRefused(_("Choose the dimension: quality, accessibility or affordability."))
+        raise ActionRefused(_("Choose the dimension: quality, accessibility or affordability."), field="dimension")
     if not unit or len(unit) > 40:
-        raise ActionRefused(_("Give the unit, such as %, days or clients (at most 40 characters)."))
+        raise ActionRefused(_("Give the unit, such as %, days or clients (at most 40 characters)."), field="unit")
     if frequency not in Frequency.values:
-        raise ActionRefused(_("Choose how often the indicator is measured."))
+        raise ActionRefused(_("Choose how often the indicator is measured."), field="frequency")
     source = source or ""
     if source and indicator_source(source) is None:
         raise ActionRefused(_("Choose where the measurements come from, from the list."), field="source")
@@ -779,8 +785,8 @@ def indicator_create(
         raise ActionRefused(
             _("An indicator fed from its source is measured every month: choose “Monthly”."), field="frequency"
         )
-    baseline = _decimal(baseline, _("baseline"), required=False)
-    target = _decimal(target, _("target"), required=True)
+    baseline = _decimal(baseline, _("baseline"), required=False, field="baseline", unit=unit)
+    target = _decimal(target, _("target"), required=True, field="target", unit=unit)
     agreement = _lock(agreement)
     require_open(agreement)
     indicator = Indicator.objects.create(
@@ -814,7 +820,7 @@ def measurement_record(*, actor, indicator: Indicator, value, measured_on, note:
             % {"source": indicator.source_label or indicator.source},
             code="sourced",
         )
-    value = _decimal(value, _("value"), required=True)
+    value = _decimal(value, _("value"), required=True, field="value", unit=indicator.unit)
     if not isinstance(measured_on, date):
         raise ActionRefused(_("Give the date of the measurement."), field="measured_on")
     if message := measurement_date_error(measured_on=measured_on, today=timezone.localdate()):

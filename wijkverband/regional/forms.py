@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.agreements.models import EXTERNAL_KINDS, Dimension, Frequency, PartyKind
+from wijkverband.agreements.models import EXTERNAL_KINDS, Dimension, Frequency, PartyKind, is_percentage
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.numbers import DecimalNumberField
 from wijkverband.regional.models import ItemStatus
@@ -172,6 +172,8 @@ class OfferForm(GuardedForm):
             target = f"indicator_target_{n}"
             if data.get(f"indicator_name_{n}") and data.get(target) is None and target not in self.errors:
                 self.add_error(f"indicator_target_{n}", _("Give the target as a number."))
+            elif (data.get(target) or 0) < 0 and is_percentage(data.get(f"indicator_unit_{n}")):
+                self.add_error(target, _("A percentage cannot be negative: give the target as 0 or more."))
         return data
 
     def parties(self) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkverband.agreements import services as agreement_services
-from wijkverband.agreements.models import EXTERNAL_KINDS, Agreement, Dimension, Frequency, PartyKind
+from wijkverband.agreements.models import EXTERNAL_KINDS, Agreement, Dimension, Frequency, PartyKind, is_percentage
 from wijkverband.audit.services import audit_record
 from wijkverband.bottlenecks.models import OPEN_STATUSES, Bottleneck, Category
 from wijkverband.core.errors import ActionRefused
@@ -230,13 +230,16 @@ def regional_update_post(*, actor, item: RegionalItem, version: int, body: str, 
 # --- regional agreements offered to teams -------------------------------------------------------
 
 
-def _decimal(value) -> Decimal:
+def _decimal(value, *, unit: str) -> Decimal:
     try:
         number = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError) as error:
         raise ActionRefused(_("Give the target as a number."), field="indicators") from error
     if not number.is_finite() or abs(number) >= Decimal("1e12"):
         raise ActionRefused(_("Give the target as a number."), field="indicators")
+    if number < 0 and is_percentage(unit):
+        # A team adopting it could not add the indicator (agreements.services.indicator_create).
+        raise ActionRefused(_("A percentage cannot be negative: give the target as 0 or more."), field="indicators")
     return number
 
 
@@ -287,7 +290,7 @@ def regional_agreement_offer(*, actor, region: Region, data: dict, parties=(), i
             name=name,
             dimension=row["dimension"],
             unit=unit,
-            target=_decimal(row.get("target")),
+            target=_decimal(row.get("target"), unit=unit),
             frequency=row["frequency"],
         )
     _audit(actor=actor, action="agreement_offered", target=offer, data={"title": offer.title[:200]})
