@@ -7,14 +7,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.bottlenecks.helpers import category, fresh, report
 from tests.headings import assert_outline, headings, level_of
 from tests.threads.helpers import post
-from wijkverband.bottlenecks import services
+from wijkverband.bottlenecks import selectors, services
 from wijkverband.bottlenecks.models import Bottleneck, Impact, Status
+from wijkverband.bottlenecks.selectors import DEFAULT_TARGETS
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.models import SubjectKind, Thread
 from wijkverband.threads.panels import DISCUSSION_MESSAGES
@@ -720,6 +722,70 @@ def test_the_response_targets_are_typed_in_text_boxes_and_a_comma_in_them_is_ref
     }
     response = client.post("/t/oost/bottlenecks/settings/", {**data, f"accept-{Impact.HIGH}": "2,5"})
     assert response.status_code == 400
-    assert "High: give whole numbers of working days." in text(response)
+    said, links = _refused_at(response.content.decode(), f"accept-{Impact.HIGH}")
+    assert said.endswith("Give a whole number of working days.") and links == [f"#accept-{Impact.HIGH}"]
     after = ResponseTarget.objects.for_team(world.team_a).values_list("impact", "accept_days", "resolve_days")
     assert list(after) == before
+
+
+def _targets(**changed) -> dict:
+    """The settings form as sent: the default targets, with `changed` (accept_4=999: "accept-4")."""
+    data = {}
+    for impact, (accept, resolve) in DEFAULT_TARGETS.items():
+        data[f"accept-{impact}"], data[f"resolve-{impact}"] = accept, resolve
+    return {**data, **{name.replace("_", "-"): value for name, value in changed.items()}}
+
+
+def _refused_at(page: str, box_id: str) -> tuple[str, list[str]]:
+    """(the error said at the box with this id, the ids the error summary links to), asserting the
+    box is marked invalid and described by that error."""
+    soup = BeautifulSoup(page, "html.parser")
+    box = soup.select_one(f"#{box_id}")
+    assert box["aria-invalid"] == "true", box
+    assert f"{box_id}_error" in box["aria-describedby"].split()
+    assert "utrecht-form-field--invalid" in box.find_parent(class_="utrecht-form-field")["class"]
+    summary = soup.select_one("[data-error-summary]")
+    links = [link["href"] for link in summary.select("a")]
+    return " ".join(soup.select_one(f"#{box_id}_error").stripped_strings), links
+
+
+def test_a_target_out_of_range_is_said_at_its_box_and_the_summary_leads_there(world, client_for):
+    """Found by a keyboard-only test: 999 working days to acceptance for "Critical" was refused in a
+    box above the table ("Critical: use 0 to 250 working days to acceptance and 1 to 250 to
+    resolution"), with no error summary to take the focus and nothing at the box with 999 in it. Now
+    each problem is at its box (aria-invalid, its message), all at once, and the summary links there."""
+    carla = client_for("carla")
+    response = carla.post("/t/oost/bottlenecks/settings/", _targets(accept_4=999, resolve_1=0, accept_2=50))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error, links = _refused_at(page, "accept-4")
+    assert error == "Use 0 to 250 working days."
+    assert _refused_at(page, "resolve-1")[0] == "Use 1 to 250 working days."
+    assert _refused_at(page, "accept-2")[0] == "Acceptance cannot take longer than resolution: at most 40 working days."
+    assert links == ["#accept-4", "#accept-2", "#resolve-1"]
+    assert 'value="999"' in page  # the input is kept
+    assert "Nothing was changed." in " ".join(
+        BeautifulSoup(page, "html.parser").select_one("[data-error-summary]").stripped_strings
+    )
+    assert "<title>Error: " in page
+    assert selectors.team_targets(team=world.team_a) == DEFAULT_TARGETS  # nothing saved
+    # A box left empty or not a whole number: said at that box too.
+    page = carla.post("/t/oost/bottlenecks/settings/", _targets(accept_3="", resolve_3="twee")).content.decode()
+    assert _refused_at(page, "accept-3")[0] == "Give a number of working days."
+    assert _refused_at(page, "resolve-3")[0] == "Give a whole number of working days."
+    # Right, it is saved.
+    response = carla.post("/t/oost/bottlenecks/settings/", _targets(accept_4=1, resolve_4=8))
+    assert response.status_code == 302
+    assert selectors.team_targets(team=world.team_a)[Impact.CRITICAL] == (1, 8)
+
+
+def test_a_category_that_exists_is_said_at_the_name_box(world, client_for):
+    """Found by the same test: "There already is a category “Medication”" showed in a box above the
+    name, which was not marked, and the focus stayed at the top of the page."""
+    response = client_for("carla").post("/t/oost/bottlenecks/settings/categories/", {"name": "Medication"})
+    assert response.status_code == 400
+    error, links = _refused_at(response.content.decode(), "category-name")
+    assert error == "There already is a category “Medication”."
+    assert links == ["#category-name"]
+    response = client_for("carla").post("/t/oost/bottlenecks/settings/categories/", {"name": "  "})
+    assert _refused_at(response.content.decode(), "category-name")[0] == "Give the category a name."

@@ -83,3 +83,42 @@ class BottleneckJourney(BrowserTestCase):
         expect(page.get_by_role("cell", name="beantwoord", exact=True)).to_be_visible()
         page.goto(self.url("/r/utrecht/bottlenecks/patterns/"))
         self.assert_accessible("patterns")
+
+
+class BottleneckSettingsByKeyboard(BrowserTestCase):
+    def test_a_refused_target_or_category_takes_the_focus_to_its_summary_and_leads_to_its_box(self):
+        """Found by a keyboard-only test: "Kritiek: gebruik 0 tot 250 werkdagen …" stood in a box
+        above the table, the box with 999 in it unmarked and silent, and the focus on <body>: a
+        keyboard or screen-reader user started again at the top and never heard the refusal. The
+        same for a category that exists already."""
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.goto(self.url("/t/oost/bottlenecks/settings/"))
+        box = page.get_by_label("Werkdagen tot acceptatie, impact Kritiek")
+        box.fill("999")
+        box.press("Enter")
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Werkdagen tot acceptatie, impact Kritiek: Gebruik 0 tot en met 250 werkdagen.")
+        expect(summary).to_contain_text("Er is niets gewijzigd.")  # nor the other rows
+        box = page.get_by_label("Werkdagen tot acceptatie, impact Kritiek")
+        expect(box).to_have_attribute("aria-invalid", "true")
+        expect(box).to_have_value("999")
+        expect(box).to_have_accessible_description(re.compile("Gebruik 0 tot en met 250 werkdagen"))
+        self.assert_accessible("targets-refused")
+        # The summary's link leads to the box, by keyboard.
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name=re.compile("impact Kritiek"))).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(box).to_be_focused()
+
+        name = page.get_by_label("Naam van een nieuwe categorie")
+        name.fill("Medicatie")
+        name.press("Enter")
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Er is al een categorie “Medicatie”.")
+        name = page.get_by_label("Naam van een nieuwe categorie")
+        expect(name).to_have_attribute("aria-invalid", "true")
+        expect(name).to_have_accessible_description(re.compile("Er is al een categorie"))
+        self.assert_accessible("category-refused")

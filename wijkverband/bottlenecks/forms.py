@@ -1,10 +1,13 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
+from wijkverband.bottlenecks.services import target_problems
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.numbers import WholeNumberField
 from wijkverband.tenancy.models import EXTERNAL_KINDS, OrganisationKind
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
@@ -238,3 +241,74 @@ class FilterForm(GuardedFilterForm):
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") if data.get("sort") in SORTS else "oldest",
         )
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+class TargetsForm(forms.Form):
+    """The response targets, a row per impact (highest first, as the table shows them): inputs
+    `accept-<impact>` and `resolve-<impact>`, the names the service's refusals give as their field,
+    with those names as their ids. Every problem is said at its input (services.target_problems)."""
+
+    def __init__(self, *args, targets: dict[int, tuple[int, int]], **kwargs):
+        super().__init__(*args, auto_id="%s", **kwargs)
+        for impact in self.impacts():
+            label = Impact(impact).label
+            accept, resolve = targets[impact]
+            self.fields[f"accept-{impact}"] = _days(
+                gettext("Working days to acceptance, impact %(impact)s") % {"impact": label}, 0, accept
+            )
+            self.fields[f"resolve-{impact}"] = _days(
+                gettext("Working days to resolution, impact %(impact)s") % {"impact": label}, 1, resolve
+            )
+
+    @staticmethod
+    def impacts() -> list[int]:
+        return sorted(Impact.values, reverse=True)
+
+    def rows(self) -> list[tuple[Impact, forms.BoundField, forms.BoundField]]:
+        return [(Impact(impact), self[f"accept-{impact}"], self[f"resolve-{impact}"]) for impact in self.impacts()]
+
+    def targets(self) -> dict[int, tuple[int, int]]:
+        data = self.cleaned_data
+        return {impact: (data[f"accept-{impact}"], data[f"resolve-{impact}"]) for impact in self.impacts()}
+
+    def clean(self):
+        data = super().clean()
+        given = {
+            impact: (data[f"accept-{impact}"], data[f"resolve-{impact}"])
+            for impact in self.impacts()
+            if data.get(f"accept-{impact}") is not None and data.get(f"resolve-{impact}") is not None
+        }
+        for field, message in target_problems(given):
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+def _days(label: str, low: int, initial: int) -> WholeNumberField:
+    # A text box (core.numbers): a number box in a Dutch browser sent a typed "2,5" as 25.
+    return WholeNumberField(
+        label=label,
+        initial=initial,
+        error_messages={
+            "required": _("Give a number of working days."),
+            "invalid": _("Give a whole number of working days."),
+            "separated": _("Give a whole number of working days."),
+        },
+    )
+
+
+class CategoryForm(GuardedForm):
+    """A team's own category; its input keeps the id it had (`category-name`)."""
+
+    name = forms.CharField(
+        label=_("Name of a new category"),
+        max_length=80,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Give the category a name.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="category-%s", **kwargs)

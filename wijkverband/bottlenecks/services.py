@@ -56,13 +56,15 @@ def _forbidden(message=None):
     return ActionRefused(message or _("Your role does not allow this action on this bottleneck."), code="forbidden")
 
 
-def _text(value: str | None, *, required: str | None = None, max_length: int = MAX_TEXT) -> str:
+def _text(value: str | None, *, required: str | None = None, max_length: int = MAX_TEXT, field=None) -> str:
+    """`field`: the input the text came from, where a page shows the refusal (core.errors)."""
     text = (value or "").strip()
     if required and not text:
-        raise ActionRefused(required, code="required")
+        raise ActionRefused(required, code="required", field=field)
     if len(text) > max_length:
         raise ActionRefused(
-            _("Keep it under %(max)d characters (now %(length)d).") % {"max": max_length, "length": len(text)}
+            _("Keep it under %(max)d characters (now %(length)d).") % {"max": max_length, "length": len(text)},
+            field=field,
         )
     # Client data is refused when the text is saved (wijkverband/core/guard.py), naming its field.
     return text
@@ -162,22 +164,40 @@ def _set_due_dates(b: Bottleneck, targets=None) -> None:
     )
 
 
+def target_problems(targets: dict[int, tuple[int, int]]) -> list[tuple[str, str]]:
+    """What is wrong with the targets given, highest impact first, as (field, message) for the input
+    it is about: `accept-<impact>` or `resolve-<impact>`, as the settings page names its inputs.
+    The settings form shows every one at its field; team_targets_set refuses the first."""
+    problems = []
+    for impact, (accept_days, resolve_days) in sorted(targets.items(), reverse=True):
+        if not 0 <= accept_days <= MAX_TARGET_DAYS:
+            problems.append((f"accept-{impact}", _days_range(0)))
+        if not 1 <= resolve_days <= MAX_TARGET_DAYS:
+            problems.append((f"resolve-{impact}", _days_range(1)))
+        elif resolve_days < accept_days <= MAX_TARGET_DAYS:
+            problems.append(
+                (
+                    f"accept-{impact}",
+                    _("Acceptance cannot take longer than resolution: at most %(days)d working days.")
+                    % {"days": resolve_days},
+                )
+            )
+    return problems
+
+
+def _days_range(low: int) -> str:
+    return _("Use %(low)d to %(high)d working days.") % {"low": low, "high": MAX_TARGET_DAYS}
+
+
 @transaction.atomic
 def team_targets_set(*, actor, team: Team, targets: dict[int, tuple[int, int]]) -> None:
     if not _rights(actor, team).can_coordinate:
         raise _forbidden(_("Only a coordinator sets the response targets."))
-    for impact in Impact.values:
-        if impact not in targets:
-            raise ActionRefused(_("Give targets for every impact level."))
-        accept_days, resolve_days = targets[impact]
-        label = Impact(impact).label
-        if not (0 <= accept_days <= MAX_TARGET_DAYS and 1 <= resolve_days <= MAX_TARGET_DAYS):
-            raise ActionRefused(
-                _("%(impact)s: use 0 to %(max)d working days to acceptance and 1 to %(max)d to resolution.")
-                % {"impact": label, "max": MAX_TARGET_DAYS}
-            )
-        if accept_days > resolve_days:
-            raise ActionRefused(_("%(impact)s: acceptance cannot take longer than resolution.") % {"impact": label})
+    if any(impact not in targets for impact in Impact.values):
+        raise ActionRefused(_("Give targets for every impact level."))
+    if problems := target_problems(targets):
+        field, message = problems[0]
+        raise ActionRefused(message, field=field)
     for impact in Impact.values:
         ResponseTarget.objects.for_team(team).update_or_create(
             team=team,
@@ -225,11 +245,11 @@ def builtin_categories_ensure(*, using: str = "default") -> None:
 def category_add(*, actor, team: Team, name: str) -> Category:
     if not _rights(actor, team).can_coordinate:
         raise _forbidden(_("Only a coordinator adds categories."))
-    name = _text(name, required=_("Give the category a name."), max_length=80)
+    name = _text(name, required=_("Give the category a name."), max_length=80, field="name")
     taken = {str(label).casefold() for label in BUILTIN_CATEGORIES.values()}
     taken |= {n.casefold() for n in Category.objects.for_team(team).filter(team=team).values_list("name", flat=True)}
     if name.casefold() in taken:
-        raise ActionRefused(_("There already is a category “%(name)s”.") % {"name": name})
+        raise ActionRefused(_("There already is a category “%(name)s”.") % {"name": name}, field="name")
     category = Category.objects.create(team=team, name=name)
     audit_record(actor=actor, action="bottleneck.category_added", team=team, target=category, data={"name": name})
     return category

@@ -458,77 +458,61 @@ def bottleneck_action(request, bottleneck_id, action):
 # --- settings ----------------------------------------------------------------------------------------
 
 
-@team_view(needs="can_coordinate")
-def bottleneck_settings(request):
-    team, rights = request.team, request.rights
-    targets = selectors.team_targets(team=team)
-    errors = []
-    status = 200
-    if request.method == "POST":
-        parsed = {}
-        for impact in Impact.values:
-            try:
-                parsed[impact] = (
-                    int(request.POST.get(f"accept-{impact}", "")),
-                    int(request.POST.get(f"resolve-{impact}", "")),
-                )
-            except ValueError:
-                errors.append(_("%(impact)s: give whole numbers of working days.") % {"impact": Impact(impact).label})
-        if not errors:
-            try:
-                services.team_targets_set(actor=request.user, team=team, targets=parsed)
-            except ActionRefused as refused:
-                errors.append(refused.message)
-            else:
-                messages.success(request, _("The response targets have been saved."))
-                return redirect("bottleneck_settings", team_slug=team.slug)
-        status = 400
-        targets = {
-            impact: (request.POST.get(f"accept-{impact}", ""), request.POST.get(f"resolve-{impact}", ""))
-            for impact in Impact.values
-        }
-    rows = [(Impact(impact), targets[impact][0], targets[impact][1]) for impact in sorted(Impact.values, reverse=True)]
+def _render_settings(request, *, targets_form=None, category_form=None, status=200):
+    """The settings page, with the form that was sent (its errors at its inputs) and the other one fresh."""
+    team = request.team
     return render(
         request,
         "bottlenecks/settings.html",
         {
             "team": team,
-            "rights": rights,
-            "rows": rows,
-            "errors": errors,
+            "rights": request.rights,
+            "targets_form": (
+                forms.TargetsForm(targets=selectors.team_targets(team=team)) if targets_form is None else targets_form
+            ),
             "categories": selectors.team_categories(team=team),
-            "category_error": None,
+            "category_form": forms.CategoryForm() if category_form is None else category_form,
         },
         status=status,
     )
 
 
 @team_view(needs="can_coordinate")
+def bottleneck_settings(request):
+    team = request.team
+    form = forms.TargetsForm(request.POST or None, targets=selectors.team_targets(team=team))
+    if request.method != "POST":
+        return _render_settings(request, targets_form=form)
+    status = 400
+    if form.is_valid():
+        try:
+            services.team_targets_set(actor=request.user, team=team, targets=form.targets())
+        except ActionRefused as refused:
+            add_refusal(form, refused)
+            status = _status_of(refused)
+        else:
+            messages.success(request, _("The response targets have been saved."))
+            return redirect("bottleneck_settings", team_slug=team.slug)
+    return _render_settings(request, targets_form=form, status=status)
+
+
+@team_view(needs="can_coordinate")
 @require_POST
 @sent_once
 def bottleneck_category_add(request):
-    team, rights = request.team, request.rights
-    try:
-        category = services.category_add(actor=request.user, team=team, name=request.POST.get("name", ""))
-    except ActionRefused as refused:
-        targets = selectors.team_targets(team=team)
-        rows = [(Impact(i), targets[i][0], targets[i][1]) for i in sorted(Impact.values, reverse=True)]
-        return render(
-            request,
-            "bottlenecks/settings.html",
-            {
-                "team": team,
-                "rights": rights,
-                "rows": rows,
-                "errors": [],
-                "categories": selectors.team_categories(team=team),
-                "category_error": refused.message,
-                "category_name": request.POST.get("name", ""),
-            },
-            status=_status_of(refused),
-        )
-    messages.success(request, _("Category “%(name)s” has been added.") % {"name": category.name})
-    return redirect("bottleneck_settings", team_slug=team.slug)
+    team = request.team
+    form = forms.CategoryForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            category = services.category_add(actor=request.user, team=team, name=form.cleaned_data["name"])
+        except ActionRefused as refused:
+            add_refusal(form, refused)
+            status = _status_of(refused)
+        else:
+            messages.success(request, _("Category “%(name)s” has been added.") % {"name": category.name})
+            return redirect("bottleneck_settings", team_slug=team.slug)
+    return _render_settings(request, category_form=form, status=status)
 
 
 # --- region -------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def error_title_prefix(context) -> str:
     starts at the top. base.html's <title> is rendered before the form's error summary, so this
     looks at the forms the view handed the page (also in a dict or list, as action_forms). A page
     that refuses without a form's errors says it in its own title block, in the same words
-    (bottlenecks/settings.html, lookup/lookup.html)."""
+    (lookup/lookup.html)."""
     for value in context.flatten().values():
         values = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else [value]
         if any(_has_errors(item) for item in values):
