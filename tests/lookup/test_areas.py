@@ -1,6 +1,7 @@
 """Postcode areas kept by the region: the overlap rule, the region's pages and "create a team"."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
@@ -160,6 +161,24 @@ def test_the_region_home_shows_the_areas_and_links_to_the_page(world, client_for
     page = client_for("olga").get("/r/utrecht/").content.decode()
     assert "3581" in page and "3521" in page
     assert 'href="/r/utrecht/postcode-areas/"' in page
+
+
+def test_a_refused_stop_to_sharing_is_said_at_the_box_and_the_summary_leads_there(world, client_for):
+    """Found in a check of the settings pages after a keyboard-only test: "3581 hoort bij Utrecht Oost,
+    Utrecht Zuid …" came back at the top of the page, above the table, with nothing at the box it
+    was about and no error summary to take the focus."""
+    services.region_area_sharing_set(actor=world.ada, region=world.region, allow=True)
+    set_areas(world, world.team_b, "3521, 3581")
+    response = client_for("ada").post("/r/utrecht/postcode-areas/sharing/", {})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    box = soup.select_one("#id_allow")
+    assert box["aria-invalid"] == "true" and "id_allow_error" in box["aria-describedby"].split()
+    error = " ".join(soup.select_one("#id_allow_error").stripped_strings)
+    assert "3581" in error and "Utrecht Oost" in error and "Utrecht Zuid" in error
+    assert [a["href"] for a in soup.select("[data-error-summary] a")] == ["#id_allow"]
+    world.region.refresh_from_db()
+    assert world.region.allow_overlapping_areas
 
 
 def test_the_edit_page_shows_the_refusal_at_the_field_and_keeps_the_input(world, client_for):

@@ -51,8 +51,15 @@ def postcode_lookup(request):
 
 @region_view
 def region_areas(request):
+    return _render_areas(request)
+
+
+def _render_areas(request, *, sharing_form=None, status=200):
+    """The region's postcode areas; `sharing_form`: the sharing choice as sent, its refusal at it."""
     region, rights = request.region, request.rights
     areas = region_postcode_areas(region=region)
+    if sharing_form is None:
+        sharing_form = AreaSharingForm(initial={"allow": region.allow_overlapping_areas})
     return render(
         request,
         "lookup/region_areas.html",
@@ -64,8 +71,9 @@ def region_areas(request):
                 (postcodes.display_code(code), teams)
                 for code, teams in region_area_overlaps(region=region, areas=areas)
             ],
-            "sharing_form": AreaSharingForm(initial={"allow": region.allow_overlapping_areas}),
+            "sharing_form": sharing_form,
         },
+        status=status,
     )
 
 
@@ -105,10 +113,12 @@ def region_area_sharing(request):
     try:
         services.region_area_sharing_set(actor=request.user, region=region, allow=allow)
     except ActionRefused as refused:
-        messages.error(request, refused.message)
+        # At the box, as every form's refusal, with the summary that takes the focus (it stood at
+        # the top of the page, above the table, with nothing at the box).
+        add_refusal(form, refused, default="allow")
+        return _render_areas(request, sharing_form=form, status=400)
+    if allow:
+        messages.success(request, _("Teams of this region may now share postcode areas."))
     else:
-        if allow:
-            messages.success(request, _("Teams of this region may now share postcode areas."))
-        else:
-            messages.success(request, _("Each postcode area of this region now has one team."))
+        messages.success(request, _("Each postcode area of this region now has one team."))
     return redirect("region_postcode_areas", region_slug=region.slug)
