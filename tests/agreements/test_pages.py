@@ -720,3 +720,23 @@ def test_headings_in_their_version_on_a_conflict_sit_below_its_title(world, conc
     html = _page(client_for("maarten").post(url, _form_post(world, body="Maartens tekst", base_version=1)))
     assert level_of(html, "Carla’s kop") == 4  # under the h3 of their version's title
     assert_outline(html)
+
+
+def test_a_measurement_in_the_future_is_refused_at_its_date(world, concept, client_for):
+    """Found by a keyboard-only test: "Een meting kan niet in de toekomst gedateerd zijn." stood only
+    in the error summary, not linked to the date and with nothing at the date field."""
+    from bs4 import BeautifulSoup
+
+    indicator = _indicator(world, concept)
+    url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for("maarten").post(url, {"value": "3", "measured_on": tomorrow})
+    assert response.status_code == 400
+    soup = BeautifulSoup(_page(response), "html.parser")
+    box = soup.select_one("#id_measured_on")
+    assert box["aria-invalid"] == "true" and "id_measured_on_error" in box["aria-describedby"].split()
+    assert " ".join(soup.select_one("#id_measured_on_error").stripped_strings) == (
+        "Een meting kan niet in de toekomst gedateerd zijn."
+    )
+    assert [a["href"] for a in soup.select("[data-error-summary] a")] == ["#id_measured_on"]
+    assert not indicator.measurements.exists()
