@@ -70,7 +70,7 @@ class WijkCardJourney(BrowserTestCase):
         self.check(maarten, "form-refused")
         maarten.get_by_label(re.compile("De mobiele \\(06-\\)nummers")).check()
         maarten.get_by_role("button", name="Toevoegen aan de wijkkaart").click()
-        expect(maarten.locator(".wv-messages")).to_contain_text("staat op de wijkkaart")
+        expect(maarten.locator("[data-done-here]")).to_contain_text("staat op de wijkkaart")
         entry = ContactEntry.objects.get()
         assert entry.day_phone == "0612345601" and entry.maintainer == world.maarten
         expect(maarten.get_by_role("link", name="06 1234 5601")).to_have_attribute("href", "tel:+31612345601")
@@ -96,7 +96,7 @@ class WijkCardJourney(BrowserTestCase):
         self.check(rosa, "suggest")
         rosa.get_by_label("Wat moet er verbeterd worden?").fill("Het avondnummer is sinds deze maand 088 123 4511.")
         rosa.get_by_role("button", name="Voorstel versturen").click()
-        expect(rosa.locator(".wv-messages")).to_contain_text("Dank je")
+        expect(rosa.locator("[data-done-here]")).to_contain_text("Dank je")
         expect(rosa.get_by_text("Wacht op antwoord")).to_be_visible()
         self.check(rosa, "card-suggested")
 
@@ -112,13 +112,13 @@ class WijkCardJourney(BrowserTestCase):
         maarten.get_by_role("group", name="’s Avonds").get_by_label("Telefoon").fill("088 123 4511")
         maarten.get_by_label("Een bericht voor de vertegenwoordiger").fill("Dank je, aangepast.")
         maarten.get_by_role("button", name="Verwerken, opslaan en bevestigen").click()
-        expect(maarten.locator(".wv-messages")).to_contain_text("verwerkt")
+        expect(maarten.locator("[data-done-here]")).to_contain_text("verwerkt")
         entry.refresh_from_db()
         assert entry.evening_phone == "0881234511" and entry.confirmed_by == world.maarten
         assert Suggestion.objects.get().status == SuggestionStatus.APPLIED
         expect(maarten.get_by_text(re.compile("Laatst bevestigd op .* door Maarten Lid"))).to_be_visible()
         maarten.get_by_role("button", name=re.compile("Bevestigen: klopt nog")).click()
-        expect(maarten.locator(".wv-messages")).to_contain_text("klopt nog")
+        expect(maarten.locator("[data-done-here]")).to_contain_text("klopt nog")
         self.check(maarten, "card-confirmed")
 
         # The representative sees it handled, with the answer.
@@ -169,3 +169,73 @@ class WijkCardOnPaper(BrowserTestCase):
         pdf = self.page.pdf(format="A4", print_background=False)
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
         assert pages == 1, f"the printed card takes {pages} A4 pages"
+
+
+class WijkCardConfirmByKeyboard(BrowserTestCase):
+    """Found by a keyboard-only test: Enter on the first "Bevestigen: klopt nog" brought the card back
+    at `#entry-1` with the focus on <body>, and "… is bevestigd: klopt nog." at the top of the page,
+    2,600 px above, never focused or read out. Now the word stands in the entry, where the page
+    lands, and has the focus; without JavaScript the entry has it, described by the word."""
+
+    def fill_the_card(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from tests.wijkcard.conftest import add_entry
+
+        world = self.world
+        organisations = [world.gp_a, world.pharmacy, world.nursing_a, world.social_a]
+        long_ago = timezone.localdate() - timedelta(days=400)
+        entries = [
+            add_entry(
+                world,
+                organisation=organisations[n % 4],
+                contact_point=f"Aanspreekpunt {n}",
+                night_phone="088 123 4599",
+                night_hours="23:00–08:00",
+                weekend_phone="0900 450 1450",
+                weekend_hours="vr 17:00 – ma 08:00",
+                confirmed_on=long_ago,
+            )
+            for n in range(8)
+        ]
+        return entries
+
+    def confirm_the_first_by_keyboard(self, page):
+        page.goto(self.url("/t/oost/wijkkaart/"))
+        entry = page.locator("article[data-entry]").first
+        button = entry.get_by_role("button", name=re.compile("Bevestigen: klopt nog"))
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/t/oost/wijkkaart/#entry-\d+$"))
+        entry_id = page.url.rsplit("#", 1)[1]
+        return page.locator(f"#{entry_id}")
+
+    def test_the_confirmation_is_said_and_focused_at_the_entry(self):
+        self.fill_the_card()
+        self.sign_in(self.world.carla)
+        page = self.page
+        entry = self.confirm_the_first_by_keyboard(page)
+        said = entry.locator("[data-done-here]")
+        expect(said).to_be_focused()
+        expect(said).to_contain_text("is bevestigd: klopt nog.")
+        expect(said).to_be_in_viewport()
+        expect(entry.get_by_role("heading", level=3)).to_be_in_viewport()
+        expect(page.locator("#messages")).to_be_empty()  # not (also) at the top of the page
+        expect(entry).not_to_contain_text("verouderd")
+        self.assert_accessible("card-confirmed-by-keyboard")
+        # The keyboard goes on from there: the next stop is in the same entry.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('article[data-entry]')?.id") == entry.get_attribute("id")
+
+    def test_without_javascript_the_page_lands_on_the_entry_described_by_the_confirmation(self):
+        self.fill_the_card()
+        context, page = self.second_browser(self.world.carla, java_script_enabled=False)
+        try:
+            entry = self.confirm_the_first_by_keyboard(page)
+            expect(entry).to_be_focused()
+            expect(entry).to_have_accessible_description(re.compile("is bevestigd: klopt nog"))
+            expect(entry.locator("[data-done-here]")).to_be_in_viewport()
+        finally:
+            context.close()

@@ -767,3 +767,26 @@ def test_the_card_puts_t_hoekje_under_h_among_the_partners(world, client_for):
     page = client_for("maarten").get("/t/oost/wijkkaart/").content.decode()
     positions = [page.index(name) for name in ("Gaandeweg", "&#x27;t Hoekje", "Inloophuis")]
     assert positions == sorted(positions)
+
+
+def test_a_confirmation_is_said_in_its_entry_where_the_card_comes_back(world, client_for):
+    """Found by a keyboard-only test: "Bevestigen: klopt nog" brought the card back at #entry-N with
+    "… is bevestigd: klopt nog." at the top of the page, 2,600 px above the entry, never read out.
+    It stands in the entry now, which it describes (without JavaScript the browser's move to the
+    entry focuses it), and no longer at the top; the next visit shows it no more."""
+    from bs4 import BeautifulSoup
+
+    first = add_entry(world, contact_point="Eerste lijn")
+    add_entry(world, contact_point="Tweede lijn")
+    client = client_for("maarten")
+    response = client.post(f"/t/oost/wijkkaart/{first.pk}/confirm/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/t/oost/wijkkaart/#entry-{first.pk}"
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    entry = soup.select_one(f"#entry-{first.pk}")
+    said = entry.select_one("[data-done-here]")
+    assert " ".join(said.stripped_strings) == f"“{first.title}” is bevestigd: klopt nog."
+    assert entry["tabindex"] == "-1" and entry["aria-describedby"] == said["id"]
+    assert soup.select_one("#messages").get_text(strip=True) == ""
+    assert len(soup.select("[data-done-here]")) == 1
+    again = BeautifulSoup(client.get("/t/oost/wijkkaart/").content.decode(), "html.parser")
+    assert not again.select("[data-done-here]") and "is bevestigd" not in again.get_text()

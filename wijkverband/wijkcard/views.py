@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkverband.core import done_at
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.ids import parse_id
@@ -43,7 +44,17 @@ def _entry_url(team, entry_id) -> str:
     number = selectors.entry_page(team=team, entry_id=pk, per_page=PAGE_SIZE)
     if number is None:  # not on this card (another team's, or gone): the card, the same for both
         return url
-    return f"{url}{f'?page={number}' if number > 1 else ''}#entry-{pk}"
+    return f"{url}{f'?page={number}' if number > 1 else ''}#{_anchor(pk)}"
+
+
+def _anchor(entry_id) -> str:
+    return f"entry-{entry_id}"
+
+
+def _done(request, entry, message, level=messages.SUCCESS) -> None:
+    """Word of what was done to `entry`, for the card, which comes back at the entry (_card_url):
+    shown in the entry, where it takes the focus (core/done_at.py), not at the top of the page."""
+    done_at.add(request, level, message, at=_anchor(entry.pk))
 
 
 def _context(request, **values) -> dict:
@@ -77,9 +88,12 @@ def wijkcard(request):
     if elsewhere is not None:
         return redirect(elsewhere)
     card.show_page(page, per_page=PAGE_SIZE, path=request.path)
+    # Word of what was just done to an entry stands in that entry, where the page lands (_done).
+    placed, rest = done_at.take(request, {_anchor(entry.pk) for entry in card.shown})
+    done = {entry.pk: placed[_anchor(entry.pk)] for entry in card.shown if _anchor(entry.pk) in placed}
     # The card has no filters: its pager links name the page only, never the rest of the address
     # (?x=<a BSN> came back in them; core/listfilters.py keeps a list's own filters the same way).
-    return render(request, "wijkcard/card.html", _context(request, card=card, page=page))
+    return render(request, "wijkcard/card.html", _context(request, card=card, page=page, done=done, messages=rest))
 
 
 @team_view
@@ -138,13 +152,15 @@ def _entry_form(request, *, data=None, initial=None, entry=None) -> EntryForm:
 
 def _saved(request, form: EntryForm, entry, message: str) -> None:
     """The word after a save, and whose lead it took over if it did (that entry keeps its arrangement)."""
-    messages.success(request, message)
+    _done(request, entry, message)
     previous = form.current_lead
     if entry.takes_lead and previous is not None:
-        messages.info(
+        _done(
             request,
+            entry,
             _("“%(title)s” takes the lead now, instead of “%(previous)s” (its arrangement stays with its entry).")
             % {"title": entry.title, "previous": previous.title},
+            messages.INFO,
         )
 
 
@@ -210,9 +226,9 @@ def wijkcard_entry_confirm(request, entry_id):
     try:
         entry = services.entry_confirm(actor=request.user, entry=entry)
     except ActionRefused as refused:
-        messages.error(request, refused.message)
+        _done(request, entry, refused.message, messages.ERROR)
     else:
-        messages.success(request, _("“%(title)s” is confirmed: still right.") % {"title": entry.title})
+        _done(request, entry, _("“%(title)s” is confirmed: still right.") % {"title": entry.title})
     return redirect(_card_url(team, entry))
 
 
@@ -224,7 +240,7 @@ def wijkcard_entry_delete(request, entry_id):
         try:
             services.entry_delete(actor=request.user, entry=entry)
         except ActionRefused as refused:
-            messages.error(request, refused.message)
+            _done(request, entry, refused.message, messages.ERROR)
             return redirect(_card_url(team, entry))
         messages.success(request, _("“%(title)s” has been removed from the wijk card.") % {"title": entry.title})
         return redirect(_card_url(team))
@@ -275,8 +291,9 @@ def wijkcard_entry_suggest(request, entry_id):
             except ActionRefused as refused:
                 add_refusal(form, refused)
             else:
-                messages.success(
+                _done(
                     request,
+                    entry,
                     _("Thank you. Your suggestion has been sent to the team; you will hear when it is answered."),
                 )
                 return redirect(_card_url(team, entry))
@@ -314,7 +331,7 @@ def wijkcard_suggestion(request, suggestion_id):
                 services.suggestion_decline(
                     actor=request.user, suggestion=suggestion, answer=decline_form.cleaned_data["answer"]
                 )
-                messages.success(request, _("The suggestion is declined; the representative reads your answer."))
+                _done(request, entry, _("The suggestion is declined; the representative reads your answer."))
                 return redirect(_card_url(team, entry))
         except ActionRefused as refused:
             if action == "apply":

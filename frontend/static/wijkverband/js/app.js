@@ -259,10 +259,23 @@ if (returnedTo) {
   returnedTo.focus();
 }
 
+// Run `focus` after the load: Chromium's own move to the address's fragment (#entry-12), which
+// comes later, takes the focus (to the fragment's element, or to <body>) from what had it.
+function afterFragment(focus) {
+  if (document.readyState === "complete") setTimeout(focus);
+  else window.addEventListener("load", () => setTimeout(focus), { once: true });
+}
+
+// A page that came back at one item with word of what was done to it, in that item (the wijk card
+// at #entry-12 after "Bevestigen: klopt nog": core/done_at.py): focus goes to that word, where the
+// page landed. At the top of the page it was 2,600 px away, and the focus ended on <body>.
+const doneHere = !errorSummary && !returnedTo && document.querySelector("[data-done-here]");
+if (doneHere) afterFragment(() => doneHere.focus());
+
 // A page that came back with word of what was just done ("Verzoek verstuurd", after a redirect):
 // focus goes to that word, so a screen reader reads it and the keyboard goes on from there (it
 // started at the top of the page, and the message, in the page from the start, was not read out).
-const doneWord = !errorSummary && !returnedTo && !location.hash.startsWith("#action-") && document.querySelector("#messages .utrecht-alert");
+const doneWord = !errorSummary && !returnedTo && !doneHere && !location.hash.startsWith("#action-") && document.querySelector("#messages .utrecht-alert");
 if (doneWord) {
   doneWord.tabIndex = -1;
   doneWord.focus({ preventScroll: false });
@@ -274,9 +287,7 @@ if (doneWord) {
 const actionAsked = !errorSummary && location.hash.startsWith("#action-") && document.getElementById(location.hash.slice(1));
 if (actionAsked && actionAsked.tagName === "DETAILS") {
   actionAsked.open = true;
-  const focusAction = () => actionAsked.querySelector("select, input:not([type=hidden]), textarea")?.focus();
-  if (document.readyState === "complete") setTimeout(focusAction);
-  else window.addEventListener("load", () => setTimeout(focusAction), { once: true });
+  afterFragment(() => actionAsked.querySelector("select, input:not([type=hidden]), textarea")?.focus());
 }
 
 // A table wider than a phone scrolls sideways in its container: that container can then be
