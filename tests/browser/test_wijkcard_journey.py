@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase, follow_team_tab
+from tests.browser.harness import BrowserTestCase, broken_words, follow_team_tab
 from wijkverband.wijkcard.models import ContactEntry, Suggestion, SuggestionStatus
 
 
@@ -225,6 +225,9 @@ class WijkCardConfirmByKeyboard(BrowserTestCase):
         expect(page.locator("#messages")).to_be_empty()  # not (also) at the top of the page
         expect(entry).not_to_contain_text("verouderd")
         self.assert_accessible("card-confirmed-by-keyboard")
+        # Where it lands, the entry's numbers read whole: they stood one digit a line (the names of
+        # the times took the width of "In het weekend en op feestdagen", 270 of the entry's 365 px).
+        assert broken_words(page, "article[data-entry] .wv-wijkcard__slots a[href^='tel:']") == []
         # The keyboard goes on from there: the next stop is in the same entry.
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.closest('article[data-entry]')?.id") == entry.get_attribute("id")
