@@ -99,7 +99,9 @@ def test_waiting_time_counts_working_days_against_the_target(world):
                 "Wacht 5 werkdagen (termijn: 2 werkdagen) · uiterlijk 4 maart 2026 · wacht op Pieter Apotheker"
             )
         with translation.override("en"):
-            assert item.wait_line == "Waiting 5 working days (target 2 working days) · due 4 March 2026 · asked by Carla Coördinator"
+            assert item.wait_line == (
+                "Waiting 5 working days (target 2 working days) · due 4 March 2026 · asked by Carla Coördinator"
+            )
     assert response_text == b.title
 
 
