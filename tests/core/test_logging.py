@@ -2,6 +2,7 @@
 one a minute and says how many it held back."""
 
 import logging
+import re
 
 import pytest
 
@@ -50,6 +51,11 @@ def _access_record(path: str) -> logging.LogRecord:
     )
 
 
+def _without_request_id(line: str) -> str:
+    """A log line without its request id: a random hex id holds "111" or "1945" now and then."""
+    return re.sub(r"\b[0-9a-f]{32}\b", "", line)
+
+
 @pytest.mark.parametrize(
     "path",
     ["/search/?q=111222333", "/search/?q=mevrouw+Jansen+12-03-1945&team=noord", "/t/noord/?x=BSN%20123456782"],
@@ -59,7 +65,7 @@ def test_the_access_log_leaves_out_a_search_and_client_data_in_query_strings(pat
     handler = next(h for h in logging.getLogger("uvicorn.access").handlers)
     record = _access_record(path)
     assert all(f.filter(record) for f in handler.filters)
-    line = handler.format(record)
+    line = _without_request_id(handler.format(record))
     assert "?…" in line
     for digits in ("111222333", "123456782", "1945", "Jansen"):
         assert digits not in line
@@ -88,5 +94,5 @@ def test_the_development_servers_log_leaves_out_a_search_too():
                    "client": "127.0.0.1:5000"}  # fmt: skip
     handler = logging.getLogger().handlers[0]  # it reaches our handler through the root logger
     assert all(f.filter(record) for f in handler.filters)
-    line = handler.format(record)
-    assert "/search/?…" in line and "111" not in line
+    line = _without_request_id(handler.format(record))
+    assert "HTTP GET /search/?… 400" in line and "111" not in line
