@@ -43,37 +43,7 @@ def second_waits_for_first(first, second) -> dict:
     The order a race can take by chance, every time: the second writer's lock is granted only after
     the first committed what it changed. Both run with the team scopes off, as the test's own thread
     does (tests/conftest.py); the services they call scope themselves as in a request."""
-    done = threading.Event()
-    results = {}
-
-    def run_first():
-        try:
-            with scopes_disabled(), transaction.atomic():
-                results["first"] = first()
-                done.set()
-                until_a_statement_waits_for_a_lock()
-        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
-            results["first"] = error
-        finally:
-            done.set()
-            connection.close()
-
-    def run_second():
-        done.wait(timeout=10)
-        try:
-            with scopes_disabled():
-                results["second"] = second()
-        except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
-            results["second"] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return _race(first, second, hold=lambda second_done: until_a_statement_waits_for_a_lock())
 
 
 def second_while_first_open(first, second) -> dict:
@@ -82,6 +52,12 @@ def second_while_first_open(first, second) -> dict:
     holds (it leaves out what the first is changing): what the second committed must still be right
     once the first commits. What each returned or raised, by "first" and "second". (A second that
     does wait for the first is let go after 10 seconds, when the first commits.)"""
+    return _race(first, second, hold=lambda second_done: second_done.wait(timeout=10))
+
+
+def _race(first, second, *, hold) -> dict:
+    """`first` in a transaction, which `hold(second_done)` keeps open before it commits; `second` in
+    another connection once `first` returned. What each returned or raised."""
     first_done, second_done = threading.Event(), threading.Event()
     results = {}
 
@@ -90,7 +66,7 @@ def second_while_first_open(first, second) -> dict:
             with scopes_disabled(), transaction.atomic():
                 results["first"] = first()
                 first_done.set()
-                second_done.wait(timeout=10)
+                hold(second_done)
         except Exception as error:  # noqa: BLE001 - the result is what the test asserts on
             results["first"] = error
         finally:
