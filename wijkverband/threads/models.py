@@ -75,9 +75,13 @@ class Message(models.Model):
     CLIENT_DATA_EXEMPT = {"body_html": "rendered from body, which is checked"}
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread"))
+    # No index of their own: message_thread_seq starts with the thread, the client id's unique
+    # constraint with the author. Every index is written with every post (docs/realtime.md).
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread"), db_index=False
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"), db_index=False
     )
     # The idempotency key of a post: the same author posting the same client_id gets the same message.
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
@@ -187,7 +191,8 @@ class Event(models.Model):
         ACK_ADDED = "ack.added"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_seq_unique_per_thread starts with the thread.
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events", db_index=False)
     seq = models.BigIntegerField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
