@@ -84,3 +84,45 @@ def test_an_overseers_confirmation_while_the_escalation_ends_is_refused(world):
     assert isinstance(results["first"], Thread), results
     assert isinstance(results["second"], PermissionDenied), results
     assert not Acknowledgement.objects.filter(message=message).exists()
+
+
+def _olgas_message(world):
+    thread = _escalated(world)
+    message = services.message_post(
+        actor=world.olga, thread=thread, body="De regio belt morgen de wijkverpleging.", client_id=uuid.uuid4()
+    ).message
+    return thread, Message.objects.select_related("thread").get(pk=message.pk)  # as Olga's page read it
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda world, page: services.message_edit(actor=world.olga, message=page, body="Nieuw"), id="edit"
+        ),
+        pytest.param(lambda world, page: services.message_delete(actor=world.olga, message=page), id="delete"),
+        pytest.param(
+            lambda world, page: services.message_redact(
+                actor=world.olga, message=page, body="[verwijderd]", reason="Er stond een naam in"
+            ),
+            id="redact",
+        ),
+    ],
+)
+def test_an_overseers_change_to_their_own_message_while_the_escalation_ends_is_refused(world, change):
+    """Olga may change her own message only while she may post in the thread: while it is
+    escalated. Her edit, deletion or redaction checked the thread as her page had read it, waited
+    for Carla's hand-back on the thread's lock and went in after it: a changed message from the
+    region in a thread it may no longer write in. Checked again once the thread is locked now."""
+    thread, page = _olgas_message(world)
+
+    def hand_back():
+        return services.thread_set_escalated(actor=world.carla, thread=thread, escalated=False)
+
+    results = second_waits_for_first(hand_back, lambda: change(world, page))
+    assert isinstance(results["first"], Thread), results
+    assert isinstance(results["second"], PermissionDenied), results
+    after = Message.objects.get(pk=page.pk)
+    assert (after.body, after.deleted_at, after.edited_at) == ("De regio belt morgen de wijkverpleging.", None, None)

@@ -436,13 +436,22 @@ def _numbered_writes(thread: Thread, message: Message, event: Event, now, hit) -
     return (rows.Insert(event),)
 
 
-def _require_author_or_moderator(actor, message: Message, *, moderator_allowed: bool) -> None:
+def _require_author_or_moderator(actor, message: Message, *, moderator_allowed: bool) -> bool:
+    """True when the right is the author's (checked again once the thread is locked:
+    _require_author_locked), False when it is a moderator's."""
     rights = _rights(actor, message.thread)
-    if message.author_id == actor.pk and rights.can_post:
-        return
     if moderator_allowed and rights.can_moderate:
-        return
+        return False
+    if message.author_id == actor.pk and rights.can_post:
+        return True
     raise PermissionDenied
+
+
+def _require_author_locked(actor, message: Message, locked: Thread) -> None:
+    """An author's right to change their message is their right to post, checked again on the
+    thread's locked row as a post's is (_require_post_locked): a region overseer's edit or
+    deletion that waited for the escalation's hand-back went in after it."""
+    _require_post_locked(actor, message.thread.team, locked)
 
 
 @transaction.atomic
@@ -451,6 +460,7 @@ def message_edit(*, actor, message: Message, body) -> Message:
     _require_author_or_moderator(actor, message, moderator_allowed=False)
     body = _clean_body(body)
     locked = _lock(message.thread)
+    _require_author_locked(actor, message, locked)
     current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise ActionRefused(_("This message has been deleted and can no longer be edited."))
@@ -480,7 +490,8 @@ def message_redact(*, actor, message: Message, body, reason) -> Message:
     """Take client data out of a message that got in: its text becomes `body`, and the text of every
     earlier version of it is removed. Readers see the new text live. The audit row says who, when
     and why (`reason`), never what was there."""
-    if not may_redact(_rights(actor, message.thread), message, actor):
+    rights = _rights(actor, message.thread)
+    if not may_redact(rights, message, actor):
         raise PermissionDenied
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
@@ -490,6 +501,8 @@ def message_redact(*, actor, message: Message, body, reason) -> Message:
     check_text(reason, field="reason", label=_("reason"))
     body = _clean_body(body)
     locked = _lock(message.thread)
+    if not rights.can_moderate:
+        _require_author_locked(actor, message, locked)
     current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise ActionRefused(_("This message has been deleted: its text is no longer shown to anyone."))
@@ -510,8 +523,10 @@ def message_redact(*, actor, message: Message, body, reason) -> Message:
 @transaction.atomic
 def message_delete(*, actor, message: Message) -> Message:
     """Delete by the author or a coordinator: a tombstone stays in the flow, the text is no longer shown."""
-    _require_author_or_moderator(actor, message, moderator_allowed=True)
+    as_author = _require_author_or_moderator(actor, message, moderator_allowed=True)
     locked = _lock(message.thread)
+    if as_author:
+        _require_author_locked(actor, message, locked)
     current = Message.objects.for_team(message.team_id).select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise ActionRefused(_("This message has already been deleted."))
