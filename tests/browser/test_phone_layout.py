@@ -890,3 +890,38 @@ class PhoneLayout(BrowserTestCase):
         page.goto(self.url("/t/oost/bottlenecks/new/"))
         spot = page.locator("input[type='checkbox']").first.bounding_box()
         assert spot["width"] >= 24 and spot["height"] >= 24, spot
+
+    def test_a_refused_role_change_is_said_at_its_select_on_a_phone(self):
+        """The last coordinator made member: the refusal stood in the page's alerts at the top, far
+        from the member it was about, and no field was marked. Now the error summary takes the
+        focus and links to that member's role select, which is marked and has its message beside it."""
+        from wijkverband.tenancy.models import Membership
+
+        carla_in_a = Membership.objects.get(team=self.world.team_a, user=self.world.carla)
+        self.sign_in(self.world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/members/"))
+        select = page.locator(f"#role-{carla_in_a.pk}")
+        select.select_option("member")
+        page.get_by_role("button", name="Rol wijzigen van Carla Coördinator").click()
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        expect(page).to_have_title(re.compile("^Fout: Leden"))
+        link = summary.get_by_role("link", name=re.compile("heeft een coördinator nodig"))
+        self.shoot("members-role-refused-phone")
+        self.assert_accessible("members-role-refused", target_size=True)
+        link.click()
+        expect(select).to_be_focused()
+        expect(select).to_have_attribute("aria-invalid", "true")
+        expect(select).to_have_accessible_description(re.compile("heeft een coördinator nodig"))
+        expect(select).to_have_value("member")  # what she chose is kept
+        # Its message right above it: the gap between them (measured at once, the page may scroll).
+        gap = select.evaluate(
+            "s => s.getBoundingClientRect().top"
+            " - document.getElementById(s.id + '-error').getBoundingClientRect().bottom"
+        )
+        assert 0 <= gap <= 24, gap
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        carla_in_a.refresh_from_db()
+        assert carla_in_a.role == "coordinator"

@@ -555,3 +555,29 @@ def test_a_new_teams_representative_becomes_its_coordinator_by_naming_the_new_or
     nina_in_team.refresh_from_db()
     assert (nina_in_team.role, nina_in_team.organisation.name) == ("coordinator", "HA Noord")
     assert Organisation.objects.filter(team_links__team=team).get().name == "HA Noord"
+
+
+def test_a_refused_role_change_is_said_at_the_members_role_select(world):
+    """The last coordinator made member: the refusal stood at the top of the members page, far
+    from the select it was about. It stands at that select now (aria-invalid, its message named
+    by aria-describedby), with an error summary that links there; the choice is kept, nothing changed."""
+    carla_in_a = Membership.objects.get(team=world.team_a, user=world.carla)
+    maarten_in_a = Membership.objects.get(team=world.team_a, user=world.maarten)
+    response = _client(world.ada).post(f"/t/oost/members/{carla_in_a.pk}/role/", {"role": "member"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r"<title>Fout: Leden", page)
+    select = re.search(rf'<select id="role-{carla_in_a.pk}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in select and f'aria-describedby="role-{carla_in_a.pk}-error"' in select
+    said = re.search(rf'id="role-{carla_in_a.pk}-error"[^>]*>(.*?)</', page, re.S).group(1)
+    assert "heeft een coördinator nodig" in said
+    summary = re.search(r"data-error-summary.*?</ul>", page, re.S).group(0)
+    assert f'href="#role-{carla_in_a.pk}"' in summary and "heeft een coördinator nodig" in summary
+    # Only her select: the other members' are as they were, the message is not in the page's alerts.
+    other = re.search(rf'<select id="role-{maarten_in_a.pk}"[^>]*>', page).group(0)
+    assert "aria-invalid" not in other
+    assert page.count("heeft een coördinator nodig") == 2  # at the field and in the summary
+    chosen = re.search(rf'<select id="role-{carla_in_a.pk}".*?</select>', page, re.S).group(0)
+    assert '<option value="member" selected>' in chosen  # what she chose is kept
+    carla_in_a.refresh_from_db()
+    assert carla_in_a.role == "coordinator"

@@ -43,6 +43,12 @@ def team_home(request):
 @team_view
 def team_members(request):
     """The "Leden" tab: who takes part for which organisation, and (for who may) managing them."""
+    return _members_page(request)
+
+
+def _members_page(request, *, refused_form=None, refused_membership=None):
+    """The members tab; after a refused role change (`refused_form`, bound with the role chosen for
+    `refused_membership`) with the refusal at that member's role select, status 400."""
     team, rights = request.team, request.rights
     members = selectors.team_members(team=team)
     context = {
@@ -56,8 +62,11 @@ def team_members(request):
         "invitations": selectors.team_pending_invitations(team=team) if rights.can_manage_members else [],
         "expired_invitations": selectors.team_expired_invitations(team=team) if rights.can_manage_members else [],
         "own_membership": next((m for m in members if m.user_id == request.user.pk), None),
+        # The refusal at the role select it is about, and in the page's error summary (its link).
+        "role_form": refused_form,
+        "refused_membership_id": refused_membership.pk if refused_membership is not None else None,
     }
-    return render(request, "tenancy/team_members.html", context)
+    return render(request, "tenancy/team_members.html", context, status=400 if refused_form is not None else 200)
 
 
 # The invitation page's title and heading name the role it was opened for (?role=): the region's
@@ -138,9 +147,8 @@ def member_change_role(request, membership_id):
     membership = access_membership(user=request.user, team=team, membership_id=membership_id)
     form = RoleForm(request.POST, organisations=selectors.team_organisation_choices(team=team))
     if not form.is_valid():
-        if "role" in form.errors:
-            messages.error(request, _("Choose a valid role."))
-            return redirect("team_members", team_slug=team.slug)
+        if "role" in form.errors and not form.on_its_page:
+            return _members_page(request, refused_form=form, refused_membership=membership)
         # An organisation that is not the team's: said at the field, on the page that asks for it.
         return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
     role, organisation = form.cleaned_data["role"], form.cleaned_data.get("organisation")
@@ -164,12 +172,17 @@ def member_change_role(request, membership_id):
             new_organisation=new_organisation,
         )
     except ActionRefused as refused:
-        if refused.field != "name":
-            messages.error(request, refused.message)
-            return redirect("team_members", team_slug=team.slug)
-        refused.field = "new_organisation_name"  # the new organisation's name, said at its field
-        add_refusal(form, refused)
-        return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
+        if refused.field == "name":
+            refused.field = "new_organisation_name"  # the new organisation's name, said at its field
+        if form.on_its_page:  # at the field it is about, else at the role
+            add_refusal(form, refused, default="role")
+            return render(
+                request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form}, status=400
+            )
+        # The members list sends the role alone: the refusal (the last coordinator made member) at
+        # that member's role select.
+        form.add_error("role", refused.message)
+        return _members_page(request, refused_form=form, refused_membership=membership)
     messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
     return redirect("team_members", team_slug=team.slug)
 
