@@ -925,3 +925,57 @@ class PhoneLayout(BrowserTestCase):
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
         carla_in_a.refresh_from_db()
         assert carla_in_a.role == "coordinator"
+
+    def test_a_table_box_that_does_not_scroll_is_no_tab_stop(self):
+        """The stacked lists (wv-table--stacked) kept the tab stop of a box that scrolls sideways on a
+        phone, where they no longer scroll: Tab stopped on the whole list and did nothing there. The
+        same on a desktop, where they fit. Tab goes from the page's links into the table's now; a box
+        that does scroll (the region dashboard's figures on a phone) keeps its stop."""
+        from tests.agreements.conftest import version_data
+        from wijkverband.agreements import services as agreements
+
+        world = self.world
+        agreement = agreements.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+        for organisation in (world.gp_a, world.nursing_a):
+            agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+        self.sign_in(world.carla)
+        page = self.page
+        walk = """() => {
+            const el = document.activeElement;
+            return {box: el.classList.contains('utrecht-table-container'), inTable: !!el.closest('table'),
+                    footer: !!el.closest('footer'), what: el.outerHTML.slice(0, 90)};
+        }"""
+        for viewport in (PHONE, DESKTOP):
+            for path in ("/t/oost/agreements/", f"/t/oost/agreements/{agreement.pk}/"):
+                page.set_viewport_size(viewport)
+                page.goto(self.url(path))
+                boxes = page.locator("main .utrecht-table-container:has(table.wv-table--stacked)")
+                assert boxes.count() >= 1, path
+                stops, into_table = [], False
+                for _ in range(150):
+                    page.keyboard.press("Tab")
+                    now = page.evaluate(walk)
+                    if now["footer"]:
+                        break
+                    stops.append(now["what"])
+                    assert not now["box"], f"{path} at {viewport['width']}px: Tab stops on a table's box: {stops}"
+                    into_table = into_table or now["inTable"]
+                # The list's table holds links (the parties' table of a concept nothing to press).
+                assert into_table or path != "/t/oost/agreements/", (
+                    f"{path} at {viewport['width']}px: Tab never reached the table: {stops}"
+                )
+                for i in range(boxes.count()):
+                    expect(boxes.nth(i)).not_to_have_attribute("tabindex", re.compile(".*"))
+                if viewport is PHONE:
+                    self.assert_accessible(f"phone-no-tab-stop-{path.strip('/').replace('/', '-')}", target_size=True)
+        # A box that does scroll keeps its stop (named by its caption): the dashboard's figures on a phone.
+        page.context.clear_cookies()
+        self.sign_in(world.olga)
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/r/utrecht/dashboard/"))
+        scrolling = page.locator(".utrecht-table-container[tabindex='0']")
+        assert scrolling.count() >= 1
+        assert scrolling.first.evaluate("b => b.scrollWidth > b.clientWidth")
+        scrolling.first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("b => b.scrollLeft > 0", arg=scrolling.first.element_handle())

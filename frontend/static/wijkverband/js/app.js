@@ -292,9 +292,12 @@ if (actionAsked && actionAsked.tagName === "DETAILS") {
 
 // A table wider than a phone scrolls sideways in its container: that container can then be
 // reached with Tab and scrolled with the arrow keys, and a screen reader names it by the table's
-// caption (WCAG 2.1.1; axe "scrollable-region-focusable"). Templates that always scroll set this
-// themselves; for the others it is set while the table does not fit, and taken off when it does.
+// caption (WCAG 2.1.1; axe "scrollable-region-focusable"). Templates whose tables may scroll set this
+// themselves (so it holds without script too); for the others it is set while the table does not
+// fit, and taken off when it does. Either way a box that does not scroll is no tab stop: a stacked
+// table on a phone (wv-table--stacked), or a table that fits a desktop, was one that did nothing.
 const SCROLLER_MARK = "data-wv-scroller";
+const TEMPLATE_STOP = "data-wv-tabindex"; // the template's tabindex, kept while the box fits
 
 function markScrollingTables() {
   for (const box of document.querySelectorAll(".utrecht-table-container")) {
@@ -302,7 +305,13 @@ function markScrollingTables() {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     // A box that fits takes down the line above it that says to scroll (includes/scroll_hint.html).
     box.toggleAttribute("data-wv-fits", !scrolls);
-    if (box.hasAttribute("tabindex") && !ours) continue; // the template's own
+    if (!ours && (box.hasAttribute(TEMPLATE_STOP) || box.hasAttribute("tabindex"))) {
+      // The template's own: its name stays, its tab stop only while the table scrolls.
+      if (!box.hasAttribute(TEMPLATE_STOP)) box.setAttribute(TEMPLATE_STOP, box.getAttribute("tabindex"));
+      if (scrolls) box.setAttribute("tabindex", box.getAttribute(TEMPLATE_STOP));
+      else box.removeAttribute("tabindex");
+      continue;
+    }
     if (scrolls && !ours) {
       const caption = box.querySelector("caption")?.textContent.trim();
       box.setAttribute(SCROLLER_MARK, "");
