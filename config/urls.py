@@ -8,6 +8,7 @@ from wijkverband.tenancy.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Operators only (address or token); everyone else gets 404 (docs/operations.md).
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", language_set, name="set_language"),

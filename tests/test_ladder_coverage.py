@@ -11,6 +11,7 @@ from tests.ladder import REQUIRED_PERSONAS
 # URL names that deliberately have no ladder, with the reason and where they are tested instead.
 EXEMPT = {
     "healthz": "public by design (load balancers); tests/core/test_healthz.py",
+    "favicon": "public by design (browsers ask for it); tests/core/test_favicon.py",
     "metrics": "operators only, by network or token, never by persona; tests/core/test_metrics.py",
 }
 

@@ -9,9 +9,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,14 @@ def healthz(request):
     state = {"database": _database_state(), "channel_layer": _channel_layer_state()}
     healthy = all(value == "ok" for value in state.values())
     return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and bookmarks ask for whatever a page names: the icon the pages
+    name (base.html), at its static address (a hashed name when the deployment ran collectstatic,
+    hence not a permanent redirect)."""
+    return HttpResponseRedirect(static("wijkverband/favicon.svg"))
 
 
 def not_found(request, exception=None):
