@@ -126,3 +126,37 @@ class ThreadOnAPhone(BrowserTestCase):
         )
         self.shoot(page, "table")
         self.assert_accessible("thread-table", target_size=True)
+
+    def test_a_second_thread_of_a_title_is_warned_about_and_opened_anyway_on_a_phone(self):
+        """Teams ended up with two "Algemeen" threads, none of them warned. The first send now stops
+        at the title with the one there is linked (it opens beside the form), the summary taking the
+        focus; ticking "Toch een nieuw gesprek beginnen" and sending again opens the second."""
+        existing = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Algemeen")
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url("/t/oost/threads/"))
+        page.get_by_label("Titel").fill("Algemeen")
+        page.get_by_role("button", name="Gesprek beginnen").click()
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        summary.get_by_role("link", name=re.compile("Er is al een gesprek met deze titel")).click()
+        title = page.get_by_label("Titel")
+        expect(title).to_be_focused()
+        expect(title).to_have_attribute("aria-invalid", "true")
+        expect(title).to_have_value("Algemeen")
+        link = page.locator("#same-name").get_by_role("link", name=re.compile("^Algemeen"))
+        expect(link).to_have_attribute("href", f"/t/oost/threads/{existing.pk}/")
+        expect(link).to_have_attribute("target", "_blank")
+        go_on = page.get_by_label("Toch een nieuw gesprek beginnen")
+        expect(go_on).not_to_be_checked()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        self.shoot(page, "same-title-warned")
+        self.assert_accessible("same-title-warned", target_size=True)
+        go_on.check()
+        page.get_by_role("button", name="Gesprek beginnen").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Algemeen")
+        assert page.url != self.url(f"/t/oost/threads/{existing.pk}/")
+        from wijkverband.threads.models import Thread
+
+        assert Thread.objects.filter(team=self.world.team_a, title="Algemeen").count() == 2

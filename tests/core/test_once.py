@@ -12,7 +12,7 @@ from tests.bottlenecks.helpers import category
 from tests.sent_twice import SAVED_ONCE, token
 from wijkverband.agreements.models import Agreement
 from wijkverband.bottlenecks.models import Bottleneck
-from wijkverband.core import once
+from wijkverband.core import once, same_name
 from wijkverband.referrals.models import Referral
 from wijkverband.threads.models import Thread
 
@@ -53,8 +53,10 @@ def test_a_form_sent_twice_makes_one_thing_and_both_sends_land_on_it(world, clie
     assert made().count() == 1
     assert again.redirect_chain[0][0] == first["Location"]
     assert SAVED_ONCE in again.content.decode()
-    # A new page is a new form: what it sends is made anew.
-    client.post(url, {**data(world), once.FIELD: token(client.get(url).content.decode())})
+    # A new page is a new form: what it sends is made anew (a second of that title once the
+    # person says so: core.same_name).
+    again_data = {**data(world), same_name.FIELD: data(world).get("title", "")}
+    client.post(url, {**again_data, once.FIELD: token(client.get(url).content.decode())})
     assert made().count() == 2
 
 

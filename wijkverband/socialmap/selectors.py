@@ -94,6 +94,19 @@ def team_entries(*, team: Team, filters: ListFilters = ListFilters()) -> QuerySe
     return _filtered(Entry.objects.for_team(team), filters, team=team).order_by(*Entry._meta.ordering)
 
 
+#: At most this many same-named entries are linked beside a new one's name (core.same_name).
+SAME_NAME_LIMIT = 5
+
+
+def same_name_entries(*, team: Team | None, region: Region, name: str) -> list[Entry]:
+    """The entries with this name, case aside, on the kaart a new one is added to (a team's: its
+    own and the region-wide ones; the region's: all of the region's, as its list shows them): a new
+    one would be a second (core.same_name). Never another team's or region's."""
+    entries = Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region)
+    found = entries.filter(name__iexact=name.strip()).select_related("team")
+    return list(found.order_by("name", "id")[:SAME_NAME_LIMIT])
+
+
 def region_entries(*, region: Region, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:
     """The region's kaart: region-wide entries and those of every team of the region, by name."""
     return _filtered(Entry.objects.for_region(region), filters).order_by(*Entry._meta.ordering)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkverband.core import same_name
 from wijkverband.core.conflicts import conflict_context
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.listfilters import filtered_page, list_response, refused_export
@@ -208,9 +209,11 @@ def _create(request, page: Page):
     if not page.may_add:
         raise PermissionDenied
     form = forms.EntryForm(request.POST or None, maintainers=_maintainers(page))
-    status = 200
+    status, warning = 200, None
     if request.method == "POST":
         status = 400
+        if form.is_valid():
+            warning = _same_name(form, page)
         if form.is_valid():
             try:
                 entry = services.entry_create(
@@ -223,7 +226,30 @@ def _create(request, page: Page):
             else:
                 messages.success(request, _("“%(name)s” is on the social map.") % {"name": entry.name})
                 return redirect(page.url("detail", entry_id=entry.pk))
-    return render(request, "socialmap/form.html", _context(page, form=form), status=status)
+    return render(request, "socialmap/form.html", _context(page, form=form, same_name=warning), status=status)
+
+
+def _same_name(form, page: Page) -> same_name.SameName | None:
+    """An entry of this name on this kaart already: said at the name, linked, until the person goes
+    on anyway (core.same_name)."""
+    name = form.cleaned_data["name"]
+    entries = selectors.same_name_entries(team=page.team, region=page.region, name=name)
+    return same_name.stop_first_send(
+        form,
+        field="name",
+        name=name,
+        items=[(_same_name_label(entry, page), page.url("detail", entry_id=entry.pk)) for entry in entries],
+        message=_("There is already an entry with this name on this social map."),
+        go_on_label=_("Add a new entry anyway"),
+    )
+
+
+def _same_name_label(entry, page: Page) -> str:
+    """ "De Buurtkamer · Ontmoetingsplek · Utrecht", on the region's kaart with whose it is."""
+    parts = [entry.name, entry.get_kind_display(), entry.place]
+    if not page.is_team:
+        parts.append(entry.team.name if entry.team is not None else page.region.name)
+    return " · ".join(str(part) for part in parts if part)
 
 
 def _editable(request, page: Page, entry_id):

@@ -119,6 +119,20 @@ def team_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
     return _with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id")
 
 
+#: At most this many same-named items are linked beside a new one's title (core.same_name).
+SAME_NAME_LIMIT = 5
+
+
+def same_title_topics(*, team: Team, rights: TeamRights, title: str) -> list[Thread]:
+    """The team's discussions (topics, not an item's own) with this title, case aside, that this
+    person reads: a new one would be a second (core.same_name). The team's only."""
+    threads = _visible_threads(team=team, rights=rights).filter(subject_kind=SubjectKind.TOPIC)
+    found = list(threads.filter(title__iexact=title.strip()).order_by("created_at", "id")[:SAME_NAME_LIMIT])
+    for thread in found:
+        thread.team = team
+    return found
+
+
 def team_thread_count(*, team: Team, rights: TeamRights) -> int:
     return _visible_threads(team=team, rights=rights).filter(_LISTED).count()
 

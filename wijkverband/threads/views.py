@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wijkverband.core import same_name
 from wijkverband.core.clientdata import mask_client_data
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.once import sent_once
@@ -50,9 +51,12 @@ def _message_url(thread, message) -> str:
 def thread_list(request):
     team, rights = request.team, request.rights
     form = ThreadForm(request.POST or None)
+    warning = None  # a discussion of this title there already (core.same_name)
     if request.method == "POST":
         if not rights.can_contribute:
             raise PermissionDenied
+        if form.is_valid():
+            warning = _same_title(form, team=team, rights=rights)
         if form.is_valid():
             try:
                 thread = services.thread_create(actor=request.user, team=team, **form.cleaned_data)
@@ -80,6 +84,7 @@ def thread_list(request):
         # thread_list.js asks for this when a thread it follows changed (unread counts, live).
         return render(request, "threads/_thread_table.html", context)
     context["form"] = form
+    context["same_name"] = warning
     # The list follows its threads over the socket (without presence): an event or the person's
     # own read marker moving makes it fetch the table again. Nothing is sent per member.
     context["list_live"] = {
@@ -90,6 +95,21 @@ def thread_list(request):
         "threads": [{"id": t.pk, "seq": t.seq} for t in threads[:LIST_FOLLOW_LIMIT]],
     }
     return render(request, "threads/thread_list.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _same_title(form, *, team, rights) -> same_name.SameName | None:
+    """A discussion of this title in the team already: said at the title, linked, until the person
+    goes on anyway (core.same_name)."""
+    title = form.cleaned_data["title"]
+    threads = selectors.same_title_topics(team=team, rights=rights, title=title)
+    return same_name.stop_first_send(
+        form,
+        field="title",
+        name=title,
+        items=[(thread.title, _thread_url(thread)) for thread in threads],
+        message=_("There is already a thread with this title in this team."),
+        go_on_label=_("Start a new thread anyway"),
+    )
 
 
 def _detail_context(request, team, rights, thread, trights, form=None, before=None) -> dict:
