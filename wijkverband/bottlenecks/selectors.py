@@ -87,6 +87,17 @@ def visible_bottlenecks(*, team: Team, rights: TeamRights) -> QuerySet[Bottlenec
     return Bottleneck.objects.for_team(team).filter(_visible_q(rights))
 
 
+#: At most this many same-titled bottlenecks are linked beside a new one's title (core.same_name).
+SAME_NAME_LIMIT = 5
+
+
+def same_title_open(*, team: Team, rights: TeamRights, title: str) -> list[Bottleneck]:
+    """The team's open bottlenecks with this title, case aside, that this person sees: a new one
+    would be a second (core.same_name), as a report sent again after Back is. The team's only."""
+    found = visible_bottlenecks(team=team, rights=rights).filter(status__in=OPEN_STATUSES, title__iexact=title.strip())
+    return list(found.order_by("created_at", "id")[:SAME_NAME_LIMIT])
+
+
 def visible_bottlenecks_in(*, rights_by_team: dict[int, TeamRights]) -> QuerySet[Bottleneck]:
     """The same rule over several teams (team id → the person's TeamRights there): the search."""
     everything = [team_id for team_id, rights in rights_by_team.items() if rights.can_view and rights.can_see_internal]

@@ -15,6 +15,7 @@ from wijkverband.bottlenecks import forms, selectors, services
 from wijkverband.bottlenecks.access import access_bottleneck, access_category, access_region_bottleneck
 from wijkverband.bottlenecks.models import Impact, Status
 from wijkverband.bottlenecks.policy import available_actions
+from wijkverband.core import same_name
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.exports import FORMATS, table_response
 from wijkverband.core.guard import ClientDataRefused, refusal_message, refusal_subject
@@ -170,8 +171,10 @@ def _form_fields(request, cleaned):
 def bottleneck_create(request):
     team, rights = request.team, request.rights
     form = forms.ReportForm(request.POST or None, categories=selectors.team_categories(team=team))
-    status = 200
+    status, warning = 200, None  # warning: an open bottleneck of this title there already (core.same_name)
     if request.method == "POST":
+        if form.is_valid():
+            warning = _same_title(form, team=team, rights=rights)
         if form.is_valid():
             try:
                 b = services.bottleneck_report(
@@ -187,7 +190,27 @@ def bottleneck_create(request):
                 messages.success(request, _("Bottleneck #%(number)d has been reported.") % {"number": b.pk})
                 return redirect("bottleneck_detail", team_slug=team.slug, bottleneck_id=b.pk)
         status = 400
-    return render(request, "bottlenecks/form.html", {"team": team, "rights": rights, "form": form}, status=status)
+    context = {"team": team, "rights": rights, "form": form, "same_name": warning}
+    return render(request, "bottlenecks/form.html", context, status=status)
+
+
+def _same_title(form, *, team, rights) -> same_name.SameName | None:
+    """An open bottleneck of this title in the team: said at the title, linked, until the person goes
+    on anyway (core.same_name). Also what stops a report sent again after Back, which a new form's
+    token does not (core.once)."""
+    title = form.cleaned_data["title"]
+    found = selectors.same_title_open(team=team, rights=rights, title=title)
+    return same_name.stop_first_send(
+        form,
+        field="title",
+        name=title,
+        items=[
+            (f"#{b.pk} {b.title} · {b.get_status_display()}", reverse("bottleneck_detail", args=[team.slug, b.pk]))
+            for b in found
+        ],
+        message=_("There is already an open bottleneck with this title in this team."),
+        go_on_label=_("Report a new bottleneck anyway"),
+    )
 
 
 @team_view

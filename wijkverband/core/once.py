@@ -2,9 +2,10 @@
 
 A double tap on a slow phone without JavaScript sends the form twice (app.js stops the second
 click when it runs). A form that makes something new (a bottleneck, a referral record, an agreement,
-a discussion) made it twice, and the person saw only the second. (Back and send again is not caught:
-our pages are `no-store`, so Back fetches the form anew, with a new token, and a browser does not
-restore a hidden field's value.)
+a discussion) made it twice, and the person saw only the second. (Back and send again is not caught
+here: our pages are `no-store`, so Back fetches the form anew, with a new token, and a browser does
+not restore a hidden field's value. Where a second item of the same name is a mistake, a bottleneck,
+a discussion, a sociale kaart entry, core/same_name.py stops it.)
 
 The form carries a token of its own (`{% sent_once_field %}`, a new one each time the page is
 made). The view (`@sent_once`) claims the token in the cache with an atomic `add`: the first send
