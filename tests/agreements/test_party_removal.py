@@ -215,3 +215,48 @@ def test_a_party_only_of_the_current_version_removed_leaves_nothing_on_record(wo
     party = services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.social_a)
     services.party_remove(actor=world.carla, agreement=agreement, party=party)
     assert not Party.on_record.filter(agreement=agreement, organisation=world.social_a).exists()
+
+
+# --- an external party removed: its accounts no longer hear of what they may no longer read ----------
+
+
+def test_an_external_party_removed_from_an_agreement_no_longer_has_its_notices(world, concept, pushed):
+    """Ines's account reads the agreements the insurer is party to. Removed from one (only of its
+    current version), it is a 404 to her: its request to decide goes from her notices page and her
+    count, as a role change takes away what someone may no longer read."""
+    from tests.work.test_event_notices import _signed_in
+
+    agreement = committed(services.agreement_propose, actor=world.carla, agreement=concept)
+    insurer = committed(
+        services.party_add_external, actor=world.carla, agreement=agreement, kind="insurer", name=world.insurer.name
+    )
+    client = _signed_in(world.ines)
+    title = agreement.current_version.title
+    assert title in client.get("/notifications/").content.decode()
+    pushed.clear()
+
+    committed(services.party_remove, actor=world.carla, agreement=agreement, party=insurer)
+
+    assert client.get(f"/t/oost/agreements/{agreement.pk}/").status_code == 404
+    assert title not in client.get("/notifications/").content.decode()
+    assert not Notice.objects.filter(user=world.ines, subject_id=agreement.pk).exists()
+    assert pushed == [world.ines.pk]  # her open pages heard the new count
+    # Buurtzorg, still a party, is still asked.
+    assert _requests(world.maarten, agreement).filter(read_at__isnull=True).count() == 1
+
+
+def test_an_external_party_of_the_version_in_force_removed_from_the_next_keeps_its_notices(world, proposed):
+    """The insurer is party to the version in force and removed from the pending one: Ines still
+    reads the agreement, so her notices of it stay."""
+    insurer = committed(
+        services.party_add_external, actor=world.carla, agreement=proposed, kind="insurer", name=world.insurer.name
+    )
+    for person in (world.carla, world.maarten, world.pieter, world.ines):
+        committed(services.endorsement_record, actor=person, agreement=proposed, version_number=1, decision="endorsed")
+    agreement = committed(edit_version, world=world, agreement=Agreement.objects.get(pk=proposed.pk), body="Versie 2")
+    assert agreement.adopted_version is not None
+    assert Notice.objects.filter(user=world.ines, subject_id=agreement.pk, key__contains=":v2").exists()
+
+    committed(services.party_remove, actor=world.carla, agreement=agreement, party=Party.objects.get(pk=insurer.pk))
+
+    assert Notice.objects.filter(user=world.ines, subject_id=agreement.pk).exists()

@@ -9,6 +9,7 @@ made by the periodic job: `time_check` below, registered in AgreementsConfig.rea
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -194,9 +195,21 @@ def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
 
 def party_removed(agreement: Agreement, party) -> None:
     """A party removed from the pending version is asked nothing any more: its members' requests to
-    decide (and their reminders) are done. Its members are told nothing else."""
+    decide (and their reminders) are done. Its members are told nothing else.
+
+    An external party's own accounts read the agreement only while their organisation is party to it
+    (selectors.external_party_agreements): one removed from the only version it was party to may no
+    longer read it, and its notices of it go (each named a 404 in their list, count and digest), as a
+    role change takes away what someone may no longer read (rights_narrowed)."""
     if party.organisation_id is None:
         return
+    accounts = organisation_member_ids(team=agreement.team_id, organisation_ids=[party.organisation_id], external=True)
+    if accounts:  # first: those that go are not marked read (and pushed) before
+        readable = external_party_agreements(team=agreement.team_id, organisation_id=party.organisation_id)
+        for user in get_user_model().objects.filter(pk__in=accounts).order_by("pk"):
+            notices_withdraw(
+                user=user, team=agreement.team_id, subject_kind=SubjectKind.AGREEMENT, keep=readable.values("pk")
+            )
     notices_done(
         team=agreement.team_id,
         subject_kind=SubjectKind.AGREEMENT,
