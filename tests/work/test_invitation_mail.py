@@ -214,3 +214,56 @@ def test_withdrawing_an_invitation_whose_mail_waits_empties_it_and_reads_the_not
     failing_mail(0)
     mails_send_due()
     assert mail.outbox == []
+
+
+# --- who invited is no longer a coordinator ------------------------------------------------------------
+
+
+def _make(world, user, role):
+    from wijkverband.tenancy import services as tenancy
+    from wijkverband.tenancy.models import Membership
+
+    membership = Membership.objects.get(team=world.team_a, user=user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy.membership_change_role(actor=world.ada, membership=membership, role=role)
+
+
+def test_a_coordinator_made_member_no_longer_has_the_notice_of_an_invitation_not_mailed(
+    world, client_for, clock, failing_mail
+):
+    """Carla invited someone and was told the mail is not out yet. Made member, she can no longer
+    invite or withdraw (the members page shows her no invitations): the notice asked what she can no
+    longer do, and goes from her list and count."""
+    clock.to(START)
+    failing_mail(10)
+    client = client_for("carla")
+    _invite(client, world)
+    clock.to(START + timedelta(minutes=25))
+    mails_send_due()
+    assert "Uitnodiging nog niet gemaild" in client.get("/notifications/").content.decode()
+    _make(world, world.sofie, "coordinator")
+
+    _make(world, world.carla, "member")
+
+    assert "Uitnodiging nog niet gemaild" not in client.get("/notifications/").content.decode()
+    assert "nieuw@example.nl" not in client.get("/t/oost/members/").content.decode()
+    assert not Notice.objects.filter(user=world.carla, subject_kind=SubjectKind.INVITATION).exists()
+
+
+def test_an_invitation_not_mailed_after_its_coordinator_was_made_member_is_told_to_the_coordinators(
+    world, client_for, clock, failing_mail
+):
+    """Carla invited someone and was made member before the mail was late: the coordinators, who can
+    act on it, are told, not Carla."""
+    clock.to(START)
+    failing_mail(10)
+    _invite(client_for("carla"), world)
+    _make(world, world.sofie, "coordinator")
+    _make(world, world.carla, "member")
+
+    clock.to(START + timedelta(minutes=25))
+    mails_send_due()
+
+    (notice,) = Notice.objects.for_team(world.team_a).filter(kind=NoticeKind.INVITATION_NOT_SENT)
+    assert notice.user_id == world.sofie.pk and notice.title == "nieuw@example.nl"
+    assert "Uitnodiging nog niet gemaild" in client_for("sofie").get("/notifications/").content.decode()

@@ -291,9 +291,9 @@ def membership_started(*, team, user) -> None:
 
 
 # --- rights that narrow ----------------------------------------------------------------------------
-# Someone may read less of some teams than before: their role in a team changed to one that reads
-# less (a member made client representative or external party), or their role in the teams' region
-# ended or became one that reads less. What told them of items they may no longer read goes, as when
+# Someone may read or do less in some teams than before: their role in a team changed to one that
+# reads less (a member made client representative or external party) or does less (a coordinator
+# made member), or their role in the teams' region ended or became one that reads less. What told them of items they may no longer read goes, as when
 # they leave (work: their notices; agreements: an external party's notices of agreements it is no
 # party to). narrowed(user=, team_ids=) runs inside the service's transaction, once the new rights
 # are written, before its audit row.

@@ -269,6 +269,15 @@ def team_coordinator_ids(*, team) -> set[int]:
     )
 
 
+def member_manager_team_ids(*, user, team_ids) -> set[int]:
+    """Of these teams, those whose members this person manages now (invites, changes roles): as the
+    team's coordinator or its region's administrator (policy's can_manage_members). Two queries."""
+    team_ids = list(team_ids)
+    coordinates = Membership.objects.for_teams(team_ids).filter(user=user, role=Membership.Role.COORDINATOR)
+    administers = RegionRole.objects.filter(user=user, role=RegionRole.Role.ADMIN, region__teams__in=team_ids)
+    return set(coordinates.values_list("team_id", flat=True)) | set(administers.values_list("region__teams", flat=True))
+
+
 def longest_serving_coordinator(*, team, excluding) -> "Membership | None":
     """The team's coordinator who joined first, other than `excluding` (a user id), or None."""
     return (

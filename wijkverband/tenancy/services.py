@@ -406,9 +406,10 @@ def membership_change_role(
     membership.save(update_fields=["role", "organisation"] if given is not None else ["role"])
     permissions.team_role_grant(membership)
     policy_forget(membership.user)
-    if role not in PROFESSIONAL_ROLES:
+    if role not in PROFESSIONAL_ROLES or old_role == Membership.Role.COORDINATOR:
         # A role that reads less (no internal items; an external party only its agreements): what
         # told them of an item they may no longer read goes (their notices of it), as when they leave.
+        # A coordinator made member reads as much, but what asked a coordinator to act goes too.
         registry.rights_narrowed(user=membership.user, team_ids=[membership.team_id])
     # A role that acts for an organisation (a client representative who becomes a member): what
     # waits on it is asked of them too. Nothing for whoever was asked already.

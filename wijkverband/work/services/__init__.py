@@ -22,7 +22,13 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.realtime import publish
 from wijkverband.tenancy.models import Team
-from wijkverband.tenancy.selectors import READS_AGREEMENTS, READS_VISIBLE, internal_reader_ids, team_reaches
+from wijkverband.tenancy.selectors import (
+    READS_AGREEMENTS,
+    READS_VISIBLE,
+    internal_reader_ids,
+    member_manager_team_ids,
+    team_reaches,
+)
 from wijkverband.tenancy.services import team_readers_held
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
@@ -269,13 +275,15 @@ def membership_release(*, team, user, actor) -> None:
 
 
 def rights_narrowed(*, user, team_ids) -> None:
-    """`user` may read less of these teams than before (registry.rights_narrowed: a member made client
-    representative or external party, a region role ended or narrowed): their notices of items they
-    may no longer read go, as a leaver's of the team do (membership_release). Each named an item that
-    is a 404 to them now, in their list, their unread count and their next digest. What another role
-    still lets them read stays: a region's overseer who is a client representative of one of its
-    teams keeps the notices of its items that are not internal. An external party reads the
-    agreements its organisation is party to: the agreements app takes away the notices of the others
+    """`user` may read or do less in these teams than before (registry.rights_narrowed: a member made
+    client representative or external party, a coordinator made member, a region role ended or
+    narrowed): their notices of items they may no longer read go, as a leaver's of the team do
+    (membership_release), and those that ask what they may no longer do (an invitation's, which asks
+    whoever manages the members). Each named an item that is a 404 to them now, or work they cannot
+    act on, in their list, their unread count and their next digest. What another role still lets
+    them read stays: a region's overseer who is a client representative of one of its teams keeps the
+    notices of its items that are not internal. An external party reads the agreements its
+    organisation is party to: the agreements app takes away the notices of the others
     (notices_withdraw)."""
     reaches = team_reaches(user=user, team_ids=team_ids)
     by_reach: dict[str | None, list[int]] = {}
@@ -288,6 +296,11 @@ def rights_narrowed(*, user, team_ids) -> None:
         unreadable |= Q(team_id__in=by_reach[READS_VISIBLE], internal=True)
     if by_reach.get(READS_AGREEMENTS):
         unreadable |= Q(team_id__in=by_reach[READS_AGREEMENTS]) & ~Q(subject_kind=SubjectKind.AGREEMENT)
+    # An invitation's notices (its mail did not go out) ask who manages the team's members to act: a
+    # coordinator made member may no longer (services.invitations).
+    unmanaged = set(team_ids) - member_manager_team_ids(user=user, team_ids=team_ids)
+    if unmanaged:
+        unreadable |= Q(team_id__in=sorted(unmanaged), subject_kind=SubjectKind.INVITATION)
     if unreadable:
         _withdraw(Notice.objects.across_teams().filter(unreadable, user=user), user=user)
 

@@ -5,7 +5,10 @@ it, key "invitation:<id>"), after the request that made it answered "it will be 
 moment". When the mail server refuses the address for good, or the mail has not gone out a while
 after the invitation was made, the coordinator who invited gets a notice naming the address (a
 professional's, as the members page shows it; nothing else), and the members page says how the
-mail stands. Meanwhile the invitation stays valid: a mail that goes out later still works.
+mail stands. One who no longer manages the team's members (made member) can do nothing about it:
+the team's coordinators get it instead, and a coordinator made member loses those they had
+(work.services.rights_narrowed). Meanwhile the invitation stays valid: a mail that goes out later
+still works.
 """
 
 from datetime import timedelta
@@ -13,6 +16,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from wijkverband.tenancy.models import Invitation
+from wijkverband.tenancy.selectors import member_manager_team_ids, team_coordinator_ids
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
 
@@ -56,10 +60,15 @@ def invitation_mail_trouble(*, invitation_id: int, refused: bool, waited: timede
     if invitation is None or invitation.invited_by_id is None:
         return 0
     kind = NoticeKind.INVITATION_UNDELIVERED if refused else NoticeKind.INVITATION_NOT_SENT
+    # Who invited may no longer manage the team's members (a coordinator made member meanwhile): they
+    # could do nothing about it, the team's coordinators can.
+    recipients = [invitation.invited_by_id]
+    if not member_manager_team_ids(user=invitation.invited_by_id, team_ids=[invitation.team_id]):
+        recipients = sorted(team_coordinator_ids(team=invitation.team_id))
     return notices_create(
         kind=kind,
         subject=_subject(invitation),
-        recipients=[invitation.invited_by_id],
+        recipients=recipients,
         key=f"{kind}:{invitation.pk}",
     )
 
