@@ -176,3 +176,61 @@ def test_an_escalation_for_an_overseer_whose_region_role_is_ending_is_not_made(w
     assert isinstance(results["second"], Bottleneck), results
     assert not Notice.objects.across_teams().filter(user=world.olga).exists()
     assert Notice.objects.across_teams().filter(user=world.ada, kind=NoticeKind.ESCALATED).exists()
+
+
+# --- a mention's job while its thread is closed to client representatives ---------------------------
+
+
+def _mentioned_rosa(world):
+    """Carla mentions Rosa (a client representative) in a thread opened to representatives; the
+    mention's job waits in the queue, as it does for the moment between the post and the worker."""
+    from tests.threads.helpers import post, topic
+    from tests.work.helpers import queued_tasks
+
+    thread = topic(world, title="Formatie en roosters", open_to_representatives=True)
+    with queued_tasks():
+        message = post(thread, world.carla, "@rosa wil je meelezen?").message
+    assert not Notice.objects.filter(user=world.rosa).exists()
+    return thread, message
+
+
+def _close(world, thread):
+    from wijkverband.threads import services as threads
+
+    return threads.thread_set_open_to_representatives(actor=world.carla, thread=thread, open_to_representatives=False)
+
+
+def _mention_job(message):
+    from wijkverband.threads.services.notifications import post_notices
+
+    return post_notices(message.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_mention_whose_job_runs_while_the_thread_closes_to_representatives_is_not_made(world):
+    """Carla mentions Rosa and, before the worker ran the mention's job, closes the thread to client
+    representatives. The job read the thread as it was committed (open) while the closing was under
+    way, and wrote Rosa's notice after the closing had taken away those of representatives: it stayed
+    in her list, count and digest, linking to a thread that is a 404 to her. The job now reads the
+    thread under a lock the closing holds, so it waits and leaves her out."""
+    thread, message = _mentioned_rosa(world)
+
+    results = second_waits_for_first(lambda: _close(world, thread), lambda: _mention_job(message))
+    assert not isinstance(results["first"], Exception), results
+    assert results["second"] is None, results
+    assert not Notice.objects.filter(user=world.rosa).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_mention_made_while_the_thread_closes_to_representatives_goes_with_the_closing(world):
+    """The other order: the job runs first and the closing comes while it is still open. The closing
+    took away representatives' notices before the job's had committed, and Rosa's stayed; it now
+    waits for the job and takes her notice away."""
+    thread, message = _mentioned_rosa(world)
+
+    results = second_waits_for_first(lambda: _mention_job(message), lambda: _close(world, thread))
+    assert results["first"] is None, results
+    assert not isinstance(results["second"], Exception), results
+    assert not Notice.objects.filter(user=world.rosa).exists()

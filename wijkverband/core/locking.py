@@ -42,3 +42,23 @@ def key_share_held(queryset: QuerySet) -> list:
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} FOR KEY SHARE OF {table} SKIP LOCKED", params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def key_share_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):
+    """The row `pk` of `queryset`, held FOR KEY SHARE until the transaction ends, with `related` read
+    after the lock was granted (as lock_and_read). Unlike key_share_held it waits for a transaction
+    that holds the row FOR UPDATE, and then reads the row as that one committed it: for a write that
+    depends on a column such a transaction changes (who may read a thread), while others that only
+    update the row (a post taking its number) go on beside it. Raises the model's DoesNotExist as
+    `get` does. Elsewhere than on PostgreSQL the row is read as it is (SQLite serialises writers)."""
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        sql, params = (
+            queryset.filter(pk=pk).values_list("pk").order_by().query.get_compiler(connection=connection).as_sql()
+        )
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR KEY SHARE OF {table}", params)
+            if cursor.fetchone() is None:
+                raise queryset.model.DoesNotExist
+    return queryset.select_related(*related).get(pk=pk)

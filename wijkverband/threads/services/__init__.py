@@ -283,6 +283,11 @@ def thread_subject_update(*, team: Team, kind: str, subject_id: int, title=None,
     if not changes:
         return 0
     threads = Thread.objects.for_team(team).filter(subject_kind=kind, subject_id=subject_id)
+    if internal is not None:
+        # Held FOR UPDATE, as a closing to representatives holds it: a mention's job under way (which
+        # holds it FOR KEY SHARE) is waited for, and one that comes after reads it internal
+        # (notifications._thread_held).
+        list(threads.select_for_update().values_list("pk", flat=True))
     changed = threads.update(**changes)
     if internal is not None:
         for thread in threads.only("pk", "team_id", "open_to_representatives", "internal"):

@@ -5,10 +5,12 @@ or confirming.
 Never client data: a notice names the actor, the team and the thread, not the text.
 """
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wijkverband.core import rows
+from wijkverband.core.locking import key_share_read
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Message, MessageRevision, Thread
@@ -111,6 +113,19 @@ def _live_message(message_id: int) -> Message | None:
     )
 
 
+def _thread_held(message: Message) -> Thread:
+    """The message's thread as it is now, held FOR KEY SHARE until the job's transaction ends. Who
+    reads it (opened to client representatives, not internal) is what a closing changes, holding the
+    thread FOR UPDATE (thread_set_open_to_representatives, thread_subject_update): a closing under way
+    is waited for and read as it committed, so a representative mentioned just before is left out,
+    and one that comes while the job writes waits for it and takes the notice away
+    (notices_internal_set). Without it the job read the thread as committed while the closing was
+    under way, and wrote the representative's notice after the closing had taken away the others':
+    it stayed, linking to a thread that is a 404 to them. A post only updates the thread (its number):
+    it does not wait for the job, nor the job for it."""
+    return key_share_read(Thread.objects.for_team(message.team_id), pk=message.thread_id, related=("team",))
+
+
 def _reading_memberships(thread: Thread) -> list[Membership]:
     """The memberships of the team's people who read the thread (with their users and organisations,
     which mentions are matched against)."""
@@ -125,15 +140,17 @@ def _reading_memberships(thread: Thread) -> list[Membership]:
     return memberships
 
 
+@transaction.atomic
 def post_notices(message_id: int) -> None:
     """The job: the notices of a post that mentions people or asks for confirmation.
 
     Safe to run twice (a worker that died, a retry): every notice has its key per message and
-    person. A message deleted before the job ran tells nobody."""
+    person. A message deleted before the job ran tells nobody. Who reads the thread is read with
+    the thread held (_thread_held), in the job's one transaction."""
     message = _live_message(message_id)
     if message is None:
         return
-    thread, actor = message.thread, message.author
+    thread, actor = _thread_held(message), message.author
     owner = thread.created_by_id
     needs_owner_check = bool(owner) and owner != actor.pk
     memberships = _reading_memberships(thread)
@@ -165,6 +182,7 @@ def edit_notices_queue(*, message: Message, revision: MessageRevision) -> None:
         tasks.enqueue_in_transaction(EDIT_NOTICES_JOB, message.pk, revision.pk)
 
 
+@transaction.atomic
 def edit_notices(message_id: int, revision_id: int) -> None:
     """The job: the mentions an edit added tell those people, as a post's mentions do (readers of the
     thread only, never the author; the notice names the thread, not the text).
@@ -172,17 +190,18 @@ def edit_notices(message_id: int, revision_id: int) -> None:
     Who the text mentions now (by the time the job runs), less whom the text it replaced mentioned;
     anyone told of this message's mention before (by the post or an earlier edit) keeps that one
     notice and is not told again (the key is the message's). Safe to run twice; a message deleted
-    before the job ran tells nobody."""
+    before the job ran tells nobody. The thread held as post_notices holds it (_thread_held)."""
     message = _live_message(message_id)
     if message is None:
         return
+    thread = _thread_held(message)
     before = (
         MessageRevision.objects.for_team(message.team_id)
         .filter(pk=revision_id, message=message)
         .values_list("body", flat=True)
         .first()
     )
-    thread, actor = message.thread, message.author
+    actor = message.author
     memberships = _reading_memberships(thread)
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) - mentioned_users(before or "", memberships)
