@@ -62,7 +62,7 @@ def subject(agreement: Agreement) -> Subject:
     )
 
 
-def rights_narrowed(*, user, team_ids) -> None:
+def rights_narrowed(*, user, team_ids, actor=None) -> None:
     """`user` may read less of these teams (registry.rights_narrowed). Where that is an external
     party's reach (a member made external party), they read the agreements their organisation is
     party to and no others (selectors.external_party_agreements): their notices of the others go.

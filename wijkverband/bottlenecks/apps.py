@@ -22,11 +22,13 @@ class BottlenecksConfig(AppConfig):
 
         panels.register()
         from wijkverband.bottlenecks import services
-        from wijkverband.core.registry import MembershipEnd, register_membership_end
+        from wijkverband.core.registry import MembershipEnd, register_membership_end, register_rights_narrowed
 
         register_membership_end(
             MembershipEnd("bottlenecks", holdings=services.membership_holdings, release=services.membership_release)
         )
+        # A role that owns nothing lets go of what they own, as a leaving does.
+        register_rights_narrowed("bottlenecks", services.rights_narrowed)
         # The hourly job asks this app what waits: ownership, targets, escalations (docs/work.md).
         register_time_check("bottlenecks", notices.time_check)
         # The titles of the notices of someone leaving, written as they are read (docs/work.md).

@@ -278,12 +278,26 @@ class EventKind(models.TextChoices):
     # A coordinator removed them (BottleneckEvent.said names who: the event's actor is the one removed).
     OWNER_REMOVED = "owner_removed", _("was removed from the team: it has no owner now")
     CANDIDATE_REMOVED = "candidate_removed", _("was removed from the team: no longer asked to own it")
+    # Their role changed to one that owns nothing (a member made client representative): let go as
+    # when they leave (services.rights_narrowed); BottleneckEvent.said names who changed it.
+    OWNER_ROLE_CHANGED = "owner_role_changed", _("has a role in which they cannot own it: it has no owner now")
+    CANDIDATE_ROLE_CHANGED = (
+        "candidate_role_changed",
+        _("has a role in which they cannot own it: no longer asked to own it"),
+    )
 
 
-#: What the timeline says of someone removed from the team, naming who removed them (data["removed_by"]).
+#: What the timeline says of someone removed from the team (or given a role that owns nothing), naming
+#: who did it (data["removed_by"]).
 REMOVED_BY = {
     EventKind.OWNER_REMOVED: lambda: _("was removed from the team by %(name)s: it has no owner now"),
     EventKind.CANDIDATE_REMOVED: lambda: _("was removed from the team by %(name)s: no longer asked to own it"),
+    EventKind.OWNER_ROLE_CHANGED: lambda: _(
+        "was given a role by %(name)s in which they cannot own it: it has no owner now"
+    ),
+    EventKind.CANDIDATE_ROLE_CHANGED: lambda: _(
+        "was given a role by %(name)s in which they cannot own it: no longer asked to own it"
+    ),
 }
 
 

@@ -131,14 +131,26 @@ def request_lapses_words(params: dict) -> str:
 LEAVING_PHRASES = {NEED_OWNER: need_owner_words, REQUEST_LAPSES: request_lapses_words}
 
 
-def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dict[int, list[Bottleneck]]) -> None:
+def owners_lost(
+    *,
+    team,
+    user,
+    actor,
+    released: list[Bottleneck],
+    withdrawn: dict[int, list[Bottleneck]],
+    role_changed: bool = False,
+) -> None:
     """`user` left the team (or `actor` removed them) and was let go of these open items
     (services.membership_release). The team's other coordinators get one notice of how many now
     need an owner (owned by nobody, asked of nobody), linked to that item or, for several, to their
     Mijn werk, where those items are listed from now on; it is a new notice whatever the hourly
     check told them before (its "past the acceptance target" notice comes once per item). Whoever
     asked the person to own an item, and is not told as a coordinator, hears that the request
-    lapses (the leave question's word), linked to the item or to a list that holds them."""
+    lapses (the leave question's word), linked to the item or to a list that holds them.
+
+    role_changed: they stay in the team with a role that owns nothing (services.rights_narrowed); the
+    notices say so, and their own requests to act on these items (to own one, its reminders, past
+    its target) are done: they may still read a visible item, but nothing about it waits on them."""
     needs_owner = [b for b in released if b.owner_id is None and b.owner_candidate_id is None]
     stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
     told = {}
@@ -154,7 +166,18 @@ def owners_lost(*, team, user, actor, released: list[Bottleneck], withdrawn: dic
         path = subject(items[0]).path if count == 1 else _list_holding(team, items, asker_id)
         # The name of who left (the notice's actor, named as they are called when it is read).
         told[asker_id] = ({"phrase": REQUEST_LAPSES, "count": count, "name": name}, path)
-    notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}")
+    notices_of_leaving(
+        team=team, user=user, actor=actor, told=told, key=f"bottlenecks:{stamp}", role_changed=role_changed
+    )
+    if role_changed:
+        for b in released:
+            notices_done(
+                team=team.pk,
+                subject_kind=SubjectKind.BOTTLENECK,
+                subject_id=b.pk,
+                kinds=[NoticeKind.OWNERSHIP_ASKED, NoticeKind.REMINDER, NoticeKind.OVERDUE],
+                user_ids=[user.pk],
+            )
 
 
 def _list_holding(team, items: list[Bottleneck], asker_id: int) -> str:
@@ -179,7 +202,7 @@ def owner_found(b: Bottleneck) -> None:
                 team=b.team_id,
                 subject_kind=SubjectKind.TEAM,
                 subject_id=b.team_id,
-                kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED],
+                kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED, NoticeKind.MEMBER_ROLE_CHANGED],
                 key_contains=f":bottlenecks:team:{b.team_id}:user:{user_id}:",
             )
 

@@ -492,8 +492,16 @@ def owned_by(*, user) -> QuerySet[Bottleneck]:
     )
 
 
-#: Someone who owned the item, or was asked to, left the team or was removed (membership_release).
-LET_GO_KINDS = (EventKind.OWNER_LEFT, EventKind.CANDIDATE_LEFT, EventKind.OWNER_REMOVED, EventKind.CANDIDATE_REMOVED)
+#: Someone who owned the item, or was asked to, left the team or was removed (membership_release), or
+#: was given a role that owns nothing (rights_narrowed).
+LET_GO_KINDS = (
+    EventKind.OWNER_LEFT,
+    EventKind.CANDIDATE_LEFT,
+    EventKind.OWNER_REMOVED,
+    EventKind.CANDIDATE_REMOVED,
+    EventKind.OWNER_ROLE_CHANGED,
+    EventKind.CANDIDATE_ROLE_CHANGED,
+)
 
 
 def let_go_by(*, bottleneck: Bottleneck) -> set[int]:

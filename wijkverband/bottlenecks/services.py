@@ -569,6 +569,14 @@ def membership_holdings(*, team, user, actor=None) -> list[str]:
     return lines
 
 
+#: Why someone let go of what they held: the timeline's word for its owner, and for the one asked.
+_LET_GO = {
+    "left": (EventKind.OWNER_LEFT, EventKind.CANDIDATE_LEFT),
+    "removed": (EventKind.OWNER_REMOVED, EventKind.CANDIDATE_REMOVED),
+    "role_changed": (EventKind.OWNER_ROLE_CHANGED, EventKind.CANDIDATE_ROLE_CHANGED),
+}
+
+
 def membership_release(*, team, user, actor) -> None:
     """Someone leaves the team or is removed from it (tenancy.services.membership_remove, inside its
     transaction): the open items they own have no owner from now, and requests that they own one
@@ -577,27 +585,59 @@ def membership_release(*, team, user, actor) -> None:
     werk under "Nog zonder eigenaar" from now on (not only once past the acceptance target); whoever
     asked them to own an item hears that the request is withdrawn (notices.owners_lost)."""
     removed = actor is not None and actor.pk != user.pk
-    # Removed by someone else: the timeline says so, and by whom ("left" of someone removed was
-    # untrue).
-    data = {"removed_by": actor.name or actor.email} if removed else None
+    _let_go(team=team, user=user, actor=actor, why="removed" if removed else "left")
+
+
+def rights_narrowed(*, user, team_ids, actor=None) -> None:
+    """`user`'s rights in these teams narrowed (core.registry.rights_narrowed). Where they are no
+    longer a member or coordinator (made client representative or external party), they may own
+    nothing and answer no request to own (bottleneck_ask_owner asks only members): what they held is
+    let go as when they leave (membership_release), by the same path: the items have no owner, the
+    requests are withdrawn, the coordinators and whoever asked are told, the timeline and the audit
+    say so; and their own requests to act on those items (asked to own, its reminders, past its
+    target) are done. A region role that ends leaves what they hold as a member: overseers own
+    nothing but as members."""
+    held = set(
+        Bottleneck.objects.for_teams(list(team_ids))
+        .filter(Q(owner=user) | Q(owner_candidate=user), status__in=OPEN_STATUSES)
+        .values_list("team_id", flat=True)
+    )
+    for team in Team.objects.filter(pk__in=sorted(held)).order_by("pk"):
+        if not is_professional(user=user, team=team):
+            _let_go(team=team, user=user, actor=actor, why="role_changed")
+
+
+def _let_go(*, team, user, actor, why: str) -> None:
+    """What `user` held in the team is let go (membership_release, rights_narrowed): the one path."""
+    owner_kind, candidate_kind = _LET_GO[why]
+    # Removed (or given another role) by someone else: the timeline says so, and by whom ("left" of
+    # someone removed was untrue).
+    data = {"removed_by": actor.name or actor.email} if actor is not None and actor.pk != user.pk else None
     released, withdrawn = [], {}
     for b in _held_by(team, user).select_for_update().order_by("pk"):
         # One or the other: nobody is asked to own what they own already (bottleneck_ask_owner).
         if b.owner_id == user.pk:
             b.owner, b.owner_since = None, None
             fields = ["owner", "owner_since"]
-            kind = EventKind.OWNER_REMOVED if removed else EventKind.OWNER_LEFT
+            kind = owner_kind
         else:
             withdrawn.setdefault(b.owner_requested_by_id, []).append(b)
             b.owner_candidate, b.owner_requested_by, b.owner_requested_at = None, None, None
             fields = ["owner_candidate", "owner_requested_by", "owner_requested_at"]
-            kind = EventKind.CANDIDATE_REMOVED if removed else EventKind.CANDIDATE_LEFT
+            kind = candidate_kind
         _save(b, *fields)
-        # The timeline names the person who left (and who removed them); the audit row, who acted.
+        # The timeline names the person who let go (and who removed them); the audit row, who acted.
         _event(b, user, kind, data=data)
         released.append((b, kind))
     # Told before the audit rows, which come last (docs/audit.md).
-    notices.owners_lost(team=team, user=user, actor=actor, released=[b for b, _kind in released], withdrawn=withdrawn)
+    notices.owners_lost(
+        team=team,
+        user=user,
+        actor=actor,
+        released=[b for b, _kind in released],
+        withdrawn=withdrawn,
+        role_changed=why == "role_changed",
+    )
     for b, kind in released:
         _audit(b, actor, kind)
 

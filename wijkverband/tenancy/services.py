@@ -99,7 +99,7 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
     policy_forget(user)
     if before is not None and narrows and before != role:
         # No internal items any more: their notices of those go, but for a membership that reads them.
-        registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region))
+        registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region), actor=actor)
     audit_record(actor=actor, action="region_role.assigned", region=region, target=region_role, data={"role": role})
     if before is not None and before != role:
         # A new role only adds rights; a changed one may take some away from open sockets.
@@ -126,7 +126,7 @@ def region_role_remove(*, actor, region_role: RegionRole) -> None:
     policy_forget(user)
     # What told them of the region's teams' items goes (their notices), but for what a membership of
     # theirs still lets them read.
-    registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region))
+    registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region), actor=actor)
     user_rights_changed_on_commit(user.pk)
     audit_record(actor=actor, action="region_role.removed", region=region, target=region_role, data={"user": user.pk})
 
@@ -410,7 +410,7 @@ def membership_change_role(
         # A role that reads less (no internal items; an external party only its agreements): what
         # told them of an item they may no longer read goes (their notices of it), as when they leave.
         # A coordinator made member reads as much, but what asked a coordinator to act goes too.
-        registry.rights_narrowed(user=membership.user, team_ids=[membership.team_id])
+        registry.rights_narrowed(user=membership.user, team_ids=[membership.team_id], actor=actor)
     # A role that acts for an organisation (a client representative who becomes a member): what
     # waits on it is asked of them too. Nothing for whoever was asked already.
     registry.membership_started(team=membership.team, user=membership.user)

@@ -130,6 +130,7 @@ def live_strings() -> dict:
         # Someone left: the title is a phrase of ours ("3 open bottlenecks need a new owner").
         "notification_member_left": _("%(actor)s left the team: %(title)s."),
         "notification_member_removed": _("%(actor)s was removed from the team: %(title)s."),
+        "notification_member_role_changed": _("%(actor)s has a role now in which they cannot own anything: %(title)s."),
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
         # Checked before sending, as the server checks it: the text stays in the box.

@@ -67,6 +67,8 @@ class NoticeKind(models.TextChoices):
     # work.services.notices_of_leaving)
     MEMBER_LEFT = "member_left", _("Left the team")
     MEMBER_REMOVED = "member_removed", _("Removed from the team")
+    # ... or was given a role in which they hold none of it (a member made client representative)
+    MEMBER_ROLE_CHANGED = "member_role_changed", _("Given another role")
     # An invitation's mail (wijkverband.work.services.invitations): told to the coordinator who invited
     INVITATION_NOT_SENT = "invitation_not_sent", _("Invitation not mailed yet")
     INVITATION_UNDELIVERED = "invitation_undelivered", _("Invitation could not be delivered")

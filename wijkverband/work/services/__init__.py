@@ -139,10 +139,13 @@ def _frames(*, kind: str, subject: Subject, actor, params: dict | None, user_ids
 LEAVING_SENTENCES = {
     NoticeKind.MEMBER_LEFT: lambda: _("%(actor)s left the team: %(title)s"),
     NoticeKind.MEMBER_REMOVED: lambda: _("%(actor)s was removed from the team: %(title)s"),
+    NoticeKind.MEMBER_ROLE_CHANGED: lambda: _("%(actor)s has a role now in which they cannot own anything: %(title)s"),
 }
 
 
-def notices_of_leaving(*, team: Team, user, actor, told: dict[int, tuple[dict, str]], key: str) -> int:
+def notices_of_leaving(
+    *, team: Team, user, actor, told: dict[int, tuple[dict, str]], key: str, role_changed: bool = False
+) -> int:
     """Someone (`user`) left the team or `actor` removed them, and what they held needs others: one
     notice per person in `told`, which maps each to (the notice's title as a phrase of ours and its
     values, {"phrase": …, "count": …}, registered with work.serialise.register_notice_phrase; the
@@ -152,9 +155,12 @@ def notices_of_leaving(*, team: Team, user, actor, told: dict[int, tuple[dict, s
     reader's language of the moment (the words in the person's language now are stored beside it,
     for a phrase that can no longer be written). The notice's actor is the one who left (never
     told), and whoever removed them is not told either: they saw what was let go in the question
-    before. Internal: only professionals and overseers hear of it."""
+    before. Internal: only professionals and overseers hear of it. role_changed: they stay in the team
+    with a role that holds none of it (a member made client representative)."""
     removed = actor is not None and actor.pk != user.pk
     kind = NoticeKind.MEMBER_REMOVED if removed else NoticeKind.MEMBER_LEFT
+    if role_changed:
+        kind = NoticeKind.MEMBER_ROLE_CHANGED
     wanted = set(told) - {user.pk, getattr(actor, "pk", None)}
     made = 0
     languages = get_user_model().objects.filter(pk__in=wanted).values_list("pk", "language")
@@ -274,7 +280,7 @@ def membership_release(*, team, user, actor) -> None:
     _withdraw(Notice.objects.for_team(team).filter(user=user), user=user)
 
 
-def rights_narrowed(*, user, team_ids) -> None:
+def rights_narrowed(*, user, team_ids, actor=None) -> None:
     """`user` may read or do less in these teams than before (registry.rights_narrowed: a member made
     client representative or external party, a coordinator made member, a region role ended or
     narrowed): their notices of items they may no longer read go, as a leaver's of the team do
