@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from tests.bottlenecks.helpers import fresh, report
 from tests.postgres import second_waits_for_first, until_a_statement_waits_for_a_lock
 from wijkverband.bottlenecks import services
-from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent, BottleneckLink, Status
+from wijkverband.bottlenecks.models import Bottleneck, BottleneckEvent, BottleneckLink, EventKind, Status
 from wijkverband.core.errors import ActionRefused
 from wijkverband.tenancy import services as tenancy
 from wijkverband.tenancy.models import Membership
@@ -90,6 +90,54 @@ def test_asking_someone_who_is_being_removed_to_own_a_bottleneck_is_refused(worl
         ),
     )
     assert results["first"] is None, results
+    assert isinstance(results["second"], ActionRefused), results
+    b = fresh(b)
+    assert b.owner_id is None and b.owner_candidate_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_to_own_made_while_its_person_is_made_client_representative_is_withdrawn(world):
+    """Carla asks Maarten to own a bottleneck while Ada makes him client representative. The request
+    holds his membership; the role change waits for it and then withdraws it with the rest of what
+    he held (services.rights_narrowed), rather than leave "Gevraagd als eigenaar" with someone who
+    can no longer accept it."""
+    b = report(world, actor=world.pieter)
+
+    def make_representative():
+        membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+        return tenancy.membership_change_role(
+            actor=world.ada, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
+        )
+
+    results = second_waits_for_first(
+        lambda: services.bottleneck_ask_owner(
+            actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten
+        ),
+        make_representative,
+    )
+    assert isinstance(results["first"], Bottleneck), results
+    assert isinstance(results["second"], Membership), results
+    b = fresh(b)
+    assert b.owner_id is None and b.owner_candidate_id is None
+    assert BottleneckEvent.objects.filter(bottleneck=b, kind=EventKind.CANDIDATE_ROLE_CHANGED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asking_someone_who_is_being_made_client_representative_to_own_a_bottleneck_is_refused(world):
+    b = report(world, actor=world.pieter)
+
+    def make_representative():
+        membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+        return tenancy.membership_change_role(
+            actor=world.ada, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
+        )
+
+    results = second_waits_for_first(
+        make_representative,
+        lambda: services.bottleneck_ask_owner(
+            actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten
+        ),
+    )
     assert isinstance(results["second"], ActionRefused), results
     b = fresh(b)
     assert b.owner_id is None and b.owner_candidate_id is None
