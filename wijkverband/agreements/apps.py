@@ -30,10 +30,11 @@ class AgreementsConfig(AppConfig):
         from wijkverband.core.registry import register_membership_start
 
         register_membership_start("agreements", services.membership_start)
-        # A member made external party: its notices of agreements it is no party to go.
+        # A member made external party or client representative: what they own passes on, as when they
+        # leave; an external party's notices of agreements it is no party to go.
         from wijkverband.core.registry import register_rights_narrowed
 
-        register_rights_narrowed("agreements", notices.rights_narrowed)
+        register_rights_narrowed("agreements", services.rights_narrowed)
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)
         # The title of the notice to whoever owns a leaver's agreements now, written as it is read.

@@ -68,7 +68,7 @@ def shown_detail(event) -> str:
             for day, value in facts["changes"]
         ]
         return f"{facts['indicator']}: {'; '.join(changes)}"
-    if action in (Action.OWNER_LEFT, Action.OWNER_REMOVED):
+    if action in (Action.OWNER_LEFT, Action.OWNER_REMOVED, Action.OWNER_ROLE_CHANGED):
         by, owner = facts.get("by"), facts["owner"]
         if by and by == owner:
             return _("by %(by)s, who is the owner now") % {"by": by}

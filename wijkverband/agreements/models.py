@@ -360,6 +360,8 @@ class Action(models.TextChoices):
     # The owner left the team, or was removed from it: someone else owns it now (data: who).
     OWNER_LEFT = "owner_left", _("left the team")
     OWNER_REMOVED = "owner_removed", _("was removed from the team")
+    # ... or was given a role in which they cannot own one (a member made client representative).
+    OWNER_ROLE_CHANGED = "owner_role_changed", _("has a role in which they cannot own it")
 
 
 class AgreementEvent(models.Model):

@@ -77,7 +77,7 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
         notices_withdraw(user=user, team=team_id, subject_kind=SubjectKind.AGREEMENT, keep=readable.values("pk"))
 
 
-def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> None:
+def owner_passed(*, team, user, actor, owner, agreements: list[Agreement], role_changed: bool = False) -> None:
     """`user` left the team (or `actor` removed them) and `owner` owns their agreements now
     (services.membership_release): one notice to the new owner, linked to the agreement or, for
     several, to the team's list of the agreements they own. Nothing for whoever removed them and
@@ -90,7 +90,9 @@ def owner_passed(*, team, user, actor, owner, agreements: list[Agreement]) -> No
 
     stamp = f"team:{team.pk}:user:{user.pk}:{int(timezone.now().timestamp() * 1000)}"
     told = {owner.pk: ({"phrase": OWNER_NOW, "count": count}, path)}
-    notices_of_leaving(team=team, user=user, actor=actor, told=told, key=f"agreements:{stamp}")
+    notices_of_leaving(
+        team=team, user=user, actor=actor, told=told, key=f"agreements:{stamp}", role_changed=role_changed
+    )
 
 
 #: The title of the notice to whoever owns a leaver's agreements now (work.serialise.register_notice_phrase,

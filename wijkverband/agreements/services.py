@@ -44,7 +44,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.locking import lock_and_read
 from wijkverband.core.registry import indicator_source
-from wijkverband.tenancy.models import Organisation, TeamOrganisation
+from wijkverband.tenancy.models import Organisation, Team, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional, longest_serving_coordinator, organisation_member_ids
 from wijkverband.tenancy.services import professional_held
@@ -1057,12 +1057,35 @@ def membership_release(*, team, user, actor) -> None:
     The current version's owner changes in place rather than by a new version: a new version of a
     proposed or adopted agreement asks every party to endorse it again, and nothing the parties
     endorsed changes. The history says who left, by whom they were removed, and who owns it now."""
+    removed = actor is not None and actor.pk != user.pk
+    _pass_ownership(team=team, user=user, actor=actor, action=Action.OWNER_REMOVED if removed else Action.OWNER_LEFT)
+
+
+def rights_narrowed(*, user, team_ids, actor=None) -> None:
+    """`user`'s rights in these teams narrowed (core.registry.rights_narrowed). Where they are no
+    longer a member or coordinator (made client representative or external party) they may not edit
+    an agreement: those they own pass on as when they leave (membership_release, by the same path),
+    and an external party's notices of agreements it is no party to go (notices.rights_narrowed)."""
+    notices.rights_narrowed(user=user, team_ids=team_ids, actor=actor)
+    owning = set(
+        Agreement.objects.for_teams(list(team_ids))
+        .exclude(status=Status.ENDED)
+        .filter(current_version__owner=user)
+        .values_list("team_id", flat=True)
+    )
+    for team in Team.objects.filter(pk__in=sorted(owning)).order_by("pk"):
+        if not is_professional(user=user, team=team):
+            _pass_ownership(team=team, user=user, actor=actor, action=Action.OWNER_ROLE_CHANGED)
+
+
+def _pass_ownership(*, team, user, actor, action: str) -> None:
+    """The agreements `user` owns in the team pass to _successor, who is told: the one path of
+    membership_release and rights_narrowed."""
     successor = _successor(team=team, user=user, actor=actor)
     if successor is None:
         return
-    removed = actor is not None and actor.pk != user.pk
     facts = {"owner": successor.name or successor.email}
-    if removed:
+    if actor is not None and actor.pk != user.pk:
         facts["by"] = actor.name or actor.email
     passed = []
     for agreement in _owned_by(team, user).select_for_update(of=("self",)).select_related("current_version"):
@@ -1073,14 +1096,21 @@ def membership_release(*, team, user, actor) -> None:
         event = _history(
             actor=user,
             agreement=agreement,
-            action=Action.OWNER_REMOVED if removed else Action.OWNER_LEFT,
+            action=action,
             version_number=agreement.version_count,
             facts=facts,
         )
         passed.append((agreement, event))
     if not passed:
         return
-    notices.owner_passed(team=team, user=user, actor=actor, owner=successor, agreements=[a for a, _e in passed])
+    notices.owner_passed(
+        team=team,
+        user=user,
+        actor=actor,
+        owner=successor,
+        agreements=[a for a, _e in passed],
+        role_changed=action == Action.OWNER_ROLE_CHANGED,
+    )
     for agreement, event in passed:
         audit_record(
             actor=actor,
