@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -341,7 +342,21 @@ def test_the_page_shows_the_tables_with_their_charts(world, varied, client_for):
     assert '<option value="2026-Q1" selected>' in html
     waiting = _table(html, "waiting")
     assert waiting.index("Wacht lang") < waiting.index("Net opgeschaald")
-    assert "te laat" in waiting
+
+
+def test_past_the_target_answers_yes_or_no_on_the_page(world, varied, client_for):
+    """A yes/no column says "ja" or "nee": it said "te laat" or "nee"."""
+    html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
+    waiting = _table(html, "waiting")
+    rows = {
+        title: re.sub(r"<[^>]+>", "", cells[-1]).strip()
+        for title, cells in (
+            (re.search(r"#\d+ ([^<]+)</a>", row).group(1), re.findall(r"<td[^>]*>(.*?)</td>", row))
+            for row in waiting.split("<tr")[2:]
+        )
+    }
+    assert rows == {"Wacht lang": "ja", "Net opgeschaald": "nee"}
+    assert "te laat" not in waiting
 
 
 def test_an_escalation_is_dated_by_the_dutch_day(world, clock, client_for):
@@ -364,7 +379,7 @@ def test_the_csv_has_the_numbers_of_the_table_for_dutch_excel(world, varied, cli
     response = client_for("olga").get("/r/utrecht/dashboard/age.csv?period=2026-Q1")
     body = b"".join(response.streaming_content).decode("utf-8")
     assert response["Content-Type"].startswith("text/csv")
-    assert "utrecht-age-2026-q1.csv" in response["Content-Disposition"]
+    assert "knelpunten-naar-leeftijd-utrecht-2026-k1.csv" in response["Content-Disposition"]
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == [

@@ -50,7 +50,12 @@ class Table:
     chart: Chart | None = None
     note: str = ""
     empty: str = ""
+    #: the file's name before the region and period, in Dutch whatever the language, as the teams'
+    #: files are named ("knelpunten-oost-…"): ASCII, no spaces
     filename_part: str = ""
+    #: the XLSX sheet's name: short, in the reader's language, within Excel's 31 characters (the
+    #: caption cut there read "Open knelpunten per categorie i")
+    sheet: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -183,6 +188,8 @@ def teams_table(d: RegionDashboard) -> Table:
         columns,
         rows,
         empty=_("This region has no teams yet."),
+        filename_part="wijkverbanden",
+        sheet=_("Teams at a glance"),
     )
 
 
@@ -217,6 +224,8 @@ def age_table(d: RegionDashboard) -> Table:
         rows,
         chart=Chart(_("Open bottlenecks per team by age"), [1, 2, 3], stacked=True),
         empty=_("This region has no teams yet."),
+        filename_part="knelpunten-naar-leeftijd",
+        sheet=_("Bottlenecks by age"),
     )
 
 
@@ -241,6 +250,8 @@ def categories_table(d: RegionDashboard) -> Table:
         rows,
         chart=Chart(_("Open bottlenecks by category and age"), [4, 5, 6], stacked=True),
         empty=_("No open bottlenecks."),
+        filename_part="knelpunten-per-categorie",
+        sheet=_("Bottlenecks by category"),
     )
 
 
@@ -274,6 +285,8 @@ def flow_table(d: RegionDashboard) -> Table:
         rows,
         chart=Chart(_("Bottlenecks reported and resolved in %(period)s") % {"period": d.period.label}, [1, 2], False),
         empty=_("This region has no teams yet."),
+        filename_part="in-de-periode",
+        sheet=_("In %(period)s per team") % {"period": d.period.label},
     )
 
 
@@ -315,6 +328,8 @@ def escalations_table(d: RegionDashboard) -> Table:
         )
         % {"days": target},
         empty=_("This region has no teams yet."),
+        filename_part="opschalingen",
+        sheet=_("Escalations per team"),
     )
 
 
@@ -337,7 +352,8 @@ def waiting_table(d: RegionDashboard) -> Table:
                 localdate(b.escalated_at) if b.escalated_at else "",
                 b.waited_days,
                 b.target_days,
-                Cell(_("overdue"), "warning") if b.escalation_overdue else _("no"),
+                # A yes/no column answers yes or no (it said "overdue" or "no"); marked when yes.
+                Cell(_("yes"), "warning") if b.escalation_overdue else _("no"),
             ],
             url=reverse("bottleneck_detail", kwargs={"team_slug": b.team.slug, "bottleneck_id": b.pk}),
             warning=bool(b.escalation_overdue),
@@ -357,6 +373,8 @@ def waiting_table(d: RegionDashboard) -> Table:
             else ""
         ),
         empty=_("No team is waiting for the region."),
+        filename_part="wachtende-opschalingen",
+        sheet=_("Escalations waiting"),
     )
 
 
@@ -393,6 +411,8 @@ def agreements_table(d: RegionDashboard) -> Table:
         chart=Chart(_("Agreements per team: adopted, due for review, failing a rule"), [1, 2, 3], stacked=False),
         note=_("Failing a rule: adopted agreements whose current version does not meet every accountability rule."),
         empty=_("This region has no teams yet."),
+        filename_part="afspraken",
+        sheet=_("Agreements per team"),
     )
 
 
@@ -437,6 +457,8 @@ def indicators_table(d: RegionDashboard) -> Table:
             "at or below it when the target lies below the baseline)."
         ),
         empty=_("This region has no teams yet."),
+        filename_part="indicatoren",
+        sheet=_("Indicators per team"),
     )
 
 

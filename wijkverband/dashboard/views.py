@@ -1,8 +1,6 @@
 """The region dashboard, its printable report and its exports. Thin: the figures come from
 selectors.region_dashboard, the tables from tables.py."""
 
-import re
-
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -56,6 +54,12 @@ def region_report(request):
     )
 
 
+def _period_in_dutch(period) -> str:
+    """ "2026-k1" for the first quarter (kwartaal) of 2026, "2026" for the year: the file's name is
+    Dutch whatever the language, as the teams' files are."""
+    return period.key.lower().replace("q", "k")
+
+
 @region_view(needs="can_oversee")
 def region_dashboard_export(request, table, fmt):
     if table not in tables.TABLES or fmt not in FORMATS:
@@ -65,8 +69,8 @@ def region_dashboard_export(request, table, fmt):
     found = tables.TABLES[table](d)
     return table_response(
         fmt,
-        filename=f"{slugify(request.region.slug)}-{table}-{d.period.key.lower()}",
+        filename=f"{found.filename_part}-{slugify(request.region.slug)}-{_period_in_dutch(d.period)}",
         header=found.header,
         rows=found.export_rows(),
-        sheet_title=re.sub(r"[\[\]:*?/\\]", "", found.caption)[:31],
+        sheet_title=found.sheet,
     )
