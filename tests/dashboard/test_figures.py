@@ -532,3 +532,19 @@ def test_a_team_without_a_core_player_is_missing_one_in_english():
     with translation.override("nl"):
         two = translation.ngettext("%(counter)s is missing a core player", "%(counter)s are missing a core player", 2)
     assert two % {"counter": 2} == "2 missen een kernpartij"
+
+
+def test_a_long_column_name_shows_short_and_is_read_whole(world, varied, client_for):
+    """The overview's and the agreements' long names shortened on the page (the overview was wider
+    than a desktop); a screen reader and a mouse's hover get the whole name, and so does the file."""
+    html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
+    header = _table(html, "teams").split("</thead>")[0]
+    assert (
+        '<span aria-hidden="true" title="Voldoet niet aan een verantwoordingsregel">Voldoet niet</span>'
+        '<span class="wv-visually-hidden">Voldoet niet aan een verantwoordingsregel</span>'
+    ) in header
+    assert '<span aria-hidden="true" title="Over de termijn van de regio">Over de termijn</span>' in header
+    agreements = _table(html, "agreements").split("</thead>")[0]
+    assert ">Niet voldaan: zorgdriehoek</span>" in agreements
+    body = b"".join(client_for("olga").get("/r/utrecht/dashboard/teams.csv").streaming_content).decode()
+    assert "Voldoet niet aan een verantwoordingsregel" in body.splitlines()[0]

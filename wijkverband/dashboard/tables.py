@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from wijkverband.core.registry import Cell
 from wijkverband.dashboard import charts
@@ -22,6 +22,10 @@ from wijkverband.dashboard.selectors import RegionDashboard
 class Column:
     label: str
     numeric: bool = True
+    #: what the page's header shows when the label is too long for a desktop's width (the label is
+    #: still read by a screen reader and shown on hover, and heads the files' column): the overview
+    #: was 1,836 px wide in a 1,120 px box, its last six columns out of sight
+    short: str = ""
 
 
 @dataclass
@@ -110,6 +114,16 @@ def _chart_url(title: str, labels: tuple, series: tuple, stacked: bool, narrow: 
     return charts.data_url(svg)
 
 
+#: A word for each accountability rule, for the agreements table's headers (the rules' own labels
+#: are sentences: "All parties of the care triangle take part: providers, insurer, …").
+RULE_NAMES = {
+    "need": gettext_lazy("need"),
+    "triangle": gettext_lazy("care triangle"),
+    "indicators": gettext_lazy("indicators"),
+    "review_date": gettext_lazy("review date"),
+    "endorsed": gettext_lazy("endorsement"),
+}
+
 _NUMERIC_TD = '<td class="utrecht-table__cell utrecht-table__cell--numeric">'
 _TD = '<td class="utrecht-table__cell">'
 
@@ -149,10 +163,10 @@ def teams_table(d: RegionDashboard) -> Table:
         Column(_("Open bottlenecks")),
         Column(_("Overdue")),
         Column(_("Escalations waiting")),
-        Column(_("Past the region's target")),
+        Column(_("Past the region's target"), short=_("Past the target")),
         Column(_("Agreements adopted")),
         Column(_("Due for review")),
-        Column(_("Failing an accountability rule")),
+        Column(_("Failing an accountability rule"), short=_("Failing a rule")),
     ]
     rows = []
     for row in d.teams:
@@ -384,9 +398,15 @@ def agreements_table(d: RegionDashboard) -> Table:
         Column(_("Team"), False),
         Column(_("Adopted")),
         Column(_("Due for review")),
-        Column(_("Failing an accountability rule")),
+        Column(_("Failing an accountability rule"), short=_("Failing a rule")),
         Column(_("Proposed")),
-        *(Column(_("Not met: %(rule)s") % {"rule": d.rule_labels[key]}) for key in rule_keys),
+        *(
+            Column(
+                _("Not met: %(rule)s") % {"rule": d.rule_labels[key]},
+                short=_("Not met: %(rule)s") % {"rule": RULE_NAMES[key]} if key in RULE_NAMES else "",
+            )
+            for key in rule_keys
+        ),
     ]
     rows = [
         Row(

@@ -303,8 +303,11 @@ function markScrollingTables() {
   for (const box of document.querySelectorAll(".utrecht-table-container")) {
     const ours = box.hasAttribute(SCROLLER_MARK);
     const scrolls = box.scrollWidth > box.clientWidth + 1;
-    // A box that fits takes down the line above it that says to scroll (includes/scroll_hint.html).
+    // A box that fits takes down the line above it that says to scroll (includes/scroll_hint.html);
+    // one that scrolls puts it up at any width: on a desktop too a wide table ran off the box's
+    // edge with nothing telling there was more. Again on every resize (below).
     box.toggleAttribute("data-wv-fits", !scrolls);
+    box.toggleAttribute("data-wv-scrolls", scrolls);
     if (!ours && (box.hasAttribute(TEMPLATE_STOP) || box.hasAttribute("tabindex"))) {
       // The template's own: its name stays, its tab stop only while the table scrolls.
       if (!box.hasAttribute(TEMPLATE_STOP)) box.setAttribute(TEMPLATE_STOP, box.getAttribute("tabindex"));
