@@ -546,5 +546,7 @@ def test_a_long_column_name_shows_short_and_is_read_whole(world, varied, client_
     assert '<span aria-hidden="true" title="Over de termijn van de regio">Over de termijn</span>' in header
     agreements = _table(html, "agreements").split("</thead>")[0]
     assert ">Niet voldaan: zorgdriehoek</span>" in agreements
+    # The note above the agreements says what the short name stands for, in its words.
+    assert "Voldoet niet: vastgestelde afspraken waarvan de huidige versie niet aan elke" in html
     body = b"".join(client_for("olga").get("/r/utrecht/dashboard/teams.csv").streaming_content).decode()
     assert "Voldoet niet aan een verantwoordingsregel" in body.splitlines()[0]
