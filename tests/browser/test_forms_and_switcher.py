@@ -179,3 +179,19 @@ class FormsAndSwitcher(BrowserTestCase):
             expect(fresh.locator("#messages")).to_have_text("")
         finally:
             context.close()
+
+    def test_without_javascript_a_refused_form_lands_the_focus_on_its_error_summary(self):
+        """Found by an exploratory test: with JavaScript the error summary takes the focus (app.js);
+        without it the focus stayed on the page's body, and a keyboard or screen reader user heard
+        nothing of what went wrong."""
+        context, page = self.second_browser(self.world.carla, java_script_enabled=False)
+        try:
+            page.goto(self.url("/t/oost/bottlenecks/new/"))
+            page.locator("form.wv-form button[type=submit]").click()
+            summary = page.locator("[data-error-summary]")
+            expect(summary).to_be_focused()
+            expect(summary).to_contain_text("Titel")
+            page.keyboard.press("Tab")  # on to the first problem's link
+            expect(summary.get_by_role("link").first).to_be_focused()
+        finally:
+            context.close()
