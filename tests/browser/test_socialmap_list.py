@@ -1,6 +1,8 @@
 """The sociale kaart's list with its search and filters (a plain GET form), and an entry's page:
 axe-clean (WCAG 2.1 A/AA) on a desktop and on a 390×844 phone, and no sideways scrolling."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -87,3 +89,31 @@ class SocialMapList(BrowserTestCase):
 
 class SocialMapListOnAPhone(SocialMapList):
     viewport = {"width": 390, "height": 844}
+
+
+class SocialMapCorrectionAnswer(BrowserTestCase):
+    def test_a_refused_decline_keeps_the_answer_and_focuses_the_error(self):
+        """Found by an exploratory test: a declined correction whose answer the guard refused came
+        back as an empty box under a message at the top, and the focus on <body>."""
+        world = self.world
+        entry = services.entry_create(actor=world.maarten, team=world.team_a, data=_entry())
+        services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Nu ook op zaterdag open")
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(self.url(f"/t/oost/sociale-kaart/{entry.pk}/"))
+        typed = "Dit was voor mevrouw De Vries, geboren 12-03-1945, zij komt niet meer."
+        page.get_by_label("Antwoord aan de vertegenwoordiger").fill(typed)
+        page.get_by_role("button", name="Afwijzen", exact=True).click()
+        summary = page.locator("[data-error-summary]")
+        expect(summary).to_be_focused()
+        answer = page.get_by_label("Antwoord aan de vertegenwoordiger")
+        expect(answer).to_have_value(typed)
+        expect(answer).to_have_attribute("aria-invalid", "true")
+        expect(answer).to_have_accessible_description(re.compile("lijkt cliëntgegevens te bevatten"))
+        self.assert_accessible("refused answer")
+        # From the summary to the box; mended, the answer is sent.
+        summary.get_by_role("link").click()
+        expect(answer).to_be_focused()
+        answer.fill("Het ging om een andere dag; de tijden kloppen nog.")
+        page.get_by_role("button", name="Afwijzen", exact=True).click()
+        expect(page.locator("#messages")).to_contain_text("De vertegenwoordiger krijgt je antwoord te zien.")

@@ -302,3 +302,54 @@ def test_the_kaart_and_the_wijkkaart_word_confirming_alike(world, client_for):
             buttons = re.findall(r'<button type="submit" class="utrecht-button[^"]*">([^<]*)', page)
             assert label in buttons, (lang, buttons)
         assert "Bevestig:" not in kaart
+
+
+def _declined(world, client_for, answer: str, decision: str = "declined"):
+    entry = add(world, name="Repaircafé Oost")  # kept by maarten
+    suggestion = services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Nu op zaterdag")
+    response = client_for("maarten").post(
+        f"/t/oost/sociale-kaart/{entry.pk}/suggestions/{suggestion.pk}/", {"decision": decision, "answer": answer}
+    )
+    suggestion.refresh_from_db()
+    return response, suggestion
+
+
+def _answer_box(page: str, suggestion) -> str:
+    return re.search(rf'<textarea[^>]*id="answer-{suggestion.pk}"[^>]*>(.*?)</textarea>', page, re.S).group(0)
+
+
+def test_a_refused_answer_to_a_correction_comes_back_as_typed_with_the_error_at_it(world, client_for):
+    """Found by an exploratory test: "Afwijzen" with client data in the answer redirected with a
+    message at the top and an empty box: the keeper's text was lost, the error far from the field."""
+    typed = "Niet voor mevrouw De Vries, geboren 12-03-1945, die belde."
+    response, suggestion = _declined(world, client_for, typed)
+    assert response.status_code == 400  # the page again, no redirect
+    assert suggestion.status == "open" and suggestion.answer == ""  # nothing changed
+    page = response.content.decode()
+    box = _answer_box(page, suggestion)
+    assert "mevrouw De Vries, geboren 12-03-1945" in box  # the text as typed
+    assert 'aria-invalid="true"' in box
+    assert f'aria-describedby="answer-{suggestion.pk}_helptext answer-{suggestion.pk}_error"' in box
+    error = page.split(f'id="answer-{suggestion.pk}_error"')[1].split("</div>")[0]
+    assert "lijkt cliëntgegevens te bevatten" in error
+    # The error summary above the box, linked to it (app.js moves the focus to it).
+    summary = page.split("data-error-summary")[1].split("</div>")[0]
+    assert f'href="#answer-{suggestion.pk}"' in summary
+
+
+def test_declining_without_a_reason_keeps_the_form_and_says_why_at_the_box(world, client_for):
+    response, suggestion = _declined(world, client_for, "   ")
+    assert response.status_code == 400 and suggestion.status == "open"
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in _answer_box(page, suggestion)
+    error = page.split(f'id="answer-{suggestion.pk}_error"')[1].split("</div>")[0]
+    assert "Zeg waarom je het afwijst" in error
+    assert "data-error-summary" in page
+
+
+def test_an_accepted_answer_still_goes_back_to_the_entry(world, client_for):
+    response, suggestion = _declined(world, client_for, "Aangepast, dank!", decision="applied")
+    assert response.status_code == 302 and suggestion.status == "applied"
+    response, suggestion = _declined(world, client_for, "x", decision="bogus")
+    assert response.status_code == 400 and suggestion.status == "open"
+    assert "Kies verwerkt of afgewezen." in response.content.decode()

@@ -155,16 +155,34 @@ class SuggestionForm(forms.Form):
 
 
 class HandleForm(forms.Form):
+    """The answer to one suggestion; a page lists several, so each form's ids carry the
+    suggestion's (answer-12), the ids the page has always used."""
+
     decision = forms.ChoiceField(
-        choices=[("applied", _("Applied")), ("declined", _("Declined"))], widget=forms.HiddenInput
+        choices=[("applied", _("Applied")), ("declined", _("Declined"))],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose applied or declined."),
+            "invalid_choice": _("Choose applied or declined."),
+        },
     )
     answer = forms.CharField(
         label=_("Answer to the representative"),
         max_length=2000,
         required=False,
-        help_text=_("Needed when you decline it: say why."),
+        help_text=_("Edit the entry first when you apply it. Needed when you decline it: say why."),
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
+
+    def __init__(self, *args, suggestion_id: int, **kwargs):
+        super().__init__(*args, auto_id=f"%s-{suggestion_id}", **kwargs)
+        self.suggestion_id = suggestion_id
+        self.fields["answer"].conditionally_required = True  # when declined: the help text says so
+
+    def clean(self):
+        data = super().clean()
+        refuse_client_data_in_form(self)
+        return data
 
 
 class ImportForm(forms.Form):

@@ -170,7 +170,9 @@ def _export(request, page: Page):
 # --- one entry ------------------------------------------------------------------------------------
 
 
-def _detail(request, page: Page, entry_id):
+def _detail(request, page: Page, entry_id, *, handling=None, status: int = 200):
+    """`handling`: a suggestion's answer form that was refused, shown again at its suggestion with
+    the person's text and the error at the field (not a redirect that loses what they typed)."""
     entry = page.entry(request, entry_id)
     can_edit = may_edit(user=request.user, entry=entry)
     home = _home(entry)
@@ -178,6 +180,10 @@ def _detail(request, page: Page, entry_id):
     for suggestion in suggestions:
         if can_edit and suggestion.status == "open":
             suggestion.handle_url = home.url("handle", entry_id=entry.pk, suggestion_id=suggestion.pk)
+            if handling is not None and handling.suggestion_id == suggestion.pk:
+                suggestion.handle_form = handling
+            else:
+                suggestion.handle_form = forms.HandleForm(suggestion_id=suggestion.pk)
     return render(
         request,
         "socialmap/detail.html",
@@ -194,6 +200,7 @@ def _detail(request, page: Page, entry_id):
             suggestion_form=forms.SuggestionForm(),
             suggestions=suggestions,
         ),
+        status=status,
     )
 
 
@@ -343,7 +350,8 @@ def _suggest(request, page: Page, entry_id):
 def _handle(request, page: Page, entry_id, suggestion_id):
     entry = _editable(request, page, entry_id)
     suggestion = access_suggestion(user=request.user, entry=entry, suggestion_id=suggestion_id)
-    form = forms.HandleForm(request.POST)
+    form = forms.HandleForm(request.POST, suggestion_id=suggestion.pk)
+    status = 400
     if form.is_valid():
         try:
             services.suggestion_handle(
@@ -355,12 +363,16 @@ def _handle(request, page: Page, entry_id, suggestion_id):
         except ActionRefused as refused:
             if refused.code == "forbidden":
                 raise PermissionDenied from refused
-            messages.error(request, refused.message)
+            if refused.code == "stale":  # answered or removed meanwhile: nothing left to answer here
+                messages.error(request, refused.message)
+                return redirect(page.url("detail", entry_id=entry.pk))
+            add_refusal(form, refused, default="answer")
+            status = _status_of(refused)
+        else:
+            messages.success(request, _("The representative hears of your answer."))
             return redirect(page.url("detail", entry_id=entry.pk))
-        messages.success(request, _("The representative hears of your answer."))
-    else:
-        messages.error(request, _("Choose applied or declined."))
-    return redirect(page.url("detail", entry_id=entry.pk))
+    # Shown again with the answer as typed and the error at it (the wijk card's correction form).
+    return _detail(request, page, entry.pk, handling=form, status=status)
 
 
 def _import(request, page: Page):
