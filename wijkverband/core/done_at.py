@@ -9,9 +9,18 @@ from it (to <body>): a keyboard or screen-reader user never heard it.
 anchor of its item; the page that shows the item takes it out of the page's messages with
 `take(request, anchors)` and shows it in the item, where it takes the focus (app.js,
 `[data-done-here]`). A message whose item is not on the page stays at the top, as any other.
+
+`at_the_word(url)`: a redirect after an action whose word stays at the top of the page (notices,
+Mijn werk): to base.html's `#done`, the first message, which takes the focus also without
+JavaScript. Without that fragment the browser keeps the one the form's page had (or none), and the
+focus lands on <body> (or below a list): a keyboard or screen-reader user hears nothing.
 """
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.contrib import messages
+
+DONE = "done"  # base.html's id of the first message
 
 _MARK = "wv-at:"
 
@@ -34,3 +43,8 @@ def take(request, anchors) -> tuple[dict[str, list], list]:
         else:
             rest.append(message)
     return placed, rest
+
+
+def at_the_word(url: str) -> str:
+    """`url` at the word that it is done (base.html's #done), in place of any fragment it had."""
+    return urlunsplit(urlsplit(url)._replace(fragment=DONE))

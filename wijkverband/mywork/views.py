@@ -21,6 +21,7 @@ from wijkverband.agreements import services as agreement_services
 from wijkverband.agreements.access import access_agreement
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.bottlenecks.access import access_bottleneck
+from wijkverband.core.done_at import at_the_word
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import ClientDataRefused
 from wijkverband.core.listfilters import address_to_return_to
@@ -70,7 +71,8 @@ def _back(request) -> str:
 def _answer(request, *, done: str | None = None, refused: ActionRefused | None = None):
     """htmx: the item leaves the list (its form swaps with "delete") and the answer goes into the
     page's messages, out of band, where a refresh of the list cannot wipe it; without JavaScript:
-    back to the page, with the answer as a message in the same place."""
+    back to the page, with the answer as a message in the same place, which takes the focus (#done,
+    core/done_at.py), also without JavaScript."""
     if refused is not None and refused.code == "forbidden":
         raise PermissionDenied
     if refused is not None and refused.code == "already":  # sent twice: done, as asked
@@ -81,7 +83,7 @@ def _answer(request, *, done: str | None = None, refused: ActionRefused | None =
         response["HX-Trigger"] = "wv-work-changed"
         return response
     (messages.error if refused is not None else messages.success)(request, message)
-    return redirect(_back(request))
+    return redirect(at_the_word(_back(request)))
 
 
 def _version(request) -> int | None:

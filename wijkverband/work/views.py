@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wijkverband.core.done_at import at_the_word
 from wijkverband.work import selectors, services
 from wijkverband.work.forms import PreferencesForm
 from wijkverband.work.services import PREFERENCE_FIELDS, mail
@@ -35,7 +36,7 @@ def _back_to_the_word(request):
     (a screen reader heard nothing, and the keyboard started below the list)."""
     before = request.GET.get("before", "")
     back = f"?before={before}" if before.isdigit() and len(before) < 19 else ""
-    return redirect(reverse("notification_list") + back + "#done")
+    return redirect(at_the_word(reverse("notification_list") + back))
 
 
 @login_required
