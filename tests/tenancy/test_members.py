@@ -581,3 +581,22 @@ def test_a_refused_role_change_is_said_at_the_members_role_select(world):
     assert '<option value="member" selected>' in chosen  # what she chose is kept
     carla_in_a.refresh_from_db()
     assert carla_in_a.role == "coordinator"
+
+
+def _title_and_heading(page: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
+    return title, heading
+
+
+def test_the_leave_and_remove_questions_title_says_what_the_heading_asks(world, client_for):
+    """Found by an exploratory test: a representative leaving read "Rosa Vermeulen verwijderen" in
+    the browser's title (the tab, a screen reader's first words) above "… verlaten?"."""
+    title, heading = _title_and_heading(client_for("rosa").get("/t/oost/members/leave/").content.decode())
+    assert heading == "Utrecht Oost verlaten?"
+    assert title.startswith(heading + " · ") and "verwijderen" not in title
+    maarten_in_a = Membership.objects.get(team=world.team_a, user=world.maarten)
+    page = client_for("carla").get(f"/t/oost/members/{maarten_in_a.pk}/remove/").content.decode()
+    title, heading = _title_and_heading(page)
+    assert heading == f"{world.maarten.name} uit het wijkverband verwijderen?"
+    assert title.startswith(heading + " · ")
