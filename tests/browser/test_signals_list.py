@@ -43,3 +43,46 @@ class SignalStatusFilters(BrowserTestCase):
             for link in filters.get_by_role("link").all():
                 assert _style(link)["height"] >= 24, link.text_content()
             self.assert_accessible(f"signals {address}", target_size=True)
+
+
+class ALongWordInATitle(BrowserTestCase):
+    """Found by an exploratory test: a signal titled with one word of 200 letters made the signals'
+    table 2,932 px wide on a desktop, and cut it off on a phone."""
+
+    WORD = "Ö" * 200
+
+    def fits(self, viewport: dict, address: str, what: str) -> None:
+        page = self.page
+        page.set_viewport_size(viewport)
+        page.goto(self.url(address))
+        expect(page.get_by_text(self.WORD).first).to_be_visible()
+        widths = page.evaluate(
+            """sel => ({page: document.documentElement.scrollWidth,
+                box: document.querySelector('main').getBoundingClientRect().width,
+                widest: Math.max(0, ...[...document.querySelectorAll(sel)].map(e => e.scrollWidth))})""",
+            what,
+        )
+        assert widths["page"] <= viewport["width"], (address, viewport, widths)
+        assert widths["widest"] <= widths["box"], (address, viewport, widths)
+
+    def test_the_signals_table_and_the_bottlenecks_table_fit_on_a_desktop_and_a_phone(self):
+        from wijkverband.bottlenecks import services as bottlenecks
+        from wijkverband.bottlenecks.models import Category, Impact
+
+        world = self.world
+        signal = services.signal_file(actor=world.rosa, team=world.team_a, title=self.WORD, text="Te lang.")
+        bottlenecks.bottleneck_report(
+            actor=world.maarten,
+            team=world.team_a,
+            title=self.WORD,
+            description="Een woord zonder einde.",
+            category=Category.objects.get(team=None, key="medicatie"),
+            impact=Impact.HIGH,
+            affected_kinds=["apotheek"],
+        )
+        self.sign_in(world.carla)
+        for viewport in (DESKTOP, PHONE):
+            self.fits(viewport, "/t/oost/signals/", "table, .utrecht-table-container")
+            self.fits(viewport, f"/t/oost/signals/{signal.pk}/", "h1")
+            self.fits(viewport, "/t/oost/bottlenecks/", "table, .utrecht-table-container")
+        self.assert_accessible("a long word")
