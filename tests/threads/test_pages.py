@@ -232,7 +232,7 @@ def test_the_list_pages_through_many_threads_and_counts_every_unread(world, clie
     # thread_list.js refreshes the page it is on
     assert "Oud overleg" in client.get("/t/oost/threads/?page=2&part=table").content.decode()
     home = client.get("/t/oost/").content.decode()
-    assert f"Alle {PAGE_SIZE + 1} gesprekken" in home and "Oud overleg" not in home
+    assert f"Alle gesprekken ({PAGE_SIZE + 1})" in home and "Oud overleg" not in home
 
 
 def test_the_team_home_reads_five_threads_and_counts_the_rest(world, client_for, django_assert_max_num_queries):
@@ -248,7 +248,7 @@ def test_the_team_home_reads_five_threads_and_counts_the_rest(world, client_for,
         post(topic(world, title=f"Onderwerp {i}"), world.carla, "x")
     with django_assert_max_num_queries(len(few.captured_queries) + 2):  # the count and the unread total
         home = client.get("/t/oost/").content.decode()
-    assert "Alle 12 gesprekken" in home and "12 ongelezen berichten" in home
+    assert "Alle gesprekken (12)" in home and "12 ongelezen berichten" in home
 
 
 @pytest.mark.parametrize("path", ["/", "/t/oost/", "/t/oost/agreements/"])
@@ -500,3 +500,22 @@ def test_a_refused_post_says_why_once_in_a_composer_that_stays_in_the_page(world
     assert "wv-composer--sticky" not in html
     assert f'action="/t/oost/threads/{thread.pk}/post/#post-form"' in html
     assert "wv-composer--sticky" in client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+
+
+def test_the_team_homes_link_to_the_threads_says_where_it_goes_also_for_one(world, client_for):
+    """Found by an exploratory test: with one thread the link read "Het gesprek", like a second
+    conversation under the one listed above it, not the way to the list of threads."""
+    from wijkverband.threads.models import Thread
+
+    assert Thread.objects.filter(team=world.team_a).count() <= 1
+    if not Thread.objects.filter(team=world.team_a).exists():
+        post(topic(world, title="Algemeen"), world.carla, "x")
+    home = client_for("maarten").get("/t/oost/").content.decode()
+    assert '<a class="utrecht-link" href="/t/oost/threads/">Alle gesprekken (1)</a>' in home
+    assert "Het gesprek" not in home
+    english = client_for("maarten")
+    english.cookies["django_language"] = "en"
+    assert (
+        '<a class="utrecht-link" href="/t/oost/threads/">All threads (1)</a>'
+        in english.get("/t/oost/").content.decode()
+    )
