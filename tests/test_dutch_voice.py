@@ -36,6 +36,8 @@ BANNED = {
     # “termijn”, Mijn werk “(doel: 5)”, a notice “streeftermijn”, the settings “responsnormen”.
     # (An indicator's target is a “streefwaarde”: a number, not a number of working days.)
     r"\(doel:|\bstreeftermijn|\bresponsnorm|\bnormen\b|\bnorm\b": "termijn (a response or resolution target)",
+    # A download's format: "Excel" named both a CSV ("als CSV (Excel)") and an XLSX ("voor Excel").
+    r"\bvoor Excel\b|\bCSV \(Excel\)|\bExcel \(XLSX\)": "als CSV; als Excel-bestand (XLSX)",
 }
 
 OUR_CATALOGUES = [

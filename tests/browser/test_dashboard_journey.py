@@ -93,7 +93,7 @@ class DashboardJourney(BrowserTestCase):
         assert body.startswith("\ufeffWijkverband;Jonger dan 30 dagen;")
         assert "Utrecht Oost;1;0;0;1;0" in body
         with olga.expect_download() as download:
-            olga.get_by_role("link", name="Excel (XLSX) van De wijkverbanden in één oogopslag (nu)").click()
+            olga.get_by_role("link", name="Excel-bestand (XLSX) van De wijkverbanden in één oogopslag (nu)").click()
         sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
         rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
         assert "Utrecht Oost" in rows and "Utrecht Zuid" in rows
