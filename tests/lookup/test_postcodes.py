@@ -19,6 +19,9 @@ from wijkverband.tenancy import postcodes
         ("3 5 8 1 A B", "3581AB"),
         ("1000AA", "1000AA"),
         ("9999 ZZ", "9999ZZ"),
+        # Found by an exploratory test: "3581-AB" was "geen Nederlandse postcode".
+        ("3581-AB", "3581AB"),
+        (" 3581 - ab ", "3581AB"),
     ],
 )
 def test_it_reads_a_postcode_in_any_case_and_spacing(typed, code):
@@ -35,7 +38,10 @@ def test_it_reads_a_postcode_in_any_case_and_spacing(typed, code):
         "35811",
         "3581A",
         "3581ABC",
-        "3581-AB",
+        "3581-",
+        "3581-A",
+        "-3581AB",
+        "3581--AB",
         "3581 SA",  # PostNL never uses SA, SD or SS
         "3581SD",
         "3581 ss",
@@ -57,8 +63,8 @@ def test_it_shows_a_code_as_people_write_it():
 
 
 def test_a_list_of_areas_is_read_with_commas_spaces_and_full_postcodes():
-    typed = "3582, 3581;3584 ab\n3581 3585AB, 3584"
-    assert postcodes.parse_area_list(typed) == ["3581", "3582", "3584", "3584AB", "3585AB"]
+    typed = "3582, 3581;3584 ab\n3581 3585AB, 3584, 3586-AB 3587 - cd"
+    assert postcodes.parse_area_list(typed) == ["3581", "3582", "3584", "3584AB", "3585AB", "3586AB", "3587CD"]
     assert postcodes.parse_area_list("") == []
     assert postcodes.format_area_list(["3584AB", "3581"]) == "3581, 3584 AB"
 

@@ -81,6 +81,8 @@ def test_bad_values_are_refused_at_their_field_and_nothing_is_saved(world, chang
 def test_values_are_tidied(world):
     entry = add(world, postcode="3581ab", phone="+31 30 123 4567", website="www.buurthuis.nl", kind="activity")
     assert entry.postcode == "3581 AB"
+    # The one postcode parser (tenancy.postcodes): a hyphen too, as the lookup reads it.
+    assert add(world, name="Buurthuis Noord", postcode="3584-cd").postcode == "3584 CD"
     assert entry.phone == "+31 30 123 4567"
     assert entry.website == "https://www.buurthuis.nl"
     for phone in ("030-1234567", "0800 1234", "0900-1234567", "(030) 123 45 67", "06 12345678"):

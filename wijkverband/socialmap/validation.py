@@ -16,6 +16,7 @@ from wijkverband.core.clientdata import find_client_data
 from wijkverband.core.guard import check_text, guarded_fields
 from wijkverband.core.phones import national_digits
 from wijkverband.socialmap.models import Cost, Entry, Kind
+from wijkverband.tenancy import postcodes
 
 MAX_LENGTHS = {
     "name": 200,
@@ -29,18 +30,17 @@ MAX_LENGTHS = {
 }
 TEXT_FIELDS = ("name", "description", "street", "place", "opening_hours", "price")
 
-# 1234 AB: no leading zero; SA, SD and SS are not used.
-_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
 _PHONE_CHARS = re.compile(r"^[0-9 ()+\-.]+$")
 _SERVICE_NUMBER = re.compile(r"^0(800|900|906|909)[0-9]{4,7}$")
 
 
 def postcode_normal(value: str) -> str | None:
-    """ "3581ab" → "3581 AB"; None when it is not a Dutch postcode."""
-    match = _POSTCODE.match(re.sub(r"\s+", " ", (value or "").strip().upper()))
-    if not match or match.group(2) in {"SA", "SD", "SS"}:
+    """ "3581ab", "3581-AB" → "3581 AB"; None when it is not a full Dutch postcode (the one parser,
+    tenancy.postcodes, reads it)."""
+    code = postcodes.normalise_postcode((value or "").strip())
+    if code is None or not postcodes.is_full_postcode(code):
         return None
-    return f"{match.group(1)} {match.group(2)}"
+    return postcodes.display_code(code)
 
 
 def phone_normal(value: str) -> str | None:

@@ -2,8 +2,9 @@
 
 An area is kept in one compact form: four digits ("3581", a postcode area) or, where a wijk border
 splits a four-digit area, a full postcode ("3581AB"). People may type either with any spacing and
-case ("3581 ab", "3581AB"); `normalise_postcode` turns what they type into the compact form and
-`display_code` back into the usual written form ("3581 AB").
+case, or with a hyphen ("3581 ab", "3581AB", "3581-AB"); `normalise_postcode`, the one parser of
+what people type, turns it into the compact form and `display_code` back into the usual written
+form ("3581 AB").
 
 The messages below are marked for translation (gettext_noop) and translated when shown, with
 `lazy` (labels, help texts) or `translated`; their Dutch is in the root catalogue, like the rest
@@ -19,6 +20,8 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 # Four digits, the first not 0; then two letters (PostNL never uses SA, SD and SS).
 _POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})([A-Z]{2})?$")
 _UNUSED_LETTERS = {"SA", "SD", "SS"}
+# "3581-AB", "3581 - ab": a hyphen between the digits and the letters, as some forms and letters write it.
+_HYPHEN = re.compile(r"^([0-9]{4})-(?=[A-Z]{2}$)")
 #: Longest input worth reading as a postcode ("1234 AB" with generous spacing).
 MAX_INPUT_LENGTH = 20
 #: Areas one team may hold: a wijk has a handful of four-digit areas, or some dozens of postcodes.
@@ -88,10 +91,10 @@ def translated(message: str) -> str:
 
 
 def normalise_postcode(text) -> str | None:
-    """ "3581 ab", " 3581AB ", "3581" → "3581AB" / "3581"; None when it is no Dutch postcode."""
+    """ "3581 ab", " 3581AB ", "3581-AB", "3581" → "3581AB" / "3581"; None when it is no Dutch postcode."""
     if not isinstance(text, str) or len(text) > MAX_INPUT_LENGTH:
         return None
-    compact = "".join(text.split()).upper()
+    compact = _HYPHEN.sub(r"\1", "".join(text.split()).upper())
     if not compact.isascii():
         return None
     match = _POSTCODE_RE.match(compact)
@@ -127,7 +130,8 @@ def parse_area_list(text: str) -> list[str]:
     """
     codes: set[str] = set()
     for chunk in re.split(r"[,;\n\r]+", text or ""):
-        tokens = chunk.split()
+        # "3584 - AB" is one postcode: its parts joined before spaces separate the areas.
+        tokens = re.sub(r"\b([0-9]{4})\s*-\s*([A-Za-z]{2})\b", r"\1\2", chunk).split()
         index = 0
         while index < len(tokens):
             token = tokens[index]
