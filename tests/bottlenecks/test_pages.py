@@ -789,3 +789,29 @@ def test_a_category_that_exists_is_said_at_the_name_box(world, client_for):
     assert links == ["#category-name"]
     response = client_for("carla").post("/t/oost/bottlenecks/settings/categories/", {"name": "  "})
     assert _refused_at(response.content.decode(), "category-name")[0] == "Give the category a name."
+
+
+def _filter_labels(html: str) -> list[str]:
+    form = BeautifulSoup(html, "html.parser").find("form", attrs={"aria-labelledby": "filter-heading"})
+    return [" ".join(label.get_text().split()) for label in form.find_all("label")]
+
+
+def test_the_filters_mark_nothing_optional_and_offer_a_representative_only_what_they_can_use(world, client_for):
+    """Found by an exploratory test: every filter read "… (niet verplicht)" (nothing is asked on a
+    filter form), and a client representative, who reads along, was offered "Only mine"
+    and "Owner"."""
+    report(world)
+    labels = _filter_labels(client_for("carla").get("/t/oost/bottlenecks/").content.decode())
+    assert {"Search", "Status", "Owner", "Only mine"} <= set(labels), labels
+    assert not [label for label in labels if "optional" in label], labels
+    labels = _filter_labels(client_for("rosa").get("/t/oost/bottlenecks/").content.decode())
+    assert {"Search", "Status", "Category"} <= set(labels), labels
+    assert "Only mine" not in labels and "Owner" not in labels, labels
+    # The region's overseer answers escalations and looks for an owner, but owns nothing here.
+    labels = _filter_labels(client_for("olga").get("/t/oost/bottlenecks/").content.decode())
+    assert "Owner" in labels and "Only mine" not in labels, labels
+    # An address with the hidden filters in it still shows the list (they are left out).
+    assert client_for("rosa").get("/t/oost/bottlenecks/?mine=on&owner=none").status_code == 200
+    # A form that makes something still says what may be left empty.
+    create = client_for("carla").get("/t/oost/bottlenecks/new/").content.decode()
+    assert "(optional)" in create

@@ -63,7 +63,9 @@ class SocialMapList(BrowserTestCase):
         expect(page.get_by_role("heading", level=1)).to_have_text("Sociale kaart")
         self.check("list")
 
-        page.get_by_role("searchbox", name="Zoeken (niet verplicht)").fill("leeuw")
+        page.get_by_role("form", name="Zoeken en filteren").get_by_role("searchbox", name="Zoeken", exact=True).fill(
+            "leeuw"
+        )
         page.get_by_role("form", name="Zoeken en filteren").get_by_role("button", name="Zoeken", exact=True).click()
         expect(page.get_by_role("heading", name="1 vermelding")).to_be_visible()
         expect(page.get_by_role("link", name="Buurthuis De Leeuw", exact=True)).to_be_visible()

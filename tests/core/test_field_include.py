@@ -27,3 +27,15 @@ def test_a_single_checkbox_is_never_marked_optional():
     assert "niet verplicht" not in _label(form, "agree")
     assert "(niet verplicht)" in _label(form, "note")
     assert "(niet verplicht)" in _label(form, "kinds")  # a group of choices may be left with none
+
+
+def test_a_filter_forms_fields_are_never_marked_optional():
+    """Found by an exploratory test: "Status (niet verplicht)", "Zoeken (niet verplicht)" on every
+    list: nothing is asked of anyone on a filter form."""
+    from wijkverband.core.listfilters import GuardedFilterForm
+
+    class Filters(GuardedFilterForm):
+        q = forms.CharField(label="Zoeken", required=False)
+
+    assert "niet verplicht" not in _label(Filters(), "q")
+    assert "(niet verplicht)" in _label(_Form(), "note")  # a form that makes something still says it

@@ -353,3 +353,12 @@ def test_an_accepted_answer_still_goes_back_to_the_entry(world, client_for):
     response, suggestion = _declined(world, client_for, "x", decision="bogus")
     assert response.status_code == 400 and suggestion.status == "open"
     assert "Kies verwerkt of afgewezen." in response.content.decode()
+
+
+def test_the_lists_filters_are_not_marked_optional_but_the_entry_form_is(world, client_for):
+    page = client_for("maarten").get("/t/oost/sociale-kaart/").content.decode()
+    start = page.index('<form method="get" class="wv-filters"')
+    filters = page[start : page.index("</form>", start)]
+    assert re.search(r'<label class="utrecht-form-label" for="id_q">Zoeken</label>', filters)
+    assert "niet verplicht" not in filters
+    assert "(niet verplicht)" in client_for("maarten").get("/t/oost/sociale-kaart/new/").content.decode()

@@ -216,12 +216,20 @@ class FilterForm(GuardedFilterForm):
         widget=forms.Select(attrs=SELECT),
     )
 
-    def __init__(self, *args, categories, professionals, **kwargs):
+    def __init__(self, *args, categories, professionals, rights, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("Any"))] + [(c.pk, c.label) for c in categories]
-        self.fields["owner"].choices = [("", _("Anyone")), ("none", _("Unowned"))] + [
-            (str(m.user_id), m.user.name) for m in professionals
-        ]
+        # Only the filters a person can use: "Only mine" for who can own an item; the owner for
+        # who works with the owners (members, the region's overseers), not a client representative
+        # reading along.
+        if not rights.can_contribute:
+            del self.fields["mine"]
+            if not rights.can_oversee:
+                del self.fields["owner"]
+        if "owner" in self.fields:
+            self.fields["owner"].choices = [("", _("Anyone")), ("none", _("Unowned"))] + [
+                (str(m.user_id), m.user.name) for m in professionals
+            ]
 
     def filters(self) -> ListFilters:
         """The filters to apply; invalid values are dropped (the form shows the errors)."""

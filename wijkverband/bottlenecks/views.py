@@ -49,6 +49,7 @@ def _filter_form(request, team):
         request.GET or None,
         categories=selectors.team_categories(team=team),
         professionals=selectors.team_professionals(team=team),
+        rights=request.rights,
     )
 
 

@@ -45,6 +45,10 @@ class GuardedFilterForm(forms.Form):
     holds client data is left out before anything parses it (an invalid choice's message would
     repeat it) and carries the refusal; the others filter as usual."""
 
+    #: Nothing is asked of anyone on a filter form: its fields carry no "(optional)" marker
+    #: (includes/field.html), which on every filter was noise ("Status (niet verplicht)").
+    asks_nothing = True
+
     def __init__(self, data=None, *args, **kwargs):
         self.refused: dict[str, Finding] = {}
         if data is not None:
