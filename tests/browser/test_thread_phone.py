@@ -9,7 +9,11 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
+from tests.personas import make_user
+from wijkverband.tenancy import services as tenancy
+from wijkverband.tenancy.models import Membership
 from wijkverband.threads import services as threads
+from wijkverband.threads.models import Message
 
 PHONE = {"width": 390, "height": 844}
 KEYBOARD_OPEN = {"width": 390, "height": 500}
@@ -160,3 +164,58 @@ class ThreadOnAPhone(BrowserTestCase):
         from wijkverband.threads.models import Thread
 
         assert Thread.objects.filter(team=self.world.team_a, title="Algemeen").count() == 2
+
+
+class ThreadAsAChatOnAPhone(BrowserTestCase):
+    """Found by an explorer who used a thread as a chat app on a 390×844 phone, two people in one
+    thread."""
+
+    shoot = ThreadOnAPhone.shoot
+    thread_with_messages = ThreadOnAPhone.thread_with_messages
+    without_javascript = ThreadOnAPhone.without_javascript
+
+    def open_thread(self, thread, *, wait_live: bool = True):
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        if wait_live:
+            expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        return page
+
+    def test_the_first_suggestion_for_typed_letters_is_the_person_whose_name_starts_with_them(self):
+        """ "@Ma" listed "Fatima El Amrani" first (the letters anywhere in the name, alphabetical,
+        cut at eight): in a large team Maarten fell off the list, and a tap on the first one
+        mentioned (and mailed) someone else."""
+        # Eight others whose names hold "ma" but do not start with it, all before Maarten.
+        for local, name in [
+            ("ahmad", "Ahmad Bakker"),
+            ("amal", "Amal Visser"),
+            ("emma", "Emma de Vries"),
+            ("fatima", "Fatima El Amrani"),
+            ("gemma", "Gemma Dekker"),
+            ("jamal", "Jamal Smit"),
+            ("kamal", "Kamal Bos"),
+            ("irma", "Irma Kaya"),
+        ]:
+            user = make_user(local, name)
+            tenancy.membership_create(
+                actor=None,
+                team=self.world.team_a,
+                user=user,
+                role=Membership.Role.MEMBER,
+                organisation=self.world.pharmacy,
+            )
+        thread = self.thread_with_messages(1)
+        self.sign_in(self.world.carla)
+        page = self.open_thread(thread)
+        box = page.get_by_label("Bericht", exact=True)
+        box.click()
+        box.press_sequentially("Bel jij @Ma")
+        options = page.get_by_role("listbox", name="Suggesties om te noemen").get_by_role("option")
+        expect(options.first).to_contain_text("Maarten Lid")
+        expect(options.nth(1)).to_contain_text("Ahmad Bakker")  # then those holding it, in order
+        expect(options).to_have_count(8)
+        self.shoot(page, "mention-starts-first")
+        options.first.click()
+        expect(box).to_have_value("Bel jij @Maarten ")
+        self.assert_accessible("mention-starts-first", target_size=True)

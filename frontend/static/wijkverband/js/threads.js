@@ -1638,6 +1638,23 @@ const MENTION_QUERY = /(?:^|[^\p{L}\p{N}_@])@([\p{L}\p{N}_.\-]*)$/u;
 const IN_ADDRESS = /(?:https?:\/\/|www\.|\]\()\S*$/i;
 const MAX_SUGGESTIONS = 8;
 
+// What "@" and `typed` offers, best first, at most MAX_SUGGESTIONS: the candidates one of whose
+// words (a word of the name, the e-mail name, the @handle) starts with what was typed, then those
+// whose name holds it elsewhere ("Ma": Maarten before Fatima), each group in the server's order.
+// The cut comes after that ordering: in a large team, the person whose name starts with it was
+// cut off behind eight others that only hold it somewhere.
+export function mentionMatches(candidates, typed) {
+  const needle = fold(typed);
+  if (!needle) return candidates.slice(0, MAX_SUGGESTIONS);
+  const starts = [];
+  const holds = [];
+  for (const candidate of candidates) {
+    if (candidate.search.some((word) => word.startsWith(needle))) starts.push(candidate);
+    else if (fold(candidate.label).includes(needle)) holds.push(candidate);
+  }
+  return [...starts, ...holds].slice(0, MAX_SUGGESTIONS);
+}
+
 export class MentionCombobox {
   constructor(textarea, candidates, strings) {
     this.textarea = textarea;
@@ -1692,10 +1709,7 @@ export class MentionCombobox {
       this.close();
       return;
     }
-    const needle = fold(query.text);
-    this.matches = this.candidates
-      .filter((c) => !needle || c.search.some((word) => word.startsWith(needle)) || fold(c.label).includes(needle))
-      .slice(0, MAX_SUGGESTIONS);
+    this.matches = mentionMatches(this.candidates, query.text);
     if (!this.matches.length) {
       this.close();
       this.status.textContent = this.strings.suggestions_none;
