@@ -219,3 +219,27 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         options.first.click()
         expect(box).to_have_value("Bel jij @Maarten ")
         self.assert_accessible("mention-starts-first", target_size=True)
+
+    def test_a_second_tap_on_send_does_nothing_and_a_later_empty_send_is_still_told(self):
+        """Double-tapping "Versturen" posted once, then turned the emptied box red with "Schrijf
+        eerst een bericht."."""
+        thread = self.thread_with_messages(1)
+        self.sign_in(self.world.maarten)
+        page = self.open_thread(thread)
+        box = page.get_by_label("Bericht", exact=True)
+        box.fill("Ik bel de apotheek")
+        send = page.get_by_role("button", name="Versturen")
+        send.click()
+        send.click()  # the second tap of a double tap
+        expect(page.locator("article").filter(has_text="Ik bel de apotheek")).to_have_count(1)
+        expect(box).to_have_value("")
+        page.wait_for_timeout(300)
+        expect(page.get_by_text("Schrijf eerst een bericht.")).to_have_count(0)
+        expect(box).not_to_have_attribute("aria-invalid", "true")
+        assert Message.objects.filter(thread=thread, body="Ik bel de apotheek").count() == 1
+        self.shoot(page, "double-tap")
+        # Later, an empty box sent on purpose is still told.
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="Versturen").click()
+        expect(page.get_by_text("Schrijf eerst een bericht.")).to_be_visible()
+        expect(box).to_have_attribute("aria-invalid", "true")

@@ -108,6 +108,8 @@ const READ_BY_NAMES = 5;
 // the names in it before "en nog N".
 const ANNOUNCE_MS = 500;
 const ANNOUNCE_NAMES = 3;
+// A send within this time of the last one, with an empty box, is the second tap of a double tap.
+const DOUBLE_TAP_MS = 1000;
 
 // The order Python's sorted() gives names (code points), so live lines read like the server's.
 function compareNames(a, b) {
@@ -155,6 +157,7 @@ export class ThreadClient {
     // ask the database to move a marker that is already there.
     this.readSeq = -1;
     this.lastTypingSent = 0;
+    this.sentAt = 0; // when the composer last sent (a second tap right after is no empty send)
     // Away: in the background for AWAY_AFTER_MS or more (or since it was opened): not shown as here.
     this.away = document.visibilityState === "hidden";
     this.awayTimer = null;
@@ -907,6 +910,10 @@ export class ThreadClient {
       event.preventDefault();
       const body = textarea.value;
       if (!body.trim()) {
+        // The second tap of a double tap on "Versturen": the first sent the text and emptied the
+        // box. Nothing to say (it turned the box red right after a good send); an empty box sent
+        // later, or after typing, is still told.
+        if (Date.now() - this.sentAt < DOUBLE_TAP_MS) return;
         this.composerError(this.strings.empty);
         textarea.focus();
         return;
@@ -938,6 +945,7 @@ export class ThreadClient {
       const clientId = idField.value;
       const asksAck = this.form.querySelector("input[name=asks_ack]")?.checked || false;
       this.queuePost(clientId, body, asksAck);
+      this.sentAt = Date.now();
       textarea.value = "";
       idField.value = crypto.randomUUID();
       const box = this.form.querySelector("input[name=asks_ack]");
@@ -954,6 +962,7 @@ export class ThreadClient {
       }
     });
     textarea.addEventListener("input", () => {
+      this.sentAt = 0;
       if (textarea.value.trim()) this.composerError("");
       else this.restoredNote("");
       this.keepSoon();
