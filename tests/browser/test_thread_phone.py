@@ -243,3 +243,21 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         page.get_by_role("button", name="Versturen").click()
         expect(page.get_by_text("Schrijf eerst een bericht.")).to_be_visible()
         expect(box).to_have_attribute("aria-invalid", "true")
+
+    def test_to_the_message_box_puts_the_cursor_in_the_box(self):
+        """ "Naar het berichtvak" led to the composer's section: nothing moved the focus into the box
+        and what was typed next was lost."""
+        thread = self.thread_with_messages(12)
+        self.sign_in(self.world.maarten)
+        for javascript in (True, False):
+            if not javascript:
+                self.without_javascript(self.page)
+            page = self.open_thread(thread, wait_live=javascript)
+            link = page.get_by_role("link", name="Naar het berichtvak")
+            link.focus()
+            page.keyboard.press("Enter")
+            box = page.get_by_label("Bericht", exact=True)
+            expect(box).to_be_focused()
+            page.keyboard.type("Getypt na de link")
+            expect(box).to_have_value("Getypt na de link")
+            expect(box).to_be_in_viewport()

@@ -262,7 +262,7 @@ def test_the_composer_is_not_marked_invalid_before_a_send(world):
     page = client.get(f"/t/oost/threads/{thread.pk}/").content.decode()
     box = re.search(r"<textarea[^>]*name=\"body\"[^>]*>", page).group(0)
     assert "aria-invalid" not in box
-    assert "wv-composer--sticky" in page and 'href="#post-form"' in page
+    assert "wv-composer--sticky" in page and 'href="#id_body"' in page
     refused = client.post(
         f"/t/oost/threads/{thread.pk}/post/", {"body": "", "client_id": "00000000-0000-4000-8000-000000000001"}
     )
