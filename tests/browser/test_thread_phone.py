@@ -261,3 +261,43 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
             page.keyboard.type("Getypt na de link")
             expect(box).to_have_value("Getypt na de link")
             expect(box).to_be_in_viewport()
+
+    def test_a_message_waiting_for_an_unreachable_server_says_it_waits_for_the_connection(self):
+        """With the server away (the banner saying "Verbinding verbroken: opnieuw verbinden…") a
+        message sent said "Wordt verstuurd…" for as long as it was away."""
+        thread = self.thread_with_messages(2)
+        self.sign_in(self.world.maarten)
+        page = self.page
+        away = {"now": False}
+        sockets = []
+
+        def socket_route(ws):
+            if away["now"]:
+                ws.close()
+            else:
+                sockets.append(ws)
+                ws.connect_to_server()
+
+        page.route_web_socket(re.compile(r"/ws/"), socket_route)
+        page = self.open_thread(thread)
+        # The server goes away: its socket drops, new ones and the posts over HTTP fail.
+        away["now"] = True
+        page.route("**/post/", lambda route: route.abort())
+        for ws in sockets:
+            ws.close()
+        expect(page.get_by_text("Verbinding verbroken: opnieuw verbinden…").first).to_be_visible()
+        box = page.get_by_label("Bericht", exact=True)
+        box.fill("Wie neemt de avonddienst?")
+        page.get_by_role("button", name="Versturen").click()
+        expect(page.get_by_text("Wacht op de verbinding: Wie neemt de avonddienst?")).to_be_visible()
+        page.wait_for_timeout(2500)  # past the try over HTTP
+        expect(page.get_by_text("Wacht op de verbinding: Wie neemt de avonddienst?")).to_be_visible()
+        expect(page.get_by_text("Wordt verstuurd…")).to_have_count(0)
+        self.shoot(page, "waiting-for-the-connection")
+        self.assert_accessible("waiting-for-the-connection", target_size=True)
+        # Back: it is sent, once.
+        away["now"] = False
+        page.unroute("**/post/")
+        expect(page.locator("article").filter(has_text="Wie neemt de avonddienst?")).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("Wacht op de verbinding:")).to_have_count(0)
+        assert Message.objects.filter(thread=thread, body="Wie neemt de avonddienst?").count() == 1

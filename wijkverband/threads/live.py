@@ -72,6 +72,8 @@ def live_strings() -> dict:
         "offline": _("No network: what you send waits here and is sent as soon as you are back online."),
         "offline_reading": _("No network: new messages appear as soon as you are online again."),
         "waiting": _("Waiting for the network:"),
+        # Online, but the socket is away (the server restarting or unreachable): "Connection lost".
+        "waiting_connection": _("Waiting for the connection:"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again: what you wrote will be waiting."),
         # A 403 without a reason: the page's form token is of a session that ended (or was renewed

@@ -305,8 +305,14 @@ export class ThreadClient {
     return value;
   }
 
+  // "Wordt verstuurd…" only while the socket is there to send it: without a network it waits for
+  // the network, with the socket away (a server restarting or unreachable, the banner says
+  // "Verbinding verbroken") for the connection. It said "Wordt verstuurd…" for as long as the
+  // server was away.
   labelPending(post) {
-    const label = this.offline ? this.strings.waiting : this.strings.sending;
+    let label = this.strings.sending;
+    if (this.offline) label = this.strings.waiting;
+    else if (!this.subscribed) label = this.strings.waiting_connection || this.strings.waiting;
     post.element.textContent = `${label} ${post.body.slice(0, 80)}`;
   }
 
@@ -364,6 +370,7 @@ export class ThreadClient {
     }
     // Backoff with jitter; a page in the background waits its turn unless a post waits (reconnect.js).
     this.setConnection(this.offline ? this.offlineText() : this.strings.reconnecting);
+    for (const post of this.outbox.values()) this.labelPending(post);
     this.backoff.retry(event, () => this.connect(), { urgent: this.outbox.size > 0 });
     if (this.outbox.size) this.fallbackSoon();
   }
@@ -1411,6 +1418,7 @@ export class ThreadClient {
   sendPost(clientId) {
     const post = this.outbox.get(clientId);
     if (!post) return;
+    this.labelPending(post); // sent now (no longer waiting for the connection)
     // The same client_id on every retry: the server answers a repeat with the same ack.
     this.send({ type: "post", thread: this.thread, client_id: clientId, body: post.body, asks_ack: post.asksAck });
   }
