@@ -301,3 +301,31 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         expect(page.locator("article").filter(has_text="Wie neemt de avonddienst?")).to_be_visible(timeout=20_000)
         expect(page.get_by_text("Wacht op de verbinding:")).to_have_count(0)
         assert Message.objects.filter(thread=thread, body="Wie neemt de avonddienst?").count() == 1
+
+    def test_without_javascript_a_read_thread_opens_at_the_newest_message(self):
+        """Without JavaScript, a thread read to the end opened at its oldest message (scrolled 0 of
+        some 4,700 px) while with JavaScript it opens at the end; what is unread still opens at
+        "Nieuw sinds je vorige bezoek"."""
+        thread = self.thread_with_messages(25)
+        self.sign_in(self.world.maarten)
+        page = self.page
+        self.without_javascript(page)
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))  # read to the end
+        newest = page.locator(".wv-message").last
+        for where in ("/t/oost/threads/", "/t/oost/"):
+            page.goto(self.url(where))
+            page.get_by_role("link", name="Medicatieoverdracht", exact=True).first.click()
+            expect(newest).to_contain_text("Bericht 24")
+            expect(newest).to_be_in_viewport()
+            assert page.evaluate("window.scrollY") > 1000, where
+        self.shoot(page, "read-thread-opens-at-newest")
+        self.assert_accessible("read-thread-opens-at-newest", target_size=True)
+        # Something new: the list leads to it.
+        threads.message_post(
+            actor=self.world.pieter, thread=thread, body="Nieuw: de apotheek belde", client_id=uuid.uuid4()
+        )
+        page.goto(self.url("/t/oost/threads/"))
+        page.get_by_role("link", name="Medicatieoverdracht", exact=True).click()
+        expect(page.get_by_text("Nieuw sinds je vorige bezoek")).to_be_in_viewport()
+        expect(page.get_by_text("Nieuw: de apotheek belde")).to_be_in_viewport()

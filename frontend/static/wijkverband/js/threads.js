@@ -517,7 +517,9 @@ export class ThreadClient {
    * phone's keyboard) while it is; otherwise a button says how many new ones are below. */
   followTheEnd() {
     this.follow = true;
-    if (!location.hash) {
+    // #newest (the thread list's link when nothing is unread) is the end as well: the script's end,
+    // with the sticky composer and the typing line, rather than the last message's top.
+    if (!location.hash || location.hash === "#newest") {
       const unread = document.getElementById("unread");
       if (unread) unread.scrollIntoView({ block: "start" });
       else this.toEnd();
