@@ -427,7 +427,10 @@ MAIL_ID_DOMAIN = env_str("MAIL_ID_DOMAIN", "wijkverband.localhost")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Threads: the longest message, posts per person per minute (every worker together), and how many
 # events a subscribe or an HTTP catch-up replays before the client is told to reload.
-THREADS_MAX_BODY_BYTES = env_int("THREADS_MAX_BODY_BYTES", 10_000)
+# The longest message is counted in characters (what people can check), as Python counts them (code
+# points, a line break one). 10,000 of them stay within REALTIME_MAX_FRAME_BYTES however they are
+# written (at most 6 bytes each in a JSON frame, an escaped control character).
+THREADS_MAX_BODY_CHARS = env_int("THREADS_MAX_BODY_CHARS", 10_000)
 THREADS_POSTS_PER_MINUTE = env_int("THREADS_POSTS_PER_MINUTE", 30)
 THREADS_REPLAY_LIMIT = env_int("THREADS_REPLAY_LIMIT", 500)
 # The live socket (wijkverband/realtime/consumers.py): the largest frame, incoming frames per second

@@ -269,10 +269,10 @@ class DiscussionDailyUse(BrowserTestCase):
             expect(box).to_have_value("")
             assert Message.objects.get(thread=thread).body == "Mevrouw belt morgen over haar medicatie."
 
-            too_long = "é" * (services.MAX_BODY_BYTES // 2 + 1)  # two bytes each
+            too_long = "é" * (services.MAX_BODY_CHARS + 1)
             box.fill(too_long)
             send.click()
-            limit = f"Dit bericht is te lang: hooguit {services.MAX_BODY_BYTES // 1000} kB."
+            limit = "Dit bericht is te lang: hooguit 10.000 tekens, dit zijn er 10.001."
             expect(carla.get_by_text(limit)).to_be_visible()
             expect(box).to_have_value(too_long)
             assert Message.objects.filter(thread=thread).count() == 1

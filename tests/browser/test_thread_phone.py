@@ -329,3 +329,26 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         page.get_by_role("link", name="Medicatieoverdracht", exact=True).click()
         expect(page.get_by_text("Nieuw sinds je vorige bezoek")).to_be_in_viewport()
         expect(page.get_by_text("Nieuw: de apotheek belde")).to_be_in_viewport()
+
+    def test_a_too_long_message_is_counted_in_characters_as_the_server_counts_them(self):
+        """ "Dit bericht is te lang: hooguit 10 kB.": nobody can check kilobytes, and the page counted
+        bytes (5,001 "é" were too long)."""
+        thread = self.thread_with_messages(1)
+        self.sign_in(self.world.maarten)
+        page = self.open_thread(thread)
+        box = page.get_by_label("Bericht", exact=True)
+        send = page.get_by_role("button", name="Versturen")
+        box.fill("é" * 10_001)
+        send.click()
+        expect(page.get_by_text("Dit bericht is te lang: hooguit 10.000 tekens, dit zijn er 10.001.")).to_be_visible()
+        expect(box).to_have_value("é" * 10_001)
+        expect(box).to_have_attribute("aria-invalid", "true")
+        self.shoot(page, "too-long")
+        self.assert_accessible("too-long", target_size=True)
+        box.press("End")
+        box.press("Backspace")  # one less: as many as the server takes
+        send.click()
+        expect(box).to_have_value("")
+        expect(page.locator("article").filter(has_text="é" * 100)).to_have_count(1)
+        expect(page.get_by_text(re.compile("te lang"))).to_have_count(0)
+        assert Message.objects.filter(thread=thread, body="é" * 10_000).count() == 1

@@ -87,7 +87,7 @@ def test_a_too_long_message_gets_a_clear_error_and_changes_nothing(world, client
         f"/t/oost/threads/{thread.pk}/post/", {"body": "x" * 10_001, "client_id": str(uuid.uuid4())}
     )
     assert response.status_code == 413
-    assert "10 kB" in response.content.decode()
+    assert "Dit bericht is te lang: hooguit 10.000 tekens, dit zijn er 10.001." in response.content.decode()
     assert not Message.objects.exists()
 
 

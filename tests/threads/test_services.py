@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.threads.helpers import post, topic
 from tests.work.helpers import queued_tasks, run_queued_tasks
@@ -91,12 +91,22 @@ def test_a_bad_client_id_is_refused(world, client_id):
     assert not Message.objects.exists()
 
 
-def test_a_message_over_10_kb_is_too_large_and_changes_nothing(world):
+def test_a_message_over_10_000_characters_is_too_large_and_says_so_in_characters(world):
+    """It said "hooguit 10 kB", which nobody can check, and counted bytes: 5,001 "é" were too long."""
     thread = topic(world)
-    with pytest.raises(ActionRefused) as refused:
+    with translation.override("nl"), pytest.raises(ActionRefused) as refused:
         post(thread, world.carla, "x" * 10_001)
     assert refused.value.code == "too_large"
-    assert post(thread, world.carla, "é" * 5000).message.seq == 1  # 10,000 bytes is allowed
+    assert str(refused.value.message) == "Dit bericht is te lang: hooguit 10.000 tekens, dit zijn er 10.001."
+    with translation.override("en"), pytest.raises(ActionRefused) as refused:
+        post(thread, world.carla, "é" * 10_001)
+    assert str(refused.value.message) == "This message is too long: at most 10,000 characters, this one has 10,001."
+    assert not Message.objects.exists()
+    # Characters, not bytes: 10,000 of two (or four) bytes each are allowed, a line break counts one
+    # however it was sent (a form sends CR LF).
+    assert post(thread, world.carla, "é" * 10_000).message.seq == 1
+    assert post(thread, world.carla, "🙂" * 10_000).message.seq == 2
+    assert post(thread, world.carla, "x\r\n" * 5_000).message.seq == 3
 
 
 def test_a_message_with_a_nul_character_is_refused_and_changes_nothing(world):

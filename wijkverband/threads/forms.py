@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.threads.services import MAX_BODY_BYTES, MAX_TITLE_LENGTH
+from wijkverband.threads.services import MAX_BODY_CHARS, MAX_TITLE_LENGTH
 
 
 class ThreadForm(forms.Form):
@@ -35,7 +35,7 @@ class PostForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].widget.attrs["data-max-bytes"] = str(MAX_BODY_BYTES)
+        self.fields["body"].widget.attrs["data-max-chars"] = str(MAX_BODY_CHARS)
         # Shown in the empty box: on a phone with its keyboard open the label is read, not shown
         # (threads.css), and the box still says what it is for.
         self.fields["body"].widget.attrs["placeholder"] = _("Write a message…")

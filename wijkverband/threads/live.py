@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from wijkverband.threads.models import SubjectKind, Thread
-from wijkverband.threads.services import MAX_BODY_BYTES
+from wijkverband.threads.services import too_long_text
 from wijkverband.threads.times import month_names
 
 #: The id of the discussion section on a subject's page; a post from there returns to it.
@@ -136,7 +136,8 @@ def live_strings() -> dict:
         "typing_many": _("%(names)s are typing…"),
         "empty": _("Write a message first."),
         # Checked before sending, as the server checks it: the text stays in the box.
-        "too_long": _("This message is too long: at most %(kb)d kB.") % {"kb": MAX_BODY_BYTES // 1000},
+        # threads.js fills in the count, grouped as the page's language writes numbers.
+        "too_long": too_long_text("%(count)s"),
         "today": _("today %(time)s"),
         "yesterday": _("yesterday %(time)s"),
         "months": month_names(),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from wijkverband.audit.services import audit_record
@@ -41,7 +42,7 @@ from wijkverband.threads.serialise import display_name, dumps, event_dict, read_
 from wijkverband.threads.services import notifications, numbered
 
 # Read once at import; tests change the module attributes.
-MAX_BODY_BYTES = settings.THREADS_MAX_BODY_BYTES
+MAX_BODY_CHARS = settings.THREADS_MAX_BODY_CHARS
 POSTS_PER_MINUTE = settings.THREADS_POSTS_PER_MINUTE
 MAX_TITLE_LENGTH = 200
 
@@ -81,13 +82,29 @@ def _require_post_locked(actor, team: Team, locked: Thread) -> None:
         raise PermissionDenied
 
 
+def body_length(body: str) -> int:
+    """A message's length as its limit counts it: characters (code points, as threads.js counts
+    them with [...text]), a line break one however it was sent (a form sends CR LF)."""
+    return len(body.replace("\r\n", "\n"))
+
+
+def too_long_text(count) -> str:
+    """Why a message is refused as too long, in characters people can check ("10 kB" they could
+    not). `count` a number, or the placeholder threads.js fills in ("%(count)s")."""
+    if not isinstance(count, str):
+        count = number_format(count, force_grouping=True)
+    return _("This message is too long: at most %(max)s characters, this one has %(count)s.") % {
+        "max": number_format(MAX_BODY_CHARS, force_grouping=True),
+        "count": count,
+    }
+
+
 def _clean_body(body) -> str:
     if not isinstance(body, str):
         raise ActionRefused(_("A message must be text."), code="invalid")
-    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise ActionRefused(
-            _("This message is too long: at most %(kb)d kB.") % {"kb": MAX_BODY_BYTES // 1000}, code="too_large"
-        )
+    length = body_length(body)
+    if length > MAX_BODY_CHARS:
+        raise ActionRefused(too_long_text(length), code="too_large")
     if "\x00" in body:
         # PostgreSQL cannot store it, and no keyboard types it: refuse rather than fail.
         raise ActionRefused(_("A message cannot contain a NUL character."), code="invalid")

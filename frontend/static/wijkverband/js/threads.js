@@ -927,11 +927,13 @@ export class ThreadClient {
         textarea.focus();
         return;
       }
-      // As the server counts it (UTF-8 bytes). Sent anyway, it would be refused after the box
-      // was emptied; past the socket's frame limit it would not even be answered.
-      const maxBytes = Number(textarea.dataset.maxBytes);
-      if (maxBytes && new TextEncoder().encode(body).length > maxBytes) {
-        this.composerError(this.strings.too_long);
+      // As the server counts it (characters: code points, threads.services.body_length). Sent
+      // anyway, it would be refused after the box was emptied.
+      const maxChars = Number(textarea.dataset.maxChars);
+      const length = [...body].length;
+      if (maxChars && length > maxChars) {
+        const count = new Intl.NumberFormat(document.documentElement.lang || undefined).format(length);
+        this.composerError(this.strings.too_long.replace("%(count)s", count));
         textarea.focus();
         return;
       }
