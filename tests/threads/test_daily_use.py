@@ -176,7 +176,10 @@ def test_a_refused_edit_in_place_says_why_at_the_field(world):
 
 @pytest.mark.parametrize(
     ("body", "status", "says"),
-    [("Mevrouw met BSN 111222333 belt.", 400, "BSN"), ("é" * 6_000, 413, "10 kB")],
+    [
+        ("Mevrouw met BSN 111222333 belt.", 400, "BSN"),
+        ("é" * 10_001, 413, "at most 10,000 characters, this one has 10,001"),
+    ],
 )
 def test_a_post_refused_over_http_for_the_page_says_why_in_json(world, body, status, says):
     """The page's outbox posts over HTTP while its socket is away (threads.js): a refusal answers
