@@ -519,3 +519,30 @@ def test_the_team_homes_link_to_the_threads_says_where_it_goes_also_for_one(worl
         '<a class="utrecht-link" href="/t/oost/threads/">All threads (1)</a>'
         in english.get("/t/oost/").content.decode()
     )
+
+
+def test_messages_stored_with_a_list_under_a_line_are_rendered_again(world, client_for):
+    """body_html is kept as written: the migration renders the messages and earlier versions that
+    hold a list typed straight under a line again, as a list; others keep theirs."""
+    migration = importlib.import_module("wijkverband.threads.migrations.0011_lists_under_a_line")
+    thread = topic(world)
+    message = post(thread, world.sofie, "Wie belt er:\n- de apotheek").message
+    services.message_edit(actor=world.sofie, message=message, body="Wie belt er:\n- de apotheek\n- de huisarts")
+    lines = post(thread, world.carla, "Eerste regel\n-5 graden buiten").message
+    old = "<p>Wie belt er:<br>\n- de apotheek<br>\n- de huisarts</p>"
+    # As they were stored before.
+    Message.objects.filter(pk=message.pk).update(body_html=old)
+    MessageRevision.objects.filter(message=message).update(body_html="<p>Wie belt er:<br>\n- de apotheek</p>")
+    Message.objects.filter(pk=lines.pk).update(body_html="<p>as it was</p>")
+
+    migration.render_again(apps, None)
+    migration.render_again(apps, None)  # running it again changes nothing
+
+    page = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "<p>Wie belt er:</p>\n<ul>\n<li>de apotheek</li>\n<li>de huisarts</li>\n</ul>" in page
+    assert old not in page
+    assert (
+        MessageRevision.objects.get(message=message).body_html
+        == "<p>Wie belt er:</p>\n<ul>\n<li>de apotheek</li>\n</ul>"
+    )
+    assert Message.objects.get(pk=lines.pk).body_html == "<p>as it was</p>"  # no list under a line: left alone

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -114,7 +115,52 @@ class _ImagesAsLinks(Extension):
         md.treeprocessors.register(_ImagesAsLinksProcessor(md), "images_as_links", 15)
 
 
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _BareLinks(), _ImagesAsLinks()]
+# A list item's line: "- een", "* een", "+ een", "1. een", at most three spaces in (four are code).
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+\S")
+# A quote's marks at a line's start ("> ", "> > ").
+_QUOTE = re.compile(r"(?: {0,3}>[ \t]?)*")
+# "- - -", "***": a rule, not a list.
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
+
+
+class _ListAfterLinePreprocessor(Preprocessor):
+    """A list typed straight under a line of text ("Wie belt:⏎- de apotheek⏎- de huisarts", as
+    people type one on a phone) is a list: Markdown wants a blank line before it and made one
+    paragraph of "- " lines joined by line breaks. The blank line is put in before the first item
+    when the line above is text of the same quote (or of none): not in a list already (its items
+    and their continuation lines stay as they are), not indented code. Fenced code is out of the
+    text by now (fenced_code runs first, 25), so a "- " in it stays code."""
+
+    def run(self, lines):
+        out = []
+        in_list = False
+        previous_quote = ""
+        for line in lines:
+            # Within a quote the same, on the text after its ">" marks ("> Wie:⏎> - een").
+            quote = _QUOTE.match(line).group(0)
+            text = line[len(quote) :]
+            if quote.strip() != previous_quote.strip():
+                in_list = False
+            if not text.strip():
+                in_list = False
+            elif _LIST_ITEM.match(text) and not _RULE.match(text):
+                above = out[-1][len(previous_quote) :] if out else ""
+                if not in_list and above.strip() and quote.strip() == previous_quote.strip():
+                    if not above.startswith(("    ", "\t")):  # not indented code
+                        out.append(quote.rstrip())
+                in_list = True
+            out.append(line)
+            previous_quote = quote
+        return out
+
+
+class _ListAfterLine(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # After fenced_code (25), which takes fenced blocks out of the lines, and normalize_whitespace (30).
+        md.preprocessors.register(_ListAfterLinePreprocessor(md), "list_after_line", 15)
+
+
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", _BareLinks(), _ImagesAsLinks(), _ListAfterLine()]
 _local = threading.local()
 
 
