@@ -95,6 +95,14 @@ def test_asking_someone_who_is_being_removed_to_own_a_bottleneck_is_refused(worl
     assert b.owner_id is None and b.owner_candidate_id is None
 
 
+def _make_maarten_representative(world):
+    """Ada makes Maarten client representative of Oost."""
+    membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+    return tenancy.membership_change_role(
+        actor=world.ada, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_request_to_own_made_while_its_person_is_made_client_representative_is_withdrawn(world):
     """Carla asks Maarten to own a bottleneck while Ada makes him client representative. The request
@@ -103,17 +111,11 @@ def test_a_request_to_own_made_while_its_person_is_made_client_representative_is
     can no longer accept it."""
     b = report(world, actor=world.pieter)
 
-    def make_representative():
-        membership = Membership.objects.get(team=world.team_a, user=world.maarten)
-        return tenancy.membership_change_role(
-            actor=world.ada, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
-        )
-
     results = second_waits_for_first(
         lambda: services.bottleneck_ask_owner(
             actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten
         ),
-        make_representative,
+        lambda: _make_maarten_representative(world),
     )
     assert isinstance(results["first"], Bottleneck), results
     assert isinstance(results["second"], Membership), results
@@ -126,14 +128,8 @@ def test_a_request_to_own_made_while_its_person_is_made_client_representative_is
 def test_asking_someone_who_is_being_made_client_representative_to_own_a_bottleneck_is_refused(world):
     b = report(world, actor=world.pieter)
 
-    def make_representative():
-        membership = Membership.objects.get(team=world.team_a, user=world.maarten)
-        return tenancy.membership_change_role(
-            actor=world.ada, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
-        )
-
     results = second_waits_for_first(
-        make_representative,
+        lambda: _make_maarten_representative(world),
         lambda: services.bottleneck_ask_owner(
             actor=world.carla, bottleneck=b, version=b.version, candidate=world.maarten
         ),
