@@ -37,10 +37,8 @@ def key_share_held(queryset: QuerySet) -> list:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset)
-    sql, params = queryset.order_by().query.get_compiler(connection=connection).as_sql()
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} FOR KEY SHARE OF {table} SKIP LOCKED", params)
+        cursor.execute(*_for_key_share(queryset.order_by(), connection, "SKIP LOCKED"))
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -53,12 +51,16 @@ def key_share_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):
     `get` does. Elsewhere than on PostgreSQL the row is read as it is (SQLite serialises writers)."""
     connection = connections[queryset.db]
     if connection.vendor == "postgresql":
-        sql, params = (
-            queryset.filter(pk=pk).values_list("pk").order_by().query.get_compiler(connection=connection).as_sql()
-        )
-        table = connection.ops.quote_name(queryset.model._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} FOR KEY SHARE OF {table}", params)
+            cursor.execute(*_for_key_share(queryset.filter(pk=pk).values_list("pk").order_by(), connection))
             if cursor.fetchone() is None:
                 raise queryset.model.DoesNotExist
     return queryset.select_related(*related).get(pk=pk)
+
+
+def _for_key_share(queryset: QuerySet, connection, then: str = "") -> tuple[str, list]:
+    """`queryset`'s SQL and parameters, its model's rows held FOR KEY SHARE (and `then`: SKIP LOCKED),
+    which Django's select_for_update has no word for."""
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return f"{sql} FOR KEY SHARE OF {table} {then}".rstrip(), params
