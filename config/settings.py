@@ -1,7 +1,8 @@
 """Wijkverband settings: one file, driven by environment variables with embedded defaults.
 
 Without DATABASE_URL the app uses SQLite; without REDIS_URL the in-memory channel layer and a
-local-memory cache. Production sets both (see README "Configuration").
+cache in the database (shared by the web server and the task worker). Production sets both (see
+README "Configuration").
 """
 
 import os
@@ -227,7 +228,20 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A table in the database (wijkverband/core/dbcache.py), which every process of `make run`
+    # reads: the task worker sees who is online in the web server, as with Redis. Tests keep a
+    # local-memory cache per test process: a cache in the database would add its queries to the
+    # pages' counted ones and join each test's transaction (tests/core/test_dbcache.py tests this one).
+    CACHES = {
+        "default": {
+            "BACKEND": "wijkverband.core.dbcache.DatabaseCache",
+            "LOCATION": "wijkverband_cache",
+            # Past this many keys Django's database cache deletes a third of them, live ones too.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+    if TESTING:
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -411,10 +425,10 @@ Q_CLUSTER = {
     # Tests run jobs at once, in the test's own process.
     "sync": TESTING,
 }
-# Without Redis (make run: one web process, the in-memory channel layer and a process-local cache)
-# a worker in another process can neither see who is online nor reach an open page. The jobs that
-# push to pages (a post's mentions) then run after the commit in the web process; mail, digests and
-# reminders still go to the worker. With Redis, as in production, every job goes to the worker.
+# Without Redis (make run: one web process and the in-memory channel layer) a worker in another
+# process cannot reach an open page (it does see who is online: the cache is in the database). The
+# jobs that push to pages (a post's mentions) then run after the commit in the web process; mail,
+# digests and reminders still go to the worker. With Redis, as in production, every job goes to the worker.
 TASKS_PUSH_IN_PROCESS = not REDIS_URL and not TESTING
 
 # Absolute links in e-mails (they are written in the worker, where there is no request).

@@ -1,0 +1,114 @@
+"""The cache of the embedded default (no REDIS_URL, as `make run`): a table in the app's database,
+which every process reads.
+
+`make run` runs two processes, the web server and the task worker (docs/work.md). With a
+local-memory cache each kept its own: the worker never saw who had a page open
+(realtime/presence.py), and mailed a mention to someone who was reading that thread at that
+moment. In the database every process sees what another wrote, as with Redis in production, and
+there is nothing else to install. Every `migrate` creates the table (`table_ensure`, a post_migrate
+receiver); `manage.py createcachetable` does the same.
+
+Django's database cache, with what our code relies on made to hold across processes and threads:
+
+- `add` (the sent-once tokens of core/once.py, allauth's locks, a rate limit's new window) is
+  Django's: a SELECT and an INSERT in one transaction. On SQLite a transaction takes the write lock
+  as it begins (settings: `transaction_mode` IMMEDIATE), so two adds never both find the key
+  missing; on PostgreSQL the key's primary key refuses the second INSERT.
+- `incr` (the rate limits, core/ratelimit.py): Django's is a get and then a set, each on its own:
+  two hits at the same moment both read 4 and both wrote 5, and the counter got the default
+  timeout in place of its own. Here it is one transaction that holds the row (SQLite's write lock,
+  PostgreSQL's FOR UPDATE) and changes the value only.
+- `get` of a key that expired deletes it only while it is still expired: Django's deleted the key
+  whatever it held by then, so an online mark another process wrote in between was lost.
+- `MAX_ENTRIES` (settings): past it Django deletes a third of the keys, live ones too (an online
+  mark, a sent-once token); the setting keeps that far above what a demo holds.
+"""
+
+import base64
+import pickle
+
+from django.core.cache.backends import db
+from django.db import connections, models, router, transaction
+from django.utils.timezone import now as tz_now
+
+
+class DatabaseCache(db.DatabaseCache):
+    def _expires(self, connection, value):
+        """A row's `expires` as Django's cache reads it (aware or naive, per USE_TZ and database)."""
+        expression = models.Expression(output_field=models.DateTimeField())
+        for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+            value = converter(value, expression, connection)
+        return value
+
+    def _loads(self, connection, value):
+        return pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode()))  # noqa: S301 - ours
+
+    def _dumps(self, value) -> str:
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+
+    def get_many(self, keys, version=None):
+        if not keys:
+            return {}
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn('cache_key')}, {qn('value')}, {qn('expires')} FROM {qn(self._table)} "  # noqa: S608
+                f"WHERE {qn('cache_key')} IN ({', '.join(['%s'] * len(key_map))})",
+                list(key_map),
+            )
+            rows = cursor.fetchall()
+        now = tz_now()
+        result, expired = {}, []
+        for key, value, expires in rows:
+            if self._expires(connection, expires) < now:
+                expired.append(key)
+            else:
+                result[key_map[key]] = self._loads(connection, value)
+        if expired:
+            self._expired_delete(expired)
+        return result
+
+    def _expired_delete(self, keys) -> None:
+        """Delete those of `keys` that are still expired (not those another process wrote since)."""
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        qn = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {qn(self._table)} WHERE {qn('cache_key')} IN ({', '.join(['%s'] * len(keys))}) "  # noqa: S608
+                f"AND {qn('expires')} < %s",
+                [*keys, now],
+            )
+
+    def incr(self, key, delta=1, version=None):
+        """Add `delta` to the value of `key`, in one transaction that holds its row; its expiry stays."""
+        cache_key = self.make_and_validate_key(key, version=version)
+        name = router.db_for_write(self.cache_model_class)
+        connection = connections[name]
+        qn = connection.ops.quote_name
+        # SQLite has no FOR UPDATE: its transaction (IMMEDIATE) holds the write lock from its start.
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with transaction.atomic(using=name), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn('value')}, {qn('expires')} FROM {qn(self._table)} WHERE {qn('cache_key')} = %s{lock}",  # noqa: S608
+                [cache_key],
+            )
+            row = cursor.fetchone()
+            if row is None or self._expires(connection, row[1]) < tz_now():
+                raise ValueError(f"Key '{key}' not found")
+            value = self._loads(connection, row[0]) + delta
+            cursor.execute(
+                f"UPDATE {qn(self._table)} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s",  # noqa: S608
+                [self._dumps(value), cache_key],
+            )
+        return value
+
+
+def table_ensure(sender, using="default", **kwargs) -> None:
+    """post_migrate: the database cache's table, when the cache is one (`createcachetable`: nothing
+    for Redis or local memory, nothing when the table is there)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
