@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -40,6 +41,15 @@ def _at_once(count: int, job) -> list:
 
 def test_make_run_keeps_its_cache_in_the_database():
     assert isinstance(caches["default"], dbcache.DatabaseCache)
+
+
+def test_every_migrate_makes_its_table():
+    """make run migrates before it starts: a database made before the cache was in it gets the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(caches['default']._table)}")  # noqa: S608
+    call_command("migrate", verbosity=0)
+    assert cache.add("sent-once:1:token", "send", 600)
+    assert cache.get("sent-once:1:token") == "send"
 
 
 def test_posts_at_the_same_moment_from_four_connections_are_each_counted():

@@ -16,9 +16,15 @@ class CoreConfig(AppConfig):
         # Every save of every model of ours passes the client-data guard (wijkverband/core/guard.py).
         pre_save.connect(guard_on_save, dispatch_uid="wijkverband.core.guard")
         # Without Redis the cache is a table in the database: every migrate creates it (core/dbcache.py).
+        # Django sends post_migrate only for apps with models, which core has none of: contenttypes'
+        # comes with every migrate.
+        from django.apps import apps
+
         from wijkverband.core.dbcache import table_ensure
 
-        post_migrate.connect(table_ensure, sender=self, dispatch_uid="wijkverband.core.dbcache")
+        post_migrate.connect(
+            table_ensure, sender=apps.get_app_config("contenttypes"), dispatch_uid="wijkverband.core.dbcache"
+        )
         # The database connection pool's waits and timeouts, read on every /metrics scrape.
         register_scrape_collector(DatabasePoolCollector())
         # Django's CSRF mask drawn with one call for randomness, not 33 (core/csrf.py).
