@@ -35,7 +35,7 @@ def test_a_cache_that_fails_to_count_lets_everything_through(db, monkeypatch, ca
     def down(key, *, timeout):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(ratelimit, "_count", down)  # the embedded default's local memory
+    monkeypatch.setattr(ratelimit, "_count", down)  # the embedded default's cache
     monkeypatch.setattr(ratelimit, "cache_client", lambda: None)
     with caplog.at_level(logging.WARNING, logger="wijkverband.core.ratelimit"):
         assert all(ratelimit.rate_limit_hit("test.down", limit=0) for _ in range(3))

@@ -6,9 +6,11 @@ on the path of every post: as a pipeline of SET NX and INCR it took a tenth of a
 instructions (bench/post_instructions.py), the script a quarter less. `rate_limit_counting`
 sends the hit and reads its answer only when asked: a post builds its writes during the round
 trip instead of waiting for it (docs/realtime.md, "Cost of a post"). Django's cache API would
-take three round trips (add, then incr's EXISTS and INCR). Other caches (the embedded default)
-use cache.add and cache.incr. When the cache cannot be reached every hit is allowed: an outage
-must not stop people from working, and the limit is a brake, not a record.
+take three round trips (add, then incr's EXISTS and INCR). Other caches use cache.add and
+cache.incr: the embedded default's, a table in the database, counts in one transaction that holds
+the row (core/dbcache.py), so hits at the same moment are each counted. When the cache cannot be
+reached every hit is allowed: an outage must not stop people from working, and the limit is a
+brake, not a record.
 """
 
 import contextlib
@@ -117,7 +119,7 @@ def _release(client, connection, *, broken: bool = False) -> None:
 
 
 def _count(key: str, *, timeout: int) -> int:
-    """A hit through Django's cache API (the embedded default's local memory)."""
+    """A hit through Django's cache API (the embedded default's table in the database)."""
     cache = caches["default"]
     cache.add(key, 0, timeout=timeout)
     return cache.incr(key)

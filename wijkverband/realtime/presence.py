@@ -64,7 +64,8 @@ def user_online(user_id: int) -> bool:
 # view the thread, with an expiry time; readers merge the entries of every worker and skip expired
 # ones, so a crashed worker's viewers disappear by themselves. With Redis each entry is one field
 # of a hash (HSET is atomic: workers never overwrite each other); with another cache (the embedded
-# default: one process) the entries live in one value.
+# default, a table in the database: one web process, the only one that writes them) the entries live
+# in one value.
 
 VIEWERS_TTL_SECONDS = 60
 #: At most this many people are named (per worker entry, and in a frame); the rest are counted.
