@@ -11,7 +11,8 @@ export DJANGO_SETTINGS_MODULE := config.settings
 .PHONY: run test setup lint format migrations-check check messages bench browser nginx clean upgrade-check
 
 # The task worker (django-q2, its queue in the same database: docs/work.md) runs beside the web
-# server; Ctrl-C stops both.
+# server, and reads the same cache (a table that migrate makes: who is online, the rate limits);
+# Ctrl-C stops both.
 run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py seed_demo
