@@ -27,6 +27,12 @@ def _environment() -> dict:
     return env
 
 
+#: For tests that run code in another process of make run's (its SQLite file, the test database).
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="make run's processes: the embedded default on SQLite"
+)
+
+
 def in_another_process(code: str) -> str:
     """Run `code` (after django.setup()) in a process of its own with make run's settings; its output."""
     done = subprocess.run(
@@ -51,9 +57,9 @@ def make_run_caches() -> dict:
 def make_run_cache(settings, transactional_db):
     """This test's cache is make run's, on the test database (its table made, and dropped after).
 
-    Transactional: another process waits for no transaction of the test's, and sees what it wrote."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the embedded default: SQLite without Redis")
+    Transactional: another process waits for no transaction of the test's, and sees what it wrote.
+    On PostgreSQL too (a database without Redis beside it has this cache); `in_another_process` is
+    make run's SQLite only (tests that use it: `sqlite_only`)."""
     caches = make_run_caches()
     settings.CACHES = caches
     call_command("createcachetable", verbosity=0)

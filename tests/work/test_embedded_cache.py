@@ -4,12 +4,12 @@
 import pytest
 from django.core import mail
 
-from tests.embedded import in_another_process, make_run_cache  # noqa: F401 - the fixture, used below
+from tests.embedded import in_another_process, make_run_cache, sqlite_only  # noqa: F401 - the fixture, used below
 from tests.threads.helpers import post, topic
 from wijkverband.realtime import presence
 from wijkverband.work.models import Notice
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("make_run_cache")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("make_run_cache"), sqlite_only]
 
 
 def test_who_is_online_in_one_process_is_online_in_another(world):
