@@ -52,3 +52,11 @@ def test_runs_fall_on_the_clock():
     assert next_on_the_clock(amsterdam(2027, 9, 8, 7, 30), 15) == amsterdam(2027, 9, 8, 7, 45)
     assert next_on_the_clock(amsterdam(2027, 9, 8, 23, 59), 60) == amsterdam(2027, 9, 9, 0, 0)
     assert next_on_the_clock(amsterdam(2027, 9, 8, 7, 22), 1) == amsterdam(2027, 9, 8, 7, 23)
+
+
+def test_the_monitoring_commands_the_docs_name_run(db, capsys):
+    """docs/work.md sends operators to `qinfo` (and `qmonitor`, its live form): it counts the queue
+    and the schedules (django-q2's commands need the blessed package, a pinned requirement)."""
+    call_command("qinfo")
+    out = capsys.readouterr().out
+    assert "Queued" in out and "Schedules" in out
