@@ -959,9 +959,10 @@ def _successor(*, team, user, actor):
     return membership.user if membership is not None else None
 
 
-def membership_holdings(*, team, user, actor=None) -> list[str]:
+def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
     """What the question before someone leaves (or is removed) says of their agreements: who owns
-    those they own, and the decisions nobody can give after them (the last of their organisation)."""
+    those they own, and the decisions nobody can give after them (the last of their organisation).
+    role: they stay, given a role in which they own nothing (rights_narrowed passes them on alike)."""
     lines = []
     owned = _owned_by(team, user).count()
     successor = _successor(team=team, user=user, actor=actor) if owned else None
@@ -983,6 +984,8 @@ def membership_holdings(*, team, user, actor=None) -> list[str]:
             )
             % {"count": owned, "name": successor.name or successor.email}
         )
+    if role is not None:
+        return lines
     organisation, waiting = selectors.stranded_by_leaving(team=team, user=user)
     count = waiting.count()
     if count:

@@ -541,8 +541,10 @@ def _held_by(team, user):
     )
 
 
-def membership_holdings(*, team, user, actor=None) -> list[str]:
-    """What the question before someone leaves (or is removed) says they hold here."""
+def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
+    """What the question before someone leaves (or is removed) says they hold here; also the
+    question before they are given a role that owns nothing (`role`), which lets it go the same way
+    (rights_narrowed)."""
     owned = asked = 0
     for owner_id, candidate_id in _held_by(team, user).values_list("owner_id", "owner_candidate_id"):
         owned += owner_id == user.pk

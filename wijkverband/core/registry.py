@@ -242,10 +242,13 @@ def external_party_organisation_ids(*, team) -> set[int]:
 class MembershipEnd:
     """What an app does when someone leaves a team or is removed from it: what they hold there
     (their open bottlenecks, say) is let go, so that it does not wait on someone who can no longer
-    open it. holdings(team=, user=, actor=) -> sentences for the question before, as the person who
-    asks it reads them (empty: nothing held; a SafeString may link what it names, its facts
-    escaped); release(team=, user=, actor=) runs inside the removal's transaction, before its audit
-    row. actor: who leaves (actor is user) or removes them."""
+    open it. holdings(team=, user=, actor=, role=) -> sentences for the question before, as the
+    person who asks it reads them (empty: nothing held; a SafeString may link what it names, its
+    facts escaped); release(team=, user=, actor=) runs inside the removal's transaction, before its
+    audit row. actor: who leaves (actor is user) or removes them. role: None when they leave; else
+    they stay, given this role, one in which they can own nothing (a client representative, an
+    external party): the question before that role change says what it lets go (by rights_narrowed,
+    which takes the path release takes)."""
 
     key: str
     holdings: Callable[..., list[str]]
@@ -259,11 +262,11 @@ def register_membership_end(end: MembershipEnd) -> None:
     _membership_ends[end.key] = end
 
 
-def membership_holdings(*, team, user, actor) -> list[str]:
+def membership_holdings(*, team, user, actor, role: str | None = None) -> list[str]:
     return [
         line
         for key in sorted(_membership_ends)
-        for line in _membership_ends[key].holdings(team=team, user=user, actor=actor)
+        for line in _membership_ends[key].holdings(team=team, user=user, actor=actor, role=role)
     ]
 
 

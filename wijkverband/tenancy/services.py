@@ -365,6 +365,22 @@ def needs_organisation(role: str, membership: Membership) -> bool:
     return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
 
 
+def _role_change_check(*, membership: Membership, role: str, organisation: Organisation | None) -> None:
+    _validate_role_and_organisation(team=membership.team, role=role, organisation=organisation)
+    if is_last_coordinator(membership):
+        raise ActionRefused(_("A team needs a coordinator: appoint another one before changing this role."))
+
+
+def membership_change_role_refused(*, membership: Membership, role: str) -> str | None:
+    """Why membership_change_role would refuse `role` (one that needs no new organisation), or None:
+    the question before a role change (tenancy.views) asks nothing the change then refuses."""
+    try:
+        _role_change_check(membership=membership, role=role, organisation=membership.organisation)
+    except ActionRefused as refused:
+        return refused.message
+    return None
+
+
 @transaction.atomic
 def membership_change_role(
     *,
@@ -396,9 +412,7 @@ def membership_change_role(
             actor=actor, team=membership.team, name=new_organisation.name, kind=new_organisation.kind
         )
     given = organisation if needs_organisation(role, membership) else None
-    _validate_role_and_organisation(team=membership.team, role=role, organisation=given or membership.organisation)
-    if is_last_coordinator(membership):
-        raise ActionRefused(_("A team needs a coordinator: appoint another one before changing this role."))
+    _role_change_check(membership=membership, role=role, organisation=given or membership.organisation)
     old_role = membership.role
     membership.role = role
     if given is not None:

@@ -159,6 +159,8 @@ def member_change_role(request, membership_id):
         if form.on_its_page:
             form.ask_for_organisation()
         return render(request, "tenancy/member_role.html", {"team": team, "membership": membership, "form": form})
+    if (question := _role_change_question(request, team, membership, role)) is not None:
+        return question
     # A team without organisations yet: the one named on the role page is added with the change.
     new_organisation = None
     if organisation is None and new_name:
@@ -185,6 +187,31 @@ def member_change_role(request, membership_id):
         return _members_page(request, refused_form=form, refused_membership=membership)
     messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
     return redirect("team_members", team_slug=team.slug)
+
+
+def _role_change_question(request, team, membership, role):
+    """The question before a role in which the person can own nothing (a client representative, an
+    external party): what they hold is let go as when they leave (core.registry.membership_holdings,
+    the leave question's words), said before, not after. None: nothing to ask (nothing is let go, the
+    new role may own, the change would be refused, or this is the answer: "confirmed")."""
+    if role in selectors.PROFESSIONAL_ROLES or request.POST.get("confirmed"):
+        return None
+    if services.membership_change_role_refused(membership=membership, role=role) is not None:
+        return None  # refused by the change itself, at the members list's role select
+    holdings = registry.membership_holdings(team=team, user=membership.user, actor=request.user, role=role)
+    if not holdings:
+        return None
+    return render(
+        request,
+        "tenancy/member_role_confirm.html",
+        {
+            "team": team,
+            "membership": membership,
+            "role": role,
+            "role_label": Membership.Role(role).label,
+            "holdings": holdings,
+        },
+    )
 
 
 def _removal_question(request, team, membership):

@@ -270,7 +270,7 @@ def _counts_push(*, user_ids: list[int]) -> None:
         unread_count_push(user=user)
 
 
-def membership_holdings(*, team, user, actor=None) -> list[str]:
+def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
     return []  # notices are pointers, not work: nothing to say before someone leaves
 
 
