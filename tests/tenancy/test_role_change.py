@@ -142,3 +142,54 @@ def test_another_teams_membership_is_a_404_through_a_coordinators_own_team(world
     response = client_for("carla").post(f"/t/oost/members/{bram_in_b.pk}/role/", {"role": CR})
     assert response.status_code == 404
     assert _membership(world, world.bram, world.team_b).role == Membership.Role.MEMBER
+
+
+# --- the last member of an organisation -------------------------------------------------------------
+
+
+def _waiting_for_district_nursing(world) -> Agreement:
+    """A proposed agreement that waits for the decision of Buurtzorg Oost, whose only member in Oost
+    is Maarten (owned by Carla: the question says nothing of his own agreements)."""
+    agreement = agreements.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    for organisation in (world.gp_a, world.nursing_a):
+        agreements.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    return agreements.agreement_propose(actor=world.carla, agreement=agreement)
+
+
+def test_the_last_member_of_an_organisation_made_client_representative_is_warned_of_its_decisions(world, client_for):
+    """Found in a review: Maarten, Buurtzorg Oost's only member in Oost, made client representative
+    left its decision on "Medicatiebeoordeling thuis" for nobody to give (a client representative
+    decides for no organisation), without a word, while his leaving or removal warns of it. The
+    question before the role change warns as the removal question does, and names the agreement."""
+    agreement = _waiting_for_district_nursing(world)
+    maarten = _membership(world, world.maarten)
+    org = world.nursing_a.name
+
+    page = client_for("carla").post(_url(maarten), {"role": CR})
+
+    assert page.status_code == 200
+    text = _text(page.content.decode())
+    assert (
+        f"Maarten Lid is de laatste van {org} in dit wijkverband: 1 afspraak (“Medicatiebeoordeling thuis”) wacht op"
+        f" het besluit van {org}, dat daarna niemand meer kan geven. Nodig een collega van die organisatie uit of"
+        " verwijder de partij." in text
+    )
+    assert f'href="/t/oost/agreements/{agreement.pk}/"' in page.content.decode()
+    assert _membership(world, world.maarten).role == Membership.Role.MEMBER  # asking changed nothing
+    # The removal question says the same of him.
+    removal = _text(client_for("carla").get(f"/t/oost/members/{maarten.pk}/remove/").content.decode())
+    assert f"Maarten Lid is de laatste van {org} in dit wijkverband" in removal
+
+
+def test_no_warning_of_an_organisations_decisions_while_a_colleague_can_give_them(world, client_for):
+    from tests.personas import make_user
+    from wijkverband.tenancy import services as tenancy
+
+    _waiting_for_district_nursing(world)
+    colleague = make_user("nina", "Nina Wijkverpleging")
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=colleague, role=Membership.Role.MEMBER, organisation=world.nursing_a
+    )
+    response = client_for("carla").post(_url(_membership(world, world.maarten)), {"role": CR})
+    assert response.status_code == 302  # nothing let go: changed at once
+    assert _membership(world, world.maarten).role == CR

@@ -44,7 +44,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.locking import lock_and_read
 from wijkverband.core.registry import indicator_source
-from wijkverband.tenancy.models import Organisation, Team, TeamOrganisation
+from wijkverband.tenancy.models import Membership, Organisation, Team, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional, longest_serving_coordinator, organisation_member_ids
 from wijkverband.tenancy.services import professional_held
@@ -962,7 +962,9 @@ def _successor(*, team, user, actor):
 def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
     """What the question before someone leaves (or is removed) says of their agreements: who owns
     those they own, and the decisions nobody can give after them (the last of their organisation).
-    role: they stay, given a role in which they own nothing (rights_narrowed passes them on alike)."""
+    role: they stay, given a role in which they own nothing (rights_narrowed passes them on alike);
+    a client representative decides for no organisation either, so its decisions are warned of as for
+    a leaving, while an external party still gives those of the organisation it acts for."""
     lines = []
     owned = _owned_by(team, user).count()
     successor = _successor(team=team, user=user, actor=actor) if owned else None
@@ -984,7 +986,7 @@ def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
             )
             % {"count": owned, "name": successor.name or successor.email}
         )
-    if role is not None:
+    if role is not None and role != Membership.Role.CLIENT_REPRESENTATIVE:
         return lines
     organisation, waiting = selectors.stranded_by_leaving(team=team, user=user)
     count = waiting.count()

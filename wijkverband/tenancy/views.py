@@ -192,8 +192,10 @@ def member_change_role(request, membership_id):
 def _role_change_question(request, team, membership, role):
     """The question before a role in which the person can own nothing (a client representative, an
     external party): what they hold is let go as when they leave (core.registry.membership_holdings,
-    the leave question's words), said before, not after. None: nothing to ask (nothing is let go, the
-    new role may own, the change would be refused, or this is the answer: "confirmed")."""
+    the leave question's words), said before, not after; also the decisions of an organisation whose
+    last member becomes client representative, which nobody can give after this. None: nothing to
+    ask (nothing is let go, the new role may own, the change would be refused, or this is the
+    answer: "confirmed")."""
     if role in selectors.PROFESSIONAL_ROLES or request.POST.get("confirmed"):
         return None
     if services.membership_change_role_refused(membership=membership, role=role) is not None:
