@@ -267,3 +267,73 @@ def test_an_invitation_not_mailed_after_its_coordinator_was_made_member_is_told_
     (notice,) = Notice.objects.for_team(world.team_a).filter(kind=NoticeKind.INVITATION_NOT_SENT)
     assert notice.user_id == world.sofie.pk and notice.title == "nieuw@example.nl"
     assert "Uitnodiging nog niet gemaild" in client_for("sofie").get("/notifications/").content.decode()
+
+
+# --- who invited is no longer the region's administrator ----------------------------------------------
+
+
+def _ada_invited_and_was_told(client_for, world, clock, failing_mail):
+    clock.to(START)
+    failing_mail(10)
+    client = client_for("ada")
+    _invite(client, world)
+    clock.to(START + timedelta(minutes=25))
+    mails_send_due()
+    assert "Uitnodiging nog niet gemaild" in client.get("/notifications/").content.decode()
+    return client
+
+
+def _region_role(world, user, role):
+    from wijkverband.tenancy import services as tenancy
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy.region_role_assign(actor=None, region=world.region, user=user, role=role)
+
+
+def test_a_region_administrator_made_overseer_no_longer_has_the_notice_of_an_invitation_not_mailed(
+    world, client_for, clock, failing_mail
+):
+    """Found in a review: Ada, the region's administrator, invited someone to Oost and was told the
+    mail is not out yet. Made overseer, she may no longer invite or withdraw (Oost's members page
+    shows her no invitations), and yet kept "Uitnodiging nog niet gemaild" in her list and count, as
+    a coordinator made member did until last session. The region role's change takes it away."""
+    client = _ada_invited_and_was_told(client_for, world, clock, failing_mail)
+
+    _region_role(world, world.ada, "overseer")
+
+    assert "Uitnodiging nog niet gemaild" not in client.get("/notifications/").content.decode()
+    assert "nieuw@example.nl" not in client.get("/t/oost/members/").content.decode()
+    assert not Notice.objects.filter(user=world.ada, subject_kind=SubjectKind.INVITATION).exists()
+
+
+def test_a_region_administrator_who_stays_one_keeps_the_notice(world, client_for, clock, failing_mail):
+    client = _ada_invited_and_was_told(client_for, world, clock, failing_mail)
+    _region_role(world, world.ada, "admin")
+    assert "Uitnodiging nog niet gemaild" in client.get("/notifications/").content.decode()
+
+
+def test_a_region_administrator_who_coordinates_the_team_too_keeps_the_notice(world, client_for, clock, failing_mail):
+    """Made overseer of the region, she still manages Oost's members as its coordinator."""
+    from wijkverband.tenancy import services as tenancy
+
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=world.ada, role="coordinator", organisation=world.social_a
+    )
+    client = _ada_invited_and_was_told(client_for, world, clock, failing_mail)
+    _region_role(world, world.ada, "overseer")
+    assert "Uitnodiging nog niet gemaild" in client.get("/notifications/").content.decode()
+
+
+def test_an_invitation_not_mailed_after_its_administrator_was_made_overseer_is_told_to_the_coordinators(
+    world, client_for, clock, failing_mail
+):
+    clock.to(START)
+    failing_mail(10)
+    _invite(client_for("ada"), world)
+    _region_role(world, world.ada, "overseer")
+
+    clock.to(START + timedelta(minutes=25))
+    mails_send_due()
+
+    (notice,) = Notice.objects.for_team(world.team_a).filter(kind=NoticeKind.INVITATION_NOT_SENT)
+    assert notice.user_id == world.carla.pk and notice.title == "nieuw@example.nl"

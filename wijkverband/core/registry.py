@@ -296,13 +296,13 @@ def membership_started(*, team, user) -> None:
 # --- rights that narrow ----------------------------------------------------------------------------
 # Someone may read or do less in some teams than before: their role in a team changed to one that
 # reads less (a member made client representative or external party) or does less (a coordinator
-# made member), or their role in the teams' region ended or became one that reads less. What told
-# them of items they may no longer read goes, as when they leave (work: their notices; agreements: an
-# external party's notices of agreements it is no party to), and what they held that their new role
-# may not hold is let go as when they leave (bottlenecks: what they own or were asked to own, once
-# their role may own nothing). narrowed(user=, team_ids=, actor=) runs inside the service's
-# transaction, once the new rights are written, before its audit row. actor: who changed the role
-# (None: a service or an import).
+# made member), or their role in the teams' region ended, became one that reads less or does less
+# (an administrator made overseer). What told them of items they may no longer read goes, as when
+# they leave (work: their notices; agreements: an external party's notices of agreements it is no
+# party to), and what they held that their new role may not hold is let go as when they leave
+# (bottlenecks: what they own or were asked to own, once their role may own nothing).
+# narrowed(user=, team_ids=, actor=) runs inside the service's transaction, once the new rights are
+# written, before its audit row. actor: who changed the role (None: a service or an import).
 
 _rights_narrowed: dict[str, Callable[..., None]] = {}
 

@@ -97,7 +97,10 @@ def region_role_assign(*, actor, region: Region, user, role: str) -> RegionRole:
         region_role.role = role
     permissions.region_role_grant(region_role)
     policy_forget(user)
-    if before is not None and narrows and before != role:
+    # An administrator made overseer reads as much but manages the teams' members no more: what asked
+    # an administrator to act goes too (an invitation's notice), as for a coordinator made member.
+    does_less = before == RegionRole.Role.ADMIN
+    if before is not None and (narrows or does_less) and before != role:
         # No internal items any more: their notices of those go, but for a membership that reads them.
         registry.rights_narrowed(user=user, team_ids=region_team_ids(region=region), actor=actor)
     audit_record(actor=actor, action="region_role.assigned", region=region, target=region_role, data={"role": role})

@@ -281,16 +281,16 @@ def membership_release(*, team, user, actor) -> None:
 
 
 def rights_narrowed(*, user, team_ids, actor=None) -> None:
-    """`user` may read or do less in these teams than before (registry.rights_narrowed: a member made
-    client representative or external party, a coordinator made member, a region role ended or
-    narrowed): their notices of items they may no longer read go, as a leaver's of the team do
-    (membership_release), and those that ask what they may no longer do (an invitation's, which asks
-    whoever manages the members). Each named an item that is a 404 to them now, or work they cannot
-    act on, in their list, their unread count and their next digest. What another role still lets
-    them read stays: a region's overseer who is a client representative of one of its teams keeps the
-    notices of its items that are not internal. An external party reads the agreements its
-    organisation is party to: the agreements app takes away the notices of the others
-    (notices_withdraw)."""
+    """`user` may read or do less in these teams than before (registry.rights_narrowed: a member
+    made client representative or external party, a coordinator made member, a region role ended or
+    narrowed, a region administrator made overseer): their notices of items they may no longer read
+    go, as a leaver's of the team do (membership_release), and those that ask what they may no
+    longer do (an invitation's, which asks whoever manages the members). Each named an item that is
+    a 404 to them now, or work they cannot act on, in their list, their unread count and their next
+    digest. What another role still lets them read stays: a region's overseer who is a client
+    representative of one of its teams keeps the notices of its items that are not internal. An
+    external party reads the agreements its organisation is party to: the agreements app takes away
+    the notices of the others (notices_withdraw)."""
     reaches = team_reaches(user=user, team_ids=team_ids)
     by_reach: dict[str | None, list[int]] = {}
     for team_id in team_ids:
@@ -303,7 +303,8 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     if by_reach.get(READS_AGREEMENTS):
         unreadable |= Q(team_id__in=by_reach[READS_AGREEMENTS]) & ~Q(subject_kind=SubjectKind.AGREEMENT)
     # An invitation's notices (its mail did not go out) ask who manages the team's members to act: a
-    # coordinator made member may no longer (services.invitations).
+    # coordinator made member (or a region administrator made overseer) may no longer
+    # (services.invitations).
     unmanaged = set(team_ids) - member_manager_team_ids(user=user, team_ids=team_ids)
     if unmanaged:
         unreadable |= Q(team_id__in=sorted(unmanaged), subject_kind=SubjectKind.INVITATION)

@@ -5,9 +5,9 @@ it, key "invitation:<id>"), after the request that made it answered "it will be 
 moment". When the mail server refuses the address for good, or the mail has not gone out a while
 after the invitation was made, the coordinator who invited gets a notice naming the address (a
 professional's, as the members page shows it; nothing else), and the members page says how the
-mail stands. One who no longer manages the team's members (made member) can do nothing about it:
-the team's coordinators get it instead, and a coordinator made member loses those they had
-(work.services.rights_narrowed). Meanwhile the invitation stays valid: a mail that goes out later
+mail stands. One who no longer manages the team's members (made member, a region administrator
+made overseer) can do nothing about it: the team's coordinators get it instead, and one made so
+loses those they had (work.services.rights_narrowed). Meanwhile the invitation stays valid: a mail that goes out later
 still works.
 """
 
