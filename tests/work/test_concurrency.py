@@ -234,3 +234,109 @@ def test_a_mention_made_while_the_thread_closes_to_representatives_goes_with_the
     assert results["first"] is None, results
     assert not isinstance(results["second"], Exception), results
     assert not Notice.objects.filter(user=world.rosa).exists()
+
+
+# --- an invitation's mail fails while the coordinator who invited is made member ---------------------
+
+
+def _carla_invited(world, settings):
+    """Carla invited someone (Sofie is a coordinator too, so Carla may be made member); the mail
+    server refuses the address for good at the next attempt."""
+    from wijkverband.work.models import Mail
+
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    tenancy.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    from tests.work.helpers import queued_tasks
+
+    with queued_tasks():  # its mail waits in the outbox, unsent
+        invitation, _token = tenancy.invitation_create(
+            actor=world.carla, team=world.team_a, email="nieuw@example.nl", role="member", organisation=world.social_a
+        )
+    settings.EMAIL_BACKEND = "tests.work.test_invitation_mail.RefusingBackend"
+    return Mail.objects.get(key=invitation.mail_key)
+
+
+def _refused(mail):
+    from wijkverband.work.services.mail import mail_send
+
+    return mail_send(mail.pk)
+
+
+def _carla_made_member(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.carla)
+    return tenancy.membership_change_role(actor=world.ada, membership=membership, role=Membership.Role.MEMBER)
+
+
+def _invitation_notices(user):
+    from wijkverband.work.models import SubjectKind
+
+    return Notice.objects.across_teams().filter(user=user, subject_kind=SubjectKind.INVITATION)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_invitation_notice_made_while_its_coordinator_is_made_member_goes_to_the_coordinators(world, settings):
+    """Found in a review: the mail of Carla's invitation was refused while Ada made Carla member. The
+    notice read Carla as coordinator (the change had not committed), reached her after the change had
+    taken away her invitations' notices, and stayed: "Uitnodiging kon niet worden bezorgd", which she
+    can no longer act on, and Sofie, who can, never heard. The notice now reads who manages the
+    members under a lock the role change holds: it waits, sees Carla a member, and tells Sofie."""
+    mail = _carla_invited(world, settings)
+
+    results = second_waits_for_first(lambda: _carla_made_member(world), lambda: _refused(mail))
+
+    assert isinstance(results["first"], Membership), results
+    assert results["second"] is False, results
+    assert Membership.objects.get(team=world.team_a, user=world.carla).role == Membership.Role.MEMBER
+    assert not _invitation_notices(world.carla).exists()
+    (notice,) = _invitation_notices(world.sofie)
+    assert notice.kind == NoticeKind.INVITATION_UNDELIVERED and notice.title == "nieuw@example.nl"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_coordinator_made_member_while_her_invitations_notice_is_made_waits_and_takes_it_away(world, settings):
+    """The other order: the notice is under way (Carla is a coordinator still) when Ada makes her
+    member. The change waits for the notice and then takes it away with her other invitations' ones."""
+    mail = _carla_invited(world, settings)
+
+    results = second_waits_for_first(lambda: _refused(mail), lambda: _carla_made_member(world))
+
+    assert results["first"] is False, results
+    assert isinstance(results["second"], Membership), results
+    assert not _invitation_notices(world.carla).exists()
+
+
+def _ada_invited(world, settings):
+    from tests.work.helpers import queued_tasks
+    from wijkverband.tenancy.models import Invitation
+    from wijkverband.work.models import Mail
+
+    with queued_tasks():  # its mail waits in the outbox, unsent
+        invitation, _token = tenancy.invitation_create(
+            actor=world.ada, team=world.team_a, email="nieuw@example.nl", role="member", organisation=world.social_a
+        )
+    settings.EMAIL_BACKEND = "tests.work.test_invitation_mail.RefusingBackend"
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    return Mail.objects.get(key=invitation.mail_key)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_invitation_notice_made_while_its_region_administrator_is_made_overseer_goes_to_the_coordinators(
+    world, settings
+):
+    """The same for the region: Ada invited, and is made overseer while the mail is refused."""
+    mail = _ada_invited(world, settings)
+
+    def made_overseer():
+        return tenancy.region_role_assign(
+            actor=None, region=world.region, user=world.ada, role=RegionRole.Role.OVERSEER
+        )
+
+    results = second_waits_for_first(made_overseer, lambda: _refused(mail))
+
+    assert isinstance(results["first"], RegionRole), results
+    assert results["second"] is False, results
+    assert not _invitation_notices(world.ada).exists()
+    assert _invitation_notices(world.carla).count() == 1

@@ -42,6 +42,21 @@ def key_share_held(queryset: QuerySet) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+def share_held(queryset: QuerySet) -> list:
+    """The values of `queryset` (a flat values_list of one model's rows), each row held FOR SHARE
+    until the transaction ends. Unlike key_share_held it waits for a transaction that changes such a
+    row (FOR NO KEY UPDATE too: a change of role), and then reads the row as that one committed it,
+    leaving it out if it no longer matches; and a change that comes later waits for this transaction.
+    For a write whose recipients depend on a column such a change writes (who manages a team's
+    members). Elsewhere than on PostgreSQL the rows are read as they are (SQLite serialises writers)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(*_for_key_share(queryset.order_by(), connection, strength="SHARE"))
+        return [row[0] for row in cursor.fetchall()]
+
+
 def key_share_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):
     """The row `pk` of `queryset`, held FOR KEY SHARE until the transaction ends, with `related` read
     after the lock was granted (as lock_and_read). Unlike key_share_held it waits for a transaction
@@ -58,9 +73,9 @@ def key_share_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):
     return queryset.select_related(*related).get(pk=pk)
 
 
-def _for_key_share(queryset: QuerySet, connection, then: str = "") -> tuple[str, list]:
-    """`queryset`'s SQL and parameters, its model's rows held FOR KEY SHARE (and `then`: SKIP LOCKED),
-    which Django's select_for_update has no word for."""
+def _for_key_share(queryset: QuerySet, connection, then: str = "", *, strength: str = "KEY SHARE") -> tuple[str, list]:
+    """`queryset`'s SQL and parameters, its model's rows held FOR KEY SHARE (or FOR `strength`; and
+    `then`: SKIP LOCKED), which Django's select_for_update has no word for."""
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     table = connection.ops.quote_name(queryset.model._meta.db_table)
-    return f"{sql} FOR KEY SHARE OF {table} {then}".rstrip(), params
+    return f"{sql} FOR {strength} OF {table} {then}".rstrip(), params

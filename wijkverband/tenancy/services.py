@@ -23,7 +23,7 @@ from wijkverband.accounts.models import normalise_email
 from wijkverband.audit.services import audit_record
 from wijkverband.core import outbox, registry
 from wijkverband.core.errors import ActionRefused
-from wijkverband.core.locking import key_share_held, lock_and_read
+from wijkverband.core.locking import key_share_held, lock_and_read, share_held
 from wijkverband.realtime.lifecycle import user_rights_changed_on_commit
 from wijkverband.tenancy import permissions, postcodes
 from wijkverband.tenancy.models import (
@@ -363,6 +363,26 @@ def team_readers_held(*, team: Team, user_ids, internal: bool = False) -> set[in
     return set(held) | set(held_in_region)
 
 
+def member_managers_held(*, team: Team, user_ids=None) -> set[int]:
+    """Of `user_ids`, those who manage the team's members now (its coordinators, its region's
+    administrators: policy's can_manage_members); None: the team's coordinators. Each one's membership
+    or region role is held FOR SHARE until the transaction ends, for a write that asks them to act as
+    such (an invitation's notice: work.services.invitations). A change of their role under way
+    (membership_change_role, region_role_assign: FOR NO KEY UPDATE or FOR UPDATE) is waited for, and
+    the role read as it committed: a coordinator made member meanwhile is left out. One that comes
+    later waits for this write, and then takes its notice away (registry.rights_narrowed). Without the
+    lock, a notice made while a coordinator was made member reached her as a member, and stayed."""
+    coordinators = Membership.objects.for_team(team).filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+    if user_ids is None:
+        return set(share_held(coordinators.values_list("user_id", flat=True)))
+    user_ids = list(user_ids)
+    held = set(share_held(coordinators.filter(user_id__in=user_ids).values_list("user_id", flat=True)))
+    administrators = RegionRole.objects.filter(
+        region_id=team.region_id, role=RegionRole.Role.ADMIN, user_id__in=user_ids, user__is_active=True
+    )
+    return held | set(share_held(administrators.values_list("user_id", flat=True)))
+
+
 def needs_organisation(role: str, membership: Membership) -> bool:
     """Whether changing `membership` to `role` needs an organisation it does not have yet."""
     return role in (Membership.Role.MEMBER, Membership.Role.COORDINATOR) and membership.organisation_id is None
@@ -401,7 +421,8 @@ def membership_change_role(
     # a professional's role: a notice made meanwhile for this person still reaches them
     # (team_readers_held). A role that reads less holds the membership as a removal does: a notice
     # made meanwhile about an item they will not read either commits first and is taken away below
-    # (registry.rights_narrowed), or leaves them out.
+    # (registry.rights_narrowed), or leaves them out. Either lock makes a notice that asks who manages
+    # the members (member_managers_held) wait, or wait for it: a coordinator made member is not told.
     membership = lock_and_read(
         Membership.objects.for_team(membership.team_id),
         pk=membership.pk,

@@ -13,10 +13,11 @@ still works.
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.urls import reverse
 
 from wijkverband.tenancy.models import Invitation
-from wijkverband.tenancy.selectors import member_manager_team_ids, team_coordinator_ids
+from wijkverband.tenancy.services import member_managers_held
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
 
@@ -50,6 +51,7 @@ def _subject(invitation: Invitation) -> Subject:
     )
 
 
+@transaction.atomic
 def invitation_mail_trouble(*, invitation_id: int, refused: bool, waited: timedelta) -> int:
     """An attempt to mail the invitation failed (in the sender's transaction). Tell its coordinator
     once that it could not be delivered (refused), or once that it is not mailed yet (waited long).
@@ -61,10 +63,12 @@ def invitation_mail_trouble(*, invitation_id: int, refused: bool, waited: timede
         return 0
     kind = NoticeKind.INVITATION_UNDELIVERED if refused else NoticeKind.INVITATION_NOT_SENT
     # Who invited may no longer manage the team's members (a coordinator made member meanwhile): they
-    # could do nothing about it, the team's coordinators can.
-    recipients = [invitation.invited_by_id]
-    if not member_manager_team_ids(user=invitation.invited_by_id, team_ids=[invitation.team_id]):
-        recipients = sorted(team_coordinator_ids(team=invitation.team_id))
+    # could do nothing about it, the team's coordinators can. Read with their memberships held, until
+    # the notice commits: a role change under way is waited for and read as it committed, one after
+    # waits for the notice and takes it away (tenancy.services.member_managers_held).
+    recipients = member_managers_held(team=invitation.team, user_ids=[invitation.invited_by_id])
+    if not recipients:
+        recipients = member_managers_held(team=invitation.team)
     return notices_create(
         kind=kind,
         subject=_subject(invitation),
