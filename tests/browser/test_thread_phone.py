@@ -352,3 +352,59 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         expect(page.locator("article").filter(has_text="é" * 100)).to_have_count(1)
         expect(page.get_by_text(re.compile("te lang"))).to_have_count(0)
         assert Message.objects.filter(thread=thread, body="é" * 10_000).count() == 1
+
+
+class OwnMessageActionsOnAPhone(BrowserTestCase):
+    """Found by a tester on a phone (390 × 844): the three links under a coordinator's own message
+    ("Bewerken", "Cliëntgegevens verwijderen", "Verwijderen") took two lines, under every message of
+    theirs. They fit one line now, each still a target a finger can hit, with and without JavaScript
+    (the page's own message and one that arrived live, which threads.js builds)."""
+
+    without_javascript = ThreadOnAPhone.without_javascript
+
+    def assert_one_line(self, page, article) -> None:
+        links = article.locator(".wv-message__actions > a")
+        expect(links).to_have_count(3)
+        # All measured at one moment: the page may be scrolling to its newest message meanwhile.
+        boxes = article.evaluate(
+            """(a) => [...a.querySelectorAll(".wv-message__actions > a")].map((link) => {
+              const box = link.getBoundingClientRect();
+              return { x: box.x, y: box.y, width: box.width, height: box.height };
+            })"""
+        )
+        # One line: each link's box lies beside the others, none below another's bottom.
+        assert max(box["y"] for box in boxes) < min(box["y"] + box["height"] for box in boxes), (
+            f"the actions take more than one line: {boxes}"
+        )
+        for box in boxes:
+            assert box["width"] >= 24 and box["height"] >= 24, boxes
+        right = article.evaluate("(a) => a.getBoundingClientRect().right")
+        assert max(box["x"] + box["width"] for box in boxes) <= right, (boxes, right)
+        # Each still says in full what it does, and of which message (a screen reader, voice control).
+        for link, name in zip(links.all(), ("Bewerken", "Cliëntgegevens verwijderen", "Verwijderen"), strict=True):
+            expect(link).to_have_accessible_name(re.compile(rf"^{name} \(bericht van Carla Coördinator, "))
+
+    def test_the_three_links_under_ones_own_message_take_one_line(self):
+        world = self.world
+        thread = threads.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        posted = threads.message_post(
+            actor=world.carla, thread=thread, body="Wie belt de apotheek?", client_id=uuid.uuid4()
+        ).message
+        self.sign_in(world.carla)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        self.assert_one_line(page, page.locator(f"#message-{posted.pk}"))
+        # One that arrives live is built by threads.js: the same.
+        page.get_by_label("Bericht", exact=True).fill("Ik bel om drie uur.")
+        page.get_by_role("button", name="Versturen").click()
+        live = page.locator("article.wv-message--mine").filter(has_text="Ik bel om drie uur.")
+        expect(live.locator(".wv-message__actions > a")).to_have_count(3)
+        self.assert_one_line(page, live)
+        self.assert_accessible("own-message-actions-phone", target_size=True)
+
+        self.without_javascript(page)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        self.assert_one_line(page, page.locator(f"#message-{posted.pk}"))
+        self.assert_accessible("own-message-actions-phone-no-js", target_size=True)

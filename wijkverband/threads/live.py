@@ -116,6 +116,8 @@ def live_strings() -> dict:
         "edit": _("Edit"),
         "delete": _("Delete"),
         "redact": _("Remove client data"),
+        # The word that link shows, short enough for a phone's one line (a screen reader hears "redact").
+        "redact_short": pgettext("short link: remove client data from a message", "Client data"),
         # What a screen reader hears after an action's name: whose message, and when (_message.html).
         "of_message": _(" (message from %(author)s, %(time)s)"),
         "presence_others": _("Also reading this thread now: %(names)s."),
