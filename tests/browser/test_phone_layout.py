@@ -623,6 +623,14 @@ class PhoneLayout(BrowserTestCase):
             expect(unread).to_be_in_viewport()
             spot = unread.bounding_box()
             assert spot["x"] + spot["width"] <= container["x"] + container["width"] + 1, (size, spot)
+            # The newest message under each title: one line, in the table's box (its long unbroken
+            # code cut with "…", not a table as wide as the code).
+            for preview, text in ((row, "Maarten Lid: Bericht 2"), (page.locator("tr", has_text="Lange inhoud"), "…")):
+                line = preview.locator(".wv-threads__preview")
+                expect(line).to_contain_text(text)
+                spot = line.bounding_box()
+                assert spot["height"] <= 1.6 * line.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)"), spot
+                assert spot["x"] + spot["width"] <= container["x"] + container["width"] + 1, (size, spot)
             self.assert_accessible(f"thread-list-{size['width']}")
             page.goto(self.url(f"/t/oost/threads/{long_one.pk}/"))
             width = page.evaluate("document.documentElement.scrollWidth")

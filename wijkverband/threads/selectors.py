@@ -3,11 +3,13 @@ read-by, the replay log. Every list uses a constant number of queries."""
 
 import functools
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from wijkverband.tenancy.models import Membership, Team
@@ -117,6 +119,61 @@ def team_threads(*, user, team: Team, rights: TeamRights) -> QuerySet[Thread]:
     read every thread of the team, with two counts each, to show a page or five of them)."""
     threads = _visible_threads(team=team, rights=rights).filter(_LISTED)
     return _with_unread(threads, team=team, user=user).order_by("-last_activity_at", "-id")
+
+
+#: How much of a thread's newest message the thread list shows (thread_previews): one line on a phone.
+PREVIEW_CHARACTERS = 80
+#: How much of a message's HTML a preview reads: enough for PREVIEW_CHARACTERS of text after its tags.
+_PREVIEW_HTML = 2000
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A thread's newest message as the thread list shows it: who wrote it, the start of its text."""
+
+    author: str
+    text: str
+
+
+def _plain_start(html: str) -> str:
+    """The start of a message's rendered HTML (sanitised, maybe cut off) as plain text on one line,
+    at most PREVIEW_CHARACTERS and "…" where it was cut."""
+    if "<" in html[html.rfind(">") + 1 :]:
+        html = html[: html.rfind("<")]  # a tag cut off by _PREVIEW_HTML is no text
+    text = " ".join(unescape(strip_tags(html)).split())
+    if len(text) <= PREVIEW_CHARACTERS:
+        return text
+    cut = text[:PREVIEW_CHARACTERS]
+    if text[PREVIEW_CHARACTERS] != " " and " " in cut:
+        cut = cut[: cut.rfind(" ")]  # whole words
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def thread_previews(*, team: Team, thread_ids) -> dict[int, Preview]:
+    """The newest message of each of these threads (the caller lists only threads the person reads),
+    as a preview: one query whatever their number. A deleted message says what the thread page says
+    of it, never its text; a redacted one has only its new text (services.message_redact).
+    Never for a notice or an e-mail, which carry no message's text."""
+    newest = Message.objects.for_team(team).filter(thread=OuterRef("thread")).order_by("-seq").values("seq")[:1]
+    messages = (
+        Message.objects.for_team(team)
+        .filter(thread_id__in=list(thread_ids), seq=Subquery(newest))
+        .select_related("author")
+        .annotate(html_start=Substr("body_html", 1, _PREVIEW_HTML))
+        .only("thread_id", "author_id", "deleted_at", "deleted_by_id", "author__name", "author__email")
+    )
+    previews = {}
+    for message in messages:
+        if message.deleted_at is not None:
+            # As _message.html says it.
+            if message.deleted_by_id == message.author_id:
+                text = _("This message was deleted by its author.")
+            else:
+                text = _("This message was deleted by a coordinator.")
+        else:
+            text = _plain_start(message.html_start)
+        previews[message.thread_id] = Preview(author=message.author.name or message.author.email, text=text)
+    return previews
 
 
 #: At most this many same-named items are linked beside a new one's title (core.same_name).

@@ -69,6 +69,10 @@ def thread_list(request):
     if elsewhere is not None and request.method == "GET":
         return redirect(elsewhere)
     threads = list(page.object_list)
+    # Each thread's newest message, as a chat app's list shows it (one query for the page).
+    previews = selectors.thread_previews(team=team, thread_ids=[t.pk for t in threads])
+    for thread in threads:
+        thread.preview = previews.get(thread.pk)
     unread = (
         selectors.team_unread_total(user=request.user, team=team, rights=rights) if page.has_other_pages() else None
     )
