@@ -17,6 +17,15 @@ from wijkverband.threads import selectors, services
 from wijkverband.threads.models import Message
 from wijkverband.work.models import Notice
 
+#: Keeps in window.wvHighestCount the highest number the header's notification count has shown.
+HIGHEST_COUNT = """() => {
+  const count = document.querySelector("[data-unread-notifications] [data-count]");
+  window.wvHighestCount = Number(count.textContent) || 0;
+  new MutationObserver(() => {
+    window.wvHighestCount = Math.max(window.wvHighestCount, Number(count.textContent) || 0);
+  }).observe(count, { childList: true, characterData: true, subtree: true });
+}"""
+
 
 class LiveThreadJourneys(BrowserTestCase):
     def test_a_post_appears_live_for_the_other_person_and_a_mention_notifies(self):
@@ -29,6 +38,7 @@ class LiveThreadJourneys(BrowserTestCase):
         try:
             maarten.goto(thread_url)
             expect(maarten.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+            maarten.evaluate(HIGHEST_COUNT)
 
             page = self.page
             page.goto(thread_url)
@@ -39,16 +49,16 @@ class LiveThreadJourneys(BrowserTestCase):
 
             log = maarten.get_by_role("log", name="Berichten")
             expect(log.get_by_text("Wie neemt de overdracht")).to_be_visible()
-            expect(maarten.get_by_text("Carla Coördinator noemde je in “Medicatieoverdracht”.")).to_be_visible()
-            # Said in a line of its own (a polite live region): the status line still says the
-            # connection's state. (Found by a tester: the notice replaced "Live: …" for good.)
-            notice = maarten.get_by_role("status").filter(has_text="noemde je in")
-            expect(notice).to_have_count(1)
-            expect(notice).to_have_attribute("data-live-notice", "")
+            # He is reading the thread: he sees the message arrive, and is not told as well that he
+            # was mentioned in it (found by a tester: "… noemde je" came with the message, in the
+            # notice line and the header's count). Reading it read the mention.
+            self.wait_until_read(world.maarten, thread)
+            expect(maarten.get_by_text(re.compile("noemde je in"))).to_have_count(0)
+            expect(maarten.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
+            assert maarten.evaluate("window.wvHighestCount") == 0, "the header counted the mention he was reading"
             expect(maarten.locator("[data-live-status]")).to_have_text("Live: nieuwe berichten verschijnen vanzelf.")
             expect(page.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
             assert Message.objects.filter(thread=thread).count() == 1
-            assert Notice.objects.filter(user=world.maarten, kind="mention").exists()
 
             # Maarten loses his connection; Carla posts meanwhile; he catches up by himself.
             maarten_context.set_offline(True)
@@ -68,6 +78,52 @@ class LiveThreadJourneys(BrowserTestCase):
             self.assert_accessible("notifications")
         finally:
             maarten_context.close()
+
+    def wait_until_read(self, user, thread) -> None:
+        """Until the person's mention in the thread is read (their page's read marker reached it)."""
+        for _ in range(100):
+            if Notice.objects.filter(user=user, kind="mention", subject_id=thread.pk, read_at__isnull=False).exists():
+                return
+            sleep(0.1)
+        raise AssertionError("the mention was not read")
+
+    def test_a_mention_in_a_thread_in_the_background_is_said_and_counted_until_read(self):
+        """The other side of not telling the person what they are reading: with the thread's tab in
+        the background, a mention in it is said in its notice line and counted in the header, and
+        stays until they come back to the tab and it is shown."""
+        world = self.world
+        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        self.sign_in(world.maarten)
+        page = self.page
+        page.add_init_script(TEST_SETS_VISIBILITY)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        page.evaluate("window.wvTestSetHidden(true)")
+        carla_context, carla = self.second_browser(world.carla)
+        try:
+            carla.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+            carla.get_by_label("Bericht", exact=True).fill("Wie neemt de overdracht op zich, @maarten?")
+            carla.get_by_role("button", name="Versturen").click()
+            expect(carla.get_by_role("log", name="Berichten").get_by_text("Wie neemt de overdracht")).to_be_visible()
+        finally:
+            carla_context.close()
+
+        notice = page.get_by_role("status").filter(has_text="Carla Coördinator noemde je in “Medicatieoverdracht”.")
+        expect(notice).to_have_count(1)
+        # Said in a line of its own (a polite live region): the status line still says the
+        # connection's state. (Found by a tester: the notice replaced "Live: …" for good.)
+        expect(notice).to_have_attribute("data-live-notice", "")
+        expect(page.locator("[data-live-status]")).to_have_text("Live: nieuwe berichten verschijnen vanzelf.")
+        badge = page.get_by_role("link", name=re.compile("^Meldingen"))
+        expect(badge).to_have_accessible_name("Meldingen 1 nieuw")
+        page.wait_for_timeout(2000)  # longer than the page waits to say what it read
+        assert Notice.objects.get(user=world.maarten, kind="mention").read_at is None, "not read in the background"
+
+        page.evaluate("window.wvTestSetHidden(false)")
+        self.wait_until_read(world.maarten, thread)
+        expect(badge).to_have_accessible_name("Meldingen")
+        self.assert_accessible("thread-mention-in-the-background", target_size=True)
 
     def test_the_header_counts_a_mention_live_and_reading_the_thread_clears_it(self):
         world = self.world

@@ -15,6 +15,7 @@ statement; this is for relations that other writers move.
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import FlatValuesListIterable
 
 
 def lock_and_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = (), no_key: bool = False):
@@ -43,18 +44,20 @@ def key_share_held(queryset: QuerySet) -> list:
 
 
 def share_held(queryset: QuerySet) -> list:
-    """The values of `queryset` (a flat values_list of one model's rows), each row held FOR SHARE
-    until the transaction ends. Unlike key_share_held it waits for a transaction that changes such a
-    row (FOR NO KEY UPDATE too: a change of role), and then reads the row as that one committed it,
-    leaving it out if it no longer matches; and a change that comes later waits for this transaction.
-    For a write whose recipients depend on a column such a change writes (who manages a team's
-    members). Elsewhere than on PostgreSQL the rows are read as they are (SQLite serialises writers)."""
+    """The values of `queryset` (a values_list of one model's rows: flat, or tuples), each row held FOR
+    SHARE until the transaction ends. Unlike key_share_held it waits for a transaction that changes
+    such a row (FOR NO KEY UPDATE too: a change of role, a read marker's number), and then reads the
+    row as that one committed it, leaving it out if it no longer matches; and a change that comes
+    later waits for this transaction. For a write that depends on a column such a change writes (who
+    manages a team's members, how far someone has read). Elsewhere than on PostgreSQL the rows are
+    read as they are (SQLite serialises writers)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset)
+    flat = queryset._iterable_class is FlatValuesListIterable
     with connection.cursor() as cursor:
         cursor.execute(*_for_key_share(queryset.order_by(), connection, strength="SHARE"))
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] if flat else tuple(row) for row in cursor.fetchall()]
 
 
 def key_share_read(queryset: QuerySet, *, pk, related: tuple[str, ...] = ()):

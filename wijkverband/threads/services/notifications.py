@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wijkverband.core import rows
-from wijkverband.core.locking import key_share_read
+from wijkverband.core.locking import key_share_read, share_held
 from wijkverband.tenancy.models import Membership
 from wijkverband.threads.mentions import mention_words, mentioned_users
-from wijkverband.threads.models import Message, MessageRevision, Thread
+from wijkverband.threads.models import Event, Message, MessageRevision, ReadMarker, Thread
 from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_internal_set, notices_settle
@@ -51,7 +51,27 @@ def thread_internal_changed(thread: Thread) -> None:
     )
 
 
-def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -> None:
+def _shown_to(thread: Thread, recipients, *, seq: int) -> set[int]:
+    """Who of `recipients` has read the thread to `seq` already: the live page showed them the
+    message as it came and said so (read_marker_set) before this job got to it. Their markers held
+    FOR SHARE (core.locking.share_held), those behind as well: a read under way is waited for and
+    counted, and one that comes after waits for the notice and then reads it
+    (thread_notifications_read). A person without a marker has not opened the thread."""
+    recipients = sorted(set(recipients))
+    if not recipients:
+        return set()
+    markers = (
+        ReadMarker.objects.for_team(thread.team_id)
+        .filter(thread=thread, user_id__in=recipients)
+        .values_list("user_id", "seq")
+    )
+    return {user_id for user_id, read in share_held(markers) if read >= seq}
+
+
+def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients, shown_at: int | None = None) -> None:
+    """shown_at: the notice (a mention, new activity) is read for whoever has read the thread this far
+    (_shown_to): made read, neither pushed nor mailed. Not for a confirmation request, which asks
+    more than reading (ack_request_read)."""
     subject = thread_subject(thread)
     # ?at=: the page around the message, however far back it is by the time the link is followed
     # (only the newest 200 are on the thread's own page).
@@ -63,6 +83,7 @@ def _notify(kind: str, *, thread: Thread, message: Message, actor, recipients) -
         actor=actor,
         key=f"{kind}:message:{message.pk}",
         seq=message.seq,
+        read_by=() if shown_at is None else _shown_to(thread, recipients, seq=shown_at),
     )
 
 
@@ -157,7 +178,8 @@ def post_notices(message_id: int) -> None:
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) & readers
     professionals = {m.user_id for m in memberships if m.role != Membership.Role.CLIENT_REPRESENTATIVE} - {actor.pk}
-    _notify(NoticeKind.MENTION, thread=thread, message=message, actor=actor, recipients=mentioned)
+    # Who read the thread as the message came (its live page said so before this job ran) saw it.
+    _notify(NoticeKind.MENTION, thread=thread, message=message, actor=actor, recipients=mentioned, shown_at=message.seq)
     if message.asks_ack:
         _notify(
             NoticeKind.ACK_REQUEST, thread=thread, message=message, actor=actor, recipients=professionals - mentioned
@@ -168,7 +190,14 @@ def post_notices(message_id: int) -> None:
         and not (owner in mentioned or (message.asks_ack and owner in professionals))
     ):
         if not _activity_pending(owner, thread):
-            _notify(NoticeKind.ACTIVITY, thread=thread, message=message, actor=actor, recipients=[owner])
+            _notify(
+                NoticeKind.ACTIVITY,
+                thread=thread,
+                message=message,
+                actor=actor,
+                recipients=[owner],
+                shown_at=message.seq,
+            )
 
 
 EDIT_NOTICES_JOB = "wijkverband.threads.services.notifications.edit_notices"
@@ -205,7 +234,18 @@ def edit_notices(message_id: int, revision_id: int) -> None:
     memberships = _reading_memberships(thread)
     readers = {m.user_id for m in memberships} - {actor.pk}
     mentioned = mentioned_users(message.body, memberships) - mentioned_users(before or "", memberships)
-    _notify(NoticeKind.MENTION, thread=thread, message=message, actor=actor, recipients=mentioned & readers)
+    # Read by who was shown the text as it is now: their marker past its newest edit, not the message.
+    shown_at = (
+        Event.objects.for_team(message.team_id).filter(message=message).order_by("-seq").values_list("seq", flat=True)
+    ).first()
+    _notify(
+        NoticeKind.MENTION,
+        thread=thread,
+        message=message,
+        actor=actor,
+        recipients=mentioned & readers,
+        shown_at=shown_at,
+    )
 
 
 def _activity_pending(owner: int, thread: Thread) -> bool:

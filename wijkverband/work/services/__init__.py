@@ -62,11 +62,15 @@ def notices_create(
     key: str,
     seq: int | None = None,
     params: dict | None = None,
+    read_by: Iterable[int] = (),
 ) -> int:
     """One notice per recipient who may read the subject, except the actor; none twice for one key.
 
     params: a title that is a phrase of ours (work.serialise.register_notice_phrase), written as it
     is read; subject.title then holds its words as written now, shown only where it cannot be.
+    read_by: recipients who have seen what it is about already (a mention in a message that arrived
+    on the thread they were reading): theirs is made read, and neither pushed to their pages nor
+    mailed, as if they had read it the moment it was made.
     Returns how many people got it now: a person who has this key's notice already keeps it and is
     not pushed or mailed again (a retried job, a reminder check that runs every hour)."""
     if kind not in NoticeKind.values or subject.kind not in SubjectKind.values:
@@ -87,6 +91,7 @@ def notices_create(
     if not ids:
         return 0
     now = timezone.now()
+    seen = set(read_by)
     # ignore_conflicts: the same event at the same moment (two workers) still makes one notice a person.
     Notice.objects.bulk_create(
         [
@@ -104,12 +109,16 @@ def notices_create(
                 seq=seq,
                 key=key,
                 created_at=now,
+                read_at=now if user_id in seen else None,
             )
             for user_id in ids
         ],
         ignore_conflicts=True,
     )
-    frames = _frames(kind=kind, subject=subject, actor=actor, params=params, user_ids=ids)
+    told = [user_id for user_id in ids if user_id not in seen]
+    if not told:
+        return len(ids)
+    frames = _frames(kind=kind, subject=subject, actor=actor, params=params, user_ids=told)
     transaction.on_commit(partial(_deliver, key=key, kind=kind, frames=frames))
     return len(ids)
 

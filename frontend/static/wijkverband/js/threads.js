@@ -110,6 +110,8 @@ const ANNOUNCE_MS = 500;
 const ANNOUNCE_NAMES = 3;
 // A send within this time of the last one, with an empty box, is the second tap of a double tap.
 const DOUBLE_TAP_MS = 1000;
+// The notices that reading a thread reads (threads/services/notifications.py, thread_notifications_read).
+const READ_SETTLES = new Set(["mention", "activity"]);
 
 // The order Python's sorted() gives names (code points), so live lines read like the server's.
 function compareNames(a, b) {
@@ -412,6 +414,13 @@ export class ThreadClient {
         if (frame.thread === this.thread) this.readSeq = Math.max(this.readSeq, frame.seq);
         break;
       case "notification":
+        // A mention of the person, or new activity, in the thread they are reading now (on screen,
+        // live): the message shows itself, and its read marker reads the notice (the server's count
+        // follows). Not said, not counted: a chat app does not tell you what you are looking at.
+        if (this.readingNow(frame)) {
+          this.scheduleRead();
+          break;
+        }
         // New activity in the thread on screen shows itself; mentions and requests are announced.
         if (!(frame.kind === "activity" && frame.thread === this.thread)) this.sayNotice(this.noticeText(frame));
         document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { added: 1 } }));
@@ -1560,6 +1569,18 @@ export class ThreadClient {
       this.readTimer = null;
       this.markRead();
     }, 1500);
+  }
+
+  /** Whether a notice is one that reading this thread, as the page does now, reads (threads/services/
+   * notifications.py, thread_notifications_read): a mention or new activity in this thread, on a page
+   * in sight and live. A confirmation request stays until it is confirmed: still said and counted. */
+  readingNow(frame) {
+    return (
+      frame.thread === this.thread &&
+      READ_SETTLES.has(frame.kind) &&
+      document.visibilityState === "visible" &&
+      this.subscribed
+    );
   }
 
   markRead() {
