@@ -37,6 +37,7 @@ from wijkverband.work.serialise import WAITS_ON_ORGANISATION
 from wijkverband.work.services import (
     Subject,
     notices_asked_again,
+    notices_asking_withdraw,
     notices_create,
     notices_done,
     notices_of_leaving,
@@ -63,18 +64,28 @@ def subject(agreement: Agreement) -> Subject:
 
 
 def rights_narrowed(*, user, team_ids, actor=None) -> None:
-    """`user` may read less of these teams (registry.rights_narrowed). Where that is an external
-    party's reach (a member made external party), they read the agreements their organisation is
-    party to and no others (selectors.external_party_agreements): their notices of the others go.
-    Those of every item but an agreement go by work.services.rights_narrowed."""
+    """`user` may read or do less in these teams (registry.rights_narrowed). Where they decide for no
+    organisation any more (a member made client representative), the requests to decide for theirs
+    go, with their reminders: each asked what they cannot do now, and linked to a page where they
+    cannot act. Made one that decides again (membership_start), what still waits on it asks them
+    again, as it asks a new member of the organisation (endorsement_requested_of_newcomer).
+    Where that is an external party's reach (a member made external party), they read the
+    agreements their organisation is party to and no others (selectors.external_party_agreements):
+    their notices of the others go. Those of every item but an agreement go by
+    work.services.rights_narrowed."""
+    organisations = membership_organisation_ids(user=user, team_ids=team_ids)
+    not_deciding = [team_id for team_id in team_ids if organisations.get(team_id) is None]
+    if not_deciding:
+        notices_asking_withdraw(user=user, team_ids=not_deciding, subject_kind=SubjectKind.AGREEMENT, kinds=_ASKS)
     reaches = team_reaches(user=user, team_ids=team_ids)
     external = [team_id for team_id in team_ids if reaches.get(team_id) == READS_AGREEMENTS]
-    if not external:
-        return
-    organisations = membership_organisation_ids(user=user, team_ids=external)
     for team_id in external:
         readable = external_party_agreements(team=team_id, organisation_id=organisations.get(team_id))
         notices_withdraw(user=user, team=team_id, subject_kind=SubjectKind.AGREEMENT, keep=readable.values("pk"))
+
+
+#: What asks a party organisation's people to decide: the request and its reminders.
+_ASKS = (NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER)
 
 
 def owner_passed(*, team, user, actor, owner, agreements: list[Agreement], role_changed: bool = False) -> None:

@@ -1070,7 +1070,8 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     """`user`'s rights in these teams narrowed (core.registry.rights_narrowed). Where they are no
     longer a member or coordinator (made client representative or external party) they may not edit
     an agreement: those they own pass on as when they leave (membership_release, by the same path),
-    and an external party's notices of agreements it is no party to go (notices.rights_narrowed)."""
+    and an external party's notices of agreements it is no party to go, as a client
+    representative's requests to endorse do (notices.rights_narrowed)."""
     notices.rights_narrowed(user=user, team_ids=team_ids, actor=actor)
     owning = set(
         Agreement.objects.for_teams(list(team_ids))

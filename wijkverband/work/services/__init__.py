@@ -347,6 +347,14 @@ def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
     return _withdraw(rows, user=user)
 
 
+def notices_asking_withdraw(*, user, team_ids, subject_kind: str, kinds: Iterable[str]) -> int:
+    """`user` may no longer do what these kinds of notices ask of them in these teams (decide for an
+    organisation: rights_narrowed): theirs go, read or not, and their open pages get the new count.
+    A request made to them again later is a new notice (its key is free)."""
+    rows = Notice.objects.for_teams(list(team_ids)).filter(user=user, subject_kind=subject_kind, kind__in=list(kinds))
+    return _withdraw(rows, user=user)
+
+
 def _withdraw(rows, *, user) -> int:
     gone = rows.delete()[0]
     if gone:
