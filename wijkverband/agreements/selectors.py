@@ -776,6 +776,9 @@ def versions_compare(*, before: AgreementVersion, after: AgreementVersion) -> li
 # Each returns one queryset (one query, whatever the number of teams); the person's own memberships
 # scope it, so these read across teams like the header's notice count.
 
+#: The roles in which someone decides for their organisation (endorses or declines for it).
+DECIDING_ROLES = (Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY)
+
 _AWAITING = Q(status=Status.PROPOSED) | (Q(status=Status.ADOPTED) & ~Q(adopted_version=F("current_version")))
 
 
@@ -794,7 +797,7 @@ def endorsements_asked_of(*, user) -> QuerySet[Agreement]:
     """Agreements in any of the person's teams whose current version awaits a decision of the
     organisation they act for there (their colleagues have not endorsed or declined it)."""
     # An external party's account decides for its organisation too.
-    deciding = [Membership.Role.MEMBER, Membership.Role.COORDINATOR, Membership.Role.EXTERNAL_PARTY]
+    deciding = list(DECIDING_ROLES)
     my_organisation = (
         Membership.objects.across_teams()
         .filter(team=OuterRef("team"), user=user, role__in=deciding)
@@ -842,12 +845,15 @@ def endorsement_asker(*, agreement: Agreement, organisation_id: int):
 
 
 def stranded_by_leaving(*, team, user) -> tuple[str, QuerySet[Agreement]]:
-    """If the person is the last professional of their organisation in the team: (its name, the
+    """If the person is the last of their organisation in the team who decides for it (a member, a
+    coordinator, or an external party's own account: each endorses for it): (its name, the
     agreements that wait for its decision, oldest first); after they leave nobody can give it.
-    ("", no agreements) else."""
+    ("", no agreements) else. Not the decisions of the organisation as an external party (an
+    insurer, a municipality): a coordinator records its consent once it has no account here
+    (services.consent_record)."""
     membership = (
         Membership.objects.for_team(team)
-        .filter(user=user, role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+        .filter(user=user, role__in=DECIDING_ROLES)
         .select_related("organisation")
         .first()
     )
@@ -855,16 +861,14 @@ def stranded_by_leaving(*, team, user) -> tuple[str, QuerySet[Agreement]]:
         return "", Agreement.objects.for_team(team).none()
     colleagues = (
         Membership.objects.for_team(team)
-        .filter(
-            organisation_id=membership.organisation_id,
-            role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
-            user__is_active=True,
-        )
+        .filter(organisation_id=membership.organisation_id, role__in=DECIDING_ROLES, user__is_active=True)
         .exclude(user=user)
     )
     if colleagues.exists():
         return "", Agreement.objects.for_team(team).none()
-    party = Party.objects.for_team(team).filter(agreement=OuterRef("pk"), organisation_id=membership.organisation_id)
+    party = Party.objects.for_team(team).filter(
+        agreement=OuterRef("pk"), organisation_id=membership.organisation_id, kind=PartyKind.PROVIDER
+    )
     decided = Endorsement.objects.for_team(team).filter(
         version=OuterRef("current_version"), party__organisation_id=membership.organisation_id
     )
