@@ -165,3 +165,62 @@ def test_a_save_naming_an_owner_who_is_being_removed_is_refused(world):
     assert "eigenaar" in str(results["second"]).lower() or "owner" in str(results["second"]).lower()
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.version_count == 1 and agreement.current_version.owner == world.carla
+
+
+# --- a request to endorse made while its person is made client representative ---------------------
+
+
+def _concept_for_district_nursing(world) -> Agreement:
+    agreement = services.agreement_create(actor=world.carla, team=world.team_a, data=version_data(world))
+    for organisation in (world.gp_a, world.nursing_a):
+        services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=organisation)
+    return agreement
+
+
+def _maarten_made_client_representative(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.maarten)
+    return tenancy.membership_change_role(
+        actor=world.carla, membership=membership, role=Membership.Role.CLIENT_REPRESENTATIVE
+    )
+
+
+def _requests_of(user):
+    from wijkverband.work.models import Notice, NoticeKind
+
+    return Notice.objects.filter(user=user, kind=NoticeKind.ENDORSEMENT_REQUESTED)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_member_made_client_representative_while_he_is_asked_to_endorse_keeps_no_request(world):
+    """The request is under way (Carla proposes; Maarten is a member still) when he is made client
+    representative: the change waits for it and then takes it away, with his other requests."""
+    agreement = _concept_for_district_nursing(world)
+
+    results = second_waits_for_first(
+        lambda: services.agreement_propose(actor=world.carla, agreement=agreement),
+        lambda: _maarten_made_client_representative(world),
+    )
+
+    assert isinstance(results["first"], Agreement), results
+    assert isinstance(results["second"], Membership), results
+    assert not _requests_of(world.maarten).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_request_made_while_its_member_is_made_client_representative_leaves_him_out(world):
+    """The other order: the change is under way when Carla proposes. The request leaves him out (his
+    membership is held by the change: team_readers_held)."""
+    from tests.postgres import second_while_first_open
+
+    agreement = _concept_for_district_nursing(world)
+
+    results = second_while_first_open(
+        lambda: _maarten_made_client_representative(world),
+        lambda: services.agreement_propose(actor=world.carla, agreement=agreement),
+    )
+
+    assert isinstance(results["first"], Membership), results
+    assert isinstance(results["second"], Agreement), results
+    assert not _requests_of(world.maarten).exists()
