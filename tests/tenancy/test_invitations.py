@@ -565,15 +565,15 @@ def test_the_invitation_names_the_role_with_its_article_in_english(world, role, 
     invitation, token = invite("sanne@example.nl")
     url = f"/invitations/{token}/"
     client = Client()
-    assert f"Je bent uitgenodigd {dutch}" in client.get(url).content.decode()
+    assert f"nodigt je uit voor Utrecht Oost, {dutch}" in client.get(url).content.decode()
     client.cookies["django_language"] = "en"
-    assert f"You have been invited {english}" in client.get(url).content.decode()
+    assert f"invites you to join Utrecht Oost {english}" in client.get(url).content.decode()
     # Someone with an account already, signed in (Otto is in no team of A's).
     _other, token = invite(world.otto.email)
     signed_in = Client()
     signed_in.force_login(world.otto)
     signed_in.cookies["django_language"] = "en"
-    assert f"You have been invited {english}" in signed_in.get(f"/invitations/{token}/").content.decode()
+    assert f"invites you to join Utrecht Oost {english}" in signed_in.get(f"/invitations/{token}/").content.decode()
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -769,3 +769,67 @@ def test_an_invitation_an_existing_account_accepted_does_not_sign_it_in_by_the_n
     response = _new_account(client, url, name="Bram Zuid")
     assert response.status_code == 410
     assert not _signed_in(client)
+
+
+def _main_text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").find("main").get_text(" ").split())
+
+
+def test_every_invitation_page_names_the_team_the_organisation_and_who_invited_as_the_mail_does(world):
+    """Found by an exploratory test: the new account's page said "Je bent uitgenodigd als lid.",
+    the existing account's "… als lid namens Apotheek Linde": neither who invited, one not for
+    which organisation."""
+    said = "Carla Coördinator nodigt je uit voor Utrecht Oost, als lid namens Welzijn Oost."
+    _invitation, url = _invite(world)
+    new_account = _main_text(Client().get(url))
+    assert said in new_account and "Maak je account aan voor sanne@example.nl." in new_account
+    _invitation, url = _invite(world, email=world.bram.email)
+    assert said in _main_text(Client().get(url))  # signed out: first to sign in
+    bram = Client()
+    bram.force_login(world.bram)
+    assert said in _main_text(bram.get(url))  # signed in: to accept
+    # Without an organisation (a client representative): the team and who invited.
+    _invitation, token = services.invitation_create(
+        actor=world.carla, team=world.team_a, email="vera@example.nl", role="client_representative", organisation=None
+    )
+    url = f"/invitations/{token}/"
+    assert "Carla Coördinator nodigt je uit voor Utrecht Oost, als cliëntvertegenwoordiger." in _main_text(
+        Client().get(url)
+    )
+
+
+def test_an_expired_withdrawn_or_used_invitation_names_its_team_and_who_sent_it_an_unknown_one_nothing(world):
+    """Found by an exploratory test: "Deze uitnodiging is verlopen. Vraag de coördinator van het
+    wijkverband om een nieuwe te sturen." without the team: which team, which coordinator?"""
+    expired, expired_url = _invite(world, email="laat@example.nl")
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    withdrawn, withdrawn_url = _invite(world, email="weg@example.nl")
+    services.invitation_revoke(actor=world.carla, invitation=withdrawn)
+    _used, used_url = _invite(world)
+    _new_account(Client(), used_url)
+    for url in (expired_url, withdrawn_url, used_url):
+        page = _main_text(Client().get(url))
+        assert "Deze uitnodiging voor Utrecht Oost kan niet worden gebruikt" in page, url
+        assert "Verstuurd door Carla Coördinator." in page, url
+    unknown = _main_text(Client().get("/invitations/not-a-real-token/"))
+    assert "Deze uitnodiging kan niet worden gebruikt" in unknown
+    assert "Utrecht Oost" not in unknown and "Verstuurd door" not in unknown
+
+
+def test_an_invitation_that_cannot_be_used_offers_to_sign_in_only_to_who_has_an_account(world):
+    """Found by an exploratory test: a newcomer whose invitation expired was offered only
+    "Aanmelden", with no account to sign in with."""
+
+    def sign_in_offered(url) -> bool:
+        main = BeautifulSoup(Client().get(url).content, "html.parser").find("main")
+        return main.find("a", string="Aanmelden") is not None
+
+    newcomer, newcomer_url = _invite(world, email="laat@example.nl")
+    known, known_url = _invite(world, email=world.bram.email)
+    Invitation.objects.filter(pk__in=[newcomer.pk, known.pk]).update(expires_at=timezone.now() - timedelta(days=1))
+    assert not sign_in_offered(newcomer_url)
+    assert sign_in_offered(known_url)
+    _used, used_url = _invite(world)
+    _new_account(Client(), used_url)
+    assert sign_in_offered(used_url)  # "Meld je aan om naar het wijkverband te gaan."
+    assert sign_in_offered("/invitations/not-a-real-token/")  # nothing known: the way in for anyone

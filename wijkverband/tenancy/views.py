@@ -353,14 +353,14 @@ def invitation_accept(request, token):
         if (again := _new_account_sent_again(request, invitation)) is not None:
             return again
         status = 404 if invitation is None else (403 if request.user.is_authenticated else 410)
-        return render(request, "tenancy/invitation_problem.html", {"problem": problem}, status=status)
+        return _invitation_problem_page(request, invitation, problem, status=status)
 
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
                 membership = services.invitation_accept(invitation=invitation, user=request.user)
             except ActionRefused as refused:
-                return render(request, "tenancy/invitation_problem.html", {"problem": refused.message}, status=409)
+                return _invitation_problem_page(request, invitation, refused.message, status=409)
             messages.success(request, _("Welcome to %(team)s.") % {"team": membership.team.name})
             return _team_entry(membership)
         return render(request, "tenancy/invitation_accept.html", {"invitation": invitation})
@@ -392,6 +392,21 @@ def invitation_accept(request, token):
         "tenancy/invitation_new_account.html",
         {"invitation": invitation, "form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _invitation_problem_page(request, invitation, problem, *, status):
+    """Why the invitation cannot be used, with its team and who sent it (nothing of an unknown
+    link's), and, signed out, "Sign in" where that leads somewhere: not for a newcomer whose
+    invitation expired or was withdrawn, who has no account to sign in with."""
+    offer_sign_in = (
+        invitation is None or invitation.accepted_at is not None or selectors.account_exists(email=invitation.email)
+    )
+    return render(
+        request,
+        "tenancy/invitation_problem.html",
+        {"problem": problem, "invitation": invitation, "offer_sign_in": offer_sign_in},
+        status=status,
     )
 
 
