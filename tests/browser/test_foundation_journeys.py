@@ -60,10 +60,25 @@ class FoundationJourneys(BrowserTestCase):
         page.get_by_label("Rol", exact=True).select_option("member")
         page.get_by_label("Organisatie van het wijkverband", exact=True).select_option(label="Welzijn Oost")
         page.get_by_role("button", name="Uitnodiging versturen").click()
-        expect(page.locator(".wv-messages")).to_contain_text(
-            "De uitnodiging voor nieuwe.collega@example.nl staat klaar en wordt zo gemaild."
+        # Back at the open invitations (below every member), the word there and focused: the page
+        # came back at its top, 3,000 px above them on a phone.
+        expect(page).to_have_url(re.compile(r"/t/oost/members/#invitations$"))
+        done = page.locator("#invitations-done")
+        expect(done).to_contain_text("De uitnodiging voor nieuwe.collega@example.nl staat klaar en wordt zo gemaild.")
+        expect(done).to_be_focused()
+        expect(page.get_by_role("heading", name="Openstaande uitnodigingen")).to_be_in_viewport()
+        self.assert_accessible("members-after-invite")
+        # Withdrawing asks first, and comes back there too.
+        page.get_by_role(
+            "link", name=re.compile(r"^Intrekken ?: uitnodiging voor nieuwe\.collega@example\.nl$")
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "De uitnodiging voor nieuwe.collega@example.nl intrekken?"
         )
-        expect(page.get_by_role("heading", name="Openstaande uitnodigingen")).to_be_visible()
+        self.assert_accessible("invitation-withdraw")
+        page.get_by_role("link", name="Nee, uitnodiging laten staan").click()
+        expect(page).to_have_url(re.compile(r"/t/oost/members/#invitations$"))
+        assert Invitation.objects.get().revoked_at is None
         self.screenshot("team-home-after-invite")
         invitation = Invitation.objects.get()
         assert invitation.team == world.team_a and invitation.organisation == world.social_a

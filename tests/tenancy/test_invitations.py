@@ -833,3 +833,83 @@ def test_an_invitation_that_cannot_be_used_offers_to_sign_in_only_to_who_has_an_
     _new_account(Client(), used_url)
     assert sign_in_offered(used_url)  # "Meld je aan om naar het wijkverband te gaan."
     assert sign_in_offered("/invitations/not-a-real-token/")  # nothing known: the way in for anyone
+
+
+def test_the_members_page_links_near_its_top_to_the_open_invitations_with_their_count(world, client_for):
+    """Found by an exploratory test on a phone: "Openstaande uitnodigingen" stood at the very
+    bottom of the members page, 3,000 px down, with nothing near the top saying they were there."""
+    carla = client_for("carla")
+    soup = BeautifulSoup(carla.get("/t/oost/members/").content, "html.parser")
+    assert soup.find("a", href="#invitations") is None  # none open: no link
+    _invite(world, email="een@example.nl")
+    _invite(world, email="twee@example.nl")
+    soup = BeautifulSoup(carla.get("/t/oost/members/").content, "html.parser")
+    link = soup.find("a", href="#invitations")
+    assert " ".join(link.get_text().split()) == "2 openstaande uitnodigingen"
+    # Near the top: above the first organisation's members, and it leads to the section.
+    first_group = soup.find("main").find("section")
+    assert first_group.get("id") != "invitations"
+    assert link in first_group.find_all_previous("a")
+    assert soup.find(id="invitations").find("h2").get_text() == "Openstaande uitnodigingen"
+    # A member, who sees no invitations, sees no link.
+    assert 'href="#invitations"' not in client_for("maarten").get("/t/oost/members/").content.decode()
+
+
+def _said_at_the_invitations(page) -> str:
+    """The word of what was done, in the invitations' section (not at the top of the page)."""
+    soup = BeautifulSoup(page, "html.parser")
+    done = soup.find(id="invitations").find(attrs={"data-done-here": True})
+    assert soup.find(id="messages").get_text().strip() == ""
+    return " ".join(done.get_text().split()) if done else ""
+
+
+def test_inviting_withdrawing_and_sending_again_come_back_at_the_invitations_with_word_there(world, client_for):
+    """Found by an exploratory test on a phone: after inviting, "Intrekken" or "Opnieuw sturen" the
+    members page came back at its top, its word there, the invitations 3,000 px below."""
+    carla = client_for("carla")
+    response = carla.post(
+        "/t/oost/members/invite/", {"email": "nieuw@example.nl", "role": "member", "organisation": world.social_a.pk}
+    )
+    assert response["Location"] == "/t/oost/members/#invitations"
+    said = _said_at_the_invitations(carla.get("/t/oost/members/").content)
+    assert said == "De uitnodiging voor nieuw@example.nl staat klaar en wordt zo gemaild."
+    invitation = Invitation.objects.get(email="nieuw@example.nl")
+    response = carla.post(f"/t/oost/invitations/{invitation.pk}/revoke/")
+    assert response["Location"] == "/t/oost/members/#invitations"
+    # The last open one withdrawn: the section stays, to say so.
+    page = carla.get("/t/oost/members/").content
+    assert _said_at_the_invitations(page) == "De uitnodiging voor nieuw@example.nl is ingetrokken."
+    assert "Er zijn geen openstaande uitnodigingen." in page.decode()
+    # Sent again from the expired ones (the same form as the invite page's).
+    expired, _url = _invite(world, email="laat@example.nl")
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    response = carla.post(
+        "/t/oost/members/invite/", {"email": "laat@example.nl", "role": "member", "organisation": world.social_a.pk}
+    )
+    assert response["Location"] == "/t/oost/members/#invitations"
+    assert "laat@example.nl staat klaar" in _said_at_the_invitations(carla.get("/t/oost/members/").content)
+    # Withdrawing one no longer open says so, there too.
+    response = carla.post(f"/t/oost/invitations/{invitation.pk}/revoke/")
+    assert response["Location"] == "/t/oost/members/#invitations"
+    assert _said_at_the_invitations(carla.get("/t/oost/members/").content) == "Deze uitnodiging staat niet meer open."
+
+
+def test_withdrawing_an_invitation_asks_first(world, client_for):
+    """Found by an exploratory test: "Intrekken" withdrew the invitation at one tap, without the
+    question removing a member asks."""
+    invitation, _url = _invite(world)
+    carla = client_for("carla")
+    members = BeautifulSoup(carla.get("/t/oost/members/").content, "html.parser")
+    revoke_url = f"/t/oost/invitations/{invitation.pk}/revoke/"
+    assert members.find("form", action=revoke_url) is None  # no longer a button that acts at once
+    link = members.find(id="invitations").find("a", href=revoke_url)
+    assert " ".join(link.get_text().split()) == "Intrekken: uitnodiging voor sanne@example.nl"
+    response = carla.get(revoke_url)
+    assert response.status_code == 200
+    question = BeautifulSoup(response.content, "html.parser")
+    assert question.find("h1").get_text() == "De uitnodiging voor sanne@example.nl intrekken?"
+    assert question.find("main").find("form", method="post").find("button").get_text() == "Ja, intrekken"
+    assert question.find("a", string="Nee, uitnodiging laten staan")["href"] == "/t/oost/members/#invitations"
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None  # asking changes nothing
+    carla.post(revoke_url)
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None

@@ -134,6 +134,13 @@ LADDER = [
         method="POST",
         after=_left,
     ),
+    # Withdrawing an invitation: the question (it changes nothing), then the withdrawal.
+    Rung(
+        "invitation_revoke",
+        lambda w: f"/t/oost/invitations/{_invitation(w).pk}/revoke/",
+        {"anonymous": 302, **OUTSIDERS, **MANAGE_REFUSED, "carla": 200, "ada": 200},
+        after=lambda w, persona, status: _revoked(w, "anonymous", status),
+    ),
     Rung(
         "invitation_revoke",
         lambda w: f"/t/oost/invitations/{_invitation(w).pk}/revoke/",

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wijkverband.accounts.sign_in import password_signs_in
-from wijkverband.core import registry
+from wijkverband.core import done_at, registry
 from wijkverband.core.errors import ActionRefused, add_refusal
 from wijkverband.core.once import sent_once
 from wijkverband.core.registry import region_column_cells, render_region_panels, render_team_panels
@@ -24,6 +24,14 @@ from wijkverband.tenancy.access import access_invitation, access_membership
 from wijkverband.tenancy.entry import region_view, team_view
 from wijkverband.tenancy.forms import InvitationForm, NewAccountForm, RoleForm, TeamForm
 from wijkverband.tenancy.models import Membership
+
+#: The members page's section of open invitations: inviting, withdrawing and sending again come back
+#: there, with their word in it (core/done_at.py), not at the top of a page 3,000 px long on a phone.
+INVITATIONS = "invitations"
+
+
+def _at_the_invitations(team) -> str:
+    return f"{reverse('team_members', kwargs={'team_slug': team.slug})}#{INVITATIONS}"
 
 
 @team_view
@@ -51,6 +59,8 @@ def _members_page(request, *, refused_form=None, refused_membership=None):
     `refused_membership`) with the refusal at that member's role select, status 400."""
     team, rights = request.team, request.rights
     members = selectors.team_members(team=team)
+    # Word of what was done to an invitation stands at the invitations (INVITATIONS); the rest at the top.
+    placed, rest = done_at.take(request, {INVITATIONS}) if rights.can_manage_members else ({}, None)
     context = {
         "team": team,
         "rights": rights,
@@ -65,7 +75,10 @@ def _members_page(request, *, refused_form=None, refused_membership=None):
         # The refusal at the role select it is about, and in the page's error summary (its link).
         "role_form": refused_form,
         "refused_membership_id": refused_membership.pk if refused_membership is not None else None,
+        "invitations_done": placed.get(INVITATIONS, []),
     }
+    if rest is not None:
+        context["messages"] = rest
     return render(request, "tenancy/team_members.html", context, status=400 if refused_form is not None else 200)
 
 
@@ -109,12 +122,14 @@ def member_invite(request):
         else:
             # The worker mails it a moment after this answer (the outbox): not "sent" yet. Should
             # it fail, the list of invitations says so, and the coordinator gets a notice.
-            messages.success(
+            done_at.add(
                 request,
+                messages.SUCCESS,
                 _("The invitation for %(email)s is ready and will be mailed in a moment.")
                 % {"email": invitation.email},
+                at=INVITATIONS,
             )
-            return redirect("team_members", team_slug=team.slug)
+            return redirect(_at_the_invitations(team))
     return render(
         request,
         "tenancy/member_invite.html",
@@ -271,15 +286,28 @@ def member_leave(request):
 
 
 @team_view(needs="can_manage_members")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request, invitation_id):
+    """GET: the question (the link in the mail stops working at once, so the list links here, as it
+    does for removing a member); POST: the withdrawal. Back at the invitations, with word of it."""
     team = request.team
     invitation = access_invitation(user=request.user, team=team, invitation_id=invitation_id)
-    return _act_and_return(
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(actor=request.user, invitation=invitation)
+        except ActionRefused as refused:
+            done_at.add(request, messages.ERROR, refused.message, at=INVITATIONS)
+        else:
+            message = _("The invitation for %(email)s has been withdrawn.") % {"email": invitation.email}
+            done_at.add(request, messages.SUCCESS, message, at=INVITATIONS)
+        return redirect(_at_the_invitations(team))
+    if not invitation.is_pending:  # used, withdrawn or expired meanwhile: nothing to ask
+        done_at.add(request, messages.ERROR, _("This invitation is no longer open."), at=INVITATIONS)
+        return redirect(_at_the_invitations(team))
+    return render(
         request,
-        team,
-        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
-        success=_("The invitation for %(email)s has been withdrawn.") % {"email": invitation.email},
+        "tenancy/invitation_revoke.html",
+        {"team": team, "rights": request.rights, "invitation": invitation, "back": _at_the_invitations(team)},
     )
 
 
