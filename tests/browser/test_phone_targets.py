@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.harness import BrowserTestCase
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 class PhoneTargets(BrowserTestCase):
@@ -72,3 +73,19 @@ class PhoneTargets(BrowserTestCase):
         self.assert_accessible("invitation-problem", target_size=True)
         small = [(text, height) for text, height in targets if height < 24]
         assert not small, small
+
+    def test_the_footers_language_choice_lines_up_with_the_rest_of_the_footer(self):
+        """Found by an exploratory test: "Taal" and its select began at 66 px on a phone, the
+        footer's text at 16 px, on every page (the footer's grid centred the form)."""
+        page = self.page
+        for viewport in (PHONE, DESKTOP):
+            page.set_viewport_size(viewport)
+            page.goto(self.url("/accounts/login/"))
+            footer = page.locator("footer")
+            text = footer.locator("p").first.bounding_box()
+            label = footer.get_by_text("Taal", exact=True).bounding_box()
+            select = footer.get_by_label("Taal").bounding_box()
+            assert abs(label["x"] - text["x"]) <= 1, (viewport, label, text)
+            # On one line with its select and button on a phone too (the select took a line of its own).
+            assert select["y"] <= label["y"] <= select["y"] + select["height"], (viewport, label, select)
+        self.assert_accessible("footer")
