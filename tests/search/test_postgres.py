@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from tests.search.conftest import bottleneck, post, thread
-from wijkverband.search import documents
-from wijkverband.search.query import parse
-from wijkverband.search.selectors.backend import corrected, matching
+from wijkverband.core.textsearch import documents
+from wijkverband.core.textsearch.backend import corrected, matching
+from wijkverband.core.textsearch.query import parse
 from wijkverband.threads.models import Message
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")

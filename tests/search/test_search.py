@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from tests.search.conftest import agreement, agreement_edit, bottleneck, card_entry, map_entry, post, signed_in, thread
 from wijkverband.agreements import services as agreement_services
 from wijkverband.bottlenecks import services as bottleneck_services
-from wijkverband.search.query import parse
-from wijkverband.search.selectors.backend import corrected
+from wijkverband.core.textsearch.backend import corrected
+from wijkverband.core.textsearch.query import parse
 from wijkverband.threads.models import Message
 
 postgres_only = pytest.mark.skipif(

@@ -40,6 +40,7 @@ from wijkverband.agreements.models import (
     PartyKind,
     Status,
 )
+from wijkverband.core.textsearch import text_matching
 from wijkverband.tenancy.models import Membership, Team, TeamOrganisation
 from wijkverband.tenancy.selectors import team_organisation_choices
 
@@ -191,13 +192,12 @@ def agreement_list(*, team, filters: ListFilters, organisation_id: int | None = 
         queryset = queryset.filter(current_version__owner_id=int(filters.owner))
     if filters.review_due:
         queryset = queryset.filter(_review_due_q())
-    text = filters.q.strip()[:200]
-    if text:
-        matching = AgreementVersion.objects.for_team(team).filter(
-            Q(title__icontains=text) | Q(body__icontains=text) | Q(need__icontains=text),
-            pk=OuterRef("shown_version_id"),
-        )
-        queryset = queryset.filter(Exists(matching))
+    if filters.q.strip():
+        # The words as the site's search reads them, on the version the row shows (core/textsearch):
+        # the same agreements for the same words. The team's matching versions first (the search
+        # names its table, so it is the outer query), then the rows that show one of them.
+        versions = text_matching(AgreementVersion.objects.for_team(team), kind="agreement", text=filters.q)
+        queryset = queryset.filter(shown_version_id__in=list(versions.values_list("pk", flat=True)))
     return queryset
 
 

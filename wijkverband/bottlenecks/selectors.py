@@ -21,6 +21,7 @@ from wijkverband.bottlenecks.models import (
     Signal,
     Status,
 )
+from wijkverband.core.textsearch import text_matching
 from wijkverband.core.workdays import add_working_days, past_due_before, working_days_between
 from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
 from wijkverband.tenancy.policy import TeamRights
@@ -134,9 +135,8 @@ def bottleneck_list(*, team: Team, rights: TeamRights, user, filters: ListFilter
         queryset = queryset.filter(overdue_q(timezone.localdate()))
     if filters.mine:
         queryset = queryset.filter(Q(owner=user) | Q(owner_candidate=user) | Q(reporter=user))
-    if filters.q:
-        for word in filters.q.split()[:5]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    # The words as the site's search reads them (core/textsearch): the same items for the same words.
+    queryset = text_matching(queryset, kind="bottleneck", text=filters.q)
     return queryset.select_related("category", "owner", "owner_candidate", "reporter_organisation").order_by(
         *SORTS.get(filters.sort, SORTS["oldest"])
     )

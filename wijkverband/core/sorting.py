@@ -23,7 +23,7 @@ _SPACES = re.compile(r"\s+")
 
 def without_accents(text: str) -> str:
     """ "Cliënt" → "Client", "Café" → "Cafe": the one way accents are taken off, for the sort, the
-    search (search.query.fold) and the sociale kaart's search column (socialmap.models.search_fold)."""
+    search (core.textsearch.query.fold) and the sociale kaart's search column (socialmap.models.search_fold)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -7,7 +7,7 @@ def _sqlite_fold(sender, connection, **kwargs) -> None:
     """The embedded default (SQLite) searches by "contains": its documents are folded as the query
     is ("cliënt" → "client"), with this function, or a word with an accent was never found."""
     if connection.vendor == "sqlite":
-        from wijkverband.search.query import fold
+        from wijkverband.core.textsearch.query import fold
 
         connection.connection.create_function("wv_fold", 1, fold, deterministic=True)
 

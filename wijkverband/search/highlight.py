@@ -9,7 +9,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from wijkverband.search.query import fold
+from wijkverband.core.textsearch.query import fold
 
 _WORDS = re.compile(r"\w+")
 #: Characters of context around the first match, and the longest snippet.

@@ -11,7 +11,7 @@ corrected again once a text holding it is written again.
 
 from django.db import connection, transaction
 
-from wijkverband.search.documents import DOCUMENTS, document_sql
+from wijkverband.core.textsearch.documents import DOCUMENTS, document_sql
 
 
 def _current_words_sql() -> str:

@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.freshness import stale_before
 from wijkverband.core.sorting import name_order
-from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion, search_fold
+from wijkverband.core.textsearch import text_matching
+from wijkverband.socialmap.models import REGION_RECONFIRM_MONTHS, Entry, Kind, Suggestion
 from wijkverband.tenancy.models import Membership, Region, RegionRole, Team
 from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, team_professional_users
 
 #: Team.reconfirm_months lies between these (its validators).
 MONTHS = range(1, 25)
-#: At most this many words of a search are used (each must match).
-SEARCH_WORDS = 5
 
 RELATED = ("team", "region", "maintainer", "confirmed_by")
 #: How "Mijn werk" names an entry of the person's that is due to be confirmed again.
@@ -66,8 +65,6 @@ class ListFilters:
 
 
 def _filtered(queryset: QuerySet, filters: ListFilters, *, team: Team | None = None) -> QuerySet:
-    for word in search_fold(filters.q).split()[:SEARCH_WORDS]:
-        queryset = queryset.filter(search_text__contains=word)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.scope == "region":
@@ -86,7 +83,8 @@ def _filtered(queryset: QuerySet, filters: ListFilters, *, team: Team | None = N
         queryset = queryset.filter(public=True)
     if filters.stale:
         queryset = queryset.filter(stale_q())
-    return queryset
+    # The words as the site's search reads them (core/textsearch): the same entries for the same words.
+    return text_matching(queryset, kind="socialmap", text=filters.q)
 
 
 def team_entries(*, team: Team, filters: ListFilters = ListFilters()) -> QuerySet[Entry]:

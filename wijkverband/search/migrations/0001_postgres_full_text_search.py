@@ -8,7 +8,7 @@ stemming after unaccent), an immutable `wv_fold` (lower case, no accents), and p
 The column is not a model field: Django never writes it and never selects it. A trigger rather
 than a generated column, because PostgreSQL refuses to change the type of a column a generated
 column reads (a later AlterField on a title would fail). The document of each kind is frozen here
-(DOCUMENTS); tests/search/test_postgres.py checks it still equals wijkverband/search/documents.py
+(DOCUMENTS); tests/search/test_postgres.py checks it still equals wijkverband/core/textsearch/documents.py
 and that the queries use the indexes. SQLite (the embedded default) gets nothing: its search is a
 plain "contains" (docs/search.md).
 """

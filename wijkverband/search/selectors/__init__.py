@@ -29,9 +29,9 @@ from wijkverband.agreements.models import Status as AgreementStatus
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES
 from wijkverband.core.markdown import markdown_text
+from wijkverband.core.textsearch.backend import corrected, full_text, matching
+from wijkverband.core.textsearch.query import Query, parse
 from wijkverband.search.highlight import snippet
-from wijkverband.search.query import Query, parse
-from wijkverband.search.selectors.backend import corrected, full_text, matching
 from wijkverband.socialmap import selectors as socialmap
 from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.policy import rights_prefetch, team_rights

@@ -8,6 +8,8 @@ one of its alternatives does (OR):
   at least five): "overdracht" → "overdra…" also finds "overdragen", "medicatie" → "medica…";
 - for a compound of two known words (words.py), both parts as prefixes, in any order or place:
   "medicatieoverdracht" finds "medicatie-overdracht" and "de medicatie bij ontslag overdragen";
+- for two neighbouring words that make a compound, the compound as a prefix: "medicatie
+  overdracht" also finds "medicatieoverdracht" (on PostgreSQL a prefix matches only a word's start);
 - on PostgreSQL, when nothing matches as written, the most similar words of the word list
   (pg_trgm similarity, selectors/backend.py `corrected`), so a typo still finds it.
 
@@ -15,11 +17,12 @@ Words are folded (lower case, no accents) and stop words dropped; a hyphenated w
 parts. Only letters and digits reach a backend, so a query can never carry syntax of its own.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from wijkverband.core.sorting import without_accents
-from wijkverband.search.words import COMPOUND_PARTS, STOP_WORDS
+from wijkverband.core.textsearch.words import COMPOUND_PARTS, STOP_WORDS
 
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
 MAX_TERMS = 6
@@ -61,6 +64,7 @@ class Term:
     word: str  # folded, letters and digits only
     prefix: str | None = None  # also matched as a prefix (long words)
     parts: tuple[str, ...] = ()  # a compound's parts, each matched as a prefix
+    joined: tuple[str, ...] = ()  # the compound it makes with a neighbouring word, as a prefix
     similar: tuple[str, ...] = ()  # corrections of a typo (PostgreSQL's word list), each a word
 
     @property
@@ -98,13 +102,28 @@ def term_of(word: str) -> Term:
     return Term(word=word, prefix=prefix if prefix != word else None, parts=parts)
 
 
+def _joined(words: list[str]) -> dict[str, list[str]]:
+    """Of neighbouring words that are a compound written apart ("medicatie overdracht"), the
+    compound's prefix ("medicatieoverdr…") for each of the two: a text that writes it as one word
+    matches both terms (PostgreSQL's full text matches a prefix only at a word's start)."""
+    joined: dict[str, list[str]] = {}
+    for first, second in zip(words, words[1:], strict=False):
+        if split_compound(first + second) is not None:
+            compound = prefix_of(first + second)
+            for word in (first, second):
+                joined.setdefault(word, []).append(compound)
+    return joined
+
+
 def parse(text: str) -> Query:
     words = []
     for word in _WORD.findall(fold(text)):
         if len(word) >= MIN_LENGTH and word not in STOP_WORDS and word not in words:
             words.append(word)
+    searched = words[:MAX_TERMS]
+    joined = _joined(searched)
     return Query(
         text=text.strip()[:200],
-        terms=tuple(term_of(word) for word in words[:MAX_TERMS]),
+        terms=tuple(dataclasses.replace(term_of(word), joined=tuple(joined.get(word, ()))) for word in searched),
         left_out=tuple(words[MAX_TERMS:]),
     )

@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
-from wijkverband.search.documents import TS_CONFIG, document_sql, tsvector_sql
-from wijkverband.search.query import Query, Term, term_of
+from wijkverband.core.textsearch.documents import TS_CONFIG, document_sql, tsvector_sql
+from wijkverband.core.textsearch.query import Query, Term, term_of
 
 #: Below this length a word is not corrected (too many near neighbours); the word list holds
 #: words of 4–40 letters (migration 0002).
@@ -39,6 +39,7 @@ def _tsquery(term: Term) -> str:
         alternatives.append(f"{term.prefix}:*")
     if term.parts:
         alternatives.append("(" + " & ".join(f"{part}:*" for part in term.parts) + ")")
+    alternatives.extend(f"{compound}:*" for compound in term.joined)
     # A typo's corrections, each with its own prefix and parts ("medicatieoverdracht" as both).
     alternatives.extend(_tsquery(term_of(word)) for word in term.similar)
     return " | ".join(alternatives)
@@ -68,6 +69,8 @@ def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
             for part in term.parts:
                 parts &= Q(search_document__icontains=part)
             condition |= parts
+        for compound in term.joined:
+            condition |= Q(search_document__icontains=compound)
         queryset = queryset.filter(condition)
     return queryset
 

@@ -1,0 +1,64 @@
+"""A list's own search box finds what the site's search finds for the same words: the agreements,
+the bottlenecks and the sociale kaart read a query as the search does (core/textsearch), on SQLite
+and on PostgreSQL. An explorer searched the agreements for "medicatie overdracht" and found nothing,
+where the search found the agreement "Medicatieoverdracht"."""
+
+import re
+
+import pytest
+
+from tests.search.conftest import agreement, bottleneck, map_entry, signed_in
+
+LISTS = {
+    "agreement": "/t/oost/agreements/",
+    "bottleneck": "/t/oost/bottlenecks/",
+    "socialmap": "/t/oost/sociale-kaart/",
+}
+
+
+def _make(world, kind: str, title: str):
+    if kind == "agreement":
+        return agreement(world, title=title, body="")
+    if kind == "bottleneck":
+        return bottleneck(world, title=title)
+    return map_entry(world, actor=world.maarten, team=world.team_a, name=title)
+
+
+TITLES = ("Medicatieoverdracht thuis", "Medicatie bij de overdracht", "Valpreventie")
+
+
+def _found(client, url: str, words: str) -> list[str]:
+    response = client.get(url, {"q": words})
+    assert response.status_code == 200
+    page = response.content.decode()
+    return [t for t in TITLES if t in page]
+
+
+def _search_found(client, words: str) -> list[str]:
+    page = client.get("/search/", {"q": words}).content.decode()
+    hits = {
+        re.sub(r"<[^>]+>", "", t) for t in re.findall(r'class="utrecht-link wv-search-hit__title"[^>]*>(.*?)</a>', page)
+    }
+    return [t for t in TITLES if t in hits]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(LISTS))
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        # Written apart, the search finds the compound ...
+        ("medicatie overdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
+        # ... and the compound finds it written apart.
+        ("medicatieoverdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
+        # ... and so does it written with a hyphen.
+        ("medicatie-overdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
+        ("valpreventie", ["Valpreventie"]),
+    ],
+)
+def test_a_lists_search_box_finds_what_the_search_finds(world, kind, words, found):
+    for title in TITLES:
+        _make(world, kind, title)
+    client = signed_in(world.carla)
+    assert _search_found(client, words) == found
+    assert _found(client, LISTS[kind], words) == found
