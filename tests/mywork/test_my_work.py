@@ -694,3 +694,25 @@ def test_the_forms_next_never_repeats_client_data_put_in_the_address(world, clie
     assert set(nexts) == {path}
     clean = client_for("pieter").get(f"{path}?team=oost").content.decode()
     assert set(re.findall(r'name="next" value="([^"]*)"', clean)) == {f"{path}?team=oost"}
+
+
+def test_a_region_representative_filters_by_the_teams_of_their_region_only(world, client_for):
+    """Rik represents clients in region Utrecht (teams Oost and Zuid): his suggestions wait in both,
+    and he filters by either, as a member does; never by a team of another region (Vathorst)."""
+    from tests.wijkcard.conftest import add_entry
+    from wijkverband.wijkcard import services as wijkcard
+
+    oost = add_entry(world, contact_point="Triagelijn Oost")
+    zuid = add_entry(
+        world, actor=world.bram, team=world.team_b, organisation=world.nursing_b, maintainer=world.bram,
+        contact_point="Triagelijn Zuid",
+    )  # fmt: skip
+    wijkcard.suggestion_create(actor=world.rik, entry=oost, text="Nummer veranderd in Oost?")
+    wijkcard.suggestion_create(actor=world.rik, entry=zuid, text="Nummer veranderd in Zuid?")
+    client = client_for("rik")
+    page = client.get("/my-work/").content.decode()
+    assert "Triagelijn Oost" in page and "Triagelijn Zuid" in page
+    options = re.findall(r'<option value="([^"]+)"', page.split('id="my-work-team"')[1].split("</select>")[0])
+    assert options == ["oost", "zuid"]
+    filtered = client.get("/my-work/?team=zuid").content.decode()
+    assert "Triagelijn Zuid" in filtered and "Triagelijn Oost" not in filtered

@@ -57,8 +57,8 @@ from wijkverband.core.workdays import add_working_days, past_due, working_days_b
 from wijkverband.regional import selectors as regional
 from wijkverband.signals import selectors as signals
 from wijkverband.socialmap import selectors as socialmap
-from wijkverband.tenancy.models import Membership, RegionRole
-from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, overseen_teams, user_memberships, user_region_roles
+from wijkverband.tenancy.models import Membership, RegionRole, Team
+from wijkverband.tenancy.selectors import PROFESSIONAL_ROLES, user_region_roles
 from wijkverband.threads import selectors as threads
 from wijkverband.wijkcard import selectors as wijkcard
 from wijkverband.work.selectors import newest_notice_id
@@ -865,11 +865,14 @@ def my_work(*, user, team=None, asked_only: bool = False, roles: Roles | None = 
 
 
 def filter_teams(*, user) -> list:
-    """The teams to filter on: the person's teams and those of the regions they oversee (two queries)."""
-    teams = {m.team.slug: m.team for m in user_memberships(user=user)}
-    for team in overseen_teams(user=user):
-        teams.setdefault(team.slug, team)
-    return sorted(teams.values(), key=lambda team: team.name)
+    """The teams to filter on: those whose work the page lists (_where_they_are), the person's
+    teams and those of every region they hold a role in (an overseer, an administrator, and a
+    client representative of the region, who had no team to choose), by name (one query)."""
+    if not user.is_authenticated:
+        return []
+    teams = Membership.objects.across_teams().filter(user=user).values("team_id")  # the person's own rows
+    regions = RegionRole.objects.filter(user=user).values("region_id")
+    return list(Team.objects.filter(Q(pk__in=teams) | Q(region_id__in=regions)).order_by("name", "pk"))
 
 
 class _Count(Func):
