@@ -62,3 +62,35 @@ def test_the_regions_kaart_warns_of_its_teams_entries_and_names_whose(world, cli
     assert response.status_code == 400
     page = response.content.decode()
     assert f'href="/r/utrecht/sociale-kaart/{ours.pk}/"' in page and "Utrecht Oost" in page
+
+
+def _edit(client, entry, **changes):
+    return client.post(f"/t/oost/sociale-kaart/{entry.pk}/edit/", form_data(version=entry.version, **changes))
+
+
+def test_renaming_to_a_name_on_the_kaart_is_warned_about_as_adding_is(world, client_for):
+    existing = add(world, name="Buurthuis De Linde")
+    renamed = add(world, name="Buurthuis Oost")
+    client = client_for("maarten")
+    response = _edit(client, renamed, name="buurthuis de linde")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert WARNING in re.search(r'id="id_name_error">(.*?)</div>', page, re.S).group(1)
+    assert f'href="/t/oost/sociale-kaart/{existing.pk}/"' in page
+    assert f'href="/t/oost/sociale-kaart/{renamed.pk}/"' not in page.split('id="same-name"')[1]
+    renamed.refresh_from_db()
+    assert renamed.name == "Buurthuis Oost"
+    # Going on anyway (without JavaScript: the checkbox, sent again) saves the new name.
+    response = _edit(client, renamed, name="buurthuis de linde", same_name_ok="buurthuis de linde")
+    assert response.status_code == 302
+    renamed.refresh_from_db()
+    assert renamed.name == "buurthuis de linde"
+
+
+def test_an_entry_is_no_duplicate_of_itself(world, client_for):
+    entry = add(world, name="Buurthuis De Linde")
+    client = client_for("maarten")
+    # Its own name, another spelling of it, or another field changed: saved at once.
+    assert _edit(client, entry, name="Buurthuis de Linde").status_code == 302
+    entry.refresh_from_db()
+    assert _edit(client, entry, name="Buurthuis de Linde", place="Amersfoort").status_code == 302

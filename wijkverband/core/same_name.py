@@ -1,6 +1,7 @@
 """A new item with the name of one that is there already (a discussion's title in the team, an entry
-on the sociale kaart): teams ended up with two "Algemeen" threads and two entries of one meeting
-place, none of them warned.
+on the sociale kaart), or an item renamed to it (an entry on the sociale kaart; the item itself is
+no second one): teams ended up with two "Algemeen" threads and two entries of one meeting place,
+none of them warned.
 
 The first send is stopped with a word at the name's field (the form's error summary links there),
 the items of that name that the person reads on this page linked beside it, and a checkbox to go on
@@ -38,6 +39,12 @@ def stop_first_send(form, *, field: str, name: str, items, message, go_on_label)
         return None
     form.add_error(field, message)
     return SameName(name=name, items=list(items), go_on_label=str(go_on_label))
+
+
+def same(name: str, other: str) -> bool:
+    """Whether two names are one name (case and spaces aside): a rename to another spelling of the
+    item's own name is no new name."""
+    return _key(name) == _key(other)
 
 
 def _key(name: str) -> str:

@@ -96,12 +96,15 @@ def team_entries(*, team: Team, filters: ListFilters = ListFilters()) -> QuerySe
 SAME_NAME_LIMIT = 5
 
 
-def same_name_entries(*, team: Team | None, region: Region, name: str) -> list[Entry]:
+def same_name_entries(*, team: Team | None, region: Region, name: str, renamed: Entry | None = None) -> list[Entry]:
     """The entries with this name, case aside, on the kaart a new one is added to (a team's: its
     own and the region-wide ones; the region's: all of the region's, as its list shows them): a new
-    one would be a second (core.same_name). Never another team's or region's."""
+    one would be a second (core.same_name). Never another team's or region's. `renamed`: the entry
+    given this name, which is no second of itself."""
     entries = Entry.objects.for_team(team) if team is not None else Entry.objects.for_region(region)
     found = entries.filter(name__iexact=name.strip()).select_related("team")
+    if renamed is not None:
+        found = found.exclude(pk=renamed.pk)
     return list(found.order_by("name", "id")[:SAME_NAME_LIMIT])
 
 

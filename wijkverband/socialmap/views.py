@@ -236,18 +236,21 @@ def _create(request, page: Page):
     return render(request, "socialmap/form.html", _context(page, form=form, same_name=warning), status=status)
 
 
-def _same_name(form, page: Page) -> same_name.SameName | None:
+def _same_name(form, page: Page, *, renamed=None) -> same_name.SameName | None:
     """An entry of this name on this kaart already: said at the name, linked, until the person goes
-    on anyway (core.same_name)."""
+    on anyway (core.same_name). `renamed`: the entry being edited, when its name changes (the entry
+    itself is no second one; keeping its name, or another spelling of it, is never warned about)."""
     name = form.cleaned_data["name"]
-    entries = selectors.same_name_entries(team=page.team, region=page.region, name=name)
+    if renamed is not None and same_name.same(name, renamed.name):
+        return None
+    entries = selectors.same_name_entries(team=page.team, region=page.region, name=name, renamed=renamed)
     return same_name.stop_first_send(
         form,
         field="name",
         name=name,
         items=[(_same_name_label(entry, page), page.url("detail", entry_id=entry.pk)) for entry in entries],
         message=_("There is already an entry with this name on this social map."),
-        go_on_label=_("Add a new entry anyway"),
+        go_on_label=_("Add a new entry anyway") if renamed is None else _("Save with this name anyway"),
     )
 
 
@@ -275,9 +278,11 @@ def _initial(entry) -> dict:
 def _edit(request, page: Page, entry_id):
     entry = _editable(request, page, entry_id)
     form = forms.EntryForm(request.POST or None, initial=_initial(entry), maintainers=_maintainers(page))
-    status, conflict = 200, {}
+    status, conflict, warning = 200, {}, None
     if request.method == "POST":
         status = 400
+        if form.is_valid():
+            warning = _same_name(form, page, renamed=entry)
         if form.is_valid():
             try:
                 services.entry_edit(
@@ -299,7 +304,12 @@ def _edit(request, page: Page, entry_id):
             else:
                 messages.success(request, _("Saved and confirmed: “%(name)s”.") % {"name": entry.name})
                 return redirect(page.url("detail", entry_id=entry.pk))
-    return render(request, "socialmap/form.html", _context(page, form=form, entry=entry, **conflict), status=status)
+    return render(
+        request,
+        "socialmap/form.html",
+        _context(page, form=form, entry=entry, same_name=warning, **conflict),
+        status=status,
+    )
 
 
 def _remove(request, page: Page, entry_id):
