@@ -38,6 +38,9 @@ BANNED = {
     r"\(doel:|\bstreeftermijn|\bresponsnorm|\bnormen\b|\bnorm\b": "termijn (a response or resolution target)",
     # A download's format: "Excel" named both a CSV ("als CSV (Excel)") and an XLSX ("voor Excel").
     r"\bvoor Excel\b|\bCSV \(Excel\)|\bExcel \(XLSX\)": "als CSV; als Excel-bestand (XLSX)",
+    # A download's words: the dashboard said "Download deze tabel: CSV · Excel-bestand (XLSX)" beside
+    # "Downloaden als CSV" everywhere else.
+    r"\bDownload\b": "Downloaden als CSV; Downloaden als Excel-bestand (XLSX)",
 }
 
 OUR_CATALOGUES = [
