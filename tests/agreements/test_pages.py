@@ -740,3 +740,31 @@ def test_a_measurement_in_the_future_is_refused_at_its_date(world, concept, clie
     )
     assert [a["href"] for a in soup.select("[data-error-summary] a")] == ["#id_measured_on"]
     assert not indicator.measurements.exists()
+
+
+def test_the_exports_write_a_target_with_the_readers_decimal_comma(world, adopted, client_for):
+    """A target of 80.5 read "80.5 %" in the CSV, where the dashboard's CSV and the agreement's page
+    write 80,5 for a Dutch reader: the number inside the text reads as the page shows it, in Dutch
+    with a comma (in English with a point). Dates stay ISO in the CSV and dates in the XLSX; counts
+    stay numbers in the XLSX (core/exports.py)."""
+    import csv
+    import io
+
+    import openpyxl
+    from django.conf import settings
+
+    _indicator(world, adopted, name="Opnames binnen 24 uur", unit="%", target=Decimal("80.50"))
+    client = client_for("rosa")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = client.get("/t/oost/agreements/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert "Opnames binnen 24 uur: 80,5 %" in rows[1][10]
+    assert rows[1][7] == adopted.current_version.review_date.isoformat()
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/t/oost/agreements/export.xlsx").content)).active
+    row = [c.value for c in sheet[2]]
+    assert "Opnames binnen 24 uur: 80,5 %" in row[10]
+    assert isinstance(row[8], int)  # the parties: a number cell
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/t/oost/agreements/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert "Opnames binnen 24 uur: 80.5 %" in rows[1][10]

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -443,33 +443,44 @@ class PartyRow:
         return self.endorsement is not None and self.endorsement.decision == Decision.ENDORSED
 
 
-def agreement_export_rows(*, team, filters: ListFilters):
+def agreement_export_rows(*, team, filters: ListFilters) -> list[list]:
     """The filtered list for a spreadsheet: one row per agreement with its dates and its
-    indicators' targets (three queries, whatever the number of agreements)."""
+    indicators' targets (three queries, whatever the number of agreements).
+
+    Written in the reader's language now, not while the file streams: a target inside the text
+    has the reader's decimal separator, as on the agreement's page ("80,5" in Dutch, "80.5" in English);
+    the dates and counts stay values, which core/exports.py writes (ISO dates in a CSV, dates and
+    numbers in an XLSX)."""
     agreements = list(
         agreement_list(team=team, filters=filters).prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.for_team(team).order_by("dimension", "name", "id"))
         )
     )
     statuses = dict(Status.choices)
+    rows = []
     for a in agreements:
         version = shown_version(a)
-        yield [
-            a.pk,
-            version.title,
-            statuses.get(a.status, a.status),
-            version.owner.name if version.owner else "",
-            version.number,
-            a.adopted_version.number if a.adopted_version_id else None,
-            version.start_date,
-            version.review_date,
-            a.party_count,
-            a.endorsed_count,
-            "; ".join(
-                f"{i.name}: {i.target.normalize():f} {i.unit}".strip() if i.target is not None else i.name
-                for i in a.indicators.all()
-            ),
-        ]
+        rows.append(
+            [
+                a.pk,
+                version.title,
+                str(statuses.get(a.status, a.status)),
+                version.owner.name if version.owner else "",
+                version.number,
+                a.adopted_version.number if a.adopted_version_id else None,
+                version.start_date,
+                version.review_date,
+                a.party_count,
+                a.endorsed_count,
+                "; ".join(
+                    f"{i.name}: {number_format(i.target.normalize())} {i.unit}".strip()
+                    if i.target is not None
+                    else i.name
+                    for i in a.indicators.all()
+                ),
+            ]
+        )
+    return rows
 
 
 def party_organisation_choices(*, agreement: Agreement) -> QuerySet:
