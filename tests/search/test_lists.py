@@ -62,3 +62,40 @@ def test_a_lists_search_box_finds_what_the_search_finds(world, kind, words, foun
     client = signed_in(world.carla)
     assert _search_found(client, words) == found
     assert _found(client, LISTS[kind], words) == found
+
+
+BOXES = [
+    ("carla", "/search/"),
+    ("carla", "/t/oost/agreements/"),
+    ("carla", "/t/oost/bottlenecks/"),
+    ("carla", "/t/oost/sociale-kaart/"),
+    ("olga", "/r/utrecht/sociale-kaart/"),
+]
+
+
+@pytest.mark.django_db
+def test_every_search_box_takes_the_one_limit_and_says_so_of_a_longer_text(world):
+    """The boxes took 200 characters on the search and the agreements, 100 on the bottlenecks and
+    the sociale kaart (and the server checked each its own). Now one limit everywhere: each box's
+    maxlength (the header's too), and a longer text (in the address, or from a box without the
+    limit) is not searched, with one clear word at the box, never cut to fit."""
+    MAX_LENGTH = 200  # noqa: N806 (core.textsearch.query.MAX_LENGTH, checked below)
+    _make(world, "bottleneck", "Valpreventie")
+    fits = "valpreventie" + " de" * ((MAX_LENGTH - 12) // 3)  # "de" is no search word
+    longer = fits + " de" * 2
+    assert len(fits) <= MAX_LENGTH < len(longer)
+    for name, url in BOXES:
+        client = signed_in(world.persona(name))
+        page = client.get(url).content.decode()
+        boxes = re.findall(r'<input[^>]*name="q"[^>]*>', page)
+        assert len(boxes) >= 1 and all(f'maxlength="{MAX_LENGTH}"' in box for box in boxes), (url, boxes)
+        response = client.get(url, {"q": longer})
+        assert response.status_code == 200, url
+        said = f"Search with at most {MAX_LENGTH} characters; this text has {len(longer)}."
+        assert said in response.content.decode(), url
+        assert said not in client.get(url, {"q": fits}).content.decode(), url
+    # What fits is searched as written.
+    assert "Valpreventie" in signed_in(world.carla).get("/t/oost/bottlenecks/", {"q": fits}).content.decode()
+    from wijkverband.core.textsearch import query
+
+    assert query.MAX_LENGTH == MAX_LENGTH

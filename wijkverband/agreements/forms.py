@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from wijkverband.agreements.dates import version_date_errors
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.core.guard import GuardedForm
-from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.core.numbers import DecimalNumberField
 from wijkverband.core.registry import indicator_sources
 
@@ -180,12 +180,7 @@ class MeasurementForm(forms.Form):
 
 
 class ListFilterForm(GuardedFilterForm):
-    q = forms.CharField(
-        label=_("Search titles and text"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={**TEXTBOX, "type": "search"}),
-    )
+    q = SearchField(label=_("Search titles and text"))
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

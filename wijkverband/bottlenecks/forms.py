@@ -6,7 +6,7 @@ from wijkverband.bottlenecks.models import AgreementLink, Impact, Status
 from wijkverband.bottlenecks.selectors import SORTS, ListFilters
 from wijkverband.bottlenecks.services import target_problems
 from wijkverband.core.guard import GuardedForm
-from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.core.numbers import WholeNumberField
 from wijkverband.tenancy.models import EXTERNAL_KINDS, OrganisationKind
 
@@ -201,9 +201,7 @@ class FilterForm(GuardedFilterForm):
     mine = forms.BooleanField(
         label=_("Only mine"), required=False, widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"})
     )
-    q = forms.CharField(
-        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={**TEXT, "type": "search"})
-    )
+    q = SearchField(label=_("Search"))
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,

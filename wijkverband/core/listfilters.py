@@ -19,10 +19,12 @@ from django import forms
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.clientdata import Finding, find_client_data
 from wijkverband.core.guard import refusal_message, refusal_subject
 from wijkverband.core.paging import list_page
+from wijkverband.core.textsearch.query import MAX_LENGTH
 
 
 def address_refusal(finding: Finding) -> str:
@@ -38,6 +40,25 @@ def address_finding(values) -> Finding | None:
         if findings:
             return findings[0]
     return None
+
+
+class SearchField(forms.CharField):
+    """A search box: the site's search and every list's, with the one limit (textsearch MAX_LENGTH)
+    as the box's maxlength and the server's check. A longer text (typed past a box without its
+    limit, or in the address) is not searched and the box says why, never cut: a cut query found
+    what the person had not asked for."""
+
+    default_error_messages = {
+        "max_length": _("Search with at most %(limit_value)d characters; this text has %(show_value)d."),
+    }
+
+    def __init__(self, *, label, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}))
+        super().__init__(label=label, max_length=MAX_LENGTH, **kwargs)
+        # The widget's own type (an attribute "type" beside it rendered type="text" first, and
+        # browsers take the first: a text box, not a search box, to assistive technology).
+        self.widget.input_type = "search"
 
 
 class GuardedFilterForm(forms.Form):

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
 
 #: Older than anything in Wijkverband.
@@ -13,7 +13,7 @@ EARLIEST = date(2000, 1, 1)
 class SearchForm(GuardedFilterForm):
     """The search page's fields. A field that does not parse is left out of the search (and says so)."""
 
-    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    q = SearchField(label=_("Search for"))
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     team = forms.ChoiceField(label=_("Team"), required=False)
     author = forms.TypedChoiceField(label=_("Written by"), coerce=int, empty_value=None, required=False)
@@ -32,11 +32,8 @@ class SearchForm(GuardedFilterForm):
         self.fields["status"].choices = [("", _("Any status")), *STATUS_CHOICES]
         for name, field in self.fields.items():
             if name == "q":
-                # The widget's own type (an attribute "type" next to it rendered type="text" first,
-                # and browsers take the first: a text box, not a search box, to assistive technology).
-                field.widget.input_type = "search"
-                field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
-            elif isinstance(field.widget, forms.Select):
+                continue  # a search box of its own (core.listfilters.SearchField)
+            if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
             elif isinstance(field.widget, forms.DateInput):
                 field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.core.guard import refuse_client_data_in_form
-from wijkverband.core.listfilters import GuardedFilterForm
+from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.socialmap.models import Cost, Kind
 from wijkverband.socialmap.selectors import ListFilters
 from wijkverband.socialmap.validation import entry_clean
@@ -97,9 +97,7 @@ class EntryForm(forms.Form):
 
 
 class FilterForm(GuardedFilterForm):
-    q = forms.CharField(
-        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={**TEXT, "type": "search"})
-    )
+    q = SearchField(label=_("Search"))
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,

@@ -7,8 +7,15 @@ from django.utils.translation import gettext as _
 from wijkverband.core import once
 from wijkverband.core.listfilters import address_to_return_to
 from wijkverband.core.registry import team_nav
+from wijkverband.core.textsearch.query import MAX_LENGTH
 
 register = template.Library()
+
+
+@register.simple_tag
+def search_max_length() -> int:
+    """The header's search box's maxlength: the one limit of every search box (textsearch MAX_LENGTH)."""
+    return MAX_LENGTH
 
 
 @register.inclusion_tag("includes/team_nav.html", takes_context=True)

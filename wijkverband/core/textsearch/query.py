@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from wijkverband.core.sorting import without_accents
 from wijkverband.core.textsearch.words import COMPOUND_PARTS, STOP_WORDS
 
+#: The most characters a search box takes, on every page: the header's box, the search page's and
+#: each list's (its maxlength and the server's check, core/listfilters.SearchField). A longer text
+#: is refused with a word at the box, never cut.
+MAX_LENGTH = 200
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
 MAX_TERMS = 6
 MIN_LENGTH = 2
@@ -123,7 +127,7 @@ def parse(text: str) -> Query:
     searched = words[:MAX_TERMS]
     joined = _joined(searched)
     return Query(
-        text=text.strip()[:200],
+        text=text.strip(),
         terms=tuple(dataclasses.replace(term_of(word), joined=tuple(joined.get(word, ()))) for word in searched),
         left_out=tuple(words[MAX_TERMS:]),
     )
