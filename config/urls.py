@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from wijkverband.accounts.views import account_name, email, email_confirm, language_set
+from wijkverband.accounts.views import account_name, activate_totp, email, email_confirm, language_set
 from wijkverband.core import views as core_views
 from wijkverband.tenancy.home import home
 
@@ -17,6 +17,8 @@ urlpatterns = [
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", email_confirm, name="account_confirm_email"),
     # Before allauth's own: "Send the link again" sends it or says when (accounts.views.EmailView).
     path("accounts/email/", email, name="account_email"),
+    # Before allauth's own: with an app set up, to the overview, not to removing it (accounts.views).
+    path("accounts/2fa/totp/activate/", activate_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),

@@ -6,10 +6,13 @@ of the link that confirms a new e-mail address, and the e-mail address page's "S
 from allauth.account.models import EmailAddress
 from allauth.account.views import ConfirmEmailView
 from allauth.account.views import EmailView as BaseEmailView
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.views import ActivateTOTPView as BaseActivateTOTPView
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
@@ -128,3 +131,20 @@ class EmailView(BaseEmailView):
 
 
 email = EmailView.as_view()
+
+
+class ActivateTOTPView(BaseActivateTOTPView):
+    """allauth's page that sets up the authenticator app. With an app set up it sent on to the page
+    that removes it ("Weet je het zeker?"): someone who went Back twice after setting it up (the
+    recovery codes, "Continue", their team) landed there and could remove what they had just set
+    up. With an app set up it goes to the overview of the second factors and says it is set up."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            flash.info(request, _("Your authenticator app is already set up."))
+            return redirect(reverse("mfa_index"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+activate_totp = ActivateTOTPView.as_view()

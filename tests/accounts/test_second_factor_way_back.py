@@ -1,0 +1,48 @@
+"""Found by an exploratory test on a phone: after setting up the authenticator app, Back twice
+reached its setup page, which sent on to "Authenticator-app verwijderen … Weet je het zeker?" with
+only the big remove button. The setup page of an app that exists goes to the overview and says the
+app is set up; every confirmation page (remove the app, new recovery codes, sign out) has a way back."""
+
+import re
+
+import pyotp
+from django.test import Client
+
+from tests.personas import PASSWORD, TOTP_SECRET
+
+
+def _signed_in(email) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    return client
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def _cancel_link(html: str) -> str | None:
+    found = re.search(r'<a [^>]*href="([^"]+)"[^>]*>\s*Annuleren\s*</a>', html)
+    return found.group(1) if found else None
+
+
+def test_the_setup_page_of_an_app_that_exists_leads_to_the_overview_and_says_so(world):
+    client = _signed_in(world.carla.email)
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/"
+    page = client.get(response["Location"])
+    assert _messages(page)[-1:] == ["Je authenticator-app is al ingesteld."]
+    assert "Weet je het zeker?" not in page.content.decode()
+
+
+def test_every_confirmation_page_has_a_way_back(world):
+    client = _signed_in(world.carla.email)
+    for path, back in [
+        ("/accounts/2fa/totp/deactivate/", "/accounts/2fa/"),
+        ("/accounts/2fa/recovery-codes/generate/", "/accounts/2fa/"),
+        ("/accounts/logout/", "/"),
+    ]:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert _cancel_link(page.content.decode()) == back, path
