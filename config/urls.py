@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from wijkverband.accounts.views import account_name, activate_totp, email, email_confirm, language_set
+from wijkverband.accounts.views import (
+    account_name,
+    activate_totp,
+    email,
+    email_confirm,
+    language_set,
+    sign_out_elsewhere,
+)
 from wijkverband.core import views as core_views
 from wijkverband.tenancy.home import home
 
@@ -13,6 +20,7 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("accounts/name/", account_name, name="account_name"),
+    path("accounts/sign-out-elsewhere/", sign_out_elsewhere, name="account_sign_out_elsewhere"),
     # Before allauth's own: opening the link signs nobody out (accounts.views.EmailConfirmView).
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", email_confirm, name="account_confirm_email"),
     # Before allauth's own: "Send the link again" sends it or says when (accounts.views.EmailView).

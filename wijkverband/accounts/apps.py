@@ -24,6 +24,30 @@ def _keep_language_chosen_before_signing_in(sender, request, user, **kwargs) -> 
         request.LANGUAGE_CODE = kept
 
 
+def _say_a_recovery_code_was_used(sender, request, user, authenticator, reauthenticated=False, **kwargs) -> None:
+    """Someone who signed in with a recovery code (a phone lost, or left at home) was told nothing:
+    not that a code was used, nor how many were left. Now they are, with what to do next."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib import messages
+    from django.utils.translation import ngettext
+
+    if request is None or authenticator.type != Authenticator.Type.RECOVERY_CODES:
+        return
+    fresh = Authenticator.objects.filter(pk=authenticator.pk).first()  # (the code used is marked there)
+    left = len(fresh.wrap().get_unused_codes()) if fresh is not None else 0
+    messages.warning(
+        request,
+        ngettext(
+            "You signed in with a recovery code; you have %(count)s left.",
+            "You signed in with a recovery code; you have %(count)s left.",
+            left,
+        )
+        % {"count": left}
+        + " "
+        + str(_("Make new codes, or set up your authenticator app again, under Two-factor authentication.")),
+    )
+
+
 class AccountsConfig(AppConfig):
     name = "wijkverband.accounts"
     label = "accounts"
@@ -34,3 +58,6 @@ class AccountsConfig(AppConfig):
 
         rate_limits.install()
         user_logged_in.connect(_keep_language_chosen_before_signing_in, dispatch_uid="wijkverband.accounts.language")
+        from allauth.mfa.signals import authenticator_used
+
+        authenticator_used.connect(_say_a_recovery_code_was_used, dispatch_uid="wijkverband.accounts.recovery_code")

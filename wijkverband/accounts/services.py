@@ -1,10 +1,15 @@
 """Writes to a person's own account that are not allauth's."""
 
+from functools import partial
+
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from wijkverband.accounts.models import Session
 from wijkverband.audit.services import audit_record
+from wijkverband.realtime import codes, publish
 
 
 def user_language_set(*, user, language: str) -> bool:
@@ -32,3 +37,37 @@ def user_name_set(*, actor, name: str) -> bool:
     actor.name = name
     audit_record(actor=actor, action="user.renamed", target=user, data={"from": before, "to": name})
     return True
+
+
+def sessions_end(*, user, keep_session_key: str | None = None) -> int:
+    """End the person's sessions, all of them or all but the one they are using (`keep_session_key`):
+    their rows go (each session row names its person, accounts.models.Session), and their live
+    sockets close as signed out after the commit, as on signing out (realtime.signals). A page asked
+    with an ended session goes to the sign-in page. The number of sessions ended."""
+    ended = Session.objects.filter(user_id=user.pk)
+    if keep_session_key:
+        ended = ended.exclude(session_key=keep_session_key)
+    keys = list(ended.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    for key in keys:
+        transaction.on_commit(
+            partial(publish.user_sockets_close, user_id=user.pk, code=codes.SIGNED_OUT, session_key=key)
+        )
+    return len(keys)
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user) -> list[str]:
+    """The platform's administrator resets the second factor of someone who lost their phone and
+    their recovery codes (manage.py reset_second_factor, docs/accounts.md): every authenticator
+    goes (app, security keys, recovery codes) and every session ends, so whoever has the lost
+    phone is signed out there and cannot set up a factor of their own; at the next sign-in the
+    person sets up a new one before anything else (tenancy.second_factor). Audited with the
+    kinds removed. The kinds removed, sorted."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    authenticators = Authenticator.objects.filter(user=user)
+    removed = sorted(set(authenticators.values_list("type", flat=True)))
+    authenticators.delete()
+    sessions_end(user=user)
+    audit_record(actor=actor, action="user.second_factor_reset", target=user, data={"removed": removed})
+    return removed

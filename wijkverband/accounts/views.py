@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from wijkverband.accounts import rate_limits
 from wijkverband.accounts.forms import NameForm
-from wijkverband.accounts.services import user_language_set, user_name_set
+from wijkverband.accounts.services import sessions_end, user_language_set, user_name_set
 from wijkverband.core.errors import ActionRefused, add_refusal
 
 #: allauth's pages that answer 429 when their rate limit refuses (ACCOUNT_RATE_LIMITS), by URL name,
@@ -59,6 +60,16 @@ def account_name(request):
                 flash.success(request, _("Your name is now %(name)s.") % {"name": request.user.name})
             return redirect("account_name")
     return render(request, "account/name.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_required
+def sign_out_elsewhere(request):
+    """ "Sign out everywhere else" (tweestapsverificatie's page): a phone lost, or a shared computer
+    left signed in. Every other session of the person ends; this one stays."""
+    sessions_end(user=request.user, keep_session_key=request.session.session_key)
+    flash.success(request, _("You are signed out on your other devices."))
+    return redirect("mfa_index")
 
 
 def too_many_requests(request):
