@@ -7,6 +7,7 @@ from wijkverband.accounts.views import (
     email,
     email_confirm,
     language_set,
+    password_reset_from_key,
     sign_out_elsewhere,
 )
 from wijkverband.core import views as core_views
@@ -27,6 +28,12 @@ urlpatterns = [
     path("accounts/email/", email, name="account_email"),
     # Before allauth's own: with an app set up, to the overview, not to removing it (accounts.views).
     path("accounts/2fa/totp/activate/", activate_totp, name="mfa_activate_totp"),
+    # Before allauth's own: opened where another account is signed in, it signs nobody out (accounts.views).
+    re_path(
+        r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        password_reset_from_key,
+        name="account_reset_password_from_key",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("wijkverband.tenancy.urls")),

@@ -3,8 +3,9 @@ page (notice mails and digests: wijkverband.work.services.mail and digests), the
 one's own name (the other account pages are allauth's), the page of a rate limit and the page
 of the link that confirms a new e-mail address, and the e-mail address page's "Send the link again"."""
 
+from allauth.account.forms import UserTokenForm
 from allauth.account.models import EmailAddress
-from allauth.account.views import ConfirmEmailView
+from allauth.account.views import INTERNAL_RESET_SESSION_KEY, ConfirmEmailView, PasswordResetFromKeyView
 from allauth.account.views import EmailView as BaseEmailView
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as BaseActivateTOTPView
@@ -159,3 +160,35 @@ class ActivateTOTPView(BaseActivateTOTPView):
 
 
 activate_totp = ActivateTOTPView.as_view()
+
+
+class PasswordResetByLinkView(PasswordResetFromKeyView):
+    """The page of the reset mail's link (account/password_reset_from_key.html).
+
+    allauth signed out whoever was signed in with another account ("Je bent afgemeld.": a colleague
+    on a shared computer) and showed a form for a new password that did not say for which account.
+    As the new address's link (EmailConfirmView) and the invitation's do: with another account
+    signed in here the page says the link is for another account and offers to sign out, then to
+    open the link again; opening it changes nothing. The form names the account."""
+
+    def dispatch(self, request, uidb36, key, **kwargs):
+        self.kwargs = {"uidb36": uidb36, "key": key, **kwargs}
+        if request.user.is_authenticated:
+            link_key = request.session.get(INTERNAL_RESET_SESSION_KEY, "") if key == self.reset_url_key else key
+            token = UserTokenForm(data={"uidb36": uidb36, "key": link_key})
+            if token.is_valid() and token.reset_user.pk != request.user.pk:
+                # Signed out, the link again: the mail's own (its key), here or one step on.
+                again = reverse("account_reset_password_from_key", kwargs={"uidb36": uidb36, "key": link_key})
+                return render(
+                    request,
+                    "account/password_reset_from_key.html",
+                    {"for_another_account": True, "link_again": again},
+                    status=409 if request.method == "POST" else 200,
+                )
+        return super().dispatch(request, uidb36, key, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "reset_account": getattr(self, "reset_user", None)}
+
+
+password_reset_from_key = PasswordResetByLinkView.as_view()
