@@ -335,3 +335,16 @@ def test_sending_the_link_again_for_an_address_not_yours_mails_nothing(world):
     assert mail.outbox == []
     _send_again(client, NEW)
     assert [m.to for m in mail.outbox] == [[NEW]]
+
+
+def test_cancelling_a_pending_change_mails_nothing_about_a_removed_address(world):
+    """Found by an exploratory test: "Wijziging annuleren" mailed the current address "Een
+    e-mailadres is verwijderd … Heb je dit niet zelf gedaan?", though the pending address had
+    never been part of the account."""
+    client = _signed_in(world.carla.email)
+    _ask_for(client, NEW)
+    mail.outbox.clear()
+    response = client.post("/accounts/email/", {"email": NEW, "action_remove": ""}, follow=True)
+    assert f"De wijziging naar {NEW} is geannuleerd." in response.content.decode()
+    send_outbox()
+    assert [m.subject for m in mail.outbox] == []

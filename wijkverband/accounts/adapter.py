@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wijkverband.accounts import rate_limits
+from wijkverband.accounts.apps import REMOVED_UNCONFIRMED
 from wijkverband.core import outbox
 from wijkverband.core.links import absolute
 
@@ -132,7 +133,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """A change to how someone signs in (password, e-mail address, second factor) is mailed to
         them (ACCOUNT_EMAIL_NOTIFICATIONS), so that a change they did not make does not go unseen.
         The mail says what changed and when, and links, absolutely, to where they can take their
-        account back: a new password, and their second factors."""
+        account back: a new password, and their second factors. A pending change of address that
+        is cancelled removed an address that never counted: no mail of it (accounts.apps)."""
+        request = allauth_context.request
+        if template_prefix == "account/email/email_deleted" and (context or {}).get("deleted_email", "").lower() in (
+            getattr(request, REMOVED_UNCONFIRMED, set())
+        ):
+            return
         context = {
             **(context or {}),
             "user": user,  # whose language the mail is in (send_mail)

@@ -48,6 +48,20 @@ def _say_a_recovery_code_was_used(sender, request, user, authenticator, reauthen
     )
 
 
+#: The unconfirmed addresses removed in this request (a pending change cancelled): no mail of it.
+REMOVED_UNCONFIRMED = "_wv_removed_unconfirmed"
+
+
+def _note_a_pending_change_cancelled(sender, request, user, email_address, **kwargs) -> None:
+    """ "Cancel the change" removes the address the account was changing to, which never counted:
+    allauth then mailed the current address "An e-mail address was removed … Did you not do this
+    yourself?" (AccountAdapter.send_notification_mail leaves that mail out for these)."""
+    if request is not None and not email_address.verified:
+        removed = getattr(request, REMOVED_UNCONFIRMED, set())
+        removed.add(email_address.email.lower())
+        setattr(request, REMOVED_UNCONFIRMED, removed)
+
+
 class AccountsConfig(AppConfig):
     name = "wijkverband.accounts"
     label = "accounts"
@@ -58,6 +72,8 @@ class AccountsConfig(AppConfig):
 
         rate_limits.install()
         user_logged_in.connect(_keep_language_chosen_before_signing_in, dispatch_uid="wijkverband.accounts.language")
+        from allauth.account.signals import email_removed
         from allauth.mfa.signals import authenticator_used
 
+        email_removed.connect(_note_a_pending_change_cancelled, dispatch_uid="wijkverband.accounts.pending_cancelled")
         authenticator_used.connect(_say_a_recovery_code_was_used, dispatch_uid="wijkverband.accounts.recovery_code")
