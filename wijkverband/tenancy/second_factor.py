@@ -10,9 +10,11 @@ an authenticator app before anything else.
 
 import functools
 
+from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wijkverband.accounts.second_factor import second_factor_exists_sql
 from wijkverband.accounts.sessions import person_facts
@@ -53,6 +55,10 @@ def second_factor_required(user) -> bool:
 AFTER_SECOND_FACTOR = "wv_after_second_factor"
 
 
+#: In the session once the setup page was shown: a link that leads back to it after that says why.
+SETUP_SHOWN = "wv_second_factor_setup_shown"
+
+
 class SecondFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,10 +69,25 @@ class SecondFactorRequiredMiddleware:
             if second_factor_missing_at_sign_in(user):  # (read with the session: no trip of its own)
                 if request.method == "GET":
                     request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
+                # The links on the setup page (my work, notifications, the menu, the account's tabs)
+                # led back to it without a word, as if broken: after the first arrival the bounce
+                # says why (the first arrival, straight after signing in, is the setup itself).
+                if request.session.get(SETUP_SHOWN):
+                    messages.info(request, _("Set up your two-factor authentication first; then you can go on."))
                 return redirect(reverse("mfa_activate_totp"))
             if request.session.get(AFTER_SECOND_FACTOR) == request.get_full_path():
                 del request.session[AFTER_SECOND_FACTOR]  # arrived
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and request.method == "GET"
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and request.path == reverse("mfa_activate_totp")
+            and not request.session.get(SETUP_SHOWN)
+        ):
+            request.session[SETUP_SHOWN] = True
+        return response
 
 
 def second_factor_missing(user) -> bool:
