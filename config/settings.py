@@ -325,6 +325,7 @@ MFA_FORMS = {
     "activate_totp": "wijkverband.accounts.forms.ActivateTOTPForm",
     "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
     "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
+    "deactivate_totp": "wijkverband.accounts.forms.DeactivateTOTPForm",
     "reauthenticate": "wijkverband.accounts.forms.MFAReauthenticateForm",
 }
 MFA_RECOVERY_CODE_COUNT = 10

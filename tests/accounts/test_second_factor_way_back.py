@@ -46,3 +46,17 @@ def test_every_confirmation_page_has_a_way_back(world):
         page = client.get(path)
         assert page.status_code == 200, path
         assert _cancel_link(page.content.decode()) == back, path
+
+
+def test_removing_the_app_warns_that_the_recovery_codes_stop_working_too(world):
+    """Found by an exploratory test: removing the app also voided the recovery codes, unannounced."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(world.carla)
+    client = _signed_in(world.carla.email)
+    page = client.get("/accounts/2fa/totp/deactivate/").content.decode()
+    assert "Je herstelcodes werken dan ook niet meer; bij een nieuwe app krijg je nieuwe." in page
+    client.post("/accounts/2fa/totp/deactivate/")
+    from allauth.mfa.models import Authenticator
+
+    assert not Authenticator.objects.filter(user=world.carla).exists()  # as the page said

@@ -11,6 +11,7 @@ from allauth.mfa.base.forms import ReauthenticateForm as BaseMFAReauthenticateFo
 from allauth.mfa.internal.flows.add import validate_can_add_authenticator
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
+from allauth.mfa.totp.forms import DeactivateTOTPForm as BaseDeactivateTOTPForm
 from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django import forms
@@ -129,6 +130,19 @@ class ActivateTOTPForm(BaseActivateTOTPForm):
             raise get_mfa_adapter().validation_error("incorrect_code")
         usage.rollback()  # the right code does not count
         return code
+
+
+class DeactivateTOTPForm(BaseDeactivateTOTPForm):
+    """Removing the app also removes the recovery codes when no security key is left (allauth's
+    delete_dangling_recovery_codes): the page said nothing of it (mfa/totp/deactivate_form.html)."""
+
+    @cached_property
+    def removes_recovery_codes(self) -> bool:
+        others = Authenticator.objects.filter(user_id=self.authenticator.user_id).exclude(pk=self.authenticator.pk)
+        return (
+            others.filter(type=Authenticator.Type.RECOVERY_CODES).exists()
+            and not others.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
+        )
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):
