@@ -5,7 +5,6 @@ from allauth.account.forms import ReauthenticateForm as BaseReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
 from allauth.core import context
 from allauth.core.internal import ratelimit
-from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as BaseMFAReauthenticateForm
 from allauth.mfa.internal.flows.add import validate_can_add_authenticator
@@ -16,6 +15,7 @@ from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
@@ -74,12 +74,26 @@ class CodeRefusalSaysWhenMixin:
         try:
             return super().clean_code()
         except forms.ValidationError as refused:
+            if refused.code == "incorrect_code" and _just_used(self.user, self.cleaned_data.get("code", "")):
+                # allauth takes an app's code once (its half minute): the same code typed again, on
+                # another device or after a page that went back, was "Incorrect code." without a hint.
+                raise forms.ValidationError(
+                    _("This code was just used. Wait for the next code in your app and type that one."),
+                    code="incorrect_code",
+                ) from None
             if refused.code != "too_many_login_attempts":
                 raise
             # allauth.mfa.base.internal.flows.check_rate_limit's key.
             key = f"mfa-auth-user-{self.user.pk}"
             wait = rate_limits.wait_seconds(context.request, app="allauth.account", action="login_failed", key=key)
             raise forms.ValidationError(rate_limits.code_refused(wait), code=refused.code) from None
+
+
+def _just_used(user, code: str) -> bool:
+    """Whether `code` is a code of the person's app that was taken within its period (allauth's
+    TOTP.validate_code marks each code it takes, in the cache, for that long)."""
+    app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return bool(code) and app is not None and cache.get(app.wrap()._get_used_cache_key(code)) is not None
 
 
 class AuthenticateForm(CodeRefusalSaysWhenMixin, BaseAuthenticateForm):
@@ -127,7 +141,15 @@ class ActivateTOTPForm(BaseActivateTOTPForm):
             raise forms.ValidationError(rate_limits.code_refused(wait), code="rate_limited")
         code = self.cleaned_data["code"]
         if not totp_auth.validate_totp_code(self.secret, code):
-            raise get_mfa_adapter().validation_error("incorrect_code")
+            # allauth's "Incorrect code." gave no hint: the two usual causes are named.
+            raise forms.ValidationError(
+                _(
+                    "Incorrect code. Check that your phone sets its clock automatically, and that you typed the code "
+                    "of Wijkverband with %(email)s in your app."
+                )
+                % {"email": self.user.email},
+                code="incorrect_code",
+            )
         usage.rollback()  # the right code does not count
         return code
 
