@@ -45,6 +45,8 @@ class SessionEndedNoticeMiddleware:
     error and did not know why. Such a redirect carries the word "Je sessie is verlopen; meld je
     opnieuw aan." (in the messages' cookie: there is no session to keep it in). A visitor without
     a session cookie, and someone who signed out (the cookie goes with the session), get no word.
+    A session ended by a password change elsewhere (its password's hash no longer matches) is told
+    that instead: it did not expire.
 
     After django.contrib.messages' middleware in MIDDLEWARE, so the word is stored on the way out.
     """
@@ -65,5 +67,11 @@ class SessionEndedNoticeMiddleware:
             and response.status_code == 302
             and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
         ):
-            messages.info(request, _("Your session has expired; sign in again."))
+            if getattr(request, "wv_ended_by_password_change", False):  # (accounts.sessions.request_user)
+                messages.info(
+                    request,
+                    _("Your password was changed, so you were signed out here. Sign in with your new password."),
+                )
+            else:
+                messages.info(request, _("Your session has expired; sign in again."))
         return response
