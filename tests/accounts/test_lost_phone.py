@@ -3,11 +3,13 @@ code", and nothing about what to do without codes; after signing in with a recov
 said a code was used or how many were left; and there was no way to sign out a lost device."""
 
 import pyotp
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.management import call_command
 from django.test import Client
 
+from tests.ladder import Rung, climb, ladder_params
 from tests.personas import PASSWORD, TOTP_SECRET
 from wijkverband.audit.models import AuditEvent
 
@@ -91,3 +93,23 @@ def test_signing_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one(
 def test_the_password_page_says_it_signs_out_everywhere(world):
     page = _signed_in(world.carla.email).get("/accounts/password/change/").content.decode()
     assert "meld je je overal af" in page
+
+
+EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "ines"]
+
+#: "Overal afmelden" (accounts.views.sign_out_elsewhere): one's own sessions only, by its button;
+#: a visitor is asked to sign in.
+LADDER = [
+    Rung("account_sign_out_elsewhere", lambda world: "/accounts/sign-out-elsewhere/", dict.fromkeys(EVERYONE, 405)),
+    Rung(
+        "account_sign_out_elsewhere",
+        lambda world: "/accounts/sign-out-elsewhere/",
+        dict.fromkeys(EVERYONE, 302),
+        method="POST",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
+def test_permission_ladder(rung, persona, world):
+    climb(rung, persona, world)

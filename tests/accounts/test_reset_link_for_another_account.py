@@ -5,9 +5,11 @@ link is for another account and offers to sign out; the form names the account."
 
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 
+from tests.ladder import Rung, climb, ladder_params
 from tests.work.helpers import send_outbox
 
 
@@ -43,3 +45,21 @@ def test_a_reset_link_opened_where_a_colleague_is_signed_in_signs_nobody_out(wor
 def test_the_form_of_a_reset_link_names_the_account(world):
     html = Client().get(_reset_link(world.carla), follow=True).content.decode()
     assert "Voor het account <strong>carla@example.nl</strong>." in html
+
+
+EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "ines"]
+
+#: The reset link's page (accounts.views.PasswordResetByLinkView, before allauth's own): a link that
+#: is no link says so to everyone and changes nothing.
+LADDER = [
+    Rung(
+        "account_reset_password_from_key",
+        lambda world: "/accounts/password/reset/key/1-geen-sleutel/",
+        dict.fromkeys(EVERYONE, 200),
+    ),
+]
+
+
+@pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
+def test_permission_ladder(rung, persona, world):
+    climb(rung, persona, world)

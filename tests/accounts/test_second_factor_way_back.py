@@ -6,8 +6,10 @@ app is set up; every confirmation page (remove the app, new recovery codes, sign
 import re
 
 import pyotp
+import pytest
 from django.test import Client
 
+from tests.ladder import Rung, climb, ladder_params
 from tests.personas import PASSWORD, TOTP_SECRET
 
 
@@ -60,3 +62,22 @@ def test_removing_the_app_warns_that_the_recovery_codes_stop_working_too(world):
     from allauth.mfa.models import Authenticator
 
     assert not Authenticator.objects.filter(user=world.carla).exists()  # as the page said
+
+
+EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga", "ines"]
+
+#: The app's setup page (accounts.views.ActivateTOTPView, before allauth's own): a visitor is asked
+#: to sign in; with an app set up, to the overview; rosa, without one and signed in long ago (no
+#: sign-in in this session), is asked for her password first.
+LADDER = [
+    Rung(
+        "mfa_activate_totp",
+        lambda world: "/accounts/2fa/totp/activate/",
+        dict.fromkeys(EVERYONE, 302),
+    ),
+]
+
+
+@pytest.mark.parametrize(("rung", "persona"), ladder_params(LADDER))
+def test_permission_ladder(rung, persona, world):
+    climb(rung, persona, world)
