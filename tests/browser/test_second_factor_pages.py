@@ -57,7 +57,7 @@ class SecondFactorPagesOnAPhone(BrowserTestCase):
         ]:
             page.goto(self.url(path))
             if name == "remove-app":
-                expect(page.get_by_text("Je herstelcodes werken dan ook niet meer")).to_be_visible()
+                expect(page.get_by_text("en je herstelcodes ook niet")).to_be_visible()
             self._fits(name)
             page.get_by_role("link", name="Annuleren").click()
             expect(page).to_have_url(self.url("/accounts/2fa/"))
