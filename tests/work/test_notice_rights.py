@@ -302,3 +302,53 @@ def test_notices_of_an_item_made_visible_again_stay_with_a_member_made_represent
     _change_role(world, world.pieter, Membership.Role.CLIENT_REPRESENTATIVE)
 
     assert "Contract thuiszorg herzien" in listed(client_for("pieter"))
+
+
+# --- a coordinator becomes a member ------------------------------------------------------------------
+
+
+def _waiting_agreement(world, *, owner, title, review):
+    """An agreement proposed to district nursing (Maarten), its review date `review`."""
+    agreement = agreements.agreement_create(
+        actor=owner, team=world.team_a, data={"title": title, "body": "Tekst", "owner": owner, "review_date": review}
+    )
+    agreements.party_add_organisation(actor=owner, agreement=agreement, organisation=world.nursing_a)
+    committed(agreements.agreement_propose, actor=owner, agreement=agreement)
+    return agreement
+
+
+def test_a_coordinator_made_member_no_longer_has_what_asks_the_coordinators_to_act(world, client_for, clock):
+    """Sofie and Carla coordinate. An agreement Carla owns still waits on district nursing after two
+    reminders, and its review date is near: both coordinators heard of it. Made member, Sofie no
+    longer acts for the coordinators: those notices go from her page; Carla keeps hers. The review
+    date of the agreement Sofie owns is still hers to hear of."""
+    from tests.work.test_reminders import day, run
+
+    clock.to(day(0))
+    tenancy.membership_change_role(actor=world.carla, membership=_membership(world, world.sofie), role="coordinator")
+    review = day(30).date()
+    _waiting_agreement(world, owner=world.carla, title="Medicatieoverdracht", review=review)
+    _waiting_agreement(world, owner=world.sofie, title="Wondzorg thuis", review=review)
+    run(clock, day(5))
+    run(clock, day(10))  # the second reminder; the review date 28 days ahead
+    sofie = client_for("sofie")
+    before = listed(sofie)
+    assert "Medicatieoverdracht" in before and "wacht na twee herinneringen nog steeds op" in before
+
+    _change_role(world, world.sofie, Membership.Role.MEMBER)
+
+    page = listed(sofie)
+    assert "Medicatieoverdracht" not in page
+    assert "wacht na twee herinneringen nog steeds op" not in page
+    # As owner she still reviews her own agreement.
+    assert "Wondzorg thuis" in page
+    assert page.count("Evaluatiedatum binnen 30 dagen") == 1
+    assert before.count("Evaluatiedatum binnen 30 dagen") == 2
+    # The other coordinator keeps hers: each coordinator has their own.
+    carla = listed(client_for("carla"))
+    assert "Medicatieoverdracht" in carla and "Wondzorg thuis" in carla
+    still = "wacht na twee herinneringen nog steeds op"
+    assert carla.count(still) == before.count(still)
+    # The next run of the hourly job does not tell her again.
+    run(clock, day(11))
+    assert "Medicatieoverdracht" not in listed(sofie)

@@ -27,6 +27,7 @@ from wijkverband.agreements.selectors import (
 )
 from wijkverband.tenancy.selectors import (
     READS_AGREEMENTS,
+    coordinated_team_ids,
     membership_organisation_ids,
     organisation_member_ids,
     team_coordinator_ids,
@@ -71,12 +72,23 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     again, as it asks a new member of the organisation (endorsement_requested_of_newcomer).
     Where that is an external party's reach (a member made external party), they read the
     agreements their organisation is party to and no others (selectors.external_party_agreements):
-    their notices of the others go. Those of every item but an agreement go by
-    work.services.rights_narrowed."""
+    their notices of the others go. One no longer a coordinator (a coordinator made member) keeps
+    the review-date notices only of the agreements they own. Those of every item but an agreement,
+    and every "still waiting" told to the coordinators, go by work.services.rights_narrowed."""
     organisations = membership_organisation_ids(user=user, team_ids=team_ids)
     not_deciding = [team_id for team_id in team_ids if organisations.get(team_id) is None]
     if not_deciding:
         notices_asking_withdraw(user=user, team_ids=not_deciding, subject_kind=SubjectKind.AGREEMENT, kinds=_ASKS)
+    # The review date near or passed is told to the owner and the coordinators (time_check): one who
+    # is no longer a coordinator keeps it only of the agreements they own.
+    for team_id in sorted(set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids)):
+        notices_asking_withdraw(
+            user=user,
+            team_ids=[team_id],
+            subject_kind=SubjectKind.AGREEMENT,
+            kinds=_REVIEWS,
+            keep=Agreement.objects.for_team(team_id).filter(current_version__owner=user).values("pk"),
+        )
     reaches = team_reaches(user=user, team_ids=team_ids)
     external = [team_id for team_id in team_ids if reaches.get(team_id) == READS_AGREEMENTS]
     for team_id in external:
@@ -86,6 +98,9 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
 
 #: What asks a party organisation's people to decide: the request and its reminders.
 _ASKS = (NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER)
+
+#: What asks the owner and the coordinators to review an agreement (time_check).
+_REVIEWS = (NoticeKind.REVIEW_SOON, NoticeKind.REVIEW_PASSED)
 
 
 def owner_passed(*, team, user, actor, owner, agreements: list[Agreement], role_changed: bool = False) -> None:

@@ -269,6 +269,13 @@ def team_coordinator_ids(*, team) -> set[int]:
     )
 
 
+def coordinated_team_ids(*, user, team_ids) -> set[int]:
+    """Of these teams, those this person is a coordinator of now (who hears what asks the team's
+    coordinators to act: team_coordinator_ids). One query."""
+    rows = Membership.objects.for_teams(list(team_ids)).filter(user=user, role=Membership.Role.COORDINATOR)
+    return set(rows.values_list("team_id", flat=True))
+
+
 def member_manager_team_ids(*, user, team_ids) -> set[int]:
     """Of these teams, those whose members this person manages now (invites, changes roles): as the
     team's coordinator or its region's administrator (policy's can_manage_members). Two queries."""

@@ -25,6 +25,7 @@ from wijkverband.tenancy.models import Team
 from wijkverband.tenancy.selectors import (
     READS_AGREEMENTS,
     READS_VISIBLE,
+    coordinated_team_ids,
     internal_reader_ids,
     member_manager_team_ids,
     team_reaches,
@@ -289,6 +290,12 @@ def membership_release(*, team, user, actor) -> None:
     _withdraw(Notice.objects.for_team(team).filter(user=user), user=user)
 
 
+#: The kinds of notice told only to the team's coordinators, because they coordinate (withdrawn from
+#: one who no longer does: rights_narrowed). An agreement's review date, told to its owner and the
+#: coordinators, is the agreements app's to withdraw (agreements.notices.rights_narrowed).
+COORDINATORS_ONLY = [NoticeKind.STILL_WAITING]
+
+
 def rights_narrowed(*, user, team_ids, actor=None) -> None:
     """`user` may read or do less in these teams than before (registry.rights_narrowed: a member
     made client representative or external party, a coordinator made member, a region role ended or
@@ -317,6 +324,12 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     unmanaged = set(team_ids) - member_manager_team_ids(user=user, team_ids=team_ids)
     if unmanaged:
         unreadable |= Q(team_id__in=sorted(unmanaged), subject_kind=SubjectKind.INVITATION)
+    # "Still waiting after two reminders" asks the team's coordinators to act, each their own
+    # (reminders._still_waiting): a coordinator made member (or client representative, external
+    # party) is no longer one of them. What they hear as owner, reporter or the one waited on stays.
+    uncoordinated = set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids)
+    if uncoordinated:
+        unreadable |= Q(team_id__in=sorted(uncoordinated), kind__in=COORDINATORS_ONLY)
     if unreadable:
         _withdraw(Notice.objects.across_teams().filter(unreadable, user=user), user=user)
 
@@ -347,11 +360,14 @@ def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
     return _withdraw(rows, user=user)
 
 
-def notices_asking_withdraw(*, user, team_ids, subject_kind: str, kinds: Iterable[str]) -> int:
+def notices_asking_withdraw(*, user, team_ids, subject_kind: str, kinds: Iterable[str], keep=None) -> int:
     """`user` may no longer do what these kinds of notices ask of them in these teams (decide for an
     organisation: rights_narrowed): theirs go, read or not, and their open pages get the new count.
-    A request made to them again later is a new notice (its key is free)."""
+    A request made to them again later is a new notice (its key is free). `keep`: the items (ids, or
+    a query of them) whose notices they still act on (an agreement they own)."""
     rows = Notice.objects.for_teams(list(team_ids)).filter(user=user, subject_kind=subject_kind, kind__in=list(kinds))
+    if keep is not None:
+        rows = rows.exclude(subject_id__in=keep)
     return _withdraw(rows, user=user)
 
 
