@@ -352,3 +352,34 @@ def test_a_coordinator_made_member_no_longer_has_what_asks_the_coordinators_to_a
     # The next run of the hourly job does not tell her again.
     run(clock, day(11))
     assert "Medicatieoverdracht" not in listed(sofie)
+
+
+def test_a_coordinator_made_member_no_longer_hears_of_unowned_bottlenecks_or_signals(world, client_for, clock):
+    """As coordinator Sofie heard that a bottleneck nobody owns is past its acceptance target, and
+    that Rosa filed a signal (the coordinators triage it). Made member, she does neither: those go.
+    That the bottleneck she owns is past its target is still hers; Carla keeps what she was told."""
+    from tests.signals.conftest import file_signal
+    from tests.work.test_reminders import day, run
+    from wijkverband.bottlenecks.models import Bottleneck, Impact
+
+    clock.to(day(0))
+    tenancy.membership_change_role(actor=world.carla, membership=_membership(world, world.sofie), role="coordinator")
+    report(world, impact=Impact.CRITICAL, title="Wachtlijst wijkverpleging")
+    hers = report(world, impact=Impact.CRITICAL, title="Overdracht na ontslag")
+    bottlenecks.bottleneck_ask_owner(actor=world.carla, bottleneck=hers, version=hers.version, candidate=world.sofie)
+    hers = Bottleneck.objects.get(pk=hers.pk)
+    bottlenecks.bottleneck_accept(actor=world.sofie, bottleneck=hers, version=hers.version)
+    run(clock, day(11))  # the one unowned past accepting, hers past resolving
+    committed(file_signal, world=world)
+    sofie = client_for("sofie")
+    before = listed(sofie)
+    assert "Wachtlijst wijkverpleging" in before and "Heeft een signaal gemeld" in before
+
+    _change_role(world, world.sofie, Membership.Role.MEMBER)
+
+    page = listed(sofie)
+    assert "Wachtlijst wijkverpleging" not in page
+    assert "Heeft een signaal gemeld" not in page
+    assert "Overdracht na ontslag" in page and "Over de termijn" in page
+    carla = listed(client_for("carla"))
+    assert "Wachtlijst wijkverpleging" in carla and "Heeft een signaal gemeld" in carla

@@ -23,11 +23,17 @@ from wijkverband.bottlenecks.selectors import (
     teams_targets,
 )
 from wijkverband.core.workdays import past_due
-from wijkverband.tenancy.selectors import region_overseer_ids, team_coordinator_ids, team_professional_ids
+from wijkverband.tenancy.selectors import (
+    coordinated_team_ids,
+    region_overseer_ids,
+    team_coordinator_ids,
+    team_professional_ids,
+)
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.serialise import WAITS_ON_REGION
 from wijkverband.work.services import (
     Subject,
+    notices_asking_withdraw,
     notices_create,
     notices_done,
     notices_internal_set,
@@ -301,6 +307,21 @@ def time_check(today: date) -> int:
             made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)
     time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live, quiet=quiet)
     return made
+
+
+def coordinators_left(*, user, team_ids) -> None:
+    """`user` is no longer a coordinator of some of these teams (services.rights_narrowed): what
+    told them as a coordinator that an unowned bottleneck is past its acceptance target (time_check,
+    key `overdue:bottleneck:<id>:accept:<date>`) goes. What they hear as an owner stays."""
+    teams = sorted(set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids))
+    if teams:
+        notices_asking_withdraw(
+            user=user,
+            team_ids=teams,
+            subject_kind=SubjectKind.BOTTLENECK,
+            kinds=[NoticeKind.OVERDUE],
+            key_contains=":accept:",
+        )
 
 
 def _after_region(b: Bottleneck, base: str, late_since: date) -> str:

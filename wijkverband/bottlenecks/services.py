@@ -598,7 +598,9 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     requests are withdrawn, the coordinators and whoever asked are told, the timeline and the audit
     say so; and their own requests to act on those items (asked to own, its reminders, past its
     target) are done. A region role that ends leaves what they hold as a member: overseers own
-    nothing but as members."""
+    nothing but as members. One no longer a coordinator no longer hears, as one, that an unowned
+    item is past its acceptance target (notices.coordinators_left)."""
+    notices.coordinators_left(user=user, team_ids=team_ids)
     held = set(
         Bottleneck.objects.for_teams(list(team_ids))
         .filter(Q(owner=user) | Q(owner_candidate=user), status__in=OPEN_STATUSES)

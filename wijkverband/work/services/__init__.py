@@ -291,9 +291,11 @@ def membership_release(*, team, user, actor) -> None:
 
 
 #: The kinds of notice told only to the team's coordinators, because they coordinate (withdrawn from
-#: one who no longer does: rights_narrowed). An agreement's review date, told to its owner and the
-#: coordinators, is the agreements app's to withdraw (agreements.notices.rights_narrowed).
-COORDINATORS_ONLY = [NoticeKind.STILL_WAITING]
+#: one who no longer does: rights_narrowed): an item still waits after two reminders, a client
+#: representative filed a signal (the coordinators triage it: signals.policy.may_triage). An
+#: agreement's review date, told to its owner and the coordinators, and an unowned bottleneck past
+#: its acceptance target are their apps' to withdraw (agreements.notices, bottlenecks.notices).
+COORDINATORS_ONLY = [NoticeKind.STILL_WAITING, NoticeKind.SIGNAL_FILED]
 
 
 def rights_narrowed(*, user, team_ids, actor=None) -> None:
@@ -324,9 +326,10 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     unmanaged = set(team_ids) - member_manager_team_ids(user=user, team_ids=team_ids)
     if unmanaged:
         unreadable |= Q(team_id__in=sorted(unmanaged), subject_kind=SubjectKind.INVITATION)
-    # "Still waiting after two reminders" asks the team's coordinators to act, each their own
-    # (reminders._still_waiting): a coordinator made member (or client representative, external
-    # party) is no longer one of them. What they hear as owner, reporter or the one waited on stays.
+    # "Still waiting after two reminders" and a signal filed ask the team's coordinators to act, each
+    # their own (reminders._still_waiting, signals.notices.filed): a coordinator made member (or
+    # client representative, external party) is no longer one of them. What they hear as owner,
+    # reporter or the one waited on stays.
     uncoordinated = set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids)
     if uncoordinated:
         unreadable |= Q(team_id__in=sorted(uncoordinated), kind__in=COORDINATORS_ONLY)
@@ -360,14 +363,19 @@ def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
     return _withdraw(rows, user=user)
 
 
-def notices_asking_withdraw(*, user, team_ids, subject_kind: str, kinds: Iterable[str], keep=None) -> int:
+def notices_asking_withdraw(
+    *, user, team_ids, subject_kind: str, kinds: Iterable[str], keep=None, key_contains: str | None = None
+) -> int:
     """`user` may no longer do what these kinds of notices ask of them in these teams (decide for an
     organisation: rights_narrowed): theirs go, read or not, and their open pages get the new count.
     A request made to them again later is a new notice (its key is free). `keep`: the items (ids, or
-    a query of them) whose notices they still act on (an agreement they own)."""
+    a query of them) whose notices they still act on (an agreement they own). `key_contains`: only
+    those whose key names this request (a bottleneck's ":accept:")."""
     rows = Notice.objects.for_teams(list(team_ids)).filter(user=user, subject_kind=subject_kind, kind__in=list(kinds))
     if keep is not None:
         rows = rows.exclude(subject_id__in=keep)
+    if key_contains is not None:
+        rows = rows.filter(key__contains=key_contains)
     return _withdraw(rows, user=user)
 
 
