@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from wijkverband.agreements.models import Agreement, Endorsement
 from wijkverband.agreements.selectors import (
+    agreements_owned_by,
     agreements_review_due_everywhere,
     bound_organisation_ids,
     endorsement_asker,
@@ -87,7 +88,7 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
             team_ids=[team_id],
             subject_kind=SubjectKind.AGREEMENT,
             kinds=_REVIEWS,
-            keep=Agreement.objects.for_team(team_id).filter(current_version__owner=user).values("pk"),
+            keep=agreements_owned_by(team=team_id, user=user).values("pk"),
         )
     reaches = team_reaches(user=user, team_ids=team_ids)
     external = [team_id for team_id in team_ids if reaches.get(team_id) == READS_AGREEMENTS]

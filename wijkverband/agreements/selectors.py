@@ -106,6 +106,11 @@ def external_party_agreements(*, team, organisation_id: int | None) -> QuerySet[
     return Agreement.objects.for_team(team).filter(Exists(parties)).exclude(status=Status.CONCEPT)
 
 
+def agreements_owned_by(*, team, user) -> QuerySet[Agreement]:
+    """The team's agreements whose current version `user` owns."""
+    return Agreement.objects.for_team(team).filter(current_version__owner=user)
+
+
 def party_version_numbers(*, agreement: Agreement, organisation_id: int | None) -> set[int]:
     """The numbers of the versions this organisation is party to (one query)."""
     stretches = (
