@@ -5,11 +5,11 @@ saying the address changes once the link is followed, where its page's button do
 
 import re
 
-import pyotp
 from django.core import mail
 from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.accounts.helpers import signed_in
+from tests.personas import PASSWORD
 from tests.work.helpers import send_outbox
 
 
@@ -17,15 +17,8 @@ def _h1(page: str) -> str:
     return " ".join(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).split())
 
 
-def _signed_in(email) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
-    return client
-
-
 def test_the_add_key_page_is_headed_as_its_link(world):
-    client = _signed_in(world.maarten.email)
+    client = signed_in(world.maarten.email)
     assert "Beveiligingssleutel toevoegen" in client.get("/accounts/2fa/webauthn/").content.decode()
     page = client.get("/accounts/2fa/webauthn/add/").content.decode()
     assert _h1(page) == "Beveiligingssleutel toevoegen"
@@ -48,7 +41,7 @@ def test_the_reset_done_page_says_the_password_changed_once(world):
 
 
 def test_the_waiting_change_says_its_pages_button_changes_the_address(world):
-    client = _signed_in(world.carla.email)
+    client = signed_in(world.carla.email)
     response = client.post("/accounts/email/", {"email": "carla.nieuw@voorbeeld.nl", "action_add": ""})
     if response["Location"].startswith("/accounts/reauthenticate/"):
         client.post(response["Location"], {"password": PASSWORD})

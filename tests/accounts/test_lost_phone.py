@@ -2,27 +2,16 @@
 code", and nothing about what to do without codes; after signing in with a recovery code nothing
 said a code was used or how many were left; and there was no way to sign out a lost device."""
 
-import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.management import call_command
 from django.test import Client
 
+from tests.accounts.helpers import flashed, signed_in
 from tests.ladder import Rung, climb, ladder_params
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD
 from wijkverband.audit.models import AuditEvent
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def _signed_in(email) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
-    return client
 
 
 def test_the_code_page_says_what_to_do_without_phone_and_codes(world):
@@ -66,23 +55,23 @@ def test_signing_in_with_a_recovery_code_says_how_many_are_left(world):
     client = Client()
     client.post("/accounts/login/", {"login": world.carla.email, "password": PASSWORD})
     response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]}, follow=True)
-    said = " ".join(_messages(response))
+    said = " ".join(flashed(response))
     assert "Je bent aangemeld met een herstelcode; je hebt er nog 9." in said
     assert "Maak nieuwe codes" in said
     # A code from the app says nothing of recovery codes.
-    client = _signed_in(world.maarten.email)
-    assert "herstelcode" not in " ".join(_messages(client.get("/t/oost/")))
+    client = signed_in(world.maarten.email)
+    assert "herstelcode" not in " ".join(flashed(client.get("/t/oost/")))
 
 
 def test_signing_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one(world):
     elsewhere, colleague = Client(), Client()
     elsewhere.force_login(world.carla)
     colleague.force_login(world.maarten)
-    here = _signed_in(world.carla.email)
+    here = signed_in(world.carla.email)
     overview = here.get("/accounts/2fa/").content.decode()
     assert "Overal afmelden" in overview and 'action="/accounts/sign-out-elsewhere/"' in overview
     response = here.post("/accounts/sign-out-elsewhere/", follow=True)
-    assert "Je bent afgemeld op je andere apparaten." in _messages(response)
+    assert "Je bent afgemeld op je andere apparaten." in flashed(response)
     assert here.get("/t/oost/").status_code == 200
     assert elsewhere.get("/t/oost/")["Location"].startswith("/accounts/login/")
     assert colleague.get("/t/oost/").status_code == 200
@@ -91,7 +80,7 @@ def test_signing_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one(
 
 
 def test_the_password_page_says_it_signs_out_everywhere(world):
-    page = _signed_in(world.carla.email).get("/accounts/password/change/").content.decode()
+    page = signed_in(world.carla.email).get("/accounts/password/change/").content.decode()
     assert "meld je je overal af" in page
 
 

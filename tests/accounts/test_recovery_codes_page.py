@@ -5,27 +5,18 @@ downloads folder months later, nobody knew what they were."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pyotp
 import time_machine
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth import get_user_model
-from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.accounts.helpers import signed_in
 
 AT = dt.datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
-def _signed_in(email) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
-    return client
-
-
 def test_the_recovery_codes_page_says_what_they_are_for_and_how_to_keep_them(world):
     RecoveryCodes.activate(world.carla)
-    page = _signed_in(world.carla.email).get("/accounts/2fa/recovery-codes/").content.decode()
+    page = signed_in(world.carla.email).get("/accounts/2fa/recovery-codes/").content.decode()
     assert "in plaats van een code uit je authenticator-app" in page
     assert "Bewaar ze" in page
 
@@ -33,7 +24,7 @@ def test_the_recovery_codes_page_says_what_they_are_for_and_how_to_keep_them(wor
 def test_the_downloaded_codes_say_whose_they_are_when_and_what_for(world):
     codes = RecoveryCodes.activate(world.carla).generate_codes()
     with time_machine.travel(AT):
-        client = _signed_in(world.carla.email)
+        client = signed_in(world.carla.email)
         text = client.get("/accounts/2fa/recovery-codes/download/").content.decode()
     lines = text.splitlines()
     assert lines[0] == "Wijkverband: herstelcodes van carla@example.nl, 4 december 2026"
@@ -45,6 +36,6 @@ def test_the_downloaded_codes_are_in_the_accounts_language(world):
     get_user_model().objects.filter(pk=world.carla.pk).update(language="en")
     RecoveryCodes.activate(world.carla)
     with time_machine.travel(AT):
-        client = _signed_in(world.carla.email)
+        client = signed_in(world.carla.email)
         text = client.get("/accounts/2fa/recovery-codes/download/").content.decode()
     assert text.splitlines()[0] == "Wijkverband: recovery codes of carla@example.nl, 4 December 2026"

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from tests.accounts.helpers import flashed
 from tests.ladder import Rung, climb, ladder_params
 from tests.work.helpers import send_outbox
 
@@ -20,10 +21,6 @@ def _reset_link(user) -> str:
     return re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
 
 
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
 def test_a_reset_link_opened_where_a_colleague_is_signed_in_signs_nobody_out(world):
     link = _reset_link(world.carla)
     colleague = Client()
@@ -31,7 +28,7 @@ def test_a_reset_link_opened_where_a_colleague_is_signed_in_signs_nobody_out(wor
     page = colleague.get(link, follow=True)
     html = page.content.decode()
     assert "Deze link is voor een ander account dan het account dat hier is aangemeld (Maarten Lid)." in html
-    assert "Je bent afgemeld." not in _messages(page)
+    assert "Je bent afgemeld." not in flashed(page)
     assert 'name="password1"' not in html  # no form for a new password
     assert 'action="/accounts/logout/"' in html and f'name="next" value="{link}"' in html
     assert colleague.get("/t/oost/").status_code == 200  # still signed in

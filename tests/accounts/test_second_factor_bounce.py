@@ -4,14 +4,11 @@ as if they were broken. The bounce says why, once; the first arrival there after
 
 from django.test import Client
 
+from tests.accounts.helpers import flashed
 from tests.personas import PASSWORD, make_user
 from wijkverband.tenancy import services
 
 WORD = "Stel eerst je tweestapsverificatie in; daarna kun je verder."
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_a_link_that_bounces_to_the_setup_page_says_why_and_the_first_arrival_does_not(world):
@@ -20,10 +17,10 @@ def test_a_link_that_bounces_to_the_setup_page_says_why_and_the_first_arrival_do
     client = Client()
     arrival = client.post("/accounts/login/", {"login": newcomer.email, "password": PASSWORD}, follow=True)
     assert arrival.request["PATH_INFO"] == "/accounts/2fa/totp/activate/"
-    assert WORD not in _messages(arrival)
+    assert WORD not in flashed(arrival)
     for path in ["/t/oost/", "/my-work/", "/accounts/password/change/"]:
         bounced = client.get(path, follow=True)
         assert bounced.request["PATH_INFO"] == "/accounts/2fa/totp/activate/", path
-        assert _messages(bounced).count(WORD) == 1, path
+        assert flashed(bounced).count(WORD) == 1, path
     # The setup page asked for itself says nothing of it.
-    assert WORD not in _messages(client.get("/accounts/2fa/totp/activate/"))
+    assert WORD not in flashed(client.get("/accounts/2fa/totp/activate/"))

@@ -5,23 +5,10 @@ app is set up; every confirmation page (remove the app, new recovery codes, sign
 
 import re
 
-import pyotp
 import pytest
-from django.test import Client
 
+from tests.accounts.helpers import flashed, signed_in
 from tests.ladder import Rung, climb, ladder_params
-from tests.personas import PASSWORD, TOTP_SECRET
-
-
-def _signed_in(email) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
-    return client
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def _cancel_link(html: str) -> str | None:
@@ -30,16 +17,16 @@ def _cancel_link(html: str) -> str | None:
 
 
 def test_the_setup_page_of_an_app_that_exists_leads_to_the_overview_and_says_so(world):
-    client = _signed_in(world.carla.email)
+    client = signed_in(world.carla.email)
     response = client.get("/accounts/2fa/totp/activate/")
     assert response.status_code == 302 and response["Location"] == "/accounts/2fa/"
     page = client.get(response["Location"])
-    assert _messages(page)[-1:] == ["Je authenticator-app is al ingesteld."]
+    assert flashed(page)[-1:] == ["Je authenticator-app is al ingesteld."]
     assert "Weet je het zeker?" not in page.content.decode()
 
 
 def test_every_confirmation_page_has_a_way_back(world):
-    client = _signed_in(world.carla.email)
+    client = signed_in(world.carla.email)
     for path, back in [
         ("/accounts/2fa/totp/deactivate/", "/accounts/2fa/"),
         ("/accounts/2fa/recovery-codes/generate/", "/accounts/2fa/"),
@@ -55,7 +42,7 @@ def test_removing_the_app_warns_that_the_recovery_codes_stop_working_too(world):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     RecoveryCodes.activate(world.carla)
-    client = _signed_in(world.carla.email)
+    client = signed_in(world.carla.email)
     page = client.get("/accounts/2fa/totp/deactivate/").content.decode()
     assert "en je herstelcodes ook niet (bij een nieuwe app krijg je nieuwe)" in page
     client.post("/accounts/2fa/totp/deactivate/")

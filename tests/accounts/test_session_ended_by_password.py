@@ -1,21 +1,10 @@
 """Found by an exploratory test: after a password change on another device, this device said
 "Je sessie is verlopen; meld je opnieuw aan."; the session had not expired."""
 
-import pyotp
 from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def _signed_in(email) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
-    return client
+from tests.accounts.helpers import flashed, signed_in
+from tests.personas import PASSWORD
 
 
 def test_a_password_changed_on_another_device_says_so_here_not_that_the_session_expired(world):
@@ -23,12 +12,12 @@ def test_a_password_changed_on_another_device_says_so_here_not_that_the_session_
     "Je sessie is verlopen; meld je opnieuw aan." The session did not expire: the password changed."""
     this_device = Client()
     this_device.force_login(world.carla)
-    other_device = _signed_in(world.carla.email)
+    other_device = signed_in(world.carla.email)
     new = "een-nieuw-lang-wachtwoord-77"
     response = other_device.post(
         "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new}
     )
     assert response.status_code == 302
     page = this_device.get("/t/oost/", follow=True)
-    said = _messages(page)
+    said = flashed(page)
     assert said == ["Je wachtwoord is gewijzigd, daarom ben je hier afgemeld. Meld je aan met je nieuwe wachtwoord."]

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from tests.accounts.helpers import flashed
 from tests.personas import PASSWORD, TOTP_SECRET, make_user
 from tests.work.helpers import send_outbox
 
@@ -203,10 +204,6 @@ def test_asking_for_the_code_again_says_a_recovery_code_works_too(world):
     assert "een van je herstelcodes" in page
 
 
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
 def test_an_expired_session_is_told_so_on_the_sign_in_page_and_a_visitor_is_not(world, settings):
     """Found by an exploratory test: a form sent after the session had expired led to the sign-in
     page without a word, as if something had gone wrong."""
@@ -217,16 +214,16 @@ def test_an_expired_session_is_told_so_on_the_sign_in_page_and_a_visitor_is_not(
         response = client.post("/t/oost/signals/new/", {"title": "Wachttijd", "text": "Lang"})
         assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/t/oost/signals/new/"
         page = client.get(response["Location"])
-    assert _messages(page) == ["Je sessie is verlopen; meld je opnieuw aan."]
+    assert flashed(page) == ["Je sessie is verlopen; meld je opnieuw aan."]
     # A visitor, and someone who signed out, are not told their session expired.
     visitor = Client()
-    assert _messages(visitor.get("/t/oost/signals/new/", follow=True)) == []
+    assert flashed(visitor.get("/t/oost/signals/new/", follow=True)) == []
     signed_out = Client()
     signed_out.force_login(world.rosa)
     response = signed_out.post("/accounts/logout/")
     assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == 0
     del signed_out.cookies[django_settings.SESSION_COOKIE_NAME]  # (as a browser drops it; the test client keeps it)
-    assert _messages(signed_out.get("/t/oost/", follow=True)) == ["Je bent afgemeld."]
+    assert flashed(signed_out.get("/t/oost/", follow=True)) == ["Je bent afgemeld."]
 
 
 def test_the_code_page_offers_a_security_key_only_to_an_account_with_one(world, monkeypatch):

@@ -7,7 +7,6 @@ from allauth.account.forms import UserTokenForm
 from allauth.account.models import EmailAddress
 from allauth.account.views import INTERNAL_RESET_SESSION_KEY, ConfirmEmailView, PasswordResetFromKeyView
 from allauth.account.views import EmailView as BaseEmailView
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as BaseActivateTOTPView
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from django.views.i18n import set_language
 
 from wijkverband.accounts import rate_limits
 from wijkverband.accounts.forms import NameForm
+from wijkverband.accounts.second_factor import has_authenticator_app
 from wijkverband.accounts.services import sessions_end, user_language_set, user_name_set
 from wijkverband.core.errors import ActionRefused, add_refusal
 
@@ -153,7 +153,7 @@ class ActivateTOTPView(BaseActivateTOTPView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if user.is_authenticated and has_authenticator_app(user):
             flash.info(request, _("Your authenticator app is already set up."))
             return redirect(reverse("mfa_index"))
         return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,19 @@
+"""What the account tests share: a person signed in with both factors, and the messages a page flashed."""
+
+import pyotp
+from django.test import Client
+
+from tests.personas import PASSWORD, TOTP_SECRET
+
+
+def signed_in(email) -> Client:
+    """A browser of `email`, signed in with the password and the authenticator app's code."""
+    client = Client()
+    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    return client
+
+
+def flashed(response) -> list[str]:
+    """The messages the page shows at its top (django.contrib.messages), as text."""
+    return [str(m) for m in response.context["messages"]]
