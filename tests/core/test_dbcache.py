@@ -69,6 +69,19 @@ def test_a_form_sent_twice_at_the_same_moment_is_claimed_once():
     assert cache.get("sent-once:1:token") == f"send {claimed.index(True)}"
 
 
+def test_a_form_sent_twice_over_an_expired_token_is_claimed_once():
+    """A token whose row is still there but expired (nobody read it since) is taken over by one
+    add of eight at once, not by all of them (Django's add found it expired in each and wrote over
+    it in each, on PostgreSQL)."""
+    cache.set("sent-once:1:token", "old", timeout=0)
+    claimed = _at_once(8, lambda i: cache.add("sent-once:1:token", f"send {i}", 600))
+    assert claimed.count(True) == 1, claimed
+    assert cache.get("sent-once:1:token") == f"send {claimed.index(True)}"
+    assert cache.add("sent-once:1:token", "again", 600) is False
+    assert cache.add("sent-once:2:token", "new", None) is True
+    assert cache.get("sent-once:2:token") == "new"
+
+
 def test_a_count_keeps_its_expiry_and_a_missing_or_expired_key_cannot_be_counted():
     cache.add("counter", 0, timeout=120)
     assert cache.incr("counter") == 1

@@ -10,10 +10,12 @@ receiver); `manage.py createcachetable` does the same.
 
 Django's database cache, with what our code relies on made to hold across processes and threads:
 
-- `add` (the sent-once tokens of core/once.py, allauth's locks, a rate limit's new window) is
-  Django's: a SELECT and an INSERT in one transaction. On SQLite a transaction takes the write lock
-  as it begins (settings: `transaction_mode` IMMEDIATE), so two adds never both find the key
-  missing; on PostgreSQL the key's primary key refuses the second INSERT.
+- `add` (the sent-once tokens of core/once.py, allauth's locks, a rate limit's new window) gives a
+  key once. A missing key: the key's primary key refuses the second INSERT. A key whose row is
+  still there but expired: it is taken over by an UPDATE that holds only while the row is still
+  expired, so of two adds at once the second finds it live and fails (Django's add read the row,
+  found it expired and wrote over it in both, on PostgreSQL; SQLite's write lock, taken as the
+  transaction begins, kept it from happening there).
 - `incr` (the rate limits, core/ratelimit.py): Django's is a get and then a set, each on its own:
   two hits at the same moment both read 4 and both wrote 5, and the counter got the default
   timeout in place of its own. Here it is one transaction that holds the row (SQLite's write lock,
@@ -26,9 +28,12 @@ Django's database cache, with what our code relies on made to hold across proces
 
 import base64
 import pickle
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache.backends import db
-from django.db import connections, models, router, transaction
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils.timezone import now as tz_now
 
 
@@ -81,6 +86,45 @@ class DatabaseCache(db.DatabaseCache):
                 f"AND {qn('expires')} < %s",
                 [*keys, now],
             )
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """Store `value` under `key` unless a live value is there; True when it was stored."""
+        cache_key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        name = router.db_for_write(self.cache_model_class)
+        connection = connections[name]
+        qn = connection.ops.quote_name
+        table = qn(self._table)
+        now = tz_now().replace(microsecond=0)
+        if timeout is None:
+            expires = datetime.max
+        else:
+            expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            count = cursor.fetchone()[0]
+            if count > self._max_entries:
+                self._cull(name, cursor, now, count)  # as Django's set and add do
+            try:
+                with transaction.atomic(using=name):
+                    # An expired row is taken over only while it is still expired: an add that
+                    # took it a moment ago (this UPDATE waited for its row lock) leaves it live.
+                    cursor.execute(
+                        f"UPDATE {table} SET {qn('value')} = %s, {qn('expires')} = %s "  # noqa: S608
+                        f"WHERE {qn('cache_key')} = %s AND {qn('expires')} < %s",
+                        [self._dumps(value), expires, cache_key, connection.ops.adapt_datetimefield_value(now)],
+                    )
+                    if cursor.rowcount == 1:
+                        return True
+                    cursor.execute(
+                        f"INSERT INTO {table} ({qn('cache_key')}, {qn('value')}, {qn('expires')}) "  # noqa: S608
+                        "VALUES (%s, %s, %s)",
+                        [cache_key, self._dumps(value), expires],
+                    )
+            except DatabaseError:
+                return False  # the key is there and live (its primary key refused the INSERT)
+        return True
 
     def incr(self, key, delta=1, version=None):
         """Add `delta` to the value of `key`, in one transaction that holds its row; its expiry stays."""
