@@ -164,7 +164,6 @@ EXPECTED_EXEMPT = {
     "work.Mail.last_error",
     "work.WorkerCount.name",
     "socialmap.Entry.phone",
-    "socialmap.Entry.search_text",
     "socialmap.Entry.sort_name",
     "tenancy.Organisation.sort_name",
 }

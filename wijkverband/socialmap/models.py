@@ -43,8 +43,8 @@ class Cost(models.TextChoices):
 
 
 def search_fold(text: str) -> str:
-    """Lower case without accents ("Café" → "cafe"): what the search column holds and what a
-    search word is turned into, so either spelling finds the other."""
+    """Lower case without accents ("Café" → "cafe"): how the CSV import compares names and headers,
+    so either spelling finds the other."""
     return without_accents(text).lower()
 
 
@@ -98,7 +98,6 @@ class Entry(Confirmable):
         # Ten digits starting with 0 (validation.phone_normal): a phone number, never a BSN; some
         # real numbers would pass the BSN eleven-test as a nine-digit run.
         "phone": "validated as a Dutch phone number",
-        "search_text": "written by code from the guarded name, description and place",
         "sort_name": "written by code from the guarded name",
     }
 
@@ -129,11 +128,9 @@ class Entry(Confirmable):
     email = models.EmailField(_("e-mail (organisation)"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     public = models.BooleanField(_("public"), default=False)
-    # Lower case, without accents: name, description and place, for the search (a trigram index
-    # on PostgreSQL, migration 0002).
-    search_text = models.TextField(blank=True, editable=False)
     # The name as the telephone book sorts it ("'t Hoekje" under H: core/sorting.py): what the lists
-    # sort by, written with search_text.
+    # sort by, written from the name. (The search reads name, description and place through the
+    # site's search, core/textsearch: the column search_text it once had is gone, migration 0005.)
     sort_name = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -158,21 +155,16 @@ class Entry(Confirmable):
     def __str__(self) -> str:
         return self.name
 
-    @staticmethod
-    def search_text_of(entry) -> str:
-        return search_fold(" ".join([entry.name, entry.description, entry.place]))
-
     #: Columns written by code from the others (`derive`): save() and the import's bulk writes.
-    DERIVED_FIELDS = ("search_text", "sort_name")
+    DERIVED_FIELDS = ("sort_name",)
 
     def derive(self) -> None:
-        self.search_text = self.search_text_of(self)
         self.sort_name = name_sort_key(self.name)
 
     def save(self, *args, **kwargs):
         self.derive()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name", "description", "place"} & set(update_fields):
+        if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
