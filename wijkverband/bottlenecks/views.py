@@ -168,7 +168,7 @@ def _form_fields(request, cleaned):
 
 
 @team_view(needs="can_contribute")
-@sent_once
+@sent_once(asks_again=False)  # core/same_name.py asks
 def bottleneck_create(request):
     team, rights = request.team, request.rights
     form = forms.ReportForm(request.POST or None, categories=selectors.team_categories(team=team))

@@ -12,8 +12,8 @@ by the same person is answered with a question (`core/sent_again.html`) saying w
 and linking to it; "Ja" sends it once more, marked `sent_again`. Not refused outright: two
 identical referral records are two clients referred to one offer on one day. Where a second item
 of the same name is a mistake whatever its other fields, a bottleneck, a discussion, a sociale kaart
-entry, core/same_name.py stops it. A form with a file (an import) is not remembered: its file cannot
-be sent on from the question.
+entry, core/same_name.py stops it, and the question here is left to it (`asks_again=False`). A form
+with a file (an import) is not remembered: its file cannot be sent on from the question.
 
 The form carries a token of its own (`{% sent_once_field %}`, a new one each time the page is
 made). The view (`@sent_once`) claims the token in the cache with an atomic `add`: the first send
@@ -58,8 +58,13 @@ def _key(request, token: str) -> str:
     return f"sent-once:{request.user.pk}:{token}"
 
 
-def sent_once(view):
-    """For a view whose successful POST redirects to what it made (see the module)."""
+def sent_once(view=None, *, asks_again: bool = True):
+    """For a view whose successful POST redirects to what it made (see the module).
+
+    `asks_again=False` for a view that stops the same item itself (core/same_name.py: a warning at
+    the name, linking to the first, and a tick to go on): its own question is the better one."""
+    if view is None:
+        return functools.partial(sent_once, asks_again=asks_again)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -72,7 +77,7 @@ def sent_once(view):
             if done is not None:
                 messages.info(request, _("You sent this form twice; it was saved once."))
                 return redirect(done)
-        same = _content_key(request)
+        same = _content_key(request) if asks_again else None
         if same is not None and request.POST.get(AGAIN) != "1" and (saved := cache.get(same)) is not None:
             cache.delete(key)  # nothing was done with this send: its "yes" comes with a token of its own
             return _ask_again(request, *saved)

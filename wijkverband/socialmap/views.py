@@ -455,7 +455,7 @@ def team_detail(request, entry_id):
 
 
 @team_view(needs="can_contribute")
-@sent_once
+@sent_once(asks_again=False)  # core/same_name.py asks
 def team_create(request):
     return _create(request, _team_page(request))
 
@@ -513,7 +513,7 @@ def region_detail(request, entry_id):
 
 
 @region_view(needs="can_administer")
-@sent_once
+@sent_once(asks_again=False)  # core/same_name.py asks
 def region_create(request):
     return _create(request, _region_page(request))
 

@@ -47,7 +47,7 @@ def _message_url(thread, message) -> str:
 
 @team_view
 @require_http_methods(["GET", "POST"])
-@sent_once
+@sent_once(asks_again=False)  # core/same_name.py asks
 def thread_list(request):
     team, rights = request.team, request.rights
     form = ThreadForm(request.POST or None)
