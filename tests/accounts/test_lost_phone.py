@@ -2,16 +2,27 @@
 code", and nothing about what to do without codes; after signing in with a recovery code nothing
 said a code was used or how many were left; and there was no way to sign out a lost device."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
 from tests.accounts.helpers import flashed, signed_in
 from tests.ladder import Rung, climb, ladder_params
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, TOTP_SECRET
+from tests.work.helpers import send_outbox
 from wijkverband.audit.models import AuditEvent
+
+SITE = "https://wijkverband.example.nl"
+#: 14:05 in Amsterdam: the mail says the time people read on their clocks.
+AT = dt.datetime(2026, 3, 5, 14, 5, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
 def test_the_code_page_says_what_to_do_without_phone_and_codes(world):
@@ -41,13 +52,61 @@ def test_the_administrator_resets_a_second_factor_and_it_is_set_up_again_at_the_
     assert response["Location"] == "/accounts/2fa/totp/activate/"
 
 
+def _reset_mail(world, settings):
+    settings.SITE_URL = SITE
+    codes = RecoveryCodes.activate(world.maarten).generate_codes()
+    mail.outbox.clear()
+    with time_machine.travel(AT, tick=False):
+        call_command("reset_second_factor", world.maarten.email)
+    send_outbox()  # the worker's step: the reset wrote the mail into the outbox
+    assert [m.to for m in mail.outbox] == [[world.maarten.email]], [m.subject for m in mail.outbox]
+    message = mail.outbox[0]
+    # No secret of the factors that went: not the app's, not a recovery code.
+    assert TOTP_SECRET not in message.body and not any(code in message.body for code in codes)
+    assert "testserver" not in message.body
+    return message
+
+
+def test_the_person_is_mailed_that_the_administrator_reset_their_second_factor(world, settings):
+    """Found by a review: the reset removed someone's authenticators and signed them out
+    everywhere, and told them nothing; a reset they did not ask for went unseen."""
+    message = _reset_mail(world, settings)
+    assert message.subject == "[Wijkverband] Je tweestapsverificatie is opnieuw ingesteld"
+    body = message.body
+    assert body.startswith("Hallo,")
+    assert (
+        "De beheerder van het platform heeft op 5 maart 2026, 14:05 de tweestapsverificatie van je "
+        "Wijkverband-account opnieuw ingesteld" in " ".join(body.split())
+    )
+    assert "Bij je volgende aanmelding stel je je tweestapsverificatie opnieuw in" in " ".join(body.split())
+    assert f"{SITE}/accounts/login/" in body
+    # Not asked for: a new password at once, and whom to tell.
+    assert "Heb je hier niet om gevraagd?" in body
+    assert f"{SITE}/accounts/password/reset/" in body
+    assert "coördinator van je wijkverband" in body
+
+
+def test_the_reset_mail_is_in_the_language_the_person_chose(world, settings):
+    get_user_model().objects.filter(pk=world.maarten.pk).update(language="en")
+    message = _reset_mail(world, settings)
+    assert message.subject == "[Wijkverband] Your two-factor authentication was reset"
+    body = " ".join(message.body.split())
+    assert message.body.startswith("Hello,")
+    assert "The platform's administrator reset the two-factor authentication of your Wijkverband account" in body
+    assert "Did you not ask for this?" in body
+    assert f"{SITE}/accounts/password/reset/" in body
+
+
 def test_resetting_an_unknown_address_says_so_and_changes_nothing(world):
     import pytest
     from django.core.management.base import CommandError
 
+    mail.outbox.clear()
     with pytest.raises(CommandError, match="No account"):
         call_command("reset_second_factor", "niemand@example.nl")
     assert not AuditEvent.objects.filter(action="user.second_factor_reset").exists()
+    send_outbox()
+    assert mail.outbox == []
 
 
 def test_signing_in_with_a_recovery_code_says_how_many_are_left(world):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
@@ -83,10 +84,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's message, rendered here, in the request, in the language of the moment (allauth's
         send_mail without its send)."""
         request = allauth_context.request
+        # Outside a request (the administrator's command) there is no site to ask a request for;
+        # our mails do not name it (the subject's prefix is ACCOUNT_EMAIL_SUBJECT_PREFIX).
+        site = get_current_site(request) if request is not None else None
         message = self.render_mail(
-            template_prefix,
-            email,
-            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            template_prefix, email, {"request": request, "email": email, "current_site": site, **context}
         )
         if getattr(message, "alternatives", None):
             raise ValueError(f"{template_prefix}: the outbox sends plain text only")
@@ -147,6 +149,24 @@ class AccountAdapter(DefaultAccountAdapter):
             "second_factor_url": absolute(reverse("mfa_index")),
         }
         super().send_notification_mail(template_prefix, user, context, email)
+
+    def send_second_factor_reset_mail(self, *, user) -> None:
+        """The administrator's reset of someone's second factor (accounts.services.second_factor_reset)
+        is mailed to them as the changes they make themselves are: what was done and when, that they
+        set up a new one at their next sign-in, and what to do if they did not ask for it. Made
+        outside a request, so without allauth's send_notification_mail (which reads the client's
+        address and browser from the request); through the outbox, in the reset's transaction."""
+        email = EmailAddress.objects.get_primary_email(user) or user.email
+        self.send_mail(
+            "mfa/email/second_factor_reset",
+            email,
+            {
+                "user": user,  # whose language the mail is in (send_mail)
+                "timestamp": timezone.now(),
+                "sign_in_url": absolute(reverse("account_login")),
+                "password_reset_url": absolute(reverse("account_reset_password")),
+            },
+        )
 
 
 #: allauth's page that changes the password while signed in (and then signs out).

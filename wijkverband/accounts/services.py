@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from allauth.account.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,11 +64,18 @@ def second_factor_reset(*, actor, user) -> list[str]:
     goes (app, security keys, recovery codes) and every session ends, so whoever has the lost
     phone is signed out there and cannot set up a factor of their own; at the next sign-in the
     person sets up a new one before anything else (tenancy.second_factor). Audited with the
-    kinds removed. The kinds removed, sorted."""
+    kinds removed. The person is mailed that the administrator did it (in their language, through
+    the outbox, in this transaction), so a reset they did not ask for does not go unseen.
+
+    allauth's `authenticator_removed` is not sent: its receivers are promised the request of the
+    person who removed a factor of their own (a command has none), nothing of ours or of allauth's
+    listens to it, and allauth's mails of a removal come from its flows, not from the signal (this
+    one mail says it all, not one per kind removed). The kinds removed, sorted."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     authenticators = Authenticator.objects.filter(user=user)
     removed = sorted(set(authenticators.values_list("type", flat=True)))
     authenticators.delete()
     sessions_end(user=user)
     audit_record(actor=actor, action="user.second_factor_reset", target=user, data={"removed": removed})
+    get_adapter().send_second_factor_reset_mail(user=user)
     return removed

@@ -11,7 +11,8 @@ from wijkverband.accounts.services import second_factor_reset
 class Command(BaseCommand):
     help = (
         "Remove a person's second factors (authenticator app, security keys, recovery codes) and end their "
-        "sessions; they set up a new one at their next sign-in. Check first that the request is theirs."
+        "sessions; they are told by mail and set up a new one at their next sign-in. Check first that the "
+        "request is theirs."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         kinds = ", ".join(removed) or "none"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Second factor of {user.email} reset (removed: {kinds}); their sessions are ended. "
-                "They set up a new one at their next sign-in."
+                f"Second factor of {user.email} reset (removed: {kinds}); their sessions are ended, and they "
+                "are told by mail. They set up a new one at their next sign-in."
             )
         )
