@@ -16,6 +16,8 @@ from django.contrib import messages
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
+from wijkverband.accounts.sessions import ENDED_BY_SECOND_FACTOR_RESET, ENDED_ELSEWHERE, session_ended_why
+
 #: At most this often a request writes the session again.
 RENEW_EVERY_SECONDS = 60
 #: When this session was last renewed (seconds since the epoch), in the session itself.
@@ -45,8 +47,10 @@ class SessionEndedNoticeMiddleware:
     error and did not know why. Such a redirect carries the word "Je sessie is verlopen; meld je
     opnieuw aan." (in the messages' cookie: there is no session to keep it in). A visitor without
     a session cookie, and someone who signed out (the cookie goes with the session), get no word.
-    A session ended by a password change elsewhere (its password's hash no longer matches) is told
-    that instead: it did not expire.
+    A session ended by a password change elsewhere (its password's hash no longer matches), by
+    "Overal afmelden" on another device, or by the administrator's reset of the second factor is
+    told that instead: it did not expire (the last two by the reason sessions_end kept,
+    accounts.sessions.session_ended_why; one the cache lost reads as an expiry).
 
     After django.contrib.messages' middleware in MIDDLEWARE, so the word is stored on the way out.
     """
@@ -67,11 +71,19 @@ class SessionEndedNoticeMiddleware:
             and response.status_code == 302
             and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
         ):
-            if getattr(request, "wv_ended_by_password_change", False):  # (accounts.sessions.request_user)
-                messages.info(
-                    request,
-                    _("Your password was changed, so you were signed out here. Sign in with your new password."),
-                )
-            else:
-                messages.info(request, _("Your session has expired; sign in again."))
+            messages.info(request, _why_ended(request))
         return response
+
+
+def _why_ended(request) -> str:
+    if getattr(request, "wv_ended_by_password_change", False):  # (accounts.sessions.request_user)
+        return _("Your password was changed, so you were signed out here. Sign in with your new password.")
+    why = session_ended_why(request.COOKIES.get(settings.SESSION_COOKIE_NAME))  # (accounts.services.sessions_end)
+    if why == ENDED_ELSEWHERE:
+        return _("“Sign out everywhere else” was chosen on another device, so you were signed out here. Sign in again.")
+    if why == ENDED_BY_SECOND_FACTOR_RESET:
+        return _(
+            "The administrator reset your two-factor authentication, so you were signed out here. "
+            "Sign in and set up two-factor authentication again."
+        )
+    return _("Your session has expired; sign in again.")

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from wijkverband.accounts.models import Session
+from wijkverband.accounts.sessions import ENDED_BY_SECOND_FACTOR_RESET, sessions_ended_note
 from wijkverband.audit.services import audit_record
 from wijkverband.realtime import codes, publish
 
@@ -40,16 +41,19 @@ def user_name_set(*, actor, name: str) -> bool:
     return True
 
 
-def sessions_end(*, user, keep_session_key: str | None = None) -> int:
+def sessions_end(*, user, reason: str, keep_session_key: str | None = None) -> int:
     """End the person's sessions, all of them or all but the one they are using (`keep_session_key`):
     their rows go (each session row names its person, accounts.models.Session), and their live
     sockets close as signed out after the commit, as on signing out (realtime.signals). A page asked
-    with an ended session goes to the sign-in page. The number of sessions ended."""
+    with an ended session goes to the sign-in page, which says why it ended (`reason`, one of
+    accounts.sessions.ENDED_REASONS, kept after the commit). The number of sessions ended."""
     ended = Session.objects.filter(user_id=user.pk)
     if keep_session_key:
         ended = ended.exclude(session_key=keep_session_key)
     keys = list(ended.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
+    if keys:
+        transaction.on_commit(partial(sessions_ended_note, session_keys=keys, reason=reason))
     for key in keys:
         transaction.on_commit(
             partial(publish.user_sockets_close, user_id=user.pk, code=codes.SIGNED_OUT, session_key=key)
@@ -75,7 +79,7 @@ def second_factor_reset(*, actor, user) -> list[str]:
     authenticators = Authenticator.objects.filter(user=user)
     removed = sorted(set(authenticators.values_list("type", flat=True)))
     authenticators.delete()
-    sessions_end(user=user)
+    sessions_end(user=user, reason=ENDED_BY_SECOND_FACTOR_RESET)
     audit_record(actor=actor, action="user.second_factor_reset", target=user, data={"removed": removed})
     get_adapter().send_second_factor_reset_mail(user=user)
     return removed

@@ -21,6 +21,7 @@ from wijkverband.accounts import rate_limits
 from wijkverband.accounts.forms import NameForm
 from wijkverband.accounts.second_factor import has_authenticator_app
 from wijkverband.accounts.services import sessions_end, user_language_set, user_name_set
+from wijkverband.accounts.sessions import ENDED_ELSEWHERE
 from wijkverband.core.errors import ActionRefused, add_refusal
 
 #: allauth's pages that answer 429 when their rate limit refuses (ACCOUNT_RATE_LIMITS), by URL name,
@@ -68,7 +69,7 @@ def account_name(request):
 def sign_out_elsewhere(request):
     """ "Sign out everywhere else" (tweestapsverificatie's page): a phone lost, or a shared computer
     left signed in. Every other session of the person ends; this one stays."""
-    sessions_end(user=request.user, keep_session_key=request.session.session_key)
+    sessions_end(user=request.user, reason=ENDED_ELSEWHERE, keep_session_key=request.session.session_key)
     flash.success(request, _("You are signed out on your other devices."))
     return redirect("mfa_index")
 
