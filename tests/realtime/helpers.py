@@ -20,7 +20,7 @@ class Session:
     async def recv(self, timeout: float = 2.0) -> dict:
         message = await self.c.receive_output(timeout)
         if message["type"] == "websocket.close":
-            frame = {"type": "__closed__", "code": message.get("code")}
+            frame = {"type": "__closed__", "code": message.get("code"), "reason": message.get("reason", "")}
         else:
             frame = json.loads(message["text"])
         self.seen.append(frame)

@@ -44,9 +44,10 @@ def user_name_set(*, actor, name: str) -> bool:
 def sessions_end(*, user, reason: str, keep_session_key: str | None = None) -> int:
     """End the person's sessions, all of them or all but the one they are using (`keep_session_key`):
     their rows go (each session row names its person, accounts.models.Session), and their live
-    sockets close as signed out after the commit, as on signing out (realtime.signals). A page asked
-    with an ended session goes to the sign-in page, which says why it ended (`reason`, one of
-    accounts.sessions.ENDED_REASONS, kept after the commit). The number of sessions ended."""
+    sockets close as signed out after the commit, as on signing out (realtime.signals), with `reason`
+    (one of accounts.sessions.ENDED_REASONS) as the close's reason. A page asked with an ended
+    session goes to the sign-in page, which says why it ended (the reason, kept after the commit).
+    The number of sessions ended."""
     ended = Session.objects.filter(user_id=user.pk)
     if keep_session_key:
         ended = ended.exclude(session_key=keep_session_key)
@@ -56,7 +57,7 @@ def sessions_end(*, user, reason: str, keep_session_key: str | None = None) -> i
         transaction.on_commit(partial(sessions_ended_note, session_keys=keys, reason=reason))
     for key in keys:
         transaction.on_commit(
-            partial(publish.user_sockets_close, user_id=user.pk, code=codes.SIGNED_OUT, session_key=key)
+            partial(publish.user_sockets_close, user_id=user.pk, code=codes.SIGNED_OUT, session_key=key, reason=reason)
         )
     return len(keys)
 

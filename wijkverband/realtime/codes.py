@@ -8,6 +8,12 @@ TOO_SLOW = 4008
 RIGHTS_CHANGED = 4003
 # Signed out, session ended, or no session at all: do not reconnect, the page must sign in again.
 SIGNED_OUT = 4001
+# Why a session was ended elsewhere, in the close's reason with SIGNED_OUT, so the page says that,
+# not only that it was signed out (threads.js; the same words as the sign-in page's,
+# accounts.middleware). No reason: signed out here, expired, deactivated, or not known.
+SIGNED_OUT_PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"  # "Overal afmelden" on another device
+SIGNED_OUT_SECOND_FACTOR_RESET = "second_factor_reset"  # the administrator's reset
 # Signed in, but not finished: the pages send this person to set up a second factor first. Do not
 # reconnect; the page shows where to finish signing in.
 SIGN_IN_INCOMPLETE = 4002

@@ -133,6 +133,7 @@ class LiveSocket:
         self.queue: collections.deque = collections.deque()
         self.wakeup = asyncio.Event()
         self.closing: int | None = None
+        self.closing_reason = ""  # the close's reason with it (codes.SIGNED_OUT_*), or none
         self.tokens = float(FRAME_BURST)
         self.refilled = time.monotonic()
         self.hub = None
@@ -211,9 +212,10 @@ class LiveSocket:
         for developers, in English (docs/realtime.md)."""
         self.error(code, contextvars.copy_context().run(_in_language, detail, self.language), ref=client_id)
 
-    def close_soon(self, code: int) -> None:
+    def close_soon(self, code: int, reason: str = "") -> None:
         if self.closing is None:
             self.closing = code
+            self.closing_reason = reason
             metrics.CLOSES.labels(code=str(code)).inc()
             logger.info("realtime: closing the socket of user %s with code %s", self.user_id, code)
             self.queue.clear()
@@ -232,7 +234,7 @@ class LiveSocket:
         if direct is None or direct.close_sent or not direct.handshake_complete or direct.transport.is_closing():
             return False
         try:
-            direct.conn.send_close(self.closing, "")
+            direct.conn.send_close(self.closing, self.closing_reason)
             direct.transport.write(b"".join(direct.conn.data_to_send()))
         except Exception:  # noqa: BLE001 - fall back to the ASGI close
             return False
@@ -263,7 +265,7 @@ class LiveSocket:
                 return
             finally:
                 self.sending = False
-        await send({"type": "websocket.close", "code": self.closing})
+        await send({"type": "websocket.close", "code": self.closing, "reason": self.closing_reason})
 
     # --- the connection --------------------------------------------------------------------------
 
@@ -350,7 +352,9 @@ class LiveSocket:
                 and not self._close_behind_buffer()
             ):
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self.send({"type": "websocket.close", "code": self.closing}), 1.0)
+                    await asyncio.wait_for(
+                        self.send({"type": "websocket.close", "code": self.closing, "reason": self.closing_reason}), 1.0
+                    )
             for thread_id in list(self.subs):
                 self.hub.leave_thread(thread_id, self)
             for team_id in list(self.teams):

@@ -246,7 +246,7 @@ class Hub:
             user_id = message.get("user")
             for socket in tuple(self.users.get(user_id, ())):
                 if not message.get("session_key") or message["session_key"] == socket.session_key:
-                    socket.close_soon(message.get("code", codes.RECONNECT))
+                    socket.close_soon(message.get("code", codes.RECONNECT), message.get("reason", ""))
         elif kind in lifecycle.MESSAGE_TYPES:
             lifecycle.dispatch(self, message)
 

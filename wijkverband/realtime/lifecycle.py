@@ -55,9 +55,10 @@ def user_rights_changed_on_commit(*user_ids: int) -> None:
         transaction.on_commit(ring)
 
 
-def user_signed_out_on_commit(user_id: int) -> None:
-    """After commit, close every socket of this person for good (account deactivated, password changed)."""
-    transaction.on_commit(lambda: publish.user_sockets_close(user_id=user_id, code=codes.SIGNED_OUT))
+def user_signed_out_on_commit(user_id: int, *, reason: str = "") -> None:
+    """After commit, close every socket of this person for good (account deactivated, password changed:
+    `reason` codes.SIGNED_OUT_PASSWORD_CHANGED)."""
+    transaction.on_commit(lambda: publish.user_sockets_close(user_id=user_id, code=codes.SIGNED_OUT, reason=reason))
 
 
 def thread_access_changed_on_commit(thread_id: int) -> None:

@@ -257,6 +257,10 @@ def user_push(*, user_id: int, frame: str) -> None:
     _send(user_group(user_id), {"type": "wv.push", "user": user_id, "frame": frame})
 
 
-def user_sockets_close(*, user_id: int, code: int, session_key: str | None = None) -> None:
-    """Close the user's sockets on every worker (all of them, or those of one session)."""
-    _send(user_group(user_id), {"type": "wv.close", "user": user_id, "code": code, "session_key": session_key})
+def user_sockets_close(*, user_id: int, code: int, session_key: str | None = None, reason: str = "") -> None:
+    """Close the user's sockets on every worker (all of them, or those of one session); `reason`, the
+    close's reason (codes.SIGNED_OUT_*), says why to the page."""
+    message = {"type": "wv.close", "user": user_id, "code": code, "session_key": session_key}
+    if reason:
+        message["reason"] = reason
+    _send(user_group(user_id), message)

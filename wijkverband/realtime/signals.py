@@ -28,5 +28,7 @@ def close_sockets_on_password_or_deactivation(sender, instance, created, **kwarg
         return
     # set_password() keeps the new raw password in _password until the save completes.
     password_changed = getattr(instance, "_password", None) is not None
-    if password_changed or not instance.is_active:
+    if not instance.is_active:
         lifecycle.user_signed_out_on_commit(instance.pk)
+    elif password_changed:  # said on the page: "Je wachtwoord is gewijzigd, daarom ben je hier afgemeld."
+        lifecycle.user_signed_out_on_commit(instance.pk, reason=codes.SIGNED_OUT_PASSWORD_CHANGED)

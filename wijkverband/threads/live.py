@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from wijkverband.realtime import codes
 from wijkverband.threads.models import SubjectKind, Thread
 from wijkverband.threads.services import too_long_text
 from wijkverband.threads.times import month_names
@@ -76,6 +77,21 @@ def live_strings() -> dict:
         "waiting_connection": _("Waiting for the connection:"),
         "live": _("Live: new messages appear by themselves."),
         "signed_out": _("You have been signed out. Reload the page to sign in again: what you wrote will be waiting."),
+        # Why, when the socket's close says it (realtime.codes.SIGNED_OUT_*): the sign-in page's words.
+        "signed_out_why": {
+            codes.SIGNED_OUT_ELSEWHERE: _(
+                "“Sign out everywhere else” was chosen on another device, so you were signed out here. "
+                "Reload the page to sign in again: what you wrote will be waiting."
+            ),
+            codes.SIGNED_OUT_SECOND_FACTOR_RESET: _(
+                "The administrator reset your two-factor authentication, so you were signed out here. "
+                "Reload the page to sign in again: what you wrote will be waiting."
+            ),
+            codes.SIGNED_OUT_PASSWORD_CHANGED: _(
+                "Your password was changed, so you were signed out here. "
+                "Reload the page to sign in with your new password: what you wrote will be waiting."
+            ),
+        },
         # A 403 without a reason: the page's form token is of a session that ended (or was renewed
         # by signing in elsewhere); rarely rights that changed. Reloading shows which.
         "refused_sign_in": _(

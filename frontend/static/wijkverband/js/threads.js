@@ -363,7 +363,8 @@ export class ThreadClient {
     if (event.code === SIGNED_OUT) {
       this.signedOut = true;
       this.keepUnsent();
-      this.setConnection(this.strings.signed_out);
+      // Ended elsewhere: why, in the close's reason (realtime/codes.py), as the sign-in page says it.
+      this.setConnection((this.strings.signed_out_why || {})[event.reason] || this.strings.signed_out);
       return;
     }
     if (event.code === SIGN_IN_INCOMPLETE) {
