@@ -44,8 +44,7 @@ def test_who_removes_the_insurers_only_account_is_asked_to_act(world, client_for
     decision of an organisation whose only account is an external party's, because it counted members
     and coordinators only; after Ines was removed, nobody could endorse "Medicatiebeoordeling thuis"
     for Zorgverzekeraar Domstad (a coordinator records the consent of an external party, not of one
-    of the team's organisations). An external party leaves only by being removed (the leave page is
-    the team's, which it does not read)."""
+    of the team's organisations). Ines reads the same when she leaves herself (the leave page)."""
     agreement = _insurer_takes_part(world)
 
     response = client_for(persona).get(f"/t/oost/members/{_ines(world).pk}/remove/")

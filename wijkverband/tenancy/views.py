@@ -233,13 +233,18 @@ def _role_change_question(request, team, membership, role):
 
 def _removal_question(request, team, membership):
     """The question before someone leaves or is removed: what they hold in the team is let go
-    (core.registry.membership_holdings), and the last coordinator is told first, not after."""
+    (core.registry.membership_holdings), and the last coordinator is told first, not after. The way
+    back is the members page, or for an external party leaving its agreements (the only page of the
+    team it reads: Membership.home_url_name)."""
+    leaving = membership.user_id == request.user.pk
     return render(
         request,
         "tenancy/member_remove.html",
         {
             "team": team,
             "membership": membership,
+            "back": reverse(membership.home_url_name if leaving else "team_members", kwargs={"team_slug": team.slug}),
+            "external_party": membership.role == Membership.Role.EXTERNAL_PARTY,
             "last_coordinator": selectors.is_last_coordinator(membership),
             "holdings": registry.membership_holdings(team=team, user=membership.user, actor=request.user),
         },
@@ -266,7 +271,9 @@ def member_remove(request, membership_id):
     )
 
 
-@team_view
+# can_view_agreements: the floor an external party stands on too (tenancy.entry.team_view); it
+# leaves as everyone else does, and only a coordinator could remove it before.
+@team_view(needs="can_view_agreements")
 def member_leave(request):
     """GET: the question; POST: the person leaves the team (their own membership; a coordinator
     only while another one stays). Members could only ask a coordinator to remove them."""
