@@ -37,7 +37,9 @@ class AgreementsConfig(AppConfig):
         register_rights_narrowed("agreements", services.rights_narrowed)
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)
-        # The title of the notice to whoever owns a leaver's agreements now, written as it is read.
+        # The titles of the notices of a leaving (to whoever owns a leaver's agreements now; to the
+        # coordinators, an external party's consent to record), written as they are read.
         from wijkverband.work.serialise import register_notice_phrase
 
         register_notice_phrase(notices.OWNER_NOW, notices.owner_now_words)
+        register_notice_phrase(notices.CONSENT_TO_RECORD, notices.consent_to_record_words)

@@ -8,21 +8,24 @@ made by the periodic job: `time_check` below, registered in AgreementsConfig.rea
 """
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from wijkverband.agreements.models import Agreement, Endorsement
+from wijkverband.agreements.models import ORGANISATION_KIND_OF, Agreement, Endorsement
 from wijkverband.agreements.selectors import (
     agreements_owned_by,
     agreements_review_due_everywhere,
     bound_organisation_ids,
+    consent_to_record,
     endorsement_asker,
     endorsements_asked_of,
     endorsements_waiting,
     endorsing_organisation_ids,
+    external_organisation_ids,
     external_party_agreements,
     undecided_organisation_ids,
 )
@@ -46,6 +49,9 @@ from wijkverband.work.services import (
     notices_withdraw,
 )
 from wijkverband.work.services.reminders import Waiting, reminders_send, time_notice, time_notices_settle
+
+#: The kind of external party an organisation is (an insurer's organisation: an insurer party).
+PARTY_KIND_OF = {organisation_kind: party_kind for party_kind, organisation_kind in ORGANISATION_KIND_OF.items()}
 
 
 def subject(agreement: Agreement) -> Subject:
@@ -134,6 +140,67 @@ def owner_now_words(params: dict) -> str:
     ) % {"count": count}
 
 
+def consent_left_to_coordinators(*, team, user, actor, organisation, agreements: list[Agreement], count: int) -> None:
+    """`user`, the last account of an external party (`organisation`), left the team (or `actor`
+    removed them), and `count` agreements wait for its consent, which a coordinator records now
+    (services.consent_record): one notice of a leaving to each of the team's coordinators, naming the
+    organisation and the count (no agreement's title), linked to the agreement or, for several, to
+    the team's agreements with a party of its kind. Nothing for whoever removed them: they read it in
+    the question before. Done once none waits for them (consent_waits_settle)."""
+    if count == 1:
+        path = subject(agreements[0]).path
+    else:
+        path = reverse("agreement_list", kwargs={"team_slug": team.slug})
+        kind = PARTY_KIND_OF.get(organisation.kind)
+        if kind is not None:
+            path += "?" + urlencode({"party": f"kind:{kind}"})
+    stamp = int(timezone.now().timestamp() * 1000)
+    # "organisation", not "name": a phrase's "name" is the one who left, as called now (Notice.shown_title).
+    params = {"phrase": CONSENT_TO_RECORD, "count": count, "organisation": organisation.name}
+    told = dict.fromkeys(team_coordinator_ids(team=team.pk), (params, path))
+    notices_of_leaving(
+        team=team, user=user, actor=actor, told=told, key=f"{_consent_key(team.pk, organisation.pk)}{stamp}"
+    )
+
+
+def _consent_key(team_id: int, organisation_id: int) -> str:
+    """What the keys of one organisation's consent notices hold (consent_left_to_coordinators)."""
+    return f"consent:team:{team_id}:org:{organisation_id}:"
+
+
+def consent_waits_settle(*, team, organisation_ids) -> None:
+    """The coordinators' notices that these organisations' consent is theirs to record are done once
+    nothing waits for them to record it: its consent recorded on each, the party removed, the
+    agreement ended or adopted; or an account of the organisation is back, which decides itself."""
+    team_id = getattr(team, "pk", team)
+    for organisation_id in sorted(set(organisation_ids)):
+        if not organisation_member_ids(team=team_id, organisation_ids=[organisation_id], external=True) and (
+            consent_to_record(team=team_id, organisation_id=organisation_id).exists()
+        ):
+            continue
+        notices_done(
+            team=team_id,
+            subject_kind=SubjectKind.TEAM,
+            subject_id=team_id,
+            kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED],
+            key_contains=f":{_consent_key(team_id, organisation_id)}",
+        )
+
+
+#: The title of the notice to the coordinators that an external party's consent is theirs to record
+#: (work.serialise.register_notice_phrase, in AgreementsConfig.ready).
+CONSENT_TO_RECORD = "agreements.consent_to_record"
+
+
+def consent_to_record_words(params: dict) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(count)d agreement waits for you to record the consent of %(organisation)s",
+        "%(count)d agreements wait for you to record the consent of %(organisation)s",
+        count,
+    ) % {"count": count, "organisation": params["organisation"]}
+
+
 def _owner_and_parties(agreement: Agreement, *, organisation_ids: set[int] | None = None) -> set[int]:
     """The owner and everyone who endorses for a party (an external party's own accounts too), or
     for the parties of `organisation_ids`."""
@@ -203,6 +270,11 @@ def endorsement_requested_of_newcomer(*, team, user) -> None:
     for agreement in endorsements_asked_of(user=user).filter(team=team):
         asker = endorsement_asker(agreement=agreement, organisation_id=agreement.my_organisation)
         _notify(NoticeKind.ENDORSEMENT_REQUESTED, agreement, actor=asker, recipients={user.pk}, key="")
+    # An external party's account back in the team: its organisation decides itself again, and the
+    # coordinators' notice that its consent was theirs to record is done.
+    organisation_id = membership_organisation_ids(user=user, team_ids=[team.pk]).get(team.pk)
+    if organisation_id is not None:
+        consent_waits_settle(team=team, organisation_ids=[organisation_id])
 
 
 def decided(agreement: Agreement, endorsement: Endorsement, *, actor) -> None:
@@ -248,6 +320,8 @@ def party_removed(agreement: Agreement, party) -> None:
             team=agreement.team_id, organisation_ids=[party.organisation_id], external=None
         ),
     )
+    if party.is_external:  # its consent no longer waits on this one
+        consent_waits_settle(team=agreement.team_id, organisation_ids=[party.organisation_id])
 
 
 def adopted(agreement: Agreement, *, actor) -> None:
@@ -262,6 +336,7 @@ def ended(agreement: Agreement, *, actor) -> None:
     recipients = _owner_and_parties(agreement, organisation_ids=bound_organisation_ids(agreement=agreement))
     _notify(NoticeKind.AGREEMENT_ENDED, agreement, actor=actor, recipients=recipients, key="")
     _requests_done(agreement)
+    consent_waits_settle(team=agreement.team_id, organisation_ids=external_organisation_ids(agreement=agreement))
 
 
 def _requests_done(agreement: Agreement, *, keep_current: bool = False) -> None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wijkverband.agreements.models import (
+    EXTERNAL_KINDS,
     TRIANGLE_KINDS,
     Action,
     Agreement,
@@ -41,8 +42,8 @@ from wijkverband.agreements.models import (
     Status,
 )
 from wijkverband.core.textsearch import text_matching
-from wijkverband.tenancy.models import Membership, Team, TeamOrganisation
-from wijkverband.tenancy.selectors import team_organisation_choices
+from wijkverband.tenancy.models import Membership, Organisation, Team, TeamOrganisation
+from wijkverband.tenancy.selectors import organisation_member_ids, team_organisation_choices
 
 #: An agreement is "due for review" from this many days before its review date.
 REVIEW_NOTICE_DAYS = 30
@@ -897,6 +898,55 @@ def stranded_by_leaving(*, team, user) -> tuple[str, QuerySet[Agreement]]:
         .order_by("pk")
     )
     return membership.organisation.name, waiting
+
+
+def consent_to_record(*, team, organisation_id: int) -> QuerySet[Agreement]:
+    """The agreements whose current version waits for the consent of this organisation as an external
+    party (an insurer, a municipality, a client council), oldest first: its account gives it, or a
+    coordinator records it once it has no account here (services.consent_record)."""
+    party = Party.objects.for_team(team).filter(
+        agreement=OuterRef("pk"), organisation_id=organisation_id, kind__in=EXTERNAL_KINDS
+    )
+    decided = Endorsement.objects.for_team(team).filter(
+        version=OuterRef("current_version"), party__organisation_id=organisation_id
+    )
+    return (
+        Agreement.objects.for_team(team)
+        .filter(_AWAITING)
+        .filter(Exists(party))
+        .exclude(Exists(decided))
+        .select_related("current_version")
+        .order_by("pk")
+    )
+
+
+def external_organisation_ids(*, agreement: Agreement) -> set[int]:
+    """The organisations of the agreement's external parties now (one query)."""
+    return set(
+        Party.objects.for_team(agreement.team_id)
+        .filter(agreement=agreement, kind__in=EXTERNAL_KINDS)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def consent_left_to_coordinators(*, team, user) -> tuple[Organisation | None, QuerySet[Agreement]]:
+    """If the person is the last account of an external party in the team (its role "external
+    party"; services.consent_record refuses while one is left): (its organisation, the agreements
+    that wait for its consent, consent_to_record), which a coordinator records after them. (None, no
+    agreements) else."""
+    none = Agreement.objects.for_team(team).none()
+    membership = (
+        Membership.objects.for_team(team)
+        .filter(user=user, role=Membership.Role.EXTERNAL_PARTY, organisation__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        return None, none
+    others = organisation_member_ids(team=team, organisation_ids=[membership.organisation_id], external=True)
+    if others - {user.pk}:
+        return None, none
+    return membership.organisation, consent_to_record(team=team, organisation_id=membership.organisation_id)
 
 
 def endorsements_awaited_by(*, user) -> QuerySet[Agreement]:

@@ -729,6 +729,9 @@ def consent_record(
         detail=where_given,
         facts={"party": party.name, "given_on": given_on.isoformat()},
     )
+    # The coordinators' notice that its consent was theirs to record (its last account left) is done
+    # once nothing more waits for it.
+    notices.consent_waits_settle(team=agreement.team_id, organisation_ids=[party.organisation_id])
     _audit(event, _adopt_if_complete(actor=actor, agreement=agreement))
     return endorsement
 
@@ -1019,7 +1022,43 @@ def membership_holdings(*, team, user, actor=None, role=None) -> list[str]:
         }
         # Safe HTML (the titles are links): every fact is escaped, the translated sentence is ours.
         lines.append(mark_safe(sentence % facts))  # noqa: S308
+    consent = _consent_line(team=team, user=user, actor=actor)
+    if consent:
+        lines.append(consent)
     return lines
+
+
+def _consent_line(*, team, user, actor) -> SafeString | None:
+    """The last account of an external party (an insurer) leaves: what waits for its consent is a
+    coordinator's to record after it (services.consent_record), as the team's coordinators are told
+    after (notices.consent_left_to_coordinators); said in the question before, to whoever removes it too."""
+    organisation, waiting = selectors.consent_left_to_coordinators(team=team, user=user)
+    count = waiting.count()
+    if not count:
+        return None
+    if actor is not None and actor.pk != user.pk:
+        sentence = ngettext(
+            "%(name)s is the last account of %(organisation)s here: %(count)d agreement (%(agreements)s) waits for "
+            "its consent, which a coordinator records after this.",
+            "%(name)s is the last account of %(organisation)s here: %(count)d agreements (%(agreements)s) wait for "
+            "its consent, which a coordinator records after this.",
+            count,
+        )
+    else:
+        sentence = ngettext(
+            "The last account of %(organisation)s here: %(count)d agreement (%(agreements)s) waits for its "
+            "consent, which a coordinator records after this.",
+            "The last account of %(organisation)s here: %(count)d agreements (%(agreements)s) wait for its "
+            "consent, which a coordinator records after this.",
+            count,
+        )
+    facts = {
+        "organisation": conditional_escape(organisation.name),
+        "name": conditional_escape(user.name or user.email),
+        "count": count,
+        "agreements": _agreement_links(team=team, agreements=waiting, count=count),
+    }
+    return mark_safe(sentence % facts)  # noqa: S308 (every fact is escaped, the sentence is ours)
 
 
 _NAMED = 3  # the question names this many agreements, then says how many more
@@ -1064,6 +1103,13 @@ def membership_release(*, team, user, actor) -> None:
     endorsed changes. The history says who left, by whom they were removed, and who owns it now."""
     removed = actor is not None and actor.pk != user.pk
     _pass_ownership(team=team, user=user, actor=actor, action=Action.OWNER_REMOVED if removed else Action.OWNER_LEFT)
+    # The last account of an external party: its consent is the coordinators' to record from now on.
+    organisation, waiting = selectors.consent_left_to_coordinators(team=team, user=user)
+    agreements = list(waiting[:2])
+    if agreements:
+        notices.consent_left_to_coordinators(
+            team=team, user=user, actor=actor, organisation=organisation, agreements=agreements, count=waiting.count()
+        )
 
 
 def rights_narrowed(*, user, team_ids, actor=None) -> None:
