@@ -170,8 +170,8 @@ def _consent_key(team_id: int, organisation_id: int) -> str:
 
 def consent_waits_settle(*, team, organisation_ids) -> None:
     """The coordinators' notices that these organisations' consent is theirs to record are done once
-    nothing waits for them to record it: its consent recorded on each, the party removed, the
-    agreement ended or adopted; or an account of the organisation is back, which decides itself."""
+    nothing waits for them to record it: its consent recorded on each (which may adopt it), the party
+    removed, the agreement ended; or an account of the organisation is back, which decides itself."""
     team_id = getattr(team, "pk", team)
     for organisation_id in sorted(set(organisation_ids)):
         if not organisation_member_ids(team=team_id, organisation_ids=[organisation_id], external=True) and (
