@@ -234,3 +234,56 @@ def test_the_language_form_never_repeats_client_data_of_the_address(world, clien
 def test_the_language_form_keeps_an_address_without_client_data(world, client_for):
     page = client_for("maarten").get("/t/oost/wijkkaart/?page=1&view=compact").content.decode()
     assert _language_next(page) == "/t/oost/wijkkaart/?page=1&amp;view=compact"
+
+
+#: (who, the list, a filter with a value the list does not know, that filter's label) for every list with filters.
+BAD_FILTERS = [
+    ("carla", "/t/oost/agreements/", "status", "Status"),
+    ("carla", "/t/oost/bottlenecks/", "status", "Status"),
+    ("carla", "/t/oost/sociale-kaart/", "kind", "Kind"),
+    ("olga", "/r/utrecht/sociale-kaart/", "kind", "Kind"),
+]
+
+
+@pytest.mark.parametrize(("persona", "url", "name", "label"), BAD_FILTERS)
+def test_a_filter_with_an_unknown_value_is_left_out_and_the_others_still_apply(
+    world, client_for, persona, url, name, label
+):
+    """/t/oost/agreements/?status=bogus&q=medicatie showed every agreement: one value the list did
+    not know dropped all its filters, without a word. The bottleneck log and the sociale kaart left
+    out only that one and said so; now every list does."""
+    agreement(world, title="Medicatie bij ontslag")
+    agreement(world, title="Wondzorg in de wijk")
+    bottleneck(world, title="Medicatie komt te laat")
+    bottleneck(world, title="Wondzorg zonder materiaal")
+    for n, entry in enumerate(("Medicatiecafé", "Wondzorgpunt")):
+        if persona == "olga":
+            map_entry(world, actor=world.ada, region=world.region, name=f"{entry} regio {n}")
+        else:
+            map_entry(world, actor=world.carla, team=world.team_a, name=entry)
+    client = _english(client_for(persona))
+    response = client.get(url, {name: "bogus", "q": "medicatie"})
+    assert response.status_code == 200
+    main = response.content.decode().split("<main", 1)[1]
+    # The search still applies.
+    assert "Medicatie" in main
+    assert "Wondzorg" not in main
+    # The page says which filter was left out, in the words the lists share.
+    assert re.search(rf"{label}: Select a valid choice\. bogus is not one of the available choices\.", main)
+    assert "There is a problem with this form" in main
+
+
+def test_the_referral_records_keep_their_period_when_the_status_is_unknown(world, client_for):
+    """The record list, too: ?start=…&end=…&status=bogus showed the last twelve months instead of the
+    period asked for, and said nothing of the status it left out."""
+    from tests.referrals.conftest import months_ago, record
+
+    record(world, day=months_ago(3).replace(day=5), offer="Beweegmaatje")
+    record(world, day=months_ago(1).replace(day=5), offer="Taalcafé")
+    client = _english(client_for("carla"))
+    month = months_ago(3).strftime("%Y-%m")
+    response = client.get("/t/oost/welzijn-op-recept/records/", {"start": month, "end": month, "status": "bogus"})
+    assert response.status_code == 200
+    main = response.content.decode().split("<main", 1)[1]
+    assert "Beweegmaatje" in main and "Taalcafé" not in main
+    assert "Status: Select a valid choice. bogus is not one of the available choices." in main

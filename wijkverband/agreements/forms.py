@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from wijkverband.agreements.dates import version_date_errors
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
+from wijkverband.agreements.selectors import ListFilters
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.core.numbers import DecimalNumberField
@@ -195,6 +196,18 @@ class ListFilterForm(GuardedFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = [("", _("Any party")), *party_choices]
         self.fields["owner"].choices = [("", _("Anyone")), *[(str(pk), name) for pk, name in owner_choices]]
+
+    def filters(self) -> ListFilters:
+        """The filters to apply; a value the list does not know is left out alone (the form shows
+        its error), as on the other lists (core/listfilters.py)."""
+        data = self.valid_data()
+        return ListFilters(
+            status=data.get("status") or "",
+            party=data.get("party") or "",
+            owner=data.get("owner") or "",
+            review_due=bool(data.get("review_due")),
+            q=(data.get("q") or "").strip(),
+        )
 
 
 class CompareForm(forms.Form):

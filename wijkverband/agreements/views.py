@@ -55,11 +55,9 @@ def _page(request, queryset, per_page=selectors.PAGE_SIZE):
 def agreement_list(request):
     team, rights = request.team, request.rights
     form = _list_filter_form(request)
-    filters = selectors.ListFilters()
     # An external party has no filters (its list is short): words in the address would search
     # text it does not read, such as a pending version it is no party to.
-    if rights.can_view and form.is_valid():
-        filters = _list_filters(form)
+    filters = form.filters() if rights.can_view else selectors.ListFilters()
     # An external party sees only the agreements its organisation is party to.
     external = None if rights.can_view else rights.organisation_id
     page, elsewhere = filtered_page(
@@ -81,7 +79,8 @@ def agreement_list(request):
             "rights": rights,
             "form": form,
             "page": page,
-            "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q]),
+            "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q])
+            or bool(form.errors),
             "querystring": form.query_string,
             "nav_key": NAV_KEY,
         },
@@ -95,13 +94,6 @@ def _list_filter_form(request) -> ListFilterForm:
         request.GET or None,
         party_choices=selectors.party_filter_choices(team=team),
         owner_choices=selectors.owner_choices(team=team),
-    )
-
-
-def _list_filters(form) -> selectors.ListFilters:
-    data = form.cleaned_data
-    return selectors.ListFilters(
-        status=data["status"], party=data["party"], owner=data["owner"], review_due=data["review_due"], q=data["q"]
     )
 
 
@@ -194,7 +186,7 @@ def agreement_export(request, fmt):
     refused = refused_export(request, form, list_url=reverse("agreement_list", kwargs={"team_slug": team.slug}))
     if refused is not None:
         return refused
-    filters = _list_filters(form) if form.is_valid() else selectors.ListFilters()
+    filters = form.filters()
     header = [
         _("Number"),
         _("Title"),

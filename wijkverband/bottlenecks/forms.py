@@ -231,10 +231,7 @@ class FilterForm(GuardedFilterForm):
 
     def filters(self) -> ListFilters:
         """The filters to apply; invalid values are dropped (the form shows the errors)."""
-        if not self.is_bound:
-            return ListFilters()
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        data = self.valid_data()
         status = data.get("status") or "open"
         return ListFilters(
             status="" if status == "all" else status,

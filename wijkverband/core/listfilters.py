@@ -8,7 +8,8 @@ the page answers 400, and nothing of it is shown back: the box is empty, the pag
 links and the language form's `next` are without it, and the message at the box names only the
 kind of client data it found (refusal_message(..., shown=False)).
 
-Every filter form of a list is a `GuardedFilterForm`; its views page with `filtered_page`, build
+Every filter form of a list is a `GuardedFilterForm`; the list applies its `valid_data()` (a value
+it does not know leaves out that filter alone, and says so); its views page with `filtered_page`, build
 their links from `form.query_string`, and answer with `list_response` (a list) or
 `refused_export` (a download).
 """
@@ -88,6 +89,15 @@ class GuardedFilterForm(forms.Form):
         for name, finding in self.refused.items():
             if name in self.fields:
                 self.add_error(name, address_refusal(finding))
+
+    def valid_data(self) -> dict:
+        """The values of the filters that are valid, for the list to apply. A filter whose value is
+        not (a choice the list does not know, a refused text) is left out alone, and the form's
+        error says which: one such value dropped every filter of a list that asked is_valid()."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
     @property
     def status(self) -> int:
