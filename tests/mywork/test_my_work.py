@@ -716,3 +716,19 @@ def test_a_region_representative_filters_by_the_teams_of_their_region_only(world
     assert options == ["oost", "zuid"]
     filtered = client.get("/my-work/?team=zuid").content.decode()
     assert "Triagelijn Zuid" in filtered and "Triagelijn Oost" not in filtered
+
+
+def test_the_team_filter_shows_only_when_there_is_something_to_choose(world, client_for):
+    """Maarten is in one team: the page offered him "Team: All teams / Utrecht Oost", two choices
+    that show the same. It is left out for him; Pieter (two teams) and the region's people (whose
+    "All teams" holds the region's own work too) keep it."""
+    ask_owner(world, report(world, title="In Oost"))
+    one_team = client_for("maarten").get("/my-work/").content.decode()
+    assert 'name="team"' not in one_team and "All teams" not in one_team
+    assert "Mijn werk" in one_team or "My work" in one_team
+    # Still filters when the address asks (a bookmark of before).
+    assert client_for("maarten").get("/my-work/?team=oost").status_code == 200
+    for persona in ("pieter", "olga", "ada", "rik"):
+        page = client_for(persona).get("/my-work/").content.decode()
+        assert 'name="team"' in page, persona
+        assert "Utrecht Oost" in page.split('name="team"', 1)[1].split("</select>", 1)[0], persona

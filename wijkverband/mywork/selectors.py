@@ -41,7 +41,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -872,7 +872,19 @@ def filter_teams(*, user) -> list:
         return []
     teams = Membership.objects.across_teams().filter(user=user).values("team_id")  # the person's own rows
     regions = RegionRole.objects.filter(user=user).values("region_id")
-    return list(Team.objects.filter(Q(pk__in=teams) | Q(region_id__in=regions)).order_by("name", "pk"))
+    return list(
+        Team.objects.filter(Q(pk__in=teams) | Q(region_id__in=regions))
+        .annotate(in_their_region=Exists(RegionRole.objects.filter(user=user, region_id=OuterRef("region_id"))))
+        .order_by("name", "pk")
+    )
+
+
+def offers_team_choice(teams: list) -> bool:
+    """Whether the page offers its team filter (teams: filter_teams). Not to a person in one team
+    and no region: "All teams" and their team showed the same. A region's people keep it with one
+    team too: their "All teams" holds the region's own work (regional items, region-wide entries),
+    which a team leaves out."""
+    return len(teams) > 1 or any(team.in_their_region for team in teams)
 
 
 class _Count(Func):

@@ -39,6 +39,7 @@ def _page_context(request, *, team_slug: str, next_url: str) -> dict:
     return {
         "work": selectors.my_work(user=request.user, team=chosen),
         "teams": [(team.slug, team.name) for team in teams],
+        "team_choice": selectors.offers_team_choice(teams),
         "chosen": chosen.slug if chosen else "",
         "next": next_url,
     }
