@@ -39,11 +39,22 @@ def test_a_start_in_the_year_one_and_a_review_in_9999_are_refused_at_their_field
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["start_date"] == ["Datums gaan hooguit terug tot 1 januari 2000."]
-    with translation.override("nl"):
-        latest = date_format(years_after(timezone.localdate(), 10))
-    assert errors["review_date"] == [f"De evaluatiedatum ligt hooguit tien jaar vooruit: uiterlijk {latest}."]
+    # The one window of a typed date (core/dates.py), a start up to five years ahead; a review's far
+    # end depends on the start, and is said in those words.
+    assert errors["start_date"] == [f"Vul een datum in tussen 1 januari 2000 en {_ahead(5)}."]
+    assert errors["review_date"] == [f"De evaluatiedatum ligt hooguit tien jaar vooruit: uiterlijk {_ahead(10)}."]
     assert 'value="0001-01-01"' in response.content.decode()  # what was typed stays
+    assert not Agreement.objects.exists()
+
+
+def _ahead(years: int) -> str:
+    with translation.override("nl"):
+        return date_format(years_after(timezone.localdate(), years))
+
+
+def test_a_review_before_2000_is_refused_at_its_date(world, client_for):
+    response = client_for("carla").post("/t/oost/agreements/new/", _form_post(world, review_date="0001-01-01"))
+    assert response.context["form"].errors["review_date"] == ["Vul een datum in vanaf 1 januari 2000."]
     assert not Agreement.objects.exists()
 
 
@@ -122,9 +133,46 @@ def test_a_measurement_of_1900_is_refused_at_its_date_and_one_before_the_start_i
     client = client_for("maarten")
     response = client.post(url, {"value": "3", "measured_on": "1900-01-01", "note": ""})
     assert response.status_code == 400
-    assert response.context["form"].errors["measured_on"] == ["Datums gaan hooguit terug tot 1 januari 2000."]
+    assert response.context["form"].errors["measured_on"] == [
+        f"Vul een datum in tussen 1 januari 2000 en {_ahead(10)}."
+    ]
     assert 'value="1900-01-01"' in response.content.decode()
     assert not Measurement.objects.exists()
     # The figures of the months before the agreement started are the trend it starts from.
     assert client.post(url, {"value": "3", "measured_on": "2000-01-01", "note": ""}).status_code == 302
     assert [m.measured_on for m in Measurement.objects.all()] == [date(2000, 1, 1)]
+
+
+def test_a_measurement_of_9999_is_refused_at_its_date(world, concept, client_for):
+    """A measurement dated 31 December 9999 got "cannot be dated in the future", which a slip of the
+    year is not; now the window says which dates a date box takes."""
+    indicator = _indicator(world, concept)
+    url = f"/t/oost/agreements/{concept.pk}/indicators/{indicator.pk}/measurements/new/"
+    response = client_for("maarten").post(url, {"value": "3", "measured_on": "9999-12-31", "note": ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors["measured_on"] == [
+        f"Vul een datum in tussen 1 januari 2000 en {_ahead(10)}."
+    ]
+    assert not Measurement.objects.exists()
+    today = timezone.localdate().isoformat()
+    assert client_for("maarten").post(url, {"value": "3", "measured_on": today, "note": ""}).status_code == 302
+    assert Measurement.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_a_consent_dated_in_an_implausible_year_is_refused_at_its_date(world, proposed, client_for, typed):
+    from tests.agreements.conftest import add_external
+    from wijkverband.agreements.models import Endorsement
+
+    insurer = add_external(world, proposed)
+    url = f"/t/oost/agreements/{proposed.pk}/parties/{insurer.pk}/consent/"
+    client = client_for("carla")
+    response = client.post(url, {"version": 1, "given_on": typed, "where_given": "Brief van de verzekeraar"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["given_on"] == [f"Vul een datum in tussen 1 januari 2000 en {_ahead(10)}."]
+    assert "Brief van de verzekeraar" in response.content.decode()  # what was typed is kept
+    assert not Endorsement.objects.exists()
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"version": 1, "given_on": today, "where_given": "Brief van de verzekeraar"})
+    assert response.status_code == 302
+    assert Endorsement.objects.get().given_on == timezone.localdate()

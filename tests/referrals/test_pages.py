@@ -325,3 +325,36 @@ def test_a_count_with_a_comma_or_a_point_is_refused_at_its_field_never_read_as_a
     html = response.content.decode()
     assert 'value="1.000"' in html and 'value="12,5"' in html
     assert not ReferralMonth.objects.exists()
+
+
+def _ahead(years: int) -> str:
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from wijkverband.core.dates import years_after
+
+    with translation.override("nl"):
+        return date_format(years_after(timezone.localdate(), years))
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("referred_on", "0001-01-01"), ("referred_on", "9999-12-31"), ("feedback_on", "9999-12-31")]
+)
+def test_a_referral_date_in_an_implausible_year_is_refused_at_its_field(world, client_for, field, typed):
+    """The window of a typed date (core/dates.py), from the first month the figures go back to."""
+    day = last_month().replace(day=3).isoformat()
+    data = {"referred_on": day, "referrer": world.gp_a.pk, "offer": "Taalcafé", "status": "referred"}
+    client = client_for("sofie")
+    response = client.post(W + "records/new/", {**data, field: typed})
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [f"Vul een datum in tussen 1 januari 2015 en {_ahead(10)}."]
+    assert not Referral.objects.exists()
+    # A change, too, leaves the record as it was.
+    saved = record(world)
+    response = client.post(f"{W}records/{saved.pk}/", {**data, field: typed, "version": 1})
+    assert response.status_code == 400 and field in response.context["form"].errors
+    saved.refresh_from_db()
+    assert saved.offer == "Wandelgroep" and saved.feedback_on is None
+    # A plausible date is still taken.
+    assert client.post(W + "records/new/", {**data, "feedback_on": day}).status_code == 302
+    assert Referral.objects.count() == 2

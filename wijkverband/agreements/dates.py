@@ -1,5 +1,9 @@
 """The dates an agreement takes: plausible ones only.
 
+The forms' date boxes take the one window of a typed date (core/dates.py: from 2000, a start up to
+five years ahead); what follows is the agreement's own rule, asked by the form's clean() (a review's
+far end, which depends on the start) and by the services for every caller.
+
 A date box takes any year, so a slip (0001, 1900, 9999) was saved and shown as "1 januari 0001", and
 exported as "01-01-1". The form (every problem at once, at its field) and the services (the rule, for
 every caller) ask the same questions here, in the style of Welzijn op Recept's "Cijfers gaan hooguit
@@ -18,17 +22,10 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-EARLIEST = date(2000, 1, 1)
+from wijkverband.core.dates import EARLIEST, years_after
+
 START_YEARS_AHEAD = 5
 REVIEW_YEARS_AFTER = 10
-
-
-def years_after(day: date, years: int) -> date:
-    """The same day `years` later (29 February: the 28th in a year without it)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _too_early() -> str:

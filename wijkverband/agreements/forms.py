@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wijkverband.agreements.dates import version_date_errors
+from wijkverband.agreements.dates import START_YEARS_AHEAD, version_date_errors
 from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
 from wijkverband.agreements.selectors import ListFilters
+from wijkverband.core.dates import PlausibleDateField
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.core.numbers import DecimalNumberField
@@ -60,8 +61,12 @@ class AgreementForm(GuardedForm):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, widget=forms.Select(attrs=SELECT))
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
-    review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
+    # The window of a typed date (core/dates.py): a start up to five years ahead; a review's far end
+    # depends on the start (ten years after it), so clean() says it in those words.
+    start_date = PlausibleDateField(
+        label=_("Start date"), years_ahead=START_YEARS_AHEAD, required=False, widget=DateInput()
+    )
+    review_date = PlausibleDateField(label=_("Review date"), years_ahead=None, required=False, widget=DateInput())
     change_note = forms.CharField(
         label=_("What changed"),
         required=False,
@@ -110,7 +115,7 @@ class EndorseForm(forms.Form):
 
 class ConsentForm(GuardedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    given_on = forms.DateField(label=_("Date the consent was given"), widget=DateInput())
+    given_on = PlausibleDateField(label=_("Date the consent was given"), widget=DateInput())
     where_given = forms.CharField(
         label=_("Where it was given"),
         max_length=300,
@@ -170,7 +175,7 @@ class IndicatorForm(GuardedForm):
 
 class MeasurementForm(forms.Form):
     value = DecimalNumberField(label=_("Value"))
-    measured_on = forms.DateField(label=_("Date"), widget=DateInput())
+    measured_on = PlausibleDateField(label=_("Date"), widget=DateInput())
     # "Note" alone reads "Notitie" (allauth's catalogue comes first); the guard says "toelichting".
     note = forms.CharField(
         label=pgettext_lazy("measurement", "Note"),

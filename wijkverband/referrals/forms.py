@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.dates import PlausibleDateField
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm
 from wijkverband.core.numbers import WholeNumberField
 from wijkverband.referrals.models import Status
-from wijkverband.referrals.months import month_choices, parse_month
+from wijkverband.referrals.months import EARLIEST, month_choices, parse_month
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
@@ -47,6 +48,8 @@ class PeriodForm(GuardedFilterForm):
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end of the period cannot be before its start."))
+            # Which of the two was the slip is not known: the period is the default one.
+            data.pop("start", None)
         return data
 
 
@@ -100,7 +103,8 @@ class CountsForm(forms.Form):
 
 
 class ReferralForm(GuardedForm):
-    referred_on = forms.DateField(label=_("Referral date"), widget=DateInput())
+    # Typed dates from the first month the figures go back to (core/dates.py).
+    referred_on = PlausibleDateField(label=_("Referral date"), earliest=EARLIEST, widget=DateInput())
     referrer = forms.ModelChoiceField(
         label=_("Referring organisation"),
         queryset=None,
@@ -118,8 +122,9 @@ class ReferralForm(GuardedForm):
         ),
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.Select(attrs=SELECT))
-    feedback_on = forms.DateField(
+    feedback_on = PlausibleDateField(
         label=_("Feedback sent to the referrer on"),
+        earliest=EARLIEST,
         required=False,
         widget=DateInput(),
         help_text=_("Leave empty while the referrer has not heard back."),

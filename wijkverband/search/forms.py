@@ -1,13 +1,9 @@
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wijkverband.core.dates import EARLIEST  # older than anything in Wijkverband
 from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
-
-#: Older than anything in Wijkverband.
-EARLIEST = date(2000, 1, 1)
 
 
 class SearchForm(GuardedFilterForm):
