@@ -80,7 +80,7 @@ def agreement_list(request):
             "form": form,
             "page": page,
             "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q])
-            or bool(form.errors),
+            or (rights.can_view and bool(form.errors)),
             "querystring": form.query_string,
             "nav_key": NAV_KEY,
         },
