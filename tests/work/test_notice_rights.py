@@ -383,3 +383,69 @@ def test_a_coordinator_made_member_no_longer_hears_of_unowned_bottlenecks_or_sig
     assert "Overdracht na ontslag" in page and "Over de termijn" in page
     carla = listed(client_for("carla"))
     assert "Wachtlijst wijkverpleging" in carla and "Heeft een signaal gemeld" in carla
+
+
+def _coordinating_sofie(world):
+    tenancy.membership_change_role(actor=world.carla, membership=_membership(world, world.sofie), role="coordinator")
+
+
+def test_a_coordinator_made_member_no_longer_has_the_leaving_notice_of_bottlenecks_that_need_an_owner(
+    world, client_for
+):
+    """Pieter left owning a bottleneck: both coordinators heard it needs a new owner (to find one).
+    Made member, Sofie finds no owners: that notice goes from her page and her count; Carla keeps hers."""
+    _coordinating_sofie(world)
+    b = report(world, title="Wachtlijst wijkverpleging")
+    bottlenecks.bottleneck_ask_owner(actor=world.pieter, bottleneck=b, version=b.version, candidate=world.pieter)
+    committed(tenancy.membership_remove, actor=world.pieter, membership=_membership(world, world.pieter))
+    sofie = client_for("sofie")
+    need_owner = "1 open knelpunt heeft een nieuwe eigenaar nodig"
+    assert need_owner in listed(sofie)
+    count = header_count(sofie)
+
+    _change_role(world, world.sofie, Membership.Role.MEMBER)
+
+    assert need_owner not in listed(sofie)
+    assert header_count(sofie) == count - 1
+    assert need_owner in listed(client_for("carla"))
+
+
+def _answered_without_owner_or_reporter(world, *, title):
+    """Maarten reported, Pieter owned, Maarten escalated; both left; the region took it up: with
+    neither the owner nor the reporter in the team, its coordinators hear the answer."""
+    b = report(world, title=title)
+    b = bottlenecks.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=world.pieter)
+    b = bottlenecks.bottleneck_accept(actor=world.pieter, bottleneck=b, version=b.version)
+    b = bottlenecks.bottleneck_escalate(actor=world.maarten, bottleneck=b, version=b.version, reason="Speelt overal")
+    for user in (world.pieter, world.maarten):
+        committed(tenancy.membership_remove, actor=world.carla, membership=_membership(world, user))
+    b.refresh_from_db()
+    committed(bottlenecks.bottleneck_region_take_up, actor=world.olga, bottleneck=b, version=b.version, note="")
+    return b
+
+
+def test_a_coordinator_made_member_no_longer_has_the_regions_answer_told_to_the_coordinators(world, client_for):
+    """The region took up a bottleneck whose owner and reporter had left: Sofie and Carla heard it as
+    its coordinators. Made member, Sofie no longer does: it goes. The answer to the one she reported
+    herself is still hers, and Carla keeps what she was told."""
+    _coordinating_sofie(world)
+    theirs = _answered_without_owner_or_reporter(world, title="Wachtlijst wijkverpleging")
+    hers = report(world, actor=world.sofie, title="Overdracht na ontslag")
+    hers = bottlenecks.bottleneck_escalate(actor=world.sofie, bottleneck=hers, version=hers.version, reason="Overal")
+    committed(bottlenecks.bottleneck_region_respond, actor=world.olga, bottleneck=hers, version=hers.version, note="Ja")
+    sofie = client_for("sofie")
+    before = listed(sofie)
+    assert theirs.title in before and "De regio heeft het regionaal opgepakt" in before
+    assert hers.title in before
+    count = header_count(sofie)
+
+    _change_role(world, world.sofie, Membership.Role.MEMBER)
+
+    page = listed(sofie)
+    assert theirs.title not in page and "De regio heeft het regionaal opgepakt" not in page
+    assert hers.title in page and "De regio heeft gereageerd" in page
+    # Pieter's leaving told her too that his item needs a new owner: that goes with it.
+    assert header_count(sofie) == count - 2
+    carla = listed(client_for("carla"))
+    assert theirs.title in carla and "De regio heeft het regionaal opgepakt" in carla
+

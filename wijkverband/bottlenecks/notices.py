@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from wijkverband.bottlenecks.models import Bottleneck, Status
 from wijkverband.bottlenecks.selectors import (
+    bottlenecks_answered_to,
     bottlenecks_waiting,
     escalated_by,
     let_go_by,
@@ -106,6 +107,10 @@ def region_answered(b: Bottleneck, *, actor, kind: str) -> None:
     notices_done(team=b.team_id, subject_kind=SubjectKind.BOTTLENECK, subject_id=b.pk, kinds=[NoticeKind.ESCALATED])
 
 
+#: The notices of the region's answer (region_answered).
+_REGION_ANSWERS = (NoticeKind.REGION_RESPONDED, NoticeKind.REGION_TOOK_UP, NoticeKind.REGION_HANDED_BACK)
+
+
 def resolved(b: Bottleneck, *, actor) -> None:
     """To the reporter and the members of every organisation that said "this affects us too"."""
     recipients = [b.reporter_id, *signalling_professional_ids(bottleneck=b)]
@@ -116,6 +121,9 @@ def resolved(b: Bottleneck, *, actor) -> None:
 #: BottlenecksConfig.ready): written as they are read, in the reader's language.
 NEED_OWNER = "bottlenecks.need_owner"
 REQUEST_LAPSES = "bottlenecks.request_lapses"
+
+#: The notices of someone leaving (owners_lost): left, removed, given a role that owns nothing.
+_LEAVINGS = (NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED, NoticeKind.MEMBER_ROLE_CHANGED)
 
 
 def need_owner_words(params: dict) -> str:
@@ -208,7 +216,7 @@ def owner_found(b: Bottleneck) -> None:
                 team=b.team_id,
                 subject_kind=SubjectKind.TEAM,
                 subject_id=b.team_id,
-                kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED, NoticeKind.MEMBER_ROLE_CHANGED],
+                kinds=_LEAVINGS,
                 key_contains=f":bottlenecks:team:{b.team_id}:user:{user_id}:",
             )
 
@@ -311,17 +319,31 @@ def time_check(today: date) -> int:
 
 def coordinators_left(*, user, team_ids) -> None:
     """`user` is no longer a coordinator of some of these teams (services.rights_narrowed): what
-    told them as a coordinator that an unowned bottleneck is past its acceptance target (time_check,
-    key `overdue:bottleneck:<id>:accept:<date>`) goes. What they hear as an owner stays."""
+    told them as a coordinator goes. That an unowned bottleneck is past its acceptance target
+    (time_check, key `overdue:bottleneck:<id>:accept:<date>`); that someone who left owned items that
+    need a new owner now (owners_lost: the coordinators find one); the region's answer to an item
+    whose owner and reporter are no longer in the team (region_answered), but for the items they own,
+    reported or escalated. What they hear as an owner, reporter or as whoever asked stays."""
     teams = sorted(set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids))
-    if teams:
-        notices_asking_withdraw(
-            user=user,
-            team_ids=teams,
-            subject_kind=SubjectKind.BOTTLENECK,
-            kinds=[NoticeKind.OVERDUE],
-            key_contains=":accept:",
-        )
+    if not teams:
+        return
+    notices_asking_withdraw(
+        user=user,
+        team_ids=teams,
+        subject_kind=SubjectKind.BOTTLENECK,
+        kinds=[NoticeKind.OVERDUE],
+        key_contains=":accept:",
+    )
+    notices_asking_withdraw(
+        user=user, team_ids=teams, subject_kind=SubjectKind.TEAM, kinds=_LEAVINGS, phrase=NEED_OWNER
+    )
+    notices_asking_withdraw(
+        user=user,
+        team_ids=teams,
+        subject_kind=SubjectKind.BOTTLENECK,
+        kinds=_REGION_ANSWERS,
+        keep=bottlenecks_answered_to(user=user, team_ids=teams),
+    )
 
 
 def _after_region(b: Bottleneck, base: str, late_since: date) -> str:

@@ -572,6 +572,21 @@ def escalated_by(*, bottleneck: Bottleneck) -> int | None:
     )
 
 
+def bottlenecks_answered_to(*, user, team_ids) -> QuerySet:
+    """The ids of these teams' bottlenecks whose region's answer this person hears of as more than a
+    coordinator (notices.region_answered): they own it, reported it, or escalated it."""
+    escalated = (
+        BottleneckEvent.objects.for_teams(list(team_ids))
+        .filter(kind=EventKind.ESCALATED, actor=user)
+        .values("bottleneck_id")
+    )
+    return (
+        Bottleneck.objects.for_teams(list(team_ids))
+        .filter(Q(owner=user) | Q(reporter=user) | Q(pk__in=escalated))
+        .values("pk")
+    )
+
+
 def escalations_awaited_by(*, user) -> QuerySet[Bottleneck]:
     """Items the person escalated that the region has not answered yet."""
     mine = BottleneckEvent.objects.across_teams().filter(

@@ -364,18 +364,28 @@ def notices_withdraw(*, user, team, subject_kind: str, keep) -> int:
 
 
 def notices_asking_withdraw(
-    *, user, team_ids, subject_kind: str, kinds: Iterable[str], keep=None, key_contains: str | None = None
+    *,
+    user,
+    team_ids,
+    subject_kind: str,
+    kinds: Iterable[str],
+    keep=None,
+    key_contains: str | None = None,
+    phrase: str | None = None,
 ) -> int:
     """`user` may no longer do what these kinds of notices ask of them in these teams (decide for an
     organisation: rights_narrowed): theirs go, read or not, and their open pages get the new count.
     A request made to them again later is a new notice (its key is free). `keep`: the items (ids, or
     a query of them) whose notices they still act on (an agreement they own). `key_contains`: only
-    those whose key names this request (a bottleneck's ":accept:")."""
+    those whose key names this request (a bottleneck's ":accept:"). `phrase`: only those whose title
+    is this phrase of ours (a leaving's "need a new owner", told to the coordinators)."""
     rows = Notice.objects.for_teams(list(team_ids)).filter(user=user, subject_kind=subject_kind, kind__in=list(kinds))
     if keep is not None:
         rows = rows.exclude(subject_id__in=keep)
     if key_contains is not None:
         rows = rows.filter(key__contains=key_contains)
+    if phrase is not None:
+        rows = rows.filter(params__phrase=phrase)
     return _withdraw(rows, user=user)
 
 
