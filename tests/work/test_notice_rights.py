@@ -449,3 +449,28 @@ def test_a_coordinator_made_member_no_longer_has_the_regions_answer_told_to_the_
     carla = listed(client_for("carla"))
     assert theirs.title in carla and "De regio heeft het regionaal opgepakt" in carla
 
+
+# --- a member who owns an agreement becomes a client representative --------------------------------
+
+
+def test_a_member_made_client_representative_no_longer_has_the_review_notice_of_the_agreement_they_owned(
+    world, client_for, clock
+):
+    """Pieter owned an agreement whose review date is near, and heard of it as its owner. Made client
+    representative he owns nothing (it passes to Carla): the review notice goes at once, not at the
+    next run of the hourly job. Carla, who owns it now, keeps hers."""
+    from tests.work.test_reminders import day, run
+
+    clock.to(day(0))
+    _waiting_agreement(world, owner=world.pieter, title="Wondzorg thuis", review=day(20).date())
+    run(clock, day(1))
+    pieter = client_for("pieter")
+    assert "Wondzorg thuis" in listed(pieter) and "Evaluatiedatum binnen 30 dagen" in listed(pieter)
+    count = header_count(pieter)
+
+    _change_role(world, world.pieter, Membership.Role.CLIENT_REPRESENTATIVE)
+
+    page = listed(pieter)
+    assert "Wondzorg thuis" not in page and "Evaluatiedatum binnen 30 dagen" not in page
+    assert header_count(pieter) == count - 1
+    assert "Evaluatiedatum binnen 30 dagen" in listed(client_for("carla"))

@@ -1117,8 +1117,8 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     longer a member or coordinator (made client representative or external party) they may not edit
     an agreement: those they own pass on as when they leave (membership_release, by the same path),
     and an external party's notices of agreements it is no party to go, as a client
-    representative's requests to endorse do (notices.rights_narrowed)."""
-    notices.rights_narrowed(user=user, team_ids=team_ids, actor=actor)
+    representative's requests to endorse do (notices.rights_narrowed). The notices go after the
+    agreements passed on: a review date told to them as owner goes with what they no longer own."""
     owning = set(
         Agreement.objects.for_teams(list(team_ids))
         .exclude(status=Status.ENDED)
@@ -1128,6 +1128,7 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     for team in Team.objects.filter(pk__in=sorted(owning)).order_by("pk"):
         if not is_professional(user=user, team=team):
             _pass_ownership(team=team, user=user, actor=actor, action=Action.OWNER_ROLE_CHANGED)
+    notices.rights_narrowed(user=user, team_ids=team_ids, actor=actor)
 
 
 def _pass_ownership(*, team, user, actor, action: str) -> None:
