@@ -340,3 +340,95 @@ def test_an_invitation_notice_made_while_its_region_administrator_is_made_overse
     assert results["second"] is False, results
     assert not _invitation_notices(world.ada).exists()
     assert _invitation_notices(world.carla).count() == 1
+
+
+# --- the hourly job tells the coordinators while one of them is made member ---------------------------
+
+
+def _unowned_past_its_target(world):
+    """Sofie coordinates with Carla; a bottleneck nobody owns: the day the hourly job finds it past
+    its acceptance target, it tells the coordinators ("Over de termijn")."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    tenancy.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    b = report(world, title="Wachtlijst wijkverpleging")
+    return b, timezone.localdate() + timedelta(days=10)
+
+
+def _sofie_made_member(world):
+    membership = Membership.objects.get(team=world.team_a, user=world.sofie)
+    return tenancy.membership_change_role(actor=world.carla, membership=membership, role=Membership.Role.MEMBER)
+
+
+def _overdue_told(b) -> set[int]:
+    return set(Notice.objects.filter(subject_id=b.pk, kind=NoticeKind.OVERDUE).values_list("user_id", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_the_hourly_job_run_while_a_coordinator_is_made_member_tells_only_the_coordinators(world):
+    """Found in a review: the hourly job read Sofie as coordinator while Carla made her member (the
+    change had not committed), and its "past the acceptance target" reached her after the change had
+    taken such notices away: it stayed, about finding an owner, which she no longer does. The job now
+    reads the coordinators under a lock the change holds: it waits, and tells Carla only."""
+    from wijkverband.bottlenecks import notices as bottleneck_notices
+
+    b, later = _unowned_past_its_target(world)
+
+    results = second_waits_for_first(lambda: _sofie_made_member(world), lambda: bottleneck_notices.time_check(later))
+
+    assert isinstance(results["first"], Membership), results
+    assert results["second"] == 1, results
+    assert _overdue_told(b) == {world.carla.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_a_coordinator_made_member_while_the_hourly_job_tells_the_coordinators_waits_and_takes_it_away(world):
+    """The other order: the job is telling the coordinators (Sofie one of them still) when Carla makes
+    her member. The change waits for the job's notices and then takes hers away."""
+    from wijkverband.bottlenecks import notices as bottleneck_notices
+
+    b, later = _unowned_past_its_target(world)
+
+    results = second_waits_for_first(lambda: bottleneck_notices.time_check(later), lambda: _sofie_made_member(world))
+
+    assert results["first"] == 2, results
+    assert isinstance(results["second"], Membership), results
+    assert _overdue_told(b) == {world.carla.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers with a file lock")
+def test_an_agreements_review_notice_made_while_a_coordinator_is_made_member_reaches_its_owner_not_her(world):
+    """The same for an agreement's review date near, told to its owner (Maarten) and the coordinators."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wijkverband.agreements import notices as agreement_notices
+    from wijkverband.agreements import services as agreements
+
+    sofie = Membership.objects.get(team=world.team_a, user=world.sofie)
+    tenancy.membership_change_role(actor=world.carla, membership=sofie, role=Membership.Role.COORDINATOR)
+    review = timezone.localdate() + timedelta(days=20)
+    agreement = agreements.agreement_create(
+        actor=world.maarten,
+        team=world.team_a,
+        data={"title": "Wondzorg thuis", "body": "Tekst", "owner": world.maarten, "review_date": review},
+    )
+    agreements.party_add_organisation(actor=world.maarten, agreement=agreement, organisation=world.pharmacy)
+    agreements.agreement_propose(actor=world.maarten, agreement=agreement)
+
+    results = second_waits_for_first(
+        lambda: _sofie_made_member(world), lambda: agreement_notices.time_check(timezone.localdate())
+    )
+
+    assert isinstance(results["first"], Membership), results
+    told = set(
+        Notice.objects.filter(subject_id=agreement.pk, kind=NoticeKind.REVIEW_SOON).values_list("user_id", flat=True)
+    )
+    assert told == {world.maarten.pk, world.carla.pk}, results

@@ -388,7 +388,8 @@ def time_check(today: date) -> int:
         made += time_notice(
             kind=kind,
             subject=subject(agreement),
-            recipients={agreement.current_version.owner_id, *coordinators.of(agreement.team_id)},
+            recipients=[agreement.current_version.owner_id],
+            coordinators=coordinators.of(agreement.team_id),
             base=base,
         )
     time_notices_settle(subject_kind=SubjectKind.AGREEMENT, live=live)

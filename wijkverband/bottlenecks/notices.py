@@ -312,7 +312,7 @@ def time_check(today: date) -> int:
             # their Mijn werk lists it until someone owns it (owners_lost).
             base = _after_region(b, f"bottleneck:{b.pk}:accept:{b.accept_due.isoformat()}", b.accept_due)
             live.add(base)
-            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, recipients=team_coordinators, base=base)
+            made += time_notice(kind=NoticeKind.OVERDUE, subject=about, coordinators=team_coordinators, base=base)
     time_notices_settle(subject_kind=SubjectKind.BOTTLENECK, live=live, quiet=quiet)
     return made
 

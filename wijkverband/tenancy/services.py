@@ -372,15 +372,25 @@ def member_managers_held(*, team: Team, user_ids=None) -> set[int]:
     the role read as it committed: a coordinator made member meanwhile is left out. One that comes
     later waits for this write, and then takes its notice away (registry.rights_narrowed). Without the
     lock, a notice made while a coordinator was made member reached her as a member, and stayed."""
-    coordinators = Membership.objects.for_team(team).filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+    held = coordinators_held(team=team, user_ids=user_ids)
     if user_ids is None:
-        return set(share_held(coordinators.values_list("user_id", flat=True)))
-    user_ids = list(user_ids)
-    held = set(share_held(coordinators.filter(user_id__in=user_ids).values_list("user_id", flat=True)))
+        return held
     administrators = RegionRole.objects.filter(
-        region_id=team.region_id, role=RegionRole.Role.ADMIN, user_id__in=user_ids, user__is_active=True
+        region_id=team.region_id, role=RegionRole.Role.ADMIN, user_id__in=list(user_ids), user__is_active=True
     )
     return held | set(share_held(administrators.values_list("user_id", flat=True)))
+
+
+def coordinators_held(*, team: Team, user_ids=None) -> set[int]:
+    """Of `user_ids` (None: everyone), those who coordinate the team now, each one's membership held
+    FOR SHARE until the transaction ends, for a write that tells them something as its coordinators
+    (the hourly job's "still waiting", "past its target", a review date: work.services.notices_create
+    as_coordinators). A change of their role under way is waited for and read as it committed; one
+    that comes later waits for the write, then takes its notice away (registry.rights_narrowed)."""
+    coordinators = Membership.objects.for_team(team).filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+    if user_ids is not None:
+        coordinators = coordinators.filter(user_id__in=list(user_ids))
+    return set(share_held(coordinators.values_list("user_id", flat=True)))
 
 
 def needs_organisation(role: str, membership: Membership) -> bool:

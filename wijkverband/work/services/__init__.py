@@ -30,7 +30,7 @@ from wijkverband.tenancy.selectors import (
     member_manager_team_ids,
     team_reaches,
 )
-from wijkverband.tenancy.services import team_readers_held
+from wijkverband.tenancy.services import coordinators_held, team_readers_held
 from wijkverband.work import selectors
 from wijkverband.work.models import Frequency, Notice, NoticeKind, NoticePreference, SubjectKind
 from wijkverband.work.serialise import dumps, frame_in_words_of_ours, notice_frame, phrase_known, shown_title
@@ -64,6 +64,7 @@ def notices_create(
     seq: int | None = None,
     params: dict | None = None,
     read_by: Iterable[int] = (),
+    as_coordinators: bool = False,
 ) -> int:
     """One notice per recipient who may read the subject, except the actor; none twice for one key.
 
@@ -72,6 +73,11 @@ def notices_create(
     read_by: recipients who have seen what it is about already (a mention in a message that arrived
     on the thread they were reading): theirs is made read, and neither pushed to their pages nor
     mailed, as if they had read it the moment it was made.
+    as_coordinators: the recipients are told as the team's coordinators (what rights_narrowed takes
+    from one who no longer is): only those who coordinate it when the notice is made get it, their
+    memberships held FOR SHARE until the caller's transaction ends (tenancy.services.coordinators_held),
+    so a coordinator made member meanwhile is waited for and left out, and one made member later
+    waits for the notice and takes it away. Only who has no notice of this key yet is held.
     Returns how many people got it now: a person who has this key's notice already keeps it and is
     not pushed or mailed again (a retried job, a reminder check that runs every hour)."""
     if kind not in NoticeKind.values or subject.kind not in SubjectKind.values:
@@ -89,6 +95,8 @@ def notices_create(
     key = key[:120]
     have = set(Notice.objects.for_team(subject.team).filter(key=key, user_id__in=ids).values_list("user_id", flat=True))
     ids = [user_id for user_id in ids if user_id not in have]
+    if ids and as_coordinators:
+        ids = sorted(coordinators_held(team=subject.team, user_ids=ids))
     if not ids:
         return 0
     now = timezone.now()

@@ -82,9 +82,25 @@ class Waiting:
     waits_on: dict | None = None
 
 
-def time_notice(*, kind: str, subject: Subject, recipients: Iterable[int], base: str) -> int:
-    """A time-based notice (past its target, review date near or passed): once per request."""
-    return notices_create(kind=kind, subject=subject, recipients=recipients, key=f"{kind}:{base}")
+def time_notice(
+    *, kind: str, subject: Subject, base: str, recipients: Iterable[int] = (), coordinators: Iterable[int] = ()
+) -> int:
+    """A time-based notice (past its target, review date near or passed): once per request, to
+    `recipients` and to `coordinators`, told as the team's coordinators (_to_coordinators)."""
+    recipients = set(recipients)
+    made = notices_create(kind=kind, subject=subject, recipients=recipients, key=f"{kind}:{base}")
+    return made + _to_coordinators(
+        kind=kind, subject=subject, recipients=set(coordinators) - recipients, key=f"{kind}:{base}"
+    )
+
+
+@transaction.atomic
+def _to_coordinators(*, kind: str, subject: Subject, recipients: Iterable[int], key: str, **fields) -> int:
+    """A notice to the team's coordinators, as the job read them at its start. Only those who are
+    still coordinators get it, read under a lock a change of their role waits for (notices_create
+    as_coordinators), in a transaction of its own: a coordinator made member while the job runs was
+    told as one, after the change had taken such notices away, and it stayed."""
+    return notices_create(kind=kind, subject=subject, recipients=recipients, key=key, as_coordinators=True, **fields)
 
 
 def reminders_send(waiting: Waiting, *, today: date) -> int:
@@ -146,7 +162,7 @@ def _still_waiting(waiting: Waiting) -> int:
     # the region, even when one person answers for it; an organisation's people: the organisation.
     one = len(waiting_on) == 1 and (waiting.waits_on or {}).get("waits_on") != WAITS_ON_REGION
     person = get_user_model().objects.filter(pk=next(iter(waiting_on))).first() if one else None
-    return notices_create(
+    return _to_coordinators(
         kind=NoticeKind.STILL_WAITING,
         subject=waiting.subject,
         recipients=coordinators,
