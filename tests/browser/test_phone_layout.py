@@ -369,14 +369,16 @@ class PhoneLayout(BrowserTestCase):
             assert rows.first.evaluate("r => getComputedStyle(r).display") == "table-row", path
             self.shoot(f"list-{name}-desktop")
 
-    def test_a_table_of_figures_says_on_a_phone_that_it_scrolls_sideways(self):
-        """Found by an exploratory test: the region's dashboard keeps its tables of figures on a phone
+    def test_a_table_of_figures_that_scrolls_sideways_says_so(self):
+        """Found by an exploratory test: the region's dashboard kept its tables of figures on a phone
         (fourteen columns to compare teams by), scrolling sideways in their boxes, but nothing showed
         there was more than the first two columns; and under each table's heading stood a large empty
         gap: the header row was as tall as its longest column name set a word a line (144 px), the
-        names in sight at its bottom. A line above each such table now says to scroll it (on a desktop
-        too, where a table still does not fit: test_dashboard_tables.py), and a column's name takes
-        the width it needs there."""
+        names in sight at its bottom. On a phone each team is now a block of labelled figures
+        (test_dashboard_phone.py); just above that width (700 px: a small tablet, a phone held
+        sideways) the overview is a table still and does not fit: a line above it says to scroll it
+        (on a desktop too, where a table still does not fit: test_dashboard_tables.py), and the
+        column names start close under its heading."""
         from tests.bottlenecks.helpers import report
 
         world = self.world
@@ -385,12 +387,14 @@ class PhoneLayout(BrowserTestCase):
         self.sign_in(world.olga)
         page = self.page
         hint = "Schuif de tabel opzij voor meer kolommen."
+        narrow = {"width": 700, "height": 900}
         for path in ("/r/utrecht/dashboard/",):
-            page.set_viewport_size(PHONE)
+            page.set_viewport_size(narrow)
             page.goto(self.url(path))
+            page.wait_for_timeout(300)  # app.js marks the boxes that scroll
             boxes = page.locator(".utrecht-table-container")
             assert boxes.count() >= 1, path
-            self.shoot(f"figures-{path.strip('/').replace('/', '-')}-phone")
+            self.shoot(f"figures-{path.strip('/').replace('/', '-')}-700")
             scrolling = 0
             for i in range(boxes.count()):
                 box = boxes.nth(i)
@@ -406,7 +410,7 @@ class PhoneLayout(BrowserTestCase):
                 assert line.bounding_box()["y"] + line.bounding_box()["height"] <= box.bounding_box()["y"], (path, i)
                 assert box.get_attribute("tabindex") == "0", (path, i)
                 assert box.get_attribute("aria-labelledby") or box.get_attribute("aria-label"), (path, i)
-            assert scrolling, f"{path}: no table scrolls sideways on a phone"
+            assert scrolling, f"{path}: no table scrolls sideways at 700 px"
             if path == "/r/utrecht/dashboard/":
                 # The column names in sight start close under the table's heading (144 px down).
                 teams = page.locator("table[data-table='teams']")
@@ -414,8 +418,16 @@ class PhoneLayout(BrowserTestCase):
                 name = teams.get_by_role("columnheader", name="Wijkverband", exact=True).locator("span")
                 below = name.bounding_box()["y"] - (heading["y"] + heading["height"])
                 assert below <= 100, f"the first column's name stands {below:.0f}px under the heading"
-            assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
-            self.assert_accessible(f"phone-figures-{path.strip('/').replace('/', '-')}")
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= narrow["width"], path
+            self.assert_accessible(f"700-figures-{path.strip('/').replace('/', '-')}")
+            # On a phone nothing scrolls and no line says so.
+            page.set_viewport_size(PHONE)
+            page.goto(self.url(path))
+            page.wait_for_timeout(300)
+            for i in range(boxes.count()):
+                box = boxes.nth(i)
+                assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), (path, i)
+                expect(box.locator("xpath=preceding-sibling::*[1]")).to_be_hidden()
             # On a desktop only above a table that still scrolls there (the dashboard's overview,
             # beside every region column), not above one that fits.
             page.set_viewport_size(DESKTOP)
@@ -953,7 +965,7 @@ class PhoneLayout(BrowserTestCase):
         """The stacked lists (wv-table--stacked) kept the tab stop of a box that scrolls sideways on a
         phone, where they no longer scroll: Tab stopped on the whole list and did nothing there. The
         same on a desktop, where they fit. Tab goes from the page's links into the table's now; a box
-        that does scroll (the region dashboard's figures on a phone) keeps its stop."""
+        that does scroll (the region dashboard's overview at 700 px) keeps its stop."""
         from tests.agreements.conftest import version_data
         from wijkverband.agreements import services as agreements
 
@@ -991,11 +1003,13 @@ class PhoneLayout(BrowserTestCase):
                     expect(boxes.nth(i)).not_to_have_attribute("tabindex", re.compile(".*"))
                 if viewport is PHONE:
                     self.assert_accessible(f"phone-no-tab-stop-{path.strip('/').replace('/', '-')}", target_size=True)
-        # A box that does scroll keeps its stop (named by its caption): the dashboard's figures on a phone.
+        # A box that does scroll keeps its stop (named by its caption): the dashboard's overview just
+        # above a phone's width (on a phone its rows are blocks).
         page.context.clear_cookies()
         self.sign_in(world.olga)
-        page.set_viewport_size(PHONE)
+        page.set_viewport_size({"width": 700, "height": 900})
         page.goto(self.url("/r/utrecht/dashboard/"))
+        page.wait_for_timeout(300)
         scrolling = page.locator(".utrecht-table-container[tabindex='0']")
         assert scrolling.count() >= 1
         assert scrolling.first.evaluate("b => b.scrollWidth > b.clientWidth")

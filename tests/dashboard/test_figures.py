@@ -349,7 +349,8 @@ def test_past_the_target_answers_yes_or_no_on_the_page(world, varied, client_for
     html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
     waiting = _table(html, "waiting")
     rows = {
-        title: re.sub(r"<[^>]+>", "", cells[-1]).strip()
+        # the cell's value, without its column's name (shown before it on a phone only)
+        title: re.sub(r"<[^>]+>", "", re.sub(r'<span class="wv-cell-label">.*?</span>', "", cells[-1])).strip()
         for title, cells in (
             (re.search(r"#\d+ ([^<]+)</a>", row).group(1), re.findall(r"<td[^>]*>(.*?)</td>", row))
             for row in waiting.split("<tr")[2:]
@@ -357,6 +358,27 @@ def test_past_the_target_answers_yes_or_no_on_the_page(world, varied, client_for
     }
     assert rows == {"Wacht lang": "ja", "Net opgeschaald": "nee"}
     assert "te laat" not in waiting
+
+
+def test_each_figure_carries_its_columns_name_for_a_phone(world, varied, client_for):
+    """On a phone each row of a table is a block (wv-table--stacked) and the column headers are out of
+    sight: each figure says what it is there ("Open knelpunten: 1"); the overview scrolled 1,500 px
+    sideways in its box instead. The desktop's table hides these names (test_dashboard_phone.py)."""
+    html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
+    assert html.count('wv-dash-table wv-table--stacked wv-table--figures"') == 8
+    oost = _table(html, "teams").split("Utrecht Oost</a></th>")[1].split("</tr>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", oost)
+    names = [re.match(r'<span class="wv-cell-label">([^<]*): </span>', cell).group(1) for cell in cells]
+    assert names[:3] == ["Gemeente", "Kernpartijen", "Wijkkaart"]
+    assert names[-7:] == [
+        "Open knelpunten",
+        "Te laat",
+        "Wachtende opschalingen",
+        "Over de termijn van de regio",
+        "Afspraken vastgesteld",
+        "Toe aan evaluatie",
+        "Voldoet niet aan een verantwoordingsregel",
+    ]
 
 
 def test_an_escalation_is_dated_by_the_dutch_day(world, clock, client_for):

@@ -72,8 +72,11 @@ class Table:
         of the page), and as plain strings: every text is escaped by conditional_escape, numbers
         need none, and format_html per cell cost a fifth of a cached page."""
         columns = self.columns[1:]
+        # Each cell says what it is where the headers are out of sight: on a phone a row is a block of
+        # labelled figures (wv-table--stacked), the 1,500 px overview scrolled sideways in its box.
+        labels = [f'<span class="wv-cell-label">{conditional_escape(column.label)}: </span>' for column in columns]
         for row in self.rows:
-            yield row, mark_safe("".join(map(_cell_html, columns, row.values)))  # noqa: S308 (escaped above)
+            yield row, mark_safe("".join(map(_cell_html, columns, labels, row.values)))  # noqa: S308 (escaped above)
 
     def export_rows(self):
         for row in self.rows:
@@ -128,13 +131,14 @@ _NUMERIC_TD = '<td class="utrecht-table__cell utrecht-table__cell--numeric">'
 _TD = '<td class="utrecht-table__cell">'
 
 
-def _cell_html(column: Column, value) -> str:
+def _cell_html(column: Column, label: str, value) -> str:
+    """A data cell, `label` (its column's name, shown on a phone only) before its value."""
     if isinstance(value, Cell):
         text = conditional_escape(value.text)
         if value.tone:
             text = f'<span class="wv-{conditional_escape(value.tone)}">{text}</span>'
-        return f"{_TD}{text}</td>"
-    opening = _NUMERIC_TD if column.numeric else _TD
+        return f"{_TD}{label}{text}</td>"
+    opening = (_NUMERIC_TD if column.numeric else _TD) + label
     if value is None:
         return f"{opening}—</td>"
     if type(value) is int:
