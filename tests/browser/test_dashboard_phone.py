@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.bottlenecks.helpers import report
-from tests.browser.harness import ARTIFACTS, BrowserTestCase
+from tests.browser.harness import ARTIFACTS, BrowserTestCase, broken_words
 from tests.referrals.conftest import counts, months_ago
 
 PHONE = {"width": 390, "height": 844}
@@ -134,6 +134,8 @@ class DashboardOnAPhone(BrowserTestCase):
         # The labels the phone shows in each cell are not shown (nor read) beside the headers.
         for label in teams.locator(".wv-cell-label").all():
             expect(label).to_be_hidden()
+        # The rows' names keep their words ("Medicati|e" broke when the tables took the phone's blocks).
+        assert broken_words(page, "table.wv-dash-table > tbody > tr > th") == []
         row = teams.locator("tbody > tr").filter(has_text="Utrecht Oost")
         assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"
         assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
