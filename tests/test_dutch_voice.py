@@ -148,21 +148,21 @@ TEAM = re.compile(r"\bteam(?!leid)\w*", re.IGNORECASE)
 #: Placeholders (%(team)s is a wijkverband's name) are not words people read.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 #: Strings whose Dutch says "team" for something else than the wijkverband, by msgid: the
-#: district-nursing organisation's own team, or a team of an organisation named on the wijk card.
+#: district-nursing organisation's own team, or a team of an organisation named on the neighbourhood card.
 TEAM_MEANS_AN_ORGANISATIONS_TEAM = {
-    "The district-nursing team that serves this wijk.",
-    "the district-nursing team that serves this wijk",
-    "This is the district-nursing team that serves the wijk",
-    "Not on the card yet: mark the entry of the district-nursing team that serves the wijk.",
-    "Only a district-nursing organisation's entry can be the team that serves the wijk.",
+    "The district-nursing team that serves this neighbourhood.",
+    "the district-nursing team that serves this neighbourhood",
+    "This is the district-nursing team that serves the neighbourhood",
+    "Not on the card yet: mark the entry of the district-nursing team that serves the neighbourhood.",
+    "Only a district-nursing organisation's entry can be the team that serves the neighbourhood.",
     "A role or a team, never a person: such as “triage line”, “district nursing team Oost-2”.",
     "A role or a team, never a person: such as “triage line”, “district nursing team Oost-2”, “pharmacist on duty”.",
     "Name the contact point: a role or a team, such as “triage line”.",
     "A back line or the team's direct number. Never shown on the public lookup.",
     "The mobile (06) numbers on this entry are team or service phones, not someone's own phone",
     "the mobile numbers here are team or service phones",
-    "This is a mobile number (06). The wijk card names teams and services, never someone's own phone: enter it "
-    "only if it is a team or service phone, and tick the box that says so.",
+    "This is a mobile number (06). The neighbourhood card names teams and services, never someone's own phone: "
+    "enter it only if it is a team or service phone, and tick the box that says so.",
 }
 
 

@@ -281,3 +281,25 @@ def test_right_after_signing_in_the_recovery_codes_and_removing_the_app_ask_no_p
         client.get("/")  # (the session stays alive)
         response = client.get("/accounts/2fa/recovery-codes/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_the_english_authenticator_mail_says_two_factor_authentication(world, settings, rf):
+    """Found by an exploratory test: the English mail said "set up for tweestapsverificatie" and
+    "check your second factors under tweestapsverificatie", where the English pages say
+    "Two-factor authentication"."""
+    from allauth.core import context
+
+    from wijkverband.accounts.adapter import AccountAdapter
+
+    settings.SITE_URL = SITE
+    request = rf.post("/accounts/2fa/totp/activate/", HTTP_USER_AGENT="Firefox")
+    request.user = world.maarten
+    for language in ("en", "nl"):
+        with context.request_context(request), time_machine.travel(AT, tick=False), translation.override(language):
+            AccountAdapter(request).send_notification_mail("mfa/email/totp_activated", world.maarten, {})
+    send_outbox()
+    english, dutch = mail.outbox
+    assert "An authenticator app was set up for two-factor authentication on your Wijkverband account" in english.body
+    assert "check your second factors under two-factor authentication:" in english.body
+    assert "tweestapsverificatie" not in english.body
+    assert "authenticator-app ingesteld voor de tweestapsverificatie van je Wijkverband-account" in dutch.body

@@ -53,7 +53,7 @@ def test_one_search_finds_every_kind_and_marks_the_words(world):
         description="Praten over apotheek en medicijnen",
     )
     page = _search(world.maarten, q="apotheek")
-    for label in ("Agreements", "Bottlenecks", "Messages", "Wijk card", "Social map"):
+    for label in ("Agreements", "Bottlenecks", "Messages", "Neighbourhood card", "Social map"):
         assert f">{label} <span" in page
     assert "<mark>apotheek</mark>" in page
     assert "Bel de <mark>apotheek</mark> op zaterdag." in page

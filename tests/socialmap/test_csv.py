@@ -484,7 +484,7 @@ def test_the_english_help_names_the_columns_as_the_english_export_does(world, cl
     export = english.get("/t/oost/sociale-kaart/export.csv").getvalue().decode("utf-8-sig").splitlines()[0]
     assert "Needed: Name and Kind." in page and "Naam" not in page and "Soort" not in page
     assert "Optional: Number, Description, Street and number (or Street and House number), Postcode," in page
-    assert "Kind: Meeting place, Activity, Welzijn op Recept offer, Voorzorgcirkel or Resident initiative." in page
+    assert "Kind: Meeting place, Activity, Welzijn op Recept offer, Precaution circle or Resident initiative." in page
     assert "Cost: free, contribution or price." in page
     for column in ("Number", "Description", "Opening hours", "Price or contribution", "Public"):
         assert column in export.split(";")

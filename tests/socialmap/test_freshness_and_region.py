@@ -161,7 +161,7 @@ def test_the_public_section_shows_at_most_its_limit_and_says_how_many_more(world
     names = [e.name for e in panel["entries"]]
     assert region_wide.name in names or all(e.kind <= region_wide.kind for e in panel["entries"])
     html = render_to_string(section.template, {"panel": panel, "team": world.team_a})
-    assert "And 22 more: ask in the wijk which one suits you." in html
+    assert "And 22 more: ask in the neighbourhood which one suits you." in html
     with translation.override("nl"):
         html = render_to_string(section.template, {"panel": panel, "team": world.team_a})
     assert "En nog 22: vraag in de wijk welke bij je past." in html

@@ -403,21 +403,26 @@ def test_acting_on_a_message_on_a_page_of_older_messages_comes_back_to_that_page
     assert page.context["page"].before is None and f'id="message-{recent.pk}"' in page.content.decode()
 
 
-def test_the_mention_hint_says_which_handles_are_dutch_words_in_english():
-    """Found by an exploratory test: "Mention people with @name, @apotheek or @coördinator." in the
-    English interface. The handles are the same in both languages (threads.mentions): @apotheek is a
-    Dutch word, so English says what it is; @coordinator works without the diaeresis."""
+def test_the_mention_hint_shows_the_handles_as_the_composer_inserts_them_in_english_too():
+    """Found by an exploratory test: the English hint said "@coordinator" while the composer's
+    suggestion inserts "@coördinator", and left out @iedereen. The handles are the same Dutch words
+    in both languages (threads.mentions), so the hint shows them as they are inserted; @apotheek is
+    a Dutch word, so English says what it is."""
     from django.utils import translation
 
     from wijkverband.threads.forms import PostForm
+    from wijkverband.threads.mentions import mention_candidates
 
     with translation.override("en"):
         english = str(PostForm().fields["body"].help_text)
     with translation.override("nl"):
         dutch = str(PostForm().fields["body"].help_text)
-    assert "a kind of organisation such as @apotheek (pharmacy), or @coordinator" in english
-    assert "@coördinator" not in english
-    assert "een soort organisatie zoals @apotheek, of @coördinator" in dutch
+    assert "a kind of organisation such as @apotheek (pharmacy)" in english
+    assert "the coordinators with @coördinator or everyone with @iedereen" in english
+    assert "@coordinator" not in english
+    assert "een soort organisatie zoals @apotheek, de coördinatoren met @coördinator of iedereen met @iedereen" in dutch
+    inserted = {c["token"] for c in mention_candidates([], labels={"everyone": "", "coordinators": ""})}
+    assert {f"@{token}" for token in inserted} <= set(re.findall(r"@\w+", english))
 
 
 def test_the_handles_of_the_hint_reach_people():

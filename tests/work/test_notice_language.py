@@ -143,6 +143,27 @@ def test_the_digest_is_written_in_the_language_the_person_has_when_it_is_sent(wo
     assert "knelpunt" not in digest.body
 
 
+def test_the_english_digest_says_notification_as_the_notifications_page_does(world, client_for, clock):
+    """Found by an exploratory test: the English digest said "1 new notice for you" and "All your
+    notices", under a menu and a page that say "Notifications"."""
+    clock.to(amsterdam(2027, 9, 7, 15, 0))
+    _switch(client_for("carla"), "en")
+    _switch(client_for("pieter"), "nl")
+    for who in (world.carla, world.pieter):
+        b = report(world, actor=world.maarten, title=f"Voor {who.name}")
+        bottlenecks.bottleneck_ask_owner(actor=world.maarten, bottleneck=b, version=b.version, candidate=who)
+    clock.to(amsterdam(2027, 9, 8, 7, 30))
+    digests_send_due()
+    from django.core import mail
+
+    [english] = [m for m in mail.outbox if m.to == [world.carla.email]]
+    assert "1 new notification for you" in english.subject
+    assert "All your notifications (you will be asked to sign in):" in english.body
+    assert "notice" not in (english.subject + english.body).lower()
+    [dutch] = [m for m in mail.outbox if m.to == [world.pieter.email]]
+    assert "1 nieuwe melding voor je" in dutch.subject and "Al je meldingen" in dutch.body
+
+
 def test_the_live_frame_is_in_the_recipients_language_not_the_one_of_whoever_acted(world, client_for, monkeypatch):
     """The frame goes to the person's open pages: in their language (accounts.User.language), where
     the one who left (or the coordinator who removed them) read Dutch."""

@@ -71,14 +71,14 @@ class CountsForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
     )
     referrals = WholeNumberField(
-        label=_("Referrals to welzijn"),
+        label=_("Referrals to the wellbeing coach"),
         min_value=0,
-        help_text=_("Clients this organisation referred to the welzijnscoach in this month."),
+        help_text=_("Clients this organisation referred to the wellbeing coach in this month."),
     )
     intakes = WholeNumberField(
         label=_("Intakes held"),
         min_value=0,
-        help_text=_("Of these referrals: how many had an intake with the welzijnscoach (so far)."),
+        help_text=_("Of these referrals: how many had an intake with the wellbeing coach (so far)."),
     )
     feedback = WholeNumberField(
         label=_("Feedback returned to the referrer"),

@@ -48,7 +48,7 @@ EXPORT_COLUMNS = [
     ("email", gettext_noop("E-mail")),
     ("website", gettext_noop("Website")),
     ("public", gettext_noop("Public")),
-    ("wijk", gettext_noop("Wijk")),
+    ("wijk", gettext_noop("Neighbourhood")),
     ("confirmed_on", gettext_noop("Last confirmed on")),
     ("stale", gettext_noop("Stale")),
 ]

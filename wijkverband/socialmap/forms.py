@@ -104,7 +104,7 @@ class FilterForm(GuardedFilterForm):
         choices=[("", _("All kinds"))] + list(Kind.choices),
         widget=forms.Select(attrs=SELECT),
     )
-    scope = forms.ChoiceField(label=_("Wijk"), required=False, widget=forms.Select(attrs=SELECT))
+    scope = forms.ChoiceField(label=_("Neighbourhood"), required=False, widget=forms.Select(attrs=SELECT))
     dementia_friendly = _flag(_("Dementia-friendly"))
     wheelchair_accessible = _flag(_("Wheelchair-accessible"))
     free = _flag(_("Free"))
@@ -115,12 +115,12 @@ class FilterForm(GuardedFilterForm):
         super().__init__(*args, **kwargs)
         if team is not None:
             choices = [
-                ("", _("This wijk and the region")),
-                ("team", _("Only this wijk")),
+                ("", _("This neighbourhood and the region")),
+                ("team", _("Only this neighbourhood")),
                 ("region", _("Only region-wide")),
             ]
         else:
-            choices = [("", _("All wijken and the region")), ("region", _("Only region-wide"))] + [
+            choices = [("", _("All neighbourhoods and the region")), ("region", _("Only region-wide"))] + [
                 (str(t.pk), t.name) for t in teams
             ]
         self.fields["scope"].choices = choices

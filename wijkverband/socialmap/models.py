@@ -32,7 +32,7 @@ class Kind(models.TextChoices):
     MEETING_PLACE = "meeting_place", _("Meeting place")
     ACTIVITY = "activity", _("Activity")
     WELZIJN_OP_RECEPT = "welzijn_op_recept", _("Welzijn op Recept offer")
-    VOORZORGCIRKEL = "voorzorgcirkel", _("Voorzorgcirkel")
+    VOORZORGCIRKEL = "voorzorgcirkel", _("Precaution circle")
     RESIDENT_INITIATIVE = "resident_initiative", _("Resident initiative")
 
 

@@ -184,7 +184,7 @@ def entry_remove(*, actor, entry: Entry) -> None:
 def suggestion_create(*, actor, entry: Entry, team: Team | None, body: str) -> Suggestion:
     """A client representative suggests a correction (on a team's kaart, or the region's: team None)."""
     if not is_representative(rights_on_page(user=actor, team=team, region=entry.region)):
-        raise _forbidden(_("Client representatives suggest corrections; the team keeps the kaart itself."))
+        raise _forbidden(_("Client representatives suggest corrections; the team keeps the map itself."))
     text = (body or "").strip()
     if not text:
         raise ActionRefused(_("Say what should be corrected."), field="body")
@@ -346,7 +346,7 @@ def entries_import(
                     (
                         "",
                         _(
-                            "More than one entry of this kaart has this kind, name and address: give the row the "
+                            "More than one entry of this map has this kind, name and address: give the row the "
                             "number of the one it is about (an export has the numbers)."
                         ),
                     )
@@ -361,7 +361,7 @@ def entries_import(
                     (
                         "id",
                         _(
-                            "“%(id)s” is not the number of an entry of this kaart: leave it empty to add the row "
+                            "“%(id)s” is not the number of an entry of this map: leave it empty to add the row "
                             "as a new entry."
                         )
                         % {"id": entry_id},

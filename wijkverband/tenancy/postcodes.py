@@ -45,7 +45,9 @@ TAKEN_IN_OTHER_REGION = gettext_noop(
 OVERLAPS_LEFT = gettext_noop(
     "%(area)s is served by %(teams)s. Give each postcode area one team before you stop teams from sharing areas."
 )
-FULL_POSTCODE_HELP = gettext_noop("A full postcode (3513 AB) serves the part of an area a wijk border cuts off.")
+FULL_POSTCODE_HELP = gettext_noop(
+    "A full postcode (3513 AB) serves the part of an area a neighbourhood border cuts off."
+)
 
 #: Every message above, for the test that checks each has its Dutch.
 MESSAGES = (

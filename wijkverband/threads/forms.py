@@ -22,10 +22,11 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs=_box(rows=4)),
-        # The handles are the same in every language (threads.mentions): @apotheek is a Dutch word.
+        # The handles are the same in every language (threads.mentions): @apotheek is a Dutch word, and
+        # the help names them as the composer's suggestions insert them (@coördinator, @iedereen).
         help_text=_(
-            "Markdown: **bold**, *italic*, lists. Mention people with @name, "
-            "a kind of organisation such as @apotheek (pharmacy), or @coordinator."
+            "Markdown: **bold**, *italic*, lists. Mention people with @name, a kind of organisation such as "
+            "@apotheek (pharmacy), the coordinators with @coördinator or everyone with @iedereen."
         ),
         strip=False,
     )

@@ -101,7 +101,7 @@ def live_strings() -> dict:
         # Above the box (and an editor) whose text the tab kept when the page was left.
         "draft_restored": _("Not sent yet: your text from before is back in the message box."),
         "edit_restored": _("Not saved yet: your change from before is back."),
-        "sign_in_incomplete": _("Finish signing in first: set up tweestapsverificatie, then reload the page."),
+        "sign_in_incomplete": _("Finish signing in first: set up two-factor authentication, then reload the page."),
         "no_access": _("You can no longer read this thread. Reload the page."),
         "typing": _("%(name)s is typing…"),
         "edited": pgettext("message", "edited"),

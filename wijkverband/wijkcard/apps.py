@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WijkCardConfig(AppConfig):
     name = "wijkverband.wijkcard"
     label = "wijkcard"
-    verbose_name = _("Wijk card")
+    verbose_name = _("Neighbourhood card")
 
     def ready(self):
         from wijkverband.wijkcard import notices, panels

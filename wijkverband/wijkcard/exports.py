@@ -73,7 +73,7 @@ def vcard(entry) -> str:
         lines.append(f"EMAIL;TYPE=INTERNET,WORK:{entry.secure_mail}")
         note.append(f"{label}: {entry.secure_mail}")
     if entry.takes_lead and entry.lead_arrangement:
-        label = _("Takes the lead when a client falls between two chairs:")
+        label = _("Takes the lead when a client falls through the gaps:")
         note.append(f"{label} {entry.lead_arrangement}")
     if entry.notes:
         note.append(entry.notes)
@@ -109,7 +109,7 @@ def csv_text(entries, *, professional_lines: bool = True) -> str:
     if professional_lines:
         header += [_("Direct line for professionals"), _("Secure-mail address")]
     header += [
-        _("Serves the wijk"),
+        _("Serves the neighbourhood"),
         _("Takes the lead"),
         _("The arrangement"),
         _("Notes for the team"),

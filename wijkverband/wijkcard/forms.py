@@ -65,12 +65,12 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxInput(attrs=CHECKBOX),
     )
     serves_wijk = forms.BooleanField(
-        label=_("This is the district-nursing team that serves the wijk"),
+        label=_("This is the district-nursing team that serves the neighbourhood"),
         required=False,
         widget=forms.CheckboxInput(attrs=CHECKBOX),
     )
     takes_lead = forms.BooleanField(
-        label=_("This organisation takes the lead when a client falls between two chairs"),
+        label=_("This organisation takes the lead when a client falls through the gaps"),
         required=False,
         widget=forms.CheckboxInput(attrs=CHECKBOX),
     )

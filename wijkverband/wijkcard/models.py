@@ -65,8 +65,8 @@ class ContactEntry(Confirmable):
     secure_mail = models.EmailField(_("secure-mail address"), max_length=200, blank=True)
     notes = models.TextField(_("notes for the team"), max_length=1000, blank=True)
     public = models.BooleanField(_("show on the public postcode lookup"), default=False)
-    serves_wijk = models.BooleanField(_("the district-nursing team that serves this wijk"), default=False)
-    takes_lead = models.BooleanField(_("takes the lead when a client falls between two chairs"), default=False)
+    serves_wijk = models.BooleanField(_("the district-nursing team that serves this neighbourhood"), default=False)
+    takes_lead = models.BooleanField(_("takes the lead when a client falls through the gaps"), default=False)
     lead_arrangement = models.CharField(_("the arrangement"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
@@ -76,8 +76,8 @@ class ContactEntry(Confirmable):
     objects = TeamScopedManager()
 
     class Meta:
-        verbose_name = _("wijk card entry")
-        verbose_name_plural = _("wijk card entries")
+        verbose_name = _("neighbourhood card entry")
+        verbose_name_plural = _("neighbourhood card entries")
         ordering = ["organisation__name", "contact_point", "pk"]
         indexes = [
             models.Index(fields=["team", "confirmed_on"], name="wijkcard_entry_team_confirmed"),

@@ -57,12 +57,12 @@ def public_context(*, teams) -> dict:
 
 
 def register() -> None:
-    register_team_nav(NavItem(key="wijkcard", label=_("Wijk card"), url_name="wijkcard", order=5))
+    register_team_nav(NavItem(key="wijkcard", label=_("Neighbourhood card"), url_name="wijkcard", order=5))
     # Ordered before "Voor jou" (0): the issue makes the card the first thing on the team home.
     register_team_panel(
         Panel(key="wijkcard", template="wijkcard/panel_team.html", context=team_panel_context, order=-1)
     )
-    register_region_column(RegionColumn(key="wijkcard", label=_("Wijk card"), values=region_cells, order=10))
+    register_region_column(RegionColumn(key="wijkcard", label=_("Neighbourhood card"), values=region_cells, order=10))
     register_public_section(
         Panel(key="wijkcard", template="wijkcard/public_section.html", context=public_context, order=10)
     )

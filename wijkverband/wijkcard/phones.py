@@ -54,7 +54,7 @@ def normalise_phone(value: str) -> str:
         digits = "0" + digits[4:]
     elif digits.startswith("+") or digits.startswith("00"):
         raise PhoneError(
-            _("“%(value)s” is not a Dutch number: the wijk card takes Dutch numbers only.") % {"value": text}
+            _("“%(value)s” is not a Dutch number: the neighbourhood card takes Dutch numbers only.") % {"value": text}
         )
     if not digits.isdigit():
         raise _not_digits(text)

@@ -83,7 +83,7 @@ class EntryData:
 
 def mobile_refusal() -> str:
     return _(
-        "This is a mobile number (06). The wijk card names teams and services, never someone's own "
+        "This is a mobile number (06). The neighbourhood card names teams and services, never someone's own "
         "phone: enter it only if it is a team or service phone, and tick the box that says so."
     )
 
@@ -97,7 +97,7 @@ def no_way_to_reach_refusal() -> str:
 
 
 def serves_wijk_refusal() -> str:
-    return _("Only a district-nursing organisation's entry can be the team that serves the wijk.")
+    return _("Only a district-nursing organisation's entry can be the team that serves the neighbourhood.")
 
 
 def arrangement_required() -> str:
@@ -186,7 +186,7 @@ def _audit(actor, action: str, entry: ContactEntry, **data) -> None:
 
 def _may_edit(actor, team: Team) -> None:
     if not policy.can_edit(_rights(actor, team)):
-        raise _forbidden(_("Only members of the team change the wijk card."))
+        raise _forbidden(_("Only members of the team change the neighbourhood card."))
 
 
 @transaction.atomic

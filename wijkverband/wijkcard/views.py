@@ -181,7 +181,7 @@ def wijkcard_entry_create(request):
                 add_refusal(form, refused)
                 status = STATUS_FOR_CODE.get(refused.code, 400)
             else:
-                _saved(request, form, entry, _("“%(title)s” is on the wijk card.") % {"title": entry.title})
+                _saved(request, form, entry, _("“%(title)s” is on the neighbourhood card.") % {"title": entry.title})
                 return redirect(_card_url(team, entry))
     return render(request, "wijkcard/form.html", _context(request, form=form), status=status)
 
@@ -242,7 +242,8 @@ def wijkcard_entry_delete(request, entry_id):
         except ActionRefused as refused:
             _done(request, entry, refused.message, messages.ERROR)
             return redirect(_card_url(team, entry))
-        messages.success(request, _("“%(title)s” has been removed from the wijk card.") % {"title": entry.title})
+        removed = _("“%(title)s” has been removed from the neighbourhood card.")
+        messages.success(request, removed % {"title": entry.title})
         return redirect(_card_url(team))
     return render(request, "wijkcard/delete.html", _context(request, entry=entry))
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkConfig(AppConfig):
     name = "wijkverband.work"
     label = "work"
-    verbose_name = _("My work and notices")
+    verbose_name = _("My work and notifications")
 
     def ready(self):
         from wijkverband.core import outbox

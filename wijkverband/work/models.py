@@ -20,7 +20,7 @@ class SubjectKind(models.TextChoices):
     AGREEMENT = "agreement", _("agreement")
     BOTTLENECK = "bottleneck", _("bottleneck")
     THREAD = "thread", _("thread")
-    WIJKCARD_ENTRY = "wijkcard_entry", _("Wijk card")
+    WIJKCARD_ENTRY = "wijkcard_entry", _("Neighbourhood card")
     SOCIAL_MAP_ENTRY = "social_map_entry", _("Social map")
     SIGNAL = "signal", _("signal")
     #: Items of one team at once (someone left it: their bottlenecks need an owner); the id is the team's.
@@ -119,8 +119,8 @@ class Notice(models.Model):
     objects = TeamScopedManager()
 
     class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_person")]
         indexes = [
@@ -192,8 +192,8 @@ class NoticePreference(models.Model):
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("notice preference")
-        verbose_name_plural = _("notice preferences")
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
 
     def __str__(self) -> str:
         return f"notice preferences of {self.user_id}"

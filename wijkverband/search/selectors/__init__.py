@@ -44,7 +44,7 @@ KIND_LABELS = {
     "agreement": _("Agreements"),
     "bottleneck": _("Bottlenecks"),
     "message": _("Messages"),
-    "wijkcard": _("Wijk card"),
+    "wijkcard": _("Neighbourhood card"),
     "socialmap": _("Social map"),
 }
 STATUS_CHOICES = (("open", _("Open or in force")), ("done", _("Done or ended")))

@@ -324,7 +324,7 @@ def thread_set_open_to_representatives(
             raise PermissionDenied
     locked = _lock(thread)
     if open_to_representatives and locked.internal:
-        raise ActionRefused(_("This discussion is about an internal item: client representatives never read it."))
+        raise ActionRefused(_("This thread is about an internal item: client representatives never read it."))
     if locked.open_to_representatives and not open_to_representatives:
         lifecycle.thread_access_changed_on_commit(locked.pk)  # representatives following it lose it now
     locked.open_to_representatives = bool(open_to_representatives)

@@ -128,7 +128,9 @@ def _digest_mail(preference: NoticePreference, notices: list[Notice]) -> tuple[s
     user = preference.user
     with translation.override(outbox.mail_language(user)):
         count = len(notices)
-        subject = ngettext("%(count)s new notice for you", "%(count)s new notices for you", count) % {"count": count}
+        subject = ngettext("%(count)s new notification for you", "%(count)s new notifications for you", count) % {
+            "count": count
+        }
         # It tells what came before its period started (Monday 07:30, today 07:30): "this week"
         # read as the week that had only just begun.
         if preference.digest == Frequency.WEEKLY:
@@ -147,7 +149,7 @@ def _digest_mail(preference: NoticePreference, notices: list[Notice]) -> tuple[s
             more = count - DIGEST_LINES
             parts.append(ngettext("And %(count)s more.", "And %(count)s more.", more) % {"count": more})
         parts.append(
-            _("All your notices (you will be asked to sign in): %(link)s")
+            _("All your notifications (you will be asked to sign in): %(link)s")
             % {"link": outbox.absolute(reverse("notification_list"))}
         )
         parts.append(
