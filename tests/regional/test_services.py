@@ -1,5 +1,7 @@
 """Regional items and offers: what the services do, refuse and tell whom."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -168,3 +170,20 @@ def test_an_organisation_of_another_team_cannot_become_a_party(world):
             actor=world.carla, team=world.team_a, offer=o, title="", organisations=[world.nursing_b], externals=[]
         )
     assert not Agreement.objects.for_team(world.team_a).exists()
+
+
+def test_an_offers_texts_have_the_limits_of_the_agreement_it_becomes(world, client_for):
+    """A team's agreement refuses a text longer than its limit (agreements.models.TEXT_LIMITS): an
+    offer with a longer one could be adopted but its agreement never saved again."""
+    from wijkverband.agreements.models import TEXT_LIMITS
+    from wijkverband.regional.models import RegionalAgreement
+
+    page = client_for("olga").get("/r/utrecht/regional/agreements/new/").content.decode()
+    for name, limit in TEXT_LIMITS.items():
+        if name != "sources":  # an offer has no sources of its own: each team's analysis has
+            assert f'maxlength="{limit}"' in re.search(rf'<textarea name="{name}"[^>]*>', page).group(0), name
+    data = {"title": "Protocol", "body": "De apotheek belt.", "need": "x" * (TEXT_LIMITS["need"] + 1)}
+    with pytest.raises(ActionRefused) as refused:
+        services.regional_agreement_offer(actor=world.olga, region=world.region, data=data)
+    assert refused.value.field == "need"
+    assert not RegionalAgreement.objects.exists()

@@ -6,13 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wijkverband.agreements.dates import START_YEARS_AHEAD, version_date_errors
-from wijkverband.agreements.models import EXTERNAL_KINDS, Decision, Dimension, Frequency, PartyKind, Status
+from wijkverband.agreements.models import (
+    EXTERNAL_KINDS,
+    REASON_LIMIT,
+    TEXT_LIMITS,
+    Decision,
+    Dimension,
+    Frequency,
+    PartyKind,
+    Status,
+)
 from wijkverband.agreements.selectors import ListFilters
 from wijkverband.core.dates import PlausibleDateField
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.core.numbers import DecimalNumberField
 from wijkverband.core.registry import indicator_sources
+from wijkverband.core.textlimits import LimitedTextField
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 6}
@@ -29,33 +39,41 @@ class DateInput(forms.DateInput):
 
 class AgreementForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
-    need = forms.CharField(
+    need = LimitedTextField(
+        max_length=TEXT_LIMITS["need"],
         label=_("The need it answers"),
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("The analysis of the need in the neighbourhood: who, how many, what goes wrong now."),
     )
-    sources = forms.CharField(
+    sources = LimitedTextField(
+        max_length=TEXT_LIMITS["sources"],
         label=_("Sources of the analysis"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
         help_text=_("Figures, reports or consultations the analysis rests on."),
     )
-    body = forms.CharField(
+    body = LimitedTextField(
+        max_length=TEXT_LIMITS["body"],
         label=_("The agreement"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12}),
         help_text=_("Who does what for whom. Markdown: **bold**, lists with -, links [text](https://…)."),
     )
-    gain_quality = forms.CharField(
-        label=_("What clients gain in quality"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3})
+    gain_quality = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_quality"],
+        label=_("What clients gain in quality"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
-    gain_accessibility = forms.CharField(
+    gain_accessibility = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_accessibility"],
         label=_("What clients gain in accessibility"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
-    gain_affordability = forms.CharField(
+    gain_affordability = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_affordability"],
         label=_("What clients gain in affordability"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
@@ -92,15 +110,18 @@ class AgreementForm(GuardedForm):
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why does the agreement end?"), widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3})
+    reason = LimitedTextField(
+        max_length=REASON_LIMIT,
+        label=_("Why does the agreement end?"),
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
 
 
 class EndorseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     decision = forms.ChoiceField(choices=Decision.choices)
-    reason = forms.CharField(
+    reason = LimitedTextField(
+        max_length=REASON_LIMIT,
         label=_("Reason (needed when you decline)"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),

@@ -92,6 +92,23 @@ class Agreement(models.Model):
         return self.status != Status.ADOPTED or self.has_pending_version
 
 
+#: How long a version's texts may be (the form's maxlength, the form's and the service's check).
+#: The agreement itself as long as a message (10,000 characters: some four pages, more than any
+#: agreement in the regional examples, which run to a page); the analysis of the need as long as a
+#: bottleneck's description; the sources (a list of references) and each gain (a paragraph) 2,000.
+#: A regional offer's texts become these texts, so it has the same limits (regional/forms.py).
+TEXT_LIMITS = {
+    "need": 5_000,
+    "sources": 2_000,
+    "body": 10_000,
+    "gain_quality": 2_000,
+    "gain_accessibility": 2_000,
+    "gain_affordability": 2_000,
+}
+#: Why an agreement ends, or why a party declines it: a few sentences, as a bottleneck's reasons.
+REASON_LIMIT = 2_000
+
+
 class AgreementVersion(models.Model):
     """One immutable state of an agreement's text and fields."""
 

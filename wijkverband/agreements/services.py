@@ -25,6 +25,8 @@ from wijkverband.agreements.dates import measurement_date_error, version_date_er
 from wijkverband.agreements.models import (
     EXTERNAL_KINDS,
     ORGANISATION_KIND_OF,
+    REASON_LIMIT,
+    TEXT_LIMITS,
     Action,
     Agreement,
     AgreementEvent,
@@ -44,6 +46,7 @@ from wijkverband.audit.services import audit_record
 from wijkverband.core.errors import ActionRefused
 from wijkverband.core.locking import lock_and_read
 from wijkverband.core.registry import indicator_source
+from wijkverband.core.textlimits import text_length, too_long_message
 from wijkverband.tenancy.models import Membership, Organisation, Team, TeamOrganisation
 from wijkverband.tenancy.policy import TeamRights, team_rights
 from wijkverband.tenancy.selectors import is_professional, longest_serving_coordinator, organisation_member_ids
@@ -64,7 +67,11 @@ VERSION_FIELDS = (
     "start_date",
     "review_date",
 )
-TEXT_LIMIT = 100_000
+
+
+def _require_reason_length(reason: str) -> None:
+    if (length := text_length(reason)) > REASON_LIMIT:
+        raise ActionRefused(too_long_message(limit=REASON_LIMIT, length=length), field="reason")
 
 
 def _require_contributor(actor, team) -> TeamRights:
@@ -143,10 +150,10 @@ def _clean_version_data(*, team, data: dict) -> dict:
     if len(title) > 200:
         raise ActionRefused(_("Keep the title under 200 characters."))
     cleaned["title"] = title
-    for name in ("need", "sources", "body", "gain_quality", "gain_accessibility", "gain_affordability"):
+    for name, limit in TEXT_LIMITS.items():
         value = (data.get(name) or "").strip()
-        if len(value) > TEXT_LIMIT:
-            raise ActionRefused(_("A text field is too long (at most 100,000 characters)."))
+        if (length := text_length(value)) > limit:
+            raise ActionRefused(too_long_message(limit=limit, length=length), field=name)
         cleaned[name] = value
     owner = data.get("owner")
     if owner is None or not professional_held(user=owner, team=team):
@@ -340,9 +347,10 @@ def agreement_end(*, actor, agreement: Agreement, reason: str) -> Agreement:
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused(_("Say why the agreement ends."), field="reason")
+    _require_reason_length(reason)
     agreement.status = Status.ENDED
     agreement.ended_at = timezone.now()
-    agreement.ended_reason = reason[:TEXT_LIMIT]
+    agreement.ended_reason = reason
     _touch(agreement, "status", "ended_at", "ended_reason")
     notices.ended(agreement, actor=actor)
     _audit(
@@ -588,13 +596,14 @@ def endorsement_record(
         raise PermissionDenied
     agreement = _lock(agreement)
     reason = (reason or "").strip()
+    _require_reason_length(reason)
     again = rights.organisation_id is not None and _sent_again(
         agreement=agreement,
         actor=actor,
         version_number=version_number,
         party__organisation_id=rights.organisation_id,
         decision=decision,
-        reason=reason[:TEXT_LIMIT],
+        reason=reason,
     )
     if again:
         return again  # nothing new: no history line, no notice, no audit row
@@ -627,7 +636,7 @@ def endorsement_record(
         version=agreement.current_version,
         party=party,
         decision=decision,
-        reason=reason[:TEXT_LIMIT],
+        reason=reason,
         recorded_by=actor,
     )
     action = Action.ENDORSED if decision == Decision.ENDORSED else Action.DECLINED

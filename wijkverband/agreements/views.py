@@ -360,6 +360,8 @@ def agreement_endorse(request, agreement_id):
     team = request.team
     agreement = access_agreement(user=request.user, team=team, agreement_id=agreement_id)
     form = EndorseForm(request.POST, auto_id="endorse_%s")
+    if not form.is_valid() and set(form.errors) == {"reason"}:
+        return _detail_page(request, agreement, endorse_form=form, status=400)  # too long: at the field
     if not form.is_valid():
         messages.error(request, _("Choose to endorse or to decline, for the version on the page."))
         return _to_detail(agreement)

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.agreements.models import EXTERNAL_KINDS, Dimension, Frequency, PartyKind, is_percentage
+from wijkverband.agreements.models import EXTERNAL_KINDS, TEXT_LIMITS, Dimension, Frequency, PartyKind, is_percentage
 from wijkverband.core.guard import GuardedForm
 from wijkverband.core.numbers import DecimalNumberField
+from wijkverband.core.textlimits import LimitedTextField
 from wijkverband.regional.models import ItemStatus
 from wijkverband.tenancy.models import OrganisationKind
 
@@ -86,24 +87,33 @@ class UpdateForm(GuardedForm):
 
 class OfferForm(GuardedForm):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    need = forms.CharField(
-        label=_("The need (why)"), required=False, max_length=100_000, widget=forms.Textarea(attrs=TEXTAREA)
+    # Its texts become a team's agreement's texts, with their limits (TEXT_LIMITS).
+    need = LimitedTextField(
+        label=_("The need (why)"),
+        required=False,
+        max_length=TEXT_LIMITS["need"],
+        widget=forms.Textarea(attrs=TEXTAREA),
     )
-    body = forms.CharField(
+    body = LimitedTextField(
         label=_("The agreement (who does what for whom)"),
-        max_length=100_000,
+        max_length=TEXT_LIMITS["body"],
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
         help_text=CLIENT_DATA_HELP,
     )
-    gain_quality = forms.CharField(
-        label=_("What clients gain in quality"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2})
+    gain_quality = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_quality"],
+        label=_("What clients gain in quality"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
-    gain_accessibility = forms.CharField(
+    gain_accessibility = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_accessibility"],
         label=_("What clients gain in accessibility"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
-    gain_affordability = forms.CharField(
+    gain_affordability = LimitedTextField(
+        max_length=TEXT_LIMITS["gain_affordability"],
         label=_("What clients gain in affordability"),
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),

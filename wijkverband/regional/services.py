@@ -14,10 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkverband.agreements import services as agreement_services
-from wijkverband.agreements.models import EXTERNAL_KINDS, Agreement, Dimension, Frequency, PartyKind, is_percentage
+from wijkverband.agreements.models import (
+    EXTERNAL_KINDS,
+    TEXT_LIMITS,
+    Agreement,
+    Dimension,
+    Frequency,
+    PartyKind,
+    is_percentage,
+)
 from wijkverband.audit.services import audit_record
 from wijkverband.bottlenecks.models import OPEN_STATUSES, Bottleneck, Category
 from wijkverband.core.errors import ActionRefused
+from wijkverband.core.textlimits import text_length, too_long_message
 from wijkverband.regional import notices, policy
 from wijkverband.regional.models import (
     Adoption,
@@ -52,13 +61,18 @@ def _title(value) -> str:
     return title
 
 
-def _text(value, field: str, *, required: bool = False, message: str = "") -> str:
+def _text(value, field: str, *, required: bool = False, message: str = "", limit: int = TEXT_LIMIT) -> str:
     text = (value or "").strip()
     if required and not text:
         raise ActionRefused(message or _("This field is required."), field=field)
-    if len(text) > TEXT_LIMIT:
-        raise ActionRefused(_("A text field is too long (at most 100,000 characters)."), field=field)
+    if (length := text_length(text)) > limit:
+        raise ActionRefused(too_long_message(limit=limit, length=length), field=field)
     return text
+
+
+def _offer_text(data: dict, field: str, **kwargs) -> str:
+    """An offer's text, within the limit of the team's agreement it becomes (TEXT_LIMITS)."""
+    return _text(data.get(field), field, limit=TEXT_LIMITS[field], **kwargs)
 
 
 def _owner(region: Region, owner):
@@ -254,13 +268,13 @@ def regional_agreement_offer(*, actor, region: Region, data: dict, parties=(), i
     offer = RegionalAgreement.objects.create(
         region=region,
         title=_title(data.get("title")),
-        need=_text(data.get("need"), "need"),
-        body=_text(
-            data.get("body"), "body", required=True, message=_("Write the agreement itself: the teams adopt that text.")
+        need=_offer_text(data, "need"),
+        body=_offer_text(
+            data, "body", required=True, message=_("Write the agreement itself: the teams adopt that text.")
         ),
-        gain_quality=_text(data.get("gain_quality"), "gain_quality"),
-        gain_accessibility=_text(data.get("gain_accessibility"), "gain_accessibility"),
-        gain_affordability=_text(data.get("gain_affordability"), "gain_affordability"),
+        gain_quality=_offer_text(data, "gain_quality"),
+        gain_accessibility=_offer_text(data, "gain_accessibility"),
+        gain_affordability=_offer_text(data, "gain_affordability"),
         created_by=actor,
     )
     for kind, organisation_kind, name in parties:
