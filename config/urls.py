@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("wijkverband.search.urls")),
 ]
 
+handler400 = "wijkverband.core.views.bad_request"
 handler404 = "wijkverband.core.views.not_found"
 # allauth's rate limits answer with this (allauth.core.internal.ratelimit.respond_429).
 handler429 = "wijkverband.accounts.views.too_many_requests"

@@ -8,10 +8,13 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -74,6 +77,18 @@ def favicon(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """A request Django could not take (handler400). One sent with more than
+    DATA_UPLOAD_MAX_MEMORY_SIZE is almost always a form with a text pasted into it that was far too
+    long: the page says so, and that going back usually gives the text again (browsers keep what
+    was typed in a form), instead of "this address is not right", which sent people looking for a
+    fault in the link."""
+    if isinstance(exception, RequestDataTooBig):
+        # Without the request, as Django renders its 400 page: nothing of it is read again.
+        return HttpResponseBadRequest(loader.get_template("400_too_large.html").render())
+    return defaults.bad_request(request, exception)
 
 
 def csrf_failure(request, reason=""):
