@@ -298,8 +298,8 @@ def _render_detail(request, team, rights, b, *, action=None, data=None, error=No
         text = next((n for n, f in form.fields.items() if isinstance(f.widget, Textarea)), None) if form else None
         if text is not None:
             worded = error.message
-            if error.finding is not None:
-                worded = refusal_message(refusal_subject(form.fields[text].label), error.finding)
+            if error.findings:
+                worded = refusal_message(refusal_subject(form.fields[text].label), error.findings)
             form.is_valid()
             form.add_error(text, worded)
             error = None

@@ -670,9 +670,9 @@ _READ_AS = _ReadAs()
 
 
 def find_client_data(text: str) -> list[Finding]:
-    """What in this text identifies a client: BSNs first, then dates of birth; in the text as a
-    reader sees it, again without Markdown's marks when it has any, and again as a Markdown field
-    shows it when it has markup that as_read may read otherwise (_shown)."""
+    """Everything in this text that identifies a client: BSNs first, then dates of birth; in the
+    text as a reader sees it, again without Markdown's marks when it has any, and again as a
+    Markdown field shows it when it has markup that as_read may read otherwise (_shown)."""
     if not text:
         return []
     # Most texts have too few digits to hold anything (\d counts any script's digits): done.
@@ -681,11 +681,22 @@ def find_client_data(text: str) -> list[Finding]:
         return []
     read = _as_read_normalised(text)
     found = _find(read)
-    if not found and _MARKUP.search(read):
-        found = _find(_MARKUP.sub("", read))
-    if not found and _RENDERED_MAY_DIFFER.search(text):
-        found = _find(_as_read_normalised(_shown(text)))
+    # Every reading, also when the first found something: what only one of them finds would
+    # otherwise be refused on the next save, once the person removed what was said the first time.
+    # A text without client data is read as often as before.
+    if _MARKUP.search(read):
+        found = _together(found, _find(_MARKUP.sub("", read)))
+    if _RENDERED_MAY_DIFFER.search(text):
+        found = _together(found, _find(_as_read_normalised(_shown(text))))
     return found
+
+
+def _together(found: list[Finding], more: list[Finding]) -> list[Finding]:
+    """Both readings' findings, each once: BSNs first, then dates of birth, as _find gives them."""
+    if not more:
+        return found
+    together = list(dict.fromkeys([*found, *more]))
+    return [f for f in together if f.kind == "bsn"] + [f for f in together if f.kind != "bsn"]
 
 
 def _find(text: str) -> list[Finding]:

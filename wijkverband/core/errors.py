@@ -20,7 +20,7 @@ def add_refusal(form, refused: ActionRefused, *, default: str | None = None) -> 
 
     field = refused.field if refused.field in form.fields else default
     message = refused.message
-    finding = getattr(refused, "finding", None)
-    if finding is not None and field == refused.field and field_says_its_own_refusal(form.fields[field]):
-        message = field_refusal(form.fields[field], finding)
+    findings = getattr(refused, "findings", ())
+    if findings and field == refused.field and field_says_its_own_refusal(form.fields[field]):
+        message = field_refusal(form.fields[field], findings)
     form.add_error(field, message)

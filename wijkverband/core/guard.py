@@ -13,7 +13,8 @@ tests/core/test_guard.py fails when a model has a text field that is neither.
 A save with client data raises `ClientDataRefused` (an ActionRefused, code "invalid"): nothing is
 stored, the service's transaction rolls back, the page shows the message at the field (`.field`)
 with the person's input kept, and the socket answers `invalid` with the same text. The message
-names the field and masks a BSN: it never repeats the number. It shows a date of birth as written,
+names the field and everything found in the text at once, and masks a BSN: it never repeats the
+number. It shows a date of birth as written,
 for the person who typed it, at their own text; the exception's own text (what a traceback or a
 log holds) and the refusal of a search (a page its URL gives) repeat nothing of what was found.
 
@@ -25,10 +26,10 @@ from functools import cache
 
 from django import forms
 from django.db import models
-from django.utils.text import capfirst
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
-from wijkverband.core.clientdata import find_client_data
+from wijkverband.core.clientdata import Finding, find_client_data
 from wijkverband.core.errors import ActionRefused
 
 #: Our models live in modules under this package; others (Django's, allauth's) are not guarded.
@@ -36,39 +37,58 @@ GUARDED_PACKAGE = "wijkverband."
 
 
 class ClientDataRefused(ActionRefused):
-    """`finding`: what was found, so a page whose field has a label of its own can say it in its
-    words (`refusal_message(label, refused.finding)`)."""
+    """`findings`: everything that was found, so a page whose field has a label of its own can say
+    it in its words (`refusal_message(label, refused.findings)`)."""
 
-    def __init__(self, message, *, field: str, finding=None, label=None):
+    def __init__(self, message, *, field: str, findings=(), label=None):
         super().__init__(message, code="invalid", field=field)
-        self.finding = finding
-        if finding is not None:
+        self.findings = tuple(findings)
+        if self.findings:
             # `message` is for the person, at the field they typed it in, and may repeat what was
             # found (a date of birth in full). The exception's own text (str(), args) is what a
             # traceback, a log line or a failed task's record holds: the refusal without it.
-            self.args = (str(refusal_message(label or field, finding, shown=False)),)
+            self.args = (str(refusal_message(label or field, self.findings, shown=False)),)
 
 
-def refusal_message(label, finding, *, shown: bool = True) -> str:
-    """The guard's refusal, naming the field and what it found. `shown`: with what was found as the
-    person may see it (a BSN masked, a date of birth as written), for the person at their own
-    text in their own form. Without it (shown=False) wherever the text did not come from a form
-    the person is looking at: a page a URL gives (a search: its address is in the browser's history
-    and in links), a log line, an exception's text."""
-    if not shown:
-        what = (
-            _("a number that passes the BSN eleven-test")
-            if finding.kind == "bsn"
-            else _("what looks like a date of birth with a name")
-        )
-    elif finding.kind == "bsn":
-        what = _("a number that passes the BSN eleven-test (%(shown)s)") % {"shown": finding.shown}
-    else:
-        what = _("what looks like a date of birth with a name (%(shown)s)") % {"shown": finding.shown}
+def refusal_message(label, findings, *, shown: bool = True) -> str:
+    """The guard's refusal, naming the field and everything it found (`findings`: one Finding or
+    several), each kind once ("een nummer dat de elfproef voor een BSN doorstaat (••••••782) en iets
+    wat lijkt op een geboortedatum met een naam (12-03-1950)"): the person mends all of it in one
+    go, not one finding a save. `shown`: with what was found as the person may see it (a BSN
+    masked, a date of birth as written), for the person at their own text in their own form.
+    Without it (shown=False) wherever the text did not come from a form the person is looking at: a
+    page a URL gives (a search: its address is in the browser's history and in links), a log line,
+    an exception's text."""
+    if isinstance(findings, Finding):
+        findings = (findings,)
+    by_kind = {}
+    for finding in findings:
+        by_kind.setdefault(finding.kind, []).append(finding.shown)
+    what = get_text_list([_what_was_found(kind, found, shown=shown) for kind, found in by_kind.items()], _("and"))
     return _(
         "%(field)s seems to contain client data: %(what)s. Wijkverband is about how care works, never "
         "about a client: remove it and describe the situation without anything that identifies a person."
     ) % {"field": capfirst(label), "what": what}
+
+
+def _what_was_found(kind: str, found: list[str], *, shown: bool) -> str:
+    several = len(found) > 1
+    if not shown:
+        if kind == "bsn":
+            return (
+                _("numbers that pass the BSN eleven-test") if several else _("a number that passes the BSN eleven-test")
+            )
+        if several:
+            return _("what look like dates of birth with a name")
+        return _("what looks like a date of birth with a name")
+    values = {"shown": ", ".join(dict.fromkeys(found))}
+    if kind == "bsn":
+        if several:
+            return _("numbers that pass the BSN eleven-test (%(shown)s)") % values
+        return _("a number that passes the BSN eleven-test (%(shown)s)") % values
+    if several:
+        return _("what look like dates of birth with a name (%(shown)s)") % values
+    return _("what looks like a date of birth with a name (%(shown)s)") % values
 
 
 def check_text(value, *, field: str, label) -> None:
@@ -76,7 +96,7 @@ def check_text(value, *, field: str, label) -> None:
     if isinstance(value, str) and value:
         findings = find_client_data(value)
         if findings:
-            raise ClientDataRefused(refusal_message(label, findings[0]), field=field, finding=findings[0], label=label)
+            raise ClientDataRefused(refusal_message(label, findings), field=field, findings=findings, label=label)
 
 
 def is_free_text(field) -> bool:
@@ -129,10 +149,10 @@ def refuse_client_data_in_form(form, *, names=None) -> None:
         value = form.cleaned_data[name]
         findings = find_client_data(value) if isinstance(value, str) else []
         if findings:
-            form.add_error(name, field_refusal(field, findings[0], phrase=name in getattr(form, "phrase_labels", ())))
+            form.add_error(name, field_refusal(field, findings, phrase=name in getattr(form, "phrase_labels", ())))
 
 
-def field_refusal(field, finding, *, phrase: bool = False) -> str:
+def field_refusal(field, findings, *, phrase: bool = False) -> str:
     """A refusal at a form field, in the field's words. A field where the guard's words about
     clients do not fit (one's own name) gives its own message in `error_messages["client_data"]`;
     a field whose label does not name it in a sentence ("Of voeg een nieuwe organisatie toe: naam")
@@ -142,7 +162,7 @@ def field_refusal(field, finding, *, phrase: bool = False) -> str:
     if own:
         return str(own)
     subject = getattr(field, "refusal_subject", None) or refusal_subject(field.label, phrase=phrase)
-    return refusal_message(subject, finding)
+    return refusal_message(subject, findings)
 
 
 def field_says_its_own_refusal(field) -> bool:

@@ -387,8 +387,8 @@ def entries_import(
             # At its column, as the file names it ("Rij 2, Omschrijving: Deze cel lijkt …"), in
             # place of what else is wrong there: the guard's message masks a BSN, a message that
             # names the value ("“…” is geen e-mailadres") would repeat it.
-            if refused.finding is not None and refused.field:
-                problems.append((refused.field, refusal_message(_("This cell"), refused.finding)))
+            if refused.findings and refused.field:
+                problems.append((refused.field, refusal_message(_("This cell"), refused.findings)))
                 invalid.pop(refused.field, None)
             else:
                 problems.append(("", str(refused.message)))
