@@ -196,6 +196,24 @@ def test_the_form_names_a_missing_way_to_reach_the_wrong_kind_and_a_missing_arra
     assert not ContactEntry.objects.exists()
 
 
+def test_a_missing_way_to_reach_is_shown_at_the_phone_fields_and_linked_from_the_summary(world, client_for):
+    """Found by an exploratory walk: with every phone and secure-mail box empty, "Geef minstens één
+    manier…" stood only in the summary, as plain text; no box said so and none was aria-invalid."""
+    empty = {f"{key}_phone": "" for key in ("day", "evening", "night", "weekend", "direct")}
+    response = client_for("maarten").post("/t/oost/wijkkaart/new/", entry_post(world, **empty, secure_mail=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = re.search(r"data-error-summary>(.*?)</div>", page, re.S).group(1)
+    assert re.search(r'<a class="utrecht-link" href="#id_day_phone">[^<]*Geef minstens één manier', summary)
+    assert "Geef minstens één manier" in re.search(r'id="id_day_phone_error">(.*?)</div>', page, re.S).group(1)
+    for name in ("day_phone", "evening_phone", "night_phone", "weekend_phone", "direct_phone", "secure_mail"):
+        box = re.search(rf'<input[^>]*id="id_{name}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in box, name
+        assert "id_day_phone_error" in box, name  # each box is described by the one message
+    assert page.count("Geef minstens één manier") == 2  # the summary and the first phone box, not per box
+    assert not ContactEntry.objects.exists()
+
+
 def test_an_arrangement_without_the_lead_is_refused_not_dropped(world, client_for):
     """It was saved without the arrangement typed (only the lead keeps one), without a word."""
     response = client_for("maarten").post(

@@ -151,7 +151,7 @@ class EntryForm(forms.Form):
             except ValidationError:
                 self.add_error("secure_mail", services.secure_mail_refusal())
         if not secure_mail and not any((data.get(name) or "").strip() for name in phones):
-            self.add_error(None, services.no_way_to_reach_refusal())
+            self.no_way_to_reach(services.no_way_to_reach_refusal())
         organisation = self.organisations.get(data.get("organisation"))
         if data.get("serves_wijk") and organisation and organisation.kind != OrganisationKind.DISTRICT_NURSING:
             self.add_error("serves_wijk", services.serves_wijk_refusal())
@@ -167,6 +167,20 @@ class EntryForm(forms.Form):
                 _("This arrangement goes with taking the lead: tick that box as well, or empty this field."),
             )
         return data
+
+    def no_way_to_reach(self, message) -> None:
+        """The refusal of a form without a phone number or secure-mail address: shown at the first
+        phone box (the summary links there), and every box that could have held one is marked
+        invalid and described by that one message, so a screen reader hears why at each of them."""
+        first = f"{SLOTS[0][0]}_phone"
+        self.add_error(first, message)
+        error_id = f"{self[first].auto_id}_error"
+        for name in [f"{key}_phone" for key, _when in SLOTS[1:]] + ["direct_phone", "secure_mail"]:
+            bound = self[name]
+            described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+            bound.field.widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": " ".join([*described, error_id])}
+            )
 
     @property
     def slot_fields(self):

@@ -142,7 +142,7 @@ def _clean(team: Team, data: EntryData) -> dict:
             raise ActionRefused(secure_mail_refusal(), field="secure_mail") from None
     values["secure_mail"] = secure_mail
     if not any(values[name] for name in PHONE_FIELDS) and not secure_mail:
-        raise ActionRefused(no_way_to_reach_refusal())
+        raise ActionRefused(no_way_to_reach_refusal(), field="day_phone")  # the form shows it at the first phone
     values["notes"] = _text(data.notes, field="notes", max_length=1000)
     values["public"] = bool(data.public)
     values["serves_wijk"] = bool(data.serves_wijk)
