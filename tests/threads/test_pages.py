@@ -450,6 +450,27 @@ def test_a_mention_added_on_the_edit_page_tells_that_person(world, client_for):
     assert notified == ["carla@example.nl", "maarten@example.nl", "pieter@example.nl"]
 
 
+def test_an_empty_message_is_refused_in_the_composers_words_wherever_it_is_sent(world, client_for):
+    """Found by an exploratory walk: one problem, three wordings: the live composer "Schrijf eerst
+    een bericht.", the edit in place "Niet opgeslagen: Dit veld is verplicht." and the post without
+    JavaScript "Dit veld is verplicht."."""
+    thread = topic(world)
+    message = post(thread, world.sofie, "Eerste versie").message
+    client = client_for("sofie")
+    said = "Schrijf eerst een bericht."
+    sent = client.post(f"/t/oost/threads/{thread.pk}/post/", {"body": "", "client_id": uuid.uuid4()})
+    edit_url = f"/t/oost/threads/{thread.pk}/messages/{message.pk}/edit/"
+    edited = client.post(edit_url, {"body": ""})
+    in_place = client.post(edit_url, {"body": ""}, HTTP_ACCEPT="application/json")
+    for response in (sent, edited):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert said in re.search(r'id="id_body_error">(.*?)</div>', html, re.S).group(1)
+        assert "Dit veld is verplicht" not in html
+    assert in_place.status_code == 400 and in_place.json()["errors"] == {"body": [said]}
+    assert Message.objects.get(pk=message.pk).body == "Eerste versie" and Message.objects.count() == 1
+
+
 TABLE = "| Dag | Tijd |\n|---|---|\n| Maandag | 09:00 |"
 
 

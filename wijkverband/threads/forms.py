@@ -18,10 +18,15 @@ def _box(*, rows: int) -> dict:
     return {"rows": rows, "class": "utrecht-textarea utrecht-textarea--html-textarea", "dir": "auto"}
 
 
+# An empty box, in the words of the live composer (threads.js) and the service: one problem, one wording.
+EMPTY = {"required": _("Write a message first.")}
+
+
 class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs=_box(rows=4)),
+        error_messages=EMPTY,
         # The handles are the same in every language (threads.mentions): @apotheek is a Dutch word, and
         # the help names them as the composer's suggestions insert them (@coördinator, @iedereen).
         help_text=_(
@@ -46,6 +51,7 @@ class EditForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs=_box(rows=6)),
+        error_messages=EMPTY,
         strip=False,
     )
 
