@@ -313,7 +313,7 @@ def test_posting_from_the_page_without_javascript_returns_to_the_discussion_once
     client = client_for("maarten")
     section = discussion(page(client.get(url)))
     form = re.search(r'<form method="post" action="([^"]+)"[^>]*data-post-form', section)
-    assert form.group(1) == f"/t/oost/threads/{thread_of(item).pk}/post/"
+    assert form.group(1) == f"/t/oost/threads/{thread_of(item).pk}/post/#post-form"
     assert 'name="return_to" value="subject"' in section
     data = {"body": "Vanaf de **pagina**", "client_id": client_id_of(section), "return_to": "subject"}
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -337,6 +337,38 @@ def test_a_refused_post_from_the_page_keeps_the_text_on_the_thread_page(world, c
         {"body": "   ", "client_id": "3c0f2a4e-1b2c-4d3e-8f4a-5b6c7d8e9f00", "return_to": "subject"},
     )
     assert response.status_code == 400
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("subject", ["agreement", "bottleneck"])
+@pytest.mark.parametrize("body", ["", "lang " * 2001])
+def test_a_refused_post_from_the_page_without_javascript_opens_at_a_focused_error_summary(
+    world, client_for, subject, body
+):
+    """Found by an exploratory walk: sent empty (or too long) from the agreement's or bottleneck's page
+    without JavaScript, the answer opened at the top of the thread page with only the box's error: no
+    summary, nothing focused, the person had to hunt for why."""
+    item = agreement(world) if subject == "agreement" else report(world)
+    url = agreement_url(item) if subject == "agreement" else bottleneck_url(item)
+    client = client_for("maarten")
+    section = discussion(page(client.get(url)))
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*data-post-form', section).group(1)
+    response = client.post(
+        action.split("#")[0], {"body": body, "client_id": client_id_of(section), "return_to": "subject"}
+    )
+    assert response.status_code == (400 if not body else 413)
+    html = response.content.decode()
+    summary = re.search(r'<div class="utrecht-alert[^"]*wv-error-summary"[^>]*>.*?</div>', html, re.S).group(0)
+    assert "autofocus" in summary.split(">", 1)[0]
+    reason = "Schrijf eerst een bericht." if not body else "hooguit 10.000 tekens"  # the page is Dutch
+    link = re.search(r'<a class="utrecht-link" href="#id_body">(.*?)</a>', summary, re.S)
+    assert link and reason in link.group(1)
+    assert reason in re.search(r'id="id_body_error">(.*?)</div>', html, re.S).group(1)
+    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    assert box.strip() == body.strip()  # what was typed is kept
+    # Sent again from here, it still goes back to the agreement's or bottleneck's page.
+    form = re.search(r'<form method="post"[^>]*data-post-form.*?</form>', html, re.S).group(0)
+    assert 'name="return_to" value="subject"' in form
     assert not Message.objects.exists()
 
 

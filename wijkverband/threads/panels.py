@@ -70,7 +70,8 @@ def subject_thread_panel(*, request, team, rights, kind: str, subject_id: int) -
         "form": PostForm(auto_id="discussion_%s") if trights.can_post else None,
         "anchor": DISCUSSION_ANCHOR,
         "thread_url": reverse("thread_detail", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
-        "post_url": reverse("thread_post", kwargs={"team_slug": team.slug, "thread_id": thread.pk}),
+        # A refused post (without JavaScript) opens the thread page at its composer and the reason.
+        "post_url": reverse("thread_post", kwargs={"team_slug": team.slug, "thread_id": thread.pk}) + "#post-form",
         "live": live_config(request, team=team, thread=thread, trights=trights, page=page),
         "strings": live_strings(),
     }

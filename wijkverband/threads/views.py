@@ -206,6 +206,10 @@ def thread_post(request, thread_id):
         # The page's outbox, posting while its socket is away (threads.js): it says why at once.
         return _form_errors_json(form, status)
     context = _detail_context(request, team, rights, thread, trights, form=form)
+    # Sent from the agreement's or bottleneck's page, the person arrives on a page they did not
+    # open: the error summary says why and takes the focus, as every other form's does, and a
+    # second send goes back to that page.
+    context["from_subject"] = request.POST.get("return_to") == "subject" and thread.subject_id is not None
     return render(request, "threads/thread_detail.html", context, status=status)
 
 
