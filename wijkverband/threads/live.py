@@ -166,6 +166,8 @@ def live_strings() -> dict:
         "cancel": _("Cancel"),
         "edit_label": _("Edit your message"),
         "edit_failed": _("Not saved:"),
+        # Escape in the editor with a change not saved: the box stays, the change too (threads.js).
+        "edit_escape_again": _("Press Escape again to discard your change."),
         # After "Not saved:" (or the others) when nothing answered: no network, a server restarting.
         "no_connection": _("no connection. Try again."),
         "edit_unavailable": _("Could not start editing:"),

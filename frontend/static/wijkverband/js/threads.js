@@ -1191,7 +1191,13 @@ export class ThreadClient {
     const cancel = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.cancel);
     cancel.type = "button";
     buttons.append(save, cancel);
-    form.append(label, error, textarea, buttons);
+    // Escape with a change not saved keeps the box and says how to throw the change away (it
+    // closed the box and the change was gone, without a word); Escape again, or with nothing
+    // changed, closes it. A polite status, there from the start, so the words are read out.
+    const discard = this.element("p", "utrecht-form-field-description wv-editor__discard");
+    discard.id = `${id}-discard`;
+    discard.setAttribute("role", "status");
+    form.append(label, error, textarea, discard, buttons);
     if (kept) {
       const note = this.element("p", "utrecht-form-field-description wv-muted", this.strings.edit_restored);
       note.id = `${id}-restored`;
@@ -1200,14 +1206,31 @@ export class ThreadClient {
     }
     const close = () => this.closeEditor(article);
     cancel.addEventListener("click", close);
+    textarea.addEventListener("input", () => {
+      discard.textContent = "";
+    });
     form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      if (textarea.value === form.wvOriginal || discard.textContent) {
         close();
+        return;
       }
+      discard.textContent = this.strings.edit_escape_again;
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      discard.textContent = "";
+      // An empty box is not sent: it is told in the composer's words (threads.live "empty").
+      const problem = textarea.value.trim() ? "" : this.strings.empty;
+      if (problem) {
+        error.textContent = problem;
+        error.hidden = false;
+        textarea.setAttribute("aria-invalid", "true");
+        textarea.setAttribute("aria-describedby", error.id);
+        textarea.focus();
+        return;
+      }
       save.disabled = true;
       const body = new URLSearchParams({ body: textarea.value });
       const answer = await this.request(url, { method: "POST", body });
