@@ -74,6 +74,7 @@ def _record_data(world):
 LADDER = [
     Rung("referral_overview", lambda w: _counts(w) and W, READ),
     Rung("referral_chart", lambda w: _counts(w) and W + "chart.svg", READ),
+    Rung("referral_chart_narrow", lambda w: _counts(w) and W + "chart-narrow.svg", READ),
     Rung("referral_export", lambda w: _counts(w) and W + "export.csv", READ),
     Rung("referral_counts", lambda w: W + "counts/", contribute(200)),
     Rung(

@@ -97,6 +97,21 @@ def test_the_chart_is_an_svg_with_a_dutch_title_and_the_same_numbers(world, figu
     assert "in totaal 18 verwijzingen, 12 intakes, 9 met terugkoppeling" in svg
 
 
+def test_a_phone_gets_the_chart_drawn_for_its_width(world, figures, client_for):
+    """On a phone the 720 px chart shrank to half, its labels to 6.5 px: below 40rem the page
+    offers a 360 px drawing of the same period (a <picture> source, as the dashboard does)."""
+    client = client_for("olga")
+    start, end = months_ago(3), last_month()
+    period = f"start={start:%Y-%m}&amp;end={end:%Y-%m}"
+    page = client.get(W, {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}).content.decode()
+    assert f'<source media="(max-width: 40rem)" srcset="{W}chart-narrow.svg?{period}"' in page
+    response = client.get(W + "chart-narrow.svg", {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"})
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert 'viewBox="0 0 360 ' in svg and "<script" not in svg and "style=" not in svg
+    assert "in totaal 18 verwijzingen, 12 intakes, 9 met terugkoppeling" in svg
+
+
 def test_the_figures_export_is_semicolon_separated_utf8_with_a_bom(world, figures, client_for):
     response = client_for("rosa").get(
         W + "export.csv", {"start": f"{months_ago(3):%Y-%m}", "end": f"{last_month():%Y-%m}"}

@@ -7,6 +7,7 @@ alternative. Three bars per month (referrals, intakes, feedback), told apart by 
 (solid, hatched, dotted), so the chart reads without colour vision too.
 """
 
+import math
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,13 @@ from wijkverband.referrals.months import month_label
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 24, 76
+#: The phone's drawing (a <picture> source below 40rem, as dashboard/charts.py does it): at 720
+#: wide a phone shrank the 13 px labels to 6.5 px. Drawn at about the phone's own width instead, so
+#: its text is its size; fewer month labels, and the legend one name a row.
+NARROW_WIDTH, NARROW_HEIGHT = 360, 330
+NARROW_LEFT, NARROW_BOTTOM = 40, 96
+#: room a month label ("03-2026" at 13 px, about 55 px) needs on the phone's drawing, with a gap
+LABEL_ROOM = 64
 INK = "#1a1a1a"
 #: (key, colour, fill) per series; colours at least 7:1 on white
 SERIES = (
@@ -37,11 +45,15 @@ def _nice_top(value: int) -> int:
     return value
 
 
-def figures_chart_svg(*, team_name: str, lines) -> str:
-    """lines: selectors.MonthLine of the team's total, oldest month first."""
+def figures_chart_svg(*, team_name: str, lines, narrow: bool = False) -> str:
+    """lines: selectors.MonthLine of the team's total, oldest month first.
+    narrow: drawn for a phone (NARROW_WIDTH), with fewer month labels and a stacked legend."""
+    drawing_w, drawing_h, left, bottom = (
+        (NARROW_WIDTH, NARROW_HEIGHT, NARROW_LEFT, NARROW_BOTTOM) if narrow else (WIDTH, HEIGHT, LEFT, BOTTOM)
+    )
     labels = {"referrals": _("Referrals"), "intakes": _("Intakes held"), "feedback": _("Feedback returned")}
     top = _nice_top(max([1, *[line.figures.referrals for line in lines]]))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = drawing_w - left - RIGHT, drawing_h - TOP - bottom
 
     def y(value: int) -> float:
         return TOP + plot_h - plot_h * value / top
@@ -59,24 +71,25 @@ def figures_chart_svg(*, team_name: str, lines) -> str:
         "feedback": sum(line.figures.feedback for line in lines),
     }
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {drawing_w} {drawing_h}" width="{drawing_w}" height="{drawing_h}" '
         f'role="img" aria-labelledby="t d" font-family="sans-serif" font-size="13">',
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>',
         PATTERNS,
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{drawing_w}" height="{drawing_h}" fill="#ffffff"/>',
     ]
     for tick in (0, top // 2, top):
         parts.append(
-            f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{LEFT + plot_w}" y2="{y(tick):.1f}" stroke="#c8ced3"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{INK}">{tick}</text>'
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="#c8ced3"/>'
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{INK}">{tick}</text>'
         )
-    parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{INK}"/>')
+    parts.append(f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{TOP + plot_h}" stroke="{INK}"/>')
     if lines:
         slot = plot_w / len(lines)
         bar_w = max(2.0, min(18.0, slot * 0.8 / 3))
-        every = max(1, len(lines) // 12 + (len(lines) % 12 > 0))
+        # At most twelve labels; on the phone's drawing never closer together than one needs.
+        every = max(1, math.ceil(len(lines) / 12), math.ceil(LABEL_ROOM / slot) if narrow else 1)
         for index, line in enumerate(lines):
-            x0 = LEFT + index * slot + (slot - 3 * bar_w) / 2
+            x0 = left + index * slot + (slot - 3 * bar_w) / 2
             for position, (key, colour, fill) in enumerate(SERIES):
                 value = getattr(line.figures, key)
                 if not line.figures.entered:
@@ -89,21 +102,23 @@ def figures_chart_svg(*, team_name: str, lines) -> str:
                 )
             if index % every == 0:
                 parts.append(
-                    f'<text x="{LEFT + index * slot + slot / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
+                    f'<text x="{left + index * slot + slot / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
                     f'fill="{INK}">{line.month:%m-%Y}</text>'
                 )
             if not line.figures.entered:
                 parts.append(
-                    f'<text x="{LEFT + index * slot + slot / 2:.1f}" y="{TOP + plot_h - 6}" text-anchor="middle" '
+                    f'<text x="{left + index * slot + slot / 2:.1f}" y="{TOP + plot_h - 6}" text-anchor="middle" '
                     f'fill="#4a5560">–</text>'
                 )
-    legend_y = HEIGHT - 16
-    x = LEFT
-    for key, colour, fill in SERIES:
+    # The legend: side by side on the wide drawing, one name a row on the phone's.
+    for index, (key, colour, fill) in enumerate(SERIES):
+        if narrow:
+            x, legend_y = 8, drawing_h - 16 - 20 * (len(SERIES) - 1 - index)
+        else:
+            x, legend_y = left + 200 * index, drawing_h - 16
         parts.append(
             f'<rect x="{x}" y="{legend_y - 10}" width="14" height="12" fill="{fill}" stroke="{colour}"/>'
             f'<text x="{x + 20}" y="{legend_y}" fill="{INK}">{escape(labels[key])}</text>'
         )
-        x += 200
     parts.append("</svg>")
     return "".join(parts)

@@ -7,6 +7,7 @@ W = "t/<slug:team_slug>/welzijn-op-recept/"
 urlpatterns = [
     path(W, views.referral_overview, name="referral_overview"),
     path(W + "chart.svg", views.referral_chart, name="referral_chart"),
+    path(W + "chart-narrow.svg", views.referral_chart, {"narrow": True}, name="referral_chart_narrow"),
     path(W + "export.csv", views.referral_export, name="referral_export"),
     path(W + "counts/", views.referral_counts, name="referral_counts"),
     path(W + "counts/<str:counts_id>/", views.referral_counts_edit, name="referral_counts_edit"),

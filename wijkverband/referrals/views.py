@@ -77,12 +77,14 @@ def referral_overview(request):
 
 @team_view
 @require_GET
-def referral_chart(request):
+def referral_chart(request, narrow=False):
+    """narrow: the phone's drawing, which the page offers below 40rem (a <picture> source)."""
     form, start, end = _period(request)
     rows = selectors.month_rows(team=request.team, start=start, end=end)
     _tables, total = selectors.figures_tables(rows=rows, start=start, end=end)
     return HttpResponse(
-        figures_chart_svg(team_name=request.team.name, lines=total.lines), content_type="image/svg+xml; charset=utf-8"
+        figures_chart_svg(team_name=request.team.name, lines=total.lines, narrow=narrow),
+        content_type="image/svg+xml; charset=utf-8",
     )
 
 
