@@ -71,7 +71,8 @@ def figures_chart_svg(*, team_name: str, lines, narrow: bool = False) -> str:
         "feedback": sum(line.figures.feedback for line in lines),
     }
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {drawing_w} {drawing_h}" width="{drawing_w}" height="{drawing_h}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {drawing_w} {drawing_h}" '
+        f'width="{drawing_w}" height="{drawing_h}" '
         f'role="img" aria-labelledby="t d" font-family="sans-serif" font-size="13">',
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>',
         PATTERNS,
