@@ -172,13 +172,37 @@ def test_a_suggestion_passes_the_client_data_guard(world):
     assert not Suggestion.objects.exists() and not Notice.objects.exists()
 
 
-def test_only_representatives_suggest(world):
+def test_only_representatives_suggest_on_a_teams_entry(world):
     entry = add(world)
-    for actor in (world.maarten, world.carla, world.olga):
+    for actor in (world.maarten, world.carla, world.olga):  # the team's professionals edit it instead
         with pytest.raises(ActionRefused):
             services.suggestion_create(actor=actor, entry=entry, team=world.team_a, body="Iets")
     with pytest.raises(ActionRefused):  # the region's page: rosa has no role in the region
         services.suggestion_create(actor=world.rosa, entry=entry, team=None, body="Iets")
+
+
+def test_team_members_suggest_on_a_region_wide_entry_they_cannot_edit(world):
+    """Found by an exploratory walk: a pharmacist or district nurse who uses a region-wide entry
+    daily had no way to report a mistake in it (edit 403, suggest 403), a representative had."""
+    regional = add(world, team=None, name="Welzijn op Recept Utrecht", kind="welzijn_op_recept")
+    suggestion = services.suggestion_create(
+        actor=world.maarten, entry=regional, team=world.team_a, body="Nieuw nummer."
+    )
+    notice = Notice.objects.get(kind=NoticeKind.CORRECTION_SUGGESTED)
+    # The region's administrator keeps it (ada added it): the notice links to the region's page.
+    assert notice.user == world.ada and notice.path == f"/r/utrecht/sociale-kaart/{regional.pk}/"
+    assert notice.team == world.team_a and "Nieuw" not in notice.title
+    services.suggestion_handle(actor=world.ada, suggestion=suggestion, applied=False, answer="Het oude werkt nog.")
+    handled = Notice.objects.get(kind=NoticeKind.CORRECTION_HANDLED)
+    assert handled.user == world.maarten and handled.path == f"/t/oost/sociale-kaart/{regional.pk}/"
+    for actor in (world.carla, world.pieter, world.sofie):  # a coordinator, the pharmacist, the social domain
+        services.suggestion_create(actor=actor, entry=regional, team=world.team_a, body="Ander adres.")
+    assert Suggestion.objects.filter(entry=regional).count() == 4
+    for actor in (world.olga, world.ada):  # the overseer reads along; the administrator edits it
+        with pytest.raises(ActionRefused):
+            services.suggestion_create(actor=actor, entry=regional, team=world.team_a, body="Iets")
+    with pytest.raises(ActionRefused):  # the region's page: maarten has no role in the region
+        services.suggestion_create(actor=world.maarten, entry=regional, team=None, body="Iets")
 
 
 def test_a_region_wide_entry_suggestion_reaches_the_region_administrator(world):

@@ -212,13 +212,30 @@ LADDER = [
         data=lambda w: {"body": "De openingstijden zijn veranderd."},
         after=_suggested("De openingstijden zijn veranderd."),
     ),
+    # A region-wide entry: the team's professionals cannot edit it, so they suggest too (the region's
+    # administrator edits it; the overseer reads along).
     Rung(
         "socialmap_suggest",
         lambda w: f"{T}{_region_entry(w).pk}/suggest/",
-        {**ANON, **OUTSIDERS, "rosa": 302, "rik": 302, "olga": 403, "ada": 403, **_writers(403)},
+        {**ANON, **OUTSIDERS, "rosa": 302, "rik": 302, "olga": 403, "ada": 403, **_writers(302)},
         method="POST",
         data=lambda w: {"body": "Het aanbod is gestopt."},
         after=_suggested("Het aanbod is gestopt."),
+    ),
+    # Another team's entry is not on this kaart: the same 404 as a missing one, to everyone.
+    Rung(
+        "socialmap_suggest",
+        lambda w: f"{T}{_other_team_entry(w).pk}/suggest/",
+        {**ANON, **OUTSIDERS, **{p: 404 for p in READERS}},
+        method="POST",
+        data=lambda w: {"body": "Elders verkeerd."},
+        after=_suggested("Elders verkeerd."),
+    ),
+    # Suggesting is a POST (the form is on the entry's page).
+    Rung(
+        "socialmap_suggest",
+        lambda w: f"{T}{_region_entry(w).pk}/suggest/",
+        {**ANON, **OUTSIDERS, **{p: 405 for p in READERS}},
     ),
     Rung(
         "socialmap_handle",

@@ -140,6 +140,29 @@ def test_a_suggestion_shows_to_its_author_and_to_the_keepers_with_its_answer(wor
     assert "Afgewezen" in page and "Klopt nog." in page
 
 
+def test_a_member_suggests_a_correction_on_a_region_wide_entry_from_the_teams_page(world, client_for):
+    """Found by an exploratory walk: the page said only that the region keeps the entry."""
+    regional = add(world, team=None, name="Welzijn op Recept Utrecht", kind="welzijn_op_recept")
+    url = f"/t/oost/sociale-kaart/{regional.pk}/"
+    maarten = client_for("maarten")
+    page = maarten.get(url).content.decode()
+    assert "Correctie voorstellen" in page and f'action="{url}suggest/"' in page
+    assert "Klopt er iets niet? Stel hieronder een correctie voor" in page
+    assert f"/r/utrecht/sociale-kaart/{regional.pk}/edit/" not in page  # the region edits it
+    response = maarten.post(f"{url}suggest/", {"body": "Het telefoonnummer is 030 765 4321."})
+    assert response.status_code == 302 and response["Location"] == url
+    page = maarten.get(url).content.decode()
+    assert "Het telefoonnummer is 030 765 4321." in page and "Wacht op antwoord" in page
+    # The region's administrator sees it on the region's page and answers it there.
+    page = client_for("ada").get(f"/r/utrecht/sociale-kaart/{regional.pk}/").content.decode()
+    assert "Het telefoonnummer is 030 765 4321." in page and "Maarten Lid" in page
+    # A team's own entry: members edit it, there is nothing to suggest.
+    own = add(world)
+    page = maarten.get(f"/t/oost/sociale-kaart/{own.pk}/").content.decode()
+    assert "Correctie voorstellen" not in page
+    assert maarten.post(f"/t/oost/sociale-kaart/{own.pk}/suggest/", {"body": "Iets"}).status_code == 403
+
+
 def test_a_suggestion_with_client_data_is_refused_at_the_field_and_kept(world, client_for):
     entry = add(world)
     response = client_for("rosa").post(f"/t/oost/sociale-kaart/{entry.pk}/suggest/", {"body": "Cliënt 111222333"})
@@ -364,3 +387,36 @@ def test_the_lists_filters_are_not_marked_optional_but_the_entry_form_is(world, 
     assert re.search(r'<label class="utrecht-form-label" for="id_q">Zoeken</label>', filters)
     assert "niet verplicht" not in filters
     assert "(niet verplicht)" in client_for("maarten").get("/t/oost/sociale-kaart/new/").content.decode()
+
+
+def test_the_responsible_members_first_choice_says_the_entry_not_her(world, client_for):
+    """Found by an exploratory walk: "— jijzelf, als je haar mag bijhouden —" above a list of people
+    read as if "haar" were a woman of the list."""
+    page = client_for("maarten").get("/t/oost/sociale-kaart/new/").content.decode()
+    assert '<option value="" selected>— jijzelf, als je deze vermelding mag bijhouden —</option>' in page
+    assert "haar mag bijhouden" not in page
+    english = client_for("maarten")
+    english.cookies["django_language"] = "en"
+    page = english.get("/t/oost/sociale-kaart/new/").content.decode()
+    assert "— you, when you may keep this entry —" in page
+
+
+def test_the_answer_to_a_members_suggestion_is_not_called_the_representatives(world, client_for):
+    """Since team members suggest on region-wide entries, the answer goes to whoever suggested it."""
+    regional = add(world, team=None, name="Welzijn op Recept Utrecht", kind="welzijn_op_recept")
+    services.suggestion_create(actor=world.maarten, entry=regional, team=world.team_a, body="Nieuw nummer.")
+    ada = client_for("ada")
+    page = ada.get(f"/r/utrecht/sociale-kaart/{regional.pk}/").content.decode()
+    assert "Antwoord aan wie het voorstelde" in page and "vertegenwoordiger" not in page
+    suggestion = regional.suggestions.get()
+    response = ada.post(
+        f"/r/utrecht/sociale-kaart/{regional.pk}/suggestions/{suggestion.pk}/",
+        {"decision": "declined", "answer": ""},
+    )
+    assert "Zeg waarom je het afwijst: wie het voorstelde leest je antwoord." in response.content.decode()
+    response = ada.post(
+        f"/r/utrecht/sociale-kaart/{regional.pk}/suggestions/{suggestion.pk}/",
+        {"decision": "declined", "answer": "Het oude nummer werkt nog."},
+        follow=True,
+    )
+    assert "Wie het voorstelde krijgt je antwoord te zien." in response.content.decode()

@@ -76,7 +76,7 @@ class EntryForm(forms.Form):
     def __init__(self, *args, maintainers, **kwargs):
         super().__init__(*args, **kwargs)
         self.maintainers = {user.pk: user for user in maintainers}
-        self.fields["maintainer"].choices = [("", _("— you, when you may keep it —"))] + [
+        self.fields["maintainer"].choices = [("", _("— you, when you may keep this entry —"))] + [
             (pk, user.name or user.email) for pk, user in self.maintainers.items()
         ]
         self.fields["maintainer"].help_text = _("Is asked to confirm the entry again when it is due.")
@@ -162,7 +162,7 @@ class HandleForm(forms.Form):
         },
     )
     answer = forms.CharField(
-        label=_("Answer to the representative"),
+        label=_("Answer to whoever suggested it"),
         max_length=2000,
         required=False,
         help_text=_("Edit the entry first when you apply it. Needed when you decline it: say why."),

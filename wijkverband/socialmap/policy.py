@@ -6,6 +6,9 @@
   a region sees the region's kaart.
 - Client representatives (of the team or the region) read it and may suggest a correction; they
   never change an entry. Overseers read along.
+- A team's professionals edit their team's entries, so they suggest nothing there; a region-wide
+  entry on their kaart they cannot edit, so they suggest a correction to it as a representative
+  does (the region's administrators answer it).
 """
 
 from wijkverband.tenancy.policy import RegionRights, TeamRights, region_rights, team_rights
@@ -35,3 +38,14 @@ def is_representative(rights) -> bool:
 def rights_on_page(*, user, team, region):
     """The person's rights on the page a suggestion is made on (a team's kaart, or the region's)."""
     return team_rights(user=user, team=team) if team is not None else region_rights(user=user, region=region)
+
+
+def may_suggest(*, user, rights, entry) -> bool:
+    """Suggest a correction to the entry on this page (`rights`: the person's rights on it,
+    rights_on_page): a client representative, or a team's professional on a region-wide entry of
+    the team's kaart. Never who may edit the entry: they change it themselves."""
+    if may_edit(user=user, entry=entry):
+        return False
+    if is_representative(rights):
+        return True
+    return isinstance(rights, TeamRights) and rights.can_contribute and entry.team_id is None

@@ -13,7 +13,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.core.guard import ClientDataRefused, refusal_message
 from wijkverband.socialmap import notices
 from wijkverband.socialmap.models import Cost, Entry, Suggestion
-from wijkverband.socialmap.policy import is_representative, may_add, may_edit, rights_on_page
+from wijkverband.socialmap.policy import may_add, may_edit, may_suggest, rights_on_page
 from wijkverband.socialmap.selectors import maintainer_choices
 from wijkverband.socialmap.validation import entry_clean, guard_entry
 from wijkverband.tenancy.models import Region, Team
@@ -182,8 +182,9 @@ def entry_remove(*, actor, entry: Entry) -> None:
 
 @transaction.atomic
 def suggestion_create(*, actor, entry: Entry, team: Team | None, body: str) -> Suggestion:
-    """A client representative suggests a correction (on a team's kaart, or the region's: team None)."""
-    if not is_representative(rights_on_page(user=actor, team=team, region=entry.region)):
+    """A client representative suggests a correction (on a team's kaart, or the region's: team None),
+    or a team's professional on a region-wide entry of the team's kaart (policy.may_suggest)."""
+    if not may_suggest(user=actor, rights=rights_on_page(user=actor, team=team, region=entry.region), entry=entry):
         raise _forbidden(_("Client representatives suggest corrections; the team keeps the map itself."))
     text = (body or "").strip()
     if not text:
@@ -215,7 +216,7 @@ def suggestion_handle(*, actor, suggestion: Suggestion, applied: bool, answer: s
         raise ActionRefused(_("This suggestion has been answered already."), code="stale")
     text = (answer or "").strip()
     if not applied and not text:
-        raise ActionRefused(_("Say why you decline it: the representative reads your answer."), field="answer")
+        raise ActionRefused(_("Say why you decline it: whoever suggested it reads your answer."), field="answer")
     if len(text) > MAX_SUGGESTION:
         raise ActionRefused(
             _("Keep it under %(max)d characters (now %(length)d).") % {"max": MAX_SUGGESTION, "length": len(text)},

@@ -24,7 +24,7 @@ from wijkverband.core.listfilters import filtered_page, list_response, refused_e
 from wijkverband.core.once import sent_once
 from wijkverband.socialmap import csvio, forms, selectors, services
 from wijkverband.socialmap.access import access_entry, access_region_entry, access_suggestion
-from wijkverband.socialmap.policy import is_representative, may_add, may_edit
+from wijkverband.socialmap.policy import is_representative, may_add, may_edit, may_suggest
 from wijkverband.tenancy.entry import region_view, team_view
 
 PAGE_SIZE = 50
@@ -196,7 +196,7 @@ def _detail(request, page: Page, entry_id, *, handling=None, status: int = 200):
             remove_url=home.url("remove", entry_id=entry.pk),
             confirm_url=home.url("confirm", entry_id=entry.pk),
             suggest_url=page.url("suggest", entry_id=entry.pk),
-            can_suggest=page.representative and not can_edit,
+            can_suggest=may_suggest(user=request.user, rights=page.rights, entry=entry),
             suggestion_form=forms.SuggestionForm(),
             suggestions=suggestions,
         ),
@@ -336,7 +336,7 @@ def _confirm(request, page: Page, entry_id):
 
 def _suggest(request, page: Page, entry_id):
     entry = page.entry(request, entry_id)
-    if not page.representative:
+    if not may_suggest(user=request.user, rights=page.rights, entry=entry):
         raise PermissionDenied
     form = forms.SuggestionForm(request.POST)
     if form.is_valid():
@@ -379,7 +379,7 @@ def _handle(request, page: Page, entry_id, suggestion_id):
             add_refusal(form, refused, default="answer")
             status = _status_of(refused)
         else:
-            messages.success(request, _("The representative hears of your answer."))
+            messages.success(request, _("Whoever suggested it hears of your answer."))
             return redirect(page.url("detail", entry_id=entry.pk))
     # Shown again with the answer as typed and the error at it (the wijk card's correction form).
     return _detail(request, page, entry.pk, handling=form, status=status)
