@@ -373,3 +373,26 @@ def test_a_referral_date_in_an_implausible_year_is_refused_at_its_field(world, c
     # A plausible date is still taken.
     assert client.post(W + "records/new/", {**data, "feedback_on": day}).status_code == 302
     assert Referral.objects.count() == 2
+
+
+def test_each_referrer_has_one_visible_heading_and_its_table_keeps_a_name(world, figures, client_for):
+    """Found by an exploratory walk: "Verwezen door Huisarts Oost" stood directly above "Verwijzingen van
+    Huisarts Oost per maand". The heading says it; the table's caption stays for screen readers (its
+    name in a list of tables, and the name of its scroll box), hidden from sight."""
+    from tests.headings import headings
+
+    html = client_for("carla").get(W).content.decode()
+    visible = re.sub(r'<caption class="[^"]*wv-visually-hidden[^"]*"[^>]*>.*?</caption>', " ", html, flags=re.S)
+    visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", visible))
+    for name in ("Huisarts Oost", "Welzijn Oost"):
+        assert visible.count(f"Verwezen door {name}") == 1
+        assert f"Verwijzingen van {name} per maand" not in visible
+        caption = re.search(
+            rf'<caption class="([^"]*)" id="(caption-\d+)">Verwijzingen van {name} per maand</caption>', html
+        )
+        assert caption and "wv-visually-hidden" in caption.group(1)
+        assert f'role="region" aria-labelledby="{caption.group(2)}"' in html
+    # The whole team's table keeps its caption in sight (its heading says whose, not what).
+    assert "Alle verwijzende organisaties samen, per maand" in visible
+    levels = [level for level, said in headings(html) if said.startswith("Verwezen door")]
+    assert levels == [2, 2]
