@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.agreements.conftest import add_external, endorse_all, version_data
+from tests.agreements.helpers import form_post
 from tests.headings import assert_outline, level_of
 from tests.threads.helpers import post
 from wijkverband.agreements import services
@@ -39,27 +40,9 @@ def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
 
-def _form_post(world, **overrides):
-    data = {
-        "title": "Valpreventie",
-        "need": "Veel valincidenten",
-        "sources": "GGD-monitor",
-        "body": "De fysiotherapeut doet de valrisicotest.",
-        "gain_quality": "Minder vallen",
-        "gain_accessibility": "",
-        "gain_affordability": "",
-        "owner": world.carla.pk,
-        "start_date": "",
-        "review_date": "",
-        "change_note": "",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_a_member_creates_an_agreement_with_the_form(world, client_for):
     client = client_for("maarten")
-    response = client.post("/t/oost/agreements/new/", _form_post(world))
+    response = client.post("/t/oost/agreements/new/", form_post(world))
     agreement = Agreement.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/t/oost/agreements/{agreement.pk}/"
@@ -71,7 +54,7 @@ def test_an_invalid_form_says_what_is_wrong_and_saves_nothing(world, client_for)
     client = client_for("maarten")
     response = client.post(
         "/t/oost/agreements/new/",
-        _form_post(world, title="", start_date="2026-05-01", review_date="2026-04-01", owner=world.rosa.pk),
+        form_post(world, title="", start_date="2026-05-01", review_date="2026-04-01", owner=world.rosa.pk),
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -85,9 +68,9 @@ def test_the_second_of_two_editors_gets_a_conflict_and_keeps_their_text(world, c
     # Both open the form on version 1.
     assert 'name="base_version" value="1"' in _page(carla.get(url))
     assert 'name="base_version" value="1"' in _page(maarten.get(url))
-    first = carla.post(url, _form_post(world, body="Carla's versie", base_version=1))
+    first = carla.post(url, form_post(world, body="Carla's versie", base_version=1))
     assert first.status_code == 302
-    second = maarten.post(url, _form_post(world, body="Maartens eigen tekst", base_version=1))
+    second = maarten.post(url, form_post(world, body="Maartens eigen tekst", base_version=1))
     assert second.status_code == 409
     html = _page(second)
     assert "Iemand anders heeft versie 2" in html
@@ -98,13 +81,13 @@ def test_the_second_of_two_editors_gets_a_conflict_and_keeps_their_text(world, c
     assert agreement.version_count == 2
     assert agreement.current_version.body == "Carla's versie"
     # Saving again, now knowingly on top of version 2, works.
-    third = maarten.post(url, _form_post(world, body="Maartens eigen tekst", base_version=2))
+    third = maarten.post(url, form_post(world, body="Maartens eigen tekst", base_version=2))
     assert third.status_code == 302
     assert Agreement.objects.get(pk=concept.pk).current_version.body == "Maartens eigen tekst"
 
 
 def test_a_form_without_base_version_is_refused(world, concept, client_for):
-    response = client_for("carla").post(f"/t/oost/agreements/{concept.pk}/edit/", _form_post(world, body="x"))
+    response = client_for("carla").post(f"/t/oost/agreements/{concept.pk}/edit/", form_post(world, body="x"))
     assert response.status_code == 400
     assert AgreementVersion.objects.filter(agreement=concept).count() == 1
 
@@ -716,8 +699,8 @@ def test_headings_in_an_agreements_text_sit_below_its_sections_heading(world, cl
 
 def test_headings_in_their_version_on_a_conflict_sit_below_its_title(world, concept, client_for):
     url = f"/t/oost/agreements/{concept.pk}/edit/"
-    client_for("carla").post(url, _form_post(world, body="# Carla’s kop\n\ntekst", base_version=1))
-    html = _page(client_for("maarten").post(url, _form_post(world, body="Maartens tekst", base_version=1)))
+    client_for("carla").post(url, form_post(world, body="# Carla’s kop\n\ntekst", base_version=1))
+    html = _page(client_for("maarten").post(url, form_post(world, body="Maartens tekst", base_version=1)))
     assert level_of(html, "Carla’s kop") == 4  # under the h3 of their version's title
     assert_outline(html)
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.agreements.conftest import version_data
+from tests.agreements.helpers import form_post
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, AgreementVersion
 from wijkverband.core.errors import ActionRefused
@@ -19,23 +20,6 @@ LIMITS = {
     "gain_accessibility": 2_000,
     "gain_affordability": 2_000,
 }
-
-
-def _form_post(world, **overrides):
-    data = {
-        "title": "Valpreventie",
-        "need": "Veel valincidenten",
-        "sources": "GGD-monitor",
-        "body": "De fysiotherapeut doet de valrisicotest.",
-        "gain_quality": "Minder vallen",
-        "gain_accessibility": "",
-        "gain_affordability": "",
-        "owner": world.carla.pk,
-        "start_date": "",
-        "review_date": "",
-        "change_note": "",
-    }
-    return {**data, **overrides}
 
 
 def _textarea(page: str, name: str) -> str:
@@ -53,7 +37,7 @@ def test_the_form_tells_the_browser_each_texts_limit(world, concept, client_for,
 @pytest.mark.parametrize(("name", "limit"), LIMITS.items())
 def test_a_too_long_text_is_refused_at_its_field_and_kept(world, client_for, name, limit):
     text = "Lange tekst. " * (limit // 13 + 1)
-    response = client_for("maarten").post("/t/oost/agreements/new/", _form_post(world, **{name: text}))
+    response = client_for("maarten").post("/t/oost/agreements/new/", form_post(world, **{name: text}))
     assert response.status_code == 400
     page = response.content.decode()
     error = re.search(rf'id="id_{name}_error"[^>]*>(.*?)</div>', page, re.S) or re.search(
@@ -69,7 +53,7 @@ def test_line_breaks_count_once_as_the_browser_counts_them(world, client_for):
     """A form sends a line break as CR LF; the browser's maxlength counts it once, and so does the
     server, else a text the box allowed was refused."""
     text = ("a" * 99 + "\r\n") * 100  # 10,000 characters as the box counts them
-    response = client_for("maarten").post("/t/oost/agreements/new/", _form_post(world, body=text))
+    response = client_for("maarten").post("/t/oost/agreements/new/", form_post(world, body=text))
     assert response.status_code == 302
     assert len(Agreement.objects.get().current_version.body.replace("\r\n", "\n")) == 10_000 - 1  # stripped
 
@@ -77,7 +61,7 @@ def test_line_breaks_count_once_as_the_browser_counts_them(world, client_for):
 def test_editing_refuses_a_too_long_text_and_keeps_the_version(world, concept, client_for):
     url = f"/t/oost/agreements/{concept.pk}/edit/"
     text = "x" * 13_600
-    response = client_for("carla").post(url, _form_post(world, body=text, base_version=1))
+    response = client_for("carla").post(url, form_post(world, body=text, base_version=1))
     assert response.status_code == 400
     assert "Deze tekst is te lang: hooguit 10.000 tekens, dit zijn er 13.600." in response.content.decode()
     assert AgreementVersion.objects.filter(agreement=concept).count() == 1
