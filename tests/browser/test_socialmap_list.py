@@ -104,11 +104,11 @@ class SocialMapCorrectionAnswer(BrowserTestCase):
         page = self.page
         page.goto(self.url(f"/t/oost/sociale-kaart/{entry.pk}/"))
         typed = "Dit was voor mevrouw De Vries, geboren 12-03-1945, zij komt niet meer."
-        page.get_by_label("Antwoord aan de vertegenwoordiger").fill(typed)
+        page.get_by_label("Antwoord aan wie het voorstelde").fill(typed)
         page.get_by_role("button", name="Afwijzen", exact=True).click()
         summary = page.locator("[data-error-summary]")
         expect(summary).to_be_focused()
-        answer = page.get_by_label("Antwoord aan de vertegenwoordiger")
+        answer = page.get_by_label("Antwoord aan wie het voorstelde")
         expect(answer).to_have_value(typed)
         expect(answer).to_have_attribute("aria-invalid", "true")
         expect(answer).to_have_accessible_description(re.compile("lijkt cliëntgegevens te bevatten"))
@@ -118,4 +118,4 @@ class SocialMapCorrectionAnswer(BrowserTestCase):
         expect(answer).to_be_focused()
         answer.fill("Het ging om een andere dag; de tijden kloppen nog.")
         page.get_by_role("button", name="Afwijzen", exact=True).click()
-        expect(page.locator("#messages")).to_contain_text("De vertegenwoordiger krijgt je antwoord te zien.")
+        expect(page.locator("#messages")).to_contain_text("Wie het voorstelde krijgt je antwoord te zien.")

@@ -97,7 +97,7 @@ def test_a_new_professional_membership_closes_the_sockets_of_someone_without_a_s
         await database_sync_to_async(services.membership_create)(
             actor=None, team=world.team_b, user=world.rosa, role="member", organisation=world.nursing_b
         )
-        assert await socket.receive_output(3) == {"type": "websocket.close", "code": RIGHTS_CHANGED}
+        assert await socket.receive_output(3) == {"type": "websocket.close", "code": RIGHTS_CHANGED, "reason": ""}
         again = await _open(cookie)
         assert await again.receive_output(3) == {"type": "websocket.close", "code": SIGN_IN_INCOMPLETE}
 
