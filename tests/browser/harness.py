@@ -185,10 +185,13 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
             cls._shared_cache.disable()
             shutil.rmtree(cls._cache_dir, ignore_errors=True)
 
+    #: The browser window of each test; a test case on a phone says {"width": 390, "height": 844}.
+    viewport = {"width": 1280, "height": 900}
+
     def setUp(self):
         super().setUp()
         self.world = snapshot.world_copy()
-        self.context = self.browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        self.context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.console_errors = []

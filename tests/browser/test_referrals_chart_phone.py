@@ -14,18 +14,6 @@ from tests.referrals.conftest import counts, months_ago
 class ReferralChartOnAPhone(BrowserTestCase):
     viewport = {"width": 390, "height": 844}
 
-    def setUp(self):
-        super().setUp()
-        self.context.close()
-        self.context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
-        self.context.set_default_timeout(10_000)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on(
-            "response",
-            lambda r: r.status >= 400 and r.request.resource_type != "document" and self.failed_resources.append(r.url),
-        )
-
     def test_the_charts_text_is_readable_on_a_phone(self):
         world, page = self.world, self.page
         for n in range(1, 12):

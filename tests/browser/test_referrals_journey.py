@@ -16,18 +16,6 @@ from wijkverband.referrals.months import add_months, this_month
 class ReferralsJourney(BrowserTestCase):
     viewport = {"width": 1280, "height": 900}
 
-    def setUp(self):
-        super().setUp()
-        self.context.close()
-        self.context = self.browser.new_context(locale="nl-NL", viewport=self.viewport)
-        self.context.set_default_timeout(10_000)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on(
-            "response",
-            lambda r: r.status >= 400 and r.request.resource_type != "document" and self.failed_resources.append(r.url),
-        )
-
     def check(self, name: str) -> None:
         self.assert_accessible(name)
         width = self.page.evaluate("document.documentElement.scrollWidth")

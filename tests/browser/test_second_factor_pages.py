@@ -16,12 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 class SecondFactorPagesOnAPhone(BrowserTestCase):
-    def setUp(self):
-        super().setUp()
-        self.context.close()
-        self.context = self.browser.new_context(locale="nl-NL", viewport=PHONE)
-        self.context.set_default_timeout(10_000)
-        self.page = self.context.new_page()
+    viewport = PHONE
 
     def _fits(self, name: str) -> None:
         page = self.page
