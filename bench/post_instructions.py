@@ -13,7 +13,9 @@ show.
     DEBUG=true .venv/bin/python bench/post_instructions.py [--lines plain,now-and-then] [--posts 100]
 
 The database as for thread_post.py (DATABASE_URL, REDIS_URL; without them a throwaway SQLite file
-and the local cache). Python's string hashing is fixed (PYTHONHASHSEED=0), so a re-run gives the
+and `make run`'s cache, a database table: then each post's rate-limit count is five statements on
+that table, which production, on Redis, does not run; set REDIS_URL to count production's post).
+Python's string hashing is fixed (PYTHONHASHSEED=0), so a re-run gives the
 same figure within a few thousand instructions; compare two versions of the code on the same
 database kind. About 40 s per run under valgrind on this machine kind: a minute and a half a line.
 """

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # A GET at an address that takes only a form's POST gets a page that says so (core/middleware.py).
     "wijkverband.core.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request that must sign in takes the whole page to the sign-in page (not into the list).
+    "wijkverband.accounts.middleware.HtmxSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A page asked with an ended session: the sign-in page says the session expired (after messages).
     "wijkverband.accounts.middleware.SessionEndedNoticeMiddleware",
@@ -197,6 +199,9 @@ else:
         }
 
 REDIS_URL = env_str("REDIS_URL")
+# The embedded default's cache table (below). Every migrate makes it, with or without REDIS_URL
+# (core/dbcache.py): a database migrated with Redis may be served without it later.
+EMBEDDED_CACHE_TABLE = "wijkverband_cache"
 if CI and not REDIS_URL:
     raise ImproperlyConfigured("CI=true needs REDIS_URL: the suite must not fall back.")
 if REDIS_URL:
@@ -235,7 +240,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "wijkverband.core.dbcache.DatabaseCache",
-            "LOCATION": "wijkverband_cache",
+            "LOCATION": EMBEDDED_CACHE_TABLE,
             # Past this many keys Django's database cache deletes a third of them, live ones too.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
@@ -324,6 +329,7 @@ MFA_TOTP_ISSUER = "Wijkverband"
 MFA_FORMS = {
     "activate_totp": "wijkverband.accounts.forms.ActivateTOTPForm",
     "add_webauthn": "wijkverband.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "wijkverband.accounts.forms.EditWebAuthnForm",
     "authenticate": "wijkverband.accounts.forms.AuthenticateForm",
     "deactivate_totp": "wijkverband.accounts.forms.DeactivateTOTPForm",
     "reauthenticate": "wijkverband.accounts.forms.MFAReauthenticateForm",

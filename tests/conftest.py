@@ -1,5 +1,4 @@
 import os
-import time
 import uuid
 
 import pytest
@@ -10,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from tests import snapshot
 from tests.personas import World, create_world
-from wijkverband.accounts.middleware import RENEWED_AT
+from tests.sessions import just_renewed
 from wijkverband.core.redis import cache_client
 
 
@@ -182,9 +181,7 @@ def client_for(world):
             client.force_login(user)
             # As a real sign-in leaves it: the session just renewed (accounts.middleware), so the
             # first page is a page and not also the session's renewal.
-            session = client.session
-            session[RENEWED_AT] = int(time.time())
-            session.save()
+            just_renewed(client)
         return client
 
     return make

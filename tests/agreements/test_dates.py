@@ -10,32 +10,16 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from tests.agreements.conftest import version_data
+from tests.agreements.helpers import form_post
 from wijkverband.agreements import services
 from wijkverband.agreements.dates import years_after
 from wijkverband.agreements.models import Agreement, AgreementVersion, Measurement
 from wijkverband.core.errors import ActionRefused
 
 
-def _form_post(world, **overrides):
-    data = {
-        "title": "Bereikbaarheid buiten kantoortijden",
-        "need": "",
-        "sources": "",
-        "body": "Een gedeelde lijst met directe nummers per organisatie.",
-        "gain_quality": "",
-        "gain_accessibility": "",
-        "gain_affordability": "",
-        "owner": world.carla.pk,
-        "start_date": "",
-        "review_date": "",
-        "change_note": "",
-    }
-    return {**data, **overrides}
-
-
 def test_a_start_in_the_year_one_and_a_review_in_9999_are_refused_at_their_fields(world, client_for):
     response = client_for("carla").post(
-        "/t/oost/agreements/new/", _form_post(world, start_date="0001-01-01", review_date="9999-12-31")
+        "/t/oost/agreements/new/", form_post(world, start_date="0001-01-01", review_date="9999-12-31")
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -53,7 +37,7 @@ def _ahead(years: int) -> str:
 
 
 def test_a_review_before_2000_is_refused_at_its_date(world, client_for):
-    response = client_for("carla").post("/t/oost/agreements/new/", _form_post(world, review_date="0001-01-01"))
+    response = client_for("carla").post("/t/oost/agreements/new/", form_post(world, review_date="0001-01-01"))
     assert response.context["form"].errors["review_date"] == ["Vul een datum in vanaf 1 januari 2000."]
     assert not Agreement.objects.exists()
 
@@ -68,21 +52,19 @@ def test_each_date_is_bounded_from_the_first_day_out_of_range(world, client_for)
     }
     for field, days in refused.items():
         for day in days:
-            response = client.post("/t/oost/agreements/new/", _form_post(world, **{field: day.isoformat()}))
+            response = client.post("/t/oost/agreements/new/", form_post(world, **{field: day.isoformat()}))
             assert response.status_code == 400 and field in response.context["form"].errors, (field, day)
     start = date(2000, 1, 1)
     response = client.post(
         "/t/oost/agreements/new/",
-        _form_post(
-            world, start_date=start.isoformat(), review_date=(years_after(start, 10) + timedelta(1)).isoformat()
-        ),
+        form_post(world, start_date=start.isoformat(), review_date=(years_after(start, 10) + timedelta(1)).isoformat()),
     )
     assert response.context["form"].errors["review_date"] == [
         "De evaluatiedatum ligt hooguit tien jaar na de startdatum: uiterlijk 1 januari 2010."
     ]
     assert not Agreement.objects.exists()
     for start, review in ((date(2000, 1, 1), date(2010, 1, 1)), (five, years_after(five, 10)), (None, ten)):
-        data = _form_post(world, start_date=start.isoformat() if start else "", review_date=review.isoformat())
+        data = form_post(world, start_date=start.isoformat() if start else "", review_date=review.isoformat())
         assert client.post("/t/oost/agreements/new/", data).status_code == 302, (start, review)
     assert Agreement.objects.count() == 3
 
@@ -90,7 +72,7 @@ def test_each_date_is_bounded_from_the_first_day_out_of_range(world, client_for)
 def test_an_edit_with_a_slip_of_the_year_is_refused_and_keeps_the_version(world, concept, client_for):
     response = client_for("carla").post(
         f"/t/oost/agreements/{concept.pk}/edit/",
-        _form_post(world, start_date="2026-01-01", review_date="2206-01-01", base_version=1),
+        form_post(world, start_date="2026-01-01", review_date="2206-01-01", base_version=1),
     )
     assert response.status_code == 400
     assert response.context["form"].errors["review_date"] == [

@@ -9,15 +9,16 @@ the organisation back in the team)."""
 
 import re
 
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from tests.agreements.conftest import version_data
 from tests.personas import make_user
+from tests.work.test_notice_rights import header_count
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Agreement, Party, PartyKind
 from wijkverband.tenancy import services as tenancy
-from wijkverband.tenancy.models import Membership
+from wijkverband.tenancy.models import Membership, OrganisationKind
 from wijkverband.work.models import Notice, NoticeKind
 
 INSURER = "Zorgverzekeraar Domstad"
@@ -192,3 +193,116 @@ def test_an_ended_or_concept_agreement_is_not_counted(world, client_for):
     with TestCase.captureOnCommitCallbacks(execute=True):
         client_for("ines").post("/t/oost/members/leave/")
     assert not _leaving_notices(world.sofie).exists()
+
+
+# --- the last account is given another role ------------------------------------------------------------
+
+MUNICIPALITY = "Gemeente Utrecht"
+
+
+def _the_municipalitys_account(world):
+    """The municipality takes part in Oost (its wijkteam) and is an external party to a proposed
+    agreement; Ida is its account, who decides for it. Sofie coordinates beside Carla."""
+    agreement = services.agreement_create(
+        actor=world.carla, team=world.team_a, data=version_data(world, title="Mantelzorg ontlasten")
+    )
+    services.party_add_organisation(actor=world.carla, agreement=agreement, organisation=world.gp_a)
+    services.party_add_external(actor=world.carla, agreement=agreement, kind=PartyKind.MUNICIPALITY, name=MUNICIPALITY)
+    agreement = services.agreement_propose(actor=world.carla, agreement=agreement)
+    municipality = tenancy.organisation_add(
+        actor=world.carla, team=world.team_a, name=MUNICIPALITY, kind=OrganisationKind.MUNICIPALITY
+    )
+    ida = make_user("ida", "Ida Gemeente")
+    tenancy.membership_create(
+        actor=None, team=world.team_a, user=ida, role=Membership.Role.EXTERNAL_PARTY, organisation=municipality
+    )
+    _sofie_coordinates(world)
+    return agreement, Membership.objects.get(team=world.team_a, user=ida)
+
+
+def _role_changed_notices(user):
+    return Notice.objects.filter(user=user, kind=NoticeKind.MEMBER_ROLE_CHANGED)
+
+
+def test_the_coordinators_are_told_when_the_last_account_is_made_client_representative(world, client_for):
+    """Carla makes Ida client representative: the question before says the municipality's consent is
+    a coordinator's to record after it (as for a removal), and then Sofie is told so, as when Ida
+    leaves; Carla read it in the question. Recording the consent makes it done."""
+    agreement, ida = _the_municipalitys_account(world)
+    url = f"/t/oost/members/{ida.pk}/role/"
+    sofie = client_for("sofie")
+    count = header_count(sofie)
+
+    question = _text(client_for("carla").post(url, {"role": Membership.Role.CLIENT_REPRESENTATIVE}).content.decode())
+    assert (
+        f"Ida Gemeente is het laatste account van {MUNICIPALITY} in dit wijkverband: 1 afspraak (“Mantelzorg"
+        f" ontlasten”) wacht op de instemming van {MUNICIPALITY}, die daarna een coördinator vastlegt." in question
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("carla").post(url, {"role": Membership.Role.CLIENT_REPRESENTATIVE, "confirmed": "1"})
+
+    assert header_count(sofie) == count + 1
+    page = _text(sofie.get("/notifications/").content.decode())
+    assert (
+        f"Ida Gemeente heeft nu een rol waarin die geen eigenaar kan zijn: 1 afspraak wacht erop dat je de"
+        f" instemming van {MUNICIPALITY} vastlegt" in page
+    )
+    notice = _role_changed_notices(world.sofie).get()
+    assert notice.path == f"/t/oost/agreements/{agreement.pk}/" and notice.actor_id == ida.user_id
+    assert not _role_changed_notices(world.carla).exists()  # she read it in the question
+    assert f"Instemming vastleggen van {MUNICIPALITY}" in _text(
+        client_for("carla").get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    )
+
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    party = Party.objects.get(agreement=agreement, organisation__name=MUNICIPALITY)
+    services.consent_record(
+        actor=world.carla,
+        agreement=agreement,
+        party=party,
+        version_number=agreement.version_count,
+        given_on=timezone.localdate(),
+        where_given="Brief van de gemeente",
+    )
+    assert header_count(sofie) == count
+
+
+def test_the_last_account_made_member_of_its_organisation_still_decides_and_nobody_is_told(world, client_for):
+    """Made member of the municipality (which takes part in the team), Ida decides for it still: she
+    is asked to, and the coordinators are not told that it waits for them."""
+    agreement, ida = _the_municipalitys_account(world)
+    sofie = client_for("sofie")
+    count = header_count(sofie)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy.membership_change_role(actor=world.carla, membership=ida, role=Membership.Role.MEMBER)
+
+    assert header_count(sofie) == count
+    assert not Notice.objects.filter(user__in=[world.carla, world.sofie], kind=NoticeKind.MEMBER_ROLE_CHANGED)
+    ida_client = Client()
+    ida_client.force_login(ida.user)
+    assert "Mantelzorg ontlasten" in _text(ida_client.get("/my-work/").content.decode())
+
+
+def test_a_coordinator_made_member_no_longer_has_the_consent_to_record(world, client_for):
+    """Ines left: both coordinators were told the insurer's consent is theirs to record. Made member,
+    Sofie records no consent (a coordinator's): that notice goes from her page and her count; Carla,
+    who coordinates still, keeps hers."""
+    _waiting_for_the_insurer(world)
+    _sofie_coordinates(world)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for("ines").post("/t/oost/members/leave/")
+    told = f"1 afspraak wacht erop dat je de instemming van {INSURER} vastlegt"
+    sofie = client_for("sofie")
+    assert told in _text(sofie.get("/notifications/").content.decode())
+    count = header_count(sofie)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tenancy.membership_change_role(
+            actor=world.carla,
+            membership=Membership.objects.get(team=world.team_a, user=world.sofie),
+            role=Membership.Role.MEMBER,
+        )
+
+    assert told not in _text(sofie.get("/notifications/").content.decode())
+    assert header_count(sofie) == count - 1
+    assert told in _text(client_for("carla").get("/notifications/").content.decode())

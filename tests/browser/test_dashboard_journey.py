@@ -68,7 +68,7 @@ class DashboardJourney(BrowserTestCase):
         waiting = olga.get_by_role("table", name=re.compile("Opschalingen die op een antwoord wachten"))
         first_row = waiting.get_by_role("row").nth(1)
         expect(first_row).to_contain_text("Avonddienst wijkverpleging onderbezet")
-        # A cell's text ends in its value: on a phone its column's name stands before it ("Over de termijn: ja").
+        # A cell's text ends in its value: on a phone its column's name stands before it ("Te laat: ja").
         expect(first_row.get_by_role("cell").last).to_have_text(re.compile(r"(^|: )ja$"))  # past the target
 
         # Another period: the select keeps it, the links follow it.

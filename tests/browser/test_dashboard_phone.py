@@ -62,7 +62,7 @@ class DashboardOnAPhone(BrowserTestCase):
             ("Gemeente", "Utrecht"),
             ("Open knelpunten", "1"),
             ("Te laat", "0"),
-            ("Over de termijn van de regio", "0"),
+            ("Opschalingen te laat", "0"),
             ("Voldoet niet aan een verantwoordingsregel", "0"),
         ):
             cell = row.locator("td").filter(has_text=re.compile(rf"^\s*{re.escape(label)}:\s*{value}\s*$"))

@@ -20,7 +20,9 @@ _TABLES = """
   const hint = box.previousElementSibling;
   const hinted = !!hint && hint.classList.contains("wv-scroll-hint") && hint.checkVisibility()
     && hint.getBoundingClientRect().height > 0;
-  const edge = Math.min(box.getBoundingClientRect().right, document.documentElement.clientWidth);
+  // A box whose table is blocks (a phone, a tablet) is no box (display: contents): the table's edge.
+  const frame = getComputedStyle(box).display === "contents" ? table : box;
+  const edge = Math.min(frame.getBoundingClientRect().right, document.documentElement.clientWidth);
   const headers = [...table.querySelectorAll("thead th")];
   const hidden = headers.filter((th) => th.getBoundingClientRect().right > edge + 1).map((th) => th.textContent.trim());
   const first = headers[0]?.querySelector("span") || headers[0];
@@ -65,18 +67,44 @@ class WideTablesOnADesktop(BrowserTestCase):
                 )
 
     def test_the_line_goes_when_the_window_grows_to_fit_the_table(self):
-        """On a resize app.js looks again: the line is up only while the box scrolls. The agreements
-        per team scroll on a small laptop (1024 px) and fit a wider one; on a phone each team is a
-        block of labelled figures (test_dashboard_phone.py), nothing to scroll."""
+        """On a resize app.js looks again: the line is up only while the box scrolls. The overview
+        scrolls on a desktop (1366 px); on a tablet (1024 px) and a phone each team is a block of
+        labelled figures (test_dashboard_tablet.py, test_dashboard_phone.py), nothing to scroll."""
         self.sign_in(self.world.olga)
         self.page.goto(self.url("/r/utrecht/dashboard/"))
-        for width, scrolls in ((1024, True), (1366, False), (390, False), (1024, True)):
+        for width, scrolls in ((1366, True), (1024, False), (390, False), (1366, True)):
             self.page.set_viewport_size({"width": width, "height": 900})
             self.page.wait_for_timeout(400)
-            agreements = next(t for t in self.page.evaluate(_TABLES) if t["name"] == "agreements")
-            assert agreements["hinted"] is scrolls, (width, agreements)
-            assert bool(agreements["hidden"]) is scrolls, (width, agreements)
+            teams = next(t for t in self.page.evaluate(_TABLES) if t["name"] == "teams")
+            assert teams["hinted"] is scrolls, (width, teams)
+            assert bool(teams["hidden"]) is scrolls, (width, teams)
 
 
 class WideTablesOnAPhone(WideTablesOnADesktop):
     viewport = {"width": 390, "height": 844}
+
+
+class TheOverviewOnADesktop(BrowserTestCase):
+    def test_the_overviews_figures_are_in_sight_and_its_teams_stay_so_while_it_scrolls(self):
+        """The overview is wider than the page on a desktop. Its plugged-in columns (wijkkaart,
+        sociale kaart, …) stood before its figures and put every figure after "Te laat" out of
+        sight; scrolled to them, the teams' names went out of sight on the left."""
+        self.page.set_viewport_size({"width": 1366, "height": 900})
+        self.sign_in(self.world.olga)
+        page = self.page
+        page.goto(self.url("/r/utrecht/dashboard/"))
+        teams = page.locator("table[data-table=teams]")
+        box = page.locator(".utrecht-table-container").filter(has=teams)
+        edge = box.bounding_box()
+        right = edge["x"] + edge["width"]
+        for name in ("Open knelpunten", "Te laat", "Wachtende opschalingen", "Opschalingen te laat"):
+            header = teams.locator("thead th").filter(has_text=name).first.bounding_box()
+            assert header["x"] + header["width"] <= right, f"{name} out of sight"
+        assert box.evaluate("(box) => { box.scrollLeft = box.scrollWidth; return box.scrollLeft; }") > 200
+        team = teams.locator("tbody th").first
+        where = team.bounding_box()
+        assert where["x"] >= edge["x"] - 1, where
+        assert team.evaluate(
+            "(th) => { const r = th.getBoundingClientRect();"
+            " return th.contains(document.elementFromPoint(r.left + 8, r.top + r.height / 2)); }"
+        ), "the team's name is covered or gone"

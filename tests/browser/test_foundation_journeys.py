@@ -18,7 +18,7 @@ class FoundationJourneys(BrowserTestCase):
         page.goto(self.url("/"))
         expect(page).to_have_url(re.compile(r"/accounts/login/"))
         self.assert_accessible("login")
-        self.sign_in(world.carla)
+        self.sign_in_through_pages(world.carla)
         self.assert_accessible("home")
 
         page.get_by_role("link", name="Utrecht Oost").first.click()

@@ -212,3 +212,26 @@ class MyWorkWithoutJavaScript(BrowserTestCase):
             expect(page).to_have_url(self.url("/my-work/?team=oost#done"))  # still the team's list
         finally:
             context.close()
+
+
+class MyWorkAfterTheSessionEnded(BrowserTestCase):
+    def test_an_answer_in_place_after_the_session_ended_leads_to_sign_in_and_leaves_the_item(self):
+        """Found by a walk of Mijn werk: "Bevestigen" sent in place after the session had ended took
+        the item out of the list as if it were confirmed (htmx swapped in the sign-in page it was
+        redirected to), and nothing was. Now the whole page goes to the sign-in page, which says why."""
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        from tests.mywork.conftest import ask_confirmation
+        from wijkverband.threads.models import Acknowledgement
+
+        ask_confirmation(self.world)
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.goto(self.url("/my-work/"))
+        cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+        import_string(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"]).delete()
+        page.get_by_role("button", name=re.compile("^Bevestigen")).click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/my-work/$"))
+        expect(page.locator("#messages")).to_contain_text("Je sessie is verlopen")
+        assert not Acknowledgement.objects.exists()

@@ -375,10 +375,10 @@ class PhoneLayout(BrowserTestCase):
         there was more than the first two columns; and under each table's heading stood a large empty
         gap: the header row was as tall as its longest column name set a word a line (144 px), the
         names in sight at its bottom. On a phone each team is now a block of labelled figures
-        (test_dashboard_phone.py); just above that width (700 px: a small tablet, a phone held
-        sideways) the overview is a table still and does not fit: a line above it says to scroll it
-        (on a desktop too, where a table still does not fit: test_dashboard_tables.py), and the
-        column names start close under its heading."""
+        (test_dashboard_phone.py), and up to a desktop's width too (a tablet, a phone held
+        sideways: test_dashboard_tablet.py); on a desktop (1366 px) the overview is a table and still
+        does not fit: a line above it says to scroll it (test_dashboard_tables.py), and the column
+        names start close under its heading."""
         from tests.bottlenecks.helpers import report
 
         world = self.world
@@ -387,14 +387,14 @@ class PhoneLayout(BrowserTestCase):
         self.sign_in(world.olga)
         page = self.page
         hint = "Schuif de tabel opzij voor meer kolommen."
-        narrow = {"width": 700, "height": 900}
+        narrow = {"width": 1366, "height": 900}
         for path in ("/r/utrecht/dashboard/",):
             page.set_viewport_size(narrow)
             page.goto(self.url(path))
             page.wait_for_timeout(300)  # app.js marks the boxes that scroll
             boxes = page.locator(".utrecht-table-container")
             assert boxes.count() >= 1, path
-            self.shoot(f"figures-{path.strip('/').replace('/', '-')}-700")
+            self.shoot(f"figures-{path.strip('/').replace('/', '-')}-1366")
             scrolling = 0
             for i in range(boxes.count()):
                 box = boxes.nth(i)
@@ -410,7 +410,7 @@ class PhoneLayout(BrowserTestCase):
                 assert line.bounding_box()["y"] + line.bounding_box()["height"] <= box.bounding_box()["y"], (path, i)
                 assert box.get_attribute("tabindex") == "0", (path, i)
                 assert box.get_attribute("aria-labelledby") or box.get_attribute("aria-label"), (path, i)
-            assert scrolling, f"{path}: no table scrolls sideways at 700 px"
+            assert scrolling, f"{path}: no table scrolls sideways at 1366 px"
             if path == "/r/utrecht/dashboard/":
                 # The column names in sight start close under the table's heading (144 px down).
                 teams = page.locator("table[data-table='teams']")
@@ -419,7 +419,7 @@ class PhoneLayout(BrowserTestCase):
                 below = name.bounding_box()["y"] - (heading["y"] + heading["height"])
                 assert below <= 100, f"the first column's name stands {below:.0f}px under the heading"
             assert page.evaluate("document.scrollingElement.scrollWidth") <= narrow["width"], path
-            self.assert_accessible(f"700-figures-{path.strip('/').replace('/', '-')}")
+            self.assert_accessible(f"1366-figures-{path.strip('/').replace('/', '-')}")
             # On a phone nothing scrolls and no line says so.
             page.set_viewport_size(PHONE)
             page.goto(self.url(path))
@@ -1003,11 +1003,11 @@ class PhoneLayout(BrowserTestCase):
                     expect(boxes.nth(i)).not_to_have_attribute("tabindex", re.compile(".*"))
                 if viewport is PHONE:
                     self.assert_accessible(f"phone-no-tab-stop-{path.strip('/').replace('/', '-')}", target_size=True)
-        # A box that does scroll keeps its stop (named by its caption): the dashboard's overview just
-        # above a phone's width (on a phone its rows are blocks).
+        # A box that does scroll keeps its stop (named by its caption): the dashboard's overview on a
+        # desktop, still wider than the page (on a phone and a tablet its rows are blocks).
         page.context.clear_cookies()
         self.sign_in(world.olga)
-        page.set_viewport_size({"width": 700, "height": 900})
+        page.set_viewport_size({"width": 1366, "height": 900})
         page.goto(self.url("/r/utrecht/dashboard/"))
         page.wait_for_timeout(300)
         scrolling = page.locator(".utrecht-table-container[tabindex='0']")

@@ -2,29 +2,13 @@
 adding text closed the box and the change was gone, without a word; an empty box was refused as
 "Niet opgeslagen: Dit veld is verplicht." where the composer says "Schrijf eerst een bericht."."""
 
-import re
-
 from playwright.sync_api import expect
 
-from tests.browser.harness import BrowserTestCase
-from tests.threads.helpers import post
-from wijkverband.threads import services
+from tests.browser.editing import ESCAPE_AGAIN, EditInPlaceCase
 from wijkverband.threads.models import Message
 
-ESCAPE_AGAIN = "Druk nog eens op Escape om je wijziging weg te gooien."
 
-
-class EditInPlaceEscape(BrowserTestCase):
-    def open_thread(self):
-        world = self.world
-        thread = services.thread_create(actor=world.carla, team=world.team_a, title="Overdracht")
-        message = post(thread, world.carla, "Eerste versie").message
-        self.sign_in(world.carla)
-        self.page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
-        expect(self.page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
-        article = self.page.locator(f"#message-{message.pk}")
-        return message, article, article.get_by_role("link", name=re.compile("^Bewerken"))
-
+class EditInPlaceEscape(EditInPlaceCase):
     def test_escape_with_a_change_asks_first_and_without_one_closes(self):
         page = self.page
         message, article, edit = self.open_thread()
@@ -39,10 +23,7 @@ class EditInPlaceEscape(BrowserTestCase):
         expect(edit).to_be_focused()
 
         # A change: the first Escape keeps the box and the text, and says how to throw it away.
-        edit.click()
-        expect(editor).to_be_focused()
-        page.keyboard.press("End")
-        page.keyboard.type(" met een aanvulling")
+        self.type_in_editor(edit, editor, " met een aanvulling")
         page.keyboard.press("Escape")
         expect(note).to_be_visible()
         expect(editor).to_be_focused()
@@ -64,9 +45,7 @@ class EditInPlaceEscape(BrowserTestCase):
         assert Message.objects.get(pk=message.pk).body == "Eerste versie"
 
         # Changed and changed back: nothing to lose, Escape closes at once.
-        edit.click()
-        page.keyboard.press("End")
-        page.keyboard.type("!")
+        self.type_in_editor(edit, editor, "!")
         page.keyboard.press("Backspace")
         page.keyboard.press("Escape")
         expect(editor).to_have_count(0)

@@ -244,6 +244,100 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         expect(page.get_by_text("Schrijf eerst een bericht.")).to_be_visible()
         expect(box).to_have_attribute("aria-invalid", "true")
 
+    def test_send_stays_under_the_finger_while_a_short_threads_message_goes_out_and_comes_in(self):
+        """On a thread of a message or two the composer stood under the messages, halfway up the
+        screen: "Versturen" moved 32 px down as it was tapped (the "Wordt verstuurd…" line above the
+        box) and 68–73 px more when the message came in, so a second tap hit what moved there. Now
+        the composer stands at the bottom of the screen, as a chat app's, and the messages fill the
+        room above it."""
+        thread = self.thread_with_messages(2)
+        self.sign_in(self.world.maarten)
+        held = {"on": False, "frames": []}
+
+        def socket_route(ws):
+            server = ws.connect_to_server()
+
+            def to_page(message):
+                if held["on"]:
+                    held["frames"].append((ws, message))
+                else:
+                    ws.send(message)
+
+            server.on_message(to_page)
+
+        self.page.route_web_socket(re.compile(r"/ws/"), socket_route)
+        for size in (PHONE, {"width": 1280, "height": 900}):
+            page = self.open_thread(thread)
+            page.set_viewport_size(size)
+            send = page.get_by_role("button", name="Versturen")
+            composer = page.locator("#post-form")
+            bottom = composer.bounding_box()
+            assert abs(bottom["y"] + bottom["height"] - size["height"]) <= 1, (size, bottom)
+            # Opened at what is new (on the phone, the first time), the title stays in sight: all of
+            # the thread fits, nothing to scroll to.
+            expect(page.get_by_role("heading", name="Medicatieoverdracht")).to_be_in_viewport()
+            before = send.bounding_box()["y"]
+            text = f"Wie belt de huisarts? ({size['width']})"
+            page.get_by_label("Bericht", exact=True).fill(text)
+            held["on"] = True  # the server's answer waits: the message shows as on its way
+            send.click()
+            expect(page.get_by_text(f"Wordt verstuurd… {text}")).to_be_visible()
+            on_its_way = send.bounding_box()["y"]
+            held["on"] = False
+            for ws, message in held["frames"]:
+                ws.send(message)
+            held["frames"].clear()
+            expect(page.locator("article.wv-message").filter(has_text=text)).to_be_visible()
+            expect(page.get_by_text(f"Wordt verstuurd… {text}")).to_have_count(0)
+            arrived = send.bounding_box()["y"]
+            assert (before, on_its_way, arrived) == (before, before, before), size
+            # And the message is in sight above the composer, all of it (on the desktop the thread is
+            # longer than the screen by now: the page scrolled it up, 42 px short of the composer's
+            # 266 px, as a 14rem margin had it).
+            page.wait_for_function(
+                "top => [...document.querySelectorAll('article.wv-message')].pop()"
+                ".getBoundingClientRect().bottom <= top",
+                arg=composer.bounding_box()["y"],
+            )
+        self.assert_accessible("composer-at-the-bottom", target_size=True)
+
+    def test_a_thread_opened_at_what_is_new_keeps_its_composer_at_the_bottom(self):
+        """A thread of a few screens' worth with one message new opened with "Nieuw sinds je vorige
+        bezoek" at the top of the screen: scrolled past the conversation's end, the composer stood
+        halfway up, the page's footer under it. Now the page scrolls as far as the thread goes."""
+        thread = self.thread_with_messages(6)
+        threads.read_marker_set(actor=self.world.maarten, thread=thread, seq=5, announce=False)
+        self.sign_in(self.world.maarten)
+        page = self.open_thread(thread)
+        divider = page.get_by_text("Nieuw sinds je vorige bezoek")
+        expect(divider).to_be_in_viewport(ratio=1)
+        # The page scrolls smoothly: where it comes to rest, the composer is at the screen's bottom
+        # and the newest message above it.
+        page.wait_for_function(
+            "() => { const composer = document.querySelector('#post-form').getBoundingClientRect();"
+            " const newest = [...document.querySelectorAll('article.wv-message')].pop().getBoundingClientRect();"
+            " return scrollY > 0 && composer.bottom === innerHeight && newest.bottom <= composer.top; }"
+        )
+        expect(divider).to_be_in_viewport(ratio=1)
+
+    def test_without_javascript_a_short_thread_keeps_its_composer_under_its_messages(self):
+        """The composer at the bottom of a short thread's screen is for messages that come in live:
+        without JavaScript the page opened at "#newest" was scrolled to its newest message with half
+        a screen of nothing under it, the composer mid-screen, the page's footer below."""
+        thread = self.thread_with_messages(2)
+        self.sign_in(self.world.maarten)
+        page = self.page
+        self.without_javascript(page)
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/#newest"))
+        composer = page.locator("#post-form").bounding_box()
+        newest = page.locator("article.wv-message").last.bounding_box()
+        assert newest["y"] + newest["height"] <= composer["y"], (newest, composer)
+        # The conversation is as tall as what it holds (two messages and the composer: about 650 px),
+        # not the screen's height with the composer at its bottom.
+        conversation = page.locator(".wv-conversation").bounding_box()
+        assert conversation["height"] < PHONE["height"] - 100, conversation
+
     def test_to_the_message_box_puts_the_cursor_in_the_box(self):
         """ "Naar het berichtvak" led to the composer's section: nothing moved the focus into the box
         and what was typed next was lost."""

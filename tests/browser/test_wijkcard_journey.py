@@ -242,3 +242,56 @@ class WijkCardConfirmByKeyboard(BrowserTestCase):
             expect(entry.locator("[data-done-here]")).to_be_in_viewport()
         finally:
             context.close()
+
+
+class WijkCardPrintPageOnAPhone(BrowserTestCase):
+    """The print page opened on a phone (from the card's link, to look before printing, or to read
+    on the way): its table of 6 columns was 1,000 px wide in a 358 px box, scrolling sideways, a
+    number screens away from its organisation. On a phone's screen each organisation is a block,
+    every number with its time of day; paper keeps the table (WijkCardOnPaper)."""
+
+    viewport = {"width": 390, "height": 844}
+
+    def test_each_organisation_reads_whole_on_a_phone_and_paper_keeps_the_table(self):
+        from tests.wijkcard.conftest import add_entry
+
+        world = self.world
+        for n, organisation in enumerate([world.gp_a, world.pharmacy, world.nursing_a]):
+            add_entry(
+                world,
+                organisation=organisation,
+                contact_point=f"Aanspreekpunt met een wat langere naam {n}",
+                day_hours="ma–vr 08:00–17:00, za 10:00–13:00",
+                night_phone="088 123 4599",
+                night_hours="23:00–08:00 (nachtdienst regio)",
+                weekend_phone="0900 450 1450",
+                weekend_hours="vr 17:00 – ma 08:00 en feestdagen",
+                direct_phone="030 271 4419",
+                secure_mail=f"aanspreekpunt{n}@zorgmail.nl",
+            )
+        self.sign_in(world.carla)
+        page = self.page
+        page.goto(self.url("/t/oost/wijkkaart/print/"))
+        page.wait_for_timeout(300)
+        width = self.viewport["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        box = page.locator(".utrecht-table-container")
+        sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"the card scrolls sideways in its box: {sizes}"
+        expect(page.locator(".utrecht-table-container[tabindex]")).to_have_count(0)
+        row = page.locator("tbody tr", has_text="Aanspreekpunt met een wat langere naam 0")
+        for label, value in (("’s Nachts", "088 123 4599"), ("Direct nummer en beveiligd mailen", "030 271 4419")):
+            cell = row.locator("td", has_text=label)
+            expect(cell, label).to_be_visible()
+            expect(cell).to_contain_text(value)
+            spot = cell.bounding_box()
+            assert spot["x"] >= 0 and spot["x"] + spot["width"] <= width, (label, spot)
+        self.assert_accessible("wijkcard-print-phone")
+        # On paper (the same narrow window printing): the table, its header row above the rows.
+        page.emulate_media(media="print")
+        table = page.locator("table.wv-wijkcard-print__table")
+        assert table.evaluate("t => getComputedStyle(t).display") == "table"
+        assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+        expect(table.get_by_role("columnheader", name="’s Nachts")).to_be_visible()
+        for label in table.locator(".wv-cell-label").all():
+            expect(label).to_be_hidden()

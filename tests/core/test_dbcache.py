@@ -9,9 +9,11 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.embedded import make_run_cache  # noqa: F401 - the fixture, used below
+from tests.personas import PASSWORD, make_user
 from wijkverband.core import dbcache, ratelimit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("make_run_cache")]
@@ -50,6 +52,28 @@ def test_every_migrate_makes_its_table():
     call_command("migrate", verbosity=0)
     assert cache.add("sent-once:1:token", "send", 600)
     assert cache.get("sent-once:1:token") == "send"
+
+
+def test_a_migrate_with_redis_makes_the_table_that_make_run_reads_too():
+    """Found in development: `manage.py migrate` with REDIS_URL set made no table (createcachetable
+    looks only at the cache of the process that runs it, Redis there), and the server started
+    after it without REDIS_URL answered 500 at sign-in until `manage.py createcachetable`."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(caches['default']._table)}")  # noqa: S608
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": "test-migrate-with-redis",
+        }
+    }
+    with override_settings(CACHES=redis):
+        call_command("migrate", verbosity=0)
+    # make run's server, without REDIS_URL: its cache is that table.
+    assert isinstance(caches["default"], dbcache.DatabaseCache)
+    make_user("zonder.redis", "Zonder Redis", second_factor=False)
+    response = Client().post("/accounts/login/", {"login": "zonder.redis@example.nl", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_posts_at_the_same_moment_from_four_connections_are_each_counted():

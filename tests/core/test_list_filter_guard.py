@@ -7,6 +7,7 @@ searched with it, nothing of it anywhere on the page, the guard's message (namin
 client data) at the box."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -287,3 +288,70 @@ def test_the_referral_records_keep_their_period_when_the_status_is_unknown(world
     main = response.content.decode().split("<main", 1)[1]
     assert "Beweegmaatje" in main and "Taalcafé" not in main
     assert "Status: Select a valid choice. bogus is not one of the available choices." in main
+
+
+#: A BSN and a name with a date of birth in one query (found by an exploratory walk: the search and
+#: the postcode lookup named the BSN only, while the guard's refusal at a form names both).
+BOTH = "Mevrouw de Vries, geboren 12-03-1950, BSN 123456782"
+BOTH_NAMED = {
+    "en": "This text seems to contain client data: a number that passes the BSN eleven-test and what looks like a "
+    "date of birth with a name.",
+    "nl": "Deze tekst lijkt cliëntgegevens te bevatten: een nummer dat de elfproef voor een BSN doorstaat en iets wat "
+    "lijkt op een geboortedatum met een naam.",
+}
+
+
+def _said(page: str) -> str:
+    return re.sub(r"\s+", " ", page)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize(
+    ("persona", "url", "params"),
+    [
+        ("maarten", "/search/", lambda q: {"q": q}),
+        ("anonymous", "/postcode/", lambda q: {"postcode": q}),
+    ],
+)
+def test_the_search_and_the_postcode_lookup_name_every_kind_they_found(
+    world, client_for, language, persona, url, params
+):
+    client = client_for(persona)
+    client.cookies["django_language"] = language
+    response = client.get(url, params(BOTH))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert BOTH_NAMED[language] in _said(page)
+    _nothing_of(BOTH, page)
+    # Each kind once, however often it was found, and still nothing of any of it.
+    twice = f"{BOTH}; BSN 111222333, mevrouw Jansen 12-03-1945"
+    page = client.get(url, params(twice)).content.decode()
+    assert _said(page).count("eleven-test" if language == "en" else "elfproef") == 1
+    _nothing_of(twice, page)
+
+
+def test_the_search_names_what_it_found_in_every_value_of_a_parameter(world, client_for):
+    """?q=<a BSN>&q=<a name with a date of birth>: the first value's finding only was named."""
+    client = _english(client_for("maarten"))
+    response = client.get("/search/?" + urlencode([("q", "BSN 123456782"), ("q", "mevrouw Jansen 12-03-1945")]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "a number that passes the BSN eleven-test and what looks like a date of birth with a name" in page
+    _nothing_of("BSN 123456782", page)
+    _nothing_of("mevrouw Jansen 12-03-1945", page)
+
+
+def test_a_refused_export_names_every_kind_in_any_of_its_filters(world, client_for):
+    client = _english(client_for("carla"))
+    response = client.get(
+        "/t/oost/bottlenecks/export.csv", {"q": "BSN 123456782", "owner": "mevrouw Jansen 12-03-1945"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    said = re.search(r"seems to contain client data: (.*?)\. Wijkverband", page).group(1)
+    assert sorted(said.split(" and ")) == [
+        "a number that passes the BSN eleven-test",
+        "what looks like a date of birth with a name",
+    ]
+    _nothing_of("BSN 123456782", page)
+    _nothing_of("mevrouw Jansen 12-03-1945", page)

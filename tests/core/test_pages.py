@@ -77,3 +77,17 @@ def test_a_form_without_a_valid_csrf_token_gets_our_dutch_page_and_changes_nothi
     assert "Het formulier kon niet worden verstuurd" in text
     assert "CSRF" not in text
     assert Bottleneck.objects.count() == before
+
+
+def test_a_phones_keyboard_makes_the_page_smaller_as_the_browser_tests_do(client_for):
+    """The browser tests take a phone with its keyboard open for a 390 × 500 page, and the thread's
+    composer sticks to the bottom of the page: Chrome on Android (108 and later) shrinks only what
+    is in sight unless the page asks it to resize the page (`interactive-widget`), so the composer
+    stood behind the keyboard until the browser panned to it."""
+    page = client_for("maarten").get("/t/oost/").content.decode()
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)">', page).group(1)
+    assert [part.strip() for part in viewport.split(",")] == [
+        "width=device-width",
+        "initial-scale=1",
+        "interactive-widget=resizes-content",
+    ]

@@ -53,15 +53,15 @@ def test_a_year_names_its_file_and_sheet_by_the_year(world, clock, client_for):
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["In 2025 per wijkverband"]
 
 
-def test_past_the_target_answers_yes_or_no_in_both_files(world, varied, client_for):  # noqa: F811
+def test_overdue_answers_yes_or_no_in_both_files(world, varied, client_for):  # noqa: F811
     olga = client_for("olga")
     body = b"".join(olga.get("/r/utrecht/dashboard/waiting.csv?period=2026-Q1").streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][-1] == "Over de termijn"
+    assert rows[0][-1] == "Te laat"
     answers = {row[0].split(" ", 1)[1]: row[-1] for row in rows[1:]}
     assert answers == {"Wacht lang": "ja", "Net opgeschaald": "nee"}
 
     workbook = olga.get("/r/utrecht/dashboard/waiting.xlsx?period=2026-Q1")
     values = list(load_workbook(io.BytesIO(workbook.content)).active.values)
-    assert values[0][-1] == "Over de termijn"
+    assert values[0][-1] == "Te laat"
     assert {row[0].split(" ", 1)[1]: row[-1] for row in values[1:]} == {"Wacht lang": "ja", "Net opgeschaald": "nee"}

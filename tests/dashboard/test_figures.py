@@ -365,19 +365,34 @@ def test_each_figure_carries_its_columns_name_for_a_phone(world, varied, client_
     sight: each figure says what it is there ("Open knelpunten: 1"); the overview scrolled 1,500 px
     sideways in its box instead. The desktop's table hides these names (test_dashboard_phone.py)."""
     html = client_for("olga").get("/r/utrecht/dashboard/?period=2026-Q1").content.decode()
-    assert html.count('wv-dash-table wv-table--stacked wv-table--figures"') == 8
+    assert html.count("wv-dash-table wv-table--stacked wv-table--figures") == 8
+    # The three wider than a tablet are blocks there too (test_dashboard_tablet.py).
+    assert html.count('wv-table--figures wv-dash-table--wide"') == 3
     oost = _table(html, "teams").split("Utrecht Oost</a></th>")[1].split("</tr>")[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", oost)
     names = [re.match(r'<span class="wv-cell-label">([^<]*): </span>', cell).group(1) for cell in cells]
-    assert names[:3] == ["Gemeente", "Kernpartijen", "Wijkkaart"]
-    assert names[-7:] == [
+    # The figures to steer on first, the region's plugged-in columns after them: on a desktop the
+    # overview (1,546 px in the page's 1,120) showed the wijkkaart's, the sociale kaart's, the signals'
+    # and the postcode areas' columns and put every figure after "Te laat" out of sight to the right.
+    assert names[:9] == [
+        "Gemeente",
+        "Kernpartijen",
         "Open knelpunten",
         "Te laat",
         "Wachtende opschalingen",
-        "Over de termijn van de regio",
+        "Opschalingen te laat",
         "Afspraken vastgesteld",
         "Toe aan evaluatie",
         "Voldoet niet aan een verantwoordingsregel",
+    ]
+    assert names[9] == "Wijkkaart"
+    body = b"".join(client_for("olga").get("/r/utrecht/dashboard/teams.csv").streaming_content).decode()
+    assert body.lstrip("\ufeff").split("\r\n")[0].split(";")[:5] == [
+        "Wijkverband",
+        "Gemeente",
+        "Kernpartijen",
+        "Open knelpunten",
+        "Te laat",
     ]
 
 
@@ -565,10 +580,28 @@ def test_a_long_column_name_shows_short_and_is_read_whole(world, varied, client_
         '<span aria-hidden="true" title="Voldoet niet aan een verantwoordingsregel">Voldoet niet</span>'
         '<span class="wv-visually-hidden">Voldoet niet aan een verantwoordingsregel</span>'
     ) in header
-    assert '<span aria-hidden="true" title="Over de termijn van de regio">Over de termijn</span>' in header
     agreements = _table(html, "agreements").split("</thead>")[0]
     assert ">Niet voldaan: zorgdriehoek</span>" in agreements
     # The note above the agreements says what the short name stands for, in its words.
     assert "Voldoet niet: vastgestelde afspraken waarvan de huidige versie niet aan elke" in html
     body = b"".join(client_for("olga").get("/r/utrecht/dashboard/teams.csv").streaming_content).decode()
     assert "Voldoet niet aan een verantwoordingsregel" in body.splitlines()[0]
+
+
+def test_an_escalation_past_the_regions_target_is_te_laat_wherever_the_region_reads_it(world, varied, client_for):
+    """One word for it: the escalation queue's rows and Mijn werk said "te laat", the queue's caption
+    and the dashboard "over de termijn (van de regio)", paired with "binnen de termijn"."""
+    olga = client_for("olga")
+    pages = {
+        "dashboard": olga.get("/r/utrecht/dashboard/?period=2026-Q1").content.decode(),
+        "queue": olga.get("/r/utrecht/bottlenecks/escalations/").content.decode(),
+        "mijn werk": olga.get("/my-work/").content.decode(),
+        "export": b"".join(olga.get("/r/utrecht/dashboard/escalations.csv").streaming_content).decode(),
+    }
+    for name, page in pages.items():
+        assert not re.search(r"(over|binnen) de termijn", page, re.IGNORECASE), name
+    assert "Opgeschaalde knelpunten: eerst wat te laat is, dan wat het langst wacht" in pages["queue"]
+    assert "1 te laat" in pages["dashboard"]  # "2 opschalingen wachten op de regio, 1 te laat"
+    assert "Op tijd" in _table(pages["dashboard"], "escalations")
+    assert "Opschalingen te laat" in _table(pages["dashboard"], "teams")
+    assert "Op tijd;Te laat" in pages["export"]

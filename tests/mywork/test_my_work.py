@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -63,7 +63,7 @@ def test_escalation_waits_on_the_regions_overseers_and_on_who_escalated(world):
     assert kinds(my_work(user=world.maarten).mine) == [("owned", b.title)]
 
 
-def test_owned_bottlenecks_and_reviews_due_are_mine_overdue_first(world):
+def test_owned_bottlenecks_and_reviews_due_are_mine_overdue_first(world, client_for):
     today = timezone.localdate()
     late = report(world, title="Te laat")
     soon = report(world, title="Op tijd")
@@ -80,6 +80,11 @@ def test_owned_bottlenecks_and_reviews_due_are_mine_overdue_first(world):
         ("owned", "Op tijd", False),
         ("review", agreement.current_version.title, False),
     ]
+    # One word for it on the page: its opening said "Wat over de termijn is, staat bovenaan" above
+    # items marked "te laat".
+    page = client_for("maarten").get("/my-work/").content.decode()
+    assert "Wat te laat is, staat bovenaan." in page and ">te laat<" in page
+    assert "over de termijn" not in page
 
 
 def test_waiting_time_counts_working_days_against_the_target(world):
@@ -732,3 +737,41 @@ def test_the_team_filter_shows_only_when_there_is_something_to_choose(world, cli
         page = client_for(persona).get("/my-work/").content.decode()
         assert 'name="team"' in page, persona
         assert "Utrecht Oost" in page.split('name="team"', 1)[1].split("</select>", 1)[0], persona
+
+
+def test_the_action_buttons_read_as_dutch_sentences_to_a_screen_reader(world, client_for):
+    """Found by a walk of Mijn werk: the confirm button read "Bevestigen het bericht in …", which
+    is not Dutch; its neighbours read "Instemmen met …", "Accepteren als eigenaar van …"."""
+    thread, message = ask_confirmation(world)
+    page = BeautifulSoup(client_for("maarten").get("/my-work/").content, "html.parser")
+    names = [" ".join(button.get_text().split()) for button in page.select("[data-work-item] button")]
+    assert f"Bevestigen van het bericht in “{thread.title}”" in names, names
+
+
+def test_an_answer_sent_in_place_after_the_session_ended_leads_the_whole_page_to_sign_in(world, settings):
+    """Found by a walk of Mijn werk: "Bevestigen" sent in place (htmx) after the session had ended
+    was answered with a redirect to the sign-in page, which htmx followed inside the page: the
+    item left the list (its form swaps with "delete") as if it were done, and nothing was. The
+    list's live refresh put the sign-in page into the list. An htmx request that must sign in now
+    takes the whole page there (HX-Redirect), back to the page it was sent from, and with the word
+    that the session expired."""
+    thread, message = ask_confirmation(world)
+    client = Client()
+    client.force_login(world.maarten)
+    later = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    on_the_page = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/my-work/"}
+    with time_machine.travel(later):
+        answered = client.post(
+            f"/t/oost/my-work/confirm/{thread.pk}/{message.pk}/",
+            {"next": "/my-work/"},
+            HTTP_REFERER="http://testserver/my-work/",
+            **on_the_page,
+        )
+        assert answered.status_code != 302, "htmx follows a redirect inside the page"
+        assert answered["HX-Redirect"] == "/accounts/login/?next=/my-work/"
+        refreshed = client.get("/my-work/?part=list", **on_the_page)
+        assert refreshed.status_code != 302
+        assert refreshed["HX-Redirect"] == "/accounts/login/?next=/my-work/"
+        page = client.get(answered["HX-Redirect"])
+    assert [str(m) for m in page.context["messages"]] == ["Je sessie is verlopen; meld je opnieuw aan."]
+    assert not Acknowledgement.objects.exists()

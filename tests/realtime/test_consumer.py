@@ -219,6 +219,31 @@ def test_too_many_frames_per_second_are_answered_with_rate_limited(world, monkey
     run(scenario)
 
 
+def test_a_post_over_the_frame_rate_is_refused_with_its_client_id_and_saves_nothing(world, monkeypatch):
+    """Refused without its client id, the page kept the post as "Wordt verstuurd…" until the
+    socket reconnected; with it, the page sends it again after a while (threads.js, `refused`)."""
+    from wijkverband.threads.models import Message
+
+    monkeypatch.setattr(consumers, "FRAME_BURST", 2)
+    monkeypatch.setattr(consumers, "FRAMES_PER_SECOND", 0.01)
+    thread = topic(world)
+    client_id = str(uuid.uuid4())
+
+    async def scenario():
+        socket = await connect(world.carla)
+        for _ in range(2):
+            await socket.send({"type": "read", "thread": thread.pk, "seq": 0})
+        await socket.send({"type": "post", "thread": thread.pk, "client_id": client_id, "body": "te snel"})
+        await socket.send({"type": "read", "thread": thread.pk, "seq": 0})
+        frames = await socket.collect()
+        errors = [(f["code"], f["ref"]) for f in frames if f["type"] == "error"]
+        assert errors == [("rate_limited", client_id), ("rate_limited", None)]
+        await socket.close()
+
+    run(scenario)
+    assert not Message.objects.filter(client_id=client_id).exists()
+
+
 def test_too_many_posts_per_minute_are_rate_limited(world, monkeypatch):
     from wijkverband.threads import services as thread_services
 

@@ -77,11 +77,11 @@ CASES = {
             "en": "Still waiting on Thuiszorg Oost after two reminders",
         },
     ),
-    "past its target": (
+    "overdue": (
         NoticeKind.OVERDUE,
         None,
         None,
-        {"nl": "Over de termijn", "en": "Past its target"},
+        {"nl": "Te laat", "en": "Overdue"},
     ),
     "a person asks to own it": (
         NoticeKind.OWNERSHIP_ASKED,

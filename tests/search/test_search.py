@@ -9,10 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from tests.search.conftest import agreement, agreement_edit, bottleneck, card_entry, map_entry, post, signed_in, thread
 from wijkverband.agreements import services as agreement_services
 from wijkverband.bottlenecks import services as bottleneck_services
+from wijkverband.core.dates import years_after
 from wijkverband.core.textsearch.backend import corrected
 from wijkverband.core.textsearch.query import parse
 from wijkverband.threads.models import Message
@@ -445,11 +447,39 @@ def test_a_snippet_reads_as_the_text_shows_not_as_its_markdown(world):
         assert not any(marks in s for s in snippets), marks
 
 
-def test_a_date_far_back_or_far_ahead_searches_as_far_as_there_is_anything(world):
+def test_a_date_far_back_or_far_ahead_is_named_at_its_box_and_the_rest_still_searches(world):
     """Found by an exploratory test of the date boxes: "From 1 January 0001" failed with a 500 (the
-    day's midnight in Amsterdam is before the first moment Python holds in UTC)."""
+    day's midnight in Amsterdam is before the first moment Python holds in UTC). Then a date before
+    2000 was moved up to 1 January 2000 without a word: the box said 1999 and the search ran from
+    2000. Now the box says the window, as every date box does (core/dates.py), and the search runs
+    without that date, with the other filters."""
     bottleneck(world, title="Baxterrol te laat")
-    assert _titles(_search(world.pieter, q="baxterrol", since="0001-01-01", until="9999-12-31")) == [
-        "Baxterrol te laat"
-    ]
-    assert _titles(_search(world.pieter, q="baxterrol", until="0001-01-01")) == []
+    latest = date_format(years_after(timezone.localdate(), 10))
+    window = f"Give a date between 1 January 2000 and {latest}."
+    for since, until in (("0001-01-01", "9999-12-31"), ("1999-12-31", ""), ("", "0001-01-01")):
+        params = {"q": "baxterrol", "kind": "bottleneck", "since": since, "until": until}
+        page = _search(world.pieter, **{name: value for name, value in params.items() if value})
+        for name, value in (("since", since), ("until", until)):
+            error = re.search(rf'id="id_{name}_error">(.*?)</p>', page)
+            assert (error.group(1) if error else None) == (window if value else None), (name, value)
+            if value:
+                # What was typed stays in the box, as typed: not moved to another date.
+                assert re.search(rf'<input type="date" name="{name}" value="{value}"', page), name
+        assert "2000-01-01" not in page
+        assert re.search(r'<details class="wv-search-page__filters" open>', page)
+        assert _titles(page) == ["Baxterrol te laat"]
+        assert re.search(r'<option value="bottleneck" selected>', page)  # the other filters kept
+    with translation.override("nl"):
+        dutch = signed_in(world.pieter)
+        dutch.cookies["django_language"] = "nl"
+        page = dutch.get("/search/", {"q": "baxterrol", "since": "1999-12-31"}).content.decode()
+    assert "Vul een datum in tussen 1 januari 2000 en " in page
+
+
+def test_the_first_day_of_2000_and_today_still_search(world):
+    bottleneck(world, title="Baxterrol te laat")
+    today = timezone.localdate().isoformat()
+    page = _search(world.pieter, q="baxterrol", since="2000-01-01", until=today)
+    assert "Give a date" not in page
+    assert _titles(page) == ["Baxterrol te laat"]
+    assert _titles(_search(world.pieter, q="baxterrol", until="2000-01-01")) == []

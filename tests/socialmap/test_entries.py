@@ -9,6 +9,7 @@ from wijkverband.core.errors import ActionRefused
 from wijkverband.socialmap import selectors, services
 from wijkverband.socialmap.models import Entry, Suggestion
 from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.selectors import unread_notice_count
 
 # Passes the BSN eleven-test: the client-data guard refuses it.
 BSN = "111222333"
@@ -225,3 +226,40 @@ def test_removing_an_entry_takes_its_suggestions(world):
     services.entry_remove(actor=world.carla, entry=entry)
     assert not Entry.objects.exists() and not Suggestion.objects.exists()
     assert AuditEvent.objects.filter(action="socialmap.entry_removed").exists()
+
+
+def test_removing_an_entry_ends_the_notices_of_its_suggestions(world):
+    """Found by a walk of what waits on people: a removed entry's "Stelt een correctie voor" stayed
+    unread (the header counted it, the digest named it), its link a 404, while Mijn werk no longer
+    listed it. The wijk card's removal ended them; the sociale kaart's only the "confirm again"."""
+    entry = add(world, maintainer=world.sofie)
+    services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Vrijdag dicht.")
+    assert unread_notice_count(user=world.sofie) == 1
+    services.entry_remove(actor=world.sofie, entry=entry)
+    assert unread_notice_count(user=world.sofie) == 0
+
+
+def test_removing_a_region_wide_entry_ends_the_notices_of_its_suggestions_in_every_team(world):
+    """A region-wide entry's suggestions are filed under the team they were made on (or the
+    region's first team): its removal ends them all."""
+    regional = add(world, team=None, name="Welzijn op Recept Utrecht", kind="welzijn_op_recept")
+    services.suggestion_create(actor=world.maarten, entry=regional, team=world.team_a, body="Nieuw nummer.")
+    services.suggestion_create(actor=world.bram, entry=regional, team=world.team_b, body="Ander adres.")
+    services.suggestion_create(actor=world.rik, entry=regional, team=None, body="Andere tijden.")
+    filed_under = set(Notice.objects.filter(kind=NoticeKind.CORRECTION_SUGGESTED).values_list("team", flat=True))
+    assert filed_under == {world.team_a.pk, world.team_b.pk}
+    assert unread_notice_count(user=world.ada) == 3
+    services.entry_remove(actor=world.ada, entry=regional)
+    assert unread_notice_count(user=world.ada) == 0
+
+
+def test_answering_one_suggestion_leaves_the_notice_of_another_still_open(world):
+    """Answering one suggestion read the notices of every suggestion on the entry, while Mijn werk
+    still listed the one not answered yet."""
+    entry = add(world, maintainer=world.sofie)
+    first = services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Vrijdag dicht.")
+    services.suggestion_create(actor=world.rosa, entry=entry, team=world.team_a, body="Nieuw telefoonnummer.")
+    assert unread_notice_count(user=world.sofie) == 2
+    services.suggestion_handle(actor=world.sofie, suggestion=first, applied=False, answer="Klopt nog.")
+    assert selectors.corrections_asked_of(user=world.sofie).count() == 1
+    assert unread_notice_count(user=world.sofie) == 1

@@ -17,6 +17,7 @@ from wijkverband.wijkcard.models import ContactEntry, SuggestionStatus
 from wijkverband.wijkcard.phones import PhoneError, display_phone, normalise_phone
 from wijkverband.wijkcard.services import EntryData
 from wijkverband.work.models import Notice, NoticeKind
+from wijkverband.work.selectors import unread_notice_count
 
 BSN = "111222333"  # passes the eleven-test
 
@@ -371,3 +372,17 @@ def test_removing_an_entry_settles_what_waited_on_it(world):
     services.suggestion_create(actor=world.rosa, entry=entry, text="Bestaat deze lijn nog?")
     services.entry_delete(actor=world.maarten, entry=entry)
     assert not Notice.objects.filter(subject_id=entry.pk, read_at__isnull=True).exists()
+
+
+def test_answering_one_suggestion_leaves_the_notice_of_another_still_open(world):
+    """Found by a walk of what waits on people: answering one suggestion read the notices of every
+    suggestion on the entry, while Mijn werk still listed the one not answered yet."""
+    entry = add_entry(world)
+    first = services.suggestion_create(actor=world.rosa, entry=entry, text="Klopt het nummer nog?")
+    services.suggestion_create(actor=world.rik, entry=entry, text="Het weekendnummer is veranderd.")
+    assert unread_notice_count(user=world.maarten) == 2
+    services.suggestion_decline(actor=world.maarten, suggestion=first, answer="Ja, nagebeld.")
+    assert selectors.corrections_asked_of(user=world.maarten).count() == 1
+    still = Notice.objects.get(kind=NoticeKind.CORRECTION_SUGGESTED, read_at__isnull=True)
+    assert still.user == world.maarten and still.actor == world.rik
+    assert unread_notice_count(user=world.maarten) == 1

@@ -347,7 +347,7 @@ def test_an_invitation_notice_made_while_its_region_administrator_is_made_overse
 
 def _unowned_past_its_target(world):
     """Sofie coordinates with Carla; a bottleneck nobody owns: the day the hourly job finds it past
-    its acceptance target, it tells the coordinators ("Over de termijn")."""
+    its acceptance target, it tells the coordinators ("Te laat")."""
     from datetime import timedelta
 
     from django.utils import timezone

@@ -180,7 +180,7 @@ def test_a_kind_mailed_at_once_but_turned_off_comes_in_the_digest(world, clock):
 
 
 def test_what_nobody_did_is_not_signed_by_the_team(world, clock, client_for):
-    """Found by an exploratory test: a target passed read "Wijkverband · Over de termijn · …",
+    """Found by an exploratory test: a target passed read "Wijkverband · Over de termijn · …" (now "Te laat"),
     as if the team (a wijkverband) had done it. It names nobody, on the page and in the digest."""
     clock.to(amsterdam(2027, 9, 7, 15, 0))
     subject = Subject(team=world.team_a, kind=SubjectKind.BOTTLENECK, id=9, title="Wachtlijst", path="/t/oost/b/9/")
@@ -188,12 +188,12 @@ def test_what_nobody_did_is_not_signed_by_the_team(world, clock, client_for):
         notices_create(kind=NoticeKind.OVERDUE, subject=subject, recipients=[world.maarten.pk], key="overdue:test")
     page = client_for("maarten").get("/notifications/").content.decode()
     item = re.search(r'<li class="wv-notification--unread">(.*?)</li>', page, re.S).group(1)
-    assert "Over de termijn" in item and "Wachtlijst" in item
+    assert "Te laat" in item and "Wachtlijst" in item
     assert "Wijkverband" not in item
     clock.to(amsterdam(2027, 9, 8, 7, 30))
     assert digests_send_due() == 1
     [digest] = digests_to("maarten@example.nl")
-    assert "== Utrecht Oost ==\n\n- Over de termijn · “Wachtlijst”\n" in digest.body
+    assert "== Utrecht Oost ==\n\n- Te laat · “Wachtlijst”\n" in digest.body
     assert "Wijkverband ·" not in digest.body
 
 

@@ -113,6 +113,23 @@ def test_a_member_made_client_representative_no_longer_has_notices_of_internal_i
     assert "Contract thuiszorg herzien" not in digest and "Formatie en roosters" not in digest
 
 
+def test_a_member_made_client_representative_is_no_longer_asked_to_confirm_a_message(world, client_for):
+    """Found by a walk of what waits on people: a representative may read a thread opened to them
+    but not post or confirm in it, and Mijn werk no longer listed the confirmation; its notice stayed
+    unread, counted in the header and named in the digest, asking what they can no longer do. It is
+    read (not taken away): the thread is still theirs to read, and the message still asks."""
+    thread = topic(world, title="Buurtcafé op dinsdag", open_to_representatives=True)
+    post(thread, world.carla, "Graag bevestigen: we beginnen om tien uur.", asks_ack=True)
+    client = client_for("maarten")
+    assert header_count(client) == 1
+
+    _change_role(world, world.maarten, Membership.Role.CLIENT_REPRESENTATIVE)
+
+    assert header_count(client) == 0
+    assert "Buurtcafé op dinsdag" in listed(client)
+    assert "Er wordt nu niets van je gevraagd." in client.get("/my-work/").content.decode()
+
+
 def test_a_coordinator_made_member_keeps_every_notice(world, client_for):
     """Less than before, but still a professional: every item is still theirs to read."""
     tenancy.membership_change_role(actor=world.carla, membership=_membership(world, world.sofie), role="coordinator")
@@ -380,7 +397,7 @@ def test_a_coordinator_made_member_no_longer_hears_of_unowned_bottlenecks_or_sig
     page = listed(sofie)
     assert "Wachtlijst wijkverpleging" not in page
     assert "Heeft een signaal gemeld" not in page
-    assert "Overdracht na ontslag" in page and "Over de termijn" in page
+    assert "Overdracht na ontslag" in page and "Te laat" in page
     carla = listed(client_for("carla"))
     assert "Wachtlijst wijkverpleging" in carla and "Heeft een signaal gemeld" in carla
 

@@ -13,6 +13,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
 from allauth.mfa.totp.forms import DeactivateTOTPForm as BaseDeactivateTOTPForm
 from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
+from allauth.mfa.webauthn.forms import EditWebAuthnForm as BaseEditWebAuthnForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -169,6 +170,15 @@ class DeactivateTOTPForm(BaseDeactivateTOTPForm):
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):
     """allauth's form labels the key's name with an untranslatable "Name"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the security key")
+        self.fields["name"].help_text = _("So you can tell your keys apart, such as “work laptop”.")
+
+
+class EditWebAuthnForm(BaseEditWebAuthnForm):
+    """Renaming a key: allauth's form gives the name no label, so Django's "Name" showed in Dutch too."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,5 @@
 """A request renews the session's idle expiry, at most once a minute; a request whose session
-ended is told so on the sign-in page.
+ended is told so on the sign-in page; one made in place (htmx) takes the whole page there.
 
 Django's SESSION_SAVE_EVERY_REQUEST writes the session (an UPDATE and a COMMIT that waits for the
 disk) on every page, every htmx fragment and every poll. Here a request marks the session as
@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from wijkverband.accounts.sessions import ENDED_BY_SECOND_FACTOR_RESET, ENDED_ELSEWHERE, session_ended_why
 
@@ -87,3 +89,33 @@ def _why_ended(request) -> str:
             "Sign in and set up two-factor authentication again."
         )
     return _("Your session has expired; sign in again.")
+
+
+class HtmxSignInMiddleware:
+    """A request made in place (htmx: an answer on Mijn werk, a list's live refresh) that must sign in
+    first takes the whole page to the sign-in page (HX-Redirect), back to the page it was made on.
+
+    A plain redirect was followed by the browser inside the request, and htmx swapped the sign-in
+    page in: an item whose form swaps with "delete" left the list as if it were done, and nothing
+    was; a refreshed list became the sign-in page. Between django_htmx's middleware and
+    django.contrib.messages' in MIDDLEWARE: the word that the session expired
+    (SessionEndedNoticeMiddleware) is in the messages' cookie of the redirect, which goes with the
+    new answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or response.status_code != 302:
+            return response
+        if urlsplit(response["Location"]).path != resolve_url(settings.LOGIN_URL):
+            return response
+        page = request.htmx.current_url_abs_path
+        to = redirect_to_login(page)["Location"] if page else response["Location"]
+        client_redirect = HttpResponseClientRedirect(to)
+        client_redirect.cookies = response.cookies
+        for header in ("Vary", "Content-Language"):
+            if header in response:
+                client_redirect[header] = response[header]
+        return client_redirect

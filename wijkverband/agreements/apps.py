@@ -35,6 +35,11 @@ class AgreementsConfig(AppConfig):
         from wijkverband.core.registry import register_rights_narrowed
 
         register_rights_narrowed("agreements", services.rights_narrowed)
+        # The last account of an external party made client representative: its consent falls to the
+        # coordinators, who are told as when it leaves.
+        from wijkverband.core.registry import register_role_given_up
+
+        register_role_given_up("agreements", services.role_given_up)
         # The hourly job asks this app what waits: endorsements, review dates (docs/work.md).
         register_time_check("agreements", notices.time_check)
         # The titles of the notices of a leaving (to whoever owns a leaver's agreements now; to the

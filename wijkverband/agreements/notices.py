@@ -81,20 +81,28 @@ def rights_narrowed(*, user, team_ids, actor=None) -> None:
     agreements their organisation is party to and no others (selectors.external_party_agreements):
     their notices of the others go. One no longer a coordinator (a coordinator made member) keeps
     the review-date notices only of the agreements they own. Those of every item but an agreement,
-    and every "still waiting" told to the coordinators, go by work.services.rights_narrowed."""
+    and every "still waiting" told to the coordinators, go by work.services.rights_narrowed. Nor do
+    they record an external party's consent: the coordinators' notice that it is theirs to goes."""
     organisations = membership_organisation_ids(user=user, team_ids=team_ids)
     not_deciding = [team_id for team_id in team_ids if organisations.get(team_id) is None]
     if not_deciding:
         notices_asking_withdraw(user=user, team_ids=not_deciding, subject_kind=SubjectKind.AGREEMENT, kinds=_ASKS)
     # The review date near or passed is told to the owner and the coordinators (time_check): one who
-    # is no longer a coordinator keeps it only of the agreements they own.
-    for team_id in sorted(set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids)):
+    # is no longer a coordinator keeps it only of the agreements they own. That an external party's
+    # consent is theirs to record (consent_left_to_coordinators) was told to the coordinators alone,
+    # and only a coordinator records it: it goes.
+    uncoordinated = sorted(set(team_ids) - coordinated_team_ids(user=user, team_ids=team_ids))
+    for team_id in uncoordinated:
         notices_asking_withdraw(
             user=user,
             team_ids=[team_id],
             subject_kind=SubjectKind.AGREEMENT,
             kinds=_REVIEWS,
             keep=agreements_owned_by(team=team_id, user=user).values("pk"),
+        )
+    if uncoordinated:
+        notices_asking_withdraw(
+            user=user, team_ids=uncoordinated, subject_kind=SubjectKind.TEAM, kinds=_LEAVINGS, phrase=CONSENT_TO_RECORD
         )
     reaches = team_reaches(user=user, team_ids=team_ids)
     external = [team_id for team_id in team_ids if reaches.get(team_id) == READS_AGREEMENTS]
@@ -108,6 +116,10 @@ _ASKS = (NoticeKind.ENDORSEMENT_REQUESTED, NoticeKind.REMINDER)
 
 #: What asks the owner and the coordinators to review an agreement (time_check).
 _REVIEWS = (NoticeKind.REVIEW_SOON, NoticeKind.REVIEW_PASSED)
+
+#: The kinds of a leaving's notice (work.services.notices_of_leaving): someone left, was removed, or
+#: was given a role in which they hold none of it.
+_LEAVINGS = (NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED, NoticeKind.MEMBER_ROLE_CHANGED)
 
 
 def owner_passed(*, team, user, actor, owner, agreements: list[Agreement], role_changed: bool = False) -> None:
@@ -140,9 +152,12 @@ def owner_now_words(params: dict) -> str:
     ) % {"count": count}
 
 
-def consent_left_to_coordinators(*, team, user, actor, organisation, agreements: list[Agreement], count: int) -> None:
+def consent_left_to_coordinators(
+    *, team, user, actor, organisation, agreements: list[Agreement], count: int, role_changed: bool = False
+) -> None:
     """`user`, the last account of an external party (`organisation`), left the team (or `actor`
-    removed them), and `count` agreements wait for its consent, which a coordinator records now
+    removed them; role_changed: gave them a role that decides for no organisation, a client
+    representative), and `count` agreements wait for its consent, which a coordinator records now
     (services.consent_record): one notice of a leaving to each of the team's coordinators, naming the
     organisation and the count (no agreement's title), linked to the agreement or, for several, to
     the team's agreements with a party of its kind. Nothing for whoever removed them: they read it in
@@ -159,7 +174,12 @@ def consent_left_to_coordinators(*, team, user, actor, organisation, agreements:
     params = {"phrase": CONSENT_TO_RECORD, "count": count, "organisation": organisation.name}
     told = dict.fromkeys(team_coordinator_ids(team=team.pk), (params, path))
     notices_of_leaving(
-        team=team, user=user, actor=actor, told=told, key=f"{_consent_key(team.pk, organisation.pk)}{stamp}"
+        team=team,
+        user=user,
+        actor=actor,
+        told=told,
+        key=f"{_consent_key(team.pk, organisation.pk)}{stamp}",
+        role_changed=role_changed,
     )
 
 
@@ -182,7 +202,7 @@ def consent_waits_settle(*, team, organisation_ids) -> None:
             team=team_id,
             subject_kind=SubjectKind.TEAM,
             subject_id=team_id,
-            kinds=[NoticeKind.MEMBER_LEFT, NoticeKind.MEMBER_REMOVED],
+            kinds=_LEAVINGS,
             key_contains=f":{_consent_key(team_id, organisation_id)}",
         )
 

@@ -1112,12 +1112,35 @@ def membership_release(*, team, user, actor) -> None:
     endorsed changes. The history says who left, by whom they were removed, and who owns it now."""
     removed = actor is not None and actor.pk != user.pk
     _pass_ownership(team=team, user=user, actor=actor, action=Action.OWNER_REMOVED if removed else Action.OWNER_LEFT)
-    # The last account of an external party: its consent is the coordinators' to record from now on.
+    _consent_falls(team=team, user=user, actor=actor)
+
+
+def role_given_up(*, team, user, actor, role: str) -> None:
+    """`user` is given `role` in the team (core.registry.role_given_up, before it is written). The
+    last account of an external party made one that decides for no organisation (a client
+    representative): its consent is the coordinators' to record from now on, as when it leaves, and
+    they are told so in the same notice (the question before said it: membership_holdings). Made a
+    member or coordinator of its organisation (one that takes part in the team), it still decides for
+    it: nothing falls to the coordinators."""
+    if role not in selectors.DECIDING_ROLES:
+        _consent_falls(team=team, user=user, actor=actor, role_changed=True)
+
+
+def _consent_falls(*, team, user, actor, role_changed: bool = False) -> None:
+    """If `user` is the last account of an external party and agreements wait for its consent: the
+    team's coordinators are told it is theirs to record (notices.consent_left_to_coordinators), the
+    one path of membership_release and role_given_up."""
     organisation, waiting = selectors.consent_left_to_coordinators(team=team, user=user)
     agreements = list(waiting[:2])
     if agreements:
         notices.consent_left_to_coordinators(
-            team=team, user=user, actor=actor, organisation=organisation, agreements=agreements, count=waiting.count()
+            team=team,
+            user=user,
+            actor=actor,
+            organisation=organisation,
+            agreements=agreements,
+            count=waiting.count(),
+            role_changed=role_changed,
         )
 
 

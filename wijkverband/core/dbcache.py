@@ -6,7 +6,8 @@ local-memory cache each kept its own: the worker never saw who had a page open
 (realtime/presence.py), and mailed a mention to someone who was reading that thread at that
 moment. In the database every process sees what another wrote, as with Redis in production, and
 there is nothing else to install. Every `migrate` creates the table (`table_ensure`, a post_migrate
-receiver); `manage.py createcachetable` does the same.
+receiver), with REDIS_URL set too: a database migrated with Redis may be served without it later
+(`make run`). `manage.py createcachetable` creates it where it is the cache.
 
 Django's database cache, with what our code relies on made to hold across processes and threads:
 
@@ -151,8 +152,18 @@ class DatabaseCache(db.DatabaseCache):
 
 
 def table_ensure(sender, using="default", **kwargs) -> None:
-    """post_migrate: the database cache's table, when the cache is one (`createcachetable`: nothing
-    for Redis or local memory, nothing when the table is there)."""
+    """post_migrate: the embedded default's cache table (settings.EMBEDDED_CACHE_TABLE), whatever
+    cache this process has, and that of any other database cache configured; nothing for a table
+    that is there.
+
+    Not only when this process's cache is that table (`createcachetable` alone looks no further):
+    a database migrated with REDIS_URL set had no table, and the server started on it later
+    without REDIS_URL (make run's) answered 500 at sign-in until `manage.py createcachetable`.
+    An empty table costs a database with Redis nothing."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
     from django.core.management import call_command
 
-    call_command("createcachetable", database=using, verbosity=0)
+    tables = {settings.EMBEDDED_CACHE_TABLE}
+    tables |= {caches[alias]._table for alias in settings.CACHES if isinstance(caches[alias], BaseDatabaseCache)}
+    call_command("createcachetable", *sorted(tables), database=using, verbosity=0)

@@ -5,8 +5,8 @@ the page's links (the pager, the export) and in the language form's `next`. So t
 one client-data guard (core/guard.py) as the site's search does (wijkverband/search/views.py): a
 value with a BSN or a date of birth with a name is refused. The list is then not searched with it,
 the page answers 400, and nothing of it is shown back: the box is empty, the pager's and export's
-links and the language form's `next` are without it, and the message at the box names only the
-kind of client data it found (refusal_message(..., shown=False)).
+links and the language form's `next` are without it, and the message at the box names every kind
+of client data it found, and nothing of what (refusal_message(..., shown=False)).
 
 Every filter form of a list is a `GuardedFilterForm`; the list applies its `valid_data()` (a value
 it does not know leaves out that filter alone, and says so); its views page with `filtered_page`, build
@@ -28,19 +28,18 @@ from wijkverband.core.paging import list_page
 from wijkverband.core.textsearch.query import MAX_LENGTH
 
 
-def address_refusal(finding: Finding) -> str:
-    """The refusal of a value in an address: "This text seems to contain client data: <the kind>",
-    without anything of what was found (the message is shown at an address anyone may open again)."""
-    return refusal_message(refusal_subject("", phrase=True), finding, shown=False)
+def address_refusal(findings) -> str:
+    """The refusal of a value in an address: "This text seems to contain client data: <each kind
+    found>", without anything of what was found (the message is shown at an address anyone may open
+    again). `findings`: what address_findings gave (or one Finding)."""
+    return refusal_message(refusal_subject("", phrase=True), findings, shown=False)
 
 
-def address_finding(values) -> Finding | None:
-    """The first client data in these values of one parameter of an address (None: none)."""
-    for value in values:
-        findings = find_client_data(value) if isinstance(value, str) else []
-        if findings:
-            return findings[0]
-    return None
+def address_findings(values) -> list[Finding]:
+    """Every client data in these values of one parameter of an address (empty: none). All of it, so
+    the refusal names every kind found, as the guard's refusal at a form does: the first value's
+    first finding alone named a BSN and kept quiet about the date of birth beside it."""
+    return [finding for value in values if isinstance(value, str) for finding in find_client_data(value)]
 
 
 class SearchField(forms.CharField):
@@ -72,12 +71,12 @@ class GuardedFilterForm(forms.Form):
     asks_nothing = True
 
     def __init__(self, data=None, *args, **kwargs):
-        self.refused: dict[str, Finding] = {}
+        self.refused: dict[str, list[Finding]] = {}
         if data is not None:
             for name in self.base_fields:
-                finding = address_finding(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-                if finding is not None:
-                    self.refused[name] = finding
+                findings = address_findings(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+                if findings:
+                    self.refused[name] = findings
             if self.refused:
                 data = data.copy()
                 for name in self.refused:
@@ -86,9 +85,9 @@ class GuardedFilterForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        for name, finding in self.refused.items():
+        for name, findings in self.refused.items():
             if name in self.fields:
-                self.add_error(name, address_refusal(finding))
+                self.add_error(name, address_refusal(findings))
 
     def valid_data(self) -> dict:
         """The values of the filters that are valid, for the list to apply. A filter whose value is
@@ -141,7 +140,8 @@ def refused_export(request, form: GuardedFilterForm, *, list_url: str) -> HttpRe
     repeated), and the language form back to the list. None: the export may go ahead."""
     if not form.refused:
         return None
-    problem = address_refusal(next(iter(form.refused.values())))
+    # Every kind found in any of its filters: the page names no field, only what it found.
+    problem = address_refusal([finding for findings in form.refused.values() for finding in findings])
     return render(request, "400.html", {"problem": problem, "language_next": list_url}, status=400)
 
 

@@ -293,6 +293,25 @@ def membership_started(*, team, user) -> None:
         _membership_starts[key](team=team, user=user)
 
 
+# --- a role given up ---------------------------------------------------------------------------------
+# Someone in a team is given another role (tenancy's membership_change_role): what only the role they
+# give up held is let go as when they leave (agreements: the last account of an external party, whose
+# consent is the coordinators' to record after it). given_up(team=, user=, actor=, role=) runs inside
+# the change's transaction, before the new role is written, so it still reads the one given up; role:
+# the new one. What the new role may no longer read or do goes after, by rights_narrowed.
+
+_roles_given_up: dict[str, Callable[..., None]] = {}
+
+
+def register_role_given_up(key: str, given_up: Callable[..., None]) -> None:
+    _roles_given_up[key] = given_up
+
+
+def role_given_up(*, team, user, actor, role: str) -> None:
+    for key in sorted(_roles_given_up):
+        _roles_given_up[key](team=team, user=user, actor=actor, role=role)
+
+
 # --- rights that narrow ----------------------------------------------------------------------------
 # Someone may read or do less in some teams than before: their role in a team changed to one that
 # reads less (a member made client representative or external party) or does less (a coordinator

@@ -60,7 +60,17 @@ class Table:
     #: the XLSX sheet's name: short, in the reader's language, within Excel's 31 characters (the
     #: caption cut there read "Open knelpunten per categorie i")
     sheet: str = ""
+    #: wider than a tablet (the overview, the agreements, the waiting list): up to a desktop's width
+    #: each row is a block of labelled figures, as on a phone, side by side (dashboard.css); it
+    #: scrolled sideways in its box between 640 and 1,280 px, its short column names whole only on
+    #: a mouse's hover
+    wide: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def linked(self) -> bool:
+        """Whether its rows link somewhere: a keyboard then reaches the table's box through them."""
+        return any(row.url for row in self.rows)
 
     @property
     def header(self) -> list[str]:
@@ -161,17 +171,20 @@ def _team_url(row) -> str:
 
 
 def teams_table(d: RegionDashboard) -> Table:
+    # The figures to steer on first, the region's plugged-in columns (wijkkaart, sociale kaart, …)
+    # after them: the overview is wider than a desktop's page, and before them they put every figure
+    # after "Te laat" out of sight to the right.
     columns = [Column(_("Team"), False), Column(_("Municipality"), False), Column(_("Core players"), False)]
-    columns += [Column(str(column.label), False) for column in d.extra_columns]
     columns += [
         Column(_("Open bottlenecks")),
         Column(_("Overdue")),
         Column(_("Escalations waiting")),
-        Column(_("Past the region's target"), short=_("Past the target")),
+        Column(_("Escalations overdue")),
         Column(_("Agreements adopted")),
         Column(_("Due for review")),
         Column(_("Failing an accountability rule"), short=_("Failing a rule")),
     ]
+    columns += [Column(str(column.label), False) for column in d.extra_columns]
     rows = []
     for row in d.teams:
         core = (
@@ -187,7 +200,6 @@ def teams_table(d: RegionDashboard) -> Table:
                 [
                     row.team.municipality,
                     core,
-                    *row.extra_cells,
                     row.bottlenecks.open,
                     row.bottlenecks.overdue,
                     row.escalations.waiting,
@@ -195,6 +207,7 @@ def teams_table(d: RegionDashboard) -> Table:
                     row.agreements.adopted,
                     row.agreements.review_due,
                     row.agreements.failing,
+                    *row.extra_cells,
                 ],
                 url=_team_url(row),
                 warning=bool(not row.overview.complete or row.escalations.overdue or row.bottlenecks.overdue),
@@ -208,6 +221,7 @@ def teams_table(d: RegionDashboard) -> Table:
         empty=_("This region has no teams yet."),
         filename_part="wijkverbanden",
         sheet=_("Teams at a glance"),
+        wide=True,
     )
 
 
@@ -312,8 +326,8 @@ def escalations_table(d: RegionDashboard) -> Table:
     target = d.target_days
     columns = [
         Column(_("Team"), False),
-        Column(_("Within the target")),
-        Column(_("Past the target")),
+        Column(_("On time")),
+        Column(_("Overdue")),
         Column(_("Longest wait (working days)")),
         Column(_("Escalated in the period")),
         Column(_("Answered in the period")),
@@ -338,7 +352,7 @@ def escalations_table(d: RegionDashboard) -> Table:
         _("Escalations waiting for the region per team (now)"),
         columns,
         rows,
-        chart=Chart(_("Escalations waiting per team, within and past the region's target"), [1, 2], stacked=True),
+        chart=Chart(_("Escalations waiting per team, on time and overdue"), [1, 2], stacked=True),
         note=ngettext(
             "The region's target: an answer within %(days)s working day.",
             "The region's target: an answer within %(days)s working days.",
@@ -359,7 +373,7 @@ def waiting_table(d: RegionDashboard) -> Table:
         Column(_("Escalated"), False),
         Column(_("Waiting (working days)")),
         Column(_("Target (working days)")),
-        Column(_("Past the target"), False),
+        Column(_("Overdue"), False),
     ]
     rows = [
         Row(
@@ -381,7 +395,7 @@ def waiting_table(d: RegionDashboard) -> Table:
     shown, total = len(rows), d.escalations_waiting
     return Table(
         "waiting",
-        _("Escalations waiting for an answer: past the target first, then the longest waiting"),
+        _("Escalations waiting for an answer: overdue first, then the longest waiting"),
         columns,
         rows,
         note=(
@@ -393,6 +407,7 @@ def waiting_table(d: RegionDashboard) -> Table:
         empty=_("No team is waiting for the region."),
         filename_part="wachtende-opschalingen",
         sheet=_("Escalations waiting"),
+        wide=True,
     )
 
 
@@ -437,6 +452,7 @@ def agreements_table(d: RegionDashboard) -> Table:
         empty=_("This region has no teams yet."),
         filename_part="afspraken",
         sheet=_("Agreements per team"),
+        wide=True,
     )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from wijkverband.core.errors import ActionRefused, add_refusal
-from wijkverband.core.listfilters import address_finding, address_refusal
+from wijkverband.core.listfilters import address_findings, address_refusal
 from wijkverband.lookup.access import access_region_team
 from wijkverband.lookup.forms import AreaSharingForm, TeamAreasForm
 from wijkverband.lookup.ratelimit import lookup_allowed
@@ -29,10 +29,11 @@ def postcode_lookup(request):
         response = render(request, "lookup/too_many.html", {"retry_after": retry_after}, status=429)
         response["Retry-After"] = str(retry_after)
         return response
-    finding = address_finding([entered])
-    if finding is not None:
-        # Client data typed as a postcode is neither searched nor shown back (core/listfilters.py).
-        context.update(entered="", error=address_refusal(finding), language_next=request.path)
+    findings = address_findings([entered])
+    if findings:
+        # Client data typed as a postcode is neither searched nor shown back, and every kind found
+        # is named (core/listfilters.py).
+        context.update(entered="", error=address_refusal(findings), language_next=request.path)
         return render(request, "lookup/lookup.html", context, status=400)
     code = postcodes.normalise_postcode(entered)
     if not entered.strip():

@@ -379,7 +379,9 @@ class LiveSocket:
 
     async def handle(self, text, data) -> None:
         if not self._allow_frame():
-            self.error("rate_limited", "Too many frames: slow down.")
+            # A post says which, so its page sends it again after a while (threads.js, `refused`):
+            # without its client id the page showed it as being sent until the socket reconnected.
+            self.error("rate_limited", "Too many frames: slow down.", ref=_post_ref(text))
             return
         if text is None:
             self.error("invalid", "Frames are JSON text.")
@@ -635,6 +637,19 @@ HANDLERS = {
     "typing": LiveSocket.on_typing,
     "presence": LiveSocket.on_presence,
 }
+
+
+def _post_ref(text) -> str | None:
+    """The client id of a post frame refused before it was read (over the frame rate), or None."""
+    if not isinstance(text, str) or len(text) > MAX_FRAME_BYTES or '"post"' not in text:
+        return None
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(frame, dict) or frame.get("type") != "post" or not isinstance(frame.get("client_id"), str):
+        return None
+    return frame["client_id"]
 
 
 def _ref(frame: dict):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkverband.core.dates import EARLIEST  # older than anything in Wijkverband
+from wijkverband.core.dates import PlausibleDateField
 from wijkverband.core.listfilters import GuardedFilterForm, SearchField
 from wijkverband.search.selectors import KIND_LABELS, KINDS, STATUS_CHOICES
 
@@ -13,8 +13,11 @@ class SearchForm(GuardedFilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     team = forms.ChoiceField(label=_("Team"), required=False)
     author = forms.TypedChoiceField(label=_("Written by"), coerce=int, empty_value=None, required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(
+    # Outside the window of every date box (core/dates.py: from 2000, up to ten years ahead) a date
+    # is named at its box and left out of the search, as one that does not parse: it was moved up to
+    # 1 January 2000 without a word (and 1 January of the year 1 had failed with a 500).
+    since = PlausibleDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = PlausibleDateField(
         label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -36,12 +39,6 @@ class SearchForm(GuardedFilterForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("since", "until"):
-            # Before anything in Wijkverband, a date finds what its first day finds. The first of
-            # January of the year 1, midnight in Amsterdam, was before the first moment Python holds
-            # in UTC: the page failed (500).
-            if data.get(name) and data[name] < EARLIEST:
-                data[name] = EARLIEST
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             # Left out, as any field that does not parse: the search runs from "From" on.

@@ -32,7 +32,7 @@ def search_page(request):
     if form.refused:
         # A search for client data (a BSN, a date of birth) is refused with the guard's message and
         # nothing of it is shown back: not in the box, the title, the language form's `next`, nor a
-        # link; the message only names the kind of client data (core/listfilters.py).
+        # link; the message names every kind of client data found, and nothing of it (core/listfilters.py).
         form.is_valid()
         context = {"form": form, "results": None, "filters": selectors.Filters(), "has_teams": bool(teams)}
         return render(

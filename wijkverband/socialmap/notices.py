@@ -12,7 +12,13 @@ from datetime import date
 from django.urls import reverse
 
 from wijkverband.socialmap.models import Entry, Suggestion
-from wijkverband.socialmap.selectors import entries_due, first_team, region_admin_users, team_coordinator_users
+from wijkverband.socialmap.selectors import (
+    entries_due,
+    first_team,
+    region_admin_users,
+    suggestion_teams,
+    team_coordinator_users,
+)
 from wijkverband.tenancy.models import Team
 from wijkverband.work.models import NoticeKind, SubjectKind
 from wijkverband.work.services import Subject, notices_create, notices_done
@@ -78,11 +84,13 @@ def correction_handled(suggestion: Suggestion, *, actor) -> int:
     about = subject(entry, team=suggestion.team, path_team=suggestion.team)
     if about is None:
         return 0
+    # This suggestion's notice only: another on the same entry still waits (and Mijn werk lists it).
     notices_done(
         team=about.team,
         subject_kind=SubjectKind.SOCIAL_MAP_ENTRY,
         subject_id=entry.pk,
         kinds=[NoticeKind.CORRECTION_SUGGESTED],
+        key=f"{NoticeKind.CORRECTION_SUGGESTED}:socialmap:{suggestion.pk}",
     )
     return notices_create(
         kind=NoticeKind.CORRECTION_HANDLED,
@@ -102,6 +110,23 @@ def confirmed(entry: Entry) -> None:
             subject_kind=SubjectKind.SOCIAL_MAP_ENTRY,
             subject_id=entry.pk,
             kinds=[NoticeKind.RECONFIRM_DUE],
+        )
+
+
+def removed(entry: Entry) -> None:
+    """Removed from the kaart: nothing about it waits on anyone any more (its suggestions go with
+    it). Their notices are filed under the team each was made on (a region-wide entry's), or the
+    region's first team: each of those teams' are ended, as the wijk card's removal ends its own."""
+    teams = set(suggestion_teams(entry))
+    about = subject(entry)
+    if about is not None:
+        teams.add(about.team)
+    for team in teams:
+        notices_done(
+            team=team,
+            subject_kind=SubjectKind.SOCIAL_MAP_ENTRY,
+            subject_id=entry.pk,
+            kinds=[NoticeKind.RECONFIRM_DUE, NoticeKind.CORRECTION_SUGGESTED],
         )
 
 

@@ -354,3 +354,10 @@ def public_entries(*, teams) -> dict[int, PublicEntries]:
 
 def region_wide_count(*, region: Region) -> int:
     return Entry.objects.region_wide(region).count()
+
+
+def suggestion_teams(entry: Entry) -> list[Team]:
+    """The teams the suggestions to `entry` were made on (a region-wide entry's, each on a team of
+    the region); their notices are filed under them (socialmap.notices.removed)."""
+    made_on = Suggestion.objects.for_region(entry.region_id).filter(entry=entry, team__isnull=False)
+    return [suggestion.team for suggestion in made_on.select_related("team")]

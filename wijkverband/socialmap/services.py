@@ -172,7 +172,7 @@ def entry_remove(*, actor, entry: Entry) -> None:
         locked = _lock(entry, None)
     except ActionRefused:
         return  # removed by someone else meanwhile (or a second click): what was asked is done
-    notices.confirmed(locked)  # nothing left to confirm
+    notices.removed(locked)  # nothing left to confirm or to answer
     _audit(actor, "entry_removed", locked)
     locked.delete()
 

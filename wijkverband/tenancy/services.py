@@ -448,6 +448,8 @@ def membership_change_role(
     given = organisation if needs_organisation(role, membership) else None
     _role_change_check(membership=membership, role=role, organisation=given or membership.organisation)
     old_role = membership.role
+    # Read while the role given up is still theirs (the last account of an external party).
+    registry.role_given_up(team=membership.team, user=membership.user, actor=actor, role=role)
     membership.role = role
     if given is not None:
         membership.organisation = given

@@ -11,13 +11,14 @@ class ThreadsConfig(AppConfig):
         from wijkverband.core.registry import (
             NavItem,
             Panel,
+            register_rights_narrowed,
             register_team_card_line,
             register_team_nav,
             register_team_panel,
         )
         from wijkverband.realtime.hooks import register_stream_hooks
         from wijkverband.threads.panels import team_card_unread, team_threads_panel
-        from wijkverband.threads.services.notifications import NOTICE_SENTENCES
+        from wijkverband.threads.services.notifications import NOTICE_SENTENCES, rights_narrowed
         from wijkverband.threads.streams import ThreadStreams
         from wijkverband.work.serialise import register_notice_sentence
 
@@ -29,3 +30,5 @@ class ThreadsConfig(AppConfig):
         # Its notices name the thread in one sentence (live, in the list, in mails).
         for kind, sentence in NOTICE_SENTENCES.items():
             register_notice_sentence(kind, sentence)
+        # A role that may no longer post (a member made client representative) confirms nothing.
+        register_rights_narrowed("threads", rights_narrowed)

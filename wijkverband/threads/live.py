@@ -168,6 +168,8 @@ def live_strings() -> dict:
         "edit_failed": _("Not saved:"),
         # Escape in the editor with a change not saved: the box stays, the change too (threads.js).
         "edit_escape_again": _("Press Escape again to discard your change."),
+        # "Cancel" in the editor with a change not saved: the same question, in its words (threads.js).
+        "edit_cancel_again": _("Press Cancel again to discard your change."),
         # After "Not saved:" (or the others) when nothing answered: no network, a server restarting.
         "no_connection": _("no connection. Try again."),
         "edit_unavailable": _("Could not start editing:"),

@@ -14,3 +14,7 @@ class WijkCardConfig(AppConfig):
         panels.register()
         # The hourly job asks which entries are due to be confirmed again (docs/wijkcard.md).
         register_time_check("wijkcard", notices.time_check)
+        # Who no longer answers for an entry (a coordinator made member) is no longer asked to.
+        from wijkverband.core.registry import register_rights_narrowed
+
+        register_rights_narrowed("wijkcard", notices.rights_narrowed)

@@ -443,3 +443,11 @@ def readable_entries(*, rights_by_team: dict) -> QuerySet[ContactEntry]:
     everyone who sees a team reads its whole card (policy.py). For the search."""
     team_ids = [team_id for team_id, rights in rights_by_team.items() if rights.can_view]
     return ContactEntry.objects.for_teams(team_ids)
+
+
+def entries_answered_by(*, user, team_ids) -> QuerySet:
+    """The entries in these teams whose responsible member `user` is while a member or coordinator of
+    the entry's team: the asks about them stay theirs (wijkcard.notices.rights_narrowed)."""
+    return ContactEntry.objects.for_teams(team_ids).filter(
+        maintainer=user, team__memberships__user=user, team__memberships__role__in=PROFESSIONAL_ROLES
+    )

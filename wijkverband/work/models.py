@@ -50,7 +50,9 @@ class NoticeKind(models.TextChoices):
     REGION_RESPONDED = "region_responded", _("The region responded")
     REGION_TOOK_UP = "region_took_up", _("The region took it up regionally")
     REGION_HANDED_BACK = "region_handed_back", _("The region handed it back")
-    OVERDUE = "overdue", _("Past its target")
+    # As the bottleneck's badge, Mijn werk and the dashboard say it (it said "Over de termijn"
+    # beside their "te laat"), for an escalation past the region's target too ("Op tijd" / "Te laat").
+    OVERDUE = "overdue", _("Overdue")
     RESOLVED = "resolved", pgettext_lazy("notice", "Resolved")
     # Regional work (wijkverband.regional): about the team's own linked bottleneck
     REGIONAL_LINKED = "regional_linked", _("Taken up by the region with other teams")

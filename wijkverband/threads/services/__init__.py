@@ -557,6 +557,8 @@ def message_delete(*, actor, message: Message) -> Message:
     current.save(update_fields=["deleted_at", "deleted_by"])
     current.author = message.author
     _append_event(locked=locked, kind=Event.Kind.MESSAGE_DELETED, message=current)
+    if current.asks_ack:
+        notifications.ack_request_withdrawn(message=current)
     audit_record(
         actor=actor,
         action="message.deleted",

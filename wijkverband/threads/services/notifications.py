@@ -16,7 +16,7 @@ from wijkverband.threads.mentions import mention_words, mentioned_users
 from wijkverband.threads.models import Event, Message, MessageRevision, ReadMarker, Thread
 from wijkverband.work import tasks
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
-from wijkverband.work.services import Subject, notices_create, notices_internal_set, notices_settle
+from wijkverband.work.services import Subject, notices_create, notices_done, notices_internal_set, notices_settle
 
 #: What a discussion's notice says (wijkverband.work.serialise.register_notice_sentence): it names
 #: the thread, never the message.
@@ -282,11 +282,52 @@ def thread_notifications_read(*, actor, thread: Thread, upto_seq: int) -> None:
 
 
 def ack_request_read(*, actor, message: Message) -> None:
-    """The person confirmed the message: its confirmation request is read."""
+    """The person confirmed the message: its confirmation request is read, and so is its mention of
+    them (which is their request when it named them: post_notices sends one notice, not two).
+    Confirmed from Mijn werk, without opening the thread, the mention stayed unread."""
     notices_settle(
         user=actor,
+        subject_kind=SubjectKind.THREAD,
+        subject_id=message.thread_id,
+        kinds=[NoticeKind.ACK_REQUEST, NoticeKind.MENTION],
+        keys=[f"{kind}:message:{message.pk}" for kind in (NoticeKind.ACK_REQUEST, NoticeKind.MENTION)],
+    )
+
+
+def ack_request_withdrawn(*, message: Message) -> None:
+    """The message that asked for confirmation was deleted: it can no longer be confirmed, so its
+    requests are done for everyone who got them (Mijn werk no longer lists it either)."""
+    notices_done(
+        team=message.team_id,
         subject_kind=SubjectKind.THREAD,
         subject_id=message.thread_id,
         kinds=[NoticeKind.ACK_REQUEST],
         key=f"{NoticeKind.ACK_REQUEST}:message:{message.pk}",
     )
+
+
+def rights_narrowed(*, user, team_ids, actor=None) -> None:
+    """`user` may do less in these teams (core.registry.rights_narrowed). Where they may no longer
+    post (a member made client representative or external party), they can confirm nothing: their
+    open confirmation requests there are read, as Mijn werk no longer lists them
+    (selectors.confirmations_asked_of). Read, not taken away: the thread may still be theirs to read
+    (one opened to representatives; work.services.rights_narrowed takes those they may not), and a
+    role that posts again lists the message in Mijn werk again, since it still asks."""
+    posting = Membership.objects.across_teams().filter(
+        user=user, team_id__in=list(team_ids), role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
+    )
+    asked = (
+        Notice.objects.across_teams()
+        .filter(user=user, team_id__in=list(team_ids), kind=NoticeKind.ACK_REQUEST, read_at__isnull=True)
+        .exclude(team_id__in=posting.values("team_id"))
+        .values_list("team_id", "subject_id")
+        .distinct()
+    )
+    for team_id, thread_id in list(asked):
+        notices_done(
+            team=team_id,
+            subject_kind=SubjectKind.THREAD,
+            subject_id=thread_id,
+            kinds=[NoticeKind.ACK_REQUEST],
+            user_ids=[user.pk],
+        )

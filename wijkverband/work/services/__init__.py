@@ -202,11 +202,19 @@ def _deliver(*, key: str, kind: str, frames: dict[int, str]) -> None:
 
 
 def notices_settle(
-    *, user, subject_kind: str, subject_id: int, kinds: Iterable[str], seq: int | None = None, key: str | None = None
+    *,
+    user,
+    subject_kind: str,
+    subject_id: int,
+    kinds: Iterable[str],
+    seq: int | None = None,
+    key: str | None = None,
+    keys: Iterable[str] | None = None,
 ) -> int:
     """The person dealt with these notices (read the thread this far, endorsed, answered): read.
 
-    seq: for discussions, only notices of messages up to this sequence number; key: only that one.
+    seq: for discussions, only notices of messages up to this sequence number; key: only that one;
+    keys: only those.
     """
     rows = Notice.objects.across_teams().filter(
         user=user, read_at__isnull=True, subject_kind=subject_kind, subject_id=subject_id, kind__in=list(kinds)
@@ -215,6 +223,8 @@ def notices_settle(
         rows = rows.filter(seq__lte=seq)
     if key is not None:
         rows = rows.filter(key=key)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
     # Usually matches nothing: a probe of the person's few unread rows (index user, read_at).
     settled = rows.update(read_at=timezone.now())
     if settled:
@@ -231,10 +241,11 @@ def notices_done(
     user_ids=None,
     keep_key: str | None = None,
     key_contains: str | None = None,
+    key: str | None = None,
 ) -> int:
     """What these notices asked for is done (endorsed, answered, taken up): they are read for
     everyone who got them (or only for user_ids; all but those with keep_key; only those whose key
-    holds key_contains), and their open pages get the new count."""
+    holds key_contains; only those of this one request, key), and their open pages get the new count."""
     rows = Notice.objects.for_team(team).filter(
         read_at__isnull=True, subject_kind=subject_kind, subject_id=subject_id, kind__in=list(kinds)
     )
@@ -244,6 +255,8 @@ def notices_done(
         rows = rows.exclude(key=keep_key)
     if key_contains is not None:
         rows = rows.filter(key__contains=key_contains)
+    if key is not None:
+        rows = rows.filter(key=key)
     users = list(rows.values_list("user_id", flat=True).distinct())
     if not users:
         return 0

@@ -527,12 +527,26 @@ export class ThreadClient {
    * phone's keyboard) while it is; otherwise a button says how many new ones are below. */
   followTheEnd() {
     this.follow = true;
+    // A short thread's composer at the bottom of the screen, the messages coming in above it
+    // (threads.css).
+    this.log.closest(".wv-conversation")?.classList.add("wv-conversation--live");
+    // What scrolls into sight stays clear of the composer, however tall it is now (threads.css:
+    // --wv-composer-block-size; without it 14rem, 42 px short of the desktop's composer).
+    const composer = this.form?.closest(".wv-composer--sticky");
+    if (composer && typeof ResizeObserver !== "undefined") {
+      const root = document.documentElement;
+      new ResizeObserver(() => root.style.setProperty("--wv-composer-block-size", `${composer.offsetHeight}px`)).observe(composer);
+      root.style.setProperty("--wv-composer-block-size", `${composer.offsetHeight}px`);
+    }
     // #newest (the thread list's link when nothing is unread) is the end as well: the script's end,
     // with the sticky composer and the typing line, rather than the last message's top.
     if (!location.hash || location.hash === "#newest") {
       const unread = document.getElementById("unread");
-      if (unread) unread.scrollIntoView({ block: "start" });
-      else this.toEnd();
+      // A short thread that shows its first unread message and its end as it opens stays as it is:
+      // scrolled to the top of the screen, "Nieuw sinds je vorige bezoek" hid the thread's title and
+      // left the composer halfway up the screen (the conversation fills at least the screen).
+      if (unread && !(unread.getBoundingClientRect().top >= 0 && this.endInView(0))) this.toTheTop(unread);
+      else if (!unread) this.toEnd();
     }
     this.atEnd = this.endInView();
     window.addEventListener(
@@ -552,10 +566,20 @@ export class ThreadClient {
       const first = this.unseen[0];
       this.clearUnseen();
       if (!first) return;
-      first.scrollIntoView({ block: "start" });
+      this.toTheTop(first);
       first.tabIndex = -1;
       first.focus({ preventScroll: true });
     });
+  }
+
+  /** `element` at the top of the screen, but the page no further than where the conversation ends
+   * at the screen's bottom: scrolled past it, the composer (the conversation's last part) stood
+   * halfway up the screen, the page's footer under it. */
+  toTheTop(element) {
+    const conversation = this.log.closest(".wv-conversation");
+    let top = window.scrollY + element.getBoundingClientRect().top;
+    if (conversation) top = Math.min(top, window.scrollY + conversation.getBoundingClientRect().bottom - window.innerHeight);
+    window.scrollTo({ top: Math.max(0, top) });
   }
 
   lastMessage() {
@@ -564,12 +588,12 @@ export class ThreadClient {
   }
 
   /** Whether the newest message ends above the composer (which sticks to the bottom of the screen). */
-  endInView() {
+  endInView(slack = 48) {
     const last = this.lastMessage();
     if (!last) return true;
     const composer = this.form?.closest(".wv-composer--sticky");
     const bottom = composer && getComputedStyle(composer).position === "sticky" ? composer.getBoundingClientRect().top : window.innerHeight;
-    return last.getBoundingClientRect().bottom <= Math.min(bottom, window.innerHeight) + 48;
+    return last.getBoundingClientRect().bottom <= Math.min(bottom, window.innerHeight) + slack;
   }
 
   toEnd() {
@@ -1191,9 +1215,11 @@ export class ThreadClient {
     const cancel = this.element("button", "utrecht-button utrecht-button--secondary-action", this.strings.cancel);
     cancel.type = "button";
     buttons.append(save, cancel);
-    // Escape with a change not saved keeps the box and says how to throw the change away (it
-    // closed the box and the change was gone, without a word); Escape again, or with nothing
-    // changed, closes it. A polite status, there from the start, so the words are read out.
+    // Escape or "Annuleren" with a change not saved keeps the box and says how to throw the change
+    // away (each closed the box and the change was gone, without a word); the same press again, or
+    // either with nothing changed, closes it. A polite status, there from the start, so the words are
+    // read out. The words name the press that throws the change away: after Escape asked,
+    // "Annuleren" asks in its own words (and the other way round).
     const discard = this.element("p", "utrecht-form-field-description wv-editor__discard");
     discard.id = `${id}-discard`;
     discard.setAttribute("role", "status");
@@ -1205,22 +1231,35 @@ export class ThreadClient {
       textarea.setAttribute("aria-describedby", note.id);
     }
     const close = () => this.closeEditor(article);
-    cancel.addEventListener("click", close);
-    textarea.addEventListener("input", () => {
+    const asked = { escape: this.strings.edit_escape_again, cancel: this.strings.edit_cancel_again };
+    const unask = () => {
       discard.textContent = "";
+      delete discard.dataset.asked;
+    };
+    // True when the box closed; else the question is asked (or stands) in the words of `press`.
+    const leave = (press) => {
+      if (textarea.value === form.wvOriginal || discard.dataset.asked === press) {
+        close();
+        return true;
+      }
+      discard.dataset.asked = press;
+      discard.textContent = asked[press];
+      return false;
+    };
+    cancel.addEventListener("click", () => {
+      // The focus stays on "Annuleren" (a click does not move it there in every browser), so the
+      // same press, a click, a tap or Enter, throws the change away.
+      if (!leave("cancel")) cancel.focus();
     });
+    textarea.addEventListener("input", unask);
     form.addEventListener("keydown", (event) => {
       if (event.key !== "Escape") return;
       event.preventDefault();
-      if (textarea.value === form.wvOriginal || discard.textContent) {
-        close();
-        return;
-      }
-      discard.textContent = this.strings.edit_escape_again;
+      leave("escape");
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      discard.textContent = "";
+      unask();
       // An empty box is not sent: it is told in the composer's words (threads.live "empty").
       const problem = textarea.value.trim() ? "" : this.strings.empty;
       if (problem) {
