@@ -732,11 +732,11 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             box.press("Control+Enter")
             arrived = maarten.locator("article").filter(has_text="Wie neemt zaterdag de spoed?")
             expect(arrived).to_be_visible()
-            composer_top = maarten.locator("#post-form").bounding_box()["y"]
+            # Where the composer is as the page comes to rest (measured once, it was measured mid-scroll).
             maarten.wait_for_function(
-                "top => { const r = [...document.querySelectorAll('article')].pop().getBoundingClientRect();"
-                " return r.bottom <= top + 1 && r.top >= 0; }",
-                arg=composer_top,
+                "() => { const r = [...document.querySelectorAll('article')].pop().getBoundingClientRect();"
+                " const top = document.querySelector('#post-form').getBoundingClientRect().top;"
+                " return r.bottom <= top + 1 && r.top >= 0; }"
             )
             # A screen reader hears the new message once, and nothing when someone only reads.
             announcer = maarten.locator("[data-announce]")

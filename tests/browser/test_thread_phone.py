@@ -320,6 +320,48 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         )
         expect(divider).to_be_in_viewport(ratio=1)
 
+    def test_a_read_thread_rests_at_its_end_and_keeps_it_in_sight_as_it_grows(self):
+        """Found when a CI run's chat test timed out: opened from the thread list ("#newest"), the
+        page glided past the thread's end to the page's bottom, the composer halfway up the screen
+        over the footer; at the end, "… is aan het typen" stood under the composer; and a
+        "Gelezen door" line under the newest message pushed it under the composer, the page not
+        following, so the next message that came in was not followed either."""
+        thread = self.thread_with_messages(25)
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))  # read to the end
+        page.goto(self.url("/t/oost/threads/"))
+        page.get_by_role("link", name="Medicatieoverdracht", exact=True).first.click()
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        at_the_end = (
+            "() => { const composer = document.querySelector('#post-form').getBoundingClientRect();"
+            " const typing = document.querySelector('[data-typing]').getBoundingClientRect();"
+            " const newest = [...document.querySelectorAll('article.wv-message')].pop().getBoundingClientRect();"
+            " return Math.abs(composer.bottom - innerHeight) < 1 && newest.bottom <= typing.top + 1"
+            " && typing.bottom <= composer.top + 1 && newest.top >= 0; }"
+        )
+        page.wait_for_function(at_the_end)
+        page.wait_for_timeout(600)  # and it stays there: the page's own scroll to "#newest" came later
+        assert page.evaluate(at_the_end), page.evaluate("() => [scrollY, document.documentElement.scrollHeight]")
+        typing = page.locator("[data-typing]")
+        page.evaluate("() => window.wijkverbandThread.showTyping({ id: 9001, name: 'Pieter Apotheker' })")
+        expect(typing).to_have_text("Pieter Apotheker is aan het typen…")
+        assert typing.evaluate(_UNCOVERED), "the typing line is under the composer"
+        # Eight people read the newest message: its "Gelezen door" line takes a line more.
+        newest = page.locator("article.wv-message").last
+        before = newest.bounding_box()["height"]
+        page.evaluate(
+            """() => {
+              const client = window.wijkverbandThread;
+              client.readBy([...Array(8).keys()].map((i) => ({ id: 9000 + i, name: `Lezer ${i}`, seq: client.seq })));
+            }"""
+        )
+        expect(newest.locator("[data-read-by]")).to_contain_text("Lezer")
+        assert newest.bounding_box()["height"] > before
+        page.wait_for_function(at_the_end)
+        self.assert_accessible("read-thread-at-its-end", target_size=True)
+
     def test_without_javascript_a_short_thread_keeps_its_composer_under_its_messages(self):
         """The composer at the bottom of a short thread's screen is for messages that come in live:
         without JavaScript the page opened at "#newest" was scrolled to its newest message with half

@@ -531,12 +531,24 @@ export class ThreadClient {
     // (threads.css).
     this.log.closest(".wv-conversation")?.classList.add("wv-conversation--live");
     // What scrolls into sight stays clear of the composer, however tall it is now (threads.css:
-    // --wv-composer-block-size; without it 14rem, 42 px short of the desktop's composer).
+    // --wv-composer-block-size; without it 14rem, 42 px short of the desktop's composer). And the
+    // end stays in sight when what is there grows while it is: a "Gelezen door" line under the
+    // newest message, a second typing line, the box growing with its text. (Grown without a
+    // scroll, the newest message went under the composer, and the next one was not followed.)
     const composer = this.form?.closest(".wv-composer--sticky");
-    if (composer && typeof ResizeObserver !== "undefined") {
-      const root = document.documentElement;
-      new ResizeObserver(() => root.style.setProperty("--wv-composer-block-size", `${composer.offsetHeight}px`)).observe(composer);
-      root.style.setProperty("--wv-composer-block-size", `${composer.offsetHeight}px`);
+    const root = document.documentElement;
+    // Rounded down: a margin a fraction taller than the composer left it a fraction above the
+    // screen's bottom, in the page rather than stuck there, and "Versturen" moved under the finger.
+    const measure = () => root.style.setProperty("--wv-composer-block-size", `${Math.floor(composer.getBoundingClientRect().height)}px`);
+    if (composer) measure();
+    if (typeof ResizeObserver !== "undefined") {
+      const grown = new ResizeObserver(() => {
+        if (composer) measure();
+        // Not while the person works in a message (its editor opened, a button of it): the browser
+        // keeps what has the focus in sight itself.
+        if (this.atEnd && !this.log?.contains(document.activeElement)) this.toEnd();
+      });
+      for (const part of [composer, this.log, this.typingLine]) if (part) grown.observe(part);
     }
     // #newest (the thread list's link when nothing is unread) is the end as well: the script's end,
     // with the sticky composer and the typing line, rather than the last message's top.
@@ -547,6 +559,9 @@ export class ThreadClient {
       // left the composer halfway up the screen (the conversation fills at least the screen).
       if (unread && !(unread.getBoundingClientRect().top >= 0 && this.endInView(0))) this.toTheTop(unread);
       else if (!unread) this.toEnd();
+      // The browser's own scroll to "#newest" would come after this, as the page finishes loading:
+      // as far down as the page goes, the composer halfway up the screen over the footer.
+      if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
     }
     this.atEnd = this.endInView();
     window.addEventListener(
@@ -596,8 +611,12 @@ export class ThreadClient {
     return last.getBoundingClientRect().bottom <= Math.min(bottom, window.innerHeight) + slack;
   }
 
+  /** The newest message and the typing line under it in sight above the composer: at once, as a
+   * chat app keeps its end. (Gliding there, the page's smooth scrolling, it was not at the end
+   * for a while: what grew meanwhile, a "Gelezen door" line or the presence line above, was not
+   * followed, and the page came to rest with the typing line under the composer.) */
   toEnd() {
-    this.lastMessage()?.scrollIntoView({ block: "end" });
+    (this.typingLine || this.lastMessage())?.scrollIntoView({ block: "end", behavior: "instant" });
     this.atEnd = true;
     this.clearUnseen();
   }
