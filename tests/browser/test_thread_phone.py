@@ -295,9 +295,8 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
             # longer than the screen by now: the page scrolled it up, 42 px short of the composer's
             # 266 px, as a 14rem margin had it).
             page.wait_for_function(
-                "top => [...document.querySelectorAll('article.wv-message')].pop()"
-                ".getBoundingClientRect().bottom <= top",
-                arg=composer.bounding_box()["y"],
+                "() => [...document.querySelectorAll('article.wv-message')].pop().getBoundingClientRect().bottom"
+                " <= document.querySelector('#post-form').getBoundingClientRect().top"
             )
         self.assert_accessible("composer-at-the-bottom", target_size=True)
 
