@@ -343,6 +343,14 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         page.wait_for_function(at_the_end)
         page.wait_for_timeout(600)  # and it stays there: the page's own scroll to "#newest" came later
         assert page.evaluate(at_the_end), page.evaluate("() => [scrollY, document.documentElement.scrollHeight]")
+        # The newest message is as far from the one before it as the others are (the anchor before
+        # it, "#newest", doubled the gap).
+        gaps = page.evaluate(
+            "() => { const boxes = [...document.querySelectorAll('article.wv-message')].slice(-3)"
+            ".map((a) => a.getBoundingClientRect());"
+            " return [boxes[1].top - boxes[0].bottom, boxes[2].top - boxes[1].bottom]; }"
+        )
+        assert abs(gaps[0] - gaps[1]) < 1, gaps
         typing = page.locator("[data-typing]")
         page.evaluate("() => window.wijkverbandThread.showTyping({ id: 9001, name: 'Pieter Apotheker' })")
         expect(typing).to_have_text("Pieter Apotheker is aan het typen…")
