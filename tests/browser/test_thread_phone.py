@@ -367,6 +367,13 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         expect(newest.locator("[data-read-by]")).to_contain_text("Lezer")
         assert newest.bounding_box()["height"] > before
         page.wait_for_function(at_the_end)
+        # Led to "#newest" again on the page itself (from its own top): the same end, not the page's.
+        page.evaluate("() => window.scrollTo({ top: 0, behavior: 'instant' })")
+        page.evaluate("() => { location.hash = '#newest'; }")
+        page.wait_for_function(at_the_end)
+        page.wait_for_timeout(600)
+        assert page.evaluate(at_the_end)
+        assert not page.url.endswith("#newest"), page.url
         self.assert_accessible("read-thread-at-its-end", target_size=True)
 
     def test_without_javascript_a_short_thread_keeps_its_composer_under_its_messages(self):

@@ -563,6 +563,12 @@ export class ThreadClient {
       // as far down as the page goes, the composer halfway up the screen over the footer.
       if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
     }
+    // Led to "#newest" on this page itself (a link to the thread from its own page): the same end.
+    window.addEventListener("hashchange", () => {
+      if (location.hash !== "#newest") return;
+      this.toEnd();
+      history.replaceState(history.state, "", location.pathname + location.search);
+    });
     this.atEnd = this.endInView();
     window.addEventListener(
       "scroll",
