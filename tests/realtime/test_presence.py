@@ -59,6 +59,28 @@ def test_a_subscriber_is_answered_with_who_is_there_and_the_others_see_them_join
     run(scenario)
 
 
+def test_someone_who_joined_on_the_same_worker_a_moment_before_is_named_at_once(world, monkeypatch):
+    """Found when a CI run failed the test below: the answer to a subscribe was the shared store's
+    list plus the person, and the store learns of this worker's viewers from its ring, a moment
+    later (a worker thread's trip; on a busy worker, after the next subscribe's read). Carla's
+    answer left out Maarten, who had joined on the same worker just before. The store's write is
+    held back here for the whole test, as on that busy worker: the worker's own viewers are named."""
+    thread = topic(world)
+    monkeypatch.setattr(presence, "thread_viewers_write", lambda entries, *, worker: None)
+
+    async def scenario():
+        maarten = await _viewer(world.maarten, thread)
+        carla = await connect(world.carla)
+        await carla.subscribe(thread.pk)
+        frame = await carla.until("presence")
+        assert _names(frame) == sorted([world.carla.name, world.maarten.name], key=str.casefold)
+        assert frame["more"] == 0
+        await carla.close()
+        await maarten.close()
+
+    run(scenario)
+
+
 def test_two_tabs_of_one_person_count_once_and_closing_one_keeps_them_present(world):
     thread = topic(world)
 

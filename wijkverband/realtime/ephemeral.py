@@ -144,11 +144,16 @@ class ThreadSignals:
         viewers = (await self._read([thread_id])).get(thread_id, NOBODY)
         users = viewers["users"]
         more = viewers["more"]
-        if not any(u["id"] == socket.user_id for u in users):
-            users = [*users, {"id": me[0], "name": me[1], "read_only": read_only}]
-            users.sort(key=lambda u: (u["name"].casefold(), u["id"]))
+        # This person, and this worker's other viewers while the store names everyone (more == 0):
+        # its entry is written by the ring, so someone who joined here a moment before was missing
+        # from the answer until the ring's list came (a second later, on a busy worker).
+        named = {u["id"] for u in users}
+        local = self._local([thread_id])[thread_id] if more == 0 else [me]
+        missing = [{"id": i, "name": n, "read_only": bool(r)} for i, n, r in local if i not in named]
+        if missing:
+            users = sorted([*users, *missing], key=lambda u: (u["name"].casefold(), u["id"]))
             if len(users) > presence.VIEWERS_NAMED:
-                users, more = users[: presence.VIEWERS_NAMED], more + 1
+                users, more = users[: presence.VIEWERS_NAMED], more + len(users) - presence.VIEWERS_NAMED
         local = self.viewers.get(thread_id, {})
         if socket.follows(thread_id) and socket in local:
             frame = presence_frame(thread_id, {"users": users, "more": more})
