@@ -765,22 +765,48 @@ class DiscussionDailyUseOnAPhone(DiscussionDailyUse):
             button.click()
             expect(button).to_be_hidden()
             expect(maarten.locator("article").filter(has_text="مرحبا بالفريق")).to_be_in_viewport()
-            # "Gelezen door" names five and counts the rest, live as on the server's page. First his
-            # own read marker comes back from the server (his page sends it 1.5 s after the message):
-            # the line then names him, and the eight readers below make nine ("en nog 4"). Counted
-            # before it came, the line said "en nog 3".
-            expect(maarten.locator("article").last.locator("[data-read-by]")).to_contain_text(world.maarten.name)
+            # "Gelezen door" names each reader once, under the last message of someone else's they
+            # read, and never the person viewing: his own read marker comes back from the server
+            # (his page sends it 1.5 s after the message), and his name is under no message. Named
+            # under every message read, it was under all 32 (and everyone else's too).
+            maarten.wait_for_function(
+                "() => { const client = window.wijkverbandThread;"
+                f" return (client.markers.get({world.maarten.pk}) || {{ seq: 0 }}).seq >= client.seq; }}"
+            )
+            read_lines = maarten.locator("[data-read-by]")
+            expect(read_lines.filter(has_text=world.maarten.name)).to_have_count(0)
+            # Carla wrote the newest two: she is named once, under Sofie's message before them.
+            expect(read_lines.filter(has_text=world.carla.name)).to_have_count(1)
+            thirtieth = Message.objects.get(thread=thread, seq=30)
+            sofies = maarten.locator(f"#message-{thirtieth.pk}")
+            expect(sofies.locator("[data-read-by]")).to_contain_text(world.carla.name)
+            # Five names, then the rest counted, live as on the server's page: eight readers of the
+            # newest message.
             line = maarten.evaluate(
                 """() => {
                   const client = window.wijkverbandThread;
                   const reader = (i) => ({ id: 9000 + i, name: `Lezer ${i}`, seq: client.seq });
-                  const readers = [...Array(8).keys()].map(reader);
-                  client.readBy(readers);
+                  client.readBy([...Array(8).keys()].map(reader));
                   const read = [...document.querySelectorAll("article")].pop().querySelector("[data-read-by]");
                   return [read.querySelectorAll("[data-user]").length, read.textContent.trim()];
                 }"""
             )
-            assert line[0] == 5 and line[1].endswith(" en nog 4"), line
+            assert line[0] == 5 and line[1].endswith(" en nog 3"), line
+            # Someone who read only up to Sofie's message (seq 30) is named there, beside Carla,
+            # and nowhere else.
+            maarten.evaluate("() => window.wijkverbandThread.readBy([{ id: 9100, name: 'Lezer Dertig', seq: 30 }])")
+            expect(sofies.locator("[data-read-by]")).to_contain_text("Lezer Dertig")
+            expect(read_lines.filter(has_text="Lezer Dertig")).to_have_count(1)
+            # Sofie deletes that message: who was named under it moves up, live. Lezer Dertig to
+            # Carla's message before it; Carla to Sofie's before hers.
+            services.message_delete(actor=world.sofie, message=thirtieth)
+            expect(sofies).to_contain_text("verwijderd")
+            expect(sofies.locator("[data-read-by]")).to_have_count(0)
+            carlas = maarten.locator("article").filter(has_text="Bericht nummer 29 over").locator("[data-read-by]")
+            expect(carlas).to_have_text("Gelezen door Lezer Dertig")
+            before = maarten.locator("article").filter(has_text="Bericht nummer 28 over").locator("[data-read-by]")
+            expect(before).to_have_text(f"Gelezen door {world.carla.name}")
+            expect(read_lines.filter(has_text=world.carla.name)).to_have_count(1)
             # After a reload the server's page reads right to left too.
             maarten.reload()
             arabic = maarten.locator("article").filter(has_text="مرحبا بالفريق").locator(".wv-message__body")

@@ -178,3 +178,62 @@ def test_read_by_names_five_and_counts_the_rest(world, client_for):
     line = article[article.index("data-read-by>") : article.index("</p>", article.index("data-read-by>"))]
     assert line.count("data-user=") == READ_BY_NAMES == 5
     assert line.endswith("en nog 3")
+
+
+def _read_by_lines(html: str) -> dict[int, list[int]]:
+    """Message id → the people its "Gelezen door" line names, as the page renders them."""
+    lines = {}
+    for match in re.finditer(r'<article [^>]*id="message-(\d+)"(.*?)</article>', html, re.S):
+        read = re.search(r"data-read-by>(.*?)</p>", match.group(2), re.S)
+        lines[int(match.group(1))] = [int(pk) for pk in re.findall(r'data-user="(\d+)"', read.group(1))] if read else []
+    return lines
+
+
+def test_read_by_names_each_reader_once_under_the_last_message_they_read(world, client_for):
+    """Found on a phone: with everyone's name under every message they had read, each message was a
+    line taller, and the person viewing read their own name under all of them. Now each reader is
+    named once, under the last message of someone else's they have read (read markers only move
+    forward: that says they read all above it), never the person viewing."""
+    thread = topic(world)
+    een = post(thread, world.carla, "een").message
+    twee = post(thread, world.sofie, "twee").message
+    drie = post(thread, world.maarten, "drie").message
+    vier = post(thread, world.carla, "vier").message
+    vijf = post(thread, world.sofie, "vijf").message
+    services.read_marker_set(actor=world.pieter, thread=thread, seq=twee.seq, announce=False)
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=drie.seq, announce=False)  # his own
+    services.read_marker_set(actor=world.carla, thread=thread, seq=vijf.seq, announce=False)
+    services.read_marker_set(actor=world.sofie, thread=thread, seq=vijf.seq, announce=False)  # her own
+    services.message_delete(actor=world.carla, message=vier)
+    # (Opening the page reads the thread: Carla's first, whose marker is at the end already.)
+    assert _read_by_lines(client_for("carla").get(f"/t/oost/threads/{thread.pk}/").content.decode()) == {
+        een.pk: [],
+        twee.pk: [world.maarten.pk, world.pieter.pk],  # Maarten's own "drie" came after it
+        # Sofie wrote "vijf", and "vier" is deleted: she is named under the last message of someone
+        # else's she read. Carla is not named on her own page.
+        drie.pk: [world.sofie.pk],
+        vier.pk: [],
+        vijf.pk: [],
+    }
+    lines = _read_by_lines(client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode())
+    assert lines == {
+        een.pk: [],
+        twee.pk: [world.pieter.pk],  # read up to here
+        drie.pk: [world.sofie.pk],
+        vier.pk: [],
+        vijf.pk: [world.carla.pk],  # not Maarten, whose page it is
+    }
+
+
+def test_an_older_page_names_only_the_readers_who_stopped_on_it(world, client_for):
+    """A page of older messages ("?before="): who read past its end is named on a newer page."""
+    thread = topic(world)
+    een = post(thread, world.carla, "een").message
+    twee = post(thread, world.carla, "twee").message
+    drie = post(thread, world.carla, "drie").message
+    services.read_marker_set(actor=world.pieter, thread=thread, seq=een.seq, announce=False)
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=drie.seq, announce=False)
+    older = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/?before={drie.seq}").content.decode()
+    assert _read_by_lines(older) == {een.pk: [world.pieter.pk], twee.pk: []}
+    newest = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert _read_by_lines(newest) == {een.pk: [world.pieter.pk], twee.pk: [], drie.pk: [world.maarten.pk]}

@@ -2,6 +2,7 @@
 read-by, the replay log. Every list uses a constant number of queries."""
 
 import functools
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -306,6 +307,31 @@ class ThreadPage:
         return before if before <= self.thread.seq else None
 
 
+def _readers_resting(messages: list[Message], markers: list[ReadMarker], *, user, newer: bool) -> dict[int, list]:
+    """Who "Gelezen door" names under which message (message id → users): each reader once, under
+    the last message of someone else's they have read (the newest one at or before their marker,
+    not deleted), as a chat app shows it. Read markers only move forward, so that says they read
+    everything above it too. Named under every message they had read, each reader took a line under
+    each message (half a phone's screen was read receipts) and the person viewing read their own
+    name under them all.
+
+    Not named: the person viewing; on a page of older messages (`newer`), a reader who read past its
+    end (their place is on a newer page). threads.js places them the same way (placeReaders).
+    """
+    shown = [m for m in messages if not m.is_deleted]
+    seqs = [m.seq for m in shown]
+    resting: dict[int, list] = {}
+    for marker in markers:
+        if marker.user_id == user.pk or (newer and shown and marker.seq > seqs[-1]):
+            continue
+        at = bisect_right(seqs, marker.seq) - 1
+        while at >= 0 and shown[at].author_id == marker.user_id:
+            at -= 1  # their own messages say they were there: named under what they read before them
+        if at >= 0:
+            resting.setdefault(shown[at].pk, []).append(marker.user)
+    return resting
+
+
 def on_newest_page(*, thread: Thread, seq: int) -> bool:
     """Whether what is at `seq` is on the thread's own page (its newest PAGE_MESSAGES messages):
     fewer than that many messages after it. One count of at most PAGE_MESSAGES index rows."""
@@ -339,13 +365,11 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
         ):
             acks.setdefault(ack.message_id, []).append(ack.user)
         professionals = _professionals(thread.team)
+    resting = _readers_resting(messages, markers, user=user, newer=newer)
     views = []
     for message in messages:
         view = MessageView(message=message)
-        view.read_by = sorted(
-            (mk.user for mk in markers if mk.seq >= message.seq and mk.user_id != message.author_id),
-            key=lambda u: u.name,
-        )
+        view.read_by = sorted(resting.get(message.pk, ()), key=lambda u: u.name)
         if message.pk in acks or message.pk in ack_ids:
             done = acks.get(message.pk, [])
             done_ids = {u.pk for u in done}

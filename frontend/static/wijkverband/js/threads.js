@@ -123,6 +123,8 @@ function compareNames(a, b) {
 let keptTexts = 0;
 // The text each item above the box keeps (setAside): what keepUnsent saves of it.
 const asidePosts = new WeakMap();
+// The names a "Gelezen door" line drawn here shows (drawReadBy): unchanged, it is not redrawn.
+const readByNames = new WeakMap();
 
 export class ThreadClient {
   constructor({ live, strings, root = document }) {
@@ -491,12 +493,13 @@ export class ThreadClient {
     const refocus = focused ? focusSelector(document.activeElement, article) : null;
     article.replaceChildren(...parts);
     if (editor && !data.deleted) this.keepEditor(article, editor);
-    if (!data.deleted) this.updateReadBy(article);
+    if (!isNew) this.placeReaders(); // its line was redrawn away; a deleted one's readers move up
     if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
       const follow = this.follow && (mine || this.endInView());
       this.startDay(data.created_at);
       this.log.append(article);
+      if (!data.deleted) this.placeReaders(); // someone's marker may be here already
       const pending = this.outbox.get(data.client_id);
       if (pending && mine) this.acknowledged(data.client_id);
       if (follow) this.toEnd();
@@ -888,33 +891,55 @@ export class ThreadClient {
   // --- read by ---------------------------------------------------------------------------------
 
   readBy(readers) {
-    let lowest = Infinity;
+    let moved = false;
     for (const reader of readers) {
       const known = this.markers.get(reader.id);
       if (known && known.seq >= reader.seq) continue;
-      lowest = Math.min(lowest, known ? known.seq : 0);
       this.markers.set(reader.id, { name: reader.name, seq: reader.seq });
+      moved = true;
     }
-    if (lowest === Infinity) return;
-    for (const article of this.log.querySelectorAll("article.wv-message:not(.wv-message--deleted)")) {
-      if (Number(article.dataset.seq) > lowest) this.updateReadBy(article);
-    }
+    if (moved) this.placeReaders();
   }
 
-  updateReadBy(article) {
-    const seq = Number(article.dataset.seq);
-    const author = Number(article.dataset.author);
-    const readers = [...this.markers.entries()]
-      .filter(([id, marker]) => marker.seq >= seq && id !== author)
-      .map(([id, marker]) => [id, marker.name])
-      .sort((a, b) => compareNames(a[1], b[1]));
+  /** "Gelezen door" names each reader once, under the last message of someone else's they have
+   * read (the newest one at or before their marker, not deleted), as the server's page does
+   * (threads.selectors._readers_resting); not the person viewing. A line is only redrawn when its
+   * names change. */
+  placeReaders() {
+    const articles = [...this.log.querySelectorAll("article.wv-message:not(.wv-message--deleted)")];
+    const seqs = articles.map((article) => Number(article.dataset.seq));
+    const resting = new Map();
+    for (const [id, marker] of this.markers) {
+      if (id === this.live.user) continue;
+      let low = 0;
+      let high = seqs.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (seqs[middle] <= marker.seq) low = middle + 1;
+        else high = middle;
+      }
+      let at = low - 1;
+      while (at >= 0 && Number(articles[at].dataset.author) === id) at -= 1; // their own: read before
+      const article = articles[at];
+      if (!article) continue;
+      if (!resting.has(article)) resting.set(article, []);
+      resting.get(article).push([id, marker.name]);
+    }
+    for (const article of articles) this.drawReadBy(article, resting.get(article) || []);
+  }
+
+  drawReadBy(article, readers) {
+    readers.sort((a, b) => compareNames(a[1], b[1]));
+    const names = JSON.stringify(readers);
     const old = article.querySelector("[data-read-by]");
+    if (old ? readByNames.get(old) === names : !readers.length) return;
     if (!readers.length) {
-      old?.remove();
+      old.remove();
       return;
     }
     const line = this.element("p", "utrecht-paragraph wv-muted wv-message__read");
     line.dataset.readBy = "";
+    readByNames.set(line, names);
     // At most READ_BY_NAMES names, then "en 113 anderen", as the server's page (_message.html).
     line.append(`${this.strings.read_by} `, ...this.names(readers.slice(0, READ_BY_NAMES)));
     const more = readers.length - READ_BY_NAMES;
