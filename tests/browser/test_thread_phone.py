@@ -35,10 +35,11 @@ class ThreadOnAPhone(BrowserTestCase):
         page.screenshot(path=str(folder / f"{name}.png"))
 
     def thread_with_messages(self, count: int = 8):
+        """Carla and Sofie in turn (one person's run shows their name once: a shorter page)."""
         thread = threads.thread_create(actor=self.world.carla, team=self.world.team_a, title="Medicatieoverdracht")
         for i in range(count):
             threads.message_post(
-                actor=self.world.carla,
+                actor=self.world.sofie if i % 2 else self.world.carla,
                 thread=thread,
                 body=f"Bericht {i}: wie belt de apotheek?",
                 client_id=uuid.uuid4(),
@@ -375,6 +376,58 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         assert page.evaluate(at_the_end)
         assert not page.url.endswith("#newest"), page.url
         self.assert_accessible("read-thread-at-its-end", target_size=True)
+
+    def test_a_run_of_one_persons_messages_shows_their_name_once_live_too(self):
+        """As a chat app groups them: on a phone every message of a run took a line more for the same
+        name and time. Only the first of a run shows them; the others say them to a screen reader."""
+        world = self.world
+        thread = threads.thread_create(actor=world.carla, team=world.team_a, title="Medicatieoverdracht")
+        for body in ("Wie belt de apotheek?", "Het gaat om de rol van maandag.", "Graag voor twaalven."):
+            threads.message_post(actor=world.carla, thread=thread, body=body, client_id=uuid.uuid4())
+        self.sign_in(world.maarten)
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
+        expect(page.get_by_text("Live: nieuwe berichten verschijnen vanzelf.")).to_be_visible()
+        articles = page.locator("article.wv-message")
+        shown = "(a) => a.querySelector('.wv-message__meta').getBoundingClientRect().width > 1"
+        assert [a.evaluate(shown) for a in articles.all()] == [True, False, False]
+        # Said to a screen reader all the same: whose message, and when.
+        expect(articles.nth(1).locator(".wv-message__author")).to_have_text(world.carla.name)
+        expect(articles.nth(1).locator("time")).to_have_text(re.compile(r"^vandaag \d\d:\d\d$"))
+        # Closer to the one before than to another person's (0.25 against 0.75 rem).
+        second, third = articles.nth(1).bounding_box(), articles.nth(2).bounding_box()
+        gap = third["y"] - (second["y"] + second["height"])
+        assert 3 <= gap <= 5, gap
+        # Live: his own reply shows his name; Carla's next message shows hers again; her second
+        # continues it.
+        box = page.get_by_label("Bericht", exact=True)
+        box.fill("Ik bel ze om elf uur.")
+        box.press("Control+Enter")
+        expect(articles).to_have_count(4)
+        expect(articles.nth(3)).not_to_have_class(re.compile("wv-message--continued"))
+        for body in ("Dank je.", "Laat je weten wat ze zeggen?"):
+            threads.message_post(actor=world.carla, thread=thread, body=body, client_id=uuid.uuid4())
+        expect(articles).to_have_count(6)
+        expect(articles.nth(4)).not_to_have_class(re.compile("wv-message--continued"))
+        expect(articles.nth(5)).to_have_class(re.compile("wv-message--continued"))
+        assert [a.evaluate(shown) for a in articles.all()] == [True, False, False, True, True, False]
+        self.assert_accessible("message-runs", target_size=True)
+        # Carla deletes the first of her two: the second starts a run again. She edits one in the
+        # middle of the first run: its "bewerkt" link is in the line a run hides, so it shows it.
+        middle = Message.objects.get(thread=thread, body="Het gaat om de rol van maandag.")
+        threads.message_edit(actor=world.carla, message=middle, body="Het gaat om de medicatierol van maandag.")
+        expect(articles.nth(1).get_by_role("link", name="bewerkt")).to_be_visible()
+        expect(articles.nth(1)).not_to_have_class(re.compile("wv-message--continued"))
+        expect(articles.nth(2)).to_have_class(re.compile("wv-message--continued"))
+        threads.message_delete(actor=world.carla, message=Message.objects.get(thread=thread, body="Dank je."))
+        expect(articles.nth(4)).to_have_class(re.compile("wv-message--deleted"))
+        expect(articles.nth(5)).not_to_have_class(re.compile("wv-message--continued"))
+        # What the live page shows is what the server renders.
+        live = [a.get_attribute("class") for a in articles.all()]
+        page.reload()
+        expect(articles).to_have_count(6)
+        assert [a.get_attribute("class") for a in articles.all()] == live
 
     def test_without_javascript_a_short_thread_keeps_its_composer_under_its_messages(self):
         """The composer at the bottom of a short thread's screen is for messages that come in live:

@@ -237,3 +237,61 @@ def test_an_older_page_names_only_the_readers_who_stopped_on_it(world, client_fo
     assert _read_by_lines(older) == {een.pk: [world.pieter.pk], twee.pk: []}
     newest = client_for("sofie").get(f"/t/oost/threads/{thread.pk}/").content.decode()
     assert _read_by_lines(newest) == {een.pk: [world.pieter.pk], twee.pk: [], drie.pk: [world.maarten.pk]}
+
+
+def _continued(html: str) -> dict[int, bool]:
+    """Message id → whether the page shows it as continuing the one before it."""
+    return {
+        int(pk): "wv-message--continued" in classes
+        for classes, pk in re.findall(r'<article class="([^"]*)" id="message-(\d+)"', html)
+    }
+
+
+def test_a_run_of_messages_of_one_person_shows_their_name_once(world, client_for):
+    """As a chat app groups them: on a phone every message of a run took a line more for the same
+    name and time. The name and time stay in the page for a screen reader."""
+    from datetime import timedelta
+
+    thread = topic(world)
+    een = post(thread, world.carla, "een").message
+    twee = post(thread, world.carla, "twee").message  # a minute later: continues
+    drie = post(thread, world.sofie, "drie").message  # someone else
+    vier = post(thread, world.sofie, "vier").message  # six minutes later: a run of its own
+    vijf = post(thread, world.sofie, "vijf").message  # edited: its "bewerkt" link is in that line
+    zes = post(thread, world.sofie, "zes").message  # after an edited one: continues it
+    zeven = post(thread, world.sofie, "zeven").message  # deleted
+    acht = post(thread, world.sofie, "acht").message  # after a deleted one: not
+    start = een.created_at
+    for message, minutes in [(twee, 1), (drie, 2), (vier, 8), (vijf, 9), (zes, 10), (zeven, 11), (acht, 12)]:
+        Message.objects.filter(pk=message.pk).update(created_at=start + timedelta(minutes=minutes))
+    services.message_edit(actor=world.sofie, message=Message.objects.get(pk=vijf.pk), body="vijf, bewerkt")
+    services.message_delete(actor=world.sofie, message=Message.objects.get(pk=zeven.pk))
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=thread.seq + 99, announce=False)
+    html = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert _continued(html) == {
+        een.pk: False,
+        twee.pk: True,
+        drie.pk: False,
+        vier.pk: False,
+        vijf.pk: False,
+        zes.pk: True,
+        zeven.pk: False,
+        acht.pk: False,
+    }
+    at = html.index(f'id="message-{twee.pk}"')
+    twee_html = html[at : html.index("</article>", at)]
+    assert f'<strong class="wv-message__author">{world.carla.name}</strong>' in twee_html  # said, not shown
+    # The same on an agreement's or bottleneck's discussion (the same selector and template).
+    assert selectors.thread_page(thread=thread, user=world.maarten).messages[1].continues
+
+
+def test_the_new_messages_line_ends_a_run(world, client_for):
+    """ "Nieuw sinds je vorige bezoek" stands between two messages of one person: the one after it
+    shows its name again."""
+    thread = topic(world)
+    een = post(thread, world.carla, "een").message
+    twee = post(thread, world.carla, "twee").message
+    services.read_marker_set(actor=world.maarten, thread=thread, seq=een.seq, announce=False)
+    html = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
+    assert "Nieuw sinds je vorige bezoek" in html
+    assert _continued(html) == {een.pk: False, twee.pk: False}

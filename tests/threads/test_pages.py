@@ -61,7 +61,7 @@ def test_xss_payloads_posted_in_a_thread_are_inert_on_the_page(world, client_for
         post(thread, world.carla, payload)
     html = client_for("maarten").get(f"/t/oost/threads/{thread.pk}/").content.decode()
     section = _messages_section(html)
-    assert section.count('class="wv-message"') == len(XSS_CORPUS)
+    assert section.count('<article class="wv-message') == len(XSS_CORPUS)  # one run: the first shows the name
     assert not DANGEROUS.search(section)
 
 

@@ -4,7 +4,9 @@ read-by, the replay log. Every list uses a constant number of queries."""
 import functools
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html import unescape
+from itertools import pairwise
 
 from django.conf import settings
 from django.db import connection
@@ -27,6 +29,7 @@ from wijkverband.threads.models import (
 )
 from wijkverband.threads.policy import sees_closed_threads
 from wijkverband.threads.serialise import event_dict
+from wijkverband.threads.times import message_day
 from wijkverband.work.models import Notice, NoticeKind
 from wijkverband.work.models import SubjectKind as NoticeSubject
 
@@ -34,6 +37,8 @@ from wijkverband.work.models import SubjectKind as NoticeSubject
 REPLAY_LIMIT = settings.THREADS_REPLAY_LIMIT
 #: How many messages the thread page shows (the newest).
 PAGE_MESSAGES = 200
+#: A message of the same person within this time of their previous one continues it (message_continues).
+CONTINUES_WITHIN = timedelta(minutes=5)
 #: Names under a message's "Gelezen door", then "en N anderen": with 120 readers every message
 #: named them all (a page of 1.5 MB, and a screen reader read 120 names after each message).
 READ_BY_NAMES = 5
@@ -266,6 +271,9 @@ class MessageView:
     read_by: list = field(default_factory=list)
     acknowledged_by: list = field(default_factory=list)
     not_acknowledged_by: list = field(default_factory=list)
+    #: it follows a message of the same person (message_continues): its name and time are not
+    #: shown again, only said to a screen reader
+    continues: bool = False
 
     @property
     def read_by_shown(self) -> list:
@@ -332,6 +340,22 @@ def _readers_resting(messages: list[Message], markers: list[ReadMarker], *, user
     return resting
 
 
+def message_continues(previous: Message | None, message: Message) -> bool:
+    """Whether `message` continues `previous` (the message right before it on the page), as a chat
+    app groups someone's messages: the same person, within CONTINUES_WITHIN of it, on the same day,
+    neither deleted, and this one not edited (its "bewerkt" link is in the line it would hide).
+    threads.js decides the same way for live messages (continues)."""
+    return (
+        previous is not None
+        and previous.author_id == message.author_id
+        and not previous.is_deleted
+        and not message.is_deleted
+        and message.edited_at is None
+        and message.created_at - previous.created_at <= CONTINUES_WITHIN
+        and message_day(previous.created_at) == message_day(message.created_at)
+    )
+
+
 def on_newest_page(*, thread: Thread, seq: int) -> bool:
     """Whether what is at `seq` is on the thread's own page (its newest PAGE_MESSAGES messages):
     fewer than that many messages after it. One count of at most PAGE_MESSAGES index rows."""
@@ -379,6 +403,9 @@ def thread_page(*, thread: Thread, user, before: int | None = None, size: int | 
     first_unread = next(
         (v.message.seq for v in views if v.message.seq > read_seq and v.message.author_id != user.pk), None
     )
+    for previous, view in pairwise(views):
+        # Not across the "Nieuw sinds je vorige bezoek" line: it stands between the two.
+        view.continues = view.message.seq != first_unread and message_continues(previous.message, view.message)
     unread_before, first_unread_before = 0, None
     if whole_page and before is None and truncated and messages and read_seq < messages[0].seq - 1:
         # More was new than the page holds: say how much, and where it starts (one query, only then).

@@ -104,6 +104,9 @@ export function fold(text) {
 
 // Names under "Gelezen door" before "en N anderen" (threads.selectors.READ_BY_NAMES).
 const READ_BY_NAMES = 5;
+// A message of the same person within this time of their previous one continues it (continues;
+// threads.selectors.CONTINUES_WITHIN).
+const CONTINUES_WITHIN_MS = 5 * 60 * 1000;
 // Others' messages that arrive within this time of the first are said as one line (announce), and
 // the names in it before "en nog N".
 const ANNOUNCE_MS = 500;
@@ -493,12 +496,18 @@ export class ThreadClient {
     const refocus = focused ? focusSelector(document.activeElement, article) : null;
     article.replaceChildren(...parts);
     if (editor && !data.deleted) this.keepEditor(article, editor);
-    if (!isNew) this.placeReaders(); // its line was redrawn away; a deleted one's readers move up
+    if (!isNew) {
+      this.placeReaders(); // its line was redrawn away; a deleted one's readers move up
+      this.markContinued(article);
+      const next = this.adjacentMessage(article, "nextElementSibling");
+      if (next) this.markContinued(next); // a deleted or edited one's next one no longer continues it
+    }
     if (refocus) article.querySelector(refocus)?.focus();
     if (isNew) {
       const follow = this.follow && (mine || this.endInView());
       this.startDay(data.created_at);
       this.log.append(article);
+      this.markContinued(article);
       if (!data.deleted) this.placeReaders(); // someone's marker may be here already
       const pending = this.outbox.get(data.client_id);
       if (pending && mine) this.acknowledged(data.client_id);
@@ -506,6 +515,31 @@ export class ThreadClient {
       else if (this.follow && !mine && !data.deleted) this.showUnseen(article);
       if (!mine && !data.deleted) this.announce(data);
     }
+  }
+
+  /** Whether a message continues the one right before it, as the server decides
+   * (threads.selectors.message_continues): the same person, within CONTINUES_WITHIN_MS, neither
+   * deleted, this one not edited. A day's heading or the "Nieuw sinds" line between them is not a
+   * message: it ends the run. */
+  markContinued(article) {
+    const previous = this.adjacentMessage(article, "previousElementSibling");
+    const at = (message) => Date.parse(message.querySelector("time[data-time]")?.dateTime ?? "");
+    const continues =
+      previous !== null &&
+      previous.dataset.author === article.dataset.author &&
+      !previous.classList.contains("wv-message--deleted") &&
+      !article.classList.contains("wv-message--deleted") &&
+      article.querySelector(".wv-message__edited") === null &&
+      at(article) - at(previous) <= CONTINUES_WITHIN_MS;
+    article.classList.toggle("wv-message--continued", continues);
+  }
+
+  /** The message right before or after `article` in the log ("previousElementSibling" or
+   * "nextElementSibling"), past the "#newest" anchor; null when something else is there. */
+  adjacentMessage(article, direction) {
+    let node = article[direction];
+    if (node?.id === "newest") node = node[direction];
+    return node?.localName === "article" ? node : null;
   }
 
   /** A message of another day than the newest heading's (the first after midnight, or the first
