@@ -30,7 +30,7 @@ class ThreadPresenceJourney(BrowserTestCase):
 
             # Carla asks for confirmation; the message arrives live on both pages.
             page.get_by_label("Bericht", exact=True).fill("Wil iedereen het nieuwe protocol lezen?")
-            page.get_by_label("Vraag de leden van het wijkverband te bevestigen").check()
+            page.get_by_label("Vraag om bevestiging").check()
             page.get_by_role("button", name="Versturen").click()
             mine = page.locator("article.wv-message").filter(has_text="Wil iedereen het nieuwe protocol lezen?")
             # A screen reader hears whose message an action is for, and when, as the page says it.

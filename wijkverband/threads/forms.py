@@ -35,7 +35,7 @@ class PostForm(forms.Form):
         ),
         strip=False,
     )
-    asks_ack = forms.BooleanField(label=_("Ask the team to confirm they have read this"), required=False)
+    asks_ack = forms.BooleanField(label=_("Ask for confirmation"), required=False)
     # Made when the form is shown: sending the same form twice (a double click, a reload) posts once.
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
