@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -100,7 +101,11 @@ class HtmxSignInMiddleware:
     was; a refreshed list became the sign-in page. Between django_htmx's middleware and
     django.contrib.messages' in MIDDLEWARE: the word that the session expired
     (SessionEndedNoticeMiddleware) is in the messages' cookie of the redirect, which goes with the
-    new answer."""
+    new answer.
+
+    The same for the setup of the second factor (tenancy.second_factor.SecondFactorRequiredMiddleware):
+    someone whose new role asks for one, with Mijn werk open, had its setup page swapped into the
+    list; that middleware keeps the page (not the fragment) to go on to afterwards."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,10 +114,14 @@ class HtmxSignInMiddleware:
         response = self.get_response(request)
         if not getattr(request, "htmx", False) or response.status_code != 302:
             return response
-        if urlsplit(response["Location"]).path != resolve_url(settings.LOGIN_URL):
+        path = urlsplit(response["Location"]).path
+        if path == resolve_url(settings.LOGIN_URL):
+            page = request.htmx.current_url_abs_path
+            to = redirect_to_login(page)["Location"] if page else response["Location"]
+        elif path == reverse("mfa_activate_totp"):
+            to = response["Location"]
+        else:
             return response
-        page = request.htmx.current_url_abs_path
-        to = redirect_to_login(page)["Location"] if page else response["Location"]
         client_redirect = HttpResponseClientRedirect(to)
         client_redirect.cookies = response.cookies
         for header in ("Vary", "Content-Language"):

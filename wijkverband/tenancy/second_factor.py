@@ -67,7 +67,12 @@ class SecondFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES):
             if second_factor_missing_at_sign_in(user):  # (read with the session: no trip of its own)
-                if request.method == "GET":
+                # Where to go on to afterwards: the page, also when asked in place (htmx: a list's
+                # refresh, an answer on Mijn werk), whose own address is only a fragment of it.
+                htmx = getattr(request, "htmx", None)
+                if htmx and htmx.current_url_abs_path:
+                    request.session[AFTER_SECOND_FACTOR] = htmx.current_url_abs_path
+                elif request.method == "GET" and not htmx:
                     request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
                 # The links on the setup page (my work, notifications, the menu, the account's tabs)
                 # led back to it without a word, as if broken: after the first arrival the bounce
