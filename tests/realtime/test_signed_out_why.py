@@ -37,6 +37,27 @@ def test_sign_out_everywhere_else_closes_the_other_sockets_saying_why(world):
     run(scenario)
 
 
+def test_a_page_coming_back_after_its_session_was_ended_elsewhere_is_told_why(world):
+    """Found by the 49th note: a page whose socket was away when its session was ended (a phone
+    asleep while "Overal afmelden" was chosen on the computer) was refused on its way back with a
+    bare "signed out", and said only "Je bent afgemeld."; a socket open at the time was told why.
+    A session that simply ended (signed out here, expired) still gives no reason."""
+
+    async def scenario():
+        phone_key, desk_key = await sync(signed_in_session, world.carla), await sync(signed_in_session, world.carla)
+        await sync(account_services.sessions_end, user=world.carla, reason=ENDED_ELSEWHERE, keep_session_key=desk_key)
+        back = await connect(world.carla, session_key=phone_key)
+        closed = await back.until("__closed__")
+        assert closed == {"type": "__closed__", "code": codes.SIGNED_OUT, "reason": "signed_out_elsewhere"}
+        desk = await connect(world.carla, session_key=desk_key)  # the session kept is not refused
+        assert await desk.quiet()
+        await desk.close()
+        gone = await connect(world.carla, session_key="nooitbestaandesessie0123456789ab")
+        assert await gone.until("__closed__") == {"type": "__closed__", "code": codes.SIGNED_OUT, "reason": ""}
+
+    run(scenario)
+
+
 def test_the_administrators_reset_closes_the_sockets_saying_why(world):
     async def scenario():
         lost_phone = await connect(world.maarten, session_key=await sync(signed_in_session, world.maarten))

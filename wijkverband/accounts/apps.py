@@ -71,6 +71,10 @@ class AccountsConfig(AppConfig):
         from wijkverband.accounts import rate_limits
 
         rate_limits.install()
+        from wijkverband.accounts.sessions import session_ended_why
+        from wijkverband.realtime.hooks import register_session_ended_why
+
+        register_session_ended_why(session_ended_why)  # a socket refused on its way back says why
         user_logged_in.connect(_keep_language_chosen_before_signing_in, dispatch_uid="wijkverband.accounts.language")
         from allauth.account.signals import email_removed
         from allauth.mfa.signals import authenticator_used

@@ -27,7 +27,7 @@ from wijkverband.realtime import codes, lifecycle, publish
 from wijkverband.realtime.auth import LANGUAGE, SESSION_COOKIE
 from wijkverband.realtime.fanout import get_hub
 from wijkverband.realtime.frames import ws_frame
-from wijkverband.realtime.hooks import connect_refusal, stream_hooks
+from wijkverband.realtime.hooks import connect_refusal, session_ended_why, stream_hooks
 from wijkverband.realtime.pools import (
     ClientGone,
     on_connect_pool,
@@ -306,6 +306,14 @@ class LiveSocket:
                 refusal, expiry = await on_connect_pool(_connect_checks, page=self.page, gone=self.gone)(
                     self.user, self.session_key
                 )
+            reason = ""
+            if refusal == codes.SIGNED_OUT and (cookie or self.session_key):
+                # Why, when someone ended the session (everywhere, a reset): a page whose socket was
+                # away then (a phone asleep, a lost network) said only "Je bent afgemeld." on its
+                # way back, while a socket open at the time is told why in its close.
+                reason = await on_connect_pool(session_ended_why, page=self.page, gone=self.gone)(
+                    cookie or self.session_key
+                )
         except ClientGone:
             self.receiving.cancel()
             return
@@ -316,7 +324,7 @@ class LiveSocket:
             self.receiving.cancel()
             # Accepted, then closed: a close before the accept reaches the browser as a failed
             # handshake (HTTP 403), and the page could not tell "sign in again" from "refused".
-            await self._refuse(refusal)  # say, a professional who has not set up a second factor
+            await self._refuse(refusal, reason)  # say, a professional who has not set up a second factor
             return
         self.hub = get_hub()
         try:
@@ -361,10 +369,10 @@ class LiveSocket:
                 self.hub.leave_team(team_id, self)
             self.hub.leave_user(self.user_id, self)
 
-    async def _refuse(self, code: int) -> None:
+    async def _refuse(self, code: int, reason: str = "") -> None:
         metrics.CLOSES.labels(code=str(code)).inc()
         await self.send({"type": "websocket.accept"})
-        await self.send({"type": "websocket.close", "code": code})
+        await self.send({"type": "websocket.close", "code": code, **({"reason": reason} if reason else {})})
 
     # --- incoming --------------------------------------------------------------------------------
 

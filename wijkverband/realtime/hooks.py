@@ -13,10 +13,13 @@ that does not exist and one the person may not read both raise Http404 (the prot
 own protocol code (invalid, too_large, rate_limited).
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,27 @@ def connect_refusal(user) -> int | None:
         if code is not None:
             return code
     return None
+
+
+# --- why a session ended ----------------------------------------------------------------------------
+
+_session_ended_why = None
+
+
+def register_session_ended_why(lookup) -> None:
+    """lookup(session_key) -> why someone ended that session (a codes.SIGNED_OUT_* reason) or None:
+    for the app that ends sessions (accounts: sessions.session_ended_why), in its AppConfig.ready()."""
+    global _session_ended_why
+    _session_ended_why = lookup
+
+
+def session_ended_why(session_key: str) -> str:
+    """The close's reason for a socket whose session has gone: why someone ended it, or "" (it
+    expired, nobody said why, or the store where that is kept did not answer)."""
+    if _session_ended_why is None:
+        return ""
+    try:
+        return _session_ended_why(session_key) or ""
+    except Exception:  # noqa: BLE001 - the cache is away: the close says what it said before, no reason
+        logger.warning("realtime: could not read why a session ended", exc_info=True)
+        return ""
