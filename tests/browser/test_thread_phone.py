@@ -395,6 +395,9 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         # Said to a screen reader all the same: whose message, and when.
         expect(articles.nth(1).locator(".wv-message__author")).to_have_text(world.carla.name)
         expect(articles.nth(1).locator("time")).to_have_text(re.compile(r"^vandaag \d\d:\d\d$"))
+        # Its time is in sight all the same, the clock alone, at the end of its first line: a run may
+        # go on for longer than five minutes. The first of a run shows its time in its header.
+        self.assert_clocks(articles, [False, True, True])
         # Closer to the one before than to another person's (0.25 against 0.75 rem).
         second, third = articles.nth(1).bounding_box(), articles.nth(2).bounding_box()
         gap = third["y"] - (second["y"] + second["height"])
@@ -412,6 +415,7 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         expect(articles.nth(4)).not_to_have_class(re.compile("wv-message--continued"))
         expect(articles.nth(5)).to_have_class(re.compile("wv-message--continued"))
         assert [a.evaluate(shown) for a in articles.all()] == [True, False, False, True, True, False]
+        self.assert_clocks(articles, [False, True, True, False, False, True])
         self.assert_accessible("message-runs", target_size=True)
         # Carla deletes the first of her two: the second starts a run again. She edits one in the
         # middle of the first run: its "bewerkt" link is in the line a run hides, so it shows it.
@@ -428,6 +432,26 @@ class ThreadAsAChatOnAPhone(BrowserTestCase):
         page.reload()
         expect(articles).to_have_count(6)
         assert [a.get_attribute("class") for a in articles.all()] == live
+
+    def assert_clocks(self, articles, shown: list[bool]) -> None:
+        """Which messages show their clock beside their text: the clock is the one in their time
+        ("vandaag 15:36"), at the end of their first line (its top that line's, its right edge the
+        text's), and a screen reader does not hear it twice (the header says it)."""
+        clocks = articles.locator(".wv-message__clock")
+        expect(clocks).to_have_count(len(shown))
+        assert [clock.is_visible() for clock in clocks.all()] == shown
+        for article, visible in zip(articles.all(), shown, strict=True):
+            if not visible:
+                continue
+            clock = article.locator(".wv-message__clock")
+            expect(clock).to_have_attribute("aria-hidden", "true")
+            time = article.locator("time").text_content()
+            assert time.endswith(" " + clock.text_content()), (time, clock.text_content())
+            box, whole = clock.bounding_box(), article.bounding_box()
+            text = article.locator(".wv-message__body").bounding_box()
+            assert abs(box["y"] - text["y"]) <= 4, (box, text)  # on the first line, not one of its own
+            assert abs((box["x"] + box["width"]) - (text["x"] + text["width"])) <= 1, (box, text)
+            assert box["y"] + box["height"] <= whole["y"] + whole["height"]
 
     def test_without_javascript_a_short_thread_keeps_its_composer_under_its_messages(self):
         """The composer at the bottom of a short thread's screen is for messages that come in live:

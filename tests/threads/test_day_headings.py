@@ -21,7 +21,7 @@ from wijkverband.agreements import services as agreement_services
 from wijkverband.threads import selectors
 from wijkverband.threads.live import live_strings
 from wijkverband.threads.models import Message, SubjectKind, Thread
-from wijkverband.threads.times import day_label, message_day
+from wijkverband.threads.times import day_label, message_clock, message_day
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A day heading on the page: its level, its datetime and what it says.
@@ -163,8 +163,9 @@ def test_a_subjects_discussion_heads_its_days_one_level_below_its_own_heading(wo
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node runs threads.js's dayLabel")
 def test_live_messages_get_the_same_day_and_heading_as_server_rendered_ones():
-    """threads.js's amsterdamDay and dayLabel (a live message's heading) give what times.py gives the
-    page, across midnight in Amsterdam and in UTC, summer time and year ends, in both languages."""
+    """threads.js's amsterdamDay and dayLabel (a live message's heading), and clockLabel (the time
+    beside a message that continues a run), give what times.py gives the page, across midnight in
+    Amsterdam and in UTC, summer time and year ends, in both languages."""
     moments = [utc(2026, 12, 2, 16, 44) - timedelta(hours=5 * n, minutes=7 * n) for n in range(80)]
     moments += [utc(2026, 12, 1, 23, 30), utc(2026, 12, 1, 22, 59), utc(2026, 3, 28, 23, 0), utc(2026, 3, 29, 22, 0)]
     moments += [utc(2026, 10, 24, 22, 0), utc(2026, 10, 25, 23, 0), utc(2025, 12, 31, 23, 0), utc(2025, 12, 31, 22, 59)]
@@ -173,13 +174,17 @@ def test_live_messages_get_the_same_day_and_heading_as_server_rendered_ones():
         with translation.override(language):
             strings = live_strings()
             cases = [(m.isoformat(), n.isoformat()) for m in moments for n in nows]
-            expected = [[message_day(m).isoformat(), day_label(message_day(m), now=n)] for m in moments for n in nows]
+            expected = [
+                [message_day(m).isoformat(), day_label(message_day(m), now=n), message_clock(m)]
+                for m in moments
+                for n in nows
+            ]
         script = (
-            "import {amsterdamDay, dayLabel} from "
+            "import {amsterdamDay, clockLabel, dayLabel} from "
             f"{json.dumps((ROOT / 'frontend/static/wijkverband/js/threads.js').as_uri())};"
             f"const strings = {json.dumps(strings)}; const cases = {json.dumps(cases)};"
             "console.log(JSON.stringify(cases.map(([m, n]) => "
-            "[amsterdamDay(m), dayLabel(amsterdamDay(m), strings, new Date(n))])));"
+            "[amsterdamDay(m), dayLabel(amsterdamDay(m), strings, new Date(n)), clockLabel(m)])));"
         )
         result = subprocess.run(
             ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60

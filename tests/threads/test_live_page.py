@@ -251,6 +251,7 @@ def test_a_run_of_messages_of_one_person_shows_their_name_once(world, client_for
     """As a chat app groups them: on a phone every message of a run took a line more for the same
     name and time. The name and time stay in the page for a screen reader."""
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
     thread = topic(world)
     een = post(thread, world.carla, "een").message
@@ -281,6 +282,9 @@ def test_a_run_of_messages_of_one_person_shows_their_name_once(world, client_for
     at = html.index(f'id="message-{twee.pk}"')
     twee_html = html[at : html.index("</article>", at)]
     assert f'<strong class="wv-message__author">{world.carla.name}</strong>' in twee_html  # said, not shown
+    # Its clock is shown (threads.css: only where a message continues a run), its day is its run's.
+    clock = (start + timedelta(minutes=1)).astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M")
+    assert f'<span class="wv-message__clock" aria-hidden="true">{clock}</span>' in twee_html
     # The same on an agreement's or bottleneck's discussion (the same selector and template).
     assert selectors.thread_page(thread=thread, user=world.maarten).messages[1].continues
 

@@ -30,7 +30,7 @@ def month_names() -> list[str]:
 def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
     local = moment.astimezone(AMSTERDAM)
     today = (now or timezone.now()).astimezone(AMSTERDAM).date()
-    clock = f"{local.hour:02d}:{local.minute:02d}"
+    clock = message_clock(local)
     day = local.date()
     if day == today:
         return _("today %(time)s") % {"time": clock}
@@ -40,6 +40,13 @@ def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
     if day.year == today.year:
         return f"{day.day} {month}, {clock}"
     return f"{day.day} {month} {day.year}, {clock}"
+
+
+def message_clock(moment: datetime) -> str:
+    """The clock time alone, "17:44" in Amsterdam: shown beside a message that continues a run, whose
+    day is its run's (selectors.message_continues; threads.js clockLabel)."""
+    local = moment.astimezone(AMSTERDAM)
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def message_day(moment: datetime) -> date:

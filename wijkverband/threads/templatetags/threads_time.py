@@ -1,6 +1,6 @@
 from django import template
 
-from wijkverband.threads.times import day_label, message_day, message_time_label
+from wijkverband.threads.times import day_label, message_clock, message_day, message_time_label
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def message_time(moment):
     """{{ message.created_at|message_time }}: "vandaag 17:44" (wijkverband.threads.times)."""
     return message_time_label(moment) if moment else ""
+
+
+@register.filter(name="message_clock")
+def message_clock_filter(moment):
+    """{{ message.created_at|message_clock }}: "17:44" (wijkverband.threads.times)."""
+    return message_clock(moment) if moment else ""
 
 
 @register.filter(name="message_day")

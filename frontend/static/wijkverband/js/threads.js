@@ -81,6 +81,11 @@ export function timeLabel(iso, strings, now = new Date()) {
   return at.year === today.year ? `${at.day} ${month}, ${at.time}` : `${at.day} ${month} ${at.year}, ${at.time}`;
 }
 
+// The clock time alone, "17:44" (times.message_clock): beside a message that continues a run.
+export function clockLabel(iso) {
+  return amsterdamParts(new Date(iso)).time;
+}
+
 // The Amsterdam day of an instant, "2026-12-02" (times.message_day): 23:30 UTC on 1 December is 2 December.
 export function amsterdamDay(iso) {
   const { year, month, day } = amsterdamParts(new Date(iso));
@@ -475,7 +480,9 @@ export class ThreadClient {
     article.dataset.author = String(data.author.id);
     const mine = data.author.id === this.live.user;
     article.className = data.deleted ? "wv-message wv-message--deleted" : mine ? "wv-message wv-message--mine" : "wv-message";
-    const parts = [this.header(data)];
+    const clock = this.element("span", "wv-message__clock", clockLabel(data.created_at));
+    clock.setAttribute("aria-hidden", "true"); // the header says it to a screen reader (_message.html)
+    const parts = [this.header(data), clock];
     if (data.deleted) {
       const body = this.element("p", "utrecht-paragraph wv-muted wv-message__body");
       body.textContent = data.deleted_by_author ? this.strings.deleted_by_author : this.strings.deleted_by_coordinator;
