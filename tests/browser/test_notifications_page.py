@@ -77,3 +77,39 @@ class NotificationsPage(BrowserTestCase):
             expect(page.get_by_role("button", name="Alles als gelezen markeren")).to_be_focused()
         finally:
             context.close()
+
+    def test_on_a_phone_each_notice_is_a_card_with_its_button_under_it(self):
+        """Each notice a card, as Mijn werk's items: what was done, then team and time, then its
+        button, each on lines of its own. On a phone a notice was one run-on line, with its button now
+        beside its date and now under it, and an unread one all in bold."""
+        self.notices(3)
+        Notice.objects.filter(title="Knelpunt 3").update(read_at=timezone.now())
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(self.url("/notifications/"))
+        cards = page.locator("#notices > li")
+        expect(cards).to_have_count(3)
+        for index, card in enumerate(cards.all()):
+            what, where = card.locator("p").all()
+            expect(what).to_contain_text(f"Knelpunt {index + 1}")
+            expect(where).to_have_text(re.compile(r"^Utrecht Oost · \d+ \w+ \d{4}, \d\d:\d\d$"))
+            unread = index < 2
+            expect(what).to_contain_text("Nieuw:") if unread else expect(what).not_to_contain_text("Nieuw:")
+            # Unread: a bar on its start (the word says it too); read: none, and no button.
+            bar = card.evaluate("(li) => getComputedStyle(li).borderInlineStartWidth")
+            assert (bar == "6px") is unread, bar
+            assert card.evaluate("(li) => getComputedStyle(li).fontWeight") == "400"
+            buttons = card.get_by_role("button", name=re.compile("^Als gelezen markeren"))
+            expect(buttons).to_have_count(1 if unread else 0)
+            if unread:
+                button, above = buttons.bounding_box(), where.bounding_box()
+                assert button["y"] >= above["y"] + above["height"], (button, above)  # under the time
+                assert button["height"] >= 24
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        self.assert_accessible("notifications-phone", target_size=True)
+        # Marked read, its card stays, without its bar and button.
+        self.mark_first_read(page)
+        first = cards.first
+        expect(first.get_by_role("button")).to_have_count(0)
+        assert first.evaluate("(li) => getComputedStyle(li).borderInlineStartWidth") != "6px"
