@@ -47,7 +47,7 @@ def _live_line(tmp_path, frame: dict, language: str) -> str:
 
 def _page_lines(client) -> list[str]:
     page = client.get("/notifications/").content.decode()
-    items = re.findall(r'<li class="[^"]*">(.*?)</li>', page, flags=re.S)
+    items = re.findall(r'<li class="[^"]*"[^>]*>(.*?)</li>', page, flags=re.S)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in items]
 
 

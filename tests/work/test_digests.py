@@ -187,7 +187,7 @@ def test_what_nobody_did_is_not_signed_by_the_team(world, clock, client_for):
     with TestCase.captureOnCommitCallbacks(execute=True):
         notices_create(kind=NoticeKind.OVERDUE, subject=subject, recipients=[world.maarten.pk], key="overdue:test")
     page = client_for("maarten").get("/notifications/").content.decode()
-    item = re.search(r'<li class="[^"]*wv-notification--unread">(.*?)</li>', page, re.S).group(1)
+    item = re.search(r'<li class="[^"]*wv-notification--unread"[^>]*>(.*?)</li>', page, re.S).group(1)
     assert "Te laat" in item and "Wachtlijst" in item
     assert "Wijkverband" not in item
     clock.to(amsterdam(2027, 9, 8, 7, 30))

@@ -33,7 +33,7 @@ ENGLISH = re.compile(r"left the team|bottleneck|owner|agreement|your request|lap
 def _lines(client) -> list[str]:
     """The notices on the notifications page, as text."""
     page = client.get("/notifications/").content.decode()
-    items = re.findall(r'<li class="[^"]*">(.*?)</li>', page, flags=re.S)
+    items = re.findall(r'<li class="[^"]*"[^>]*>(.*?)</li>', page, flags=re.S)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in items]
 
 

@@ -42,6 +42,44 @@ def test_nobody_marks_anothers_notice_read(world, client_for):
     assert _unread(world.maarten) == {theirs}
 
 
+def test_a_notice_marked_read_in_place_comes_back_as_its_card_with_the_new_count(world, client_for):
+    """With JavaScript the button marks it read without a new page (htmx): its card comes back without
+    its button, the count and the word that it is done go to their places in the page, the header's
+    count is asked again. Without, the page came back at its top, away from the list."""
+    notice(world, world.maarten, title="Medicatieoverdracht", n=1)
+    notice(world, world.maarten, title="Huisbezoeken", n=2)
+    first, second = sorted(_unread(world.maarten))
+    response = client_for("maarten").post("/notifications/", {"notice": first}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Trigger"] == "wv-work-changed"
+    page = response.content.decode()
+    card = re.search(r'<li class="([^"]*)" id="notice-(\d+)" data-notice-marked>(.*?)</li>', page, re.S)
+    assert card is not None and int(card.group(2)) == first
+    assert "wv-notification--unread" not in card.group(1) and 'name="notice"' not in card.group(3)
+    assert "Nieuw" not in card.group(3)
+    assert '<div id="notices-summary" hx-swap-oob="innerHTML">' in page and "1 ongelezen melding" in page
+    assert "Alles als gelezen markeren" in page  # one is still unread
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in page
+    assert "De melding is als gelezen gemarkeerd." in page
+    assert _unread(world.maarten) == {second}
+    # The last one: no "mark all" any more.
+    page = client_for("maarten").post("/notifications/", {"notice": second}, HTTP_HX_REQUEST="true").content.decode()
+    assert "0 ongelezen meldingen" in page and "Alles als gelezen markeren" not in page
+    assert _unread(world.maarten) == set()
+
+
+def test_nobody_marks_anothers_notice_read_in_place(world, client_for):
+    """404 in place (htmx swaps nothing), and the notice stays unread: nobody learns of it."""
+    notice(world, world.maarten, title="Medicatieoverdracht", n=1)
+    (theirs,) = _unread(world.maarten)
+    for name in ("carla", "pieter", "rosa", "olga"):  # their own team, another team, a representative, the region
+        response = client_for(name).post("/notifications/", {"notice": theirs}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 404
+        assert "Medicatieoverdracht" not in response.content.decode()
+    for bad in ("abc", "-1", "99999999999999999999"):
+        assert client_for("maarten").post("/notifications/", {"notice": bad}, HTTP_HX_REQUEST="true").status_code == 404
+    assert _unread(world.maarten) == {theirs}
+
+
 def test_a_notice_that_is_not_a_number_marks_nothing(world, client_for):
     notice(world, world.maarten, n=1)
     before = _unread(world.maarten)

@@ -78,6 +78,11 @@ def user_notices(*, user, limit: int = 100, before: int | None = None) -> tuple[
     return rows[:limit], (rows[limit - 1].pk if len(rows) > limit else None)
 
 
+def user_notice(*, user, notice_id: int) -> Notice | None:
+    """One of the person's own notices (as user_notices reads them), or None: another's is not theirs."""
+    return Notice.objects.across_teams().filter(user=user, pk=notice_id).select_related("team", "actor").first()
+
+
 def newer_page_before(*, user, first: Notice, limit: int = 100) -> int | None:
     """The `before` of the page of notices just newer than `first` (the top of an older page), or
     None when that page is the newest (it has no `before`). One query, on an older page only."""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -39,6 +40,26 @@ def _back_to_the_word(request):
     return redirect(at_the_word(reverse("notification_list") + back))
 
 
+def _marked_in_place(request, notice_id: int | None):
+    """htmx: the notice's card comes back read (without its button), with the page's new count and
+    the word that it is done in the page's messages (work/_notice_read.html). Someone else's notice,
+    or no notice: 404, and nothing changes (htmx swaps nothing on an error)."""
+    notice = selectors.user_notice(user=request.user, notice_id=notice_id) if notice_id is not None else None
+    if notice is None:
+        raise Http404
+    response = render(
+        request,
+        "work/_notice_read.html",
+        {
+            "notice": notice,
+            "unread_count": selectors.unread_notice_count(user=request.user),
+            "done": _("The notification is marked as read."),
+        },
+    )
+    response["HX-Trigger"] = "wv-work-changed"  # the header's count (app.js)
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_list(request):
@@ -47,7 +68,11 @@ def notification_list(request):
         # marks nothing.
         one = request.POST.get("notice", "")
         if one:
-            if one.isdigit() and services.notices_mark_read(actor=request.user, notice_ids=[int(one)]):
+            notice_id = int(one) if one.isdigit() and len(one) < 19 else None  # a bigint at most
+            marked = notice_id is not None and services.notices_mark_read(actor=request.user, notice_ids=[notice_id])
+            if request.htmx:
+                return _marked_in_place(request, notice_id)
+            if marked:
                 flash.success(request, _("The notification is marked as read."))
             return _back_to_the_word(request)
         services.notices_mark_read(actor=request.user)

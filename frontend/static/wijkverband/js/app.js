@@ -194,6 +194,10 @@ document.addEventListener("wv-work-changed", scheduleWorkRefresh);
 // scrolled down, and the keyboard goes on from there rather than from the top of the page.
 document.addEventListener("htmx:load", (event) => {
   if (event.target.matches?.("[data-work-answer]")) event.target.focus();
+  // A notice marked read in place (work/_notice_read.html) stays in its list without its button:
+  // the focus goes to its link, where the person is, not to the top of the page; the word that it
+  // is done is read out from the page's messages (a live region).
+  if (event.target.matches?.("[data-notice-marked]")) event.target.querySelector("a")?.focus();
 });
 
 // Pages without a live client of their own (the thread pages have one, and pass notices on as
