@@ -60,6 +60,7 @@ class NotificationsPage(BrowserTestCase):
         expect(twentieth.get_by_role("button")).to_have_count(0)
         expect(twentieth).not_to_contain_text("Nieuw:")
         expect(page.locator("#notices-summary")).to_contain_text("129 ongelezen meldingen")
+        expect(page.locator("[data-unread-notifications] [data-count]")).to_have_text("129")  # the header's
         assert page.evaluate("() => window.wvSamePage") is True
         box = twentieth.bounding_box()
         assert 0 <= box["y"] < 844, box  # still in sight
