@@ -1,6 +1,6 @@
-"""The notifications page: marking one notice read, on the newest page or an older one, comes back
-with the focus on the word that it is done, so a screen reader reads it and the keyboard goes on
-from there; without JavaScript the page comes back at that word."""
+"""The notifications page: marking one notice read (in place with JavaScript, on the newest page or
+an older one; without JavaScript the page comes back at the word that it is done), its cards on a
+phone, and the newest page following new notices as they come."""
 
 import re
 from datetime import timedelta
@@ -9,6 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.harness import BrowserTestCase
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.bottlenecks.models import Category, Impact
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 
 DONE = "De melding is als gelezen gemarkeerd."
@@ -129,3 +131,58 @@ class NotificationsPage(BrowserTestCase):
         first = cards.first
         expect(first.get_by_role("button")).to_have_count(0)
         assert first.evaluate("(li) => getComputedStyle(li).borderInlineStartWidth") != "6px"
+
+    def test_the_newest_page_shows_a_new_notice_as_it_comes_and_keeps_the_focus(self):
+        """As Mijn werk's list does: a notice that comes in while the page is open is at the top of the
+        list, with the count, without the page loading again; what had the focus keeps it. A page of
+        older notices stays as it is. The notice is a real one: Pieter takes on the bottleneck Maarten
+        reported, in his own browser."""
+        world = self.world
+        self.notices(2)
+        reported = bottlenecks.bottleneck_report(
+            actor=world.maarten,
+            team=world.team_a,
+            title="Wachtlijst wijkverpleging",
+            description="Nieuwe cliënten wachten drie weken op een intake.",
+            category=Category.objects.get(team=None, key="medicatie"),
+            impact=Impact.HIGH,
+            affected_kinds=["apotheek"],
+        )
+        bottlenecks.bottleneck_ask_owner(
+            actor=world.carla, bottleneck=reported, version=reported.version, candidate=world.pieter
+        )
+        self.sign_in(world.maarten)
+        page = self.page
+        page.goto(self.url("/notifications/"))
+        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
+        page.evaluate("() => { window.wvSamePage = true; }")
+        summary = page.locator("#notices-summary")
+        unread = Notice.objects.across_teams().filter(user=world.maarten, read_at__isnull=True).count()
+        expect(summary).to_contain_text(f"{unread} ongelezen")
+        page.get_by_role("link", name="Knelpunt 2", exact=True).focus()
+
+        context, pieter = self.second_browser(world.pieter)
+        try:
+            pieter.goto(self.url("/my-work/"))
+            pieter.get_by_role("button", name=re.compile("Accepteren")).click()
+            expect(pieter.locator("#messages [data-work-answer]")).to_be_visible()
+        finally:
+            context.close()
+        cards = page.locator("#notices > li")
+        expect(cards.first).to_contain_text("Is eigenaar geworden")
+        expect(cards.first).to_contain_text("Nieuw:")
+        expect(summary).to_contain_text(f"{unread + 1} ongelezen meldingen")
+        expect(page.get_by_role("link", name="Knelpunt 2", exact=True)).to_be_focused()
+        assert page.evaluate("() => window.wvSamePage") is True
+        self.assert_accessible("notifications-live")
+
+        # On a page of older notices nothing moves: it is as it was loaded.
+        Notice.objects.filter(user=world.maarten, key__startswith="test:").delete()
+        self.notices(120)
+        page.goto(self.url("/notifications/"))
+        page.get_by_role("link", name="Oudere meldingen").click()
+        expect(page).to_have_url(re.compile(r"\?before=\d+#notices$"))
+        first = page.locator("#notices > li").first.inner_text()
+        page.evaluate("() => document.body.dispatchEvent(new CustomEvent('wv-work'))")  # as a notice frame does
+        page.wait_for_timeout(500)
+        assert page.locator("#notices > li").first.inner_text() == first

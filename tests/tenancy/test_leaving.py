@@ -23,7 +23,7 @@ def _sentences(client) -> list[str]:
     page = client.get("/notifications/").content.decode()
     return [
         re.sub(r"\s+", " ", text).strip()
-        for text in re.findall(r'<a class="utrecht-link" href="[^"]*">([^<]*)</a>', page)
+        for text in re.findall(r'<a class="utrecht-link" href="[^"]*"[^>]*>([^<]*)</a>', page)
     ]
 
 

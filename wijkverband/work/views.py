@@ -84,17 +84,18 @@ def notification_list(request):
     newer_before = (
         selectors.newer_page_before(user=request.user, first=notices[0]) if before is not None and notices else None
     )
+    context = {
+        "notices": notices,
+        "older_before": older_before,
+        "newer_before": newer_before,
+        "before": before,
+        "unread_count": selectors.unread_notice_count(user=request.user),
+    }
+    if request.GET.get("part") == "list":
+        # The newest page following the notices (htmx, after a notice frame): its count and list.
+        return render(request, "work/_notices_list.html", context)
     return render(
-        request,
-        "work/notification_list.html",
-        {
-            "notices": notices,
-            "older_before": older_before,
-            "newer_before": newer_before,
-            "before": before,
-            "unread_count": selectors.unread_notice_count(user=request.user),
-            "preferences_form": _preferences_form(request.user),
-        },
+        request, "work/notification_list.html", {**context, "preferences_form": _preferences_form(request.user)}
     )
 
 
