@@ -225,3 +225,23 @@ def test_a_notice_that_quotes_its_title_is_not_quoted_again_in_its_buttons_label
     assert any(label.startswith("“Overdracht vanuit het ziekenhuis” wacht na twee herinneringen") for label in labels)
     assert any(label.startswith("2 open knelpunten hebben een nieuwe eigenaar nodig, ") for label in labels), labels
     assert any(label.startswith("“Huisbezoeken”, ") for label in labels), labels
+
+
+@pytest.mark.parametrize("part", ["", "?part=list"])
+def test_the_page_reads_as_many_queries_for_fifty_notices_as_for_two(world, client_for, part):
+    """One query for the notices with their teams and authors, however many (the page and the list
+    the newest page fetches again after a notice frame)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("maarten")
+    counts = []
+    for total in (2, 50):
+        for n in range(len(_unread(world.maarten)) + 1, total + 1):
+            notice(world, world.maarten, title=f"Afspraak {n}", n=n, actor=world.carla if n % 2 else world.pieter)
+        client.get("/notifications/" + part)  # the session and its person read once
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/notifications/" + part).content.decode()
+        assert f"Afspraak {total}" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
