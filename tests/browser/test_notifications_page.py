@@ -117,6 +117,7 @@ class NotificationsPage(BrowserTestCase):
             # Unread: a bar on its start (the word says it too); read: none, and no button.
             bar = card.evaluate("(li) => getComputedStyle(li).borderInlineStartWidth")
             assert (bar == "6px") is unread, bar
+            assert what.bounding_box()["x"] == cards.nth(2).locator("p").first.bounding_box()["x"]  # text in line
             assert card.evaluate("(li) => getComputedStyle(li).fontWeight") == "400"
             buttons = card.get_by_role("button", name=re.compile("^Als gelezen markeren"))
             expect(buttons).to_have_count(1 if unread else 0)
