@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.bottlenecks.helpers import report
 from tests.browser.harness import BrowserTestCase
 from wijkverband.bottlenecks import services as bottlenecks
-from wijkverband.bottlenecks.models import Category, Impact
 from wijkverband.work.models import Notice, NoticeKind, SubjectKind
 
 DONE = "De melding is als gelezen gemarkeerd."
@@ -140,15 +140,7 @@ class NotificationsPage(BrowserTestCase):
         reported, in his own browser."""
         world = self.world
         self.notices(2)
-        reported = bottlenecks.bottleneck_report(
-            actor=world.maarten,
-            team=world.team_a,
-            title="Wachtlijst wijkverpleging",
-            description="Nieuwe cliënten wachten drie weken op een intake.",
-            category=Category.objects.get(team=None, key="medicatie"),
-            impact=Impact.HIGH,
-            affected_kinds=["apotheek"],
-        )
+        reported = report(world, title="Wachtlijst wijkverpleging")  # Maarten's
         bottlenecks.bottleneck_ask_owner(
             actor=world.carla, bottleneck=reported, version=reported.version, candidate=world.pieter
         )
