@@ -58,6 +58,15 @@ class SearchJourney(BrowserTestCase):
         expect(page.get_by_role("heading", name=re.compile("Berichten"))).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile("Knelpunten"))).to_be_visible()
         expect(page.locator("mark").first).to_be_visible()
+        # Each result's title stands out from its snippet: what the eye goes down the page by.
+        for hit in page.locator(".wv-search-hit").all():
+            title, snippet = (
+                hit.locator(selector).evaluate(
+                    "(e) => [parseFloat(getComputedStyle(e).fontSize), Number(getComputedStyle(e).fontWeight)]"
+                )
+                for selector in (".wv-search-hit__title", ".wv-search-hit__snippet")
+            )
+            assert title[0] > snippet[0] and title[1] >= 600 > snippet[1], (title, snippet)
         assert "team=oost" in page.url
         self.check("results")
 
