@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wijkverband.core.done_at import at_the_word
+from wijkverband.core.ids import parse_id
 from wijkverband.work import selectors, services
 from wijkverband.work.forms import PreferencesForm
 from wijkverband.work.services import PREFERENCE_FIELDS, mail
@@ -68,7 +69,7 @@ def notification_list(request):
         # marks nothing.
         one = request.POST.get("notice", "")
         if one:
-            notice_id = int(one) if one.isdigit() and len(one) < 19 else None  # a bigint at most
+            notice_id = parse_id(one)
             marked = notice_id is not None and services.notices_mark_read(actor=request.user, notice_ids=[notice_id])
             if request.htmx:
                 return _marked_in_place(request, notice_id)
