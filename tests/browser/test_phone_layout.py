@@ -41,7 +41,15 @@ def _assert_folded(browser_page, nav, path: str, name: str, *, height: int):
     assert sizes[2] <= height, f"{path}: the pages' list takes {sizes[2]}px of the phone's height"
     summary = nav.locator("summary")
     expect(summary).to_be_visible()
+    # A screen reader hears where it is; the eye reads only "Andere pagina’s": the current page's
+    # name stood right under the heading (or the breadcrumb's last link) that says it already.
     expect(summary).to_have_text(f"Andere pagina’s, nu op: {name}")
+    seen = summary.evaluate(
+        """s => [...s.childNodes].filter(n => n.nodeType === Node.TEXT_NODE
+            || getComputedStyle(n).clipPath === 'none' && getComputedStyle(n).clip === 'auto')
+            .map(n => n.textContent).join('').trim()"""
+    )
+    assert seen == "Andere pagina’s", f"{path}: the folded line shows {seen!r}"
     spot = summary.bounding_box()
     assert 0 <= spot["x"] and spot["x"] + spot["width"] <= PHONE["width"], (path, spot)
     assert spot["height"] >= 24, (path, spot)
@@ -211,7 +219,8 @@ class PhoneLayout(BrowserTestCase):
         """Found by an exploratory test: the account's tab strip was 439 px in a 358 px box,
         scrolling sideways with nothing showing there was more. Wrapped, its tabs took two lines
         (52 px) above every account page. On a phone they are one line now, as the team's pages
-        are, that names the current page and opens to all of them; without JavaScript too."""
+        are, "Andere pagina’s" (the current page said to a screen reader), that opens to all of
+        them; without JavaScript too."""
         self.sign_in(self.world.carla)
         page = self.page
         page.goto(self.url("/accounts/2fa/"))
@@ -758,7 +767,8 @@ class PhoneLayout(BrowserTestCase):
         scrolled sideways with nothing showing it did; the current page's tab was cut
         ("Samenwer…") or out of sight ("Leden" on the members page). Wrapped, they took four lines
         (100 px) above every team page, a discussion's messages too. On a phone they are one line
-        now that names the current page and opens to all of them; without JavaScript too."""
+        now, "Andere pagina’s" (the current page said to a screen reader: the eye read "Knelpunten"
+        right under the heading "Knelpunten"), that opens to all of them; without JavaScript too."""
         self.sign_in(self.world.carla)
         page = self.page
         page.goto(self.url("/t/oost/"))
