@@ -66,3 +66,24 @@ def test_one_wording_for_a_download_in_each_format(world, client_for):
         for words in seen["xlsx"]
     ), seen
     assert "Downloaden als CSV" in seen["csv"] and "Downloaden als Excel-bestand (XLSX)" in seen["xlsx"]
+
+
+def test_a_download_is_a_link_beside_the_lists_one_button(world, client_for):
+    """Found by an exploratory test at 390 × 844: on the bottleneck list the two downloads were
+    buttons of their own lines under "Knelpunt melden", and pushed the filter and the list 200 px
+    down. A download reads as the wijk card's and the dashboard's do, a link; the one button on
+    the list is the thing people come to do (report, add, propose)."""
+    import re
+
+    for address, button in [
+        ("/t/oost/bottlenecks/", "Knelpunt melden"),
+        ("/t/oost/agreements/", "Nieuwe afspraak"),
+        ("/t/oost/sociale-kaart/", "Vermelding toevoegen"),
+    ]:
+        html = client_for("carla").get(address).content.decode()
+        downloads = re.findall(r'<a ([^>]*href="[^"]*(?:/export|\.csv|\.xlsx)[^"]*"[^>]*)>', html)
+        assert downloads, address
+        for attributes in downloads:
+            assert 'class="utrecht-link"' in attributes and " download" in attributes, (address, attributes)
+        primary = re.findall(r'utrecht-button-link--primary-action"[^>]*>([^<]*)<', html)
+        assert primary[:1] == [button], (address, primary)
