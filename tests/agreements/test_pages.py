@@ -325,6 +325,33 @@ def test_the_list_filters_by_status_party_owner_review_and_text(world, adopted, 
     assert client.get("/t/oost/agreements/?status=nonsense&page=abc", follow=True).status_code == 200
 
 
+def test_the_filters_beyond_the_search_fold_away_until_used(world, adopted, client_for):
+    """Found by an exploratory test at 390 × 844: the list's five filters stood open above it and
+    its first agreement began at the bottom of the first screen. The search box stays; status,
+    party, owner and "due for review" fold under "Meer filters", as the bottleneck list's do, and
+    stay open, saying how many are set, while they filter."""
+    client = client_for("carla")
+
+    def folded(query=""):
+        page = _page(client.get("/t/oost/agreements/" + query))
+        details = re.search(
+            r'<details class="wv-more-filters"( open)?>\s*<summary>([^<]*)</summary>(.*?)</details>', page, re.S
+        )
+        assert details, page
+        fields = re.findall(r'name="([a-z_]+)"', details.group(3))
+        return bool(details.group(1)), details.group(2), fields, page
+
+    is_open, summary, fields, page = folded()
+    assert (is_open, summary) == (False, "Meer filters")
+    assert fields == ["status", "party", "owner", "review_due"]
+    assert re.search(
+        r'<input[^>]*name="q"', page.split('<details class="wv-more-filters"')[0]
+    )  # the search is not folded
+    assert folded("?status=adopted")[:2] == (True, "Meer filters (1 ingesteld)")
+    assert folded(f"?status=adopted&owner={world.carla.pk}&review_due=on")[:2] == (True, "Meer filters (3 ingesteld)")
+    assert folded("?q=thuis")[:2] == (False, "Meer filters")  # the search is in sight already
+
+
 def test_another_teams_agreements_never_show_in_the_list(world, client_for):
     services.agreement_create(
         actor=world.bram, team=world.team_b, data=version_data(world, title="Zuid geheim", owner=world.bram)

@@ -529,6 +529,20 @@ class PhoneLayout(BrowserTestCase):
                     named = ("Ingestemd:", "Eigenaar:") if name == "agreements-list" else ("Instemmingen:", "Stand:")
                     assert all(label in text for label in named), text
                     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+                    if name == "agreements-list":
+                        # Found by an exploratory test: the list's five filters stood open above it,
+                        # its first agreement at the bottom of the first screen. All but the search
+                        # fold under "Meer filters", which opens to them within the phone's width.
+                        first = page.locator(f"{table} tbody tr").first.bounding_box()
+                        assert first["y"] + first["height"] <= PHONE["height"], f"the first agreement ends at {first}"
+                        status = page.get_by_label("Status", exact=True)
+                        expect(status).to_be_hidden()
+                        page.get_by_text("Meer filters", exact=True).click()
+                        expect(status).to_be_visible()
+                        for field in ("Status", "Partij", "Eigenaar"):
+                            spot = page.get_by_label(field, exact=True).bounding_box()
+                            assert spot["x"] >= 0 and spot["x"] + spot["width"] <= PHONE["width"], (field, spot)
+                        self.assert_accessible("agreements-list-filters-open", target_size=True)
                 else:  # the desktop's table keeps its headers and no cell labels
                     assert page.locator(f"{table} thead th").first.is_visible()
                     assert not page.locator(f"{table} .wv-cell-label").first.is_visible()

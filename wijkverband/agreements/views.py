@@ -71,6 +71,7 @@ def agreement_list(request):
     for agreement in page.object_list:
         agreement.review_due = selectors.is_review_due(agreement)
         agreement.shown = selectors.shown_version(agreement)
+    folded = (filters.status, filters.party, filters.owner, filters.review_due)  # under "Meer filters"
     return list_response(
         request,
         "agreements/list.html",
@@ -79,9 +80,10 @@ def agreement_list(request):
             "rights": rights,
             "form": form,
             "page": page,
-            "filtered": any([filters.status, filters.party, filters.owner, filters.review_due, filters.q])
-            or (rights.can_view and bool(form.errors)),
+            "filtered": any([*folded, filters.q]) or (rights.can_view and bool(form.errors)),
             "querystring": form.query_string,
+            # The filters beyond the search box fold away until used: how many of them are set now.
+            "more_filters_set": sum(1 for value in folded if value),
             "nav_key": NAV_KEY,
         },
         form=form,
