@@ -99,7 +99,6 @@ def test_every_catalogue_is_complete_and_has_no_fuzzy_guess():
 # Our catalogues share English msgids; the first catalogue that has one wins (LOCALE_PATHS, then
 # INSTALLED_APPS in order, third-party apps included). These differences are accepted wordings.
 ACCEPTED_OTHER_WORDING = {
-    "Filter",
     "Note",
     'Remove<span class="wv-visually-hidden"> %(name)s</span>',
     "What you can do",
