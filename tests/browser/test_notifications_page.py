@@ -52,7 +52,7 @@ class NotificationsPage(BrowserTestCase):
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(self.url("/notifications/"))
         page.evaluate("() => { window.wvSamePage = true; }")
-        cards = page.locator("#notices > li")
+        cards = page.locator("#notices li.wv-notification")
         twentieth = cards.nth(19)
         button = twentieth.get_by_role("button", name=re.compile("^Als gelezen markeren"))
         button.scroll_into_view_if_needed()
@@ -97,7 +97,7 @@ class NotificationsPage(BrowserTestCase):
             context.close()
 
     def test_on_a_phone_each_notice_is_a_card_with_its_button_under_it(self):
-        """Each notice a card, as Mijn werk's items: what was done, then team and time, then its
+        """Each notice a card, as Mijn werk's items: what was done, then team and clock time, then its
         button, each on lines of its own. On a phone a notice was one run-on line, with its button now
         beside its date and now under it, and an unread one all in bold."""
         self.notices(3)
@@ -106,12 +106,15 @@ class NotificationsPage(BrowserTestCase):
         page = self.page
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(self.url("/notifications/"))
-        cards = page.locator("#notices > li")
+        cards = page.locator("#notices li.wv-notification")
         expect(cards).to_have_count(3)
+        # Under their day's heading, each with its clock time alone (not the full date three times).
+        expect(page.get_by_role("heading", level=2).first).to_have_text("Vandaag")
+        expect(page.get_by_role("list", name="Vandaag").locator("li.wv-notification")).to_have_count(3)
         for index, card in enumerate(cards.all()):
             what, where = card.locator("p").all()
             expect(what).to_contain_text(f"Knelpunt {index + 1}")
-            expect(where).to_have_text(re.compile(r"^Utrecht Oost · \d+ \w+ \d{4}, \d\d:\d\d$"))
+            expect(where).to_have_text(re.compile(r"^Utrecht Oost · \d\d:\d\d$"))
             unread = index < 2
             expect(what).to_contain_text("Nieuw:") if unread else expect(what).not_to_contain_text("Nieuw:")
             # Unread: a bar on its start (the word says it too); read: none, and no button.
@@ -161,7 +164,7 @@ class NotificationsPage(BrowserTestCase):
             expect(pieter.locator("#messages [data-work-answer]")).to_be_visible()
         finally:
             context.close()
-        cards = page.locator("#notices > li")
+        cards = page.locator("#notices li.wv-notification")
         expect(cards.first).to_contain_text("Is eigenaar geworden")
         expect(cards.first).to_contain_text("Nieuw:")
         expect(summary).to_contain_text(f"{unread + 1} ongelezen meldingen")
@@ -175,7 +178,7 @@ class NotificationsPage(BrowserTestCase):
         page.goto(self.url("/notifications/"))
         page.get_by_role("link", name="Oudere meldingen").click()
         expect(page).to_have_url(re.compile(r"\?before=\d+#notices$"))
-        first = page.locator("#notices > li").first.inner_text()
+        first = page.locator("#notices li.wv-notification").first.inner_text()
         page.evaluate("() => document.body.dispatchEvent(new CustomEvent('wv-work'))")  # as a notice frame does
         page.wait_for_timeout(500)
-        assert page.locator("#notices > li").first.inner_text() == first
+        assert page.locator("#notices li.wv-notification").first.inner_text() == first

@@ -18,10 +18,11 @@ from django.utils import translation
 from tests.agreements.conftest import version_data
 from tests.threads.helpers import post, topic
 from wijkverband.agreements import services as agreement_services
+from wijkverband.core.days import day_label
 from wijkverband.threads import selectors
 from wijkverband.threads.live import live_strings
 from wijkverband.threads.models import Message, SubjectKind, Thread
-from wijkverband.threads.times import day_label, message_clock, message_day
+from wijkverband.threads.times import message_clock, message_day
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A day heading on the page: its level, its datetime and what it says.

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.work.conftest import amsterdam
 from tests.work.test_digests import notice
 from wijkverband.work.models import Notice
 from wijkverband.work.services import notice_preferences_set
@@ -245,3 +246,42 @@ def test_the_page_reads_as_many_queries_for_fifty_notices_as_for_two(world, clie
         assert f"Afspraak {total}" in page
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_notices_stand_under_their_day_each_with_its_clock_time(world, client_for, clock):
+    """Found by an exploratory test at 390 × 844: every notice said "Wijkverband Utrecht Oost · 7
+    december 2026, 20:39", two lines of the card, ten times for one day. Now the notices stand under
+    "Vandaag", "Gisteren" or the date (as a thread's messages), each with its clock time alone. The
+    day is Amsterdam's: 23:30 UTC on 30 November is 1 December there. Without JavaScript the same:
+    the server groups them."""
+    clock.to(amsterdam(2027, 11, 28, 9, 5))
+    notice(world, world.maarten, title="Eerder", n=1)
+    clock.to(amsterdam(2027, 11, 30, 23, 50))
+    notice(world, world.maarten, title="Gisteravond", n=2)
+    clock.to(amsterdam(2027, 12, 1, 0, 30))
+    notice(world, world.maarten, title="Vannacht", n=3)
+    clock.to(amsterdam(2027, 12, 1, 10, 0))
+    notice(world, world.maarten, title="Vanochtend", n=4)
+    page = client_for("maarten").get("/notifications/").content.decode()
+    days = re.findall(
+        r'<h2 class="[^"]*wv-notices-day" id="(notices-[\d-]+)"><time datetime="([\d-]+)">([^<]*)</time>', page
+    )
+    assert [(day, label) for _id, day, label in days] == [
+        ("2027-12-01", "Vandaag"),
+        ("2027-11-30", "Gisteren"),
+        ("2027-11-28", "28 november 2027"),
+    ]
+    lists = {
+        label: re.findall(r"Als gelezen markeren<span[^>]*>: “([^”]*)”", body)
+        for label, body in re.findall(r'aria-labelledby="notices-([\d-]+)">(.*?)</ul>', page, re.S)
+    }
+    assert lists == {"2027-12-01": ["Vanochtend", "Vannacht"], "2027-11-30": ["Gisteravond"], "2027-11-28": ["Eerder"]}
+    shown = re.findall(r'<time datetime="[^"]+T[^"]+">([^<]*)</time>', page)
+    assert shown == ["10:00", "00:30", "23:50", "09:05"]
+    # A button still says the whole date to a screen reader, which may land on it from elsewhere.
+    assert "Vannacht”, 1 december 2027, 00:30" in page
+
+
+def test_no_notices_says_so(world, client_for):
+    page = client_for("maarten").get("/notifications/").content.decode()
+    assert "Geen meldingen." in page and "wv-notices-day" not in page

@@ -159,7 +159,7 @@ def live_strings() -> dict:
         "today": _("today %(time)s"),
         "yesterday": _("yesterday %(time)s"),
         "months": month_names(),
-        # A day's heading above its first message (times.day_label; the date itself from months).
+        # A day's heading above its first message (core.days.day_label; the date itself from months).
         "day_today": _("Today"),
         "day_yesterday": _("Yesterday"),
         "save": _("Save"),

@@ -8,18 +8,17 @@ months), so a message reads the same whichever way it reached the page.
 
 A thread's messages are grouped by day the same way: a heading "Vandaag", "Gisteren" or the date
 ("30 november 2026", DATE_FORMAT) above the first message of each Amsterdam day (message_day,
-day_label; threads/_day.html, and threads.js dayLabel for live messages).
+day_label; threads/_day.html, and threads.js dayLabel for live messages), the rule of every list
+grouped by day (wijkverband/core/days.py, which the notifications follow too).
 """
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from wijkverband.core.days import AMSTERDAM, clock, local_day
 
 
 def month_names() -> list[str]:
@@ -30,35 +29,20 @@ def month_names() -> list[str]:
 def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
     local = moment.astimezone(AMSTERDAM)
     today = (now or timezone.now()).astimezone(AMSTERDAM).date()
-    clock = message_clock(local)
+    at = clock(local)
     day = local.date()
     if day == today:
-        return _("today %(time)s") % {"time": clock}
+        return _("today %(time)s") % {"time": at}
     if day == today - timedelta(days=1):
-        return _("yesterday %(time)s") % {"time": clock}
+        return _("yesterday %(time)s") % {"time": at}
     month = str(MONTHS[day.month])
     if day.year == today.year:
-        return f"{day.day} {month}, {clock}"
-    return f"{day.day} {month} {day.year}, {clock}"
+        return f"{day.day} {month}, {at}"
+    return f"{day.day} {month} {day.year}, {at}"
 
 
-def message_clock(moment: datetime) -> str:
-    """The clock time alone, "17:44" in Amsterdam: shown beside a message that continues a run, whose
-    day is its run's (selectors.message_continues; threads.js clockLabel)."""
-    local = moment.astimezone(AMSTERDAM)
-    return f"{local.hour:02d}:{local.minute:02d}"
-
-
-def message_day(moment: datetime) -> date:
-    """The day a message was written, in Amsterdam: 23:30 UTC on 1 December is 2 December."""
-    return moment.astimezone(AMSTERDAM).date()
-
-
-def day_label(day: date, *, now: datetime | None = None) -> str:
-    """A day's heading in a thread: "Vandaag", "Gisteren", else the date ("30 november 2026")."""
-    today = (now or timezone.now()).astimezone(AMSTERDAM).date()
-    if day == today:
-        return _("Today")
-    if day == today - timedelta(days=1):
-        return _("Yesterday")
-    return date_format(day, "DATE_FORMAT")
+#: The clock time alone, "17:44": beside a message that continues a run, whose day is its run's
+#: (selectors.message_continues; threads.js clockLabel).
+message_clock = clock
+#: The Amsterdam day a message was written.
+message_day = local_day

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wijkverband.core.days import by_day
 from wijkverband.core.done_at import at_the_word
 from wijkverband.core.ids import parse_id
 from wijkverband.work import selectors, services
@@ -86,7 +87,7 @@ def notification_list(request):
         selectors.newer_page_before(user=request.user, first=notices[0]) if before is not None and notices else None
     )
     context = {
-        "notices": notices,
+        "days": by_day(notices),
         "older_before": older_before,
         "newer_before": newer_before,
         "before": before,
@@ -110,7 +111,7 @@ def notification_preferences(request):
             request,
             "work/notification_list.html",
             {
-                "notices": notices,
+                "days": by_day(notices),
                 "older_before": older_before,
                 "unread_count": selectors.unread_notice_count(user=request.user),
                 "preferences_form": form,

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from wijkverband.core import once
+from wijkverband.core import days, once
 from wijkverband.core.listfilters import address_to_return_to
 from wijkverband.core.registry import team_nav
 from wijkverband.core.textsearch.query import MAX_LENGTH
@@ -100,3 +100,15 @@ def language_next(context) -> str:
     if context.get("language_next"):
         return context["language_next"]
     return return_address(context)
+
+
+@register.filter
+def clock(moment) -> str:
+    """{{ notice.created_at|clock }}: "17:44" in Amsterdam, under its day's heading (core.days)."""
+    return days.clock(moment) if moment else ""
+
+
+@register.filter
+def day_label(day) -> str:
+    """{{ day|day_label }}: "Vandaag", "Gisteren" or "30 november 2026" (core.days)."""
+    return days.day_label(day) if day else ""

@@ -1,6 +1,7 @@
 from django import template
 
-from wijkverband.threads.times import day_label, message_clock, message_day, message_time_label
+from wijkverband.core.days import day_label
+from wijkverband.threads.times import message_clock, message_day, message_time_label
 
 register = template.Library()
 
@@ -25,5 +26,5 @@ def message_day_filter(moment):
 
 @register.filter(name="day_label")
 def day_label_filter(day):
-    """{{ day|day_label }}: "Vandaag", "Gisteren" or "30 november 2026" (wijkverband.threads.times)."""
+    """{{ day|day_label }}: "Vandaag", "Gisteren" or "30 november 2026" (wijkverband.core.days)."""
     return day_label(day) if day else ""
