@@ -267,6 +267,10 @@ class LiveThreadJourneys(BrowserTestCase):
                 re.compile(rf"^{before.day} \w+ {before.year}$")
             )
             expect(log.get_by_role("heading", name="Vandaag")).to_have_count(0)
+            # And a message's time: "gisteren " for a screen reader, its clock time still all it shows.
+            relabelled = log.locator("article:not(.wv-message--continued) time[data-time]").last
+            expect(relabelled).to_have_text(re.compile(r"^gisteren \d\d:\d\d$"))
+            assert re.fullmatch(r'<span class="wv-visually-hidden">gisteren </span>\d\d:\d\d', relabelled.inner_html())
         finally:
             maarten_context.close()
 

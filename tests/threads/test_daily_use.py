@@ -21,7 +21,7 @@ from wijkverband.threads import selectors
 from wijkverband.threads.live import live_strings
 from wijkverband.threads.mentions import mentioned_users
 from wijkverband.threads.models import Message
-from wijkverband.threads.times import message_time_label
+from wijkverband.threads.times import message_time_label, message_time_parts
 from wijkverband.work.models import Notice
 from wijkverband.work.services import mail as outbox
 
@@ -68,8 +68,9 @@ def test_message_times_are_amsterdam_time_with_today_and_yesterday(moment, now, 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node runs threads.js's timeLabel")
 def test_live_messages_get_the_same_time_text_as_server_rendered_ones():
-    """threads.js's timeLabel (live messages) and times.py (the page) give identical text for the
-    same instants, across midnight, summer time and years, in both languages."""
+    """threads.js's timeParts (live messages) and times.py (the page) give identical parts (what is
+    for a screen reader before the clock time, the clock time, after it) for the same instants,
+    across midnight, summer time and years, in both languages."""
     moments = [utc(2026, 11, 30, 16, 44) - timedelta(hours=7 * n, minutes=13 * n) for n in range(60)]
     moments += [utc(2026, 3, 29, 0, 59), utc(2026, 3, 29, 1, 0), utc(2026, 10, 25, 0, 59), utc(2026, 10, 25, 1, 0)]
     nows = [utc(2026, 11, 30, 22, 59), utc(2026, 11, 30, 23, 1), utc(2026, 1, 1, 0, 30), utc(2026, 3, 29, 12, 0)]
@@ -77,11 +78,11 @@ def test_live_messages_get_the_same_time_text_as_server_rendered_ones():
         with translation.override(language):
             strings = live_strings()
             cases = [(m.isoformat(), n.isoformat()) for m in moments for n in nows]
-            expected = [message_time_label(m, now=n) for m in moments for n in nows]
+            expected = [list(message_time_parts(m, now=n)) for m in moments for n in nows]
         script = (
-            f"import {{timeLabel}} from {json.dumps((ROOT / 'frontend/static/wijkverband/js/threads.js').as_uri())};"
+            f"import {{timeParts}} from {json.dumps((ROOT / 'frontend/static/wijkverband/js/threads.js').as_uri())};"
             f"const strings = {json.dumps(strings)}; const cases = {json.dumps(cases)};"
-            "console.log(JSON.stringify(cases.map(([m, n]) => timeLabel(m, strings, new Date(n)))));"
+            "console.log(JSON.stringify(cases.map(([m, n]) => timeParts(m, strings, new Date(n)))));"
         )
         result = subprocess.run(
             ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True, timeout=60
@@ -90,10 +91,13 @@ def test_live_messages_get_the_same_time_text_as_server_rendered_ones():
 
 
 def test_the_thread_page_writes_times_the_one_way(world):
+    """The clock time shown, under the day's heading ("Vandaag"); "vandaag " for a screen reader only,
+    as it was said twice on the screen ("Vandaag" over the message, "vandaag 20:39" beside it)."""
     thread = topic(world, title="Wondzorg")
     message = post(thread, world.maarten, "Vandaag geschreven").message
     page = client_for(world.carla).get(_url(message)).content.decode()
-    assert f">vandaag {message_time_label(message.created_at)[8:]}</time>" in page
+    clock = message_time_label(message.created_at)[8:]
+    assert f'data-time><span class="wv-visually-hidden">vandaag </span>{clock}</time>' in page
     assert "data-time" in page
 
 

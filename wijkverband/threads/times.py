@@ -2,6 +2,7 @@
 
 "vandaag 17:44", "gisteren 09:05", "30 november, 17:44", and with the year when it is another
 year ("30 november 2025, 17:44", as DATETIME_FORMAT writes every other date and time). The
+page shows its clock time alone, the rest for a screen reader (message_time_parts). The
 server renders it (threads/_message.html) and threads.js
 builds the same text for live messages from the same words (live_strings: today, yesterday,
 months), so a message reads the same whichever way it reached the page.
@@ -26,19 +27,29 @@ def month_names() -> list[str]:
     return [str(MONTHS[number]) for number in range(1, 13)]
 
 
-def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
+def message_time_parts(moment: datetime, *, now: datetime | None = None) -> tuple[str, str, str]:
+    """message_time_label in three parts: what comes before the clock time, the clock time, and what
+    comes after: ("vandaag ", "17:44", ""), ("30 november, ", "17:44", ""). A message's header shows
+    the clock time alone, as its day is the heading above it (threads/_day.html), as chat apps and
+    the notifications page do; the rest is there for a screen reader, which may land on a message
+    far from its day's heading (threads/_message.html; threads.js timeParts)."""
     local = moment.astimezone(AMSTERDAM)
     today = (now or timezone.now()).astimezone(AMSTERDAM).date()
     at = clock(local)
     day = local.date()
-    if day == today:
-        return _("today %(time)s") % {"time": at}
-    if day == today - timedelta(days=1):
-        return _("yesterday %(time)s") % {"time": at}
+    if day in (today, today - timedelta(days=1)):
+        words = _("today %(time)s") if day == today else _("yesterday %(time)s")
+        before, _time, after = words.partition("%(time)s")
+        return before, at, after
     month = str(MONTHS[day.month])
     if day.year == today.year:
-        return f"{day.day} {month}, {at}"
-    return f"{day.day} {month} {day.year}, {at}"
+        return f"{day.day} {month}, ", at, ""
+    return f"{day.day} {month} {day.year}, ", at, ""
+
+
+def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
+    """ "vandaag 17:44", "gisteren 09:05", "30 november, 17:44", "30 november 2025, 17:44"."""
+    return "".join(message_time_parts(moment, now=now))
 
 
 #: The clock time alone, "17:44": beside a message that continues a run, whose day is its run's

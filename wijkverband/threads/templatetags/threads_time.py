@@ -1,7 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
 from wijkverband.core.days import day_label
-from wijkverband.threads.times import message_clock, message_day, message_time_label
+from wijkverband.threads.times import message_clock, message_day, message_time_label, message_time_parts
 
 register = template.Library()
 
@@ -10,6 +11,19 @@ register = template.Library()
 def message_time(moment):
     """{{ message.created_at|message_time }}: "vandaag 17:44" (wijkverband.threads.times)."""
     return message_time_label(moment) if moment else ""
+
+
+@register.filter
+def message_time_shown(moment):
+    """{{ message.created_at|message_time_shown }}: the clock time shown, the day around it for a
+    screen reader only: <span class="wv-visually-hidden">vandaag </span>17:44 (times.message_time_parts)."""
+    if not moment:
+        return ""
+    before, at, after = message_time_parts(moment)
+    hidden = '<span class="wv-visually-hidden">{}</span>'
+    return format_html(
+        "{}{}{}", format_html(hidden, before) if before else "", at, format_html(hidden, after) if after else ""
+    )
 
 
 @register.filter(name="message_clock")

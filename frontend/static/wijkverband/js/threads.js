@@ -71,14 +71,36 @@ function amsterdamParts(date) {
 
 const dayNumber = (p) => Date.UTC(p.year, p.month - 1, p.day) / 86400000;
 
-export function timeLabel(iso, strings, now = new Date()) {
+// A message's time in three parts (times.message_time_parts): before the clock time, the clock
+// time, after it: ["vandaag ", "17:44", ""]. The header shows the clock alone (its day is the heading
+// above it); the rest is for a screen reader (showTime).
+export function timeParts(iso, strings, now = new Date()) {
   const at = amsterdamParts(new Date(iso));
   const today = amsterdamParts(now);
   const daysAgo = dayNumber(today) - dayNumber(at);
-  if (daysAgo === 0) return strings.today.replace("%(time)s", at.time);
-  if (daysAgo === 1) return strings.yesterday.replace("%(time)s", at.time);
+  if (daysAgo === 0 || daysAgo === 1) {
+    const [before, after = ""] = (daysAgo === 0 ? strings.today : strings.yesterday).split("%(time)s");
+    return [before, at.time, after];
+  }
   const month = strings.months[at.month - 1];
-  return at.year === today.year ? `${at.day} ${month}, ${at.time}` : `${at.day} ${month} ${at.year}, ${at.time}`;
+  return [at.year === today.year ? `${at.day} ${month}, ` : `${at.day} ${month} ${at.year}, `, at.time, ""];
+}
+
+export function timeLabel(iso, strings, now = new Date()) {
+  return timeParts(iso, strings, now).join("");
+}
+
+// A message header's <time>: the clock time shown, the day around it visually hidden, as
+// threads_time.message_time_shown writes it.
+function showTime(time, iso, strings) {
+  const [before, clock, after] = timeParts(iso, strings);
+  const hidden = (text) => {
+    const span = document.createElement("span");
+    span.className = "wv-visually-hidden";
+    span.textContent = text;
+    return span;
+  };
+  time.replaceChildren(...(before ? [hidden(before)] : []), clock, ...(after ? [hidden(after)] : []));
 }
 
 // The clock time alone, "17:44" (times.message_clock): beside a message that continues a run.
@@ -770,7 +792,7 @@ export class ThreadClient {
     const time = document.createElement("time");
     time.dateTime = data.created_at;
     time.dataset.time = "";
-    time.textContent = timeLabel(data.created_at, this.strings);
+    showTime(time, data.created_at, this.strings);
     header.append(author, " ", time);
     if (data.edited_at && !data.deleted) {
       const edited = this.element("a", "utrecht-link wv-muted wv-message__edited", this.strings.edited);
@@ -1769,8 +1791,7 @@ export class ThreadClient {
 
   relabelTimes() {
     for (const time of this.log?.querySelectorAll("time[data-time]") || []) {
-      const label = timeLabel(time.dateTime, this.strings);
-      if (time.textContent !== label) time.textContent = label;
+      if (time.textContent !== timeLabel(time.dateTime, this.strings)) showTime(time, time.dateTime, this.strings);
     }
     for (const time of this.log?.querySelectorAll("time[data-day]") || []) {
       const label = dayLabel(time.dateTime, this.strings);
