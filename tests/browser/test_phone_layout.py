@@ -681,6 +681,26 @@ class PhoneLayout(BrowserTestCase):
             assert width <= size["width"], f"the thread scrolls sideways at {size['width']} ({width}px)"
         self.shoot("thread-list-phone")
 
+    def test_the_start_pages_sections_stand_apart_from_the_welcome(self):
+        """Found by an exploratory test at 390 × 844: a client representative's start page had "Je
+        wijkverbanden" right under "Welkom, Rosa", as if it were its subtitle; only "Voor jou" (whom
+        work waits on) had the room of a page section. Every section of the start page has it now,
+        for a representative (teams only), an overseer (regions) and a coordinator (work and teams)."""
+        world = self.world
+        page = self.page
+        page.set_viewport_size(PHONE)
+        for person in (world.rosa, world.olga, world.carla):
+            self.context.clear_cookies()
+            self.sign_in(person, second_factor=person is not world.rosa)
+            gaps = page.evaluate(
+                """() => [...document.querySelectorAll('main h2')].map((heading) => {
+                    const above = heading.closest('section').previousElementSibling;
+                    return [heading.textContent.trim(),
+                            heading.getBoundingClientRect().top - above.getBoundingClientRect().bottom];
+                })"""
+            )
+            assert gaps and all(gap >= 24 for _heading, gap in gaps), (person.email, gaps)
+
     def test_every_heading_and_caption_is_in_the_apps_typeface_and_steps_down_in_size(self):
         """On a phone and a desktop: h1 larger than h2 larger than h3, and table captions in the
         theme's typeface (the design tokens' serif showed on the team home's tables)."""
