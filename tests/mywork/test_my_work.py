@@ -282,6 +282,38 @@ def test_an_overseers_start_page_shows_the_regions_queue(world, client_for):
     assert b.title not in client_for("otto").get("/").content.decode()
 
 
+def test_an_overseers_start_page_lists_an_escalation_to_answer_once(world, client_for):
+    """Found by an exploratory test at 390 × 844: an overseer saw each escalation waiting for the
+    region twice, under "Voor jou" ("Antwoorden namens de regio") and again as a row of the region's
+    queue right below it: eight blocks for four escalations. It is listed once now, as something asked
+    of them; the queue below says so and keeps what is not asked (an answered escalation the team
+    has not closed), with the link to the whole queue."""
+    from wijkverband.bottlenecks import services as bottleneck_services
+
+    waiting = escalate(world, report(world, title="Wachtende escalatie"))
+    page = client_for("olga").get("/").content.decode()
+    assert page.count(waiting.title) == 1
+    assert "Antwoorden namens de regio" in page and "Opschalingen van ROSE Utrecht" in page
+    assert "Wat nog op antwoord van de regio wacht, staat hierboven." in page
+    assert "wv-escalations" not in page  # no table: every row of it is listed above
+    assert "Alle opschalingen (1 knelpunt)" in page
+
+    answered = escalate(world, report(world, title="Beantwoorde escalatie"))
+    answered.refresh_from_db()
+    bottleneck_services.bottleneck_region_respond(
+        actor=world.olga, bottleneck=answered, version=answered.version, note="Bespreken we in het ROSE-overleg"
+    )
+    page = client_for("olga").get("/").content.decode()
+    assert page.count(waiting.title) == 1 and page.count(answered.title) == 1
+    table = page[page.index("wv-escalations") : page.index("</table>")]
+    assert answered.title in table and waiting.title not in table
+    assert "Alle opschalingen (2 knelpunten)" in page
+    # With nothing asked, no word about "above".
+    Bottleneck.objects.filter(pk=waiting.pk).update(status="closed")
+    page = client_for("olga").get("/").content.decode()
+    assert "staat hierboven" not in page and answered.title in page
+
+
 def test_the_escalation_queue_puts_overdue_first_and_shows_the_wait(world, client_for):
     old = escalate(world, report(world, title="Oude escalatie"))
     new = escalate(world, report(world, title="Nieuwe escalatie"))

@@ -1,6 +1,8 @@
 """Where "Mijn werk" shows besides its own page: "Voor jou" at the top of each team home, and a
 section on the start page (what is asked of you; an overseer's regions' escalation queues)."""
 
+from dataclasses import replace
+
 from wijkverband.core.registry import Panel, register_start_panel, register_team_panel
 
 START_ROWS = 5
@@ -21,7 +23,19 @@ def start_panel_context(*, request):
     queues = region_queues(user=request.user, rows=QUEUE_ROWS)
     if not work.asked and not queues:
         return {}
-    return {"asked": work.asked[:START_ROWS], "asked_count": work.asked_total, "queues": queues}
+    asked = work.asked[:START_ROWS]
+    # An escalation the person is asked to answer is listed once, under what is asked of them: an
+    # overseer saw each waiting escalation twice, as an item and again as a row of the queue.
+    listed = {item.object_id for item in asked if item.kind == "respond"}
+    queues = [
+        replace(
+            queue,
+            rows=[row for row in queue.rows if row.pk not in listed],
+            above=any(row.pk in listed for row in queue.rows),
+        )
+        for queue in queues
+    ]
+    return {"asked": asked, "asked_count": work.asked_total, "queues": queues}
 
 
 def register() -> None:

@@ -975,6 +975,8 @@ class RegionQueue:
     region: object
     rows: list
     count: int
+    #: Some of its first rows are listed elsewhere on the page (the start page: under what is asked).
+    above: bool = False
 
 
 def region_queues(*, user, rows: int) -> list[RegionQueue]:
