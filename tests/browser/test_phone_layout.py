@@ -716,6 +716,13 @@ class PhoneLayout(BrowserTestCase):
                 })"""
             )
             assert None not in sizes and sizes[0] > sizes[1] > sizes[2], f"{viewport}: {sizes}"
+            # A table's caption is no larger than a sub-section's heading: on a phone the theme's
+            # caption (1.5rem) stood larger than the section's h2 above it.
+            captions = page.evaluate(
+                """() => [...document.querySelectorAll('main caption:not(.wv-visually-hidden)')]
+                    .map(el => parseFloat(getComputedStyle(el).fontSize))"""
+            )
+            assert captions and max(captions) <= sizes[2], f"{viewport}: captions {captions}, h3 {sizes[2]}"
             fonts = page.evaluate(
                 """() => [...document.querySelectorAll('main caption, main h1, main h2')]
                     .map(el => getComputedStyle(el).fontFamily)"""
