@@ -48,3 +48,31 @@ def test_a_lists_filter_is_applied_and_cleared_in_the_same_words_on_every_list(
     if "welzijn-op-recept" in address:
         return  # a period is always set: the records have no unfiltered state to go back to
     assert clear == [(address, "Filters wissen")], (address, clear)
+
+
+def test_a_team_page_with_one_tab_the_pages_own_has_none(world, client_for):
+    """Found by an exploratory test at 390 × 844: an external party (an insurer) may open only the
+    agreements; its team page had one tab, "Samenwerkingsafspraken", right under the heading
+    "Samenwerkingsafspraken". It has no tabs now; from an agreement the breadcrumb leads back. A
+    member keeps all of them, the current one marked."""
+    from wijkverband.agreements import services as agreements
+    from wijkverband.agreements.models import PartyKind
+
+    agreement = agreements.agreement_create(
+        actor=world.carla,
+        team=world.team_a,
+        data={"title": "Avondzorg", "body": "De wijkverpleging is bereikbaar.", "owner": world.carla},
+    )
+    agreements.party_add_external(
+        actor=world.carla, agreement=agreement, kind=PartyKind.INSURER, name=world.insurer.name
+    )
+    agreements.agreement_propose(actor=world.carla, agreement=agreement)
+    insurer = client_for("ines")
+    page = insurer.get("/t/oost/agreements/").content.decode()
+    assert "Avondzorg" in page and "wv-team-nav" not in page
+    detail = insurer.get(f"/t/oost/agreements/{agreement.pk}/").content.decode()
+    assert "wv-team-nav" not in detail
+    assert re.search(r'class="wv-breadcrumb">.*?href="/t/oost/agreements/">Samenwerkingsafspraken</a>', detail, re.S)
+    member = client_for("maarten").get("/t/oost/agreements/").content.decode()
+    tabs = re.findall(r'class="utrecht-link wv-team-nav__link" href="([^"]*)"( aria-current="page")?', member)
+    assert len(tabs) > 3 and ("/t/oost/agreements/", ' aria-current="page"') in tabs

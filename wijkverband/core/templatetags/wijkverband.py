@@ -37,6 +37,10 @@ def team_navigation(context, team, current: str = "home"):
         if may(item.needs)
     ]
     current_item = next((item for item in items if item["key"] == current), None)
+    if items == [current_item]:
+        # One tab, the page's own (an external party's agreements): it said the heading again right
+        # under it and led nowhere; the breadcrumb leads back from an agreement to the list.
+        items = []
     return {"items": items, "current": current, "current_item": current_item, "team": team}
 
 
