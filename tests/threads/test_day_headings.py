@@ -18,11 +18,10 @@ from django.utils import translation
 from tests.agreements.conftest import version_data
 from tests.threads.helpers import post, topic
 from wijkverband.agreements import services as agreement_services
-from wijkverband.core.days import day_label
+from wijkverband.core.days import clock, day_label, local_day
 from wijkverband.threads import selectors
 from wijkverband.threads.live import live_strings
 from wijkverband.threads.models import Message, SubjectKind, Thread
-from wijkverband.threads.times import message_clock, message_day
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A day heading on the page: its level, its datetime and what it says.
@@ -68,9 +67,9 @@ def headings_and_messages(html: str) -> list:
 )
 def test_a_day_is_called_today_yesterday_or_by_its_date_in_amsterdam(moment, dutch, english):
     with translation.override("nl"):
-        assert day_label(message_day(moment), now=NOW) == dutch
+        assert day_label(local_day(moment), now=NOW) == dutch
     with translation.override("en"):
-        assert day_label(message_day(moment), now=NOW) == english
+        assert day_label(local_day(moment), now=NOW) == english
 
 
 def test_the_thread_page_puts_a_heading_above_the_first_message_of_each_day(world, client_for):
@@ -176,9 +175,7 @@ def test_live_messages_get_the_same_day_and_heading_as_server_rendered_ones():
             strings = live_strings()
             cases = [(m.isoformat(), n.isoformat()) for m in moments for n in nows]
             expected = [
-                [message_day(m).isoformat(), day_label(message_day(m), now=n), message_clock(m)]
-                for m in moments
-                for n in nows
+                [local_day(m).isoformat(), day_label(local_day(m), now=n), clock(m)] for m in moments for n in nows
             ]
         script = (
             "import {amsterdamDay, clockLabel, dayLabel} from "

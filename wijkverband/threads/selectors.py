@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from wijkverband.core.days import local_day
 from wijkverband.tenancy.models import Membership, Team
 from wijkverband.tenancy.policy import TeamRights
 from wijkverband.threads.mentions import mention_candidates
@@ -29,7 +30,6 @@ from wijkverband.threads.models import (
 )
 from wijkverband.threads.policy import sees_closed_threads
 from wijkverband.threads.serialise import event_dict
-from wijkverband.threads.times import message_day
 from wijkverband.work.models import Notice, NoticeKind
 from wijkverband.work.models import SubjectKind as NoticeSubject
 
@@ -352,7 +352,7 @@ def message_continues(previous: Message | None, message: Message) -> bool:
         and not message.is_deleted
         and message.edited_at is None
         and message.created_at - previous.created_at <= CONTINUES_WITHIN
-        and message_day(previous.created_at) == message_day(message.created_at)
+        and local_day(previous.created_at) == local_day(message.created_at)
     )
 
 

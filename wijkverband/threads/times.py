@@ -8,9 +8,10 @@ builds the same text for live messages from the same words (live_strings: today,
 months), so a message reads the same whichever way it reached the page.
 
 A thread's messages are grouped by day the same way: a heading "Vandaag", "Gisteren" or the date
-("30 november 2026", DATE_FORMAT) above the first message of each Amsterdam day (message_day,
-day_label; threads/_day.html, and threads.js dayLabel for live messages), the rule of every list
-grouped by day (wijkverband/core/days.py, which the notifications follow too).
+("30 november 2026", DATE_FORMAT) above the first message of each Amsterdam day, and the clock
+time alone beside a message that continues a run: wijkverband/core/days.py (local_day, day_label,
+clock), the rule of every list grouped by day, which the notifications follow too
+(threads/_day.html, and threads.js dayLabel and clockLabel for live messages).
 """
 
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from wijkverband.core.days import AMSTERDAM, clock, local_day
+from wijkverband.core.days import clock, local_day
 
 
 def month_names() -> list[str]:
@@ -33,10 +34,8 @@ def message_time_parts(moment: datetime, *, now: datetime | None = None) -> tupl
     the clock time alone, as its day is the heading above it (threads/_day.html), as chat apps and
     the notifications page do; the rest is there for a screen reader, which may land on a message
     far from its day's heading (threads/_message.html; threads.js timeParts)."""
-    local = moment.astimezone(AMSTERDAM)
-    today = (now or timezone.now()).astimezone(AMSTERDAM).date()
-    at = clock(local)
-    day = local.date()
+    today = local_day(now or timezone.now())
+    at, day = clock(moment), local_day(moment)
     if day in (today, today - timedelta(days=1)):
         words = _("today %(time)s") if day == today else _("yesterday %(time)s")
         before, _time, after = words.partition("%(time)s")
@@ -50,10 +49,3 @@ def message_time_parts(moment: datetime, *, now: datetime | None = None) -> tupl
 def message_time_label(moment: datetime, *, now: datetime | None = None) -> str:
     """ "vandaag 17:44", "gisteren 09:05", "30 november, 17:44", "30 november 2025, 17:44"."""
     return "".join(message_time_parts(moment, now=now))
-
-
-#: The clock time alone, "17:44": beside a message that continues a run, whose day is its run's
-#: (selectors.message_continues; threads.js clockLabel).
-message_clock = clock
-#: The Amsterdam day a message was written.
-message_day = local_day

@@ -1,8 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
-from wijkverband.core.days import day_label
-from wijkverband.threads.times import message_clock, message_day, message_time_label, message_time_parts
+from wijkverband.core.days import local_day
+from wijkverband.threads.times import message_time_label, message_time_parts
 
 register = template.Library()
 
@@ -26,19 +26,8 @@ def message_time_shown(moment):
     )
 
 
-@register.filter(name="message_clock")
-def message_clock_filter(moment):
-    """{{ message.created_at|message_clock }}: "17:44" (wijkverband.threads.times)."""
-    return message_clock(moment) if moment else ""
-
-
 @register.filter(name="message_day")
 def message_day_filter(moment):
-    """{{ message.created_at|message_day }}: the Amsterdam day it was written (a date)."""
-    return message_day(moment) if moment else None
-
-
-@register.filter(name="day_label")
-def day_label_filter(day):
-    """{{ day|day_label }}: "Vandaag", "Gisteren" or "30 november 2026" (wijkverband.core.days)."""
-    return day_label(day) if day else ""
+    """{{ message.created_at|message_day }}: the Amsterdam day it was written (a date; core.days).
+    The day's heading and a continued message's clock are core's filters: day_label, clock."""
+    return local_day(moment) if moment else None

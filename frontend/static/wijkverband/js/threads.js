@@ -103,12 +103,12 @@ function showTime(time, iso, strings) {
   time.replaceChildren(...(before ? [hidden(before)] : []), clock, ...(after ? [hidden(after)] : []));
 }
 
-// The clock time alone, "17:44" (times.message_clock): beside a message that continues a run.
+// The clock time alone, "17:44" (core.days.clock): beside a message that continues a run.
 export function clockLabel(iso) {
   return amsterdamParts(new Date(iso)).time;
 }
 
-// The Amsterdam day of an instant, "2026-12-02" (times.message_day): 23:30 UTC on 1 December is 2 December.
+// The Amsterdam day of an instant, "2026-12-02" (core.days.local_day): 23:30 UTC on 1 December is 2 December.
 export function amsterdamDay(iso) {
   const { year, month, day } = amsterdamParts(new Date(iso));
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
