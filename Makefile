@@ -8,7 +8,7 @@ STAMPS := .stamps
 CHROMIUM ?= /usr/lib/chromium/chromium-headless-shell
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup lint format migrations-check check messages bench browser nginx clean upgrade-check
+.PHONY: run test setup lint format migrations-check check messages bench browser nginx clean upgrade-check icons
 
 # The task worker (django-q2, its queue in the same database: docs/work.md) runs beside the web
 # server, and reads the same cache (a table that migrate makes: who is online, the rate limits);
@@ -45,6 +45,10 @@ $(STAMPS)/frontend: frontend/package.json frontend/package-lock.json
 
 # Browser tests drive Debian's Chromium, its headless shell (the same engine without a window, a
 # quarter quicker through the browser tests than the full browser); no test tool downloads one.
+# The home screen's PNG icons from their SVGs (docs/frontend.md); they are kept in the repository.
+icons: setup browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python frontend/render_icons.py
+
 browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

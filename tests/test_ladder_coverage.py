@@ -12,6 +12,7 @@ from tests.ladder import REQUIRED_PERSONAS
 EXEMPT = {
     "healthz": "public by design (load balancers); tests/core/test_healthz.py",
     "favicon": "public by design (browsers ask for it); tests/core/test_favicon.py",
+    "web_manifest": "public by design (browsers fetch it to install the app); tests/core/test_web_app.py",
     "metrics": "operators only, by network or token, never by persona; tests/core/test_metrics.py",
 }
 

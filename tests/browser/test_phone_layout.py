@@ -701,6 +701,42 @@ class PhoneLayout(BrowserTestCase):
             )
             assert gaps and all(gap >= 24 for _heading, gap in gaps), (person.email, gaps)
 
+    def test_chromium_reads_the_apps_manifest_in_the_persons_language(self):
+        """What Chrome on Android reads before it offers "Install app" (or "Add to home screen"): the
+        manifest the page names, as Chromium itself parsed it (over the DevTools protocol), on the
+        sign-in page, where someone not yet signed in adds it, and signed in. It is fetched with the
+        language's cookie, so the app's shortcuts are in the language the person chose."""
+        page = self.page
+        page.set_viewport_size(PHONE)
+        devtools = self.context.new_cdp_session(page)
+        origin = self.url("/")
+
+        def parsed() -> dict:
+            page.wait_for_load_state("load")
+            answer = devtools.send("Page.getAppManifest")
+            assert answer["url"] == self.url("/manifest.webmanifest") and answer["errors"] == [], answer
+            return answer["manifest"]
+
+        page.goto(self.url("/accounts/login/"))
+        manifest = parsed()
+        assert manifest["display"] == "kStandalone" and manifest["name"] == "Wijkverband"
+        assert manifest["id"] == manifest["startUrl"] == manifest["scope"] == origin
+        assert manifest["themeColor"] == "rgba(11,92,107,1)"  # the header's #0b5c6b
+        assert {(icon["sizes"], icon["type"]) for icon in manifest["icons"]} >= {
+            ("192x192", "image/png"),
+            ("512x512", "image/png"),
+        }
+        assert [s["name"] for s in manifest["shortcuts"]] == ["Mijn werk", "Meldingen", "Zoeken"]
+
+        self.sign_in(self.world.maarten)
+        page.get_by_label("Taal").select_option("en")  # the footer's language switch
+        page.get_by_role("button", name="Wissel").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        manifest = parsed()
+        assert [s["name"] for s in manifest["shortcuts"]] == ["My work", "Notifications", "Search"]
+        assert manifest["description"] == "The shared workplace of a neighbourhood care team."
+        devtools.detach()
+
     def test_every_heading_and_caption_is_in_the_apps_typeface_and_steps_down_in_size(self):
         """On a phone and a desktop: h1 larger than h2 larger than h3, and table captions in the
         theme's typeface (the design tokens' serif showed on the team home's tables)."""

@@ -134,6 +134,7 @@ class LiveThreadJourneys(BrowserTestCase):
         page.goto(self.url("/t/oost/threads/"))
         badge = page.get_by_role("link", name=re.compile("^Meldingen"))
         expect(badge).to_have_accessible_name("Meldingen")
+        expect(page).to_have_title("Gesprekken · Utrecht Oost · Wijkverband")
         for _ in range(100):  # the list's socket is open (wait_for_function would need eval: CSP)
             if page.evaluate("window.wijkverbandThreadList?.socket?.readyState") == 1:
                 break
@@ -151,11 +152,14 @@ class LiveThreadJourneys(BrowserTestCase):
 
         # Without reloading, the header now says there is one new notification.
         expect(badge).to_have_accessible_name("Meldingen 1 nieuw")
+        # And the tab says so before its title, as a chat app's does (seen from another tab).
+        expect(page).to_have_title("(1) Gesprekken · Utrecht Oost · Wijkverband")
         self.assert_accessible("thread list with a new notification")
 
         page.get_by_role("link", name="Wondzorg").click()
         expect(page.get_by_role("log", name="Berichten").get_by_text("kijk jij naar de wond")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("^Meldingen"))).to_have_accessible_name("Meldingen")
+        expect(page).to_have_title(re.compile(r"^Wondzorg · "))
         assert Notice.objects.get(user=world.maarten, subject_kind="thread", subject_id=thread.pk).read_at is not None
 
     def test_the_thread_list_follows_activity_in_threads_of_other_pages(self):

@@ -14,11 +14,18 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
+
+#: The header's colour (theme.css's --wv-brand): the phone's status bar and the installed app's
+#: title bar take it (the web app manifest, and base.html's theme-color, the same).
+THEME_COLOR = "#0b5c6b"
 
 
 def _database_state() -> str:
@@ -73,6 +80,44 @@ def favicon(request):
     name (base.html), at its static address (a hashed name when the deployment ran collectstatic,
     hence not a permanent redirect)."""
     return HttpResponseRedirect(static("wijkverband/favicon.svg"))
+
+
+@require_safe
+def web_manifest(request):
+    """The web app manifest (base.html links it): on a phone "Add to home screen" (Android, iOS)
+    or "Install" (desktop Chrome, Edge) puts Wijkverband beside the person's other apps, with its
+    icon, in a window of its own, and a long press on the icon offers Mijn werk, the notifications
+    and the search. Public, as browsers fetch it: it names nothing but the app. In the person's
+    language when the browser sends the language's cookie (base.html asks for credentials), Dutch
+    otherwise. docs/frontend.md, "On the home screen"."""
+    icons = static("wijkverband/icons/")
+    manifest = {
+        "id": "/",
+        "name": "Wijkverband",
+        "short_name": "Wijkverband",
+        "description": _("The shared workplace of a neighbourhood care team."),
+        "lang": get_language(),
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOR,
+        "icons": [
+            {"src": static("wijkverband/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": f"{icons}icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": f"{icons}icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": f"{icons}icon-maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        ],
+        "shortcuts": [
+            {"name": str(name), "url": reverse(url_name)}
+            for name, url_name in [
+                (_("My work"), "my_work"),
+                (_("Notifications"), "notification_list"),
+                (_("Search"), "search"),
+            ]
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
 def not_found(request, exception=None):

@@ -137,9 +137,27 @@ document.addEventListener("wv:notifications", (event) => {
   const unread = typeof event.detail.unread === "number" ? event.detail.unread : now + (event.detail.added || 0);
   count.textContent = String(Math.max(0, unread));
   badge.hidden = unread <= 0;
+  showUnread(unread);
   // A discussion's page says a new notice in its own status line (threads.js).
   if (unread > now && !document.querySelector("[data-live-status]")) sayInHeader(badge.closest("a"));
 });
+
+// The unread count outside the page, as chat apps show it: before the tab's title ("(3) Gesprekken ·
+// Wijkverband", as the server writes it) and, in the app installed on the home screen, on its icon
+// (the Badging API, where the system has it). The page's own title follows.
+function showUnread(unread) {
+  const title = document.title.replace(/^\(\d+\) /, "");
+  document.title = unread > 0 ? `(${unread}) ${title}` : title;
+  if (!("setAppBadge" in navigator)) return;
+  const shown = unread > 0 ? navigator.setAppBadge(unread) : navigator.clearAppBadge();
+  shown.catch(() => {}); // not allowed here (a browser tab, no permission): the title says it
+}
+
+// The icon's count as the page came; none once signed out (no header count).
+if ("setAppBadge" in navigator) {
+  const count = document.querySelector("[data-unread-notifications] [data-count]");
+  showUnread(count ? Number(count.textContent) || 0 : 0);
+}
 
 // Said politely to a screen reader: a count in the header that changed ("Meldingen 3 nieuw").
 function sayInHeader(link) {
