@@ -141,6 +141,25 @@ def test_overdue_items_are_marked_in_list_detail_and_team_home(world, client_for
     assert "Traag knelpunt" not in text(client.get("/t/oost/bottlenecks/?overdue=on"))
 
 
+def test_a_bottleneck_reported_today_is_open_since_today_not_zero_days(world, client_for, clock):
+    """Found in the demo at 390 × 844: the team home's "Longest open" said "0 days" of every item
+    reported that day, and its page "0 days old", where Mijn werk says "since today"."""
+    b = report(world, title="Traag knelpunt")
+    client = client_for("carla")
+    item = re.search(r"Traag knelpunt</a> · ([^·]*) ·", text(client.get("/t/oost/")))
+    assert item is not None and item.group(1) == "since today"
+    reported = BeautifulSoup(text(client.get(f"/t/oost/bottlenecks/{b.pk}/")), "html.parser")
+    said = reported.find("dt", string="Reported").find_next_sibling("dd").get_text()
+    assert said.endswith(" · today") and "0 days" not in said
+    clock.shift(timedelta(days=1))  # a day later, signed in again (a session ends after hours idle)
+    assert "Traag knelpunt</a> · 1 day ·" in text(client_for("carla").get("/t/oost/"))
+    clock.shift(timedelta(days=2))
+    client = client_for("carla")
+    assert "Traag knelpunt</a> · 3 days ·" in text(client.get("/t/oost/"))
+    reported = BeautifulSoup(text(client.get(f"/t/oost/bottlenecks/{b.pk}/")), "html.parser")
+    assert reported.find("dt", string="Reported").find_next_sibling("dd").get_text().endswith(" · 3 days old")
+
+
 def test_filters_search_mine_and_sorting(world, client_for):
     low = report(world, title="Laag ICT", impact=Impact.LOW, category_key="ict", affected_kinds=["huisarts"])
     report(world, actor=world.pieter, title="Hoog medicatie", impact=Impact.CRITICAL, affected_kinds=["apotheek"])
