@@ -190,8 +190,10 @@ class PhoneLayout(BrowserTestCase):
             .filter(c => !c.classList.contains('wv-visually-hidden'))
             .map(c => { const box = c.closest('.utrecht-table-container').getBoundingClientRect();
                         const r = c.getBoundingClientRect();
+                        const above = c.closest('.utrecht-table-container').previousElementSibling;
                         return {text: c.textContent.trim(), x: r.x, right: r.right, box: [box.x, box.right],
-                                lines: Math.round(r.height / parseFloat(getComputedStyle(c).lineHeight))}; })"""
+                                lines: Math.round(r.height / parseFloat(getComputedStyle(c).lineHeight)),
+                                gap: above ? r.top - above.getBoundingClientRect().bottom : null}; })"""
         page = self.page
         for person, paths in (
             (world.olga, ["/r/utrecht/bottlenecks/escalations/", "/r/utrecht/"]),
@@ -209,6 +211,18 @@ class PhoneLayout(BrowserTestCase):
                         box_x, box_right = caption["box"]
                         assert box_x - 1 <= caption["x"] and caption["right"] <= box_right + 1, (path, caption)
                         assert caption["lines"] <= 4, (path, viewport, caption)  # not a letter a line
+                        # Room above it, as a sub-section's heading has: on a phone the region page's
+                        # "Opgeschaalde knelpunten: …" stood right on "Naar de opschalingen".
+                        assert caption["gap"] is None or caption["gap"] >= 12, (path, viewport, caption)
+                    if viewport is DESKTOP:
+                        # A row's line runs under its name too, not only under its other cells.
+                        lines = page.evaluate(
+                            """() => [...document.querySelectorAll('main tbody > tr')]
+                                .filter(row => row.querySelector(':scope > th') && row.querySelector(':scope > td'))
+                                .map(row => [row.querySelector(':scope > th'), row.querySelector(':scope > td')]
+                                    .map(cell => getComputedStyle(cell).borderBottomWidth))"""
+                        )
+                        assert lines and all(th == td for th, td in lines), (path, lines)
                     if viewport is PHONE:
                         self.shoot(f"captions-{path.strip('/').replace('/', '-')}-phone")
                         # Scrolled sideways, the caption stays in view.
