@@ -88,6 +88,8 @@ def test_every_page_names_the_manifest_the_icon_for_ios_and_the_headers_colour(w
     assert f"--wv-brand: {theme};" in (settings.BASE_DIR / "frontend/static/wijkverband/css/theme.css").read_text()
     apple = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', page).group(1)
     assert _png_size(client, apple) == (180, 180)
+    # iOS names the icon after this, not after the title, which may start with a count ("(3) Start").
+    assert '<meta name="apple-mobile-web-app-title" content="Wijkverband">' in page
 
 
 def _title(client: Client, url: str) -> str:
