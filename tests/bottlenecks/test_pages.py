@@ -160,6 +160,25 @@ def test_a_bottleneck_reported_today_is_open_since_today_not_zero_days(world, cl
     assert reported.find("dt", string="Reported").find_next_sibling("dd").get_text().endswith(" · 3 days old")
 
 
+def test_the_list_says_unowned_once_per_row_in_its_owner_column(world, client_for):
+    """Found in the demo at 390 × 844: each unowned row said "unowned" twice, as a badge beside its
+    status and in its owner column, one line under the other on a phone. The owner column says it
+    (or whom it was asked of); the status keeps what only it says."""
+    report(world, title="Niemand pakt het op", internal=True, internal_reason="Contract")
+    asked = report(world, title="Gevraagd aan Pieter")
+    services.bottleneck_ask_owner(actor=world.maarten, bottleneck=asked, version=asked.version, candidate=world.pieter)
+    page = BeautifulSoup(text(client_for("carla").get("/t/oost/bottlenecks/")), "html.parser")
+    rows = {row.th.get_text(" ", strip=True): row for row in page.select("main tbody tr")}
+    (unowned,) = [row for title, row in rows.items() if "Niemand pakt het op" in title]
+    (asked_row,) = [row for title, row in rows.items() if "Gevraagd aan Pieter" in title]
+    assert unowned.get_text(" ", strip=True).count("unowned") == 1
+    status, owner = unowned.find_all("td")[0], unowned.find_all("td")[3]
+    assert "unowned" in owner.get_text() and "internal" in status.get_text() and "Reported" in status.get_text()
+    assert "unowned" not in asked_row.get_text() and "asked: Pieter" in asked_row.find_all("td")[3].get_text()
+    # The team home's lists have no owner column: there the badge still says it.
+    assert "unowned" in text(client_for("carla").get("/t/oost/"))
+
+
 def test_filters_search_mine_and_sorting(world, client_for):
     low = report(world, title="Laag ICT", impact=Impact.LOW, category_key="ict", affected_kinds=["huisarts"])
     report(world, actor=world.pieter, title="Hoog medicatie", impact=Impact.CRITICAL, affected_kinds=["apotheek"])
