@@ -90,7 +90,6 @@ def web_manifest(request):
     and the search. Public, as browsers fetch it: it names nothing but the app. In the person's
     language when the browser sends the language's cookie (base.html asks for credentials), Dutch
     otherwise. docs/frontend.md, "On the home screen"."""
-    icons = static("wijkverband/icons/")
     manifest = {
         "id": "/",
         "name": "Wijkverband",
@@ -104,12 +103,18 @@ def web_manifest(request):
         "theme_color": THEME_COLOR,
         "icons": [
             {"src": static("wijkverband/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
-            {"src": f"{icons}icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": f"{icons}icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": f"{icons}icon-maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            # Each through static(): a deployment that ran collectstatic serves them under hashed names.
+            *(
+                {"src": static(f"wijkverband/icons/{name}.png"), "sizes": size, "type": "image/png", "purpose": purpose}
+                for name, size, purpose in [
+                    ("icon-192", "192x192", "any"),
+                    ("icon-512", "512x512", "any"),
+                    ("icon-maskable-512", "512x512", "maskable"),
+                ]
+            ),
         ],
         "shortcuts": [
-            {"name": str(name), "url": reverse(url_name)}
+            {"name": name, "url": reverse(url_name)}
             for name, url_name in [
                 (_("My work"), "my_work"),
                 (_("Notifications"), "notification_list"),
