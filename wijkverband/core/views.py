@@ -104,14 +104,24 @@ def web_manifest(request):
         "icons": [
             {"src": static("wijkverband/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
             # Each through static(): a deployment that ran collectstatic serves them under hashed names.
-            *(
-                {"src": static(f"wijkverband/icons/{name}.png"), "sizes": size, "type": "image/png", "purpose": purpose}
-                for name, size, purpose in [
-                    ("icon-192", "192x192", "any"),
-                    ("icon-512", "512x512", "any"),
-                    ("icon-maskable-512", "512x512", "maskable"),
-                ]
-            ),
+            {
+                "src": static("wijkverband/icons/icon-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": static("wijkverband/icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": static("wijkverband/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
         "shortcuts": [
             {"name": name, "url": reverse(url_name)}
