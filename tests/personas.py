@@ -13,8 +13,10 @@ Region "Utrecht" has teams A (Oost) and B (Zuid); region "Eemland" has team C.
 Professionals and overseers have a TOTP authenticator (secret TOTP_SECRET).
 """
 
+import time
 from dataclasses import dataclass
 
+import pyotp
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
@@ -24,6 +26,16 @@ from wijkverband.tenancy.models import Membership, Organisation, OrganisationKin
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current TOTP code (the personas' by default), from a period with time left to type and
+    send it (allauth accepts only the current period): near a period's end it waits for the next."""
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < 3:
+        time.sleep(left + 0.05)
+    return totp.now()
 
 
 @dataclass

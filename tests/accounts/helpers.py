@@ -1,16 +1,15 @@
 """What the account tests share: a person signed in with both factors, and the messages a page flashed."""
 
-import pyotp
 from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 
 
 def signed_in(email) -> Client:
     """A browser of `email`, signed in with the password and the authenticator app's code."""
     client = Client()
     client.post("/accounts/login/", {"login": email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     return client
 
 

@@ -4,12 +4,11 @@ the English reset pages, the Dutch add-key heading and the reset's done page).""
 
 import re
 
-import pyotp
 import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +43,7 @@ def test_the_authenticator_app_is_set_up_and_removed_in_both_languages(world):
     assert "Activate" not in english and "not active" not in english
     # Set up: the message says so, in the page's words.
     secret = without.get("/accounts/2fa/totp/activate/").context["form"].secret
-    done = without.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()}, follow=True)
+    done = without.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)}, follow=True)
     assert "Authenticator app set up." in _text(done)
     page = _text(without.get("/accounts/2fa/"))
     assert "You sign in with a code from your authenticator app." in page
@@ -53,14 +52,14 @@ def test_the_authenticator_app_is_set_up_and_removed_in_both_languages(world):
 
     client = Client()
     client.post("/accounts/login/", {"login": world.maarten.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     dutch = _text(client.get("/accounts/2fa/"))
     assert "Je meldt je aan met een code uit je authenticator-app." in dutch and "Verwijderen" in dutch
     removed = client.post("/accounts/2fa/totp/deactivate/", follow=True)
     assert "Authenticator-app verwijderd." in _text(removed)
     assert "gedeactiveerd" not in _text(removed)
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
-    done = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()}, follow=True)
+    done = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)}, follow=True)
     assert "Authenticator-app ingesteld." in _text(done)
 
 

@@ -14,7 +14,6 @@ an address or a word both languages write alike (`SAME_IN_BOTH`)."""
 import datetime as dt
 import re
 
-import pyotp
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
@@ -24,7 +23,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 from tests.work.helpers import send_outbox
 
 #: Words the Dutch and the English pages write alike.
@@ -82,7 +81,7 @@ def _signed_in(user) -> Client:
     again within five minutes of it."""
     client = Client()
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     return client
 
 
@@ -239,7 +238,7 @@ def test_what_a_person_is_told_on_the_way_is_in_their_language(world, language):
     assert SAID["wrong password"][which] in _said(wrong)
     client.post("/accounts/login/", {"login": world.maarten.email, "password": PASSWORD})
     assert SAID["wrong code"][which] in _said(client.post("/accounts/2fa/authenticate/", {"code": "000000"}))
-    signed_in = client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()}, follow=True)
+    signed_in = client.post("/accounts/2fa/authenticate/", {"code": totp_code()}, follow=True)
     assert SAID["signed in"][which] in _said(signed_in)
     RecoveryCodes.activate(world.maarten)
     codes = client.post("/accounts/2fa/recovery-codes/generate/", follow=True)

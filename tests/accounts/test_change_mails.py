@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
@@ -18,7 +17,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from tests.personas import PASSWORD, TOTP_SECRET, make_user
+from tests.personas import PASSWORD, make_user, totp_code
 from tests.work.helpers import send_outbox
 
 NEW_PASSWORD = "een-nieuw-lang-wachtwoord-77"
@@ -33,7 +32,7 @@ def _signed_in(email, *, second_factor=True, language=None) -> Client:
         client.cookies["django_language"] = language
     assert client.post("/accounts/login/", {"login": email, "password": PASSWORD}).status_code == 302
     if second_factor:
-        response = client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
         assert response.status_code == 302
     return client
 
@@ -124,7 +123,7 @@ def test_a_first_authenticator_is_mailed_once_and_its_recovery_codes_not_apart(w
     client = _signed_in(newcomer.email, second_factor=False)
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
     mail.outbox.clear()
-    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     message = _only_mail(newcomer.email)
     assert message.subject == "[Wijkverband] Er is een authenticator-app ingesteld"
@@ -265,7 +264,7 @@ def test_after_changing_the_password_one_lands_on_the_sign_in_page_with_one_mess
     ]
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=60)):  # a code not used yet
         response = client.post("/accounts/login/", {"login": world.carla.email, "password": NEW_PASSWORD})
-        response = client.post(response["Location"], {"code": pyotp.TOTP(TOTP_SECRET).now()})
+        response = client.post(response["Location"], {"code": totp_code()})
     assert response.status_code == 302 and response["Location"] == "/"
 
 

@@ -4,7 +4,6 @@ told. Until then the account signs in and resets its password by the old address
 
 import re
 
-import pyotp
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -12,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from tests.ladder import Rung, climb, ladder_params
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 from tests.work.helpers import send_outbox
 
 NEW = "carla.nieuw@voorbeeld.nl"
@@ -24,7 +23,7 @@ def _signed_in(email, *, second_factor=True) -> Client:
     response = client.post("/accounts/login/", {"login": email, "password": PASSWORD})
     assert response.status_code == 302
     if second_factor:
-        response = client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
         assert response.status_code == 302
     return client
 

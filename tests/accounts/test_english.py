@@ -4,10 +4,9 @@ Authentication", "Change Password", "Sign Out"), "Email" at the sign-in where ev
 
 import re
 
-import pyotp
 from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 
 
 def _english(client: Client) -> Client:
@@ -41,7 +40,7 @@ def test_the_sign_in_page_asks_for_the_e_mail_address_in_both_languages():
 def test_removing_the_authenticator_app_warns_of_a_new_factor_in_both_languages(world):
     client = Client()
     client.post("/accounts/login/", {"login": world.maarten.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     # Right after signing in no password is asked again (AccountAdapter.is_reauthentication_required).
     assert client.get("/accounts/2fa/totp/deactivate/").status_code == 200
     dutch = client.get("/accounts/2fa/totp/deactivate/").content.decode()

@@ -5,6 +5,7 @@ rung goes back to the sign-in page ("next"), where the ladder expects an anonymo
 import pytest
 
 from tests.ladder import Rung, climb, ladder_params
+from tests.personas import totp_code
 
 EVERYONE = ["anonymous", "bram", "otto", "rosa", "maarten", "carla", "olga"]
 
@@ -53,11 +54,10 @@ def test_permission_ladder(rung, persona, world):
 def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_page(world):
     """Found by an exploratory test: English chosen on the sign-in page never reached the account
     (mails stayed Dutch), and an account's English was Dutch on a new device."""
-    import pyotp
     from django.conf import settings
     from django.test import Client
 
-    from tests.personas import PASSWORD, TOTP_SECRET
+    from tests.personas import PASSWORD
 
     world.maarten.language = "en"
     world.maarten.save(update_fields=["language"])
@@ -71,7 +71,7 @@ def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_p
     browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert world.pieter.language in ("", "nl")
     browser.post("/accounts/login/", {"login": world.pieter.email, "password": PASSWORD})
-    browser.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    browser.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert browser.get("/").status_code == 200  # signed in
     world.pieter.refresh_from_db()
     assert world.pieter.language == "en"
@@ -80,17 +80,16 @@ def test_the_language_follows_the_account_to_a_new_device_and_from_the_sign_in_p
 def test_the_word_that_one_is_signed_in_is_in_the_accounts_language(world):
     """Found by an exploratory test: "Je bent aangemeld als Bram Mulder." above "Welcome, Bram" on
     a new device of someone whose account says English."""
-    import pyotp
     from django.conf import settings
     from django.test import Client
 
-    from tests.personas import PASSWORD, TOTP_SECRET
+    from tests.personas import PASSWORD
 
     world.pieter.language = "en"
     world.pieter.save(update_fields=["language"])
     browser = Client()
     browser.post("/accounts/login/", {"login": world.pieter.email, "password": PASSWORD})
-    signed_in = browser.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    signed_in = browser.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert signed_in.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = browser.get("/").content.decode()
     assert "Welcome" in page

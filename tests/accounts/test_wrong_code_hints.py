@@ -2,15 +2,14 @@
 its half minute says to wait for the next one; during setup a wrong code names the two usual causes:
 the phone's clock, and another account's code in the app."""
 
-import pyotp
 from django.test import Client
 
-from tests.personas import PASSWORD, TOTP_SECRET, make_user
+from tests.personas import PASSWORD, make_user, totp_code
 from wijkverband.tenancy import services
 
 
 def test_a_code_just_used_says_to_wait_for_the_next_one(world):
-    code = pyotp.TOTP(TOTP_SECRET).now()
+    code = totp_code()
     first = Client()
     first.post("/accounts/login/", {"login": world.carla.email, "password": PASSWORD})
     assert first.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302

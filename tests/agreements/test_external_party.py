@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.agreements.conftest import add_external, endorse_all, version_data
+from tests.personas import totp_code
 from wijkverband.agreements import services
 from wijkverband.agreements.models import Endorsement, Status
 from wijkverband.core.errors import ActionRefused
@@ -376,7 +377,6 @@ def test_an_invited_insurer_lands_on_its_agreements_not_on_a_404(world, with_ins
     """Found by an exploratory test: a new insurer's account set up its authenticator, and the
     recovery codes' "Ga verder" led to the team home, a 404 for an external party; so did accepting
     with an existing account, and its own used link followed again."""
-    import pyotp
 
     Membership.objects.filter(user=world.ines).delete()
     _invitation, token = tenancy_services.invitation_create(
@@ -394,7 +394,7 @@ def test_an_invited_insurer_lands_on_its_agreements_not_on_a_404(world, with_ins
     assert response["Location"] == "/t/oost/agreements/"
     assert client.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
-    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     codes = client.get(response["Location"]).content.decode()
     assert 'href="/t/oost/agreements/"' in codes and 'href="/t/oost/"' not in codes
     assert client.get("/t/oost/agreements/").status_code == 200

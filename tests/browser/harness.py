@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from channels.testing import ChannelsLiveServerTestCase
@@ -28,7 +27,7 @@ from django.test import Client, override_settings
 from playwright.sync_api import expect, sync_playwright
 
 from tests import snapshot
-from tests.personas import PASSWORD, TOTP_SECRET
+from tests.personas import PASSWORD, totp_code
 
 #: An init script (page.add_init_script, before the page loads) that makes the page's visibility
 #: the test's to set: `window.wvTestSetHidden(true)` puts it in the background (another tab in front),
@@ -50,6 +49,9 @@ window.wvTestSetHidden = (value) => {
 expect.set_options(timeout=10_000)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium-headless-shell")
+#: Debian's chromium itself, for what the headless shell lacks: notices on the device (there
+#: Notification.permission is always "denied"). A class sets `chromium = CHROMIUM_FULL`.
+CHROMIUM_FULL = os.environ.get("CHROMIUM_FULL", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -146,16 +148,6 @@ class _ServerKeeper(multiprocessing.Process):
                     return
 
 
-def totp_code(secret: str = TOTP_SECRET) -> str:
-    """The current TOTP code (the personas' by default), from a period with time left to type and
-    send it (allauth accepts only the current period): near a period's end it waits for the next."""
-    totp = pyotp.TOTP(secret)
-    left = totp.interval - time.time() % totp.interval
-    if left < 3:
-        time.sleep(left + 0.05)
-    return totp.now()
-
-
 @pytest.mark.browser
 class BrowserTestCase(ChannelsLiveServerTestCase):
     """One live server process (and one Chromium) per class; a class holds several journeys.
@@ -169,15 +161,16 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
     serve_static = True
     #: True: the test may stop_server() and start_server() (a helper process starts the new one).
     restartable = False
+    #: The browser the class drives: the headless shell, or CHROMIUM_FULL.
+    chromium = CHROMIUM
 
     @classmethod
     def setUpClass(cls):
         # Checked before the live server starts: raising after it left its process running and
         # the run hung instead of failing.
-        if not Path(CHROMIUM).exists():
-            raise RuntimeError(
-                f"Chromium not found at {CHROMIUM}: install Debian's chromium-headless-shell package (make browser)"
-            )
+        if not Path(cls.chromium).exists():
+            package = "chromium" if cls.chromium == CHROMIUM_FULL else "chromium-headless-shell"
+            raise RuntimeError(f"Chromium not found at {cls.chromium}: install Debian's {package} (make browser)")
         cls._cache_dir = None
         if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
             cls._cache_dir = tempfile.mkdtemp(prefix="wv-browser-cache-")
@@ -197,7 +190,7 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
             cls._keeper = _ServerKeeper(cls.host, cls._port, cls.static_wrapper if cls.serve_static else None)
             cls._keeper.start()
         cls._playwright = sync_playwright().start()
-        cls.browser = cls._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        cls.browser = cls._playwright.chromium.launch(executable_path=cls.chromium, headless=True, args=CHROMIUM_ARGS)
 
     @classmethod
     def tearDownClass(cls):

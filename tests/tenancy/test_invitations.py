@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from tests.personas import totp_code
 from wijkverband.audit.models import AuditEvent
 from wijkverband.tenancy import services
 from wijkverband.tenancy.models import Invitation, Membership
@@ -236,7 +237,6 @@ def test_the_invite_page_mails_a_link_on_the_site_address_not_the_requests_host(
 
 
 def test_a_new_member_sets_up_the_second_factor_without_a_second_password_and_lands_in_the_team(world):
-    import pyotp
 
     _invitation, url = _invite(world)
     client = Client()
@@ -246,7 +246,7 @@ def test_a_new_member_sets_up_the_second_factor_without_a_second_password_and_la
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200  # not sent to type the password again
     secret = page.context["form"].secret
-    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     codes = client.get(response["Location"])
     assert codes.status_code == 200, codes.get("Location")  # the recovery codes, without reauthentication
