@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMPS := .stamps
 CHROMIUM ?= /usr/lib/chromium/chromium-headless-shell
+# The browser itself, for the one thing its headless shell lacks (notices on the device).
+CHROMIUM_FULL ?= /usr/bin/chromium
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup lint format migrations-check check messages bench browser nginx clean upgrade-check icons
@@ -50,10 +52,10 @@ icons: setup browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/python frontend/render_icons.py
 
 browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMIUM_FULL)" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; \
-	  else echo "Chromium is missing: install Debian's 'chromium-headless-shell' package or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's 'chromium-headless-shell' and 'chromium' packages or set CHROMIUM and CHROMIUM_FULL" >&2; exit 1; fi; \
 	fi
 
 # tests/test_nginx.py runs deploy/nginx.conf with Debian's nginx, as `make deploy-check` does.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("manifest.webmanifest", core_views.web_manifest, name="web_manifest"),
+    path("sw.js", core_views.service_worker, name="service_worker"),
     # Operators only (address or token); everyone else gets 404 (docs/operations.md).
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", language_set, name="set_language"),

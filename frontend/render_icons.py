@@ -5,6 +5,8 @@ Chromium, the browser the tests use: `make icons`. The PNGs are kept in the repo
 - favicon.svg (rounded corners, transparent around them): the manifest's "any" icons;
 - icons/icon-maskable.svg (full bleed, the mark inside the middle 60 %): the manifest's "maskable"
   icon, which Android cuts to its own shape, and the apple-touch-icon, which iOS rounds itself.
+- icons/badge.svg (the mark alone, white on transparent): the small icon Android shows in its status
+  bar for a notice on this device (sw.js), where only the shape counts.
 """
 
 import os
@@ -21,6 +23,7 @@ ICONS = [
     ("favicon.svg", 512, "icons/icon-512.png"),
     ("icons/icon-maskable.svg", 512, "icons/icon-maskable-512.png"),
     ("icons/icon-maskable.svg", 180, "icons/apple-touch-icon.png"),
+    ("icons/badge.svg", 96, "icons/badge-96.png"),
 ]
 
 

@@ -13,6 +13,7 @@ EXEMPT = {
     "healthz": "public by design (load balancers); tests/core/test_healthz.py",
     "favicon": "public by design (browsers ask for it); tests/core/test_favicon.py",
     "web_manifest": "public by design (browsers fetch it to install the app); tests/core/test_web_app.py",
+    "service_worker": "public by design (browsers fetch it for notices on the device); tests/core/test_web_app.py",
     "metrics": "operators only, by network or token, never by persona; tests/core/test_metrics.py",
 }
 

@@ -186,3 +186,25 @@ class NotificationsPage(BrowserTestCase):
         page.evaluate("() => document.body.dispatchEvent(new CustomEvent('wv-work'))")  # as a notice frame does
         page.wait_for_timeout(500)
         assert page.locator("#notices li.wv-notification").first.inner_text() == first
+
+    def test_the_device_section_says_when_this_browser_may_not_or_cannot_tell_the_person(self):
+        """Notices on the device (tests/browser/test_device_notices.py turns them on): in a browser
+        whose person refused them (the headless shell refuses all) the section says so and where to
+        allow them, with no button that could not work; in one without them (Safari on an iPhone,
+        outside the home screen) it says what to do there. On a phone, with axe's target sizes."""
+        self.sign_in(self.world.maarten)
+        page = self.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(self.url("/notifications/"))
+        section = page.locator("#device-notices")
+        expect(section.get_by_role("heading", name="Op dit apparaat")).to_be_visible()
+        expect(section.get_by_text("Je browser staat Wijkverband niet toe om je iets te laten weten.")).to_be_visible()
+        expect(section.get_by_role("button")).to_have_count(0)
+        self.assert_accessible("device-blocked", target_size=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+        page.add_init_script("delete window.Notification;")
+        page.reload()
+        expect(section.get_by_text("Deze browser kan je niets laten weten buiten de pagina.")).to_be_visible()
+        expect(section.get_by_text("Je browser staat Wijkverband niet toe")).to_be_hidden()
+        expect(section.get_by_role("button")).to_have_count(0)

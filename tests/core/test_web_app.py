@@ -114,3 +114,63 @@ def test_the_count_stands_before_an_error_in_the_title(world, client_for):
     notice(world, world.maarten, n=1)
     page = client_for("maarten").post("/t/oost/bottlenecks/new/", {"title": ""}).content.decode()
     assert re.search(r"<title>\(1\) Fout: ", page)
+
+
+# --- Notices on the device (sw.js; the browser's side in tests/browser/test_device_notices.py) ---
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "maarten", "olga", "rosa"])
+def test_the_service_worker_is_served_at_the_root_for_anyone_and_only_shows_notices(world, client_for, persona):
+    """At /sw.js, so that its scope is every page; public, as browsers fetch it. It shows and takes
+    away the notice, opens the notifications page on a tap, and keeps nothing of a page: no fetch
+    handler, no cache."""
+    response = client_for(persona).get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "no-store" in response["Cache-Control"]  # a new release's worker is the next page's
+    script = response.content.decode()
+    for part in ('addEventListener("message"', "showNotification(", "notice.close()", '"notificationclick"'):
+        assert part in script
+    assert '"fetch"' not in script and "caches." not in script
+    assert Client().post("/sw.js").status_code == 405
+
+
+def test_the_notifications_page_has_the_devices_section_hidden_until_its_script_shows_it(world, client_for):
+    """Without JavaScript there is nothing to turn on: the section is in the page, hidden, with its
+    words in the person's language (the script shows the one that fits this browser)."""
+    page = client_for("maarten").get("/notifications/").content.decode()
+    section = re.search(r'<section[^>]*id="device-notices"[^>]*>(.*?)</section>', page, re.S)
+    assert section and " hidden" in re.search(r'<section[^>]*id="device-notices"[^>]*>', page)[0]
+    for words in (
+        "Op dit apparaat",
+        "nooit wie of wat",
+        "Staat aan op dit apparaat.",
+        "Staat uit op dit apparaat.",
+        "Je browser staat Wijkverband niet toe",
+        "zet Wijkverband eerst op je beginscherm",
+        "Aanzetten op dit apparaat",
+        "Uitzetten op dit apparaat",
+    ):
+        assert words in section[1], words
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "other"),
+    [
+        ("nl", "Je hebt 1 ongelezen melding.", "Je hebt {count} ongelezen meldingen."),
+        ("en", "You have 1 unread notification.", "You have {count} unread notifications."),
+    ],
+)
+def test_every_signed_in_page_carries_the_words_of_the_notice_and_nothing_else(world, client_for, language, one, other):
+    """The notice says the count only: the words every page gives its script for it, in the person's
+    language, with the app's icons (named through static()); none before sign-in."""
+    client = client_for("maarten")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/").content.decode()
+    assert f'data-device-notice-one="{one}"' in page
+    assert f'data-device-notice-other="{other}"' in page
+    icon = re.search(r'data-device-notice-icon="([^"]+)"', page)[1]
+    badge = re.search(r'data-device-notice-badge="([^"]+)"', page)[1]
+    assert _png_size(client, icon) == (192, 192)
+    assert _png_size(client, badge) == (96, 96)
+    assert "data-device-notice" not in Client().get("/accounts/login/").content.decode()

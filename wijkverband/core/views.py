@@ -1,5 +1,6 @@
 import asyncio
 import contextlib
+import functools
 import hmac
 import ipaddress
 import logging
@@ -8,6 +9,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
@@ -80,6 +82,24 @@ def favicon(request):
     name (base.html), at its static address (a hashed name when the deployment ran collectstatic,
     hence not a permanent redirect)."""
     return HttpResponseRedirect(static("wijkverband/favicon.svg"))
+
+
+@require_safe
+def service_worker(request):
+    """The service worker (frontend/static/wijkverband/js/sw.js) at the site's root, so that its
+    scope is every page: it shows the notice on this device that something waits, once the person
+    turned that on (the notifications page), and nothing else. Public, as browsers fetch it: it
+    names nothing but the app. Kept by no cache (core.middleware), so a new release's is the one
+    the next page load finds. docs/frontend.md, "Notices on this device"."""
+    return HttpResponse(_service_worker_source(), content_type="text/javascript; charset=utf-8")
+
+
+@functools.cache
+def _service_worker_source() -> bytes:
+    # From the static files' sources (the app's folder), where collectstatic reads it too: the
+    # collected copy has a hashed name beside the plain one, and the worker's address must not change.
+    with open(finders.find("wijkverband/js/sw.js"), "rb") as source:
+        return source.read()
 
 
 @require_safe

@@ -138,6 +138,7 @@ document.addEventListener("wv:notifications", (event) => {
   count.textContent = String(Math.max(0, unread));
   badge.hidden = unread <= 0;
   showUnread(unread);
+  if (unread !== now) tellDevice(Math.max(0, unread));
   // A discussion's page says a new notice in its own status line (threads.js).
   if (unread > now && !document.querySelector("[data-live-status]")) sayInHeader(badge.closest("a"));
 });
@@ -158,6 +159,115 @@ if ("setAppBadge" in navigator) {
   const count = document.querySelector("[data-unread-notifications] [data-count]");
   showUnread(count ? Number(count.textContent) || 0 : 0);
 }
+
+// Notices on this device (docs/frontend.md): once the person turned them on (the notifications
+// page, below), every change of the unread count goes to the service worker (sw.js), which shows
+// "Je hebt 3 ongelezen meldingen" while no Wijkverband window is in front of them and takes it away
+// once they are read. Each open tab sends the same change: the worker says it once.
+const DEVICE_NOTICES = "wv-device-notices";
+
+function deviceNoticesPossible() {
+  return "serviceWorker" in navigator && "Notification" in window && window.isSecureContext;
+}
+
+function deviceNoticesOn() {
+  try {
+    return deviceNoticesPossible() && Notification.permission === "granted" && localStorage.getItem(DEVICE_NOTICES) === "on";
+  } catch {
+    return false; // storage refused (a private window's settings)
+  }
+}
+
+async function tellDevice(unread, { on = deviceNoticesOn(), sync = false } = {}) {
+  const link = document.querySelector("[data-device-notice-other]");
+  if (!link || !deviceNoticesPossible()) return;
+  try {
+    // The page's own worker at once (a page that is being left, signing out, has no time to wait).
+    const worker = navigator.serviceWorker.controller || (await navigator.serviceWorker.getRegistration("/"))?.active;
+    if (!worker) return;
+    const words = link.dataset;
+    worker.postMessage({
+      type: "unread",
+      unread,
+      on,
+      sync,
+      title: "Wijkverband",
+      // Dutch and English say one and more alike: "1 … melding", "3 … meldingen".
+      body: (unread === 1 ? words.deviceNoticeOne : words.deviceNoticeOther).replace("{count}", String(unread)),
+      url: link.getAttribute("href"),
+      icon: words.deviceNoticeIcon,
+      badge: words.deviceNoticeBadge,
+      lang: document.documentElement.lang,
+    });
+  } catch {
+    // no worker here (refused, or being replaced): the header and the title still say it
+  }
+}
+
+// Kept registered, and a new release's worker fetched, on every page of someone who has it on; a
+// notice on the screen follows the count the page came with (all read on the notifications page,
+// which loads again without JavaScript: it goes).
+if (deviceNoticesOn()) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+  const count = document.querySelector("[data-unread-notifications] [data-count]");
+  if (count) tellDevice(Number(count.textContent) || 0, { sync: true });
+}
+
+// Signed out: a notice of this person's stays on no shared screen.
+document.addEventListener("submit", (event) => {
+  if (event.target.matches?.("form[data-sign-out]")) tellDevice(0);
+});
+
+// The notifications page's "Op dit apparaat": the section says what this browser can and does, and
+// turns it on (the browser asks the person's permission first) or off, for this browser only.
+(() => {
+  const section = document.querySelector("[data-device-notices]");
+  if (!section) return;
+  const turnOn = section.querySelector('[data-device-turn="on"]');
+  const turnOff = section.querySelector('[data-device-turn="off"]');
+  function state() {
+    if (!deviceNoticesPossible()) return "unsupported";
+    if (Notification.permission === "denied") return "blocked";
+    return deviceNoticesOn() ? "on" : "off";
+  }
+  function show() {
+    const now = state();
+    for (const line of section.querySelectorAll("[data-device-state]")) line.hidden = line.dataset.deviceState !== now;
+    turnOn.hidden = now !== "off";
+    turnOff.hidden = now !== "on";
+    return now;
+  }
+  function remember(value) {
+    try {
+      localStorage.setItem(DEVICE_NOTICES, value);
+    } catch {
+      // storage refused: the state shown says it stayed off
+    }
+  }
+  section.hidden = false;
+  show();
+  turnOn.addEventListener("click", async () => {
+    if ((await Notification.requestPermission()) === "granted") {
+      remember("on");
+      try {
+        await navigator.serviceWorker.register("/sw.js");
+        await navigator.serviceWorker.ready;
+      } catch {
+        remember("off");
+      }
+    }
+    // The keyboard stays in the section: on the button that undoes it, or the sentence that says why not.
+    const now = show();
+    if (now === "on") turnOff.focus();
+    else if (now === "blocked") section.querySelector('[data-device-state="blocked"]').focus();
+  });
+  turnOff.addEventListener("click", () => {
+    remember("off");
+    tellDevice(0, { on: false }); // a notice on the screen goes too
+    show();
+    turnOn.focus();
+  });
+})();
 
 // Said politely to a screen reader: a count in the header that changed ("Meldingen 3 nieuw").
 function sayInHeader(link) {

@@ -1,0 +1,145 @@
+"""Notices on the device: the notifications page turns them on for this browser, and the service
+worker (/sw.js) then shows "Je hebt 3 ongelezen meldingen" while no Wijkverband window is in front
+of the person, follows the count, and takes the notice away once everything is read, when it is
+turned off and when the person signs out.
+
+Debian's chromium itself (CHROMIUM_FULL): its headless shell has no notices at all (there
+Notification.permission is always "denied", which tests/browser/test_notifications_page.py uses for
+the page's "not allowed" state). The notices a test reads are the browser's own
+(`registration.getNotifications()`), shown by the real worker. What makes a notice is real too:
+Pieter takes on, in his own browser, a bottleneck Maarten reported."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from tests.bottlenecks.helpers import report
+from tests.browser.harness import CHROMIUM_FULL, BrowserTestCase
+from wijkverband.bottlenecks import services as bottlenecks
+from wijkverband.work.models import Notice
+
+#: The notices the page's service worker shows now, as [title, body, tag, data].
+SHOWN = """() => navigator.serviceWorker.getRegistration("/").then((registration) => registration
+  ? registration.getNotifications().then((all) => all.map((n) => [n.title, n.body, n.tag, n.data]))
+  : [])"""
+
+TITLES = ["Wachtlijst wijkverpleging", "Geen avondzorg", "Medicatierol ontbreekt", "Geen plek in dagbesteding"]
+
+
+class DeviceNotices(BrowserTestCase):
+    chromium = CHROMIUM_FULL
+
+    def unread(self) -> int:
+        return Notice.objects.across_teams().filter(user=self.world.maarten, read_at__isnull=True).count()
+
+    def shown(self) -> list:
+        return self.page.evaluate(SHOWN)
+
+    def expect_shown(self, body: str | None) -> None:
+        """The one notice on the screen says `body`; None: there is none."""
+        want = (
+            []
+            if body is None
+            else [["Wijkverband", body, "wv-unread", {"unread": self.unread(), "url": "/notifications/"}]]
+        )
+        self.page.wait_for_function(f"async () => JSON.stringify(await ({SHOWN})()) === {_js(want)}", timeout=10_000)
+
+    def expect_none_shown(self) -> None:
+        """No notice comes: the worker, which answers a page within milliseconds, has had the time."""
+        self.page.wait_for_timeout(700)
+        assert self.shown() == []
+
+    def looking_elsewhere(self, away: bool) -> None:
+        """The person works in another window (the HIS in front): Wijkverband's window loses the focus.
+        Playwright otherwise keeps every page focused."""
+        self.cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": not away})
+
+    def pieter_takes_on(self, title: str) -> None:
+        """Pieter, in his own browser, accepts the bottleneck he was asked to own: Maarten, who
+        reported it, gets a notice (pushed to his sockets)."""
+        if not hasattr(self, "pieter"):
+            context, self.pieter = self.second_browser(self.world.pieter)  # signed in once: a code is used once
+            self.addCleanup(context.close)
+        self.pieter.goto(self.url("/my-work/"))
+        self.pieter.get_by_role("button", name=re.compile(f"^Accepteren.*{title}")).click()
+        expect(self.pieter.locator("#messages [data-work-answer]")).to_be_visible()
+
+    def test_a_notice_on_the_device_says_how_many_wait_and_goes_once_they_are_read(self):
+        world = self.world
+        for title in TITLES:
+            reported = report(world, title=title)  # Maarten's
+            bottlenecks.bottleneck_ask_owner(
+                actor=world.carla, bottleneck=reported, version=reported.version, candidate=world.pieter
+            )
+        self.context.grant_permissions(["notifications"], origin=self.live_server_url)
+        self.sign_in(world.maarten)
+        page = self.page
+        self.cdp = self.context.new_cdp_session(page)
+        page.goto(self.url("/notifications/"))
+
+        # Off until the person turns it on, on this device.
+        section = page.locator("#device-notices")
+        expect(section.get_by_role("heading", name="Op dit apparaat")).to_be_visible()
+        expect(section.get_by_text("Staat uit op dit apparaat.")).to_be_visible()
+        self.assert_accessible("device-notices-off")
+        section.get_by_role("button", name="Aanzetten op dit apparaat").click()
+        expect(section.get_by_text("Staat aan op dit apparaat.")).to_be_visible()
+        expect(section.get_by_role("button", name="Uitzetten op dit apparaat")).to_be_focused()
+        expect(section.get_by_role("button", name="Aanzetten op dit apparaat")).to_be_hidden()
+        worker = page.evaluate("() => navigator.serviceWorker.ready.then((r) => [r.scope, r.active.scriptURL])")
+        assert worker == [self.url("/"), self.url("/sw.js")]
+        self.assert_accessible("device-notices-on")
+        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
+        header = page.locator("[data-unread-notifications] [data-count]")
+
+        # With Wijkverband in front of them the header says it: no notice on the device.
+        before = self.unread()
+        self.pieter_takes_on(TITLES[0])
+        expect(header).to_have_text(str(before + 1))
+        self.expect_none_shown()
+
+        # Working in another window: the device says how many wait, and nothing of who or what.
+        self.looking_elsewhere(True)
+        self.pieter_takes_on(TITLES[1])
+        expect(header).to_have_text(str(before + 2))
+        self.expect_shown(f"Je hebt {before + 2} ongelezen meldingen.")
+        for word in [*TITLES, "Pieter", "Visser", "eigenaar", "Utrecht"]:
+            assert word not in str(self.shown())
+
+        # One read (in place, on this page): the notice follows, quietly.
+        page.locator(".wv-notification__read button").first.click()
+        expect(header).to_have_text(str(before + 1))
+        self.expect_shown(f"Je hebt {before + 1} ongelezen {'melding' if before == 0 else 'meldingen'}.")
+
+        # All read (the page loads again, without a frame of the socket): the notice goes.
+        page.get_by_role("button", name="Alles als gelezen markeren").click()
+        expect(page.locator("#notices-summary")).to_contain_text("0 ongelezen meldingen")
+        self.expect_shown(None)
+
+        # Turned off: the notice on the screen goes, and no new one comes.
+        self.pieter_takes_on(TITLES[2])
+        self.expect_shown("Je hebt 1 ongelezen melding.")
+        section.get_by_role("button", name="Uitzetten op dit apparaat").click()
+        expect(section.get_by_text("Staat uit op dit apparaat.")).to_be_visible()
+        expect(section.get_by_role("button", name="Aanzetten op dit apparaat")).to_be_focused()
+        self.expect_shown(None)
+        page.reload()
+        expect(section.get_by_text("Staat uit op dit apparaat.")).to_be_visible()
+
+        # On again, and signed out: a notice of this person's stays on no shared screen.
+        section.get_by_role("button", name="Aanzetten op dit apparaat").click()
+        expect(section.get_by_text("Staat aan op dit apparaat.")).to_be_visible()
+        page.reload()
+        self.expect_none_shown()  # the count a page comes with (1) is not news
+        self.pieter_takes_on(TITLES[3])
+        self.expect_shown("Je hebt 2 ongelezen meldingen.")
+        page.get_by_role("button", name="Afmelden").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelden")
+        self.expect_shown(None)
+        assert not self.console_errors, self.console_errors
+
+
+def _js(value) -> str:
+    """`value` as a JavaScript string of its JSON."""
+    return json.dumps(json.dumps(value))
