@@ -198,13 +198,13 @@ class NotificationsPage(BrowserTestCase):
         page.goto(self.url("/notifications/"))
         section = page.locator("#device-notices")
         expect(section.get_by_role("heading", name="Op dit apparaat")).to_be_visible()
-        expect(section.get_by_text("Je browser staat Wijkverband niet toe om je iets te laten weten.")).to_be_visible()
+        expect(section.get_by_text("Je browser staat Wijkverband niet toe om je een seintje te geven.")).to_be_visible()
         expect(section.get_by_role("button")).to_have_count(0)
         self.assert_accessible("device-blocked", target_size=True)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
 
         page.add_init_script("delete window.Notification;")
         page.reload()
-        expect(section.get_by_text("Deze browser kan je niets laten weten buiten de pagina.")).to_be_visible()
+        expect(section.get_by_text("Deze browser kan je geen seintje geven buiten de pagina.")).to_be_visible()
         expect(section.get_by_text("Je browser staat Wijkverband niet toe")).to_be_hidden()
         expect(section.get_by_role("button")).to_have_count(0)
