@@ -258,7 +258,8 @@ def test_every_page_links_to_your_notifications_with_the_unread_count(world, cli
     post(topic(world), world.carla, "@maarten kun je even kijken?")
     text = client.get(path).content.decode()
     assert re.search(
-        r'<a class="utrecht-link wv-account__link" href="/notifications/">Meldingen '
+        # (the link also gives app.js the words of the notice on the device: data-device-notice-*)
+        r'<a class="utrecht-link wv-account__link" href="/notifications/" data-device-notice-[^>]*>Meldingen '
         r'<span class="wv-count" data-unread-notifications><span data-count>1</span> '
         r'<span class="wv-count__word">nieuw</span></span></a>',
         text,
