@@ -30,6 +30,7 @@ from wijkverband.mywork.forms import DeclineOwnershipForm
 from wijkverband.tenancy.entry import team_view
 from wijkverband.threads import services as thread_services
 from wijkverband.threads.access import access_message, access_thread
+from wijkverband.work import selectors as notice_selectors
 
 
 def _page_context(request, *, team_slug: str, next_url: str) -> dict:
@@ -57,9 +58,16 @@ def my_work(request):
 @login_required
 @require_GET
 def my_work_count(request):
-    # Asked after a notice frame (something changed for this person): counted now, and kept for
-    # the header of the next pages.
-    return JsonResponse({"count": selectors.asked_count_kept(user=request.user, fresh=True)})
+    # Asked after a notice frame (something changed for this person) and after a socket came back
+    # (what was pushed while it was down never came): counted now, and kept for the header of the
+    # next pages. With the unread notices, in the query that stamps the kept count.
+    tally = notice_selectors.notice_tally(user=request.user)
+    return JsonResponse(
+        {
+            "count": selectors.asked_count_kept(user=request.user, fresh=True, stamp=tally.newest_id),
+            "unread": tally.unread,
+        }
+    )
 
 
 def _back(request) -> str:

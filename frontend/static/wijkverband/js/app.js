@@ -295,7 +295,13 @@ async function refreshWork() {
       headers: { Accept: "application/json" },
     });
     if (!response.ok) return;
-    const { count } = await response.json();
+    const { count, unread } = await response.json();
+    // The unread notices as the server counts them: after a socket came back, what was pushed
+    // while it was down (the header, the title and the notice on the device follow).
+    const shown = document.querySelector("[data-unread-notifications] [data-count]");
+    if (shown && typeof unread === "number" && unread !== (Number(shown.textContent) || 0)) {
+      document.dispatchEvent(new CustomEvent("wv:notifications", { detail: { unread, counted: true } }));
+    }
     const before = Number(badge.querySelector("[data-count]").textContent) || 0;
     badge.querySelector("[data-count]").textContent = String(count);
     badge.hidden = count <= 0;
@@ -309,7 +315,8 @@ async function refreshWork() {
   }
 }
 
-function scheduleWorkRefresh() {
+function scheduleWorkRefresh(event) {
+  if (event?.detail?.counted) return; // the refresh's own answer: nothing more to ask
   if (!workTimer) workTimer = setTimeout(refreshWork, WORK_REFRESH_MS);
 }
 

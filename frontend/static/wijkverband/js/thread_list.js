@@ -40,6 +40,9 @@ class ThreadListClient {
       this.backoff.opened();
       if (this.team) socket.send(JSON.stringify({ type: "watch_team", team: this.team }));
       for (const id of this.seqs.keys()) this.subscribe(id);
+      // Back after a close: the person's notices pushed meanwhile never came; the header asks (app.js).
+      if (this.wasOpen) document.dispatchEvent(new CustomEvent("wv-work-changed"));
+      this.wasOpen = true;
     });
     socket.addEventListener("message", (event) => {
       if (current()) this.receive(JSON.parse(event.data));

@@ -363,6 +363,9 @@ export class ThreadClient {
       if (!current()) return;
       this.backoff.opened();
       this.subscribe();
+      // Back after a close: the person's notices pushed meanwhile never came; the header asks (app.js).
+      if (this.wasOpen) document.dispatchEvent(new CustomEvent("wv-work-changed"));
+      this.wasOpen = true;
     });
     socket.addEventListener("message", (event) => {
       if (current()) this.receive(JSON.parse(event.data));
