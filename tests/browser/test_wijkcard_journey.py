@@ -271,6 +271,13 @@ class WijkCardPrintPageOnAPhone(BrowserTestCase):
             )
         self.sign_in(world.carla)
         page = self.page
+        # The card's tools ("Regel toevoegen", print, download) stand apart from the sentence above
+        # them: the button stood right on its last line, with no room between them.
+        page.goto(self.url("/t/oost/wijkkaart/"))
+        tools = page.locator(".wv-wijkcard__tools")
+        sentence = tools.locator("xpath=preceding-sibling::p[1]")
+        above = sentence.bounding_box()
+        assert tools.bounding_box()["y"] - (above["y"] + above["height"]) >= 8
         page.goto(self.url("/t/oost/wijkkaart/print/"))
         page.wait_for_timeout(300)
         width = self.viewport["width"]
