@@ -138,7 +138,7 @@ document.addEventListener("wv:notifications", (event) => {
   count.textContent = String(Math.max(0, unread));
   badge.hidden = unread <= 0;
   showUnread(unread);
-  if (unread !== now) tellDevice(Math.max(0, unread));
+  if (unread !== now) tellDevice(Math.max(0, unread), { more: unread > now });
   // A discussion's page says a new notice in its own status line (threads.js).
   if (unread > now && !document.querySelector("[data-live-status]")) sayInHeader(badge.closest("a"));
 });
@@ -178,7 +178,7 @@ function deviceNoticesOn() {
   }
 }
 
-async function tellDevice(unread, { on = deviceNoticesOn(), sync = false } = {}) {
+async function tellDevice(unread, { on = deviceNoticesOn(), more = false, sync = false } = {}) {
   const link = document.querySelector("[data-device-notice-other]");
   if (!link || !deviceNoticesPossible()) return;
   try {
@@ -190,6 +190,7 @@ async function tellDevice(unread, { on = deviceNoticesOn(), sync = false } = {})
       type: "unread",
       unread,
       on,
+      more,
       sync,
       title: "Wijkverband",
       // Dutch and English say one and more alike: "1 … melding", "3 … meldingen".

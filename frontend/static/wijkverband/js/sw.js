@@ -4,7 +4,7 @@
 // cache (pages are no-store). docs/frontend.md, "Notices on this device".
 //
 // A page sends every change of the unread count it hears over its socket: {type: "unread",
-// unread, on, sync, title, body, url, icon, badge, lang}, worded by the page in the person's language and
+// unread, on, more, sync, title, body, url, icon, badge, lang}, worded by the page in the person's language and
 // saying nothing but the count (never who, what or where). Every open tab sends the same change;
 // here they meet, one after the other, and the notice itself says which count it showed.
 
@@ -32,11 +32,13 @@ async function showUnread(data) {
   if (before === data.unread) return; // another tab said it already
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const looking = windows.some((client) => client.focused);
-  // While the person has Wijkverband in front of them, the header's count says it: a notice
-  // already on the screen follows quietly, none is added. A page that loads only brings a notice
-  // on the screen up to date (`sync`): a tab opened in the background is not news.
-  if ((looking || data.sync) && !shown.length) return;
-  const alert = !looking && !data.sync && data.unread > (before ?? 0); // a sound and a buzz for more, not for fewer
+  // A new notice only for more (`more`: the count went up on the page) while the person has no
+  // Wijkverband window in front of them; otherwise the header's count says it, and a notice already
+  // on the screen follows quietly. A page that loads only brings a notice on the screen up to date
+  // (`sync`): a tab opened in the background is not news.
+  if (!shown.length && (looking || data.sync || !data.more)) return;
+  const more = shown.length ? data.unread > before : data.more;
+  const alert = more && !looking && !data.sync; // a sound and a buzz for more, not for fewer
   await self.registration.showNotification(data.title, {
     body: data.body,
     tag: TAG,
