@@ -316,9 +316,23 @@ async function refreshWork() {
   }
 }
 
+// A socket back after a release restarted the servers: every open page comes back within seconds,
+// and what it missed is rarely urgent, so its ask waits a while, spread over a minute (the storm's
+// pages and posts come first; docs/my-work.md). After any other close (a network gone, a laptop
+// asleep) it asks at once.
+const AFTER_RESTART_MIN_MS = 5000;
+const AFTER_RESTART_MAX_MS = 60000;
+let workDue = 0;
+
 function scheduleWorkRefresh(event) {
   if (event?.detail?.counted) return; // the refresh's own answer: nothing more to ask
-  if (!workTimer) workTimer = setTimeout(refreshWork, WORK_REFRESH_MS);
+  const wait = event?.detail?.afterRestart
+    ? AFTER_RESTART_MIN_MS + Math.random() * (AFTER_RESTART_MAX_MS - AFTER_RESTART_MIN_MS)
+    : WORK_REFRESH_MS;
+  if (workTimer && workDue <= Date.now() + wait) return; // one asks already, as soon or sooner
+  clearTimeout(workTimer);
+  workDue = Date.now() + wait;
+  workTimer = setTimeout(refreshWork, wait);
 }
 
 document.addEventListener("wv:notifications", scheduleWorkRefresh);
@@ -370,9 +384,10 @@ function connectUserSocket() {
     // A socket replaced while it waited to be let in (reopenWhenShown) is not the page's any more.
     if (userSocket !== socket || event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
     userSocketBackoff.retry(event, () => {
+      const afterRestart = userSocketBackoff.restarting;
       connectUserSocket();
       // Whatever was pushed while the socket was down: ask once on the way back.
-      scheduleWorkRefresh();
+      scheduleWorkRefresh({ detail: { afterRestart } });
     });
   });
   reopenWhenShown(socket, () => {

@@ -361,10 +361,11 @@ export class ThreadClient {
     const current = () => this.socket === socket;
     socket.addEventListener("open", () => {
       if (!current()) return;
+      const afterRestart = this.backoff.restarting; // (spread: app.js)
       this.backoff.opened();
       this.subscribe();
       // Back after a close: the person's notices pushed meanwhile never came; the header asks (app.js).
-      if (this.wasOpen) document.dispatchEvent(new CustomEvent("wv-work-changed"));
+      if (this.wasOpen) document.dispatchEvent(new CustomEvent("wv-work-changed", { detail: { afterRestart } }));
       this.wasOpen = true;
     });
     socket.addEventListener("message", (event) => {
