@@ -17,8 +17,9 @@ from playwright.sync_api import expect
 from tests.bottlenecks.helpers import report
 from tests.browser.harness import CHROMIUM_FULL, BrowserTestCase
 from tests.threads.helpers import topic
+from tests.work.notices import unread_notices
 from wijkverband.bottlenecks import services as bottlenecks
-from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+from wijkverband.work.models import Notice
 
 #: The notices the page's service worker shows now, as [title, body, tag, data].
 SHOWN = """() => navigator.serviceWorker.getRegistration("/").then((registration) => registration
@@ -142,21 +143,7 @@ class DeviceNotices(BrowserTestCase):
 
     def notices_without_a_push(self, count: int) -> None:
         """`count` notices for Maarten written while his page's socket was down: no push reaches it."""
-        first = Notice.objects.across_teams().filter(user=self.world.maarten).count()
-        Notice.objects.bulk_create(
-            Notice(
-                team=self.world.team_a,
-                user=self.world.maarten,
-                kind=NoticeKind.OWNERSHIP_ASKED,
-                actor=self.world.carla,
-                subject_kind=SubjectKind.BOTTLENECK,
-                subject_id=100 + i,
-                title=f"Knelpunt {i}",
-                path=f"/t/oost/bottlenecks/{100 + i}/",
-                key=f"down:{i}",
-            )
-            for i in range(first, first + count)
-        )
+        unread_notices(self.world, count, first=Notice.objects.across_teams().filter(user=self.world.maarten).count())
 
     def test_what_came_while_the_socket_was_down_is_counted_once_it_is_back(self):
         """A laptop that slept, a release: what was pushed while a page's socket was down never came.
@@ -171,34 +158,21 @@ class DeviceNotices(BrowserTestCase):
         expect(page.get_by_text("Staat aan op dit apparaat.")).to_be_visible()
         header = page.locator("[data-unread-notifications] [data-count]")
 
-        page.goto(self.url("/my-work/"))
-        page.wait_for_function("() => window.wijkverbandUserSocket && window.wijkverbandUserSocket.readyState === 1")
-        self.cdp = self.context.new_cdp_session(page)
-        self.looking_elsewhere(True)
-        self.notices_without_a_push(2)
-        page.evaluate("() => window.wijkverbandUserSocket.close()")
-        expect(header).to_have_text("2")
-        expect(page).to_have_title(re.compile(r"^\(2\) Mijn werk"))
-        self.expect_shown("Je hebt 2 ongelezen meldingen.")
-
         thread = topic(self.world)
-        page.goto(self.url(f"/t/oost/threads/{thread.pk}/"))
-        page.wait_for_function("() => window.wijkverbandThread?.socket?.readyState === 1")
-        self.cdp = self.context.new_cdp_session(page)
-        self.looking_elsewhere(True)
-        self.notices_without_a_push(1)
-        page.evaluate("() => window.wijkverbandThread.socket.close()")
-        expect(header).to_have_text("3")
-        self.expect_shown("Je hebt 3 ongelezen meldingen.")
-
-        page.goto(self.url("/t/oost/threads/"))  # the discussions list (thread_list.js), its own socket too
-        page.wait_for_function("() => window.wijkverbandThreadList?.socket?.readyState === 1")
-        self.cdp = self.context.new_cdp_session(page)
-        self.looking_elsewhere(True)
-        self.notices_without_a_push(1)
-        page.evaluate("() => window.wijkverbandThreadList.socket.close()")
-        expect(header).to_have_text("4")
-        self.expect_shown("Je hebt 4 ongelezen meldingen.")
+        for unread, path, socket in (
+            (2, "/my-work/", "window.wijkverbandUserSocket"),
+            (3, f"/t/oost/threads/{thread.pk}/", "window.wijkverbandThread?.socket"),
+            (4, "/t/oost/threads/", "window.wijkverbandThreadList?.socket"),
+        ):
+            page.goto(self.url(path))
+            page.wait_for_function(f"() => {socket}?.readyState === 1")
+            self.cdp = self.context.new_cdp_session(page)
+            self.looking_elsewhere(True)
+            self.notices_without_a_push(1 if unread > 2 else 2)
+            page.evaluate(f"() => {socket}.close()")
+            expect(header).to_have_text(str(unread))
+            expect(page).to_have_title(re.compile(rf"^\({unread}\) "))
+            self.expect_shown(f"Je hebt {unread} ongelezen meldingen.")
         assert not self.console_errors, self.console_errors
 
 

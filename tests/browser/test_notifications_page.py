@@ -3,15 +3,15 @@ an older one; without JavaScript the page comes back at the word that it is done
 phone, and the newest page following new notices as they come."""
 
 import re
-from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.bottlenecks.helpers import report
 from tests.browser.harness import BrowserTestCase
+from tests.work.notices import unread_notices
 from wijkverband.bottlenecks import services as bottlenecks
-from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+from wijkverband.work.models import Notice
 
 DONE = "De melding is als gelezen gemarkeerd."
 
@@ -19,22 +19,7 @@ DONE = "De melding is als gelezen gemarkeerd."
 class NotificationsPage(BrowserTestCase):
     def notices(self, count: int) -> None:
         """Maarten has `count` unread notices, a minute apart (the page shows 100)."""
-        now = timezone.now()
-        Notice.objects.bulk_create(
-            Notice(
-                team=self.world.team_a,
-                user=self.world.maarten,
-                kind=NoticeKind.OWNERSHIP_ASKED,
-                actor=self.world.carla,
-                subject_kind=SubjectKind.BOTTLENECK,
-                subject_id=i + 1,
-                title=f"Knelpunt {i + 1}",
-                path=f"/t/oost/bottlenecks/{i + 1}/",
-                key=f"test:{i}",
-                created_at=now - timedelta(minutes=i),
-            )
-            for i in range(count)
-        )
+        unread_notices(self.world, count, minutes_apart=1)
 
     def mark_first_read(self, page) -> None:
         page.locator(".wv-notification__read button").first.click()

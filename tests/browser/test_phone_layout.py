@@ -966,26 +966,14 @@ class PhoneLayout(BrowserTestCase):
         JavaScript) with the teams, the account, search and signing out."""
         import uuid
 
+        from tests.work.notices import unread_notices
         from wijkverband.threads import services as threads
-        from wijkverband.work.models import Notice, NoticeKind, SubjectKind
+        from wijkverband.work.models import Notice
 
         thread = threads.thread_create(actor=self.world.maarten, team=self.world.team_a, title="Algemeen")
         threads.message_post(actor=self.world.maarten, thread=thread, body="Goedemorgen", client_id=uuid.uuid4())
         Notice.objects.filter(user=self.world.carla).delete()
-        Notice.objects.bulk_create(
-            Notice(
-                team=self.world.team_a,
-                user=self.world.carla,
-                kind=NoticeKind.OWNERSHIP_ASKED,
-                actor=self.world.maarten,
-                subject_kind=SubjectKind.BOTTLENECK,
-                subject_id=i + 1,
-                title=f"Knelpunt {i + 1}",
-                path=f"/t/oost/bottlenecks/{i + 1}/",
-                key=f"test:{i}",
-            )
-            for i in range(3)
-        )
+        unread_notices(self.world, 3, user=self.world.carla, actor=self.world.maarten)
         self.sign_in(self.world.carla)
         page = self.page
         page.set_viewport_size(PHONE)

@@ -913,11 +913,13 @@ def test_the_browser_client_sends_its_read_marker_only_when_there_is_more_read(t
 PAGE_AND_SOCKETS = """
 let state = "visible";
 const listeners = new Set();
+const dispatched = [];  // the events the page fires on the document (app.js listens)
 globalThis.document = {
   getElementById: () => null,
   get visibilityState() { return state; },
   addEventListener: (type, fn) => type === "visibilitychange" && listeners.add(fn),
   removeEventListener: (type, fn) => listeners.delete(fn),
+  dispatchEvent: (event) => dispatched.push({ type: event.type, detail: event.detail }),
 };
 globalThis.location = { protocol: "https:", host: "wijk.example" };
 const sockets = [];
@@ -1000,6 +1002,7 @@ const out = { awayAfter: AWAY_AFTER_MS };
 const client = new ThreadClient({ live: { thread: 7, seq: 3 }, strings: {}, root });
 client.connect();
 sockets[0].open();
+out.askedAtFirst = dispatched.splice(0);
 client.receive({ type: "presence", thread: 7, users: [], more: 0 });
 out.inView = sockets[0].sent.splice(0);
 setState("hidden");  // a quick look at another tab
@@ -1015,6 +1018,7 @@ sockets[0].close();
 timers.filter((t) => t.live && t.ms !== AWAY_AFTER_MS).forEach((t) => { t.live = false; t.fn(); });
 sockets[1].open();
 out.reconnectedAway = sockets[1].sent.splice(0);
+out.askedWhenBack = dispatched.splice(0);
 setState("visible");
 out.back = sockets[1].sent.splice(0);
 
@@ -1050,6 +1054,10 @@ def test_a_page_in_the_background_for_a_minute_stops_counting_as_here_and_counts
     assert out["away"] == {"sent": [{"type": "presence", "thread": 7, "presence": False}], "boxHidden": True}
     assert out["stillAway"] == {"sent": [], "timers": 0}
     assert out["reconnectedAway"] == [{**sub, "presence": False}]
+    # Back, the page asks what it missed meanwhile (app.js: the header's counts), at once after a
+    # close that is no restart; not when it first opened.
+    assert out["askedAtFirst"] == []
+    assert out["askedWhenBack"] == [{"type": "wv-work-changed", "detail": {"afterRestart": False}}]
     assert out["back"] == [{"type": "presence", "thread": 7, "presence": True}]
     assert out["openedInBackground"] == [{"type": "subscribe", "thread": 8, "after": 0, "presence": False}]
     assert out["shownWhileClosed"] == []
