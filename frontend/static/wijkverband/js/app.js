@@ -366,7 +366,11 @@ function connectUserSocket() {
   const socket = new WebSocket(socketUrl());
   userSocket = socket;
   window.wijkverbandUserSocket = socket; // for the browser tests
-  socket.addEventListener("open", () => userSocketBackoff.opened());
+  socket.addEventListener("open", () => {
+    const back = userSocketBackoff.opened();
+    // Back after a close: whatever was pushed while the socket was down never came; ask once.
+    if (back) scheduleWorkRefresh({ detail: back });
+  });
   socket.addEventListener("message", (event) => {
     let frame;
     try {
@@ -383,12 +387,7 @@ function connectUserSocket() {
   socket.addEventListener("close", (event) => {
     // A socket replaced while it waited to be let in (reopenWhenShown) is not the page's any more.
     if (userSocket !== socket || event.code === SIGNED_OUT || event.code === SIGN_IN_INCOMPLETE) return;
-    userSocketBackoff.retry(event, () => {
-      const afterRestart = userSocketBackoff.restarting;
-      connectUserSocket();
-      // Whatever was pushed while the socket was down: ask once on the way back.
-      scheduleWorkRefresh({ detail: { afterRestart } });
-    });
+    userSocketBackoff.retry(event, connectUserSocket);
   });
   reopenWhenShown(socket, () => {
     connectUserSocket();

@@ -62,10 +62,14 @@ export class Backoff {
     this.onVisible = null;
   }
 
-  // The socket opened: the next close starts from the shortest wait again.
+  // The socket opened: the next close starts from the shortest wait again. Returns, for a socket back
+  // after a close (one or more tries), what the page needs to ask what it missed meanwhile:
+  // `{ afterRestart }` (the servers restarted: app.js spreads the ask); null when it first opened.
   opened() {
+    const back = this.attempt > 0 ? { afterRestart: this.restarting } : null;
     this.attempt = 0;
     this.restarting = false;
+    return back;
   }
 
   // Call `connect` again after the socket closed with `event`. `urgent`: something waits on the

@@ -361,12 +361,10 @@ export class ThreadClient {
     const current = () => this.socket === socket;
     socket.addEventListener("open", () => {
       if (!current()) return;
-      const afterRestart = this.backoff.restarting; // (spread: app.js)
-      this.backoff.opened();
+      const back = this.backoff.opened();
       this.subscribe();
       // Back after a close: the person's notices pushed meanwhile never came; the header asks (app.js).
-      if (this.wasOpen) document.dispatchEvent(new CustomEvent("wv-work-changed", { detail: { afterRestart } }));
-      this.wasOpen = true;
+      if (back) document.dispatchEvent(new CustomEvent("wv-work-changed", { detail: back }));
     });
     socket.addEventListener("message", (event) => {
       if (current()) this.receive(JSON.parse(event.data));
