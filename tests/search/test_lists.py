@@ -53,6 +53,9 @@ def _search_found(client, words: str) -> list[str]:
         ("medicatieoverdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
         # ... and so does it written with a hyphen.
         ("medicatie-overdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
+        # A compound's later part finds the compound (PostgreSQL: from the word list).
+        ("overdracht", ["Medicatieoverdracht thuis", "Medicatie bij de overdracht"]),
+        ("preventie", ["Valpreventie"]),
         ("valpreventie", ["Valpreventie"]),
     ],
 )

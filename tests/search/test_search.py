@@ -15,7 +15,7 @@ from tests.search.conftest import agreement, agreement_edit, bottleneck, card_en
 from wijkverband.agreements import services as agreement_services
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.core.dates import years_after
-from wijkverband.core.textsearch.backend import corrected
+from wijkverband.core.textsearch.backend import corrected, widened
 from wijkverband.core.textsearch.query import parse
 from wijkverband.threads.models import Message
 
@@ -89,6 +89,40 @@ def test_a_compound_finds_its_parts_written_apart_or_with_a_hyphen(world):
     page = _search(world.maarten, q="medicatieoverdracht")
     assert sorted(_titles(page)) == ["Medicatie-overdracht loopt vast", "Wie gaat de medicatie bij ontslag overdragen?"]
     assert "<mark>Medicatie</mark>-<mark>overdracht</mark>" in page
+
+
+@pytest.mark.django_db
+def test_a_word_finds_the_compounds_that_end_in_it_and_marks_them(world):
+    # PostgreSQL's full text matches a word whole or by its start: the word list gives the
+    # compounds that hold it after their first letters (SQLite's "contains" finds them as it is).
+    bottleneck(world, title="Medicatieoverdracht loopt vast")
+    bottleneck(world, title="De ontslagbrief komt te laat")
+    for q in ("overdracht", "overdragen", "Overdracht loopt"):
+        page = _search(world.maarten, q=q)
+        assert _titles(page) == ["Medicatieoverdracht loopt vast"], q
+        assert "<mark>Medicatieoverdracht</mark>" in page
+    page = _search(world.maarten, q="brief")
+    assert _titles(page) == ["De ontslagbrief komt te laat"]
+    assert "<mark>ontslagbrief</mark>" in page
+    # Not a word's first letters: those are the word's own start, not a compound's later part.
+    bottleneck(world, title="Een afwijking in de planning")
+    page = _search(world.maarten, q="wijk")
+    if connection.vendor == "postgresql":
+        assert "Nothing found" in page
+    assert "<mark>" not in page  # (SQLite's "contains" finds it, and marks it no more than the other would)
+
+
+@pytest.mark.django_db
+def test_the_compounds_of_every_word_cost_one_query_on_the_word_list(world):
+    bottleneck(world, title="Medicatieoverdracht en ontslagbrief")
+    with CaptureQueriesContext(connection) as queries:
+        query = widened(parse("overdracht brief de zorg xylofoon"))
+    if connection.vendor != "postgresql":
+        assert len(queries) == 0 and not any(term.inside for term in query.terms)
+        return
+    assert len(queries) == 1
+    inside = {term.word: term.inside for term in query.terms}
+    assert inside == {"overdracht": ("medicatieoverdracht",), "brief": ("ontslagbrief",), "zorg": (), "xylofoon": ()}
 
 
 @postgres_only

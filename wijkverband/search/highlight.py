@@ -2,28 +2,24 @@
 
 Done here rather than by the database (ts_headline), so both backends mark the same way and only
 the few rows shown pay for it. A word is marked when its folded form starts with one of the
-query's word beginnings (query.Term.marks)."""
+query's word beginnings (query.Term.marks) or holds one of its words after its first letters, as
+a compound's later part (query.Marks)."""
 
 import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from wijkverband.core.textsearch.query import fold
+from wijkverband.core.textsearch.query import Marks, fold
 
 _WORDS = re.compile(r"\w+")
 #: Characters of context around the first match, and the longest snippet.
 BEFORE, LENGTH = 60, 220
 
 
-def _marked(word: str, marks) -> bool:
-    folded = fold(word)
-    return any(folded.startswith(mark) for mark in marks)
-
-
-def snippet(text: str, marks) -> SafeString:
+def snippet(text: str, marks: Marks) -> SafeString:
     text = " ".join((text or "").split())
-    hits = [m.span() for m in _WORDS.finditer(text) if _marked(m.group(), marks)]
+    hits = [m.span() for m in _WORDS.finditer(text) if marks(fold(m.group()))]
     start = 0
     if hits and hits[0][0] > BEFORE:
         start = text.rfind(" ", 0, hits[0][0] - BEFORE) + 1

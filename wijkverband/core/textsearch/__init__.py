@@ -9,13 +9,14 @@ itself (it corrects a typo only when no kind found anything).
 
 from django.db.models import QuerySet
 
-from wijkverband.core.textsearch.backend import corrected, full_text, matching
+from wijkverband.core.textsearch.backend import corrected, full_text, matching, widened
 from wijkverband.core.textsearch.query import parse
 
 
 def text_matching(queryset: QuerySet, *, kind: str, text: str) -> QuerySet:
     """The rows of `queryset` (rows of `kind`, documents.py) that the site's search finds for this
-    text: every word (or what it means: its stem, a prefix, a compound's parts), and on PostgreSQL,
+    text: every word (or what it means: its stem, a prefix, a compound's parts, a compound that ends
+    in it), and on PostgreSQL,
     when nothing matches as written, the most similar known words (a typo). Blank text: every row;
     text of only stop words or signs ("de", "?!"): none, as the search finds nothing for it.
 
@@ -25,6 +26,7 @@ def text_matching(queryset: QuerySet, *, kind: str, text: str) -> QuerySet:
     query = parse(text)
     if not query:
         return queryset.none()
+    query = widened(query)
     matches = matching(queryset, kind=kind, query=query)
     # A typo is corrected on PostgreSQL only (its word list): SQLite is not asked whether any matched.
     if full_text() and not matches.exists() and (typo := corrected(query)):

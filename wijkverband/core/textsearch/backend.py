@@ -14,7 +14,7 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, V
 from django.db.models.expressions import RawSQL
 
 from wijkverband.core.textsearch.documents import TS_CONFIG, document_sql, tsvector_sql
-from wijkverband.core.textsearch.query import Query, Term, term_of
+from wijkverband.core.textsearch.query import INSIDE_AFTER, Query, Term, term_of
 
 #: Below this length a word is not corrected (too many near neighbours); the word list holds
 #: words of 4–40 letters (migration 0002).
@@ -24,6 +24,9 @@ TRIGRAM_MIN = 4
 SIMILARITY = 0.45
 #: At most this many corrections per word, the most similar first.
 CORRECTIONS = 3
+#: At most this many known words that hold a search word inside, per word, the shortest first
+#: (the nearest to the word itself: "ontslagbrief" before "ontslagbriefsjablonen").
+INSIDE = 50
 
 
 def full_text() -> bool:
@@ -40,6 +43,7 @@ def _tsquery(term: Term) -> str:
     if term.parts:
         alternatives.append("(" + " & ".join(f"{part}:*" for part in term.parts) + ")")
     alternatives.extend(f"{compound}:*" for compound in term.joined)
+    alternatives.extend(term.inside)  # whole words of the list, stemmed as the documents' words are
     # A typo's corrections, each with its own prefix and parts ("medicatieoverdracht" as both).
     alternatives.extend(_tsquery(term_of(word)) for word in term.similar)
     return " | ".join(alternatives)
@@ -80,6 +84,36 @@ def matching(queryset: QuerySet, *, kind: str, query: Query) -> QuerySet:
     if full_text():
         return _postgres(queryset, kind, query)
     return _contains(queryset, kind, query)
+
+
+def widened(query: Query) -> Query:
+    """The query with, for each word of INSIDE_MIN letters or more, the known words (the word list
+    `search_word`, migration 0002) that hold it after their first INSIDE_AFTER letters, as
+    alternatives: a compound's later part. "overdracht" and "overdragen" ("overdra…") find
+    "Medicatieoverdracht", "brief" finds "ontslagbrief". PostgreSQL's full text matches a word
+    whole or by its start, never inside; SQLite's "contains" needs no list (unchanged there).
+
+    One query on the word list (its trigram index answers the LIKE), whatever the number of words.
+    The list spans every team, but as with `corrected` a word of it only widens the person's own
+    query: what it finds passes every read rule, and the words are never shown."""
+    inner = {term.word: term.inner for term in query.terms if term.inner}
+    if not full_text() or not inner:
+        return query
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.word, c.word FROM unnest(%s::text[], %s::text[]) AS t(word, part) "
+            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s "
+            "WHERE s.word LIKE %s || t.part || '%%' "
+            "ORDER BY length(s.word), s.word LIMIT %s) AS c",
+            [list(inner), list(inner.values()), "_" * INSIDE_AFTER + "%", INSIDE],
+        )
+        inside: dict[str, list[str]] = {}
+        for word, holder in cursor.fetchall():
+            inside.setdefault(word, []).append(holder)
+    if not inside:
+        return query
+    terms = tuple(dataclasses.replace(term, inside=tuple(inside.get(term.word, ()))) for term in query.terms)
+    return dataclasses.replace(query, terms=terms)
 
 
 def corrected(query: Query) -> Query | None:

@@ -10,8 +10,12 @@ one of its alternatives does (OR):
   "medicatieoverdracht" finds "medicatie-overdracht" and "de medicatie bij ontslag overdragen";
 - for two neighbouring words that make a compound, the compound as a prefix: "medicatie
   overdracht" also finds "medicatieoverdracht" (on PostgreSQL a prefix matches only a word's start);
+- for a word of 4 letters or more, the words that hold it after their first three letters, a
+  compound's later part: "overdracht" finds "Medicatieoverdracht", "brief" "ontslagbrief" (on
+  PostgreSQL the known words of the word list, backend.py `widened`: its full text matches a word
+  whole or by its start, never inside; SQLite's "contains" finds them as it is);
 - on PostgreSQL, when nothing matches as written, the most similar words of the word list
-  (pg_trgm similarity, selectors/backend.py `corrected`), so a typo still finds it.
+  (pg_trgm similarity, backend.py `corrected`), so a typo still finds it.
 
 Words are folded (lower case, no accents) and stop words dropped; a hyphenated word counts as its
 parts. Only letters and digits reach a backend, so a query can never carry syntax of its own.
@@ -31,6 +35,11 @@ MAX_LENGTH = 200
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
 MAX_TERMS = 6
 MIN_LENGTH = 2
+#: A word this long or longer is also looked for inside other words (its prefix, for a long word)…
+INSIDE_MIN = 4
+#: …after at least this many letters: a compound's later part ("medicatie|overdracht",
+#: "ontslag|brief"), not a word that merely starts nearly so.
+INSIDE_AFTER = 3
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -70,6 +79,13 @@ class Term:
     parts: tuple[str, ...] = ()  # a compound's parts, each matched as a prefix
     joined: tuple[str, ...] = ()  # the compound it makes with a neighbouring word, as a prefix
     similar: tuple[str, ...] = ()  # corrections of a typo (PostgreSQL's word list), each a word
+    inside: tuple[str, ...] = ()  # known words that hold `inner` after their first letters (PostgreSQL)
+
+    @property
+    def inner(self) -> str | None:
+        """What is looked for inside other words (after INSIDE_AFTER letters): the prefix of a long
+        word ("overdragen" → "overdra…" in "medicatieoverdracht"), a shorter word whole."""
+        return (self.prefix or self.word) if len(self.word) >= INSIDE_MIN else None
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -77,6 +93,18 @@ class Term:
         starts = {w[: max(4, len(w) - 3)] if len(w) >= 7 else w for w in (self.word, *self.similar)}
         starts.update(self.parts)
         return tuple(sorted(starts, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a result highlights: a word that starts with one of `starts`, or holds one of `inside`
+    after its first INSIDE_AFTER letters (a compound's later part, as the search finds it)."""
+
+    starts: tuple[str, ...] = ()
+    inside: tuple[str, ...] = ()
+
+    def __call__(self, folded: str) -> bool:
+        return folded.startswith(self.starts) or any(folded.find(part, INSIDE_AFTER) >= 0 for part in self.inside)
 
 
 @dataclass(frozen=True)
@@ -94,8 +122,11 @@ class Query:
         return any(c.isalnum() for c in self.text)
 
     @property
-    def marks(self) -> tuple[str, ...]:
-        return tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True))
+    def marks(self) -> Marks:
+        return Marks(
+            starts=tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True)),
+            inside=tuple(sorted({t.inner for t in self.terms if t.inner})),
+        )
 
 
 def term_of(word: str) -> Term:

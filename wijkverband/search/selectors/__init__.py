@@ -29,7 +29,7 @@ from wijkverband.agreements.models import Status as AgreementStatus
 from wijkverband.bottlenecks import selectors as bottlenecks
 from wijkverband.bottlenecks.models import DONE_STATUSES, OPEN_STATUSES
 from wijkverband.core.markdown import markdown_text
-from wijkverband.core.textsearch.backend import corrected, full_text, matching
+from wijkverband.core.textsearch.backend import corrected, full_text, matching, widened
 from wijkverband.core.textsearch.query import Query, parse
 from wijkverband.search.highlight import snippet
 from wijkverband.socialmap import selectors as socialmap
@@ -341,6 +341,7 @@ def search(*, user, filters: Filters, teams: list[Team] | None = None) -> Result
     rights_by_team = {team.pk: team_rights(user=user, team=team) for team in chosen}
     if not rights_by_team:
         return results
+    query = widened(query)  # the compounds that end in a word (PostgreSQL's word list)
     teams_by_region = {}
     for team in chosen:
         teams_by_region.setdefault(team.region_id, team)
