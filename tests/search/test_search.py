@@ -16,7 +16,7 @@ from wijkverband.agreements import services as agreement_services
 from wijkverband.bottlenecks import services as bottleneck_services
 from wijkverband.core.dates import years_after
 from wijkverband.core.textsearch.backend import corrected, widened
-from wijkverband.core.textsearch.query import parse
+from wijkverband.core.textsearch.query import ends_compound, parse
 from wijkverband.threads.models import Message
 
 postgres_only = pytest.mark.skipif(
@@ -123,6 +123,44 @@ def test_the_compounds_of_every_word_cost_one_query_on_the_word_list(world):
     assert len(queries) == 1
     inside = {term.word: term.inside for term in query.terms}
     assert inside == {"overdracht": ("medicatieoverdracht",), "brief": ("ontslagbrief",), "zorg": (), "xylofoon": ()}
+
+
+@pytest.mark.parametrize(
+    ("word", "q", "ends"),
+    [
+        ("medicatieoverdracht", "overdracht", True),
+        ("medicatieoverdracht", "overdragen", True),  # by its prefix "overdra…"
+        ("zorgoverdrachten", "overdracht", True),  # an ending
+        ("ontslagbrief", "brief", True),
+        ("valpreventie", "preventie", True),
+        ("thuiszorgoverleg", "overleg", True),  # two known words first
+        ("huisartsenpost", "post", True),  # "huis" + "artsen"
+        ("overdrachtsformulier", "overdracht", False),  # the word is not its last part
+        ("medicatieoverdrachtsformulier", "overdracht", False),
+        ("afwijking", "wijk", False),  # "af" is no first part
+        ("plezieoverdracht", "overdracht", False),  # "plezie" is no known word
+        ("ontslagbrieven", "brief", False),  # the plural's f became a v
+    ],
+)
+def test_a_compound_ends_in_a_word_after_a_known_first_part(word, q, ends):
+    term = parse(q).terms[0]
+    assert ends_compound(word, term.inner, term.ending) is ends
+    assert parse(q).marks(word) is (ends or word.startswith(term.inner))  # marked by the same rules
+
+
+@pytest.mark.django_db
+def test_a_compound_from_a_text_one_may_not_read_widens_the_query_and_finds_nothing(world):
+    # The word list spans every team: another team's compound, or an internal item's, is searched
+    # for on behalf of someone who may not read it, and shows to them as nothing, not even a count.
+    bottleneck(world, team=world.team_b, actor=world.pieter, title="Zorgkwaxtrilbon in Zuid")
+    bottleneck(world, title="Wijkquvelstramp intern", internal=True)
+    if connection.vendor == "postgresql":
+        assert widened(parse("kwaxtrilbon quvelstramp")).terms[0].inside == ("zorgkwaxtrilbon",)
+    for user, q in ((world.maarten, "kwaxtrilbon"), (world.rosa, "quvelstramp")):
+        page = _search(user, q=q)
+        assert "Nothing found" in page and "wv-search-group" not in page, user
+    assert _titles(_search(world.pieter, q="kwaxtrilbon")) == ["Zorgkwaxtrilbon in Zuid"]
+    assert _titles(_search(world.maarten, q="quvelstramp")) == ["Wijkquvelstramp intern"]
 
 
 @postgres_only

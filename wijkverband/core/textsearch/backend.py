@@ -14,7 +14,7 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, V
 from django.db.models.expressions import RawSQL
 
 from wijkverband.core.textsearch.documents import TS_CONFIG, document_sql, tsvector_sql
-from wijkverband.core.textsearch.query import INSIDE_AFTER, Query, Term, term_of
+from wijkverband.core.textsearch.query import INSIDE_AFTER, Query, Term, ends_compound, term_of
 
 #: Below this length a word is not corrected (too many near neighbours); the word list holds
 #: words of 4–40 letters (migration 0002).
@@ -24,9 +24,11 @@ TRIGRAM_MIN = 4
 SIMILARITY = 0.45
 #: At most this many corrections per word, the most similar first.
 CORRECTIONS = 3
-#: At most this many known words that hold a search word inside, per word, the shortest first
-#: (the nearest to the word itself: "ontslagbrief" before "ontslagbriefsjablonen").
-INSIDE = 50
+#: Of the known words that hold a search word after their first letters, this many of the shortest
+#: are looked at (the trigram index finds them; most are no compound ending in it)…
+CANDIDATES = 200
+#: …and at most this many compounds that end in it are searched for, the shortest first.
+INSIDE = 5
 
 
 def full_text() -> bool:
@@ -88,32 +90,46 @@ def matching(queryset: QuerySet, *, kind: str, query: Query) -> QuerySet:
 
 def widened(query: Query) -> Query:
     """The query with, for each word of INSIDE_MIN letters or more, the known words (the word list
-    `search_word`, migration 0002) that hold it after their first INSIDE_AFTER letters, as
-    alternatives: a compound's later part. "overdracht" and "overdragen" ("overdra…") find
-    "Medicatieoverdracht", "brief" finds "ontslagbrief". PostgreSQL's full text matches a word
-    whole or by its start, never inside; SQLite's "contains" needs no list (unchanged there).
+    `search_word`, migration 0002) that are compounds ending in it (`query.ends_compound`), as
+    alternatives: "overdracht" and "overdragen" ("overdra…") find "Medicatieoverdracht", "brief"
+    finds "ontslagbrief". PostgreSQL's full text matches a word whole or by its start, never inside;
+    SQLite's "contains" needs no list (unchanged there).
 
-    One query on the word list (its trigram index answers the LIKE), whatever the number of words.
-    The list spans every team, but as with `corrected` a word of it only widens the person's own
-    query: what it finds passes every read rule, and the words are never shown."""
-    inner = {term.word: term.inner for term in query.terms if term.inner}
-    if not full_text() or not inner:
+    One query on the word list for every word at once (its trigram index answers the LIKE): the
+    shortest CANDIDATES that hold the word after their first letters, of which the compounds count,
+    at most INSIDE per word. Each is one more word that every row of the person's teams is checked
+    against, so they are few (docs/search.md, the bench). The list spans every team, but as with
+    `corrected` a word of it only widens the person's own query: what it finds passes every read
+    rule, and the words are never shown."""
+    terms = [term for term in query.terms if term.inner]
+    if not full_text() or not terms:
         return query
     with connection.cursor() as cursor:
+        # The part after INSIDE_AFTER letters or more, and at most its ending after it: a regular
+        # expression the trigram index answers as it does a LIKE (only [0-9a-z] reach here).
         cursor.execute(
-            "SELECT t.word, c.word FROM unnest(%s::text[], %s::text[]) AS t(word, part) "
-            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s "
-            "WHERE s.word LIKE %s || t.part || '%%' "
+            "SELECT t.word, c.word FROM unnest(%s::text[], %s::text[]) AS t(word, pattern) "
+            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s WHERE s.word ~ t.pattern "
             "ORDER BY length(s.word), s.word LIMIT %s) AS c",
-            [list(inner), list(inner.values()), "_" * INSIDE_AFTER + "%", INSIDE],
+            [[t.word for t in terms], [_ending_in(t) for t in terms], CANDIDATES],
         )
-        inside: dict[str, list[str]] = {}
-        for word, holder in cursor.fetchall():
-            inside.setdefault(word, []).append(holder)
-    if not inside:
+        candidates = cursor.fetchall()
+    by_word = {term.word: term for term in terms}
+    inside: dict[str, list[str]] = {}
+    for word, candidate in candidates:
+        term = by_word[word]
+        found = inside.setdefault(word, [])
+        if len(found) < INSIDE and ends_compound(candidate, term.inner, term.ending):
+            found.append(candidate)
+    if not any(inside.values()):
         return query
-    terms = tuple(dataclasses.replace(term, inside=tuple(inside.get(term.word, ()))) for term in query.terms)
-    return dataclasses.replace(query, terms=terms)
+    return dataclasses.replace(
+        query, terms=tuple(dataclasses.replace(term, inside=tuple(inside.get(term.word, ()))) for term in query.terms)
+    )
+
+
+def _ending_in(term: Term) -> str:
+    return f"^.{{{INSIDE_AFTER},}}{term.inner}.{{0,{term.ending}}}$"
 
 
 def corrected(query: Query) -> Query | None:

@@ -10,10 +10,11 @@ one of its alternatives does (OR):
   "medicatieoverdracht" finds "medicatie-overdracht" and "de medicatie bij ontslag overdragen";
 - for two neighbouring words that make a compound, the compound as a prefix: "medicatie
   overdracht" also finds "medicatieoverdracht" (on PostgreSQL a prefix matches only a word's start);
-- for a word of 4 letters or more, the words that hold it after their first three letters, a
-  compound's later part: "overdracht" finds "Medicatieoverdracht", "brief" "ontslagbrief" (on
-  PostgreSQL the known words of the word list, backend.py `widened`: its full text matches a word
-  whole or by its start, never inside; SQLite's "contains" finds them as it is);
+- for a word of 4 letters or more, the compounds that end in it (`ends_compound`: a known word
+  of words.py first, then the word, give or take an ending): "overdracht" and "overdragen" find
+  "Medicatieoverdracht", "brief" "ontslagbrief", "preventie" "Valpreventie" (on PostgreSQL such
+  words of the word list, backend.py `widened`: its full text matches a word whole or by its
+  start, never inside; SQLite's "contains" finds them as it is);
 - on PostgreSQL, when nothing matches as written, the most similar words of the word list
   (pg_trgm similarity, backend.py `corrected`), so a typo still finds it.
 
@@ -35,11 +36,13 @@ MAX_LENGTH = 200
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
 MAX_TERMS = 6
 MIN_LENGTH = 2
-#: A word this long or longer is also looked for inside other words (its prefix, for a long word)…
+#: A word this long or longer also finds the compounds that end in it (`ends_compound`).
 INSIDE_MIN = 4
-#: …after at least this many letters: a compound's later part ("medicatie|overdracht",
-#: "ontslag|brief"), not a word that merely starts nearly so.
+#: The first part of such a compound has at least this many letters ("val|preventie").
 INSIDE_AFTER = 3
+#: Letters a compound may have after the word's (its prefix's) own: an ending ("brief|je",
+#: "overdracht|en"), not a third part ("overdracht|sformulier" is a form, not a handover).
+INSIDE_ENDING = 3
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -83,9 +86,15 @@ class Term:
 
     @property
     def inner(self) -> str | None:
-        """What is looked for inside other words (after INSIDE_AFTER letters): the prefix of a long
-        word ("overdragen" → "overdra…" in "medicatieoverdracht"), a shorter word whole."""
+        """What a compound ends in to be found by this term: the prefix of a long word ("overdragen"
+        → "overdra…" in "medicatieoverdracht"), a shorter word whole; None below INSIDE_MIN letters."""
         return (self.prefix or self.word) if len(self.word) >= INSIDE_MIN else None
+
+    @property
+    def ending(self) -> int:
+        """How many letters may follow `inner` at the compound's end: what the prefix left off, and
+        an ending."""
+        return len(self.word) - len(self.inner or self.word) + INSIDE_ENDING
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -95,16 +104,37 @@ class Term:
         return tuple(sorted(starts, key=len, reverse=True))
 
 
+def ends_compound(word: str, inner: str, ending: int) -> bool:
+    """Whether the folded `word` is a compound that ends in `inner` (followed by at most `ending`
+    letters), after a first part that is a known word of words.py (a linking s or e allowed) or
+    two of them: "medicatieoverdracht", "ontslagbrief", "valpreventie", "thuiszorgoverleg". Dutch
+    puts what a thing is last, so a search for that word finds it. Not "overdrachtsformulier" for
+    "overdracht" (a form, not a handover), nor "afwijking" for "wijk" ("af" is no first part): the
+    known first part keeps out words that merely hold the letters."""
+    start = word.find(inner, INSIDE_AFTER)
+    while start >= 0:
+        if len(word) - start - len(inner) <= ending and _known_head(word[:start]):
+            return True
+        start = word.find(inner, start + 1)
+    return False
+
+
+def _known_head(head: str) -> bool:
+    if _is_part(head) or (head[-1:] in ("s", "e") and _is_part(head[:-1])):
+        return True
+    return len(head) >= 6 and split_compound(head) is not None
+
+
 @dataclass(frozen=True)
 class Marks:
-    """What a result highlights: a word that starts with one of `starts`, or holds one of `inside`
-    after its first INSIDE_AFTER letters (a compound's later part, as the search finds it)."""
+    """What a result highlights: a word that starts with one of `starts`, or is a compound that
+    ends in one of `inside` ((inner, ending) pairs, `ends_compound`), as the search finds it."""
 
     starts: tuple[str, ...] = ()
-    inside: tuple[str, ...] = ()
+    inside: tuple[tuple[str, int], ...] = ()
 
     def __call__(self, folded: str) -> bool:
-        return folded.startswith(self.starts) or any(folded.find(part, INSIDE_AFTER) >= 0 for part in self.inside)
+        return folded.startswith(self.starts) or any(ends_compound(folded, *part) for part in self.inside)
 
 
 @dataclass(frozen=True)
@@ -125,7 +155,7 @@ class Query:
     def marks(self) -> Marks:
         return Marks(
             starts=tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True)),
-            inside=tuple(sorted({t.inner for t in self.terms if t.inner})),
+            inside=tuple(sorted({(t.inner, t.ending) for t in self.terms if t.inner})),
         )
 
 
