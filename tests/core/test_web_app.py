@@ -173,4 +173,6 @@ def test_every_signed_in_page_carries_the_words_of_the_notice_and_nothing_else(w
     badge = re.search(r'data-device-notice-badge="([^"]+)"', page)[1]
     assert _png_size(client, icon) == (192, 192)
     assert _png_size(client, badge) == (96, 96)
+    # Whose choice "on" is in this browser (a shared computer: the next person's is their own).
+    assert f'data-device-notice-for="{world.maarten.pk}"' in page
     assert "data-device-notice" not in Client().get("/accounts/login/").content.decode()

@@ -164,18 +164,34 @@ if ("setAppBadge" in navigator) {
 // page, below), every change of the unread count goes to the service worker (sw.js), which shows
 // "Je hebt 3 ongelezen meldingen" while no Wijkverband window is in front of them and takes it away
 // once they are read. Each open tab sends the same change: the worker says it once.
+//
+// On for this person in this browser, not for the browser: on a practice's shared computer the
+// next person who signs in has it off until they turn it on themselves. (The browser's permission
+// is the browser's; the choice is kept per person, `wv-device-notices:<their id>`.)
 const DEVICE_NOTICES = "wv-device-notices";
 
 function deviceNoticesPossible() {
   return "serviceWorker" in navigator && "Notification" in window && window.isSecureContext;
 }
 
+function deviceNoticesKey() {
+  const person = document.querySelector("[data-device-notice-for]")?.dataset.deviceNoticeFor;
+  return person ? `${DEVICE_NOTICES}:${person}` : null; // signed out: nobody's
+}
+
 function deviceNoticesOn() {
+  const key = deviceNoticesKey();
   try {
-    return deviceNoticesPossible() && Notification.permission === "granted" && localStorage.getItem(DEVICE_NOTICES) === "on";
+    return Boolean(key) && deviceNoticesPossible() && Notification.permission === "granted" && localStorage.getItem(key) === "on";
   } catch {
     return false; // storage refused (a private window's settings)
   }
+}
+
+try {
+  localStorage.removeItem(DEVICE_NOTICES); // the first release kept one "on" for the whole browser
+} catch {
+  // storage refused: nothing was kept either
 }
 
 async function tellDevice(unread, { on = deviceNoticesOn(), more = false, sync = false } = {}) {
@@ -212,6 +228,10 @@ if (deviceNoticesOn()) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
   const count = document.querySelector("[data-unread-notifications] [data-count]");
   if (count) tellDevice(Number(count.textContent) || 0, { sync: true });
+} else if (deviceNoticesPossible() && navigator.serviceWorker.controller) {
+  // Off for whoever is here now (another person on this browser, whose predecessor's session ran
+  // out without signing out): a notice still on the screen goes.
+  tellDevice(0, { on: false });
 }
 
 // Signed out: a notice of this person's stays on no shared screen.
@@ -240,7 +260,7 @@ document.addEventListener("submit", (event) => {
   }
   function remember(value) {
     try {
-      localStorage.setItem(DEVICE_NOTICES, value);
+      localStorage.setItem(deviceNoticesKey(), value);
     } catch {
       // storage refused: the state shown says it stayed off
     }
