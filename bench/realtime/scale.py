@@ -148,6 +148,17 @@ PRESENCE_IN_VIEW = os.environ.get("BENCH_CLIENT_PRESENCE", "view") == "view"
 # and tries again with its backoff (30: a person who reloads a page stuck on "reconnecting"; a
 # browser's own WebSocket waits far longer).
 CONNECT_TIMEOUT_S = float(os.environ.get("BENCH_CLIENT_CONNECT_TIMEOUT", "30"))
+# BENCH_CLIENT_ASKS=on: as every page (app.js, threads.js, thread_list.js, docs/my-work.md), a socket
+# back after a close asks /my-work/count/ for what was pushed while it was away: at once after an
+# ordinary close, after a random 30-180 s after a restart's (1012, 1001). The storm then waits for
+# the last ask and reports them, and the pages fetched while they came. off: no ask, as every storm
+# before 8 December 2026.
+COUNT_ASKS = os.environ.get("BENCH_CLIENT_ASKS", "on") == "on"
+COUNT_ASK_SPREAD_S = (
+    float(os.environ.get("BENCH_CLIENT_ASK_MIN_S", "30")),
+    float(os.environ.get("BENCH_CLIENT_ASK_MAX_S", "180")),
+)  # app.js: AFTER_RESTART_MIN_MS, AFTER_RESTART_MAX_MS
+COUNT_PATH = "/my-work/count/"
 CSRF = "benchcsrfbenchcsrfbenchcsrf12345"  # any 32 letters: the cookie and the header must agree
 
 log = rt.log
@@ -291,6 +302,8 @@ class Tracked:
         self.read_seq = -1  # the read marker the server confirmed (its "read" answers)
         self.hurried: asyncio.Event | None = None  # set: the socket's waiting try is made now
         self.outbox: list | None = None  # a poster's posts waiting for an ack (`chat`)
+        self.ask_port: int | None = None  # (storm, BENCH_CLIENT_ASKS) where the page asks its count
+        self.asks: list | None = None  # shared: (asked at, latency s, status) of every page's ask
 
     def on_text(self, raw: bytes) -> None:
         now = time.perf_counter()
@@ -375,6 +388,12 @@ class Tracked:
         )
         self.opened_at = time.perf_counter()
         self.attempt = 0  # as threads.js: the backoff starts again once a socket opened
+        if self.ask_port is not None and self.reconnects:
+            # As reconnect.js's Backoff.opened(): back after a close, the page asks what it missed.
+            delay = random.uniform(*COUNT_ASK_SPREAD_S) if self.restarting else 0.0  # noqa: S311
+            asking = asyncio.ensure_future(self._ask_count(delay))
+            _asking.add(asking)
+            asking.add_done_callback(_asking.discard)
         self.restarting = False
         if self.app:
             after = self.last if self.first_seq is not None else None
@@ -385,6 +404,15 @@ class Tracked:
             )
         else:
             self.client.send_text(f"join {self.thread}")
+
+    async def _ask_count(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        at = time.perf_counter()
+        try:
+            latency, status = await http_get_once(self.ask_port, COUNT_PATH, self.cookie)
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+            latency, status = time.perf_counter() - at, 0
+        self.asks.append((at, latency, status))
 
     def send(self, text: str) -> bool:
         client = self.client
@@ -660,6 +688,15 @@ async def http_get(port: int, path: str, cookie: str) -> tuple[float, int]:
     on the connection kept open to that worker from the page before (`_kept`)."""
     if PAGE_KEEPALIVE:
         return await _kept_get(port, path, cookie)
+    return await http_get_once(port, path, cookie)
+
+
+#: The pages' asks under way (the event loop keeps only weak references to tasks).
+_asking: set = set()
+
+
+async def http_get_once(port: int, path: str, cookie: str) -> tuple[float, int]:
+    """One request on a connection of its own (Connection: close): many at once, each its own."""
     began = time.perf_counter()
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
     try:
@@ -825,6 +862,10 @@ async def storm(teams: list[dict]) -> dict:
         ]
         for s in random.Random(29).sample(sockets, round(STORM_VISIBLE * len(sockets))):
             s.visible = True
+        asks: list[tuple[float, float, int]] = []
+        if COUNT_ASKS:
+            for s in sockets:
+                s.ask_port, s.asks = http_port(s.port), asks
         opened_in = await open_all(sockets)
         log(f"    {len(sockets)} sockets opened and subscribed in {opened_in:.0f} s")
         tasks = [asyncio.ensure_future(s.keep_open()) for s in sockets]
@@ -1043,6 +1084,14 @@ async def storm(teams: list[dict]) -> dict:
         storm_pages = [(at, lat, st) for at, lat, st in pages if kill_at[0] <= at <= kill_at[0] + caught_up]
         storm_lags = [lag for at, lag in lags if up_at <= at <= kill_at[0] + caught_up]
         dropped = await dropped_by_server(ports)
+        # The pages' asks after the restart come over a minute (COUNT_ASK_SPREAD_S): wait for the
+        # last, with the chat and the page fetches going on, and report them and the pages meanwhile.
+        asks_from = time.perf_counter()
+        asks_limit = COUNT_ASK_SPREAD_S[1] + 30
+        while COUNT_ASKS and (_asking or len(asks) < len(sockets)) and time.perf_counter() - asks_from < asks_limit:
+            await asyncio.sleep(0.5)
+        asks_until = time.perf_counter()
+        ask_pages = [lat for at, lat, st in pages if kill_at[0] + caught_up < at <= asks_until and st == 200]
         await asyncio.sleep(3.0)  # a little more chat after the storm, then stop and check everything
         stop.set()
         await wind_down("the chat, the page fetches and the loop watch", [*chats, browser, watcher])
@@ -1151,6 +1200,15 @@ async def storm(teams: list[dict]) -> dict:
             "visible": sum(1 for s in sockets if s.visible),
             "reads_answered": sum(s.reads_answered for s in sockets),
             "reads_sent": sum(s.reads_sent for s in sockets),
+            # The pages' asks of their count once back (BENCH_CLIENT_ASKS), and the pages meanwhile.
+            "asks": len(asks),
+            "asks_failed": sum(1 for _a, _l, st in asks if st != 200),
+            "asks_over_s": round(max((at for at, _l, _s in asks), default=kill_at[0]) - kill_at[0], 1),
+            "ask_p50_ms": percentile([lat for _a, lat, st in asks if st == 200], 50),
+            "ask_p99_ms": percentile([lat for _a, lat, st in asks if st == 200], 99),
+            "ask_pages": len(ask_pages),
+            "ask_page_p99_ms": percentile(ask_pages, 99),
+            "ask_pages_over_500ms": sum(1 for lat in ask_pages if lat > PAGE_TARGET_S),
         }
     finally:
         server.stop()
@@ -1192,6 +1250,14 @@ def show_storm(r: dict) -> None:
         f" out of order {r['out_of_order']}; {r.get('visible', 0)} visible thread pages,"
         f" {r.get('reads_sent', 0)} read markers sent and {r.get('reads_answered', 0)} answered during the storm"
     )
+    if r.get("asks"):
+        log(
+            f"    the pages' asks of their count once back ({COUNT_PATH}): {r['asks']}, {r['asks_failed']} failed,"
+            f" the last {r['asks_over_s']:.0f} s after the restart; answered after p50 {r['ask_p50_ms']:.0f} ms,"
+            f" p99 {r['ask_p99_ms']:.0f} ms (timed by the load client, its loop's lag included);"
+            f" pages fetched meanwhile (after every socket caught up): {r['ask_pages']},"
+            f" p99 {r['ask_page_p99_ms']:.0f} ms, {r['ask_pages_over_500ms']} over {PAGE_TARGET_S * 1000:.0f} ms"
+        )
     acks = r.get("post_ack_ms") or []
     if acks:
         log(

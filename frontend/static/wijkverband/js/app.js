@@ -337,11 +337,12 @@ async function refreshWork() {
 }
 
 // A socket back after a release restarted the servers: every open page comes back within seconds,
-// and what it missed is rarely urgent, so its ask waits a while, spread over a minute (the storm's
-// pages and posts come first; docs/my-work.md). After any other close (a network gone, a laptop
-// asleep) it asks at once.
-const AFTER_RESTART_MIN_MS = 5000;
-const AFTER_RESTART_MAX_MS = 60000;
+// and what it missed (what was pushed in the seconds the servers were down) is rarely anything, so
+// its ask waits until the reconnect storm is over, spread over two and a half minutes: 5,000 pages
+// asking within a minute made the storm's pages miss their 500 ms (docs/my-work.md). After any
+// other close (a network gone, a laptop asleep) it asks at once.
+const AFTER_RESTART_MIN_MS = 30000;
+const AFTER_RESTART_MAX_MS = 180000;
 let workDue = 0;
 
 function scheduleWorkRefresh(event) {
