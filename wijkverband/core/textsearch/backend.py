@@ -95,7 +95,7 @@ def widened(query: Query) -> Query:
     finds "ontslagbrief". PostgreSQL's full text matches a word whole or by its start, never inside;
     SQLite's "contains" needs no list (unchanged there).
 
-    One query on the word list for every word at once (its trigram index answers the LIKE): the
+    One query on the word list for every word at once (its trigram index answers the pattern): the
     shortest CANDIDATES that hold the word after their first letters, of which the compounds count,
     at most INSIDE per word. Each is one more word that every row of the person's teams is checked
     against, so they are few (docs/search.md, the bench). The list spans every team, but as with
@@ -104,28 +104,20 @@ def widened(query: Query) -> Query:
     terms = [term for term in query.terms if term.inner]
     if not full_text() or not terms:
         return query
-    with connection.cursor() as cursor:
-        # The part after INSIDE_AFTER letters or more, and at most its ending after it: a regular
-        # expression the trigram index answers as it does a LIKE (only [0-9a-z] reach here).
-        cursor.execute(
-            "SELECT t.word, c.word FROM unnest(%s::text[], %s::text[]) AS t(word, pattern) "
-            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s WHERE s.word ~ t.pattern "
-            "ORDER BY length(s.word), s.word LIMIT %s) AS c",
-            [[t.word for t in terms], [_ending_in(t) for t in terms], CANDIDATES],
-        )
-        candidates = cursor.fetchall()
-    by_word = {term.word: term for term in terms}
-    inside: dict[str, list[str]] = {}
-    for word, candidate in candidates:
-        term = by_word[word]
-        found = inside.setdefault(word, [])
-        if len(found) < INSIDE and ends_compound(candidate, term.inner, term.ending):
-            found.append(candidate)
-    if not any(inside.values()):
-        return query
-    return dataclasses.replace(
-        query, terms=tuple(dataclasses.replace(term, inside=tuple(inside.get(term.word, ()))) for term in query.terms)
+    # The part after INSIDE_AFTER letters or more, and at most its ending after it: a regular
+    # expression the trigram index answers as it does a LIKE (only [0-9a-z] reach here).
+    candidates = _words_for(
+        "SELECT t.word, c.word FROM unnest(%s::text[], %s::text[]) AS t(word, pattern) "
+        "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s WHERE s.word ~ t.pattern "
+        "ORDER BY length(s.word), s.word LIMIT %s) AS c",
+        [[t.word for t in terms], [_ending_in(t) for t in terms], CANDIDATES],
     )
+    by_word = {term.word: term for term in terms}
+    inside = {
+        word: [c for c in found if ends_compound(c, by_word[word].inner, by_word[word].ending)][:INSIDE]
+        for word, found in candidates.items()
+    }
+    return _with(query, "inside", inside) if any(inside.values()) else query
 
 
 def _ending_in(term: Term) -> str:
@@ -143,19 +135,28 @@ def corrected(query: Query) -> Query | None:
     words = [term.word for term in query.terms if len(term.word) >= TRIGRAM_MIN]
     if not full_text() or not words:
         return None
+    similar = _words_for(
+        "SELECT t.word, c.word FROM unnest(%s::text[]) AS t(word) "
+        "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s "
+        "WHERE s.word %% t.word AND similarity(s.word, t.word) >= %s "
+        "ORDER BY similarity(s.word, t.word) DESC, s.word LIMIT %s) AS c "
+        "WHERE NOT EXISTS (SELECT 1 FROM search_word AS known WHERE known.word = t.word)",
+        [words, SIMILARITY, CORRECTIONS],
+    )
+    return _with(query, "similar", similar) if similar else None
+
+
+def _words_for(sql: str, params: list) -> dict[str, list[str]]:
+    """Words of the word list for each search word: (search word, word) rows, in their order."""
+    found: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT t.word, c.word FROM unnest(%s::text[]) AS t(word) "
-            "CROSS JOIN LATERAL (SELECT s.word FROM search_word AS s "
-            "WHERE s.word %% t.word AND similarity(s.word, t.word) >= %s "
-            "ORDER BY similarity(s.word, t.word) DESC, s.word LIMIT %s) AS c "
-            "WHERE NOT EXISTS (SELECT 1 FROM search_word AS known WHERE known.word = t.word)",
-            [words, SIMILARITY, CORRECTIONS],
-        )
-        similar: dict[str, list[str]] = {}
-        for word, correction in cursor.fetchall():
-            similar.setdefault(word, []).append(correction)
-    if not similar:
-        return None
-    terms = tuple(dataclasses.replace(term, similar=tuple(similar.get(term.word, ()))) for term in query.terms)
+        cursor.execute(sql, params)
+        for word, listed in cursor.fetchall():
+            found.setdefault(word, []).append(listed)
+    return found
+
+
+def _with(query: Query, alternatives: str, found: dict[str, list[str]]) -> Query:
+    """The query with each term's `alternatives` (a field of Term) the words found for its word."""
+    terms = tuple(dataclasses.replace(term, **{alternatives: tuple(found.get(term.word, ()))}) for term in query.terms)
     return dataclasses.replace(query, terms=terms)
