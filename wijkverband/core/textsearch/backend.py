@@ -14,7 +14,7 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, TextField, V
 from django.db.models.expressions import RawSQL
 
 from wijkverband.core.textsearch.documents import TS_CONFIG, document_sql, tsvector_sql
-from wijkverband.core.textsearch.query import INSIDE_AFTER, Query, Term, ends_compound, term_of
+from wijkverband.core.textsearch.query import INSIDE_AFTER, Query, Term, term_of
 
 #: Below this length a word is not corrected (too many near neighbours); the word list holds
 #: words of 4–40 letters (migration 0002).
@@ -77,6 +77,8 @@ def _contains(queryset: QuerySet, kind: str, query: Query) -> QuerySet:
             condition |= parts
         for compound in term.joined:
             condition |= Q(search_document__icontains=compound)
+        for plural in term.inners[1:]:  # "brief" → "briev…": "ontslagbrieven" (and "brieven")
+            condition |= Q(search_document__icontains=plural)
         queryset = queryset.filter(condition)
     return queryset
 
@@ -113,15 +115,12 @@ def widened(query: Query) -> Query:
         [[t.word for t in terms], [_ending_in(t) for t in terms], CANDIDATES],
     )
     by_word = {term.word: term for term in terms}
-    inside = {
-        word: [c for c in found if ends_compound(c, by_word[word].inner, by_word[word].ending)][:INSIDE]
-        for word, found in candidates.items()
-    }
+    inside = {word: [c for c in found if by_word[word].ends(c)][:INSIDE] for word, found in candidates.items()}
     return _with(query, "inside", inside) if any(inside.values()) else query
 
 
 def _ending_in(term: Term) -> str:
-    return f"^.{{{INSIDE_AFTER},}}{term.inner}.{{0,{term.ending}}}$"
+    return f"^.{{{INSIDE_AFTER},}}({'|'.join(term.inners)}).{{0,{term.ending}}}$"
 
 
 def corrected(query: Query) -> Query | None:

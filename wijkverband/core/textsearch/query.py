@@ -12,7 +12,7 @@ one of its alternatives does (OR):
   overdracht" also finds "medicatieoverdracht" (on PostgreSQL a prefix matches only a word's start);
 - for a word of 4 letters or more, the compounds that end in it (`ends_compound`: a known word
   of words.py first, then the word, give or take an ending): "overdracht" and "overdragen" find
-  "Medicatieoverdracht", "brief" "ontslagbrief", "preventie" "Valpreventie" (on PostgreSQL such
+  "Medicatieoverdracht", "brief" "ontslagbrief" and "ontslagbrieven", "preventie" "Valpreventie" (on PostgreSQL such
   words of the word list, backend.py `widened`: its full text matches a word whole or by its
   start, never inside; SQLite's "contains" finds them as it is);
 - on PostgreSQL, when nothing matches as written, the most similar words of the word list
@@ -36,6 +36,8 @@ MAX_LENGTH = 200
 #: At most this many terms are searched (the rest of a pasted paragraph is ignored).
 MAX_TERMS = 6
 MIN_LENGTH = 2
+#: Dutch writes a last f or s as v or z before a plural's ending: "brief" → "brieven".
+_VOICED = {"f": "v", "s": "z"}
 #: A word this long or longer also finds the compounds that end in it (`ends_compound`).
 INSIDE_MIN = 4
 #: The first part of such a compound has at least this many letters ("val|preventie").
@@ -89,6 +91,22 @@ class Term:
         """What a compound ends in to be found by this term: the prefix of a long word ("overdragen"
         → "overdra…" in "medicatieoverdracht"), a shorter word whole; None below INSIDE_MIN letters."""
         return (self.prefix or self.word) if len(self.word) >= INSIDE_MIN else None
+
+    @property
+    def inners(self) -> tuple[str, ...]:
+        """`inner`, and for a short word that ends in f or s also the form its plural takes ("brief"
+        → "briev…" in "ontslagbrieven", "huis" → "huiz…" in "zorghuizen"): a compound's plural
+        changes its last part's spelling, a word's own plural its stem (which PostgreSQL's stemmer
+        and the prefix already find)."""
+        if not self.inner:
+            return ()
+        if self.inner == self.word and self.word[-1] in _VOICED:
+            return (self.inner, self.inner[:-1] + _VOICED[self.word[-1]])
+        return (self.inner,)
+
+    def ends(self, word: str) -> bool:
+        """Whether the folded `word` is a compound that ends in this term's word (`ends_compound`)."""
+        return any(ends_compound(word, inner, self.ending) for inner in self.inners)
 
     @property
     def ending(self) -> int:
@@ -155,7 +173,7 @@ class Query:
     def marks(self) -> Marks:
         return Marks(
             starts=tuple(sorted({m for t in self.terms for m in t.marks}, key=len, reverse=True)),
-            inside=tuple(sorted({(t.inner, t.ending) for t in self.terms if t.inner})),
+            inside=tuple(sorted({(inner, t.ending) for t in self.terms for inner in t.inners})),
         )
 
 
