@@ -2,8 +2,8 @@
 
 Done here rather than by the database (ts_headline), so both backends mark the same way and only
 the few rows shown pay for it. A word is marked when its folded form starts with one of the
-query's word beginnings (query.Term.marks) or holds one of its words after its first letters, as
-a compound's later part (query.Marks)."""
+query's word beginnings (query.Term.marks) or is a compound that ends in one of its words
+(query.Marks, by the rule the search finds it with)."""
 
 import re
 

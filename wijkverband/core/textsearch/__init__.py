@@ -15,10 +15,10 @@ from wijkverband.core.textsearch.query import parse
 
 def text_matching(queryset: QuerySet, *, kind: str, text: str) -> QuerySet:
     """The rows of `queryset` (rows of `kind`, documents.py) that the site's search finds for this
-    text: every word (or what it means: its stem, a prefix, a compound's parts, a compound that ends
-    in it), and on PostgreSQL,
-    when nothing matches as written, the most similar known words (a typo). Blank text: every row;
-    text of only stop words or signs ("de", "?!"): none, as the search finds nothing for it.
+    text: every word (or what it means: its stem, a prefix, a compound's parts, the compounds that
+    end in it), and on PostgreSQL, when nothing matches as written, the most similar known words (a
+    typo). Blank text: every row; text of only stop words or signs ("de", "?!"): none, as the search
+    finds nothing for it.
 
     Apply it to the outermost query (not in a subquery): the backend names the kind's table."""
     if not text.strip():

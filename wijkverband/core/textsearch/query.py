@@ -12,9 +12,9 @@ one of its alternatives does (OR):
   overdracht" also finds "medicatieoverdracht" (on PostgreSQL a prefix matches only a word's start);
 - for a word of 4 letters or more, the compounds that end in it (`ends_compound`: a known word
   of words.py first, then the word, give or take an ending): "overdracht" and "overdragen" find
-  "Medicatieoverdracht", "brief" "ontslagbrief" and "ontslagbrieven", "preventie" "Valpreventie" (on PostgreSQL such
-  words of the word list, backend.py `widened`: its full text matches a word whole or by its
-  start, never inside; SQLite's "contains" finds them as it is);
+  "Medicatieoverdracht", "brief" "ontslagbrief" and "ontslagbrieven", "preventie" "Valpreventie"
+  (on PostgreSQL such words of the word list, backend.py `widened`: its full text matches a word
+  whole or by its start, never inside; SQLite's "contains" finds them as it is);
 - on PostgreSQL, when nothing matches as written, the most similar words of the word list
   (pg_trgm similarity, backend.py `corrected`), so a typo still finds it.
 
@@ -84,7 +84,7 @@ class Term:
     parts: tuple[str, ...] = ()  # a compound's parts, each matched as a prefix
     joined: tuple[str, ...] = ()  # the compound it makes with a neighbouring word, as a prefix
     similar: tuple[str, ...] = ()  # corrections of a typo (PostgreSQL's word list), each a word
-    inside: tuple[str, ...] = ()  # known words that hold `inner` after their first letters (PostgreSQL)
+    inside: tuple[str, ...] = ()  # compounds of the word list that end in it (`ends`; PostgreSQL)
 
     @property
     def inner(self) -> str | None:
